@@ -1,0 +1,47 @@
+//! Admin dashboard and user management.
+
+use super::UnixSeconds;
+use crate::error::AppError;
+use domain::{Role, WorkerStatus};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DashboardView {
+    pub customers: i64,
+    pub workers_pending: i64,
+    pub workers_approved: i64,
+    pub services_listed: i64,
+    pub users_new_today: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRowView {
+    pub id: i64,
+    pub phone: String,
+    pub display_name: String,
+    pub role: Role,
+    pub worker_status: Option<WorkerStatus>,
+    pub disabled: bool,
+    pub created_at: UnixSeconds,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsersPage {
+    pub rows: Vec<UserRowView>,
+    pub total: i64,
+    pub page: i64,
+    pub page_count: i64,
+}
+
+pub const USERS_PAGE_SIZE: i64 = 20;
+
+#[server(prefix = "/api", endpoint = "admin_dashboard")]
+pub async fn admin_dashboard() -> Result<DashboardView, AppError> {
+    crate::server::respond(crate::server::admin::dashboard().await)
+}
+
+#[server(prefix = "/api", endpoint = "admin_users")]
+pub async fn admin_users(role: Option<String>, q: Option<String>, page: Option<i64>) -> Result<UsersPage, AppError> {
+    crate::server::respond(crate::server::admin::users(role, q, page).await)
+}

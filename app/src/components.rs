@@ -1,0 +1,195 @@
+//! Shared building blocks: the phone and desktop frames, form fields,
+//! loading / error states.
+
+use crate::error::{AppError, Field};
+use crate::i18n::{t, Msg};
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+/// The bottom tab bar's items for each phone role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tabs {
+    Customer,
+    Worker,
+}
+
+impl Tabs {
+    fn items(self) -> &'static [(&'static str, Msg, &'static str)] {
+        match self {
+            Tabs::Customer => &[("/", Msg::TabHome, "⌂"), ("/me", Msg::TabMine, "☺")],
+            Tabs::Worker => &[("/worker", Msg::TabWorkbench, "▤"), ("/worker/me", Msg::TabMine, "☺")],
+        }
+    }
+}
+
+/// Phone layout: top bar, scrolling content, bottom tab bar.
+#[component]
+pub fn PhoneShell(title: Msg, #[prop(optional)] tabs: Option<Tabs>, children: Children) -> impl IntoView {
+    let location = use_location();
+    view! {
+        <div class="phone" class:with-tabs=tabs.is_some()>
+            <header class="topbar">
+                <h1>{t(title)}</h1>
+            </header>
+            <main class="phone-content">{children()}</main>
+            {tabs.map(|tabs| {
+                view! {
+                    <nav class="tabbar" aria-label="主导航">
+                        {tabs
+                            .items()
+                            .iter()
+                            .map(|(href, label, icon)| {
+                                let href = *href;
+                                let active = move || location.pathname.get() == href;
+                                view! {
+                                    <a href=href class="tab" class:active=active aria-current=move || active().then_some("page")>
+                                        <span class="tab-icon" aria-hidden="true">{*icon}</span>
+                                        <span>{t(*label)}</span>
+                                    </a>
+                                }
+                            })
+                            .collect_view()}
+                    </nav>
+                }
+            })}
+        </div>
+    }
+}
+
+/// Admin desktop layout: side menu grouped by task, top bar, content.
+#[component]
+pub fn AdminShell(title: Msg, children: Children) -> impl IntoView {
+    let location = use_location();
+    let groups: [(Msg, &[(&str, Msg)]); 2] = [
+        (Msg::MenuGroupOverview, &[("/admin", Msg::MenuDashboard)]),
+        (Msg::MenuGroupUsers, &[("/admin/users", Msg::MenuUsers)]),
+    ];
+    view! {
+        <div class="admin">
+            <aside class="sidemenu">
+                <div class="brand">{t(Msg::AdminTitle)}</div>
+                {groups
+                    .into_iter()
+                    .map(|(group, items)| {
+                        view! {
+                            <div class="menu-group">
+                                <div class="menu-group-title">{t(group)}</div>
+                                {items
+                                    .iter()
+                                    .map(|(href, label)| {
+                                        let href = *href;
+                                        let active = move || location.pathname.get() == href;
+                                        view! {
+                                            <a href=href class="menu-item" class:active=active>{t(*label)}</a>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+            </aside>
+            <div class="admin-main">
+                <header class="admin-topbar">
+                    <h1>{t(title)}</h1>
+                    <LogoutButton class="btn btn-plain"/>
+                </header>
+                <main class="admin-content">{children()}</main>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn LogoutButton(#[prop(into)] class: String) -> impl IntoView {
+    let logout = ServerAction::<crate::api::account::Logout>::new();
+    view! {
+        <ActionForm action=logout attr:class="logout-form">
+            <button type="submit" class=class>{t(Msg::Logout)}</button>
+        </ActionForm>
+    }
+}
+
+/// The error for `field` out of an action's latest result, if any.
+pub fn field_error<T, S>(value: S, field: Field) -> Signal<Option<&'static str>>
+where
+    T: 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || match value.get() {
+        Some(Err(err)) if err.field() == Some(field) => Some(err.message()),
+        _ => None,
+    })
+}
+
+/// An error that belongs to no field (throttling, network, …).
+pub fn form_error<T, S>(value: S) -> Signal<Option<&'static str>>
+where
+    T: 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || match value.get() {
+        Some(Err(err)) if err.field().is_none() => Some(err.message()),
+        _ => None,
+    })
+}
+
+/// A labelled input cell with its error shown beneath it.
+#[component]
+pub fn InputCell(
+    label: Msg,
+    name: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] placeholder: Option<Msg>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional)] maxlength: Option<u32>,
+    error: Signal<Option<&'static str>>,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="cell input-cell" class:has-error=move || error.get().is_some()>
+            <label for=id.clone()>{t(label)}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                placeholder=placeholder.map(t)
+                inputmode=inputmode
+                autocomplete=autocomplete
+                value=value
+                maxlength=maxlength
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=error_id.clone()
+            />
+        </div>
+        <p class="field-error" id=error_id role="alert">{move || error.get()}</p>
+    }
+}
+
+#[component]
+pub fn Skeleton(#[prop(default = 3)] rows: usize) -> impl IntoView {
+    view! {
+        <div class="skeleton" aria-busy="true" aria-label=t(Msg::Loading)>
+            {(0..rows).map(|_| view! { <div class="skeleton-row"></div> }).collect_view()}
+        </div>
+    }
+}
+
+/// A failed load: the message and a way forward.
+#[component]
+pub fn ErrorState(error: AppError) -> impl IntoView {
+    let needs_login = matches!(error, AppError::Unauthenticated | AppError::SessionExpired);
+    view! {
+        <div class="state-box error-state" role="alert">
+            <p>{error.message()}</p>
+            {if needs_login {
+                view! { <a class="btn btn-primary" href="/login">{t(Msg::Login)}</a> }.into_any()
+            } else {
+                view! { <a class="btn btn-plain" href="">{t(Msg::Retry)}</a> }.into_any()
+            }}
+        </div>
+    }
+}

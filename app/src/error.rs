@@ -1,0 +1,152 @@
+//! The one error type every server function returns. It crosses the wire
+//! (so the page can show it next to the right field), carries its HTTP
+//! status, and says nothing internal: details go to the server log.
+
+use crate::i18n::{t, Msg};
+use domain::InputError;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// A form field an error belongs to, so the page can show it in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Field {
+    Phone,
+    Password,
+    Name,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("invalid input")]
+    Invalid { field: Field, msg: Msg },
+    #[error("conflict")]
+    Conflict { field: Field, msg: Msg },
+    #[error("bad credentials")]
+    BadCredentials,
+    #[error("account disabled")]
+    AccountDisabled,
+    #[error("too many attempts")]
+    TooManyAttempts,
+    #[error("unauthenticated")]
+    Unauthenticated,
+    #[error("session expired")]
+    SessionExpired,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("internal error")]
+    Internal,
+    /// Transport-level failures (network, decoding) raised by the framework.
+    #[error("transport: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn invalid(field: Field, msg: Msg) -> Self {
+        AppError::Invalid { field, msg }
+    }
+
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Invalid { .. } => 422,
+            AppError::Conflict { .. } => 409,
+            AppError::BadCredentials | AppError::Unauthenticated | AppError::SessionExpired => 401,
+            AppError::AccountDisabled | AppError::Forbidden => 403,
+            AppError::TooManyAttempts => 429,
+            AppError::NotFound => 404,
+            AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+
+    pub fn msg(&self) -> Msg {
+        match self {
+            AppError::Invalid { msg, .. } | AppError::Conflict { msg, .. } => *msg,
+            AppError::BadCredentials => Msg::ErrBadCredentials,
+            AppError::AccountDisabled => Msg::ErrAccountDisabled,
+            AppError::TooManyAttempts => Msg::ErrTooManyAttempts,
+            AppError::Unauthenticated => Msg::ErrUnauthenticated,
+            AppError::SessionExpired => Msg::ErrSessionExpired,
+            AppError::Forbidden => Msg::ErrForbidden,
+            AppError::NotFound => Msg::ErrNotFound,
+            AppError::Internal => Msg::ErrInternal,
+            AppError::Transport(_) => Msg::ErrNetwork,
+        }
+    }
+
+    /// The user-facing text.
+    pub fn message(&self) -> &'static str {
+        t(self.msg())
+    }
+
+    /// The field this error belongs next to, if any.
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            AppError::Invalid { field, .. } | AppError::Conflict { field, .. } => Some(*field),
+            AppError::BadCredentials => Some(Field::Password),
+            _ => None,
+        }
+    }
+
+    /// Maps a domain validation failure onto the form field it concerns.
+    pub fn from_input(err: InputError) -> Self {
+        let (field, msg) = match err {
+            InputError::PhoneEmpty => (Field::Phone, Msg::ErrPhoneEmpty),
+            InputError::PhoneMalformed => (Field::Phone, Msg::ErrPhoneMalformed),
+            InputError::PasswordTooShort => (Field::Password, Msg::ErrPasswordTooShort),
+            InputError::PasswordTooLong => (Field::Password, Msg::ErrPasswordTooLong),
+            InputError::NameEmpty => (Field::Name, Msg::ErrNameEmpty),
+            InputError::NameTooLong => (Field::Name, Msg::ErrNameTooLong),
+            InputError::NegativeAmount | InputError::MalformedAmount => (Field::Name, Msg::ErrAmount),
+        };
+        AppError::Invalid { field, msg }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_has_a_status_in_the_http_error_range_and_chinese_text() {
+        let all = [
+            AppError::invalid(Field::Phone, Msg::ErrPhoneMalformed),
+            AppError::Conflict { field: Field::Phone, msg: Msg::ErrPhoneTaken },
+            AppError::BadCredentials,
+            AppError::AccountDisabled,
+            AppError::TooManyAttempts,
+            AppError::Unauthenticated,
+            AppError::SessionExpired,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::Internal,
+            AppError::Transport("x".into()),
+        ];
+        for err in all {
+            assert!((400..600).contains(&err.status()), "{err:?}");
+            assert!(!err.message().is_ascii(), "{err:?} should read in Chinese");
+        }
+    }
+
+    #[test]
+    fn unknown_phone_and_wrong_password_share_one_error() {
+        // Login maps both cases to `BadCredentials`; this pins its wording.
+        assert_eq!(AppError::BadCredentials.message(), "手机号或密码错误");
+    }
+
+    #[test]
+    fn domain_input_errors_land_on_their_field() {
+        assert_eq!(AppError::from_input(InputError::PhoneMalformed).field(), Some(Field::Phone));
+        assert_eq!(AppError::from_input(InputError::PasswordTooShort).field(), Some(Field::Password));
+        assert_eq!(AppError::from_input(InputError::NameTooLong).field(), Some(Field::Name));
+    }
+}

@@ -1,0 +1,60 @@
+//! Daojia's Leptos application: pages grouped by role, server functions
+//! grouped by capability. Rendered on the server, then hydrated.
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod i18n;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use i18n::{t, Msg};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use pages::{admin, auth, customer, worker};
+
+/// The HTML document around the app, rendered once per request on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
+                <meta name="theme-color" content="#1a73e8"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/daojia.css"/>
+        <Title text=t(Msg::AppName)/>
+        <Router>
+            <Routes fallback=|| view! { <pages::NotFound/> }>
+                <Route path=path!("/") view=customer::HomePage/>
+                <Route path=path!("/me") view=customer::MePage/>
+                <Route path=path!("/login") view=auth::LoginPage/>
+                <Route path=path!("/register") view=auth::RegisterPage/>
+                <Route path=path!("/worker/register") view=worker::WorkerRegisterPage/>
+                <Route path=path!("/worker") view=worker::WorkerHomePage/>
+                <Route path=path!("/worker/me") view=worker::WorkerMePage/>
+                <Route path=path!("/admin") view=admin::DashboardPage/>
+                <Route path=path!("/admin/users") view=admin::UsersPage/>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,5 @@
+mod dashboard;
+mod users;
+
+pub use dashboard::DashboardPage;
+pub use users::UsersPage;

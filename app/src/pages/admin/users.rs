@@ -1,0 +1,141 @@
+use crate::api::admin::{admin_users, UsersPage as UsersData};
+use crate::api::format_beijing;
+use crate::components::{AdminShell, ErrorState, Skeleton};
+use crate::i18n::{t, Msg};
+use domain::{Role, WorkerStatus};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+fn role_text(role: Role) -> &'static str {
+    t(match role {
+        Role::Customer => Msg::RoleCustomer,
+        Role::Worker => Msg::RoleWorker,
+        Role::Admin => Msg::RoleAdmin,
+    })
+}
+
+fn worker_status_text(status: WorkerStatus) -> &'static str {
+    t(match status {
+        WorkerStatus::Applicant => Msg::WorkerApplicant,
+        WorkerStatus::Approved => Msg::WorkerApproved,
+        WorkerStatus::Rejected => Msg::WorkerRejected,
+        WorkerStatus::Suspended => Msg::WorkerSuspended,
+    })
+}
+
+/// 用户列表: search and filter by role, paginated. Filters live in the URL.
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let query = use_query_map();
+    let filters = move || {
+        query.with(|q| {
+            (
+                q.get("role").filter(|r| !r.is_empty()),
+                q.get("q").filter(|s| !s.is_empty()),
+                q.get("page").and_then(|p| p.parse::<i64>().ok()),
+            )
+        })
+    };
+    let users = Resource::new(filters, |(role, q, page)| admin_users(role, q, page));
+    let current_role = move || query.with(|q| q.get("role")).unwrap_or_default();
+    let current_q = move || query.with(|q| q.get("q")).unwrap_or_default();
+    view! {
+        <AdminShell title=Msg::UsersTitle>
+            <form class="toolbar" method="get" action="/admin/users">
+                <select name="role" aria-label=t(Msg::ColumnRole)>
+                    <option value="" selected=move || current_role().is_empty()>{t(Msg::FilterAllRoles)}</option>
+                    {Role::ALL
+                        .into_iter()
+                        .map(|role| view! {
+                            <option value=role.as_str() selected=move || current_role() == role.as_str()>{role_text(role)}</option>
+                        })
+                        .collect_view()}
+                </select>
+                <input type="search" name="q" placeholder=t(Msg::SearchPlaceholder) value=current_q maxlength="40"/>
+                <button type="submit" class="btn btn-primary">{t(Msg::Search)}</button>
+            </form>
+            <Suspense fallback=|| view! { <Skeleton rows=6/> }>
+                {move || Suspend::new(async move {
+                    match users.await {
+                        Ok(data) => view! { <UsersTable data/> }.into_any(),
+                        Err(error) => view! { <ErrorState error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </AdminShell>
+    }
+}
+
+fn page_href(role: &str, q: &str, page: i64) -> String {
+    let mut params = vec![format!("page={page}")];
+    if !role.is_empty() {
+        params.push(format!("role={role}"));
+    }
+    if !q.is_empty() {
+        params.push(format!("q={}", js_free_url_encode(q)));
+    }
+    format!("/admin/users?{}", params.join("&"))
+}
+
+/// Percent-encodes a query value (works the same on server and in the browser).
+fn js_free_url_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[component]
+fn UsersTable(data: UsersData) -> impl IntoView {
+    let query = use_query_map();
+    let role = query.with_untracked(|q| q.get("role")).unwrap_or_default();
+    let q = query.with_untracked(|q| q.get("q")).unwrap_or_default();
+    if data.rows.is_empty() {
+        return view! { <div class="state-box empty-state"><p>{t(Msg::NoUsersFound)}</p></div> }.into_any();
+    }
+    let prev = (data.page > 1).then(|| page_href(&role, &q, data.page - 1));
+    let next = (data.page < data.page_count).then(|| page_href(&role, &q, data.page + 1));
+    view! {
+        <table class="table">
+            <thead>
+                <tr>
+                    <th>{t(Msg::ColumnId)}</th>
+                    <th>{t(Msg::ColumnPhone)}</th>
+                    <th>{t(Msg::ColumnName)}</th>
+                    <th>{t(Msg::ColumnRole)}</th>
+                    <th>{t(Msg::ColumnWorkerStatus)}</th>
+                    <th>{t(Msg::ColumnAccount)}</th>
+                    <th>{t(Msg::ColumnCreatedAt)}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {data
+                    .rows
+                    .into_iter()
+                    .map(|u| view! {
+                        <tr>
+                            <td class="num">{u.id}</td>
+                            <td class="num">{u.phone}</td>
+                            <td>{u.display_name}</td>
+                            <td>{role_text(u.role)}</td>
+                            <td>{u.worker_status.map(worker_status_text).unwrap_or("—")}</td>
+                            <td>{if u.disabled { t(Msg::AccountDisabled) } else { t(Msg::AccountActive) }}</td>
+                            <td class="num">{format_beijing(u.created_at)}</td>
+                        </tr>
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+        <nav class="pager" aria-label="分页">
+            {prev.map(|href| view! { <a class="btn btn-plain" href=href>{t(Msg::PrevPage)}</a> })}
+            <span class="pager-info">
+                {format!("{} / {} {} {} {}", data.page, data.page_count, t(Msg::PageOf), data.total, t(Msg::TotalUsersSuffix))}
+            </span>
+            {next.map(|href| view! { <a class="btn btn-plain" href=href>{t(Msg::NextPage)}</a> })}
+        </nav>
+    }
+    .into_any()
+}

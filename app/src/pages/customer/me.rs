@@ -1,0 +1,51 @@
+use crate::api::account::{my_profile, UpdateNickname};
+use crate::api::format_beijing;
+use crate::components::{field_error, ErrorState, InputCell, LogoutButton, PhoneShell, Skeleton, Tabs};
+use crate::error::Field;
+use crate::i18n::{t, Msg};
+use leptos::prelude::*;
+
+/// 我的: the customer's profile, nickname editing and logout.
+#[component]
+pub fn MePage() -> impl IntoView {
+    let update = ServerAction::<UpdateNickname>::new();
+    let value = update.value();
+    let profile = Resource::new(move || update.version().get(), |_| my_profile());
+    let saved = move || matches!(value.get(), Some(Ok(())));
+    view! {
+        <PhoneShell title=Msg::MineTitle tabs=Tabs::Customer>
+            <Suspense fallback=|| view! { <Skeleton/> }>
+                {move || Suspend::new(async move {
+                    match profile.await {
+                        Ok(p) => view! {
+                            <section class="profile-card">
+                                <div class="avatar" aria-hidden="true">{p.display_name.chars().next().map(String::from)}</div>
+                                <div>
+                                    <p class="profile-name">{p.display_name.clone()}</p>
+                                    <p class="profile-phone">{p.phone.clone()}</p>
+                                </div>
+                            </section>
+                            <h2 class="section-title">{t(Msg::ProfileHeading)}</h2>
+                            <div class="cells">
+                                <div class="cell"><span>{t(Msg::RoleLabel)}</span><span class="cell-value">{t(Msg::RoleCustomer)}</span></div>
+                                <div class="cell"><span>{t(Msg::MemberSince)}</span><span class="cell-value">{format_beijing(p.member_since)}</span></div>
+                            </div>
+                            <ActionForm action=update attr:class="form" attr:novalidate=true>
+                                <div class="cells">
+                                    <InputCell label=Msg::NicknameLabel name="nickname" value=p.display_name maxlength=20
+                                        error=field_error(value, Field::Name)/>
+                                </div>
+                                <button type="submit" class="btn btn-primary btn-block">{t(Msg::Save)}</button>
+                                <Show when=saved><p class="toast" role="status">{t(Msg::Saved)}</p></Show>
+                            </ActionForm>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorState error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <div class="form">
+                <LogoutButton class="btn btn-danger-plain btn-block"/>
+            </div>
+        </PhoneShell>
+    }
+}

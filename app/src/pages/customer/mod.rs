@@ -1,0 +1,5 @@
+mod home;
+mod me;
+
+pub use home::HomePage;
+pub use me::MePage;

@@ -1,0 +1,94 @@
+use crate::api::format_beijing;
+use crate::api::worker::{worker_home, WorkerHomeView};
+use crate::components::{ErrorState, LogoutButton, PhoneShell, Skeleton, Tabs};
+use crate::i18n::{t, Msg};
+use domain::WorkerStatus;
+use leptos::prelude::*;
+
+fn status_text(status: WorkerStatus) -> (Msg, Msg, &'static str) {
+    match status {
+        WorkerStatus::Applicant => (Msg::WorkerApplicant, Msg::WorkerApplicantHint, "status-pending"),
+        WorkerStatus::Approved => (Msg::WorkerApproved, Msg::WorkerApprovedHint, "status-ok"),
+        WorkerStatus::Rejected => (Msg::WorkerRejected, Msg::WorkerRejectedHint, "status-bad"),
+        WorkerStatus::Suspended => (Msg::WorkerSuspended, Msg::WorkerSuspendedHint, "status-bad"),
+    }
+}
+
+/// 工作台: application status, and the profile once approved.
+#[component]
+pub fn WorkerHomePage() -> impl IntoView {
+    let home = Resource::new(|| (), |_| worker_home());
+    view! {
+        <PhoneShell title=Msg::WorkerTitle tabs=crate::components::Tabs::Worker>
+            <Suspense fallback=|| view! { <Skeleton/> }>
+                {move || Suspend::new(async move {
+                    match home.await {
+                        Ok(home) => view! { <WorkerStatusCard home/> }.into_any(),
+                        Err(error) => view! { <ErrorState error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </PhoneShell>
+    }
+}
+
+#[component]
+fn WorkerStatusCard(home: WorkerHomeView) -> impl IntoView {
+    let (label, hint, class) = status_text(home.status);
+    let approved = home.status == WorkerStatus::Approved;
+    let note = (!home.review_note.is_empty()).then(|| home.review_note.clone());
+    view! {
+        <section class="status-card">
+            <p class="status-name">{home.display_name.clone()}</p>
+            <p>
+                <span class="status-label">{t(Msg::WorkerStatusLabel)}</span>
+                <span class=format!("status-badge {class}")>{t(label)}</span>
+            </p>
+            <p class="status-hint">{t(hint)}</p>
+            {note.map(|note| view! { <p class="status-note">{t(Msg::ReviewNoteLabel)}"："{note}</p> })}
+        </section>
+        <Show when=move || approved>
+            <h2 class="section-title">{t(Msg::ProfileHeading)}</h2>
+            <div class="cells">
+                <div class="cell"><span>{t(Msg::YearsExperience)}</span>
+                    <span class="cell-value">{home.years_experience}{t(Msg::YearsUnit)}</span></div>
+                <div class="cell cell-multiline"><span>{t(Msg::IntroLabel)}</span>
+                    <span class="cell-value">{if home.intro.is_empty() { t(Msg::IntroEmpty).to_string() } else { home.intro.clone() }}</span></div>
+            </div>
+        </Show>
+    }
+}
+
+/// 我的 for workers: account details and logout.
+#[component]
+pub fn WorkerMePage() -> impl IntoView {
+    let home = Resource::new(|| (), |_| worker_home());
+    view! {
+        <PhoneShell title=Msg::MineTitle tabs=Tabs::Worker>
+            <Suspense fallback=|| view! { <Skeleton/> }>
+                {move || Suspend::new(async move {
+                    match home.await {
+                        Ok(home) => view! {
+                            <section class="profile-card">
+                                <div class="avatar" aria-hidden="true">{home.display_name.chars().next().map(String::from)}</div>
+                                <div>
+                                    <p class="profile-name">{home.display_name.clone()}</p>
+                                    <p class="profile-phone">{home.phone.clone()}</p>
+                                </div>
+                            </section>
+                            <div class="cells">
+                                <div class="cell"><span>{t(Msg::RoleLabel)}</span><span class="cell-value">{t(Msg::RoleWorker)}</span></div>
+                                <div class="cell"><span>{t(Msg::WorkerStatusLabel)}</span><span class="cell-value">{t(status_text(home.status).0)}</span></div>
+                                <div class="cell"><span>{t(Msg::MemberSince)}</span><span class="cell-value">{format_beijing(home.member_since)}</span></div>
+                            </div>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorState error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <div class="form">
+                <LogoutButton class="btn btn-danger-plain btn-block"/>
+            </div>
+        </PhoneShell>
+    }
+}

@@ -1,0 +1,5 @@
+mod home;
+mod register;
+
+pub use home::{WorkerHomePage, WorkerMePage};
+pub use register::WorkerRegisterPage;

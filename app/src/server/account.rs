@@ -1,0 +1,219 @@
+use super::authz::{require, require_user, session_state};
+use super::session::{clearing_cookie, hash_token, new_token, session_cookie, SessionState};
+use super::{app_state, internal, now, AppState};
+use crate::api::account::{ProfileView, SessionInfo};
+use crate::api::{Access, CUSTOMER};
+use crate::error::{AppError, Field};
+use crate::i18n::Msg;
+use axum::extract::ConnectInfo;
+use axum::http::{header::SET_COOKIE, request::Parts};
+use domain::{DisplayName, Password, Phone, Role};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use std::net::SocketAddr;
+use store::{AuditEntry, NewUser, StoreError, User};
+
+fn parse_phone(input: &str) -> Result<Phone, AppError> {
+    Phone::parse(input).map_err(AppError::from_input)
+}
+
+/// Signs up a customer or a worker applicant and signs them in.
+pub async fn register(phone: String, password: String, name: Option<String>, role: Role) -> Result<(), AppError> {
+    require(Access::Public)?;
+    let state = app_state()?;
+    let phone = parse_phone(&phone)?;
+    let password = Password::parse(&password).map_err(AppError::from_input)?;
+    let display_name = match (role, name.as_deref().map(str::trim).filter(|n| !n.is_empty())) {
+        (_, Some(name)) => DisplayName::parse(name).map_err(AppError::from_input)?,
+        // Workers must give their real name for review; customers may skip it.
+        (Role::Worker, None) => return Err(AppError::invalid(Field::Name, Msg::ErrNameEmpty)),
+        (_, None) => DisplayName::parse(&format!("用户{}", &phone.as_str()[7..])).map_err(AppError::from_input)?,
+    };
+    if role == Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    let password_hash = state.passwords.hash(&password).await.map_err(internal)?;
+    let new_user = NewUser { phone, password_hash, role, display_name };
+    let user_id = match state.store.create_user(&new_user, now()).await {
+        Ok(id) => id,
+        Err(StoreError::DuplicatePhone) => {
+            return Err(AppError::Conflict { field: Field::Phone, msg: Msg::ErrPhoneTaken })
+        }
+        Err(err) => return Err(internal(err)),
+    };
+    tracing::info!(user_id = user_id.0, role = role.as_str(), "account created");
+    start_session(&state, user_id).await?;
+    leptos_axum::redirect(role.home_path());
+    Ok(())
+}
+
+fn client_ip(parts: Option<&Parts>, trust_proxy: bool) -> String {
+    let Some(parts) = parts else { return "unknown".into() };
+    if trust_proxy {
+        if let Some(forwarded) = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
+            if let Some(first) = forwarded.split(',').next().map(str::trim).filter(|s| !s.is_empty()) {
+                return first.to_string();
+            }
+        }
+    }
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Refuses the attempt when either its phone or its IP has used up the
+/// window's allowance; otherwise counts it.
+async fn throttle_login(state: &AppState, phone: &Phone, ip: &str) -> Result<(), AppError> {
+    let at = now();
+    let since = at - state.config.login_window;
+    let keys = [format!("phone:{phone}"), format!("ip:{ip}")];
+    for key in &keys {
+        let recent = state.store.count_login_attempts(key, since).await.map_err(internal)?;
+        if recent >= state.config.login_limit {
+            tracing::warn!(throttle_key = %key.split(':').next().unwrap_or(""), "login throttled");
+            return Err(AppError::TooManyAttempts);
+        }
+    }
+    for key in &keys {
+        state.store.record_login_attempt(key, at).await.map_err(internal)?;
+    }
+    Ok(())
+}
+
+/// A new session for `user`, replacing whatever session the request carried
+/// (the id is rotated at every login).
+async fn start_session(state: &AppState, user: store::UserId) -> Result<(), AppError> {
+    if let Some(old_token) = use_context::<Parts>().and_then(|p| super::session::token_from_headers(&p.headers)) {
+        state.store.delete_session(&hash_token(&old_token)).await.map_err(internal)?;
+    }
+    let token = new_token();
+    let at = now();
+    state
+        .store
+        .create_session(&hash_token(&token), user, at, at + state.config.session_ttl)
+        .await
+        .map_err(internal)?;
+    if let Some(options) = use_context::<ResponseOptions>() {
+        options.append_header(SET_COOKIE, session_cookie(&token, &state.config));
+    }
+    Ok(())
+}
+
+/// Where to go after login: the requested page if it lies in the role's own
+/// area and on this site, otherwise the role's home.
+pub fn landing_path(next: Option<&str>, role: Role) -> String {
+    let Some(next) = next.map(str::trim) else { return role.home_path().to_string() };
+    let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.contains("://");
+    let in_area = match role {
+        Role::Admin => next == "/admin" || next.starts_with("/admin/"),
+        Role::Worker => next == "/worker" || next.starts_with("/worker/"),
+        Role::Customer => !(next.starts_with("/admin") || next.starts_with("/worker")),
+    };
+    if local && in_area && !next.starts_with("/login") {
+        next.to_string()
+    } else {
+        role.home_path().to_string()
+    }
+}
+
+pub async fn login(phone: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    require(Access::Public)?;
+    let state = app_state()?;
+    let phone = parse_phone(&phone)?;
+    if password.is_empty() {
+        return Err(AppError::invalid(Field::Password, Msg::ErrPasswordEmpty));
+    }
+    let parts = use_context::<Parts>();
+    let ip = client_ip(parts.as_ref(), state.config.trust_proxy);
+    throttle_login(&state, &phone, &ip).await?;
+
+    let credentials = state.store.credentials_by_phone(&phone).await.map_err(internal)?;
+    let stored_hash = credentials.as_ref().map(|c| c.password_hash.as_str());
+    let matches = state.passwords.verify(&password, stored_hash).await.map_err(internal)?;
+    let credentials = match credentials {
+        Some(c) if matches => c,
+        _ => return Err(AppError::BadCredentials),
+    };
+    if credentials.disabled {
+        return Err(AppError::AccountDisabled);
+    }
+    let user = state.store.user(credentials.user_id).await.map_err(internal)?.ok_or(AppError::BadCredentials)?;
+    start_session(&state, user.id).await?;
+    tracing::info!(user_id = user.id.0, role = user.role.as_str(), "login");
+    leptos_axum::redirect(&landing_path(next.as_deref(), user.role));
+    Ok(())
+}
+
+pub async fn logout() -> Result<(), AppError> {
+    require_user(Access::SignedIn)?;
+    let state = app_state()?;
+    if let SessionState::SignedIn { token_hash, user } = session_state() {
+        state.store.delete_session(&token_hash).await.map_err(internal)?;
+        tracing::info!(user_id = user.id.0, "logout");
+    }
+    if let Some(options) = use_context::<ResponseOptions>() {
+        options.append_header(SET_COOKIE, clearing_cookie(&state.config));
+    }
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+pub async fn current_session() -> Result<Option<SessionInfo>, AppError> {
+    let user = require(Access::Public)?;
+    Ok(user.map(|u: User| SessionInfo { role: u.role, display_name: u.display_name }))
+}
+
+pub async fn my_profile() -> Result<ProfileView, AppError> {
+    let user = require_user(CUSTOMER)?;
+    Ok(ProfileView {
+        display_name: user.display_name,
+        phone: user.phone.to_string(),
+        role: user.role,
+        member_since: user.created_at.unix_timestamp(),
+    })
+}
+
+pub async fn update_nickname(nickname: String) -> Result<(), AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    let name = DisplayName::parse(&nickname).map_err(AppError::from_input)?;
+    state.store.update_display_name(user.id, &name).await.map_err(internal)?;
+    state
+        .store
+        .record_audit(
+            &AuditEntry {
+                actor: Some(user.id),
+                action: "update_nickname".into(),
+                target: format!("user:{}", user.id.0),
+                detail: String::new(),
+            },
+            now(),
+        )
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn login_lands_on_the_requested_page_inside_the_roles_area() {
+        assert_eq!(landing_path(Some("/admin/users"), Role::Admin), "/admin/users");
+        assert_eq!(landing_path(Some("/me"), Role::Customer), "/me");
+        assert_eq!(landing_path(Some("/worker"), Role::Worker), "/worker");
+    }
+
+    #[test]
+    fn login_never_redirects_off_site_or_into_another_roles_area() {
+        assert_eq!(landing_path(Some("//evil.example/x"), Role::Customer), "/");
+        assert_eq!(landing_path(Some("https://evil.example"), Role::Admin), "/admin");
+        assert_eq!(landing_path(Some("/\\evil.example"), Role::Customer), "/");
+        assert_eq!(landing_path(Some("/admin"), Role::Customer), "/");
+        assert_eq!(landing_path(Some("/me"), Role::Worker), "/worker");
+        assert_eq!(landing_path(None, Role::Admin), "/admin");
+    }
+}

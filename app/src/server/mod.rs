@@ -1,0 +1,52 @@
+//! Server-only half of the app: state, sessions, authorization and the work
+//! behind each server function. Compiled only with the `ssr` feature.
+
+pub mod account;
+pub mod admin;
+pub mod authz;
+pub mod catalog;
+pub mod passwords;
+pub mod session;
+pub mod state;
+pub mod worker;
+
+use crate::error::AppError;
+use axum::http::{header::ACCEPT, request::Parts, StatusCode};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+
+pub use state::{AppState, Config};
+
+/// Gives an error response its own HTTP status. A plain HTML form post (no
+/// WebAssembly yet) keeps the framework's redirect back to the form instead.
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(err) = &result {
+        let plain_form_post = use_context::<Parts>()
+            .and_then(|parts| parts.headers.get(ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
+            .unwrap_or(false);
+        if !plain_form_post {
+            if let (Some(options), Ok(status)) = (use_context::<ResponseOptions>(), StatusCode::from_u16(err.status())) {
+                options.set_status(status);
+            }
+        }
+    }
+    result
+}
+
+/// The application state given to every server function.
+pub fn app_state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from server function context");
+        AppError::Internal
+    })
+}
+
+/// Logs a storage failure and hides it from the user.
+pub fn internal(err: impl std::fmt::Display) -> AppError {
+    tracing::error!(error = %err, "internal error");
+    AppError::Internal
+}
+
+pub fn now() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc()
+}

@@ -1,0 +1,30 @@
+//! Daojia's core value types. Pure Rust with no I/O so both the server and the
+//! browser bundle can validate input with the same rules.
+
+mod account;
+mod money;
+
+pub use account::{DisplayName, Password, Phone, Role, WorkerStatus};
+pub use money::Fen;
+
+/// Why a piece of input was refused. The UI turns each kind into a message in
+/// the user's language; the domain only names the rule that was broken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum InputError {
+    #[error("phone is empty")]
+    PhoneEmpty,
+    #[error("phone is not a mainland mobile number")]
+    PhoneMalformed,
+    #[error("password shorter than minimum")]
+    PasswordTooShort,
+    #[error("password longer than maximum")]
+    PasswordTooLong,
+    #[error("display name is empty")]
+    NameEmpty,
+    #[error("display name too long")]
+    NameTooLong,
+    #[error("amount is negative")]
+    NegativeAmount,
+    #[error("amount is not a valid yuan figure")]
+    MalformedAmount,
+}

@@ -1,0 +1,431 @@
+//! The repository layer: one `Store` trait that the server programs against,
+//! with a SQLite implementation (embedded default) and a PostgreSQL one
+//! (production, multi-instance). Both run the same SQL text where the dialects
+//! agree and the same test suite in `tests/`.
+
+mod model;
+mod postgres;
+mod sqlite;
+
+use async_trait::async_trait;
+use domain::{DisplayName, Phone, WorkerStatus};
+use std::sync::Arc;
+use time::OffsetDateTime;
+
+pub use model::*;
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("phone number already registered")]
+    DuplicatePhone,
+    #[error("record not found")]
+    NotFound,
+    #[error("unsupported database url (expected sqlite: or postgres:)")]
+    UnsupportedUrl,
+    #[error("stored value is not valid: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+    async fn ping(&self) -> StoreResult<()>;
+    async fn close(&self);
+
+    /// Inserts a user; a worker also gets an `applicant` profile in the same
+    /// transaction so no worker exists without one.
+    async fn create_user(&self, user: &NewUser, now: OffsetDateTime) -> StoreResult<UserId>;
+    async fn credentials_by_phone(&self, phone: &Phone) -> StoreResult<Option<Credentials>>;
+    async fn user(&self, id: UserId) -> StoreResult<Option<User>>;
+    async fn update_display_name(&self, id: UserId, name: &DisplayName) -> StoreResult<()>;
+    async fn set_password_hash(&self, id: UserId, password_hash: &str) -> StoreResult<()>;
+
+    async fn create_session(&self, token_hash: &str, user: UserId, now: OffsetDateTime, expires_at: OffsetDateTime) -> StoreResult<()>;
+    /// The live session's user; `None` when the session is unknown, expired
+    /// or its account disabled.
+    async fn session_user(&self, token_hash: &str, now: OffsetDateTime) -> StoreResult<Option<User>>;
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    async fn delete_expired_sessions(&self, now: OffsetDateTime) -> StoreResult<u64>;
+
+    async fn record_login_attempt(&self, throttle_key: &str, at: OffsetDateTime) -> StoreResult<()>;
+    async fn count_login_attempts(&self, throttle_key: &str, since: OffsetDateTime) -> StoreResult<i64>;
+    async fn prune_login_attempts(&self, before: OffsetDateTime) -> StoreResult<u64>;
+
+    async fn worker_profile(&self, user: UserId) -> StoreResult<Option<WorkerProfile>>;
+    async fn set_worker_status(&self, user: UserId, status: WorkerStatus, note: &str, now: OffsetDateTime) -> StoreResult<()>;
+
+    async fn categories(&self) -> StoreResult<Vec<Category>>;
+    async fn listed_services(&self, category: Option<i64>) -> StoreResult<Vec<ServiceSummary>>;
+    async fn insert_service(&self, service: &NewService, now: OffsetDateTime) -> StoreResult<i64>;
+
+    async fn dashboard_counts(&self, since: OffsetDateTime) -> StoreResult<DashboardCounts>;
+    async fn list_users(&self, filter: &UserFilter) -> StoreResult<Paged<UserListItem>>;
+
+    async fn record_audit(&self, entry: &AuditEntry, now: OffsetDateTime) -> StoreResult<()>;
+    async fn audit_entries(&self, limit: i64) -> StoreResult<Vec<AuditRecord>>;
+
+    async fn meta(&self, key: &str) -> StoreResult<Option<String>>;
+    async fn set_meta(&self, key: &str, value: &str) -> StoreResult<()>;
+}
+
+pub type DynStore = Arc<dyn Store>;
+
+/// Opens the database named by `url` (`sqlite:path` or `postgres://…`),
+/// creating a SQLite file and its folder if missing, and runs the dialect's
+/// migrations.
+pub async fn connect(url: &str, max_connections: u32) -> StoreResult<DynStore> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::connect(url, max_connections).await?))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Ok(Arc::new(PgStore::connect(url, max_connections).await?))
+    } else {
+        Err(StoreError::UnsupportedUrl)
+    }
+}
+
+/// Maps a unique-key violation on `users.phone` to the domain's error.
+fn map_user_insert_error(err: sqlx::Error) -> StoreError {
+    match &err {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::DuplicatePhone,
+        _ => StoreError::Database(err),
+    }
+}
+
+/// The body shared by both implementations: the SQL below is valid in both
+/// dialects (`$n` placeholders, `RETURNING`, `ON CONFLICT`, `CAST`).
+macro_rules! shared_store_impl {
+    ($store:ty, $backend:expr) => {
+        #[async_trait::async_trait]
+        impl crate::Store for $store {
+            fn backend(&self) -> crate::Backend {
+                $backend
+            }
+
+            async fn ping(&self) -> crate::StoreResult<()> {
+                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn close(&self) {
+                self.pool.close().await;
+            }
+
+            async fn create_user(&self, user: &crate::NewUser, now: time::OffsetDateTime) -> crate::StoreResult<crate::UserId> {
+                let mut tx = self.pool.begin().await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO users (phone, password_hash, role, display_name, disabled, created_at)
+                     VALUES ($1, $2, $3, $4, FALSE, $5) RETURNING id",
+                )
+                .bind(user.phone.as_str())
+                .bind(&user.password_hash)
+                .bind(user.role.as_str())
+                .bind(user.display_name.as_str())
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(crate::map_user_insert_error)?;
+                if user.role == domain::Role::Worker {
+                    sqlx::query("INSERT INTO worker_profiles (user_id, status, created_at) VALUES ($1, $2, $3)")
+                        .bind(id)
+                        .bind(domain::WorkerStatus::Applicant.as_str())
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(crate::UserId(id))
+            }
+
+            async fn credentials_by_phone(&self, phone: &domain::Phone) -> crate::StoreResult<Option<crate::Credentials>> {
+                let row: Option<crate::model::CredentialsRow> = sqlx::query_as(
+                    "SELECT id, password_hash, disabled FROM users WHERE phone = $1",
+                )
+                .bind(phone.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(Into::into))
+            }
+
+            async fn user(&self, id: crate::UserId) -> crate::StoreResult<Option<crate::User>> {
+                let row: Option<crate::model::UserRow> = sqlx::query_as(
+                    "SELECT id, phone, role, display_name, disabled, created_at FROM users WHERE id = $1",
+                )
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn update_display_name(&self, id: crate::UserId, name: &domain::DisplayName) -> crate::StoreResult<()> {
+                let done = sqlx::query("UPDATE users SET display_name = $1 WHERE id = $2")
+                    .bind(name.as_str())
+                    .bind(id.0)
+                    .execute(&self.pool)
+                    .await?;
+                crate::model::expect_one(done.rows_affected())
+            }
+
+            async fn set_password_hash(&self, id: crate::UserId, password_hash: &str) -> crate::StoreResult<()> {
+                let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                    .bind(password_hash)
+                    .bind(id.0)
+                    .execute(&self.pool)
+                    .await?;
+                crate::model::expect_one(done.rows_affected())
+            }
+
+            async fn create_session(
+                &self,
+                token_hash: &str,
+                user: crate::UserId,
+                now: time::OffsetDateTime,
+                expires_at: time::OffsetDateTime,
+            ) -> crate::StoreResult<()> {
+                sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+                    .bind(token_hash)
+                    .bind(user.0)
+                    .bind(now)
+                    .bind(expires_at)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn session_user(&self, token_hash: &str, now: time::OffsetDateTime) -> crate::StoreResult<Option<crate::User>> {
+                let row: Option<crate::model::UserRow> = sqlx::query_as(
+                    "SELECT u.id, u.phone, u.role, u.display_name, u.disabled, u.created_at
+                     FROM sessions s JOIN users u ON u.id = s.user_id
+                     WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = FALSE",
+                )
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn delete_session(&self, token_hash: &str) -> crate::StoreResult<()> {
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn delete_expired_sessions(&self, now: time::OffsetDateTime) -> crate::StoreResult<u64> {
+                let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected())
+            }
+
+            async fn record_login_attempt(&self, throttle_key: &str, at: time::OffsetDateTime) -> crate::StoreResult<()> {
+                sqlx::query("INSERT INTO login_attempts (throttle_key, attempted_at) VALUES ($1, $2)")
+                    .bind(throttle_key)
+                    .bind(at)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn count_login_attempts(&self, throttle_key: &str, since: time::OffsetDateTime) -> crate::StoreResult<i64> {
+                let count: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM login_attempts WHERE throttle_key = $1 AND attempted_at > $2",
+                )
+                .bind(throttle_key)
+                .bind(since)
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(count)
+            }
+
+            async fn prune_login_attempts(&self, before: time::OffsetDateTime) -> crate::StoreResult<u64> {
+                let done = sqlx::query("DELETE FROM login_attempts WHERE attempted_at <= $1")
+                    .bind(before)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected())
+            }
+
+            async fn worker_profile(&self, user: crate::UserId) -> crate::StoreResult<Option<crate::WorkerProfile>> {
+                let row: Option<crate::model::WorkerProfileRow> = sqlx::query_as(
+                    "SELECT user_id, status, years_experience, intro, review_note, reviewed_at
+                     FROM worker_profiles WHERE user_id = $1",
+                )
+                .bind(user.0)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn set_worker_status(
+                &self,
+                user: crate::UserId,
+                status: domain::WorkerStatus,
+                note: &str,
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<()> {
+                let done = sqlx::query(
+                    "UPDATE worker_profiles SET status = $1, review_note = $2, reviewed_at = $3 WHERE user_id = $4",
+                )
+                .bind(status.as_str())
+                .bind(note)
+                .bind(now)
+                .bind(user.0)
+                .execute(&self.pool)
+                .await?;
+                crate::model::expect_one(done.rows_affected())
+            }
+
+            async fn categories(&self) -> crate::StoreResult<Vec<crate::Category>> {
+                let rows: Vec<crate::Category> = sqlx::query_as(
+                    "SELECT c.id, c.code, c.name, c.blurb,
+                            (SELECT COUNT(*) FROM services s WHERE s.category_id = c.id AND s.status = 'listed') AS listed_services
+                     FROM categories c ORDER BY c.sort_order, c.id",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows)
+            }
+
+            async fn listed_services(&self, category: Option<i64>) -> crate::StoreResult<Vec<crate::ServiceSummary>> {
+                let rows: Vec<crate::model::ServiceSummaryRow> = sqlx::query_as(
+                    "SELECT s.id, s.category_id, c.name AS category_name, s.name, s.summary, s.unit,
+                            s.base_price_fen, s.default_units
+                     FROM services s JOIN categories c ON c.id = s.category_id
+                     WHERE s.status = 'listed' AND (CAST($1 AS BIGINT) IS NULL OR s.category_id = $1)
+                     ORDER BY c.sort_order, s.sort_order, s.id",
+                )
+                .bind(category)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn insert_service(&self, service: &crate::NewService, now: time::OffsetDateTime) -> crate::StoreResult<i64> {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO services (category_id, name, summary, content, process_steps, supplies, qualifications,
+                                           unit, base_price_fen, default_units, min_units, status, sort_order, created_at)
+                     SELECT c.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'listed', $12, $13
+                     FROM categories c WHERE c.code = $1
+                     RETURNING id",
+                )
+                .bind(&service.category_code)
+                .bind(&service.name)
+                .bind(&service.summary)
+                .bind(&service.content)
+                .bind(service.process_steps.join("\n"))
+                .bind(&service.supplies)
+                .bind(&service.qualifications)
+                .bind(service.unit.as_str())
+                .bind(service.base_price.get())
+                .bind(service.default_units)
+                .bind(service.min_units)
+                .bind(service.sort_order)
+                .bind(now)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or(crate::StoreError::NotFound)?;
+                Ok(id)
+            }
+
+            async fn dashboard_counts(&self, since: time::OffsetDateTime) -> crate::StoreResult<crate::DashboardCounts> {
+                let counts: crate::DashboardCounts = sqlx::query_as(
+                    "SELECT
+                        (SELECT COUNT(*) FROM users WHERE role = 'customer') AS customers,
+                        (SELECT COUNT(*) FROM worker_profiles WHERE status = 'applicant') AS workers_pending,
+                        (SELECT COUNT(*) FROM worker_profiles WHERE status = 'approved') AS workers_approved,
+                        (SELECT COUNT(*) FROM services WHERE status = 'listed') AS services_listed,
+                        (SELECT COUNT(*) FROM users WHERE created_at >= $1) AS users_new_today",
+                )
+                .bind(since)
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(counts)
+            }
+
+            async fn list_users(&self, filter: &crate::UserFilter) -> crate::StoreResult<crate::Paged<crate::UserListItem>> {
+                let role = filter.role.map(|r| r.as_str());
+                let search = filter.search.as_deref().map(|s| format!("%{s}%"));
+                const WHERE: &str = "WHERE (CAST($1 AS TEXT) IS NULL OR u.role = $1)
+                      AND (CAST($2 AS TEXT) IS NULL OR u.phone LIKE $2 OR u.display_name LIKE $2)";
+                let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM users u {WHERE}"))
+                    .bind(role)
+                    .bind(search.as_deref())
+                    .fetch_one(&self.pool)
+                    .await?;
+                let rows: Vec<crate::model::UserListRow> = sqlx::query_as(&format!(
+                    "SELECT u.id, u.phone, u.role, u.display_name, u.disabled, u.created_at, w.status AS worker_status
+                     FROM users u LEFT JOIN worker_profiles w ON w.user_id = u.id
+                     {WHERE} ORDER BY u.id DESC LIMIT $3 OFFSET $4"
+                ))
+                .bind(role)
+                .bind(search.as_deref())
+                .bind(filter.page_size)
+                .bind(filter.offset())
+                .fetch_all(&self.pool)
+                .await?;
+                let items = rows.into_iter().map(TryInto::try_into).collect::<crate::StoreResult<Vec<_>>>()?;
+                Ok(crate::Paged { items, total, page: filter.page, page_size: filter.page_size })
+            }
+
+            async fn record_audit(&self, entry: &crate::AuditEntry, now: time::OffsetDateTime) -> crate::StoreResult<()> {
+                sqlx::query("INSERT INTO audit_log (actor_id, action, target, detail, created_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(entry.actor.map(|a| a.0))
+                    .bind(&entry.action)
+                    .bind(&entry.target)
+                    .bind(&entry.detail)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn audit_entries(&self, limit: i64) -> crate::StoreResult<Vec<crate::AuditRecord>> {
+                let rows: Vec<crate::AuditRecord> = sqlx::query_as(
+                    "SELECT id, actor_id, action, target, detail, created_at FROM audit_log ORDER BY id DESC LIMIT $1",
+                )
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows)
+            }
+
+            async fn meta(&self, key: &str) -> crate::StoreResult<Option<String>> {
+                let value: Option<String> = sqlx::query_scalar("SELECT meta_value FROM app_meta WHERE meta_key = $1")
+                    .bind(key)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok(value)
+            }
+
+            async fn set_meta(&self, key: &str, value: &str) -> crate::StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO app_meta (meta_key, meta_value) VALUES ($1, $2)
+                     ON CONFLICT (meta_key) DO UPDATE SET meta_value = excluded.meta_value",
+                )
+                .bind(key)
+                .bind(value)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+        }
+    };
+}
+pub(crate) use shared_store_impl;

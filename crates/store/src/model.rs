@@ -1,0 +1,308 @@
+//! Records the store reads and writes. Row structs (`*Row`) mirror columns;
+//! the public types are checked conversions of them.
+
+use crate::{StoreError, StoreResult};
+use domain::{DisplayName, Fen, Phone, Role, WorkerStatus};
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UserId(pub i64);
+
+pub struct NewUser {
+    pub phone: Phone,
+    pub password_hash: String,
+    pub role: Role,
+    pub display_name: DisplayName,
+}
+
+/// What login needs; never leaves the server.
+pub struct Credentials {
+    pub user_id: UserId,
+    pub password_hash: String,
+    pub disabled: bool,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct CredentialsRow {
+    id: i64,
+    password_hash: String,
+    disabled: bool,
+}
+
+impl From<CredentialsRow> for Credentials {
+    fn from(row: CredentialsRow) -> Self {
+        Self { user_id: UserId(row.id), password_hash: row.password_hash, disabled: row.disabled }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: UserId,
+    pub phone: Phone,
+    pub role: Role,
+    pub display_name: String,
+    pub disabled: bool,
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct UserRow {
+    id: i64,
+    phone: String,
+    role: String,
+    display_name: String,
+    disabled: bool,
+    created_at: OffsetDateTime,
+}
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {value:?}"))
+}
+
+fn parse_role(value: &str) -> StoreResult<Role> {
+    Role::from_db(value).ok_or_else(|| corrupt("role", value))
+}
+
+fn parse_phone(value: &str) -> StoreResult<Phone> {
+    Phone::parse(value).map_err(|_| corrupt("phone", value))
+}
+
+fn parse_worker_status(value: &str) -> StoreResult<WorkerStatus> {
+    WorkerStatus::from_db(value).ok_or_else(|| corrupt("worker status", value))
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = StoreError;
+    fn try_from(row: UserRow) -> StoreResult<Self> {
+        Ok(Self {
+            id: UserId(row.id),
+            phone: parse_phone(&row.phone)?,
+            role: parse_role(&row.role)?,
+            display_name: row.display_name,
+            disabled: row.disabled,
+            created_at: row.created_at,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct WorkerProfile {
+    pub user_id: UserId,
+    pub status: WorkerStatus,
+    pub years_experience: i32,
+    pub intro: String,
+    pub review_note: String,
+    pub reviewed_at: Option<OffsetDateTime>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct WorkerProfileRow {
+    user_id: i64,
+    status: String,
+    years_experience: i32,
+    intro: String,
+    review_note: String,
+    reviewed_at: Option<OffsetDateTime>,
+}
+
+impl TryFrom<WorkerProfileRow> for WorkerProfile {
+    type Error = StoreError;
+    fn try_from(row: WorkerProfileRow) -> StoreResult<Self> {
+        Ok(Self {
+            user_id: UserId(row.user_id),
+            status: parse_worker_status(&row.status)?,
+            years_experience: row.years_experience,
+            intro: row.intro,
+            review_note: row.review_note,
+            reviewed_at: row.reviewed_at,
+        })
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Category {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub blurb: String,
+    pub listed_services: i64,
+}
+
+/// How a service is priced: the unit its base price is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PricingUnit {
+    Hour,
+    Visit,
+    Appliance,
+    Day,
+    /// A 26-day nanny month, the industry's standard contract length.
+    Month26,
+}
+
+impl PricingUnit {
+    pub const ALL: [PricingUnit; 5] =
+        [PricingUnit::Hour, PricingUnit::Visit, PricingUnit::Appliance, PricingUnit::Day, PricingUnit::Month26];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PricingUnit::Hour => "hour",
+            PricingUnit::Visit => "visit",
+            PricingUnit::Appliance => "appliance",
+            PricingUnit::Day => "day",
+            PricingUnit::Month26 => "month26",
+        }
+    }
+
+    pub fn from_db(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|u| u.as_str() == value)
+    }
+}
+
+pub struct NewService {
+    pub category_code: String,
+    pub name: String,
+    pub summary: String,
+    pub content: String,
+    pub process_steps: Vec<String>,
+    pub supplies: String,
+    pub qualifications: String,
+    pub unit: PricingUnit,
+    pub base_price: Fen,
+    pub default_units: i32,
+    pub min_units: i32,
+    pub sort_order: i32,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServiceSummary {
+    pub id: i64,
+    pub category_id: i64,
+    pub category_name: String,
+    pub name: String,
+    pub summary: String,
+    pub unit: PricingUnit,
+    pub base_price: Fen,
+    pub default_units: i32,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ServiceSummaryRow {
+    id: i64,
+    category_id: i64,
+    category_name: String,
+    name: String,
+    summary: String,
+    unit: String,
+    base_price_fen: i64,
+    default_units: i32,
+}
+
+impl TryFrom<ServiceSummaryRow> for ServiceSummary {
+    type Error = StoreError;
+    fn try_from(row: ServiceSummaryRow) -> StoreResult<Self> {
+        Ok(Self {
+            id: row.id,
+            category_id: row.category_id,
+            category_name: row.category_name,
+            name: row.name,
+            summary: row.summary,
+            unit: PricingUnit::from_db(&row.unit).ok_or_else(|| corrupt("pricing unit", &row.unit))?,
+            base_price: Fen::new(row.base_price_fen),
+            default_units: row.default_units,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct DashboardCounts {
+    pub customers: i64,
+    pub workers_pending: i64,
+    pub workers_approved: i64,
+    pub services_listed: i64,
+    pub users_new_today: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct UserFilter {
+    pub role: Option<Role>,
+    pub search: Option<String>,
+    /// 1-based.
+    pub page: i64,
+    pub page_size: i64,
+}
+
+impl UserFilter {
+    pub fn offset(&self) -> i64 {
+        (self.page.max(1) - 1) * self.page_size
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub page_size: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct UserListItem {
+    pub id: UserId,
+    pub phone: Phone,
+    pub role: Role,
+    pub display_name: String,
+    pub disabled: bool,
+    pub created_at: OffsetDateTime,
+    pub worker_status: Option<WorkerStatus>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct UserListRow {
+    id: i64,
+    phone: String,
+    role: String,
+    display_name: String,
+    disabled: bool,
+    created_at: OffsetDateTime,
+    worker_status: Option<String>,
+}
+
+impl TryFrom<UserListRow> for UserListItem {
+    type Error = StoreError;
+    fn try_from(row: UserListRow) -> StoreResult<Self> {
+        Ok(Self {
+            id: UserId(row.id),
+            phone: parse_phone(&row.phone)?,
+            role: parse_role(&row.role)?,
+            display_name: row.display_name,
+            disabled: row.disabled,
+            created_at: row.created_at,
+            worker_status: row.worker_status.as_deref().map(parse_worker_status).transpose()?,
+        })
+    }
+}
+
+pub struct AuditEntry {
+    pub actor: Option<UserId>,
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditRecord {
+    pub id: i64,
+    pub actor_id: Option<i64>,
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+    pub created_at: OffsetDateTime,
+}
+
+pub(crate) fn expect_one(rows_affected: u64) -> StoreResult<()> {
+    if rows_affected == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}

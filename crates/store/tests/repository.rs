@@ -1,0 +1,343 @@
+//! The repository suite, run against SQLite and PostgreSQL alike. The
+//! PostgreSQL half needs `TEST_DATABASE_URL` (a server where the user may
+//! create databases); each test gets a fresh database. With
+//! `DAOJIA_REQUIRE_POSTGRES=1` (as in CI) a missing URL fails the run.
+
+use domain::{DisplayName, Fen, Phone, Role, WorkerStatus};
+use std::future::Future;
+use std::time::Duration;
+use store::{AuditEntry, DynStore, NewService, NewUser, PricingUnit, StoreError, UserFilter};
+use time::OffsetDateTime;
+
+mod harness {
+    use super::*;
+    use rand::Rng;
+
+    fn suffix() -> String {
+        format!("{:016x}", rand::thread_rng().gen::<u64>())
+    }
+
+    pub async fn sqlite() -> (DynStore, impl FnOnce()) {
+        let path = std::env::temp_dir().join(format!("daojia-test-{}.db", suffix()));
+        let store = store::connect(&format!("sqlite:{}", path.display()), 5).await.expect("sqlite store");
+        (store, move || {
+            for ext in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
+            }
+        })
+    }
+
+    /// A fresh database on the PostgreSQL server, or `None` when none is configured.
+    pub async fn postgres() -> Option<(DynStore, String, String)> {
+        let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
+            if std::env::var("DAOJIA_REQUIRE_POSTGRES").as_deref() == Ok("1") {
+                panic!("DAOJIA_REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set");
+            }
+            eprintln!("skipping PostgreSQL half: TEST_DATABASE_URL not set");
+            return None;
+        };
+        use sqlx::Connection;
+        let name = format!("daojia_test_{}", suffix());
+        let mut admin = sqlx::PgConnection::connect(&admin_url).await.expect("connect TEST_DATABASE_URL");
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create test database");
+        admin.close().await.ok();
+        let (base, _) = admin_url.rsplit_once('/').expect("url has a database part");
+        let store = store::connect(&format!("{base}/{name}"), 5).await.expect("postgres store");
+        Some((store, admin_url, name))
+    }
+
+    pub async fn drop_postgres(store: DynStore, admin_url: String, name: String) {
+        use sqlx::Connection;
+        store.close().await;
+        let mut admin = sqlx::PgConnection::connect(&admin_url).await.expect("reconnect");
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await.ok();
+    }
+}
+
+/// Runs one test body against both databases.
+async fn on_both<F, Fut>(test: F)
+where
+    F: Fn(DynStore) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let (store, cleanup) = harness::sqlite().await;
+    test(store.clone()).await;
+    store.close().await;
+    cleanup();
+    if let Some((store, admin_url, name)) = harness::postgres().await {
+        test(store.clone()).await;
+        harness::drop_postgres(store, admin_url, name).await;
+    }
+}
+
+fn now() -> OffsetDateTime {
+    // Whole milliseconds, so values survive both databases' precision unchanged.
+    let t = OffsetDateTime::now_utc();
+    t.replace_nanosecond(t.millisecond() as u32 * 1_000_000).unwrap()
+}
+
+fn new_user(phone: &str, role: Role) -> NewUser {
+    NewUser {
+        phone: Phone::parse(phone).unwrap(),
+        password_hash: "$argon2id$test".into(),
+        role,
+        display_name: DisplayName::parse("测试用户").unwrap(),
+    }
+}
+
+fn service(name: &str, category: &str, price: i64) -> NewService {
+    NewService {
+        category_code: category.into(),
+        name: name.into(),
+        summary: "摘要".into(),
+        content: "内容".into(),
+        process_steps: vec!["一".into(), "二".into()],
+        supplies: "工具".into(),
+        qualifications: "健康证".into(),
+        unit: PricingUnit::Hour,
+        base_price: Fen::new(price),
+        default_units: 2,
+        min_units: 2,
+        sort_order: 0,
+    }
+}
+
+#[tokio::test]
+async fn a_created_user_reads_back_with_its_role_and_phone() {
+    on_both(|store| async move {
+        let id = store.create_user(&new_user("13800138000", Role::Customer), now()).await.unwrap();
+        let user = store.user(id).await.unwrap().expect("user exists");
+        assert_eq!(user.phone.as_str(), "13800138000");
+        assert_eq!(user.role, Role::Customer);
+        assert!(!user.disabled);
+        let creds = store.credentials_by_phone(&user.phone).await.unwrap().unwrap();
+        assert_eq!(creds.user_id, id);
+        assert_eq!(creds.password_hash, "$argon2id$test");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_phone_number_registers_only_once() {
+    on_both(|store| async move {
+        store.create_user(&new_user("13800138001", Role::Customer), now()).await.unwrap();
+        let again = store.create_user(&new_user("13800138001", Role::Worker), now()).await;
+        assert!(matches!(again, Err(StoreError::DuplicatePhone)), "{again:?}");
+        // The failed worker sign-up left no profile behind.
+        let counts = store.dashboard_counts(now() - Duration::from_secs(60)).await.unwrap();
+        assert_eq!((counts.customers, counts.workers_pending), (1, 0));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn concurrent_sign_ups_with_one_phone_create_exactly_one_account() {
+    on_both(|store| async move {
+        let attempts = (0..8).map(|_| {
+            let store = store.clone();
+            async move { store.create_user(&new_user("13800138002", Role::Customer), now()).await }
+        });
+        let results = futures_join_all(attempts).await;
+        let created = results.iter().filter(|r| r.is_ok()).count();
+        let duplicates = results.iter().filter(|r| matches!(r, Err(StoreError::DuplicatePhone))).count();
+        assert_eq!((created, duplicates), (1, 7));
+    })
+    .await;
+}
+
+/// Joins futures concurrently on the current task without extra crates.
+async fn futures_join_all<F: Future>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output>
+where
+    F: Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.into_iter().map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.expect("task"));
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_worker_starts_as_an_applicant_and_can_be_approved() {
+    on_both(|store| async move {
+        let id = store.create_user(&new_user("13900139000", Role::Worker), now()).await.unwrap();
+        let profile = store.worker_profile(id).await.unwrap().expect("profile created with the account");
+        assert_eq!(profile.status, WorkerStatus::Applicant);
+        assert!(profile.reviewed_at.is_none());
+        store.set_worker_status(id, WorkerStatus::Approved, "资料齐全", now()).await.unwrap();
+        let profile = store.worker_profile(id).await.unwrap().unwrap();
+        assert_eq!(profile.status, WorkerStatus::Approved);
+        assert_eq!(profile.review_note, "资料齐全");
+        assert!(profile.reviewed_at.is_some());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn customers_and_admins_have_no_worker_profile() {
+    on_both(|store| async move {
+        let id = store.create_user(&new_user("13800138003", Role::Admin), now()).await.unwrap();
+        assert!(store.worker_profile(id).await.unwrap().is_none());
+        let missing = store.set_worker_status(id, WorkerStatus::Approved, "", now()).await;
+        assert!(matches!(missing, Err(StoreError::NotFound)));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_session_is_valid_until_it_expires_or_is_deleted() {
+    on_both(|store| async move {
+        let id = store.create_user(&new_user("13800138004", Role::Customer), now()).await.unwrap();
+        let t0 = now();
+        store.create_session("hash-a", id, t0, t0 + Duration::from_secs(3600)).await.unwrap();
+        assert_eq!(store.session_user("hash-a", t0).await.unwrap().map(|u| u.id), Some(id));
+        assert!(store.session_user("hash-a", t0 + Duration::from_secs(3601)).await.unwrap().is_none());
+        assert!(store.session_user("unknown", t0).await.unwrap().is_none());
+        store.delete_session("hash-a").await.unwrap();
+        assert!(store.session_user("hash-a", t0).await.unwrap().is_none());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn expired_sessions_are_swept_and_live_ones_kept() {
+    on_both(|store| async move {
+        let id = store.create_user(&new_user("13800138005", Role::Customer), now()).await.unwrap();
+        let t0 = now();
+        store.create_session("old", id, t0, t0 + Duration::from_secs(10)).await.unwrap();
+        store.create_session("new", id, t0, t0 + Duration::from_secs(1000)).await.unwrap();
+        let removed = store.delete_expired_sessions(t0 + Duration::from_secs(100)).await.unwrap();
+        assert_eq!(removed, 1);
+        assert!(store.session_user("new", t0).await.unwrap().is_some());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn login_attempts_are_counted_per_key_within_the_window() {
+    on_both(|store| async move {
+        let t0 = now();
+        for i in 0..3 {
+            store.record_login_attempt("phone:13800138006", t0 + Duration::from_secs(i * 60)).await.unwrap();
+        }
+        store.record_login_attempt("ip:127.0.0.1", t0).await.unwrap();
+        let window_start = t0 + Duration::from_secs(30);
+        assert_eq!(store.count_login_attempts("phone:13800138006", window_start).await.unwrap(), 2);
+        assert_eq!(store.count_login_attempts("ip:127.0.0.1", t0 - Duration::from_secs(1)).await.unwrap(), 1);
+        assert_eq!(store.prune_login_attempts(t0 + Duration::from_secs(61)).await.unwrap(), 3);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn catalog_lists_the_six_seeded_categories_in_order() {
+    on_both(|store| async move {
+        let names: Vec<String> = store.categories().await.unwrap().into_iter().map(|c| c.name).collect();
+        assert_eq!(names, ["日常保洁", "深度保洁", "家电清洗", "家居保养", "月嫂服务", "育儿嫂服务"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn listed_services_filter_by_category_and_keep_price_in_fen() {
+    on_both(|store| async move {
+        store.insert_service(&service("擦窗", "daily_cleaning", 4500), now()).await.unwrap();
+        store.insert_service(&service("空调清洗", "appliance", 8900), now()).await.unwrap();
+        let all = store.listed_services(None).await.unwrap();
+        assert_eq!(all.len(), 2);
+        let appliance = store.categories().await.unwrap().into_iter().find(|c| c.code == "appliance").unwrap();
+        assert_eq!(appliance.listed_services, 1);
+        let only = store.listed_services(Some(appliance.id)).await.unwrap();
+        assert_eq!(only.len(), 1);
+        assert_eq!(only[0].name, "空调清洗");
+        assert_eq!(only[0].base_price, Fen::new(8900));
+        assert_eq!(only[0].unit, PricingUnit::Hour);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_service_in_an_unknown_category_is_refused() {
+    on_both(|store| async move {
+        let result = store.insert_service(&service("无分类", "no_such_category", 100), now()).await;
+        assert!(matches!(result, Err(StoreError::NotFound)));
+        assert!(store.listed_services(None).await.unwrap().is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn dashboard_counts_reflect_the_database() {
+    on_both(|store| async move {
+        let t0 = now();
+        store.create_user(&new_user("13800138010", Role::Customer), t0).await.unwrap();
+        store.create_user(&new_user("13800138011", Role::Customer), t0 - Duration::from_secs(86_400 * 2)).await.unwrap();
+        let approved = store.create_user(&new_user("13900139010", Role::Worker), t0).await.unwrap();
+        store.create_user(&new_user("13900139011", Role::Worker), t0).await.unwrap();
+        store.set_worker_status(approved, WorkerStatus::Approved, "", t0).await.unwrap();
+        store.insert_service(&service("擦窗", "daily_cleaning", 4500), t0).await.unwrap();
+        let counts = store.dashboard_counts(t0 - Duration::from_secs(3600)).await.unwrap();
+        assert_eq!(counts.customers, 2);
+        assert_eq!(counts.workers_pending, 1);
+        assert_eq!(counts.workers_approved, 1);
+        assert_eq!(counts.services_listed, 1);
+        assert_eq!(counts.users_new_today, 3);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn user_list_filters_searches_and_pages() {
+    on_both(|store| async move {
+        for i in 0..5 {
+            store.create_user(&new_user(&format!("1380013802{i}"), Role::Customer), now()).await.unwrap();
+        }
+        store.create_user(&new_user("13900139020", Role::Worker), now()).await.unwrap();
+        let filter = |role, search: Option<&str>, page| UserFilter { role, search: search.map(String::from), page, page_size: 2 };
+
+        let customers = store.list_users(&filter(Some(Role::Customer), None, 1)).await.unwrap();
+        assert_eq!((customers.total, customers.items.len()), (5, 2));
+        // Newest first.
+        assert_eq!(customers.items[0].phone.as_str(), "13800138024");
+        let last_page = store.list_users(&filter(Some(Role::Customer), None, 3)).await.unwrap();
+        assert_eq!(last_page.items.len(), 1);
+
+        let workers = store.list_users(&filter(Some(Role::Worker), None, 1)).await.unwrap();
+        assert_eq!(workers.total, 1);
+        assert_eq!(workers.items[0].worker_status, Some(WorkerStatus::Applicant));
+
+        let searched = store.list_users(&filter(None, Some("38022"), 1)).await.unwrap();
+        assert_eq!(searched.total, 1);
+        let everyone = store.list_users(&filter(None, None, 1)).await.unwrap();
+        assert_eq!(everyone.total, 6);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn display_names_update_and_audit_entries_are_kept() {
+    on_both(|store| async move {
+        let id = store.create_user(&new_user("13800138030", Role::Customer), now()).await.unwrap();
+        store.update_display_name(id, &DisplayName::parse("小张").unwrap()).await.unwrap();
+        assert_eq!(store.user(id).await.unwrap().unwrap().display_name, "小张");
+        let entry = AuditEntry { actor: Some(id), action: "update_nickname".into(), target: format!("user:{}", id.0), detail: String::new() };
+        store.record_audit(&entry, now()).await.unwrap();
+        let entries = store.audit_entries(10).await.unwrap();
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].actor_id, Some(id.0));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn meta_values_are_upserted() {
+    on_both(|store| async move {
+        assert_eq!(store.meta("k").await.unwrap(), None);
+        store.set_meta("k", "1").await.unwrap();
+        store.set_meta("k", "2").await.unwrap();
+        assert_eq!(store.meta("k").await.unwrap().as_deref(), Some("2"));
+    })
+    .await;
+}

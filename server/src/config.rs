@@ -1,0 +1,71 @@
+//! Configuration from environment variables. Every variable has a default
+//! that runs the product locally on SQLite (see README "Configuration").
+
+use app::server::Config;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub database_url: String,
+    pub max_connections: u32,
+    pub demo_data: bool,
+    pub app: Config,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
+fn flag(name: &str) -> bool {
+    matches!(var(name).as_deref(), Some("1" | "true" | "yes" | "on"))
+}
+
+fn number<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String> {
+    match var(name) {
+        None => Ok(default),
+        Some(v) => v.parse().map_err(|_| format!("{name} must be a number, got {v:?}")),
+    }
+}
+
+impl ServerConfig {
+    pub fn from_env() -> Result<Self, String> {
+        let defaults = Config::default();
+        let public_url = var("DAOJIA_PUBLIC_URL").unwrap_or_default();
+        Ok(Self {
+            database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite:data/daojia.db".to_string()),
+            max_connections: number("DAOJIA_DB_MAX_CONNECTIONS", 10)?,
+            demo_data: flag("DAOJIA_DEMO"),
+            app: Config {
+                cookie_secure: public_url.starts_with("https://") || flag("DAOJIA_COOKIE_SECURE"),
+                session_ttl: Duration::from_secs(number("DAOJIA_SESSION_DAYS", 30u64)? * 24 * 3600),
+                login_limit: number("DAOJIA_LOGIN_LIMIT", defaults.login_limit)?,
+                login_window: Duration::from_secs(number("DAOJIA_LOGIN_WINDOW_SECS", defaults.login_window.as_secs())?),
+                trust_proxy: flag("DAOJIA_TRUST_PROXY"),
+            },
+        })
+    }
+
+    /// The database URL with any password removed, for logs.
+    pub fn redacted_database_url(&self) -> String {
+        match (self.database_url.split_once("://"), self.database_url.rfind('@')) {
+            (Some((scheme, _)), Some(at)) => format!("{scheme}://***{}", &self.database_url[at..]),
+            _ => self.database_url.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_passwords_never_reach_the_log() {
+        let config = ServerConfig {
+            database_url: "postgres://daojia:s3cret@db:5432/daojia".into(),
+            max_connections: 1,
+            demo_data: false,
+            app: Config::default(),
+        };
+        assert_eq!(config.redacted_database_url(), "postgres://***@db:5432/daojia");
+    }
+}

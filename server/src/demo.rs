@@ -1,0 +1,126 @@
+//! Demo data (only when asked for: `DAOJIA_DEMO=1` or `server seed-demo`)
+//! and the `create-admin` sub-command. Demo passwords exist only here.
+
+use app::server::passwords::PasswordHasher;
+use domain::{DisplayName, Fen, Password, Phone, Role, WorkerStatus};
+use store::{AuditEntry, DynStore, NewService, NewUser, PricingUnit, StoreError};
+use time::OffsetDateTime;
+
+const DEMO_MARKER: &str = "demo_data_version";
+const DEMO_VERSION: &str = "1";
+
+pub struct DemoAccount {
+    pub phone: &'static str,
+    pub password: &'static str,
+    pub name: &'static str,
+    pub role: Role,
+    pub worker_status: Option<WorkerStatus>,
+}
+
+/// Listed in the README; the end-to-end tests log in with them.
+pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
+    DemoAccount { phone: "13800000001", password: "daojia123", name: "张女士", role: Role::Customer, worker_status: None },
+    DemoAccount { phone: "13900000001", password: "daojia123", name: "李阿姨", role: Role::Worker, worker_status: Some(WorkerStatus::Approved) },
+    DemoAccount { phone: "13900000002", password: "daojia123", name: "王师傅", role: Role::Worker, worker_status: Some(WorkerStatus::Applicant) },
+    DemoAccount { phone: "13700000000", password: "admin1234", name: "运营管理员", role: Role::Admin, worker_status: None },
+];
+
+struct DemoService {
+    category: &'static str,
+    name: &'static str,
+    summary: &'static str,
+    unit: PricingUnit,
+    price_fen: i64,
+    default_units: i32,
+    min_units: i32,
+}
+
+const DEMO_SERVICES: &[DemoService] = &[
+    DemoService { category: "daily_cleaning", name: "日常保洁 · 2小时", summary: "客厅卧室除尘、厨卫清洁、地面拖洗", unit: PricingUnit::Hour, price_fen: 4500, default_units: 2, min_units: 2 },
+    DemoService { category: "daily_cleaning", name: "日常保洁 · 4小时", summary: "适合三居室及以上的全屋日常打扫", unit: PricingUnit::Hour, price_fen: 4200, default_units: 4, min_units: 4 },
+    DemoService { category: "deep_cleaning", name: "新房开荒保洁", summary: "装修后除胶除尘、玻璃门窗全面清洁", unit: PricingUnit::Visit, price_fen: 59900, default_units: 1, min_units: 1 },
+    DemoService { category: "deep_cleaning", name: "厨房深度清洁", summary: "油污分解、灶台橱柜及墙面瓷砖深度去渍", unit: PricingUnit::Visit, price_fen: 26900, default_units: 1, min_units: 1 },
+    DemoService { category: "appliance", name: "挂机空调清洗", summary: "拆洗滤网、高温蒸汽杀菌、冷凝器除尘", unit: PricingUnit::Appliance, price_fen: 8900, default_units: 1, min_units: 1 },
+    DemoService { category: "appliance", name: "油烟机拆洗", summary: "整机拆卸、涡轮叶片除油、免拆清洗不留死角", unit: PricingUnit::Appliance, price_fen: 16900, default_units: 1, min_units: 1 },
+    DemoService { category: "appliance", name: "滚筒洗衣机清洗", summary: "内筒拆洗除垢、去除霉菌异味", unit: PricingUnit::Appliance, price_fen: 13900, default_units: 1, min_units: 1 },
+    DemoService { category: "home_care", name: "实木地板打蜡", summary: "清洁、打蜡、抛光，恢复地板光泽", unit: PricingUnit::Visit, price_fen: 39900, default_units: 1, min_units: 1 },
+    DemoService { category: "home_care", name: "真皮沙发护理", summary: "去污、补色、上油保养一次完成", unit: PricingUnit::Visit, price_fen: 29900, default_units: 1, min_units: 1 },
+    DemoService { category: "maternity_nanny", name: "金牌月嫂 · 26天", summary: "产妇护理、新生儿护理、月子餐，持证上岗", unit: PricingUnit::Month26, price_fen: 1_280_000, default_units: 1, min_units: 1 },
+    DemoService { category: "childcare_nanny", name: "住家育儿嫂", summary: "0-3岁婴幼儿照护、辅食制作、早教陪伴", unit: PricingUnit::Day, price_fen: 28000, default_units: 26, min_units: 1 },
+    DemoService { category: "childcare_nanny", name: "白班育儿嫂", summary: "8小时白班照护，周末双休可选", unit: PricingUnit::Day, price_fen: 22000, default_units: 22, min_units: 1 },
+];
+
+pub type SeedResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+/// Loads the demo data once; later calls find the marker and do nothing.
+pub async fn seed_demo(store: &DynStore, hasher: &PasswordHasher) -> SeedResult<bool> {
+    if store.meta(DEMO_MARKER).await?.as_deref() == Some(DEMO_VERSION) {
+        return Ok(false);
+    }
+    let now = OffsetDateTime::now_utc();
+    for account in DEMO_ACCOUNTS {
+        let phone = Phone::parse(account.phone)?;
+        if store.credentials_by_phone(&phone).await?.is_some() {
+            continue;
+        }
+        let user = NewUser {
+            phone,
+            password_hash: hasher.hash(&Password::parse(account.password)?).await?,
+            role: account.role,
+            display_name: DisplayName::parse(account.name)?,
+        };
+        let id = store.create_user(&user, now).await?;
+        if let Some(status) = account.worker_status.filter(|s| *s != WorkerStatus::Applicant) {
+            store.set_worker_status(id, status, "演示数据：资料齐全，审核通过", now).await?;
+        }
+    }
+    for (i, s) in DEMO_SERVICES.iter().enumerate() {
+        let service = NewService {
+            category_code: s.category.into(),
+            name: s.name.into(),
+            summary: s.summary.into(),
+            content: format!("{}。服务人员统一着装、自带专业工具，服务后由您验收。", s.summary),
+            process_steps: vec!["上门确认需求".into(), "按标准流程服务".into(), "顾客验收确认".into()],
+            supplies: "专业清洁剂、无尘布、工具箱".into(),
+            qualifications: "实名认证、健康证、岗前培训合格".into(),
+            unit: s.unit,
+            base_price: Fen::new(s.price_fen),
+            default_units: s.default_units,
+            min_units: s.min_units,
+            sort_order: i as i32,
+        };
+        match store.insert_service(&service, now).await {
+            Ok(_) => {}
+            // Already there from an interrupted earlier run.
+            Err(StoreError::Database(sqlx_err)) if sqlx_err.as_database_error().is_some_and(|e| e.is_unique_violation()) => {}
+            Err(err) => return Err(err.into()),
+        }
+    }
+    store.set_meta(DEMO_MARKER, DEMO_VERSION).await?;
+    Ok(true)
+}
+
+/// Creates an admin account (the only way one comes to exist outside demo data).
+pub async fn create_admin(
+    store: &DynStore,
+    hasher: &PasswordHasher,
+    phone: &str,
+    name: &str,
+    password: &str,
+) -> SeedResult<store::UserId> {
+    let phone = Phone::parse(phone).map_err(|_| "手机号格式不正确（需为11位大陆手机号）")?;
+    let display_name = DisplayName::parse(name).map_err(|_| "姓名需为1-20个字")?;
+    let password = Password::parse(password).map_err(|_| "密码长度需为8-128位")?;
+    let user = NewUser { phone, password_hash: hasher.hash(&password).await?, role: Role::Admin, display_name };
+    let id = store.create_user(&user, OffsetDateTime::now_utc()).await.map_err(|e| match e {
+        StoreError::DuplicatePhone => "该手机号已注册".to_string(),
+        other => other.to_string(),
+    })?;
+    store
+        .record_audit(
+            &AuditEntry { actor: None, action: "create_admin".into(), target: format!("user:{}", id.0), detail: "cli".into() },
+            OffsetDateTime::now_utc(),
+        )
+        .await?;
+    Ok(id)
+}

@@ -1,0 +1,154 @@
+//! Request guards that run before any page or server function:
+//! cross-origin refusal, session resolution and the access policy.
+
+use app::api::{access_for, Access, ADMIN, CUSTOMER, WORKER};
+use app::error::AppError;
+use app::i18n::{t, Msg};
+use app::server::session::{clearing_cookie, resolve, SessionState};
+use app::server::AppState;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+
+fn error_response(err: AppError) -> Response {
+    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = serde_json::to_vec(&err).unwrap_or_default();
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// Refuses state-changing requests sent by another site's page. Browsers
+/// label every request with `Sec-Fetch-Site` (and `Origin` on POST); a
+/// request with neither comes from a non-browser client, which carries no
+/// ambient cookies to abuse.
+pub async fn cross_origin_guard(req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    let refused = match fetch_site {
+        Some(site) => !matches!(site, "same-origin" | "none"),
+        None => match (headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()), headers.get(header::HOST)) {
+            (Some(origin), Some(host)) => {
+                let host = host.to_str().unwrap_or_default();
+                let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or(origin);
+                origin == "null" || origin_host != host
+            }
+            (Some(_), None) => true,
+            (None, _) => false,
+        },
+    };
+    if refused {
+        tracing::warn!(path = %req.uri().path(), "cross-origin request refused");
+        return (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], t(Msg::ErrCrossOrigin))
+            .into_response();
+    }
+    next.run(req).await
+}
+
+/// Looks up the session cookie and records the outcome in the request's
+/// extensions; a stale cookie is cleared on the way out.
+pub async fn resolve_session(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let session = resolve(&state.store, req.headers()).await;
+    let expired = matches!(session, SessionState::Expired);
+    req.extensions_mut().insert(session);
+    let mut response = next.run(req).await;
+    if expired && !response.headers().contains_key(header::SET_COOKIE) {
+        response.headers_mut().append(header::SET_COOKIE, clearing_cookie(&state.config));
+    }
+    response
+}
+
+/// Which role a page path belongs to; `None` for public pages.
+pub fn page_access(path: &str) -> Option<Access> {
+    let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
+    if under("/admin") {
+        Some(ADMIN)
+    } else if path == "/worker/register" {
+        None
+    } else if under("/worker") {
+        Some(WORKER)
+    } else if under("/me") {
+        Some(CUSTOMER)
+    } else {
+        None
+    }
+}
+
+fn forbidden_page(role_home: &str) -> Response {
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title}</title><link rel=\"stylesheet\" href=\"/pkg/daojia.css\"></head>\
+         <body><div class=\"state-box not-found\"><h1>{title}</h1>\
+         <a class=\"btn btn-primary\" href=\"{role_home}\">{back}</a></div></body></html>",
+        title = t(Msg::ErrForbidden),
+        back = t(Msg::BackHome),
+    );
+    let mut response = (StatusCode::FORBIDDEN, html).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    response
+}
+
+fn percent_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Enforces `ACCESS_POLICY` for server functions (an endpoint missing from
+/// the table is refused) and role areas for pages. Server functions check
+/// again themselves; this layer makes a forgotten check fail closed.
+pub async fn access_guard(req: Request<Body>, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let session = req.extensions().get::<SessionState>().cloned().unwrap_or(SessionState::Anonymous);
+    let role = session.user().map(|u| u.role);
+
+    if path.starts_with("/api/") {
+        let Some(access) = access_for(&path) else {
+            return error_response(AppError::NotFound);
+        };
+        if access.admits(role) {
+            return next.run(req).await;
+        }
+        return error_response(match session {
+            SessionState::Anonymous => AppError::Unauthenticated,
+            SessionState::Expired => AppError::SessionExpired,
+            SessionState::SignedIn { .. } => AppError::Forbidden,
+        });
+    }
+
+    match page_access(&path) {
+        Some(access) if !access.admits(role) => match (&session, role) {
+            (_, Some(role)) => forbidden_page(role.home_path()),
+            (SessionState::Expired, None) => {
+                Redirect::to(&format!("/login?expired=1&next={}", percent_encode(&path))).into_response()
+            }
+            (_, None) => Redirect::to(&format!("/login?next={}", percent_encode(&path))).into_response(),
+        },
+        _ => next.run(req).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_areas_cover_their_subpaths_only() {
+        assert_eq!(page_access("/admin"), Some(ADMIN));
+        assert_eq!(page_access("/admin/users"), Some(ADMIN));
+        assert_eq!(page_access("/administrator"), None);
+        assert_eq!(page_access("/worker"), Some(WORKER));
+        assert_eq!(page_access("/worker/register"), None);
+        assert_eq!(page_access("/me"), Some(CUSTOMER));
+        assert_eq!(page_access("/"), None);
+        assert_eq!(page_access("/login"), None);
+    }
+}

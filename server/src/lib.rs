@@ -1,0 +1,88 @@
+//! The Daojia web server: configuration, wiring of `AppState`, the axum
+//! router with its security layers, `/healthz`, background upkeep and the
+//! administrative sub-commands.
+
+pub mod config;
+pub mod demo;
+pub mod guards;
+
+use app::server::{AppState, Config};
+use app::{shell, App};
+use axum::{http::StatusCode, middleware, routing::get, Json, Router};
+use leptos::config::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use serde::Serialize;
+use std::sync::Arc;
+use std::time::Duration;
+use store::DynStore;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+/// Largest request body accepted; forms here are a few hundred bytes.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Concurrent argon2 hashes allowed (each takes ~19 MiB and most of a core).
+const PASSWORD_HASH_PERMITS: usize = 4;
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+pub fn build_state(store: DynStore, config: Config, leptos_options: LeptosOptions) -> Result<AppState, BoxError> {
+    let passwords = app::server::passwords::PasswordHasher::new(PASSWORD_HASH_PERMITS)?;
+    Ok(AppState { store, config: Arc::new(config), passwords, leptos_options })
+}
+
+#[derive(Serialize)]
+struct Health {
+    status: &'static str,
+    database: &'static str,
+}
+
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> (StatusCode, Json<Health>) {
+    let backend = match state.store.backend() {
+        store::Backend::Sqlite => "sqlite",
+        store::Backend::Postgres => "postgres",
+    };
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, Json(Health { status: "ok", database: backend })),
+        Err(err) => {
+            tracing::error!(error = %err, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(Health { status: "database_unavailable", database: backend }))
+        }
+    }
+}
+
+/// The whole HTTP surface, ready to serve or to drive from tests.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Layers run outermost-last: limit → CSRF → session → access policy.
+        .layer(middleware::from_fn(guards::access_guard))
+        .layer(middleware::from_fn_with_state(state.clone(), guards::resolve_session))
+        .layer(middleware::from_fn(guards::cross_origin_guard))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Hourly removal of expired sessions and old login-attempt records.
+pub fn spawn_upkeep(store: DynStore) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            let now = time::OffsetDateTime::now_utc();
+            match store.delete_expired_sessions(now).await {
+                Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
+                Ok(_) => {}
+                Err(err) => tracing::error!(error = %err, "session clean-up failed"),
+            }
+            if let Err(err) = store.prune_login_attempts(now - Duration::from_secs(24 * 3600)).await {
+                tracing::error!(error = %err, "login attempt pruning failed");
+            }
+        }
+    })
+}
