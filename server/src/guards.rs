@@ -18,6 +18,28 @@ fn error_response(err: AppError) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
+/// Refuses bodies over `max` bytes with 413, whether or not the client
+/// declared a length (a chunked body is read up to the limit, then refused).
+pub async fn limit_body(max: usize, req: Request, next: Next) -> Response {
+    let too_large = || {
+        (StatusCode::PAYLOAD_TOO_LARGE, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], t(Msg::ErrBodyTooLarge))
+            .into_response()
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|len| len > max) {
+        return too_large();
+    }
+    let (parts, body) = req.into_parts();
+    match axum::body::to_bytes(body, max).await {
+        Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Err(_) => too_large(),
+    }
+}
+
 /// Refuses state-changing requests sent by another site's page. Browsers
 /// label every request with `Sec-Fetch-Site` (and `Origin` on POST); a
 /// request with neither comes from a non-browser client, which carries no

@@ -15,7 +15,6 @@ use serde::Serialize;
 use std::sync::Arc;
 use std::time::Duration;
 use store::DynStore;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 /// Largest request body accepted; forms here are a few hundred bytes.
@@ -63,7 +62,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(guards::access_guard))
         .layer(middleware::from_fn_with_state(state.clone(), guards::resolve_session))
         .layer(middleware::from_fn(guards::cross_origin_guard))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(|req, next| guards::limit_body(MAX_BODY_BYTES, req, next)))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

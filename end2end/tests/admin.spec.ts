@@ -1,0 +1,64 @@
+import { test, expect } from '@playwright/test';
+import { DEMO, PHONE, DESKTOP, open, login, snap, expectAccessible } from './helpers';
+
+test.use({ viewport: DESKTOP });
+
+function stat(page: import('@playwright/test').Page, key: string) {
+  return page.locator(`[data-stat="${key}"] .stat-value`);
+}
+
+test('the admin logs in and sees live counts on the dashboard', async ({ page }) => {
+  await login(page, DEMO.admin.phone, DEMO.admin.password);
+  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.getByRole('heading', { name: '数据看板' })).toBeVisible();
+  await expect(stat(page, 'StatServicesListed')).toHaveText('12');
+  const customers = Number(await stat(page, 'StatCustomers').textContent());
+  expect(customers).toBeGreaterThanOrEqual(1);
+  await expectAccessible(page);
+  await snap(page, 'admin-dashboard-1440x900');
+
+  // A new customer shows up in the count without any cache in between.
+  const other = await page.context().browser()!.newContext();
+  const visitor = await other.newPage();
+  await open(visitor, '/register');
+  await visitor.getByLabel('手机号').fill(`158${String(Date.now()).slice(-8)}`);
+  await visitor.getByLabel('密码').fill('counted-1234');
+  await visitor.getByRole('button', { name: '注册' }).click();
+  await expect(visitor).toHaveURL(/\/$/);
+  await other.close();
+  await open(page, '/admin');
+  await expect(stat(page, 'StatCustomers')).toHaveText(String(customers + 1));
+
+  await page.setViewportSize(PHONE);
+  await snap(page, 'admin-dashboard-390x844');
+});
+
+test('the admin filters and searches the users list', async ({ page }) => {
+  await login(page, DEMO.admin.phone, DEMO.admin.password);
+  await expect(page).toHaveURL(/\/admin$/);
+  await page.getByRole('link', { name: '用户列表' }).click();
+  await expect(page).toHaveURL(/\/admin\/users$/);
+  await expect(page.getByRole('cell', { name: DEMO.approvedWorker.phone })).toBeVisible();
+
+  await page.getByRole('combobox').selectOption('worker');
+  await page.getByRole('button', { name: '搜索' }).click();
+  await expect(page).toHaveURL(/role=worker/);
+  await expect(page.getByRole('cell', { name: '待审核' }).first()).toBeVisible();
+  await expect(page.getByRole('cell', { name: DEMO.customer.phone })).toHaveCount(0);
+
+  await page.getByPlaceholder('手机号或昵称').fill('13900000001');
+  await page.getByRole('button', { name: '搜索' }).click();
+  await expect(page.locator('tbody tr')).toHaveCount(1);
+  await expect(page.getByRole('cell', { name: '已认证' })).toBeVisible();
+  await expectAccessible(page);
+  await snap(page, 'admin-users-1440x900');
+});
+
+test('a customer is refused the admin area and an anonymous visitor is sent to login', async ({ page }) => {
+  const anonymous = await page.goto('/admin/users');
+  expect(anonymous?.url()).toMatch(/\/login\?next=\/admin\/users/);
+  await login(page, DEMO.customer.phone, DEMO.customer.password);
+  await expect(page).toHaveURL(/\/$/);
+  const refused = await page.goto('/admin');
+  expect(refused?.status()).toBe(403);
+});

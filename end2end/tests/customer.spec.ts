@@ -1,0 +1,109 @@
+import { test, expect } from '@playwright/test';
+import { DEMO, PHONE, DESKTOP, freshPhone, open, login, logout, snap, expectAccessible, fieldError, hydrated } from './helpers';
+
+test.use({ viewport: PHONE });
+
+test('home lists the six categories and demo services from the database', async ({ page }) => {
+  await open(page, '/');
+  for (const name of ['日常保洁', '深度保洁', '家电清洗', '家居保养', '月嫂服务', '育儿嫂服务']) {
+    await expect(page.locator('.category-name', { hasText: name })).toBeVisible();
+  }
+  await expect(page.getByText('挂机空调清洗')).toBeVisible();
+  await expect(page.getByText('¥89.00')).toBeVisible();
+  await expectAccessible(page);
+  await snap(page, 'customer-home-390x844');
+
+  // The category filter lives in the URL.
+  await page.locator('.category', { hasText: '家电清洗' }).click();
+  await expect(page).toHaveURL(/category=\d+/);
+  await expect(page.getByText('油烟机拆洗')).toBeVisible();
+  await expect(page.getByText('新房开荒保洁')).toHaveCount(0);
+  await snap(page, 'customer-home-filtered-390x844');
+
+  await page.setViewportSize(DESKTOP);
+  await open(page, '/');
+  await snap(page, 'customer-home-1440x900');
+});
+
+test('a customer signs up, logs out and logs back in', async ({ page }) => {
+  const phone = freshPhone('135');
+  await open(page, '/register');
+  await snap(page, 'customer-register-390x844');
+  await page.getByLabel('手机号').fill(phone);
+  await page.getByLabel('密码').fill('my-secret-1');
+  await page.getByLabel('昵称').fill('小林');
+  await page.getByRole('button', { name: '注册' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.locator('.hello-name')).toHaveText('小林');
+
+  await page.getByRole('link', { name: /我的/ }).click();
+  await expect(page).toHaveURL(/\/me$/);
+  await expect(page.locator('.profile-phone')).toHaveText(phone);
+  await expectAccessible(page);
+  await snap(page, 'customer-me-390x844');
+  await logout(page);
+
+  await login(page, phone, 'my-secret-1');
+  await expect(page).toHaveURL(/\/$/);
+  await open(page, '/me');
+  await expect(page.locator('.profile-name')).toHaveText('小林');
+});
+
+test('the customer can rename themselves and a bad name is refused in place', async ({ page }) => {
+  await login(page, DEMO.customer.phone, DEMO.customer.password);
+  await expect(page).toHaveURL(/\/$/);
+  await open(page, '/me');
+  const nickname = page.getByLabel('昵称');
+  await nickname.fill('   ');
+  await page.getByRole('button', { name: '保存' }).click();
+  await expect(fieldError(page, 'nickname')).toHaveText('请填写姓名');
+  await nickname.fill('张女士');
+  await page.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByRole('status')).toHaveText('已保存');
+});
+
+test('bad sign-up and login input gets a specific message next to the field', async ({ page }) => {
+  await open(page, '/register');
+  await page.getByLabel('手机号').fill('12345');
+  await page.getByLabel('密码').fill('my-secret-1');
+  await page.getByRole('button', { name: '注册' }).click();
+  await expect(fieldError(page, 'phone')).toHaveText('请输入正确的11位手机号');
+
+  await page.getByLabel('手机号').fill(freshPhone('136'));
+  await page.getByLabel('密码').fill('short');
+  await page.getByRole('button', { name: '注册' }).click();
+  await expect(fieldError(page, 'password')).toHaveText('密码至少需要8位');
+  await expect(fieldError(page, 'phone')).toHaveText('');
+
+  await page.getByLabel('手机号').fill(DEMO.customer.phone);
+  await page.getByLabel('密码').fill('my-secret-1');
+  await page.getByRole('button', { name: '注册' }).click();
+  await expect(fieldError(page, 'phone')).toHaveText('该手机号已注册，请直接登录');
+  await snap(page, 'customer-register-errors-390x844');
+
+  await login(page, DEMO.customer.phone, 'wrong-password');
+  await expect(fieldError(page, 'password')).toHaveText('手机号或密码错误');
+  await login(page, '13811112222', 'wrong-password');
+  await expect(fieldError(page, 'password')).toHaveText('手机号或密码错误');
+  await snap(page, 'login-error-390x844');
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test('an anonymous visitor to 我的 is sent to login and comes back after', async ({ page }) => {
+  await page.goto('/me');
+  await expect(page).toHaveURL(/\/login\?next=\/me/);
+  await hydrated(page);
+  await page.getByLabel('手机号').fill(DEMO.customer.phone);
+  await page.getByLabel('密码').fill(DEMO.customer.password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL(/\/me$/);
+  await expect(page.locator('.profile-phone')).toHaveText(DEMO.customer.phone);
+});
+
+test('an expired session asks the customer to log in again', async ({ page, context }) => {
+  const base = new URL(test.info().project.use.baseURL!);
+  await context.addCookies([{ name: 'dj_sid', value: 'expired-or-forged', domain: base.hostname, path: '/' }]);
+  await page.goto('/me');
+  await expect(page).toHaveURL(/expired=1/);
+  await expect(page.getByText('登录已过期，请重新登录')).toBeVisible();
+});

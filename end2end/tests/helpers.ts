@@ -1,0 +1,65 @@
+import { expect, Page } from '@playwright/test';
+import * as fs from 'fs';
+import * as path from 'path';
+
+export const DEMO = {
+  customer: { phone: '13800000001', password: 'daojia123', name: '张女士' },
+  approvedWorker: { phone: '13900000001', password: 'daojia123', name: '李阿姨' },
+  applicantWorker: { phone: '13900000002', password: 'daojia123', name: '王师傅' },
+  admin: { phone: '13700000000', password: 'admin1234', name: '运营管理员' },
+};
+
+export const PHONE = { width: 390, height: 844 };
+export const DESKTOP = { width: 1440, height: 900 };
+
+const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
+
+/** A mobile number no other test run has used (1[3-9] + 9 digits). */
+export function freshPhone(prefix = '135'): string {
+  const tail = `${Date.now()}${Math.floor(Math.random() * 1000)}`.slice(-8);
+  return `${prefix}${tail}`;
+}
+
+/** Navigates and waits until the WebAssembly has hydrated the page. */
+export async function open(page: Page, url: string) {
+  await page.goto(url);
+  await hydrated(page);
+}
+
+export async function hydrated(page: Page) {
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
+}
+
+export async function login(page: Page, phone: string, password: string) {
+  await open(page, '/login');
+  await page.getByLabel('手机号').fill(phone);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+}
+
+export async function logout(page: Page) {
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await hydrated(page);
+}
+
+/** Saves a full-page screenshot under end2end/artifacts/ for review. */
+export async function snap(page: Page, name: string) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** No serious or critical accessibility violations on the current page. */
+export async function expectAccessible(page: Page) {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const violations: { id: string; impact: string; help: string; nodes: unknown[] }[] = await page.evaluate(
+    async () => (await (window as any).axe.run(document)).violations,
+  );
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+}
+
+/** The text shown under a form field. */
+export function fieldError(page: Page, field: string) {
+  return page.locator(`#f-${field}-error`);
+}

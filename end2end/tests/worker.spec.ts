@@ -1,0 +1,44 @@
+import { test, expect } from '@playwright/test';
+import { DEMO, PHONE, DESKTOP, freshPhone, open, login, snap, expectAccessible, fieldError } from './helpers';
+
+test.use({ viewport: PHONE });
+
+test('a worker signs up and sees the application is 待审核', async ({ page }) => {
+  await open(page, '/worker/register');
+  await page.getByLabel('手机号').fill(freshPhone('137'));
+  await page.getByLabel('密码').fill('worker-pass-1');
+  await page.getByRole('button', { name: '提交申请' }).click();
+  await expect(fieldError(page, 'real_name')).toHaveText('请填写姓名');
+  await snap(page, 'worker-register-errors-390x844');
+
+  await page.getByLabel('真实姓名').fill('赵阿姨');
+  await page.getByRole('button', { name: '提交申请' }).click();
+  await expect(page).toHaveURL(/\/worker$/);
+  await expect(page.locator('.status-badge')).toHaveText('待审核');
+  await expect(page.getByText('平台审核通过后即可开始接单')).toBeVisible();
+  await expectAccessible(page);
+  await snap(page, 'worker-home-applicant-390x844');
+});
+
+test('an approved worker sees their profile', async ({ page }) => {
+  await login(page, DEMO.approvedWorker.phone, DEMO.approvedWorker.password);
+  await expect(page).toHaveURL(/\/worker$/);
+  await expect(page.locator('.status-badge')).toHaveText('已认证');
+  await expect(page.getByText('从业年限')).toBeVisible();
+  await snap(page, 'worker-home-approved-390x844');
+  await page.getByRole('link', { name: /我的/ }).click();
+  await expect(page.locator('.profile-phone')).toHaveText(DEMO.approvedWorker.phone);
+  await snap(page, 'worker-me-390x844');
+
+  await page.setViewportSize(DESKTOP);
+  await open(page, '/worker');
+  await snap(page, 'worker-home-1440x900');
+});
+
+test('a worker cannot open the admin area', async ({ page }) => {
+  await login(page, DEMO.applicantWorker.phone, DEMO.applicantWorker.password);
+  await expect(page).toHaveURL(/\/worker$/);
+  const response = await page.goto('/admin');
+  expect(response?.status()).toBe(403);
+  await expect(page.getByText('您没有权限执行此操作')).toBeVisible();
+});

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Command (b): set up and run every test: domain and unit tests, repository
+# tests on SQLite and PostgreSQL, HTTP tests of the router, then the browser
+# tests (Playwright + Debian Chromium) against a freshly built server.
+#
+# PostgreSQL: uses TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test,
+# starting the local cluster if it is down. With DAOJIA_REQUIRE_POSTGRES=1
+# (CI) a missing PostgreSQL fails the run instead of being skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+bash scripts/setup.sh --test
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/daojia-target}"
+log() { printf '\033[1;34m[test]\033[0m %s\n' "$*"; }
+
+export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
+pg_ready() { command -v pg_isready >/dev/null && pg_isready -q -d "$TEST_DATABASE_URL"; }
+if ! pg_ready && command -v pg_ctlcluster >/dev/null; then
+  log "starting PostgreSQL"
+  for version in $(ls /etc/postgresql 2>/dev/null); do
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  done
+  for _ in $(seq 1 30); do pg_ready && break; sleep 1; done
+fi
+if ! pg_ready; then
+  if [[ "${DAOJIA_REQUIRE_POSTGRES:-0}" == 1 ]]; then
+    echo "PostgreSQL is required but not reachable at $TEST_DATABASE_URL" >&2
+    exit 1
+  fi
+  log "PostgreSQL not reachable: running the SQLite half only"
+  unset TEST_DATABASE_URL
+fi
+
+log "unit, repository and HTTP tests"
+cargo test --locked -p domain -p store -p app -p server --features app/ssr
+
+log "building the site (server + hydrate bundle)"
+cargo leptos build 2>&1 | tail -n 5
+
+E2E_DIR=$(mktemp -d)
+E2E_PORT="${E2E_PORT:-3107}"
+SERVER_LOG="$ROOT/end2end/artifacts/server.log"
+mkdir -p "$ROOT/end2end/artifacts"
+log "starting the server on 127.0.0.1:$E2E_PORT with demo data"
+DATABASE_URL="sqlite:$E2E_DIR/e2e.db" DAOJIA_DEMO=1 DAOJIA_LOGIN_LIMIT=200 \
+  LEPTOS_SITE_ADDR="127.0.0.1:$E2E_PORT" LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_OUTPUT_NAME=daojia \
+  "$CARGO_TARGET_DIR/debug/server" >"$SERVER_LOG" 2>&1 &
+SERVER_PID=$!
+trap 'kill $SERVER_PID 2>/dev/null || true; rm -rf "$E2E_DIR"' EXIT
+for _ in $(seq 1 60); do
+  curl -fs "http://127.0.0.1:$E2E_PORT/healthz" >/dev/null && break
+  kill -0 $SERVER_PID 2>/dev/null || { cat "$SERVER_LOG"; exit 1; }
+  sleep 1
+done
+
+log "browser tests"
+(cd end2end && E2E_BASE_URL="http://127.0.0.1:$E2E_PORT" npx playwright test)
+log "all tests passed"

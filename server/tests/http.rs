@@ -1,0 +1,377 @@
+//! The HTTP surface driven through `server::router`, on a real SQLite
+//! database (and PostgreSQL when `TEST_DATABASE_URL` is set): authorization
+//! of every server function, login, sessions, throttling and bad input.
+
+use app::api::{Access, ACCESS_POLICY};
+use app::error::{AppError, Field};
+use app::server::session::{hash_token, new_token};
+use app::server::{AppState, Config};
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use domain::{DisplayName, Password, Phone, Role};
+use http_body_util::BodyExt;
+use leptos::config::LeptosOptions;
+use rand::Rng;
+use std::time::Duration;
+use store::{DynStore, NewUser, UserFilter};
+use tower::ServiceExt;
+
+const PASSWORD: &str = "correct-horse";
+
+struct TestApp {
+    router: Router,
+    state: AppState,
+    db_file: std::path::PathBuf,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        for ext in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{ext}", self.db_file.display()));
+        }
+    }
+}
+
+struct Response {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Response {
+    fn error(&self) -> AppError {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not an AppError ({e}): {}", self.body))
+    }
+
+    fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("dj_sid=") && !v.starts_with("dj_sid=;"))
+            .map(|v| v.split(';').next().unwrap().trim_start_matches("dj_sid=").to_string())
+    }
+}
+
+async fn spawn_app() -> TestApp {
+    let db_file = std::env::temp_dir().join(format!("daojia-http-{:016x}.db", rand::thread_rng().gen::<u64>()));
+    let store = store::connect(&format!("sqlite:{}", db_file.display()), 5).await.unwrap();
+    app_with(store, db_file).await
+}
+
+async fn app_with(store: DynStore, db_file: std::path::PathBuf) -> TestApp {
+    let options = LeptosOptions::builder().output_name("daojia").site_root("target/site").build();
+    let config = Config { login_window: Duration::from_secs(180), ..Config::default() };
+    let state = server::build_state(store, config, options).unwrap();
+    TestApp { router: server::router(state.clone()), state, db_file }
+}
+
+impl TestApp {
+    async fn send(&self, request: Request<Body>) -> Response {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Response { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    async fn post(&self, path: &str, form: &str, cookie: Option<&str>) -> Response {
+        let mut builder = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .header(header::HOST, "127.0.0.1:3000");
+        if let Some(token) = cookie {
+            builder = builder.header(header::COOKIE, format!("dj_sid={token}"));
+        }
+        self.send(builder.body(Body::from(form.to_string())).unwrap()).await
+    }
+
+    async fn get_page(&self, path: &str, cookie: Option<&str>) -> Response {
+        let mut builder = Request::get(path).header(header::ACCEPT, "text/html");
+        if let Some(token) = cookie {
+            builder = builder.header(header::COOKIE, format!("dj_sid={token}"));
+        }
+        self.send(builder.body(Body::empty()).unwrap()).await
+    }
+
+    async fn user(&self, phone: &str, role: Role) -> store::UserId {
+        let hash = self.state.passwords.hash(&Password::parse(PASSWORD).unwrap()).await.unwrap();
+        let user = NewUser {
+            phone: Phone::parse(phone).unwrap(),
+            password_hash: hash,
+            role,
+            display_name: DisplayName::parse("测试").unwrap(),
+        };
+        self.state.store.create_user(&user, time::OffsetDateTime::now_utc()).await.unwrap()
+    }
+
+    /// A signed-in session for a new account of `role`; returns the cookie token.
+    async fn session(&self, phone: &str, role: Role) -> String {
+        let id = self.user(phone, role).await;
+        let token = new_token();
+        let now = time::OffsetDateTime::now_utc();
+        self.state.store.create_session(&hash_token(&token), id, now, now + Duration::from_secs(3600)).await.unwrap();
+        token
+    }
+
+    /// Everything a refused call could have changed.
+    async fn snapshot(&self) -> String {
+        let store = &self.state.store;
+        let since = time::OffsetDateTime::now_utc() - Duration::from_secs(86_400);
+        let counts = store.dashboard_counts(since).await.unwrap();
+        let users = store.list_users(&UserFilter { role: None, search: None, page: 1, page_size: 100 }).await.unwrap();
+        let names: Vec<_> = users.items.iter().map(|u| (u.id.0, u.display_name.clone(), u.disabled)).collect();
+        let audit = store.audit_entries(100).await.unwrap().len();
+        format!("{counts:?} {names:?} audit={audit}")
+    }
+}
+
+fn sample_form(path: &str) -> &'static str {
+    match path {
+        "/api/update_nickname" => "nickname=%E6%94%B9%E5%90%8D",
+        "/api/admin_users" => "page=1",
+        _ => "",
+    }
+}
+
+#[tokio::test]
+async fn every_server_function_is_in_the_access_policy() {
+    let _app = spawn_app().await;
+    let mut registered: Vec<String> = leptos::server_fn::axum::server_fn_paths().map(|(p, _)| p.to_string()).collect();
+    registered.sort();
+    let mut listed: Vec<String> = ACCESS_POLICY.iter().map(|(p, _)| p.to_string()).collect();
+    listed.sort();
+    assert_eq!(registered, listed, "server functions and ACCESS_POLICY must list the same endpoints");
+    for (_, method) in leptos::server_fn::axum::server_fn_paths() {
+        assert_eq!(method, axum::http::Method::POST);
+    }
+}
+
+#[tokio::test]
+async fn anonymous_and_wrong_role_callers_are_refused_and_nothing_changes() {
+    let app = spawn_app().await;
+    let tokens = [
+        (Role::Customer, app.session("13800000101", Role::Customer).await),
+        (Role::Worker, app.session("13900000101", Role::Worker).await),
+        (Role::Admin, app.session("13700000101", Role::Admin).await),
+    ];
+    let before = app.snapshot().await;
+    let mut checked = 0;
+    for (path, access) in ACCESS_POLICY {
+        if *access == Access::Public {
+            continue;
+        }
+        let anonymous = app.post(path, sample_form(path), None).await;
+        assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED, "{path} anonymous: {}", anonymous.body);
+        assert_eq!(anonymous.error(), AppError::Unauthenticated);
+        checked += 1;
+        for (role, token) in &tokens {
+            if access.admits(Some(*role)) {
+                continue;
+            }
+            let wrong = app.post(path, sample_form(path), Some(token)).await;
+            assert_eq!(wrong.status, StatusCode::FORBIDDEN, "{path} as {role:?}: {}", wrong.body);
+            assert_eq!(wrong.error(), AppError::Forbidden);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "walked {checked} refusals");
+    assert_eq!(app.snapshot().await, before, "a refused call changed data");
+}
+
+#[tokio::test]
+async fn an_unlisted_api_path_is_refused() {
+    let app = spawn_app().await;
+    let response = app.post("/api/not_a_function", "", None).await;
+    assert_eq!(response.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn sign_up_signs_in_and_login_rotates_the_session() {
+    let app = spawn_app().await;
+    let signup = app.post("/api/register_customer", "phone=13812345678&password=secret-pass&nickname=", None).await;
+    assert_eq!(signup.status, StatusCode::OK, "{}", signup.body);
+    let first = signup.session_cookie().expect("sign-up sets a session cookie");
+    let cookie_line = signup.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
+    assert!(cookie_line.contains("HttpOnly") && cookie_line.contains("SameSite=Lax"), "{cookie_line}");
+
+    let profile = app.post("/api/my_profile", "", Some(&first)).await;
+    assert_eq!(profile.status, StatusCode::OK, "{}", profile.body);
+    assert!(profile.body.contains("13812345678") && profile.body.contains("用户5678"), "{}", profile.body);
+
+    let login = app.post("/api/login", "phone=13812345678&password=secret-pass", Some(&first)).await;
+    assert_eq!(login.status, StatusCode::OK, "{}", login.body);
+    assert_eq!(login.headers.get(header::LOCATION).unwrap(), "/");
+    let second = login.session_cookie().expect("login sets a new cookie");
+    assert_ne!(first, second, "session id rotates at login");
+    let old = app.post("/api/my_profile", "", Some(&first)).await;
+    assert_eq!(old.status, StatusCode::UNAUTHORIZED, "the pre-login session is gone");
+
+    let logout = app.post("/api/logout", "", Some(&second)).await;
+    assert_eq!(logout.status, StatusCode::OK);
+    let cleared = logout.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+    let after = app.post("/api/my_profile", "", Some(&second)).await;
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(after.error(), AppError::SessionExpired);
+}
+
+#[tokio::test]
+async fn worker_sign_up_creates_an_applicant() {
+    let app = spawn_app().await;
+    let signup = app.post("/api/register_worker", "phone=13912345678&password=secret-pass&real_name=%E7%8E%8B%E5%B8%88%E5%82%85", None).await;
+    assert_eq!(signup.status, StatusCode::OK, "{}", signup.body);
+    assert_eq!(signup.headers.get(header::LOCATION).unwrap(), "/worker");
+    let token = signup.session_cookie().unwrap();
+    let home = app.post("/api/worker_home", "", Some(&token)).await;
+    assert!(home.body.contains("\"status\":\"applicant\"") && home.body.contains("王师傅"), "{}", home.body);
+}
+
+#[tokio::test]
+async fn bad_sign_up_input_gets_a_field_error_and_creates_nothing() {
+    let app = spawn_app().await;
+    app.user("13812340000", Role::Customer).await;
+    let before = app.snapshot().await;
+    let cases = [
+        ("phone=12345&password=secret-pass", StatusCode::UNPROCESSABLE_ENTITY, Field::Phone, "请输入正确的11位手机号"),
+        ("phone=&password=secret-pass", StatusCode::UNPROCESSABLE_ENTITY, Field::Phone, "请输入手机号"),
+        ("phone=13812345679&password=short", StatusCode::UNPROCESSABLE_ENTITY, Field::Password, "密码至少需要8位"),
+        ("phone=13812340000&password=secret-pass", StatusCode::CONFLICT, Field::Phone, "该手机号已注册，请直接登录"),
+    ];
+    for (form, status, field, message) in cases {
+        let response = app.post("/api/register_customer", form, None).await;
+        assert_eq!(response.status, status, "{form}: {}", response.body);
+        let error = response.error();
+        assert_eq!((error.field(), error.message()), (Some(field), message), "{form}");
+        assert!(response.session_cookie().is_none());
+    }
+    let no_name = app.post("/api/register_worker", "phone=13912345000&password=secret-pass&real_name=", None).await;
+    assert_eq!(no_name.error().field(), Some(Field::Name));
+    assert_eq!(app.snapshot().await, before);
+}
+
+#[tokio::test]
+async fn unknown_phone_and_wrong_password_get_the_same_answer() {
+    let app = spawn_app().await;
+    app.user("13812340001", Role::Customer).await;
+    let wrong_password = app.post("/api/login", "phone=13812340001&password=not-the-password", None).await;
+    let unknown_phone = app.post("/api/login", "phone=13812340002&password=not-the-password", None).await;
+    assert_eq!(wrong_password.status, StatusCode::UNAUTHORIZED);
+    assert_eq!((wrong_password.status, &wrong_password.body), (unknown_phone.status, &unknown_phone.body));
+    assert_eq!(wrong_password.error().message(), "手机号或密码错误");
+    assert!(wrong_password.session_cookie().is_none());
+}
+
+#[tokio::test]
+async fn the_eleventh_login_attempt_in_three_minutes_is_throttled() {
+    let app = spawn_app().await;
+    app.user("13812340003", Role::Customer).await;
+    for attempt in 1..=10 {
+        let response = app.post("/api/login", "phone=13812340003&password=wrong-password", None).await;
+        assert_eq!(response.status, StatusCode::UNAUTHORIZED, "attempt {attempt}");
+    }
+    // Even the right password is refused while throttled.
+    let throttled = app.post("/api/login", &format!("phone=13812340003&password={PASSWORD}"), None).await;
+    assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(throttled.error().message(), "登录尝试过于频繁，请3分钟后再试");
+    assert!(throttled.session_cookie().is_none());
+}
+
+#[tokio::test]
+async fn cross_origin_posts_are_refused_and_change_nothing() {
+    let app = spawn_app().await;
+    let before = app.snapshot().await;
+    let forged = |origin_header: (&'static str, &'static str)| {
+        Request::post("/api/register_customer")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, "127.0.0.1:3000")
+            .header(origin_header.0, origin_header.1)
+            .body(Body::from("phone=13812349999&password=secret-pass"))
+            .unwrap()
+    };
+    for h in [("origin", "http://evil.example"), ("sec-fetch-site", "cross-site"), ("origin", "null")] {
+        let response = app.send(forged(h)).await;
+        assert_eq!(response.status, StatusCode::FORBIDDEN, "{h:?}");
+        assert!(response.body.contains("请求来源不受信任"));
+    }
+    assert_eq!(app.snapshot().await, before);
+    let same_origin = app.send(forged(("origin", "http://127.0.0.1:3000"))).await;
+    assert_eq!(same_origin.status, StatusCode::OK, "{}", same_origin.body);
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_refused_with_413() {
+    let app = spawn_app().await;
+    let nickname = "a".repeat(server::MAX_BODY_BYTES + 1);
+    let response = app.post("/api/register_customer", &format!("phone=13812345678&password=x&nickname={nickname}"), None).await;
+    assert_eq!(response.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(app.state.store.credentials_by_phone(&Phone::parse("13812345678").unwrap()).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn role_areas_are_refused_server_side_to_other_roles() {
+    let app = spawn_app().await;
+    let customer = app.session("13800000201", Role::Customer).await;
+    let admin = app.session("13700000201", Role::Admin).await;
+
+    let anonymous = app.get_page("/admin/users", None).await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    assert_eq!(anonymous.headers.get(header::LOCATION).unwrap(), "/login?next=/admin/users");
+
+    let expired = app.get_page("/me", Some("no-such-session")).await;
+    assert_eq!(expired.headers.get(header::LOCATION).unwrap(), "/login?expired=1&next=/me");
+
+    let wrong_role = app.get_page("/admin", Some(&customer)).await;
+    assert_eq!(wrong_role.status, StatusCode::FORBIDDEN);
+    assert!(wrong_role.body.contains("您没有权限执行此操作"));
+    assert_eq!(app.get_page("/worker", Some(&customer)).await.status, StatusCode::FORBIDDEN);
+
+    let dashboard = app.get_page("/admin", Some(&admin)).await;
+    assert_eq!(dashboard.status, StatusCode::OK);
+    assert!(dashboard.body.contains("数据看板") && dashboard.body.contains("注册顾客"), "{}", dashboard.body);
+    assert_eq!(app.get_page("/me", Some(&customer)).await.status, StatusCode::OK);
+    assert_eq!(app.get_page("/worker/register", None).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_home_page_lists_categories_from_the_database() {
+    let app = spawn_app().await;
+    let home = app.get_page("/", None).await;
+    assert_eq!(home.status, StatusCode::OK);
+    for name in ["日常保洁", "深度保洁", "家电清洗", "家居保养", "月嫂服务", "育儿嫂服务"] {
+        assert!(home.body.contains(name), "missing {name}");
+    }
+    assert_eq!(app.get_page("/no/such/page", None).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn healthz_reports_the_database() {
+    let app = spawn_app().await;
+    let response = app.send(Request::get("/healthz").body(Body::empty()).unwrap()).await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(response.body, r#"{"status":"ok","database":"sqlite"}"#);
+}
+
+#[tokio::test]
+async fn demo_data_loads_once() {
+    let app = spawn_app().await;
+    assert!(server::demo::seed_demo(&app.state.store, &app.state.passwords).await.unwrap());
+    assert!(!server::demo::seed_demo(&app.state.store, &app.state.passwords).await.unwrap());
+    let services = app.state.store.listed_services(None).await.unwrap();
+    assert_eq!(services.len(), 12);
+    let login = app.post("/api/login", "phone=13700000000&password=admin1234", None).await;
+    assert_eq!(login.headers.get(header::LOCATION).unwrap(), "/admin");
+}
+
+#[tokio::test]
+async fn create_admin_refuses_bad_input_and_duplicates() {
+    let app = spawn_app().await;
+    let store = &app.state.store;
+    let hasher = &app.state.passwords;
+    assert!(server::demo::create_admin(store, hasher, "123", "管理员", "long-enough-pw").await.is_err());
+    assert!(server::demo::create_admin(store, hasher, "13700000301", "管理员", "short").await.is_err());
+    server::demo::create_admin(store, hasher, "13700000301", "管理员", "long-enough-pw").await.unwrap();
+    let again = server::demo::create_admin(store, hasher, "13700000301", "管理员", "long-enough-pw").await;
+    assert_eq!(again.unwrap_err().to_string(), "该手机号已注册");
+}
