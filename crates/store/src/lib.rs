@@ -4,6 +4,8 @@
 //! agree and the same test suite in `tests/`.
 
 mod model;
+mod orders;
+mod orders_model;
 mod postgres;
 mod sqlite;
 
@@ -13,6 +15,8 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 
 pub use model::*;
+pub use orders::{OrderStore, HOLDING_STATES};
+pub use orders_model::*;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -20,6 +24,12 @@ pub use sqlite::SqliteStore;
 pub enum StoreError {
     #[error("phone number already registered")]
     DuplicatePhone,
+    #[error("every qualified worker is already booked at that time")]
+    SlotTaken,
+    #[error("the record changed since it was read")]
+    Conflict,
+    #[error("amount does not match the payment")]
+    AmountMismatch,
     #[error("record not found")]
     NotFound,
     #[error("unsupported database url (expected sqlite: or postgres:)")]
@@ -41,7 +51,7 @@ pub enum Backend {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: OrderStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn ping(&self) -> StoreResult<()>;
     async fn close(&self);
@@ -95,6 +105,11 @@ pub async fn connect(url: &str, max_connections: u32) -> StoreResult<DynStore> {
     } else {
         Err(StoreError::UnsupportedUrl)
     }
+}
+
+/// Ties a store to its sqlx database type, for helpers shared by both.
+pub(crate) trait Dialect {
+    type Db: sqlx::Database;
 }
 
 /// Maps a unique-key violation on `users.phone` to the domain's error.

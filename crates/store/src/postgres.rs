@@ -1,4 +1,5 @@
-use crate::{shared_store_impl, Backend, StoreResult};
+use crate::orders::shared_order_impl;
+use crate::{shared_store_impl, Backend, Dialect, StoreResult};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use std::time::Duration;
 
@@ -18,4 +19,21 @@ impl PgStore {
     }
 }
 
+/// Key of the advisory lock that serialises capacity-changing writes across
+/// every server instance sharing this database.
+const WRITE_LOCK_KEY: i64 = 0x6461_6f6a_6961;
+
+impl PgStore {
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(WRITE_LOCK_KEY).execute(&mut *tx).await?;
+        Ok(tx)
+    }
+}
+
+impl Dialect for PgStore {
+    type Db = sqlx::Postgres;
+}
+
 shared_store_impl!(PgStore, Backend::Postgres);
+shared_order_impl!(PgStore);

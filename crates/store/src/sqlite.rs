@@ -1,4 +1,5 @@
-use crate::{shared_store_impl, Backend, StoreResult};
+use crate::orders::shared_order_impl;
+use crate::{shared_store_impl, Backend, Dialect, StoreResult};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
 use std::time::Duration;
@@ -32,4 +33,17 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// `BEGIN IMMEDIATE` takes the write lock up front, so a read-then-write
+    /// transaction cannot be overtaken by another writer between the two.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+impl Dialect for SqliteStore {
+    type Db = sqlx::Sqlite;
+}
+
 shared_store_impl!(SqliteStore, Backend::Sqlite);
+shared_order_impl!(SqliteStore);

@@ -341,3 +341,248 @@ async fn meta_values_are_upserted() {
     })
     .await;
 }
+
+// ---------- The order loop ----------
+
+mod order_fixtures {
+    use super::*;
+    use store::{NewEvent, NewOrder, WorkerSetup};
+
+    pub async fn worker(store: &DynStore, phone: &str) -> i64 {
+        let id = store.create_user(&new_user(phone, Role::Worker), now()).await.unwrap();
+        store.set_worker_status(id, WorkerStatus::Approved, "", now()).await.unwrap();
+        let setup = WorkerSetup {
+            gender: Some("female".into()),
+            skills: vec!["daily_cleaning".into()],
+            home_lat: 31.23,
+            home_lng: 121.47,
+            area_radius_km: 10.0,
+            hours: (0..7).map(|d| (d, 8 * 60, 20 * 60)).collect(),
+        };
+        store.setup_worker(id.0, &setup).await.unwrap();
+        id.0
+    }
+
+    pub async fn service(store: &DynStore) -> i64 {
+        store.insert_service(&super::service("日常保洁", "daily_cleaning", 4500), now()).await.unwrap()
+    }
+
+    pub fn order(customer: i64, service: i64, start: OffsetDateTime, tag: &str) -> NewOrder {
+        NewOrder {
+            order_no: format!("DJ-{tag}"),
+            customer_id: customer,
+            service_id: service,
+            service_name: "日常保洁".into(),
+            category_code: "daily_cleaning".into(),
+            units: 2,
+            quote_json: "[]".into(),
+            total_fen: 9000,
+            address_text: "上海市黄浦区人民大道1号".into(),
+            lat: 31.23,
+            lng: 121.47,
+            contact_phone: "13800138000".into(),
+            notes: String::new(),
+            starts_at: start,
+            ends_at: start + Duration::from_secs(7200),
+            pay_deadline: now() + Duration::from_secs(900),
+            provider: "sandbox".into(),
+            out_trade_no: format!("PAY-{tag}"),
+        }
+    }
+
+    pub fn event(kind: &str, actor: &str, id: Option<i64>) -> NewEvent {
+        NewEvent { kind: kind.into(), actor_kind: actor.into(), actor_id: id, position: None, detail: String::new() }
+    }
+
+    pub async fn customer(store: &DynStore, phone: &str) -> i64 {
+        store.create_user(&new_user(phone, Role::Customer), now()).await.unwrap().0
+    }
+}
+
+use order_fixtures as fx;
+
+fn tomorrow_at(hour: u8) -> OffsetDateTime {
+    (now() + Duration::from_secs(86_400)).replace_time(time::Time::from_hms(hour, 0, 0).unwrap())
+}
+
+#[tokio::test]
+async fn an_order_holds_the_first_free_worker_and_the_next_overlapping_one_is_refused() {
+    on_both(|store| async move {
+        let worker = fx::worker(&store, "13900139100").await;
+        let service = fx::service(&store).await;
+        let customer = fx::customer(&store, "13800138100").await;
+        let start = tomorrow_at(2);
+        let placed = store.place_order(&fx::order(customer, service, start, "a"), &[worker], now()).await.unwrap();
+        assert_eq!(placed.reserved_worker_id, worker);
+        let order = store.order(placed.order_id).await.unwrap().unwrap();
+        assert_eq!(order.state, "pending_payment");
+        assert_eq!(order.total_fen, 9000);
+        let overlapping = store.place_order(&fx::order(customer, service, start + Duration::from_secs(3600), "b"), &[worker], now()).await;
+        assert!(matches!(overlapping, Err(StoreError::SlotTaken)), "{overlapping:?}");
+        // Back to back is fine.
+        store.place_order(&fx::order(customer, service, start + Duration::from_secs(7200), "c"), &[worker], now()).await.unwrap();
+        let busy = store.busy_between(start, start + Duration::from_secs(4 * 3600)).await.unwrap();
+        assert_eq!(busy.len(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn concurrent_bookings_of_the_last_free_worker_slot_have_exactly_one_winner() {
+    on_both(|store| async move {
+        let worker = fx::worker(&store, "13900139101").await;
+        let service = fx::service(&store).await;
+        let mut customers = Vec::new();
+        for i in 0..8 {
+            customers.push(fx::customer(&store, &format!("1380013811{i}")).await);
+        }
+        let start = tomorrow_at(3);
+        let attempts = customers.into_iter().enumerate().map(|(i, customer)| {
+            let store = store.clone();
+            async move { store.place_order(&fx::order(customer, service, start, &format!("race{i}")), &[worker], now()).await }
+        });
+        let results = futures_join_all(attempts).await;
+        let winners = results.iter().filter(|r| r.is_ok()).count();
+        let refused = results.iter().filter(|r| matches!(r, Err(StoreError::SlotTaken))).count();
+        assert_eq!((winners, refused), (1, 7), "{results:?}");
+        // The losers left no order, payment or job behind.
+        let orders = store.orders(&store::OrderFilter { customer_id: None, worker_id: None, states: vec![], needs_admin: None, limit: 50, offset: 0 }).await.unwrap();
+        assert_eq!(orders.len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_payment_notification_books_the_order_once_and_replays_change_nothing() {
+    on_both(|store| async move {
+        let worker = fx::worker(&store, "13900139102").await;
+        let service = fx::service(&store).await;
+        let customer = fx::customer(&store, "13800138120").await;
+        let placed = store.place_order(&fx::order(customer, service, tomorrow_at(4), "pay"), &[worker], now()).await.unwrap();
+        let wrong = store.confirm_payment("PAY-pay", "TXN1", 1, "R1", now()).await;
+        assert!(matches!(wrong, Err(StoreError::AmountMismatch)));
+        assert!(matches!(store.confirm_payment("PAY-nope", "TXN1", 9000, "R1", now()).await, Err(StoreError::NotFound)));
+        let first = store.confirm_payment("PAY-pay", "TXN1", 9000, "R1", now()).await.unwrap();
+        assert_eq!(first, store::PaymentOutcome::Booked { order_id: placed.order_id });
+        let replay = store.confirm_payment("PAY-pay", "TXN1", 9000, "R2", now()).await.unwrap();
+        assert_eq!(replay, store::PaymentOutcome::AlreadyProcessed);
+        let order = store.order(placed.order_id).await.unwrap().unwrap();
+        assert_eq!((order.state.as_str(), order.paid_fen), ("booked", 9000));
+        let kinds: Vec<String> = store.order_events(placed.order_id).await.unwrap().into_iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, ["created", "payment_confirmed"]);
+        assert!(store.live_events_after(customer, 0, 10).await.unwrap().len() == 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn money_arriving_after_the_order_expired_is_refunded_in_full() {
+    on_both(|store| async move {
+        let worker = fx::worker(&store, "13900139103").await;
+        let service = fx::service(&store).await;
+        let customer = fx::customer(&store, "13800138130").await;
+        let placed = store.place_order(&fx::order(customer, service, tomorrow_at(5), "late"), &[worker], now()).await.unwrap();
+        let expire = store::OrderChange {
+            expected_state: "pending_payment".into(),
+            next_state: "cancelled".into(),
+            assign_worker: None,
+            fee_fen: 0,
+            refund: None,
+            event: fx::event("payment_expired", "system", None),
+            notify: vec![customer],
+        };
+        store.change_order(placed.order_id, &expire, now()).await.unwrap();
+        let outcome = store.confirm_payment("PAY-late", "TXN2", 9000, "R-late", now()).await.unwrap();
+        assert_eq!(outcome, store::PaymentOutcome::RefundedLate { order_id: placed.order_id });
+        let order = store.order(placed.order_id).await.unwrap().unwrap();
+        assert_eq!((order.state.as_str(), order.refund_fen), ("cancelled", 9000));
+        let refund = store.pending_refund_for_order(placed.order_id).await.unwrap().expect("refund pending");
+        assert_eq!(store.settle_refund(refund, now()).await.unwrap(), Some(placed.order_id));
+        assert_eq!(store.settle_refund(refund, now()).await.unwrap(), None, "settles once");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn two_workers_accepting_the_same_order_concurrently_have_exactly_one_winner() {
+    on_both(|store| async move {
+        let a = fx::worker(&store, "13900139104").await;
+        let b = fx::worker(&store, "13900139105").await;
+        let service = fx::service(&store).await;
+        let customer = fx::customer(&store, "13800138140").await;
+        let placed = store.place_order(&fx::order(customer, service, tomorrow_at(6), "acc"), &[a], now()).await.unwrap();
+        store.confirm_payment("PAY-acc", "TXN3", 9000, "R3", now()).await.unwrap();
+        let deadline = now() + Duration::from_secs(60);
+        let offer_a = store.create_offer(placed.order_id, a, "{}", now(), deadline).await.unwrap();
+        let offer_b = store.create_offer(placed.order_id, b, "{}", now(), deadline).await.unwrap();
+        assert!(matches!(store.create_offer(placed.order_id, a, "{}", now(), deadline).await, Err(StoreError::Conflict)), "never offered twice");
+        let attempts = [(offer_a, a), (offer_b, b)].map(|(offer, worker)| {
+            let store = store.clone();
+            async move {
+                store.accept_offer(offer, worker, &fx::event("accept", "worker", Some(worker)), &[customer, worker], now()).await
+            }
+        });
+        let results = futures_join_all(attempts).await;
+        assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
+        let order = store.order(placed.order_id).await.unwrap().unwrap();
+        assert_eq!(order.state, "accepted");
+        let statuses: Vec<String> = store.offers_for_order(placed.order_id).await.unwrap().into_iter().map(|o| o.status).collect();
+        assert!(statuses.contains(&"accepted".to_string()) && statuses.contains(&"withdrawn".to_string()), "{statuses:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_order_changes_only_from_the_state_it_was_read_in() {
+    on_both(|store| async move {
+        let worker = fx::worker(&store, "13900139106").await;
+        let service = fx::service(&store).await;
+        let customer = fx::customer(&store, "13800138150").await;
+        let placed = store.place_order(&fx::order(customer, service, tomorrow_at(7), "chg"), &[worker], now()).await.unwrap();
+        let depart = store::OrderChange {
+            expected_state: "accepted".into(),
+            next_state: "departed".into(),
+            assign_worker: None,
+            fee_fen: 0,
+            refund: None,
+            event: fx::event("depart", "worker", Some(worker)),
+            notify: vec![],
+        };
+        assert!(matches!(store.change_order(placed.order_id, &depart, now()).await, Err(StoreError::Conflict)));
+        assert_eq!(store.order(placed.order_id).await.unwrap().unwrap().state, "pending_payment");
+        assert_eq!(store.order_events(placed.order_id).await.unwrap().len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn due_jobs_are_claimed_once_until_their_lock_lapses() {
+    on_both(|store| async move {
+        let t0 = now();
+        store.enqueue_job("offer_timeout", 7, "", t0).await.unwrap();
+        store.enqueue_job("offer_timeout", 8, "", t0 + Duration::from_secs(600)).await.unwrap();
+        let claimed = store.claim_due_jobs(t0, t0 + Duration::from_secs(30), 10).await.unwrap();
+        assert_eq!(claimed.iter().map(|j| j.ref_id).collect::<Vec<_>>(), [7]);
+        assert!(store.claim_due_jobs(t0 + Duration::from_secs(1), t0 + Duration::from_secs(31), 10).await.unwrap().is_empty());
+        store.fail_job(claimed[0].id, "boom", t0 + Duration::from_secs(5)).await.unwrap();
+        let retried = store.claim_due_jobs(t0 + Duration::from_secs(6), t0 + Duration::from_secs(40), 10).await.unwrap();
+        assert_eq!((retried.len(), retried[0].attempts), (1, 2));
+        store.finish_job(retried[0].id, t0).await.unwrap();
+        assert!(store.claim_due_jobs(t0 + Duration::from_secs(100), t0 + Duration::from_secs(130), 10).await.unwrap().is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn dispatch_sees_approved_workers_with_the_skill_and_their_hours() {
+    on_both(|store| async move {
+        let worker = fx::worker(&store, "13900139107").await;
+        let unskilled = store.create_user(&new_user("13900139108", Role::Worker), now()).await.unwrap();
+        store.set_worker_status(unskilled, WorkerStatus::Approved, "", now()).await.unwrap();
+        let found = store.workers_for_dispatch("daily_cleaning").await.unwrap();
+        assert_eq!(found.iter().map(|w| w.user_id).collect::<Vec<_>>(), [worker]);
+        assert!(store.workers_for_dispatch("daily").await.unwrap().is_empty(), "whole skill codes only");
+        assert_eq!(store.work_windows(&[worker]).await.unwrap().len(), 7);
+    })
+    .await;
+}

@@ -1,0 +1,817 @@
+//! The order loop's repository: one trait, the SQL shared by both dialects.
+//! Writes that must not race (placing an order on a worker's time, accepting,
+//! claiming jobs) run in `begin_write`, which serialises writers: `BEGIN
+//! IMMEDIATE` on SQLite, a transaction-scoped advisory lock on PostgreSQL.
+
+use crate::orders_model::*;
+use crate::StoreResult;
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+/// States in which an order holds its worker's time.
+pub const HOLDING_STATES: &[&str] = &["pending_payment", "booked", "accepted", "departed", "arrived", "in_service"];
+
+#[async_trait]
+pub trait OrderStore: Send + Sync {
+    async fn setup_worker(&self, worker_id: i64, setup: &WorkerSetup) -> StoreResult<()>;
+    async fn workers_for_dispatch(&self, skill: &str) -> StoreResult<Vec<WorkerForDispatch>>;
+    async fn work_windows(&self, worker_ids: &[i64]) -> StoreResult<Vec<WorkWindowRow>>;
+    async fn busy_between(&self, from: OffsetDateTime, to: OffsetDateTime) -> StoreResult<Vec<BusyRow>>;
+
+    async fn service(&self, id: i64) -> StoreResult<Option<ServiceRecord>>;
+
+    async fn create_address(&self, customer_id: i64, address: &NewAddress, now: OffsetDateTime) -> StoreResult<i64>;
+    async fn addresses(&self, customer_id: i64) -> StoreResult<Vec<Address>>;
+
+    /// Inserts the order as 待支付 holding the first of `candidates` (best
+    /// first) whose time is still free, with its payment and expiry job.
+    /// `SlotTaken` when every candidate is already held.
+    async fn place_order(&self, order: &NewOrder, candidates: &[i64], now: OffsetDateTime) -> StoreResult<PlacedOrder>;
+    async fn order(&self, id: i64) -> StoreResult<Option<OrderRecord>>;
+    async fn orders(&self, filter: &OrderFilter) -> StoreResult<Vec<OrderRecord>>;
+    async fn order_events(&self, order_id: i64) -> StoreResult<Vec<OrderEventRecord>>;
+    /// Applies `change` if the order is still in its expected state
+    /// (`Conflict` otherwise), with its event, refund and live notices, atomically.
+    async fn change_order(&self, order_id: i64, change: &OrderChange, now: OffsetDateTime) -> StoreResult<()>;
+    async fn set_needs_admin(&self, order_id: i64, needs_admin: bool) -> StoreResult<()>;
+
+    async fn payment_for_order(&self, order_id: i64) -> StoreResult<Option<PaymentRecord>>;
+    async fn payment_by_trade_no(&self, out_trade_no: &str) -> StoreResult<Option<PaymentRecord>>;
+    /// Records a verified payment notification exactly once.
+    async fn confirm_payment(&self, out_trade_no: &str, provider_txn_id: &str, amount_fen: i64, refund_no: &str, now: OffsetDateTime) -> StoreResult<PaymentOutcome>;
+    async fn settle_refund(&self, refund_id: i64, now: OffsetDateTime) -> StoreResult<Option<i64>>;
+    async fn pending_refund_for_order(&self, order_id: i64) -> StoreResult<Option<i64>>;
+
+    async fn create_offer(&self, order_id: i64, worker_id: i64, explanation: &str, now: OffsetDateTime, deadline: OffsetDateTime) -> StoreResult<i64>;
+    async fn offers_for_order(&self, order_id: i64) -> StoreResult<Vec<OfferRecord>>;
+    async fn pending_offers(&self, worker_id: i64, now: OffsetDateTime) -> StoreResult<Vec<OfferRecord>>;
+    async fn offer(&self, offer_id: i64) -> StoreResult<Option<OfferRecord>>;
+    /// Accepts a pending, unexpired offer: exactly one accept wins an order.
+    async fn accept_offer(&self, offer_id: i64, worker_id: i64, event: &NewEvent, notify: &[i64], now: OffsetDateTime) -> StoreResult<i64>;
+    /// Marks a pending offer rejected or expired; `false` if it was no longer pending.
+    async fn close_offer(&self, offer_id: i64, status: &str, now: OffsetDateTime) -> StoreResult<bool>;
+
+    async fn create_review(&self, review: &NewReview, now: OffsetDateTime) -> StoreResult<()>;
+    async fn review_for_order(&self, order_id: i64) -> StoreResult<Option<ReviewRecord>>;
+
+    async fn enqueue_job(&self, kind: &str, ref_id: i64, payload: &str, due_at: OffsetDateTime) -> StoreResult<i64>;
+    async fn claim_due_jobs(&self, now: OffsetDateTime, lock_until: OffsetDateTime, limit: i64) -> StoreResult<Vec<JobRecord>>;
+    async fn finish_job(&self, job_id: i64, now: OffsetDateTime) -> StoreResult<()>;
+    async fn fail_job(&self, job_id: i64, error: &str, retry_at: OffsetDateTime) -> StoreResult<()>;
+
+    async fn notify_users(&self, users: &[i64], topic: &str, order_id: Option<i64>, now: OffsetDateTime) -> StoreResult<()>;
+    async fn live_events_after(&self, user_id: i64, after_id: i64, limit: i64) -> StoreResult<Vec<LiveEvent>>;
+    async fn last_live_event_id(&self, user_id: i64) -> StoreResult<i64>;
+}
+
+pub(crate) const ORDER_COLUMNS: &str = "o.id, o.order_no, o.customer_id, o.service_id, o.service_name, o.category_code,
+    o.units, o.quote_json, o.total_fen, o.state, o.reserved_worker_id, o.worker_id,
+    w.display_name AS worker_name, w.phone AS worker_phone, c.display_name AS customer_name,
+    o.address_text, o.lat, o.lng, o.contact_phone, o.notes, o.starts_at, o.ends_at, o.pay_deadline,
+    o.paid_fen, o.cancel_fee_fen, o.refund_fen, o.needs_admin, o.created_at,
+    EXISTS (SELECT 1 FROM reviews r WHERE r.order_id = o.id) AS has_review
+    FROM orders o JOIN users c ON c.id = o.customer_id LEFT JOIN users w ON w.id = o.worker_id";
+
+pub(crate) const OFFER_COLUMNS: &str = "f.id, f.order_id, f.worker_id, u.display_name AS worker_name, f.status,
+    f.explanation, f.offered_at, f.deadline, f.responded_at FROM offers f JOIN users u ON u.id = f.worker_id";
+
+pub(crate) fn holding_states_sql() -> String {
+    HOLDING_STATES.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ")
+}
+
+macro_rules! shared_order_impl {
+    ($store:ty) => {
+        #[async_trait::async_trait]
+        impl crate::orders::OrderStore for $store {
+            async fn setup_worker(&self, worker_id: i64, setup: &crate::WorkerSetup) -> crate::StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                let done = sqlx::query(
+                    "UPDATE worker_profiles SET gender = $1, skills = $2, home_lat = $3, home_lng = $4, area_radius_km = $5
+                     WHERE user_id = $6",
+                )
+                .bind(&setup.gender)
+                .bind(setup.skills.join(","))
+                .bind(setup.home_lat)
+                .bind(setup.home_lng)
+                .bind(setup.area_radius_km)
+                .bind(worker_id)
+                .execute(&mut *tx)
+                .await?;
+                crate::model::expect_one(done.rows_affected())?;
+                sqlx::query("DELETE FROM worker_hours WHERE worker_id = $1").bind(worker_id).execute(&mut *tx).await?;
+                for (weekday, start, end) in &setup.hours {
+                    sqlx::query("INSERT INTO worker_hours (worker_id, weekday, start_minute, end_minute) VALUES ($1, $2, $3, $4)")
+                        .bind(worker_id)
+                        .bind(weekday)
+                        .bind(start)
+                        .bind(end)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn workers_for_dispatch(&self, skill: &str) -> crate::StoreResult<Vec<crate::WorkerForDispatch>> {
+                let sql = format!(
+                    "SELECT w.user_id, u.display_name, w.gender, w.skills, w.home_lat, w.home_lng, w.area_radius_km,
+                            (SELECT CAST(AVG((r.quality + r.attitude + r.result) / 3.0) AS DOUBLE PRECISION) FROM reviews r WHERE r.worker_id = w.user_id) AS rating_avg,
+                            (SELECT COUNT(*) FROM orders o WHERE o.worker_id = w.user_id AND o.state IN ({})) AS active_orders
+                     FROM worker_profiles w JOIN users u ON u.id = w.user_id
+                     WHERE w.status = 'approved' AND u.disabled = FALSE
+                       AND (',' || w.skills || ',') LIKE $1
+                     ORDER BY w.user_id",
+                    crate::orders::holding_states_sql()
+                );
+                Ok(sqlx::query_as(&sql).bind(format!("%,{skill},%")).fetch_all(&self.pool).await?)
+            }
+
+            async fn work_windows(&self, worker_ids: &[i64]) -> crate::StoreResult<Vec<crate::WorkWindowRow>> {
+                let mut rows: Vec<crate::WorkWindowRow> = sqlx::query_as(
+                    "SELECT worker_id, weekday, start_minute, end_minute FROM worker_hours ORDER BY worker_id, weekday, start_minute",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.retain(|r| worker_ids.contains(&r.worker_id));
+                Ok(rows)
+            }
+
+            async fn busy_between(&self, from: time::OffsetDateTime, to: time::OffsetDateTime) -> crate::StoreResult<Vec<crate::BusyRow>> {
+                let sql = format!(
+                    "SELECT COALESCE(worker_id, reserved_worker_id) AS worker_id, id AS order_id, starts_at, ends_at, lat, lng
+                     FROM orders
+                     WHERE COALESCE(worker_id, reserved_worker_id) IS NOT NULL AND state IN ({})
+                       AND starts_at < $2 AND ends_at > $1
+                     ORDER BY starts_at",
+                    crate::orders::holding_states_sql()
+                );
+                Ok(sqlx::query_as(&sql).bind(from).bind(to).fetch_all(&self.pool).await?)
+            }
+
+            async fn service(&self, id: i64) -> crate::StoreResult<Option<crate::ServiceRecord>> {
+                Ok(sqlx::query_as(
+                    "SELECT s.id, c.code AS category_code, c.name AS category_name, s.name, s.summary, s.content,
+                            s.process_steps, s.supplies, s.qualifications, s.unit, s.base_price_fen, s.default_units,
+                            s.min_units, s.status
+                     FROM services s JOIN categories c ON c.id = s.category_id WHERE s.id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?)
+            }
+
+            async fn create_address(&self, customer_id: i64, a: &crate::NewAddress, now: time::OffsetDateTime) -> crate::StoreResult<i64> {
+                Ok(sqlx::query_scalar(
+                    "INSERT INTO addresses (customer_id, label, contact_name, contact_phone, address_text, lat, lng, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                )
+                .bind(customer_id)
+                .bind(&a.label)
+                .bind(&a.contact_name)
+                .bind(&a.contact_phone)
+                .bind(&a.address_text)
+                .bind(a.lat)
+                .bind(a.lng)
+                .bind(now)
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
+            async fn addresses(&self, customer_id: i64) -> crate::StoreResult<Vec<crate::Address>> {
+                Ok(sqlx::query_as(
+                    "SELECT id, customer_id, label, contact_name, contact_phone, address_text, lat, lng
+                     FROM addresses WHERE customer_id = $1 ORDER BY id DESC",
+                )
+                .bind(customer_id)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn place_order(&self, o: &crate::NewOrder, candidates: &[i64], now: time::OffsetDateTime) -> crate::StoreResult<crate::PlacedOrder> {
+                let mut tx = self.begin_write().await?;
+                let overlap_sql = format!(
+                    "SELECT COUNT(*) FROM orders WHERE COALESCE(worker_id, reserved_worker_id) = $1
+                     AND state IN ({}) AND starts_at < $3 AND ends_at > $2",
+                    crate::orders::holding_states_sql()
+                );
+                let mut chosen = None;
+                for worker in candidates {
+                    let clashes: i64 = sqlx::query_scalar(&overlap_sql)
+                        .bind(worker)
+                        .bind(o.starts_at)
+                        .bind(o.ends_at)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    if clashes == 0 {
+                        chosen = Some(*worker);
+                        break;
+                    }
+                }
+                let Some(worker) = chosen else {
+                    return Err(crate::StoreError::SlotTaken);
+                };
+                let order_id: i64 = sqlx::query_scalar(
+                    "INSERT INTO orders (order_no, customer_id, service_id, service_name, category_code, units, quote_json,
+                        total_fen, state, reserved_worker_id, address_text, lat, lng, contact_phone, notes, starts_at, ends_at,
+                        pay_deadline, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending_payment', $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)
+                     RETURNING id",
+                )
+                .bind(&o.order_no)
+                .bind(o.customer_id)
+                .bind(o.service_id)
+                .bind(&o.service_name)
+                .bind(&o.category_code)
+                .bind(o.units)
+                .bind(&o.quote_json)
+                .bind(o.total_fen)
+                .bind(worker)
+                .bind(&o.address_text)
+                .bind(o.lat)
+                .bind(o.lng)
+                .bind(&o.contact_phone)
+                .bind(&o.notes)
+                .bind(o.starts_at)
+                .bind(o.ends_at)
+                .bind(o.pay_deadline)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO order_events (order_id, kind, from_state, to_state, actor_kind, actor_id, detail, created_at)
+                     VALUES ($1, 'created', NULL, 'pending_payment', 'customer', $2, '', $3)",
+                )
+                .bind(order_id)
+                .bind(o.customer_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO payments (order_id, provider, out_trade_no, amount_fen, status, created_at)
+                     VALUES ($1, $2, $3, $4, 'pending', $5)",
+                )
+                .bind(order_id)
+                .bind(&o.provider)
+                .bind(&o.out_trade_no)
+                .bind(o.total_fen)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("INSERT INTO jobs (kind, ref_id, payload, due_at) VALUES ('expire_payment', $1, '', $2)")
+                    .bind(order_id)
+                    .bind(o.pay_deadline)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(crate::PlacedOrder { order_id, reserved_worker_id: worker })
+            }
+
+            async fn order(&self, id: i64) -> crate::StoreResult<Option<crate::OrderRecord>> {
+                let sql = format!("SELECT {} WHERE o.id = $1", crate::orders::ORDER_COLUMNS);
+                Ok(sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?)
+            }
+
+            async fn orders(&self, f: &crate::OrderFilter) -> crate::StoreResult<Vec<crate::OrderRecord>> {
+                let states = if f.states.is_empty() {
+                    String::from("TRUE")
+                } else {
+                    let list = f
+                        .states
+                        .iter()
+                        .filter(|s| s.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+                        .map(|s| format!("'{s}'"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    format!("o.state IN ({list})")
+                };
+                let sql = format!(
+                    "SELECT {} WHERE (CAST($1 AS BIGINT) IS NULL OR o.customer_id = $1)
+                       AND (CAST($2 AS BIGINT) IS NULL OR o.worker_id = $2)
+                       AND (CAST($3 AS BOOLEAN) IS NULL OR o.needs_admin = $3)
+                       AND {states}
+                     ORDER BY o.starts_at DESC, o.id DESC LIMIT $4 OFFSET $5",
+                    crate::orders::ORDER_COLUMNS
+                );
+                Ok(sqlx::query_as(&sql)
+                    .bind(f.customer_id)
+                    .bind(f.worker_id)
+                    .bind(f.needs_admin)
+                    .bind(f.limit)
+                    .bind(f.offset)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn order_events(&self, order_id: i64) -> crate::StoreResult<Vec<crate::OrderEventRecord>> {
+                Ok(sqlx::query_as(
+                    "SELECT id, order_id, kind, from_state, to_state, actor_kind, actor_id, lat, lng, detail, created_at
+                     FROM order_events WHERE order_id = $1 ORDER BY id",
+                )
+                .bind(order_id)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn change_order(&self, order_id: i64, c: &crate::OrderChange, now: time::OffsetDateTime) -> crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                if let Some(worker) = c.assign_worker {
+                    let clash_sql = format!(
+                        "SELECT COUNT(*) FROM orders o, orders me WHERE me.id = $2
+                         AND o.id <> me.id AND COALESCE(o.worker_id, o.reserved_worker_id) = $1
+                         AND o.state IN ({}) AND o.starts_at < me.ends_at AND o.ends_at > me.starts_at",
+                        crate::orders::holding_states_sql()
+                    );
+                    let clashes: i64 = sqlx::query_scalar(&clash_sql).bind(worker).bind(order_id).fetch_one(&mut *tx).await?;
+                    if clashes > 0 {
+                        return Err(crate::StoreError::SlotTaken);
+                    }
+                }
+                let updated = sqlx::query(
+                    "UPDATE orders SET state = $1,
+                        worker_id = COALESCE($2, worker_id),
+                        reserved_worker_id = COALESCE($2, reserved_worker_id),
+                        cancel_fee_fen = cancel_fee_fen + $3,
+                        refund_fen = refund_fen + $4,
+                        needs_admin = CASE WHEN $2 IS NULL THEN needs_admin ELSE FALSE END,
+                        updated_at = $5
+                     WHERE id = $6 AND state = $7",
+                )
+                .bind(&c.next_state)
+                .bind(c.assign_worker)
+                .bind(c.fee_fen)
+                .bind(c.refund.as_ref().map(|r| r.0).unwrap_or(0))
+                .bind(now)
+                .bind(order_id)
+                .bind(&c.expected_state)
+                .execute(&mut *tx)
+                .await?;
+                if updated.rows_affected() != 1 {
+                    return Err(crate::StoreError::Conflict);
+                }
+                Self::append_event(&mut tx, order_id, Some(&c.expected_state), &c.next_state, &c.event, now).await?;
+                if let Some((amount, refund_no)) = &c.refund {
+                    let refund_id: i64 = sqlx::query_scalar(
+                        "INSERT INTO refunds (payment_id, out_refund_no, amount_fen, status, created_at)
+                         SELECT p.id, $2, $3, 'pending', $4 FROM payments p WHERE p.order_id = $1 AND p.status = 'paid'
+                         RETURNING id",
+                    )
+                    .bind(order_id)
+                    .bind(refund_no)
+                    .bind(amount)
+                    .bind(now)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(crate::StoreError::NotFound)?;
+                    sqlx::query("INSERT INTO jobs (kind, ref_id, payload, due_at) VALUES ('settle_refund', $1, '', $2)")
+                        .bind(refund_id)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                // Open offers lapse once the order leaves 待接单.
+                if c.next_state != "booked" {
+                    sqlx::query("UPDATE offers SET status = 'withdrawn', responded_at = $2 WHERE order_id = $1 AND status = 'pending'")
+                        .bind(order_id)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                Self::append_live(&mut tx, &c.notify, "order", Some(order_id), now).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn set_needs_admin(&self, order_id: i64, needs_admin: bool) -> crate::StoreResult<()> {
+                let done = sqlx::query("UPDATE orders SET needs_admin = $1 WHERE id = $2")
+                    .bind(needs_admin)
+                    .bind(order_id)
+                    .execute(&self.pool)
+                    .await?;
+                crate::model::expect_one(done.rows_affected())
+            }
+
+            async fn payment_for_order(&self, order_id: i64) -> crate::StoreResult<Option<crate::PaymentRecord>> {
+                Ok(sqlx::query_as(
+                    "SELECT id, order_id, provider, out_trade_no, amount_fen, status FROM payments WHERE order_id = $1 ORDER BY id DESC",
+                )
+                .bind(order_id)
+                .fetch_optional(&self.pool)
+                .await?)
+            }
+
+            async fn payment_by_trade_no(&self, out_trade_no: &str) -> crate::StoreResult<Option<crate::PaymentRecord>> {
+                Ok(sqlx::query_as(
+                    "SELECT id, order_id, provider, out_trade_no, amount_fen, status FROM payments WHERE out_trade_no = $1",
+                )
+                .bind(out_trade_no)
+                .fetch_optional(&self.pool)
+                .await?)
+            }
+
+            async fn confirm_payment(
+                &self,
+                out_trade_no: &str,
+                provider_txn_id: &str,
+                amount_fen: i64,
+                refund_no: &str,
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<crate::PaymentOutcome> {
+                let mut tx = self.begin_write().await?;
+                let payment: Option<(i64, i64, i64, String)> = sqlx::query_as(
+                    "SELECT id, order_id, amount_fen, status FROM payments WHERE out_trade_no = $1",
+                )
+                .bind(out_trade_no)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((payment_id, order_id, expected, status)) = payment else {
+                    return Err(crate::StoreError::NotFound);
+                };
+                if expected != amount_fen {
+                    return Err(crate::StoreError::AmountMismatch);
+                }
+                if status != "pending" {
+                    return Ok(crate::PaymentOutcome::AlreadyProcessed);
+                }
+                sqlx::query("UPDATE payments SET status = 'paid', provider_txn_id = $1, paid_at = $2 WHERE id = $3")
+                    .bind(provider_txn_id)
+                    .bind(now)
+                    .bind(payment_id)
+                    .execute(&mut *tx)
+                    .await?;
+                let booked = sqlx::query(
+                    "UPDATE orders SET state = 'booked', paid_fen = $1, updated_at = $2 WHERE id = $3 AND state = 'pending_payment'",
+                )
+                .bind(amount_fen)
+                .bind(now)
+                .bind(order_id)
+                .execute(&mut *tx)
+                .await?;
+                let system = crate::NewEvent {
+                    kind: String::new(),
+                    actor_kind: "system".into(),
+                    actor_id: None,
+                    position: None,
+                    detail: format!("支付流水 {provider_txn_id}"),
+                };
+                let customer: i64 = sqlx::query_scalar("SELECT customer_id FROM orders WHERE id = $1")
+                    .bind(order_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let outcome = if booked.rows_affected() == 1 {
+                    let event = crate::NewEvent { kind: "payment_confirmed".into(), ..system };
+                    Self::append_event(&mut tx, order_id, Some("pending_payment"), "booked", &event, now).await?;
+                    sqlx::query("INSERT INTO jobs (kind, ref_id, payload, due_at) VALUES ('dispatch', $1, '', $2)")
+                        .bind(order_id)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    crate::PaymentOutcome::Booked { order_id }
+                } else {
+                    // The order expired or was cancelled before the money arrived: give it back.
+                    let refund_id: i64 = sqlx::query_scalar(
+                        "INSERT INTO refunds (payment_id, out_refund_no, amount_fen, status, created_at)
+                         VALUES ($1, $2, $3, 'pending', $4) RETURNING id",
+                    )
+                    .bind(payment_id)
+                    .bind(refund_no)
+                    .bind(amount_fen)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    sqlx::query("UPDATE orders SET paid_fen = $1, refund_fen = refund_fen + $1, updated_at = $2 WHERE id = $3")
+                        .bind(amount_fen)
+                        .bind(now)
+                        .bind(order_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query("INSERT INTO jobs (kind, ref_id, payload, due_at) VALUES ('settle_refund', $1, '', $2)")
+                        .bind(refund_id)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    crate::PaymentOutcome::RefundedLate { order_id }
+                };
+                Self::append_live(&mut tx, &[customer], "order", Some(order_id), now).await?;
+                tx.commit().await?;
+                Ok(outcome)
+            }
+
+            async fn settle_refund(&self, refund_id: i64, now: time::OffsetDateTime) -> crate::StoreResult<Option<i64>> {
+                let mut tx = self.begin_write().await?;
+                let settled = sqlx::query("UPDATE refunds SET status = 'settled', settled_at = $1 WHERE id = $2 AND status = 'pending'")
+                    .bind(now)
+                    .bind(refund_id)
+                    .execute(&mut *tx)
+                    .await?;
+                if settled.rows_affected() == 0 {
+                    return Ok(None);
+                }
+                let (order_id, customer): (i64, i64) = sqlx::query_as(
+                    "SELECT o.id, o.customer_id FROM refunds r JOIN payments p ON p.id = r.payment_id
+                     JOIN orders o ON o.id = p.order_id WHERE r.id = $1",
+                )
+                .bind(refund_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                let moved = sqlx::query("UPDATE orders SET state = 'refunded', updated_at = $1 WHERE id = $2 AND state = 'refunding'")
+                    .bind(now)
+                    .bind(order_id)
+                    .execute(&mut *tx)
+                    .await?;
+                if moved.rows_affected() == 1 {
+                    let event = crate::NewEvent {
+                        kind: "refund_settled".into(),
+                        actor_kind: "system".into(),
+                        actor_id: None,
+                        position: None,
+                        detail: String::new(),
+                    };
+                    Self::append_event(&mut tx, order_id, Some("refunding"), "refunded", &event, now).await?;
+                }
+                Self::append_live(&mut tx, &[customer], "order", Some(order_id), now).await?;
+                tx.commit().await?;
+                Ok(Some(order_id))
+            }
+
+            async fn pending_refund_for_order(&self, order_id: i64) -> crate::StoreResult<Option<i64>> {
+                Ok(sqlx::query_scalar(
+                    "SELECT r.id FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.order_id = $1 AND r.status = 'pending'",
+                )
+                .bind(order_id)
+                .fetch_optional(&self.pool)
+                .await?)
+            }
+
+            async fn create_offer(
+                &self,
+                order_id: i64,
+                worker_id: i64,
+                explanation: &str,
+                now: time::OffsetDateTime,
+                deadline: time::OffsetDateTime,
+            ) -> crate::StoreResult<i64> {
+                let mut tx = self.pool.begin().await?;
+                let offer_id: i64 = sqlx::query_scalar(
+                    "INSERT INTO offers (order_id, worker_id, status, explanation, offered_at, deadline)
+                     VALUES ($1, $2, 'pending', $3, $4, $5) RETURNING id",
+                )
+                .bind(order_id)
+                .bind(worker_id)
+                .bind(explanation)
+                .bind(now)
+                .bind(deadline)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| match &e {
+                    sqlx::Error::Database(db) if db.is_unique_violation() => crate::StoreError::Conflict,
+                    _ => crate::StoreError::Database(e),
+                })?;
+                sqlx::query("INSERT INTO jobs (kind, ref_id, payload, due_at) VALUES ('offer_timeout', $1, '', $2)")
+                    .bind(offer_id)
+                    .bind(deadline)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::append_live(&mut tx, &[worker_id], "offer", Some(order_id), now).await?;
+                tx.commit().await?;
+                Ok(offer_id)
+            }
+
+            async fn offers_for_order(&self, order_id: i64) -> crate::StoreResult<Vec<crate::OfferRecord>> {
+                let sql = format!("SELECT {} WHERE f.order_id = $1 ORDER BY f.id", crate::orders::OFFER_COLUMNS);
+                Ok(sqlx::query_as(&sql).bind(order_id).fetch_all(&self.pool).await?)
+            }
+
+            async fn pending_offers(&self, worker_id: i64, now: time::OffsetDateTime) -> crate::StoreResult<Vec<crate::OfferRecord>> {
+                let sql = format!(
+                    "SELECT {} WHERE f.worker_id = $1 AND f.status = 'pending' AND f.deadline > $2 ORDER BY f.id",
+                    crate::orders::OFFER_COLUMNS
+                );
+                Ok(sqlx::query_as(&sql).bind(worker_id).bind(now).fetch_all(&self.pool).await?)
+            }
+
+            async fn offer(&self, offer_id: i64) -> crate::StoreResult<Option<crate::OfferRecord>> {
+                let sql = format!("SELECT {} WHERE f.id = $1", crate::orders::OFFER_COLUMNS);
+                Ok(sqlx::query_as(&sql).bind(offer_id).fetch_optional(&self.pool).await?)
+            }
+
+            async fn accept_offer(
+                &self,
+                offer_id: i64,
+                worker_id: i64,
+                event: &crate::NewEvent,
+                notify: &[i64],
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<i64> {
+                let mut tx = self.begin_write().await?;
+                let order_id: Option<i64> = sqlx::query_scalar(
+                    "UPDATE offers SET status = 'accepted', responded_at = $1
+                     WHERE id = $2 AND worker_id = $3 AND status = 'pending' AND deadline > $1 RETURNING order_id",
+                )
+                .bind(now)
+                .bind(offer_id)
+                .bind(worker_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(order_id) = order_id else {
+                    return Err(crate::StoreError::Conflict);
+                };
+                let clash_sql = format!(
+                    "SELECT COUNT(*) FROM orders o, orders me WHERE me.id = $2
+                     AND o.id <> me.id AND COALESCE(o.worker_id, o.reserved_worker_id) = $1
+                     AND o.state IN ({}) AND o.starts_at < me.ends_at AND o.ends_at > me.starts_at",
+                    crate::orders::holding_states_sql()
+                );
+                let clashes: i64 = sqlx::query_scalar(&clash_sql).bind(worker_id).bind(order_id).fetch_one(&mut *tx).await?;
+                if clashes > 0 {
+                    return Err(crate::StoreError::SlotTaken);
+                }
+                let accepted = sqlx::query(
+                    "UPDATE orders SET state = 'accepted', worker_id = $1, reserved_worker_id = $1, needs_admin = FALSE, updated_at = $2
+                     WHERE id = $3 AND state = 'booked'",
+                )
+                .bind(worker_id)
+                .bind(now)
+                .bind(order_id)
+                .execute(&mut *tx)
+                .await?;
+                if accepted.rows_affected() != 1 {
+                    return Err(crate::StoreError::Conflict);
+                }
+                Self::append_event(&mut tx, order_id, Some("booked"), "accepted", event, now).await?;
+                sqlx::query("UPDATE offers SET status = 'withdrawn', responded_at = $2 WHERE order_id = $1 AND status = 'pending'")
+                    .bind(order_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::append_live(&mut tx, notify, "order", Some(order_id), now).await?;
+                tx.commit().await?;
+                Ok(order_id)
+            }
+
+            async fn close_offer(&self, offer_id: i64, status: &str, now: time::OffsetDateTime) -> crate::StoreResult<bool> {
+                let done = sqlx::query("UPDATE offers SET status = $1, responded_at = $2 WHERE id = $3 AND status = 'pending'")
+                    .bind(status)
+                    .bind(now)
+                    .bind(offer_id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn create_review(&self, r: &crate::NewReview, now: time::OffsetDateTime) -> crate::StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO reviews (order_id, customer_id, worker_id, quality, attitude, result, body, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(r.order_id)
+                .bind(r.customer_id)
+                .bind(r.worker_id)
+                .bind(r.quality)
+                .bind(r.attitude)
+                .bind(r.result)
+                .bind(&r.body)
+                .bind(now)
+                .execute(&self.pool)
+                .await
+                .map_err(|e| match &e {
+                    sqlx::Error::Database(db) if db.is_unique_violation() => crate::StoreError::Conflict,
+                    _ => crate::StoreError::Database(e),
+                })?;
+                Ok(())
+            }
+
+            async fn review_for_order(&self, order_id: i64) -> crate::StoreResult<Option<crate::ReviewRecord>> {
+                Ok(sqlx::query_as("SELECT quality, attitude, result, body, created_at FROM reviews WHERE order_id = $1")
+                    .bind(order_id)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn enqueue_job(&self, kind: &str, ref_id: i64, payload: &str, due_at: time::OffsetDateTime) -> crate::StoreResult<i64> {
+                Ok(sqlx::query_scalar("INSERT INTO jobs (kind, ref_id, payload, due_at) VALUES ($1, $2, $3, $4) RETURNING id")
+                    .bind(kind)
+                    .bind(ref_id)
+                    .bind(payload)
+                    .bind(due_at)
+                    .fetch_one(&self.pool)
+                    .await?)
+            }
+
+            async fn claim_due_jobs(
+                &self,
+                now: time::OffsetDateTime,
+                lock_until: time::OffsetDateTime,
+                limit: i64,
+            ) -> crate::StoreResult<Vec<crate::JobRecord>> {
+                let mut tx = self.begin_write().await?;
+                let jobs: Vec<crate::JobRecord> = sqlx::query_as(
+                    "UPDATE jobs SET locked_until = $1, attempts = attempts + 1
+                     WHERE id IN (SELECT id FROM jobs WHERE done_at IS NULL AND due_at <= $2
+                                  AND (locked_until IS NULL OR locked_until < $2) ORDER BY due_at, id LIMIT $3)
+                     RETURNING id, kind, ref_id, payload, attempts",
+                )
+                .bind(lock_until)
+                .bind(now)
+                .bind(limit)
+                .fetch_all(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(jobs)
+            }
+
+            async fn finish_job(&self, job_id: i64, now: time::OffsetDateTime) -> crate::StoreResult<()> {
+                sqlx::query("UPDATE jobs SET done_at = $1, locked_until = NULL WHERE id = $2")
+                    .bind(now)
+                    .bind(job_id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn fail_job(&self, job_id: i64, error: &str, retry_at: time::OffsetDateTime) -> crate::StoreResult<()> {
+                sqlx::query("UPDATE jobs SET last_error = $1, locked_until = NULL, due_at = $2 WHERE id = $3")
+                    .bind(error)
+                    .bind(retry_at)
+                    .bind(job_id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn notify_users(&self, users: &[i64], topic: &str, order_id: Option<i64>, now: time::OffsetDateTime) -> crate::StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                Self::append_live(&mut tx, users, topic, order_id, now).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn live_events_after(&self, user_id: i64, after_id: i64, limit: i64) -> crate::StoreResult<Vec<crate::LiveEvent>> {
+                Ok(sqlx::query_as(
+                    "SELECT id, topic, order_id FROM live_events WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+                )
+                .bind(user_id)
+                .bind(after_id)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn last_live_event_id(&self, user_id: i64) -> crate::StoreResult<i64> {
+                let id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM live_events WHERE user_id = $1")
+                    .bind(user_id)
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(id.unwrap_or(0))
+            }
+        }
+
+        impl $store {
+            async fn append_event(
+                tx: &mut sqlx::Transaction<'_, <$store as crate::Dialect>::Db>,
+                order_id: i64,
+                from: Option<&str>,
+                to: &str,
+                e: &crate::NewEvent,
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO order_events (order_id, kind, from_state, to_state, actor_kind, actor_id, lat, lng, detail, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(order_id)
+                .bind(&e.kind)
+                .bind(from)
+                .bind(to)
+                .bind(&e.actor_kind)
+                .bind(e.actor_id)
+                .bind(e.position.map(|p| p.0))
+                .bind(e.position.map(|p| p.1))
+                .bind(&e.detail)
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn append_live(
+                tx: &mut sqlx::Transaction<'_, <$store as crate::Dialect>::Db>,
+                users: &[i64],
+                topic: &str,
+                order_id: Option<i64>,
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<()> {
+                for user in users {
+                    sqlx::query("INSERT INTO live_events (user_id, topic, order_id, created_at) VALUES ($1, $2, $3, $4)")
+                        .bind(user)
+                        .bind(topic)
+                        .bind(order_id)
+                        .bind(now)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                Ok(())
+            }
+        }
+    };
+}
+pub(crate) use shared_order_impl;

@@ -1,0 +1,267 @@
+//! Records of the order loop. Times are UTC instants; money is fen.
+
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone)]
+pub struct NewAddress {
+    pub label: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub address_text: String,
+    pub lat: f64,
+    pub lng: f64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Address {
+    pub id: i64,
+    pub customer_id: i64,
+    pub label: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub address_text: String,
+    pub lat: f64,
+    pub lng: f64,
+}
+
+/// What dispatch needs to know about an approved worker.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct WorkerForDispatch {
+    pub user_id: i64,
+    pub display_name: String,
+    pub gender: Option<String>,
+    pub skills: String,
+    pub home_lat: f64,
+    pub home_lng: f64,
+    pub area_radius_km: f64,
+    pub rating_avg: Option<f64>,
+    pub active_orders: i64,
+}
+
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct WorkWindowRow {
+    pub worker_id: i64,
+    pub weekday: i32,
+    pub start_minute: i32,
+    pub end_minute: i32,
+}
+
+/// Time a worker has promised (or holds) for an order.
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct BusyRow {
+    pub worker_id: i64,
+    pub order_id: i64,
+    pub starts_at: OffsetDateTime,
+    pub ends_at: OffsetDateTime,
+    pub lat: f64,
+    pub lng: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct WorkerSetup {
+    pub gender: Option<String>,
+    pub skills: Vec<String>,
+    pub home_lat: f64,
+    pub home_lng: f64,
+    pub area_radius_km: f64,
+    /// (weekday 0 = Monday, start minute, end minute) in Beijing time.
+    pub hours: Vec<(i32, i32, i32)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewOrder {
+    pub order_no: String,
+    pub customer_id: i64,
+    pub service_id: i64,
+    pub service_name: String,
+    pub category_code: String,
+    pub units: i32,
+    pub quote_json: String,
+    pub total_fen: i64,
+    pub address_text: String,
+    pub lat: f64,
+    pub lng: f64,
+    pub contact_phone: String,
+    pub notes: String,
+    pub starts_at: OffsetDateTime,
+    pub ends_at: OffsetDateTime,
+    pub pay_deadline: OffsetDateTime,
+    pub provider: String,
+    pub out_trade_no: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlacedOrder {
+    pub order_id: i64,
+    pub reserved_worker_id: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OrderRecord {
+    pub id: i64,
+    pub order_no: String,
+    pub customer_id: i64,
+    pub service_id: i64,
+    pub service_name: String,
+    pub category_code: String,
+    pub units: i32,
+    pub quote_json: String,
+    pub total_fen: i64,
+    pub state: String,
+    pub reserved_worker_id: Option<i64>,
+    pub worker_id: Option<i64>,
+    pub worker_name: Option<String>,
+    pub worker_phone: Option<String>,
+    pub customer_name: String,
+    pub address_text: String,
+    pub lat: f64,
+    pub lng: f64,
+    pub contact_phone: String,
+    pub notes: String,
+    pub starts_at: OffsetDateTime,
+    pub ends_at: OffsetDateTime,
+    pub pay_deadline: OffsetDateTime,
+    pub paid_fen: i64,
+    pub cancel_fee_fen: i64,
+    pub refund_fen: i64,
+    pub needs_admin: bool,
+    pub created_at: OffsetDateTime,
+    pub has_review: bool,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OrderEventRecord {
+    pub id: i64,
+    pub order_id: i64,
+    pub kind: String,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub actor_kind: String,
+    pub actor_id: Option<i64>,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    pub detail: String,
+    pub created_at: OffsetDateTime,
+}
+
+/// One step of an order, appended to its log.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub kind: String,
+    pub actor_kind: String,
+    pub actor_id: Option<i64>,
+    pub position: Option<(f64, f64)>,
+    pub detail: String,
+}
+
+/// A state change applied only if the order is still in `expected_state`.
+#[derive(Debug, Clone)]
+pub struct OrderChange {
+    pub expected_state: String,
+    pub next_state: String,
+    /// `Some(id)` sets the assigned worker (and moves the time hold to them).
+    pub assign_worker: Option<i64>,
+    pub fee_fen: i64,
+    /// A refund to start, with its generated refund number.
+    pub refund: Option<(i64, String)>,
+    pub event: NewEvent,
+    /// Users who should see the change live.
+    pub notify: Vec<i64>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OfferRecord {
+    pub id: i64,
+    pub order_id: i64,
+    pub worker_id: i64,
+    pub worker_name: String,
+    pub status: String,
+    pub explanation: String,
+    pub offered_at: OffsetDateTime,
+    pub deadline: OffsetDateTime,
+    pub responded_at: Option<OffsetDateTime>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PaymentRecord {
+    pub id: i64,
+    pub order_id: i64,
+    pub provider: String,
+    pub out_trade_no: String,
+    pub amount_fen: i64,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaymentOutcome {
+    /// The order became 待接单.
+    Booked { order_id: i64 },
+    /// Money arrived for an order that had already been cancelled: refunded in full.
+    RefundedLate { order_id: i64 },
+    /// A replayed notification: nothing changed.
+    AlreadyProcessed,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct JobRecord {
+    pub id: i64,
+    pub kind: String,
+    pub ref_id: i64,
+    pub payload: String,
+    pub attempts: i32,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LiveEvent {
+    pub id: i64,
+    pub topic: String,
+    pub order_id: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewReview {
+    pub order_id: i64,
+    pub customer_id: i64,
+    pub worker_id: i64,
+    pub quality: i32,
+    pub attitude: i32,
+    pub result: i32,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReviewRecord {
+    pub quality: i32,
+    pub attitude: i32,
+    pub result: i32,
+    pub body: String,
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ServiceRecord {
+    pub id: i64,
+    pub category_code: String,
+    pub category_name: String,
+    pub name: String,
+    pub summary: String,
+    pub content: String,
+    pub process_steps: String,
+    pub supplies: String,
+    pub qualifications: String,
+    pub unit: String,
+    pub base_price_fen: i64,
+    pub default_units: i32,
+    pub min_units: i32,
+    pub status: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct OrderFilter {
+    pub customer_id: Option<i64>,
+    pub worker_id: Option<i64>,
+    pub states: Vec<String>,
+    pub needs_admin: Option<bool>,
+    pub limit: i64,
+    pub offset: i64,
+}
