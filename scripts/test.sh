@@ -32,7 +32,7 @@ if ! pg_ready; then
 fi
 
 log "unit, repository and HTTP tests"
-cargo test --locked -p domain -p store -p app -p server --features app/ssr
+cargo test --locked -p domain -p booking -p pricing -p dispatch -p payments -p store -p app -p server --features app/ssr
 
 log "building the site (server + hydrate bundle)"
 cargo leptos build 2>&1 | tail -n 5

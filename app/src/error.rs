@@ -14,6 +14,15 @@ pub enum Field {
     Phone,
     Password,
     Name,
+    Units,
+    Slot,
+    Address,
+    Location,
+    ContactName,
+    ContactPhone,
+    Notes,
+    Rating,
+    Review,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -36,6 +45,12 @@ pub enum AppError {
     Forbidden,
     #[error("not found")]
     NotFound,
+    #[error("the order changed meanwhile")]
+    StaleOrder,
+    #[error("worker busy at that time")]
+    WorkerBusy,
+    #[error("transition refused: {0:?}")]
+    Refused(Msg),
     #[error("internal error")]
     Internal,
     /// Transport-level failures (network, decoding) raised by the framework.
@@ -56,6 +71,7 @@ impl AppError {
             AppError::AccountDisabled | AppError::Forbidden => 403,
             AppError::TooManyAttempts => 429,
             AppError::NotFound => 404,
+            AppError::StaleOrder | AppError::WorkerBusy | AppError::Refused(_) => 409,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }
@@ -70,6 +86,9 @@ impl AppError {
             AppError::SessionExpired => Msg::ErrSessionExpired,
             AppError::Forbidden => Msg::ErrForbidden,
             AppError::NotFound => Msg::ErrNotFound,
+            AppError::StaleOrder => Msg::ErrStaleOrder,
+            AppError::WorkerBusy => Msg::ErrWorkerBusy,
+            AppError::Refused(msg) => *msg,
             AppError::Internal => Msg::ErrInternal,
             AppError::Transport(_) => Msg::ErrNetwork,
         }
@@ -102,6 +121,19 @@ impl AppError {
         };
         AppError::Invalid { field, msg }
     }
+
+    /// Maps a refused order event onto what the user is told.
+    pub fn from_transition(err: booking::TransitionError) -> Self {
+        use booking::TransitionError as T;
+        match err {
+            T::Illegal { .. } => AppError::Refused(Msg::ErrIllegalStep),
+            T::NotYourOrder => AppError::Forbidden,
+            T::NotAssignedWorker => AppError::Refused(Msg::ErrNotAssignedWorker),
+            T::WorkerRequired => AppError::Refused(Msg::ErrWorkerRequired),
+            T::TooLateToCancel => AppError::Refused(Msg::ErrTooLateToCancel),
+            T::NotAllowed => AppError::Forbidden,
+        }
+    }
 }
 
 impl FromServerFnError for AppError {
@@ -128,6 +160,9 @@ mod tests {
             AppError::SessionExpired,
             AppError::Forbidden,
             AppError::NotFound,
+            AppError::StaleOrder,
+            AppError::WorkerBusy,
+            AppError::Refused(Msg::ErrIllegalStep),
             AppError::Internal,
             AppError::Transport("x".into()),
         ];

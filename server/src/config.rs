@@ -9,6 +9,8 @@ pub struct ServerConfig {
     pub database_url: String,
     pub max_connections: u32,
     pub demo_data: bool,
+    /// Key the sandbox payment gateway signs notifications with.
+    pub sandbox_pay_key: String,
     pub app: Config,
 }
 
@@ -35,12 +37,27 @@ impl ServerConfig {
             database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite:data/daojia.db".to_string()),
             max_connections: number("DAOJIA_DB_MAX_CONNECTIONS", 10)?,
             demo_data: flag("DAOJIA_DEMO"),
+            sandbox_pay_key: var("DAOJIA_SANDBOX_PAY_KEY").unwrap_or_else(|| "daojia-sandbox-development-key".into()),
             app: Config {
                 cookie_secure: public_url.starts_with("https://") || flag("DAOJIA_COOKIE_SECURE"),
                 session_ttl: Duration::from_secs(number("DAOJIA_SESSION_DAYS", 30u64)? * 24 * 3600),
                 login_limit: number("DAOJIA_LOGIN_LIMIT", defaults.login_limit)?,
                 login_window: Duration::from_secs(number("DAOJIA_LOGIN_WINDOW_SECS", defaults.login_window.as_secs())?),
                 trust_proxy: flag("DAOJIA_TRUST_PROXY"),
+                offer_timeout: Duration::from_secs(number("DAOJIA_OFFER_TIMEOUT_SECS", defaults.offer_timeout.as_secs())?),
+                max_offers: number("DAOJIA_MAX_OFFERS", defaults.max_offers)?,
+                pay_window: Duration::from_secs(number("DAOJIA_PAY_WINDOW_SECS", defaults.pay_window.as_secs())?),
+                cancellation: booking::CancellationPolicy {
+                    free_until_secs_before_start: number("DAOJIA_CANCEL_FREE_SECS", defaults.cancellation.free_until_secs_before_start)?,
+                    late_fee_bps: number("DAOJIA_CANCEL_FEE_BPS", defaults.cancellation.late_fee_bps)?,
+                },
+                commission_bps: number("DAOJIA_COMMISSION_BPS", defaults.commission_bps)?,
+                travel: dispatch::TravelModel {
+                    speed_kmh: number("DAOJIA_CITY_SPEED_KMH", defaults.travel.speed_kmh)?,
+                    ..defaults.travel
+                },
+                booking_lead: defaults.booking_lead,
+                booking_days: defaults.booking_days,
             },
         })
     }
@@ -64,6 +81,7 @@ mod tests {
             database_url: "postgres://daojia:s3cret@db:5432/daojia".into(),
             max_connections: 1,
             demo_data: false,
+            sandbox_pay_key: String::new(),
             app: Config::default(),
         };
         assert_eq!(config.redacted_database_url(), "postgres://***@db:5432/daojia");

@@ -3,11 +3,11 @@
 
 use app::server::passwords::PasswordHasher;
 use domain::{DisplayName, Fen, Password, Phone, Role, WorkerStatus};
-use store::{AuditEntry, DynStore, NewService, NewUser, PricingUnit, StoreError};
+use store::{AuditEntry, DynStore, NewService, NewUser, PricingUnit, StoreError, WorkerSetup};
 use time::OffsetDateTime;
 
 const DEMO_MARKER: &str = "demo_data_version";
-const DEMO_VERSION: &str = "1";
+const DEMO_VERSION: &str = "2";
 
 pub struct DemoAccount {
     pub phone: &'static str,
@@ -22,6 +22,7 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
     DemoAccount { phone: "13800000001", password: "daojia123", name: "张女士", role: Role::Customer, worker_status: None },
     DemoAccount { phone: "13900000001", password: "daojia123", name: "李阿姨", role: Role::Worker, worker_status: Some(WorkerStatus::Approved) },
     DemoAccount { phone: "13900000002", password: "daojia123", name: "王师傅", role: Role::Worker, worker_status: Some(WorkerStatus::Applicant) },
+    DemoAccount { phone: "13900000003", password: "daojia123", name: "赵阿姨", role: Role::Worker, worker_status: Some(WorkerStatus::Approved) },
     DemoAccount { phone: "13700000000", password: "admin1234", name: "运营管理员", role: Role::Admin, worker_status: None },
 ];
 
@@ -50,6 +51,25 @@ const DEMO_SERVICES: &[DemoService] = &[
     DemoService { category: "childcare_nanny", name: "白班育儿嫂", summary: "8小时白班照护，周末双休可选", unit: PricingUnit::Day, price_fen: 22000, default_units: 22, min_units: 1 },
 ];
 
+/// Demo workers live around People's Square, Shanghai, work 08:00–20:00
+/// every day and cover every category within 20 km.
+fn demo_worker_setup(phone: &str) -> WorkerSetup {
+    let (lat, lng) = match phone {
+        "13900000003" => (31.2200, 121.4550),
+        _ => (31.2304, 121.4737),
+    };
+    WorkerSetup {
+        gender: Some("female".into()),
+        skills: ["daily_cleaning", "deep_cleaning", "appliance", "home_care", "maternity_nanny", "childcare_nanny"]
+            .map(String::from)
+            .to_vec(),
+        home_lat: lat,
+        home_lng: lng,
+        area_radius_km: 20.0,
+        hours: (0..7).map(|day| (day, 8 * 60, 20 * 60)).collect(),
+    }
+}
+
 pub type SeedResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 /// Loads the demo data once; later calls find the marker and do nothing.
@@ -72,6 +92,9 @@ pub async fn seed_demo(store: &DynStore, hasher: &PasswordHasher) -> SeedResult<
         let id = store.create_user(&user, now).await?;
         if let Some(status) = account.worker_status.filter(|s| *s != WorkerStatus::Applicant) {
             store.set_worker_status(id, status, "演示数据：资料齐全，审核通过", now).await?;
+        }
+        if account.role == Role::Worker {
+            store.setup_worker(id.0, &demo_worker_setup(account.phone)).await?;
         }
     }
     for (i, s) in DEMO_SERVICES.iter().enumerate() {

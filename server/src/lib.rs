@@ -5,6 +5,9 @@
 pub mod config;
 pub mod demo;
 pub mod guards;
+pub mod jobs;
+pub mod live;
+pub mod payment_routes;
 
 use app::server::{AppState, Config};
 use app::{shell, App};
@@ -25,9 +28,10 @@ const PASSWORD_HASH_PERMITS: usize = 4;
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-pub fn build_state(store: DynStore, config: Config, leptos_options: LeptosOptions) -> Result<AppState, BoxError> {
+pub fn build_state(store: DynStore, config: Config, sandbox_key: &str, leptos_options: LeptosOptions) -> Result<AppState, BoxError> {
     let passwords = app::server::passwords::PasswordHasher::new(PASSWORD_HASH_PERMITS)?;
-    Ok(AppState { store, config: Arc::new(config), passwords, leptos_options })
+    let payments = Arc::new(payments::SandboxProvider::new(sandbox_key.as_bytes().to_vec()));
+    Ok(AppState { store, payments, config: Arc::new(config), passwords, leptos_options })
 }
 
 #[derive(Serialize)]
@@ -56,6 +60,8 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/live", get(live::live))
+        .route("/payments/sandbox/notify", axum::routing::post(payment_routes::sandbox_notify))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // Layers run outermost-last: limit → CSRF → session → access policy.

@@ -32,7 +32,7 @@ async fn main() -> Result<(), BoxError> {
     let leptos_options = get_configuration(leptos_config)?.leptos_options;
     tracing::info!(database = %config.redacted_database_url(), "connecting");
     let store = store::connect(&config.database_url, config.max_connections).await?;
-    let state = build_state(store.clone(), config.app.clone(), leptos_options.clone())?;
+    let state = build_state(store.clone(), config.app.clone(), &config.sandbox_pay_key, leptos_options.clone())?;
 
     match args.first().map(String::as_str) {
         None | Some("serve") => {}
@@ -64,6 +64,7 @@ async fn main() -> Result<(), BoxError> {
         tracing::info!("demo data loaded");
     }
     spawn_upkeep(store.clone());
+    server::jobs::spawn_job_runner(state.clone());
     let addr = leptos_options.site_addr;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{addr}");

@@ -63,7 +63,7 @@ async fn spawn_app() -> TestApp {
 async fn app_with(store: DynStore, db_file: std::path::PathBuf) -> TestApp {
     let options = LeptosOptions::builder().output_name("daojia").site_root("target/site").build();
     let config = Config { login_window: Duration::from_secs(180), ..Config::default() };
-    let state = server::build_state(store, config, options).unwrap();
+    let state = server::build_state(store, config, "test-sandbox-key", options).unwrap();
     TestApp { router: server::router(state.clone()), state, db_file }
 }
 

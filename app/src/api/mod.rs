@@ -6,6 +6,9 @@
 pub mod account;
 pub mod admin;
 pub mod catalog;
+pub mod ops;
+pub mod orders;
+pub mod work;
 pub mod worker;
 
 use domain::Role;
@@ -48,6 +51,23 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/worker_home", WORKER),
     ("/api/admin_dashboard", ADMIN),
     ("/api/admin_users", ADMIN),
+    ("/api/service_detail", Access::Public),
+    ("/api/quote_service", Access::Public),
+    ("/api/booking_start", CUSTOMER),
+    ("/api/booking_slots", CUSTOMER),
+    ("/api/place_order", CUSTOMER),
+    ("/api/sandbox_pay", CUSTOMER),
+    ("/api/my_orders", CUSTOMER),
+    ("/api/cancel_order", CUSTOMER),
+    ("/api/review_order", CUSTOMER),
+    // Customers see their own orders, workers the ones offered or assigned to them, admins all.
+    ("/api/order_detail", Access::SignedIn),
+    ("/api/workbench", WORKER),
+    ("/api/respond_offer", WORKER),
+    ("/api/order_step", WORKER),
+    ("/api/admin_orders", ADMIN),
+    ("/api/admin_order", ADMIN),
+    ("/api/admin_assign", ADMIN),
 ];
 
 pub fn access_for(path: &str) -> Option<Access> {

@@ -5,9 +5,13 @@ pub mod account;
 pub mod admin;
 pub mod authz;
 pub mod catalog;
+pub mod flows;
+pub mod ops;
+pub mod orders;
 pub mod passwords;
 pub mod session;
 pub mod state;
+pub mod work;
 pub mod worker;
 
 use crate::error::AppError;

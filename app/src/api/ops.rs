@@ -1,0 +1,62 @@
+//! Admin order operations: all orders, an order's full history with the
+//! dispatch explanations, and the manual dispatch queue.
+
+use super::orders::{OrderCard, OrderView};
+use super::UnixSeconds;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfferView {
+    pub worker_name: String,
+    pub status: String,
+    pub offered_at: UnixSeconds,
+    pub responded_at: Option<UnixSeconds>,
+    /// Why this worker: score parts as shown to admins.
+    pub travel_minutes: i64,
+    pub score: f64,
+    pub score_travel: f64,
+    pub score_rating: f64,
+    pub score_load: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CandidateView {
+    pub worker_id: i64,
+    pub name: String,
+    /// Hard rules this worker fails for the order (empty: eligible).
+    pub failures: Vec<String>,
+    pub score: Option<f64>,
+    pub travel_minutes: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminOrderView {
+    pub detail: OrderView,
+    pub customer_name: String,
+    pub offers: Vec<OfferView>,
+    pub candidates: Vec<CandidateView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminOrderRow {
+    pub card: OrderCard,
+    pub customer_name: String,
+    pub needs_admin: bool,
+}
+
+#[server(prefix = "/api", endpoint = "admin_orders")]
+pub async fn admin_orders(state: Option<String>, queue: Option<bool>) -> Result<Vec<AdminOrderRow>, AppError> {
+    crate::server::respond(crate::server::ops::admin_orders(state, queue.unwrap_or(false)).await)
+}
+
+#[server(prefix = "/api", endpoint = "admin_order")]
+pub async fn admin_order(order_id: i64) -> Result<AdminOrderView, AppError> {
+    crate::server::respond(crate::server::ops::admin_order(order_id).await)
+}
+
+#[server(prefix = "/api", endpoint = "admin_assign")]
+pub async fn admin_assign(order_id: i64, worker_id: i64, override_rules: Option<bool>) -> Result<(), AppError> {
+    crate::server::respond(crate::server::ops::admin_assign(order_id, worker_id, override_rules.unwrap_or(false)).await)
+}

@@ -1,0 +1,199 @@
+//! The customer's side of the order loop: service detail, slots, quote,
+//! placing and paying an order, following it, cancelling and reviewing.
+
+use super::catalog::UnitView;
+use super::UnixSeconds;
+use crate::error::AppError;
+use booking::OrderState;
+use leptos::prelude::*;
+use pricing::Quote;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceInfo {
+    pub id: i64,
+    pub name: String,
+    pub category_name: String,
+    pub summary: String,
+    pub content: String,
+    pub process_steps: Vec<String>,
+    pub supplies: String,
+    pub qualifications: String,
+    pub unit: UnitView,
+    pub base_price_fen: i64,
+    pub default_units: i32,
+    pub min_units: i32,
+    pub max_units: i32,
+    pub listed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotView {
+    pub start: UnixSeconds,
+    /// `09:00`, Beijing time.
+    pub label: String,
+    pub available: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DaySlots {
+    /// `11月26日`
+    pub date_label: String,
+    /// `周四`, or `今天` / `明天`.
+    pub weekday_label: String,
+    pub slots: Vec<SlotView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedAddress {
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub address_text: String,
+    pub lat: f64,
+    pub lng: f64,
+}
+
+/// What the booking page starts from: a rebooked order's details, else the
+/// customer's latest address.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BookingDraft {
+    pub service: ServiceInfo,
+    pub address: Option<SavedAddress>,
+    pub units: i32,
+    pub notes: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PlaceOutcome {
+    Placed { order_id: i64 },
+    /// The price moved since it was shown: nothing was created; show this one.
+    QuoteChanged { quote: Quote },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderCard {
+    pub id: i64,
+    pub order_no: String,
+    pub service_name: String,
+    pub state: OrderState,
+    pub starts_at: UnixSeconds,
+    pub ends_at: UnixSeconds,
+    pub total_fen: i64,
+    pub address_text: String,
+    pub worker_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub state: OrderState,
+    pub kind: String,
+    pub at: UnixSeconds,
+    pub actor: String,
+    pub detail: String,
+    pub position: Option<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewView {
+    pub quality: i32,
+    pub attitude: i32,
+    pub result: i32,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderView {
+    pub card: OrderCard,
+    pub service_id: i64,
+    pub units: i32,
+    pub quote: Quote,
+    pub contact_phone: String,
+    pub notes: String,
+    pub pay_deadline: UnixSeconds,
+    pub paid_fen: i64,
+    pub cancel_fee_fen: i64,
+    pub refund_fen: i64,
+    pub worker_phone: Option<String>,
+    pub timeline: Vec<TimelineEntry>,
+    /// The fee a cancellation would cost now, if the customer may cancel.
+    pub cancel_fee_now: Option<i64>,
+    pub can_review: bool,
+    pub review: Option<ReviewView>,
+    pub needs_admin: bool,
+}
+
+#[server(prefix = "/api", endpoint = "service_detail")]
+pub async fn service_detail(service_id: i64) -> Result<ServiceInfo, AppError> {
+    crate::server::respond(crate::server::orders::service_detail(service_id).await)
+}
+
+#[server(prefix = "/api", endpoint = "booking_start")]
+pub async fn booking_start(service_id: i64, rebook: Option<i64>) -> Result<BookingDraft, AppError> {
+    crate::server::respond(crate::server::orders::booking_start(service_id, rebook).await)
+}
+
+#[server(prefix = "/api", endpoint = "booking_slots")]
+pub async fn booking_slots(service_id: i64, units: i32, lat: f64, lng: f64) -> Result<Vec<DaySlots>, AppError> {
+    crate::server::respond(crate::server::orders::booking_slots(service_id, units, lat, lng).await)
+}
+
+#[server(prefix = "/api", endpoint = "quote_service")]
+pub async fn quote_service(service_id: i64, units: i32) -> Result<Quote, AppError> {
+    crate::server::respond(crate::server::orders::quote_service(service_id, units).await)
+}
+
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/api", endpoint = "place_order")]
+pub async fn place_order(
+    service_id: i64,
+    units: i32,
+    start: i64,
+    quoted_total_fen: i64,
+    contact_name: String,
+    contact_phone: String,
+    address_text: String,
+    lat: String,
+    lng: String,
+    notes: String,
+) -> Result<PlaceOutcome, AppError> {
+    crate::server::respond(
+        crate::server::orders::place_order(crate::server::orders::PlaceOrderInput {
+            service_id,
+            units,
+            start,
+            quoted_total_fen,
+            contact_name,
+            contact_phone,
+            address_text,
+            lat,
+            lng,
+            notes,
+        })
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "sandbox_pay")]
+pub async fn sandbox_pay(order_id: i64) -> Result<(), AppError> {
+    crate::server::respond(crate::server::orders::sandbox_pay(order_id).await)
+}
+
+#[server(prefix = "/api", endpoint = "my_orders")]
+pub async fn my_orders(group: String) -> Result<Vec<OrderCard>, AppError> {
+    crate::server::respond(crate::server::orders::my_orders(group).await)
+}
+
+#[server(prefix = "/api", endpoint = "order_detail")]
+pub async fn order_detail(order_id: i64) -> Result<OrderView, AppError> {
+    crate::server::respond(crate::server::orders::order_detail(order_id).await)
+}
+
+#[server(prefix = "/api", endpoint = "cancel_order")]
+pub async fn cancel_order(order_id: i64) -> Result<(), AppError> {
+    crate::server::respond(crate::server::orders::cancel_order(order_id).await)
+}
+
+#[server(prefix = "/api", endpoint = "review_order")]
+pub async fn review_order(order_id: i64, quality: i32, attitude: i32, result: i32, body: String) -> Result<(), AppError> {
+    crate::server::respond(crate::server::orders::review_order(order_id, quality, attitude, result, body).await)
+}

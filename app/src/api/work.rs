@@ -1,0 +1,95 @@
+//! The worker's side: live offers, accepting or declining, and the status steps.
+
+use super::UnixSeconds;
+use crate::error::AppError;
+use booking::OrderState;
+use domain::WorkerStatus;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferCard {
+    pub offer_id: i64,
+    pub order_id: i64,
+    pub service_name: String,
+    /// The district-level area only, until the worker accepts.
+    pub area: String,
+    pub starts_at: UnixSeconds,
+    pub ends_at: UnixSeconds,
+    pub earnings_fen: i64,
+    pub notes: String,
+    pub deadline: UnixSeconds,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Step {
+    Depart,
+    Arrive,
+    Start,
+    Complete,
+}
+
+impl Step {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Depart => "depart",
+            Step::Arrive => "arrive",
+            Step::Start => "start",
+            Step::Complete => "complete",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [Step::Depart, Step::Arrive, Step::Start, Step::Complete].into_iter().find(|s| s.as_str() == value)
+    }
+
+    /// The step that follows `state`, if the worker has one to take.
+    pub fn after(state: OrderState) -> Option<Self> {
+        match state {
+            OrderState::Accepted => Some(Step::Depart),
+            OrderState::Departed => Some(Step::Arrive),
+            OrderState::Arrived => Some(Step::Start),
+            OrderState::InService => Some(Step::Complete),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkOrderCard {
+    pub order_id: i64,
+    pub order_no: String,
+    pub service_name: String,
+    pub state: OrderState,
+    pub starts_at: UnixSeconds,
+    pub ends_at: UnixSeconds,
+    pub address_text: String,
+    pub customer_name: String,
+    /// Masked (138****1234) except while the order is active.
+    pub customer_phone: String,
+    pub notes: String,
+    pub earnings_fen: i64,
+    pub next_step: Option<Step>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkbenchView {
+    pub status: WorkerStatus,
+    pub offers: Vec<OfferCard>,
+    pub orders: Vec<WorkOrderCard>,
+}
+
+#[server(prefix = "/api", endpoint = "workbench")]
+pub async fn workbench() -> Result<WorkbenchView, AppError> {
+    crate::server::respond(crate::server::work::workbench().await)
+}
+
+#[server(prefix = "/api", endpoint = "respond_offer")]
+pub async fn respond_offer(offer_id: i64, accept: bool) -> Result<(), AppError> {
+    crate::server::respond(crate::server::work::respond_offer(offer_id, accept).await)
+}
+
+#[server(prefix = "/api", endpoint = "order_step")]
+pub async fn order_step(order_id: i64, step: String, lat: Option<f64>, lng: Option<f64>) -> Result<(), AppError> {
+    crate::server::respond(crate::server::work::order_step(order_id, step, lat, lng).await)
+}

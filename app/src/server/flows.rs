@@ -1,0 +1,244 @@
+//! The order loop's server-side flows shared by server functions, the
+//! payment notification route and the job runner: building dispatch
+//! candidates from the store, making the next offer, and each timed job.
+
+use super::{internal, now, AppState};
+use crate::error::AppError;
+use booking::{Actor, EventKind, OrderFacts, OrderState};
+use dispatch::{Busy, Candidate, GeoPoint, Job, NextOffer, OfferPolicy, Ranked, WorkWindow};
+use domain::Fen;
+use std::time::Duration;
+use store::{JobRecord, NewEvent, OrderChange, OrderRecord, PaymentOutcome, StoreError};
+use time::OffsetDateTime;
+
+pub fn unix(t: OffsetDateTime) -> i64 {
+    t.unix_timestamp()
+}
+
+pub fn from_unix(secs: i64) -> Result<OffsetDateTime, AppError> {
+    OffsetDateTime::from_unix_timestamp(secs).map_err(|_| AppError::NotFound)
+}
+
+/// Approved workers with the skill, as dispatch sees them between `from`
+/// and `to`; `skip_order` leaves an order's own hold out of its worker's busy time.
+pub async fn candidates(state: &AppState, skill: &str, from: OffsetDateTime, to: OffsetDateTime, skip_order: Option<i64>) -> Result<Vec<Candidate>, AppError> {
+    let workers = state.store.workers_for_dispatch(skill).await.map_err(internal)?;
+    let ids: Vec<i64> = workers.iter().map(|w| w.user_id).collect();
+    let windows = state.store.work_windows(&ids).await.map_err(internal)?;
+    // Busy time a little beyond the range so travel from a neighbouring job counts.
+    let margin = Duration::from_secs(6 * 3600);
+    let busy = state.store.busy_between(from - margin, to + margin).await.map_err(internal)?;
+    Ok(workers
+        .into_iter()
+        .map(|w| Candidate {
+            worker_id: w.user_id,
+            receives_orders: true,
+            skills: w.skills.split(',').filter(|s| !s.is_empty()).map(String::from).collect(),
+            home: GeoPoint { lat: w.home_lat, lng: w.home_lng },
+            area_radius_km: w.area_radius_km,
+            hours: windows
+                .iter()
+                .filter(|h| h.worker_id == w.user_id)
+                .map(|h| WorkWindow { weekday: h.weekday as u8, start_minute: h.start_minute as u16, end_minute: h.end_minute as u16 })
+                .collect(),
+            busy: busy
+                .iter()
+                .filter(|b| b.worker_id == w.user_id && Some(b.order_id) != skip_order)
+                .map(|b| Busy { start: unix(b.starts_at), end: unix(b.ends_at), location: GeoPoint { lat: b.lat, lng: b.lng } })
+                .collect(),
+            rating: w.rating_avg.unwrap_or(0.0),
+            active_orders: w.active_orders.max(0) as u32,
+        })
+        .collect())
+}
+
+pub fn job_for(order: &OrderRecord) -> Job {
+    Job {
+        skill: order.category_code.clone(),
+        location: GeoPoint { lat: order.lat, lng: order.lng },
+        start: unix(order.starts_at),
+        end: unix(order.ends_at),
+    }
+}
+
+pub fn facts(order: &OrderRecord) -> Result<OrderFacts, AppError> {
+    Ok(OrderFacts {
+        state: order_state(order)?,
+        customer_id: order.customer_id,
+        worker_id: order.worker_id,
+        paid: Fen::new(order.paid_fen),
+        starts_at: unix(order.starts_at),
+    })
+}
+
+pub fn order_state(order: &OrderRecord) -> Result<OrderState, AppError> {
+    OrderState::from_db(&order.state).ok_or_else(|| internal(format!("order {} has unknown state {}", order.id, order.state)))
+}
+
+pub fn actor_columns(actor: Actor) -> (String, Option<i64>) {
+    match actor {
+        Actor::Customer(id) => ("customer".into(), Some(id)),
+        Actor::Worker(id) => ("worker".into(), Some(id)),
+        Actor::Admin(id) => ("admin".into(), Some(id)),
+        Actor::System => ("system".into(), None),
+    }
+}
+
+pub fn event(kind: EventKind, actor: Actor, position: Option<(f64, f64)>, detail: String) -> NewEvent {
+    let (actor_kind, actor_id) = actor_columns(actor);
+    NewEvent { kind: kind.as_str().into(), actor_kind, actor_id, position, detail }
+}
+
+/// A reference number: a prefix, the time and randomness (e.g. `DJ20261125…`).
+pub fn reference(prefix: &str) -> String {
+    use rand::Rng;
+    let t = now();
+    format!(
+        "{prefix}{:04}{:02}{:02}{:02}{:02}{:02}{:06}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        rand::thread_rng().gen_range(0..1_000_000)
+    )
+}
+
+/// Runs `event` through the state machine and stores the result atomically.
+pub async fn transition(state: &AppState, order: &OrderRecord, actor: Actor, kind: EventKind, worker: Option<i64>, position: Option<(f64, f64)>) -> Result<(), AppError> {
+    let t = booking::apply(&facts(order)?, actor, kind, worker, unix(now()), &state.config.cancellation).map_err(AppError::from_transition)?;
+    let from = order_state(order)?;
+    let detail = if t.fee.get() > 0 { format!("取消费 {}", t.fee) } else { String::new() };
+    let mut notify = vec![order.customer_id];
+    notify.extend(order.worker_id);
+    notify.extend(t.worker_id.filter(|w| Some(*w) != order.worker_id));
+    let change = OrderChange {
+        expected_state: from.as_str().into(),
+        next_state: t.next.as_str().into(),
+        assign_worker: if t.worker_id != order.worker_id { t.worker_id } else { None },
+        fee_fen: t.fee.get(),
+        refund: t.refund.map(|r| (r.get(), reference("RF"))),
+        event: event(kind, actor, position, detail),
+        notify,
+    };
+    match state.store.change_order(order.id, &change, now()).await {
+        Ok(()) => Ok(()),
+        Err(StoreError::Conflict) => Err(AppError::StaleOrder),
+        Err(StoreError::SlotTaken) => Err(AppError::WorkerBusy),
+        Err(err) => Err(internal(err)),
+    }
+}
+
+/// Offers a 待接单 order to the next-best worker, or sends it to the admin
+/// queue once the offers are used up. Does nothing while an offer is open.
+pub async fn dispatch_next(state: &AppState, order_id: i64) -> Result<(), AppError> {
+    let Some(order) = state.store.order(order_id).await.map_err(internal)? else { return Ok(()) };
+    if order_state(&order)? != OrderState::Booked {
+        return Ok(());
+    }
+    let t = now();
+    let offers = state.store.offers_for_order(order_id).await.map_err(internal)?;
+    if offers.iter().any(|o| o.status == "pending" && o.deadline > t) {
+        return Ok(());
+    }
+    let offered: Vec<i64> = offers.iter().map(|o| o.worker_id).collect();
+    let refused: Vec<i64> = offers.iter().filter(|o| o.status == "rejected").map(|o| o.worker_id).collect();
+    let candidates = candidates(state, &order.category_code, order.starts_at, order.ends_at, Some(order_id)).await?;
+    let ranked = dispatch::rank(&candidates, &job_for(&order), &state.config.travel, &refused, &dispatch::Weights::default());
+    let policy = OfferPolicy { timeout_secs: state.config.offer_timeout.as_secs() as i64, max_offers: state.config.max_offers };
+    match dispatch::next_offer(&ranked, &offered, &policy) {
+        NextOffer::Offer(best) => {
+            let explanation = serde_json::to_string(&best).map_err(internal)?;
+            match state.store.create_offer(order_id, best.worker_id, &explanation, t, t + state.config.offer_timeout).await {
+                Ok(_) => {
+                    tracing::info!(order_id, worker_id = best.worker_id, score = best.parts.total, "offer made");
+                    Ok(())
+                }
+                Err(StoreError::Conflict) => Ok(()),
+                Err(err) => Err(internal(err)),
+            }
+        }
+        NextOffer::EscalateToAdmin => {
+            if !order.needs_admin {
+                state.store.set_needs_admin(order_id, true).await.map_err(internal)?;
+                tracing::warn!(order_id, offers = offers.len(), "order escalated to the admin queue");
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Parses a stored offer explanation back into its scores.
+pub fn explanation(json: &str) -> Option<Ranked> {
+    serde_json::from_str(json).ok()
+}
+
+/// Verifies a payment notification and applies it exactly once.
+pub async fn handle_payment_notification(state: &AppState, body: &[u8], signature: Option<&str>) -> Result<PaymentOutcome, AppError> {
+    use payments::PaymentProvider;
+    let notification = state.payments.verify_notification(body, signature).map_err(|err| {
+        tracing::warn!(error = %err, "payment notification refused");
+        AppError::Forbidden
+    })?;
+    match state
+        .store
+        .confirm_payment(&notification.out_trade_no, &notification.transaction_id, notification.amount_fen, &reference("RF"), now())
+        .await
+    {
+        Ok(outcome) => {
+            tracing::info!(out_trade_no = %notification.out_trade_no, ?outcome, "payment notification");
+            Ok(outcome)
+        }
+        Err(StoreError::NotFound) => Err(AppError::NotFound),
+        Err(StoreError::AmountMismatch) => {
+            tracing::error!(out_trade_no = %notification.out_trade_no, "payment amount mismatch");
+            Err(AppError::Forbidden)
+        }
+        Err(err) => Err(internal(err)),
+    }
+}
+
+/// One timed job. An error leaves the job to be retried.
+pub async fn run_job(state: &AppState, job: &JobRecord) -> Result<(), AppError> {
+    match job.kind.as_str() {
+        "dispatch" => dispatch_next(state, job.ref_id).await,
+        "offer_timeout" => {
+            let Some(offer) = state.store.offer(job.ref_id).await.map_err(internal)? else { return Ok(()) };
+            if state.store.close_offer(offer.id, "expired", now()).await.map_err(internal)? {
+                tracing::info!(order_id = offer.order_id, worker_id = offer.worker_id, "offer timed out");
+                state.store.notify_users(&[offer.worker_id], "offer", Some(offer.order_id), now()).await.map_err(internal)?;
+            }
+            dispatch_next(state, offer.order_id).await
+        }
+        "expire_payment" => {
+            let Some(order) = state.store.order(job.ref_id).await.map_err(internal)? else { return Ok(()) };
+            if order_state(&order)? != OrderState::PendingPayment {
+                return Ok(());
+            }
+            match transition(state, &order, Actor::System, EventKind::PaymentExpired, None, None).await {
+                Ok(()) | Err(AppError::StaleOrder) => Ok(()),
+                Err(err) => Err(err),
+            }
+        }
+        "settle_refund" => {
+            // The sandbox provider settles refunds at once; a real one would confirm asynchronously.
+            state.store.settle_refund(job.ref_id, now()).await.map_err(internal)?;
+            Ok(())
+        }
+        "sandbox_notify" => {
+            let Some(payment) = state.store.payment_by_trade_no(&job.payload).await.map_err(internal)? else { return Ok(()) };
+            let notification = payments::PaymentNotification {
+                out_trade_no: payment.out_trade_no,
+                transaction_id: reference("SBX"),
+                amount_fen: payment.amount_fen,
+            };
+            let (body, signature) = state.payments.signed_notification(&notification);
+            handle_payment_notification(state, &body, Some(&signature)).await.map(|_| ())
+        }
+        other => {
+            tracing::error!(kind = other, "unknown job kind");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,127 @@
+use super::authz::require_user;
+use super::flows::{self, unix};
+use super::orders::{card, detail_for, states_of_group};
+use super::{app_state, internal};
+use crate::api::ops::{AdminOrderRow, AdminOrderView, CandidateView, OfferView};
+use crate::api::ADMIN;
+use crate::error::AppError;
+use booking::{Actor, EventKind, OrderState};
+use dispatch::RuleFailure;
+use store::OrderFilter;
+
+fn failure_text(failure: &RuleFailure) -> String {
+    match failure {
+        RuleFailure::NotReceivingOrders => "暂停接单".into(),
+        RuleFailure::MissingSkill => "无此服务资质".into(),
+        RuleFailure::OutsideArea => "不在服务范围".into(),
+        RuleFailure::OutsideWorkingHours => "不在工作时间".into(),
+        RuleFailure::Overlaps { .. } => "时间冲突（含路程）".into(),
+        RuleFailure::RefusedBefore => "已拒绝过此单".into(),
+    }
+}
+
+pub async fn admin_orders(state_filter: Option<String>, queue: bool) -> Result<Vec<AdminOrderRow>, AppError> {
+    require_user(ADMIN)?;
+    let state = app_state()?;
+    let states = match state_filter.as_deref() {
+        Some(group @ ("active" | "done" | "cancelled")) => states_of_group(group),
+        Some(one) => OrderState::from_db(one).map(|s| vec![s.as_str().to_string()]).unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let filter = OrderFilter {
+        customer_id: None,
+        worker_id: None,
+        states: if queue { vec![OrderState::Booked.as_str().into()] } else { states },
+        needs_admin: queue.then_some(true),
+        limit: 200,
+        offset: 0,
+    };
+    state
+        .store
+        .orders(&filter)
+        .await
+        .map_err(internal)?
+        .iter()
+        .map(|o| Ok(AdminOrderRow { card: card(o)?, customer_name: o.customer_name.clone(), needs_admin: o.needs_admin }))
+        .collect()
+}
+
+pub async fn admin_order(order_id: i64) -> Result<AdminOrderView, AppError> {
+    let admin = require_user(ADMIN)?;
+    let state = app_state()?;
+    let order = state.store.order(order_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    let offers = state.store.offers_for_order(order_id).await.map_err(internal)?;
+    let refused: Vec<i64> = offers.iter().filter(|o| o.status == "rejected").map(|o| o.worker_id).collect();
+    let candidates = flows::candidates(&state, &order.category_code, order.starts_at, order.ends_at, Some(order_id)).await?;
+    let job = flows::job_for(&order);
+    let ranked = dispatch::rank(&candidates, &job, &state.config.travel, &refused, &dispatch::Weights::default());
+    let workers = state.store.workers_for_dispatch(&order.category_code).await.map_err(internal)?;
+    let candidate_views = candidates
+        .iter()
+        .map(|c| {
+            let failures = dispatch::hard_check(c, &job, &state.config.travel, &refused);
+            let ranked = ranked.iter().find(|r| r.worker_id == c.worker_id);
+            CandidateView {
+                worker_id: c.worker_id,
+                name: workers.iter().find(|w| w.user_id == c.worker_id).map(|w| w.display_name.clone()).unwrap_or_default(),
+                failures: failures.iter().map(failure_text).collect(),
+                score: ranked.map(|r| r.parts.total),
+                travel_minutes: ranked.map(|r| r.parts.travel_secs / 60),
+            }
+        })
+        .collect();
+    Ok(AdminOrderView {
+        detail: detail_for(&state, &order, &admin).await?,
+        customer_name: order.customer_name.clone(),
+        offers: offers
+            .iter()
+            .map(|o| {
+                let why = flows::explanation(&o.explanation);
+                OfferView {
+                    worker_name: o.worker_name.clone(),
+                    status: o.status.clone(),
+                    offered_at: unix(o.offered_at),
+                    responded_at: o.responded_at.map(unix),
+                    travel_minutes: why.as_ref().map(|w| w.parts.travel_secs / 60).unwrap_or(0),
+                    score: why.as_ref().map(|w| w.parts.total).unwrap_or(0.0),
+                    score_travel: why.as_ref().map(|w| w.parts.travel).unwrap_or(0.0),
+                    score_rating: why.as_ref().map(|w| w.parts.rating).unwrap_or(0.0),
+                    score_load: why.as_ref().map(|w| w.parts.load).unwrap_or(0.0),
+                }
+            })
+            .collect(),
+        candidates: candidate_views,
+    })
+}
+
+/// Hand assignment. Soft rules are the admin's call; breaking a hard rule
+/// needs `override_rules`, and is audited either way.
+pub async fn admin_assign(order_id: i64, worker_id: i64, override_rules: bool) -> Result<(), AppError> {
+    let admin = require_user(ADMIN)?;
+    let state = app_state()?;
+    let order = state.store.order(order_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    let candidates = flows::candidates(&state, &order.category_code, order.starts_at, order.ends_at, Some(order_id)).await?;
+    let Some(candidate) = candidates.iter().find(|c| c.worker_id == worker_id) else {
+        return Err(AppError::Refused(crate::i18n::Msg::ErrWorkerRequired));
+    };
+    let failures = dispatch::hard_check(candidate, &flows::job_for(&order), &state.config.travel, &[]);
+    if !failures.is_empty() && !override_rules {
+        return Err(AppError::Refused(crate::i18n::Msg::ErrAssignNeedsOverride));
+    }
+    flows::transition(&state, &order, Actor::Admin(admin.id.0), EventKind::Assign, Some(worker_id), None).await?;
+    let detail = failures.iter().map(failure_text).collect::<Vec<_>>().join("、");
+    state
+        .store
+        .record_audit(
+            &store::AuditEntry {
+                actor: Some(admin.id),
+                action: "assign_order".into(),
+                target: format!("order:{order_id}"),
+                detail: format!("worker:{worker_id} {detail}"),
+            },
+            super::now(),
+        )
+        .await
+        .map_err(internal)?;
+    Ok(())
+}

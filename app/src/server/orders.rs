@@ -1,0 +1,485 @@
+use super::authz::{require, require_user};
+use super::flows::{self, from_unix, unix};
+use super::{app_state, internal, now, AppState};
+use crate::api::catalog::UnitView;
+use crate::api::orders::{
+    BookingDraft, DaySlots, OrderCard, OrderView, PlaceOutcome, ReviewView, SavedAddress, ServiceInfo, SlotView,
+    TimelineEntry,
+};
+use crate::api::{Access, CUSTOMER};
+use crate::error::{AppError, Field};
+use crate::i18n::Msg;
+use booking::{Actor, EventKind, OrderState};
+use dispatch::GeoPoint;
+use domain::{DisplayName, Fen, Phone, Role};
+use pricing::{PriceSheet, Quote, QuoteRequest, Unit};
+use store::{NewAddress, NewOrder, NewReview, OrderFilter, OrderRecord, ServiceRecord, StoreError, User};
+
+const SLOT_FIRST_MINUTE: u16 = 8 * 60;
+const SLOT_LAST_START_MINUTE: u16 = 18 * 60;
+const SLOT_STEP_MINUTES: u16 = 60;
+
+fn unit_of(service: &ServiceRecord) -> Result<Unit, AppError> {
+    Unit::from_db(&service.unit).ok_or_else(|| internal(format!("service {} has unknown unit {}", service.id, service.unit)))
+}
+
+fn unit_view(unit: Unit) -> UnitView {
+    match unit {
+        Unit::Hour => UnitView::Hour,
+        Unit::Visit => UnitView::Visit,
+        Unit::Appliance => UnitView::Appliance,
+        Unit::Day => UnitView::Day,
+        Unit::Month26 => UnitView::Month26,
+    }
+}
+
+/// The most units one booking may take, per pricing unit.
+fn max_units(unit: Unit) -> i32 {
+    match unit {
+        Unit::Hour => 8,
+        Unit::Visit | Unit::Appliance => 10,
+        Unit::Day => 31,
+        Unit::Month26 => 3,
+    }
+}
+
+fn price_sheet(service: &ServiceRecord) -> Result<PriceSheet, AppError> {
+    let unit = unit_of(service)?;
+    Ok(PriceSheet {
+        service_name: service.name.clone(),
+        unit,
+        base_price: Fen::new(service.base_price_fen),
+        min_units: service.min_units,
+        max_units: max_units(unit),
+        addons: Vec::new(),
+    })
+}
+
+fn detail_of(service: &ServiceRecord) -> Result<ServiceInfo, AppError> {
+    let unit = unit_of(service)?;
+    Ok(ServiceInfo {
+        id: service.id,
+        name: service.name.clone(),
+        category_name: service.category_name.clone(),
+        summary: service.summary.clone(),
+        content: service.content.clone(),
+        process_steps: service.process_steps.lines().map(String::from).filter(|s| !s.is_empty()).collect(),
+        supplies: service.supplies.clone(),
+        qualifications: service.qualifications.clone(),
+        unit: unit_view(unit),
+        base_price_fen: service.base_price_fen,
+        default_units: service.default_units,
+        min_units: service.min_units,
+        max_units: max_units(unit),
+        listed: service.status == "listed",
+    })
+}
+
+async fn listed_service(state: &AppState, service_id: i64) -> Result<ServiceRecord, AppError> {
+    let service = state.store.service(service_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    if service.status != "listed" {
+        return Err(AppError::Refused(Msg::ErrServiceUnavailable));
+    }
+    Ok(service)
+}
+
+fn quote_for(service: &ServiceRecord, units: i32) -> Result<Quote, AppError> {
+    pricing::quote(&price_sheet(service)?, &QuoteRequest { units, addon_codes: Vec::new() }).map_err(|err| match err {
+        pricing::PricingError::UnitsBelowMinimum { .. } | pricing::PricingError::UnitsAboveMaximum { .. } => {
+            AppError::invalid(Field::Units, Msg::ErrUnitsRange)
+        }
+        other => internal(other),
+    })
+}
+
+pub async fn service_detail(service_id: i64) -> Result<ServiceInfo, AppError> {
+    require(Access::Public)?;
+    let state = app_state()?;
+    let service = state.store.service(service_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    detail_of(&service)
+}
+
+pub async fn quote_service(service_id: i64, units: i32) -> Result<Quote, AppError> {
+    require(Access::Public)?;
+    let state = app_state()?;
+    quote_for(&listed_service(&state, service_id).await?, units)
+}
+
+async fn own_order(state: &AppState, user: &User, order_id: i64) -> Result<OrderRecord, AppError> {
+    let order = state.store.order(order_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    if order.customer_id != user.id.0 {
+        return Err(AppError::Forbidden);
+    }
+    Ok(order)
+}
+
+pub async fn booking_start(service_id: i64, rebook: Option<i64>) -> Result<BookingDraft, AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    let service = listed_service(&state, service_id).await?;
+    if let Some(order_id) = rebook {
+        let order = own_order(&state, &user, order_id).await?;
+        return Ok(BookingDraft {
+            service: detail_of(&service)?,
+            address: Some(SavedAddress {
+                contact_name: user.display_name.clone(),
+                contact_phone: order.contact_phone,
+                address_text: order.address_text,
+                lat: order.lat,
+                lng: order.lng,
+            }),
+            units: order.units.max(service.min_units),
+            notes: order.notes,
+        });
+    }
+    let latest = state.store.addresses(user.id.0).await.map_err(internal)?.into_iter().next();
+    Ok(BookingDraft {
+        service: detail_of(&service)?,
+        address: latest.map(|a| SavedAddress {
+            contact_name: a.contact_name,
+            contact_phone: a.contact_phone,
+            address_text: a.address_text,
+            lat: a.lat,
+            lng: a.lng,
+        }),
+        units: service.default_units,
+        notes: String::new(),
+    })
+}
+
+fn parse_location(lat: &str, lng: &str) -> Result<GeoPoint, AppError> {
+    let missing = || AppError::invalid(Field::Location, Msg::ErrLocationMissing);
+    let lat: f64 = lat.trim().parse().map_err(|_| missing())?;
+    let lng: f64 = lng.trim().parse().map_err(|_| missing())?;
+    if !(lat.is_finite() && lng.is_finite()) || !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lng) || (lat == 0.0 && lng == 0.0) {
+        return Err(missing());
+    }
+    Ok(GeoPoint { lat, lng })
+}
+
+fn in_service_area(candidates: &[dispatch::Candidate], at: GeoPoint) -> bool {
+    candidates.iter().any(|c| dispatch::distance_km(c.home, at) <= c.area_radius_km)
+}
+
+/// `11月26日`, `周四` in Beijing time, with 今天/明天 for the first two days.
+fn day_labels(day_start: i64, index: u32) -> (String, String) {
+    let shanghai = time::UtcOffset::from_hms(8, 0, 0).expect("valid offset");
+    let local = time::OffsetDateTime::from_unix_timestamp(day_start).unwrap_or(time::OffsetDateTime::UNIX_EPOCH).to_offset(shanghai);
+    let weekday = match index {
+        0 => "今天".to_string(),
+        1 => "明天".to_string(),
+        _ => ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][local.weekday().number_days_from_monday() as usize].to_string(),
+    };
+    (format!("{}月{}日", u8::from(local.month()), local.day()), weekday)
+}
+
+fn clock_label(ts: i64) -> String {
+    let local = ts + dispatch::BEIJING_UTC_OFFSET_SECS;
+    let minutes = local.rem_euclid(86_400) / 60;
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+pub async fn booking_slots(service_id: i64, units: i32, lat: f64, lng: f64) -> Result<Vec<DaySlots>, AppError> {
+    require_user(CUSTOMER)?;
+    let state = app_state()?;
+    let service = listed_service(&state, service_id).await?;
+    quote_for(&service, units)?;
+    let location = parse_location(&lat.to_string(), &lng.to_string())?;
+    let duration_secs = i64::from(pricing::duration_minutes(unit_of(&service)?, units)) * 60;
+    let t = now();
+    let horizon = t + std::time::Duration::from_secs(u64::from(state.config.booking_days + 1) * 86_400);
+    let candidates = flows::candidates(&state, &service.category_code, t, horizon, None).await?;
+    if !in_service_area(&candidates, location) {
+        return Err(AppError::invalid(Field::Location, Msg::ErrOutsideServiceArea));
+    }
+    let earliest = unix(t) + state.config.booking_lead.as_secs() as i64;
+    let first_day = dispatch::local_day_start(unix(t));
+    Ok((0..state.config.booking_days)
+        .map(|i| {
+            let day_start = first_day + i64::from(i) * 86_400;
+            let query = dispatch::SlotQuery {
+                skill: service.category_code.clone(),
+                location,
+                duration_secs,
+                earliest_start: earliest,
+                day_start,
+                first_minute: SLOT_FIRST_MINUTE,
+                last_start_minute: SLOT_LAST_START_MINUTE,
+                step_minutes: SLOT_STEP_MINUTES,
+            };
+            let (date_label, weekday_label) = day_labels(day_start, i);
+            DaySlots {
+                date_label,
+                weekday_label,
+                slots: dispatch::day_slots(&candidates, &query, &state.config.travel)
+                    .into_iter()
+                    .map(|s| SlotView { start: s.start, label: clock_label(s.start), available: s.available_workers > 0 && s.start >= earliest })
+                    .collect(),
+            }
+        })
+        .collect())
+}
+
+pub struct PlaceOrderInput {
+    pub service_id: i64,
+    pub units: i32,
+    pub start: i64,
+    pub quoted_total_fen: i64,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub address_text: String,
+    pub lat: String,
+    pub lng: String,
+    pub notes: String,
+}
+
+pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    let service = listed_service(&state, input.service_id).await?;
+    let quote = quote_for(&service, input.units)?;
+    let contact_name = DisplayName::parse(&input.contact_name).map_err(|_| AppError::invalid(Field::ContactName, Msg::ErrContactNameEmpty))?;
+    let contact_phone = Phone::parse(&input.contact_phone).map_err(|e| match AppError::from_input(e) {
+        AppError::Invalid { msg, .. } => AppError::invalid(Field::ContactPhone, msg),
+        other => other,
+    })?;
+    let address_text = input.address_text.trim().to_string();
+    if address_text.is_empty() {
+        return Err(AppError::invalid(Field::Address, Msg::ErrAddressEmpty));
+    }
+    if address_text.chars().count() > 100 {
+        return Err(AppError::invalid(Field::Address, Msg::ErrAddressTooLong));
+    }
+    let location = parse_location(&input.lat, &input.lng)?;
+    let notes = input.notes.trim().to_string();
+    if notes.chars().count() > 200 {
+        return Err(AppError::invalid(Field::Notes, Msg::ErrNotesTooLong));
+    }
+    let t = now();
+    let earliest = unix(t) + state.config.booking_lead.as_secs() as i64;
+    if input.start < earliest {
+        return Err(AppError::invalid(Field::Slot, Msg::ErrSlotPast));
+    }
+    if input.start > unix(t) + i64::from(state.config.booking_days) * 86_400 {
+        return Err(AppError::invalid(Field::Slot, Msg::ErrSlotTooFar));
+    }
+    // The customer is charged what they were shown, or shown the new price.
+    if quote.total.get() != input.quoted_total_fen {
+        return Ok(PlaceOutcome::QuoteChanged { quote });
+    }
+    let starts_at = from_unix(input.start)?;
+    let ends_at = starts_at + std::time::Duration::from_secs(u64::try_from(pricing::duration_minutes(unit_of(&service)?, input.units)).unwrap_or(0) * 60);
+    let candidates = flows::candidates(&state, &service.category_code, starts_at, ends_at, None).await?;
+    if !in_service_area(&candidates, location) {
+        return Err(AppError::invalid(Field::Location, Msg::ErrOutsideServiceArea));
+    }
+    let job = dispatch::Job { skill: service.category_code.clone(), location, start: input.start, end: unix(ends_at) };
+    let ranked = dispatch::rank(&candidates, &job, &state.config.travel, &[], &dispatch::Weights::default());
+    if ranked.is_empty() {
+        let slot_was_open = candidates.iter().any(|c| dispatch::hard_check(c, &job, &state.config.travel, &[]).iter().all(|f| matches!(f, dispatch::RuleFailure::Overlaps { .. })));
+        let msg = if slot_was_open { Msg::ErrSlotFull } else { Msg::ErrSlotUnavailable };
+        return Err(AppError::invalid(Field::Slot, msg));
+    }
+    let known = state.store.addresses(user.id.0).await.map_err(internal)?;
+    if !known.iter().any(|a| a.address_text == address_text && a.contact_phone == contact_phone.as_str()) {
+        let address = NewAddress {
+            label: "常用地址".into(),
+            contact_name: contact_name.as_str().into(),
+            contact_phone: contact_phone.to_string(),
+            address_text: address_text.clone(),
+            lat: location.lat,
+            lng: location.lng,
+        };
+        state.store.create_address(user.id.0, &address, t).await.map_err(internal)?;
+    }
+    let order = NewOrder {
+        order_no: flows::reference("DJ"),
+        customer_id: user.id.0,
+        service_id: service.id,
+        service_name: service.name.clone(),
+        category_code: service.category_code.clone(),
+        units: input.units,
+        quote_json: serde_json::to_string(&quote).map_err(internal)?,
+        total_fen: quote.total.get(),
+        address_text,
+        lat: location.lat,
+        lng: location.lng,
+        contact_phone: contact_phone.to_string(),
+        notes,
+        starts_at,
+        ends_at,
+        pay_deadline: t + state.config.pay_window,
+        provider: "sandbox".into(),
+        out_trade_no: flows::reference("PAY"),
+    };
+    let worker_ids: Vec<i64> = ranked.iter().map(|r| r.worker_id).collect();
+    match state.store.place_order(&order, &worker_ids, t).await {
+        Ok(placed) => {
+            tracing::info!(order_id = placed.order_id, customer = user.id.0, "order placed");
+            leptos_axum::redirect(&format!("/pay/{}", placed.order_id));
+            Ok(PlaceOutcome::Placed { order_id: placed.order_id })
+        }
+        Err(StoreError::SlotTaken) => Err(AppError::invalid(Field::Slot, Msg::ErrSlotFull)),
+        Err(err) => Err(internal(err)),
+    }
+}
+
+pub async fn sandbox_pay(order_id: i64) -> Result<(), AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    let order = own_order(&state, &user, order_id).await?;
+    if flows::order_state(&order)? != OrderState::PendingPayment || order.pay_deadline <= now() {
+        return Err(AppError::Refused(Msg::ErrNotPayable));
+    }
+    let payment = state.store.payment_for_order(order_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    // The sandbox gateway answers asynchronously, like the real ones.
+    state.store.enqueue_job("sandbox_notify", order_id, &payment.out_trade_no, now()).await.map_err(internal)?;
+    leptos_axum::redirect(&format!("/orders/{order_id}"));
+    Ok(())
+}
+
+pub fn card(order: &OrderRecord) -> Result<OrderCard, AppError> {
+    Ok(OrderCard {
+        id: order.id,
+        order_no: order.order_no.clone(),
+        service_name: order.service_name.clone(),
+        state: flows::order_state(order)?,
+        starts_at: unix(order.starts_at),
+        ends_at: unix(order.ends_at),
+        total_fen: order.total_fen,
+        address_text: order.address_text.clone(),
+        worker_name: order.worker_name.clone(),
+    })
+}
+
+pub fn states_of_group(group: &str) -> Vec<String> {
+    let states: &[OrderState] = match group {
+        "done" => &[OrderState::Completed],
+        "cancelled" => &[OrderState::Cancelled, OrderState::Refunding, OrderState::Refunded],
+        _ => &[
+            OrderState::PendingPayment,
+            OrderState::Booked,
+            OrderState::Accepted,
+            OrderState::Departed,
+            OrderState::Arrived,
+            OrderState::InService,
+        ],
+    };
+    states.iter().map(|s| s.as_str().to_string()).collect()
+}
+
+pub async fn my_orders(group: String) -> Result<Vec<OrderCard>, AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    let filter = OrderFilter { customer_id: Some(user.id.0), worker_id: None, states: states_of_group(&group), needs_admin: None, limit: 100, offset: 0 };
+    state.store.orders(&filter).await.map_err(internal)?.iter().map(card).collect()
+}
+
+fn actor_label(kind: &str) -> String {
+    match kind {
+        "customer" => "顾客",
+        "worker" => "服务者",
+        "admin" => "平台",
+        _ => "系统",
+    }
+    .to_string()
+}
+
+/// The full order as `viewer` may see it.
+pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) -> Result<OrderView, AppError> {
+    let order_state = flows::order_state(order)?;
+    let events = state.store.order_events(order.id).await.map_err(internal)?;
+    let quote: Quote = serde_json::from_str(&order.quote_json).map_err(internal)?;
+    let is_customer = viewer.role == Role::Customer;
+    let review = state.store.review_for_order(order.id).await.map_err(internal)?;
+    let cancel_fee_now = match (is_customer, order_state) {
+        (true, OrderState::PendingPayment) => Some(0),
+        (true, OrderState::Booked | OrderState::Accepted | OrderState::Departed) => Some(
+            state.config.cancellation.customer_fee(Fen::new(order.paid_fen), unix(order.starts_at), unix(now())).get(),
+        ),
+        _ => None,
+    };
+    let phones_visible = order_state.is_active() && order.worker_id.is_some();
+    let contact_phone = match (viewer.role, phones_visible) {
+        (Role::Worker, false) => Phone::parse(&order.contact_phone).map(|p| p.masked()).unwrap_or_default(),
+        _ => order.contact_phone.clone(),
+    };
+    Ok(OrderView {
+        card: card(order)?,
+        service_id: order.service_id,
+        units: order.units,
+        quote,
+        contact_phone,
+        notes: order.notes.clone(),
+        pay_deadline: unix(order.pay_deadline),
+        paid_fen: order.paid_fen,
+        cancel_fee_fen: order.cancel_fee_fen,
+        refund_fen: order.refund_fen,
+        worker_phone: if phones_visible || viewer.role == Role::Admin { order.worker_phone.clone() } else { None },
+        timeline: events
+            .into_iter()
+            .filter_map(|e| {
+                Some(TimelineEntry {
+                    state: OrderState::from_db(&e.to_state)?,
+                    kind: e.kind,
+                    at: unix(e.created_at),
+                    actor: actor_label(&e.actor_kind),
+                    detail: e.detail,
+                    position: e.lat.zip(e.lng).map(|(lat, lng)| (format!("{lat:.5}"), format!("{lng:.5}"))),
+                })
+            })
+            .collect(),
+        cancel_fee_now,
+        can_review: is_customer && order_state == OrderState::Completed && review.is_none(),
+        review: review.map(|r| ReviewView { quality: r.quality, attitude: r.attitude, result: r.result, body: r.body }),
+        needs_admin: order.needs_admin,
+    })
+}
+
+pub async fn order_detail(order_id: i64) -> Result<OrderView, AppError> {
+    let user = require_user(Access::SignedIn)?;
+    let state = app_state()?;
+    let order = state.store.order(order_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    let allowed = match user.role {
+        Role::Admin => true,
+        Role::Customer => order.customer_id == user.id.0,
+        Role::Worker => {
+            order.worker_id == Some(user.id.0)
+                || state.store.offers_for_order(order_id).await.map_err(internal)?.iter().any(|o| o.worker_id == user.id.0)
+        }
+    };
+    if !allowed {
+        return Err(AppError::Forbidden);
+    }
+    detail_for(&state, &order, &user).await
+}
+
+pub async fn cancel_order(order_id: i64) -> Result<(), AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    let order = own_order(&state, &user, order_id).await?;
+    flows::transition(&state, &order, Actor::Customer(user.id.0), EventKind::Cancel, None, None).await
+}
+
+pub async fn review_order(order_id: i64, quality: i32, attitude: i32, result: i32, body: String) -> Result<(), AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    let order = own_order(&state, &user, order_id).await?;
+    if flows::order_state(&order)? != OrderState::Completed {
+        return Err(AppError::Refused(Msg::ErrIllegalStep));
+    }
+    if [quality, attitude, result].iter().any(|s| !(1..=5).contains(s)) {
+        return Err(AppError::invalid(Field::Rating, Msg::ErrRatingRange));
+    }
+    let body = body.trim().to_string();
+    if body.chars().count() > 500 {
+        return Err(AppError::invalid(Field::Review, Msg::ErrReviewTooLong));
+    }
+    let worker_id = order.worker_id.ok_or_else(|| internal("completed order without a worker"))?;
+    let review = NewReview { order_id, customer_id: user.id.0, worker_id, quality, attitude, result, body };
+    match state.store.create_review(&review, now()).await {
+        Ok(()) => Ok(()),
+        Err(StoreError::Conflict) => Err(AppError::Refused(Msg::ErrAlreadyReviewed)),
+        Err(err) => Err(internal(err)),
+    }
+}

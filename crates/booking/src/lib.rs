@@ -1,0 +1,384 @@
+//! The order state machine: one transition table that every caller (server
+//! functions, the payment webhook, the dispatcher, the admin console) goes
+//! through, so an order can only move the way the product says it may.
+//!
+//! Pure Rust with no clock and no I/O: the caller loads the order's
+//! [`OrderFacts`], passes the current time in, and stores the returned
+//! [`Transition`] in the same database transaction that recorded the event.
+//! A refused event returns an error and the caller writes nothing.
+//!
+//! # Transition table
+//!
+//! | from              | event              | actor                         | to          |
+//! |-------------------|--------------------|-------------------------------|-------------|
+//! | `pending_payment` | `payment_confirmed`| System                        | `booked`    |
+//! | `pending_payment` | `payment_expired`  | System                        | `cancelled` |
+//! | `pending_payment` | `cancel`           | owning Customer, Admin        | `cancelled` (nothing paid, nothing refunded) |
+//! | `booked`          | `accept`           | Worker `w` (for `w` only)     | `accepted`, worker = `w` |
+//! | `booked`          | `assign`           | Admin                         | `accepted`, worker = given |
+//! | `accepted`        | `assign`           | Admin (a *different* worker)  | `accepted`, worker = given |
+//! | `accepted`        | `depart`           | assigned Worker               | `departed`  |
+//! | `departed`        | `arrive`           | assigned Worker               | `arrived`   |
+//! | `arrived`         | `start_service`    | assigned Worker               | `in_service`|
+//! | `in_service`      | `complete`         | assigned Worker               | `completed` |
+//! | `booked` / `accepted` / `departed` | `cancel` | owning Customer (fee after the cut-off), Admin (free) | `refunding` |
+//! | `arrived` / `in_service` | `cancel`    | Admin only (full refund); Customer gets `TooLateToCancel` | `refunding` |
+//! | `refunding`       | `refund_settled`   | System                        | `refunded`  |
+//!
+//! Every other (state, event) pair is [`TransitionError::Illegal`].
+//!
+//! # Order of checks
+//!
+//! 1. the actor kind may perform the event at all, else [`TransitionError::NotAllowed`];
+//! 2. the event is legal from the current state, else [`TransitionError::Illegal`];
+//! 3. the actor is the right person (owning customer / assigned worker),
+//!    else [`TransitionError::NotYourOrder`] / [`TransitionError::NotAssignedWorker`];
+//! 4. the event's arguments and the cancellation policy
+//!    ([`TransitionError::WorkerRequired`], [`TransitionError::TooLateToCancel`]).
+
+use domain::Fen;
+use serde::{Deserialize, Serialize};
+
+/// Where an order stands. Stored as its snake_case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderState {
+    /// 待支付: created, holding its slot until paid or expired.
+    PendingPayment,
+    /// 待接单: paid and being dispatched.
+    Booked,
+    /// 已接单: a worker holds the order.
+    Accepted,
+    /// 已出发
+    Departed,
+    /// 已到达
+    Arrived,
+    /// 服务中
+    InService,
+    /// 已完成
+    Completed,
+    /// 已取消: cancelled before any money was taken.
+    Cancelled,
+    /// 退款中: cancelled after payment; the refund is on its way back through
+    /// the provider that was paid.
+    Refunding,
+    /// 已退款
+    Refunded,
+}
+
+impl OrderState {
+    pub const ALL: [OrderState; 10] = [
+        OrderState::PendingPayment,
+        OrderState::Booked,
+        OrderState::Accepted,
+        OrderState::Departed,
+        OrderState::Arrived,
+        OrderState::InService,
+        OrderState::Completed,
+        OrderState::Cancelled,
+        OrderState::Refunding,
+        OrderState::Refunded,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderState::PendingPayment => "pending_payment",
+            OrderState::Booked => "booked",
+            OrderState::Accepted => "accepted",
+            OrderState::Departed => "departed",
+            OrderState::Arrived => "arrived",
+            OrderState::InService => "in_service",
+            OrderState::Completed => "completed",
+            OrderState::Cancelled => "cancelled",
+            OrderState::Refunding => "refunding",
+            OrderState::Refunded => "refunded",
+        }
+    }
+
+    pub fn from_db(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == value)
+    }
+
+    /// No event moves the order any more. `Refunding` is not terminal: it
+    /// still waits for the provider to settle the refund.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, OrderState::Completed | OrderState::Cancelled | OrderState::Refunded)
+    }
+
+    /// Paid and not yet finished or cancelled: the order occupies its slot
+    /// (and its worker, once one is assigned). Dispatch treats these as busy
+    /// time, and the customer's phone number is unmasked to the worker only
+    /// while the order is active.
+    pub fn is_active(self) -> bool {
+        matches!(
+            self,
+            OrderState::Booked
+                | OrderState::Accepted
+                | OrderState::Departed
+                | OrderState::Arrived
+                | OrderState::InService
+        )
+    }
+}
+
+/// Who asked for the event. The ids are account ids; the state machine only
+/// compares them with the order's customer and worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Actor {
+    Customer(i64),
+    Worker(i64),
+    Admin(i64),
+    /// The platform itself: payment notifications, the 15-minute payment
+    /// timer, refund settlement.
+    System,
+}
+
+/// Something that happened to an order. Stored as its snake_case name in the
+/// order's event log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    PaymentConfirmed,
+    PaymentExpired,
+    Accept,
+    Assign,
+    Depart,
+    Arrive,
+    StartService,
+    Complete,
+    Cancel,
+    RefundSettled,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 10] = [
+        EventKind::PaymentConfirmed,
+        EventKind::PaymentExpired,
+        EventKind::Accept,
+        EventKind::Assign,
+        EventKind::Depart,
+        EventKind::Arrive,
+        EventKind::StartService,
+        EventKind::Complete,
+        EventKind::Cancel,
+        EventKind::RefundSettled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::PaymentConfirmed => "payment_confirmed",
+            EventKind::PaymentExpired => "payment_expired",
+            EventKind::Accept => "accept",
+            EventKind::Assign => "assign",
+            EventKind::Depart => "depart",
+            EventKind::Arrive => "arrive",
+            EventKind::StartService => "start_service",
+            EventKind::Complete => "complete",
+            EventKind::Cancel => "cancel",
+            EventKind::RefundSettled => "refund_settled",
+        }
+    }
+
+    pub fn from_db(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.as_str() == value)
+    }
+
+    /// The worker's own progress steps (W4). Only the assigned worker may
+    /// perform them, and position is recorded with each.
+    pub fn is_worker_step(self) -> bool {
+        matches!(self, EventKind::Depart | EventKind::Arrive | EventKind::StartService | EventKind::Complete)
+    }
+}
+
+/// What the state machine needs to know about an order: everything else
+/// (address, service, notes) cannot change which transitions are legal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderFacts {
+    pub state: OrderState,
+    pub customer_id: i64,
+    pub worker_id: Option<i64>,
+    /// The amount charged (or to be charged while pending payment).
+    pub paid: Fen,
+    /// Appointment start, Unix seconds.
+    pub starts_at: i64,
+}
+
+/// The customer cancellation rule (C12). Configurable by the platform; the
+/// defaults are the spec's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancellationPolicy {
+    /// Cancelling at or before `starts_at - free_until_secs_before_start` is free.
+    pub free_until_secs_before_start: i64,
+    /// Share of the paid amount kept as a fee after the cut-off, in basis
+    /// points (1/100 of a percent). Values above 10000 are treated as 10000,
+    /// so a fee never exceeds what was paid.
+    pub late_fee_bps: u32,
+}
+
+impl CancellationPolicy {
+    /// Fee for a customer cancelling at `now` an order that starts at
+    /// `starts_at` and for which `paid` was charged. Rounded down to the fen
+    /// so the customer is never charged a fraction in the platform's favour.
+    pub fn customer_fee(&self, paid: Fen, starts_at: i64, now: i64) -> Fen {
+        let cut_off = starts_at.saturating_sub(self.free_until_secs_before_start);
+        if now <= cut_off || paid.get() <= 0 {
+            return Fen::ZERO;
+        }
+        let bps = i128::from(self.late_fee_bps.min(10_000));
+        // i128 so that no paid amount can overflow; the result is <= paid.
+        let fee = i128::from(paid.get()) * bps / 10_000;
+        Fen::new(fee as i64)
+    }
+}
+
+impl Default for CancellationPolicy {
+    /// Free until two hours before the start, then 20 % of the paid amount.
+    fn default() -> Self {
+        Self { free_until_secs_before_start: 2 * 60 * 60, late_fee_bps: 2_000 }
+    }
+}
+
+/// What to store when an event is accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transition {
+    pub next: OrderState,
+    /// The order's worker after the event (unchanged unless Accept/Assign).
+    pub worker_id: Option<i64>,
+    /// Cancellation fee kept by the platform; zero for every other event.
+    pub fee: Fen,
+    /// Amount to refund through the payment provider, when money was taken
+    /// and the order is being cancelled. `refund + fee == paid` always.
+    pub refund: Option<Fen>,
+}
+
+/// Why an event was refused. Nothing changes when one is returned.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("{} is not possible while the order is {}", .event.as_str(), .from.as_str())]
+    Illegal { from: OrderState, event: EventKind },
+    #[error("this order belongs to another customer")]
+    NotYourOrder,
+    #[error("only the worker assigned to this order can do this")]
+    NotAssignedWorker,
+    #[error("a worker must be chosen")]
+    WorkerRequired,
+    #[error("the worker has already arrived; the order can no longer be cancelled")]
+    TooLateToCancel,
+    #[error("this kind of account cannot do this")]
+    NotAllowed,
+}
+
+/// Applies `event` by `actor` to an order described by `facts` at time `now`
+/// (Unix seconds). `worker` is the worker for Accept/Assign; ignored otherwise.
+///
+/// Pure: the same arguments always give the same answer, and an error means
+/// the caller must not change anything.
+pub fn apply(
+    facts: &OrderFacts,
+    actor: Actor,
+    event: EventKind,
+    worker: Option<i64>,
+    now: i64,
+    policy: &CancellationPolicy,
+) -> Result<Transition, TransitionError> {
+    use EventKind as E;
+    use OrderState as S;
+
+    check_actor_kind(actor, event)?;
+
+    let illegal = Err(TransitionError::Illegal { from: facts.state, event });
+    let same_worker = |next| Transition { next, worker_id: facts.worker_id, fee: Fen::ZERO, refund: None };
+
+    match (event, facts.state) {
+        (E::PaymentConfirmed, S::PendingPayment) => Ok(same_worker(S::Booked)),
+        (E::PaymentExpired, S::PendingPayment) => Ok(same_worker(S::Cancelled)),
+        (E::RefundSettled, S::Refunding) => Ok(same_worker(S::Refunded)),
+
+        (E::Accept, S::Booked) => {
+            let Actor::Worker(me) = actor else { return Err(TransitionError::NotAllowed) };
+            match worker {
+                None => Err(TransitionError::WorkerRequired),
+                // A worker accepts only for themself.
+                Some(w) if w != me => Err(TransitionError::NotAllowed),
+                Some(w) => Ok(Transition { worker_id: Some(w), ..same_worker(S::Accepted) }),
+            }
+        }
+
+        (E::Assign, S::Booked | S::Accepted) => {
+            let w = worker.ok_or(TransitionError::WorkerRequired)?;
+            if facts.state == S::Accepted && facts.worker_id == Some(w) {
+                // Reassigning to the worker who already holds the order would
+                // record an event that changes nothing.
+                return illegal;
+            }
+            Ok(Transition { worker_id: Some(w), ..same_worker(S::Accepted) })
+        }
+
+        (E::Depart, S::Accepted)
+        | (E::Arrive, S::Departed)
+        | (E::StartService, S::Arrived)
+        | (E::Complete, S::InService) => {
+            let Actor::Worker(me) = actor else { return Err(TransitionError::NotAllowed) };
+            if facts.worker_id != Some(me) {
+                return Err(TransitionError::NotAssignedWorker);
+            }
+            let next = match event {
+                E::Depart => S::Departed,
+                E::Arrive => S::Arrived,
+                E::StartService => S::InService,
+                _ => S::Completed,
+            };
+            Ok(same_worker(next))
+        }
+
+        (E::Cancel, S::PendingPayment) => {
+            check_owner(facts, actor)?;
+            Ok(same_worker(S::Cancelled))
+        }
+
+        (E::Cancel, S::Booked | S::Accepted | S::Departed | S::Arrived | S::InService) => {
+            check_owner(facts, actor)?;
+            let fee = match actor {
+                Actor::Customer(_) => {
+                    if matches!(facts.state, S::Arrived | S::InService) {
+                        return Err(TransitionError::TooLateToCancel);
+                    }
+                    policy.customer_fee(facts.paid, facts.starts_at, now)
+                }
+                // Admin cancellations are the platform's decision: always free.
+                _ => Fen::ZERO,
+            };
+            Ok(Transition { fee, refund: Some(facts.paid - fee), ..same_worker(S::Refunding) })
+        }
+
+        _ => illegal,
+    }
+}
+
+/// Step 1 of the checks: may this kind of account perform this event at all?
+fn check_actor_kind(actor: Actor, event: EventKind) -> Result<(), TransitionError> {
+    use EventKind as E;
+    let allowed = match event {
+        E::PaymentConfirmed | E::PaymentExpired | E::RefundSettled => matches!(actor, Actor::System),
+        E::Accept | E::Depart | E::Arrive | E::StartService | E::Complete => {
+            matches!(actor, Actor::Worker(_))
+        }
+        E::Assign => matches!(actor, Actor::Admin(_)),
+        E::Cancel => matches!(actor, Actor::Customer(_) | Actor::Admin(_)),
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(TransitionError::NotAllowed)
+    }
+}
+
+fn check_owner(facts: &OrderFacts, actor: Actor) -> Result<(), TransitionError> {
+    match actor {
+        Actor::Customer(c) if c != facts.customer_id => Err(TransitionError::NotYourOrder),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests;

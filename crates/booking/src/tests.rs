@@ -1,0 +1,456 @@
+use super::*;
+use proptest::prelude::*;
+use EventKind as E;
+use OrderState as S;
+
+const CUSTOMER: i64 = 1;
+const WORKER: i64 = 7;
+const OTHER_WORKER: i64 = 8;
+const ADMIN: i64 = 100;
+const STARTS_AT: i64 = 1_704_096_000; // 2024-01-01 16:00 Beijing
+const EARLY: i64 = STARTS_AT - 24 * 3600;
+const PAID: Fen = Fen::new(25_800);
+
+fn policy() -> CancellationPolicy {
+    CancellationPolicy::default()
+}
+
+/// An order in `state` as it would really look: no worker before acceptance.
+fn facts_in(state: OrderState) -> OrderFacts {
+    let worker_id = match state {
+        S::PendingPayment | S::Booked => None,
+        _ => Some(WORKER),
+    };
+    OrderFacts { state, customer_id: CUSTOMER, worker_id, paid: PAID, starts_at: STARTS_AT }
+}
+
+/// The actor (and worker argument) that is entitled to send `event`, so the
+/// table test only sees what the state decides.
+fn rightful(event: EventKind) -> (Actor, Option<i64>) {
+    match event {
+        E::PaymentConfirmed | E::PaymentExpired | E::RefundSettled => (Actor::System, None),
+        E::Accept => (Actor::Worker(WORKER), Some(WORKER)),
+        E::Assign => (Actor::Admin(ADMIN), Some(OTHER_WORKER)),
+        E::Depart | E::Arrive | E::StartService | E::Complete => (Actor::Worker(WORKER), None),
+        E::Cancel => (Actor::Customer(CUSTOMER), None),
+    }
+}
+
+/// The spec's table, written out independently of `apply`.
+fn expected(state: OrderState, event: EventKind) -> Result<OrderState, TransitionError> {
+    let legal = [
+        (S::PendingPayment, E::PaymentConfirmed, S::Booked),
+        (S::PendingPayment, E::PaymentExpired, S::Cancelled),
+        (S::PendingPayment, E::Cancel, S::Cancelled),
+        (S::Booked, E::Accept, S::Accepted),
+        (S::Booked, E::Assign, S::Accepted),
+        (S::Booked, E::Cancel, S::Refunding),
+        (S::Accepted, E::Assign, S::Accepted),
+        (S::Accepted, E::Depart, S::Departed),
+        (S::Accepted, E::Cancel, S::Refunding),
+        (S::Departed, E::Arrive, S::Arrived),
+        (S::Departed, E::Cancel, S::Refunding),
+        (S::Arrived, E::StartService, S::InService),
+        (S::InService, E::Complete, S::Completed),
+        (S::Refunding, E::RefundSettled, S::Refunded),
+    ];
+    if let Some((_, _, next)) = legal.iter().find(|(s, e, _)| *s == state && *e == event) {
+        return Ok(*next);
+    }
+    if event == E::Cancel && matches!(state, S::Arrived | S::InService) {
+        return Err(TransitionError::TooLateToCancel);
+    }
+    Err(TransitionError::Illegal { from: state, event })
+}
+
+#[test]
+fn every_state_event_pair_follows_the_transition_table() {
+    let mut legal = 0;
+    for state in OrderState::ALL {
+        for event in EventKind::ALL {
+            let (actor, worker) = rightful(event);
+            let got = apply(&facts_in(state), actor, event, worker, EARLY, &policy()).map(|t| t.next);
+            assert_eq!(got, expected(state, event), "{state:?} + {event:?}");
+            legal += usize::from(got.is_ok());
+        }
+    }
+    assert_eq!(legal, 14);
+}
+
+#[test]
+fn terminal_states_accept_no_event_from_anyone() {
+    let actors = [Actor::Customer(CUSTOMER), Actor::Worker(WORKER), Actor::Admin(ADMIN), Actor::System];
+    for state in OrderState::ALL.into_iter().filter(|s| s.is_terminal()) {
+        for event in EventKind::ALL {
+            for actor in actors {
+                assert!(apply(&facts_in(state), actor, event, Some(WORKER), EARLY, &policy()).is_err());
+            }
+        }
+    }
+}
+
+#[test]
+fn payment_and_refund_events_come_only_from_the_system() {
+    for actor in [Actor::Customer(CUSTOMER), Actor::Worker(WORKER), Actor::Admin(ADMIN)] {
+        for (state, event) in [
+            (S::PendingPayment, E::PaymentConfirmed),
+            (S::PendingPayment, E::PaymentExpired),
+            (S::Refunding, E::RefundSettled),
+        ] {
+            assert_eq!(
+                apply(&facts_in(state), actor, event, None, EARLY, &policy()),
+                Err(TransitionError::NotAllowed),
+                "{actor:?} {event:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn customer_cannot_perform_worker_steps() {
+    for (state, event) in
+        [(S::Accepted, E::Depart), (S::Departed, E::Arrive), (S::Arrived, E::StartService), (S::InService, E::Complete)]
+    {
+        for actor in [Actor::Customer(CUSTOMER), Actor::Admin(ADMIN), Actor::System] {
+            assert_eq!(
+                apply(&facts_in(state), actor, event, None, EARLY, &policy()),
+                Err(TransitionError::NotAllowed),
+                "{actor:?} {event:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn only_the_assigned_worker_moves_the_order_forward() {
+    let err = apply(&facts_in(S::Accepted), Actor::Worker(OTHER_WORKER), E::Depart, None, EARLY, &policy());
+    assert_eq!(err, Err(TransitionError::NotAssignedWorker));
+    let ok = apply(&facts_in(S::Accepted), Actor::Worker(WORKER), E::Depart, None, EARLY, &policy());
+    assert_eq!(ok.unwrap().next, S::Departed);
+}
+
+#[test]
+fn worker_steps_cannot_be_skipped() {
+    let facts = facts_in(S::Accepted);
+    for event in [E::Arrive, E::StartService, E::Complete] {
+        assert_eq!(
+            apply(&facts, Actor::Worker(WORKER), event, None, EARLY, &policy()),
+            Err(TransitionError::Illegal { from: S::Accepted, event })
+        );
+    }
+}
+
+#[test]
+fn accepting_sets_the_worker_and_only_for_oneself() {
+    let facts = facts_in(S::Booked);
+    let t = apply(&facts, Actor::Worker(WORKER), E::Accept, Some(WORKER), EARLY, &policy()).unwrap();
+    assert_eq!((t.next, t.worker_id), (S::Accepted, Some(WORKER)));
+    assert_eq!(
+        apply(&facts, Actor::Worker(WORKER), E::Accept, Some(OTHER_WORKER), EARLY, &policy()),
+        Err(TransitionError::NotAllowed)
+    );
+    assert_eq!(
+        apply(&facts, Actor::Worker(WORKER), E::Accept, None, EARLY, &policy()),
+        Err(TransitionError::WorkerRequired)
+    );
+}
+
+#[test]
+fn second_accept_loses_so_exactly_one_worker_wins() {
+    let accepted = facts_in(S::Accepted);
+    assert_eq!(
+        apply(&accepted, Actor::Worker(OTHER_WORKER), E::Accept, Some(OTHER_WORKER), EARLY, &policy()),
+        Err(TransitionError::Illegal { from: S::Accepted, event: E::Accept })
+    );
+}
+
+#[test]
+fn admin_assign_needs_a_worker_and_can_reassign_to_someone_else() {
+    let admin = Actor::Admin(ADMIN);
+    assert_eq!(
+        apply(&facts_in(S::Booked), admin, E::Assign, None, EARLY, &policy()),
+        Err(TransitionError::WorkerRequired)
+    );
+    let t = apply(&facts_in(S::Accepted), admin, E::Assign, Some(OTHER_WORKER), EARLY, &policy()).unwrap();
+    assert_eq!((t.next, t.worker_id), (S::Accepted, Some(OTHER_WORKER)));
+    assert_eq!(
+        apply(&facts_in(S::Accepted), admin, E::Assign, Some(WORKER), EARLY, &policy()),
+        Err(TransitionError::Illegal { from: S::Accepted, event: E::Assign }),
+        "reassigning to the same worker changes nothing and is refused"
+    );
+    assert_eq!(
+        apply(&facts_in(S::Departed), admin, E::Assign, Some(OTHER_WORKER), EARLY, &policy()),
+        Err(TransitionError::Illegal { from: S::Departed, event: E::Assign }),
+    );
+}
+
+#[test]
+fn workers_and_admins_cannot_assign_or_accept_in_each_others_place() {
+    assert_eq!(
+        apply(&facts_in(S::Booked), Actor::Worker(WORKER), E::Assign, Some(WORKER), EARLY, &policy()),
+        Err(TransitionError::NotAllowed)
+    );
+    assert_eq!(
+        apply(&facts_in(S::Booked), Actor::Admin(ADMIN), E::Accept, Some(WORKER), EARLY, &policy()),
+        Err(TransitionError::NotAllowed)
+    );
+}
+
+#[test]
+fn a_customer_cannot_cancel_someone_elses_order() {
+    for state in [S::PendingPayment, S::Booked, S::Accepted] {
+        assert_eq!(
+            apply(&facts_in(state), Actor::Customer(CUSTOMER + 1), E::Cancel, None, EARLY, &policy()),
+            Err(TransitionError::NotYourOrder)
+        );
+    }
+}
+
+#[test]
+fn workers_and_the_system_cannot_cancel() {
+    for actor in [Actor::Worker(WORKER), Actor::System] {
+        assert_eq!(
+            apply(&facts_in(S::Accepted), actor, E::Cancel, None, EARLY, &policy()),
+            Err(TransitionError::NotAllowed)
+        );
+    }
+}
+
+#[test]
+fn cancelling_before_payment_refunds_nothing() {
+    let t =
+        apply(&facts_in(S::PendingPayment), Actor::Customer(CUSTOMER), E::Cancel, None, STARTS_AT, &policy()).unwrap();
+    assert_eq!(t, Transition { next: S::Cancelled, worker_id: None, fee: Fen::ZERO, refund: None });
+}
+
+#[test]
+fn customer_cancel_is_free_up_to_and_including_the_cut_off() {
+    let cut_off = STARTS_AT - 7200;
+    let t = apply(&facts_in(S::Accepted), Actor::Customer(CUSTOMER), E::Cancel, None, cut_off, &policy()).unwrap();
+    assert_eq!((t.next, t.fee, t.refund), (S::Refunding, Fen::ZERO, Some(PAID)));
+}
+
+#[test]
+fn customer_cancel_one_second_after_the_cut_off_pays_the_late_fee() {
+    let now = STARTS_AT - 7200 + 1;
+    let t = apply(&facts_in(S::Booked), Actor::Customer(CUSTOMER), E::Cancel, None, now, &policy()).unwrap();
+    // 20 % of ¥258.00
+    assert_eq!(t.fee, Fen::new(5_160));
+    assert_eq!(t.refund, Some(Fen::new(20_640)));
+}
+
+#[test]
+fn late_fee_is_rounded_down_to_the_fen() {
+    let facts = OrderFacts { paid: Fen::new(999), ..facts_in(S::Departed) };
+    let t = apply(&facts, Actor::Customer(CUSTOMER), E::Cancel, None, STARTS_AT, &policy()).unwrap();
+    // 999 × 20 % = 199.8 fen
+    assert_eq!(t.fee, Fen::new(199));
+    assert_eq!(t.refund, Some(Fen::new(800)));
+}
+
+#[test]
+fn late_fee_never_exceeds_the_paid_amount() {
+    let greedy = CancellationPolicy { free_until_secs_before_start: 60, late_fee_bps: 50_000 };
+    let t = apply(&facts_in(S::Accepted), Actor::Customer(CUSTOMER), E::Cancel, None, STARTS_AT, &greedy).unwrap();
+    assert_eq!((t.fee, t.refund), (PAID, Some(Fen::ZERO)));
+}
+
+#[test]
+fn customer_cannot_cancel_once_the_worker_has_arrived() {
+    for state in [S::Arrived, S::InService] {
+        assert_eq!(
+            apply(&facts_in(state), Actor::Customer(CUSTOMER), E::Cancel, None, EARLY, &policy()),
+            Err(TransitionError::TooLateToCancel)
+        );
+    }
+}
+
+#[test]
+fn admin_cancel_is_always_free_even_after_arrival() {
+    for state in [S::Booked, S::Accepted, S::Departed, S::Arrived, S::InService] {
+        let t = apply(&facts_in(state), Actor::Admin(ADMIN), E::Cancel, None, STARTS_AT, &policy()).unwrap();
+        assert_eq!((t.next, t.fee, t.refund), (S::Refunding, Fen::ZERO, Some(PAID)), "{state:?}");
+        assert_eq!(t.worker_id, facts_in(state).worker_id);
+    }
+}
+
+#[test]
+fn refund_settlement_finishes_a_refund() {
+    let t = apply(&facts_in(S::Refunding), Actor::System, E::RefundSettled, None, EARLY, &policy()).unwrap();
+    assert_eq!(t.next, S::Refunded);
+    assert!(t.next.is_terminal());
+}
+
+#[test]
+fn the_happy_path_walks_every_step_in_order() {
+    let mut facts = facts_in(S::PendingPayment);
+    let steps = [
+        (Actor::System, E::PaymentConfirmed, None, S::Booked),
+        (Actor::Worker(WORKER), E::Accept, Some(WORKER), S::Accepted),
+        (Actor::Worker(WORKER), E::Depart, None, S::Departed),
+        (Actor::Worker(WORKER), E::Arrive, None, S::Arrived),
+        (Actor::Worker(WORKER), E::StartService, None, S::InService),
+        (Actor::Worker(WORKER), E::Complete, None, S::Completed),
+    ];
+    for (actor, event, worker, next) in steps {
+        let t = apply(&facts, actor, event, worker, EARLY, &policy()).unwrap();
+        assert_eq!(t.next, next);
+        assert_eq!(t.fee, Fen::ZERO);
+        assert_eq!(t.refund, None);
+        facts.state = t.next;
+        facts.worker_id = t.worker_id;
+    }
+    assert_eq!(facts.worker_id, Some(WORKER));
+}
+
+#[test]
+fn active_states_are_booked_through_in_service() {
+    let active: Vec<_> = OrderState::ALL.into_iter().filter(|s| s.is_active()).collect();
+    assert_eq!(active, vec![S::Booked, S::Accepted, S::Departed, S::Arrived, S::InService]);
+    let terminal: Vec<_> = OrderState::ALL.into_iter().filter(|s| s.is_terminal()).collect();
+    assert_eq!(terminal, vec![S::Completed, S::Cancelled, S::Refunded]);
+}
+
+#[test]
+fn states_and_events_round_trip_through_storage_names() {
+    for s in OrderState::ALL {
+        assert_eq!(OrderState::from_db(s.as_str()), Some(s));
+    }
+    for e in EventKind::ALL {
+        assert_eq!(EventKind::from_db(e.as_str()), Some(e));
+    }
+    assert_eq!(OrderState::from_db("InService"), None);
+    assert_eq!(EventKind::from_db(""), None);
+    assert_eq!(OrderState::InService.as_str(), "in_service");
+    assert_eq!(EventKind::StartService.as_str(), "start_service");
+}
+
+#[test]
+fn errors_read_as_sentences() {
+    let e = TransitionError::Illegal { from: S::Completed, event: E::Cancel };
+    assert_eq!(e.to_string(), "cancel is not possible while the order is completed");
+}
+
+// ---------------------------------------------------------------------------
+// Random event sequences
+
+fn actor_strategy() -> impl Strategy<Value = Actor> {
+    prop_oneof![
+        (1i64..=2).prop_map(Actor::Customer),
+        (WORKER..=OTHER_WORKER).prop_map(Actor::Worker),
+        Just(Actor::Admin(ADMIN)),
+        Just(Actor::System),
+    ]
+}
+
+/// One step: either a fully random (actor, event, worker), or a "nudge" that
+/// sends the event the happy path needs next with the rightful actor, so that
+/// sequences regularly reach `Completed` instead of stalling on errors.
+#[derive(Debug, Clone)]
+enum Step {
+    Random { actor: Actor, event: EventKind, worker: Option<i64>, now: i64 },
+    Nudge { worker: i64 },
+}
+
+fn step_strategy() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        3 => (
+            actor_strategy(),
+            proptest::sample::select(EventKind::ALL.to_vec()),
+            proptest::option::of(WORKER..=OTHER_WORKER),
+            (STARTS_AT - 4 * 3600)..(STARTS_AT + 3600),
+        )
+            .prop_map(|(actor, event, worker, now)| Step::Random { actor, event, worker, now }),
+        2 => (WORKER..=OTHER_WORKER).prop_map(|worker| Step::Nudge { worker }),
+    ]
+}
+
+fn resolve(step: &Step, facts: &OrderFacts) -> (Actor, EventKind, Option<i64>, i64) {
+    match *step {
+        Step::Random { actor, event, worker, now } => (actor, event, worker, now),
+        Step::Nudge { worker } => {
+            let assigned = facts.worker_id.unwrap_or(worker);
+            let (actor, event, w) = match facts.state {
+                S::PendingPayment => (Actor::System, E::PaymentConfirmed, None),
+                S::Booked => (Actor::Worker(worker), E::Accept, Some(worker)),
+                S::Accepted => (Actor::Worker(assigned), E::Depart, None),
+                S::Departed => (Actor::Worker(assigned), E::Arrive, None),
+                S::Arrived => (Actor::Worker(assigned), E::StartService, None),
+                S::InService => (Actor::Worker(assigned), E::Complete, None),
+                S::Refunding => (Actor::System, E::RefundSettled, None),
+                S::Completed | S::Cancelled | S::Refunded => (Actor::Admin(ADMIN), E::Cancel, None),
+            };
+            (actor, event, w, EARLY)
+        }
+    }
+}
+
+proptest! {
+    #[test]
+    fn random_event_sequences_keep_the_order_invariants(
+        paid in 0i64..10_000_000,
+        steps in proptest::collection::vec(step_strategy(), 0..40),
+    ) {
+        let policy = policy();
+        let paid = Fen::new(paid);
+        let mut facts = OrderFacts {
+            state: S::PendingPayment,
+            customer_id: 1,
+            worker_id: None,
+            paid,
+            starts_at: STARTS_AT,
+        };
+        let mut history = vec![facts.state];
+
+        for step in &steps {
+            let (actor, event, worker, now) = resolve(step, &facts);
+            let before = facts;
+            let result = apply(&facts, actor, event, worker, now, &policy);
+            // Pure: asking twice gives the same answer.
+            prop_assert_eq!(&result, &apply(&facts, actor, event, worker, now, &policy));
+
+            match result {
+                Err(_) => {
+                    // Nothing to store, nothing changes.
+                    prop_assert_eq!(facts, before);
+                    continue;
+                }
+                Ok(t) => {
+                    if !matches!(event, E::Accept | E::Assign) {
+                        prop_assert_eq!(t.worker_id, facts.worker_id, "worker changed by {:?}", event);
+                    }
+                    if event != E::Cancel {
+                        prop_assert_eq!(t.fee, Fen::ZERO);
+                        prop_assert_eq!(t.refund, None);
+                    }
+                    if let Some(refund) = t.refund {
+                        prop_assert!(history.contains(&S::Booked), "refund of an unpaid order");
+                        prop_assert!(t.fee >= Fen::ZERO && refund >= Fen::ZERO);
+                        prop_assert_eq!(refund + t.fee, paid);
+                    }
+                    if t.fee > Fen::ZERO {
+                        prop_assert!(matches!(actor, Actor::Customer(_)), "fee charged by {:?}", actor);
+                    }
+                    facts.state = t.next;
+                    facts.worker_id = t.worker_id;
+                    history.push(t.next);
+                }
+            }
+
+            match facts.state {
+                S::Completed => {
+                    for s in [S::Booked, S::Accepted, S::Departed, S::Arrived, S::InService] {
+                        prop_assert!(history.contains(&s), "completed without {:?}: {:?}", s, history);
+                    }
+                }
+                S::Refunding | S::Refunded => {
+                    prop_assert!(history.contains(&S::Booked), "refund without payment: {:?}", history);
+                }
+                _ => {}
+            }
+            if facts.state.is_active() && facts.state != S::Booked {
+                prop_assert!(facts.worker_id.is_some(), "{:?} without a worker", facts.state);
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! Dispatch (first version): who may take a job ([`hard_check`]), who should
+//! be offered it first ([`rank`]), which appointment slots a customer can book
+//! ([`day_slots`]), and who to offer next ([`next_offer`]).
+//!
+//! Pure Rust with no clock, no randomness and no I/O, so it runs the same on
+//! the server and in the browser, and every answer can be stored as the
+//! explanation of an offer (B1). Times are Unix seconds passed in by the
+//! caller; working hours are Beijing local time (UTC+8, no daylight saving).
+
+mod geo;
+mod offer;
+mod rules;
+mod score;
+mod slots;
+
+pub use geo::{distance_km, GeoPoint, TravelModel};
+pub use offer::{next_offer, NextOffer, OfferPolicy};
+pub use rules::{hard_check, Busy, Candidate, Job, RuleFailure, WorkWindow};
+pub use score::{rank, score, Ranked, ScoreParts, Weights};
+pub use slots::{day_slots, Slot, SlotQuery};
+
+/// Beijing is UTC+8 all year round.
+pub const BEIJING_UTC_OFFSET_SECS: i64 = 8 * 3600;
+
+const SECS_PER_DAY: i64 = 86_400;
+
+/// Unix seconds of the Beijing local midnight that starts the day containing `t`.
+pub fn local_day_start(t: i64) -> i64 {
+    local_day_number(t) * SECS_PER_DAY - BEIJING_UTC_OFFSET_SECS
+}
+
+/// Beijing local weekday of `t`: 0 = Monday … 6 = Sunday.
+pub fn local_weekday(t: i64) -> u8 {
+    // Day 0 of the Unix epoch, 1970-01-01, was a Thursday (weekday 3).
+    (local_day_number(t) + 3).rem_euclid(7) as u8
+}
+
+/// Days since 1970-01-01 in Beijing local time.
+fn local_day_number(t: i64) -> i64 {
+    t.saturating_add(BEIJING_UTC_OFFSET_SECS).div_euclid(SECS_PER_DAY)
+}
+
+#[cfg(test)]
+mod tests;

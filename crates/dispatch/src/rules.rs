@@ -1,0 +1,118 @@
+use crate::{distance_km, local_day_start, local_weekday, GeoPoint, TravelModel};
+use serde::{Deserialize, Serialize};
+
+/// Working hours in Beijing local time (UTC+8, no DST). weekday 0 = Monday …
+/// 6 = Sunday; minutes from local midnight. `end_minute` may be 1440 for
+/// "until midnight".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkWindow {
+    pub weekday: u8,
+    pub start_minute: u16,
+    pub end_minute: u16,
+}
+
+impl WorkWindow {
+    /// Whether the whole of `[start, end]` (Unix seconds) lies inside this
+    /// window on the local day `start` falls on. A job that runs past local
+    /// midnight is never inside.
+    pub fn contains(&self, start: i64, end: i64) -> bool {
+        if end < start || local_weekday(start) != self.weekday {
+            return false;
+        }
+        let midnight = local_day_start(start);
+        let from = start - midnight;
+        let to = end.saturating_sub(midnight);
+        i64::from(self.start_minute) * 60 <= from && to <= i64::from(self.end_minute) * 60
+    }
+}
+
+/// Time a worker is already committed elsewhere (an active order), and where.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Busy {
+    pub start: i64,
+    pub end: i64,
+    pub location: GeoPoint,
+}
+
+/// A worker as dispatch sees them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    pub worker_id: i64,
+    /// Approved and not suspended.
+    pub receives_orders: bool,
+    /// Service category codes the worker is qualified for.
+    pub skills: Vec<String>,
+    /// Centre of the service area.
+    pub home: GeoPoint,
+    pub area_radius_km: f64,
+    pub hours: Vec<WorkWindow>,
+    pub busy: Vec<Busy>,
+    /// Average rating 0..=5; 0 means no ratings yet.
+    pub rating: f64,
+    pub active_orders: u32,
+}
+
+/// An appointment to be staffed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Job {
+    /// Service category code the worker must have.
+    pub skill: String,
+    pub location: GeoPoint,
+    pub start: i64,
+    pub end: i64,
+}
+
+/// A hard rule a candidate breaks. Stored with an offer (or an admin's
+/// override) to say why a worker was or wasn't eligible.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleFailure {
+    NotReceivingOrders,
+    MissingSkill,
+    OutsideArea,
+    OutsideWorkingHours,
+    /// Clashes, including travel time either way, with the busy interval
+    /// starting at `other_start`.
+    Overlaps {
+        other_start: i64,
+    },
+    RefusedBefore,
+}
+
+/// Every hard rule `c` breaks for `job`, in a fixed order; empty means
+/// eligible. All rules are checked (not just the first failure) so an admin
+/// overriding them sees the full picture.
+pub fn hard_check(c: &Candidate, job: &Job, travel: &TravelModel, refused: &[i64]) -> Vec<RuleFailure> {
+    let mut failures = Vec::new();
+    if !c.receives_orders {
+        failures.push(RuleFailure::NotReceivingOrders);
+    }
+    if !c.skills.contains(&job.skill) {
+        failures.push(RuleFailure::MissingSkill);
+    }
+    // A NaN radius or position compares as unordered and fails the rule.
+    let within = distance_km(c.home, job.location).partial_cmp(&c.area_radius_km);
+    if !matches!(within, Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)) {
+        failures.push(RuleFailure::OutsideArea);
+    }
+    if !c.hours.iter().any(|w| w.contains(job.start, job.end)) {
+        failures.push(RuleFailure::OutsideWorkingHours);
+    }
+    for b in &c.busy {
+        if clashes(b, job, travel) {
+            failures.push(RuleFailure::Overlaps { other_start: b.start });
+        }
+    }
+    if refused.contains(&c.worker_id) {
+        failures.push(RuleFailure::RefusedBefore);
+    }
+    failures
+}
+
+/// The worker can neither finish `b` and travel to the job in time, nor
+/// finish the job and travel to `b` in time.
+fn clashes(b: &Busy, job: &Job, travel: &TravelModel) -> bool {
+    let job_after_b = b.end.saturating_add(travel.travel_secs(b.location, job.location)) <= job.start;
+    let job_before_b = job.end.saturating_add(travel.travel_secs(job.location, b.location)) <= b.start;
+    !(job_after_b || job_before_b)
+}

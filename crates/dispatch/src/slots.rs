@@ -1,0 +1,65 @@
+use crate::{hard_check, Candidate, GeoPoint, Job, TravelModel};
+use serde::{Deserialize, Serialize};
+
+/// One day's time axis for one service at one address (C4).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SlotQuery {
+    /// Service category code the worker must have.
+    pub skill: String,
+    pub location: GeoPoint,
+    pub duration_secs: i64,
+    /// Now plus the lead time a worker needs; earlier slots are not bookable.
+    pub earliest_start: i64,
+    /// Local midnight of the day, as Unix seconds (see [`crate::local_day_start`]).
+    pub day_start: i64,
+    /// First slot start, minutes after local midnight (e.g. 8 × 60).
+    pub first_minute: u16,
+    /// Last slot start, inclusive (e.g. 18 × 60).
+    pub last_start_minute: u16,
+    /// Minutes between slot starts (e.g. 60); 0 is treated as 1.
+    pub step_minutes: u16,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Slot {
+    pub start: i64,
+    pub end: i64,
+    /// Workers who pass every hard rule for this slot. Always 0 for a slot
+    /// that starts before `earliest_start`, so `available_workers > 0` alone
+    /// means bookable.
+    pub available_workers: u32,
+}
+
+impl Slot {
+    pub fn is_bookable(&self) -> bool {
+        self.available_workers > 0
+    }
+}
+
+/// Every slot of the day; a slot is bookable when available_workers > 0 and
+/// start >= earliest_start (the second is folded into the first: see
+/// [`Slot::available_workers`]).
+///
+/// Availability uses the same [`hard_check`] as dispatch, travel buffers
+/// included, so a slot is only offered when some worker can really reach it
+/// (B2). Computed on every call; nothing is cached.
+pub fn day_slots(candidates: &[Candidate], query: &SlotQuery, travel: &TravelModel) -> Vec<Slot> {
+    let step = u32::from(query.step_minutes.max(1));
+    let last = u32::from(query.last_start_minute);
+    let mut slots = Vec::new();
+    let mut minute = u32::from(query.first_minute);
+    while minute <= last {
+        let start = query.day_start.saturating_add(i64::from(minute) * 60);
+        let end = start.saturating_add(query.duration_secs);
+        let available_workers = if start < query.earliest_start {
+            0
+        } else {
+            let job = Job { skill: query.skill.clone(), location: query.location, start, end };
+            let n = candidates.iter().filter(|c| hard_check(c, &job, travel, &[]).is_empty()).count();
+            u32::try_from(n).unwrap_or(u32::MAX)
+        };
+        slots.push(Slot { start, end, available_workers });
+        minute += step;
+    }
+    slots
+}

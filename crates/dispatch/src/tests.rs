@@ -1,0 +1,540 @@
+use super::*;
+use proptest::prelude::*;
+
+/// 2024-01-01 00:00 in Beijing, a Monday (2023-12-31 16:00 UTC, a Sunday).
+const MONDAY: i64 = 1_704_038_400;
+const HOUR: i64 = 3600;
+const SKILL: &str = "daily_cleaning";
+/// 天安门
+const HOME: GeoPoint = GeoPoint::new(39.9042, 116.4074);
+
+/// Local time on the Monday of the test week plus `day` days.
+fn at(day: i64, hour: i64, minute: i64) -> i64 {
+    MONDAY + day * 24 * HOUR + hour * HOUR + minute * 60
+}
+
+/// A point `km` kilometres due north of `HOME`.
+fn north(km: f64) -> GeoPoint {
+    GeoPoint::new(HOME.lat + km / 111.194_926_6, HOME.lng)
+}
+
+fn every_day(start_minute: u16, end_minute: u16) -> Vec<WorkWindow> {
+    (0..7).map(|weekday| WorkWindow { weekday, start_minute, end_minute }).collect()
+}
+
+/// An eligible worker for `job_at(...)`: skilled, at home near the job,
+/// working 08:00–20:00 every day, free.
+fn worker(id: i64) -> Candidate {
+    Candidate {
+        worker_id: id,
+        receives_orders: true,
+        skills: vec!["deep_cleaning".into(), SKILL.into()],
+        home: HOME,
+        area_radius_km: 10.0,
+        hours: every_day(8 * 60, 20 * 60),
+        busy: vec![],
+        rating: 4.5,
+        active_orders: 0,
+    }
+}
+
+fn job_at(start: i64, hours: i64) -> Job {
+    Job { skill: SKILL.into(), location: north(2.0), start, end: start + hours * HOUR }
+}
+
+fn check(c: &Candidate, job: &Job) -> Vec<RuleFailure> {
+    hard_check(c, job, &TravelModel::default(), &[])
+}
+
+// --- geometry and time -----------------------------------------------------
+
+#[test]
+fn distance_is_haversine_on_a_6371_km_earth() {
+    let shanghai = GeoPoint::new(31.2304, 121.4737);
+    let d = distance_km(HOME, shanghai);
+    assert!((d - 1067.3).abs() < 1.0, "{d}");
+    assert_eq!(distance_km(HOME, HOME), 0.0);
+    assert!((distance_km(HOME, shanghai) - distance_km(shanghai, HOME)).abs() < 1e-9);
+    // One degree of latitude is 6371 × π / 180 km.
+    let one_degree = distance_km(GeoPoint::new(0.0, 0.0), GeoPoint::new(1.0, 0.0));
+    assert!((one_degree - 111.194_926_6).abs() < 1e-6, "{one_degree}");
+}
+
+#[test]
+fn travel_time_is_road_distance_at_city_speed_rounded_up() {
+    let model = TravelModel::default();
+    assert_eq!(model, TravelModel { speed_kmh: 25.0, road_factor: 1.3 });
+    let secs = model.travel_secs(HOME, north(10.0));
+    // 10 km × 1.3 / 25 km/h = 0.52 h = 1872 s
+    assert!((1872..=1873).contains(&secs), "{secs}");
+    assert_eq!(model.travel_secs(HOME, HOME), 0);
+    let exact = distance_km(HOME, north(10.0)) * 1.3 / 25.0 * 3600.0;
+    assert_eq!(secs, exact.ceil() as i64);
+}
+
+#[test]
+fn travel_with_no_speed_never_fits_any_buffer() {
+    let stuck = TravelModel { speed_kmh: 0.0, road_factor: 1.3 };
+    assert_eq!(stuck.travel_secs(HOME, north(1.0)), i64::MAX);
+    assert_eq!(stuck.travel_secs(HOME, HOME), 0);
+}
+
+#[test]
+fn local_weekday_and_midnight_use_beijing_time() {
+    assert_eq!(local_weekday(MONDAY), 0);
+    assert_eq!(local_day_start(MONDAY), MONDAY);
+    // 07:59 local Monday is still Sunday 23:59 in UTC.
+    assert_eq!(local_weekday(at(0, 7, 59)), 0);
+    assert_eq!(local_day_start(at(0, 23, 59)), MONDAY);
+    assert_eq!(local_weekday(MONDAY - 1), 6);
+    assert_eq!(local_day_start(MONDAY - 1), MONDAY - 24 * HOUR);
+    assert_eq!(local_weekday(at(6, 12, 0)), 6);
+    assert_eq!(local_weekday(at(7, 0, 0)), 0);
+    // Before the epoch too.
+    assert_eq!(local_weekday(-8 * HOUR), 3);
+}
+
+// --- hard rules --------------------------------------------------------------
+
+#[test]
+fn eligible_worker_passes_every_rule() {
+    assert_eq!(check(&worker(1), &job_at(at(0, 9, 0), 3)), vec![]);
+}
+
+#[test]
+fn worker_not_receiving_orders_is_excluded() {
+    let c = Candidate { receives_orders: false, ..worker(1) };
+    assert_eq!(check(&c, &job_at(at(0, 9, 0), 3)), vec![RuleFailure::NotReceivingOrders]);
+}
+
+#[test]
+fn worker_without_the_skill_is_excluded() {
+    let c = Candidate { skills: vec!["maternity_nanny".into()], ..worker(1) };
+    assert_eq!(check(&c, &job_at(at(0, 9, 0), 3)), vec![RuleFailure::MissingSkill]);
+}
+
+#[test]
+fn address_must_lie_inside_the_service_radius() {
+    let c = Candidate { area_radius_km: 5.0, ..worker(1) };
+    let inside = Job { location: north(4.9), ..job_at(at(0, 9, 0), 3) };
+    let outside = Job { location: north(5.1), ..job_at(at(0, 9, 0), 3) };
+    assert_eq!(check(&c, &inside), vec![]);
+    assert_eq!(check(&c, &outside), vec![RuleFailure::OutsideArea]);
+}
+
+#[test]
+fn job_must_fit_inside_working_hours_boundaries_included() {
+    let c = Candidate { hours: every_day(9 * 60, 12 * 60), ..worker(1) };
+    assert_eq!(check(&c, &job_at(at(0, 9, 0), 3)), vec![], "exactly the window");
+    assert_eq!(check(&c, &job_at(at(0, 8, 59), 1)), vec![RuleFailure::OutsideWorkingHours]);
+    assert_eq!(check(&c, &job_at(at(0, 11, 1), 1)), vec![RuleFailure::OutsideWorkingHours]);
+}
+
+#[test]
+fn job_must_fit_inside_one_window_not_two_adjacent_ones() {
+    let split = vec![
+        WorkWindow { weekday: 0, start_minute: 8 * 60, end_minute: 12 * 60 },
+        WorkWindow { weekday: 0, start_minute: 13 * 60, end_minute: 18 * 60 },
+    ];
+    let c = Candidate { hours: split, ..worker(1) };
+    assert_eq!(check(&c, &job_at(at(0, 8, 0), 4)), vec![]);
+    assert_eq!(check(&c, &job_at(at(0, 13, 0), 5)), vec![]);
+    assert_eq!(check(&c, &job_at(at(0, 11, 0), 3)), vec![RuleFailure::OutsideWorkingHours]);
+}
+
+#[test]
+fn working_hours_only_apply_on_their_weekday() {
+    // Works Tuesdays only.
+    let c =
+        Candidate { hours: vec![WorkWindow { weekday: 1, start_minute: 8 * 60, end_minute: 20 * 60 }], ..worker(1) };
+    assert_eq!(check(&c, &job_at(at(0, 9, 0), 3)), vec![RuleFailure::OutsideWorkingHours]);
+    assert_eq!(check(&c, &job_at(at(1, 9, 0), 3)), vec![]);
+}
+
+#[test]
+fn weekday_is_the_local_one_when_utc_is_still_the_day_before() {
+    // Monday 07:00–09:00 in Beijing is Sunday 23:00 – Monday 01:00 UTC.
+    let job = job_at(at(0, 7, 0), 2);
+    let monday_morning =
+        Candidate { hours: vec![WorkWindow { weekday: 0, start_minute: 7 * 60, end_minute: 10 * 60 }], ..worker(1) };
+    assert_eq!(check(&monday_morning, &job), vec![]);
+    // A window that only matches if the job were read in UTC (Sunday 23:00–).
+    let sunday_night_utc_reading =
+        Candidate { hours: vec![WorkWindow { weekday: 6, start_minute: 23 * 60, end_minute: 24 * 60 }], ..worker(2) };
+    assert_eq!(check(&sunday_night_utc_reading, &job), vec![RuleFailure::OutsideWorkingHours]);
+}
+
+#[test]
+fn job_running_past_local_midnight_is_outside_working_hours() {
+    let c = Candidate { hours: every_day(0, 24 * 60), ..worker(1) };
+    assert_eq!(check(&c, &job_at(at(0, 21, 0), 3)), vec![]);
+    assert_eq!(check(&c, &job_at(at(0, 22, 0), 3)), vec![RuleFailure::OutsideWorkingHours]);
+}
+
+#[test]
+fn overlapping_busy_interval_is_a_clash() {
+    let busy = Busy { start: at(0, 10, 0), end: at(0, 12, 0), location: north(2.0) };
+    let c = Candidate { busy: vec![busy], ..worker(1) };
+    assert_eq!(check(&c, &job_at(at(0, 11, 0), 2)), vec![RuleFailure::Overlaps { other_start: at(0, 10, 0) }]);
+    // Same address: back-to-back needs no buffer.
+    assert_eq!(check(&c, &job_at(at(0, 12, 0), 2)), vec![]);
+    assert_eq!(check(&c, &job_at(at(0, 8, 0), 2)), vec![]);
+}
+
+#[test]
+fn travel_buffer_after_a_previous_job_fails_one_minute_short_and_passes_with_enough_gap() {
+    let travel = TravelModel::default();
+    let far = north(-8.0);
+    let job_loc = north(2.0);
+    let buffer = travel.travel_secs(far, job_loc);
+    assert!(buffer > 30 * 60, "the test needs a real buffer: {buffer}");
+    let busy = Busy { start: at(0, 8, 0), end: at(0, 10, 0), location: far };
+    let c = Candidate { busy: vec![busy], area_radius_km: 20.0, ..worker(1) };
+
+    let one_minute_short = Job { location: job_loc, ..job_at(busy.end + buffer - 60, 2) };
+    assert_eq!(
+        hard_check(&c, &one_minute_short, &travel, &[]),
+        vec![RuleFailure::Overlaps { other_start: busy.start }]
+    );
+    let just_enough = Job { location: job_loc, ..job_at(busy.end + buffer, 2) };
+    assert_eq!(hard_check(&c, &just_enough, &travel, &[]), vec![]);
+}
+
+#[test]
+fn travel_buffer_before_a_later_job_counts_too() {
+    let travel = TravelModel::default();
+    let far = north(-8.0);
+    let job = job_at(at(0, 9, 0), 2);
+    let buffer = travel.travel_secs(job.location, far);
+    let later = |start| Busy { start, end: start + 2 * HOUR, location: far };
+
+    let tight = Candidate { busy: vec![later(job.end + buffer - 60)], area_radius_km: 20.0, ..worker(1) };
+    assert_eq!(
+        hard_check(&tight, &job, &travel, &[]),
+        vec![RuleFailure::Overlaps { other_start: job.end + buffer - 60 }]
+    );
+    let roomy = Candidate { busy: vec![later(job.end + buffer)], area_radius_km: 20.0, ..worker(1) };
+    assert_eq!(hard_check(&roomy, &job, &travel, &[]), vec![]);
+}
+
+#[test]
+fn a_worker_who_refused_is_never_eligible_again() {
+    let job = job_at(at(0, 9, 0), 3);
+    assert_eq!(hard_check(&worker(1), &job, &TravelModel::default(), &[5, 1]), vec![RuleFailure::RefusedBefore]);
+    assert_eq!(hard_check(&worker(2), &job, &TravelModel::default(), &[5, 1]), vec![]);
+}
+
+#[test]
+fn every_broken_rule_is_reported_in_a_fixed_order() {
+    let c = Candidate {
+        receives_orders: false,
+        skills: vec![],
+        area_radius_km: 0.5,
+        hours: vec![],
+        busy: vec![
+            Busy { start: at(0, 9, 0), end: at(0, 10, 0), location: HOME },
+            Busy { start: at(0, 11, 0), end: at(0, 13, 0), location: HOME },
+        ],
+        ..worker(1)
+    };
+    assert_eq!(
+        hard_check(&c, &job_at(at(0, 9, 30), 2), &TravelModel::default(), &[1]),
+        vec![
+            RuleFailure::NotReceivingOrders,
+            RuleFailure::MissingSkill,
+            RuleFailure::OutsideArea,
+            RuleFailure::OutsideWorkingHours,
+            RuleFailure::Overlaps { other_start: at(0, 9, 0) },
+            RuleFailure::Overlaps { other_start: at(0, 11, 0) },
+            RuleFailure::RefusedBefore,
+        ]
+    );
+}
+
+// --- scoring and ranking -----------------------------------------------------
+
+#[test]
+fn score_parts_follow_the_formulas() {
+    let c = Candidate { home: north(2.0), rating: 4.0, active_orders: 3, ..worker(1) };
+    let parts = score(&c, &job_at(at(0, 9, 0), 2), &TravelModel::default(), &Weights::default());
+    assert_eq!(parts.travel_secs, 0);
+    assert_eq!(parts.travel, 1.0);
+    assert!((parts.rating - 0.8).abs() < 1e-12);
+    assert_eq!(parts.load, 0.25);
+    assert!((parts.total - (0.5 * 1.0 + 0.3 * 0.8 + 0.2 * 0.25)).abs() < 1e-12);
+
+    // 30 minutes away halves the travel part.
+    let half_hour = TravelModel { speed_kmh: 2.6, road_factor: 1.3 };
+    let far = Candidate { home: HOME, ..worker(2) };
+    let p = score(&far, &Job { location: north(1.0), ..job_at(at(0, 9, 0), 2) }, &half_hour, &Weights::default());
+    assert!((p.travel_secs - 1800).abs() <= 1, "{}", p.travel_secs);
+    assert!((p.travel - 0.5).abs() < 1e-3, "{}", p.travel);
+}
+
+#[test]
+fn unrated_worker_gets_a_neutral_rating_not_zero() {
+    let parts = score(
+        &Candidate { rating: 0.0, ..worker(1) },
+        &job_at(at(0, 9, 0), 2),
+        &TravelModel::default(),
+        &Weights::default(),
+    );
+    assert_eq!(parts.rating, 0.8);
+}
+
+#[test]
+fn travel_is_measured_from_the_previous_job_that_day_not_from_home() {
+    let job = job_at(at(0, 14, 0), 2);
+    let previous = Busy { start: at(0, 9, 0), end: at(0, 12, 0), location: job.location };
+    let earlier = Busy { start: at(0, 8, 0), end: at(0, 8, 30), location: north(-5.0) };
+    let yesterday = Busy { start: at(-1, 15, 0), end: at(-1, 17, 0), location: north(-5.0) };
+    let later = Busy { start: at(0, 18, 0), end: at(0, 19, 0), location: job.location };
+    let travel = TravelModel::default();
+
+    let c = Candidate { busy: vec![later, previous, earlier], area_radius_km: 20.0, ..worker(1) };
+    assert_eq!(score(&c, &job, &travel, &Weights::default()).travel_secs, 0);
+
+    // Yesterday's last job doesn't count: the worker starts from home.
+    let c = Candidate { busy: vec![yesterday, later], area_radius_km: 20.0, ..worker(1) };
+    assert_eq!(score(&c, &job, &travel, &Weights::default()).travel_secs, travel.travel_secs(HOME, job.location));
+}
+
+#[test]
+fn ranking_puts_the_best_total_first_and_drops_ineligible_workers() {
+    let job = job_at(at(0, 9, 0), 2);
+    let near = Candidate { home: north(2.0), ..worker(3) };
+    let far = Candidate { home: north(-6.0), ..worker(1) };
+    let busy_one = Candidate { home: north(2.0), active_orders: 4, ..worker(2) };
+    let unskilled = Candidate { skills: vec![], home: north(2.0), ..worker(4) };
+    let ranked = rank(&[far, busy_one, unskilled, near], &job, &TravelModel::default(), &[], &Weights::default());
+    let ids: Vec<_> = ranked.iter().map(|r| r.worker_id).collect();
+    assert_eq!(ids, vec![3, 2, 1]);
+    assert!(ranked.windows(2).all(|w| w[0].parts.total >= w[1].parts.total));
+}
+
+#[test]
+fn ranking_ties_go_to_the_lower_worker_id_whatever_the_input_order() {
+    let job = job_at(at(0, 9, 0), 2);
+    let mut workers: Vec<_> = [5, 2, 9, 7].into_iter().map(worker).collect();
+    let a = rank(&workers, &job, &TravelModel::default(), &[], &Weights::default());
+    workers.reverse();
+    let b = rank(&workers, &job, &TravelModel::default(), &[], &Weights::default());
+    assert_eq!(a, b);
+    assert_eq!(a.iter().map(|r| r.worker_id).collect::<Vec<_>>(), vec![2, 5, 7, 9]);
+}
+
+#[test]
+fn ranking_excludes_workers_who_refused() {
+    let job = job_at(at(0, 9, 0), 2);
+    let ranked = rank(&[worker(1), worker(2)], &job, &TravelModel::default(), &[1], &Weights::default());
+    assert_eq!(ranked.iter().map(|r| r.worker_id).collect::<Vec<_>>(), vec![2]);
+}
+
+#[test]
+fn weights_change_who_wins() {
+    let job = job_at(at(0, 9, 0), 2);
+    let close_newcomer = Candidate { home: north(2.0), rating: 3.0, ..worker(1) };
+    let far_star = Candidate { home: north(-7.0), rating: 5.0, ..worker(2) };
+    let both = [close_newcomer, far_star];
+    let by_travel = rank(&both, &job, &TravelModel::default(), &[], &Weights { travel: 1.0, rating: 0.0, load: 0.0 });
+    let by_rating = rank(&both, &job, &TravelModel::default(), &[], &Weights { travel: 0.0, rating: 1.0, load: 0.0 });
+    assert_eq!(by_travel[0].worker_id, 1);
+    assert_eq!(by_rating[0].worker_id, 2);
+}
+
+fn candidate_strategy() -> impl Strategy<Value = Candidate> {
+    (1i64..30, any::<bool>(), -8.0f64..8.0, 0.0f64..=5.0, 0u32..6, proptest::option::of((7i64..18, -8.0f64..8.0)))
+        .prop_map(|(id, receives, km, rating, load, busy)| Candidate {
+            receives_orders: receives,
+            home: north(km),
+            rating,
+            active_orders: load,
+            busy: busy
+                .map(|(h, bkm)| Busy { start: at(0, h, 0), end: at(0, h + 1, 0), location: north(bkm) })
+                .into_iter()
+                .collect(),
+            ..worker(id)
+        })
+}
+
+proptest! {
+    #[test]
+    fn ranking_is_sorted_eligible_only_bounded_and_order_independent(
+        mut candidates in proptest::collection::vec(candidate_strategy(), 0..8),
+        start_hour in 8i64..18,
+    ) {
+        let job = job_at(at(0, start_hour, 0), 2);
+        let travel = TravelModel::default();
+        let weights = Weights::default();
+        let ranked = rank(&candidates, &job, &travel, &[], &weights);
+
+        let eligible = candidates.iter().filter(|c| hard_check(c, &job, &travel, &[]).is_empty()).count();
+        prop_assert_eq!(ranked.len(), eligible);
+        for pair in ranked.windows(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            prop_assert!(a.parts.total > b.parts.total || (a.parts.total == b.parts.total && a.worker_id <= b.worker_id));
+        }
+        for r in &ranked {
+            for part in [r.parts.travel, r.parts.rating, r.parts.load] {
+                prop_assert!((0.0..=1.0).contains(&part), "{:?}", r.parts);
+            }
+            // Default weights sum to 1; allow for float rounding of the sum.
+            prop_assert!((0.0..=1.0 + 1e-12).contains(&r.parts.total), "{:?}", r.parts);
+        }
+        let mut ids: Vec<_> = candidates.iter().map(|c| c.worker_id).collect();
+        ids.sort();
+        ids.dedup();
+        let distinct = ids.len() == candidates.len();
+        candidates.reverse();
+        let reversed = rank(&candidates, &job, &travel, &[], &weights);
+        if distinct {
+            prop_assert_eq!(&ranked, &reversed);
+        }
+        // Equal worker ids with different data could legitimately swap; compare
+        // the id and score sequences, which must match.
+        let key = |v: &[Ranked]| v.iter().map(|r| (r.worker_id, r.parts.total.to_bits())).collect::<Vec<_>>();
+        let mut a = key(&ranked);
+        let mut b = key(&reversed);
+        a.sort();
+        b.sort();
+        prop_assert_eq!(a, b);
+    }
+}
+
+// --- slots ---------------------------------------------------------------------
+
+fn slot_query(day: i64) -> SlotQuery {
+    SlotQuery {
+        skill: SKILL.into(),
+        location: north(2.0),
+        duration_secs: 2 * HOUR,
+        earliest_start: at(day, 0, 0),
+        day_start: at(day, 0, 0),
+        first_minute: 8 * 60,
+        last_start_minute: 18 * 60,
+        step_minutes: 60,
+    }
+}
+
+#[test]
+fn a_day_has_one_slot_per_step_from_first_to_last_start() {
+    let slots = day_slots(&[worker(1)], &slot_query(0), &TravelModel::default());
+    assert_eq!(slots.len(), 11);
+    assert_eq!(slots[0], Slot { start: at(0, 8, 0), end: at(0, 10, 0), available_workers: 1 });
+    assert_eq!(slots[10].start, at(0, 18, 0));
+    // Working until 20:00, a two-hour job can start at 18:00 at the latest.
+    assert!(slots.iter().all(Slot::is_bookable));
+}
+
+#[test]
+fn slots_ending_after_working_hours_have_no_workers() {
+    let c = Candidate { hours: every_day(8 * 60, 17 * 60), ..worker(1) };
+    let slots = day_slots(&[c], &slot_query(0), &TravelModel::default());
+    let bookable: Vec<_> = slots.iter().filter(|s| s.is_bookable()).map(|s| s.start).collect();
+    assert_eq!(bookable, (8..=15).map(|h| at(0, h, 0)).collect::<Vec<_>>());
+}
+
+#[test]
+fn slots_before_the_earliest_start_are_not_bookable() {
+    let query = SlotQuery { earliest_start: at(0, 10, 30), ..slot_query(0) };
+    let slots = day_slots(&[worker(1)], &query, &TravelModel::default());
+    assert_eq!(slots.len(), 11, "every slot of the day is still listed");
+    let bookable: Vec<_> = slots.iter().filter(|s| s.is_bookable()).map(|s| s.start).collect();
+    assert_eq!(bookable.first(), Some(&at(0, 11, 0)));
+    assert!(slots.iter().filter(|s| s.start < at(0, 10, 30)).all(|s| s.available_workers == 0));
+}
+
+#[test]
+fn slots_count_only_workers_free_including_travel() {
+    let far = north(-8.0);
+    let busy = Busy { start: at(0, 12, 0), end: at(0, 14, 0), location: far };
+    let a = Candidate { busy: vec![busy], area_radius_km: 20.0, ..worker(1) };
+    let b = Candidate { skills: vec!["maternity_nanny".into()], ..worker(2) };
+    let slots = day_slots(&[a, b], &slot_query(0), &TravelModel::default());
+    let counts: Vec<_> = slots.iter().map(|s| (s.start, s.available_workers)).collect();
+    // About 31 minutes' ride apart: 09:00–11:00 still reaches the 12:00 job,
+    // 10:00–12:00 does not; 14:00 is right after it ends, with no time to
+    // come back, 15:00 is.
+    let expected: Vec<_> =
+        [(8, 1), (9, 1), (10, 0), (11, 0), (12, 0), (13, 0), (14, 0), (15, 1), (16, 1), (17, 1), (18, 1)]
+            .into_iter()
+            .map(|(h, n)| (at(0, h, 0), n))
+            .collect();
+    assert_eq!(counts, expected);
+}
+
+#[test]
+fn slots_add_up_workers_and_respect_the_step() {
+    let query = SlotQuery { step_minutes: 30, first_minute: 9 * 60, last_start_minute: 10 * 60, ..slot_query(0) };
+    let slots = day_slots(&[worker(1), worker(2), worker(3)], &query, &TravelModel::default());
+    assert_eq!(
+        slots,
+        vec![
+            Slot { start: at(0, 9, 0), end: at(0, 11, 0), available_workers: 3 },
+            Slot { start: at(0, 9, 30), end: at(0, 11, 30), available_workers: 3 },
+            Slot { start: at(0, 10, 0), end: at(0, 12, 0), available_workers: 3 },
+        ]
+    );
+}
+
+#[test]
+fn a_zero_step_does_not_loop_forever() {
+    let query = SlotQuery { step_minutes: 0, first_minute: 600, last_start_minute: 602, ..slot_query(0) };
+    assert_eq!(day_slots(&[], &query, &TravelModel::default()).len(), 3);
+}
+
+// --- offers --------------------------------------------------------------------
+
+fn ranked(ids: &[i64]) -> Vec<Ranked> {
+    let job = job_at(at(0, 9, 0), 2);
+    let workers: Vec<_> = ids.iter().map(|&id| worker(id)).collect();
+    // Same scores for all: the order is by id, which these tests rely on.
+    rank(&workers, &job, &TravelModel::default(), &[], &Weights::default())
+}
+
+#[test]
+fn first_offer_goes_to_the_best_ranked_worker_with_its_reasons() {
+    let list = ranked(&[4, 2, 3]);
+    assert_eq!(next_offer(&list, &[], &OfferPolicy::default()), NextOffer::Offer(list[0].clone()));
+    assert!(matches!(next_offer(&list, &[], &OfferPolicy::default()), NextOffer::Offer(r) if r.worker_id == 2));
+}
+
+#[test]
+fn next_offer_skips_everyone_already_offered() {
+    let list = ranked(&[1, 2, 3, 4]);
+    let policy = OfferPolicy::default();
+    assert!(matches!(next_offer(&list, &[1], &policy), NextOffer::Offer(r) if r.worker_id == 2));
+    assert!(matches!(next_offer(&list, &[2], &policy), NextOffer::Offer(r) if r.worker_id == 1));
+    assert!(matches!(next_offer(&list, &[1, 3], &policy), NextOffer::Offer(r) if r.worker_id == 2));
+}
+
+#[test]
+fn escalates_to_admin_after_max_offers() {
+    let list = ranked(&[1, 2, 3, 4, 5]);
+    let policy = OfferPolicy::default();
+    assert_eq!(policy, OfferPolicy { timeout_secs: 60, max_offers: 3 });
+    assert!(matches!(next_offer(&list, &[1, 2], &policy), NextOffer::Offer(_)));
+    assert_eq!(next_offer(&list, &[1, 2, 3], &policy), NextOffer::EscalateToAdmin);
+}
+
+#[test]
+fn escalates_to_admin_when_nobody_is_left() {
+    let policy = OfferPolicy { timeout_secs: 60, max_offers: 10 };
+    assert_eq!(next_offer(&[], &[], &policy), NextOffer::EscalateToAdmin);
+    assert_eq!(next_offer(&ranked(&[1, 2]), &[2, 1], &policy), NextOffer::EscalateToAdmin);
+}
+
+#[test]
+fn an_offer_round_never_offers_the_same_worker_twice() {
+    let list = ranked(&[6, 1, 5, 2, 4, 3]);
+    for max_offers in 0..=8 {
+        let policy = OfferPolicy { timeout_secs: 60, max_offers };
+        let mut offered = Vec::new();
+        while let NextOffer::Offer(r) = next_offer(&list, &offered, &policy) {
+            assert!(!offered.contains(&r.worker_id), "{} offered twice", r.worker_id);
+            offered.push(r.worker_id);
+        }
+        let expected: Vec<i64> = (1..=6).take(max_offers as usize).collect();
+        assert_eq!(offered, expected, "max_offers = {max_offers}");
+    }
+}
