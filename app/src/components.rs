@@ -16,7 +16,7 @@ pub enum Tabs {
 impl Tabs {
     fn items(self) -> &'static [(&'static str, Msg, &'static str)] {
         match self {
-            Tabs::Customer => &[("/", Msg::TabHome, "⌂"), ("/me", Msg::TabMine, "☺")],
+            Tabs::Customer => &[("/", Msg::TabHome, "⌂"), ("/orders", Msg::TabOrders, "☰"), ("/me", Msg::TabMine, "☺")],
             Tabs::Worker => &[("/worker", Msg::TabWorkbench, "▤"), ("/worker/me", Msg::TabMine, "☺")],
         }
     }
@@ -60,8 +60,9 @@ pub fn PhoneShell(title: Msg, #[prop(optional)] tabs: Option<Tabs>, children: Ch
 #[component]
 pub fn AdminShell(title: Msg, children: Children) -> impl IntoView {
     let location = use_location();
-    let groups: [(Msg, &[(&str, Msg)]); 2] = [
+    let groups: [(Msg, &[(&str, Msg)]); 3] = [
         (Msg::MenuGroupOverview, &[("/admin", Msg::MenuDashboard)]),
+        (Msg::MenuGroupOrders, &[("/admin/orders", Msg::MenuOrders), ("/admin/dispatch", Msg::MenuDispatch)]),
         (Msg::MenuGroupUsers, &[("/admin/users", Msg::MenuUsers)]),
     ];
     view! {
@@ -78,7 +79,10 @@ pub fn AdminShell(title: Msg, children: Children) -> impl IntoView {
                                     .iter()
                                     .map(|(href, label)| {
                                         let href = *href;
-                                        let active = move || location.pathname.get() == href;
+                                        let active = move || {
+                                            let path = location.pathname.get();
+                                            path == href || (href != "/admin" && path.starts_with(&format!("{href}/")))
+                                        };
                                         view! {
                                             <a href=href class="menu-item" class:active=active>{t(*label)}</a>
                                         }

@@ -2,6 +2,7 @@
 //! grouped by capability. Rendered on the server, then hydrated.
 
 pub mod api;
+pub mod browser;
 pub mod components;
 pub mod error;
 pub mod i18n;
@@ -53,6 +54,11 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <pages::NotFound/> }>
                 <Route path=path!("/") view=customer::HomePage/>
                 <Route path=path!("/me") view=customer::MePage/>
+                <Route path=path!("/services/:id") view=customer::ServicePage/>
+                <Route path=path!("/book/:id") view=customer::BookPage/>
+                <Route path=path!("/pay/:id") view=customer::PayPage/>
+                <Route path=path!("/orders") view=customer::OrdersPage/>
+                <Route path=path!("/orders/:id") view=customer::OrderPage/>
                 <Route path=path!("/login") view=auth::LoginPage/>
                 <Route path=path!("/register") view=auth::RegisterPage/>
                 <Route path=path!("/worker/register") view=worker::WorkerRegisterPage/>
@@ -60,6 +66,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/worker/me") view=worker::WorkerMePage/>
                 <Route path=path!("/admin") view=admin::DashboardPage/>
                 <Route path=path!("/admin/users") view=admin::UsersPage/>
+                <Route path=path!("/admin/orders") view=admin::AdminOrdersPage/>
+                <Route path=path!("/admin/orders/:id") view=admin::AdminOrderPage/>
+                <Route path=path!("/admin/dispatch") view=admin::DispatchQueuePage/>
             </Routes>
         </Router>
     }

@@ -33,6 +33,8 @@ pub struct SlotView {
     /// `09:00`, Beijing time.
     pub label: String,
     pub available: bool,
+    /// Too soon to book (before now plus the lead time).
+    pub past: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,7 @@
 pub mod admin;
 pub mod auth;
 pub mod customer;
+pub mod order_ui;
 pub mod worker;
 
 use crate::i18n::{t, Msg};

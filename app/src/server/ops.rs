@@ -104,7 +104,9 @@ pub async fn admin_assign(order_id: i64, worker_id: i64, override_rules: bool) -
     let Some(candidate) = candidates.iter().find(|c| c.worker_id == worker_id) else {
         return Err(AppError::Refused(crate::i18n::Msg::ErrWorkerRequired));
     };
-    let failures = dispatch::hard_check(candidate, &flows::job_for(&order), &state.config.travel, &[]);
+    let offers = state.store.offers_for_order(order_id).await.map_err(internal)?;
+    let refused: Vec<i64> = offers.iter().filter(|o| o.status == "rejected").map(|o| o.worker_id).collect();
+    let failures = dispatch::hard_check(candidate, &flows::job_for(&order), &state.config.travel, &refused);
     if !failures.is_empty() && !override_rules {
         return Err(AppError::Refused(crate::i18n::Msg::ErrAssignNeedsOverride));
     }

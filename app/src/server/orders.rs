@@ -213,7 +213,12 @@ pub async fn booking_slots(service_id: i64, units: i32, lat: f64, lng: f64) -> R
                 weekday_label,
                 slots: dispatch::day_slots(&candidates, &query, &state.config.travel)
                     .into_iter()
-                    .map(|s| SlotView { start: s.start, label: clock_label(s.start), available: s.available_workers > 0 && s.start >= earliest })
+                    .map(|s| SlotView {
+                        start: s.start,
+                        label: clock_label(s.start),
+                        available: s.available_workers > 0 && s.start >= earliest,
+                        past: s.start < earliest,
+                    })
                     .collect(),
             }
         })

@@ -6,7 +6,7 @@ use domain::Fen;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-fn unit_label(unit: UnitView) -> &'static str {
+pub fn unit_label(unit: UnitView) -> &'static str {
     t(match unit {
         UnitView::Hour => Msg::UnitHour,
         UnitView::Visit => Msg::UnitVisit,
@@ -98,6 +98,7 @@ fn ServiceList(services: Vec<ServiceCard>) -> impl IntoView {
                 .map(|s| {
                     view! {
                         <li class="service-card">
+                            <a class="service-link" href=format!("/services/{}", s.id)>
                             <div class="service-body">
                                 <h3 class="service-name">{s.name}</h3>
                                 <p class="service-summary">{s.summary}</p>
@@ -107,6 +108,7 @@ fn ServiceList(services: Vec<ServiceCard>) -> impl IntoView {
                                 <span class="price">{Fen::new(s.base_price_fen).to_string()}</span>
                                 <span class="price-unit">"/"{unit_label(s.unit)}</span>
                             </div>
+                            </a>
                         </li>
                     }
                 })

@@ -1,5 +1,11 @@
-mod home;
+mod book;
+pub(crate) mod home;
 mod me;
+mod orders;
+mod service;
 
+pub use book::BookPage;
 pub use home::HomePage;
 pub use me::MePage;
+pub use orders::{OrderPage, OrdersPage, PayPage};
+pub use service::ServicePage;

@@ -48,6 +48,7 @@ fn WorkerStatusCard(home: WorkerHomeView) -> impl IntoView {
             {note.map(|note| view! { <p class="status-note">{t(Msg::ReviewNoteLabel)}"："{note}</p> })}
         </section>
         <Show when=move || approved>
+            <super::bench::WorkPanel/>
             <h2 class="section-title">{t(Msg::ProfileHeading)}</h2>
             <div class="cells">
                 <div class="cell"><span>{t(Msg::YearsExperience)}</span>

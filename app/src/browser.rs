@@ -1,0 +1,55 @@
+//! Browser-only helpers: live updates over SSE and the device position.
+//! They run in effects and event handlers, which only ever run in the browser.
+
+use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+/// A counter that goes up whenever the server reports a change for the
+/// signed-in user (offers, order steps). Resources that read it refetch.
+pub fn use_live_version() -> ReadSignal<u32> {
+    let (version, set_version) = signal(0u32);
+    Effect::new(move |_| {
+        let Ok(source) = web_sys::EventSource::new("/live") else { return };
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
+            set_version.update(|v| *v = v.wrapping_add(1));
+        });
+        source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        // The stream starts at the newest event when it (re)connects, so
+        // refetch once on open to pick up anything between render and connect.
+        source.set_onopen(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        let source = send_wrapper::SendWrapper::new(source);
+        on_cleanup(move || source.close());
+    });
+    version
+}
+
+/// Asks the browser for the device position; calls `done` with
+/// `Some((lat, lng))`, or `None` when refused or unavailable.
+pub fn locate(done: impl Fn(Option<(f64, f64)>) + 'static) {
+    let done = std::rc::Rc::new(done);
+    let Some(geolocation) = window().navigator().geolocation().ok() else {
+        done(None);
+        return;
+    };
+    let on_success = {
+        let done = done.clone();
+        Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(move |value: wasm_bindgen::JsValue| {
+            let position: web_sys::Position = value.unchecked_into();
+            let coords = position.coords();
+            done(Some((coords.latitude(), coords.longitude())));
+        })
+    };
+    let on_error = Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(move |_| done(None));
+    let options = web_sys::PositionOptions::new();
+    options.set_enable_high_accuracy(true);
+    options.set_timeout(10_000);
+    let _ = geolocation.get_current_position_with_error_callback_and_options(
+        on_success.as_ref().unchecked_ref(),
+        Some(on_error.as_ref().unchecked_ref()),
+        &options,
+    );
+    on_success.forget();
+    on_error.forget();
+}

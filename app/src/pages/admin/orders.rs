@@ -1,0 +1,218 @@
+use crate::api::format_beijing;
+use crate::api::ops::{admin_order, admin_orders, AdminAssign, AdminOrderRow, AdminOrderView};
+use crate::components::{form_error, AdminShell, ErrorState, Skeleton};
+use crate::i18n::{t, Msg};
+use crate::pages::order_ui::{appointment, money, state_msg, OrderFacts, QuoteLines, StateBadge, Timeline};
+use booking::OrderState;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn orders_table(rows: Vec<AdminOrderRow>) -> AnyView {
+    if rows.is_empty() {
+        return view! { <div class="state-box empty-state"><p>{t(Msg::NoOrders)}</p></div> }.into_any();
+    }
+    view! {
+        <table class="table">
+            <thead>
+                <tr>
+                    <th>{t(Msg::OrderNo)}</th>
+                    <th>{t(Msg::ServiceLabel)}</th>
+                    <th>{t(Msg::CustomerLabel)}</th>
+                    <th>{t(Msg::ServiceTime)}</th>
+                    <th>{t(Msg::WorkerLabel)}</th>
+                    <th>{t(Msg::Total)}</th>
+                    <th>{t(Msg::StateLabel)}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {rows
+                    .into_iter()
+                    .map(|r| view! {
+                        <tr class:needs-admin=r.needs_admin>
+                            <td class="num"><a href=format!("/admin/orders/{}", r.card.id)>{r.card.order_no.clone()}</a></td>
+                            <td>{r.card.service_name.clone()}</td>
+                            <td>{r.customer_name.clone()}</td>
+                            <td class="num">{appointment(r.card.starts_at, r.card.ends_at)}</td>
+                            <td>{r.card.worker_name.clone().unwrap_or_else(|| "—".into())}</td>
+                            <td class="num">{money(r.card.total_fen)}</td>
+                            <td>
+                                <StateBadge state=r.card.state/>
+                                {r.needs_admin.then(|| view! { <span class="tag tag-danger">{t(Msg::NeedsAdmin)}</span> })}
+                            </td>
+                        </tr>
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// 订单管理: every order, filtered by state in the URL.
+#[component]
+pub fn AdminOrdersPage() -> impl IntoView {
+    let query = use_query_map();
+    let state = move || query.with(|q| q.get("state")).filter(|s| !s.is_empty());
+    let orders = Resource::new(state, |state| admin_orders(state, Some(false)));
+    let filters: Vec<(Option<&'static str>, Msg)> = std::iter::once((None, Msg::FilterAllStates))
+        .chain(OrderState::ALL.into_iter().map(|s| (Some(s.as_str()), state_msg(s))))
+        .collect();
+    view! {
+        <AdminShell title=Msg::MenuOrders>
+            <nav class="filter-chips" aria-label=t(Msg::StateLabel)>
+                {filters
+                    .into_iter()
+                    .map(|(key, label)| {
+                        let href = key.map(|k| format!("/admin/orders?state={k}")).unwrap_or_else(|| "/admin/orders".into());
+                        view! { <a href=href class="chip" class:active=move || state().as_deref() == key>{t(label)}</a> }
+                    })
+                    .collect_view()}
+            </nav>
+            <Suspense fallback=|| view! { <Skeleton rows=6/> }>
+                {move || Suspend::new(async move {
+                    match orders.await {
+                        Ok(rows) => orders_table(rows),
+                        Err(error) => view! { <ErrorState error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </AdminShell>
+    }
+}
+
+/// 派单队列: orders no worker took after the offers ran out.
+#[component]
+pub fn DispatchQueuePage() -> impl IntoView {
+    let orders = Resource::new(|| (), |_| admin_orders(None, Some(true)));
+    view! {
+        <AdminShell title=Msg::MenuDispatch>
+            <p class="hint">{t(Msg::DispatchQueueHint)}</p>
+            <Suspense fallback=|| view! { <Skeleton rows=4/> }>
+                {move || Suspend::new(async move {
+                    match orders.await {
+                        Ok(rows) => orders_table(rows),
+                        Err(error) => view! { <ErrorState error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </AdminShell>
+    }
+}
+
+/// One order: history, the offers with why each worker was chosen, and
+/// manual assignment.
+#[component]
+pub fn AdminOrderPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
+    let assign = ServerAction::<AdminAssign>::new();
+    let order = Resource::new(move || (id(), assign.version().get()), |(id, _)| admin_order(id));
+    view! {
+        <AdminShell title=Msg::OrderDetailTitle>
+            <Suspense fallback=|| view! { <Skeleton rows=6/> }>
+                {move || Suspend::new(async move {
+                    match order.await {
+                        Ok(view) => view! { <AdminOrderBody view assign/> }.into_any(),
+                        Err(error) => view! { <ErrorState error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </AdminShell>
+    }
+}
+
+#[component]
+fn AdminOrderBody(view: AdminOrderView, assign: ServerAction<AdminAssign>) -> impl IntoView {
+    let order = view.detail.clone();
+    let state = order.card.state;
+    let order_id = order.card.id;
+    let assignable = matches!(state, OrderState::Booked | OrderState::Accepted);
+    let assign_value = assign.value();
+    view! {
+        <div class="detail-header">
+            <StateBadge state/>
+            <h2>{order.card.service_name.clone()}</h2>
+            <span class="muted">{t(Msg::CustomerLabel)}"："{view.customer_name.clone()}</span>
+            {order.needs_admin.then(|| view! { <span class="tag tag-danger">{t(Msg::NeedsAdmin)}</span> })}
+        </div>
+        <div class="admin-columns">
+            <section class="panel">
+                <h3>{t(Msg::OrderInfo)}</h3>
+                <OrderFacts order=order.clone()/>
+                <QuoteLines quote=order.quote.clone()/>
+            </section>
+            <section class="panel">
+                <h3>{t(Msg::TimelineHeading)}</h3>
+                <Timeline entries=order.timeline.clone()/>
+            </section>
+        </div>
+        <section class="panel">
+            <h3>{t(Msg::OffersHeading)}</h3>
+            {if view.offers.is_empty() {
+                view! { <p class="hint">{t(Msg::NoOffersYet)}</p> }.into_any()
+            } else {
+                view! {
+                    <table class="table">
+                        <thead><tr>
+                            <th>{t(Msg::WorkerLabel)}</th><th>{t(Msg::StateLabel)}</th><th>{t(Msg::OfferedAt)}</th>
+                            <th>{t(Msg::WhyThisWorker)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {view.offers.iter().map(|o| view! {
+                                <tr>
+                                    <td>{o.worker_name.clone()}</td>
+                                    <td>{offer_status_text(&o.status)}</td>
+                                    <td class="num">{format_beijing(o.offered_at)}</td>
+                                    <td class="num">{format!("总分 {:.2}（路程 {:.2} · 评分 {:.2} · 负载 {:.2}），路程约 {} 分钟",
+                                        o.score, o.score_travel, o.score_rating, o.score_load, o.travel_minutes)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+        <Show when=move || assignable>
+            <section class="panel">
+                <h3>{t(Msg::AssignHeading)}</h3>
+                <p class="form-error" role="alert">{move || form_error(assign_value).get()}</p>
+                <table class="table">
+                    <thead><tr><th>{t(Msg::WorkerLabel)}</th><th>{t(Msg::RuleCheck)}</th><th>{t(Msg::Score)}</th><th></th></tr></thead>
+                    <tbody>
+                        {view.candidates.iter().map(|c| {
+                            let eligible = c.failures.is_empty();
+                            let worker_id = c.worker_id;
+                            view! {
+                                <tr>
+                                    <td>{c.name.clone()}</td>
+                                    <td>{if eligible { t(Msg::RulesPass).to_string() } else { c.failures.join("、") }}</td>
+                                    <td class="num">{c.score.map(|s| format!("{s:.2}")).unwrap_or_else(|| "—".into())}</td>
+                                    <td>
+                                        <ActionForm action=assign attr:class="assign-form">
+                                            <input type="hidden" name="order_id" value=order_id/>
+                                            <input type="hidden" name="worker_id" value=worker_id/>
+                                            {(!eligible).then(|| view! {
+                                                <label class="override"><input type="checkbox" name="override_rules" value="true"/>{t(Msg::OverrideRules)}</label>
+                                            })}
+                                            <button type="submit" class="btn btn-primary btn-small">{t(Msg::AssignTo)}</button>
+                                        </ActionForm>
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        </Show>
+    }
+}
+
+fn offer_status_text(status: &str) -> &'static str {
+    t(match status {
+        "pending" => Msg::OfferPending,
+        "accepted" => Msg::OfferAccepted,
+        "rejected" => Msg::OfferRejected,
+        "expired" => Msg::OfferExpired,
+        _ => Msg::OfferWithdrawn,
+    })
+}

@@ -1,0 +1,285 @@
+use crate::api::orders::{booking_slots, booking_start, quote_service, BookingDraft, DaySlots, PlaceOrder, PlaceOutcome};
+use crate::browser::locate;
+use crate::components::{field_error, form_error, ErrorState, PhoneShell, Skeleton};
+use crate::error::Field;
+use crate::i18n::{t, Msg};
+use crate::pages::customer::home::unit_label;
+use crate::pages::order_ui::QuoteLines;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// 预约: units, address (with the device position), date and slot, the
+/// itemized quote, then 提交订单 with the total beside it.
+#[component]
+pub fn BookPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let service_id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
+    let rebook = move || query.with(|q| q.get("rebook").and_then(|v| v.parse::<i64>().ok()));
+    let draft = Resource::new(move || (service_id(), rebook()), |(id, rebook)| booking_start(id, rebook));
+    view! {
+        <PhoneShell title=Msg::BookTitle>
+            <Suspense fallback=|| view! { <Skeleton rows=5/> }>
+                {move || Suspend::new(async move {
+                    match draft.await {
+                        Ok(draft) => view! { <BookingForm draft/> }.into_any(),
+                        Err(error) => view! { <ErrorState error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </PhoneShell>
+    }
+}
+
+fn parse_point(lat: &str, lng: &str) -> Option<(f64, f64)> {
+    let lat: f64 = lat.trim().parse().ok()?;
+    let lng: f64 = lng.trim().parse().ok()?;
+    ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lng) && !(lat == 0.0 && lng == 0.0)).then_some((lat, lng))
+}
+
+#[component]
+fn BookingForm(draft: BookingDraft) -> impl IntoView {
+    let service = draft.service.clone();
+    let service_id = service.id;
+    let unit = service.unit;
+    let min_units = service.min_units;
+    let max_units = service.max_units;
+    let address = draft.address.clone();
+    let units = RwSignal::new(draft.units);
+    let contact_name = RwSignal::new(address.as_ref().map(|a| a.contact_name.clone()).unwrap_or_default());
+    let contact_phone = RwSignal::new(address.as_ref().map(|a| a.contact_phone.clone()).unwrap_or_default());
+    let address_text = RwSignal::new(address.as_ref().map(|a| a.address_text.clone()).unwrap_or_default());
+    let lat = RwSignal::new(address.as_ref().map(|a| format!("{:.6}", a.lat)).unwrap_or_default());
+    let lng = RwSignal::new(address.as_ref().map(|a| format!("{:.6}", a.lng)).unwrap_or_default());
+    let notes = RwSignal::new(draft.notes.clone());
+    let selected_day = RwSignal::new(0usize);
+    let selected_slot = RwSignal::new(None::<i64>);
+    let slot_missing = RwSignal::new(false);
+    let locating = RwSignal::new(false);
+    let locate_failed = RwSignal::new(false);
+
+    let point = Memo::new(move |_| parse_point(&lat.get(), &lng.get()));
+    let quote = Resource::new(move || units.get(), move |u| quote_service(service_id, u));
+    let slots = Resource::new(
+        move || (units.get(), point.get()),
+        move |(u, point)| async move {
+            match point {
+                Some((la, ln)) => booking_slots(service_id, u, la, ln).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
+    let place = ServerAction::<PlaceOrder>::new();
+    let value = place.value();
+    let new_price = move || match value.get() {
+        Some(Ok(PlaceOutcome::QuoteChanged { quote })) => Some(quote.total.to_string()),
+        _ => None,
+    };
+    Effect::new(move |_| {
+        if new_price().is_some() {
+            quote.refetch();
+        }
+    });
+
+    let use_my_location = move |_| {
+        locating.set(true);
+        locate_failed.set(false);
+        locate(move |found| {
+            locating.set(false);
+            match found {
+                Some((la, ln)) => {
+                    lat.set(format!("{la:.6}"));
+                    lng.set(format!("{ln:.6}"));
+                }
+                None => locate_failed.set(true),
+            }
+        });
+    };
+
+    let submit = move |_| {
+        let Some(start) = selected_slot.get() else {
+            slot_missing.set(true);
+            return;
+        };
+        slot_missing.set(false);
+        let quoted_total_fen = quote.get().and_then(|q| q.ok()).map(|q| q.total.get()).unwrap_or(-1);
+        place.dispatch(PlaceOrder {
+            service_id,
+            units: units.get(),
+            start,
+            quoted_total_fen,
+            contact_name: contact_name.get(),
+            contact_phone: contact_phone.get(),
+            address_text: address_text.get(),
+            lat: lat.get(),
+            lng: lng.get(),
+            notes: notes.get(),
+        });
+    };
+
+    let slot_error = Signal::derive(move || {
+        if slot_missing.get() {
+            Some(t(Msg::ChooseSlot))
+        } else {
+            field_error(value, Field::Slot).get()
+        }
+    });
+    let location_error = field_error(value, Field::Location);
+
+    view! {
+        <section class="book-service">
+            <h2 class="detail-title">{service.name.clone()}</h2>
+            <p class="muted">{service.summary.clone()}</p>
+        </section>
+
+        <h3 class="section-title">{t(Msg::Quantity)}</h3>
+        <div class="cells">
+            <div class="cell">
+                <span>{t(Msg::Quantity)}"（"{unit_label(unit)}"）"</span>
+                <div class="stepper">
+                    <button type="button" class="stepper-btn" aria-label=t(Msg::Decrease)
+                        disabled=move || { units.get() <= min_units }
+                        on:click=move |_| units.update(|u| *u = (*u - 1).max(min_units))>"−"</button>
+                    <span class="stepper-value" data-testid="units">{move || units.get()}</span>
+                    <button type="button" class="stepper-btn" aria-label=t(Msg::Increase)
+                        disabled=move || { units.get() >= max_units }
+                        on:click=move |_| units.update(|u| *u = (*u + 1).min(max_units))>"+"</button>
+                </div>
+            </div>
+        </div>
+        <p class="field-error" role="alert">{move || field_error(value, Field::Units).get()}</p>
+
+        <h3 class="section-title">{t(Msg::ServiceAddress)}</h3>
+        <div class="cells">
+            <div class="cell input-cell">
+                <label for="f-contact_name">{t(Msg::ContactName)}</label>
+                <input id="f-contact_name" autocomplete="name" maxlength="20" prop:value=contact_name
+                    on:input=move |ev| contact_name.set(event_target_value(&ev))/>
+            </div>
+            <p class="field-error" id="f-contact_name-error" role="alert">{move || field_error(value, Field::ContactName).get()}</p>
+            <div class="cell input-cell">
+                <label for="f-contact_phone">{t(Msg::ContactPhone)}</label>
+                <input id="f-contact_phone" type="tel" inputmode="numeric" autocomplete="tel" maxlength="20" prop:value=contact_phone
+                    on:input=move |ev| contact_phone.set(event_target_value(&ev))/>
+            </div>
+            <p class="field-error" id="f-contact_phone-error" role="alert">{move || field_error(value, Field::ContactPhone).get()}</p>
+            <div class="cell input-cell">
+                <label for="f-address">{t(Msg::AddressDetail)}</label>
+                <input id="f-address" autocomplete="street-address" maxlength="100" placeholder=t(Msg::AddressPlaceholder)
+                    prop:value=address_text on:input=move |ev| address_text.set(event_target_value(&ev))/>
+            </div>
+            <p class="field-error" id="f-address-error" role="alert">{move || field_error(value, Field::Address).get()}</p>
+            <div class="cell location-cell">
+                <span>{t(Msg::Coordinates)}</span>
+                <input aria-label=t(Msg::Latitude) id="f-lat" inputmode="decimal" placeholder=t(Msg::Latitude) prop:value=lat
+                    on:input=move |ev| lat.set(event_target_value(&ev))/>
+                <input aria-label=t(Msg::Longitude) id="f-lng" inputmode="decimal" placeholder=t(Msg::Longitude) prop:value=lng
+                    on:input=move |ev| lng.set(event_target_value(&ev))/>
+                <button type="button" class="btn btn-plain btn-small" on:click=use_my_location disabled=move || locating.get()>
+                    {move || if locating.get() { t(Msg::Locating) } else { t(Msg::Locate) }}
+                </button>
+            </div>
+            <p class="field-error" id="f-location-error" role="alert">
+                {move || if locate_failed.get() { Some(t(Msg::LocateFailed)) } else { location_error.get() }}
+            </p>
+        </div>
+
+        <h3 class="section-title">{t(Msg::ServiceTime)}</h3>
+        <Transition fallback=|| view! { <Skeleton rows=2/> }>
+            {move || Suspend::new(async move {
+                match slots.await {
+                    Ok(Some(days)) => view! { <SlotPicker days selected_day selected_slot/> }.into_any(),
+                    Ok(None) => view! { <p class="hint">{t(Msg::LocateFirst)}</p> }.into_any(),
+                    Err(error) => view! { <p class="field-error" role="alert">{error.message()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+        <p class="field-error" id="f-slot-error" role="alert">{move || slot_error.get()}</p>
+
+        <h3 class="section-title">{t(Msg::NotesLabel)}</h3>
+        <div class="cells">
+            <div class="cell">
+                <textarea class="notes" aria-label=t(Msg::NotesLabel) maxlength="200" placeholder=t(Msg::NotesPlaceholder)
+                    prop:value=notes on:input=move |ev| notes.set(event_target_value(&ev))></textarea>
+            </div>
+        </div>
+        <p class="field-error" role="alert">{move || field_error(value, Field::Notes).get()}</p>
+
+        <h3 class="section-title">{t(Msg::QuoteHeading)}</h3>
+        <Transition fallback=|| view! { <Skeleton rows=1/> }>
+            {move || Suspend::new(async move {
+                match quote.await {
+                    Ok(q) => view! { <QuoteLines quote=q/> }.into_any(),
+                    Err(error) => view! { <p class="field-error" role="alert">{error.message()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+        {move || new_price().map(|price| view! {
+            <p class="notice notice-warning" role="status">{t(Msg::QuoteChanged)}" "{price}</p>
+        })}
+        <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+
+        <div class="submit-bar">
+            <div class="submit-total">
+                <span class="muted">{t(Msg::Total)}</span>
+                <span class="price">{move || quote.get().and_then(|q| q.ok()).map(|q| q.total.to_string()).unwrap_or_default()}</span>
+            </div>
+            <button type="button" class="btn btn-primary" on:click=submit disabled=move || place.pending().get()>
+                {move || if place.pending().get() { t(Msg::Submitting) } else { t(Msg::SubmitOrder) }}
+            </button>
+        </div>
+    }
+}
+
+#[component]
+fn SlotPicker(days: Vec<DaySlots>, selected_day: RwSignal<usize>, selected_slot: RwSignal<Option<i64>>) -> impl IntoView {
+    let days = StoredValue::new(days);
+    view! {
+        <div class="day-tabs" role="tablist" aria-label=t(Msg::ChooseDate)>
+            {days.with_value(|days| {
+                days.iter()
+                    .enumerate()
+                    .map(|(i, d)| {
+                        let open = d.slots.iter().any(|s| s.available);
+                        view! {
+                            <button type="button" role="tab" class="day-tab" class:active=move || selected_day.get() == i
+                                class:full=!open aria-selected=move || (selected_day.get() == i).to_string()
+                                on:click=move |_| selected_day.set(i)>
+                                <span class="day-weekday">{d.weekday_label.clone()}</span>
+                                <span class="day-date">{d.date_label.clone()}</span>
+                            </button>
+                        }
+                    })
+                    .collect_view()
+            })}
+        </div>
+        <div class="slot-grid">
+            {move || {
+                let day = selected_day.get();
+                days.with_value(|days| {
+                    days.get(day)
+                        .map(|d| {
+                            d.slots
+                                .iter()
+                                .map(|s| {
+                                    let start = s.start;
+                                    let available = s.available;
+                                    let note = if available { Msg::SlotOpen } else if s.past { Msg::SlotPast } else { Msg::SlotFull };
+                                    view! {
+                                        <button type="button" class="slot" class:selected=move || selected_slot.get() == Some(start)
+                                            disabled=!available aria-pressed=move || (selected_slot.get() == Some(start)).to_string()
+                                            on:click=move |_| selected_slot.set(Some(start))>
+                                            <span>{s.label.clone()}</span>
+                                            <span class="slot-note">{t(note)}</span>
+                                        </button>
+                                    }
+                                })
+                                .collect_view()
+                        })
+                        .into_iter()
+                        .collect_view()
+                })
+            }}
+        </div>
+    }
+}

@@ -1,0 +1,254 @@
+use crate::api::format_beijing;
+use crate::api::orders::{my_orders, order_detail, CancelOrder, OrderCard, OrderView, ReviewOrder, SandboxPay};
+use crate::browser::use_live_version;
+use crate::components::{field_error, form_error, ErrorState, PhoneShell, Skeleton, Tabs};
+use crate::error::Field;
+use crate::i18n::{t, Msg};
+use crate::pages::order_ui::{appointment, money, OrderFacts, QuoteLines, StateBadge, Timeline};
+use booking::OrderState;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn order_id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    let params = use_params_map();
+    move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0))
+}
+
+/// 收银台 (sandbox): confirms payment; the order is booked only when the
+/// gateway's signed notification arrives.
+#[component]
+pub fn PayPage() -> impl IntoView {
+    let order_id = order_id_param();
+    let order = Resource::new(order_id, order_detail);
+    let pay = ServerAction::<SandboxPay>::new();
+    let value = pay.value();
+    view! {
+        <PhoneShell title=Msg::PayTitle>
+            <Suspense fallback=|| view! { <Skeleton/> }>
+                {move || Suspend::new(async move {
+                    match order.await {
+                        Ok(o) => {
+                            let payable = o.card.state == OrderState::PendingPayment;
+                            view! {
+                                <section class="pay-card">
+                                    <p class="muted">{o.card.service_name.clone()}</p>
+                                    <p class="pay-amount price" data-total=o.card.total_fen>{money(o.card.total_fen)}</p>
+                                    <p class="muted">{t(Msg::OrderNo)}" "{o.card.order_no.clone()}</p>
+                                    <p class="muted">{t(Msg::PayBefore)}" "{format_beijing(o.pay_deadline)}</p>
+                                    <p class="sandbox-note">{t(Msg::SandboxNote)}</p>
+                                </section>
+                                {if payable {
+                                    view! {
+                                        <ActionForm action=pay attr:class="form">
+                                            <input type="hidden" name="order_id" value=o.card.id/>
+                                            <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+                                            <button type="submit" class="btn btn-primary btn-block">{t(Msg::ConfirmPay)}</button>
+                                        </ActionForm>
+                                    }.into_any()
+                                } else {
+                                    view! {
+                                        <div class="form"><a class="btn btn-plain btn-block" href=format!("/orders/{}", o.card.id)>{t(Msg::ViewOrder)}</a></div>
+                                    }.into_any()
+                                }}
+                            }.into_any()
+                        }
+                        Err(error) => view! { <ErrorState error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </PhoneShell>
+    }
+}
+
+/// 订单: tabs 待完成 / 已完成 / 已取消, updating live.
+#[component]
+pub fn OrdersPage() -> impl IntoView {
+    let query = use_query_map();
+    let tab = move || query.with(|q| q.get("tab")).unwrap_or_else(|| "active".into());
+    let live = use_live_version();
+    let orders = Resource::new(move || (tab(), live.get()), |(tab, _)| my_orders(tab));
+    let tabs = [("active", Msg::OrdersActive), ("done", Msg::OrdersDone), ("cancelled", Msg::OrdersCancelled)];
+    view! {
+        <PhoneShell title=Msg::OrdersTitle tabs=Tabs::Customer>
+            <nav class="segmented" aria-label=t(Msg::OrdersTitle)>
+                {tabs
+                    .into_iter()
+                    .map(|(key, label)| view! {
+                        <a href=format!("/orders?tab={key}") class="segment" class:active=move || tab() == key>{t(label)}</a>
+                    })
+                    .collect_view()}
+            </nav>
+            <Transition fallback=|| view! { <Skeleton rows=3/> }>
+                {move || Suspend::new(async move {
+                    match orders.await {
+                        Ok(list) if list.is_empty() => view! {
+                            <div class="state-box empty-state">
+                                <p>{t(Msg::NoOrders)}</p>
+                                <a class="btn btn-primary" href="/">{t(Msg::GoBook)}</a>
+                            </div>
+                        }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="order-list">
+                                {list.into_iter().map(|o| view! { <OrderCardView order=o/> }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorState error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </PhoneShell>
+    }
+}
+
+#[component]
+fn OrderCardView(order: OrderCard) -> impl IntoView {
+    view! {
+        <li class="order-card">
+            <a href=format!("/orders/{}", order.id)>
+                <div class="order-card-head">
+                    <span class="order-card-title">{order.service_name.clone()}</span>
+                    <StateBadge state=order.state/>
+                </div>
+                <p class="muted">{appointment(order.starts_at, order.ends_at)}</p>
+                <p class="muted ellipsis">{order.address_text.clone()}</p>
+                <p class="order-card-foot">
+                    <span class="muted">{order.worker_name.clone().unwrap_or_default()}</span>
+                    <span class="price">{money(order.total_fen)}</span>
+                </p>
+            </a>
+        </li>
+    }
+}
+
+/// 订单详情: live timeline, cancel (with its fee), review, rebook.
+#[component]
+pub fn OrderPage() -> impl IntoView {
+    let order_id = order_id_param();
+    let live = use_live_version();
+    let cancel = ServerAction::<CancelOrder>::new();
+    let review = ServerAction::<ReviewOrder>::new();
+    let order = Resource::new(
+        move || (order_id(), live.get(), cancel.version().get(), review.version().get()),
+        |(id, _, _, _)| order_detail(id),
+    );
+    view! {
+        <PhoneShell title=Msg::OrderDetailTitle tabs=Tabs::Customer>
+            <Transition fallback=|| view! { <Skeleton rows=5/> }>
+                {move || Suspend::new(async move {
+                    match order.await {
+                        Ok(o) => view! { <OrderBody order=o cancel review/> }.into_any(),
+                        Err(error) => view! { <ErrorState error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </PhoneShell>
+    }
+}
+
+#[component]
+fn OrderBody(order: OrderView, cancel: ServerAction<CancelOrder>, review: ServerAction<ReviewOrder>) -> impl IntoView {
+    let state = order.card.state;
+    let id = order.card.id;
+    let confirming = RwSignal::new(false);
+    let cancel_value = cancel.value();
+    let review_value = review.value();
+    let hint = match state {
+        OrderState::PendingPayment => Some(Msg::HintPendingPayment),
+        OrderState::Booked => Some(Msg::HintBooked),
+        OrderState::Accepted => Some(Msg::HintAccepted),
+        OrderState::Departed => Some(Msg::HintDeparted),
+        OrderState::Refunding => Some(Msg::HintRefunding),
+        _ => None,
+    };
+    view! {
+        <section class=format!("order-status state-bg-{}", state.as_str())>
+            <StateBadge state/>
+            <p class="order-status-title">{order.card.service_name.clone()}</p>
+            {hint.map(|h| view! { <p class="muted">{t(h)}</p> })}
+            {(state == OrderState::PendingPayment).then(|| view! {
+                <a class="btn btn-primary" href=format!("/pay/{id}")>{t(Msg::GoPay)}</a>
+            })}
+        </section>
+        <h3 class="section-title">{t(Msg::TimelineHeading)}</h3>
+        <Timeline entries=order.timeline.clone()/>
+        <h3 class="section-title">{t(Msg::OrderInfo)}</h3>
+        <OrderFacts order=order.clone()/>
+        <h3 class="section-title">{t(Msg::QuoteHeading)}</h3>
+        <QuoteLines quote=order.quote.clone()/>
+
+        {order.cancel_fee_now.map(|fee| view! {
+            <div class="form">
+                <p class="form-error" role="alert">{move || form_error(cancel_value).get()}</p>
+                <Show when=move || confirming.get() fallback=move || view! {
+                    <button type="button" class="btn btn-danger-plain btn-block" on:click=move |_| confirming.set(true)>{t(Msg::CancelOrder)}</button>
+                }>
+                    <div class="confirm-box" role="dialog" aria-label=t(Msg::CancelOrder)>
+                        <p>{if fee > 0 { format!("{}{}", t(Msg::CancelWithFee), money(fee)) } else { t(Msg::CancelFree).to_string() }}</p>
+                        <div class="confirm-actions">
+                            <button type="button" class="btn btn-plain" on:click=move |_| confirming.set(false)>{t(Msg::KeepOrder)}</button>
+                            <button type="button" class="btn btn-danger" on:click=move |_| { cancel.dispatch(CancelOrder { order_id: id }); confirming.set(false); }>
+                                {t(Msg::ConfirmCancel)}
+                            </button>
+                        </div>
+                    </div>
+                </Show>
+            </div>
+        })}
+
+        {order.review.clone().map(|r| view! {
+            <h3 class="section-title">{t(Msg::MyReview)}</h3>
+            <div class="cells">
+                <div class="cell"><span>{t(Msg::RateQuality)}</span><span class="stars">{"★".repeat(r.quality as usize)}</span></div>
+                <div class="cell"><span>{t(Msg::RateAttitude)}</span><span class="stars">{"★".repeat(r.attitude as usize)}</span></div>
+                <div class="cell"><span>{t(Msg::RateResult)}</span><span class="stars">{"★".repeat(r.result as usize)}</span></div>
+                {(!r.body.is_empty()).then(|| view! { <div class="cell cell-multiline"><span class="review-body">{r.body.clone()}</span></div> })}
+            </div>
+        })}
+
+        {order.can_review.then(|| view! {
+            <h3 class="section-title">{t(Msg::ReviewHeading)}</h3>
+            <ActionForm action=review attr:class="form review-form">
+                <input type="hidden" name="order_id" value=id/>
+                <div class="cells">
+                    <StarField name="quality" label=Msg::RateQuality/>
+                    <StarField name="attitude" label=Msg::RateAttitude/>
+                    <StarField name="result" label=Msg::RateResult/>
+                    <div class="cell">
+                        <textarea name="body" class="notes" maxlength="500" aria-label=t(Msg::ReviewHeading) placeholder=t(Msg::ReviewPlaceholder)></textarea>
+                    </div>
+                </div>
+                <p class="field-error" role="alert">{move || field_error(review_value, Field::Rating).get().or(field_error(review_value, Field::Review).get())}</p>
+                <p class="form-error" role="alert">{move || form_error(review_value).get()}</p>
+                <button type="submit" class="btn btn-primary btn-block">{t(Msg::SubmitReview)}</button>
+            </ActionForm>
+        })}
+
+        {matches!(state, OrderState::Completed | OrderState::Cancelled | OrderState::Refunded).then(|| view! {
+            <div class="form">
+                <a class="btn btn-plain btn-block" href=format!("/book/{}?rebook={id}", order.service_id)>{t(Msg::Rebook)}</a>
+            </div>
+        })}
+    }
+}
+
+/// Five radio stars for one rating (works without JavaScript).
+#[component]
+fn StarField(name: &'static str, label: Msg) -> impl IntoView {
+    view! {
+        <fieldset class="cell star-field">
+            <legend>{t(label)}</legend>
+            <div class="stars-input">
+                {(1..=5)
+                    .rev()
+                    .map(|n| {
+                        let id = format!("{name}-{n}");
+                        view! {
+                            <input type="radio" id=id.clone() name=name value=n checked=n == 5/>
+                            <label for=id title=format!("{n}")>"★"</label>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        </fieldset>
+    }
+}

@@ -1,0 +1,53 @@
+use crate::api::orders::service_detail;
+use crate::components::{ErrorState, PhoneShell, Skeleton, Tabs};
+use crate::i18n::{t, Msg};
+use crate::pages::customer::home::unit_label;
+use crate::pages::order_ui::money;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+/// 服务详情: content, process, supplies and qualifications, then 立即预约.
+#[component]
+pub fn ServicePage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
+    let service = Resource::new(id, service_detail);
+    view! {
+        <PhoneShell title=Msg::ServiceDetailTitle tabs=Tabs::Customer>
+            <Suspense fallback=|| view! { <Skeleton rows=4/> }>
+                {move || Suspend::new(async move {
+                    match service.await {
+                        Ok(s) => view! {
+                            <section class="detail-hero">
+                                <span class="tag">{s.category_name.clone()}</span>
+                                <h2 class="detail-title">{s.name.clone()}</h2>
+                                <p class="detail-summary">{s.summary.clone()}</p>
+                                <p><span class="price">{money(s.base_price_fen)}</span>
+                                   <span class="price-unit">"/"{unit_label(s.unit)}</span>
+                                   <span class="muted">" · "{t(Msg::MinUnits)}{s.min_units}{unit_label(s.unit)}</span></p>
+                            </section>
+                            <h3 class="section-title">{t(Msg::ServiceContent)}</h3>
+                            <p class="detail-text">{s.content.clone()}</p>
+                            <h3 class="section-title">{t(Msg::ServiceProcess)}</h3>
+                            <ol class="steps">
+                                {s.process_steps.iter().map(|step| view! { <li>{step.clone()}</li> }).collect_view()}
+                            </ol>
+                            <h3 class="section-title">{t(Msg::ServiceSupplies)}</h3>
+                            <p class="detail-text">{s.supplies.clone()}</p>
+                            <h3 class="section-title">{t(Msg::ServiceQualifications)}</h3>
+                            <p class="detail-text">{s.qualifications.clone()}</p>
+                            <div class="action-bar">
+                                {if s.listed {
+                                    view! { <a class="btn btn-primary btn-block" href=format!("/book/{}", s.id)>{t(Msg::BookNow)}</a> }.into_any()
+                                } else {
+                                    view! { <p class="muted">{t(Msg::ErrServiceUnavailable)}</p> }.into_any()
+                                }}
+                            </div>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorState error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </PhoneShell>
+    }
+}

@@ -1,0 +1,139 @@
+//! Order pieces every role shows the same way: state badge with its fixed
+//! colour and icon, the timeline, the quote breakdown and money.
+
+use crate::api::format_beijing;
+use crate::api::orders::{OrderView, TimelineEntry};
+use crate::i18n::{t, Msg};
+use booking::OrderState;
+use domain::Fen;
+use leptos::prelude::*;
+use pricing::Quote;
+
+pub fn state_msg(state: OrderState) -> Msg {
+    match state {
+        OrderState::PendingPayment => Msg::StatePendingPayment,
+        OrderState::Booked => Msg::StateBooked,
+        OrderState::Accepted => Msg::StateAccepted,
+        OrderState::Departed => Msg::StateDeparted,
+        OrderState::Arrived => Msg::StateArrived,
+        OrderState::InService => Msg::StateInService,
+        OrderState::Completed => Msg::StateCompleted,
+        OrderState::Cancelled => Msg::StateCancelled,
+        OrderState::Refunding => Msg::StateRefunding,
+        OrderState::Refunded => Msg::StateRefunded,
+    }
+}
+
+pub fn state_icon(state: OrderState) -> &'static str {
+    match state {
+        OrderState::PendingPayment => "¥",
+        OrderState::Booked => "⏳",
+        OrderState::Accepted => "✓",
+        OrderState::Departed => "➜",
+        OrderState::Arrived => "⌂",
+        OrderState::InService => "✦",
+        OrderState::Completed => "★",
+        OrderState::Cancelled => "✕",
+        OrderState::Refunding => "↺",
+        OrderState::Refunded => "↺",
+    }
+}
+
+pub fn money(fen: i64) -> String {
+    Fen::new(fen).to_string()
+}
+
+/// `11-26 09:00–11:00` in Beijing time.
+pub fn appointment(start: i64, end: i64) -> String {
+    let start_text = format_beijing(start);
+    let end_text = format_beijing(end);
+    format!("{}–{}", &start_text[5..], end_text.get(11..).unwrap_or(""))
+}
+
+#[component]
+pub fn StateBadge(state: OrderState) -> impl IntoView {
+    view! {
+        <span class=format!("state-badge state-{}", state.as_str()) data-state=state.as_str()>
+            <span aria-hidden="true">{state_icon(state)}</span>
+            {t(state_msg(state))}
+        </span>
+    }
+}
+
+#[component]
+pub fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
+    view! {
+        <ol class="timeline" aria-label=t(Msg::TimelineHeading)>
+            {entries
+                .into_iter()
+                .rev()
+                .map(|e| {
+                    view! {
+                        <li class=format!("timeline-item state-{}", e.state.as_str())>
+                            <span class="timeline-icon" aria-hidden="true">{state_icon(e.state)}</span>
+                            <div class="timeline-body">
+                                <p class="timeline-title">{t(state_msg(e.state))}</p>
+                                <p class="timeline-meta">
+                                    {format_beijing(e.at)}" · "{e.actor}
+                                    {(!e.detail.is_empty()).then(|| format!(" · {}", e.detail))}
+                                </p>
+                                {e.position.map(|(lat, lng)| view! {
+                                    <p class="timeline-meta">{t(Msg::PositionRecorded)}" "{lat}", "{lng}</p>
+                                })}
+                            </div>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+    }
+}
+
+#[component]
+pub fn QuoteLines(quote: Quote) -> impl IntoView {
+    view! {
+        <div class="quote" aria-label=t(Msg::QuoteHeading)>
+            {quote
+                .lines
+                .into_iter()
+                .map(|line| view! {
+                    <div class="quote-line">
+                        <span>{line.label.clone()}" × "{line.quantity}</span>
+                        <span class="num">{line.amount.to_string()}</span>
+                    </div>
+                })
+                .collect_view()}
+            <div class="quote-line quote-total">
+                <span>{t(Msg::Total)}</span>
+                <span class="price" data-total=quote.total.get()>{quote.total.to_string()}</span>
+            </div>
+        </div>
+    }
+}
+
+/// The summary cells shared by the customer's, worker's and admin's order pages.
+#[component]
+pub fn OrderFacts(order: OrderView) -> impl IntoView {
+    let card = order.card.clone();
+    view! {
+        <div class="cells">
+            <div class="cell"><span>{t(Msg::OrderNo)}</span><span class="cell-value num">{card.order_no}</span></div>
+            <div class="cell"><span>{t(Msg::ServiceTime)}</span><span class="cell-value">{appointment(card.starts_at, card.ends_at)}</span></div>
+            <div class="cell cell-multiline"><span>{t(Msg::ServiceAddress)}</span><span class="cell-value">{card.address_text}</span></div>
+            <div class="cell"><span>{t(Msg::ContactPhone)}</span><span class="cell-value num">{order.contact_phone.clone()}</span></div>
+            {card.worker_name.map(|name| view! {
+                <div class="cell"><span>{t(Msg::WorkerLabel)}</span>
+                    <span class="cell-value">{name}{order.worker_phone.clone().map(|p| format!(" {p}"))}</span></div>
+            })}
+            {(!order.notes.is_empty()).then(|| view! {
+                <div class="cell cell-multiline"><span>{t(Msg::NotesLabel)}</span><span class="cell-value">{order.notes.clone()}</span></div>
+            })}
+            {(order.refund_fen > 0).then(|| view! {
+                <div class="cell"><span>{t(Msg::RefundAmount)}</span><span class="cell-value num">{money(order.refund_fen)}</span></div>
+            })}
+            {(order.cancel_fee_fen > 0).then(|| view! {
+                <div class="cell"><span>{t(Msg::CancelFee)}</span><span class="cell-value num">{money(order.cancel_fee_fen)}</span></div>
+            })}
+        </div>
+    }
+}

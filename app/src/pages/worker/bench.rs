@@ -1,0 +1,119 @@
+use crate::api::format_beijing;
+use crate::api::work::{workbench, OfferCard, OrderStep, RespondOffer, Step, WorkOrderCard};
+use crate::browser::{locate, use_live_version};
+use crate::components::form_error;
+use crate::i18n::{t, Msg};
+use crate::pages::order_ui::{appointment, money, StateBadge};
+use leptos::prelude::*;
+
+fn step_msg(step: Step) -> Msg {
+    match step {
+        Step::Depart => Msg::StepDepart,
+        Step::Arrive => Msg::StepArrive,
+        Step::Start => Msg::StepStart,
+        Step::Complete => Msg::StepComplete,
+    }
+}
+
+/// Offers and orders of an approved worker, refreshed live.
+#[component]
+pub fn WorkPanel() -> impl IntoView {
+    let live = use_live_version();
+    let respond = ServerAction::<RespondOffer>::new();
+    let step = ServerAction::<OrderStep>::new();
+    let bench = Resource::new(
+        move || (live.get(), respond.version().get(), step.version().get()),
+        |_| workbench(),
+    );
+    let respond_value = respond.value();
+    let step_value = step.value();
+    view! {
+        <p class="form-error" role="alert">{move || form_error(respond_value).get().or(form_error(step_value).get())}</p>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match bench.await {
+                    Ok(bench) => view! {
+                        <h2 class="section-title">{t(Msg::NewOffers)}</h2>
+                        {if bench.offers.is_empty() {
+                            view! { <p class="hint">{t(Msg::NoOffers)}</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="offer-list">
+                                    {bench.offers.into_iter().map(|o| view! { <OfferItem offer=o respond/> }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                        <h2 class="section-title">{t(Msg::MyWork)}</h2>
+                        {if bench.orders.is_empty() {
+                            view! { <p class="hint">{t(Msg::NoWork)}</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="order-list">
+                                    {bench.orders.into_iter().map(|o| view! { <WorkItem order=o step/> }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                    }.into_any(),
+                    Err(error) => view! { <p class="form-error" role="alert">{error.message()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn OfferItem(offer: OfferCard, respond: ServerAction<RespondOffer>) -> impl IntoView {
+    let id = offer.offer_id;
+    view! {
+        <li class="offer-card" data-offer=id>
+            <div class="order-card-head">
+                <span class="order-card-title">{offer.service_name.clone()}</span>
+                <span class="price">{t(Msg::Earnings)}" "{money(offer.earnings_fen)}</span>
+            </div>
+            <p>{appointment(offer.starts_at, offer.ends_at)}</p>
+            <p class="muted">{t(Msg::AreaLabel)}"："{offer.area.clone()}</p>
+            {(!offer.notes.is_empty()).then(|| view! { <p class="muted">{t(Msg::NotesLabel)}"："{offer.notes.clone()}</p> })}
+            <p class="muted">{t(Msg::AnswerBefore)}" "{format_beijing(offer.deadline)}</p>
+            <div class="confirm-actions">
+                <button type="button" class="btn btn-plain" on:click=move |_| { respond.dispatch(RespondOffer { offer_id: id, accept: false }); }>
+                    {t(Msg::RejectOffer)}
+                </button>
+                <button type="button" class="btn btn-primary" on:click=move |_| { respond.dispatch(RespondOffer { offer_id: id, accept: true }); }>
+                    {t(Msg::AcceptOffer)}
+                </button>
+            </div>
+        </li>
+    }
+}
+
+#[component]
+fn WorkItem(order: WorkOrderCard, step: ServerAction<OrderStep>) -> impl IntoView {
+    let id = order.order_id;
+    let busy = RwSignal::new(false);
+    let take_step = move |next: Step| {
+        busy.set(true);
+        // The position is recorded with the step when the device gives it.
+        locate(move |position| {
+            busy.set(false);
+            step.dispatch(OrderStep { order_id: id, step: next.as_str().into(), lat: position.map(|p| p.0), lng: position.map(|p| p.1) });
+        });
+    };
+    view! {
+        <li class="order-card" data-order=id>
+            <div class="order-card-head">
+                <span class="order-card-title">{order.service_name.clone()}</span>
+                <StateBadge state=order.state/>
+            </div>
+            <p>{appointment(order.starts_at, order.ends_at)}</p>
+            <p class="muted">{order.address_text.clone()}</p>
+            <p class="muted">{order.customer_name.clone()}" "{order.customer_phone.clone()}</p>
+            {(!order.notes.is_empty()).then(|| view! { <p class="muted">{t(Msg::NotesLabel)}"："{order.notes.clone()}</p> })}
+            <p class="order-card-foot"><span class="muted">{t(Msg::Earnings)}</span><span class="price">{money(order.earnings_fen)}</span></p>
+            {order.next_step.map(|next| view! {
+                <button type="button" class="btn btn-primary btn-block" disabled=move || busy.get() on:click=move |_| take_step(next)>
+                    {t(step_msg(next))}
+                </button>
+            })}
+        </li>
+    }
+}

@@ -1,0 +1,163 @@
+import { test, expect, Browser, Page } from '@playwright/test';
+import { DEMO, PHONE, DESKTOP, open, login, snap, hydrated, expectAccessible } from './helpers';
+
+// People's Square, Shanghai: inside both demo workers' service areas.
+const HOME = { latitude: 31.2304, longitude: 121.4737 };
+
+async function role(browser: Browser, who: { phone: string; password: string }, viewport = PHONE): Promise<Page> {
+  const context = await browser.newContext({ viewport, geolocation: HOME, permissions: ['geolocation'], locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const page = await context.newPage();
+  await login(page, who.phone, who.password);
+  await expect(page).not.toHaveURL(/\/login/);
+  return page;
+}
+
+/** Books the demo "日常保洁 · 2小时" for tomorrow at `slot` and pays; returns the order page URL. */
+async function bookAndPay(customer: Page, slot: string, shot?: string): Promise<string> {
+  await open(customer, '/');
+  await customer.getByText('日常保洁 · 2小时').click();
+  await expect(customer).toHaveURL(/\/services\/\d+/);
+  await hydrated(customer);
+  if (shot) await snap(customer, `${shot}-01-service-390x844`);
+  await customer.getByRole('link', { name: '立即预约' }).click();
+  await expect(customer).toHaveURL(/\/book\/\d+/);
+  await hydrated(customer);
+  await customer.getByLabel('联系人').fill('张女士');
+  await customer.getByLabel('联系电话').fill(DEMO.customer.phone);
+  await customer.getByLabel('详细地址').fill('黄浦区人民大道1号2栋301');
+  await customer.getByRole('button', { name: '定位' }).click();
+  await expect(customer.locator('#f-lat')).toHaveValue('31.230400');
+  await customer.getByRole('tab', { name: /明天/ }).click();
+  await customer.locator('.slot', { hasText: slot }).click();
+  await expect(customer.locator('.slot.selected')).toContainText(slot);
+  await expect(customer.locator('.submit-bar .price')).toHaveText('¥90.00');
+  if (shot) await snap(customer, `${shot}-02-book-390x844`);
+  await customer.getByRole('button', { name: '提交订单' }).click();
+  await expect(customer).toHaveURL(/\/pay\/\d+/);
+  await hydrated(customer);
+  await expect(customer.locator('.pay-amount')).toHaveText('¥90.00');
+  if (shot) await snap(customer, `${shot}-03-pay-390x844`);
+  await customer.getByRole('button', { name: '确认支付' }).click();
+  await expect(customer).toHaveURL(/\/orders\/\d+/);
+  await hydrated(customer);
+  // Booked only once the gateway's signed notification has been verified.
+  await expect(customer.locator('.order-status .state-badge')).toHaveText(/待接单/);
+  return customer.url();
+}
+
+test('one order travels from booking to review across customer, worker and admin', async ({ browser }) => {
+  const customer = await role(browser, DEMO.customer);
+  const worker = await role(browser, DEMO.approvedWorker);
+  const admin = await role(browser, DEMO.admin, DESKTOP);
+
+  await open(worker, '/worker');
+  const orderUrl = await bookAndPay(customer, '10:00', 'loop');
+  await snap(customer, 'loop-04-booked-390x844');
+
+  // The offer appears on the worker's open page without a reload.
+  const offer = worker.locator('.offer-card', { hasText: '日常保洁 · 2小时' });
+  await expect(offer).toBeVisible();
+  await expect(offer).toContainText('黄浦区');
+  await expect(offer).toContainText('¥72.00');
+  await snap(worker, 'loop-05-worker-offer-390x844');
+  await offer.getByRole('button', { name: '接单' }).click();
+  await expect(customer.locator('.order-status .state-badge')).toHaveText(/已接单/);
+  await expect(customer.getByText('李阿姨')).toBeVisible();
+  await snap(customer, 'loop-06-accepted-390x844');
+
+  const job = worker.locator('.order-list .order-card').first();
+  for (const [button, state] of [['出发', '已出发'], ['到达', '已到达'], ['开始服务', '服务中'], ['完成服务', '已完成']]) {
+    await job.getByRole('button', { name: button }).click();
+    await expect(customer.locator('.order-status .state-badge')).toHaveText(new RegExp(state));
+    if (state === '已到达') await snap(worker, 'loop-07-worker-arrived-390x844');
+  }
+  await expect(customer.getByText('记录位置').first()).toBeVisible();
+  await snap(customer, 'loop-08-completed-390x844');
+
+  // Review: quality 5, attitude 4, result 5 and a comment.
+  await customer.locator('label[for="attitude-4"]').click();
+  await customer.getByPlaceholder('说说服务的感受吧（选填）').fill('阿姨很细心，厨房擦得很干净');
+  await customer.getByRole('button', { name: '提交评价' }).click();
+  await expect(customer.getByText('我的评价')).toBeVisible();
+  await expect(customer.getByText('阿姨很细心，厨房擦得很干净')).toBeVisible();
+  await expectAccessible(customer);
+  await snap(customer, 'loop-09-reviewed-390x844');
+
+  // Admin: the order with its full history and why the worker was chosen.
+  const orderId = orderUrl.split('/').pop();
+  await open(admin, '/admin/orders');
+  await expect(admin.getByRole('link', { name: /^DJ/ }).first()).toBeVisible();
+  await snap(admin, 'loop-10-admin-orders-1440x900');
+  await open(admin, `/admin/orders/${orderId}`);
+  await expect(admin.locator('.detail-header .state-badge')).toHaveText(/已完成/);
+  await expect(admin.getByText(/总分 \d\.\d\d/)).toBeVisible();
+  await expect(admin.locator('.timeline-item')).toHaveCount(7);
+  await expectAccessible(admin);
+  await snap(admin, 'loop-11-admin-order-1440x900');
+
+  // Rebook prefills the same address.
+  await customer.getByRole('link', { name: '再来一单' }).click();
+  await expect(customer).toHaveURL(/rebook=/);
+  await hydrated(customer);
+  await expect(customer.getByLabel('详细地址')).toHaveValue('黄浦区人民大道1号2栋301');
+  for (const page of [customer, worker, admin]) await page.context().close();
+});
+
+test('a declined offer goes to the next worker, a timeout to the admin queue, and the admin assigns by hand', async ({ browser }) => {
+  const customer = await role(browser, DEMO.customer);
+  const first = await role(browser, DEMO.approvedWorker);
+  const admin = await role(browser, DEMO.admin, DESKTOP);
+  await open(first, '/worker');
+  const orderUrl = await bookAndPay(customer, '14:00');
+  const orderId = orderUrl.split('/').pop();
+
+  const offer = first.locator('.offer-card', { hasText: '日常保洁 · 2小时' });
+  await expect(offer).toBeVisible();
+  await offer.getByRole('button', { name: '拒绝' }).click();
+  await expect(offer).toHaveCount(0);
+
+  // The second demo worker is offered it next and lets it time out.
+  await open(admin, `/admin/orders/${orderId}`);
+  await expect(admin.getByRole('cell', { name: '赵阿姨' }).first()).toBeVisible();
+  const queued = admin.locator(`a[href="/admin/orders/${orderId}"]`);
+  await expect(async () => {
+    await open(admin, '/admin/dispatch');
+    await expect(queued).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 40_000 });
+  await snap(admin, 'queue-01-dispatch-queue-1440x900');
+
+  await queued.click();
+  await expect(admin).toHaveURL(/\/admin\/orders\/\d+/);
+  await hydrated(admin);
+  await expect(admin.getByText('已拒绝过此单')).toBeVisible();
+  await expect(admin.getByRole('cell', { name: '已超时' })).toBeVisible();
+  await snap(admin, 'queue-02-admin-assign-1440x900');
+  // Assigning the worker who declined breaks a hard rule: refused without the override…
+  const declinedRow = admin.locator('tr', { hasText: '已拒绝过此单' });
+  await declinedRow.getByRole('button', { name: '指派' }).click();
+  await expect(admin.getByText('请勾选“强制指派”后再确认')).toBeVisible();
+  // …while the worker who let it time out is still eligible.
+  const eligibleRow = admin.locator('tr', { hasText: '全部满足' });
+  await eligibleRow.getByRole('button', { name: '指派' }).click();
+  await expect(admin.locator('.detail-header .state-badge')).toHaveText(/已接单/);
+  await expect(customer.locator('.order-status .state-badge')).toHaveText(/已接单/);
+  await expect(customer.getByText('赵阿姨')).toBeVisible();
+  for (const page of [customer, first, admin]) await page.context().close();
+});
+
+test('a customer cancels a paid order before the cut-off and is refunded in full', async ({ browser }) => {
+  const customer = await role(browser, DEMO.customer);
+  await bookAndPay(customer, '16:00');
+  await customer.getByRole('button', { name: '取消订单' }).click();
+  await expect(customer.getByText('现在取消免费')).toBeVisible();
+  await snap(customer, 'cancel-01-confirm-390x844');
+  await customer.getByRole('button', { name: '确认取消' }).click();
+  await expect(customer.locator('.order-status .state-badge')).toHaveText(/已退款/);
+  await expect(customer.locator('.cell', { hasText: '退款金额' })).toContainText('¥90.00');
+  await snap(customer, 'cancel-02-refunded-390x844');
+
+  await open(customer, '/orders?tab=cancelled');
+  await expect(customer.locator('.order-card', { hasText: '已退款' }).first()).toBeVisible();
+  await snap(customer, 'cancel-03-orders-390x844');
+  await customer.context().close();
+});
