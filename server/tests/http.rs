@@ -2,130 +2,14 @@
 //! database (and PostgreSQL when `TEST_DATABASE_URL` is set): authorization
 //! of every server function, login, sessions, throttling and bad input.
 
+mod common;
+
 use app::api::{Access, ACCESS_POLICY};
 use app::error::{AppError, Field};
-use app::server::session::{hash_token, new_token};
-use app::server::{AppState, Config};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use axum::Router;
-use domain::{DisplayName, Password, Phone, Role};
-use http_body_util::BodyExt;
-use leptos::config::LeptosOptions;
-use rand::Rng;
-use std::time::Duration;
-use store::{DynStore, NewUser, UserFilter};
-use tower::ServiceExt;
-
-const PASSWORD: &str = "correct-horse";
-
-struct TestApp {
-    router: Router,
-    state: AppState,
-    db_file: std::path::PathBuf,
-}
-
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        for ext in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{ext}", self.db_file.display()));
-        }
-    }
-}
-
-struct Response {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-impl Response {
-    fn error(&self) -> AppError {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not an AppError ({e}): {}", self.body))
-    }
-
-    fn session_cookie(&self) -> Option<String> {
-        self.headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with("dj_sid=") && !v.starts_with("dj_sid=;"))
-            .map(|v| v.split(';').next().unwrap().trim_start_matches("dj_sid=").to_string())
-    }
-}
-
-async fn spawn_app() -> TestApp {
-    let db_file = std::env::temp_dir().join(format!("daojia-http-{:016x}.db", rand::thread_rng().gen::<u64>()));
-    let store = store::connect(&format!("sqlite:{}", db_file.display()), 5).await.unwrap();
-    app_with(store, db_file).await
-}
-
-async fn app_with(store: DynStore, db_file: std::path::PathBuf) -> TestApp {
-    let options = LeptosOptions::builder().output_name("daojia").site_root("target/site").build();
-    let config = Config { login_window: Duration::from_secs(180), ..Config::default() };
-    let state = server::build_state(store, config, "test-sandbox-key", options).unwrap();
-    TestApp { router: server::router(state.clone()), state, db_file }
-}
-
-impl TestApp {
-    async fn send(&self, request: Request<Body>) -> Response {
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Response { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
-    }
-
-    async fn post(&self, path: &str, form: &str, cookie: Option<&str>) -> Response {
-        let mut builder = Request::post(path)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::ACCEPT, "application/json")
-            .header(header::HOST, "127.0.0.1:3000");
-        if let Some(token) = cookie {
-            builder = builder.header(header::COOKIE, format!("dj_sid={token}"));
-        }
-        self.send(builder.body(Body::from(form.to_string())).unwrap()).await
-    }
-
-    async fn get_page(&self, path: &str, cookie: Option<&str>) -> Response {
-        let mut builder = Request::get(path).header(header::ACCEPT, "text/html");
-        if let Some(token) = cookie {
-            builder = builder.header(header::COOKIE, format!("dj_sid={token}"));
-        }
-        self.send(builder.body(Body::empty()).unwrap()).await
-    }
-
-    async fn user(&self, phone: &str, role: Role) -> store::UserId {
-        let hash = self.state.passwords.hash(&Password::parse(PASSWORD).unwrap()).await.unwrap();
-        let user = NewUser {
-            phone: Phone::parse(phone).unwrap(),
-            password_hash: hash,
-            role,
-            display_name: DisplayName::parse("测试").unwrap(),
-        };
-        self.state.store.create_user(&user, time::OffsetDateTime::now_utc()).await.unwrap()
-    }
-
-    /// A signed-in session for a new account of `role`; returns the cookie token.
-    async fn session(&self, phone: &str, role: Role) -> String {
-        let id = self.user(phone, role).await;
-        let token = new_token();
-        let now = time::OffsetDateTime::now_utc();
-        self.state.store.create_session(&hash_token(&token), id, now, now + Duration::from_secs(3600)).await.unwrap();
-        token
-    }
-
-    /// Everything a refused call could have changed.
-    async fn snapshot(&self) -> String {
-        let store = &self.state.store;
-        let since = time::OffsetDateTime::now_utc() - Duration::from_secs(86_400);
-        let counts = store.dashboard_counts(since).await.unwrap();
-        let users = store.list_users(&UserFilter { role: None, search: None, page: 1, page_size: 100 }).await.unwrap();
-        let names: Vec<_> = users.items.iter().map(|u| (u.id.0, u.display_name.clone(), u.disabled)).collect();
-        let audit = store.audit_entries(100).await.unwrap().len();
-        format!("{counts:?} {names:?} audit={audit}")
-    }
-}
+use common::*;
+use domain::{Phone, Role};
 
 fn sample_form(path: &str) -> &'static str {
     match path {

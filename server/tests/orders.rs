@@ -1,0 +1,287 @@
+//! The order loop over HTTP on a real database: placing, paying through a
+//! signed notification, dispatching, stepping, and the bad inputs and
+//! foreign ids that must change nothing.
+
+mod common;
+
+use app::api::orders::PlaceOutcome;
+use app::error::{AppError, Field};
+use app::i18n::Msg;
+use app::server::Config;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::*;
+use std::time::Duration;
+
+const CUSTOMER: &str = "13800000001";
+const LI: &str = "13900000001";
+const ZHAO: &str = "13900000003";
+
+/// Unix seconds of `hour`:00 Beijing time, `days` from today.
+fn beijing(days: i64, hour: i64) -> i64 {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    dispatch::local_day_start(now) + days * 86_400 + hour * 3600
+}
+
+async fn demo_app(config: Config) -> TestApp {
+    let app = TestApp::with_config(config).await;
+    server::demo::seed_demo(&app.state.store, &app.state.passwords).await.unwrap();
+    app
+}
+
+async fn cleaning_service(app: &TestApp) -> i64 {
+    app.state.store.listed_services(None).await.unwrap().into_iter().find(|s| s.name == "日常保洁 · 2小时").unwrap().id
+}
+
+fn booking(service: i64, start: i64, total: i64, lat: &str, lng: &str, address: &str) -> String {
+    form(&[
+        ("service_id", service.to_string()),
+        ("units", "2".into()),
+        ("start", start.to_string()),
+        ("quoted_total_fen", total.to_string()),
+        ("contact_name", "张女士".into()),
+        ("contact_phone", CUSTOMER.into()),
+        ("address_text", address.into()),
+        ("lat", lat.into()),
+        ("lng", lng.into()),
+        ("notes", "有一只猫".into()),
+    ])
+}
+
+async fn place(app: &TestApp, customer: &str, start: i64) -> i64 {
+    let service = cleaning_service(app).await;
+    let response = app.post("/api/place_order", &booking(service, start, 9000, "31.2304", "121.4737", "黄浦区人民大道1号"), Some(customer)).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    match serde_json::from_str::<PlaceOutcome>(&response.body).unwrap() {
+        PlaceOutcome::Placed { order_id } => order_id,
+        other => panic!("not placed: {other:?}"),
+    }
+}
+
+async fn notify(app: &TestApp, body: &[u8], signature: &str) -> StatusCode {
+    let request = Request::post("/payments/sandbox/notify")
+        .header("content-type", "application/json")
+        .header(payments::SIGNATURE_HEADER, signature)
+        .body(Body::from(body.to_vec()))
+        .unwrap();
+    app.send(request).await.status
+}
+
+async fn pay(app: &TestApp, order_id: i64) {
+    let payment = app.state.store.payment_for_order(order_id).await.unwrap().unwrap();
+    let notification = payments::PaymentNotification { out_trade_no: payment.out_trade_no, transaction_id: format!("TXN{order_id}"), amount_fen: payment.amount_fen };
+    let (body, signature) = app.state.payments.signed_notification(&notification);
+    assert_eq!(notify(app, &body, &signature).await, StatusCode::OK);
+}
+
+async fn state_of(app: &TestApp, order_id: i64) -> String {
+    app.state.store.order(order_id).await.unwrap().unwrap().state
+}
+
+#[tokio::test]
+async fn a_verified_notification_books_the_order_and_forged_or_replayed_ones_change_nothing() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let order_id = place(&app, &customer, beijing(1, 10)).await;
+    assert_eq!(state_of(&app, order_id).await, "pending_payment");
+
+    let payment = app.state.store.payment_for_order(order_id).await.unwrap().unwrap();
+    assert_eq!(payment.amount_fen, 9000, "charged exactly the quote");
+    let notification = payments::PaymentNotification { out_trade_no: payment.out_trade_no.clone(), transaction_id: "TXN-1".into(), amount_fen: 9000 };
+    let forger = payments::SandboxProvider::new("not-our-key");
+    let (forged_body, forged_signature) = forger.signed_notification(&notification);
+    assert_eq!(notify(&app, &forged_body, &forged_signature).await, StatusCode::FORBIDDEN);
+    assert_eq!(notify(&app, &forged_body, "").await, StatusCode::FORBIDDEN);
+    assert_eq!(state_of(&app, order_id).await, "pending_payment");
+
+    let (body, signature) = app.state.payments.signed_notification(&notification);
+    assert_eq!(notify(&app, &body, &signature).await, StatusCode::OK);
+    assert_eq!(notify(&app, &body, &signature).await, StatusCode::OK, "a replay is acknowledged");
+    assert_eq!(state_of(&app, order_id).await, "booked");
+    let events = app.state.store.order_events(order_id).await.unwrap();
+    assert_eq!(events.iter().filter(|e| e.kind == "payment_confirmed").count(), 1, "booked once");
+
+    // The dispatcher offers it to the nearest qualified worker, with its reasons.
+    server::jobs::run_due_jobs(&app.state).await;
+    let offers = app.state.store.offers_for_order(order_id).await.unwrap();
+    assert_eq!(offers.len(), 1);
+    assert_eq!(offers[0].worker_name, "李阿姨");
+    assert!(offers[0].explanation.contains("travel"), "{}", offers[0].explanation);
+}
+
+#[tokio::test]
+async fn a_quote_that_changed_is_shown_again_and_nothing_is_charged() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let service = cleaning_service(&app).await;
+    let response = app.post("/api/place_order", &booking(service, beijing(1, 10), 8000, "31.2304", "121.4737", "黄浦区人民大道1号"), Some(&customer)).await;
+    assert_eq!(response.status, StatusCode::OK);
+    match serde_json::from_str::<PlaceOutcome>(&response.body).unwrap() {
+        PlaceOutcome::QuoteChanged { quote } => assert_eq!(quote.total.get(), 9000),
+        other => panic!("{other:?}"),
+    }
+    assert!(app.state.store.payment_for_order(1).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn bad_booking_input_gets_a_specific_error_and_creates_nothing() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let service = cleaning_service(&app).await;
+    let cases = [
+        (booking(service, beijing(0, 0) - 3600, 9000, "31.2304", "121.4737", "人民大道1号"), Field::Slot, Msg::ErrSlotPast),
+        (booking(service, beijing(20, 10), 9000, "31.2304", "121.4737", "人民大道1号"), Field::Slot, Msg::ErrSlotTooFar),
+        (booking(service, beijing(1, 23), 9000, "31.2304", "121.4737", "人民大道1号"), Field::Slot, Msg::ErrSlotUnavailable),
+        (booking(service, beijing(1, 10), 9000, "39.9042", "116.4074", "北京市东城区"), Field::Location, Msg::ErrOutsideServiceArea),
+        (booking(service, beijing(1, 10), 9000, "", "", "人民大道1号"), Field::Location, Msg::ErrLocationMissing),
+        (booking(service, beijing(1, 10), 9000, "31.2304", "121.4737", "  "), Field::Address, Msg::ErrAddressEmpty),
+    ];
+    for (body, field, msg) in cases {
+        let response = app.post("/api/place_order", &body, Some(&customer)).await;
+        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", response.body);
+        assert_eq!(response.error(), AppError::Invalid { field, msg });
+    }
+    let placed = app.state.store.orders(&store::OrderFilter { customer_id: None, worker_id: None, states: vec![], needs_admin: None, limit: 10, offset: 0 }).await.unwrap();
+    assert!(placed.is_empty());
+}
+
+#[tokio::test]
+async fn the_last_free_worker_slot_goes_to_exactly_one_of_two_customers() {
+    let app = demo_app(Config::default()).await;
+    let first = app.session_for(CUSTOMER).await;
+    let second = app.session("13800000099", domain::Role::Customer).await;
+    let start = beijing(1, 9);
+    // Two demo workers: after one booking, one worker-slot is left at that time.
+    place(&app, &first, start).await;
+    let service = cleaning_service(&app).await;
+    let body = booking(service, start, 9000, "31.2304", "121.4737", "黄浦区人民大道1号");
+    let (a, b) = tokio::join!(app.post("/api/place_order", &body, Some(&first)), app.post("/api/place_order", &body, Some(&second)));
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::UNPROCESSABLE_ENTITY], "{} / {}", a.body, b.body);
+    let loser = if a.status == StatusCode::OK { b } else { a };
+    assert_eq!(loser.error(), AppError::Invalid { field: Field::Slot, msg: Msg::ErrSlotFull });
+    assert_eq!(loser.error().message(), "该时段已约满，请选择其他时间");
+    let orders = app.state.store.orders(&store::OrderFilter { customer_id: None, worker_id: None, states: vec![], needs_admin: None, limit: 10, offset: 0 }).await.unwrap();
+    assert_eq!(orders.len(), 2, "the loser was charged nothing and holds nothing");
+}
+
+#[tokio::test]
+async fn another_customers_order_is_refused_and_left_alone() {
+    let app = demo_app(Config::default()).await;
+    let owner = app.session_for(CUSTOMER).await;
+    let stranger = app.session("13800000098", domain::Role::Customer).await;
+    let order_id = place(&app, &owner, beijing(1, 11)).await;
+    pay(&app, order_id).await;
+    for path in ["/api/order_detail", "/api/cancel_order", "/api/sandbox_pay"] {
+        let response = app.post(path, &format!("order_id={order_id}"), Some(&stranger)).await;
+        assert_eq!(response.status, StatusCode::FORBIDDEN, "{path}: {}", response.body);
+    }
+    assert_eq!(state_of(&app, order_id).await, "booked");
+}
+
+#[tokio::test]
+async fn only_the_assigned_worker_steps_an_order_and_never_skips_a_state() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let li = app.session_for(LI).await;
+    let zhao = app.session_for(ZHAO).await;
+    let order_id = place(&app, &customer, beijing(1, 13)).await;
+    pay(&app, order_id).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    let offer = app.state.store.offers_for_order(order_id).await.unwrap().remove(0);
+    assert_eq!(app.post("/api/respond_offer", &format!("offer_id={}&accept=true", offer.id), Some(&zhao)).await.status, StatusCode::FORBIDDEN);
+    let accepted = app.post("/api/respond_offer", &format!("offer_id={}&accept=true", offer.id), Some(&li)).await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
+
+    let step_form = |step: &str| format!("order_id={order_id}&step={step}&lat=31.23&lng=121.47");
+    let foreign = app.post("/api/order_step", &step_form("depart"), Some(&zhao)).await;
+    assert_eq!(foreign.error(), AppError::Refused(Msg::ErrNotAssignedWorker));
+    let skipped = app.post("/api/order_step", &step_form("complete"), Some(&li)).await;
+    assert_eq!(skipped.status, StatusCode::CONFLICT);
+    assert_eq!(skipped.error(), AppError::Refused(Msg::ErrIllegalStep));
+    assert_eq!(state_of(&app, order_id).await, "accepted");
+    for s in ["depart", "arrive", "start", "complete"] {
+        assert_eq!(app.post("/api/order_step", &step_form(s), Some(&li)).await.status, StatusCode::OK, "{s}");
+    }
+    assert_eq!(state_of(&app, order_id).await, "completed");
+    let positions = app.state.store.order_events(order_id).await.unwrap().iter().filter(|e| e.lat.is_some()).count();
+    assert_eq!(positions, 4, "each worker step records the position");
+
+    // Review once, by the owner, with ratings in range.
+    let bad = app.post("/api/review_order", &format!("order_id={order_id}&quality=6&attitude=5&result=5&body="), Some(&customer)).await;
+    assert_eq!(bad.error().field(), Some(Field::Rating));
+    let good = app.post("/api/review_order", &format!("order_id={order_id}&quality=5&attitude=4&result=5&body=good"), Some(&customer)).await;
+    assert_eq!(good.status, StatusCode::OK, "{}", good.body);
+    let again = app.post("/api/review_order", &format!("order_id={order_id}&quality=5&attitude=4&result=5&body=again"), Some(&customer)).await;
+    assert_eq!(again.error(), AppError::Refused(Msg::ErrAlreadyReviewed));
+}
+
+#[tokio::test]
+async fn unanswered_offers_go_to_the_next_worker_then_to_the_admin_queue() {
+    let config = Config { offer_timeout: Duration::ZERO, ..Config::default() };
+    let app = demo_app(config).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let order_id = place(&app, &customer, beijing(1, 15)).await;
+    pay(&app, order_id).await;
+    for _ in 0..4 {
+        server::jobs::run_due_jobs(&app.state).await;
+    }
+    let offers = app.state.store.offers_for_order(order_id).await.unwrap();
+    let offered: Vec<_> = offers.iter().map(|o| (o.worker_name.as_str(), o.status.as_str())).collect();
+    assert_eq!(offered, [("李阿姨", "expired"), ("赵阿姨", "expired")], "never the same worker twice");
+    let order = app.state.store.order(order_id).await.unwrap().unwrap();
+    assert!(order.needs_admin);
+    assert_eq!(order.state, "booked");
+
+    let admin = app.session_for("13700000000").await;
+    let zhao = app.state.store.credentials_by_phone(&domain::Phone::parse(ZHAO).unwrap()).await.unwrap().unwrap().user_id.0;
+    let assigned = app.post("/api/admin_assign", &format!("order_id={order_id}&worker_id={zhao}"), Some(&admin)).await;
+    assert_eq!(assigned.status, StatusCode::OK, "{}", assigned.body);
+    let order = app.state.store.order(order_id).await.unwrap().unwrap();
+    assert_eq!((order.state.as_str(), order.worker_id, order.needs_admin), ("accepted", Some(zhao), false));
+}
+
+#[tokio::test]
+async fn cancelling_after_the_cut_off_keeps_the_fee_and_refunds_the_rest() {
+    // A cut-off ten days out puts every bookable order past it.
+    let config = Config {
+        cancellation: booking::CancellationPolicy { free_until_secs_before_start: 10 * 86_400, late_fee_bps: 2000 },
+        ..Config::default()
+    };
+    let app = demo_app(config).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let order_id = place(&app, &customer, beijing(1, 10)).await;
+    pay(&app, order_id).await;
+    assert_eq!(app.post("/api/cancel_order", &format!("order_id={order_id}"), Some(&customer)).await.status, StatusCode::OK);
+    server::jobs::run_due_jobs(&app.state).await;
+    let order = app.state.store.order(order_id).await.unwrap().unwrap();
+    assert_eq!((order.state.as_str(), order.cancel_fee_fen, order.refund_fen), ("refunded", 1800, 7200));
+}
+
+#[tokio::test]
+async fn cancelling_is_free_before_the_cut_off_and_refused_once_the_worker_arrived() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let li = app.session_for(LI).await;
+
+    let early = place(&app, &customer, beijing(2, 10)).await;
+    pay(&app, early).await;
+    assert_eq!(app.post("/api/cancel_order", &format!("order_id={early}"), Some(&customer)).await.status, StatusCode::OK);
+    server::jobs::run_due_jobs(&app.state).await;
+    let order = app.state.store.order(early).await.unwrap().unwrap();
+    assert_eq!((order.state.as_str(), order.refund_fen, order.cancel_fee_fen), ("refunded", 9000, 0));
+
+
+    let arrived = place(&app, &customer, beijing(2, 14)).await;
+    pay(&app, arrived).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    let offer = app.state.store.offers_for_order(arrived).await.unwrap().remove(0);
+    app.post("/api/respond_offer", &format!("offer_id={}&accept=true", offer.id), Some(&li)).await;
+    for s in ["depart", "arrive"] {
+        app.post("/api/order_step", &format!("order_id={arrived}&step={s}"), Some(&li)).await;
+    }
+    let refused = app.post("/api/cancel_order", &format!("order_id={arrived}"), Some(&customer)).await;
+    assert_eq!(refused.error(), AppError::Refused(Msg::ErrTooLateToCancel));
+    assert_eq!(state_of(&app, arrived).await, "arrived");
+}
