@@ -41,6 +41,10 @@ E2E_DIR=$(mktemp -d)
 E2E_PORT="${E2E_PORT:-3107}"
 SERVER_LOG="$ROOT/end2end/artifacts/server.log"
 mkdir -p "$ROOT/end2end/artifacts"
+if curl -fs "http://127.0.0.1:$E2E_PORT/healthz" >/dev/null 2>&1; then
+  echo "port $E2E_PORT is already serving something; stop it or set E2E_PORT" >&2
+  exit 1
+fi
 log "starting the server on 127.0.0.1:$E2E_PORT with demo data"
 DATABASE_URL="sqlite:$E2E_DIR/e2e.db" DAOJIA_DEMO=1 DAOJIA_LOGIN_LIMIT=200 DAOJIA_OFFER_TIMEOUT_SECS=8 \
   LEPTOS_SITE_ADDR="127.0.0.1:$E2E_PORT" LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_OUTPUT_NAME=daojia \

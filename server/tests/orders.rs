@@ -285,3 +285,20 @@ async fn cancelling_is_free_before_the_cut_off_and_refused_once_the_worker_arriv
     assert_eq!(refused.error(), AppError::Refused(Msg::ErrTooLateToCancel));
     assert_eq!(state_of(&app, arrived).await, "arrived");
 }
+
+#[tokio::test]
+async fn an_unpaid_order_is_cancelled_when_its_window_passes_and_releases_the_slot() {
+    let config = Config { pay_window: Duration::ZERO, ..Config::default() };
+    let app = demo_app(config).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let start = beijing(1, 16);
+    let first = place(&app, &customer, start).await;
+    let second = place(&app, &customer, start).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    assert_eq!(state_of(&app, first).await, "cancelled");
+    assert_eq!(state_of(&app, second).await, "cancelled");
+    let paying_late = app.post("/api/sandbox_pay", &format!("order_id={first}"), Some(&customer)).await;
+    assert_eq!(paying_late.error(), AppError::Refused(Msg::ErrNotPayable));
+    // Both workers are free again at that time.
+    place(&app, &customer, start).await;
+}
