@@ -1,11 +1,27 @@
 use crate::api::format_beijing;
 use crate::api::ops::{admin_order, admin_orders, AdminAssign, AdminOrderRow, AdminOrderView};
 use crate::components::{form_error, AdminShell, ErrorState, Skeleton};
+use crate::error::AppError;
 use crate::i18n::{t, Msg};
 use crate::pages::order_ui::{appointment, money, state_msg, OrderFacts, QuoteLines, StateBadge, Timeline};
 use booking::OrderState;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// The orders list with its loading and error states.
+#[component]
+fn OrdersTable(orders: Resource<Result<Vec<AdminOrderRow>, AppError>>) -> impl IntoView {
+    view! {
+        <Suspense fallback=|| view! { <Skeleton rows=6/> }>
+            {move || Suspend::new(async move {
+                match orders.await {
+                    Ok(rows) => orders_table(rows),
+                    Err(error) => view! { <ErrorState error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
 
 fn orders_table(rows: Vec<AdminOrderRow>) -> AnyView {
     if rows.is_empty() {
@@ -68,14 +84,7 @@ pub fn AdminOrdersPage() -> impl IntoView {
                     })
                     .collect_view()}
             </nav>
-            <Suspense fallback=|| view! { <Skeleton rows=6/> }>
-                {move || Suspend::new(async move {
-                    match orders.await {
-                        Ok(rows) => orders_table(rows),
-                        Err(error) => view! { <ErrorState error/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <OrdersTable orders/>
         </AdminShell>
     }
 }
@@ -87,14 +96,7 @@ pub fn DispatchQueuePage() -> impl IntoView {
     view! {
         <AdminShell title=Msg::MenuDispatch>
             <p class="hint">{t(Msg::DispatchQueueHint)}</p>
-            <Suspense fallback=|| view! { <Skeleton rows=4/> }>
-                {move || Suspend::new(async move {
-                    match orders.await {
-                        Ok(rows) => orders_table(rows),
-                        Err(error) => view! { <ErrorState error/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <OrdersTable orders/>
         </AdminShell>
     }
 }
