@@ -190,9 +190,13 @@ async fn only_the_assigned_worker_steps_an_order_and_never_skips_a_state() {
     pay(&app, order_id).await;
     server::jobs::run_due_jobs(&app.state).await;
     let offer = app.state.store.offers_for_order(order_id).await.unwrap().remove(0);
+    // Until accepted, the offered worker sees the offer card, not the door and phone.
+    assert_eq!(app.post("/api/order_detail", &format!("order_id={order_id}"), Some(&li)).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.post("/api/respond_offer", &format!("offer_id={}&accept=true", offer.id), Some(&zhao)).await.status, StatusCode::FORBIDDEN);
     let accepted = app.post("/api/respond_offer", &format!("offer_id={}&accept=true", offer.id), Some(&li)).await;
     assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
+    let detail = app.post("/api/order_detail", &format!("order_id={order_id}"), Some(&li)).await;
+    assert!(detail.body.contains("黄浦区人民大道1号") && detail.body.contains(CUSTOMER), "{}", detail.body);
 
     let step_form = |step: &str| format!("order_id={order_id}&step={step}&lat=31.23&lng=121.47");
     let foreign = app.post("/api/order_step", &step_form("depart"), Some(&zhao)).await;

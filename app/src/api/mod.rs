@@ -60,7 +60,7 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/my_orders", CUSTOMER),
     ("/api/cancel_order", CUSTOMER),
     ("/api/review_order", CUSTOMER),
-    // Customers see their own orders, workers the ones offered or assigned to them, admins all.
+    // Customers see their own orders, workers the ones assigned to them, admins all.
     ("/api/order_detail", Access::SignedIn),
     ("/api/workbench", WORKER),
     ("/api/respond_offer", WORKER),

@@ -448,10 +448,9 @@ pub async fn order_detail(order_id: i64) -> Result<OrderView, AppError> {
     let allowed = match user.role {
         Role::Admin => true,
         Role::Customer => order.customer_id == user.id.0,
-        Role::Worker => {
-            order.worker_id == Some(user.id.0)
-                || state.store.offers_for_order(order_id).await.map_err(internal)?.iter().any(|o| o.worker_id == user.id.0)
-        }
+        // An offered worker sees only the offer card (district, time, pay); the
+        // full address and contact come with accepting the order.
+        Role::Worker => order.worker_id == Some(user.id.0),
     };
     if !allowed {
         return Err(AppError::Forbidden);
