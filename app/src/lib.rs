@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! Daojia's Leptos application: pages grouped by role, server functions
 //! grouped by capability. Rendered on the server, then hydrated.
 
