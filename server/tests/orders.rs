@@ -306,3 +306,31 @@ async fn an_unpaid_order_is_cancelled_when_its_window_passes_and_releases_the_sl
     // Both workers are free again at that time.
     place(&app, &customer, start).await;
 }
+
+#[tokio::test]
+async fn booking_again_holds_and_first_offers_the_previous_worker() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let li = app.session_for(LI).await;
+    let zhao = app.session_for(ZHAO).await;
+    let first = place(&app, &customer, beijing(1, 8)).await;
+    pay(&app, first).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    let to_li = app.state.store.offers_for_order(first).await.unwrap().remove(0);
+    app.post("/api/respond_offer", &format!("offer_id={}&accept=false", to_li.id), Some(&li)).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    let to_zhao = app.state.store.offers_for_order(first).await.unwrap().into_iter().find(|o| o.status == "pending").unwrap();
+    assert_eq!(to_zhao.worker_name, "赵阿姨");
+    assert_eq!(app.post("/api/respond_offer", &format!("offer_id={}&accept=true", to_zhao.id), Some(&zhao)).await.status, StatusCode::OK);
+
+    // Li is nearer, yet the rebooking goes to Zhao first.
+    let service = cleaning_service(&app).await;
+    let body = format!("{}&rebook={first}", booking(service, beijing(2, 10), 9000, "31.2304", "121.4737", "黄浦区人民大道1号"));
+    let response = app.post("/api/place_order", &body, Some(&customer)).await;
+    let PlaceOutcome::Placed { order_id: again } = serde_json::from_str(&response.body).unwrap() else { panic!("{}", response.body) };
+    let zhao_id = app.state.store.order(first).await.unwrap().unwrap().worker_id;
+    assert_eq!(app.state.store.order(again).await.unwrap().unwrap().reserved_worker_id, zhao_id);
+    pay(&app, again).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    assert_eq!(app.state.store.offers_for_order(again).await.unwrap()[0].worker_name, "赵阿姨");
+}

@@ -157,6 +157,7 @@ pub async fn place_order(
     lat: String,
     lng: String,
     notes: String,
+    rebook: Option<i64>,
 ) -> Result<PlaceOutcome, AppError> {
     crate::server::respond(
         crate::server::orders::place_order(crate::server::orders::PlaceOrderInput {
@@ -170,6 +171,7 @@ pub async fn place_order(
             lat,
             lng,
             notes,
+            rebook,
         })
         .await,
     )

@@ -147,7 +147,14 @@ pub async fn dispatch_next(state: &AppState, order_id: i64) -> Result<(), AppErr
     let candidates = candidates(state, &order.category_code, order.starts_at, order.ends_at, Some(order_id)).await?;
     let ranked = dispatch::rank(&candidates, &job_for(&order), &state.config.travel, &refused, &dispatch::Weights::default());
     let policy = OfferPolicy { timeout_secs: state.config.offer_timeout.as_secs() as i64, max_offers: state.config.max_offers };
-    match dispatch::next_offer(&ranked, &offered, &policy) {
+    // The first offer goes to the worker whose time the booking holds (the best
+    // at booking time, or the customer's previous worker on a rebooking).
+    let held_first = offers.is_empty().then(|| ranked.iter().find(|r| Some(r.worker_id) == order.reserved_worker_id)).flatten();
+    let next = match held_first {
+        Some(held) => NextOffer::Offer(held.clone()),
+        None => dispatch::next_offer(&ranked, &offered, &policy),
+    };
+    match next {
         NextOffer::Offer(best) => {
             let explanation = serde_json::to_string(&best).map_err(internal)?;
             match state.store.create_offer(order_id, best.worker_id, &explanation, t, t + state.config.offer_timeout).await {

@@ -236,6 +236,8 @@ pub struct PlaceOrderInput {
     pub lat: String,
     pub lng: String,
     pub notes: String,
+    /// The order being booked again: its worker is held first if free (C12).
+    pub rebook: Option<i64>,
 }
 
 pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppError> {
@@ -317,7 +319,14 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
         provider: "sandbox".into(),
         out_trade_no: flows::reference("PAY"),
     };
-    let worker_ids: Vec<i64> = ranked.iter().map(|r| r.worker_id).collect();
+    let mut worker_ids: Vec<i64> = ranked.iter().map(|r| r.worker_id).collect();
+    if let Some(rebook) = input.rebook {
+        let previous = own_order(&state, &user, rebook).await?.worker_id;
+        if let Some(position) = previous.and_then(|w| worker_ids.iter().position(|id| *id == w)) {
+            let worker = worker_ids.remove(position);
+            worker_ids.insert(0, worker);
+        }
+    }
     match state.store.place_order(&order, &worker_ids, t).await {
         Ok(placed) => {
             tracing::info!(order_id = placed.order_id, customer = user.id.0, "order placed");

@@ -22,7 +22,7 @@ pub fn BookPage() -> impl IntoView {
             <Suspense fallback=|| view! { <Skeleton rows=5/> }>
                 {move || Suspend::new(async move {
                     match draft.await {
-                        Ok(draft) => view! { <BookingForm draft/> }.into_any(),
+                        Ok(draft) => view! { <BookingForm draft rebook=rebook()/> }.into_any(),
                         Err(error) => view! { <ErrorState error/> }.into_any(),
                     }
                 })}
@@ -38,7 +38,7 @@ fn parse_point(lat: &str, lng: &str) -> Option<(f64, f64)> {
 }
 
 #[component]
-fn BookingForm(draft: BookingDraft) -> impl IntoView {
+fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
     let service = draft.service.clone();
     let service_id = service.id;
     let unit = service.unit;
@@ -114,6 +114,7 @@ fn BookingForm(draft: BookingDraft) -> impl IntoView {
             lat: lat.get(),
             lng: lng.get(),
             notes: notes.get(),
+            rebook,
         });
     };
 
