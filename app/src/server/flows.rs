@@ -163,6 +163,11 @@ pub async fn dispatch_next(state: &AppState, order_id: i64) -> Result<(), AppErr
                     Ok(())
                 }
                 Err(StoreError::Conflict) => Ok(()),
+                // Their time went to another booking meanwhile: rank again.
+                Err(StoreError::SlotTaken) => {
+                    state.store.enqueue_job("dispatch", order_id, "", t).await.map_err(internal)?;
+                    Ok(())
+                }
                 Err(err) => Err(internal(err)),
             }
         }

@@ -42,6 +42,9 @@ pub trait OrderStore: Send + Sync {
     async fn settle_refund(&self, refund_id: i64, now: OffsetDateTime) -> StoreResult<Option<i64>>;
     async fn pending_refund_for_order(&self, order_id: i64) -> StoreResult<Option<i64>>;
 
+    /// Offers a 待接单 order to a worker and moves the order's time hold to
+    /// them (`SlotTaken` if their time went meanwhile; `Conflict` if they
+    /// were offered it before or the order left 待接单).
     async fn create_offer(&self, order_id: i64, worker_id: i64, explanation: &str, now: OffsetDateTime, deadline: OffsetDateTime) -> StoreResult<i64>;
     async fn offers_for_order(&self, order_id: i64) -> StoreResult<Vec<OfferRecord>>;
     async fn pending_offers(&self, worker_id: i64, now: OffsetDateTime) -> StoreResult<Vec<OfferRecord>>;
@@ -74,6 +77,17 @@ pub(crate) const ORDER_COLUMNS: &str = "o.id, o.order_no, o.customer_id, o.servi
 
 pub(crate) const OFFER_COLUMNS: &str = "f.id, f.order_id, f.worker_id, u.display_name AS worker_name, f.status,
     f.explanation, f.offered_at, f.deadline, f.responded_at FROM offers f JOIN users u ON u.id = f.worker_id";
+
+/// Counts the orders (other than order `$2`) that hold worker `$1`'s time
+/// overlapping order `$2`.
+pub(crate) fn worker_clash_sql() -> String {
+    format!(
+        "SELECT COUNT(*) FROM orders o, orders me WHERE me.id = $2
+         AND o.id <> me.id AND COALESCE(o.worker_id, o.reserved_worker_id) = $1
+         AND o.state IN ({}) AND o.starts_at < me.ends_at AND o.ends_at > me.starts_at",
+        holding_states_sql()
+    )
+}
 
 pub(crate) fn holding_states_sql() -> String {
     HOLDING_STATES.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ")
@@ -315,12 +329,7 @@ macro_rules! shared_order_impl {
             async fn change_order(&self, order_id: i64, c: &crate::OrderChange, now: time::OffsetDateTime) -> crate::StoreResult<()> {
                 let mut tx = self.begin_write().await?;
                 if let Some(worker) = c.assign_worker {
-                    let clash_sql = format!(
-                        "SELECT COUNT(*) FROM orders o, orders me WHERE me.id = $2
-                         AND o.id <> me.id AND COALESCE(o.worker_id, o.reserved_worker_id) = $1
-                         AND o.state IN ({}) AND o.starts_at < me.ends_at AND o.ends_at > me.starts_at",
-                        crate::orders::holding_states_sql()
-                    );
+                    let clash_sql = crate::orders::worker_clash_sql();
                     let clashes: i64 = sqlx::query_scalar(&clash_sql).bind(worker).bind(order_id).fetch_one(&mut *tx).await?;
                     if clashes > 0 {
                         return Err(crate::StoreError::SlotTaken);
@@ -550,7 +559,22 @@ macro_rules! shared_order_impl {
                 now: time::OffsetDateTime,
                 deadline: time::OffsetDateTime,
             ) -> crate::StoreResult<i64> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
+                let clash_sql = crate::orders::worker_clash_sql();
+                let clashes: i64 = sqlx::query_scalar(&clash_sql).bind(worker_id).bind(order_id).fetch_one(&mut *tx).await?;
+                if clashes > 0 {
+                    return Err(crate::StoreError::SlotTaken);
+                }
+                let held = sqlx::query(
+                    "UPDATE orders SET reserved_worker_id = $1 WHERE id = $2 AND state = 'booked' AND worker_id IS NULL",
+                )
+                .bind(worker_id)
+                .bind(order_id)
+                .execute(&mut *tx)
+                .await?;
+                if held.rows_affected() != 1 {
+                    return Err(crate::StoreError::Conflict);
+                }
                 let offer_id: i64 = sqlx::query_scalar(
                     "INSERT INTO offers (order_id, worker_id, status, explanation, offered_at, deadline)
                      VALUES ($1, $2, 'pending', $3, $4, $5) RETURNING id",
@@ -615,12 +639,7 @@ macro_rules! shared_order_impl {
                 let Some(order_id) = order_id else {
                     return Err(crate::StoreError::Conflict);
                 };
-                let clash_sql = format!(
-                    "SELECT COUNT(*) FROM orders o, orders me WHERE me.id = $2
-                     AND o.id <> me.id AND COALESCE(o.worker_id, o.reserved_worker_id) = $1
-                     AND o.state IN ({}) AND o.starts_at < me.ends_at AND o.ends_at > me.starts_at",
-                    crate::orders::holding_states_sql()
-                );
+                let clash_sql = crate::orders::worker_clash_sql();
                 let clashes: i64 = sqlx::query_scalar(&clash_sql).bind(worker_id).bind(order_id).fetch_one(&mut *tx).await?;
                 if clashes > 0 {
                     return Err(crate::StoreError::SlotTaken);

@@ -586,3 +586,25 @@ async fn dispatch_sees_approved_workers_with_the_skill_and_their_hours() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_offer_moves_the_orders_time_hold_to_the_offered_worker() {
+    on_both(|store| async move {
+        let a = fx::worker(&store, "13900139110").await;
+        let b = fx::worker(&store, "13900139111").await;
+        let service = fx::service(&store).await;
+        let customer = fx::customer(&store, "13800138160").await;
+        let start = tomorrow_at(8);
+        let placed = store.place_order(&fx::order(customer, service, start, "hold"), &[a], now()).await.unwrap();
+        store.confirm_payment("PAY-hold", "TXN-hold", 9000, "R-hold", now()).await.unwrap();
+        store.create_offer(placed.order_id, b, "{}", now(), now() + Duration::from_secs(60)).await.unwrap();
+        let holders: Vec<i64> = store.busy_between(start, start + Duration::from_secs(3600)).await.unwrap().iter().map(|b| b.worker_id).collect();
+        assert_eq!(holders, [b], "a's time is free again");
+        // b's time is now held, so another order at that time cannot be offered to b.
+        let other = store.place_order(&fx::order(customer, service, start, "hold2"), &[a], now()).await.unwrap();
+        store.confirm_payment("PAY-hold2", "TXN-hold2", 9000, "R-hold2", now()).await.unwrap();
+        let taken = store.create_offer(other.order_id, b, "{}", now(), now() + Duration::from_secs(60)).await;
+        assert!(matches!(taken, Err(StoreError::SlotTaken)), "{taken:?}");
+    })
+    .await;
+}
