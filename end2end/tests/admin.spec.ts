@@ -12,6 +12,7 @@ test('the admin logs in and sees live counts on the dashboard', async ({ page })
   await expect(page).toHaveURL(/\/admin$/);
   await expect(page.getByRole('heading', { name: '数据看板' })).toBeVisible();
   await expect(stat(page, 'StatServicesListed')).toHaveText('12');
+  await expect(stat(page, 'StatOrdersToday')).toHaveText(/^\d+$/);
   const customers = Number(await stat(page, 'StatCustomers').textContent());
   expect(customers).toBeGreaterThanOrEqual(1);
   await expectAccessible(page);

@@ -13,6 +13,10 @@ pub struct DashboardView {
     pub workers_approved: i64,
     pub services_listed: i64,
     pub users_new_today: i64,
+    pub orders_today: i64,
+    pub orders_awaiting_worker: i64,
+    pub orders_needing_admin: i64,
+    pub orders_in_progress: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -22,6 +22,10 @@ pub async fn dashboard() -> Result<DashboardView, AppError> {
         workers_approved: counts.workers_approved,
         services_listed: counts.services_listed,
         users_new_today: counts.users_new_today,
+        orders_today: counts.orders_today,
+        orders_awaiting_worker: counts.orders_awaiting_worker,
+        orders_needing_admin: counts.orders_needing_admin,
+        orders_in_progress: counts.orders_in_progress,
     })
 }
 

@@ -366,7 +366,11 @@ macro_rules! shared_store_impl {
                         (SELECT COUNT(*) FROM worker_profiles WHERE status = 'applicant') AS workers_pending,
                         (SELECT COUNT(*) FROM worker_profiles WHERE status = 'approved') AS workers_approved,
                         (SELECT COUNT(*) FROM services WHERE status = 'listed') AS services_listed,
-                        (SELECT COUNT(*) FROM users WHERE created_at >= $1) AS users_new_today",
+                        (SELECT COUNT(*) FROM users WHERE created_at >= $1) AS users_new_today,
+                        (SELECT COUNT(*) FROM orders WHERE created_at >= $1) AS orders_today,
+                        (SELECT COUNT(*) FROM orders WHERE state = 'booked') AS orders_awaiting_worker,
+                        (SELECT COUNT(*) FROM orders WHERE state = 'booked' AND needs_admin = TRUE) AS orders_needing_admin,
+                        (SELECT COUNT(*) FROM orders WHERE state IN ('accepted', 'departed', 'arrived', 'in_service')) AS orders_in_progress",
                 )
                 .bind(since)
                 .fetch_one(&self.pool)

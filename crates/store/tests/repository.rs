@@ -423,6 +423,8 @@ async fn an_order_holds_the_first_free_worker_and_the_next_overlapping_one_is_re
         store.place_order(&fx::order(customer, service, start + Duration::from_secs(7200), "c"), &[worker], now()).await.unwrap();
         let busy = store.busy_between(start, start + Duration::from_secs(4 * 3600)).await.unwrap();
         assert_eq!(busy.len(), 2);
+        let counts = store.dashboard_counts(now() - Duration::from_secs(60)).await.unwrap();
+        assert_eq!((counts.orders_today, counts.orders_awaiting_worker, counts.orders_in_progress), (2, 0, 0));
     })
     .await;
 }
