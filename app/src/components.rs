@@ -60,9 +60,10 @@ pub fn PhoneShell(title: Msg, #[prop(optional)] tabs: Option<Tabs>, children: Ch
 #[component]
 pub fn AdminShell(title: Msg, children: Children) -> impl IntoView {
     let location = use_location();
-    let groups: [(Msg, &[(&str, Msg)]); 3] = [
+    let groups: [(Msg, &[(&str, Msg)]); 4] = [
         (Msg::MenuGroupOverview, &[("/admin", Msg::MenuDashboard)]),
         (Msg::MenuGroupOrders, &[("/admin/orders", Msg::MenuOrders), ("/admin/dispatch", Msg::MenuDispatch)]),
+        (Msg::MenuGroupWorkers, &[("/admin/workers", Msg::MenuWorkers)]),
         (Msg::MenuGroupUsers, &[("/admin/users", Msg::MenuUsers)]),
     ];
     view! {

@@ -23,6 +23,10 @@ pub enum Field {
     Notes,
     Rating,
     Review,
+    Skills,
+    Radius,
+    Weekdays,
+    Hours,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -51,6 +55,9 @@ pub enum AppError {
     WorkerBusy,
     #[error("transition refused: {0:?}")]
     Refused(Msg),
+    /// A settings change would break an order the worker already accepted.
+    #[error("conflicts with order {order_no}")]
+    ConflictsWithOrder { order_no: String },
     #[error("internal error")]
     Internal,
     /// Transport-level failures (network, decoding) raised by the framework.
@@ -71,7 +78,7 @@ impl AppError {
             AppError::AccountDisabled | AppError::Forbidden => 403,
             AppError::TooManyAttempts => 429,
             AppError::NotFound => 404,
-            AppError::StaleOrder | AppError::WorkerBusy | AppError::Refused(_) => 409,
+            AppError::StaleOrder | AppError::WorkerBusy | AppError::Refused(_) | AppError::ConflictsWithOrder { .. } => 409,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }
@@ -89,6 +96,7 @@ impl AppError {
             AppError::StaleOrder => Msg::ErrStaleOrder,
             AppError::WorkerBusy => Msg::ErrWorkerBusy,
             AppError::Refused(msg) => *msg,
+            AppError::ConflictsWithOrder { .. } => Msg::ErrSettingsConflict,
             AppError::Internal => Msg::ErrInternal,
             AppError::Transport(_) => Msg::ErrNetwork,
         }
@@ -118,6 +126,7 @@ impl AppError {
             InputError::NameEmpty => (Field::Name, Msg::ErrNameEmpty),
             InputError::NameTooLong => (Field::Name, Msg::ErrNameTooLong),
             InputError::NegativeAmount | InputError::MalformedAmount => (Field::Name, Msg::ErrAmount),
+            InputError::LocationInvalid => (Field::Location, Msg::ErrLocationMissing),
         };
         AppError::Invalid { field, msg }
     }
@@ -163,6 +172,7 @@ mod tests {
             AppError::StaleOrder,
             AppError::WorkerBusy,
             AppError::Refused(Msg::ErrIllegalStep),
+            AppError::ConflictsWithOrder { order_no: "DJ1".into() },
             AppError::Internal,
             AppError::Transport("x".into()),
         ];

@@ -65,8 +65,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/worker/register") view=worker::WorkerRegisterPage/>
                 <Route path=path!("/worker") view=worker::WorkerHomePage/>
                 <Route path=path!("/worker/me") view=worker::WorkerMePage/>
+                <Route path=path!("/worker/settings") view=worker::WorkerSettingsPage/>
                 <Route path=path!("/admin") view=admin::DashboardPage/>
                 <Route path=path!("/admin/users") view=admin::UsersPage/>
+                <Route path=path!("/admin/workers") view=admin::WorkersPage/>
                 <Route path=path!("/admin/orders") view=admin::AdminOrdersPage/>
                 <Route path=path!("/admin/orders/:id") view=admin::AdminOrderPage/>
                 <Route path=path!("/admin/dispatch") view=admin::DispatchQueuePage/>

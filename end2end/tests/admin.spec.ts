@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { DEMO, PHONE, DESKTOP, open, login, snap, expectAccessible } from './helpers';
+import { DEMO, PHONE, DESKTOP, open, login, snap, expectAccessible, freshPhone } from './helpers';
 
 test.use({ viewport: DESKTOP });
 
@@ -62,4 +62,31 @@ test('a customer is refused the admin area and an anonymous visitor is sent to l
   await expect(page).toHaveURL(/\/$/);
   const refused = await page.goto('/admin');
   expect(refused?.status()).toBe(403);
+});
+
+test('the admin approves a new worker, who then sees 已认证', async ({ page, browser }) => {
+  const applicant = await browser.newContext({ viewport: PHONE });
+  const worker = await applicant.newPage();
+  const phone = freshPhone('138');
+  await open(worker, '/worker/register');
+  await worker.getByLabel('真实姓名').fill('孙阿姨');
+  await worker.getByLabel('手机号').fill(phone);
+  await worker.getByLabel('密码').fill('worker-pass-2');
+  await worker.getByRole('button', { name: '提交申请' }).click();
+  await expect(worker.locator('.status-badge')).toHaveText('待审核');
+
+  await login(page, DEMO.admin.phone, DEMO.admin.password);
+  await expect(page).toHaveURL(/\/admin$/);
+  await open(page, '/admin/workers');
+  const row = page.locator('tr', { hasText: phone });
+  await row.getByRole('button', { name: '驳回' }).click();
+  await expect(page.getByText('请填写原因，服务者会看到它')).toBeVisible();
+  await row.getByRole('button', { name: '通过' }).click();
+  await expect(row).toContainText('已认证');
+  await expectAccessible(page);
+  await snap(page, 'admin-workers-1440x900');
+
+  await worker.reload();
+  await expect(worker.locator('.status-badge')).toHaveText('已认证');
+  await applicant.close();
 });

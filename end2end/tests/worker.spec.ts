@@ -42,3 +42,24 @@ test('a worker cannot open the admin area', async ({ page }) => {
   expect(response?.status()).toBe(403);
   await expect(page.getByText('您没有权限执行此操作')).toBeVisible();
 });
+
+test('a worker sets the service area and hours, with bad input explained in place', async ({ page }) => {
+  await login(page, DEMO.approvedWorker.phone, DEMO.approvedWorker.password);
+  await expect(page).toHaveURL(/\/worker$/);
+  await open(page, '/worker/me');
+  await page.getByRole('link', { name: '服务时间与区域' }).click();
+  await expect(page).toHaveURL(/\/worker\/settings$/);
+  await open(page, '/worker/settings');
+  await expect(page.getByLabel('服务半径（公里）')).toHaveValue('20');
+  await page.getByLabel('服务半径（公里）').fill('0');
+  await page.getByRole('button', { name: '保存' }).click();
+  await expect(page.locator('#f-radius-error')).toHaveText('服务半径需在1到50公里之间');
+  await page.getByLabel('服务半径（公里）').fill('20');
+  await page.getByLabel('结束').fill('07:00');
+  await page.getByRole('button', { name: '保存' }).click();
+  await expect(page.locator('#f-hours-error')).toHaveText('结束时间必须晚于开始时间');
+  await page.getByLabel('结束').fill('20:00');
+  await page.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByRole('status')).toHaveText('已保存');
+  await snap(page, 'worker-settings-390x844');
+});

@@ -334,3 +334,71 @@ async fn booking_again_holds_and_first_offers_the_previous_worker() {
     server::jobs::run_due_jobs(&app.state).await;
     assert_eq!(app.state.store.offers_for_order(again).await.unwrap()[0].worker_name, "赵阿姨");
 }
+
+#[tokio::test]
+async fn admins_review_workers_with_reasons_and_each_decision_applies_once() {
+    let app = demo_app(Config::default()).await;
+    let admin = app.session_for("13700000000").await;
+    let applicant = app.state.store.credentials_by_phone(&domain::Phone::parse("13900000002").unwrap()).await.unwrap().unwrap().user_id.0;
+    let review = |decision: &str, note: &str| form(&[("worker_id", applicant.to_string()), ("decision", decision.into()), ("note", note.into())]);
+
+    let no_reason = app.post("/api/admin_review_worker", &review("reject", " "), Some(&admin)).await;
+    assert_eq!(no_reason.error(), AppError::Invalid { field: Field::Review, msg: Msg::ErrReasonRequired });
+    let not_yet = app.post("/api/admin_review_worker", &review("suspend", "迟到"), Some(&admin)).await;
+    assert_eq!(not_yet.error(), AppError::Refused(Msg::ErrReviewNotApplicable));
+
+    assert_eq!(app.post("/api/admin_review_worker", &review("approve", ""), Some(&admin)).await.status, StatusCode::OK);
+    let twice = app.post("/api/admin_review_worker", &review("approve", ""), Some(&admin)).await;
+    assert_eq!(twice.error(), AppError::Refused(Msg::ErrReviewNotApplicable));
+    assert_eq!(app.post("/api/admin_review_worker", &review("suspend", "多次迟到"), Some(&admin)).await.status, StatusCode::OK);
+    let profile = app.state.store.worker_profile(store::UserId(applicant)).await.unwrap().unwrap();
+    assert_eq!((profile.status, profile.review_note.as_str()), (domain::WorkerStatus::Suspended, "多次迟到"));
+    let audit = app.state.store.audit_entries(10).await.unwrap();
+    assert_eq!(audit.iter().filter(|e| e.action.starts_with("worker_")).count(), 2);
+}
+
+#[tokio::test]
+async fn workers_set_skills_area_and_hours_but_not_against_an_accepted_order() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let li = app.session_for(LI).await;
+    let settings = |skills: &str, radius: &str, days: &str, start: &str, end: &str| {
+        form(&[
+            ("skills", skills.into()),
+            ("lat", "31.2304".into()),
+            ("lng", "121.4737".into()),
+            ("radius_km", radius.into()),
+            ("weekdays", days.into()),
+            ("start", start.into()),
+            ("end", end.into()),
+        ])
+    };
+    let cases = [
+        (settings("", "10", "0,1", "08:00", "20:00"), Field::Skills, Msg::ErrSkillsEmpty),
+        (settings("nope", "10", "0,1", "08:00", "20:00"), Field::Skills, Msg::ErrSkillsEmpty),
+        (settings("daily_cleaning", "0", "0,1", "08:00", "20:00"), Field::Radius, Msg::ErrRadiusRange),
+        (settings("daily_cleaning", "10", "", "08:00", "20:00"), Field::Weekdays, Msg::ErrWeekdaysEmpty),
+        (settings("daily_cleaning", "10", "0,1", "20:00", "08:00"), Field::Hours, Msg::ErrHoursOrder),
+        (settings("daily_cleaning", "10", "0,1", "25:00", "26:00"), Field::Hours, Msg::ErrHoursFormat),
+    ];
+    for (body, field, msg) in cases {
+        let response = app.post("/api/save_worker_settings", &body, Some(&li)).await;
+        assert_eq!(response.error(), AppError::Invalid { field, msg }, "{body}");
+    }
+
+    let order_id = place(&app, &customer, beijing(1, 10)).await;
+    pay(&app, order_id).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    let offer = app.state.store.offers_for_order(order_id).await.unwrap().remove(0);
+    app.post("/api/respond_offer", &format!("offer_id={}&accept=true", offer.id), Some(&li)).await;
+    let order_no = app.state.store.order(order_id).await.unwrap().unwrap().order_no;
+    let afternoons_only = app.post("/api/save_worker_settings", &settings("daily_cleaning", "10", "0,1,2,3,4,5,6", "14:00", "20:00"), Some(&li)).await;
+    assert_eq!(afternoons_only.error(), AppError::ConflictsWithOrder { order_no });
+
+    let fine = app.post("/api/save_worker_settings", &settings("daily_cleaning,appliance", "15", "0,1,2,3,4,5,6", "07:00", "21:00"), Some(&li)).await;
+    assert_eq!(fine.status, StatusCode::OK, "{}", fine.body);
+    let li_id = app.state.store.credentials_by_phone(&domain::Phone::parse(LI).unwrap()).await.unwrap().unwrap().user_id.0;
+    let setup = app.state.store.worker_setup(li_id).await.unwrap().unwrap();
+    assert_eq!((setup.skills.len(), setup.area_radius_km, setup.hours.len()), (2, 15.0, 7));
+    assert_eq!(setup.hours[0], (0, 7 * 60, 21 * 60));
+}

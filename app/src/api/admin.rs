@@ -49,3 +49,8 @@ pub async fn admin_dashboard() -> Result<DashboardView, AppError> {
 pub async fn admin_users(role: Option<String>, q: Option<String>, page: Option<i64>) -> Result<UsersPage, AppError> {
     crate::server::respond(crate::server::admin::users(role, q, page).await)
 }
+
+#[server(prefix = "/api", endpoint = "admin_review_worker")]
+pub async fn admin_review_worker(worker_id: i64, decision: String, note: String) -> Result<(), AppError> {
+    crate::server::respond(crate::server::admin::review_worker(worker_id, decision, note).await)
+}

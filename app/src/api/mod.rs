@@ -65,9 +65,12 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/workbench", WORKER),
     ("/api/respond_offer", WORKER),
     ("/api/order_step", WORKER),
+    ("/api/worker_settings", WORKER),
+    ("/api/save_worker_settings", WORKER),
     ("/api/admin_orders", ADMIN),
     ("/api/admin_order", ADMIN),
     ("/api/admin_assign", ADMIN),
+    ("/api/admin_review_worker", ADMIN),
 ];
 
 pub fn access_for(path: &str) -> Option<Access> {

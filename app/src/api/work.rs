@@ -93,3 +93,43 @@ pub async fn respond_offer(offer_id: i64, accept: bool) -> Result<(), AppError> 
 pub async fn order_step(order_id: i64, step: String, lat: Option<f64>, lng: Option<f64>) -> Result<(), AppError> {
     crate::server::respond(crate::server::work::order_step(order_id, step, lat, lng).await)
 }
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CategoryChoice {
+    pub code: String,
+    pub name: String,
+}
+
+/// When and where a worker takes orders (W2).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkerSettingsView {
+    pub categories: Vec<CategoryChoice>,
+    pub skills: Vec<String>,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    pub radius_km: f64,
+    /// 0 = Monday … 6 = Sunday.
+    pub weekdays: Vec<u8>,
+    /// `08:00`, Beijing time.
+    pub start: String,
+    pub end: String,
+}
+
+#[server(prefix = "/api", endpoint = "worker_settings")]
+pub async fn worker_settings() -> Result<WorkerSettingsView, AppError> {
+    crate::server::respond(crate::server::work::worker_settings().await)
+}
+
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/api", endpoint = "save_worker_settings")]
+pub async fn save_worker_settings(
+    skills: String,
+    lat: String,
+    lng: String,
+    radius_km: String,
+    weekdays: String,
+    start: String,
+    end: String,
+) -> Result<(), AppError> {
+    crate::server::respond(crate::server::work::save_worker_settings(skills, lat, lng, radius_km, weekdays, start, end).await)
+}

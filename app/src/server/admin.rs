@@ -3,8 +3,10 @@ use super::{app_state, internal, now};
 use crate::api::admin::{DashboardView, UserRowView, UsersPage, USERS_PAGE_SIZE};
 use crate::api::ADMIN;
 use crate::error::AppError;
-use domain::Role;
-use store::UserFilter;
+use crate::error::Field;
+use crate::i18n::Msg;
+use domain::{ReviewDecision, Role};
+use store::{AuditEntry, StoreError, UserFilter, UserId};
 
 /// Midnight today in Beijing, as a UTC instant: "today" for the dashboard.
 fn start_of_beijing_day(at: time::OffsetDateTime) -> time::OffsetDateTime {
@@ -55,6 +57,36 @@ pub async fn users(role: Option<String>, q: Option<String>, page: Option<i64>) -
         page: paged.page,
         page_count: ((paged.total + paged.page_size - 1) / paged.page_size).max(1),
     })
+}
+
+/// Approve or reject an applicant, suspend or reinstate a worker; audited.
+pub async fn review_worker(worker_id: i64, decision: String, note: String) -> Result<(), AppError> {
+    let admin = require_user(ADMIN)?;
+    let state = app_state()?;
+    let decision = ReviewDecision::parse(&decision).ok_or(AppError::Refused(Msg::ErrReviewNotApplicable))?;
+    let note = note.trim().to_string();
+    if decision.needs_reason() && note.is_empty() {
+        return Err(AppError::invalid(Field::Review, Msg::ErrReasonRequired));
+    }
+    if note.chars().count() > 200 {
+        return Err(AppError::invalid(Field::Review, Msg::ErrReasonTooLong));
+    }
+    let profile = state.store.worker_profile(UserId(worker_id)).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    let next = profile.status.after(decision).ok_or(AppError::Refused(Msg::ErrReviewNotApplicable))?;
+    match state.store.change_worker_status(UserId(worker_id), profile.status, next, &note, now()).await {
+        Ok(()) => {}
+        Err(StoreError::Conflict) => return Err(AppError::StaleOrder),
+        Err(err) => return Err(internal(err)),
+    }
+    let entry = AuditEntry {
+        actor: Some(admin.id),
+        action: format!("worker_{}", decision.as_str()),
+        target: format!("user:{worker_id}"),
+        detail: format!("{} → {}: {note}", profile.status.as_str(), next.as_str()),
+    };
+    state.store.record_audit(&entry, now()).await.map_err(internal)?;
+    tracing::info!(worker_id, decision = decision.as_str(), "worker reviewed");
+    Ok(())
 }
 
 #[cfg(test)]

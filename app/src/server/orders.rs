@@ -11,7 +11,7 @@ use crate::error::{AppError, Field};
 use crate::i18n::Msg;
 use booking::{Actor, EventKind, OrderState};
 use dispatch::GeoPoint;
-use domain::{DisplayName, Fen, Phone, Role};
+use domain::{Coordinates, DisplayName, Fen, Phone, Role};
 use pricing::{PriceSheet, Quote, QuoteRequest, Unit};
 use store::{NewAddress, NewOrder, NewReview, OrderFilter, OrderRecord, ServiceRecord, StoreError, User};
 
@@ -148,13 +148,8 @@ pub async fn booking_start(service_id: i64, rebook: Option<i64>) -> Result<Booki
 }
 
 fn parse_location(lat: &str, lng: &str) -> Result<GeoPoint, AppError> {
-    let missing = || AppError::invalid(Field::Location, Msg::ErrLocationMissing);
-    let lat: f64 = lat.trim().parse().map_err(|_| missing())?;
-    let lng: f64 = lng.trim().parse().map_err(|_| missing())?;
-    if !(lat.is_finite() && lng.is_finite()) || !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lng) || (lat == 0.0 && lng == 0.0) {
-        return Err(missing());
-    }
-    Ok(GeoPoint { lat, lng })
+    let at = Coordinates::parse(lat, lng).map_err(AppError::from_input)?;
+    Ok(GeoPoint { lat: at.lat(), lng: at.lng() })
 }
 
 fn in_service_area(candidates: &[dispatch::Candidate], at: GeoPoint) -> bool {
@@ -184,7 +179,8 @@ pub async fn booking_slots(service_id: i64, units: i32, lat: f64, lng: f64) -> R
     let state = app_state()?;
     let service = listed_service(&state, service_id).await?;
     quote_for(&service, units)?;
-    let location = parse_location(&lat.to_string(), &lng.to_string())?;
+    let at = Coordinates::new(lat, lng).map_err(AppError::from_input)?;
+    let location = GeoPoint { lat: at.lat(), lng: at.lng() };
     let duration_secs = i64::from(pricing::duration_minutes(unit_of(&service)?, units)) * 60;
     let t = now();
     let horizon = t + std::time::Duration::from_secs(u64::from(state.config.booking_days + 1) * 86_400);

@@ -1,12 +1,12 @@
 use super::authz::require_user;
 use super::flows::{self, unix};
 use super::{app_state, internal, now, AppState};
-use crate::api::work::{OfferCard, Step, WorkOrderCard, WorkbenchView};
+use crate::api::work::{CategoryChoice, OfferCard, Step, WorkOrderCard, WorkbenchView, WorkerSettingsView};
 use crate::api::WORKER;
 use crate::error::{AppError, Field};
 use crate::i18n::Msg;
 use booking::{Actor, EventKind};
-use domain::Phone;
+use domain::{Coordinates, Phone};
 use store::{OrderFilter, OrderRecord, StoreError};
 
 /// The worker's share of an order after the platform's commission.
@@ -118,7 +118,10 @@ pub async fn order_step(order_id: i64, step: String, lat: Option<f64>, lng: Opti
     let state = app_state()?;
     let step = Step::parse(&step).ok_or(AppError::Refused(Msg::ErrIllegalStep))?;
     let position = match (lat, lng) {
-        (Some(lat), Some(lng)) if lat.is_finite() && lng.is_finite() && (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lng) => Some((lat, lng)),
+        (Some(lat), Some(lng)) => {
+            let at = Coordinates::new(lat, lng).map_err(AppError::from_input)?;
+            Some((at.lat(), at.lng()))
+        }
         (None, None) => None,
         _ => return Err(AppError::invalid(Field::Location, Msg::ErrLocationMissing)),
     };
@@ -135,9 +138,125 @@ pub async fn order_step(order_id: i64, step: String, lat: Option<f64>, lng: Opti
     flows::transition(&state, &order, Actor::Worker(user.id.0), kind, None, position).await
 }
 
+/// `08:00` → 480. Accepts `8:00` and `24:00` (end of day).
+fn parse_clock(value: &str) -> Option<i32> {
+    let (h, m) = value.trim().split_once(':')?;
+    let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
+    let minutes = h * 60 + m;
+    ((0..=23).contains(&h) || (h == 24 && m == 0)).then_some(minutes).filter(|_| (0..60).contains(&m))
+}
+
+fn clock(minutes: i32) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+pub async fn worker_settings() -> Result<WorkerSettingsView, AppError> {
+    let user = require_user(WORKER)?;
+    let state = app_state()?;
+    let setup = state.store.worker_setup(user.id.0).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    let categories = state.store.categories().await.map_err(internal)?;
+    let located = setup.home_lat != 0.0 || setup.home_lng != 0.0;
+    let (start, end) = setup.hours.first().map(|h| (h.1, h.2)).unwrap_or((8 * 60, 20 * 60));
+    Ok(WorkerSettingsView {
+        categories: categories.into_iter().map(|c| CategoryChoice { code: c.code, name: c.name }).collect(),
+        skills: setup.skills,
+        lat: located.then_some(setup.home_lat),
+        lng: located.then_some(setup.home_lng),
+        radius_km: if setup.area_radius_km > 0.0 { setup.area_radius_km } else { 10.0 },
+        weekdays: setup.hours.iter().map(|h| h.0 as u8).collect(),
+        start: clock(start),
+        end: clock(end),
+    })
+}
+
+/// Saves when and where the worker takes orders, unless that would break an
+/// order they have already accepted (W2); dispatch uses it at once.
+pub async fn save_worker_settings(
+    skills: String,
+    lat: String,
+    lng: String,
+    radius_km: String,
+    weekdays: String,
+    start: String,
+    end: String,
+) -> Result<(), AppError> {
+    let user = require_user(WORKER)?;
+    let state = app_state()?;
+    let known: Vec<String> = state.store.categories().await.map_err(internal)?.into_iter().map(|c| c.code).collect();
+    let skills: Vec<String> = skills.split(',').map(str::trim).filter(|s| known.iter().any(|k| k == s)).map(String::from).collect();
+    if skills.is_empty() {
+        return Err(AppError::invalid(Field::Skills, Msg::ErrSkillsEmpty));
+    }
+    let centre = Coordinates::parse(&lat, &lng).map_err(AppError::from_input)?;
+    let (lat, lng) = (centre.lat(), centre.lng());
+    let radius: f64 = radius_km.trim().parse().map_err(|_| AppError::invalid(Field::Radius, Msg::ErrRadiusRange))?;
+    if !(1.0..=50.0).contains(&radius) {
+        return Err(AppError::invalid(Field::Radius, Msg::ErrRadiusRange));
+    }
+    let mut days: Vec<i32> = weekdays.split(',').filter_map(|d| d.trim().parse::<i32>().ok()).filter(|d| (0..7).contains(d)).collect();
+    days.sort_unstable();
+    days.dedup();
+    if days.is_empty() {
+        return Err(AppError::invalid(Field::Weekdays, Msg::ErrWeekdaysEmpty));
+    }
+    let (Some(from), Some(to)) = (parse_clock(&start), parse_clock(&end)) else {
+        return Err(AppError::invalid(Field::Hours, Msg::ErrHoursFormat));
+    };
+    if to <= from {
+        return Err(AppError::invalid(Field::Hours, Msg::ErrHoursOrder));
+    }
+    let current = state.store.worker_setup(user.id.0).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    let setup = store::WorkerSetup {
+        gender: current.gender,
+        skills,
+        home_lat: lat,
+        home_lng: lng,
+        area_radius_km: radius,
+        hours: days.iter().map(|d| (*d, from, to)).collect(),
+    };
+    // Every accepted, upcoming order must still fit the new hours, area and skills.
+    let filter = OrderFilter {
+        customer_id: None,
+        worker_id: Some(user.id.0),
+        states: ["accepted", "departed", "arrived", "in_service"].map(String::from).to_vec(),
+        needs_admin: None,
+        limit: 500,
+        offset: 0,
+    };
+    let candidate = dispatch::Candidate {
+        worker_id: user.id.0,
+        receives_orders: true,
+        skills: setup.skills.clone(),
+        home: dispatch::GeoPoint { lat, lng },
+        area_radius_km: radius,
+        hours: setup.hours.iter().map(|h| dispatch::WorkWindow { weekday: h.0 as u8, start_minute: h.1 as u16, end_minute: h.2 as u16 }).collect(),
+        busy: Vec::new(),
+        rating: 0.0,
+        active_orders: 0,
+    };
+    for order in state.store.orders(&filter).await.map_err(internal)? {
+        if !dispatch::hard_check(&candidate, &flows::job_for(&order), &state.config.travel, &[]).is_empty() {
+            return Err(AppError::ConflictsWithOrder { order_no: order.order_no });
+        }
+    }
+    state.store.setup_worker(user.id.0, &setup).await.map_err(internal)?;
+    tracing::info!(worker_id = user.id.0, "worker settings saved");
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::area_of;
+    use super::{area_of, parse_clock};
+
+    #[test]
+    fn clock_times_parse_to_minutes_and_reject_nonsense() {
+        assert_eq!(parse_clock("08:00"), Some(480));
+        assert_eq!(parse_clock("8:30"), Some(510));
+        assert_eq!(parse_clock("24:00"), Some(1440));
+        for bad in ["24:01", "12:60", "noon", "", "-1:00"] {
+            assert_eq!(parse_clock(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn offers_show_the_district_not_the_door() {

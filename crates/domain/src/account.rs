@@ -188,6 +188,54 @@ impl WorkerStatus {
     pub fn receives_orders(self) -> bool {
         self == WorkerStatus::Approved
     }
+
+    /// Where an admin's review decision takes a worker, if it applies at all:
+    /// applicants are approved or rejected; approved workers can be suspended
+    /// and suspended ones reinstated.
+    pub fn after(self, decision: ReviewDecision) -> Option<WorkerStatus> {
+        use ReviewDecision as D;
+        use WorkerStatus as S;
+        match (self, decision) {
+            (S::Applicant, D::Approve) => Some(S::Approved),
+            (S::Applicant, D::Reject) => Some(S::Rejected),
+            (S::Approved, D::Suspend) => Some(S::Suspended),
+            (S::Suspended, D::Reinstate) => Some(S::Approved),
+            _ => None,
+        }
+    }
+}
+
+/// An admin's decision about a worker (A3 onboarding review, A5 suspension).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewDecision {
+    Approve,
+    Reject,
+    Suspend,
+    Reinstate,
+}
+
+impl ReviewDecision {
+    pub const ALL: [ReviewDecision; 4] =
+        [ReviewDecision::Approve, ReviewDecision::Reject, ReviewDecision::Suspend, ReviewDecision::Reinstate];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewDecision::Approve => "approve",
+            ReviewDecision::Reject => "reject",
+            ReviewDecision::Suspend => "suspend",
+            ReviewDecision::Reinstate => "reinstate",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.as_str() == value)
+    }
+
+    /// Rejections and suspensions must say why (B7: rules with reasons).
+    pub fn needs_reason(self) -> bool {
+        matches!(self, ReviewDecision::Reject | ReviewDecision::Suspend)
+    }
 }
 
 #[cfg(test)]
@@ -288,6 +336,20 @@ mod tests {
             assert_eq!(WorkerStatus::from_db(status.as_str()), Some(status));
         }
         assert_eq!(Role::from_db("root"), None);
+    }
+
+    #[test]
+    fn review_decisions_follow_the_onboarding_and_suspension_rules() {
+        use ReviewDecision as D;
+        use WorkerStatus as S;
+        assert_eq!(S::Applicant.after(D::Approve), Some(S::Approved));
+        assert_eq!(S::Applicant.after(D::Reject), Some(S::Rejected));
+        assert_eq!(S::Approved.after(D::Suspend), Some(S::Suspended));
+        assert_eq!(S::Suspended.after(D::Reinstate), Some(S::Approved));
+        assert_eq!(S::Applicant.after(D::Suspend), None);
+        assert_eq!(S::Rejected.after(D::Approve), None);
+        assert_eq!(S::Approved.after(D::Approve), None);
+        assert!(D::Reject.needs_reason() && D::Suspend.needs_reason() && !D::Approve.needs_reason());
     }
 
     #[test]

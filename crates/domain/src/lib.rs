@@ -2,9 +2,11 @@
 //! browser bundle can validate input with the same rules.
 
 mod account;
+mod geo;
 mod money;
 
-pub use account::{DisplayName, Password, Phone, Role, WorkerStatus};
+pub use account::{DisplayName, Password, Phone, ReviewDecision, Role, WorkerStatus};
+pub use geo::Coordinates;
 pub use money::Fen;
 
 /// Why a piece of input was refused. The UI turns each kind into a message in
@@ -27,4 +29,6 @@ pub enum InputError {
     NegativeAmount,
     #[error("amount is not a valid yuan figure")]
     MalformedAmount,
+    #[error("coordinates missing or out of range")]
+    LocationInvalid,
 }

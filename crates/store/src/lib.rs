@@ -77,6 +77,9 @@ pub trait Store: OrderStore + Send + Sync + 'static {
 
     async fn worker_profile(&self, user: UserId) -> StoreResult<Option<WorkerProfile>>;
     async fn set_worker_status(&self, user: UserId, status: WorkerStatus, note: &str, now: OffsetDateTime) -> StoreResult<()>;
+    /// Moves a worker from `from` to `to` only if still in `from` (`Conflict`
+    /// otherwise), so two admins deciding at once leave one decision.
+    async fn change_worker_status(&self, user: UserId, from: WorkerStatus, to: WorkerStatus, note: &str, now: OffsetDateTime) -> StoreResult<()>;
 
     async fn categories(&self) -> StoreResult<Vec<Category>>;
     async fn listed_services(&self, category: Option<i64>) -> StoreResult<Vec<ServiceSummary>>;
@@ -305,6 +308,31 @@ macro_rules! shared_store_impl {
                 .execute(&self.pool)
                 .await?;
                 crate::model::expect_one(done.rows_affected())
+            }
+
+            async fn change_worker_status(
+                &self,
+                user: crate::UserId,
+                from: domain::WorkerStatus,
+                to: domain::WorkerStatus,
+                note: &str,
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<()> {
+                let done = sqlx::query(
+                    "UPDATE worker_profiles SET status = $1, review_note = $2, reviewed_at = $3 WHERE user_id = $4 AND status = $5",
+                )
+                .bind(to.as_str())
+                .bind(note)
+                .bind(now)
+                .bind(user.0)
+                .bind(from.as_str())
+                .execute(&self.pool)
+                .await?;
+                if done.rows_affected() == 1 {
+                    Ok(())
+                } else {
+                    Err(crate::StoreError::Conflict)
+                }
             }
 
             async fn categories(&self) -> crate::StoreResult<Vec<crate::Category>> {

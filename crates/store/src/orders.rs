@@ -14,6 +14,7 @@ pub const HOLDING_STATES: &[&str] = &["pending_payment", "booked", "accepted", "
 #[async_trait]
 pub trait OrderStore: Send + Sync {
     async fn setup_worker(&self, worker_id: i64, setup: &WorkerSetup) -> StoreResult<()>;
+    async fn worker_setup(&self, worker_id: i64) -> StoreResult<Option<WorkerSetup>>;
     async fn workers_for_dispatch(&self, skill: &str) -> StoreResult<Vec<WorkerForDispatch>>;
     async fn work_windows(&self, worker_ids: &[i64]) -> StoreResult<Vec<WorkWindowRow>>;
     async fn busy_between(&self, from: OffsetDateTime, to: OffsetDateTime) -> StoreResult<Vec<BusyRow>>;
@@ -124,6 +125,30 @@ macro_rules! shared_order_impl {
                 }
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn worker_setup(&self, worker_id: i64) -> crate::StoreResult<Option<crate::WorkerSetup>> {
+                let row: Option<(Option<String>, String, f64, f64, f64)> = sqlx::query_as(
+                    "SELECT gender, skills, home_lat, home_lng, area_radius_km FROM worker_profiles WHERE user_id = $1",
+                )
+                .bind(worker_id)
+                .fetch_optional(&self.pool)
+                .await?;
+                let Some((gender, skills, home_lat, home_lng, area_radius_km)) = row else { return Ok(None) };
+                let hours: Vec<(i32, i32, i32)> = sqlx::query_as(
+                    "SELECT weekday, start_minute, end_minute FROM worker_hours WHERE worker_id = $1 ORDER BY weekday, start_minute",
+                )
+                .bind(worker_id)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(Some(crate::WorkerSetup {
+                    gender,
+                    skills: skills.split(',').filter(|s| !s.is_empty()).map(String::from).collect(),
+                    home_lat,
+                    home_lng,
+                    area_radius_km,
+                    hours,
+                }))
             }
 
             async fn workers_for_dispatch(&self, skill: &str) -> crate::StoreResult<Vec<crate::WorkerForDispatch>> {

@@ -13,7 +13,7 @@ impl SqliteStore {
         let options = SqliteConnectOptions::from_str(url)?;
         if let Some(parent) = options.get_filename().parent() {
             if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent).map_err(|e| sqlx::Error::Io(e))?;
+                std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
             }
         }
         let options = options

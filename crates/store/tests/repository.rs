@@ -146,9 +146,9 @@ async fn concurrent_sign_ups_with_one_phone_create_exactly_one_account() {
 }
 
 /// Joins futures concurrently on the current task without extra crates.
-async fn futures_join_all<F: Future>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output>
+async fn futures_join_all<F>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output>
 where
-    F: Send + 'static,
+    F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
     let handles: Vec<_> = futures.into_iter().map(tokio::spawn).collect();

@@ -1,7 +1,9 @@
 mod dashboard;
 mod orders;
-mod users;
+pub(crate) mod users;
+mod workers;
 
 pub use dashboard::DashboardPage;
 pub use orders::{AdminOrderPage, AdminOrdersPage, DispatchQueuePage};
 pub use users::UsersPage;
+pub use workers::WorkersPage;

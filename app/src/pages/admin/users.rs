@@ -14,7 +14,7 @@ fn role_text(role: Role) -> &'static str {
     })
 }
 
-fn worker_status_text(status: WorkerStatus) -> &'static str {
+pub(crate) fn worker_status_text(status: WorkerStatus) -> &'static str {
     t(match status {
         WorkerStatus::Applicant => Msg::WorkerApplicant,
         WorkerStatus::Approved => Msg::WorkerApproved,

@@ -25,6 +25,18 @@ pub fn WorkPanel() -> impl IntoView {
         move || (live.get(), respond.version().get(), step.version().get()),
         |_| workbench(),
     );
+    // Buzz the phone when a new offer arrives (where the browser allows it).
+    let seen_offers = StoredValue::new(None::<Vec<i64>>);
+    Effect::new(move |_| {
+        if let Some(Ok(bench)) = bench.get() {
+            let ids: Vec<i64> = bench.offers.iter().map(|o| o.offer_id).collect();
+            let is_new = seen_offers.with_value(|seen| seen.as_ref().is_some_and(|seen| ids.iter().any(|id| !seen.contains(id))));
+            if is_new {
+                let _ = window().navigator().vibrate_with_duration(300);
+            }
+            seen_offers.set_value(Some(ids));
+        }
+    });
     let respond_value = respond.value();
     let step_value = step.value();
     view! {

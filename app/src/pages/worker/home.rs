@@ -81,6 +81,7 @@ pub fn WorkerMePage() -> impl IntoView {
                                 <div class="cell"><span>{t(Msg::RoleLabel)}</span><span class="cell-value">{t(Msg::RoleWorker)}</span></div>
                                 <div class="cell"><span>{t(Msg::WorkerStatusLabel)}</span><span class="cell-value">{t(status_text(home.status).0)}</span></div>
                                 <div class="cell"><span>{t(Msg::MemberSince)}</span><span class="cell-value">{format_beijing(home.member_since)}</span></div>
+                                <a class="cell cell-link" href="/worker/settings"><span>{t(Msg::SettingsLink)}</span><span class="cell-value">"›"</span></a>
                             </div>
                         }.into_any(),
                         Err(error) => view! { <ErrorState error/> }.into_any(),
