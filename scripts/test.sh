@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 bash scripts/setup.sh --test
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/daojia-target}"
+# A test run builds once; incremental caches would only take disk.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 log() { printf '\033[1;34m[test]\033[0m %s\n' "$*"; }
 
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
@@ -31,11 +33,23 @@ if ! pg_ready; then
   unset TEST_DATABASE_URL
 fi
 
-log "unit, repository and HTTP tests"
-cargo test --locked -p domain -p booking -p pricing -p dispatch -p payments -p store -p app -p server --features app/ssr
+TEST_PACKAGES=(-p domain -p booking -p pricing -p dispatch -p payments -p store -p app -p server --features app/ssr)
+log "unit, repository and HTTP tests (HTTP tests on SQLite)"
+cargo test --locked "${TEST_PACKAGES[@]}"
+if [[ -n "${TEST_DATABASE_URL:-}" ]]; then
+  log "HTTP tests again on PostgreSQL"
+  TEST_BACKEND=postgres cargo test --locked "${TEST_PACKAGES[@]}" --test http --test orders
+  psql "$TEST_DATABASE_URL" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'daojia_http_%'" \
+    | while read -r db; do psql "$TEST_DATABASE_URL" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"; done
+fi
 
 log "building the site (server + hydrate bundle)"
-cargo leptos build 2>&1 | tail -n 5
+mkdir -p "$ROOT/end2end/artifacts"
+if ! cargo leptos build >"$ROOT/end2end/artifacts/build.log" 2>&1; then
+  cat "$ROOT/end2end/artifacts/build.log"
+  exit 1
+fi
+tail -n 3 "$ROOT/end2end/artifacts/build.log"
 
 E2E_DIR=$(mktemp -d)
 E2E_PORT="${E2E_PORT:-3107}"

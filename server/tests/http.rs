@@ -234,7 +234,8 @@ async fn healthz_reports_the_database() {
     let app = spawn_app().await;
     let response = app.send(Request::get("/healthz").body(Body::empty()).unwrap()).await;
     assert_eq!(response.status, StatusCode::OK);
-    assert_eq!(response.body, r#"{"status":"ok","database":"sqlite"}"#);
+    let backend = if std::env::var("TEST_BACKEND").as_deref() == Ok("postgres") { "postgres" } else { "sqlite" };
+    assert_eq!(response.body, format!(r#"{{"status":"ok","database":"{backend}"}}"#));
 }
 
 #[tokio::test]

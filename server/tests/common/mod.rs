@@ -26,6 +26,9 @@ pub struct TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        if self.db_file.as_os_str().is_empty() {
+            return;
+        }
         for ext in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{ext}", self.db_file.display()));
         }
@@ -54,16 +57,27 @@ impl Response {
 }
 
 pub async fn spawn_app() -> TestApp {
-    let db_file = std::env::temp_dir().join(format!("daojia-http-{:016x}.db", rand::thread_rng().gen::<u64>()));
-    let store = store::connect(&format!("sqlite:{}", db_file.display()), 5).await.unwrap();
-    app_with(store, db_file).await
+    TestApp::with_config(Config::default()).await
 }
 
-pub async fn app_with(store: DynStore, db_file: std::path::PathBuf) -> TestApp {
-    let options = LeptosOptions::builder().output_name("daojia").site_root("target/site").build();
-    let config = Config { login_window: Duration::from_secs(180), ..Config::default() };
-    let state = server::build_state(store, config, "test-sandbox-key", options).unwrap();
-    TestApp { router: server::router(state.clone()), state, db_file }
+/// A fresh database for one test: a temporary SQLite file, or with
+/// `TEST_BACKEND=postgres` a new database on `TEST_DATABASE_URL` (test.sh
+/// drops the `daojia_http_*` databases afterwards).
+async fn fresh_store() -> (DynStore, std::path::PathBuf) {
+    let suffix = format!("{:016x}", rand::thread_rng().gen::<u64>());
+    if std::env::var("TEST_BACKEND").as_deref() == Ok("postgres") {
+        use sqlx::Connection;
+        let admin_url = std::env::var("TEST_DATABASE_URL").expect("TEST_BACKEND=postgres needs TEST_DATABASE_URL");
+        let name = format!("daojia_http_{suffix}");
+        let mut admin = sqlx::PgConnection::connect(&admin_url).await.expect("connect TEST_DATABASE_URL");
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create test database");
+        let (base, _) = admin_url.rsplit_once('/').expect("url has a database part");
+        let store = store::connect(&format!("{base}/{name}"), 5).await.expect("postgres store");
+        return (store, std::path::PathBuf::new());
+    }
+    let db_file = std::env::temp_dir().join(format!("daojia-http-{suffix}.db"));
+    let store = store::connect(&format!("sqlite:{}", db_file.display()), 5).await.unwrap();
+    (store, db_file)
 }
 
 impl TestApp {
@@ -156,8 +170,7 @@ impl TestApp {
     }
 
     pub async fn with_config(config: Config) -> TestApp {
-        let db_file = std::env::temp_dir().join(format!("daojia-http-{:016x}.db", rand::thread_rng().gen::<u64>()));
-        let store = store::connect(&format!("sqlite:{}", db_file.display()), 5).await.unwrap();
+        let (store, db_file) = fresh_store().await;
         let options = LeptosOptions::builder().output_name("daojia").site_root("target/site").build();
         let state = server::build_state(store, config, "test-sandbox-key", options).unwrap();
         TestApp { router: server::router(state.clone()), state, db_file }
