@@ -104,6 +104,8 @@ test('one order travels from booking to review across customer, worker and admin
 });
 
 test('a declined offer goes to the next worker, a timeout to the admin queue, and the admin assigns by hand', async ({ browser }) => {
+  // Waits out one real offer timeout (15 s in the test server).
+  test.setTimeout(120_000);
   const customer = await role(browser, DEMO.customer);
   const first = await role(browser, DEMO.approvedWorker);
   const admin = await role(browser, DEMO.admin, DESKTOP);
@@ -123,7 +125,7 @@ test('a declined offer goes to the next worker, a timeout to the admin queue, an
   await expect(async () => {
     await open(admin, '/admin/dispatch');
     await expect(queued).toBeVisible({ timeout: 1000 });
-  }).toPass({ timeout: 40_000 });
+  }).toPass({ timeout: 60_000 });
   await snap(admin, 'queue-01-dispatch-queue-1440x900');
 
   await queued.click();
