@@ -3,7 +3,8 @@
 
 use app::server::passwords::PasswordHasher;
 use domain::{DisplayName, Fen, Password, Phone, Role, WorkerStatus};
-use store::{AuditEntry, DynStore, NewService, NewUser, PricingUnit, StoreError, WorkerSetup};
+use pricing::Unit;
+use store::{AuditEntry, DynStore, NewService, NewUser, StoreError, WorkerSetup};
 use time::OffsetDateTime;
 
 const DEMO_MARKER: &str = "demo_data_version";
@@ -30,25 +31,25 @@ struct DemoService {
     category: &'static str,
     name: &'static str,
     summary: &'static str,
-    unit: PricingUnit,
+    unit: Unit,
     price_fen: i64,
     default_units: i32,
     min_units: i32,
 }
 
 const DEMO_SERVICES: &[DemoService] = &[
-    DemoService { category: "daily_cleaning", name: "日常保洁 · 2小时", summary: "客厅卧室除尘、厨卫清洁、地面拖洗", unit: PricingUnit::Hour, price_fen: 4500, default_units: 2, min_units: 2 },
-    DemoService { category: "daily_cleaning", name: "日常保洁 · 4小时", summary: "适合三居室及以上的全屋日常打扫", unit: PricingUnit::Hour, price_fen: 4200, default_units: 4, min_units: 4 },
-    DemoService { category: "deep_cleaning", name: "新房开荒保洁", summary: "装修后除胶除尘、玻璃门窗全面清洁", unit: PricingUnit::Visit, price_fen: 59900, default_units: 1, min_units: 1 },
-    DemoService { category: "deep_cleaning", name: "厨房深度清洁", summary: "油污分解、灶台橱柜及墙面瓷砖深度去渍", unit: PricingUnit::Visit, price_fen: 26900, default_units: 1, min_units: 1 },
-    DemoService { category: "appliance", name: "挂机空调清洗", summary: "拆洗滤网、高温蒸汽杀菌、冷凝器除尘", unit: PricingUnit::Appliance, price_fen: 8900, default_units: 1, min_units: 1 },
-    DemoService { category: "appliance", name: "油烟机拆洗", summary: "整机拆卸、涡轮叶片除油、免拆清洗不留死角", unit: PricingUnit::Appliance, price_fen: 16900, default_units: 1, min_units: 1 },
-    DemoService { category: "appliance", name: "滚筒洗衣机清洗", summary: "内筒拆洗除垢、去除霉菌异味", unit: PricingUnit::Appliance, price_fen: 13900, default_units: 1, min_units: 1 },
-    DemoService { category: "home_care", name: "实木地板打蜡", summary: "清洁、打蜡、抛光，恢复地板光泽", unit: PricingUnit::Visit, price_fen: 39900, default_units: 1, min_units: 1 },
-    DemoService { category: "home_care", name: "真皮沙发护理", summary: "去污、补色、上油保养一次完成", unit: PricingUnit::Visit, price_fen: 29900, default_units: 1, min_units: 1 },
-    DemoService { category: "maternity_nanny", name: "金牌月嫂 · 26天", summary: "产妇护理、新生儿护理、月子餐，持证上岗", unit: PricingUnit::Month26, price_fen: 1_280_000, default_units: 1, min_units: 1 },
-    DemoService { category: "childcare_nanny", name: "住家育儿嫂", summary: "0-3岁婴幼儿照护、辅食制作、早教陪伴", unit: PricingUnit::Day, price_fen: 28000, default_units: 26, min_units: 1 },
-    DemoService { category: "childcare_nanny", name: "白班育儿嫂", summary: "8小时白班照护，周末双休可选", unit: PricingUnit::Day, price_fen: 22000, default_units: 22, min_units: 1 },
+    DemoService { category: "daily_cleaning", name: "日常保洁 · 2小时", summary: "客厅卧室除尘、厨卫清洁、地面拖洗", unit: Unit::Hour, price_fen: 4500, default_units: 2, min_units: 2 },
+    DemoService { category: "daily_cleaning", name: "日常保洁 · 4小时", summary: "适合三居室及以上的全屋日常打扫", unit: Unit::Hour, price_fen: 4200, default_units: 4, min_units: 4 },
+    DemoService { category: "deep_cleaning", name: "新房开荒保洁", summary: "装修后除胶除尘、玻璃门窗全面清洁", unit: Unit::Visit, price_fen: 59900, default_units: 1, min_units: 1 },
+    DemoService { category: "deep_cleaning", name: "厨房深度清洁", summary: "油污分解、灶台橱柜及墙面瓷砖深度去渍", unit: Unit::Visit, price_fen: 26900, default_units: 1, min_units: 1 },
+    DemoService { category: "appliance", name: "挂机空调清洗", summary: "拆洗滤网、高温蒸汽杀菌、冷凝器除尘", unit: Unit::Appliance, price_fen: 8900, default_units: 1, min_units: 1 },
+    DemoService { category: "appliance", name: "油烟机拆洗", summary: "整机拆卸、涡轮叶片除油、免拆清洗不留死角", unit: Unit::Appliance, price_fen: 16900, default_units: 1, min_units: 1 },
+    DemoService { category: "appliance", name: "滚筒洗衣机清洗", summary: "内筒拆洗除垢、去除霉菌异味", unit: Unit::Appliance, price_fen: 13900, default_units: 1, min_units: 1 },
+    DemoService { category: "home_care", name: "实木地板打蜡", summary: "清洁、打蜡、抛光，恢复地板光泽", unit: Unit::Visit, price_fen: 39900, default_units: 1, min_units: 1 },
+    DemoService { category: "home_care", name: "真皮沙发护理", summary: "去污、补色、上油保养一次完成", unit: Unit::Visit, price_fen: 29900, default_units: 1, min_units: 1 },
+    DemoService { category: "maternity_nanny", name: "金牌月嫂 · 26天", summary: "产妇护理、新生儿护理、月子餐，持证上岗", unit: Unit::Month26, price_fen: 1_280_000, default_units: 1, min_units: 1 },
+    DemoService { category: "childcare_nanny", name: "住家育儿嫂", summary: "0-3岁婴幼儿照护、辅食制作、早教陪伴", unit: Unit::Day, price_fen: 28000, default_units: 26, min_units: 1 },
+    DemoService { category: "childcare_nanny", name: "白班育儿嫂", summary: "8小时白班照护，周末双休可选", unit: Unit::Day, price_fen: 22000, default_units: 22, min_units: 1 },
 ];
 
 /// Demo workers live around People's Square, Shanghai, work 08:00–20:00

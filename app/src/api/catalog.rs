@@ -2,6 +2,7 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
+use pricing::Unit;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -13,22 +14,13 @@ pub struct CategoryView {
     pub listed_services: i64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum UnitView {
-    Hour,
-    Visit,
-    Appliance,
-    Day,
-    Month26,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceCard {
     pub id: i64,
     pub category_name: String,
     pub name: String,
     pub summary: String,
-    pub unit: UnitView,
+    pub unit: Unit,
     pub base_price_fen: i64,
 }
 

@@ -1,7 +1,6 @@
 //! The customer's side of the order loop: service detail, slots, quote,
 //! placing and paying an order, following it, cancelling and reviewing.
 
-use super::catalog::UnitView;
 use super::UnixSeconds;
 use crate::error::AppError;
 use booking::OrderState;
@@ -19,7 +18,7 @@ pub struct ServiceInfo {
     pub process_steps: Vec<String>,
     pub supplies: String,
     pub qualifications: String,
-    pub unit: UnitView,
+    pub unit: pricing::Unit,
     pub base_price_fen: i64,
     pub default_units: i32,
     pub min_units: i32,

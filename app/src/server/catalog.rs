@@ -1,19 +1,8 @@
 use super::authz::require;
 use super::{app_state, internal};
-use crate::api::catalog::{CategoryView, CatalogPage, ServiceCard, UnitView};
+use crate::api::catalog::{CategoryView, CatalogPage, ServiceCard};
 use crate::api::Access;
 use crate::error::AppError;
-use store::PricingUnit;
-
-fn unit_view(unit: PricingUnit) -> UnitView {
-    match unit {
-        PricingUnit::Hour => UnitView::Hour,
-        PricingUnit::Visit => UnitView::Visit,
-        PricingUnit::Appliance => UnitView::Appliance,
-        PricingUnit::Day => UnitView::Day,
-        PricingUnit::Month26 => UnitView::Month26,
-    }
-}
 
 pub async fn home_catalog(category: Option<i64>) -> Result<CatalogPage, AppError> {
     require(Access::Public)?;
@@ -35,7 +24,7 @@ pub async fn home_catalog(category: Option<i64>) -> Result<CatalogPage, AppError
                 category_name: s.category_name,
                 name: s.name,
                 summary: s.summary,
-                unit: unit_view(s.unit),
+                unit: s.unit,
                 base_price_fen: s.base_price.get(),
             })
             .collect(),

@@ -1,7 +1,6 @@
 use super::authz::{require, require_user};
 use super::flows::{self, from_unix, unix};
 use super::{app_state, internal, now, AppState};
-use crate::api::catalog::UnitView;
 use crate::api::orders::{
     BookingDraft, DaySlots, OrderCard, OrderView, PlaceOutcome, ReviewView, SavedAddress, ServiceInfo, SlotView,
     TimelineEntry,
@@ -21,16 +20,6 @@ const SLOT_STEP_MINUTES: u16 = 60;
 
 fn unit_of(service: &ServiceRecord) -> Result<Unit, AppError> {
     Unit::from_db(&service.unit).ok_or_else(|| internal(format!("service {} has unknown unit {}", service.id, service.unit)))
-}
-
-fn unit_view(unit: Unit) -> UnitView {
-    match unit {
-        Unit::Hour => UnitView::Hour,
-        Unit::Visit => UnitView::Visit,
-        Unit::Appliance => UnitView::Appliance,
-        Unit::Day => UnitView::Day,
-        Unit::Month26 => UnitView::Month26,
-    }
 }
 
 /// The most units one booking may take, per pricing unit.
@@ -66,7 +55,7 @@ fn detail_of(service: &ServiceRecord) -> Result<ServiceInfo, AppError> {
         process_steps: service.process_steps.lines().map(String::from).filter(|s| !s.is_empty()).collect(),
         supplies: service.supplies.clone(),
         qualifications: service.qualifications.clone(),
-        unit: unit_view(unit),
+        unit,
         base_price_fen: service.base_price_fen,
         default_units: service.default_units,
         min_units: service.min_units,

@@ -3,6 +3,7 @@
 
 use crate::{StoreError, StoreResult};
 use domain::{DisplayName, Fen, Phone, Role, WorkerStatus};
+use pricing::Unit;
 use time::OffsetDateTime;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -128,36 +129,6 @@ pub struct Category {
     pub listed_services: i64,
 }
 
-/// How a service is priced: the unit its base price is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PricingUnit {
-    Hour,
-    Visit,
-    Appliance,
-    Day,
-    /// A 26-day nanny month, the industry's standard contract length.
-    Month26,
-}
-
-impl PricingUnit {
-    pub const ALL: [PricingUnit; 5] =
-        [PricingUnit::Hour, PricingUnit::Visit, PricingUnit::Appliance, PricingUnit::Day, PricingUnit::Month26];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PricingUnit::Hour => "hour",
-            PricingUnit::Visit => "visit",
-            PricingUnit::Appliance => "appliance",
-            PricingUnit::Day => "day",
-            PricingUnit::Month26 => "month26",
-        }
-    }
-
-    pub fn from_db(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|u| u.as_str() == value)
-    }
-}
-
 pub struct NewService {
     pub category_code: String,
     pub name: String,
@@ -166,7 +137,7 @@ pub struct NewService {
     pub process_steps: Vec<String>,
     pub supplies: String,
     pub qualifications: String,
-    pub unit: PricingUnit,
+    pub unit: Unit,
     pub base_price: Fen,
     pub default_units: i32,
     pub min_units: i32,
@@ -180,7 +151,7 @@ pub struct ServiceSummary {
     pub category_name: String,
     pub name: String,
     pub summary: String,
-    pub unit: PricingUnit,
+    pub unit: Unit,
     pub base_price: Fen,
     pub default_units: i32,
 }
@@ -206,7 +177,7 @@ impl TryFrom<ServiceSummaryRow> for ServiceSummary {
             category_name: row.category_name,
             name: row.name,
             summary: row.summary,
-            unit: PricingUnit::from_db(&row.unit).ok_or_else(|| corrupt("pricing unit", &row.unit))?,
+            unit: Unit::from_db(&row.unit).ok_or_else(|| corrupt("pricing unit", &row.unit))?,
             base_price: Fen::new(row.base_price_fen),
             default_units: row.default_units,
         })

@@ -6,7 +6,8 @@
 use domain::{DisplayName, Fen, Phone, Role, WorkerStatus};
 use std::future::Future;
 use std::time::Duration;
-use store::{AuditEntry, DynStore, NewService, NewUser, PricingUnit, StoreError, UserFilter};
+use pricing::Unit;
+use store::{AuditEntry, DynStore, NewService, NewUser, StoreError, UserFilter};
 use time::OffsetDateTime;
 
 mod harness {
@@ -94,7 +95,7 @@ fn service(name: &str, category: &str, price: i64) -> NewService {
         process_steps: vec!["一".into(), "二".into()],
         supplies: "工具".into(),
         qualifications: "健康证".into(),
-        unit: PricingUnit::Hour,
+        unit: Unit::Hour,
         base_price: Fen::new(price),
         default_units: 2,
         min_units: 2,
@@ -253,7 +254,7 @@ async fn listed_services_filter_by_category_and_keep_price_in_fen() {
         assert_eq!(only.len(), 1);
         assert_eq!(only[0].name, "空调清洗");
         assert_eq!(only[0].base_price, Fen::new(8900));
-        assert_eq!(only[0].unit, PricingUnit::Hour);
+        assert_eq!(only[0].unit, Unit::Hour);
     })
     .await;
 }

@@ -1,18 +1,19 @@
 use crate::api::account::current_session;
-use crate::api::catalog::{home_catalog, CategoryView, ServiceCard, UnitView};
+use crate::api::catalog::{home_catalog, CategoryView, ServiceCard};
 use crate::components::{ErrorState, PhoneShell, Skeleton, Tabs};
 use crate::i18n::{t, Msg};
 use domain::Fen;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use pricing::Unit;
 
-pub fn unit_label(unit: UnitView) -> &'static str {
+pub fn unit_label(unit: Unit) -> &'static str {
     t(match unit {
-        UnitView::Hour => Msg::UnitHour,
-        UnitView::Visit => Msg::UnitVisit,
-        UnitView::Appliance => Msg::UnitAppliance,
-        UnitView::Day => Msg::UnitDay,
-        UnitView::Month26 => Msg::UnitMonth26,
+        Unit::Hour => Msg::UnitHour,
+        Unit::Visit => Msg::UnitVisit,
+        Unit::Appliance => Msg::UnitAppliance,
+        Unit::Day => Msg::UnitDay,
+        Unit::Month26 => Msg::UnitMonth26,
     })
 }
 
