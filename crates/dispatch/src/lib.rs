@@ -12,6 +12,7 @@ mod offer;
 mod rules;
 mod score;
 mod slots;
+pub mod vrptw;
 
 pub use geo::{distance_km, GeoPoint, TravelModel};
 pub use offer::{next_offer, NextOffer, OfferPolicy};

@@ -1,0 +1,99 @@
+//! Benchmark driver for the VRPTW planner on Solomon instances. Prints one
+//! JSON object in the same shape as the reference solvers in
+//! `shared/bench/vrptw` so `check_solution.py` can verify it.
+//!
+//! Usage: vrptw INSTANCE [--seconds S] [--convention dimacs|exact]
+//!        [--objective distance|hierarchical] [--seed N]
+
+use dispatch::vrptw::{parse_solomon, solve, Convention, Objective, Params};
+use std::time::Instant;
+
+struct Args {
+    instance: String,
+    seconds: f64,
+    convention: Convention,
+    objective: Option<Objective>,
+    seed: u64,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut it = std::env::args().skip(1);
+    let mut args =
+        Args { instance: String::new(), seconds: 5.0, convention: Convention::Exact, objective: None, seed: 1 };
+    while let Some(a) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{a} needs a value"));
+        match a.as_str() {
+            "--seconds" | "--time-limit" => args.seconds = value()?.parse().map_err(|e| format!("--seconds: {e}"))?,
+            "--seed" => args.seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
+            "--convention" => {
+                args.convention = match value()?.as_str() {
+                    "dimacs" => Convention::Dimacs,
+                    "exact" => Convention::Exact,
+                    other => return Err(format!("unknown convention {other}")),
+                }
+            }
+            "--objective" => {
+                args.objective = Some(match value()?.as_str() {
+                    "distance" => Objective::Distance,
+                    "hierarchical" => Objective::Hierarchical,
+                    other => return Err(format!("unknown objective {other}")),
+                })
+            }
+            s if s.starts_with("--") => return Err(format!("unknown option {s}")),
+            s => args.instance = s.to_string(),
+        }
+    }
+    if args.instance.is_empty() {
+        return Err("usage: vrptw INSTANCE [--seconds S] [--convention dimacs|exact] [--objective distance|hierarchical] [--seed N]".into());
+    }
+    Ok(args)
+}
+
+fn main() {
+    let args = parse_args().unwrap_or_else(|e| {
+        eprintln!("{e}");
+        std::process::exit(2);
+    });
+    let text = std::fs::read_to_string(&args.instance).unwrap_or_else(|e| {
+        eprintln!("{}: {e}", args.instance);
+        std::process::exit(2);
+    });
+    let inst = parse_solomon(&text).unwrap_or_else(|e| {
+        eprintln!("{}: {e}", args.instance);
+        std::process::exit(2);
+    });
+    // Same defaults as the reference scripts: each convention's literature objective.
+    let objective = args.objective.unwrap_or(match args.convention {
+        Convention::Dimacs => Objective::Distance,
+        Convention::Exact => Objective::Hierarchical,
+    });
+    let start = Instant::now();
+    let problem = inst.to_problem(args.convention);
+    let mut iterations = 0u64;
+    let limit = args.seconds;
+    let mut progress = || {
+        iterations += 1;
+        start.elapsed().as_secs_f64() / limit
+    };
+    let plan = solve(&problem, &Params { objective, seed: args.seed }, &mut progress);
+    let seconds = start.elapsed().as_secs_f64();
+    let routes: Vec<Vec<usize>> =
+        plan.as_ref().map(|p| p.routes.iter().filter(|r| !r.is_empty()).cloned().collect()).unwrap_or_default();
+    let distance = inst.routes_distance(&routes, args.convention);
+    let digits = if args.convention == Convention::Exact { 100.0 } else { 10.0 };
+    let out = serde_json::json!({
+        "instance": inst.name,
+        "solver": "dispatch-sisr",
+        "convention": if args.convention == Convention::Exact { "exact" } else { "dimacs" },
+        "objective": if objective == Objective::Hierarchical { "hierarchical" } else { "distance" },
+        "time_limit": args.seconds,
+        "seed": args.seed,
+        "vehicles": routes.len(),
+        "distance": (distance * digits).round() / digits,
+        "seconds": (seconds * 1000.0).round() / 1000.0,
+        "feasible": plan.is_some(),
+        "iterations": iterations,
+        "routes": routes,
+    });
+    println!("{out}");
+}

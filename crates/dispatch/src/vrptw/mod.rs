@@ -1,0 +1,86 @@
+//! Batch planner: a vehicle routing problem with time windows (VRPTW).
+//!
+//! Workers are vehicles leaving from and returning to one depot, orders are
+//! clients with a demand, an appointment window in which service must
+//! *start* (arriving early means waiting) and a service duration.
+//!
+//! All numbers inside a [`Problem`] are integers so that move evaluation is
+//! exact and deterministic on every platform (server and wasm alike). Callers
+//! scale real distances and times by a fixed factor; see [`Convention`] for
+//! how Solomon instances are scaled.
+//!
+//! Like the rest of the crate this module has no clock: [`solve`] asks the
+//! caller how far through its budget it is, so the same code runs with a
+//! wall-clock deadline in a binary and an iteration budget in tests.
+
+mod rng;
+mod segment;
+mod solomon;
+mod solver;
+
+pub use rng::Rng;
+pub use segment::TimeSegment;
+pub use solomon::{parse_solomon, Convention, ParseError, SolomonInstance, SolomonNode};
+pub use solver::{solve, Objective, Params, Plan};
+
+/// A VRPTW instance with integer data. Index 0 is the depot, `1..n` are the
+/// clients; all per-node vectors have the same length `n`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Most routes a plan may use.
+    pub vehicles: usize,
+    pub capacity: i64,
+    pub demand: Vec<i64>,
+    /// Earliest service start (for the depot: earliest departure).
+    pub ready: Vec<i64>,
+    /// Latest service start (for the depot: latest return).
+    pub due: Vec<i64>,
+    pub service: Vec<i64>,
+    /// Row-major `n × n` cost of an arc, minimised by the solver.
+    pub distance: Vec<i64>,
+    /// Row-major `n × n` travel time of an arc, used for time windows.
+    pub duration: Vec<i64>,
+}
+
+impl Problem {
+    /// Number of nodes including the depot.
+    pub fn len(&self) -> usize {
+        self.demand.len()
+    }
+
+    /// True when there are no nodes at all (not even a depot).
+    pub fn is_empty(&self) -> bool {
+        self.demand.is_empty()
+    }
+
+    pub fn dist(&self, a: usize, b: usize) -> i64 {
+        self.distance[a * self.len() + b]
+    }
+
+    pub fn travel(&self, a: usize, b: usize) -> i64 {
+        self.duration[a * self.len() + b]
+    }
+
+    /// Total distance of `routes` (client indices, depot implied at both ends).
+    pub fn plan_distance(&self, routes: &[Vec<usize>]) -> i64 {
+        routes.iter().map(|r| self.route_distance(r)).sum()
+    }
+
+    /// Distance of one route from the depot through `clients` and back; an
+    /// empty route is not driven and costs nothing.
+    pub fn route_distance(&self, clients: &[usize]) -> i64 {
+        if clients.is_empty() {
+            return 0;
+        }
+        let mut prev = 0;
+        let mut d = 0;
+        for &c in clients.iter().chain(std::iter::once(&0)) {
+            d += self.dist(prev, c);
+            prev = c;
+        }
+        d
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,220 @@
+use super::*;
+use proptest::prelude::*;
+
+const TINY: &str = "TINY
+
+VEHICLE
+NUMBER     CAPACITY
+  2         10
+
+CUSTOMER
+CUST NO.  XCOORD.   YCOORD.    DEMAND   READY TIME  DUE DATE   SERVICE   TIME
+
+    0      0          0          0          0        100          0
+    2      3          4          6         10         20          5
+    1      0          1          4          0         50          2
+";
+
+#[test]
+fn parser_reads_header_and_rows_sorted_by_id() {
+    let inst = parse_solomon(TINY).unwrap();
+    assert_eq!(inst.name, "TINY");
+    assert_eq!(inst.vehicles, 2);
+    assert_eq!(inst.capacity, 10.0);
+    assert_eq!(inst.nodes.len(), 3);
+    assert_eq!(inst.nodes[1], SolomonNode { id: 1, x: 0.0, y: 1.0, demand: 4.0, ready: 0.0, due: 50.0, service: 2.0 });
+    assert_eq!(inst.nodes[2].due, 20.0);
+}
+
+#[test]
+fn dimacs_scaling_truncates_arcs_to_one_decimal_exactly() {
+    let p = parse_solomon(TINY).unwrap().to_problem(Convention::Dimacs);
+    // |(0,1)-(3,4)| = sqrt(18) = 4.2426… → 4.2 → 42 tenths.
+    assert_eq!(p.dist(1, 2), 42);
+    assert_eq!(p.travel(0, 2), 50);
+    assert_eq!((p.ready[2], p.due[2], p.service[2]), (100, 200, 50));
+}
+
+#[test]
+fn exact_scaling_rounds_travel_time_up() {
+    let p = parse_solomon(TINY).unwrap().to_problem(Convention::Exact);
+    assert_eq!(p.dist(1, 2), 4243);
+    assert_eq!(p.travel(1, 2), 4243);
+    assert_eq!(p.travel(0, 1), 1000);
+}
+
+#[test]
+fn parser_rejects_gaps_in_node_ids() {
+    let text = TINY.replace("    2      3", "    7      3");
+    assert!(parse_solomon(&text).is_err());
+}
+
+#[test]
+fn solver_serves_tiny_instance_within_fleet() {
+    let p = parse_solomon(TINY).unwrap().to_problem(Convention::Dimacs);
+    let mut left = 200;
+    let plan = solve(&p, &Params { objective: Objective::Hierarchical, seed: 3 }, &mut || {
+        left -= 1;
+        if left > 0 {
+            0.0
+        } else {
+            1.0
+        }
+    })
+    .unwrap();
+    assert_eq!(check_plan(&p, &plan.routes), Ok(plan.distance));
+    assert_eq!(plan.routes.len(), 1, "one vehicle can serve both clients");
+}
+
+/// Independent checker written from the problem statement (start at depot
+/// ready time, wait when early, start before due, return by depot due,
+/// capacity, each client exactly once, fleet size). Returns total distance.
+fn check_plan(p: &Problem, routes: &[Vec<usize>]) -> Result<i64, String> {
+    let mut seen = vec![0; p.len()];
+    let used: Vec<&Vec<usize>> = routes.iter().filter(|r| !r.is_empty()).collect();
+    if used.len() > p.vehicles {
+        return Err(format!("{} routes > fleet {}", used.len(), p.vehicles));
+    }
+    let mut total = 0;
+    for r in used {
+        let (mut t, mut prev, mut load) = (p.ready[0], 0, 0);
+        for &c in r {
+            if c == 0 || c >= p.len() {
+                return Err(format!("bad client {c}"));
+            }
+            seen[c] += 1;
+            load += p.demand[c];
+            t = (t + p.travel(prev, c)).max(p.ready[c]);
+            if t > p.due[c] {
+                return Err(format!("client {c} starts {t} > due {}", p.due[c]));
+            }
+            t += p.service[c];
+            total += p.dist(prev, c);
+            prev = c;
+        }
+        if t + p.travel(prev, 0) > p.due[0] {
+            return Err("late back at depot".into());
+        }
+        total += p.dist(prev, 0);
+        if load > p.capacity {
+            return Err(format!("load {load} > capacity {}", p.capacity));
+        }
+    }
+    match (1..p.len()).find(|&c| seen[c] != 1) {
+        Some(c) => Err(format!("client {c} served {} times", seen[c])),
+        None => Ok(total),
+    }
+}
+
+/// Random Euclidean instance from grid coordinates and window parameters.
+fn instance(nodes: Vec<(u8, u8, i64, i64, i64, i64)>, vehicles: usize, capacity: i64, horizon: i64) -> Problem {
+    let n = nodes.len() + 1;
+    let pts: Vec<(f64, f64)> =
+        std::iter::once((25.0, 25.0)).chain(nodes.iter().map(|&(x, y, ..)| (x as f64, y as f64))).collect();
+    let mut distance = Vec::new();
+    for a in &pts {
+        for b in &pts {
+            distance.push(((a.0 - b.0).hypot(a.1 - b.1) * 10.0).floor() as i64);
+        }
+    }
+    let mut p = Problem {
+        vehicles,
+        capacity,
+        demand: vec![0],
+        ready: vec![0],
+        due: vec![horizon],
+        service: vec![0],
+        duration: distance.clone(),
+        distance,
+    };
+    for &(_, _, demand, ready, width, service) in &nodes {
+        p.demand.push(demand);
+        p.ready.push(ready);
+        p.due.push(ready + width);
+        p.service.push(service);
+    }
+    assert_eq!(p.len(), n);
+    p
+}
+
+fn node_strategy() -> impl Strategy<Value = (u8, u8, i64, i64, i64, i64)> {
+    (0u8..50, 0u8..50, 1i64..8, 0i64..1200, 0i64..400, 0i64..100)
+}
+
+/// Replays `route` from each possible depot departure and returns the least
+/// time warp and, among departures achieving it, the least duration (time
+/// warped away still counts as duration, as in the segment algebra).
+fn brute_force(p: &Problem, route: &[usize]) -> (i64, i64) {
+    let mut best = (i64::MAX, i64::MAX);
+    for dep in p.ready[0]..=p.due[0] {
+        let (mut t, mut warp, mut prev) = (dep, 0, route[0]);
+        for (k, &c) in route.iter().enumerate() {
+            if k > 0 {
+                t += p.travel(prev, c);
+            }
+            t = t.max(p.ready[c]);
+            if t > p.due[c] {
+                warp += t - p.due[c];
+                t = p.due[c];
+            }
+            t += p.service[c];
+            prev = c;
+        }
+        best = best.min((warp, t - dep + warp));
+    }
+    best
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn segment_concatenation_equals_route_replay(
+        nodes in proptest::collection::vec(node_strategy(), 1..8),
+        order in proptest::collection::vec(0usize..100, 1..10),
+        split in 0usize..10,
+    ) {
+        let p = instance(nodes, 3, 100, 1500);
+        let mut route = vec![0];
+        route.extend(order.iter().map(|&k| 1 + k % (p.len() - 1)));
+        route.push(0);
+        // Build the route as two halves joined once, as insertion evaluation does.
+        let cut = 1 + split % (route.len() - 1);
+        let join = |nodes: &[usize]| {
+            nodes[1..].iter().fold(TimeSegment::node(&p, nodes[0]), |s, &c| s.then(&p, &TimeSegment::node(&p, c)))
+        };
+        let seg = join(&route[..cut]).then(&p, &join(&route[cut..]));
+        let (warp, duration) = brute_force(&p, &route);
+        prop_assert_eq!(seg.time_warp, warp);
+        prop_assert_eq!(seg.duration, duration);
+    }
+
+    #[test]
+    fn every_returned_plan_is_feasible(
+        nodes in proptest::collection::vec(node_strategy(), 1..=12),
+        vehicles in 1usize..14,
+        capacity in 8i64..30,
+        hierarchical in any::<bool>(),
+        seed in any::<u64>(),
+    ) {
+        let p = instance(nodes, vehicles, capacity, 1500);
+        let objective = if hierarchical { Objective::Hierarchical } else { Objective::Distance };
+        let mut left = 300;
+        let plan = solve(&p, &Params { objective, seed }, &mut || {
+            left -= 1;
+            if left > 0 { 0.3 } else { 1.0 }
+        });
+        // One route per client is a plan whenever each client fits alone and
+        // the fleet is large enough, so the solver must not give up then.
+        let alone = (1..p.len()).all(|c| {
+            let start = p.travel(0, c).max(p.ready[c]);
+            p.demand[c] <= p.capacity && start <= p.due[c] && start + p.service[c] + p.travel(c, 0) <= p.due[0]
+        });
+        if alone && p.len() - 1 <= p.vehicles {
+            prop_assert!(plan.is_some());
+        }
+        if let Some(plan) = plan {
+            prop_assert_eq!(check_plan(&p, &plan.routes), Ok(plan.distance));
+        }
+    }
+}
