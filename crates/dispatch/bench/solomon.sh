@@ -14,6 +14,7 @@ BENCH_DIR=${BENCH_DIR:-$(cd "$(dirname "$0")/../../.." && pwd)/../shared/bench/v
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 OUT=${OUT:-$(mktemp -d)}
+mkdir -p "$OUT"
 
 (cd "$ROOT" && cargo build --release -q -p dispatch --bin vrptw)
 BIN="$TARGET/release/vrptw"
