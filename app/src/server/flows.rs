@@ -52,6 +52,16 @@ pub async fn candidates(state: &AppState, skill: &str, from: OffsetDateTime, to:
         .collect())
 }
 
+/// Storage names of the states that satisfy `keep`, for order filters.
+pub fn state_names(keep: impl Fn(OrderState) -> bool) -> Vec<String> {
+    OrderState::ALL.into_iter().filter(|s| keep(*s)).map(|s| s.as_str().to_string()).collect()
+}
+
+/// A worker holds the order: accepted and not yet finished.
+pub fn worker_holds(state: OrderState) -> bool {
+    state.is_active() && state != OrderState::Booked
+}
+
 pub fn job_for(order: &OrderRecord) -> Job {
     Job {
         skill: order.category_code.clone(),

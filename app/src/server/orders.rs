@@ -351,20 +351,13 @@ pub fn card(order: &OrderRecord) -> Result<OrderCard, AppError> {
     })
 }
 
+/// The customer's order tabs: 待完成 (unpaid or under way), 已完成, 已取消.
 pub fn states_of_group(group: &str) -> Vec<String> {
-    let states: &[OrderState] = match group {
-        "done" => &[OrderState::Completed],
-        "cancelled" => &[OrderState::Cancelled, OrderState::Refunding, OrderState::Refunded],
-        _ => &[
-            OrderState::PendingPayment,
-            OrderState::Booked,
-            OrderState::Accepted,
-            OrderState::Departed,
-            OrderState::Arrived,
-            OrderState::InService,
-        ],
-    };
-    states.iter().map(|s| s.as_str().to_string()).collect()
+    match group {
+        "done" => flows::state_names(|s| s == OrderState::Completed),
+        "cancelled" => flows::state_names(|s| matches!(s, OrderState::Cancelled | OrderState::Refunding | OrderState::Refunded)),
+        _ => flows::state_names(|s| s == OrderState::PendingPayment || s.is_active()),
+    }
 }
 
 pub async fn my_orders(group: String) -> Result<Vec<OrderCard>, AppError> {

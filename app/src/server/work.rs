@@ -5,7 +5,7 @@ use crate::api::work::{CategoryChoice, OfferCard, Step, WorkOrderCard, Workbench
 use crate::api::WORKER;
 use crate::error::{AppError, Field};
 use crate::i18n::Msg;
-use booking::{Actor, EventKind};
+use booking::{Actor, EventKind, OrderState};
 use domain::{Coordinates, Phone};
 use store::{OrderFilter, OrderRecord, StoreError};
 
@@ -68,7 +68,7 @@ pub async fn workbench() -> Result<WorkbenchView, AppError> {
     let filter = OrderFilter {
         customer_id: None,
         worker_id: Some(user.id.0),
-        states: ["accepted", "departed", "arrived", "in_service", "completed"].map(String::from).to_vec(),
+        states: flows::state_names(|s| flows::worker_holds(s) || s == OrderState::Completed),
         needs_admin: None,
         limit: 50,
         offset: 0,
@@ -218,7 +218,7 @@ pub async fn save_worker_settings(
     let filter = OrderFilter {
         customer_id: None,
         worker_id: Some(user.id.0),
-        states: ["accepted", "departed", "arrived", "in_service"].map(String::from).to_vec(),
+        states: flows::state_names(flows::worker_holds),
         needs_admin: None,
         limit: 500,
         offset: 0,
