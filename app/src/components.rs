@@ -17,7 +17,7 @@ impl Tabs {
     fn items(self) -> &'static [(&'static str, Msg, &'static str)] {
         match self {
             Tabs::Customer => &[("/", Msg::TabHome, "⌂"), ("/orders", Msg::TabOrders, "☰"), ("/me", Msg::TabMine, "☺")],
-            Tabs::Worker => &[("/worker", Msg::TabWorkbench, "▤"), ("/worker/me", Msg::TabMine, "☺")],
+            Tabs::Worker => &[("/worker", Msg::TabWorkbench, "▤"), ("/worker/earnings", Msg::TabEarnings, "¥"), ("/worker/me", Msg::TabMine, "☺")],
         }
     }
 }
@@ -63,7 +63,7 @@ pub fn AdminShell(title: Msg, children: Children) -> impl IntoView {
     let groups: [(Msg, &[(&str, Msg)]); 4] = [
         (Msg::MenuGroupOverview, &[("/admin", Msg::MenuDashboard)]),
         (Msg::MenuGroupOrders, &[("/admin/orders", Msg::MenuOrders), ("/admin/dispatch", Msg::MenuDispatch)]),
-        (Msg::MenuGroupWorkers, &[("/admin/workers", Msg::MenuWorkers)]),
+        (Msg::MenuGroupWorkers, &[("/admin/workers", Msg::MenuWorkers), ("/admin/finance", Msg::MenuFinance)]),
         (Msg::MenuGroupUsers, &[("/admin/users", Msg::MenuUsers)]),
     ];
     view! {

@@ -27,6 +27,16 @@ pub enum Field {
     Radius,
     Weekdays,
     Hours,
+    Amount,
+    AccountKind,
+    HolderName,
+    AccountNo,
+    BankName,
+    Reference,
+    Gender,
+    Age,
+    Years,
+    Intro,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -127,6 +137,8 @@ impl AppError {
             InputError::NameTooLong => (Field::Name, Msg::ErrNameTooLong),
             InputError::NegativeAmount | InputError::MalformedAmount => (Field::Name, Msg::ErrAmount),
             InputError::LocationInvalid => (Field::Location, Msg::ErrLocationMissing),
+            InputError::AccountNoEmpty => (Field::AccountNo, Msg::ErrAccountNoEmpty),
+            InputError::AccountNoMalformed => (Field::AccountNo, Msg::ErrAccountNoMalformed),
         };
         AppError::Invalid { field, msg }
     }

@@ -66,12 +66,17 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/worker") view=worker::WorkerHomePage/>
                 <Route path=path!("/worker/me") view=worker::WorkerMePage/>
                 <Route path=path!("/worker/settings") view=worker::WorkerSettingsPage/>
+                <Route path=path!("/worker/apply") view=worker::ApplyPage/>
+                <Route path=path!("/worker/earnings") view=worker::EarningsPage/>
+                <Route path=path!("/worker/withdraw") view=worker::WithdrawPage/>
                 <Route path=path!("/admin") view=admin::DashboardPage/>
                 <Route path=path!("/admin/users") view=admin::UsersPage/>
                 <Route path=path!("/admin/workers") view=admin::WorkersPage/>
+                <Route path=path!("/admin/workers/:id") view=admin::WorkerApplicationPage/>
                 <Route path=path!("/admin/orders") view=admin::AdminOrdersPage/>
                 <Route path=path!("/admin/orders/:id") view=admin::AdminOrderPage/>
                 <Route path=path!("/admin/dispatch") view=admin::DispatchQueuePage/>
+                <Route path=path!("/admin/finance") view=admin::FinancePage/>
             </Routes>
         </Router>
     }

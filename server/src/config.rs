@@ -11,6 +11,8 @@ pub struct ServerConfig {
     pub demo_data: bool,
     /// Key the sandbox payment gateway signs notifications with.
     pub sandbox_pay_key: String,
+    /// Where uploads are stored: a folder (default `data/uploads`), or `s3://bucket/prefix`.
+    pub uploads_url: String,
     pub app: Config,
 }
 
@@ -37,6 +39,7 @@ impl ServerConfig {
             database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite:data/daojia.db".to_string()),
             max_connections: number("DAOJIA_DB_MAX_CONNECTIONS", 10)?,
             demo_data: flag("DAOJIA_DEMO"),
+            uploads_url: var("DAOJIA_UPLOADS").unwrap_or_else(|| "data/uploads".to_string()),
             sandbox_pay_key: var("DAOJIA_SANDBOX_PAY_KEY").unwrap_or_else(|| "daojia-sandbox-development-key".into()),
             app: Config {
                 cookie_secure: public_url.starts_with("https://") || flag("DAOJIA_COOKIE_SECURE"),
@@ -82,6 +85,7 @@ mod tests {
             max_connections: 1,
             demo_data: false,
             sandbox_pay_key: String::new(),
+            uploads_url: String::new(),
             app: Config::default(),
         };
         assert_eq!(config.redacted_database_url(), "postgres://***@db:5432/daojia");

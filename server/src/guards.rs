@@ -93,7 +93,7 @@ pub fn page_access(path: &str) -> Option<Access> {
         Some(CUSTOMER)
     } else if path == "/worker/register" {
         None
-    } else if under("/worker") {
+    } else if under("/worker") || under("/uploads/worker") {
         Some(WORKER)
     } else if under("/me") {
         Some(CUSTOMER)
@@ -172,6 +172,7 @@ mod tests {
         assert_eq!(page_access("/administrator"), None);
         assert_eq!(page_access("/worker"), Some(WORKER));
         assert_eq!(page_access("/worker/register"), None);
+        assert_eq!(page_access("/uploads/worker/id_card"), Some(WORKER));
         assert_eq!(page_access("/me"), Some(CUSTOMER));
         assert_eq!(page_access("/"), None);
         assert_eq!(page_access("/login"), None);

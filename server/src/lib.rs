@@ -8,6 +8,7 @@ pub mod guards;
 pub mod jobs;
 pub mod live;
 pub mod payment_routes;
+pub mod upload_routes;
 
 use app::server::{AppState, Config};
 use app::{shell, App};
@@ -28,10 +29,13 @@ const PASSWORD_HASH_PERMITS: usize = 4;
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-pub fn build_state(store: DynStore, config: Config, sandbox_key: &str, leptos_options: LeptosOptions) -> Result<AppState, BoxError> {
+/// `uploads_url`: where uploaded files live (a folder, `file:///…`,
+/// `s3://bucket/prefix` or `memory://`).
+pub fn build_state(store: DynStore, config: Config, sandbox_key: &str, uploads_url: &str, leptos_options: LeptosOptions) -> Result<AppState, BoxError> {
     let passwords = app::server::passwords::PasswordHasher::new(PASSWORD_HASH_PERMITS)?;
     let payments = Arc::new(payments::SandboxProvider::new(sandbox_key.as_bytes().to_vec()));
-    Ok(AppState { store, payments, config: Arc::new(config), passwords, leptos_options })
+    let files = uploads::FileStore::from_config(uploads_url)?;
+    Ok(AppState { store, payments, config: Arc::new(config), passwords, files, leptos_options })
 }
 
 #[derive(Serialize)]
@@ -62,13 +66,18 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/live", get(live::live))
         .route("/payments/sandbox/notify", axum::routing::post(payment_routes::sandbox_notify))
+        .route("/uploads/worker/{kind}", axum::routing::post(upload_routes::upload_worker_document))
+        .route("/files/{area}/{name}", get(upload_routes::serve_file))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // Layers run outermost-last: limit → CSRF → session → access policy.
         .layer(middleware::from_fn(guards::access_guard))
         .layer(middleware::from_fn_with_state(state.clone(), guards::resolve_session))
         .layer(middleware::from_fn(guards::cross_origin_guard))
-        .layer(middleware::from_fn(|req, next| guards::limit_body(MAX_BODY_BYTES, req, next)))
+        .layer(middleware::from_fn(|req: axum::extract::Request, next| {
+            let max = if req.uri().path().starts_with("/uploads/") { upload_routes::MAX_UPLOAD_BODY_BYTES } else { MAX_BODY_BYTES };
+            guards::limit_body(max, req, next)
+        }))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -32,7 +32,7 @@ async fn main() -> Result<(), BoxError> {
     let leptos_options = get_configuration(leptos_config)?.leptos_options;
     tracing::info!(database = %config.redacted_database_url(), "connecting");
     let store = store::connect(&config.database_url, config.max_connections).await?;
-    let state = build_state(store.clone(), config.app.clone(), &config.sandbox_pay_key, leptos_options.clone())?;
+    let state = build_state(store.clone(), config.app.clone(), &config.sandbox_pay_key, &config.uploads_url, leptos_options.clone())?;
 
     match args.first().map(String::as_str) {
         None | Some("serve") => {}

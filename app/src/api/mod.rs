@@ -6,6 +6,8 @@
 pub mod account;
 pub mod admin;
 pub mod catalog;
+pub mod money;
+pub mod onboarding;
 pub mod ops;
 pub mod orders;
 pub mod work;
@@ -71,6 +73,17 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/admin_order", ADMIN),
     ("/api/admin_assign", ADMIN),
     ("/api/admin_review_worker", ADMIN),
+    ("/api/my_application", WORKER),
+    ("/api/save_application", WORKER),
+    ("/api/resubmit_application", WORKER),
+    ("/api/admin_application", ADMIN),
+    ("/api/my_earnings", WORKER),
+    ("/api/my_withdrawals", WORKER),
+    ("/api/add_payout_account", WORKER),
+    ("/api/request_withdrawal", WORKER),
+    ("/api/admin_finance", ADMIN),
+    ("/api/admin_decide_withdrawal", ADMIN),
+    ("/api/admin_adjust_balance", ADMIN),
 ];
 
 pub fn access_for(path: &str) -> Option<Access> {

@@ -8,7 +8,7 @@ use booking::{Actor, EventKind, OrderFacts, OrderState};
 use dispatch::{Busy, Candidate, GeoPoint, Job, NextOffer, OfferPolicy, Ranked, WorkWindow};
 use domain::Fen;
 use std::time::Duration;
-use store::{JobRecord, NewEvent, OrderChange, OrderRecord, PaymentOutcome, StoreError};
+use store::{JobRecord, NewEvent, OrderChange, OrderRecord, PaymentOutcome, Settlement, StoreError};
 use time::OffsetDateTime;
 
 pub fn unix(t: OffsetDateTime) -> i64 {
@@ -115,6 +115,13 @@ pub fn reference(prefix: &str) -> String {
     )
 }
 
+/// The platform's share of a category's orders: its own rate, else the default.
+pub async fn commission_bps(state: &AppState, category_code: &str) -> Result<u32, AppError> {
+    let own = state.store.category_commission_bps(category_code).await.map_err(internal)?;
+    let bps = own.unwrap_or(state.config.commission_bps).clamp(0, 10_000);
+    Ok(u32::try_from(bps).unwrap_or(10_000))
+}
+
 /// Runs `event` through the state machine and stores the result atomically.
 pub async fn transition(state: &AppState, order: &OrderRecord, actor: Actor, kind: EventKind, worker: Option<i64>, position: Option<(f64, f64)>) -> Result<(), AppError> {
     let t = booking::apply(&facts(order)?, actor, kind, worker, unix(now()), &state.config.cancellation).map_err(AppError::from_transition)?;
@@ -123,7 +130,12 @@ pub async fn transition(state: &AppState, order: &OrderRecord, actor: Actor, kin
     let mut notify = vec![order.customer_id];
     notify.extend(order.worker_id);
     notify.extend(t.worker_id.filter(|w| Some(*w) != order.worker_id));
+    let settle = match (t.next, t.worker_id) {
+        (OrderState::Completed, Some(worker_id)) => Some(Settlement { worker_id, commission_bps: commission_bps(state, &order.category_code).await? }),
+        _ => None,
+    };
     let change = OrderChange {
+        settle,
         expected_state: from.as_str().into(),
         next_state: t.next.as_str().into(),
         assign_worker: if t.worker_id != order.worker_id { t.worker_id } else { None },

@@ -6,6 +6,8 @@ pub mod admin;
 pub mod authz;
 pub mod catalog;
 pub mod flows;
+pub mod money;
+pub mod onboarding;
 pub mod ops;
 pub mod orders;
 pub mod passwords;

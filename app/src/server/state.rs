@@ -58,6 +58,8 @@ pub struct AppState {
     pub payments: Arc<payments::SandboxProvider>,
     pub config: Arc<Config>,
     pub passwords: PasswordHasher,
+    /// Uploaded files (local disk by default, S3-compatible by configuration).
+    pub files: uploads::FileStore,
     pub leptos_options: LeptosOptions,
 }
 

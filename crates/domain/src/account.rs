@@ -159,14 +159,17 @@ impl Role {
 #[serde(rename_all = "snake_case")]
 pub enum WorkerStatus {
     Applicant,
+    /// The admin asked for more material; the worker completes it and resubmits.
+    NeedsMore,
     Approved,
     Rejected,
     Suspended,
 }
 
 impl WorkerStatus {
-    pub const ALL: [WorkerStatus; 4] = [
+    pub const ALL: [WorkerStatus; 5] = [
         WorkerStatus::Applicant,
+        WorkerStatus::NeedsMore,
         WorkerStatus::Approved,
         WorkerStatus::Rejected,
         WorkerStatus::Suspended,
@@ -175,6 +178,7 @@ impl WorkerStatus {
     pub fn as_str(self) -> &'static str {
         match self {
             WorkerStatus::Applicant => "applicant",
+            WorkerStatus::NeedsMore => "needs_more",
             WorkerStatus::Approved => "approved",
             WorkerStatus::Rejected => "rejected",
             WorkerStatus::Suspended => "suspended",
@@ -189,6 +193,17 @@ impl WorkerStatus {
         self == WorkerStatus::Approved
     }
 
+    /// A worker may (re)submit their application while it is not under a
+    /// final decision: after a rejection or a request for more material.
+    pub fn can_resubmit(self) -> bool {
+        matches!(self, WorkerStatus::Rejected | WorkerStatus::NeedsMore)
+    }
+
+    /// The profile and documents can be edited until approval.
+    pub fn can_edit_application(self) -> bool {
+        matches!(self, WorkerStatus::Applicant | WorkerStatus::NeedsMore | WorkerStatus::Rejected)
+    }
+
     /// Where an admin's review decision takes a worker, if it applies at all:
     /// applicants are approved or rejected; approved workers can be suspended
     /// and suspended ones reinstated.
@@ -198,6 +213,7 @@ impl WorkerStatus {
         match (self, decision) {
             (S::Applicant, D::Approve) => Some(S::Approved),
             (S::Applicant, D::Reject) => Some(S::Rejected),
+            (S::Applicant, D::RequestMore) => Some(S::NeedsMore),
             (S::Approved, D::Suspend) => Some(S::Suspended),
             (S::Suspended, D::Reinstate) => Some(S::Approved),
             _ => None,
@@ -211,18 +227,25 @@ impl WorkerStatus {
 pub enum ReviewDecision {
     Approve,
     Reject,
+    RequestMore,
     Suspend,
     Reinstate,
 }
 
 impl ReviewDecision {
-    pub const ALL: [ReviewDecision; 4] =
-        [ReviewDecision::Approve, ReviewDecision::Reject, ReviewDecision::Suspend, ReviewDecision::Reinstate];
+    pub const ALL: [ReviewDecision; 5] = [
+        ReviewDecision::Approve,
+        ReviewDecision::Reject,
+        ReviewDecision::RequestMore,
+        ReviewDecision::Suspend,
+        ReviewDecision::Reinstate,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             ReviewDecision::Approve => "approve",
             ReviewDecision::Reject => "reject",
+            ReviewDecision::RequestMore => "request_more",
             ReviewDecision::Suspend => "suspend",
             ReviewDecision::Reinstate => "reinstate",
         }
@@ -234,7 +257,7 @@ impl ReviewDecision {
 
     /// Rejections and suspensions must say why (B7: rules with reasons).
     pub fn needs_reason(self) -> bool {
-        matches!(self, ReviewDecision::Reject | ReviewDecision::Suspend)
+        matches!(self, ReviewDecision::Reject | ReviewDecision::RequestMore | ReviewDecision::Suspend)
     }
 }
 
@@ -350,6 +373,23 @@ mod tests {
         assert_eq!(S::Rejected.after(D::Approve), None);
         assert_eq!(S::Approved.after(D::Approve), None);
         assert!(D::Reject.needs_reason() && D::Suspend.needs_reason() && !D::Approve.needs_reason());
+    }
+
+    #[test]
+    fn more_material_is_requested_from_applicants_only_and_needs_a_reason() {
+        use ReviewDecision as D;
+        use WorkerStatus as S;
+        assert_eq!(S::Applicant.after(D::RequestMore), Some(S::NeedsMore));
+        assert_eq!(S::Approved.after(D::RequestMore), None);
+        assert_eq!(S::NeedsMore.after(D::Approve), None, "waits for the resubmission");
+        assert!(D::RequestMore.needs_reason());
+    }
+
+    #[test]
+    fn rejected_and_incomplete_applications_can_be_resubmitted_but_not_decided_ones() {
+        let resubmittable: Vec<_> = WorkerStatus::ALL.into_iter().filter(|s| s.can_resubmit()).collect();
+        assert_eq!(resubmittable, vec![WorkerStatus::NeedsMore, WorkerStatus::Rejected]);
+        assert!(!WorkerStatus::Approved.can_edit_application() && !WorkerStatus::Suspended.can_edit_application());
     }
 
     #[test]

@@ -4,10 +4,12 @@
 mod account;
 mod geo;
 mod money;
+mod payout;
 
 pub use account::{DisplayName, Password, Phone, ReviewDecision, Role, WorkerStatus};
 pub use geo::Coordinates;
 pub use money::Fen;
+pub use payout::{mask_account_no, PayoutAccountNo};
 
 /// Why a piece of input was refused. The UI turns each kind into a message in
 /// the user's language; the domain only names the rule that was broken.
@@ -31,4 +33,8 @@ pub enum InputError {
     MalformedAmount,
     #[error("coordinates missing or out of range")]
     LocationInvalid,
+    #[error("payout account number is empty")]
+    AccountNoEmpty,
+    #[error("payout account number is not valid for its kind")]
+    AccountNoMalformed,
 }

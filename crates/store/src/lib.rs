@@ -4,6 +4,9 @@
 //! agree and the same test suite in `tests/`.
 
 mod model;
+mod money;
+mod money_model;
+mod onboarding;
 mod orders;
 mod orders_model;
 mod postgres;
@@ -15,6 +18,9 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 
 pub use model::*;
+pub use money::MoneyStore;
+pub use money_model::*;
+pub use onboarding::{ApplicationForm, ApplicationRecord, OnboardingStore, WorkerDocumentRecord};
 pub use orders::{OrderStore, HOLDING_STATES};
 pub use orders_model::*;
 pub use postgres::PgStore;
@@ -28,6 +34,10 @@ pub enum StoreError {
     SlotTaken,
     #[error("the record changed since it was read")]
     Conflict,
+    #[error("already posted")]
+    Duplicate,
+    #[error("ledger rule: {0}")]
+    Ledger(#[from] ledger::LedgerError),
     #[error("amount does not match the payment")]
     AmountMismatch,
     #[error("record not found")]
@@ -51,7 +61,7 @@ pub enum Backend {
 }
 
 #[async_trait]
-pub trait Store: OrderStore + Send + Sync + 'static {
+pub trait Store: OrderStore + MoneyStore + OnboardingStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn ping(&self) -> StoreResult<()>;
     async fn close(&self);

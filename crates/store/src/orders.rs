@@ -383,6 +383,7 @@ macro_rules! shared_order_impl {
                     return Err(crate::StoreError::Conflict);
                 }
                 Self::append_event(&mut tx, order_id, Some(&c.expected_state), &c.next_state, &c.event, now).await?;
+                Self::post_order_money(&mut tx, order_id, c, now).await?;
                 if let Some((amount, refund_no)) = &c.refund {
                     let refund_id: i64 = sqlx::query_scalar(
                         "INSERT INTO refunds (payment_id, out_refund_no, amount_fen, status, created_at)
@@ -472,6 +473,9 @@ macro_rules! shared_order_impl {
                     .bind(payment_id)
                     .execute(&mut *tx)
                     .await?;
+                let capture = ledger::capture(order_id, domain::Fen::new(amount_fen))?;
+                let meta = crate::PostingMeta { idem_key: format!("capture:{payment_id}"), actor_id: None, memo: provider_txn_id.to_string() };
+                Self::post(&mut tx, &capture, &meta, now).await?;
                 let booked = sqlx::query(
                     "UPDATE orders SET state = 'booked', paid_fen = $1, updated_at = $2 WHERE id = $3 AND state = 'pending_payment'",
                 )
@@ -512,6 +516,10 @@ macro_rules! shared_order_impl {
                     .bind(now)
                     .fetch_one(&mut *tx)
                     .await?;
+                    let balances = Self::balances(&mut tx, &[ledger::Account::OrderEscrow(order_id)]).await?;
+                    let refund = ledger::refund(&balances, order_id, domain::Fen::new(amount_fen))?;
+                    let meta = crate::PostingMeta { idem_key: format!("refund:{refund_no}"), actor_id: None, memo: "迟到的付款全额退回".into() };
+                    Self::post(&mut tx, &refund, &meta, now).await?;
                     sqlx::query("UPDATE orders SET paid_fen = $1, refund_fen = refund_fen + $1, updated_at = $2 WHERE id = $3")
                         .bind(amount_fen)
                         .bind(now)
@@ -810,6 +818,36 @@ macro_rules! shared_order_impl {
         }
 
         impl $store {
+            /// The ledger side of an order change: a completion settles the
+            /// escrow; a cancellation keeps its fee and refunds the rest.
+            async fn post_order_money(
+                tx: &mut sqlx::Transaction<'_, <$store as crate::Dialect>::Db>,
+                order_id: i64,
+                c: &crate::OrderChange,
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<()> {
+                let escrow = [ledger::Account::OrderEscrow(order_id)];
+                let system = |idem_key: String, memo: &str| crate::PostingMeta { idem_key, actor_id: c.event.actor_id, memo: memo.into() };
+                if let Some(settlement) = c.settle {
+                    let balances = Self::balances(&mut *tx, &escrow).await?;
+                    if balances.0.get(&escrow[0]).copied().unwrap_or(0) > 0 {
+                        let txn = ledger::complete(&balances, order_id, settlement.worker_id, settlement.commission_bps)?;
+                        Self::post(&mut *tx, &txn, &system(format!("completion:{order_id}"), ""), now).await?;
+                    }
+                }
+                if c.fee_fen > 0 {
+                    let balances = Self::balances(&mut *tx, &escrow).await?;
+                    let txn = ledger::cancel_fee(&balances, order_id, domain::Fen::new(c.fee_fen))?;
+                    Self::post(&mut *tx, &txn, &system(format!("cancel_fee:{order_id}"), "取消费"), now).await?;
+                }
+                if let Some((amount, refund_no)) = c.refund.as_ref().filter(|(amount, _)| *amount > 0) {
+                    let balances = Self::balances(&mut *tx, &escrow).await?;
+                    let txn = ledger::refund(&balances, order_id, domain::Fen::new(*amount))?;
+                    Self::post(&mut *tx, &txn, &system(format!("refund:{refund_no}"), "取消退款"), now).await?;
+                }
+                Ok(())
+            }
+
             async fn append_event(
                 tx: &mut sqlx::Transaction<'_, <$store as crate::Dialect>::Db>,
                 order_id: i64,

@@ -164,6 +164,9 @@ pub struct OrderChange {
     pub fee_fen: i64,
     /// A refund to start, with its generated refund number.
     pub refund: Option<(i64, String)>,
+    /// On completion: pays the order's escrow out to the worker and the
+    /// platform's commission.
+    pub settle: Option<crate::Settlement>,
     pub event: NewEvent,
     /// Users who should see the change live.
     pub notify: Vec<i64>,

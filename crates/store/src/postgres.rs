@@ -1,3 +1,5 @@
+use crate::money::shared_money_impl;
+use crate::onboarding::shared_onboarding_impl;
 use crate::orders::shared_order_impl;
 use crate::{shared_store_impl, Backend, Dialect, StoreResult};
 use sqlx::postgres::{PgPool, PgPoolOptions};
@@ -37,3 +39,5 @@ impl Dialect for PgStore {
 
 shared_store_impl!(PgStore, Backend::Postgres);
 shared_order_impl!(PgStore);
+shared_money_impl!(PgStore);
+shared_onboarding_impl!(PgStore);

@@ -1,3 +1,5 @@
+use crate::money::shared_money_impl;
+use crate::onboarding::shared_onboarding_impl;
 use crate::orders::shared_order_impl;
 use crate::{shared_store_impl, Backend, Dialect, StoreResult};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
@@ -47,3 +49,5 @@ impl Dialect for SqliteStore {
 
 shared_store_impl!(SqliteStore, Backend::Sqlite);
 shared_order_impl!(SqliteStore);
+shared_money_impl!(SqliteStore);
+shared_onboarding_impl!(SqliteStore);

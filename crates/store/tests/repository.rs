@@ -491,6 +491,7 @@ async fn money_arriving_after_the_order_expired_is_refunded_in_full() {
             assign_worker: None,
             fee_fen: 0,
             refund: None,
+            settle: None,
             event: fx::event("payment_expired", "system", None),
             notify: vec![customer],
         };
@@ -502,6 +503,7 @@ async fn money_arriving_after_the_order_expired_is_refunded_in_full() {
         let refund = store.pending_refund_for_order(placed.order_id).await.unwrap().expect("refund pending");
         assert_eq!(store.settle_refund(refund, now()).await.unwrap(), Some(placed.order_id));
         assert_eq!(store.settle_refund(refund, now()).await.unwrap(), None, "settles once");
+        mx::assert_books_balance(&store).await;
     })
     .await;
 }
@@ -548,6 +550,7 @@ async fn an_order_changes_only_from_the_state_it_was_read_in() {
             assign_worker: None,
             fee_fen: 0,
             refund: None,
+            settle: None,
             event: fx::event("depart", "worker", Some(worker)),
             notify: vec![],
         };
@@ -608,6 +611,180 @@ async fn an_offer_moves_the_orders_time_hold_to_the_offered_worker() {
         store.confirm_payment("PAY-hold2", "TXN-hold2", 9000, "R-hold2", now()).await.unwrap();
         let taken = store.create_offer(other.order_id, b, "{}", now(), now() + Duration::from_secs(60)).await;
         assert!(matches!(taken, Err(StoreError::SlotTaken)), "{taken:?}");
+    })
+    .await;
+}
+
+// ---------- Money: the ledger, payout accounts and withdrawals ----------
+
+mod money_fixtures {
+    use super::*;
+    use store::{Adjustment, NewPayoutAccount, OrderChange, PostingMeta, Settlement};
+
+    /// Places and pays a ¥90 order for `worker`, then applies `change` to it.
+    pub async fn paid_order(store: &DynStore, worker: i64, customer: i64, tag: &str, hour: u8) -> i64 {
+        let service = fx::service(store).await;
+        let placed = store.place_order(&fx::order(customer, service, tomorrow_at(hour), tag), &[worker], now()).await.unwrap();
+        store.confirm_payment(&format!("PAY-{tag}"), &format!("TXN-{tag}"), 9000, &format!("RL-{tag}"), now()).await.unwrap();
+        placed.order_id
+    }
+
+    pub fn complete(worker: i64, bps: u32) -> OrderChange {
+        OrderChange {
+            expected_state: "booked".into(),
+            next_state: "completed".into(),
+            assign_worker: Some(worker),
+            fee_fen: 0,
+            refund: None,
+            settle: Some(Settlement { worker_id: worker, commission_bps: bps }),
+            event: fx::event("complete", "worker", Some(worker)),
+            notify: vec![],
+        }
+    }
+
+    pub async fn reward(store: &DynStore, worker: i64, amount: i64, key: &str) -> Result<i64, StoreError> {
+        let meta = PostingMeta { idem_key: key.into(), actor_id: None, memo: "好评奖励".into() };
+        store.post_adjustment(worker, Adjustment::Reward, amount, &meta, now()).await
+    }
+
+    pub async fn bank_account(store: &DynStore, worker: i64) -> i64 {
+        let account = NewPayoutAccount {
+            kind: "bank".into(),
+            holder_name: "李阿姨".into(),
+            account_no: "6222021234567890123".into(),
+            bank_name: "工商银行".into(),
+        };
+        store.add_payout_account(worker, &account, now()).await.unwrap()
+    }
+
+    pub async fn assert_books_balance(store: &DynStore) {
+        let violations = store.ledger_audit().await.unwrap();
+        assert!(violations.is_empty(), "{violations:?}");
+    }
+}
+
+use money_fixtures as mx;
+
+#[tokio::test]
+async fn completing_an_order_pays_the_worker_and_the_platform_commission_once() {
+    on_both(|store| async move {
+        let worker = fx::worker(&store, "13900139301").await;
+        let customer = fx::customer(&store, "13800138301").await;
+        let order = mx::paid_order(&store, worker, customer, "done", 3).await;
+        mx::assert_books_balance(&store).await;
+        store.change_order(order, &mx::complete(worker, 2000), now()).await.unwrap();
+        assert!(matches!(store.change_order(order, &mx::complete(worker, 2000), now()).await, Err(StoreError::Conflict)));
+        let balance = store.worker_balance(worker).await.unwrap();
+        assert_eq!((balance.available_fen, balance.held_fen), (7200, 0));
+        let lines = store.worker_ledger(worker, now() - Duration::from_secs(3600), 50).await.unwrap();
+        assert_eq!(lines.len(), 1);
+        assert_eq!((lines[0].kind.as_str(), lines[0].available_delta, lines[0].commission_fen), ("completion", 7200, 1800));
+        assert_eq!(lines[0].order_no.as_deref(), Some("DJ-done"));
+        mx::assert_books_balance(&store).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_late_cancellation_keeps_the_fee_and_refunds_the_rest() {
+    on_both(|store| async move {
+        let worker = fx::worker(&store, "13900139302").await;
+        let customer = fx::customer(&store, "13800138302").await;
+        let order = mx::paid_order(&store, worker, customer, "fee", 4).await;
+        let cancel = store::OrderChange {
+            expected_state: "booked".into(),
+            next_state: "refunding".into(),
+            assign_worker: None,
+            fee_fen: 1800,
+            refund: Some((7200, "RF-fee".into())),
+            settle: None,
+            event: fx::event("cancel", "customer", Some(customer)),
+            notify: vec![],
+        };
+        store.change_order(order, &cancel, now()).await.unwrap();
+        assert_eq!(store.worker_balance(worker).await.unwrap().available_fen, 0);
+        mx::assert_books_balance(&store).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn two_concurrent_withdrawals_that_together_exceed_the_balance_let_exactly_one_through() {
+    on_both(|store| async move {
+        let worker = fx::worker(&store, "13900139303").await;
+        mx::reward(&store, worker, 7200, "race-seed").await.unwrap();
+        let account = mx::bank_account(&store, worker).await;
+        let attempts = [5000, 5000].map(|amount| {
+            let store = store.clone();
+            async move { store.request_withdrawal(worker, account, amount, now()).await }
+        });
+        let results = futures_join_all(attempts).await;
+        assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
+        assert!(results.iter().any(|r| matches!(r, Err(StoreError::Ledger(ledger::LedgerError::InsufficientAvailable { .. })))), "{results:?}");
+        let balance = store.worker_balance(worker).await.unwrap();
+        assert_eq!((balance.available_fen, balance.held_fen), (2200, 5000));
+        mx::assert_books_balance(&store).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_withdrawal_is_decided_exactly_once_even_when_approve_and_reject_race() {
+    on_both(|store| async move {
+        let worker = fx::worker(&store, "13900139304").await;
+        mx::reward(&store, worker, 6000, "decide-seed").await.unwrap();
+        let account = mx::bank_account(&store, worker).await;
+        let id = store.request_withdrawal(worker, account, 6000, now()).await.unwrap();
+        let decisions = [
+            store::WithdrawalDecision::Paid { reference: "PAYOUT-1".into() },
+            store::WithdrawalDecision::Paid { reference: "PAYOUT-1".into() },
+            store::WithdrawalDecision::Rejected { reason: "信息有误".into() },
+        ]
+        .map(|decision| {
+            let store = store.clone();
+            async move { store.decide_withdrawal(id, &decision, worker, now()).await }
+        });
+        let results = futures_join_all(decisions).await;
+        assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
+        assert!(results.iter().filter(|r| r.is_err()).all(|r| matches!(r, Err(StoreError::Conflict))));
+        let balance = store.worker_balance(worker).await.unwrap();
+        let record = store.withdrawal(id).await.unwrap().unwrap();
+        match record.status.as_str() {
+            "paid" => assert_eq!((balance.available_fen, balance.held_fen), (0, 0)),
+            "rejected" => assert_eq!((balance.available_fen, balance.held_fen), (6000, 0)),
+            other => panic!("unexpected status {other}"),
+        }
+        mx::assert_books_balance(&store).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_worker_cannot_withdraw_to_another_workers_account_or_overdraw_by_penalty() {
+    on_both(|store| async move {
+        let a = fx::worker(&store, "13900139305").await;
+        let b = fx::worker(&store, "13900139306").await;
+        mx::reward(&store, a, 3000, "own-seed").await.unwrap();
+        let b_account = mx::bank_account(&store, b).await;
+        assert!(matches!(store.request_withdrawal(a, b_account, 1000, now()).await, Err(StoreError::NotFound)));
+        let meta = store::PostingMeta { idem_key: "pen-1".into(), actor_id: None, memo: "迟到".into() };
+        let penalty = store.post_adjustment(a, store::Adjustment::Penalty, 5000, &meta, now()).await;
+        assert!(matches!(penalty, Err(StoreError::Ledger(ledger::LedgerError::InsufficientAvailable { .. }))), "{penalty:?}");
+        assert_eq!(store.worker_balance(a).await.unwrap().available_fen, 3000);
+        mx::assert_books_balance(&store).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_repeated_reward_request_posts_once() {
+    on_both(|store| async move {
+        let worker = fx::worker(&store, "13900139307").await;
+        let first = mx::reward(&store, worker, 500, "reward-form-1").await.unwrap();
+        let again = mx::reward(&store, worker, 500, "reward-form-1").await.unwrap();
+        assert_eq!(first, again);
+        assert_eq!(store.worker_balance(worker).await.unwrap().available_fen, 500);
+        mx::assert_books_balance(&store).await;
     })
     .await;
 }

@@ -172,7 +172,7 @@ impl TestApp {
     pub async fn with_config(config: Config) -> TestApp {
         let (store, db_file) = fresh_store().await;
         let options = LeptosOptions::builder().output_name("daojia").site_root("target/site").build();
-        let state = server::build_state(store, config, "test-sandbox-key", options).unwrap();
+        let state = server::build_state(store, config, "test-sandbox-key", "memory://", options).unwrap();
         TestApp { router: server::router(state.clone()), state, db_file }
     }
 }

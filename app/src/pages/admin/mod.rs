@@ -1,9 +1,11 @@
 mod dashboard;
+mod finance;
 mod orders;
 pub(crate) mod users;
 mod workers;
 
 pub use dashboard::DashboardPage;
+pub use finance::FinancePage;
 pub use orders::{AdminOrderPage, AdminOrdersPage, DispatchQueuePage};
 pub use users::UsersPage;
-pub use workers::WorkersPage;
+pub use workers::{WorkerApplicationPage, WorkersPage};

@@ -17,6 +17,7 @@ fn role_text(role: Role) -> &'static str {
 pub(crate) fn worker_status_text(status: WorkerStatus) -> &'static str {
     t(match status {
         WorkerStatus::Applicant => Msg::WorkerApplicant,
+        WorkerStatus::NeedsMore => Msg::WorkerNeedsMore,
         WorkerStatus::Approved => Msg::WorkerApproved,
         WorkerStatus::Rejected => Msg::WorkerRejected,
         WorkerStatus::Suspended => Msg::WorkerSuspended,

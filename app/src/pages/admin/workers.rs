@@ -1,4 +1,7 @@
 use crate::api::admin::{admin_users, AdminReviewWorker, UserRowView};
+use crate::api::onboarding::admin_application;
+use crate::pages::worker::doc_label;
+use leptos_router::hooks::use_params_map;
 use crate::api::format_beijing;
 use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton};
 use crate::error::Field;
@@ -9,7 +12,12 @@ use leptos::prelude::*;
 
 fn decisions(status: WorkerStatus) -> &'static [(ReviewDecision, Msg)] {
     match status {
-        WorkerStatus::Applicant => &[(ReviewDecision::Approve, Msg::DecisionApprove), (ReviewDecision::Reject, Msg::DecisionReject)],
+        WorkerStatus::Applicant => &[
+            (ReviewDecision::Approve, Msg::DecisionApprove),
+            (ReviewDecision::RequestMore, Msg::DecisionRequestMore),
+            (ReviewDecision::Reject, Msg::DecisionReject),
+        ],
+        WorkerStatus::NeedsMore => &[],
         WorkerStatus::Approved => &[(ReviewDecision::Suspend, Msg::DecisionSuspend)],
         WorkerStatus::Suspended => &[(ReviewDecision::Reinstate, Msg::DecisionReinstate)],
         WorkerStatus::Rejected => &[],
@@ -49,13 +57,81 @@ pub fn WorkersPage() -> impl IntoView {
     }
 }
 
+/// One application: profile, documents (served only to admins and the
+/// worker) and the review decision.
+#[component]
+pub fn WorkerApplicationPage() -> impl IntoView {
+    let params = use_params_map();
+    let worker_id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
+    let review = ServerAction::<AdminReviewWorker>::new();
+    let application = Resource::new(move || (worker_id(), review.version().get()), |(id, _)| admin_application(id));
+    let value = review.value();
+    view! {
+        <AdminShell title=Msg::ApplicationTitle>
+            <p><a href="/admin/workers">{t(Msg::BackToWorkers)}</a></p>
+            <p class="form-error" role="alert">{move || form_error(value).get().or(field_error(value, Field::Review).get())}</p>
+            <Suspense fallback=|| view! { <Skeleton rows=5/> }>
+                {move || Suspend::new(async move {
+                    match application.await {
+                        Ok(app) => {
+                            let gender = match app.gender.as_str() { "female" => t(Msg::GenderFemale), "male" => t(Msg::GenderMale), _ => "—" };
+                            let status = app.status;
+                            view! {
+                                <section class="panel application" data-status=status.as_str()>
+                                    <table class="table kv">
+                                        <tbody>
+                                            <tr><th>{t(Msg::ColumnName)}</th><td>{app.display_name.clone()}</td></tr>
+                                            <tr><th>{t(Msg::ColumnPhone)}</th><td class="num">{app.phone.clone()}</td></tr>
+                                            <tr><th>{t(Msg::ColumnWorkerStatus)}</th><td>{worker_status_text(status)}</td></tr>
+                                            <tr><th>{t(Msg::GenderLabel)}</th><td>{gender}</td></tr>
+                                            <tr><th>{t(Msg::AgeLabel)}</th><td>{app.age.map(|a| a.to_string()).unwrap_or_else(|| "—".into())}</td></tr>
+                                            <tr><th>{t(Msg::YearsExperience)}</th><td>{app.years_experience}</td></tr>
+                                            <tr><th>{t(Msg::IntroLabel)}</th><td>{app.intro.clone()}</td></tr>
+                                            <tr><th>{t(Msg::ReviewNoteLabel)}</th><td>{app.review_note.clone()}</td></tr>
+                                            <tr><th>{t(Msg::SubmittedAt)}</th><td class="num">{app.submitted_at.map(format_beijing).unwrap_or_default()}</td></tr>
+                                        </tbody>
+                                    </table>
+                                    {(!app.missing.is_empty()).then(|| view! {
+                                        <p class="notice notice-warning">{t(Msg::MissingDocs)}{app.missing.iter().map(|k| t(doc_label(*k))).collect::<Vec<_>>().join("、")}</p>
+                                    })}
+                                    <div class="doc-grid">
+                                        {app.documents.into_iter().map(|d| { let link = d.url.clone(); view! {
+                                            <figure class="doc-figure" data-doc=d.kind.as_str()>
+                                                <a href=link target="_blank"><img src=d.url alt=t(doc_label(d.kind))/></a>
+                                                <figcaption>{t(doc_label(d.kind))}" · "{format_beijing(d.uploaded_at)}</figcaption>
+                                            </figure>
+                                        }}).collect_view()}
+                                    </div>
+                                    {(!decisions(status).is_empty()).then(|| view! {
+                                        <ActionForm action=review attr:class="review-form-inline">
+                                            <input type="hidden" name="worker_id" value=app.worker_id/>
+                                            <input type="text" name="note" maxlength="200" aria-label=t(Msg::ReasonPlaceholder) placeholder=t(Msg::ReasonPlaceholder)/>
+                                            {decisions(status).iter().map(|(decision, label)| view! {
+                                                <button type="submit" name="decision" value=decision.as_str()
+                                                    class=if matches!(decision, ReviewDecision::Approve | ReviewDecision::Reinstate) { "btn btn-primary btn-small" } else { "btn btn-danger-plain btn-small" }>
+                                                    {t(*label)}
+                                                </button>
+                                            }).collect_view()}
+                                        </ActionForm>
+                                    })}
+                                </section>
+                            }.into_any()
+                        }
+                        Err(error) => view! { <ErrorState error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </AdminShell>
+    }
+}
+
 #[component]
 fn WorkerRow(worker: UserRowView, review: ServerAction<AdminReviewWorker>) -> impl IntoView {
     let status = worker.worker_status.unwrap_or(WorkerStatus::Applicant);
     let id = worker.id;
     view! {
         <tr data-worker=id>
-            <td>{worker.display_name.clone()}</td>
+            <td><a href=format!("/admin/workers/{id}")>{worker.display_name.clone()}</a></td>
             <td class="num">{worker.phone.clone()}</td>
             <td>{worker_status_text(status)}</td>
             <td class="num">{format_beijing(worker.created_at)}</td>

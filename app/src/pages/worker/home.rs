@@ -5,9 +5,10 @@ use crate::i18n::{t, Msg};
 use domain::WorkerStatus;
 use leptos::prelude::*;
 
-fn status_text(status: WorkerStatus) -> (Msg, Msg, &'static str) {
+pub(crate) fn status_text(status: WorkerStatus) -> (Msg, Msg, &'static str) {
     match status {
         WorkerStatus::Applicant => (Msg::WorkerApplicant, Msg::WorkerApplicantHint, "status-pending"),
+        WorkerStatus::NeedsMore => (Msg::WorkerNeedsMore, Msg::WorkerNeedsMoreHint, "status-pending"),
         WorkerStatus::Approved => (Msg::WorkerApproved, Msg::WorkerApprovedHint, "status-ok"),
         WorkerStatus::Rejected => (Msg::WorkerRejected, Msg::WorkerRejectedHint, "status-bad"),
         WorkerStatus::Suspended => (Msg::WorkerSuspended, Msg::WorkerSuspendedHint, "status-bad"),
@@ -46,6 +47,7 @@ fn WorkerStatusCard(home: WorkerHomeView) -> impl IntoView {
             </p>
             <p class="status-hint">{t(hint)}</p>
             {note.map(|note| view! { <p class="status-note">{t(Msg::ReviewNoteLabel)}"："{note}</p> })}
+            {(!approved).then(|| view! { <a class="btn btn-primary btn-block" href="/worker/apply">{t(Msg::CompleteApplication)}</a> })}
         </section>
         <Show when=move || approved>
             <super::bench::WorkPanel/>
@@ -81,6 +83,8 @@ pub fn WorkerMePage() -> impl IntoView {
                                 <div class="cell"><span>{t(Msg::RoleLabel)}</span><span class="cell-value">{t(Msg::RoleWorker)}</span></div>
                                 <div class="cell"><span>{t(Msg::WorkerStatusLabel)}</span><span class="cell-value">{t(status_text(home.status).0)}</span></div>
                                 <div class="cell"><span>{t(Msg::MemberSince)}</span><span class="cell-value">{format_beijing(home.member_since)}</span></div>
+                                <a class="cell cell-link" href="/worker/apply"><span>{t(Msg::ApplyTitle)}</span><span class="cell-value">"›"</span></a>
+                                <a class="cell cell-link" href="/worker/withdraw"><span>{t(Msg::WithdrawTitle)}</span><span class="cell-value">"›"</span></a>
                                 <a class="cell cell-link" href="/worker/settings"><span>{t(Msg::SettingsLink)}</span><span class="cell-value">"›"</span></a>
                             </div>
                         }.into_any(),

@@ -1,8 +1,12 @@
+mod apply;
 mod bench;
-mod home;
+pub(crate) mod home;
+mod money;
 mod register;
 mod settings;
 
 pub use home::{WorkerHomePage, WorkerMePage};
 pub use register::WorkerRegisterPage;
 pub use settings::WorkerSettingsPage;
+pub use money::{payout_kind_label, EarningsPage, WithdrawPage};
+pub use apply::{doc_label, ApplyPage};

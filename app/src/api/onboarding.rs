@@ -1,0 +1,89 @@
+//! Worker onboarding (W1, A3): the application profile, its documents and
+//! resubmission; the admin's view of one application.
+
+use super::UnixSeconds;
+use crate::error::AppError;
+use domain::WorkerStatus;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The kinds of document an application carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DocKind {
+    Photo,
+    IdCard,
+    Health,
+    Qualification,
+}
+
+impl DocKind {
+    pub const ALL: [DocKind; 4] = [DocKind::Photo, DocKind::IdCard, DocKind::Health, DocKind::Qualification];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Photo => "photo",
+            DocKind::IdCard => "id_card",
+            DocKind::Health => "health",
+            DocKind::Qualification => "qualification",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == value)
+    }
+
+    /// Photo, ID and health certificate are required; qualifications are
+    /// optional but count in review.
+    pub fn required(self) -> bool {
+        !matches!(self, DocKind::Qualification)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentView {
+    pub id: i64,
+    pub kind: DocKind,
+    /// Served only to the worker and admins.
+    pub url: String,
+    pub uploaded_at: UnixSeconds,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationView {
+    pub worker_id: i64,
+    pub status: WorkerStatus,
+    pub review_note: String,
+    pub display_name: String,
+    pub phone: String,
+    /// `female` / `male`, empty until chosen.
+    pub gender: String,
+    pub age: Option<i32>,
+    pub years_experience: i32,
+    pub intro: String,
+    pub skills: Vec<String>,
+    pub documents: Vec<DocumentView>,
+    pub missing: Vec<DocKind>,
+    pub submitted_at: Option<UnixSeconds>,
+    pub can_edit: bool,
+    pub can_resubmit: bool,
+}
+
+#[server(prefix = "/api", endpoint = "my_application")]
+pub async fn my_application() -> Result<ApplicationView, AppError> {
+    crate::server::respond(crate::server::onboarding::my_application().await)
+}
+
+#[server(prefix = "/api", endpoint = "save_application")]
+pub async fn save_application(display_name: String, gender: String, age: String, years_experience: String, intro: String) -> Result<(), AppError> {
+    crate::server::respond(crate::server::onboarding::save_application(display_name, gender, age, years_experience, intro).await)
+}
+
+#[server(prefix = "/api", endpoint = "resubmit_application")]
+pub async fn resubmit_application() -> Result<(), AppError> {
+    crate::server::respond(crate::server::onboarding::resubmit_application().await)
+}
+
+#[server(prefix = "/api", endpoint = "admin_application")]
+pub async fn admin_application(worker_id: i64) -> Result<ApplicationView, AppError> {
+    crate::server::respond(crate::server::onboarding::admin_application(worker_id).await)
+}

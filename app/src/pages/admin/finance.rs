@@ -1,0 +1,133 @@
+use crate::api::format_beijing;
+use crate::api::money::{admin_finance, AdminAdjustBalance, AdminDecideWithdrawal, AdminWithdrawalView, WithdrawalStatus};
+use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton};
+use crate::error::Field;
+use crate::i18n::{t, Msg};
+use crate::pages::order_ui::money;
+use crate::pages::worker::payout_kind_label;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// 财务: withdrawal requests to pay out or reject, rewards and penalties,
+/// and the ledger audit's verdict.
+#[component]
+pub fn FinancePage() -> impl IntoView {
+    let query = use_query_map();
+    let status = move || query.with(|q| q.get("status")).unwrap_or_else(|| "pending".into());
+    let decide = ServerAction::<AdminDecideWithdrawal>::new();
+    let adjust = ServerAction::<AdminAdjustBalance>::new();
+    let finance = Resource::new(
+        move || (status(), decide.version().get(), adjust.version().get()),
+        |(status, _, _)| admin_finance(Some(status)),
+    );
+    let decide_value = decide.value();
+    let filters = [("pending", Msg::WithdrawalPending), ("paid", Msg::WithdrawalPaid), ("rejected", Msg::WithdrawalRejected), ("all", Msg::FilterAll)];
+    view! {
+        <AdminShell title=Msg::FinanceTitle>
+            <Suspense fallback=|| view! { <Skeleton rows=5/> }>
+                {move || Suspend::new(async move {
+                    match finance.await {
+                        Ok(view) => {
+                            let sound = view.audit_violations.is_empty();
+                            view! {
+                                <p class=if sound { "notice audit-ok" } else { "notice notice-warning" } data-audit=if sound { "ok" } else { "failed" }>
+                                    {if sound { t(Msg::AuditOk).to_string() } else { format!("{} {}", t(Msg::AuditFailed), view.audit_violations.join("；")) }}
+                                </p>
+                                <div class="admin-columns finance-columns">
+                                    <section class="panel">
+                                        <h2 class="section-title">{t(Msg::WithdrawalQueue)}</h2>
+                                        <nav class="filter-chips">
+                                            {filters.into_iter().map(|(key, label)| view! {
+                                                <a class="chip" class:active=move || status() == key href=format!("/admin/finance?status={key}")>{t(label)}</a>
+                                            }).collect_view()}
+                                        </nav>
+                                        <p class="form-error" role="alert">{move || form_error(decide_value).get()
+                                            .or(field_error(decide_value, Field::Reference).get())
+                                            .or(field_error(decide_value, Field::Review).get())}</p>
+                                        {if view.withdrawals.is_empty() {
+                                            view! { <div class="state-box empty-state"><p>{t(Msg::NoWithdrawals)}</p></div> }.into_any()
+                                        } else {
+                                            view! {
+                                                <table class="table">
+                                                    <thead><tr>
+                                                        <th>{t(Msg::ColumnName)}</th><th>{t(Msg::WithdrawAmount)}</th><th>{t(Msg::PayoutAccountLabel)}</th>
+                                                        <th>{t(Msg::ColumnCreatedAt)}</th><th>{t(Msg::ColumnActions)}</th>
+                                                    </tr></thead>
+                                                    <tbody>{view.withdrawals.into_iter().map(|w| view! { <WithdrawalRow w decide/> }).collect_view()}</tbody>
+                                                </table>
+                                            }.into_any()
+                                        }}
+                                    </section>
+                                    <AdjustForm adjust key=view.adjustment_key/>
+                                </div>
+                            }.into_any()
+                        }
+                        Err(error) => view! { <ErrorState error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </AdminShell>
+    }
+}
+
+#[component]
+fn WithdrawalRow(w: AdminWithdrawalView, decide: ServerAction<AdminDecideWithdrawal>) -> impl IntoView {
+    let bank = if w.bank_name.is_empty() { String::new() } else { format!("{} ", w.bank_name) };
+    let outcome = match w.status {
+        WithdrawalStatus::Paid => Some(format!("{} {}", t(Msg::PayoutReference), w.reference)),
+        WithdrawalStatus::Rejected => Some(format!("{}：{}", t(Msg::ReviewNoteLabel), w.reason)),
+        WithdrawalStatus::Pending => None,
+    };
+    view! {
+        <tr data-withdrawal=w.id>
+            <td>{w.worker_name.clone()}<br/><span class="muted num">{w.worker_phone.clone()}</span></td>
+            <td class="num">{money(w.amount_fen)}</td>
+            <td>{t(payout_kind_label(w.account_kind))}" · "{w.holder_name.clone()}<br/><span class="num">{bank}{w.account_no.clone()}</span></td>
+            <td class="num">{format_beijing(w.requested_at)}</td>
+            <td>
+                {match outcome {
+                    Some(text) => view! { <span class="muted">{text}</span> }.into_any(),
+                    None => view! {
+                        <ActionForm action=decide attr:class="review-form-inline">
+                            <input type="hidden" name="withdrawal_id" value=w.id/>
+                            <input type="text" name="reference" maxlength="64" aria-label=t(Msg::PayoutReference) placeholder=t(Msg::PayoutReference)/>
+                            <input type="text" name="reason" maxlength="200" aria-label=t(Msg::ReasonPlaceholder) placeholder=t(Msg::ReasonPlaceholder)/>
+                            <button type="submit" name="decision" value="paid" class="btn btn-primary btn-small">{t(Msg::MarkPaid)}</button>
+                            <button type="submit" name="decision" value="rejected" class="btn btn-danger-plain btn-small">{t(Msg::DecisionReject)}</button>
+                        </ActionForm>
+                    }.into_any(),
+                }}
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn AdjustForm(adjust: ServerAction<AdminAdjustBalance>, key: String) -> impl IntoView {
+    let value = adjust.value();
+    let done = move || matches!(value.get(), Some(Ok(())));
+    view! {
+        <section class="panel">
+            <h2 class="section-title">{t(Msg::AdjustTitle)}</h2>
+            <ActionForm action=adjust attr:class="form adjust-form">
+                <input type="hidden" name="key" value=key/>
+                <label for="f-adjust-phone">{t(Msg::WorkerPhoneLabel)}</label>
+                <input id="f-adjust-phone" name="worker_phone" inputmode="numeric" maxlength="11"/>
+                <p class="field-error" role="alert">{move || field_error(value, Field::Phone).get()}</p>
+                <div class="choice-grid">
+                    <label class="choice"><input type="radio" name="kind" value="reward" checked/><span>{t(Msg::EarningReward)}</span></label>
+                    <label class="choice"><input type="radio" name="kind" value="penalty"/><span>{t(Msg::EarningPenalty)}</span></label>
+                </div>
+                <label for="f-adjust-amount">{t(Msg::AmountYuan)}</label>
+                <input id="f-adjust-amount" name="amount" inputmode="decimal"/>
+                <p class="field-error" role="alert">{move || field_error(value, Field::Amount).get()}</p>
+                <label for="f-adjust-reason">{t(Msg::ReasonLabel)}</label>
+                <input id="f-adjust-reason" name="reason" maxlength="200"/>
+                <p class="field-error" role="alert">{move || field_error(value, Field::Review).get()}</p>
+                <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+                <button type="submit" class="btn btn-primary" disabled=move || adjust.pending().get()>{t(Msg::PostAdjustment)}</button>
+                <Show when=done><p class="toast" role="status">{t(Msg::Posted)}</p></Show>
+            </ActionForm>
+        </section>
+    }
+}

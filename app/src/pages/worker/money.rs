@@ -1,0 +1,285 @@
+use crate::api::format_beijing;
+use crate::api::money::{
+    my_earnings, my_withdrawals, AddPayoutAccount, EarningKind, EarningLine, EarningsView, PayoutKind, Period, RequestWithdrawal, WithdrawView,
+    WithdrawalStatus, WithdrawalView,
+};
+use crate::browser::use_live_version;
+use crate::components::{field_error, form_error, ErrorState, PhoneShell, Skeleton, Tabs};
+use crate::error::Field;
+use crate::i18n::{t, Msg};
+use crate::pages::order_ui::money;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+fn period_label(period: Period) -> Msg {
+    match period {
+        Period::Day => Msg::PeriodDay,
+        Period::Week => Msg::PeriodWeek,
+        Period::Month => Msg::PeriodMonth,
+        Period::All => Msg::PeriodAll,
+    }
+}
+
+fn earning_label(kind: EarningKind) -> Msg {
+    match kind {
+        EarningKind::OrderIncome => Msg::EarningOrder,
+        EarningKind::Reward => Msg::EarningReward,
+        EarningKind::Penalty => Msg::EarningPenalty,
+        EarningKind::WithdrawalRequested => Msg::EarningWithdrawal,
+        EarningKind::WithdrawalPaid => Msg::EarningWithdrawalPaid,
+        EarningKind::WithdrawalReturned => Msg::EarningWithdrawalReturned,
+        EarningKind::Correction => Msg::EarningCorrection,
+    }
+}
+
+/// `+¥72.00` / `-¥5.00`: a change to the balance.
+fn signed(fen: i64) -> String {
+    if fen > 0 {
+        format!("+{}", money(fen))
+    } else {
+        money(fen)
+    }
+}
+
+/// 收入 (W5): balance, and the ledger lines of a period with commission and
+/// rewards itemized.
+#[component]
+pub fn EarningsPage() -> impl IntoView {
+    let query = use_query_map();
+    let period = move || query.with(|q| q.get("period")).and_then(|p| Period::parse(&p)).unwrap_or(Period::Month);
+    let live = use_live_version();
+    let earnings = Resource::new(move || (period(), live.get()), |(period, _)| my_earnings(Some(period.as_str().to_string())));
+    view! {
+        <PhoneShell title=Msg::EarningsTitle tabs=Tabs::Worker>
+            <nav class="segmented" aria-label=t(Msg::EarningsTitle)>
+                {Period::ALL
+                    .into_iter()
+                    .map(|p| view! {
+                        <a href=format!("/worker/earnings?period={}", p.as_str()) class="segment" class:active=move || period() == p>{t(period_label(p))}</a>
+                    })
+                    .collect_view()}
+            </nav>
+            <Suspense fallback=|| view! { <Skeleton rows=4/> }>
+                {move || Suspend::new(async move {
+                    match earnings.await {
+                        Ok(view) => view! { <EarningsBody view/> }.into_any(),
+                        Err(error) => view! { <ErrorState error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </PhoneShell>
+    }
+}
+
+#[component]
+fn EarningsBody(view: EarningsView) -> impl IntoView {
+    view! {
+        <section class="balance-card">
+            <div>
+                <p class="balance-label">{t(Msg::AvailableBalance)}</p>
+                <p class="balance-value" data-available=view.available_fen>{money(view.available_fen)}</p>
+                <p class="balance-sub">{t(Msg::HeldBalance)}" "<span data-held=view.held_fen>{money(view.held_fen)}</span></p>
+            </div>
+            <a class="btn btn-light btn-small" href="/worker/withdraw">{t(Msg::GoWithdraw)}</a>
+        </section>
+        <div class="stat-grid earnings-stats">
+            <div class="stat-card"><p class="stat-label">{t(Msg::IncomeTotal)}</p><p class="stat-value" data-income=view.income_fen>{money(view.income_fen)}</p></div>
+            <div class="stat-card"><p class="stat-label">{t(Msg::CommissionTotal)}</p><p class="stat-value">{money(view.commission_fen)}</p></div>
+            <div class="stat-card"><p class="stat-label">{t(Msg::RewardsTotal)}</p><p class="stat-value">{money(view.rewards_fen)}</p></div>
+            <div class="stat-card"><p class="stat-label">{t(Msg::PenaltiesTotal)}</p><p class="stat-value">{money(view.penalties_fen)}</p></div>
+        </div>
+        <p class="hint">{t(Msg::OrdersCompletedCount)}" "{view.orders}</p>
+        {if view.lines.is_empty() {
+            view! { <div class="state-box empty-state"><p>{t(Msg::NoEarnings)}</p></div> }.into_any()
+        } else {
+            view! {
+                <ul class="ledger-list">
+                    {view.lines.into_iter().map(|line| view! { <LedgerLine line/> }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+    }
+}
+
+#[component]
+fn LedgerLine(line: EarningLine) -> impl IntoView {
+    let title = line.service_name.clone().unwrap_or_else(|| t(earning_label(line.kind)).to_string());
+    let detail = match line.kind {
+        EarningKind::OrderIncome => format!(
+            "{} {} · {} {}",
+            t(Msg::OrderAmount),
+            money(line.gross_fen),
+            t(Msg::CommissionLabel),
+            money(line.commission_fen)
+        ),
+        _ => line.memo.clone(),
+    };
+    let positive = line.amount_fen > 0;
+    view! {
+        <li class="ledger-line" data-kind=format!("{:?}", line.kind)>
+            <div class="ledger-main">
+                <p class="ledger-title">{title}</p>
+                <p class="ledger-meta">{format_beijing(line.at)}{line.order_no.map(|no| format!(" · {no}"))}</p>
+                {(!detail.is_empty()).then(|| view! { <p class="ledger-meta">{detail}</p> })}
+            </div>
+            <p class="ledger-amount" class:plus=positive>{signed(line.amount_fen)}</p>
+        </li>
+    }
+}
+
+fn withdrawal_status_text(status: WithdrawalStatus) -> (Msg, &'static str) {
+    match status {
+        WithdrawalStatus::Pending => (Msg::WithdrawalPending, "status-pending"),
+        WithdrawalStatus::Paid => (Msg::WithdrawalPaid, "status-ok"),
+        WithdrawalStatus::Rejected => (Msg::WithdrawalRejected, "status-bad"),
+    }
+}
+
+pub fn payout_kind_label(kind: PayoutKind) -> Msg {
+    match kind {
+        PayoutKind::Bank => Msg::PayoutBank,
+        PayoutKind::Wechat => Msg::PayoutWechat,
+        PayoutKind::Alipay => Msg::PayoutAlipay,
+    }
+}
+
+/// 提现 (W6): payout accounts, a request up to the available balance, and
+/// the requests with their outcome.
+#[component]
+pub fn WithdrawPage() -> impl IntoView {
+    let request = ServerAction::<RequestWithdrawal>::new();
+    let add_account = ServerAction::<AddPayoutAccount>::new();
+    let live = use_live_version();
+    let data = Resource::new(
+        move || (request.version().get(), add_account.version().get(), live.get()),
+        |_| my_withdrawals(),
+    );
+    view! {
+        <PhoneShell title=Msg::WithdrawTitle tabs=Tabs::Worker>
+            <Suspense fallback=|| view! { <Skeleton rows=4/> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(view) => view! { <WithdrawBody view request add_account/> }.into_any(),
+                        Err(error) => view! { <ErrorState error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </PhoneShell>
+    }
+}
+
+#[component]
+fn WithdrawBody(view: WithdrawView, request: ServerAction<RequestWithdrawal>, add_account: ServerAction<AddPayoutAccount>) -> impl IntoView {
+    let value = request.value();
+    let done = move || matches!(value.get(), Some(Ok(())));
+    let has_accounts = !view.accounts.is_empty();
+    let first_account = view.accounts.first().map(|a| a.id);
+    view! {
+        <section class="balance-card">
+            <div>
+                <p class="balance-label">{t(Msg::AvailableBalance)}</p>
+                <p class="balance-value" data-available=view.available_fen>{money(view.available_fen)}</p>
+                <p class="balance-sub">{t(Msg::HeldBalance)}" "<span data-held=view.held_fen>{money(view.held_fen)}</span></p>
+            </div>
+        </section>
+        {if has_accounts {
+            view! {
+                <ActionForm action=request attr:class="form withdraw-form">
+                    <fieldset class="cells">
+                        <legend class="section-title">{t(Msg::PayoutAccountLabel)}</legend>
+                        {view.accounts.iter().map(|a| view! {
+                            <label class="cell choice-row">
+                                <input type="radio" name="account_id" value=a.id checked=Some(a.id) == first_account/>
+                                <span>{t(payout_kind_label(a.kind))}</span>
+                                <span class="cell-value">{a.label.clone()}</span>
+                            </label>
+                        }).collect_view()}
+                    </fieldset>
+                    <p class="field-error" role="alert">{move || field_error(value, Field::AccountKind).get()}</p>
+                    <div class="cell input-cell">
+                        <label for="f-amount">{t(Msg::WithdrawAmount)}</label>
+                        <input id="f-amount" name="amount" inputmode="decimal" autocomplete="off" placeholder=format!("{} {}", t(Msg::AtMost), money(view.available_fen))/>
+                    </div>
+                    <p class="field-error" id="f-amount-error" role="alert">{move || field_error(value, Field::Amount).get()}</p>
+                    <p class="hint">{t(Msg::WithdrawHint)}" "{money(view.min_withdrawal_fen)}</p>
+                    <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+                    <button type="submit" class="btn btn-primary btn-block" disabled=move || request.pending().get()>{t(Msg::SubmitWithdrawal)}</button>
+                    <Show when=done><p class="toast" role="status">{t(Msg::WithdrawalSubmitted)}</p></Show>
+                </ActionForm>
+            }.into_any()
+        } else {
+            view! { <p class="notice">{t(Msg::AddAccountFirst)}</p> }.into_any()
+        }}
+        <AddAccountForm action=add_account/>
+        <h2 class="section-title">{t(Msg::WithdrawalHistory)}</h2>
+        {if view.withdrawals.is_empty() {
+            view! { <div class="state-box empty-state"><p>{t(Msg::NoWithdrawals)}</p></div> }.into_any()
+        } else {
+            view! { <ul class="ledger-list">{view.withdrawals.into_iter().map(|w| view! { <WithdrawalLine w/> }).collect_view()}</ul> }.into_any()
+        }}
+    }
+}
+
+#[component]
+fn WithdrawalLine(w: WithdrawalView) -> impl IntoView {
+    let (label, class) = withdrawal_status_text(w.status);
+    let outcome = match w.status {
+        WithdrawalStatus::Paid => format!("{} {}", t(Msg::PayoutReference), w.reference),
+        WithdrawalStatus::Rejected => format!("{}：{}", t(Msg::ReviewNoteLabel), w.reason),
+        WithdrawalStatus::Pending => String::new(),
+    };
+    view! {
+        <li class="ledger-line" data-withdrawal=w.id>
+            <div class="ledger-main">
+                <p class="ledger-title">{money(w.amount_fen)}" → "{w.account.clone()}</p>
+                <p class="ledger-meta">{format_beijing(w.requested_at)}</p>
+                {(!outcome.is_empty()).then(|| view! { <p class="ledger-meta">{outcome}</p> })}
+            </div>
+            <span class=format!("status-badge {class}")>{t(label)}</span>
+        </li>
+    }
+}
+
+#[component]
+fn AddAccountForm(action: ServerAction<AddPayoutAccount>) -> impl IntoView {
+    let value = action.value();
+    let kind = RwSignal::new("bank".to_string());
+    let saved = move || matches!(value.get(), Some(Ok(())));
+    view! {
+        <details class="panel add-account" open=move || matches!(value.get(), Some(Err(_)))>
+            <summary>{t(Msg::AddPayoutAccount)}</summary>
+            <ActionForm action attr:class="form">
+                <div class="choice-grid">
+                    {PayoutKind::ALL.into_iter().map(|k| view! {
+                        <label class="choice">
+                            <input type="radio" name="kind" value=k.as_str() checked=k == PayoutKind::Bank
+                                on:change=move |_| kind.set(k.as_str().to_string())/>
+                            <span>{t(payout_kind_label(k))}</span>
+                        </label>
+                    }).collect_view()}
+                </div>
+                <p class="field-error" role="alert">{move || field_error(value, Field::AccountKind).get()}</p>
+                <div class="cells">
+                    <div class="cell input-cell">
+                        <label for="f-holder">{t(Msg::HolderNameLabel)}</label>
+                        <input id="f-holder" name="holder_name" maxlength="20" autocomplete="name"/>
+                    </div>
+                    <p class="field-error" role="alert">{move || field_error(value, Field::HolderName).get()}</p>
+                    <div class="cell input-cell">
+                        <label for="f-account-no">{t(Msg::AccountNoLabel)}</label>
+                        <input id="f-account-no" name="account_no" maxlength="40" autocomplete="off"/>
+                    </div>
+                    <p class="field-error" role="alert">{move || field_error(value, Field::AccountNo).get()}</p>
+                    <div class="cell input-cell" class:hidden=move || kind.get() != "bank">
+                        <label for="f-bank">{t(Msg::BankNameLabel)}</label>
+                        <input id="f-bank" name="bank_name" maxlength="30"/>
+                    </div>
+                    <p class="field-error" role="alert">{move || field_error(value, Field::BankName).get()}</p>
+                </div>
+                <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+                <button type="submit" class="btn btn-plain btn-block" disabled=move || action.pending().get()>{t(Msg::SaveAccount)}</button>
+                <Show when=saved><p class="toast" role="status">{t(Msg::Saved)}</p></Show>
+            </ActionForm>
+        </details>
+    }
+}

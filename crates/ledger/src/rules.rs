@@ -1,0 +1,200 @@
+//! The rules: each function checks one kind of movement against the current
+//! balances and returns the balanced [`Txn`] to post, or why it is refused.
+//! They never post anything themselves.
+
+use crate::{Account, Balances, LedgerError, Txn, TxnKind};
+use domain::Fen;
+
+/// The largest single reward or penalty (¥10,000). Larger figures are far
+/// more likely a typo than a decision, so they are refused outright.
+pub const MAX_ADJUSTMENT: Fen = Fen::new(1_000_000);
+
+/// The smallest withdrawal a worker may request (¥1); below it the payout
+/// costs more to process than it is worth.
+pub const MIN_WITHDRAWAL: Fen = Fen::new(100);
+
+const FULL_BPS: u32 = 10_000;
+
+fn positive(amount: Fen) -> Result<(), LedgerError> {
+    if amount > Fen::ZERO {
+        Ok(())
+    } else {
+        Err(LedgerError::NonPositiveAmount)
+    }
+}
+
+fn within_adjustment_limit(amount: Fen) -> Result<(), LedgerError> {
+    positive(amount)?;
+    if amount > MAX_ADJUSTMENT {
+        return Err(LedgerError::AmountTooLarge);
+    }
+    Ok(())
+}
+
+fn within_escrow(b: &(impl Balances + ?Sized), order_id: i64, amount: Fen) -> Result<(), LedgerError> {
+    positive(amount)?;
+    if amount > b.balance(Account::OrderEscrow(order_id)) {
+        return Err(LedgerError::ExceedsEscrow);
+    }
+    Ok(())
+}
+
+fn within_available(b: &(impl Balances + ?Sized), worker_id: i64, amount: Fen) -> Result<(), LedgerError> {
+    let available = b.balance(Account::WorkerAvailable(worker_id));
+    if amount > available {
+        return Err(LedgerError::InsufficientAvailable { available });
+    }
+    Ok(())
+}
+
+fn within_held(b: &(impl Balances + ?Sized), worker_id: i64, amount: Fen) -> Result<(), LedgerError> {
+    positive(amount)?;
+    if amount > b.balance(Account::WorkerHeld(worker_id)) {
+        return Err(LedgerError::InsufficientHeld);
+    }
+    Ok(())
+}
+
+/// A customer's payment for an order arrives: Gateway → the order's escrow.
+/// That an order is captured only once is the poster's check
+/// ([`crate::Book::try_post`]), since it depends on history, not balances.
+pub fn capture(order_id: i64, amount: Fen) -> Result<Txn, LedgerError> {
+    positive(amount)?;
+    Ok(Txn::transfer(TxnKind::Capture, Some(order_id), None, Account::Gateway, Account::OrderEscrow(order_id), amount))
+}
+
+/// Splits `amount` into `(worker share, commission)` at `bps` basis points.
+///
+/// The commission is rounded down to the fen and the worker gets the
+/// remainder, so the two always add up to exactly `amount` and any rounding
+/// favours the worker. `bps` above 10 000 is treated as 10 000; [`complete`]
+/// refuses such a rate before it gets here.
+pub fn commission_split(amount: Fen, bps: u32) -> (Fen, Fen) {
+    let bps = i128::from(bps.min(FULL_BPS));
+    let commission = (i128::from(amount.get()) * bps).div_euclid(i128::from(FULL_BPS));
+    // |commission| ≤ |amount| because bps ≤ 10 000, so it fits back in i64.
+    let commission = Fen::new(commission as i64);
+    (amount - commission, commission)
+}
+
+/// The order is done: the WHOLE current escrow (the payment less anything
+/// already refunded or kept as a cancellation fee) is settled, commission to
+/// the platform and the rest to the worker, split by [`commission_split`]:
+/// the commission is rounded down to the fen and the worker gets the
+/// remainder, so the two always add up to the amount that was in escrow.
+pub fn complete(
+    b: &(impl Balances + ?Sized),
+    order_id: i64,
+    worker_id: i64,
+    commission_bps: u32,
+) -> Result<Txn, LedgerError> {
+    if commission_bps > FULL_BPS {
+        return Err(LedgerError::InvalidCommissionRate);
+    }
+    let escrow = b.balance(Account::OrderEscrow(order_id));
+    if escrow <= Fen::ZERO {
+        return Err(LedgerError::NothingToSettle);
+    }
+    let (worker_share, commission) = commission_split(escrow, commission_bps);
+    Ok(Txn::split(
+        TxnKind::Completion,
+        Some(order_id),
+        Some(worker_id),
+        Account::OrderEscrow(order_id),
+        &[(Account::PlatformCommission, commission), (Account::WorkerAvailable(worker_id), worker_share)],
+    ))
+}
+
+/// A cancelled order keeps `fee` as platform revenue; the rest of the escrow
+/// is left for [`refund`].
+pub fn cancel_fee(b: &(impl Balances + ?Sized), order_id: i64, fee: Fen) -> Result<Txn, LedgerError> {
+    within_escrow(b, order_id, fee)?;
+    Ok(Txn::transfer(
+        TxnKind::CancelFee,
+        Some(order_id),
+        None,
+        Account::OrderEscrow(order_id),
+        Account::PlatformCommission,
+        fee,
+    ))
+}
+
+/// Returns `amount` of an order's escrow to the customer. Capped by the
+/// escrow, so an order can never refund more than was paid for it.
+pub fn refund(b: &(impl Balances + ?Sized), order_id: i64, amount: Fen) -> Result<Txn, LedgerError> {
+    within_escrow(b, order_id, amount)?;
+    Ok(Txn::transfer(TxnKind::Refund, Some(order_id), None, Account::OrderEscrow(order_id), Account::Refunds, amount))
+}
+
+/// The platform pays a worker a bonus out of the rewards expense account.
+pub fn reward(worker_id: i64, amount: Fen) -> Result<Txn, LedgerError> {
+    within_adjustment_limit(amount)?;
+    Ok(Txn::transfer(
+        TxnKind::Reward,
+        None,
+        Some(worker_id),
+        Account::Rewards,
+        Account::WorkerAvailable(worker_id),
+        amount,
+    ))
+}
+
+/// Takes a penalty from a worker's available earnings. Never more than is
+/// available, so a worker's balance cannot go negative (money held for a
+/// pending withdrawal is not touched).
+pub fn penalty(b: &(impl Balances + ?Sized), worker_id: i64, amount: Fen) -> Result<Txn, LedgerError> {
+    within_adjustment_limit(amount)?;
+    within_available(b, worker_id, amount)?;
+    Ok(Txn::transfer(
+        TxnKind::Penalty,
+        None,
+        Some(worker_id),
+        Account::WorkerAvailable(worker_id),
+        Account::Penalties,
+        amount,
+    ))
+}
+
+/// A worker asks to withdraw: the amount moves from available to held until
+/// the withdrawal is paid or rejected, so it cannot be spent twice meanwhile.
+pub fn request_withdrawal(b: &(impl Balances + ?Sized), worker_id: i64, amount: Fen) -> Result<Txn, LedgerError> {
+    positive(amount)?;
+    if amount < MIN_WITHDRAWAL {
+        return Err(LedgerError::BelowMinimum);
+    }
+    within_available(b, worker_id, amount)?;
+    Ok(Txn::transfer(
+        TxnKind::WithdrawalRequest,
+        None,
+        Some(worker_id),
+        Account::WorkerAvailable(worker_id),
+        Account::WorkerHeld(worker_id),
+        amount,
+    ))
+}
+
+/// A held withdrawal has been paid to the worker.
+pub fn withdrawal_paid(b: &(impl Balances + ?Sized), worker_id: i64, amount: Fen) -> Result<Txn, LedgerError> {
+    within_held(b, worker_id, amount)?;
+    Ok(Txn::transfer(
+        TxnKind::WithdrawalPaid,
+        None,
+        Some(worker_id),
+        Account::WorkerHeld(worker_id),
+        Account::Payouts,
+        amount,
+    ))
+}
+
+/// A held withdrawal was turned down; the money is available again.
+pub fn withdrawal_rejected(b: &(impl Balances + ?Sized), worker_id: i64, amount: Fen) -> Result<Txn, LedgerError> {
+    within_held(b, worker_id, amount)?;
+    Ok(Txn::transfer(
+        TxnKind::WithdrawalRejected,
+        None,
+        Some(worker_id),
+        Account::WorkerHeld(worker_id),
+        Account::WorkerAvailable(worker_id),
+        amount,
+    ))
+}

@@ -1,0 +1,146 @@
+//! Worker onboarding (W1, A3): the application's profile, its documents in
+//! the upload store, and resubmission after a rejection or a request for
+//! more material.
+
+use crate::StoreResult;
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone)]
+pub struct ApplicationForm {
+    pub display_name: String,
+    /// `female` or `male`.
+    pub gender: String,
+    pub age: i32,
+    pub years_experience: i32,
+    pub intro: String,
+}
+
+/// The application as the worker and the reviewing admin see it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ApplicationRecord {
+    pub user_id: i64,
+    pub display_name: String,
+    pub phone: String,
+    pub status: String,
+    pub gender: Option<String>,
+    pub age: Option<i32>,
+    pub years_experience: i32,
+    pub intro: String,
+    pub skills: String,
+    pub review_note: String,
+    pub submitted_at: Option<OffsetDateTime>,
+    pub reviewed_at: Option<OffsetDateTime>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct WorkerDocumentRecord {
+    pub id: i64,
+    pub worker_id: i64,
+    pub kind: String,
+    pub storage_key: String,
+    pub created_at: OffsetDateTime,
+}
+
+#[async_trait]
+pub trait OnboardingStore: Send + Sync {
+    async fn application(&self, worker_id: i64) -> StoreResult<Option<ApplicationRecord>>;
+    /// Saves the profile while the application can still change
+    /// (`Conflict` once approved or suspended).
+    async fn save_application(&self, worker_id: i64, form: &ApplicationForm) -> StoreResult<()>;
+    /// Files a rejected or incomplete application again for review
+    /// (`Conflict` from any other status).
+    async fn resubmit_application(&self, worker_id: i64, now: OffsetDateTime) -> StoreResult<()>;
+    async fn add_worker_document(&self, worker_id: i64, kind: &str, storage_key: &str, now: OffsetDateTime) -> StoreResult<i64>;
+    async fn worker_documents(&self, worker_id: i64) -> StoreResult<Vec<WorkerDocumentRecord>>;
+    /// Whose document a stored file is, if it is a worker document at all.
+    async fn document_owner(&self, storage_key: &str) -> StoreResult<Option<i64>>;
+}
+
+macro_rules! shared_onboarding_impl {
+    ($store:ty) => {
+        #[async_trait::async_trait]
+        impl crate::onboarding::OnboardingStore for $store {
+            async fn application(&self, worker_id: i64) -> crate::StoreResult<Option<crate::ApplicationRecord>> {
+                Ok(sqlx::query_as(
+                    "SELECT p.user_id, u.display_name, u.phone, p.status, p.gender, p.age, p.years_experience, p.intro,
+                        p.skills, p.review_note, p.submitted_at, p.reviewed_at
+                     FROM worker_profiles p JOIN users u ON u.id = p.user_id WHERE p.user_id = $1",
+                )
+                .bind(worker_id)
+                .fetch_optional(&self.pool)
+                .await?)
+            }
+
+            async fn save_application(&self, worker_id: i64, f: &crate::ApplicationForm) -> crate::StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                let saved = sqlx::query(
+                    "UPDATE worker_profiles SET gender = $1, age = $2, years_experience = $3, intro = $4
+                     WHERE user_id = $5 AND status IN ('applicant', 'needs_more', 'rejected')",
+                )
+                .bind(&f.gender)
+                .bind(f.age)
+                .bind(f.years_experience)
+                .bind(&f.intro)
+                .bind(worker_id)
+                .execute(&mut *tx)
+                .await?;
+                if saved.rows_affected() != 1 {
+                    return Err(crate::StoreError::Conflict);
+                }
+                sqlx::query("UPDATE users SET display_name = $1 WHERE id = $2")
+                    .bind(&f.display_name)
+                    .bind(worker_id)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn resubmit_application(&self, worker_id: i64, now: time::OffsetDateTime) -> crate::StoreResult<()> {
+                let done = sqlx::query(
+                    "UPDATE worker_profiles SET status = 'applicant', submitted_at = $1
+                     WHERE user_id = $2 AND status IN ('needs_more', 'rejected')",
+                )
+                .bind(now)
+                .bind(worker_id)
+                .execute(&self.pool)
+                .await?;
+                if done.rows_affected() == 1 {
+                    Ok(())
+                } else {
+                    Err(crate::StoreError::Conflict)
+                }
+            }
+
+            async fn add_worker_document(&self, worker_id: i64, kind: &str, storage_key: &str, now: time::OffsetDateTime) -> crate::StoreResult<i64> {
+                Ok(sqlx::query_scalar(
+                    "INSERT INTO worker_documents (worker_id, kind, storage_key, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                )
+                .bind(worker_id)
+                .bind(kind)
+                .bind(storage_key)
+                .bind(now)
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
+            async fn worker_documents(&self, worker_id: i64) -> crate::StoreResult<Vec<crate::WorkerDocumentRecord>> {
+                Ok(sqlx::query_as(
+                    "SELECT id, worker_id, kind, storage_key, created_at FROM worker_documents WHERE worker_id = $1 ORDER BY id",
+                )
+                .bind(worker_id)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn document_owner(&self, storage_key: &str) -> crate::StoreResult<Option<i64>> {
+                Ok(sqlx::query_scalar("SELECT worker_id FROM worker_documents WHERE storage_key = $1")
+                    .bind(storage_key)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+        }
+    };
+}
+pub(crate) use shared_onboarding_impl;

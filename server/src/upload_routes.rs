@@ -1,0 +1,88 @@
+//! File uploads and downloads. Uploads are plain multipart form posts (they
+//! work before the page hydrates) answered with a redirect back to the page;
+//! files are served only to whoever may see them, with their own content
+//! type and `nosniff`.
+
+use app::server::onboarding::{may_read_file, store_worker_document, UploadOutcome};
+use app::server::session::SessionState;
+use app::server::AppState;
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use uploads::StoredKey;
+
+/// Largest upload request: the 5 MiB image limit plus multipart framing.
+pub const MAX_UPLOAD_BODY_BYTES: usize = 6 * 1024 * 1024;
+
+fn back_to_apply(query: &str) -> Response {
+    Redirect::to(&format!("/worker/apply?{query}")).into_response()
+}
+
+/// `POST /uploads/worker/{kind}`: one image in the form field `file`.
+pub async fn upload_worker_document(State(state): State<AppState>, Path(kind): Path<String>, req: Request) -> Response {
+    let Some(user) = req.extensions().get::<SessionState>().and_then(|s| s.user().cloned()) else {
+        return Redirect::to("/login").into_response();
+    };
+    let mut multipart = match Multipart::from_request(req, &state).await {
+        Ok(m) => m,
+        Err(_) => return back_to_apply(&format!("kind={kind}&upload_error=empty")),
+    };
+    let mut bytes = Vec::new();
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("file") => match field.bytes().await {
+                Ok(b) => {
+                    bytes = b.to_vec();
+                    break;
+                }
+                Err(_) => return back_to_apply(&format!("kind={kind}&upload_error=too_large")),
+            },
+            Ok(Some(_)) => continue,
+            Ok(None) => break,
+            Err(_) => return back_to_apply(&format!("kind={kind}&upload_error=failed")),
+        }
+    }
+    match store_worker_document(&state, &user, &kind, bytes).await {
+        Ok(()) => back_to_apply(&format!("uploaded={kind}")),
+        Err(UploadOutcome::Forbidden) => StatusCode::FORBIDDEN.into_response(),
+        Err(UploadOutcome::Refused(code)) => back_to_apply(&format!("kind={kind}&upload_error={code}")),
+        Err(UploadOutcome::Internal(err)) => {
+            tracing::error!(error = %err, "storing an upload failed");
+            back_to_apply(&format!("kind={kind}&upload_error=failed"))
+        }
+    }
+}
+
+/// `GET /files/{area}/{name}`: a stored file, to those allowed to see it;
+/// everyone else gets 404 so keys cannot be probed.
+pub async fn serve_file(State(state): State<AppState>, Path((area, name)): Path<(String, String)>, req: Request) -> Response {
+    let Ok(key) = StoredKey::parse(&format!("{area}/{name}")) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let viewer = req.extensions().get::<SessionState>().and_then(|s| s.user().cloned());
+    match may_read_file(&state, viewer.as_ref(), &key).await {
+        Ok(true) => {}
+        Ok(false) => return StatusCode::NOT_FOUND.into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "file access check failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    }
+    match state.files.get(&key).await {
+        Ok(file) => (
+            [
+                (header::CONTENT_TYPE, file.content_type),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+                (header::CACHE_CONTROL, "private, max-age=3600"),
+                (header::CONTENT_DISPOSITION, "inline"),
+            ],
+            file.bytes,
+        )
+            .into_response(),
+        Err(uploads::UploadError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "reading a stored file failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
