@@ -1,0 +1,209 @@
+import { test, expect, Browser, Page } from '@playwright/test';
+import * as path from 'path';
+import { DEMO, PHONE, DESKTOP, freshPhone, open, login, snap, hydrated, expectAccessible } from './helpers';
+
+// A Pudong address more than 20 km from both demo workers' area centres, so
+// only the worker who signs up in this test (area centred here) qualifies.
+const PUDONG = { latitude: 31.3, longitude: 121.7 };
+
+// A real PNG, and a PDF whose name claims it is a JPEG.
+const FIXTURES = path.join(__dirname, '..', 'fixtures');
+const files = { png: path.join(FIXTURES, 'photo.png'), fakeJpg: path.join(FIXTURES, 'certificate-really-a-pdf.jpg') };
+
+async function newContextPage(browser: Browser, viewport = PHONE): Promise<Page> {
+  const context = await browser.newContext({ viewport, geolocation: PUDONG, permissions: ['geolocation'], locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  return context.newPage();
+}
+
+async function upload(page: Page, kind: string, file: string) {
+  const slot = page.locator(`.doc-slot[data-doc="${kind}"]`);
+  await slot.locator('input[type=file]').setInputFiles(file);
+  await slot.getByRole('button', { name: '上传' }).click();
+  await expect(page).toHaveURL(/\/worker\/apply\?/);
+  await hydrated(page);
+}
+
+async function review(admin: Page, workerName: string, decision: string, note: string) {
+  await open(admin, '/admin/workers');
+  await admin.getByRole('link', { name: workerName }).click();
+  await expect(admin).toHaveURL(/\/admin\/workers\/\d+$/);
+  await hydrated(admin);
+  if (note) await admin.getByPlaceholder('原因（驳回/暂停时必填）').fill(note);
+  await admin.getByRole('button', { name: decision }).click();
+}
+
+test('a new worker goes from sign-up through review, a paid order and a payout', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const name = `周阿姨${Math.floor(Math.random() * 900 + 100)}`;
+  const phone = freshPhone('136');
+
+  // 1. Sign up, fill in the profile and upload documents.
+  const worker = await newContextPage(browser);
+  await open(worker, '/worker/register');
+  await worker.getByLabel('真实姓名').fill(name);
+  await worker.getByLabel('手机号').fill(phone);
+  await worker.getByLabel('密码').fill('worker-pass-1');
+  await worker.getByRole('button', { name: '提交申请' }).click();
+  await expect(worker).toHaveURL(/\/worker$/);
+  await worker.getByRole('link', { name: '完善资料与认证' }).click();
+  await expect(worker).toHaveURL(/\/worker\/apply$/);
+  await hydrated(worker);
+  await worker.getByLabel('年龄').fill('12');
+  await worker.getByRole('button', { name: '保存资料' }).click();
+  await expect(worker.getByText('请选择性别')).toBeVisible();
+  await worker.getByLabel('女').check();
+  await worker.getByRole('button', { name: '保存资料' }).click();
+  await expect(worker.getByText('年龄需在16-80岁之间')).toBeVisible();
+  await worker.getByLabel('年龄').fill('45');
+  await worker.getByLabel('从业年限').fill('8');
+  await worker.getByLabel('个人介绍').fill('擅长厨房深度清洁和收纳整理');
+  await worker.getByRole('button', { name: '保存资料' }).click();
+  await expect(worker.getByRole('status')).toHaveText('已保存');
+
+  await upload(worker, 'id_card', files.fakeJpg);
+  await expect(worker.locator('.doc-slot[data-doc="id_card"] .field-error')).toContainText('只能上传 JPG、PNG 或 WebP 图片');
+  await expect(worker.locator('.doc-slot[data-doc="id_card"] img')).toHaveCount(0);
+  await upload(worker, 'photo', files.png);
+  await expect(worker.locator('.doc-slot[data-doc="photo"] img')).toHaveCount(1);
+  await upload(worker, 'id_card', files.png);
+  await upload(worker, 'health', files.png);
+  await expect(worker.locator('.doc-slot img')).toHaveCount(3);
+  await expect(worker.getByText('还缺：')).toHaveCount(0);
+  await snap(worker, 'journey-01-apply-390x844');
+
+  // The document is private: another signed-in worker cannot fetch it.
+  const docUrl = await worker.locator('.doc-slot[data-doc="id_card"] img').getAttribute('src');
+  const other = await newContextPage(browser);
+  await login(other, DEMO.approvedWorker.phone, DEMO.approvedWorker.password);
+  await expect(other).toHaveURL(/\/worker$/);
+  expect((await other.request.get(docUrl!)).status()).toBe(404);
+  const own = await worker.request.get(docUrl!);
+  expect(own.status()).toBe(200);
+  expect(own.headers()['content-type']).toBe('image/png');
+  expect(own.headers()['x-content-type-options']).toBe('nosniff');
+
+  // 2. The admin rejects with a reason; the worker sees it and resubmits.
+  const admin = await newContextPage(browser, DESKTOP);
+  await login(admin, DEMO.admin.phone, DEMO.admin.password);
+  await expect(admin).toHaveURL(/\/admin$/);
+  await review(admin, name, '驳回', '');
+  await expect(admin.getByText('请填写原因，服务者会看到它')).toBeVisible();
+  await admin.getByPlaceholder('原因（驳回/暂停时必填）').fill('健康证照片不清晰，请重新上传');
+  await admin.getByRole('button', { name: '驳回' }).click();
+  await expect(admin.locator('.application')).toHaveAttribute('data-status', 'rejected');
+  await expect(admin.locator('.doc-figure img')).toHaveCount(3);
+  await snap(admin, 'journey-02-admin-application-1440x900');
+
+  await open(worker, '/worker/apply');
+  await expect(worker.locator('.status-badge')).toHaveText('未通过');
+  await expect(worker.getByText('健康证照片不清晰，请重新上传')).toBeVisible();
+  await upload(worker, 'health', files.png);
+  await worker.getByRole('button', { name: '重新提交审核' }).click();
+  await expect(worker.locator('.status-badge')).toHaveText('待审核');
+  await snap(worker, 'journey-03-resubmitted-390x844');
+
+  await review(admin, name, '通过', '');
+  await expect(admin.locator('.application')).toHaveAttribute('data-status', 'approved');
+
+  // 3. Hours and area: Pudong, every day 08:00–20:00, daily cleaning.
+  await open(worker, '/worker/settings');
+  await worker.locator('label.choice', { hasText: '日常保洁' }).locator('input').check();
+  await worker.getByRole('button', { name: '定位' }).click();
+  await expect(worker.getByLabel('纬度')).toHaveValue('31.300000');
+  await worker.getByLabel('服务半径（公里）').fill('10');
+  for (const day of ['周一', '周二', '周三', '周四', '周五', '周六', '周日']) {
+    await worker.locator('label.choice', { hasText: day }).locator('input').check();
+  }
+  await worker.getByLabel('开始').fill('08:00');
+  await worker.getByLabel('结束').fill('20:00');
+  await worker.getByRole('button', { name: '保存' }).click();
+  await expect(worker.getByRole('status')).toHaveText('已保存');
+
+  // 4. A customer in Pudong books and pays; the offer reaches this worker.
+  await open(worker, '/worker');
+  const customer = await newContextPage(browser);
+  await login(customer, DEMO.customer.phone, DEMO.customer.password);
+  await expect(customer).not.toHaveURL(/\/login/);
+  await open(customer, '/');
+  await customer.getByText('日常保洁 · 2小时').click();
+  await hydrated(customer);
+  await customer.getByRole('link', { name: '立即预约' }).click();
+  await expect(customer).toHaveURL(/\/book\/\d+/);
+  await hydrated(customer);
+  await customer.getByLabel('联系人').fill('张女士');
+  await customer.getByLabel('联系电话').fill(DEMO.customer.phone);
+  await customer.getByLabel('详细地址').fill('浦东新区高桥镇1号');
+  await customer.getByRole('button', { name: '定位' }).click();
+  await expect(customer.locator('#f-lat')).toHaveValue('31.300000');
+  await customer.getByRole('tab', { name: /明天/ }).click();
+  await customer.locator('.slot', { hasText: '14:00' }).click();
+  await customer.getByRole('button', { name: '提交订单' }).click();
+  await expect(customer).toHaveURL(/\/pay\/\d+/);
+  await hydrated(customer);
+  await customer.getByRole('button', { name: '确认支付' }).click();
+  await expect(customer).toHaveURL(/\/orders\/\d+/);
+
+  const offer = worker.locator('.offer-card', { hasText: '日常保洁 · 2小时' });
+  await expect(offer).toBeVisible();
+  await expect(offer).toContainText('¥72.00');
+  await offer.getByRole('button', { name: '接单' }).click();
+  const job = worker.locator('.order-list .order-card').first();
+  for (const [button, state] of [['出发', '已出发'], ['到达', '已到达'], ['开始服务', '服务中'], ['完成服务', '已完成']]) {
+    await job.getByRole('button', { name: button }).click();
+    await expect(customer.locator('.order-status .state-badge')).toHaveText(new RegExp(state));
+  }
+
+  // 5. The earning: ¥90 paid, ¥18 commission, ¥72 to the worker.
+  await worker.getByRole('link', { name: '收入' }).click();
+  await expect(worker).toHaveURL(/\/worker\/earnings$/);
+  await hydrated(worker);
+  await expect(worker.locator('.balance-value')).toHaveText('¥72.00');
+  const line = worker.locator('.ledger-line').first();
+  await expect(line).toContainText('日常保洁 · 2小时');
+  await expect(line).toContainText('订单金额 ¥90.00 · 佣金 ¥18.00');
+  await expect(line.locator('.ledger-amount')).toHaveText('+¥72.00');
+  await expectAccessible(worker);
+  await snap(worker, 'journey-04-earnings-390x844');
+
+  // 6. Withdraw: add a bank card, refuse an overdraft, request ¥50.
+  await worker.getByRole('link', { name: '去提现' }).click();
+  await expect(worker).toHaveURL(/\/worker\/withdraw$/);
+  await hydrated(worker);
+  await expect(worker.getByText('请先添加收款账户')).toBeVisible();
+  await worker.getByText('添加收款账户').click();
+  await worker.getByLabel('户名').fill(name);
+  await worker.getByLabel('账号').fill('6222 0212 3456 789');
+  await worker.getByLabel('开户银行').fill('工商银行');
+  await worker.getByRole('button', { name: '保存账户' }).click();
+  await expect(worker.locator('.choice-row')).toContainText('**** **** **** 6789');
+  await expect(worker.getByText('6222 0212')).toHaveCount(0);
+  await worker.getByLabel('提现金额（元）').fill('100');
+  await worker.getByRole('button', { name: '申请提现' }).click();
+  await expect(worker.locator('#f-amount-error')).toHaveText('可提现余额不足');
+  await worker.getByLabel('提现金额（元）').fill('50');
+  await worker.getByRole('button', { name: '申请提现' }).click();
+  await expect(worker.locator('[data-held]')).toHaveText('¥50.00');
+  await expect(worker.locator('.balance-value')).toHaveText('¥22.00');
+  await expect(worker.locator('[data-withdrawal] .status-badge')).toHaveText('审核中');
+  await snap(worker, 'journey-05-withdraw-390x844');
+
+  // 7. The admin pays it out; the worker sees it paid and nothing held.
+  await open(admin, '/admin/finance');
+  await expect(admin.locator('[data-audit="ok"]')).toBeVisible();
+  const row = admin.locator('tr[data-withdrawal]', { hasText: name });
+  await expect(row).toContainText('¥50.00');
+  await expect(row).toContainText('622202123456789');
+  await snap(admin, 'journey-06-finance-1440x900');
+  await row.getByRole('button', { name: '已打款' }).click();
+  await expect(admin.getByText('请填写打款流水号（64字以内）')).toBeVisible();
+  await row.getByPlaceholder('打款流水号').fill('ICBC20261125001');
+  await row.getByRole('button', { name: '已打款' }).click();
+  await expect(admin.locator('tr[data-withdrawal]', { hasText: name })).toHaveCount(0);
+  await expect(admin.locator('[data-audit="ok"]')).toBeVisible();
+
+  await open(worker, '/worker/withdraw');
+  await expect(worker.locator('[data-withdrawal] .status-badge')).toHaveText('已打款');
+  await expect(worker.locator('[data-held]')).toHaveText('¥0.00');
+  await expect(worker.getByText('ICBC20261125001')).toBeVisible();
+  await snap(worker, 'journey-07-paid-390x844');
+});
