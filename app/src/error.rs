@@ -37,6 +37,7 @@ pub enum Field {
     Age,
     Years,
     Intro,
+    LeaveDay,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

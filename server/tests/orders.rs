@@ -402,3 +402,47 @@ async fn workers_set_skills_area_and_hours_but_not_against_an_accepted_order() {
     assert_eq!((setup.skills.len(), setup.area_radius_km, setup.hours.len()), (2, 15.0, 7));
     assert_eq!(setup.hours[0], (0, 7 * 60, 21 * 60));
 }
+
+#[tokio::test]
+async fn days_off_take_a_worker_out_of_dispatch_but_not_away_from_an_accepted_order() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let li = app.session_for(LI).await;
+    let zhao = app.session_for(ZHAO).await;
+    let date = |days: i64| {
+        let t = time::OffsetDateTime::from_unix_timestamp(beijing(days, 12)).unwrap();
+        app::server::flows::beijing_date(t).to_string()
+    };
+    let day = |d: String| form(&[("day", d)]);
+
+    let past = app.post("/api/add_leave_day", &day(date(-1)), Some(&li)).await;
+    assert_eq!(past.error(), AppError::Invalid { field: Field::LeaveDay, msg: Msg::ErrLeaveDayRange });
+    let garbage = app.post("/api/add_leave_day", &day("2026-02-30".into()), Some(&li)).await;
+    assert_eq!(garbage.error(), AppError::Invalid { field: Field::LeaveDay, msg: Msg::ErrLeaveDayFormat });
+
+    // Li accepts an order tomorrow: that day cannot become a day off.
+    let order_id = place(&app, &customer, beijing(1, 10)).await;
+    pay(&app, order_id).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    let offer = app.state.store.offers_for_order(order_id).await.unwrap().remove(0);
+    let accepting = if offer.worker_id == app.state.store.credentials_by_phone(&domain::Phone::parse(LI).unwrap()).await.unwrap().unwrap().user_id.0 { &li } else { &zhao };
+    app.post("/api/respond_offer", &format!("offer_id={}&accept=true", offer.id), Some(accepting)).await;
+    let order_no = app.state.store.order(order_id).await.unwrap().unwrap().order_no;
+    let clash = app.post("/api/add_leave_day", &day(date(1)), Some(accepting)).await;
+    assert_eq!(clash.error(), AppError::ConflictsWithOrder { order_no });
+
+    // Both workers off the day after: nobody can be booked then.
+    for worker in [&li, &zhao] {
+        assert_eq!(app.post("/api/add_leave_day", &day(date(2)), Some(worker)).await.status, StatusCode::OK);
+    }
+    let listed: Vec<String> = serde_json::from_str(&app.post("/api/my_leave_days", "", Some(&li)).await.body).unwrap();
+    assert_eq!(listed, vec![date(2)]);
+    let service = cleaning_service(&app).await;
+    let body = booking(service, beijing(2, 10), 9000, "31.2304", "121.4737", "黄浦区人民大道1号");
+    let nobody = app.post("/api/place_order", &body, Some(&customer)).await;
+    assert_eq!(nobody.error(), AppError::Invalid { field: Field::Slot, msg: Msg::ErrSlotUnavailable });
+
+    // Li works after all: the booking goes through.
+    assert_eq!(app.post("/api/remove_leave_day", &day(date(2)), Some(&li)).await.status, StatusCode::OK);
+    place(&app, &customer, beijing(2, 10)).await;
+}

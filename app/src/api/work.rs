@@ -133,3 +133,19 @@ pub async fn save_worker_settings(
 ) -> Result<(), AppError> {
     crate::server::respond(crate::server::work::save_worker_settings(skills, lat, lng, radius_km, weekdays, start, end).await)
 }
+
+/// Upcoming days off (`YYYY-MM-DD`, Beijing calendar).
+#[server(prefix = "/api", endpoint = "my_leave_days")]
+pub async fn my_leave_days() -> Result<Vec<String>, AppError> {
+    crate::server::respond(crate::server::work::my_leave_days().await)
+}
+
+#[server(prefix = "/api", endpoint = "add_leave_day")]
+pub async fn add_leave_day(day: String) -> Result<(), AppError> {
+    crate::server::respond(crate::server::work::add_leave_day(day).await)
+}
+
+#[server(prefix = "/api", endpoint = "remove_leave_day")]
+pub async fn remove_leave_day(day: String) -> Result<(), AppError> {
+    crate::server::respond(crate::server::work::remove_leave_day(day).await)
+}

@@ -25,6 +25,7 @@ pub async fn candidates(state: &AppState, skill: &str, from: OffsetDateTime, to:
     let workers = state.store.workers_for_dispatch(skill).await.map_err(internal)?;
     let ids: Vec<i64> = workers.iter().map(|w| w.user_id).collect();
     let windows = state.store.work_windows(&ids).await.map_err(internal)?;
+    let leave = state.store.leave_days(&ids, &beijing_date(from - Duration::from_secs(86_400)).to_string()).await.map_err(internal)?;
     // Busy time a little beyond the range so travel from a neighbouring job counts.
     let margin = Duration::from_secs(6 * 3600);
     let busy = state.store.busy_between(from - margin, to + margin).await.map_err(internal)?;
@@ -41,6 +42,7 @@ pub async fn candidates(state: &AppState, skill: &str, from: OffsetDateTime, to:
                 .filter(|h| h.worker_id == w.user_id)
                 .map(|h| WorkWindow { weekday: h.weekday as u8, start_minute: h.start_minute as u16, end_minute: h.end_minute as u16 })
                 .collect(),
+            leave_days: leave.iter().filter(|(worker, _)| *worker == w.user_id).filter_map(|(_, day)| day_number(day)).collect(),
             busy: busy
                 .iter()
                 .filter(|b| b.worker_id == w.user_id && Some(b.order_id) != skip_order)
@@ -50,6 +52,18 @@ pub async fn candidates(state: &AppState, skill: &str, from: OffsetDateTime, to:
             active_orders: w.active_orders.max(0) as u32,
         })
         .collect())
+}
+
+/// The Beijing calendar date of an instant.
+pub fn beijing_date(t: OffsetDateTime) -> time::Date {
+    t.to_offset(time::UtcOffset::from_hms(8, 0, 0).expect("valid offset")).date()
+}
+
+/// `2026-11-25` → the Beijing day number dispatch uses for days off.
+pub fn day_number(day: &str) -> Option<i64> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let date = time::Date::parse(day, &format).ok()?;
+    Some(i64::from(date.to_julian_day()) - i64::from(time::Date::from_calendar_date(1970, time::Month::January, 1).ok()?.to_julian_day()))
 }
 
 /// Storage names of the states that satisfy `keep`, for order filters.

@@ -15,6 +15,7 @@ fn failure_text(failure: &RuleFailure) -> String {
         RuleFailure::MissingSkill => "无此服务资质".into(),
         RuleFailure::OutsideArea => "不在服务范围".into(),
         RuleFailure::OutsideWorkingHours => "不在工作时间".into(),
+        RuleFailure::OnLeave => "当天休息".into(),
         RuleFailure::Overlaps { .. } => "时间冲突（含路程）".into(),
         RuleFailure::RefusedBefore => "已拒绝过此单".into(),
     }

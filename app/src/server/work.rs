@@ -230,6 +230,7 @@ pub async fn save_worker_settings(
         home: dispatch::GeoPoint { lat, lng },
         area_radius_km: radius,
         hours: setup.hours.iter().map(|h| dispatch::WorkWindow { weekday: h.0 as u8, start_minute: h.1 as u16, end_minute: h.2 as u16 }).collect(),
+        leave_days: upcoming_leave(&state, user.id.0).await?.iter().filter_map(|d| flows::day_number(d)).collect(),
         busy: Vec::new(),
         rating: 0.0,
         active_orders: 0,
@@ -244,6 +245,56 @@ pub async fn save_worker_settings(
     Ok(())
 }
 
+/// How far ahead a day off can be booked.
+const LEAVE_HORIZON_DAYS: i64 = 90;
+
+async fn upcoming_leave(state: &AppState, worker_id: i64) -> Result<Vec<String>, AppError> {
+    let today = flows::beijing_date(now()).to_string();
+    Ok(state.store.leave_days(&[worker_id], &today).await.map_err(internal)?.into_iter().map(|(_, day)| day).collect())
+}
+
+pub async fn my_leave_days() -> Result<Vec<String>, AppError> {
+    let user = require_user(WORKER)?;
+    let state = app_state()?;
+    upcoming_leave(&state, user.id.0).await
+}
+
+/// Takes a day off unless the worker already accepted an order that day (W2).
+pub async fn add_leave_day(day: String) -> Result<(), AppError> {
+    let user = require_user(WORKER)?;
+    let state = app_state()?;
+    let day = day.trim().to_string();
+    let number = flows::day_number(&day).ok_or(AppError::invalid(Field::LeaveDay, Msg::ErrLeaveDayFormat))?;
+    let today = flows::day_number(&flows::beijing_date(now()).to_string()).ok_or(AppError::Internal)?;
+    if number < today || number > today + LEAVE_HORIZON_DAYS {
+        return Err(AppError::invalid(Field::LeaveDay, Msg::ErrLeaveDayRange));
+    }
+    let filter = OrderFilter {
+        customer_id: None,
+        worker_id: Some(user.id.0),
+        states: flows::state_names(flows::worker_holds),
+        needs_admin: None,
+        limit: 500,
+        offset: 0,
+    };
+    for order in state.store.orders(&filter).await.map_err(internal)? {
+        let (first, last) = (dispatch::local_day_number(unix(order.starts_at)), dispatch::local_day_number(unix(order.ends_at) - 1));
+        if (first..=last).contains(&number) {
+            return Err(AppError::ConflictsWithOrder { order_no: order.order_no });
+        }
+    }
+    state.store.add_leave_day(user.id.0, &day).await.map_err(internal)?;
+    tracing::info!(worker_id = user.id.0, day, "day off added");
+    Ok(())
+}
+
+pub async fn remove_leave_day(day: String) -> Result<(), AppError> {
+    let user = require_user(WORKER)?;
+    let state = app_state()?;
+    flows::day_number(day.trim()).ok_or(AppError::invalid(Field::LeaveDay, Msg::ErrLeaveDayFormat))?;
+    state.store.remove_leave_day(user.id.0, day.trim()).await.map_err(internal)
+}
+
 #[cfg(test)]
 mod tests {
     use super::{area_of, parse_clock};
@@ -255,6 +306,18 @@ mod tests {
         assert_eq!(parse_clock("24:00"), Some(1440));
         for bad in ["24:01", "12:60", "noon", "", "-1:00"] {
             assert_eq!(parse_clock(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn calendar_dates_map_to_the_day_numbers_dispatch_uses() {
+        use super::flows::day_number;
+        // 2026-11-25 00:00 Beijing is 2026-11-24T16:00Z.
+        let midnight = time::macros::datetime!(2026-11-24 16:00 UTC).unix_timestamp();
+        assert_eq!(day_number("2026-11-25"), Some(dispatch::local_day_number(midnight)));
+        assert_eq!(day_number("1970-01-01"), Some(0));
+        for bad in ["2026-13-01", "2026-02-30", "25/11/2026", ""] {
+            assert_eq!(day_number(bad), None, "{bad}");
         }
     }
 

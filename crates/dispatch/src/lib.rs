@@ -36,8 +36,8 @@ pub fn local_weekday(t: i64) -> u8 {
     (local_day_number(t) + 3).rem_euclid(7) as u8
 }
 
-/// Days since 1970-01-01 in Beijing local time.
-fn local_day_number(t: i64) -> i64 {
+/// Days since 1970-01-01 in Beijing local time (how leave days are kept).
+pub fn local_day_number(t: i64) -> i64 {
     t.saturating_add(BEIJING_UTC_OFFSET_SECS).div_euclid(SECS_PER_DAY)
 }
 

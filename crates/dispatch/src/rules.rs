@@ -46,6 +46,8 @@ pub struct Candidate {
     pub home: GeoPoint,
     pub area_radius_km: f64,
     pub hours: Vec<WorkWindow>,
+    /// Days off, as Beijing day numbers ([`crate::local_day_number`]).
+    pub leave_days: Vec<i64>,
     pub busy: Vec<Busy>,
     /// Average rating 0..=5; 0 means no ratings yet.
     pub rating: f64,
@@ -71,6 +73,8 @@ pub enum RuleFailure {
     MissingSkill,
     OutsideArea,
     OutsideWorkingHours,
+    /// The job falls on one of the worker's days off.
+    OnLeave,
     /// Clashes, including travel time either way, with the busy interval
     /// starting at `other_start`.
     Overlaps {
@@ -97,6 +101,11 @@ pub fn hard_check(c: &Candidate, job: &Job, travel: &TravelModel, refused: &[i64
     }
     if !c.hours.iter().any(|w| w.contains(job.start, job.end)) {
         failures.push(RuleFailure::OutsideWorkingHours);
+    }
+    let first_day = crate::local_day_number(job.start);
+    let last_day = crate::local_day_number(job.end.saturating_sub(1).max(job.start));
+    if c.leave_days.iter().any(|d| (first_day..=last_day).contains(d)) {
+        failures.push(RuleFailure::OnLeave);
     }
     for b in &c.busy {
         if clashes(b, job, travel) {

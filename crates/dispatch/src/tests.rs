@@ -32,6 +32,7 @@ fn worker(id: i64) -> Candidate {
         home: HOME,
         area_radius_km: 10.0,
         hours: every_day(8 * 60, 20 * 60),
+        leave_days: vec![],
         busy: vec![],
         rating: 4.5,
         active_orders: 0,
@@ -128,6 +129,16 @@ fn job_must_fit_inside_working_hours_boundaries_included() {
     assert_eq!(check(&c, &job_at(at(0, 9, 0), 3)), vec![], "exactly the window");
     assert_eq!(check(&c, &job_at(at(0, 8, 59), 1)), vec![RuleFailure::OutsideWorkingHours]);
     assert_eq!(check(&c, &job_at(at(0, 11, 1), 1)), vec![RuleFailure::OutsideWorkingHours]);
+}
+
+#[test]
+fn a_day_off_excludes_every_job_on_that_beijing_day_only() {
+    let day_off = crate::local_day_number(at(1, 12, 0));
+    let c = Candidate { leave_days: vec![day_off], ..worker(1) };
+    assert_eq!(check(&c, &job_at(at(1, 8, 0), 2)), vec![RuleFailure::OnLeave]);
+    assert_eq!(check(&c, &job_at(at(1, 18, 0), 2)), vec![RuleFailure::OnLeave]);
+    assert_eq!(check(&c, &job_at(at(0, 18, 0), 2)), vec![], "the day before is a working day");
+    assert_eq!(check(&c, &job_at(at(2, 8, 0), 2)), vec![], "the day after is a working day");
 }
 
 #[test]

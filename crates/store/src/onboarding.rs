@@ -55,6 +55,11 @@ pub trait OnboardingStore: Send + Sync {
     async fn worker_documents(&self, worker_id: i64) -> StoreResult<Vec<WorkerDocumentRecord>>;
     /// Whose document a stored file is, if it is a worker document at all.
     async fn document_owner(&self, storage_key: &str) -> StoreResult<Option<i64>>;
+
+    /// Days off (`YYYY-MM-DD`, Beijing calendar) of these workers from `from_day` on.
+    async fn leave_days(&self, worker_ids: &[i64], from_day: &str) -> StoreResult<Vec<(i64, String)>>;
+    async fn add_leave_day(&self, worker_id: i64, day: &str) -> StoreResult<()>;
+    async fn remove_leave_day(&self, worker_id: i64, day: &str) -> StoreResult<()>;
 }
 
 macro_rules! shared_onboarding_impl {
@@ -132,6 +137,33 @@ macro_rules! shared_onboarding_impl {
                 .bind(worker_id)
                 .fetch_all(&self.pool)
                 .await?)
+            }
+
+            async fn leave_days(&self, worker_ids: &[i64], from_day: &str) -> crate::StoreResult<Vec<(i64, String)>> {
+                let mut rows: Vec<(i64, String)> = sqlx::query_as("SELECT worker_id, day FROM worker_leave WHERE day >= $1 ORDER BY worker_id, day")
+                    .bind(from_day)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.retain(|(worker, _)| worker_ids.contains(worker));
+                Ok(rows)
+            }
+
+            async fn add_leave_day(&self, worker_id: i64, day: &str) -> crate::StoreResult<()> {
+                sqlx::query("INSERT INTO worker_leave (worker_id, day) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                    .bind(worker_id)
+                    .bind(day)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn remove_leave_day(&self, worker_id: i64, day: &str) -> crate::StoreResult<()> {
+                sqlx::query("DELETE FROM worker_leave WHERE worker_id = $1 AND day = $2")
+                    .bind(worker_id)
+                    .bind(day)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
             }
 
             async fn document_owner(&self, storage_key: &str) -> crate::StoreResult<Option<i64>> {

@@ -1,4 +1,4 @@
-use crate::api::work::{worker_settings, SaveWorkerSettings, WorkerSettingsView};
+use crate::api::work::{my_leave_days, worker_settings, AddLeaveDay, RemoveLeaveDay, SaveWorkerSettings, WorkerSettingsView};
 use crate::browser::locate;
 use crate::components::{field_error, form_error, ErrorState, PhoneShell, Skeleton, Tabs};
 use crate::error::{AppError, Field};
@@ -22,7 +22,62 @@ pub fn WorkerSettingsPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <LeaveDays/>
         </PhoneShell>
+    }
+}
+
+/// 休息日: dates the worker takes off; refused on a day with an accepted order.
+#[component]
+fn LeaveDays() -> impl IntoView {
+    let add = ServerAction::<AddLeaveDay>::new();
+    let remove = ServerAction::<RemoveLeaveDay>::new();
+    let days = Resource::new(move || (add.version().get(), remove.version().get()), |_| my_leave_days());
+    let value = add.value();
+    let conflict = move || match value.get() {
+        Some(Err(AppError::ConflictsWithOrder { order_no })) => Some(order_no),
+        _ => None,
+    };
+    view! {
+        <h3 class="section-title">{t(Msg::LeaveDaysTitle)}</h3>
+        <p class="hint padded">{t(Msg::LeaveDaysHint)}</p>
+        <Suspense fallback=|| view! { <Skeleton rows=1/> }>
+            {move || Suspend::new(async move {
+                match days.await {
+                    Ok(list) if list.is_empty() => view! { <p class="muted padded">{t(Msg::NoLeaveDays)}</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="leave-list">
+                            {list.into_iter().map(|day| {
+                                let label = format!("{} {day}", t(Msg::RemoveLeaveDay));
+                                let (shown, field) = (day.clone(), day.clone());
+                                view! {
+                                    <li class="chip leave-day" data-day=day>
+                                        <span>{shown}</span>
+                                        <ActionForm action=remove attr:class="inline-form">
+                                            <input type="hidden" name="day" value=field/>
+                                            <button type="submit" class="btn btn-plain btn-small" aria-label=label>"×"</button>
+                                        </ActionForm>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorState error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <ActionForm action=add attr:class="form leave-form">
+            <div class="cell input-cell">
+                <label for="f-leave">{t(Msg::LeaveDayLabel)}</label>
+                <input id="f-leave" type="date" name="day"/>
+            </div>
+            <p class="field-error" id="f-leave-error" role="alert">
+                {move || field_error(value, Field::LeaveDay).get()}
+                {move || form_error(value).get()}
+                {move || conflict().map(|no| format!(" {no}"))}
+            </p>
+            <button type="submit" class="btn btn-plain btn-block" disabled=move || add.pending().get()>{t(Msg::AddLeaveDay)}</button>
+        </ActionForm>
     }
 }
 
