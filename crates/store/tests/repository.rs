@@ -788,3 +788,84 @@ async fn a_repeated_reward_request_posts_once() {
     })
     .await;
 }
+
+/// Random sequences of the money operations against the real database,
+/// with the expected balances tracked alongside; after every step the
+/// balances match and the ledger audit is clean.
+#[tokio::test]
+async fn random_money_sequences_keep_the_books_balanced_on_the_database() {
+    use rand::{Rng, SeedableRng};
+    on_both(|store| async move {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(0x6461_6f6a_6961);
+        let workers = [fx::worker(&store, "13900139401").await, fx::worker(&store, "13900139402").await];
+        let customer = fx::customer(&store, "13800138401").await;
+        let accounts = [mx::bank_account(&store, workers[0]).await, mx::bank_account(&store, workers[1]).await];
+        // (available, held) per worker, and the pending withdrawals.
+        let mut expected = [(0i64, 0i64); 2];
+        let mut pending: Vec<(i64, usize, i64)> = Vec::new();
+        let mut orders = 0i64;
+        let service = fx::service(&store).await;
+        for step in 0..120 {
+            let w = rng.gen_range(0..2usize);
+            match rng.gen_range(0..6) {
+                0 => {
+                    orders += 1;
+                    let tag = format!("sm{orders}");
+                    let start = now() + Duration::from_secs(86_400 * (2 + orders as u64));
+                    let placed = store.place_order(&fx::order(customer, service, start, &tag), &[workers[w]], now()).await.unwrap();
+                    store.confirm_payment(&format!("PAY-{tag}"), &format!("TXN-{tag}"), 9000, &format!("RL-{tag}"), now()).await.unwrap();
+                    store.change_order(placed.order_id, &mx::complete(workers[w], 2000), now()).await.unwrap();
+                    expected[w].0 += 7200;
+                }
+                1 => {
+                    let amount = rng.gen_range(-100..20_000);
+                    let ok = mx::reward(&store, workers[w], amount, &format!("r{step}")).await.is_ok();
+                    assert_eq!(ok, amount > 0, "reward {amount}");
+                    if ok {
+                        expected[w].0 += amount;
+                    }
+                }
+                2 => {
+                    let amount = rng.gen_range(1..15_000);
+                    let meta = store::PostingMeta { idem_key: format!("p{step}"), actor_id: None, memo: "扣罚".into() };
+                    let ok = store.post_adjustment(workers[w], store::Adjustment::Penalty, amount, &meta, now()).await.is_ok();
+                    assert_eq!(ok, amount <= expected[w].0, "penalty {amount} against {}", expected[w].0);
+                    if ok {
+                        expected[w].0 -= amount;
+                    }
+                }
+                3 => {
+                    let amount = rng.gen_range(50..20_000);
+                    let result = store.request_withdrawal(workers[w], accounts[w], amount, now()).await;
+                    assert_eq!(result.is_ok(), (100..=expected[w].0).contains(&amount), "withdraw {amount} against {}", expected[w].0);
+                    if let Ok(id) = result {
+                        expected[w].0 -= amount;
+                        expected[w].1 += amount;
+                        pending.push((id, w, amount));
+                    }
+                }
+                op if !pending.is_empty() => {
+                    let (id, owner, amount) = pending.remove(rng.gen_range(0..pending.len()));
+                    let decision = if op == 4 {
+                        store::WithdrawalDecision::Paid { reference: format!("REF{step}") }
+                    } else {
+                        store::WithdrawalDecision::Rejected { reason: "信息有误".into() }
+                    };
+                    store.decide_withdrawal(id, &decision, workers[0], now()).await.unwrap();
+                    assert!(matches!(store.decide_withdrawal(id, &decision, workers[0], now()).await, Err(StoreError::Conflict)));
+                    expected[owner].1 -= amount;
+                    if op != 4 {
+                        expected[owner].0 += amount;
+                    }
+                }
+                _ => {}
+            }
+            for (i, worker) in workers.iter().enumerate() {
+                let balance = store.worker_balance(*worker).await.unwrap();
+                assert_eq!((balance.available_fen, balance.held_fen), expected[i], "step {step}, worker {i}");
+            }
+            mx::assert_books_balance(&store).await;
+        }
+    })
+    .await;
+}
