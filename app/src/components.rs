@@ -198,3 +198,27 @@ pub fn ErrorState(error: AppError) -> impl IntoView {
         </div>
     }
 }
+
+/// 修改密码: the current password, a new one; other devices are signed out.
+#[component]
+pub fn ChangePasswordForm() -> impl IntoView {
+    let change = ServerAction::<crate::api::account::ChangePassword>::new();
+    let value = change.value();
+    let done = move || matches!(value.get(), Some(Ok(())));
+    view! {
+        <details class="panel change-password" open=move || matches!(value.get(), Some(Err(_)))>
+            <summary>{t(Msg::ChangePasswordTitle)}</summary>
+            <ActionForm action=change attr:class="form" attr:novalidate=true>
+                <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+                <div class="cells">
+                    <InputCell label=Msg::CurrentPasswordLabel name="current" kind="password" autocomplete="current-password" maxlength=128
+                        error=field_error(value, Field::CurrentPassword)/>
+                    <InputCell label=Msg::NewPasswordLabel name="new_password" kind="password" autocomplete="new-password"
+                        placeholder=Msg::NewPasswordPlaceholder maxlength=128 error=field_error(value, Field::NewPassword)/>
+                </div>
+                <button type="submit" class="btn btn-plain btn-block" disabled=move || change.pending().get()>{t(Msg::ChangePasswordButton)}</button>
+                <Show when=done><p class="toast" role="status">{t(Msg::PasswordChanged)}</p></Show>
+            </ActionForm>
+        </details>
+    }
+}

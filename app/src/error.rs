@@ -38,6 +38,8 @@ pub enum Field {
     Years,
     Intro,
     LeaveDay,
+    CurrentPassword,
+    NewPassword,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

@@ -4,11 +4,11 @@
 use app::server::passwords::PasswordHasher;
 use domain::{DisplayName, Fen, Password, Phone, Role, WorkerStatus};
 use pricing::Unit;
-use store::{AuditEntry, DynStore, NewService, NewUser, StoreError, WorkerSetup};
+use store::{Adjustment, AuditEntry, DynStore, NewService, NewUser, PostingMeta, StoreError, WorkerSetup};
 use time::OffsetDateTime;
 
 const DEMO_MARKER: &str = "demo_data_version";
-const DEMO_VERSION: &str = "2";
+const DEMO_VERSION: &str = "3";
 
 pub struct DemoAccount {
     pub phone: &'static str,
@@ -97,6 +97,12 @@ pub async fn seed_demo(store: &DynStore, hasher: &PasswordHasher) -> SeedResult<
         if account.role == Role::Worker {
             store.setup_worker(id.0, &demo_worker_setup(account.phone)).await?;
         }
+    }
+    // Approved demo workers start with a welcome reward, so 收入 and 提现 have something to show.
+    for account in DEMO_ACCOUNTS.iter().filter(|a| a.worker_status == Some(WorkerStatus::Approved)) {
+        let Some(credentials) = store.credentials_by_phone(&Phone::parse(account.phone)?).await? else { continue };
+        let meta = PostingMeta { idem_key: format!("demo:welcome:{}", account.phone), actor_id: None, memo: "新人开工奖励（演示数据）".into() };
+        store.post_adjustment(credentials.user_id.0, Adjustment::Reward, 5000, &meta, now).await?;
     }
     for (i, s) in DEMO_SERVICES.iter().enumerate() {
         let service = NewService {

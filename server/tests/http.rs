@@ -260,3 +260,28 @@ async fn create_admin_refuses_bad_input_and_duplicates() {
     let again = server::demo::create_admin(store, hasher, "13700000301", "管理员", "long-enough-pw").await;
     assert_eq!(again.unwrap_err().to_string(), "该手机号已注册");
 }
+
+#[tokio::test]
+async fn changing_the_password_checks_the_current_one_and_signs_out_other_devices() {
+    let app = spawn_app().await;
+    app.user("13800000301", Role::Customer).await;
+    let here = app.session_for("13800000301").await;
+    let elsewhere = app.session_for("13800000301").await;
+    let change = |current: &str, new: &str| form(&[("current", current.into()), ("new_password", new.into())]);
+
+    let wrong = app.post("/api/change_password", &change("not-the-password", "brand-new-pass"), Some(&here)).await;
+    assert_eq!(wrong.error(), AppError::Invalid { field: Field::CurrentPassword, msg: app::i18n::Msg::ErrCurrentPasswordWrong });
+    let short = app.post("/api/change_password", &change(PASSWORD, "short"), Some(&here)).await;
+    assert_eq!(short.error(), AppError::Invalid { field: Field::NewPassword, msg: app::i18n::Msg::ErrPasswordTooShort });
+    let same = app.post("/api/change_password", &change(PASSWORD, PASSWORD), Some(&here)).await;
+    assert_eq!(same.error(), AppError::Invalid { field: Field::NewPassword, msg: app::i18n::Msg::ErrPasswordUnchanged });
+    assert_eq!(app.post("/api/my_profile", "", Some(&elsewhere)).await.status, StatusCode::OK, "nothing changed yet");
+
+    assert_eq!(app.post("/api/change_password", &change(PASSWORD, "brand-new-pass"), Some(&here)).await.status, StatusCode::OK);
+    assert_eq!(app.post("/api/my_profile", "", Some(&here)).await.status, StatusCode::OK, "this device stays signed in");
+    assert_eq!(app.post("/api/my_profile", "", Some(&elsewhere)).await.status, StatusCode::UNAUTHORIZED, "other devices are signed out");
+    let old = app.post("/api/login", &form(&[("phone", "13800000301".into()), ("password", PASSWORD.into())]), None).await;
+    assert_eq!(old.error(), AppError::BadCredentials);
+    let new = app.post("/api/login", &form(&[("phone", "13800000301".into()), ("password", "brand-new-pass".into())]), None).await;
+    assert!(new.session_cookie().is_some(), "{}", new.body);
+}

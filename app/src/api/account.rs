@@ -55,3 +55,9 @@ pub async fn my_profile() -> Result<ProfileView, AppError> {
 pub async fn update_nickname(nickname: String) -> Result<(), AppError> {
     crate::server::respond(crate::server::account::update_nickname(nickname).await)
 }
+
+/// Changes the signed-in user's password and signs out their other devices.
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(current: String, new_password: String) -> Result<(), AppError> {
+    crate::server::respond(crate::server::account::change_password(current, new_password).await)
+}

@@ -48,6 +48,7 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/current_session", Access::Public),
     ("/api/home_catalog", Access::Public),
     ("/api/logout", Access::SignedIn),
+    ("/api/change_password", Access::SignedIn),
     ("/api/my_profile", CUSTOMER),
     ("/api/update_nickname", CUSTOMER),
     ("/api/worker_home", WORKER),

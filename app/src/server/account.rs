@@ -82,6 +82,37 @@ async fn throttle_login(state: &AppState, phone: &Phone, ip: &str) -> Result<(),
     Ok(())
 }
 
+/// Checks the current password (throttled like a login), stores the new
+/// one and ends every other session of the user, keeping this one.
+pub async fn change_password(current: String, new_password: String) -> Result<(), AppError> {
+    let user = require(Access::SignedIn)?.ok_or(AppError::Unauthenticated)?;
+    let state = app_state()?;
+    let SessionState::SignedIn { token_hash, .. } = session_state() else { return Err(AppError::Unauthenticated) };
+    if current.is_empty() {
+        return Err(AppError::invalid(Field::CurrentPassword, Msg::ErrPasswordEmpty));
+    }
+    let new_password = Password::parse(&new_password).map_err(|err| match AppError::from_input(err) {
+        AppError::Invalid { msg, .. } => AppError::invalid(Field::NewPassword, msg),
+        other => other,
+    })?;
+    let ip = client_ip(use_context::<Parts>().as_ref(), state.config.trust_proxy);
+    throttle_login(&state, &user.phone, &ip).await?;
+    let credentials = state.store.credentials_by_phone(&user.phone).await.map_err(internal)?.ok_or(AppError::Unauthenticated)?;
+    if !state.passwords.verify(&current, Some(&credentials.password_hash)).await.map_err(internal)? {
+        return Err(AppError::invalid(Field::CurrentPassword, Msg::ErrCurrentPasswordWrong));
+    }
+    if current == new_password.expose() {
+        return Err(AppError::invalid(Field::NewPassword, Msg::ErrPasswordUnchanged));
+    }
+    let hash = state.passwords.hash(&new_password).await.map_err(internal)?;
+    state.store.set_password_hash(user.id, &hash).await.map_err(internal)?;
+    let ended = state.store.delete_other_sessions(user.id, &token_hash).await.map_err(internal)?;
+    let entry = AuditEntry { actor: Some(user.id), action: "password_changed".into(), target: format!("user:{}", user.id.0), detail: format!("结束其他登录 {ended} 个") };
+    state.store.record_audit(&entry, now()).await.map_err(internal)?;
+    tracing::info!(user_id = user.id.0, other_sessions_ended = ended, "password changed");
+    Ok(())
+}
+
 /// A new session for `user`, replacing whatever session the request carried
 /// (the id is rotated at every login).
 async fn start_session(state: &AppState, user: store::UserId) -> Result<(), AppError> {

@@ -79,6 +79,8 @@ pub trait Store: OrderStore + MoneyStore + OnboardingStore + Send + Sync + 'stat
     /// or its account disabled.
     async fn session_user(&self, token_hash: &str, now: OffsetDateTime) -> StoreResult<Option<User>>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    /// Ends every session of `user` except the one with `keep_token_hash`.
+    async fn delete_other_sessions(&self, user: UserId, keep_token_hash: &str) -> StoreResult<u64>;
     async fn delete_expired_sessions(&self, now: OffsetDateTime) -> StoreResult<u64>;
 
     async fn record_login_attempt(&self, throttle_key: &str, at: OffsetDateTime) -> StoreResult<()>;
@@ -252,6 +254,15 @@ macro_rules! shared_store_impl {
                     .execute(&self.pool)
                     .await?;
                 Ok(())
+            }
+
+            async fn delete_other_sessions(&self, user: crate::UserId, keep_token_hash: &str) -> crate::StoreResult<u64> {
+                let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+                    .bind(user.0)
+                    .bind(keep_token_hash)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected())
             }
 
             async fn delete_expired_sessions(&self, now: time::OffsetDateTime) -> crate::StoreResult<u64> {

@@ -1,6 +1,6 @@
 use crate::api::account::{my_profile, UpdateNickname};
 use crate::api::format_beijing;
-use crate::components::{field_error, ErrorState, InputCell, LogoutButton, PhoneShell, Skeleton, Tabs};
+use crate::components::{field_error, ChangePasswordForm, ErrorState, InputCell, LogoutButton, PhoneShell, Skeleton, Tabs};
 use crate::error::Field;
 use crate::i18n::{t, Msg};
 use leptos::prelude::*;
@@ -43,6 +43,7 @@ pub fn MePage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <ChangePasswordForm/>
             <div class="form">
                 <LogoutButton class="btn btn-danger-plain btn-block"/>
             </div>

@@ -1,6 +1,6 @@
 use crate::api::format_beijing;
 use crate::api::worker::{worker_home, WorkerHomeView};
-use crate::components::{ErrorState, LogoutButton, PhoneShell, Skeleton, Tabs};
+use crate::components::{ChangePasswordForm, ErrorState, LogoutButton, PhoneShell, Skeleton, Tabs};
 use crate::i18n::{t, Msg};
 use domain::WorkerStatus;
 use leptos::prelude::*;
@@ -92,6 +92,7 @@ pub fn WorkerMePage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <ChangePasswordForm/>
             <div class="form">
                 <LogoutButton class="btn btn-danger-plain btn-block"/>
             </div>
