@@ -91,20 +91,16 @@ pub fn hard_check(c: &Candidate, job: &Job, travel: &TravelModel, refused: &[i64
     if !c.receives_orders {
         failures.push(RuleFailure::NotReceivingOrders);
     }
-    if !c.skills.contains(&job.skill) {
+    if !has_skill(c, &job.skill) {
         failures.push(RuleFailure::MissingSkill);
     }
-    // A NaN radius or position compares as unordered and fails the rule.
-    let within = distance_km(c.home, job.location).partial_cmp(&c.area_radius_km);
-    if !matches!(within, Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)) {
+    if !within_area(c, job.location) {
         failures.push(RuleFailure::OutsideArea);
     }
-    if !c.hours.iter().any(|w| w.contains(job.start, job.end)) {
+    if !within_hours(c, job) {
         failures.push(RuleFailure::OutsideWorkingHours);
     }
-    let first_day = crate::local_day_number(job.start);
-    let last_day = crate::local_day_number(job.end.saturating_sub(1).max(job.start));
-    if c.leave_days.iter().any(|d| (first_day..=last_day).contains(d)) {
+    if on_leave(c, job) {
         failures.push(RuleFailure::OnLeave);
     }
     for b in &c.busy {
@@ -116,6 +112,45 @@ pub fn hard_check(c: &Candidate, job: &Job, travel: &TravelModel, refused: &[i64
         failures.push(RuleFailure::RefusedBefore);
     }
     failures
+}
+
+/// Same answer as `hard_check(..).is_empty()` without building the list:
+/// ranking and slot counting ask it of every worker, and most fail a cheap
+/// rule, so this stops at the first failure and allocates nothing.
+pub(crate) fn eligible(c: &Candidate, job: &Job, travel: &TravelModel, refused: &[i64]) -> bool {
+    !refused.contains(&c.worker_id) && qualifies(c, &job.skill, job.location) && available(c, job, travel)
+}
+
+/// The rules that do not depend on when the job is (receiving orders, skill,
+/// service area), so a whole day of slots checks them once per worker.
+pub(crate) fn qualifies(c: &Candidate, skill: &str, location: GeoPoint) -> bool {
+    c.receives_orders && has_skill(c, skill) && within_area(c, location)
+}
+
+/// The rules that do depend on when the job is: working hours, days off and
+/// clashes with busy time, travel included.
+pub(crate) fn available(c: &Candidate, job: &Job, travel: &TravelModel) -> bool {
+    within_hours(c, job) && !on_leave(c, job) && !c.busy.iter().any(|b| clashes(b, job, travel))
+}
+
+fn has_skill(c: &Candidate, skill: &str) -> bool {
+    c.skills.iter().any(|s| s == skill)
+}
+
+fn within_area(c: &Candidate, location: GeoPoint) -> bool {
+    // A NaN radius or position compares as unordered and fails the rule.
+    let within = distance_km(c.home, location).partial_cmp(&c.area_radius_km);
+    matches!(within, Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal))
+}
+
+fn within_hours(c: &Candidate, job: &Job) -> bool {
+    c.hours.iter().any(|w| w.contains(job.start, job.end))
+}
+
+fn on_leave(c: &Candidate, job: &Job) -> bool {
+    let first_day = crate::local_day_number(job.start);
+    let last_day = crate::local_day_number(job.end.saturating_sub(1).max(job.start));
+    c.leave_days.iter().any(|d| (first_day..=last_day).contains(d))
 }
 
 /// The worker can neither finish `b` and travel to the job in time, nor

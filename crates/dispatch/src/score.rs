@@ -1,4 +1,5 @@
-use crate::{hard_check, local_day_start, Candidate, GeoPoint, Job, TravelModel};
+use crate::rules::eligible;
+use crate::{local_day_start, Candidate, GeoPoint, Job, TravelModel};
 use serde::{Deserialize, Serialize};
 
 /// How much each soft score counts; configurable by the admin (A4).
@@ -81,7 +82,7 @@ pub fn rank(
 ) -> Vec<Ranked> {
     let mut ranked: Vec<Ranked> = candidates
         .iter()
-        .filter(|c| hard_check(c, job, travel, refused).is_empty())
+        .filter(|c| eligible(c, job, travel, refused))
         .map(|c| Ranked { worker_id: c.worker_id, parts: score(c, job, travel, weights) })
         .collect();
     ranked.sort_by(|a, b| b.parts.total.total_cmp(&a.parts.total).then(a.worker_id.cmp(&b.worker_id)));

@@ -1,4 +1,5 @@
-use crate::{hard_check, Candidate, GeoPoint, Job, TravelModel};
+use crate::rules::{available, qualifies};
+use crate::{Candidate, GeoPoint, Job, TravelModel};
 use serde::{Deserialize, Serialize};
 
 /// One day's time axis for one service at one address (C4).
@@ -40,12 +41,16 @@ impl Slot {
 /// start >= earliest_start (the second is folded into the first: see
 /// [`Slot::available_workers`]).
 ///
-/// Availability uses the same [`hard_check`] as dispatch, travel buffers
+/// Availability uses the same rules as [`crate::hard_check`], travel buffers
 /// included, so a slot is only offered when some worker can really reach it
-/// (B2). Computed on every call; nothing is cached.
+/// (B2). The rules that are the same for every slot of the day (receiving
+/// orders, skill, area) are checked once per worker rather than per slot.
+/// Computed on every call; nothing is cached.
 pub fn day_slots(candidates: &[Candidate], query: &SlotQuery, travel: &TravelModel) -> Vec<Slot> {
     let step = u32::from(query.step_minutes.max(1));
     let last = u32::from(query.last_start_minute);
+    let qualified: Vec<&Candidate> = candidates.iter().filter(|c| qualifies(c, &query.skill, query.location)).collect();
+    let mut job = Job { skill: query.skill.clone(), location: query.location, start: 0, end: 0 };
     let mut slots = Vec::new();
     let mut minute = u32::from(query.first_minute);
     while minute <= last {
@@ -54,8 +59,8 @@ pub fn day_slots(candidates: &[Candidate], query: &SlotQuery, travel: &TravelMod
         let available_workers = if start < query.earliest_start {
             0
         } else {
-            let job = Job { skill: query.skill.clone(), location: query.location, start, end };
-            let n = candidates.iter().filter(|c| hard_check(c, &job, travel, &[]).is_empty()).count();
+            (job.start, job.end) = (start, end);
+            let n = qualified.iter().filter(|c| available(c, &job, travel)).count();
             u32::try_from(n).unwrap_or(u32::MAX)
         };
         slots.push(Slot { start, end, available_workers });

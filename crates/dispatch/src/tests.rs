@@ -412,6 +412,45 @@ proptest! {
     }
 }
 
+/// Candidates varying every input of the hard rules: receiving orders,
+/// skills, area, hours, a day off and busy time.
+fn varied_candidate() -> impl Strategy<Value = Candidate> {
+    (candidate_strategy(), any::<bool>(), 0.0f64..12.0, 6u16..12, 14u16..22, proptest::option::of(0i64..3)).prop_map(
+        |(c, skilled, radius, from, to, leave)| Candidate {
+            skills: if skilled { c.skills.clone() } else { vec!["maternity_nanny".into()] },
+            area_radius_km: radius,
+            hours: every_day(from * 60, to * 60),
+            leave_days: leave.map(|d| local_day_number(at(d, 12, 0))).into_iter().collect(),
+            ..c
+        },
+    )
+}
+
+proptest! {
+    #[test]
+    fn ranking_and_slots_take_exactly_the_workers_hard_check_passes(
+        candidates in proptest::collection::vec(varied_candidate(), 0..8),
+        refused in proptest::collection::vec(1i64..30, 0..3),
+        day in 0i64..3,
+        start_hour in 6i64..21,
+        hours in 1i64..4,
+        step in proptest::sample::select(vec![30u16, 60]),
+    ) {
+        let travel = TravelModel::default();
+        let job = job_at(at(day, start_hour, 0), hours);
+        for c in &candidates {
+            let passes = hard_check(c, &job, &travel, &refused).is_empty();
+            prop_assert_eq!(rules::eligible(c, &job, &travel, &refused), passes);
+        }
+        let query = SlotQuery { duration_secs: hours * HOUR, step_minutes: step, ..slot_query(day) };
+        for slot in day_slots(&candidates, &query, &travel) {
+            let job = Job { start: slot.start, end: slot.end, ..job_at(0, 0) };
+            let n = candidates.iter().filter(|c| hard_check(c, &job, &travel, &[]).is_empty()).count();
+            prop_assert_eq!(slot.available_workers as usize, n);
+        }
+    }
+}
+
 // --- slots ---------------------------------------------------------------------
 
 fn slot_query(day: i64) -> SlotQuery {

@@ -2,7 +2,9 @@
 //!
 //! Workers are vehicles leaving from and returning to one depot, orders are
 //! clients with a demand, an appointment window in which service must
-//! *start* (arriving early means waiting) and a service duration.
+//! *start* (arriving early means waiting) and a service duration. Real
+//! workers are not interchangeable (own home, skills, hours, orders already
+//! promised to them); [`solve_fleet`] plans for such a [`Fleet`].
 //!
 //! All numbers inside a [`Problem`] are integers so that move evaluation is
 //! exact and deterministic on every platform (server and wasm alike). Callers
@@ -21,7 +23,7 @@ mod solver;
 pub use rng::Rng;
 pub use segment::TimeSegment;
 pub use solomon::{parse_solomon, Convention, ParseError, SolomonInstance, SolomonNode};
-pub use solver::{solve, Objective, Params, Plan};
+pub use solver::{solve, solve_fleet, Fleet, FleetPlan, Objective, Params, Plan, Vehicle};
 
 /// A VRPTW instance with integer data. Index 0 is the depot, `1..n` are the
 /// clients; all per-node vectors have the same length `n`.
@@ -69,12 +71,18 @@ impl Problem {
     /// Distance of one route from the depot through `clients` and back; an
     /// empty route is not driven and costs nothing.
     pub fn route_distance(&self, clients: &[usize]) -> i64 {
+        self.path_distance(0, clients, 0)
+    }
+
+    /// Distance from node `start` through `clients` to node `end`; an empty
+    /// route is not driven and costs nothing.
+    pub fn path_distance(&self, start: usize, clients: &[usize], end: usize) -> i64 {
         if clients.is_empty() {
             return 0;
         }
-        let mut prev = 0;
+        let mut prev = start;
         let mut d = 0;
-        for &c in clients.iter().chain(std::iter::once(&0)) {
+        for &c in clients.iter().chain(std::iter::once(&end)) {
             d += self.dist(prev, c);
             prev = c;
         }

@@ -36,6 +36,45 @@ pub struct Plan {
     pub distance: i64,
 }
 
+/// Vehicles that are not interchangeable, for [`solve_fleet`]: real workers
+/// each leave from their own home, serve only some orders, and may already
+/// hold orders that must stay theirs.
+///
+/// Nodes `1..=clients` of the [`Problem`] are the clients; the vehicles'
+/// terminals are further nodes (after the clients). Node 0 is never visited;
+/// the search only uses it to order clients by distance, so give it a
+/// central point. `Problem::vehicles` is ignored: each [`Vehicle`] is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fleet {
+    pub clients: usize,
+    pub vehicles: Vec<Vehicle>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vehicle {
+    /// Node the vehicle leaves from; its window bounds the departure.
+    pub start: usize,
+    /// Node it returns to; its window bounds the return.
+    pub end: usize,
+    /// `serves[c]`: whether this vehicle may serve node `c` (skills, area,
+    /// working hours). A client pinned to one vehicle is served by no other.
+    pub serves: Vec<bool>,
+    /// Route to start from, in visiting order (say, the plan being
+    /// improved). The result is never worse than the starting routes; a
+    /// route that is infeasible or breaks `serves` is ignored.
+    pub route: Vec<usize>,
+}
+
+/// Best plan found for a [`Fleet`], fewest clients left out first, then
+/// least `distance`: `routes[v]` are vehicle `v`'s clients in visiting order
+/// (empty when unused), `unserved` the clients left out, ascending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FleetPlan {
+    pub routes: Vec<Vec<usize>>,
+    pub unserved: Vec<usize>,
+    pub distance: i64,
+}
+
 /// Average number of clients removed per ruin (SISR's `c̄`).
 const AVG_REMOVED: f64 = 10.0;
 /// Longest string removed from one route.
@@ -58,32 +97,36 @@ const FLEET_SHARE: f64 = 0.5;
 
 #[derive(Debug)]
 struct Route {
+    /// Index into the search's vehicles.
+    vehicle: usize,
+    /// The vehicle's terminal nodes (the depot, 0, for interchangeable ones).
+    start: usize,
+    end: usize,
     clients: Vec<usize>,
-    /// `fwd[i]`: depot then `clients[..i]`.
+    /// `fwd[i]`: start then `clients[..i]`.
     fwd: Vec<TimeSegment>,
-    /// `bwd[i]`: `clients[i..]` then depot.
+    /// `bwd[i]`: `clients[i..]` then end.
     bwd: Vec<TimeSegment>,
     load: i64,
 }
 
 impl Route {
-    fn new(p: &Problem, clients: Vec<usize>) -> Self {
-        let mut r = Route { clients, fwd: Vec::new(), bwd: Vec::new(), load: 0 };
+    fn new(p: &Problem, vehicle: usize, v: &Vehicle, clients: Vec<usize>) -> Self {
+        let mut r = Route { vehicle, start: v.start, end: v.end, clients, fwd: Vec::new(), bwd: Vec::new(), load: 0 };
         r.refresh(p);
         r
     }
 
     fn refresh(&mut self, p: &Problem) {
         let n = self.clients.len();
-        let depot = TimeSegment::node(p, 0);
         self.fwd.clear();
-        self.fwd.push(depot);
+        self.fwd.push(TimeSegment::node(p, self.start));
         for &c in &self.clients {
             let s = self.fwd.last().unwrap().then(p, &TimeSegment::node(p, c));
             self.fwd.push(s);
         }
         self.bwd.clear();
-        self.bwd.resize(n + 1, depot);
+        self.bwd.resize(n + 1, TimeSegment::node(p, self.end));
         for i in (0..n).rev() {
             self.bwd[i] = TimeSegment::node(p, self.clients[i]).then(p, &self.bwd[i + 1]);
         }
@@ -91,11 +134,17 @@ impl Route {
     }
 
     fn node_at(&self, i: usize) -> usize {
-        if i == 0 || i > self.clients.len() {
-            0
+        if i == 0 {
+            self.start
+        } else if i > self.clients.len() {
+            self.end
         } else {
             self.clients[i - 1]
         }
+    }
+
+    fn distance(&self, p: &Problem) -> i64 {
+        p.path_distance(self.start, &self.clients, self.end)
     }
 }
 
@@ -110,10 +159,21 @@ struct State {
 
 impl Clone for Route {
     fn clone(&self) -> Self {
-        Route { clients: self.clients.clone(), fwd: self.fwd.clone(), bwd: self.bwd.clone(), load: self.load }
+        Route {
+            vehicle: self.vehicle,
+            start: self.start,
+            end: self.end,
+            clients: self.clients.clone(),
+            fwd: self.fwd.clone(),
+            bwd: self.bwd.clone(),
+            load: self.load,
+        }
     }
 
     fn clone_from(&mut self, o: &Self) {
+        self.vehicle = o.vehicle;
+        self.start = o.start;
+        self.end = o.end;
         self.clients.clone_from(&o.clients);
         self.fwd.clone_from(&o.fwd);
         self.bwd.clone_from(&o.bwd);
@@ -141,6 +201,12 @@ impl State {
 
 struct Search<'a> {
     p: &'a Problem,
+    fleet: &'a Fleet,
+    /// Each vehicle of `fleet` stands for any number of identical ones (the
+    /// plain depot problem), so using it does not make it unavailable.
+    copies: bool,
+    /// Plans leaving clients out count as results (fewest left out first).
+    partial: bool,
     rng: Rng,
     /// For each client, every client ordered by distance (itself first).
     near: Vec<Vec<usize>>,
@@ -158,26 +224,68 @@ pub fn solve(p: &Problem, params: &Params, progress: &mut dyn FnMut() -> f64) ->
     if n <= 1 {
         return Some(Plan { routes: Vec::new(), distance: 0 });
     }
-    let near = (0..n)
+    let depot = Vehicle { start: 0, end: 0, serves: vec![true; n], route: Vec::new() };
+    let fleet = Fleet { clients: n - 1, vehicles: vec![depot] };
+    search(p, &fleet, true, false, params, progress).map(|best| best.plan())
+}
+
+/// Plans routes for a [`Fleet`] of distinct vehicles; `progress` as for
+/// [`solve`]. Unlike [`solve`] it always answers: clients that no vehicle
+/// can fit are returned in [`FleetPlan::unserved`].
+///
+/// # Panics
+/// When a vehicle's `serves` does not have one entry per node, or a terminal
+/// or `fleet.clients` lies outside the problem.
+pub fn solve_fleet(p: &Problem, fleet: &Fleet, params: &Params, progress: &mut dyn FnMut() -> f64) -> FleetPlan {
+    let n = p.len();
+    assert!(fleet.clients < n.max(1), "fleet clients must be nodes 1..n");
+    for v in &fleet.vehicles {
+        assert!(v.serves.len() == n && v.start < n && v.end < n, "vehicle does not match the problem");
+    }
+    let mut routes = vec![Vec::new(); fleet.vehicles.len()];
+    if fleet.clients == 0 {
+        return FleetPlan { routes, unserved: Vec::new(), distance: 0 };
+    }
+    let best = search(p, fleet, false, true, params, progress).expect("partial plans always count");
+    for r in best.routes {
+        routes[r.vehicle] = r.clients;
+    }
+    let mut unserved = best.unassigned;
+    unserved.sort_unstable();
+    FleetPlan { routes, unserved, distance: best.distance }
+}
+
+/// The search behind [`solve`] and [`solve_fleet`]; `None` when `partial`
+/// is off and no plan serving every client was found.
+fn search(
+    p: &Problem,
+    fleet: &Fleet,
+    copies: bool,
+    partial: bool,
+    params: &Params,
+    progress: &mut dyn FnMut() -> f64,
+) -> Option<State> {
+    let m = fleet.clients;
+    let near = (0..=m)
         .map(|c| {
-            let mut v: Vec<usize> = (1..n).collect();
+            let mut v: Vec<usize> = (1..=m).collect();
             v.sort_by_key(|&o| (p.dist(c, o).min(p.dist(o, c)), o != c));
             v
         })
         .collect();
     let max_arc = p.distance.iter().copied().max().unwrap_or(0).max(1);
-    let mut s = Search { p, rng: Rng::new(params.seed), near, miss_cost: 4 * max_arc + 1 };
+    let mut s = Search { p, fleet, copies, partial, rng: Rng::new(params.seed), near, miss_cost: 4 * max_arc + 1 };
     let unit = (s.mean_arc() / 20.0).max(1.0);
+    let fleet_size = if copies { p.vehicles } else { fleet.vehicles.len() };
 
-    let mut cur = State { routes: Vec::new(), unassigned: (1..n).collect(), distance: 0 };
-    s.recreate(&mut cur, p.vehicles);
-    let mut best = cur.unassigned.is_empty().then(|| cur.plan());
+    let mut cur = s.starting_state();
+    s.recreate(&mut cur, fleet_size);
+    let mut found = s.improves(&cur, None);
 
     let mut fleet_end = 0.0;
-    if params.objective == Objective::Hierarchical && best.is_some() {
+    if params.objective == Objective::Hierarchical && found {
         cur = s.minimise_fleet(cur, progress);
         fleet_end = progress().min(1.0);
-        best = Some(cur.plan());
     }
     // Hierarchical: keep the fleet phase's route count as a hard cap, but
     // charge an unserved client only about the cost of driving out to it and
@@ -185,15 +293,15 @@ pub fn solve(p: &Problem, params: &Params, progress: &mut dyn FnMut() -> f64) ->
     // routes most reinsertions leave someone out; a full miss penalty would
     // reject them all and stall the annealing, this lets it pass through
     // such states (recreate retries the left-out clients every iteration).
-    let (max_routes, soft_miss) = match (params.objective, &best) {
-        (Objective::Hierarchical, Some(b)) => {
-            let depot: i64 = (1..n).map(|c| p.dist(0, c)).sum();
-            (b.routes.len(), Some(2.0 * depot as f64 / (n - 1) as f64))
+    let (max_routes, soft_miss) = match (params.objective, found) {
+        (Objective::Hierarchical, true) => {
+            let depot: i64 = (1..=m).map(|c| p.dist(0, c)).sum();
+            (cur.routes.len(), Some(2.0 * depot as f64 / m as f64))
         }
-        _ => (p.vehicles, None),
+        _ => (fleet_size, None),
     };
     let mut next = cur.clone();
-    let mut best_state = cur.clone();
+    let mut best = cur.clone();
     let mut stuck = 0;
     loop {
         let done = progress();
@@ -210,29 +318,64 @@ pub fn solve(p: &Problem, params: &Params, progress: &mut dyn FnMut() -> f64) ->
         let threshold = cost(&cur) as f64 - temp * s.rng.unit().max(1e-12).ln();
         if (cost(&next) as f64) < threshold {
             std::mem::swap(&mut cur, &mut next);
-            if cur.unassigned.is_empty() && best.as_ref().is_none_or(|b| cur.distance < b.distance) {
-                best = Some(cur.plan());
-                best_state.clone_from(&cur);
+            if s.improves(&cur, found.then_some(&best)) {
+                best.clone_from(&cur);
+                found = true;
             }
         }
         // A cheap penalty can leave the walk among plans that miss a client
-        // for good; go back to the best complete plan instead of wandering.
-        stuck = if cur.unassigned.is_empty() { 0 } else { stuck + 1 };
-        if stuck > STUCK_LIMIT && best.is_some() {
-            cur.clone_from(&best_state);
+        // for good; go back to the best plan instead of wandering.
+        stuck = if found && cur.unassigned.len() <= best.unassigned.len() { 0 } else { stuck + 1 };
+        if stuck > STUCK_LIMIT && found {
+            cur.clone_from(&best);
             stuck = 0;
         }
     }
-    best
+    found.then_some(best)
 }
 
 impl Search<'_> {
+    /// The vehicles' given routes where they are feasible, every other
+    /// client unassigned.
+    fn starting_state(&self) -> State {
+        let p = self.p;
+        let m = self.fleet.clients;
+        let mut placed = vec![false; p.len()];
+        let mut st = State { routes: Vec::new(), unassigned: Vec::new(), distance: 0 };
+        for (vi, v) in self.fleet.vehicles.iter().enumerate() {
+            let mut distinct = v.route.clone();
+            distinct.sort_unstable();
+            distinct.dedup();
+            let valid = distinct.len() == v.route.len()
+                && v.route.iter().all(|&c| (1..=m).contains(&c) && v.serves[c] && !placed[c]);
+            if v.route.is_empty() || !valid {
+                continue;
+            }
+            let r = Route::new(p, vi, v, v.route.clone());
+            if r.load <= p.capacity && r.fwd[0].then(p, &r.bwd[0]).time_warp == 0 {
+                for &c in &r.clients {
+                    placed[c] = true;
+                }
+                st.distance += r.distance(p);
+                st.routes.push(r);
+            }
+        }
+        st.unassigned = (1..=m).filter(|&c| !placed[c]).collect();
+        st
+    }
+
+    /// Whether `st` is a result better than `best` (any result beats none).
+    fn improves(&self, st: &State, best: Option<&State>) -> bool {
+        (self.partial || st.unassigned.is_empty())
+            && best.is_none_or(|b| (st.unassigned.len(), st.distance) < (b.unassigned.len(), b.distance))
+    }
+
     /// Mean distance from a client to its ten nearest other clients: the
     /// length scale of a typical move, so annealing temperatures need not
     /// know how the caller scaled distances to integers.
     fn mean_arc(&self) -> f64 {
         let (mut total, mut count) = (0i64, 0i64);
-        for c in 1..self.p.len() {
+        for c in 1..=self.fleet.clients {
             for &o in self.near[c].iter().filter(|&&o| o != c).take(10) {
                 total += self.p.dist(c, o);
                 count += 1;
@@ -263,7 +406,7 @@ impl Search<'_> {
                 where_is[c] = ri;
             }
         }
-        let seed = 1 + self.rng.below(self.p.len() - 1);
+        let seed = 1 + self.rng.below(self.fleet.clients);
         let mut ruined = vec![false; st.routes.len()];
         let mut done = 0;
         for k in 0..self.near[seed].len() {
@@ -297,7 +440,7 @@ impl Search<'_> {
             let hi = pos.min(len - span);
             let start = lo + self.rng.below(hi - lo + 1);
             let kept_from = start + self.rng.below(span - keep + 1);
-            let before = self.p.route_distance(&route.clients);
+            let before = route.distance(self.p);
             let mut kept = Vec::with_capacity(len - l);
             for (i, &x) in route.clients.iter().enumerate() {
                 if (start..start + span).contains(&i) && !(kept_from..kept_from + keep).contains(&i) {
@@ -316,7 +459,7 @@ impl Search<'_> {
                 st.unassigned.append(&mut route.clients);
                 route.refresh(self.p);
             }
-            st.distance += self.p.route_distance(&route.clients) - before;
+            st.distance += route.distance(self.p) - before;
         }
         st.routes.retain(|r| !r.clients.is_empty());
     }
@@ -325,7 +468,14 @@ impl Search<'_> {
     /// SISR's orders (random, largest demand, farthest, closest to depot).
     /// Clients that fit nowhere stay unassigned.
     fn recreate(&mut self, st: &mut State, max_routes: usize) {
-        let p = self.p;
+        let (p, fleet) = (self.p, self.fleet);
+        let vehicles = &fleet.vehicles;
+        let mut idle = vec![true; vehicles.len()];
+        if !self.copies {
+            for r in &st.routes {
+                idle[r.vehicle] = false;
+            }
+        }
         let mut todo = std::mem::take(&mut st.unassigned);
         for i in (1..todo.len()).rev() {
             todo.swap(i, self.rng.below(i + 1));
@@ -340,7 +490,7 @@ impl Search<'_> {
             let single = TimeSegment::node(p, c);
             let mut best: Option<(i64, usize, usize)> = None;
             for (ri, r) in st.routes.iter().enumerate() {
-                if r.load + p.demand[c] > p.capacity {
+                if r.load + p.demand[c] > p.capacity || !vehicles[r.vehicle].serves[c] {
                     continue;
                 }
                 for pos in 0..=r.clients.len() {
@@ -354,17 +504,24 @@ impl Search<'_> {
                     }
                 }
             }
+            // A new route: `pos` then names the vehicle that would drive it.
             if st.routes.len() < max_routes && p.demand[c] <= p.capacity {
-                let delta = p.dist(0, c) + p.dist(c, 0);
-                let fits = TimeSegment::node(p, 0).then(p, &single).then(p, &TimeSegment::node(p, 0)).time_warp == 0;
-                if fits && best.is_none_or(|(d, _, _)| delta < d) {
-                    best = Some((delta, st.routes.len(), 0));
+                for (vi, v) in vehicles.iter().enumerate().filter(|(vi, v)| idle[*vi] && v.serves[c]) {
+                    let delta = p.dist(v.start, c) + p.dist(c, v.end);
+                    if best.is_some_and(|(d, _, _)| delta >= d) {
+                        continue;
+                    }
+                    let alone = TimeSegment::node(p, v.start).then(p, &single).then(p, &TimeSegment::node(p, v.end));
+                    if alone.time_warp == 0 {
+                        best = Some((delta, st.routes.len(), vi));
+                    }
                 }
             }
             match best {
-                Some((_, ri, _)) if ri == st.routes.len() => {
-                    st.routes.push(Route::new(p, vec![c]));
-                    st.distance += p.dist(0, c) + p.dist(c, 0);
+                Some((delta, ri, vi)) if ri == st.routes.len() => {
+                    st.routes.push(Route::new(p, vi, &vehicles[vi], vec![c]));
+                    idle[vi] = self.copies;
+                    st.distance += delta;
                 }
                 Some((delta, ri, pos)) => {
                     st.routes[ri].clients.insert(pos, c);
@@ -413,7 +570,7 @@ impl Search<'_> {
         let mut out = st.clone();
         if let Some(i) = (0..out.routes.len()).min_by_key(|&i| out.routes[i].clients.len()) {
             let r = out.routes.swap_remove(i);
-            out.distance -= self.p.route_distance(&r.clients);
+            out.distance -= r.distance(self.p);
             out.unassigned.extend(r.clients);
         }
         out

@@ -218,3 +218,154 @@ proptest! {
         }
     }
 }
+
+/// Clients from `nodes` (as in [`instance`]), then a start and an end node at
+/// each of `homes`; node 0 is the centre and is never visited.
+fn fleet_instance(nodes: Vec<(u8, u8, i64, i64, i64, i64)>, homes: &[(u8, u8)], serves: &[bool]) -> (Problem, Fleet) {
+    let clients = nodes.len();
+    let pts: Vec<(f64, f64)> = std::iter::once((25.0, 25.0))
+        .chain(nodes.iter().map(|&(x, y, ..)| (x as f64, y as f64)))
+        .chain(homes.iter().flat_map(|&(x, y)| [(x as f64, y as f64); 2]))
+        .collect();
+    let distance: Vec<i64> =
+        pts.iter().flat_map(|a| pts.iter().map(|b| ((a.0 - b.0).hypot(a.1 - b.1) * 10.0).floor() as i64)).collect();
+    let terminals = 2 * homes.len();
+    let mut p = Problem {
+        vehicles: 0,
+        capacity: 100,
+        demand: vec![0],
+        ready: vec![0],
+        due: vec![1500],
+        service: vec![0],
+        duration: distance.clone(),
+        distance,
+    };
+    for &(_, _, demand, ready, width, service) in &nodes {
+        p.demand.push(demand);
+        p.ready.push(ready);
+        p.due.push(ready + width);
+        p.service.push(service);
+    }
+    for _ in 0..terminals {
+        p.demand.push(0);
+        p.ready.push(0);
+        p.due.push(1500);
+        p.service.push(0);
+    }
+    let vehicles = (0..homes.len())
+        .map(|v| {
+            let mut s = vec![false; p.len()];
+            for c in 1..=clients {
+                s[c] = serves[(v * clients + c) % serves.len()];
+            }
+            Vehicle { start: clients + 1 + 2 * v, end: clients + 2 + 2 * v, serves: s, route: Vec::new() }
+        })
+        .collect();
+    (p, Fleet { clients, vehicles })
+}
+
+/// Independent checker for a fleet plan: each route leaves its own start no
+/// earlier than that node's ready time, meets every window (waiting when
+/// early), reaches its own end in time, within capacity, and serves only
+/// clients its vehicle may serve; every client is served once or listed as
+/// unserved. Returns total distance.
+fn check_fleet_plan(p: &Problem, fleet: &Fleet, plan: &FleetPlan) -> Result<i64, String> {
+    let mut seen = vec![0; p.len()];
+    let mut total = 0;
+    for (v, r) in fleet.vehicles.iter().zip(&plan.routes) {
+        if r.is_empty() {
+            continue;
+        }
+        let (mut t, mut prev, mut load) = (p.ready[v.start], v.start, 0);
+        for &c in r {
+            if !(1..=fleet.clients).contains(&c) || !v.serves[c] {
+                return Err(format!("vehicle may not serve {c}"));
+            }
+            seen[c] += 1;
+            load += p.demand[c];
+            t = (t + p.travel(prev, c)).max(p.ready[c]);
+            if t > p.due[c] {
+                return Err(format!("client {c} starts {t} > due {}", p.due[c]));
+            }
+            t += p.service[c];
+            total += p.dist(prev, c);
+            prev = c;
+        }
+        if t + p.travel(prev, v.end) > p.due[v.end] {
+            return Err("late back".into());
+        }
+        total += p.dist(prev, v.end);
+        if load > p.capacity {
+            return Err(format!("load {load} > capacity {}", p.capacity));
+        }
+    }
+    for &c in &plan.unserved {
+        seen[c] += 1;
+    }
+    match (1..=fleet.clients).find(|&c| seen[c] != 1) {
+        Some(c) => Err(format!("client {c} appears {} times", seen[c])),
+        None => Ok(total),
+    }
+}
+
+fn iterations(n: u32) -> impl FnMut() -> f64 {
+    let mut left = n;
+    move || {
+        left = left.saturating_sub(1);
+        if left > 0 {
+            0.3
+        } else {
+            1.0
+        }
+    }
+}
+
+#[test]
+fn a_client_only_one_vehicle_serves_goes_to_it_even_when_another_is_nearer() {
+    let nodes = vec![(10, 10, 1, 0, 1000, 10), (40, 40, 1, 0, 1000, 10)];
+    let (mut p, mut fleet) = fleet_instance(nodes, &[(10, 10), (40, 40)], &[true]);
+    fleet.vehicles[0].serves[2] = false;
+    fleet.vehicles[1].serves[1] = false;
+    // A starting route breaking `serves` is ignored, not followed.
+    fleet.vehicles[0].route = vec![2, 1];
+    let plan = solve_fleet(&p, &fleet, &Params { objective: Objective::Distance, seed: 1 }, &mut iterations(100));
+    assert_eq!(plan.routes, vec![vec![1], vec![2]]);
+    assert_eq!(check_fleet_plan(&p, &fleet, &plan), Ok(plan.distance));
+    // A window no vehicle can reach leaves the client out instead of failing.
+    p.ready[2] = 2000;
+    p.due[2] = 2000;
+    let plan = solve_fleet(&p, &fleet, &Params { objective: Objective::Distance, seed: 1 }, &mut iterations(100));
+    assert_eq!((plan.routes.clone(), plan.unserved.clone()), (vec![vec![1], vec![]], vec![2]));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn fleet_plans_are_feasible_and_never_worse_than_the_start(
+        nodes in proptest::collection::vec(node_strategy(), 1..=10),
+        homes in proptest::collection::vec((0u8..50, 0u8..50), 1..4),
+        serves in proptest::collection::vec(any::<bool>(), 1..40),
+        seed in any::<u64>(),
+    ) {
+        let (p, mut fleet) = fleet_instance(nodes, &homes, &serves);
+        // Start vehicle 0 from the clients it can take in window order, each
+        // kept only while its route stays feasible.
+        let mut order: Vec<usize> = (1..=fleet.clients).filter(|&c| fleet.vehicles[0].serves[c]).collect();
+        order.sort_by_key(|&c| p.ready[c]);
+        let mut start = FleetPlan { routes: vec![Vec::new(); homes.len()], unserved: Vec::new(), distance: 0 };
+        for c in order {
+            start.routes[0].push(c);
+            start.unserved = (1..=fleet.clients).filter(|x| !start.routes[0].contains(x)).collect();
+            if check_fleet_plan(&p, &fleet, &start).is_err() {
+                start.routes[0].pop();
+            }
+        }
+        start.unserved = (1..=fleet.clients).filter(|x| !start.routes[0].contains(x)).collect();
+        let start_distance = check_fleet_plan(&p, &fleet, &start).unwrap();
+        fleet.vehicles[0].route = start.routes[0].clone();
+        let plan = solve_fleet(&p, &fleet, &Params { objective: Objective::Distance, seed }, &mut iterations(200));
+        prop_assert_eq!(check_fleet_plan(&p, &fleet, &plan), Ok(plan.distance));
+        prop_assert!((plan.unserved.len(), plan.distance) <= (start.unserved.len(), start_distance));
+    }
+}
