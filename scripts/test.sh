@@ -38,7 +38,7 @@ log "unit, repository and HTTP tests (HTTP tests on SQLite)"
 cargo test --locked "${TEST_PACKAGES[@]}"
 if [[ -n "${TEST_DATABASE_URL:-}" ]]; then
   log "HTTP tests again on PostgreSQL"
-  TEST_BACKEND=postgres cargo test --locked "${TEST_PACKAGES[@]}" --test http --test orders --test worker_money
+  TEST_BACKEND=postgres cargo test --locked "${TEST_PACKAGES[@]}" --test http --test orders --test worker_money --test catalog_admin
   psql "$TEST_DATABASE_URL" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'daojia_http_%'" \
     | while read -r db; do psql "$TEST_DATABASE_URL" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"; done
 fi

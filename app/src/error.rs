@@ -40,6 +40,14 @@ pub enum Field {
     LeaveDay,
     CurrentPassword,
     NewPassword,
+    Category,
+    ServiceName,
+    Summary,
+    Content,
+    Steps,
+    Supplies,
+    Qualifications,
+    MinUnits,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

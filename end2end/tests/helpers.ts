@@ -52,11 +52,11 @@ export async function snap(page: Page, name: string) {
 /** No serious or critical accessibility violations on the current page. */
 export async function expectAccessible(page: Page) {
   await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  const violations: { id: string; impact: string; help: string; nodes: unknown[] }[] = await page.evaluate(
+  const violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] = await page.evaluate(
     async () => (await (window as any).axe.run(document)).violations,
   );
   const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+  expect(bad.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
 
 /** The text shown under a form field. */

@@ -2,16 +2,25 @@ import { test, expect, Browser, Page } from '@playwright/test';
 import * as path from 'path';
 import { DEMO, PHONE, DESKTOP, freshPhone, open, login, snap, hydrated, expectAccessible } from './helpers';
 
-// A Pudong address more than 20 km from both demo workers' area centres, so
-// only the worker who signs up in this test (area centred here) qualifies.
-const PUDONG = { latitude: 31.3, longitude: 121.7 };
+/** A spot in the Shanghai region at least 40 km from People's Square (the
+ * demo workers' area centre) and picked at random per run, so only the
+ * worker who signs up in this run (area centred here) qualifies. */
+function remoteSpot() {
+  for (;;) {
+    const latitude = Number((30.6 + Math.random() * 1.2).toFixed(4));
+    const longitude = Number((120.6 + Math.random() * 1.4).toFixed(4));
+    const km = Math.hypot((latitude - 31.2304) * 111, (longitude - 121.4737) * 95);
+    if (km > 40) return { latitude, longitude };
+  }
+}
+const SPOT = remoteSpot();
 
 // A real PNG, and a PDF whose name claims it is a JPEG.
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 const files = { png: path.join(FIXTURES, 'photo.png'), fakeJpg: path.join(FIXTURES, 'certificate-really-a-pdf.jpg') };
 
 async function newContextPage(browser: Browser, viewport = PHONE): Promise<Page> {
-  const context = await browser.newContext({ viewport, geolocation: PUDONG, permissions: ['geolocation'], locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const context = await browser.newContext({ viewport, geolocation: SPOT, permissions: ['geolocation'], locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   return context.newPage();
 }
 
@@ -105,11 +114,11 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
   await review(admin, name, '通过', '');
   await expect(admin.locator('.application')).toHaveAttribute('data-status', 'approved');
 
-  // 3. Hours and area: Pudong, every day 08:00–20:00, daily cleaning.
+  // 3. Hours and area: around the spot, every day 08:00–20:00, daily cleaning.
   await open(worker, '/worker/settings');
   await worker.locator('label.choice', { hasText: '日常保洁' }).locator('input').check();
   await worker.getByRole('button', { name: '定位' }).click();
-  await expect(worker.getByLabel('纬度')).toHaveValue('31.300000');
+  await expect(worker.getByLabel('纬度')).toHaveValue(SPOT.latitude.toFixed(6));
   await worker.getByLabel('服务半径（公里）').fill('10');
   for (const day of ['周一', '周二', '周三', '周四', '周五', '周六', '周日']) {
     await worker.locator('label.choice', { hasText: day }).locator('input').check();
@@ -119,7 +128,7 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
   await worker.getByRole('button', { name: '保存' }).click();
   await expect(worker.getByRole('status')).toHaveText('已保存');
 
-  // 4. A customer in Pudong books and pays; the offer reaches this worker.
+  // 4. A customer nearby books and pays; the offer reaches this worker.
   await open(worker, '/worker');
   const customer = await newContextPage(browser);
   await login(customer, DEMO.customer.phone, DEMO.customer.password);
@@ -132,9 +141,9 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
   await hydrated(customer);
   await customer.getByLabel('联系人').fill('张女士');
   await customer.getByLabel('联系电话').fill(DEMO.customer.phone);
-  await customer.getByLabel('详细地址').fill('浦东新区高桥镇1号');
+  await customer.getByLabel('详细地址').fill('松江区新城1号');
   await customer.getByRole('button', { name: '定位' }).click();
-  await expect(customer.locator('#f-lat')).toHaveValue('31.300000');
+  await expect(customer.locator('#f-lat')).toHaveValue(SPOT.latitude.toFixed(6));
   await customer.getByRole('tab', { name: /明天/ }).click();
   await customer.locator('.slot', { hasText: '14:00' }).click();
   await customer.getByRole('button', { name: '提交订单' }).click();
@@ -170,7 +179,7 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
   await expect(worker).toHaveURL(/\/worker\/withdraw$/);
   await hydrated(worker);
   await expect(worker.getByText('请先添加收款账户')).toBeVisible();
-  await worker.getByText('添加收款账户').click();
+  await worker.locator('summary', { hasText: '添加收款账户' }).click();
   await worker.getByLabel('户名').fill(name);
   await worker.getByLabel('账号').fill('6222 0212 3456 789');
   await worker.getByLabel('开户银行').fill('工商银行');

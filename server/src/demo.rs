@@ -122,7 +122,7 @@ pub async fn seed_demo(store: &DynStore, hasher: &PasswordHasher) -> SeedResult<
         match store.insert_service(&service, now).await {
             Ok(_) => {}
             // Already there from an interrupted earlier run.
-            Err(StoreError::Database(sqlx_err)) if sqlx_err.as_database_error().is_some_and(|e| e.is_unique_violation()) => {}
+            Err(StoreError::DuplicateName) => {}
             Err(err) => return Err(err.into()),
         }
     }

@@ -87,7 +87,7 @@ pub async fn resolve_session(State(state): State<AppState>, mut req: Request, ne
 /// Which role a page path belongs to; `None` for public pages.
 pub fn page_access(path: &str) -> Option<Access> {
     let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
-    if under("/admin") {
+    if under("/admin") || under("/uploads/service") {
         Some(ADMIN)
     } else if under("/book") || under("/pay") || under("/orders") {
         Some(CUSTOMER)
@@ -173,6 +173,7 @@ mod tests {
         assert_eq!(page_access("/worker"), Some(WORKER));
         assert_eq!(page_access("/worker/register"), None);
         assert_eq!(page_access("/uploads/worker/id_card"), Some(WORKER));
+        assert_eq!(page_access("/uploads/service/3"), Some(ADMIN));
         assert_eq!(page_access("/me"), Some(CUSTOMER));
         assert_eq!(page_access("/"), None);
         assert_eq!(page_access("/login"), None);

@@ -3,6 +3,7 @@
 //! files are served only to whoever may see them, with their own content
 //! type and `nosniff`.
 
+use app::server::catalog_admin::store_service_image;
 use app::server::onboarding::{may_read_file, store_worker_document, UploadOutcome};
 use app::server::session::SessionState;
 use app::server::AppState;
@@ -18,30 +19,32 @@ fn back_to_apply(query: &str) -> Response {
     Redirect::to(&format!("/worker/apply?{query}")).into_response()
 }
 
-/// `POST /uploads/worker/{kind}`: one image in the form field `file`.
-pub async fn upload_worker_document(State(state): State<AppState>, Path(kind): Path<String>, req: Request) -> Response {
-    let Some(user) = req.extensions().get::<SessionState>().and_then(|s| s.user().cloned()) else {
-        return Redirect::to("/login").into_response();
-    };
-    let mut multipart = match Multipart::from_request(req, &state).await {
-        Ok(m) => m,
-        Err(_) => return back_to_apply(&format!("kind={kind}&upload_error=empty")),
-    };
-    let mut bytes = Vec::new();
+/// The bytes of the form field `file`, or the reason code to show.
+async fn file_field(state: &AppState, req: Request) -> Result<Vec<u8>, &'static str> {
+    let mut multipart = Multipart::from_request(req, state).await.map_err(|_| "empty")?;
     loop {
         match multipart.next_field().await {
-            Ok(Some(field)) if field.name() == Some("file") => match field.bytes().await {
-                Ok(b) => {
-                    bytes = b.to_vec();
-                    break;
-                }
-                Err(_) => return back_to_apply(&format!("kind={kind}&upload_error=too_large")),
-            },
+            Ok(Some(field)) if field.name() == Some("file") => return field.bytes().await.map(|b| b.to_vec()).map_err(|_| "too_large"),
             Ok(Some(_)) => continue,
-            Ok(None) => break,
-            Err(_) => return back_to_apply(&format!("kind={kind}&upload_error=failed")),
+            Ok(None) => return Ok(Vec::new()),
+            Err(_) => return Err("failed"),
         }
     }
+}
+
+fn signed_in(req: &Request) -> Option<store::User> {
+    req.extensions().get::<SessionState>().and_then(|s| s.user().cloned())
+}
+
+/// `POST /uploads/worker/{kind}`: one image in the form field `file`.
+pub async fn upload_worker_document(State(state): State<AppState>, Path(kind): Path<String>, req: Request) -> Response {
+    let Some(user) = signed_in(&req) else {
+        return Redirect::to("/login").into_response();
+    };
+    let bytes = match file_field(&state, req).await {
+        Ok(bytes) => bytes,
+        Err(code) => return back_to_apply(&format!("kind={kind}&upload_error={code}")),
+    };
     match store_worker_document(&state, &user, &kind, bytes).await {
         Ok(()) => back_to_apply(&format!("uploaded={kind}")),
         Err(UploadOutcome::Forbidden) => StatusCode::FORBIDDEN.into_response(),
@@ -53,13 +56,34 @@ pub async fn upload_worker_document(State(state): State<AppState>, Path(kind): P
     }
 }
 
+/// `POST /uploads/service/{id}`: a picture for a service's gallery (admins).
+pub async fn upload_service_image(State(state): State<AppState>, Path(service_id): Path<i64>, req: Request) -> Response {
+    let back = |query: &str| Redirect::to(&format!("/admin/catalog/{service_id}?{query}")).into_response();
+    let Some(user) = signed_in(&req) else {
+        return Redirect::to("/login").into_response();
+    };
+    let bytes = match file_field(&state, req).await {
+        Ok(bytes) => bytes,
+        Err(code) => return back(&format!("upload_error={code}")),
+    };
+    match store_service_image(&state, &user, service_id, bytes).await {
+        Ok(()) => back("uploaded=1"),
+        Err(UploadOutcome::Forbidden) => StatusCode::FORBIDDEN.into_response(),
+        Err(UploadOutcome::Refused(code)) => back(&format!("upload_error={code}")),
+        Err(UploadOutcome::Internal(err)) => {
+            tracing::error!(error = %err, "storing a service picture failed");
+            back("upload_error=failed")
+        }
+    }
+}
+
 /// `GET /files/{area}/{name}`: a stored file, to those allowed to see it;
 /// everyone else gets 404 so keys cannot be probed.
 pub async fn serve_file(State(state): State<AppState>, Path((area, name)): Path<(String, String)>, req: Request) -> Response {
     let Ok(key) = StoredKey::parse(&format!("{area}/{name}")) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let viewer = req.extensions().get::<SessionState>().and_then(|s| s.user().cloned());
+    let viewer = signed_in(&req);
     match may_read_file(&state, viewer.as_ref(), &key).await {
         Ok(true) => {}
         Ok(false) => return StatusCode::NOT_FOUND.into_response(),

@@ -101,6 +101,9 @@ async fn an_application_is_resubmitted_only_when_complete_and_after_a_decision()
     let profile = |age: &str, years: &str| {
         form(&[("display_name", "周阿姨".into()), ("gender", "female".into()), ("age", age.into()), ("years_experience", years.into()), ("intro", "".into())])
     };
+    let no_gender = form(&[("display_name", "周阿姨".into()), ("age", "45".into()), ("years_experience", "8".into()), ("intro", "".into())]);
+    let unchecked = app.post("/api/save_application", &no_gender, Some(&worker)).await;
+    assert_eq!(unchecked.error(), AppError::Invalid { field: Field::Gender, msg: Msg::ErrGenderRequired });
     let young = app.post("/api/save_application", &profile("15", "0"), Some(&worker)).await;
     assert_eq!(young.error(), AppError::Invalid { field: Field::Age, msg: Msg::ErrAge });
     let implausible = app.post("/api/save_application", &profile("30", "25"), Some(&worker)).await;

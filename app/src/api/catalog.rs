@@ -22,6 +22,7 @@ pub struct ServiceCard {
     pub summary: String,
     pub unit: Unit,
     pub base_price_fen: i64,
+    pub cover_url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,6 +6,7 @@
 pub mod account;
 pub mod admin;
 pub mod catalog;
+pub mod catalog_admin;
 pub mod money;
 pub mod onboarding;
 pub mod ops;
@@ -81,6 +82,11 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/save_application", WORKER),
     ("/api/resubmit_application", WORKER),
     ("/api/admin_application", ADMIN),
+    ("/api/admin_catalog", ADMIN),
+    ("/api/admin_service", ADMIN),
+    ("/api/admin_save_service", ADMIN),
+    ("/api/admin_set_service_listed", ADMIN),
+    ("/api/admin_service_image", ADMIN),
     ("/api/my_earnings", WORKER),
     ("/api/my_withdrawals", WORKER),
     ("/api/add_payout_account", WORKER),

@@ -74,7 +74,7 @@ pub async fn my_application() -> Result<ApplicationView, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "save_application")]
-pub async fn save_application(display_name: String, gender: String, age: String, years_experience: String, intro: String) -> Result<(), AppError> {
+pub async fn save_application(display_name: String, gender: Option<String>, age: String, years_experience: String, intro: String) -> Result<(), AppError> {
     crate::server::respond(crate::server::onboarding::save_application(display_name, gender, age, years_experience, intro).await)
 }
 

@@ -24,6 +24,8 @@ pub struct ServiceInfo {
     pub min_units: i32,
     pub max_units: i32,
     pub listed: bool,
+    /// Picture URLs, cover first (filled on the detail page only).
+    pub images: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -26,6 +26,7 @@ pub async fn home_catalog(category: Option<i64>) -> Result<CatalogPage, AppError
                 summary: s.summary,
                 unit: s.unit,
                 base_price_fen: s.base_price.get(),
+                cover_url: s.cover_key.as_deref().map(super::onboarding::file_url),
             })
             .collect(),
     })

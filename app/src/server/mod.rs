@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod authz;
 pub mod catalog;
+pub mod catalog_admin;
 pub mod flows;
 pub mod money;
 pub mod onboarding;

@@ -72,13 +72,12 @@ fn parse_small_number(input: &str, field: Field, range: std::ops::RangeInclusive
     input.trim().parse::<i32>().ok().filter(|n| range.contains(n)).ok_or(AppError::invalid(field, msg))
 }
 
-pub async fn save_application(display_name: String, gender: String, age: String, years_experience: String, intro: String) -> Result<(), AppError> {
+pub async fn save_application(display_name: String, gender: Option<String>, age: String, years_experience: String, intro: String) -> Result<(), AppError> {
     let user = require_user(WORKER)?;
     let state = app_state()?;
     let name = DisplayName::parse(&display_name).map_err(AppError::from_input)?;
-    if !matches!(gender.as_str(), "female" | "male") {
-        return Err(AppError::invalid(Field::Gender, Msg::ErrGenderRequired));
-    }
+    // An unchecked radio group sends no field at all.
+    let gender = gender.filter(|g| matches!(g.as_str(), "female" | "male")).ok_or(AppError::invalid(Field::Gender, Msg::ErrGenderRequired))?;
     let age = parse_small_number(&age, Field::Age, 16..=80, Msg::ErrAge)?;
     let years = parse_small_number(&years_experience, Field::Years, 0..=60, Msg::ErrYears)?;
     if years > age - 14 {
@@ -163,9 +162,12 @@ pub enum UploadOutcome {
     Internal(String),
 }
 
-/// May `viewer` read the stored file `key`? Worker documents: their owner
-/// and admins. Nothing else is stored yet, so anything else is not found.
+/// May `viewer` read the stored file `key`? Service pictures: everyone.
+/// Worker documents: their owner and admins. Anything else is not found.
 pub async fn may_read_file(state: &AppState, viewer: Option<&User>, key: &StoredKey) -> Result<bool, StoreError> {
+    if state.store.is_service_image(key.as_str()).await? {
+        return Ok(true);
+    }
     let Some(viewer) = viewer else { return Ok(false) };
     let owner = state.store.document_owner(key.as_str()).await?;
     Ok(match owner {

@@ -61,6 +61,7 @@ fn detail_of(service: &ServiceRecord) -> Result<ServiceInfo, AppError> {
         min_units: service.min_units,
         max_units: max_units(unit),
         listed: service.status == "listed",
+        images: Vec::new(),
     })
 }
 
@@ -85,7 +86,7 @@ pub async fn service_detail(service_id: i64) -> Result<ServiceInfo, AppError> {
     require(Access::Public)?;
     let state = app_state()?;
     let service = state.store.service(service_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-    detail_of(&service)
+    Ok(ServiceInfo { images: super::catalog_admin::service_image_urls(&state, service.id).await?, ..detail_of(&service)? })
 }
 
 pub async fn quote_service(service_id: i64, units: i32) -> Result<Quote, AppError> {

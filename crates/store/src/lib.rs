@@ -3,6 +3,7 @@
 //! (production, multi-instance). Both run the same SQL text where the dialects
 //! agree and the same test suite in `tests/`.
 
+mod catalog_admin;
 mod model;
 mod money;
 mod money_model;
@@ -17,6 +18,7 @@ use domain::{DisplayName, Phone, WorkerStatus};
 use std::sync::Arc;
 use time::OffsetDateTime;
 
+pub use catalog_admin::{AdminServiceRow, CatalogAdminStore, ServiceImageRecord};
 pub use model::*;
 pub use money::MoneyStore;
 pub use money_model::*;
@@ -34,6 +36,8 @@ pub enum StoreError {
     SlotTaken,
     #[error("the record changed since it was read")]
     Conflict,
+    #[error("another record already has this name")]
+    DuplicateName,
     #[error("already posted")]
     Duplicate,
     #[error("ledger rule: {0}")]
@@ -61,7 +65,7 @@ pub enum Backend {
 }
 
 #[async_trait]
-pub trait Store: OrderStore + MoneyStore + OnboardingStore + Send + Sync + 'static {
+pub trait Store: OrderStore + MoneyStore + OnboardingStore + CatalogAdminStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn ping(&self) -> StoreResult<()>;
     async fn close(&self);
@@ -370,7 +374,8 @@ macro_rules! shared_store_impl {
             async fn listed_services(&self, category: Option<i64>) -> crate::StoreResult<Vec<crate::ServiceSummary>> {
                 let rows: Vec<crate::model::ServiceSummaryRow> = sqlx::query_as(
                     "SELECT s.id, s.category_id, c.name AS category_name, s.name, s.summary, s.unit,
-                            s.base_price_fen, s.default_units
+                            s.base_price_fen, s.default_units,
+                            (SELECT i.storage_key FROM service_images i WHERE i.service_id = s.id ORDER BY i.position, i.id LIMIT 1) AS cover_key
                      FROM services s JOIN categories c ON c.id = s.category_id
                      WHERE s.status = 'listed' AND (CAST($1 AS BIGINT) IS NULL OR s.category_id = $1)
                      ORDER BY c.sort_order, s.sort_order, s.id",
@@ -403,7 +408,8 @@ macro_rules! shared_store_impl {
                 .bind(service.sort_order)
                 .bind(now)
                 .fetch_optional(&self.pool)
-                .await?
+                .await
+                .map_err(crate::catalog_admin::map_service_error)?
                 .ok_or(crate::StoreError::NotFound)?;
                 Ok(id)
             }

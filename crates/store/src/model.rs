@@ -154,6 +154,8 @@ pub struct ServiceSummary {
     pub unit: Unit,
     pub base_price: Fen,
     pub default_units: i32,
+    /// The cover picture's storage key, if the service has pictures.
+    pub cover_key: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -166,6 +168,7 @@ pub(crate) struct ServiceSummaryRow {
     unit: String,
     base_price_fen: i64,
     default_units: i32,
+    cover_key: Option<String>,
 }
 
 impl TryFrom<ServiceSummaryRow> for ServiceSummary {
@@ -180,6 +183,7 @@ impl TryFrom<ServiceSummaryRow> for ServiceSummary {
             unit: Unit::from_db(&row.unit).ok_or_else(|| corrupt("pricing unit", &row.unit))?,
             base_price: Fen::new(row.base_price_fen),
             default_units: row.default_units,
+            cover_key: row.cover_key,
         })
     }
 }

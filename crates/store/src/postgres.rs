@@ -1,3 +1,4 @@
+use crate::catalog_admin::shared_catalog_admin_impl;
 use crate::money::shared_money_impl;
 use crate::onboarding::shared_onboarding_impl;
 use crate::orders::shared_order_impl;
@@ -41,3 +42,4 @@ shared_store_impl!(PgStore, Backend::Postgres);
 shared_order_impl!(PgStore);
 shared_money_impl!(PgStore);
 shared_onboarding_impl!(PgStore);
+shared_catalog_admin_impl!(PgStore);

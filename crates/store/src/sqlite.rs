@@ -1,3 +1,4 @@
+use crate::catalog_admin::shared_catalog_admin_impl;
 use crate::money::shared_money_impl;
 use crate::onboarding::shared_onboarding_impl;
 use crate::orders::shared_order_impl;
@@ -51,3 +52,4 @@ shared_store_impl!(SqliteStore, Backend::Sqlite);
 shared_order_impl!(SqliteStore);
 shared_money_impl!(SqliteStore);
 shared_onboarding_impl!(SqliteStore);
+shared_catalog_admin_impl!(SqliteStore);

@@ -50,8 +50,8 @@ pub fn FinancePage() -> impl IntoView {
                                             view! {
                                                 <table class="table">
                                                     <thead><tr>
-                                                        <th>{t(Msg::ColumnName)}</th><th>{t(Msg::WithdrawAmount)}</th><th>{t(Msg::PayoutAccountLabel)}</th>
-                                                        <th>{t(Msg::ColumnCreatedAt)}</th><th>{t(Msg::ColumnActions)}</th>
+                                                        <th>{t(Msg::ColumnName)}</th><th>{t(Msg::ColumnAmount)}</th><th>{t(Msg::PayoutAccountLabel)}</th>
+                                                        <th>{t(Msg::ColumnRequestedAt)}</th><th>{t(Msg::ColumnActions)}</th>
                                                     </tr></thead>
                                                     <tbody>{view.withdrawals.into_iter().map(|w| view! { <WithdrawalRow w decide/> }).collect_view()}</tbody>
                                                 </table>
@@ -88,12 +88,14 @@ fn WithdrawalRow(w: AdminWithdrawalView, decide: ServerAction<AdminDecideWithdra
                 {match outcome {
                     Some(text) => view! { <span class="muted">{text}</span> }.into_any(),
                     None => view! {
-                        <ActionForm action=decide attr:class="review-form-inline">
+                        <ActionForm action=decide attr:class="decide-form">
                             <input type="hidden" name="withdrawal_id" value=w.id/>
                             <input type="text" name="reference" maxlength="64" aria-label=t(Msg::PayoutReference) placeholder=t(Msg::PayoutReference)/>
                             <input type="text" name="reason" maxlength="200" aria-label=t(Msg::ReasonPlaceholder) placeholder=t(Msg::ReasonPlaceholder)/>
-                            <button type="submit" name="decision" value="paid" class="btn btn-primary btn-small">{t(Msg::MarkPaid)}</button>
-                            <button type="submit" name="decision" value="rejected" class="btn btn-danger-plain btn-small">{t(Msg::DecisionReject)}</button>
+                            <span class="decide-buttons">
+                                <button type="submit" name="decision" value="paid" class="btn btn-primary btn-small">{t(Msg::MarkPaid)}</button>
+                                <button type="submit" name="decision" value="rejected" class="btn btn-danger-plain btn-small">{t(Msg::DecisionReject)}</button>
+                            </span>
                         </ActionForm>
                     }.into_any(),
                 }}

@@ -1,9 +1,11 @@
+mod catalog;
 mod dashboard;
 mod finance;
 mod orders;
 pub(crate) mod users;
 mod workers;
 
+pub use catalog::{CatalogPage, ServiceEditPage};
 pub use dashboard::DashboardPage;
 pub use finance::FinancePage;
 pub use orders::{AdminOrderPage, AdminOrdersPage, DispatchQueuePage};

@@ -68,7 +68,7 @@ pub fn WorkerApplicationPage() -> impl IntoView {
     let value = review.value();
     view! {
         <AdminShell title=Msg::ApplicationTitle>
-            <p><a href="/admin/workers">{t(Msg::BackToWorkers)}</a></p>
+            <p><a class="back-link" href="/admin/workers">{t(Msg::BackToWorkers)}</a></p>
             <p class="form-error" role="alert">{move || form_error(value).get().or(field_error(value, Field::Review).get())}</p>
             <Suspense fallback=|| view! { <Skeleton rows=5/> }>
                 {move || Suspend::new(async move {

@@ -100,6 +100,7 @@ fn ServiceList(services: Vec<ServiceCard>) -> impl IntoView {
                     view! {
                         <li class="service-card">
                             <a class="service-link" href=format!("/services/{}", s.id)>
+                            {s.cover_url.map(|url| view! { <img class="service-cover" src=url alt="" loading="lazy"/> })}
                             <div class="service-body">
                                 <h3 class="service-name">{s.name}</h3>
                                 <p class="service-summary">{s.summary}</p>

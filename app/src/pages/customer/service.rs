@@ -18,6 +18,11 @@ pub fn ServicePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match service.await {
                         Ok(s) => view! {
+                            {(!s.images.is_empty()).then(|| view! {
+                                <div class="gallery" aria-label=t(Msg::ImagesTitle)>
+                                    {s.images.iter().map(|url| view! { <img class="gallery-image" src=url.clone() alt=s.name.clone()/> }).collect_view()}
+                                </div>
+                            })}
                             <section class="detail-hero">
                                 <span class="tag">{s.category_name.clone()}</span>
                                 <h2 class="detail-title">{s.name.clone()}</h2>

@@ -15,7 +15,7 @@ pub fn doc_label(kind: DocKind) -> Msg {
     }
 }
 
-fn upload_error_text(code: &str) -> Msg {
+pub fn upload_error_text(code: &str) -> Msg {
     match code {
         "not_image" => Msg::ErrUploadNotImage,
         "too_large" => Msg::ErrUploadTooLarge,

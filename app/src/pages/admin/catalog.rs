@@ -1,0 +1,216 @@
+use crate::api::catalog_admin::{admin_catalog, admin_service, AdminSaveService, AdminServiceImage, AdminSetServiceListed, ServiceEditView};
+use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton};
+use crate::error::Field;
+use crate::i18n::{t, Msg};
+use crate::pages::customer::home::unit_label;
+use crate::pages::order_ui::money;
+use crate::pages::worker::upload_error_text;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use pricing::Unit;
+
+const UNITS: [Unit; 5] = [Unit::Hour, Unit::Visit, Unit::Appliance, Unit::Day, Unit::Month26];
+
+/// 服务管理: every service with its state; list, delist, edit.
+#[component]
+pub fn CatalogPage() -> impl IntoView {
+    let toggle = ServerAction::<AdminSetServiceListed>::new();
+    let services = Resource::new(move || toggle.version().get(), |_| admin_catalog());
+    let value = toggle.value();
+    view! {
+        <AdminShell title=Msg::CatalogTitle>
+            <div class="toolbar"><a class="btn btn-primary" href="/admin/catalog/new">{t(Msg::NewService)}</a></div>
+            <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+            <Suspense fallback=|| view! { <Skeleton rows=6/> }>
+                {move || Suspend::new(async move {
+                    match services.await {
+                        Ok(rows) => view! {
+                            <table class="table">
+                                <thead><tr>
+                                    <th>{t(Msg::ColumnService)}</th><th>{t(Msg::ColumnCategory)}</th><th>{t(Msg::ColumnPrice)}</th>
+                                    <th>{t(Msg::ColumnImages)}</th><th>{t(Msg::ColumnStatus)}</th><th>{t(Msg::ColumnActions)}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {rows.into_iter().map(|s| view! {
+                                        <tr data-service=s.id>
+                                            <td><a href=format!("/admin/catalog/{}", s.id)>{s.name.clone()}</a></td>
+                                            <td>{s.category_name.clone()}</td>
+                                            <td class="num">{money(s.base_price_fen)}"/"{unit_label(s.unit)}</td>
+                                            <td class="num">{s.images}</td>
+                                            <td><span class=if s.listed { "status-badge status-ok" } else { "status-badge status-bad" }>
+                                                {t(if s.listed { Msg::Listed } else { Msg::Delisted })}</span></td>
+                                            <td>
+                                                <ActionForm action=toggle attr:class="inline-form">
+                                                    <input type="hidden" name="id" value=s.id/>
+                                                    <input type="hidden" name="listed" value=(!s.listed).to_string()/>
+                                                    <button type="submit" class="btn btn-plain btn-small">{t(if s.listed { Msg::DelistService } else { Msg::ListService })}</button>
+                                                </ActionForm>
+                                            </td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorState error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </AdminShell>
+    }
+}
+
+/// 新建服务 / 编辑服务: content and price on the left; pictures and listing
+/// on the right, refreshed on their own so unsaved edits are never reset.
+#[component]
+pub fn ServiceEditPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
+    let save = ServerAction::<AdminSaveService>::new();
+    let images = ServerAction::<AdminServiceImage>::new();
+    let toggle = ServerAction::<AdminSetServiceListed>::new();
+    let form = Resource::new(id, admin_service);
+    let side = Resource::new(move || (id(), images.version().get(), toggle.version().get()), |(id, _, _)| admin_service(id));
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(saved)) = save.value().get() {
+            if id() == 0 {
+                navigate(&format!("/admin/catalog/{saved}"), Default::default());
+            }
+        }
+    });
+    view! {
+        <AdminShell title=Msg::EditServiceTitle>
+            <p><a class="back-link" href="/admin/catalog">{t(Msg::BackToCatalog)}</a></p>
+            <div class="admin-columns service-editor">
+                <Suspense fallback=|| view! { <Skeleton rows=8/> }>
+                    {move || Suspend::new(async move {
+                        match form.await {
+                            Ok(s) => view! { <ServiceForm s save/> }.into_any(),
+                            Err(error) => view! { <ErrorState error/> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match side.await {
+                            Ok(s) => view! { <PicturesAndListing s images toggle/> }.into_any(),
+                            Err(_) => ().into_any(),
+                        }
+                    })}
+                </Suspense>
+            </div>
+        </AdminShell>
+    }
+}
+
+#[component]
+fn ServiceForm(s: ServiceEditView, save: ServerAction<AdminSaveService>) -> impl IntoView {
+    let value = save.value();
+    let saved = move || matches!(value.get(), Some(Ok(_)));
+    let err = move |field| field_error(value, field);
+    let id = s.id.unwrap_or(0);
+    view! {
+            <section class="panel">
+                {s.id.is_none().then(|| view! { <p class="hint">{t(Msg::NewServiceHint)}</p> })}
+                <ActionForm action=save attr:class="form admin-form" attr:novalidate=true>
+                    <input type="hidden" name="id" value=id/>
+                    <label for="f-category">{t(Msg::ColumnCategory)}</label>
+                    <select id="f-category" name="category_code">
+                        {s.categories.iter().map(|c| view! { <option value=c.code.clone() selected=c.code == s.category_code>{c.name.clone()}</option> }).collect_view()}
+                    </select>
+                    <p class="field-error" role="alert">{err(Field::Category)}</p>
+                    <label for="f-service-name">{t(Msg::ServiceNameLabel)}</label>
+                    <input id="f-service-name" name="name" maxlength="30" value=s.name.clone()/>
+                    <p class="field-error" id="f-service-name-error" role="alert">{err(Field::ServiceName)}</p>
+                    <label for="f-summary">{t(Msg::SummaryLabel)}</label>
+                    <input id="f-summary" name="summary" maxlength="60" value=s.summary.clone()/>
+                    <p class="field-error" role="alert">{err(Field::Summary)}</p>
+                    <label for="f-content">{t(Msg::ContentLabel)}</label>
+                    <textarea id="f-content" name="content" rows="4" maxlength="2000">{s.content.clone()}</textarea>
+                    <p class="field-error" role="alert">{err(Field::Content)}</p>
+                    <label for="f-steps">{t(Msg::StepsLabel)}</label>
+                    <textarea id="f-steps" name="process_steps" rows="4">{s.process_steps.clone()}</textarea>
+                    <p class="field-error" role="alert">{err(Field::Steps)}</p>
+                    <label for="f-supplies">{t(Msg::SuppliesLabel)}</label>
+                    <input id="f-supplies" name="supplies" maxlength="300" value=s.supplies.clone()/>
+                    <p class="field-error" role="alert">{err(Field::Supplies)}</p>
+                    <label for="f-quals">{t(Msg::QualificationsLabel)}</label>
+                    <input id="f-quals" name="qualifications" maxlength="300" value=s.qualifications.clone()/>
+                    <p class="field-error" role="alert">{err(Field::Qualifications)}</p>
+                    <div class="form-row">
+                        <div>
+                            <label for="f-unit">{t(Msg::UnitLabel)}</label>
+                            <select id="f-unit" name="unit">
+                                {UNITS.into_iter().map(|u| view! { <option value=u.as_str() selected=u == s.unit>{unit_label(u)}</option> }).collect_view()}
+                            </select>
+                        </div>
+                        <div>
+                            <label for="f-price">{t(Msg::PriceLabel)}</label>
+                            <input id="f-price" name="price" inputmode="decimal" value=s.price_yuan.clone()/>
+                        </div>
+                        <div>
+                            <label for="f-default-units">{t(Msg::DefaultUnitsLabel)}</label>
+                            <input id="f-default-units" name="default_units" inputmode="numeric" value=s.default_units.to_string()/>
+                        </div>
+                        <div>
+                            <label for="f-min-units">{t(Msg::MinUnitsLabel)}</label>
+                            <input id="f-min-units" name="min_units" inputmode="numeric" value=s.min_units.to_string()/>
+                        </div>
+                    </div>
+                    <p class="field-error" id="f-price-error" role="alert">{err(Field::Amount)}</p>
+                    <p class="field-error" role="alert">{move || err(Field::Units).get().or(err(Field::MinUnits).get())}</p>
+                    <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+                    <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>{t(Msg::Save)}</button>
+                    <Show when=saved><p class="toast" role="status">{t(Msg::Saved)}</p></Show>
+                </ActionForm>
+            </section>
+    }
+}
+
+#[component]
+fn PicturesAndListing(s: ServiceEditView, images: ServerAction<AdminServiceImage>, toggle: ServerAction<AdminSetServiceListed>) -> impl IntoView {
+    let toggle_value = toggle.value();
+    let query = use_query_map();
+    let upload_error = move || query.with(|q| q.get("upload_error")).map(|code| t(upload_error_text(&code)));
+    let listed = s.listed;
+    s.id.map(|id| view! {
+                <section class="panel">
+                    <h2 class="section-title">{t(Msg::ImagesTitle)}</h2>
+                    <p class="hint">{t(Msg::ImagesHint)}</p>
+                    <div class="doc-grid">
+                        {s.images.into_iter().enumerate().map(|(i, img)| {
+                            let link = img.url.clone();
+                            view! {
+                                <figure class="doc-figure service-image">
+                                    <img src=link alt=t(Msg::ImagesTitle)/>
+                                    <figcaption>
+                                        {(i == 0).then(|| view! { <span class="tag">{t(Msg::CoverBadge)}</span> })}
+                                        <ActionForm action=images attr:class="inline-form">
+                                            <input type="hidden" name="service_id" value=id/>
+                                            <input type="hidden" name="image_id" value=img.id/>
+                                            {(i > 0).then(|| view! { <button type="submit" name="action" value="cover" class="btn btn-plain btn-small">{t(Msg::MakeCover)}</button> })}
+                                            <button type="submit" name="action" value="remove" class="btn btn-danger-plain btn-small">{t(Msg::RemoveImage)}</button>
+                                        </ActionForm>
+                                    </figcaption>
+                                </figure>
+                            }
+                        }).collect_view()}
+                    </div>
+                    <form method="post" action=format!("/uploads/service/{id}") enctype="multipart/form-data" class="upload-form">
+                        <input id="f-service-image" type="file" name="file" accept="image/jpeg,image/png,image/webp" aria-label=t(Msg::ImagesTitle)/>
+                        <button type="submit" class="btn btn-primary btn-small">{t(Msg::Upload)}</button>
+                    </form>
+                    <p class="field-error" role="alert">{upload_error}</p>
+                    <h2 class="section-title">{t(Msg::ColumnStatus)}</h2>
+                    <ActionForm action=toggle attr:class="inline-form">
+                        <input type="hidden" name="id" value=id/>
+                        <input type="hidden" name="listed" value=(!listed).to_string()/>
+                        <span class=if listed { "status-badge status-ok" } else { "status-badge status-bad" } data-listed=listed.to_string()>
+                            {t(if listed { Msg::Listed } else { Msg::Delisted })}</span>
+                        " "
+                        <button type="submit" class="btn btn-plain btn-small">{t(if listed { Msg::DelistService } else { Msg::ListService })}</button>
+                    </ActionForm>
+                    <p class="form-error" role="alert">{move || form_error(toggle_value).get()}</p>
+                </section>
+    })
+}

@@ -1,0 +1,271 @@
+//! Catalog admin: validation of service content and prices, pictures, and
+//! an audit entry for every change.
+
+use super::authz::require_user;
+use super::onboarding::{file_url, upload_error_code, UploadOutcome};
+use super::{app_state, internal, now, AppState};
+use crate::api::catalog_admin::{AdminServiceListRow, CategoryOption, ImageView, ServiceEditView};
+use crate::api::ADMIN;
+use crate::error::{AppError, Field};
+use crate::i18n::Msg;
+use domain::{Fen, Role};
+use pricing::Unit;
+use store::{AuditEntry, NewService, StoreError, User};
+use uploads::ImageLimits;
+
+/// The upload store's folder for service pictures (served to everyone).
+pub const SERVICE_AREA: &str = "services";
+/// A unit price above this is a typo, not a price (¥100,000).
+const MAX_UNIT_PRICE_FEN: i64 = 10_000_000;
+const MAX_UNITS: i32 = 100;
+
+fn unit_of(value: &str) -> Result<Unit, AppError> {
+    Unit::from_db(value).ok_or_else(|| internal(format!("unknown unit {value}")))
+}
+
+pub async fn admin_catalog() -> Result<Vec<AdminServiceListRow>, AppError> {
+    require_user(ADMIN)?;
+    let state = app_state()?;
+    state
+        .store
+        .admin_services()
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|r| {
+            Ok(AdminServiceListRow {
+                id: r.id,
+                name: r.name,
+                category_name: r.category_name,
+                unit: unit_of(&r.unit)?,
+                base_price_fen: r.base_price_fen,
+                listed: r.status == "listed",
+                images: r.images,
+            })
+        })
+        .collect()
+}
+
+async fn images(state: &AppState, service_id: i64) -> Result<Vec<ImageView>, AppError> {
+    Ok(state
+        .store
+        .service_images(service_id)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|i| ImageView { id: i.id, url: file_url(&i.storage_key) })
+        .collect())
+}
+
+/// Cover first, for the customer's pages.
+pub async fn service_image_urls(state: &AppState, service_id: i64) -> Result<Vec<String>, AppError> {
+    Ok(images(state, service_id).await?.into_iter().map(|i| i.url).collect())
+}
+
+pub async fn admin_service(id: i64) -> Result<ServiceEditView, AppError> {
+    require_user(ADMIN)?;
+    let state = app_state()?;
+    let categories: Vec<CategoryOption> =
+        state.store.categories().await.map_err(internal)?.into_iter().map(|c| CategoryOption { code: c.code, name: c.name }).collect();
+    if id == 0 {
+        return Ok(ServiceEditView {
+            id: None,
+            category_code: categories.first().map(|c| c.code.clone()).unwrap_or_default(),
+            categories,
+            name: String::new(),
+            summary: String::new(),
+            content: String::new(),
+            process_steps: String::new(),
+            supplies: String::new(),
+            qualifications: String::new(),
+            unit: Unit::Hour,
+            price_yuan: String::new(),
+            default_units: 2,
+            min_units: 1,
+            listed: false,
+            images: Vec::new(),
+        });
+    }
+    let s = state.store.service(id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    Ok(ServiceEditView {
+        id: Some(s.id),
+        categories,
+        category_code: s.category_code,
+        name: s.name,
+        summary: s.summary,
+        content: s.content,
+        process_steps: s.process_steps,
+        supplies: s.supplies,
+        qualifications: s.qualifications,
+        unit: unit_of(&s.unit)?,
+        price_yuan: format!("{}.{:02}", s.base_price_fen / 100, s.base_price_fen % 100),
+        default_units: s.default_units,
+        min_units: s.min_units,
+        listed: s.status == "listed",
+        images: images(&state, s.id).await?,
+    })
+}
+
+fn text(input: &str, field: Field, max_chars: usize, required: bool) -> Result<String, AppError> {
+    let value = input.trim().to_string();
+    if required && value.is_empty() {
+        return Err(AppError::invalid(field, Msg::ErrRequired));
+    }
+    if value.chars().count() > max_chars {
+        return Err(AppError::invalid(field, Msg::ErrTooLong));
+    }
+    Ok(value)
+}
+
+fn units(input: &str, field: Field) -> Result<i32, AppError> {
+    input.trim().parse::<i32>().ok().filter(|n| (1..=MAX_UNITS).contains(n)).ok_or(AppError::invalid(field, Msg::ErrCatalogUnitsRange))
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn save_service(
+    id: i64,
+    category_code: String,
+    name: String,
+    summary: String,
+    content: String,
+    process_steps: String,
+    supplies: String,
+    qualifications: String,
+    unit: String,
+    price: String,
+    default_units: String,
+    min_units: String,
+) -> Result<i64, AppError> {
+    let admin = require_user(ADMIN)?;
+    let state = app_state()?;
+    if !state.store.categories().await.map_err(internal)?.iter().any(|c| c.code == category_code) {
+        return Err(AppError::invalid(Field::Category, Msg::ErrCategoryUnknown));
+    }
+    let name = text(&name, Field::ServiceName, 30, true)?;
+    if name.chars().count() < 2 {
+        return Err(AppError::invalid(Field::ServiceName, Msg::ErrRequired));
+    }
+    let summary = text(&summary, Field::Summary, 60, true)?;
+    let content = text(&content, Field::Content, 2000, true)?;
+    let steps: Vec<String> = process_steps.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
+    if steps.is_empty() {
+        return Err(AppError::invalid(Field::Steps, Msg::ErrRequired));
+    }
+    if steps.len() > 12 || steps.iter().any(|s| s.chars().count() > 60) {
+        return Err(AppError::invalid(Field::Steps, Msg::ErrTooLong));
+    }
+    let supplies = text(&supplies, Field::Supplies, 300, false)?;
+    let qualifications = text(&qualifications, Field::Qualifications, 300, false)?;
+    let unit = Unit::from_db(&unit).ok_or(AppError::invalid(Field::Units, Msg::ErrUnitUnknown))?;
+    if price.trim().is_empty() {
+        return Err(AppError::invalid(Field::Amount, Msg::ErrAmountEmpty));
+    }
+    let base_price = Fen::parse_yuan(&price).map_err(|_| AppError::invalid(Field::Amount, Msg::ErrAmount))?;
+    if base_price.get() <= 0 {
+        return Err(AppError::invalid(Field::Amount, Msg::ErrAmountNotPositive));
+    }
+    if base_price.get() > MAX_UNIT_PRICE_FEN {
+        return Err(AppError::invalid(Field::Amount, Msg::ErrPriceAbsurd));
+    }
+    let min_units = units(&min_units, Field::MinUnits)?;
+    let default_units = units(&default_units, Field::Units)?;
+    if default_units < min_units {
+        return Err(AppError::invalid(Field::Units, Msg::ErrDefaultBelowMin));
+    }
+    let service = NewService {
+        category_code,
+        name,
+        summary,
+        content,
+        process_steps: steps,
+        supplies,
+        qualifications,
+        unit,
+        base_price,
+        default_units,
+        min_units,
+        sort_order: 100,
+    };
+    let (saved, action, detail) = if id == 0 {
+        let new_id = match state.store.insert_service(&service, now()).await {
+            Ok(new_id) => new_id,
+            Err(StoreError::DuplicateName) => return Err(AppError::invalid(Field::ServiceName, Msg::ErrServiceNameTaken)),
+            Err(err) => return Err(internal(err)),
+        };
+        // A new service starts delisted: the admin adds pictures, then lists it.
+        state.store.set_service_status(new_id, "delisted").await.map_err(internal)?;
+        (new_id, "service_created", format!("{} {}", service.name, base_price))
+    } else {
+        let before = state.store.service(id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+        match state.store.update_service(id, &service).await {
+            Ok(()) => {}
+            Err(StoreError::DuplicateName) => return Err(AppError::invalid(Field::ServiceName, Msg::ErrServiceNameTaken)),
+            Err(StoreError::NotFound) => return Err(AppError::NotFound),
+            Err(err) => return Err(internal(err)),
+        }
+        let price_change = format!("{} → {}", Fen::new(before.base_price_fen), base_price);
+        (id, "service_updated", format!("{}：价格 {price_change}，单位 {} → {}", service.name, before.unit, unit.as_str()))
+    };
+    let entry = AuditEntry { actor: Some(admin.id), action: action.into(), target: format!("service:{saved}"), detail };
+    state.store.record_audit(&entry, now()).await.map_err(internal)?;
+    tracing::info!(service_id = saved, action, "catalog changed");
+    Ok(saved)
+}
+
+pub async fn set_listed(id: i64, listed: bool) -> Result<(), AppError> {
+    let admin = require_user(ADMIN)?;
+    let state = app_state()?;
+    let service = state.store.service(id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    if listed && service.base_price_fen <= 0 {
+        return Err(AppError::Refused(Msg::ErrListWithoutPrice));
+    }
+    let status = if listed { "listed" } else { "delisted" };
+    state.store.set_service_status(id, status).await.map_err(internal)?;
+    let entry = AuditEntry {
+        actor: Some(admin.id),
+        action: format!("service_{status}"),
+        target: format!("service:{id}"),
+        detail: format!("{} {} → {status}", service.name, service.status),
+    };
+    state.store.record_audit(&entry, now()).await.map_err(internal)?;
+    Ok(())
+}
+
+pub async fn image_action(service_id: i64, image_id: i64, action: String) -> Result<(), AppError> {
+    let admin = require_user(ADMIN)?;
+    let state = app_state()?;
+    let result = match action.as_str() {
+        "cover" => state.store.make_cover(service_id, image_id).await,
+        "remove" => state.store.remove_service_image(service_id, image_id).await,
+        _ => return Err(AppError::Refused(Msg::ErrReviewNotApplicable)),
+    };
+    match result {
+        Ok(()) => {}
+        Err(StoreError::NotFound) => return Err(AppError::NotFound),
+        Err(err) => return Err(internal(err)),
+    }
+    let entry = AuditEntry { actor: Some(admin.id), action: format!("service_image_{action}"), target: format!("service:{service_id}"), detail: format!("image {image_id}") };
+    state.store.record_audit(&entry, now()).await.map_err(internal)
+}
+
+/// Checks, re-encodes and stores a service picture (admins only).
+pub async fn store_service_image(state: &AppState, user: &User, service_id: i64, bytes: Vec<u8>) -> Result<(), UploadOutcome> {
+    if user.role != Role::Admin {
+        return Err(UploadOutcome::Forbidden);
+    }
+    match state.store.service(service_id).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return Err(UploadOutcome::Refused("kind")),
+        Err(e) => return Err(UploadOutcome::Internal(e.to_string())),
+    }
+    let limits = ImageLimits::default();
+    let clean = tokio::task::spawn_blocking(move || uploads::sanitize_image(&bytes, &limits))
+        .await
+        .map_err(|e| UploadOutcome::Internal(e.to_string()))?
+        .map_err(|e| UploadOutcome::Refused(upload_error_code(&e)))?;
+    let key = state.files.put_image(SERVICE_AREA, &clean).await.map_err(|e| UploadOutcome::Internal(e.to_string()))?;
+    state.store.add_service_image(service_id, key.as_str(), now()).await.map_err(|e| UploadOutcome::Internal(e.to_string()))?;
+    let entry = AuditEntry { actor: Some(user.id), action: "service_image_added".into(), target: format!("service:{service_id}"), detail: key.as_str().into() };
+    state.store.record_audit(&entry, now()).await.map_err(|e| UploadOutcome::Internal(e.to_string()))?;
+    Ok(())
+}

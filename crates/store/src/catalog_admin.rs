@@ -1,0 +1,151 @@
+//! Running the catalog (A1): editing, delisting and relisting services and
+//! their pictures. Delisted services vanish from browsing; orders keep their
+//! own copy of the name, so old orders still show it.
+
+use crate::{NewService, StoreResult};
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AdminServiceRow {
+    pub id: i64,
+    pub name: String,
+    pub category_name: String,
+    pub unit: String,
+    pub base_price_fen: i64,
+    pub status: String,
+    pub images: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ServiceImageRecord {
+    pub id: i64,
+    pub service_id: i64,
+    pub storage_key: String,
+    pub position: i32,
+}
+
+#[async_trait]
+pub trait CatalogAdminStore: Send + Sync {
+    async fn admin_services(&self) -> StoreResult<Vec<AdminServiceRow>>;
+    /// Replaces a service's content and price (`NotFound` for an unknown
+    /// service or category, `DuplicateName` when another service has the name).
+    async fn update_service(&self, id: i64, service: &NewService) -> StoreResult<()>;
+    async fn set_service_status(&self, id: i64, status: &str) -> StoreResult<()>;
+    async fn add_service_image(&self, service_id: i64, storage_key: &str, now: OffsetDateTime) -> StoreResult<i64>;
+    /// Cover first, then the gallery in order.
+    async fn service_images(&self, service_id: i64) -> StoreResult<Vec<ServiceImageRecord>>;
+    async fn remove_service_image(&self, service_id: i64, image_id: i64) -> StoreResult<()>;
+    /// Moves the image to the front, making it the cover.
+    async fn make_cover(&self, service_id: i64, image_id: i64) -> StoreResult<()>;
+    /// Whether a stored file is a service picture (served to everyone).
+    async fn is_service_image(&self, storage_key: &str) -> StoreResult<bool>;
+}
+
+macro_rules! shared_catalog_admin_impl {
+    ($store:ty) => {
+        #[async_trait::async_trait]
+        impl crate::catalog_admin::CatalogAdminStore for $store {
+            async fn admin_services(&self) -> crate::StoreResult<Vec<crate::AdminServiceRow>> {
+                Ok(sqlx::query_as(
+                    "SELECT s.id, s.name, c.name AS category_name, s.unit, s.base_price_fen, s.status,
+                        (SELECT COUNT(*) FROM service_images i WHERE i.service_id = s.id) AS images
+                     FROM services s JOIN categories c ON c.id = s.category_id
+                     ORDER BY c.sort_order, s.sort_order, s.id",
+                )
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn update_service(&self, id: i64, s: &crate::NewService) -> crate::StoreResult<()> {
+                let done = sqlx::query(
+                    "UPDATE services SET category_id = (SELECT c.id FROM categories c WHERE c.code = $1),
+                        name = $2, summary = $3, content = $4, process_steps = $5, supplies = $6, qualifications = $7,
+                        unit = $8, base_price_fen = $9, default_units = $10, min_units = $11
+                     WHERE id = $12 AND EXISTS (SELECT 1 FROM categories c WHERE c.code = $1)",
+                )
+                .bind(&s.category_code)
+                .bind(&s.name)
+                .bind(&s.summary)
+                .bind(&s.content)
+                .bind(s.process_steps.join("\n"))
+                .bind(&s.supplies)
+                .bind(&s.qualifications)
+                .bind(s.unit.as_str())
+                .bind(s.base_price.get())
+                .bind(s.default_units)
+                .bind(s.min_units)
+                .bind(id)
+                .execute(&self.pool)
+                .await
+                .map_err(crate::catalog_admin::map_service_error)?;
+                crate::model::expect_one(done.rows_affected())
+            }
+
+            async fn set_service_status(&self, id: i64, status: &str) -> crate::StoreResult<()> {
+                let done = sqlx::query("UPDATE services SET status = $1 WHERE id = $2").bind(status).bind(id).execute(&self.pool).await?;
+                crate::model::expect_one(done.rows_affected())
+            }
+
+            async fn add_service_image(&self, service_id: i64, storage_key: &str, now: time::OffsetDateTime) -> crate::StoreResult<i64> {
+                Ok(sqlx::query_scalar(
+                    "INSERT INTO service_images (service_id, storage_key, position, created_at)
+                     SELECT $1, $2, COALESCE((SELECT MAX(position) + 1 FROM service_images WHERE service_id = $1), 0), $3
+                     RETURNING id",
+                )
+                .bind(service_id)
+                .bind(storage_key)
+                .bind(now)
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
+            async fn service_images(&self, service_id: i64) -> crate::StoreResult<Vec<crate::ServiceImageRecord>> {
+                Ok(sqlx::query_as(
+                    "SELECT id, service_id, storage_key, position FROM service_images WHERE service_id = $1 ORDER BY position, id",
+                )
+                .bind(service_id)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn remove_service_image(&self, service_id: i64, image_id: i64) -> crate::StoreResult<()> {
+                let done = sqlx::query("DELETE FROM service_images WHERE id = $1 AND service_id = $2")
+                    .bind(image_id)
+                    .bind(service_id)
+                    .execute(&self.pool)
+                    .await?;
+                crate::model::expect_one(done.rows_affected())
+            }
+
+            async fn make_cover(&self, service_id: i64, image_id: i64) -> crate::StoreResult<()> {
+                let done = sqlx::query(
+                    "UPDATE service_images SET position = (SELECT MIN(position) - 1 FROM service_images WHERE service_id = $2)
+                     WHERE id = $1 AND service_id = $2",
+                )
+                .bind(image_id)
+                .bind(service_id)
+                .execute(&self.pool)
+                .await?;
+                crate::model::expect_one(done.rows_affected())
+            }
+
+            async fn is_service_image(&self, storage_key: &str) -> crate::StoreResult<bool> {
+                let found: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM service_images WHERE storage_key = $1")
+                    .bind(storage_key)
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(found > 0)
+            }
+        }
+    };
+}
+pub(crate) use shared_catalog_admin_impl;
+
+/// Service names are unique: a clash is the admin's to fix, not an error page.
+pub(crate) fn map_service_error(err: sqlx::Error) -> crate::StoreError {
+    match &err {
+        sqlx::Error::Database(db) if db.is_unique_violation() => crate::StoreError::DuplicateName,
+        _ => crate::StoreError::Database(err),
+    }
+}

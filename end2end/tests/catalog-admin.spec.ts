@@ -1,0 +1,64 @@
+import { test, expect } from '@playwright/test';
+import * as path from 'path';
+import { DEMO, PHONE, DESKTOP, open, login, snap, hydrated, expectAccessible } from './helpers';
+
+const PICTURE = path.join(__dirname, '..', 'fixtures', 'photo.png');
+
+test('an admin sets up a service with a picture and a customer finds it', async ({ browser }) => {
+  const name = `厨房深度保洁${Math.floor(Math.random() * 9000 + 1000)}`;
+  const adminContext = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const admin = await adminContext.newPage();
+  await login(admin, DEMO.admin.phone, DEMO.admin.password);
+  await expect(admin).toHaveURL(/\/admin$/);
+  await admin.getByRole('link', { name: '服务管理' }).click();
+  await expect(admin).toHaveURL(/\/admin\/catalog$/);
+  await hydrated(admin);
+  await admin.getByRole('link', { name: '新建服务' }).click();
+  await expect(admin).toHaveURL(/\/admin\/catalog\/new$/);
+  await hydrated(admin);
+
+  await admin.getByLabel('分类').selectOption({ label: '深度保洁' });
+  await admin.getByLabel('服务名称').fill(name);
+  await admin.getByLabel('一句话介绍').fill('灶台油烟机橱柜全面除油');
+  await admin.getByLabel('服务详情').fill('重油污厨房专项：灶台、油烟机表面、橱柜内外、墙面瓷砖。');
+  await admin.getByLabel('服务流程（每行一步）').fill('上门查看\n分区除油\n顾客验收');
+  await admin.getByLabel('计价单位').selectOption({ label: '次' });
+  await admin.getByLabel('单价（元）').fill('1000000');
+  await admin.getByLabel('默认数量').fill('1');
+  await admin.getByRole('button', { name: '保存' }).click();
+  await expect(admin.locator('#f-price-error')).toHaveText('单价不能超过 ¥100,000.00，请检查是否多输了0');
+  await admin.getByLabel('单价（元）').fill('298');
+  await admin.getByRole('button', { name: '保存' }).click();
+  await expect(admin).toHaveURL(/\/admin\/catalog\/\d+$/);
+  await hydrated(admin);
+
+  await admin.locator('#f-service-image').setInputFiles(PICTURE);
+  await admin.getByRole('button', { name: '上传' }).click();
+  await expect(admin).toHaveURL(/uploaded=1/);
+  await hydrated(admin);
+  await expect(admin.locator('.service-image img')).toHaveCount(1);
+  await admin.getByRole('button', { name: '上架' }).click();
+  await expect(admin.locator('[data-listed="true"]')).toBeVisible();
+  await snap(admin, 'catalog-01-admin-service-1440x900');
+  await expectAccessible(admin);
+
+  const customerContext = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const customer = await customerContext.newPage();
+  await open(customer, '/');
+  await customer.getByRole('link', { name: /深度保洁/ }).first().click();
+  await hydrated(customer);
+  const card = customer.locator('.service-card', { hasText: name });
+  await expect(card.locator('.service-cover')).toBeVisible();
+  await expect(card).toContainText('¥298.00');
+  await card.click();
+  await expect(customer).toHaveURL(/\/services\/\d+$/);
+  await hydrated(customer);
+  await expect(customer.locator('.gallery-image')).toHaveCount(1);
+  await snap(customer, 'catalog-02-service-gallery-390x844');
+
+  // Delisted: gone from browsing.
+  await admin.getByRole('button', { name: '下架' }).click();
+  await expect(admin.locator('[data-listed="false"]')).toBeVisible();
+  await open(customer, '/');
+  await expect(customer.locator('.service-card', { hasText: name })).toHaveCount(0);
+});

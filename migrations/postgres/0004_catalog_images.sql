@@ -1,0 +1,11 @@
+-- Service pictures for the catalog admin (A1): a cover (the lowest
+-- position) and a gallery; files live in the upload store.
+
+CREATE TABLE service_images (
+    id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    service_id  BIGINT NOT NULL REFERENCES services (id),
+    storage_key TEXT NOT NULL UNIQUE,
+    position    INTEGER NOT NULL DEFAULT 0,
+    created_at  TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX service_images_service_idx ON service_images (service_id, position, id);
