@@ -144,8 +144,8 @@ fn DocumentSlot(kind: DocKind, app: ApplicationView) -> impl IntoView {
             </div>
             {app.can_edit.then(|| view! {
                 <form method="post" action=format!("/uploads/worker/{}", kind.as_str()) enctype="multipart/form-data" class="upload-form">
-                    <label class="btn btn-plain btn-small" for=input_id.clone()>{t(Msg::ChooseImage)}</label>
-                    <input id=input_id.clone() class="file-input" type="file" name="file" accept="image/jpeg,image/png,image/webp"/>
+                    <input id=input_id class="file-input" type="file" name="file" accept="image/jpeg,image/png,image/webp"
+                        aria-label=format!("{} {}", t(Msg::ChooseImage), t(doc_label(kind)))/>
                     <button type="submit" class="btn btn-primary btn-small">{t(Msg::Upload)}</button>
                 </form>
             })}
