@@ -215,14 +215,7 @@ pub async fn save_worker_settings(
         hours: days.iter().map(|d| (*d, from, to)).collect(),
     };
     // Every accepted, upcoming order must still fit the new hours, area and skills.
-    let filter = OrderFilter {
-        customer_id: None,
-        worker_id: Some(user.id.0),
-        states: flows::state_names(flows::worker_holds),
-        needs_admin: None,
-        limit: 500,
-        offset: 0,
-    };
+    let filter = held_orders(user.id.0);
     let candidate = dispatch::Candidate {
         worker_id: user.id.0,
         receives_orders: true,
@@ -243,6 +236,18 @@ pub async fn save_worker_settings(
     state.store.setup_worker(user.id.0, &setup).await.map_err(internal)?;
     tracing::info!(worker_id = user.id.0, "worker settings saved");
     Ok(())
+}
+
+/// The orders a worker has accepted and not yet finished.
+fn held_orders(worker_id: i64) -> OrderFilter {
+    OrderFilter {
+        customer_id: None,
+        worker_id: Some(worker_id),
+        states: flows::state_names(flows::worker_holds),
+        needs_admin: None,
+        limit: 500,
+        offset: 0,
+    }
 }
 
 /// How far ahead a day off can be booked.
@@ -269,14 +274,7 @@ pub async fn add_leave_day(day: String) -> Result<(), AppError> {
     if number < today || number > today + LEAVE_HORIZON_DAYS {
         return Err(AppError::invalid(Field::LeaveDay, Msg::ErrLeaveDayRange));
     }
-    let filter = OrderFilter {
-        customer_id: None,
-        worker_id: Some(user.id.0),
-        states: flows::state_names(flows::worker_holds),
-        needs_admin: None,
-        limit: 500,
-        offset: 0,
-    };
+    let filter = held_orders(user.id.0);
     for order in state.store.orders(&filter).await.map_err(internal)? {
         let (first, last) = (dispatch::local_day_number(unix(order.starts_at)), dispatch::local_day_number(unix(order.ends_at) - 1));
         if (first..=last).contains(&number) {

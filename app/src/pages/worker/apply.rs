@@ -2,7 +2,7 @@ use crate::api::onboarding::{my_application, ApplicationView, DocKind, ResubmitA
 use crate::components::{field_error, form_error, ErrorState, PhoneShell, Skeleton, Tabs};
 use crate::error::Field;
 use crate::i18n::{t, Msg};
-use crate::pages::worker::home::status_text;
+use crate::pages::worker::home::ApplicationStatus;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -49,19 +49,10 @@ pub fn ApplyPage() -> impl IntoView {
 
 #[component]
 fn ApplyBody(app: ApplicationView, save: ServerAction<SaveApplication>, resubmit: ServerAction<ResubmitApplication>) -> impl IntoView {
-    let (label, hint, class) = status_text(app.status);
-    let note = (!app.review_note.is_empty()).then(|| app.review_note.clone());
     let resubmit_value = resubmit.value();
     let missing = app.missing.iter().map(|k| t(doc_label(*k))).collect::<Vec<_>>().join("、");
     view! {
-        <section class="status-card" data-status=app.status.as_str()>
-            <p>
-                <span class="status-label">{t(Msg::WorkerStatusLabel)}</span>
-                <span class=format!("status-badge {class}")>{t(label)}</span>
-            </p>
-            <p class="status-hint">{t(hint)}</p>
-            {note.map(|note| view! { <p class="status-note">{t(Msg::ReviewNoteLabel)}"："{note}</p> })}
-        </section>
+        <ApplicationStatus status=app.status review_note=app.review_note.clone()/>
         <ProfileForm app=app.clone() save/>
         <h2 class="section-title">{t(Msg::ApplicationDocs)}</h2>
         {(!app.missing.is_empty()).then(|| view! { <p class="notice notice-warning">{t(Msg::MissingDocs)}{missing}</p> })}

@@ -35,20 +35,9 @@ pub fn WorkerHomePage() -> impl IntoView {
 
 #[component]
 fn WorkerStatusCard(home: WorkerHomeView) -> impl IntoView {
-    let (label, hint, class) = status_text(home.status);
     let approved = home.status == WorkerStatus::Approved;
-    let note = (!home.review_note.is_empty()).then(|| home.review_note.clone());
     view! {
-        <section class="status-card">
-            <p class="status-name">{home.display_name.clone()}</p>
-            <p>
-                <span class="status-label">{t(Msg::WorkerStatusLabel)}</span>
-                <span class=format!("status-badge {class}")>{t(label)}</span>
-            </p>
-            <p class="status-hint">{t(hint)}</p>
-            {note.map(|note| view! { <p class="status-note">{t(Msg::ReviewNoteLabel)}"："{note}</p> })}
-            {(!approved).then(|| view! { <a class="btn btn-primary btn-block" href="/worker/apply">{t(Msg::CompleteApplication)}</a> })}
-        </section>
+        <ApplicationStatus status=home.status review_note=home.review_note.clone() name=home.display_name.clone() link_to_apply=!approved/>
         <Show when=move || approved>
             <super::bench::WorkPanel/>
             <h2 class="section-title">{t(Msg::ProfileHeading)}</h2>
@@ -59,6 +48,30 @@ fn WorkerStatusCard(home: WorkerHomeView) -> impl IntoView {
                     <span class="cell-value">{if home.intro.is_empty() { t(Msg::IntroEmpty).to_string() } else { home.intro.clone() }}</span></div>
             </div>
         </Show>
+    }
+}
+
+/// 审核状态 with its hint and the reviewer's note, on 工作台 and 资料与认证.
+#[component]
+pub(crate) fn ApplicationStatus(
+    status: WorkerStatus,
+    review_note: String,
+    #[prop(optional)] name: Option<String>,
+    #[prop(optional)] link_to_apply: bool,
+) -> impl IntoView {
+    let (label, hint, class) = status_text(status);
+    let note = (!review_note.is_empty()).then_some(review_note);
+    view! {
+        <section class="status-card" data-status=status.as_str()>
+            {name.map(|name| view! { <p class="status-name">{name}</p> })}
+            <p>
+                <span class="status-label">{t(Msg::WorkerStatusLabel)}</span>
+                <span class=format!("status-badge {class}")>{t(label)}</span>
+            </p>
+            <p class="status-hint">{t(hint)}</p>
+            {note.map(|note| view! { <p class="status-note">{t(Msg::ReviewNoteLabel)}"："{note}</p> })}
+            {link_to_apply.then(|| view! { <a class="btn btn-primary btn-block" href="/worker/apply">{t(Msg::CompleteApplication)}</a> })}
+        </section>
     }
 }
 

@@ -71,17 +71,25 @@ pub fn EarningsPage() -> impl IntoView {
     }
 }
 
+/// Available and held balance, on both money pages.
 #[component]
-fn EarningsBody(view: EarningsView) -> impl IntoView {
+fn BalanceCard(available_fen: i64, held_fen: i64, link_to_withdraw: bool) -> impl IntoView {
     view! {
         <section class="balance-card">
             <div>
                 <p class="balance-label">{t(Msg::AvailableBalance)}</p>
-                <p class="balance-value" data-available=view.available_fen>{money(view.available_fen)}</p>
-                <p class="balance-sub">{t(Msg::HeldBalance)}" "<span data-held=view.held_fen>{money(view.held_fen)}</span></p>
+                <p class="balance-value" data-available=available_fen>{money(available_fen)}</p>
+                <p class="balance-sub">{t(Msg::HeldBalance)}" "<span data-held=held_fen>{money(held_fen)}</span></p>
             </div>
-            <a class="btn btn-light btn-small" href="/worker/withdraw">{t(Msg::GoWithdraw)}</a>
+            {link_to_withdraw.then(|| view! { <a class="btn btn-light btn-small" href="/worker/withdraw">{t(Msg::GoWithdraw)}</a> })}
         </section>
+    }
+}
+
+#[component]
+fn EarningsBody(view: EarningsView) -> impl IntoView {
+    view! {
+        <BalanceCard available_fen=view.available_fen held_fen=view.held_fen link_to_withdraw=true/>
         <div class="stat-grid earnings-stats">
             <div class="stat-card"><p class="stat-label">{t(Msg::IncomeTotal)}</p><p class="stat-value" data-income=view.income_fen>{money(view.income_fen)}</p></div>
             <div class="stat-card"><p class="stat-label">{t(Msg::CommissionTotal)}</p><p class="stat-value">{money(view.commission_fen)}</p></div>
@@ -175,13 +183,7 @@ fn WithdrawBody(view: WithdrawView, request: ServerAction<RequestWithdrawal>, ad
     let has_accounts = !view.accounts.is_empty();
     let first_account = view.accounts.first().map(|a| a.id);
     view! {
-        <section class="balance-card">
-            <div>
-                <p class="balance-label">{t(Msg::AvailableBalance)}</p>
-                <p class="balance-value" data-available=view.available_fen>{money(view.available_fen)}</p>
-                <p class="balance-sub">{t(Msg::HeldBalance)}" "<span data-held=view.held_fen>{money(view.held_fen)}</span></p>
-            </div>
-        </section>
+        <BalanceCard available_fen=view.available_fen held_fen=view.held_fen link_to_withdraw=false/>
         {if has_accounts {
             view! {
                 <ActionForm action=request attr:class="form withdraw-form">
