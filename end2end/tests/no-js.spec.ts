@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { DEMO, PHONE, fieldError } from './helpers';
+import { DEMO, PHONE, fieldError, snap } from './helpers';
 
 // Core forms work before the WebAssembly has loaded (P3): the bundle is
 // blocked, so every submit below is a plain HTML form post.
@@ -18,5 +18,31 @@ test('login works as a plain form, and a wrong password is explained in place', 
   await page.getByRole('button', { name: '登录' }).click();
   await expect(page).toHaveURL(/\/$/);
   await expect(page.locator('.hello-name')).toHaveText(DEMO.customer.name);
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(0);
+});
+
+test('search, price range and sort live in the URL and work before hydration', async ({ page }) => {
+  await page.route('**/*.wasm', (route) => route.abort());
+  await page.goto('/');
+  await page.getByLabel('搜索服务').fill('清洗');
+  await page.getByText('筛选与排序').click();
+  await page.getByLabel('最低价（元）').fill('80');
+  await page.getByLabel('排序').selectOption({ label: '价格从高到低' });
+  await page.getByRole('button', { name: '应用' }).click();
+  await expect(page).toHaveURL(/q=%E6%B8%85%E6%B4%97.*min_price=80.*sort=price_desc/);
+  const cards = await page.locator('.service-card').allTextContents();
+  expect(cards.length).toBeGreaterThan(0);
+  expect(cards.every((c) => c.includes('清洗')), cards.join(' | ')).toBe(true);
+  const prices = (await page.locator('.service-price .price').allTextContents()).map((p) => Number(p.replace(/[¥,]/g, '')));
+  expect(prices.every((p) => p >= 80)).toBe(true);
+  expect([...prices].sort((a, b) => b - a)).toEqual(prices);
+  await snap(page, 'customer-search-filtered-390x844');
+
+  // A bad bound is explained next to the field and the rest still applies.
+  await page.goto('/?q=%E6%B8%85%E6%B4%97&min_price=abc');
+  await expect(page.locator('#f-price-error')).toHaveText('请输入正确的金额');
+  await expect(page.locator('.service-card').first()).toContainText('清洗');
+  await page.goto('/?q=%E4%B8%8D%E5%AD%98%E5%9C%A8%E7%9A%84%E6%9C%8D%E5%8A%A1');
+  await expect(page.getByText('没有符合条件的服务，换个条件试试')).toBeVisible();
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(0);
 });

@@ -23,6 +23,22 @@ pub struct ServiceCard {
     pub unit: Unit,
     pub base_price_fen: i64,
     pub cover_url: Option<String>,
+    /// Average review rating ×10 (47 = 4.7), with the number of reviews.
+    pub rating_tenths: Option<i64>,
+    pub reviews: i64,
+}
+
+/// The catalog's filters as they stand in the URL (C1–C3), echoed back so
+/// the form shows what is applied.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogFilters {
+    pub q: String,
+    pub min_price: String,
+    pub max_price: String,
+    /// `female`, `male` or empty.
+    pub gender: String,
+    /// `recommended`, `price_asc`, `price_desc` or `rating`.
+    pub sort: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,9 +46,26 @@ pub struct CatalogPage {
     pub categories: Vec<CategoryView>,
     pub selected_category: Option<i64>,
     pub services: Vec<ServiceCard>,
+    pub filters: CatalogFilters,
+    /// A price bound that could not be used, explained next to the field.
+    pub price_error: Option<crate::i18n::Msg>,
 }
 
 #[server(prefix = "/api", endpoint = "home_catalog")]
-pub async fn home_catalog(category: Option<i64>) -> Result<CatalogPage, AppError> {
-    crate::server::respond(crate::server::catalog::home_catalog(category).await)
+pub async fn home_catalog(
+    category: Option<i64>,
+    q: Option<String>,
+    min_price: Option<String>,
+    max_price: Option<String>,
+    gender: Option<String>,
+    sort: Option<String>,
+) -> Result<CatalogPage, AppError> {
+    let filters = CatalogFilters {
+        q: q.unwrap_or_default(),
+        min_price: min_price.unwrap_or_default(),
+        max_price: max_price.unwrap_or_default(),
+        gender: gender.unwrap_or_default(),
+        sort: sort.unwrap_or_default(),
+    };
+    crate::server::respond(crate::server::catalog::home_catalog(category, filters).await)
 }

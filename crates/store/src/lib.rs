@@ -99,6 +99,8 @@ pub trait Store: OrderStore + MoneyStore + OnboardingStore + CatalogAdminStore +
 
     async fn categories(&self) -> StoreResult<Vec<Category>>;
     async fn listed_services(&self, category: Option<i64>) -> StoreResult<Vec<ServiceSummary>>;
+    /// Listed services matching every given part of `search`, in its order.
+    async fn search_services(&self, search: &ServiceSearch) -> StoreResult<Vec<ServiceSummary>>;
     async fn insert_service(&self, service: &NewService, now: OffsetDateTime) -> StoreResult<i64>;
 
     async fn dashboard_counts(&self, since: OffsetDateTime) -> StoreResult<DashboardCounts>;
@@ -372,17 +374,39 @@ macro_rules! shared_store_impl {
             }
 
             async fn listed_services(&self, category: Option<i64>) -> crate::StoreResult<Vec<crate::ServiceSummary>> {
-                let rows: Vec<crate::model::ServiceSummaryRow> = sqlx::query_as(
+                self.search_services(&crate::ServiceSearch { category, ..Default::default() }).await
+            }
+
+            async fn search_services(&self, f: &crate::ServiceSearch) -> crate::StoreResult<Vec<crate::ServiceSummary>> {
+                let sql = format!(
                     "SELECT s.id, s.category_id, c.name AS category_name, s.name, s.summary, s.unit,
                             s.base_price_fen, s.default_units,
-                            (SELECT i.storage_key FROM service_images i WHERE i.service_id = s.id ORDER BY i.position, i.id LIMIT 1) AS cover_key
+                            (SELECT i.storage_key FROM service_images i WHERE i.service_id = s.id ORDER BY i.position, i.id LIMIT 1) AS cover_key,
+                            r.rating_avg, COALESCE(r.reviews, 0) AS reviews
                      FROM services s JOIN categories c ON c.id = s.category_id
-                     WHERE s.status = 'listed' AND (CAST($1 AS BIGINT) IS NULL OR s.category_id = $1)
-                     ORDER BY c.sort_order, s.sort_order, s.id",
-                )
-                .bind(category)
-                .fetch_all(&self.pool)
-                .await?;
+                     LEFT JOIN (SELECT o.service_id,
+                                       CAST(AVG((v.quality + v.attitude + v.result) / 3.0) AS DOUBLE PRECISION) AS rating_avg,
+                                       COUNT(*) AS reviews
+                                FROM reviews v JOIN orders o ON o.id = v.order_id GROUP BY o.service_id) r ON r.service_id = s.id
+                     WHERE s.status = 'listed'
+                       AND (CAST($1 AS BIGINT) IS NULL OR s.category_id = $1)
+                       AND (CAST($2 AS TEXT) IS NULL OR s.name LIKE $2 ESCAPE '\\' OR s.summary LIKE $2 ESCAPE '\\')
+                       AND (CAST($3 AS BIGINT) IS NULL OR s.base_price_fen >= $3)
+                       AND (CAST($4 AS BIGINT) IS NULL OR s.base_price_fen <= $4)
+                       AND (CAST($5 AS TEXT) IS NULL OR EXISTS (
+                            SELECT 1 FROM worker_profiles p WHERE p.status = 'approved' AND p.gender = $5
+                            AND ',' || p.skills || ',' LIKE '%,' || c.code || ',%'))
+                     ORDER BY {}",
+                    f.sort.order_by()
+                );
+                let rows: Vec<crate::model::ServiceSummaryRow> = sqlx::query_as(&sql)
+                    .bind(f.category)
+                    .bind(f.text.as_deref().map(crate::model::like_pattern))
+                    .bind(f.min_price_fen)
+                    .bind(f.max_price_fen)
+                    .bind(f.worker_gender.as_deref())
+                    .fetch_all(&self.pool)
+                    .await?;
                 rows.into_iter().map(TryInto::try_into).collect()
             }
 

@@ -156,6 +156,51 @@ pub struct ServiceSummary {
     pub default_units: i32,
     /// The cover picture's storage key, if the service has pictures.
     pub cover_key: Option<String>,
+    /// Average of the reviews' three ratings, 1–5; `None` before the first review.
+    pub rating_avg: Option<f64>,
+    pub reviews: i64,
+}
+
+/// How customers narrow the catalog (C1–C3); every part is optional.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ServiceSearch {
+    pub category: Option<i64>,
+    /// Words looked up in the name and summary.
+    pub text: Option<String>,
+    pub min_price_fen: Option<i64>,
+    pub max_price_fen: Option<i64>,
+    /// Only services an approved worker of this gender (`female`/`male`) can take.
+    pub worker_gender: Option<String>,
+    pub sort: ServiceSort,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ServiceSort {
+    #[default]
+    Recommended,
+    PriceAsc,
+    PriceDesc,
+    Rating,
+}
+
+impl ServiceSort {
+    pub(crate) fn order_by(self) -> &'static str {
+        match self {
+            ServiceSort::Recommended => "c.sort_order, s.sort_order, s.id",
+            ServiceSort::PriceAsc => "s.base_price_fen, s.id",
+            ServiceSort::PriceDesc => "s.base_price_fen DESC, s.id",
+            ServiceSort::Rating => "(r.rating_avg IS NULL), r.rating_avg DESC, r.reviews DESC, s.id",
+        }
+    }
+}
+
+/// `%text%` for LIKE, with the wildcards a customer types taken literally.
+pub(crate) fn like_pattern(text: &str) -> String {
+    let escaped: String = text.chars().flat_map(|c| match c {
+        '%' | '_' | '\\' => vec!['\\', c],
+        _ => vec![c],
+    }).collect();
+    format!("%{escaped}%")
 }
 
 #[derive(sqlx::FromRow)]
@@ -169,6 +214,8 @@ pub(crate) struct ServiceSummaryRow {
     base_price_fen: i64,
     default_units: i32,
     cover_key: Option<String>,
+    rating_avg: Option<f64>,
+    reviews: i64,
 }
 
 impl TryFrom<ServiceSummaryRow> for ServiceSummary {
@@ -184,6 +231,8 @@ impl TryFrom<ServiceSummaryRow> for ServiceSummary {
             base_price: Fen::new(row.base_price_fen),
             default_units: row.default_units,
             cover_key: row.cover_key,
+            rating_avg: row.rating_avg,
+            reviews: row.reviews,
         })
     }
 }

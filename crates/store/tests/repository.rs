@@ -104,6 +104,45 @@ fn service(name: &str, category: &str, price: i64) -> NewService {
 }
 
 #[tokio::test]
+async fn searching_the_catalog_filters_by_words_price_and_worker_gender_and_sorts() {
+    use store::{ServiceSearch, ServiceSort};
+    on_both(|store| async move {
+        store.insert_service(&service("擦窗 100%干净", "daily_cleaning", 4500), now()).await.unwrap();
+        store.insert_service(&service("空调清洗", "appliance", 8900), now()).await.unwrap();
+        store.insert_service(&service("深度除螨", "deep_cleaning", 19900), now()).await.unwrap();
+        let names = |found: Vec<store::ServiceSummary>| found.into_iter().map(|s| s.name).collect::<Vec<_>>();
+        let search = |f: ServiceSearch| {
+            let store = store.clone();
+            async move { store.search_services(&f).await.unwrap() }
+        };
+        assert_eq!(names(search(ServiceSearch { text: Some("清洗".into()), ..Default::default() }).await), ["空调清洗"]);
+        assert_eq!(names(search(ServiceSearch { text: Some("100%".into()), ..Default::default() }).await), ["擦窗 100%干净"]);
+        assert!(search(ServiceSearch { text: Some("%".into()), sort: ServiceSort::PriceAsc, ..Default::default() }).await.len() == 1, "% is literal");
+        let mid = ServiceSearch { min_price_fen: Some(5000), max_price_fen: Some(20000), sort: ServiceSort::PriceDesc, ..Default::default() };
+        assert_eq!(names(search(mid).await), ["深度除螨", "空调清洗"]);
+        assert_eq!(names(search(ServiceSearch { sort: ServiceSort::PriceAsc, ..Default::default() }).await), ["擦窗 100%干净", "空调清洗", "深度除螨"]);
+
+        // Only an approved female worker with the appliance skill exists.
+        let worker = store.create_user(&new_user("13900139501", Role::Worker), now()).await.unwrap();
+        store.set_worker_status(worker, WorkerStatus::Approved, "", now()).await.unwrap();
+        let setup = store::WorkerSetup {
+            gender: Some("female".into()),
+            skills: vec!["appliance".into()],
+            home_lat: 31.23,
+            home_lng: 121.47,
+            area_radius_km: 10.0,
+            hours: vec![(0, 480, 1200)],
+        };
+        store.setup_worker(worker.0, &setup).await.unwrap();
+        assert_eq!(names(search(ServiceSearch { worker_gender: Some("female".into()), ..Default::default() }).await), ["空调清洗"]);
+        assert!(search(ServiceSearch { worker_gender: Some("male".into()), ..Default::default() }).await.is_empty());
+        let rated = search(ServiceSearch { sort: ServiceSort::Rating, ..Default::default() }).await;
+        assert!(rated.iter().all(|s| s.rating_avg.is_none() && s.reviews == 0), "no reviews yet");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_created_user_reads_back_with_its_role_and_phone() {
     on_both(|store| async move {
         let id = store.create_user(&new_user("13800138000", Role::Customer), now()).await.unwrap();

@@ -1,5 +1,5 @@
 use crate::api::account::current_session;
-use crate::api::catalog::{home_catalog, CategoryView, ServiceCard};
+use crate::api::catalog::{home_catalog, CatalogFilters, CategoryView, ServiceCard};
 use crate::components::{ErrorState, PhoneShell, Skeleton, Tabs};
 use crate::i18n::{t, Msg};
 use domain::Fen;
@@ -22,8 +22,20 @@ pub fn unit_label(unit: Unit) -> &'static str {
 #[component]
 pub fn HomePage() -> impl IntoView {
     let query = use_query_map();
-    let category = move || query.with(|q| q.get("category").and_then(|c| c.parse::<i64>().ok()));
-    let catalog = Resource::new(category, home_catalog);
+    let params = move || {
+        query.with(|q| {
+            let text = |key: &str| q.get(key);
+            (
+                q.get("category").and_then(|c| c.parse::<i64>().ok()),
+                text("q"),
+                text("min_price"),
+                text("max_price"),
+                text("gender"),
+                text("sort"),
+            )
+        })
+    };
+    let catalog = Resource::new(params, |(category, q, min, max, gender, sort)| home_catalog(category, q, min, max, gender, sort));
     let session = Resource::new(|| (), |_| current_session());
     view! {
         <PhoneShell title=Msg::AppName tabs=Tabs::Customer>
@@ -43,11 +55,15 @@ pub fn HomePage() -> impl IntoView {
             <Suspense fallback=|| view! { <Skeleton rows=4/> }>
                 {move || Suspend::new(async move {
                     match catalog.await {
-                        Ok(catalog) => view! {
-                            <CategoryChips categories=catalog.categories selected=catalog.selected_category/>
-                            <h2 class="section-title">{t(Msg::ServicesHeading)}</h2>
-                            <ServiceList services=catalog.services/>
-                        }.into_any(),
+                        Ok(catalog) => {
+                            let filtered = catalog.filters != CatalogFilters::default();
+                            view! {
+                                <FilterForm category=catalog.selected_category filters=catalog.filters.clone() price_error=catalog.price_error/>
+                                <CategoryChips categories=catalog.categories selected=catalog.selected_category filters=catalog.filters/>
+                                <h2 class="section-title">{t(Msg::ServicesHeading)}</h2>
+                                <ServiceList services=catalog.services filtered/>
+                            }.into_any()
+                        }
                         Err(error) => view! { <ErrorState error/> }.into_any(),
                     }
                 })}
@@ -56,11 +72,74 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
+/// `?category=2&q=…`: the catalog URL for a category with the current filters.
+fn catalog_href(category: Option<i64>, f: &CatalogFilters) -> String {
+    let mut parts: Vec<String> = category.map(|c| format!("category={c}")).into_iter().collect();
+    for (key, value) in [("q", &f.q), ("min_price", &f.min_price), ("max_price", &f.max_price), ("gender", &f.gender), ("sort", &f.sort)] {
+        if !value.is_empty() {
+            parts.push(format!("{key}={}", encode_query_value(value)));
+        }
+    }
+    if parts.is_empty() {
+        "/".into()
+    } else {
+        format!("/?{}", parts.join("&"))
+    }
+}
+
+/// Percent-encodes a query value (UTF-8 bytes outside the unreserved set).
+fn encode_query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Search, price range, worker gender and sort: a plain GET form, so the
+/// filters live in the URL and work before the page hydrates.
 #[component]
-fn CategoryChips(categories: Vec<CategoryView>, selected: Option<i64>) -> impl IntoView {
+fn FilterForm(category: Option<i64>, filters: CatalogFilters, price_error: Option<Msg>) -> impl IntoView {
+    let open = price_error.is_some() || !filters.min_price.is_empty() || !filters.max_price.is_empty() || !filters.gender.is_empty() || !filters.sort.is_empty();
+    let sorts = [("", Msg::SortRecommended), ("price_asc", Msg::SortPriceAsc), ("price_desc", Msg::SortPriceDesc), ("rating", Msg::SortRating)];
+    let genders = [("", Msg::GenderAny), ("female", Msg::GenderFemale), ("male", Msg::GenderMale)];
+    view! {
+        <form method="get" action="/" class="filter-form" role="search">
+            {category.map(|c| view! { <input type="hidden" name="category" value=c/> })}
+            <div class="search-row">
+                <input type="search" name="q" value=filters.q.clone() maxlength="30" aria-label=t(Msg::SearchLabel) placeholder=t(Msg::ServiceSearchPlaceholder)/>
+                <button type="submit" class="btn btn-primary btn-small">{t(Msg::ApplyFilters)}</button>
+            </div>
+            <details class="filter-details" open=open>
+                <summary>{t(Msg::FiltersTitle)}</summary>
+                <div class="filter-grid">
+                    <label>{t(Msg::MinPriceLabel)}<input id="f-min-price" name="min_price" inputmode="decimal" value=filters.min_price.clone()/></label>
+                    <label>{t(Msg::MaxPriceLabel)}<input id="f-max-price" name="max_price" inputmode="decimal" value=filters.max_price.clone()/></label>
+                    <label>{t(Msg::WorkerGenderLabel)}
+                        <select name="gender">
+                            {genders.into_iter().map(|(v, m)| view! { <option value=v selected=filters.gender == v>{t(m)}</option> }).collect_view()}
+                        </select>
+                    </label>
+                    <label>{t(Msg::SortLabel)}
+                        <select name="sort">
+                            {sorts.into_iter().map(|(v, m)| view! { <option value=v selected=filters.sort == v>{t(m)}</option> }).collect_view()}
+                        </select>
+                    </label>
+                </div>
+                <p class="field-error" id="f-price-error" role="alert">{price_error.map(t)}</p>
+                <a class="btn btn-plain btn-small" href=category.map(|c| format!("/?category={c}")).unwrap_or_else(|| "/".into())>{t(Msg::ClearFilters)}</a>
+            </details>
+        </form>
+    }
+}
+
+#[component]
+fn CategoryChips(categories: Vec<CategoryView>, selected: Option<i64>, filters: CatalogFilters) -> impl IntoView {
     view! {
         <nav class="category-grid" aria-label="服务分类">
-            <a href="/" class="category" class:active=selected.is_none()>
+            <a href=catalog_href(None, &filters) class="category" class:active=selected.is_none()>
                 <span class="category-icon cat-all" aria-hidden="true">"全"</span>
                 <span class="category-name">{t(Msg::AllCategories)}</span>
             </a>
@@ -69,7 +148,7 @@ fn CategoryChips(categories: Vec<CategoryView>, selected: Option<i64>) -> impl I
                 .map(|c| {
                     let icon = c.name.chars().next().map(String::from).unwrap_or_default();
                     view! {
-                        <a href=format!("/?category={}", c.id) class="category" class:active=selected == Some(c.id)
+                        <a href=catalog_href(Some(c.id), &filters) class="category" class:active=selected == Some(c.id)
                             title=c.blurb.clone()>
                             <span class=format!("category-icon cat-{}", c.code) aria-hidden="true">{icon}</span>
                             <span class="category-name">{c.name}</span>
@@ -82,11 +161,11 @@ fn CategoryChips(categories: Vec<CategoryView>, selected: Option<i64>) -> impl I
 }
 
 #[component]
-fn ServiceList(services: Vec<ServiceCard>) -> impl IntoView {
+fn ServiceList(services: Vec<ServiceCard>, filtered: bool) -> impl IntoView {
     if services.is_empty() {
         return view! {
             <div class="state-box empty-state">
-                <p>{t(Msg::NoServicesInCategory)}</p>
+                <p>{t(if filtered { Msg::NoMatchingServices } else { Msg::NoServicesInCategory })}</p>
                 <a class="btn btn-plain" href="/">{t(Msg::AllCategories)}</a>
             </div>
         }
@@ -105,6 +184,9 @@ fn ServiceList(services: Vec<ServiceCard>) -> impl IntoView {
                                 <h3 class="service-name">{s.name}</h3>
                                 <p class="service-summary">{s.summary}</p>
                                 <span class="tag">{s.category_name}</span>
+                                {s.rating_tenths.map(|r| view! {
+                                    <span class="rating">"★"{format!("{}.{}", r / 10, r % 10)}" · "{s.reviews}{t(Msg::ReviewsCount)}</span>
+                                })}
                             </div>
                             <div class="service-price">
                                 <span class="price">{Fen::new(s.base_price_fen).to_string()}</span>
