@@ -446,3 +446,56 @@ async fn days_off_take_a_worker_out_of_dispatch_but_not_away_from_an_accepted_or
     assert_eq!(app.post("/api/remove_leave_day", &day(date(2)), Some(&li)).await.status, StatusCode::OK);
     place(&app, &customer, beijing(2, 10)).await;
 }
+
+/// Accepts the order's open offer as whoever it went to and walks it to 已完成.
+async fn complete_order(app: &TestApp, order_id: i64, sessions: &[(i64, String)]) -> i64 {
+    server::jobs::run_due_jobs(&app.state).await;
+    let offer = app.state.store.offers_for_order(order_id).await.unwrap().into_iter().find(|o| o.status == "pending").expect("an open offer");
+    let (_, token) = sessions.iter().find(|(id, _)| *id == offer.worker_id).expect("a demo worker");
+    assert_eq!(app.post("/api/respond_offer", &format!("offer_id={}&accept=true", offer.id), Some(token)).await.status, StatusCode::OK);
+    for step in ["depart", "arrive", "start", "complete"] {
+        let body = format!("order_id={order_id}&step={step}&lat=31.23&lng=121.47");
+        assert_eq!(app.post("/api/order_step", &body, Some(token)).await.status, StatusCode::OK, "{step}");
+    }
+    offer.worker_id
+}
+
+#[tokio::test]
+async fn a_category_commission_change_applies_to_orders_placed_after_it_only() {
+    let app = demo_app(Config::default()).await;
+    let admin = app.session_for("13700000000").await;
+    let customer = app.session_for(CUSTOMER).await;
+    let id_of = |phone: &'static str| {
+        let store = app.state.store.clone();
+        async move { store.credentials_by_phone(&domain::Phone::parse(phone).unwrap()).await.unwrap().unwrap().user_id.0 }
+    };
+    let sessions = vec![(id_of(LI).await, app.session_for(LI).await), (id_of(ZHAO).await, app.session_for(ZHAO).await)];
+    let set = |percent: &str| form(&[("category_code", "daily_cleaning".into()), ("percent", percent.into())]);
+    for bad in ["60", "-1", "abc", "12.345"] {
+        let refused = app.post("/api/admin_set_commission", &set(bad), Some(&admin)).await;
+        assert_eq!(refused.error(), AppError::Invalid { field: Field::Amount, msg: Msg::ErrCommissionRange }, "{bad}");
+    }
+
+    // Placed and paid at the default 20 %; the rate then rises to 30 %.
+    let before = place(&app, &customer, beijing(1, 9)).await;
+    pay(&app, before).await;
+    assert_eq!(app.post("/api/admin_set_commission", &set("30"), Some(&admin)).await.status, StatusCode::OK);
+    let after = place(&app, &customer, beijing(2, 9)).await;
+    pay(&app, after).await;
+
+    let commission_of = |order_id: i64| {
+        let store = app.state.store.clone();
+        async move {
+            let worker = store.order(order_id).await.unwrap().unwrap().worker_id.unwrap();
+            let lines = store.worker_ledger(worker, time::OffsetDateTime::UNIX_EPOCH, 50).await.unwrap();
+            lines.into_iter().find(|l| l.order_id == Some(order_id)).map(|l| (l.available_delta, l.commission_fen)).unwrap()
+        }
+    };
+    complete_order(&app, before, &sessions).await;
+    complete_order(&app, after, &sessions).await;
+    assert_eq!(commission_of(before).await, (7200, 1800), "the rate fixed when it was placed");
+    assert_eq!(commission_of(after).await, (6300, 2700), "the new rate");
+    assert!(app.state.store.ledger_audit().await.unwrap().is_empty());
+    let audit = app.state.store.audit_entries(10).await.unwrap();
+    assert!(audit.iter().any(|e| e.action == "commission_changed" && e.detail.contains("默认 → 30%")), "{audit:?}");
+}

@@ -94,6 +94,7 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/admin_finance", ADMIN),
     ("/api/admin_decide_withdrawal", ADMIN),
     ("/api/admin_adjust_balance", ADMIN),
+    ("/api/admin_set_commission", ADMIN),
 ];
 
 pub fn access_for(path: &str) -> Option<Access> {

@@ -193,6 +193,25 @@ pub struct FinanceView {
     pub audit_violations: Vec<String>,
     /// A fresh key for the reward/penalty form, so a double submit posts once.
     pub adjustment_key: String,
+    pub commissions: Vec<CategoryCommissionView>,
+    /// The configured default rate, in percent (`20`).
+    pub default_commission: String,
+}
+
+/// A category's commission rate as the admin edits it, in percent; empty
+/// means the default rate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryCommissionView {
+    pub code: String,
+    pub name: String,
+    pub percent: String,
+}
+
+/// Sets a category's commission in percent (`15`, `12.5`); empty restores
+/// the default. Orders already placed keep the rate they were placed at.
+#[server(prefix = "/api", endpoint = "admin_set_commission")]
+pub async fn admin_set_commission(category_code: String, percent: String) -> Result<(), AppError> {
+    crate::server::respond(crate::server::money::set_commission(category_code, percent).await)
 }
 
 #[server(prefix = "/api", endpoint = "admin_finance")]

@@ -136,6 +136,14 @@ pub async fn commission_bps(state: &AppState, category_code: &str) -> Result<u32
     Ok(u32::try_from(bps).unwrap_or(10_000))
 }
 
+/// The rate fixed on the order when it was placed (older orders: today's rate).
+pub async fn order_commission_bps(state: &AppState, order: &OrderRecord) -> Result<u32, AppError> {
+    match order.commission_bps.and_then(|bps| u32::try_from(bps).ok()) {
+        Some(bps) => Ok(bps.min(10_000)),
+        None => commission_bps(state, &order.category_code).await,
+    }
+}
+
 /// Runs `event` through the state machine and stores the result atomically.
 pub async fn transition(state: &AppState, order: &OrderRecord, actor: Actor, kind: EventKind, worker: Option<i64>, position: Option<(f64, f64)>) -> Result<(), AppError> {
     let t = booking::apply(&facts(order)?, actor, kind, worker, unix(now()), &state.config.cancellation).map_err(AppError::from_transition)?;
@@ -145,7 +153,7 @@ pub async fn transition(state: &AppState, order: &OrderRecord, actor: Actor, kin
     notify.extend(order.worker_id);
     notify.extend(t.worker_id.filter(|w| Some(*w) != order.worker_id));
     let settle = match (t.next, t.worker_id) {
-        (OrderState::Completed, Some(worker_id)) => Some(Settlement { worker_id, commission_bps: commission_bps(state, &order.category_code).await? }),
+        (OrderState::Completed, Some(worker_id)) => Some(Settlement { worker_id, commission_bps: order_commission_bps(state, order).await? }),
         _ => None,
     };
     let change = OrderChange {

@@ -4,7 +4,7 @@
 use super::authz::require_user;
 use super::{app_state, internal, now};
 use crate::api::money::{
-    AdminWithdrawalView, EarningKind, EarningLine, EarningsView, FinanceView, PayoutAccountView, PayoutKind, Period, WithdrawView, WithdrawalStatus,
+    AdminWithdrawalView, CategoryCommissionView, EarningKind, EarningLine, EarningsView, FinanceView, PayoutAccountView, PayoutKind, Period, WithdrawView, WithdrawalStatus,
     WithdrawalView,
 };
 use crate::api::{ADMIN, WORKER};
@@ -218,7 +218,58 @@ pub async fn admin_finance(status: Option<String>) -> Result<FinanceView, AppErr
             .collect::<Result<_, AppError>>()?,
         audit_violations,
         adjustment_key: super::session::new_token(),
+        commissions: state
+            .store
+            .categories()
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(|c| CategoryCommissionView { code: c.code, name: c.name, percent: c.commission_bps.map(percent_text).unwrap_or_default() })
+            .collect(),
+        default_commission: percent_text(state.config.commission_bps),
     })
+}
+
+/// 2000 bps → `20`, 1250 → `12.5`.
+fn percent_text(bps: i64) -> String {
+    let text = format!("{}.{:02}", bps / 100, bps % 100);
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// Commission above half of an order is a typo, not a policy.
+const MAX_COMMISSION_BPS: i64 = 5_000;
+
+pub async fn set_commission(category_code: String, percent: String) -> Result<(), AppError> {
+    let admin = require_user(ADMIN)?;
+    let state = app_state()?;
+    let before = state
+        .store
+        .categories()
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .find(|c| c.code == category_code)
+        .ok_or(AppError::invalid(Field::Category, Msg::ErrCategoryUnknown))?;
+    let bps = if percent.trim().is_empty() {
+        None
+    } else {
+        // A percentage has the same shape as a yuan amount: up to two decimals, ×100.
+        let bps = Fen::parse_yuan(percent.trim().trim_end_matches('%')).map_err(|_| AppError::invalid(Field::Amount, Msg::ErrCommissionRange))?.get();
+        if bps > MAX_COMMISSION_BPS {
+            return Err(AppError::invalid(Field::Amount, Msg::ErrCommissionRange));
+        }
+        Some(bps)
+    };
+    state.store.set_category_commission(&category_code, bps).await.map_err(internal)?;
+    let shown = |bps: Option<i64>| bps.map(|b| format!("{}%", percent_text(b))).unwrap_or_else(|| "默认".into());
+    let entry = store::AuditEntry {
+        actor: Some(admin.id),
+        action: "commission_changed".into(),
+        target: format!("category:{category_code}"),
+        detail: format!("{}：{} → {}", before.name, shown(before.commission_bps), shown(bps)),
+    };
+    state.store.record_audit(&entry, now()).await.map_err(internal)?;
+    Ok(())
 }
 
 pub async fn decide_withdrawal(withdrawal_id: i64, decision: String, reference: String, reason: String) -> Result<(), AppError> {

@@ -304,6 +304,7 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
         pay_deadline: t + state.config.pay_window,
         provider: "sandbox".into(),
         out_trade_no: flows::reference("PAY"),
+        commission_bps: flows::commission_bps(&state, &service.category_code).await? as i32,
     };
     let mut worker_ids: Vec<i64> = ranked.iter().map(|r| r.worker_id).collect();
     if let Some(rebook) = input.rebook {

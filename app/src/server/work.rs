@@ -9,9 +9,11 @@ use booking::{Actor, EventKind, OrderState};
 use domain::{Coordinates, Phone};
 use store::{OrderFilter, OrderRecord, StoreError};
 
-/// The worker's share of an order after the platform's commission.
-fn earnings(state: &AppState, total_fen: i64) -> i64 {
-    total_fen - total_fen * state.config.commission_bps / 10_000
+/// The worker's share of an order: what completion will post, at the rate
+/// fixed on the order (the default rate for orders placed before that).
+fn earnings(state: &AppState, order: &OrderRecord) -> i64 {
+    let bps = order.commission_bps.map(i64::from).unwrap_or(state.config.commission_bps).clamp(0, 10_000);
+    ledger::commission_split(domain::Fen::new(order.total_fen), bps as u32).0.get()
 }
 
 /// `上海市黄浦区` out of a full address: enough to decide, not enough to find the door.
@@ -40,7 +42,7 @@ fn work_card(state: &AppState, order: &OrderRecord) -> Result<WorkOrderCard, App
         customer_name: order.customer_name.clone(),
         customer_phone: phone,
         notes: order.notes.clone(),
-        earnings_fen: earnings(state, order.total_fen),
+        earnings_fen: earnings(state, order),
         next_step: Step::after(order_state),
     })
 }
@@ -60,7 +62,7 @@ pub async fn workbench() -> Result<WorkbenchView, AppError> {
             area: area_of(&order.address_text),
             starts_at: unix(order.starts_at),
             ends_at: unix(order.ends_at),
-            earnings_fen: earnings(&state, order.total_fen),
+            earnings_fen: earnings(&state, &order),
             notes: order.notes.clone(),
             deadline: unix(offer.deadline),
         });

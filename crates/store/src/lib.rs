@@ -365,7 +365,8 @@ macro_rules! shared_store_impl {
             async fn categories(&self) -> crate::StoreResult<Vec<crate::Category>> {
                 let rows: Vec<crate::Category> = sqlx::query_as(
                     "SELECT c.id, c.code, c.name, c.blurb,
-                            (SELECT COUNT(*) FROM services s WHERE s.category_id = c.id AND s.status = 'listed') AS listed_services
+                            (SELECT COUNT(*) FROM services s WHERE s.category_id = c.id AND s.status = 'listed') AS listed_services,
+                            CAST(c.commission_bps AS BIGINT) AS commission_bps
                      FROM categories c ORDER BY c.sort_order, c.id",
                 )
                 .fetch_all(&self.pool)

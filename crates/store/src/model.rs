@@ -127,6 +127,8 @@ pub struct Category {
     pub name: String,
     pub blurb: String,
     pub listed_services: i64,
+    /// The category's own commission rate; `None` uses the configured default.
+    pub commission_bps: Option<i64>,
 }
 
 pub struct NewService {

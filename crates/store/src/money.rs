@@ -12,6 +12,8 @@ use time::OffsetDateTime;
 pub trait MoneyStore: Send + Sync {
     /// The category's own commission rate, if it has one.
     async fn category_commission_bps(&self, category_code: &str) -> StoreResult<Option<i64>>;
+    /// Sets (or with `None` clears) a category's commission rate; `NotFound` for an unknown category.
+    async fn set_category_commission(&self, category_code: &str, bps: Option<i64>) -> StoreResult<()>;
     async fn worker_balance(&self, worker_id: i64) -> StoreResult<WorkerBalance>;
     /// The worker's ledger lines since `since`, newest first.
     async fn worker_ledger(&self, worker_id: i64, since: OffsetDateTime, limit: i64) -> StoreResult<Vec<WorkerLedgerLine>>;
@@ -90,6 +92,15 @@ macro_rules! shared_money_impl {
                     .fetch_optional(&self.pool)
                     .await?;
                 Ok(rate.flatten())
+            }
+
+            async fn set_category_commission(&self, category_code: &str, bps: Option<i64>) -> crate::StoreResult<()> {
+                let done = sqlx::query("UPDATE categories SET commission_bps = CAST($1 AS INTEGER) WHERE code = $2")
+                    .bind(bps)
+                    .bind(category_code)
+                    .execute(&self.pool)
+                    .await?;
+                crate::model::expect_one(done.rows_affected())
             }
 
             async fn worker_balance(&self, worker_id: i64) -> crate::StoreResult<crate::WorkerBalance> {

@@ -88,6 +88,8 @@ pub struct NewOrder {
     pub pay_deadline: OffsetDateTime,
     pub provider: String,
     pub out_trade_no: String,
+    /// The commission rate in force when the order is placed.
+    pub commission_bps: i32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,6 +129,8 @@ pub struct OrderRecord {
     pub needs_admin: bool,
     pub created_at: OffsetDateTime,
     pub has_review: bool,
+    /// `None` for orders placed before rates were fixed on the order.
+    pub commission_bps: Option<i32>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -427,6 +427,7 @@ mod order_fixtures {
             pay_deadline: now() + Duration::from_secs(900),
             provider: "sandbox".into(),
             out_trade_no: format!("PAY-{tag}"),
+            commission_bps: 2000,
         }
     }
 

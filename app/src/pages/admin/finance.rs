@@ -1,5 +1,7 @@
 use crate::api::format_beijing;
-use crate::api::money::{admin_finance, AdminAdjustBalance, AdminDecideWithdrawal, AdminWithdrawalView, WithdrawalStatus};
+use crate::api::money::{
+    admin_finance, AdminAdjustBalance, AdminDecideWithdrawal, AdminSetCommission, AdminWithdrawalView, CategoryCommissionView, WithdrawalStatus,
+};
 use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton};
 use crate::error::Field;
 use crate::i18n::{t, Msg};
@@ -16,9 +18,10 @@ pub fn FinancePage() -> impl IntoView {
     let status = move || query.with(|q| q.get("status")).unwrap_or_else(|| "pending".into());
     let decide = ServerAction::<AdminDecideWithdrawal>::new();
     let adjust = ServerAction::<AdminAdjustBalance>::new();
+    let commission = ServerAction::<AdminSetCommission>::new();
     let finance = Resource::new(
-        move || (status(), decide.version().get(), adjust.version().get()),
-        |(status, _, _)| admin_finance(Some(status)),
+        move || (status(), decide.version().get(), adjust.version().get(), commission.version().get()),
+        |(status, _, _, _)| admin_finance(Some(status)),
     );
     let decide_value = decide.value();
     let filters = [("pending", Msg::WithdrawalPending), ("paid", Msg::WithdrawalPaid), ("rejected", Msg::WithdrawalRejected), ("all", Msg::FilterAll)];
@@ -58,7 +61,10 @@ pub fn FinancePage() -> impl IntoView {
                                             }.into_any()
                                         }}
                                     </section>
-                                    <AdjustForm adjust key=view.adjustment_key/>
+                                    <div>
+                                        <AdjustForm adjust key=view.adjustment_key/>
+                                        <CommissionTable rows=view.commissions default_percent=view.default_commission commission/>
+                                    </div>
                                 </div>
                             }.into_any()
                         }
@@ -130,6 +136,39 @@ fn AdjustForm(adjust: ServerAction<AdminAdjustBalance>, key: String) -> impl Int
                 <button type="submit" class="btn btn-primary" disabled=move || adjust.pending().get()>{t(Msg::PostAdjustment)}</button>
                 <Show when=done><p class="toast" role="status">{t(Msg::Posted)}</p></Show>
             </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn CommissionTable(rows: Vec<CategoryCommissionView>, default_percent: String, commission: ServerAction<AdminSetCommission>) -> impl IntoView {
+    let value = commission.value();
+    view! {
+        <section class="panel">
+            <h2 class="section-title">{t(Msg::CommissionTitle)}</h2>
+            <p class="hint">{t(Msg::CommissionHint)}{default_percent.clone()}"%"</p>
+            <p class="form-error" role="alert">{move || field_error(value, Field::Amount).get().or(form_error(value).get())}</p>
+            <table class="table commission-table">
+                <tbody>
+                    {rows.into_iter().map(|row| {
+                        let default_percent = default_percent.clone();
+                        let label = format!("{} {}", row.name, t(Msg::CommissionPercent));
+                        let code = row.code.clone();
+                        view! {
+                            <tr data-category=row.code>
+                                <th>{row.name}</th>
+                                <td>
+                                    <ActionForm action=commission attr:class="commission-form">
+                                        <input type="hidden" name="category_code" value=code/>
+                                        <input name="percent" inputmode="decimal" maxlength="6" value=row.percent placeholder=default_percent aria-label=label/>
+                                        <button type="submit" class="btn btn-plain btn-small">{t(Msg::Save)}</button>
+                                    </ActionForm>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
         </section>
     }
 }
