@@ -198,11 +198,16 @@ impl ServiceSort {
 
 /// `%text%` for LIKE, with the wildcards a customer types taken literally.
 pub(crate) fn like_pattern(text: &str) -> String {
-    let escaped: String = text.chars().flat_map(|c| match c {
-        '%' | '_' | '\\' => vec!['\\', c],
-        _ => vec![c],
-    }).collect();
-    format!("%{escaped}%")
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
 }
 
 #[derive(sqlx::FromRow)]
