@@ -55,6 +55,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <pages::NotFound/> }>
                 <Route path=path!("/") view=customer::HomePage/>
                 <Route path=path!("/me") view=customer::MePage/>
+                <Route path=path!("/me/favorites") view=customer::FavoritesPage/>
                 <Route path=path!("/services/:id") view=customer::ServicePage/>
                 <Route path=path!("/book/:id") view=customer::BookPage/>
                 <Route path=path!("/pay/:id") view=customer::PayPage/>

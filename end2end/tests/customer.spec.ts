@@ -107,3 +107,28 @@ test('an expired session asks the customer to log in again', async ({ page, cont
   await expect(page).toHaveURL(/expired=1/);
   await expect(page.getByText('登录已过期，请重新登录')).toBeVisible();
 });
+
+test('a customer favorites a service, finds it under 我的收藏, and home recommends with a reason', async ({ page }) => {
+  await login(page, DEMO.customer.phone, DEMO.customer.password);
+  await expect(page).toHaveURL(/\/$/);
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: '为你推荐' })).toBeVisible();
+  await page.getByText('真皮沙发护理').first().click();
+  await expect(page).toHaveURL(/\/services\/\d+$/);
+  await hydrated(page);
+  await page.getByRole('button', { name: '☆ 收藏' }).click();
+  await expect(page.getByRole('button', { name: '★ 已收藏' })).toBeVisible();
+  await open(page, '/me');
+  await page.getByRole('link', { name: '我的收藏' }).click();
+  await expect(page).toHaveURL(/\/me\/favorites$/);
+  await hydrated(page);
+  await expect(page.locator('.favorite-card', { hasText: '真皮沙发护理' })).toBeVisible();
+  await expectAccessible(page);
+  await snap(page, 'customer-favorites-390x844');
+  await open(page, '/');
+  await expect(page.locator('.recommendation', { hasText: '因为你收藏了 真皮沙发护理' })).toBeVisible();
+  await snap(page, 'customer-home-recommendations-390x844');
+  await open(page, '/me/favorites');
+  await page.getByRole('button', { name: '取消收藏' }).click();
+  await expect(page.getByText('还没有收藏的服务')).toBeVisible();
+});

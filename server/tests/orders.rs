@@ -499,3 +499,31 @@ async fn a_category_commission_change_applies_to_orders_placed_after_it_only() {
     let audit = app.state.store.audit_entries(10).await.unwrap();
     assert!(audit.iter().any(|e| e.action == "commission_changed" && e.detail.contains("默认 → 30%")), "{audit:?}");
 }
+
+#[tokio::test]
+async fn recommendations_follow_bookings_and_favorites_with_a_reason_and_new_visitors_see_popular_ones() {
+    use app::api::catalog::{Recommendation, ServiceCard};
+    let app = demo_app(Config::default()).await;
+    let anonymous: Vec<Recommendation> = serde_json::from_str(&app.post("/api/recommendations", "", None).await.body).unwrap();
+    assert_eq!(anonymous.len(), 4);
+    assert!(anonymous.iter().all(|r| r.reason == "热门服务"), "{anonymous:?}");
+
+    let customer = app.session_for(CUSTOMER).await;
+    place(&app, &customer, beijing(1, 10)).await;
+    let air_conditioner = app.state.store.listed_services(None).await.unwrap().into_iter().find(|s| s.name == "挂机空调清洗").unwrap().id;
+    let favorite = app.post("/api/set_favorite", &format!("service_id={air_conditioner}&favorite=true"), Some(&customer)).await;
+    assert_eq!(favorite.status, StatusCode::OK);
+    app.post("/api/set_favorite", &format!("service_id={air_conditioner}&favorite=true"), Some(&customer)).await;
+    let mine: Vec<Recommendation> = serde_json::from_str(&app.post("/api/recommendations", "", Some(&customer)).await.body).unwrap();
+    let reasons: Vec<(&str, &str)> = mine.iter().map(|r| (r.card.name.as_str(), r.reason.as_str())).collect();
+    assert_eq!(reasons[0], ("日常保洁 · 4小时", "因为你预约过 日常保洁 · 2小时"), "{reasons:?}");
+    assert_eq!(reasons[1], ("油烟机拆洗", "因为你收藏了 挂机空调清洗"), "{reasons:?}");
+    assert!(!reasons.iter().any(|(name, _)| *name == "日常保洁 · 2小时" || *name == "挂机空调清洗"), "not what they already have");
+
+    let favorites: Vec<ServiceCard> = serde_json::from_str(&app.post("/api/my_favorites", "", Some(&customer)).await.body).unwrap();
+    assert_eq!(favorites.iter().map(|s| s.id).collect::<Vec<_>>(), vec![air_conditioner], "favorited twice, listed once");
+    app.post("/api/set_favorite", &format!("service_id={air_conditioner}&favorite=false"), Some(&customer)).await;
+    let favorites: Vec<ServiceCard> = serde_json::from_str(&app.post("/api/my_favorites", "", Some(&customer)).await.body).unwrap();
+    assert!(favorites.is_empty());
+    assert_eq!(app.post("/api/set_favorite", "service_id=999999&favorite=true", Some(&customer)).await.status, StatusCode::NOT_FOUND);
+}

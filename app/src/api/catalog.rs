@@ -69,3 +69,28 @@ pub async fn home_catalog(
     };
     crate::server::respond(crate::server::catalog::home_catalog(category, filters).await)
 }
+
+/// A service suggested on the home page, with why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recommendation {
+    pub card: ServiceCard,
+    /// `因为你预约过 深度保洁`, `热门服务`.
+    pub reason: String,
+}
+
+/// From the signed-in customer's history and favorites; popular services
+/// for everyone else.
+#[server(prefix = "/api", endpoint = "recommendations")]
+pub async fn recommendations() -> Result<Vec<Recommendation>, AppError> {
+    crate::server::respond(crate::server::catalog::recommendations().await)
+}
+
+#[server(prefix = "/api", endpoint = "my_favorites")]
+pub async fn my_favorites() -> Result<Vec<ServiceCard>, AppError> {
+    crate::server::respond(crate::server::catalog::my_favorites().await)
+}
+
+#[server(prefix = "/api", endpoint = "set_favorite")]
+pub async fn set_favorite(service_id: i64, favorite: bool) -> Result<(), AppError> {
+    crate::server::respond(crate::server::catalog::set_favorite(service_id, favorite).await)
+}

@@ -26,6 +26,9 @@ pub struct ServiceInfo {
     pub listed: bool,
     /// Picture URLs, cover first (filled on the detail page only).
     pub images: Vec<String>,
+    /// Whether the signed-in customer has it among their favorites; `None`
+    /// for anyone who is not a signed-in customer.
+    pub favorite: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,11 +1,85 @@
-use super::authz::require;
+use super::authz::{require, require_user};
 use super::{app_state, internal};
-use crate::api::catalog::{CatalogFilters, CategoryView, CatalogPage, ServiceCard};
-use crate::api::Access;
+use crate::api::catalog::{CatalogFilters, CatalogPage, CategoryView, Recommendation, ServiceCard};
+use crate::api::{Access, CUSTOMER};
 use crate::error::AppError;
-use crate::i18n::Msg;
-use domain::Fen;
-use store::{ServiceSearch, ServiceSort};
+use crate::i18n::{t, Msg};
+use domain::{Fen, Role};
+use store::{ServiceSearch, ServiceSort, ServiceSummary};
+
+fn card(s: ServiceSummary) -> ServiceCard {
+    ServiceCard {
+        id: s.id,
+        category_name: s.category_name,
+        name: s.name,
+        summary: s.summary,
+        unit: s.unit,
+        base_price_fen: s.base_price.get(),
+        cover_url: s.cover_key.as_deref().map(super::onboarding::file_url),
+        rating_tenths: s.rating_avg.map(|r| (r * 10.0).round() as i64),
+        reviews: s.reviews,
+    }
+}
+
+/// How many suggestions the home page shows.
+const RECOMMENDATIONS: usize = 4;
+
+/// Other services in the category of each service the customer booked or
+/// favorited, most recent first, each with why; popular ones fill the rest.
+pub async fn recommendations() -> Result<Vec<Recommendation>, AppError> {
+    let viewer = require(Access::Public)?;
+    let state = app_state()?;
+    let listed = state.store.search_services(&ServiceSearch::default()).await.map_err(internal)?;
+    let mut seeds: Vec<(i64, Msg)> = Vec::new();
+    if let Some(customer) = viewer.filter(|u| u.role == Role::Customer) {
+        let ordered = state.store.ordered_service_ids(customer.id.0).await.map_err(internal)?;
+        let favorites = state.store.favorite_service_ids(customer.id.0).await.map_err(internal)?;
+        seeds.extend(ordered.into_iter().map(|id| (id, Msg::BecauseYouBooked)));
+        seeds.extend(favorites.into_iter().map(|id| (id, Msg::BecauseYouFavorited)));
+    }
+    let seen: Vec<i64> = seeds.iter().map(|(id, _)| *id).collect();
+    let mut picked: Vec<Recommendation> = Vec::new();
+    for (seed_id, reason) in &seeds {
+        let Some(seed) = listed.iter().find(|s| s.id == *seed_id) else { continue };
+        let sibling = listed.iter().find(|s| {
+            s.category_id == seed.category_id && !seen.contains(&s.id) && !picked.iter().any(|p| p.card.id == s.id)
+        });
+        if let Some(s) = sibling {
+            picked.push(Recommendation { card: card(s.clone()), reason: format!("{}{}", t(*reason), seed.name) });
+        }
+        if picked.len() == RECOMMENDATIONS {
+            return Ok(picked);
+        }
+    }
+    for id in state.store.popular_service_ids(RECOMMENDATIONS as i64 * 3).await.map_err(internal)? {
+        if picked.len() == RECOMMENDATIONS {
+            break;
+        }
+        if picked.iter().any(|p| p.card.id == id) || seen.contains(&id) {
+            continue;
+        }
+        if let Some(s) = listed.iter().find(|s| s.id == id) {
+            picked.push(Recommendation { card: card(s.clone()), reason: t(Msg::PopularService).to_string() });
+        }
+    }
+    Ok(picked)
+}
+
+pub async fn my_favorites() -> Result<Vec<ServiceCard>, AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    let ids = state.store.favorite_service_ids(user.id.0).await.map_err(internal)?;
+    let listed = state.store.search_services(&ServiceSearch::default()).await.map_err(internal)?;
+    // Favorites keep their order (newest first); delisted ones drop out of browsing.
+    Ok(ids.iter().filter_map(|id| listed.iter().find(|s| s.id == *id)).cloned().map(card).collect())
+}
+
+pub async fn set_favorite(service_id: i64, favorite: bool) -> Result<(), AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    state.store.service(service_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    state.store.set_favorite_service(user.id.0, service_id, favorite, super::now()).await.map_err(internal)
+}
 
 /// A price bound from the URL: empty means none; anything else must be a
 /// yuan amount.
@@ -59,20 +133,7 @@ pub async fn home_catalog(category: Option<i64>, filters: CatalogFilters) -> Res
         selected_category,
         filters,
         price_error,
-        services: services
-            .into_iter()
-            .map(|s| ServiceCard {
-                id: s.id,
-                category_name: s.category_name,
-                name: s.name,
-                summary: s.summary,
-                unit: s.unit,
-                base_price_fen: s.base_price.get(),
-                cover_url: s.cover_key.as_deref().map(super::onboarding::file_url),
-                rating_tenths: s.rating_avg.map(|r| (r * 10.0).round() as i64),
-                reviews: s.reviews,
-            })
-            .collect(),
+        services: services.into_iter().map(card).collect(),
     })
 }
 

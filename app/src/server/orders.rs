@@ -62,6 +62,7 @@ fn detail_of(service: &ServiceRecord) -> Result<ServiceInfo, AppError> {
         max_units: max_units(unit),
         listed: service.status == "listed",
         images: Vec::new(),
+        favorite: None,
     })
 }
 
@@ -83,10 +84,14 @@ fn quote_for(service: &ServiceRecord, units: i32) -> Result<Quote, AppError> {
 }
 
 pub async fn service_detail(service_id: i64) -> Result<ServiceInfo, AppError> {
-    require(Access::Public)?;
+    let viewer = require(Access::Public)?;
     let state = app_state()?;
     let service = state.store.service(service_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-    Ok(ServiceInfo { images: super::catalog_admin::service_image_urls(&state, service.id).await?, ..detail_of(&service)? })
+    let favorite = match viewer.filter(|u| u.role == Role::Customer) {
+        Some(customer) => Some(state.store.favorite_service_ids(customer.id.0).await.map_err(internal)?.contains(&service.id)),
+        None => None,
+    };
+    Ok(ServiceInfo { images: super::catalog_admin::service_image_urls(&state, service.id).await?, favorite, ..detail_of(&service)? })
 }
 
 pub async fn quote_service(service_id: i64, units: i32) -> Result<Quote, AppError> {

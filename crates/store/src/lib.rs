@@ -4,6 +4,7 @@
 //! agree and the same test suite in `tests/`.
 
 mod catalog_admin;
+mod favorites;
 mod model;
 mod money;
 mod money_model;
@@ -19,6 +20,7 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 
 pub use catalog_admin::{AdminServiceRow, CatalogAdminStore, ServiceImageRecord};
+pub use favorites::FavoriteStore;
 pub use model::*;
 pub use money::MoneyStore;
 pub use money_model::*;
@@ -65,7 +67,7 @@ pub enum Backend {
 }
 
 #[async_trait]
-pub trait Store: OrderStore + MoneyStore + OnboardingStore + CatalogAdminStore + Send + Sync + 'static {
+pub trait Store: OrderStore + MoneyStore + OnboardingStore + CatalogAdminStore + FavoriteStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn ping(&self) -> StoreResult<()>;
     async fn close(&self);

@@ -1,5 +1,5 @@
 use crate::api::account::current_session;
-use crate::api::catalog::{home_catalog, CatalogFilters, CategoryView, ServiceCard};
+use crate::api::catalog::{home_catalog, recommendations, CatalogFilters, CategoryView, Recommendation, ServiceCard};
 use crate::components::{ErrorState, PhoneShell, Skeleton, Tabs};
 use crate::i18n::{t, Msg};
 use domain::Fen;
@@ -37,6 +37,7 @@ pub fn HomePage() -> impl IntoView {
     };
     let catalog = Resource::new(params, |(category, q, min, max, gender, sort)| home_catalog(category, q, min, max, gender, sort));
     let session = Resource::new(|| (), |_| current_session());
+    let suggestions = Resource::new(|| (), |_| recommendations());
     view! {
         <PhoneShell title=Msg::AppName tabs=Tabs::Customer>
             <section class="home-hero">
@@ -60,6 +61,16 @@ pub fn HomePage() -> impl IntoView {
                             view! {
                                 <FilterForm category=catalog.selected_category filters=catalog.filters.clone() price_error=catalog.price_error/>
                                 <CategoryChips categories=catalog.categories selected=catalog.selected_category filters=catalog.filters/>
+                                {(!filtered && catalog.selected_category.is_none()).then(|| view! {
+                                    <Suspense fallback=|| ()>
+                                        {move || Suspend::new(async move {
+                                            match suggestions.await {
+                                                Ok(list) if !list.is_empty() => view! { <Recommendations list/> }.into_any(),
+                                                _ => ().into_any(),
+                                            }
+                                        })}
+                                    </Suspense>
+                                })}
                                 <h2 class="section-title">{t(Msg::ServicesHeading)}</h2>
                                 <ServiceList services=catalog.services filtered/>
                             }.into_any()
@@ -157,6 +168,25 @@ fn CategoryChips(categories: Vec<CategoryView>, selected: Option<i64>, filters: 
                 })
                 .collect_view()}
         </nav>
+    }
+}
+
+/// 为你推荐: a short row of suggestions, each saying why.
+#[component]
+fn Recommendations(list: Vec<Recommendation>) -> impl IntoView {
+    view! {
+        <h2 class="section-title">{t(Msg::RecommendedHeading)}</h2>
+        <ul class="recommendations">
+            {list.into_iter().map(|r| view! {
+                <li class="recommendation">
+                    <a href=format!("/services/{}", r.card.id)>
+                        <span class="service-name">{r.card.name}</span>
+                        <span class="price">{Fen::new(r.card.base_price_fen).to_string()}<span class="price-unit">"/"{unit_label(r.card.unit)}</span></span>
+                        <span class="recommendation-reason">{r.reason}</span>
+                    </a>
+                </li>
+            }).collect_view()}
+        </ul>
     }
 }
 

@@ -1,10 +1,12 @@
 mod book;
+mod favorites;
 pub(crate) mod home;
 mod me;
 mod orders;
 mod service;
 
 pub use book::BookPage;
+pub use favorites::FavoritesPage;
 pub use home::HomePage;
 pub use me::MePage;
 pub use orders::{OrderPage, OrdersPage, PayPage};

@@ -1,3 +1,4 @@
+use crate::api::catalog::SetFavorite;
 use crate::api::orders::service_detail;
 use crate::components::{ErrorState, PhoneShell, Skeleton, Tabs};
 use crate::i18n::{t, Msg};
@@ -11,7 +12,8 @@ use leptos_router::hooks::use_params_map;
 pub fn ServicePage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
-    let service = Resource::new(id, service_detail);
+    let favorite = ServerAction::<SetFavorite>::new();
+    let service = Resource::new(move || (id(), favorite.version().get()), |(id, _)| service_detail(id));
     view! {
         <PhoneShell title=Msg::ServiceDetailTitle tabs=Tabs::Customer>
             <Suspense fallback=|| view! { <Skeleton rows=4/> }>
@@ -24,6 +26,15 @@ pub fn ServicePage() -> impl IntoView {
                                 </div>
                             })}
                             <section class="detail-hero">
+                                {s.favorite.map(|on| view! {
+                                    <ActionForm action=favorite attr:class="favorite-form">
+                                        <input type="hidden" name="service_id" value=s.id/>
+                                        <input type="hidden" name="favorite" value=(!on).to_string()/>
+                                        <button type="submit" class="btn btn-plain btn-small favorite-button" aria-pressed=on.to_string()>
+                                            {t(if on { Msg::Unfavorite } else { Msg::Favorite })}
+                                        </button>
+                                    </ActionForm>
+                                })}
                                 <span class="tag">{s.category_name.clone()}</span>
                                 <h2 class="detail-title">{s.name.clone()}</h2>
                                 <p class="detail-summary">{s.summary.clone()}</p>
