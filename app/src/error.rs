@@ -48,6 +48,7 @@ pub enum Field {
     Supplies,
     Qualifications,
     MinUnits,
+    AddressLabel,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

@@ -56,6 +56,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=customer::HomePage/>
                 <Route path=path!("/me") view=customer::MePage/>
                 <Route path=path!("/me/favorites") view=customer::FavoritesPage/>
+                <Route path=path!("/me/addresses") view=customer::AddressesPage/>
                 <Route path=path!("/services/:id") view=customer::ServicePage/>
                 <Route path=path!("/book/:id") view=customer::BookPage/>
                 <Route path=path!("/pay/:id") view=customer::PayPage/>

@@ -132,3 +132,38 @@ test('a customer favorites a service, finds it under 我的收藏, and home reco
   await page.getByRole('button', { name: '取消收藏' }).click();
   await expect(page.getByText('还没有收藏的服务')).toBeVisible();
 });
+
+test('a customer keeps an address book with a pinned default that booking preselects', async ({ browser }) => {
+  const street = `静安区南京西路${Math.floor(Math.random() * 9000 + 1000)}号`;
+  const context = await browser.newContext({ viewport: PHONE, geolocation: { latitude: 31.229, longitude: 121.448 }, permissions: ['geolocation'] });
+  const page = await context.newPage();
+  await login(page, DEMO.customer.phone, DEMO.customer.password);
+  await expect(page).toHaveURL(/\/$/);
+  await open(page, '/me');
+  await page.getByRole('link', { name: '地址簿' }).click();
+  await expect(page).toHaveURL(/\/me\/addresses$/);
+  await hydrated(page);
+  await page.getByLabel('标签（如 家、公司）').fill('公司');
+  await page.getByLabel('联系人').fill('张女士');
+  await page.getByLabel('联系电话').fill('1380000');
+  await page.getByLabel('详细地址').fill(street);
+  await page.getByRole('button', { name: '定位' }).click();
+  await expect(page.getByLabel('纬度')).toHaveValue('31.229000');
+  await page.getByLabel('设为默认地址').check();
+  await page.getByRole('button', { name: '保存地址' }).click();
+  await expect(page.getByText('请输入正确的11位手机号')).toBeVisible();
+  await page.getByLabel('联系电话').fill(DEMO.customer.phone);
+  await page.getByRole('button', { name: '保存地址' }).click();
+  const card = page.locator('.address-card', { hasText: street });
+  await expect(card).toContainText('默认');
+  await expectAccessible(page);
+  await snap(page, 'customer-addresses-390x844');
+  await open(page, '/');
+  await page.locator('.service-list').getByText('日常保洁 · 2小时').click();
+  await hydrated(page);
+  await page.getByRole('link', { name: '立即预约' }).click();
+  await expect(page).toHaveURL(/\/book\/\d+/);
+  await hydrated(page);
+  await expect(page.getByLabel('详细地址')).toHaveValue(street);
+  await context.close();
+});

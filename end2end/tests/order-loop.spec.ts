@@ -15,7 +15,7 @@ async function role(browser: Browser, who: { phone: string; password: string }, 
 /** Books the demo "日常保洁 · 2小时" for tomorrow at `slot` and pays; returns the order page URL. */
 async function bookAndPay(customer: Page, slot: string, shot?: string): Promise<string> {
   await open(customer, '/');
-  await customer.getByText('日常保洁 · 2小时').click();
+  await customer.locator('.service-list').getByText('日常保洁 · 2小时').click();
   await expect(customer).toHaveURL(/\/services\/\d+/);
   await hydrated(customer);
   if (shot) await snap(customer, `${shot}-01-service-390x844`);

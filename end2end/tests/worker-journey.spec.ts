@@ -134,7 +134,7 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
   await login(customer, DEMO.customer.phone, DEMO.customer.password);
   await expect(customer).not.toHaveURL(/\/login/);
   await open(customer, '/');
-  await customer.getByText('日常保洁 · 2小时').click();
+  await customer.locator('.service-list').getByText('日常保洁 · 2小时').click();
   await hydrated(customer);
   await customer.getByRole('link', { name: '立即预约' }).click();
   await expect(customer).toHaveURL(/\/book\/\d+/);

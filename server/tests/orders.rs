@@ -527,3 +527,58 @@ async fn recommendations_follow_bookings_and_favorites_with_a_reason_and_new_vis
     assert!(favorites.is_empty());
     assert_eq!(app.post("/api/set_favorite", "service_id=999999&favorite=true", Some(&customer)).await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_address_book_keeps_one_default_which_booking_preselects_and_refuses_bad_or_foreign_input() {
+    use app::api::account::AddressView;
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let other = app.session("13800000499", domain::Role::Customer).await;
+    let address = |label: &str, phone: &str, text: &str, lat: &str, default: bool| {
+        let mut fields = vec![
+            ("label", label.to_string()),
+            ("contact_name", "张女士".to_string()),
+            ("contact_phone", phone.to_string()),
+            ("address_text", text.to_string()),
+            ("lat", lat.to_string()),
+            ("lng", "121.4737".to_string()),
+        ];
+        if default {
+            fields.push(("make_default", "on".to_string()));
+        }
+        form(&fields)
+    };
+    let cases = [
+        (address("家", "12345", "黄浦区人民大道1号", "31.2304", false), Field::ContactPhone),
+        (address("我父母住的那套老房子那边", "13800000001", "黄浦区人民大道1号", "31.2304", false), Field::AddressLabel),
+        (address("家", "13800000001", " ", "31.2304", false), Field::Address),
+        (address("家", "13800000001", "黄浦区人民大道1号", "", false), Field::Location),
+    ];
+    for (body, field) in cases {
+        assert_eq!(app.post("/api/add_address", &body, Some(&customer)).await.error().field(), Some(field), "{body}");
+    }
+    let list = |token: String| {
+        let app = &app;
+        async move { serde_json::from_str::<Vec<AddressView>>(&app.post("/api/my_addresses", "", Some(&token)).await.body).unwrap() }
+    };
+    assert!(list(customer.clone()).await.is_empty(), "nothing saved");
+
+    assert_eq!(app.post("/api/add_address", &address("家", "13800000001", "黄浦区人民大道1号", "31.2304", false), Some(&customer)).await.status, StatusCode::OK);
+    assert_eq!(app.post("/api/add_address", &address("公司", "13800000002", "静安区南京西路1号", "31.2290", false), Some(&customer)).await.status, StatusCode::OK);
+    let saved = list(customer.clone()).await;
+    assert_eq!(saved.iter().map(|a| (a.label.as_str(), a.is_default)).collect::<Vec<_>>(), [("家", true), ("公司", false)], "the first is the default");
+    let office = saved[1].id;
+    assert_eq!(app.post("/api/set_default_address", &format!("address_id={office}"), Some(&customer)).await.status, StatusCode::OK);
+    let saved = list(customer.clone()).await;
+    assert_eq!((saved[0].label.as_str(), saved[0].is_default, saved[1].is_default), ("公司", true, false), "exactly one default");
+
+    let service = cleaning_service(&app).await;
+    let draft = app.post("/api/booking_start", &format!("service_id={service}"), Some(&customer)).await;
+    assert!(draft.body.contains("静安区南京西路1号"), "booking preselects the default: {}", draft.body);
+
+    assert_eq!(app.post("/api/delete_address", &format!("address_id={office}"), Some(&other)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.post("/api/set_default_address", &format!("address_id={office}"), Some(&other)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(list(customer.clone()).await.len(), 2, "a foreign id changes nothing");
+    assert_eq!(app.post("/api/delete_address", &format!("address_id={office}"), Some(&customer)).await.status, StatusCode::OK);
+    assert_eq!(list(customer).await.len(), 1);
+}

@@ -61,3 +61,45 @@ pub async fn update_nickname(nickname: String) -> Result<(), AppError> {
 pub async fn change_password(current: String, new_password: String) -> Result<(), AppError> {
     crate::server::respond(crate::server::account::change_password(current, new_password).await)
 }
+
+/// One entry of the address book (C11).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AddressView {
+    pub id: i64,
+    pub label: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub address_text: String,
+    pub lat: f64,
+    pub lng: f64,
+    pub is_default: bool,
+}
+
+#[server(prefix = "/api", endpoint = "my_addresses")]
+pub async fn my_addresses() -> Result<Vec<AddressView>, AppError> {
+    crate::server::respond(crate::server::account::my_addresses().await)
+}
+
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/api", endpoint = "add_address")]
+pub async fn add_address(
+    label: String,
+    contact_name: String,
+    contact_phone: String,
+    address_text: String,
+    lat: String,
+    lng: String,
+    make_default: Option<String>,
+) -> Result<(), AppError> {
+    crate::server::respond(crate::server::account::add_address(label, contact_name, contact_phone, address_text, lat, lng, make_default.is_some()).await)
+}
+
+#[server(prefix = "/api", endpoint = "delete_address")]
+pub async fn delete_address(address_id: i64) -> Result<(), AppError> {
+    crate::server::respond(crate::server::account::delete_address(address_id).await)
+}
+
+#[server(prefix = "/api", endpoint = "set_default_address")]
+pub async fn set_default_address(address_id: i64) -> Result<(), AppError> {
+    crate::server::respond(crate::server::account::set_default_address(address_id).await)
+}

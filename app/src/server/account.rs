@@ -1,10 +1,10 @@
 use super::authz::{require, require_user, session_state};
 use super::session::{clearing_cookie, hash_token, new_token, session_cookie, SessionState};
 use super::{app_state, internal, now, AppState};
-use crate::api::account::{ProfileView, SessionInfo};
+use crate::api::account::{AddressView, ProfileView, SessionInfo};
 use crate::api::{Access, CUSTOMER};
 use crate::error::{AppError, Field};
-use crate::i18n::Msg;
+use crate::i18n::{t, Msg};
 use axum::extract::ConnectInfo;
 use axum::http::{header::SET_COOKIE, request::Parts};
 use domain::{DisplayName, Password, Phone, Role};
@@ -246,5 +246,87 @@ mod tests {
         assert_eq!(landing_path(Some("/admin"), Role::Customer), "/");
         assert_eq!(landing_path(Some("/me"), Role::Worker), "/worker");
         assert_eq!(landing_path(None, Role::Admin), "/admin");
+    }
+}
+
+pub async fn my_addresses() -> Result<Vec<AddressView>, AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    Ok(state
+        .store
+        .addresses(user.id.0)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|a| AddressView {
+            id: a.id,
+            label: a.label,
+            contact_name: a.contact_name,
+            contact_phone: a.contact_phone,
+            address_text: a.address_text,
+            lat: a.lat,
+            lng: a.lng,
+            is_default: a.is_default,
+        })
+        .collect())
+}
+
+/// How many addresses one customer keeps.
+const MAX_ADDRESSES: usize = 20;
+
+#[allow(clippy::too_many_arguments)]
+pub async fn add_address(
+    label: String,
+    contact_name: String,
+    contact_phone: String,
+    address_text: String,
+    lat: String,
+    lng: String,
+    make_default: bool,
+) -> Result<(), AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    let label = label.trim().to_string();
+    if label.chars().count() > 10 {
+        return Err(AppError::invalid(Field::AddressLabel, Msg::ErrAddressLabelTooLong));
+    }
+    let (name, phone, text, at) = super::orders::parse_contact(&contact_name, &contact_phone, &address_text, &lat, &lng)?;
+    let existing = state.store.addresses(user.id.0).await.map_err(internal)?;
+    if existing.len() >= MAX_ADDRESSES {
+        return Err(AppError::Refused(Msg::ErrTooManyAddresses));
+    }
+    let address = store::NewAddress {
+        label: if label.is_empty() { t(Msg::DefaultAddressLabel).to_string() } else { label },
+        contact_name: name.as_str().into(),
+        contact_phone: phone.to_string(),
+        address_text: text,
+        lat: at.lat,
+        lng: at.lng,
+    };
+    let id = state.store.create_address(user.id.0, &address, now()).await.map_err(internal)?;
+    // The first address is the default until the customer picks another.
+    if make_default || existing.is_empty() {
+        state.store.set_default_address(user.id.0, id).await.map_err(internal)?;
+    }
+    Ok(())
+}
+
+pub async fn delete_address(address_id: i64) -> Result<(), AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    match state.store.delete_address(user.id.0, address_id).await {
+        Ok(()) => Ok(()),
+        Err(StoreError::NotFound) => Err(AppError::NotFound),
+        Err(err) => Err(internal(err)),
+    }
+}
+
+pub async fn set_default_address(address_id: i64) -> Result<(), AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    match state.store.set_default_address(user.id.0, address_id).await {
+        Ok(()) => Ok(()),
+        Err(StoreError::NotFound) => Err(AppError::NotFound),
+        Err(err) => Err(internal(err)),
     }
 }

@@ -147,6 +147,24 @@ fn parse_location(lat: &str, lng: &str) -> Result<GeoPoint, AppError> {
     Ok(GeoPoint { lat: at.lat(), lng: at.lng() })
 }
 
+/// Contact name, phone, address and position as a booking or the address
+/// book takes them, each refused next to its own field.
+pub fn parse_contact(name: &str, phone: &str, address: &str, lat: &str, lng: &str) -> Result<(DisplayName, Phone, String, GeoPoint), AppError> {
+    let contact_name = DisplayName::parse(name).map_err(|_| AppError::invalid(Field::ContactName, Msg::ErrContactNameEmpty))?;
+    let contact_phone = Phone::parse(phone).map_err(|e| match AppError::from_input(e) {
+        AppError::Invalid { msg, .. } => AppError::invalid(Field::ContactPhone, msg),
+        other => other,
+    })?;
+    let address_text = address.trim().to_string();
+    if address_text.is_empty() {
+        return Err(AppError::invalid(Field::Address, Msg::ErrAddressEmpty));
+    }
+    if address_text.chars().count() > 100 {
+        return Err(AppError::invalid(Field::Address, Msg::ErrAddressTooLong));
+    }
+    Ok((contact_name, contact_phone, address_text, parse_location(lat, lng)?))
+}
+
 fn in_service_area(candidates: &[dispatch::Candidate], at: GeoPoint) -> bool {
     candidates.iter().any(|c| dispatch::distance_km(c.home, at) <= c.area_radius_km)
 }
@@ -236,19 +254,8 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
     let state = app_state()?;
     let service = listed_service(&state, input.service_id).await?;
     let quote = quote_for(&service, input.units)?;
-    let contact_name = DisplayName::parse(&input.contact_name).map_err(|_| AppError::invalid(Field::ContactName, Msg::ErrContactNameEmpty))?;
-    let contact_phone = Phone::parse(&input.contact_phone).map_err(|e| match AppError::from_input(e) {
-        AppError::Invalid { msg, .. } => AppError::invalid(Field::ContactPhone, msg),
-        other => other,
-    })?;
-    let address_text = input.address_text.trim().to_string();
-    if address_text.is_empty() {
-        return Err(AppError::invalid(Field::Address, Msg::ErrAddressEmpty));
-    }
-    if address_text.chars().count() > 100 {
-        return Err(AppError::invalid(Field::Address, Msg::ErrAddressTooLong));
-    }
-    let location = parse_location(&input.lat, &input.lng)?;
+    let (contact_name, contact_phone, address_text, location) =
+        parse_contact(&input.contact_name, &input.contact_phone, &input.address_text, &input.lat, &input.lng)?;
     let notes = input.notes.trim().to_string();
     if notes.chars().count() > 200 {
         return Err(AppError::invalid(Field::Notes, Msg::ErrNotesTooLong));

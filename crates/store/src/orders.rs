@@ -22,7 +22,12 @@ pub trait OrderStore: Send + Sync {
     async fn service(&self, id: i64) -> StoreResult<Option<ServiceRecord>>;
 
     async fn create_address(&self, customer_id: i64, address: &NewAddress, now: OffsetDateTime) -> StoreResult<i64>;
+    /// The customer's addresses, the default first, then newest first.
     async fn addresses(&self, customer_id: i64) -> StoreResult<Vec<Address>>;
+    /// Removes one of the customer's own addresses (`NotFound` otherwise).
+    async fn delete_address(&self, customer_id: i64, address_id: i64) -> StoreResult<()>;
+    /// Makes one of the customer's own addresses the only default.
+    async fn set_default_address(&self, customer_id: i64, address_id: i64) -> StoreResult<()>;
 
     /// Inserts the order as 待支付 holding the first of `candidates` (best
     /// first) whose time is still free, with its payment and expiry job.
@@ -218,12 +223,40 @@ macro_rules! shared_order_impl {
 
             async fn addresses(&self, customer_id: i64) -> crate::StoreResult<Vec<crate::Address>> {
                 Ok(sqlx::query_as(
-                    "SELECT id, customer_id, label, contact_name, contact_phone, address_text, lat, lng
-                     FROM addresses WHERE customer_id = $1 ORDER BY id DESC",
+                    "SELECT id, customer_id, label, contact_name, contact_phone, address_text, lat, lng, is_default
+                     FROM addresses WHERE customer_id = $1 ORDER BY is_default DESC, id DESC",
                 )
                 .bind(customer_id)
                 .fetch_all(&self.pool)
                 .await?)
+            }
+
+            async fn delete_address(&self, customer_id: i64, address_id: i64) -> crate::StoreResult<()> {
+                let done = sqlx::query("DELETE FROM addresses WHERE id = $1 AND customer_id = $2")
+                    .bind(address_id)
+                    .bind(customer_id)
+                    .execute(&self.pool)
+                    .await?;
+                crate::model::expect_one(done.rows_affected())
+            }
+
+            async fn set_default_address(&self, customer_id: i64, address_id: i64) -> crate::StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                let done = sqlx::query("UPDATE addresses SET is_default = (id = $1) WHERE customer_id = $2")
+                    .bind(address_id)
+                    .bind(customer_id)
+                    .execute(&mut *tx)
+                    .await?;
+                let owned: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM addresses WHERE id = $1 AND customer_id = $2")
+                    .bind(address_id)
+                    .bind(customer_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if done.rows_affected() == 0 || owned == 0 {
+                    return Err(crate::StoreError::NotFound);
+                }
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn place_order(&self, o: &crate::NewOrder, candidates: &[i64], now: time::OffsetDateTime) -> crate::StoreResult<crate::PlacedOrder> {

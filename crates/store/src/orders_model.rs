@@ -22,6 +22,7 @@ pub struct Address {
     pub address_text: String,
     pub lat: f64,
     pub lng: f64,
+    pub is_default: bool,
 }
 
 /// What dispatch needs to know about an approved worker.

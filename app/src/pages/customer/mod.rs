@@ -1,3 +1,4 @@
+mod addresses;
 mod book;
 mod favorites;
 pub(crate) mod home;
@@ -5,6 +6,7 @@ mod me;
 mod orders;
 mod service;
 
+pub use addresses::AddressesPage;
 pub use book::BookPage;
 pub use favorites::FavoritesPage;
 pub use home::HomePage;
