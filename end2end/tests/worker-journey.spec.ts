@@ -209,6 +209,8 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
   await row.getByRole('button', { name: '已打款' }).click();
   await expect(admin.locator('tr[data-withdrawal]', { hasText: name })).toHaveCount(0);
   await expect(admin.locator('[data-audit="ok"]')).toBeVisible();
+  await admin.getByRole('link', { name: '全部', exact: true }).click();
+  await expect(admin.locator('tr[data-withdrawal]', { hasText: name })).toContainText('ICBC20261125001');
 
   await open(worker, '/worker/withdraw');
   await expect(worker.locator('[data-withdrawal] .status-badge')).toHaveText('已打款');

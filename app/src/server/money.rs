@@ -188,8 +188,13 @@ pub async fn request_withdrawal(account_id: i64, amount: String) -> Result<(), A
 pub async fn admin_finance(status: Option<String>) -> Result<FinanceView, AppError> {
     require_user(ADMIN)?;
     let state = app_state()?;
-    let status = status.filter(|s| WithdrawalStatus::parse(s).is_some()).or(Some("pending".into()));
-    let filter = WithdrawalFilter { worker_id: None, status: status.filter(|s| s != "all") };
+    // `all` lists every request; anything unknown falls back to the pending queue.
+    let status = match status.as_deref() {
+        Some("all") => None,
+        Some(s) if WithdrawalStatus::parse(s).is_some() => Some(s.to_string()),
+        _ => Some(WithdrawalStatus::Pending.as_str().to_string()),
+    };
+    let filter = WithdrawalFilter { worker_id: None, status };
     let rows = state.store.withdrawals(&filter, 200).await.map_err(internal)?;
     let audit_violations = state.store.ledger_audit().await.map_err(internal)?;
     if !audit_violations.is_empty() {
