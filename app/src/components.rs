@@ -223,3 +223,15 @@ pub fn ChangePasswordForm() -> impl IntoView {
         </details>
     }
 }
+
+/// Percent-encodes a query value for a link (the same on the server and in
+/// the browser, without calling into JavaScript).
+pub fn encode_query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,6 +1,6 @@
 use crate::api::admin::{admin_users, UsersPage as UsersData};
 use crate::api::format_beijing;
-use crate::components::{AdminShell, ErrorState, Skeleton};
+use crate::components::{encode_query_value, AdminShell, ErrorState, Skeleton};
 use crate::i18n::{t, Msg};
 use domain::{Role, WorkerStatus};
 use leptos::prelude::*;
@@ -73,20 +73,9 @@ fn page_href(role: &str, q: &str, page: i64) -> String {
         params.push(format!("role={role}"));
     }
     if !q.is_empty() {
-        params.push(format!("q={}", js_free_url_encode(q)));
+        params.push(format!("q={}", encode_query_value(q)));
     }
     format!("/admin/users?{}", params.join("&"))
-}
-
-/// Percent-encodes a query value (works the same on server and in the browser).
-fn js_free_url_encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[component]

@@ -1,6 +1,6 @@
 use crate::api::account::current_session;
 use crate::api::catalog::{home_catalog, recommendations, CatalogFilters, CategoryView, Recommendation, ServiceCard};
-use crate::components::{ErrorState, PhoneShell, Skeleton, Tabs};
+use crate::components::{encode_query_value, ErrorState, PhoneShell, Skeleton, Tabs};
 use crate::i18n::{t, Msg};
 use domain::Fen;
 use leptos::prelude::*;
@@ -96,17 +96,6 @@ fn catalog_href(category: Option<i64>, f: &CatalogFilters) -> String {
     } else {
         format!("/?{}", parts.join("&"))
     }
-}
-
-/// Percent-encodes a query value (UTF-8 bytes outside the unreserved set).
-fn encode_query_value(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Search, price range, worker gender and sort: a plain GET form, so the
