@@ -1,4 +1,5 @@
-//! The pricing engine (first version): base price × units plus add-ons.
+//! The pricing engine: base price × units, add-ons, time multipliers, the
+//! distance fee and coupons.
 //!
 //! The same [`quote`] function computes the breakdown the customer sees and
 //! the amount that is charged, so the two can never differ (C5). It is pure
@@ -7,6 +8,12 @@
 //!
 //! All amounts are integer [`Fen`]; every multiplication and sum is checked,
 //! and overflow is an error rather than a wrapped price.
+
+mod coupon;
+pub mod rules;
+
+pub use coupon::{beijing_day_start, parse_coupon, zhe_text, CouponDraft, CouponError, CouponTerms, Discount, NewCoupon};
+pub use rules::{PricingRules, RuleError, NEUTRAL_BPS};
 
 use domain::Fen;
 use serde::{Deserialize, Serialize};
@@ -64,17 +71,40 @@ pub struct PriceSheet {
     pub addons: Vec<AddOn>,
 }
 
-/// What the customer picked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// What the customer picked, and the when and where that time and distance
+/// surcharges depend on. Without `start` or `distance_m` the quote is the
+/// "from" price shown before a slot or address is chosen; an order is only
+/// ever placed with both.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QuoteRequest {
     pub units: i32,
     pub addon_codes: Vec<String>,
+    /// When the service starts, unix seconds.
+    pub start: Option<i64>,
+    /// Straight-line metres from the pricing centre to the address.
+    pub distance_m: Option<u32>,
+    pub coupon: Option<CouponTerms>,
+    /// When the quote is made, unix seconds: decides whether the coupon is valid.
+    pub now: i64,
+}
+
+impl QuoteRequest {
+    /// Units only: the list price, with no time, place or coupon.
+    pub fn units(units: i32) -> Self {
+        Self { units, addon_codes: Vec::new(), start: None, distance_m: None, coupon: None, now: 0 }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LineKind {
     Base,
     AddOn,
+    /// Peak hour, weekend or holiday multiplier on the base line.
+    TimeSurcharge,
+    /// Beyond the free radius.
+    Distance,
+    /// A negative line.
+    Coupon,
 }
 
 /// One row of the itemized breakdown: `unit_price × quantity = amount`.
@@ -106,16 +136,62 @@ pub enum PricingError {
     UnknownAddOn(String),
     #[error("add-on {0:?} chosen twice")]
     DuplicateAddOn(String),
+    #[error("coupon not valid yet")]
+    CouponNotYetValid,
+    #[error("coupon expired")]
+    CouponExpired,
+    #[error("spend at least {min} to use this coupon")]
+    CouponMinSpend { min: Fen },
     #[error("amount too large")]
     Overflow,
 }
 
-/// Prices `request` against `sheet`: a base line (`base_price × units`), then
-/// one line per add-on in the order the customer chose them.
+/// The one rounding rule: a rate applied to an amount is rounded down to
+/// the whole fen (`floor(amount × bps / 10000)`), for surcharges and
+/// percentage discounts alike. Distance is charged per started kilometre.
+pub fn apply_bps(amount: Fen, bps: u32) -> Option<Fen> {
+    let scaled = i128::from(amount.get()).checked_mul(i128::from(bps))? / 10_000;
+    i64::try_from(scaled).ok().map(Fen::new)
+}
+
+/// Beijing calendar date, weekday and minute of day of a unix time.
+fn beijing_moment(at: i64) -> Option<(time::Date, time::Weekday, u16)> {
+    let local = time::OffsetDateTime::from_unix_timestamp(at.checked_add(8 * 3600)?).ok()?;
+    Some((local.date(), local.weekday(), local.hour() as u16 * 60 + local.minute() as u16))
+}
+
+/// The time multiplier in force at `start`, with its label. Several can
+/// match (a holiday that is a Saturday, in a peak hour): the highest applies
+/// and they never stack.
+fn time_multiplier(rules: &PricingRules, start: i64) -> Option<(u32, String)> {
+    let (date, weekday, minute) = beijing_moment(start)?;
+    let date = rules::date_text(date);
+    let mut found: Vec<(u32, String)> = Vec::new();
+    if let Some(h) = rules.holidays.iter().find(|h| h.date == date) {
+        found.push((h.multiplier_bps, format!("节假日（{}）", h.name)));
+    }
+    if matches!(weekday, time::Weekday::Saturday | time::Weekday::Sunday) {
+        found.push((rules.weekend_bps, "周末".to_string()));
+    }
+    if let Some(w) = rules.peak_windows.iter().find(|w| w.start_minute <= minute && minute < w.end_minute) {
+        found.push((w.multiplier_bps, format!("高峰时段 {:02}:{:02}–{:02}:{:02}", w.start_minute / 60, w.start_minute % 60, w.end_minute / 60, w.end_minute % 60)));
+    }
+    found.into_iter().filter(|(bps, _)| *bps > NEUTRAL_BPS).max_by_key(|(bps, _)| *bps)
+}
+
+fn sum(lines: &[QuoteLine]) -> Result<Fen, PricingError> {
+    lines.iter().try_fold(0i64, |acc, line| acc.checked_add(line.amount.get())).map(Fen::new).ok_or(PricingError::Overflow)
+}
+
+/// Prices `request` against `sheet` and the strategy `rules`, in this order:
+/// the base line (`base_price × units`); one line per add-on in the order
+/// chosen; the time surcharge on the base line; the distance fee; then the
+/// coupon as a negative line on everything above. The same function quotes
+/// and charges, so the two can never differ.
 ///
 /// A booking is always for at least one unit, even if a sheet's minimum says
 /// less, so a quote can never be zero units or negative.
-pub fn quote(sheet: &PriceSheet, request: &QuoteRequest) -> Result<Quote, PricingError> {
+pub fn quote(sheet: &PriceSheet, rules: &PricingRules, request: &QuoteRequest) -> Result<Quote, PricingError> {
     let min = sheet.min_units.max(1);
     if request.units < min {
         return Err(PricingError::UnitsBelowMinimum { min });
@@ -149,11 +225,65 @@ pub fn quote(sheet: &PriceSheet, request: &QuoteRequest) -> Result<Quote, Pricin
         });
     }
 
-    let total = lines
-        .iter()
-        .try_fold(0i64, |acc, line| acc.checked_add(line.amount.get()))
-        .map(Fen::new)
-        .ok_or(PricingError::Overflow)?;
+    if let Some((bps, reason)) = request.start.and_then(|start| time_multiplier(rules, start)) {
+        let surcharge = apply_bps(base_amount, bps - NEUTRAL_BPS).ok_or(PricingError::Overflow)?;
+        if surcharge > Fen::ZERO {
+            lines.push(QuoteLine {
+                kind: LineKind::TimeSurcharge,
+                label: format!("{reason}加价 ×{}", rules::multiplier_text(bps)),
+                unit_price: surcharge,
+                quantity: 1,
+                amount: surcharge,
+            });
+        }
+    }
+
+    if let Some(distance_m) = request.distance_m {
+        let d = &rules.distance;
+        let beyond_m = distance_m.saturating_sub(d.free_radius_m);
+        let started_km = beyond_m.div_ceil(1_000) as i32;
+        if started_km > 0 && d.per_km > Fen::ZERO && d.max_fee > Fen::ZERO {
+            let uncapped = d.per_km.checked_mul(i64::from(started_km)).ok_or(PricingError::Overflow)?;
+            let line = if uncapped > d.max_fee {
+                QuoteLine {
+                    kind: LineKind::Distance,
+                    label: format!("远程费（超出{}公里，封顶）", d.free_radius_m / 1_000),
+                    unit_price: d.max_fee,
+                    quantity: 1,
+                    amount: d.max_fee,
+                }
+            } else {
+                QuoteLine {
+                    kind: LineKind::Distance,
+                    label: format!("远程费（超出{}公里 {started_km} 公里）", d.free_radius_m / 1_000),
+                    unit_price: d.per_km,
+                    quantity: started_km,
+                    amount: uncapped,
+                }
+            };
+            lines.push(line);
+        }
+    }
+
+    if let Some(coupon) = &request.coupon {
+        if request.now < coupon.valid_from {
+            return Err(PricingError::CouponNotYetValid);
+        }
+        if request.now >= coupon.valid_until {
+            return Err(PricingError::CouponExpired);
+        }
+        let subtotal = sum(&lines)?;
+        if subtotal < coupon.min_spend {
+            return Err(PricingError::CouponMinSpend { min: coupon.min_spend });
+        }
+        let off = coupon.discount_on(subtotal);
+        if off > Fen::ZERO {
+            let amount = Fen::ZERO - off;
+            lines.push(QuoteLine { kind: LineKind::Coupon, label: format!("优惠券：{}", coupon.name), unit_price: amount, quantity: 1, amount });
+        }
+    }
+
+    let total = sum(&lines)?;
     Ok(Quote { lines, total })
 }
 

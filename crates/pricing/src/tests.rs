@@ -1,4 +1,5 @@
 use super::*;
+use rules::Holiday;
 use proptest::prelude::*;
 
 fn addon(code: &str, name: &str, fen: i64) -> AddOn {
@@ -18,12 +19,16 @@ fn daily_cleaning() -> PriceSheet {
 }
 
 fn request(units: i32, codes: &[&str]) -> QuoteRequest {
-    QuoteRequest { units, addon_codes: codes.iter().map(|c| c.to_string()).collect() }
+    QuoteRequest { addon_codes: codes.iter().map(|c| c.to_string()).collect(), ..QuoteRequest::units(units) }
+}
+
+fn neutral() -> PricingRules {
+    PricingRules::neutral(31.23, 121.47)
 }
 
 #[test]
 fn base_line_is_base_price_times_units() {
-    let q = quote(&daily_cleaning(), &request(3, &[])).unwrap();
+    let q = quote(&daily_cleaning(), &neutral(), &request(3, &[])).unwrap();
     assert_eq!(
         q.lines,
         vec![QuoteLine {
@@ -39,7 +44,7 @@ fn base_line_is_base_price_times_units() {
 
 #[test]
 fn add_ons_are_charged_once_each_in_the_order_chosen() {
-    let q = quote(&daily_cleaning(), &request(2, &["window", "fridge"])).unwrap();
+    let q = quote(&daily_cleaning(), &neutral(), &request(2, &["window", "fridge"])).unwrap();
     let labels: Vec<_> = q.lines.iter().map(|l| (l.kind, l.label.as_str(), l.quantity, l.amount)).collect();
     assert_eq!(
         labels,
@@ -55,27 +60,27 @@ fn add_ons_are_charged_once_each_in_the_order_chosen() {
 
 #[test]
 fn units_below_the_minimum_are_refused() {
-    assert_eq!(quote(&daily_cleaning(), &request(1, &[])), Err(PricingError::UnitsBelowMinimum { min: 2 }));
-    assert!(quote(&daily_cleaning(), &request(2, &[])).is_ok());
+    assert_eq!(quote(&daily_cleaning(), &neutral(), &request(1, &[])), Err(PricingError::UnitsBelowMinimum { min: 2 }));
+    assert!(quote(&daily_cleaning(), &neutral(), &request(2, &[])).is_ok());
 }
 
 #[test]
 fn units_above_the_maximum_are_refused() {
-    assert_eq!(quote(&daily_cleaning(), &request(9, &[])), Err(PricingError::UnitsAboveMaximum { max: 8 }));
-    assert!(quote(&daily_cleaning(), &request(8, &[])).is_ok());
+    assert_eq!(quote(&daily_cleaning(), &neutral(), &request(9, &[])), Err(PricingError::UnitsAboveMaximum { max: 8 }));
+    assert!(quote(&daily_cleaning(), &neutral(), &request(8, &[])).is_ok());
 }
 
 #[test]
 fn zero_or_negative_units_are_refused_even_if_the_sheet_allows_them() {
     let sheet = PriceSheet { min_units: 0, ..daily_cleaning() };
-    assert_eq!(quote(&sheet, &request(0, &[])), Err(PricingError::UnitsBelowMinimum { min: 1 }));
-    assert_eq!(quote(&sheet, &request(-3, &[])), Err(PricingError::UnitsBelowMinimum { min: 1 }));
+    assert_eq!(quote(&sheet, &neutral(), &request(0, &[])), Err(PricingError::UnitsBelowMinimum { min: 1 }));
+    assert_eq!(quote(&sheet, &neutral(), &request(-3, &[])), Err(PricingError::UnitsBelowMinimum { min: 1 }));
 }
 
 #[test]
 fn unknown_add_on_is_refused_not_ignored() {
     assert_eq!(
-        quote(&daily_cleaning(), &request(2, &["fridge", "oven"])),
+        quote(&daily_cleaning(), &neutral(), &request(2, &["fridge", "oven"])),
         Err(PricingError::UnknownAddOn("oven".into()))
     );
 }
@@ -83,7 +88,7 @@ fn unknown_add_on_is_refused_not_ignored() {
 #[test]
 fn duplicate_add_on_is_refused_not_charged_twice() {
     assert_eq!(
-        quote(&daily_cleaning(), &request(2, &["fridge", "window", "fridge"])),
+        quote(&daily_cleaning(), &neutral(), &request(2, &["fridge", "window", "fridge"])),
         Err(PricingError::DuplicateAddOn("fridge".into()))
     );
 }
@@ -91,11 +96,11 @@ fn duplicate_add_on_is_refused_not_charged_twice() {
 #[test]
 fn overflowing_amounts_are_an_error_not_a_wrapped_price() {
     let huge = PriceSheet { base_price: Fen::new(i64::MAX / 2), max_units: 100, ..daily_cleaning() };
-    assert_eq!(quote(&huge, &request(3, &[])), Err(PricingError::Overflow));
+    assert_eq!(quote(&huge, &neutral(), &request(3, &[])), Err(PricingError::Overflow));
     // The base line fits but adding an add-on does not.
     let edge = PriceSheet { base_price: Fen::new(i64::MAX / 2), min_units: 1, ..daily_cleaning() };
-    assert!(quote(&edge, &request(2, &[])).is_ok());
-    assert_eq!(quote(&edge, &request(2, &["fridge"])), Err(PricingError::Overflow));
+    assert!(quote(&edge, &neutral(), &request(2, &[])).is_ok());
+    assert_eq!(quote(&edge, &neutral(), &request(2, &["fridge"])), Err(PricingError::Overflow));
 }
 
 #[test]
@@ -155,11 +160,11 @@ proptest! {
         units in -2i32..30,
         picks in proptest::collection::vec(0usize..7, 0..4),
     ) {
-        let req = QuoteRequest { units, addon_codes: picks.iter().map(|i| format!("a{i}")).collect() };
-        let first = quote(&sheet, &req);
+        let req = QuoteRequest { addon_codes: picks.iter().map(|i| format!("a{i}")).collect(), ..QuoteRequest::units(units) };
+        let first = quote(&sheet, &neutral(), &req);
         // The same function computes the amount charged: running it again at
         // payment time must give the identical quote.
-        prop_assert_eq!(&first, &quote(&sheet.clone(), &req.clone()));
+        prop_assert_eq!(&first, &quote(&sheet.clone(), &neutral(), &req.clone()));
 
         match first {
             Ok(q) => {
@@ -182,6 +187,342 @@ proptest! {
                 prop_assert!(req.addon_codes.iter().filter(|c| **c == code).count() > 1);
             }
             Err(PricingError::Overflow) => prop_assert!(false, "amounts in range cannot overflow"),
+            Err(other) => prop_assert!(false, "no coupon was given, yet {other:?}"),
         }
     }
+}
+
+// ---- Strategy: time multipliers, distance, coupons -------------------------
+
+/// Wednesday 2026-11-25 18:00 Beijing (10:00 UTC).
+const WED_18H: i64 = 1_795_600_800;
+/// Wednesday 2026-11-25 10:00 Beijing.
+const WED_10H: i64 = 1_795_572_000;
+/// Saturday 2026-11-28 10:00 Beijing.
+const SAT_10H: i64 = 1_795_831_200;
+/// Friday 2027-10-01 10:00 Beijing (国庆).
+const NATIONAL_DAY_10H: i64 = 1_822_356_000;
+/// Saturday 2027-10-02 18:00 Beijing: holiday, weekend and peak at once.
+const NATIONAL_WEEKEND_18H: i64 = 1_822_471_200;
+
+fn strategy() -> PricingRules {
+    PricingRules {
+        peak_windows: rules::parse_peak_windows("07:00-09:00 1.1\n17:00-20:00 1.2").unwrap(),
+        weekend_bps: 11_500,
+        holidays: rules::parse_holidays("2027-10-01~2027-10-07 国庆节 1.5").unwrap(),
+        distance: rules::DistanceRule {
+            centre_lat: 31.23,
+            centre_lng: 121.47,
+            free_radius_m: 10_000,
+            per_km: Fen::new(200),
+            max_fee: Fen::new(3_000),
+        },
+    }
+}
+
+fn at(units: i32, start: i64) -> QuoteRequest {
+    QuoteRequest { start: Some(start), ..QuoteRequest::units(units) }
+}
+
+fn kinds(q: &Quote) -> Vec<(LineKind, i64)> {
+    q.lines.iter().map(|l| (l.kind, l.amount.get())).collect()
+}
+
+#[test]
+fn a_peak_hour_multiplies_the_base_line_and_is_itemized() {
+    let q = quote(&daily_cleaning(), &strategy(), &at(2, WED_18H)).unwrap();
+    // ¥90 base, ×1.2 → ¥18 surcharge.
+    assert_eq!(kinds(&q), vec![(LineKind::Base, 9_000), (LineKind::TimeSurcharge, 1_800)]);
+    assert_eq!(q.lines[1].label, "高峰时段 17:00–20:00加价 ×1.2");
+    assert_eq!(q.total, Fen::new(10_800));
+}
+
+#[test]
+fn off_peak_weekdays_cost_the_list_price() {
+    let q = quote(&daily_cleaning(), &strategy(), &at(2, WED_10H)).unwrap();
+    assert_eq!(q.total, Fen::new(9_000));
+}
+
+#[test]
+fn weekends_use_the_weekend_multiplier() {
+    let q = quote(&daily_cleaning(), &strategy(), &at(2, SAT_10H)).unwrap();
+    assert_eq!(kinds(&q), vec![(LineKind::Base, 9_000), (LineKind::TimeSurcharge, 1_350)]);
+    assert_eq!(q.lines[1].label, "周末加价 ×1.15");
+}
+
+#[test]
+fn holidays_come_from_the_admin_calendar() {
+    let q = quote(&daily_cleaning(), &strategy(), &at(2, NATIONAL_DAY_10H)).unwrap();
+    assert_eq!(kinds(&q), vec![(LineKind::Base, 9_000), (LineKind::TimeSurcharge, 4_500)]);
+    assert_eq!(q.lines[1].label, "节假日（国庆节）加价 ×1.5");
+}
+
+#[test]
+fn overlapping_multipliers_never_stack_the_highest_applies() {
+    let q = quote(&daily_cleaning(), &strategy(), &at(2, NATIONAL_WEEKEND_18H)).unwrap();
+    assert_eq!(kinds(&q), vec![(LineKind::Base, 9_000), (LineKind::TimeSurcharge, 4_500)]);
+}
+
+#[test]
+fn surcharges_round_down_to_the_fen() {
+    // ¥0.45 × 3 = ¥1.35; ×1.15 → 0.2025 yuan surcharge → 20 fen.
+    let sheet = PriceSheet { base_price: Fen::new(45), min_units: 1, ..daily_cleaning() };
+    let q = quote(&sheet, &strategy(), &at(3, SAT_10H)).unwrap();
+    assert_eq!(kinds(&q), vec![(LineKind::Base, 135), (LineKind::TimeSurcharge, 20)]);
+}
+
+#[test]
+fn distance_inside_the_free_radius_costs_nothing() {
+    let req = QuoteRequest { distance_m: Some(10_000), ..QuoteRequest::units(2) };
+    assert_eq!(quote(&daily_cleaning(), &strategy(), &req).unwrap().total, Fen::new(9_000));
+}
+
+#[test]
+fn distance_beyond_the_radius_is_charged_per_started_kilometre() {
+    let req = QuoteRequest { distance_m: Some(12_001), ..QuoteRequest::units(2) };
+    let q = quote(&daily_cleaning(), &strategy(), &req).unwrap();
+    // 2.001 km beyond → 3 started km × ¥2.
+    assert_eq!(kinds(&q), vec![(LineKind::Base, 9_000), (LineKind::Distance, 600)]);
+    assert_eq!(q.lines[1].quantity, 3);
+}
+
+#[test]
+fn the_distance_fee_stops_at_its_cap() {
+    let req = QuoteRequest { distance_m: Some(80_000), ..QuoteRequest::units(2) };
+    let q = quote(&daily_cleaning(), &strategy(), &req).unwrap();
+    assert_eq!(kinds(&q), vec![(LineKind::Base, 9_000), (LineKind::Distance, 3_000)]);
+}
+
+fn coupon(discount: Discount, min_spend: i64) -> CouponTerms {
+    CouponTerms { name: "新人券".into(), discount, min_spend: Fen::new(min_spend), valid_from: WED_10H - 86_400, valid_until: WED_10H + 86_400 }
+}
+
+fn with_coupon(units: i32, c: CouponTerms) -> QuoteRequest {
+    QuoteRequest { coupon: Some(c), now: WED_10H, ..QuoteRequest::units(units) }
+}
+
+#[test]
+fn a_fixed_coupon_is_a_negative_line() {
+    let q = quote(&daily_cleaning(), &strategy(), &with_coupon(2, coupon(Discount::Fixed(Fen::new(1_000)), 8_000))).unwrap();
+    assert_eq!(kinds(&q), vec![(LineKind::Base, 9_000), (LineKind::Coupon, -1_000)]);
+    assert_eq!(q.total, Fen::new(8_000));
+}
+
+#[test]
+fn a_percentage_coupon_applies_to_everything_above_it_rounded_down() {
+    let req = QuoteRequest { start: Some(WED_18H), distance_m: Some(12_500), ..with_coupon(2, coupon(Discount::Percent { off_bps: 1_500 }, 0)) };
+    let q = quote(&daily_cleaning(), &strategy(), &req).unwrap();
+    // 90 + 18 + 6 = 114; 15% = 17.10.
+    assert_eq!(kinds(&q), vec![(LineKind::Base, 9_000), (LineKind::TimeSurcharge, 1_800), (LineKind::Distance, 600), (LineKind::Coupon, -1_710)]);
+    assert_eq!(q.total, Fen::new(9_690));
+}
+
+#[test]
+fn a_coupon_below_its_minimum_spend_is_refused() {
+    let req = with_coupon(2, coupon(Discount::Fixed(Fen::new(1_000)), 10_000));
+    assert_eq!(quote(&daily_cleaning(), &strategy(), &req), Err(PricingError::CouponMinSpend { min: Fen::new(10_000) }));
+}
+
+#[test]
+fn an_expired_or_future_coupon_is_refused() {
+    let c = coupon(Discount::Fixed(Fen::new(1_000)), 0);
+    let late = QuoteRequest { now: c.valid_until, ..with_coupon(2, c.clone()) };
+    assert_eq!(quote(&daily_cleaning(), &strategy(), &late), Err(PricingError::CouponExpired));
+    let early = QuoteRequest { now: c.valid_from - 1, ..with_coupon(2, c) };
+    assert_eq!(quote(&daily_cleaning(), &strategy(), &early), Err(PricingError::CouponNotYetValid));
+}
+
+#[test]
+fn a_coupon_never_takes_the_total_below_zero() {
+    let q = quote(&daily_cleaning(), &strategy(), &with_coupon(2, coupon(Discount::Fixed(Fen::new(50_000)), 0))).unwrap();
+    assert_eq!(q.total, Fen::ZERO);
+}
+
+#[test]
+fn peak_windows_that_overlap_are_refused_naming_both_lines() {
+    assert_eq!(rules::parse_peak_windows("07:00-09:00 1.1\n08:30-10:00 1.2"), Err(RuleError::PeakOverlap { line: 2, other: 1 }));
+    // Touching windows do not overlap.
+    assert!(rules::parse_peak_windows("07:00-09:00 1.1\n09:00-10:00 1.2").is_ok());
+}
+
+#[test]
+fn peak_windows_must_end_after_they_start_and_have_a_sane_multiplier() {
+    assert_eq!(rules::parse_peak_windows("20:00-17:00 1.2"), Err(RuleError::PeakEmpty { line: 1 }));
+    assert_eq!(rules::parse_peak_windows("\n17:00-20:00 0.8"), Err(RuleError::LineMultiplier { line: 2 }));
+    assert_eq!(rules::parse_peak_windows("17:00-20:00 30"), Err(RuleError::LineMultiplier { line: 1 }));
+    assert_eq!(rules::parse_peak_windows("17点到20点 1.2"), Err(RuleError::PeakMalformed { line: 1 }));
+    assert_eq!(rules::parse_peak_windows("25:00-26:00 1.2"), Err(RuleError::PeakMalformed { line: 1 }));
+}
+
+#[test]
+fn rules_print_back_in_the_form_they_are_typed() {
+    let rules = strategy();
+    assert_eq!(rules.peak_text(), "07:00-09:00 1.1\n17:00-20:00 1.2");
+    assert_eq!(rules::parse_peak_windows(&rules.peak_text()).unwrap(), rules.peak_windows);
+    assert_eq!(rules::parse_holidays(&rules.holiday_text()).unwrap(), rules.holidays);
+    assert_eq!(rules.holidays.len(), 7);
+}
+
+#[test]
+fn holidays_refuse_bad_dates_backwards_ranges_and_duplicates() {
+    assert_eq!(rules::parse_holidays("2027-02-30 春节 1.5"), Err(RuleError::HolidayBadDate { line: 1 }));
+    assert_eq!(rules::parse_holidays("2027-10-07~2027-10-01 国庆节 1.5"), Err(RuleError::HolidayBadRange { line: 1 }));
+    assert_eq!(
+        rules::parse_holidays("2027-10-01~2027-10-03 国庆节 1.5\n2027-10-03 重阳 1.2"),
+        Err(RuleError::HolidayDuplicate { line: 2, date: "2027-10-03".into() })
+    );
+    assert_eq!(rules::parse_holidays("2027-10-01 1.5"), Err(RuleError::HolidayMalformed { line: 1 }));
+}
+
+#[test]
+fn multipliers_parse_to_basis_points_within_range() {
+    assert_eq!(rules::parse_multiplier("1.2"), Some(12_000));
+    assert_eq!(rules::parse_multiplier("×1.25"), Some(12_500));
+    assert_eq!(rules::parse_multiplier("1"), Some(10_000));
+    assert_eq!(rules::parse_multiplier("3.01"), None);
+    assert_eq!(rules::parse_multiplier("0.9"), None);
+    assert_eq!(rules::parse_multiplier("-1.2"), None);
+    assert_eq!(rules::multiplier_text(11_500), "1.15");
+}
+
+fn draft<'a>(kind: &'a str, value: &'a str, from: &'a str, to: &'a str) -> CouponDraft<'a> {
+    CouponDraft { name: "双十二", kind, value, min_spend: "80", valid_from: from, valid_to: to, per_user_limit: "1", total_quantity: "100" }
+}
+
+#[test]
+fn a_coupon_that_ends_before_it_starts_is_refused() {
+    assert_eq!(parse_coupon(&draft("fixed", "10", "2026-12-12", "2026-12-01")), Err(CouponError::EndsBeforeStart));
+}
+
+#[test]
+fn a_coupon_is_valid_through_its_last_beijing_day() {
+    let c = parse_coupon(&draft("fixed", "10", "2026-12-01", "2026-12-01")).unwrap();
+    assert_eq!(c.terms.valid_until - c.terms.valid_from, 86_400);
+    // 2026-12-01 00:00 Beijing is 2026-11-30 16:00 UTC.
+    assert_eq!(c.terms.valid_from, 1_796_054_400);
+    assert_eq!(c.terms.headline(), "满¥80.00减¥10.00");
+}
+
+#[test]
+fn coupon_amounts_must_be_sane() {
+    assert_eq!(parse_coupon(&draft("fixed", "0", "2026-12-01", "2026-12-02")), Err(CouponError::FixedAmount));
+    assert_eq!(parse_coupon(&draft("fixed", "-5", "2026-12-01", "2026-12-02")), Err(CouponError::FixedAmount));
+    assert_eq!(parse_coupon(&draft("percent", "10", "2026-12-01", "2026-12-02")), Err(CouponError::Percent));
+    assert_eq!(parse_coupon(&draft("percent", "0.5", "2026-12-01", "2026-12-02")), Err(CouponError::Percent));
+    let c = parse_coupon(&draft("percent", "8.5", "2026-12-01", "2026-12-02")).unwrap();
+    assert_eq!(c.terms.discount, Discount::Percent { off_bps: 1_500 });
+    assert_eq!(c.terms.headline(), "满¥80.00打8.5折");
+    let bad_limit = CouponDraft { per_user_limit: "0", ..draft("fixed", "10", "2026-12-01", "2026-12-02") };
+    assert_eq!(parse_coupon(&bad_limit), Err(CouponError::PerUserLimit));
+    assert_eq!(parse_coupon(&draft("fixed", "10", "明天", "2026-12-02")), Err(CouponError::ValidFrom));
+}
+
+fn rules_strategy() -> impl Strategy<Value = PricingRules> {
+    (
+        proptest::collection::vec((0u16..24, 1u16..5, 10_000u32..=30_000), 0..4),
+        10_000u32..=30_000,
+        proptest::collection::vec((0i64..400, 10_000u32..=30_000), 0..10),
+        (0u32..30_000, 0i64..1_000, 0i64..10_000),
+    )
+        .prop_map(|(peaks, weekend_bps, holidays, (free_radius_m, per_km, max_fee))| {
+            // Windows on distinct hours cannot overlap: keep the first per hour.
+            let mut peak_windows: Vec<rules::PeakWindow> = Vec::new();
+            for (hour, len, bps) in peaks {
+                let w = rules::PeakWindow { start_minute: hour * 60, end_minute: (hour * 60 + len * 30).min(1_440), multiplier_bps: bps };
+                if !peak_windows.iter().any(|o| o.start_minute < w.end_minute && w.start_minute < o.end_minute) {
+                    peak_windows.push(w);
+                }
+            }
+            let first = time::macros::date!(2026 - 11 - 01);
+            let mut days: Vec<Holiday> = Vec::new();
+            for (offset, bps) in holidays {
+                let date = rules::date_text(first + time::Duration::days(offset));
+                if !days.iter().any(|h| h.date == date) {
+                    days.push(Holiday { date, name: "节日".into(), multiplier_bps: bps });
+                }
+            }
+            PricingRules {
+                peak_windows,
+                weekend_bps,
+                holidays: days,
+                distance: rules::DistanceRule { centre_lat: 31.23, centre_lng: 121.47, free_radius_m, per_km: Fen::new(per_km), max_fee: Fen::new(max_fee) },
+            }
+        })
+}
+
+fn coupon_strategy() -> impl Strategy<Value = Option<CouponTerms>> {
+    proptest::option::of(
+        (prop_oneof![(1i64..20_000).prop_map(|f| Discount::Fixed(Fen::new(f))), (100u32..=9_000).prop_map(|off_bps| Discount::Percent { off_bps })], 0i64..50_000, -3i64..3)
+            .prop_map(|(discount, min_spend, window)| CouponTerms {
+                name: "券".into(),
+                discount,
+                min_spend: Fen::new(min_spend),
+                valid_from: WED_10H + window * 86_400,
+                valid_until: WED_10H + (window + 2) * 86_400,
+            }),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4_096))]
+
+    /// Quote = charge over random services, rules, coupons, times and
+    /// addresses: the quote is a pure function of its inputs (re-running it
+    /// at payment gives the identical amount), the total is the sum of the
+    /// lines, never negative, and every derived line follows the one
+    /// rounding rule.
+    #[test]
+    fn quote_equals_charge_over_random_rules_coupons_times_and_addresses(
+        sheet in sheet_strategy(),
+        rules in rules_strategy(),
+        units in 1i32..10,
+        start in proptest::option::of(WED_10H - 30 * 86_400..WED_10H + 400 * 86_400),
+        distance_m in proptest::option::of(0u32..80_000),
+        coupon in coupon_strategy(),
+        picks in proptest::collection::vec(0usize..6, 0..3),
+    ) {
+        let mut codes: Vec<String> = picks.iter().map(|i| format!("a{i}")).collect();
+        codes.dedup();
+        let req = QuoteRequest { units, addon_codes: codes, start, distance_m, coupon: coupon.clone(), now: WED_10H };
+        let shown = quote(&sheet, &rules, &req);
+        // Payment re-prices from what was stored, through a serialization round trip.
+        let stored_rules: PricingRules = serde_json_like_round_trip(&rules);
+        let charged = quote(&sheet.clone(), &stored_rules, &req.clone());
+        prop_assert_eq!(&shown, &charged);
+
+        if let Ok(q) = shown {
+            let sum: i64 = q.lines.iter().map(|l| l.amount.get()).sum();
+            prop_assert_eq!(q.total, Fen::new(sum));
+            prop_assert!(q.total >= Fen::ZERO);
+            let base = q.lines[0].amount;
+            for line in &q.lines {
+                prop_assert_eq!(line.unit_price.checked_mul(i64::from(line.quantity)), Some(line.amount));
+                match line.kind {
+                    LineKind::TimeSurcharge => {
+                        // floor(base × (m − 1)) for some multiplier ≤ 3.00.
+                        prop_assert!(line.amount > Fen::ZERO && line.amount.get() <= base.get() * 2);
+                    }
+                    LineKind::Distance => {
+                        prop_assert!(distance_m.is_some());
+                        prop_assert!(line.amount <= rules.distance.max_fee);
+                    }
+                    LineKind::Coupon => prop_assert!(line.amount < Fen::ZERO),
+                    LineKind::Base | LineKind::AddOn => prop_assert!(line.amount >= Fen::ZERO),
+                }
+            }
+            if let Some(c) = &coupon {
+                let subtotal = Fen::new(sum) - q.lines.iter().filter(|l| l.kind == LineKind::Coupon).map(|l| l.amount).fold(Fen::ZERO, |a, b| a + b);
+                prop_assert!(subtotal >= c.min_spend);
+                prop_assert_eq!(Fen::new(sum), subtotal - c.discount_on(subtotal));
+            }
+            if start.is_none() {
+                prop_assert!(!q.lines.iter().any(|l| l.kind == LineKind::TimeSurcharge));
+            }
+        }
+    }
+}
+
+/// Rules are stored as JSON text; the quote at payment reads them back.
+fn serde_json_like_round_trip(rules: &PricingRules) -> PricingRules {
+    serde_json::from_str(&serde_json::to_string(rules).unwrap()).unwrap()
 }

@@ -13,6 +13,7 @@ mod orders;
 mod orders_model;
 mod postgres;
 mod sqlite;
+mod strategy;
 
 use async_trait::async_trait;
 use domain::{DisplayName, Phone, WorkerStatus};
@@ -29,6 +30,7 @@ pub use orders::{OrderStore, HOLDING_STATES};
 pub use orders_model::*;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+pub use strategy::{ClaimRecord, CouponRecord, PricingStore, StoredRules};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -44,6 +46,14 @@ pub enum StoreError {
     Duplicate,
     #[error("ledger rule: {0}")]
     Ledger(#[from] ledger::LedgerError),
+    #[error("coupon stopped, ended or unknown")]
+    CouponUnavailable,
+    #[error("every coupon of this kind has been claimed")]
+    CouponSoldOut,
+    #[error("the customer has claimed as many as allowed")]
+    CouponLimit,
+    #[error("the coupon is already used by another order")]
+    CouponUsed,
     #[error("amount does not match the payment")]
     AmountMismatch,
     #[error("record not found")]
@@ -67,7 +77,7 @@ pub enum Backend {
 }
 
 #[async_trait]
-pub trait Store: OrderStore + MoneyStore + OnboardingStore + CatalogAdminStore + FavoriteStore + Send + Sync + 'static {
+pub trait Store: OrderStore + MoneyStore + OnboardingStore + CatalogAdminStore + FavoriteStore + PricingStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn ping(&self) -> StoreResult<()>;
     async fn close(&self);

@@ -310,6 +310,20 @@ macro_rules! shared_order_impl {
                 .bind(o.commission_bps)
                 .fetch_one(&mut *tx)
                 .await?;
+                if let Some(claim) = o.coupon_claim_id {
+                    let used = sqlx::query(
+                        "UPDATE coupon_claims SET order_id = $1, used_at = $2 WHERE id = $3 AND customer_id = $4 AND order_id IS NULL",
+                    )
+                    .bind(order_id)
+                    .bind(now)
+                    .bind(claim)
+                    .bind(o.customer_id)
+                    .execute(&mut *tx)
+                    .await?;
+                    if used.rows_affected() != 1 {
+                        return Err(crate::StoreError::CouponUsed);
+                    }
+                }
                 sqlx::query(
                     "INSERT INTO order_events (order_id, kind, from_state, to_state, actor_kind, actor_id, detail, created_at)
                      VALUES ($1, 'created', NULL, 'pending_payment', 'customer', $2, '', $3)",
@@ -434,6 +448,13 @@ macro_rules! shared_order_impl {
                     sqlx::query("INSERT INTO jobs (kind, ref_id, payload, due_at) VALUES ('settle_refund', $1, '', $2)")
                         .bind(refund_id)
                         .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                // An order cancelled before it was paid gives its coupon back.
+                if c.expected_state == "pending_payment" && c.next_state == "cancelled" {
+                    sqlx::query("UPDATE coupon_claims SET order_id = NULL, used_at = NULL WHERE order_id = $1")
+                        .bind(order_id)
                         .execute(&mut *tx)
                         .await?;
                 }

@@ -91,6 +91,9 @@ pub struct NewOrder {
     pub out_trade_no: String,
     /// The commission rate in force when the order is placed.
     pub commission_bps: i32,
+    /// The customer's claimed coupon this order uses, taken in the same
+    /// transaction so one coupon never pays for two orders.
+    pub coupon_claim_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,5 +1,6 @@
 use crate::catalog_admin::shared_catalog_admin_impl;
 use crate::favorites::shared_favorites_impl;
+use crate::strategy::shared_pricing_impl;
 use crate::money::shared_money_impl;
 use crate::onboarding::shared_onboarding_impl;
 use crate::orders::shared_order_impl;
@@ -45,3 +46,4 @@ shared_money_impl!(PgStore);
 shared_onboarding_impl!(PgStore);
 shared_catalog_admin_impl!(PgStore);
 shared_favorites_impl!(PgStore);
+shared_pricing_impl!(PgStore);

@@ -428,6 +428,7 @@ mod order_fixtures {
             provider: "sandbox".into(),
             out_trade_no: format!("PAY-{tag}"),
             commission_bps: 2000,
+            coupon_claim_id: None,
         }
     }
 
@@ -906,6 +907,133 @@ async fn random_money_sequences_keep_the_books_balanced_on_the_database() {
             }
             mx::assert_books_balance(&store).await;
         }
+    })
+    .await;
+}
+
+// ---------- Pricing strategy and coupons ----------
+
+fn coupon(quantity: i32, per_user: i32) -> pricing::NewCoupon {
+    let t = now().unix_timestamp();
+    pricing::NewCoupon {
+        terms: pricing::CouponTerms {
+            name: "新人立减".into(),
+            discount: pricing::Discount::Fixed(Fen::new(1_000)),
+            min_spend: Fen::new(8_000),
+            valid_from: t - 3_600,
+            valid_until: t + 86_400,
+        },
+        per_user_limit: per_user,
+        total_quantity: quantity,
+    }
+}
+
+async fn admin(store: &DynStore, phone: &str) -> i64 {
+    store.create_user(&new_user(phone, Role::Admin), now()).await.unwrap().0
+}
+
+#[tokio::test]
+async fn pricing_rules_save_with_a_version_and_audit_old_and_new() {
+    on_both(|store| async move {
+        let admin = admin(&store, "13700137200").await;
+        assert!(store.pricing_rules().await.unwrap().is_none());
+        let mut rules = pricing::PricingRules::neutral(31.23, 121.47);
+        assert_eq!(store.save_pricing_rules(&rules, 0, admin, now()).await.unwrap(), 1);
+        rules.weekend_bps = 12_000;
+        assert_eq!(store.save_pricing_rules(&rules, 1, admin, now()).await.unwrap(), 2);
+        // A stale editor (still at version 1) changes nothing.
+        let mut stale = rules.clone();
+        stale.weekend_bps = 30_000;
+        assert!(matches!(store.save_pricing_rules(&stale, 1, admin, now()).await, Err(StoreError::Conflict)));
+        let saved = store.pricing_rules().await.unwrap().unwrap();
+        assert_eq!((saved.version, saved.rules.weekend_bps), (2, 12_000));
+        let audit = store.audit_entries(10).await.unwrap();
+        let last = audit.iter().find(|a| a.action == "pricing.rules").unwrap();
+        assert!(last.detail.contains("\"old\":{") && last.detail.contains("\"weekend_bps\":10000") && last.detail.contains("\"weekend_bps\":12000"), "{}", last.detail);
+        assert_eq!(audit.iter().filter(|a| a.action == "pricing.rules").count(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn concurrent_claims_never_exceed_the_coupon_quantity() {
+    on_both(|store| async move {
+        let admin = admin(&store, "13700137201").await;
+        let id = store.create_coupon(&coupon(3, 1), admin, now()).await.unwrap();
+        let mut customers = Vec::new();
+        for i in 0..8 {
+            customers.push(fx::customer(&store, &format!("1380013830{i}")).await);
+        }
+        let t = now().unix_timestamp();
+        let claims = customers.into_iter().map(|c| {
+            let store = store.clone();
+            async move { store.claim_coupon(id, c, t, now()).await }
+        });
+        let results = futures_join_all(claims).await;
+        let won = results.iter().filter(|r| r.is_ok()).count();
+        let sold_out = results.iter().filter(|r| matches!(r, Err(StoreError::CouponSoldOut))).count();
+        assert_eq!((won, sold_out), (3, 5), "{results:?}");
+        let listed = store.coupons().await.unwrap();
+        assert_eq!(listed[0].claimed, 3);
+        assert!(store.claimable_coupons(t).await.unwrap().is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_customer_claims_at_most_the_per_user_limit_and_never_a_stopped_or_ended_coupon() {
+    on_both(|store| async move {
+        let admin = admin(&store, "13700137202").await;
+        let customer = fx::customer(&store, "13800138310").await;
+        let id = store.create_coupon(&coupon(100, 2), admin, now()).await.unwrap();
+        let t = now().unix_timestamp();
+        store.claim_coupon(id, customer, t, now()).await.unwrap();
+        store.claim_coupon(id, customer, t, now()).await.unwrap();
+        assert!(matches!(store.claim_coupon(id, customer, t, now()).await, Err(StoreError::CouponLimit)));
+        assert_eq!(store.customer_claims(customer).await.unwrap().len(), 2);
+        let other = fx::customer(&store, "13800138311").await;
+        assert!(matches!(store.claim_coupon(id, other, t + 2 * 86_400, now()).await, Err(StoreError::CouponUnavailable)));
+        store.set_coupon_active(id, false, admin, now()).await.unwrap();
+        assert!(matches!(store.claim_coupon(id, other, t, now()).await, Err(StoreError::CouponUnavailable)));
+        assert!(store.audit_entries(10).await.unwrap().iter().any(|a| a.action == "pricing.coupon_stop"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_claimed_coupon_pays_for_one_order_and_returns_when_that_order_is_cancelled_unpaid() {
+    on_both(|store| async move {
+        let admin = admin(&store, "13700137203").await;
+        let worker = fx::worker(&store, "13900139300").await;
+        let service = fx::service(&store).await;
+        let customer = fx::customer(&store, "13800138320").await;
+        let id = store.create_coupon(&coupon(10, 1), admin, now()).await.unwrap();
+        let claim = store.claim_coupon(id, customer, now().unix_timestamp(), now()).await.unwrap();
+        let first = store::NewOrder { coupon_claim_id: Some(claim), ..fx::order(customer, service, tomorrow_at(2), "cp1") };
+        let placed = store.place_order(&first, &[worker], now()).await.unwrap();
+        assert_eq!(store.customer_claims(customer).await.unwrap()[0].order_id, Some(placed.order_id));
+        // The same claim on a second order is refused and leaves nothing behind.
+        let second = store::NewOrder { coupon_claim_id: Some(claim), ..fx::order(customer, service, tomorrow_at(6), "cp2") };
+        assert!(matches!(store.place_order(&second, &[worker], now()).await, Err(StoreError::CouponUsed)));
+        assert!(store.payment_by_trade_no("PAY-cp2").await.unwrap().is_none());
+        // Another customer cannot use it either.
+        let stranger = fx::customer(&store, "13800138321").await;
+        let foreign = store::NewOrder { coupon_claim_id: Some(claim), ..fx::order(stranger, service, tomorrow_at(6), "cp3") };
+        assert!(matches!(store.place_order(&foreign, &[worker], now()).await, Err(StoreError::CouponUsed)));
+        let cancel = store::OrderChange {
+            expected_state: "pending_payment".into(),
+            next_state: "cancelled".into(),
+            assign_worker: None,
+            fee_fen: 0,
+            refund: None,
+            settle: None,
+            event: fx::event("expire", "system", None),
+            notify: vec![],
+        };
+        store.change_order(placed.order_id, &cancel, now()).await.unwrap();
+        assert_eq!(store.customer_claims(customer).await.unwrap()[0].order_id, None);
+        let again = store::NewOrder { coupon_claim_id: Some(claim), ..fx::order(customer, service, tomorrow_at(6), "cp4") };
+        store.place_order(&again, &[worker], now()).await.unwrap();
     })
     .await;
 }

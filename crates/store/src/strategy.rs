@@ -1,0 +1,279 @@
+//! The pricing strategy and coupons (A2). Rule changes and coupon issues are
+//! audited in the same transaction that makes them; claims are counted under
+//! the write lock so a coupon is never claimed beyond its quantity or a
+//! customer's limit.
+
+use crate::StoreResult;
+use async_trait::async_trait;
+use pricing::{CouponTerms, NewCoupon, PricingRules};
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone)]
+pub struct StoredRules {
+    pub rules: PricingRules,
+    pub version: i64,
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct CouponRecord {
+    pub id: i64,
+    pub terms: CouponTerms,
+    pub per_user_limit: i32,
+    pub total_quantity: i32,
+    pub claimed: i32,
+    /// Claims an order has used.
+    pub used: i64,
+    pub active: bool,
+    pub created_at: OffsetDateTime,
+}
+
+/// A coupon in a customer's wallet.
+#[derive(Debug, Clone)]
+pub struct ClaimRecord {
+    pub id: i64,
+    pub coupon_id: i64,
+    pub terms: CouponTerms,
+    pub claimed_at: OffsetDateTime,
+    pub order_id: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct CouponRow {
+    id: i64,
+    terms_json: String,
+    per_user_limit: i32,
+    total_quantity: i32,
+    claimed: i32,
+    used: i64,
+    active: bool,
+    created_at: OffsetDateTime,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ClaimRow {
+    id: i64,
+    coupon_id: i64,
+    terms_json: String,
+    claimed_at: OffsetDateTime,
+    order_id: Option<i64>,
+}
+
+pub(crate) fn terms_from_json(json: &str) -> StoreResult<CouponTerms> {
+    serde_json::from_str(json).map_err(|e| crate::StoreError::Corrupt(format!("coupon terms: {e}")))
+}
+
+impl TryFrom<CouponRow> for CouponRecord {
+    type Error = crate::StoreError;
+    fn try_from(r: CouponRow) -> StoreResult<Self> {
+        Ok(Self {
+            id: r.id,
+            terms: terms_from_json(&r.terms_json)?,
+            per_user_limit: r.per_user_limit,
+            total_quantity: r.total_quantity,
+            claimed: r.claimed,
+            used: r.used,
+            active: r.active,
+            created_at: r.created_at,
+        })
+    }
+}
+
+impl TryFrom<ClaimRow> for ClaimRecord {
+    type Error = crate::StoreError;
+    fn try_from(r: ClaimRow) -> StoreResult<Self> {
+        Ok(Self { id: r.id, coupon_id: r.coupon_id, terms: terms_from_json(&r.terms_json)?, claimed_at: r.claimed_at, order_id: r.order_id })
+    }
+}
+
+pub(crate) const COUPON_COLUMNS: &str = "c.id, c.terms_json, c.per_user_limit, c.total_quantity, c.claimed,
+    (SELECT COUNT(*) FROM coupon_claims u WHERE u.coupon_id = c.id AND u.order_id IS NOT NULL) AS used,
+    c.active, c.created_at FROM coupons c";
+
+#[async_trait]
+pub trait PricingStore: Send + Sync {
+    /// The saved strategy; `None` until an admin first saves one.
+    async fn pricing_rules(&self) -> StoreResult<Option<StoredRules>>;
+    /// Replaces the strategy if it is still at `expected_version` (0 when
+    /// none was saved yet), auditing old and new. `Conflict` otherwise.
+    async fn save_pricing_rules(&self, rules: &PricingRules, expected_version: i64, actor_id: i64, now: OffsetDateTime) -> StoreResult<i64>;
+
+    async fn create_coupon(&self, coupon: &NewCoupon, actor_id: i64, now: OffsetDateTime) -> StoreResult<i64>;
+    /// Stops or restarts issuing a coupon; claimed ones stay usable.
+    async fn set_coupon_active(&self, coupon_id: i64, active: bool, actor_id: i64, now: OffsetDateTime) -> StoreResult<()>;
+    /// Every coupon, newest first.
+    async fn coupons(&self) -> StoreResult<Vec<CouponRecord>>;
+    /// Active coupons that have not ended and are not all claimed.
+    async fn claimable_coupons(&self, now_unix: i64) -> StoreResult<Vec<CouponRecord>>;
+    /// Claims one; `CouponUnavailable` (stopped, ended or unknown),
+    /// `CouponSoldOut` or `CouponLimit` (the customer's limit reached).
+    async fn claim_coupon(&self, coupon_id: i64, customer_id: i64, now_unix: i64, now: OffsetDateTime) -> StoreResult<i64>;
+    /// The customer's claims, newest first.
+    async fn customer_claims(&self, customer_id: i64) -> StoreResult<Vec<ClaimRecord>>;
+}
+
+macro_rules! shared_pricing_impl {
+    ($store:ty) => {
+        #[async_trait::async_trait]
+        impl crate::strategy::PricingStore for $store {
+            async fn pricing_rules(&self) -> crate::StoreResult<Option<crate::strategy::StoredRules>> {
+                let row: Option<(String, i64, time::OffsetDateTime)> =
+                    sqlx::query_as("SELECT rules_json, version, updated_at FROM pricing_rules WHERE id = 1").fetch_optional(&self.pool).await?;
+                row.map(|(json, version, updated_at)| {
+                    let rules = serde_json::from_str(&json).map_err(|e| crate::StoreError::Corrupt(format!("pricing rules: {e}")))?;
+                    Ok(crate::strategy::StoredRules { rules, version, updated_at })
+                })
+                .transpose()
+            }
+
+            async fn save_pricing_rules(
+                &self,
+                rules: &pricing::PricingRules,
+                expected_version: i64,
+                actor_id: i64,
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<i64> {
+                let json = serde_json::to_string(rules).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
+                let mut tx = self.begin_write().await?;
+                let current: Option<(String, i64)> =
+                    sqlx::query_as("SELECT rules_json, version FROM pricing_rules WHERE id = 1").fetch_optional(&mut *tx).await?;
+                let (old, version) = current.unwrap_or_else(|| (String::from("null"), 0));
+                if version != expected_version {
+                    return Err(crate::StoreError::Conflict);
+                }
+                let next = version + 1;
+                sqlx::query(
+                    "INSERT INTO pricing_rules (id, rules_json, version, updated_by, updated_at) VALUES (1, $1, $2, $3, $4)
+                     ON CONFLICT (id) DO UPDATE SET rules_json = $1, version = $2, updated_by = $3, updated_at = $4",
+                )
+                .bind(&json)
+                .bind(next)
+                .bind(actor_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("INSERT INTO audit_log (actor_id, action, target, detail, created_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(actor_id)
+                    .bind("pricing.rules")
+                    .bind(format!("pricing_rules v{next}"))
+                    .bind(format!("{{\"old\":{old},\"new\":{json}}}"))
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(next)
+            }
+
+            async fn create_coupon(&self, c: &pricing::NewCoupon, actor_id: i64, now: time::OffsetDateTime) -> crate::StoreResult<i64> {
+                let json = serde_json::to_string(&c.terms).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
+                let mut tx = self.begin_write().await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO coupons (name, terms_json, valid_until, per_user_limit, total_quantity, created_by, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                )
+                .bind(&c.terms.name)
+                .bind(&json)
+                .bind(c.terms.valid_until)
+                .bind(c.per_user_limit)
+                .bind(c.total_quantity)
+                .bind(actor_id)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                sqlx::query("INSERT INTO audit_log (actor_id, action, target, detail, created_at) VALUES ($1, 'pricing.coupon_create', $2, $3, $4)")
+                    .bind(actor_id)
+                    .bind(format!("coupon {id}"))
+                    .bind(format!("{{\"terms\":{json},\"per_user_limit\":{},\"total_quantity\":{}}}", c.per_user_limit, c.total_quantity))
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            async fn set_coupon_active(&self, coupon_id: i64, active: bool, actor_id: i64, now: time::OffsetDateTime) -> crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query("UPDATE coupons SET active = $1 WHERE id = $2").bind(active).bind(coupon_id).execute(&mut *tx).await?;
+                crate::model::expect_one(done.rows_affected())?;
+                sqlx::query("INSERT INTO audit_log (actor_id, action, target, detail, created_at) VALUES ($1, $2, $3, '', $4)")
+                    .bind(actor_id)
+                    .bind(if active { "pricing.coupon_start" } else { "pricing.coupon_stop" })
+                    .bind(format!("coupon {coupon_id}"))
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn coupons(&self) -> crate::StoreResult<Vec<crate::strategy::CouponRecord>> {
+                let sql = format!("SELECT {} ORDER BY c.id DESC", crate::strategy::COUPON_COLUMNS);
+                let rows: Vec<crate::strategy::CouponRow> = sqlx::query_as(&sql).fetch_all(&self.pool).await?;
+                rows.into_iter().map(TryFrom::try_from).collect()
+            }
+
+            async fn claimable_coupons(&self, now_unix: i64) -> crate::StoreResult<Vec<crate::strategy::CouponRecord>> {
+                let sql = format!(
+                    "SELECT {} WHERE c.active = TRUE AND c.valid_until > $1 AND c.claimed < c.total_quantity ORDER BY c.id DESC",
+                    crate::strategy::COUPON_COLUMNS
+                );
+                let rows: Vec<crate::strategy::CouponRow> = sqlx::query_as(&sql).bind(now_unix).fetch_all(&self.pool).await?;
+                rows.into_iter().map(TryFrom::try_from).collect()
+            }
+
+            async fn claim_coupon(&self, coupon_id: i64, customer_id: i64, now_unix: i64, now: time::OffsetDateTime) -> crate::StoreResult<i64> {
+                let mut tx = self.begin_write().await?;
+                let coupon: Option<(i32, i32, i32, bool, i64)> =
+                    sqlx::query_as("SELECT per_user_limit, total_quantity, claimed, active, valid_until FROM coupons WHERE id = $1")
+                        .bind(coupon_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let Some((per_user_limit, total_quantity, claimed, active, valid_until)) = coupon else {
+                    return Err(crate::StoreError::CouponUnavailable);
+                };
+                if !active || valid_until <= now_unix {
+                    return Err(crate::StoreError::CouponUnavailable);
+                }
+                if claimed >= total_quantity {
+                    return Err(crate::StoreError::CouponSoldOut);
+                }
+                let mine: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM coupon_claims WHERE coupon_id = $1 AND customer_id = $2")
+                    .bind(coupon_id)
+                    .bind(customer_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if mine >= i64::from(per_user_limit) {
+                    return Err(crate::StoreError::CouponLimit);
+                }
+                let bumped = sqlx::query("UPDATE coupons SET claimed = claimed + 1 WHERE id = $1 AND claimed < total_quantity")
+                    .bind(coupon_id)
+                    .execute(&mut *tx)
+                    .await?;
+                if bumped.rows_affected() != 1 {
+                    return Err(crate::StoreError::CouponSoldOut);
+                }
+                let id: i64 = sqlx::query_scalar("INSERT INTO coupon_claims (coupon_id, customer_id, claimed_at) VALUES ($1, $2, $3) RETURNING id")
+                    .bind(coupon_id)
+                    .bind(customer_id)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            async fn customer_claims(&self, customer_id: i64) -> crate::StoreResult<Vec<crate::strategy::ClaimRecord>> {
+                let rows: Vec<crate::strategy::ClaimRow> = sqlx::query_as(
+                    "SELECT k.id, k.coupon_id, c.terms_json, k.claimed_at, k.order_id
+                     FROM coupon_claims k JOIN coupons c ON c.id = k.coupon_id
+                     WHERE k.customer_id = $1 ORDER BY k.id DESC",
+                )
+                .bind(customer_id)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(TryFrom::try_from).collect()
+            }
+        }
+    };
+}
+pub(crate) use shared_pricing_impl;
