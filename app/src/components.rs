@@ -62,7 +62,7 @@ pub fn AdminShell(title: Msg, children: Children) -> impl IntoView {
     let location = use_location();
     let groups: [(Msg, &[(&str, Msg)]); 5] = [
         (Msg::MenuGroupOverview, &[("/admin", Msg::MenuDashboard)]),
-        (Msg::MenuGroupCatalog, &[("/admin/catalog", Msg::MenuCatalog)]),
+        (Msg::MenuGroupCatalog, &[("/admin/catalog", Msg::MenuCatalog), ("/admin/pricing", Msg::MenuPricing)]),
         (Msg::MenuGroupOrders, &[("/admin/orders", Msg::MenuOrders), ("/admin/dispatch", Msg::MenuDispatch)]),
         (Msg::MenuGroupWorkers, &[("/admin/workers", Msg::MenuWorkers), ("/admin/finance", Msg::MenuFinance)]),
         (Msg::MenuGroupUsers, &[("/admin/users", Msg::MenuUsers)]),

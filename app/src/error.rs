@@ -49,12 +49,32 @@ pub enum Field {
     Qualifications,
     MinUnits,
     AddressLabel,
+    PeakWindows,
+    Weekend,
+    Holidays,
+    Centre,
+    FreeRadius,
+    PerKm,
+    MaxFee,
+    PreviewDate,
+    PreviewTime,
+    Coupon,
+    CouponName,
+    CouponValue,
+    MinSpend,
+    ValidFrom,
+    ValidTo,
+    PerUserLimit,
+    TotalQuantity,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
     #[error("invalid input")]
     Invalid { field: Field, msg: Msg },
+    /// A multi-line field whose `line` (from 1) is wrong.
+    #[error("invalid line {line}")]
+    InvalidLine { field: Field, line: u32, msg: Msg },
     #[error("conflict")]
     Conflict { field: Field, msg: Msg },
     #[error("bad credentials")]
@@ -94,7 +114,7 @@ impl AppError {
 
     pub fn status(&self) -> u16 {
         match self {
-            AppError::Invalid { .. } => 422,
+            AppError::Invalid { .. } | AppError::InvalidLine { .. } => 422,
             AppError::Conflict { .. } => 409,
             AppError::BadCredentials | AppError::Unauthenticated | AppError::SessionExpired => 401,
             AppError::AccountDisabled | AppError::Forbidden => 403,
@@ -107,7 +127,7 @@ impl AppError {
 
     pub fn msg(&self) -> Msg {
         match self {
-            AppError::Invalid { msg, .. } | AppError::Conflict { msg, .. } => *msg,
+            AppError::Invalid { msg, .. } | AppError::InvalidLine { msg, .. } | AppError::Conflict { msg, .. } => *msg,
             AppError::BadCredentials => Msg::ErrBadCredentials,
             AppError::AccountDisabled => Msg::ErrAccountDisabled,
             AppError::TooManyAttempts => Msg::ErrTooManyAttempts,
@@ -129,10 +149,18 @@ impl AppError {
         t(self.msg())
     }
 
+    /// `第3行：…` for a wrong line of a multi-line field, else the message.
+    pub fn located_message(&self) -> String {
+        match self {
+            AppError::InvalidLine { line, msg, .. } => format!("第{line}行：{}", t(*msg)),
+            other => other.message().to_string(),
+        }
+    }
+
     /// The field this error belongs next to, if any.
     pub fn field(&self) -> Option<Field> {
         match self {
-            AppError::Invalid { field, .. } | AppError::Conflict { field, .. } => Some(*field),
+            AppError::Invalid { field, .. } | AppError::InvalidLine { field, .. } | AppError::Conflict { field, .. } => Some(*field),
             AppError::BadCredentials => Some(Field::Password),
             _ => None,
         }
@@ -185,6 +213,7 @@ mod tests {
     fn every_error_has_a_status_in_the_http_error_range_and_chinese_text() {
         let all = [
             AppError::invalid(Field::Phone, Msg::ErrPhoneMalformed),
+            AppError::InvalidLine { field: Field::PeakWindows, line: 2, msg: Msg::ErrPeakOverlap },
             AppError::Conflict { field: Field::Phone, msg: Msg::ErrPhoneTaken },
             AppError::BadCredentials,
             AppError::AccountDisabled,

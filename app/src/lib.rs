@@ -57,6 +57,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/me") view=customer::MePage/>
                 <Route path=path!("/me/favorites") view=customer::FavoritesPage/>
                 <Route path=path!("/me/addresses") view=customer::AddressesPage/>
+                <Route path=path!("/me/coupons") view=customer::CouponsPage/>
                 <Route path=path!("/services/:id") view=customer::ServicePage/>
                 <Route path=path!("/book/:id") view=customer::BookPage/>
                 <Route path=path!("/pay/:id") view=customer::PayPage/>
@@ -79,6 +80,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/orders/:id") view=admin::AdminOrderPage/>
                 <Route path=path!("/admin/dispatch") view=admin::DispatchQueuePage/>
                 <Route path=path!("/admin/finance") view=admin::FinancePage/>
+                <Route path=path!("/admin/pricing") view=admin::PricingPage/>
                 <Route path=path!("/admin/catalog") view=admin::CatalogPage/>
                 <Route path=path!("/admin/catalog/new") view=admin::ServiceEditPage/>
                 <Route path=path!("/admin/catalog/:id") view=admin::ServiceEditPage/>

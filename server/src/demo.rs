@@ -3,12 +3,13 @@
 
 use app::server::passwords::PasswordHasher;
 use domain::{DisplayName, Fen, Password, Phone, Role, WorkerStatus};
-use pricing::Unit;
+use pricing::rules;
+use pricing::{CouponTerms, Discount, NewCoupon, PricingRules, Unit};
 use store::{Adjustment, AuditEntry, DynStore, NewService, NewUser, PostingMeta, StoreError, WorkerSetup};
 use time::OffsetDateTime;
 
 const DEMO_MARKER: &str = "demo_data_version";
-const DEMO_VERSION: &str = "3";
+const DEMO_VERSION: &str = "4";
 
 pub struct DemoAccount {
     pub phone: &'static str,
@@ -126,8 +127,46 @@ pub async fn seed_demo(store: &DynStore, hasher: &PasswordHasher) -> SeedResult<
             Err(err) => return Err(err.into()),
         }
     }
+    seed_pricing(store, now).await?;
     store.set_meta(DEMO_MARKER, DEMO_VERSION).await?;
     Ok(true)
+}
+
+/// A pricing strategy and a welcome coupon to show A2 working. Weekends
+/// stay at list price so demo bookings on any day cost what the catalog says.
+async fn seed_pricing(store: &DynStore, now: OffsetDateTime) -> SeedResult<()> {
+    let admin = store.credentials_by_phone(&Phone::parse("13700000000")?).await?.map(|c| c.user_id.0).ok_or("demo admin missing")?;
+    if store.pricing_rules().await?.is_none() {
+        let rules = PricingRules {
+            peak_windows: rules::parse_peak_windows("18:00-20:00 1.2").map_err(|e| e.to_string())?,
+            weekend_bps: pricing::NEUTRAL_BPS,
+            holidays: rules::parse_holidays("2027-02-06~2027-02-12 春节 1.5\n2027-10-01~2027-10-07 国庆节 1.3").map_err(|e| e.to_string())?,
+            distance: rules::DistanceRule {
+                centre_lat: 31.2304,
+                centre_lng: 121.4737,
+                free_radius_m: 10_000,
+                per_km: Fen::new(200),
+                max_fee: Fen::new(3_000),
+            },
+        };
+        store.save_pricing_rules(&rules, 0, admin, now).await?;
+    }
+    if store.coupons().await?.is_empty() {
+        let today = now.to_offset(time::UtcOffset::from_hms(8, 0, 0)?).date();
+        let coupon = NewCoupon {
+            terms: CouponTerms {
+                name: "新人立减".into(),
+                discount: Discount::Fixed(Fen::new(1_000)),
+                min_spend: Fen::new(8_000),
+                valid_from: pricing::beijing_day_start(today),
+                valid_until: pricing::beijing_day_start(today) + 90 * 86_400,
+            },
+            per_user_limit: 1,
+            total_quantity: 1_000,
+        };
+        store.create_coupon(&coupon, admin, now).await?;
+    }
+    Ok(())
 }
 
 /// Creates an admin account (the only way one comes to exist outside demo data).

@@ -582,3 +582,139 @@ async fn the_address_book_keeps_one_default_which_booking_preselects_and_refuses
     assert_eq!(app.post("/api/delete_address", &format!("address_id={office}"), Some(&customer)).await.status, StatusCode::OK);
     assert_eq!(list(customer).await.len(), 1);
 }
+
+// ---------- Pricing strategy and coupons (A2) ----------
+
+fn rules_form(version: i64, peak: &str) -> String {
+    form(&[
+        ("version", version.to_string()),
+        ("peak", peak.into()),
+        ("weekend", "1.0".into()),
+        ("holidays", "2027-10-01~2027-10-07 国庆节 1.5".into()),
+        ("centre_lat", "31.2304".into()),
+        ("centre_lng", "121.4737".into()),
+        ("free_radius_km", "10".into()),
+        ("per_km", "2".into()),
+        ("max_fee", "30".into()),
+    ])
+}
+
+async fn quote_total(app: &TestApp, cookie: &str, service: i64, start: i64, claim: Option<i64>) -> Result<i64, AppError> {
+    let mut fields = vec![("service_id", service.to_string()), ("units", "2".into()), ("start", start.to_string()), ("lat", "31.2304".into()), ("lng", "121.4737".into())];
+    if let Some(claim) = claim {
+        fields.push(("claim_id", claim.to_string()));
+    }
+    let response = app.post("/api/quote_service", &form(&fields), Some(cookie)).await;
+    if response.status != StatusCode::OK {
+        return Err(response.error());
+    }
+    Ok(serde_json::from_str::<pricing::Quote>(&response.body).unwrap().total.get())
+}
+
+#[tokio::test]
+async fn a_peak_rule_is_quoted_charged_and_never_changes_a_placed_order() {
+    let app = demo_app(Config::default()).await;
+    let admin = app.session_for("13700000000").await;
+    let customer = app.session_for(CUSTOMER).await;
+    let service = cleaning_service(&app).await;
+    let version = app.state.store.pricing_rules().await.unwrap().unwrap().version;
+    let saved = app.post("/api/admin_save_pricing", &rules_form(version, "12:00-13:00 1.5\n18:00-20:00 1.2"), Some(&admin)).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+
+    // ¥90 at 12:00 is ×1.5: ¥45 more, itemized; 10:00 stays at list price.
+    let noon = beijing(2, 12);
+    assert_eq!(quote_total(&app, &customer, service, noon, None).await.unwrap(), 13_500);
+    assert_eq!(quote_total(&app, &customer, service, beijing(2, 10), None).await.unwrap(), 9_000);
+    let placed = app.post("/api/place_order", &booking(service, noon, 13_500, "31.2304", "121.4737", "黄浦区人民大道1号"), Some(&customer)).await;
+    let order_id = match serde_json::from_str::<PlaceOutcome>(&placed.body).unwrap() {
+        PlaceOutcome::Placed { order_id } => order_id,
+        other => panic!("{other:?}"),
+    };
+
+    // The admin drops the rule: the placed order keeps its price and is charged it.
+    let version = app.state.store.pricing_rules().await.unwrap().unwrap().version;
+    assert_eq!(app.post("/api/admin_save_pricing", &rules_form(version, ""), Some(&admin)).await.status, StatusCode::OK);
+    assert_eq!(quote_total(&app, &customer, service, noon, None).await.unwrap(), 9_000);
+    let order = app.state.store.order(order_id).await.unwrap().unwrap();
+    assert_eq!(order.total_fen, 13_500);
+    assert!(order.quote_json.contains("TimeSurcharge"), "{}", order.quote_json);
+    pay(&app, order_id).await;
+    assert_eq!(state_of(&app, order_id).await, "booked");
+    assert_eq!(app.state.store.payment_for_order(order_id).await.unwrap().unwrap().amount_fen, 13_500);
+    // Both changes are in the audit log with the old and new rules.
+    let audit = app.state.store.audit_entries(20).await.unwrap();
+    assert!(audit.iter().filter(|a| a.action == "pricing.rules").count() >= 3);
+}
+
+#[tokio::test]
+async fn bad_pricing_rules_get_a_specific_error_and_change_nothing() {
+    let app = demo_app(Config::default()).await;
+    let admin = app.session_for("13700000000").await;
+    let before = app.state.store.pricing_rules().await.unwrap().unwrap();
+    let overlap = app.post("/api/admin_save_pricing", &rules_form(before.version, "17:00-20:00 1.2\n19:00-21:00 1.5"), Some(&admin)).await;
+    assert_eq!(overlap.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(overlap.error(), AppError::InvalidLine { field: Field::PeakWindows, line: 2, msg: Msg::ErrPeakOverlap });
+    let absurd = app.post("/api/admin_save_pricing", &rules_form(before.version, "17:00-20:00 12"), Some(&admin)).await;
+    assert_eq!(absurd.error(), AppError::InvalidLine { field: Field::PeakWindows, line: 1, msg: Msg::ErrMultiplier });
+    // A form read before someone else saved is refused, not merged.
+    let stale = app.post("/api/admin_save_pricing", &rules_form(before.version - 1, ""), Some(&admin)).await;
+    assert_eq!(stale.error(), AppError::Refused(Msg::ErrPricingStale));
+    // Only admins may touch pricing.
+    let customer = app.session_for(CUSTOMER).await;
+    assert_eq!(app.post("/api/admin_save_pricing", &rules_form(before.version, ""), Some(&customer)).await.status, StatusCode::FORBIDDEN);
+    let after = app.state.store.pricing_rules().await.unwrap().unwrap();
+    assert_eq!((after.version, after.rules), (before.version, before.rules));
+}
+
+fn coupon_form(name: &str, from: &str, to: &str) -> String {
+    form(&[
+        ("name", name.into()),
+        ("kind", "fixed".into()),
+        ("value", "10".into()),
+        ("min_spend", "80".into()),
+        ("valid_from", from.into()),
+        ("valid_to", to.into()),
+        ("per_user_limit", "1".into()),
+        ("total_quantity", "5".into()),
+    ])
+}
+
+#[tokio::test]
+async fn a_claimed_coupon_is_quoted_charged_once_and_refused_to_anyone_else() {
+    let app = demo_app(Config::default()).await;
+    let admin = app.session_for("13700000000").await;
+    let customer = app.session_for(CUSTOMER).await;
+    let service = cleaning_service(&app).await;
+    let today = app::api::format_beijing(time::OffsetDateTime::now_utc().unix_timestamp())[..10].to_string();
+    let backwards = app.post("/api/admin_create_coupon", &coupon_form("双十二", &today, "2020-01-01"), Some(&admin)).await;
+    assert_eq!(backwards.error(), AppError::invalid(Field::ValidTo, Msg::ErrCouponEndsBeforeStart));
+    let created = app.post("/api/admin_create_coupon", &coupon_form("双十二", &today, "2099-12-31"), Some(&admin)).await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    let coupon_id: i64 = serde_json::from_str(&created.body).unwrap();
+
+    assert_eq!(app.post("/api/claim_coupon", &form(&[("coupon_id", coupon_id.to_string())]), Some(&customer)).await.status, StatusCode::OK);
+    let again = app.post("/api/claim_coupon", &form(&[("coupon_id", coupon_id.to_string())]), Some(&customer)).await;
+    assert_eq!(again.error(), AppError::Refused(Msg::ErrCouponLimit));
+    let claim = app.state.store.customer_claims(app.state.store.credentials_by_phone(&domain::Phone::parse(CUSTOMER).unwrap()).await.unwrap().unwrap().user_id.0).await.unwrap()
+        .into_iter().find(|k| k.coupon_id == coupon_id).unwrap().id;
+
+    let start = beijing(2, 10);
+    assert_eq!(quote_total(&app, &customer, service, start, Some(claim)).await.unwrap(), 8_000);
+    // Someone else's claim is not theirs to quote or use.
+    let stranger_phone = "13800009999";
+    app.user(stranger_phone, domain::Role::Customer).await;
+    let stranger = app.session_for(stranger_phone).await;
+    assert_eq!(quote_total(&app, &stranger, service, start, Some(claim)).await, Err(AppError::invalid(Field::Coupon, Msg::ErrCouponNotFound)));
+
+    let with_claim = |start: i64, total: i64| format!("{}&claim_id={claim}", booking(service, start, total, "31.2304", "121.4737", "黄浦区人民大道1号"));
+    let placed = app.post("/api/place_order", &with_claim(start, 8_000), Some(&customer)).await;
+    let order_id = match serde_json::from_str::<PlaceOutcome>(&placed.body).unwrap() {
+        PlaceOutcome::Placed { order_id } => order_id,
+        other => panic!("{other:?}"),
+    };
+    let second = app.post("/api/place_order", &with_claim(beijing(2, 14), 8_000), Some(&customer)).await;
+    assert_eq!(second.error(), AppError::invalid(Field::Coupon, Msg::ErrCouponUsed));
+    pay(&app, order_id).await;
+    assert_eq!(app.state.store.payment_for_order(order_id).await.unwrap().unwrap().amount_fen, 8_000);
+    assert_eq!(app.state.store.orders(&store::OrderFilter { customer_id: None, worker_id: None, states: vec![], needs_admin: None, limit: 10, offset: 0 }).await.unwrap().len(), 1);
+}

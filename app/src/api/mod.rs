@@ -11,6 +11,7 @@ pub mod money;
 pub mod onboarding;
 pub mod ops;
 pub mod orders;
+pub mod pricing;
 pub mod work;
 pub mod worker;
 
@@ -102,6 +103,14 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/admin_decide_withdrawal", ADMIN),
     ("/api/admin_adjust_balance", ADMIN),
     ("/api/admin_set_commission", ADMIN),
+    ("/api/admin_pricing", ADMIN),
+    ("/api/admin_save_pricing", ADMIN),
+    ("/api/admin_preview_quote", ADMIN),
+    ("/api/admin_create_coupon", ADMIN),
+    ("/api/admin_set_coupon_active", ADMIN),
+    ("/api/coupon_center", CUSTOMER),
+    ("/api/claim_coupon", CUSTOMER),
+    ("/api/booking_coupons", CUSTOMER),
 ];
 
 pub fn access_for(path: &str) -> Option<Access> {

@@ -143,9 +143,12 @@ pub async fn booking_slots(service_id: i64, units: i32, lat: f64, lng: f64) -> R
     crate::server::respond(crate::server::orders::booking_slots(service_id, units, lat, lng).await)
 }
 
+/// The itemized price: the list price with units only; with a slot and a
+/// position, the time and distance surcharges; with a claimed coupon, its
+/// discount. Placing the order re-prices from the same inputs.
 #[server(prefix = "/api", endpoint = "quote_service")]
-pub async fn quote_service(service_id: i64, units: i32) -> Result<Quote, AppError> {
-    crate::server::respond(crate::server::orders::quote_service(service_id, units).await)
+pub async fn quote_service(service_id: i64, units: i32, start: Option<i64>, lat: Option<f64>, lng: Option<f64>, claim_id: Option<i64>) -> Result<Quote, AppError> {
+    crate::server::respond(crate::server::orders::quote_service(service_id, units, start, lat, lng, claim_id).await)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -162,6 +165,7 @@ pub async fn place_order(
     lng: String,
     notes: String,
     rebook: Option<i64>,
+    claim_id: Option<i64>,
 ) -> Result<PlaceOutcome, AppError> {
     crate::server::respond(
         crate::server::orders::place_order(crate::server::orders::PlaceOrderInput {
@@ -176,6 +180,7 @@ pub async fn place_order(
             lng,
             notes,
             rebook,
+            claim_id,
         })
         .await,
     )

@@ -7,7 +7,7 @@ use crate::i18n::{t, Msg};
 use booking::OrderState;
 use domain::Fen;
 use leptos::prelude::*;
-use pricing::Quote;
+use pricing::{LineKind, Quote};
 
 pub fn state_msg(state: OrderState) -> Msg {
     match state {
@@ -96,11 +96,21 @@ pub fn QuoteLines(quote: Quote) -> impl IntoView {
             {quote
                 .lines
                 .into_iter()
-                .map(|line| view! {
-                    <div class="quote-line">
-                        <span>{line.label.clone()}" × "{line.quantity}</span>
-                        <span class="num">{line.amount.to_string()}</span>
-                    </div>
+                .map(|line| {
+                    let (kind, counted) = match line.kind {
+                        LineKind::Base => ("base", true),
+                        LineKind::AddOn => ("addon", true),
+                        LineKind::TimeSurcharge => ("time", false),
+                        LineKind::Distance => ("distance", line.quantity > 1),
+                        LineKind::Coupon => ("coupon", false),
+                    };
+                    let label = if counted { format!("{} × {}", line.label, line.quantity) } else { line.label.clone() };
+                    view! {
+                        <div class="quote-line" class:quote-discount=line.kind == LineKind::Coupon data-kind=kind>
+                            <span>{label}</span>
+                            <span class="num" data-amount=line.amount.get()>{line.amount.to_string()}</span>
+                        </div>
+                    }
                 })
                 .collect_view()}
             <div class="quote-line quote-total">

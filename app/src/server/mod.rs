@@ -12,6 +12,7 @@ pub mod onboarding;
 pub mod ops;
 pub mod orders;
 pub mod passwords;
+pub mod pricing;
 pub mod session;
 pub mod state;
 pub mod work;

@@ -11,7 +11,7 @@ use crate::i18n::Msg;
 use booking::{Actor, EventKind, OrderState};
 use dispatch::GeoPoint;
 use domain::{Coordinates, DisplayName, Fen, Phone, Role};
-use pricing::{PriceSheet, Quote, QuoteRequest, Unit};
+use pricing::{PriceSheet, Quote, Unit};
 use store::{NewAddress, NewOrder, NewReview, OrderFilter, OrderRecord, ServiceRecord, StoreError, User};
 
 const SLOT_FIRST_MINUTE: u16 = 8 * 60;
@@ -32,7 +32,7 @@ fn max_units(unit: Unit) -> i32 {
     }
 }
 
-fn price_sheet(service: &ServiceRecord) -> Result<PriceSheet, AppError> {
+pub(crate) fn price_sheet(service: &ServiceRecord) -> Result<PriceSheet, AppError> {
     let unit = unit_of(service)?;
     Ok(PriceSheet {
         service_name: service.name.clone(),
@@ -66,7 +66,7 @@ fn detail_of(service: &ServiceRecord) -> Result<ServiceInfo, AppError> {
     })
 }
 
-async fn listed_service(state: &AppState, service_id: i64) -> Result<ServiceRecord, AppError> {
+pub(crate) async fn listed_service(state: &AppState, service_id: i64) -> Result<ServiceRecord, AppError> {
     let service = state.store.service(service_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
     if service.status != "listed" {
         return Err(AppError::Refused(Msg::ErrServiceUnavailable));
@@ -74,13 +74,22 @@ async fn listed_service(state: &AppState, service_id: i64) -> Result<ServiceReco
     Ok(service)
 }
 
-fn quote_for(service: &ServiceRecord, units: i32) -> Result<Quote, AppError> {
-    pricing::quote(&price_sheet(service)?, &QuoteRequest { units, addon_codes: Vec::new() }).map_err(|err| match err {
-        pricing::PricingError::UnitsBelowMinimum { .. } | pricing::PricingError::UnitsAboveMaximum { .. } => {
-            AppError::invalid(Field::Units, Msg::ErrUnitsRange)
+/// The list price: units only, no time, place or coupon.
+async fn list_quote(state: &AppState, service: &ServiceRecord, units: i32) -> Result<Quote, AppError> {
+    let (rules, _, _) = super::pricing::rules_in_force(state).await?;
+    super::pricing::quote(service, &rules, units, None, None, None, unix(now()))
+}
+
+/// A position given as two optional numbers: both or neither.
+pub(crate) fn optional_location(lat: Option<f64>, lng: Option<f64>) -> Result<Option<GeoPoint>, AppError> {
+    match (lat, lng) {
+        (Some(lat), Some(lng)) => {
+            let at = Coordinates::new(lat, lng).map_err(AppError::from_input)?;
+            Ok(Some(GeoPoint { lat: at.lat(), lng: at.lng() }))
         }
-        other => internal(other),
-    })
+        (None, None) => Ok(None),
+        _ => Err(AppError::invalid(Field::Location, Msg::ErrLocationMissing)),
+    }
 }
 
 pub async fn service_detail(service_id: i64) -> Result<ServiceInfo, AppError> {
@@ -94,10 +103,19 @@ pub async fn service_detail(service_id: i64) -> Result<ServiceInfo, AppError> {
     Ok(ServiceInfo { images: super::catalog_admin::service_image_urls(&state, service.id).await?, favorite, ..detail_of(&service)? })
 }
 
-pub async fn quote_service(service_id: i64, units: i32) -> Result<Quote, AppError> {
-    require(Access::Public)?;
+pub async fn quote_service(service_id: i64, units: i32, start: Option<i64>, lat: Option<f64>, lng: Option<f64>, claim_id: Option<i64>) -> Result<Quote, AppError> {
+    let viewer = require(Access::Public)?;
     let state = app_state()?;
-    quote_for(&listed_service(&state, service_id).await?, units)
+    let service = listed_service(&state, service_id).await?;
+    let coupon = match claim_id {
+        Some(claim) => {
+            let customer = viewer.filter(|u| u.role == Role::Customer).ok_or(AppError::Unauthenticated)?;
+            Some(super::pricing::own_unused_claim(&state, customer.id.0, claim).await?.terms)
+        }
+        None => None,
+    };
+    let (rules, _, _) = super::pricing::rules_in_force(&state).await?;
+    super::pricing::quote(&service, &rules, units, start, optional_location(lat, lng)?, coupon, unix(now()))
 }
 
 async fn own_order(state: &AppState, user: &User, order_id: i64) -> Result<OrderRecord, AppError> {
@@ -191,7 +209,7 @@ pub async fn booking_slots(service_id: i64, units: i32, lat: f64, lng: f64) -> R
     require_user(CUSTOMER)?;
     let state = app_state()?;
     let service = listed_service(&state, service_id).await?;
-    quote_for(&service, units)?;
+    list_quote(&state, &service, units).await?;
     let at = Coordinates::new(lat, lng).map_err(AppError::from_input)?;
     let location = GeoPoint { lat: at.lat(), lng: at.lng() };
     let duration_secs = i64::from(pricing::duration_minutes(unit_of(&service)?, units)) * 60;
@@ -247,13 +265,15 @@ pub struct PlaceOrderInput {
     pub notes: String,
     /// The order being booked again: its worker is held first if free (C12).
     pub rebook: Option<i64>,
+    /// The customer's claimed coupon to use.
+    pub claim_id: Option<i64>,
 }
 
 pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppError> {
     let user = require_user(CUSTOMER)?;
     let state = app_state()?;
     let service = listed_service(&state, input.service_id).await?;
-    let quote = quote_for(&service, input.units)?;
+    list_quote(&state, &service, input.units).await?;
     let (contact_name, contact_phone, address_text, location) =
         parse_contact(&input.contact_name, &input.contact_phone, &input.address_text, &input.lat, &input.lng)?;
     let notes = input.notes.trim().to_string();
@@ -268,10 +288,6 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
     if input.start > unix(t) + i64::from(state.config.booking_days) * 86_400 {
         return Err(AppError::invalid(Field::Slot, Msg::ErrSlotTooFar));
     }
-    // The customer is charged what they were shown, or shown the new price.
-    if quote.total.get() != input.quoted_total_fen {
-        return Ok(PlaceOutcome::QuoteChanged { quote });
-    }
     let starts_at = from_unix(input.start)?;
     let ends_at = starts_at + std::time::Duration::from_secs(u64::try_from(pricing::duration_minutes(unit_of(&service)?, input.units)).unwrap_or(0) * 60);
     let candidates = flows::candidates(&state, &service.category_code, starts_at, ends_at, None).await?;
@@ -284,6 +300,16 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
         let slot_was_open = candidates.iter().any(|c| dispatch::hard_check(c, &job, &state.config.travel, &[]).iter().all(|f| matches!(f, dispatch::RuleFailure::Overlaps { .. })));
         let msg = if slot_was_open { Msg::ErrSlotFull } else { Msg::ErrSlotUnavailable };
         return Err(AppError::invalid(Field::Slot, msg));
+    }
+    let coupon = match input.claim_id {
+        Some(claim) => Some(super::pricing::own_unused_claim(&state, user.id.0, claim).await?.terms),
+        None => None,
+    };
+    let (rules, _, _) = super::pricing::rules_in_force(&state).await?;
+    let quote = super::pricing::quote(&service, &rules, input.units, Some(input.start), Some(location), coupon, unix(t))?;
+    // The customer is charged what they were shown, or shown the new price.
+    if quote.total.get() != input.quoted_total_fen {
+        return Ok(PlaceOutcome::QuoteChanged { quote });
     }
     let known = state.store.addresses(user.id.0).await.map_err(internal)?;
     if !known.iter().any(|a| a.address_text == address_text && a.contact_phone == contact_phone.as_str()) {
@@ -317,6 +343,7 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
         provider: "sandbox".into(),
         out_trade_no: flows::reference("PAY"),
         commission_bps: flows::commission_bps(&state, &service.category_code).await? as i32,
+        coupon_claim_id: input.claim_id,
     };
     let mut worker_ids: Vec<i64> = ranked.iter().map(|r| r.worker_id).collect();
     if let Some(rebook) = input.rebook {
@@ -333,6 +360,7 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
             Ok(PlaceOutcome::Placed { order_id: placed.order_id })
         }
         Err(StoreError::SlotTaken) => Err(AppError::invalid(Field::Slot, Msg::ErrSlotFull)),
+        Err(StoreError::CouponUsed) => Err(AppError::invalid(Field::Coupon, Msg::ErrCouponUsed)),
         Err(err) => Err(internal(err)),
     }
 }

@@ -2,6 +2,7 @@ mod catalog;
 mod dashboard;
 mod finance;
 mod orders;
+mod pricing;
 pub(crate) mod users;
 mod workers;
 
@@ -9,5 +10,6 @@ pub use catalog::{CatalogPage, ServiceEditPage};
 pub use dashboard::DashboardPage;
 pub use finance::FinancePage;
 pub use orders::{AdminOrderPage, AdminOrdersPage, DispatchQueuePage};
+pub use pricing::PricingPage;
 pub use users::UsersPage;
 pub use workers::{WorkerApplicationPage, WorkersPage};

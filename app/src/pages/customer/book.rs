@@ -1,4 +1,5 @@
 use crate::api::orders::{booking_slots, booking_start, quote_service, BookingDraft, DaySlots, PlaceOrder, PlaceOutcome};
+use crate::api::pricing::booking_coupons;
 use crate::browser::locate;
 use crate::components::{field_error, form_error, ErrorState, PhoneShell, Skeleton};
 use crate::error::Field;
@@ -59,7 +60,17 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
     let locate_failed = RwSignal::new(false);
 
     let point = Memo::new(move |_| parse_point(&lat.get(), &lng.get()));
-    let quote = Resource::new(move || units.get(), move |u| quote_service(service_id, u));
+    let claim = RwSignal::new(None::<i64>);
+    // The quote follows every input the price depends on: units, the slot
+    // (time surcharges), the position (distance fee) and the coupon.
+    let quote = Resource::new(
+        move || (units.get(), selected_slot.get(), point.get(), claim.get()),
+        move |(u, start, point, claim)| quote_service(service_id, u, start, point.map(|p| p.0), point.map(|p| p.1), claim),
+    );
+    let coupons = Resource::new(
+        move || (units.get(), selected_slot.get(), point.get()),
+        move |(u, start, point)| booking_coupons(service_id, u, start, point.map(|p| p.0), point.map(|p| p.1)),
+    );
     let slots = Resource::new(
         move || (units.get(), point.get()),
         move |(u, point)| async move {
@@ -115,6 +126,7 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
             lng: lng.get(),
             notes: notes.get(),
             rebook,
+            claim_id: claim.get(),
         });
     };
 
@@ -205,6 +217,33 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
             </div>
         </div>
         <p class="field-error" role="alert">{move || field_error(value, Field::Notes).get()}</p>
+
+        <h3 class="section-title">{t(Msg::CouponPick)}</h3>
+        <Transition fallback=|| view! { <Skeleton rows=1/> }>
+            {move || Suspend::new(async move {
+                let choices = coupons.await.unwrap_or_default();
+                let usable = choices.iter().filter(|c| c.usable).count();
+                view! {
+                    <div class="cells">
+                        <div class="cell input-cell">
+                            <label for="f-coupon">{usable}" "{t(Msg::CouponsUsableCount)}</label>
+                            <select id="f-coupon" on:change=move |ev| claim.set(event_target_value(&ev).parse::<i64>().ok())>
+                                <option value="" selected=move || claim.get().is_none()>{t(Msg::NoCouponOption)}</option>
+                                {choices.into_iter().map(|c| {
+                                    let id = c.claim_id;
+                                    let text = match &c.reason {
+                                        Some(reason) => format!("{}（{}）", c.label, reason),
+                                        None => c.label.clone(),
+                                    };
+                                    view! { <option value=id disabled=!c.usable selected=move || claim.get() == Some(id)>{text}</option> }
+                                }).collect_view()}
+                            </select>
+                        </div>
+                    </div>
+                }
+            })}
+        </Transition>
+        <p class="field-error" id="f-coupon-error" role="alert">{move || field_error(value, Field::Coupon).get()}</p>
 
         <h3 class="section-title">{t(Msg::QuoteHeading)}</h3>
         <Transition fallback=|| view! { <Skeleton rows=1/> }>

@@ -31,6 +31,7 @@ pub fn MePage() -> impl IntoView {
                                 <div class="cell"><span>{t(Msg::MemberSince)}</span><span class="cell-value">{format_beijing(p.member_since)}</span></div>
                                 <a class="cell cell-link" href="/me/addresses"><span>{t(Msg::AddressBookTitle)}</span><span class="cell-value">"›"</span></a>
                                 <a class="cell cell-link" href="/me/favorites"><span>{t(Msg::FavoritesTitle)}</span><span class="cell-value">"›"</span></a>
+                                <a class="cell cell-link" href="/me/coupons"><span>{t(Msg::CouponsTitle)}</span><span class="cell-value">"›"</span></a>
                             </div>
                             <ActionForm action=update attr:class="form" attr:novalidate=true>
                                 <div class="cells">

@@ -1,5 +1,6 @@
 mod addresses;
 mod book;
+mod coupons;
 mod favorites;
 pub(crate) mod home;
 mod me;
@@ -8,6 +9,7 @@ mod service;
 
 pub use addresses::AddressesPage;
 pub use book::BookPage;
+pub use coupons::CouponsPage;
 pub use favorites::FavoritesPage;
 pub use home::HomePage;
 pub use me::MePage;
