@@ -46,3 +46,24 @@ test('search, price range and sort live in the URL and work before hydration', a
   await expect(page.getByText('没有符合条件的服务，换个条件试试')).toBeVisible();
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(0);
 });
+
+test('the service-time filter keeps only what a worker is free for then, before hydration', async ({ page }) => {
+  await page.route('**/*.wasm', (route) => route.abort());
+  const day = (offset: number) => new Date(Date.now() + 8 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+  await page.goto('/');
+  await page.getByText('筛选与排序').click();
+  await page.getByLabel('指定日期').fill(day(1));
+  await page.getByLabel('时段').selectOption('18:00');
+  await page.getByRole('button', { name: '应用' }).click();
+  await expect(page).toHaveURL(new RegExp(`date=${day(1)}.*slot=18%3A00`));
+  // Demo workers work until 20:00: two hours fit, four hours or a full day do not.
+  const names = await page.locator('.service-card .service-name').allTextContents();
+  expect(names).toContain('日常保洁 · 2小时');
+  expect(names).not.toContain('日常保洁 · 4小时');
+  expect(names).not.toContain('金牌月嫂 · 26天');
+  await snap(page, 'customer-time-filter-390x844');
+
+  await page.goto(`/?date=${day(-1)}&slot=10%3A00`);
+  await expect(page.locator('#f-time-error')).toHaveText('该时间已过，请选择其他时间');
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(0);
+});

@@ -146,6 +146,9 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
   await expect(customer.locator('#f-lat')).toHaveValue(SPOT.latitude.toFixed(6));
   await customer.getByRole('tab', { name: /明天/ }).click();
   await customer.locator('.slot', { hasText: '14:00' }).click();
+  // At least 40 km out: the distance fee is at its demo cap of ¥30.
+  await expect(customer.locator('.quote [data-kind="distance"] .num')).toHaveText('¥30.00');
+  await expect(customer.locator('.submit-bar .price')).toHaveText('¥120.00');
   await customer.getByRole('button', { name: '提交订单' }).click();
   await expect(customer).toHaveURL(/\/pay\/\d+/);
   await hydrated(customer);
@@ -154,7 +157,7 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
 
   const offer = worker.locator('.offer-card', { hasText: '日常保洁 · 2小时' });
   await expect(offer).toBeVisible();
-  await expect(offer).toContainText('¥72.00');
+  await expect(offer).toContainText('¥96.00');
   await offer.getByRole('button', { name: '接单' }).click();
   const job = worker.locator('.order-list .order-card').first();
   for (const [button, state] of [['出发', '已出发'], ['到达', '已到达'], ['开始服务', '服务中'], ['完成服务', '已完成']]) {
@@ -162,15 +165,15 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
     await expect(customer.locator('.order-status .state-badge')).toHaveText(new RegExp(state));
   }
 
-  // 5. The earning: ¥90 paid, ¥18 commission, ¥72 to the worker.
+  // 5. The earning: ¥120 paid, ¥24 commission, ¥96 to the worker.
   await worker.getByRole('link', { name: '收入' }).click();
   await expect(worker).toHaveURL(/\/worker\/earnings$/);
   await hydrated(worker);
-  await expect(worker.locator('.balance-value')).toHaveText('¥72.00');
+  await expect(worker.locator('.balance-value')).toHaveText('¥96.00');
   const line = worker.locator('.ledger-line').first();
   await expect(line).toContainText('日常保洁 · 2小时');
-  await expect(line).toContainText('订单金额 ¥90.00 · 佣金 ¥18.00');
-  await expect(line.locator('.ledger-amount')).toHaveText('+¥72.00');
+  await expect(line).toContainText('订单金额 ¥120.00 · 佣金 ¥24.00');
+  await expect(line.locator('.ledger-amount')).toHaveText('+¥96.00');
   await expectAccessible(worker);
   await snap(worker, 'journey-04-earnings-390x844');
 
@@ -192,7 +195,7 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
   await worker.getByLabel('提现金额（元）').fill('50');
   await worker.getByRole('button', { name: '申请提现' }).click();
   await expect(worker.locator('[data-held]')).toHaveText('¥50.00');
-  await expect(worker.locator('.balance-value')).toHaveText('¥22.00');
+  await expect(worker.locator('.balance-value')).toHaveText('¥46.00');
   await expect(worker.locator('[data-withdrawal] .status-badge')).toHaveText('审核中');
   await snap(worker, 'journey-05-withdraw-390x844');
 

@@ -39,6 +39,11 @@ pub struct CatalogFilters {
     pub gender: String,
     /// `recommended`, `price_asc`, `price_desc` or `rating`.
     pub sort: String,
+    /// `now` for 立即上门 (the earliest bookable slot), else empty.
+    pub when: String,
+    /// A Beijing date (`2026-11-27`) and slot (`14:00`): services a worker is free for then.
+    pub date: String,
+    pub slot: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,9 +54,12 @@ pub struct CatalogPage {
     pub filters: CatalogFilters,
     /// A price bound that could not be used, explained next to the field.
     pub price_error: Option<crate::i18n::Msg>,
+    /// A service time that could not be used, explained next to the field.
+    pub time_error: Option<crate::i18n::Msg>,
 }
 
 #[server(prefix = "/api", endpoint = "home_catalog")]
+#[allow(clippy::too_many_arguments)]
 pub async fn home_catalog(
     category: Option<i64>,
     q: Option<String>,
@@ -59,6 +67,9 @@ pub async fn home_catalog(
     max_price: Option<String>,
     gender: Option<String>,
     sort: Option<String>,
+    when: Option<String>,
+    date: Option<String>,
+    slot: Option<String>,
 ) -> Result<CatalogPage, AppError> {
     let filters = CatalogFilters {
         q: q.unwrap_or_default(),
@@ -66,6 +77,9 @@ pub async fn home_catalog(
         max_price: max_price.unwrap_or_default(),
         gender: gender.unwrap_or_default(),
         sort: sort.unwrap_or_default(),
+        when: when.unwrap_or_default(),
+        date: date.unwrap_or_default(),
+        slot: slot.unwrap_or_default(),
     };
     crate::server::respond(crate::server::catalog::home_catalog(category, filters).await)
 }

@@ -29,6 +29,30 @@ pub struct ServiceInfo {
     /// Whether the signed-in customer has it among their favorites; `None`
     /// for anyone who is not a signed-in customer.
     pub favorite: Option<bool>,
+    /// The surcharges in force, in words (detail page only).
+    pub price_notes: Vec<String>,
+    /// Ratings and the newest reviews (detail page only).
+    pub reviews: Option<ReviewsSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewsSummary {
+    pub count: i64,
+    /// Averages ×10 (47 = 4.7); `None` before the first review.
+    pub quality_tenths: Option<i64>,
+    pub attitude_tenths: Option<i64>,
+    pub result_tenths: Option<i64>,
+    pub recent: Vec<PublicReviewView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicReviewView {
+    /// The reviewer's name with all but the first character hidden.
+    pub author: String,
+    /// The three ratings' average, rounded.
+    pub stars: i32,
+    pub body: String,
+    pub at: UnixSeconds,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,5 +1,6 @@
 use super::authz::{require, require_user};
-use super::{app_state, internal};
+use super::{app_state, flows, internal, AppState};
+use std::collections::HashMap;
 use crate::api::catalog::{CatalogFilters, CatalogPage, CategoryView, Recommendation, ServiceCard};
 use crate::api::{Access, CUSTOMER};
 use crate::error::AppError;
@@ -117,6 +118,52 @@ fn search_of(category: Option<i64>, f: &CatalogFilters) -> (ServiceSearch, Optio
     (search, error)
 }
 
+/// Slots start on the hour from 08:00 to 18:00 Beijing, as on the booking page.
+const FIRST_SLOT_MINUTE: i64 = 8 * 60;
+const LAST_SLOT_MINUTE: i64 = 18 * 60;
+
+/// When the customer wants the service (C2): a date and slot, or 立即上门 =
+/// the first whole hour at least the booking lead from now. `None`: any time.
+fn wanted_start(f: &CatalogFilters, earliest: i64) -> Result<Option<i64>, Msg> {
+    if !f.date.trim().is_empty() || !f.slot.trim().is_empty() {
+        let day = pricing::rules::parse_date(f.date.trim()).ok_or(Msg::ErrFilterDate)?;
+        let minute = f
+            .slot
+            .trim()
+            .split_once(':')
+            .and_then(|(h, m)| Some(h.parse::<i64>().ok()? * 60 + m.parse::<i64>().ok()?))
+            .filter(|m| (FIRST_SLOT_MINUTE..=LAST_SLOT_MINUTE).contains(m) && m % 60 == 0)
+            .ok_or(Msg::ErrFilterSlot)?;
+        let start = pricing::beijing_day_start(day) + minute * 60;
+        return if start < earliest { Err(Msg::ErrSlotPast) } else { Ok(Some(start)) };
+    }
+    Ok((f.when == "now").then(|| (earliest + 3_599) / 3_600 * 3_600))
+}
+
+/// Keeps the services some approved, qualified worker could start at
+/// `start`: working then, not on leave, not booked. The address is not known
+/// yet, so each worker is taken at home; booking checks the real address.
+async fn free_at(state: &AppState, services: Vec<ServiceSummary>, codes: &HashMap<i64, String>, start: i64) -> Result<Vec<ServiceSummary>, AppError> {
+    let mut by_skill: HashMap<&str, Vec<dispatch::Candidate>> = HashMap::new();
+    let mut kept = Vec::new();
+    for service in services {
+        let Some(code) = codes.get(&service.category_id) else { continue };
+        if !by_skill.contains_key(code.as_str()) {
+            let (from, to) = (flows::from_unix(start)?, flows::from_unix(start + 12 * 3_600)?);
+            by_skill.insert(code, flows::candidates(state, code, from, to, None).await?);
+        }
+        let end = start + i64::from(pricing::duration_minutes(service.unit, service.default_units)) * 60;
+        let free = by_skill[code.as_str()].iter().any(|c| {
+            let job = dispatch::Job { skill: code.clone(), location: c.home, start, end };
+            dispatch::hard_check(c, &job, &state.config.travel, &[]).is_empty()
+        });
+        if free {
+            kept.push(service);
+        }
+    }
+    Ok(kept)
+}
+
 pub async fn home_catalog(category: Option<i64>, filters: CatalogFilters) -> Result<CatalogPage, AppError> {
     require(Access::Public)?;
     let state = app_state()?;
@@ -124,8 +171,19 @@ pub async fn home_catalog(category: Option<i64>, filters: CatalogFilters) -> Res
     // An unknown category id (a stale shared link) shows everything rather than nothing.
     let selected_category = category.filter(|id| categories.iter().any(|c| c.id == *id));
     let (search, price_error) = search_of(selected_category, &filters);
-    let services = state.store.search_services(&search).await.map_err(internal)?;
+    let mut services = state.store.search_services(&search).await.map_err(internal)?;
+    let earliest = flows::unix(super::now()) + state.config.booking_lead.as_secs() as i64;
+    let time_error = match wanted_start(&filters, earliest) {
+        Ok(Some(start)) => {
+            let codes: HashMap<i64, String> = categories.iter().map(|c| (c.id, c.code.clone())).collect();
+            services = free_at(&state, services, &codes, start).await?;
+            None
+        }
+        Ok(None) => None,
+        Err(msg) => Some(msg),
+    };
     Ok(CatalogPage {
+        time_error,
         categories: categories
             .into_iter()
             .map(|c| CategoryView { id: c.id, code: c.code, name: c.name, blurb: c.blurb, listed_services: c.listed_services })
@@ -153,6 +211,21 @@ mod tests {
         assert_eq!((search.min_price_fen, error), (None, Some(Msg::ErrAmount)));
         let (search, error) = search_of(None, &filters("200", "100", ""));
         assert_eq!((search.min_price_fen, search.max_price_fen, error), (None, None, Some(Msg::ErrPriceRangeOrder)));
+    }
+
+    #[test]
+    fn the_service_time_is_a_slot_on_the_hour_not_in_the_past_or_the_first_free_hour() {
+        // 2026-11-26 00:00 Beijing.
+        let midnight = 1_795_622_400;
+        let at = |date: &str, slot: &str| CatalogFilters { date: date.into(), slot: slot.into(), ..Default::default() };
+        assert_eq!(wanted_start(&at("2026-11-26", "14:00"), midnight), Ok(Some(midnight + 14 * 3_600)));
+        assert_eq!(wanted_start(&at("2026-11-26", "14:30"), midnight), Err(Msg::ErrFilterSlot));
+        assert_eq!(wanted_start(&at("2026-11-26", "20:00"), midnight), Err(Msg::ErrFilterSlot));
+        assert_eq!(wanted_start(&at("明天", "14:00"), midnight), Err(Msg::ErrFilterDate));
+        assert_eq!(wanted_start(&at("2026-11-25", "14:00"), midnight), Err(Msg::ErrSlotPast));
+        let now = CatalogFilters { when: "now".into(), ..Default::default() };
+        assert_eq!(wanted_start(&now, midnight + 9 * 3_600 + 60), Ok(Some(midnight + 10 * 3_600)));
+        assert_eq!(wanted_start(&CatalogFilters::default(), midnight), Ok(None));
     }
 
     #[test]

@@ -2,8 +2,8 @@ use super::authz::{require, require_user};
 use super::flows::{self, from_unix, unix};
 use super::{app_state, internal, now, AppState};
 use crate::api::orders::{
-    BookingDraft, DaySlots, OrderCard, OrderView, PlaceOutcome, ReviewView, SavedAddress, ServiceInfo, SlotView,
-    TimelineEntry,
+    BookingDraft, DaySlots, OrderCard, OrderView, PlaceOutcome, PublicReviewView, ReviewView, ReviewsSummary, SavedAddress, ServiceInfo,
+    SlotView, TimelineEntry,
 };
 use crate::api::{Access, CUSTOMER};
 use crate::error::{AppError, Field};
@@ -63,6 +63,38 @@ fn detail_of(service: &ServiceRecord) -> Result<ServiceInfo, AppError> {
         listed: service.status == "listed",
         images: Vec::new(),
         favorite: None,
+        price_notes: Vec::new(),
+        reviews: None,
+    })
+}
+
+/// `张**`: enough to tell reviews apart, not enough to identify anyone.
+fn masked_name(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => std::iter::once(first).chain(chars.map(|_| '*')).collect(),
+        None => "*".into(),
+    }
+}
+
+async fn reviews_summary(state: &AppState, service_id: i64) -> Result<ReviewsSummary, AppError> {
+    let reviews = state.store.service_reviews(service_id, 5).await.map_err(internal)?;
+    let tenths = |avg: Option<f64>| avg.map(|a| (a * 10.0).round() as i64);
+    Ok(ReviewsSummary {
+        count: reviews.count,
+        quality_tenths: tenths(reviews.quality),
+        attitude_tenths: tenths(reviews.attitude),
+        result_tenths: tenths(reviews.result),
+        recent: reviews
+            .recent
+            .into_iter()
+            .map(|r| PublicReviewView {
+                author: masked_name(&r.customer_name),
+                stars: ((r.quality + r.attitude + r.result) as f64 / 3.0).round() as i32,
+                body: r.body,
+                at: unix(r.created_at),
+            })
+            .collect(),
     })
 }
 
@@ -100,7 +132,14 @@ pub async fn service_detail(service_id: i64) -> Result<ServiceInfo, AppError> {
         Some(customer) => Some(state.store.favorite_service_ids(customer.id.0).await.map_err(internal)?.contains(&service.id)),
         None => None,
     };
-    Ok(ServiceInfo { images: super::catalog_admin::service_image_urls(&state, service.id).await?, favorite, ..detail_of(&service)? })
+    let (rules, _, _) = super::pricing::rules_in_force(&state).await?;
+    Ok(ServiceInfo {
+        images: super::catalog_admin::service_image_urls(&state, service.id).await?,
+        favorite,
+        price_notes: super::pricing::surcharge_notes(&rules),
+        reviews: Some(reviews_summary(&state, service.id).await?),
+        ..detail_of(&service)?
+    })
 }
 
 pub async fn quote_service(service_id: i64, units: i32, start: Option<i64>, lat: Option<f64>, lng: Option<f64>, claim_id: Option<i64>) -> Result<Quote, AppError> {

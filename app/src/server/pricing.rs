@@ -93,6 +93,41 @@ fn parse_draft(draft: &RulesDraft) -> Result<PricingRules, AppError> {
     Ok(parsed)
 }
 
+/// The surcharges in force, as a customer reads them on a service page.
+pub fn surcharge_notes(rules: &PricingRules) -> Vec<String> {
+    let mut notes: Vec<String> = rules
+        .peak_windows
+        .iter()
+        .map(|w| {
+            format!(
+                "高峰时段 {:02}:{:02}–{:02}:{:02} 基础服务费 ×{}",
+                w.start_minute / 60,
+                w.start_minute % 60,
+                w.end_minute / 60,
+                w.end_minute % 60,
+                rules::multiplier_text(w.multiplier_bps)
+            )
+        })
+        .collect();
+    if rules.weekend_bps > pricing::NEUTRAL_BPS {
+        notes.push(format!("周六、周日 ×{}", rules::multiplier_text(rules.weekend_bps)));
+    }
+    let today = beijing_today();
+    let mut upcoming: Vec<String> = Vec::new();
+    for h in rules.holidays.iter().filter(|h| h.date >= today) {
+        let note = format!("{}（{}起）×{}", h.name, &h.date[5..], rules::multiplier_text(h.multiplier_bps));
+        if !upcoming.iter().any(|n| n.starts_with(&format!("{}（", h.name))) {
+            upcoming.push(note);
+        }
+    }
+    notes.extend(upcoming.into_iter().take(3));
+    let d = &rules.distance;
+    if d.per_km > Fen::ZERO && d.max_fee > Fen::ZERO {
+        notes.push(format!("距服务中心{}公里内免远程费，超出每公里{}，封顶{}", km_text(d.free_radius_m), d.per_km, d.max_fee));
+    }
+    notes
+}
+
 fn km_text(metres: u32) -> String {
     if metres % 1_000 == 0 {
         format!("{}", metres / 1_000)

@@ -74,11 +74,27 @@ impl PricingRules {
             .join("\n")
     }
 
-    /// The holiday calendar back in the form the admin types it, one date a line.
+    /// The holiday calendar back in the form the admin types it: runs of
+    /// consecutive days with the same name and multiplier become one range.
     pub fn holiday_text(&self) -> String {
-        self.holidays
-            .iter()
-            .map(|h| format!("{} {} {}", h.date, h.name, multiplier_text(h.multiplier_bps)))
+        let mut lines: Vec<(String, String, &Holiday)> = Vec::new();
+        for h in &self.holidays {
+            let follows = lines.last().is_some_and(|(_, last, run)| {
+                run.name == h.name
+                    && run.multiplier_bps == h.multiplier_bps
+                    && parse_date(last).and_then(|d| d.next_day()).map(date_text).as_deref() == Some(h.date.as_str())
+            });
+            match lines.last_mut() {
+                Some((_, last, _)) if follows => *last = h.date.clone(),
+                _ => lines.push((h.date.clone(), h.date.clone(), h)),
+            }
+        }
+        lines
+            .into_iter()
+            .map(|(first, last, h)| {
+                let span = if first == last { first } else { format!("{first}~{last}") };
+                format!("{span} {} {}", h.name, multiplier_text(h.multiplier_bps))
+            })
             .collect::<Vec<_>>()
             .join("\n")
     }

@@ -361,6 +361,11 @@ fn rules_print_back_in_the_form_they_are_typed() {
     assert_eq!(rules::parse_peak_windows(&rules.peak_text()).unwrap(), rules.peak_windows);
     assert_eq!(rules::parse_holidays(&rules.holiday_text()).unwrap(), rules.holidays);
     assert_eq!(rules.holidays.len(), 7);
+    // A range typed as one line prints back as one line.
+    assert_eq!(rules.holiday_text(), "2027-10-01~2027-10-07 国庆节 1.5");
+    let mixed = rules::parse_holidays("2027-01-01 元旦 1.3\n2027-01-02 元旦 1.3\n2027-01-03 元旦 1.2\n2027-01-05 元旦 1.2").unwrap();
+    let mixed_rules = PricingRules { holidays: mixed, ..strategy() };
+    assert_eq!(mixed_rules.holiday_text(), "2027-01-01~2027-01-02 元旦 1.3\n2027-01-03 元旦 1.2\n2027-01-05 元旦 1.2");
 }
 
 #[test]

@@ -62,6 +62,8 @@ pub trait OrderStore: Send + Sync {
 
     async fn create_review(&self, review: &NewReview, now: OffsetDateTime) -> StoreResult<()>;
     async fn review_for_order(&self, order_id: i64) -> StoreResult<Option<ReviewRecord>>;
+    /// Average ratings of a service's reviews and the newest `limit` of them (C3).
+    async fn service_reviews(&self, service_id: i64, limit: i64) -> StoreResult<crate::ServiceReviews>;
 
     async fn enqueue_job(&self, kind: &str, ref_id: i64, payload: &str, due_at: OffsetDateTime) -> StoreResult<i64>;
     async fn claim_due_jobs(&self, now: OffsetDateTime, lock_until: OffsetDateTime, limit: i64) -> StoreResult<Vec<JobRecord>>;
@@ -785,6 +787,27 @@ macro_rules! shared_order_impl {
                     _ => crate::StoreError::Database(e),
                 })?;
                 Ok(())
+            }
+
+            async fn service_reviews(&self, service_id: i64, limit: i64) -> crate::StoreResult<crate::ServiceReviews> {
+                let (count, quality, attitude, result): (i64, Option<f64>, Option<f64>, Option<f64>) = sqlx::query_as(
+                    "SELECT COUNT(*), CAST(AVG(r.quality) AS DOUBLE PRECISION), CAST(AVG(r.attitude) AS DOUBLE PRECISION),
+                        CAST(AVG(r.result) AS DOUBLE PRECISION)
+                     FROM reviews r JOIN orders o ON o.id = r.order_id WHERE o.service_id = $1",
+                )
+                .bind(service_id)
+                .fetch_one(&self.pool)
+                .await?;
+                let recent = sqlx::query_as(
+                    "SELECT r.quality, r.attitude, r.result, r.body, u.display_name AS customer_name, r.created_at
+                     FROM reviews r JOIN orders o ON o.id = r.order_id JOIN users u ON u.id = r.customer_id
+                     WHERE o.service_id = $1 ORDER BY r.id DESC LIMIT $2",
+                )
+                .bind(service_id)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(crate::ServiceReviews { count, quality, attitude, result, recent })
             }
 
             async fn review_for_order(&self, order_id: i64) -> crate::StoreResult<Option<crate::ReviewRecord>> {

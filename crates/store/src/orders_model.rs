@@ -276,3 +276,23 @@ pub struct OrderFilter {
     pub limit: i64,
     pub offset: i64,
 }
+
+/// What a service's page shows of its reviews.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceReviews {
+    pub count: i64,
+    pub quality: Option<f64>,
+    pub attitude: Option<f64>,
+    pub result: Option<f64>,
+    pub recent: Vec<PublicReview>,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PublicReview {
+    pub quality: i32,
+    pub attitude: i32,
+    pub result: i32,
+    pub body: String,
+    pub customer_name: String,
+    pub created_at: OffsetDateTime,
+}

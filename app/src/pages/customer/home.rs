@@ -32,10 +32,13 @@ pub fn HomePage() -> impl IntoView {
                 text("max_price"),
                 text("gender"),
                 text("sort"),
+                (text("when"), text("date"), text("slot")),
             )
         })
     };
-    let catalog = Resource::new(params, |(category, q, min, max, gender, sort)| home_catalog(category, q, min, max, gender, sort));
+    let catalog = Resource::new(params, |(category, q, min, max, gender, sort, (when, date, slot))| {
+        home_catalog(category, q, min, max, gender, sort, when, date, slot)
+    });
     let session = Resource::new(|| (), |_| current_session());
     let suggestions = Resource::new(|| (), |_| recommendations());
     view! {
@@ -59,7 +62,7 @@ pub fn HomePage() -> impl IntoView {
                         Ok(catalog) => {
                             let filtered = catalog.filters != CatalogFilters::default();
                             view! {
-                                <FilterForm category=catalog.selected_category filters=catalog.filters.clone() price_error=catalog.price_error/>
+                                <FilterForm category=catalog.selected_category filters=catalog.filters.clone() price_error=catalog.price_error time_error=catalog.time_error/>
                                 <CategoryChips categories=catalog.categories selected=catalog.selected_category filters=catalog.filters/>
                                 {(!filtered && catalog.selected_category.is_none()).then(|| view! {
                                     <Suspense fallback=|| ()>
@@ -86,7 +89,17 @@ pub fn HomePage() -> impl IntoView {
 /// `?category=2&q=…`: the catalog URL for a category with the current filters.
 fn catalog_href(category: Option<i64>, f: &CatalogFilters) -> String {
     let mut parts: Vec<String> = category.map(|c| format!("category={c}")).into_iter().collect();
-    for (key, value) in [("q", &f.q), ("min_price", &f.min_price), ("max_price", &f.max_price), ("gender", &f.gender), ("sort", &f.sort)] {
+    let fields = [
+        ("q", &f.q),
+        ("min_price", &f.min_price),
+        ("max_price", &f.max_price),
+        ("gender", &f.gender),
+        ("sort", &f.sort),
+        ("when", &f.when),
+        ("date", &f.date),
+        ("slot", &f.slot),
+    ];
+    for (key, value) in fields {
         if !value.is_empty() {
             parts.push(format!("{key}={}", encode_query_value(value)));
         }
@@ -101,8 +114,10 @@ fn catalog_href(category: Option<i64>, f: &CatalogFilters) -> String {
 /// Search, price range, worker gender and sort: a plain GET form, so the
 /// filters live in the URL and work before the page hydrates.
 #[component]
-fn FilterForm(category: Option<i64>, filters: CatalogFilters, price_error: Option<Msg>) -> impl IntoView {
-    let open = price_error.is_some() || !filters.min_price.is_empty() || !filters.max_price.is_empty() || !filters.gender.is_empty() || !filters.sort.is_empty();
+fn FilterForm(category: Option<i64>, filters: CatalogFilters, price_error: Option<Msg>, time_error: Option<Msg>) -> impl IntoView {
+    let open = price_error.is_some() || time_error.is_some() || filters != CatalogFilters { q: filters.q.clone(), ..Default::default() };
+    let whens = [("", Msg::AnyTime), ("now", Msg::AsSoonAsPossible)];
+    let slots: Vec<String> = (8..=18).map(|h| format!("{h:02}:00")).collect();
     let sorts = [("", Msg::SortRecommended), ("price_asc", Msg::SortPriceAsc), ("price_desc", Msg::SortPriceDesc), ("rating", Msg::SortRating)];
     let genders = [("", Msg::GenderAny), ("female", Msg::GenderFemale), ("male", Msg::GenderMale)];
     view! {
@@ -127,7 +142,20 @@ fn FilterForm(category: Option<i64>, filters: CatalogFilters, price_error: Optio
                             {sorts.into_iter().map(|(v, m)| view! { <option value=v selected=filters.sort == v>{t(m)}</option> }).collect_view()}
                         </select>
                     </label>
+                    <label>{t(Msg::ServiceTimeLabel)}
+                        <select name="when">
+                            {whens.into_iter().map(|(v, m)| view! { <option value=v selected=filters.when == v>{t(m)}</option> }).collect_view()}
+                        </select>
+                    </label>
+                    <label>{t(Msg::ServiceDateLabel)}<input id="f-date" type="date" name="date" value=filters.date.clone()/></label>
+                    <label>{t(Msg::ServiceSlotLabel)}
+                        <select name="slot">
+                            <option value="" selected=filters.slot.is_empty()>{t(Msg::AnySlot)}</option>
+                            {slots.into_iter().map(|v| { let selected = filters.slot == v; let label = v.clone(); view! { <option value=v selected=selected>{label}</option> } }).collect_view()}
+                        </select>
+                    </label>
                 </div>
+                <p class="field-error" id="f-time-error" role="alert">{time_error.map(t)}</p>
                 <p class="field-error" id="f-price-error" role="alert">{price_error.map(t)}</p>
                 <a class="btn btn-plain btn-small" href=category.map(|c| format!("/?category={c}")).unwrap_or_else(|| "/".into())>{t(Msg::ClearFilters)}</a>
             </details>

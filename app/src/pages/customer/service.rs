@@ -1,5 +1,5 @@
 use crate::api::catalog::SetFavorite;
-use crate::api::orders::service_detail;
+use crate::api::orders::{service_detail, ReviewsSummary};
 use crate::components::{ErrorState, PhoneShell, Skeleton, Tabs};
 use crate::i18n::{t, Msg};
 use crate::pages::customer::home::unit_label;
@@ -52,6 +52,14 @@ pub fn ServicePage() -> impl IntoView {
                             <p class="detail-text">{s.supplies.clone()}</p>
                             <h3 class="section-title">{t(Msg::ServiceQualifications)}</h3>
                             <p class="detail-text">{s.qualifications.clone()}</p>
+                            <h3 class="section-title">{t(Msg::PriceTableTitle)}</h3>
+                            <div class="cells price-table">
+                                <div class="cell"><span>{t(Msg::UnitPriceLabel)}</span><span class="cell-value">{money(s.base_price_fen)}"/"{unit_label(s.unit)}</span></div>
+                                <div class="cell"><span>{t(Msg::MinimumLabel)}</span><span class="cell-value">{s.min_units}{unit_label(s.unit)}</span></div>
+                                {s.price_notes.iter().map(|note| view! { <div class="cell price-note"><span>{note.clone()}</span></div> }).collect_view()}
+                            </div>
+                            <p class="hint">{t(Msg::SurchargeNote)}</p>
+                            {s.reviews.clone().map(|r| view! { <ReviewsBlock reviews=r/> })}
                             <div class="action-bar">
                                 {if s.listed {
                                     view! { <a class="btn btn-primary btn-block" href=format!("/book/{}", s.id)>{t(Msg::BookNow)}</a> }.into_any()
@@ -65,5 +73,45 @@ pub fn ServicePage() -> impl IntoView {
                 })}
             </Suspense>
         </PhoneShell>
+    }
+}
+
+fn rating_text(tenths: Option<i64>) -> String {
+    tenths.map(|t| format!("{}.{}", t / 10, t % 10)).unwrap_or_else(|| "–".into())
+}
+
+fn stars(n: i32) -> String {
+    let n = n.clamp(0, 5) as usize;
+    format!("{}{}", "★".repeat(n), "☆".repeat(5 - n))
+}
+
+/// 服务评价: the three averages, then the newest reviews with names masked.
+#[component]
+fn ReviewsBlock(reviews: ReviewsSummary) -> impl IntoView {
+    view! {
+        <h3 class="section-title">{t(Msg::ReviewsTitle)}" · "{reviews.count}{t(Msg::ReviewsCount)}</h3>
+        {if reviews.count == 0 {
+            view! { <p class="detail-text muted">{t(Msg::NoReviewsYet)}</p> }.into_any()
+        } else {
+            view! {
+                <div class="rating-summary" data-reviews=reviews.count>
+                    <div><span class="rating-value">{rating_text(reviews.quality_tenths)}</span><span class="muted">{t(Msg::RatingQuality)}</span></div>
+                    <div><span class="rating-value">{rating_text(reviews.attitude_tenths)}</span><span class="muted">{t(Msg::RatingAttitude)}</span></div>
+                    <div><span class="rating-value">{rating_text(reviews.result_tenths)}</span><span class="muted">{t(Msg::RatingResult)}</span></div>
+                </div>
+                <ul class="review-list">
+                    {reviews.recent.into_iter().map(|r| view! {
+                        <li class="review">
+                            <div class="review-head">
+                                <span>{r.author}</span>
+                                <span class="stars" aria-label=format!("{}/5", r.stars)>{stars(r.stars)}</span>
+                                <span class="muted">{crate::api::format_beijing(r.at).chars().take(10).collect::<String>()}</span>
+                            </div>
+                            {(!r.body.is_empty()).then(|| view! { <p class="review-body">{r.body}</p> })}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
     }
 }

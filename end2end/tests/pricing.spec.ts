@@ -1,0 +1,103 @@
+import { test, expect } from '@playwright/test';
+import { DEMO, PHONE, DESKTOP, open, login, snap, hydrated, expectAccessible } from './helpers';
+
+// People's Square, Shanghai: the pricing centre, so no distance fee.
+const HOME = { latitude: 31.2304, longitude: 121.4737 };
+
+/** `YYYY-MM-DD` in Beijing, `days` from today. */
+function beijingDate(days: number): string {
+  return new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+test('an admin sets a peak-hour rule and a coupon; the customer pays exactly the itemized quote', async ({ browser }) => {
+  const couponName = `满100减15-${Math.floor(Math.random() * 9000 + 1000)}`;
+  const adminContext = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const admin = await adminContext.newPage();
+  await login(admin, DEMO.admin.phone, DEMO.admin.password);
+  await expect(admin).toHaveURL(/\/admin$/);
+  await admin.getByRole('link', { name: '价格策略' }).click();
+  await expect(admin).toHaveURL(/\/admin\/pricing$/);
+  await hydrated(admin);
+
+  // Overlapping windows are refused with the line that is wrong.
+  await admin.getByLabel('高峰时段（每天，每行：开始-结束 倍率）').fill('12:00-13:00 1.5\n12:30-14:00 1.2');
+  await admin.getByRole('button', { name: '保存价格策略' }).click();
+  await expect(admin.locator('#f-peak-error')).toHaveText('第2行：与前面的高峰时段重叠');
+  await admin.getByLabel('高峰时段（每天，每行：开始-结束 倍率）').fill('12:00-13:00 1.5\n18:00-20:00 1.2');
+  await admin.getByRole('button', { name: '保存价格策略' }).click();
+  await expect(admin.getByRole('status')).toContainText('已保存');
+
+  // Live preview: tomorrow 12:00, 日常保洁 · 2小时 → ¥90 + ¥45 peak surcharge.
+  await admin.locator('#p-service').selectOption({ label: '日常保洁 · 2小时' });
+  await admin.locator('#p-date').fill(beijingDate(1));
+  await admin.locator('#p-time').fill('12:00');
+  const preview = admin.locator('.preview-result');
+  await expect(preview.locator('[data-kind="time"]')).toContainText('高峰时段 12:00–13:00加价 ×1.5');
+  await expect(preview.locator('[data-kind="time"] .num')).toHaveText('¥45.00');
+  await expect(preview.locator('.price')).toHaveText('¥135.00');
+
+  // A coupon whose end is before its start is refused; then issued.
+  await admin.getByLabel('券名称').fill(couponName);
+  await admin.getByLabel('减免金额或折扣').fill('15');
+  await admin.getByLabel('使用门槛（元，留空为无门槛）').fill('100');
+  await admin.locator('#c-to').fill(beijingDate(-1));
+  await admin.getByRole('button', { name: '发券' }).click();
+  await expect(admin.locator('#c-to-error')).toHaveText('结束日期不能早于开始日期');
+  await admin.locator('#c-to').fill(beijingDate(30));
+  await admin.getByRole('button', { name: '发券' }).click();
+  await expect(admin.locator('.coupon-table')).toContainText(couponName);
+  await snap(admin, 'pricing-01-admin-strategy-1440x900');
+  await expectAccessible(admin);
+
+  // The customer claims it in 领券中心.
+  const context = await browser.newContext({ viewport: PHONE, geolocation: HOME, permissions: ['geolocation'], locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const customer = await context.newPage();
+  await login(customer, DEMO.customer.phone, DEMO.customer.password);
+  await expect(customer).not.toHaveURL(/\/login/);
+  await open(customer, '/me/coupons');
+  const offer = customer.locator('.coupon[data-coupon]', { hasText: couponName });
+  await offer.getByRole('button', { name: '领取' }).click();
+  await expect(offer).toContainText('已领取');
+  await expect(customer.locator('.coupon-list').last()).toContainText(couponName);
+  await snap(customer, 'pricing-02-coupons-390x844');
+
+  // Found by search; booked at the peak hour; the surcharge and coupon are itemized.
+  await open(customer, '/?q=日常保洁');
+  await customer.locator('.service-card', { hasText: '日常保洁 · 2小时' }).click();
+  await hydrated(customer);
+  // The service page states the surcharges before anything is chosen.
+  await expect(customer.locator('.price-table')).toContainText('高峰时段 12:00–13:00 基础服务费 ×1.5');
+  await expect(customer.locator('.price-table')).toContainText('距服务中心10公里内免远程费');
+  await customer.getByRole('link', { name: '立即预约' }).click();
+  await expect(customer).toHaveURL(/\/book\/\d+/);
+  await hydrated(customer);
+  await customer.getByLabel('联系人').fill('张女士');
+  await customer.getByLabel('联系电话').fill(DEMO.customer.phone);
+  await customer.getByLabel('详细地址').fill('黄浦区人民大道1号2栋301');
+  await customer.getByRole('button', { name: '定位' }).click();
+  await expect(customer.locator('#f-lat')).toHaveValue('31.230400');
+  await customer.getByRole('tab', { name: /明天/ }).click();
+  await customer.locator('.slot', { hasText: '12:00' }).click();
+  await expect(customer.locator('.quote [data-kind="time"] .num')).toHaveText('¥45.00');
+  await expect(customer.locator('.submit-bar .price')).toHaveText('¥135.00');
+  await customer.locator('#f-coupon').selectOption({ label: `${couponName} · 满¥100.00减¥15.00` });
+  await expect(customer.locator('.quote [data-kind="coupon"] .num')).toHaveText('-¥15.00');
+  await expect(customer.locator('.submit-bar .price')).toHaveText('¥120.00');
+  await snap(customer, 'pricing-03-book-peak-coupon-390x844');
+  await customer.getByRole('button', { name: '提交订单' }).click();
+  await expect(customer).toHaveURL(/\/pay\/\d+/);
+  await hydrated(customer);
+  await expect(customer.locator('.pay-amount')).toHaveText('¥120.00');
+  await customer.getByRole('button', { name: '确认支付' }).click();
+  await expect(customer).toHaveURL(/\/orders\/\d+/);
+  await hydrated(customer);
+  await expect(customer.locator('.order-status .state-badge')).toHaveText(/待接单/);
+  await expect(customer.locator('.quote .price')).toHaveText('¥120.00');
+  await snap(customer, 'pricing-04-order-390x844');
+
+  // Used: the coupon shows as 已使用 and is not offered again.
+  await open(customer, '/me/coupons');
+  await expect(customer.locator('.coupon-list').last().locator('.coupon', { hasText: couponName })).toContainText('已使用');
+  await adminContext.close();
+  await context.close();
+});
