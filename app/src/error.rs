@@ -66,6 +66,9 @@ pub enum Field {
     ValidTo,
     PerUserLimit,
     TotalQuantity,
+    CategoryCode,
+    CategoryName,
+    Blurb,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

@@ -62,3 +62,38 @@ test('an admin sets up a service with a picture and a customer finds it', async 
   await open(customer, '/');
   await expect(customer.locator('.service-card', { hasText: name })).toHaveCount(0);
 });
+
+test('an admin creates and delists a category; customers stop seeing it', async ({ browser }) => {
+  const suffix = Math.floor(Math.random() * 9000 + 1000);
+  const adminContext = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const admin = await adminContext.newPage();
+  await login(admin, DEMO.admin.phone, DEMO.admin.password);
+  await expect(admin).toHaveURL(/\/admin$/);
+  await open(admin, '/admin/catalog');
+  const desk = admin.locator('.category-desk');
+  await desk.getByLabel('代码（英文，创建后不可改）').fill('宠物');
+  await desk.getByLabel('名称', { exact: true }).fill(`宠物${suffix}`);
+  await desk.getByRole('button', { name: '创建分类' }).click();
+  await expect(admin.locator('#cat-error')).toHaveText('分类代码须是2–30位小写字母、数字或下划线，并以字母开头，如 pet_care');
+  await desk.getByLabel('代码（英文，创建后不可改）').fill(`pet_${suffix}`);
+  await desk.getByRole('button', { name: '创建分类' }).click();
+  await expect(desk.locator(`tr[data-category="pet_${suffix}"]`)).toBeVisible();
+
+  // Delisting 家居保养 takes the category and its services off the home page.
+  const homeCare = desk.locator('tr[data-category="home_care"]');
+  await homeCare.getByRole('button', { name: '下架分类' }).click();
+  await expect(homeCare).toContainText('已下架');
+  await snap(admin, 'catalog-03-categories-1440x900');
+  const customerContext = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const customer = await customerContext.newPage();
+  await open(customer, '/');
+  await expect(customer.locator('.category', { hasText: '家居保养' })).toHaveCount(0);
+  await expect(customer.locator('.service-card', { hasText: '实木地板打蜡' })).toHaveCount(0);
+
+  await homeCare.getByRole('button', { name: '上架分类' }).click();
+  await expect(homeCare).toContainText('已上架');
+  await open(customer, '/');
+  await expect(customer.locator('.category', { hasText: '家居保养' })).toHaveCount(1);
+  await adminContext.close();
+  await customerContext.close();
+});

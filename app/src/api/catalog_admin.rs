@@ -107,3 +107,30 @@ pub async fn admin_set_service_listed(id: i64, listed: bool) -> Result<(), AppEr
 pub async fn admin_service_image(service_id: i64, image_id: i64, action: String) -> Result<(), AppError> {
     crate::server::respond(crate::server::catalog_admin::image_action(service_id, image_id, action).await)
 }
+
+/// A category on the admin's catalog page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminCategoryRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub blurb: String,
+    pub listed: bool,
+    pub listed_services: i64,
+}
+
+#[server(prefix = "/api", endpoint = "admin_categories")]
+pub async fn admin_categories() -> Result<Vec<AdminCategoryRow>, AppError> {
+    crate::server::respond(crate::server::catalog_admin::admin_categories().await)
+}
+
+/// Creates a category (`id` 0, with its code) or renames one.
+#[server(prefix = "/api", endpoint = "admin_save_category")]
+pub async fn admin_save_category(id: i64, code: String, name: String, blurb: String) -> Result<i64, AppError> {
+    crate::server::respond(crate::server::catalog_admin::save_category(id, code, name, blurb).await)
+}
+
+#[server(prefix = "/api", endpoint = "admin_set_category_listed")]
+pub async fn admin_set_category_listed(id: i64, listed: bool) -> Result<(), AppError> {
+    crate::server::respond(crate::server::catalog_admin::set_category_listed(id, listed).await)
+}

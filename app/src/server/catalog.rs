@@ -167,8 +167,8 @@ async fn free_at(state: &AppState, services: Vec<ServiceSummary>, codes: &HashMa
 pub async fn home_catalog(category: Option<i64>, filters: CatalogFilters) -> Result<CatalogPage, AppError> {
     require(Access::Public)?;
     let state = app_state()?;
-    let categories = state.store.categories().await.map_err(internal)?;
-    // An unknown category id (a stale shared link) shows everything rather than nothing.
+    let categories: Vec<_> = state.store.categories().await.map_err(internal)?.into_iter().filter(|c| c.listed).collect();
+    // An unknown or delisted category id (a stale shared link) shows everything rather than nothing.
     let selected_category = category.filter(|id| categories.iter().any(|c| c.id == *id));
     let (search, price_error) = search_of(selected_category, &filters);
     let mut services = state.store.search_services(&search).await.map_err(internal)?;

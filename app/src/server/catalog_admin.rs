@@ -4,7 +4,7 @@
 use super::authz::require_user;
 use super::onboarding::{file_url, upload_error_code, UploadOutcome};
 use super::{app_state, internal, now, AppState};
-use crate::api::catalog_admin::{AdminServiceListRow, CategoryOption, ImageView, ServiceEditView};
+use crate::api::catalog_admin::{AdminCategoryRow, AdminServiceListRow, CategoryOption, ImageView, ServiceEditView};
 use crate::api::ADMIN;
 use crate::error::{AppError, Field};
 use crate::i18n::Msg;
@@ -268,4 +268,81 @@ pub async fn store_service_image(state: &AppState, user: &User, service_id: i64,
     let entry = AuditEntry { actor: Some(user.id), action: "service_image_added".into(), target: format!("service:{service_id}"), detail: key.as_str().into() };
     state.store.record_audit(&entry, now()).await.map_err(|e| UploadOutcome::Internal(e.to_string()))?;
     Ok(())
+}
+
+pub async fn admin_categories() -> Result<Vec<AdminCategoryRow>, AppError> {
+    require_user(ADMIN)?;
+    let state = app_state()?;
+    Ok(state
+        .store
+        .categories()
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|c| AdminCategoryRow { id: c.id, code: c.code, name: c.name, blurb: c.blurb, listed: c.listed, listed_services: c.listed_services })
+        .collect())
+}
+
+/// `pet_care`: lowercase ASCII, digits and `_`, starting with a letter. It
+/// is the key workers' skills and dispatch use, so it never changes.
+fn category_code(input: &str) -> Result<String, AppError> {
+    let code = input.trim();
+    let valid = (2..=30).contains(&code.len())
+        && code.starts_with(|c: char| c.is_ascii_lowercase())
+        && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if valid { Ok(code.to_string()) } else { Err(AppError::invalid(Field::CategoryCode, Msg::ErrCategoryCode)) }
+}
+
+pub async fn save_category(id: i64, code: String, name: String, blurb: String) -> Result<i64, AppError> {
+    let admin = require_user(ADMIN)?;
+    let state = app_state()?;
+    let name = name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 10 {
+        return Err(AppError::invalid(Field::CategoryName, Msg::ErrCategoryName));
+    }
+    let blurb = blurb.trim().to_string();
+    if blurb.chars().count() > 40 {
+        return Err(AppError::invalid(Field::Blurb, Msg::ErrBlurbTooLong));
+    }
+    let taken = |e: StoreError| match e {
+        StoreError::DuplicateName => AppError::invalid(Field::CategoryName, Msg::ErrCategoryTaken),
+        StoreError::NotFound => AppError::NotFound,
+        other => internal(other),
+    };
+    let (saved, action) = if id == 0 {
+        let code = category_code(&code)?;
+        (state.store.create_category(&code, &name, &blurb).await.map_err(taken)?, "category_created")
+    } else {
+        state.store.update_category(id, &name, &blurb).await.map_err(taken)?;
+        (id, "category_updated")
+    };
+    let entry = AuditEntry { actor: Some(admin.id), action: action.into(), target: format!("category:{saved}"), detail: format!("{name}：{blurb}") };
+    state.store.record_audit(&entry, now()).await.map_err(internal)?;
+    Ok(saved)
+}
+
+pub async fn set_category_listed(id: i64, listed: bool) -> Result<(), AppError> {
+    let admin = require_user(ADMIN)?;
+    let state = app_state()?;
+    state.store.set_category_listed(id, listed).await.map_err(|e| match e {
+        StoreError::NotFound => AppError::NotFound,
+        other => internal(other),
+    })?;
+    let action = if listed { "category_listed" } else { "category_delisted" };
+    let entry = AuditEntry { actor: Some(admin.id), action: action.into(), target: format!("category:{id}"), detail: String::new() };
+    state.store.record_audit(&entry, now()).await.map_err(internal)
+}
+
+#[cfg(test)]
+mod category_tests {
+    use super::*;
+
+    #[test]
+    fn category_codes_are_lowercase_ascii_keys() {
+        assert_eq!(category_code(" pet_care ").unwrap(), "pet_care");
+        assert!(category_code("Pet").is_err());
+        assert!(category_code("宠物").is_err());
+        assert!(category_code("9lives").is_err());
+        assert!(category_code("a").is_err());
+    }
 }

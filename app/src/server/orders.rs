@@ -60,7 +60,7 @@ fn detail_of(service: &ServiceRecord) -> Result<ServiceInfo, AppError> {
         default_units: service.default_units,
         min_units: service.min_units,
         max_units: max_units(unit),
-        listed: service.status == "listed",
+        listed: service.status == "listed" && service.category_listed,
         images: Vec::new(),
         favorite: None,
         price_notes: Vec::new(),
@@ -100,7 +100,7 @@ async fn reviews_summary(state: &AppState, service_id: i64) -> Result<ReviewsSum
 
 pub(crate) async fn listed_service(state: &AppState, service_id: i64) -> Result<ServiceRecord, AppError> {
     let service = state.store.service(service_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-    if service.status != "listed" {
+    if service.status != "listed" || !service.category_listed {
         return Err(AppError::Refused(Msg::ErrServiceUnavailable));
     }
     Ok(service)

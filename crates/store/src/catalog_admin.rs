@@ -40,6 +40,11 @@ pub trait CatalogAdminStore: Send + Sync {
     async fn make_cover(&self, service_id: i64, image_id: i64) -> StoreResult<()>;
     /// Whether a stored file is a service picture (served to everyone).
     async fn is_service_image(&self, storage_key: &str) -> StoreResult<bool>;
+    /// A new category, last in order; `DuplicateName` when its code or name is taken.
+    async fn create_category(&self, code: &str, name: &str, blurb: &str) -> StoreResult<i64>;
+    /// Renames a category or changes its blurb; the code never changes.
+    async fn update_category(&self, id: i64, name: &str, blurb: &str) -> StoreResult<()>;
+    async fn set_category_listed(&self, id: i64, listed: bool) -> StoreResult<()>;
 }
 
 macro_rules! shared_catalog_admin_impl {
@@ -130,6 +135,35 @@ macro_rules! shared_catalog_admin_impl {
                 crate::model::expect_one(done.rows_affected())
             }
 
+            async fn create_category(&self, code: &str, name: &str, blurb: &str) -> crate::StoreResult<i64> {
+                sqlx::query_scalar(
+                    "INSERT INTO categories (code, name, blurb, sort_order)
+                     SELECT $1, $2, $3, COALESCE(MAX(sort_order), 0) + 1 FROM categories RETURNING id",
+                )
+                .bind(code)
+                .bind(name)
+                .bind(blurb)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(crate::catalog_admin::map_service_error)
+            }
+
+            async fn update_category(&self, id: i64, name: &str, blurb: &str) -> crate::StoreResult<()> {
+                let done = sqlx::query("UPDATE categories SET name = $1, blurb = $2 WHERE id = $3")
+                    .bind(name)
+                    .bind(blurb)
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(crate::catalog_admin::map_service_error)?;
+                crate::model::expect_one(done.rows_affected())
+            }
+
+            async fn set_category_listed(&self, id: i64, listed: bool) -> crate::StoreResult<()> {
+                let done = sqlx::query("UPDATE categories SET listed = $1 WHERE id = $2").bind(listed).bind(id).execute(&self.pool).await?;
+                crate::model::expect_one(done.rows_affected())
+            }
+
             async fn is_service_image(&self, storage_key: &str) -> crate::StoreResult<bool> {
                 let found: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM service_images WHERE storage_key = $1")
                     .bind(storage_key)
@@ -142,7 +176,8 @@ macro_rules! shared_catalog_admin_impl {
 }
 pub(crate) use shared_catalog_admin_impl;
 
-/// Service names are unique: a clash is the admin's to fix, not an error page.
+/// Service and category names (and category codes) are unique: a clash is
+/// the admin's to fix, not an error page.
 pub(crate) fn map_service_error(err: sqlx::Error) -> crate::StoreError {
     match &err {
         sqlx::Error::Database(db) if db.is_unique_violation() => crate::StoreError::DuplicateName,

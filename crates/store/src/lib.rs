@@ -378,7 +378,7 @@ macro_rules! shared_store_impl {
                 let rows: Vec<crate::Category> = sqlx::query_as(
                     "SELECT c.id, c.code, c.name, c.blurb,
                             (SELECT COUNT(*) FROM services s WHERE s.category_id = c.id AND s.status = 'listed') AS listed_services,
-                            CAST(c.commission_bps AS BIGINT) AS commission_bps
+                            CAST(c.commission_bps AS BIGINT) AS commission_bps, c.listed
                      FROM categories c ORDER BY c.sort_order, c.id",
                 )
                 .fetch_all(&self.pool)
@@ -401,7 +401,7 @@ macro_rules! shared_store_impl {
                                        CAST(AVG((v.quality + v.attitude + v.result) / 3.0) AS DOUBLE PRECISION) AS rating_avg,
                                        COUNT(*) AS reviews
                                 FROM reviews v JOIN orders o ON o.id = v.order_id GROUP BY o.service_id) r ON r.service_id = s.id
-                     WHERE s.status = 'listed'
+                     WHERE s.status = 'listed' AND c.listed = TRUE
                        AND (CAST($1 AS BIGINT) IS NULL OR s.category_id = $1)
                        AND (CAST($2 AS TEXT) IS NULL OR s.name LIKE $2 ESCAPE '\\' OR s.summary LIKE $2 ESCAPE '\\')
                        AND (CAST($3 AS BIGINT) IS NULL OR s.base_price_fen >= $3)

@@ -129,6 +129,8 @@ pub struct Category {
     pub listed_services: i64,
     /// The category's own commission rate; `None` uses the configured default.
     pub commission_bps: Option<i64>,
+    /// Delisted categories are hidden from browsing with all their services.
+    pub listed: bool,
 }
 
 pub struct NewService {

@@ -265,6 +265,8 @@ pub struct ServiceRecord {
     pub default_units: i32,
     pub min_units: i32,
     pub status: String,
+    /// False while the service's category is delisted: not bookable either.
+    pub category_listed: bool,
 }
 
 #[derive(Debug, Clone)]

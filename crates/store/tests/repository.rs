@@ -1037,3 +1037,26 @@ async fn a_claimed_coupon_pays_for_one_order_and_returns_when_that_order_is_canc
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_delisted_category_hides_its_services_and_names_stay_unique() {
+    on_both(|store| async move {
+        let id = store.create_category("pet_care", "宠物照护", "上门喂养、遛狗").await.unwrap();
+        assert!(matches!(store.create_category("pet_care", "宠物服务", "").await, Err(StoreError::DuplicateName)));
+        assert!(matches!(store.create_category("pets", "宠物照护", "").await, Err(StoreError::DuplicateName)));
+        let service = store.insert_service(&service("上门喂猫", "pet_care", 5000), now()).await.unwrap();
+        let listed = |store: DynStore| async move { store.search_services(&Default::default()).await.unwrap().iter().any(|s| s.id == service) };
+        assert!(listed(store.clone()).await);
+        store.set_category_listed(id, false).await.unwrap();
+        assert!(!listed(store.clone()).await);
+        assert!(!store.service(service).await.unwrap().unwrap().category_listed);
+        let category = store.categories().await.unwrap().into_iter().find(|c| c.id == id).unwrap();
+        assert!(!category.listed);
+        store.update_category(id, "宠物上门", "喂养、遛狗、洗护").await.unwrap();
+        store.set_category_listed(id, true).await.unwrap();
+        assert!(listed(store.clone()).await);
+        assert_eq!(store.service(service).await.unwrap().unwrap().category_name, "宠物上门");
+        assert!(matches!(store.update_category(id, "日常保洁", "").await, Err(StoreError::DuplicateName)));
+    })
+    .await;
+}

@@ -1,4 +1,7 @@
-use crate::api::catalog_admin::{admin_catalog, admin_service, AdminSaveService, AdminServiceImage, AdminSetServiceListed, ServiceEditView};
+use crate::api::catalog_admin::{
+    admin_catalog, admin_categories, admin_service, AdminCategoryRow, AdminSaveCategory, AdminSaveService, AdminServiceImage, AdminSetCategoryListed,
+    AdminSetServiceListed, ServiceEditView,
+};
 use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton};
 use crate::error::Field;
 use crate::i18n::{t, Msg};
@@ -55,7 +58,83 @@ pub fn CatalogPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <CategoryDesk/>
         </AdminShell>
+    }
+}
+
+/// 服务分类: rename, delist or relist a category, or create one. Each row
+/// is its own form, so saving one never resets another's unsaved edits.
+#[component]
+fn CategoryDesk() -> impl IntoView {
+    let save = ServerAction::<AdminSaveCategory>::new();
+    let toggle = ServerAction::<AdminSetCategoryListed>::new();
+    let rows = Resource::new(move || (save.version().get(), toggle.version().get()), |_| admin_categories());
+    let value = save.value();
+    let toggled = toggle.value();
+    view! {
+        <section class="panel category-desk">
+            <h2 class="section-title">{t(Msg::CategoriesTitle)}</h2>
+            <p class="hint">{t(Msg::CategoryDelistedHint)}</p>
+            <p class="form-error" role="alert">{move || form_error(value).get().or(form_error(toggled).get())}</p>
+            <p class="field-error" id="cat-error" role="alert">{move || {
+                field_error(value, Field::CategoryName).get().or(field_error(value, Field::CategoryCode).get()).or(field_error(value, Field::Blurb).get())
+            }}</p>
+            <Suspense fallback=|| view! { <Skeleton rows=3/> }>
+                {move || Suspend::new(async move {
+                    match rows.await {
+                        Ok(rows) => view! {
+                            <table class="table category-table">
+                                <thead><tr>
+                                    <th>{t(Msg::CategoryCodeLabel)}</th><th>{t(Msg::CategoryNameLabel)}</th><th>{t(Msg::CategoryBlurbLabel)}</th>
+                                    <th>{t(Msg::ColumnStatus)}</th><th>{t(Msg::ColumnActions)}</th>
+                                </tr></thead>
+                                <tbody>{rows.into_iter().map(|c| view! { <CategoryRow c save toggle/> }).collect_view()}</tbody>
+                            </table>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorState error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <h3 class="section-title">{t(Msg::NewCategory)}</h3>
+            <ActionForm action=save attr:class="inline-form category-new">
+                <input type="hidden" name="id" value="0"/>
+                <input name="code" maxlength="30" aria-label=t(Msg::CategoryCodeLabel) placeholder="pet_care"/>
+                <input name="name" maxlength="10" aria-label=t(Msg::CategoryNameLabel) placeholder=t(Msg::CategoryNameLabel)/>
+                <input name="blurb" maxlength="40" aria-label=t(Msg::CategoryBlurbLabel) placeholder=t(Msg::CategoryBlurbLabel)/>
+                <button type="submit" class="btn btn-primary btn-small">{t(Msg::CreateCategory)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn CategoryRow(c: AdminCategoryRow, save: ServerAction<AdminSaveCategory>, toggle: ServerAction<AdminSetCategoryListed>) -> impl IntoView {
+    let form_id = format!("cat-{}", c.id);
+    let name_label = format!("{} {}", c.code, t(Msg::CategoryNameLabel));
+    let blurb_label = format!("{} {}", c.code, t(Msg::CategoryBlurbLabel));
+    let (id, listed, code) = (c.id, c.listed, c.code.clone());
+    view! {
+        <tr data-category=c.code.clone()>
+            <td class="num">{c.code.clone()}</td>
+            <td><input form=form_id.clone() name="name" maxlength="10" value=c.name.clone() aria-label=name_label/></td>
+            <td><input form=form_id.clone() name="blurb" maxlength="40" value=c.blurb.clone() aria-label=blurb_label/></td>
+            <td><span class=if c.listed { "status-badge status-ok" } else { "status-badge status-bad" }>
+                {t(if c.listed { Msg::Listed } else { Msg::Delisted })}</span>
+                " "<span class="muted">{c.listed_services}</span></td>
+            <td class="row-actions">
+                <ActionForm action=save attr:id=form_id attr:class="inline-form">
+                    <input type="hidden" name="id" value=id/>
+                    <input type="hidden" name="code" value=code/>
+                    <button type="submit" class="btn btn-plain btn-small">{t(Msg::Save)}</button>
+                </ActionForm>
+                <ActionForm action=toggle attr:class="inline-form">
+                    <input type="hidden" name="id" value=id/>
+                    <input type="hidden" name="listed" value=(!listed).to_string()/>
+                    <button type="submit" class="btn btn-plain btn-small">{t(if listed { Msg::DelistCategory } else { Msg::ListCategory })}</button>
+                </ActionForm>
+            </td>
+        </tr>
     }
 }
 
