@@ -83,6 +83,20 @@ test('one order travels from booking to review across customer, worker and admin
   await expectAccessible(customer);
   await snap(customer, 'loop-09-reviewed-390x844');
 
+  // Keep the worker (C13): she shows under 我的收藏, and the review on the service page.
+  await customer.getByRole('button', { name: '☆ 收藏服务人员' }).click();
+  await expect(customer.getByRole('button', { name: '★ 已收藏服务人员' })).toBeVisible();
+  const extra = await customer.context().newPage();
+  await open(extra, '/me/favorites');
+  await expect(extra.locator('.favorite-worker')).toContainText(DEMO.approvedWorker.name);
+  await snap(extra, 'customer-favorite-worker-390x844');
+  await open(extra, '/');
+  await extra.locator('.service-list').getByText('日常保洁 · 2小时').click();
+  await expect(extra.locator('.rating-summary')).toBeVisible();
+  await expect(extra.locator('.review-body').first()).toHaveText('阿姨很细心，厨房擦得很干净');
+  await snap(extra, 'customer-service-reviews-390x844');
+  await extra.close();
+
   // Admin: the order with its full history and why the worker was chosen.
   const orderId = orderUrl.split('/').pop();
   await open(admin, '/admin/orders');

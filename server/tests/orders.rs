@@ -718,3 +718,38 @@ async fn a_claimed_coupon_is_quoted_charged_once_and_refused_to_anyone_else() {
     assert_eq!(app.state.store.payment_for_order(order_id).await.unwrap().unwrap().amount_fen, 8_000);
     assert_eq!(app.state.store.orders(&store::OrderFilter { customer_id: None, worker_id: None, states: vec![], needs_admin: None, limit: 10, offset: 0 }).await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_favorite_worker_who_served_the_customer_is_held_first_next_time() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let li = app.session_for(LI).await;
+    let zhao = app.session_for(ZHAO).await;
+    let first = place(&app, &customer, beijing(1, 9)).await;
+    pay(&app, first).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    let to_li = app.state.store.offers_for_order(first).await.unwrap().remove(0);
+    app.post("/api/respond_offer", &format!("offer_id={}&accept=false", to_li.id), Some(&li)).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    let to_zhao = app.state.store.offers_for_order(first).await.unwrap().into_iter().find(|o| o.status == "pending").unwrap();
+    app.post("/api/respond_offer", &format!("offer_id={}&accept=true", to_zhao.id), Some(&zhao)).await;
+    let zhao_id = app.state.store.order(first).await.unwrap().unwrap().worker_id.unwrap();
+    let li_id = to_li.worker_id;
+
+    // Li only saw an offer: not someone this customer can keep.
+    let stranger = app.post("/api/set_favorite_worker", &form(&[("worker_id", li_id.to_string()), ("favorite", "true".into())]), Some(&customer)).await;
+    assert_eq!(stranger.status, StatusCode::NOT_FOUND);
+    let kept = app.post("/api/set_favorite_worker", &form(&[("worker_id", zhao_id.to_string()), ("favorite", "true".into())]), Some(&customer)).await;
+    assert_eq!(kept.status, StatusCode::OK, "{}", kept.body);
+    let listed: Vec<app::api::catalog::FavoriteWorkerView> =
+        serde_json::from_str(&app.post("/api/my_favorite_workers", "", Some(&customer)).await.body).unwrap();
+    assert_eq!(listed.iter().map(|w| w.name.as_str()).collect::<Vec<_>>(), vec!["赵阿姨"]);
+
+    // Li is nearer, yet a fresh booking holds the favorite first.
+    let again = place(&app, &customer, beijing(2, 10)).await;
+    assert_eq!(app.state.store.order(again).await.unwrap().unwrap().reserved_worker_id, Some(zhao_id));
+    let dropped = app.post("/api/set_favorite_worker", &form(&[("worker_id", zhao_id.to_string()), ("favorite", "false".into())]), Some(&customer)).await;
+    assert_eq!(dropped.status, StatusCode::OK);
+    let third = place(&app, &customer, beijing(2, 14)).await;
+    assert_eq!(app.state.store.order(third).await.unwrap().unwrap().reserved_worker_id, Some(li_id));
+}

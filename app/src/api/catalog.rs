@@ -108,3 +108,24 @@ pub async fn my_favorites() -> Result<Vec<ServiceCard>, AppError> {
 pub async fn set_favorite(service_id: i64, favorite: bool) -> Result<(), AppError> {
     crate::server::respond(crate::server::catalog::set_favorite(service_id, favorite).await)
 }
+
+/// A worker the customer keeps for next time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FavoriteWorkerView {
+    pub worker_id: i64,
+    pub name: String,
+    /// Orders of this customer the worker has completed.
+    pub completed_orders: i64,
+}
+
+#[server(prefix = "/api", endpoint = "my_favorite_workers")]
+pub async fn my_favorite_workers() -> Result<Vec<FavoriteWorkerView>, AppError> {
+    crate::server::respond(crate::server::catalog::my_favorite_workers().await)
+}
+
+/// Favorites a worker who has served the customer (or removes one); a
+/// favorite worker is held first when the customer books that kind of service.
+#[server(prefix = "/api", endpoint = "set_favorite_worker")]
+pub async fn set_favorite_worker(worker_id: i64, favorite: bool) -> Result<(), AppError> {
+    crate::server::respond(crate::server::catalog::set_favorite_worker(worker_id, favorite).await)
+}

@@ -52,6 +52,8 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/recommendations", Access::Public),
     ("/api/my_favorites", CUSTOMER),
     ("/api/set_favorite", CUSTOMER),
+    ("/api/my_favorite_workers", CUSTOMER),
+    ("/api/set_favorite_worker", CUSTOMER),
     ("/api/logout", Access::SignedIn),
     ("/api/change_password", Access::SignedIn),
     ("/api/my_profile", CUSTOMER),

@@ -144,6 +144,10 @@ pub struct OrderView {
     pub cancel_fee_fen: i64,
     pub refund_fen: i64,
     pub worker_phone: Option<String>,
+    /// For the customer: whether the assigned worker is among their
+    /// favorites (`None` when no worker is assigned or for other viewers).
+    pub worker_favorite: Option<bool>,
+    pub worker_id: Option<i64>,
     pub timeline: Vec<TimelineEntry>,
     /// The fee a cancellation would cost now, if the customer may cancel.
     pub cancel_fee_now: Option<i64>,

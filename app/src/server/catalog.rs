@@ -1,7 +1,7 @@
 use super::authz::{require, require_user};
 use super::{app_state, flows, internal, AppState};
 use std::collections::HashMap;
-use crate::api::catalog::{CatalogFilters, CatalogPage, CategoryView, Recommendation, ServiceCard};
+use crate::api::catalog::{CatalogFilters, CatalogPage, CategoryView, FavoriteWorkerView, Recommendation, ServiceCard};
 use crate::api::{Access, CUSTOMER};
 use crate::error::AppError;
 use crate::i18n::{t, Msg};
@@ -80,6 +80,30 @@ pub async fn set_favorite(service_id: i64, favorite: bool) -> Result<(), AppErro
     let state = app_state()?;
     state.store.service(service_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
     state.store.set_favorite_service(user.id.0, service_id, favorite, super::now()).await.map_err(internal)
+}
+
+pub async fn my_favorite_workers() -> Result<Vec<FavoriteWorkerView>, AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    Ok(state
+        .store
+        .favorite_workers(user.id.0)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|w| FavoriteWorkerView { worker_id: w.worker_id, name: w.display_name, completed_orders: w.completed_orders })
+        .collect())
+}
+
+pub async fn set_favorite_worker(worker_id: i64, favorite: bool) -> Result<(), AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    // Only a worker who has served this customer can be kept; anyone else
+    // looks like no one, so worker ids cannot be probed.
+    if favorite && !state.store.has_served(user.id.0, worker_id).await.map_err(internal)? {
+        return Err(AppError::NotFound);
+    }
+    state.store.set_favorite_worker(user.id.0, worker_id, favorite, super::now()).await.map_err(internal)
 }
 
 /// A price bound from the URL: empty means none; anything else must be a

@@ -385,6 +385,9 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
         coupon_claim_id: input.claim_id,
     };
     let mut worker_ids: Vec<i64> = ranked.iter().map(|r| r.worker_id).collect();
+    // Favorite workers who qualify are held first, in ranking order (C13).
+    let favorites: Vec<i64> = state.store.favorite_workers(user.id.0).await.map_err(internal)?.into_iter().map(|w| w.worker_id).collect();
+    worker_ids.sort_by_key(|id| !favorites.contains(id));
     if let Some(rebook) = input.rebook {
         let previous = own_order(&state, &user, rebook).await?.worker_id;
         if let Some(position) = previous.and_then(|w| worker_ids.iter().position(|id| *id == w)) {
@@ -473,6 +476,10 @@ pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) ->
         _ => None,
     };
     let phones_visible = order_state.is_active() && order.worker_id.is_some();
+    let worker_favorite = match (is_customer, order.worker_id) {
+        (true, Some(worker)) => Some(state.store.favorite_workers(viewer.id.0).await.map_err(internal)?.iter().any(|w| w.worker_id == worker)),
+        _ => None,
+    };
     let contact_phone = match (viewer.role, phones_visible) {
         (Role::Worker, false) => Phone::parse(&order.contact_phone).map(|p| p.masked()).unwrap_or_default(),
         _ => order.contact_phone.clone(),
@@ -489,6 +496,8 @@ pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) ->
         cancel_fee_fen: order.cancel_fee_fen,
         refund_fen: order.refund_fen,
         worker_phone: if phones_visible || viewer.role == Role::Admin { order.worker_phone.clone() } else { None },
+        worker_favorite,
+        worker_id: order.worker_id,
         timeline: events
             .into_iter()
             .filter_map(|e| {

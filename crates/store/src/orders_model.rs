@@ -298,3 +298,10 @@ pub struct PublicReview {
     pub customer_name: String,
     pub created_at: OffsetDateTime,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct FavoriteWorker {
+    pub worker_id: i64,
+    pub display_name: String,
+    pub completed_orders: i64,
+}

@@ -1,4 +1,5 @@
 use crate::api::format_beijing;
+use crate::api::catalog::SetFavoriteWorker;
 use crate::api::orders::{my_orders, order_detail, CancelOrder, OrderCard, OrderView, ReviewOrder, SandboxPay};
 use crate::browser::use_live_version;
 use crate::components::{field_error, form_error, ErrorState, PhoneShell, Skeleton, Tabs};
@@ -127,16 +128,17 @@ pub fn OrderPage() -> impl IntoView {
     let live = use_live_version();
     let cancel = ServerAction::<CancelOrder>::new();
     let review = ServerAction::<ReviewOrder>::new();
+    let keep = ServerAction::<SetFavoriteWorker>::new();
     let order = Resource::new(
-        move || (order_id(), live.get(), cancel.version().get(), review.version().get()),
-        |(id, _, _, _)| order_detail(id),
+        move || (order_id(), live.get(), cancel.version().get(), review.version().get(), keep.version().get()),
+        |(id, _, _, _, _)| order_detail(id),
     );
     view! {
         <PhoneShell title=Msg::OrderDetailTitle tabs=Tabs::Customer>
             <Transition fallback=|| view! { <Skeleton rows=5/> }>
                 {move || Suspend::new(async move {
                     match order.await {
-                        Ok(o) => view! { <OrderBody order=o cancel review/> }.into_any(),
+                        Ok(o) => view! { <OrderBody order=o cancel review keep/> }.into_any(),
                         Err(error) => view! { <ErrorState error/> }.into_any(),
                     }
                 })}
@@ -146,7 +148,7 @@ pub fn OrderPage() -> impl IntoView {
 }
 
 #[component]
-fn OrderBody(order: OrderView, cancel: ServerAction<CancelOrder>, review: ServerAction<ReviewOrder>) -> impl IntoView {
+fn OrderBody(order: OrderView, cancel: ServerAction<CancelOrder>, review: ServerAction<ReviewOrder>, keep: ServerAction<SetFavoriteWorker>) -> impl IntoView {
     let state = order.card.state;
     let id = order.card.id;
     let confirming = RwSignal::new(false);
@@ -175,6 +177,16 @@ fn OrderBody(order: OrderView, cancel: ServerAction<CancelOrder>, review: Server
         <OrderFacts order=order.clone()/>
         <h3 class="section-title">{t(Msg::QuoteHeading)}</h3>
         <QuoteLines quote=order.quote.clone()/>
+        {order.worker_id.zip(order.worker_favorite).map(|(worker_id, kept)| view! {
+            <ActionForm action=keep attr:class="form keep-worker">
+                <input type="hidden" name="worker_id" value=worker_id/>
+                <input type="hidden" name="favorite" value=(!kept).to_string()/>
+                <button type="submit" class="btn btn-plain btn-block" aria-pressed=kept.to_string()>
+                    {t(if kept { Msg::UnfavoriteWorker } else { Msg::FavoriteWorker })}
+                </button>
+                <p class="hint">{t(Msg::FavoriteWorkerHint)}</p>
+            </ActionForm>
+        })}
 
         {order.cancel_fee_now.map(|fee| view! {
             <div class="form">
