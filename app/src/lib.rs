@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/me/favorites") view=customer::FavoritesPage/>
                 <Route path=path!("/me/addresses") view=customer::AddressesPage/>
                 <Route path=path!("/me/coupons") view=customer::CouponsPage/>
+                <Route path=path!("/me/reminders") view=customer::RemindersPage/>
                 <Route path=path!("/services/:id") view=customer::ServicePage/>
                 <Route path=path!("/book/:id") view=customer::BookPage/>
                 <Route path=path!("/pay/:id") view=customer::PayPage/>

@@ -167,3 +167,24 @@ test('a customer keeps an address book with a pinned default that booking presel
   await expect(page.getByLabel('详细地址')).toHaveValue(street);
   await context.close();
 });
+
+test('a customer chooses reminder channels and the choice sticks', async ({ page }) => {
+  await login(page, DEMO.customer.phone, DEMO.customer.password);
+  await expect(page).not.toHaveURL(/\/login/);
+  await open(page, '/me');
+  await page.getByRole('link', { name: '消息与提醒' }).click();
+  await expect(page).toHaveURL(/\/me\/reminders$/);
+  await hydrated(page);
+  await expect(page.getByLabel('短信提醒')).toBeChecked();
+  await page.getByLabel('短信提醒').uncheck();
+  await page.getByRole('button', { name: '保存提醒设置' }).click();
+  await expect(page.getByRole('status')).toHaveText('已保存');
+  await open(page, '/me/reminders');
+  await expect(page.getByLabel('短信提醒')).not.toBeChecked();
+  await expect(page.getByLabel('站内消息')).toBeChecked();
+  await snap(page, 'customer-reminders-390x844');
+  await expectAccessible(page);
+  await page.getByLabel('短信提醒').check();
+  await page.getByRole('button', { name: '保存提醒设置' }).click();
+  await expect(page.getByRole('status')).toHaveText('已保存');
+});

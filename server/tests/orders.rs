@@ -753,3 +753,31 @@ async fn a_favorite_worker_who_served_the_customer_is_held_first_next_time() {
     let third = place(&app, &customer, beijing(2, 14)).await;
     assert_eq!(app.state.store.order(third).await.unwrap().unwrap().reserved_worker_id, Some(li_id));
 }
+
+#[tokio::test]
+async fn the_start_reminder_uses_only_the_chosen_channels_and_is_sent_once() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let saved = app.post("/api/save_reminder_prefs", "in_app=on", Some(&customer)).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let order_id = place(&app, &customer, beijing(1, 10)).await;
+    pay(&app, order_id).await;
+    app::server::reminders::remind_start(&app.state, order_id).await.unwrap();
+    // A retried job sends nothing new.
+    app::server::reminders::remind_start(&app.state, order_id).await.unwrap();
+    let customer_id = app.state.store.order(order_id).await.unwrap().unwrap().customer_id;
+    let sent = app.state.store.messages(customer_id, 10).await.unwrap();
+    assert_eq!(sent.iter().map(|m| m.channel.as_str()).collect::<Vec<_>>(), vec!["in_app"]);
+    assert!(sent[0].body.contains("日常保洁 · 2小时"), "{}", sent[0].body);
+    let view: app::api::account::RemindersView = serde_json::from_str(&app.post("/api/my_reminders", "", Some(&customer)).await.body).unwrap();
+    assert_eq!((view.sms, view.in_app, view.messages.len()), (false, true, 1));
+
+    // A cancelled order is not reminded of.
+    let cancelled = place(&app, &customer, beijing(2, 10)).await;
+    assert_eq!(app.post("/api/cancel_order", &format!("order_id={cancelled}"), Some(&customer)).await.status, StatusCode::OK);
+    app::server::reminders::remind_start(&app.state, cancelled).await.unwrap();
+    assert_eq!(app.state.store.messages(customer_id, 10).await.unwrap().len(), 1);
+    // Another role cannot read or change a customer's reminders.
+    let worker = app.session_for(LI).await;
+    assert_eq!(app.post("/api/my_reminders", "", Some(&worker)).await.status, StatusCode::FORBIDDEN);
+}

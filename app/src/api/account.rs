@@ -103,3 +103,29 @@ pub async fn delete_address(address_id: i64) -> Result<(), AppError> {
 pub async fn set_default_address(address_id: i64) -> Result<(), AppError> {
     crate::server::respond(crate::server::account::set_default_address(address_id).await)
 }
+
+/// The customer's reminder channels and the in-app messages received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemindersView {
+    pub sms: bool,
+    pub in_app: bool,
+    pub messages: Vec<MessageView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageView {
+    pub body: String,
+    pub order_id: Option<i64>,
+    pub at: UnixSeconds,
+}
+
+#[server(prefix = "/api", endpoint = "my_reminders")]
+pub async fn my_reminders() -> Result<RemindersView, AppError> {
+    crate::server::respond(crate::server::reminders::my_reminders().await)
+}
+
+/// Checkboxes: a ticked one is posted as `on`, an unticked one not at all.
+#[server(prefix = "/api", endpoint = "save_reminder_prefs")]
+pub async fn save_reminder_prefs(sms: Option<String>, in_app: Option<String>) -> Result<(), AppError> {
+    crate::server::respond(crate::server::reminders::save_prefs(sms.is_some(), in_app.is_some()).await)
+}

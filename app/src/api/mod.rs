@@ -62,6 +62,8 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/add_address", CUSTOMER),
     ("/api/delete_address", CUSTOMER),
     ("/api/set_default_address", CUSTOMER),
+    ("/api/my_reminders", CUSTOMER),
+    ("/api/save_reminder_prefs", CUSTOMER),
     ("/api/worker_home", WORKER),
     ("/api/admin_dashboard", ADMIN),
     ("/api/admin_users", ADMIN),

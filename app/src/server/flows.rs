@@ -277,6 +277,7 @@ pub async fn run_job(state: &AppState, job: &JobRecord) -> Result<(), AppError> 
                 Err(err) => Err(err),
             }
         }
+        "remind_start" => super::reminders::remind_start(state, job.ref_id).await,
         "settle_refund" => {
             // The sandbox provider settles refunds at once; a real one would confirm asynchronously.
             state.store.settle_refund(job.ref_id, now()).await.map_err(internal)?;

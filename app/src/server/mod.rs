@@ -13,6 +13,7 @@ pub mod ops;
 pub mod orders;
 pub mod passwords;
 pub mod pricing;
+pub mod reminders;
 pub mod session;
 pub mod state;
 pub mod work;

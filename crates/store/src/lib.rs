@@ -12,6 +12,7 @@ mod onboarding;
 mod orders;
 mod orders_model;
 mod postgres;
+mod reminders;
 mod sqlite;
 mod strategy;
 
@@ -29,6 +30,7 @@ pub use onboarding::{ApplicationForm, ApplicationRecord, OnboardingStore, Worker
 pub use orders::{OrderStore, HOLDING_STATES};
 pub use orders_model::*;
 pub use postgres::PgStore;
+pub use reminders::{MessageRecord, ReminderPrefs, ReminderStore};
 pub use sqlite::SqliteStore;
 pub use strategy::{ClaimRecord, CouponRecord, PricingStore, StoredRules};
 
@@ -77,7 +79,7 @@ pub enum Backend {
 }
 
 #[async_trait]
-pub trait Store: OrderStore + MoneyStore + OnboardingStore + CatalogAdminStore + FavoriteStore + PricingStore + Send + Sync + 'static {
+pub trait Store: OrderStore + MoneyStore + OnboardingStore + CatalogAdminStore + FavoriteStore + PricingStore + ReminderStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn ping(&self) -> StoreResult<()>;
     async fn close(&self);

@@ -560,6 +560,16 @@ macro_rules! shared_order_impl {
                         .bind(now)
                         .execute(&mut *tx)
                         .await?;
+                    // The customer's "starting soon" reminder, an hour before (or now if sooner).
+                    let starts_at: time::OffsetDateTime = sqlx::query_scalar("SELECT starts_at FROM orders WHERE id = $1")
+                        .bind(order_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    sqlx::query("INSERT INTO jobs (kind, ref_id, payload, due_at) VALUES ('remind_start', $1, '', $2)")
+                        .bind(order_id)
+                        .bind((starts_at - std::time::Duration::from_secs(3600)).max(now))
+                        .execute(&mut *tx)
+                        .await?;
                     crate::PaymentOutcome::Booked { order_id }
                 } else {
                     // The order expired or was cancelled before the money arrived: give it back.

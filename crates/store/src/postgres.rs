@@ -1,6 +1,7 @@
 use crate::catalog_admin::shared_catalog_admin_impl;
 use crate::favorites::shared_favorites_impl;
 use crate::strategy::shared_pricing_impl;
+use crate::reminders::shared_reminder_impl;
 use crate::money::shared_money_impl;
 use crate::onboarding::shared_onboarding_impl;
 use crate::orders::shared_order_impl;
@@ -47,3 +48,4 @@ shared_onboarding_impl!(PgStore);
 shared_catalog_admin_impl!(PgStore);
 shared_favorites_impl!(PgStore);
 shared_pricing_impl!(PgStore);
+shared_reminder_impl!(PgStore);

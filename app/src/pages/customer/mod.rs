@@ -5,6 +5,7 @@ mod favorites;
 pub(crate) mod home;
 mod me;
 mod orders;
+mod reminders;
 mod service;
 
 pub use addresses::AddressesPage;
@@ -14,4 +15,5 @@ pub use favorites::FavoritesPage;
 pub use home::HomePage;
 pub use me::MePage;
 pub use orders::{OrderPage, OrdersPage, PayPage};
+pub use reminders::RemindersPage;
 pub use service::ServicePage;

@@ -1,0 +1,56 @@
+//! Reminders (C11): the channels a customer chose, and the "starting soon"
+//! reminder sent through them. SMS goes to the sandbox gateway (recorded,
+//! with the phone masked in logs); in-app lands in 消息.
+
+use super::authz::require_user;
+use super::flows::{order_state, unix};
+use super::{app_state, internal, now, AppState};
+use crate::api::account::{MessageView, RemindersView};
+use crate::api::{format_beijing, CUSTOMER};
+use crate::error::AppError;
+use booking::OrderState;
+use store::ReminderPrefs;
+
+pub async fn my_reminders() -> Result<RemindersView, AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    let prefs = state.store.reminder_prefs(user.id.0).await.map_err(internal)?;
+    let messages = state.store.messages(user.id.0, 50).await.map_err(internal)?;
+    Ok(RemindersView {
+        sms: prefs.sms,
+        in_app: prefs.in_app,
+        messages: messages
+            .into_iter()
+            .filter(|m| m.channel == "in_app")
+            .map(|m| MessageView { body: m.body, order_id: m.order_id, at: unix(m.created_at) })
+            .collect(),
+    })
+}
+
+pub async fn save_prefs(sms: bool, in_app: bool) -> Result<(), AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    state.store.set_reminder_prefs(user.id.0, ReminderPrefs { sms, in_app }, now()).await.map_err(internal)
+}
+
+/// Tells the customer their service starts soon, on each channel they
+/// chose. Nothing is sent for an order no longer on its way.
+pub async fn remind_start(state: &AppState, order_id: i64) -> Result<(), AppError> {
+    let Some(order) = state.store.order(order_id).await.map_err(internal)? else { return Ok(()) };
+    if !matches!(order_state(&order)?, OrderState::Booked | OrderState::Accepted | OrderState::Departed) {
+        return Ok(());
+    }
+    let prefs = state.store.reminder_prefs(order.customer_id).await.map_err(internal)?;
+    let channels: Vec<&str> = [("sms", prefs.sms), ("in_app", prefs.in_app)].into_iter().filter(|(_, on)| *on).map(|(c, _)| c).collect();
+    if channels.is_empty() {
+        return Ok(());
+    }
+    let who = order.worker_name.as_deref().map(|n| format!("服务人员{n}将准时上门")).unwrap_or_else(|| "服务人员正在安排中".into());
+    let body = format!("【到家】您预约的{}将于{}开始，{}。", order.service_name, format_beijing(unix(order.starts_at)), who);
+    let sent = state.store.send_reminder(order.customer_id, order.id, "start_soon", &body, &channels, now()).await.map_err(internal)?;
+    if sent > 0 && prefs.in_app {
+        state.store.notify_users(&[order.customer_id], "message", Some(order.id), now()).await.map_err(internal)?;
+    }
+    tracing::info!(order_id, ?channels, sent, "start reminder sent");
+    Ok(())
+}

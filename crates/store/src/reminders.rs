@@ -1,0 +1,109 @@
+//! Reminder channels (C11) and the reminders sent through them.
+
+use crate::StoreResult;
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+/// Which channels a user wants reminders on; both until they choose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReminderPrefs {
+    pub sms: bool,
+    pub in_app: bool,
+}
+
+impl Default for ReminderPrefs {
+    fn default() -> Self {
+        Self { sms: true, in_app: true }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MessageRecord {
+    pub id: i64,
+    pub channel: String,
+    pub kind: String,
+    pub order_id: Option<i64>,
+    pub body: String,
+    pub created_at: OffsetDateTime,
+}
+
+#[async_trait]
+pub trait ReminderStore: Send + Sync {
+    async fn reminder_prefs(&self, user_id: i64) -> StoreResult<ReminderPrefs>;
+    async fn set_reminder_prefs(&self, user_id: i64, prefs: ReminderPrefs, now: OffsetDateTime) -> StoreResult<()>;
+    /// Records one reminder per chosen channel; a repeat of the same
+    /// (order, kind, channel) is ignored. Returns how many were new.
+    async fn send_reminder(&self, user_id: i64, order_id: i64, kind: &str, body: &str, channels: &[&str], now: OffsetDateTime) -> StoreResult<u64>;
+    /// Newest first.
+    async fn messages(&self, user_id: i64, limit: i64) -> StoreResult<Vec<MessageRecord>>;
+}
+
+macro_rules! shared_reminder_impl {
+    ($store:ty) => {
+        #[async_trait::async_trait]
+        impl crate::reminders::ReminderStore for $store {
+            async fn reminder_prefs(&self, user_id: i64) -> crate::StoreResult<crate::ReminderPrefs> {
+                let row: Option<(bool, bool)> = sqlx::query_as("SELECT sms, in_app FROM reminder_prefs WHERE user_id = $1")
+                    .bind(user_id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok(row.map(|(sms, in_app)| crate::ReminderPrefs { sms, in_app }).unwrap_or_default())
+            }
+
+            async fn set_reminder_prefs(&self, user_id: i64, prefs: crate::ReminderPrefs, now: time::OffsetDateTime) -> crate::StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO reminder_prefs (user_id, sms, in_app, updated_at) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (user_id) DO UPDATE SET sms = $2, in_app = $3, updated_at = $4",
+                )
+                .bind(user_id)
+                .bind(prefs.sms)
+                .bind(prefs.in_app)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn send_reminder(
+                &self,
+                user_id: i64,
+                order_id: i64,
+                kind: &str,
+                body: &str,
+                channels: &[&str],
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<u64> {
+                let mut tx = self.pool.begin().await?;
+                let mut sent = 0;
+                for channel in channels {
+                    let done = sqlx::query(
+                        "INSERT INTO messages (user_id, channel, kind, order_id, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+                         ON CONFLICT (user_id, order_id, kind, channel) DO NOTHING",
+                    )
+                    .bind(user_id)
+                    .bind(channel)
+                    .bind(kind)
+                    .bind(order_id)
+                    .bind(body)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    sent += done.rows_affected();
+                }
+                tx.commit().await?;
+                Ok(sent)
+            }
+
+            async fn messages(&self, user_id: i64, limit: i64) -> crate::StoreResult<Vec<crate::MessageRecord>> {
+                Ok(sqlx::query_as(
+                    "SELECT id, channel, kind, order_id, body, created_at FROM messages WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
+                )
+                .bind(user_id)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+        }
+    };
+}
+pub(crate) use shared_reminder_impl;
