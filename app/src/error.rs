@@ -69,6 +69,7 @@ pub enum Field {
     CategoryCode,
     CategoryName,
     Blurb,
+    AddOns,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

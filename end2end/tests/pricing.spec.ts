@@ -83,16 +83,20 @@ test('an admin sets a peak-hour rule and a coupon; the customer pays exactly the
   await customer.locator('#f-coupon').selectOption({ label: `${couponName} · 满¥100.00减¥15.00` });
   await expect(customer.locator('.quote [data-kind="coupon"] .num')).toHaveText('-¥15.00');
   await expect(customer.locator('.submit-bar .price')).toHaveText('¥120.00');
+  // An add-on is one more line, charged once: ¥90 + ¥45 + ¥30 − ¥15.
+  await customer.getByLabel('冰箱内部清洁').check();
+  await expect(customer.locator('.quote [data-kind="addon"] .num')).toHaveText('¥30.00');
+  await expect(customer.locator('.submit-bar .price')).toHaveText('¥150.00');
   await snap(customer, 'pricing-03-book-peak-coupon-390x844');
   await customer.getByRole('button', { name: '提交订单' }).click();
   await expect(customer).toHaveURL(/\/pay\/\d+/);
   await hydrated(customer);
-  await expect(customer.locator('.pay-amount')).toHaveText('¥120.00');
+  await expect(customer.locator('.pay-amount')).toHaveText('¥150.00');
   await customer.getByRole('button', { name: '确认支付' }).click();
   await expect(customer).toHaveURL(/\/orders\/\d+/);
   await hydrated(customer);
   await expect(customer.locator('.order-status .state-badge')).toHaveText(/待接单/);
-  await expect(customer.locator('.quote .price')).toHaveText('¥120.00');
+  await expect(customer.locator('.quote .price')).toHaveText('¥150.00');
   await snap(customer, 'pricing-04-order-390x844');
 
   // Used: the coupon shows as 已使用 and is not offered again.

@@ -4,7 +4,7 @@
 use app::server::passwords::PasswordHasher;
 use domain::{DisplayName, Fen, Password, Phone, Role, WorkerStatus};
 use pricing::rules;
-use pricing::{CouponTerms, Discount, NewCoupon, PricingRules, Unit};
+use pricing::{AddOn, CouponTerms, Discount, NewCoupon, PricingRules, Unit};
 use store::{Adjustment, AuditEntry, DynStore, NewService, NewUser, PostingMeta, StoreError, WorkerSetup};
 use time::OffsetDateTime;
 
@@ -52,6 +52,17 @@ const DEMO_SERVICES: &[DemoService] = &[
     DemoService { category: "childcare_nanny", name: "住家育儿嫂", summary: "0-3岁婴幼儿照护、辅食制作、早教陪伴", unit: Unit::Day, price_fen: 28000, default_units: 26, min_units: 1 },
     DemoService { category: "childcare_nanny", name: "白班育儿嫂", summary: "8小时白班照护，周末双休可选", unit: Unit::Day, price_fen: 22000, default_units: 22, min_units: 1 },
 ];
+
+/// Extras a customer can add, priced once per order.
+fn demo_addons(category: &str) -> Vec<AddOn> {
+    // The name is the code, as for add-ons an admin types.
+    let addon = |name: &str, fen: i64| AddOn { code: name.into(), name: name.into(), price: Fen::new(fen) };
+    match category {
+        "daily_cleaning" => vec![addon("冰箱内部清洁", 3_000), addon("擦窗（3扇内）", 2_500)],
+        "appliance" => vec![addon("高温蒸汽杀菌", 2_000)],
+        _ => Vec::new(),
+    }
+}
 
 /// Demo workers live around People's Square, Shanghai, work 08:00–20:00
 /// every day and cover every category within 20 km.
@@ -119,6 +130,7 @@ pub async fn seed_demo(store: &DynStore, hasher: &PasswordHasher) -> SeedResult<
             default_units: s.default_units,
             min_units: s.min_units,
             sort_order: i as i32,
+            addons: demo_addons(s.category),
         };
         match store.insert_service(&service, now).await {
             Ok(_) => {}

@@ -781,3 +781,21 @@ async fn the_start_reminder_uses_only_the_chosen_channels_and_is_sent_once() {
     let worker = app.session_for(LI).await;
     assert_eq!(app.post("/api/my_reminders", "", Some(&worker)).await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn chosen_add_ons_are_quoted_and_charged_once_each_and_unknown_ones_refused() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let service = cleaning_service(&app).await;
+    let start = beijing(1, 10);
+    let with = |addons: &str, total: i64| format!("{}&{}", booking(service, start, total, "31.2304", "121.4737", "黄浦区人民大道1号"), form(&[("addons", addons.into())]));
+    let unknown = app.post("/api/place_order", &with("冰箱内部清洁,钢琴调音", 12_000), Some(&customer)).await;
+    assert_eq!(unknown.error(), AppError::invalid(Field::AddOns, Msg::ErrAddOnGone));
+    // ¥90 + ¥30 fridge + ¥25 windows.
+    let placed = app.post("/api/place_order", &with("冰箱内部清洁,擦窗（3扇内）", 14_500), Some(&customer)).await;
+    let Ok(PlaceOutcome::Placed { order_id }) = serde_json::from_str(&placed.body) else { panic!("{}", placed.body) };
+    let order = app.state.store.order(order_id).await.unwrap().unwrap();
+    assert_eq!(order.total_fen, 14_500);
+    let quote: pricing::Quote = serde_json::from_str(&order.quote_json).unwrap();
+    assert_eq!(quote.lines.iter().filter(|l| l.kind == pricing::LineKind::AddOn).count(), 2);
+}

@@ -46,6 +46,8 @@ pub struct ServiceEditView {
     pub price_yuan: String,
     pub default_units: i32,
     pub min_units: i32,
+    /// One add-on a line: `冰箱内部清洁 30`.
+    pub addons: String,
     pub listed: bool,
     /// Cover first.
     pub images: Vec<ImageView>,
@@ -77,6 +79,7 @@ pub async fn admin_save_service(
     price: String,
     default_units: String,
     min_units: String,
+    addons: Option<String>,
 ) -> Result<i64, AppError> {
     crate::server::respond(
         crate::server::catalog_admin::save_service(
@@ -92,6 +95,7 @@ pub async fn admin_save_service(
             price,
             default_units,
             min_units,
+            addons.unwrap_or_default(),
         )
         .await,
     )

@@ -29,10 +29,19 @@ pub struct ServiceInfo {
     /// Whether the signed-in customer has it among their favorites; `None`
     /// for anyone who is not a signed-in customer.
     pub favorite: Option<bool>,
+    /// Optional extras, each charged once.
+    pub addons: Vec<AddOnView>,
     /// The surcharges in force, in words (detail page only).
     pub price_notes: Vec<String>,
     /// Ratings and the newest reviews (detail page only).
     pub reviews: Option<ReviewsSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddOnView {
+    pub code: String,
+    pub name: String,
+    pub price_fen: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -175,8 +184,18 @@ pub async fn booking_slots(service_id: i64, units: i32, lat: f64, lng: f64) -> R
 /// position, the time and distance surcharges; with a claimed coupon, its
 /// discount. Placing the order re-prices from the same inputs.
 #[server(prefix = "/api", endpoint = "quote_service")]
-pub async fn quote_service(service_id: i64, units: i32, start: Option<i64>, lat: Option<f64>, lng: Option<f64>, claim_id: Option<i64>) -> Result<Quote, AppError> {
-    crate::server::respond(crate::server::orders::quote_service(service_id, units, start, lat, lng, claim_id).await)
+#[allow(clippy::too_many_arguments)]
+pub async fn quote_service(
+    service_id: i64,
+    units: i32,
+    addons: Option<String>,
+    start: Option<i64>,
+    lat: Option<f64>,
+    lng: Option<f64>,
+    claim_id: Option<i64>,
+) -> Result<Quote, AppError> {
+    let addons = crate::server::pricing::addon_codes(addons);
+    crate::server::respond(crate::server::orders::quote_service(service_id, units, addons, start, lat, lng, claim_id).await)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -194,6 +213,7 @@ pub async fn place_order(
     notes: String,
     rebook: Option<i64>,
     claim_id: Option<i64>,
+    addons: Option<String>,
 ) -> Result<PlaceOutcome, AppError> {
     crate::server::respond(
         crate::server::orders::place_order(crate::server::orders::PlaceOrderInput {
@@ -209,6 +229,7 @@ pub async fn place_order(
             notes,
             rebook,
             claim_id,
+            addons: crate::server::pricing::addon_codes(addons),
         })
         .await,
     )

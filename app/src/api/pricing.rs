@@ -181,6 +181,15 @@ pub async fn claim_coupon(coupon_id: i64) -> Result<(), AppError> {
 
 /// The customer's unused coupons, each marked usable or not for this booking.
 #[server(prefix = "/api", endpoint = "booking_coupons")]
-pub async fn booking_coupons(service_id: i64, units: i32, start: Option<i64>, lat: Option<f64>, lng: Option<f64>) -> Result<Vec<CouponChoice>, AppError> {
-    crate::server::respond(crate::server::pricing::booking_coupons(service_id, units, start, lat, lng).await)
+#[allow(clippy::too_many_arguments)]
+pub async fn booking_coupons(
+    service_id: i64,
+    units: i32,
+    addons: Option<String>,
+    start: Option<i64>,
+    lat: Option<f64>,
+    lng: Option<f64>,
+) -> Result<Vec<CouponChoice>, AppError> {
+    let addons = crate::server::pricing::addon_codes(addons);
+    crate::server::respond(crate::server::pricing::booking_coupons(service_id, units, addons, start, lat, lng).await)
 }

@@ -82,11 +82,13 @@ pub async fn admin_service(id: i64) -> Result<ServiceEditView, AppError> {
             price_yuan: String::new(),
             default_units: 2,
             min_units: 1,
+            addons: String::new(),
             listed: false,
             images: Vec::new(),
         });
     }
     let s = state.store.service(id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    let addons = super::orders::stored_addons(&s)?.iter().map(|a| format!("{} {}", a.name, yuan(a.price))).collect::<Vec<_>>().join("\n");
     Ok(ServiceEditView {
         id: Some(s.id),
         categories,
@@ -101,6 +103,7 @@ pub async fn admin_service(id: i64) -> Result<ServiceEditView, AppError> {
         price_yuan: format!("{}.{:02}", s.base_price_fen / 100, s.base_price_fen % 100),
         default_units: s.default_units,
         min_units: s.min_units,
+        addons,
         listed: s.status == "listed",
         images: images(&state, s.id).await?,
     })
@@ -115,6 +118,38 @@ fn text(input: &str, field: Field, max_chars: usize, required: bool) -> Result<S
         return Err(AppError::invalid(field, Msg::ErrTooLong));
     }
     Ok(value)
+}
+
+/// `30` or `25.50`: how a price is shown back in a form.
+fn yuan(fen: Fen) -> String {
+    format!("{}.{:02}", fen.get() / 100, fen.get() % 100)
+}
+
+/// One add-on a line, `名称 价格`: at most 8, names unique and at most 12
+/// characters (no commas: the booking page joins codes with them), prices
+/// from ¥0.01 to ¥10,000. The name is the add-on's code.
+fn parse_addons(text: &str) -> Result<Vec<pricing::AddOn>, AppError> {
+    let mut addons: Vec<pricing::AddOn> = Vec::new();
+    for (index, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let bad = |msg| AppError::InvalidLine { field: Field::AddOns, line: index as u32 + 1, msg };
+        let (name, price) = line.trim().rsplit_once(char::is_whitespace).ok_or_else(|| bad(Msg::ErrAddOnLine))?;
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 12 || name.contains([',', '，']) {
+            return Err(bad(Msg::ErrAddOnLine));
+        }
+        let price = Fen::parse_yuan(price).map_err(|_| bad(Msg::ErrAddOnPrice))?;
+        if price.get() <= 0 || price.get() > 1_000_000 {
+            return Err(bad(Msg::ErrAddOnPrice));
+        }
+        if addons.iter().any(|a| a.name == name) {
+            return Err(bad(Msg::ErrAddOnDuplicate));
+        }
+        addons.push(pricing::AddOn { code: name.to_string(), name: name.to_string(), price });
+    }
+    if addons.len() > 8 {
+        return Err(AppError::invalid(Field::AddOns, Msg::ErrAddOnTooMany));
+    }
+    Ok(addons)
 }
 
 fn units(input: &str, field: Field) -> Result<i32, AppError> {
@@ -135,6 +170,7 @@ pub async fn save_service(
     price: String,
     default_units: String,
     min_units: String,
+    addons: String,
 ) -> Result<i64, AppError> {
     let admin = require_user(ADMIN)?;
     let state = app_state()?;
@@ -172,7 +208,9 @@ pub async fn save_service(
     if default_units < min_units {
         return Err(AppError::invalid(Field::Units, Msg::ErrDefaultBelowMin));
     }
+    let addons = parse_addons(&addons)?;
     let service = NewService {
+        addons,
         category_code,
         name,
         summary,
@@ -336,6 +374,16 @@ pub async fn set_category_listed(id: i64, listed: bool) -> Result<(), AppError> 
 #[cfg(test)]
 mod category_tests {
     use super::*;
+
+    #[test]
+    fn add_ons_are_name_and_price_lines_named_by_line_when_wrong() {
+        let parsed = parse_addons("冰箱内部清洁 30\n\n擦窗 25.5").unwrap();
+        assert_eq!(parsed.iter().map(|a| (a.code.as_str(), a.price.get())).collect::<Vec<_>>(), vec![("冰箱内部清洁", 3_000), ("擦窗", 2_550)]);
+        assert_eq!(parse_addons("擦窗 -5").unwrap_err(), AppError::InvalidLine { field: Field::AddOns, line: 1, msg: Msg::ErrAddOnPrice });
+        assert_eq!(parse_addons("擦窗 5\n擦窗 6").unwrap_err(), AppError::InvalidLine { field: Field::AddOns, line: 2, msg: Msg::ErrAddOnDuplicate });
+        assert_eq!(parse_addons("擦窗").unwrap_err(), AppError::InvalidLine { field: Field::AddOns, line: 1, msg: Msg::ErrAddOnLine });
+        assert!(parse_addons("").unwrap().is_empty());
+    }
 
     #[test]
     fn category_codes_are_lowercase_ascii_keys() {

@@ -2,7 +2,7 @@ use super::authz::{require, require_user};
 use super::flows::{self, from_unix, unix};
 use super::{app_state, internal, now, AppState};
 use crate::api::orders::{
-    BookingDraft, DaySlots, OrderCard, OrderView, PlaceOutcome, PublicReviewView, ReviewView, ReviewsSummary, SavedAddress, ServiceInfo,
+    AddOnView, BookingDraft, DaySlots, OrderCard, OrderView, PlaceOutcome, PublicReviewView, ReviewView, ReviewsSummary, SavedAddress, ServiceInfo,
     SlotView, TimelineEntry,
 };
 use crate::api::{Access, CUSTOMER};
@@ -32,6 +32,10 @@ fn max_units(unit: Unit) -> i32 {
     }
 }
 
+pub(crate) fn stored_addons(service: &ServiceRecord) -> Result<Vec<pricing::AddOn>, AppError> {
+    serde_json::from_str(&service.addons_json).map_err(|e| internal(format!("service {} add-ons: {e}", service.id)))
+}
+
 pub(crate) fn price_sheet(service: &ServiceRecord) -> Result<PriceSheet, AppError> {
     let unit = unit_of(service)?;
     Ok(PriceSheet {
@@ -40,7 +44,7 @@ pub(crate) fn price_sheet(service: &ServiceRecord) -> Result<PriceSheet, AppErro
         base_price: Fen::new(service.base_price_fen),
         min_units: service.min_units,
         max_units: max_units(unit),
-        addons: Vec::new(),
+        addons: stored_addons(service)?,
     })
 }
 
@@ -63,6 +67,10 @@ fn detail_of(service: &ServiceRecord) -> Result<ServiceInfo, AppError> {
         listed: service.status == "listed" && service.category_listed,
         images: Vec::new(),
         favorite: None,
+        addons: stored_addons(service)?
+            .into_iter()
+            .map(|a| AddOnView { code: a.code, name: a.name, price_fen: a.price.get() })
+            .collect(),
         price_notes: Vec::new(),
         reviews: None,
     })
@@ -109,7 +117,7 @@ pub(crate) async fn listed_service(state: &AppState, service_id: i64) -> Result<
 /// The list price: units only, no time, place or coupon.
 async fn list_quote(state: &AppState, service: &ServiceRecord, units: i32) -> Result<Quote, AppError> {
     let (rules, _, _) = super::pricing::rules_in_force(state).await?;
-    super::pricing::quote(service, &rules, units, None, None, None, unix(now()))
+    super::pricing::quote(service, &rules, units, Vec::new(), None, None, None, unix(now()))
 }
 
 /// A position given as two optional numbers: both or neither.
@@ -142,7 +150,15 @@ pub async fn service_detail(service_id: i64) -> Result<ServiceInfo, AppError> {
     })
 }
 
-pub async fn quote_service(service_id: i64, units: i32, start: Option<i64>, lat: Option<f64>, lng: Option<f64>, claim_id: Option<i64>) -> Result<Quote, AppError> {
+pub async fn quote_service(
+    service_id: i64,
+    units: i32,
+    addons: Vec<String>,
+    start: Option<i64>,
+    lat: Option<f64>,
+    lng: Option<f64>,
+    claim_id: Option<i64>,
+) -> Result<Quote, AppError> {
     let viewer = require(Access::Public)?;
     let state = app_state()?;
     let service = listed_service(&state, service_id).await?;
@@ -154,7 +170,7 @@ pub async fn quote_service(service_id: i64, units: i32, start: Option<i64>, lat:
         None => None,
     };
     let (rules, _, _) = super::pricing::rules_in_force(&state).await?;
-    super::pricing::quote(&service, &rules, units, start, optional_location(lat, lng)?, coupon, unix(now()))
+    super::pricing::quote(&service, &rules, units, addons, start, optional_location(lat, lng)?, coupon, unix(now()))
 }
 
 async fn own_order(state: &AppState, user: &User, order_id: i64) -> Result<OrderRecord, AppError> {
@@ -306,6 +322,8 @@ pub struct PlaceOrderInput {
     pub rebook: Option<i64>,
     /// The customer's claimed coupon to use.
     pub claim_id: Option<i64>,
+    /// Codes of the chosen add-ons.
+    pub addons: Vec<String>,
 }
 
 pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppError> {
@@ -345,7 +363,7 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
         None => None,
     };
     let (rules, _, _) = super::pricing::rules_in_force(&state).await?;
-    let quote = super::pricing::quote(&service, &rules, input.units, Some(input.start), Some(location), coupon, unix(t))?;
+    let quote = super::pricing::quote(&service, &rules, input.units, input.addons.clone(), Some(input.start), Some(location), coupon, unix(t))?;
     // The customer is charged what they were shown, or shown the new price.
     if quote.total.get() != input.quoted_total_fen {
         return Ok(PlaceOutcome::QuoteChanged { quote });

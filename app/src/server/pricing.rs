@@ -244,15 +244,17 @@ pub async fn preview(draft: RulesDraft, at: PreviewAt) -> Result<Quote, AppError
         Some(id) => Some(state.store.coupons().await.map_err(internal)?.into_iter().find(|c| c.id == id).ok_or(AppError::NotFound)?.terms),
         None => None,
     };
-    quote(&service, &rules, at.units, Some(start), location, coupon, now().unix_timestamp())
+    quote(&service, &rules, at.units, Vec::new(), Some(start), location, coupon, now().unix_timestamp())
 }
 
 /// Prices a booking. Everything the amount depends on is an argument, so the
 /// same call at payment time gives the same amount.
+#[allow(clippy::too_many_arguments)]
 pub fn quote(
     service: &ServiceRecord,
     rules: &PricingRules,
     units: i32,
+    addon_codes: Vec<String>,
     start: Option<i64>,
     location: Option<GeoPoint>,
     coupon: Option<CouponTerms>,
@@ -261,7 +263,7 @@ pub fn quote(
     let sheet = super::orders::price_sheet(service)?;
     let centre = GeoPoint { lat: rules.distance.centre_lat, lng: rules.distance.centre_lng };
     let distance_m = location.map(|at| (dispatch::distance_km(centre, at) * 1_000.0).round().clamp(0.0, f64::from(u32::MAX)) as u32);
-    let request = QuoteRequest { units, addon_codes: Vec::new(), start, distance_m, coupon, now: now_unix };
+    let request = QuoteRequest { units, addon_codes, start, distance_m, coupon, now: now_unix };
     pricing::quote(&sheet, rules, &request).map_err(pricing_error)
 }
 
@@ -271,6 +273,8 @@ pub fn pricing_error(err: PricingError) -> AppError {
         PricingError::CouponNotYetValid => AppError::invalid(Field::Coupon, Msg::ErrCouponNotYetValid),
         PricingError::CouponExpired => AppError::invalid(Field::Coupon, Msg::ErrCouponExpired),
         PricingError::CouponMinSpend { .. } => AppError::invalid(Field::Coupon, Msg::ErrCouponMinSpend),
+        // The service's add-ons changed while the page was open.
+        PricingError::UnknownAddOn(_) | PricingError::DuplicateAddOn(_) => AppError::invalid(Field::AddOns, Msg::ErrAddOnGone),
         other => internal(other),
     }
 }
@@ -370,6 +374,11 @@ pub async fn claim(coupon_id: i64) -> Result<(), AppError> {
     }
 }
 
+/// `冰箱内部清洁,擦窗` from a form: the chosen add-on codes.
+pub fn addon_codes(joined: Option<String>) -> Vec<String> {
+    joined.unwrap_or_default().split(',').map(str::trim).filter(|c| !c.is_empty()).map(String::from).collect()
+}
+
 /// The customer's own, unused claim; anyone else's is "not found".
 pub async fn own_unused_claim(state: &AppState, customer_id: i64, claim_id: i64) -> Result<ClaimRecord, AppError> {
     let claim = state
@@ -386,7 +395,7 @@ pub async fn own_unused_claim(state: &AppState, customer_id: i64, claim_id: i64)
     Ok(claim)
 }
 
-pub async fn booking_coupons(service_id: i64, units: i32, start: Option<i64>, lat: Option<f64>, lng: Option<f64>) -> Result<Vec<CouponChoice>, AppError> {
+pub async fn booking_coupons(service_id: i64, units: i32, addons: Vec<String>, start: Option<i64>, lat: Option<f64>, lng: Option<f64>) -> Result<Vec<CouponChoice>, AppError> {
     let customer = require_user(CUSTOMER)?;
     let state = app_state()?;
     let service = super::orders::listed_service(&state, service_id).await?;
@@ -399,7 +408,7 @@ pub async fn booking_coupons(service_id: i64, units: i32, start: Option<i64>, la
         .filter(|k| claim_status(k, t) == ClaimStatus::Usable)
         .map(|k| {
             let label = format!("{} · {}", k.terms.name, k.terms.headline());
-            let outcome = quote(&service, &rules, units, start, location, Some(k.terms.clone()), t);
+            let outcome = quote(&service, &rules, units, addons.clone(), start, location, Some(k.terms.clone()), t);
             let reason = outcome.as_ref().err().map(|e| e.message().to_string());
             CouponChoice { claim_id: k.id, label, usable: outcome.is_ok(), reason }
         })

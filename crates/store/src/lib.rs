@@ -428,8 +428,8 @@ macro_rules! shared_store_impl {
             async fn insert_service(&self, service: &crate::NewService, now: time::OffsetDateTime) -> crate::StoreResult<i64> {
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO services (category_id, name, summary, content, process_steps, supplies, qualifications,
-                                           unit, base_price_fen, default_units, min_units, status, sort_order, created_at)
-                     SELECT c.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'listed', $12, $13
+                                           unit, base_price_fen, default_units, min_units, status, sort_order, created_at, addons_json)
+                     SELECT c.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'listed', $12, $13, $14
                      FROM categories c WHERE c.code = $1
                      RETURNING id",
                 )
@@ -446,6 +446,7 @@ macro_rules! shared_store_impl {
                 .bind(service.min_units)
                 .bind(service.sort_order)
                 .bind(now)
+                .bind(crate::model::addons_json(&service.addons)?)
                 .fetch_optional(&self.pool)
                 .await
                 .map_err(crate::catalog_admin::map_service_error)?

@@ -146,6 +146,8 @@ pub struct NewService {
     pub default_units: i32,
     pub min_units: i32,
     pub sort_order: i32,
+    /// Optional extras, each charged once per order.
+    pub addons: Vec<pricing::AddOn>,
 }
 
 #[derive(Debug, Clone)]
@@ -342,4 +344,8 @@ pub(crate) fn expect_one(rows_affected: u64) -> StoreResult<()> {
     } else {
         Ok(())
     }
+}
+
+pub(crate) fn addons_json(addons: &[pricing::AddOn]) -> crate::StoreResult<String> {
+    serde_json::to_string(addons).map_err(|e| crate::StoreError::Corrupt(e.to_string()))
 }

@@ -198,7 +198,7 @@ macro_rules! shared_order_impl {
                 Ok(sqlx::query_as(
                     "SELECT s.id, c.code AS category_code, c.name AS category_name, s.name, s.summary, s.content,
                             s.process_steps, s.supplies, s.qualifications, s.unit, s.base_price_fen, s.default_units,
-                            s.min_units, s.status, c.listed AS category_listed
+                            s.min_units, s.status, c.listed AS category_listed, s.addons_json
                      FROM services s JOIN categories c ON c.id = s.category_id WHERE s.id = $1",
                 )
                 .bind(id)

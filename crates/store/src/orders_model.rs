@@ -267,6 +267,8 @@ pub struct ServiceRecord {
     pub status: String,
     /// False while the service's category is delisted: not bookable either.
     pub category_listed: bool,
+    /// `pricing::AddOn`s as JSON.
+    pub addons_json: String,
 }
 
 #[derive(Debug, Clone)]

@@ -100,6 +100,7 @@ fn service(name: &str, category: &str, price: i64) -> NewService {
         default_units: 2,
         min_units: 2,
         sort_order: 0,
+        addons: Vec::new(),
     }
 }
 

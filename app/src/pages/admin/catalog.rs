@@ -237,6 +237,12 @@ fn ServiceForm(s: ServiceEditView, save: ServerAction<AdminSaveService>) -> impl
                         </div>
                     </div>
                     <p class="field-error" id="f-price-error" role="alert">{err(Field::Amount)}</p>
+                    <label for="f-addons">{t(Msg::AddOnsLabel)}</label>
+                    <textarea id="f-addons" name="addons" rows="3" placeholder=t(Msg::AddOnsPlaceholder)>{s.addons.clone()}</textarea>
+                    <p class="field-error" id="f-addons-error" role="alert">{move || match value.get() {
+                        Some(Err(e)) if e.field() == Some(Field::AddOns) => Some(e.located_message()),
+                        _ => None,
+                    }}</p>
                     <p class="field-error" role="alert">{move || err(Field::Units).get().or(err(Field::MinUnits).get())}</p>
                     <p class="form-error" role="alert">{move || form_error(value).get()}</p>
                     <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>{t(Msg::Save)}</button>

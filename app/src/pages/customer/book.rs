@@ -5,7 +5,7 @@ use crate::components::{field_error, form_error, ErrorState, PhoneShell, Skeleto
 use crate::error::Field;
 use crate::i18n::{t, Msg};
 use crate::pages::customer::home::unit_label;
-use crate::pages::order_ui::QuoteLines;
+use crate::pages::order_ui::{money, QuoteLines};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -61,15 +61,17 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
 
     let point = Memo::new(move |_| parse_point(&lat.get(), &lng.get()));
     let claim = RwSignal::new(None::<i64>);
-    // The quote follows every input the price depends on: units, the slot
-    // (time surcharges), the position (distance fee) and the coupon.
+    let addons = RwSignal::new(Vec::<String>::new());
+    let joined = move || Some(addons.get().join(","));
+    // The quote follows every input the price depends on: units, add-ons,
+    // the slot (time surcharges), the position (distance fee) and the coupon.
     let quote = Resource::new(
-        move || (units.get(), selected_slot.get(), point.get(), claim.get()),
-        move |(u, start, point, claim)| quote_service(service_id, u, start, point.map(|p| p.0), point.map(|p| p.1), claim),
+        move || (units.get(), joined(), selected_slot.get(), point.get(), claim.get()),
+        move |(u, extras, start, point, claim)| quote_service(service_id, u, extras, start, point.map(|p| p.0), point.map(|p| p.1), claim),
     );
     let coupons = Resource::new(
-        move || (units.get(), selected_slot.get(), point.get()),
-        move |(u, start, point)| booking_coupons(service_id, u, start, point.map(|p| p.0), point.map(|p| p.1)),
+        move || (units.get(), joined(), selected_slot.get(), point.get()),
+        move |(u, extras, start, point)| booking_coupons(service_id, u, extras, start, point.map(|p| p.0), point.map(|p| p.1)),
     );
     let slots = Resource::new(
         move || (units.get(), point.get()),
@@ -127,6 +129,7 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
             notes: notes.get(),
             rebook,
             claim_id: claim.get(),
+            addons: joined(),
         });
     };
 
@@ -161,6 +164,34 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
             </div>
         </div>
         <p class="field-error" role="alert">{move || field_error(value, Field::Units).get()}</p>
+
+        {(!service.addons.is_empty()).then(|| view! {
+            <h3 class="section-title">{t(Msg::AddOnsTitle)}</h3>
+            <div class="cells">
+                {service.addons.iter().map(|a| {
+                    let code = a.code.clone();
+                    let checked = { let code = code.clone(); move || addons.with(|list| list.contains(&code)) };
+                    view! {
+                        <label class="cell addon-cell">
+                            <span>{a.name.clone()}</span>
+                            <span class="cell-value">"+"{money(a.price_fen)}
+                                <input type="checkbox" prop:checked=checked on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    let code = code.clone();
+                                    addons.update(|list| {
+                                        list.retain(|c| *c != code);
+                                        if on {
+                                            list.push(code);
+                                        }
+                                    });
+                                }/>
+                            </span>
+                        </label>
+                    }
+                }).collect_view()}
+            </div>
+        })}
+        <p class="field-error" role="alert">{move || field_error(value, Field::AddOns).get()}</p>
 
         <h3 class="section-title">{t(Msg::ServiceAddress)}</h3>
         <div class="cells">

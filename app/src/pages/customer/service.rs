@@ -56,6 +56,9 @@ pub fn ServicePage() -> impl IntoView {
                             <div class="cells price-table">
                                 <div class="cell"><span>{t(Msg::UnitPriceLabel)}</span><span class="cell-value">{money(s.base_price_fen)}"/"{unit_label(s.unit)}</span></div>
                                 <div class="cell"><span>{t(Msg::MinimumLabel)}</span><span class="cell-value">{s.min_units}{unit_label(s.unit)}</span></div>
+                                {s.addons.iter().map(|a| view! {
+                                    <div class="cell"><span>{t(Msg::AddOnsTitle)}" · "{a.name.clone()}</span><span class="cell-value">"+"{money(a.price_fen)}</span></div>
+                                }).collect_view()}
                                 {s.price_notes.iter().map(|note| view! { <div class="cell price-note"><span>{note.clone()}</span></div> }).collect_view()}
                             </div>
                             <p class="hint">{t(Msg::SurchargeNote)}</p>
