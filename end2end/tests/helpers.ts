@@ -63,3 +63,15 @@ export async function expectAccessible(page: Page) {
 export function fieldError(page: Page, field: string) {
   return page.locator(`#f-${field}-error`);
 }
+
+/** Fills the booking form: contact, address, the device position, then tomorrow at `slot`. */
+export async function fillBooking(page: Page, address: string, latitude: number, slot: string) {
+  await page.getByLabel('联系人').fill(DEMO.customer.name);
+  await page.getByLabel('联系电话').fill(DEMO.customer.phone);
+  await page.getByLabel('详细地址').fill(address);
+  await page.getByRole('button', { name: '定位' }).click();
+  await expect(page.locator('#f-lat')).toHaveValue(latitude.toFixed(6));
+  await page.getByRole('tab', { name: /明天/ }).click();
+  await page.locator('.slot', { hasText: slot }).click();
+  await expect(page.locator('.slot.selected')).toContainText(slot);
+}

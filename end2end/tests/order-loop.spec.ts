@@ -1,5 +1,5 @@
 import { test, expect, Browser, Page } from '@playwright/test';
-import { DEMO, PHONE, DESKTOP, open, login, snap, hydrated, expectAccessible } from './helpers';
+import { DEMO, PHONE, DESKTOP, open, login, snap, hydrated, expectAccessible, fillBooking } from './helpers';
 
 // People's Square, Shanghai: inside both demo workers' service areas.
 const HOME = { latitude: 31.2304, longitude: 121.4737 };
@@ -22,14 +22,7 @@ async function bookAndPay(customer: Page, slot: string, shot?: string): Promise<
   await customer.getByRole('link', { name: '立即预约' }).click();
   await expect(customer).toHaveURL(/\/book\/\d+/);
   await hydrated(customer);
-  await customer.getByLabel('联系人').fill('张女士');
-  await customer.getByLabel('联系电话').fill(DEMO.customer.phone);
-  await customer.getByLabel('详细地址').fill('黄浦区人民大道1号2栋301');
-  await customer.getByRole('button', { name: '定位' }).click();
-  await expect(customer.locator('#f-lat')).toHaveValue('31.230400');
-  await customer.getByRole('tab', { name: /明天/ }).click();
-  await customer.locator('.slot', { hasText: slot }).click();
-  await expect(customer.locator('.slot.selected')).toContainText(slot);
+  await fillBooking(customer, '黄浦区人民大道1号2栋301', HOME.latitude, slot);
   await expect(customer.locator('.submit-bar .price')).toHaveText('¥90.00');
   if (shot) await snap(customer, `${shot}-02-book-390x844`);
   await customer.getByRole('button', { name: '提交订单' }).click();

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { DEMO, PHONE, DESKTOP, open, login, snap, hydrated, expectAccessible } from './helpers';
+import { DEMO, PHONE, DESKTOP, open, login, snap, hydrated, expectAccessible, fillBooking } from './helpers';
 
 // People's Square, Shanghai: the pricing centre, so no distance fee.
 const HOME = { latitude: 31.2304, longitude: 121.4737 };
@@ -71,13 +71,7 @@ test('an admin sets a peak-hour rule and a coupon; the customer pays exactly the
   await customer.getByRole('link', { name: '立即预约' }).click();
   await expect(customer).toHaveURL(/\/book\/\d+/);
   await hydrated(customer);
-  await customer.getByLabel('联系人').fill('张女士');
-  await customer.getByLabel('联系电话').fill(DEMO.customer.phone);
-  await customer.getByLabel('详细地址').fill('黄浦区人民大道1号2栋301');
-  await customer.getByRole('button', { name: '定位' }).click();
-  await expect(customer.locator('#f-lat')).toHaveValue('31.230400');
-  await customer.getByRole('tab', { name: /明天/ }).click();
-  await customer.locator('.slot', { hasText: '12:00' }).click();
+  await fillBooking(customer, '黄浦区人民大道1号2栋301', HOME.latitude, '12:00');
   await expect(customer.locator('.quote [data-kind="time"] .num')).toHaveText('¥45.00');
   await expect(customer.locator('.submit-bar .price')).toHaveText('¥135.00');
   await customer.locator('#f-coupon').selectOption({ label: `${couponName} · 满¥100.00减¥15.00` });

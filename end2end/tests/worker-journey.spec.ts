@@ -1,6 +1,6 @@
 import { test, expect, Browser, Page } from '@playwright/test';
 import * as path from 'path';
-import { DEMO, PHONE, DESKTOP, freshPhone, open, login, snap, hydrated, expectAccessible } from './helpers';
+import { DEMO, PHONE, DESKTOP, freshPhone, open, login, snap, hydrated, expectAccessible, fillBooking } from './helpers';
 
 /** A spot in the Shanghai region at least 40 km from People's Square (the
  * demo workers' area centre) and picked at random per run, so only the
@@ -139,13 +139,7 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
   await customer.getByRole('link', { name: '立即预约' }).click();
   await expect(customer).toHaveURL(/\/book\/\d+/);
   await hydrated(customer);
-  await customer.getByLabel('联系人').fill('张女士');
-  await customer.getByLabel('联系电话').fill(DEMO.customer.phone);
-  await customer.getByLabel('详细地址').fill('松江区新城1号');
-  await customer.getByRole('button', { name: '定位' }).click();
-  await expect(customer.locator('#f-lat')).toHaveValue(SPOT.latitude.toFixed(6));
-  await customer.getByRole('tab', { name: /明天/ }).click();
-  await customer.locator('.slot', { hasText: '14:00' }).click();
+  await fillBooking(customer, '松江区新城1号', SPOT.latitude, '14:00');
   // At least 40 km out: the distance fee is at its demo cap of ¥30.
   await expect(customer.locator('.quote [data-kind="distance"] .num')).toHaveText('¥30.00');
   await expect(customer.locator('.submit-bar .price')).toHaveText('¥120.00');

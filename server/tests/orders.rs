@@ -307,14 +307,13 @@ async fn an_unpaid_order_is_cancelled_when_its_window_passes_and_releases_the_sl
     place(&app, &customer, start).await;
 }
 
-#[tokio::test]
-async fn booking_again_holds_and_first_offers_the_previous_worker() {
-    let app = demo_app(Config::default()).await;
-    let customer = app.session_for(CUSTOMER).await;
+/// Books and pays an order at `start` that Li (the nearer worker) declines
+/// and Zhao accepts; returns the order and Li's id.
+async fn served_by_zhao(app: &TestApp, customer: &str, start: i64) -> (i64, i64) {
     let li = app.session_for(LI).await;
     let zhao = app.session_for(ZHAO).await;
-    let first = place(&app, &customer, beijing(1, 8)).await;
-    pay(&app, first).await;
+    let first = place(app, customer, start).await;
+    pay(app, first).await;
     server::jobs::run_due_jobs(&app.state).await;
     let to_li = app.state.store.offers_for_order(first).await.unwrap().remove(0);
     app.post("/api/respond_offer", &format!("offer_id={}&accept=false", to_li.id), Some(&li)).await;
@@ -322,6 +321,14 @@ async fn booking_again_holds_and_first_offers_the_previous_worker() {
     let to_zhao = app.state.store.offers_for_order(first).await.unwrap().into_iter().find(|o| o.status == "pending").unwrap();
     assert_eq!(to_zhao.worker_name, "赵阿姨");
     assert_eq!(app.post("/api/respond_offer", &format!("offer_id={}&accept=true", to_zhao.id), Some(&zhao)).await.status, StatusCode::OK);
+    (first, to_li.worker_id)
+}
+
+#[tokio::test]
+async fn booking_again_holds_and_first_offers_the_previous_worker() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let (first, _) = served_by_zhao(&app, &customer, beijing(1, 8)).await;
 
     // Li is nearer, yet the rebooking goes to Zhao first.
     let service = cleaning_service(&app).await;
@@ -723,18 +730,8 @@ async fn a_claimed_coupon_is_quoted_charged_once_and_refused_to_anyone_else() {
 async fn a_favorite_worker_who_served_the_customer_is_held_first_next_time() {
     let app = demo_app(Config::default()).await;
     let customer = app.session_for(CUSTOMER).await;
-    let li = app.session_for(LI).await;
-    let zhao = app.session_for(ZHAO).await;
-    let first = place(&app, &customer, beijing(1, 9)).await;
-    pay(&app, first).await;
-    server::jobs::run_due_jobs(&app.state).await;
-    let to_li = app.state.store.offers_for_order(first).await.unwrap().remove(0);
-    app.post("/api/respond_offer", &format!("offer_id={}&accept=false", to_li.id), Some(&li)).await;
-    server::jobs::run_due_jobs(&app.state).await;
-    let to_zhao = app.state.store.offers_for_order(first).await.unwrap().into_iter().find(|o| o.status == "pending").unwrap();
-    app.post("/api/respond_offer", &format!("offer_id={}&accept=true", to_zhao.id), Some(&zhao)).await;
+    let (first, li_id) = served_by_zhao(&app, &customer, beijing(1, 9)).await;
     let zhao_id = app.state.store.order(first).await.unwrap().unwrap().worker_id.unwrap();
-    let li_id = to_li.worker_id;
 
     // Li only saw an offer: not someone this customer can keep.
     let stranger = app.post("/api/set_favorite_worker", &form(&[("worker_id", li_id.to_string()), ("favorite", "true".into())]), Some(&customer)).await;
