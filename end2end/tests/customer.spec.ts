@@ -129,8 +129,8 @@ test('a customer favorites a service, finds it under 我的收藏, and home reco
   await expect(page.locator('.recommendation', { hasText: '因为你收藏了 真皮沙发护理' })).toBeVisible();
   await snap(page, 'customer-home-recommendations-390x844');
   await open(page, '/me/favorites');
-  await page.getByRole('button', { name: '取消收藏' }).click();
-  await expect(page.getByText('还没有收藏的服务')).toBeVisible();
+  await page.locator('.favorite-card', { hasText: '真皮沙发护理' }).getByRole('button', { name: '取消收藏' }).click();
+  await expect(page.getByText('还没有收藏的服务，在服务详情页点“收藏”即可')).toBeVisible();
 });
 
 test('a customer keeps an address book with a pinned default that booking preselects', async ({ browser }) => {
