@@ -7,12 +7,9 @@ use leptos::prelude::*;
 use pricing::Quote;
 use serde::{Deserialize, Serialize};
 
-/// The strategy as the admin form shows it: every field as typed text.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PricingAdminView {
-    /// 0 until the first save; saving sends it back so a stale form is refused.
-    pub version: i64,
-    pub updated_at: Option<UnixSeconds>,
+/// The strategy's form fields as typed: what the desk shows, saves and previews.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RulesForm {
     pub peak: String,
     pub weekend: String,
     pub holidays: String,
@@ -21,6 +18,14 @@ pub struct PricingAdminView {
     pub free_radius_km: String,
     pub per_km: String,
     pub max_fee: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PricingAdminView {
+    /// 0 until the first save; saving sends it back so a stale form is refused.
+    pub version: i64,
+    pub updated_at: Option<UnixSeconds>,
+    pub rules: RulesForm,
     pub services: Vec<ServiceOption>,
     pub coupons: Vec<CouponAdminRow>,
     /// Beijing today, `YYYY-MM-DD`: the preview's default date.
@@ -110,7 +115,7 @@ pub async fn admin_save_pricing(
     per_km: String,
     max_fee: String,
 ) -> Result<i64, AppError> {
-    let draft = crate::server::pricing::RulesDraft { peak, weekend, holidays, centre_lat, centre_lng, free_radius_km, per_km, max_fee };
+    let draft = RulesForm { peak, weekend, holidays, centre_lat, centre_lng, free_radius_km, per_km, max_fee };
     crate::server::respond(crate::server::pricing::save_rules(version, draft).await)
 }
 
@@ -134,7 +139,7 @@ pub async fn admin_preview_quote(
     lng: String,
     coupon_id: Option<i64>,
 ) -> Result<Quote, AppError> {
-    let draft = crate::server::pricing::RulesDraft { peak, weekend, holidays, centre_lat, centre_lng, free_radius_km, per_km, max_fee };
+    let draft = RulesForm { peak, weekend, holidays, centre_lat, centre_lng, free_radius_km, per_km, max_fee };
     let at = crate::server::pricing::PreviewAt { service_id, units, date, time, lat, lng, coupon_id };
     crate::server::respond(crate::server::pricing::preview(draft, at).await)
 }

@@ -4,7 +4,7 @@
 
 use super::authz::require_user;
 use super::{app_state, internal, now, AppState};
-use crate::api::pricing::{ClaimStatus, CouponAdminRow, CouponWallet, CouponChoice, CouponOffer, MyCoupon, PricingAdminView, ServiceOption};
+use crate::api::pricing::{ClaimStatus, CouponAdminRow, CouponChoice, CouponOffer, CouponWallet, MyCoupon, PricingAdminView, RulesForm, ServiceOption};
 use crate::api::{format_beijing, ADMIN, CUSTOMER};
 use crate::error::{AppError, Field};
 use crate::i18n::Msg;
@@ -23,18 +23,6 @@ pub async fn rules_in_force(state: &AppState) -> Result<(PricingRules, i64, Opti
         Some(saved) => (saved.rules, saved.version, Some(saved.updated_at.unix_timestamp())),
         None => (PricingRules::neutral(DEFAULT_CENTRE.0, DEFAULT_CENTRE.1), 0, None),
     })
-}
-
-/// The strategy form as typed.
-pub struct RulesDraft {
-    pub peak: String,
-    pub weekend: String,
-    pub holidays: String,
-    pub centre_lat: String,
-    pub centre_lng: String,
-    pub free_radius_km: String,
-    pub per_km: String,
-    pub max_fee: String,
 }
 
 fn rule_error(err: RuleError) -> AppError {
@@ -67,7 +55,7 @@ fn parse_km(input: &str) -> Option<u32> {
     (metres <= 100_000).then_some(metres)
 }
 
-fn parse_draft(draft: &RulesDraft) -> Result<PricingRules, AppError> {
+fn parse_draft(draft: &RulesForm) -> Result<PricingRules, AppError> {
     let peak_windows = rules::parse_peak_windows(&draft.peak).map_err(rule_error)?;
     let weekend_bps = if draft.weekend.trim().is_empty() {
         pricing::NEUTRAL_BPS
@@ -165,14 +153,16 @@ pub async fn admin_pricing() -> Result<PricingAdminView, AppError> {
     Ok(PricingAdminView {
         version,
         updated_at,
-        peak: rules.peak_text(),
-        weekend: rules::multiplier_text(rules.weekend_bps),
-        holidays: rules.holiday_text(),
-        centre_lat: format!("{:.6}", d.centre_lat),
-        centre_lng: format!("{:.6}", d.centre_lng),
-        free_radius_km: km_text(d.free_radius_m),
-        per_km: yuan_text(d.per_km),
-        max_fee: yuan_text(d.max_fee),
+        rules: RulesForm {
+            peak: rules.peak_text(),
+            weekend: rules::multiplier_text(rules.weekend_bps),
+            holidays: rules.holiday_text(),
+            centre_lat: format!("{:.6}", d.centre_lat),
+            centre_lng: format!("{:.6}", d.centre_lng),
+            free_radius_km: km_text(d.free_radius_m),
+            per_km: yuan_text(d.per_km),
+            max_fee: yuan_text(d.max_fee),
+        },
         services: services.into_iter().map(|s| ServiceOption { id: s.id, name: s.name, default_units: s.default_units }).collect(),
         coupons: coupons
             .into_iter()
@@ -192,7 +182,7 @@ pub async fn admin_pricing() -> Result<PricingAdminView, AppError> {
     })
 }
 
-pub async fn save_rules(version: i64, draft: RulesDraft) -> Result<i64, AppError> {
+pub async fn save_rules(version: i64, draft: RulesForm) -> Result<i64, AppError> {
     let admin = require_user(ADMIN)?;
     let state = app_state()?;
     let rules = parse_draft(&draft)?;
@@ -228,7 +218,7 @@ fn beijing_start(date: &str, time: &str) -> Result<i64, AppError> {
     Ok(pricing::beijing_day_start(day) + h * 3600 + m * 60)
 }
 
-pub async fn preview(draft: RulesDraft, at: PreviewAt) -> Result<Quote, AppError> {
+pub async fn preview(draft: RulesForm, at: PreviewAt) -> Result<Quote, AppError> {
     require_user(ADMIN)?;
     let state = app_state()?;
     let rules = parse_draft(&draft)?;

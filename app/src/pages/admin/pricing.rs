@@ -1,5 +1,7 @@
 use crate::api::format_beijing;
-use crate::api::pricing::{admin_preview_quote, admin_pricing, AdminCreateCoupon, AdminSavePricing, AdminSetCouponActive, CouponAdminRow, PricingAdminView};
+use crate::api::pricing::{
+    admin_preview_quote, admin_pricing, AdminCreateCoupon, AdminSavePricing, AdminSetCouponActive, CouponAdminRow, PricingAdminView, RulesForm,
+};
 use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton};
 use crate::error::{AppError, Field};
 use crate::i18n::{t, Msg};
@@ -51,21 +53,16 @@ fn PricingDesk(
     create: ServerAction<AdminCreateCoupon>,
     toggle: ServerAction<AdminSetCouponActive>,
 ) -> impl IntoView {
-    let peak = RwSignal::new(data.peak.clone());
-    let weekend = RwSignal::new(data.weekend.clone());
-    let holidays = RwSignal::new(data.holidays.clone());
-    let centre_lat = RwSignal::new(data.centre_lat.clone());
-    let centre_lng = RwSignal::new(data.centre_lng.clone());
-    let free_radius_km = RwSignal::new(data.free_radius_km.clone());
-    let per_km = RwSignal::new(data.per_km.clone());
-    let max_fee = RwSignal::new(data.max_fee.clone());
+    // The form as typed, shared with the preview so it prices unsaved rules.
+    let form = RwSignal::new(data.rules.clone());
+    let typed = data.rules.clone();
     let value = save.value();
     let saved = move || matches!(value.get(), Some(Ok(_)));
     let version_text = match data.updated_at {
         Some(at) => format!("v{} · {}", data.version, format_beijing(at)),
         None => t(Msg::NeverSaved).to_string(),
     };
-    let bind = |signal: RwSignal<String>| move |ev| signal.set(event_target_value(&ev));
+    let bind = move |field: fn(&mut RulesForm) -> &mut String| move |ev| form.update(|f| *field(f) = event_target_value(&ev));
     let preview_data = data.clone();
     let (coupons, today) = (data.coupons.clone(), data.today.clone());
 
@@ -78,30 +75,30 @@ fn PricingDesk(
                 <ActionForm action=save attr:class="form pricing-form" attr:novalidate=true>
                     <input type="hidden" name="version" value=data.version/>
                     <label for="f-peak">{t(Msg::PeakLabel)}</label>
-                    <textarea id="f-peak" name="peak" rows="3" placeholder=t(Msg::PeakPlaceholder) on:input=bind(peak)>{data.peak.clone()}</textarea>
+                    <textarea id="f-peak" name="peak" rows="3" placeholder=t(Msg::PeakPlaceholder) on:input=bind(|f| &mut f.peak)>{typed.peak.clone()}</textarea>
                     <p class="field-error" id="f-peak-error" role="alert">{move || located_error(value, Field::PeakWindows).get()}</p>
                     <label for="f-weekend">{t(Msg::WeekendLabel)}</label>
-                    <input id="f-weekend" name="weekend" inputmode="decimal" maxlength="5" value=data.weekend.clone() on:input=bind(weekend)/>
+                    <input id="f-weekend" name="weekend" inputmode="decimal" maxlength="5" value=typed.weekend.clone() on:input=bind(|f| &mut f.weekend)/>
                     <p class="field-error" id="f-weekend-error" role="alert">{move || field_error(value, Field::Weekend).get()}</p>
                     <label for="f-holidays">{t(Msg::HolidayLabel)}</label>
-                    <textarea id="f-holidays" name="holidays" rows="5" placeholder=t(Msg::HolidayPlaceholder) on:input=bind(holidays)>{data.holidays.clone()}</textarea>
+                    <textarea id="f-holidays" name="holidays" rows="5" placeholder=t(Msg::HolidayPlaceholder) on:input=bind(|f| &mut f.holidays)>{typed.holidays.clone()}</textarea>
                     <p class="field-error" id="f-holidays-error" role="alert">{move || located_error(value, Field::Holidays).get()}</p>
 
                     <h3 class="section-title">{t(Msg::DistanceTitle)}</h3>
                     <label for="f-centre-lat">{t(Msg::CentreLabel)}</label>
                     <div class="inline-fields">
-                        <input id="f-centre-lat" name="centre_lat" inputmode="decimal" aria-label=t(Msg::Latitude) value=data.centre_lat.clone() on:input=bind(centre_lat)/>
-                        <input id="f-centre-lng" name="centre_lng" inputmode="decimal" aria-label=t(Msg::Longitude) value=data.centre_lng.clone() on:input=bind(centre_lng)/>
+                        <input id="f-centre-lat" name="centre_lat" inputmode="decimal" aria-label=t(Msg::Latitude) value=typed.centre_lat.clone() on:input=bind(|f| &mut f.centre_lat)/>
+                        <input id="f-centre-lng" name="centre_lng" inputmode="decimal" aria-label=t(Msg::Longitude) value=typed.centre_lng.clone() on:input=bind(|f| &mut f.centre_lng)/>
                     </div>
                     <p class="field-error" role="alert">{move || field_error(value, Field::Centre).get()}</p>
                     <label for="f-free-radius">{t(Msg::FreeRadiusLabel)}</label>
-                    <input id="f-free-radius" name="free_radius_km" inputmode="decimal" value=data.free_radius_km.clone() on:input=bind(free_radius_km)/>
+                    <input id="f-free-radius" name="free_radius_km" inputmode="decimal" value=typed.free_radius_km.clone() on:input=bind(|f| &mut f.free_radius_km)/>
                     <p class="field-error" role="alert">{move || field_error(value, Field::FreeRadius).get()}</p>
                     <label for="f-per-km">{t(Msg::PerKmLabel)}</label>
-                    <input id="f-per-km" name="per_km" inputmode="decimal" value=data.per_km.clone() on:input=bind(per_km)/>
+                    <input id="f-per-km" name="per_km" inputmode="decimal" value=typed.per_km.clone() on:input=bind(|f| &mut f.per_km)/>
                     <p class="field-error" role="alert">{move || field_error(value, Field::PerKm).get()}</p>
                     <label for="f-max-fee">{t(Msg::MaxFeeLabel)}</label>
-                    <input id="f-max-fee" name="max_fee" inputmode="decimal" value=data.max_fee.clone() on:input=bind(max_fee)/>
+                    <input id="f-max-fee" name="max_fee" inputmode="decimal" value=typed.max_fee.clone() on:input=bind(|f| &mut f.max_fee)/>
                     <p class="field-error" role="alert">{move || field_error(value, Field::MaxFee).get()}</p>
                     <p class="form-error" role="alert">{move || form_error(value).get()}</p>
                     <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>{t(Msg::SaveRules)}</button>
@@ -109,7 +106,7 @@ fn PricingDesk(
                 </ActionForm>
             </section>
             <div>
-                <Preview data=preview_data peak weekend holidays centre_lat centre_lng free_radius_km per_km max_fee/>
+                <Preview data=preview_data form/>
                 <CouponDesk coupons today create toggle/>
             </div>
         </div>
@@ -117,35 +114,20 @@ fn PricingDesk(
 }
 
 #[component]
-#[allow(clippy::too_many_arguments)]
-fn Preview(
-    data: PricingAdminView,
-    peak: RwSignal<String>,
-    weekend: RwSignal<String>,
-    holidays: RwSignal<String>,
-    centre_lat: RwSignal<String>,
-    centre_lng: RwSignal<String>,
-    free_radius_km: RwSignal<String>,
-    per_km: RwSignal<String>,
-    max_fee: RwSignal<String>,
-) -> impl IntoView {
+fn Preview(data: PricingAdminView, form: RwSignal<RulesForm>) -> impl IntoView {
     let first = data.services.first().map(|s| (s.id, s.default_units)).unwrap_or((0, 1));
     let service_id = RwSignal::new(first.0);
     let units = RwSignal::new(first.1.to_string());
     let date = RwSignal::new(data.today.clone());
     let time = RwSignal::new("10:00".to_string());
-    let lat = RwSignal::new(data.centre_lat.clone());
-    let lng = RwSignal::new(data.centre_lng.clone());
+    let lat = RwSignal::new(data.rules.centre_lat.clone());
+    let lng = RwSignal::new(data.rules.centre_lng.clone());
     let coupon = RwSignal::new(None::<i64>);
-    let inputs = move || {
-        (
-            (peak.get(), weekend.get(), holidays.get(), centre_lat.get(), centre_lng.get(), free_radius_km.get(), per_km.get(), max_fee.get()),
-            (service_id.get(), units.get(), date.get(), time.get(), lat.get(), lng.get(), coupon.get()),
-        )
-    };
-    let quote = Resource::new(inputs, |((peak, weekend, holidays, clat, clng, radius, per_km, max_fee), (service_id, units, date, time, lat, lng, coupon_id))| async move {
+    let inputs = move || (form.get(), (service_id.get(), units.get(), date.get(), time.get(), lat.get(), lng.get(), coupon.get()));
+    let quote = Resource::new(inputs, |(r, (service_id, units, date, time, lat, lng, coupon_id))| async move {
         let units = units.trim().parse::<i32>().unwrap_or(0);
-        admin_preview_quote(peak, weekend, holidays, clat, clng, radius, per_km, max_fee, service_id, units, date, time, lat, lng, coupon_id).await
+        admin_preview_quote(r.peak, r.weekend, r.holidays, r.centre_lat, r.centre_lng, r.free_radius_km, r.per_km, r.max_fee, service_id, units, date, time, lat, lng, coupon_id)
+            .await
     });
     let bind = |signal: RwSignal<String>| move |ev| signal.set(event_target_value(&ev));
     let services = data.services.clone();
