@@ -30,6 +30,8 @@ test('search, price range and sort live in the URL and work before hydration', a
   await page.getByLabel('排序').selectOption({ label: '价格从高到低' });
   await page.getByRole('button', { name: '应用' }).click();
   await expect(page).toHaveURL(/q=%E6%B8%85%E6%B4%97.*min_price=80.*sort=price_desc/);
+  // The list streams in after the URL changes; read it once it is there.
+  await expect(page.locator('.service-card').first()).toBeVisible();
   const cards = await page.locator('.service-card').allTextContents();
   expect(cards.length).toBeGreaterThan(0);
   expect(cards.every((c) => c.includes('清洗')), cards.join(' | ')).toBe(true);
@@ -57,6 +59,7 @@ test('the service-time filter keeps only what a worker is free for then, before 
   await page.getByRole('button', { name: '应用' }).click();
   await expect(page).toHaveURL(new RegExp(`date=${day(1)}.*slot=18%3A00`));
   // Demo workers work until 20:00: two hours fit, four hours or a full day do not.
+  await expect(page.locator('.service-card .service-name', { hasText: '日常保洁 · 2小时' })).toBeVisible();
   const names = await page.locator('.service-card .service-name').allTextContents();
   expect(names).toContain('日常保洁 · 2小时');
   expect(names).not.toContain('日常保洁 · 4小时');

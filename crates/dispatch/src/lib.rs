@@ -1,6 +1,8 @@
-//! Dispatch (first version): who may take a job ([`hard_check`]), who should
-//! be offered it first ([`rank`]), which appointment slots a customer can book
-//! ([`day_slots`]), and who to offer next ([`next_offer`]).
+//! Dispatch: who may take a job ([`hard_check`]), who should be offered it
+//! first ([`rank`], weighted by admin-edited [`Weights`]), which appointment
+//! slots a customer can book ([`day_slots`]), what the offer chain does next
+//! ([`next_offer`]: one by one, then 抢单, then the admin), and the day
+//! planner ([`vrptw`]).
 //!
 //! Pure Rust with no clock, no randomness and no I/O, so it runs the same on
 //! the server and in the browser, and every answer can be stored as the
@@ -15,9 +17,9 @@ mod slots;
 pub mod vrptw;
 
 pub use geo::{distance_km, GeoPoint, TravelModel};
-pub use offer::{next_offer, NextOffer, OfferPolicy};
+pub use offer::{next_offer, DispatchSettings, NextOffer, OfferPolicy, PolicyError, SettingsError};
 pub use rules::{hard_check, Busy, Candidate, Job, RuleFailure, WorkWindow};
-pub use score::{rank, score, Ranked, ScoreParts, Weights};
+pub use score::{rank, score, Preset, Ranked, Record, ScoreParts, Tier, Weights, WeightsError};
 pub use slots::{day_slots, Slot, SlotQuery};
 
 /// Beijing is UTC+8 all year round.

@@ -52,6 +52,11 @@ pub struct Candidate {
     /// Average rating 0..=5; 0 means no ratings yet.
     pub rating: f64,
     pub active_orders: u32,
+    #[serde(default)]
+    pub record: crate::Record,
+    /// The customer's favourite or previous worker (for this job's customer).
+    #[serde(default)]
+    pub favored: bool,
 }
 
 /// An appointment to be staffed.

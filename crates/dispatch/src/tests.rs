@@ -36,6 +36,8 @@ fn worker(id: i64) -> Candidate {
         busy: vec![],
         rating: 4.5,
         active_orders: 0,
+        record: Record::default(),
+        favored: false,
     }
 }
 
@@ -271,8 +273,11 @@ fn score_parts_follow_the_formulas() {
     assert_eq!(parts.travel_secs, 0);
     assert_eq!(parts.travel, 1.0);
     assert!((parts.rating - 0.8).abs() < 1e-12);
+    assert_eq!((parts.tier, parts.fairness, parts.acceptance, parts.affinity), (0.4, 1.0, 0.8, 0.0));
     assert_eq!(parts.load, 0.25);
-    assert!((parts.total - (0.5 * 1.0 + 0.3 * 0.8 + 0.2 * 0.25)).abs() < 1e-12);
+    let w = Weights::default();
+    let expected = w.travel + w.rating * 0.8 + w.tier * 0.4 + w.fairness + w.acceptance * 0.8 + w.load * 0.25;
+    assert!((parts.total - expected).abs() < 1e-12);
 
     // 30 minutes away halves the travel part.
     let half_hour = TravelModel { speed_kmh: 2.6, road_factor: 1.3 };
@@ -280,6 +285,67 @@ fn score_parts_follow_the_formulas() {
     let p = score(&far, &Job { location: north(1.0), ..job_at(at(0, 9, 0), 2) }, &half_hour, &Weights::default());
     assert!((p.travel_secs - 1800).abs() <= 1, "{}", p.travel_secs);
     assert!((p.travel - 0.5).abs() < 1e-3, "{}", p.travel);
+}
+
+#[test]
+fn tier_is_newcomer_under_10_skilled_from_10_gold_from_50_with_a_4_8_rating() {
+    assert_eq!(Tier::of(9, 5.0), Tier::Newcomer);
+    assert_eq!(Tier::of(10, 3.0), Tier::Skilled);
+    assert_eq!(Tier::of(50, 4.79), Tier::Skilled);
+    assert_eq!(Tier::of(50, 4.8), Tier::Gold);
+}
+
+#[test]
+fn fairness_favours_whoever_worked_and_earned_less_this_week() {
+    let job = job_at(at(0, 9, 0), 2);
+    let rested = Candidate { record: Record { minutes_7d: 0, earnings_fen_7d: 0, ..Record::default() }, ..worker(1) };
+    let week = Record { minutes_7d: 20 * 60, earnings_fen_7d: 150_000, ..Record::default() };
+    let busy_week = Candidate { record: week, ..worker(2) };
+    let p = score(&busy_week, &job, &TravelModel::default(), &Weights::default());
+    assert!((p.fairness - 0.5).abs() < 1e-12, "{}", p.fairness);
+    let only_fairness = Weights { travel: 0.0, rating: 0.0, tier: 0.0, fairness: 1.0, acceptance: 0.0, affinity: 0.0, load: 0.0 };
+    let ranked = rank(&[busy_week, rested], &job, &TravelModel::default(), &[], &only_fairness);
+    assert_eq!(ranked[0].worker_id, 1);
+}
+
+#[test]
+fn acceptance_rate_counts_from_five_answered_offers() {
+    let job = job_at(at(0, 9, 0), 2);
+    let few = Candidate { record: Record { offers_answered: 4, offers_accepted: 0, ..Record::default() }, ..worker(1) };
+    assert_eq!(score(&few, &job, &TravelModel::default(), &Weights::default()).acceptance, 0.8);
+    let picky = Candidate { record: Record { offers_answered: 10, offers_accepted: 3, ..Record::default() }, ..worker(1) };
+    assert!((score(&picky, &job, &TravelModel::default(), &Weights::default()).acceptance - 0.3).abs() < 1e-12);
+}
+
+#[test]
+fn the_customer_first_preset_puts_their_favourite_ahead_of_a_closer_worker() {
+    let job = job_at(at(0, 9, 0), 2);
+    let close = Candidate { home: north(2.0), ..worker(1) };
+    let favourite = Candidate { home: north(-4.0), favored: true, ..worker(2) };
+    let both = [close, favourite];
+    let travel = TravelModel::default();
+    assert_eq!(rank(&both, &job, &travel, &[], &Preset::EfficiencyFirst.weights())[0].worker_id, 1);
+    assert_eq!(rank(&both, &job, &travel, &[], &Preset::CustomerFirst.weights())[0].worker_id, 2);
+}
+
+#[test]
+fn weights_must_be_between_0_and_10_and_not_all_zero() {
+    for preset in Preset::ALL {
+        assert_eq!(preset.weights().validate(), Ok(()));
+        assert_eq!(Preset::parse(preset.as_str()), Some(preset));
+    }
+    let zero = Weights { travel: 0.0, rating: 0.0, tier: 0.0, fairness: 0.0, acceptance: 0.0, affinity: 0.0, load: 0.0 };
+    assert_eq!(zero.validate(), Err(WeightsError::AllZero));
+    assert_eq!(Weights { travel: -0.1, ..zero }.validate(), Err(WeightsError::OutOfRange));
+    assert_eq!(Weights { rating: 10.5, ..zero }.validate(), Err(WeightsError::OutOfRange));
+    assert_eq!(Weights { load: f64::NAN, ..zero }.validate(), Err(WeightsError::OutOfRange));
+}
+
+#[test]
+fn an_explanation_stored_before_the_new_parts_still_reads() {
+    let old = r#"{"worker_id":7,"parts":{"travel":1.0,"rating":0.9,"load":0.5,"total":0.87,"travel_secs":120}}"#;
+    let ranked: Ranked = serde_json::from_str(old).expect("old explanation parses");
+    assert_eq!((ranked.worker_id, ranked.parts.tier, ranked.parts.travel_secs), (7, 0.0, 120));
 }
 
 #[test]
@@ -347,8 +413,8 @@ fn weights_change_who_wins() {
     let close_newcomer = Candidate { home: north(2.0), rating: 3.0, ..worker(1) };
     let far_star = Candidate { home: north(-7.0), rating: 5.0, ..worker(2) };
     let both = [close_newcomer, far_star];
-    let by_travel = rank(&both, &job, &TravelModel::default(), &[], &Weights { travel: 1.0, rating: 0.0, load: 0.0 });
-    let by_rating = rank(&both, &job, &TravelModel::default(), &[], &Weights { travel: 0.0, rating: 1.0, load: 0.0 });
+    let by_travel = rank(&both, &job, &TravelModel::default(), &[], &Weights { travel: 1.0, rating: 0.0, tier: 0.0, fairness: 0.0, acceptance: 0.0, affinity: 0.0, load: 0.0 });
+    let by_rating = rank(&both, &job, &TravelModel::default(), &[], &Weights { travel: 0.0, rating: 1.0, tier: 0.0, fairness: 0.0, acceptance: 0.0, affinity: 0.0, load: 0.0 });
     assert_eq!(by_travel[0].worker_id, 1);
     assert_eq!(by_rating[0].worker_id, 2);
 }
@@ -545,46 +611,79 @@ fn ranked(ids: &[i64]) -> Vec<Ranked> {
 #[test]
 fn first_offer_goes_to_the_best_ranked_worker_with_its_reasons() {
     let list = ranked(&[4, 2, 3]);
-    assert_eq!(next_offer(&list, &[], &OfferPolicy::default()), NextOffer::Offer(list[0].clone()));
-    assert!(matches!(next_offer(&list, &[], &OfferPolicy::default()), NextOffer::Offer(r) if r.worker_id == 2));
+    assert_eq!(next_offer(&list, &[], false, &OfferPolicy::default()), NextOffer::Offer(list[0].clone()));
+    assert!(matches!(next_offer(&list, &[], false, &OfferPolicy::default()), NextOffer::Offer(r) if r.worker_id == 2));
 }
 
 #[test]
 fn next_offer_skips_everyone_already_offered() {
     let list = ranked(&[1, 2, 3, 4]);
     let policy = OfferPolicy::default();
-    assert!(matches!(next_offer(&list, &[1], &policy), NextOffer::Offer(r) if r.worker_id == 2));
-    assert!(matches!(next_offer(&list, &[2], &policy), NextOffer::Offer(r) if r.worker_id == 1));
-    assert!(matches!(next_offer(&list, &[1, 3], &policy), NextOffer::Offer(r) if r.worker_id == 2));
+    assert!(matches!(next_offer(&list, &[1], false, &policy), NextOffer::Offer(r) if r.worker_id == 2));
+    assert!(matches!(next_offer(&list, &[2], false, &policy), NextOffer::Offer(r) if r.worker_id == 1));
+    assert!(matches!(next_offer(&list, &[1, 3], false, &policy), NextOffer::Offer(r) if r.worker_id == 2));
 }
 
 #[test]
-fn escalates_to_admin_after_max_offers() {
+fn after_max_offers_the_rest_get_one_broadcast_then_the_admin() {
     let list = ranked(&[1, 2, 3, 4, 5]);
     let policy = OfferPolicy::default();
-    assert_eq!(policy, OfferPolicy { timeout_secs: 60, max_offers: 3 });
-    assert!(matches!(next_offer(&list, &[1, 2], &policy), NextOffer::Offer(_)));
-    assert_eq!(next_offer(&list, &[1, 2, 3], &policy), NextOffer::EscalateToAdmin);
+    assert_eq!(policy, OfferPolicy { timeout_secs: 60, max_offers: 3, broadcast_secs: 300 });
+    assert!(matches!(next_offer(&list, &[1, 2], false, &policy), NextOffer::Offer(_)));
+    assert_eq!(next_offer(&list, &[1, 2, 3], false, &policy), NextOffer::Broadcast(list[3..].to_vec()));
+    assert_eq!(next_offer(&list, &[1, 2, 3], true, &policy), NextOffer::EscalateToAdmin);
+}
+
+#[test]
+fn without_a_broadcast_window_the_admin_comes_after_max_offers() {
+    let list = ranked(&[1, 2, 3, 4, 5]);
+    let policy = OfferPolicy { broadcast_secs: 0, ..OfferPolicy::default() };
+    assert_eq!(next_offer(&list, &[1, 2, 3], false, &policy), NextOffer::EscalateToAdmin);
 }
 
 #[test]
 fn escalates_to_admin_when_nobody_is_left() {
-    let policy = OfferPolicy { timeout_secs: 60, max_offers: 10 };
-    assert_eq!(next_offer(&[], &[], &policy), NextOffer::EscalateToAdmin);
-    assert_eq!(next_offer(&ranked(&[1, 2]), &[2, 1], &policy), NextOffer::EscalateToAdmin);
+    let policy = OfferPolicy { timeout_secs: 60, max_offers: 10, broadcast_secs: 300 };
+    assert_eq!(next_offer(&[], &[], false, &policy), NextOffer::EscalateToAdmin);
+    assert_eq!(next_offer(&ranked(&[1, 2]), &[2, 1], false, &policy), NextOffer::EscalateToAdmin);
+    let policy = OfferPolicy { max_offers: 2, ..policy };
+    assert_eq!(next_offer(&ranked(&[1, 2]), &[2, 1], false, &policy), NextOffer::EscalateToAdmin);
 }
 
 #[test]
-fn an_offer_round_never_offers_the_same_worker_twice() {
+fn offer_policies_outside_their_ranges_are_refused() {
+    let ok = OfferPolicy::default();
+    assert_eq!(ok.validate(), Ok(()));
+    assert_eq!(OfferPolicy { timeout_secs: 5, ..ok }.validate(), Err(PolicyError::Timeout));
+    assert_eq!(OfferPolicy { max_offers: 21, ..ok }.validate(), Err(PolicyError::MaxOffers));
+    assert_eq!(OfferPolicy { broadcast_secs: -1, ..ok }.validate(), Err(PolicyError::Broadcast));
+    assert_eq!(OfferPolicy { max_offers: 0, broadcast_secs: 0, ..ok }.validate(), Err(PolicyError::MaxOffers));
+    assert_eq!(OfferPolicy { max_offers: 0, ..ok }.validate(), Ok(()));
+}
+
+#[test]
+fn an_offer_chain_never_offers_the_same_worker_twice_and_broadcasts_only_the_rest() {
     let list = ranked(&[6, 1, 5, 2, 4, 3]);
     for max_offers in 0..=8 {
-        let policy = OfferPolicy { timeout_secs: 60, max_offers };
+        let policy = OfferPolicy { timeout_secs: 60, max_offers, broadcast_secs: 300 };
         let mut offered = Vec::new();
-        while let NextOffer::Offer(r) = next_offer(&list, &offered, &policy) {
-            assert!(!offered.contains(&r.worker_id), "{} offered twice", r.worker_id);
-            offered.push(r.worker_id);
+        let mut broadcast = Vec::new();
+        loop {
+            match next_offer(&list, &offered, !broadcast.is_empty(), &policy) {
+                NextOffer::Offer(r) => {
+                    assert!(!offered.contains(&r.worker_id), "{} offered twice", r.worker_id);
+                    offered.push(r.worker_id);
+                }
+                NextOffer::Broadcast(to) => {
+                    assert!(broadcast.is_empty(), "a second broadcast");
+                    broadcast = to.iter().map(|r| r.worker_id).collect();
+                }
+                NextOffer::EscalateToAdmin => break,
+            }
         }
         let expected: Vec<i64> = (1..=6).take(max_offers as usize).collect();
         assert_eq!(offered, expected, "max_offers = {max_offers}");
+        let rest: Vec<i64> = (1..=6).skip(max_offers as usize).collect();
+        assert_eq!(broadcast, rest, "max_offers = {max_offers}");
     }
 }

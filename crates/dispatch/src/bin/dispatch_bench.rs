@@ -199,6 +199,8 @@ fn worker(rng: &mut StdRng, id: usize) -> Candidate {
         busy: Vec::new(),
         rating: if rng.gen_bool(0.1) { 0.0 } else { rng.gen_range(3.5..=5.0) },
         active_orders: 0,
+        record: Default::default(),
+        favored: false,
     }
 }
 
@@ -301,7 +303,7 @@ fn bench_offer(o: &Opts) -> Option<String> {
     let policy = OfferPolicy::default();
     let lat = time_calls(&inputs, |(j, refused)| {
         let ranked = rank(black_box(&cands), j, &travel, refused, &Weights::default());
-        black_box(next_offer(&ranked, refused, &policy));
+        black_box(next_offer(&ranked, refused, false, &policy));
     });
     let busy: usize = cands.iter().map(|c| c.busy.len()).sum();
     let name = format!("offer: rank + next_offer, {} workers, {busy} busy", o.workers);
@@ -535,7 +537,7 @@ fn run_engine(day: &Day, o: &Opts, mut stats: Option<&mut ReplanStats>) -> Run {
         }
         let t = Instant::now();
         let ranked = rank(&cands, &order.job, &day.travel, &[], &Weights::default());
-        let next = next_offer(&ranked, &[], &policy);
+        let next = next_offer(&ranked, &[], false, &policy);
         decisions.push(t.elapsed());
         if let NextOffer::Offer(r) = next {
             let w = r.worker_id as usize;
