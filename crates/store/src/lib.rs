@@ -4,6 +4,7 @@
 //! agree and the same test suite in `tests/`.
 
 mod catalog_admin;
+mod dispatching;
 mod favorites;
 mod model;
 mod money;
@@ -32,6 +33,7 @@ pub use orders_model::*;
 pub use postgres::PgStore;
 pub use reminders::{MessageRecord, ReminderPrefs, ReminderStore};
 pub use sqlite::SqliteStore;
+pub use dispatching::{DispatchStore, StoredDispatchSettings};
 pub use strategy::{ClaimRecord, CouponRecord, PricingStore, StoredRules};
 
 #[derive(Debug, thiserror::Error)]
@@ -79,7 +81,7 @@ pub enum Backend {
 }
 
 #[async_trait]
-pub trait Store: OrderStore + MoneyStore + OnboardingStore + CatalogAdminStore + FavoriteStore + PricingStore + ReminderStore + Send + Sync + 'static {
+pub trait Store: OrderStore + MoneyStore + OnboardingStore + CatalogAdminStore + FavoriteStore + PricingStore + ReminderStore + DispatchStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn ping(&self) -> StoreResult<()>;
     async fn close(&self);

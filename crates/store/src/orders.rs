@@ -84,7 +84,7 @@ pub(crate) const ORDER_COLUMNS: &str = "o.id, o.order_no, o.customer_id, o.servi
     FROM orders o JOIN users c ON c.id = o.customer_id LEFT JOIN users w ON w.id = o.worker_id";
 
 pub(crate) const OFFER_COLUMNS: &str = "f.id, f.order_id, f.worker_id, u.display_name AS worker_name, f.status,
-    f.explanation, f.offered_at, f.deadline, f.responded_at FROM offers f JOIN users u ON u.id = f.worker_id";
+    f.explanation, f.broadcast, f.offered_at, f.deadline, f.responded_at FROM offers f JOIN users u ON u.id = f.worker_id";
 
 /// Counts the orders (other than order `$2`) that hold worker `$1`'s time
 /// overlapping order `$2`.

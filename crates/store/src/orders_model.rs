@@ -188,6 +188,8 @@ pub struct OfferRecord {
     pub worker_name: String,
     pub status: String,
     pub explanation: String,
+    /// Part of a 抢单 broadcast: every open one lapses when one is accepted.
+    pub broadcast: bool,
     pub offered_at: OffsetDateTime,
     pub deadline: OffsetDateTime,
     pub responded_at: Option<OffsetDateTime>,

@@ -117,13 +117,13 @@ macro_rules! shared_pricing_impl {
         #[async_trait::async_trait]
         impl crate::strategy::PricingStore for $store {
             async fn pricing_rules(&self) -> crate::StoreResult<Option<crate::strategy::StoredRules>> {
-                let row: Option<(String, i64, time::OffsetDateTime)> =
-                    sqlx::query_as("SELECT rules_json, version, updated_at FROM pricing_rules WHERE id = 1").fetch_optional(&self.pool).await?;
-                row.map(|(json, version, updated_at)| {
-                    let rules = serde_json::from_str(&json).map_err(|e| crate::StoreError::Corrupt(format!("pricing rules: {e}")))?;
-                    Ok(crate::strategy::StoredRules { rules, version, updated_at })
-                })
-                .transpose()
+                self.load_setting("pricing_rules", "rules_json")
+                    .await?
+                    .map(|(json, version, updated_at)| {
+                        let rules = serde_json::from_str(&json).map_err(|e| crate::StoreError::Corrupt(format!("pricing rules: {e}")))?;
+                        Ok(crate::strategy::StoredRules { rules, version, updated_at })
+                    })
+                    .transpose()
             }
 
             async fn save_pricing_rules(
@@ -134,34 +134,7 @@ macro_rules! shared_pricing_impl {
                 now: time::OffsetDateTime,
             ) -> crate::StoreResult<i64> {
                 let json = serde_json::to_string(rules).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
-                let mut tx = self.begin_write().await?;
-                let current: Option<(String, i64)> =
-                    sqlx::query_as("SELECT rules_json, version FROM pricing_rules WHERE id = 1").fetch_optional(&mut *tx).await?;
-                let (old, version) = current.unwrap_or_else(|| (String::from("null"), 0));
-                if version != expected_version {
-                    return Err(crate::StoreError::Conflict);
-                }
-                let next = version + 1;
-                sqlx::query(
-                    "INSERT INTO pricing_rules (id, rules_json, version, updated_by, updated_at) VALUES (1, $1, $2, $3, $4)
-                     ON CONFLICT (id) DO UPDATE SET rules_json = $1, version = $2, updated_by = $3, updated_at = $4",
-                )
-                .bind(&json)
-                .bind(next)
-                .bind(actor_id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query("INSERT INTO audit_log (actor_id, action, target, detail, created_at) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(actor_id)
-                    .bind("pricing.rules")
-                    .bind(format!("pricing_rules v{next}"))
-                    .bind(format!("{{\"old\":{old},\"new\":{json}}}"))
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(next)
+                self.save_setting("pricing_rules", "rules_json", &json, expected_version, actor_id, "pricing.rules", now).await
             }
 
             async fn create_coupon(&self, c: &pricing::NewCoupon, actor_id: i64, now: time::OffsetDateTime) -> crate::StoreResult<i64> {

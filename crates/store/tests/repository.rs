@@ -1061,3 +1061,127 @@ async fn a_delisted_category_hides_its_services_and_names_stay_unique() {
     })
     .await;
 }
+
+// ---------- Smart dispatch: settings, 抢单 and track records ----------
+
+#[tokio::test]
+async fn dispatch_settings_save_with_a_version_and_audit_old_and_new() {
+    on_both(|store| async move {
+        let admin = admin(&store, "13700137701").await;
+        assert!(store.dispatch_settings().await.unwrap().is_none());
+        let mut settings = dispatch::DispatchSettings::default();
+        assert_eq!(store.save_dispatch_settings(&settings, 0, admin, now()).await.unwrap(), 1);
+        settings.weights = dispatch::Preset::CustomerFirst.weights();
+        settings.policy.broadcast_secs = 120;
+        assert_eq!(store.save_dispatch_settings(&settings, 1, admin, now()).await.unwrap(), 2);
+        let stale = dispatch::DispatchSettings::default();
+        assert!(matches!(store.save_dispatch_settings(&stale, 1, admin, now()).await, Err(StoreError::Conflict)));
+        let saved = store.dispatch_settings().await.unwrap().unwrap();
+        assert_eq!((saved.settings, saved.version), (settings, 2));
+        let audit = store.audit_entries(20).await.unwrap();
+        let last = audit.iter().find(|a| a.action == "dispatch.settings").unwrap();
+        assert!(last.detail.contains("\"old\"") && last.detail.contains("\"broadcast_secs\":120"), "{}", last.detail);
+        assert_eq!(audit.iter().filter(|a| a.action == "dispatch.settings").count(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_broadcast_order_grabbed_by_several_workers_at_once_has_exactly_one_winner() {
+    on_both(|store| async move {
+        let mut workers = Vec::new();
+        for i in 0..6 {
+            workers.push(fx::worker(&store, &format!("1390013950{i}")).await);
+        }
+        let service = fx::service(&store).await;
+        let customer = fx::customer(&store, "13800138500").await;
+        let placed = store.place_order(&fx::order(customer, service, tomorrow_at(9), "grab"), &[workers[0]], now()).await.unwrap();
+        store.confirm_payment("PAY-grab", "TXN-grab", 9000, "R-grab", now()).await.unwrap();
+        // The first worker was offered it one to one and refused.
+        let first = store.create_offer(placed.order_id, workers[0], "{}", now(), now() + Duration::from_secs(60)).await.unwrap();
+        assert!(store.close_offer(first, "rejected", now()).await.unwrap());
+        let rest: Vec<(i64, String)> = workers.iter().map(|w| (*w, "{}".to_string())).collect();
+        let deadline = now() + Duration::from_secs(300);
+        let offered = store.create_broadcast(placed.order_id, &rest, now(), deadline).await.unwrap();
+        assert_eq!(offered, workers[1..], "the refusing worker is never offered again");
+        let order = store.order(placed.order_id).await.unwrap().unwrap();
+        assert_eq!(order.reserved_worker_id, None, "nobody's time is held during a broadcast");
+        for w in &workers[1..] {
+            let open = store.pending_offers(*w, now()).await.unwrap();
+            assert!(open.len() == 1 && open[0].broadcast, "worker {w} sees the broadcast");
+        }
+
+        let offers = store.offers_for_order(placed.order_id).await.unwrap();
+        let grabs = offers.iter().filter(|o| o.broadcast).map(|o| {
+            let (store, offer, worker) = (store.clone(), o.id, o.worker_id);
+            async move { store.accept_offer(offer, worker, &fx::event("accept", "worker", Some(worker)), &[customer, worker], now()).await }
+        });
+        let results = futures_join_all(grabs).await;
+        assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
+        assert!(results.iter().all(|r| r.is_ok() || matches!(r, Err(StoreError::Conflict))), "{results:?}");
+        let order = store.order(placed.order_id).await.unwrap().unwrap();
+        assert_eq!(order.state, "accepted");
+        let statuses: Vec<(i64, String)> =
+            store.offers_for_order(placed.order_id).await.unwrap().into_iter().filter(|o| o.broadcast).map(|o| (o.worker_id, o.status)).collect();
+        let winner = statuses.iter().find(|(_, s)| s == "accepted").map(|(w, _)| *w);
+        assert_eq!(order.worker_id, winner);
+        assert_eq!(statuses.iter().filter(|(_, s)| s == "withdrawn").count(), 4, "{statuses:?}");
+        assert_eq!(store.order_events(placed.order_id).await.unwrap().iter().filter(|e| e.to_state == "accepted").count(), 1);
+        assert!(matches!(store.create_broadcast(placed.order_id, &rest, now(), deadline).await, Err(StoreError::Conflict)));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_broadcast_nobody_grabs_lapses_and_leaves_out_workers_already_busy() {
+    on_both(|store| async move {
+        let free = fx::worker(&store, "13900139510").await;
+        let busy = fx::worker(&store, "13900139511").await;
+        let service = fx::service(&store).await;
+        let customer = fx::customer(&store, "13800138510").await;
+        store.place_order(&fx::order(customer, service, tomorrow_at(10), "other"), &[busy], now()).await.unwrap();
+        let placed = store.place_order(&fx::order(customer, service, tomorrow_at(10), "lapse"), &[free], now()).await.unwrap();
+        store.confirm_payment("PAY-lapse", "TXN-lapse", 9000, "R-lapse", now()).await.unwrap();
+        let everyone = [(free, "{}".to_string()), (busy, "{}".to_string())];
+        let offered = store.create_broadcast(placed.order_id, &everyone, now(), now() + Duration::from_secs(60)).await.unwrap();
+        assert_eq!(offered, [free]);
+        let due = store.claim_due_jobs(now() + Duration::from_secs(61), now() + Duration::from_secs(90), 10).await.unwrap();
+        assert!(due.iter().any(|j| j.kind == "broadcast_timeout" && j.ref_id == placed.order_id), "{due:?}");
+        assert_eq!(store.close_broadcast(placed.order_id, now()).await.unwrap(), 1);
+        assert_eq!(store.close_broadcast(placed.order_id, now()).await.unwrap(), 0);
+        assert!(store.pending_offers(free, now()).await.unwrap().is_empty());
+        assert_eq!(store.order(placed.order_id).await.unwrap().unwrap().state, "booked");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_workers_record_counts_completions_answered_offers_and_the_weeks_earnings() {
+    on_both(|store| async move {
+        let worker = fx::worker(&store, "13900139520").await;
+        let other = fx::worker(&store, "13900139521").await;
+        let customer = fx::customer(&store, "13800138520").await;
+        let done = mx::paid_order(&store, worker, customer, "rec1", 11).await;
+        store.change_order(done, &mx::complete(worker, 2000), now()).await.unwrap();
+        let service = store.order(done).await.unwrap().unwrap().service_id;
+        let open = store.place_order(&fx::order(customer, service, tomorrow_at(13), "rec2"), &[other], now()).await.unwrap().order_id;
+        store.confirm_payment("PAY-rec2", "TXN-rec2", 9000, "RL-rec2", now()).await.unwrap();
+        let refused = store.create_offer(open, other, "{}", now(), now() + Duration::from_secs(60)).await.unwrap();
+        store.close_offer(refused, "rejected", now()).await.unwrap();
+
+        let records = store.worker_records(now()).await.unwrap();
+        let of = |id: i64| records.iter().find(|(w, _)| *w == id).map(|(_, r)| *r).unwrap_or_default();
+        assert_eq!((of(worker).completed_orders, of(worker).earnings_fen_7d), (1, 7200));
+        assert_eq!((of(other).offers_answered, of(other).offers_accepted, of(other).completed_orders), (1, 0, 0));
+        let a_week_later = store.worker_records(now() + Duration::from_secs(8 * 86_400)).await.unwrap();
+        let later = a_week_later.iter().find(|(w, _)| *w == worker).map(|(_, r)| *r).unwrap();
+        assert_eq!((later.completed_orders, later.earnings_fen_7d), (1, 0), "earnings older than 7 days no longer count");
+
+        assert_eq!(store.favored_workers(customer).await.unwrap(), [worker], "who completed an order for them");
+        store.set_favorite_worker(customer, other, true, now()).await.unwrap();
+        let mut favored = store.favored_workers(customer).await.unwrap();
+        favored.sort();
+        assert_eq!(favored, [worker, other]);
+    })
+    .await;
+}

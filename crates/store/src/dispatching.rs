@@ -1,0 +1,254 @@
+//! Smart dispatch (issue 4): the admin's dispatch settings, 抢单 broadcasts
+//! and each worker's track record for the score. Settings live in one
+//! versioned row, audited in the same transaction that changes them (the
+//! same shape as the pricing strategy, which shares [`shared_settings_impl`]).
+
+use crate::StoreResult;
+use async_trait::async_trait;
+use dispatch::{DispatchSettings, Record};
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone)]
+pub struct StoredDispatchSettings {
+    pub settings: DispatchSettings,
+    pub version: i64,
+    pub updated_at: OffsetDateTime,
+}
+
+#[async_trait]
+pub trait DispatchStore: Send + Sync {
+    /// The saved settings; `None` until an admin first saves some.
+    async fn dispatch_settings(&self) -> StoreResult<Option<StoredDispatchSettings>>;
+    /// Replaces the settings if still at `expected_version` (0 when none was
+    /// saved), auditing old and new. `Conflict` otherwise.
+    async fn save_dispatch_settings(&self, settings: &DispatchSettings, expected_version: i64, actor_id: i64, now: OffsetDateTime) -> StoreResult<i64>;
+    /// Opens a 待接单 order to all of `offers` (worker, explanation) at once
+    /// until `deadline`, with one `broadcast_timeout` job. Workers whose time
+    /// went elsewhere meanwhile are left out; returns who was offered.
+    /// `Conflict` when the order is no longer waiting for a worker.
+    async fn create_broadcast(&self, order_id: i64, offers: &[(i64, String)], now: OffsetDateTime, deadline: OffsetDateTime) -> StoreResult<Vec<i64>>;
+    /// Lapses the order's open broadcast offers; how many there were.
+    async fn close_broadcast(&self, order_id: i64, now: OffsetDateTime) -> StoreResult<u64>;
+    /// Each worker's record as of `now` (workers with none are left out).
+    async fn worker_records(&self, now: OffsetDateTime) -> StoreResult<Vec<(i64, Record)>>;
+    /// The customer's favourite workers and those who completed an order for them.
+    async fn favored_workers(&self, customer_id: i64) -> StoreResult<Vec<i64>>;
+}
+
+/// Aggregates a record field by worker from `(worker_id, value)` rows.
+pub(crate) fn merge_records(records: &mut Vec<(i64, Record)>, rows: Vec<(i64, i64)>, set: impl Fn(&mut Record, i64)) {
+    for (worker_id, value) in rows {
+        let at = match records.iter().position(|(w, _)| *w == worker_id) {
+            Some(at) => at,
+            None => {
+                records.push((worker_id, Record::default()));
+                records.len() - 1
+            }
+        };
+        set(&mut records[at].1, value);
+    }
+}
+
+pub(crate) fn clamp_u32(value: i64) -> u32 {
+    u32::try_from(value.max(0)).unwrap_or(u32::MAX)
+}
+
+/// Loading and saving a one-row, versioned JSON setting with its audit row.
+macro_rules! shared_settings_impl {
+    ($store:ty) => {
+        impl $store {
+            pub(crate) async fn load_setting(&self, table: &str, column: &str) -> crate::StoreResult<Option<(String, i64, time::OffsetDateTime)>> {
+                let sql = format!("SELECT {column}, version, updated_at FROM {table} WHERE id = 1");
+                Ok(sqlx::query_as(&sql).fetch_optional(&self.pool).await?)
+            }
+
+            pub(crate) async fn save_setting(
+                &self,
+                table: &str,
+                column: &str,
+                json: &str,
+                expected_version: i64,
+                actor_id: i64,
+                action: &str,
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<i64> {
+                let mut tx = self.begin_write().await?;
+                let current: Option<(String, i64)> =
+                    sqlx::query_as(&format!("SELECT {column}, version FROM {table} WHERE id = 1")).fetch_optional(&mut *tx).await?;
+                let (old, version) = current.unwrap_or_else(|| (String::from("null"), 0));
+                if version != expected_version {
+                    return Err(crate::StoreError::Conflict);
+                }
+                let next = version + 1;
+                sqlx::query(&format!(
+                    "INSERT INTO {table} (id, {column}, version, updated_by, updated_at) VALUES (1, $1, $2, $3, $4)
+                     ON CONFLICT (id) DO UPDATE SET {column} = $1, version = $2, updated_by = $3, updated_at = $4"
+                ))
+                .bind(json)
+                .bind(next)
+                .bind(actor_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("INSERT INTO audit_log (actor_id, action, target, detail, created_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(actor_id)
+                    .bind(action)
+                    .bind(format!("{table} v{next}"))
+                    .bind(format!("{{\"old\":{old},\"new\":{json}}}"))
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(next)
+            }
+        }
+    };
+}
+pub(crate) use shared_settings_impl;
+
+macro_rules! shared_dispatch_impl {
+    ($store:ty) => {
+        #[async_trait::async_trait]
+        impl crate::dispatching::DispatchStore for $store {
+            async fn dispatch_settings(&self) -> crate::StoreResult<Option<crate::dispatching::StoredDispatchSettings>> {
+                self.load_setting("dispatch_settings", "settings_json")
+                    .await?
+                    .map(|(json, version, updated_at)| {
+                        let settings = serde_json::from_str(&json).map_err(|e| crate::StoreError::Corrupt(format!("dispatch settings: {e}")))?;
+                        Ok(crate::dispatching::StoredDispatchSettings { settings, version, updated_at })
+                    })
+                    .transpose()
+            }
+
+            async fn save_dispatch_settings(
+                &self,
+                settings: &dispatch::DispatchSettings,
+                expected_version: i64,
+                actor_id: i64,
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<i64> {
+                let json = serde_json::to_string(settings).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
+                self.save_setting("dispatch_settings", "settings_json", &json, expected_version, actor_id, "dispatch.settings", now).await
+            }
+
+            async fn create_broadcast(
+                &self,
+                order_id: i64,
+                offers: &[(i64, String)],
+                now: time::OffsetDateTime,
+                deadline: time::OffsetDateTime,
+            ) -> crate::StoreResult<Vec<i64>> {
+                let mut tx = self.begin_write().await?;
+                // Nobody's time is held while everyone may grab it.
+                let open = sqlx::query("UPDATE orders SET reserved_worker_id = NULL WHERE id = $1 AND state = 'booked' AND worker_id IS NULL")
+                    .bind(order_id)
+                    .execute(&mut *tx)
+                    .await?;
+                if open.rows_affected() != 1 {
+                    return Err(crate::StoreError::Conflict);
+                }
+                let clash_sql = crate::orders::worker_clash_sql();
+                let mut offered = Vec::new();
+                for (worker_id, explanation) in offers {
+                    let clashes: i64 = sqlx::query_scalar(&clash_sql).bind(worker_id).bind(order_id).fetch_one(&mut *tx).await?;
+                    if clashes > 0 {
+                        continue;
+                    }
+                    let inserted = sqlx::query(
+                        "INSERT INTO offers (order_id, worker_id, status, explanation, broadcast, offered_at, deadline)
+                         VALUES ($1, $2, 'pending', $3, TRUE, $4, $5) ON CONFLICT (order_id, worker_id) DO NOTHING",
+                    )
+                    .bind(order_id)
+                    .bind(worker_id)
+                    .bind(explanation)
+                    .bind(now)
+                    .bind(deadline)
+                    .execute(&mut *tx)
+                    .await?;
+                    if inserted.rows_affected() == 1 {
+                        offered.push(*worker_id);
+                    }
+                }
+                if offered.is_empty() {
+                    return Ok(offered);
+                }
+                sqlx::query("INSERT INTO jobs (kind, ref_id, payload, due_at) VALUES ('broadcast_timeout', $1, '', $2)")
+                    .bind(order_id)
+                    .bind(deadline)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::append_live(&mut tx, &offered, "offer", Some(order_id), now).await?;
+                tx.commit().await?;
+                Ok(offered)
+            }
+
+            async fn close_broadcast(&self, order_id: i64, now: time::OffsetDateTime) -> crate::StoreResult<u64> {
+                let mut tx = self.begin_write().await?;
+                let workers: Vec<i64> = sqlx::query_scalar(
+                    "UPDATE offers SET status = 'expired', responded_at = $2
+                     WHERE order_id = $1 AND broadcast = TRUE AND status = 'pending' RETURNING worker_id",
+                )
+                .bind(order_id)
+                .bind(now)
+                .fetch_all(&mut *tx)
+                .await?;
+                Self::append_live(&mut tx, &workers, "offer", Some(order_id), now).await?;
+                tx.commit().await?;
+                Ok(workers.len() as u64)
+            }
+
+            async fn worker_records(&self, now: time::OffsetDateTime) -> crate::StoreResult<Vec<(i64, dispatch::Record)>> {
+                use crate::dispatching::{clamp_u32, merge_records};
+                let week_ago = now - time::Duration::days(7);
+                let month_ago = now - time::Duration::days(30);
+                let mut records = Vec::new();
+                let completed: Vec<(i64, i64)> =
+                    sqlx::query_as("SELECT worker_id, COUNT(*) FROM orders WHERE state = 'completed' AND worker_id IS NOT NULL GROUP BY worker_id")
+                        .fetch_all(&self.pool)
+                        .await?;
+                merge_records(&mut records, completed, |r, n| r.completed_orders = clamp_u32(n));
+                // A broadcast nobody grabbed says nothing about a worker's reliability.
+                let answered: Vec<(i64, i64, i64)> = sqlx::query_as(
+                    "SELECT worker_id, COUNT(*), CAST(SUM(CASE WHEN status = 'accepted' THEN 1 ELSE 0 END) AS BIGINT) FROM offers
+                     WHERE broadcast = FALSE AND status IN ('accepted', 'rejected', 'expired') AND offered_at >= $1
+                     GROUP BY worker_id",
+                )
+                .bind(month_ago)
+                .fetch_all(&self.pool)
+                .await?;
+                merge_records(&mut records, answered.iter().map(|(w, n, _)| (*w, *n)).collect(), |r, n| r.offers_answered = clamp_u32(n));
+                merge_records(&mut records, answered.iter().map(|(w, _, a)| (*w, *a)).collect(), |r, n| r.offers_accepted = clamp_u32(n));
+                let sql = format!(
+                    "SELECT worker_id, starts_at, ends_at FROM orders
+                     WHERE worker_id IS NOT NULL AND state IN ({}, 'completed') AND starts_at >= $1 AND starts_at < $2",
+                    crate::orders::holding_states_sql()
+                );
+                let served: Vec<(i64, time::OffsetDateTime, time::OffsetDateTime)> =
+                    sqlx::query_as(&sql).bind(week_ago).bind(now).fetch_all(&self.pool).await?;
+                let minutes = served.into_iter().map(|(w, from, to)| (w, (to - from).whole_minutes())).collect();
+                merge_records(&mut records, minutes, |r, m| r.minutes_7d = r.minutes_7d.saturating_add(clamp_u32(m)));
+                let earned: Vec<(i64, i64)> = sqlx::query_as(
+                    "SELECT e.owner_id, CAST(SUM(e.amount_fen) AS BIGINT) FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.txn_id
+                     WHERE e.account = 'worker_available' AND e.amount_fen > 0 AND t.idem_key LIKE 'completion:%' AND t.created_at >= $1
+                     GROUP BY e.owner_id",
+                )
+                .bind(week_ago)
+                .fetch_all(&self.pool)
+                .await?;
+                merge_records(&mut records, earned, |r, fen| r.earnings_fen_7d = fen);
+                Ok(records)
+            }
+
+            async fn favored_workers(&self, customer_id: i64) -> crate::StoreResult<Vec<i64>> {
+                Ok(sqlx::query_scalar(
+                    "SELECT worker_id FROM favorite_workers WHERE customer_id = $1
+                     UNION SELECT worker_id FROM orders WHERE customer_id = $1 AND state = 'completed' AND worker_id IS NOT NULL",
+                )
+                .bind(customer_id)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+        }
+    };
+}
+pub(crate) use shared_dispatch_impl;

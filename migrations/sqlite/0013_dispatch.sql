@@ -1,0 +1,15 @@
+-- Smart dispatch (issue 4): 抢单 broadcasts and the admin's dispatch settings (SQLite dialect).
+
+-- An offer made to many workers at once; the first accept wins and the
+-- others are withdrawn in the same transaction.
+ALTER TABLE offers ADD COLUMN broadcast BOOLEAN NOT NULL DEFAULT FALSE;
+
+-- One row: the dispatch crate's DispatchSettings (score weights and offer
+-- policy) as JSON. `version` keeps one of two concurrent edits, not a mix.
+CREATE TABLE dispatch_settings (
+    id            INTEGER PRIMARY KEY CHECK (id = 1),
+    settings_json TEXT    NOT NULL,
+    version       INTEGER NOT NULL,
+    updated_by    INTEGER REFERENCES users (id),
+    updated_at    TEXT    NOT NULL
+);
