@@ -56,17 +56,20 @@ pub fn PhoneShell(title: Msg, #[prop(optional)] tabs: Option<Tabs>, children: Ch
     }
 }
 
+/// The admin side menu: groups of (path, label).
+const ADMIN_MENU: [(Msg, &[(&str, Msg)]); 5] = [
+    (Msg::MenuGroupOverview, &[("/admin", Msg::MenuDashboard)]),
+    (Msg::MenuGroupCatalog, &[("/admin/catalog", Msg::MenuCatalog), ("/admin/pricing", Msg::MenuPricing)]),
+    (Msg::MenuGroupOrders, &[("/admin/orders", Msg::MenuOrders), ("/admin/dispatch", Msg::MenuDispatch), ("/admin/dispatch/settings", Msg::MenuDispatchSettings)]),
+    (Msg::MenuGroupWorkers, &[("/admin/workers", Msg::MenuWorkers), ("/admin/finance", Msg::MenuFinance)]),
+    (Msg::MenuGroupUsers, &[("/admin/users", Msg::MenuUsers)]),
+];
+
 /// Admin desktop layout: side menu grouped by task, top bar, content.
 #[component]
 pub fn AdminShell(title: Msg, children: Children) -> impl IntoView {
     let location = use_location();
-    let groups: [(Msg, &[(&str, Msg)]); 5] = [
-        (Msg::MenuGroupOverview, &[("/admin", Msg::MenuDashboard)]),
-        (Msg::MenuGroupCatalog, &[("/admin/catalog", Msg::MenuCatalog), ("/admin/pricing", Msg::MenuPricing)]),
-        (Msg::MenuGroupOrders, &[("/admin/orders", Msg::MenuOrders), ("/admin/dispatch", Msg::MenuDispatch)]),
-        (Msg::MenuGroupWorkers, &[("/admin/workers", Msg::MenuWorkers), ("/admin/finance", Msg::MenuFinance)]),
-        (Msg::MenuGroupUsers, &[("/admin/users", Msg::MenuUsers)]),
-    ];
+    let groups = ADMIN_MENU;
     view! {
         <div class="admin">
             <aside class="sidemenu">
@@ -81,9 +84,11 @@ pub fn AdminShell(title: Msg, children: Children) -> impl IntoView {
                                     .iter()
                                     .map(|(href, label)| {
                                         let href = *href;
+                                        // A page below a menu entry lights it up, unless the page is an entry of its own.
                                         let active = move || {
                                             let path = location.pathname.get();
-                                            path == href || (href != "/admin" && path.starts_with(&format!("{href}/")))
+                                            let own_entry = ADMIN_MENU.iter().any(|(_, items)| items.iter().any(|(h, _)| *h == path));
+                                            path == href || (href != "/admin" && !own_entry && path.starts_with(&format!("{href}/")))
                                         };
                                         view! {
                                             <a href=href class="menu-item" class:active=active>{t(*label)}</a>

@@ -70,6 +70,16 @@ pub enum Field {
     CategoryName,
     Blurb,
     AddOns,
+    WeightTravel,
+    WeightRating,
+    WeightTier,
+    WeightFairness,
+    WeightAcceptance,
+    WeightAffinity,
+    WeightLoad,
+    OfferTimeout,
+    MaxOffers,
+    BroadcastSecs,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

@@ -47,8 +47,14 @@ impl ServerConfig {
                 login_limit: number("DAOJIA_LOGIN_LIMIT", defaults.login_limit)?,
                 login_window: Duration::from_secs(number("DAOJIA_LOGIN_WINDOW_SECS", defaults.login_window.as_secs())?),
                 trust_proxy: flag("DAOJIA_TRUST_PROXY"),
-                offer_timeout: Duration::from_secs(number("DAOJIA_OFFER_TIMEOUT_SECS", defaults.offer_timeout.as_secs())?),
-                max_offers: number("DAOJIA_MAX_OFFERS", defaults.max_offers)?,
+                dispatch: dispatch::DispatchSettings {
+                    weights: defaults.dispatch.weights,
+                    policy: dispatch::OfferPolicy {
+                        timeout_secs: number("DAOJIA_OFFER_TIMEOUT_SECS", defaults.dispatch.policy.timeout_secs)?,
+                        max_offers: number("DAOJIA_MAX_OFFERS", defaults.dispatch.policy.max_offers)?,
+                        broadcast_secs: number("DAOJIA_BROADCAST_SECS", defaults.dispatch.policy.broadcast_secs)?,
+                    },
+                },
                 pay_window: Duration::from_secs(number("DAOJIA_PAY_WINDOW_SECS", defaults.pay_window.as_secs())?),
                 cancellation: booking::CancellationPolicy {
                     free_until_secs_before_start: number("DAOJIA_CANCEL_FREE_SECS", defaults.cancellation.free_until_secs_before_start)?,

@@ -4,7 +4,6 @@
 use app::server::flows::run_job;
 use app::server::AppState;
 use std::time::Duration;
-use time::OffsetDateTime;
 
 const POLL_INTERVAL: Duration = Duration::from_millis(500);
 const LEASE: Duration = Duration::from_secs(60);
@@ -12,7 +11,7 @@ const BATCH: i64 = 20;
 
 /// Runs every job due now; returns how many ran.
 pub async fn run_due_jobs(state: &AppState) -> usize {
-    let now = OffsetDateTime::now_utc();
+    let now = state.clock.now();
     let jobs = match state.store.claim_due_jobs(now, now + LEASE, BATCH).await {
         Ok(jobs) => jobs,
         Err(err) => {
@@ -22,7 +21,7 @@ pub async fn run_due_jobs(state: &AppState) -> usize {
     };
     for job in &jobs {
         let result = run_job(state, job).await;
-        let now = OffsetDateTime::now_utc();
+        let now = state.clock.now();
         let stored = match result {
             Ok(()) => state.store.finish_job(job.id, now).await,
             Err(err) => {

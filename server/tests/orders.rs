@@ -223,7 +223,8 @@ async fn only_the_assigned_worker_steps_an_order_and_never_skips_a_state() {
 
 #[tokio::test]
 async fn unanswered_offers_go_to_the_next_worker_then_to_the_admin_queue() {
-    let config = Config { offer_timeout: Duration::ZERO, ..Config::default() };
+    let mut config = Config::default();
+    config.dispatch.policy = dispatch::OfferPolicy { timeout_secs: 0, max_offers: 3, broadcast_secs: 0 };
     let app = demo_app(config).await;
     let customer = app.session_for(CUSTOMER).await;
     let order_id = place(&app, &customer, beijing(1, 15)).await;
@@ -795,4 +796,126 @@ async fn chosen_add_ons_are_quoted_and_charged_once_each_and_unknown_ones_refuse
     assert_eq!(order.total_fen, 14_500);
     let quote: pricing::Quote = serde_json::from_str(&order.quote_json).unwrap();
     assert_eq!(quote.lines.iter().filter(|l| l.kind == pricing::LineKind::AddOn).count(), 2);
+}
+
+fn chain(timeout_secs: i64, max_offers: u32, broadcast_secs: i64) -> Config {
+    let mut config = Config::default();
+    config.dispatch.policy = dispatch::OfferPolicy { timeout_secs, max_offers, broadcast_secs };
+    config
+}
+
+async fn user_id(app: &TestApp, phone: &str) -> i64 {
+    app.state.store.credentials_by_phone(&domain::Phone::parse(phone).unwrap()).await.unwrap().unwrap().user_id.0
+}
+
+#[tokio::test]
+async fn the_offer_chain_times_out_broadcasts_and_escalates_across_a_restart() {
+    let app = demo_app(chain(60, 1, 120)).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let order_id = place(&app, &customer, beijing(1, 11)).await;
+    pay(&app, order_id).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    let offers = app.state.store.offers_for_order(order_id).await.unwrap();
+    assert_eq!(offers.iter().map(|o| (o.worker_name.as_str(), o.status.as_str(), o.broadcast)).collect::<Vec<_>>(), [("李阿姨", "pending", false)]);
+
+    // The server restarts mid-chain; the offer's deadline passes while it is down.
+    let restarted = app.restarted();
+    restarted.state.clock.advance(Duration::from_secs(59));
+    assert_eq!(server::jobs::run_due_jobs(&restarted.state).await, 0, "not due a second early");
+    restarted.state.clock.advance(Duration::from_secs(2));
+    server::jobs::run_due_jobs(&restarted.state).await;
+    let offers = restarted.state.store.offers_for_order(order_id).await.unwrap();
+    let chain: Vec<_> = offers.iter().map(|o| (o.worker_name.as_str(), o.status.as_str(), o.broadcast)).collect();
+    assert_eq!(chain, [("李阿姨", "expired", false), ("赵阿姨", "pending", true)], "after one offer, the rest get the broadcast");
+
+    // Passing on a broadcast neither escalates nor re-offers it.
+    let zhao = restarted.session_for(ZHAO).await;
+    let bench: app::api::work::WorkbenchView = serde_json::from_str(&restarted.post("/api/workbench", "", Some(&zhao)).await.body).unwrap();
+    assert!(bench.offers.len() == 1 && bench.offers[0].broadcast, "{bench:?}");
+    let pass = restarted.post("/api/respond_offer", &format!("offer_id={}&accept=false", bench.offers[0].offer_id), Some(&zhao)).await;
+    assert_eq!(pass.status, StatusCode::OK);
+    server::jobs::run_due_jobs(&restarted.state).await;
+    assert!(!restarted.state.store.order(order_id).await.unwrap().unwrap().needs_admin);
+
+    restarted.state.clock.advance(Duration::from_secs(121));
+    server::jobs::run_due_jobs(&restarted.state).await;
+    let order = restarted.state.store.order(order_id).await.unwrap().unwrap();
+    assert_eq!((order.state.as_str(), order.needs_admin, order.worker_id), ("booked", true, None), "nobody grabbed it: the admin queue");
+    let admin = restarted.session_for("13700000000").await;
+    let view: app::api::ops::AdminOrderView =
+        serde_json::from_str(&restarted.post("/api/admin_order", &format!("order_id={order_id}"), Some(&admin)).await.body).unwrap();
+    assert_eq!(view.offers.iter().filter(|o| o.broadcast).count(), 1);
+    assert!(view.offers.iter().all(|o| o.why.starts_with("总分")), "{:?}", view.offers);
+}
+
+#[tokio::test]
+async fn two_workers_grabbing_one_broadcast_order_at_once_have_exactly_one_winner() {
+    // No one-to-one offers: straight to 抢单.
+    let app = demo_app(chain(60, 0, 300)).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let order_id = place(&app, &customer, beijing(1, 13)).await;
+    pay(&app, order_id).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    let offers = app.state.store.offers_for_order(order_id).await.unwrap();
+    assert_eq!(offers.iter().filter(|o| o.broadcast && o.status == "pending").count(), 2, "both demo workers see it");
+    let (li, zhao) = (app.session_for(LI).await, app.session_for(ZHAO).await);
+    let grab = |offer_id: i64, cookie: String| {
+        let app = &app;
+        async move { app.post("/api/respond_offer", &format!("offer_id={offer_id}&accept=true"), Some(&cookie)).await }
+    };
+    let li_offer = offers.iter().find(|o| o.worker_name == "李阿姨").unwrap().id;
+    let zhao_offer = offers.iter().find(|o| o.worker_name == "赵阿姨").unwrap().id;
+    let (a, b) = tokio::join!(grab(li_offer, li), grab(zhao_offer, zhao));
+    let statuses = [a.status, b.status];
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 1, "{} / {}", a.body, b.body);
+    let loser = if a.status == StatusCode::OK { b } else { a };
+    assert_eq!(loser.error(), AppError::Refused(Msg::ErrGrabbedByOther));
+    let order = app.state.store.order(order_id).await.unwrap().unwrap();
+    assert_eq!(order.state, "accepted");
+    assert!(order.worker_id == Some(user_id(&app, LI).await) || order.worker_id == Some(user_id(&app, ZHAO).await));
+    assert_eq!(app.state.store.order_events(order_id).await.unwrap().iter().filter(|e| e.to_state == "accepted").count(), 1);
+}
+
+#[tokio::test]
+async fn dispatch_settings_are_admin_only_checked_per_field_and_used_for_the_next_offer() {
+    let app = demo_app(Config::default()).await;
+    let admin = app.session_for("13700000000").await;
+    let customer = app.session_for(CUSTOMER).await;
+    let settings = |version: i64, travel: &str, max_offers: &str| {
+        form(&[
+            ("version", version.to_string()),
+            ("travel", travel.into()),
+            ("rating", "0.3".into()),
+            ("tier", "0.15".into()),
+            ("fairness", "0.05".into()),
+            ("acceptance", "0.05".into()),
+            ("affinity", "0.3".into()),
+            ("load", "0".into()),
+            ("timeout_secs", "90".into()),
+            ("max_offers", max_offers.into()),
+            ("broadcast_secs", "600".into()),
+        ])
+    };
+    let refused = app.post("/api/admin_save_dispatch", &settings(0, "0.15", "2"), Some(&customer)).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let bad = app.post("/api/admin_save_dispatch", &settings(0, "-1", "2"), Some(&admin)).await;
+    assert_eq!((bad.status, bad.error()), (StatusCode::UNPROCESSABLE_ENTITY, AppError::invalid(Field::WeightTravel, Msg::ErrWeight)));
+    let bad = app.post("/api/admin_save_dispatch", &settings(0, "0.15", "30"), Some(&admin)).await;
+    assert_eq!(bad.error(), AppError::invalid(Field::MaxOffers, Msg::ErrMaxOffers));
+    assert!(app.state.store.dispatch_settings().await.unwrap().is_none(), "bad input changes nothing");
+
+    let saved = app.post("/api/admin_save_dispatch", &settings(0, "0.15", "2"), Some(&admin)).await;
+    assert_eq!((saved.status, saved.body.as_str()), (StatusCode::OK, "1"));
+    let stale = app.post("/api/admin_save_dispatch", &settings(0, "0.5", "2"), Some(&admin)).await;
+    assert_eq!(stale.error(), AppError::Refused(Msg::ErrDispatchStale));
+    let view: app::api::dispatching::DispatchAdminView = serde_json::from_str(&app.post("/api/admin_dispatch_settings", "", Some(&admin)).await.body).unwrap();
+    assert_eq!((view.version, view.form.travel.as_str(), view.form.timeout_secs.as_str()), (1, "0.15", "90"));
+    assert_eq!(view.presets.iter().map(|p| p.label.as_str()).collect::<Vec<_>>(), ["均衡", "客户优先", "效率优先"]);
+
+    // The next offer uses the saved timeout.
+    let order_id = place(&app, &customer, beijing(1, 15)).await;
+    pay(&app, order_id).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    let offer = app.state.store.offers_for_order(order_id).await.unwrap().remove(0);
+    assert_eq!((offer.deadline - offer.offered_at).whole_seconds(), 90);
 }

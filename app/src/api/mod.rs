@@ -7,6 +7,7 @@ pub mod account;
 pub mod admin;
 pub mod catalog;
 pub mod catalog_admin;
+pub mod dispatching;
 pub mod money;
 pub mod onboarding;
 pub mod ops;
@@ -111,6 +112,8 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/admin_adjust_balance", ADMIN),
     ("/api/admin_set_commission", ADMIN),
     ("/api/admin_pricing", ADMIN),
+    ("/api/admin_dispatch_settings", ADMIN),
+    ("/api/admin_save_dispatch", ADMIN),
     ("/api/admin_save_pricing", ADMIN),
     ("/api/admin_preview_quote", ADMIN),
     ("/api/admin_create_coupon", ADMIN),

@@ -11,14 +11,12 @@ use serde::{Deserialize, Serialize};
 pub struct OfferView {
     pub worker_name: String,
     pub status: String,
+    /// Part of a 抢单 broadcast rather than a one-to-one offer.
+    pub broadcast: bool,
     pub offered_at: UnixSeconds,
     pub responded_at: Option<UnixSeconds>,
-    /// Why this worker: score parts as shown to admins.
-    pub travel_minutes: i64,
-    pub score: f64,
-    pub score_travel: f64,
-    pub score_rating: f64,
-    pub score_load: f64,
+    /// Why this worker: the total and each weighted score part.
+    pub why: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,7 +26,8 @@ pub struct CandidateView {
     /// Hard rules this worker fails for the order (empty: eligible).
     pub failures: Vec<String>,
     pub score: Option<f64>,
-    pub travel_minutes: Option<i64>,
+    /// Each score part, for eligible workers.
+    pub why: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -19,6 +19,8 @@ pub struct OfferCard {
     pub earnings_fen: i64,
     pub notes: String,
     pub deadline: UnixSeconds,
+    /// 抢单: open to several workers; the first to grab it gets it.
+    pub broadcast: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

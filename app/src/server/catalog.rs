@@ -174,7 +174,7 @@ async fn free_at(state: &AppState, services: Vec<ServiceSummary>, codes: &HashMa
         let Some(code) = codes.get(&service.category_id) else { continue };
         if !by_skill.contains_key(code.as_str()) {
             let (from, to) = (flows::from_unix(start)?, flows::from_unix(start + 12 * 3_600)?);
-            by_skill.insert(code, flows::candidates(state, code, from, to, None).await?);
+            by_skill.insert(code, flows::candidates(state, code, from, to, None, flows::Scoring::AvailabilityOnly).await?);
         }
         let end = start + i64::from(pricing::duration_minutes(service.unit, service.default_units)) * 60;
         let free = by_skill[code.as_str()].iter().any(|c| {

@@ -5,7 +5,7 @@
 use super::{internal, now, AppState};
 use crate::error::AppError;
 use booking::{Actor, EventKind, OrderFacts, OrderState};
-use dispatch::{Busy, Candidate, GeoPoint, Job, NextOffer, OfferPolicy, Ranked, WorkWindow};
+use dispatch::{Busy, Candidate, DispatchSettings, GeoPoint, Job, NextOffer, Ranked, WorkWindow};
 use domain::Fen;
 use std::time::Duration;
 use store::{JobRecord, NewEvent, OrderChange, OrderRecord, PaymentOutcome, Settlement, StoreError};
@@ -19,10 +19,32 @@ pub fn from_unix(secs: i64) -> Result<OffsetDateTime, AppError> {
     OffsetDateTime::from_unix_timestamp(secs).map_err(|_| AppError::NotFound)
 }
 
+/// Who is ranked, and for whom: availability checks need no track records;
+/// offers and bookings score each worker's record and the customer's favourites.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scoring {
+    AvailabilityOnly,
+    ForCustomer(i64),
+}
+
 /// Approved workers with the skill, as dispatch sees them between `from`
 /// and `to`; `skip_order` leaves an order's own hold out of its worker's busy time.
-pub async fn candidates(state: &AppState, skill: &str, from: OffsetDateTime, to: OffsetDateTime, skip_order: Option<i64>) -> Result<Vec<Candidate>, AppError> {
+pub async fn candidates(
+    state: &AppState,
+    skill: &str,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+    skip_order: Option<i64>,
+    scoring: Scoring,
+) -> Result<Vec<Candidate>, AppError> {
     let workers = state.store.workers_for_dispatch(skill).await.map_err(internal)?;
+    let (records, favored) = match scoring {
+        Scoring::AvailabilityOnly => (Vec::new(), Vec::new()),
+        Scoring::ForCustomer(customer) => (
+            state.store.worker_records(now()).await.map_err(internal)?,
+            state.store.favored_workers(customer).await.map_err(internal)?,
+        ),
+    };
     let ids: Vec<i64> = workers.iter().map(|w| w.user_id).collect();
     let windows = state.store.work_windows(&ids).await.map_err(internal)?;
     let leave = state.store.leave_days(&ids, &beijing_date(from - Duration::from_secs(86_400)).to_string()).await.map_err(internal)?;
@@ -50,6 +72,8 @@ pub async fn candidates(state: &AppState, skill: &str, from: OffsetDateTime, to:
                 .collect(),
             rating: w.rating_avg.unwrap_or(0.0),
             active_orders: w.active_orders.max(0) as u32,
+            record: records.iter().find(|(id, _)| *id == w.user_id).map(|(_, r)| *r).unwrap_or_default(),
+            favored: favored.contains(&w.user_id),
         })
         .collect())
 }
@@ -174,34 +198,50 @@ pub async fn transition(state: &AppState, order: &OrderRecord, actor: Actor, kin
     }
 }
 
-/// Offers a 待接单 order to the next-best worker, or sends it to the admin
-/// queue once the offers are used up. Does nothing while an offer is open.
+/// The admin's dispatch settings, or the configured defaults until they
+/// save some; with the version a save must name (0: never saved).
+pub async fn dispatch_settings(state: &AppState) -> Result<(DispatchSettings, i64, Option<OffsetDateTime>), AppError> {
+    Ok(match state.store.dispatch_settings().await.map_err(internal)? {
+        Some(saved) => (saved.settings, saved.version, Some(saved.updated_at)),
+        None => (state.config.dispatch, 0, None),
+    })
+}
+
+fn secs(n: i64) -> Duration {
+    Duration::from_secs(u64::try_from(n).unwrap_or(0))
+}
+
+/// Moves a 待接单 order along its offer chain: the next-best worker one by
+/// one, then a broadcast (抢单) to everyone else qualified, then the admin
+/// queue. Does nothing while an offer is open.
 pub async fn dispatch_next(state: &AppState, order_id: i64) -> Result<(), AppError> {
     let Some(order) = state.store.order(order_id).await.map_err(internal)? else { return Ok(()) };
     if order_state(&order)? != OrderState::Booked {
         return Ok(());
     }
-    let t = now();
+    let t = state.clock.now();
     let offers = state.store.offers_for_order(order_id).await.map_err(internal)?;
     if offers.iter().any(|o| o.status == "pending" && o.deadline > t) {
         return Ok(());
     }
     let offered: Vec<i64> = offers.iter().map(|o| o.worker_id).collect();
     let refused: Vec<i64> = offers.iter().filter(|o| o.status == "rejected").map(|o| o.worker_id).collect();
-    let candidates = candidates(state, &order.category_code, order.starts_at, order.ends_at, Some(order_id)).await?;
-    let ranked = dispatch::rank(&candidates, &job_for(&order), &state.config.travel, &refused, &dispatch::Weights::default());
-    let policy = OfferPolicy { timeout_secs: state.config.offer_timeout.as_secs() as i64, max_offers: state.config.max_offers };
+    let broadcast_done = offers.iter().any(|o| o.broadcast);
+    let (settings, _, _) = dispatch_settings(state).await?;
+    let candidates = candidates(state, &order.category_code, order.starts_at, order.ends_at, Some(order_id), Scoring::ForCustomer(order.customer_id)).await?;
+    let ranked = dispatch::rank(&candidates, &job_for(&order), &state.config.travel, &refused, &settings.weights);
     // The first offer goes to the worker whose time the booking holds (the best
     // at booking time, or the customer's previous worker on a rebooking).
-    let held_first = offers.is_empty().then(|| ranked.iter().find(|r| Some(r.worker_id) == order.reserved_worker_id)).flatten();
+    let one_to_one = offers.is_empty() && settings.policy.max_offers > 0;
+    let held_first = one_to_one.then(|| ranked.iter().find(|r| Some(r.worker_id) == order.reserved_worker_id)).flatten();
     let next = match held_first {
         Some(held) => NextOffer::Offer(held.clone()),
-        None => dispatch::next_offer(&ranked, &offered, &policy),
+        None => dispatch::next_offer(&ranked, &offered, broadcast_done, &settings.policy),
     };
     match next {
         NextOffer::Offer(best) => {
             let explanation = serde_json::to_string(&best).map_err(internal)?;
-            match state.store.create_offer(order_id, best.worker_id, &explanation, t, t + state.config.offer_timeout).await {
+            match state.store.create_offer(order_id, best.worker_id, &explanation, t, t + secs(settings.policy.timeout_secs)).await {
                 Ok(_) => {
                     tracing::info!(order_id, worker_id = best.worker_id, score = best.parts.total, "offer made");
                     Ok(())
@@ -215,14 +255,29 @@ pub async fn dispatch_next(state: &AppState, order_id: i64) -> Result<(), AppErr
                 Err(err) => Err(internal(err)),
             }
         }
-        NextOffer::EscalateToAdmin => {
-            if !order.needs_admin {
-                state.store.set_needs_admin(order_id, true).await.map_err(internal)?;
-                tracing::warn!(order_id, offers = offers.len(), "order escalated to the admin queue");
+        NextOffer::Broadcast(everyone) => {
+            let offers = everyone.iter().map(|r| Ok((r.worker_id, serde_json::to_string(r).map_err(internal)?))).collect::<Result<Vec<_>, AppError>>()?;
+            match state.store.create_broadcast(order_id, &offers, t, t + secs(settings.policy.broadcast_secs)).await {
+                Ok(sent) if sent.is_empty() => escalate(state, &order, offers.len()).await,
+                Ok(sent) => {
+                    tracing::info!(order_id, workers = sent.len(), "order broadcast");
+                    Ok(())
+                }
+                Err(StoreError::Conflict) => Ok(()),
+                Err(err) => Err(internal(err)),
             }
-            Ok(())
         }
+        NextOffer::EscalateToAdmin => escalate(state, &order, offers.len()).await,
     }
+}
+
+/// Puts the order in the admin queue (派单队列), which the dashboard counts.
+async fn escalate(state: &AppState, order: &OrderRecord, offers: usize) -> Result<(), AppError> {
+    if !order.needs_admin {
+        state.store.set_needs_admin(order.id, true).await.map_err(internal)?;
+        tracing::warn!(order_id = order.id, offers, "order escalated to the admin queue");
+    }
+    Ok(())
 }
 
 /// Parses a stored offer explanation back into its scores.
@@ -261,11 +316,19 @@ pub async fn run_job(state: &AppState, job: &JobRecord) -> Result<(), AppError> 
         "dispatch" => dispatch_next(state, job.ref_id).await,
         "offer_timeout" => {
             let Some(offer) = state.store.offer(job.ref_id).await.map_err(internal)? else { return Ok(()) };
-            if state.store.close_offer(offer.id, "expired", now()).await.map_err(internal)? {
+            let t = state.clock.now();
+            if state.store.close_offer(offer.id, "expired", t).await.map_err(internal)? {
                 tracing::info!(order_id = offer.order_id, worker_id = offer.worker_id, "offer timed out");
-                state.store.notify_users(&[offer.worker_id], "offer", Some(offer.order_id), now()).await.map_err(internal)?;
+                state.store.notify_users(&[offer.worker_id], "offer", Some(offer.order_id), t).await.map_err(internal)?;
             }
             dispatch_next(state, offer.order_id).await
+        }
+        "broadcast_timeout" => {
+            let lapsed = state.store.close_broadcast(job.ref_id, state.clock.now()).await.map_err(internal)?;
+            if lapsed > 0 {
+                tracing::info!(order_id = job.ref_id, lapsed, "broadcast lapsed unclaimed");
+            }
+            dispatch_next(state, job.ref_id).await
         }
         "expire_payment" => {
             let Some(order) = state.store.order(job.ref_id).await.map_err(internal)? else { return Ok(()) };

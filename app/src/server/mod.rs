@@ -6,6 +6,7 @@ pub mod admin;
 pub mod authz;
 pub mod catalog;
 pub mod catalog_admin;
+pub mod dispatching;
 pub mod flows;
 pub mod money;
 pub mod onboarding;

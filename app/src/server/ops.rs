@@ -21,6 +21,14 @@ fn failure_text(failure: &RuleFailure) -> String {
     }
 }
 
+/// The explanation an admin reads: the total, then each part before weighting.
+fn why_text(p: &dispatch::ScoreParts) -> String {
+    format!(
+        "总分 {:.2}（路程 {:.2} · 评分 {:.2} · 等级 {:.2} · 公平 {:.2} · 接单率 {:.2} · 熟客 {:.2} · 负载 {:.2}），路程约 {} 分钟",
+        p.total, p.travel, p.rating, p.tier, p.fairness, p.acceptance, p.affinity, p.load, p.travel_secs / 60
+    )
+}
+
 pub async fn admin_orders(state_filter: Option<String>, queue: bool) -> Result<Vec<AdminOrderRow>, AppError> {
     require_user(ADMIN)?;
     let state = app_state()?;
@@ -53,9 +61,11 @@ pub async fn admin_order(order_id: i64) -> Result<AdminOrderView, AppError> {
     let order = state.store.order(order_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
     let offers = state.store.offers_for_order(order_id).await.map_err(internal)?;
     let refused: Vec<i64> = offers.iter().filter(|o| o.status == "rejected").map(|o| o.worker_id).collect();
-    let candidates = flows::candidates(&state, &order.category_code, order.starts_at, order.ends_at, Some(order_id)).await?;
+    let scoring = flows::Scoring::ForCustomer(order.customer_id);
+    let candidates = flows::candidates(&state, &order.category_code, order.starts_at, order.ends_at, Some(order_id), scoring).await?;
     let job = flows::job_for(&order);
-    let ranked = dispatch::rank(&candidates, &job, &state.config.travel, &refused, &dispatch::Weights::default());
+    let (settings, _, _) = flows::dispatch_settings(&state).await?;
+    let ranked = dispatch::rank(&candidates, &job, &state.config.travel, &refused, &settings.weights);
     let workers = state.store.workers_for_dispatch(&order.category_code).await.map_err(internal)?;
     let candidate_views = candidates
         .iter()
@@ -67,7 +77,7 @@ pub async fn admin_order(order_id: i64) -> Result<AdminOrderView, AppError> {
                 name: workers.iter().find(|w| w.user_id == c.worker_id).map(|w| w.display_name.clone()).unwrap_or_default(),
                 failures: failures.iter().map(failure_text).collect(),
                 score: ranked.map(|r| r.parts.total),
-                travel_minutes: ranked.map(|r| r.parts.travel_secs / 60),
+                why: ranked.map(|r| why_text(&r.parts)),
             }
         })
         .collect();
@@ -77,17 +87,13 @@ pub async fn admin_order(order_id: i64) -> Result<AdminOrderView, AppError> {
         offers: offers
             .iter()
             .map(|o| {
-                let why = flows::explanation(&o.explanation);
                 OfferView {
                     worker_name: o.worker_name.clone(),
                     status: o.status.clone(),
+                    broadcast: o.broadcast,
                     offered_at: unix(o.offered_at),
                     responded_at: o.responded_at.map(unix),
-                    travel_minutes: why.as_ref().map(|w| w.parts.travel_secs / 60).unwrap_or(0),
-                    score: why.as_ref().map(|w| w.parts.total).unwrap_or(0.0),
-                    score_travel: why.as_ref().map(|w| w.parts.travel).unwrap_or(0.0),
-                    score_rating: why.as_ref().map(|w| w.parts.rating).unwrap_or(0.0),
-                    score_load: why.as_ref().map(|w| w.parts.load).unwrap_or(0.0),
+                    why: flows::explanation(&o.explanation).map(|w| why_text(&w.parts)).unwrap_or_default(),
                 }
             })
             .collect(),
@@ -101,7 +107,7 @@ pub async fn admin_assign(order_id: i64, worker_id: i64, override_rules: bool) -
     let admin = require_user(ADMIN)?;
     let state = app_state()?;
     let order = state.store.order(order_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-    let candidates = flows::candidates(&state, &order.category_code, order.starts_at, order.ends_at, Some(order_id)).await?;
+    let candidates = flows::candidates(&state, &order.category_code, order.starts_at, order.ends_at, Some(order_id), flows::Scoring::AvailabilityOnly).await?;
     let Some(candidate) = candidates.iter().find(|c| c.worker_id == worker_id) else {
         return Err(AppError::Refused(crate::i18n::Msg::ErrWorkerRequired));
     };

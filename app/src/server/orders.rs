@@ -270,7 +270,7 @@ pub async fn booking_slots(service_id: i64, units: i32, lat: f64, lng: f64) -> R
     let duration_secs = i64::from(pricing::duration_minutes(unit_of(&service)?, units)) * 60;
     let t = now();
     let horizon = t + std::time::Duration::from_secs(u64::from(state.config.booking_days + 1) * 86_400);
-    let candidates = flows::candidates(&state, &service.category_code, t, horizon, None).await?;
+    let candidates = flows::candidates(&state, &service.category_code, t, horizon, None, flows::Scoring::AvailabilityOnly).await?;
     if !in_service_area(&candidates, location) {
         return Err(AppError::invalid(Field::Location, Msg::ErrOutsideServiceArea));
     }
@@ -347,12 +347,13 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
     }
     let starts_at = from_unix(input.start)?;
     let ends_at = starts_at + std::time::Duration::from_secs(u64::try_from(pricing::duration_minutes(unit_of(&service)?, input.units)).unwrap_or(0) * 60);
-    let candidates = flows::candidates(&state, &service.category_code, starts_at, ends_at, None).await?;
+    let candidates = flows::candidates(&state, &service.category_code, starts_at, ends_at, None, flows::Scoring::ForCustomer(user.id.0)).await?;
     if !in_service_area(&candidates, location) {
         return Err(AppError::invalid(Field::Location, Msg::ErrOutsideServiceArea));
     }
     let job = dispatch::Job { skill: service.category_code.clone(), location, start: input.start, end: unix(ends_at) };
-    let ranked = dispatch::rank(&candidates, &job, &state.config.travel, &[], &dispatch::Weights::default());
+    let (settings, _, _) = flows::dispatch_settings(&state).await?;
+    let ranked = dispatch::rank(&candidates, &job, &state.config.travel, &[], &settings.weights);
     if ranked.is_empty() {
         let slot_was_open = candidates.iter().any(|c| dispatch::hard_check(c, &job, &state.config.travel, &[]).iter().all(|f| matches!(f, dispatch::RuleFailure::Overlaps { .. })));
         let msg = if slot_was_open { Msg::ErrSlotFull } else { Msg::ErrSlotUnavailable };

@@ -16,10 +16,8 @@ pub struct Config {
     pub login_window: Duration,
     /// Trust `X-Forwarded-For` for the client IP (only behind a known proxy).
     pub trust_proxy: bool,
-    /// How long a worker has to answer an offer.
-    pub offer_timeout: Duration,
-    /// Offers made one by one before the order goes to the admin queue.
-    pub max_offers: u32,
+    /// Score weights and the offer chain until an admin saves their own (派单策略).
+    pub dispatch: dispatch::DispatchSettings,
     /// How long an unpaid order holds its slot.
     pub pay_window: Duration,
     pub cancellation: booking::CancellationPolicy,
@@ -40,8 +38,7 @@ impl Default for Config {
             login_limit: 10,
             login_window: Duration::from_secs(180),
             trust_proxy: false,
-            offer_timeout: Duration::from_secs(60),
-            max_offers: 3,
+            dispatch: dispatch::DispatchSettings::default(),
             pay_window: Duration::from_secs(15 * 60),
             cancellation: booking::CancellationPolicy::default(),
             commission_bps: 2000,
@@ -61,6 +58,27 @@ pub struct AppState {
     /// Uploaded files (local disk by default, S3-compatible by configuration).
     pub files: uploads::FileStore,
     pub leptos_options: LeptosOptions,
+    /// What the offer chain and the job runner take as "now".
+    pub clock: Clock,
+}
+
+/// Wall-clock time, which tests can move forward to reach an offer's or a
+/// broadcast's deadline without waiting for it (the chain's state is all in
+/// the database, so moving the clock is all a timeout needs).
+#[derive(Debug, Clone, Default)]
+pub struct Clock {
+    skipped_secs: Arc<std::sync::atomic::AtomicI64>,
+}
+
+impl Clock {
+    pub fn now(&self) -> time::OffsetDateTime {
+        time::OffsetDateTime::now_utc() + time::Duration::seconds(self.skipped_secs.load(std::sync::atomic::Ordering::SeqCst))
+    }
+
+    pub fn advance(&self, by: Duration) {
+        let secs = i64::try_from(by.as_secs()).unwrap_or(i64::MAX);
+        self.skipped_secs.fetch_add(secs, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -51,7 +51,7 @@ pub async fn workbench() -> Result<WorkbenchView, AppError> {
     let user = require_user(WORKER)?;
     let state = app_state()?;
     let profile = state.store.worker_profile(user.id).await.map_err(internal)?.ok_or(AppError::Internal)?;
-    let t = now();
+    let t = state.clock.now();
     let mut offers = Vec::new();
     for offer in state.store.pending_offers(user.id.0, t).await.map_err(internal)? {
         let Some(order) = state.store.order(offer.order_id).await.map_err(internal)? else { continue };
@@ -65,6 +65,7 @@ pub async fn workbench() -> Result<WorkbenchView, AppError> {
             earnings_fen: earnings(&state, &order),
             notes: order.notes.clone(),
             deadline: unix(offer.deadline),
+            broadcast: offer.broadcast,
         });
     }
     let filter = OrderFilter {
@@ -88,12 +89,13 @@ pub async fn respond_offer(offer_id: i64, accept: bool) -> Result<(), AppError> 
     if offer.worker_id != user.id.0 {
         return Err(AppError::Forbidden);
     }
-    let t = now();
+    let t = state.clock.now();
     if offer.status != "pending" || offer.deadline <= t {
         return Err(AppError::Refused(Msg::ErrOfferGone));
     }
     if !accept {
-        if state.store.close_offer(offer_id, "rejected", t).await.map_err(internal)? {
+        // Passing on a broadcast leaves it open to the others until it lapses.
+        if state.store.close_offer(offer_id, "rejected", t).await.map_err(internal)? && !offer.broadcast {
             tracing::info!(order_id = offer.order_id, worker_id = user.id.0, "offer rejected");
             state.store.enqueue_job("dispatch", offer.order_id, "", t).await.map_err(internal)?;
         }
@@ -109,6 +111,7 @@ pub async fn respond_offer(offer_id: i64, accept: bool) -> Result<(), AppError> 
             tracing::info!(order_id = order.id, worker_id = user.id.0, "offer accepted");
             Ok(())
         }
+        Err(StoreError::Conflict) if offer.broadcast => Err(AppError::Refused(Msg::ErrGrabbedByOther)),
         Err(StoreError::Conflict) => Err(AppError::Refused(Msg::ErrOfferGone)),
         Err(StoreError::SlotTaken) => Err(AppError::WorkerBusy),
         Err(err) => Err(internal(err)),
@@ -229,6 +232,8 @@ pub async fn save_worker_settings(
         busy: Vec::new(),
         rating: 0.0,
         active_orders: 0,
+        record: dispatch::Record::default(),
+        favored: false,
     };
     for order in state.store.orders(&filter).await.map_err(internal)? {
         if !dispatch::hard_check(&candidate, &flows::job_for(&order), &state.config.travel, &[]).is_empty() {

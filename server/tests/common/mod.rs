@@ -171,8 +171,19 @@ impl TestApp {
 
     pub async fn with_config(config: Config) -> TestApp {
         let (store, db_file) = fresh_store().await;
-        let options = LeptosOptions::builder().output_name("daojia").site_root("target/site").build();
-        let state = server::build_state(store, config, "test-sandbox-key", "memory://", options).unwrap();
+        let state = Self::state_over(store, config);
         TestApp { router: server::router(state.clone()), state, db_file }
+    }
+
+    fn state_over(store: DynStore, config: Config) -> AppState {
+        let options = LeptosOptions::builder().output_name("daojia").site_root("target/site").build();
+        server::build_state(store, config, "test-sandbox-key", "memory://", options).unwrap()
+    }
+
+    /// The server started again over the same database: nothing survives
+    /// but what was stored. The original keeps (and finally removes) the file.
+    pub fn restarted(&self) -> TestApp {
+        let state = Self::state_over(self.state.store.clone(), (*self.state.config).clone());
+        TestApp { router: server::router(state.clone()), state, db_file: std::path::PathBuf::new() }
     }
 }

@@ -1,5 +1,6 @@
 mod catalog;
 mod dashboard;
+mod dispatching;
 mod finance;
 mod orders;
 mod pricing;
@@ -8,6 +9,7 @@ mod workers;
 
 pub use catalog::{CatalogPage, ServiceEditPage};
 pub use dashboard::DashboardPage;
+pub use dispatching::DispatchSettingsPage;
 pub use finance::FinancePage;
 pub use orders::{AdminOrderPage, AdminOrdersPage, DispatchQueuePage};
 pub use pricing::PricingPage;

@@ -162,11 +162,10 @@ fn AdminOrderBody(view: AdminOrderView, assign: ServerAction<AdminAssign>) -> im
                         <tbody>
                             {view.offers.iter().map(|o| view! {
                                 <tr>
-                                    <td>{o.worker_name.clone()}</td>
+                                    <td>{o.worker_name.clone()}{o.broadcast.then(|| view! { <span class="tag">{t(Msg::GrabTag)}</span> })}</td>
                                     <td>{offer_status_text(&o.status)}</td>
                                     <td class="num">{format_beijing(o.offered_at)}</td>
-                                    <td class="num">{format!("总分 {:.2}（路程 {:.2} · 评分 {:.2} · 负载 {:.2}），路程约 {} 分钟",
-                                        o.score, o.score_travel, o.score_rating, o.score_load, o.travel_minutes)}</td>
+                                    <td class="num why">{o.why.clone()}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -188,7 +187,10 @@ fn AdminOrderBody(view: AdminOrderView, assign: ServerAction<AdminAssign>) -> im
                                 <tr>
                                     <td>{c.name.clone()}</td>
                                     <td>{if eligible { t(Msg::RulesPass).to_string() } else { c.failures.join("、") }}</td>
-                                    <td class="num">{c.score.map(|s| format!("{s:.2}")).unwrap_or_else(|| "—".into())}</td>
+                                    <td class="num">
+                                        {c.score.map(|s| format!("{s:.2}")).unwrap_or_else(|| "—".into())}
+                                        {c.why.clone().map(|why| view! { <p class="muted why">{why}</p> })}
+                                    </td>
                                     <td>
                                         <ActionForm action=assign attr:class="assign-form">
                                             <input type="hidden" name="order_id" value=order_id/>

@@ -76,10 +76,14 @@ pub fn WorkPanel() -> impl IntoView {
 #[component]
 fn OfferItem(offer: OfferCard, respond: ServerAction<RespondOffer>) -> impl IntoView {
     let id = offer.offer_id;
+    let (decline, accept) = if offer.broadcast { (Msg::PassGrab, Msg::GrabOrder) } else { (Msg::RejectOffer, Msg::AcceptOffer) };
     view! {
-        <li class="offer-card" data-offer=id>
+        <li class="offer-card" class:grab=offer.broadcast data-offer=id>
             <div class="order-card-head">
-                <span class="order-card-title">{offer.service_name.clone()}</span>
+                <span class="order-card-title">
+                    {offer.service_name.clone()}
+                    {offer.broadcast.then(|| view! { <span class="tag tag-grab">{t(Msg::GrabTag)}</span> })}
+                </span>
                 <span class="price">{t(Msg::Earnings)}" "{money(offer.earnings_fen)}</span>
             </div>
             <p>{appointment(offer.starts_at, offer.ends_at)}</p>
@@ -88,10 +92,10 @@ fn OfferItem(offer: OfferCard, respond: ServerAction<RespondOffer>) -> impl Into
             <p class="muted">{t(Msg::AnswerBefore)}" "{format_beijing(offer.deadline)}</p>
             <div class="confirm-actions">
                 <button type="button" class="btn btn-plain" on:click=move |_| { respond.dispatch(RespondOffer { offer_id: id, accept: false }); }>
-                    {t(Msg::RejectOffer)}
+                    {t(decline)}
                 </button>
                 <button type="button" class="btn btn-primary" on:click=move |_| { respond.dispatch(RespondOffer { offer_id: id, accept: true }); }>
-                    {t(Msg::AcceptOffer)}
+                    {t(accept)}
                 </button>
             </div>
         </li>
