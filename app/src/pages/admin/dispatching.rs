@@ -53,10 +53,10 @@ fn DispatchDesk(data: DispatchAdminView, save: ServerAction<AdminSaveDispatch>) 
     view! {
         <section class="panel dispatch-settings">
             <p class="muted" data-version=data.version>{t(Msg::RulesVersion)}" "{version_text}</p>
-            <ActionForm action=save attr:class="form" attr:novalidate=true>
+            <ActionForm action=save attr:novalidate=true>
                 <input type="hidden" name="version" value=data.version/>
                 <div class="admin-columns">
-                    <div>
+                    <div class="form pricing-form">
                         <h2 class="section-title">{t(Msg::DispatchWeightsTitle)}</h2>
                         <p class="hint">{t(Msg::DispatchWeightsHint)}</p>
                         <span class="label">{t(Msg::PresetsLabel)}</span>
@@ -78,7 +78,7 @@ fn DispatchDesk(data: DispatchAdminView, save: ServerAction<AdminSaveDispatch>) 
                         {input("f-w-affinity", "affinity", Msg::WeightAffinityLabel, Field::WeightAffinity, |f| &mut f.affinity)}
                         {input("f-w-load", "load", Msg::WeightLoadLabel, Field::WeightLoad, |f| &mut f.load)}
                     </div>
-                    <div>
+                    <div class="form pricing-form">
                         <h2 class="section-title">{t(Msg::OfferChainTitle)}</h2>
                         <p class="hint">{t(Msg::OfferChainHint)}</p>
                         {input("f-timeout", "timeout_secs", Msg::OfferTimeoutLabel, Field::OfferTimeout, |f| &mut f.timeout_secs)}

@@ -1,0 +1,104 @@
+import { test, expect, Browser, Page } from '@playwright/test';
+import { DEMO, PHONE, DESKTOP, open, login, snap, hydrated, expectAccessible, fillBooking } from './helpers';
+
+// People's Square, Shanghai: inside both demo workers' service areas.
+const HOME = { latitude: 31.2304, longitude: 121.4737 };
+const SECOND_WORKER = { phone: '13900000003', password: 'daojia123', name: '赵阿姨' };
+
+async function role(browser: Browser, who: { phone: string; password: string }, viewport = PHONE): Promise<Page> {
+  const context = await browser.newContext({ viewport, geolocation: HOME, permissions: ['geolocation'], locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const page = await context.newPage();
+  await login(page, who.phone, who.password);
+  await expect(page).not.toHaveURL(/\/login/);
+  return page;
+}
+
+/** Sets how many one-to-one offers come before 抢单, from a preset, and saves. */
+async function saveChain(admin: Page, preset: string, maxOffers: string) {
+  await open(admin, '/admin/dispatch/settings');
+  await admin.getByRole('button', { name: preset, exact: true }).click();
+  await admin.getByLabel('定向派单人数（之后转抢单）').fill(maxOffers);
+  await admin.getByRole('button', { name: '保存派单策略' }).click();
+  await expect(admin.getByRole('status')).toContainText('已保存');
+}
+
+test('an admin tunes dispatch; after one declined offer the order is broadcast and the other worker grabs it', async ({ browser }) => {
+  const admin = await role(browser, DEMO.admin, DESKTOP);
+  await admin.getByRole('link', { name: '派单策略' }).click();
+  await expect(admin).toHaveURL(/\/admin\/dispatch\/settings$/);
+  await hydrated(admin);
+
+  // A bad weight is explained next to its field and nothing is saved.
+  const travel = admin.getByLabel('路程（离上一单或住址越近越高）');
+  await travel.fill('-1');
+  await admin.getByRole('button', { name: '保存派单策略' }).click();
+  await expect(admin.locator('#f-w-travel-error')).toHaveText('请输入 0 到 10 之间的数');
+  // A preset fills every weight; one one-to-one offer, then 抢单.
+  await admin.getByRole('button', { name: '客户优先', exact: true }).click();
+  await expect(travel).toHaveValue('0.15');
+  await expect(admin.getByLabel('熟客（客户收藏或服务过）')).toHaveValue('0.3');
+  await admin.getByLabel('定向派单人数（之后转抢单）').fill('1');
+  await admin.getByRole('button', { name: '保存派单策略' }).click();
+  await expect(admin.getByRole('status')).toContainText('已保存');
+  await expect(admin.locator('[data-version]')).toContainText(/v\d+/);
+  await expectAccessible(admin);
+  await snap(admin, 'dispatch-01-settings-1440x900');
+
+  try {
+    const customer = await role(browser, DEMO.customer);
+    const li = await role(browser, DEMO.approvedWorker);
+    const zhao = await role(browser, SECOND_WORKER);
+    await open(li, '/worker');
+    await open(zhao, '/worker');
+
+    await open(customer, '/');
+    await customer.locator('.service-list').getByText('日常保洁 · 2小时').click();
+    await hydrated(customer);
+    await customer.getByRole('link', { name: '立即预约' }).click();
+    await hydrated(customer);
+    await fillBooking(customer, '黄浦区人民大道1号2栋301', HOME.latitude, '08:00');
+    await customer.getByRole('button', { name: '提交订单' }).click();
+    await expect(customer).toHaveURL(/\/pay\/\d+/);
+    await hydrated(customer);
+    await customer.getByRole('button', { name: '确认支付' }).click();
+    await expect(customer).toHaveURL(/\/orders\/\d+/);
+    const orderId = customer.url().split('/').pop();
+    await expect(customer.locator('.order-status .state-badge')).toHaveText(/待接单/);
+
+    // Whoever is offered it first declines…
+    const direct = (p: Page) => p.locator('.offer-card:not(.grab)', { hasText: '日常保洁 · 2小时' });
+    let first: Page = li;
+    let second: Page = zhao;
+    await expect(async () => {
+      if ((await direct(zhao).count()) > 0) [first, second] = [zhao, li];
+      expect((await direct(li).count()) + (await direct(zhao).count())).toBe(1);
+    }).toPass({ timeout: 15_000 });
+    await direct(first).getByRole('button', { name: '拒绝' }).click();
+    await expect(direct(first)).toHaveCount(0);
+
+    // …so the rest get it as 抢单, live, and the first to grab it wins.
+    const grab = second.locator('.offer-card.grab', { hasText: '日常保洁 · 2小时' });
+    await expect(grab).toBeVisible();
+    await expect(grab.locator('.tag-grab')).toHaveText('抢单');
+    await expect(first.locator('.offer-card.grab')).toHaveCount(0);
+    await snap(second, 'dispatch-02-worker-grab-390x844');
+    await grab.getByRole('button', { name: '立即抢单' }).click();
+    await expect(grab).toHaveCount(0);
+    await expect(customer.locator('.order-status .state-badge')).toHaveText(/已接单/);
+    await expect(second.locator('.order-list .order-card', { hasText: '日常保洁 · 2小时' }).first()).toBeVisible();
+    await snap(customer, 'dispatch-03-customer-accepted-390x844');
+
+    // The admin reads the whole chain with each worker's score parts.
+    await open(admin, `/admin/orders/${orderId}`);
+    await expect(admin.locator('.detail-header .state-badge')).toHaveText(/已接单/);
+    const broadcastRow = admin.locator('tr', { has: admin.locator('.tag', { hasText: '抢单' }) });
+    await expect(broadcastRow).toContainText('已接单');
+    await expect(admin.locator('td.why').first()).toContainText(/总分 \d\.\d\d（路程 .* 熟客 .*）/);
+    await expect(admin.getByRole('cell', { name: '已拒绝', exact: true })).toBeVisible();
+    await snap(admin, 'dispatch-04-admin-order-1440x900');
+    for (const page of [customer, li, zhao]) await page.context().close();
+  } finally {
+    await saveChain(admin, '均衡', '3');
+    await admin.context().close();
+  }
+});
