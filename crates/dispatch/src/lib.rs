@@ -11,6 +11,7 @@
 
 mod geo;
 mod offer;
+mod plan;
 mod rules;
 mod score;
 mod slots;
@@ -18,6 +19,7 @@ pub mod vrptw;
 
 pub use geo::{distance_km, GeoPoint, TravelModel};
 pub use offer::{next_offer, DispatchSettings, NextOffer, OfferPolicy, PolicyError, SettingsError};
+pub use plan::{iterations, plan_day, DayPlan, PlanOrder, Unplanned, WorkerRoute};
 pub use rules::{hard_check, Busy, Candidate, Job, RuleFailure, WorkWindow};
 pub use score::{rank, score, Preset, Ranked, Record, ScoreParts, Tier, Weights, WeightsError};
 pub use slots::{day_slots, Slot, SlotQuery};

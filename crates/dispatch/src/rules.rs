@@ -135,7 +135,7 @@ pub(crate) fn qualifies(c: &Candidate, skill: &str, location: GeoPoint) -> bool 
 /// The rules that do depend on when the job is: working hours, days off and
 /// clashes with busy time, travel included.
 pub(crate) fn available(c: &Candidate, job: &Job, travel: &TravelModel) -> bool {
-    within_hours(c, job) && !on_leave(c, job) && !c.busy.iter().any(|b| clashes(b, job, travel))
+    within_hours_and_not_on_leave(c, job) && !c.busy.iter().any(|b| clashes(b, job, travel))
 }
 
 fn has_skill(c: &Candidate, skill: &str) -> bool {
@@ -146,6 +146,11 @@ fn within_area(c: &Candidate, location: GeoPoint) -> bool {
     // A NaN radius or position compares as unordered and fails the rule.
     let within = distance_km(c.home, location).partial_cmp(&c.area_radius_km);
     matches!(within, Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal))
+}
+
+/// Working then and not on a day off; what a day plan checks before routing.
+pub(crate) fn within_hours_and_not_on_leave(c: &Candidate, job: &Job) -> bool {
+    within_hours(c, job) && !on_leave(c, job)
 }
 
 fn within_hours(c: &Candidate, job: &Job) -> bool {

@@ -687,3 +687,83 @@ fn an_offer_chain_never_offers_the_same_worker_twice_and_broadcasts_only_the_res
         assert_eq!(broadcast, rest, "max_offers = {max_offers}");
     }
 }
+
+// --- day plans -------------------------------------------------------------------
+
+fn plan_order(id: i64, start: i64, km_north: f64, pinned_to: Option<i64>) -> PlanOrder {
+    PlanOrder { order_id: id, job: Job { location: north(km_north), ..job_at(start, 1) }, pinned_to }
+}
+
+fn plan(workers: &[Candidate], orders: &[PlanOrder]) -> DayPlan {
+    plan_day(workers, orders, &TravelModel::default(), 7, &mut iterations(2_000))
+}
+
+#[test]
+fn a_day_plan_keeps_accepted_orders_with_their_worker_and_gives_free_ones_to_the_nearer() {
+    let south = Candidate { home: north(-5.0), ..worker(1) };
+    let near = Candidate { home: north(5.0), ..worker(2) };
+    let orders = [plan_order(10, at(0, 9, 0), 5.0, Some(1)), plan_order(11, at(0, 14, 0), 5.5, None)];
+    let day = plan(&[south, near], &orders);
+    assert_eq!(day.worker_of(10), Some(1), "accepted: never moved");
+    assert_eq!(day.worker_of(11), Some(2));
+    assert!(day.unplanned.is_empty());
+    assert!(day.km > 0.0 && (day.km - day.routes.iter().map(|r| r.km).sum::<f64>()).abs() < 1e-9);
+}
+
+#[test]
+fn a_day_plan_reports_why_an_order_is_left_out() {
+    let only = worker(1);
+    let nobody_skilled = PlanOrder { job: Job { skill: "maternity_nanny".into(), ..job_at(at(0, 9, 0), 1) }, ..plan_order(20, 0, 0.0, None) };
+    // Same hour as an order pinned to the only worker.
+    let clash = plan_order(21, at(0, 10, 0), 2.0, None);
+    let day = plan(&[only], &[plan_order(22, at(0, 10, 0), 2.0, Some(1)), clash, nobody_skilled]);
+    let mut unplanned = day.unplanned.clone();
+    unplanned.sort_by_key(|(id, _)| *id);
+    assert_eq!(unplanned, [(20, Unplanned::NoQualifiedWorker), (21, Unplanned::NoRouteFits)]);
+    assert_eq!(day.worker_of(22), Some(1));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    #[test]
+    fn day_plans_are_feasible_keep_pinned_orders_and_plan_each_order_at_most_once(
+        homes in proptest::collection::vec(-8.0f64..8.0, 1..4),
+        raw in proptest::collection::vec((8i64..19, 0i64..2, -8.0f64..8.0, proptest::option::of(0usize..4)), 0..10),
+    ) {
+        let workers: Vec<Candidate> = homes.iter().enumerate().map(|(i, km)| Candidate { home: north(*km), area_radius_km: 20.0, ..worker(i as i64 + 1) }).collect();
+        // Orders pinned to a worker never overlap each other, as accepted ones cannot.
+        let mut orders: Vec<PlanOrder> = Vec::new();
+        for (k, (hour, half, km, pin)) in raw.into_iter().enumerate() {
+            let start = at(0, hour, 30 * half);
+            let pinned_to = pin.filter(|w| *w < workers.len()).map(|w| w as i64 + 1);
+            let candidate = plan_order(100 + k as i64, start, km, pinned_to);
+            let travel = TravelModel::default();
+            let fits = pinned_to.is_none_or(|w| orders.iter().filter(|o| o.pinned_to == Some(w)).all(|o| {
+                let (a, b) = (&o.job, &candidate.job);
+                a.end + travel.travel_secs(a.location, b.location) <= b.start || b.end + travel.travel_secs(b.location, a.location) <= a.start
+            }));
+            if fits && candidate.job.end <= at(0, 20, 0) {
+                orders.push(candidate);
+            }
+        }
+        let day = plan(&workers, &orders);
+        let travel = TravelModel::default();
+        let mut seen = Vec::new();
+        for route in &day.routes {
+            let jobs: Vec<&PlanOrder> = route.orders.iter().map(|id| orders.iter().find(|o| o.order_id == *id).unwrap()).collect();
+            for pair in jobs.windows(2) {
+                let (a, b) = (&pair[0].job, &pair[1].job);
+                prop_assert!(a.end + travel.travel_secs(a.location, b.location) <= b.start, "route {:?} not feasible", route.orders);
+            }
+            seen.extend(route.orders.iter().copied());
+        }
+        seen.extend(day.unplanned.iter().map(|(id, _)| *id));
+        seen.sort();
+        let mut all: Vec<i64> = orders.iter().map(|o| o.order_id).collect();
+        all.sort();
+        prop_assert_eq!(seen, all, "every order exactly once, planned or not");
+        for o in orders.iter().filter(|o| o.pinned_to.is_some()) {
+            prop_assert_eq!(day.worker_of(o.order_id), o.pinned_to, "pinned order moved");
+        }
+    }
+}

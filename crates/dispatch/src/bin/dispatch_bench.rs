@@ -22,7 +22,7 @@
 
 use dispatch::vrptw::{solve_fleet, Fleet, Objective, Params, Problem, Vehicle};
 use dispatch::{
-    day_slots, distance_km, hard_check, local_day_number, local_weekday, next_offer, rank, Busy, Candidate, GeoPoint,
+    day_slots, distance_km, hard_check, iterations, local_day_number, local_weekday, next_offer, rank, Busy, Candidate, GeoPoint,
     Job, NextOffer, OfferPolicy, SlotQuery, TravelModel, Weights, WorkWindow,
 };
 use rand::rngs::StdRng;
@@ -496,16 +496,6 @@ impl Day {
 
 fn busy(j: &Job) -> Busy {
     Busy { start: j.start, end: j.end, location: j.location }
-}
-
-/// A planner budget of `n` iterations rather than seconds, so the plans (and
-/// every figure but the timings) are the same on any machine.
-fn iterations(n: u32) -> impl FnMut() -> f64 {
-    let mut done = 0u32;
-    move || {
-        done += 1;
-        f64::from(done) / f64::from(n.max(1))
-    }
 }
 
 /// What one policy did with the day.

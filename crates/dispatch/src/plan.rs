@@ -1,0 +1,175 @@
+//! A day's plan for real workers and orders (B1 (c)): the VRPTW planner
+//! ([`crate::vrptw::solve_fleet`]) over workers who each leave from home,
+//! with every order the worker already accepted pinned to them and every
+//! order not yet accepted free to go to whoever fits it best.
+
+use crate::rules::{qualifies, within_hours_and_not_on_leave};
+use crate::vrptw::{solve_fleet, Fleet, Objective, Params, Problem, Vehicle};
+use crate::{distance_km, local_day_start, Candidate, Job, TravelModel};
+use serde::{Deserialize, Serialize};
+
+/// One order of the day, as the planner sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanOrder {
+    pub order_id: i64,
+    pub job: Job,
+    /// The worker who accepted it: it stays theirs.
+    pub pinned_to: Option<i64>,
+}
+
+/// Why the plan leaves an order out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unplanned {
+    /// Nobody has the skill, serves the address and works then.
+    NoQualifiedWorker,
+    /// Someone qualifies, but no route fits it beside the other orders.
+    NoRouteFits,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkerRoute {
+    pub worker_id: i64,
+    /// Order ids in visiting order.
+    pub orders: Vec<i64>,
+    /// Road kilometres from home through the orders and back.
+    pub km: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayPlan {
+    /// Workers with at least one order.
+    pub routes: Vec<WorkerRoute>,
+    pub unplanned: Vec<(i64, Unplanned)>,
+    pub km: f64,
+}
+
+impl DayPlan {
+    pub fn worker_of(&self, order_id: i64) -> Option<i64> {
+        self.routes.iter().find(|r| r.orders.contains(&order_id)).map(|r| r.worker_id)
+    }
+}
+
+/// Kilometres are planned in whole metres.
+const METRES_PER_KM: f64 = 1000.0;
+
+/// One stretch of a worker's day between orders they already hold (or home):
+/// the planner's vehicle. Accepted orders are never clients, so no plan can
+/// move or drop them; free orders can only go in the gaps around them.
+struct Gap {
+    worker: usize,
+    from: (crate::GeoPoint, i64),
+    to: (crate::GeoPoint, i64),
+}
+
+/// Plans `orders` (all on one Beijing day) over `workers`. Busy time in the
+/// candidates is ignored: the day's held orders are among `orders`. An
+/// order pinned to someone not among `workers` is left out as unqualified.
+/// `progress` says how far through its budget the search is (see
+/// [`crate::vrptw::solve`]).
+pub fn plan_day(workers: &[Candidate], orders: &[PlanOrder], travel: &TravelModel, seed: u64, progress: &mut dyn FnMut() -> f64) -> DayPlan {
+    let day = orders.first().map_or(0, |o| local_day_start(o.job.start));
+    // Two days, so an order that ends after midnight still has a window.
+    let open = 2 * 86_400;
+    let free: Vec<&PlanOrder> = orders.iter().filter(|o| o.pinned_to.is_none()).collect();
+    let held = |w: &Candidate| {
+        let mut held: Vec<&PlanOrder> = orders.iter().filter(|o| o.pinned_to == Some(w.worker_id)).collect();
+        held.sort_by_key(|o| o.job.start);
+        held
+    };
+    let mut gaps = Vec::new();
+    for (v, w) in workers.iter().enumerate() {
+        let mut from = (w.home, 0);
+        for o in held(w) {
+            gaps.push(Gap { worker: v, from, to: (o.job.location, o.job.start - day) });
+            from = (o.job.location, o.job.end - day);
+        }
+        gaps.push(Gap { worker: v, from, to: (w.home, open) });
+    }
+    let m = free.len();
+    // Node 0 is never visited; the search orders clients by distance from it.
+    let spots: Vec<_> = orders.iter().map(|o| o.job.location).chain(workers.iter().map(|w| w.home)).collect();
+    let count = spots.len().max(1) as f64;
+    let centre = crate::GeoPoint::new(spots.iter().map(|p| p.lat).sum::<f64>() / count, spots.iter().map(|p| p.lng).sum::<f64>() / count);
+    let places: Vec<_> = std::iter::once(centre)
+        .chain(free.iter().map(|o| o.job.location))
+        .chain(gaps.iter().flat_map(|g| [g.from.0, g.to.0]))
+        .collect();
+    let n = places.len();
+    let mut problem = Problem {
+        vehicles: gaps.len(),
+        capacity: 0,
+        demand: vec![0; n],
+        ready: vec![0; n],
+        due: vec![open; n],
+        service: vec![0; n],
+        distance: places.iter().flat_map(|&a| places.iter().map(move |&b| road_metres(travel, a, b))).collect(),
+        duration: places.iter().flat_map(|&a| places.iter().map(move |&b| travel.travel_secs(a, b))).collect(),
+    };
+    for (k, o) in free.iter().enumerate() {
+        problem.ready[1 + k] = o.job.start - day;
+        problem.due[1 + k] = o.job.start - day;
+        problem.service[1 + k] = o.job.end - o.job.start;
+    }
+    for (g, gap) in gaps.iter().enumerate() {
+        problem.ready[1 + m + 2 * g] = gap.from.1;
+        problem.due[2 + m + 2 * g] = gap.to.1;
+    }
+    let serves = |w: &Candidate, o: &PlanOrder| qualifies(w, &o.job.skill, o.job.location) && within_hours_and_not_on_leave(w, &o.job);
+    let vehicles: Vec<Vehicle> = gaps
+        .iter()
+        .enumerate()
+        .map(|(g, gap)| {
+            let mut s = vec![false; n];
+            for (k, o) in free.iter().enumerate() {
+                s[1 + k] = serves(&workers[gap.worker], o);
+            }
+            Vehicle { start: 1 + m + 2 * g, end: 2 + m + 2 * g, serves: s, route: Vec::new() }
+        })
+        .collect();
+    let plan = solve_fleet(&problem, &Fleet { clients: m, vehicles }, &Params { objective: Objective::Distance, seed }, progress);
+
+    let mut unplanned: Vec<(i64, Unplanned)> = plan
+        .unserved
+        .iter()
+        .map(|&node| {
+            let o = free[node - 1];
+            let why = if workers.iter().any(|w| serves(w, o)) { Unplanned::NoRouteFits } else { Unplanned::NoQualifiedWorker };
+            (o.order_id, why)
+        })
+        .collect();
+    let known = |id: i64| workers.iter().any(|w| w.worker_id == id);
+    unplanned.extend(orders.iter().filter(|o| o.pinned_to.is_some_and(|id| !known(id))).map(|o| (o.order_id, Unplanned::NoQualifiedWorker)));
+    let routes: Vec<WorkerRoute> = workers
+        .iter()
+        .enumerate()
+        .filter_map(|(v, w)| {
+            let mut stops: Vec<&PlanOrder> = held(w);
+            for (g, _) in gaps.iter().enumerate().filter(|(_, gap)| gap.worker == v) {
+                stops.extend(plan.routes[g].iter().map(|&node| free[node - 1]));
+            }
+            stops.sort_by_key(|o| o.job.start);
+            if stops.is_empty() {
+                return None;
+            }
+            let path: Vec<_> = std::iter::once(w.home).chain(stops.iter().map(|o| o.job.location)).chain(std::iter::once(w.home)).collect();
+            let metres: i64 = path.windows(2).map(|p| road_metres(travel, p[0], p[1])).sum();
+            Some(WorkerRoute { worker_id: w.worker_id, orders: stops.iter().map(|o| o.order_id).collect(), km: metres as f64 / METRES_PER_KM })
+        })
+        .collect();
+    let km = routes.iter().map(|r| r.km).sum();
+    DayPlan { routes, unplanned, km }
+}
+
+fn road_metres(travel: &TravelModel, a: crate::GeoPoint, b: crate::GeoPoint) -> i64 {
+    (distance_km(a, b) * travel.road_factor * METRES_PER_KM).round() as i64
+}
+
+/// An iteration budget for [`plan_day`]: the same plan on every machine.
+pub fn iterations(n: u32) -> impl FnMut() -> f64 {
+    let mut done = 0u32;
+    move || {
+        done += 1;
+        f64::from(done) / f64::from(n.max(1))
+    }
+}
