@@ -60,7 +60,7 @@ pub fn PhoneShell(title: Msg, #[prop(optional)] tabs: Option<Tabs>, children: Ch
 const ADMIN_MENU: [(Msg, &[(&str, Msg)]); 5] = [
     (Msg::MenuGroupOverview, &[("/admin", Msg::MenuDashboard)]),
     (Msg::MenuGroupCatalog, &[("/admin/catalog", Msg::MenuCatalog), ("/admin/pricing", Msg::MenuPricing)]),
-    (Msg::MenuGroupOrders, &[("/admin/orders", Msg::MenuOrders), ("/admin/dispatch", Msg::MenuDispatch), ("/admin/dispatch/settings", Msg::MenuDispatchSettings)]),
+    (Msg::MenuGroupOrders, &[("/admin/orders", Msg::MenuOrders), ("/admin/dispatch", Msg::MenuDispatch), ("/admin/dispatch/plan", Msg::MenuDayPlan), ("/admin/dispatch/settings", Msg::MenuDispatchSettings)]),
     (Msg::MenuGroupWorkers, &[("/admin/workers", Msg::MenuWorkers), ("/admin/finance", Msg::MenuFinance)]),
     (Msg::MenuGroupUsers, &[("/admin/users", Msg::MenuUsers)]),
 ];

@@ -83,6 +83,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/finance") view=admin::FinancePage/>
                 <Route path=path!("/admin/pricing") view=admin::PricingPage/>
                 <Route path=path!("/admin/dispatch/settings") view=admin::DispatchSettingsPage/>
+                <Route path=path!("/admin/dispatch/plan") view=admin::DayPlanPage/>
                 <Route path=path!("/admin/catalog") view=admin::CatalogPage/>
                 <Route path=path!("/admin/catalog/new") view=admin::ServiceEditPage/>
                 <Route path=path!("/admin/catalog/:id") view=admin::ServiceEditPage/>

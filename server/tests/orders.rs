@@ -919,3 +919,53 @@ async fn dispatch_settings_are_admin_only_checked_per_field_and_used_for_the_nex
     let offer = app.state.store.offers_for_order(order_id).await.unwrap().remove(0);
     assert_eq!((offer.deadline - offer.offered_at).whole_seconds(), 90);
 }
+
+#[tokio::test]
+async fn the_day_plan_moves_a_waiting_order_to_the_nearer_free_worker_and_applying_assigns_it() {
+    let app = demo_app(chain(600, 3, 300)).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let admin = app.session_for("13700000000").await;
+    let (li, zhao) = (user_id(&app, LI).await, user_id(&app, ZHAO).await);
+    // Li, who lives at the address, holds an unpaid order at 13:00, so the
+    // next booking then is held by Zhao, 2 km away; then the first is cancelled.
+    let first = place(&app, &customer, beijing(1, 13)).await;
+    let second = place(&app, &customer, beijing(1, 13)).await;
+    assert_eq!(app.state.store.order(second).await.unwrap().unwrap().reserved_worker_id, Some(zhao));
+    pay(&app, second).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    assert_eq!(app.post("/api/cancel_order", &format!("order_id={first}"), Some(&customer)).await.status, StatusCode::OK);
+    // Li already accepted a morning order: it stays hers whatever the plan.
+    let morning = place(&app, &customer, beijing(1, 9)).await;
+    pay(&app, morning).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    let offer = app.state.store.offers_for_order(morning).await.unwrap().remove(0);
+    assert_eq!(offer.worker_id, li);
+    app.post("/api/respond_offer", &format!("offer_id={}&accept=true", offer.id), Some(&app.session_for(LI).await)).await;
+
+    let date = app::api::format_beijing(beijing(1, 12)).chars().take(10).collect::<String>();
+    let refused = app.post("/api/admin_day_plan", &format!("date={date}"), Some(&customer)).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let bad = app.post("/api/admin_day_plan", "date=明天", Some(&admin)).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let plan: app::api::dispatching::DayPlanView =
+        serde_json::from_str(&app.post("/api/admin_day_plan", &format!("date={date}"), Some(&admin)).await.body).unwrap();
+    let route_of = |id: i64| plan.routes.iter().find(|r| r.stops.iter().any(|s| s.order_id == id)).map(|r| r.worker_id);
+    assert_eq!(route_of(morning), Some(li), "accepted orders never move");
+    assert_eq!(route_of(second), Some(li), "the waiting order goes to the worker at the address");
+    assert!(plan.routes.iter().flat_map(|r| &r.stops).any(|s| s.order_id == morning && s.fixed && !s.moved));
+    assert_eq!((plan.change_count, plan.changes.clone()), (1, format!("{second}:{li}")));
+    assert!(plan.unplanned.is_empty());
+    assert!(plan.km_planned.parse::<f64>().unwrap() < plan.km_now.parse::<f64>().unwrap(), "{} → {}", plan.km_now, plan.km_planned);
+
+    let applied = app.post("/api/admin_apply_plan", &format!("date={date}&changes={}", plan.changes.replace(',', "%2C").replace(':', "%3A")), Some(&admin)).await;
+    assert_eq!(applied.status, StatusCode::OK, "{}", applied.body);
+    let applied: app::api::dispatching::AppliedPlan = serde_json::from_str(&applied.body).unwrap();
+    assert_eq!((applied.assigned, applied.skipped), (1, 0));
+    let order = app.state.store.order(second).await.unwrap().unwrap();
+    assert_eq!((order.state.as_str(), order.worker_id), ("accepted", Some(li)));
+    assert!(app.state.store.offers_for_order(second).await.unwrap().iter().all(|o| o.status != "pending"), "Zhao's open offer is withdrawn");
+    // Applying the same plan again changes nothing.
+    let again = app.post("/api/admin_apply_plan", &format!("date={date}&changes={second}%3A{zhao}"), Some(&admin)).await;
+    let again: app::api::dispatching::AppliedPlan = serde_json::from_str(&again.body).unwrap();
+    assert_eq!((again.assigned, again.skipped), (0, 1));
+}

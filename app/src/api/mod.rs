@@ -114,6 +114,8 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/admin_pricing", ADMIN),
     ("/api/admin_dispatch_settings", ADMIN),
     ("/api/admin_save_dispatch", ADMIN),
+    ("/api/admin_day_plan", ADMIN),
+    ("/api/admin_apply_plan", ADMIN),
     ("/api/admin_save_pricing", ADMIN),
     ("/api/admin_preview_quote", ADMIN),
     ("/api/admin_create_coupon", ADMIN),

@@ -3,12 +3,14 @@
 
 use super::authz::require_user;
 use super::{app_state, internal, now};
-use crate::api::dispatching::{DispatchAdminView, DispatchForm, PresetView};
+use crate::api::dispatching::{AppliedPlan, DayPlanView, DispatchAdminView, DispatchForm, PlanRoute, PlanStop, PresetView, UnplannedView};
 use crate::api::ADMIN;
 use crate::error::{AppError, Field};
 use crate::i18n::Msg;
-use dispatch::{DispatchSettings, OfferPolicy, Preset, Weights};
-use store::StoreError;
+use super::flows::{self, unix};
+use booking::OrderState;
+use dispatch::{Candidate, DispatchSettings, GeoPoint, OfferPolicy, PlanOrder, Preset, Unplanned, Weights};
+use store::{OrderRecord, StoreError};
 
 /// Up to two decimals, without trailing zeros (0.35, 1, 0.1).
 fn decimal(x: f64) -> String {
@@ -107,6 +109,164 @@ pub async fn save(version: i64, form: DispatchForm) -> Result<i64, AppError> {
         Err(StoreError::Conflict) => Err(AppError::Refused(Msg::ErrDispatchStale)),
         Err(err) => Err(internal(err)),
     }
+}
+
+/// How long the planner may think about one day.
+const PLAN_BUDGET: std::time::Duration = std::time::Duration::from_millis(1500);
+const PLAN_SEED: u64 = 1;
+
+/// `YYYY-MM-DD` (Beijing) → its first second; tomorrow when empty.
+fn plan_day_start(date: Option<&str>) -> Result<(String, i64), AppError> {
+    let text = match date.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => d.to_string(),
+        None => crate::api::format_beijing(unix(now()) + 86_400).chars().take(10).collect(),
+    };
+    let day = pricing::rules::parse_date(&text).ok_or(AppError::invalid(Field::PreviewDate, Msg::ErrPreviewDate))?;
+    Ok((text, pricing::beijing_day_start(day)))
+}
+
+/// Who holds an order's time now: its worker, else the reserved one.
+fn holder(order: &OrderRecord) -> Option<i64> {
+    order.worker_id.or(order.reserved_worker_id)
+}
+
+/// Only 待接单 orders may move; everything else keeps its worker.
+fn movable(order: &OrderRecord) -> bool {
+    flows::order_state(order).is_ok_and(|s| s == OrderState::Booked)
+}
+
+/// Every approved worker who has any skill the day's orders need.
+async fn day_workers(state: &super::AppState, orders: &[OrderRecord], from: time::OffsetDateTime, to: time::OffsetDateTime) -> Result<Vec<Candidate>, AppError> {
+    let mut workers: Vec<Candidate> = Vec::new();
+    let mut skills: Vec<&str> = orders.iter().map(|o| o.category_code.as_str()).collect();
+    skills.sort_unstable();
+    skills.dedup();
+    for skill in skills {
+        for c in flows::candidates(state, skill, from, to, None, flows::Scoring::AvailabilityOnly).await? {
+            if !workers.iter().any(|w| w.worker_id == c.worker_id) {
+                workers.push(c);
+            }
+        }
+    }
+    Ok(workers)
+}
+
+fn road_km(travel: &dispatch::TravelModel, home: GeoPoint, stops: &[&OrderRecord]) -> f64 {
+    let path: Vec<GeoPoint> = std::iter::once(home).chain(stops.iter().map(|o| GeoPoint { lat: o.lat, lng: o.lng })).chain(std::iter::once(home)).collect();
+    if stops.is_empty() {
+        return 0.0;
+    }
+    path.windows(2).map(|p| dispatch::distance_km(p[0], p[1]) * travel.road_factor).sum()
+}
+
+fn stop(order: &OrderRecord, planned: Option<i64>) -> PlanStop {
+    PlanStop {
+        order_id: order.id,
+        order_no: order.order_no.clone(),
+        service_name: order.service_name.clone(),
+        starts_at: unix(order.starts_at),
+        ends_at: unix(order.ends_at),
+        area: super::work::area_of(&order.address_text),
+        fixed: !movable(order),
+        moved: movable(order) && planned.is_some() && planned != holder(order),
+    }
+}
+
+pub async fn day_plan(date: Option<String>) -> Result<DayPlanView, AppError> {
+    require_user(ADMIN)?;
+    let state = app_state()?;
+    let (date, start) = plan_day_start(date.as_deref())?;
+    let (from, to) = (flows::from_unix(start)?, flows::from_unix(start + 86_400)?);
+    let orders = state.store.held_orders_starting(from, to).await.map_err(internal)?;
+    let workers = day_workers(&state, &orders, from, to).await?;
+    let mut plan_orders = Vec::with_capacity(orders.len());
+    for o in &orders {
+        let refused_by = if movable(o) {
+            state.store.offers_for_order(o.id).await.map_err(internal)?.into_iter().filter(|f| f.status == "rejected").map(|f| f.worker_id).collect()
+        } else {
+            Vec::new()
+        };
+        plan_orders.push(PlanOrder { order_id: o.id, job: flows::job_for(o), pinned_to: if movable(o) { None } else { holder(o) }, refused_by });
+    }
+    let travel = state.config.travel;
+    let planners = workers.clone();
+    let plan = tokio::task::spawn_blocking(move || {
+        let started = std::time::Instant::now();
+        dispatch::plan_day(&planners, &plan_orders, &travel, PLAN_SEED, &mut || started.elapsed().as_secs_f64() / PLAN_BUDGET.as_secs_f64())
+    })
+    .await
+    .map_err(internal)?;
+
+    let by_id = |id: i64| orders.iter().find(|o| o.id == id);
+    let mut routes = Vec::new();
+    for route in &plan.routes {
+        let name = state.store.user(store::UserId(route.worker_id)).await.map_err(internal)?.map(|u| u.display_name.as_str().to_string()).unwrap_or_default();
+        routes.push(PlanRoute {
+            worker_id: route.worker_id,
+            worker_name: name,
+            km: format!("{:.1}", route.km),
+            stops: route.orders.iter().filter_map(|id| by_id(*id)).map(|o| stop(o, Some(route.worker_id))).collect(),
+        });
+    }
+    let unplanned = plan
+        .unplanned
+        .iter()
+        .filter_map(|(id, why)| {
+            let reason = match why {
+                Unplanned::NoQualifiedWorker => Msg::PlanNoQualifiedWorker,
+                Unplanned::NoRouteFits => Msg::PlanNoRouteFits,
+            };
+            by_id(*id).map(|o| UnplannedView { stop: stop(o, None), reason: crate::i18n::t(reason).to_string() })
+        })
+        .collect();
+    let km_now: f64 = workers
+        .iter()
+        .map(|w| {
+            let held: Vec<&OrderRecord> = orders.iter().filter(|o| holder(o) == Some(w.worker_id)).collect();
+            road_km(&travel, w.home, &held)
+        })
+        .sum();
+    let changes: Vec<String> = routes
+        .iter()
+        .flat_map(|r| r.stops.iter().filter(|s| s.moved).map(move |s| format!("{}:{}", s.order_id, r.worker_id)))
+        .collect();
+    Ok(DayPlanView {
+        date,
+        routes,
+        unplanned,
+        km_now: format!("{km_now:.1}"),
+        km_planned: format!("{:.1}", plan.km),
+        change_count: changes.len(),
+        changes: changes.join(","),
+    })
+}
+
+pub async fn apply_plan(date: String, changes: String) -> Result<AppliedPlan, AppError> {
+    require_user(ADMIN)?;
+    let state = app_state()?;
+    let (_, start) = plan_day_start(Some(&date))?;
+    let pairs: Vec<(i64, i64)> = changes
+        .split(',')
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| p.trim().split_once(':').and_then(|(o, w)| Some((o.parse().ok()?, w.parse().ok()?))))
+        .collect::<Option<_>>()
+        .ok_or(AppError::NotFound)?;
+    let mut applied = AppliedPlan { assigned: 0, skipped: 0 };
+    for (order_id, worker_id) in pairs {
+        let order = state.store.order(order_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+        let on_day = (start..start + 86_400).contains(&unix(order.starts_at));
+        if !on_day || !movable(&order) || holder(&order) == Some(worker_id) {
+            applied.skipped += 1;
+            continue;
+        }
+        match super::ops::admin_assign(order_id, worker_id, false).await {
+            Ok(()) => applied.assigned += 1,
+            Err(AppError::Refused(_) | AppError::StaleOrder | AppError::WorkerBusy) => applied.skipped += 1,
+            Err(err) => return Err(err),
+        }
+    }
+    tracing::info!(date, assigned = applied.assigned, skipped = applied.skipped, "day plan applied");
+    Ok(applied)
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ fn earnings(state: &AppState, order: &OrderRecord) -> i64 {
 }
 
 /// `上海市黄浦区` out of a full address: enough to decide, not enough to find the door.
-fn area_of(address: &str) -> String {
+pub(crate) fn area_of(address: &str) -> String {
     match address.char_indices().find(|(_, c)| matches!(c, '区' | '县')) {
         Some((i, c)) => address[..i + c.len_utf8()].to_string(),
         None => address.chars().take(6).collect(),

@@ -15,6 +15,8 @@ pub struct PlanOrder {
     pub job: Job,
     /// The worker who accepted it: it stays theirs.
     pub pinned_to: Option<i64>,
+    /// Workers who refused it: never planned for it again.
+    pub refused_by: Vec<i64>,
 }
 
 /// Why the plan leaves an order out.
@@ -115,7 +117,9 @@ pub fn plan_day(workers: &[Candidate], orders: &[PlanOrder], travel: &TravelMode
         problem.ready[1 + m + 2 * g] = gap.from.1;
         problem.due[2 + m + 2 * g] = gap.to.1;
     }
-    let serves = |w: &Candidate, o: &PlanOrder| qualifies(w, &o.job.skill, o.job.location) && within_hours_and_not_on_leave(w, &o.job);
+    let serves = |w: &Candidate, o: &PlanOrder| {
+        !o.refused_by.contains(&w.worker_id) && qualifies(w, &o.job.skill, o.job.location) && within_hours_and_not_on_leave(w, &o.job)
+    };
     let vehicles: Vec<Vehicle> = gaps
         .iter()
         .enumerate()

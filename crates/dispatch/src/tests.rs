@@ -691,7 +691,7 @@ fn an_offer_chain_never_offers_the_same_worker_twice_and_broadcasts_only_the_res
 // --- day plans -------------------------------------------------------------------
 
 fn plan_order(id: i64, start: i64, km_north: f64, pinned_to: Option<i64>) -> PlanOrder {
-    PlanOrder { order_id: id, job: Job { location: north(km_north), ..job_at(start, 1) }, pinned_to }
+    PlanOrder { order_id: id, job: Job { location: north(km_north), ..job_at(start, 1) }, pinned_to, refused_by: vec![] }
 }
 
 fn plan(workers: &[Candidate], orders: &[PlanOrder]) -> DayPlan {
@@ -708,6 +708,15 @@ fn a_day_plan_keeps_accepted_orders_with_their_worker_and_gives_free_ones_to_the
     assert_eq!(day.worker_of(11), Some(2));
     assert!(day.unplanned.is_empty());
     assert!(day.km > 0.0 && (day.km - day.routes.iter().map(|r| r.km).sum::<f64>()).abs() < 1e-9);
+}
+
+#[test]
+fn a_day_plan_never_gives_an_order_back_to_a_worker_who_refused_it() {
+    let near = Candidate { home: north(5.0), ..worker(2) };
+    let far = Candidate { home: north(-5.0), area_radius_km: 20.0, ..worker(1) };
+    let refused = PlanOrder { refused_by: vec![2], ..plan_order(30, at(0, 9, 0), 5.0, None) };
+    assert_eq!(plan(&[near.clone(), far], &[refused.clone()]).worker_of(30), Some(1));
+    assert_eq!(plan(&[near], &[refused]).unplanned, [(30, Unplanned::NoQualifiedWorker)]);
 }
 
 #[test]

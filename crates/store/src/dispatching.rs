@@ -31,6 +31,8 @@ pub trait DispatchStore: Send + Sync {
     async fn close_broadcast(&self, order_id: i64, now: OffsetDateTime) -> StoreResult<u64>;
     /// Each worker's record as of `now` (workers with none are left out).
     async fn worker_records(&self, now: OffsetDateTime) -> StoreResult<Vec<(i64, Record)>>;
+    /// Orders that hold time (待支付 to 服务中) starting in `[from, to)`, by start.
+    async fn held_orders_starting(&self, from: OffsetDateTime, to: OffsetDateTime) -> StoreResult<Vec<crate::OrderRecord>>;
     /// The customer's favourite workers and those who completed an order for them.
     async fn favored_workers(&self, customer_id: i64) -> StoreResult<Vec<i64>>;
 }
@@ -237,6 +239,15 @@ macro_rules! shared_dispatch_impl {
                 .await?;
                 merge_records(&mut records, earned, |r, fen| r.earnings_fen_7d = fen);
                 Ok(records)
+            }
+
+            async fn held_orders_starting(&self, from: time::OffsetDateTime, to: time::OffsetDateTime) -> crate::StoreResult<Vec<crate::OrderRecord>> {
+                let sql = format!(
+                    "SELECT {} WHERE o.state IN ({}) AND o.starts_at >= $1 AND o.starts_at < $2 ORDER BY o.starts_at, o.id",
+                    crate::orders::ORDER_COLUMNS,
+                    crate::orders::holding_states_sql()
+                );
+                Ok(sqlx::query_as(&sql).bind(from).bind(to).fetch_all(&self.pool).await?)
             }
 
             async fn favored_workers(&self, customer_id: i64) -> crate::StoreResult<Vec<i64>> {

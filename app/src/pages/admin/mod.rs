@@ -1,5 +1,6 @@
 mod catalog;
 mod dashboard;
+mod day_plan;
 mod dispatching;
 mod finance;
 mod orders;
@@ -9,6 +10,7 @@ mod workers;
 
 pub use catalog::{CatalogPage, ServiceEditPage};
 pub use dashboard::DashboardPage;
+pub use day_plan::DayPlanPage;
 pub use dispatching::DispatchSettingsPage;
 pub use finance::FinancePage;
 pub use orders::{AdminOrderPage, AdminOrdersPage, DispatchQueuePage};
