@@ -102,3 +102,20 @@ test('an admin tunes dispatch; after one declined offer the order is broadcast a
     await admin.context().close();
   }
 });
+
+test("the admin reviews the planner's routes for tomorrow, with accepted orders fixed to their worker", async ({ browser }) => {
+  const admin = await role(browser, DEMO.admin, DESKTOP);
+  await admin.getByRole('link', { name: '派单方案' }).click();
+  await expect(admin).toHaveURL(/\/admin\/dispatch\/plan$/);
+  await hydrated(admin);
+  const tomorrow = new Date(Date.now() + 8 * 3600_000 + 86_400_000).toISOString().slice(0, 10);
+  await expect(admin.getByLabel('日期')).toHaveValue(tomorrow);
+  await expect(admin.locator('[data-km-planned]')).toHaveText(/\d+\.\d km/);
+  // The order grabbed in the test above is accepted: it stays with its worker.
+  const route = admin.locator('.plan-route').first();
+  await expect(route.locator('h3')).toContainText(/阿姨 · \d+\.\d km/);
+  await expect(route.locator('.plan-stop', { hasText: '日常保洁 · 2小时' }).first()).toContainText('已定');
+  await expectAccessible(admin);
+  await snap(admin, 'dispatch-05-day-plan-1440x900');
+  await admin.context().close();
+});
