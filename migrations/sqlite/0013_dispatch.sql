@@ -4,6 +4,9 @@
 -- others are withdrawn in the same transaction.
 ALTER TABLE offers ADD COLUMN broadcast BOOLEAN NOT NULL DEFAULT FALSE;
 
+-- The customer's worker gender preference (B1 hard rule); NULL: anyone.
+ALTER TABLE orders ADD COLUMN worker_gender TEXT CHECK (worker_gender IN ('female', 'male'));
+
 -- One row: the dispatch crate's DispatchSettings (score weights and offer
 -- policy) as JSON. `version` keeps one of two concurrent edits, not a mix.
 CREATE TABLE dispatch_settings (

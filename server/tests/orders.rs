@@ -969,3 +969,34 @@ async fn the_day_plan_moves_a_waiting_order_to_the_nearer_free_worker_and_applyi
     let again: app::api::dispatching::AppliedPlan = serde_json::from_str(&again.body).unwrap();
     assert_eq!((again.assigned, again.skipped), (0, 1));
 }
+
+#[tokio::test]
+async fn a_gender_preference_limits_slots_and_dispatch_to_workers_of_that_gender() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let service = cleaning_service(&app).await;
+    let slots = |gender: &str| {
+        let form = format!("service_id={service}&units=2&lat=31.2304&lng=121.4737&worker_gender={gender}");
+        let app = &app;
+        let customer = customer.clone();
+        async move { app.post("/api/booking_slots", &form, Some(&customer)).await }
+    };
+    let bookable = |body: &str| {
+        let days: Vec<app::api::orders::DaySlots> = serde_json::from_str(body).unwrap();
+        days.iter().flat_map(|d| &d.slots).filter(|s| s.available).count()
+    };
+    // Both demo workers are women.
+    assert!(bookable(&slots("female").await.body) > 0);
+    assert_eq!(bookable(&slots("male").await.body), 0);
+    let bad = slots("robot").await;
+    assert_eq!(bad.error(), AppError::invalid(Field::Gender, Msg::ErrGenderPreference));
+
+    let place_with = |gender: &str| format!("{}&worker_gender={gender}", booking(service, beijing(1, 10), 9000, "31.2304", "121.4737", "黄浦区人民大道1号"));
+    let refused = app.post("/api/place_order", &place_with("male"), Some(&customer)).await;
+    assert_eq!(refused.error(), AppError::invalid(Field::Slot, Msg::ErrSlotUnavailable));
+    let placed = app.post("/api/place_order", &place_with("female"), Some(&customer)).await;
+    let PlaceOutcome::Placed { order_id } = serde_json::from_str(&placed.body).unwrap() else { panic!("{}", placed.body) };
+    assert_eq!(app.state.store.order(order_id).await.unwrap().unwrap().worker_gender.as_deref(), Some("female"));
+    let orders = app.state.store.orders(&store::OrderFilter { customer_id: None, worker_id: None, states: vec![], needs_admin: None, limit: 10, offset: 0 }).await.unwrap();
+    assert_eq!(orders.len(), 1, "the refused booking left nothing behind");
+}

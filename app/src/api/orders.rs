@@ -176,8 +176,8 @@ pub async fn booking_start(service_id: i64, rebook: Option<i64>) -> Result<Booki
 }
 
 #[server(prefix = "/api", endpoint = "booking_slots")]
-pub async fn booking_slots(service_id: i64, units: i32, lat: f64, lng: f64) -> Result<Vec<DaySlots>, AppError> {
-    crate::server::respond(crate::server::orders::booking_slots(service_id, units, lat, lng).await)
+pub async fn booking_slots(service_id: i64, units: i32, lat: f64, lng: f64, worker_gender: Option<String>) -> Result<Vec<DaySlots>, AppError> {
+    crate::server::respond(crate::server::orders::booking_slots(service_id, units, lat, lng, worker_gender).await)
 }
 
 /// The itemized price: the list price with units only; with a slot and a
@@ -214,6 +214,7 @@ pub async fn place_order(
     rebook: Option<i64>,
     claim_id: Option<i64>,
     addons: Option<String>,
+    worker_gender: Option<String>,
 ) -> Result<PlaceOutcome, AppError> {
     crate::server::respond(
         crate::server::orders::place_order(crate::server::orders::PlaceOrderInput {
@@ -230,6 +231,7 @@ pub async fn place_order(
             rebook,
             claim_id,
             addons: crate::server::pricing::addon_codes(addons),
+            worker_gender,
         })
         .await,
     )

@@ -167,7 +167,13 @@ fn wanted_start(f: &CatalogFilters, earliest: i64) -> Result<Option<i64>, Msg> {
 /// Keeps the services some approved, qualified worker could start at
 /// `start`: working then, not on leave, not booked. The address is not known
 /// yet, so each worker is taken at home; booking checks the real address.
-async fn free_at(state: &AppState, services: Vec<ServiceSummary>, codes: &HashMap<i64, String>, start: i64) -> Result<Vec<ServiceSummary>, AppError> {
+async fn free_at(
+    state: &AppState,
+    services: Vec<ServiceSummary>,
+    codes: &HashMap<i64, String>,
+    start: i64,
+    worker_gender: Option<String>,
+) -> Result<Vec<ServiceSummary>, AppError> {
     let mut by_skill: HashMap<&str, Vec<dispatch::Candidate>> = HashMap::new();
     let mut kept = Vec::new();
     for service in services {
@@ -178,7 +184,7 @@ async fn free_at(state: &AppState, services: Vec<ServiceSummary>, codes: &HashMa
         }
         let end = start + i64::from(pricing::duration_minutes(service.unit, service.default_units)) * 60;
         let free = by_skill[code.as_str()].iter().any(|c| {
-            let job = dispatch::Job { skill: code.clone(), location: c.home, start, end };
+            let job = dispatch::Job { skill: code.clone(), location: c.home, start, end, worker_gender: worker_gender.clone() };
             dispatch::hard_check(c, &job, &state.config.travel, &[]).is_empty()
         });
         if free {
@@ -200,7 +206,7 @@ pub async fn home_catalog(category: Option<i64>, filters: CatalogFilters) -> Res
     let time_error = match wanted_start(&filters, earliest) {
         Ok(Some(start)) => {
             let codes: HashMap<i64, String> = categories.iter().map(|c| (c.id, c.code.clone())).collect();
-            services = free_at(&state, services, &codes, start).await?;
+            services = free_at(&state, services, &codes, start, search.worker_gender.clone()).await?;
             None
         }
         Ok(None) => None,

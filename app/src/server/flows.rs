@@ -74,6 +74,7 @@ pub async fn candidates(
             active_orders: w.active_orders.max(0) as u32,
             record: records.iter().find(|(id, _)| *id == w.user_id).map(|(_, r)| *r).unwrap_or_default(),
             favored: favored.contains(&w.user_id),
+            gender: w.gender,
         })
         .collect())
 }
@@ -106,6 +107,7 @@ pub fn job_for(order: &OrderRecord) -> Job {
         location: GeoPoint { lat: order.lat, lng: order.lng },
         start: unix(order.starts_at),
         end: unix(order.ends_at),
+        worker_gender: order.worker_gender.clone(),
     }
 }
 

@@ -260,9 +260,19 @@ fn clock_label(ts: i64) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
-pub async fn booking_slots(service_id: i64, units: i32, lat: f64, lng: f64) -> Result<Vec<DaySlots>, AppError> {
+/// The customer's worker gender preference: empty or `any` is anyone.
+fn gender_preference(input: Option<&str>) -> Result<Option<String>, AppError> {
+    match input.map(str::trim).unwrap_or("") {
+        "" | "any" => Ok(None),
+        g @ ("female" | "male") => Ok(Some(g.to_string())),
+        _ => Err(AppError::invalid(Field::Gender, Msg::ErrGenderPreference)),
+    }
+}
+
+pub async fn booking_slots(service_id: i64, units: i32, lat: f64, lng: f64, worker_gender: Option<String>) -> Result<Vec<DaySlots>, AppError> {
     require_user(CUSTOMER)?;
     let state = app_state()?;
+    let worker_gender = gender_preference(worker_gender.as_deref())?;
     let service = listed_service(&state, service_id).await?;
     list_quote(&state, &service, units).await?;
     let at = Coordinates::new(lat, lng).map_err(AppError::from_input)?;
@@ -288,6 +298,7 @@ pub async fn booking_slots(service_id: i64, units: i32, lat: f64, lng: f64) -> R
                 first_minute: SLOT_FIRST_MINUTE,
                 last_start_minute: SLOT_LAST_START_MINUTE,
                 step_minutes: SLOT_STEP_MINUTES,
+                worker_gender: worker_gender.clone(),
             };
             let (date_label, weekday_label) = day_labels(day_start, i);
             DaySlots {
@@ -324,6 +335,8 @@ pub struct PlaceOrderInput {
     pub claim_id: Option<i64>,
     /// Codes of the chosen add-ons.
     pub addons: Vec<String>,
+    /// `female`, `male`, or empty for anyone.
+    pub worker_gender: Option<String>,
 }
 
 pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppError> {
@@ -337,6 +350,7 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
     if notes.chars().count() > 200 {
         return Err(AppError::invalid(Field::Notes, Msg::ErrNotesTooLong));
     }
+    let worker_gender = gender_preference(input.worker_gender.as_deref())?;
     let t = now();
     let earliest = unix(t) + state.config.booking_lead.as_secs() as i64;
     if input.start < earliest {
@@ -351,7 +365,7 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
     if !in_service_area(&candidates, location) {
         return Err(AppError::invalid(Field::Location, Msg::ErrOutsideServiceArea));
     }
-    let job = dispatch::Job { skill: service.category_code.clone(), location, start: input.start, end: unix(ends_at) };
+    let job = dispatch::Job { skill: service.category_code.clone(), location, start: input.start, end: unix(ends_at), worker_gender: worker_gender.clone() };
     let (settings, _, _) = flows::dispatch_settings(&state).await?;
     let ranked = dispatch::rank(&candidates, &job, &state.config.travel, &[], &settings.weights);
     if ranked.is_empty() {
@@ -402,6 +416,7 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
         out_trade_no: flows::reference("PAY"),
         commission_bps: flows::commission_bps(&state, &service.category_code).await? as i32,
         coupon_claim_id: input.claim_id,
+        worker_gender,
     };
     let mut worker_ids: Vec<i64> = ranked.iter().map(|r| r.worker_id).collect();
     // Favorite workers who qualify are held first, in ranking order (C13).

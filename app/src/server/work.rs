@@ -91,7 +91,7 @@ pub async fn respond_offer(offer_id: i64, accept: bool) -> Result<(), AppError> 
     }
     let t = state.clock.now();
     if offer.status != "pending" || offer.deadline <= t {
-        return Err(AppError::Refused(Msg::ErrOfferGone));
+        return Err(AppError::Refused(gone_because(&state, &offer, user.id.0).await?));
     }
     if !accept {
         // Passing on a broadcast leaves it open to the others until it lapses.
@@ -111,11 +111,22 @@ pub async fn respond_offer(offer_id: i64, accept: bool) -> Result<(), AppError> 
             tracing::info!(order_id = order.id, worker_id = user.id.0, "offer accepted");
             Ok(())
         }
-        Err(StoreError::Conflict) if offer.broadcast => Err(AppError::Refused(Msg::ErrGrabbedByOther)),
-        Err(StoreError::Conflict) => Err(AppError::Refused(Msg::ErrOfferGone)),
+        Err(StoreError::Conflict) => Err(AppError::Refused(gone_because(&state, &offer, user.id.0).await?)),
         Err(StoreError::SlotTaken) => Err(AppError::WorkerBusy),
         Err(err) => Err(internal(err)),
     }
+}
+
+/// Why an offer can no longer be answered: another worker grabbed the
+/// broadcast, or it lapsed or was withdrawn.
+async fn gone_because(state: &AppState, offer: &store::OfferRecord, worker_id: i64) -> Result<Msg, AppError> {
+    if offer.broadcast {
+        let order = state.store.order(offer.order_id).await.map_err(internal)?;
+        if order.and_then(|o| o.worker_id).is_some_and(|w| w != worker_id) {
+            return Ok(Msg::ErrGrabbedByOther);
+        }
+    }
+    Ok(Msg::ErrOfferGone)
 }
 
 pub async fn order_step(order_id: i64, step: String, lat: Option<f64>, lng: Option<f64>) -> Result<(), AppError> {
@@ -234,6 +245,7 @@ pub async fn save_worker_settings(
         active_orders: 0,
         record: dispatch::Record::default(),
         favored: false,
+        gender: setup.gender.clone(),
     };
     for order in state.store.orders(&filter).await.map_err(internal)? {
         if !dispatch::hard_check(&candidate, &flows::job_for(&order), &state.config.travel, &[]).is_empty() {

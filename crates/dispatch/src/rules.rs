@@ -57,6 +57,9 @@ pub struct Candidate {
     /// The customer's favourite or previous worker (for this job's customer).
     #[serde(default)]
     pub favored: bool,
+    /// `female` or `male`, when the worker gave it.
+    #[serde(default)]
+    pub gender: Option<String>,
 }
 
 /// An appointment to be staffed.
@@ -67,6 +70,9 @@ pub struct Job {
     pub location: GeoPoint,
     pub start: i64,
     pub end: i64,
+    /// The customer's preference (`female` or `male`); `None`: anyone.
+    #[serde(default)]
+    pub worker_gender: Option<String>,
 }
 
 /// A hard rule a candidate breaks. Stored with an offer (or an admin's
@@ -76,6 +82,8 @@ pub struct Job {
 pub enum RuleFailure {
     NotReceivingOrders,
     MissingSkill,
+    /// Not the gender the customer asked for.
+    GenderMismatch,
     OutsideArea,
     OutsideWorkingHours,
     /// The job falls on one of the worker's days off.
@@ -98,6 +106,9 @@ pub fn hard_check(c: &Candidate, job: &Job, travel: &TravelModel, refused: &[i64
     }
     if !has_skill(c, &job.skill) {
         failures.push(RuleFailure::MissingSkill);
+    }
+    if !matches_gender(c, job.worker_gender.as_deref()) {
+        failures.push(RuleFailure::GenderMismatch);
     }
     if !within_area(c, job.location) {
         failures.push(RuleFailure::OutsideArea);
@@ -123,13 +134,17 @@ pub fn hard_check(c: &Candidate, job: &Job, travel: &TravelModel, refused: &[i64
 /// ranking and slot counting ask it of every worker, and most fail a cheap
 /// rule, so this stops at the first failure and allocates nothing.
 pub(crate) fn eligible(c: &Candidate, job: &Job, travel: &TravelModel, refused: &[i64]) -> bool {
-    !refused.contains(&c.worker_id) && qualifies(c, &job.skill, job.location) && available(c, job, travel)
+    !refused.contains(&c.worker_id) && qualifies(c, &job.skill, job.location, job.worker_gender.as_deref()) && available(c, job, travel)
 }
 
 /// The rules that do not depend on when the job is (receiving orders, skill,
-/// service area), so a whole day of slots checks them once per worker.
-pub(crate) fn qualifies(c: &Candidate, skill: &str, location: GeoPoint) -> bool {
-    c.receives_orders && has_skill(c, skill) && within_area(c, location)
+/// gender preference, service area), so a whole day of slots checks them once per worker.
+pub(crate) fn qualifies(c: &Candidate, skill: &str, location: GeoPoint, gender: Option<&str>) -> bool {
+    c.receives_orders && has_skill(c, skill) && matches_gender(c, gender) && within_area(c, location)
+}
+
+fn matches_gender(c: &Candidate, wanted: Option<&str>) -> bool {
+    wanted.is_none_or(|g| c.gender.as_deref() == Some(g))
 }
 
 /// The rules that do depend on when the job is: working hours, days off and

@@ -38,11 +38,12 @@ fn worker(id: i64) -> Candidate {
         active_orders: 0,
         record: Record::default(),
         favored: false,
+        gender: Some("female".into()),
     }
 }
 
 fn job_at(start: i64, hours: i64) -> Job {
-    Job { skill: SKILL.into(), location: north(2.0), start, end: start + hours * HOUR }
+    Job { skill: SKILL.into(), location: north(2.0), start, end: start + hours * HOUR, worker_gender: None }
 }
 
 fn check(c: &Candidate, job: &Job) -> Vec<RuleFailure> {
@@ -108,6 +109,19 @@ fn eligible_worker_passes_every_rule() {
 fn worker_not_receiving_orders_is_excluded() {
     let c = Candidate { receives_orders: false, ..worker(1) };
     assert_eq!(check(&c, &job_at(at(0, 9, 0), 3)), vec![RuleFailure::NotReceivingOrders]);
+}
+
+#[test]
+fn a_worker_of_another_gender_than_the_customer_asked_for_is_excluded() {
+    let job = Job { worker_gender: Some("male".into()), ..job_at(at(0, 9, 0), 3) };
+    assert_eq!(check(&worker(1), &job), vec![RuleFailure::GenderMismatch]);
+    let unstated = Candidate { gender: None, ..worker(2) };
+    assert_eq!(check(&unstated, &job), vec![RuleFailure::GenderMismatch], "an unstated gender matches no preference");
+    assert!(check(&unstated, &job_at(at(0, 9, 0), 3)).is_empty(), "no preference: anyone");
+    let query = SlotQuery { worker_gender: Some("male".into()), ..slot_query(0) };
+    assert!(day_slots(&[worker(1)], &query, &TravelModel::default()).iter().all(|s| !s.is_bookable()));
+    let male = Candidate { gender: Some("male".into()), ..worker(3) };
+    assert!(day_slots(&[worker(1), male], &query, &TravelModel::default()).iter().any(|s| s.available_workers == 1));
 }
 
 #[test]
@@ -529,6 +543,7 @@ fn slot_query(day: i64) -> SlotQuery {
         first_minute: 8 * 60,
         last_start_minute: 18 * 60,
         step_minutes: 60,
+        worker_gender: None,
     }
 }
 

@@ -80,7 +80,7 @@ pub(crate) const ORDER_COLUMNS: &str = "o.id, o.order_no, o.customer_id, o.servi
     w.display_name AS worker_name, w.phone AS worker_phone, c.display_name AS customer_name,
     o.address_text, o.lat, o.lng, o.contact_phone, o.notes, o.starts_at, o.ends_at, o.pay_deadline,
     o.paid_fen, o.cancel_fee_fen, o.refund_fen, o.needs_admin, o.created_at,
-    EXISTS (SELECT 1 FROM reviews r WHERE r.order_id = o.id) AS has_review, o.commission_bps
+    EXISTS (SELECT 1 FROM reviews r WHERE r.order_id = o.id) AS has_review, o.commission_bps, o.worker_gender
     FROM orders o JOIN users c ON c.id = o.customer_id LEFT JOIN users w ON w.id = o.worker_id";
 
 pub(crate) const OFFER_COLUMNS: &str = "f.id, f.order_id, f.worker_id, u.display_name AS worker_name, f.status,
@@ -287,8 +287,8 @@ macro_rules! shared_order_impl {
                 let order_id: i64 = sqlx::query_scalar(
                     "INSERT INTO orders (order_no, customer_id, service_id, service_name, category_code, units, quote_json,
                         total_fen, state, reserved_worker_id, address_text, lat, lng, contact_phone, notes, starts_at, ends_at,
-                        pay_deadline, created_at, updated_at, commission_bps)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending_payment', $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19)
+                        pay_deadline, created_at, updated_at, commission_bps, worker_gender)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending_payment', $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $20)
                      RETURNING id",
                 )
                 .bind(&o.order_no)
@@ -310,6 +310,7 @@ macro_rules! shared_order_impl {
                 .bind(o.pay_deadline)
                 .bind(now)
                 .bind(o.commission_bps)
+                .bind(&o.worker_gender)
                 .fetch_one(&mut *tx)
                 .await?;
                 if let Some(claim) = o.coupon_claim_id {

@@ -94,6 +94,8 @@ pub struct NewOrder {
     /// The customer's claimed coupon this order uses, taken in the same
     /// transaction so one coupon never pays for two orders.
     pub coupon_claim_id: Option<i64>,
+    /// Only workers of this gender (`female`/`male`) may take it.
+    pub worker_gender: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,6 +137,8 @@ pub struct OrderRecord {
     pub has_review: bool,
     /// `None` for orders placed before rates were fixed on the order.
     pub commission_bps: Option<i32>,
+    /// The customer's preference (`female`/`male`); `None`: anyone.
+    pub worker_gender: Option<String>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

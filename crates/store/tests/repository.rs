@@ -430,6 +430,7 @@ mod order_fixtures {
             out_trade_no: format!("PAY-{tag}"),
             commission_bps: 2000,
             coupon_claim_id: None,
+            worker_gender: None,
         }
     }
 

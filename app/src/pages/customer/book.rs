@@ -73,11 +73,13 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
         move || (units.get(), joined(), selected_slot.get(), point.get()),
         move |(u, extras, start, point)| booking_coupons(service_id, u, extras, start, point.map(|p| p.0), point.map(|p| p.1)),
     );
+    // 服务人员性别: only slots a worker of that gender can take.
+    let worker_gender = RwSignal::new(String::new());
     let slots = Resource::new(
-        move || (units.get(), point.get()),
-        move |(u, point)| async move {
+        move || (units.get(), point.get(), worker_gender.get()),
+        move |(u, point, gender)| async move {
             match point {
-                Some((la, ln)) => booking_slots(service_id, u, la, ln).await.map(Some),
+                Some((la, ln)) => booking_slots(service_id, u, la, ln, Some(gender)).await.map(Some),
                 None => Ok(None),
             }
         },
@@ -130,6 +132,7 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
             rebook,
             claim_id: claim.get(),
             addons: joined(),
+            worker_gender: Some(worker_gender.get()),
         });
     };
 
@@ -229,6 +232,17 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
         </div>
 
         <h3 class="section-title">{t(Msg::ServiceTime)}</h3>
+        <div class="cells">
+            <div class="cell input-cell">
+                <label for="f-worker-gender">{t(Msg::WorkerGenderPreference)}</label>
+                <select id="f-worker-gender" on:change=move |ev| { selected_slot.set(None); worker_gender.set(event_target_value(&ev)); }>
+                    <option value="">{t(Msg::GenderAny)}</option>
+                    <option value="female">{t(Msg::GenderFemale)}</option>
+                    <option value="male">{t(Msg::GenderMale)}</option>
+                </select>
+            </div>
+            <p class="field-error" id="f-gender-error" role="alert">{move || field_error(value, Field::Gender).get()}</p>
+        </div>
         <Transition fallback=|| view! { <Skeleton rows=2/> }>
             {move || Suspend::new(async move {
                 match slots.await {

@@ -201,6 +201,7 @@ fn worker(rng: &mut StdRng, id: usize) -> Candidate {
         active_orders: 0,
         record: Default::default(),
         favored: false,
+        gender: None,
     }
 }
 
@@ -208,7 +209,7 @@ fn worker(rng: &mut StdRng, id: usize) -> Candidate {
 fn job(rng: &mut StdRng) -> Job {
     let start = DAY + rng.gen_range(16..=36) * 30 * MINUTE;
     let minutes = weighted(rng, &DURATIONS);
-    Job { skill: weighted(rng, &SKILLS).to_string(), location: point(rng), start, end: start + minutes * MINUTE }
+    Job { skill: weighted(rng, &SKILLS).to_string(), location: point(rng), start, end: start + minutes * MINUTE, worker_gender: None }
 }
 
 /// `workers` workers with `orders` orders of the day already given, each to
@@ -326,6 +327,7 @@ fn bench_slots(o: &Opts) -> Vec<String> {
                 first_minute: SLOT_FIRST_MINUTE,
                 last_start_minute: SLOT_LAST_START_MINUTE,
                 step_minutes: SLOT_STEP_MINUTES,
+                worker_gender: None,
             }
         })
         .collect();
@@ -598,7 +600,7 @@ fn run_greedy(day: &Day) -> Run {
     let mut assigned: Vec<Option<usize>> = vec![None; day.orders.len()];
     let mut cands = day.candidates(&assigned);
     let mut decisions = Vec::with_capacity(day.orders.len());
-    let nearest_first = Weights { travel: 1.0, rating: 0.0, load: 0.0 };
+    let nearest_first = Weights { travel: 1.0, rating: 0.0, tier: 0.0, fairness: 0.0, acceptance: 0.0, affinity: 0.0, load: 0.0 };
     for (i, order) in day.orders.iter().enumerate() {
         let t = Instant::now();
         let nearest = rank(&cands, &order.job, &day.travel, &[], &nearest_first).first().map(|r| r.worker_id as usize);
