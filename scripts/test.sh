@@ -36,6 +36,8 @@ fi
 TEST_PACKAGES=(-p domain -p booking -p pricing -p dispatch -p payments -p ledger -p uploads -p store -p app -p server --features app/ssr)
 log "unit, repository and HTTP tests (HTTP tests on SQLite)"
 cargo test --locked "${TEST_PACKAGES[@]}"
+log "the dispatch benchmark binaries still compile"
+cargo check --locked -q -p dispatch --features bench --bins
 if [[ -n "${TEST_DATABASE_URL:-}" ]]; then
   log "HTTP tests again on PostgreSQL"
   TEST_BACKEND=postgres cargo test --locked "${TEST_PACKAGES[@]}" --test http --test orders --test worker_money --test catalog_admin

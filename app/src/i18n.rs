@@ -593,7 +593,7 @@ messages! {
     ErrLeaveDayRange => "休息日只能设置今天起90天内的日期",
     ErrGenderRequired => "请选择性别",
     ErrGenderPreference => "请选择不限、女或男",
-    WorkerGenderPreference => "服务人员性别",
+    WorkerGenderPreference => "服务者性别",
     ErrAge => "年龄需在16-80岁之间",
     ErrYears => "从业年限需在0-60年之间",
     ErrYearsVsAge => "从业年限与年龄不符",

@@ -57,6 +57,15 @@ test('an admin tunes dispatch; after one declined offer the order is broadcast a
     await customer.getByRole('link', { name: '立即预约' }).click();
     await hydrated(customer);
     await fillBooking(customer, '黄浦区人民大道1号2栋301', HOME.latitude, '08:00');
+    // Both demo workers are women: asking for a man leaves no slot to book.
+    const gender = customer.getByLabel('服务者性别');
+    await gender.selectOption('male');
+    await expect(customer.locator('.slot')).not.toHaveCount(0);
+    await expect(customer.locator('.slot:not([disabled])')).toHaveCount(0);
+    await snap(customer, 'dispatch-00-gender-male-390x844');
+    await gender.selectOption('female');
+    await customer.locator('.slot', { hasText: '08:00' }).click();
+    await expect(customer.locator('.slot.selected')).toContainText('08:00');
     await customer.getByRole('button', { name: '提交订单' }).click();
     await expect(customer).toHaveURL(/\/pay\/\d+/);
     await hydrated(customer);

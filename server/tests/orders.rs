@@ -1000,3 +1000,47 @@ async fn a_gender_preference_limits_slots_and_dispatch_to_workers_of_that_gender
     let orders = app.state.store.orders(&store::OrderFilter { customer_id: None, worker_id: None, states: vec![], needs_admin: None, limit: 10, offset: 0 }).await.unwrap();
     assert_eq!(orders.len(), 1, "the refused booking left nothing behind");
 }
+
+#[tokio::test]
+async fn an_admin_reassigning_while_the_worker_accepts_ends_in_one_outcome_and_both_are_told() {
+    for round in 0..4 {
+        let app = demo_app(Config::default()).await;
+        let customer = app.session_for(CUSTOMER).await;
+        let (li, zhao) = (user_id(&app, LI).await, user_id(&app, ZHAO).await);
+        let order_id = place(&app, &customer, beijing(1, 9 + round)).await;
+        pay(&app, order_id).await;
+        server::jobs::run_due_jobs(&app.state).await;
+        let offer = app.state.store.offers_for_order(order_id).await.unwrap().remove(0);
+        assert_eq!(offer.worker_id, li);
+        let (li_session, admin) = (app.session_for(LI).await, app.session_for("13700000000").await);
+        let (accept_form, assign_form) = (format!("offer_id={}&accept=true", offer.id), format!("order_id={order_id}&worker_id={zhao}"));
+        let accept = app.post("/api/respond_offer", &accept_form, Some(&li_session));
+        let assign = app.post("/api/admin_assign", &assign_form, Some(&admin));
+        let (accepted, assigned) = tokio::join!(accept, assign);
+
+        let order = app.state.store.order(order_id).await.unwrap().unwrap();
+        let events = app.state.store.order_events(order_id).await.unwrap();
+        let out_of_booked: Vec<_> = events.iter().filter(|e| e.from_state.as_deref() == Some("booked")).collect();
+        assert_eq!(out_of_booked.len(), 1, "one outcome: {events:?}");
+        match (accepted.status, assigned.status) {
+            // The admin came second and reassigned Li's accepted order.
+            (StatusCode::OK, StatusCode::OK) => assert_eq!(order.worker_id, Some(zhao)),
+            (StatusCode::OK, _) => {
+                assert_eq!(assigned.error(), AppError::StaleOrder, "{}", assigned.body);
+                assert_eq!(order.worker_id, Some(li));
+            }
+            (_, StatusCode::OK) => {
+                assert_eq!(accepted.error(), AppError::Refused(Msg::ErrOfferGone), "{}", accepted.body);
+                assert_eq!(order.worker_id, Some(zhao));
+            }
+            other => panic!("neither went through: {other:?} {} {}", accepted.body, assigned.body),
+        }
+        assert_eq!(order.state, "accepted");
+        // The loser was told by its answer; the customer, Li (whose offer
+        // went either way) and whoever holds the order now hear about it live.
+        for user in [li, order.worker_id.unwrap(), user_id(&app, CUSTOMER).await] {
+            let events = app.state.store.live_events_after(user, 0, 100).await.unwrap();
+            assert!(events.iter().any(|e| e.order_id == Some(order_id)), "user {user} not told");
+        }
+    }
+}

@@ -461,13 +461,9 @@ macro_rules! shared_order_impl {
                         .execute(&mut *tx)
                         .await?;
                 }
-                // Open offers lapse once the order leaves 待接单.
+                // Open offers lapse once the order leaves 待接单; their workers see them go.
                 if c.next_state != "booked" {
-                    sqlx::query("UPDATE offers SET status = 'withdrawn', responded_at = $2 WHERE order_id = $1 AND status = 'pending'")
-                        .bind(order_id)
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
+                    Self::withdraw_open_offers(&mut tx, order_id, now).await?;
                 }
                 Self::append_live(&mut tx, &c.notify, "order", Some(order_id), now).await?;
                 tx.commit().await?;
@@ -758,11 +754,7 @@ macro_rules! shared_order_impl {
                     return Err(crate::StoreError::Conflict);
                 }
                 Self::append_event(&mut tx, order_id, Some("booked"), "accepted", event, now).await?;
-                sqlx::query("UPDATE offers SET status = 'withdrawn', responded_at = $2 WHERE order_id = $1 AND status = 'pending'")
-                    .bind(order_id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
+                Self::withdraw_open_offers(&mut tx, order_id, now).await?;
                 Self::append_live(&mut tx, notify, "order", Some(order_id), now).await?;
                 tx.commit().await?;
                 Ok(order_id)
@@ -962,6 +954,23 @@ macro_rules! shared_order_impl {
                 .execute(&mut **tx)
                 .await?;
                 Ok(())
+            }
+
+            /// Withdraws the order's open offers (a broadcast's included) and
+            /// tells each of those workers, so the offer leaves their screen.
+            async fn withdraw_open_offers(
+                tx: &mut sqlx::Transaction<'_, <$store as crate::Dialect>::Db>,
+                order_id: i64,
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<()> {
+                let workers: Vec<i64> = sqlx::query_scalar(
+                    "UPDATE offers SET status = 'withdrawn', responded_at = $2 WHERE order_id = $1 AND status = 'pending' RETURNING worker_id",
+                )
+                .bind(order_id)
+                .bind(now)
+                .fetch_all(&mut **tx)
+                .await?;
+                Self::append_live(tx, &workers, "offer", Some(order_id), now).await
             }
 
             async fn append_live(

@@ -233,7 +233,7 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
 
         <h3 class="section-title">{t(Msg::ServiceTime)}</h3>
         <div class="cells">
-            <div class="cell input-cell">
+            <div class="cell input-cell select-cell">
                 <label for="f-worker-gender">{t(Msg::WorkerGenderPreference)}</label>
                 <select id="f-worker-gender" on:change=move |ev| { selected_slot.set(None); worker_gender.set(event_target_value(&ev)); }>
                     <option value="">{t(Msg::GenderAny)}</option>
