@@ -55,25 +55,35 @@ pub(crate) fn clamp_u32(value: i64) -> u32 {
     u32::try_from(value.max(0)).unwrap_or(u32::MAX)
 }
 
+/// Where a one-row, versioned JSON setting lives and how its changes are audited.
+pub(crate) struct Setting {
+    pub table: &'static str,
+    pub column: &'static str,
+    pub audit_action: &'static str,
+}
+
+pub(crate) const PRICING_RULES: Setting = Setting { table: "pricing_rules", column: "rules_json", audit_action: "pricing.rules" };
+pub(crate) const DISPATCH_SETTINGS: Setting = Setting { table: "dispatch_settings", column: "settings_json", audit_action: "dispatch.settings" };
+
 /// Loading and saving a one-row, versioned JSON setting with its audit row.
 macro_rules! shared_settings_impl {
     ($store:ty) => {
         impl $store {
-            pub(crate) async fn load_setting(&self, table: &str, column: &str) -> crate::StoreResult<Option<(String, i64, time::OffsetDateTime)>> {
+            pub(crate) async fn load_setting(&self, setting: &crate::dispatching::Setting) -> crate::StoreResult<Option<(String, i64, time::OffsetDateTime)>> {
+                let crate::dispatching::Setting { table, column, .. } = setting;
                 let sql = format!("SELECT {column}, version, updated_at FROM {table} WHERE id = 1");
                 Ok(sqlx::query_as(&sql).fetch_optional(&self.pool).await?)
             }
 
             pub(crate) async fn save_setting(
                 &self,
-                table: &str,
-                column: &str,
+                setting: &crate::dispatching::Setting,
                 json: &str,
                 expected_version: i64,
                 actor_id: i64,
-                action: &str,
                 now: time::OffsetDateTime,
             ) -> crate::StoreResult<i64> {
+                let crate::dispatching::Setting { table, column, audit_action } = setting;
                 let mut tx = self.begin_write().await?;
                 let current: Option<(String, i64)> =
                     sqlx::query_as(&format!("SELECT {column}, version FROM {table} WHERE id = 1")).fetch_optional(&mut *tx).await?;
@@ -94,7 +104,7 @@ macro_rules! shared_settings_impl {
                 .await?;
                 sqlx::query("INSERT INTO audit_log (actor_id, action, target, detail, created_at) VALUES ($1, $2, $3, $4, $5)")
                     .bind(actor_id)
-                    .bind(action)
+                    .bind(audit_action)
                     .bind(format!("{table} v{next}"))
                     .bind(format!("{{\"old\":{old},\"new\":{json}}}"))
                     .bind(now)
@@ -113,7 +123,7 @@ macro_rules! shared_dispatch_impl {
         #[async_trait::async_trait]
         impl crate::dispatching::DispatchStore for $store {
             async fn dispatch_settings(&self) -> crate::StoreResult<Option<crate::dispatching::StoredDispatchSettings>> {
-                self.load_setting("dispatch_settings", "settings_json")
+                self.load_setting(&crate::dispatching::DISPATCH_SETTINGS)
                     .await?
                     .map(|(json, version, updated_at)| {
                         let settings = serde_json::from_str(&json).map_err(|e| crate::StoreError::Corrupt(format!("dispatch settings: {e}")))?;
@@ -130,7 +140,7 @@ macro_rules! shared_dispatch_impl {
                 now: time::OffsetDateTime,
             ) -> crate::StoreResult<i64> {
                 let json = serde_json::to_string(settings).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
-                self.save_setting("dispatch_settings", "settings_json", &json, expected_version, actor_id, "dispatch.settings", now).await
+                self.save_setting(&crate::dispatching::DISPATCH_SETTINGS, &json, expected_version, actor_id, now).await
             }
 
             async fn create_broadcast(

@@ -117,7 +117,7 @@ macro_rules! shared_pricing_impl {
         #[async_trait::async_trait]
         impl crate::strategy::PricingStore for $store {
             async fn pricing_rules(&self) -> crate::StoreResult<Option<crate::strategy::StoredRules>> {
-                self.load_setting("pricing_rules", "rules_json")
+                self.load_setting(&crate::dispatching::PRICING_RULES)
                     .await?
                     .map(|(json, version, updated_at)| {
                         let rules = serde_json::from_str(&json).map_err(|e| crate::StoreError::Corrupt(format!("pricing rules: {e}")))?;
@@ -134,7 +134,7 @@ macro_rules! shared_pricing_impl {
                 now: time::OffsetDateTime,
             ) -> crate::StoreResult<i64> {
                 let json = serde_json::to_string(rules).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
-                self.save_setting("pricing_rules", "rules_json", &json, expected_version, actor_id, "pricing.rules", now).await
+                self.save_setting(&crate::dispatching::PRICING_RULES, &json, expected_version, actor_id, now).await
             }
 
             async fn create_coupon(&self, c: &pricing::NewCoupon, actor_id: i64, now: time::OffsetDateTime) -> crate::StoreResult<i64> {
