@@ -1,17 +1,6 @@
-import { test, expect, Browser, Page } from '@playwright/test';
-import { DEMO, PHONE, DESKTOP, open, login, snap, hydrated, expectAccessible, fillBooking } from './helpers';
-
-// People's Square, Shanghai: inside both demo workers' service areas.
-const HOME = { latitude: 31.2304, longitude: 121.4737 };
+import { test, expect, Page } from '@playwright/test';
+import { DEMO, DESKTOP, PEOPLES_SQUARE as HOME, open, signedIn, snap, hydrated, expectAccessible, fillBooking } from './helpers';
 const SECOND_WORKER = { phone: '13900000003', password: 'daojia123', name: '赵阿姨' };
-
-async function role(browser: Browser, who: { phone: string; password: string }, viewport = PHONE): Promise<Page> {
-  const context = await browser.newContext({ viewport, geolocation: HOME, permissions: ['geolocation'], locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  const page = await context.newPage();
-  await login(page, who.phone, who.password);
-  await expect(page).not.toHaveURL(/\/login/);
-  return page;
-}
 
 /** Sets how many one-to-one offers come before 抢单, from a preset, and saves. */
 async function saveChain(admin: Page, preset: string, maxOffers: string) {
@@ -23,7 +12,7 @@ async function saveChain(admin: Page, preset: string, maxOffers: string) {
 }
 
 test('an admin tunes dispatch; after one declined offer the order is broadcast and the other worker grabs it', async ({ browser }) => {
-  const admin = await role(browser, DEMO.admin, DESKTOP);
+  const admin = await signedIn(browser, DEMO.admin, DESKTOP);
   await admin.getByRole('link', { name: '派单策略' }).click();
   await expect(admin).toHaveURL(/\/admin\/dispatch\/settings$/);
   await hydrated(admin);
@@ -45,9 +34,9 @@ test('an admin tunes dispatch; after one declined offer the order is broadcast a
   await snap(admin, 'dispatch-01-settings-1440x900');
 
   try {
-    const customer = await role(browser, DEMO.customer);
-    const li = await role(browser, DEMO.approvedWorker);
-    const zhao = await role(browser, SECOND_WORKER);
+    const customer = await signedIn(browser, DEMO.customer);
+    const li = await signedIn(browser, DEMO.approvedWorker);
+    const zhao = await signedIn(browser, SECOND_WORKER);
     await open(li, '/worker');
     await open(zhao, '/worker');
 
@@ -113,7 +102,7 @@ test('an admin tunes dispatch; after one declined offer the order is broadcast a
 });
 
 test("the admin reviews the planner's routes for tomorrow, with accepted orders fixed to their worker", async ({ browser }) => {
-  const admin = await role(browser, DEMO.admin, DESKTOP);
+  const admin = await signedIn(browser, DEMO.admin, DESKTOP);
   await admin.getByRole('link', { name: '派单方案' }).click();
   await expect(admin).toHaveURL(/\/admin\/dispatch\/plan$/);
   await hydrated(admin);

@@ -1,4 +1,4 @@
-import { expect, Page } from '@playwright/test';
+import { expect, Browser, Page } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -74,4 +74,16 @@ export async function fillBooking(page: Page, address: string, latitude: number,
   await page.getByRole('tab', { name: /明天/ }).click();
   await page.locator('.slot', { hasText: slot }).click();
   await expect(page.locator('.slot.selected')).toContainText(slot);
+}
+
+/** People's Square, Shanghai: inside both demo workers' service areas. */
+export const PEOPLES_SQUARE = { latitude: 31.2304, longitude: 121.4737 };
+
+/** A signed-in page in its own browser context, positioned at People's Square. */
+export async function signedIn(browser: Browser, who: { phone: string; password: string }, viewport = PHONE): Promise<Page> {
+  const context = await browser.newContext({ viewport, geolocation: PEOPLES_SQUARE, permissions: ['geolocation'], locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const page = await context.newPage();
+  await login(page, who.phone, who.password);
+  await expect(page).not.toHaveURL(/\/login/);
+  return page;
 }

@@ -1,16 +1,5 @@
-import { test, expect, Browser, Page } from '@playwright/test';
-import { DEMO, PHONE, DESKTOP, open, login, snap, hydrated, expectAccessible, fillBooking } from './helpers';
-
-// People's Square, Shanghai: inside both demo workers' service areas.
-const HOME = { latitude: 31.2304, longitude: 121.4737 };
-
-async function role(browser: Browser, who: { phone: string; password: string }, viewport = PHONE): Promise<Page> {
-  const context = await browser.newContext({ viewport, geolocation: HOME, permissions: ['geolocation'], locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  const page = await context.newPage();
-  await login(page, who.phone, who.password);
-  await expect(page).not.toHaveURL(/\/login/);
-  return page;
-}
+import { test, expect, Page } from '@playwright/test';
+import { DEMO, DESKTOP, PEOPLES_SQUARE as HOME, open, signedIn, snap, hydrated, expectAccessible, fillBooking } from './helpers';
 
 /** Books the demo "日常保洁 · 2小时" for tomorrow at `slot` and pays; returns the order page URL. */
 async function bookAndPay(customer: Page, slot: string, shot?: string): Promise<string> {
@@ -39,9 +28,9 @@ async function bookAndPay(customer: Page, slot: string, shot?: string): Promise<
 }
 
 test('one order travels from booking to review across customer, worker and admin', async ({ browser }) => {
-  const customer = await role(browser, DEMO.customer);
-  const worker = await role(browser, DEMO.approvedWorker);
-  const admin = await role(browser, DEMO.admin, DESKTOP);
+  const customer = await signedIn(browser, DEMO.customer);
+  const worker = await signedIn(browser, DEMO.approvedWorker);
+  const admin = await signedIn(browser, DEMO.admin, DESKTOP);
 
   await open(worker, '/worker');
   const orderUrl = await bookAndPay(customer, '10:00', 'loop');
@@ -113,9 +102,9 @@ test('one order travels from booking to review across customer, worker and admin
 test('a declined offer goes to the next worker, a timeout to the admin queue, and the admin assigns by hand', async ({ browser }) => {
   // Waits out one real offer timeout (15 s in the test server).
   test.setTimeout(120_000);
-  const customer = await role(browser, DEMO.customer);
-  const first = await role(browser, DEMO.approvedWorker);
-  const admin = await role(browser, DEMO.admin, DESKTOP);
+  const customer = await signedIn(browser, DEMO.customer);
+  const first = await signedIn(browser, DEMO.approvedWorker);
+  const admin = await signedIn(browser, DEMO.admin, DESKTOP);
   await open(first, '/worker');
   const orderUrl = await bookAndPay(customer, '14:00');
   const orderId = orderUrl.split('/').pop();
@@ -155,7 +144,7 @@ test('a declined offer goes to the next worker, a timeout to the admin queue, an
 });
 
 test('a customer cancels a paid order before the cut-off and is refunded in full', async ({ browser }) => {
-  const customer = await role(browser, DEMO.customer);
+  const customer = await signedIn(browser, DEMO.customer);
   await bookAndPay(customer, '16:00');
   await customer.getByRole('button', { name: '取消订单' }).click();
   await expect(customer.getByText('现在取消免费')).toBeVisible();

@@ -62,27 +62,13 @@ pub fn parse_form(f: &DispatchForm) -> Result<DispatchSettings, AppError> {
     if weights.validate() == Err(dispatch::WeightsError::AllZero) {
         return Err(AppError::invalid(Field::WeightTravel, Msg::ErrWeightsAllZero));
     }
-    let timeout_secs = f
-        .timeout_secs
-        .trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|s| OfferPolicy::TIMEOUT_SECS.contains(s))
-        .ok_or(AppError::invalid(Field::OfferTimeout, Msg::ErrOfferTimeout))?;
-    let max_offers = f
-        .max_offers
-        .trim()
-        .parse::<u32>()
-        .ok()
-        .filter(|n| *n <= OfferPolicy::MAX_OFFERS)
-        .ok_or(AppError::invalid(Field::MaxOffers, Msg::ErrMaxOffers))?;
-    let broadcast_secs = f
-        .broadcast_secs
-        .trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|s| OfferPolicy::BROADCAST_SECS.contains(s))
-        .ok_or(AppError::invalid(Field::BroadcastSecs, Msg::ErrBroadcastSecs))?;
+    let whole = |text: &str, range: std::ops::RangeInclusive<i64>, field: Field, msg: Msg| {
+        text.trim().parse::<i64>().ok().filter(|n| range.contains(n)).ok_or(AppError::invalid(field, msg))
+    };
+    let timeout_secs = whole(&f.timeout_secs, OfferPolicy::TIMEOUT_SECS, Field::OfferTimeout, Msg::ErrOfferTimeout)?;
+    let max_offers = whole(&f.max_offers, 0..=i64::from(OfferPolicy::MAX_OFFERS), Field::MaxOffers, Msg::ErrMaxOffers)?;
+    let max_offers = u32::try_from(max_offers).map_err(|_| AppError::invalid(Field::MaxOffers, Msg::ErrMaxOffers))?;
+    let broadcast_secs = whole(&f.broadcast_secs, OfferPolicy::BROADCAST_SECS, Field::BroadcastSecs, Msg::ErrBroadcastSecs)?;
     let settings = DispatchSettings { weights, policy: OfferPolicy { timeout_secs, max_offers, broadcast_secs } };
     settings.validate().map_err(|_| AppError::invalid(Field::MaxOffers, Msg::ErrNoOfferRoute))?;
     Ok(settings)
