@@ -70,6 +70,9 @@ const ADMIN_MENU: [(Msg, &[(&str, Msg)]); 5] = [
 pub fn AdminShell(title: Msg, children: Children) -> impl IntoView {
     let location = use_location();
     let groups = ADMIN_MENU;
+    // 派单队列's badge: orders no worker took, refreshed as they arrive.
+    let live = crate::browser::use_live_version();
+    let queue = Resource::new(move || live.get(), |_| crate::api::dispatching::admin_queue_size());
     view! {
         <div class="admin">
             <aside class="sidemenu">
@@ -90,8 +93,15 @@ pub fn AdminShell(title: Msg, children: Children) -> impl IntoView {
                                             let own_entry = ADMIN_MENU.iter().any(|(_, items)| items.iter().any(|(h, _)| *h == path));
                                             path == href || (href != "/admin" && !own_entry && path.starts_with(&format!("{href}/")))
                                         };
+                                        let badge = (*label == Msg::MenuDispatch).then(|| view! {
+                                            <Transition fallback=|| ()>
+                                                {move || queue.get().and_then(Result::ok).filter(|n| *n > 0).map(|n| view! {
+                                                    <span class="menu-badge" data-queue=n aria-label=format!("{} {n}", t(Msg::QueueWaiting))>{n}</span>
+                                                })}
+                                            </Transition>
+                                        });
                                         view! {
-                                            <a href=href class="menu-item" class:active=active>{t(*label)}</a>
+                                            <a href=href class="menu-item" class:active=active>{t(*label)}{badge}</a>
                                         }
                                     })
                                     .collect_view()}

@@ -122,6 +122,8 @@ test('a declined offer goes to the next worker, a timeout to the admin queue, an
     await open(admin, '/admin/dispatch');
     await expect(queued).toBeVisible({ timeout: 1000 });
   }).toPass({ timeout: 60_000 });
+  // The menu's 派单队列 carries a badge with the number of waiting orders.
+  await expect(admin.locator('.menu-badge')).toHaveText(/^[1-9]\d*$/);
   await snap(admin, 'queue-01-dispatch-queue-1440x900');
 
   await queued.click();

@@ -842,6 +842,12 @@ async fn the_offer_chain_times_out_broadcasts_and_escalates_across_a_restart() {
     let order = restarted.state.store.order(order_id).await.unwrap().unwrap();
     assert_eq!((order.state.as_str(), order.needs_admin, order.worker_id), ("booked", true, None), "nobody grabbed it: the admin queue");
     let admin = restarted.session_for("13700000000").await;
+    // …with an alert: every admin hears of it live, and the menu badge counts it.
+    let admin_id = user_id(&restarted, "13700000000").await;
+    let alerts = restarted.state.store.live_events_after(admin_id, 0, 100).await.unwrap();
+    assert!(alerts.iter().any(|e| e.topic == "queue" && e.order_id == Some(order_id)), "{alerts:?}");
+    assert_eq!(restarted.post("/api/admin_queue_size", "", Some(&admin)).await.body, "1");
+    assert_eq!(restarted.post("/api/admin_queue_size", "", Some(&zhao)).await.status, StatusCode::FORBIDDEN);
     let view: app::api::ops::AdminOrderView =
         serde_json::from_str(&restarted.post("/api/admin_order", &format!("order_id={order_id}"), Some(&admin)).await.body).unwrap();
     assert_eq!(view.offers.iter().filter(|o| o.broadcast).count(), 1);

@@ -127,3 +127,9 @@ pub struct AppliedPlan {
 pub async fn admin_apply_plan(date: String, changes: String) -> Result<AppliedPlan, AppError> {
     crate::server::respond(crate::server::dispatching::apply_plan(date, changes).await)
 }
+
+/// Orders waiting in 派单队列, for the admin menu's badge.
+#[server(prefix = "/api", endpoint = "admin_queue_size")]
+pub async fn admin_queue_size() -> Result<i64, AppError> {
+    crate::server::respond(crate::server::dispatching::queue_size().await)
+}

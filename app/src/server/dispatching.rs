@@ -83,6 +83,11 @@ pub async fn admin_dispatch_settings() -> Result<DispatchAdminView, AppError> {
     Ok(DispatchAdminView { version, updated_at: updated_at.map(|t| t.unix_timestamp()), form, presets })
 }
 
+pub async fn queue_size() -> Result<i64, AppError> {
+    require_user(ADMIN)?;
+    app_state()?.store.admin_queue_size().await.map_err(internal)
+}
+
 pub async fn save(version: i64, form: DispatchForm) -> Result<i64, AppError> {
     let admin = require_user(ADMIN)?;
     let state = app_state()?;

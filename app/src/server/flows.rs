@@ -273,10 +273,9 @@ pub async fn dispatch_next(state: &AppState, order_id: i64) -> Result<(), AppErr
     }
 }
 
-/// Puts the order in the admin queue (派单队列), which the dashboard counts.
+/// Puts the order in the admin queue (派单队列); every admin's menu badge updates live.
 async fn escalate(state: &AppState, order: &OrderRecord, offers: usize) -> Result<(), AppError> {
-    if !order.needs_admin {
-        state.store.set_needs_admin(order.id, true).await.map_err(internal)?;
+    if state.store.escalate_to_admins(order.id, state.clock.now()).await.map_err(internal)? {
         tracing::warn!(order_id = order.id, offers, "order escalated to the admin queue");
     }
     Ok(())

@@ -27,6 +27,11 @@ pub trait DispatchStore: Send + Sync {
     /// went elsewhere meanwhile are left out; returns who was offered.
     /// `Conflict` when the order is no longer waiting for a worker.
     async fn create_broadcast(&self, order_id: i64, offers: &[(i64, String)], now: OffsetDateTime, deadline: OffsetDateTime) -> StoreResult<Vec<i64>>;
+    /// Puts a 待接单 order in the admin queue and alerts every active admin
+    /// live, atomically; `false` when it was already there or has moved on.
+    async fn escalate_to_admins(&self, order_id: i64, now: OffsetDateTime) -> StoreResult<bool>;
+    /// Orders waiting in the admin queue (派单队列).
+    async fn admin_queue_size(&self) -> StoreResult<i64>;
     /// Lapses the order's open broadcast offers; how many there were.
     async fn close_broadcast(&self, order_id: i64, now: OffsetDateTime) -> StoreResult<u64>;
     /// Each worker's record as of `now` (workers with none are left out).
@@ -192,6 +197,27 @@ macro_rules! shared_dispatch_impl {
                 Self::append_live(&mut tx, &offered, "offer", Some(order_id), now).await?;
                 tx.commit().await?;
                 Ok(offered)
+            }
+
+            async fn escalate_to_admins(&self, order_id: i64, now: time::OffsetDateTime) -> crate::StoreResult<bool> {
+                let mut tx = self.begin_write().await?;
+                let queued = sqlx::query("UPDATE orders SET needs_admin = TRUE WHERE id = $1 AND state = 'booked' AND needs_admin = FALSE")
+                    .bind(order_id)
+                    .execute(&mut *tx)
+                    .await?;
+                if queued.rows_affected() != 1 {
+                    return Ok(false);
+                }
+                let admins: Vec<i64> = sqlx::query_scalar("SELECT id FROM users WHERE role = 'admin' AND disabled = FALSE")
+                    .fetch_all(&mut *tx)
+                    .await?;
+                Self::append_live(&mut tx, &admins, "queue", Some(order_id), now).await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn admin_queue_size(&self) -> crate::StoreResult<i64> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE state = 'booked' AND needs_admin = TRUE").fetch_one(&self.pool).await?)
             }
 
             async fn close_broadcast(&self, order_id: i64, now: time::OffsetDateTime) -> crate::StoreResult<u64> {

@@ -39,7 +39,6 @@ pub trait OrderStore: Send + Sync {
     /// Applies `change` if the order is still in its expected state
     /// (`Conflict` otherwise), with its event, refund and live notices, atomically.
     async fn change_order(&self, order_id: i64, change: &OrderChange, now: OffsetDateTime) -> StoreResult<()>;
-    async fn set_needs_admin(&self, order_id: i64, needs_admin: bool) -> StoreResult<()>;
 
     async fn payment_for_order(&self, order_id: i64) -> StoreResult<Option<PaymentRecord>>;
     async fn payment_by_trade_no(&self, out_trade_no: &str) -> StoreResult<Option<PaymentRecord>>;
@@ -468,15 +467,6 @@ macro_rules! shared_order_impl {
                 Self::append_live(&mut tx, &c.notify, "order", Some(order_id), now).await?;
                 tx.commit().await?;
                 Ok(())
-            }
-
-            async fn set_needs_admin(&self, order_id: i64, needs_admin: bool) -> crate::StoreResult<()> {
-                let done = sqlx::query("UPDATE orders SET needs_admin = $1 WHERE id = $2")
-                    .bind(needs_admin)
-                    .bind(order_id)
-                    .execute(&self.pool)
-                    .await?;
-                crate::model::expect_one(done.rows_affected())
             }
 
             async fn payment_for_order(&self, order_id: i64) -> crate::StoreResult<Option<crate::PaymentRecord>> {
