@@ -1050,3 +1050,31 @@ async fn an_admin_reassigning_while_the_worker_accepts_ends_in_one_outcome_and_b
         }
     }
 }
+
+#[tokio::test]
+async fn a_category_that_requires_a_certificate_is_only_offered_to_workers_with_one_on_file() {
+    let app = demo_app(Config::default()).await;
+    let (customer, admin) = (app.session_for(CUSTOMER).await, app.session_for("13700000000").await);
+    let category = app.state.store.categories().await.unwrap().into_iter().find(|c| c.code == "daily_cleaning").unwrap().id;
+    let require = format!("id={category}&required=true");
+    assert_eq!(app.post("/api/admin_set_category_certificate", &require, Some(&customer)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.post("/api/admin_set_category_certificate", &require, Some(&admin)).await.status, StatusCode::OK);
+    assert!(app.state.store.audit_entries(5).await.unwrap().iter().any(|a| a.action == "category_certificate_required"));
+
+    // Neither demo worker has a certificate on file: nothing to book.
+    let service = cleaning_service(&app).await;
+    let booking_form = booking(service, beijing(1, 10), 9000, "31.2304", "121.4737", "黄浦区人民大道1号");
+    let refused = app.post("/api/place_order", &booking_form, Some(&customer)).await;
+    assert_eq!(refused.error(), AppError::invalid(Field::Slot, Msg::ErrSlotUnavailable));
+
+    // Li files one: she alone qualifies, and the admin sees why Zhao does not.
+    let li = user_id(&app, LI).await;
+    app.state.store.add_worker_document(li, "qualification", "docs/li-certificate.jpg", time::OffsetDateTime::now_utc()).await.unwrap();
+    let order_id = place(&app, &customer, beijing(1, 10)).await;
+    assert_eq!(app.state.store.order(order_id).await.unwrap().unwrap().reserved_worker_id, Some(li));
+    let view: app::api::ops::AdminOrderView =
+        serde_json::from_str(&app.post("/api/admin_order", &format!("order_id={order_id}"), Some(&admin)).await.body).unwrap();
+    let zhao = view.candidates.iter().find(|c| c.name == "赵阿姨").unwrap();
+    assert_eq!(zhao.failures, ["未上传所需资格证书"]);
+    assert!(view.candidates.iter().find(|c| c.name == "李阿姨").unwrap().failures.is_empty());
+}

@@ -121,6 +121,8 @@ pub struct AdminCategoryRow {
     pub blurb: String,
     pub listed: bool,
     pub listed_services: i64,
+    /// Only workers with a qualification certificate on file take its orders.
+    pub requires_certificate: bool,
 }
 
 #[server(prefix = "/api", endpoint = "admin_categories")]
@@ -132,6 +134,12 @@ pub async fn admin_categories() -> Result<Vec<AdminCategoryRow>, AppError> {
 #[server(prefix = "/api", endpoint = "admin_save_category")]
 pub async fn admin_save_category(id: i64, code: String, name: String, blurb: String) -> Result<i64, AppError> {
     crate::server::respond(crate::server::catalog_admin::save_category(id, code, name, blurb).await)
+}
+
+/// Whether a category's workers must have a qualification certificate on file.
+#[server(prefix = "/api", endpoint = "admin_set_category_certificate")]
+pub async fn admin_set_category_certificate(id: i64, required: bool) -> Result<(), AppError> {
+    crate::server::respond(crate::server::catalog_admin::set_category_certificate(id, required).await)
 }
 
 #[server(prefix = "/api", endpoint = "admin_set_category_listed")]

@@ -170,21 +170,28 @@ fn wanted_start(f: &CatalogFilters, earliest: i64) -> Result<Option<i64>, Msg> {
 async fn free_at(
     state: &AppState,
     services: Vec<ServiceSummary>,
-    codes: &HashMap<i64, String>,
+    codes: &HashMap<i64, (String, bool)>,
     start: i64,
     worker_gender: Option<String>,
 ) -> Result<Vec<ServiceSummary>, AppError> {
     let mut by_skill: HashMap<&str, Vec<dispatch::Candidate>> = HashMap::new();
     let mut kept = Vec::new();
     for service in services {
-        let Some(code) = codes.get(&service.category_id) else { continue };
+        let Some((code, needs_certificate)) = codes.get(&service.category_id) else { continue };
         if !by_skill.contains_key(code.as_str()) {
             let (from, to) = (flows::from_unix(start)?, flows::from_unix(start + 12 * 3_600)?);
             by_skill.insert(code, flows::candidates(state, code, from, to, None, flows::Scoring::AvailabilityOnly).await?);
         }
         let end = start + i64::from(pricing::duration_minutes(service.unit, service.default_units)) * 60;
         let free = by_skill[code.as_str()].iter().any(|c| {
-            let job = dispatch::Job { skill: code.clone(), location: c.home, start, end, worker_gender: worker_gender.clone() };
+            let job = dispatch::Job {
+                skill: code.clone(),
+                location: c.home,
+                start,
+                end,
+                worker_gender: worker_gender.clone(),
+                needs_certificate: *needs_certificate,
+            };
             dispatch::hard_check(c, &job, &state.config.travel, &[]).is_empty()
         });
         if free {
@@ -205,7 +212,7 @@ pub async fn home_catalog(category: Option<i64>, filters: CatalogFilters) -> Res
     let earliest = flows::unix(super::now()) + state.config.booking_lead.as_secs() as i64;
     let time_error = match wanted_start(&filters, earliest) {
         Ok(Some(start)) => {
-            let codes: HashMap<i64, String> = categories.iter().map(|c| (c.id, c.code.clone())).collect();
+            let codes: HashMap<i64, (String, bool)> = categories.iter().map(|c| (c.id, (c.code.clone(), c.requires_certificate))).collect();
             services = free_at(&state, services, &codes, start, search.worker_gender.clone()).await?;
             None
         }

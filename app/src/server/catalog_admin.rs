@@ -317,7 +317,15 @@ pub async fn admin_categories() -> Result<Vec<AdminCategoryRow>, AppError> {
         .await
         .map_err(internal)?
         .into_iter()
-        .map(|c| AdminCategoryRow { id: c.id, code: c.code, name: c.name, blurb: c.blurb, listed: c.listed, listed_services: c.listed_services })
+        .map(|c| AdminCategoryRow {
+            id: c.id,
+            code: c.code,
+            name: c.name,
+            blurb: c.blurb,
+            listed: c.listed,
+            listed_services: c.listed_services,
+            requires_certificate: c.requires_certificate,
+        })
         .collect())
 }
 
@@ -367,6 +375,18 @@ pub async fn set_category_listed(id: i64, listed: bool) -> Result<(), AppError> 
         other => internal(other),
     })?;
     let action = if listed { "category_listed" } else { "category_delisted" };
+    let entry = AuditEntry { actor: Some(admin.id), action: action.into(), target: format!("category:{id}"), detail: String::new() };
+    state.store.record_audit(&entry, now()).await.map_err(internal)
+}
+
+pub async fn set_category_certificate(id: i64, required: bool) -> Result<(), AppError> {
+    let admin = require_user(ADMIN)?;
+    let state = app_state()?;
+    state.store.set_category_certificate(id, required).await.map_err(|e| match e {
+        StoreError::NotFound => AppError::NotFound,
+        other => internal(other),
+    })?;
+    let action = if required { "category_certificate_required" } else { "category_certificate_waived" };
     let entry = AuditEntry { actor: Some(admin.id), action: action.into(), target: format!("category:{id}"), detail: String::new() };
     state.store.record_audit(&entry, now()).await.map_err(internal)
 }

@@ -142,11 +142,12 @@ async fn day_workers(state: &super::AppState, orders: &[OrderRecord], from: time
     Ok(workers)
 }
 
+/// Road kilometres from home through `stops` and back; a worker with no stops stays home.
 fn road_km(travel: &dispatch::TravelModel, home: GeoPoint, stops: &[&OrderRecord]) -> f64 {
-    let path: Vec<GeoPoint> = std::iter::once(home).chain(stops.iter().map(|o| GeoPoint { lat: o.lat, lng: o.lng })).chain(std::iter::once(home)).collect();
     if stops.is_empty() {
         return 0.0;
     }
+    let path: Vec<GeoPoint> = std::iter::once(home).chain(stops.iter().map(|o| GeoPoint { lat: o.lat, lng: o.lng })).chain(std::iter::once(home)).collect();
     path.windows(2).map(|p| dispatch::distance_km(p[0], p[1]) * travel.road_factor).sum()
 }
 

@@ -75,6 +75,7 @@ pub async fn candidates(
             record: records.iter().find(|(id, _)| *id == w.user_id).map(|(_, r)| *r).unwrap_or_default(),
             favored: favored.contains(&w.user_id),
             gender: w.gender,
+            certified: w.certified,
         })
         .collect())
 }
@@ -108,6 +109,7 @@ pub fn job_for(order: &OrderRecord) -> Job {
         start: unix(order.starts_at),
         end: unix(order.ends_at),
         worker_gender: order.worker_gender.clone(),
+        needs_certificate: order.needs_certificate,
     }
 }
 

@@ -299,6 +299,7 @@ pub async fn booking_slots(service_id: i64, units: i32, lat: f64, lng: f64, work
                 last_start_minute: SLOT_LAST_START_MINUTE,
                 step_minutes: SLOT_STEP_MINUTES,
                 worker_gender: worker_gender.clone(),
+                needs_certificate: service.needs_certificate,
             };
             let (date_label, weekday_label) = day_labels(day_start, i);
             DaySlots {
@@ -365,7 +366,14 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
     if !in_service_area(&candidates, location) {
         return Err(AppError::invalid(Field::Location, Msg::ErrOutsideServiceArea));
     }
-    let job = dispatch::Job { skill: service.category_code.clone(), location, start: input.start, end: unix(ends_at), worker_gender: worker_gender.clone() };
+    let job = dispatch::Job {
+        skill: service.category_code.clone(),
+        location,
+        start: input.start,
+        end: unix(ends_at),
+        worker_gender: worker_gender.clone(),
+        needs_certificate: service.needs_certificate,
+    };
     let (settings, _, _) = flows::dispatch_settings(&state).await?;
     let ranked = dispatch::rank(&candidates, &job, &state.config.travel, &[], &settings.weights);
     if ranked.is_empty() {

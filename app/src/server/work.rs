@@ -248,6 +248,8 @@ pub async fn save_worker_settings(
         record: dispatch::Record::default(),
         favored: false,
         gender: setup.gender.clone(),
+        // Settings never touch documents; a certificate rule is not theirs to break.
+        certified: true,
     };
     for order in state.store.orders(&filter).await.map_err(internal)? {
         if !dispatch::hard_check(&candidate, &flows::job_for(&order), &state.config.travel, &[]).is_empty() {

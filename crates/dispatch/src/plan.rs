@@ -118,7 +118,7 @@ pub fn plan_day(workers: &[Candidate], orders: &[PlanOrder], travel: &TravelMode
         problem.due[2 + m + 2 * g] = gap.to.1;
     }
     let serves = |w: &Candidate, o: &PlanOrder| {
-        !o.refused_by.contains(&w.worker_id) && qualifies(w, &o.job.skill, o.job.location, o.job.worker_gender.as_deref()) && within_hours_and_not_on_leave(w, &o.job)
+        !o.refused_by.contains(&w.worker_id) && qualifies(w, &o.job) && within_hours_and_not_on_leave(w, &o.job)
     };
     let vehicles: Vec<Vehicle> = gaps
         .iter()

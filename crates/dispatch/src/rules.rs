@@ -60,6 +60,9 @@ pub struct Candidate {
     /// `female` or `male`, when the worker gave it.
     #[serde(default)]
     pub gender: Option<String>,
+    /// Has a qualification certificate on file.
+    #[serde(default)]
+    pub certified: bool,
 }
 
 /// An appointment to be staffed.
@@ -73,6 +76,9 @@ pub struct Job {
     /// The customer's preference (`female` or `male`); `None`: anyone.
     #[serde(default)]
     pub worker_gender: Option<String>,
+    /// The service's category requires a qualification certificate.
+    #[serde(default)]
+    pub needs_certificate: bool,
 }
 
 /// A hard rule a candidate breaks. Stored with an offer (or an admin's
@@ -82,6 +88,8 @@ pub struct Job {
 pub enum RuleFailure {
     NotReceivingOrders,
     MissingSkill,
+    /// The category requires a certificate the worker has not filed.
+    MissingCertificate,
     /// Not the gender the customer asked for.
     GenderMismatch,
     OutsideArea,
@@ -106,6 +114,9 @@ pub fn hard_check(c: &Candidate, job: &Job, travel: &TravelModel, refused: &[i64
     }
     if !has_skill(c, &job.skill) {
         failures.push(RuleFailure::MissingSkill);
+    }
+    if job.needs_certificate && !c.certified {
+        failures.push(RuleFailure::MissingCertificate);
     }
     if !matches_gender(c, job.worker_gender.as_deref()) {
         failures.push(RuleFailure::GenderMismatch);
@@ -134,13 +145,18 @@ pub fn hard_check(c: &Candidate, job: &Job, travel: &TravelModel, refused: &[i64
 /// ranking and slot counting ask it of every worker, and most fail a cheap
 /// rule, so this stops at the first failure and allocates nothing.
 pub(crate) fn eligible(c: &Candidate, job: &Job, travel: &TravelModel, refused: &[i64]) -> bool {
-    !refused.contains(&c.worker_id) && qualifies(c, &job.skill, job.location, job.worker_gender.as_deref()) && available(c, job, travel)
+    !refused.contains(&c.worker_id) && qualifies(c, job) && available(c, job, travel)
 }
 
 /// The rules that do not depend on when the job is (receiving orders, skill,
-/// gender preference, service area), so a whole day of slots checks them once per worker.
-pub(crate) fn qualifies(c: &Candidate, skill: &str, location: GeoPoint, gender: Option<&str>) -> bool {
-    c.receives_orders && has_skill(c, skill) && matches_gender(c, gender) && within_area(c, location)
+/// certificate, gender preference, service area), so a whole day of slots
+/// checks them once per worker.
+pub(crate) fn qualifies(c: &Candidate, job: &Job) -> bool {
+    c.receives_orders
+        && has_skill(c, &job.skill)
+        && (c.certified || !job.needs_certificate)
+        && matches_gender(c, job.worker_gender.as_deref())
+        && within_area(c, job.location)
 }
 
 fn matches_gender(c: &Candidate, wanted: Option<&str>) -> bool {

@@ -22,6 +22,9 @@ pub struct SlotQuery {
     /// The customer's worker gender preference, as [`Job::worker_gender`].
     #[serde(default)]
     pub worker_gender: Option<String>,
+    /// As [`Job::needs_certificate`].
+    #[serde(default)]
+    pub needs_certificate: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,8 +55,15 @@ impl Slot {
 pub fn day_slots(candidates: &[Candidate], query: &SlotQuery, travel: &TravelModel) -> Vec<Slot> {
     let step = u32::from(query.step_minutes.max(1));
     let last = u32::from(query.last_start_minute);
-    let qualified: Vec<&Candidate> = candidates.iter().filter(|c| qualifies(c, &query.skill, query.location, query.worker_gender.as_deref())).collect();
-    let mut job = Job { skill: query.skill.clone(), location: query.location, start: 0, end: 0, worker_gender: query.worker_gender.clone() };
+    let mut job = Job {
+        skill: query.skill.clone(),
+        location: query.location,
+        start: 0,
+        end: 0,
+        worker_gender: query.worker_gender.clone(),
+        needs_certificate: query.needs_certificate,
+    };
+    let qualified: Vec<&Candidate> = candidates.iter().filter(|c| qualifies(c, &job)).collect();
     let mut slots = Vec::new();
     let mut minute = u32::from(query.first_minute);
     while minute <= last {

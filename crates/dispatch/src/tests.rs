@@ -39,11 +39,12 @@ fn worker(id: i64) -> Candidate {
         record: Record::default(),
         favored: false,
         gender: Some("female".into()),
+        certified: false,
     }
 }
 
 fn job_at(start: i64, hours: i64) -> Job {
-    Job { skill: SKILL.into(), location: north(2.0), start, end: start + hours * HOUR, worker_gender: None }
+    Job { skill: SKILL.into(), location: north(2.0), start, end: start + hours * HOUR, worker_gender: None, needs_certificate: false }
 }
 
 fn check(c: &Candidate, job: &Job) -> Vec<RuleFailure> {
@@ -122,6 +123,16 @@ fn a_worker_of_another_gender_than_the_customer_asked_for_is_excluded() {
     assert!(day_slots(&[worker(1)], &query, &TravelModel::default()).iter().all(|s| !s.is_bookable()));
     let male = Candidate { gender: Some("male".into()), ..worker(3) };
     assert!(day_slots(&[worker(1), male], &query, &TravelModel::default()).iter().any(|s| s.available_workers == 1));
+}
+
+#[test]
+fn a_category_that_needs_a_certificate_excludes_workers_without_one() {
+    let job = Job { needs_certificate: true, ..job_at(at(0, 9, 0), 3) };
+    assert_eq!(check(&worker(1), &job), vec![RuleFailure::MissingCertificate]);
+    assert!(check(&Candidate { certified: true, ..worker(1) }, &job).is_empty());
+    let query = SlotQuery { needs_certificate: true, ..slot_query(0) };
+    assert!(day_slots(&[worker(1)], &query, &TravelModel::default()).iter().all(|s| !s.is_bookable()));
+    assert!(day_slots(&[Candidate { certified: true, ..worker(2) }], &query, &TravelModel::default()).iter().any(|s| s.is_bookable()));
 }
 
 #[test]
@@ -544,6 +555,7 @@ fn slot_query(day: i64) -> SlotQuery {
         last_start_minute: 18 * 60,
         step_minutes: 60,
         worker_gender: None,
+        needs_certificate: false,
     }
 }
 

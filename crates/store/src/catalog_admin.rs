@@ -45,6 +45,8 @@ pub trait CatalogAdminStore: Send + Sync {
     /// Renames a category or changes its blurb; the code never changes.
     async fn update_category(&self, id: i64, name: &str, blurb: &str) -> StoreResult<()>;
     async fn set_category_listed(&self, id: i64, listed: bool) -> StoreResult<()>;
+    /// Whether the category's workers must have a qualification certificate on file.
+    async fn set_category_certificate(&self, id: i64, required: bool) -> StoreResult<()>;
 }
 
 macro_rules! shared_catalog_admin_impl {
@@ -162,6 +164,11 @@ macro_rules! shared_catalog_admin_impl {
 
             async fn set_category_listed(&self, id: i64, listed: bool) -> crate::StoreResult<()> {
                 let done = sqlx::query("UPDATE categories SET listed = $1 WHERE id = $2").bind(listed).bind(id).execute(&self.pool).await?;
+                crate::model::expect_one(done.rows_affected())
+            }
+
+            async fn set_category_certificate(&self, id: i64, required: bool) -> crate::StoreResult<()> {
+                let done = sqlx::query("UPDATE categories SET requires_certificate = $1 WHERE id = $2").bind(required).bind(id).execute(&self.pool).await?;
                 crate::model::expect_one(done.rows_affected())
             }
 

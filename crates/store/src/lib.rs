@@ -382,7 +382,7 @@ macro_rules! shared_store_impl {
                 let rows: Vec<crate::Category> = sqlx::query_as(
                     "SELECT c.id, c.code, c.name, c.blurb,
                             (SELECT COUNT(*) FROM services s WHERE s.category_id = c.id AND s.status = 'listed') AS listed_services,
-                            CAST(c.commission_bps AS BIGINT) AS commission_bps, c.listed
+                            CAST(c.commission_bps AS BIGINT) AS commission_bps, c.listed, c.requires_certificate
                      FROM categories c ORDER BY c.sort_order, c.id",
                 )
                 .fetch_all(&self.pool)

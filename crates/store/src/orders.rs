@@ -79,7 +79,8 @@ pub(crate) const ORDER_COLUMNS: &str = "o.id, o.order_no, o.customer_id, o.servi
     w.display_name AS worker_name, w.phone AS worker_phone, c.display_name AS customer_name,
     o.address_text, o.lat, o.lng, o.contact_phone, o.notes, o.starts_at, o.ends_at, o.pay_deadline,
     o.paid_fen, o.cancel_fee_fen, o.refund_fen, o.needs_admin, o.created_at,
-    EXISTS (SELECT 1 FROM reviews r WHERE r.order_id = o.id) AS has_review, o.commission_bps, o.worker_gender
+    EXISTS (SELECT 1 FROM reviews r WHERE r.order_id = o.id) AS has_review, o.commission_bps, o.worker_gender,
+    EXISTS (SELECT 1 FROM categories k WHERE k.code = o.category_code AND k.requires_certificate = TRUE) AS needs_certificate
     FROM orders o JOIN users c ON c.id = o.customer_id LEFT JOIN users w ON w.id = o.worker_id";
 
 pub(crate) const OFFER_COLUMNS: &str = "f.id, f.order_id, f.worker_id, u.display_name AS worker_name, f.status,
@@ -161,7 +162,8 @@ macro_rules! shared_order_impl {
                 let sql = format!(
                     "SELECT w.user_id, u.display_name, w.gender, w.skills, w.home_lat, w.home_lng, w.area_radius_km,
                             (SELECT CAST(AVG((r.quality + r.attitude + r.result) / 3.0) AS DOUBLE PRECISION) FROM reviews r WHERE r.worker_id = w.user_id) AS rating_avg,
-                            (SELECT COUNT(*) FROM orders o WHERE o.worker_id = w.user_id AND o.state IN ({})) AS active_orders
+                            (SELECT COUNT(*) FROM orders o WHERE o.worker_id = w.user_id AND o.state IN ({})) AS active_orders,
+                            EXISTS (SELECT 1 FROM worker_documents d WHERE d.worker_id = w.user_id AND d.kind = 'qualification') AS certified
                      FROM worker_profiles w JOIN users u ON u.id = w.user_id
                      WHERE w.status = 'approved' AND u.disabled = FALSE
                        AND (',' || w.skills || ',') LIKE $1
@@ -197,7 +199,8 @@ macro_rules! shared_order_impl {
                 Ok(sqlx::query_as(
                     "SELECT s.id, c.code AS category_code, c.name AS category_name, s.name, s.summary, s.content,
                             s.process_steps, s.supplies, s.qualifications, s.unit, s.base_price_fen, s.default_units,
-                            s.min_units, s.status, c.listed AS category_listed, s.addons_json
+                            s.min_units, s.status, c.listed AS category_listed, s.addons_json,
+                            c.requires_certificate AS needs_certificate
                      FROM services s JOIN categories c ON c.id = s.category_id WHERE s.id = $1",
                 )
                 .bind(id)

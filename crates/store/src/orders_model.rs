@@ -37,6 +37,8 @@ pub struct WorkerForDispatch {
     pub area_radius_km: f64,
     pub rating_avg: Option<f64>,
     pub active_orders: i64,
+    /// Has a qualification certificate on file.
+    pub certified: bool,
 }
 
 #[derive(Debug, Clone, Copy, sqlx::FromRow)]
@@ -139,6 +141,8 @@ pub struct OrderRecord {
     pub commission_bps: Option<i32>,
     /// The customer's preference (`female`/`male`); `None`: anyone.
     pub worker_gender: Option<String>,
+    /// Its category now requires a qualification certificate.
+    pub needs_certificate: bool,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -275,6 +279,8 @@ pub struct ServiceRecord {
     pub category_listed: bool,
     /// `pricing::AddOn`s as JSON.
     pub addons_json: String,
+    /// Its category requires workers with a qualification certificate.
+    pub needs_certificate: bool,
 }
 
 #[derive(Debug, Clone)]

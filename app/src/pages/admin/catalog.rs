@@ -1,5 +1,5 @@
 use crate::api::catalog_admin::{
-    admin_catalog, admin_categories, admin_service, AdminCategoryRow, AdminSaveCategory, AdminSaveService, AdminServiceImage, AdminSetCategoryListed,
+    admin_catalog, admin_categories, admin_service, AdminCategoryRow, AdminSaveCategory, AdminSaveService, AdminServiceImage, AdminSetCategoryCertificate, AdminSetCategoryListed,
     AdminSetServiceListed, ServiceEditView,
 };
 use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton};
@@ -69,7 +69,8 @@ pub fn CatalogPage() -> impl IntoView {
 fn CategoryDesk() -> impl IntoView {
     let save = ServerAction::<AdminSaveCategory>::new();
     let toggle = ServerAction::<AdminSetCategoryListed>::new();
-    let rows = Resource::new(move || (save.version().get(), toggle.version().get()), |_| admin_categories());
+    let certificate = ServerAction::<AdminSetCategoryCertificate>::new();
+    let rows = Resource::new(move || (save.version().get(), toggle.version().get(), certificate.version().get()), |_| admin_categories());
     let value = save.value();
     let toggled = toggle.value();
     view! {
@@ -89,7 +90,7 @@ fn CategoryDesk() -> impl IntoView {
                                     <th>{t(Msg::CategoryCodeLabel)}</th><th>{t(Msg::CategoryNameLabel)}</th><th>{t(Msg::CategoryBlurbLabel)}</th>
                                     <th>{t(Msg::ColumnStatus)}</th><th>{t(Msg::ColumnActions)}</th>
                                 </tr></thead>
-                                <tbody>{rows.into_iter().map(|c| view! { <CategoryRow c save toggle/> }).collect_view()}</tbody>
+                                <tbody>{rows.into_iter().map(|c| view! { <CategoryRow c save toggle certificate/> }).collect_view()}</tbody>
                             </table>
                         }.into_any(),
                         Err(error) => view! { <ErrorState error/> }.into_any(),
@@ -109,7 +110,13 @@ fn CategoryDesk() -> impl IntoView {
 }
 
 #[component]
-fn CategoryRow(c: AdminCategoryRow, save: ServerAction<AdminSaveCategory>, toggle: ServerAction<AdminSetCategoryListed>) -> impl IntoView {
+fn CategoryRow(
+    c: AdminCategoryRow,
+    save: ServerAction<AdminSaveCategory>,
+    toggle: ServerAction<AdminSetCategoryListed>,
+    certificate: ServerAction<AdminSetCategoryCertificate>,
+) -> impl IntoView {
+    let needs_certificate = c.requires_certificate;
     let form_id = format!("cat-{}", c.id);
     let name_label = format!("{} {}", c.code, t(Msg::CategoryNameLabel));
     let blurb_label = format!("{} {}", c.code, t(Msg::CategoryBlurbLabel));
@@ -121,7 +128,8 @@ fn CategoryRow(c: AdminCategoryRow, save: ServerAction<AdminSaveCategory>, toggl
             <td><input form=form_id.clone() name="blurb" maxlength="40" value=c.blurb.clone() aria-label=blurb_label/></td>
             <td><span class=if c.listed { "status-badge status-ok" } else { "status-badge status-bad" }>
                 {t(if c.listed { Msg::Listed } else { Msg::Delisted })}</span>
-                " "<span class="muted">{c.listed_services}</span></td>
+                " "<span class="muted">{c.listed_services}</span>
+                {needs_certificate.then(|| view! { " "<span class="tag" data-certificate="required">{t(Msg::CertificateRequired)}</span> })}</td>
             <td class="row-actions">
                 <ActionForm action=save attr:id=form_id attr:class="inline-form">
                     <input type="hidden" name="id" value=id/>
@@ -132,6 +140,13 @@ fn CategoryRow(c: AdminCategoryRow, save: ServerAction<AdminSaveCategory>, toggl
                     <input type="hidden" name="id" value=id/>
                     <input type="hidden" name="listed" value=(!listed).to_string()/>
                     <button type="submit" class="btn btn-plain btn-small">{t(if listed { Msg::DelistCategory } else { Msg::ListCategory })}</button>
+                </ActionForm>
+                <ActionForm action=certificate attr:class="inline-form">
+                    <input type="hidden" name="id" value=id/>
+                    <input type="hidden" name="required" value=(!needs_certificate).to_string()/>
+                    <button type="submit" class="btn btn-plain btn-small">
+                        {t(if needs_certificate { Msg::WaiveCertificate } else { Msg::RequireCertificate })}
+                    </button>
                 </ActionForm>
             </td>
         </tr>

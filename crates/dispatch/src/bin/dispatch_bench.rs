@@ -202,6 +202,7 @@ fn worker(rng: &mut StdRng, id: usize) -> Candidate {
         record: Default::default(),
         favored: false,
         gender: None,
+        certified: true,
     }
 }
 
@@ -209,7 +210,7 @@ fn worker(rng: &mut StdRng, id: usize) -> Candidate {
 fn job(rng: &mut StdRng) -> Job {
     let start = DAY + rng.gen_range(16..=36) * 30 * MINUTE;
     let minutes = weighted(rng, &DURATIONS);
-    Job { skill: weighted(rng, &SKILLS).to_string(), location: point(rng), start, end: start + minutes * MINUTE, worker_gender: None }
+    Job { skill: weighted(rng, &SKILLS).to_string(), location: point(rng), start, end: start + minutes * MINUTE, worker_gender: None, needs_certificate: false }
 }
 
 /// `workers` workers with `orders` orders of the day already given, each to
@@ -328,6 +329,7 @@ fn bench_slots(o: &Opts) -> Vec<String> {
                 last_start_minute: SLOT_LAST_START_MINUTE,
                 step_minutes: SLOT_STEP_MINUTES,
                 worker_gender: None,
+                needs_certificate: false,
             }
         })
         .collect();
