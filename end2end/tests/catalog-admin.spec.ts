@@ -94,6 +94,14 @@ test('an admin creates and delists a category; customers stop seeing it', async 
   await expect(homeCare).toContainText('已上架');
   await open(customer, '/');
   await expect(customer.locator('.category', { hasText: '家居保养' })).toHaveCount(1);
+
+  // 月嫂 can require a qualification certificate on file (a dispatch hard rule).
+  const nanny = desk.locator('tr[data-category="maternity_nanny"]');
+  await nanny.getByRole('button', { name: '要求资格证书' }).click();
+  await expect(nanny.locator('[data-certificate="required"]')).toHaveText('需资格证书');
+  await snap(admin, 'catalog-04-certificate-1440x900');
+  await nanny.getByRole('button', { name: '取消证书要求' }).click();
+  await expect(nanny.locator('[data-certificate]')).toHaveCount(0);
   await adminContext.close();
   await customerContext.close();
 });
