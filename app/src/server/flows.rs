@@ -38,14 +38,14 @@ pub async fn candidates(
     scoring: Scoring,
 ) -> Result<Vec<Candidate>, AppError> {
     let workers = state.store.workers_for_dispatch(skill).await.map_err(internal)?;
+    let ids: Vec<i64> = workers.iter().map(|w| w.user_id).collect();
     let (records, favored) = match scoring {
         Scoring::AvailabilityOnly => (Vec::new(), Vec::new()),
         Scoring::ForCustomer(customer) => (
-            state.store.worker_records(now()).await.map_err(internal)?,
+            state.store.worker_records(&ids, now()).await.map_err(internal)?,
             state.store.favored_workers(customer).await.map_err(internal)?,
         ),
     };
-    let ids: Vec<i64> = workers.iter().map(|w| w.user_id).collect();
     let windows = state.store.work_windows(&ids).await.map_err(internal)?;
     let leave = state.store.leave_days(&ids, &beijing_date(from - Duration::from_secs(86_400)).to_string()).await.map_err(internal)?;
     // Busy time a little beyond the range so travel from a neighbouring job counts.

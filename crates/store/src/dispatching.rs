@@ -34,8 +34,8 @@ pub trait DispatchStore: Send + Sync {
     async fn admin_queue_size(&self) -> StoreResult<i64>;
     /// Lapses the order's open broadcast offers; how many there were.
     async fn close_broadcast(&self, order_id: i64, now: OffsetDateTime) -> StoreResult<u64>;
-    /// Each worker's record as of `now` (workers with none are left out).
-    async fn worker_records(&self, now: OffsetDateTime) -> StoreResult<Vec<(i64, Record)>>;
+    /// The records of `workers` as of `now` (workers with none are left out).
+    async fn worker_records(&self, workers: &[i64], now: OffsetDateTime) -> StoreResult<Vec<(i64, Record)>>;
     /// Orders that hold time (待支付 to 服务中) starting in `[from, to)`, by start.
     async fn held_orders_starting(&self, from: OffsetDateTime, to: OffsetDateTime) -> StoreResult<Vec<crate::OrderRecord>>;
     /// The customer's favourite workers and those who completed an order for them.
@@ -54,6 +54,11 @@ pub(crate) fn merge_records(records: &mut Vec<(i64, Record)>, rows: Vec<(i64, i6
         };
         set(&mut records[at].1, value);
     }
+}
+
+/// `1, 2, 3` for an `IN (…)` list: ids are integers, so nothing to escape.
+pub(crate) fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
 }
 
 pub(crate) fn clamp_u32(value: i64) -> u32 {
@@ -235,22 +240,28 @@ macro_rules! shared_dispatch_impl {
                 Ok(workers.len() as u64)
             }
 
-            async fn worker_records(&self, now: time::OffsetDateTime) -> crate::StoreResult<Vec<(i64, dispatch::Record)>> {
-                use crate::dispatching::{clamp_u32, merge_records};
+            async fn worker_records(&self, workers: &[i64], now: time::OffsetDateTime) -> crate::StoreResult<Vec<(i64, dispatch::Record)>> {
+                use crate::dispatching::{clamp_u32, id_list, merge_records};
+                let mut records = Vec::new();
+                if workers.is_empty() {
+                    return Ok(records);
+                }
+                // Only the candidates' rows: this runs on every booking and offer.
+                let ids = id_list(workers);
                 let week_ago = now - time::Duration::days(7);
                 let month_ago = now - time::Duration::days(30);
-                let mut records = Vec::new();
-                let completed: Vec<(i64, i64)> =
-                    sqlx::query_as("SELECT worker_id, COUNT(*) FROM orders WHERE state = 'completed' AND worker_id IS NOT NULL GROUP BY worker_id")
-                        .fetch_all(&self.pool)
-                        .await?;
+                let completed: Vec<(i64, i64)> = sqlx::query_as(&format!(
+                    "SELECT worker_id, COUNT(*) FROM orders WHERE state = 'completed' AND worker_id IN ({ids}) GROUP BY worker_id"
+                ))
+                .fetch_all(&self.pool)
+                .await?;
                 merge_records(&mut records, completed, |r, n| r.completed_orders = clamp_u32(n));
                 // A broadcast nobody grabbed says nothing about a worker's reliability.
-                let answered: Vec<(i64, i64, i64)> = sqlx::query_as(
+                let answered: Vec<(i64, i64, i64)> = sqlx::query_as(&format!(
                     "SELECT worker_id, COUNT(*), CAST(SUM(CASE WHEN status = 'accepted' THEN 1 ELSE 0 END) AS BIGINT) FROM offers
-                     WHERE broadcast = FALSE AND status IN ('accepted', 'rejected', 'expired') AND offered_at >= $1
-                     GROUP BY worker_id",
-                )
+                     WHERE worker_id IN ({ids}) AND broadcast = FALSE AND status IN ('accepted', 'rejected', 'expired') AND offered_at >= $1
+                     GROUP BY worker_id"
+                ))
                 .bind(month_ago)
                 .fetch_all(&self.pool)
                 .await?;
@@ -258,18 +269,19 @@ macro_rules! shared_dispatch_impl {
                 merge_records(&mut records, answered.iter().map(|(w, _, a)| (*w, *a)).collect(), |r, n| r.offers_accepted = clamp_u32(n));
                 let sql = format!(
                     "SELECT worker_id, starts_at, ends_at FROM orders
-                     WHERE worker_id IS NOT NULL AND state IN ({}, 'completed') AND starts_at >= $1 AND starts_at < $2",
+                     WHERE worker_id IN ({ids}) AND state IN ({}, 'completed') AND starts_at >= $1 AND starts_at < $2",
                     crate::orders::holding_states_sql()
                 );
                 let served: Vec<(i64, time::OffsetDateTime, time::OffsetDateTime)> =
                     sqlx::query_as(&sql).bind(week_ago).bind(now).fetch_all(&self.pool).await?;
                 let minutes = served.into_iter().map(|(w, from, to)| (w, (to - from).whole_minutes())).collect();
                 merge_records(&mut records, minutes, |r, m| r.minutes_7d = r.minutes_7d.saturating_add(clamp_u32(m)));
-                let earned: Vec<(i64, i64)> = sqlx::query_as(
+                let earned: Vec<(i64, i64)> = sqlx::query_as(&format!(
                     "SELECT e.owner_id, CAST(SUM(e.amount_fen) AS BIGINT) FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.txn_id
-                     WHERE e.account = 'worker_available' AND e.amount_fen > 0 AND t.idem_key LIKE 'completion:%' AND t.created_at >= $1
-                     GROUP BY e.owner_id",
-                )
+                     WHERE e.account = 'worker_available' AND e.owner_id IN ({ids}) AND e.amount_fen > 0
+                       AND t.idem_key LIKE 'completion:%' AND t.created_at >= $1
+                     GROUP BY e.owner_id"
+                ))
                 .bind(week_ago)
                 .fetch_all(&self.pool)
                 .await?;

@@ -1170,11 +1170,13 @@ async fn a_workers_record_counts_completions_answered_offers_and_the_weeks_earni
         let refused = store.create_offer(open, other, "{}", now(), now() + Duration::from_secs(60)).await.unwrap();
         store.close_offer(refused, "rejected", now()).await.unwrap();
 
-        let records = store.worker_records(now()).await.unwrap();
+        let records = store.worker_records(&[worker, other], now()).await.unwrap();
+        assert!(store.worker_records(&[], now()).await.unwrap().is_empty());
+        assert!(store.worker_records(&[other], now()).await.unwrap().iter().all(|(w, _)| *w == other), "only the workers asked for");
         let of = |id: i64| records.iter().find(|(w, _)| *w == id).map(|(_, r)| *r).unwrap_or_default();
         assert_eq!((of(worker).completed_orders, of(worker).earnings_fen_7d), (1, 7200));
         assert_eq!((of(other).offers_answered, of(other).offers_accepted, of(other).completed_orders), (1, 0, 0));
-        let a_week_later = store.worker_records(now() + Duration::from_secs(8 * 86_400)).await.unwrap();
+        let a_week_later = store.worker_records(&[worker, other], now() + Duration::from_secs(8 * 86_400)).await.unwrap();
         let later = a_week_later.iter().find(|(w, _)| *w == worker).map(|(_, r)| *r).unwrap();
         assert_eq!((later.completed_orders, later.earnings_fen_7d), (1, 0), "earnings older than 7 days no longer count");
 
