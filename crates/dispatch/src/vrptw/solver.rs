@@ -52,7 +52,8 @@ pub struct Fleet {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Vehicle {
-    /// Node the vehicle leaves from; its window bounds the departure.
+    /// Node the vehicle leaves from; its window bounds the departure and
+    /// its demand is load already on board (counted against the capacity).
     pub start: usize,
     /// Node it returns to; its window bounds the return.
     pub end: usize,
@@ -130,7 +131,8 @@ impl Route {
         for i in (0..n).rev() {
             self.bwd[i] = TimeSegment::node(p, self.clients[i]).then(p, &self.bwd[i + 1]);
         }
-        self.load = self.clients.iter().map(|&c| p.demand[c]).sum();
+        // A vehicle's start node may carry load it already has on board.
+        self.load = p.demand[self.start] + self.clients.iter().map(|&c| p.demand[c]).sum::<i64>();
     }
 
     fn node_at(&self, i: usize) -> usize {
@@ -505,8 +507,9 @@ impl Search<'_> {
                 }
             }
             // A new route: `pos` then names the vehicle that would drive it.
-            if st.routes.len() < max_routes && p.demand[c] <= p.capacity {
-                for (vi, v) in vehicles.iter().enumerate().filter(|(vi, v)| idle[*vi] && v.serves[c]) {
+            if st.routes.len() < max_routes {
+                let fits = |v: &Vehicle| v.serves[c] && p.demand[v.start] + p.demand[c] <= p.capacity;
+                for (vi, v) in vehicles.iter().enumerate().filter(|(vi, v)| idle[*vi] && fits(v)) {
                     let delta = p.dist(v.start, c) + p.dist(c, v.end);
                     if best.is_some_and(|(d, _, _)| delta >= d) {
                         continue;

@@ -276,7 +276,7 @@ fn check_fleet_plan(p: &Problem, fleet: &Fleet, plan: &FleetPlan) -> Result<i64,
         if r.is_empty() {
             continue;
         }
-        let (mut t, mut prev, mut load) = (p.ready[v.start], v.start, 0);
+        let (mut t, mut prev, mut load) = (p.ready[v.start], v.start, p.demand[v.start]);
         for &c in r {
             if !(1..=fleet.clients).contains(&c) || !v.serves[c] {
                 return Err(format!("vehicle may not serve {c}"));
@@ -336,6 +336,24 @@ fn a_client_only_one_vehicle_serves_goes_to_it_even_when_another_is_nearer() {
     p.due[2] = 2000;
     let plan = solve_fleet(&p, &fleet, &Params { objective: Objective::Distance, seed: 1 }, &mut iterations(100));
     assert_eq!((plan.routes.clone(), plan.unserved.clone()), (vec![vec![1], vec![]], vec![2]));
+}
+
+#[test]
+fn load_already_on_board_counts_against_the_capacity() {
+    let nodes = vec![(10, 10, 30, 0, 1000, 10), (12, 12, 30, 0, 1000, 10)];
+    let (mut p, fleet) = fleet_instance(nodes, &[(10, 10), (40, 40)], &[true]);
+    // Vehicle 0 sits next to both clients but has 50 of its 100 on board: it
+    // can take one more client of 30, so the other must go to vehicle 1.
+    p.demand[fleet.vehicles[0].start] = 50;
+    let plan = solve_fleet(&p, &fleet, &Params { objective: Objective::Distance, seed: 1 }, &mut iterations(200));
+    assert_eq!(check_fleet_plan(&p, &fleet, &plan), Ok(plan.distance));
+    assert_eq!((plan.routes[0].len(), plan.routes[1].len()), (1, 1));
+    // Full already: it takes nothing, and what vehicle 1 cannot carry is left out.
+    p.demand[fleet.vehicles[0].start] = 100;
+    p.demand[fleet.vehicles[1].start] = 60;
+    let plan = solve_fleet(&p, &fleet, &Params { objective: Objective::Distance, seed: 1 }, &mut iterations(200));
+    assert_eq!(check_fleet_plan(&p, &fleet, &plan), Ok(plan.distance));
+    assert_eq!((plan.routes[0].len(), plan.routes[1].len(), plan.unserved.len()), (0, 1, 1));
 }
 
 proptest! {

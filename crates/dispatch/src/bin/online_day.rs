@@ -1,0 +1,490 @@
+//! Online day on a Solomon instance: the same day, fleet and release times
+//! as `shared/bench/vrptw/online_sim.py`, so the engine is measured side by
+//! side with that script's greedy insertion, periodic PyVRP and offline plan.
+//!
+//! The day (as in `online_sim.py`): every customer is an order with its
+//! window and service time; some are known at the start, the rest are booked
+//! at their release time (read from `--releases`, which `bench/online.sh`
+//! writes with the script's own generator). Workers are the capped fleet,
+//! all based at the depot. A worker commits to a stop when they must leave
+//! for it (as late as the plan allows); everything not yet committed may be
+//! re-planned. An order nobody can take when it is booked is lost.
+//!
+//! Policies:
+//! - `engine`: every booking (and every `--period` without one) re-plans all
+//!   uncommitted orders with the VRPTW planner ([`solve_fleet`]), starting
+//!   from the current plans and never dropping an order already promised;
+//! - `greedy`: cheapest feasible insertion into any worker's plan;
+//! - `offline`: the planner with every order known at the start.
+//!
+//! Prints one JSON object: the figures of each policy (the metrics of
+//! `online_sim.py`) and the engine's executed routes, which
+//! `check_solution.py` verifies when every order was served.
+//!
+//! Usage: online_day INSTANCE --releases FILE [--workers N] [--period T]
+//!        [--initial-seconds S] [--decision-seconds S] [--offline-seconds S] [--seed N]
+
+use dispatch::vrptw::{parse_solomon, solve, solve_fleet, Convention, Fleet, Objective, Params, Problem, SolomonInstance, Vehicle};
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+/// Integer units per instance unit, as the planner's exact convention.
+const SCALE: f64 = 1000.0;
+const EPS: f64 = 1e-9;
+
+struct Args {
+    instance: String,
+    releases: String,
+    workers: Option<usize>,
+    period: Option<f64>,
+    initial_seconds: f64,
+    decision_seconds: f64,
+    offline_seconds: f64,
+    seed: u64,
+}
+
+const USAGE: &str = "usage: online_day INSTANCE --releases FILE [--workers N] [--period T] [--initial-seconds S] \
+[--decision-seconds S] [--offline-seconds S] [--seed N]";
+
+fn parse_args() -> Result<Args, String> {
+    let mut it = std::env::args().skip(1);
+    let mut a = Args {
+        instance: String::new(),
+        releases: String::new(),
+        workers: None,
+        period: None,
+        initial_seconds: 2.0,
+        decision_seconds: 0.2,
+        offline_seconds: 10.0,
+        seed: 1,
+    };
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
+        let float = |v: String| v.parse::<f64>().map_err(|e| format!("{flag}: {e}"));
+        match flag.as_str() {
+            "--releases" => a.releases = value()?,
+            "--workers" => a.workers = Some(value()?.parse().map_err(|e| format!("--workers: {e}"))?),
+            "--period" => a.period = Some(float(value()?)?),
+            "--initial-seconds" => a.initial_seconds = float(value()?)?,
+            "--decision-seconds" => a.decision_seconds = float(value()?)?,
+            "--offline-seconds" => a.offline_seconds = float(value()?)?,
+            "--seed" => a.seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
+            s if s.starts_with("--") => return Err(format!("unknown option {s}\n{USAGE}")),
+            s => a.instance = s.to_string(),
+        }
+    }
+    if a.instance.is_empty() || a.releases.is_empty() {
+        return Err(USAGE.into());
+    }
+    Ok(a)
+}
+
+/// The instance with real Euclidean travel (time = distance), as the script has it.
+struct World {
+    inst: SolomonInstance,
+    n: usize,
+    d: Vec<f64>,
+    /// The depot closes: every worker is back by then.
+    end: f64,
+}
+
+/// A feasible visit of stops: travel including the return to the depot,
+/// and (start, end) of service at each stop.
+struct Schedule {
+    travel: f64,
+    stops: Vec<(f64, f64)>,
+}
+
+impl World {
+    fn new(inst: SolomonInstance) -> Self {
+        let n = inst.nodes.len();
+        let d = inst.nodes.iter().flat_map(|a| inst.nodes.iter().map(move |b| (a.x - b.x).hypot(a.y - b.y))).collect();
+        let end = inst.nodes[0].due;
+        World { inst, n, d, end }
+    }
+
+    fn d(&self, a: usize, b: usize) -> f64 {
+        self.d[a * self.n + b]
+    }
+
+    /// Leaving `pos` at `t0` with `load0` on board, serve `route` and return
+    /// to the depot; `None` when a window, the capacity or the depot's
+    /// closing time is missed.
+    fn schedule(&self, pos: usize, t0: f64, route: &[usize], load0: f64) -> Option<Schedule> {
+        let (mut t, mut p, mut travel, mut load) = (t0, pos, 0.0, load0);
+        let mut stops = Vec::with_capacity(route.len());
+        for &c in route {
+            let nd = &self.inst.nodes[c];
+            travel += self.d(p, c);
+            t = (t + self.d(p, c)).max(nd.ready);
+            if t > nd.due + EPS {
+                return None;
+            }
+            stops.push((t, t + nd.service));
+            t += nd.service;
+            load += nd.demand;
+            p = c;
+        }
+        travel += self.d(p, 0);
+        t += self.d(p, 0);
+        (t <= self.end + EPS && load <= self.inst.capacity + EPS).then_some(Schedule { travel, stops })
+    }
+}
+
+#[derive(Clone)]
+struct Worker {
+    /// Stops the worker has left for: (customer, service start, service end).
+    done: Vec<(usize, f64, f64)>,
+    /// Stops planned but not committed, in order.
+    plan: Vec<usize>,
+    /// Where and from when the worker is free to leave for `plan[0]`.
+    pos: usize,
+    free: f64,
+    load: f64,
+}
+
+impl Worker {
+    fn new() -> Self {
+        Worker { done: Vec::new(), plan: Vec::new(), pos: 0, free: 0.0, load: 0.0 }
+    }
+
+    /// Commits every planned stop the worker has already had to leave for,
+    /// leaving as late as the next stop allows (so they stay open to new
+    /// bookings), as `online_sim.py` does.
+    fn advance(&mut self, w: &World, now: f64) {
+        while let Some(&next) = self.plan.first() {
+            let Some(s) = w.schedule(self.pos, self.free, &self.plan, self.load) else { return };
+            let depart = self.free.max(s.stops[0].0 - w.d(self.pos, next));
+            if depart > now {
+                return;
+            }
+            self.plan.remove(0);
+            self.done.push((next, s.stops[0].0, s.stops[0].1));
+            (self.pos, self.free) = (next, s.stops[0].1);
+            self.load += w.inst.nodes[next].demand;
+        }
+    }
+}
+
+/// Cheapest feasible insertion of `c` into any worker's plan (ties: the
+/// first found), as `online_sim.py`'s greedy does it.
+fn greedy_insert(w: &World, workers: &mut [Worker], c: usize) -> bool {
+    let mut best: Option<(f64, usize, usize)> = None;
+    for (k, wk) in workers.iter().enumerate() {
+        let base = w.schedule(wk.pos, wk.free, &wk.plan, wk.load).map_or(0.0, |s| s.travel);
+        for pos in 0..=wk.plan.len() {
+            let mut cand = wk.plan.clone();
+            cand.insert(pos, c);
+            if let Some(s) = w.schedule(wk.pos, wk.free, &cand, wk.load) {
+                if best.is_none_or(|(d, _, _)| s.travel - base < d) {
+                    best = Some((s.travel - base, k, pos));
+                }
+            }
+        }
+    }
+    match best {
+        Some((_, k, pos)) => {
+            workers[k].plan.insert(pos, c);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Re-plans every uncommitted order plus `new` at time `now`, for at most
+/// `seconds` of wall time, starting from the current plans. Orders already
+/// planned are never dropped: if the planner's best plan leaves one out, the
+/// current plans stay and `new` orders are only inserted where they fit.
+/// Returns the new orders that fit nowhere.
+fn replan(w: &World, workers: &mut [Worker], now: f64, new: &[usize], seconds: f64, seed: u64) -> Vec<usize> {
+    let promised = workers.iter().map(|wk| wk.plan.len()).sum::<usize>();
+    let clients: Vec<usize> = workers.iter().flat_map(|wk| wk.plan.iter().copied()).chain(new.iter().copied()).collect();
+    let m = clients.len();
+    // Node 0: the depot (the search orders clients by distance from it);
+    // 1..=m the clients; then each worker's start (where they are free) and end (the depot).
+    let place: Vec<usize> = std::iter::once(0).chain(clients.iter().copied()).chain(workers.iter().flat_map(|wk| [wk.pos, 0])).collect();
+    let nodes = &w.inst.nodes;
+    let n = place.len();
+    let mut p = Problem {
+        vehicles: workers.len(),
+        capacity: w.inst.capacity.round() as i64,
+        demand: vec![0; n],
+        ready: vec![0; n],
+        due: vec![(w.end * SCALE).floor() as i64; n],
+        service: vec![0; n],
+        distance: place.iter().flat_map(|&a| place.iter().map(move |&b| (w.d(a, b) * SCALE).round() as i64)).collect(),
+        duration: place.iter().flat_map(|&a| place.iter().map(move |&b| (w.d(a, b) * SCALE - EPS).ceil() as i64)).collect(),
+    };
+    let mut node_of = vec![0; w.n];
+    for (k, &c) in clients.iter().enumerate() {
+        let nd = &nodes[c];
+        p.demand[1 + k] = nd.demand.round() as i64;
+        p.ready[1 + k] = (nd.ready * SCALE).round() as i64;
+        p.due[1 + k] = (nd.due * SCALE).round() as i64;
+        p.service[1 + k] = (nd.service * SCALE).round() as i64;
+        node_of[c] = 1 + k;
+    }
+    let vehicles: Vec<Vehicle> = workers
+        .iter()
+        .enumerate()
+        .map(|(k, wk)| {
+            let start = 1 + m + 2 * k;
+            p.ready[start] = (now.max(wk.free) * SCALE - EPS).ceil() as i64;
+            p.demand[start] = wk.load.round() as i64;
+            Vehicle { start, end: start + 1, serves: vec![true; n], route: wk.plan.iter().map(|&c| node_of[c]).collect() }
+        })
+        .collect();
+    let fleet = Fleet { clients: m, vehicles };
+    let params = Params { objective: Objective::Distance, seed };
+    let started = Instant::now();
+    let mut plan = solve_fleet(&p, &fleet, &params, &mut || started.elapsed().as_secs_f64() / seconds.max(1e-6));
+    if plan.unserved.iter().any(|&node| node <= promised) {
+        // Keep every promise: the current plans, plus the new orders where they fit.
+        plan = solve_fleet(&p, &fleet, &params, &mut || 1.0);
+    }
+    for (wk, route) in workers.iter_mut().zip(&plan.routes) {
+        let next: Vec<usize> = route.iter().map(|&node| clients[node - 1]).collect();
+        // An empty plan is not driven: the worker just goes home when free.
+        let runs = next.is_empty() || w.schedule(wk.pos, wk.free.max(now), &next, wk.load).is_some();
+        assert!(runs, "the planner returned a plan the day cannot run");
+        wk.plan = next;
+    }
+    plan.unserved.iter().map(|&node| clients[node - 1]).collect()
+}
+
+/// What one policy did, in `online_sim.py`'s terms.
+struct Outcome {
+    workers: Vec<Worker>,
+    rejected: usize,
+    latency_sim: Vec<f64>,
+    latency_ms: Vec<f64>,
+    decisions: usize,
+    initial_ms: Option<f64>,
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Customers in booking order (ties by id, as Python's stable sort).
+fn events(release: &BTreeMap<usize, f64>) -> Vec<usize> {
+    let mut ev: Vec<usize> = release.keys().copied().collect();
+    ev.sort_by(|a, b| release[a].total_cmp(&release[b]).then(a.cmp(b)));
+    ev
+}
+
+fn run_greedy(w: &World, fleet: usize, release: &BTreeMap<usize, f64>) -> Outcome {
+    let mut workers = vec![Worker::new(); fleet];
+    let mut out = Outcome { workers: Vec::new(), rejected: 0, latency_sim: Vec::new(), latency_ms: Vec::new(), decisions: 0, initial_ms: None };
+    for c in events(release) {
+        let now = release[&c];
+        for wk in &mut workers {
+            wk.advance(w, now);
+        }
+        let t = Instant::now();
+        let ok = greedy_insert(w, &mut workers, c);
+        out.latency_ms.push(ms(t.elapsed()));
+        out.latency_sim.push(0.0);
+        out.decisions += 1;
+        out.rejected += usize::from(!ok);
+    }
+    for wk in &mut workers {
+        wk.advance(w, f64::INFINITY);
+    }
+    out.workers = workers;
+    out
+}
+
+/// The engine: each booking (orders booked at the same time together) is
+/// planned at once; between bookings the day is re-planned every `period`.
+fn run_engine(w: &World, fleet: usize, release: &BTreeMap<usize, f64>, a: &Args, period: f64) -> Outcome {
+    let mut workers = vec![Worker::new(); fleet];
+    let mut out = Outcome { workers: Vec::new(), rejected: 0, latency_sim: Vec::new(), latency_ms: Vec::new(), decisions: 0, initial_ms: None };
+    let ev = events(release);
+    let mut i = 0;
+    let mut last = 0.0;
+    let mut seed = a.seed;
+    while i < ev.len() {
+        let now = release[&ev[i]];
+        // Periodic re-planning while nobody books.
+        while last + period < now {
+            last += period;
+            for wk in &mut workers {
+                wk.advance(w, last);
+            }
+            if workers.iter().any(|wk| !wk.plan.is_empty()) {
+                seed += 1;
+                replan(w, &mut workers, last, &[], a.decision_seconds, seed);
+            }
+        }
+        let mut group = Vec::new();
+        while i < ev.len() && release[&ev[i]] == now {
+            group.push(ev[i]);
+            i += 1;
+        }
+        for wk in &mut workers {
+            wk.advance(w, now);
+        }
+        let budget = if now == 0.0 { a.initial_seconds } else { a.decision_seconds };
+        let t = Instant::now();
+        seed += 1;
+        let lost = replan(w, &mut workers, now, &group, budget, seed);
+        let took = ms(t.elapsed());
+        out.decisions += 1;
+        out.rejected += lost.len();
+        // The plan of the orders known at the start is made before the day,
+        // not while a customer waits: it is reported on its own.
+        if now == 0.0 {
+            out.initial_ms = Some(took);
+        } else {
+            for _ in &group {
+                out.latency_ms.push(took);
+                out.latency_sim.push(0.0);
+            }
+        }
+        last = now;
+    }
+    // Keep improving what is not yet committed until the day has run.
+    while workers.iter().any(|wk| !wk.plan.is_empty()) && last < w.end {
+        last += period;
+        for wk in &mut workers {
+            wk.advance(w, last);
+        }
+        if workers.iter().any(|wk| !wk.plan.is_empty()) {
+            seed += 1;
+            replan(w, &mut workers, last, &[], a.decision_seconds, seed);
+        }
+    }
+    for wk in &mut workers {
+        wk.advance(w, f64::INFINITY);
+    }
+    out.workers = workers;
+    out
+}
+
+/// The planner with every order known at the start (distance objective,
+/// the same integer convention as the engine).
+fn run_offline(w: &World, fleet: usize, a: &Args) -> (Outcome, f64) {
+    let mut inst = w.inst.clone();
+    inst.vehicles = fleet;
+    let p = inst.to_problem(Convention::Exact);
+    let started = Instant::now();
+    let plan = solve(&p, &Params { objective: Objective::Distance, seed: a.seed }, &mut || started.elapsed().as_secs_f64() / a.offline_seconds);
+    let took = ms(started.elapsed());
+    let mut workers = Vec::new();
+    for route in plan.map(|p| p.routes).unwrap_or_default().into_iter().filter(|r| !r.is_empty()) {
+        let mut wk = Worker::new();
+        let s = w.schedule(0, 0.0, &route, 0.0).expect("the planner's routes run");
+        wk.done = route.iter().zip(s.stops).map(|(&c, (start, end))| (c, start, end)).collect();
+        workers.push(wk);
+    }
+    (Outcome { workers, rejected: 0, latency_sim: vec![0.0], latency_ms: vec![took], decisions: 1, initial_ms: None }, took)
+}
+
+/// Nearest-rank percentile, as the script computes it.
+fn pct(xs: &[f64], q: f64) -> f64 {
+    if xs.is_empty() {
+        return 0.0;
+    }
+    let mut s = xs.to_vec();
+    s.sort_by(f64::total_cmp);
+    let k = ((q * s.len() as f64).ceil() as usize).clamp(1, s.len());
+    s[k - 1]
+}
+
+fn round(x: f64, digits: i32) -> f64 {
+    let f = 10f64.powi(digits);
+    (x * f).round() / f
+}
+
+/// `online_sim.py`'s metrics of what the workers actually did.
+fn metrics(w: &World, o: &Outcome) -> serde_json::Value {
+    let orders = w.n - 1;
+    let (mut served, mut travel, mut on_time, mut loads) = (0usize, 0.0, 0usize, Vec::new());
+    for wk in o.workers.iter().filter(|wk| !wk.done.is_empty()) {
+        let (mut p, mut tr, mut busy) = (0, 0.0, 0.0);
+        for &(c, s, _) in &wk.done {
+            let nd = &w.inst.nodes[c];
+            tr += w.d(p, c);
+            busy += w.d(p, c) + nd.service;
+            on_time += usize::from(nd.ready - EPS <= s && s <= nd.due + EPS);
+            p = c;
+        }
+        tr += w.d(p, 0);
+        busy += w.d(p, 0);
+        travel += tr;
+        served += wk.done.len();
+        loads.push(busy);
+    }
+    let max = loads.iter().copied().fold(f64::NAN, f64::max);
+    let min = loads.iter().copied().fold(f64::NAN, f64::min);
+    serde_json::json!({
+        "orders": orders,
+        "served": served,
+        "rejected": o.rejected,
+        "on_time_rate": round(on_time as f64 / orders as f64, 4),
+        "travel_total": round(travel, 2),
+        "travel_per_order": round(travel / served.max(1) as f64, 3),
+        "workers_used": loads.len(),
+        "workload_max_min_ratio": if loads.is_empty() { serde_json::Value::Null } else { round(max / min, 3).into() },
+        "decisions": o.decisions,
+        "latency_sim_p50": round(pct(&o.latency_sim, 0.5), 2),
+        "latency_sim_p99": round(pct(&o.latency_sim, 0.99), 2),
+        "latency_ms_p50": round(pct(&o.latency_ms, 0.5), 3),
+        "latency_ms_p99": round(pct(&o.latency_ms, 0.99), 3),
+        "initial_plan_ms": o.initial_ms.map(|t| round(t, 1)),
+    })
+}
+
+fn read_releases(path: &str, customers: usize) -> Result<BTreeMap<usize, f64>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let raw: BTreeMap<String, f64> = serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
+    let release: BTreeMap<usize, f64> =
+        raw.into_iter().map(|(k, v)| k.parse().map(|k| (k, v)).map_err(|e| format!("{path}: key {k}: {e}"))).collect::<Result<_, _>>()?;
+    if release.keys().copied().ne(1..=customers) || release.values().any(|t| !t.is_finite() || *t < 0.0) {
+        return Err(format!("{path}: need one finite release time ≥ 0 per customer 1..={customers}"));
+    }
+    Ok(release)
+}
+
+fn main() {
+    let a = parse_args().unwrap_or_else(|e| {
+        eprintln!("{e}");
+        std::process::exit(2);
+    });
+    let inst = std::fs::read_to_string(&a.instance)
+        .map_err(|e| e.to_string())
+        .and_then(|t| parse_solomon(&t).map_err(|e| e.to_string()))
+        .unwrap_or_else(|e| {
+            eprintln!("{}: {e}", a.instance);
+            std::process::exit(2);
+        });
+    let fleet = a.workers.unwrap_or(inst.vehicles);
+    let w = World::new(inst);
+    let release = read_releases(&a.releases, w.n - 1).unwrap_or_else(|e| {
+        eprintln!("{e}");
+        std::process::exit(2);
+    });
+    let period = a.period.unwrap_or(w.end / 24.0);
+    let engine = run_engine(&w, fleet, &release, &a, period);
+    let greedy = run_greedy(&w, fleet, &release);
+    let (offline, _) = run_offline(&w, fleet, &a);
+    let routes: Vec<Vec<usize>> = engine.workers.iter().map(|wk| wk.done.iter().map(|&(c, _, _)| c).collect::<Vec<_>>()).filter(|r| !r.is_empty()).collect();
+    let out = serde_json::json!({
+        "instance": w.inst.name,
+        "workers": fleet,
+        "period": round(period, 2),
+        "initial_seconds": a.initial_seconds,
+        "decision_seconds": a.decision_seconds,
+        "offline_seconds": a.offline_seconds,
+        "engine": metrics(&w, &engine),
+        "greedy": metrics(&w, &greedy),
+        "offline": metrics(&w, &offline),
+        "routes": routes,
+    });
+    println!("{out}");
+}
