@@ -80,6 +80,7 @@ pub enum Field {
     OfferTimeout,
     MaxOffers,
     BroadcastSecs,
+    OfferLead,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

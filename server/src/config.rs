@@ -35,7 +35,7 @@ impl ServerConfig {
     pub fn from_env() -> Result<Self, String> {
         let defaults = Config::default();
         let public_url = var("DAOJIA_PUBLIC_URL").unwrap_or_default();
-        Ok(Self {
+        let config = Self {
             database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite:data/daojia.db".to_string()),
             max_connections: number("DAOJIA_DB_MAX_CONNECTIONS", 10)?,
             demo_data: flag("DAOJIA_DEMO"),
@@ -53,6 +53,7 @@ impl ServerConfig {
                         timeout_secs: number("DAOJIA_OFFER_TIMEOUT_SECS", defaults.dispatch.policy.timeout_secs)?,
                         max_offers: number("DAOJIA_MAX_OFFERS", defaults.dispatch.policy.max_offers)?,
                         broadcast_secs: number("DAOJIA_BROADCAST_SECS", defaults.dispatch.policy.broadcast_secs)?,
+                        lead_hours: number("DAOJIA_OFFER_LEAD_HOURS", defaults.dispatch.policy.lead_hours)?,
                     },
                 },
                 pay_window: Duration::from_secs(number("DAOJIA_PAY_WINDOW_SECS", defaults.pay_window.as_secs())?),
@@ -67,8 +68,11 @@ impl ServerConfig {
                 },
                 booking_lead: defaults.booking_lead,
                 booking_days: defaults.booking_days,
+                replan_every: Duration::from_secs(number("DAOJIA_REPLAN_SECS", defaults.replan_every.as_secs())?.max(1)),
             },
-        })
+        };
+        config.app.dispatch.validate().map_err(|e| format!("DAOJIA_OFFER_TIMEOUT_SECS, DAOJIA_MAX_OFFERS, DAOJIA_BROADCAST_SECS or DAOJIA_OFFER_LEAD_HOURS out of range: {e:?}"))?;
+        Ok(config)
     }
 
     /// The database URL with any password removed, for logs.

@@ -224,7 +224,7 @@ async fn only_the_assigned_worker_steps_an_order_and_never_skips_a_state() {
 #[tokio::test]
 async fn unanswered_offers_go_to_the_next_worker_then_to_the_admin_queue() {
     let mut config = Config::default();
-    config.dispatch.policy = dispatch::OfferPolicy { timeout_secs: 0, max_offers: 3, broadcast_secs: 0 };
+    config.dispatch.policy = dispatch::OfferPolicy { timeout_secs: 0, max_offers: 3, broadcast_secs: 0, lead_hours: 0 };
     let app = demo_app(config).await;
     let customer = app.session_for(CUSTOMER).await;
     let order_id = place(&app, &customer, beijing(1, 15)).await;
@@ -800,7 +800,7 @@ async fn chosen_add_ons_are_quoted_and_charged_once_each_and_unknown_ones_refuse
 
 fn chain(timeout_secs: i64, max_offers: u32, broadcast_secs: i64) -> Config {
     let mut config = Config::default();
-    config.dispatch.policy = dispatch::OfferPolicy { timeout_secs, max_offers, broadcast_secs };
+    config.dispatch.policy = dispatch::OfferPolicy { timeout_secs, max_offers, broadcast_secs, lead_hours: 0 };
     config
 }
 
@@ -889,6 +889,7 @@ async fn dispatch_settings_are_admin_only_checked_per_field_and_used_for_the_nex
     let customer = app.session_for(CUSTOMER).await;
     let settings = |version: i64, travel: &str, max_offers: &str| {
         form(&[
+            ("lead_hours", "0".into()),
             ("version", version.to_string()),
             ("travel", travel.into()),
             ("rating", "0.3".into()),
@@ -908,6 +909,8 @@ async fn dispatch_settings_are_admin_only_checked_per_field_and_used_for_the_nex
     assert_eq!((bad.status, bad.error()), (StatusCode::UNPROCESSABLE_ENTITY, AppError::invalid(Field::WeightTravel, Msg::ErrWeight)));
     let bad = app.post("/api/admin_save_dispatch", &settings(0, "0.15", "30"), Some(&admin)).await;
     assert_eq!(bad.error(), AppError::invalid(Field::MaxOffers, Msg::ErrMaxOffers));
+    let bad = app.post("/api/admin_save_dispatch", &settings(0, "0.15", "2").replace("lead_hours=0", "lead_hours=73"), Some(&admin)).await;
+    assert_eq!(bad.error(), AppError::invalid(Field::OfferLead, Msg::ErrOfferLead));
     assert!(app.state.store.dispatch_settings().await.unwrap().is_none(), "bad input changes nothing");
 
     let saved = app.post("/api/admin_save_dispatch", &settings(0, "0.15", "2"), Some(&admin)).await;
@@ -1077,4 +1080,60 @@ async fn a_category_that_requires_a_certificate_is_only_offered_to_workers_with_
     let zhao = view.candidates.iter().find(|c| c.name == "赵阿姨").unwrap();
     assert_eq!(zhao.failures, ["未上传所需资格证书"]);
     assert!(view.candidates.iter().find(|c| c.name == "李阿姨").unwrap().failures.is_empty());
+}
+
+#[tokio::test]
+async fn an_order_not_yet_offered_is_re_planned_to_the_nearer_worker_and_offered_the_lead_before_it_starts() {
+    let mut config = chain(600, 3, 300);
+    config.dispatch.policy.lead_hours = 24;
+    let app = demo_app(config).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let admin = app.session_for("13700000000").await;
+    let (li, zhao) = (user_id(&app, LI).await, user_id(&app, ZHAO).await);
+    // Li lives at the address, but an unpaid order holds her at 13:00 in
+    // three days, so the next booking then is held by Zhao, 2 km away.
+    let start = beijing(3, 13);
+    let first = place(&app, &customer, start).await;
+    let second = place(&app, &customer, start).await;
+    assert_eq!(app.state.store.order(second).await.unwrap().unwrap().reserved_worker_id, Some(zhao));
+    pay(&app, second).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    assert!(app.state.store.offers_for_order(second).await.unwrap().is_empty(), "nobody is asked three days ahead");
+    let view: app::api::orders::OrderView =
+        serde_json::from_str(&app.post("/api/order_detail", &format!("order_id={second}"), Some(&customer)).await.body).unwrap();
+    assert_eq!(view.offer_at, Some(start - 86_400), "the customer is told when a worker will be confirmed");
+    assert_eq!(app.state.store.order(second).await.unwrap().unwrap().reserved_worker_id, Some(zhao), "Li is still busy");
+
+    // Li's time frees up; the next planning round gives her the order.
+    assert_eq!(app.post("/api/cancel_order", &format!("order_id={first}"), Some(&customer)).await.status, StatusCode::OK);
+    app.state.clock.advance(Duration::from_secs(599));
+    server::jobs::run_due_jobs(&app.state).await;
+    assert_eq!(app.state.store.order(second).await.unwrap().unwrap().reserved_worker_id, Some(zhao), "not due yet");
+    app.state.clock.advance(Duration::from_secs(2));
+    server::jobs::run_due_jobs(&app.state).await;
+    assert_eq!(app.state.store.order(second).await.unwrap().unwrap().reserved_worker_id, Some(li), "re-planned to the nearer worker");
+    assert!(app.state.store.offers_for_order(second).await.unwrap().is_empty(), "still nobody is asked");
+    let admin_view: app::api::ops::AdminOrderView =
+        serde_json::from_str(&app.post("/api/admin_order", &format!("order_id={second}"), Some(&admin)).await.body).unwrap();
+    let replan = &admin_view.replans[..];
+    assert_eq!(replan.len(), 1, "{replan:?}");
+    assert_eq!((replan[0].from_name.as_str(), replan[0].to_name.as_str()), ("赵阿姨", "李阿姨"));
+    assert!(replan[0].km_after.parse::<f64>().unwrap() < replan[0].km_before.parse::<f64>().unwrap(), "{replan:?}");
+    assert_eq!(admin_view.detail.offer_at, Some(start - 86_400));
+
+    // 24 hours before the start the offer chain begins, with the planned worker.
+    let until_offer = start - 86_400 - app.state.clock.now().unix_timestamp();
+    app.state.clock.advance(Duration::from_secs(u64::try_from(until_offer).unwrap() + 1));
+    server::jobs::run_due_jobs(&app.state).await;
+    let offers = app.state.store.offers_for_order(second).await.unwrap();
+    assert_eq!(offers.iter().map(|o| (o.worker_id, o.status.as_str())).collect::<Vec<_>>(), [(li, "pending")]);
+    let view: app::api::orders::OrderView =
+        serde_json::from_str(&app.post("/api/order_detail", &format!("order_id={second}"), Some(&customer)).await.body).unwrap();
+    assert_eq!(view.offer_at, None);
+    // Once offered, the planner leaves it alone and stops re-planning the day.
+    app.state.clock.advance(Duration::from_secs(700));
+    server::jobs::run_due_jobs(&app.state).await;
+    let replans = app.state.store.order_replans(second).await.unwrap();
+    assert_eq!(replans.len(), 1);
 }

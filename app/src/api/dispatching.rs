@@ -19,6 +19,7 @@ pub struct DispatchForm {
     pub timeout_secs: String,
     pub max_offers: String,
     pub broadcast_secs: String,
+    pub lead_hours: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -57,8 +58,9 @@ pub async fn admin_save_dispatch(
     timeout_secs: String,
     max_offers: String,
     broadcast_secs: String,
+    lead_hours: String,
 ) -> Result<i64, AppError> {
-    let form = DispatchForm { travel, rating, tier, fairness, acceptance, affinity, load, timeout_secs, max_offers, broadcast_secs };
+    let form = DispatchForm { travel, rating, tier, fairness, acceptance, affinity, load, timeout_secs, max_offers, broadcast_secs, lead_hours };
     crate::server::respond(crate::server::dispatching::save(version, form).await)
 }
 

@@ -36,6 +36,18 @@ pub struct AdminOrderView {
     pub customer_name: String,
     pub offers: Vec<OfferView>,
     pub candidates: Vec<CandidateView>,
+    /// The day planner's moves of the order's hold before anyone was offered it.
+    pub replans: Vec<ReplanView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReplanView {
+    pub from_name: String,
+    pub to_name: String,
+    /// The day's planned road kilometres before and after, e.g. `12.4`.
+    pub km_before: String,
+    pub km_after: String,
+    pub at: UnixSeconds,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

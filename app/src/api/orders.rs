@@ -163,6 +163,8 @@ pub struct OrderView {
     pub can_review: bool,
     pub review: Option<ReviewView>,
     pub needs_admin: bool,
+    /// Paid but not yet offered to anyone (提前派单): when the first offer goes out.
+    pub offer_at: Option<UnixSeconds>,
 }
 
 #[server(prefix = "/api", endpoint = "service_detail")]

@@ -36,6 +36,7 @@ pub fn form_of(s: &DispatchSettings) -> DispatchForm {
         timeout_secs: s.policy.timeout_secs.to_string(),
         max_offers: s.policy.max_offers.to_string(),
         broadcast_secs: s.policy.broadcast_secs.to_string(),
+        lead_hours: s.policy.lead_hours.to_string(),
         ..DispatchForm::default()
     };
     weights_form(&s.weights, &policy)
@@ -69,7 +70,9 @@ pub fn parse_form(f: &DispatchForm) -> Result<DispatchSettings, AppError> {
     let max_offers = whole(&f.max_offers, 0..=i64::from(OfferPolicy::MAX_OFFERS), Field::MaxOffers, Msg::ErrMaxOffers)?;
     let max_offers = u32::try_from(max_offers).map_err(|_| AppError::invalid(Field::MaxOffers, Msg::ErrMaxOffers))?;
     let broadcast_secs = whole(&f.broadcast_secs, OfferPolicy::BROADCAST_SECS, Field::BroadcastSecs, Msg::ErrBroadcastSecs)?;
-    let settings = DispatchSettings { weights, policy: OfferPolicy { timeout_secs, max_offers, broadcast_secs } };
+    let lead_hours = whole(&f.lead_hours, 0..=i64::from(OfferPolicy::MAX_LEAD_HOURS), Field::OfferLead, Msg::ErrOfferLead)?;
+    let lead_hours = u32::try_from(lead_hours).map_err(|_| AppError::invalid(Field::OfferLead, Msg::ErrOfferLead))?;
+    let settings = DispatchSettings { weights, policy: OfferPolicy { timeout_secs, max_offers, broadcast_secs, lead_hours } };
     settings.validate().map_err(|_| AppError::invalid(Field::MaxOffers, Msg::ErrNoOfferRoute))?;
     Ok(settings)
 }
@@ -151,6 +154,17 @@ fn road_km(travel: &dispatch::TravelModel, home: GeoPoint, stops: &[&OrderRecord
     path.windows(2).map(|p| dispatch::distance_km(p[0], p[1]) * travel.road_factor).sum()
 }
 
+/// Road kilometres of the day as its orders are held now.
+fn holding_km(travel: &dispatch::TravelModel, workers: &[Candidate], orders: &[OrderRecord]) -> f64 {
+    workers
+        .iter()
+        .map(|w| {
+            let held: Vec<&OrderRecord> = orders.iter().filter(|o| holder(o) == Some(w.worker_id)).collect();
+            road_km(travel, w.home, &held)
+        })
+        .sum()
+}
+
 fn stop(order: &OrderRecord, planned: Option<i64>) -> PlanStop {
     PlanStop {
         order_id: order.id,
@@ -178,7 +192,8 @@ pub async fn day_plan(date: Option<String>) -> Result<DayPlanView, AppError> {
         } else {
             Vec::new()
         };
-        plan_orders.push(PlanOrder { order_id: o.id, job: flows::job_for(o), pinned_to: if movable(o) { None } else { holder(o) }, refused_by });
+        let (pinned_to, held_by) = if movable(o) { (None, holder(o)) } else { (holder(o), None) };
+        plan_orders.push(PlanOrder { order_id: o.id, job: flows::job_for(o), pinned_to, refused_by, held_by });
     }
     let travel = state.config.travel;
     let planners = workers.clone();
@@ -211,13 +226,7 @@ pub async fn day_plan(date: Option<String>) -> Result<DayPlanView, AppError> {
             by_id(*id).map(|o| UnplannedView { stop: stop(o, None), reason: crate::i18n::t(reason).to_string() })
         })
         .collect();
-    let km_now: f64 = workers
-        .iter()
-        .map(|w| {
-            let held: Vec<&OrderRecord> = orders.iter().filter(|o| holder(o) == Some(w.worker_id)).collect();
-            road_km(&travel, w.home, &held)
-        })
-        .sum();
+    let km_now = holding_km(&travel, &workers, &orders);
     let changes: Vec<String> = routes
         .iter()
         .flat_map(|r| r.stops.iter().filter(|s| s.moved).map(move |s| format!("{}:{}", s.order_id, r.worker_id)))
@@ -231,6 +240,79 @@ pub async fn day_plan(date: Option<String>) -> Result<DayPlanView, AppError> {
         change_count: changes.len(),
         changes: changes.join(","),
     })
+}
+
+/// How long the planner may think about one day in the background.
+const REPLAN_BUDGET: std::time::Duration = std::time::Duration::from_millis(800);
+/// A plan must save at least this much road to be worth moving anyone.
+const REPLAN_MIN_SAVING_KM: f64 = 0.1;
+
+/// Batch re-planning (B1 (a)), the `replan_day` job: orders of Beijing day
+/// `day` that nobody has been offered yet (提前派单) only hold a worker's
+/// time, so the planner may give each to whoever fits the day best. Accepted
+/// orders, unpaid ones, orders out on offer and orders held by the
+/// customer's own worker (a favourite, or who served them) stay put. The
+/// plan starts from today's holding, so it is never longer, and it is applied
+/// only when it saves road, all at once. Runs again every
+/// `Config::replan_every` while such orders remain.
+pub async fn replan_day(state: &super::AppState, day: i64, job_id: i64) -> Result<(), AppError> {
+    let t = state.clock.now();
+    let start = day * 86_400 - dispatch::BEIJING_UTC_OFFSET_SECS;
+    let orders = state.store.held_orders_starting(flows::from_unix(start)?, flows::from_unix(start + 86_400)?).await.map_err(internal)?;
+    let (settings, _, _) = flows::dispatch_settings(state).await?;
+    let mut plan_orders = Vec::with_capacity(orders.len());
+    let mut movable_ids = Vec::new();
+    for o in &orders {
+        let waiting = flows::order_state(o)? == OrderState::Booked && flows::never_offered(state, o).await?;
+        let due = settings.policy.deferred_until(unix(o.starts_at), unix(t)).is_none();
+        if waiting && due {
+            // The lead was shortened since it was deferred: offer it now.
+            state.store.schedule_once("dispatch", o.id, t, None).await.map_err(internal)?;
+        }
+        let own_worker = match o.reserved_worker_id {
+            Some(w) if waiting => state.store.favored_workers(o.customer_id).await.map_err(internal)?.contains(&w),
+            _ => false,
+        };
+        let job = flows::job_for(o);
+        if waiting && !due && !own_worker && o.reserved_worker_id.is_some() {
+            movable_ids.push(o.id);
+            plan_orders.push(PlanOrder { order_id: o.id, job, pinned_to: None, refused_by: Vec::new(), held_by: o.reserved_worker_id });
+        } else if let Some(worker) = holder(o) {
+            plan_orders.push(PlanOrder { order_id: o.id, job, pinned_to: Some(worker), refused_by: Vec::new(), held_by: None });
+        }
+    }
+    if movable_ids.is_empty() {
+        return Ok(());
+    }
+    let held: Vec<OrderRecord> = orders.iter().filter(|o| plan_orders.iter().any(|p| p.order_id == o.id)).cloned().collect();
+    let workers = day_workers(state, &held, flows::from_unix(start)?, flows::from_unix(start + 86_400)?).await?;
+    let travel = state.config.travel;
+    let km_before = holding_km(&travel, &workers, &held);
+    let planners = workers.clone();
+    let plan = tokio::task::spawn_blocking(move || {
+        let started = std::time::Instant::now();
+        dispatch::plan_day(&planners, &plan_orders, &travel, PLAN_SEED, &mut || started.elapsed().as_secs_f64() / REPLAN_BUDGET.as_secs_f64())
+    })
+    .await
+    .map_err(internal)?;
+    let moves: Vec<store::HoldMove> = held
+        .iter()
+        .filter(|o| movable_ids.contains(&o.id))
+        .filter_map(|o| {
+            let (from, to) = (o.reserved_worker_id?, plan.worker_of(o.id)?);
+            (from != to).then_some(store::HoldMove { order_id: o.id, from_worker: from, to_worker: to, km_before, km_after: plan.km })
+        })
+        .collect();
+    if !moves.is_empty() && plan.km < km_before - REPLAN_MIN_SAVING_KM {
+        match state.store.move_holds(&moves, t).await {
+            Ok(()) => tracing::info!(day, moved = moves.len(), km_before, km_after = plan.km, "day re-planned"),
+            // Something changed while planning; the next run starts from the new state.
+            Err(StoreError::Conflict | StoreError::SlotTaken) => tracing::info!(day, "day re-plan skipped: orders changed meanwhile"),
+            Err(err) => return Err(internal(err)),
+        }
+    }
+    state.store.schedule_once("replan_day", day, t + state.config.replan_every, Some(job_id)).await.map_err(internal)?;
+    Ok(())
 }
 
 pub async fn apply_plan(date: String, changes: String) -> Result<AppliedPlan, AppError> {
@@ -278,7 +360,9 @@ mod tests {
 
     #[test]
     fn a_bad_weight_or_limit_is_reported_on_its_own_field() {
-        let cases: [(fn(&mut DispatchForm), Field, Msg); 7] = [
+        let cases: [(fn(&mut DispatchForm), Field, Msg); 9] = [
+            (|f| f.lead_hours = "73".into(), Field::OfferLead, Msg::ErrOfferLead),
+            (|f| f.lead_hours = "1.5".into(), Field::OfferLead, Msg::ErrOfferLead),
             (|f| f.rating = "-0.1".into(), Field::WeightRating, Msg::ErrWeight),
             (|f| f.load = "11".into(), Field::WeightLoad, Msg::ErrWeight),
             (|f| f.affinity = "很多".into(), Field::WeightAffinity, Msg::ErrWeight),

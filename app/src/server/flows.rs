@@ -215,6 +215,31 @@ fn secs(n: i64) -> Duration {
     Duration::from_secs(u64::try_from(n).unwrap_or(0))
 }
 
+/// A paid order's first dispatch: at once, or — when the admin set a lead
+/// (提前派单) and the order starts later than that — not before `start − lead`.
+/// Until then it only holds its worker's time and the day planner may move
+/// the hold ([`super::dispatching::replan_day`]).
+pub async fn dispatch_or_defer(state: &AppState, order_id: i64, job_id: i64) -> Result<(), AppError> {
+    let Some(order) = state.store.order(order_id).await.map_err(internal)? else { return Ok(()) };
+    let (settings, _, _) = dispatch_settings(state).await?;
+    let t = state.clock.now();
+    if let Some(offer_at) = settings.policy.deferred_until(unix(order.starts_at), unix(t)) {
+        if order_state(&order)? == OrderState::Booked && never_offered(state, &order).await? {
+            state.store.schedule_once("dispatch", order_id, from_unix(offer_at)?, Some(job_id)).await.map_err(internal)?;
+            let day = dispatch::local_day_number(unix(order.starts_at));
+            state.store.schedule_once("replan_day", day, t, None).await.map_err(internal)?;
+            tracing::info!(order_id, offer_at, "first offer deferred; the day will be re-planned until then");
+            return Ok(());
+        }
+    }
+    dispatch_next(state, order_id).await
+}
+
+/// 待接单, not in the admin queue, and never offered to anyone.
+pub async fn never_offered(state: &AppState, order: &OrderRecord) -> Result<bool, AppError> {
+    Ok(!order.needs_admin && order.worker_id.is_none() && state.store.offers_for_order(order.id).await.map_err(internal)?.is_empty())
+}
+
 /// Moves a 待接单 order along its offer chain: the next-best worker one by
 /// one, then a broadcast (抢单) to everyone else qualified, then the admin
 /// queue. Does nothing while an offer is open.
@@ -316,7 +341,8 @@ pub async fn handle_payment_notification(state: &AppState, body: &[u8], signatur
 /// One timed job. An error leaves the job to be retried.
 pub async fn run_job(state: &AppState, job: &JobRecord) -> Result<(), AppError> {
     match job.kind.as_str() {
-        "dispatch" => dispatch_next(state, job.ref_id).await,
+        "dispatch" => dispatch_or_defer(state, job.ref_id, job.id).await,
+        "replan_day" => super::dispatching::replan_day(state, job.ref_id, job.id).await,
         "offer_timeout" => {
             let Some(offer) = state.store.offer(job.ref_id).await.map_err(internal)? else { return Ok(()) };
             let t = state.clock.now();

@@ -2,7 +2,7 @@ use super::authz::require_user;
 use super::flows::{self, unix};
 use super::orders::{card, detail_for, states_of_group};
 use super::{app_state, internal};
-use crate::api::ops::{AdminOrderRow, AdminOrderView, CandidateView, OfferView};
+use crate::api::ops::{AdminOrderRow, AdminOrderView, CandidateView, OfferView, ReplanView};
 use crate::api::ADMIN;
 use crate::error::AppError;
 use booking::{Actor, EventKind, OrderState};
@@ -100,6 +100,20 @@ pub async fn admin_order(order_id: i64) -> Result<AdminOrderView, AppError> {
             })
             .collect(),
         candidates: candidate_views,
+        replans: state
+            .store
+            .order_replans(order_id)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(|r| ReplanView {
+                from_name: r.from_name,
+                to_name: r.to_name,
+                km_before: format!("{:.1}", r.km_before),
+                km_after: format!("{:.1}", r.km_after),
+                at: unix(r.created_at),
+            })
+            .collect(),
     })
 }
 

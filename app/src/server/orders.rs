@@ -522,6 +522,12 @@ pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) ->
         (true, Some(worker)) => Some(state.store.favorite_workers(viewer.id.0).await.map_err(internal)?.iter().any(|w| w.worker_id == worker)),
         _ => None,
     };
+    let offer_at = if order_state == OrderState::Booked && flows::never_offered(state, order).await? {
+        let (settings, _, _) = flows::dispatch_settings(state).await?;
+        settings.policy.deferred_until(unix(order.starts_at), unix(state.clock.now()))
+    } else {
+        None
+    };
     let contact_phone = match (viewer.role, phones_visible) {
         (Role::Worker, false) => Phone::parse(&order.contact_phone).map(|p| p.masked()).unwrap_or_default(),
         _ => order.contact_phone.clone(),
@@ -557,6 +563,7 @@ pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) ->
         can_review: is_customer && order_state == OrderState::Completed && review.is_none(),
         review: review.map(|r| ReviewView { quality: r.quality, attitude: r.attitude, result: r.result, body: r.body }),
         needs_admin: order.needs_admin,
+        offer_at,
     })
 }
 

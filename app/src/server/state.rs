@@ -28,6 +28,8 @@ pub struct Config {
     /// Earliest bookable start, counted from now.
     pub booking_lead: Duration,
     pub booking_days: u32,
+    /// How often a day with orders not yet offered is planned again.
+    pub replan_every: Duration,
 }
 
 impl Default for Config {
@@ -45,6 +47,7 @@ impl Default for Config {
             travel: dispatch::TravelModel::default(),
             booking_lead: Duration::from_secs(3600),
             booking_days: 14,
+            replan_every: Duration::from_secs(600),
         }
     }
 }

@@ -12,11 +12,17 @@ pub struct OfferPolicy {
     /// How long a broadcast stays open; 0 skips the broadcast.
     #[serde(default)]
     pub broadcast_secs: i64,
+    /// How many hours before its start a paid order is first offered; 0
+    /// offers at once. Until then the order only holds a worker's time, and
+    /// the day planner may move that hold to whoever fits the day best
+    /// (B1 batch re-planning), since no worker has been asked yet.
+    #[serde(default)]
+    pub lead_hours: u32,
 }
 
 impl Default for OfferPolicy {
     fn default() -> Self {
-        Self { timeout_secs: 60, max_offers: 3, broadcast_secs: 300 }
+        Self { timeout_secs: 60, max_offers: 3, broadcast_secs: 300, lead_hours: 0 }
     }
 }
 
@@ -29,12 +35,17 @@ pub enum PolicyError {
     MaxOffers,
     /// Outside [`OfferPolicy::BROADCAST_SECS`].
     Broadcast,
+    /// Above [`OfferPolicy::MAX_LEAD_HOURS`].
+    Lead,
 }
 
 impl OfferPolicy {
     pub const TIMEOUT_SECS: std::ops::RangeInclusive<i64> = 10..=3_600;
     pub const MAX_OFFERS: u32 = 20;
     pub const BROADCAST_SECS: std::ops::RangeInclusive<i64> = 0..=7_200;
+    /// Three days: bookings open 14 days ahead, and a worker should hear of
+    /// an order well before the day.
+    pub const MAX_LEAD_HOURS: u32 = 72;
 
     pub fn validate(&self) -> Result<(), PolicyError> {
         if !Self::TIMEOUT_SECS.contains(&self.timeout_secs) {
@@ -45,6 +56,9 @@ impl OfferPolicy {
         }
         if !Self::BROADCAST_SECS.contains(&self.broadcast_secs) {
             return Err(PolicyError::Broadcast);
+        }
+        if self.lead_hours > Self::MAX_LEAD_HOURS {
+            return Err(PolicyError::Lead);
         }
         if self.max_offers == 0 && self.broadcast_secs == 0 {
             // Neither offers nor a broadcast: every order would go straight to the admin.
@@ -65,6 +79,15 @@ pub struct DispatchSettings {
 pub enum SettingsError {
     Weights(WeightsError),
     Policy(PolicyError),
+}
+
+impl OfferPolicy {
+    /// When an order starting at `start` is first offered, if that is after
+    /// `now` (Unix seconds); `None`: offer it now.
+    pub fn deferred_until(&self, start: i64, now: i64) -> Option<i64> {
+        let at = start.saturating_sub(i64::from(self.lead_hours) * 3600);
+        (self.lead_hours > 0 && at > now).then_some(at)
+    }
 }
 
 impl DispatchSettings {

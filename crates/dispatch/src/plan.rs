@@ -17,6 +17,9 @@ pub struct PlanOrder {
     pub pinned_to: Option<i64>,
     /// Workers who refused it: never planned for it again.
     pub refused_by: Vec<i64>,
+    /// Who holds its time now, if it is free to move: the search starts
+    /// from there, so the plan is never longer than today's holding.
+    pub held_by: Option<i64>,
 }
 
 /// Why the plan leaves an order out.
@@ -128,7 +131,15 @@ pub fn plan_day(workers: &[Candidate], orders: &[PlanOrder], travel: &TravelMode
             for (k, o) in free.iter().enumerate() {
                 s[1 + k] = serves(&workers[gap.worker], o);
             }
-            Vehicle { start: 1 + m + 2 * g, end: 2 + m + 2 * g, serves: s, route: Vec::new() }
+            // Today's holding as the starting route: the worker's free orders
+            // that fall in this gap, in time order (an infeasible one is ignored).
+            let held_here = |k: &usize| {
+                let o = free[*k];
+                o.held_by == Some(workers[gap.worker].worker_id) && gap.from.1 <= o.job.start - day && o.job.end - day <= gap.to.1
+            };
+            let mut route: Vec<usize> = (0..m).filter(held_here).map(|k| 1 + k).collect();
+            route.sort_by_key(|&node| problem.ready[node]);
+            Vehicle { start: 1 + m + 2 * g, end: 2 + m + 2 * g, serves: s, route }
         })
         .collect();
     let plan = solve_fleet(&problem, &Fleet { clients: m, vehicles }, &Params { objective: Objective::Distance, seed }, progress);

@@ -655,7 +655,7 @@ fn next_offer_skips_everyone_already_offered() {
 fn after_max_offers_the_rest_get_one_broadcast_then_the_admin() {
     let list = ranked(&[1, 2, 3, 4, 5]);
     let policy = OfferPolicy::default();
-    assert_eq!(policy, OfferPolicy { timeout_secs: 60, max_offers: 3, broadcast_secs: 300 });
+    assert_eq!(policy, OfferPolicy { timeout_secs: 60, max_offers: 3, broadcast_secs: 300, lead_hours: 0 });
     assert!(matches!(next_offer(&list, &[1, 2], false, &policy), NextOffer::Offer(_)));
     assert_eq!(next_offer(&list, &[1, 2, 3], false, &policy), NextOffer::Broadcast(list[3..].to_vec()));
     assert_eq!(next_offer(&list, &[1, 2, 3], true, &policy), NextOffer::EscalateToAdmin);
@@ -670,7 +670,7 @@ fn without_a_broadcast_window_the_admin_comes_after_max_offers() {
 
 #[test]
 fn escalates_to_admin_when_nobody_is_left() {
-    let policy = OfferPolicy { timeout_secs: 60, max_offers: 10, broadcast_secs: 300 };
+    let policy = OfferPolicy { timeout_secs: 60, max_offers: 10, broadcast_secs: 300, lead_hours: 0 };
     assert_eq!(next_offer(&[], &[], false, &policy), NextOffer::EscalateToAdmin);
     assert_eq!(next_offer(&ranked(&[1, 2]), &[2, 1], false, &policy), NextOffer::EscalateToAdmin);
     let policy = OfferPolicy { max_offers: 2, ..policy };
@@ -686,13 +686,28 @@ fn offer_policies_outside_their_ranges_are_refused() {
     assert_eq!(OfferPolicy { broadcast_secs: -1, ..ok }.validate(), Err(PolicyError::Broadcast));
     assert_eq!(OfferPolicy { max_offers: 0, broadcast_secs: 0, ..ok }.validate(), Err(PolicyError::MaxOffers));
     assert_eq!(OfferPolicy { max_offers: 0, ..ok }.validate(), Ok(()));
+    assert_eq!(OfferPolicy { lead_hours: 73, ..ok }.validate(), Err(PolicyError::Lead));
+    assert_eq!(OfferPolicy { lead_hours: 72, ..ok }.validate(), Ok(()));
+}
+
+#[test]
+fn an_order_is_first_offered_the_lead_before_it_starts() {
+    let (now, start) = (at(0, 10, 0), at(3, 14, 0));
+    assert_eq!(OfferPolicy::default().deferred_until(start, now), None, "no lead: at once");
+    let day_ahead = OfferPolicy { lead_hours: 24, ..OfferPolicy::default() };
+    assert_eq!(day_ahead.deferred_until(start, now), Some(start - 86_400));
+    assert_eq!(day_ahead.deferred_until(start, start - 86_400), None, "due: offer now");
+    assert_eq!(day_ahead.deferred_until(at(0, 18, 0), now), None, "starts within the lead: at once");
+    // Settings saved before the lead existed read as no lead.
+    let old: OfferPolicy = serde_json::from_str(r#"{"timeout_secs":60,"max_offers":3,"broadcast_secs":300}"#).unwrap();
+    assert_eq!(old.lead_hours, 0);
 }
 
 #[test]
 fn an_offer_chain_never_offers_the_same_worker_twice_and_broadcasts_only_the_rest() {
     let list = ranked(&[6, 1, 5, 2, 4, 3]);
     for max_offers in 0..=8 {
-        let policy = OfferPolicy { timeout_secs: 60, max_offers, broadcast_secs: 300 };
+        let policy = OfferPolicy { timeout_secs: 60, max_offers, broadcast_secs: 300, lead_hours: 0 };
         let mut offered = Vec::new();
         let mut broadcast = Vec::new();
         loop {
@@ -718,7 +733,7 @@ fn an_offer_chain_never_offers_the_same_worker_twice_and_broadcasts_only_the_res
 // --- day plans -------------------------------------------------------------------
 
 fn plan_order(id: i64, start: i64, km_north: f64, pinned_to: Option<i64>) -> PlanOrder {
-    PlanOrder { order_id: id, job: Job { location: north(km_north), ..job_at(start, 1) }, pinned_to, refused_by: vec![] }
+    PlanOrder { order_id: id, job: Job { location: north(km_north), ..job_at(start, 1) }, pinned_to, refused_by: vec![], held_by: None }
 }
 
 fn plan(workers: &[Candidate], orders: &[PlanOrder]) -> DayPlan {
@@ -757,6 +772,26 @@ fn a_day_plan_reports_why_an_order_is_left_out() {
     unplanned.sort_by_key(|(id, _)| *id);
     assert_eq!(unplanned, [(20, Unplanned::NoQualifiedWorker), (21, Unplanned::NoRouteFits)]);
     assert_eq!(day.worker_of(22), Some(1));
+}
+
+#[test]
+fn a_day_plan_starts_from_todays_holding_and_is_never_longer() {
+    // Worker 1 lives 6 km north and holds three orders near home; worker 2
+    // lives 6 km south. With almost no search the plan is today's holding.
+    let north_home = Candidate { home: north(6.0), area_radius_km: 20.0, ..worker(1) };
+    let south_home = Candidate { home: north(-6.0), area_radius_km: 20.0, ..worker(2) };
+    let orders: Vec<PlanOrder> = [(40, 9, 6.5), (41, 12, 5.5), (42, 15, 6.2)]
+        .into_iter()
+        .map(|(id, hour, km)| PlanOrder { held_by: Some(1), ..plan_order(id, at(0, hour, 0), km, None) })
+        .collect();
+    let workers = [north_home, south_home];
+    let day = plan_day(&workers, &orders, &TravelModel::default(), 7, &mut iterations(1));
+    assert_eq!(day.routes.len(), 1);
+    assert_eq!((day.routes[0].worker_id, day.routes[0].orders.clone()), (1, vec![40, 41, 42]));
+    // Without the holding, the same tiny budget may do worse; with it, never.
+    let loose: Vec<PlanOrder> = orders.iter().map(|o| PlanOrder { held_by: None, ..o.clone() }).collect();
+    let cold = plan_day(&workers, &loose, &TravelModel::default(), 7, &mut iterations(1));
+    assert!(day.km <= cold.km + 1e-9, "{} > {}", day.km, cold.km);
 }
 
 proptest! {

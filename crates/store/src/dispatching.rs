@@ -15,6 +15,28 @@ pub struct StoredDispatchSettings {
     pub updated_at: OffsetDateTime,
 }
 
+/// One hold the day planner moves: an order nobody has been offered yet
+/// goes from one worker's time to another's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HoldMove {
+    pub order_id: i64,
+    pub from_worker: i64,
+    pub to_worker: i64,
+    /// The day's planned road kilometres before and after the whole plan.
+    pub km_before: f64,
+    pub km_after: f64,
+}
+
+/// A stored [`HoldMove`], with the workers' names for the admin.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ReplanRecord {
+    pub from_name: String,
+    pub to_name: String,
+    pub km_before: f64,
+    pub km_after: f64,
+    pub created_at: OffsetDateTime,
+}
+
 #[async_trait]
 pub trait DispatchStore: Send + Sync {
     /// The saved settings; `None` until an admin first saves some.
@@ -40,6 +62,17 @@ pub trait DispatchStore: Send + Sync {
     async fn held_orders_starting(&self, from: OffsetDateTime, to: OffsetDateTime) -> StoreResult<Vec<crate::OrderRecord>>;
     /// The customer's favourite workers and those who completed an order for them.
     async fn favored_workers(&self, customer_id: i64) -> StoreResult<Vec<i64>>;
+    /// Adds a `kind` job for `ref_id` due at `due_at` unless one is already
+    /// waiting that is due no later (`except`, the job now running, does not
+    /// count); whether it added one.
+    async fn schedule_once(&self, kind: &str, ref_id: i64, due_at: OffsetDateTime, except: Option<i64>) -> StoreResult<bool>;
+    /// Applies a day plan's moves all together or not at all: each order must
+    /// still be 待接单, never offered, not in the admin queue and held by
+    /// `from_worker` (else `Conflict`), and afterwards no target worker may
+    /// hold two overlapping orders (else `SlotTaken`). Each move is recorded.
+    async fn move_holds(&self, moves: &[HoldMove], now: OffsetDateTime) -> StoreResult<()>;
+    /// The planner's moves of an order's hold, oldest first.
+    async fn order_replans(&self, order_id: i64) -> StoreResult<Vec<ReplanRecord>>;
 }
 
 /// Aggregates a record field by worker from `(worker_id, value)` rows.
@@ -296,6 +329,82 @@ macro_rules! shared_dispatch_impl {
                     crate::orders::holding_states_sql()
                 );
                 Ok(sqlx::query_as(&sql).bind(from).bind(to).fetch_all(&self.pool).await?)
+            }
+
+            async fn schedule_once(&self, kind: &str, ref_id: i64, due_at: time::OffsetDateTime, except: Option<i64>) -> crate::StoreResult<bool> {
+                let mut tx = self.begin_write().await?;
+                let waiting: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE kind = $1 AND ref_id = $2 AND done_at IS NULL AND id <> $3 AND due_at <= $4",
+                )
+                .bind(kind)
+                .bind(ref_id)
+                .bind(except.unwrap_or(0))
+                .bind(due_at)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if waiting > 0 {
+                    return Ok(false);
+                }
+                sqlx::query("INSERT INTO jobs (kind, ref_id, payload, due_at) VALUES ($1, $2, '', $3)")
+                    .bind(kind)
+                    .bind(ref_id)
+                    .bind(due_at)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn move_holds(&self, moves: &[crate::dispatching::HoldMove], now: time::OffsetDateTime) -> crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                for m in moves {
+                    let moved = sqlx::query(
+                        "UPDATE orders SET reserved_worker_id = $1
+                         WHERE id = $2 AND state = 'booked' AND worker_id IS NULL AND needs_admin = FALSE
+                           AND reserved_worker_id = $3
+                           AND NOT EXISTS (SELECT 1 FROM offers f WHERE f.order_id = $2)",
+                    )
+                    .bind(m.to_worker)
+                    .bind(m.order_id)
+                    .bind(m.from_worker)
+                    .execute(&mut *tx)
+                    .await?;
+                    if moved.rows_affected() != 1 {
+                        return Err(crate::StoreError::Conflict);
+                    }
+                }
+                // Checked once every hold has moved, so swaps between workers pass.
+                let clash_sql = crate::orders::worker_clash_sql();
+                for m in moves {
+                    let clashes: i64 = sqlx::query_scalar(&clash_sql).bind(m.to_worker).bind(m.order_id).fetch_one(&mut *tx).await?;
+                    if clashes > 0 {
+                        return Err(crate::StoreError::SlotTaken);
+                    }
+                    sqlx::query(
+                        "INSERT INTO order_replans (order_id, from_worker, to_worker, km_before, km_after, created_at)
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(m.order_id)
+                    .bind(m.from_worker)
+                    .bind(m.to_worker)
+                    .bind(m.km_before)
+                    .bind(m.km_after)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn order_replans(&self, order_id: i64) -> crate::StoreResult<Vec<crate::dispatching::ReplanRecord>> {
+                Ok(sqlx::query_as(
+                    "SELECT f.display_name AS from_name, t.display_name AS to_name, r.km_before, r.km_after, r.created_at
+                     FROM order_replans r JOIN users t ON t.id = r.to_worker JOIN users f ON f.id = r.from_worker
+                     WHERE r.order_id = $1 ORDER BY r.id",
+                )
+                .bind(order_id)
+                .fetch_all(&self.pool)
+                .await?)
             }
 
             async fn favored_workers(&self, customer_id: i64) -> crate::StoreResult<Vec<i64>> {

@@ -33,7 +33,7 @@ pub use orders_model::*;
 pub use postgres::PgStore;
 pub use reminders::{MessageRecord, ReminderPrefs, ReminderStore};
 pub use sqlite::SqliteStore;
-pub use dispatching::{DispatchStore, StoredDispatchSettings};
+pub use dispatching::{DispatchStore, HoldMove, ReplanRecord, StoredDispatchSettings};
 pub use strategy::{ClaimRecord, CouponRecord, PricingStore, StoredRules};
 
 #[derive(Debug, thiserror::Error)]

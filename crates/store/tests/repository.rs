@@ -1188,3 +1188,71 @@ async fn a_workers_record_counts_completions_answered_offers_and_the_weeks_earni
     })
     .await;
 }
+
+// ---------- Batch re-planning: moving holds of orders nobody was offered ----------
+
+#[tokio::test]
+async fn a_day_plans_hold_moves_apply_all_together_or_not_at_all() {
+    use store::HoldMove;
+    on_both(|store| async move {
+        let a = fx::worker(&store, "13900139300").await;
+        let b = fx::worker(&store, "13900139301").await;
+        let service = fx::service(&store).await;
+        let customer = fx::customer(&store, "13800138300").await;
+        let (nine, eleven) = (tomorrow_at(9), tomorrow_at(11));
+        let first = store.place_order(&fx::order(customer, service, nine, "mv1"), &[a], now()).await.unwrap().order_id;
+        let second = store.place_order(&fx::order(customer, service, nine, "mv2"), &[b], now()).await.unwrap().order_id;
+        let mv = |order_id, from_worker, to_worker| HoldMove { order_id, from_worker, to_worker, km_before: 9.0, km_after: 4.5 };
+        // Unpaid orders are not the planner's to move.
+        assert!(matches!(store.move_holds(&[mv(first, a, b)], now()).await, Err(StoreError::Conflict)));
+        store.confirm_payment("PAY-mv1", "TXN-mv1", 9000, "R-mv1", now()).await.unwrap();
+        store.confirm_payment("PAY-mv2", "TXN-mv2", 9000, "R-mv2", now()).await.unwrap();
+        // A swap at the same hour passes: the clash check looks at the day after every move.
+        store.move_holds(&[mv(first, a, b), mv(second, b, a)], now()).await.unwrap();
+        let holder = |id| {
+            let store = store.clone();
+            async move { store.order(id).await.unwrap().unwrap().reserved_worker_id }
+        };
+        assert_eq!((holder(first).await, holder(second).await), (Some(b), Some(a)));
+        let replans = store.order_replans(first).await.unwrap();
+        assert_eq!(replans.len(), 1);
+        assert_eq!((replans[0].km_before, replans[0].km_after), (9.0, 4.5));
+        // A stale plan (the hold moved meanwhile) changes nothing, not even its other move.
+        let stale = store.move_holds(&[mv(second, a, b), mv(first, a, b)], now()).await;
+        assert!(matches!(stale, Err(StoreError::Conflict)), "{stale:?}");
+        assert_eq!((holder(first).await, holder(second).await), (Some(b), Some(a)));
+        // Two orders at one time for one worker: refused whole (b already holds the first at nine).
+        let third = store.place_order(&fx::order(customer, service, eleven, "mv3"), &[a], now()).await.unwrap().order_id;
+        store.confirm_payment("PAY-mv3", "TXN-mv3", 9000, "R-mv3", now()).await.unwrap();
+        let clash = store.move_holds(&[mv(second, a, b), mv(third, a, b)], now()).await;
+        assert!(matches!(clash, Err(StoreError::SlotTaken)), "{clash:?}");
+        assert_eq!((holder(second).await, holder(third).await), (Some(a), Some(a)));
+        assert_eq!(store.order_replans(second).await.unwrap().len(), 1, "the refused plan left no record");
+        // Once offered to someone, an order is the offer chain's, not the planner's.
+        store.create_offer(third, a, "{}", now(), now() + Duration::from_secs(60)).await.unwrap();
+        assert!(matches!(store.move_holds(&[mv(third, a, b)], now()).await, Err(StoreError::Conflict)));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_job_scheduled_once_is_not_added_again_while_an_earlier_one_waits() {
+    on_both(|store| async move {
+        let t = now();
+        let later = t + Duration::from_secs(600);
+        assert!(store.schedule_once("replan_day", 20_000, later, None).await.unwrap());
+        assert!(!store.schedule_once("replan_day", 20_000, later, None).await.unwrap(), "one is waiting");
+        assert!(!store.schedule_once("replan_day", 20_000, t + Duration::from_secs(900), None).await.unwrap());
+        assert!(store.schedule_once("replan_day", 20_001, later, None).await.unwrap(), "another day");
+        // An earlier run is added: a shorter lead must not wait for the later job.
+        assert!(store.schedule_once("replan_day", 20_000, t, None).await.unwrap());
+        // The running job itself does not count against its own next run.
+        let running = store.claim_due_jobs(t, t + Duration::from_secs(60), 10).await.unwrap();
+        assert_eq!(running.len(), 1);
+        assert!(!store.schedule_once("replan_day", 20_000, later, None).await.unwrap(), "the 600 s one still waits");
+        store.finish_job(running[0].id, t).await.unwrap();
+        let next = t + Duration::from_secs(300);
+        assert!(store.schedule_once("replan_day", 20_000, next, Some(running[0].id)).await.unwrap(), "earlier than the waiting one");
+    })
+    .await;
+}

@@ -84,6 +84,8 @@ fn DispatchDesk(data: DispatchAdminView, save: ServerAction<AdminSaveDispatch>) 
                         {input("f-timeout", "timeout_secs", Msg::OfferTimeoutLabel, Field::OfferTimeout, |f| &mut f.timeout_secs)}
                         {input("f-max-offers", "max_offers", Msg::MaxOffersLabel, Field::MaxOffers, |f| &mut f.max_offers)}
                         {input("f-broadcast", "broadcast_secs", Msg::BroadcastSecsLabel, Field::BroadcastSecs, |f| &mut f.broadcast_secs)}
+                        {input("f-lead", "lead_hours", Msg::OfferLeadLabel, Field::OfferLead, |f| &mut f.lead_hours)}
+                        <p class="hint">{t(Msg::OfferLeadHint)}</p>
                         <p class="form-error" role="alert">{move || form_error(value).get()}</p>
                         <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>{t(Msg::SaveDispatch)}</button>
                         <Show when=saved><p class="toast" role="status">{t(Msg::DispatchSaved)}</p></Show>

@@ -148,6 +148,31 @@ fn AdminOrderBody(view: AdminOrderView, assign: ServerAction<AdminAssign>) -> im
                 <Timeline entries=order.timeline.clone()/>
             </section>
         </div>
+        {order.offer_at.map(|at| view! {
+            <section class="panel">
+                <p class="deferred-note">{t(Msg::OfferPlannedAt)}"："{format_beijing(at)}</p>
+                <p class="hint">{t(Msg::OfferLeadHint)}</p>
+            </section>
+        })}
+        {(!view.replans.is_empty()).then(|| view! {
+            <section class="panel replans">
+                <h3>{t(Msg::ReplansTitle)}</h3>
+                <table class="table">
+                    <thead><tr>
+                        <th>{t(Msg::ReplanAt)}</th><th>{t(Msg::WorkerLabel)}</th><th>{t(Msg::ReplanDayKm)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {view.replans.iter().map(|r| view! {
+                            <tr>
+                                <td class="num">{format_beijing(r.at)}</td>
+                                <td>{r.from_name.clone()}" → "{r.to_name.clone()}</td>
+                                <td class="num">{r.km_before.clone()}" → "{r.km_after.clone()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        })}
         <section class="panel">
             <h3>{t(Msg::OffersHeading)}</h3>
             {if view.offers.is_empty() {

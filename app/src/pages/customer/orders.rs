@@ -167,6 +167,7 @@ fn OrderBody(order: OrderView, cancel: ServerAction<CancelOrder>, review: Server
             <StateBadge state/>
             <p class="order-status-title">{order.card.service_name.clone()}</p>
             {hint.map(|h| view! { <p class="muted">{t(h)}</p> })}
+            {order.offer_at.map(|at| view! { <p class="muted deferred-note">{t(Msg::DeferredNote)}{format_beijing(at)}</p> })}
             {(state == OrderState::PendingPayment).then(|| view! {
                 <a class="btn btn-primary" href=format!("/pay/{id}")>{t(Msg::GoPay)}</a>
             })}
