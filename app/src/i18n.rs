@@ -688,6 +688,7 @@ messages! {
     ReplansTitle => "派单优化记录",
     ReplanDayKm => "当天规划路程（公里）",
     ReplanAt => "调整时间",
+    ReplanMadeRoom => "为新预约腾出时间",
     OfferPlannedAt => "计划派单时间",
     DeferredNote => "已为您预留服务人员的时间，确认服务人员的时间：",
     ErrNoOfferRoute => "定向派单人数和抢单时长不能同时为 0",

@@ -1,14 +1,16 @@
 -- Batch re-planning (issue 4): an order not yet offered to anyone holds a
 -- worker's time, and the day planner may move that hold to whoever fits
--- the day best. Each move is kept, for the admin's order page (PostgreSQL dialect).
+-- the day best, or to make room for a new booking. Each move is kept, for
+-- the admin's order page (PostgreSQL dialect).
 CREATE TABLE order_replans (
     id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     order_id    BIGINT           NOT NULL REFERENCES orders (id),
     from_worker BIGINT           NOT NULL REFERENCES users (id),
     to_worker   BIGINT           NOT NULL REFERENCES users (id),
-    -- The day's planned road kilometres before and after the plan that moved it.
-    km_before   DOUBLE PRECISION NOT NULL,
-    km_after    DOUBLE PRECISION NOT NULL,
+    -- The day's planned road kilometres before and after the plan that moved
+    -- it; NULL when the move made room for a new booking.
+    km_before   DOUBLE PRECISION,
+    km_after    DOUBLE PRECISION,
     created_at  TIMESTAMPTZ      NOT NULL
 );
 CREATE INDEX order_replans_order_idx ON order_replans (order_id);

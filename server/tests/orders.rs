@@ -1119,7 +1119,8 @@ async fn an_order_not_yet_offered_is_re_planned_to_the_nearer_worker_and_offered
     let replan = &admin_view.replans[..];
     assert_eq!(replan.len(), 1, "{replan:?}");
     assert_eq!((replan[0].from_name.as_str(), replan[0].to_name.as_str()), ("赵阿姨", "李阿姨"));
-    assert!(replan[0].km_after.parse::<f64>().unwrap() < replan[0].km_before.parse::<f64>().unwrap(), "{replan:?}");
+    let (before, after) = replan[0].km.clone().expect("a day plan's move says what it saved");
+    assert!(after.parse::<f64>().unwrap() < before.parse::<f64>().unwrap(), "{replan:?}");
     assert_eq!(admin_view.detail.offer_at, Some(start - 86_400));
 
     // 24 hours before the start the offer chain begins, with the planned worker.
@@ -1136,4 +1137,52 @@ async fn an_order_not_yet_offered_is_re_planned_to_the_nearer_worker_and_offered
     server::jobs::run_due_jobs(&app.state).await;
     let replans = app.state.store.order_replans(second).await.unwrap();
     assert_eq!(replans.len(), 1);
+}
+
+#[tokio::test]
+async fn a_booking_only_a_held_worker_can_reach_is_placed_by_moving_a_hold_nobody_was_offered() {
+    let mut config = chain(600, 3, 300);
+    config.dispatch.policy.lead_hours = 24;
+    let app = demo_app(config).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let (li, zhao) = (user_id(&app, LI).await, user_id(&app, ZHAO).await);
+    let start = beijing(3, 10);
+    // Li holds a paid order at her own address, not yet offered to anyone.
+    let near = place(&app, &customer, start).await;
+    assert_eq!(app.state.store.order(near).await.unwrap().unwrap().reserved_worker_id, Some(li));
+    pay(&app, near).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    assert!(app.state.store.offers_for_order(near).await.unwrap().is_empty());
+    // An address 19 km north-east of Li: inside her 20 km, outside Zhao's.
+    let (lat, lng) = ("31.3245", "121.6429");
+    let far = dispatch::GeoPoint::new(31.3245, 121.6429);
+    assert!(dispatch::distance_km(dispatch::GeoPoint::new(31.2304, 121.4737), far) < 20.0);
+    assert!(dispatch::distance_km(dispatch::GeoPoint::new(31.2200, 121.4550), far) > 20.0);
+
+    // The calendar offers 10:00 there: Zhao can take the near order instead.
+    let service = cleaning_service(&app).await;
+    let slots = app.post("/api/booking_slots", &form(&[("service_id", service.to_string()), ("units", "2".into()), ("lat", lat.into()), ("lng", lng.into())]), Some(&customer)).await;
+    let days: Vec<app::api::orders::DaySlots> = serde_json::from_str(&slots.body).unwrap_or_else(|e| panic!("{e}: {}", slots.body));
+    let slot = days.iter().flat_map(|d| &d.slots).find(|s| s.start == start).expect("the 10:00 slot");
+    assert!(slot.available, "{slot:?}");
+
+    let quoted = app.post("/api/place_order", &booking(service, start, 0, lat, lng, "浦东新区张江路1号"), Some(&customer)).await;
+    let total = match serde_json::from_str::<PlaceOutcome>(&quoted.body).unwrap() {
+        PlaceOutcome::QuoteChanged { quote } => quote.total.get(),
+        other => panic!("{other:?}"),
+    };
+    let placed = app.post("/api/place_order", &booking(service, start, total, lat, lng, "浦东新区张江路1号"), Some(&customer)).await;
+    let order_id = match serde_json::from_str::<PlaceOutcome>(&placed.body).unwrap_or_else(|e| panic!("{e}: {}", placed.body)) {
+        PlaceOutcome::Placed { order_id } => order_id,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(app.state.store.order(order_id).await.unwrap().unwrap().reserved_worker_id, Some(li));
+    assert_eq!(app.state.store.order(near).await.unwrap().unwrap().reserved_worker_id, Some(zhao), "the near order moved to make room");
+    let moved = app.state.store.order_replans(near).await.unwrap();
+    assert_eq!((moved.len(), moved[0].km_before), (1, None));
+
+    // No room is left for a second booking there and then, and nothing else moves.
+    let again = app.post("/api/place_order", &booking(service, start, total, lat, lng, "浦东新区张江路2号"), Some(&customer)).await;
+    assert_eq!((again.status, again.error()), (StatusCode::UNPROCESSABLE_ENTITY, AppError::invalid(Field::Slot, Msg::ErrSlotFull)));
+    assert_eq!(app.state.store.order_replans(near).await.unwrap().len(), 1);
 }

@@ -44,9 +44,9 @@ pub struct AdminOrderView {
 pub struct ReplanView {
     pub from_name: String,
     pub to_name: String,
-    /// The day's planned road kilometres before and after, e.g. `12.4`.
-    pub km_before: String,
-    pub km_after: String,
+    /// The day's planned road kilometres before and after, e.g. `12.4`;
+    /// `None` when the hold moved to make room for a new booking.
+    pub km: Option<(String, String)>,
     pub at: UnixSeconds,
 }
 

@@ -242,6 +242,50 @@ pub async fn day_plan(date: Option<String>) -> Result<DayPlanView, AppError> {
     })
 }
 
+/// Whether the planner may move an order's hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HoldStatus {
+    /// Paid, never offered to anyone, before its first offer (提前派单), and
+    /// not held by the customer's own worker (a favourite, or who served them).
+    Movable,
+    /// Like `Movable`, but its first offer is due: the offer chain takes it.
+    DueForOffer,
+    /// Accepted, unpaid, out on offer, in the admin queue, or the customer's own worker's.
+    Fixed,
+}
+
+async fn hold_status(state: &super::AppState, order: &OrderRecord, policy: &OfferPolicy, t: time::OffsetDateTime) -> Result<HoldStatus, AppError> {
+    let Some(worker) = order.reserved_worker_id else { return Ok(HoldStatus::Fixed) };
+    if flows::order_state(order)? != OrderState::Booked || !flows::never_offered(state, order).await? {
+        return Ok(HoldStatus::Fixed);
+    }
+    if policy.deferred_until(unix(order.starts_at), unix(t)).is_none() {
+        return Ok(HoldStatus::DueForOffer);
+    }
+    if state.store.favored_workers(order.customer_id).await.map_err(internal)?.contains(&worker) {
+        return Ok(HoldStatus::Fixed);
+    }
+    Ok(HoldStatus::Movable)
+}
+
+/// Holds the planner may move among orders starting in `[from, to)`, for
+/// making room for a booking ([`dispatch::make_room`]). None unless the
+/// admin set a lead (提前派单): without one, every paid order is offered at once.
+pub async fn movable_holds(state: &super::AppState, from: time::OffsetDateTime, to: time::OffsetDateTime) -> Result<Vec<dispatch::MovableHold>, AppError> {
+    let (settings, _, _) = flows::dispatch_settings(state).await?;
+    if settings.policy.lead_hours == 0 {
+        return Ok(Vec::new());
+    }
+    let t = state.clock.now();
+    let mut holds = Vec::new();
+    for o in state.store.held_orders_starting(from, to).await.map_err(internal)? {
+        if let (HoldStatus::Movable, Some(worker_id)) = (hold_status(state, &o, &settings.policy, t).await?, o.reserved_worker_id) {
+            holds.push(dispatch::MovableHold { order_id: o.id, worker_id, job: flows::job_for(&o) });
+        }
+    }
+    Ok(holds)
+}
+
 /// How long the planner may think about one day in the background.
 const REPLAN_BUDGET: std::time::Duration = std::time::Duration::from_millis(800);
 /// A plan must save at least this much road to be worth moving anyone.
@@ -263,21 +307,20 @@ pub async fn replan_day(state: &super::AppState, day: i64, job_id: i64) -> Resul
     let mut plan_orders = Vec::with_capacity(orders.len());
     let mut movable_ids = Vec::new();
     for o in &orders {
-        let waiting = flows::order_state(o)? == OrderState::Booked && flows::never_offered(state, o).await?;
-        let due = settings.policy.deferred_until(unix(o.starts_at), unix(t)).is_none();
-        if waiting && due {
-            // The lead was shortened since it was deferred: offer it now.
-            state.store.schedule_once("dispatch", o.id, t, None).await.map_err(internal)?;
-        }
-        let own_worker = match o.reserved_worker_id {
-            Some(w) if waiting => state.store.favored_workers(o.customer_id).await.map_err(internal)?.contains(&w),
-            _ => false,
-        };
         let job = flows::job_for(o);
-        if waiting && !due && !own_worker && o.reserved_worker_id.is_some() {
-            movable_ids.push(o.id);
-            plan_orders.push(PlanOrder { order_id: o.id, job, pinned_to: None, refused_by: Vec::new(), held_by: o.reserved_worker_id });
-        } else if let Some(worker) = holder(o) {
+        match hold_status(state, o, &settings.policy, t).await? {
+            HoldStatus::Movable => {
+                movable_ids.push(o.id);
+                plan_orders.push(PlanOrder { order_id: o.id, job, pinned_to: None, refused_by: Vec::new(), held_by: o.reserved_worker_id });
+                continue;
+            }
+            // The lead was shortened since it was deferred: offer it now.
+            HoldStatus::DueForOffer => {
+                state.store.schedule_once("dispatch", o.id, t, None).await.map_err(internal)?;
+            }
+            HoldStatus::Fixed => {}
+        }
+        if let Some(worker) = holder(o) {
             plan_orders.push(PlanOrder { order_id: o.id, job, pinned_to: Some(worker), refused_by: Vec::new(), held_by: None });
         }
     }
@@ -300,7 +343,7 @@ pub async fn replan_day(state: &super::AppState, day: i64, job_id: i64) -> Resul
         .filter(|o| movable_ids.contains(&o.id))
         .filter_map(|o| {
             let (from, to) = (o.reserved_worker_id?, plan.worker_of(o.id)?);
-            (from != to).then_some(store::HoldMove { order_id: o.id, from_worker: from, to_worker: to, km_before, km_after: plan.km })
+            (from != to).then_some(store::HoldMove { order_id: o.id, from_worker: from, to_worker: to, day_km: Some((km_before, plan.km)) })
         })
         .collect();
     if !moves.is_empty() && plan.km < km_before - REPLAN_MIN_SAVING_KM {

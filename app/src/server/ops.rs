@@ -109,8 +109,7 @@ pub async fn admin_order(order_id: i64) -> Result<AdminOrderView, AppError> {
             .map(|r| ReplanView {
                 from_name: r.from_name,
                 to_name: r.to_name,
-                km_before: format!("{:.1}", r.km_before),
-                km_after: format!("{:.1}", r.km_after),
+                km: r.km_before.zip(r.km_after).map(|(before, after)| (format!("{before:.1}"), format!("{after:.1}"))),
                 at: unix(r.created_at),
             })
             .collect(),

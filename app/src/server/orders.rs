@@ -286,6 +286,8 @@ pub async fn booking_slots(service_id: i64, units: i32, lat: f64, lng: f64, work
     }
     let earliest = unix(t) + state.config.booking_lead.as_secs() as i64;
     let first_day = dispatch::local_day_start(unix(t));
+    // Holds not yet offered to anyone may move to make room (B2).
+    let movable = super::dispatching::movable_holds(&state, t, horizon).await?;
     Ok((0..state.config.booking_days)
         .map(|i| {
             let day_start = first_day + i64::from(i) * 86_400;
@@ -305,12 +307,12 @@ pub async fn booking_slots(service_id: i64, units: i32, lat: f64, lng: f64, work
             DaySlots {
                 date_label,
                 weekday_label,
-                slots: dispatch::day_slots(&candidates, &query, &state.config.travel)
+                slots: dispatch::day_slots(&candidates, &query, &state.config.travel, &movable)
                     .into_iter()
                     .map(|s| SlotView {
                         start: s.start,
                         label: clock_label(s.start),
-                        available: s.available_workers > 0 && s.start >= earliest,
+                        available: s.is_bookable() && s.start >= earliest,
                         past: s.start < earliest,
                     })
                     .collect(),
@@ -376,7 +378,15 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
     };
     let (settings, _, _) = flows::dispatch_settings(&state).await?;
     let ranked = dispatch::rank(&candidates, &job, &state.config.travel, &[], &settings.weights);
-    if ranked.is_empty() {
+    // Nobody is free as the day stands: moving holds not yet offered to anyone may make room (B2).
+    let room = if ranked.is_empty() {
+        let day = std::time::Duration::from_secs(86_400);
+        let movable = super::dispatching::movable_holds(&state, starts_at - day, ends_at + day).await?;
+        dispatch::make_room(&candidates, &job, &movable, &state.config.travel, &[])
+    } else {
+        None
+    };
+    if ranked.is_empty() && room.is_none() {
         let slot_was_open = candidates.iter().any(|c| dispatch::hard_check(c, &job, &state.config.travel, &[]).iter().all(|f| matches!(f, dispatch::RuleFailure::Overlaps { .. })));
         let msg = if slot_was_open { Msg::ErrSlotFull } else { Msg::ErrSlotUnavailable };
         return Err(AppError::invalid(Field::Slot, msg));
@@ -437,13 +447,25 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
             worker_ids.insert(0, worker);
         }
     }
-    match state.store.place_order(&order, &worker_ids, t).await {
+    let placed = match &room {
+        Some(room) => {
+            let moves: Vec<store::HoldMove> = room
+                .moves
+                .iter()
+                .map(|&(order_id, to_worker)| store::HoldMove { order_id, from_worker: room.worker_id, to_worker, day_km: None })
+                .collect();
+            state.store.place_order_making_room(&order, room.worker_id, &moves, t).await
+        }
+        None => state.store.place_order(&order, &worker_ids, t).await,
+    };
+    match placed {
         Ok(placed) => {
             tracing::info!(order_id = placed.order_id, customer = user.id.0, "order placed");
             leptos_axum::redirect(&format!("/pay/{}", placed.order_id));
             Ok(PlaceOutcome::Placed { order_id: placed.order_id })
         }
-        Err(StoreError::SlotTaken) => Err(AppError::invalid(Field::Slot, Msg::ErrSlotFull)),
+        // A hold to be moved that changed meanwhile (Conflict) means the slot went too.
+        Err(StoreError::SlotTaken | StoreError::Conflict) => Err(AppError::invalid(Field::Slot, Msg::ErrSlotFull)),
         Err(StoreError::CouponUsed) => Err(AppError::invalid(Field::Coupon, Msg::ErrCouponUsed)),
         Err(err) => Err(internal(err)),
     }

@@ -1,6 +1,7 @@
 //! Dispatch: who may take a job ([`hard_check`]), who should be offered it
 //! first ([`rank`], weighted by admin-edited [`Weights`]), which appointment
-//! slots a customer can book ([`day_slots`]), what the offer chain does next
+//! slots a customer can book ([`day_slots`], moving holds not yet offered to
+//! anyone when that makes room: [`make_room`]), what the offer chain does next
 //! ([`next_offer`]: one by one, then 抢单, then the admin), and the day
 //! planner ([`vrptw`]).
 //!
@@ -12,6 +13,7 @@
 mod geo;
 mod offer;
 mod plan;
+mod room;
 mod rules;
 mod score;
 mod slots;
@@ -20,6 +22,7 @@ pub mod vrptw;
 pub use geo::{distance_km, GeoPoint, TravelModel};
 pub use offer::{next_offer, DispatchSettings, NextOffer, OfferPolicy, PolicyError, SettingsError};
 pub use plan::{iterations, plan_day, DayPlan, PlanOrder, Unplanned, WorkerRoute};
+pub use room::{make_room, MovableHold, Room};
 pub use rules::{hard_check, Busy, Candidate, Job, RuleFailure, WorkWindow};
 pub use score::{rank, score, Preset, Ranked, Record, ScoreParts, Tier, Weights, WeightsError};
 pub use slots::{day_slots, Slot, SlotQuery};

@@ -196,7 +196,7 @@ fn on_leave(c: &Candidate, job: &Job) -> bool {
 
 /// The worker can neither finish `b` and travel to the job in time, nor
 /// finish the job and travel to `b` in time.
-fn clashes(b: &Busy, job: &Job, travel: &TravelModel) -> bool {
+pub(crate) fn clashes(b: &Busy, job: &Job, travel: &TravelModel) -> bool {
     let job_after_b = b.end.saturating_add(travel.travel_secs(b.location, job.location)) <= job.start;
     let job_before_b = job.end.saturating_add(travel.travel_secs(job.location, b.location)) <= b.start;
     !(job_after_b || job_before_b)

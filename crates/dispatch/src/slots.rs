@@ -1,5 +1,5 @@
 use crate::rules::{available, qualifies};
-use crate::{Candidate, GeoPoint, Job, TravelModel};
+use crate::{make_room, Candidate, GeoPoint, Job, MovableHold, TravelModel};
 use serde::{Deserialize, Serialize};
 
 /// One day's time axis for one service at one address (C4).
@@ -32,27 +32,30 @@ pub struct Slot {
     pub start: i64,
     pub end: i64,
     /// Workers who pass every hard rule for this slot. Always 0 for a slot
-    /// that starts before `earliest_start`, so `available_workers > 0` alone
-    /// means bookable.
+    /// that starts before `earliest_start`.
     pub available_workers: u32,
+    /// Nobody is free, but moving holds not yet offered to anyone frees a
+    /// worker ([`make_room`]). Never set for a slot before `earliest_start`.
+    #[serde(default)]
+    pub by_moving_holds: bool,
 }
 
 impl Slot {
     pub fn is_bookable(&self) -> bool {
-        self.available_workers > 0
+        self.available_workers > 0 || self.by_moving_holds
     }
 }
 
-/// Every slot of the day; a slot is bookable when available_workers > 0 and
-/// start >= earliest_start (the second is folded into the first: see
-/// [`Slot::available_workers`]).
+/// Every slot of the day; a slot is bookable ([`Slot::is_bookable`]) when
+/// some worker is free then, or can be freed by moving `movable` holds, and
+/// it starts no earlier than `earliest_start`.
 ///
 /// Availability uses the same rules as [`crate::hard_check`], travel buffers
 /// included, so a slot is only offered when some worker can really reach it
 /// (B2). The rules that are the same for every slot of the day (receiving
 /// orders, skill, area) are checked once per worker rather than per slot.
 /// Computed on every call; nothing is cached.
-pub fn day_slots(candidates: &[Candidate], query: &SlotQuery, travel: &TravelModel) -> Vec<Slot> {
+pub fn day_slots(candidates: &[Candidate], query: &SlotQuery, travel: &TravelModel, movable: &[MovableHold]) -> Vec<Slot> {
     let step = u32::from(query.step_minutes.max(1));
     let last = u32::from(query.last_start_minute);
     let mut job = Job {
@@ -69,14 +72,14 @@ pub fn day_slots(candidates: &[Candidate], query: &SlotQuery, travel: &TravelMod
     while minute <= last {
         let start = query.day_start.saturating_add(i64::from(minute) * 60);
         let end = start.saturating_add(query.duration_secs);
-        let available_workers = if start < query.earliest_start {
-            0
+        let (available_workers, by_moving_holds) = if start < query.earliest_start {
+            (0, false)
         } else {
             (job.start, job.end) = (start, end);
             let n = qualified.iter().filter(|c| available(c, &job, travel)).count();
-            u32::try_from(n).unwrap_or(u32::MAX)
+            (u32::try_from(n).unwrap_or(u32::MAX), n == 0 && make_room(candidates, &job, movable, travel, &[]).is_some())
         };
-        slots.push(Slot { start, end, available_workers });
+        slots.push(Slot { start, end, available_workers, by_moving_holds });
         minute += step;
     }
     slots

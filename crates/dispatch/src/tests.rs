@@ -120,9 +120,9 @@ fn a_worker_of_another_gender_than_the_customer_asked_for_is_excluded() {
     assert_eq!(check(&unstated, &job), vec![RuleFailure::GenderMismatch], "an unstated gender matches no preference");
     assert!(check(&unstated, &job_at(at(0, 9, 0), 3)).is_empty(), "no preference: anyone");
     let query = SlotQuery { worker_gender: Some("male".into()), ..slot_query(0) };
-    assert!(day_slots(&[worker(1)], &query, &TravelModel::default()).iter().all(|s| !s.is_bookable()));
+    assert!(day_slots(&[worker(1)], &query, &TravelModel::default(), &[]).iter().all(|s| !s.is_bookable()));
     let male = Candidate { gender: Some("male".into()), ..worker(3) };
-    assert!(day_slots(&[worker(1), male], &query, &TravelModel::default()).iter().any(|s| s.available_workers == 1));
+    assert!(day_slots(&[worker(1), male], &query, &TravelModel::default(), &[]).iter().any(|s| s.available_workers == 1));
 }
 
 #[test]
@@ -131,8 +131,8 @@ fn a_category_that_needs_a_certificate_excludes_workers_without_one() {
     assert_eq!(check(&worker(1), &job), vec![RuleFailure::MissingCertificate]);
     assert!(check(&Candidate { certified: true, ..worker(1) }, &job).is_empty());
     let query = SlotQuery { needs_certificate: true, ..slot_query(0) };
-    assert!(day_slots(&[worker(1)], &query, &TravelModel::default()).iter().all(|s| !s.is_bookable()));
-    assert!(day_slots(&[Candidate { certified: true, ..worker(2) }], &query, &TravelModel::default()).iter().any(|s| s.is_bookable()));
+    assert!(day_slots(&[worker(1)], &query, &TravelModel::default(), &[]).iter().all(|s| !s.is_bookable()));
+    assert!(day_slots(&[Candidate { certified: true, ..worker(2) }], &query, &TravelModel::default(), &[]).iter().any(|s| s.is_bookable()));
 }
 
 #[test]
@@ -534,7 +534,7 @@ proptest! {
             prop_assert_eq!(rules::eligible(c, &job, &travel, &refused), passes);
         }
         let query = SlotQuery { duration_secs: hours * HOUR, step_minutes: step, ..slot_query(day) };
-        for slot in day_slots(&candidates, &query, &travel) {
+        for slot in day_slots(&candidates, &query, &travel, &[]) {
             let job = Job { start: slot.start, end: slot.end, ..job_at(0, 0) };
             let n = candidates.iter().filter(|c| hard_check(c, &job, &travel, &[]).is_empty()).count();
             prop_assert_eq!(slot.available_workers as usize, n);
@@ -561,9 +561,9 @@ fn slot_query(day: i64) -> SlotQuery {
 
 #[test]
 fn a_day_has_one_slot_per_step_from_first_to_last_start() {
-    let slots = day_slots(&[worker(1)], &slot_query(0), &TravelModel::default());
+    let slots = day_slots(&[worker(1)], &slot_query(0), &TravelModel::default(), &[]);
     assert_eq!(slots.len(), 11);
-    assert_eq!(slots[0], Slot { start: at(0, 8, 0), end: at(0, 10, 0), available_workers: 1 });
+    assert_eq!(slots[0], Slot { start: at(0, 8, 0), end: at(0, 10, 0), available_workers: 1, by_moving_holds: false });
     assert_eq!(slots[10].start, at(0, 18, 0));
     // Working until 20:00, a two-hour job can start at 18:00 at the latest.
     assert!(slots.iter().all(Slot::is_bookable));
@@ -572,7 +572,7 @@ fn a_day_has_one_slot_per_step_from_first_to_last_start() {
 #[test]
 fn slots_ending_after_working_hours_have_no_workers() {
     let c = Candidate { hours: every_day(8 * 60, 17 * 60), ..worker(1) };
-    let slots = day_slots(&[c], &slot_query(0), &TravelModel::default());
+    let slots = day_slots(&[c], &slot_query(0), &TravelModel::default(), &[]);
     let bookable: Vec<_> = slots.iter().filter(|s| s.is_bookable()).map(|s| s.start).collect();
     assert_eq!(bookable, (8..=15).map(|h| at(0, h, 0)).collect::<Vec<_>>());
 }
@@ -580,7 +580,7 @@ fn slots_ending_after_working_hours_have_no_workers() {
 #[test]
 fn slots_before_the_earliest_start_are_not_bookable() {
     let query = SlotQuery { earliest_start: at(0, 10, 30), ..slot_query(0) };
-    let slots = day_slots(&[worker(1)], &query, &TravelModel::default());
+    let slots = day_slots(&[worker(1)], &query, &TravelModel::default(), &[]);
     assert_eq!(slots.len(), 11, "every slot of the day is still listed");
     let bookable: Vec<_> = slots.iter().filter(|s| s.is_bookable()).map(|s| s.start).collect();
     assert_eq!(bookable.first(), Some(&at(0, 11, 0)));
@@ -593,7 +593,7 @@ fn slots_count_only_workers_free_including_travel() {
     let busy = Busy { start: at(0, 12, 0), end: at(0, 14, 0), location: far };
     let a = Candidate { busy: vec![busy], area_radius_km: 20.0, ..worker(1) };
     let b = Candidate { skills: vec!["maternity_nanny".into()], ..worker(2) };
-    let slots = day_slots(&[a, b], &slot_query(0), &TravelModel::default());
+    let slots = day_slots(&[a, b], &slot_query(0), &TravelModel::default(), &[]);
     let counts: Vec<_> = slots.iter().map(|s| (s.start, s.available_workers)).collect();
     // About 31 minutes' ride apart: 09:00–11:00 still reaches the 12:00 job,
     // 10:00–12:00 does not; 14:00 is right after it ends, with no time to
@@ -609,13 +609,13 @@ fn slots_count_only_workers_free_including_travel() {
 #[test]
 fn slots_add_up_workers_and_respect_the_step() {
     let query = SlotQuery { step_minutes: 30, first_minute: 9 * 60, last_start_minute: 10 * 60, ..slot_query(0) };
-    let slots = day_slots(&[worker(1), worker(2), worker(3)], &query, &TravelModel::default());
+    let slots = day_slots(&[worker(1), worker(2), worker(3)], &query, &TravelModel::default(), &[]);
     assert_eq!(
         slots,
         vec![
-            Slot { start: at(0, 9, 0), end: at(0, 11, 0), available_workers: 3 },
-            Slot { start: at(0, 9, 30), end: at(0, 11, 30), available_workers: 3 },
-            Slot { start: at(0, 10, 0), end: at(0, 12, 0), available_workers: 3 },
+            Slot { start: at(0, 9, 0), end: at(0, 11, 0), available_workers: 3, by_moving_holds: false },
+            Slot { start: at(0, 9, 30), end: at(0, 11, 30), available_workers: 3, by_moving_holds: false },
+            Slot { start: at(0, 10, 0), end: at(0, 12, 0), available_workers: 3, by_moving_holds: false },
         ]
     );
 }
@@ -623,7 +623,7 @@ fn slots_add_up_workers_and_respect_the_step() {
 #[test]
 fn a_zero_step_does_not_loop_forever() {
     let query = SlotQuery { step_minutes: 0, first_minute: 600, last_start_minute: 602, ..slot_query(0) };
-    assert_eq!(day_slots(&[], &query, &TravelModel::default()).len(), 3);
+    assert_eq!(day_slots(&[], &query, &TravelModel::default(), &[]).len(), 3);
 }
 
 // --- offers --------------------------------------------------------------------
@@ -835,6 +835,97 @@ proptest! {
         prop_assert_eq!(seen, all, "every order exactly once, planned or not");
         for o in orders.iter().filter(|o| o.pinned_to.is_some()) {
             prop_assert_eq!(day.worker_of(o.order_id), o.pinned_to, "pinned order moved");
+        }
+    }
+}
+
+// --- making room by moving holds not yet offered ------------------------------------
+
+/// Worker 1 holds `hold` (not yet offered to anyone) at 10:00–12:00 near home.
+fn held_at_ten() -> (Candidate, MovableHold) {
+    let job = job_at(at(0, 10, 0), 2);
+    let holder = Candidate { busy: vec![Busy { start: job.start, end: job.end, location: job.location }], ..worker(1) };
+    (holder, MovableHold { order_id: 77, worker_id: 1, job })
+}
+
+#[test]
+fn a_hold_not_yet_offered_moves_to_a_free_worker_to_make_room_for_a_booking_only_its_holder_can_take() {
+    let (holder, hold) = held_at_ten();
+    // Worker 2 is free but only does daily cleaning; the new booking is deep cleaning.
+    let other = Candidate { skills: vec![SKILL.into()], home: north(3.0), ..worker(2) };
+    let deep = Job { skill: "deep_cleaning".into(), ..job_at(at(0, 10, 30), 1) };
+    let travel = TravelModel::default();
+    let candidates = [holder.clone(), other.clone()];
+    assert!(rank(&candidates, &deep, &travel, &[], &Weights::default()).is_empty(), "nobody is free as the day stands");
+    let room = make_room(&candidates, &deep, std::slice::from_ref(&hold), &travel, &[]).expect("room");
+    assert_eq!(room, Room { worker_id: 1, moves: vec![(77, 2)] });
+    // A hold that is not movable (offered, accepted, unpaid) is never moved.
+    assert_eq!(make_room(&candidates, &deep, &[], &travel, &[]), None);
+    // Nor is it moved to someone busy then, or to someone who refused the new job's worker slot.
+    let busy_other = Candidate { busy: vec![Busy { start: at(0, 9, 0), end: at(0, 11, 0), location: north(3.0) }], ..other };
+    assert_eq!(make_room(&[holder.clone(), busy_other], &deep, std::slice::from_ref(&hold), &travel, &[]), None);
+    assert_eq!(make_room(&candidates, &deep, std::slice::from_ref(&hold), &travel, &[1]), None);
+    // The slot calendar shows the slot as bookable by moving the hold.
+    let query = SlotQuery { skill: "deep_cleaning".into(), duration_secs: HOUR, first_minute: 10 * 60 + 30, last_start_minute: 10 * 60 + 30, ..slot_query(0) };
+    let slots = day_slots(&candidates, &query, &travel, std::slice::from_ref(&hold));
+    assert_eq!((slots[0].available_workers, slots[0].by_moving_holds, slots[0].is_bookable()), (0, true, true));
+    assert!(!day_slots(&candidates, &query, &travel, &[])[0].is_bookable());
+}
+
+#[test]
+fn a_worker_is_freed_only_when_every_clash_is_a_movable_hold() {
+    let (mut holder, hold) = held_at_ten();
+    // An accepted order at 12:30 also clashes with the new 11:30–13:30 job.
+    holder.busy.push(Busy { start: at(0, 12, 30), end: at(0, 13, 30), location: north(2.0) });
+    let other = Candidate { skills: vec![SKILL.into()], ..worker(2) };
+    let deep = Job { skill: "deep_cleaning".into(), ..job_at(at(0, 11, 30), 2) };
+    assert_eq!(make_room(&[holder, other], &deep, &[hold], &TravelModel::default(), &[]), None);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+    /// Whatever the day, the moves make_room proposes leave every worker's
+    /// day within the hard rules: the freed worker can take the new job and
+    /// each taker can take the hold given to them, beside the others.
+    #[test]
+    fn making_room_never_breaks_a_hard_rule(
+        homes in proptest::collection::vec(-6.0f64..6.0, 2..5),
+        holds in proptest::collection::vec((0usize..5, 8i64..18, -6.0f64..6.0, any::<bool>()), 0..8),
+        new_hour in 8i64..18,
+        new_km in -6.0f64..6.0,
+        deep in any::<bool>(),
+    ) {
+        let travel = TravelModel::default();
+        let mut workers: Vec<Candidate> = homes.iter().enumerate()
+            .map(|(i, km)| Candidate { home: north(*km), area_radius_km: 15.0, skills: if i % 2 == 0 { vec![SKILL.into()] } else { vec![SKILL.into(), "deep_cleaning".into()] }, ..worker(i as i64 + 1) })
+            .collect();
+        let mut movable = Vec::new();
+        for (k, (w, hour, km, is_movable)) in holds.into_iter().enumerate() {
+            let w = w % workers.len();
+            let job = Job { location: north(km), ..job_at(at(0, hour, 0), 1) };
+            if !hard_check(&workers[w], &job, &travel, &[]).is_empty() {
+                continue;
+            }
+            workers[w].busy.push(Busy { start: job.start, end: job.end, location: job.location });
+            if is_movable {
+                movable.push(MovableHold { order_id: 100 + k as i64, worker_id: workers[w].worker_id, job });
+            }
+        }
+        let skill = if deep { "deep_cleaning" } else { SKILL };
+        let new = Job { skill: skill.into(), location: north(new_km), ..job_at(at(0, new_hour, 0), 2) };
+        if let Some(room) = make_room(&workers, &new, &movable, &travel, &[]) {
+            let mut after = workers.clone();
+            for (order, to) in &room.moves {
+                let h = movable.iter().find(|h| h.order_id == *order).unwrap();
+                prop_assert_eq!(h.worker_id, room.worker_id, "only the freed worker's holds move");
+                let from = after.iter_mut().find(|c| c.worker_id == h.worker_id).unwrap();
+                from.busy.retain(|b| !(b.start == h.job.start && b.location == h.job.location));
+                let taker = after.iter_mut().find(|c| c.worker_id == *to).unwrap();
+                prop_assert!(hard_check(taker, &h.job, &travel, &[]).is_empty(), "taker {} cannot take hold {}", to, order);
+                taker.busy.push(Busy { start: h.job.start, end: h.job.end, location: h.job.location });
+            }
+            let freed = after.iter().find(|c| c.worker_id == room.worker_id).unwrap();
+            prop_assert!(hard_check(freed, &new, &travel, &[]).is_empty());
         }
     }
 }

@@ -15,16 +15,16 @@ pub struct StoredDispatchSettings {
     pub updated_at: OffsetDateTime,
 }
 
-/// One hold the day planner moves: an order nobody has been offered yet
-/// goes from one worker's time to another's.
+/// One hold the planner moves: an order nobody has been offered yet goes
+/// from one worker's time to another's.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HoldMove {
     pub order_id: i64,
     pub from_worker: i64,
     pub to_worker: i64,
-    /// The day's planned road kilometres before and after the whole plan.
-    pub km_before: f64,
-    pub km_after: f64,
+    /// The day's planned road kilometres before and after the day plan that
+    /// moved it; `None` when it moved to make room for a new booking.
+    pub day_km: Option<(f64, f64)>,
 }
 
 /// A stored [`HoldMove`], with the workers' names for the admin.
@@ -32,8 +32,8 @@ pub struct HoldMove {
 pub struct ReplanRecord {
     pub from_name: String,
     pub to_name: String,
-    pub km_before: f64,
-    pub km_after: f64,
+    pub km_before: Option<f64>,
+    pub km_after: Option<f64>,
     pub created_at: OffsetDateTime,
 }
 
@@ -71,6 +71,10 @@ pub trait DispatchStore: Send + Sync {
     /// `from_worker` (else `Conflict`), and afterwards no target worker may
     /// hold two overlapping orders (else `SlotTaken`). Each move is recorded.
     async fn move_holds(&self, moves: &[HoldMove], now: OffsetDateTime) -> StoreResult<()>;
+    /// Moves holds to make room (as [`DispatchStore::move_holds`], all or
+    /// nothing) and places `order` held by `worker`, in one transaction:
+    /// `SlotTaken` when `worker` is still not free after the moves.
+    async fn place_order_making_room(&self, order: &crate::NewOrder, worker: i64, moves: &[HoldMove], now: OffsetDateTime) -> StoreResult<crate::PlacedOrder>;
     /// The planner's moves of an order's hold, oldest first.
     async fn order_replans(&self, order_id: i64) -> StoreResult<Vec<ReplanRecord>>;
 }
@@ -356,44 +360,23 @@ macro_rules! shared_dispatch_impl {
 
             async fn move_holds(&self, moves: &[crate::dispatching::HoldMove], now: time::OffsetDateTime) -> crate::StoreResult<()> {
                 let mut tx = self.begin_write().await?;
-                for m in moves {
-                    let moved = sqlx::query(
-                        "UPDATE orders SET reserved_worker_id = $1
-                         WHERE id = $2 AND state = 'booked' AND worker_id IS NULL AND needs_admin = FALSE
-                           AND reserved_worker_id = $3
-                           AND NOT EXISTS (SELECT 1 FROM offers f WHERE f.order_id = $2)",
-                    )
-                    .bind(m.to_worker)
-                    .bind(m.order_id)
-                    .bind(m.from_worker)
-                    .execute(&mut *tx)
-                    .await?;
-                    if moved.rows_affected() != 1 {
-                        return Err(crate::StoreError::Conflict);
-                    }
-                }
-                // Checked once every hold has moved, so swaps between workers pass.
-                let clash_sql = crate::orders::worker_clash_sql();
-                for m in moves {
-                    let clashes: i64 = sqlx::query_scalar(&clash_sql).bind(m.to_worker).bind(m.order_id).fetch_one(&mut *tx).await?;
-                    if clashes > 0 {
-                        return Err(crate::StoreError::SlotTaken);
-                    }
-                    sqlx::query(
-                        "INSERT INTO order_replans (order_id, from_worker, to_worker, km_before, km_after, created_at)
-                         VALUES ($1, $2, $3, $4, $5, $6)",
-                    )
-                    .bind(m.order_id)
-                    .bind(m.from_worker)
-                    .bind(m.to_worker)
-                    .bind(m.km_before)
-                    .bind(m.km_after)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                Self::apply_hold_moves(&mut tx, moves, now).await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn place_order_making_room(
+                &self,
+                order: &crate::NewOrder,
+                worker: i64,
+                moves: &[crate::dispatching::HoldMove],
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<crate::PlacedOrder> {
+                let mut tx = self.begin_write().await?;
+                Self::apply_hold_moves(&mut tx, moves, now).await?;
+                let placed = Self::insert_placed_order(&mut tx, order, &[worker], now).await?;
+                tx.commit().await?;
+                Ok(placed)
             }
 
             async fn order_replans(&self, order_id: i64) -> crate::StoreResult<Vec<crate::dispatching::ReplanRecord>> {
@@ -415,6 +398,53 @@ macro_rules! shared_dispatch_impl {
                 .bind(customer_id)
                 .fetch_all(&self.pool)
                 .await?)
+            }
+        }
+
+        impl $store {
+            /// [`crate::DispatchStore::move_holds`] inside the caller's write transaction.
+            async fn apply_hold_moves(
+                tx: &mut sqlx::Transaction<'_, <$store as crate::Dialect>::Db>,
+                moves: &[crate::dispatching::HoldMove],
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<()> {
+                for m in moves {
+                    let moved = sqlx::query(
+                        "UPDATE orders SET reserved_worker_id = $1
+                         WHERE id = $2 AND state = 'booked' AND worker_id IS NULL AND needs_admin = FALSE
+                           AND reserved_worker_id = $3
+                           AND NOT EXISTS (SELECT 1 FROM offers f WHERE f.order_id = $2)",
+                    )
+                    .bind(m.to_worker)
+                    .bind(m.order_id)
+                    .bind(m.from_worker)
+                    .execute(&mut **tx)
+                    .await?;
+                    if moved.rows_affected() != 1 {
+                        return Err(crate::StoreError::Conflict);
+                    }
+                }
+                // Checked once every hold has moved, so swaps between workers pass.
+                let clash_sql = crate::orders::worker_clash_sql();
+                for m in moves {
+                    let clashes: i64 = sqlx::query_scalar(&clash_sql).bind(m.to_worker).bind(m.order_id).fetch_one(&mut **tx).await?;
+                    if clashes > 0 {
+                        return Err(crate::StoreError::SlotTaken);
+                    }
+                    sqlx::query(
+                        "INSERT INTO order_replans (order_id, from_worker, to_worker, km_before, km_after, created_at)
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(m.order_id)
+                    .bind(m.from_worker)
+                    .bind(m.to_worker)
+                    .bind(m.day_km.map(|(before, _)| before))
+                    .bind(m.day_km.map(|(_, after)| after))
+                    .bind(now)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                Ok(())
             }
         }
     };

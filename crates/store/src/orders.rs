@@ -265,97 +265,9 @@ macro_rules! shared_order_impl {
 
             async fn place_order(&self, o: &crate::NewOrder, candidates: &[i64], now: time::OffsetDateTime) -> crate::StoreResult<crate::PlacedOrder> {
                 let mut tx = self.begin_write().await?;
-                let overlap_sql = format!(
-                    "SELECT COUNT(*) FROM orders WHERE COALESCE(worker_id, reserved_worker_id) = $1
-                     AND state IN ({}) AND starts_at < $3 AND ends_at > $2",
-                    crate::orders::holding_states_sql()
-                );
-                let mut chosen = None;
-                for worker in candidates {
-                    let clashes: i64 = sqlx::query_scalar(&overlap_sql)
-                        .bind(worker)
-                        .bind(o.starts_at)
-                        .bind(o.ends_at)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    if clashes == 0 {
-                        chosen = Some(*worker);
-                        break;
-                    }
-                }
-                let Some(worker) = chosen else {
-                    return Err(crate::StoreError::SlotTaken);
-                };
-                let order_id: i64 = sqlx::query_scalar(
-                    "INSERT INTO orders (order_no, customer_id, service_id, service_name, category_code, units, quote_json,
-                        total_fen, state, reserved_worker_id, address_text, lat, lng, contact_phone, notes, starts_at, ends_at,
-                        pay_deadline, created_at, updated_at, commission_bps, worker_gender)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending_payment', $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $20)
-                     RETURNING id",
-                )
-                .bind(&o.order_no)
-                .bind(o.customer_id)
-                .bind(o.service_id)
-                .bind(&o.service_name)
-                .bind(&o.category_code)
-                .bind(o.units)
-                .bind(&o.quote_json)
-                .bind(o.total_fen)
-                .bind(worker)
-                .bind(&o.address_text)
-                .bind(o.lat)
-                .bind(o.lng)
-                .bind(&o.contact_phone)
-                .bind(&o.notes)
-                .bind(o.starts_at)
-                .bind(o.ends_at)
-                .bind(o.pay_deadline)
-                .bind(now)
-                .bind(o.commission_bps)
-                .bind(&o.worker_gender)
-                .fetch_one(&mut *tx)
-                .await?;
-                if let Some(claim) = o.coupon_claim_id {
-                    let used = sqlx::query(
-                        "UPDATE coupon_claims SET order_id = $1, used_at = $2 WHERE id = $3 AND customer_id = $4 AND order_id IS NULL",
-                    )
-                    .bind(order_id)
-                    .bind(now)
-                    .bind(claim)
-                    .bind(o.customer_id)
-                    .execute(&mut *tx)
-                    .await?;
-                    if used.rows_affected() != 1 {
-                        return Err(crate::StoreError::CouponUsed);
-                    }
-                }
-                sqlx::query(
-                    "INSERT INTO order_events (order_id, kind, from_state, to_state, actor_kind, actor_id, detail, created_at)
-                     VALUES ($1, 'created', NULL, 'pending_payment', 'customer', $2, '', $3)",
-                )
-                .bind(order_id)
-                .bind(o.customer_id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query(
-                    "INSERT INTO payments (order_id, provider, out_trade_no, amount_fen, status, created_at)
-                     VALUES ($1, $2, $3, $4, 'pending', $5)",
-                )
-                .bind(order_id)
-                .bind(&o.provider)
-                .bind(&o.out_trade_no)
-                .bind(o.total_fen)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query("INSERT INTO jobs (kind, ref_id, payload, due_at) VALUES ('expire_payment', $1, '', $2)")
-                    .bind(order_id)
-                    .bind(o.pay_deadline)
-                    .execute(&mut *tx)
-                    .await?;
+                let placed = Self::insert_placed_order(&mut tx, o, candidates, now).await?;
                 tx.commit().await?;
-                Ok(crate::PlacedOrder { order_id, reserved_worker_id: worker })
+                Ok(placed)
             }
 
             async fn order(&self, id: i64) -> crate::StoreResult<Option<crate::OrderRecord>> {
@@ -892,6 +804,106 @@ macro_rules! shared_order_impl {
         }
 
         impl $store {
+            /// Places `o` held by the first of `candidates` free then, inside
+            /// the caller's write transaction (`SlotTaken` when none is).
+            pub(crate) async fn insert_placed_order(
+                tx: &mut sqlx::Transaction<'_, <$store as crate::Dialect>::Db>,
+                o: &crate::NewOrder,
+                candidates: &[i64],
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<crate::PlacedOrder> {
+                let overlap_sql = format!(
+                    "SELECT COUNT(*) FROM orders WHERE COALESCE(worker_id, reserved_worker_id) = $1
+                     AND state IN ({}) AND starts_at < $3 AND ends_at > $2",
+                    crate::orders::holding_states_sql()
+                );
+                let mut chosen = None;
+                for worker in candidates {
+                    let clashes: i64 = sqlx::query_scalar(&overlap_sql)
+                        .bind(worker)
+                        .bind(o.starts_at)
+                        .bind(o.ends_at)
+                        .fetch_one(&mut **tx)
+                        .await?;
+                    if clashes == 0 {
+                        chosen = Some(*worker);
+                        break;
+                    }
+                }
+                let Some(worker) = chosen else {
+                    return Err(crate::StoreError::SlotTaken);
+                };
+                let order_id: i64 = sqlx::query_scalar(
+                    "INSERT INTO orders (order_no, customer_id, service_id, service_name, category_code, units, quote_json,
+                        total_fen, state, reserved_worker_id, address_text, lat, lng, contact_phone, notes, starts_at, ends_at,
+                        pay_deadline, created_at, updated_at, commission_bps, worker_gender)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending_payment', $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $20)
+                     RETURNING id",
+                )
+                .bind(&o.order_no)
+                .bind(o.customer_id)
+                .bind(o.service_id)
+                .bind(&o.service_name)
+                .bind(&o.category_code)
+                .bind(o.units)
+                .bind(&o.quote_json)
+                .bind(o.total_fen)
+                .bind(worker)
+                .bind(&o.address_text)
+                .bind(o.lat)
+                .bind(o.lng)
+                .bind(&o.contact_phone)
+                .bind(&o.notes)
+                .bind(o.starts_at)
+                .bind(o.ends_at)
+                .bind(o.pay_deadline)
+                .bind(now)
+                .bind(o.commission_bps)
+                .bind(&o.worker_gender)
+                .fetch_one(&mut **tx)
+                .await?;
+                if let Some(claim) = o.coupon_claim_id {
+                    let used = sqlx::query(
+                        "UPDATE coupon_claims SET order_id = $1, used_at = $2 WHERE id = $3 AND customer_id = $4 AND order_id IS NULL",
+                    )
+                    .bind(order_id)
+                    .bind(now)
+                    .bind(claim)
+                    .bind(o.customer_id)
+                    .execute(&mut **tx)
+                    .await?;
+                    if used.rows_affected() != 1 {
+                        return Err(crate::StoreError::CouponUsed);
+                    }
+                }
+                sqlx::query(
+                    "INSERT INTO order_events (order_id, kind, from_state, to_state, actor_kind, actor_id, detail, created_at)
+                     VALUES ($1, 'created', NULL, 'pending_payment', 'customer', $2, '', $3)",
+                )
+                .bind(order_id)
+                .bind(o.customer_id)
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO payments (order_id, provider, out_trade_no, amount_fen, status, created_at)
+                     VALUES ($1, $2, $3, $4, 'pending', $5)",
+                )
+                .bind(order_id)
+                .bind(&o.provider)
+                .bind(&o.out_trade_no)
+                .bind(o.total_fen)
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+                sqlx::query("INSERT INTO jobs (kind, ref_id, payload, due_at) VALUES ('expire_payment', $1, '', $2)")
+                    .bind(order_id)
+                    .bind(o.pay_deadline)
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(crate::PlacedOrder { order_id, reserved_worker_id: worker })
+            }
+
             /// The ledger side of an order change: a completion settles the
             /// escrow; a cancellation keeps its fee and refunds the rest.
             async fn post_order_money(

@@ -1202,7 +1202,7 @@ async fn a_day_plans_hold_moves_apply_all_together_or_not_at_all() {
         let (nine, eleven) = (tomorrow_at(9), tomorrow_at(11));
         let first = store.place_order(&fx::order(customer, service, nine, "mv1"), &[a], now()).await.unwrap().order_id;
         let second = store.place_order(&fx::order(customer, service, nine, "mv2"), &[b], now()).await.unwrap().order_id;
-        let mv = |order_id, from_worker, to_worker| HoldMove { order_id, from_worker, to_worker, km_before: 9.0, km_after: 4.5 };
+        let mv = |order_id, from_worker, to_worker| HoldMove { order_id, from_worker, to_worker, day_km: Some((9.0, 4.5)) };
         // Unpaid orders are not the planner's to move.
         assert!(matches!(store.move_holds(&[mv(first, a, b)], now()).await, Err(StoreError::Conflict)));
         store.confirm_payment("PAY-mv1", "TXN-mv1", 9000, "R-mv1", now()).await.unwrap();
@@ -1216,7 +1216,7 @@ async fn a_day_plans_hold_moves_apply_all_together_or_not_at_all() {
         assert_eq!((holder(first).await, holder(second).await), (Some(b), Some(a)));
         let replans = store.order_replans(first).await.unwrap();
         assert_eq!(replans.len(), 1);
-        assert_eq!((replans[0].km_before, replans[0].km_after), (9.0, 4.5));
+        assert_eq!((replans[0].km_before, replans[0].km_after), (Some(9.0), Some(4.5)));
         // A stale plan (the hold moved meanwhile) changes nothing, not even its other move.
         let stale = store.move_holds(&[mv(second, a, b), mv(first, a, b)], now()).await;
         assert!(matches!(stale, Err(StoreError::Conflict)), "{stale:?}");
@@ -1253,6 +1253,34 @@ async fn a_job_scheduled_once_is_not_added_again_while_an_earlier_one_waits() {
         store.finish_job(running[0].id, t).await.unwrap();
         let next = t + Duration::from_secs(300);
         assert!(store.schedule_once("replan_day", 20_000, next, Some(running[0].id)).await.unwrap(), "earlier than the waiting one");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_booking_that_needs_a_hold_moved_moves_it_and_places_in_one_transaction() {
+    use store::HoldMove;
+    on_both(|store| async move {
+        let a = fx::worker(&store, "13900139310").await;
+        let b = fx::worker(&store, "13900139311").await;
+        let service = fx::service(&store).await;
+        let customer = fx::customer(&store, "13800138310").await;
+        let nine = tomorrow_at(9);
+        let held = store.place_order(&fx::order(customer, service, nine, "room1"), &[a], now()).await.unwrap().order_id;
+        store.confirm_payment("PAY-room1", "TXN-room1", 9000, "R-room1", now()).await.unwrap();
+        let to_b = HoldMove { order_id: held, from_worker: a, to_worker: b, day_km: None };
+        // Without the move, a is not free: nothing is placed and nothing moves.
+        let refused = store.place_order_making_room(&fx::order(customer, service, nine, "room2"), a, &[], now()).await;
+        assert!(matches!(refused, Err(StoreError::SlotTaken)), "{refused:?}");
+        let placed = store.place_order_making_room(&fx::order(customer, service, nine, "room3"), a, std::slice::from_ref(&to_b), now()).await.unwrap();
+        assert_eq!(placed.reserved_worker_id, a);
+        assert_eq!(store.order(held).await.unwrap().unwrap().reserved_worker_id, Some(b));
+        let replans = store.order_replans(held).await.unwrap();
+        assert_eq!((replans.len(), replans[0].km_before), (1, None));
+        // The same room cannot be made twice: the second booking changes nothing.
+        let again = store.place_order_making_room(&fx::order(customer, service, nine, "room4"), a, &[to_b], now()).await;
+        assert!(matches!(again, Err(StoreError::Conflict)), "{again:?}");
+        assert!(store.payment_by_trade_no("PAY-room4").await.unwrap().is_none(), "no order, payment or job left behind");
     })
     .await;
 }

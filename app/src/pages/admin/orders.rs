@@ -166,7 +166,10 @@ fn AdminOrderBody(view: AdminOrderView, assign: ServerAction<AdminAssign>) -> im
                             <tr>
                                 <td class="num">{format_beijing(r.at)}</td>
                                 <td>{r.from_name.clone()}" → "{r.to_name.clone()}</td>
-                                <td class="num">{r.km_before.clone()}" → "{r.km_after.clone()}</td>
+                                <td class="num">{match r.km.clone() {
+                                    Some((before, after)) => format!("{before} → {after}"),
+                                    None => t(Msg::ReplanMadeRoom).to_string(),
+                                }}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

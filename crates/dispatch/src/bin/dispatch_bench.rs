@@ -334,7 +334,7 @@ fn bench_slots(o: &Opts) -> Vec<String> {
         })
         .collect();
     let day = time_calls(&queries, |q| {
-        black_box(day_slots(black_box(&cands), q, &travel));
+        black_box(day_slots(black_box(&cands), q, &travel, &[]));
     });
     // The per-slot check: the same query narrowed to the slot the job starts in.
     let single: Vec<SlotQuery> = queries
@@ -345,7 +345,7 @@ fn bench_slots(o: &Opts) -> Vec<String> {
         })
         .collect();
     let slot = time_calls(&single, |q| {
-        black_box(day_slots(black_box(&cands), q, &travel));
+        black_box(day_slots(black_box(&cands), q, &travel, &[]));
     });
     let slots_per_day = (SLOT_LAST_START_MINUTE - SLOT_FIRST_MINUTE) / SLOT_STEP_MINUTES + 1;
     let mut failures = Vec::new();
