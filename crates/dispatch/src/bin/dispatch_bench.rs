@@ -4,7 +4,8 @@
 //! - `offer`: one offer decision, `rank` over every worker plus
 //!   `next_offer`, with orders already spread over the workers; target p99 ≤ 20 ms;
 //! - `slots`: slot availability, `day_slots` for a whole day (and for a single
-//!   slot); target p99 ≤ 5 ms per day;
+//!   slot, and on a crowded day where full slots try `make_room`, moving holds
+//!   not yet offered to anyone); target p99 ≤ 5 ms per day;
 //! - `online`: a day of orders arriving one by one, served by (1) the engine
 //!   (`rank` + `next_offer`, with periodic re-planning by the VRPTW planner of
 //!   orders not yet accepted), (2) greedy nearest worker, (3) the planner with
@@ -23,7 +24,7 @@
 use dispatch::vrptw::{solve_fleet, Fleet, Objective, Params, Problem, Vehicle};
 use dispatch::{
     day_slots, distance_km, hard_check, iterations, local_day_number, local_weekday, next_offer, rank, Busy, Candidate, GeoPoint,
-    Job, NextOffer, OfferPolicy, SlotQuery, TravelModel, Weights, WorkWindow,
+    Job, MovableHold, NextOffer, OfferPolicy, SlotQuery, TravelModel, Weights, WorkWindow,
 };
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -217,7 +218,14 @@ fn job(rng: &mut StdRng) -> Job {
 /// the engine's first choice, so busy time is spread the way the engine
 /// spreads it (orders nobody can take are redrawn).
 fn busy_city(rng: &mut StdRng, workers: usize, orders: usize, travel: &TravelModel) -> Vec<Candidate> {
+    busy_city_with_holds(rng, workers, orders, travel, 0.0).0
+}
+
+/// As [`busy_city`]; each order is, with probability `movable_share`, a
+/// hold nobody has been offered yet (提前派单), which `make_room` may move.
+fn busy_city_with_holds(rng: &mut StdRng, workers: usize, orders: usize, travel: &TravelModel, movable_share: f64) -> (Vec<Candidate>, Vec<MovableHold>) {
     let mut cands: Vec<Candidate> = (0..workers).map(|id| worker(rng, id)).collect();
+    let mut holds = Vec::new();
     let mut placed = 0;
     let mut tries = 0;
     while placed < orders && tries < 100 * orders.max(1) {
@@ -227,10 +235,13 @@ fn busy_city(rng: &mut StdRng, workers: usize, orders: usize, travel: &TravelMod
             let c = &mut cands[best.worker_id as usize];
             c.busy.push(busy(&j));
             c.active_orders += 1;
+            if rng.gen_bool(movable_share) {
+                holds.push(MovableHold { order_id: placed as i64, worker_id: c.worker_id, job: j });
+            }
             placed += 1;
         }
     }
-    cands
+    (cands, holds)
 }
 
 // --- latency figures -------------------------------------------------------
@@ -347,12 +358,32 @@ fn bench_slots(o: &Opts) -> Vec<String> {
     let slot = time_calls(&single, |q| {
         black_box(day_slots(black_box(&cands), q, &travel, &[]));
     });
+    // A crowded day: a tenth of the workers with as many orders, half of
+    // them holds not yet offered to anyone, so full slots ask make_room.
+    let crowded_workers = (o.workers / 10).max(1);
+    let (crowded, holds) = busy_city_with_holds(&mut rng, crowded_workers, o.orders, &travel, 0.5);
+    let mut full = 0usize;
+    let mut freed = 0usize;
+    let room = time_calls(&queries, |q| {
+        let slots = day_slots(black_box(&crowded), q, &travel, black_box(&holds));
+        full += slots.iter().filter(|s| s.available_workers == 0).count();
+        freed += slots.iter().filter(|s| s.by_moving_holds).count();
+        black_box(slots);
+    });
     let slots_per_day = (SLOT_LAST_START_MINUTE - SLOT_FIRST_MINUTE) / SLOT_STEP_MINUTES + 1;
     let mut failures = Vec::new();
     let name = format!("slots: day_slots, one day ({slots_per_day} slots), {} workers", o.workers);
     failures.extend(latency_row(&name, &day, SLOTS_TARGET_MS));
     let name = format!("slots: day_slots, one slot, {} workers", o.workers);
     failures.extend(latency_row(&name, &slot, SLOTS_TARGET_MS));
+    let busy: usize = crowded.iter().map(|c| c.busy.len()).sum();
+    let name = format!(
+        "slots with make_room: one day, {crowded_workers} workers, {busy} busy of which {} movable; {:.0}% of slots full, {:.0}% of those freed by moving holds",
+        holds.len(),
+        100.0 * full as f64 / (slots_per_day as usize * (queries.len() + WARM_UP)) as f64,
+        100.0 * freed as f64 / full.max(1) as f64,
+    );
+    failures.extend(latency_row(&name, &room, SLOTS_TARGET_MS));
     failures
 }
 
