@@ -690,6 +690,8 @@ messages! {
     ReplanAt => "调整时间",
     ReplanMadeRoom => "为新预约腾出时间",
     OfferPlannedAt => "计划派单时间",
+    HeldBy => "当前占用时间的服务者",
+    DeferredAdminHint => "到计划派单时间前不会派给任何服务者，订单只占用上面这位服务者的时间；系统定时按当天全部订单重新规划路线，可能把占用调给更顺路的合格服务者，调整记录见下方。",
     DeferredNote => "已为您预留服务人员的时间，确认服务人员的时间：",
     ErrNoOfferRoute => "定向派单人数和抢单时长不能同时为 0",
     ErrDispatchStale => "派单策略刚被其他管理员修改，请刷新后再改",

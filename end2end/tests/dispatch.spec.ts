@@ -2,11 +2,14 @@ import { test, expect, Page } from '@playwright/test';
 import { DEMO, DESKTOP, PEOPLES_SQUARE as HOME, open, signedIn, snap, hydrated, expectAccessible, fillBooking } from './helpers';
 const SECOND_WORKER = { phone: '13900000003', password: 'daojia123', name: '赵阿姨' };
 
-/** Sets how many one-to-one offers come before 抢单, from a preset, and saves. */
-async function saveChain(admin: Page, preset: string, maxOffers: string) {
+const LEAD = '提前派单（小时，0 表示支付后立即派单）';
+
+/** Sets how many one-to-one offers come before 抢单 and the lead (提前派单), from a preset, and saves. */
+async function saveChain(admin: Page, preset: string, maxOffers: string, leadHours = '0') {
   await open(admin, '/admin/dispatch/settings');
   await admin.getByRole('button', { name: preset, exact: true }).click();
   await admin.getByLabel('定向派单人数（之后转抢单）').fill(maxOffers);
+  await admin.getByLabel(LEAD).fill(leadHours);
   await admin.getByRole('button', { name: '保存派单策略' }).click();
   await expect(admin.getByRole('status')).toContainText('已保存');
 }
@@ -116,4 +119,56 @@ test("the admin reviews the planner's routes for tomorrow, with accepted orders 
   await expectAccessible(admin);
   await snap(admin, 'dispatch-05-day-plan-1440x900');
   await admin.context().close();
+});
+
+test('with 提前派单 a booking three days ahead holds a worker, is re-planned until a day before, and says when it will be confirmed', async ({ browser }) => {
+  const admin = await signedIn(browser, DEMO.admin, DESKTOP);
+  await open(admin, '/admin/dispatch/settings');
+  const lead = admin.getByLabel(LEAD);
+  await lead.fill('100');
+  await admin.getByRole('button', { name: '保存派单策略' }).click();
+  await expect(admin.locator('#f-lead-error')).toHaveText('请输入 0 到 72 之间的整数小时');
+  try {
+    await saveChain(admin, '均衡', '3', '24');
+    await expect(admin.getByLabel(LEAD)).toHaveValue('24');
+
+    const customer = await signedIn(browser, DEMO.customer);
+    await open(customer, '/');
+    await customer.locator('.service-list').getByText('日常保洁 · 2小时').click();
+    await hydrated(customer);
+    await customer.getByRole('link', { name: '立即预约' }).click();
+    await hydrated(customer);
+    await fillBooking(customer, '黄浦区人民大道1号2栋301', HOME.latitude, '09:00');
+    // Three days ahead, not tomorrow.
+    await customer.getByRole('tab').nth(3).click();
+    await customer.locator('.slot:not([disabled])', { hasText: '11:00' }).click();
+    await expect(customer.locator('.slot.selected')).toContainText('11:00');
+    await customer.getByRole('button', { name: '提交订单' }).click();
+    await expect(customer).toHaveURL(/\/pay\/\d+/);
+    await hydrated(customer);
+    await customer.getByRole('button', { name: '确认支付' }).click();
+    await expect(customer).toHaveURL(/\/orders\/\d+/);
+    const orderId = customer.url().split('/').pop();
+    await expect(customer.locator('.order-status .state-badge')).toHaveText(/待接单/);
+    await expect(customer.locator('.deferred-note')).toContainText(/确认服务人员的时间：\d{4}-\d{2}-\d{2} 11:00/);
+    await snap(customer, 'replan-01-customer-deferred-390x844');
+
+    // The admin sees when the first offer goes out, and that nobody was offered it yet.
+    await open(admin, `/admin/orders/${orderId}`);
+    await expect(admin.locator('.deferred-note')).toContainText(/计划派单时间：\d{4}-\d{2}-\d{2} 11:00/);
+    await expect(admin.locator('.held-by')).toHaveText(/当前占用时间的服务者：(李|赵)阿姨/);
+    await expect(admin.getByText('尚未派单')).toBeVisible();
+    await expectAccessible(admin);
+    await snap(admin, 'replan-02-admin-deferred-1440x900');
+
+    // Cancelling three days ahead is free and leaves the worker's time free again.
+    await open(customer, `/orders/${orderId}`);
+    await customer.getByRole('button', { name: '取消订单' }).click();
+    await customer.getByRole('button', { name: '确认取消' }).click();
+    await expect(customer.locator('.order-status .state-badge')).toHaveText(/已取消|退款/);
+    await customer.context().close();
+  } finally {
+    await saveChain(admin, '均衡', '3');
+    await admin.context().close();
+  }
 });

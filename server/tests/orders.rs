@@ -1122,6 +1122,7 @@ async fn an_order_not_yet_offered_is_re_planned_to_the_nearer_worker_and_offered
     let (before, after) = replan[0].km.clone().expect("a day plan's move says what it saved");
     assert!(after.parse::<f64>().unwrap() < before.parse::<f64>().unwrap(), "{replan:?}");
     assert_eq!(admin_view.detail.offer_at, Some(start - 86_400));
+    assert_eq!(admin_view.holder_name.as_deref(), Some("李阿姨"));
 
     // 24 hours before the start the offer chain begins, with the planned worker.
     let until_offer = start - 86_400 - app.state.clock.now().unix_timestamp();

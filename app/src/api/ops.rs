@@ -38,6 +38,8 @@ pub struct AdminOrderView {
     pub candidates: Vec<CandidateView>,
     /// The day planner's moves of the order's hold before anyone was offered it.
     pub replans: Vec<ReplanView>,
+    /// Whose time the order holds while no worker has it (unpaid, or not yet offered).
+    pub holder_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

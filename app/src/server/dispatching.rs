@@ -246,8 +246,9 @@ pub async fn day_plan(date: Option<String>) -> Result<DayPlanView, AppError> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum HoldStatus {
     /// Paid, never offered to anyone, before its first offer (提前派单), and
-    /// not held by the customer's own worker (a favourite, or who served them).
-    Movable,
+    /// not held by the customer's own worker (a favourite, or who served
+    /// them); the worker who holds it now.
+    Movable(i64),
     /// Like `Movable`, but its first offer is due: the offer chain takes it.
     DueForOffer,
     /// Accepted, unpaid, out on offer, in the admin queue, or the customer's own worker's.
@@ -265,7 +266,7 @@ async fn hold_status(state: &super::AppState, order: &OrderRecord, policy: &Offe
     if state.store.favored_workers(order.customer_id).await.map_err(internal)?.contains(&worker) {
         return Ok(HoldStatus::Fixed);
     }
-    Ok(HoldStatus::Movable)
+    Ok(HoldStatus::Movable(worker))
 }
 
 /// Holds the planner may move among orders starting in `[from, to)`, for
@@ -279,7 +280,7 @@ pub async fn movable_holds(state: &super::AppState, from: time::OffsetDateTime, 
     let t = state.clock.now();
     let mut holds = Vec::new();
     for o in state.store.held_orders_starting(from, to).await.map_err(internal)? {
-        if let (HoldStatus::Movable, Some(worker_id)) = (hold_status(state, &o, &settings.policy, t).await?, o.reserved_worker_id) {
+        if let HoldStatus::Movable(worker_id) = hold_status(state, &o, &settings.policy, t).await? {
             holds.push(dispatch::MovableHold { order_id: o.id, worker_id, job: flows::job_for(&o) });
         }
     }
@@ -309,9 +310,9 @@ pub async fn replan_day(state: &super::AppState, day: i64, job_id: i64) -> Resul
     for o in &orders {
         let job = flows::job_for(o);
         match hold_status(state, o, &settings.policy, t).await? {
-            HoldStatus::Movable => {
+            HoldStatus::Movable(worker) => {
                 movable_ids.push(o.id);
-                plan_orders.push(PlanOrder { order_id: o.id, job, pinned_to: None, refused_by: Vec::new(), held_by: o.reserved_worker_id });
+                plan_orders.push(PlanOrder { order_id: o.id, job, pinned_to: None, refused_by: Vec::new(), held_by: Some(worker) });
                 continue;
             }
             // The lead was shortened since it was deferred: offer it now.

@@ -69,6 +69,8 @@ pub async fn admin_order(order_id: i64) -> Result<AdminOrderView, AppError> {
     let (settings, _, _) = flows::dispatch_settings(&state).await?;
     let ranked = dispatch::rank(&candidates, &job, &state.config.travel, &refused, &settings.weights);
     let workers = state.store.workers_for_dispatch(&order.category_code).await.map_err(internal)?;
+    let name_of = |id: i64| workers.iter().find(|w| w.user_id == id).map(|w| w.display_name.clone());
+    let holder_name = if order.worker_id.is_none() { order.reserved_worker_id.and_then(name_of) } else { None };
     let candidate_views = candidates
         .iter()
         .map(|c| {
@@ -76,7 +78,7 @@ pub async fn admin_order(order_id: i64) -> Result<AdminOrderView, AppError> {
             let ranked = ranked.iter().find(|r| r.worker_id == c.worker_id);
             CandidateView {
                 worker_id: c.worker_id,
-                name: workers.iter().find(|w| w.user_id == c.worker_id).map(|w| w.display_name.clone()).unwrap_or_default(),
+                name: name_of(c.worker_id).unwrap_or_default(),
                 failures: failures.iter().map(failure_text).collect(),
                 score: ranked.map(|r| r.parts.total),
                 why: ranked.map(|r| why_text(&r.parts)),
@@ -113,6 +115,7 @@ pub async fn admin_order(order_id: i64) -> Result<AdminOrderView, AppError> {
                 at: unix(r.created_at),
             })
             .collect(),
+        holder_name,
     })
 }
 

@@ -151,7 +151,8 @@ fn AdminOrderBody(view: AdminOrderView, assign: ServerAction<AdminAssign>) -> im
         {order.offer_at.map(|at| view! {
             <section class="panel">
                 <p class="deferred-note">{t(Msg::OfferPlannedAt)}"："{format_beijing(at)}</p>
-                <p class="hint">{t(Msg::OfferLeadHint)}</p>
+                {view.holder_name.clone().map(|name| view! { <p class="held-by">{t(Msg::HeldBy)}"："{name}</p> })}
+                <p class="hint">{t(Msg::DeferredAdminHint)}</p>
             </section>
         })}
         {(!view.replans.is_empty()).then(|| view! {
