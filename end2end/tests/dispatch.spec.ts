@@ -4,6 +4,17 @@ const SECOND_WORKER = { phone: '13900000003', password: 'daojia123', name: '赵�
 
 const LEAD = '提前派单（小时，0 表示支付后立即派单）';
 
+/** Submits the filled booking form and pays in the sandbox; returns the order id. */
+async function submitAndPay(customer: Page): Promise<string> {
+  await customer.getByRole('button', { name: '提交订单' }).click();
+  await expect(customer).toHaveURL(/\/pay\/\d+/);
+  await hydrated(customer);
+  await customer.getByRole('button', { name: '确认支付' }).click();
+  await expect(customer).toHaveURL(/\/orders\/\d+/);
+  await expect(customer.locator('.order-status .state-badge')).toHaveText(/待接单/);
+  return customer.url().split('/').pop()!;
+}
+
 /** Sets how many one-to-one offers come before 抢单 and the lead (提前派单), from a preset, and saves. */
 async function saveChain(admin: Page, preset: string, maxOffers: string, leadHours = '0') {
   await open(admin, '/admin/dispatch/settings');
@@ -58,13 +69,7 @@ test('an admin tunes dispatch; after one declined offer the order is broadcast a
     await gender.selectOption('female');
     await customer.locator('.slot', { hasText: '08:00' }).click();
     await expect(customer.locator('.slot.selected')).toContainText('08:00');
-    await customer.getByRole('button', { name: '提交订单' }).click();
-    await expect(customer).toHaveURL(/\/pay\/\d+/);
-    await hydrated(customer);
-    await customer.getByRole('button', { name: '确认支付' }).click();
-    await expect(customer).toHaveURL(/\/orders\/\d+/);
-    const orderId = customer.url().split('/').pop();
-    await expect(customer.locator('.order-status .state-badge')).toHaveText(/待接单/);
+    const orderId = await submitAndPay(customer);
 
     // Whoever is offered it first declines…
     const direct = (p: Page) => p.locator('.offer-card:not(.grab)', { hasText: '日常保洁 · 2小时' });
@@ -143,13 +148,7 @@ test('with 提前派单 a booking three days ahead holds a worker, is re-planned
     await customer.getByRole('tab').nth(3).click();
     await customer.locator('.slot:not([disabled])', { hasText: '11:00' }).click();
     await expect(customer.locator('.slot.selected')).toContainText('11:00');
-    await customer.getByRole('button', { name: '提交订单' }).click();
-    await expect(customer).toHaveURL(/\/pay\/\d+/);
-    await hydrated(customer);
-    await customer.getByRole('button', { name: '确认支付' }).click();
-    await expect(customer).toHaveURL(/\/orders\/\d+/);
-    const orderId = customer.url().split('/').pop();
-    await expect(customer.locator('.order-status .state-badge')).toHaveText(/待接单/);
+    const orderId = await submitAndPay(customer);
     await expect(customer.locator('.deferred-note')).toContainText(/确认服务人员的时间：\d{4}-\d{2}-\d{2} 11:00/);
     await snap(customer, 'replan-01-customer-deferred-390x844');
 

@@ -313,13 +313,7 @@ fn run_engine(w: &World, fleet: usize, release: &BTreeMap<usize, f64>, a: &Args,
         // Periodic re-planning while nobody books.
         while last + period < now {
             last += period;
-            for wk in &mut workers {
-                wk.advance(w, last);
-            }
-            if workers.iter().any(|wk| !wk.plan.is_empty()) {
-                seed += 1;
-                replan(w, &mut workers, last, &[], a.decision_seconds, seed);
-            }
+            replan_between_bookings(w, &mut workers, last, a, &mut seed);
         }
         let mut group = Vec::new();
         while i < ev.len() && release[&ev[i]] == now {
@@ -351,19 +345,25 @@ fn run_engine(w: &World, fleet: usize, release: &BTreeMap<usize, f64>, a: &Args,
     // Keep improving what is not yet committed until the day has run.
     while workers.iter().any(|wk| !wk.plan.is_empty()) && last < w.end {
         last += period;
-        for wk in &mut workers {
-            wk.advance(w, last);
-        }
-        if workers.iter().any(|wk| !wk.plan.is_empty()) {
-            seed += 1;
-            replan(w, &mut workers, last, &[], a.decision_seconds, seed);
-        }
+        replan_between_bookings(w, &mut workers, last, a, &mut seed);
     }
     for wk in &mut workers {
         wk.advance(w, f64::INFINITY);
     }
     out.workers = workers;
     out
+}
+
+/// At `at`, with nobody booking: commits what the workers have left for,
+/// then re-plans the rest.
+fn replan_between_bookings(w: &World, workers: &mut [Worker], at: f64, a: &Args, seed: &mut u64) {
+    for wk in workers.iter_mut() {
+        wk.advance(w, at);
+    }
+    if workers.iter().any(|wk| !wk.plan.is_empty()) {
+        *seed += 1;
+        replan(w, workers, at, &[], a.decision_seconds, *seed);
+    }
 }
 
 /// The planner with every order known at the start (distance objective,

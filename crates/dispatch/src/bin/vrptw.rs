@@ -6,6 +6,7 @@
 //!        [--objective distance|hierarchical] [--seed N]
 
 use dispatch::vrptw::{parse_solomon, solve, Convention, Objective, Params};
+use serde_json::json;
 use std::time::Instant;
 
 struct Args {
@@ -68,7 +69,10 @@ fn main() {
         Convention::Exact => Objective::Hierarchical,
     });
     let start = Instant::now();
-    let problem = inst.to_problem(args.convention);
+    let full = inst.to_problem(args.convention);
+    // Customers no route can serve are reported, and the rest still planned.
+    let unservable = full.unservable();
+    let (problem, node_of) = full.without(&unservable.iter().map(|(c, _)| *c).collect::<Vec<_>>());
     let mut iterations = 0u64;
     let limit = args.seconds;
     let mut progress = || {
@@ -77,11 +81,14 @@ fn main() {
     };
     let plan = solve(&problem, &Params { objective, seed: args.seed }, &mut progress);
     let seconds = start.elapsed().as_secs_f64();
-    let routes: Vec<Vec<usize>> =
-        plan.as_ref().map(|p| p.routes.iter().filter(|r| !r.is_empty()).cloned().collect()).unwrap_or_default();
+    let routes: Vec<Vec<usize>> = plan
+        .as_ref()
+        .map(|p| p.routes.iter().filter(|r| !r.is_empty()).map(|r| r.iter().map(|&node| node_of[node]).collect()).collect())
+        .unwrap_or_default();
+    let unassignable: Vec<serde_json::Value> = unservable.iter().map(|(c, why)| json!({ "id": c, "reason": why.as_str() })).collect();
     let distance = inst.routes_distance(&routes, args.convention);
     let digits = if args.convention == Convention::Exact { 100.0 } else { 10.0 };
-    let out = serde_json::json!({
+    let out = json!({
         "instance": inst.name,
         "solver": "dispatch-sisr",
         "convention": if args.convention == Convention::Exact { "exact" } else { "dimacs" },
@@ -91,7 +98,8 @@ fn main() {
         "vehicles": routes.len(),
         "distance": (distance * digits).round() / digits,
         "seconds": (seconds * 1000.0).round() / 1000.0,
-        "feasible": plan.is_some(),
+        "feasible": plan.is_some() && unassignable.is_empty(),
+        "unassignable": unassignable,
         "iterations": iterations,
         "routes": routes,
     });

@@ -25,6 +25,27 @@ pub use segment::TimeSegment;
 pub use solomon::{parse_solomon, Convention, ParseError, SolomonInstance, SolomonNode};
 pub use solver::{solve, solve_fleet, Fleet, FleetPlan, Objective, Params, Plan, Vehicle};
 
+/// Why a client can be in no route at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unservable {
+    /// Its demand alone exceeds a vehicle's capacity.
+    TooHeavy,
+    /// Even straight from the depot, service cannot start before its window closes.
+    WindowUnreachable,
+    /// After serving it, nobody can be back before the depot closes.
+    NoWayBack,
+}
+
+impl Unservable {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unservable::TooHeavy => "demand_exceeds_capacity",
+            Unservable::WindowUnreachable => "window_unreachable",
+            Unservable::NoWayBack => "cannot_return_to_depot",
+        }
+    }
+}
+
 /// A VRPTW instance with integer data. Index 0 is the depot, `1..n` are the
 /// clients; all per-node vectors have the same length `n`.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,6 +93,46 @@ impl Problem {
     /// empty route is not driven and costs nothing.
     pub fn route_distance(&self, clients: &[usize]) -> i64 {
         self.path_distance(0, clients, 0)
+    }
+
+    /// Clients no route can serve whatever the others do, with the reason,
+    /// so a plan reports them instead of failing on them (bad input is
+    /// never silently dropped).
+    pub fn unservable(&self) -> Vec<(usize, Unservable)> {
+        (1..self.len())
+            .filter_map(|c| {
+                let start = (self.ready[0] + self.travel(0, c)).max(self.ready[c]);
+                let why = if self.demand[c] > self.capacity {
+                    Unservable::TooHeavy
+                } else if start > self.due[c] {
+                    Unservable::WindowUnreachable
+                } else if start + self.service[c] + self.travel(c, 0) > self.due[0] {
+                    Unservable::NoWayBack
+                } else {
+                    return None;
+                };
+                Some((c, why))
+            })
+            .collect()
+    }
+
+    /// The same problem without the clients in `drop`, and for each node of
+    /// the result the node it was here.
+    pub fn without(&self, drop: &[usize]) -> (Problem, Vec<usize>) {
+        let keep: Vec<usize> = (0..self.len()).filter(|i| !drop.contains(i) || *i == 0).collect();
+        let pick = |v: &[i64]| keep.iter().map(|&i| v[i]).collect::<Vec<_>>();
+        let matrix = |m: &[i64]| keep.iter().flat_map(|&a| keep.iter().map(move |&b| m[a * self.len() + b])).collect::<Vec<_>>();
+        let reduced = Problem {
+            vehicles: self.vehicles,
+            capacity: self.capacity,
+            demand: pick(&self.demand),
+            ready: pick(&self.ready),
+            due: pick(&self.due),
+            service: pick(&self.service),
+            distance: matrix(&self.distance),
+            duration: matrix(&self.duration),
+        };
+        (reduced, keep)
     }
 
     /// Distance from node `start` through `clients` to node `end`; an empty

@@ -66,6 +66,28 @@ fn solver_serves_tiny_instance_within_fleet() {
     assert_eq!(plan.routes.len(), 1, "one vehicle can serve both clients");
 }
 
+#[test]
+fn clients_no_route_can_serve_are_reported_with_the_reason_and_the_rest_planned() {
+    let mut p = parse_solomon(TINY).unwrap().to_problem(Convention::Dimacs);
+    assert!(p.unservable().is_empty());
+    // Client 1 closes before anyone can get there; client 2 is heavier than a vehicle.
+    p.due[1] = p.travel(0, 1) - 1;
+    p.demand[2] = p.capacity + 1;
+    assert_eq!(p.unservable(), [(1, Unservable::WindowUnreachable), (2, Unservable::TooHeavy)]);
+    p.demand[2] = 1;
+    p.due[0] = p.ready[2] + p.service[2];
+    assert_eq!(p.unservable(), [(1, Unservable::WindowUnreachable), (2, Unservable::NoWayBack)]);
+    // Without them, what is left is planned and maps back to the original nodes.
+    let mut q = parse_solomon(TINY).unwrap().to_problem(Convention::Dimacs);
+    q.due[1] = q.travel(0, 1) - 1;
+    let drop: Vec<usize> = q.unservable().iter().map(|(c, _)| *c).collect();
+    let (rest, map) = q.without(&drop);
+    assert_eq!((rest.len(), map), (2, vec![0, 2]));
+    let plan = solve(&rest, &Params { objective: Objective::Distance, seed: 1 }, &mut || 1.0).unwrap();
+    assert_eq!(plan.routes.iter().flatten().copied().collect::<Vec<_>>(), [1], "node 1 of the rest is client 2");
+    assert_eq!(check_plan(&rest, &plan.routes), Ok(plan.distance));
+}
+
 /// Independent checker written from the problem statement (start at depot
 /// ready time, wait when early, start before due, return by depot due,
 /// capacity, each client exactly once, fleet size). Returns total distance.
