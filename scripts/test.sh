@@ -62,7 +62,7 @@ if curl -fs "http://127.0.0.1:$E2E_PORT/healthz" >/dev/null 2>&1; then
   exit 1
 fi
 log "starting the server on 127.0.0.1:$E2E_PORT with demo data"
-DATABASE_URL="sqlite:$E2E_DIR/e2e.db" DAOJIA_DEMO=1 DAOJIA_LOGIN_LIMIT=200 DAOJIA_OFFER_TIMEOUT_SECS=15 \
+DATABASE_URL="sqlite:$E2E_DIR/e2e.db" DAOJIA_DEMO=1 DAOJIA_LOGIN_LIMIT=200 DAOJIA_OFFER_TIMEOUT_SECS=15 DAOJIA_REPLAN_SECS=3 \
   LEPTOS_SITE_ADDR="127.0.0.1:$E2E_PORT" LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_OUTPUT_NAME=daojia \
   "$CARGO_TARGET_DIR/debug/server" >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!

@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { DEMO, DESKTOP, PEOPLES_SQUARE as HOME, open, signedIn, snap, hydrated, expectAccessible, fillBooking } from './helpers';
+import { DEMO, DESKTOP, PEOPLES_SQUARE as HOME, open, signedIn, snap, hydrated, expectAccessible, fillBooking, freshPhone } from './helpers';
 const SECOND_WORKER = { phone: '13900000003', password: 'daojia123', name: '赵阿姨' };
 
 const LEAD = '提前派单（小时，0 表示支付后立即派单）';
@@ -126,7 +126,28 @@ test("the admin reviews the planner's routes for tomorrow, with accepted orders 
   await admin.context().close();
 });
 
-test('with 提前派单 a booking three days ahead holds a worker, is re-planned until a day before, and says when it will be confirmed', async ({ browser }) => {
+/** Books 日常保洁 · 2小时 at People's Square three days ahead at `slot` and pays; returns the order id. */
+async function bookThreeDaysAhead(customer: Page, slot: string): Promise<string> {
+  await open(customer, '/');
+  await customer.locator('.service-list').getByText('日常保洁 · 2小时').click();
+  await hydrated(customer);
+  await customer.getByRole('link', { name: '立即预约' }).click();
+  await hydrated(customer);
+  await fillBooking(customer, '黄浦区人民大道1号2栋301', HOME.latitude, '09:00');
+  await customer.getByRole('tab').nth(3).click();
+  await customer.locator('.slot:not([disabled])', { hasText: slot }).click();
+  await expect(customer.locator('.slot.selected')).toContainText(slot);
+  return submitAndPay(customer);
+}
+
+async function cancelOrder(customer: Page, orderId: string) {
+  await open(customer, `/orders/${orderId}`);
+  await customer.getByRole('button', { name: '取消订单' }).click();
+  await customer.getByRole('button', { name: '确认取消' }).click();
+  await expect(customer.locator('.order-status .state-badge')).toHaveText(/已取消|退款/);
+}
+
+test('with 提前派单 bookings three days ahead hold a worker, are re-planned to the nearer one, and say when a worker will be confirmed', async ({ browser }) => {
   const admin = await signedIn(browser, DEMO.admin, DESKTOP);
   await open(admin, '/admin/dispatch/settings');
   const lead = admin.getByLabel(LEAD);
@@ -137,34 +158,42 @@ test('with 提前派单 a booking three days ahead holds a worker, is re-planned
     await saveChain(admin, '均衡', '3', '24');
     await expect(admin.getByLabel(LEAD)).toHaveValue('24');
 
-    const customer = await signedIn(browser, DEMO.customer);
-    await open(customer, '/');
-    await customer.locator('.service-list').getByText('日常保洁 · 2小时').click();
-    await hydrated(customer);
-    await customer.getByRole('link', { name: '立即预约' }).click();
-    await hydrated(customer);
-    await fillBooking(customer, '黄浦区人民大道1号2栋301', HOME.latitude, '09:00');
-    // Three days ahead, not tomorrow.
-    await customer.getByRole('tab').nth(3).click();
-    await customer.locator('.slot:not([disabled])', { hasText: '11:00' }).click();
-    await expect(customer.locator('.slot.selected')).toContainText('11:00');
-    const orderId = await submitAndPay(customer);
+    // A new customer, so no favourite or past worker pins a hold.
+    const signup = await browser.newPage();
+    const customerAccount = { phone: freshPhone('137'), password: 'replan-secret-1' };
+    await open(signup, '/register');
+    await signup.getByLabel('手机号').fill(customerAccount.phone);
+    await signup.getByLabel('密码').fill(customerAccount.password);
+    await signup.getByLabel('昵称').fill('周先生');
+    await signup.getByRole('button', { name: '注册' }).click();
+    await expect(signup).toHaveURL(/\/$/);
+    await signup.context().close();
+    const customer = await signedIn(browser, customerAccount);
+
+    // Li lives at the address and takes the first; the second, at the same time, holds Zhao.
+    const first = await bookThreeDaysAhead(customer, '11:00');
     await expect(customer.locator('.deferred-note')).toContainText(/确认服务人员的时间：\d{4}-\d{2}-\d{2} 11:00/);
     await snap(customer, 'replan-01-customer-deferred-390x844');
-
-    // The admin sees when the first offer goes out, and that nobody was offered it yet.
-    await open(admin, `/admin/orders/${orderId}`);
+    const second = await bookThreeDaysAhead(customer, '11:00');
+    await open(admin, `/admin/orders/${second}`);
     await expect(admin.locator('.deferred-note')).toContainText(/计划派单时间：\d{4}-\d{2}-\d{2} 11:00/);
-    await expect(admin.locator('.held-by')).toHaveText(/当前占用时间的服务者：(李|赵)阿姨/);
+    await expect(admin.locator('.held-by')).toHaveText('当前占用时间的服务者：赵阿姨');
+    await expect(admin.getByText('尚未派单')).toBeVisible();
+
+    // Li's time frees up; the next planning round gives her the second order, and says so.
+    await cancelOrder(customer, first);
+    await expect(async () => {
+      await open(admin, `/admin/orders/${second}`);
+      await expect(admin.locator('.replans tbody tr')).toHaveCount(1, { timeout: 1_000 });
+    }).toPass({ timeout: 30_000 });
+    await expect(admin.locator('.replans tbody tr')).toContainText('赵阿姨 → 李阿姨');
+    await expect(admin.locator('.replans tbody tr td.num').last()).toHaveText(/\d+\.\d → \d+\.\d/);
+    await expect(admin.locator('.held-by')).toHaveText('当前占用时间的服务者：李阿姨');
     await expect(admin.getByText('尚未派单')).toBeVisible();
     await expectAccessible(admin);
-    await snap(admin, 'replan-02-admin-deferred-1440x900');
+    await snap(admin, 'replan-02-admin-replanned-1440x900');
 
-    // Cancelling three days ahead is free and leaves the worker's time free again.
-    await open(customer, `/orders/${orderId}`);
-    await customer.getByRole('button', { name: '取消订单' }).click();
-    await customer.getByRole('button', { name: '确认取消' }).click();
-    await expect(customer.locator('.order-status .state-badge')).toHaveText(/已取消|退款/);
+    await cancelOrder(customer, second);
     await customer.context().close();
   } finally {
     await saveChain(admin, '均衡', '3');
