@@ -210,8 +210,8 @@ pub async fn day_plan(date: Option<String>) -> Result<DayPlanView, AppError> {
     let travel = state.config.travel;
     let planners = workers.clone();
     let plan = tokio::task::spawn_blocking(move || dispatch::plan_day(&planners, &plan_orders, &travel, PLAN_SEED, &mut budget(PLAN_BUDGET)))
-    .await
-    .map_err(internal)?;
+        .await
+        .map_err(internal)?;
 
     let by_id = |id: i64| orders.iter().find(|o| o.id == id);
     let mut routes = Vec::new();
@@ -251,49 +251,45 @@ pub async fn day_plan(date: Option<String>) -> Result<DayPlanView, AppError> {
     })
 }
 
-/// Whether the planner may move an order's hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum HoldStatus {
-    /// Paid, never offered to anyone, before its first offer (提前派单), and
-    /// not held by the customer's own worker (a favourite, or who served
-    /// them); the worker who holds it now.
-    Movable(i64),
-    /// Like `Movable`, but its first offer is due: the offer chain takes it.
-    DueForOffer,
-    /// Accepted, unpaid, out on offer, in the admin queue, or the customer's own worker's.
-    Fixed,
+/// Orders starting in `[from, to)` that nobody has been offered yet, split
+/// into holds the planner may move — before their first offer (提前派单)
+/// and not held by the customer's own worker (a favourite, or who served
+/// them) — and the ids of those whose first offer is due. One query for the
+/// orders and one per customer: this runs on every calendar a customer opens.
+async fn unoffered_holds(
+    state: &super::AppState,
+    from: time::OffsetDateTime,
+    to: time::OffsetDateTime,
+    policy: &OfferPolicy,
+) -> Result<(Vec<dispatch::MovableHold>, Vec<i64>), AppError> {
+    let t = unix(state.clock.now());
+    let mut own_workers: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+    let (mut movable, mut due) = (Vec::new(), Vec::new());
+    for o in state.store.unoffered_holds(from, to).await.map_err(internal)? {
+        let Some(worker_id) = o.reserved_worker_id else { continue };
+        if policy.deferred_until(unix(o.starts_at), t).is_none() {
+            due.push(o.id);
+            continue;
+        }
+        if !own_workers.contains_key(&o.customer_id) {
+            own_workers.insert(o.customer_id, state.store.favored_workers(o.customer_id).await.map_err(internal)?);
+        }
+        if !own_workers[&o.customer_id].contains(&worker_id) {
+            movable.push(dispatch::MovableHold { order_id: o.id, worker_id, job: flows::job_for(&o) });
+        }
+    }
+    Ok((movable, due))
 }
 
-async fn hold_status(state: &super::AppState, order: &OrderRecord, policy: &OfferPolicy, t: time::OffsetDateTime) -> Result<HoldStatus, AppError> {
-    let Some(worker) = order.reserved_worker_id else { return Ok(HoldStatus::Fixed) };
-    if flows::order_state(order)? != OrderState::Booked || !flows::never_offered(state, order).await? {
-        return Ok(HoldStatus::Fixed);
-    }
-    if policy.deferred_until(unix(order.starts_at), unix(t)).is_none() {
-        return Ok(HoldStatus::DueForOffer);
-    }
-    if state.store.favored_workers(order.customer_id).await.map_err(internal)?.contains(&worker) {
-        return Ok(HoldStatus::Fixed);
-    }
-    Ok(HoldStatus::Movable(worker))
-}
-
-/// Holds the planner may move among orders starting in `[from, to)`, for
-/// making room for a booking ([`dispatch::make_room`]). None unless the
-/// admin set a lead (提前派单): without one, every paid order is offered at once.
+/// Holds that may move to make room for a booking ([`dispatch::make_room`])
+/// among orders starting in `[from, to)`. None unless the admin set a lead
+/// (提前派单): without one, every paid order is offered at once.
 pub async fn movable_holds(state: &super::AppState, from: time::OffsetDateTime, to: time::OffsetDateTime) -> Result<Vec<dispatch::MovableHold>, AppError> {
     let (settings, _, _) = flows::dispatch_settings(state).await?;
     if settings.policy.lead_hours == 0 {
         return Ok(Vec::new());
     }
-    let t = state.clock.now();
-    let mut holds = Vec::new();
-    for o in state.store.held_orders_starting(from, to).await.map_err(internal)? {
-        if let HoldStatus::Movable(worker_id) = hold_status(state, &o, &settings.policy, t).await? {
-            holds.push(dispatch::MovableHold { order_id: o.id, worker_id, job: flows::job_for(&o) });
-        }
-    }
-    Ok(holds)
+    Ok(unoffered_holds(state, from, to, &settings.policy).await?.0)
 }
 
 /// How long the planner may think about one day in the background.
@@ -312,39 +308,35 @@ const REPLAN_MIN_SAVING_KM: f64 = 0.1;
 pub async fn replan_day(state: &super::AppState, day: i64, job_id: i64) -> Result<(), AppError> {
     let t = state.clock.now();
     let start = day * 86_400 - dispatch::BEIJING_UTC_OFFSET_SECS;
-    let orders = state.store.held_orders_starting(flows::from_unix(start)?, flows::from_unix(start + 86_400)?).await.map_err(internal)?;
+    let (from, to) = (flows::from_unix(start)?, flows::from_unix(start + 86_400)?);
     let (settings, _, _) = flows::dispatch_settings(state).await?;
-    let mut plan_orders = Vec::with_capacity(orders.len());
-    let mut movable_ids = Vec::new();
-    for o in &orders {
-        let job = flows::job_for(o);
-        match hold_status(state, o, &settings.policy, t).await? {
-            HoldStatus::Movable(worker) => {
-                movable_ids.push(o.id);
-                plan_orders.push(PlanOrder { order_id: o.id, job, pinned_to: None, refused_by: Vec::new(), held_by: Some(worker) });
-                continue;
-            }
-            // The lead was shortened since it was deferred: offer it now.
-            HoldStatus::DueForOffer => {
-                state.store.schedule_once("dispatch", o.id, t, None).await.map_err(internal)?;
-            }
-            HoldStatus::Fixed => {}
-        }
-        if let Some(worker) = holder(o) {
-            plan_orders.push(PlanOrder { order_id: o.id, job, pinned_to: Some(worker), refused_by: Vec::new(), held_by: None });
-        }
+    let (movable, due) = unoffered_holds(state, from, to, &settings.policy).await?;
+    // The lead was shortened since these were deferred: offer them now.
+    for order_id in due {
+        state.store.schedule_once("dispatch", order_id, t, None).await.map_err(internal)?;
     }
-    if movable_ids.is_empty() {
+    if movable.is_empty() {
         return Ok(());
     }
+    let orders = state.store.held_orders_starting(from, to).await.map_err(internal)?;
+    let movable_ids: Vec<i64> = movable.iter().map(|h| h.order_id).collect();
+    let mut plan_orders: Vec<PlanOrder> = movable
+        .into_iter()
+        .map(|h| PlanOrder { order_id: h.order_id, job: h.job, pinned_to: None, refused_by: Vec::new(), held_by: Some(h.worker_id) })
+        .collect();
+    for o in orders.iter().filter(|o| !movable_ids.contains(&o.id)) {
+        if let Some(worker) = holder(o) {
+            plan_orders.push(PlanOrder { order_id: o.id, job: flows::job_for(o), pinned_to: Some(worker), refused_by: Vec::new(), held_by: None });
+        }
+    }
     let held: Vec<OrderRecord> = orders.iter().filter(|o| plan_orders.iter().any(|p| p.order_id == o.id)).cloned().collect();
-    let workers = day_workers(state, &held, flows::from_unix(start)?, flows::from_unix(start + 86_400)?).await?;
+    let workers = day_workers(state, &held, from, to).await?;
     let travel = state.config.travel;
     let km_before = holding_km(&travel, &workers, &held);
     let planners = workers.clone();
     let plan = tokio::task::spawn_blocking(move || dispatch::plan_day(&planners, &plan_orders, &travel, PLAN_SEED, &mut budget(REPLAN_BUDGET)))
-    .await
-    .map_err(internal)?;
+        .await
+        .map_err(internal)?;
     let moves: Vec<store::HoldMove> = held
         .iter()
         .filter(|o| movable_ids.contains(&o.id))

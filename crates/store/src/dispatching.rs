@@ -77,6 +77,9 @@ pub trait DispatchStore: Send + Sync {
     async fn place_order_making_room(&self, order: &crate::NewOrder, worker: i64, moves: &[HoldMove], now: OffsetDateTime) -> StoreResult<crate::PlacedOrder>;
     /// The planner's moves of an order's hold, oldest first.
     async fn order_replans(&self, order_id: i64) -> StoreResult<Vec<ReplanRecord>>;
+    /// 待接单 orders starting in `[from, to)` that hold a worker's time but
+    /// were never offered to anyone and are not in the admin queue, by start.
+    async fn unoffered_holds(&self, from: OffsetDateTime, to: OffsetDateTime) -> StoreResult<Vec<crate::OrderRecord>>;
 }
 
 /// Aggregates a record field by worker from `(worker_id, value)` rows.
@@ -388,6 +391,17 @@ macro_rules! shared_dispatch_impl {
                 .bind(order_id)
                 .fetch_all(&self.pool)
                 .await?)
+            }
+
+            async fn unoffered_holds(&self, from: time::OffsetDateTime, to: time::OffsetDateTime) -> crate::StoreResult<Vec<crate::OrderRecord>> {
+                let sql = format!(
+                    "SELECT {} WHERE o.state = 'booked' AND o.worker_id IS NULL AND o.reserved_worker_id IS NOT NULL AND o.needs_admin = FALSE
+                       AND NOT EXISTS (SELECT 1 FROM offers f WHERE f.order_id = o.id)
+                       AND o.starts_at >= $1 AND o.starts_at < $2
+                     ORDER BY o.starts_at, o.id",
+                    crate::orders::ORDER_COLUMNS
+                );
+                Ok(sqlx::query_as(&sql).bind(from).bind(to).fetch_all(&self.pool).await?)
             }
 
             async fn favored_workers(&self, customer_id: i64) -> crate::StoreResult<Vec<i64>> {

@@ -1207,6 +1207,9 @@ async fn a_day_plans_hold_moves_apply_all_together_or_not_at_all() {
         assert!(matches!(store.move_holds(&[mv(first, a, b)], now()).await, Err(StoreError::Conflict)));
         store.confirm_payment("PAY-mv1", "TXN-mv1", 9000, "R-mv1", now()).await.unwrap();
         store.confirm_payment("PAY-mv2", "TXN-mv2", 9000, "R-mv2", now()).await.unwrap();
+        let day = (nine - Duration::from_secs(3600), nine + Duration::from_secs(6 * 3600));
+        let unoffered = |store: DynStore| async move { store.unoffered_holds(day.0, day.1).await.unwrap().iter().map(|o| o.id).collect::<Vec<_>>() };
+        assert_eq!(unoffered(store.clone()).await, [first, second]);
         // A swap at the same hour passes: the clash check looks at the day after every move.
         store.move_holds(&[mv(first, a, b), mv(second, b, a)], now()).await.unwrap();
         let holder = |id| {
@@ -1229,8 +1232,10 @@ async fn a_day_plans_hold_moves_apply_all_together_or_not_at_all() {
         assert_eq!((holder(second).await, holder(third).await), (Some(a), Some(a)));
         assert_eq!(store.order_replans(second).await.unwrap().len(), 1, "the refused plan left no record");
         // Once offered to someone, an order is the offer chain's, not the planner's.
+        assert_eq!(unoffered(store.clone()).await, [first, second, third]);
         store.create_offer(third, a, "{}", now(), now() + Duration::from_secs(60)).await.unwrap();
         assert!(matches!(store.move_holds(&[mv(third, a, b)], now()).await, Err(StoreError::Conflict)));
+        assert_eq!(unoffered(store.clone()).await, [first, second], "offered: the chain's now");
     })
     .await;
 }
