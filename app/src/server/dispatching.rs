@@ -10,6 +10,7 @@ use crate::i18n::Msg;
 use super::flows::{self, unix};
 use booking::OrderState;
 use dispatch::{Candidate, DispatchSettings, GeoPoint, OfferPolicy, PlanOrder, Preset, Unplanned, Weights};
+use std::collections::{BTreeMap, HashMap};
 use store::{OrderRecord, StoreError};
 
 /// Up to two decimals, without trailing zeros (0.35, 1, 0.1).
@@ -263,7 +264,7 @@ async fn unoffered_holds(
     policy: &OfferPolicy,
 ) -> Result<(Vec<dispatch::MovableHold>, Vec<i64>), AppError> {
     let t = unix(state.clock.now());
-    let mut own_workers: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+    let mut own_workers: HashMap<i64, Vec<i64>> = HashMap::new();
     let (mut movable, mut due) = (Vec::new(), Vec::new());
     for o in state.store.unoffered_holds(from, to).await.map_err(internal)? {
         let Some(worker_id) = o.reserved_worker_id else { continue };
@@ -318,18 +319,26 @@ pub async fn replan_day(state: &super::AppState, day: i64, job_id: i64) -> Resul
     if movable.is_empty() {
         return Ok(());
     }
-    let orders = state.store.held_orders_starting(from, to).await.map_err(internal)?;
-    let movable_ids: Vec<i64> = movable.iter().map(|h| h.order_id).collect();
-    let mut plan_orders: Vec<PlanOrder> = movable
+    // Every other held order of the day is pinned to its worker.
+    let hold_of: BTreeMap<i64, i64> = movable.iter().map(|h| (h.order_id, h.worker_id)).collect();
+    let held: Vec<OrderRecord> = state
+        .store
+        .held_orders_starting(from, to)
+        .await
+        .map_err(internal)?
         .into_iter()
-        .map(|h| PlanOrder { order_id: h.order_id, job: h.job, pinned_to: None, refused_by: Vec::new(), held_by: Some(h.worker_id) })
+        .filter(|o| hold_of.contains_key(&o.id) || holder(o).is_some())
         .collect();
-    for o in orders.iter().filter(|o| !movable_ids.contains(&o.id)) {
-        if let Some(worker) = holder(o) {
-            plan_orders.push(PlanOrder { order_id: o.id, job: flows::job_for(o), pinned_to: Some(worker), refused_by: Vec::new(), held_by: None });
-        }
-    }
-    let held: Vec<OrderRecord> = orders.iter().filter(|o| plan_orders.iter().any(|p| p.order_id == o.id)).cloned().collect();
+    let plan_orders: Vec<PlanOrder> = held
+        .iter()
+        .map(|o| {
+            let (pinned_to, held_by) = match hold_of.get(&o.id) {
+                Some(&worker) => (None, Some(worker)),
+                None => (holder(o), None),
+            };
+            PlanOrder { order_id: o.id, job: flows::job_for(o), pinned_to, refused_by: Vec::new(), held_by }
+        })
+        .collect();
     let workers = day_workers(state, &held, from, to).await?;
     let travel = state.config.travel;
     let km_before = holding_km(&travel, &workers, &held);
@@ -337,12 +346,11 @@ pub async fn replan_day(state: &super::AppState, day: i64, job_id: i64) -> Resul
     let plan = tokio::task::spawn_blocking(move || dispatch::plan_day(&planners, &plan_orders, &travel, PLAN_SEED, &mut budget(REPLAN_BUDGET)))
         .await
         .map_err(internal)?;
-    let moves: Vec<store::HoldMove> = held
+    let moves: Vec<store::HoldMove> = hold_of
         .iter()
-        .filter(|o| movable_ids.contains(&o.id))
-        .filter_map(|o| {
-            let (from, to) = (o.reserved_worker_id?, plan.worker_of(o.id)?);
-            (from != to).then_some(store::HoldMove { order_id: o.id, from_worker: from, to_worker: to, day_km: Some((km_before, plan.km)) })
+        .filter_map(|(&order_id, &from)| {
+            let to = plan.worker_of(order_id)?;
+            (from != to).then_some(store::HoldMove { order_id, from_worker: from, to_worker: to, day_km: Some((km_before, plan.km)) })
         })
         .collect();
     if !moves.is_empty() && plan.km < km_before - REPLAN_MIN_SAVING_KM {

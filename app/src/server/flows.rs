@@ -224,7 +224,7 @@ pub async fn dispatch_or_defer(state: &AppState, order_id: i64, job_id: i64) -> 
     let (settings, _, _) = dispatch_settings(state).await?;
     let t = state.clock.now();
     if let Some(offer_at) = settings.policy.deferred_until(unix(order.starts_at), unix(t)) {
-        if order_state(&order)? == OrderState::Booked && never_offered(state, &order).await? {
+        if state.store.never_offered(order_id).await.map_err(internal)? {
             state.store.schedule_once("dispatch", order_id, from_unix(offer_at)?, Some(job_id)).await.map_err(internal)?;
             let day = dispatch::local_day_number(unix(order.starts_at));
             state.store.schedule_once("replan_day", day, t, None).await.map_err(internal)?;
@@ -233,11 +233,6 @@ pub async fn dispatch_or_defer(state: &AppState, order_id: i64, job_id: i64) -> 
         }
     }
     dispatch_next(state, order_id).await
-}
-
-/// 待接单, not in the admin queue, and never offered to anyone.
-pub async fn never_offered(state: &AppState, order: &OrderRecord) -> Result<bool, AppError> {
-    Ok(!order.needs_admin && order.worker_id.is_none() && state.store.offers_for_order(order.id).await.map_err(internal)?.is_empty())
 }
 
 /// Moves a 待接单 order along its offer chain: the next-best worker one by

@@ -544,7 +544,7 @@ pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) ->
         (true, Some(worker)) => Some(state.store.favorite_workers(viewer.id.0).await.map_err(internal)?.iter().any(|w| w.worker_id == worker)),
         _ => None,
     };
-    let offer_at = if order_state == OrderState::Booked && flows::never_offered(state, order).await? {
+    let offer_at = if order_state == OrderState::Booked && state.store.never_offered(order.id).await.map_err(internal)? {
         let (settings, _, _) = flows::dispatch_settings(state).await?;
         settings.policy.deferred_until(unix(order.starts_at), unix(state.clock.now()))
     } else {

@@ -3,7 +3,7 @@
 //! moving holds the planner is free to move — orders paid but not yet offered
 //! to anyone (see [`crate::OfferPolicy::lead_hours`]) — to other workers.
 
-use crate::rules::{clashes, qualifies, within_hours_and_not_on_leave};
+use crate::rules::{available, clashes, qualifies, within_hours_and_not_on_leave};
 use crate::{distance_km, Busy, Candidate, Job, TravelModel};
 
 /// A worker's time held by an order nobody has been offered yet, which may
@@ -50,8 +50,7 @@ pub fn make_room(candidates: &[Candidate], job: &Job, movable: &[MovableHold], t
             for h in holds {
                 let taker = candidates
                     .iter()
-                    .filter(|t| t.worker_id != w.worker_id && qualifies(t, &h.job) && within_hours_and_not_on_leave(t, &h.job))
-                    .filter(|t| !t.busy.iter().any(|b| clashes(b, &h.job, travel)))
+                    .filter(|t| t.worker_id != w.worker_id && qualifies(t, &h.job) && available(t, &h.job, travel))
                     .filter(|t| !taken.iter().any(|(id, b)| *id == t.worker_id && clashes(b, &h.job, travel)))
                     .min_by(|a, b| distance_km(a.home, h.job.location).total_cmp(&distance_km(b.home, h.job.location)))?;
                 taken.push((taker.worker_id, busy_of(&h.job)));

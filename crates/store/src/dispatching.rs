@@ -15,6 +15,12 @@ pub struct StoredDispatchSettings {
     pub updated_at: OffsetDateTime,
 }
 
+/// Orders (`o`) the offer chain has not touched yet: 待接单, unassigned,
+/// not in the admin queue and never offered to anyone. Only these may have
+/// their hold moved by the planner.
+pub(crate) const NEVER_OFFERED_SQL: &str = "o.state = 'booked' AND o.worker_id IS NULL AND o.needs_admin = FALSE
+    AND NOT EXISTS (SELECT 1 FROM offers f WHERE f.order_id = o.id)";
+
 /// One hold the planner moves: an order nobody has been offered yet goes
 /// from one worker's time to another's.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,6 +86,9 @@ pub trait DispatchStore: Send + Sync {
     /// 待接单 orders starting in `[from, to)` that hold a worker's time but
     /// were never offered to anyone and are not in the admin queue, by start.
     async fn unoffered_holds(&self, from: OffsetDateTime, to: OffsetDateTime) -> StoreResult<Vec<crate::OrderRecord>>;
+    /// Whether the order is 待接单 and the offer chain has not touched it
+    /// yet (see [`DispatchStore::unoffered_holds`]).
+    async fn never_offered(&self, order_id: i64) -> StoreResult<bool>;
 }
 
 /// Aggregates a record field by worker from `(worker_id, value)` rows.
@@ -395,13 +404,18 @@ macro_rules! shared_dispatch_impl {
 
             async fn unoffered_holds(&self, from: time::OffsetDateTime, to: time::OffsetDateTime) -> crate::StoreResult<Vec<crate::OrderRecord>> {
                 let sql = format!(
-                    "SELECT {} WHERE o.state = 'booked' AND o.worker_id IS NULL AND o.reserved_worker_id IS NOT NULL AND o.needs_admin = FALSE
-                       AND NOT EXISTS (SELECT 1 FROM offers f WHERE f.order_id = o.id)
-                       AND o.starts_at >= $1 AND o.starts_at < $2
+                    "SELECT {} WHERE {} AND o.reserved_worker_id IS NOT NULL AND o.starts_at >= $1 AND o.starts_at < $2
                      ORDER BY o.starts_at, o.id",
-                    crate::orders::ORDER_COLUMNS
+                    crate::orders::ORDER_COLUMNS,
+                    crate::dispatching::NEVER_OFFERED_SQL
                 );
                 Ok(sqlx::query_as(&sql).bind(from).bind(to).fetch_all(&self.pool).await?)
+            }
+
+            async fn never_offered(&self, order_id: i64) -> crate::StoreResult<bool> {
+                let sql = format!("SELECT COUNT(*) FROM orders o WHERE o.id = $1 AND {}", crate::dispatching::NEVER_OFFERED_SQL);
+                let count: i64 = sqlx::query_scalar(&sql).bind(order_id).fetch_one(&self.pool).await?;
+                Ok(count > 0)
             }
 
             async fn favored_workers(&self, customer_id: i64) -> crate::StoreResult<Vec<i64>> {
@@ -422,13 +436,12 @@ macro_rules! shared_dispatch_impl {
                 moves: &[crate::dispatching::HoldMove],
                 now: time::OffsetDateTime,
             ) -> crate::StoreResult<()> {
+                let move_sql = format!(
+                    "UPDATE orders AS o SET reserved_worker_id = $1 WHERE o.id = $2 AND o.reserved_worker_id = $3 AND {}",
+                    crate::dispatching::NEVER_OFFERED_SQL
+                );
                 for m in moves {
-                    let moved = sqlx::query(
-                        "UPDATE orders SET reserved_worker_id = $1
-                         WHERE id = $2 AND state = 'booked' AND worker_id IS NULL AND needs_admin = FALSE
-                           AND reserved_worker_id = $3
-                           AND NOT EXISTS (SELECT 1 FROM offers f WHERE f.order_id = $2)",
-                    )
+                    let moved = sqlx::query(&move_sql)
                     .bind(m.to_worker)
                     .bind(m.order_id)
                     .bind(m.from_worker)

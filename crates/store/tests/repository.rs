@@ -1205,6 +1205,7 @@ async fn a_day_plans_hold_moves_apply_all_together_or_not_at_all() {
         let mv = |order_id, from_worker, to_worker| HoldMove { order_id, from_worker, to_worker, day_km: Some((9.0, 4.5)) };
         // Unpaid orders are not the planner's to move.
         assert!(matches!(store.move_holds(&[mv(first, a, b)], now()).await, Err(StoreError::Conflict)));
+        assert!(!store.never_offered(first).await.unwrap(), "unpaid");
         store.confirm_payment("PAY-mv1", "TXN-mv1", 9000, "R-mv1", now()).await.unwrap();
         store.confirm_payment("PAY-mv2", "TXN-mv2", 9000, "R-mv2", now()).await.unwrap();
         let day = (nine - Duration::from_secs(3600), nine + Duration::from_secs(6 * 3600));
@@ -1236,6 +1237,8 @@ async fn a_day_plans_hold_moves_apply_all_together_or_not_at_all() {
         store.create_offer(third, a, "{}", now(), now() + Duration::from_secs(60)).await.unwrap();
         assert!(matches!(store.move_holds(&[mv(third, a, b)], now()).await, Err(StoreError::Conflict)));
         assert_eq!(unoffered(store.clone()).await, [first, second], "offered: the chain's now");
+        assert!(store.never_offered(second).await.unwrap());
+        assert!(!store.never_offered(third).await.unwrap(), "offered");
     })
     .await;
 }
