@@ -12,14 +12,16 @@
 # Env:  VRPTW_PY   Python with pyvrp 0.14.1 (e.g. $HOME/vrptw-venv/bin/python); without it
 #                  the reference columns are left out
 #       CAP        fleet cap as a multiple of the best-known vehicle count (default 1.2, rounded up)
-#       SEED (1), DECISION_SECONDS (0.2), INITIAL_SECONDS (2), OFFLINE_SECONDS (10),
+#       SEEDS ("1"; several, e.g. "1 2 3", run each instance on that many days: one
+#       day is noisy, the engine's gap moves by several points between days),
+#       DECISION_SECONDS (0.2), INITIAL_SECONDS (2), OFFLINE_SECONDS (10),
 #       BENCH_DIR (../shared/bench/vrptw beside the checkout), OUT (results dir), CARGO_TARGET_DIR
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 BENCH_DIR=${BENCH_DIR:-$ROOT/../shared/bench/vrptw}
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 OUT=${OUT:-$(mktemp -d)}
-SEED=${SEED:-1}
+SEEDS=${SEEDS:-${SEED:-1}}
 CAP=${CAP:-1.2}
 mkdir -p "$OUT"
 INSTANCES=${*:-C101 C201 R101 R201 RC101 RC201 R112 RC208}
@@ -27,11 +29,15 @@ INSTANCES=${*:-C101 C201 R101 R201 RC101 RC201 R112 RC208}
 (cd "$ROOT" && cargo build --release -q -p dispatch --bin online_day)
 BIN="$TARGET/release/online_day"
 
-for name in $INSTANCES; do
-  inst="$BENCH_DIR/instances/solomon/$name.txt"
-  workers=$(python3 -c "import json,math,sys; b=json.load(open(sys.argv[1])); print(math.ceil(float(sys.argv[3]) * b['hierarchical'][sys.argv[2]]['vehicles'] - 1e-9))" "$BENCH_DIR/bks.json" "$name" "$CAP")
-  # online_sim.py's own day: the same generator, seed and parameters.
-  (cd "$BENCH_DIR" && python3 - "$inst" "$SEED" > "$OUT/$name.releases.json") <<'PY'
+RUNS=()
+for SEED in $SEEDS; do
+  for name in $INSTANCES; do
+    run="$name.s$SEED"
+    RUNS+=("$run")
+    inst="$BENCH_DIR/instances/solomon/$name.txt"
+    workers=$(python3 -c "import json,math,sys; b=json.load(open(sys.argv[1])); print(math.ceil(float(sys.argv[3]) * b['hierarchical'][sys.argv[2]]['vehicles'] - 1e-9))" "$BENCH_DIR/bks.json" "$name" "$CAP")
+    # online_sim.py's own day: the same generator, seed and parameters.
+    (cd "$BENCH_DIR" && python3 - "$inst" "$SEED" > "$OUT/$run.releases.json") <<'PY'
 import json, random, sys
 from solve_reference import euclid, parse_solomon
 inst = parse_solomon(sys.argv[1])
@@ -43,25 +49,27 @@ for nd in N[1:]:
     release[nd[0]] = rng.uniform(0, 0.7 * latest) if rng.random() < 0.5 else 0.0
 print(json.dumps(release))
 PY
-  "$BIN" "$inst" --releases "$OUT/$name.releases.json" --workers "$workers" --seed "$SEED" \
-    --decision-seconds "${DECISION_SECONDS:-0.2}" --initial-seconds "${INITIAL_SECONDS:-2}" \
-    --offline-seconds "${OFFLINE_SECONDS:-10}" > "$OUT/$name.ours.json"
-  python3 -c "import json,sys; d=json.load(open(sys.argv[1])); json.dump({'routes': d['routes']}, open(sys.argv[2], 'w'))" \
-    "$OUT/$name.ours.json" "$OUT/$name.engine-routes.json"
-  python3 "$BENCH_DIR/check_solution.py" "$inst" "$OUT/$name.engine-routes.json" --convention exact \
-    > "$OUT/$name.check.json" 2>&1 || true
-  if [ -n "${VRPTW_PY:-}" ]; then
-    (cd "$BENCH_DIR" && "$VRPTW_PY" online_sim.py "$inst" --workers "$workers" --seed "$SEED" \
-      --offline-time "${OFFLINE_SECONDS:-10}") > "$OUT/$name.reference.json"
-  fi
+    "$BIN" "$inst" --releases "$OUT/$run.releases.json" --workers "$workers" --seed "$SEED" \
+      --decision-seconds "${DECISION_SECONDS:-0.2}" --initial-seconds "${INITIAL_SECONDS:-2}" \
+      --offline-seconds "${OFFLINE_SECONDS:-10}" > "$OUT/$run.ours.json"
+    python3 -c "import json,sys; d=json.load(open(sys.argv[1])); json.dump({'routes': d['routes']}, open(sys.argv[2], 'w'))" \
+      "$OUT/$run.ours.json" "$OUT/$run.engine-routes.json"
+    python3 "$BENCH_DIR/check_solution.py" "$inst" "$OUT/$run.engine-routes.json" --convention exact \
+      > "$OUT/$run.check.json" 2>&1 || true
+    if [ -n "${VRPTW_PY:-}" ]; then
+      (cd "$BENCH_DIR" && "$VRPTW_PY" online_sim.py "$inst" --workers "$workers" --seed "$SEED" \
+        --offline-time "${OFFLINE_SECONDS:-10}") > "$OUT/$run.reference.json"
+    fi
+  done
 done
 
-python3 - "$OUT" $INSTANCES <<'PY'
+python3 - "$OUT" "${RUNS[@]}" <<'PY'
 import json, os, sys
 out, *names = sys.argv[1:]
 print(f"# online day (dod 0.5, lead 0.7), results in {out}")
-print("| instance | workers | engine served | engine km/order | vs our offline | vs PyVRP offline | checker | greedy served | greedy km/order | PyVRP periodic served | PyVRP periodic km/order | vs PyVRP offline | engine p50/p99 ms per day booking |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+print("| instance | day (seed) | workers | engine served | engine km/order | vs our offline | vs PyVRP offline | checker | greedy served | greedy km/order | PyVRP periodic served | PyVRP periodic km/order | vs PyVRP offline | engine p50/p99 ms per day booking |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+by_instance = {}
 tot = {"served": 0, "orders": 0, "gap_ours": [], "gap_ref": [], "ref_gap": [], "greedy": 0, "ref_served": 0}
 for n in names:
     d = json.load(open(f"{out}/{n}.ours.json"))
@@ -75,16 +83,18 @@ for n in names:
     gap = lambda a, b: 100.0 * (a / b - 1.0)
     g_ours = gap(e["travel_per_order"], o["travel_per_order"])
     tot["gap_ours"].append(g_ours)
+    name, seed = n.rsplit(".s", 1)
     tot["served"] += e["served"]; tot["orders"] += e["orders"]; tot["greedy"] += g["served"]
     if ref:
         g_ref = gap(e["travel_per_order"], ref["offline"]["travel_per_order"])
         b = ref["batch"]
         r_gap = gap(b["travel_per_order"], ref["offline"]["travel_per_order"])
         tot["gap_ref"].append(g_ref); tot["ref_gap"].append(r_gap); tot["ref_served"] += b["served"]
+        by_instance.setdefault(name, []).append((g_ref, r_gap))
         refcols = f"{g_ref:+.1f}% | {check} | {g['served']}/{g['orders']} | {g['travel_per_order']:.2f} | {b['served']}/{b['orders']} | {b['travel_per_order']:.2f} | {r_gap:+.1f}%"
     else:
         refcols = f"– | {check} | {g['served']}/{g['orders']} | {g['travel_per_order']:.2f} | – | – | –"
-    print(f"| {n} | {d['workers']} | {e['served']}/{e['orders']} | {e['travel_per_order']:.2f} | {g_ours:+.1f}% | {refcols} | {e['latency_ms_p50']:.0f}/{e['latency_ms_p99']:.0f} |")
+    print(f"| {name} | {seed} | {d['workers']} | {e['served']}/{e['orders']} | {e['travel_per_order']:.2f} | {g_ours:+.1f}% | {refcols} | {e['latency_ms_p50']:.0f}/{e['latency_ms_p99']:.0f} |")
 mean = lambda xs: sum(xs) / len(xs) if xs else float("nan")
 print()
 print(f"engine served {tot['served']}/{tot['orders']} ({100.0 * tot['served'] / tot['orders']:.1f}%), greedy {tot['greedy']}/{tot['orders']}")
@@ -92,4 +102,7 @@ print(f"engine travel per order vs our offline plan: mean {mean(tot['gap_ours'])
 if tot["gap_ref"]:
     print(f"engine travel per order vs PyVRP offline: mean {mean(tot['gap_ref']):+.2f}%, max {max(tot['gap_ref']):+.2f}%")
     print(f"PyVRP periodic: served {tot['ref_served']}/{tot['orders']}, travel per order vs PyVRP offline mean {mean(tot['ref_gap']):+.2f}%")
+    if len(names) > len(by_instance):
+        print("per instance, mean over the days (engine / PyVRP periodic, vs PyVRP offline): " + ", ".join(
+            f"{k} {mean([e for e, _ in v]):+.1f}% / {mean([r for _, r in v]):+.1f}%" for k, v in by_instance.items()))
 PY
