@@ -14,6 +14,8 @@
 #       CAP        fleet cap as a multiple of the best-known vehicle count (default 1.2, rounded up)
 #       SEEDS ("1"; several, e.g. "1 2 3", run each instance on that many days: one
 #       day is noisy, the engine's gap moves by several points between days),
+#       HINDSIGHT (unset; N adds the engine's hindsight curve at N+1 times, see
+#       `online_day --hindsight`: where in the day its extra travel is incurred),
 #       DECISION_SECONDS (0.2), INITIAL_SECONDS (2), OFFLINE_SECONDS (10),
 #       BENCH_DIR (../shared/bench/vrptw beside the checkout), OUT (results dir), CARGO_TARGET_DIR
 set -euo pipefail
@@ -51,7 +53,7 @@ print(json.dumps(release))
 PY
     "$BIN" "$inst" --releases "$OUT/$run.releases.json" --workers "$workers" --seed "$SEED" \
       --decision-seconds "${DECISION_SECONDS:-0.2}" --initial-seconds "${INITIAL_SECONDS:-2}" \
-      --offline-seconds "${OFFLINE_SECONDS:-10}" > "$OUT/$run.ours.json"
+      --offline-seconds "${OFFLINE_SECONDS:-10}" ${HINDSIGHT:+--hindsight "$HINDSIGHT"} > "$OUT/$run.ours.json"
     python3 -c "import json,sys; d=json.load(open(sys.argv[1])); json.dump({'routes': d['routes']}, open(sys.argv[2], 'w'))" \
       "$OUT/$run.ours.json" "$OUT/$run.engine-routes.json"
     python3 "$BENCH_DIR/check_solution.py" "$inst" "$OUT/$run.engine-routes.json" --convention exact \
@@ -96,6 +98,13 @@ for n in names:
         refcols = f"– | {check} | {g['served']}/{g['orders']} | {g['travel_per_order']:.2f} | – | – | –"
     print(f"| {name} | {seed} | {d['workers']} | {e['served']}/{e['orders']} | {e['travel_per_order']:.2f} | {g_ours:+.1f}% | {refcols} | {e['latency_ms_p50']:.0f}/{e['latency_ms_p99']:.0f} |")
 mean = lambda xs: sum(xs) / len(xs) if xs else float("nan")
+curves = [(n, json.load(open(f"{out}/{n}.ours.json"))) for n in names]
+if any("hindsight" in d for _, d in curves):
+    print()
+    print("hindsight: orders committed → best day total then, vs our offline plan")
+    for n, d in curves:
+        off = d["offline"]["travel_total"]
+        print(f"{n}: " + ", ".join(f"{h['committed']}→{100.0 * (h['best_total'] / off - 1.0):+.1f}%" for h in d["hindsight"]))
 print()
 print(f"engine served {tot['served']}/{tot['orders']} ({100.0 * tot['served'] / tot['orders']:.1f}%), greedy {tot['greedy']}/{tot['orders']}")
 print(f"engine travel per order vs our offline plan: mean {mean(tot['gap_ours']):+.2f}%, max {max(tot['gap_ours']):+.2f}%")

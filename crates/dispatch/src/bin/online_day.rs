@@ -21,8 +21,15 @@
 //! `online_sim.py`) and the engine's executed routes, which
 //! `check_solution.py` verifies when every order was served.
 //!
+//! `--hindsight N` adds where the engine's extra travel comes from: at N+1
+//! times through the day, the engine's commitments up to then are kept and
+//! the rest of the day is re-planned knowing every order. The curve starts
+//! near the offline plan and ends at what the engine drove; where it climbs,
+//! commitments made without knowing later bookings cost travel.
+//!
 //! Usage: online_day INSTANCE --releases FILE [--workers N] [--period T]
 //!        [--initial-seconds S] [--decision-seconds S] [--offline-seconds S] [--seed N]
+//!        [--hindsight N]
 
 use dispatch::vrptw::{parse_solomon, solve, solve_fleet, Convention, Fleet, Objective, Params, Problem, SolomonInstance, Vehicle};
 use std::collections::BTreeMap;
@@ -41,10 +48,11 @@ struct Args {
     decision_seconds: f64,
     offline_seconds: f64,
     seed: u64,
+    hindsight: usize,
 }
 
 const USAGE: &str = "usage: online_day INSTANCE --releases FILE [--workers N] [--period T] [--initial-seconds S] \
-[--decision-seconds S] [--offline-seconds S] [--seed N]";
+[--decision-seconds S] [--offline-seconds S] [--seed N] [--hindsight N]";
 
 fn parse_args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1);
@@ -57,6 +65,7 @@ fn parse_args() -> Result<Args, String> {
         decision_seconds: 0.2,
         offline_seconds: 10.0,
         seed: 1,
+        hindsight: 0,
     };
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -69,6 +78,7 @@ fn parse_args() -> Result<Args, String> {
             "--decision-seconds" => a.decision_seconds = float(value()?)?,
             "--offline-seconds" => a.offline_seconds = float(value()?)?,
             "--seed" => a.seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
+            "--hindsight" => a.hindsight = value()?.parse().map_err(|e| format!("--hindsight: {e}"))?,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -109,6 +119,17 @@ impl World {
 
     fn d(&self, a: usize, b: usize) -> f64 {
         self.d[a * self.n + b]
+    }
+
+    /// Travel from `pos` through `route` back to the depot.
+    fn path(&self, pos: usize, route: &[usize]) -> f64 {
+        let mut prev = pos;
+        let mut travel = 0.0;
+        for &c in route.iter().chain(std::iter::once(&0)) {
+            travel += self.d(prev, c);
+            prev = c;
+        }
+        travel
     }
 
     /// Leaving `pos` at `t0` with `load0` on board, serve `route` and return
@@ -385,6 +406,67 @@ fn run_offline(w: &World, fleet: usize, a: &Args) -> (Outcome, f64) {
     (Outcome { workers, rejected: 0, latency_sim: vec![0.0], latency_ms: vec![took], decisions: 1, initial_ms: None }, took)
 }
 
+/// The hindsight curve of `--hindsight`: at `steps + 1` times from the start
+/// to the engine's last departure, its commitments until then (a worker is
+/// committed to a stop once it has left for it) plus the best re-plan of the
+/// rest with every order known, starting from what the engine then drove.
+fn hindsight(w: &World, executed: &[Worker], steps: usize, a: &Args) -> Vec<serde_json::Value> {
+    // A stop's service starts on arrival or at its window's opening, and the
+    // worker leaves as late as that allows: departure = start - travel.
+    let departures: Vec<Vec<f64>> = executed
+        .iter()
+        .map(|wk| {
+            let mut prev = 0;
+            wk.done
+                .iter()
+                .map(|&(c, start, _)| {
+                    let d = start - w.d(prev, c);
+                    prev = c;
+                    d
+                })
+                .collect()
+        })
+        .collect();
+    let last = departures.iter().flatten().copied().fold(0.0, f64::max);
+    (0..=steps)
+        .map(|k| {
+            let t = last * k as f64 / steps.max(1) as f64;
+            let mut driven = 0.0;
+            let mut committed = 0;
+            let mut as_driven = 0.0;
+            let mut workers: Vec<Worker> = executed
+                .iter()
+                .zip(&departures)
+                .map(|(wk, dep)| {
+                    let kept = dep.iter().take_while(|&&d| d <= t + EPS).count();
+                    let mut state = Worker::new();
+                    for &(c, _, end) in &wk.done[..kept] {
+                        driven += w.d(state.pos, c);
+                        (state.pos, state.free) = (c, end);
+                        state.load += w.inst.nodes[c].demand;
+                    }
+                    state.plan = wk.done[kept..].iter().map(|&(c, _, _)| c).collect();
+                    as_driven += w.path(state.pos, &state.plan);
+                    committed += kept;
+                    state
+                })
+                .collect();
+            let unplanned = replan(w, &mut workers, t, &[], a.offline_seconds, a.seed).len();
+            let replanned: f64 = workers
+                .iter()
+                .map(|wk| match w.schedule(wk.pos, wk.free.max(t), &wk.plan, wk.load) {
+                    Some(s) if !wk.plan.is_empty() => s.travel,
+                    _ => w.d(wk.pos, 0),
+                })
+                .sum();
+            // What the engine then drove is one way to finish the day; the
+            // planner's start from it can only be lost to rounding.
+            let rest = if unplanned == 0 { replanned.min(as_driven) } else { as_driven };
+            serde_json::json!({ "t": round(t, 1), "committed": committed, "best_total": round(driven + rest, 2) })
+        })
+        .collect()
+}
+
 /// Nearest-rank percentile, as the script computes it.
 fn pct(xs: &[f64], q: f64) -> f64 {
     if xs.is_empty() {
@@ -473,8 +555,9 @@ fn main() {
     let engine = run_engine(&w, fleet, &release, &a, period);
     let greedy = run_greedy(&w, fleet, &release);
     let (offline, _) = run_offline(&w, fleet, &a);
+    let curve = (a.hindsight > 0).then(|| hindsight(&w, &engine.workers, a.hindsight, &a));
     let routes: Vec<Vec<usize>> = engine.workers.iter().map(|wk| wk.done.iter().map(|&(c, _, _)| c).collect::<Vec<_>>()).filter(|r| !r.is_empty()).collect();
-    let out = serde_json::json!({
+    let mut out = serde_json::json!({
         "instance": w.inst.name,
         "workers": fleet,
         "period": round(period, 2),
@@ -486,5 +569,8 @@ fn main() {
         "offline": metrics(&w, &offline),
         "routes": routes,
     });
+    if let Some(curve) = curve {
+        out["hindsight"] = curve.into();
+    }
     println!("{out}");
 }
