@@ -11,7 +11,8 @@
 # Usage: crates/dispatch/bench/online.sh [INSTANCE …]   (default: the kit's 8-instance panel)
 # Env:  VRPTW_PY   Python with pyvrp 0.14.1 (e.g. $HOME/vrptw-venv/bin/python); without it
 #                  the reference columns are left out
-#       CAP        fleet cap as a multiple of the best-known vehicle count (default 1.2, rounded up)
+#       CAP        fleet cap as a multiple of the best-known vehicle count (default 1.2, rounded up),
+#                  or "instance" for the instance's own fleet (online_sim.py's default)
 #       SEEDS ("1"; several, e.g. "1 2 3", run each instance on that many days: one
 #       day is noisy, the engine's gap moves by several points between days),
 #       HINDSIGHT (unset; N adds the engine's hindsight curve at N+1 times, see
@@ -37,7 +38,11 @@ for SEED in $SEEDS; do
     run="$name.s$SEED"
     RUNS+=("$run")
     inst="$BENCH_DIR/instances/solomon/$name.txt"
-    workers=$(python3 -c "import json,math,sys; b=json.load(open(sys.argv[1])); print(math.ceil(float(sys.argv[3]) * b['hierarchical'][sys.argv[2]]['vehicles'] - 1e-9))" "$BENCH_DIR/bks.json" "$name" "$CAP")
+    if [ "$CAP" = instance ]; then
+      workers=$(awk 'f { print $1; exit } /NUMBER/ { f = 1 }' "$inst")
+    else
+      workers=$(python3 -c "import json,math,sys; b=json.load(open(sys.argv[1])); print(math.ceil(float(sys.argv[3]) * b['hierarchical'][sys.argv[2]]['vehicles'] - 1e-9))" "$BENCH_DIR/bks.json" "$name" "$CAP")
+    fi
     # online_sim.py's own day: the same generator, seed and parameters.
     (cd "$BENCH_DIR" && python3 - "$inst" "$SEED" > "$OUT/$run.releases.json") <<'PY'
 import json, random, sys
