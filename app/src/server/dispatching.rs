@@ -10,7 +10,7 @@ use crate::i18n::Msg;
 use super::flows::{self, unix};
 use booking::OrderState;
 use dispatch::{Candidate, DispatchSettings, GeoPoint, OfferPolicy, PlanOrder, Preset, Unplanned, Weights};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashSet};
 use store::{OrderRecord, StoreError};
 
 /// Up to two decimals, without trailing zeros (0.35, 1, 0.1).
@@ -255,8 +255,8 @@ pub async fn day_plan(date: Option<String>) -> Result<DayPlanView, AppError> {
 /// Orders starting in `[from, to)` that nobody has been offered yet, split
 /// into holds the planner may move — before their first offer (提前派单)
 /// and not held by the customer's own worker (a favourite, or who served
-/// them) — and the ids of those whose first offer is due. One query for the
-/// orders and one per customer: this runs on every calendar a customer opens.
+/// them) — and the ids of those whose first offer is due. Two queries
+/// whatever the number of customers: this runs on every calendar a customer opens.
 async fn unoffered_holds(
     state: &super::AppState,
     from: time::OffsetDateTime,
@@ -264,7 +264,7 @@ async fn unoffered_holds(
     policy: &OfferPolicy,
 ) -> Result<(Vec<dispatch::MovableHold>, Vec<i64>), AppError> {
     let t = unix(state.clock.now());
-    let mut own_workers: HashMap<i64, Vec<i64>> = HashMap::new();
+    let own_worker_holds: HashSet<i64> = state.store.own_worker_holds(from, to).await.map_err(internal)?.into_iter().collect();
     let (mut movable, mut due) = (Vec::new(), Vec::new());
     for o in state.store.unoffered_holds(from, to).await.map_err(internal)? {
         let Some(worker_id) = o.reserved_worker_id else { continue };
@@ -272,10 +272,7 @@ async fn unoffered_holds(
             due.push(o.id);
             continue;
         }
-        if !own_workers.contains_key(&o.customer_id) {
-            own_workers.insert(o.customer_id, state.store.favored_workers(o.customer_id).await.map_err(internal)?);
-        }
-        if !own_workers[&o.customer_id].contains(&worker_id) {
+        if !own_worker_holds.contains(&o.id) {
             movable.push(dispatch::MovableHold { order_id: o.id, worker_id, job: flows::job_for(&o) });
         }
     }

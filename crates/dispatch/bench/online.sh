@@ -77,10 +77,13 @@ print(f"# online day (dod 0.5, lead 0.7), results in {out}")
 print("| instance | day (seed) | workers | engine served | engine km/order | vs our offline | vs PyVRP offline | checker | greedy served | greedy km/order | PyVRP periodic served | PyVRP periodic km/order | vs PyVRP offline | engine p50/p99 ms per day booking |")
 print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 by_instance = {}
+curves = []
 tot = {"served": 0, "orders": 0, "gap_ours": [], "gap_ref": [], "ref_gap": [], "greedy": 0, "ref_served": 0}
 for n in names:
     d = json.load(open(f"{out}/{n}.ours.json"))
     e, g, o = d["engine"], d["greedy"], d["offline"]
+    if "hindsight" in d:
+        curves.append((n, o["travel_total"], d["hindsight"]))
     ref = json.load(open(f"{out}/{n}.reference.json")) if os.path.exists(f"{out}/{n}.reference.json") else None
     try:
         chk = json.load(open(f"{out}/{n}.check.json"))
@@ -103,13 +106,11 @@ for n in names:
         refcols = f"– | {check} | {g['served']}/{g['orders']} | {g['travel_per_order']:.2f} | – | – | –"
     print(f"| {name} | {seed} | {d['workers']} | {e['served']}/{e['orders']} | {e['travel_per_order']:.2f} | {g_ours:+.1f}% | {refcols} | {e['latency_ms_p50']:.0f}/{e['latency_ms_p99']:.0f} |")
 mean = lambda xs: sum(xs) / len(xs) if xs else float("nan")
-curves = [(n, json.load(open(f"{out}/{n}.ours.json"))) for n in names]
-if any("hindsight" in d for _, d in curves):
+if curves:
     print()
     print("hindsight: orders committed → best day total then, vs our offline plan")
-    for n, d in curves:
-        off = d["offline"]["travel_total"]
-        print(f"{n}: " + ", ".join(f"{h['committed']}→{100.0 * (h['best_total'] / off - 1.0):+.1f}%" for h in d["hindsight"]))
+    for n, off, curve in curves:
+        print(f"{n}: " + ", ".join(f"{h['committed']}→{100.0 * (h['best_total'] / off - 1.0):+.1f}%" for h in curve))
 print()
 print(f"engine served {tot['served']}/{tot['orders']} ({100.0 * tot['served'] / tot['orders']:.1f}%), greedy {tot['greedy']}/{tot['orders']}")
 print(f"engine travel per order vs our offline plan: mean {mean(tot['gap_ours']):+.2f}%, max {max(tot['gap_ours']):+.2f}%")

@@ -21,6 +21,13 @@ pub struct StoredDispatchSettings {
 pub(crate) const NEVER_OFFERED_SQL: &str = "o.state = 'booked' AND o.worker_id IS NULL AND o.needs_admin = FALSE
     AND NOT EXISTS (SELECT 1 FROM offers f WHERE f.order_id = o.id)";
 
+/// Whether the worker holding order `o` is the customer's own: a favourite,
+/// or who completed an order for them (as [`DispatchStore::favored_workers`]).
+pub(crate) const HELD_BY_OWN_WORKER_SQL: &str = "(EXISTS (SELECT 1 FROM favorite_workers fw
+        WHERE fw.customer_id = o.customer_id AND fw.worker_id = o.reserved_worker_id)
+    OR EXISTS (SELECT 1 FROM orders p
+        WHERE p.customer_id = o.customer_id AND p.state = 'completed' AND p.worker_id = o.reserved_worker_id))";
+
 /// One hold the planner moves: an order nobody has been offered yet goes
 /// from one worker's time to another's.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,6 +93,9 @@ pub trait DispatchStore: Send + Sync {
     /// 待接单 orders starting in `[from, to)` that hold a worker's time but
     /// were never offered to anyone and are not in the admin queue, by start.
     async fn unoffered_holds(&self, from: OffsetDateTime, to: OffsetDateTime) -> StoreResult<Vec<crate::OrderRecord>>;
+    /// Ids of the [`DispatchStore::unoffered_holds`] in `[from, to)` held by
+    /// the customer's own worker (a favourite, or who served them).
+    async fn own_worker_holds(&self, from: OffsetDateTime, to: OffsetDateTime) -> StoreResult<Vec<i64>>;
     /// Whether the order is 待接单 and the offer chain has not touched it
     /// yet (see [`DispatchStore::unoffered_holds`]).
     async fn never_offered(&self, order_id: i64) -> StoreResult<bool>;
@@ -410,6 +420,16 @@ macro_rules! shared_dispatch_impl {
                     crate::dispatching::NEVER_OFFERED_SQL
                 );
                 Ok(sqlx::query_as(&sql).bind(from).bind(to).fetch_all(&self.pool).await?)
+            }
+
+            async fn own_worker_holds(&self, from: time::OffsetDateTime, to: time::OffsetDateTime) -> crate::StoreResult<Vec<i64>> {
+                let sql = format!(
+                    "SELECT o.id FROM orders o WHERE {} AND o.reserved_worker_id IS NOT NULL AND o.starts_at >= $1 AND o.starts_at < $2
+                     AND {} ORDER BY o.starts_at, o.id",
+                    crate::dispatching::NEVER_OFFERED_SQL,
+                    crate::dispatching::HELD_BY_OWN_WORKER_SQL
+                );
+                Ok(sqlx::query_scalar(&sql).bind(from).bind(to).fetch_all(&self.pool).await?)
             }
 
             async fn never_offered(&self, order_id: i64) -> crate::StoreResult<bool> {

@@ -1239,6 +1239,10 @@ async fn a_day_plans_hold_moves_apply_all_together_or_not_at_all() {
         assert_eq!(unoffered(store.clone()).await, [first, second], "offered: the chain's now");
         assert!(store.never_offered(second).await.unwrap());
         assert!(!store.never_offered(third).await.unwrap(), "offered");
+        // Held by the customer's favourite: reported as the customer's own worker's.
+        assert!(store.own_worker_holds(day.0, day.1).await.unwrap().is_empty());
+        store.set_favorite_worker(customer, a, true, now()).await.unwrap();
+        assert_eq!(store.own_worker_holds(day.0, day.1).await.unwrap(), [second]);
     })
     .await;
 }

@@ -452,13 +452,7 @@ fn hindsight(w: &World, executed: &[Worker], steps: usize, a: &Args) -> Vec<serd
                 })
                 .collect();
             let unplanned = replan(w, &mut workers, t, &[], a.offline_seconds, a.seed).len();
-            let replanned: f64 = workers
-                .iter()
-                .map(|wk| match w.schedule(wk.pos, wk.free.max(t), &wk.plan, wk.load) {
-                    Some(s) if !wk.plan.is_empty() => s.travel,
-                    _ => w.d(wk.pos, 0),
-                })
-                .sum();
+            let replanned: f64 = workers.iter().map(|wk| w.path(wk.pos, &wk.plan)).sum();
             // What the engine then drove is one way to finish the day; the
             // planner's start from it can only be lost to rounding.
             let rest = if unplanned == 0 { replanned.min(as_driven) } else { as_driven };
