@@ -17,6 +17,9 @@
 #       day is noisy, the engine's gap moves by several points between days),
 #       HINDSIGHT (unset; N adds the engine's hindsight curve at N+1 times, see
 #       `online_day --hindsight`: where in the day its extra travel is incurred),
+#       ITERS (unset; N budgets our searches by N iterations per second of budget
+#       instead of wall time, so a run is reproducible and two policies compare
+#       on equal search effort; the PyVRP columns stay on wall time),
 #       DECISION_SECONDS (0.2), INITIAL_SECONDS (2), OFFLINE_SECONDS (10),
 #       BENCH_DIR (../shared/bench/vrptw beside the checkout), OUT (results dir), CARGO_TARGET_DIR
 set -euo pipefail
@@ -58,7 +61,7 @@ print(json.dumps(release))
 PY
     "$BIN" "$inst" --releases "$OUT/$run.releases.json" --workers "$workers" --seed "$SEED" \
       --decision-seconds "${DECISION_SECONDS:-0.2}" --initial-seconds "${INITIAL_SECONDS:-2}" \
-      --offline-seconds "${OFFLINE_SECONDS:-10}" ${HINDSIGHT:+--hindsight "$HINDSIGHT"} > "$OUT/$run.ours.json"
+      --offline-seconds "${OFFLINE_SECONDS:-10}" ${HINDSIGHT:+--hindsight "$HINDSIGHT"} ${ITERS:+--iters-per-second "$ITERS"} > "$OUT/$run.ours.json"
     python3 -c "import json,sys; d=json.load(open(sys.argv[1])); json.dump({'routes': d['routes']}, open(sys.argv[2], 'w'))" \
       "$OUT/$run.ours.json" "$OUT/$run.engine-routes.json"
     python3 "$BENCH_DIR/check_solution.py" "$inst" "$OUT/$run.engine-routes.json" --convention exact \

@@ -29,7 +29,7 @@
 //!
 //! Usage: online_day INSTANCE --releases FILE [--workers N] [--period T]
 //!        [--initial-seconds S] [--decision-seconds S] [--offline-seconds S] [--seed N]
-//!        [--hindsight N]
+//!        [--hindsight N] [--iters-per-second N]
 
 use dispatch::vrptw::{parse_solomon, solve, solve_fleet, Convention, Fleet, Objective, Params, Problem, SolomonInstance, Vehicle};
 use std::collections::BTreeMap;
@@ -49,10 +49,14 @@ struct Args {
     offline_seconds: f64,
     seed: u64,
     hindsight: usize,
+    /// Search budget in iterations per second of budget instead of wall
+    /// time: the same day then gives the same plans on a busy machine, so
+    /// two policies compare on equal search effort.
+    iters_per_second: Option<f64>,
 }
 
 const USAGE: &str = "usage: online_day INSTANCE --releases FILE [--workers N] [--period T] [--initial-seconds S] \
-[--decision-seconds S] [--offline-seconds S] [--seed N] [--hindsight N]";
+[--decision-seconds S] [--offline-seconds S] [--seed N] [--hindsight N] [--iters-per-second N]";
 
 fn parse_args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1);
@@ -66,6 +70,7 @@ fn parse_args() -> Result<Args, String> {
         offline_seconds: 10.0,
         seed: 1,
         hindsight: 0,
+        iters_per_second: None,
     };
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -79,6 +84,7 @@ fn parse_args() -> Result<Args, String> {
             "--offline-seconds" => a.offline_seconds = float(value()?)?,
             "--seed" => a.seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
             "--hindsight" => a.hindsight = value()?.parse().map_err(|e| format!("--hindsight: {e}"))?,
+            "--iters-per-second" => a.iters_per_second = Some(float(value()?)?),
             "-h" | "--help" => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -221,7 +227,7 @@ fn greedy_insert(w: &World, workers: &mut [Worker], c: usize) -> bool {
 /// planned are never dropped: if the planner's best plan leaves one out, the
 /// current plans stay and `new` orders are only inserted where they fit.
 /// Returns the new orders that fit nowhere.
-fn replan(w: &World, workers: &mut [Worker], now: f64, new: &[usize], seconds: f64, seed: u64) -> Vec<usize> {
+fn replan(w: &World, workers: &mut [Worker], now: f64, new: &[usize], seconds: f64, seed: u64, ips: Option<f64>) -> Vec<usize> {
     let promised = workers.iter().map(|wk| wk.plan.len()).sum::<usize>();
     let clients: Vec<usize> = workers.iter().flat_map(|wk| wk.plan.iter().copied()).chain(new.iter().copied()).collect();
     let m = clients.len();
@@ -261,8 +267,7 @@ fn replan(w: &World, workers: &mut [Worker], now: f64, new: &[usize], seconds: f
         .collect();
     let fleet = Fleet { clients: m, vehicles };
     let params = Params { objective: Objective::Distance, seed };
-    let started = Instant::now();
-    let mut plan = solve_fleet(&p, &fleet, &params, &mut || started.elapsed().as_secs_f64() / seconds.max(1e-6));
+    let mut plan = solve_fleet(&p, &fleet, &params, &mut progress(seconds, ips));
     if plan.unserved.iter().any(|&node| node <= promised) {
         // Keep every promise: the current plans, plus the new orders where they fit.
         plan = solve_fleet(&p, &fleet, &params, &mut || 1.0);
@@ -275,6 +280,20 @@ fn replan(w: &World, workers: &mut [Worker], now: f64, new: &[usize], seconds: f
         wk.plan = next;
     }
     plan.unserved.iter().map(|&node| clients[node - 1]).collect()
+}
+
+/// How far through a budget of `seconds` the search is: wall time, or
+/// search iterations at `ips` per second when given.
+fn progress(seconds: f64, ips: Option<f64>) -> impl FnMut() -> f64 {
+    let started = Instant::now();
+    let mut iterations = 0.0;
+    move || match ips {
+        Some(ips) => {
+            iterations += 1.0;
+            iterations / (seconds * ips).max(1.0)
+        }
+        None => started.elapsed().as_secs_f64() / seconds.max(1e-6),
+    }
 }
 
 /// What one policy did, in `online_sim.py`'s terms.
@@ -347,7 +366,7 @@ fn run_engine(w: &World, fleet: usize, release: &BTreeMap<usize, f64>, a: &Args,
         let budget = if now == 0.0 { a.initial_seconds } else { a.decision_seconds };
         let t = Instant::now();
         seed += 1;
-        let lost = replan(w, &mut workers, now, &group, budget, seed);
+        let lost = replan(w, &mut workers, now, &group, budget, seed, a.iters_per_second);
         let took = ms(t.elapsed());
         out.decisions += 1;
         out.rejected += lost.len();
@@ -383,7 +402,7 @@ fn replan_between_bookings(w: &World, workers: &mut [Worker], at: f64, a: &Args,
     }
     if workers.iter().any(|wk| !wk.plan.is_empty()) {
         *seed += 1;
-        replan(w, workers, at, &[], a.decision_seconds, *seed);
+        replan(w, workers, at, &[], a.decision_seconds, *seed, a.iters_per_second);
     }
 }
 
@@ -394,7 +413,7 @@ fn run_offline(w: &World, fleet: usize, a: &Args) -> (Outcome, f64) {
     inst.vehicles = fleet;
     let p = inst.to_problem(Convention::Exact);
     let started = Instant::now();
-    let plan = solve(&p, &Params { objective: Objective::Distance, seed: a.seed }, &mut || started.elapsed().as_secs_f64() / a.offline_seconds);
+    let plan = solve(&p, &Params { objective: Objective::Distance, seed: a.seed }, &mut progress(a.offline_seconds, a.iters_per_second));
     let took = ms(started.elapsed());
     let mut workers = Vec::new();
     for route in plan.map(|p| p.routes).unwrap_or_default().into_iter().filter(|r| !r.is_empty()) {
@@ -451,7 +470,7 @@ fn hindsight(w: &World, executed: &[Worker], steps: usize, a: &Args) -> Vec<serd
                     state
                 })
                 .collect();
-            let unplanned = replan(w, &mut workers, t, &[], a.offline_seconds, a.seed).len();
+            let unplanned = replan(w, &mut workers, t, &[], a.offline_seconds, a.seed, a.iters_per_second).len();
             let replanned: f64 = workers.iter().map(|wk| w.path(wk.pos, &wk.plan)).sum();
             // What the engine then drove is one way to finish the day; the
             // planner's start from it can only be lost to rounding.
