@@ -21,12 +21,15 @@ pub struct StoredDispatchSettings {
 pub(crate) const NEVER_OFFERED_SQL: &str = "o.state = 'booked' AND o.worker_id IS NULL AND o.needs_admin = FALSE
     AND NOT EXISTS (SELECT 1 FROM offers f WHERE f.order_id = o.id)";
 
-/// Whether the worker holding order `o` is the customer's own: a favourite,
-/// or who completed an order for them (as [`DispatchStore::favored_workers`]).
-pub(crate) const HELD_BY_OWN_WORKER_SQL: &str = "(EXISTS (SELECT 1 FROM favorite_workers fw
-        WHERE fw.customer_id = o.customer_id AND fw.worker_id = o.reserved_worker_id)
-    OR EXISTS (SELECT 1 FROM orders p
-        WHERE p.customer_id = o.customer_id AND p.state = 'completed' AND p.worker_id = o.reserved_worker_id))";
+/// The workers of the customer `customer` (an SQL expression) calls their
+/// own: their favourites and whoever completed an order for them. One rule
+/// for [`DispatchStore::favored_workers`] and [`DispatchStore::own_worker_holds`].
+pub(crate) fn own_workers_sql(customer: &str) -> String {
+    format!(
+        "SELECT fw.worker_id FROM favorite_workers fw WHERE fw.customer_id = {customer}
+         UNION SELECT p.worker_id FROM orders p WHERE p.customer_id = {customer} AND p.state = 'completed' AND p.worker_id IS NOT NULL"
+    )
+}
 
 /// One hold the planner moves: an order nobody has been offered yet goes
 /// from one worker's time to another's.
@@ -425,9 +428,9 @@ macro_rules! shared_dispatch_impl {
             async fn own_worker_holds(&self, from: time::OffsetDateTime, to: time::OffsetDateTime) -> crate::StoreResult<Vec<i64>> {
                 let sql = format!(
                     "SELECT o.id FROM orders o WHERE {} AND o.reserved_worker_id IS NOT NULL AND o.starts_at >= $1 AND o.starts_at < $2
-                     AND {} ORDER BY o.starts_at, o.id",
+                     AND o.reserved_worker_id IN ({}) ORDER BY o.starts_at, o.id",
                     crate::dispatching::NEVER_OFFERED_SQL,
-                    crate::dispatching::HELD_BY_OWN_WORKER_SQL
+                    crate::dispatching::own_workers_sql("o.customer_id")
                 );
                 Ok(sqlx::query_scalar(&sql).bind(from).bind(to).fetch_all(&self.pool).await?)
             }
@@ -439,13 +442,7 @@ macro_rules! shared_dispatch_impl {
             }
 
             async fn favored_workers(&self, customer_id: i64) -> crate::StoreResult<Vec<i64>> {
-                Ok(sqlx::query_scalar(
-                    "SELECT worker_id FROM favorite_workers WHERE customer_id = $1
-                     UNION SELECT worker_id FROM orders WHERE customer_id = $1 AND state = 'completed' AND worker_id IS NOT NULL",
-                )
-                .bind(customer_id)
-                .fetch_all(&self.pool)
-                .await?)
+                Ok(sqlx::query_scalar(&crate::dispatching::own_workers_sql("$1")).bind(customer_id).fetch_all(&self.pool).await?)
             }
         }
 
