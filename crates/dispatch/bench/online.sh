@@ -17,6 +17,9 @@
 #       day is noisy, the engine's gap moves by several points between days),
 #       HINDSIGHT (unset; N adds the engine's hindsight curve at N+1 times, see
 #       `online_day --hindsight`: where in the day its extra travel is incurred),
+#       CLAIRVOYANT (unset; 1 adds `online_day --clairvoyant`: the engine told
+#       every order at the start but sending nobody before the booking, i.e.
+#       about the best any anticipation of bookings could do),
 #       ITERS (unset; N budgets our searches by N iterations per second of budget
 #       instead of wall time, so a run is reproducible and two policies compare
 #       on equal search effort; the PyVRP columns stay on wall time),
@@ -61,11 +64,18 @@ print(json.dumps(release))
 PY
     "$BIN" "$inst" --releases "$OUT/$run.releases.json" --workers "$workers" --seed "$SEED" \
       --decision-seconds "${DECISION_SECONDS:-0.2}" --initial-seconds "${INITIAL_SECONDS:-2}" \
-      --offline-seconds "${OFFLINE_SECONDS:-10}" ${HINDSIGHT:+--hindsight "$HINDSIGHT"} ${ITERS:+--iters-per-second "$ITERS"} > "$OUT/$run.ours.json"
+      --offline-seconds "${OFFLINE_SECONDS:-10}" ${HINDSIGHT:+--hindsight "$HINDSIGHT"} ${ITERS:+--iters-per-second "$ITERS"} \
+      ${CLAIRVOYANT:+--clairvoyant} > "$OUT/$run.ours.json"
     python3 -c "import json,sys; d=json.load(open(sys.argv[1])); json.dump({'routes': d['routes']}, open(sys.argv[2], 'w'))" \
       "$OUT/$run.ours.json" "$OUT/$run.engine-routes.json"
     python3 "$BENCH_DIR/check_solution.py" "$inst" "$OUT/$run.engine-routes.json" --convention exact \
       > "$OUT/$run.check.json" 2>&1 || true
+    if [ -n "${CLAIRVOYANT:-}" ]; then
+      python3 -c "import json,sys; d=json.load(open(sys.argv[1])); json.dump({'routes': d['clairvoyant_routes']}, open(sys.argv[2], 'w'))" \
+        "$OUT/$run.ours.json" "$OUT/$run.clairvoyant-routes.json"
+      python3 "$BENCH_DIR/check_solution.py" "$inst" "$OUT/$run.clairvoyant-routes.json" --convention exact \
+        > "$OUT/$run.clairvoyant-check.json" 2>&1 || true
+    fi
     if [ -n "${VRPTW_PY:-}" ]; then
       (cd "$BENCH_DIR" && "$VRPTW_PY" online_sim.py "$inst" --workers "$workers" --seed "$SEED" \
         --offline-time "${OFFLINE_SECONDS:-10}") > "$OUT/$run.reference.json"
@@ -81,23 +91,34 @@ print("| instance | day (seed) | workers | engine served | engine km/order | vs 
 print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 by_instance = {}
 curves = []
-tot = {"served": 0, "orders": 0, "gap_ours": [], "gap_ref": [], "ref_gap": [], "greedy": 0, "ref_served": 0}
+tot = {"served": 0, "orders": 0, "gap_ours": [], "gap_ref": [], "ref_gap": [], "greedy": 0, "ref_served": 0,
+       "clair_served": 0, "clair_ours": [], "clair_ref": []}
+clair_rows = []
+gap = lambda a, b: 100.0 * (a / b - 1.0)
+def checked(path):
+    try:
+        return "feasible" if json.load(open(path)).get("feasible") else "INFEASIBLE"
+    except Exception:
+        return "not all served"
 for n in names:
     d = json.load(open(f"{out}/{n}.ours.json"))
     e, g, o = d["engine"], d["greedy"], d["offline"]
     if "hindsight" in d:
         curves.append((n, o["travel_total"], d["hindsight"]))
     ref = json.load(open(f"{out}/{n}.reference.json")) if os.path.exists(f"{out}/{n}.reference.json") else None
-    try:
-        chk = json.load(open(f"{out}/{n}.check.json"))
-        check = "feasible" if chk.get("feasible") else "INFEASIBLE"
-    except Exception:
-        check = "not all served"
-    gap = lambda a, b: 100.0 * (a / b - 1.0)
+    check = checked(f"{out}/{n}.check.json")
     g_ours = gap(e["travel_per_order"], o["travel_per_order"])
     tot["gap_ours"].append(g_ours)
     name, seed = n.rsplit(".s", 1)
     tot["served"] += e["served"]; tot["orders"] += e["orders"]; tot["greedy"] += g["served"]
+    if "clairvoyant" in d:
+        c = d["clairvoyant"]
+        tot["clair_served"] += c["served"]
+        tot["clair_ours"].append(gap(c["travel_per_order"], o["travel_per_order"]))
+        if ref:
+            tot["clair_ref"].append(gap(c["travel_per_order"], ref["offline"]["travel_per_order"]))
+        clair_rows.append(f"{name} day {seed}: {c['served']}/{c['orders']} served ({checked(f'{out}/{n}.clairvoyant-check.json')}), {c['travel_per_order']:.2f} per order, "
+                          f"{tot['clair_ours'][-1]:+.1f}% vs our offline" + (f", {tot['clair_ref'][-1]:+.1f}% vs PyVRP offline" if ref else ""))
     if ref:
         g_ref = gap(e["travel_per_order"], ref["offline"]["travel_per_order"])
         b = ref["batch"]
@@ -109,6 +130,11 @@ for n in names:
         refcols = f"– | {check} | {g['served']}/{g['orders']} | {g['travel_per_order']:.2f} | – | – | –"
     print(f"| {name} | {seed} | {d['workers']} | {e['served']}/{e['orders']} | {e['travel_per_order']:.2f} | {g_ours:+.1f}% | {refcols} | {e['latency_ms_p50']:.0f}/{e['latency_ms_p99']:.0f} |")
 mean = lambda xs: sum(xs) / len(xs) if xs else float("nan")
+if clair_rows:
+    print()
+    print("clairvoyant (every order known at the start, nobody sent before the booking):")
+    for row in clair_rows:
+        print(row)
 if curves:
     print()
     print("hindsight: orders committed → best day total then, vs our offline plan")
@@ -117,8 +143,12 @@ if curves:
 print()
 print(f"engine served {tot['served']}/{tot['orders']} ({100.0 * tot['served'] / tot['orders']:.1f}%), greedy {tot['greedy']}/{tot['orders']}")
 print(f"engine travel per order vs our offline plan: mean {mean(tot['gap_ours']):+.2f}%, max {max(tot['gap_ours']):+.2f}%")
+if tot["clair_ours"]:
+    print(f"clairvoyant served {tot['clair_served']}/{tot['orders']}, travel per order vs our offline plan: mean {mean(tot['clair_ours']):+.2f}%")
 if tot["gap_ref"]:
     print(f"engine travel per order vs PyVRP offline: mean {mean(tot['gap_ref']):+.2f}%, max {max(tot['gap_ref']):+.2f}%")
+    if tot["clair_ref"]:
+        print(f"clairvoyant travel per order vs PyVRP offline: mean {mean(tot['clair_ref']):+.2f}%")
     print(f"PyVRP periodic: served {tot['ref_served']}/{tot['orders']}, travel per order vs PyVRP offline mean {mean(tot['ref_gap']):+.2f}%")
     if len(names) > len(by_instance):
         print("per instance, mean over the days (engine / PyVRP periodic, vs PyVRP offline): " + ", ".join(

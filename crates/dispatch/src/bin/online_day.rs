@@ -15,7 +15,12 @@
 //!   uncommitted orders with the VRPTW planner ([`solve_fleet`]), starting
 //!   from the current plans and never dropping an order already promised;
 //! - `greedy`: cheapest feasible insertion into any worker's plan;
-//! - `offline`: the planner with every order known at the start.
+//! - `offline`: the planner with every order known at the start;
+//! - `clairvoyant` (with `--clairvoyant`): the engine told every order's
+//!   place and window at the start, but still sending nobody to an order
+//!   before it is booked. What it gains over the engine is about what
+//!   perfect anticipation of bookings could gain; what it still loses to
+//!   `offline` is the price of booking times, which no forecast removes.
 //!
 //! Prints one JSON object: the figures of each policy (the metrics of
 //! `online_sim.py`) and the engine's executed routes, which
@@ -29,7 +34,7 @@
 //!
 //! Usage: online_day INSTANCE --releases FILE [--workers N] [--period T]
 //!        [--initial-seconds S] [--decision-seconds S] [--offline-seconds S] [--seed N]
-//!        [--hindsight N] [--iters-per-second N]
+//!        [--hindsight N] [--iters-per-second N] [--clairvoyant]
 
 use dispatch::vrptw::{parse_solomon, solve, solve_fleet, Convention, Fleet, Objective, Params, Problem, SolomonInstance, Vehicle};
 use std::collections::BTreeMap;
@@ -53,10 +58,11 @@ struct Args {
     /// time: the same day then gives the same plans on a busy machine, so
     /// two policies compare on equal search effort.
     iters_per_second: Option<f64>,
+    clairvoyant: bool,
 }
 
 const USAGE: &str = "usage: online_day INSTANCE --releases FILE [--workers N] [--period T] [--initial-seconds S] \
-[--decision-seconds S] [--offline-seconds S] [--seed N] [--hindsight N] [--iters-per-second N]";
+[--decision-seconds S] [--offline-seconds S] [--seed N] [--hindsight N] [--iters-per-second N] [--clairvoyant]";
 
 fn parse_args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1);
@@ -71,6 +77,7 @@ fn parse_args() -> Result<Args, String> {
         seed: 1,
         hindsight: 0,
         iters_per_second: None,
+        clairvoyant: false,
     };
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -85,6 +92,7 @@ fn parse_args() -> Result<Args, String> {
             "--seed" => a.seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
             "--hindsight" => a.hindsight = value()?.parse().map_err(|e| format!("--hindsight: {e}"))?,
             "--iters-per-second" => a.iters_per_second = Some(float(value()?)?),
+            "--clairvoyant" => a.clairvoyant = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -181,18 +189,22 @@ impl Worker {
 
     /// Commits every planned stop the worker has already had to leave for,
     /// leaving as late as the next stop allows (so they stay open to new
-    /// bookings), as `online_sim.py` does.
-    fn advance(&mut self, w: &World, now: f64) {
+    /// bookings), as `online_sim.py` does. With `booked` (orders planned
+    /// before their booking) nobody leaves for an order before it is booked.
+    fn advance(&mut self, w: &World, now: f64, booked: Option<&BTreeMap<usize, f64>>) {
         while let Some(&next) = self.plan.first() {
             let Some(s) = w.schedule(self.pos, self.free, &self.plan, self.load) else { return };
-            let depart = self.free.max(s.stops[0].0 - w.d(self.pos, next));
+            let earliest = self.free.max(s.stops[0].0 - w.d(self.pos, next));
+            let depart = booked.map_or(earliest, |b| earliest.max(b[&next]));
             if depart > now {
                 return;
             }
+            let nd = &w.inst.nodes[next];
+            let start = if depart > earliest { (depart + w.d(self.pos, next)).max(nd.ready) } else { s.stops[0].0 };
             self.plan.remove(0);
-            self.done.push((next, s.stops[0].0, s.stops[0].1));
-            (self.pos, self.free) = (next, s.stops[0].1);
-            self.load += w.inst.nodes[next].demand;
+            self.done.push((next, start, start + nd.service));
+            (self.pos, self.free) = (next, start + nd.service);
+            self.load += nd.demand;
         }
     }
 }
@@ -226,8 +238,20 @@ fn greedy_insert(w: &World, workers: &mut [Worker], c: usize) -> bool {
 /// `seconds` of wall time, starting from the current plans. Orders already
 /// planned are never dropped: if the planner's best plan leaves one out, the
 /// current plans stay and `new` orders are only inserted where they fit.
+/// With `booked` (orders planned before their booking), an order's service
+/// starts no earlier than its booking plus the shortest leg into it.
 /// Returns the new orders that fit nowhere.
-fn replan(w: &World, workers: &mut [Worker], now: f64, new: &[usize], seconds: f64, seed: u64, ips: Option<f64>) -> Vec<usize> {
+#[allow(clippy::too_many_arguments)]
+fn replan(
+    w: &World,
+    workers: &mut [Worker],
+    now: f64,
+    new: &[usize],
+    seconds: f64,
+    seed: u64,
+    ips: Option<f64>,
+    booked: Option<&BTreeMap<usize, f64>>,
+) -> Vec<usize> {
     let promised = workers.iter().map(|wk| wk.plan.len()).sum::<usize>();
     let clients: Vec<usize> = workers.iter().flat_map(|wk| wk.plan.iter().copied()).chain(new.iter().copied()).collect();
     let m = clients.len();
@@ -252,6 +276,10 @@ fn replan(w: &World, workers: &mut [Worker], now: f64, new: &[usize], seconds: f
         p.demand[1 + k] = nd.demand.round() as i64;
         p.ready[1 + k] = (nd.ready * SCALE).round() as i64;
         p.due[1 + k] = (nd.due * SCALE).round() as i64;
+        if let Some(booked) = booked {
+            let leg = (0..w.n).filter(|&x| x != c).map(|x| w.d(x, c)).fold(f64::INFINITY, f64::min);
+            p.ready[1 + k] = p.ready[1 + k].max(((booked[&c] + leg) * SCALE).ceil() as i64).min(p.due[1 + k]);
+        }
         p.service[1 + k] = (nd.service * SCALE).round() as i64;
         node_of[c] = 1 + k;
     }
@@ -323,7 +351,7 @@ fn run_greedy(w: &World, fleet: usize, release: &BTreeMap<usize, f64>) -> Outcom
     for c in events(release) {
         let now = release[&c];
         for wk in &mut workers {
-            wk.advance(w, now);
+            wk.advance(w, now, None);
         }
         let t = Instant::now();
         let ok = greedy_insert(w, &mut workers, c);
@@ -333,7 +361,7 @@ fn run_greedy(w: &World, fleet: usize, release: &BTreeMap<usize, f64>) -> Outcom
         out.rejected += usize::from(!ok);
     }
     for wk in &mut workers {
-        wk.advance(w, f64::INFINITY);
+        wk.advance(w, f64::INFINITY, None);
     }
     out.workers = workers;
     out
@@ -341,19 +369,27 @@ fn run_greedy(w: &World, fleet: usize, release: &BTreeMap<usize, f64>) -> Outcom
 
 /// The engine: each booking (orders booked at the same time together) is
 /// planned at once; between bookings the day is re-planned every `period`.
-fn run_engine(w: &World, fleet: usize, release: &BTreeMap<usize, f64>, a: &Args, period: f64) -> Outcome {
+/// `clairvoyant`: every order is planned before the day instead, and a
+/// booking only lets workers leave for it.
+fn run_engine(w: &World, fleet: usize, release: &BTreeMap<usize, f64>, a: &Args, period: f64, clairvoyant: bool) -> Outcome {
     let mut workers = vec![Worker::new(); fleet];
     let mut out = Outcome { workers: Vec::new(), rejected: 0, latency_sim: Vec::new(), latency_ms: Vec::new(), decisions: 0, initial_ms: None };
     let ev = events(release);
     let mut i = 0;
     let mut last = 0.0;
     let mut seed = a.seed;
+    let booked = clairvoyant.then_some(release);
+    if clairvoyant {
+        let t = Instant::now();
+        out.rejected += replan(w, &mut workers, 0.0, &ev, a.initial_seconds, seed, a.iters_per_second, booked).len();
+        out.initial_ms = Some(ms(t.elapsed()));
+    }
     while i < ev.len() {
         let now = release[&ev[i]];
         // Periodic re-planning while nobody books.
         while last + period < now {
             last += period;
-            replan_between_bookings(w, &mut workers, last, a, &mut seed);
+            replan_between_bookings(w, &mut workers, last, a, &mut seed, booked);
         }
         let mut group = Vec::new();
         while i < ev.len() && release[&ev[i]] == now {
@@ -361,19 +397,21 @@ fn run_engine(w: &World, fleet: usize, release: &BTreeMap<usize, f64>, a: &Args,
             i += 1;
         }
         for wk in &mut workers {
-            wk.advance(w, now);
+            wk.advance(w, now, booked);
         }
-        let budget = if now == 0.0 { a.initial_seconds } else { a.decision_seconds };
+        let budget = if now == 0.0 && !clairvoyant { a.initial_seconds } else { a.decision_seconds };
         let t = Instant::now();
         seed += 1;
-        let lost = replan(w, &mut workers, now, &group, budget, seed, a.iters_per_second);
+        let new = if clairvoyant { &[][..] } else { &group[..] };
+        let lost = replan(w, &mut workers, now, new, budget, seed, a.iters_per_second, booked);
         let took = ms(t.elapsed());
         out.decisions += 1;
         out.rejected += lost.len();
         // The plan of the orders known at the start is made before the day,
-        // not while a customer waits: it is reported on its own.
+        // not while a customer waits: it is reported on its own (as is the
+        // clairvoyant's plan of every order).
         if now == 0.0 {
-            out.initial_ms = Some(took);
+            out.initial_ms = out.initial_ms.or(Some(took));
         } else {
             for _ in &group {
                 out.latency_ms.push(took);
@@ -385,10 +423,10 @@ fn run_engine(w: &World, fleet: usize, release: &BTreeMap<usize, f64>, a: &Args,
     // Keep improving what is not yet committed until the day has run.
     while workers.iter().any(|wk| !wk.plan.is_empty()) && last < w.end {
         last += period;
-        replan_between_bookings(w, &mut workers, last, a, &mut seed);
+        replan_between_bookings(w, &mut workers, last, a, &mut seed, booked);
     }
     for wk in &mut workers {
-        wk.advance(w, f64::INFINITY);
+        wk.advance(w, f64::INFINITY, booked);
     }
     out.workers = workers;
     out
@@ -396,13 +434,13 @@ fn run_engine(w: &World, fleet: usize, release: &BTreeMap<usize, f64>, a: &Args,
 
 /// At `at`, with nobody booking: commits what the workers have left for,
 /// then re-plans the rest.
-fn replan_between_bookings(w: &World, workers: &mut [Worker], at: f64, a: &Args, seed: &mut u64) {
+fn replan_between_bookings(w: &World, workers: &mut [Worker], at: f64, a: &Args, seed: &mut u64, booked: Option<&BTreeMap<usize, f64>>) {
     for wk in workers.iter_mut() {
-        wk.advance(w, at);
+        wk.advance(w, at, booked);
     }
     if workers.iter().any(|wk| !wk.plan.is_empty()) {
         *seed += 1;
-        replan(w, workers, at, &[], a.decision_seconds, *seed, a.iters_per_second);
+        replan(w, workers, at, &[], a.decision_seconds, *seed, a.iters_per_second, booked);
     }
 }
 
@@ -470,7 +508,7 @@ fn hindsight(w: &World, executed: &[Worker], steps: usize, a: &Args) -> Vec<serd
                     state
                 })
                 .collect();
-            let unplanned = replan(w, &mut workers, t, &[], a.offline_seconds, a.seed, a.iters_per_second).len();
+            let unplanned = replan(w, &mut workers, t, &[], a.offline_seconds, a.seed, a.iters_per_second, None).len();
             let replanned: f64 = workers.iter().map(|wk| w.path(wk.pos, &wk.plan)).sum();
             // What the engine then drove is one way to finish the day; the
             // planner's start from it can only be lost to rounding.
@@ -565,11 +603,14 @@ fn main() {
         std::process::exit(2);
     });
     let period = a.period.unwrap_or(w.end / 24.0);
-    let engine = run_engine(&w, fleet, &release, &a, period);
+    let engine = run_engine(&w, fleet, &release, &a, period, false);
+    let clairvoyant = a.clairvoyant.then(|| run_engine(&w, fleet, &release, &a, period, true));
     let greedy = run_greedy(&w, fleet, &release);
     let (offline, _) = run_offline(&w, fleet, &a);
     let curve = (a.hindsight > 0).then(|| hindsight(&w, &engine.workers, a.hindsight, &a));
-    let routes: Vec<Vec<usize>> = engine.workers.iter().map(|wk| wk.done.iter().map(|&(c, _, _)| c).collect::<Vec<_>>()).filter(|r| !r.is_empty()).collect();
+    let driven = |o: &Outcome| -> Vec<Vec<usize>> {
+        o.workers.iter().map(|wk| wk.done.iter().map(|&(c, _, _)| c).collect::<Vec<_>>()).filter(|r| !r.is_empty()).collect()
+    };
     let mut out = serde_json::json!({
         "instance": w.inst.name,
         "workers": fleet,
@@ -580,8 +621,12 @@ fn main() {
         "engine": metrics(&w, &engine),
         "greedy": metrics(&w, &greedy),
         "offline": metrics(&w, &offline),
-        "routes": routes,
+        "routes": driven(&engine),
     });
+    if let Some(c) = &clairvoyant {
+        out["clairvoyant"] = metrics(&w, c);
+        out["clairvoyant_routes"] = driven(c).into();
+    }
     if let Some(curve) = curve {
         out["hindsight"] = curve.into();
     }
