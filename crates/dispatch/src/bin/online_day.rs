@@ -23,8 +23,9 @@
 //!   `offline` is the price of booking times, which no forecast removes.
 //!
 //! Prints one JSON object: the figures of each policy (the metrics of
-//! `online_sim.py`) and the engine's executed routes, which
-//! `check_solution.py` verifies when every order was served.
+//! `online_sim.py`) and the engine's executed routes (`routes`, and the
+//! clairvoyant's as `clairvoyant_routes`), which `check_solution.py`
+//! verifies when every order was served.
 //!
 //! `--hindsight N` adds where the engine's extra travel comes from: at N+1
 //! times through the day, the engine's commitments up to then are kept and
