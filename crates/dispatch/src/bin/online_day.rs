@@ -113,6 +113,9 @@ struct World {
     inst: SolomonInstance,
     n: usize,
     d: Vec<f64>,
+    /// `shortest_leg_into[c]`: the shortest travel from any other node to
+    /// `c`, so no worker can reach an order sooner after leaving for it.
+    shortest_leg_into: Vec<f64>,
     /// The depot closes: every worker is back by then.
     end: f64,
 }
@@ -127,9 +130,10 @@ struct Schedule {
 impl World {
     fn new(inst: SolomonInstance) -> Self {
         let n = inst.nodes.len();
-        let d = inst.nodes.iter().flat_map(|a| inst.nodes.iter().map(move |b| (a.x - b.x).hypot(a.y - b.y))).collect();
+        let d: Vec<f64> = inst.nodes.iter().flat_map(|a| inst.nodes.iter().map(move |b| (a.x - b.x).hypot(a.y - b.y))).collect();
+        let shortest_leg_into = (0..n).map(|c| (0..n).filter(|&x| x != c).map(|x| d[x * n + c]).fold(f64::INFINITY, f64::min)).collect();
         let end = inst.nodes[0].due;
-        World { inst, n, d, end }
+        World { inst, n, d, shortest_leg_into, end }
     }
 
     fn d(&self, a: usize, b: usize) -> f64 {
@@ -278,8 +282,8 @@ fn replan(
         p.ready[1 + k] = (nd.ready * SCALE).round() as i64;
         p.due[1 + k] = (nd.due * SCALE).round() as i64;
         if let Some(booked) = booked {
-            let leg = (0..w.n).filter(|&x| x != c).map(|x| w.d(x, c)).fold(f64::INFINITY, f64::min);
-            p.ready[1 + k] = p.ready[1 + k].max(((booked[&c] + leg) * SCALE).ceil() as i64).min(p.due[1 + k]);
+            let earliest = ((booked[&c] + w.shortest_leg_into[c]) * SCALE).ceil() as i64;
+            p.ready[1 + k] = p.ready[1 + k].max(earliest).min(p.due[1 + k]);
         }
         p.service[1 + k] = (nd.service * SCALE).round() as i64;
         node_of[c] = 1 + k;
