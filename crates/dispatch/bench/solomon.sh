@@ -4,7 +4,9 @@
 #
 # Usage: crates/dispatch/bench/solomon.sh [SECONDS] [dimacs|exact] [distance|hierarchical] [SEED]
 # Env: BENCH_DIR (default ../shared/bench/vrptw beside the checkout), CARGO_TARGET_DIR,
-#      INSTANCES (space-separated names, default all 56), OUT (results dir).
+#      INSTANCES (space-separated names, default all 56), OUT (results dir),
+#      ITERATIONS (unset; N budgets each run by N search iterations instead of
+#      SECONDS of wall time, so a run repeats exactly on a busy machine).
 set -euo pipefail
 SECONDS_LIMIT=${1:-1}
 CONVENTION=${2:-dimacs}
@@ -26,7 +28,7 @@ fi
 for name in $INSTANCES; do
   inst="$BENCH_DIR/instances/solomon/$name.txt"
   "$BIN" "$inst" --seconds "$SECONDS_LIMIT" --convention "$CONVENTION" \
-    --objective "$OBJECTIVE" --seed "$SEED" > "$OUT/$name.json"
+    --objective "$OBJECTIVE" --seed "$SEED" ${ITERATIONS:+--iterations "$ITERATIONS"} > "$OUT/$name.json"
   python3 "$BENCH_DIR/check_solution.py" "$inst" "$OUT/$name.json" \
     --convention "$CONVENTION" > "$OUT/$name.check.json" || true
 done

@@ -3,7 +3,11 @@
 //! `shared/bench/vrptw` so `check_solution.py` can verify it.
 //!
 //! Usage: vrptw INSTANCE [--seconds S] [--convention dimacs|exact]
-//!        [--objective distance|hierarchical] [--seed N]
+//!        [--objective distance|hierarchical] [--seed N] [--iterations N]
+//!
+//! `--iterations N` budgets the search by N search iterations instead of
+//! wall time: the same run then gives the same plan however busy the machine
+//! is, so two versions of the planner compare on equal search effort.
 
 use dispatch::vrptw::{parse_solomon, solve, Convention, Objective, Params};
 use serde_json::json;
@@ -15,17 +19,27 @@ struct Args {
     convention: Convention,
     objective: Option<Objective>,
     seed: u64,
+    iterations: Option<u64>,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1);
-    let mut args =
-        Args { instance: String::new(), seconds: 5.0, convention: Convention::Exact, objective: None, seed: 1 };
+    let mut args = Args {
+        instance: String::new(),
+        seconds: 5.0,
+        convention: Convention::Exact,
+        objective: None,
+        seed: 1,
+        iterations: None,
+    };
     while let Some(a) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{a} needs a value"));
         match a.as_str() {
             "--seconds" | "--time-limit" => args.seconds = value()?.parse().map_err(|e| format!("--seconds: {e}"))?,
             "--seed" => args.seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
+            "--iterations" => {
+                args.iterations = Some(value()?.parse().map_err(|e| format!("--iterations: {e}"))?)
+            }
             "--convention" => {
                 args.convention = match value()?.as_str() {
                     "dimacs" => Convention::Dimacs,
@@ -45,7 +59,7 @@ fn parse_args() -> Result<Args, String> {
         }
     }
     if args.instance.is_empty() {
-        return Err("usage: vrptw INSTANCE [--seconds S] [--convention dimacs|exact] [--objective distance|hierarchical] [--seed N]".into());
+        return Err("usage: vrptw INSTANCE [--seconds S] [--convention dimacs|exact] [--objective distance|hierarchical] [--seed N] [--iterations N]".into());
     }
     Ok(args)
 }
@@ -75,9 +89,13 @@ fn main() {
     let (problem, node_of) = full.without(&unservable.iter().map(|(c, _)| *c).collect::<Vec<_>>());
     let mut iterations = 0u64;
     let limit = args.seconds;
+    let budget = args.iterations;
     let mut progress = || {
         iterations += 1;
-        start.elapsed().as_secs_f64() / limit
+        match budget {
+            Some(n) => iterations as f64 / n as f64,
+            None => start.elapsed().as_secs_f64() / limit,
+        }
     };
     let plan = solve(&problem, &Params { objective, seed: args.seed }, &mut progress);
     let seconds = start.elapsed().as_secs_f64();
@@ -94,6 +112,7 @@ fn main() {
         "convention": if args.convention == Convention::Exact { "exact" } else { "dimacs" },
         "objective": if objective == Objective::Hierarchical { "hierarchical" } else { "distance" },
         "time_limit": args.seconds,
+        "iteration_budget": args.iterations,
         "seed": args.seed,
         "vehicles": routes.len(),
         "distance": (distance * digits).round() / digits,
