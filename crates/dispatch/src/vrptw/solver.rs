@@ -7,7 +7,8 @@
 //! within a fraction of a percent of proven optima on Solomon instances in
 //! seconds. Insertion feasibility is O(1) through per-route prefix/suffix
 //! [`TimeSegment`]s. There is no separate relocate/swap/2-opt* local search
-//! yet; ruin-and-recreate is the only neighbourhood.
+//! yet; ruin-and-recreate is the only neighbourhood, with an occasional whole
+//! route dissolved in place of the strings.
 
 use super::{Problem, Rng, TimeSegment};
 
@@ -93,6 +94,9 @@ const SPLIT_BETA: f64 = 0.01;
 /// Iterations the annealing may spend with clients left out before it
 /// restarts from the best complete plan.
 const STUCK_LIMIT: u32 = 2000;
+/// Chance that a distance iteration dissolves a whole route instead of
+/// ruining strings.
+const ROUTE_REMOVAL: f64 = 0.005;
 /// Share of the budget spent removing routes under [`Objective::Hierarchical`].
 const FLEET_SHARE: f64 = 0.5;
 
@@ -315,8 +319,20 @@ fn search(
         let miss_cost = soft_miss.map_or(s.miss_cost, |m| (m * 100f64.powf(frac)) as i64);
         let cost = |st: &State| st.distance + miss_cost * st.unassigned.len() as i64;
         next.clone_from(&cur);
-        s.ruin(&mut next);
-        s.recreate(&mut next, max_routes);
+        // Depot problem, distance: now and then dissolve a whole route and
+        // re-home its clients in the others. String ruins rarely empty a long
+        // route, so without this a plan can settle on one route more than the
+        // best (C208 on four routes instead of three). Fleet plans re-plan
+        // from the workers' previous routes and were measured without it.
+        let dissolve = copies && params.objective == Objective::Distance && next.routes.len() > 1;
+        let cap = if dissolve && s.rng.unit() < ROUTE_REMOVAL {
+            s.dissolve_route(&mut next);
+            next.routes.len()
+        } else {
+            s.ruin(&mut next);
+            max_routes
+        };
+        s.recreate(&mut next, cap);
         let threshold = cost(&cur) as f64 - temp * s.rng.unit().max(1e-12).ln();
         if (cost(&next) as f64) < threshold {
             std::mem::swap(&mut cur, &mut next);
@@ -569,13 +585,30 @@ impl Search<'_> {
         best
     }
 
+    /// Dissolves one route, the smallest or a random one.
+    fn dissolve_route(&mut self, st: &mut State) {
+        let i = if self.rng.unit() < 0.5 { smallest_route(st) } else { self.rng.below(st.routes.len()) };
+        self.dissolve(st, i);
+    }
+
     fn without_smallest_route(&self, st: &State) -> State {
         let mut out = st.clone();
-        if let Some(i) = (0..out.routes.len()).min_by_key(|&i| out.routes[i].clients.len()) {
-            let r = out.routes.swap_remove(i);
-            out.distance -= r.distance(self.p);
-            out.unassigned.extend(r.clients);
+        if !out.routes.is_empty() {
+            let i = smallest_route(&out);
+            self.dissolve(&mut out, i);
         }
         out
     }
+
+    /// Moves every client of route `i` to the unassigned list.
+    fn dissolve(&self, st: &mut State, i: usize) {
+        let r = st.routes.swap_remove(i);
+        st.distance -= r.distance(self.p);
+        st.unassigned.extend(r.clients);
+    }
+}
+
+/// Index of the route with the fewest clients (0 when there is none).
+fn smallest_route(st: &State) -> usize {
+    (0..st.routes.len()).min_by_key(|&i| st.routes[i].clients.len()).unwrap_or(0)
 }
