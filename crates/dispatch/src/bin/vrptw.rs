@@ -89,10 +89,9 @@ fn main() {
     let (problem, node_of) = full.without(&unservable.iter().map(|(c, _)| *c).collect::<Vec<_>>());
     let mut iterations = 0u64;
     let limit = args.seconds;
-    let budget = args.iterations;
     let mut progress = || {
         iterations += 1;
-        match budget {
+        match args.iterations {
             Some(n) => iterations as f64 / n as f64,
             None => start.elapsed().as_secs_f64() / limit,
         }

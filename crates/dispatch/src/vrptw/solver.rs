@@ -306,6 +306,15 @@ fn search(
         }
         _ => (fleet_size, None),
     };
+    // Depot problem, distance: now and then dissolve a whole route and
+    // re-home its clients in the others. String ruins rarely empty a long
+    // route, so without this a plan can settle on one route more than the
+    // best (C208 on four routes instead of three). The result is kept
+    // only when shorter: accepted like any move under annealing, it left
+    // wide-window plans one route short of the best (RC203 at 5 s).
+    // Fleet plans leave it out: in the online day it helped on only 12
+    // of 24 days, as noise.
+    let dissolves_routes = copies && params.objective == Objective::Distance;
     let mut next = cur.clone();
     let mut best = cur.clone();
     let mut stuck = 0;
@@ -319,16 +328,7 @@ fn search(
         let miss_cost = soft_miss.map_or(s.miss_cost, |m| (m * 100f64.powf(frac)) as i64);
         let cost = |st: &State| st.distance + miss_cost * st.unassigned.len() as i64;
         next.clone_from(&cur);
-        // Depot problem, distance: now and then dissolve a whole route and
-        // re-home its clients in the others. String ruins rarely empty a long
-        // route, so without this a plan can settle on one route more than the
-        // best (C208 on four routes instead of three). The result is kept
-        // only when shorter: accepted like any move under annealing, it left
-        // wide-window plans one route short of the best (RC203 at 5 s).
-        // Fleet plans leave it out: in the online day it helped on only 12
-        // of 24 days, as noise.
-        let dissolve = copies && params.objective == Objective::Distance && next.routes.len() > 1;
-        let dissolved = dissolve && s.rng.unit() < ROUTE_REMOVAL;
+        let dissolved = dissolves_routes && next.routes.len() > 1 && s.rng.unit() < ROUTE_REMOVAL;
         if dissolved {
             s.dissolve_route(&mut next);
             let fewer = next.routes.len();
@@ -338,7 +338,7 @@ fn search(
             s.recreate(&mut next, max_routes);
         }
         let annealed = cost(&cur) as f64 - temp * s.rng.unit().max(1e-12).ln();
-        let threshold = if dissolved { annealed.min(cost(&cur) as f64) } else { annealed };
+        let threshold = if dissolved { cost(&cur) as f64 } else { annealed };
         if (cost(&next) as f64) < threshold {
             std::mem::swap(&mut cur, &mut next);
             if s.improves(&cur, found.then_some(&best)) {
