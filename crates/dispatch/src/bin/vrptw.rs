@@ -102,7 +102,13 @@ fn main() {
         .as_ref()
         .map(|p| p.routes.iter().filter(|r| !r.is_empty()).map(|r| r.iter().map(|&node| node_of[node]).collect()).collect())
         .unwrap_or_default();
-    let unassignable: Vec<serde_json::Value> = unservable.iter().map(|(c, why)| json!({ "id": c, "reason": why.as_str() })).collect();
+    let mut unassignable: Vec<serde_json::Value> = unservable.iter().map(|(c, why)| json!({ "id": c, "reason": why.as_str() })).collect();
+    if plan.is_none() {
+        // Each could be served alone, but no plan found in the budget serves
+        // them all with the fleet: say so for every one, none goes missing.
+        let unplanned = node_of.iter().skip(1).map(|c| json!({ "id": c, "reason": "no_plan_within_fleet" }));
+        unassignable.extend(unplanned);
+    }
     let distance = inst.routes_distance(&routes, args.convention);
     let digits = if args.convention == Convention::Exact { 100.0 } else { 10.0 };
     let out = json!({
