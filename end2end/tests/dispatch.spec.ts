@@ -101,6 +101,15 @@ test('an admin tunes dispatch; after one declined offer the order is broadcast a
     await expect(broadcastRow).toContainText('已接单');
     await expect(admin.locator('td.why').first()).toContainText(/总分 \d\.\d\d（路程 .* 熟客 .*）/);
     await expect(admin.getByRole('cell', { name: '已拒绝', exact: true })).toBeVisible();
+    // Each decision is kept with everyone it considered then: the one-to-one
+    // offer, then the broadcast, which left out whoever had declined.
+    const decisions = admin.locator('.decisions .decision');
+    await expect(decisions).toHaveCount(2);
+    await expect(decisions.nth(0).locator('summary')).toContainText('一对一派给');
+    await expect(decisions.nth(1).locator('summary')).toContainText('抢单广播');
+    await decisions.nth(1).locator('summary').click();
+    await expect(decisions.nth(1).locator('tr.excluded')).toContainText('排除：已拒绝过此单');
+    await expect(decisions.nth(1).locator('tr.eligible td.why')).toContainText(/总分 \d\.\d\d/);
     await snap(admin, 'dispatch-04-admin-order-1440x900');
     for (const page of [customer, li, zhao]) await page.context().close();
   } finally {

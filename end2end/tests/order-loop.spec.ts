@@ -86,7 +86,7 @@ test('one order travels from booking to review across customer, worker and admin
   await snap(admin, 'loop-10-admin-orders-1440x900');
   await open(admin, `/admin/orders/${orderId}`);
   await expect(admin.locator('.detail-header .state-badge')).toHaveText(/已完成/);
-  await expect(admin.getByText(/总分 \d\.\d\d/)).toBeVisible();
+  await expect(admin.locator('.offers').getByText(/总分 \d\.\d\d/)).toBeVisible();
   await expect(admin.locator('.timeline-item')).toHaveCount(7);
   await expectAccessible(admin);
   await snap(admin, 'loop-11-admin-order-1440x900');
@@ -129,15 +129,15 @@ test('a declined offer goes to the next worker, a timeout to the admin queue, an
   await queued.click();
   await expect(admin).toHaveURL(/\/admin\/orders\/\d+/);
   await hydrated(admin);
-  await expect(admin.getByText('已拒绝过此单')).toBeVisible();
+  await expect(admin.locator('.assign').getByText('已拒绝过此单')).toBeVisible();
   await expect(admin.getByRole('cell', { name: '已超时' })).toBeVisible();
   await snap(admin, 'queue-02-admin-assign-1440x900');
   // Assigning the worker who declined breaks a hard rule: refused without the override…
-  const declinedRow = admin.locator('tr', { hasText: '已拒绝过此单' });
+  const declinedRow = admin.locator('.assign tr', { hasText: '已拒绝过此单' });
   await declinedRow.getByRole('button', { name: '指派' }).click();
   await expect(admin.getByText('请勾选“强制指派”后再确认')).toBeVisible();
   // …while the worker who let it time out is still eligible.
-  const eligibleRow = admin.locator('tr', { hasText: '全部满足' });
+  const eligibleRow = admin.locator('.assign tr', { hasText: '全部满足' });
   await eligibleRow.getByRole('button', { name: '指派' }).click();
   await expect(admin.locator('.detail-header .state-badge')).toHaveText(/已接单/);
   await expect(customer.locator('.order-status .state-badge')).toHaveText(/已接单/);

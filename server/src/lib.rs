@@ -35,7 +35,8 @@ pub fn build_state(store: DynStore, config: Config, sandbox_key: &str, uploads_u
     let passwords = app::server::passwords::PasswordHasher::new(PASSWORD_HASH_PERMITS)?;
     let payments = Arc::new(payments::SandboxProvider::new(sandbox_key.as_bytes().to_vec()));
     let files = uploads::FileStore::from_config(uploads_url)?;
-    Ok(AppState { store, payments, config: Arc::new(config), passwords, files, leptos_options, clock: Default::default() })
+    let travel = Arc::new(config.travel);
+    Ok(AppState { store, payments, config: Arc::new(config), travel, passwords, files, leptos_options, clock: Default::default() })
 }
 
 #[derive(Serialize)]

@@ -883,6 +883,102 @@ async fn two_workers_grabbing_one_broadcast_order_at_once_have_exactly_one_winne
 }
 
 #[tokio::test]
+async fn a_worker_cannot_grab_an_order_they_could_not_reach_in_time_after_another_but_a_free_worker_can() {
+    let app = demo_app(chain(60, 0, 300)).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let service = cleaning_service(&app).await;
+    // 13:00–15:00 at 人民广场, then 15:00–17:00 five kilometres north: about
+    // a quarter of an hour on the road, and no time between them.
+    let first = place(&app, &customer, beijing(1, 13)).await;
+    let response = app.post("/api/place_order", &booking(service, beijing(1, 15), 9000, "31.2754", "121.4737", "静安区共和新路1号"), Some(&customer)).await;
+    let second = match serde_json::from_str::<PlaceOutcome>(&response.body) {
+        Ok(PlaceOutcome::Placed { order_id }) => order_id,
+        other => panic!("not placed: {other:?} {}", response.body),
+    };
+    pay(&app, first).await;
+    pay(&app, second).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    let (li, zhao) = (app.session_for(LI).await, app.session_for(ZHAO).await);
+    let broadcast_to = |offers: &[store::OfferRecord], name: &str| offers.iter().find(|o| o.broadcast && o.worker_name == name).map(|o| o.id).unwrap();
+    let first_offers = app.state.store.offers_for_order(first).await.unwrap();
+    let second_offers = app.state.store.offers_for_order(second).await.unwrap();
+    let grab = |offer_id: i64, cookie: String| {
+        let app = &app;
+        async move { app.post("/api/respond_offer", &format!("offer_id={offer_id}&accept=true"), Some(&cookie)).await }
+    };
+
+    assert_eq!(grab(broadcast_to(&first_offers, "李阿姨"), li.clone()).await.status, StatusCode::OK);
+    let refused = grab(broadcast_to(&second_offers, "李阿姨"), li).await;
+    assert_eq!(refused.error(), AppError::Refused(Msg::ErrNoTimeToTravel), "{}", refused.body);
+    let order = app.state.store.order(second).await.unwrap().unwrap();
+    assert_eq!((order.state.as_str(), order.worker_id), ("booked", None), "the refusal changed nothing");
+    assert_eq!(grab(broadcast_to(&second_offers, "赵阿姨"), zhao).await.status, StatusCode::OK);
+    assert_eq!(app.state.store.order(second).await.unwrap().unwrap().worker_id, Some(user_id(&app, ZHAO).await));
+}
+
+#[tokio::test]
+async fn assigning_a_worker_who_refused_needs_the_override_which_is_kept_with_the_order_and_shown_to_admins_only() {
+    let app = demo_app(chain(60, 3, 0)).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let order_id = place(&app, &customer, beijing(1, 15)).await;
+    pay(&app, order_id).await;
+    let sessions = [(user_id(&app, LI).await, app.session_for(LI).await), (user_id(&app, ZHAO).await, app.session_for(ZHAO).await)];
+    // Both workers say no, one after the other: the order lands in the admin queue.
+    for _ in 0..3 {
+        server::jobs::run_due_jobs(&app.state).await;
+        for offer in app.state.store.offers_for_order(order_id).await.unwrap().into_iter().filter(|o| o.status == "pending") {
+            let (_, session) = sessions.iter().find(|(id, _)| *id == offer.worker_id).unwrap();
+            let no = app.post("/api/respond_offer", &format!("offer_id={}&accept=false", offer.id), Some(session)).await;
+            assert_eq!(no.status, StatusCode::OK, "{}", no.body);
+        }
+    }
+    assert!(app.state.store.order(order_id).await.unwrap().unwrap().needs_admin);
+
+    // Each step of the chain is on record with everyone it considered then.
+    let admin = app.session_for("13700000000").await;
+    let view: app::api::ops::AdminOrderView =
+        serde_json::from_str(&app.post("/api/admin_order", &format!("order_id={order_id}"), Some(&admin)).await.body).unwrap();
+    let outcomes: Vec<(&str, bool)> = view.decisions.iter().map(|d| (d.outcome.as_str(), d.offered_to.is_some())).collect();
+    assert_eq!(outcomes, [("offer", true), ("offer", true), ("escalate", false)]);
+    assert_eq!(view.decisions[0].ranked.len(), 2, "both were eligible at first");
+    assert!(view.decisions[0].ranked[0].1.starts_with("总分"), "{:?}", view.decisions[0].ranked);
+    let last = &view.decisions[2];
+    assert!(last.ranked.is_empty());
+    let mut excluded = last.excluded.clone();
+    excluded.sort();
+    assert_eq!(excluded, [("李阿姨".to_string(), "已拒绝过此单".to_string()), ("赵阿姨".to_string(), "已拒绝过此单".to_string())]);
+
+    let zhao = sessions[1].0;
+    let customer_id = user_id(&app, CUSTOMER).await;
+    let assign = |worker: i64, force: bool| {
+        let (app, admin) = (&app, &admin);
+        async move { app.post("/api/admin_assign", &format!("order_id={order_id}&worker_id={worker}&override_rules={force}"), Some(admin)).await }
+    };
+    assert_eq!(assign(customer_id, true).await.error(), AppError::Refused(Msg::ErrAssignNotQualified), "a customer is no worker");
+    assert_eq!(assign(zhao, false).await.error(), AppError::Refused(Msg::ErrAssignNeedsOverride), "赵阿姨 refused it");
+    assert_eq!(state_of(&app, order_id).await, "booked", "refusals changed nothing");
+    let forced = assign(zhao, true).await;
+    assert_eq!(forced.status, StatusCode::OK, "{}", forced.body);
+    assert_eq!(app.state.store.order(order_id).await.unwrap().unwrap().worker_id, Some(zhao));
+
+    let events = app.state.store.order_events(order_id).await.unwrap();
+    let assigned = events.iter().find(|e| e.kind == "assign").unwrap();
+    assert_eq!(assigned.detail, "强制指派：已拒绝过此单", "the override is kept with the change itself");
+    let audit = app.state.store.audit_entries(5).await.unwrap();
+    assert!(audit.iter().any(|a| a.action == "assign_order" && a.detail.contains("已拒绝过此单")), "{audit:?}");
+    let timeline_detail = |cookie: String| {
+        let app = &app;
+        async move {
+            let view: app::api::orders::OrderView =
+                serde_json::from_str(&app.post("/api/order_detail", &format!("order_id={order_id}"), Some(&cookie)).await.body).unwrap();
+            view.timeline.into_iter().find(|e| e.kind == "assign").unwrap().detail
+        }
+    };
+    assert_eq!(timeline_detail(customer.clone()).await, "", "the customer is not shown which rules were overridden");
+    assert_eq!(timeline_detail(admin.clone()).await, "强制指派：已拒绝过此单");
+}
+
+#[tokio::test]
 async fn dispatch_settings_are_admin_only_checked_per_field_and_used_for_the_next_offer() {
     let app = demo_app(Config::default()).await;
     let admin = app.session_for("13700000000").await;

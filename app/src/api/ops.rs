@@ -36,10 +36,27 @@ pub struct AdminOrderView {
     pub customer_name: String,
     pub offers: Vec<OfferView>,
     pub candidates: Vec<CandidateView>,
+    /// Each dispatch decision with what it saw then, oldest first.
+    pub decisions: Vec<DecisionView>,
     /// The day planner's moves of the order's hold before anyone was offered it.
     pub replans: Vec<ReplanView>,
     /// Whose time the order holds while no worker has it (unpaid, or not yet offered).
     pub holder_name: Option<String>,
+}
+
+/// One dispatch decision as it was made: the offer chain's step and every
+/// candidate it considered then.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecisionView {
+    pub at: UnixSeconds,
+    /// `offer`, `broadcast` or `escalate`.
+    pub outcome: String,
+    /// Who a one-to-one offer went to.
+    pub offered_to: Option<String>,
+    /// Eligible workers, best first: name and score parts.
+    pub ranked: Vec<(String, String)>,
+    /// Every other candidate: name and the hard rules they broke.
+    pub excluded: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -192,7 +192,7 @@ async fn free_at(
                 worker_gender: worker_gender.clone(),
                 needs_certificate: *needs_certificate,
             };
-            dispatch::hard_check(c, &job, &state.config.travel, &[]).is_empty()
+            dispatch::hard_check(c, &job, state.travel.as_ref(), &[]).is_empty()
         });
         if free {
             kept.push(service);

@@ -159,16 +159,16 @@ async fn day_workers(state: &super::AppState, orders: &[OrderRecord], from: time
 }
 
 /// Road kilometres from home through `stops` and back; a worker with no stops stays home.
-fn road_km(travel: &dispatch::TravelModel, home: GeoPoint, stops: &[&OrderRecord]) -> f64 {
+fn road_km(travel: &dyn dispatch::Travel, home: GeoPoint, stops: &[&OrderRecord]) -> f64 {
     if stops.is_empty() {
         return 0.0;
     }
     let path: Vec<GeoPoint> = std::iter::once(home).chain(stops.iter().map(|o| GeoPoint { lat: o.lat, lng: o.lng })).chain(std::iter::once(home)).collect();
-    path.windows(2).map(|p| dispatch::distance_km(p[0], p[1]) * travel.road_factor).sum()
+    path.windows(2).map(|p| travel.road_km(p[0], p[1])).sum()
 }
 
 /// Road kilometres of the day as its orders are held now.
-fn holding_km(travel: &dispatch::TravelModel, workers: &[Candidate], orders: &[OrderRecord]) -> f64 {
+fn holding_km(travel: &dyn dispatch::Travel, workers: &[Candidate], orders: &[OrderRecord]) -> f64 {
     workers
         .iter()
         .map(|w| {
@@ -208,9 +208,9 @@ pub async fn day_plan(date: Option<String>) -> Result<DayPlanView, AppError> {
         let (pinned_to, held_by) = if movable(o) { (None, holder(o)) } else { (holder(o), None) };
         plan_orders.push(PlanOrder { order_id: o.id, job: flows::job_for(o), pinned_to, refused_by, held_by });
     }
-    let travel = state.config.travel;
+    let travel = state.travel.clone();
     let planners = workers.clone();
-    let plan = tokio::task::spawn_blocking(move || dispatch::plan_day(&planners, &plan_orders, &travel, PLAN_SEED, &mut budget(PLAN_BUDGET)))
+    let plan = tokio::task::spawn_blocking(move || dispatch::plan_day(&planners, &plan_orders, travel.as_ref(), PLAN_SEED, &mut budget(PLAN_BUDGET)))
         .await
         .map_err(internal)?;
 
@@ -236,7 +236,7 @@ pub async fn day_plan(date: Option<String>) -> Result<DayPlanView, AppError> {
             by_id(*id).map(|o| UnplannedView { stop: stop(o, None), reason: crate::i18n::t(reason).to_string() })
         })
         .collect();
-    let km_now = holding_km(&travel, &workers, &orders);
+    let km_now = holding_km(state.travel.as_ref(), &workers, &orders);
     let changes: Vec<String> = routes
         .iter()
         .flat_map(|r| r.stops.iter().filter(|s| s.moved).map(move |s| format!("{}:{}", s.order_id, r.worker_id)))
@@ -337,10 +337,10 @@ pub async fn replan_day(state: &super::AppState, day: i64, job_id: i64) -> Resul
         })
         .collect();
     let workers = day_workers(state, &held, from, to).await?;
-    let travel = state.config.travel;
-    let km_before = holding_km(&travel, &workers, &held);
+    let travel = state.travel.clone();
+    let km_before = holding_km(travel.as_ref(), &workers, &held);
     let planners = workers.clone();
-    let plan = tokio::task::spawn_blocking(move || dispatch::plan_day(&planners, &plan_orders, &travel, PLAN_SEED, &mut budget(REPLAN_BUDGET)))
+    let plan = tokio::task::spawn_blocking(move || dispatch::plan_day(&planners, &plan_orders, travel.as_ref(), PLAN_SEED, &mut budget(REPLAN_BUDGET)))
         .await
         .map_err(internal)?;
     let moves: Vec<store::HoldMove> = hold_of

@@ -65,11 +65,7 @@ pub async fn candidates(
                 .map(|h| WorkWindow { weekday: h.weekday as u8, start_minute: h.start_minute as u16, end_minute: h.end_minute as u16 })
                 .collect(),
             leave_days: leave.iter().filter(|(worker, _)| *worker == w.user_id).filter_map(|(_, day)| day_number(day)).collect(),
-            busy: busy
-                .iter()
-                .filter(|b| b.worker_id == w.user_id && Some(b.order_id) != skip_order)
-                .map(|b| Busy { start: unix(b.starts_at), end: unix(b.ends_at), location: GeoPoint { lat: b.lat, lng: b.lng } })
-                .collect(),
+            busy: busy_of(busy.iter().filter(|b| b.worker_id == w.user_id && Some(b.order_id) != skip_order)),
             rating: w.rating_avg.unwrap_or(0.0),
             active_orders: w.active_orders.max(0) as u32,
             record: records.iter().find(|(id, _)| *id == w.user_id).map(|(_, r)| *r).unwrap_or_default(),
@@ -78,6 +74,11 @@ pub async fn candidates(
             certified: w.certified,
         })
         .collect())
+}
+
+/// Orders holding a worker's time, as dispatch's busy intervals.
+pub fn busy_of<'a>(rows: impl IntoIterator<Item = &'a store::BusyRow>) -> Vec<Busy> {
+    rows.into_iter().map(|b| Busy { start: unix(b.starts_at), end: unix(b.ends_at), location: GeoPoint { lat: b.lat, lng: b.lng } }).collect()
 }
 
 /// The Beijing calendar date of an instant.
@@ -174,9 +175,23 @@ pub async fn order_commission_bps(state: &AppState, order: &OrderRecord) -> Resu
 
 /// Runs `event` through the state machine and stores the result atomically.
 pub async fn transition(state: &AppState, order: &OrderRecord, actor: Actor, kind: EventKind, worker: Option<i64>, position: Option<(f64, f64)>) -> Result<(), AppError> {
+    transition_noted(state, order, actor, kind, worker, position, String::new()).await
+}
+
+/// [`transition`] with `note` kept in the order's event, written in the same
+/// transaction as the change (say, which hard rules an admin overrode).
+pub async fn transition_noted(
+    state: &AppState,
+    order: &OrderRecord,
+    actor: Actor,
+    kind: EventKind,
+    worker: Option<i64>,
+    position: Option<(f64, f64)>,
+    note: String,
+) -> Result<(), AppError> {
     let t = booking::apply(&facts(order)?, actor, kind, worker, unix(now()), &state.config.cancellation).map_err(AppError::from_transition)?;
     let from = order_state(order)?;
-    let detail = if t.fee.get() > 0 { format!("取消费 {}", t.fee) } else { String::new() };
+    let detail = if t.fee.get() > 0 { format!("取消费 {}", t.fee) } else { note };
     let mut notify = vec![order.customer_id];
     notify.extend(order.worker_id);
     notify.extend(t.worker_id.filter(|w| Some(*w) != order.worker_id));
@@ -253,22 +268,24 @@ pub async fn dispatch_next(state: &AppState, order_id: i64) -> Result<(), AppErr
     let broadcast_done = offers.iter().any(|o| o.broadcast);
     let (settings, _, _) = dispatch_settings(state).await?;
     let candidates = candidates(state, &order.category_code, order.starts_at, order.ends_at, Some(order_id), Scoring::ForCustomer(order.customer_id)).await?;
-    let ranked = dispatch::rank(&candidates, &job_for(&order), &state.config.travel, &refused, &settings.weights);
+    let why = dispatch::explain(&candidates, &job_for(&order), state.travel.as_ref(), &refused, &settings.weights);
+    let ranked = &why.ranked;
     // The first offer goes to the worker whose time the booking holds (the best
     // at booking time, or the customer's previous worker on a rebooking).
     let one_to_one = offers.is_empty() && settings.policy.max_offers > 0;
     let held_first = one_to_one.then(|| ranked.iter().find(|r| Some(r.worker_id) == order.reserved_worker_id)).flatten();
     let next = match held_first {
         Some(held) => NextOffer::Offer(held.clone()),
-        None => dispatch::next_offer(&ranked, &offered, broadcast_done, &settings.policy),
+        None => dispatch::next_offer(ranked, &offered, broadcast_done, &settings.policy),
     };
+    let decided = |outcome: &'static str, worker: Option<i64>| record_decision(state, order_id, outcome, worker, &why, t);
     match next {
         NextOffer::Offer(best) => {
             let explanation = serde_json::to_string(&best).map_err(internal)?;
             match state.store.create_offer(order_id, best.worker_id, &explanation, t, t + secs(settings.policy.timeout_secs)).await {
                 Ok(_) => {
                     tracing::info!(order_id, worker_id = best.worker_id, score = best.parts.total, "offer made");
-                    Ok(())
+                    decided("offer", Some(best.worker_id)).await
                 }
                 Err(StoreError::Conflict) => Ok(()),
                 // Their time went to another booking meanwhile: rank again.
@@ -282,25 +299,48 @@ pub async fn dispatch_next(state: &AppState, order_id: i64) -> Result<(), AppErr
         NextOffer::Broadcast(everyone) => {
             let offers = everyone.iter().map(|r| Ok((r.worker_id, serde_json::to_string(r).map_err(internal)?))).collect::<Result<Vec<_>, AppError>>()?;
             match state.store.create_broadcast(order_id, &offers, t, t + secs(settings.policy.broadcast_secs)).await {
-                Ok(sent) if sent.is_empty() => escalate(state, &order, offers.len()).await,
+                Ok(sent) if sent.is_empty() => {
+                    if escalate(state, &order, offers.len()).await? {
+                        decided("escalate", None).await?;
+                    }
+                    Ok(())
+                }
                 Ok(sent) => {
                     tracing::info!(order_id, workers = sent.len(), "order broadcast");
-                    Ok(())
+                    decided("broadcast", None).await
                 }
                 Err(StoreError::Conflict) => Ok(()),
                 Err(err) => Err(internal(err)),
             }
         }
-        NextOffer::EscalateToAdmin => escalate(state, &order, offers.len()).await,
+        NextOffer::EscalateToAdmin => {
+            if escalate(state, &order, offers.len()).await? {
+                decided("escalate", None).await?;
+            }
+            Ok(())
+        }
     }
 }
 
-/// Puts the order in the admin queue (派单队列); every admin's menu badge updates live.
-async fn escalate(state: &AppState, order: &OrderRecord, offers: usize) -> Result<(), AppError> {
-    if state.store.escalate_to_admins(order.id, state.clock.now()).await.map_err(internal)? {
+/// Keeps what a decision saw, after the decision itself was stored.
+async fn record_decision(state: &AppState, order_id: i64, outcome: &str, worker: Option<i64>, why: &dispatch::Explanation, t: OffsetDateTime) -> Result<(), AppError> {
+    let json = serde_json::to_string(why).map_err(internal)?;
+    state.store.record_decision(order_id, outcome, worker, &json, t).await.map_err(internal)
+}
+
+/// Puts the order in the admin queue (派单队列); every admin's menu badge
+/// updates live. `false` when it was already there or has moved on.
+async fn escalate(state: &AppState, order: &OrderRecord, offers: usize) -> Result<bool, AppError> {
+    let escalated = state.store.escalate_to_admins(order.id, state.clock.now()).await.map_err(internal)?;
+    if escalated {
         tracing::warn!(order_id = order.id, offers, "order escalated to the admin queue");
     }
-    Ok(())
+    Ok(escalated)
+}
+
+/// A stored decision's explanation; `None` for one that cannot be read.
+pub fn decision(json: &str) -> Option<dispatch::Explanation> {
+    serde_json::from_str(json).ok()
 }
 
 /// Parses a stored offer explanation back into its scores.

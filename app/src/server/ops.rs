@@ -1,12 +1,13 @@
 use super::authz::require_user;
 use super::flows::{self, unix};
 use super::orders::{card, detail_for, states_of_group};
-use super::{app_state, internal};
-use crate::api::ops::{AdminOrderRow, AdminOrderView, CandidateView, OfferView, ReplanView};
+use super::{app_state, internal, AppState};
+use crate::api::ops::{AdminOrderRow, AdminOrderView, CandidateView, DecisionView, OfferView, ReplanView};
 use crate::api::ADMIN;
 use crate::error::AppError;
 use booking::{Actor, EventKind, OrderState};
 use dispatch::RuleFailure;
+use std::collections::HashMap;
 use store::OrderFilter;
 
 fn failure_text(failure: &RuleFailure) -> String {
@@ -67,14 +68,14 @@ pub async fn admin_order(order_id: i64) -> Result<AdminOrderView, AppError> {
     let candidates = flows::candidates(&state, &order.category_code, order.starts_at, order.ends_at, Some(order_id), scoring).await?;
     let job = flows::job_for(&order);
     let (settings, _, _) = flows::dispatch_settings(&state).await?;
-    let ranked = dispatch::rank(&candidates, &job, &state.config.travel, &refused, &settings.weights);
+    let ranked = dispatch::rank(&candidates, &job, state.travel.as_ref(), &refused, &settings.weights);
     let workers = state.store.workers_for_dispatch(&order.category_code).await.map_err(internal)?;
     let name_of = |id: i64| workers.iter().find(|w| w.user_id == id).map(|w| w.display_name.clone());
     let holder_name = if order.worker_id.is_none() { order.reserved_worker_id.and_then(name_of) } else { None };
     let candidate_views = candidates
         .iter()
         .map(|c| {
-            let failures = dispatch::hard_check(c, &job, &state.config.travel, &refused);
+            let failures = dispatch::hard_check(c, &job, state.travel.as_ref(), &refused);
             let ranked = ranked.iter().find(|r| r.worker_id == c.worker_id);
             CandidateView {
                 worker_id: c.worker_id,
@@ -102,6 +103,7 @@ pub async fn admin_order(order_id: i64) -> Result<AdminOrderView, AppError> {
             })
             .collect(),
         candidates: candidate_views,
+        decisions: decision_views(&state, order_id, &workers).await?,
         replans: state
             .store
             .order_replans(order_id)
@@ -119,6 +121,36 @@ pub async fn admin_order(order_id: i64) -> Result<AdminOrderView, AppError> {
     })
 }
 
+/// The order's stored dispatch decisions, with workers' names (those of
+/// `workers`, the order's skill holders now, and looked up for anyone else).
+async fn decision_views(state: &AppState, order_id: i64, workers: &[store::WorkerForDispatch]) -> Result<Vec<DecisionView>, AppError> {
+    let records = state.store.order_decisions(order_id).await.map_err(internal)?;
+    let mut names: HashMap<i64, String> = workers.iter().map(|w| (w.user_id, w.display_name.clone())).collect();
+    let mut views = Vec::with_capacity(records.len());
+    for record in records {
+        let Some(why) = flows::decision(&record.explanation) else {
+            tracing::warn!(order_id, "unreadable dispatch decision skipped");
+            continue;
+        };
+        let ids = why.ranked.iter().map(|r| r.worker_id).chain(why.excluded.iter().map(|e| e.worker_id)).chain(record.worker_id);
+        for id in ids {
+            if !names.contains_key(&id) {
+                let name = state.store.user(store::UserId(id)).await.map_err(internal)?.map(|u| u.display_name.as_str().to_string()).unwrap_or_default();
+                names.insert(id, name);
+            }
+        }
+        let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
+        views.push(DecisionView {
+            at: unix(record.created_at),
+            outcome: record.outcome,
+            offered_to: record.worker_id.map(name),
+            ranked: why.ranked.iter().map(|r| (name(r.worker_id), why_text(&r.parts))).collect(),
+            excluded: why.excluded.iter().map(|e| (name(e.worker_id), e.failures.iter().map(failure_text).collect::<Vec<_>>().join("、"))).collect(),
+        });
+    }
+    Ok(views)
+}
+
 /// Hand assignment. Soft rules are the admin's call; breaking a hard rule
 /// needs `override_rules`, and is audited either way.
 pub async fn admin_assign(order_id: i64, worker_id: i64, override_rules: bool) -> Result<(), AppError> {
@@ -126,17 +158,22 @@ pub async fn admin_assign(order_id: i64, worker_id: i64, override_rules: bool) -
     let state = app_state()?;
     let order = state.store.order(order_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
     let candidates = flows::candidates(&state, &order.category_code, order.starts_at, order.ends_at, Some(order_id), flows::Scoring::AvailabilityOnly).await?;
+    // Candidates are the approved, active workers with the order's skill;
+    // nobody else can be assigned, override or not.
     let Some(candidate) = candidates.iter().find(|c| c.worker_id == worker_id) else {
-        return Err(AppError::Refused(crate::i18n::Msg::ErrWorkerRequired));
+        return Err(AppError::Refused(crate::i18n::Msg::ErrAssignNotQualified));
     };
     let offers = state.store.offers_for_order(order_id).await.map_err(internal)?;
     let refused: Vec<i64> = offers.iter().filter(|o| o.status == "rejected").map(|o| o.worker_id).collect();
-    let failures = dispatch::hard_check(candidate, &flows::job_for(&order), &state.config.travel, &refused);
+    let failures = dispatch::hard_check(candidate, &flows::job_for(&order), state.travel.as_ref(), &refused);
     if !failures.is_empty() && !override_rules {
         return Err(AppError::Refused(crate::i18n::Msg::ErrAssignNeedsOverride));
     }
-    flows::transition(&state, &order, Actor::Admin(admin.id.0), EventKind::Assign, Some(worker_id), None).await?;
     let detail = failures.iter().map(failure_text).collect::<Vec<_>>().join("、");
+    // The overridden rules go into the order's own event with the change, so
+    // the override is on record even if the audit log write below fails.
+    let note = if failures.is_empty() { String::new() } else { format!("强制指派：{detail}") };
+    flows::transition_noted(&state, &order, Actor::Admin(admin.id.0), EventKind::Assign, Some(worker_id), None, note).await?;
     state
         .store
         .record_audit(

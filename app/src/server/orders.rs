@@ -307,7 +307,7 @@ pub async fn booking_slots(service_id: i64, units: i32, lat: f64, lng: f64, work
             DaySlots {
                 date_label,
                 weekday_label,
-                slots: dispatch::day_slots(&candidates, &query, &state.config.travel, &movable)
+                slots: dispatch::day_slots(&candidates, &query, state.travel.as_ref(), &movable)
                     .into_iter()
                     .map(|s| SlotView {
                         start: s.start,
@@ -377,17 +377,17 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
         needs_certificate: service.needs_certificate,
     };
     let (settings, _, _) = flows::dispatch_settings(&state).await?;
-    let ranked = dispatch::rank(&candidates, &job, &state.config.travel, &[], &settings.weights);
+    let ranked = dispatch::rank(&candidates, &job, state.travel.as_ref(), &[], &settings.weights);
     // Nobody is free as the day stands: moving holds not yet offered to anyone may make room (B2).
     let room = if ranked.is_empty() {
         let day = std::time::Duration::from_secs(86_400);
         let movable = super::dispatching::movable_holds(&state, starts_at - day, ends_at + day).await?;
-        dispatch::make_room(&candidates, &job, &movable, &state.config.travel, &[])
+        dispatch::make_room(&candidates, &job, &movable, state.travel.as_ref(), &[])
     } else {
         None
     };
     if ranked.is_empty() && room.is_none() {
-        let slot_was_open = candidates.iter().any(|c| dispatch::hard_check(c, &job, &state.config.travel, &[]).iter().all(|f| matches!(f, dispatch::RuleFailure::Overlaps { .. })));
+        let slot_was_open = candidates.iter().any(|c| dispatch::hard_check(c, &job, state.travel.as_ref(), &[]).iter().all(|f| matches!(f, dispatch::RuleFailure::Overlaps { .. })));
         let msg = if slot_was_open { Msg::ErrSlotFull } else { Msg::ErrSlotUnavailable };
         return Err(AppError::invalid(Field::Slot, msg));
     }
@@ -571,12 +571,14 @@ pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) ->
         timeline: events
             .into_iter()
             .filter_map(|e| {
+                // Which rules an admin overrode when assigning is for admins only.
+                let detail = if e.kind == EventKind::Assign.as_str() && viewer.role != Role::Admin { String::new() } else { e.detail };
                 Some(TimelineEntry {
                     state: OrderState::from_db(&e.to_state)?,
                     kind: e.kind,
                     at: unix(e.created_at),
                     actor: actor_label(&e.actor_kind),
-                    detail: e.detail,
+                    detail,
                     position: e.lat.zip(e.lng).map(|(lat, lng)| (format!("{lat:.5}"), format!("{lng:.5}"))),
                 })
             })

@@ -23,7 +23,7 @@ pub struct Config {
     pub cancellation: booking::CancellationPolicy,
     /// The platform's share of an order, in basis points (worker earnings shown to workers).
     pub commission_bps: i64,
-    /// Straight-line travel model for slots and dispatch.
+    /// Settings of the default travel model ([`AppState::travel`]).
     pub travel: dispatch::TravelModel,
     /// Earliest bookable start, counted from now.
     pub booking_lead: Duration,
@@ -57,6 +57,9 @@ pub struct AppState {
     pub store: DynStore,
     pub payments: Arc<payments::SandboxProvider>,
     pub config: Arc<Config>,
+    /// Travel times and road distances for slots, dispatch and day plans:
+    /// the configured straight-line model, or a routing service in its place.
+    pub travel: Arc<dyn dispatch::Travel>,
     pub passwords: PasswordHasher,
     /// Uploaded files (local disk by default, S3-compatible by configuration).
     pub files: uploads::FileStore,

@@ -108,13 +108,19 @@ pub async fn respond_offer(offer_id: i64, accept: bool) -> Result<(), AppError> 
         return Err(AppError::Refused(gone_because(&state, &offer, user.id.0).await?));
     }
     let event = flows::event(EventKind::Accept, Actor::Worker(user.id.0), None, String::new());
-    match state.store.accept_offer(offer_id, user.id.0, &event, &[order.customer_id, user.id.0], t).await {
+    // Offers were checked against the worker's day when made; a broadcast
+    // reserves nobody's time, and the worker may have taken other orders
+    // since. So the travel rule is asked again where the accept is written.
+    let job = flows::job_for(&order);
+    let fits = |around: &[store::BusyRow]| dispatch::first_clash(&flows::busy_of(around), &job, state.travel.as_ref()).is_none();
+    match state.store.accept_offer(offer_id, user.id.0, &event, &[order.customer_id, user.id.0], t, &fits).await {
         Ok(_) => {
             tracing::info!(order_id = order.id, worker_id = user.id.0, "offer accepted");
             Ok(())
         }
         Err(StoreError::Conflict) => Err(AppError::Refused(gone_because(&state, &offer, user.id.0).await?)),
         Err(StoreError::SlotTaken) => Err(AppError::WorkerBusy),
+        Err(StoreError::TooFarBetween) => Err(AppError::Refused(Msg::ErrNoTimeToTravel)),
         Err(err) => Err(internal(err)),
     }
 }
@@ -252,7 +258,7 @@ pub async fn save_worker_settings(
         certified: true,
     };
     for order in state.store.orders(&filter).await.map_err(internal)? {
-        if !dispatch::hard_check(&candidate, &flows::job_for(&order), &state.config.travel, &[]).is_empty() {
+        if !dispatch::hard_check(&candidate, &flows::job_for(&order), state.travel.as_ref(), &[]).is_empty() {
             return Err(AppError::ConflictsWithOrder { order_no: order.order_no });
         }
     }

@@ -25,9 +25,20 @@ pub fn distance_km(a: GeoPoint, b: GeoPoint) -> f64 {
     2.0 * EARTH_RADIUS_KM * h.sqrt().min(1.0).asin()
 }
 
-/// How long a worker takes to get somewhere: straight-line distance times a
-/// road factor, at an average city speed. Deliberately simple and offline; a
-/// routing service can replace it later behind the same numbers.
+/// Where travel times and road distances come from. Dispatch, slots and the
+/// day planner only ever ask through this trait, so a routing service can
+/// replace the default [`TravelModel`] without touching the rules.
+pub trait Travel: Send + Sync {
+    /// Travel time from `a` to `b` in whole seconds, rounded up so a buffer
+    /// is never too short; `i64::MAX` when `b` cannot be reached, which
+    /// fails every overlap check.
+    fn travel_secs(&self, a: GeoPoint, b: GeoPoint) -> i64;
+    /// Road distance from `a` to `b` in kilometres.
+    fn road_km(&self, a: GeoPoint, b: GeoPoint) -> f64;
+}
+
+/// The default [`Travel`]: straight-line distance times a road factor, at an
+/// average city speed. Deliberately simple and offline.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TravelModel {
     pub speed_kmh: f64,
@@ -42,12 +53,10 @@ impl Default for TravelModel {
     }
 }
 
-impl TravelModel {
-    /// Travel time in whole seconds, rounded up so a buffer is never too
-    /// short. A zero or negative speed means "cannot get there": the result
-    /// saturates to `i64::MAX`, which fails every overlap check.
-    pub fn travel_secs(&self, a: GeoPoint, b: GeoPoint) -> i64 {
-        let km = distance_km(a, b) * self.road_factor;
+impl Travel for TravelModel {
+    /// A zero, negative or NaN speed means "cannot get there".
+    fn travel_secs(&self, a: GeoPoint, b: GeoPoint) -> i64 {
+        let km = self.road_km(a, b);
         if km <= 0.0 {
             return 0;
         }
@@ -61,5 +70,9 @@ impl TravelModel {
             // `as` saturates for huge or infinite values.
             secs as i64
         }
+    }
+
+    fn road_km(&self, a: GeoPoint, b: GeoPoint) -> f64 {
+        distance_km(a, b) * self.road_factor
     }
 }

@@ -19,12 +19,12 @@ mod score;
 mod slots;
 pub mod vrptw;
 
-pub use geo::{distance_km, GeoPoint, TravelModel};
+pub use geo::{distance_km, GeoPoint, Travel, TravelModel};
 pub use offer::{next_offer, DispatchSettings, NextOffer, OfferPolicy, PolicyError, SettingsError};
 pub use plan::{iterations, plan_day, DayPlan, PlanOrder, Unplanned, WorkerRoute};
 pub use room::{make_room, MovableHold, Room};
-pub use rules::{hard_check, Busy, Candidate, Job, RuleFailure, WorkWindow};
-pub use score::{rank, score, Preset, Ranked, Record, ScoreParts, Tier, Weights, WeightsError};
+pub use rules::{first_clash, hard_check, Busy, Candidate, Job, RuleFailure, WorkWindow};
+pub use score::{explain, rank, score, Excluded, Explanation, Preset, Ranked, Record, ScoreParts, Tier, Weights, WeightsError};
 pub use slots::{day_slots, Slot, SlotQuery};
 
 /// Beijing is UTC+8 all year round.

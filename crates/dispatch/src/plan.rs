@@ -5,7 +5,7 @@
 
 use crate::rules::{qualifies, within_hours_and_not_on_leave};
 use crate::vrptw::{solve_fleet, Fleet, Objective, Params, Problem, Vehicle};
-use crate::{distance_km, local_day_start, Candidate, Job, TravelModel};
+use crate::{local_day_start, Candidate, Job, Travel};
 use serde::{Deserialize, Serialize};
 
 /// One order of the day, as the planner sees it.
@@ -72,7 +72,7 @@ struct Gap {
 /// order pinned to someone not among `workers` is left out as unqualified.
 /// `progress` says how far through its budget the search is (see
 /// [`crate::vrptw::solve`]).
-pub fn plan_day(workers: &[Candidate], orders: &[PlanOrder], travel: &TravelModel, seed: u64, progress: &mut dyn FnMut() -> f64) -> DayPlan {
+pub fn plan_day(workers: &[Candidate], orders: &[PlanOrder], travel: &dyn Travel, seed: u64, progress: &mut dyn FnMut() -> f64) -> DayPlan {
     let day = orders.first().map_or(0, |o| local_day_start(o.job.start));
     // Two days, so an order that ends after midnight still has a window.
     let open = 2 * 86_400;
@@ -176,8 +176,8 @@ pub fn plan_day(workers: &[Candidate], orders: &[PlanOrder], travel: &TravelMode
     DayPlan { routes, unplanned, km }
 }
 
-fn road_metres(travel: &TravelModel, a: crate::GeoPoint, b: crate::GeoPoint) -> i64 {
-    (distance_km(a, b) * travel.road_factor * METRES_PER_KM).round() as i64
+fn road_metres(travel: &dyn Travel, a: crate::GeoPoint, b: crate::GeoPoint) -> i64 {
+    (travel.road_km(a, b) * METRES_PER_KM).round() as i64
 }
 
 /// An iteration budget for [`plan_day`]: the same plan on every machine.

@@ -4,7 +4,7 @@
 //! to anyone (see [`crate::OfferPolicy::lead_hours`]) — to other workers.
 
 use crate::rules::{available, clashes, qualifies, within_hours_and_not_on_leave};
-use crate::{distance_km, Busy, Candidate, Job, TravelModel};
+use crate::{distance_km, Busy, Candidate, Job, Travel};
 
 /// A worker's time held by an order nobody has been offered yet, which may
 /// go to another qualified, free worker instead.
@@ -31,7 +31,7 @@ pub struct Room {
 /// takers, a hold goes to the one living nearest to it. Only one level of
 /// moves is tried, which keeps the check to a few milliseconds; `refused`
 /// are workers who may not take the job.
-pub fn make_room(candidates: &[Candidate], job: &Job, movable: &[MovableHold], travel: &TravelModel, refused: &[i64]) -> Option<Room> {
+pub fn make_room(candidates: &[Candidate], job: &Job, movable: &[MovableHold], travel: &dyn Travel, refused: &[i64]) -> Option<Room> {
     if movable.is_empty() {
         return None;
     }

@@ -1,4 +1,4 @@
-use crate::{distance_km, local_day_start, local_weekday, GeoPoint, TravelModel};
+use crate::{distance_km, local_day_start, local_weekday, GeoPoint, Travel};
 use serde::{Deserialize, Serialize};
 
 /// Working hours in Beijing local time (UTC+8, no DST). weekday 0 = Monday …
@@ -107,7 +107,7 @@ pub enum RuleFailure {
 /// Every hard rule `c` breaks for `job`, in a fixed order; empty means
 /// eligible. All rules are checked (not just the first failure) so an admin
 /// overriding them sees the full picture.
-pub fn hard_check(c: &Candidate, job: &Job, travel: &TravelModel, refused: &[i64]) -> Vec<RuleFailure> {
+pub fn hard_check(c: &Candidate, job: &Job, travel: &dyn Travel, refused: &[i64]) -> Vec<RuleFailure> {
     let mut failures = Vec::new();
     if !c.receives_orders {
         failures.push(RuleFailure::NotReceivingOrders);
@@ -144,7 +144,7 @@ pub fn hard_check(c: &Candidate, job: &Job, travel: &TravelModel, refused: &[i64
 /// Same answer as `hard_check(..).is_empty()` without building the list:
 /// ranking and slot counting ask it of every worker, and most fail a cheap
 /// rule, so this stops at the first failure and allocates nothing.
-pub(crate) fn eligible(c: &Candidate, job: &Job, travel: &TravelModel, refused: &[i64]) -> bool {
+pub(crate) fn eligible(c: &Candidate, job: &Job, travel: &dyn Travel, refused: &[i64]) -> bool {
     !refused.contains(&c.worker_id) && qualifies(c, job) && available(c, job, travel)
 }
 
@@ -165,7 +165,7 @@ fn matches_gender(c: &Candidate, wanted: Option<&str>) -> bool {
 
 /// The rules that do depend on when the job is: working hours, days off and
 /// clashes with busy time, travel included.
-pub(crate) fn available(c: &Candidate, job: &Job, travel: &TravelModel) -> bool {
+pub(crate) fn available(c: &Candidate, job: &Job, travel: &dyn Travel) -> bool {
     within_hours_and_not_on_leave(c, job) && !c.busy.iter().any(|b| clashes(b, job, travel))
 }
 
@@ -194,9 +194,15 @@ fn on_leave(c: &Candidate, job: &Job) -> bool {
     c.leave_days.iter().any(|d| (first_day..=last_day).contains(d))
 }
 
+/// Start of the first of `busy` that `job` clashes with, travel included:
+/// what accepting an order asks of the worker's day as it is by then.
+pub fn first_clash(busy: &[Busy], job: &Job, travel: &dyn Travel) -> Option<i64> {
+    busy.iter().find(|b| clashes(b, job, travel)).map(|b| b.start)
+}
+
 /// The worker can neither finish `b` and travel to the job in time, nor
 /// finish the job and travel to `b` in time.
-pub(crate) fn clashes(b: &Busy, job: &Job, travel: &TravelModel) -> bool {
+pub(crate) fn clashes(b: &Busy, job: &Job, travel: &dyn Travel) -> bool {
     let job_after_b = b.end.saturating_add(travel.travel_secs(b.location, job.location)) <= job.start;
     let job_before_b = job.end.saturating_add(travel.travel_secs(job.location, b.location)) <= b.start;
     !(job_after_b || job_before_b)

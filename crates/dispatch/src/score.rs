@@ -1,5 +1,5 @@
-use crate::rules::eligible;
-use crate::{local_day_start, Candidate, GeoPoint, Job, TravelModel};
+use crate::rules::{eligible, hard_check, RuleFailure};
+use crate::{local_day_start, Candidate, GeoPoint, Job, Travel};
 use serde::{Deserialize, Serialize};
 
 /// How much each soft score counts. Data the admin edits (A4), starting from
@@ -197,7 +197,7 @@ const FAIR_EARNINGS_FEN_7D: f64 = 150_000.0;
 /// - acceptance = accepted / answered offers (30 days), 0.8 with fewer than 5;
 /// - affinity = 1 for the customer's favourite or previous worker, else 0;
 /// - load = 1 / (1 + active orders).
-pub fn score(c: &Candidate, job: &Job, travel: &TravelModel, weights: &Weights) -> ScoreParts {
+pub fn score(c: &Candidate, job: &Job, travel: &dyn Travel, weights: &Weights) -> ScoreParts {
     let travel_secs = travel.travel_secs(origin(c, job), job.location);
     let r = &c.record;
     let parts = [
@@ -236,7 +236,7 @@ fn origin(c: &Candidate, job: &Job) -> GeoPoint {
 pub fn rank(
     candidates: &[Candidate],
     job: &Job,
-    travel: &TravelModel,
+    travel: &dyn Travel,
     refused: &[i64],
     weights: &Weights,
 ) -> Vec<Ranked> {
@@ -247,4 +247,31 @@ pub fn rank(
         .collect();
     ranked.sort_by(|a, b| b.parts.total.total_cmp(&a.parts.total).then(a.worker_id.cmp(&b.worker_id)));
     ranked
+}
+
+/// What one dispatch decision saw, kept with the decision: the eligible
+/// candidates best first with their score parts, and every other candidate
+/// with each hard rule it broke.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    pub ranked: Vec<Ranked>,
+    pub excluded: Vec<Excluded>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Excluded {
+    pub worker_id: i64,
+    pub failures: Vec<RuleFailure>,
+}
+
+/// [`rank`], together with why each candidate it left out was left out.
+pub fn explain(candidates: &[Candidate], job: &Job, travel: &dyn Travel, refused: &[i64], weights: &Weights) -> Explanation {
+    let excluded = candidates
+        .iter()
+        .filter_map(|c| {
+            let failures = hard_check(c, job, travel, refused);
+            (!failures.is_empty()).then_some(Excluded { worker_id: c.worker_id, failures })
+        })
+        .collect();
+    Explanation { ranked: rank(candidates, job, travel, refused, weights), excluded }
 }

@@ -1,5 +1,5 @@
 use crate::rules::{available, qualifies};
-use crate::{make_room, Candidate, GeoPoint, Job, MovableHold, TravelModel};
+use crate::{make_room, Candidate, GeoPoint, Job, MovableHold, Travel};
 use serde::{Deserialize, Serialize};
 
 /// One day's time axis for one service at one address (C4).
@@ -55,7 +55,7 @@ impl Slot {
 /// (B2). The rules that are the same for every slot of the day (receiving
 /// orders, skill, area) are checked once per worker rather than per slot.
 /// Computed on every call; nothing is cached.
-pub fn day_slots(candidates: &[Candidate], query: &SlotQuery, travel: &TravelModel, movable: &[MovableHold]) -> Vec<Slot> {
+pub fn day_slots(candidates: &[Candidate], query: &SlotQuery, travel: &dyn Travel, movable: &[MovableHold]) -> Vec<Slot> {
     let step = u32::from(query.step_minutes.max(1));
     let last = u32::from(query.last_start_minute);
     let mut job = Job {

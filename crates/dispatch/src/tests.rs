@@ -255,6 +255,64 @@ fn travel_buffer_before_a_later_job_counts_too() {
     assert_eq!(hard_check(&roomy, &job, &travel, &[]), vec![]);
 }
 
+/// A stand-in for a routing service: a fixed time for every trip.
+struct FixedTrip(i64);
+
+impl Travel for FixedTrip {
+    fn travel_secs(&self, a: GeoPoint, b: GeoPoint) -> i64 {
+        if a == b { 0 } else { self.0 }
+    }
+    fn road_km(&self, _: GeoPoint, _: GeoPoint) -> f64 {
+        1.0
+    }
+}
+
+#[test]
+fn first_clash_names_the_busy_job_the_new_one_cannot_be_reached_from_in_time() {
+    let travel = TravelModel::default();
+    let far = north(-8.0);
+    let morning = Busy { start: at(0, 8, 0), end: at(0, 10, 0), location: far };
+    let evening = Busy { start: at(0, 18, 0), end: at(0, 20, 0), location: far };
+    let back_to_back = job_at(at(0, 10, 0), 2);
+    assert_eq!(first_clash(&[evening, morning], &back_to_back, &travel), Some(morning.start));
+    let later = job_at(morning.end + travel.travel_secs(far, back_to_back.location), 2);
+    assert_eq!(first_clash(&[evening, morning], &later, &travel), None);
+}
+
+#[test]
+fn the_rules_ask_whatever_travel_source_they_are_given() {
+    let morning = Busy { start: at(0, 8, 0), end: at(0, 10, 0), location: north(-8.0) };
+    let c = Candidate { busy: vec![morning], area_radius_km: 20.0, ..worker(1) };
+    let half_past_ten = job_at(at(0, 10, 30), 2);
+    assert_eq!(hard_check(&c, &half_past_ten, &FixedTrip(20 * 60), &[]), vec![]);
+    assert_eq!(hard_check(&c, &half_past_ten, &FixedTrip(40 * 60), &[]), vec![RuleFailure::Overlaps { other_start: morning.start }]);
+}
+
+#[test]
+fn an_explanation_ranks_the_eligible_and_gives_every_rule_each_other_candidate_broke() {
+    let job = job_at(at(0, 9, 0), 2);
+    let busy = Busy { start: at(0, 9, 30), end: at(0, 10, 0), location: HOME };
+    let candidates = [
+        worker(1),
+        Candidate { receives_orders: false, busy: vec![busy], ..worker(2) },
+        worker(3),
+        Candidate { skills: Vec::new(), ..worker(4) },
+    ];
+    let travel = TravelModel::default();
+    let why = explain(&candidates, &job, &travel, &[3], &Weights::default());
+    assert_eq!(why.ranked, rank(&candidates, &job, &travel, &[3], &Weights::default()));
+    assert_eq!(why.ranked.iter().map(|r| r.worker_id).collect::<Vec<_>>(), vec![1]);
+    let excluded: Vec<(i64, Vec<RuleFailure>)> = why.excluded.into_iter().map(|e| (e.worker_id, e.failures)).collect();
+    assert_eq!(
+        excluded,
+        vec![
+            (2, vec![RuleFailure::NotReceivingOrders, RuleFailure::Overlaps { other_start: busy.start }]),
+            (3, vec![RuleFailure::RefusedBefore]),
+            (4, vec![RuleFailure::MissingSkill]),
+        ]
+    );
+}
+
 #[test]
 fn a_worker_who_refused_is_never_eligible_again() {
     let job = job_at(at(0, 9, 0), 3);

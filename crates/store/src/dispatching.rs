@@ -53,8 +53,22 @@ pub struct ReplanRecord {
     pub created_at: OffsetDateTime,
 }
 
+/// One dispatch decision as stored: `offer` (to `worker_id`), `broadcast`
+/// or `escalate`, with the explanation (JSON) it was made on.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct DecisionRecord {
+    pub outcome: String,
+    pub worker_id: Option<i64>,
+    pub explanation: String,
+    pub created_at: OffsetDateTime,
+}
+
 #[async_trait]
 pub trait DispatchStore: Send + Sync {
+    /// Keeps a dispatch decision made for the order and what it saw.
+    async fn record_decision(&self, order_id: i64, outcome: &str, worker_id: Option<i64>, explanation: &str, now: OffsetDateTime) -> StoreResult<()>;
+    /// The order's dispatch decisions, oldest first.
+    async fn order_decisions(&self, order_id: i64) -> StoreResult<Vec<DecisionRecord>>;
     /// The saved settings; `None` until an admin first saves some.
     async fn dispatch_settings(&self) -> StoreResult<Option<StoredDispatchSettings>>;
     /// Replaces the settings if still at `expected_version` (0 when none was
@@ -402,6 +416,32 @@ macro_rules! shared_dispatch_impl {
                 let placed = Self::insert_placed_order(&mut tx, order, &[worker], now).await?;
                 tx.commit().await?;
                 Ok(placed)
+            }
+
+            async fn record_decision(
+                &self,
+                order_id: i64,
+                outcome: &str,
+                worker_id: Option<i64>,
+                explanation: &str,
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<()> {
+                sqlx::query("INSERT INTO dispatch_decisions (order_id, outcome, worker_id, explanation, created_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(order_id)
+                    .bind(outcome)
+                    .bind(worker_id)
+                    .bind(explanation)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn order_decisions(&self, order_id: i64) -> crate::StoreResult<Vec<crate::dispatching::DecisionRecord>> {
+                Ok(sqlx::query_as("SELECT outcome, worker_id, explanation, created_at FROM dispatch_decisions WHERE order_id = $1 ORDER BY id")
+                    .bind(order_id)
+                    .fetch_all(&self.pool)
+                    .await?)
             }
 
             async fn order_replans(&self, order_id: i64) -> crate::StoreResult<Vec<crate::dispatching::ReplanRecord>> {

@@ -28,12 +28,12 @@ pub use model::*;
 pub use money::MoneyStore;
 pub use money_model::*;
 pub use onboarding::{ApplicationForm, ApplicationRecord, OnboardingStore, WorkerDocumentRecord};
-pub use orders::{OrderStore, HOLDING_STATES};
+pub use orders::{FitsDay, OrderStore, HOLDING_STATES};
 pub use orders_model::*;
 pub use postgres::PgStore;
 pub use reminders::{MessageRecord, ReminderPrefs, ReminderStore};
 pub use sqlite::SqliteStore;
-pub use dispatching::{DispatchStore, HoldMove, ReplanRecord, StoredDispatchSettings};
+pub use dispatching::{DecisionRecord, DispatchStore, HoldMove, ReplanRecord, StoredDispatchSettings};
 pub use strategy::{ClaimRecord, CouponRecord, PricingStore, StoredRules};
 
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +42,8 @@ pub enum StoreError {
     DuplicatePhone,
     #[error("every qualified worker is already booked at that time")]
     SlotTaken,
+    #[error("no time to travel between this and another of the worker's orders")]
+    TooFarBetween,
     #[error("the record changed since it was read")]
     Conflict,
     #[error("another record already has this name")]

@@ -55,7 +55,11 @@ pub trait OrderStore: Send + Sync {
     async fn pending_offers(&self, worker_id: i64, now: OffsetDateTime) -> StoreResult<Vec<OfferRecord>>;
     async fn offer(&self, offer_id: i64) -> StoreResult<Option<OfferRecord>>;
     /// Accepts a pending, unexpired offer: exactly one accept wins an order.
-    async fn accept_offer(&self, offer_id: i64, worker_id: i64, event: &NewEvent, notify: &[i64], now: OffsetDateTime) -> StoreResult<i64>;
+    /// `fits` is asked, inside the accepting transaction, whether the order
+    /// still fits around the worker's other orders within six hours of it
+    /// (travel between them is the caller's rule); `TooFarBetween` if not,
+    /// `SlotTaken` if one overlaps it outright.
+    async fn accept_offer(&self, offer_id: i64, worker_id: i64, event: &NewEvent, notify: &[i64], now: OffsetDateTime, fits: FitsDay<'_>) -> StoreResult<i64>;
     /// Marks a pending offer rejected or expired; `false` if it was no longer pending.
     async fn close_offer(&self, offer_id: i64, status: &str, now: OffsetDateTime) -> StoreResult<bool>;
 
@@ -96,6 +100,13 @@ pub(crate) fn worker_clash_sql() -> String {
         holding_states_sql()
     )
 }
+
+/// Whether an order fits between the worker's other orders around it.
+pub type FitsDay<'a> = &'a (dyn Fn(&[BusyRow]) -> bool + Send + Sync);
+
+/// How far either side of an order the worker's other orders are handed to
+/// [`FitsDay`]: longer than any trip across a city.
+pub(crate) const NEIGHBOUR_MARGIN: time::Duration = time::Duration::hours(6);
 
 pub(crate) fn holding_states_sql() -> String {
     HOLDING_STATES.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ")
@@ -627,6 +638,7 @@ macro_rules! shared_order_impl {
                 event: &crate::NewEvent,
                 notify: &[i64],
                 now: time::OffsetDateTime,
+                fits: crate::orders::FitsDay<'_>,
             ) -> crate::StoreResult<i64> {
                 let mut tx = self.begin_write().await?;
                 let order_id: Option<i64> = sqlx::query_scalar(
@@ -645,6 +657,26 @@ macro_rules! shared_order_impl {
                 let clashes: i64 = sqlx::query_scalar(&clash_sql).bind(worker_id).bind(order_id).fetch_one(&mut *tx).await?;
                 if clashes > 0 {
                     return Err(crate::StoreError::SlotTaken);
+                }
+                let (starts_at, ends_at): (time::OffsetDateTime, time::OffsetDateTime) =
+                    sqlx::query_as("SELECT starts_at, ends_at FROM orders WHERE id = $1").bind(order_id).fetch_one(&mut *tx).await?;
+                let neighbours_sql = format!(
+                    "SELECT COALESCE(worker_id, reserved_worker_id) AS worker_id, id AS order_id, starts_at, ends_at, lat, lng
+                     FROM orders
+                     WHERE COALESCE(worker_id, reserved_worker_id) = $1 AND id <> $2 AND state IN ({})
+                       AND starts_at < $4 AND ends_at > $3
+                     ORDER BY starts_at",
+                    crate::orders::holding_states_sql()
+                );
+                let neighbours: Vec<crate::BusyRow> = sqlx::query_as(&neighbours_sql)
+                    .bind(worker_id)
+                    .bind(order_id)
+                    .bind(starts_at - crate::orders::NEIGHBOUR_MARGIN)
+                    .bind(ends_at + crate::orders::NEIGHBOUR_MARGIN)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                if !fits(&neighbours) {
+                    return Err(crate::StoreError::TooFarBetween);
                 }
                 let accepted = sqlx::query(
                     "UPDATE orders SET state = 'accepted', worker_id = $1, reserved_worker_id = $1, needs_admin = FALSE, updated_at = $2

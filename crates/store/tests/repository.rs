@@ -552,6 +552,39 @@ async fn money_arriving_after_the_order_expired_is_refunded_in_full() {
 }
 
 #[tokio::test]
+async fn accepting_asks_whether_the_order_fits_among_the_workers_nearby_orders_and_a_no_changes_nothing() {
+    on_both(|store| async move {
+        let worker = fx::worker(&store, "13900139106").await;
+        let service = fx::service(&store).await;
+        let customer = fx::customer(&store, "13800138141").await;
+        let deadline = now() + Duration::from_secs(60);
+        let event = fx::event("accept", "worker", Some(worker));
+        let notify = [customer, worker];
+        let morning = store.place_order(&fx::order(customer, service, tomorrow_at(2), "fit-am"), &[worker], now()).await.unwrap();
+        store.confirm_payment("PAY-fit-am", "TXN-fit-am", 9000, "R-fit-am", now()).await.unwrap();
+        let offer = store.create_offer(morning.order_id, worker, "{}", now(), deadline).await.unwrap();
+        store.accept_offer(offer, worker, &event, &notify, now(), &|_| true).await.unwrap();
+        // Back to back with the morning order, which ends at 04:00.
+        let next = store.place_order(&fx::order(customer, service, tomorrow_at(4), "fit-pm"), &[worker], now()).await.unwrap();
+        store.confirm_payment("PAY-fit-pm", "TXN-fit-pm", 9000, "R-fit-pm", now()).await.unwrap();
+        let offer = store.create_offer(next.order_id, worker, "{}", now(), deadline).await.unwrap();
+        let seen = std::sync::Mutex::new(Vec::new());
+        let too_far = |around: &[store::BusyRow]| {
+            seen.lock().unwrap().extend(around.iter().map(|b| (b.order_id, b.worker_id)));
+            false
+        };
+        assert!(matches!(store.accept_offer(offer, worker, &event, &notify, now(), &too_far).await, Err(StoreError::TooFarBetween)));
+        assert_eq!(*seen.lock().unwrap(), vec![(morning.order_id, worker)], "the worker's order next to it, not the order itself");
+        let order = store.order(next.order_id).await.unwrap().unwrap();
+        assert_eq!((order.state.as_str(), order.worker_id), ("booked", None), "nothing changed");
+        assert!(store.offers_for_order(next.order_id).await.unwrap().iter().all(|o| o.status == "pending"));
+        store.accept_offer(offer, worker, &event, &notify, now(), &|_| true).await.unwrap();
+        assert_eq!(store.order(next.order_id).await.unwrap().unwrap().worker_id, Some(worker));
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn two_workers_accepting_the_same_order_concurrently_have_exactly_one_winner() {
     on_both(|store| async move {
         let a = fx::worker(&store, "13900139104").await;
@@ -567,7 +600,7 @@ async fn two_workers_accepting_the_same_order_concurrently_have_exactly_one_winn
         let attempts = [(offer_a, a), (offer_b, b)].map(|(offer, worker)| {
             let store = store.clone();
             async move {
-                store.accept_offer(offer, worker, &fx::event("accept", "worker", Some(worker)), &[customer, worker], now()).await
+                store.accept_offer(offer, worker, &fx::event("accept", "worker", Some(worker)), &[customer, worker], now(), &|_| true).await
             }
         });
         let results = futures_join_all(attempts).await;
@@ -1115,7 +1148,7 @@ async fn a_broadcast_order_grabbed_by_several_workers_at_once_has_exactly_one_wi
         let offers = store.offers_for_order(placed.order_id).await.unwrap();
         let grabs = offers.iter().filter(|o| o.broadcast).map(|o| {
             let (store, offer, worker) = (store.clone(), o.id, o.worker_id);
-            async move { store.accept_offer(offer, worker, &fx::event("accept", "worker", Some(worker)), &[customer, worker], now()).await }
+            async move { store.accept_offer(offer, worker, &fx::event("accept", "worker", Some(worker)), &[customer, worker], now(), &|_| true).await }
         });
         let results = futures_join_all(grabs).await;
         assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");

@@ -177,7 +177,7 @@ fn AdminOrderBody(view: AdminOrderView, assign: ServerAction<AdminAssign>) -> im
                 </table>
             </section>
         })}
-        <section class="panel">
+        <section class="panel offers">
             <h3>{t(Msg::OffersHeading)}</h3>
             {if view.offers.is_empty() {
                 view! { <p class="hint">{t(Msg::NoOffersYet)}</p> }.into_any()
@@ -202,8 +202,42 @@ fn AdminOrderBody(view: AdminOrderView, assign: ServerAction<AdminAssign>) -> im
                 }.into_any()
             }}
         </section>
+        <section class="panel decisions">
+            <h3>{t(Msg::DecisionsHeading)}</h3>
+            <p class="hint">{t(Msg::DecisionsHint)}</p>
+            {if view.decisions.is_empty() {
+                view! { <p class="hint">{t(Msg::NoDecisionsYet)}</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="decision-list">
+                        {view.decisions.iter().map(|d| view! {
+                            <li class="decision">
+                                <details>
+                                    <summary>
+                                        <span class="num">{format_beijing(d.at)}</span>
+                                        " · "<strong>{decision_outcome(&d.outcome, d.offered_to.as_deref())}</strong>
+                                        " · "{t(Msg::DecisionEligible)}" "{d.ranked.len()}" · "{t(Msg::DecisionExcluded)}" "{d.excluded.len()}
+                                    </summary>
+                                    <table class="table">
+                                        <thead><tr><th>{t(Msg::WorkerLabel)}</th><th>{t(Msg::DecisionVerdict)}</th></tr></thead>
+                                        <tbody>
+                                            {d.ranked.iter().map(|(name, why)| view! {
+                                                <tr class="eligible"><td>{name.clone()}</td><td class="num why">{why.clone()}</td></tr>
+                                            }).collect_view()}
+                                            {d.excluded.iter().map(|(name, rules)| view! {
+                                                <tr class="excluded"><td>{name.clone()}</td><td>{t(Msg::ExcludedBecause)}{rules.clone()}</td></tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </details>
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </section>
         <Show when=move || assignable>
-            <section class="panel">
+            <section class="panel assign">
                 <h3>{t(Msg::AssignHeading)}</h3>
                 <p class="form-error" role="alert">{move || form_error(assign_value).get()}</p>
                 <table class="table">
@@ -237,6 +271,15 @@ fn AdminOrderBody(view: AdminOrderView, assign: ServerAction<AdminAssign>) -> im
                 </table>
             </section>
         </Show>
+    }
+}
+
+/// What a dispatch decision did, in words.
+fn decision_outcome(outcome: &str, offered_to: Option<&str>) -> String {
+    match outcome {
+        "offer" => format!("{}{}", t(Msg::DecisionOffer), offered_to.unwrap_or_default()),
+        "broadcast" => t(Msg::DecisionBroadcast).to_string(),
+        _ => t(Msg::DecisionEscalate).to_string(),
     }
 }
 

@@ -1,8 +1,10 @@
 //! Benchmarks for the dispatch targets of issue #4, on generated but
 //! realistic data (one Beijing-like city about 30 km across, seeded RNG):
 //!
-//! - `offer`: one offer decision, `rank` over every worker plus
-//!   `next_offer`, with orders already spread over the workers; target p99 ≤ 20 ms;
+//! - `offer`: one offer decision as the server makes it, `explain` (the
+//!   ranking plus every excluded worker's broken rules, kept with the
+//!   decision) over every worker plus `next_offer`, with orders already
+//!   spread over the workers; target p99 ≤ 20 ms;
 //! - `slots`: slot availability, `day_slots` for a whole day (and for a single
 //!   slot, and on a crowded day where full slots try `make_room`, moving holds
 //!   not yet offered to anyone); target p99 ≤ 5 ms per day;
@@ -23,8 +25,8 @@
 
 use dispatch::vrptw::{solve_fleet, Fleet, Objective, Params, Problem, Vehicle};
 use dispatch::{
-    day_slots, distance_km, hard_check, iterations, local_day_number, local_weekday, next_offer, rank, Busy, Candidate, GeoPoint,
-    Job, MovableHold, NextOffer, OfferPolicy, SlotQuery, TravelModel, Weights, WorkWindow,
+    day_slots, explain, hard_check, iterations, local_day_number, local_weekday, next_offer, rank, Busy, Candidate, GeoPoint,
+    Job, MovableHold, NextOffer, OfferPolicy, SlotQuery, Travel, TravelModel, Weights, WorkWindow,
 };
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -315,11 +317,11 @@ fn bench_offer(o: &Opts) -> Option<String> {
         .collect();
     let policy = OfferPolicy::default();
     let lat = time_calls(&inputs, |(j, refused)| {
-        let ranked = rank(black_box(&cands), j, &travel, refused, &Weights::default());
-        black_box(next_offer(&ranked, refused, false, &policy));
+        let why = explain(black_box(&cands), j, &travel, refused, &Weights::default());
+        black_box(next_offer(&why.ranked, refused, false, &policy));
     });
     let busy: usize = cands.iter().map(|c| c.busy.len()).sum();
-    let name = format!("offer: rank + next_offer, {} workers, {busy} busy", o.workers);
+    let name = format!("offer: explain + next_offer, {} workers, {busy} busy", o.workers);
     latency_row(&name, &lat, OFFER_TARGET_MS)
 }
 
@@ -434,7 +436,7 @@ impl Day {
             .chain(workers.iter().map(|w| w.home))
             .collect();
         let km =
-            places.iter().flat_map(|&a| places.iter().map(move |&b| distance_km(a, b) * travel.road_factor)).collect();
+            places.iter().flat_map(|&a| places.iter().map(move |&b| travel.road_km(a, b))).collect();
         let secs = places.iter().flat_map(|&a| places.iter().map(move |&b| travel.travel_secs(a, b))).collect();
         Day { workers, orders, serves, places, km, secs, travel }
     }

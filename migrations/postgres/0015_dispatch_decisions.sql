@@ -1,0 +1,16 @@
+-- Each dispatch decision (issue 4, B1) with what it saw: the eligible
+-- workers ranked with their score parts and every other candidate with the
+-- hard rules it broke, so the admin's order page shows why, as it was then
+-- (PostgreSQL dialect).
+CREATE TABLE dispatch_decisions (
+    id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    order_id    BIGINT NOT NULL REFERENCES orders (id),
+    -- offer, broadcast or escalate
+    outcome     TEXT NOT NULL,
+    -- who a one-to-one offer went to
+    worker_id   BIGINT REFERENCES users (id),
+    -- dispatch::Explanation as JSON
+    explanation TEXT NOT NULL,
+    created_at  TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX dispatch_decisions_order_idx ON dispatch_decisions (order_id);
