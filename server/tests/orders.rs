@@ -944,6 +944,7 @@ async fn assigning_a_worker_who_refused_needs_the_override_which_is_kept_with_th
     assert!(view.decisions[0].ranked[0].1.starts_with("总分"), "{:?}", view.decisions[0].ranked);
     let last = &view.decisions[2];
     assert!(last.ranked.is_empty());
+    assert_eq!((last.eligible_count, last.excluded_count), (0, 2));
     let mut excluded = last.excluded.clone();
     excluded.sort();
     assert_eq!(excluded, [("李阿姨".to_string(), "已拒绝过此单".to_string()), ("赵阿姨".to_string(), "已拒绝过此单".to_string())]);

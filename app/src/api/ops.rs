@@ -57,6 +57,10 @@ pub struct DecisionView {
     pub ranked: Vec<(String, String)>,
     /// Every other candidate: name and the hard rules they broke.
     pub excluded: Vec<(String, String)>,
+    /// How many were eligible and excluded in all: the lists above keep
+    /// only the best and the nearest.
+    pub eligible_count: usize,
+    pub excluded_count: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -322,9 +322,13 @@ pub async fn dispatch_next(state: &AppState, order_id: i64) -> Result<(), AppErr
     }
 }
 
+/// Workers of each kind (eligible, excluded) a stored decision names; the
+/// admin order page's hint (DecisionListShortened) says the same number.
+const WORKERS_KEPT_PER_DECISION: usize = 50;
+
 /// Keeps what a decision saw, after the decision itself was stored.
 async fn record_decision(state: &AppState, order_id: i64, outcome: &str, worker: Option<i64>, why: &dispatch::Explanation, t: OffsetDateTime) -> Result<(), AppError> {
-    let json = serde_json::to_string(why).map_err(internal)?;
+    let json = serde_json::to_string(&why.kept(WORKERS_KEPT_PER_DECISION)).map_err(internal)?;
     state.store.record_decision(order_id, outcome, worker, &json, t).await.map_err(internal)
 }
 

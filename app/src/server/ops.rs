@@ -146,6 +146,8 @@ async fn decision_views(state: &AppState, order_id: i64, workers: &[store::Worke
             offered_to: record.worker_id.map(name),
             ranked: why.ranked.iter().map(|r| (name(r.worker_id), why_text(&r.parts))).collect(),
             excluded: why.excluded.iter().map(|e| (name(e.worker_id), e.failures.iter().map(failure_text).collect::<Vec<_>>().join("、"))).collect(),
+            eligible_count: why.eligible_count,
+            excluded_count: why.excluded_count,
         });
     }
     Ok(views)

@@ -1,5 +1,5 @@
 use crate::rules::{eligible, hard_check, RuleFailure};
-use crate::{local_day_start, Candidate, GeoPoint, Job, Travel};
+use crate::{distance_km, local_day_start, Candidate, GeoPoint, Job, Travel};
 use serde::{Deserialize, Serialize};
 
 /// How much each soft score counts. Data the admin edits (A4), starting from
@@ -249,13 +249,19 @@ pub fn rank(
     ranked
 }
 
-/// What one dispatch decision saw, kept with the decision: the eligible
-/// candidates best first with their score parts, and every other candidate
-/// with each hard rule it broke.
+/// What one dispatch decision saw: the eligible candidates best first with
+/// their score parts, and every other candidate with each hard rule it
+/// broke, nearest to the job first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Explanation {
     pub ranked: Vec<Ranked>,
     pub excluded: Vec<Excluded>,
+    /// How many were eligible and excluded in all; a [`Explanation::kept`]
+    /// record lists only the first of each.
+    #[serde(default)]
+    pub eligible_count: usize,
+    #[serde(default)]
+    pub excluded_count: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -266,12 +272,29 @@ pub struct Excluded {
 
 /// [`rank`], together with why each candidate it left out was left out.
 pub fn explain(candidates: &[Candidate], job: &Job, travel: &dyn Travel, refused: &[i64], weights: &Weights) -> Explanation {
-    let excluded = candidates
+    let mut excluded: Vec<(f64, Excluded)> = candidates
         .iter()
         .filter_map(|c| {
             let failures = hard_check(c, job, travel, refused);
-            (!failures.is_empty()).then_some(Excluded { worker_id: c.worker_id, failures })
+            (!failures.is_empty()).then(|| (distance_km(c.home, job.location), Excluded { worker_id: c.worker_id, failures }))
         })
         .collect();
-    Explanation { ranked: rank(candidates, job, travel, refused, weights), excluded }
+    excluded.sort_by(|(a, x), (b, y)| a.total_cmp(b).then(x.worker_id.cmp(&y.worker_id)));
+    let ranked = rank(candidates, job, travel, refused, weights);
+    Explanation { eligible_count: ranked.len(), excluded_count: excluded.len(), ranked, excluded: excluded.into_iter().map(|(_, e)| e).collect() }
+}
+
+impl Explanation {
+    /// The record to keep: at most `n` of the ranked (best first) and `n` of
+    /// the excluded (nearest first), with the full counts. A city's worth of
+    /// candidates on every decision would make each record hundreds of
+    /// kilobytes; the ones an admin asks about are the best and the nearest.
+    pub fn kept(&self, n: usize) -> Explanation {
+        Explanation {
+            ranked: self.ranked.iter().take(n).cloned().collect(),
+            excluded: self.excluded.iter().take(n).cloned().collect(),
+            eligible_count: self.eligible_count,
+            excluded_count: self.excluded_count,
+        }
+    }
 }

@@ -302,7 +302,8 @@ fn an_explanation_ranks_the_eligible_and_gives_every_rule_each_other_candidate_b
     let why = explain(&candidates, &job, &travel, &[3], &Weights::default());
     assert_eq!(why.ranked, rank(&candidates, &job, &travel, &[3], &Weights::default()));
     assert_eq!(why.ranked.iter().map(|r| r.worker_id).collect::<Vec<_>>(), vec![1]);
-    let excluded: Vec<(i64, Vec<RuleFailure>)> = why.excluded.into_iter().map(|e| (e.worker_id, e.failures)).collect();
+    assert_eq!((why.eligible_count, why.excluded_count), (1, 3));
+    let excluded: Vec<(i64, Vec<RuleFailure>)> = why.excluded.iter().map(|e| (e.worker_id, e.failures.clone())).collect();
     assert_eq!(
         excluded,
         vec![
@@ -311,6 +312,19 @@ fn an_explanation_ranks_the_eligible_and_gives_every_rule_each_other_candidate_b
             (4, vec![RuleFailure::MissingSkill]),
         ]
     );
+}
+
+#[test]
+fn a_kept_explanation_lists_the_best_and_the_nearest_excluded_and_counts_them_all() {
+    let job = job_at(at(0, 9, 0), 2);
+    let far = |id: i64, km: f64| Candidate { home: north(km), area_radius_km: 1.0, ..worker(id) };
+    let candidates = [far(1, 8.0), worker(2), far(3, 3.0), worker(4), far(5, 5.0)];
+    let why = explain(&candidates, &job, &TravelModel::default(), &[], &Weights::default());
+    let kept = why.kept(2);
+    assert_eq!((kept.eligible_count, kept.excluded_count), (2, 3));
+    assert_eq!(kept.ranked, why.ranked);
+    assert_eq!(kept.excluded.iter().map(|e| e.worker_id).collect::<Vec<_>>(), vec![3, 5], "nearest first");
+    assert!(kept.excluded.iter().all(|e| e.failures == vec![RuleFailure::OutsideArea]));
 }
 
 #[test]

@@ -216,8 +216,11 @@ fn AdminOrderBody(view: AdminOrderView, assign: ServerAction<AdminAssign>) -> im
                                     <summary>
                                         <span class="num">{format_beijing(d.at)}</span>
                                         " · "<strong>{decision_outcome(&d.outcome, d.offered_to.as_deref())}</strong>
-                                        " · "{t(Msg::DecisionEligible)}" "{d.ranked.len()}" · "{t(Msg::DecisionExcluded)}" "{d.excluded.len()}
+                                        " · "{t(Msg::DecisionEligible)}" "{d.eligible_count}" · "{t(Msg::DecisionExcluded)}" "{d.excluded_count}
                                     </summary>
+                                    {(d.ranked.len() < d.eligible_count || d.excluded.len() < d.excluded_count).then(|| view! {
+                                        <p class="hint">{t(Msg::DecisionListShortened)}</p>
+                                    })}
                                     <table class="table">
                                         <thead><tr><th>{t(Msg::WorkerLabel)}</th><th>{t(Msg::DecisionVerdict)}</th></tr></thead>
                                         <tbody>
