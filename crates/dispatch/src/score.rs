@@ -258,9 +258,7 @@ pub struct Explanation {
     pub excluded: Vec<Excluded>,
     /// How many were eligible and excluded in all; a [`Explanation::kept`]
     /// record lists only the first of each.
-    #[serde(default)]
     pub eligible_count: usize,
-    #[serde(default)]
     pub excluded_count: usize,
 }
 
