@@ -130,6 +130,8 @@ test('a declined offer goes to the next worker, a timeout to the admin queue, an
   await expect(admin).toHaveURL(/\/admin\/orders\/\d+/);
   await hydrated(admin);
   await expect(admin.locator('.assign').getByText('已拒绝过此单')).toBeVisible();
+  // The decision record says why it came to the admin: whoever qualified was asked.
+  await expect(admin.locator('.decisions .decision summary').last()).toContainText('转人工派单（可派的服务者都已问过）');
   await expect(admin.getByRole('cell', { name: '已超时' })).toBeVisible();
   await snap(admin, 'queue-02-admin-assign-1440x900');
   // Assigning the worker who declined breaks a hard rule: refused without the override…

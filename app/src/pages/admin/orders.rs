@@ -1,5 +1,5 @@
 use crate::api::format_beijing;
-use crate::api::ops::{admin_order, admin_orders, AdminAssign, AdminOrderRow, AdminOrderView};
+use crate::api::ops::{admin_order, admin_orders, AdminAssign, AdminOrderRow, AdminOrderView, DecisionView};
 use crate::components::{form_error, AdminShell, ErrorState, Skeleton};
 use crate::error::AppError;
 use crate::i18n::{t, Msg};
@@ -215,7 +215,7 @@ fn AdminOrderBody(view: AdminOrderView, assign: ServerAction<AdminAssign>) -> im
                                 <details>
                                     <summary>
                                         <span class="num">{format_beijing(d.at)}</span>
-                                        " · "<strong>{decision_outcome(&d.outcome, d.offered_to.as_deref())}</strong>
+                                        " · "<strong>{decision_outcome(d)}</strong>
                                         " · "{t(Msg::DecisionEligible)}" "{d.eligible_count}" · "{t(Msg::DecisionExcluded)}" "{d.excluded_count}
                                     </summary>
                                     {(d.ranked.len() < d.eligible_count || d.excluded.len() < d.excluded_count).then(|| view! {
@@ -277,12 +277,14 @@ fn AdminOrderBody(view: AdminOrderView, assign: ServerAction<AdminAssign>) -> im
     }
 }
 
-/// What a dispatch decision did, in words.
-fn decision_outcome(outcome: &str, offered_to: Option<&str>) -> String {
-    match outcome {
-        "offer" => format!("{}{}", t(Msg::DecisionOffer), offered_to.unwrap_or_default()),
+/// What a dispatch decision did, in words; an escalation says whether
+/// nobody qualified or everyone who did had already been asked.
+fn decision_outcome(d: &DecisionView) -> String {
+    match d.outcome.as_str() {
+        "offer" => format!("{}{}", t(Msg::DecisionOffer), d.offered_to.as_deref().unwrap_or_default()),
         "broadcast" => t(Msg::DecisionBroadcast).to_string(),
-        _ => t(Msg::DecisionEscalate).to_string(),
+        _ if d.eligible_count > 0 => t(Msg::DecisionEscalateAllAsked).to_string(),
+        _ => t(Msg::DecisionEscalateNobody).to_string(),
     }
 }
 
