@@ -777,7 +777,7 @@ messages! {
     DecisionEligible => "可派",
     DecisionExcluded => "排除",
     DecisionVerdict => "当时的判断",
-    DecisionListShortened => "人数较多，只列出得分最高的 50 位可派者和离订单最近的 50 位被排除者。",
+    DecisionListShortened => "人数较多，只列出得分最高的可派者和离订单最近的被排除者。",
     ExcludedBecause => "排除：",
     ErrAssignNotQualified => "只能指派已通过审核、未停用且有此项服务技能的服务者",
     ErrNetwork => "网络异常，请检查网络后重试",

@@ -322,8 +322,7 @@ pub async fn dispatch_next(state: &AppState, order_id: i64) -> Result<(), AppErr
     }
 }
 
-/// Workers of each kind (eligible, excluded) a stored decision names; the
-/// admin order page's hint (DecisionListShortened) says the same number.
+/// Workers of each kind (eligible, excluded) a stored decision names.
 const WORKERS_KEPT_PER_DECISION: usize = 50;
 
 /// Keeps what a decision saw, after the decision itself was stored.

@@ -68,15 +68,15 @@ pub async fn admin_order(order_id: i64) -> Result<AdminOrderView, AppError> {
     let candidates = flows::candidates(&state, &order.category_code, order.starts_at, order.ends_at, Some(order_id), scoring).await?;
     let job = flows::job_for(&order);
     let (settings, _, _) = flows::dispatch_settings(&state).await?;
-    let ranked = dispatch::rank(&candidates, &job, state.travel.as_ref(), &refused, &settings.weights);
+    let why = dispatch::explain(&candidates, &job, state.travel.as_ref(), &refused, &settings.weights);
     let workers = state.store.workers_for_dispatch(&order.category_code).await.map_err(internal)?;
     let name_of = |id: i64| workers.iter().find(|w| w.user_id == id).map(|w| w.display_name.clone());
     let holder_name = if order.worker_id.is_none() { order.reserved_worker_id.and_then(name_of) } else { None };
     let candidate_views = candidates
         .iter()
         .map(|c| {
-            let failures = dispatch::hard_check(c, &job, state.travel.as_ref(), &refused);
-            let ranked = ranked.iter().find(|r| r.worker_id == c.worker_id);
+            let failures = why.excluded.iter().find(|e| e.worker_id == c.worker_id).map_or(&[][..], |e| &e.failures[..]);
+            let ranked = why.ranked.iter().find(|r| r.worker_id == c.worker_id);
             CandidateView {
                 worker_id: c.worker_id,
                 name: name_of(c.worker_id).unwrap_or_default(),

@@ -245,8 +245,13 @@ pub fn rank(
         .filter(|c| eligible(c, job, travel, refused))
         .map(|c| Ranked { worker_id: c.worker_id, parts: score(c, job, travel, weights) })
         .collect();
-    ranked.sort_by(|a, b| b.parts.total.total_cmp(&a.parts.total).then(a.worker_id.cmp(&b.worker_id)));
+    best_first(&mut ranked);
     ranked
+}
+
+/// Highest total first; ties broken by lower worker_id.
+fn best_first(ranked: &mut [Ranked]) {
+    ranked.sort_by(|a, b| b.parts.total.total_cmp(&a.parts.total).then(a.worker_id.cmp(&b.worker_id)));
 }
 
 /// What one dispatch decision saw: the eligible candidates best first with
@@ -268,17 +273,22 @@ pub struct Excluded {
     pub failures: Vec<RuleFailure>,
 }
 
-/// [`rank`], together with why each candidate it left out was left out.
+/// [`rank`], together with why each candidate it left out was left out:
+/// every candidate's hard rules are checked once, and only the eligible
+/// are scored.
 pub fn explain(candidates: &[Candidate], job: &Job, travel: &dyn Travel, refused: &[i64], weights: &Weights) -> Explanation {
-    let mut excluded: Vec<(f64, Excluded)> = candidates
-        .iter()
-        .filter_map(|c| {
-            let failures = hard_check(c, job, travel, refused);
-            (!failures.is_empty()).then(|| (distance_km(c.home, job.location), Excluded { worker_id: c.worker_id, failures }))
-        })
-        .collect();
+    let mut ranked = Vec::new();
+    let mut excluded = Vec::new();
+    for c in candidates {
+        let failures = hard_check(c, job, travel, refused);
+        if failures.is_empty() {
+            ranked.push(Ranked { worker_id: c.worker_id, parts: score(c, job, travel, weights) });
+        } else {
+            excluded.push((distance_km(c.home, job.location), Excluded { worker_id: c.worker_id, failures }));
+        }
+    }
+    best_first(&mut ranked);
     excluded.sort_by(|(a, x), (b, y)| a.total_cmp(b).then(x.worker_id.cmp(&y.worker_id)));
-    let ranked = rank(candidates, job, travel, refused, weights);
     Explanation { eligible_count: ranked.len(), excluded_count: excluded.len(), ranked, excluded: excluded.into_iter().map(|(_, e)| e).collect() }
 }
 
