@@ -278,14 +278,14 @@ pub async fn dispatch_next(state: &AppState, order_id: i64) -> Result<(), AppErr
         Some(held) => NextOffer::Offer(held.clone()),
         None => dispatch::next_offer(ranked, &offered, broadcast_done, &settings.policy),
     };
-    let decided = |outcome: &'static str, worker: Option<i64>| record_decision(state, order_id, outcome, worker, &why, t);
+    let decision = serde_json::to_string(&why.kept(WORKERS_KEPT_PER_DECISION)).map_err(internal)?;
     match next {
         NextOffer::Offer(best) => {
             let explanation = serde_json::to_string(&best).map_err(internal)?;
-            match state.store.create_offer(order_id, best.worker_id, &explanation, t, t + secs(settings.policy.timeout_secs)).await {
+            match state.store.create_offer(order_id, best.worker_id, &explanation, &decision, t, t + secs(settings.policy.timeout_secs)).await {
                 Ok(_) => {
                     tracing::info!(order_id, worker_id = best.worker_id, score = best.parts.total, "offer made");
-                    decided("offer", Some(best.worker_id)).await
+                    Ok(())
                 }
                 Err(StoreError::Conflict) => Ok(()),
                 // Their time went to another booking meanwhile: rank again.
@@ -298,47 +298,31 @@ pub async fn dispatch_next(state: &AppState, order_id: i64) -> Result<(), AppErr
         }
         NextOffer::Broadcast(everyone) => {
             let offers = everyone.iter().map(|r| Ok((r.worker_id, serde_json::to_string(r).map_err(internal)?))).collect::<Result<Vec<_>, AppError>>()?;
-            match state.store.create_broadcast(order_id, &offers, t, t + secs(settings.policy.broadcast_secs)).await {
-                Ok(sent) if sent.is_empty() => {
-                    if escalate(state, &order, offers.len()).await? {
-                        decided("escalate", None).await?;
-                    }
-                    Ok(())
-                }
+            match state.store.create_broadcast(order_id, &offers, &decision, t, t + secs(settings.policy.broadcast_secs)).await {
+                Ok(sent) if sent.is_empty() => escalate(state, &order, offers.len(), &decision).await,
                 Ok(sent) => {
                     tracing::info!(order_id, workers = sent.len(), "order broadcast");
-                    decided("broadcast", None).await
+                    Ok(())
                 }
                 Err(StoreError::Conflict) => Ok(()),
                 Err(err) => Err(internal(err)),
             }
         }
-        NextOffer::EscalateToAdmin => {
-            if escalate(state, &order, offers.len()).await? {
-                decided("escalate", None).await?;
-            }
-            Ok(())
-        }
+        NextOffer::EscalateToAdmin => escalate(state, &order, offers.len(), &decision).await,
     }
 }
 
 /// Workers of each kind (eligible, excluded) a stored decision names.
 const WORKERS_KEPT_PER_DECISION: usize = 50;
 
-/// Keeps what a decision saw, after the decision itself was stored.
-async fn record_decision(state: &AppState, order_id: i64, outcome: &str, worker: Option<i64>, why: &dispatch::Explanation, t: OffsetDateTime) -> Result<(), AppError> {
-    let json = serde_json::to_string(&why.kept(WORKERS_KEPT_PER_DECISION)).map_err(internal)?;
-    state.store.record_decision(order_id, outcome, worker, &json, t).await.map_err(internal)
-}
-
-/// Puts the order in the admin queue (派单队列); every admin's menu badge
-/// updates live. `false` when it was already there or has moved on.
-async fn escalate(state: &AppState, order: &OrderRecord, offers: usize) -> Result<bool, AppError> {
-    let escalated = state.store.escalate_to_admins(order.id, state.clock.now()).await.map_err(internal)?;
-    if escalated {
+/// Puts the order in the admin queue (派单队列) with the decision that sent
+/// it there; every admin's menu badge updates live. Nothing happens when it
+/// was already there or has moved on.
+async fn escalate(state: &AppState, order: &OrderRecord, offers: usize, decision: &str) -> Result<(), AppError> {
+    if state.store.escalate_to_admins(order.id, decision, state.clock.now()).await.map_err(internal)? {
         tracing::warn!(order_id = order.id, offers, "order escalated to the admin queue");
     }
-    Ok(escalated)
+    Ok(())
 }
 
 /// A stored decision's explanation; `None` for one that cannot be read.

@@ -65,8 +65,6 @@ pub struct DecisionRecord {
 
 #[async_trait]
 pub trait DispatchStore: Send + Sync {
-    /// Keeps a dispatch decision made for the order and what it saw.
-    async fn record_decision(&self, order_id: i64, outcome: &str, worker_id: Option<i64>, explanation: &str, now: OffsetDateTime) -> StoreResult<()>;
     /// The order's dispatch decisions, oldest first.
     async fn order_decisions(&self, order_id: i64) -> StoreResult<Vec<DecisionRecord>>;
     /// The saved settings; `None` until an admin first saves some.
@@ -77,11 +75,13 @@ pub trait DispatchStore: Send + Sync {
     /// Opens a 待接单 order to all of `offers` (worker, explanation) at once
     /// until `deadline`, with one `broadcast_timeout` job. Workers whose time
     /// went elsewhere meanwhile are left out; returns who was offered.
-    /// `Conflict` when the order is no longer waiting for a worker.
-    async fn create_broadcast(&self, order_id: i64, offers: &[(i64, String)], now: OffsetDateTime, deadline: OffsetDateTime) -> StoreResult<Vec<i64>>;
-    /// Puts a 待接单 order in the admin queue and alerts every active admin
-    /// live, atomically; `false` when it was already there or has moved on.
-    async fn escalate_to_admins(&self, order_id: i64, now: OffsetDateTime) -> StoreResult<bool>;
+    /// `Conflict` when the order is no longer waiting for a worker. The
+    /// `decision` (JSON) is kept with the broadcast when anyone was offered.
+    async fn create_broadcast(&self, order_id: i64, offers: &[(i64, String)], decision: &str, now: OffsetDateTime, deadline: OffsetDateTime) -> StoreResult<Vec<i64>>;
+    /// Puts a 待接单 order in the admin queue, keeps the `decision` (JSON)
+    /// that sent it there and alerts every active admin live, atomically;
+    /// `false` when it was already there or has moved on.
+    async fn escalate_to_admins(&self, order_id: i64, decision: &str, now: OffsetDateTime) -> StoreResult<bool>;
     /// Orders waiting in the admin queue (派单队列).
     async fn admin_queue_size(&self) -> StoreResult<i64>;
     /// Lapses the order's open broadcast offers; how many there were.
@@ -233,6 +233,7 @@ macro_rules! shared_dispatch_impl {
                 &self,
                 order_id: i64,
                 offers: &[(i64, String)],
+                decision: &str,
                 now: time::OffsetDateTime,
                 deadline: time::OffsetDateTime,
             ) -> crate::StoreResult<Vec<i64>> {
@@ -275,12 +276,13 @@ macro_rules! shared_dispatch_impl {
                     .bind(deadline)
                     .execute(&mut *tx)
                     .await?;
+                Self::insert_decision(&mut tx, order_id, "broadcast", None, decision, now).await?;
                 Self::append_live(&mut tx, &offered, "offer", Some(order_id), now).await?;
                 tx.commit().await?;
                 Ok(offered)
             }
 
-            async fn escalate_to_admins(&self, order_id: i64, now: time::OffsetDateTime) -> crate::StoreResult<bool> {
+            async fn escalate_to_admins(&self, order_id: i64, decision: &str, now: time::OffsetDateTime) -> crate::StoreResult<bool> {
                 let mut tx = self.begin_write().await?;
                 let queued = sqlx::query("UPDATE orders SET needs_admin = TRUE WHERE id = $1 AND state = 'booked' AND needs_admin = FALSE")
                     .bind(order_id)
@@ -292,6 +294,7 @@ macro_rules! shared_dispatch_impl {
                 let admins: Vec<i64> = sqlx::query_scalar("SELECT id FROM users WHERE role = 'admin' AND disabled = FALSE")
                     .fetch_all(&mut *tx)
                     .await?;
+                Self::insert_decision(&mut tx, order_id, "escalate", None, decision, now).await?;
                 Self::append_live(&mut tx, &admins, "queue", Some(order_id), now).await?;
                 tx.commit().await?;
                 Ok(true)
@@ -416,25 +419,6 @@ macro_rules! shared_dispatch_impl {
                 let placed = Self::insert_placed_order(&mut tx, order, &[worker], now).await?;
                 tx.commit().await?;
                 Ok(placed)
-            }
-
-            async fn record_decision(
-                &self,
-                order_id: i64,
-                outcome: &str,
-                worker_id: Option<i64>,
-                explanation: &str,
-                now: time::OffsetDateTime,
-            ) -> crate::StoreResult<()> {
-                sqlx::query("INSERT INTO dispatch_decisions (order_id, outcome, worker_id, explanation, created_at) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(order_id)
-                    .bind(outcome)
-                    .bind(worker_id)
-                    .bind(explanation)
-                    .bind(now)
-                    .execute(&self.pool)
-                    .await?;
-                Ok(())
             }
 
             async fn order_decisions(&self, order_id: i64) -> crate::StoreResult<Vec<crate::dispatching::DecisionRecord>> {

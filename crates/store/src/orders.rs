@@ -49,8 +49,10 @@ pub trait OrderStore: Send + Sync {
 
     /// Offers a 待接单 order to a worker and moves the order's time hold to
     /// them (`SlotTaken` if their time went meanwhile; `Conflict` if they
-    /// were offered it before or the order left 待接单).
-    async fn create_offer(&self, order_id: i64, worker_id: i64, explanation: &str, now: OffsetDateTime, deadline: OffsetDateTime) -> StoreResult<i64>;
+    /// were offered it before or the order left 待接单). `explanation` is the
+    /// worker's score; `decision` (JSON) what the whole decision saw, kept
+    /// with the offer in one transaction.
+    async fn create_offer(&self, order_id: i64, worker_id: i64, explanation: &str, decision: &str, now: OffsetDateTime, deadline: OffsetDateTime) -> StoreResult<i64>;
     async fn offers_for_order(&self, order_id: i64) -> StoreResult<Vec<OfferRecord>>;
     async fn pending_offers(&self, worker_id: i64, now: OffsetDateTime) -> StoreResult<Vec<OfferRecord>>;
     async fn offer(&self, offer_id: i64) -> StoreResult<Option<OfferRecord>>;
@@ -569,6 +571,7 @@ macro_rules! shared_order_impl {
                 order_id: i64,
                 worker_id: i64,
                 explanation: &str,
+                decision: &str,
                 now: time::OffsetDateTime,
                 deadline: time::OffsetDateTime,
             ) -> crate::StoreResult<i64> {
@@ -608,6 +611,7 @@ macro_rules! shared_order_impl {
                     .bind(deadline)
                     .execute(&mut *tx)
                     .await?;
+                Self::insert_decision(&mut tx, order_id, "offer", Some(worker_id), decision, now).await?;
                 Self::append_live(&mut tx, &[worker_id], "offer", Some(order_id), now).await?;
                 tx.commit().await?;
                 Ok(offer_id)
@@ -1026,6 +1030,27 @@ macro_rules! shared_order_impl {
                         .execute(&mut **tx)
                         .await?;
                 }
+                Ok(())
+            }
+
+            /// Keeps a dispatch decision (`offer`, `broadcast` or `escalate`)
+            /// with what it saw, in the transaction that carries it out.
+            async fn insert_decision(
+                tx: &mut sqlx::Transaction<'_, <$store as crate::Dialect>::Db>,
+                order_id: i64,
+                outcome: &str,
+                worker_id: Option<i64>,
+                decision: &str,
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<()> {
+                sqlx::query("INSERT INTO dispatch_decisions (order_id, outcome, worker_id, explanation, created_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(order_id)
+                    .bind(outcome)
+                    .bind(worker_id)
+                    .bind(decision)
+                    .bind(now)
+                    .execute(&mut **tx)
+                    .await?;
                 Ok(())
             }
         }
