@@ -94,6 +94,7 @@ curves = []
 tot = {"served": 0, "orders": 0, "gap_ours": [], "gap_ref": [], "ref_gap": [], "greedy": 0, "ref_served": 0,
        "clair_served": 0, "clair_ours": [], "clair_ref": []}
 clair_rows = []
+lost_rows = []
 gap = lambda a, b: 100.0 * (a / b - 1.0)
 def checked(path):
     try:
@@ -111,6 +112,9 @@ for n in names:
     tot["gap_ours"].append(g_ours)
     name, seed = n.rsplit(".s", 1)
     tot["served"] += e["served"]; tot["orders"] += e["orders"]; tot["greedy"] += g["served"]
+    for policy in ("engine", "greedy", "clairvoyant", "offline"):
+        for l in d.get(policy, {}).get("lost", []):
+            lost_rows.append(f"{name} day {seed}, {policy}: customer {l['customer']} booked at {l['booked_at']}: {l['reason']}")
     if "clairvoyant" in d:
         c = d["clairvoyant"]
         tot["clair_served"] += c["served"]
@@ -130,6 +134,11 @@ for n in names:
         refcols = f"– | {check} | {g['served']}/{g['orders']} | {g['travel_per_order']:.2f} | – | – | –"
     print(f"| {name} | {seed} | {d['workers']} | {e['served']}/{e['orders']} | {e['travel_per_order']:.2f} | {g_ours:+.1f}% | {refcols} | {e['latency_ms_p50']:.0f}/{e['latency_ms_p99']:.0f} |")
 mean = lambda xs: sum(xs) / len(xs) if xs else float("nan")
+if lost_rows:
+    print()
+    print("orders not served, with the reason:")
+    for row in lost_rows:
+        print(row)
 if clair_rows:
     print()
     print("clairvoyant (every order known at the start, nobody sent before the booking):")

@@ -8,7 +8,8 @@
 //! writes with the script's own generator). Workers are the capped fleet,
 //! all based at the depot. A worker commits to a stop when they must leave
 //! for it (as late as the plan allows); everything not yet committed may be
-//! re-planned. An order nobody can take when it is booked is lost.
+//! re-planned. An order nobody can take when it is booked is lost, and
+//! listed with the reason.
 //!
 //! Policies:
 //! - `engine`: every booking (and every `--period` without one) re-plans all
@@ -329,10 +330,28 @@ fn progress(seconds: f64, ips: Option<f64>) -> impl FnMut() -> f64 {
     }
 }
 
+/// An order a policy did not serve, and why.
+struct Lost {
+    customer: usize,
+    booked_at: f64,
+    reason: &'static str,
+}
+
+impl Lost {
+    /// `c` fit no worker's day when booked at `now`: either no worker could
+    /// make it even leaving the depot free right then (its window is out of
+    /// reach, or it is more than one worker can carry), or every worker's
+    /// day was already too full of promised orders.
+    fn at_booking(w: &World, c: usize, now: f64) -> Self {
+        let reason = if w.schedule(0, now, &[c], 0.0).is_none() { "out_of_reach_from_the_depot" } else { "every_workers_day_full" };
+        Lost { customer: c, booked_at: now, reason }
+    }
+}
+
 /// What one policy did, in `online_sim.py`'s terms.
 struct Outcome {
     workers: Vec<Worker>,
-    rejected: usize,
+    lost: Vec<Lost>,
     latency_sim: Vec<f64>,
     latency_ms: Vec<f64>,
     decisions: usize,
@@ -352,7 +371,7 @@ fn events(release: &BTreeMap<usize, f64>) -> Vec<usize> {
 
 fn run_greedy(w: &World, fleet: usize, release: &BTreeMap<usize, f64>) -> Outcome {
     let mut workers = vec![Worker::new(); fleet];
-    let mut out = Outcome { workers: Vec::new(), rejected: 0, latency_sim: Vec::new(), latency_ms: Vec::new(), decisions: 0, initial_ms: None };
+    let mut out = Outcome { workers: Vec::new(), lost: Vec::new(), latency_sim: Vec::new(), latency_ms: Vec::new(), decisions: 0, initial_ms: None };
     for c in events(release) {
         let now = release[&c];
         for wk in &mut workers {
@@ -363,7 +382,9 @@ fn run_greedy(w: &World, fleet: usize, release: &BTreeMap<usize, f64>) -> Outcom
         out.latency_ms.push(ms(t.elapsed()));
         out.latency_sim.push(0.0);
         out.decisions += 1;
-        out.rejected += usize::from(!ok);
+        if !ok {
+            out.lost.push(Lost::at_booking(w, c, now));
+        }
     }
     for wk in &mut workers {
         wk.advance(w, f64::INFINITY, None);
@@ -378,7 +399,7 @@ fn run_greedy(w: &World, fleet: usize, release: &BTreeMap<usize, f64>) -> Outcom
 /// booking only lets workers leave for it.
 fn run_engine(w: &World, fleet: usize, release: &BTreeMap<usize, f64>, a: &Args, period: f64, clairvoyant: bool) -> Outcome {
     let mut workers = vec![Worker::new(); fleet];
-    let mut out = Outcome { workers: Vec::new(), rejected: 0, latency_sim: Vec::new(), latency_ms: Vec::new(), decisions: 0, initial_ms: None };
+    let mut out = Outcome { workers: Vec::new(), lost: Vec::new(), latency_sim: Vec::new(), latency_ms: Vec::new(), decisions: 0, initial_ms: None };
     let ev = events(release);
     let mut i = 0;
     let mut last = 0.0;
@@ -386,7 +407,8 @@ fn run_engine(w: &World, fleet: usize, release: &BTreeMap<usize, f64>, a: &Args,
     let booked = clairvoyant.then_some(release);
     if clairvoyant {
         let t = Instant::now();
-        out.rejected += replan(w, &mut workers, 0.0, &ev, a.initial_seconds, seed, a.iters_per_second, booked).len();
+        let lost = replan(w, &mut workers, 0.0, &ev, a.initial_seconds, seed, a.iters_per_second, booked);
+        out.lost.extend(lost.into_iter().map(|c| Lost::at_booking(w, c, release[&c])));
         out.initial_ms = Some(ms(t.elapsed()));
     }
     while i < ev.len() {
@@ -411,7 +433,7 @@ fn run_engine(w: &World, fleet: usize, release: &BTreeMap<usize, f64>, a: &Args,
         let lost = replan(w, &mut workers, now, new, budget, seed, a.iters_per_second, booked);
         let took = ms(t.elapsed());
         out.decisions += 1;
-        out.rejected += lost.len();
+        out.lost.extend(lost.into_iter().map(|c| Lost::at_booking(w, c, now)));
         // The plan of the orders known at the start is made before the day,
         // not while a customer waits: it is reported on its own (as is the
         // clairvoyant's plan of every order).
@@ -459,13 +481,17 @@ fn run_offline(w: &World, fleet: usize, a: &Args) -> (Outcome, f64) {
     let plan = solve(&p, &Params { objective: Objective::Distance, seed: a.seed }, &mut progress(a.offline_seconds, a.iters_per_second));
     let took = ms(started.elapsed());
     let mut workers = Vec::new();
+    let lost = match &plan {
+        Some(_) => Vec::new(),
+        None => (1..w.n).map(|c| Lost { customer: c, booked_at: 0.0, reason: "no_plan_within_fleet" }).collect(),
+    };
     for route in plan.map(|p| p.routes).unwrap_or_default().into_iter().filter(|r| !r.is_empty()) {
         let mut wk = Worker::new();
         let s = w.schedule(0, 0.0, &route, 0.0).expect("the planner's routes run");
         wk.done = route.iter().zip(s.stops).map(|(&c, (start, end))| (c, start, end)).collect();
         workers.push(wk);
     }
-    (Outcome { workers, rejected: 0, latency_sim: vec![0.0], latency_ms: vec![took], decisions: 1, initial_ms: None }, took)
+    (Outcome { workers, lost, latency_sim: vec![0.0], latency_ms: vec![took], decisions: 1, initial_ms: None }, took)
 }
 
 /// The hindsight curve of `--hindsight`: at `steps + 1` times from the start
@@ -563,7 +589,8 @@ fn metrics(w: &World, o: &Outcome) -> serde_json::Value {
     serde_json::json!({
         "orders": orders,
         "served": served,
-        "rejected": o.rejected,
+        "rejected": o.lost.len(),
+        "lost": o.lost.iter().map(|l| serde_json::json!({ "customer": l.customer, "booked_at": round(l.booked_at, 2), "reason": l.reason })).collect::<Vec<_>>(),
         "on_time_rate": round(on_time as f64 / orders as f64, 4),
         "travel_total": round(travel, 2),
         "travel_per_order": round(travel / served.max(1) as f64, 3),
