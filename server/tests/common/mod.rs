@@ -81,12 +81,19 @@ async fn fresh_store() -> (DynStore, std::path::PathBuf) {
 }
 
 impl TestApp {
+    /// Sends one request through the router. A request that has not
+    /// answered within a minute fails the test naming it, rather than
+    /// leaving the whole run to hang.
     pub async fn send(&self, request: Request<Body>) -> Response {
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Response { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        let what = format!("{} {}", request.method(), request.uri());
+        let exchange = async {
+            let response = self.router.clone().oneshot(request).await.unwrap();
+            let status = response.status();
+            let headers = response.headers().clone();
+            let bytes = response.into_body().collect().await.unwrap().to_bytes();
+            Response { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        };
+        tokio::time::timeout(Duration::from_secs(60), exchange).await.unwrap_or_else(|_| panic!("{what} did not answer within 60 s"))
     }
 
     pub async fn post(&self, path: &str, form: &str, cookie: Option<&str>) -> Response {
