@@ -829,7 +829,7 @@ fn a_day_plan_never_gives_an_order_back_to_a_worker_who_refused_it() {
     let near = Candidate { home: north(5.0), ..worker(2) };
     let far = Candidate { home: north(-5.0), area_radius_km: 20.0, ..worker(1) };
     let refused = PlanOrder { refused_by: vec![2], ..plan_order(30, at(0, 9, 0), 5.0, None) };
-    assert_eq!(plan(&[near.clone(), far], &[refused.clone()]).worker_of(30), Some(1));
+    assert_eq!(plan(&[near.clone(), far], std::slice::from_ref(&refused)).worker_of(30), Some(1));
     assert_eq!(plan(&[near], &[refused]).unplanned, [(30, Unplanned::NoQualifiedWorker)]);
 }
 

@@ -55,7 +55,7 @@ impl CouponTerms {
 /// `1500` off → `8.5`; `2000` → `8`.
 pub fn zhe_text(off_bps: u32) -> String {
     let pays = 10_000u32.saturating_sub(off_bps);
-    if pays % 1_000 == 0 {
+    if pays.is_multiple_of(1_000) {
         format!("{}", pays / 1_000)
     } else {
         format!("{}.{}", pays / 1_000, (pays % 1_000) / 100)

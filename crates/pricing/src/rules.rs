@@ -276,10 +276,11 @@ pub fn validate(rules: &PricingRules) -> Result<(), RuleError> {
     if d.free_radius_m > 100_000 {
         return Err(RuleError::FreeRadius);
     }
-    if d.per_km < Fen::ZERO || d.per_km > Fen::new(100_00) {
+    // At most ¥100 a kilometre and a ¥500 fee.
+    if d.per_km < Fen::ZERO || d.per_km > Fen::new(10_000) {
         return Err(RuleError::PerKm);
     }
-    if d.max_fee < Fen::ZERO || d.max_fee > Fen::new(500_00) {
+    if d.max_fee < Fen::ZERO || d.max_fee > Fen::new(50_000) {
         return Err(RuleError::MaxFee);
     }
     Ok(())
