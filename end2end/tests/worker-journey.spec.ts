@@ -78,6 +78,12 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
   await upload(worker, 'health', files.png);
   await expect(worker.locator('.doc-slot img')).toHaveCount(3);
   await expect(worker.getByText('还缺：')).toHaveCount(0);
+  // A qualification certificate names the service it is for.
+  await upload(worker, 'qualification', files.png);
+  await expect(worker.locator('.doc-slot[data-doc="qualification"] .field-error')).toHaveText('请选择这张证书对应的服务类别');
+  await worker.locator('.doc-slot[data-doc="qualification"]').getByLabel('证书对应的服务').selectOption({ label: '深度保洁' });
+  await upload(worker, 'qualification', files.png);
+  await expect(worker.locator('.doc-slot[data-doc="qualification"] figcaption')).toHaveText('证书对应的服务：深度保洁');
   await snap(worker, 'journey-01-apply-390x844');
 
   // The document is private: another signed-in worker cannot fetch it.
@@ -100,7 +106,8 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
   await admin.getByPlaceholder('原因（驳回/暂停时必填）').fill('健康证照片不清晰，请重新上传');
   await admin.getByRole('button', { name: '驳回' }).click();
   await expect(admin.locator('.application')).toHaveAttribute('data-status', 'rejected');
-  await expect(admin.locator('.doc-figure img')).toHaveCount(3);
+  await expect(admin.locator('.doc-figure img')).toHaveCount(4);
+  await expect(admin.locator('.doc-figure[data-doc="qualification"] figcaption')).toContainText('证书对应的服务：深度保洁');
   await snap(admin, 'journey-02-admin-application-1440x900');
 
   await open(worker, '/worker/apply');

@@ -19,14 +19,26 @@ fn back_to_apply(query: &str) -> Response {
     Redirect::to(&format!("/worker/apply?{query}")).into_response()
 }
 
-/// The bytes of the form field `file`, or the reason code to show.
-async fn file_field(state: &AppState, req: Request) -> Result<Vec<u8>, &'static str> {
+/// An uploaded form: the bytes of its field `file`, and its field
+/// `category` when it comes before the file (as the page's form sends it).
+struct UploadForm {
+    file: Vec<u8>,
+    category: Option<String>,
+}
+
+/// The upload form's fields, or the reason code to show.
+async fn upload_form(state: &AppState, req: Request) -> Result<UploadForm, &'static str> {
     let mut multipart = Multipart::from_request(req, state).await.map_err(|_| "empty")?;
+    let mut category = None;
     loop {
         match multipart.next_field().await {
-            Ok(Some(field)) if field.name() == Some("file") => return field.bytes().await.map(|b| b.to_vec()).map_err(|_| "too_large"),
+            Ok(Some(field)) if field.name() == Some("file") => {
+                let file = field.bytes().await.map(|b| b.to_vec()).map_err(|_| "too_large")?;
+                return Ok(UploadForm { file, category });
+            }
+            Ok(Some(field)) if field.name() == Some("category") => category = Some(field.text().await.map_err(|_| "failed")?),
             Ok(Some(_)) => continue,
-            Ok(None) => return Ok(Vec::new()),
+            Ok(None) => return Ok(UploadForm { file: Vec::new(), category }),
             Err(_) => return Err("failed"),
         }
     }
@@ -36,16 +48,17 @@ fn signed_in(req: &Request) -> Option<store::User> {
     req.extensions().get::<SessionState>().and_then(|s| s.user().cloned())
 }
 
-/// `POST /uploads/worker/{kind}`: one image in the form field `file`.
+/// `POST /uploads/worker/{kind}`: one image in the form field `file`; a
+/// qualification certificate also names its service `category`.
 pub async fn upload_worker_document(State(state): State<AppState>, Path(kind): Path<String>, req: Request) -> Response {
     let Some(user) = signed_in(&req) else {
         return Redirect::to("/login").into_response();
     };
-    let bytes = match file_field(&state, req).await {
-        Ok(bytes) => bytes,
+    let form = match upload_form(&state, req).await {
+        Ok(form) => form,
         Err(code) => return back_to_apply(&format!("kind={kind}&upload_error={code}")),
     };
-    match store_worker_document(&state, &user, &kind, bytes).await {
+    match store_worker_document(&state, &user, &kind, form.category.as_deref(), form.file).await {
         Ok(()) => back_to_apply(&format!("uploaded={kind}")),
         Err(UploadOutcome::Forbidden) => StatusCode::FORBIDDEN.into_response(),
         Err(UploadOutcome::Refused(code)) => back_to_apply(&format!("kind={kind}&upload_error={code}")),
@@ -62,11 +75,11 @@ pub async fn upload_service_image(State(state): State<AppState>, Path(service_id
     let Some(user) = signed_in(&req) else {
         return Redirect::to("/login").into_response();
     };
-    let bytes = match file_field(&state, req).await {
-        Ok(bytes) => bytes,
+    let form = match upload_form(&state, req).await {
+        Ok(form) => form,
         Err(code) => return back(&format!("upload_error={code}")),
     };
-    match store_service_image(&state, &user, service_id, bytes).await {
+    match store_service_image(&state, &user, service_id, form.file).await {
         Ok(()) => back("uploaded=1"),
         Err(UploadOutcome::Forbidden) => StatusCode::FORBIDDEN.into_response(),
         Err(UploadOutcome::Refused(code)) => back(&format!("upload_error={code}")),

@@ -1152,7 +1152,7 @@ async fn an_admin_reassigning_while_the_worker_accepts_ends_in_one_outcome_and_b
 }
 
 #[tokio::test]
-async fn a_category_that_requires_a_certificate_is_only_offered_to_workers_with_one_on_file() {
+async fn a_category_that_requires_a_certificate_is_only_offered_to_workers_with_one_for_that_category() {
     let app = demo_app(Config::default()).await;
     let (customer, admin) = (app.session_for(CUSTOMER).await, app.session_for("13700000000").await);
     let category = app.state.store.categories().await.unwrap().into_iter().find(|c| c.code == "daily_cleaning").unwrap().id;
@@ -1167,15 +1167,20 @@ async fn a_category_that_requires_a_certificate_is_only_offered_to_workers_with_
     let refused = app.post("/api/place_order", &booking_form, Some(&customer)).await;
     assert_eq!(refused.error(), AppError::invalid(Field::Slot, Msg::ErrSlotUnavailable));
 
-    // Li files one: she alone qualifies, and the admin sees why Zhao does not.
-    let li = user_id(&app, LI).await;
-    app.state.store.add_worker_document(li, "qualification", "docs/li-certificate.jpg", time::OffsetDateTime::now_utc()).await.unwrap();
+    // Zhao's certificate is for another service: it does not count here.
+    let (li, zhao) = (user_id(&app, LI).await, user_id(&app, ZHAO).await);
+    app.state.store.add_worker_document(zhao, "qualification", "docs/zhao-certificate.jpg", Some("maternity_nanny"), time::OffsetDateTime::now_utc()).await.unwrap();
+    let still_refused = app.post("/api/place_order", &booking_form, Some(&customer)).await;
+    assert_eq!(still_refused.error(), AppError::invalid(Field::Slot, Msg::ErrSlotUnavailable));
+
+    // Li files one for daily cleaning: she alone qualifies, and the admin sees why Zhao does not.
+    app.state.store.add_worker_document(li, "qualification", "docs/li-certificate.jpg", Some("daily_cleaning"), time::OffsetDateTime::now_utc()).await.unwrap();
     let order_id = place(&app, &customer, beijing(1, 10)).await;
     assert_eq!(app.state.store.order(order_id).await.unwrap().unwrap().reserved_worker_id, Some(li));
     let view: app::api::ops::AdminOrderView =
         serde_json::from_str(&app.post("/api/admin_order", &format!("order_id={order_id}"), Some(&admin)).await.body).unwrap();
     let zhao = view.candidates.iter().find(|c| c.name == "赵阿姨").unwrap();
-    assert_eq!(zhao.failures, ["未上传所需资格证书"]);
+    assert_eq!(zhao.failures, ["没有该类服务的资格证书"]);
     assert!(view.candidates.iter().find(|c| c.name == "李阿姨").unwrap().failures.is_empty());
 }
 

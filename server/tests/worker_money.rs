@@ -17,19 +17,28 @@ fn png() -> Vec<u8> {
     std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../end2end/fixtures/photo.png")).unwrap()
 }
 
-fn multipart(bytes: &[u8], file_name: &str) -> (String, Vec<u8>) {
+/// A multipart form as the page sends it: `category` (when given), then the file.
+fn multipart(bytes: &[u8], file_name: &str, category: Option<&str>) -> (String, Vec<u8>) {
     let boundary = "----daojia-test-boundary";
-    let mut body = format!(
+    let mut body = String::new();
+    if let Some(category) = category {
+        body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"category\"\r\n\r\n{category}\r\n"));
+    }
+    body.push_str(&format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: image/jpeg\r\n\r\n"
-    )
-    .into_bytes();
+    ));
+    let mut body = body.into_bytes();
     body.extend_from_slice(bytes);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 async fn upload(app: &TestApp, kind: &str, bytes: &[u8], token: &str) -> Response {
-    let (content_type, body) = multipart(bytes, "photo.jpg");
+    upload_for(app, kind, None, bytes, token).await
+}
+
+async fn upload_for(app: &TestApp, kind: &str, category: Option<&str>, bytes: &[u8], token: &str) -> Response {
+    let (content_type, body) = multipart(bytes, "photo.jpg", category);
     let request = Request::post(format!("/uploads/worker/{kind}"))
         .header(header::CONTENT_TYPE, content_type)
         .header(header::COOKIE, format!("dj_sid={token}"))
@@ -125,6 +134,30 @@ async fn an_application_is_resubmitted_only_when_complete_and_after_a_decision()
     let locked = app.post("/api/save_application", &profile("46", "9"), Some(&worker)).await;
     assert_eq!(locked.error(), AppError::Refused(Msg::ErrApplicationLocked));
     assert_eq!(upload(&app, "photo", &png(), &worker).await.headers[header::LOCATION], "/worker/apply?kind=photo&upload_error=locked");
+}
+
+#[tokio::test]
+async fn a_qualification_certificate_must_name_a_known_service_category_and_is_shown_with_it() {
+    let app = spawn_app().await;
+    let worker = app.session("13900000203", Role::Worker).await;
+    let worker_id = app.state.store.credentials_by_phone(&domain::Phone::parse("13900000203").unwrap()).await.unwrap().unwrap().user_id.0;
+    let refused = "/worker/apply?kind=qualification&upload_error=category";
+    assert_eq!(upload(&app, "qualification", &png(), &worker).await.headers[header::LOCATION], refused);
+    assert_eq!(upload_for(&app, "qualification", Some("no_such_service"), &png(), &worker).await.headers[header::LOCATION], refused);
+    assert!(app.state.store.worker_documents(worker_id).await.unwrap().is_empty(), "a refused upload stores nothing");
+
+    let filed = upload_for(&app, "qualification", Some("daily_cleaning"), &png(), &worker).await;
+    assert_eq!(filed.headers[header::LOCATION], "/worker/apply?uploaded=qualification");
+    let documents = app.state.store.worker_documents(worker_id).await.unwrap();
+    assert_eq!(documents.iter().map(|d| d.category_code.as_deref()).collect::<Vec<_>>(), [Some("daily_cleaning")]);
+    // Other documents name no category, whatever the form sends.
+    upload_for(&app, "health", Some("daily_cleaning"), &png(), &worker).await;
+    assert_eq!(app.state.store.worker_documents(worker_id).await.unwrap()[1].category_code, None);
+
+    let view: app::api::onboarding::ApplicationView = serde_json::from_str(&app.post("/api/my_application", "", Some(&worker)).await.body).unwrap();
+    let certificate = view.documents.iter().find(|d| d.kind == app::api::onboarding::DocKind::Qualification).unwrap();
+    assert_eq!(certificate.category.as_deref(), Some("日常保洁"));
+    assert!(view.categories.iter().any(|c| c.code == "daily_cleaning"), "the page offers the categories to choose from");
 }
 
 /// A worker with `yuan` of rewards and a bank card; returns (session, worker id, account id).

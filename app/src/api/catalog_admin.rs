@@ -121,7 +121,7 @@ pub struct AdminCategoryRow {
     pub blurb: String,
     pub listed: bool,
     pub listed_services: i64,
-    /// Only workers with a qualification certificate on file take its orders.
+    /// Only workers with a qualification certificate on file for it take its orders.
     pub requires_certificate: bool,
 }
 
@@ -136,7 +136,7 @@ pub async fn admin_save_category(id: i64, code: String, name: String, blurb: Str
     crate::server::respond(crate::server::catalog_admin::save_category(id, code, name, blurb).await)
 }
 
-/// Whether a category's workers must have a qualification certificate on file.
+/// Whether a category's workers must have a qualification certificate on file for it.
 #[server(prefix = "/api", endpoint = "admin_set_category_certificate")]
 pub async fn admin_set_category_certificate(id: i64, required: bool) -> Result<(), AppError> {
     crate::server::respond(crate::server::catalog_admin::set_category_certificate(id, required).await)

@@ -1,6 +1,7 @@
 //! Worker onboarding (W1, A3): the application profile, its documents and
 //! resubmission; the admin's view of one application.
 
+use super::work::CategoryChoice;
 use super::UnixSeconds;
 use crate::error::AppError;
 use domain::WorkerStatus;
@@ -43,6 +44,9 @@ impl DocKind {
 pub struct DocumentView {
     pub id: i64,
     pub kind: DocKind,
+    /// A qualification certificate's service category (its name); `None`
+    /// when it names none, so it qualifies for nothing.
+    pub category: Option<String>,
     /// Served only to the worker and admins.
     pub url: String,
     pub uploaded_at: UnixSeconds,
@@ -62,6 +66,8 @@ pub struct ApplicationView {
     pub intro: String,
     pub skills: Vec<String>,
     pub documents: Vec<DocumentView>,
+    /// The categories a qualification certificate can be filed for.
+    pub categories: Vec<CategoryChoice>,
     pub missing: Vec<DocKind>,
     pub submitted_at: Option<UnixSeconds>,
     pub can_edit: bool,

@@ -96,7 +96,7 @@ pub async fn order_step(order_id: i64, step: String, lat: Option<f64>, lng: Opti
     crate::server::respond(crate::server::work::order_step(order_id, step, lat, lng).await)
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CategoryChoice {
     pub code: String,
     pub name: String,

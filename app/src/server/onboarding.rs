@@ -4,6 +4,7 @@
 use super::authz::require_user;
 use super::{app_state, internal, now, AppState};
 use crate::api::onboarding::{ApplicationView, DocKind, DocumentView};
+use crate::api::work::CategoryChoice;
 use crate::api::{ADMIN, WORKER};
 use crate::error::{AppError, Field};
 use crate::i18n::Msg;
@@ -21,6 +22,9 @@ pub fn file_url(key: &str) -> String {
 
 async fn view_of(state: &AppState, record: ApplicationRecord) -> Result<ApplicationView, AppError> {
     let status = WorkerStatus::from_db(&record.status).ok_or_else(|| internal(format!("bad worker status {}", record.status)))?;
+    let categories: Vec<CategoryChoice> =
+        state.store.categories().await.map_err(internal)?.into_iter().map(|c| CategoryChoice { code: c.code, name: c.name }).collect();
+    let name_of = |code: &str| categories.iter().find(|c| c.code == code).map_or_else(|| code.to_string(), |c| c.name.clone());
     let documents: Vec<DocumentView> = state
         .store
         .worker_documents(record.user_id)
@@ -28,7 +32,13 @@ async fn view_of(state: &AppState, record: ApplicationRecord) -> Result<Applicat
         .map_err(internal)?
         .into_iter()
         .filter_map(|d| {
-            Some(DocumentView { id: d.id, kind: DocKind::parse(&d.kind)?, url: file_url(&d.storage_key), uploaded_at: d.created_at.unix_timestamp() })
+            Some(DocumentView {
+                id: d.id,
+                kind: DocKind::parse(&d.kind)?,
+                category: d.category_code.as_deref().map(name_of),
+                url: file_url(&d.storage_key),
+                uploaded_at: d.created_at.unix_timestamp(),
+            })
         })
         .collect();
     let missing = DocKind::ALL.into_iter().filter(|k| k.required() && !documents.iter().any(|d| d.kind == *k)).collect();
@@ -44,6 +54,7 @@ async fn view_of(state: &AppState, record: ApplicationRecord) -> Result<Applicat
         intro: record.intro,
         skills: record.skills.split(',').filter(|s| !s.is_empty()).map(String::from).collect(),
         documents,
+        categories,
         missing,
         submitted_at: record.submitted_at.map(|t| t.unix_timestamp()),
         can_edit: status.can_edit_application(),
@@ -129,8 +140,9 @@ pub fn upload_error_code(err: &UploadError) -> &'static str {
 }
 
 /// Checks, re-encodes and stores a worker's document. The caller has
-/// already read the request body (bounded by the server's upload limit).
-pub async fn store_worker_document(state: &AppState, user: &User, kind: &str, bytes: Vec<u8>) -> Result<(), UploadOutcome> {
+/// already read the request body (bounded by the server's upload limit). A
+/// qualification certificate must name the service category it is for.
+pub async fn store_worker_document(state: &AppState, user: &User, kind: &str, category: Option<&str>, bytes: Vec<u8>) -> Result<(), UploadOutcome> {
     let kind = DocKind::parse(kind).ok_or(UploadOutcome::Refused("kind"))?;
     if user.role != Role::Worker {
         return Err(UploadOutcome::Forbidden);
@@ -139,6 +151,14 @@ pub async fn store_worker_document(state: &AppState, user: &User, kind: &str, by
     if !profile.is_some_and(|p| p.status.can_edit_application()) {
         return Err(UploadOutcome::Refused("locked"));
     }
+    let category = match kind {
+        DocKind::Qualification => {
+            let code = category.map(str::trim).filter(|c| !c.is_empty()).ok_or(UploadOutcome::Refused("category"))?;
+            let known = state.store.categories().await.map_err(|e| UploadOutcome::Internal(e.to_string()))?;
+            Some(known.into_iter().find(|c| c.code == code).ok_or(UploadOutcome::Refused("category"))?.code)
+        }
+        _ => None,
+    };
     let limits = ImageLimits::default();
     let clean = tokio::task::spawn_blocking(move || uploads::sanitize_image(&bytes, &limits))
         .await
@@ -147,7 +167,7 @@ pub async fn store_worker_document(state: &AppState, user: &User, kind: &str, by
     let key = state.files.put_image(WORKER_AREA, &clean).await.map_err(|e| UploadOutcome::Internal(e.to_string()))?;
     state
         .store
-        .add_worker_document(user.id.0, kind.as_str(), key.as_str(), now())
+        .add_worker_document(user.id.0, kind.as_str(), key.as_str(), category.as_deref(), now())
         .await
         .map_err(|e| UploadOutcome::Internal(e.to_string()))?;
     tracing::info!(worker_id = user.id.0, kind = kind.as_str(), bytes = clean.bytes.len(), "worker document stored");

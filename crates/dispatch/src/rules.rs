@@ -60,7 +60,7 @@ pub struct Candidate {
     /// `female` or `male`, when the worker gave it.
     #[serde(default)]
     pub gender: Option<String>,
-    /// Has a qualification certificate on file.
+    /// Has a qualification certificate on file for the category being dispatched.
     #[serde(default)]
     pub certified: bool,
 }
@@ -88,7 +88,7 @@ pub struct Job {
 pub enum RuleFailure {
     NotReceivingOrders,
     MissingSkill,
-    /// The category requires a certificate the worker has not filed.
+    /// The category requires a certificate the worker has not filed for it.
     MissingCertificate,
     /// Not the gender the customer asked for.
     GenderMismatch,

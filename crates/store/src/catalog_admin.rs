@@ -45,7 +45,7 @@ pub trait CatalogAdminStore: Send + Sync {
     /// Renames a category or changes its blurb; the code never changes.
     async fn update_category(&self, id: i64, name: &str, blurb: &str) -> StoreResult<()>;
     async fn set_category_listed(&self, id: i64, listed: bool) -> StoreResult<()>;
-    /// Whether the category's workers must have a qualification certificate on file.
+    /// Whether the category's workers must have a qualification certificate on file for it.
     async fn set_category_certificate(&self, id: i64, required: bool) -> StoreResult<()>;
 }
 

@@ -131,7 +131,7 @@ pub struct Category {
     pub commission_bps: Option<i64>,
     /// Delisted categories are hidden from browsing with all their services.
     pub listed: bool,
-    /// Only workers with a qualification certificate on file may take its orders.
+    /// Only workers with a qualification certificate on file for it may take its orders.
     pub requires_certificate: bool,
 }
 

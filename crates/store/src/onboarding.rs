@@ -39,6 +39,8 @@ pub struct WorkerDocumentRecord {
     pub worker_id: i64,
     pub kind: String,
     pub storage_key: String,
+    /// For a qualification certificate: the category it qualifies for.
+    pub category_code: Option<String>,
     pub created_at: OffsetDateTime,
 }
 
@@ -51,7 +53,8 @@ pub trait OnboardingStore: Send + Sync {
     /// Files a rejected or incomplete application again for review
     /// (`Conflict` from any other status).
     async fn resubmit_application(&self, worker_id: i64, now: OffsetDateTime) -> StoreResult<()>;
-    async fn add_worker_document(&self, worker_id: i64, kind: &str, storage_key: &str, now: OffsetDateTime) -> StoreResult<i64>;
+    /// `category_code`: the service category a qualification certificate is for.
+    async fn add_worker_document(&self, worker_id: i64, kind: &str, storage_key: &str, category_code: Option<&str>, now: OffsetDateTime) -> StoreResult<i64>;
     async fn worker_documents(&self, worker_id: i64) -> StoreResult<Vec<WorkerDocumentRecord>>;
     /// Whose document a stored file is, if it is a worker document at all.
     async fn document_owner(&self, storage_key: &str) -> StoreResult<Option<i64>>;
@@ -118,13 +121,21 @@ macro_rules! shared_onboarding_impl {
                 }
             }
 
-            async fn add_worker_document(&self, worker_id: i64, kind: &str, storage_key: &str, now: time::OffsetDateTime) -> crate::StoreResult<i64> {
+            async fn add_worker_document(
+                &self,
+                worker_id: i64,
+                kind: &str,
+                storage_key: &str,
+                category_code: Option<&str>,
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<i64> {
                 Ok(sqlx::query_scalar(
-                    "INSERT INTO worker_documents (worker_id, kind, storage_key, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                    "INSERT INTO worker_documents (worker_id, kind, storage_key, category_code, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
                 )
                 .bind(worker_id)
                 .bind(kind)
                 .bind(storage_key)
+                .bind(category_code)
                 .bind(now)
                 .fetch_one(&self.pool)
                 .await?)
@@ -132,7 +143,7 @@ macro_rules! shared_onboarding_impl {
 
             async fn worker_documents(&self, worker_id: i64) -> crate::StoreResult<Vec<crate::WorkerDocumentRecord>> {
                 Ok(sqlx::query_as(
-                    "SELECT id, worker_id, kind, storage_key, created_at FROM worker_documents WHERE worker_id = $1 ORDER BY id",
+                    "SELECT id, worker_id, kind, storage_key, category_code, created_at FROM worker_documents WHERE worker_id = $1 ORDER BY id",
                 )
                 .bind(worker_id)
                 .fetch_all(&self.pool)

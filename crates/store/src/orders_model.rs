@@ -37,7 +37,7 @@ pub struct WorkerForDispatch {
     pub area_radius_km: f64,
     pub rating_avg: Option<f64>,
     pub active_orders: i64,
-    /// Has a qualification certificate on file.
+    /// Has a qualification certificate on file for the category asked about.
     pub certified: bool,
 }
 

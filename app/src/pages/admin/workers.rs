@@ -1,6 +1,6 @@
 use crate::api::admin::{admin_users, AdminReviewWorker, UserRowView};
-use crate::api::onboarding::admin_application;
-use crate::pages::worker::doc_label;
+use crate::api::onboarding::{admin_application, DocKind};
+use crate::pages::worker::{certificate_caption, doc_label};
 use leptos_router::hooks::use_params_map;
 use crate::api::format_beijing;
 use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton};
@@ -98,7 +98,9 @@ pub fn WorkerApplicationPage() -> impl IntoView {
                                         {app.documents.into_iter().map(|d| { let link = d.url.clone(); view! {
                                             <figure class="doc-figure" data-doc=d.kind.as_str()>
                                                 <a href=link target="_blank"><img src=d.url alt=t(doc_label(d.kind))/></a>
-                                                <figcaption>{t(doc_label(d.kind))}" · "{format_beijing(d.uploaded_at)}</figcaption>
+                                                <figcaption>{t(doc_label(d.kind))}" · "{format_beijing(d.uploaded_at)}
+                                                    {(d.kind == DocKind::Qualification).then(|| view! { <br/>{certificate_caption(d.category.as_deref())} })}
+                                                </figcaption>
                                             </figure>
                                         }}).collect_view()}
                                     </div>

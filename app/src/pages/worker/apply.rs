@@ -22,7 +22,16 @@ pub fn upload_error_text(code: &str) -> Msg {
         "corrupt" => Msg::ErrUploadCorrupt,
         "empty" => Msg::ErrUploadEmpty,
         "locked" => Msg::ErrApplicationLocked,
+        "category" => Msg::ErrCertificateCategory,
         _ => Msg::ErrUploadFailed,
+    }
+}
+
+/// Under a qualification certificate: the service it qualifies for.
+pub fn certificate_caption(category: Option<&str>) -> String {
+    match category {
+        Some(name) => format!("{}：{name}", t(Msg::CertificateCategoryLabel)),
+        None => t(Msg::CertificateNoCategory).to_string(),
     }
 }
 
@@ -131,10 +140,21 @@ fn DocumentSlot(kind: DocKind, app: ApplicationView) -> impl IntoView {
         <section class="doc-slot" data-doc=kind.as_str()>
             <p class="doc-title">{t(doc_label(kind))}{kind.required().then(|| view! { <span class="required">" *"</span> })}</p>
             <div class="doc-thumbs">
-                {docs.into_iter().map(|d| { let link = d.url.clone(); view! { <a href=link target="_blank"><img class="doc-thumb" src=d.url alt=t(doc_label(kind))/></a> } }).collect_view()}
+                {docs.into_iter().map(|d| { let link = d.url.clone(); view! {
+                    <figure class="doc-item">
+                        <a href=link target="_blank"><img class="doc-thumb" src=d.url alt=t(doc_label(kind))/></a>
+                        {(kind == DocKind::Qualification).then(|| view! { <figcaption>{certificate_caption(d.category.as_deref())}</figcaption> })}
+                    </figure>
+                } }).collect_view()}
             </div>
             {app.can_edit.then(|| view! {
                 <form method="post" action=format!("/uploads/worker/{}", kind.as_str()) enctype="multipart/form-data" class="upload-form">
+                    {(kind == DocKind::Qualification).then(|| view! {
+                        <select name="category" class="doc-category" aria-label=t(Msg::CertificateCategoryLabel)>
+                            <option value="">{t(Msg::CertificateCategoryPick)}</option>
+                            {app.categories.iter().map(|c| view! { <option value=c.code.clone()>{c.name.clone()}</option> }).collect_view()}
+                        </select>
+                    })}
                     <input id=input_id class="file-input" type="file" name="file" accept="image/jpeg,image/png,image/webp"
                         aria-label=format!("{} {}", t(Msg::ChooseImage), t(doc_label(kind)))/>
                     <button type="submit" class="btn btn-primary btn-small">{t(Msg::Upload)}</button>
