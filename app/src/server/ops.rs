@@ -7,7 +7,7 @@ use crate::api::ADMIN;
 use crate::error::AppError;
 use booking::{Actor, EventKind, OrderState};
 use dispatch::RuleFailure;
-use std::collections::HashMap;
+use std::collections::hash_map::{Entry, HashMap};
 use store::OrderFilter;
 
 fn failure_text(failure: &RuleFailure) -> String {
@@ -134,9 +134,9 @@ async fn decision_views(state: &AppState, order_id: i64, workers: &[store::Worke
         };
         let ids = why.ranked.iter().map(|r| r.worker_id).chain(why.excluded.iter().map(|e| e.worker_id)).chain(record.worker_id);
         for id in ids {
-            if !names.contains_key(&id) {
+            if let Entry::Vacant(slot) = names.entry(id) {
                 let name = state.store.user(store::UserId(id)).await.map_err(internal)?.map(|u| u.display_name.as_str().to_string()).unwrap_or_default();
-                names.insert(id, name);
+                slot.insert(name);
             }
         }
         let name = |id: i64| names.get(&id).cloned().unwrap_or_default();

@@ -117,7 +117,7 @@ pub fn surcharge_notes(rules: &PricingRules) -> Vec<String> {
 }
 
 fn km_text(metres: u32) -> String {
-    if metres % 1_000 == 0 {
+    if metres.is_multiple_of(1_000) {
         format!("{}", metres / 1_000)
     } else {
         format!("{}.{}", metres / 1_000, (metres % 1_000) / 100)
