@@ -98,7 +98,7 @@ test('an admin creates and delists a category; customers stop seeing it', async 
   // 月嫂 can require a qualification certificate on file (a dispatch hard rule).
   const nanny = desk.locator('tr[data-category="maternity_nanny"]');
   await nanny.getByRole('button', { name: '要求资格证书' }).click();
-  await expect(nanny.locator('[data-certificate="required"]')).toHaveText('需资格证书');
+  await expect(nanny.locator('[data-certificate="required"]')).toHaveText('需该类资格证书');
   await snap(admin, 'catalog-04-certificate-1440x900');
   await nanny.getByRole('button', { name: '取消证书要求' }).click();
   await expect(nanny.locator('[data-certificate]')).toHaveCount(0);

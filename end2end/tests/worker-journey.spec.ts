@@ -121,6 +121,27 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
   await review(admin, name, '通过', '');
   await expect(admin.locator('.application')).toHaveAttribute('data-status', 'approved');
 
+  // An approved worker files a certificate for another service: it waits for
+  // the admin, who sees it flagged on the list and accepts it.
+  await open(worker, '/worker/apply');
+  await worker.locator('.doc-slot[data-doc="qualification"]').getByLabel('证书对应的服务').selectOption({ label: '育儿嫂服务' });
+  await upload(worker, 'qualification', files.png);
+  await expect(worker.locator('.doc-slot[data-doc="qualification"] .doc-review')).toHaveText('审核中，通过后才会收到该类订单');
+  await snap(worker, 'journey-03b-certificate-pending-390x844');
+  await open(admin, '/admin/workers');
+  await expect(admin.locator('tr', { hasText: name }).locator('[data-certificates="pending"]')).toHaveText('证书待审');
+  await admin.getByRole('link', { name }).click();
+  await hydrated(admin);
+  const pendingCertificate = admin.locator('.doc-figure[data-pending="true"]');
+  await expect(pendingCertificate).toContainText('证书对应的服务：育儿嫂服务');
+  await snap(admin, 'journey-03c-certificate-review-1440x900');
+  await pendingCertificate.getByRole('button', { name: '不予认可' }).click();
+  await expect(admin.getByText('请填写原因，服务者会看到它')).toBeVisible();
+  await pendingCertificate.getByRole('button', { name: '认可证书' }).click();
+  await expect(admin.locator('.doc-figure[data-pending="true"]')).toHaveCount(0);
+  await open(worker, '/worker/apply');
+  await expect(worker.locator('.doc-slot[data-doc="qualification"] .doc-review')).toHaveCount(0);
+
   // 3. Hours and area: around the spot, every day 08:00–20:00, daily cleaning.
   await open(worker, '/worker/settings');
   await worker.locator('label.choice', { hasText: '日常保洁' }).locator('input').check();

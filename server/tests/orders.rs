@@ -9,7 +9,7 @@ use app::error::{AppError, Field};
 use app::i18n::Msg;
 use app::server::Config;
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::{header, Request, StatusCode};
 use common::*;
 use std::time::Duration;
 
@@ -1152,7 +1152,7 @@ async fn an_admin_reassigning_while_the_worker_accepts_ends_in_one_outcome_and_b
 }
 
 #[tokio::test]
-async fn a_category_that_requires_a_certificate_is_only_offered_to_workers_with_one_for_that_category() {
+async fn a_category_that_requires_a_certificate_is_only_offered_to_workers_with_an_accepted_one_for_that_category() {
     let app = demo_app(Config::default()).await;
     let (customer, admin) = (app.session_for(CUSTOMER).await, app.session_for("13700000000").await);
     let category = app.state.store.categories().await.unwrap().into_iter().find(|c| c.code == "daily_cleaning").unwrap().id;
@@ -1167,14 +1167,63 @@ async fn a_category_that_requires_a_certificate_is_only_offered_to_workers_with_
     let refused = app.post("/api/place_order", &booking_form, Some(&customer)).await;
     assert_eq!(refused.error(), AppError::invalid(Field::Slot, Msg::ErrSlotUnavailable));
 
-    // Zhao's certificate is for another service: it does not count here.
+    // Both demo workers are approved, so a certificate they file now waits for an admin.
     let (li, zhao) = (user_id(&app, LI).await, user_id(&app, ZHAO).await);
-    app.state.store.add_worker_document(zhao, "qualification", "docs/zhao-certificate.jpg", Some("maternity_nanny"), time::OffsetDateTime::now_utc()).await.unwrap();
-    let still_refused = app.post("/api/place_order", &booking_form, Some(&customer)).await;
-    assert_eq!(still_refused.error(), AppError::invalid(Field::Slot, Msg::ErrSlotUnavailable));
+    let (li_session, zhao_session) = (app.session_for(LI).await, app.session_for(ZHAO).await);
+    let filed = app.upload_document("qualification", Some("daily_cleaning"), &png(), &li_session).await;
+    assert_eq!(filed.headers[header::LOCATION], "/worker/apply?uploaded=qualification");
+    let refused_photo = app.upload_document("photo", None, &png(), &li_session).await;
+    assert_eq!(refused_photo.headers[header::LOCATION], "/worker/apply?kind=photo&upload_error=locked", "only certificates after approval");
+    app.upload_document("qualification", Some("maternity_nanny"), &png(), &zhao_session).await;
+    app.upload_document("qualification", Some("daily_cleaning"), &png(), &zhao_session).await;
+    let pending = app.post("/api/place_order", &booking_form, Some(&customer)).await;
+    assert_eq!(pending.error(), AppError::invalid(Field::Slot, Msg::ErrSlotUnavailable), "a certificate under review does not count");
 
-    // Li files one for daily cleaning: she alone qualifies, and the admin sees why Zhao does not.
-    app.state.store.add_worker_document(li, "qualification", "docs/li-certificate.jpg", Some("daily_cleaning"), time::OffsetDateTime::now_utc()).await.unwrap();
+    // Only an admin reviews; a rejection needs a reason the worker sees.
+    let certificate = |worker: i64, category: &'static str| {
+        let app = &app;
+        async move {
+            let documents = app.state.store.worker_documents(worker).await.unwrap();
+            documents.into_iter().find(|d| d.category_code.as_deref() == Some(category)).unwrap().id
+        }
+    };
+    let decide = |worker: i64, document: i64, decision: &str, note: &str| {
+        form(&[("worker_id", worker.to_string()), ("document_id", document.to_string()), ("decision", decision.into()), ("note", note.into())])
+    };
+    let li_cleaning = certificate(li, "daily_cleaning").await;
+    for outsider in [&customer, &li_session] {
+        let refused = app.post("/api/admin_review_certificate", &decide(li, li_cleaning, "accept", ""), Some(outsider)).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    }
+    let zhao_cleaning = certificate(zhao, "daily_cleaning").await;
+    let no_reason = app.post("/api/admin_review_certificate", &decide(zhao, zhao_cleaning, "reject", " "), Some(&admin)).await;
+    assert_eq!(no_reason.error(), AppError::invalid(Field::Review, Msg::ErrReasonRequired));
+    let wrong_worker = app.post("/api/admin_review_certificate", &decide(li, zhao_cleaning, "accept", ""), Some(&admin)).await;
+    assert_eq!(wrong_worker.error(), AppError::Refused(Msg::ErrCertificateNotPending), "a document is reviewed as its own worker's");
+    let rejected = app.post("/api/admin_review_certificate", &decide(zhao, zhao_cleaning, "reject", "证书照片看不清"), Some(&admin)).await;
+    assert_eq!(rejected.status, StatusCode::OK);
+    let zhao_nanny = certificate(zhao, "maternity_nanny").await;
+    for (worker, document) in [(li, li_cleaning), (zhao, zhao_nanny)] {
+        assert_eq!(app.post("/api/admin_review_certificate", &decide(worker, document, "accept", ""), Some(&admin)).await.status, StatusCode::OK);
+    }
+    let again = app.post("/api/admin_review_certificate", &decide(li, li_cleaning, "reject", "重复"), Some(&admin)).await;
+    assert_eq!(again.error(), AppError::Refused(Msg::ErrCertificateNotPending));
+    let audit = app.state.store.audit_entries(10).await.unwrap();
+    assert_eq!(audit.iter().filter(|a| a.action == "certificate_accepted").count(), 2);
+    assert_eq!(audit.iter().filter(|a| a.action == "certificate_rejected").count(), 1);
+    let zhao_view: app::api::onboarding::ApplicationView =
+        serde_json::from_str(&app.post("/api/my_application", "", Some(&zhao_session)).await.body).unwrap();
+    let reviews: Vec<_> = zhao_view.documents.iter().filter(|d| d.category.is_some()).map(|d| (d.category.clone().unwrap(), d.review.clone())).collect();
+    assert_eq!(
+        reviews,
+        [
+            ("月嫂服务".to_string(), app::api::onboarding::DocReview::Accepted),
+            ("日常保洁".to_string(), app::api::onboarding::DocReview::Rejected { note: "证书照片看不清".into() }),
+        ]
+    );
+
+    // Li's accepted cleaning certificate makes her the one qualified worker;
+    // Zhao's accepted one is for 月嫂, and the admin sees why it does not count.
     let order_id = place(&app, &customer, beijing(1, 10)).await;
     assert_eq!(app.state.store.order(order_id).await.unwrap().unwrap().reserved_worker_id, Some(li));
     let view: app::api::ops::AdminOrderView =

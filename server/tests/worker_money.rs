@@ -13,41 +13,6 @@ use domain::Role;
 
 const ADMIN_PHONE: &str = "13700000201";
 
-fn png() -> Vec<u8> {
-    std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../end2end/fixtures/photo.png")).unwrap()
-}
-
-/// A multipart form as the page sends it: `category` (when given), then the file.
-fn multipart(bytes: &[u8], file_name: &str, category: Option<&str>) -> (String, Vec<u8>) {
-    let boundary = "----daojia-test-boundary";
-    let mut body = String::new();
-    if let Some(category) = category {
-        body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"category\"\r\n\r\n{category}\r\n"));
-    }
-    body.push_str(&format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: image/jpeg\r\n\r\n"
-    ));
-    let mut body = body.into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
-async fn upload(app: &TestApp, kind: &str, bytes: &[u8], token: &str) -> Response {
-    upload_for(app, kind, None, bytes, token).await
-}
-
-async fn upload_for(app: &TestApp, kind: &str, category: Option<&str>, bytes: &[u8], token: &str) -> Response {
-    let (content_type, body) = multipart(bytes, "photo.jpg", category);
-    let request = Request::post(format!("/uploads/worker/{kind}"))
-        .header(header::CONTENT_TYPE, content_type)
-        .header(header::COOKIE, format!("dj_sid={token}"))
-        .header("sec-fetch-site", "same-origin")
-        .body(Body::from(body))
-        .unwrap();
-    app.send(request).await
-}
-
 async fn get_file(app: &TestApp, url: &str, token: Option<&str>) -> Response {
     let mut builder = Request::get(url);
     if let Some(token) = token {
@@ -67,15 +32,15 @@ async fn uploads_are_checked_by_content_and_documents_are_private() {
     let worker = app.session("13900000201", Role::Worker).await;
     let worker_id = app.state.store.credentials_by_phone(&domain::Phone::parse("13900000201").unwrap()).await.unwrap().unwrap().user_id.0;
 
-    let pdf = upload(&app, "id_card", b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n", &worker).await;
+    let pdf = app.upload_document("id_card", None, b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n", &worker).await;
     assert_eq!(pdf.status, StatusCode::SEE_OTHER);
     assert_eq!(pdf.headers[header::LOCATION], "/worker/apply?kind=id_card&upload_error=not_image");
     assert!(app.state.store.worker_documents(worker_id).await.unwrap().is_empty(), "nothing stored");
 
-    let unknown_kind = upload(&app, "passport", &png(), &worker).await;
+    let unknown_kind = app.upload_document("passport", None, &png(), &worker).await;
     assert_eq!(unknown_kind.headers[header::LOCATION], "/worker/apply?kind=passport&upload_error=kind");
 
-    let ok = upload(&app, "id_card", &png(), &worker).await;
+    let ok = app.upload_document("id_card", None, &png(), &worker).await;
     assert_eq!(ok.headers[header::LOCATION], "/worker/apply?uploaded=id_card");
     let documents = app.state.store.worker_documents(worker_id).await.unwrap();
     assert_eq!(documents.len(), 1);
@@ -95,8 +60,8 @@ async fn uploads_are_checked_by_content_and_documents_are_private() {
     assert_eq!(get_file(&app, "/files/workers/..%2F..%2Fetc%2Fpasswd", Some(&admin)).await.status, StatusCode::NOT_FOUND);
 
     let customer = app.session("13800000201", Role::Customer).await;
-    assert_eq!(upload(&app, "id_card", &png(), &customer).await.status, StatusCode::FORBIDDEN);
-    let too_big = upload(&app, "photo", &vec![0u8; 7 * 1024 * 1024], &worker).await;
+    assert_eq!(app.upload_document("id_card", None, &png(), &customer).await.status, StatusCode::FORBIDDEN);
+    let too_big = app.upload_document("photo", None, &vec![0u8; 7 * 1024 * 1024], &worker).await;
     assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(app.state.store.worker_documents(worker_id).await.unwrap().len(), 1);
 }
@@ -127,13 +92,13 @@ async fn an_application_is_resubmitted_only_when_complete_and_after_a_decision()
     let incomplete = app.post("/api/resubmit_application", "", Some(&worker)).await;
     assert_eq!(incomplete.error(), AppError::Refused(Msg::ErrDocumentsMissing));
     for kind in ["photo", "id_card", "health"] {
-        upload(&app, kind, &png(), &worker).await;
+        app.upload_document(kind, None, &png(), &worker).await;
     }
     assert_eq!(app.post("/api/resubmit_application", "", Some(&worker)).await.status, StatusCode::OK);
     assert_eq!(app.post("/api/admin_review_worker", &review("approve", ""), Some(&admin)).await.status, StatusCode::OK);
     let locked = app.post("/api/save_application", &profile("46", "9"), Some(&worker)).await;
     assert_eq!(locked.error(), AppError::Refused(Msg::ErrApplicationLocked));
-    assert_eq!(upload(&app, "photo", &png(), &worker).await.headers[header::LOCATION], "/worker/apply?kind=photo&upload_error=locked");
+    assert_eq!(app.upload_document("photo", None, &png(), &worker).await.headers[header::LOCATION], "/worker/apply?kind=photo&upload_error=locked");
 }
 
 #[tokio::test]
@@ -142,16 +107,16 @@ async fn a_qualification_certificate_must_name_a_known_service_category_and_is_s
     let worker = app.session("13900000203", Role::Worker).await;
     let worker_id = app.state.store.credentials_by_phone(&domain::Phone::parse("13900000203").unwrap()).await.unwrap().unwrap().user_id.0;
     let refused = "/worker/apply?kind=qualification&upload_error=category";
-    assert_eq!(upload(&app, "qualification", &png(), &worker).await.headers[header::LOCATION], refused);
-    assert_eq!(upload_for(&app, "qualification", Some("no_such_service"), &png(), &worker).await.headers[header::LOCATION], refused);
+    assert_eq!(app.upload_document("qualification", None, &png(), &worker).await.headers[header::LOCATION], refused);
+    assert_eq!(app.upload_document("qualification", Some("no_such_service"), &png(), &worker).await.headers[header::LOCATION], refused);
     assert!(app.state.store.worker_documents(worker_id).await.unwrap().is_empty(), "a refused upload stores nothing");
 
-    let filed = upload_for(&app, "qualification", Some("daily_cleaning"), &png(), &worker).await;
+    let filed = app.upload_document("qualification", Some("daily_cleaning"), &png(), &worker).await;
     assert_eq!(filed.headers[header::LOCATION], "/worker/apply?uploaded=qualification");
     let documents = app.state.store.worker_documents(worker_id).await.unwrap();
     assert_eq!(documents.iter().map(|d| d.category_code.as_deref()).collect::<Vec<_>>(), [Some("daily_cleaning")]);
     // Other documents name no category, whatever the form sends.
-    upload_for(&app, "health", Some("daily_cleaning"), &png(), &worker).await;
+    app.upload_document("health", Some("daily_cleaning"), &png(), &worker).await;
     assert_eq!(app.state.store.worker_documents(worker_id).await.unwrap()[1].category_code, None);
 
     let view: app::api::onboarding::ApplicationView = serde_json::from_str(&app.post("/api/my_application", "", Some(&worker)).await.body).unwrap();

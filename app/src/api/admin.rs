@@ -28,6 +28,8 @@ pub struct UserRowView {
     pub worker_status: Option<WorkerStatus>,
     pub disabled: bool,
     pub created_at: UnixSeconds,
+    /// Certificates waiting for an admin's review.
+    pub certificates_pending: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -118,6 +118,7 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/admin_apply_plan", ADMIN),
     ("/api/admin_queue_size", ADMIN),
     ("/api/admin_set_category_certificate", ADMIN),
+    ("/api/admin_review_certificate", ADMIN),
     ("/api/admin_save_pricing", ADMIN),
     ("/api/admin_preview_quote", ADMIN),
     ("/api/admin_create_coupon", ADMIN),

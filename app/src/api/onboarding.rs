@@ -40,6 +40,16 @@ impl DocKind {
     }
 }
 
+/// Where a document stands: reviewed with the application (or accepted
+/// since), or a certificate filed after approval waiting for, or refused
+/// at, an admin's review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DocReview {
+    Accepted,
+    Pending,
+    Rejected { note: String },
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentView {
     pub id: i64,
@@ -47,6 +57,7 @@ pub struct DocumentView {
     /// A qualification certificate's service category (its name); `None`
     /// when it names none, so it qualifies for nothing.
     pub category: Option<String>,
+    pub review: DocReview,
     /// Served only to the worker and admins.
     pub url: String,
     pub uploaded_at: UnixSeconds,
@@ -71,6 +82,9 @@ pub struct ApplicationView {
     pub missing: Vec<DocKind>,
     pub submitted_at: Option<UnixSeconds>,
     pub can_edit: bool,
+    /// An approved worker may still file qualification certificates (each
+    /// waits for an admin), say for a service they newly qualified for.
+    pub can_add_certificate: bool,
     pub can_resubmit: bool,
 }
 
@@ -87,6 +101,13 @@ pub async fn save_application(display_name: String, gender: Option<String>, age:
 #[server(prefix = "/api", endpoint = "resubmit_application")]
 pub async fn resubmit_application() -> Result<(), AppError> {
     crate::server::respond(crate::server::onboarding::resubmit_application().await)
+}
+
+/// Accepts or rejects (`decision` = `accept` / `reject`, with a reason) a
+/// certificate a worker filed after approval.
+#[server(prefix = "/api", endpoint = "admin_review_certificate")]
+pub async fn admin_review_certificate(worker_id: i64, document_id: i64, decision: String, note: String) -> Result<(), AppError> {
+    crate::server::respond(crate::server::onboarding::review_certificate(worker_id, document_id, decision, note).await)
 }
 
 #[server(prefix = "/api", endpoint = "admin_application")]

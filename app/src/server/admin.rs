@@ -51,6 +51,7 @@ pub async fn users(role: Option<String>, q: Option<String>, page: Option<i64>) -
                 worker_status: u.worker_status,
                 disabled: u.disabled,
                 created_at: u.created_at.unix_timestamp(),
+                certificates_pending: u.certificates_pending,
             })
             .collect(),
         total: paged.total,

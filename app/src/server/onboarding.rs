@@ -3,7 +3,7 @@
 
 use super::authz::require_user;
 use super::{app_state, internal, now, AppState};
-use crate::api::onboarding::{ApplicationView, DocKind, DocumentView};
+use crate::api::onboarding::{ApplicationView, DocKind, DocReview, DocumentView};
 use crate::api::work::CategoryChoice;
 use crate::api::{ADMIN, WORKER};
 use crate::error::{AppError, Field};
@@ -36,6 +36,11 @@ async fn view_of(state: &AppState, record: ApplicationRecord) -> Result<Applicat
                 id: d.id,
                 kind: DocKind::parse(&d.kind)?,
                 category: d.category_code.as_deref().map(name_of),
+                review: match d.review_state.as_str() {
+                    "pending" => DocReview::Pending,
+                    "rejected" => DocReview::Rejected { note: d.review_note },
+                    _ => DocReview::Accepted,
+                },
                 url: file_url(&d.storage_key),
                 uploaded_at: d.created_at.unix_timestamp(),
             })
@@ -58,6 +63,7 @@ async fn view_of(state: &AppState, record: ApplicationRecord) -> Result<Applicat
         missing,
         submitted_at: record.submitted_at.map(|t| t.unix_timestamp()),
         can_edit: status.can_edit_application(),
+        can_add_certificate: may_file(status, DocKind::Qualification),
         can_resubmit: status.can_resubmit(),
     })
 }
@@ -139,6 +145,40 @@ pub fn upload_error_code(err: &UploadError) -> &'static str {
     }
 }
 
+/// Whether a worker in `status` may file a document of `kind`: anything
+/// while the application is open; once approved, qualification
+/// certificates only (an admin reviews each).
+fn may_file(status: WorkerStatus, kind: DocKind) -> bool {
+    status.can_edit_application() || (status == WorkerStatus::Approved && kind == DocKind::Qualification)
+}
+
+/// Accepts or rejects a certificate an approved worker filed; a rejection
+/// needs a reason, which the worker sees. Audited with the change.
+pub async fn review_certificate(worker_id: i64, document_id: i64, decision: String, note: String) -> Result<(), AppError> {
+    let admin = require_user(ADMIN)?;
+    let state = app_state()?;
+    let accept = match decision.as_str() {
+        "accept" => true,
+        "reject" => false,
+        _ => return Err(AppError::Refused(Msg::ErrReviewNotApplicable)),
+    };
+    let note = note.trim().to_string();
+    if !accept && note.is_empty() {
+        return Err(AppError::invalid(Field::Review, Msg::ErrReasonRequired));
+    }
+    if note.chars().count() > 200 {
+        return Err(AppError::invalid(Field::Review, Msg::ErrReasonTooLong));
+    }
+    match state.store.review_certificate(worker_id, document_id, accept, &note, admin.id.0, now()).await {
+        Ok(()) => {
+            tracing::info!(worker_id, document_id, accept, "certificate reviewed");
+            Ok(())
+        }
+        Err(StoreError::Conflict) => Err(AppError::Refused(Msg::ErrCertificateNotPending)),
+        Err(err) => Err(internal(err)),
+    }
+}
+
 /// Checks, re-encodes and stores a worker's document. The caller has
 /// already read the request body (bounded by the server's upload limit). A
 /// qualification certificate must name the service category it is for.
@@ -148,9 +188,9 @@ pub async fn store_worker_document(state: &AppState, user: &User, kind: &str, ca
         return Err(UploadOutcome::Forbidden);
     }
     let profile = state.store.worker_profile(user.id).await.map_err(|e| UploadOutcome::Internal(e.to_string()))?;
-    if !profile.is_some_and(|p| p.status.can_edit_application()) {
+    let Some(status) = profile.map(|p| p.status).filter(|s| may_file(*s, kind)) else {
         return Err(UploadOutcome::Refused("locked"));
-    }
+    };
     let category = match kind {
         DocKind::Qualification => {
             let code = category.map(str::trim).filter(|c| !c.is_empty()).ok_or(UploadOutcome::Refused("category"))?;
@@ -167,7 +207,7 @@ pub async fn store_worker_document(state: &AppState, user: &User, kind: &str, ca
     let key = state.files.put_image(WORKER_AREA, &clean).await.map_err(|e| UploadOutcome::Internal(e.to_string()))?;
     state
         .store
-        .add_worker_document(user.id.0, kind.as_str(), key.as_str(), category.as_deref(), now())
+        .add_worker_document(user.id.0, kind.as_str(), key.as_str(), category.as_deref(), status == WorkerStatus::Approved, now())
         .await
         .map_err(|e| UploadOutcome::Internal(e.to_string()))?;
     tracing::info!(worker_id = user.id.0, kind = kind.as_str(), bytes = clean.bytes.len(), "worker document stored");

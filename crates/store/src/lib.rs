@@ -488,7 +488,8 @@ macro_rules! shared_store_impl {
                     .fetch_one(&self.pool)
                     .await?;
                 let rows: Vec<crate::model::UserListRow> = sqlx::query_as(&format!(
-                    "SELECT u.id, u.phone, u.role, u.display_name, u.disabled, u.created_at, w.status AS worker_status
+                    "SELECT u.id, u.phone, u.role, u.display_name, u.disabled, u.created_at, w.status AS worker_status,
+                            (SELECT COUNT(*) FROM worker_documents d WHERE d.worker_id = u.id AND d.review_state = 'pending') AS certificates_pending
                      FROM users u LEFT JOIN worker_profiles w ON w.user_id = u.id
                      {WHERE} ORDER BY u.id DESC LIMIT $3 OFFSET $4"
                 ))

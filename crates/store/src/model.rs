@@ -295,6 +295,8 @@ pub struct UserListItem {
     pub disabled: bool,
     pub created_at: OffsetDateTime,
     pub worker_status: Option<WorkerStatus>,
+    /// Certificates the worker filed that wait for an admin's review.
+    pub certificates_pending: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -306,6 +308,7 @@ pub(crate) struct UserListRow {
     disabled: bool,
     created_at: OffsetDateTime,
     worker_status: Option<String>,
+    certificates_pending: i64,
 }
 
 impl TryFrom<UserListRow> for UserListItem {
@@ -319,6 +322,7 @@ impl TryFrom<UserListRow> for UserListItem {
             disabled: row.disabled,
             created_at: row.created_at,
             worker_status: row.worker_status.as_deref().map(parse_worker_status).transpose()?,
+            certificates_pending: row.certificates_pending,
         })
     }
 }

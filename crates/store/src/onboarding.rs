@@ -41,6 +41,11 @@ pub struct WorkerDocumentRecord {
     pub storage_key: String,
     /// For a qualification certificate: the category it qualifies for.
     pub category_code: Option<String>,
+    /// `accepted` (filed with the application, or accepted since), `pending`
+    /// (filed after approval, not yet reviewed) or `rejected`.
+    pub review_state: String,
+    /// Why a certificate was rejected.
+    pub review_note: String,
     pub created_at: OffsetDateTime,
 }
 
@@ -53,8 +58,12 @@ pub trait OnboardingStore: Send + Sync {
     /// Files a rejected or incomplete application again for review
     /// (`Conflict` from any other status).
     async fn resubmit_application(&self, worker_id: i64, now: OffsetDateTime) -> StoreResult<()>;
-    /// `category_code`: the service category a qualification certificate is for.
-    async fn add_worker_document(&self, worker_id: i64, kind: &str, storage_key: &str, category_code: Option<&str>, now: OffsetDateTime) -> StoreResult<i64>;
+    /// `category_code`: the service category a qualification certificate is
+    /// for; `needs_review`: filed after approval, so it waits for an admin.
+    async fn add_worker_document(&self, worker_id: i64, kind: &str, storage_key: &str, category_code: Option<&str>, needs_review: bool, now: OffsetDateTime) -> StoreResult<i64>;
+    /// Accepts or rejects (with `note`) a worker's pending certificate and
+    /// audits it, atomically; `Conflict` when it is not pending.
+    async fn review_certificate(&self, worker_id: i64, document_id: i64, accept: bool, note: &str, actor_id: i64, now: OffsetDateTime) -> StoreResult<()>;
     async fn worker_documents(&self, worker_id: i64) -> StoreResult<Vec<WorkerDocumentRecord>>;
     /// Whose document a stored file is, if it is a worker document at all.
     async fn document_owner(&self, storage_key: &str) -> StoreResult<Option<i64>>;
@@ -127,23 +136,62 @@ macro_rules! shared_onboarding_impl {
                 kind: &str,
                 storage_key: &str,
                 category_code: Option<&str>,
+                needs_review: bool,
                 now: time::OffsetDateTime,
             ) -> crate::StoreResult<i64> {
                 Ok(sqlx::query_scalar(
-                    "INSERT INTO worker_documents (worker_id, kind, storage_key, category_code, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                    "INSERT INTO worker_documents (worker_id, kind, storage_key, category_code, review_state, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                 )
                 .bind(worker_id)
                 .bind(kind)
                 .bind(storage_key)
                 .bind(category_code)
+                .bind(if needs_review { "pending" } else { "accepted" })
                 .bind(now)
                 .fetch_one(&self.pool)
                 .await?)
             }
 
+            async fn review_certificate(
+                &self,
+                worker_id: i64,
+                document_id: i64,
+                accept: bool,
+                note: &str,
+                actor_id: i64,
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                let state = if accept { "accepted" } else { "rejected" };
+                let reviewed = sqlx::query(
+                    "UPDATE worker_documents SET review_state = $1, review_note = $2
+                     WHERE id = $3 AND worker_id = $4 AND kind = 'qualification' AND review_state = 'pending'",
+                )
+                .bind(state)
+                .bind(note)
+                .bind(document_id)
+                .bind(worker_id)
+                .execute(&mut *tx)
+                .await?;
+                if reviewed.rows_affected() != 1 {
+                    return Err(crate::StoreError::Conflict);
+                }
+                sqlx::query("INSERT INTO audit_log (actor_id, action, target, detail, created_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(actor_id)
+                    .bind(format!("certificate_{state}"))
+                    .bind(format!("user:{worker_id}"))
+                    .bind(format!("document {document_id}: {note}"))
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn worker_documents(&self, worker_id: i64) -> crate::StoreResult<Vec<crate::WorkerDocumentRecord>> {
                 Ok(sqlx::query_as(
-                    "SELECT id, worker_id, kind, storage_key, category_code, created_at FROM worker_documents WHERE worker_id = $1 ORDER BY id",
+                    "SELECT id, worker_id, kind, storage_key, category_code, review_state, review_note, created_at FROM worker_documents WHERE worker_id = $1 ORDER BY id",
                 )
                 .bind(worker_id)
                 .fetch_all(&self.pool)

@@ -107,6 +107,18 @@ impl TestApp {
         self.send(builder.body(Body::from(form.to_string())).unwrap()).await
     }
 
+    /// Posts a worker document as the 资料与认证 page's form does.
+    pub async fn upload_document(&self, kind: &str, category: Option<&str>, bytes: &[u8], token: &str) -> Response {
+        let (content_type, body) = multipart(bytes, "photo.jpg", category);
+        let request = Request::post(format!("/uploads/worker/{kind}"))
+            .header(header::CONTENT_TYPE, content_type)
+            .header(header::COOKIE, format!("dj_sid={token}"))
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await
+    }
+
     pub async fn get_page(&self, path: &str, cookie: Option<&str>) -> Response {
         let mut builder = Request::get(path).header(header::ACCEPT, "text/html");
         if let Some(token) = cookie {
@@ -149,6 +161,27 @@ impl TestApp {
 
 
 /// `a=1&b=…` with every value percent-encoded, as a browser form sends it.
+/// A small real PNG (the browser tests' fixture).
+pub fn png() -> Vec<u8> {
+    std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../end2end/fixtures/photo.png")).unwrap()
+}
+
+/// A multipart form as the page sends it: `category` (when given), then the file.
+fn multipart(bytes: &[u8], file_name: &str, category: Option<&str>) -> (String, Vec<u8>) {
+    let boundary = "----daojia-test-boundary";
+    let mut body = String::new();
+    if let Some(category) = category {
+        body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"category\"\r\n\r\n{category}\r\n"));
+    }
+    body.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: image/jpeg\r\n\r\n"
+    ));
+    let mut body = body.into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
 pub fn form(fields: &[(&str, String)]) -> String {
     fields
         .iter()

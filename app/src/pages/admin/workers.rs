@@ -1,5 +1,5 @@
 use crate::api::admin::{admin_users, AdminReviewWorker, UserRowView};
-use crate::api::onboarding::{admin_application, DocKind};
+use crate::api::onboarding::{admin_application, AdminReviewCertificate, DocKind, DocReview};
 use crate::pages::worker::{certificate_caption, doc_label};
 use leptos_router::hooks::use_params_map;
 use crate::api::format_beijing;
@@ -21,6 +21,15 @@ fn decisions(status: WorkerStatus) -> &'static [(ReviewDecision, Msg)] {
         WorkerStatus::Approved => &[(ReviewDecision::Suspend, Msg::DecisionSuspend)],
         WorkerStatus::Suspended => &[(ReviewDecision::Reinstate, Msg::DecisionReinstate)],
         WorkerStatus::Rejected => &[],
+    }
+}
+
+/// Where a certificate filed after approval stands, for the reviewing admin.
+fn admin_review_caption(review: &DocReview) -> Option<String> {
+    match review {
+        DocReview::Accepted => None,
+        DocReview::Pending => Some(t(Msg::CertificateAwaitingReview).to_string()),
+        DocReview::Rejected { note } => Some(format!("{}{note}", t(Msg::CertificateRejected))),
     }
 }
 
@@ -64,8 +73,11 @@ pub fn WorkerApplicationPage() -> impl IntoView {
     let params = use_params_map();
     let worker_id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
     let review = ServerAction::<AdminReviewWorker>::new();
-    let application = Resource::new(move || (worker_id(), review.version().get()), |(id, _)| admin_application(id));
+    let certificate = ServerAction::<AdminReviewCertificate>::new();
+    let application =
+        Resource::new(move || (worker_id(), review.version().get(), certificate.version().get()), |(id, _, _)| admin_application(id));
     let value = review.value();
+    let certificate_value = certificate.value();
     view! {
         <AdminShell title=Msg::ApplicationTitle>
             <p><a class="back-link" href="/admin/workers">{t(Msg::BackToWorkers)}</a></p>
@@ -95,15 +107,26 @@ pub fn WorkerApplicationPage() -> impl IntoView {
                                         <p class="notice notice-warning">{t(Msg::MissingDocs)}{app.missing.iter().map(|k| t(doc_label(*k))).collect::<Vec<_>>().join("、")}</p>
                                     })}
                                     <div class="doc-grid">
-                                        {app.documents.into_iter().map(|d| { let link = d.url.clone(); view! {
-                                            <figure class="doc-figure" data-doc=d.kind.as_str()>
+                                        {app.documents.into_iter().map(|d| { let link = d.url.clone(); let pending = d.review == DocReview::Pending; view! {
+                                            <figure class="doc-figure" data-doc=d.kind.as_str() data-pending=pending.then_some("true")>
                                                 <a href=link target="_blank"><img src=d.url alt=t(doc_label(d.kind))/></a>
                                                 <figcaption>{t(doc_label(d.kind))}" · "{format_beijing(d.uploaded_at)}
                                                     {(d.kind == DocKind::Qualification).then(|| view! { <br/>{certificate_caption(d.category.as_deref())} })}
+                                                    {admin_review_caption(&d.review).map(|r| view! { <br/><span class="doc-review">{r}</span> })}
                                                 </figcaption>
+                                                {pending.then(|| view! {
+                                                    <ActionForm action=certificate attr:class="review-form-inline certificate-review">
+                                                        <input type="hidden" name="worker_id" value=app.worker_id/>
+                                                        <input type="hidden" name="document_id" value=d.id/>
+                                                        <input type="text" name="note" maxlength="200" aria-label=t(Msg::CertificateReasonPlaceholder) placeholder=t(Msg::CertificateReasonPlaceholder)/>
+                                                        <button type="submit" name="decision" value="accept" class="btn btn-primary btn-small">{t(Msg::AcceptCertificate)}</button>
+                                                        <button type="submit" name="decision" value="reject" class="btn btn-danger-plain btn-small">{t(Msg::RejectCertificate)}</button>
+                                                    </ActionForm>
+                                                })}
                                             </figure>
                                         }}).collect_view()}
                                     </div>
+                                    <p class="form-error" role="alert">{move || form_error(certificate_value).get().or(field_error(certificate_value, Field::Review).get())}</p>
                                     {(!decisions(status).is_empty()).then(|| view! {
                                         <ActionForm action=review attr:class="review-form-inline">
                                             <input type="hidden" name="worker_id" value=app.worker_id/>
@@ -135,7 +158,10 @@ fn WorkerRow(worker: UserRowView, review: ServerAction<AdminReviewWorker>) -> im
         <tr data-worker=id>
             <td><a href=format!("/admin/workers/{id}")>{worker.display_name.clone()}</a></td>
             <td class="num">{worker.phone.clone()}</td>
-            <td>{worker_status_text(status)}</td>
+            <td>
+                {worker_status_text(status)}
+                {(worker.certificates_pending > 0).then(|| view! { " "<span class="tag" data-certificates="pending">{t(Msg::CertificatesPendingTag)}</span> })}
+            </td>
             <td class="num">{format_beijing(worker.created_at)}</td>
             <td>
                 {(!decisions(status).is_empty()).then(|| view! {

@@ -1,4 +1,4 @@
-use crate::api::onboarding::{my_application, ApplicationView, DocKind, ResubmitApplication, SaveApplication};
+use crate::api::onboarding::{my_application, ApplicationView, DocKind, DocReview, ResubmitApplication, SaveApplication};
 use crate::components::{field_error, form_error, ErrorState, PhoneShell, Skeleton, Tabs};
 use crate::error::Field;
 use crate::i18n::{t, Msg};
@@ -32,6 +32,16 @@ pub fn certificate_caption(category: Option<&str>) -> String {
     match category {
         Some(name) => format!("{}：{name}", t(Msg::CertificateCategoryLabel)),
         None => t(Msg::CertificateNoCategory).to_string(),
+    }
+}
+
+/// How an admin's review of a certificate filed after approval stands;
+/// nothing for one that counts.
+fn review_caption(review: &DocReview) -> Option<String> {
+    match review {
+        DocReview::Accepted => None,
+        DocReview::Pending => Some(t(Msg::CertificatePending).to_string()),
+        DocReview::Rejected { note } => Some(format!("{}{note}", t(Msg::CertificateRejected))),
     }
 }
 
@@ -143,11 +153,13 @@ fn DocumentSlot(kind: DocKind, app: ApplicationView) -> impl IntoView {
                 {docs.into_iter().map(|d| { let link = d.url.clone(); view! {
                     <figure class="doc-item">
                         <a href=link target="_blank"><img class="doc-thumb" src=d.url alt=t(doc_label(kind))/></a>
-                        {(kind == DocKind::Qualification).then(|| view! { <figcaption>{certificate_caption(d.category.as_deref())}</figcaption> })}
+                        {(kind == DocKind::Qualification).then(|| view! {
+                            <figcaption>{certificate_caption(d.category.as_deref())}{review_caption(&d.review).map(|r| view! { <br/><span class="doc-review">{r}</span> })}</figcaption>
+                        })}
                     </figure>
                 } }).collect_view()}
             </div>
-            {app.can_edit.then(|| view! {
+            {(app.can_edit || (kind == DocKind::Qualification && app.can_add_certificate)).then(|| view! {
                 <form method="post" action=format!("/uploads/worker/{}", kind.as_str()) enctype="multipart/form-data" class="upload-form">
                     {(kind == DocKind::Qualification).then(|| view! {
                         <select name="category" class="doc-category" aria-label=t(Msg::CertificateCategoryLabel)>
