@@ -709,6 +709,8 @@ messages! {
     CertificatePending => "审核中，通过后才会收到该类订单",
     CertificateAwaitingReview => "新上传，待审核",
     CertificateReasonPlaceholder => "原因（不予认可时必填）",
+    CertificateNeededForSkills => "需要对应的资格证书，证书经平台认可前不会收到这类订单。",
+    GoFileCertificate => "去上传证书",
     CertificateRejected => "未通过：",
     CertificatesPendingTag => "证书待审",
     AcceptCertificate => "认可证书",

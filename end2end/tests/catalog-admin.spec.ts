@@ -100,6 +100,18 @@ test('an admin creates and delists a category; customers stop seeing it', async 
   await nanny.getByRole('button', { name: '要求资格证书' }).click();
   await expect(nanny.locator('[data-certificate="required"]')).toHaveText('需该类资格证书');
   await snap(admin, 'catalog-04-certificate-1440x900');
+  // A worker who takes 月嫂 orders but has no accepted 月嫂 certificate is told why none come.
+  const workerContext = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const worker = await workerContext.newPage();
+  await login(worker, DEMO.approvedWorker.phone, DEMO.approvedWorker.password);
+  await expect(worker).toHaveURL(/\/worker$/);
+  await open(worker, '/worker/settings');
+  const needed = worker.locator('.certificate-needed');
+  await expect(needed).toContainText('月嫂服务需要对应的资格证书');
+  await snap(worker, 'catalog-05-worker-certificate-needed-390x844');
+  await worker.locator('label.choice', { hasText: '月嫂服务' }).locator('input').uncheck();
+  await expect(needed).toHaveCount(0);
+  await workerContext.close();
   await nanny.getByRole('button', { name: '取消证书要求' }).click();
   await expect(nanny.locator('[data-certificate]')).toHaveCount(0);
   await adminContext.close();

@@ -1178,6 +1178,14 @@ async fn a_category_that_requires_a_certificate_is_only_offered_to_workers_with_
     app.upload_document("qualification", Some("daily_cleaning"), &png(), &zhao_session).await;
     let pending = app.post("/api/place_order", &booking_form, Some(&customer)).await;
     assert_eq!(pending.error(), AppError::invalid(Field::Slot, Msg::ErrSlotUnavailable), "a certificate under review does not count");
+    let uncertified = |session: String| {
+        let app = &app;
+        async move {
+            let view: app::api::work::WorkerSettingsView = serde_json::from_str(&app.post("/api/worker_settings", "", Some(&session)).await.body).unwrap();
+            view.uncertified
+        }
+    };
+    assert_eq!(uncertified(li_session.clone()).await, ["daily_cleaning"], "her settings warn that 日常保洁 needs an accepted certificate");
 
     // Only an admin reviews; a rejection needs a reason the worker sees.
     let certificate = |worker: i64, category: &'static str| {
@@ -1208,6 +1216,7 @@ async fn a_category_that_requires_a_certificate_is_only_offered_to_workers_with_
     }
     let again = app.post("/api/admin_review_certificate", &decide(li, li_cleaning, "reject", "重复"), Some(&admin)).await;
     assert_eq!(again.error(), AppError::Refused(Msg::ErrCertificateNotPending));
+    assert!(uncertified(li_session.clone()).await.is_empty());
     let audit = app.state.store.audit_entries(10).await.unwrap();
     assert_eq!(audit.iter().filter(|a| a.action == "certificate_accepted").count(), 2);
     assert_eq!(audit.iter().filter(|a| a.action == "certificate_rejected").count(), 1);

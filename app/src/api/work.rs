@@ -107,6 +107,9 @@ pub struct CategoryChoice {
 pub struct WorkerSettingsView {
     pub categories: Vec<CategoryChoice>,
     pub skills: Vec<String>,
+    /// Categories that require a qualification certificate the worker has
+    /// no accepted one for: ticking them brings no orders until they do.
+    pub uncertified: Vec<String>,
     pub lat: Option<f64>,
     pub lng: Option<f64>,
     pub radius_km: f64,

@@ -179,11 +179,22 @@ pub async fn worker_settings() -> Result<WorkerSettingsView, AppError> {
     let state = app_state()?;
     let setup = state.store.worker_setup(user.id.0).await.map_err(internal)?.ok_or(AppError::NotFound)?;
     let categories = state.store.categories().await.map_err(internal)?;
+    let certified: Vec<String> = state
+        .store
+        .worker_documents(user.id.0)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .filter(|d| d.kind == "qualification" && d.review_state == "accepted")
+        .filter_map(|d| d.category_code)
+        .collect();
+    let uncertified = categories.iter().filter(|c| c.requires_certificate && !certified.contains(&c.code)).map(|c| c.code.clone()).collect();
     let located = setup.home_lat != 0.0 || setup.home_lng != 0.0;
     let (start, end) = setup.hours.first().map(|h| (h.1, h.2)).unwrap_or((8 * 60, 20 * 60));
     Ok(WorkerSettingsView {
         categories: categories.into_iter().map(|c| CategoryChoice { code: c.code, name: c.name }).collect(),
         skills: setup.skills,
+        uncertified,
         lat: located.then_some(setup.home_lat),
         lng: located.then_some(setup.home_lng),
         radius_km: if setup.area_radius_km > 0.0 { setup.area_radius_km } else { 10.0 },

@@ -136,6 +136,17 @@ fn SettingsForm(current: WorkerSettingsView) -> impl IntoView {
             }).collect_view()}
         </div>
         <p class="field-error" role="alert">{move || field_error(value, Field::Skills).get()}</p>
+        {move || {
+            let names: Vec<String> = skills.with(|chosen| {
+                current.categories.iter().filter(|c| chosen.contains(&c.code) && current.uncertified.contains(&c.code)).map(|c| c.name.clone()).collect()
+            });
+            (!names.is_empty()).then(|| view! {
+                <p class="notice notice-warning certificate-needed">
+                    {names.join("、")}{t(Msg::CertificateNeededForSkills)}
+                    <a href="/worker/apply">{t(Msg::GoFileCertificate)}</a>
+                </p>
+            })
+        }}
 
         <h3 class="section-title">{t(Msg::AreaCenter)}</h3>
         <div class="cells">
