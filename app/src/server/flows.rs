@@ -268,7 +268,10 @@ pub async fn dispatch_next(state: &AppState, order_id: i64) -> Result<(), AppErr
     let broadcast_done = offers.iter().any(|o| o.broadcast);
     let (settings, _, _) = dispatch_settings(state).await?;
     let candidates = candidates(state, &order.category_code, order.starts_at, order.ends_at, Some(order_id), Scoring::ForCustomer(order.customer_id)).await?;
-    let why = dispatch::explain(&candidates, &job_for(&order), state.travel.as_ref(), &refused, &settings.weights);
+    let job = job_for(&order);
+    let why = dispatch::explain(&candidates, &job, state.travel.as_ref(), &refused, &settings.weights);
+    // Asked again in the writing transaction: a worker's day may have filled since `candidates` was read.
+    let fits = |around: &[store::BusyRow]| dispatch::first_clash(&busy_of(around), &job, state.travel.as_ref()).is_none();
     let ranked = &why.ranked;
     // The first offer goes to the worker whose time the booking holds (the best
     // at booking time, or the customer's previous worker on a rebooking).
@@ -282,7 +285,7 @@ pub async fn dispatch_next(state: &AppState, order_id: i64) -> Result<(), AppErr
     match next {
         NextOffer::Offer(best) => {
             let explanation = serde_json::to_string(&best).map_err(internal)?;
-            match state.store.create_offer(order_id, best.worker_id, &explanation, &decision, t, t + secs(settings.policy.timeout_secs)).await {
+            match state.store.create_offer(order_id, best.worker_id, &explanation, &decision, t, t + secs(settings.policy.timeout_secs), &fits).await {
                 Ok(_) => {
                     tracing::info!(order_id, worker_id = best.worker_id, score = best.parts.total, "offer made");
                     Ok(())
@@ -298,7 +301,7 @@ pub async fn dispatch_next(state: &AppState, order_id: i64) -> Result<(), AppErr
         }
         NextOffer::Broadcast(everyone) => {
             let offers = everyone.iter().map(|r| Ok((r.worker_id, serde_json::to_string(r).map_err(internal)?))).collect::<Result<Vec<_>, AppError>>()?;
-            match state.store.create_broadcast(order_id, &offers, &decision, t, t + secs(settings.policy.broadcast_secs)).await {
+            match state.store.create_broadcast(order_id, &offers, &decision, t, t + secs(settings.policy.broadcast_secs), &fits).await {
                 Ok(sent) if sent.is_empty() => escalate(state, &order, offers.len(), &decision).await,
                 Ok(sent) => {
                     tracing::info!(order_id, workers = sent.len(), "order broadcast");

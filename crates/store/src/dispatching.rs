@@ -74,10 +74,19 @@ pub trait DispatchStore: Send + Sync {
     async fn save_dispatch_settings(&self, settings: &DispatchSettings, expected_version: i64, actor_id: i64, now: OffsetDateTime) -> StoreResult<i64>;
     /// Opens a 待接单 order to all of `offers` (worker, explanation) at once
     /// until `deadline`, with one `broadcast_timeout` job. Workers whose time
-    /// went elsewhere meanwhile are left out; returns who was offered.
+    /// went elsewhere meanwhile, or who (says `fits`) could no longer get to
+    /// it between their orders around it, are left out; returns who was offered.
     /// `Conflict` when the order is no longer waiting for a worker. The
     /// `decision` (JSON) is kept with the broadcast when anyone was offered.
-    async fn create_broadcast(&self, order_id: i64, offers: &[(i64, String)], decision: &str, now: OffsetDateTime, deadline: OffsetDateTime) -> StoreResult<Vec<i64>>;
+    async fn create_broadcast(
+        &self,
+        order_id: i64,
+        offers: &[(i64, String)],
+        decision: &str,
+        now: OffsetDateTime,
+        deadline: OffsetDateTime,
+        fits: crate::FitsDay<'_>,
+    ) -> StoreResult<Vec<i64>>;
     /// Puts a 待接单 order in the admin queue, keeps the `decision` (JSON)
     /// that sent it there and alerts every active admin live, atomically;
     /// `false` when it was already there or has moved on.
@@ -236,6 +245,7 @@ macro_rules! shared_dispatch_impl {
                 decision: &str,
                 now: time::OffsetDateTime,
                 deadline: time::OffsetDateTime,
+                fits: crate::FitsDay<'_>,
             ) -> crate::StoreResult<Vec<i64>> {
                 let mut tx = self.begin_write().await?;
                 // Nobody's time is held while everyone may grab it.
@@ -246,12 +256,11 @@ macro_rules! shared_dispatch_impl {
                 if open.rows_affected() != 1 {
                     return Err(crate::StoreError::Conflict);
                 }
-                let clash_sql = crate::orders::worker_clash_sql();
                 let mut offered = Vec::new();
                 for (worker_id, explanation) in offers {
-                    let clashes: i64 = sqlx::query_scalar(&clash_sql).bind(worker_id).bind(order_id).fetch_one(&mut *tx).await?;
-                    if clashes > 0 {
-                        continue;
+                    match Self::check_worker_fits(&mut tx, *worker_id, order_id, fits).await {
+                        Err(crate::StoreError::SlotTaken | crate::StoreError::TooFarBetween) => continue,
+                        other => other?,
                     }
                     let inserted = sqlx::query(
                         "INSERT INTO offers (order_id, worker_id, status, explanation, broadcast, offered_at, deadline)

@@ -52,7 +52,19 @@ pub trait OrderStore: Send + Sync {
     /// were offered it before or the order left 待接单). `explanation` is the
     /// worker's score; `decision` (JSON) what the whole decision saw, kept
     /// with the offer in one transaction.
-    async fn create_offer(&self, order_id: i64, worker_id: i64, explanation: &str, decision: &str, now: OffsetDateTime, deadline: OffsetDateTime) -> StoreResult<i64>;
+    /// `fits` is asked, inside the transaction, whether the order still fits
+    /// between the worker's other orders around it (`SlotTaken` if not).
+    #[allow(clippy::too_many_arguments)]
+    async fn create_offer(
+        &self,
+        order_id: i64,
+        worker_id: i64,
+        explanation: &str,
+        decision: &str,
+        now: OffsetDateTime,
+        deadline: OffsetDateTime,
+        fits: FitsDay<'_>,
+    ) -> StoreResult<i64>;
     async fn offers_for_order(&self, order_id: i64) -> StoreResult<Vec<OfferRecord>>;
     async fn pending_offers(&self, worker_id: i64, now: OffsetDateTime) -> StoreResult<Vec<OfferRecord>>;
     async fn offer(&self, offer_id: i64) -> StoreResult<Option<OfferRecord>>;
@@ -566,6 +578,7 @@ macro_rules! shared_order_impl {
                 .await?)
             }
 
+            #[allow(clippy::too_many_arguments)]
             async fn create_offer(
                 &self,
                 order_id: i64,
@@ -574,12 +587,12 @@ macro_rules! shared_order_impl {
                 decision: &str,
                 now: time::OffsetDateTime,
                 deadline: time::OffsetDateTime,
+                fits: crate::orders::FitsDay<'_>,
             ) -> crate::StoreResult<i64> {
                 let mut tx = self.begin_write().await?;
-                let clash_sql = crate::orders::worker_clash_sql();
-                let clashes: i64 = sqlx::query_scalar(&clash_sql).bind(worker_id).bind(order_id).fetch_one(&mut *tx).await?;
-                if clashes > 0 {
-                    return Err(crate::StoreError::SlotTaken);
+                match Self::check_worker_fits(&mut tx, worker_id, order_id, fits).await {
+                    Err(crate::StoreError::TooFarBetween) => return Err(crate::StoreError::SlotTaken),
+                    other => other?,
                 }
                 let held = sqlx::query(
                     "UPDATE orders SET reserved_worker_id = $1 WHERE id = $2 AND state = 'booked' AND worker_id IS NULL",
@@ -657,31 +670,7 @@ macro_rules! shared_order_impl {
                 let Some(order_id) = order_id else {
                     return Err(crate::StoreError::Conflict);
                 };
-                let clash_sql = crate::orders::worker_clash_sql();
-                let clashes: i64 = sqlx::query_scalar(&clash_sql).bind(worker_id).bind(order_id).fetch_one(&mut *tx).await?;
-                if clashes > 0 {
-                    return Err(crate::StoreError::SlotTaken);
-                }
-                let (starts_at, ends_at): (time::OffsetDateTime, time::OffsetDateTime) =
-                    sqlx::query_as("SELECT starts_at, ends_at FROM orders WHERE id = $1").bind(order_id).fetch_one(&mut *tx).await?;
-                let neighbours_sql = format!(
-                    "SELECT COALESCE(worker_id, reserved_worker_id) AS worker_id, id AS order_id, starts_at, ends_at, lat, lng
-                     FROM orders
-                     WHERE COALESCE(worker_id, reserved_worker_id) = $1 AND id <> $2 AND state IN ({})
-                       AND starts_at < $4 AND ends_at > $3
-                     ORDER BY starts_at",
-                    crate::orders::holding_states_sql()
-                );
-                let neighbours: Vec<crate::BusyRow> = sqlx::query_as(&neighbours_sql)
-                    .bind(worker_id)
-                    .bind(order_id)
-                    .bind(starts_at - crate::orders::NEIGHBOUR_MARGIN)
-                    .bind(ends_at + crate::orders::NEIGHBOUR_MARGIN)
-                    .fetch_all(&mut *tx)
-                    .await?;
-                if !fits(&neighbours) {
-                    return Err(crate::StoreError::TooFarBetween);
-                }
+                Self::check_worker_fits(&mut tx, worker_id, order_id, fits).await?;
                 let accepted = sqlx::query(
                     "UPDATE orders SET state = 'accepted', worker_id = $1, reserved_worker_id = $1, needs_admin = FALSE, updated_at = $2
                      WHERE id = $3 AND state = 'booked'",
@@ -1031,6 +1020,45 @@ macro_rules! shared_order_impl {
                         .await?;
                 }
                 Ok(())
+            }
+
+            /// Whether `order_id` fits `worker_id`'s day as it stands in this
+            /// transaction: `SlotTaken` when it overlaps another order they
+            /// hold, `TooFarBetween` when `fits` finds no time to travel
+            /// between it and their orders around it.
+            async fn check_worker_fits(
+                tx: &mut sqlx::Transaction<'_, <$store as crate::Dialect>::Db>,
+                worker_id: i64,
+                order_id: i64,
+                fits: crate::orders::FitsDay<'_>,
+            ) -> crate::StoreResult<()> {
+                let clash_sql = crate::orders::worker_clash_sql();
+                let clashes: i64 = sqlx::query_scalar(&clash_sql).bind(worker_id).bind(order_id).fetch_one(&mut **tx).await?;
+                if clashes > 0 {
+                    return Err(crate::StoreError::SlotTaken);
+                }
+                let (starts_at, ends_at): (time::OffsetDateTime, time::OffsetDateTime) =
+                    sqlx::query_as("SELECT starts_at, ends_at FROM orders WHERE id = $1").bind(order_id).fetch_one(&mut **tx).await?;
+                let neighbours_sql = format!(
+                    "SELECT COALESCE(worker_id, reserved_worker_id) AS worker_id, id AS order_id, starts_at, ends_at, lat, lng
+                     FROM orders
+                     WHERE COALESCE(worker_id, reserved_worker_id) = $1 AND id <> $2 AND state IN ({})
+                       AND starts_at < $4 AND ends_at > $3
+                     ORDER BY starts_at",
+                    crate::orders::holding_states_sql()
+                );
+                let neighbours: Vec<crate::BusyRow> = sqlx::query_as(&neighbours_sql)
+                    .bind(worker_id)
+                    .bind(order_id)
+                    .bind(starts_at - crate::orders::NEIGHBOUR_MARGIN)
+                    .bind(ends_at + crate::orders::NEIGHBOUR_MARGIN)
+                    .fetch_all(&mut **tx)
+                    .await?;
+                if fits(&neighbours) {
+                    Ok(())
+                } else {
+                    Err(crate::StoreError::TooFarBetween)
+                }
             }
 
             /// Keeps a dispatch decision (`offer`, `broadcast` or `escalate`)

@@ -562,12 +562,12 @@ async fn accepting_asks_whether_the_order_fits_among_the_workers_nearby_orders_a
         let notify = [customer, worker];
         let morning = store.place_order(&fx::order(customer, service, tomorrow_at(2), "fit-am"), &[worker], now()).await.unwrap();
         store.confirm_payment("PAY-fit-am", "TXN-fit-am", 9000, "R-fit-am", now()).await.unwrap();
-        let offer = store.create_offer(morning.order_id, worker, "{}", "{}", now(), deadline).await.unwrap();
+        let offer = store.create_offer(morning.order_id, worker, "{}", "{}", now(), deadline, &|_| true).await.unwrap();
         store.accept_offer(offer, worker, &event, &notify, now(), &|_| true).await.unwrap();
         // Back to back with the morning order, which ends at 04:00.
         let next = store.place_order(&fx::order(customer, service, tomorrow_at(4), "fit-pm"), &[worker], now()).await.unwrap();
         store.confirm_payment("PAY-fit-pm", "TXN-fit-pm", 9000, "R-fit-pm", now()).await.unwrap();
-        let offer = store.create_offer(next.order_id, worker, "{}", "{}", now(), deadline).await.unwrap();
+        let offer = store.create_offer(next.order_id, worker, "{}", "{}", now(), deadline, &|_| true).await.unwrap();
         let seen = std::sync::Mutex::new(Vec::new());
         let too_far = |around: &[store::BusyRow]| {
             seen.lock().unwrap().extend(around.iter().map(|b| (b.order_id, b.worker_id)));
@@ -585,6 +585,32 @@ async fn accepting_asks_whether_the_order_fits_among_the_workers_nearby_orders_a
 }
 
 #[tokio::test]
+async fn offers_and_broadcasts_ask_whether_the_order_still_fits_each_workers_nearby_orders_and_leave_out_who_cannot_make_it() {
+    on_both(|store| async move {
+        let busy = fx::worker(&store, "13900139112").await;
+        let free = fx::worker(&store, "13900139113").await;
+        let service = fx::service(&store).await;
+        let customer = fx::customer(&store, "13800138142").await;
+        let deadline = now() + Duration::from_secs(60);
+        // `busy` holds an order ending at 04:00; the next one starts right then.
+        store.place_order(&fx::order(customer, service, tomorrow_at(2), "near-am"), &[busy], now()).await.unwrap();
+        let next = store.place_order(&fx::order(customer, service, tomorrow_at(4), "near-pm"), &[free], now()).await.unwrap();
+        store.confirm_payment("PAY-near-pm", "TXN-near-pm", 9000, "R-near-pm", now()).await.unwrap();
+        let no_time_after_another = |around: &[store::BusyRow]| around.is_empty();
+
+        let refused = store.create_offer(next.order_id, busy, "{}", "{}", now(), deadline, &no_time_after_another).await;
+        assert!(matches!(refused, Err(StoreError::SlotTaken)), "{refused:?}");
+        assert!(store.offers_for_order(next.order_id).await.unwrap().is_empty(), "nothing offered");
+        assert!(store.order_decisions(next.order_id).await.unwrap().is_empty(), "and no decision kept");
+
+        let everyone = [(busy, "{}".to_string()), (free, "{}".to_string())];
+        let offered = store.create_broadcast(next.order_id, &everyone, "{}", now(), deadline, &no_time_after_another).await.unwrap();
+        assert_eq!(offered, [free], "only the worker who can get there");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn two_workers_accepting_the_same_order_concurrently_have_exactly_one_winner() {
     on_both(|store| async move {
         let a = fx::worker(&store, "13900139104").await;
@@ -594,9 +620,9 @@ async fn two_workers_accepting_the_same_order_concurrently_have_exactly_one_winn
         let placed = store.place_order(&fx::order(customer, service, tomorrow_at(6), "acc"), &[a], now()).await.unwrap();
         store.confirm_payment("PAY-acc", "TXN3", 9000, "R3", now()).await.unwrap();
         let deadline = now() + Duration::from_secs(60);
-        let offer_a = store.create_offer(placed.order_id, a, "{}", "{}", now(), deadline).await.unwrap();
-        let offer_b = store.create_offer(placed.order_id, b, "{}", "{}", now(), deadline).await.unwrap();
-        assert!(matches!(store.create_offer(placed.order_id, a, "{}", "{}", now(), deadline).await, Err(StoreError::Conflict)), "never offered twice");
+        let offer_a = store.create_offer(placed.order_id, a, "{}", "{}", now(), deadline, &|_| true).await.unwrap();
+        let offer_b = store.create_offer(placed.order_id, b, "{}", "{}", now(), deadline, &|_| true).await.unwrap();
+        assert!(matches!(store.create_offer(placed.order_id, a, "{}", "{}", now(), deadline, &|_| true).await, Err(StoreError::Conflict)), "never offered twice");
         let attempts = [(offer_a, a), (offer_b, b)].map(|(offer, worker)| {
             let store = store.clone();
             async move {
@@ -679,13 +705,13 @@ async fn an_offer_moves_the_orders_time_hold_to_the_offered_worker() {
         let start = tomorrow_at(8);
         let placed = store.place_order(&fx::order(customer, service, start, "hold"), &[a], now()).await.unwrap();
         store.confirm_payment("PAY-hold", "TXN-hold", 9000, "R-hold", now()).await.unwrap();
-        store.create_offer(placed.order_id, b, "{}", "{}", now(), now() + Duration::from_secs(60)).await.unwrap();
+        store.create_offer(placed.order_id, b, "{}", "{}", now(), now() + Duration::from_secs(60), &|_| true).await.unwrap();
         let holders: Vec<i64> = store.busy_between(start, start + Duration::from_secs(3600)).await.unwrap().iter().map(|b| b.worker_id).collect();
         assert_eq!(holders, [b], "a's time is free again");
         // b's time is now held, so another order at that time cannot be offered to b.
         let other = store.place_order(&fx::order(customer, service, start, "hold2"), &[a], now()).await.unwrap();
         store.confirm_payment("PAY-hold2", "TXN-hold2", 9000, "R-hold2", now()).await.unwrap();
-        let taken = store.create_offer(other.order_id, b, "{}", "{}", now(), now() + Duration::from_secs(60)).await;
+        let taken = store.create_offer(other.order_id, b, "{}", "{}", now(), now() + Duration::from_secs(60), &|_| true).await;
         assert!(matches!(taken, Err(StoreError::SlotTaken)), "{taken:?}");
     })
     .await;
@@ -1132,11 +1158,11 @@ async fn a_broadcast_order_grabbed_by_several_workers_at_once_has_exactly_one_wi
         let placed = store.place_order(&fx::order(customer, service, tomorrow_at(9), "grab"), &[workers[0]], now()).await.unwrap();
         store.confirm_payment("PAY-grab", "TXN-grab", 9000, "R-grab", now()).await.unwrap();
         // The first worker was offered it one to one and refused.
-        let first = store.create_offer(placed.order_id, workers[0], "{}", "{}", now(), now() + Duration::from_secs(60)).await.unwrap();
+        let first = store.create_offer(placed.order_id, workers[0], "{}", "{}", now(), now() + Duration::from_secs(60), &|_| true).await.unwrap();
         assert!(store.close_offer(first, "rejected", now()).await.unwrap());
         let rest: Vec<(i64, String)> = workers.iter().map(|w| (*w, "{}".to_string())).collect();
         let deadline = now() + Duration::from_secs(300);
-        let offered = store.create_broadcast(placed.order_id, &rest, "{}", now(), deadline).await.unwrap();
+        let offered = store.create_broadcast(placed.order_id, &rest, "{}", now(), deadline, &|_| true).await.unwrap();
         assert_eq!(offered, workers[1..], "the refusing worker is never offered again");
         let order = store.order(placed.order_id).await.unwrap().unwrap();
         assert_eq!(order.reserved_worker_id, None, "nobody's time is held during a broadcast");
@@ -1161,7 +1187,7 @@ async fn a_broadcast_order_grabbed_by_several_workers_at_once_has_exactly_one_wi
         assert_eq!(order.worker_id, winner);
         assert_eq!(statuses.iter().filter(|(_, s)| s == "withdrawn").count(), 4, "{statuses:?}");
         assert_eq!(store.order_events(placed.order_id).await.unwrap().iter().filter(|e| e.to_state == "accepted").count(), 1);
-        assert!(matches!(store.create_broadcast(placed.order_id, &rest, "{}", now(), deadline).await, Err(StoreError::Conflict)));
+        assert!(matches!(store.create_broadcast(placed.order_id, &rest, "{}", now(), deadline, &|_| true).await, Err(StoreError::Conflict)));
     })
     .await;
 }
@@ -1181,11 +1207,11 @@ async fn each_dispatch_decision_is_kept_with_the_step_it_took_and_a_refused_step
         };
         let deadline = now() + Duration::from_secs(60);
 
-        let offer = store.create_offer(placed.order_id, a, "{}", "offer-1", now(), deadline).await.unwrap();
-        assert!(matches!(store.create_offer(placed.order_id, a, "{}", "offer-again", now(), deadline).await, Err(StoreError::Conflict)));
+        let offer = store.create_offer(placed.order_id, a, "{}", "offer-1", now(), deadline, &|_| true).await.unwrap();
+        assert!(matches!(store.create_offer(placed.order_id, a, "{}", "offer-again", now(), deadline, &|_| true).await, Err(StoreError::Conflict)));
         store.close_offer(offer, "rejected", now()).await.unwrap();
-        assert_eq!(store.create_broadcast(placed.order_id, &[(b, "{}".to_string())], "broadcast-1", now(), deadline).await.unwrap(), [b]);
-        let again = store.create_broadcast(placed.order_id, &[(b, "{}".to_string())], "broadcast-again", now(), deadline).await.unwrap();
+        assert_eq!(store.create_broadcast(placed.order_id, &[(b, "{}".to_string())], "broadcast-1", now(), deadline, &|_| true).await.unwrap(), [b]);
+        let again = store.create_broadcast(placed.order_id, &[(b, "{}".to_string())], "broadcast-again", now(), deadline, &|_| true).await.unwrap();
         assert!(again.is_empty(), "b holds the offer already: nobody new is asked");
         assert!(store.escalate_to_admins(placed.order_id, "escalate-1", now()).await.unwrap());
         assert!(!store.escalate_to_admins(placed.order_id, "escalate-again", now()).await.unwrap(), "already in the queue");
@@ -1211,7 +1237,7 @@ async fn a_broadcast_nobody_grabs_lapses_and_leaves_out_workers_already_busy() {
         let placed = store.place_order(&fx::order(customer, service, tomorrow_at(10), "lapse"), &[free], now()).await.unwrap();
         store.confirm_payment("PAY-lapse", "TXN-lapse", 9000, "R-lapse", now()).await.unwrap();
         let everyone = [(free, "{}".to_string()), (busy, "{}".to_string())];
-        let offered = store.create_broadcast(placed.order_id, &everyone, "{}", now(), now() + Duration::from_secs(60)).await.unwrap();
+        let offered = store.create_broadcast(placed.order_id, &everyone, "{}", now(), now() + Duration::from_secs(60), &|_| true).await.unwrap();
         assert_eq!(offered, [free]);
         let due = store.claim_due_jobs(now() + Duration::from_secs(61), now() + Duration::from_secs(90), 10).await.unwrap();
         assert!(due.iter().any(|j| j.kind == "broadcast_timeout" && j.ref_id == placed.order_id), "{due:?}");
@@ -1234,7 +1260,7 @@ async fn a_workers_record_counts_completions_answered_offers_and_the_weeks_earni
         let service = store.order(done).await.unwrap().unwrap().service_id;
         let open = store.place_order(&fx::order(customer, service, tomorrow_at(13), "rec2"), &[other], now()).await.unwrap().order_id;
         store.confirm_payment("PAY-rec2", "TXN-rec2", 9000, "RL-rec2", now()).await.unwrap();
-        let refused = store.create_offer(open, other, "{}", "{}", now(), now() + Duration::from_secs(60)).await.unwrap();
+        let refused = store.create_offer(open, other, "{}", "{}", now(), now() + Duration::from_secs(60), &|_| true).await.unwrap();
         store.close_offer(refused, "rejected", now()).await.unwrap();
 
         let records = store.worker_records(&[worker, other], now()).await.unwrap();
@@ -1301,7 +1327,7 @@ async fn a_day_plans_hold_moves_apply_all_together_or_not_at_all() {
         assert_eq!(store.order_replans(second).await.unwrap().len(), 1, "the refused plan left no record");
         // Once offered to someone, an order is the offer chain's, not the planner's.
         assert_eq!(unoffered(store.clone()).await, [first, second, third]);
-        store.create_offer(third, a, "{}", "{}", now(), now() + Duration::from_secs(60)).await.unwrap();
+        store.create_offer(third, a, "{}", "{}", now(), now() + Duration::from_secs(60), &|_| true).await.unwrap();
         assert!(matches!(store.move_holds(&[mv(third, a, b)], now()).await, Err(StoreError::Conflict)));
         assert_eq!(unoffered(store.clone()).await, [first, second], "offered: the chain's now");
         assert!(store.never_offered(second).await.unwrap());
