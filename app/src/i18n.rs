@@ -363,6 +363,7 @@ messages! {
     DashboardTitle => "数据看板",
     StatCustomers => "注册顾客",
     StatWorkersPending => "待审核服务者",
+    StatCertificatesPending => "待审资格证书",
     StatWorkersApproved => "已认证服务者",
     StatServicesListed => "上架服务",
     StatUsersNewToday => "今日新增用户",

@@ -128,7 +128,11 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
   await upload(worker, 'qualification', files.png);
   await expect(worker.locator('.doc-slot[data-doc="qualification"] .doc-review')).toHaveText('审核中，通过后才会收到该类订单');
   await snap(worker, 'journey-03b-certificate-pending-390x844');
-  await open(admin, '/admin/workers');
+  await open(admin, '/admin');
+  const pendingTile = admin.locator('[data-stat="StatCertificatesPending"]');
+  await expect(pendingTile.locator('.stat-value')).not.toHaveText('0');
+  await pendingTile.click();
+  await expect(admin).toHaveURL(/\/admin\/workers$/);
   await expect(admin.locator('tr', { hasText: name }).locator('[data-certificates="pending"]')).toHaveText('证书待审');
   await admin.getByRole('link', { name }).click();
   await hydrated(admin);

@@ -11,6 +11,7 @@ pub struct DashboardView {
     pub customers: i64,
     pub workers_pending: i64,
     pub workers_approved: i64,
+    pub certificates_pending: i64,
     pub services_listed: i64,
     pub users_new_today: i64,
     pub orders_today: i64,

@@ -22,6 +22,7 @@ pub async fn dashboard() -> Result<DashboardView, AppError> {
         customers: counts.customers,
         workers_pending: counts.workers_pending,
         workers_approved: counts.workers_approved,
+        certificates_pending: counts.certificates_pending,
         services_listed: counts.services_listed,
         users_new_today: counts.users_new_today,
         orders_today: counts.orders_today,

@@ -464,6 +464,7 @@ macro_rules! shared_store_impl {
                         (SELECT COUNT(*) FROM users WHERE role = 'customer') AS customers,
                         (SELECT COUNT(*) FROM worker_profiles WHERE status = 'applicant') AS workers_pending,
                         (SELECT COUNT(*) FROM worker_profiles WHERE status = 'approved') AS workers_approved,
+                        (SELECT COUNT(*) FROM worker_documents WHERE review_state = 'pending') AS certificates_pending,
                         (SELECT COUNT(*) FROM services WHERE status = 'listed') AS services_listed,
                         (SELECT COUNT(*) FROM users WHERE created_at >= $1) AS users_new_today,
                         (SELECT COUNT(*) FROM orders WHERE created_at >= $1) AS orders_today,

@@ -255,6 +255,8 @@ pub struct DashboardCounts {
     pub customers: i64,
     pub workers_pending: i64,
     pub workers_approved: i64,
+    /// Certificates approved workers filed that wait for an admin.
+    pub certificates_pending: i64,
     pub services_listed: i64,
     pub users_new_today: i64,
     pub orders_today: i64,

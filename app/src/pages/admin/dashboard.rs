@@ -21,6 +21,7 @@ pub fn DashboardPage() -> impl IntoView {
                                 (Msg::StatCustomers, c.customers, "/admin/users?role=customer"),
                                 (Msg::StatWorkersPending, c.workers_pending, "/admin/users?role=worker"),
                                 (Msg::StatWorkersApproved, c.workers_approved, "/admin/users?role=worker"),
+                                (Msg::StatCertificatesPending, c.certificates_pending, "/admin/workers"),
                                 (Msg::StatServicesListed, c.services_listed, "/"),
                                 (Msg::StatUsersNewToday, c.users_new_today, "/admin/users"),
                             ];
