@@ -42,7 +42,7 @@ pub async fn candidates(
     let (records, favored) = match scoring {
         Scoring::AvailabilityOnly => (Vec::new(), Vec::new()),
         Scoring::ForCustomer(customer) => (
-            state.store.worker_records(&ids, now()).await.map_err(internal)?,
+            state.store.worker_records(&ids, state.clock.now()).await.map_err(internal)?,
             state.store.favored_workers(customer).await.map_err(internal)?,
         ),
     };
@@ -189,7 +189,9 @@ pub async fn transition_noted(
     position: Option<(f64, f64)>,
     note: String,
 ) -> Result<(), AppError> {
-    let t = booking::apply(&facts(order)?, actor, kind, worker, unix(now()), &state.config.cancellation).map_err(AppError::from_transition)?;
+    // The dispatch clock, so an order's events and its offers keep one timeline.
+    let at = state.clock.now();
+    let t = booking::apply(&facts(order)?, actor, kind, worker, unix(at), &state.config.cancellation).map_err(AppError::from_transition)?;
     let from = order_state(order)?;
     let detail = if t.fee.get() > 0 { format!("取消费 {}", t.fee) } else { note };
     let mut notify = vec![order.customer_id];
@@ -209,7 +211,7 @@ pub async fn transition_noted(
         event: event(kind, actor, position, detail),
         notify,
     };
-    match state.store.change_order(order.id, &change, now()).await {
+    match state.store.change_order(order.id, &change, at).await {
         Ok(()) => Ok(()),
         Err(StoreError::Conflict) => Err(AppError::StaleOrder),
         Err(StoreError::SlotTaken) => Err(AppError::WorkerBusy),
