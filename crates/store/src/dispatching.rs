@@ -256,9 +256,10 @@ macro_rules! shared_dispatch_impl {
                 if open.rows_affected() != 1 {
                     return Err(crate::StoreError::Conflict);
                 }
+                let times = Self::order_times(&mut tx, order_id).await?;
                 let mut offered = Vec::new();
                 for (worker_id, explanation) in offers {
-                    match Self::check_worker_fits(&mut tx, *worker_id, order_id, fits).await {
+                    match Self::check_worker_fits(&mut tx, *worker_id, order_id, times, fits).await {
                         Err(crate::StoreError::SlotTaken | crate::StoreError::TooFarBetween) => continue,
                         other => other?,
                     }

@@ -590,7 +590,8 @@ macro_rules! shared_order_impl {
                 fits: crate::orders::FitsDay<'_>,
             ) -> crate::StoreResult<i64> {
                 let mut tx = self.begin_write().await?;
-                match Self::check_worker_fits(&mut tx, worker_id, order_id, fits).await {
+                let times = Self::order_times(&mut tx, order_id).await?;
+                match Self::check_worker_fits(&mut tx, worker_id, order_id, times, fits).await {
                     Err(crate::StoreError::TooFarBetween) => return Err(crate::StoreError::SlotTaken),
                     other => other?,
                 }
@@ -670,7 +671,8 @@ macro_rules! shared_order_impl {
                 let Some(order_id) = order_id else {
                     return Err(crate::StoreError::Conflict);
                 };
-                Self::check_worker_fits(&mut tx, worker_id, order_id, fits).await?;
+                let times = Self::order_times(&mut tx, order_id).await?;
+                Self::check_worker_fits(&mut tx, worker_id, order_id, times, fits).await?;
                 let accepted = sqlx::query(
                     "UPDATE orders SET state = 'accepted', worker_id = $1, reserved_worker_id = $1, needs_admin = FALSE, updated_at = $2
                      WHERE id = $3 AND state = 'booked'",
@@ -1022,14 +1024,23 @@ macro_rules! shared_order_impl {
                 Ok(())
             }
 
-            /// Whether `order_id` fits `worker_id`'s day as it stands in this
-            /// transaction: `SlotTaken` when it overlaps another order they
-            /// hold, `TooFarBetween` when `fits` finds no time to travel
-            /// between it and their orders around it.
+            /// When an order starts and ends, for [`Self::check_worker_fits`].
+            async fn order_times(
+                tx: &mut sqlx::Transaction<'_, <$store as crate::Dialect>::Db>,
+                order_id: i64,
+            ) -> crate::StoreResult<(time::OffsetDateTime, time::OffsetDateTime)> {
+                Ok(sqlx::query_as("SELECT starts_at, ends_at FROM orders WHERE id = $1").bind(order_id).fetch_one(&mut **tx).await?)
+            }
+
+            /// Whether `order_id` (at `times`) fits `worker_id`'s day as it
+            /// stands in this transaction: `SlotTaken` when it overlaps
+            /// another order they hold, `TooFarBetween` when `fits` finds no
+            /// time to travel between it and their orders around it.
             async fn check_worker_fits(
                 tx: &mut sqlx::Transaction<'_, <$store as crate::Dialect>::Db>,
                 worker_id: i64,
                 order_id: i64,
+                (starts_at, ends_at): (time::OffsetDateTime, time::OffsetDateTime),
                 fits: crate::orders::FitsDay<'_>,
             ) -> crate::StoreResult<()> {
                 let clash_sql = crate::orders::worker_clash_sql();
@@ -1037,8 +1048,6 @@ macro_rules! shared_order_impl {
                 if clashes > 0 {
                     return Err(crate::StoreError::SlotTaken);
                 }
-                let (starts_at, ends_at): (time::OffsetDateTime, time::OffsetDateTime) =
-                    sqlx::query_as("SELECT starts_at, ends_at FROM orders WHERE id = $1").bind(order_id).fetch_one(&mut **tx).await?;
                 let neighbours_sql = format!(
                     "SELECT COALESCE(worker_id, reserved_worker_id) AS worker_id, id AS order_id, starts_at, ends_at, lat, lng
                      FROM orders

@@ -1,6 +1,6 @@
 use crate::api::admin::{admin_users, AdminReviewWorker, UserRowView};
 use crate::api::onboarding::{admin_application, AdminReviewCertificate, DocKind, DocReview};
-use crate::pages::worker::{certificate_caption, doc_label};
+use crate::pages::worker::{certificate_caption, doc_label, review_caption};
 use leptos_router::hooks::use_params_map;
 use crate::api::format_beijing;
 use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton};
@@ -21,15 +21,6 @@ fn decisions(status: WorkerStatus) -> &'static [(ReviewDecision, Msg)] {
         WorkerStatus::Approved => &[(ReviewDecision::Suspend, Msg::DecisionSuspend)],
         WorkerStatus::Suspended => &[(ReviewDecision::Reinstate, Msg::DecisionReinstate)],
         WorkerStatus::Rejected => &[],
-    }
-}
-
-/// Where a certificate filed after approval stands, for the reviewing admin.
-fn admin_review_caption(review: &DocReview) -> Option<String> {
-    match review {
-        DocReview::Accepted => None,
-        DocReview::Pending => Some(t(Msg::CertificateAwaitingReview).to_string()),
-        DocReview::Rejected { note } => Some(format!("{}{note}", t(Msg::CertificateRejected))),
     }
 }
 
@@ -112,7 +103,7 @@ pub fn WorkerApplicationPage() -> impl IntoView {
                                                 <a href=link target="_blank"><img src=d.url alt=t(doc_label(d.kind))/></a>
                                                 <figcaption>{t(doc_label(d.kind))}" · "{format_beijing(d.uploaded_at)}
                                                     {(d.kind == DocKind::Qualification).then(|| view! { <br/>{certificate_caption(d.category.as_deref())} })}
-                                                    {admin_review_caption(&d.review).map(|r| view! { <br/><span class="doc-review">{r}</span> })}
+                                                    {review_caption(&d.review, Msg::CertificateAwaitingReview).map(|r| view! { <br/><span class="doc-review">{r}</span> })}
                                                 </figcaption>
                                                 {pending.then(|| view! {
                                                     <ActionForm action=certificate attr:class="review-form-inline certificate-review">

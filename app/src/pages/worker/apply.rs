@@ -35,12 +35,13 @@ pub fn certificate_caption(category: Option<&str>) -> String {
     }
 }
 
-/// How an admin's review of a certificate filed after approval stands;
-/// nothing for one that counts.
-fn review_caption(review: &DocReview) -> Option<String> {
+/// How an admin's review of a certificate filed after approval stands,
+/// with `pending` saying it waits (worded for whoever reads it); nothing
+/// for one that counts.
+pub fn review_caption(review: &DocReview, pending: Msg) -> Option<String> {
     match review {
         DocReview::Accepted => None,
-        DocReview::Pending => Some(t(Msg::CertificatePending).to_string()),
+        DocReview::Pending => Some(t(pending).to_string()),
         DocReview::Rejected { note } => Some(format!("{}{note}", t(Msg::CertificateRejected))),
     }
 }
@@ -154,7 +155,7 @@ fn DocumentSlot(kind: DocKind, app: ApplicationView) -> impl IntoView {
                     <figure class="doc-item">
                         <a href=link target="_blank"><img class="doc-thumb" src=d.url alt=t(doc_label(kind))/></a>
                         {(kind == DocKind::Qualification).then(|| view! {
-                            <figcaption>{certificate_caption(d.category.as_deref())}{review_caption(&d.review).map(|r| view! { <br/><span class="doc-review">{r}</span> })}</figcaption>
+                            <figcaption>{certificate_caption(d.category.as_deref())}{review_caption(&d.review, Msg::CertificatePending).map(|r| view! { <br/><span class="doc-review">{r}</span> })}</figcaption>
                         })}
                     </figure>
                 } }).collect_view()}
