@@ -19,6 +19,11 @@ const SPOT = remoteSpot();
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 const files = { png: path.join(FIXTURES, 'photo.png'), fakeJpg: path.join(FIXTURES, 'certificate-really-a-pdf.jpg') };
 
+/** The Asia/Shanghai calendar date `days` from today, as a date input takes it. */
+function beijingDate(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+}
+
 async function newContextPage(browser: Browser, viewport = PHONE): Promise<Page> {
   const context = await browser.newContext({ viewport, geolocation: SPOT, permissions: ['geolocation'], locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   return context.newPage();
@@ -75,7 +80,14 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
   await upload(worker, 'photo', files.png);
   await expect(worker.locator('.doc-slot[data-doc="photo"] img')).toHaveCount(1);
   await upload(worker, 'id_card', files.png);
+  // A 健康证 states until when it is valid; one already past is refused.
+  const health = worker.locator('.doc-slot[data-doc="health"]');
+  await health.getByLabel('有效期至').fill(beijingDate(-1));
   await upload(worker, 'health', files.png);
+  await expect(health.locator('.field-error')).toHaveText('这张证书已过期，请上传有效期内的证书');
+  await health.getByLabel('有效期至').fill(beijingDate(365));
+  await upload(worker, 'health', files.png);
+  await expect(health.locator('figcaption')).toHaveText(`有效期至 ${beijingDate(365)}`);
   await expect(worker.locator('.doc-slot img')).toHaveCount(3);
   await expect(worker.getByText('还缺：')).toHaveCount(0);
   // A qualification certificate names the service it is for.
@@ -113,6 +125,7 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
   await open(worker, '/worker/apply');
   await expect(worker.locator('.status-badge')).toHaveText('未通过');
   await expect(worker.getByText('健康证照片不清晰，请重新上传')).toBeVisible();
+  await worker.locator('.doc-slot[data-doc="health"]').getByLabel('有效期至').fill(beijingDate(200));
   await upload(worker, 'health', files.png);
   await worker.getByRole('button', { name: '重新提交审核' }).click();
   await expect(worker.locator('.status-badge')).toHaveText('待审核');
@@ -145,6 +158,19 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
   await expect(admin.locator('.doc-figure[data-pending="true"]')).toHaveCount(0);
   await open(worker, '/worker/apply');
   await expect(worker.locator('.doc-slot[data-doc="qualification"] .doc-review')).toHaveCount(0);
+
+  // The admin later learns the certificate is false and withdraws it, with a
+  // reason the worker reads; it no longer counts.
+  const accepted = admin.locator('.doc-figure[data-doc="qualification"]', { hasText: '育儿嫂服务' });
+  await accepted.getByRole('button', { name: '撤销认可' }).click();
+  await expect(admin.getByText('请填写原因，服务者会看到它')).toBeVisible();
+  await accepted.getByPlaceholder('原因（不予认可、撤销时必填）').fill('证书编号查无此证');
+  await accepted.getByRole('button', { name: '撤销认可' }).click();
+  await expect(accepted.locator('.doc-review')).toHaveText('已撤销认可：证书编号查无此证');
+  await expect(accepted.getByRole('button', { name: '撤销认可' })).toHaveCount(0);
+  await snap(admin, 'journey-03d-certificate-withdrawn-1440x900');
+  await open(worker, '/worker/apply');
+  await expect(worker.locator('.doc-slot[data-doc="qualification"] .doc-review')).toHaveText('已撤销认可：证书编号查无此证');
 
   // 3. Hours and area: around the spot, every day 08:00–20:00, daily cleaning.
   await open(worker, '/worker/settings');

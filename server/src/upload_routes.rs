@@ -4,7 +4,7 @@
 //! type and `nosniff`.
 
 use app::server::catalog_admin::store_service_image;
-use app::server::onboarding::{may_read_file, store_worker_document, UploadOutcome};
+use app::server::onboarding::{may_read_file, store_worker_document, DocumentFields, UploadOutcome};
 use app::server::session::SessionState;
 use app::server::AppState;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
@@ -19,26 +19,28 @@ fn back_to_apply(query: &str) -> Response {
     Redirect::to(&format!("/worker/apply?{query}")).into_response()
 }
 
-/// An uploaded form: the bytes of its field `file`, and its field
-/// `category` when it comes before the file (as the page's form sends it).
+/// An uploaded form: the bytes of its field `file`, and its fields
+/// `category` and `expires_on` when they come before the file (as the
+/// page's form sends them).
 struct UploadForm {
     file: Vec<u8>,
-    category: Option<String>,
+    fields: DocumentFields,
 }
 
 /// The upload form's fields, or the reason code to show.
 async fn upload_form(state: &AppState, req: Request) -> Result<UploadForm, &'static str> {
     let mut multipart = Multipart::from_request(req, state).await.map_err(|_| "empty")?;
-    let mut category = None;
+    let mut fields = DocumentFields::default();
     loop {
         match multipart.next_field().await {
             Ok(Some(field)) if field.name() == Some("file") => {
                 let file = field.bytes().await.map(|b| b.to_vec()).map_err(|_| "too_large")?;
-                return Ok(UploadForm { file, category });
+                return Ok(UploadForm { file, fields });
             }
-            Ok(Some(field)) if field.name() == Some("category") => category = Some(field.text().await.map_err(|_| "failed")?),
+            Ok(Some(field)) if field.name() == Some("category") => fields.category = Some(field.text().await.map_err(|_| "failed")?),
+            Ok(Some(field)) if field.name() == Some("expires_on") => fields.expires_on = Some(field.text().await.map_err(|_| "failed")?),
             Ok(Some(_)) => continue,
-            Ok(None) => return Ok(UploadForm { file: Vec::new(), category }),
+            Ok(None) => return Ok(UploadForm { file: Vec::new(), fields }),
             Err(_) => return Err("failed"),
         }
     }
@@ -49,7 +51,8 @@ fn signed_in(req: &Request) -> Option<store::User> {
 }
 
 /// `POST /uploads/worker/{kind}`: one image in the form field `file`; a
-/// qualification certificate also names its service `category`.
+/// qualification certificate also names its service `category`, and a
+/// certificate its last valid day `expires_on`.
 pub async fn upload_worker_document(State(state): State<AppState>, Path(kind): Path<String>, req: Request) -> Response {
     let Some(user) = signed_in(&req) else {
         return Redirect::to("/login").into_response();
@@ -58,7 +61,7 @@ pub async fn upload_worker_document(State(state): State<AppState>, Path(kind): P
         Ok(form) => form,
         Err(code) => return back_to_apply(&format!("kind={kind}&upload_error={code}")),
     };
-    match store_worker_document(&state, &user, &kind, form.category.as_deref(), form.file).await {
+    match store_worker_document(&state, &user, &kind, &form.fields, form.file).await {
         Ok(()) => back_to_apply(&format!("uploaded={kind}")),
         Err(UploadOutcome::Forbidden) => StatusCode::FORBIDDEN.into_response(),
         Err(UploadOutcome::Refused(code)) => back_to_apply(&format!("kind={kind}&upload_error={code}")),

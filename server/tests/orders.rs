@@ -1242,6 +1242,99 @@ async fn a_category_that_requires_a_certificate_is_only_offered_to_workers_with_
     assert!(view.candidates.iter().find(|c| c.name == "李阿姨").unwrap().failures.is_empty());
 }
 
+/// The Beijing calendar date `days` from today, as the date input sends it.
+fn beijing_day(days: i64) -> String {
+    let now = time::OffsetDateTime::now_utc().to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap());
+    (now + time::Duration::days(days)).date().to_string()
+}
+
+#[tokio::test]
+async fn a_renewed_health_certificate_states_a_valid_expiry_and_nobody_is_sent_work_after_theirs_lapses() {
+    let app = demo_app(Config::default()).await;
+    let (customer, admin) = (app.session_for(CUSTOMER).await, app.session_for("13700000000").await);
+    let (li, zhao) = (user_id(&app, LI).await, user_id(&app, ZHAO).await);
+    let li_session = app.session_for(LI).await;
+    let filed_before = app.state.store.worker_documents(li).await.unwrap().len();
+
+    // The expiry is checked before anything is stored.
+    let yesterday = beijing_day(-1);
+    for (fields, code) in [
+        (vec![], "expiry_missing"),
+        (vec![("expires_on", "2027-02-30")], "expiry_invalid"),
+        (vec![("expires_on", "2999-01-01")], "expiry_invalid"),
+        (vec![("expires_on", yesterday.as_str())], "expired"),
+    ] {
+        let refused = app.upload_document_with("health", &fields, &png(), &li_session).await;
+        assert_eq!(refused.headers[header::LOCATION], format!("/worker/apply?kind=health&upload_error={code}"), "{fields:?}");
+    }
+    assert_eq!(app.state.store.worker_documents(li).await.unwrap().len(), filed_before, "a refused upload stores nothing");
+
+    // Li renews her 健康证, valid through tomorrow; it counts once an admin accepts it.
+    let tomorrow = beijing_day(1);
+    let filed = app.upload_document_with("health", &[("expires_on", tomorrow.as_str())], &png(), &li_session).await;
+    assert_eq!(filed.headers[header::LOCATION], "/worker/apply?uploaded=health");
+    let renewal = app.state.store.worker_documents(li).await.unwrap().into_iter().find(|d| d.kind == "health" && d.review_state == "pending").unwrap();
+    assert_eq!(renewal.expires_on.as_deref(), Some(tomorrow.as_str()));
+    let decide = |document: i64, decision: &str, note: &str| {
+        form(&[("worker_id", li.to_string()), ("document_id", document.to_string()), ("decision", decision.into()), ("note", note.into())])
+    };
+    assert_eq!(app.post("/api/admin_review_certificate", &decide(renewal.id, "accept", ""), Some(&admin)).await.status, StatusCode::OK);
+    let bench: app::api::work::WorkbenchView = serde_json::from_str(&app.post("/api/workbench", "", Some(&li_session)).await.body).unwrap();
+    assert_eq!(bench.health, Some(app::api::work::HealthNotice { valid_through: tomorrow.clone(), expired: false }), "her workbench warns her");
+
+    // Tomorrow she is sent work; the day after, her certificate has lapsed and Zhao is.
+    let covered = place(&app, &customer, beijing(1, 10)).await;
+    assert_eq!(app.state.store.order(covered).await.unwrap().unwrap().reserved_worker_id, Some(li));
+    let lapsed = place(&app, &customer, beijing(2, 10)).await;
+    assert_eq!(app.state.store.order(lapsed).await.unwrap().unwrap().reserved_worker_id, Some(zhao));
+    let view: app::api::ops::AdminOrderView =
+        serde_json::from_str(&app.post("/api/admin_order", &format!("order_id={lapsed}"), Some(&admin)).await.body).unwrap();
+    assert_eq!(view.candidates.iter().find(|c| c.name == "李阿姨").unwrap().failures, ["健康证已过期"]);
+    let apply: app::api::onboarding::ApplicationView = serde_json::from_str(&app.post("/api/my_application", "", Some(&li_session)).await.body).unwrap();
+    let shown = apply.documents.iter().find(|d| d.id == renewal.id).unwrap();
+    assert_eq!((shown.expires_on.as_deref(), shown.expired, &shown.review), (Some(tomorrow.as_str()), false, &app::api::onboarding::DocReview::Accepted));
+}
+
+#[tokio::test]
+async fn an_admin_withdraws_an_accepted_qualification_certificate_with_a_reason_and_it_stops_counting() {
+    let app = demo_app(Config::default()).await;
+    let (customer, admin) = (app.session_for(CUSTOMER).await, app.session_for("13700000000").await);
+    let li = user_id(&app, LI).await;
+    let li_session = app.session_for(LI).await;
+    let category = app.state.store.categories().await.unwrap().into_iter().find(|c| c.code == "daily_cleaning").unwrap().id;
+    assert_eq!(app.post("/api/admin_set_category_certificate", &format!("id={category}&required=true"), Some(&admin)).await.status, StatusCode::OK);
+    let in_a_year = beijing_day(365);
+    let fields = [("category", "daily_cleaning"), ("expires_on", in_a_year.as_str())];
+    assert_eq!(app.upload_document_with("qualification", &fields, &png(), &li_session).await.headers[header::LOCATION], "/worker/apply?uploaded=qualification");
+    let document = app.state.store.worker_documents(li).await.unwrap().into_iter().find(|d| d.kind == "qualification").unwrap().id;
+    let decide = |decision: &str, note: &str| {
+        form(&[("worker_id", li.to_string()), ("document_id", document.to_string()), ("decision", decision.into()), ("note", note.into())])
+    };
+    let not_yet = app.post("/api/admin_review_certificate", &decide("revoke", "证书编号查无此证"), Some(&admin)).await;
+    assert_eq!(not_yet.error(), AppError::Refused(Msg::ErrCertificateNotAccepted), "only an accepted certificate is withdrawn");
+    assert_eq!(app.post("/api/admin_review_certificate", &decide("accept", ""), Some(&admin)).await.status, StatusCode::OK);
+    let order = place(&app, &customer, beijing(1, 10)).await;
+    assert_eq!(app.state.store.order(order).await.unwrap().unwrap().reserved_worker_id, Some(li));
+
+    for outsider in [&customer, &li_session] {
+        assert_eq!(app.post("/api/admin_review_certificate", &decide("revoke", "查无此证"), Some(outsider)).await.status, StatusCode::FORBIDDEN);
+    }
+    let no_reason = app.post("/api/admin_review_certificate", &decide("revoke", "  "), Some(&admin)).await;
+    assert_eq!(no_reason.error(), AppError::invalid(Field::Review, Msg::ErrReasonRequired));
+    assert_eq!(app.post("/api/admin_review_certificate", &decide("revoke", "证书编号查无此证"), Some(&admin)).await.status, StatusCode::OK);
+    let again = app.post("/api/admin_review_certificate", &decide("revoke", "重复"), Some(&admin)).await;
+    assert_eq!(again.error(), AppError::Refused(Msg::ErrCertificateNotAccepted));
+    let audit = app.state.store.audit_entries(10).await.unwrap();
+    assert_eq!(audit.iter().filter(|a| a.action == "certificate_revoked").count(), 1);
+
+    let apply: app::api::onboarding::ApplicationView = serde_json::from_str(&app.post("/api/my_application", "", Some(&li_session)).await.body).unwrap();
+    let shown = apply.documents.iter().find(|d| d.id == document).unwrap();
+    assert_eq!(shown.review, app::api::onboarding::DocReview::Withdrawn { note: "证书编号查无此证".into() }, "she reads why");
+    let booking_form = booking(cleaning_service(&app).await, beijing(2, 10), 9000, "31.2304", "121.4737", "黄浦区人民大道1号");
+    let refused = app.post("/api/place_order", &booking_form, Some(&customer)).await;
+    assert_eq!(refused.error(), AppError::invalid(Field::Slot, Msg::ErrSlotUnavailable), "nobody else holds a cleaning certificate");
+}
+
 #[tokio::test]
 async fn an_order_not_yet_offered_is_re_planned_to_the_nearer_worker_and_offered_the_lead_before_it_starts() {
     let mut config = chain(600, 3, 300);

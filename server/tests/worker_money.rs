@@ -119,10 +119,16 @@ async fn a_qualification_certificate_must_name_a_known_service_category_and_is_s
     app.upload_document("health", Some("daily_cleaning"), &png(), &worker).await;
     assert_eq!(app.state.store.worker_documents(worker_id).await.unwrap()[1].category_code, None);
 
+    // A delisted category is no longer offered, and a certificate for it is refused.
+    let nanny = app.state.store.categories().await.unwrap().into_iter().find(|c| c.code == "maternity_nanny").unwrap().id;
+    app.state.store.set_category_listed(nanny, false).await.unwrap();
+    assert_eq!(app.upload_document("qualification", Some("maternity_nanny"), &png(), &worker).await.headers[header::LOCATION], refused);
+
     let view: app::api::onboarding::ApplicationView = serde_json::from_str(&app.post("/api/my_application", "", Some(&worker)).await.body).unwrap();
     let certificate = view.documents.iter().find(|d| d.kind == app::api::onboarding::DocKind::Qualification).unwrap();
     assert_eq!(certificate.category.as_deref(), Some("日常保洁"));
     assert!(view.categories.iter().any(|c| c.code == "daily_cleaning"), "the page offers the categories to choose from");
+    assert!(!view.categories.iter().any(|c| c.code == "maternity_nanny"), "but not a delisted one");
 }
 
 /// A worker with `yuan` of rewards and a bank card; returns (session, worker id, account id).

@@ -38,16 +38,28 @@ impl DocKind {
     pub fn required(self) -> bool {
         !matches!(self, DocKind::Qualification)
     }
+
+    /// Certificates lapse and are renewed, so an approved worker may still
+    /// file them (each waits for an admin) and states until when each is valid.
+    pub fn is_certificate(self) -> bool {
+        matches!(self, DocKind::Health | DocKind::Qualification)
+    }
+
+    /// A 健康证 always states an expiry; a qualification may be lifelong.
+    pub fn expiry_required(self) -> bool {
+        self == DocKind::Health
+    }
 }
 
 /// Where a document stands: reviewed with the application (or accepted
-/// since), or a certificate filed after approval waiting for, or refused
-/// at, an admin's review.
+/// since), a certificate filed after approval waiting for, or refused
+/// at, an admin's review, or an accepted one an admin withdrew.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DocReview {
     Accepted,
     Pending,
     Rejected { note: String },
+    Withdrawn { note: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,6 +70,10 @@ pub struct DocumentView {
     /// when it names none, so it qualifies for nothing.
     pub category: Option<String>,
     pub review: DocReview,
+    /// The last day it is valid on (`YYYY-MM-DD`, Beijing), when stated.
+    pub expires_on: Option<String>,
+    /// That day has passed.
+    pub expired: bool,
     /// Served only to the worker and admins.
     pub url: String,
     pub uploaded_at: UnixSeconds,
@@ -82,8 +98,8 @@ pub struct ApplicationView {
     pub missing: Vec<DocKind>,
     pub submitted_at: Option<UnixSeconds>,
     pub can_edit: bool,
-    /// An approved worker may still file qualification certificates (each
-    /// waits for an admin), say for a service they newly qualified for.
+    /// An approved worker may still file certificates (each waits for an
+    /// admin): a renewed 健康证, or a qualification for a new service.
     pub can_add_certificate: bool,
     pub can_resubmit: bool,
 }
@@ -104,7 +120,8 @@ pub async fn resubmit_application() -> Result<(), AppError> {
 }
 
 /// Accepts or rejects (`decision` = `accept` / `reject`, with a reason) a
-/// certificate a worker filed after approval.
+/// certificate a worker filed after approval, or withdraws (`revoke`, with a
+/// reason) an accepted qualification certificate.
 #[server(prefix = "/api", endpoint = "admin_review_certificate")]
 pub async fn admin_review_certificate(worker_id: i64, document_id: i64, decision: String, note: String) -> Result<(), AppError> {
     crate::server::respond(crate::server::onboarding::review_certificate(worker_id, document_id, decision, note).await)

@@ -74,9 +74,18 @@ pub struct WorkOrderCard {
     pub next_step: Option<Step>,
 }
 
+/// The worker's 健康证 lapses soon (`expired`: it has): until a renewed one
+/// is accepted, no order after `valid_through` (`YYYY-MM-DD`) comes to them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthNotice {
+    pub valid_through: String,
+    pub expired: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkbenchView {
     pub status: WorkerStatus,
+    pub health: Option<HealthNotice>,
     pub offers: Vec<OfferCard>,
     pub orders: Vec<WorkOrderCard>,
 }

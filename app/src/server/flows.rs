@@ -72,6 +72,8 @@ pub async fn candidates(
             favored: favored.contains(&w.user_id),
             gender: w.gender,
             certified: w.certified,
+            certified_through: w.certified_through.as_deref().and_then(day_number),
+            health_through: w.health_through.as_deref().and_then(day_number),
         })
         .collect())
 }

@@ -2,14 +2,14 @@
 //! re-encoded, stored under generated names) and who may see them.
 
 use super::authz::require_user;
-use super::{app_state, internal, now, AppState};
+use super::{app_state, flows, internal, now, AppState};
 use crate::api::onboarding::{ApplicationView, DocKind, DocReview, DocumentView};
 use crate::api::work::CategoryChoice;
 use crate::api::{ADMIN, WORKER};
 use crate::error::{AppError, Field};
 use crate::i18n::Msg;
 use domain::{DisplayName, Role, WorkerStatus};
-use store::{ApplicationForm, ApplicationRecord, StoreError, User};
+use store::{ApplicationForm, ApplicationRecord, NewWorkerDocument, StoreError, User};
 use uploads::{ImageLimits, StoredKey, UploadError};
 
 /// The upload store's folder for worker documents.
@@ -22,9 +22,11 @@ pub fn file_url(key: &str) -> String {
 
 async fn view_of(state: &AppState, record: ApplicationRecord) -> Result<ApplicationView, AppError> {
     let status = WorkerStatus::from_db(&record.status).ok_or_else(|| internal(format!("bad worker status {}", record.status)))?;
-    let categories: Vec<CategoryChoice> =
-        state.store.categories().await.map_err(internal)?.into_iter().map(|c| CategoryChoice { code: c.code, name: c.name }).collect();
-    let name_of = |code: &str| categories.iter().find(|c| c.code == code).map_or_else(|| code.to_string(), |c| c.name.clone());
+    let all_categories = state.store.categories().await.map_err(internal)?;
+    // A certificate filed earlier keeps its category's name after a delisting;
+    // new ones are filed for listed categories only.
+    let name_of = |code: &str| all_categories.iter().find(|c| c.code == code).map_or_else(|| code.to_string(), |c| c.name.clone());
+    let today = flows::beijing_date(now()).to_string();
     let documents: Vec<DocumentView> = state
         .store
         .worker_documents(record.user_id)
@@ -38,9 +40,13 @@ async fn view_of(state: &AppState, record: ApplicationRecord) -> Result<Applicat
                 category: d.category_code.as_deref().map(name_of),
                 review: match d.review_state.as_str() {
                     "pending" => DocReview::Pending,
+                    "rejected" if d.revoked_at.is_some() => DocReview::Withdrawn { note: d.review_note },
                     "rejected" => DocReview::Rejected { note: d.review_note },
                     _ => DocReview::Accepted,
                 },
+                // ISO dates order as text.
+                expired: d.expires_on.as_deref().is_some_and(|last| last < today.as_str()),
+                expires_on: d.expires_on,
                 url: file_url(&d.storage_key),
                 uploaded_at: d.created_at.unix_timestamp(),
             })
@@ -59,11 +65,11 @@ async fn view_of(state: &AppState, record: ApplicationRecord) -> Result<Applicat
         intro: record.intro,
         skills: record.skills.split(',').filter(|s| !s.is_empty()).map(String::from).collect(),
         documents,
-        categories,
+        categories: all_categories.iter().filter(|c| c.listed).map(|c| CategoryChoice { code: c.code.clone(), name: c.name.clone() }).collect(),
         missing,
         submitted_at: record.submitted_at.map(|t| t.unix_timestamp()),
         can_edit: status.can_edit_application(),
-        can_add_certificate: may_file(status, DocKind::Qualification),
+        can_add_certificate: status == WorkerStatus::Approved,
         can_resubmit: status.can_resubmit(),
     })
 }
@@ -146,43 +152,83 @@ pub fn upload_error_code(err: &UploadError) -> &'static str {
 }
 
 /// Whether a worker in `status` may file a document of `kind`: anything
-/// while the application is open; once approved, qualification
-/// certificates only (an admin reviews each).
+/// while the application is open; once approved, certificates only (an
+/// admin reviews each).
 fn may_file(status: WorkerStatus, kind: DocKind) -> bool {
-    status.can_edit_application() || (status == WorkerStatus::Approved && kind == DocKind::Qualification)
+    status.can_edit_application() || (status == WorkerStatus::Approved && kind.is_certificate())
 }
 
-/// Accepts or rejects a certificate an approved worker filed; a rejection
-/// needs a reason, which the worker sees. Audited with the change.
+/// The furthest expiry accepted: a typo, not a certificate.
+const LONGEST_VALIDITY_DAYS: i64 = 50 * 366;
+
+/// The expiry a worker stated for a document of `kind`, checked: required
+/// for a 健康证, optional for a qualification, ignored for other kinds; a
+/// real calendar date, not already past on `today` (Beijing).
+fn stated_expiry(kind: DocKind, input: Option<&str>, today: time::Date) -> Result<Option<String>, UploadOutcome> {
+    let input = input.map(str::trim).filter(|d| !d.is_empty());
+    if !kind.is_certificate() {
+        return Ok(None);
+    }
+    let Some(day) = input else {
+        return if kind.expiry_required() { Err(UploadOutcome::Refused("expiry_missing")) } else { Ok(None) };
+    };
+    let number = flows::day_number(day).ok_or(UploadOutcome::Refused("expiry_invalid"))?;
+    let today = flows::day_number(&today.to_string()).ok_or(UploadOutcome::Internal("today has no day number".into()))?;
+    if number < today {
+        return Err(UploadOutcome::Refused("expired"));
+    }
+    if number > today + LONGEST_VALIDITY_DAYS {
+        return Err(UploadOutcome::Refused("expiry_invalid"));
+    }
+    Ok(Some(day.to_string()))
+}
+
+/// An admin's decision on a worker's certificate: accept or reject (with a
+/// reason the worker sees) one filed after approval, or withdraw (with a
+/// reason) an accepted qualification certificate. Audited with the change.
 pub async fn review_certificate(worker_id: i64, document_id: i64, decision: String, note: String) -> Result<(), AppError> {
     let admin = require_user(ADMIN)?;
     let state = app_state()?;
-    let accept = match decision.as_str() {
-        "accept" => true,
-        "reject" => false,
-        _ => return Err(AppError::Refused(Msg::ErrReviewNotApplicable)),
-    };
+    if !matches!(decision.as_str(), "accept" | "reject" | "revoke") {
+        return Err(AppError::Refused(Msg::ErrReviewNotApplicable));
+    }
     let note = note.trim().to_string();
-    if !accept && note.is_empty() {
+    if decision != "accept" && note.is_empty() {
         return Err(AppError::invalid(Field::Review, Msg::ErrReasonRequired));
     }
     if note.chars().count() > 200 {
         return Err(AppError::invalid(Field::Review, Msg::ErrReasonTooLong));
     }
-    match state.store.review_certificate(worker_id, document_id, accept, &note, admin.id.0, now()).await {
+    let (result, refusal) = if decision == "revoke" {
+        (state.store.revoke_certificate(worker_id, document_id, &note, admin.id.0, now()).await, Msg::ErrCertificateNotAccepted)
+    } else {
+        let accept = decision == "accept";
+        (state.store.review_certificate(worker_id, document_id, accept, &note, admin.id.0, now()).await, Msg::ErrCertificateNotPending)
+    };
+    match result {
         Ok(()) => {
-            tracing::info!(worker_id, document_id, accept, "certificate reviewed");
+            tracing::info!(worker_id, document_id, decision, "certificate reviewed");
             Ok(())
         }
-        Err(StoreError::Conflict) => Err(AppError::Refused(Msg::ErrCertificateNotPending)),
+        Err(StoreError::Conflict) => Err(AppError::Refused(refusal)),
         Err(err) => Err(internal(err)),
     }
 }
 
+/// The fields of a document upload besides the file.
+#[derive(Debug, Default)]
+pub struct DocumentFields {
+    /// The service category a qualification certificate is for.
+    pub category: Option<String>,
+    /// The certificate's last valid day, `YYYY-MM-DD`.
+    pub expires_on: Option<String>,
+}
+
 /// Checks, re-encodes and stores a worker's document. The caller has
 /// already read the request body (bounded by the server's upload limit). A
-/// qualification certificate must name the service category it is for.
-pub async fn store_worker_document(state: &AppState, user: &User, kind: &str, category: Option<&str>, bytes: Vec<u8>) -> Result<(), UploadOutcome> {
+/// qualification certificate must name the service category it is for; a
+/// certificate states its expiry as [`stated_expiry`] requires.
+pub async fn store_worker_document(state: &AppState, user: &User, kind: &str, fields: &DocumentFields, bytes: Vec<u8>) -> Result<(), UploadOutcome> {
     let kind = DocKind::parse(kind).ok_or(UploadOutcome::Refused("kind"))?;
     if user.role != Role::Worker {
         return Err(UploadOutcome::Forbidden);
@@ -193,21 +239,29 @@ pub async fn store_worker_document(state: &AppState, user: &User, kind: &str, ca
     };
     let category = match kind {
         DocKind::Qualification => {
-            let code = category.map(str::trim).filter(|c| !c.is_empty()).ok_or(UploadOutcome::Refused("category"))?;
+            let code = fields.category.as_deref().map(str::trim).filter(|c| !c.is_empty()).ok_or(UploadOutcome::Refused("category"))?;
             let known = state.store.categories().await.map_err(|e| UploadOutcome::Internal(e.to_string()))?;
-            Some(known.into_iter().find(|c| c.code == code).ok_or(UploadOutcome::Refused("category"))?.code)
+            Some(known.into_iter().find(|c| c.code == code && c.listed).ok_or(UploadOutcome::Refused("category"))?.code)
         }
         _ => None,
     };
+    let expires_on = stated_expiry(kind, fields.expires_on.as_deref(), flows::beijing_date(now()))?;
     let limits = ImageLimits::default();
     let clean = tokio::task::spawn_blocking(move || uploads::sanitize_image(&bytes, &limits))
         .await
         .map_err(|e| UploadOutcome::Internal(e.to_string()))?
         .map_err(|e| UploadOutcome::Refused(upload_error_code(&e)))?;
     let key = state.files.put_image(WORKER_AREA, &clean).await.map_err(|e| UploadOutcome::Internal(e.to_string()))?;
+    let document = NewWorkerDocument {
+        kind: kind.as_str(),
+        storage_key: key.as_str(),
+        category_code: category.as_deref(),
+        expires_on: expires_on.as_deref(),
+        needs_review: status == WorkerStatus::Approved,
+    };
     state
         .store
-        .add_worker_document(user.id.0, kind.as_str(), key.as_str(), category.as_deref(), status == WorkerStatus::Approved, now())
+        .add_worker_document(user.id.0, &document, now())
         .await
         .map_err(|e| UploadOutcome::Internal(e.to_string()))?;
     tracing::info!(worker_id = user.id.0, kind = kind.as_str(), bytes = clean.bytes.len(), "worker document stored");

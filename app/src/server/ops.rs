@@ -16,6 +16,8 @@ fn failure_text(failure: &RuleFailure) -> String {
         RuleFailure::MissingSkill => "无此服务资质".into(),
         RuleFailure::GenderMismatch => "性别不符合客户要求".into(),
         RuleFailure::MissingCertificate => "没有该类服务的资格证书".into(),
+        RuleFailure::CertificateExpired => "该类服务的资格证书已过期".into(),
+        RuleFailure::HealthCertificateExpired => "健康证已过期".into(),
         RuleFailure::OutsideArea => "不在服务范围".into(),
         RuleFailure::OutsideWorkingHours => "不在工作时间".into(),
         RuleFailure::OnLeave => "当天休息".into(),

@@ -1,7 +1,7 @@
 use super::authz::require_user;
 use super::flows::{self, unix};
 use super::{app_state, internal, now, AppState};
-use crate::api::work::{CategoryChoice, OfferCard, Step, WorkOrderCard, WorkbenchView, WorkerSettingsView};
+use crate::api::work::{CategoryChoice, HealthNotice, OfferCard, Step, WorkOrderCard, WorkbenchView, WorkerSettingsView};
 use crate::api::WORKER;
 use crate::error::{AppError, Field};
 use crate::i18n::Msg;
@@ -79,7 +79,28 @@ pub async fn workbench() -> Result<WorkbenchView, AppError> {
     let mut orders = state.store.orders(&filter).await.map_err(internal)?;
     // Upcoming work first, soonest at the top; finished work after it.
     orders.sort_by_key(|o| (o.state == "completed", if o.state == "completed" { -unix(o.starts_at) } else { unix(o.starts_at) }));
-    Ok(WorkbenchView { status: profile.status, offers, orders: orders.iter().map(|o| work_card(&state, o)).collect::<Result<_, _>>()? })
+    Ok(WorkbenchView {
+        status: profile.status,
+        health: health_notice(&state, user.id.0, flows::beijing_date(t)).await?,
+        offers,
+        orders: orders.iter().map(|o| work_card(&state, o)).collect::<Result<_, _>>()?,
+    })
+}
+
+/// How long before a 健康证 lapses the workbench starts to say so.
+const HEALTH_NOTICE_DAYS: i64 = 30;
+
+/// A lapsed 健康证, or one lapsing within [`HEALTH_NOTICE_DAYS`] of
+/// `today`: the last day the worker's newest accepted health certificate
+/// covers, as dispatch reads it (none when it states no expiry).
+async fn health_notice(state: &AppState, worker_id: i64, today: time::Date) -> Result<Option<HealthNotice>, AppError> {
+    let documents = state.store.worker_documents(worker_id).await.map_err(internal)?;
+    let newest = documents.into_iter().filter(|d| d.kind == "health" && d.review_state == "accepted").max_by_key(|d| d.id);
+    let Some(last) = newest.and_then(|d| d.expires_on) else { return Ok(None) };
+    let (Some(last_day), Some(today)) = (flows::day_number(&last), flows::day_number(&today.to_string())) else {
+        return Err(internal(format!("unreadable health certificate expiry {last}")));
+    };
+    Ok((last_day < today + HEALTH_NOTICE_DAYS).then_some(HealthNotice { valid_through: last, expired: last_day < today }))
 }
 
 pub async fn respond_offer(offer_id: i64, accept: bool) -> Result<(), AppError> {
@@ -179,6 +200,8 @@ pub async fn worker_settings() -> Result<WorkerSettingsView, AppError> {
     let state = app_state()?;
     let setup = state.store.worker_setup(user.id.0).await.map_err(internal)?.ok_or(AppError::NotFound)?;
     let categories = state.store.categories().await.map_err(internal)?;
+    // Certificates that count today: accepted and not lapsed (ISO dates order as text).
+    let today = flows::beijing_date(now()).to_string();
     let certified: Vec<String> = state
         .store
         .worker_documents(user.id.0)
@@ -186,6 +209,7 @@ pub async fn worker_settings() -> Result<WorkerSettingsView, AppError> {
         .map_err(internal)?
         .into_iter()
         .filter(|d| d.kind == "qualification" && d.review_state == "accepted")
+        .filter(|d| d.expires_on.as_deref().is_none_or(|last| last >= today.as_str()))
         .filter_map(|d| d.category_code)
         .collect();
     let uncertified = categories.iter().filter(|c| c.requires_certificate && !certified.contains(&c.code)).map(|c| c.code.clone()).collect();
@@ -267,6 +291,8 @@ pub async fn save_worker_settings(
         gender: setup.gender.clone(),
         // Settings never touch documents; a certificate rule is not theirs to break.
         certified: true,
+        certified_through: None,
+        health_through: None,
     };
     for order in state.store.orders(&filter).await.map_err(internal)? {
         if !dispatch::hard_check(&candidate, &flows::job_for(&order), state.travel.as_ref(), &[]).is_empty() {

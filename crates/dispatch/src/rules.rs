@@ -1,4 +1,4 @@
-use crate::{distance_km, local_day_start, local_weekday, GeoPoint, Travel};
+use crate::{distance_km, local_day_number, local_day_start, local_weekday, GeoPoint, Travel};
 use serde::{Deserialize, Serialize};
 
 /// Working hours in Beijing local time (UTC+8, no DST). weekday 0 = Monday …
@@ -60,9 +60,17 @@ pub struct Candidate {
     /// `female` or `male`, when the worker gave it.
     #[serde(default)]
     pub gender: Option<String>,
-    /// Has a qualification certificate on file for the category being dispatched.
+    /// Has an accepted qualification certificate for the category being dispatched.
     #[serde(default)]
     pub certified: bool,
+    /// The last Beijing day number that certificate is valid on; `None`: one
+    /// of them states no expiry.
+    #[serde(default)]
+    pub certified_through: Option<i64>,
+    /// The last Beijing day number the worker's newest accepted health
+    /// certificate (健康证, renewed yearly) is valid on; `None`: it states none.
+    #[serde(default)]
+    pub health_through: Option<i64>,
 }
 
 /// An appointment to be staffed.
@@ -90,6 +98,10 @@ pub enum RuleFailure {
     MissingSkill,
     /// The category requires a certificate the worker has not filed for it.
     MissingCertificate,
+    /// The worker's certificate for the category lapses before the job's day.
+    CertificateExpired,
+    /// The worker's health certificate lapses before the job's day.
+    HealthCertificateExpired,
     /// Not the gender the customer asked for.
     GenderMismatch,
     OutsideArea,
@@ -117,6 +129,11 @@ pub fn hard_check(c: &Candidate, job: &Job, travel: &dyn Travel, refused: &[i64]
     }
     if job.needs_certificate && !c.certified {
         failures.push(RuleFailure::MissingCertificate);
+    } else if job.needs_certificate && !valid_on(c.certified_through, job) {
+        failures.push(RuleFailure::CertificateExpired);
+    }
+    if !valid_on(c.health_through, job) {
+        failures.push(RuleFailure::HealthCertificateExpired);
     }
     if !matches_gender(c, job.worker_gender.as_deref()) {
         failures.push(RuleFailure::GenderMismatch);
@@ -148,15 +165,22 @@ pub(crate) fn eligible(c: &Candidate, job: &Job, travel: &dyn Travel, refused: &
     !refused.contains(&c.worker_id) && qualifies(c, job) && available(c, job, travel)
 }
 
-/// The rules that do not depend on when the job is (receiving orders, skill,
-/// certificate, gender preference, service area), so a whole day of slots
-/// checks them once per worker.
+/// The rules that depend on the job's day at most (receiving orders, skill,
+/// certificates and their expiry, gender preference, service area), so a
+/// whole day of slots checks them once per worker.
 pub(crate) fn qualifies(c: &Candidate, job: &Job) -> bool {
     c.receives_orders
         && has_skill(c, &job.skill)
-        && (c.certified || !job.needs_certificate)
+        && (!job.needs_certificate || (c.certified && valid_on(c.certified_through, job)))
+        && valid_on(c.health_through, job)
         && matches_gender(c, job.worker_gender.as_deref())
         && within_area(c, job.location)
+}
+
+/// A certificate valid through Beijing day `through` (`None`: no expiry)
+/// covers a job that ends on or before that day.
+fn valid_on(through: Option<i64>, job: &Job) -> bool {
+    through.is_none_or(|last| local_day_number(job.end.max(job.start)) <= last)
 }
 
 fn matches_gender(c: &Candidate, wanted: Option<&str>) -> bool {

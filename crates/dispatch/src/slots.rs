@@ -53,16 +53,17 @@ impl Slot {
 /// Availability uses the same rules as [`crate::hard_check`], travel buffers
 /// included, so a slot is only offered when some worker can really reach it
 /// (B2). The rules that are the same for every slot of the day (receiving
-/// orders, skill, area) are checked once per worker rather than per slot.
+/// orders, skill, certificates, area) are checked once per worker rather than per slot.
 /// Computed on every call; nothing is cached.
 pub fn day_slots(candidates: &[Candidate], query: &SlotQuery, travel: &dyn Travel, movable: &[MovableHold]) -> Vec<Slot> {
     let step = u32::from(query.step_minutes.max(1));
     let last = u32::from(query.last_start_minute);
+    // Dated on the queried day, so certificate expiry is judged for it.
     let mut job = Job {
         skill: query.skill.clone(),
         location: query.location,
-        start: 0,
-        end: 0,
+        start: query.day_start,
+        end: query.day_start,
         worker_gender: query.worker_gender.clone(),
         needs_certificate: query.needs_certificate,
     };

@@ -40,6 +40,8 @@ fn worker(id: i64) -> Candidate {
         favored: false,
         gender: Some("female".into()),
         certified: false,
+        certified_through: None,
+        health_through: None,
     }
 }
 
@@ -133,6 +135,37 @@ fn a_category_that_needs_a_certificate_excludes_workers_without_one() {
     let query = SlotQuery { needs_certificate: true, ..slot_query(0) };
     assert!(day_slots(&[worker(1)], &query, &TravelModel::default(), &[]).iter().all(|s| !s.is_bookable()));
     assert!(day_slots(&[Candidate { certified: true, ..worker(2) }], &query, &TravelModel::default(), &[]).iter().any(|s| s.is_bookable()));
+}
+
+#[test]
+fn a_certificate_counts_through_its_last_valid_day_and_not_after() {
+    let job = Job { needs_certificate: true, ..job_at(at(3, 9, 0), 3) };
+    let job_day = local_day_number(at(3, 9, 0));
+    let through = |last: i64| Candidate { certified: true, certified_through: Some(last), ..worker(1) };
+    assert!(check(&through(job_day), &job).is_empty(), "valid on the job's day");
+    assert_eq!(check(&through(job_day - 1), &job), vec![RuleFailure::CertificateExpired]);
+    assert_eq!(
+        check(&Candidate { certified_through: Some(job_day - 1), ..worker(1) }, &job),
+        vec![RuleFailure::MissingCertificate],
+        "no certificate at all is reported as missing, not as lapsed"
+    );
+    let query = SlotQuery { needs_certificate: true, ..slot_query(3) };
+    assert!(day_slots(&[through(job_day - 1)], &query, &TravelModel::default(), &[]).iter().all(|s| !s.is_bookable()));
+    assert!(day_slots(&[through(job_day)], &query, &TravelModel::default(), &[]).iter().any(|s| s.is_bookable()));
+    let no_certificate_needed = job_at(at(3, 9, 0), 3);
+    assert!(check(&through(job_day - 1), &no_certificate_needed).is_empty(), "a lapsed certificate matters only where one is needed");
+}
+
+#[test]
+fn a_lapsed_health_certificate_excludes_the_worker_from_every_service() {
+    let job = job_at(at(3, 9, 0), 3);
+    let job_day = local_day_number(at(3, 9, 0));
+    assert!(check(&Candidate { health_through: Some(job_day), ..worker(1) }, &job).is_empty());
+    let lapsed = Candidate { health_through: Some(job_day - 1), ..worker(1) };
+    assert_eq!(check(&lapsed, &job), vec![RuleFailure::HealthCertificateExpired]);
+    assert!(day_slots(&[lapsed], &slot_query(3), &TravelModel::default(), &[]).iter().all(|s| !s.is_bookable()));
+    let earlier_job = job_at(at(2, 9, 0), 3);
+    assert!(check(&Candidate { health_through: Some(job_day - 1), ..worker(1) }, &earlier_job).is_empty(), "still valid the day before");
 }
 
 #[test]
@@ -578,12 +611,14 @@ proptest! {
 /// Candidates varying every input of the hard rules: receiving orders,
 /// skills, area, hours, a day off and busy time.
 fn varied_candidate() -> impl Strategy<Value = Candidate> {
-    (candidate_strategy(), any::<bool>(), 0.0f64..12.0, 6u16..12, 14u16..22, proptest::option::of(0i64..3)).prop_map(
-        |(c, skilled, radius, from, to, leave)| Candidate {
+    let lapses = proptest::option::of(0i64..3);
+    (candidate_strategy(), any::<bool>(), 0.0f64..12.0, 6u16..12, 14u16..22, proptest::option::of(0i64..3), lapses).prop_map(
+        |(c, skilled, radius, from, to, leave, health_lapses)| Candidate {
             skills: if skilled { c.skills.clone() } else { vec!["maternity_nanny".into()] },
             area_radius_km: radius,
             hours: every_day(from * 60, to * 60),
             leave_days: leave.map(|d| local_day_number(at(d, 12, 0))).into_iter().collect(),
+            health_through: health_lapses.map(|d| local_day_number(at(d, 12, 0))),
             ..c
         },
     )

@@ -27,7 +27,7 @@ pub use favorites::FavoriteStore;
 pub use model::*;
 pub use money::MoneyStore;
 pub use money_model::*;
-pub use onboarding::{ApplicationForm, ApplicationRecord, OnboardingStore, WorkerDocumentRecord};
+pub use onboarding::{ApplicationForm, ApplicationRecord, NewWorkerDocument, OnboardingStore, WorkerDocumentRecord};
 pub use orders::{FitsDay, OrderStore, HOLDING_STATES};
 pub use orders_model::*;
 pub use postgres::PgStore;

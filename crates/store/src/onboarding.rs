@@ -44,9 +44,26 @@ pub struct WorkerDocumentRecord {
     /// `accepted` (filed with the application, or accepted since), `pending`
     /// (filed after approval, not yet reviewed) or `rejected`.
     pub review_state: String,
-    /// Why a certificate was rejected.
+    /// Why a certificate was rejected or withdrawn.
     pub review_note: String,
+    /// The last Beijing day it is valid on (`YYYY-MM-DD`), when stated.
+    pub expires_on: Option<String>,
+    /// When an admin withdrew it after accepting it.
+    pub revoked_at: Option<OffsetDateTime>,
     pub created_at: OffsetDateTime,
+}
+
+/// A document being filed.
+#[derive(Debug, Clone, Copy)]
+pub struct NewWorkerDocument<'a> {
+    pub kind: &'a str,
+    pub storage_key: &'a str,
+    /// The service category a qualification certificate is for.
+    pub category_code: Option<&'a str>,
+    /// The last Beijing day it is valid on (`YYYY-MM-DD`), when stated.
+    pub expires_on: Option<&'a str>,
+    /// Filed after approval, so it waits for an admin.
+    pub needs_review: bool,
 }
 
 #[async_trait]
@@ -58,12 +75,14 @@ pub trait OnboardingStore: Send + Sync {
     /// Files a rejected or incomplete application again for review
     /// (`Conflict` from any other status).
     async fn resubmit_application(&self, worker_id: i64, now: OffsetDateTime) -> StoreResult<()>;
-    /// `category_code`: the service category a qualification certificate is
-    /// for; `needs_review`: filed after approval, so it waits for an admin.
-    async fn add_worker_document(&self, worker_id: i64, kind: &str, storage_key: &str, category_code: Option<&str>, needs_review: bool, now: OffsetDateTime) -> StoreResult<i64>;
+    async fn add_worker_document(&self, worker_id: i64, document: &NewWorkerDocument<'_>, now: OffsetDateTime) -> StoreResult<i64>;
     /// Accepts or rejects (with `note`) a worker's pending certificate and
     /// audits it, atomically; `Conflict` when it is not pending.
     async fn review_certificate(&self, worker_id: i64, document_id: i64, accept: bool, note: &str, actor_id: i64, now: OffsetDateTime) -> StoreResult<()>;
+    /// Withdraws a worker's accepted qualification certificate with the
+    /// reason `note` and audits it, atomically; `Conflict` when it is not an
+    /// accepted qualification certificate of that worker.
+    async fn revoke_certificate(&self, worker_id: i64, document_id: i64, note: &str, actor_id: i64, now: OffsetDateTime) -> StoreResult<()>;
     async fn worker_documents(&self, worker_id: i64) -> StoreResult<Vec<WorkerDocumentRecord>>;
     /// Whose document a stored file is, if it is a worker document at all.
     async fn document_owner(&self, storage_key: &str) -> StoreResult<Option<i64>>;
@@ -76,6 +95,29 @@ pub trait OnboardingStore: Send + Sync {
 
 macro_rules! shared_onboarding_impl {
     ($store:ty) => {
+        impl $store {
+            /// The audit row of a certificate's review or withdrawal, in its transaction.
+            async fn audit_certificate(
+                tx: &mut sqlx::Transaction<'static, <$store as crate::Dialect>::Db>,
+                action: &str,
+                worker_id: i64,
+                document_id: i64,
+                note: &str,
+                actor_id: i64,
+                now: time::OffsetDateTime,
+            ) -> Result<(), sqlx::Error> {
+                sqlx::query("INSERT INTO audit_log (actor_id, action, target, detail, created_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(actor_id)
+                    .bind(action)
+                    .bind(format!("user:{worker_id}"))
+                    .bind(format!("document {document_id}: {note}"))
+                    .bind(now)
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(())
+            }
+        }
+
         #[async_trait::async_trait]
         impl crate::onboarding::OnboardingStore for $store {
             async fn application(&self, worker_id: i64) -> crate::StoreResult<Option<crate::ApplicationRecord>> {
@@ -130,24 +172,17 @@ macro_rules! shared_onboarding_impl {
                 }
             }
 
-            async fn add_worker_document(
-                &self,
-                worker_id: i64,
-                kind: &str,
-                storage_key: &str,
-                category_code: Option<&str>,
-                needs_review: bool,
-                now: time::OffsetDateTime,
-            ) -> crate::StoreResult<i64> {
+            async fn add_worker_document(&self, worker_id: i64, document: &crate::NewWorkerDocument<'_>, now: time::OffsetDateTime) -> crate::StoreResult<i64> {
                 Ok(sqlx::query_scalar(
-                    "INSERT INTO worker_documents (worker_id, kind, storage_key, category_code, review_state, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    "INSERT INTO worker_documents (worker_id, kind, storage_key, category_code, expires_on, review_state, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                 )
                 .bind(worker_id)
-                .bind(kind)
-                .bind(storage_key)
-                .bind(category_code)
-                .bind(if needs_review { "pending" } else { "accepted" })
+                .bind(document.kind)
+                .bind(document.storage_key)
+                .bind(document.category_code)
+                .bind(document.expires_on)
+                .bind(if document.needs_review { "pending" } else { "accepted" })
                 .bind(now)
                 .fetch_one(&self.pool)
                 .await?)
@@ -166,7 +201,7 @@ macro_rules! shared_onboarding_impl {
                 let state = if accept { "accepted" } else { "rejected" };
                 let reviewed = sqlx::query(
                     "UPDATE worker_documents SET review_state = $1, review_note = $2
-                     WHERE id = $3 AND worker_id = $4 AND kind = 'qualification' AND review_state = 'pending'",
+                     WHERE id = $3 AND worker_id = $4 AND kind IN ('health', 'qualification') AND review_state = 'pending'",
                 )
                 .bind(state)
                 .bind(note)
@@ -177,21 +212,35 @@ macro_rules! shared_onboarding_impl {
                 if reviewed.rows_affected() != 1 {
                     return Err(crate::StoreError::Conflict);
                 }
-                sqlx::query("INSERT INTO audit_log (actor_id, action, target, detail, created_at) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(actor_id)
-                    .bind(format!("certificate_{state}"))
-                    .bind(format!("user:{worker_id}"))
-                    .bind(format!("document {document_id}: {note}"))
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
+                Self::audit_certificate(&mut tx, &format!("certificate_{state}"), worker_id, document_id, note, actor_id, now).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn revoke_certificate(&self, worker_id: i64, document_id: i64, note: &str, actor_id: i64, now: time::OffsetDateTime) -> crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                let revoked = sqlx::query(
+                    "UPDATE worker_documents SET review_state = 'rejected', review_note = $1, revoked_at = $2
+                     WHERE id = $3 AND worker_id = $4 AND kind = 'qualification' AND review_state = 'accepted'",
+                )
+                .bind(note)
+                .bind(now)
+                .bind(document_id)
+                .bind(worker_id)
+                .execute(&mut *tx)
+                .await?;
+                if revoked.rows_affected() != 1 {
+                    return Err(crate::StoreError::Conflict);
+                }
+                Self::audit_certificate(&mut tx, "certificate_revoked", worker_id, document_id, note, actor_id, now).await?;
                 tx.commit().await?;
                 Ok(())
             }
 
             async fn worker_documents(&self, worker_id: i64) -> crate::StoreResult<Vec<crate::WorkerDocumentRecord>> {
                 Ok(sqlx::query_as(
-                    "SELECT id, worker_id, kind, storage_key, category_code, review_state, review_note, created_at FROM worker_documents WHERE worker_id = $1 ORDER BY id",
+                    "SELECT id, worker_id, kind, storage_key, category_code, review_state, review_note, expires_on, revoked_at, created_at
+                     FROM worker_documents WHERE worker_id = $1 ORDER BY id",
                 )
                 .bind(worker_id)
                 .fetch_all(&self.pool)

@@ -37,8 +37,14 @@ pub struct WorkerForDispatch {
     pub area_radius_km: f64,
     pub rating_avg: Option<f64>,
     pub active_orders: i64,
-    /// Has a qualification certificate on file for the category asked about.
+    /// Has an accepted qualification certificate for the category asked about.
     pub certified: bool,
+    /// The last day (`YYYY-MM-DD`, Beijing) those certificates are valid
+    /// on; `None` when one of them states no expiry, or there are none.
+    pub certified_through: Option<String>,
+    /// The last day the worker's newest accepted health certificate (a
+    /// renewal replaces the one before) is valid on, when it states one.
+    pub health_through: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, sqlx::FromRow)]

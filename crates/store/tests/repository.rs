@@ -696,6 +696,59 @@ async fn dispatch_sees_approved_workers_with_the_skill_and_their_hours() {
 }
 
 #[tokio::test]
+async fn dispatch_reads_how_long_accepted_certificates_last_and_a_withdrawn_one_stops_counting() {
+    on_both(|store| async move {
+        let worker = fx::worker(&store, "13900139117").await;
+        let admin = admin(&store, "13700139117").await;
+        let file = |kind: &'static str, key: &'static str, category: Option<&'static str>, expires_on: Option<&'static str>, needs_review: bool| {
+            let store = store.clone();
+            async move {
+                let document = store::NewWorkerDocument { kind, storage_key: key, category_code: category, expires_on, needs_review };
+                store.add_worker_document(worker, &document, now()).await.unwrap()
+            }
+        };
+        let dispatch_view = || {
+            let store = store.clone();
+            async move {
+                let found = store.workers_for_dispatch("daily_cleaning").await.unwrap();
+                let w = found.into_iter().find(|w| w.user_id == worker).unwrap();
+                (w.certified, w.certified_through, w.health_through)
+            }
+        };
+        assert_eq!(dispatch_view().await, (false, None, None));
+        file("health", "workers/h1.png", None, Some("2027-03-31"), false).await;
+        let first = file("qualification", "workers/q1.png", Some("daily_cleaning"), Some("2027-01-31"), false).await;
+        file("qualification", "workers/q2.png", Some("daily_cleaning"), Some("2027-06-30"), true).await;
+        file("qualification", "workers/q3.png", Some("maternity_nanny"), None, false).await;
+        assert_eq!(
+            dispatch_view().await,
+            (true, Some("2027-01-31".to_string()), Some("2027-03-31".to_string())),
+            "a pending certificate and another category's do not count"
+        );
+        let lifelong = file("qualification", "workers/q4.png", Some("daily_cleaning"), None, false).await;
+        assert_eq!(dispatch_view().await, (true, None, Some("2027-03-31".to_string())), "one without an expiry covers every day");
+        let renewal = file("health", "workers/h2.png", None, Some("2028-03-31"), true).await;
+        assert_eq!(dispatch_view().await.2, Some("2027-03-31".to_string()), "a renewal counts once accepted");
+        store.review_certificate(worker, renewal, true, "", admin, now()).await.unwrap();
+        assert_eq!(dispatch_view().await.2, Some("2028-03-31".to_string()), "the newest accepted 健康证 replaces the one before");
+
+        store.revoke_certificate(worker, lifelong, "证书信息与本人不符", admin, now()).await.unwrap();
+        assert_eq!(dispatch_view().await.1, Some("2027-01-31".to_string()), "a withdrawn certificate no longer counts");
+        assert!(matches!(store.revoke_certificate(worker, lifelong, "again", admin, now()).await, Err(StoreError::Conflict)));
+        let other = fx::worker(&store, "13900139118").await;
+        assert!(matches!(store.revoke_certificate(other, first, "not theirs", admin, now()).await, Err(StoreError::Conflict)));
+        let documents = store.worker_documents(worker).await.unwrap();
+        let withdrawn = documents.iter().find(|d| d.id == lifelong).unwrap();
+        assert_eq!((withdrawn.review_state.as_str(), withdrawn.review_note.as_str()), ("rejected", "证书信息与本人不符"));
+        assert!(withdrawn.revoked_at.is_some());
+        assert_eq!(documents.iter().find(|d| d.id == first).unwrap().expires_on.as_deref(), Some("2027-01-31"));
+        let audit = store.audit_entries(5).await.unwrap();
+        assert_eq!(audit.iter().filter(|a| a.action == "certificate_revoked").count(), 1, "audited once, with the withdrawal");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn an_offer_moves_the_orders_time_hold_to_the_offered_worker() {
     on_both(|store| async move {
         let a = fx::worker(&store, "13900139110").await;

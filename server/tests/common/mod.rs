@@ -107,9 +107,21 @@ impl TestApp {
         self.send(builder.body(Body::from(form.to_string())).unwrap()).await
     }
 
-    /// Posts a worker document as the 资料与认证 page's form does.
+    /// Posts a worker document as the 资料与认证 page's form does; a health
+    /// certificate states an expiry a year ahead, as the page requires.
     pub async fn upload_document(&self, kind: &str, category: Option<&str>, bytes: &[u8], token: &str) -> Response {
-        let (content_type, body) = multipart(bytes, "photo.jpg", category);
+        let in_a_year = (time::OffsetDateTime::now_utc() + std::time::Duration::from_secs(365 * 86_400)).date().to_string();
+        let mut fields = Vec::new();
+        fields.extend(category.map(|c| ("category", c)));
+        if kind == "health" {
+            fields.push(("expires_on", in_a_year.as_str()));
+        }
+        self.upload_document_with(kind, &fields, bytes, token).await
+    }
+
+    /// Posts a worker document with the form fields `fields` before the file.
+    pub async fn upload_document_with(&self, kind: &str, fields: &[(&str, &str)], bytes: &[u8], token: &str) -> Response {
+        let (content_type, body) = multipart(bytes, "photo.jpg", fields);
         let request = Request::post(format!("/uploads/worker/{kind}"))
             .header(header::CONTENT_TYPE, content_type)
             .header(header::COOKIE, format!("dj_sid={token}"))
@@ -166,12 +178,12 @@ pub fn png() -> Vec<u8> {
     std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../end2end/fixtures/photo.png")).unwrap()
 }
 
-/// A multipart form as the page sends it: `category` (when given), then the file.
-fn multipart(bytes: &[u8], file_name: &str, category: Option<&str>) -> (String, Vec<u8>) {
+/// A multipart form as the page sends it: the `fields`, then the file.
+fn multipart(bytes: &[u8], file_name: &str, fields: &[(&str, &str)]) -> (String, Vec<u8>) {
     let boundary = "----daojia-test-boundary";
     let mut body = String::new();
-    if let Some(category) = category {
-        body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"category\"\r\n\r\n{category}\r\n"));
+    for (name, value) in fields {
+        body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
     }
     body.push_str(&format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: image/jpeg\r\n\r\n"

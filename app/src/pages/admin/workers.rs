@@ -1,6 +1,6 @@
 use crate::api::admin::{admin_users, AdminReviewWorker, UserRowView};
 use crate::api::onboarding::{admin_application, AdminReviewCertificate, DocKind, DocReview};
-use crate::pages::worker::{certificate_caption, doc_label, review_caption};
+use crate::pages::worker::{certificate_caption, doc_label, review_caption, ExpiryCaption};
 use leptos_router::hooks::use_params_map;
 use crate::api::format_beijing;
 use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton};
@@ -98,13 +98,26 @@ pub fn WorkerApplicationPage() -> impl IntoView {
                                         <p class="notice notice-warning">{t(Msg::MissingDocs)}{app.missing.iter().map(|k| t(doc_label(*k))).collect::<Vec<_>>().join("、")}</p>
                                     })}
                                     <div class="doc-grid">
-                                        {app.documents.into_iter().map(|d| { let link = d.url.clone(); let pending = d.review == DocReview::Pending; view! {
+                                        {app.documents.into_iter().map(|d| {
+                                            let link = d.url.clone();
+                                            let pending = d.review == DocReview::Pending;
+                                            let withdrawable = d.kind == DocKind::Qualification && d.review == DocReview::Accepted;
+                                            view! {
                                             <figure class="doc-figure" data-doc=d.kind.as_str() data-pending=pending.then_some("true")>
                                                 <a href=link target="_blank"><img src=d.url alt=t(doc_label(d.kind))/></a>
                                                 <figcaption>{t(doc_label(d.kind))}" · "{format_beijing(d.uploaded_at)}
                                                     {(d.kind == DocKind::Qualification).then(|| view! { <br/>{certificate_caption(d.category.as_deref())} })}
+                                                    {d.expires_on.is_some().then(|| view! { <br/> })}<ExpiryCaption expires_on=d.expires_on.clone() expired=d.expired/>
                                                     {review_caption(&d.review, Msg::CertificateAwaitingReview).map(|r| view! { <br/><span class="doc-review">{r}</span> })}
                                                 </figcaption>
+                                                {withdrawable.then(|| view! {
+                                                    <ActionForm action=certificate attr:class="review-form-inline certificate-withdraw">
+                                                        <input type="hidden" name="worker_id" value=app.worker_id/>
+                                                        <input type="hidden" name="document_id" value=d.id/>
+                                                        <input type="text" name="note" maxlength="200" aria-label=t(Msg::CertificateReasonPlaceholder) placeholder=t(Msg::CertificateReasonPlaceholder)/>
+                                                        <button type="submit" name="decision" value="revoke" class="btn btn-danger-plain btn-small">{t(Msg::WithdrawCertificate)}</button>
+                                                    </ActionForm>
+                                                })}
                                                 {pending.then(|| view! {
                                                     <ActionForm action=certificate attr:class="review-form-inline certificate-review">
                                                         <input type="hidden" name="worker_id" value=app.worker_id/>

@@ -23,6 +23,9 @@ pub fn upload_error_text(code: &str) -> Msg {
         "empty" => Msg::ErrUploadEmpty,
         "locked" => Msg::ErrApplicationLocked,
         "category" => Msg::ErrCertificateCategory,
+        "expiry_missing" => Msg::ErrExpiryMissing,
+        "expiry_invalid" => Msg::ErrExpiryInvalid,
+        "expired" => Msg::ErrCertificateExpired,
         _ => Msg::ErrUploadFailed,
     }
 }
@@ -43,7 +46,16 @@ pub fn review_caption(review: &DocReview, pending: Msg) -> Option<String> {
         DocReview::Accepted => None,
         DocReview::Pending => Some(t(pending).to_string()),
         DocReview::Rejected { note } => Some(format!("{}{note}", t(Msg::CertificateRejected))),
+        DocReview::Withdrawn { note } => Some(format!("{}{note}", t(Msg::CertificateWithdrawn))),
     }
+}
+
+/// A certificate's stated validity: 「有效期至 2027-03-31」, flagged once past.
+#[component]
+pub fn ExpiryCaption(expires_on: Option<String>, expired: bool) -> impl IntoView {
+    expires_on.map(|day| view! {
+        <span class="doc-expiry" class:expired=expired>{t(Msg::ExpiryLabel)}" "{day}{expired.then(|| format!("（{}）", t(Msg::ExpiredTag)))}</span>
+    })
 }
 
 /// 资料与认证 (W1): the application profile, documents, and resubmission
@@ -154,19 +166,30 @@ fn DocumentSlot(kind: DocKind, app: ApplicationView) -> impl IntoView {
                 {docs.into_iter().map(|d| { let link = d.url.clone(); view! {
                     <figure class="doc-item">
                         <a href=link target="_blank"><img class="doc-thumb" src=d.url alt=t(doc_label(kind))/></a>
-                        {(kind == DocKind::Qualification).then(|| view! {
-                            <figcaption>{certificate_caption(d.category.as_deref())}{review_caption(&d.review, Msg::CertificatePending).map(|r| view! { <br/><span class="doc-review">{r}</span> })}</figcaption>
+                        {kind.is_certificate().then(|| view! {
+                            <figcaption>
+                                {(kind == DocKind::Qualification).then(|| view! { {certificate_caption(d.category.as_deref())}<br/> })}
+                                <ExpiryCaption expires_on=d.expires_on.clone() expired=d.expired/>
+                                {review_caption(&d.review, if kind == DocKind::Health { Msg::HealthPending } else { Msg::CertificatePending })
+                                    .map(|r| view! { <br/><span class="doc-review">{r}</span> })}
+                            </figcaption>
                         })}
                     </figure>
                 } }).collect_view()}
             </div>
-            {(app.can_edit || (kind == DocKind::Qualification && app.can_add_certificate)).then(|| view! {
+            {(app.can_edit || (kind.is_certificate() && app.can_add_certificate)).then(|| view! {
                 <form method="post" action=format!("/uploads/worker/{}", kind.as_str()) enctype="multipart/form-data" class="upload-form">
                     {(kind == DocKind::Qualification).then(|| view! {
                         <select name="category" class="doc-category" aria-label=t(Msg::CertificateCategoryLabel)>
                             <option value="">{t(Msg::CertificateCategoryPick)}</option>
                             {app.categories.iter().map(|c| view! { <option value=c.code.clone()>{c.name.clone()}</option> }).collect_view()}
                         </select>
+                    })}
+                    {kind.is_certificate().then(|| view! {
+                        <label class="doc-expiry-field">
+                            <span>{t(Msg::ExpiryLabel)}{(!kind.expiry_required()).then(|| format!("（{}）", t(Msg::ExpiryOptionalHint)))}</span>
+                            <input type="date" name="expires_on" required=kind.expiry_required()/>
+                        </label>
                     })}
                     <input id=input_id class="file-input" type="file" name="file" accept="image/jpeg,image/png,image/webp"
                         aria-label=format!("{} {}", t(Msg::ChooseImage), t(doc_label(kind)))/>

@@ -45,6 +45,16 @@ pub fn WorkPanel() -> impl IntoView {
             {move || Suspend::new(async move {
                 match bench.await {
                     Ok(bench) => view! {
+                        {bench.health.map(|h| view! {
+                            <p class="notice notice-warning health-notice" data-expired=h.expired.then_some("true")>
+                                {if h.expired {
+                                    t(Msg::HealthExpiredNotice).to_string()
+                                } else {
+                                    format!("{}{}{}", t(Msg::HealthExpiringNotice), h.valid_through, t(Msg::HealthExpiringAdvice))
+                                }}
+                                " "<a href="/worker/apply">{t(Msg::GoRenewHealth)}</a>
+                            </p>
+                        })}
                         <h2 class="section-title">{t(Msg::NewOffers)}</h2>
                         {if bench.offers.is_empty() {
                             view! { <p class="hint">{t(Msg::NoOffers)}</p> }.into_any()

@@ -9,4 +9,4 @@ pub use home::{WorkerHomePage, WorkerMePage};
 pub use register::WorkerRegisterPage;
 pub use settings::WorkerSettingsPage;
 pub use money::{payout_kind_label, EarningsPage, WithdrawPage};
-pub use apply::{certificate_caption, doc_label, review_caption, upload_error_text, ApplyPage};
+pub use apply::{certificate_caption, doc_label, review_caption, upload_error_text, ApplyPage, ExpiryCaption};

@@ -206,6 +206,8 @@ fn worker(rng: &mut StdRng, id: usize) -> Candidate {
         favored: false,
         gender: None,
         certified: true,
+        certified_through: None,
+        health_through: None,
     }
 }
 
