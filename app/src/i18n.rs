@@ -716,6 +716,7 @@ messages! {
     ExpiredTag => "已过期",
     CertificateWithdrawn => "已撤销认可：",
     WithdrawCertificate => "撤销认可",
+    CertificateOrdersToReassign => "已撤销。该服务者已接的这些订单需要这张证书，请逐一改派：",
     HealthPending => "审核中，通过后按新证派单",
     HealthExpiredNotice => "健康证已过期，上传新证并审核通过前不会收到新订单。",
     HealthExpiringNotice => "健康证即将到期，有效期至 ",

@@ -1314,14 +1314,27 @@ async fn an_admin_withdraws_an_accepted_qualification_certificate_with_a_reason_
     assert_eq!(not_yet.error(), AppError::Refused(Msg::ErrCertificateNotAccepted), "only an accepted certificate is withdrawn");
     assert_eq!(app.post("/api/admin_review_certificate", &decide("accept", ""), Some(&admin)).await.status, StatusCode::OK);
     let order = place(&app, &customer, beijing(1, 10)).await;
-    assert_eq!(app.state.store.order(order).await.unwrap().unwrap().reserved_worker_id, Some(li));
+    pay(&app, order).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    let offer = app.state.store.offers_for_order(order).await.unwrap().remove(0);
+    assert_eq!(offer.worker_id, li, "the one certified worker is offered it");
+    assert_eq!(app.post("/api/respond_offer", &format!("offer_id={}&accept=true", offer.id), Some(&li_session)).await.status, StatusCode::OK);
 
     for outsider in [&customer, &li_session] {
         assert_eq!(app.post("/api/admin_review_certificate", &decide("revoke", "查无此证"), Some(outsider)).await.status, StatusCode::FORBIDDEN);
     }
     let no_reason = app.post("/api/admin_review_certificate", &decide("revoke", "  "), Some(&admin)).await;
     assert_eq!(no_reason.error(), AppError::invalid(Field::Review, Msg::ErrReasonRequired));
-    assert_eq!(app.post("/api/admin_review_certificate", &decide("revoke", "证书编号查无此证"), Some(&admin)).await.status, StatusCode::OK);
+    let withdrawn = app.post("/api/admin_review_certificate", &decide("revoke", "证书编号查无此证"), Some(&admin)).await;
+    assert_eq!(withdrawn.status, StatusCode::OK, "{}", withdrawn.body);
+    let decided: app::api::onboarding::CertificateDecided = serde_json::from_str(&withdrawn.body).unwrap();
+    let order_no = app.state.store.order(order).await.unwrap().unwrap().order_no;
+    assert_eq!(
+        decided.to_reassign.iter().map(|o| (o.order_id, o.order_no.clone())).collect::<Vec<_>>(),
+        [(order, order_no)],
+        "the admin is told which accepted order needed the certificate"
+    );
+    assert_eq!(state_of(&app, order).await, "accepted", "it stays hers until the admin reassigns it");
     let again = app.post("/api/admin_review_certificate", &decide("revoke", "重复"), Some(&admin)).await;
     assert_eq!(again.error(), AppError::Refused(Msg::ErrCertificateNotAccepted));
     let audit = app.state.store.audit_entries(10).await.unwrap();

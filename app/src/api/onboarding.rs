@@ -62,6 +62,22 @@ pub enum DocReview {
     Withdrawn { note: String },
 }
 
+/// An order the worker still holds that a withdrawn certificate was needed for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldOrder {
+    pub order_id: i64,
+    pub order_no: String,
+    pub starts_at: UnixSeconds,
+}
+
+/// What an admin's certificate decision leaves to do: after a withdrawal, the
+/// worker's upcoming orders of a category that requires the certificate,
+/// which stay theirs until the admin reassigns them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateDecided {
+    pub to_reassign: Vec<HeldOrder>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentView {
     pub id: i64,
@@ -123,7 +139,7 @@ pub async fn resubmit_application() -> Result<(), AppError> {
 /// certificate a worker filed after approval, or withdraws (`revoke`, with a
 /// reason) an accepted qualification certificate.
 #[server(prefix = "/api", endpoint = "admin_review_certificate")]
-pub async fn admin_review_certificate(worker_id: i64, document_id: i64, decision: String, note: String) -> Result<(), AppError> {
+pub async fn admin_review_certificate(worker_id: i64, document_id: i64, decision: String, note: String) -> Result<CertificateDecided, AppError> {
     crate::server::respond(crate::server::onboarding::review_certificate(worker_id, document_id, decision, note).await)
 }
 

@@ -3,13 +3,14 @@
 
 use super::authz::require_user;
 use super::{app_state, flows, internal, now, AppState};
-use crate::api::onboarding::{ApplicationView, DocKind, DocReview, DocumentView};
+use crate::api::onboarding::{ApplicationView, CertificateDecided, DocKind, DocReview, DocumentView, HeldOrder};
 use crate::api::work::CategoryChoice;
 use crate::api::{ADMIN, WORKER};
 use crate::error::{AppError, Field};
 use crate::i18n::Msg;
 use domain::{DisplayName, Role, WorkerStatus};
-use store::{ApplicationForm, ApplicationRecord, NewWorkerDocument, StoreError, User};
+use booking::OrderState;
+use store::{ApplicationForm, ApplicationRecord, NewWorkerDocument, OrderFilter, StoreError, User};
 use uploads::{ImageLimits, StoredKey, UploadError};
 
 /// The upload store's folder for worker documents.
@@ -185,8 +186,9 @@ fn stated_expiry(kind: DocKind, input: Option<&str>, today: time::Date) -> Resul
 
 /// An admin's decision on a worker's certificate: accept or reject (with a
 /// reason the worker sees) one filed after approval, or withdraw (with a
-/// reason) an accepted qualification certificate. Audited with the change.
-pub async fn review_certificate(worker_id: i64, document_id: i64, decision: String, note: String) -> Result<(), AppError> {
+/// reason) an accepted qualification certificate, which names the accepted
+/// orders that needed it for the admin to reassign. Audited with the change.
+pub async fn review_certificate(worker_id: i64, document_id: i64, decision: String, note: String) -> Result<CertificateDecided, AppError> {
     let admin = require_user(ADMIN)?;
     let state = app_state()?;
     if !matches!(decision.as_str(), "accept" | "reject" | "revoke") {
@@ -206,13 +208,44 @@ pub async fn review_certificate(worker_id: i64, document_id: i64, decision: Stri
         (state.store.review_certificate(worker_id, document_id, accept, &note, admin.id.0, now()).await, Msg::ErrCertificateNotPending)
     };
     match result {
-        Ok(()) => {
-            tracing::info!(worker_id, document_id, decision, "certificate reviewed");
-            Ok(())
-        }
-        Err(StoreError::Conflict) => Err(AppError::Refused(refusal)),
-        Err(err) => Err(internal(err)),
+        Ok(()) => tracing::info!(worker_id, document_id, decision, "certificate reviewed"),
+        Err(StoreError::Conflict) => return Err(AppError::Refused(refusal)),
+        Err(err) => return Err(internal(err)),
     }
+    if decision != "revoke" {
+        return Ok(CertificateDecided::default());
+    }
+    Ok(CertificateDecided { to_reassign: orders_needing(&state, worker_id, document_id).await? })
+}
+
+/// The worker's accepted, not yet started orders of the withdrawn
+/// certificate's category, when that category requires one.
+async fn orders_needing(state: &AppState, worker_id: i64, document_id: i64) -> Result<Vec<HeldOrder>, AppError> {
+    let documents = state.store.worker_documents(worker_id).await.map_err(internal)?;
+    let Some(category) = documents.into_iter().find(|d| d.id == document_id).and_then(|d| d.category_code) else { return Ok(Vec::new()) };
+    let requires = state.store.categories().await.map_err(internal)?.into_iter().any(|c| c.code == category && c.requires_certificate);
+    if !requires {
+        return Ok(Vec::new());
+    }
+    let held = OrderFilter {
+        customer_id: None,
+        worker_id: Some(worker_id),
+        states: flows::state_names(|s| s == OrderState::Accepted),
+        needs_admin: None,
+        limit: 500,
+        offset: 0,
+    };
+    let mut orders: Vec<HeldOrder> = state
+        .store
+        .orders(&held)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .filter(|o| o.category_code == category)
+        .map(|o| HeldOrder { order_id: o.id, order_no: o.order_no, starts_at: o.starts_at.unix_timestamp() })
+        .collect();
+    orders.sort_by_key(|o| o.starts_at);
+    Ok(orders)
 }
 
 /// The fields of a document upload besides the file.

@@ -131,6 +131,14 @@ pub fn WorkerApplicationPage() -> impl IntoView {
                                         }}).collect_view()}
                                     </div>
                                     <p class="form-error" role="alert">{move || form_error(certificate_value).get().or(field_error(certificate_value, Field::Review).get())}</p>
+                                    {move || certificate_value.get().and_then(Result::ok).filter(|d| !d.to_reassign.is_empty()).map(|d| view! {
+                                        <p class="notice notice-warning to-reassign" role="status">
+                                            {t(Msg::CertificateOrdersToReassign)}
+                                            {d.to_reassign.into_iter().map(|o| view! {
+                                                " "<a href=format!("/admin/orders/{}", o.order_id)>{o.order_no}" · "{format_beijing(o.starts_at)}</a>
+                                            }).collect_view()}
+                                        </p>
+                                    })}
                                     {(!decisions(status).is_empty()).then(|| view! {
                                         <ActionForm action=review attr:class="review-form-inline">
                                             <input type="hidden" name="worker_id" value=app.worker_id/>
