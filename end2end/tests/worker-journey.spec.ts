@@ -125,7 +125,8 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
   await open(worker, '/worker/apply');
   await expect(worker.locator('.status-badge')).toHaveText('未通过');
   await expect(worker.getByText('健康证照片不清晰，请重新上传')).toBeVisible();
-  await worker.locator('.doc-slot[data-doc="health"]').getByLabel('有效期至').fill(beijingDate(200));
+  // This 健康证 lapses in 20 days, so the workbench will ask for a renewal.
+  await worker.locator('.doc-slot[data-doc="health"]').getByLabel('有效期至').fill(beijingDate(20));
   await upload(worker, 'health', files.png);
   await worker.getByRole('button', { name: '重新提交审核' }).click();
   await expect(worker.locator('.status-badge')).toHaveText('待审核');
@@ -164,7 +165,7 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
   const accepted = admin.locator('.doc-figure[data-doc="qualification"]', { hasText: '育儿嫂服务' });
   await accepted.getByRole('button', { name: '撤销认可' }).click();
   await expect(admin.getByText('请填写原因，服务者会看到它')).toBeVisible();
-  await accepted.getByPlaceholder('原因（不予认可、撤销时必填）').fill('证书编号查无此证');
+  await accepted.getByPlaceholder('撤销原因（必填）').fill('证书编号查无此证');
   await accepted.getByRole('button', { name: '撤销认可' }).click();
   await expect(accepted.locator('.doc-review')).toHaveText('已撤销认可：证书编号查无此证');
   await expect(accepted.getByRole('button', { name: '撤销认可' })).toHaveCount(0);
@@ -188,6 +189,8 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
 
   // 4. A customer nearby books and pays; the offer reaches this worker.
   await open(worker, '/worker');
+  await expect(worker.locator('.health-notice')).toContainText(`健康证即将到期，有效期至 ${beijingDate(20)}`);
+  await snap(worker, 'journey-03e-health-notice-390x844');
   const customer = await newContextPage(browser);
   await login(customer, DEMO.customer.phone, DEMO.customer.password);
   await expect(customer).not.toHaveURL(/\/login/);

@@ -8,7 +8,7 @@ use crate::api::work::CategoryChoice;
 use crate::api::{ADMIN, WORKER};
 use crate::error::{AppError, Field};
 use crate::i18n::Msg;
-use domain::{DisplayName, Role, WorkerStatus};
+use domain::{DisplayName, ExpiryDate, ExpiryError, Role, WorkerStatus};
 use booking::OrderState;
 use store::{ApplicationForm, ApplicationRecord, NewWorkerDocument, OrderFilter, StoreError, User};
 use uploads::{ImageLimits, StoredKey, UploadError};
@@ -159,29 +159,22 @@ fn may_file(status: WorkerStatus, kind: DocKind) -> bool {
     status.can_edit_application() || (status == WorkerStatus::Approved && kind.is_certificate())
 }
 
-/// The furthest expiry accepted: a typo, not a certificate.
-const LONGEST_VALIDITY_DAYS: i64 = 50 * 366;
-
-/// The expiry a worker stated for a document of `kind`, checked: required
-/// for a 健康证, optional for a qualification, ignored for other kinds; a
-/// real calendar date, not already past on `today` (Beijing).
-fn stated_expiry(kind: DocKind, input: Option<&str>, today: time::Date) -> Result<Option<String>, UploadOutcome> {
-    let input = input.map(str::trim).filter(|d| !d.is_empty());
+/// The expiry a worker stated for a document of `kind`: required for a
+/// 健康证, optional for a qualification, ignored for other kinds, and
+/// checked as [`ExpiryDate::parse`] does against `today` (Beijing).
+fn stated_expiry(kind: DocKind, input: Option<&str>, today: time::Date) -> Result<Option<ExpiryDate>, UploadOutcome> {
     if !kind.is_certificate() {
         return Ok(None);
     }
-    let Some(day) = input else {
+    let Some(day) = input.map(str::trim).filter(|d| !d.is_empty()) else {
         return if kind.expiry_required() { Err(UploadOutcome::Refused("expiry_missing")) } else { Ok(None) };
     };
-    let number = flows::day_number(day).ok_or(UploadOutcome::Refused("expiry_invalid"))?;
-    let today = flows::day_number(&today.to_string()).ok_or(UploadOutcome::Internal("today has no day number".into()))?;
-    if number < today {
-        return Err(UploadOutcome::Refused("expired"));
-    }
-    if number > today + LONGEST_VALIDITY_DAYS {
-        return Err(UploadOutcome::Refused("expiry_invalid"));
-    }
-    Ok(Some(day.to_string()))
+    ExpiryDate::parse(day, today).map(Some).map_err(|err| {
+        UploadOutcome::Refused(match err {
+            ExpiryError::Lapsed => "expired",
+            ExpiryError::Malformed | ExpiryError::TooFar => "expiry_invalid",
+        })
+    })
 }
 
 /// An admin's decision on a worker's certificate: accept or reject (with a
@@ -278,7 +271,7 @@ pub async fn store_worker_document(state: &AppState, user: &User, kind: &str, fi
         }
         _ => None,
     };
-    let expires_on = stated_expiry(kind, fields.expires_on.as_deref(), flows::beijing_date(now()))?;
+    let expires_on = stated_expiry(kind, fields.expires_on.as_deref(), flows::beijing_date(now()))?.map(|d| d.to_string());
     let limits = ImageLimits::default();
     let clean = tokio::task::spawn_blocking(move || uploads::sanitize_image(&bytes, &limits))
         .await

@@ -2,11 +2,13 @@
 //! browser bundle can validate input with the same rules.
 
 mod account;
+mod certificate;
 mod geo;
 mod money;
 mod payout;
 
 pub use account::{DisplayName, Password, Phone, ReviewDecision, Role, WorkerStatus};
+pub use certificate::{ExpiryDate, ExpiryError};
 pub use geo::Coordinates;
 pub use money::Fen;
 pub use payout::{mask_account_no, PayoutAccountNo};

@@ -114,7 +114,7 @@ pub fn WorkerApplicationPage() -> impl IntoView {
                                                     <ActionForm action=certificate attr:class="review-form-inline certificate-withdraw">
                                                         <input type="hidden" name="worker_id" value=app.worker_id/>
                                                         <input type="hidden" name="document_id" value=d.id/>
-                                                        <input type="text" name="note" maxlength="200" aria-label=t(Msg::CertificateReasonPlaceholder) placeholder=t(Msg::CertificateReasonPlaceholder)/>
+                                                        <input type="text" name="note" maxlength="200" aria-label=t(Msg::WithdrawReasonPlaceholder) placeholder=t(Msg::WithdrawReasonPlaceholder)/>
                                                         <button type="submit" name="decision" value="revoke" class="btn btn-danger-plain btn-small">{t(Msg::WithdrawCertificate)}</button>
                                                     </ActionForm>
                                                 })}

@@ -54,7 +54,9 @@ pub fn review_caption(review: &DocReview, pending: Msg) -> Option<String> {
 #[component]
 pub fn ExpiryCaption(expires_on: Option<String>, expired: bool) -> impl IntoView {
     expires_on.map(|day| view! {
-        <span class="doc-expiry" class:expired=expired>{t(Msg::ExpiryLabel)}" "{day}{expired.then(|| format!("（{}）", t(Msg::ExpiredTag)))}</span>
+        <span class="doc-expiry" class:expired=expired>
+            {t(Msg::ExpiryLabel)}" "<span class="doc-expiry-day">{day}</span>{expired.then(|| format!("（{}）", t(Msg::ExpiredTag)))}
+        </span>
     })
 }
 
