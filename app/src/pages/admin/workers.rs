@@ -110,22 +110,25 @@ pub fn WorkerApplicationPage() -> impl IntoView {
                                                     {d.expires_on.is_some().then(|| view! { <br/> })}<ExpiryCaption expires_on=d.expires_on.clone() expired=d.expired/>
                                                     {review_caption(&d.review, Msg::CertificateAwaitingReview).map(|r| view! { <br/><span class="doc-review">{r}</span> })}
                                                 </figcaption>
-                                                {withdrawable.then(|| view! {
-                                                    <ActionForm action=certificate attr:class="review-form-inline certificate-withdraw">
-                                                        <input type="hidden" name="worker_id" value=app.worker_id/>
-                                                        <input type="hidden" name="document_id" value=d.id/>
-                                                        <input type="text" name="note" maxlength="200" aria-label=t(Msg::WithdrawReasonPlaceholder) placeholder=t(Msg::WithdrawReasonPlaceholder)/>
-                                                        <button type="submit" name="decision" value="revoke" class="btn btn-danger-plain btn-small">{t(Msg::WithdrawCertificate)}</button>
-                                                    </ActionForm>
-                                                })}
-                                                {pending.then(|| view! {
-                                                    <ActionForm action=certificate attr:class="review-form-inline certificate-review">
-                                                        <input type="hidden" name="worker_id" value=app.worker_id/>
-                                                        <input type="hidden" name="document_id" value=d.id/>
-                                                        <input type="text" name="note" maxlength="200" aria-label=t(Msg::CertificateReasonPlaceholder) placeholder=t(Msg::CertificateReasonPlaceholder)/>
-                                                        <button type="submit" name="decision" value="accept" class="btn btn-primary btn-small">{t(Msg::AcceptCertificate)}</button>
-                                                        <button type="submit" name="decision" value="reject" class="btn btn-danger-plain btn-small">{t(Msg::RejectCertificate)}</button>
-                                                    </ActionForm>
+                                                {(pending || withdrawable).then(|| {
+                                                    let reason = if pending { Msg::CertificateReasonPlaceholder } else { Msg::WithdrawReasonPlaceholder };
+                                                    view! {
+                                                        <ActionForm action=certificate attr:class=if pending { "review-form-inline certificate-review" } else { "review-form-inline certificate-withdraw" }>
+                                                            <input type="hidden" name="worker_id" value=app.worker_id/>
+                                                            <input type="hidden" name="document_id" value=d.id/>
+                                                            <input type="text" name="note" maxlength="200" aria-label=t(reason) placeholder=t(reason)/>
+                                                            {if pending {
+                                                                view! {
+                                                                    <button type="submit" name="decision" value="accept" class="btn btn-primary btn-small">{t(Msg::AcceptCertificate)}</button>
+                                                                    <button type="submit" name="decision" value="reject" class="btn btn-danger-plain btn-small">{t(Msg::RejectCertificate)}</button>
+                                                                }.into_any()
+                                                            } else {
+                                                                view! {
+                                                                    <button type="submit" name="decision" value="revoke" class="btn btn-danger-plain btn-small">{t(Msg::WithdrawCertificate)}</button>
+                                                                }.into_any()
+                                                            }}
+                                                        </ActionForm>
+                                                    }
                                                 })}
                                             </figure>
                                         }}).collect_view()}
