@@ -722,6 +722,8 @@ messages! {
     HealthExpiringNotice => "健康证即将到期，有效期至 ",
     HealthExpiringAdvice => "。请及时上传新证，到期后不会收到新订单。",
     GoRenewHealth => "去上传新证",
+    HealthOrdersAfterLead => "您在到期后还有 ",
+    HealthOrdersAfterTail => " 个已接订单，请在到期前续证。",
     CertificatePending => "审核中，通过后才会收到该类订单",
     CertificateAwaitingReview => "新上传，待审核",
     CertificateReasonPlaceholder => "原因（不予认可时必填）",

@@ -1269,7 +1269,15 @@ async fn a_renewed_health_certificate_states_a_valid_expiry_and_nobody_is_sent_w
     }
     assert_eq!(app.state.store.worker_documents(li).await.unwrap().len(), filed_before, "a refused upload stores nothing");
 
-    // Li renews her 健康证, valid through tomorrow; it counts once an admin accepts it.
+    // Li has already accepted an order the day after tomorrow.
+    let held = place(&app, &customer, beijing(2, 10)).await;
+    pay(&app, held).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    let offer = app.state.store.offers_for_order(held).await.unwrap().remove(0);
+    assert_eq!(offer.worker_id, li);
+    assert_eq!(app.post("/api/respond_offer", &format!("offer_id={}&accept=true", offer.id), Some(&li_session)).await.status, StatusCode::OK);
+
+    // She renews her 健康证, valid through tomorrow; it counts once an admin accepts it.
     let tomorrow = beijing_day(1);
     let filed = app.upload_document_with("health", &[("expires_on", tomorrow.as_str())], &png(), &li_session).await;
     assert_eq!(filed.headers[header::LOCATION], "/worker/apply?uploaded=health");
@@ -1280,12 +1288,16 @@ async fn a_renewed_health_certificate_states_a_valid_expiry_and_nobody_is_sent_w
     };
     assert_eq!(app.post("/api/admin_review_certificate", &decide(renewal.id, "accept", ""), Some(&admin)).await.status, StatusCode::OK);
     let bench: app::api::work::WorkbenchView = serde_json::from_str(&app.post("/api/workbench", "", Some(&li_session)).await.body).unwrap();
-    assert_eq!(bench.health, Some(app::api::work::HealthNotice { valid_through: tomorrow.clone(), expired: false }), "her workbench warns her");
+    assert_eq!(
+        bench.health,
+        Some(app::api::work::HealthNotice { valid_through: tomorrow.clone(), expired: false, orders_after: 1 }),
+        "her workbench warns her, and that an accepted order falls after it"
+    );
 
     // Tomorrow she is sent work; the day after, her certificate has lapsed and Zhao is.
     let covered = place(&app, &customer, beijing(1, 10)).await;
     assert_eq!(app.state.store.order(covered).await.unwrap().unwrap().reserved_worker_id, Some(li));
-    let lapsed = place(&app, &customer, beijing(2, 10)).await;
+    let lapsed = place(&app, &customer, beijing(2, 15)).await;
     assert_eq!(app.state.store.order(lapsed).await.unwrap().unwrap().reserved_worker_id, Some(zhao));
     let view: app::api::ops::AdminOrderView =
         serde_json::from_str(&app.post("/api/admin_order", &format!("order_id={lapsed}"), Some(&admin)).await.body).unwrap();

@@ -80,6 +80,9 @@ pub struct WorkOrderCard {
 pub struct HealthNotice {
     pub valid_through: String,
     pub expired: bool,
+    /// Orders the worker already accepted for days after `valid_through`:
+    /// they must renew before then.
+    pub orders_after: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

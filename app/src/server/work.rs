@@ -81,7 +81,7 @@ pub async fn workbench() -> Result<WorkbenchView, AppError> {
     orders.sort_by_key(|o| (o.state == "completed", if o.state == "completed" { -unix(o.starts_at) } else { unix(o.starts_at) }));
     Ok(WorkbenchView {
         status: profile.status,
-        health: health_notice(&state, user.id.0, flows::beijing_date(t)).await?,
+        health: health_notice(&state, user.id.0, flows::beijing_date(t), &orders).await?,
         offers,
         orders: orders.iter().map(|o| work_card(&state, o)).collect::<Result<_, _>>()?,
     })
@@ -92,15 +92,25 @@ const HEALTH_NOTICE_DAYS: i64 = 30;
 
 /// A lapsed 健康证, or one lapsing within [`HEALTH_NOTICE_DAYS`] of
 /// `today`: the last day the worker's newest accepted health certificate
-/// covers, as dispatch reads it (none when it states no expiry).
-async fn health_notice(state: &AppState, worker_id: i64, today: time::Date) -> Result<Option<HealthNotice>, AppError> {
+/// covers, as dispatch reads it (none when it states no expiry), and how
+/// many of `orders` the worker holds for days after it.
+async fn health_notice(state: &AppState, worker_id: i64, today: time::Date, orders: &[OrderRecord]) -> Result<Option<HealthNotice>, AppError> {
     let documents = state.store.worker_documents(worker_id).await.map_err(internal)?;
     let newest = documents.into_iter().filter(|d| d.kind == "health" && d.review_state == "accepted").max_by_key(|d| d.id);
     let Some(last) = newest.and_then(|d| d.expires_on) else { return Ok(None) };
     let (Some(last_day), Some(today)) = (flows::day_number(&last), flows::day_number(&today.to_string())) else {
         return Err(internal(format!("unreadable health certificate expiry {last}")));
     };
-    Ok((last_day < today + HEALTH_NOTICE_DAYS).then_some(HealthNotice { valid_through: last, expired: last_day < today }))
+    let held_after = orders
+        .iter()
+        .filter(|o| OrderState::from_db(&o.state).is_some_and(flows::worker_holds))
+        .filter(|o| dispatch::local_day_number(unix(o.ends_at)) > last_day)
+        .count();
+    Ok((last_day < today + HEALTH_NOTICE_DAYS).then_some(HealthNotice {
+        valid_through: last,
+        expired: last_day < today,
+        orders_after: u32::try_from(held_after).unwrap_or(u32::MAX),
+    }))
 }
 
 pub async fn respond_offer(offer_id: i64, accept: bool) -> Result<(), AppError> {

@@ -52,6 +52,7 @@ pub fn WorkPanel() -> impl IntoView {
                                 } else {
                                     format!("{}{}{}", t(Msg::HealthExpiringNotice), h.valid_through, t(Msg::HealthExpiringAdvice))
                                 }}
+                                {(h.orders_after > 0).then(|| format!("{}{}{}", t(Msg::HealthOrdersAfterLead), h.orders_after, t(Msg::HealthOrdersAfterTail)))}
                                 " "<a href="/worker/apply">{t(Msg::GoRenewHealth)}</a>
                             </p>
                         })}
