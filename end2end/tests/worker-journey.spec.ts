@@ -173,6 +173,19 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
   await open(worker, '/worker/apply');
   await expect(worker.locator('.doc-slot[data-doc="qualification"] .doc-review')).toHaveText('已撤销认可：证书编号查无此证');
 
+  // Her 健康证 lapses in 20 days: the dashboard counts her and its tile lists
+  // just the workers whose 健康证 lapses within 30 days.
+  await open(admin, '/admin');
+  const lapsingTile = admin.locator('[data-stat="StatHealthLapsing"]');
+  await expect(lapsingTile.locator('.stat-label')).toHaveText('健康证30天内到期');
+  await expect(lapsingTile.locator('.stat-value')).not.toHaveText('0');
+  await lapsingTile.click();
+  await expect(admin).toHaveURL(/\/admin\/workers\?attention=health$/);
+  await expect(admin.locator('.filter-chips .chip.active')).toHaveText('健康证30天内到期');
+  await expect(admin.locator('tr', { hasText: name }).locator('[data-health="lapsing"]')).toHaveText(`健康证 ${beijingDate(20)} 到期`);
+  await expect(admin.locator('tbody tr [data-health]')).toHaveCount(await admin.locator('tbody tr').count());
+  await snap(admin, 'journey-03f-health-lapsing-1440x900');
+
   // 3. Hours and area: around the spot, every day 08:00–20:00, daily cleaning.
   await open(worker, '/worker/settings');
   await worker.locator('label.choice', { hasText: '日常保洁' }).locator('input').check();

@@ -12,6 +12,7 @@ pub struct DashboardView {
     pub workers_pending: i64,
     pub workers_approved: i64,
     pub certificates_pending: i64,
+    pub health_lapsing: i64,
     pub services_listed: i64,
     pub users_new_today: i64,
     pub orders_today: i64,
@@ -31,6 +32,34 @@ pub struct UserRowView {
     pub created_at: UnixSeconds,
     /// Certificates waiting for an admin's review.
     pub certificates_pending: i64,
+    /// An approved worker's 健康证 that lapsed or lapses within the notice period.
+    pub health: Option<HealthTag>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthTag {
+    /// Last valid day, Beijing `YYYY-MM-DD`.
+    pub valid_through: String,
+    pub expired: bool,
+}
+
+/// What the 服务者审核 list can narrow to (`?attention=` in its URL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkerAttention {
+    /// Approved workers whose 健康证 lapsed or lapses within the notice period.
+    HealthLapsing,
+}
+
+impl WorkerAttention {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkerAttention::HealthLapsing => "health",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        (s == "health").then_some(WorkerAttention::HealthLapsing)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,8 +78,8 @@ pub async fn admin_dashboard() -> Result<DashboardView, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "admin_users")]
-pub async fn admin_users(role: Option<String>, q: Option<String>, page: Option<i64>) -> Result<UsersPage, AppError> {
-    crate::server::respond(crate::server::admin::users(role, q, page).await)
+pub async fn admin_users(role: Option<String>, q: Option<String>, attention: Option<String>, page: Option<i64>) -> Result<UsersPage, AppError> {
+    crate::server::respond(crate::server::admin::users(role, q, attention, page).await)
 }
 
 #[server(prefix = "/api", endpoint = "admin_review_worker")]

@@ -1,6 +1,8 @@
 use super::authz::require_user;
 use super::{app_state, internal, now};
-use crate::api::admin::{DashboardView, UserRowView, UsersPage, USERS_PAGE_SIZE};
+use super::flows::beijing_date;
+use super::work::HEALTH_NOTICE_DAYS;
+use crate::api::admin::{DashboardView, HealthTag, UserRowView, UsersPage, WorkerAttention, USERS_PAGE_SIZE};
 use crate::api::ADMIN;
 use crate::error::AppError;
 use crate::error::Field;
@@ -14,15 +16,23 @@ fn start_of_beijing_day(at: time::OffsetDateTime) -> time::OffsetDateTime {
     at.to_offset(shanghai).replace_time(time::Time::MIDNIGHT).to_offset(time::UtcOffset::UTC)
 }
 
+/// The first Beijing day a 健康证 must still cover so nobody is told about
+/// it: one lapsing before this day is "lapsing soon".
+fn health_notice_horizon(at: time::OffsetDateTime) -> time::Date {
+    beijing_date(at) + time::Duration::days(HEALTH_NOTICE_DAYS)
+}
+
 pub async fn dashboard() -> Result<DashboardView, AppError> {
     require_user(ADMIN)?;
     let state = app_state()?;
-    let counts = state.store.dashboard_counts(start_of_beijing_day(now())).await.map_err(internal)?;
+    let t = state.clock.now();
+    let counts = state.store.dashboard_counts(start_of_beijing_day(t), health_notice_horizon(t)).await.map_err(internal)?;
     Ok(DashboardView {
         customers: counts.customers,
         workers_pending: counts.workers_pending,
         workers_approved: counts.workers_approved,
         certificates_pending: counts.certificates_pending,
+        health_lapsing: counts.health_lapsing,
         services_listed: counts.services_listed,
         users_new_today: counts.users_new_today,
         orders_today: counts.orders_today,
@@ -32,14 +42,19 @@ pub async fn dashboard() -> Result<DashboardView, AppError> {
     })
 }
 
-pub async fn users(role: Option<String>, q: Option<String>, page: Option<i64>) -> Result<UsersPage, AppError> {
+pub async fn users(role: Option<String>, q: Option<String>, attention: Option<String>, page: Option<i64>) -> Result<UsersPage, AppError> {
     require_user(ADMIN)?;
     let state = app_state()?;
     // Unknown filter values are ignored, like a search box would.
     let role = role.as_deref().and_then(Role::from_db);
     let search = q.map(|s| s.trim().chars().take(40).collect::<String>()).filter(|s| !s.is_empty());
-    let filter = UserFilter { role, search, page: page.unwrap_or(1).clamp(1, 100_000), page_size: USERS_PAGE_SIZE };
+    let t = state.clock.now();
+    let horizon = health_notice_horizon(t);
+    let health_lapsing_before = (attention.as_deref().and_then(WorkerAttention::parse) == Some(WorkerAttention::HealthLapsing)).then_some(horizon);
+    let filter = UserFilter { role, search, health_lapsing_before, page: page.unwrap_or(1).clamp(1, 100_000), page_size: USERS_PAGE_SIZE };
     let paged = state.store.list_users(&filter).await.map_err(internal)?;
+    let today = beijing_date(t).to_string();
+    let horizon = horizon.to_string();
     Ok(UsersPage {
         rows: paged
             .items
@@ -53,6 +68,11 @@ pub async fn users(role: Option<String>, q: Option<String>, page: Option<i64>) -
                 disabled: u.disabled,
                 created_at: u.created_at.unix_timestamp(),
                 certificates_pending: u.certificates_pending,
+                // Beijing `YYYY-MM-DD` text orders as the days do.
+                health: u
+                    .health_through
+                    .filter(|last| u.worker_status == Some(domain::WorkerStatus::Approved) && *last < horizon)
+                    .map(|last| HealthTag { expired: last < today, valid_through: last }),
             })
             .collect(),
         total: paged.total,
@@ -100,5 +120,14 @@ mod tests {
     fn today_starts_at_beijing_midnight() {
         assert_eq!(start_of_beijing_day(datetime!(2026-11-25 17:00 UTC)), datetime!(2026-11-25 16:00 UTC));
         assert_eq!(start_of_beijing_day(datetime!(2026-11-25 15:00 UTC)), datetime!(2026-11-24 16:00 UTC));
+    }
+
+    #[test]
+    fn a_health_certificate_lapses_soon_when_its_last_day_is_within_thirty_beijing_days() {
+        // 01:00 on 26 November in Beijing: a certificate valid through 25 December lapses soon, one through 26 December not yet.
+        let horizon = health_notice_horizon(datetime!(2026-11-25 17:00 UTC));
+        assert_eq!(horizon, time::macros::date!(2026 - 12 - 26));
+        assert!("2026-12-25" < horizon.to_string().as_str());
+        assert!("2026-12-26" >= horizon.to_string().as_str());
     }
 }

@@ -87,8 +87,9 @@ pub async fn workbench() -> Result<WorkbenchView, AppError> {
     })
 }
 
-/// How long before a 健康证 lapses the workbench starts to say so.
-const HEALTH_NOTICE_DAYS: i64 = 30;
+/// How long before a 健康证 lapses the worker's workbench and the admin's
+/// pages start to say so.
+pub(crate) const HEALTH_NOTICE_DAYS: i64 = 30;
 
 /// A lapsed 健康证, or one lapsing within [`HEALTH_NOTICE_DAYS`] of
 /// `today`: the last day the worker's newest accepted health certificate

@@ -121,7 +121,9 @@ pub trait Store: OrderStore + MoneyStore + OnboardingStore + CatalogAdminStore +
     async fn search_services(&self, search: &ServiceSearch) -> StoreResult<Vec<ServiceSummary>>;
     async fn insert_service(&self, service: &NewService, now: OffsetDateTime) -> StoreResult<i64>;
 
-    async fn dashboard_counts(&self, since: OffsetDateTime) -> StoreResult<DashboardCounts>;
+    /// Counts for the dashboard: "today" starts at `since`; 健康证 lapsing
+    /// before `health_lapsing_before` are counted as lapsing.
+    async fn dashboard_counts(&self, since: OffsetDateTime, health_lapsing_before: time::Date) -> StoreResult<DashboardCounts>;
     async fn list_users(&self, filter: &UserFilter) -> StoreResult<Paged<UserListItem>>;
 
     async fn record_audit(&self, entry: &AuditEntry, now: OffsetDateTime) -> StoreResult<()>;
@@ -458,21 +460,24 @@ macro_rules! shared_store_impl {
                 Ok(id)
             }
 
-            async fn dashboard_counts(&self, since: time::OffsetDateTime) -> crate::StoreResult<crate::DashboardCounts> {
-                let counts: crate::DashboardCounts = sqlx::query_as(
+            async fn dashboard_counts(&self, since: time::OffsetDateTime, health_lapsing_before: time::Date) -> crate::StoreResult<crate::DashboardCounts> {
+                let counts: crate::DashboardCounts = sqlx::query_as(&format!(
                     "SELECT
                         (SELECT COUNT(*) FROM users WHERE role = 'customer') AS customers,
                         (SELECT COUNT(*) FROM worker_profiles WHERE status = 'applicant') AS workers_pending,
                         (SELECT COUNT(*) FROM worker_profiles WHERE status = 'approved') AS workers_approved,
                         (SELECT COUNT(*) FROM worker_documents WHERE review_state = 'pending') AS certificates_pending,
+                        (SELECT COUNT(*) FROM worker_profiles w WHERE w.status = 'approved' AND {} < $2) AS health_lapsing,
                         (SELECT COUNT(*) FROM services WHERE status = 'listed') AS services_listed,
                         (SELECT COUNT(*) FROM users WHERE created_at >= $1) AS users_new_today,
                         (SELECT COUNT(*) FROM orders WHERE created_at >= $1) AS orders_today,
                         (SELECT COUNT(*) FROM orders WHERE state = 'booked') AS orders_awaiting_worker,
                         (SELECT COUNT(*) FROM orders WHERE state = 'booked' AND needs_admin = TRUE) AS orders_needing_admin,
                         (SELECT COUNT(*) FROM orders WHERE state IN ('accepted', 'departed', 'arrived', 'in_service')) AS orders_in_progress",
-                )
+                    crate::orders::health_through_sql("w.user_id")
+                ))
                 .bind(since)
+                .bind(health_lapsing_before.to_string())
                 .fetch_one(&self.pool)
                 .await?;
                 Ok(counts)
@@ -481,21 +486,31 @@ macro_rules! shared_store_impl {
             async fn list_users(&self, filter: &crate::UserFilter) -> crate::StoreResult<crate::Paged<crate::UserListItem>> {
                 let role = filter.role.map(|r| r.as_str());
                 let search = filter.search.as_deref().map(|s| format!("%{s}%"));
-                const WHERE: &str = "WHERE (CAST($1 AS TEXT) IS NULL OR u.role = $1)
-                      AND (CAST($2 AS TEXT) IS NULL OR u.phone LIKE $2 OR u.display_name LIKE $2)";
-                let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM users u {WHERE}"))
-                    .bind(role)
-                    .bind(search.as_deref())
-                    .fetch_one(&self.pool)
-                    .await?;
-                let rows: Vec<crate::model::UserListRow> = sqlx::query_as(&format!(
-                    "SELECT u.id, u.phone, u.role, u.display_name, u.disabled, u.created_at, w.status AS worker_status,
-                            (SELECT COUNT(*) FROM worker_documents d WHERE d.worker_id = u.id AND d.review_state = 'pending') AS certificates_pending
-                     FROM users u LEFT JOIN worker_profiles w ON w.user_id = u.id
-                     {WHERE} ORDER BY u.id DESC LIMIT $3 OFFSET $4"
+                let lapsing_before = filter.health_lapsing_before.map(|d| d.to_string());
+                let health_through = crate::orders::health_through_sql("u.id");
+                let condition = format!(
+                    "WHERE (CAST($1 AS TEXT) IS NULL OR u.role = $1)
+                      AND (CAST($2 AS TEXT) IS NULL OR u.phone LIKE $2 OR u.display_name LIKE $2)
+                      AND (CAST($3 AS TEXT) IS NULL OR (w.status = 'approved' AND {health_through} < $3))"
+                );
+                let total: i64 = sqlx::query_scalar(&format!(
+                    "SELECT COUNT(*) FROM users u LEFT JOIN worker_profiles w ON w.user_id = u.id {condition}"
                 ))
                 .bind(role)
                 .bind(search.as_deref())
+                .bind(lapsing_before.as_deref())
+                .fetch_one(&self.pool)
+                .await?;
+                let rows: Vec<crate::model::UserListRow> = sqlx::query_as(&format!(
+                    "SELECT u.id, u.phone, u.role, u.display_name, u.disabled, u.created_at, w.status AS worker_status,
+                            (SELECT COUNT(*) FROM worker_documents d WHERE d.worker_id = u.id AND d.review_state = 'pending') AS certificates_pending,
+                            {health_through} AS health_through
+                     FROM users u LEFT JOIN worker_profiles w ON w.user_id = u.id
+                     {condition} ORDER BY u.id DESC LIMIT $4 OFFSET $5"
+                ))
+                .bind(role)
+                .bind(search.as_deref())
+                .bind(lapsing_before.as_deref())
                 .bind(filter.page_size)
                 .bind(filter.offset())
                 .fetch_all(&self.pool)

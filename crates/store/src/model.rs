@@ -257,6 +257,8 @@ pub struct DashboardCounts {
     pub workers_approved: i64,
     /// Certificates approved workers filed that wait for an admin.
     pub certificates_pending: i64,
+    /// Approved workers whose 健康证 lapses before the day given (or has).
+    pub health_lapsing: i64,
     pub services_listed: i64,
     pub users_new_today: i64,
     pub orders_today: i64,
@@ -269,6 +271,8 @@ pub struct DashboardCounts {
 pub struct UserFilter {
     pub role: Option<Role>,
     pub search: Option<String>,
+    /// Only approved workers whose 健康证 lapses before this day (or has).
+    pub health_lapsing_before: Option<time::Date>,
     /// 1-based.
     pub page: i64,
     pub page_size: i64,
@@ -299,6 +303,8 @@ pub struct UserListItem {
     pub worker_status: Option<WorkerStatus>,
     /// Certificates the worker filed that wait for an admin's review.
     pub certificates_pending: i64,
+    /// Last valid day of the worker's newest accepted 健康证 (Beijing `YYYY-MM-DD`).
+    pub health_through: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -311,6 +317,7 @@ pub(crate) struct UserListRow {
     created_at: OffsetDateTime,
     worker_status: Option<String>,
     certificates_pending: i64,
+    health_through: Option<String>,
 }
 
 impl TryFrom<UserListRow> for UserListItem {
@@ -325,6 +332,7 @@ impl TryFrom<UserListRow> for UserListItem {
             created_at: row.created_at,
             worker_status: row.worker_status.as_deref().map(parse_worker_status).transpose()?,
             certificates_pending: row.certificates_pending,
+            health_through: row.health_through,
         })
     }
 }

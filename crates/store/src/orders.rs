@@ -122,6 +122,16 @@ pub type FitsDay<'a> = &'a (dyn Fn(&[BusyRow]) -> bool + Send + Sync);
 /// [`FitsDay`]: longer than any trip across a city.
 pub(crate) const NEIGHBOUR_MARGIN: time::Duration = time::Duration::hours(6);
 
+/// The last valid day (Beijing `YYYY-MM-DD`) of the newest accepted 健康证 of
+/// the worker whose id is `worker_id` (an SQL expression): a renewal replaces
+/// the one before. NULL when it states no expiry or there is none.
+pub(crate) fn health_through_sql(worker_id: &str) -> String {
+    format!(
+        "(SELECT d.expires_on FROM worker_documents d WHERE d.worker_id = {worker_id} AND d.kind = 'health' AND d.review_state = 'accepted'
+          ORDER BY d.id DESC LIMIT 1)"
+    )
+}
+
 pub(crate) fn holding_states_sql() -> String {
     HOLDING_STATES.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ")
 }
@@ -191,13 +201,13 @@ macro_rules! shared_order_impl {
                             EXISTS (SELECT 1 FROM worker_documents d WHERE d.worker_id = w.user_id AND d.kind = 'qualification' AND d.category_code = $2 AND d.review_state = 'accepted') AS certified,
                             (SELECT CASE WHEN COUNT(*) = COUNT(d.expires_on) THEN MAX(d.expires_on) END FROM worker_documents d
                               WHERE d.worker_id = w.user_id AND d.kind = 'qualification' AND d.category_code = $2 AND d.review_state = 'accepted') AS certified_through,
-                            (SELECT d.expires_on FROM worker_documents d WHERE d.worker_id = w.user_id AND d.kind = 'health' AND d.review_state = 'accepted'
-                              ORDER BY d.id DESC LIMIT 1) AS health_through
+                            {} AS health_through
                      FROM worker_profiles w JOIN users u ON u.id = w.user_id
                      WHERE w.status = 'approved' AND u.disabled = FALSE
                        AND (',' || w.skills || ',') LIKE $1
                      ORDER BY w.user_id",
-                    crate::orders::holding_states_sql()
+                    crate::orders::holding_states_sql(),
+                    crate::orders::health_through_sql("w.user_id")
                 );
                 Ok(sqlx::query_as(&sql).bind(format!("%,{skill},%")).bind(skill).fetch_all(&self.pool).await?)
             }

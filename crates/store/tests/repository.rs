@@ -7,7 +7,7 @@ use domain::{DisplayName, Fen, Phone, Role, WorkerStatus};
 use std::future::Future;
 use std::time::Duration;
 use pricing::Unit;
-use store::{AuditEntry, DynStore, NewService, NewUser, StoreError, UserFilter};
+use store::{AuditEntry, DynStore, NewService, NewUser, StoreError, UserFilter, UserId};
 use time::OffsetDateTime;
 
 mod harness {
@@ -165,7 +165,7 @@ async fn a_phone_number_registers_only_once() {
         let again = store.create_user(&new_user("13800138001", Role::Worker), now()).await;
         assert!(matches!(again, Err(StoreError::DuplicatePhone)), "{again:?}");
         // The failed worker sign-up left no profile behind.
-        let counts = store.dashboard_counts(now() - Duration::from_secs(60)).await.unwrap();
+        let counts = store.dashboard_counts(now() - Duration::from_secs(60), someday()).await.unwrap();
         assert_eq!((counts.customers, counts.workers_pending), (1, 0));
     })
     .await;
@@ -319,7 +319,7 @@ async fn dashboard_counts_reflect_the_database() {
         store.create_user(&new_user("13900139011", Role::Worker), t0).await.unwrap();
         store.set_worker_status(approved, WorkerStatus::Approved, "", t0).await.unwrap();
         store.insert_service(&service("擦窗", "daily_cleaning", 4500), t0).await.unwrap();
-        let counts = store.dashboard_counts(t0 - Duration::from_secs(3600)).await.unwrap();
+        let counts = store.dashboard_counts(t0 - Duration::from_secs(3600), someday()).await.unwrap();
         assert_eq!(counts.customers, 2);
         assert_eq!(counts.workers_pending, 1);
         assert_eq!(counts.workers_approved, 1);
@@ -336,7 +336,7 @@ async fn user_list_filters_searches_and_pages() {
             store.create_user(&new_user(&format!("1380013802{i}"), Role::Customer), now()).await.unwrap();
         }
         store.create_user(&new_user("13900139020", Role::Worker), now()).await.unwrap();
-        let filter = |role, search: Option<&str>, page| UserFilter { role, search: search.map(String::from), page, page_size: 2 };
+        let filter = |role, search: Option<&str>, page| UserFilter { role, search: search.map(String::from), health_lapsing_before: None, page, page_size: 2 };
 
         let customers = store.list_users(&filter(Some(Role::Customer), None, 1)).await.unwrap();
         assert_eq!((customers.total, customers.items.len()), (5, 2));
@@ -353,6 +353,59 @@ async fn user_list_filters_searches_and_pages() {
         assert_eq!(searched.total, 1);
         let everyone = store.list_users(&filter(None, None, 1)).await.unwrap();
         assert_eq!(everyone.total, 6);
+    })
+    .await;
+}
+
+/// A day for counts that do not look at certificates.
+fn someday() -> time::Date {
+    time::macros::date!(2027 - 01 - 01)
+}
+
+#[tokio::test]
+async fn health_certificates_lapsing_before_a_day_are_counted_and_listed_by_their_newest_renewal() {
+    on_both(|store| async move {
+        let file = |worker: UserId, key: &'static str, expires_on: Option<&'static str>| {
+            let store = store.clone();
+            async move {
+                let document = store::NewWorkerDocument { kind: "health", storage_key: key, category_code: None, expires_on, needs_review: false };
+                store.add_worker_document(worker.0, &document, now()).await.unwrap();
+            }
+        };
+        let worker = |phone: &'static str, status: WorkerStatus| {
+            let store = store.clone();
+            async move {
+                let id = store.create_user(&new_user(phone, Role::Worker), now()).await.unwrap();
+                store.set_worker_status(id, status, "", now()).await.unwrap();
+                id
+            }
+        };
+        let lapsing = worker("13900139301", WorkerStatus::Approved).await;
+        file(lapsing, "workers/h301.png", Some("2027-01-10")).await;
+        let renewed = worker("13900139302", WorkerStatus::Approved).await;
+        file(renewed, "workers/h302a.png", Some("2027-01-10")).await;
+        file(renewed, "workers/h302b.png", Some("2028-01-10")).await;
+        let lifelong = worker("13900139303", WorkerStatus::Approved).await;
+        file(lifelong, "workers/h303.png", None).await;
+        let suspended = worker("13900139304", WorkerStatus::Suspended).await;
+        file(suspended, "workers/h304.png", Some("2026-06-30")).await;
+        worker("13900139305", WorkerStatus::Approved).await;
+
+        let before = time::macros::date!(2027 - 01 - 11);
+        let counts = store.dashboard_counts(now(), before).await.unwrap();
+        assert_eq!(counts.health_lapsing, 1, "renewed, lifelong, suspended and undocumented workers are not lapsing");
+        let on_the_last_day = store.dashboard_counts(now(), time::macros::date!(2027 - 01 - 10)).await.unwrap();
+        assert_eq!(on_the_last_day.health_lapsing, 0, "a certificate covers its last day");
+
+        let filter = |health_lapsing_before| UserFilter { role: Some(Role::Worker), search: None, health_lapsing_before, page: 1, page_size: 20 };
+        let listed = store.list_users(&filter(Some(before))).await.unwrap();
+        assert_eq!((listed.total, listed.items.iter().map(|u| u.id).collect::<Vec<_>>()), (1, vec![lapsing]));
+        assert_eq!(listed.items[0].health_through.as_deref(), Some("2027-01-10"));
+        let everyone = store.list_users(&filter(None)).await.unwrap();
+        assert_eq!(everyone.total, 5);
+        let through = |id: UserId| everyone.items.iter().find(|u| u.id == id).unwrap().health_through.clone();
+        assert_eq!(through(renewed).as_deref(), Some("2028-01-10"), "the newest accepted certificate counts");
+        assert_eq!(through(lifelong), None);
     })
     .await;
 }
@@ -467,7 +520,7 @@ async fn an_order_holds_the_first_free_worker_and_the_next_overlapping_one_is_re
         store.place_order(&fx::order(customer, service, start + Duration::from_secs(7200), "c"), &[worker], now()).await.unwrap();
         let busy = store.busy_between(start, start + Duration::from_secs(4 * 3600)).await.unwrap();
         assert_eq!(busy.len(), 2);
-        let counts = store.dashboard_counts(now() - Duration::from_secs(60)).await.unwrap();
+        let counts = store.dashboard_counts(now() - Duration::from_secs(60), someday()).await.unwrap();
         assert_eq!((counts.orders_today, counts.orders_awaiting_worker, counts.orders_in_progress), (2, 0, 0));
     })
     .await;

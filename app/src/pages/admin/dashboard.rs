@@ -22,6 +22,7 @@ pub fn DashboardPage() -> impl IntoView {
                                 (Msg::StatWorkersPending, c.workers_pending, "/admin/users?role=worker"),
                                 (Msg::StatWorkersApproved, c.workers_approved, "/admin/users?role=worker"),
                                 (Msg::StatCertificatesPending, c.certificates_pending, "/admin/workers"),
+                                (Msg::StatHealthLapsing, c.health_lapsing, "/admin/workers?attention=health"),
                                 (Msg::StatServicesListed, c.services_listed, "/"),
                                 (Msg::StatUsersNewToday, c.users_new_today, "/admin/users"),
                             ];

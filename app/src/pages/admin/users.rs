@@ -37,7 +37,7 @@ pub fn UsersPage() -> impl IntoView {
             )
         })
     };
-    let users = Resource::new(filters, |(role, q, page)| admin_users(role, q, page));
+    let users = Resource::new(filters, |(role, q, page)| admin_users(role, q, None, page));
     let current_role = move || query.with(|q| q.get("role")).unwrap_or_default();
     let current_q = move || query.with(|q| q.get("q")).unwrap_or_default();
     view! {

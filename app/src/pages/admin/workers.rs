@@ -1,7 +1,8 @@
-use crate::api::admin::{admin_users, AdminReviewWorker, UserRowView};
+use crate::api::admin::{admin_users, AdminReviewWorker, UserRowView, UsersPage, WorkerAttention};
 use crate::api::onboarding::{admin_application, AdminReviewCertificate, DocKind, DocReview};
 use crate::pages::worker::{certificate_caption, doc_label, review_caption, ExpiryCaption};
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::params::ParamsMap;
 use crate::api::format_beijing;
 use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton};
 use crate::error::Field;
@@ -24,21 +25,52 @@ fn decisions(status: WorkerStatus) -> &'static [(ReviewDecision, Msg)] {
     }
 }
 
-/// 入驻审核: approve or reject applicants, suspend or reinstate workers.
+fn attention_of(query: &ParamsMap) -> Option<WorkerAttention> {
+    query.get("attention").as_deref().and_then(WorkerAttention::parse)
+}
+
+fn workers_href(attention: Option<WorkerAttention>, page: i64) -> String {
+    match (attention, page) {
+        (None, 1) => "/admin/workers".into(),
+        (None, page) => format!("/admin/workers?page={page}"),
+        (Some(a), 1) => format!("/admin/workers?attention={}", a.as_str()),
+        (Some(a), page) => format!("/admin/workers?attention={}&page={page}", a.as_str()),
+    }
+}
+
+/// 入驻审核: approve or reject applicants, suspend or reinstate workers;
+/// `?attention=health` narrows it to workers whose 健康证 lapses soon.
 #[component]
 pub fn WorkersPage() -> impl IntoView {
     let review = ServerAction::<AdminReviewWorker>::new();
-    let workers = Resource::new(move || review.version().get(), |_| admin_users(Some("worker".into()), None, Some(1)));
+    let query = use_query_map();
+    let attention = move || query.with(attention_of);
+    let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<i64>().ok())).unwrap_or(1);
+    let workers = Resource::new(
+        move || (review.version().get(), attention(), page()),
+        |(_, attention, page)| admin_users(Some("worker".into()), None, attention.map(|a| a.as_str().to_string()), Some(page)),
+    );
     let value = review.value();
+    let filters = [(None, Msg::FilterAllWorkers), (Some(WorkerAttention::HealthLapsing), Msg::FilterHealthLapsing)];
     view! {
         <AdminShell title=Msg::WorkersTitle>
+            <nav class="filter-chips" aria-label=t(Msg::WorkersTitle)>
+                {filters
+                    .into_iter()
+                    .map(|(key, label)| view! {
+                        <a href=workers_href(key, 1) class="chip" class:active=move || attention() == key>{t(label)}</a>
+                    })
+                    .collect_view()}
+            </nav>
             <p class="hint">{t(Msg::WorkersHint)}</p>
             <p class="form-error" role="alert">{move || form_error(value).get().or(field_error(value, Field::Review).get())}</p>
             <Suspense fallback=|| view! { <Skeleton rows=5/> }>
                 {move || Suspend::new(async move {
                     match workers.await {
                         Ok(page) if page.rows.is_empty() => view! { <div class="state-box empty-state"><p>{t(Msg::NoWorkers)}</p></div> }.into_any(),
-                        Ok(page) => view! {
+                        Ok(page) => {
+                            let pager = workers_pager(&page, query.with_untracked(attention_of));
+                            view! {
                             <table class="table">
                                 <thead><tr>
                                     <th>{t(Msg::ColumnName)}</th><th>{t(Msg::ColumnPhone)}</th><th>{t(Msg::ColumnWorkerStatus)}</th>
@@ -48,7 +80,9 @@ pub fn WorkersPage() -> impl IntoView {
                                     {page.rows.into_iter().map(|w| view! { <WorkerRow worker=w review/> }).collect_view()}
                                 </tbody>
                             </table>
-                        }.into_any(),
+                            {pager}
+                        }.into_any()
+                        }
                         Err(error) => view! { <ErrorState error/> }.into_any(),
                     }
                 })}
@@ -165,6 +199,20 @@ pub fn WorkerApplicationPage() -> impl IntoView {
     }
 }
 
+/// Previous/next links when the list runs over one page.
+fn workers_pager(page: &UsersPage, attention: Option<WorkerAttention>) -> Option<impl IntoView> {
+    let prev = (page.page > 1).then(|| workers_href(attention, page.page - 1));
+    let next = (page.page < page.page_count).then(|| workers_href(attention, page.page + 1));
+    let info = format!("{} / {} {} {} {}", page.page, page.page_count, t(Msg::PageOf), page.total, t(Msg::TotalWorkersSuffix));
+    (prev.is_some() || next.is_some()).then(|| view! {
+        <nav class="pager" aria-label="分页">
+            {prev.map(|href| view! { <a class="btn btn-plain" href=href>{t(Msg::PrevPage)}</a> })}
+            <span class="pager-info">{info}</span>
+            {next.map(|href| view! { <a class="btn btn-plain" href=href>{t(Msg::NextPage)}</a> })}
+        </nav>
+    })
+}
+
 #[component]
 fn WorkerRow(worker: UserRowView, review: ServerAction<AdminReviewWorker>) -> impl IntoView {
     let status = worker.worker_status.unwrap_or(WorkerStatus::Applicant);
@@ -176,6 +224,11 @@ fn WorkerRow(worker: UserRowView, review: ServerAction<AdminReviewWorker>) -> im
             <td>
                 {worker_status_text(status)}
                 {(worker.certificates_pending > 0).then(|| view! { " "<span class="tag" data-certificates="pending">{t(Msg::CertificatesPendingTag)}</span> })}
+                {worker.health.clone().map(|h| if h.expired {
+                    view! { " "<span class="tag tag-danger" data-health="expired">{t(Msg::HealthExpiredTag)}</span> }.into_any()
+                } else {
+                    view! { " "<span class="tag tag-warning" data-health="lapsing">{format!("{}{}{}", t(Msg::HealthTagPrefix), h.valid_through, t(Msg::HealthTagSuffix))}</span> }.into_any()
+                })}
             </td>
             <td class="num">{format_beijing(worker.created_at)}</td>
             <td>
