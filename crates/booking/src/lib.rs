@@ -39,6 +39,9 @@
 use domain::Fen;
 use serde::{Deserialize, Serialize};
 
+mod monitor;
+pub use monitor::{anomaly, Anomaly, AnomalyCutoffs, ACCEPT_BY_SECS_BEFORE_START, OVERRUN_GRACE_SECS};
+
 /// Where an order stands. Stored as its snake_case name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
