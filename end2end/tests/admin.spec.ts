@@ -34,6 +34,33 @@ test('the admin logs in and sees live counts on the dashboard', async ({ page })
   await snap(page, 'admin-dashboard-390x844');
 });
 
+test('the dashboard opens the order monitor on the orders it flags, with the rules spelled out', async ({ page }) => {
+  await login(page, DEMO.admin.phone, DEMO.admin.password);
+  await expect(page).toHaveURL(/\/admin$/);
+  const tile = stat(page, 'StatOrdersAnomalous');
+  await expect(tile).toHaveText(/^\d+$/);
+  const flagged = Number(await tile.textContent());
+  await page.locator('[data-stat="StatOrdersAnomalous"]').click();
+  await expect(page).toHaveURL(/\/admin\/orders\?attention=anomaly$/);
+  await expect(page.getByRole('link', { name: '异常订单' })).toHaveClass(/active/);
+  await expect(page.getByText('服务者迟到：已过开始时间仍未到达')).toBeVisible();
+  if (flagged === 0) {
+    await expect(page.getByText('没有需要处理的异常订单')).toBeVisible();
+  } else {
+    // Every listed order carries the flag that put it there.
+    await expect(page.locator('tbody tr')).toHaveCount(flagged);
+    await expect(page.locator('tbody tr [data-anomaly]')).toHaveCount(flagged);
+  }
+  await expectAccessible(page);
+  await snap(page, 'admin-orders-anomalies-1440x900');
+
+  // Back to every order: the chip for all states is the active one again.
+  await page.getByRole('link', { name: '全部状态' }).click();
+  await expect(page).toHaveURL(/\/admin\/orders$/);
+  await expect(page.getByRole('link', { name: '全部状态' })).toHaveClass(/active/);
+  await expect(page.getByText('服务者迟到：已过开始时间仍未到达')).toHaveCount(0);
+});
+
 test('the admin filters and searches the users list', async ({ page }) => {
   await login(page, DEMO.admin.phone, DEMO.admin.password);
   await expect(page).toHaveURL(/\/admin$/);

@@ -141,7 +141,7 @@ async fn bad_booking_input_gets_a_specific_error_and_creates_nothing() {
         assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", response.body);
         assert_eq!(response.error(), AppError::Invalid { field, msg });
     }
-    let placed = app.state.store.orders(&store::OrderFilter { customer_id: None, worker_id: None, states: vec![], needs_admin: None, limit: 10, offset: 0 }).await.unwrap();
+    let placed = app.state.store.orders(&store::OrderFilter { customer_id: None, worker_id: None, states: vec![], needs_admin: None, anomalous: None, limit: 10, offset: 0 }).await.unwrap();
     assert!(placed.is_empty());
 }
 
@@ -162,7 +162,7 @@ async fn the_last_free_worker_slot_goes_to_exactly_one_of_two_customers() {
     let loser = if a.status == StatusCode::OK { b } else { a };
     assert_eq!(loser.error(), AppError::Invalid { field: Field::Slot, msg: Msg::ErrSlotFull });
     assert_eq!(loser.error().message(), "该时段已约满，请选择其他时间");
-    let orders = app.state.store.orders(&store::OrderFilter { customer_id: None, worker_id: None, states: vec![], needs_admin: None, limit: 10, offset: 0 }).await.unwrap();
+    let orders = app.state.store.orders(&store::OrderFilter { customer_id: None, worker_id: None, states: vec![], needs_admin: None, anomalous: None, limit: 10, offset: 0 }).await.unwrap();
     assert_eq!(orders.len(), 2, "the loser was charged nothing and holds nothing");
 }
 
@@ -219,6 +219,60 @@ async fn only_the_assigned_worker_steps_an_order_and_never_skips_a_state() {
     assert_eq!(good.status, StatusCode::OK, "{}", good.body);
     let again = app.post("/api/review_order", &format!("order_id={order_id}&quality=5&attitude=4&result=5&body=again"), Some(&customer)).await;
     assert_eq!(again.error(), AppError::Refused(Msg::ErrAlreadyReviewed));
+}
+
+#[tokio::test]
+async fn the_order_monitor_flags_a_late_worker_then_an_overrun_and_only_admins_see_it() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let li = app.session_for(LI).await;
+    let admin = app.session_for("13700000000").await;
+    let start = beijing(1, 13);
+    let order_id = place(&app, &customer, start).await;
+    pay(&app, order_id).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    let offer = app.state.store.offers_for_order(order_id).await.unwrap().remove(0);
+    assert_eq!(app.post("/api/respond_offer", &format!("offer_id={}&accept=true", offer.id), Some(&li)).await.status, StatusCode::OK);
+    let order_no = app.state.store.order(order_id).await.unwrap().unwrap().order_no;
+    let flagged = || async {
+        let response = app.post("/api/admin_orders", "attention=anomaly", Some(&admin)).await;
+        assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+        let rows: Vec<app::api::ops::AdminOrderRow> = serde_json::from_str(&response.body).unwrap();
+        rows.into_iter().map(|r| (r.card.id, r.anomaly)).collect::<Vec<_>>()
+    };
+    let anomalous_count = || async {
+        let response = app.post("/api/admin_dashboard", "", Some(&admin)).await;
+        serde_json::from_str::<app::api::admin::DashboardView>(&response.body).unwrap().orders_anomalous
+    };
+    assert!(flagged().await.is_empty());
+    let calm = app.get_page("/admin/orders?attention=anomaly", Some(&admin)).await;
+    assert!(calm.body.contains("没有需要处理的异常订单") && !calm.body.contains(&order_no), "{}", calm.body);
+
+    let until_start = u64::try_from(start - app.state.clock.now().unix_timestamp()).unwrap();
+    app.state.clock.advance(Duration::from_secs(until_start + 60));
+    assert_eq!(flagged().await, [(order_id, Some(booking::Anomaly::WorkerLate))]);
+    assert_eq!(anomalous_count().await, 1);
+    let late = app.get_page("/admin/orders?attention=anomaly", Some(&admin)).await;
+    assert!(late.body.contains(&order_no) && late.body.contains("服务者迟到"), "{}", late.body);
+    let page = app.get_page(&format!("/admin/orders/{order_id}"), Some(&admin)).await;
+    assert!(page.body.contains("服务者迟到"), "the order's own page says so too");
+    for refused in [&customer, &li] {
+        assert_eq!(app.post("/api/admin_orders", "attention=anomaly", Some(refused)).await.status, StatusCode::FORBIDDEN);
+    }
+
+    let step_form = |step: &str| format!("order_id={order_id}&step={step}&lat=31.23&lng=121.47");
+    for step in ["depart", "arrive", "start"] {
+        assert_eq!(app.post("/api/order_step", &step_form(step), Some(&li)).await.status, StatusCode::OK, "{step}");
+    }
+    assert!(flagged().await.is_empty(), "on site and working is no longer late");
+    // Two hours booked; up to a quarter of an hour past the end is still normal work.
+    app.state.clock.advance(Duration::from_secs(2 * 3600 + 15 * 60 - 180));
+    assert!(flagged().await.is_empty());
+    app.state.clock.advance(Duration::from_secs(240));
+    assert_eq!(flagged().await, [(order_id, Some(booking::Anomaly::Overrun))]);
+    assert_eq!(app.post("/api/order_step", &step_form("complete"), Some(&li)).await.status, StatusCode::OK);
+    assert!(flagged().await.is_empty());
+    assert_eq!(anomalous_count().await, 0);
 }
 
 #[tokio::test]
@@ -724,7 +778,7 @@ async fn a_claimed_coupon_is_quoted_charged_once_and_refused_to_anyone_else() {
     assert_eq!(second.error(), AppError::invalid(Field::Coupon, Msg::ErrCouponUsed));
     pay(&app, order_id).await;
     assert_eq!(app.state.store.payment_for_order(order_id).await.unwrap().unwrap().amount_fen, 8_000);
-    assert_eq!(app.state.store.orders(&store::OrderFilter { customer_id: None, worker_id: None, states: vec![], needs_admin: None, limit: 10, offset: 0 }).await.unwrap().len(), 1);
+    assert_eq!(app.state.store.orders(&store::OrderFilter { customer_id: None, worker_id: None, states: vec![], needs_admin: None, anomalous: None, limit: 10, offset: 0 }).await.unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -1103,7 +1157,7 @@ async fn a_gender_preference_limits_slots_and_dispatch_to_workers_of_that_gender
     let placed = app.post("/api/place_order", &place_with("female"), Some(&customer)).await;
     let PlaceOutcome::Placed { order_id } = serde_json::from_str(&placed.body).unwrap() else { panic!("{}", placed.body) };
     assert_eq!(app.state.store.order(order_id).await.unwrap().unwrap().worker_gender.as_deref(), Some("female"));
-    let orders = app.state.store.orders(&store::OrderFilter { customer_id: None, worker_id: None, states: vec![], needs_admin: None, limit: 10, offset: 0 }).await.unwrap();
+    let orders = app.state.store.orders(&store::OrderFilter { customer_id: None, worker_id: None, states: vec![], needs_admin: None, anomalous: None, limit: 10, offset: 0 }).await.unwrap();
     assert_eq!(orders.len(), 1, "the refused booking left nothing behind");
 }
 

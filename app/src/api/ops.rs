@@ -4,6 +4,7 @@
 use super::orders::{OrderCard, OrderView};
 use super::UnixSeconds;
 use crate::error::AppError;
+use booking::Anomaly;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -33,6 +34,8 @@ pub struct CandidateView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdminOrderView {
     pub detail: OrderView,
+    /// What the order monitor flags on it now.
+    pub anomaly: Option<Anomaly>,
     pub customer_name: String,
     pub offers: Vec<OfferView>,
     pub candidates: Vec<CandidateView>,
@@ -78,11 +81,32 @@ pub struct AdminOrderRow {
     pub card: OrderCard,
     pub customer_name: String,
     pub needs_admin: bool,
+    /// What the order monitor flags on it now.
+    pub anomaly: Option<Anomaly>,
+}
+
+/// What the 订单管理 list can narrow to besides the state (`?attention=` in its URL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderAttention {
+    /// Orders flagged 接单超时, 服务者迟到 or 服务超时.
+    Anomalous,
+}
+
+impl OrderAttention {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderAttention::Anomalous => "anomaly",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        (s == "anomaly").then_some(OrderAttention::Anomalous)
+    }
 }
 
 #[server(prefix = "/api", endpoint = "admin_orders")]
-pub async fn admin_orders(state: Option<String>, queue: Option<bool>) -> Result<Vec<AdminOrderRow>, AppError> {
-    crate::server::respond(crate::server::ops::admin_orders(state, queue.unwrap_or(false)).await)
+pub async fn admin_orders(state: Option<String>, queue: Option<bool>, attention: Option<String>) -> Result<Vec<AdminOrderRow>, AppError> {
+    crate::server::respond(crate::server::ops::admin_orders(state, queue.unwrap_or(false), attention).await)
 }
 
 #[server(prefix = "/api", endpoint = "admin_order")]

@@ -26,7 +26,11 @@ pub async fn dashboard() -> Result<DashboardView, AppError> {
     require_user(ADMIN)?;
     let state = app_state()?;
     let t = state.clock.now();
-    let counts = state.store.dashboard_counts(start_of_beijing_day(t), health_notice_horizon(t)).await.map_err(internal)?;
+    let counts = state
+        .store
+        .dashboard_counts(start_of_beijing_day(t), health_notice_horizon(t), super::ops::anomaly_cutoffs(t)?)
+        .await
+        .map_err(internal)?;
     Ok(DashboardView {
         customers: counts.customers,
         workers_pending: counts.workers_pending,
@@ -39,6 +43,7 @@ pub async fn dashboard() -> Result<DashboardView, AppError> {
         orders_awaiting_worker: counts.orders_awaiting_worker,
         orders_needing_admin: counts.orders_needing_admin,
         orders_in_progress: counts.orders_in_progress,
+        orders_anomalous: counts.orders_anomalous,
     })
 }
 

@@ -225,6 +225,7 @@ async fn orders_needing(state: &AppState, worker_id: i64, document_id: i64) -> R
         worker_id: Some(worker_id),
         states: flows::state_names(|s| s == OrderState::Accepted),
         needs_admin: None,
+        anomalous: None,
         limit: 500,
         offset: 0,
     };

@@ -2,10 +2,10 @@ use super::authz::require_user;
 use super::flows::{self, unix};
 use super::orders::{card, detail_for, states_of_group};
 use super::{app_state, internal, AppState};
-use crate::api::ops::{AdminOrderRow, AdminOrderView, CandidateView, DecisionView, OfferView, ReplanView};
+use crate::api::ops::{AdminOrderRow, AdminOrderView, CandidateView, DecisionView, OfferView, OrderAttention, ReplanView};
 use crate::api::ADMIN;
 use crate::error::AppError;
-use booking::{Actor, EventKind, OrderState};
+use booking::{Actor, Anomaly, EventKind, OrderState};
 use dispatch::RuleFailure;
 use std::collections::hash_map::{Entry, HashMap};
 use store::OrderFilter;
@@ -34,9 +34,30 @@ fn why_text(p: &dispatch::ScoreParts) -> String {
     )
 }
 
-pub async fn admin_orders(state_filter: Option<String>, queue: bool) -> Result<Vec<AdminOrderRow>, AppError> {
+/// `booking::AnomalyCutoffs` at `now` as the instants the store compares with.
+pub fn anomaly_cutoffs(now: time::OffsetDateTime) -> Result<store::AnomalyCutoffs, AppError> {
+    let cut = booking::AnomalyCutoffs::at(unix(now));
+    Ok(store::AnomalyCutoffs {
+        unaccepted_if_starting_by: flows::from_unix(cut.unaccepted_if_starting_by)?,
+        late_if_started_before: flows::from_unix(cut.late_if_started_before)?,
+        overrun_if_ended_before: flows::from_unix(cut.overrun_if_ended_before)?,
+    })
+}
+
+/// What the order monitor flags on `order` at `now`.
+fn order_anomaly(order: &store::OrderRecord, now: time::OffsetDateTime) -> Result<Option<Anomaly>, AppError> {
+    Ok(booking::anomaly(flows::order_state(order)?, unix(order.starts_at), unix(order.ends_at), unix(now)))
+}
+
+pub async fn admin_orders(state_filter: Option<String>, queue: bool, attention: Option<String>) -> Result<Vec<AdminOrderRow>, AppError> {
     require_user(ADMIN)?;
     let state = app_state()?;
+    let now = state.clock.now();
+    // Unknown filter values are ignored, as for the state filter.
+    let anomalous = match attention.as_deref().and_then(OrderAttention::parse) {
+        Some(OrderAttention::Anomalous) => Some(anomaly_cutoffs(now)?),
+        None => None,
+    };
     let states = match state_filter.as_deref() {
         Some(group @ ("active" | "done" | "cancelled")) => states_of_group(group),
         Some(one) => OrderState::from_db(one).map(|s| vec![s.as_str().to_string()]).unwrap_or_default(),
@@ -47,6 +68,7 @@ pub async fn admin_orders(state_filter: Option<String>, queue: bool) -> Result<V
         worker_id: None,
         states: if queue { vec![OrderState::Booked.as_str().into()] } else { states },
         needs_admin: queue.then_some(true),
+        anomalous,
         limit: 200,
         offset: 0,
     };
@@ -56,7 +78,9 @@ pub async fn admin_orders(state_filter: Option<String>, queue: bool) -> Result<V
         .await
         .map_err(internal)?
         .iter()
-        .map(|o| Ok(AdminOrderRow { card: card(o)?, customer_name: o.customer_name.clone(), needs_admin: o.needs_admin }))
+        .map(|o| {
+            Ok(AdminOrderRow { card: card(o)?, customer_name: o.customer_name.clone(), needs_admin: o.needs_admin, anomaly: order_anomaly(o, now)? })
+        })
         .collect()
 }
 
@@ -90,6 +114,7 @@ pub async fn admin_order(order_id: i64) -> Result<AdminOrderView, AppError> {
         .collect();
     Ok(AdminOrderView {
         detail: detail_for(&state, &order, &admin).await?,
+        anomaly: order_anomaly(&order, state.clock.now())?,
         customer_name: order.customer_name.clone(),
         offers: offers
             .iter()

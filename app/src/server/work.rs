@@ -73,6 +73,7 @@ pub async fn workbench() -> Result<WorkbenchView, AppError> {
         worker_id: Some(user.id.0),
         states: flows::state_names(|s| flows::worker_holds(s) || s == OrderState::Completed),
         needs_admin: None,
+        anomalous: None,
         limit: 50,
         offset: 0,
     };
@@ -322,6 +323,7 @@ fn held_orders(worker_id: i64) -> OrderFilter {
         worker_id: Some(worker_id),
         states: flows::state_names(flows::worker_holds),
         needs_admin: None,
+        anomalous: None,
         limit: 500,
         offset: 0,
     }

@@ -123,7 +123,7 @@ pub trait Store: OrderStore + MoneyStore + OnboardingStore + CatalogAdminStore +
 
     /// Counts for the dashboard: "today" starts at `since`; 健康证 lapsing
     /// before `health_lapsing_before` are counted as lapsing.
-    async fn dashboard_counts(&self, since: OffsetDateTime, health_lapsing_before: time::Date) -> StoreResult<DashboardCounts>;
+    async fn dashboard_counts(&self, since: OffsetDateTime, health_lapsing_before: time::Date, anomalies: crate::AnomalyCutoffs) -> StoreResult<DashboardCounts>;
     async fn list_users(&self, filter: &UserFilter) -> StoreResult<Paged<UserListItem>>;
 
     async fn record_audit(&self, entry: &AuditEntry, now: OffsetDateTime) -> StoreResult<()>;
@@ -460,7 +460,12 @@ macro_rules! shared_store_impl {
                 Ok(id)
             }
 
-            async fn dashboard_counts(&self, since: time::OffsetDateTime, health_lapsing_before: time::Date) -> crate::StoreResult<crate::DashboardCounts> {
+            async fn dashboard_counts(
+                &self,
+                since: time::OffsetDateTime,
+                health_lapsing_before: time::Date,
+                anomalies: crate::AnomalyCutoffs,
+            ) -> crate::StoreResult<crate::DashboardCounts> {
                 let counts: crate::DashboardCounts = sqlx::query_as(&format!(
                     "SELECT
                         (SELECT COUNT(*) FROM users WHERE role = 'customer') AS customers,
@@ -473,11 +478,16 @@ macro_rules! shared_store_impl {
                         (SELECT COUNT(*) FROM orders WHERE created_at >= $1) AS orders_today,
                         (SELECT COUNT(*) FROM orders WHERE state = 'booked') AS orders_awaiting_worker,
                         (SELECT COUNT(*) FROM orders WHERE state = 'booked' AND needs_admin = TRUE) AS orders_needing_admin,
-                        (SELECT COUNT(*) FROM orders WHERE state IN ('accepted', 'departed', 'arrived', 'in_service')) AS orders_in_progress",
-                    crate::orders::health_through_sql("w.user_id")
+                        (SELECT COUNT(*) FROM orders WHERE state IN ('accepted', 'departed', 'arrived', 'in_service')) AS orders_in_progress,
+                        (SELECT COUNT(*) FROM orders o WHERE {}) AS orders_anomalous",
+                    crate::orders::health_through_sql("w.user_id"),
+                    crate::orders::anomalous_sql("$3", "$4", "$5"),
                 ))
                 .bind(since)
                 .bind(health_lapsing_before.to_string())
+                .bind(anomalies.unaccepted_if_starting_by)
+                .bind(anomalies.late_if_started_before)
+                .bind(anomalies.overrun_if_ended_before)
                 .fetch_one(&self.pool)
                 .await?;
                 Ok(counts)

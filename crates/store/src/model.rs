@@ -265,6 +265,8 @@ pub struct DashboardCounts {
     pub orders_awaiting_worker: i64,
     pub orders_needing_admin: i64,
     pub orders_in_progress: i64,
+    /// Orders the admin's monitor flags (see [`crate::AnomalyCutoffs`]).
+    pub orders_anomalous: i64,
 }
 
 #[derive(Debug, Clone)]

@@ -132,6 +132,16 @@ pub(crate) fn health_through_sql(worker_id: &str) -> String {
     )
 }
 
+/// The orders `booking::anomaly` flags, given the three instants of
+/// [`crate::AnomalyCutoffs`] as SQL parameters in its field order.
+pub(crate) fn anomalous_sql(starting_by: &str, started_before: &str, ended_before: &str) -> String {
+    format!(
+        "((o.state = 'booked' AND o.starts_at <= {starting_by})
+          OR (o.state IN ('accepted', 'departed') AND o.starts_at < {started_before})
+          OR (o.state = 'in_service' AND o.ends_at < {ended_before}))"
+    )
+}
+
 pub(crate) fn holding_states_sql() -> String {
     HOLDING_STATES.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ")
 }
@@ -327,22 +337,21 @@ macro_rules! shared_order_impl {
                         .join(", ");
                     format!("o.state IN ({list})")
                 };
+                let anomalous = if f.anomalous.is_some() { crate::orders::anomalous_sql("$6", "$7", "$8") } else { String::from("TRUE") };
                 let sql = format!(
                     "SELECT {} WHERE (CAST($1 AS BIGINT) IS NULL OR o.customer_id = $1)
                        AND (CAST($2 AS BIGINT) IS NULL OR o.worker_id = $2)
                        AND (CAST($3 AS BOOLEAN) IS NULL OR o.needs_admin = $3)
                        AND {states}
+                       AND {anomalous}
                      ORDER BY o.starts_at DESC, o.id DESC LIMIT $4 OFFSET $5",
                     crate::orders::ORDER_COLUMNS
                 );
-                Ok(sqlx::query_as(&sql)
-                    .bind(f.customer_id)
-                    .bind(f.worker_id)
-                    .bind(f.needs_admin)
-                    .bind(f.limit)
-                    .bind(f.offset)
-                    .fetch_all(&self.pool)
-                    .await?)
+                let mut query = sqlx::query_as(&sql).bind(f.customer_id).bind(f.worker_id).bind(f.needs_admin).bind(f.limit).bind(f.offset);
+                if let Some(cut) = f.anomalous {
+                    query = query.bind(cut.unaccepted_if_starting_by).bind(cut.late_if_started_before).bind(cut.overrun_if_ended_before);
+                }
+                Ok(query.fetch_all(&self.pool).await?)
             }
 
             async fn order_events(&self, order_id: i64) -> crate::StoreResult<Vec<crate::OrderEventRecord>> {

@@ -165,7 +165,7 @@ async fn a_phone_number_registers_only_once() {
         let again = store.create_user(&new_user("13800138001", Role::Worker), now()).await;
         assert!(matches!(again, Err(StoreError::DuplicatePhone)), "{again:?}");
         // The failed worker sign-up left no profile behind.
-        let counts = store.dashboard_counts(now() - Duration::from_secs(60), someday()).await.unwrap();
+        let counts = store.dashboard_counts(now() - Duration::from_secs(60), someday(), cutoffs_at(now())).await.unwrap();
         assert_eq!((counts.customers, counts.workers_pending), (1, 0));
     })
     .await;
@@ -319,7 +319,7 @@ async fn dashboard_counts_reflect_the_database() {
         store.create_user(&new_user("13900139011", Role::Worker), t0).await.unwrap();
         store.set_worker_status(approved, WorkerStatus::Approved, "", t0).await.unwrap();
         store.insert_service(&service("擦窗", "daily_cleaning", 4500), t0).await.unwrap();
-        let counts = store.dashboard_counts(t0 - Duration::from_secs(3600), someday()).await.unwrap();
+        let counts = store.dashboard_counts(t0 - Duration::from_secs(3600), someday(), cutoffs_at(t0)).await.unwrap();
         assert_eq!(counts.customers, 2);
         assert_eq!(counts.workers_pending, 1);
         assert_eq!(counts.workers_approved, 1);
@@ -357,6 +357,17 @@ async fn user_list_filters_searches_and_pages() {
     .await;
 }
 
+/// The order monitor's cutoffs at `at`, as the server derives them from `booking`.
+fn cutoffs_at(at: OffsetDateTime) -> store::AnomalyCutoffs {
+    let cut = booking::AnomalyCutoffs::at(at.unix_timestamp());
+    let instant = |secs: i64| OffsetDateTime::from_unix_timestamp(secs).unwrap();
+    store::AnomalyCutoffs {
+        unaccepted_if_starting_by: instant(cut.unaccepted_if_starting_by),
+        late_if_started_before: instant(cut.late_if_started_before),
+        overrun_if_ended_before: instant(cut.overrun_if_ended_before),
+    }
+}
+
 /// A day for counts that do not look at certificates.
 fn someday() -> time::Date {
     time::macros::date!(2027 - 01 - 01)
@@ -392,9 +403,9 @@ async fn health_certificates_lapsing_before_a_day_are_counted_and_listed_by_thei
         worker("13900139305", WorkerStatus::Approved).await;
 
         let before = time::macros::date!(2027 - 01 - 11);
-        let counts = store.dashboard_counts(now(), before).await.unwrap();
+        let counts = store.dashboard_counts(now(), before, cutoffs_at(now())).await.unwrap();
         assert_eq!(counts.health_lapsing, 1, "renewed, lifelong, suspended and undocumented workers are not lapsing");
-        let on_the_last_day = store.dashboard_counts(now(), time::macros::date!(2027 - 01 - 10)).await.unwrap();
+        let on_the_last_day = store.dashboard_counts(now(), time::macros::date!(2027 - 01 - 10), cutoffs_at(now())).await.unwrap();
         assert_eq!(on_the_last_day.health_lapsing, 0, "a certificate covers its last day");
 
         let filter = |health_lapsing_before| UserFilter { role: Some(Role::Worker), search: None, health_lapsing_before, page: 1, page_size: 20 };
@@ -520,8 +531,65 @@ async fn an_order_holds_the_first_free_worker_and_the_next_overlapping_one_is_re
         store.place_order(&fx::order(customer, service, start + Duration::from_secs(7200), "c"), &[worker], now()).await.unwrap();
         let busy = store.busy_between(start, start + Duration::from_secs(4 * 3600)).await.unwrap();
         assert_eq!(busy.len(), 2);
-        let counts = store.dashboard_counts(now() - Duration::from_secs(60), someday()).await.unwrap();
+        let counts = store.dashboard_counts(now() - Duration::from_secs(60), someday(), cutoffs_at(now())).await.unwrap();
         assert_eq!((counts.orders_today, counts.orders_awaiting_worker, counts.orders_in_progress), (2, 0, 0));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_order_monitor_selects_exactly_the_orders_the_booking_rule_flags() {
+    on_both(|store| async move {
+        let service = fx::service(&store).await;
+        let customer = fx::customer(&store, "13800138190").await;
+        let at = tomorrow_at(12);
+        let minutes = |m: i64| time::Duration::minutes(m);
+        // (tag, start, end, the changes after payment): one worker each, so no two orders overlap.
+        let cases: [(&str, OffsetDateTime, OffsetDateTime, &[(&str, &str)]); 9] = [
+            ("soon", at + minutes(60), at + minutes(180), &[]),
+            ("later", at + minutes(61), at + minutes(181), &[]),
+            ("late", at - minutes(1), at + minutes(119), &[("booked", "accepted")]),
+            ("on-time", at, at + minutes(120), &[("booked", "accepted")]),
+            ("en-route", at - minutes(30), at + minutes(90), &[("booked", "accepted"), ("accepted", "departed")]),
+            ("on-site", at - minutes(30), at + minutes(90), &[("booked", "accepted"), ("accepted", "departed"), ("departed", "arrived")]),
+            ("overrun", at - minutes(136), at - minutes(16), &[("booked", "accepted"), ("accepted", "in_service")]),
+            ("grace", at - minutes(135), at - minutes(15), &[("booked", "accepted"), ("accepted", "in_service")]),
+            ("done", at - minutes(180), at - minutes(60), &[("booked", "accepted"), ("accepted", "completed")]),
+        ];
+        for (i, (tag, start, end, changes)) in cases.iter().enumerate() {
+            let worker = fx::worker(&store, &format!("1390013919{i}")).await;
+            let mut order = fx::order(customer, service, *start, tag);
+            order.ends_at = *end;
+            let placed = store.place_order(&order, &[worker], now()).await.unwrap();
+            store.confirm_payment(&format!("PAY-{tag}"), &format!("TXN-{tag}"), 9000, &format!("RL-{tag}"), now()).await.unwrap();
+            for (from, to) in changes.iter() {
+                let change = store::OrderChange {
+                    expected_state: (*from).into(),
+                    next_state: (*to).into(),
+                    assign_worker: (*to == "accepted").then_some(worker),
+                    fee_fen: 0,
+                    refund: None,
+                    settle: None,
+                    event: fx::event("monitor-test", "admin", None),
+                    notify: vec![],
+                };
+                store.change_order(placed.order_id, &change, now()).await.unwrap();
+            }
+        }
+
+        let unix = |t: OffsetDateTime| t.unix_timestamp();
+        let cutoffs = cutoffs_at(at);
+        let filter = |anomalous| store::OrderFilter { customer_id: None, worker_id: None, states: vec![], needs_admin: None, anomalous, limit: 50, offset: 0 };
+        let mut flagged: Vec<String> = store.orders(&filter(Some(cutoffs))).await.unwrap().into_iter().map(|o| o.order_no).collect();
+        flagged.sort();
+        assert_eq!(flagged, ["DJ-en-route", "DJ-late", "DJ-overrun", "DJ-soon"]);
+        for order in store.orders(&filter(None)).await.unwrap() {
+            let state = booking::OrderState::from_db(&order.state).unwrap();
+            let by_rule = booking::anomaly(state, unix(order.starts_at), unix(order.ends_at), unix(at));
+            assert_eq!(by_rule.is_some(), flagged.contains(&order.order_no), "{} ({}) is {by_rule:?} by the rule", order.order_no, order.state);
+        }
+        let counts = store.dashboard_counts(now(), someday(), cutoffs).await.unwrap();
+        assert_eq!(counts.orders_anomalous, 4);
     })
     .await;
 }
@@ -545,7 +613,7 @@ async fn concurrent_bookings_of_the_last_free_worker_slot_have_exactly_one_winne
         let refused = results.iter().filter(|r| matches!(r, Err(StoreError::SlotTaken))).count();
         assert_eq!((winners, refused), (1, 7), "{results:?}");
         // The losers left no order, payment or job behind.
-        let orders = store.orders(&store::OrderFilter { customer_id: None, worker_id: None, states: vec![], needs_admin: None, limit: 50, offset: 0 }).await.unwrap();
+        let orders = store.orders(&store::OrderFilter { customer_id: None, worker_id: None, states: vec![], needs_admin: None, anomalous: None, limit: 50, offset: 0 }).await.unwrap();
         assert_eq!(orders.len(), 1);
     })
     .await;

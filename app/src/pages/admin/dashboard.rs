@@ -17,6 +17,7 @@ pub fn DashboardPage() -> impl IntoView {
                                 (Msg::StatOrdersToday, c.orders_today, "/admin/orders"),
                                 (Msg::StatOrdersAwaitingWorker, c.orders_awaiting_worker, "/admin/orders?state=booked"),
                                 (Msg::StatOrdersNeedingAdmin, c.orders_needing_admin, "/admin/dispatch"),
+                                (Msg::StatOrdersAnomalous, c.orders_anomalous, "/admin/orders?attention=anomaly"),
                                 (Msg::StatOrdersInProgress, c.orders_in_progress, "/admin/orders?state=in_service"),
                                 (Msg::StatCustomers, c.customers, "/admin/users?role=customer"),
                                 (Msg::StatWorkersPending, c.workers_pending, "/admin/users?role=worker"),

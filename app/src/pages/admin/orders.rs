@@ -1,21 +1,31 @@
 use crate::api::format_beijing;
-use crate::api::ops::{admin_order, admin_orders, AdminAssign, AdminOrderRow, AdminOrderView, DecisionView};
+use crate::api::ops::{admin_order, admin_orders, AdminAssign, AdminOrderRow, AdminOrderView, DecisionView, OrderAttention};
 use crate::components::{form_error, AdminShell, ErrorState, Skeleton};
 use crate::error::AppError;
 use crate::i18n::{t, Msg};
 use crate::pages::order_ui::{appointment, money, state_msg, OrderFacts, QuoteLines, StateBadge, Timeline};
-use booking::OrderState;
+use booking::{Anomaly, OrderState};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-/// The orders list with its loading and error states.
+/// The order monitor's flag: a red tag when someone must act now, an amber one for an overrun.
+fn anomaly_tag(anomaly: Anomaly) -> impl IntoView {
+    let (class, label) = match anomaly {
+        Anomaly::Unaccepted => ("tag tag-danger", Msg::AnomalyUnaccepted),
+        Anomaly::WorkerLate => ("tag tag-danger", Msg::AnomalyWorkerLate),
+        Anomaly::Overrun => ("tag tag-warning", Msg::AnomalyOverrun),
+    };
+    view! { <span class=class data-anomaly=format!("{anomaly:?}")>{t(label)}</span> }
+}
+
+/// The orders list with its loading and error states; `empty` is said when there are none.
 #[component]
-fn OrdersTable(orders: Resource<Result<Vec<AdminOrderRow>, AppError>>) -> impl IntoView {
+fn OrdersTable(orders: Resource<Result<Vec<AdminOrderRow>, AppError>>, #[prop(default = Msg::NoOrders)] empty: Msg) -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <Skeleton rows=6/> }>
             {move || Suspend::new(async move {
                 match orders.await {
-                    Ok(rows) => orders_table(rows),
+                    Ok(rows) => orders_table(rows, empty),
                     Err(error) => view! { <ErrorState error/> }.into_any(),
                 }
             })}
@@ -23,9 +33,9 @@ fn OrdersTable(orders: Resource<Result<Vec<AdminOrderRow>, AppError>>) -> impl I
     }
 }
 
-fn orders_table(rows: Vec<AdminOrderRow>) -> AnyView {
+fn orders_table(rows: Vec<AdminOrderRow>, empty: Msg) -> AnyView {
     if rows.is_empty() {
-        return view! { <div class="state-box empty-state"><p>{t(Msg::NoOrders)}</p></div> }.into_any();
+        return view! { <div class="state-box empty-state"><p>{t(empty)}</p></div> }.into_any();
     }
     view! {
         <table class="table">
@@ -44,7 +54,7 @@ fn orders_table(rows: Vec<AdminOrderRow>) -> AnyView {
                 {rows
                     .into_iter()
                     .map(|r| view! {
-                        <tr class:needs-admin=r.needs_admin>
+                        <tr class:needs-admin=r.needs_admin || r.anomaly.is_some()>
                             <td class="num"><a href=format!("/admin/orders/{}", r.card.id)>{r.card.order_no.clone()}</a></td>
                             <td>{r.card.service_name.clone()}</td>
                             <td>{r.customer_name.clone()}</td>
@@ -54,6 +64,7 @@ fn orders_table(rows: Vec<AdminOrderRow>) -> AnyView {
                             <td>
                                 <StateBadge state=r.card.state/>
                                 {r.needs_admin.then(|| view! { <span class="tag tag-danger">{t(Msg::NeedsAdmin)}</span> })}
+                                {r.anomaly.map(anomaly_tag)}
                             </td>
                         </tr>
                     })
@@ -64,27 +75,38 @@ fn orders_table(rows: Vec<AdminOrderRow>) -> AnyView {
     .into_any()
 }
 
-/// 订单管理: every order, filtered by state in the URL.
+/// 订单管理: every order, filtered in the URL by state (`?state=`) or to
+/// the ones the monitor flags (`?attention=anomaly`).
 #[component]
 pub fn AdminOrdersPage() -> impl IntoView {
     let query = use_query_map();
     let state = move || query.with(|q| q.get("state")).filter(|s| !s.is_empty());
-    let orders = Resource::new(state, |state| admin_orders(state, Some(false)));
-    let filters: Vec<(Option<&'static str>, Msg)> = std::iter::once((None, Msg::FilterAllStates))
-        .chain(OrderState::ALL.into_iter().map(|s| (Some(s.as_str()), state_msg(s))))
-        .collect();
+    let attention = move || query.with(|q| q.get("attention")).and_then(|a| OrderAttention::parse(&a));
+    let orders = Resource::new(
+        move || (state(), attention()),
+        |(state, attention)| admin_orders(state, Some(false), attention.map(|a| a.as_str().to_string())),
+    );
+    let states: Vec<(&'static str, Msg)> = OrderState::ALL.into_iter().map(|s| (s.as_str(), state_msg(s))).collect();
+    let anomalous = OrderAttention::Anomalous;
     view! {
         <AdminShell title=Msg::MenuOrders>
             <nav class="filter-chips" aria-label=t(Msg::StateLabel)>
-                {filters
+                <a href="/admin/orders" class="chip" class:active=move || state().is_none() && attention().is_none()>{t(Msg::FilterAllStates)}</a>
+                <a href=format!("/admin/orders?attention={}", anomalous.as_str()) class="chip chip-alert" class:active=move || attention() == Some(anomalous)>
+                    {t(Msg::FilterAnomalous)}
+                </a>
+                {states
                     .into_iter()
-                    .map(|(key, label)| {
-                        let href = key.map(|k| format!("/admin/orders?state={k}")).unwrap_or_else(|| "/admin/orders".into());
-                        view! { <a href=href class="chip" class:active=move || state().as_deref() == key>{t(label)}</a> }
+                    .map(|(key, label)| view! {
+                        <a href=format!("/admin/orders?state={key}") class="chip" class:active=move || state().as_deref() == Some(key)>{t(label)}</a>
                     })
                     .collect_view()}
             </nav>
-            <OrdersTable orders/>
+            {move || (attention() == Some(anomalous)).then(|| view! { <p class="hint">{t(Msg::AnomaliesHint)}</p> })}
+            {move || {
+                let empty = if attention().is_some() { Msg::NoAnomalies } else { Msg::NoOrders };
+                view! { <OrdersTable orders empty/> }
+            }}
         </AdminShell>
     }
 }
@@ -92,7 +114,7 @@ pub fn AdminOrdersPage() -> impl IntoView {
 /// 派单队列: orders no worker took after the offers ran out.
 #[component]
 pub fn DispatchQueuePage() -> impl IntoView {
-    let orders = Resource::new(|| (), |_| admin_orders(None, Some(true)));
+    let orders = Resource::new(|| (), |_| admin_orders(None, Some(true), None));
     view! {
         <AdminShell title=Msg::MenuDispatch>
             <p class="hint">{t(Msg::DispatchQueueHint)}</p>
@@ -136,6 +158,7 @@ fn AdminOrderBody(view: AdminOrderView, assign: ServerAction<AdminAssign>) -> im
             <h2>{order.card.service_name.clone()}</h2>
             <span class="muted">{t(Msg::CustomerLabel)}"："{view.customer_name.clone()}</span>
             {order.needs_admin.then(|| view! { <span class="tag tag-danger">{t(Msg::NeedsAdmin)}</span> })}
+            {view.anomaly.map(anomaly_tag)}
         </div>
         <div class="admin-columns">
             <section class="panel">
