@@ -28,7 +28,7 @@ pub async fn dashboard() -> Result<DashboardView, AppError> {
     let t = state.clock.now();
     let counts = state
         .store
-        .dashboard_counts(start_of_beijing_day(t), health_notice_horizon(t), super::ops::anomaly_cutoffs(t)?)
+        .dashboard_counts(start_of_beijing_day(t), health_notice_horizon(t), booking::AnomalyCutoffs::at(t.unix_timestamp()))
         .await
         .map_err(internal)?;
     Ok(DashboardView {

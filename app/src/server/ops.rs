@@ -34,16 +34,6 @@ fn why_text(p: &dispatch::ScoreParts) -> String {
     )
 }
 
-/// `booking::AnomalyCutoffs` at `now` as the instants the store compares with.
-pub fn anomaly_cutoffs(now: time::OffsetDateTime) -> Result<store::AnomalyCutoffs, AppError> {
-    let cut = booking::AnomalyCutoffs::at(unix(now));
-    Ok(store::AnomalyCutoffs {
-        unaccepted_if_starting_by: flows::from_unix(cut.unaccepted_if_starting_by)?,
-        late_if_started_before: flows::from_unix(cut.late_if_started_before)?,
-        overrun_if_ended_before: flows::from_unix(cut.overrun_if_ended_before)?,
-    })
-}
-
 /// What the order monitor flags on `order` at `now`.
 fn order_anomaly(order: &store::OrderRecord, now: time::OffsetDateTime) -> Result<Option<Anomaly>, AppError> {
     Ok(booking::anomaly(flows::order_state(order)?, unix(order.starts_at), unix(order.ends_at), unix(now)))
@@ -55,7 +45,7 @@ pub async fn admin_orders(state_filter: Option<String>, queue: bool, attention: 
     let now = state.clock.now();
     // Unknown filter values are ignored, as for the state filter.
     let anomalous = match attention.as_deref().and_then(OrderAttention::parse) {
-        Some(OrderAttention::Anomalous) => Some(anomaly_cutoffs(now)?),
+        Some(OrderAttention::Anomalous) => Some(booking::AnomalyCutoffs::at(unix(now))),
         None => None,
     };
     let states = match state_filter.as_deref() {

@@ -123,7 +123,7 @@ pub trait Store: OrderStore + MoneyStore + OnboardingStore + CatalogAdminStore +
 
     /// Counts for the dashboard: "today" starts at `since`; 健康证 lapsing
     /// before `health_lapsing_before` are counted as lapsing.
-    async fn dashboard_counts(&self, since: OffsetDateTime, health_lapsing_before: time::Date, anomalies: crate::AnomalyCutoffs) -> StoreResult<DashboardCounts>;
+    async fn dashboard_counts(&self, since: OffsetDateTime, health_lapsing_before: time::Date, anomalies: booking::AnomalyCutoffs) -> StoreResult<DashboardCounts>;
     async fn list_users(&self, filter: &UserFilter) -> StoreResult<Paged<UserListItem>>;
 
     async fn record_audit(&self, entry: &AuditEntry, now: OffsetDateTime) -> StoreResult<()>;
@@ -464,8 +464,9 @@ macro_rules! shared_store_impl {
                 &self,
                 since: time::OffsetDateTime,
                 health_lapsing_before: time::Date,
-                anomalies: crate::AnomalyCutoffs,
+                anomalies: booking::AnomalyCutoffs,
             ) -> crate::StoreResult<crate::DashboardCounts> {
+                let [starting_by, started_before, ended_before] = crate::orders::cutoff_instants(&anomalies)?;
                 let counts: crate::DashboardCounts = sqlx::query_as(&format!(
                     "SELECT
                         (SELECT COUNT(*) FROM users WHERE role = 'customer') AS customers,
@@ -485,9 +486,9 @@ macro_rules! shared_store_impl {
                 ))
                 .bind(since)
                 .bind(health_lapsing_before.to_string())
-                .bind(anomalies.unaccepted_if_starting_by)
-                .bind(anomalies.late_if_started_before)
-                .bind(anomalies.overrun_if_ended_before)
+                .bind(starting_by)
+                .bind(started_before)
+                .bind(ended_before)
                 .fetch_one(&self.pool)
                 .await?;
                 Ok(counts)

@@ -133,13 +133,19 @@ pub(crate) fn health_through_sql(worker_id: &str) -> String {
 }
 
 /// The orders `booking::anomaly` flags, given the three instants of
-/// [`crate::AnomalyCutoffs`] as SQL parameters in its field order.
+/// [`cutoff_instants`] as SQL parameters in that order.
 pub(crate) fn anomalous_sql(starting_by: &str, started_before: &str, ended_before: &str) -> String {
     format!(
         "((o.state = 'booked' AND o.starts_at <= {starting_by})
           OR (o.state IN ('accepted', 'departed') AND o.starts_at < {started_before})
           OR (o.state = 'in_service' AND o.ends_at < {ended_before}))"
     )
+}
+
+/// `booking`'s cutoffs as the instants [`anomalous_sql`] compares with.
+pub(crate) fn cutoff_instants(cut: &booking::AnomalyCutoffs) -> crate::StoreResult<[OffsetDateTime; 3]> {
+    let instant = |secs: i64| OffsetDateTime::from_unix_timestamp(secs).map_err(|e| crate::StoreError::Database(sqlx::Error::Encode(Box::new(e))));
+    Ok([instant(cut.unaccepted_if_starting_by)?, instant(cut.late_if_started_before)?, instant(cut.overrun_if_ended_before)?])
 }
 
 pub(crate) fn holding_states_sql() -> String {
@@ -348,8 +354,9 @@ macro_rules! shared_order_impl {
                     crate::orders::ORDER_COLUMNS
                 );
                 let mut query = sqlx::query_as(&sql).bind(f.customer_id).bind(f.worker_id).bind(f.needs_admin).bind(f.limit).bind(f.offset);
-                if let Some(cut) = f.anomalous {
-                    query = query.bind(cut.unaccepted_if_starting_by).bind(cut.late_if_started_before).bind(cut.overrun_if_ended_before);
+                if let Some(cut) = &f.anomalous {
+                    let [starting_by, started_before, ended_before] = crate::orders::cutoff_instants(cut)?;
+                    query = query.bind(starting_by).bind(started_before).bind(ended_before);
                 }
                 Ok(query.fetch_all(&self.pool).await?)
             }

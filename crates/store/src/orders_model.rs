@@ -296,21 +296,9 @@ pub struct OrderFilter {
     pub states: Vec<String>,
     pub needs_admin: Option<bool>,
     /// Only the orders the admin's monitor flags at these cutoffs.
-    pub anomalous: Option<AnomalyCutoffs>,
+    pub anomalous: Option<booking::AnomalyCutoffs>,
     pub limit: i64,
     pub offset: i64,
-}
-
-/// `booking::AnomalyCutoffs` of one moment, as instants: the orders the
-/// admin's monitor flags (接单超时, 迟到, 服务超时) then.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AnomalyCutoffs {
-    /// Booked orders starting at or before this have no worker in time.
-    pub unaccepted_if_starting_by: OffsetDateTime,
-    /// Accepted or departed orders that started before this have a late worker.
-    pub late_if_started_before: OffsetDateTime,
-    /// Orders in service whose booked end is before this overrun.
-    pub overrun_if_ended_before: OffsetDateTime,
 }
 
 /// What a service's page shows of its reviews.

@@ -357,15 +357,9 @@ async fn user_list_filters_searches_and_pages() {
     .await;
 }
 
-/// The order monitor's cutoffs at `at`, as the server derives them from `booking`.
-fn cutoffs_at(at: OffsetDateTime) -> store::AnomalyCutoffs {
-    let cut = booking::AnomalyCutoffs::at(at.unix_timestamp());
-    let instant = |secs: i64| OffsetDateTime::from_unix_timestamp(secs).unwrap();
-    store::AnomalyCutoffs {
-        unaccepted_if_starting_by: instant(cut.unaccepted_if_starting_by),
-        late_if_started_before: instant(cut.late_if_started_before),
-        overrun_if_ended_before: instant(cut.overrun_if_ended_before),
-    }
+/// The order monitor's cutoffs at `at`.
+fn cutoffs_at(at: OffsetDateTime) -> booking::AnomalyCutoffs {
+    booking::AnomalyCutoffs::at(at.unix_timestamp())
 }
 
 /// A day for counts that do not look at certificates.

@@ -164,7 +164,7 @@ impl TestApp {
         let store = &self.state.store;
         let since = time::OffsetDateTime::now_utc() - Duration::from_secs(86_400);
         // Every 健康证 that states an expiry counts as lapsing before this day.
-        let anomalies = app::server::ops::anomaly_cutoffs(self.state.clock.now()).unwrap();
+        let anomalies = booking::AnomalyCutoffs::at(self.state.clock.now().unix_timestamp());
         let counts = store.dashboard_counts(since, time::macros::date!(2999 - 12 - 31), anomalies).await.unwrap();
         let users = store.list_users(&UserFilter { role: None, search: None, health_lapsing_before: None, page: 1, page_size: 100 }).await.unwrap();
         let names: Vec<_> = users.items.iter().map(|u| (u.id.0, u.display_name.clone(), u.disabled)).collect();
