@@ -146,8 +146,8 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
   const pendingTile = admin.locator('[data-stat="StatCertificatesPending"]');
   await expect(pendingTile.locator('.stat-value')).not.toHaveText('0');
   await pendingTile.click();
-  await expect(admin).toHaveURL(/\/admin\/workers$/);
-  await expect(admin.locator('tr', { hasText: name }).locator('[data-certificates="pending"]')).toHaveText('证书待审');
+  await expect(admin).toHaveURL(/\/admin\/workers\?attention=certificates$/);
+  await expect(admin.locator('tr', { hasText: name }).locator('[data-certificates]')).toHaveText('1份证书待审');
   await admin.getByRole('link', { name }).click();
   await hydrated(admin);
   const pendingCertificate = admin.locator('.doc-figure[data-pending="true"]');

@@ -45,22 +45,38 @@ pub struct HealthTag {
     pub expired: bool,
 }
 
-/// What the 服务者审核 list can narrow to (`?attention=` in its URL).
+/// What the 用户列表 and 服务者审核 lists can narrow to (`?attention=` in their
+/// URLs): each is what one 数据看板 tile counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WorkerAttention {
+pub enum UserAttention {
+    /// Accounts registered since midnight, Beijing time.
+    NewToday,
+    /// Workers whose application waits for review.
+    Applicants,
+    /// Approved workers.
+    Approved,
+    /// Workers with a certificate waiting for review.
+    CertificatesPending,
     /// Approved workers whose 健康证 lapsed or lapses within the notice period.
     HealthLapsing,
 }
 
-impl WorkerAttention {
+impl UserAttention {
+    pub const ALL: [UserAttention; 5] =
+        [UserAttention::NewToday, UserAttention::Applicants, UserAttention::Approved, UserAttention::CertificatesPending, UserAttention::HealthLapsing];
+
     pub fn as_str(self) -> &'static str {
         match self {
-            WorkerAttention::HealthLapsing => "health",
+            UserAttention::NewToday => "today",
+            UserAttention::Applicants => "applicants",
+            UserAttention::Approved => "approved",
+            UserAttention::CertificatesPending => "certificates",
+            UserAttention::HealthLapsing => "health",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        (s == "health").then_some(WorkerAttention::HealthLapsing)
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
     }
 }
 

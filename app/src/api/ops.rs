@@ -85,22 +85,31 @@ pub struct AdminOrderRow {
     pub anomaly: Option<Anomaly>,
 }
 
-/// What the 订单管理 list can narrow to besides the state (`?attention=` in its URL).
+/// What the 订单管理 list can narrow to besides the state (`?attention=` in
+/// its URL): each is what one 数据看板 tile counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OrderAttention {
     /// Orders flagged 接单超时, 服务者迟到 or 服务超时.
     Anomalous,
+    /// Orders placed since midnight, Beijing time.
+    PlacedToday,
+    /// Orders a worker has taken and not yet finished.
+    Underway,
 }
 
 impl OrderAttention {
+    pub const ALL: [OrderAttention; 3] = [OrderAttention::Anomalous, OrderAttention::PlacedToday, OrderAttention::Underway];
+
     pub fn as_str(self) -> &'static str {
         match self {
             OrderAttention::Anomalous => "anomaly",
+            OrderAttention::PlacedToday => "today",
+            OrderAttention::Underway => "underway",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        (s == "anomaly").then_some(OrderAttention::Anomalous)
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
     }
 }
 

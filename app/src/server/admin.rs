@@ -1,20 +1,14 @@
 use super::authz::require_user;
 use super::{app_state, internal, now};
-use super::flows::beijing_date;
+use super::flows::{beijing_date, start_of_beijing_day};
 use super::work::HEALTH_NOTICE_DAYS;
-use crate::api::admin::{DashboardView, HealthTag, UserRowView, UsersPage, WorkerAttention, USERS_PAGE_SIZE};
+use crate::api::admin::{DashboardView, HealthTag, UserRowView, UserAttention, UsersPage, USERS_PAGE_SIZE};
 use crate::api::ADMIN;
 use crate::error::AppError;
 use crate::error::Field;
 use crate::i18n::Msg;
-use domain::{ReviewDecision, Role};
+use domain::{ReviewDecision, Role, WorkerStatus};
 use store::{AuditEntry, StoreError, UserFilter, UserId};
-
-/// Midnight today in Beijing, as a UTC instant: "today" for the dashboard.
-fn start_of_beijing_day(at: time::OffsetDateTime) -> time::OffsetDateTime {
-    let shanghai = time::UtcOffset::from_hms(8, 0, 0).expect("valid offset");
-    at.to_offset(shanghai).replace_time(time::Time::MIDNIGHT).to_offset(time::UtcOffset::UTC)
-}
 
 /// The first Beijing day a 健康证 must still cover so nobody is told about
 /// it: one lapsing before this day is "lapsing soon".
@@ -55,8 +49,22 @@ pub async fn users(role: Option<String>, q: Option<String>, attention: Option<St
     let search = q.map(|s| s.trim().chars().take(40).collect::<String>()).filter(|s| !s.is_empty());
     let t = state.clock.now();
     let horizon = health_notice_horizon(t);
-    let health_lapsing_before = (attention.as_deref().and_then(WorkerAttention::parse) == Some(WorkerAttention::HealthLapsing)).then_some(horizon);
-    let filter = UserFilter { role, search, health_lapsing_before, page: page.unwrap_or(1).clamp(1, 100_000), page_size: USERS_PAGE_SIZE };
+    let attention = attention.as_deref().and_then(UserAttention::parse);
+    let worker_status = match attention {
+        Some(UserAttention::Applicants) => Some(WorkerStatus::Applicant),
+        Some(UserAttention::Approved) => Some(WorkerStatus::Approved),
+        _ => None,
+    };
+    let filter = UserFilter {
+        role,
+        search,
+        health_lapsing_before: (attention == Some(UserAttention::HealthLapsing)).then_some(horizon),
+        worker_status,
+        with_pending_certificates: attention == Some(UserAttention::CertificatesPending),
+        created_since: (attention == Some(UserAttention::NewToday)).then(|| start_of_beijing_day(t)),
+        page: page.unwrap_or(1).clamp(1, 100_000),
+        page_size: USERS_PAGE_SIZE,
+    };
     let paged = state.store.list_users(&filter).await.map_err(internal)?;
     let today = beijing_date(t).to_string();
     let horizon = horizon.to_string();

@@ -95,14 +95,16 @@ pub fn day_number(day: &str) -> Option<i64> {
     Some(i64::from(date.to_julian_day()) - i64::from(time::Date::from_calendar_date(1970, time::Month::January, 1).ok()?.to_julian_day()))
 }
 
+/// Midnight today in Beijing, as a UTC instant: "today" for the dashboard
+/// and the lists its tiles open.
+pub fn start_of_beijing_day(at: time::OffsetDateTime) -> time::OffsetDateTime {
+    let shanghai = time::UtcOffset::from_hms(8, 0, 0).expect("valid offset");
+    at.to_offset(shanghai).replace_time(time::Time::MIDNIGHT).to_offset(time::UtcOffset::UTC)
+}
+
 /// Storage names of the states that satisfy `keep`, for order filters.
 pub fn state_names(keep: impl Fn(OrderState) -> bool) -> Vec<String> {
     OrderState::ALL.into_iter().filter(|s| keep(*s)).map(|s| s.as_str().to_string()).collect()
-}
-
-/// A worker holds the order: accepted and not yet finished.
-pub fn worker_holds(state: OrderState) -> bool {
-    state.is_active() && state != OrderState::Booked
 }
 
 pub fn job_for(order: &OrderRecord) -> Job {

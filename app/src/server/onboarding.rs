@@ -226,6 +226,7 @@ async fn orders_needing(state: &AppState, worker_id: i64, document_id: i64) -> R
         states: flows::state_names(|s| s == OrderState::Accepted),
         needs_admin: None,
         anomalous: None,
+        created_since: None,
         limit: 500,
         offset: 0,
     };

@@ -1,5 +1,5 @@
 use super::authz::require_user;
-use super::flows::{self, unix};
+use super::flows::{self, start_of_beijing_day, unix};
 use super::orders::{card, detail_for, states_of_group};
 use super::{app_state, internal, AppState};
 use crate::api::ops::{AdminOrderRow, AdminOrderView, CandidateView, DecisionView, OfferView, OrderAttention, ReplanView};
@@ -44,21 +44,29 @@ pub async fn admin_orders(state_filter: Option<String>, queue: bool, attention: 
     let state = app_state()?;
     let now = state.clock.now();
     // Unknown filter values are ignored, as for the state filter.
-    let anomalous = match attention.as_deref().and_then(OrderAttention::parse) {
-        Some(OrderAttention::Anomalous) => Some(booking::AnomalyCutoffs::at(unix(now))),
-        None => None,
-    };
-    let states = match state_filter.as_deref() {
+    let attention = attention.as_deref().and_then(OrderAttention::parse);
+    let mut states = match state_filter.as_deref() {
         Some(group @ ("active" | "done" | "cancelled")) => states_of_group(group),
         Some(one) => OrderState::from_db(one).map(|s| vec![s.as_str().to_string()]).unwrap_or_default(),
         None => Vec::new(),
     };
+    if queue {
+        states = vec![OrderState::Booked.as_str().into()];
+    }
+    if attention == Some(OrderAttention::Underway) {
+        let held = flows::state_names(OrderState::is_held_by_worker);
+        states = if states.is_empty() { held } else { states.into_iter().filter(|s| held.contains(s)).collect() };
+        if states.is_empty() {
+            return Ok(Vec::new());
+        }
+    }
     let filter = OrderFilter {
         customer_id: None,
         worker_id: None,
-        states: if queue { vec![OrderState::Booked.as_str().into()] } else { states },
+        states,
         needs_admin: queue.then_some(true),
-        anomalous,
+        anomalous: (attention == Some(OrderAttention::Anomalous)).then(|| booking::AnomalyCutoffs::at(unix(now))),
+        created_since: (attention == Some(OrderAttention::PlacedToday)).then(|| start_of_beijing_day(now)),
         limit: 200,
         offset: 0,
     };

@@ -71,9 +71,10 @@ pub async fn workbench() -> Result<WorkbenchView, AppError> {
     let filter = OrderFilter {
         customer_id: None,
         worker_id: Some(user.id.0),
-        states: flows::state_names(|s| flows::worker_holds(s) || s == OrderState::Completed),
+        states: flows::state_names(|s| s.is_held_by_worker() || s == OrderState::Completed),
         needs_admin: None,
         anomalous: None,
+        created_since: None,
         limit: 50,
         offset: 0,
     };
@@ -105,7 +106,7 @@ async fn health_notice(state: &AppState, worker_id: i64, today: time::Date, orde
     };
     let held_after = orders
         .iter()
-        .filter(|o| OrderState::from_db(&o.state).is_some_and(flows::worker_holds))
+        .filter(|o| OrderState::from_db(&o.state).is_some_and(OrderState::is_held_by_worker))
         .filter(|o| dispatch::local_day_number(unix(o.ends_at)) > last_day)
         .count();
     Ok((last_day < today + HEALTH_NOTICE_DAYS).then_some(HealthNotice {
@@ -321,9 +322,10 @@ fn held_orders(worker_id: i64) -> OrderFilter {
     OrderFilter {
         customer_id: None,
         worker_id: Some(worker_id),
-        states: flows::state_names(flows::worker_holds),
+        states: flows::state_names(OrderState::is_held_by_worker),
         needs_admin: None,
         anomalous: None,
+        created_since: None,
         limit: 500,
         offset: 0,
     }

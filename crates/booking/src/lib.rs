@@ -122,6 +122,12 @@ impl OrderState {
                 | OrderState::InService
         )
     }
+
+    /// A worker has taken the order and not yet finished it: the admin's
+    /// 服务进行中, and the orders on a worker's 今日工作.
+    pub fn is_held_by_worker(self) -> bool {
+        self.is_active() && self != OrderState::Booked
+    }
 }
 
 /// Who asked for the event. The ids are account ids; the state machine only

@@ -312,6 +312,12 @@ fn active_states_are_booked_through_in_service() {
 }
 
 #[test]
+fn a_worker_holds_an_order_from_accepting_it_until_finishing_it() {
+    let held: Vec<_> = OrderState::ALL.into_iter().filter(|s| s.is_held_by_worker()).collect();
+    assert_eq!(held, vec![S::Accepted, S::Departed, S::Arrived, S::InService]);
+}
+
+#[test]
 fn states_and_events_round_trip_through_storage_names() {
     for s in OrderState::ALL {
         assert_eq!(OrderState::from_db(s.as_str()), Some(s));

@@ -479,9 +479,10 @@ macro_rules! shared_store_impl {
                         (SELECT COUNT(*) FROM orders WHERE created_at >= $1) AS orders_today,
                         (SELECT COUNT(*) FROM orders WHERE state = 'booked') AS orders_awaiting_worker,
                         (SELECT COUNT(*) FROM orders WHERE state = 'booked' AND needs_admin = TRUE) AS orders_needing_admin,
-                        (SELECT COUNT(*) FROM orders WHERE state IN ('accepted', 'departed', 'arrived', 'in_service')) AS orders_in_progress,
+                        (SELECT COUNT(*) FROM orders WHERE state IN ({})) AS orders_in_progress,
                         (SELECT COUNT(*) FROM orders o WHERE {}) AS orders_anomalous",
                     crate::orders::health_through_sql("w.user_id"),
+                    crate::orders::held_by_worker_sql(),
                     crate::orders::anomalous_sql("$3", "$4", "$5"),
                 ))
                 .bind(since)
@@ -499,10 +500,17 @@ macro_rules! shared_store_impl {
                 let search = filter.search.as_deref().map(|s| format!("%{s}%"));
                 let lapsing_before = filter.health_lapsing_before.map(|d| d.to_string());
                 let health_through = crate::orders::health_through_sql("u.id");
+                let worker_status = filter.worker_status.map(|s| s.as_str());
+                let created_since = filter.created_since.unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+                let with_pending_certificates = filter.with_pending_certificates.then_some(true);
                 let condition = format!(
                     "WHERE (CAST($1 AS TEXT) IS NULL OR u.role = $1)
                       AND (CAST($2 AS TEXT) IS NULL OR u.phone LIKE $2 OR u.display_name LIKE $2)
-                      AND (CAST($3 AS TEXT) IS NULL OR (w.status = 'approved' AND {health_through} < $3))"
+                      AND (CAST($3 AS TEXT) IS NULL OR (w.status = 'approved' AND {health_through} < $3))
+                      AND (CAST($4 AS TEXT) IS NULL OR w.status = $4)
+                      AND (CAST($5 AS BOOLEAN) IS NULL OR EXISTS
+                            (SELECT 1 FROM worker_documents d WHERE d.worker_id = u.id AND d.review_state = 'pending'))
+                      AND u.created_at >= $6"
                 );
                 let total: i64 = sqlx::query_scalar(&format!(
                     "SELECT COUNT(*) FROM users u LEFT JOIN worker_profiles w ON w.user_id = u.id {condition}"
@@ -510,6 +518,9 @@ macro_rules! shared_store_impl {
                 .bind(role)
                 .bind(search.as_deref())
                 .bind(lapsing_before.as_deref())
+                .bind(worker_status)
+                .bind(with_pending_certificates)
+                .bind(created_since)
                 .fetch_one(&self.pool)
                 .await?;
                 let rows: Vec<crate::model::UserListRow> = sqlx::query_as(&format!(
@@ -517,11 +528,14 @@ macro_rules! shared_store_impl {
                             (SELECT COUNT(*) FROM worker_documents d WHERE d.worker_id = u.id AND d.review_state = 'pending') AS certificates_pending,
                             {health_through} AS health_through
                      FROM users u LEFT JOIN worker_profiles w ON w.user_id = u.id
-                     {condition} ORDER BY u.id DESC LIMIT $4 OFFSET $5"
+                     {condition} ORDER BY u.id DESC LIMIT $7 OFFSET $8"
                 ))
                 .bind(role)
                 .bind(search.as_deref())
                 .bind(lapsing_before.as_deref())
+                .bind(worker_status)
+                .bind(with_pending_certificates)
+                .bind(created_since)
                 .bind(filter.page_size)
                 .bind(filter.offset())
                 .fetch_all(&self.pool)

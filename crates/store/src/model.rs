@@ -275,6 +275,12 @@ pub struct UserFilter {
     pub search: Option<String>,
     /// Only approved workers whose 健康证 lapses before this day (or has).
     pub health_lapsing_before: Option<time::Date>,
+    /// Only workers in this state of their application.
+    pub worker_status: Option<WorkerStatus>,
+    /// Only workers with a certificate waiting for review.
+    pub with_pending_certificates: bool,
+    /// Only accounts registered at or after this instant.
+    pub created_since: Option<time::OffsetDateTime>,
     /// 1-based.
     pub page: i64,
     pub page_size: i64,

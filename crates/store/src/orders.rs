@@ -132,6 +132,23 @@ pub(crate) fn health_through_sql(worker_id: &str) -> String {
     )
 }
 
+/// `states` as the list of an SQL `IN (…)`. Only storage names (lowercase
+/// and `_`) are kept, so the list can be written into the statement.
+pub(crate) fn state_list_sql<'a>(states: impl IntoIterator<Item = &'a str>) -> String {
+    states
+        .into_iter()
+        .filter(|s| s.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        .map(|s| format!("'{s}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The orders a worker holds (`booking::OrderState::is_held_by_worker`), as
+/// an `IN (…)` list.
+pub(crate) fn held_by_worker_sql() -> String {
+    state_list_sql(booking::OrderState::ALL.into_iter().filter(|s| s.is_held_by_worker()).map(|s| s.as_str()))
+}
+
 /// The orders `booking::anomaly` flags, given the three instants of
 /// [`cutoff_instants`] as SQL parameters in that order.
 pub(crate) fn anomalous_sql(starting_by: &str, started_before: &str, ended_before: &str) -> String {
@@ -334,26 +351,26 @@ macro_rules! shared_order_impl {
                 let states = if f.states.is_empty() {
                     String::from("TRUE")
                 } else {
-                    let list = f
-                        .states
-                        .iter()
-                        .filter(|s| s.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
-                        .map(|s| format!("'{s}'"))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    format!("o.state IN ({list})")
+                    format!("o.state IN ({})", crate::orders::state_list_sql(f.states.iter().map(String::as_str)))
                 };
-                let anomalous = if f.anomalous.is_some() { crate::orders::anomalous_sql("$6", "$7", "$8") } else { String::from("TRUE") };
+                let anomalous = if f.anomalous.is_some() { crate::orders::anomalous_sql("$7", "$8", "$9") } else { String::from("TRUE") };
                 let sql = format!(
                     "SELECT {} WHERE (CAST($1 AS BIGINT) IS NULL OR o.customer_id = $1)
                        AND (CAST($2 AS BIGINT) IS NULL OR o.worker_id = $2)
                        AND (CAST($3 AS BOOLEAN) IS NULL OR o.needs_admin = $3)
+                       AND o.created_at >= $6
                        AND {states}
                        AND {anomalous}
                      ORDER BY o.starts_at DESC, o.id DESC LIMIT $4 OFFSET $5",
                     crate::orders::ORDER_COLUMNS
                 );
-                let mut query = sqlx::query_as(&sql).bind(f.customer_id).bind(f.worker_id).bind(f.needs_admin).bind(f.limit).bind(f.offset);
+                let mut query = sqlx::query_as(&sql)
+                    .bind(f.customer_id)
+                    .bind(f.worker_id)
+                    .bind(f.needs_admin)
+                    .bind(f.limit)
+                    .bind(f.offset)
+                    .bind(f.created_since.unwrap_or(time::OffsetDateTime::UNIX_EPOCH));
                 if let Some(cut) = &f.anomalous {
                     let [starting_by, started_before, ended_before] = crate::orders::cutoff_instants(cut)?;
                     query = query.bind(starting_by).bind(started_before).bind(ended_before);

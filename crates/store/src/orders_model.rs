@@ -297,6 +297,8 @@ pub struct OrderFilter {
     pub needs_admin: Option<bool>,
     /// Only the orders the admin's monitor flags at these cutoffs.
     pub anomalous: Option<booking::AnomalyCutoffs>,
+    /// Only the orders placed at or after this instant.
+    pub created_since: Option<OffsetDateTime>,
     pub limit: i64,
     pub offset: i64,
 }

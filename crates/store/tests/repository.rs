@@ -336,7 +336,7 @@ async fn user_list_filters_searches_and_pages() {
             store.create_user(&new_user(&format!("1380013802{i}"), Role::Customer), now()).await.unwrap();
         }
         store.create_user(&new_user("13900139020", Role::Worker), now()).await.unwrap();
-        let filter = |role, search: Option<&str>, page| UserFilter { role, search: search.map(String::from), health_lapsing_before: None, page, page_size: 2 };
+        let filter = |role, search: Option<&str>, page| UserFilter { role, search: search.map(String::from), health_lapsing_before: None, worker_status: None, with_pending_certificates: false, created_since: None, page, page_size: 2 };
 
         let customers = store.list_users(&filter(Some(Role::Customer), None, 1)).await.unwrap();
         assert_eq!((customers.total, customers.items.len()), (5, 2));
@@ -402,7 +402,7 @@ async fn health_certificates_lapsing_before_a_day_are_counted_and_listed_by_thei
         let on_the_last_day = store.dashboard_counts(now(), time::macros::date!(2027 - 01 - 10), cutoffs_at(now())).await.unwrap();
         assert_eq!(on_the_last_day.health_lapsing, 0, "a certificate covers its last day");
 
-        let filter = |health_lapsing_before| UserFilter { role: Some(Role::Worker), search: None, health_lapsing_before, page: 1, page_size: 20 };
+        let filter = |health_lapsing_before| UserFilter { role: Some(Role::Worker), search: None, health_lapsing_before, worker_status: None, with_pending_certificates: false, created_since: None, page: 1, page_size: 20 };
         let listed = store.list_users(&filter(Some(before))).await.unwrap();
         assert_eq!((listed.total, listed.items.iter().map(|u| u.id).collect::<Vec<_>>()), (1, vec![lapsing]));
         assert_eq!(listed.items[0].health_through.as_deref(), Some("2027-01-10"));
@@ -411,6 +411,47 @@ async fn health_certificates_lapsing_before_a_day_are_counted_and_listed_by_thei
         let through = |id: UserId| everyone.items.iter().find(|u| u.id == id).unwrap().health_through.clone();
         assert_eq!(through(renewed).as_deref(), Some("2028-01-10"), "the newest accepted certificate counts");
         assert_eq!(through(lifelong), None);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_worker_and_new_user_tiles_count_what_their_lists_show() {
+    on_both(|store| async move {
+        let yesterday = now() - Duration::from_secs(86_400);
+        let user = |phone: &'static str, role: Role, at: OffsetDateTime| {
+            let store = store.clone();
+            async move { store.create_user(&new_user(phone, role), at).await.unwrap() }
+        };
+        let applicant = user("13900139401", Role::Worker, now()).await;
+        let approved = user("13900139402", Role::Worker, yesterday).await;
+        store.set_worker_status(approved, WorkerStatus::Approved, "", now()).await.unwrap();
+        let reviewing = store::NewWorkerDocument { kind: "qualification", storage_key: "workers/q402.png", category_code: None, expires_on: None, needs_review: true };
+        store.add_worker_document(approved.0, &reviewing, now()).await.unwrap();
+        let second = store::NewWorkerDocument { storage_key: "workers/q402b.png", ..reviewing };
+        store.add_worker_document(approved.0, &second, now()).await.unwrap();
+        let customer = user("13800139403", Role::Customer, now()).await;
+        user("13800139404", Role::Customer, yesterday).await;
+
+        let today = now() - Duration::from_secs(60);
+        let counts = store.dashboard_counts(today, someday(), cutoffs_at(now())).await.unwrap();
+        let all = UserFilter { role: None, search: None, health_lapsing_before: None, worker_status: None, with_pending_certificates: false, created_since: None, page: 1, page_size: 20 };
+        let listed = |filter: UserFilter| {
+            let store = store.clone();
+            async move {
+                let page = store.list_users(&filter).await.unwrap();
+                (page.total, page.items.iter().map(|u| u.id).collect::<Vec<_>>(), page.items.iter().map(|u| u.certificates_pending).sum::<i64>())
+            }
+        };
+        let applicants = listed(UserFilter { role: Some(Role::Worker), worker_status: Some(WorkerStatus::Applicant), ..all.clone() }).await;
+        assert_eq!((applicants.0, applicants.1), (counts.workers_pending, vec![applicant]));
+        let approved_workers = listed(UserFilter { role: Some(Role::Worker), worker_status: Some(WorkerStatus::Approved), ..all.clone() }).await;
+        assert_eq!((approved_workers.0, approved_workers.1), (counts.workers_approved, vec![approved]));
+        let with_certificates = listed(UserFilter { role: Some(Role::Worker), with_pending_certificates: true, ..all.clone() }).await;
+        assert_eq!((with_certificates.1, with_certificates.2), (vec![approved], counts.certificates_pending));
+        assert_eq!(counts.certificates_pending, 2);
+        let new_today = listed(UserFilter { created_since: Some(today), ..all.clone() }).await;
+        assert_eq!((new_today.0, new_today.1), (counts.users_new_today, vec![customer, applicant]));
     })
     .await;
 }
@@ -525,8 +566,13 @@ async fn an_order_holds_the_first_free_worker_and_the_next_overlapping_one_is_re
         store.place_order(&fx::order(customer, service, start + Duration::from_secs(7200), "c"), &[worker], now()).await.unwrap();
         let busy = store.busy_between(start, start + Duration::from_secs(4 * 3600)).await.unwrap();
         assert_eq!(busy.len(), 2);
-        let counts = store.dashboard_counts(now() - Duration::from_secs(60), someday(), cutoffs_at(now())).await.unwrap();
+        let since = now() - Duration::from_secs(60);
+        let counts = store.dashboard_counts(since, someday(), cutoffs_at(now())).await.unwrap();
         assert_eq!((counts.orders_today, counts.orders_awaiting_worker, counts.orders_in_progress), (2, 0, 0));
+        // 今日订单 counts what the list of orders placed since then shows.
+        let placed_since = |created_since| store::OrderFilter { customer_id: None, worker_id: None, states: vec![], needs_admin: None, anomalous: None, created_since, limit: 50, offset: 0 };
+        assert_eq!(store.orders(&placed_since(Some(since))).await.unwrap().len(), 2);
+        assert_eq!(store.orders(&placed_since(Some(now() + Duration::from_secs(60)))).await.unwrap().len(), 0);
     })
     .await;
 }
@@ -573,7 +619,7 @@ async fn the_order_monitor_selects_exactly_the_orders_the_booking_rule_flags() {
 
         let unix = |t: OffsetDateTime| t.unix_timestamp();
         let cutoffs = cutoffs_at(at);
-        let filter = |anomalous| store::OrderFilter { customer_id: None, worker_id: None, states: vec![], needs_admin: None, anomalous, limit: 50, offset: 0 };
+        let filter = |anomalous| store::OrderFilter { customer_id: None, worker_id: None, states: vec![], needs_admin: None, anomalous, created_since: None, limit: 50, offset: 0 };
         let mut flagged: Vec<String> = store.orders(&filter(Some(cutoffs))).await.unwrap().into_iter().map(|o| o.order_no).collect();
         flagged.sort();
         assert_eq!(flagged, ["DJ-en-route", "DJ-late", "DJ-overrun", "DJ-soon"]);
@@ -584,6 +630,12 @@ async fn the_order_monitor_selects_exactly_the_orders_the_booking_rule_flags() {
         }
         let counts = store.dashboard_counts(now(), someday(), cutoffs).await.unwrap();
         assert_eq!(counts.orders_anomalous, 4);
+        // 服务进行中 counts what the admin's list of orders a worker holds shows.
+        let held = booking::OrderState::ALL.into_iter().filter(|s| s.is_held_by_worker()).map(|s| s.as_str().to_string()).collect();
+        let mut underway: Vec<String> = store.orders(&store::OrderFilter { states: held, ..filter(None) }).await.unwrap().into_iter().map(|o| o.order_no).collect();
+        underway.sort();
+        assert_eq!(underway, ["DJ-en-route", "DJ-grace", "DJ-late", "DJ-on-site", "DJ-on-time", "DJ-overrun"]);
+        assert_eq!(counts.orders_in_progress, 6);
     })
     .await;
 }
@@ -607,7 +659,7 @@ async fn concurrent_bookings_of_the_last_free_worker_slot_have_exactly_one_winne
         let refused = results.iter().filter(|r| matches!(r, Err(StoreError::SlotTaken))).count();
         assert_eq!((winners, refused), (1, 7), "{results:?}");
         // The losers left no order, payment or job behind.
-        let orders = store.orders(&store::OrderFilter { customer_id: None, worker_id: None, states: vec![], needs_admin: None, anomalous: None, limit: 50, offset: 0 }).await.unwrap();
+        let orders = store.orders(&store::OrderFilter { customer_id: None, worker_id: None, states: vec![], needs_admin: None, anomalous: None, created_since: None, limit: 50, offset: 0 }).await.unwrap();
         assert_eq!(orders.len(), 1);
     })
     .await;

@@ -35,7 +35,7 @@ pub fn CatalogPage() -> impl IntoView {
                                 </tr></thead>
                                 <tbody>
                                     {rows.into_iter().map(|s| view! {
-                                        <tr data-service=s.id>
+                                        <tr data-service=s.id data-listed=s.listed.to_string()>
                                             <td><a href=format!("/admin/catalog/{}", s.id)>{s.name.clone()}</a></td>
                                             <td>{s.category_name.clone()}</td>
                                             <td class="num">{money(s.base_price_fen)}"/"{unit_label(s.unit)}</td>

@@ -3,7 +3,8 @@ use crate::components::{AdminShell, ErrorState, Skeleton};
 use crate::i18n::{t, Msg};
 use leptos::prelude::*;
 
-/// 数据看板: live counts straight from the database.
+/// 数据看板: live counts straight from the database; each tile opens the
+/// list of exactly what it counts.
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let counts = Resource::new(|| (), |_| admin_dashboard());
@@ -14,18 +15,18 @@ pub fn DashboardPage() -> impl IntoView {
                     match counts.await {
                         Ok(c) => {
                             let stats = [
-                                (Msg::StatOrdersToday, c.orders_today, "/admin/orders"),
+                                (Msg::StatOrdersToday, c.orders_today, "/admin/orders?attention=today"),
                                 (Msg::StatOrdersAwaitingWorker, c.orders_awaiting_worker, "/admin/orders?state=booked"),
                                 (Msg::StatOrdersNeedingAdmin, c.orders_needing_admin, "/admin/dispatch"),
                                 (Msg::StatOrdersAnomalous, c.orders_anomalous, "/admin/orders?attention=anomaly"),
-                                (Msg::StatOrdersInProgress, c.orders_in_progress, "/admin/orders?state=in_service"),
+                                (Msg::StatOrdersInProgress, c.orders_in_progress, "/admin/orders?attention=underway"),
                                 (Msg::StatCustomers, c.customers, "/admin/users?role=customer"),
-                                (Msg::StatWorkersPending, c.workers_pending, "/admin/users?role=worker"),
-                                (Msg::StatWorkersApproved, c.workers_approved, "/admin/users?role=worker"),
-                                (Msg::StatCertificatesPending, c.certificates_pending, "/admin/workers"),
+                                (Msg::StatWorkersPending, c.workers_pending, "/admin/workers?attention=applicants"),
+                                (Msg::StatWorkersApproved, c.workers_approved, "/admin/workers?attention=approved"),
+                                (Msg::StatCertificatesPending, c.certificates_pending, "/admin/workers?attention=certificates"),
                                 (Msg::StatHealthLapsing, c.health_lapsing, "/admin/workers?attention=health"),
-                                (Msg::StatServicesListed, c.services_listed, "/"),
-                                (Msg::StatUsersNewToday, c.users_new_today, "/admin/users"),
+                                (Msg::StatServicesListed, c.services_listed, "/admin/catalog"),
+                                (Msg::StatUsersNewToday, c.users_new_today, "/admin/users?attention=today"),
                             ];
                             view! {
                                 <div class="stat-grid">

@@ -76,7 +76,7 @@ fn orders_table(rows: Vec<AdminOrderRow>, empty: Msg) -> AnyView {
 }
 
 /// 订单管理: every order, filtered in the URL by state (`?state=`) or to
-/// the ones the monitor flags (`?attention=anomaly`).
+/// what a 数据看板 tile counts (`?attention=`, see [`OrderAttention`]).
 #[component]
 pub fn AdminOrdersPage() -> impl IntoView {
     let query = use_query_map();
@@ -92,9 +92,19 @@ pub fn AdminOrdersPage() -> impl IntoView {
         <AdminShell title=Msg::MenuOrders>
             <nav class="filter-chips" aria-label=t(Msg::StateLabel)>
                 <a href="/admin/orders" class="chip" class:active=move || state().is_none() && attention().is_none()>{t(Msg::FilterAllStates)}</a>
-                <a href=format!("/admin/orders?attention={}", anomalous.as_str()) class="chip chip-alert" class:active=move || attention() == Some(anomalous)>
-                    {t(Msg::FilterAnomalous)}
-                </a>
+                {OrderAttention::ALL
+                    .into_iter()
+                    .map(|key| {
+                        let (label, class) = match key {
+                            OrderAttention::Anomalous => (Msg::FilterAnomalous, "chip chip-alert"),
+                            OrderAttention::PlacedToday => (Msg::StatOrdersToday, "chip"),
+                            OrderAttention::Underway => (Msg::StatOrdersInProgress, "chip"),
+                        };
+                        view! {
+                            <a href=format!("/admin/orders?attention={}", key.as_str()) class=class class:active=move || attention() == Some(key)>{t(label)}</a>
+                        }
+                    })
+                    .collect_view()}
                 {states
                     .into_iter()
                     .map(|(key, label)| view! {
@@ -104,7 +114,7 @@ pub fn AdminOrdersPage() -> impl IntoView {
             </nav>
             {move || (attention() == Some(anomalous)).then(|| view! { <p class="hint">{t(Msg::AnomaliesHint)}</p> })}
             {move || {
-                let empty = if attention().is_some() { Msg::NoAnomalies } else { Msg::NoOrders };
+                let empty = if attention() == Some(anomalous) { Msg::NoAnomalies } else { Msg::NoOrders };
                 view! { <OrdersTable orders empty/> }
             }}
         </AdminShell>

@@ -1,4 +1,4 @@
-use crate::api::admin::{admin_users, UsersPage as UsersData};
+use crate::api::admin::{admin_users, UserAttention, UsersPage as UsersData};
 use crate::api::format_beijing;
 use crate::components::{encode_query_value, AdminShell, ErrorState, Skeleton};
 use crate::i18n::{t, Msg};
@@ -24,7 +24,8 @@ pub(crate) fn worker_status_text(status: WorkerStatus) -> &'static str {
     })
 }
 
-/// 用户列表: search and filter by role, paginated. Filters live in the URL.
+/// 用户列表: search and filter by role or 今日新增, paginated. Filters live in
+/// the URL.
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let query = use_query_map();
@@ -33,12 +34,14 @@ pub fn UsersPage() -> impl IntoView {
             (
                 q.get("role").filter(|r| !r.is_empty()),
                 q.get("q").filter(|s| !s.is_empty()),
+                q.get("attention").filter(|a| !a.is_empty()),
                 q.get("page").and_then(|p| p.parse::<i64>().ok()),
             )
         })
     };
-    let users = Resource::new(filters, |(role, q, page)| admin_users(role, q, None, page));
+    let users = Resource::new(filters, |(role, q, attention, page)| admin_users(role, q, attention, page));
     let current_role = move || query.with(|q| q.get("role")).unwrap_or_default();
+    let new_today = move || query.with(|q| q.get("attention")).as_deref() == Some(UserAttention::NewToday.as_str());
     let current_q = move || query.with(|q| q.get("q")).unwrap_or_default();
     view! {
         <AdminShell title=Msg::UsersTitle>
@@ -51,6 +54,10 @@ pub fn UsersPage() -> impl IntoView {
                             <option value=role.as_str() selected=move || current_role() == role.as_str()>{role_text(role)}</option>
                         })
                         .collect_view()}
+                </select>
+                <select name="attention" aria-label=t(Msg::ColumnCreatedAt)>
+                    <option value="" selected=move || !new_today()>{t(Msg::FilterAllTimes)}</option>
+                    <option value=UserAttention::NewToday.as_str() selected=new_today>{t(Msg::StatUsersNewToday)}</option>
                 </select>
                 <input type="search" name="q" placeholder=t(Msg::SearchPlaceholder) value=current_q maxlength="40"/>
                 <button type="submit" class="btn btn-primary">{t(Msg::Search)}</button>
@@ -67,10 +74,13 @@ pub fn UsersPage() -> impl IntoView {
     }
 }
 
-fn page_href(role: &str, q: &str, page: i64) -> String {
+fn page_href(role: &str, attention: &str, q: &str, page: i64) -> String {
     let mut params = vec![format!("page={page}")];
     if !role.is_empty() {
         params.push(format!("role={role}"));
+    }
+    if let Some(attention) = UserAttention::parse(attention) {
+        params.push(format!("attention={}", attention.as_str()));
     }
     if !q.is_empty() {
         params.push(format!("q={}", encode_query_value(q)));
@@ -83,11 +93,12 @@ fn UsersTable(data: UsersData) -> impl IntoView {
     let query = use_query_map();
     let role = query.with_untracked(|q| q.get("role")).unwrap_or_default();
     let q = query.with_untracked(|q| q.get("q")).unwrap_or_default();
+    let attention = query.with_untracked(|q| q.get("attention")).unwrap_or_default();
     if data.rows.is_empty() {
         return view! { <div class="state-box empty-state"><p>{t(Msg::NoUsersFound)}</p></div> }.into_any();
     }
-    let prev = (data.page > 1).then(|| page_href(&role, &q, data.page - 1));
-    let next = (data.page < data.page_count).then(|| page_href(&role, &q, data.page + 1));
+    let prev = (data.page > 1).then(|| page_href(&role, &attention, &q, data.page - 1));
+    let next = (data.page < data.page_count).then(|| page_href(&role, &attention, &q, data.page + 1));
     view! {
         <table class="table">
             <thead>

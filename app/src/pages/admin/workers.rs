@@ -1,4 +1,4 @@
-use crate::api::admin::{admin_users, AdminReviewWorker, UserRowView, UsersPage, WorkerAttention};
+use crate::api::admin::{admin_users, AdminReviewWorker, UserRowView, UsersPage, UserAttention};
 use crate::api::onboarding::{admin_application, AdminReviewCertificate, DocKind, DocReview};
 use crate::pages::worker::{certificate_caption, doc_label, review_caption, ExpiryCaption};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -25,11 +25,11 @@ fn decisions(status: WorkerStatus) -> &'static [(ReviewDecision, Msg)] {
     }
 }
 
-fn attention_of(query: &ParamsMap) -> Option<WorkerAttention> {
-    query.get("attention").as_deref().and_then(WorkerAttention::parse)
+fn attention_of(query: &ParamsMap) -> Option<UserAttention> {
+    query.get("attention").as_deref().and_then(UserAttention::parse)
 }
 
-fn workers_href(attention: Option<WorkerAttention>, page: i64) -> String {
+fn workers_href(attention: Option<UserAttention>, page: i64) -> String {
     match (attention, page) {
         (None, 1) => "/admin/workers".into(),
         (None, page) => format!("/admin/workers?page={page}"),
@@ -39,7 +39,8 @@ fn workers_href(attention: Option<WorkerAttention>, page: i64) -> String {
 }
 
 /// 入驻审核: approve or reject applicants, suspend or reinstate workers;
-/// `?attention=health` narrows it to workers whose 健康证 lapses soon.
+/// `?attention=` narrows it to what a 数据看板 tile counts (applicants,
+/// approved workers, pending certificates, 健康证 lapsing soon).
 #[component]
 pub fn WorkersPage() -> impl IntoView {
     let review = ServerAction::<AdminReviewWorker>::new();
@@ -51,7 +52,13 @@ pub fn WorkersPage() -> impl IntoView {
         |(_, attention, page)| admin_users(Some("worker".into()), None, attention.map(|a| a.as_str().to_string()), Some(page)),
     );
     let value = review.value();
-    let filters = [(None, Msg::FilterAllWorkers), (Some(WorkerAttention::HealthLapsing), Msg::FilterHealthLapsing)];
+    let filters = [
+        (None, Msg::FilterAllWorkers),
+        (Some(UserAttention::Applicants), Msg::StatWorkersPending),
+        (Some(UserAttention::Approved), Msg::StatWorkersApproved),
+        (Some(UserAttention::CertificatesPending), Msg::StatCertificatesPending),
+        (Some(UserAttention::HealthLapsing), Msg::FilterHealthLapsing),
+    ];
     view! {
         <AdminShell title=Msg::WorkersTitle>
             <nav class="filter-chips" aria-label=t(Msg::WorkersTitle)>
@@ -200,7 +207,7 @@ pub fn WorkerApplicationPage() -> impl IntoView {
 }
 
 /// Previous/next links when the list runs over one page.
-fn workers_pager(page: &UsersPage, attention: Option<WorkerAttention>) -> Option<impl IntoView> {
+fn workers_pager(page: &UsersPage, attention: Option<UserAttention>) -> Option<impl IntoView> {
     let prev = (page.page > 1).then(|| workers_href(attention, page.page - 1));
     let next = (page.page < page.page_count).then(|| workers_href(attention, page.page + 1));
     let info = format!("{} / {} {} {} {}", page.page, page.page_count, t(Msg::PageOf), page.total, t(Msg::TotalWorkersSuffix));
@@ -223,7 +230,9 @@ fn WorkerRow(worker: UserRowView, review: ServerAction<AdminReviewWorker>) -> im
             <td class="num">{worker.phone.clone()}</td>
             <td>
                 {worker_status_text(status)}
-                {(worker.certificates_pending > 0).then(|| view! { " "<span class="tag" data-certificates="pending">{t(Msg::CertificatesPendingTag)}</span> })}
+                {(worker.certificates_pending > 0).then(|| view! {
+                    " "<span class="tag" data-certificates=worker.certificates_pending>{format!("{}{}", worker.certificates_pending, t(Msg::CertificatesPendingTag))}</span>
+                })}
                 {worker.health.clone().map(|h| if h.expired {
                     view! { " "<span class="tag tag-danger" data-health="expired">{t(Msg::HealthExpiredTag)}</span> }.into_any()
                 } else {
