@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { DEMO, DESKTOP, PEOPLES_SQUARE as HOME, open, signedIn, snap, hydrated, expectAccessible, fillBooking } from './helpers';
+import { DEMO, DESKTOP, PEOPLES_SQUARE as HOME, open, signedIn, snap, hydrated, expectAccessible, expectTilesToOpenWhatTheyCount, fillBooking } from './helpers';
 
 /** Books the demo "日常保洁 · 2小时" for tomorrow at `slot` and pays; returns the order page URL. */
 async function bookAndPay(customer: Page, slot: string, shot?: string): Promise<string> {
@@ -144,6 +144,14 @@ test('a declined offer goes to the next worker, a timeout to the admin queue, an
   await expect(admin.locator('.detail-header .state-badge')).toHaveText(/已接单/);
   await expect(customer.locator('.order-status .state-badge')).toHaveText(/已接单/);
   await expect(customer.getByText('赵阿姨')).toBeVisible();
+  // The dashboard counts the assigned order 服务进行中, and each tile opens what it counts.
+  const tiles = await expectTilesToOpenWhatTheyCount(admin);
+  expect(tiles.StatOrdersInProgress).toBeGreaterThanOrEqual(1);
+  expect(tiles.StatOrdersToday).toBeGreaterThanOrEqual(2);
+  await open(admin, '/admin/orders?attention=underway');
+  await expect(admin.getByRole('link', { name: '服务进行中' })).toHaveClass(/active/);
+  await expect(admin.locator(`a[href="/admin/orders/${orderId}"]`)).toBeVisible();
+  await snap(admin, 'queue-03-admin-orders-underway-1440x900');
   for (const page of [customer, first, admin]) await page.context().close();
 });
 
