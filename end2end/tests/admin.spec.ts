@@ -91,6 +91,53 @@ test('the admin filters and searches the users list', async ({ page }) => {
   await snap(page, 'admin-users-1440x900');
 });
 
+test('the admin disables a customer, who is signed out at once, and restores them', async ({ page, browser }) => {
+  const visitor = await browser.newContext({ viewport: PHONE });
+  const customer = await visitor.newPage();
+  const phone = freshPhone('158');
+  await open(customer, '/register');
+  await customer.getByLabel('手机号').fill(phone);
+  await customer.getByLabel('密码').fill('customer-pass-3');
+  await customer.getByRole('button', { name: '注册' }).click();
+  await expect(customer).toHaveURL(/\/$/);
+
+  await login(page, DEMO.admin.phone, DEMO.admin.password);
+  await open(page, `/admin/users?q=${phone}`);
+  const row = page.locator('tr', { hasText: phone });
+  await expect(row).toContainText('正常');
+  // Admin accounts have no such control, and a reason is required.
+  await open(page, `/admin/users?q=${DEMO.admin.phone}`);
+  await expect(page.locator('tr', { hasText: DEMO.admin.phone }).getByRole('button')).toHaveCount(0);
+  await open(page, `/admin/users?q=${phone}`);
+  await row.getByRole('button', { name: '停用' }).click();
+  await expect(page.getByText('请填写停用原因，会记入操作日志')).toBeVisible();
+  await expect(row).toContainText('正常');
+  await row.getByPlaceholder('停用原因（必填）').fill('恶意刷单');
+  await row.getByRole('button', { name: '停用' }).click();
+  await expect(page.getByText('账号已停用，已退出所有登录')).toBeVisible();
+  await expect(row).toContainText('已停用');
+  await expectAccessible(page);
+  await snap(page, 'admin-users-disabled-1440x900');
+
+  // The customer's session ended: 我的 sends them to login, which explains why it refuses.
+  await open(customer, '/me');
+  await expect(customer).toHaveURL(/\/login/);
+  await customer.getByLabel('手机号').fill(phone);
+  await customer.getByLabel('密码').fill('customer-pass-3');
+  await customer.getByRole('button', { name: '登录' }).click();
+  await expect(customer.getByText('该账号已停用，请联系客服')).toBeVisible();
+  await snap(customer, 'customer-account-disabled-390x844');
+
+  await row.getByRole('button', { name: '恢复' }).click();
+  await expect(page.getByText('账号已恢复，可重新登录')).toBeVisible();
+  await expect(row).toContainText('正常');
+  await customer.getByLabel('手机号').fill(phone);
+  await customer.getByLabel('密码').fill('customer-pass-3');
+  await customer.getByRole('button', { name: '登录' }).click();
+  await expect(customer).toHaveURL(/\/$/);
+  await visitor.close();
+});
+
 test('a customer is refused the admin area and an anonymous visitor is sent to login', async ({ page }) => {
   const anonymous = await page.goto('/admin/users');
   expect(anonymous?.url()).toMatch(/\/login\?next=\/admin\/users/);

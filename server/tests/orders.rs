@@ -420,6 +420,52 @@ async fn admins_review_workers_with_reasons_and_each_decision_applies_once() {
 }
 
 #[tokio::test]
+async fn a_disabled_account_is_signed_out_at_once_and_a_worker_holding_orders_is_not_disabled() {
+    let app = demo_app(Config::default()).await;
+    let admin = app.session_for("13700000000").await;
+    let customer = app.session_for(CUSTOMER).await;
+    let li = app.session_for(LI).await;
+    let id_of = |phone: &'static str| {
+        let store = app.state.store.clone();
+        async move { store.credentials_by_phone(&domain::Phone::parse(phone).unwrap()).await.unwrap().unwrap().user_id.0 }
+    };
+    let (customer_id, li_id, admin_id) = (id_of(CUSTOMER).await, id_of(LI).await, id_of("13700000000").await);
+    let set = |user: i64, disabled: bool, note: &str| form(&[("user_id", user.to_string()), ("disabled", disabled.to_string()), ("note", note.into())]);
+    let profile = |token: &String| app.post("/api/my_profile", "", Some(token));
+
+    let no_reason = app.post("/api/admin_set_account_disabled", &set(customer_id, true, " "), Some(&admin)).await;
+    assert_eq!(no_reason.error(), AppError::Invalid { field: Field::Review, msg: Msg::ErrDisableReasonRequired });
+    let an_admin = app.post("/api/admin_set_account_disabled", &set(admin_id, true, "误操作"), Some(&admin)).await;
+    assert_eq!(an_admin.error(), AppError::Refused(Msg::ErrAdminNotDisabledHere));
+
+    // 李阿姨 accepts an order: she cannot be disabled until it is sent to someone else.
+    let order_id = place(&app, &customer, beijing(1, 13)).await;
+    pay(&app, order_id).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    let offer = app.state.store.offers_for_order(order_id).await.unwrap().remove(0);
+    assert_eq!(offer.worker_id, li_id);
+    assert_eq!(app.post("/api/respond_offer", &format!("offer_id={}&accept=true", offer.id), Some(&li)).await.status, StatusCode::OK);
+    let holding = app.post("/api/admin_set_account_disabled", &set(li_id, true, "投诉较多"), Some(&admin)).await;
+    assert_eq!(holding.error(), AppError::Refused(Msg::ErrWorkerHoldsOrders));
+    assert_eq!(profile(&li).await.status, StatusCode::OK, "a refused disable changes nothing");
+    assert_eq!(profile(&customer).await.status, StatusCode::OK);
+
+    let disabled = app.post("/api/admin_set_account_disabled", &set(customer_id, true, "恶意下单"), Some(&admin)).await;
+    assert_eq!((disabled.status, disabled.body.as_str()), (StatusCode::OK, "true"));
+    assert_eq!(profile(&customer).await.status, StatusCode::UNAUTHORIZED, "signed out at once");
+    let login = |password: &str| app.post("/api/login", &form(&[("phone", CUSTOMER.into()), ("password", password.into())]), None);
+    assert_eq!(login("daojia123").await.error(), AppError::AccountDisabled);
+
+    let enabled = app.post("/api/admin_set_account_disabled", &set(customer_id, false, ""), Some(&admin)).await;
+    assert_eq!((enabled.status, enabled.body.as_str()), (StatusCode::OK, "false"));
+    assert_eq!(profile(&customer).await.status, StatusCode::UNAUTHORIZED, "re-enabling revives no old session");
+    assert!(login("daojia123").await.session_cookie().is_some());
+    let audit: Vec<(String, String)> =
+        app.state.store.audit_entries(10).await.unwrap().into_iter().filter(|e| e.action.starts_with("account_")).map(|e| (e.action, e.detail)).collect();
+    assert_eq!(audit, [("account_enable".to_string(), String::new()), ("account_disable".to_string(), "恶意下单".to_string())]);
+}
+
+#[tokio::test]
 async fn workers_set_skills_area_and_hours_but_not_against_an_accepted_order() {
     let app = demo_app(Config::default()).await;
     let customer = app.session_for(CUSTOMER).await;

@@ -100,6 +100,11 @@ pub async fn admin_users(role: Option<String>, q: Option<String>, attention: Opt
     crate::server::respond(crate::server::admin::users(role, q, attention, page).await)
 }
 
+#[server(prefix = "/api", endpoint = "admin_set_account_disabled")]
+pub async fn admin_set_account_disabled(user_id: i64, disabled: bool, note: String) -> Result<bool, AppError> {
+    crate::server::respond(crate::server::admin::set_account_disabled(user_id, disabled, note).await)
+}
+
 #[server(prefix = "/api", endpoint = "admin_review_worker")]
 pub async fn admin_review_worker(worker_id: i64, decision: String, note: String) -> Result<(), AppError> {
     crate::server::respond(crate::server::admin::review_worker(worker_id, decision, note).await)

@@ -124,6 +124,39 @@ pub async fn review_worker(worker_id: i64, decision: String, note: String) -> Re
     Ok(())
 }
 
+/// Disables a customer's or worker's account (logging it out everywhere) or
+/// re-enables it, returning whether it is disabled now; audited, with the reason when disabling. Admin accounts,
+/// the caller's own included, are not disabled from here.
+pub async fn set_account_disabled(user_id: i64, disabled: bool, note: String) -> Result<bool, AppError> {
+    let admin = require_user(ADMIN)?;
+    let state = app_state()?;
+    let note = note.trim().to_string();
+    if disabled && note.is_empty() {
+        return Err(AppError::invalid(Field::Review, Msg::ErrDisableReasonRequired));
+    }
+    if note.chars().count() > 200 {
+        return Err(AppError::invalid(Field::Review, Msg::ErrReasonTooLong));
+    }
+    let user = state.store.user(UserId(user_id)).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    if user.role == Role::Admin {
+        return Err(AppError::Refused(Msg::ErrAdminNotDisabledHere));
+    }
+    match state.store.set_account_disabled(user.id, disabled).await {
+        Ok(()) => {}
+        Err(StoreError::HoldsOrders) => return Err(AppError::Refused(Msg::ErrWorkerHoldsOrders)),
+        Err(err) => return Err(internal(err)),
+    }
+    let entry = AuditEntry {
+        actor: Some(admin.id),
+        action: if disabled { "account_disable" } else { "account_enable" }.into(),
+        target: format!("user:{user_id}"),
+        detail: note,
+    };
+    state.store.record_audit(&entry, now()).await.map_err(internal)?;
+    tracing::info!(user_id, disabled, "account availability changed");
+    Ok(disabled)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

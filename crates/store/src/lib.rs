@@ -62,6 +62,8 @@ pub enum StoreError {
     CouponUsed,
     #[error("amount does not match the payment")]
     AmountMismatch,
+    #[error("the worker still holds orders")]
+    HoldsOrders,
     #[error("record not found")]
     NotFound,
     #[error("unsupported database url (expected sqlite: or postgres:)")]
@@ -95,6 +97,10 @@ pub trait Store: OrderStore + MoneyStore + OnboardingStore + CatalogAdminStore +
     async fn user(&self, id: UserId) -> StoreResult<Option<User>>;
     async fn update_display_name(&self, id: UserId, name: &DisplayName) -> StoreResult<()>;
     async fn set_password_hash(&self, id: UserId, password_hash: &str) -> StoreResult<()>;
+    /// Disables or re-enables an account. Disabling ends every session, so
+    /// re-enabling never revives one, and is refused (`HoldsOrders`) while
+    /// the account is a worker's holding orders someone must be sent to.
+    async fn set_account_disabled(&self, id: UserId, disabled: bool) -> StoreResult<()>;
 
     async fn create_session(&self, token_hash: &str, user: UserId, now: OffsetDateTime, expires_at: OffsetDateTime) -> StoreResult<()>;
     /// The live session's user; `None` when the session is unknown, expired
@@ -233,6 +239,27 @@ macro_rules! shared_store_impl {
                     .execute(&self.pool)
                     .await?;
                 crate::model::expect_one(done.rows_affected())
+            }
+
+            async fn set_account_disabled(&self, id: crate::UserId, disabled: bool) -> crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                if disabled {
+                    let held: i64 = sqlx::query_scalar(&format!(
+                        "SELECT COUNT(*) FROM orders WHERE worker_id = $1 AND state IN ({})",
+                        crate::orders::held_by_worker_sql()
+                    ))
+                    .bind(id.0)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    if held > 0 {
+                        return Err(crate::StoreError::HoldsOrders);
+                    }
+                    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id.0).execute(&mut *tx).await?;
+                }
+                let done = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2").bind(disabled).bind(id.0).execute(&mut *tx).await?;
+                crate::model::expect_one(done.rows_affected())?;
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn set_password_hash(&self, id: crate::UserId, password_hash: &str) -> crate::StoreResult<()> {

@@ -457,6 +457,43 @@ async fn the_worker_and_new_user_tiles_count_what_their_lists_show() {
 }
 
 #[tokio::test]
+async fn disabling_an_account_ends_its_sessions_for_good_and_waits_for_a_worker_to_hold_no_orders() {
+    on_both(|store| async move {
+        let t0 = now();
+        let id = store.create_user(&new_user("13800138040", Role::Customer), t0).await.unwrap();
+        store.create_session("hash-d", id, t0, t0 + Duration::from_secs(3600)).await.unwrap();
+        store.set_account_disabled(id, true).await.unwrap();
+        assert!(store.session_user("hash-d", t0).await.unwrap().is_none());
+        assert!(store.credentials_by_phone(&Phone::parse("13800138040").unwrap()).await.unwrap().unwrap().disabled);
+        store.set_account_disabled(id, false).await.unwrap();
+        assert!(!store.user(id).await.unwrap().unwrap().disabled);
+        assert!(store.session_user("hash-d", t0).await.unwrap().is_none(), "the old session stays ended");
+        assert!(matches!(store.set_account_disabled(UserId(999_999), true).await, Err(StoreError::NotFound)));
+
+        // A worker holding an accepted order is refused, and stays enabled.
+        let worker = fx::worker(&store, "13900139501").await;
+        let service = fx::service(&store).await;
+        let customer = fx::customer(&store, "13800138041").await;
+        let placed = store.place_order(&fx::order(customer, service, tomorrow_at(5), "held"), &[worker], now()).await.unwrap();
+        store.confirm_payment("PAY-held", "TXN-held", 9000, "RL-held", now()).await.unwrap();
+        let accept = store::OrderChange {
+            expected_state: "booked".into(),
+            next_state: "accepted".into(),
+            assign_worker: Some(worker),
+            fee_fen: 0,
+            refund: None,
+            settle: None,
+            event: fx::event("disable-test", "admin", None),
+            notify: vec![],
+        };
+        store.change_order(placed.order_id, &accept, now()).await.unwrap();
+        assert!(matches!(store.set_account_disabled(UserId(worker), true).await, Err(StoreError::HoldsOrders)));
+        assert!(!store.user(UserId(worker)).await.unwrap().unwrap().disabled);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn display_names_update_and_audit_entries_are_kept() {
     on_both(|store| async move {
         let id = store.create_user(&new_user("13800138030", Role::Customer), now()).await.unwrap();

@@ -1,6 +1,7 @@
-use crate::api::admin::{admin_users, UserAttention, UsersPage as UsersData};
+use crate::api::admin::{admin_users, AdminSetAccountDisabled, UserAttention, UsersPage as UsersData};
 use crate::api::format_beijing;
-use crate::components::{encode_query_value, AdminShell, ErrorState, Skeleton};
+use crate::components::{encode_query_value, field_error, form_error, AdminShell, ErrorState, Skeleton};
+use crate::error::Field;
 use crate::i18n::{t, Msg};
 use domain::{Role, WorkerStatus};
 use leptos::prelude::*;
@@ -39,7 +40,14 @@ pub fn UsersPage() -> impl IntoView {
             )
         })
     };
-    let users = Resource::new(filters, |(role, q, attention, page)| admin_users(role, q, attention, page));
+    let availability = ServerAction::<AdminSetAccountDisabled>::new();
+    let users = Resource::new(move || (availability.version().get(), filters()), |(_, (role, q, attention, page))| admin_users(role, q, attention, page));
+    let outcome = availability.value();
+    let toast = move || match outcome.get() {
+        Some(Ok(true)) => Some(t(Msg::AccountDisabledToast)),
+        Some(Ok(false)) => Some(t(Msg::AccountEnabledToast)),
+        _ => None,
+    };
     let current_role = move || query.with(|q| q.get("role")).unwrap_or_default();
     let new_today = move || query.with(|q| q.get("attention")).as_deref() == Some(UserAttention::NewToday.as_str());
     let current_q = move || query.with(|q| q.get("q")).unwrap_or_default();
@@ -62,10 +70,12 @@ pub fn UsersPage() -> impl IntoView {
                 <input type="search" name="q" placeholder=t(Msg::SearchPlaceholder) value=current_q maxlength="40"/>
                 <button type="submit" class="btn btn-primary">{t(Msg::Search)}</button>
             </form>
+            <p class="form-error" role="alert">{move || form_error(outcome).get().or(field_error(outcome, Field::Review).get())}</p>
+            {move || toast().map(|text| view! { <p class="toast" role="status">{text}</p> })}
             <Suspense fallback=|| view! { <Skeleton rows=6/> }>
                 {move || Suspend::new(async move {
                     match users.await {
-                        Ok(data) => view! { <UsersTable data/> }.into_any(),
+                        Ok(data) => view! { <UsersTable data availability/> }.into_any(),
                         Err(error) => view! { <ErrorState error/> }.into_any(),
                     }
                 })}
@@ -89,7 +99,7 @@ fn page_href(role: &str, attention: &str, q: &str, page: i64) -> String {
 }
 
 #[component]
-fn UsersTable(data: UsersData) -> impl IntoView {
+fn UsersTable(data: UsersData, availability: ServerAction<AdminSetAccountDisabled>) -> impl IntoView {
     let query = use_query_map();
     let role = query.with_untracked(|q| q.get("role")).unwrap_or_default();
     let q = query.with_untracked(|q| q.get("q")).unwrap_or_default();
@@ -110,6 +120,7 @@ fn UsersTable(data: UsersData) -> impl IntoView {
                     <th>{t(Msg::ColumnWorkerStatus)}</th>
                     <th>{t(Msg::ColumnAccount)}</th>
                     <th>{t(Msg::ColumnCreatedAt)}</th>
+                    <th>{t(Msg::ColumnActions)}</th>
                 </tr>
             </thead>
             <tbody>
@@ -125,6 +136,25 @@ fn UsersTable(data: UsersData) -> impl IntoView {
                             <td>{u.worker_status.map(worker_status_text).unwrap_or("—")}</td>
                             <td>{if u.disabled { t(Msg::AccountDisabled) } else { t(Msg::AccountActive) }}</td>
                             <td class="num">{format_beijing(u.created_at)}</td>
+                            <td>
+                                {(u.role != Role::Admin).then(|| view! {
+                                    <ActionForm action=availability attr:class="review-form-inline" attr:data-account=u.id>
+                                        <input type="hidden" name="user_id" value=u.id/>
+                                        <input type="hidden" name="disabled" value=(!u.disabled).to_string()/>
+                                        {if u.disabled {
+                                            view! {
+                                                <input type="hidden" name="note" value=""/>
+                                                <button type="submit" class="btn btn-primary btn-small">{t(Msg::EnableAccount)}</button>
+                                            }.into_any()
+                                        } else {
+                                            view! {
+                                                <input type="text" name="note" maxlength="200" aria-label=t(Msg::DisableReasonPlaceholder) placeholder=t(Msg::DisableReasonPlaceholder)/>
+                                                <button type="submit" class="btn btn-danger-plain btn-small">{t(Msg::DisableAccount)}</button>
+                                            }.into_any()
+                                        }}
+                                    </ActionForm>
+                                })}
+                            </td>
                         </tr>
                     })
                     .collect_view()}
