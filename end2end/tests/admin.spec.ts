@@ -102,6 +102,7 @@ test('the admin disables a customer, who is signed out at once, and restores the
   await expect(customer).toHaveURL(/\/$/);
 
   await login(page, DEMO.admin.phone, DEMO.admin.password);
+  await expect(page).toHaveURL(/\/admin$/);
   await open(page, `/admin/users?q=${phone}`);
   const row = page.locator('tr', { hasText: phone });
   await expect(row).toContainText('正常');
@@ -134,7 +135,7 @@ test('the admin disables a customer, who is signed out at once, and restores the
   await customer.getByLabel('手机号').fill(phone);
   await customer.getByLabel('密码').fill('customer-pass-3');
   await customer.getByRole('button', { name: '登录' }).click();
-  await expect(customer).toHaveURL(/\/$/);
+  await expect(customer).toHaveURL(/\/me$/);
   await visitor.close();
 });
 

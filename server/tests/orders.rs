@@ -431,7 +431,6 @@ async fn a_disabled_account_is_signed_out_at_once_and_a_worker_holding_orders_is
     };
     let (customer_id, li_id, admin_id) = (id_of(CUSTOMER).await, id_of(LI).await, id_of("13700000000").await);
     let set = |user: i64, disabled: bool, note: &str| form(&[("user_id", user.to_string()), ("disabled", disabled.to_string()), ("note", note.into())]);
-    let profile = |token: &String| app.post("/api/my_profile", "", Some(token));
 
     let no_reason = app.post("/api/admin_set_account_disabled", &set(customer_id, true, " "), Some(&admin)).await;
     assert_eq!(no_reason.error(), AppError::Invalid { field: Field::Review, msg: Msg::ErrDisableReasonRequired });
@@ -447,19 +446,19 @@ async fn a_disabled_account_is_signed_out_at_once_and_a_worker_holding_orders_is
     assert_eq!(app.post("/api/respond_offer", &format!("offer_id={}&accept=true", offer.id), Some(&li)).await.status, StatusCode::OK);
     let holding = app.post("/api/admin_set_account_disabled", &set(li_id, true, "投诉较多"), Some(&admin)).await;
     assert_eq!(holding.error(), AppError::Refused(Msg::ErrWorkerHoldsOrders));
-    assert_eq!(profile(&li).await.status, StatusCode::OK, "a refused disable changes nothing");
-    assert_eq!(profile(&customer).await.status, StatusCode::OK);
+    assert_eq!(app.post("/api/worker_home", "", Some(&li)).await.status, StatusCode::OK, "a refused disable changes nothing");
+    assert_eq!(app.post("/api/my_profile", "", Some(&customer)).await.status, StatusCode::OK);
 
     let disabled = app.post("/api/admin_set_account_disabled", &set(customer_id, true, "恶意下单"), Some(&admin)).await;
     assert_eq!((disabled.status, disabled.body.as_str()), (StatusCode::OK, "true"));
-    assert_eq!(profile(&customer).await.status, StatusCode::UNAUTHORIZED, "signed out at once");
-    let login = |password: &str| app.post("/api/login", &form(&[("phone", CUSTOMER.into()), ("password", password.into())]), None);
-    assert_eq!(login("daojia123").await.error(), AppError::AccountDisabled);
+    assert_eq!(app.post("/api/my_profile", "", Some(&customer)).await.status, StatusCode::UNAUTHORIZED, "signed out at once");
+    let login = form(&[("phone", CUSTOMER.into()), ("password", "daojia123".into())]);
+    assert_eq!(app.post("/api/login", &login, None).await.error(), AppError::AccountDisabled);
 
     let enabled = app.post("/api/admin_set_account_disabled", &set(customer_id, false, ""), Some(&admin)).await;
     assert_eq!((enabled.status, enabled.body.as_str()), (StatusCode::OK, "false"));
-    assert_eq!(profile(&customer).await.status, StatusCode::UNAUTHORIZED, "re-enabling revives no old session");
-    assert!(login("daojia123").await.session_cookie().is_some());
+    assert_eq!(app.post("/api/my_profile", "", Some(&customer)).await.status, StatusCode::UNAUTHORIZED, "re-enabling revives no old session");
+    assert!(app.post("/api/login", &login, None).await.session_cookie().is_some());
     let audit: Vec<(String, String)> =
         app.state.store.audit_entries(10).await.unwrap().into_iter().filter(|e| e.action.starts_with("account_")).map(|e| (e.action, e.detail)).collect();
     assert_eq!(audit, [("account_enable".to_string(), String::new()), ("account_disable".to_string(), "恶意下单".to_string())]);
