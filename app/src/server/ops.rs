@@ -85,6 +85,9 @@ pub async fn admin_orders(state_filter: Option<String>, queue: bool, attention: 
 pub async fn admin_order(order_id: i64) -> Result<AdminOrderView, AppError> {
     let admin = require_user(ADMIN)?;
     let state = app_state()?;
+    // The hold moves are read before the order: a move and its hold commit together, so a page
+    // that lists a move also shows the worker it moved the hold to.
+    let replans = state.store.order_replans(order_id).await.map_err(internal)?;
     let order = state.store.order(order_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
     let offers = state.store.offers_for_order(order_id).await.map_err(internal)?;
     let refused: Vec<i64> = offers.iter().filter(|o| o.status == "rejected").map(|o| o.worker_id).collect();
@@ -129,11 +132,7 @@ pub async fn admin_order(order_id: i64) -> Result<AdminOrderView, AppError> {
             .collect(),
         candidates: candidate_views,
         decisions: decision_views(&state, order_id, &workers).await?,
-        replans: state
-            .store
-            .order_replans(order_id)
-            .await
-            .map_err(internal)?
+        replans: replans
             .into_iter()
             .map(|r| ReplanView {
                 from_name: r.from_name,
