@@ -364,6 +364,17 @@ async fn an_unpaid_order_is_cancelled_when_its_window_passes_and_releases_the_sl
 
 /// Books and pays an order at `start` that Li (the nearer worker) declines
 /// and Zhao accepts; returns the order and Li's id.
+/// Places and pays an order starting at `start`; 李阿姨 (`li`, her session) gets the first offer and accepts it.
+async fn accepted_by_li(app: &TestApp, customer: &str, start: i64, li: &str) -> i64 {
+    let order_id = place(app, customer, start).await;
+    pay(app, order_id).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    let offer = app.state.store.offers_for_order(order_id).await.unwrap().remove(0);
+    assert_eq!(offer.worker_name, "李阿姨");
+    assert_eq!(app.post("/api/respond_offer", &format!("offer_id={}&accept=true", offer.id), Some(li)).await.status, StatusCode::OK);
+    order_id
+}
+
 async fn served_by_zhao(app: &TestApp, customer: &str, start: i64) -> (i64, i64) {
     let li = app.session_for(LI).await;
     let zhao = app.session_for(ZHAO).await;
@@ -438,12 +449,7 @@ async fn a_disabled_account_is_signed_out_at_once_and_a_worker_holding_orders_is
     assert_eq!(an_admin.error(), AppError::Refused(Msg::ErrAdminNotDisabledHere));
 
     // 李阿姨 accepts an order: she cannot be disabled until it is sent to someone else.
-    let order_id = place(&app, &customer, beijing(1, 13)).await;
-    pay(&app, order_id).await;
-    server::jobs::run_due_jobs(&app.state).await;
-    let offer = app.state.store.offers_for_order(order_id).await.unwrap().remove(0);
-    assert_eq!(offer.worker_id, li_id);
-    assert_eq!(app.post("/api/respond_offer", &format!("offer_id={}&accept=true", offer.id), Some(&li)).await.status, StatusCode::OK);
+    accepted_by_li(&app, &customer, beijing(1, 13), &li).await;
     let holding = app.post("/api/admin_set_account_disabled", &set(li_id, true, "投诉较多"), Some(&admin)).await;
     assert_eq!(holding.error(), AppError::Refused(Msg::ErrWorkerHoldsOrders));
     assert_eq!(app.post("/api/worker_home", "", Some(&li)).await.status, StatusCode::OK, "a refused disable changes nothing");
@@ -1369,12 +1375,7 @@ async fn a_renewed_health_certificate_states_a_valid_expiry_and_nobody_is_sent_w
     assert_eq!(app.state.store.worker_documents(li).await.unwrap().len(), filed_before, "a refused upload stores nothing");
 
     // Li has already accepted an order the day after tomorrow.
-    let held = place(&app, &customer, beijing(2, 10)).await;
-    pay(&app, held).await;
-    server::jobs::run_due_jobs(&app.state).await;
-    let offer = app.state.store.offers_for_order(held).await.unwrap().remove(0);
-    assert_eq!(offer.worker_id, li);
-    assert_eq!(app.post("/api/respond_offer", &format!("offer_id={}&accept=true", offer.id), Some(&li_session)).await.status, StatusCode::OK);
+    accepted_by_li(&app, &customer, beijing(2, 10), &li_session).await;
 
     // She renews her 健康证, valid through tomorrow; it counts once an admin accepts it.
     let tomorrow = beijing_day(1);
