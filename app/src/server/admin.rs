@@ -125,8 +125,9 @@ pub async fn review_worker(worker_id: i64, decision: String, note: String) -> Re
 }
 
 /// Disables a customer's or worker's account (logging it out everywhere) or
-/// re-enables it, returning whether it is disabled now; audited, with the reason when disabling. Admin accounts,
-/// the caller's own included, are not disabled from here.
+/// re-enables it, returning whether it is disabled now; audited, with the
+/// reason when disabling. Admin accounts, the caller's own included, are not
+/// disabled from here.
 pub async fn set_account_disabled(user_id: i64, disabled: bool, note: String) -> Result<bool, AppError> {
     let admin = require_user(ADMIN)?;
     let state = app_state()?;

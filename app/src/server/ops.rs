@@ -45,21 +45,17 @@ pub async fn admin_orders(state_filter: Option<String>, queue: bool, attention: 
     let now = state.clock.now();
     // Unknown filter values are ignored, as for the state filter.
     let attention = attention.as_deref().and_then(OrderAttention::parse);
-    let mut states = match state_filter.as_deref() {
-        Some(group @ ("active" | "done" | "cancelled")) => states_of_group(group),
-        Some(one) => OrderState::from_db(one).map(|s| vec![s.as_str().to_string()]).unwrap_or_default(),
-        None => Vec::new(),
-    };
-    if queue {
-        states = vec![OrderState::Booked.as_str().into()];
-    }
-    if attention == Some(OrderAttention::Underway) {
-        let held = flows::state_names(OrderState::is_held_by_worker);
-        states = if states.is_empty() { held } else { states.into_iter().filter(|s| held.contains(s)).collect() };
-        if states.is_empty() {
-            return Ok(Vec::new());
+    let states = if queue {
+        vec![OrderState::Booked.as_str().into()]
+    } else if attention == Some(OrderAttention::Underway) {
+        flows::state_names(OrderState::is_held_by_worker)
+    } else {
+        match state_filter.as_deref() {
+            Some(group @ ("active" | "done" | "cancelled")) => states_of_group(group),
+            Some(one) => OrderState::from_db(one).map(|s| vec![s.as_str().to_string()]).unwrap_or_default(),
+            None => Vec::new(),
         }
-    }
+    };
     let filter = OrderFilter {
         customer_id: None,
         worker_id: None,

@@ -166,7 +166,7 @@ pub(crate) fn cutoff_instants(cut: &booking::AnomalyCutoffs) -> crate::StoreResu
 }
 
 pub(crate) fn holding_states_sql() -> String {
-    HOLDING_STATES.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ")
+    state_list_sql(HOLDING_STATES.iter().copied())
 }
 
 macro_rules! shared_order_impl {
