@@ -503,7 +503,7 @@ pub fn card(order: &OrderRecord) -> Result<OrderCard, AppError> {
 pub fn states_of_group(group: &str) -> Vec<String> {
     match group {
         "done" => flows::state_names(|s| s == OrderState::Completed),
-        "cancelled" => flows::state_names(|s| matches!(s, OrderState::Cancelled | OrderState::Refunding | OrderState::Refunded)),
+        "cancelled" => flows::state_names(OrderState::is_cancelled),
         _ => flows::state_names(|s| s == OrderState::PendingPayment || s.is_active()),
     }
 }

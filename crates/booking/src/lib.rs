@@ -128,6 +128,12 @@ impl OrderState {
     pub fn is_held_by_worker(self) -> bool {
         self.is_active() && self != OrderState::Booked
     }
+
+    /// Ended without service, whether or not money was taken and whether or
+    /// not its refund has settled: the customer's 已取消 tab.
+    pub fn is_cancelled(self) -> bool {
+        matches!(self, OrderState::Cancelled | OrderState::Refunding | OrderState::Refunded)
+    }
 }
 
 /// Who asked for the event. The ids are account ids; the state machine only

@@ -318,6 +318,13 @@ fn a_worker_holds_an_order_from_accepting_it_until_finishing_it() {
 }
 
 #[test]
+fn an_order_is_cancelled_once_it_ends_without_service_refunded_or_not() {
+    let cancelled: Vec<_> = OrderState::ALL.into_iter().filter(|s| s.is_cancelled()).collect();
+    assert_eq!(cancelled, vec![S::Cancelled, S::Refunding, S::Refunded]);
+    assert!(OrderState::ALL.into_iter().all(|s| !(s.is_cancelled() && (s.is_active() || s == S::Completed))));
+}
+
+#[test]
 fn states_and_events_round_trip_through_storage_names() {
     for s in OrderState::ALL {
         assert_eq!(OrderState::from_db(s.as_str()), Some(s));
