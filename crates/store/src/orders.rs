@@ -82,6 +82,11 @@ pub trait OrderStore: Send + Sync {
     /// Average ratings of a service's reviews and the newest `limit` of them (C3).
     async fn service_reviews(&self, service_id: i64, limit: i64) -> StoreResult<crate::ServiceReviews>;
 
+    /// Counts and money over all of a customer's orders (A8).
+    async fn customer_totals(&self, customer_id: i64) -> StoreResult<CustomerTotals>;
+    /// The newest `limit` reviews a customer wrote (A8).
+    async fn customer_reviews(&self, customer_id: i64, limit: i64) -> StoreResult<Vec<CustomerReview>>;
+
     async fn enqueue_job(&self, kind: &str, ref_id: i64, payload: &str, due_at: OffsetDateTime) -> StoreResult<i64>;
     async fn claim_due_jobs(&self, now: OffsetDateTime, lock_until: OffsetDateTime, limit: i64) -> StoreResult<Vec<JobRecord>>;
     async fn finish_job(&self, job_id: i64, now: OffsetDateTime) -> StoreResult<()>;
@@ -790,6 +795,37 @@ macro_rules! shared_order_impl {
                 .fetch_all(&self.pool)
                 .await?;
                 Ok(crate::ServiceReviews { count, quality, attitude, result, recent })
+            }
+
+            async fn customer_totals(&self, customer_id: i64) -> crate::StoreResult<crate::CustomerTotals> {
+                let cancelled = crate::orders::state_list_sql(
+                    booking::OrderState::ALL.into_iter().filter(|s| s.is_cancelled()).map(|s| s.as_str()),
+                );
+                // PostgreSQL sums BIGINT into NUMERIC; the casts keep every figure an integer on both.
+                let sql = format!(
+                    "SELECT COUNT(*),
+                        CAST(COALESCE(SUM(CASE WHEN state = '{}' THEN 1 ELSE 0 END), 0) AS BIGINT),
+                        CAST(COALESCE(SUM(CASE WHEN state IN ({cancelled}) THEN 1 ELSE 0 END), 0) AS BIGINT),
+                        CAST(COALESCE(SUM(paid_fen), 0) AS BIGINT), CAST(COALESCE(SUM(refund_fen), 0) AS BIGINT)
+                     FROM orders WHERE customer_id = $1",
+                    booking::OrderState::Completed.as_str()
+                );
+                let (orders, completed, cancelled, paid_fen, refunded_fen): (i64, i64, i64, i64, i64) =
+                    sqlx::query_as(&sql).bind(customer_id).fetch_one(&self.pool).await?;
+                Ok(crate::CustomerTotals { orders, completed, cancelled, paid_fen, refunded_fen })
+            }
+
+            async fn customer_reviews(&self, customer_id: i64, limit: i64) -> crate::StoreResult<Vec<crate::CustomerReview>> {
+                Ok(sqlx::query_as(
+                    "SELECT o.id AS order_id, o.order_no, o.service_name, w.display_name AS worker_name,
+                        r.quality, r.attitude, r.result, r.body, r.created_at
+                     FROM reviews r JOIN orders o ON o.id = r.order_id JOIN users w ON w.id = r.worker_id
+                     WHERE r.customer_id = $1 ORDER BY r.id DESC LIMIT $2",
+                )
+                .bind(customer_id)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?)
             }
 
             async fn review_for_order(&self, order_id: i64) -> crate::StoreResult<Option<crate::ReviewRecord>> {

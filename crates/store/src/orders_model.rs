@@ -323,6 +323,34 @@ pub struct PublicReview {
     pub created_at: OffsetDateTime,
 }
 
+/// What an admin's customer page sums over all of one customer's orders (A8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CustomerTotals {
+    pub orders: i64,
+    pub completed: i64,
+    /// Ended without service (`booking::OrderState::is_cancelled`).
+    pub cancelled: i64,
+    /// Everything the customer paid.
+    pub paid_fen: i64,
+    /// What went or is going back to them.
+    pub refunded_fen: i64,
+}
+
+/// A review as the admin sees it on the customer's page: with the order and
+/// the worker it was about.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct CustomerReview {
+    pub order_id: i64,
+    pub order_no: String,
+    pub service_name: String,
+    pub worker_name: String,
+    pub quality: i32,
+    pub attitude: i32,
+    pub result: i32,
+    pub body: String,
+    pub created_at: OffsetDateTime,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct FavoriteWorker {
     pub worker_id: i64,

@@ -1068,6 +1068,49 @@ async fn a_late_cancellation_keeps_the_fee_and_refunds_the_rest() {
 }
 
 #[tokio::test]
+async fn a_customers_totals_and_reviews_cover_only_their_own_orders() {
+    on_both(|store| async move {
+        let worker = fx::worker(&store, "13900139304").await;
+        let customer = fx::customer(&store, "13800138304").await;
+        let other = fx::customer(&store, "13800138305").await;
+        assert_eq!(store.customer_totals(customer).await.unwrap(), store::CustomerTotals::default());
+
+        let done = mx::paid_order(&store, worker, customer, "cdone", 8).await;
+        store.change_order(done, &mx::complete(worker, 2000), now()).await.unwrap();
+        let review = store::NewReview { order_id: done, customer_id: customer, worker_id: worker, quality: 5, attitude: 4, result: 5, body: "很细心".into() };
+        store.create_review(&review, now()).await.unwrap();
+        let service = store.order(done).await.unwrap().unwrap().service_id;
+        // Cancelled after paying, late: ¥18 kept, ¥72 on its way back.
+        let late = store.place_order(&fx::order(customer, service, tomorrow_at(11), "clate"), &[worker], now()).await.unwrap().order_id;
+        store.confirm_payment("PAY-clate", "TXN-clate", 9000, "RL-clate", now()).await.unwrap();
+        let cancel = store::OrderChange {
+            expected_state: "booked".into(),
+            next_state: "refunding".into(),
+            assign_worker: None,
+            fee_fen: 1800,
+            refund: Some((7200, "RF-clate".into())),
+            settle: None,
+            event: fx::event("cancel", "customer", Some(customer)),
+            notify: vec![],
+        };
+        store.change_order(late, &cancel, now()).await.unwrap();
+        store.place_order(&fx::order(customer, service, tomorrow_at(14), "cunpaid"), &[worker], now()).await.unwrap();
+        store.place_order(&fx::order(other, service, tomorrow_at(17), "cother"), &[worker], now()).await.unwrap();
+        store.confirm_payment("PAY-cother", "TXN-cother", 9000, "RL-cother", now()).await.unwrap();
+
+        let totals = store.customer_totals(customer).await.unwrap();
+        assert_eq!(totals, store::CustomerTotals { orders: 3, completed: 1, cancelled: 1, paid_fen: 18_000, refunded_fen: 7200 });
+        let reviews = store.customer_reviews(customer, 10).await.unwrap();
+        assert_eq!(reviews.len(), 1);
+        let r = &reviews[0];
+        assert_eq!((r.order_id, r.order_no.as_str(), r.worker_name.as_str(), r.quality, r.attitude, r.result, r.body.as_str()), (done, "DJ-cdone", "测试用户", 5, 4, 5, "很细心"));
+        assert!(store.customer_reviews(other, 10).await.unwrap().is_empty());
+        assert_eq!(store.customer_totals(other).await.unwrap().paid_fen, 9000);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn two_concurrent_withdrawals_that_together_exceed_the_balance_let_exactly_one_through() {
     on_both(|store| async move {
         let worker = fx::worker(&store, "13900139303").await;
