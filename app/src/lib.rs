@@ -75,6 +75,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/worker/withdraw") view=worker::WithdrawPage/>
                 <Route path=path!("/admin") view=admin::DashboardPage/>
                 <Route path=path!("/admin/users") view=admin::UsersPage/>
+                <Route path=path!("/admin/users/:id") view=admin::CustomerPage/>
                 <Route path=path!("/admin/workers") view=admin::WorkersPage/>
                 <Route path=path!("/admin/workers/:id") view=admin::WorkerApplicationPage/>
                 <Route path=path!("/admin/orders") view=admin::AdminOrdersPage/>

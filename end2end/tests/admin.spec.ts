@@ -89,6 +89,15 @@ test('the admin filters and searches the users list', async ({ page }) => {
   await expect(page.getByRole('cell', { name: '已认证' })).toBeVisible();
   await expectAccessible(page);
   await snap(page, 'admin-users-1440x900');
+
+  // A worker's name opens their 入驻审核 page; a customer's opens the customer's own page.
+  await page.getByRole('link', { name: DEMO.approvedWorker.name }).click();
+  await expect(page).toHaveURL(/\/admin\/workers\/\d+$/);
+  await open(page, '/admin/users?role=customer');
+  await page.locator('tbody tr', { hasText: DEMO.customer.phone }).getByRole('link', { name: DEMO.customer.name }).click();
+  await expect(page).toHaveURL(/\/admin\/users\/\d+$/);
+  await expect(page.locator('.detail-header')).toContainText(DEMO.customer.phone);
+  await expect(page.locator('[data-stat="orders"] .stat-value')).toHaveText(/^\d+$/);
 });
 
 test('the admin disables a customer, who is signed out at once, and restores them', async ({ page, browser }) => {

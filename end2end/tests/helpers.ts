@@ -134,3 +134,25 @@ export async function expectTilesToOpenWhatTheyCount(admin: Page): Promise<Recor
   }
   return counted;
 }
+
+/** Fen as the pages show money: ¥12.50. */
+export function yuan(fen: number): string {
+  return `${fen < 0 ? '-' : ''}¥${Math.floor(Math.abs(fen) / 100)}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
+}
+
+/**
+ * On an admin's customer page listing every order of the customer: the order
+ * count is the number of rows, and 实付, 退款 and 净消费 are the sums of the
+ * list's columns.
+ */
+export async function expectCustomerTotalsToAddUp(admin: Page) {
+  const rows = admin.locator('.customer-orders tbody tr');
+  const sum = async (attribute: string) =>
+    (await rows.locator(`td[${attribute}]`).evaluateAll((cells, a) => cells.map((c) => Number(c.getAttribute(a))), attribute)).reduce((x, y) => x + y, 0);
+  const [paid, refunded] = [await sum('data-paid'), await sum('data-refund')];
+  await expect(admin.locator('[data-stat="orders"] .stat-value')).toHaveText(String(await rows.count()));
+  await expect(admin.locator('[data-stat="paid"] .stat-value')).toHaveText(yuan(paid));
+  await expect(admin.locator('[data-stat="refunded"] .stat-value')).toHaveText(yuan(refunded));
+  await expect(admin.locator('[data-stat="net"] .stat-value')).toHaveText(yuan(paid - refunded));
+  expect(paid).toBeGreaterThan(0);
+}

@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { DEMO, DESKTOP, PEOPLES_SQUARE as HOME, open, signedIn, snap, hydrated, expectAccessible, expectTilesToOpenWhatTheyCount, fillBooking } from './helpers';
+import { DEMO, DESKTOP, PEOPLES_SQUARE as HOME, open, signedIn, snap, hydrated, expectAccessible, expectTilesToOpenWhatTheyCount, expectCustomerTotalsToAddUp, fillBooking } from './helpers';
 
 /** Books the demo "日常保洁 · 2小时" for tomorrow at `slot` and pays; returns the order page URL. */
 async function bookAndPay(customer: Page, slot: string, shot?: string): Promise<string> {
@@ -90,6 +90,18 @@ test('one order travels from booking to review across customer, worker and admin
   await expect(admin.locator('.timeline-item')).toHaveCount(7);
   await expectAccessible(admin);
   await snap(admin, 'loop-11-admin-order-1440x900');
+
+  // A8: the customer's page from the order, with the order, its money and the review; every total is the sum of its column.
+  await admin.locator('.detail-header').getByRole('link', { name: DEMO.customer.name }).click();
+  await expect(admin).toHaveURL(/\/admin\/users\/\d+$/);
+  await expect(admin.locator('.detail-header h2')).toHaveText(DEMO.customer.name);
+  const row = admin.locator(`.customer-orders tr[data-order="${orderId}"]`);
+  await expect(row.locator('.state-badge')).toHaveText(/已完成/);
+  await expect(row.locator('td[data-paid]')).toHaveText('¥90.00');
+  await expect(admin.locator('.customer-reviews tr', { hasText: '阿姨很细心，厨房擦得很干净' })).toContainText('5 / 4 / 5');
+  await expectCustomerTotalsToAddUp(admin);
+  await expectAccessible(admin);
+  await snap(admin, 'loop-12-admin-customer-1440x900');
 
   // Rebook prefills the same address.
   await customer.getByRole('link', { name: '再来一单' }).click();

@@ -362,8 +362,6 @@ async fn an_unpaid_order_is_cancelled_when_its_window_passes_and_releases_the_sl
     place(&app, &customer, start).await;
 }
 
-/// Books and pays an order at `start` that Li (the nearer worker) declines
-/// and Zhao accepts; returns the order and Li's id.
 /// Places and pays an order starting at `start`; 李阿姨 (`li`, her session) gets the first offer and accepts it.
 async fn accepted_by_li(app: &TestApp, customer: &str, start: i64, li: &str) -> i64 {
     let order_id = place(app, customer, start).await;
@@ -375,6 +373,8 @@ async fn accepted_by_li(app: &TestApp, customer: &str, start: i64, li: &str) -> 
     order_id
 }
 
+/// Books and pays an order at `start` that Li (the nearer worker) declines
+/// and Zhao accepts; returns the order and Li's id.
 async fn served_by_zhao(app: &TestApp, customer: &str, start: i64) -> (i64, i64) {
     let li = app.session_for(LI).await;
     let zhao = app.session_for(ZHAO).await;
@@ -468,6 +468,47 @@ async fn a_disabled_account_is_signed_out_at_once_and_a_worker_holding_orders_is
     let audit: Vec<(String, String)> =
         app.state.store.audit_entries(10).await.unwrap().into_iter().filter(|e| e.action.starts_with("account_")).map(|e| (e.action, e.detail)).collect();
     assert_eq!(audit, [("account_enable".to_string(), String::new()), ("account_disable".to_string(), "恶意下单".to_string())]);
+}
+
+#[tokio::test]
+async fn an_admin_sees_what_all_of_a_customers_orders_add_up_to_and_the_reviews_they_wrote() {
+    let app = demo_app(Config::default()).await;
+    let admin = app.session_for("13700000000").await;
+    let customer = app.session_for(CUSTOMER).await;
+    let (customer_id, li_id) = (user_id(&app, CUSTOMER).await, user_id(&app, LI).await);
+    let sessions = vec![(li_id, app.session_for(LI).await), (user_id(&app, ZHAO).await, app.session_for(ZHAO).await)];
+    let page = |id: i64| {
+        let (app, admin) = (&app, admin.clone());
+        async move { app.post("/api/admin_customer", &format!("user_id={id}"), Some(&admin)).await }
+    };
+
+    // Served and reviewed; paid and then cancelled in time (refunded in full); placed and never paid.
+    let served = place(&app, &customer, beijing(1, 10)).await;
+    pay(&app, served).await;
+    let worker_name = if complete_order(&app, served, &sessions).await == li_id { "李阿姨" } else { "赵阿姨" };
+    let review = form(&[("order_id", served.to_string()), ("quality", "5".into()), ("attitude", "4".into()), ("result", "5".into()), ("body", "阿姨很细心".into())]);
+    assert_eq!(app.post("/api/review_order", &review, Some(&customer)).await.status, StatusCode::OK);
+    let cancelled = place(&app, &customer, beijing(2, 10)).await;
+    pay(&app, cancelled).await;
+    assert_eq!(app.post("/api/cancel_order", &format!("order_id={cancelled}"), Some(&customer)).await.status, StatusCode::OK);
+    server::jobs::run_due_jobs(&app.state).await;
+    let unpaid = place(&app, &customer, beijing(3, 10)).await;
+
+    let response = page(customer_id).await;
+    assert_eq!(response.status, StatusCode::OK);
+    let view: app::api::admin::CustomerView = serde_json::from_str(&response.body).unwrap();
+    assert_eq!((view.phone.as_str(), view.disabled), (CUSTOMER, false));
+    assert_eq!((view.orders_total, view.orders_completed, view.orders_cancelled), (3, 1, 1));
+    assert_eq!((view.paid_fen, view.refunded_fen, view.net_spent_fen()), (18_000, 9000, 9000));
+    let listed: Vec<(i64, i64, i64)> = view.orders.iter().map(|r| (r.card.id, r.paid_fen, r.refund_fen)).collect();
+    assert_eq!(listed, [(unpaid, 0, 0), (cancelled, 9000, 9000), (served, 9000, 0)], "newest appointment first");
+    assert_eq!(view.reviews.len(), 1);
+    let r = &view.reviews[0];
+    assert_eq!((r.order_id, r.worker_name.as_str(), (r.quality, r.attitude, r.result), r.body.as_str()), (served, worker_name, (5, 4, 5), "阿姨很细心"));
+
+    // A worker's or an unknown account has no customer page.
+    assert_eq!(page(li_id).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(page(999_999).await.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

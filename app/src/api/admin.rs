@@ -1,5 +1,6 @@
 //! Admin dashboard and user management.
 
+use super::orders::OrderCard;
 use super::UnixSeconds;
 use crate::error::AppError;
 use domain::{Role, WorkerStatus};
@@ -90,6 +91,56 @@ pub struct UsersPage {
 
 pub const USERS_PAGE_SIZE: i64 = 20;
 
+/// One customer as the admin sees them (A8): the account, what all their
+/// orders add up to, their newest orders and the reviews they wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerView {
+    pub id: i64,
+    pub phone: String,
+    pub display_name: String,
+    pub disabled: bool,
+    pub created_at: UnixSeconds,
+    pub orders_total: i64,
+    pub orders_completed: i64,
+    pub orders_cancelled: i64,
+    pub paid_fen: i64,
+    pub refunded_fen: i64,
+    /// The newest [`CUSTOMER_ORDERS_SHOWN`] orders, by appointment.
+    pub orders: Vec<CustomerOrderRow>,
+    /// The newest [`CUSTOMER_REVIEWS_SHOWN`] reviews.
+    pub reviews: Vec<CustomerReviewView>,
+}
+
+impl CustomerView {
+    /// What the customer paid and kept paid: refunds, settled or on their way, taken off.
+    pub fn net_spent_fen(&self) -> i64 {
+        self.paid_fen - self.refunded_fen
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerOrderRow {
+    pub card: OrderCard,
+    pub paid_fen: i64,
+    pub refund_fen: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerReviewView {
+    pub order_id: i64,
+    pub order_no: String,
+    pub service_name: String,
+    pub worker_name: String,
+    pub quality: i32,
+    pub attitude: i32,
+    pub result: i32,
+    pub body: String,
+    pub at: UnixSeconds,
+}
+
+pub const CUSTOMER_ORDERS_SHOWN: i64 = 50;
+pub const CUSTOMER_REVIEWS_SHOWN: i64 = 20;
+
 #[server(prefix = "/api", endpoint = "admin_dashboard")]
 pub async fn admin_dashboard() -> Result<DashboardView, AppError> {
     crate::server::respond(crate::server::admin::dashboard().await)
@@ -98,6 +149,11 @@ pub async fn admin_dashboard() -> Result<DashboardView, AppError> {
 #[server(prefix = "/api", endpoint = "admin_users")]
 pub async fn admin_users(role: Option<String>, q: Option<String>, attention: Option<String>, page: Option<i64>) -> Result<UsersPage, AppError> {
     crate::server::respond(crate::server::admin::users(role, q, attention, page).await)
+}
+
+#[server(prefix = "/api", endpoint = "admin_customer")]
+pub async fn admin_customer(user_id: i64) -> Result<CustomerView, AppError> {
+    crate::server::respond(crate::server::admin::customer(user_id).await)
 }
 
 #[server(prefix = "/api", endpoint = "admin_set_account_disabled")]

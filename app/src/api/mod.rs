@@ -91,6 +91,7 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/admin_order", ADMIN),
     ("/api/admin_assign", ADMIN),
     ("/api/admin_review_worker", ADMIN),
+    ("/api/admin_customer", ADMIN),
     ("/api/admin_set_account_disabled", ADMIN),
     ("/api/my_application", WORKER),
     ("/api/save_application", WORKER),

@@ -36,6 +36,7 @@ pub struct AdminOrderView {
     pub detail: OrderView,
     /// What the order monitor flags on it now.
     pub anomaly: Option<Anomaly>,
+    pub customer_id: i64,
     pub customer_name: String,
     pub offers: Vec<OfferView>,
     pub candidates: Vec<CandidateView>,
@@ -79,6 +80,7 @@ pub struct ReplanView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminOrderRow {
     pub card: OrderCard,
+    pub customer_id: i64,
     pub customer_name: String,
     pub needs_admin: bool,
     /// What the order monitor flags on it now.

@@ -2,13 +2,16 @@ use super::authz::require_user;
 use super::{app_state, internal, now};
 use super::flows::{beijing_date, start_of_beijing_day};
 use super::work::HEALTH_NOTICE_DAYS;
-use crate::api::admin::{DashboardView, HealthTag, UserRowView, UserAttention, UsersPage, USERS_PAGE_SIZE};
+use crate::api::admin::{
+    CustomerOrderRow, CustomerReviewView, CustomerView, DashboardView, HealthTag, UserAttention, UserRowView, UsersPage, CUSTOMER_ORDERS_SHOWN,
+    CUSTOMER_REVIEWS_SHOWN, USERS_PAGE_SIZE,
+};
 use crate::api::ADMIN;
 use crate::error::AppError;
 use crate::error::Field;
 use crate::i18n::Msg;
 use domain::{ReviewDecision, Role, WorkerStatus};
-use store::{AuditEntry, StoreError, UserFilter, UserId};
+use store::{AuditEntry, OrderFilter, StoreError, UserFilter, UserId};
 
 /// The first Beijing day a 健康证 must still cover so nobody is told about
 /// it: one lapsing before this day is "lapsing soon".
@@ -156,6 +159,65 @@ pub async fn set_account_disabled(user_id: i64, disabled: bool, note: String) ->
     state.store.record_audit(&entry, now()).await.map_err(internal)?;
     tracing::info!(user_id, disabled, "account availability changed");
     Ok(disabled)
+}
+
+/// One customer's account, orders, spending and reviews (A8). Only customers
+/// have this page; a worker's is 入驻审核's.
+pub async fn customer(user_id: i64) -> Result<CustomerView, AppError> {
+    require_user(ADMIN)?;
+    let state = app_state()?;
+    let user = state.store.user(UserId(user_id)).await.map_err(internal)?.filter(|u| u.role == Role::Customer).ok_or(AppError::NotFound)?;
+    let totals = state.store.customer_totals(user_id).await.map_err(internal)?;
+    let filter = OrderFilter {
+        customer_id: Some(user_id),
+        worker_id: None,
+        states: Vec::new(),
+        needs_admin: None,
+        anomalous: None,
+        created_since: None,
+        limit: CUSTOMER_ORDERS_SHOWN,
+        offset: 0,
+    };
+    let orders = state
+        .store
+        .orders(&filter)
+        .await
+        .map_err(internal)?
+        .iter()
+        .map(|o| Ok(CustomerOrderRow { card: super::orders::card(o)?, paid_fen: o.paid_fen, refund_fen: o.refund_fen }))
+        .collect::<Result<_, AppError>>()?;
+    let reviews = state
+        .store
+        .customer_reviews(user_id, CUSTOMER_REVIEWS_SHOWN)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|r| CustomerReviewView {
+            order_id: r.order_id,
+            order_no: r.order_no,
+            service_name: r.service_name,
+            worker_name: r.worker_name,
+            quality: r.quality,
+            attitude: r.attitude,
+            result: r.result,
+            body: r.body,
+            at: r.created_at.unix_timestamp(),
+        })
+        .collect();
+    Ok(CustomerView {
+        id: user_id,
+        phone: user.phone.to_string(),
+        display_name: user.display_name,
+        disabled: user.disabled,
+        created_at: user.created_at.unix_timestamp(),
+        orders_total: totals.orders,
+        orders_completed: totals.completed,
+        orders_cancelled: totals.cancelled,
+        paid_fen: totals.paid_fen,
+        refunded_fen: totals.refunded_fen,
+        orders,
+        reviews,
+    })
 }
 
 #[cfg(test)]

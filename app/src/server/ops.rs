@@ -73,7 +73,7 @@ pub async fn admin_orders(state_filter: Option<String>, queue: bool, attention: 
         .map_err(internal)?
         .iter()
         .map(|o| {
-            Ok(AdminOrderRow { card: card(o)?, customer_name: o.customer_name.clone(), needs_admin: o.needs_admin, anomaly: order_anomaly(o, now)? })
+            Ok(AdminOrderRow { card: card(o)?, customer_id: o.customer_id, customer_name: o.customer_name.clone(), needs_admin: o.needs_admin, anomaly: order_anomaly(o, now)? })
         })
         .collect()
 }
@@ -112,6 +112,7 @@ pub async fn admin_order(order_id: i64) -> Result<AdminOrderView, AppError> {
     Ok(AdminOrderView {
         detail: detail_for(&state, &order, &admin).await?,
         anomaly: order_anomaly(&order, state.clock.now())?,
+        customer_id: order.customer_id,
         customer_name: order.customer_name.clone(),
         offers: offers
             .iter()

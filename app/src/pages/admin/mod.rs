@@ -1,4 +1,5 @@
 mod catalog;
+mod customer;
 mod dashboard;
 mod day_plan;
 mod dispatching;
@@ -9,6 +10,7 @@ pub(crate) mod users;
 mod workers;
 
 pub use catalog::{CatalogPage, ServiceEditPage};
+pub use customer::CustomerPage;
 pub use dashboard::DashboardPage;
 pub use day_plan::DayPlanPage;
 pub use dispatching::DispatchSettingsPage;

@@ -57,7 +57,7 @@ fn orders_table(rows: Vec<AdminOrderRow>, empty: Msg) -> AnyView {
                         <tr class:needs-admin=r.needs_admin || r.anomaly.is_some()>
                             <td class="num"><a href=format!("/admin/orders/{}", r.card.id)>{r.card.order_no.clone()}</a></td>
                             <td>{r.card.service_name.clone()}</td>
-                            <td>{r.customer_name.clone()}</td>
+                            <td><a href=format!("/admin/users/{}", r.customer_id)>{r.customer_name.clone()}</a></td>
                             <td class="num">{appointment(r.card.starts_at, r.card.ends_at)}</td>
                             <td>{r.card.worker_name.clone().unwrap_or_else(|| "—".into())}</td>
                             <td class="num">{money(r.card.total_fen)}</td>
@@ -166,7 +166,7 @@ fn AdminOrderBody(view: AdminOrderView, assign: ServerAction<AdminAssign>) -> im
         <div class="detail-header">
             <StateBadge state/>
             <h2>{order.card.service_name.clone()}</h2>
-            <span class="muted">{t(Msg::CustomerLabel)}"："{view.customer_name.clone()}</span>
+            <span class="muted">{t(Msg::CustomerLabel)}"："<a href=format!("/admin/users/{}", view.customer_id)>{view.customer_name.clone()}</a></span>
             {order.needs_admin.then(|| view! { <span class="tag tag-danger">{t(Msg::NeedsAdmin)}</span> })}
             {view.anomaly.map(anomaly_tag)}
         </div>

@@ -42,12 +42,6 @@ pub fn UsersPage() -> impl IntoView {
     };
     let availability = ServerAction::<AdminSetAccountDisabled>::new();
     let users = Resource::new(move || (availability.version().get(), filters()), |(_, (role, q, attention, page))| admin_users(role, q, attention, page));
-    let outcome = availability.value();
-    let toast = move || match outcome.get() {
-        Some(Ok(true)) => Some(t(Msg::AccountDisabledToast)),
-        Some(Ok(false)) => Some(t(Msg::AccountEnabledToast)),
-        _ => None,
-    };
     let current_role = move || query.with(|q| q.get("role")).unwrap_or_default();
     let new_today = move || query.with(|q| q.get("attention")).as_deref() == Some(UserAttention::NewToday.as_str());
     let current_q = move || query.with(|q| q.get("q")).unwrap_or_default();
@@ -70,8 +64,7 @@ pub fn UsersPage() -> impl IntoView {
                 <input type="search" name="q" placeholder=t(Msg::SearchPlaceholder) value=current_q maxlength="40"/>
                 <button type="submit" class="btn btn-primary">{t(Msg::Search)}</button>
             </form>
-            <p class="form-error" role="alert">{move || form_error(outcome).get().or(field_error(outcome, Field::Review).get())}</p>
-            {move || toast().map(|text| view! { <p class="toast" role="status">{text}</p> })}
+            <AvailabilityOutcome action=availability/>
             <Suspense fallback=|| view! { <Skeleton rows=6/> }>
                 {move || Suspend::new(async move {
                     match users.await {
@@ -81,6 +74,52 @@ pub fn UsersPage() -> impl IntoView {
                 })}
             </Suspense>
         </AdminShell>
+    }
+}
+
+/// A customer's name opens their page (A8), a worker's their 入驻审核 page.
+fn user_link(id: i64, role: Role, name: String) -> AnyView {
+    match role {
+        Role::Customer => view! { <a href=format!("/admin/users/{id}")>{name}</a> }.into_any(),
+        Role::Worker => view! { <a href=format!("/admin/workers/{id}")>{name}</a> }.into_any(),
+        Role::Admin => name.into_any(),
+    }
+}
+
+/// 停用 (with its required reason) or 恢复 for one account.
+#[component]
+pub(crate) fn AvailabilityForm(action: ServerAction<AdminSetAccountDisabled>, user_id: i64, disabled: bool) -> impl IntoView {
+    view! {
+        <ActionForm action attr:class="review-form-inline" attr:data-account=user_id>
+            <input type="hidden" name="user_id" value=user_id/>
+            <input type="hidden" name="disabled" value=(!disabled).to_string()/>
+            {if disabled {
+                view! {
+                    <input type="hidden" name="note" value=""/>
+                    <button type="submit" class="btn btn-primary btn-small">{t(Msg::EnableAccount)}</button>
+                }.into_any()
+            } else {
+                view! {
+                    <input type="text" name="note" maxlength="200" aria-label=t(Msg::DisableReasonPlaceholder) placeholder=t(Msg::DisableReasonPlaceholder)/>
+                    <button type="submit" class="btn btn-danger-plain btn-small">{t(Msg::DisableAccount)}</button>
+                }.into_any()
+            }}
+        </ActionForm>
+    }
+}
+
+/// What 停用 or 恢复 did: a toast, or why nothing changed.
+#[component]
+pub(crate) fn AvailabilityOutcome(action: ServerAction<AdminSetAccountDisabled>) -> impl IntoView {
+    let outcome = action.value();
+    let toast = move || match outcome.get() {
+        Some(Ok(true)) => Some(t(Msg::AccountDisabledToast)),
+        Some(Ok(false)) => Some(t(Msg::AccountEnabledToast)),
+        _ => None,
+    };
+    view! {
+        <p class="form-error" role="alert">{move || form_error(outcome).get().or(field_error(outcome, Field::Review).get())}</p>
+        {move || toast().map(|text| view! { <p class="toast" role="status">{text}</p> })}
     }
 }
 
@@ -131,28 +170,14 @@ fn UsersTable(data: UsersData, availability: ServerAction<AdminSetAccountDisable
                         <tr>
                             <td class="num">{u.id}</td>
                             <td class="num">{u.phone}</td>
-                            <td>{u.display_name}</td>
+                            <td>{user_link(u.id, u.role, u.display_name)}</td>
                             <td>{role_text(u.role)}</td>
                             <td>{u.worker_status.map(worker_status_text).unwrap_or("—")}</td>
                             <td>{if u.disabled { t(Msg::AccountDisabled) } else { t(Msg::AccountActive) }}</td>
                             <td class="num">{format_beijing(u.created_at)}</td>
                             <td>
                                 {(u.role != Role::Admin).then(|| view! {
-                                    <ActionForm action=availability attr:class="review-form-inline" attr:data-account=u.id>
-                                        <input type="hidden" name="user_id" value=u.id/>
-                                        <input type="hidden" name="disabled" value=(!u.disabled).to_string()/>
-                                        {if u.disabled {
-                                            view! {
-                                                <input type="hidden" name="note" value=""/>
-                                                <button type="submit" class="btn btn-primary btn-small">{t(Msg::EnableAccount)}</button>
-                                            }.into_any()
-                                        } else {
-                                            view! {
-                                                <input type="text" name="note" maxlength="200" aria-label=t(Msg::DisableReasonPlaceholder) placeholder=t(Msg::DisableReasonPlaceholder)/>
-                                                <button type="submit" class="btn btn-danger-plain btn-small">{t(Msg::DisableAccount)}</button>
-                                            }.into_any()
-                                        }}
-                                    </ActionForm>
+                                    <AvailabilityForm action=availability user_id=u.id disabled=u.disabled/>
                                 })}
                             </td>
                         </tr>
