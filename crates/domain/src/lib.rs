@@ -3,12 +3,14 @@
 
 mod account;
 mod certificate;
+mod feedback;
 mod geo;
 mod money;
 mod payout;
 
 pub use account::{DisplayName, Password, Phone, ReviewDecision, Role, WorkerStatus};
 pub use certificate::{ExpiryDate, ExpiryError};
+pub use feedback::{FeedbackAction, FeedbackCategory, FeedbackStatus, FeedbackText};
 pub use geo::Coordinates;
 pub use money::Fen;
 pub use payout::{mask_account_no, PayoutAccountNo};
@@ -39,4 +41,8 @@ pub enum InputError {
     AccountNoEmpty,
     #[error("payout account number is not valid for its kind")]
     AccountNoMalformed,
+    #[error("feedback text too short")]
+    FeedbackTooShort,
+    #[error("feedback text too long")]
+    FeedbackTooLong,
 }
