@@ -6,6 +6,7 @@
 mod catalog_admin;
 mod dispatching;
 mod favorites;
+mod feedback;
 mod model;
 mod money;
 mod money_model;
@@ -24,6 +25,7 @@ use time::OffsetDateTime;
 
 pub use catalog_admin::{AdminServiceRow, CatalogAdminStore, ServiceImageRecord};
 pub use favorites::FavoriteStore;
+pub use feedback::{FeedbackFilter, FeedbackRecord, FeedbackReplyRecord, FeedbackStep, FeedbackStore, NewFeedback};
 pub use model::*;
 pub use money::MoneyStore;
 pub use money_model::*;
@@ -85,7 +87,7 @@ pub enum Backend {
 }
 
 #[async_trait]
-pub trait Store: OrderStore + MoneyStore + OnboardingStore + CatalogAdminStore + FavoriteStore + PricingStore + ReminderStore + DispatchStore + Send + Sync + 'static {
+pub trait Store: OrderStore + MoneyStore + OnboardingStore + CatalogAdminStore + FavoriteStore + FeedbackStore + PricingStore + ReminderStore + DispatchStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn ping(&self) -> StoreResult<()>;
     async fn close(&self);

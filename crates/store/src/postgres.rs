@@ -1,5 +1,6 @@
 use crate::catalog_admin::shared_catalog_admin_impl;
 use crate::favorites::shared_favorites_impl;
+use crate::feedback::shared_feedback_impl;
 use crate::dispatching::{shared_dispatch_impl, shared_settings_impl};
 use crate::strategy::shared_pricing_impl;
 use crate::reminders::shared_reminder_impl;
@@ -48,6 +49,7 @@ shared_money_impl!(PgStore);
 shared_onboarding_impl!(PgStore);
 shared_catalog_admin_impl!(PgStore);
 shared_favorites_impl!(PgStore);
+shared_feedback_impl!(PgStore);
 shared_pricing_impl!(PgStore);
 shared_settings_impl!(PgStore);
 shared_dispatch_impl!(PgStore);

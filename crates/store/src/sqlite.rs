@@ -1,5 +1,6 @@
 use crate::catalog_admin::shared_catalog_admin_impl;
 use crate::favorites::shared_favorites_impl;
+use crate::feedback::shared_feedback_impl;
 use crate::dispatching::{shared_dispatch_impl, shared_settings_impl};
 use crate::strategy::shared_pricing_impl;
 use crate::reminders::shared_reminder_impl;
@@ -58,6 +59,7 @@ shared_money_impl!(SqliteStore);
 shared_onboarding_impl!(SqliteStore);
 shared_catalog_admin_impl!(SqliteStore);
 shared_favorites_impl!(SqliteStore);
+shared_feedback_impl!(SqliteStore);
 shared_pricing_impl!(SqliteStore);
 shared_settings_impl!(SqliteStore);
 shared_dispatch_impl!(SqliteStore);

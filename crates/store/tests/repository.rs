@@ -1110,6 +1110,63 @@ async fn a_customers_totals_and_reviews_cover_only_their_own_orders() {
     .await;
 }
 
+fn feedback_step(expected: &str, next: &str, admin: i64, reply: Option<&str>) -> store::FeedbackStep {
+    store::FeedbackStep {
+        expected_status: expected.into(),
+        next_status: next.into(),
+        admin_id: admin,
+        reply: reply.map(|r| (r.to_string(), format!("客服回复：{r}"))),
+    }
+}
+
+#[tokio::test]
+async fn feedback_is_handled_once_per_step_and_each_reply_reaches_the_customer_exactly_once() {
+    on_both(|store| async move {
+        let worker = fx::worker(&store, "13900139306").await;
+        let customer = fx::customer(&store, "13800138306").await;
+        let other = fx::customer(&store, "13800138307").await;
+        let (first_admin, second_admin) = (admin(&store, "13700137306").await, admin(&store, "13700137307").await);
+        let order = mx::paid_order(&store, worker, customer, "fb", 9).await;
+        let new = |customer_id: i64, order_id: Option<i64>, body: &str| store::NewFeedback { customer_id, order_id, category: "lateness".into(), body: body.into() };
+        let late = store.create_feedback(&new(customer, Some(order), "阿姨迟到了半小时"), now()).await.unwrap();
+        let general = store.create_feedback(&new(other, None, "希望增加夜间服务"), now()).await.unwrap();
+        assert_eq!(store.unresolved_feedback_count().await.unwrap(), 2);
+        let mine = store.feedback_list(&store::FeedbackFilter { customer_id: Some(customer), status: None, limit: 10 }).await.unwrap();
+        assert_eq!(mine.iter().map(|f| (f.id, f.order_no.as_deref(), f.status.as_str())).collect::<Vec<_>>(), [(late, Some("DJ-fb"), "open")]);
+
+        // Two admins take it at once: one wins, the other changes nothing.
+        let take = |admin_id: i64| {
+            let store = store.clone();
+            async move { store.step_feedback(late, &feedback_step("open", "assigned", admin_id, None), now()).await }
+        };
+        let outcomes = futures_join_all([take(first_admin), take(second_admin)]).await;
+        assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 1, "exactly one admin takes it: {outcomes:?}");
+        assert!(outcomes.iter().any(|o| matches!(o, Err(StoreError::Conflict))));
+        let taken = store.feedback(late).await.unwrap().unwrap();
+        assert_eq!(taken.status, "assigned");
+        let handler = taken.handler_id.unwrap();
+
+        store.step_feedback(late, &feedback_step("assigned", "assigned", handler, Some("已联系服务者核实")), now()).await.unwrap();
+        store.step_feedback(late, &feedback_step("assigned", "resolved", handler, Some("已补偿20元优惠券")), now()).await.unwrap();
+        let again = store.step_feedback(late, &feedback_step("assigned", "resolved", handler, Some("重复提交")), now()).await;
+        assert!(matches!(again, Err(StoreError::Conflict)), "a resolved complaint is not resolved twice");
+
+        let resolved = store.feedback(late).await.unwrap().unwrap();
+        assert_eq!(resolved.status, "resolved");
+        assert!(resolved.resolved_at.is_some());
+        let replies = store.feedback_replies(&[late, general]).await.unwrap();
+        assert_eq!(replies.iter().map(|r| (r.feedback_id, r.body.as_str(), r.resolves)).collect::<Vec<_>>(), [(late, "已联系服务者核实", false), (late, "已补偿20元优惠券", true)]);
+        let messages: Vec<String> = store.messages(customer, 10).await.unwrap().into_iter().map(|m| m.body).collect();
+        assert_eq!(messages.len(), 2, "one 消息 per reply: {messages:?}");
+        assert!(messages.contains(&"客服回复：已补偿20元优惠券".to_string()));
+        assert!(store.messages(other, 10).await.unwrap().is_empty());
+        assert_eq!(store.unresolved_feedback_count().await.unwrap(), 1);
+        let open = store.feedback_list(&store::FeedbackFilter { customer_id: None, status: Some("open".into()), limit: 10 }).await.unwrap();
+        assert_eq!(open.iter().map(|f| f.id).collect::<Vec<_>>(), [general]);
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn two_concurrent_withdrawals_that_together_exceed_the_balance_let_exactly_one_through() {
     on_both(|store| async move {

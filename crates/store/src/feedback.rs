@@ -1,0 +1,197 @@
+//! Customer feedback and complaints (C10) and their handling by admins (A9).
+
+use crate::StoreResult;
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone)]
+pub struct NewFeedback {
+    pub customer_id: i64,
+    /// Checked by the caller to be one of the customer's orders.
+    pub order_id: Option<i64>,
+    pub category: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct FeedbackRecord {
+    pub id: i64,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub order_id: Option<i64>,
+    pub order_no: Option<String>,
+    pub category: String,
+    pub body: String,
+    pub status: String,
+    pub handler_id: Option<i64>,
+    pub handler_name: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub resolved_at: Option<OffsetDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct FeedbackReplyRecord {
+    pub id: i64,
+    pub feedback_id: i64,
+    pub admin_name: String,
+    pub body: String,
+    pub resolves: bool,
+    pub created_at: OffsetDateTime,
+}
+
+/// An admin's step on one piece of feedback, applied only if the feedback is
+/// still in `expected_status` (`Conflict` otherwise, and nothing changes).
+#[derive(Debug, Clone)]
+pub struct FeedbackStep {
+    pub expected_status: String,
+    pub next_status: String,
+    pub admin_id: i64,
+    /// What the customer reads (a reply or the resolution), with the 消息
+    /// that tells them of it.
+    pub reply: Option<(String, String)>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FeedbackFilter {
+    pub customer_id: Option<i64>,
+    pub status: Option<String>,
+    pub limit: i64,
+}
+
+#[async_trait]
+pub trait FeedbackStore: Send + Sync {
+    /// Files feedback and tells every active admin's open pages.
+    async fn create_feedback(&self, feedback: &NewFeedback, now: OffsetDateTime) -> StoreResult<i64>;
+    async fn feedback(&self, id: i64) -> StoreResult<Option<FeedbackRecord>>;
+    /// Newest first.
+    async fn feedback_list(&self, filter: &FeedbackFilter) -> StoreResult<Vec<FeedbackRecord>>;
+    /// Oldest first.
+    async fn feedback_replies(&self, feedback_ids: &[i64]) -> StoreResult<Vec<FeedbackReplyRecord>>;
+    /// Applies an admin's step with its reply and 消息 in one transaction.
+    async fn step_feedback(&self, id: i64, step: &FeedbackStep, now: OffsetDateTime) -> StoreResult<()>;
+    /// Feedback nobody has resolved yet.
+    async fn unresolved_feedback_count(&self) -> StoreResult<i64>;
+}
+
+pub(crate) const FEEDBACK_COLUMNS: &str = "f.id, f.customer_id, c.display_name AS customer_name, f.order_id, o.order_no,
+    f.category, f.body, f.status, f.handler_id, h.display_name AS handler_name, f.created_at, f.resolved_at
+    FROM feedback f JOIN users c ON c.id = f.customer_id LEFT JOIN orders o ON o.id = f.order_id
+    LEFT JOIN users h ON h.id = f.handler_id";
+
+macro_rules! shared_feedback_impl {
+    ($store:ty) => {
+        #[async_trait::async_trait]
+        impl crate::feedback::FeedbackStore for $store {
+            async fn create_feedback(&self, f: &crate::NewFeedback, now: time::OffsetDateTime) -> crate::StoreResult<i64> {
+                let mut tx = self.begin_write().await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO feedback (customer_id, order_id, category, body, status, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, 'open', $5, $5) RETURNING id",
+                )
+                .bind(f.customer_id)
+                .bind(f.order_id)
+                .bind(&f.category)
+                .bind(&f.body)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                let admins: Vec<i64> = sqlx::query_scalar("SELECT id FROM users WHERE role = 'admin' AND disabled = FALSE")
+                    .fetch_all(&mut *tx)
+                    .await?;
+                Self::append_live(&mut tx, &admins, "feedback", f.order_id, now).await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            async fn feedback(&self, id: i64) -> crate::StoreResult<Option<crate::FeedbackRecord>> {
+                let sql = format!("SELECT {} WHERE f.id = $1", crate::feedback::FEEDBACK_COLUMNS);
+                Ok(sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?)
+            }
+
+            async fn feedback_list(&self, filter: &crate::FeedbackFilter) -> crate::StoreResult<Vec<crate::FeedbackRecord>> {
+                let sql = format!(
+                    "SELECT {} WHERE (CAST($1 AS BIGINT) IS NULL OR f.customer_id = $1)
+                       AND (CAST($2 AS TEXT) IS NULL OR f.status = $2)
+                     ORDER BY f.id DESC LIMIT $3",
+                    crate::feedback::FEEDBACK_COLUMNS
+                );
+                Ok(sqlx::query_as(&sql)
+                    .bind(filter.customer_id)
+                    .bind(filter.status.as_deref())
+                    .bind(filter.limit)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn feedback_replies(&self, feedback_ids: &[i64]) -> crate::StoreResult<Vec<crate::FeedbackReplyRecord>> {
+                if feedback_ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                // Ids are integers, so the list can be written into the statement.
+                let ids = feedback_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+                let sql = format!(
+                    "SELECT r.id, r.feedback_id, a.display_name AS admin_name, r.body, r.resolves, r.created_at
+                     FROM feedback_replies r JOIN users a ON a.id = r.admin_id
+                     WHERE r.feedback_id IN ({ids}) ORDER BY r.id"
+                );
+                Ok(sqlx::query_as(&sql).fetch_all(&self.pool).await?)
+            }
+
+            async fn step_feedback(&self, id: i64, step: &crate::FeedbackStep, now: time::OffsetDateTime) -> crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                let resolved = step.next_status == "resolved";
+                let moved = sqlx::query(
+                    "UPDATE feedback SET status = $1, handler_id = $2, updated_at = $3,
+                        resolved_at = CASE WHEN $4 THEN $3 ELSE resolved_at END
+                     WHERE id = $5 AND status = $6",
+                )
+                .bind(&step.next_status)
+                .bind(step.admin_id)
+                .bind(now)
+                .bind(resolved)
+                .bind(id)
+                .bind(&step.expected_status)
+                .execute(&mut *tx)
+                .await?;
+                if moved.rows_affected() != 1 {
+                    return Err(crate::StoreError::Conflict);
+                }
+                if let Some((reply, notice)) = &step.reply {
+                    let reply_id: i64 = sqlx::query_scalar(
+                        "INSERT INTO feedback_replies (feedback_id, admin_id, body, resolves, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                    )
+                    .bind(id)
+                    .bind(step.admin_id)
+                    .bind(reply)
+                    .bind(resolved)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let (customer, order): (i64, Option<i64>) = sqlx::query_as("SELECT customer_id, order_id FROM feedback WHERE id = $1")
+                        .bind(id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    // One 消息 per reply: the kind names the reply, so the message's uniqueness holds.
+                    sqlx::query(
+                        "INSERT INTO messages (user_id, channel, kind, order_id, body, created_at) VALUES ($1, 'in_app', $2, $3, $4, $5)",
+                    )
+                    .bind(customer)
+                    .bind(format!("feedback_reply:{reply_id}"))
+                    .bind(order)
+                    .bind(notice)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    Self::append_live(&mut tx, &[customer], "message", order, now).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn unresolved_feedback_count(&self) -> crate::StoreResult<i64> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM feedback WHERE status <> 'resolved'").fetch_one(&self.pool).await?)
+            }
+        }
+    };
+}
+pub(crate) use shared_feedback_impl;
