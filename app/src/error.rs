@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Field {
     Phone,
+    Feedback,
+    FeedbackOrder,
     Password,
     Name,
     Units,
@@ -194,6 +196,8 @@ impl AppError {
             InputError::LocationInvalid => (Field::Location, Msg::ErrLocationMissing),
             InputError::AccountNoEmpty => (Field::AccountNo, Msg::ErrAccountNoEmpty),
             InputError::AccountNoMalformed => (Field::AccountNo, Msg::ErrAccountNoMalformed),
+            InputError::FeedbackTooShort => (Field::Feedback, Msg::ErrFeedbackTooShort),
+            InputError::FeedbackTooLong => (Field::Feedback, Msg::ErrFeedbackTooLong),
         };
         AppError::Invalid { field, msg }
     }

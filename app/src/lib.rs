@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/me/addresses") view=customer::AddressesPage/>
                 <Route path=path!("/me/coupons") view=customer::CouponsPage/>
                 <Route path=path!("/me/reminders") view=customer::RemindersPage/>
+                <Route path=path!("/me/feedback") view=customer::FeedbackPage/>
                 <Route path=path!("/services/:id") view=customer::ServicePage/>
                 <Route path=path!("/book/:id") view=customer::BookPage/>
                 <Route path=path!("/pay/:id") view=customer::PayPage/>
@@ -76,6 +77,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin") view=admin::DashboardPage/>
                 <Route path=path!("/admin/users") view=admin::UsersPage/>
                 <Route path=path!("/admin/users/:id") view=admin::CustomerPage/>
+                <Route path=path!("/admin/feedback") view=admin::FeedbackListPage/>
+                <Route path=path!("/admin/feedback/:id") view=admin::FeedbackDetailPage/>
                 <Route path=path!("/admin/workers") view=admin::WorkersPage/>
                 <Route path=path!("/admin/workers/:id") view=admin::WorkerApplicationPage/>
                 <Route path=path!("/admin/orders") view=admin::AdminOrdersPage/>

@@ -183,3 +183,66 @@ test('a customer cancels a paid order before the cut-off and is refunded in full
   await snap(customer, 'cancel-03-orders-390x844');
   await customer.context().close();
 });
+
+test('a customer complains about an order; the admin takes, answers and resolves it, and the customer reads each answer', async ({ browser }) => {
+  const customer = await signedIn(browser, DEMO.customer);
+  const admin = await signedIn(browser, DEMO.admin, DESKTOP);
+  // 16:00: the cancellation test above frees it again.
+  const orderUrl = await bookAndPay(customer, '16:00');
+  const orderId = orderUrl.split('/').pop();
+
+  // From the order page, with the order preselected; a two-word complaint is explained in place.
+  await customer.getByRole('link', { name: '对这单有意见？投诉/反馈' }).click();
+  await expect(customer).toHaveURL(new RegExp(`/me/feedback\\?order=${orderId}$`));
+  await hydrated(customer);
+  await expect(customer.getByLabel('关联订单')).toHaveValue(orderId!);
+  await customer.getByLabel('反馈类型').selectOption({ label: '迟到' });
+  const text = customer.getByLabel('具体情况');
+  await text.fill('迟到了');
+  await customer.getByRole('button', { name: '提交', exact: true }).click();
+  await expect(customer.locator('.feedback-form .field-error').filter({ hasText: '请至少写5个字' })).toBeVisible();
+  await text.fill('预约16点，阿姨16点40才到，也没有提前说');
+  await customer.getByRole('button', { name: '提交', exact: true }).click();
+  await expect(customer.getByRole('status')).toHaveText(/已提交/);
+  const card = customer.locator('.feedback-card', { hasText: '阿姨16点40才到' });
+  await expect(card.locator('[data-feedback-status]')).toHaveText('待处理');
+  await expectAccessible(customer);
+  await snap(customer, 'feedback-01-filed-390x844');
+
+  // The admin finds it among the unresolved, takes it, answers, then resolves it.
+  await open(admin, '/admin/feedback?status=unresolved');
+  const row = admin.locator('tr', { hasText: '阿姨16点40才到' });
+  await expect(row).toContainText('迟到');
+  await expect(row).toContainText(DEMO.customer.name);
+  await snap(admin, 'feedback-02-admin-list-1440x900');
+  await row.getByRole('link', { name: '处理' }).click();
+  await expect(admin).toHaveURL(/\/admin\/feedback\/\d+$/);
+  await hydrated(admin);
+  await admin.getByRole('button', { name: '认领' }).click();
+  await expect(admin.locator('.detail-header [data-feedback-status]')).toHaveText('处理中');
+  await expect(admin.getByRole('button', { name: '认领' })).toHaveCount(0);
+  await snap(admin, 'feedback-03-admin-taken-1440x900');
+  const reply = admin.getByPlaceholder('写给客户的回复');
+  await reply.fill('已联系服务者核实，今晚给您回电');
+  await admin.getByRole('button', { name: '发送' }).click();
+  await expect(admin.locator('.feedback-reply')).toHaveCount(1);
+  await admin.getByLabel('处理方式').selectOption({ label: '回复并标记已解决' });
+  await reply.fill('已核实属实，补偿20元并向您致歉');
+  await admin.getByRole('button', { name: '发送' }).click();
+  await expect(admin.locator('.detail-header [data-feedback-status]')).toHaveText('已解决');
+  await expect(admin.getByText('这条反馈已解决，不能再处理')).toBeVisible();
+  await expectAccessible(admin);
+  await snap(admin, 'feedback-04-admin-resolved-1440x900');
+
+  // The customer sees both answers on the complaint and in 消息; the customer's admin page lists it.
+  await open(customer, '/me/feedback');
+  await expect(card.locator('[data-feedback-status]')).toHaveText('已解决');
+  await expect(card.locator('.feedback-reply.resolution')).toContainText('补偿20元');
+  await snap(customer, 'feedback-05-resolved-390x844');
+  await open(customer, '/me/reminders');
+  await expect(customer.locator('.message', { hasText: '您的反馈已处理完毕：已核实属实，补偿20元并向您致歉' })).toBeVisible();
+  await expect(customer.locator('.message', { hasText: '您的反馈有新回复：已联系服务者核实，今晚给您回电' })).toBeVisible();
+  await admin.locator('.detail-header').getByRole('link', { name: DEMO.customer.name }).click();
+  await expect(admin.locator('.customer-feedback tr', { hasText: '阿姨16点40才到' })).toContainText('已解决');
+  for (const page of [customer, admin]) await page.context().close();
+});

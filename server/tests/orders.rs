@@ -512,6 +512,69 @@ async fn an_admin_sees_what_all_of_a_customers_orders_add_up_to_and_the_reviews_
 }
 
 #[tokio::test]
+async fn a_complaint_is_filed_about_the_customers_own_order_answered_resolved_once_and_each_answer_reaches_them() {
+    use app::api::feedback::{CustomerFeedback, FeedbackView};
+    use domain::FeedbackStatus;
+    let app = demo_app(Config::default()).await;
+    let admin = app.session_for("13700000000").await;
+    let customer = app.session_for(CUSTOMER).await;
+    let other = app.session("13800000098", domain::Role::Customer).await;
+    let customer_id = user_id(&app, CUSTOMER).await;
+    let order = place(&app, &customer, beijing(1, 10)).await;
+    pay(&app, order).await;
+    let file = |category: &str, order_id: String, body: &str| form(&[("category", category.into()), ("order_id", order_id), ("body", body.into())]);
+    let messages = || {
+        let store = app.state.store.clone();
+        async move { store.messages(customer_id, 10).await.unwrap().len() }
+    };
+
+    // Bad input is explained in place and files nothing.
+    let refused = [
+        (file("noise", order.to_string(), "阿姨迟到了半小时"), AppError::Invalid { field: Field::Category, msg: Msg::ErrFeedbackCategory }),
+        (file("lateness", order.to_string(), " 迟到 "), AppError::Invalid { field: Field::Feedback, msg: Msg::ErrFeedbackTooShort }),
+        (file("lateness", "999999".into(), "阿姨迟到了半小时"), AppError::Invalid { field: Field::FeedbackOrder, msg: Msg::ErrFeedbackOrder }),
+    ];
+    for (body, error) in refused {
+        assert_eq!(app.post("/api/submit_feedback", &body, Some(&customer)).await.error(), error);
+    }
+    let foreign = app.post("/api/submit_feedback", &file("lateness", order.to_string(), "别人的订单我也要投诉"), Some(&other)).await;
+    assert_eq!(foreign.error(), AppError::Invalid { field: Field::FeedbackOrder, msg: Msg::ErrFeedbackOrder });
+    assert_eq!(app.state.store.unresolved_feedback_count().await.unwrap(), 0);
+
+    let filed = app.post("/api/submit_feedback", &file("lateness", order.to_string(), "阿姨迟到了半小时"), Some(&customer)).await;
+    assert_eq!(filed.status, StatusCode::OK);
+    let id: i64 = serde_json::from_str(&filed.body).unwrap();
+    let general = app.post("/api/submit_feedback", &file("other", String::new(), "希望增加夜间服务"), Some(&customer)).await;
+    assert_eq!(general.status, StatusCode::OK);
+
+    let step = |action: &str, body: &str| form(&[("feedback_id", id.to_string()), ("action", action.into()), ("body", body.into())]);
+    let short = app.post("/api/admin_step_feedback", &step("reply", "好的"), Some(&admin)).await;
+    assert_eq!(short.error(), AppError::Invalid { field: Field::Feedback, msg: Msg::ErrFeedbackTooShort });
+    assert_eq!(app.post("/api/admin_step_feedback", &step("take", ""), Some(&admin)).await.body, "\"assigned\"");
+    assert_eq!(app.post("/api/admin_step_feedback", &step("take", ""), Some(&admin)).await.error(), AppError::Refused(Msg::ErrFeedbackStep));
+    assert_eq!(messages().await, 0, "taking it tells the customer nothing yet");
+    assert_eq!(app.post("/api/admin_step_feedback", &step("reply", "已联系服务者核实情况"), Some(&admin)).await.status, StatusCode::OK);
+    assert_eq!(app.post("/api/admin_step_feedback", &step("resolve", "已补偿20元，向您致歉"), Some(&admin)).await.body, "\"resolved\"");
+    let again = app.post("/api/admin_step_feedback", &step("resolve", "再补偿一次20元"), Some(&admin)).await;
+    assert_eq!(again.error(), AppError::Refused(Msg::ErrFeedbackStep), "resolved once");
+    assert_eq!(messages().await, 2, "one 消息 per answer");
+
+    let mine: CustomerFeedback = serde_json::from_str(&app.post("/api/my_feedback", "", Some(&customer)).await.body).unwrap();
+    assert_eq!(mine.orders.iter().map(|o| o.id).collect::<Vec<_>>(), [order]);
+    assert_eq!(mine.items.len(), 2);
+    let handled = mine.items.iter().find(|f| f.id == id).unwrap();
+    assert_eq!((handled.status, handled.order_id, handled.handler_name.as_deref()), (FeedbackStatus::Resolved, Some(order), Some("运营管理员")));
+    assert_eq!(handled.replies.iter().map(|r| (r.body.as_str(), r.resolves)).collect::<Vec<_>>(), [("已联系服务者核实情况", false), ("已补偿20元，向您致歉", true)]);
+    let theirs: CustomerFeedback = serde_json::from_str(&app.post("/api/my_feedback", "", Some(&other)).await.body).unwrap();
+    assert!(theirs.items.is_empty(), "nobody sees another customer's feedback");
+
+    let unresolved: Vec<FeedbackView> =
+        serde_json::from_str(&app.post("/api/admin_feedback_list", "status=unresolved", Some(&admin)).await.body).unwrap();
+    assert_eq!(unresolved.iter().map(|f| f.status).collect::<Vec<_>>(), [FeedbackStatus::Open]);
+    assert_eq!(app.post("/api/admin_feedback", "feedback_id=999999", Some(&admin)).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn workers_set_skills_area_and_hours_but_not_against_an_accepted_order() {
     let app = demo_app(Config::default()).await;
     let customer = app.session_for(CUSTOMER).await;

@@ -22,6 +22,8 @@ pub struct DashboardView {
     pub orders_in_progress: i64,
     /// Orders flagged 接单超时, 服务者迟到 or 服务超时 now.
     pub orders_anomalous: i64,
+    /// Feedback and complaints nobody has resolved yet.
+    pub feedback_unresolved: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod catalog;
 pub mod catalog_admin;
 pub mod dispatching;
+pub mod feedback;
 pub mod money;
 pub mod onboarding;
 pub mod ops;
@@ -92,6 +93,11 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/admin_assign", ADMIN),
     ("/api/admin_review_worker", ADMIN),
     ("/api/admin_customer", ADMIN),
+    ("/api/my_feedback", CUSTOMER),
+    ("/api/submit_feedback", CUSTOMER),
+    ("/api/admin_feedback_list", ADMIN),
+    ("/api/admin_feedback", ADMIN),
+    ("/api/admin_step_feedback", ADMIN),
     ("/api/admin_set_account_disabled", ADMIN),
     ("/api/my_application", WORKER),
     ("/api/save_application", WORKER),

@@ -28,6 +28,7 @@ pub async fn dashboard() -> Result<DashboardView, AppError> {
         .dashboard_counts(start_of_beijing_day(t), health_notice_horizon(t), booking::AnomalyCutoffs::at(t.unix_timestamp()))
         .await
         .map_err(internal)?;
+    let feedback_unresolved = state.store.unresolved_feedback_count().await.map_err(internal)?;
     Ok(DashboardView {
         customers: counts.customers,
         workers_pending: counts.workers_pending,
@@ -41,6 +42,7 @@ pub async fn dashboard() -> Result<DashboardView, AppError> {
         orders_needing_admin: counts.orders_needing_admin,
         orders_in_progress: counts.orders_in_progress,
         orders_anomalous: counts.orders_anomalous,
+        feedback_unresolved,
     })
 }
 

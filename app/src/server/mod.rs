@@ -7,6 +7,7 @@ pub mod authz;
 pub mod catalog;
 pub mod catalog_admin;
 pub mod dispatching;
+pub mod feedback;
 pub mod flows;
 pub mod money;
 pub mod onboarding;

@@ -1,5 +1,7 @@
 use super::users::{AvailabilityForm, AvailabilityOutcome};
+use super::feedback::FeedbackTable;
 use crate::api::admin::{admin_customer, AdminSetAccountDisabled, CustomerView, CUSTOMER_ORDERS_SHOWN};
+use crate::api::feedback::admin_feedback_list;
 use crate::api::format_beijing;
 use crate::components::{AdminShell, ErrorState, Skeleton};
 use crate::i18n::{t, Msg};
@@ -15,6 +17,7 @@ pub fn CustomerPage() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
     let availability = ServerAction::<AdminSetAccountDisabled>::new();
     let customer = Resource::new(move || (id(), availability.version().get()), |(id, _)| admin_customer(id));
+    let feedback = Resource::new(id, |id| admin_feedback_list(None, Some(id)));
     view! {
         <AdminShell title=Msg::CustomerTitle>
             <AvailabilityOutcome action=availability/>
@@ -26,6 +29,10 @@ pub fn CustomerPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <section class="panel customer-feedback">
+                <h3>{t(Msg::FeedbackTitle)}</h3>
+                <FeedbackTable items=feedback with_customer=false/>
+            </section>
         </AdminShell>
     }
 }

@@ -27,6 +27,7 @@ pub fn DashboardPage() -> impl IntoView {
                                 (Msg::StatHealthLapsing, c.health_lapsing, "/admin/workers?attention=health"),
                                 (Msg::StatServicesListed, c.services_listed, "/admin/catalog"),
                                 (Msg::StatUsersNewToday, c.users_new_today, "/admin/users?attention=today"),
+                                (Msg::StatFeedbackUnresolved, c.feedback_unresolved, "/admin/feedback?status=unresolved"),
                             ];
                             view! {
                                 <div class="stat-grid">

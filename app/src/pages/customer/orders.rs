@@ -241,6 +241,9 @@ fn OrderBody(order: OrderView, cancel: ServerAction<CancelOrder>, review: Server
                 <a class="btn btn-plain btn-block" href=format!("/book/{}?rebook={id}", order.service_id)>{t(Msg::Rebook)}</a>
             </div>
         })}
+        {(state != OrderState::PendingPayment).then(|| view! {
+            <p class="feedback-link"><a href=format!("/me/feedback?order={id}")>{t(Msg::FeedbackOnOrder)}</a></p>
+        })}
     }
 }
 

@@ -1,0 +1,128 @@
+use crate::api::feedback::{my_feedback, FeedbackView, CustomerFeedback, SubmitFeedback};
+use crate::api::format_beijing;
+use crate::browser::use_live_version;
+use crate::components::{field_error, form_error, ErrorState, PhoneShell, Skeleton, Tabs};
+use crate::error::Field;
+use crate::i18n::{t, Msg};
+use domain::{FeedbackCategory, FeedbackStatus};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+pub(crate) fn category_text(category: FeedbackCategory) -> &'static str {
+    t(match category {
+        FeedbackCategory::Quality => Msg::FeedbackCategoryQuality,
+        FeedbackCategory::Lateness => Msg::FeedbackCategoryLateness,
+        FeedbackCategory::Damage => Msg::FeedbackCategoryDamage,
+        FeedbackCategory::Other => Msg::FeedbackCategoryOther,
+    })
+}
+
+pub(crate) fn status_text(status: FeedbackStatus) -> &'static str {
+    t(match status {
+        FeedbackStatus::Open => Msg::FeedbackStatusOpen,
+        FeedbackStatus::Assigned => Msg::FeedbackStatusAssigned,
+        FeedbackStatus::Resolved => Msg::FeedbackStatusResolved,
+    })
+}
+
+/// The status as a tag: amber until resolved.
+pub(crate) fn status_tag(status: FeedbackStatus) -> impl IntoView {
+    let class = if status == FeedbackStatus::Resolved { "tag" } else { "tag tag-warning" };
+    view! { <span class=class data-feedback-status=status.as_str()>{status_text(status)}</span> }
+}
+
+/// 投诉与反馈 (C10): file feedback, optionally about one of your orders
+/// (`?order=` preselects it), and follow what the staff answered. A plain
+/// form, so it works before hydration; answers arrive live.
+#[component]
+pub fn FeedbackPage() -> impl IntoView {
+    let submit = ServerAction::<SubmitFeedback>::new();
+    let live = use_live_version();
+    let data = Resource::new(move || (submit.version().get(), live.get()), |_| my_feedback());
+    view! {
+        <PhoneShell title=Msg::FeedbackTitle tabs=Tabs::Customer>
+            <Suspense fallback=|| view! { <Skeleton rows=4/> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(mine) => view! { <FeedbackBody mine submit/> }.into_any(),
+                        Err(error) => view! { <ErrorState error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </PhoneShell>
+    }
+}
+
+#[component]
+fn FeedbackBody(mine: CustomerFeedback, submit: ServerAction<SubmitFeedback>) -> impl IntoView {
+    let chosen_order = use_query_map().with_untracked(|q| q.get("order")).unwrap_or_default();
+    let value = submit.value();
+    let submitted = move || matches!(value.get(), Some(Ok(_)));
+    view! {
+        <h2 class="section-title">{t(Msg::FeedbackNewHeading)}</h2>
+        <ActionForm action=submit attr:class="form feedback-form" attr:novalidate=true>
+            <div class="cells">
+                <div class="cell input-cell">
+                    <label for="f-feedback-category">{t(Msg::FeedbackCategoryLabel)}</label>
+                    <select id="f-feedback-category" name="category">
+                        {FeedbackCategory::ALL.into_iter().map(|c| view! { <option value=c.as_str()>{category_text(c)}</option> }).collect_view()}
+                    </select>
+                </div>
+                <p class="field-error" role="alert">{move || field_error(value, Field::Category).get()}</p>
+                <div class="cell input-cell">
+                    <label for="f-feedback-order">{t(Msg::FeedbackOrderLabel)}</label>
+                    <select id="f-feedback-order" name="order_id">
+                        <option value="">{t(Msg::FeedbackNoOrder)}</option>
+                        {mine
+                            .orders
+                            .into_iter()
+                            .map(|o| {
+                                let selected = o.id.to_string() == chosen_order;
+                                view! { <option value=o.id selected=selected>{o.label}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <p class="field-error" role="alert">{move || field_error(value, Field::FeedbackOrder).get()}</p>
+                <div class="cell cell-multiline">
+                    <textarea name="body" class="notes" maxlength="500" aria-label=t(Msg::FeedbackBodyLabel) placeholder=t(Msg::FeedbackBodyPlaceholder)></textarea>
+                </div>
+                <p class="field-error" role="alert">{move || field_error(value, Field::Feedback).get()}</p>
+            </div>
+            <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+            <button type="submit" class="btn btn-primary btn-block" disabled=move || submit.pending().get()>{t(Msg::FeedbackSubmit)}</button>
+            <Show when=submitted><p class="toast" role="status">{t(Msg::FeedbackSubmitted)}</p></Show>
+        </ActionForm>
+        <h2 class="section-title">{t(Msg::FeedbackMineHeading)}</h2>
+        {if mine.items.is_empty() {
+            view! { <div class="state-box empty-state"><p>{t(Msg::FeedbackNone)}</p></div> }.into_any()
+        } else {
+            view! { <ul class="order-list">{mine.items.into_iter().map(|f| view! { <FeedbackCard feedback=f/> }).collect_view()}</ul> }.into_any()
+        }}
+    }
+}
+
+#[component]
+fn FeedbackCard(feedback: FeedbackView) -> impl IntoView {
+    view! {
+        <li class="order-card feedback-card" data-feedback=feedback.id>
+            <p class="order-card-head">
+                <span class="tag">{category_text(feedback.category)}</span>
+                {status_tag(feedback.status)}
+                <span class="muted">{format_beijing(feedback.at)}</span>
+            </p>
+            <p class="feedback-body">{feedback.body}</p>
+            {feedback.order_id.zip(feedback.order_no).map(|(id, no)| view! { <p class="muted"><a href=format!("/orders/{id}")>{no}</a></p> })}
+            {feedback
+                .replies
+                .into_iter()
+                .map(|r| view! {
+                    <div class="feedback-reply" class:resolution=r.resolves>
+                        <p class="muted">{if r.resolves { t(Msg::FeedbackResolution) } else { t(Msg::FeedbackStaffReply) }}" · "{format_beijing(r.at)}</p>
+                        <p>{r.body}</p>
+                    </div>
+                })
+                .collect_view()}
+        </li>
+    }
+}

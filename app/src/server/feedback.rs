@@ -1,0 +1,151 @@
+use super::authz::require_user;
+use super::{app_state, internal, now, AppState};
+use crate::api::feedback::{FeedbackOrderChoice, FeedbackReplyView, FeedbackView, CustomerFeedback, UNRESOLVED};
+use crate::api::{format_beijing, ADMIN, CUSTOMER};
+use crate::error::{AppError, Field};
+use crate::i18n::{t, Msg};
+use domain::{FeedbackAction, FeedbackCategory, FeedbackStatus, FeedbackText};
+use store::{FeedbackFilter, FeedbackRecord, FeedbackStep, NewFeedback, OrderFilter, StoreError};
+
+/// How many of their orders a customer picks a complaint's order from.
+const ORDER_CHOICES: i64 = 30;
+const LIST_LIMIT: i64 = 200;
+
+/// Records with their replies, as the pages show them.
+async fn views(state: &AppState, records: Vec<FeedbackRecord>) -> Result<Vec<FeedbackView>, AppError> {
+    let ids: Vec<i64> = records.iter().map(|r| r.id).collect();
+    let replies = state.store.feedback_replies(&ids).await.map_err(internal)?;
+    records
+        .into_iter()
+        .map(|r| {
+            Ok(FeedbackView {
+                id: r.id,
+                customer_id: r.customer_id,
+                customer_name: r.customer_name,
+                order_id: r.order_id,
+                order_no: r.order_no,
+                category: FeedbackCategory::parse(&r.category).ok_or_else(|| internal(format!("feedback {} category {}", r.id, r.category)))?,
+                body: r.body,
+                status: FeedbackStatus::parse(&r.status).ok_or_else(|| internal(format!("feedback {} status {}", r.id, r.status)))?,
+                handler_name: r.handler_name,
+                at: r.created_at.unix_timestamp(),
+                replies: replies
+                    .iter()
+                    .filter(|reply| reply.feedback_id == r.id)
+                    .map(|reply| FeedbackReplyView {
+                        admin_name: reply.admin_name.clone(),
+                        body: reply.body.clone(),
+                        resolves: reply.resolves,
+                        at: reply.created_at.unix_timestamp(),
+                    })
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+pub async fn my_feedback() -> Result<CustomerFeedback, AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    let filter = OrderFilter {
+        customer_id: Some(user.id.0),
+        worker_id: None,
+        states: Vec::new(),
+        needs_admin: None,
+        anomalous: None,
+        created_since: None,
+        limit: ORDER_CHOICES,
+        offset: 0,
+    };
+    let orders = state
+        .store
+        .orders(&filter)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|o| {
+            let starts = format_beijing(o.starts_at.unix_timestamp());
+            FeedbackOrderChoice { id: o.id, label: format!("{} {}", o.service_name, starts.get(5..).unwrap_or(&starts)) }
+        })
+        .collect();
+    let records = state.store.feedback_list(&FeedbackFilter { customer_id: Some(user.id.0), status: None, limit: LIST_LIMIT }).await.map_err(internal)?;
+    Ok(CustomerFeedback { orders, items: views(&state, records).await? })
+}
+
+pub async fn submit(category: String, order_id: String, body: String) -> Result<i64, AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    let category = FeedbackCategory::parse(&category).ok_or(AppError::invalid(Field::Category, Msg::ErrFeedbackCategory))?;
+    let order_id = match order_id.trim() {
+        "" => None,
+        id => {
+            let not_theirs = AppError::invalid(Field::FeedbackOrder, Msg::ErrFeedbackOrder);
+            let id: i64 = id.parse().map_err(|_| not_theirs.clone())?;
+            let order = state.store.order(id).await.map_err(internal)?;
+            if order.is_none_or(|o| o.customer_id != user.id.0) {
+                return Err(not_theirs);
+            }
+            Some(id)
+        }
+    };
+    let body = FeedbackText::parse(&body).map_err(AppError::from_input)?;
+    let feedback = NewFeedback { customer_id: user.id.0, order_id, category: category.as_str().into(), body: body.as_str().into() };
+    let id = state.store.create_feedback(&feedback, now()).await.map_err(internal)?;
+    tracing::info!(feedback_id = id, customer_id = user.id.0, "feedback filed");
+    Ok(id)
+}
+
+pub async fn admin_list(status: Option<String>, customer_id: Option<i64>) -> Result<Vec<FeedbackView>, AppError> {
+    require_user(ADMIN)?;
+    let state = app_state()?;
+    let status = status.filter(|s| !s.is_empty());
+    let records = match status.as_deref() {
+        Some(UNRESOLVED) => {
+            let mut all = Vec::new();
+            for s in [FeedbackStatus::Open, FeedbackStatus::Assigned] {
+                let filter = FeedbackFilter { customer_id, status: Some(s.as_str().into()), limit: LIST_LIMIT };
+                all.extend(state.store.feedback_list(&filter).await.map_err(internal)?);
+            }
+            all.sort_by_key(|r| std::cmp::Reverse(r.id));
+            all
+        }
+        // Unknown values are ignored, as for the order list's filters.
+        other => {
+            let status = other.and_then(FeedbackStatus::parse).map(|s| s.as_str().to_string());
+            state.store.feedback_list(&FeedbackFilter { customer_id, status, limit: LIST_LIMIT }).await.map_err(internal)?
+        }
+    };
+    views(&state, records).await
+}
+
+pub async fn admin_one(feedback_id: i64) -> Result<FeedbackView, AppError> {
+    require_user(ADMIN)?;
+    let state = app_state()?;
+    let record = state.store.feedback(feedback_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    views(&state, vec![record]).await?.pop().ok_or(AppError::NotFound)
+}
+
+pub async fn admin_step(feedback_id: i64, action: String, body: String) -> Result<FeedbackStatus, AppError> {
+    let admin = require_user(ADMIN)?;
+    let state = app_state()?;
+    let action = FeedbackAction::parse(&action).ok_or(AppError::invalid(Field::Feedback, Msg::ErrFeedbackAction))?;
+    let record = state.store.feedback(feedback_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    let status = FeedbackStatus::parse(&record.status).ok_or_else(|| internal(format!("feedback {feedback_id} status {}", record.status)))?;
+    let next = status.after(action).ok_or(AppError::Refused(Msg::ErrFeedbackStep))?;
+    let reply = if action.needs_text() {
+        let text = FeedbackText::parse(&body).map_err(AppError::from_input)?;
+        let lead = if next == FeedbackStatus::Resolved { Msg::FeedbackResolvedNotice } else { Msg::FeedbackReplyNotice };
+        Some((text.as_str().to_string(), format!("{}{}", t(lead), text.as_str())))
+    } else {
+        None
+    };
+    let step = FeedbackStep { expected_status: status.as_str().into(), next_status: next.as_str().into(), admin_id: admin.id.0, reply };
+    match state.store.step_feedback(feedback_id, &step, now()).await {
+        Ok(()) => {}
+        // Another admin moved it between our read and our write: nothing changed.
+        Err(StoreError::Conflict) => return Err(AppError::Refused(Msg::ErrFeedbackMoved)),
+        Err(err) => return Err(internal(err)),
+    }
+    tracing::info!(feedback_id, admin_id = admin.id.0, action = action.as_str(), "feedback step");
+    Ok(next)
+}
