@@ -68,7 +68,7 @@ pub async fn my_feedback() -> Result<CustomerFeedback, AppError> {
             FeedbackOrderChoice { id: o.id, label: format!("{} {}", o.service_name, starts.get(5..).unwrap_or(&starts)) }
         })
         .collect();
-    let records = state.store.feedback_list(&FeedbackFilter { customer_id: Some(user.id.0), status: None, limit: LIST_LIMIT }).await.map_err(internal)?;
+    let records = state.store.feedback_list(&FeedbackFilter { customer_id: Some(user.id.0), statuses: Vec::new(), limit: LIST_LIMIT }).await.map_err(internal)?;
     Ok(CustomerFeedback { orders, items: views(&state, records).await? })
 }
 
@@ -98,23 +98,12 @@ pub async fn submit(category: String, order_id: String, body: String) -> Result<
 pub async fn admin_list(status: Option<String>, customer_id: Option<i64>) -> Result<Vec<FeedbackView>, AppError> {
     require_user(ADMIN)?;
     let state = app_state()?;
-    let status = status.filter(|s| !s.is_empty());
-    let records = match status.as_deref() {
-        Some(UNRESOLVED) => {
-            let mut all = Vec::new();
-            for s in [FeedbackStatus::Open, FeedbackStatus::Assigned] {
-                let filter = FeedbackFilter { customer_id, status: Some(s.as_str().into()), limit: LIST_LIMIT };
-                all.extend(state.store.feedback_list(&filter).await.map_err(internal)?);
-            }
-            all.sort_by_key(|r| std::cmp::Reverse(r.id));
-            all
-        }
-        // Unknown values are ignored, as for the order list's filters.
-        other => {
-            let status = other.and_then(FeedbackStatus::parse).map(|s| s.as_str().to_string());
-            state.store.feedback_list(&FeedbackFilter { customer_id, status, limit: LIST_LIMIT }).await.map_err(internal)?
-        }
+    // Unknown values are ignored, as for the order list's filters.
+    let statuses = match status.as_deref() {
+        Some(UNRESOLVED) => FeedbackStatus::UNRESOLVED.to_vec(),
+        other => other.and_then(FeedbackStatus::parse).into_iter().collect(),
     };
+    let records = state.store.feedback_list(&FeedbackFilter { customer_id, statuses, limit: LIST_LIMIT }).await.map_err(internal)?;
     views(&state, records).await
 }
 

@@ -42,6 +42,8 @@ pub enum FeedbackStatus {
 
 impl FeedbackStatus {
     pub const ALL: [FeedbackStatus; 3] = [FeedbackStatus::Open, FeedbackStatus::Assigned, FeedbackStatus::Resolved];
+    /// Still waiting for a resolution: what 未解决投诉 counts and lists.
+    pub const UNRESOLVED: [FeedbackStatus; 2] = [FeedbackStatus::Open, FeedbackStatus::Assigned];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -54,7 +54,8 @@ pub struct FeedbackStep {
 #[derive(Debug, Clone, Default)]
 pub struct FeedbackFilter {
     pub customer_id: Option<i64>,
-    pub status: Option<String>,
+    /// Any of these; all when empty.
+    pub statuses: Vec<domain::FeedbackStatus>,
     pub limit: i64,
 }
 
@@ -69,7 +70,7 @@ pub trait FeedbackStore: Send + Sync {
     async fn feedback_replies(&self, feedback_ids: &[i64]) -> StoreResult<Vec<FeedbackReplyRecord>>;
     /// Applies an admin's step with its reply and 消息 in one transaction.
     async fn step_feedback(&self, id: i64, step: &FeedbackStep, now: OffsetDateTime) -> StoreResult<()>;
-    /// Feedback nobody has resolved yet.
+    /// Feedback nobody has resolved yet (`domain::FeedbackStatus::UNRESOLVED`).
     async fn unresolved_feedback_count(&self) -> StoreResult<i64>;
 }
 
@@ -77,6 +78,11 @@ pub(crate) const FEEDBACK_COLUMNS: &str = "f.id, f.customer_id, c.display_name A
     f.category, f.body, f.status, f.handler_id, h.display_name AS handler_name, f.created_at, f.resolved_at
     FROM feedback f JOIN users c ON c.id = f.customer_id LEFT JOIN orders o ON o.id = f.order_id
     LEFT JOIN users h ON h.id = f.handler_id";
+
+/// `statuses` as the list of an SQL `IN (…)`: their storage names are constants.
+pub(crate) fn status_list_sql(statuses: &[domain::FeedbackStatus]) -> String {
+    statuses.iter().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ")
+}
 
 macro_rules! shared_feedback_impl {
     ($store:ty) => {
@@ -109,15 +115,18 @@ macro_rules! shared_feedback_impl {
             }
 
             async fn feedback_list(&self, filter: &crate::FeedbackFilter) -> crate::StoreResult<Vec<crate::FeedbackRecord>> {
+                let statuses = if filter.statuses.is_empty() {
+                    String::from("TRUE")
+                } else {
+                    format!("f.status IN ({})", crate::feedback::status_list_sql(&filter.statuses))
+                };
                 let sql = format!(
-                    "SELECT {} WHERE (CAST($1 AS BIGINT) IS NULL OR f.customer_id = $1)
-                       AND (CAST($2 AS TEXT) IS NULL OR f.status = $2)
-                     ORDER BY f.id DESC LIMIT $3",
+                    "SELECT {} WHERE (CAST($1 AS BIGINT) IS NULL OR f.customer_id = $1) AND {statuses}
+                     ORDER BY f.id DESC LIMIT $2",
                     crate::feedback::FEEDBACK_COLUMNS
                 );
                 Ok(sqlx::query_as(&sql)
                     .bind(filter.customer_id)
-                    .bind(filter.status.as_deref())
                     .bind(filter.limit)
                     .fetch_all(&self.pool)
                     .await?)
@@ -189,7 +198,11 @@ macro_rules! shared_feedback_impl {
             }
 
             async fn unresolved_feedback_count(&self) -> crate::StoreResult<i64> {
-                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM feedback WHERE status <> 'resolved'").fetch_one(&self.pool).await?)
+                let sql = format!(
+                    "SELECT COUNT(*) FROM feedback WHERE status IN ({})",
+                    crate::feedback::status_list_sql(&domain::FeedbackStatus::UNRESOLVED)
+                );
+                Ok(sqlx::query_scalar(&sql).fetch_one(&self.pool).await?)
             }
         }
     };

@@ -1131,7 +1131,7 @@ async fn feedback_is_handled_once_per_step_and_each_reply_reaches_the_customer_e
         let late = store.create_feedback(&new(customer, Some(order), "阿姨迟到了半小时"), now()).await.unwrap();
         let general = store.create_feedback(&new(other, None, "希望增加夜间服务"), now()).await.unwrap();
         assert_eq!(store.unresolved_feedback_count().await.unwrap(), 2);
-        let mine = store.feedback_list(&store::FeedbackFilter { customer_id: Some(customer), status: None, limit: 10 }).await.unwrap();
+        let mine = store.feedback_list(&store::FeedbackFilter { customer_id: Some(customer), statuses: vec![], limit: 10 }).await.unwrap();
         assert_eq!(mine.iter().map(|f| (f.id, f.order_no.as_deref(), f.status.as_str())).collect::<Vec<_>>(), [(late, Some("DJ-fb"), "open")]);
 
         // Two admins take it at once: one wins, the other changes nothing.
@@ -1161,8 +1161,11 @@ async fn feedback_is_handled_once_per_step_and_each_reply_reaches_the_customer_e
         assert!(messages.contains(&"客服回复：已补偿20元优惠券".to_string()));
         assert!(store.messages(other, 10).await.unwrap().is_empty());
         assert_eq!(store.unresolved_feedback_count().await.unwrap(), 1);
-        let open = store.feedback_list(&store::FeedbackFilter { customer_id: None, status: Some("open".into()), limit: 10 }).await.unwrap();
+        let open = store.feedback_list(&store::FeedbackFilter { customer_id: None, statuses: vec![domain::FeedbackStatus::Open], limit: 10 }).await.unwrap();
         assert_eq!(open.iter().map(|f| f.id).collect::<Vec<_>>(), [general]);
+        let unresolved = domain::FeedbackStatus::UNRESOLVED.to_vec();
+        let all = store.feedback_list(&store::FeedbackFilter { customer_id: None, statuses: unresolved, limit: 10 }).await.unwrap();
+        assert_eq!(all.len() as i64, store.unresolved_feedback_count().await.unwrap(), "the 未解决 list shows what the tile counts");
     })
     .await;
 }

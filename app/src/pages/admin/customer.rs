@@ -1,9 +1,10 @@
 use super::users::{AvailabilityForm, AvailabilityOutcome};
 use super::feedback::FeedbackTable;
 use crate::api::admin::{admin_customer, AdminSetAccountDisabled, CustomerView, CUSTOMER_ORDERS_SHOWN};
-use crate::api::feedback::admin_feedback_list;
+use crate::api::feedback::{admin_feedback_list, FeedbackView};
 use crate::api::format_beijing;
 use crate::components::{AdminShell, ErrorState, Skeleton};
+use crate::error::AppError;
 use crate::i18n::{t, Msg};
 use crate::pages::order_ui::{appointment, money, StateBadge};
 use leptos::prelude::*;
@@ -24,21 +25,21 @@ pub fn CustomerPage() -> impl IntoView {
             <Suspense fallback=|| view! { <Skeleton rows=6/> }>
                 {move || Suspend::new(async move {
                     match customer.await {
-                        Ok(view) => view! { <CustomerBody view availability/> }.into_any(),
+                        Ok(view) => view! { <CustomerBody view availability feedback/> }.into_any(),
                         Err(error) => view! { <ErrorState error/> }.into_any(),
                     }
                 })}
             </Suspense>
-            <section class="panel customer-feedback">
-                <h3>{t(Msg::FeedbackTitle)}</h3>
-                <FeedbackTable items=feedback with_customer=false/>
-            </section>
         </AdminShell>
     }
 }
 
 #[component]
-fn CustomerBody(view: CustomerView, availability: ServerAction<AdminSetAccountDisabled>) -> impl IntoView {
+fn CustomerBody(
+    view: CustomerView,
+    availability: ServerAction<AdminSetAccountDisabled>,
+    feedback: Resource<Result<Vec<FeedbackView>, AppError>>,
+) -> impl IntoView {
     let stats = [
         ("orders", Msg::CustomerOrdersTotal, view.orders_total.to_string()),
         ("completed", Msg::CustomerOrdersCompleted, view.orders_completed.to_string()),
@@ -149,6 +150,10 @@ fn CustomerBody(view: CustomerView, availability: ServerAction<AdminSetAccountDi
                 }
                 .into_any()
             }}
+        </section>
+        <section class="panel customer-feedback">
+            <h3>{t(Msg::FeedbackTitle)}</h3>
+            <FeedbackTable items=feedback with_customer=false/>
         </section>
     }
 }
