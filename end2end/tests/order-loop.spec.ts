@@ -242,6 +242,9 @@ test('a customer complains about an order; the admin takes, answers and resolves
   await open(customer, '/me/reminders');
   await expect(customer.locator('.message', { hasText: '您的反馈已处理完毕：已核实属实，补偿20元并向您致歉' })).toBeVisible();
   await expect(customer.locator('.message', { hasText: '您的反馈有新回复：已联系服务者核实，今晚给您回电' })).toBeVisible();
+  await admin.locator('.detail-header').getByRole('link', { name: /^DJ/ }).click();
+  await expect(admin.locator('.order-feedback tr', { hasText: '阿姨16点40才到' })).toContainText('已解决');
+  await snap(admin, 'feedback-06-admin-order-1440x900');
   await admin.locator('.detail-header').getByRole('link', { name: DEMO.customer.name }).click();
   await expect(admin.locator('.customer-feedback tr', { hasText: '阿姨16点40才到' })).toContainText('已解决');
   for (const page of [customer, admin]) await page.context().close();

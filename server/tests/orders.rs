@@ -141,7 +141,7 @@ async fn bad_booking_input_gets_a_specific_error_and_creates_nothing() {
         assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", response.body);
         assert_eq!(response.error(), AppError::Invalid { field, msg });
     }
-    let placed = app.state.store.orders(&store::OrderFilter { customer_id: None, worker_id: None, states: vec![], needs_admin: None, anomalous: None, created_since: None, limit: 10, offset: 0 }).await.unwrap();
+    let placed = app.state.store.orders(&store::OrderFilter::newest(10)).await.unwrap();
     assert!(placed.is_empty());
 }
 
@@ -162,7 +162,7 @@ async fn the_last_free_worker_slot_goes_to_exactly_one_of_two_customers() {
     let loser = if a.status == StatusCode::OK { b } else { a };
     assert_eq!(loser.error(), AppError::Invalid { field: Field::Slot, msg: Msg::ErrSlotFull });
     assert_eq!(loser.error().message(), "该时段已约满，请选择其他时间");
-    let orders = app.state.store.orders(&store::OrderFilter { customer_id: None, worker_id: None, states: vec![], needs_admin: None, anomalous: None, created_since: None, limit: 10, offset: 0 }).await.unwrap();
+    let orders = app.state.store.orders(&store::OrderFilter::newest(10)).await.unwrap();
     assert_eq!(orders.len(), 2, "the loser was charged nothing and holds nothing");
 }
 
@@ -933,7 +933,7 @@ async fn a_claimed_coupon_is_quoted_charged_once_and_refused_to_anyone_else() {
     assert_eq!(second.error(), AppError::invalid(Field::Coupon, Msg::ErrCouponUsed));
     pay(&app, order_id).await;
     assert_eq!(app.state.store.payment_for_order(order_id).await.unwrap().unwrap().amount_fen, 8_000);
-    assert_eq!(app.state.store.orders(&store::OrderFilter { customer_id: None, worker_id: None, states: vec![], needs_admin: None, anomalous: None, created_since: None, limit: 10, offset: 0 }).await.unwrap().len(), 1);
+    assert_eq!(app.state.store.orders(&store::OrderFilter::newest(10)).await.unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -1312,7 +1312,7 @@ async fn a_gender_preference_limits_slots_and_dispatch_to_workers_of_that_gender
     let placed = app.post("/api/place_order", &place_with("female"), Some(&customer)).await;
     let PlaceOutcome::Placed { order_id } = serde_json::from_str(&placed.body).unwrap() else { panic!("{}", placed.body) };
     assert_eq!(app.state.store.order(order_id).await.unwrap().unwrap().worker_gender.as_deref(), Some("female"));
-    let orders = app.state.store.orders(&store::OrderFilter { customer_id: None, worker_id: None, states: vec![], needs_admin: None, anomalous: None, created_since: None, limit: 10, offset: 0 }).await.unwrap();
+    let orders = app.state.store.orders(&store::OrderFilter::newest(10)).await.unwrap();
     assert_eq!(orders.len(), 1, "the refused booking left nothing behind");
 }
 

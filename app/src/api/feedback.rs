@@ -61,8 +61,8 @@ pub async fn submit_feedback(category: String, order_id: String, body: String) -
 }
 
 #[server(prefix = "/api", endpoint = "admin_feedback_list")]
-pub async fn admin_feedback_list(status: Option<String>, customer_id: Option<i64>) -> Result<Vec<FeedbackView>, AppError> {
-    crate::server::respond(crate::server::feedback::admin_list(status, customer_id).await)
+pub async fn admin_feedback_list(status: Option<String>, customer_id: Option<i64>, order_id: Option<i64>) -> Result<Vec<FeedbackView>, AppError> {
+    crate::server::respond(crate::server::feedback::admin_list(status, customer_id, order_id).await)
 }
 
 #[server(prefix = "/api", endpoint = "admin_feedback")]

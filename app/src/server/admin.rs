@@ -170,16 +170,7 @@ pub async fn customer(user_id: i64) -> Result<CustomerView, AppError> {
     let state = app_state()?;
     let user = state.store.user(UserId(user_id)).await.map_err(internal)?.filter(|u| u.role == Role::Customer).ok_or(AppError::NotFound)?;
     let totals = state.store.customer_totals(user_id).await.map_err(internal)?;
-    let filter = OrderFilter {
-        customer_id: Some(user_id),
-        worker_id: None,
-        states: Vec::new(),
-        needs_admin: None,
-        anomalous: None,
-        created_since: None,
-        limit: CUSTOMER_ORDERS_SHOWN,
-        offset: 0,
-    };
+    let filter = OrderFilter { customer_id: Some(user_id), ..OrderFilter::newest(CUSTOMER_ORDERS_SHOWN) };
     let orders = state
         .store
         .orders(&filter)

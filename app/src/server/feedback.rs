@@ -47,16 +47,7 @@ async fn views(state: &AppState, records: Vec<FeedbackRecord>) -> Result<Vec<Fee
 pub async fn my_feedback() -> Result<CustomerFeedback, AppError> {
     let user = require_user(CUSTOMER)?;
     let state = app_state()?;
-    let filter = OrderFilter {
-        customer_id: Some(user.id.0),
-        worker_id: None,
-        states: Vec::new(),
-        needs_admin: None,
-        anomalous: None,
-        created_since: None,
-        limit: ORDER_CHOICES,
-        offset: 0,
-    };
+    let filter = OrderFilter { customer_id: Some(user.id.0), ..OrderFilter::newest(ORDER_CHOICES) };
     let orders = state
         .store
         .orders(&filter)
@@ -68,7 +59,7 @@ pub async fn my_feedback() -> Result<CustomerFeedback, AppError> {
             FeedbackOrderChoice { id: o.id, label: format!("{} {}", o.service_name, starts.get(5..).unwrap_or(&starts)) }
         })
         .collect();
-    let records = state.store.feedback_list(&FeedbackFilter { customer_id: Some(user.id.0), statuses: Vec::new(), limit: LIST_LIMIT }).await.map_err(internal)?;
+    let records = state.store.feedback_list(&FeedbackFilter { customer_id: Some(user.id.0), limit: LIST_LIMIT, ..Default::default() }).await.map_err(internal)?;
     Ok(CustomerFeedback { orders, items: views(&state, records).await? })
 }
 
@@ -95,7 +86,7 @@ pub async fn submit(category: String, order_id: String, body: String) -> Result<
     Ok(id)
 }
 
-pub async fn admin_list(status: Option<String>, customer_id: Option<i64>) -> Result<Vec<FeedbackView>, AppError> {
+pub async fn admin_list(status: Option<String>, customer_id: Option<i64>, order_id: Option<i64>) -> Result<Vec<FeedbackView>, AppError> {
     require_user(ADMIN)?;
     let state = app_state()?;
     // Unknown values are ignored, as for the order list's filters.
@@ -103,7 +94,7 @@ pub async fn admin_list(status: Option<String>, customer_id: Option<i64>) -> Res
         Some(UNRESOLVED) => FeedbackStatus::UNRESOLVED.to_vec(),
         other => other.and_then(FeedbackStatus::parse).into_iter().collect(),
     };
-    let records = state.store.feedback_list(&FeedbackFilter { customer_id, statuses, limit: LIST_LIMIT }).await.map_err(internal)?;
+    let records = state.store.feedback_list(&FeedbackFilter { customer_id, order_id, statuses, limit: LIST_LIMIT }).await.map_err(internal)?;
     views(&state, records).await
 }
 

@@ -511,7 +511,7 @@ pub fn states_of_group(group: &str) -> Vec<String> {
 pub async fn my_orders(group: String) -> Result<Vec<OrderCard>, AppError> {
     let user = require_user(CUSTOMER)?;
     let state = app_state()?;
-    let filter = OrderFilter { customer_id: Some(user.id.0), worker_id: None, states: states_of_group(&group), needs_admin: None, anomalous: None, created_since: None, limit: 100, offset: 0 };
+    let filter = OrderFilter { customer_id: Some(user.id.0), states: states_of_group(&group), ..OrderFilter::newest(100) };
     state.store.orders(&filter).await.map_err(internal)?.iter().map(card).collect()
 }
 

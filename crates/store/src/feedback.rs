@@ -54,6 +54,7 @@ pub struct FeedbackStep {
 #[derive(Debug, Clone, Default)]
 pub struct FeedbackFilter {
     pub customer_id: Option<i64>,
+    pub order_id: Option<i64>,
     /// Any of these; all when empty.
     pub statuses: Vec<domain::FeedbackStatus>,
     pub limit: i64,
@@ -121,12 +122,14 @@ macro_rules! shared_feedback_impl {
                     format!("f.status IN ({})", crate::feedback::status_list_sql(&filter.statuses))
                 };
                 let sql = format!(
-                    "SELECT {} WHERE (CAST($1 AS BIGINT) IS NULL OR f.customer_id = $1) AND {statuses}
-                     ORDER BY f.id DESC LIMIT $2",
+                    "SELECT {} WHERE (CAST($1 AS BIGINT) IS NULL OR f.customer_id = $1)
+                       AND (CAST($2 AS BIGINT) IS NULL OR f.order_id = $2) AND {statuses}
+                     ORDER BY f.id DESC LIMIT $3",
                     crate::feedback::FEEDBACK_COLUMNS
                 );
                 Ok(sqlx::query_as(&sql)
                     .bind(filter.customer_id)
+                    .bind(filter.order_id)
                     .bind(filter.limit)
                     .fetch_all(&self.pool)
                     .await?)

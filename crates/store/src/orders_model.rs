@@ -303,6 +303,14 @@ pub struct OrderFilter {
     pub offset: i64,
 }
 
+impl OrderFilter {
+    /// Every order, newest appointment first, at most `limit`; narrow it
+    /// with struct update syntax.
+    pub fn newest(limit: i64) -> Self {
+        Self { customer_id: None, worker_id: None, states: Vec::new(), needs_admin: None, anomalous: None, created_since: None, limit, offset: 0 }
+    }
+}
+
 /// What a service's page shows of its reviews.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceReviews {

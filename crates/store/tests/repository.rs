@@ -607,7 +607,7 @@ async fn an_order_holds_the_first_free_worker_and_the_next_overlapping_one_is_re
         let counts = store.dashboard_counts(since, someday(), cutoffs_at(now())).await.unwrap();
         assert_eq!((counts.orders_today, counts.orders_awaiting_worker, counts.orders_in_progress), (2, 0, 0));
         // 今日订单 counts what the list of orders placed since then shows.
-        let placed_since = |created_since| store::OrderFilter { customer_id: None, worker_id: None, states: vec![], needs_admin: None, anomalous: None, created_since, limit: 50, offset: 0 };
+        let placed_since = |created_since| store::OrderFilter { created_since, ..store::OrderFilter::newest(50) };
         assert_eq!(store.orders(&placed_since(Some(since))).await.unwrap().len(), 2);
         assert_eq!(store.orders(&placed_since(Some(now() + Duration::from_secs(60)))).await.unwrap().len(), 0);
     })
@@ -656,7 +656,7 @@ async fn the_order_monitor_selects_exactly_the_orders_the_booking_rule_flags() {
 
         let unix = |t: OffsetDateTime| t.unix_timestamp();
         let cutoffs = cutoffs_at(at);
-        let filter = |anomalous| store::OrderFilter { customer_id: None, worker_id: None, states: vec![], needs_admin: None, anomalous, created_since: None, limit: 50, offset: 0 };
+        let filter = |anomalous| store::OrderFilter { anomalous, ..store::OrderFilter::newest(50) };
         let mut flagged: Vec<String> = store.orders(&filter(Some(cutoffs))).await.unwrap().into_iter().map(|o| o.order_no).collect();
         flagged.sort();
         assert_eq!(flagged, ["DJ-en-route", "DJ-late", "DJ-overrun", "DJ-soon"]);
@@ -696,7 +696,7 @@ async fn concurrent_bookings_of_the_last_free_worker_slot_have_exactly_one_winne
         let refused = results.iter().filter(|r| matches!(r, Err(StoreError::SlotTaken))).count();
         assert_eq!((winners, refused), (1, 7), "{results:?}");
         // The losers left no order, payment or job behind.
-        let orders = store.orders(&store::OrderFilter { customer_id: None, worker_id: None, states: vec![], needs_admin: None, anomalous: None, created_since: None, limit: 50, offset: 0 }).await.unwrap();
+        let orders = store.orders(&store::OrderFilter::newest(50)).await.unwrap();
         assert_eq!(orders.len(), 1);
     })
     .await;
@@ -1131,8 +1131,10 @@ async fn feedback_is_handled_once_per_step_and_each_reply_reaches_the_customer_e
         let late = store.create_feedback(&new(customer, Some(order), "阿姨迟到了半小时"), now()).await.unwrap();
         let general = store.create_feedback(&new(other, None, "希望增加夜间服务"), now()).await.unwrap();
         assert_eq!(store.unresolved_feedback_count().await.unwrap(), 2);
-        let mine = store.feedback_list(&store::FeedbackFilter { customer_id: Some(customer), statuses: vec![], limit: 10 }).await.unwrap();
+        let mine = store.feedback_list(&store::FeedbackFilter { customer_id: Some(customer), limit: 10, ..Default::default() }).await.unwrap();
         assert_eq!(mine.iter().map(|f| (f.id, f.order_no.as_deref(), f.status.as_str())).collect::<Vec<_>>(), [(late, Some("DJ-fb"), "open")]);
+        let about_order = store.feedback_list(&store::FeedbackFilter { order_id: Some(order), limit: 10, ..Default::default() }).await.unwrap();
+        assert_eq!(about_order.iter().map(|f| f.id).collect::<Vec<_>>(), [late]);
 
         // Two admins take it at once: one wins, the other changes nothing.
         let take = |admin_id: i64| {
@@ -1161,10 +1163,10 @@ async fn feedback_is_handled_once_per_step_and_each_reply_reaches_the_customer_e
         assert!(messages.contains(&"客服回复：已补偿20元优惠券".to_string()));
         assert!(store.messages(other, 10).await.unwrap().is_empty());
         assert_eq!(store.unresolved_feedback_count().await.unwrap(), 1);
-        let open = store.feedback_list(&store::FeedbackFilter { customer_id: None, statuses: vec![domain::FeedbackStatus::Open], limit: 10 }).await.unwrap();
+        let open = store.feedback_list(&store::FeedbackFilter { statuses: vec![domain::FeedbackStatus::Open], limit: 10, ..Default::default() }).await.unwrap();
         assert_eq!(open.iter().map(|f| f.id).collect::<Vec<_>>(), [general]);
         let unresolved = domain::FeedbackStatus::UNRESOLVED.to_vec();
-        let all = store.feedback_list(&store::FeedbackFilter { customer_id: None, statuses: unresolved, limit: 10 }).await.unwrap();
+        let all = store.feedback_list(&store::FeedbackFilter { statuses: unresolved, limit: 10, ..Default::default() }).await.unwrap();
         assert_eq!(all.len() as i64, store.unresolved_feedback_count().await.unwrap(), "the 未解决 list shows what the tile counts");
     })
     .await;

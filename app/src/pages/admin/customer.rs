@@ -18,7 +18,7 @@ pub fn CustomerPage() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
     let availability = ServerAction::<AdminSetAccountDisabled>::new();
     let customer = Resource::new(move || (id(), availability.version().get()), |(id, _)| admin_customer(id));
-    let feedback = Resource::new(id, |id| admin_feedback_list(None, Some(id)));
+    let feedback = Resource::new(id, |id| admin_feedback_list(None, Some(id), None));
     view! {
         <AdminShell title=Msg::CustomerTitle>
             <AvailabilityOutcome action=availability/>

@@ -67,7 +67,7 @@ pub(crate) fn FeedbackTable(items: Resource<Result<Vec<FeedbackView>, AppError>>
 pub fn FeedbackListPage() -> impl IntoView {
     let query = use_query_map();
     let status = move || query.with(|q| q.get("status")).filter(|s| !s.is_empty());
-    let items = Resource::new(status, |status| admin_feedback_list(status, None));
+    let items = Resource::new(status, |status| admin_feedback_list(status, None, None));
     let chips = [(UNRESOLVED, Msg::FeedbackUnresolved)]
         .into_iter()
         .chain(FeedbackStatus::ALL.into_iter().map(|s| {

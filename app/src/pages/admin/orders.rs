@@ -1,3 +1,5 @@
+use super::feedback::FeedbackTable;
+use crate::api::feedback::admin_feedback_list;
 use crate::api::format_beijing;
 use crate::api::ops::{admin_order, admin_orders, AdminAssign, AdminOrderRow, AdminOrderView, DecisionView, OrderAttention};
 use crate::components::{form_error, AdminShell, ErrorState, Skeleton};
@@ -141,8 +143,18 @@ pub fn AdminOrderPage() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
     let assign = ServerAction::<AdminAssign>::new();
     let order = Resource::new(move || (id(), assign.version().get()), |(id, _)| admin_order(id));
+    let feedback = Resource::new(id, |id| admin_feedback_list(None, None, Some(id)));
     view! {
         <AdminShell title=Msg::OrderDetailTitle>
+            // Complaints about the order come first: they are why an admin opens it.
+            <Transition fallback=|| ()>
+                {move || feedback.get().and_then(Result::ok).filter(|rows| !rows.is_empty()).map(|_| view! {
+                    <section class="panel order-feedback">
+                        <h3>{t(Msg::FeedbackTitle)}</h3>
+                        <FeedbackTable items=feedback with_customer=false/>
+                    </section>
+                })}
+            </Transition>
             <Suspense fallback=|| view! { <Skeleton rows=6/> }>
                 {move || Suspend::new(async move {
                     match order.await {
