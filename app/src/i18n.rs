@@ -741,6 +741,8 @@ messages! {
     FilterAllWorkers => "全部服务者",
     FilterHealthLapsing => "健康证30天内到期",
     FilterAnomalous => "异常订单",
+    FilterComplained => "有投诉",
+    OpenComplaintTag => "有未解决投诉",
     AnomaliesHint => "接单超时：开始前1小时仍无人接单；服务者迟到：已过开始时间仍未到达；服务超时：超过预约结束时间15分钟仍在服务中。点订单号可改派或查看联系方式。",
     NoAnomalies => "没有需要处理的异常订单",
     AnomalyUnaccepted => "接单超时",

@@ -209,12 +209,15 @@ test('a customer complains about an order; the admin takes, answers and resolves
   await expectAccessible(customer);
   await snap(customer, 'feedback-01-filed-390x844');
 
-  // The admin finds it among the unresolved, takes it, answers, then resolves it.
+  // The order monitor flags the order; the admin finds the complaint among the unresolved, takes it, answers, then resolves it.
+  await open(admin, '/admin/orders?attention=complaint');
+  await expect(admin.locator('tbody tr', { hasText: DEMO.customer.name }).filter({ has: admin.locator(`a[href="/admin/orders/${orderId}"]`) })).toContainText('有未解决投诉');
+  await snap(admin, 'feedback-02-admin-orders-complaint-1440x900');
   await open(admin, '/admin/feedback?status=unresolved');
   const row = admin.locator('tr', { hasText: '阿姨16点40才到' });
   await expect(row).toContainText('迟到');
   await expect(row).toContainText(DEMO.customer.name);
-  await snap(admin, 'feedback-02-admin-list-1440x900');
+  await snap(admin, 'feedback-02-admin-feedback-list-1440x900');
   await row.getByRole('link', { name: '处理' }).click();
   await expect(admin).toHaveURL(/\/admin\/feedback\/\d+$/);
   await hydrated(admin);

@@ -15,6 +15,7 @@ CREATE TABLE feedback (
 );
 CREATE INDEX feedback_customer_idx ON feedback (customer_id, id);
 CREATE INDEX feedback_status_idx ON feedback (status, id);
+CREATE INDEX feedback_order_idx ON feedback (order_id);
 
 CREATE TABLE feedback_replies (
     id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -547,6 +547,13 @@ async fn a_complaint_is_filed_about_the_customers_own_order_answered_resolved_on
     let general = app.post("/api/submit_feedback", &file("other", String::new(), "希望增加夜间服务"), Some(&customer)).await;
     assert_eq!(general.status, StatusCode::OK);
 
+    // The order monitor flags the order until the complaint is resolved.
+    let complained = || async {
+        let rows: Vec<app::api::ops::AdminOrderRow> =
+            serde_json::from_str(&app.post("/api/admin_orders", "attention=complaint", Some(&admin)).await.body).unwrap();
+        rows.iter().map(|r| (r.card.id, r.open_complaint)).collect::<Vec<_>>()
+    };
+    assert_eq!(complained().await, [(order, true)]);
     let step = |action: &str, body: &str| form(&[("feedback_id", id.to_string()), ("action", action.into()), ("body", body.into())]);
     let short = app.post("/api/admin_step_feedback", &step("reply", "好的"), Some(&admin)).await;
     assert_eq!(short.error(), AppError::Invalid { field: Field::Feedback, msg: Msg::ErrFeedbackTooShort });
@@ -558,6 +565,7 @@ async fn a_complaint_is_filed_about_the_customers_own_order_answered_resolved_on
     let again = app.post("/api/admin_step_feedback", &step("resolve", "再补偿一次20元"), Some(&admin)).await;
     assert_eq!(again.error(), AppError::Refused(Msg::ErrFeedbackStep), "resolved once");
     assert_eq!(messages().await, 2, "one 消息 per answer");
+    assert!(complained().await.is_empty(), "resolved: no longer flagged");
 
     let mine: CustomerFeedback = serde_json::from_str(&app.post("/api/my_feedback", "", Some(&customer)).await.body).unwrap();
     assert_eq!(mine.orders.iter().map(|o| o.id).collect::<Vec<_>>(), [order]);

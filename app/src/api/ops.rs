@@ -85,6 +85,8 @@ pub struct AdminOrderRow {
     pub needs_admin: bool,
     /// What the order monitor flags on it now.
     pub anomaly: Option<Anomaly>,
+    /// Feedback about it is still unresolved.
+    pub open_complaint: bool,
 }
 
 /// What the 订单管理 list can narrow to besides the state (`?attention=` in
@@ -97,16 +99,19 @@ pub enum OrderAttention {
     PlacedToday,
     /// Orders a worker has taken and not yet finished.
     Underway,
+    /// Orders with feedback about them still unresolved.
+    Complained,
 }
 
 impl OrderAttention {
-    pub const ALL: [OrderAttention; 3] = [OrderAttention::Anomalous, OrderAttention::PlacedToday, OrderAttention::Underway];
+    pub const ALL: [OrderAttention; 4] = [OrderAttention::Anomalous, OrderAttention::Complained, OrderAttention::PlacedToday, OrderAttention::Underway];
 
     pub fn as_str(self) -> &'static str {
         match self {
             OrderAttention::Anomalous => "anomaly",
             OrderAttention::PlacedToday => "today",
             OrderAttention::Underway => "underway",
+            OrderAttention::Complained => "complaint",
         }
     }
 

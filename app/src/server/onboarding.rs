@@ -220,16 +220,7 @@ async fn orders_needing(state: &AppState, worker_id: i64, document_id: i64) -> R
     if !requires {
         return Ok(Vec::new());
     }
-    let held = OrderFilter {
-        customer_id: None,
-        worker_id: Some(worker_id),
-        states: flows::state_names(|s| s == OrderState::Accepted),
-        needs_admin: None,
-        anomalous: None,
-        created_since: None,
-        limit: 500,
-        offset: 0,
-    };
+    let held = OrderFilter { worker_id: Some(worker_id), states: flows::state_names(|s| s == OrderState::Accepted), ..OrderFilter::newest(500) };
     let mut orders: Vec<HeldOrder> = state
         .store
         .orders(&held)

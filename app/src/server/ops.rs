@@ -57,14 +57,12 @@ pub async fn admin_orders(state_filter: Option<String>, queue: bool, attention: 
         }
     };
     let filter = OrderFilter {
-        customer_id: None,
-        worker_id: None,
         states,
         needs_admin: queue.then_some(true),
         anomalous: (attention == Some(OrderAttention::Anomalous)).then(|| booking::AnomalyCutoffs::at(unix(now))),
         created_since: (attention == Some(OrderAttention::PlacedToday)).then(|| start_of_beijing_day(now)),
-        limit: 200,
-        offset: 0,
+        open_complaint: attention == Some(OrderAttention::Complained),
+        ..OrderFilter::newest(200)
     };
     state
         .store
@@ -73,7 +71,14 @@ pub async fn admin_orders(state_filter: Option<String>, queue: bool, attention: 
         .map_err(internal)?
         .iter()
         .map(|o| {
-            Ok(AdminOrderRow { card: card(o)?, customer_id: o.customer_id, customer_name: o.customer_name.clone(), needs_admin: o.needs_admin, anomaly: order_anomaly(o, now)? })
+            Ok(AdminOrderRow {
+                card: card(o)?,
+                customer_id: o.customer_id,
+                customer_name: o.customer_name.clone(),
+                needs_admin: o.needs_admin,
+                anomaly: order_anomaly(o, now)?,
+                open_complaint: o.open_complaint,
+            })
         })
         .collect()
 }

@@ -69,14 +69,9 @@ pub async fn workbench() -> Result<WorkbenchView, AppError> {
         });
     }
     let filter = OrderFilter {
-        customer_id: None,
         worker_id: Some(user.id.0),
         states: flows::state_names(|s| s.is_held_by_worker() || s == OrderState::Completed),
-        needs_admin: None,
-        anomalous: None,
-        created_since: None,
-        limit: 50,
-        offset: 0,
+        ..OrderFilter::newest(50)
     };
     let mut orders = state.store.orders(&filter).await.map_err(internal)?;
     // Upcoming work first, soonest at the top; finished work after it.
@@ -319,16 +314,7 @@ pub async fn save_worker_settings(
 
 /// The orders a worker has accepted and not yet finished.
 fn held_orders(worker_id: i64) -> OrderFilter {
-    OrderFilter {
-        customer_id: None,
-        worker_id: Some(worker_id),
-        states: flows::state_names(OrderState::is_held_by_worker),
-        needs_admin: None,
-        anomalous: None,
-        created_since: None,
-        limit: 500,
-        offset: 0,
-    }
+    OrderFilter { worker_id: Some(worker_id), states: flows::state_names(OrderState::is_held_by_worker), ..OrderFilter::newest(500) }
 }
 
 /// How far ahead a day off can be booked.

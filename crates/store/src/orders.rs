@@ -102,7 +102,9 @@ pub(crate) const ORDER_COLUMNS: &str = "o.id, o.order_no, o.customer_id, o.servi
     w.display_name AS worker_name, w.phone AS worker_phone, c.display_name AS customer_name,
     o.address_text, o.lat, o.lng, o.contact_phone, o.notes, o.starts_at, o.ends_at, o.pay_deadline,
     o.paid_fen, o.cancel_fee_fen, o.refund_fen, o.needs_admin, o.created_at,
-    EXISTS (SELECT 1 FROM reviews r WHERE r.order_id = o.id) AS has_review, o.commission_bps, o.worker_gender,
+    EXISTS (SELECT 1 FROM reviews r WHERE r.order_id = o.id) AS has_review,
+    EXISTS (SELECT 1 FROM feedback fb WHERE fb.order_id = o.id AND fb.status IN ('open', 'assigned')) AS open_complaint,
+    o.commission_bps, o.worker_gender,
     EXISTS (SELECT 1 FROM categories k WHERE k.code = o.category_code AND k.requires_certificate = TRUE) AS needs_certificate
     FROM orders o JOIN users c ON c.id = o.customer_id LEFT JOIN users w ON w.id = o.worker_id";
 
@@ -359,6 +361,11 @@ macro_rules! shared_order_impl {
                     format!("o.state IN ({})", crate::orders::state_list_sql(f.states.iter().map(String::as_str)))
                 };
                 let anomalous = if f.anomalous.is_some() { crate::orders::anomalous_sql("$7", "$8", "$9") } else { String::from("TRUE") };
+                let complained = if f.open_complaint {
+                    String::from("EXISTS (SELECT 1 FROM feedback fb WHERE fb.order_id = o.id AND fb.status IN ('open', 'assigned'))")
+                } else {
+                    String::from("TRUE")
+                };
                 let sql = format!(
                     "SELECT {} WHERE (CAST($1 AS BIGINT) IS NULL OR o.customer_id = $1)
                        AND (CAST($2 AS BIGINT) IS NULL OR o.worker_id = $2)
@@ -366,6 +373,7 @@ macro_rules! shared_order_impl {
                        AND o.created_at >= $6
                        AND {states}
                        AND {anomalous}
+                       AND {complained}
                      ORDER BY o.starts_at DESC, o.id DESC LIMIT $4 OFFSET $5",
                     crate::orders::ORDER_COLUMNS
                 );
@@ -1177,3 +1185,15 @@ macro_rules! shared_order_impl {
     };
 }
 pub(crate) use shared_order_impl;
+
+#[cfg(test)]
+mod tests {
+    use super::ORDER_COLUMNS;
+
+    #[test]
+    fn an_open_complaint_is_feedback_still_unresolved() {
+        let unresolved = crate::feedback::status_list_sql(&domain::FeedbackStatus::UNRESOLVED);
+        assert_eq!(unresolved, "'open', 'assigned'");
+        assert!(ORDER_COLUMNS.contains(&format!("fb.status IN ({unresolved})")));
+    }
+}

@@ -143,6 +143,8 @@ pub struct OrderRecord {
     pub needs_admin: bool,
     pub created_at: OffsetDateTime,
     pub has_review: bool,
+    /// Feedback about the order is still unresolved (A6 flags it).
+    pub open_complaint: bool,
     /// `None` for orders placed before rates were fixed on the order.
     pub commission_bps: Option<i32>,
     /// The customer's preference (`female`/`male`); `None`: anyone.
@@ -299,6 +301,8 @@ pub struct OrderFilter {
     pub anomalous: Option<booking::AnomalyCutoffs>,
     /// Only the orders placed at or after this instant.
     pub created_since: Option<OffsetDateTime>,
+    /// Only the orders with unresolved feedback about them.
+    pub open_complaint: bool,
     pub limit: i64,
     pub offset: i64,
 }
@@ -307,7 +311,7 @@ impl OrderFilter {
     /// Every order, newest appointment first, at most `limit`; narrow it
     /// with struct update syntax.
     pub fn newest(limit: i64) -> Self {
-        Self { customer_id: None, worker_id: None, states: Vec::new(), needs_admin: None, anomalous: None, created_since: None, limit, offset: 0 }
+        Self { customer_id: None, worker_id: None, states: Vec::new(), needs_admin: None, anomalous: None, created_since: None, open_complaint: false, limit, offset: 0 }
     }
 }
 

@@ -1135,6 +1135,12 @@ async fn feedback_is_handled_once_per_step_and_each_reply_reaches_the_customer_e
         assert_eq!(mine.iter().map(|f| (f.id, f.order_no.as_deref(), f.status.as_str())).collect::<Vec<_>>(), [(late, Some("DJ-fb"), "open")]);
         let about_order = store.feedback_list(&store::FeedbackFilter { order_id: Some(order), limit: 10, ..Default::default() }).await.unwrap();
         assert_eq!(about_order.iter().map(|f| f.id).collect::<Vec<_>>(), [late]);
+        let complained = || {
+            let store = store.clone();
+            async move { store.orders(&store::OrderFilter { open_complaint: true, ..store::OrderFilter::newest(10) }).await.unwrap() }
+        };
+        let flagged = complained().await;
+        assert_eq!(flagged.iter().map(|o| (o.id, o.open_complaint)).collect::<Vec<_>>(), [(order, true)]);
 
         // Two admins take it at once: one wins, the other changes nothing.
         let take = |admin_id: i64| {
@@ -1153,6 +1159,8 @@ async fn feedback_is_handled_once_per_step_and_each_reply_reaches_the_customer_e
         let again = store.step_feedback(late, &feedback_step("assigned", "resolved", handler, Some("重复提交")), now()).await;
         assert!(matches!(again, Err(StoreError::Conflict)), "a resolved complaint is not resolved twice");
 
+        assert!(complained().await.is_empty(), "a resolved complaint no longer flags its order");
+        assert!(!store.order(order).await.unwrap().unwrap().open_complaint);
         let resolved = store.feedback(late).await.unwrap().unwrap();
         assert_eq!(resolved.status, "resolved");
         assert!(resolved.resolved_at.is_some());

@@ -56,7 +56,7 @@ fn orders_table(rows: Vec<AdminOrderRow>, empty: Msg) -> AnyView {
                 {rows
                     .into_iter()
                     .map(|r| view! {
-                        <tr class:needs-admin=r.needs_admin || r.anomaly.is_some()>
+                        <tr class:needs-admin=r.needs_admin || r.anomaly.is_some() || r.open_complaint>
                             <td class="num"><a href=format!("/admin/orders/{}", r.card.id)>{r.card.order_no.clone()}</a></td>
                             <td>{r.card.service_name.clone()}</td>
                             <td><a href=format!("/admin/users/{}", r.customer_id)>{r.customer_name.clone()}</a></td>
@@ -67,6 +67,7 @@ fn orders_table(rows: Vec<AdminOrderRow>, empty: Msg) -> AnyView {
                                 <StateBadge state=r.card.state/>
                                 {r.needs_admin.then(|| view! { <span class="tag tag-danger">{t(Msg::NeedsAdmin)}</span> })}
                                 {r.anomaly.map(anomaly_tag)}
+                                {r.open_complaint.then(|| view! { <span class="tag tag-danger" data-complaint="open">{t(Msg::OpenComplaintTag)}</span> })}
                             </td>
                         </tr>
                     })
@@ -101,6 +102,7 @@ pub fn AdminOrdersPage() -> impl IntoView {
                             OrderAttention::Anomalous => (Msg::FilterAnomalous, "chip chip-alert"),
                             OrderAttention::PlacedToday => (Msg::StatOrdersToday, "chip"),
                             OrderAttention::Underway => (Msg::StatOrdersInProgress, "chip"),
+                            OrderAttention::Complained => (Msg::FilterComplained, "chip chip-alert"),
                         };
                         view! {
                             <a href=format!("/admin/orders?attention={}", key.as_str()) class=class class:active=move || attention() == Some(key)>{t(label)}</a>
