@@ -988,6 +988,20 @@ mod money_fixtures {
         placed.order_id
     }
 
+    /// The customer cancels a paid ¥90 order late: ¥18 kept, ¥72 refunded.
+    pub fn cancel_late(customer: i64, tag: &str) -> OrderChange {
+        OrderChange {
+            expected_state: "booked".into(),
+            next_state: "refunding".into(),
+            assign_worker: None,
+            fee_fen: 1800,
+            refund: Some((7200, format!("RF-{tag}"))),
+            settle: None,
+            event: fx::event("cancel", "customer", Some(customer)),
+            notify: vec![],
+        }
+    }
+
     pub fn complete(worker: i64, bps: u32) -> OrderChange {
         OrderChange {
             expected_state: "booked".into(),
@@ -1050,17 +1064,7 @@ async fn a_late_cancellation_keeps_the_fee_and_refunds_the_rest() {
         let worker = fx::worker(&store, "13900139302").await;
         let customer = fx::customer(&store, "13800138302").await;
         let order = mx::paid_order(&store, worker, customer, "fee", 4).await;
-        let cancel = store::OrderChange {
-            expected_state: "booked".into(),
-            next_state: "refunding".into(),
-            assign_worker: None,
-            fee_fen: 1800,
-            refund: Some((7200, "RF-fee".into())),
-            settle: None,
-            event: fx::event("cancel", "customer", Some(customer)),
-            notify: vec![],
-        };
-        store.change_order(order, &cancel, now()).await.unwrap();
+        store.change_order(order, &mx::cancel_late(customer, "fee"), now()).await.unwrap();
         assert_eq!(store.worker_balance(worker).await.unwrap().available_fen, 0);
         mx::assert_books_balance(&store).await;
     })
@@ -1083,17 +1087,7 @@ async fn a_customers_totals_and_reviews_cover_only_their_own_orders() {
         // Cancelled after paying, late: ¥18 kept, ¥72 on its way back.
         let late = store.place_order(&fx::order(customer, service, tomorrow_at(11), "clate"), &[worker], now()).await.unwrap().order_id;
         store.confirm_payment("PAY-clate", "TXN-clate", 9000, "RL-clate", now()).await.unwrap();
-        let cancel = store::OrderChange {
-            expected_state: "booked".into(),
-            next_state: "refunding".into(),
-            assign_worker: None,
-            fee_fen: 1800,
-            refund: Some((7200, "RF-clate".into())),
-            settle: None,
-            event: fx::event("cancel", "customer", Some(customer)),
-            notify: vec![],
-        };
-        store.change_order(late, &cancel, now()).await.unwrap();
+        store.change_order(late, &mx::cancel_late(customer, "clate"), now()).await.unwrap();
         store.place_order(&fx::order(customer, service, tomorrow_at(14), "cunpaid"), &[worker], now()).await.unwrap();
         store.place_order(&fx::order(other, service, tomorrow_at(17), "cother"), &[worker], now()).await.unwrap();
         store.confirm_payment("PAY-cother", "TXN-cother", 9000, "RL-cother", now()).await.unwrap();
