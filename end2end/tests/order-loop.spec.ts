@@ -1,4 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
+import * as path from 'path';
 import { DEMO, DESKTOP, PEOPLES_SQUARE as HOME, open, signedIn, snap, hydrated, expectAccessible, expectTilesToOpenWhatTheyCount, expectCustomerTotalsToAddUp, fillBooking } from './helpers';
 
 /** Books the demo "日常保洁 · 2小时" for tomorrow at `slot` and pays; returns the order page URL. */
@@ -206,6 +207,12 @@ test('a customer complains about an order; the admin takes, answers and resolves
   await expect(customer.getByRole('status')).toHaveText(/已提交/);
   const card = customer.locator('.feedback-card', { hasText: '阿姨16点40才到' });
   await expect(card.locator('[data-feedback-status]')).toHaveText('待处理');
+  // A photo of what happened: a plain form post that comes back to the same card.
+  await card.locator('input[type=file]').setInputFiles(path.join(__dirname, '..', 'fixtures', 'photo.png'));
+  await card.getByRole('button', { name: '添加照片' }).click();
+  await expect(customer).toHaveURL(/uploaded=1/);
+  await expect(card.locator('.feedback-photos img')).toHaveCount(1);
+  await expect(card.getByRole('status')).toHaveText('照片已添加');
   await expectAccessible(customer);
   await snap(customer, 'feedback-01-filed-390x844');
 
@@ -221,6 +228,7 @@ test('a customer complains about an order; the admin takes, answers and resolves
   await row.getByRole('link', { name: '处理' }).click();
   await expect(admin).toHaveURL(/\/admin\/feedback\/\d+$/);
   await hydrated(admin);
+  await expect(admin.locator('.feedback-photos img')).toHaveCount(1);
   await admin.getByRole('button', { name: '认领' }).click();
   await expect(admin.locator('.detail-header [data-feedback-status]')).toHaveText('处理中');
   await expect(admin.getByRole('button', { name: '认领' })).toHaveCount(0);

@@ -26,3 +26,12 @@ CREATE TABLE feedback_replies (
     created_at  TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX feedback_replies_feedback_idx ON feedback_replies (feedback_id, id);
+
+-- Photos the customer adds to their feedback (C10), at most three each.
+CREATE TABLE feedback_images (
+    id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    feedback_id BIGINT NOT NULL REFERENCES feedback (id),
+    storage_key TEXT   NOT NULL UNIQUE,
+    created_at  TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX feedback_images_feedback_idx ON feedback_images (feedback_id, id);

@@ -69,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .route("/payments/sandbox/notify", axum::routing::post(payment_routes::sandbox_notify))
         .route("/uploads/worker/{kind}", axum::routing::post(upload_routes::upload_worker_document))
         .route("/uploads/service/{id}", axum::routing::post(upload_routes::upload_service_image))
+        .route("/uploads/feedback/{id}", axum::routing::post(upload_routes::upload_feedback_image))
         .route("/files/{area}/{name}", get(upload_routes::serve_file))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

@@ -4,6 +4,7 @@
 //! type and `nosniff`.
 
 use app::server::catalog_admin::store_service_image;
+use app::server::feedback::store_feedback_image;
 use app::server::onboarding::{may_read_file, store_worker_document, DocumentFields, UploadOutcome};
 use app::server::session::SessionState;
 use app::server::AppState;
@@ -89,6 +90,27 @@ pub async fn upload_service_image(State(state): State<AppState>, Path(service_id
         Err(UploadOutcome::Internal(err)) => {
             tracing::error!(error = %err, "storing a service picture failed");
             back("upload_error=failed")
+        }
+    }
+}
+
+/// `POST /uploads/feedback/{id}`: a photo for the customer's own feedback.
+pub async fn upload_feedback_image(State(state): State<AppState>, Path(feedback_id): Path<i64>, req: Request) -> Response {
+    let back = |query: &str| Redirect::to(&format!("/me/feedback?{query}")).into_response();
+    let Some(user) = signed_in(&req) else {
+        return Redirect::to("/login").into_response();
+    };
+    let form = match upload_form(&state, req).await {
+        Ok(form) => form,
+        Err(code) => return back(&format!("feedback={feedback_id}&upload_error={code}")),
+    };
+    match store_feedback_image(&state, &user, feedback_id, form.file).await {
+        Ok(()) => back(&format!("feedback={feedback_id}&uploaded=1")),
+        Err(UploadOutcome::Forbidden) => StatusCode::FORBIDDEN.into_response(),
+        Err(UploadOutcome::Refused(code)) => back(&format!("feedback={feedback_id}&upload_error={code}")),
+        Err(UploadOutcome::Internal(err)) => {
+            tracing::error!(error = %err, "storing a feedback photo failed");
+            back(&format!("feedback={feedback_id}&upload_error=failed"))
         }
     }
 }

@@ -554,6 +554,28 @@ async fn a_complaint_is_filed_about_the_customers_own_order_answered_resolved_on
         rows.iter().map(|r| (r.card.id, r.open_complaint)).collect::<Vec<_>>()
     };
     assert_eq!(complained().await, [(order, true)]);
+    // Photos: the customer's own, images only, at most three; each is served to them and to admins only.
+    let back = |query: &str| format!("/me/feedback?feedback={id}&{query}");
+    assert_eq!(app.upload_feedback_photo(id, &png(), &other).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.upload_feedback_photo(id, b"not a picture", &customer).await.headers[header::LOCATION], back("upload_error=not_image"));
+    for _ in 0..3 {
+        assert_eq!(app.upload_feedback_photo(id, &png(), &customer).await.headers[header::LOCATION], back("uploaded=1"));
+    }
+    assert_eq!(app.upload_feedback_photo(id, &png(), &customer).await.headers[header::LOCATION], back("upload_error=too_many"));
+    let photos = |session: String| {
+        let app = &app;
+        async move {
+            let mine: CustomerFeedback = serde_json::from_str(&app.post("/api/my_feedback", "", Some(&session)).await.body).unwrap();
+            mine.items.into_iter().find(|f| f.id == id).map(|f| f.images).unwrap_or_default()
+        }
+    };
+    let urls = photos(customer.clone()).await;
+    assert_eq!(urls.len(), 3);
+    assert_eq!(app.get_page(&urls[0], Some(&customer)).await.status, StatusCode::OK);
+    assert_eq!(app.get_page(&urls[0], Some(&admin)).await.status, StatusCode::OK);
+    assert_eq!(app.get_page(&urls[0], Some(&other)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get_page(&urls[0], None).await.status, StatusCode::NOT_FOUND);
+
     let step = |action: &str, body: &str| form(&[("feedback_id", id.to_string()), ("action", action.into()), ("body", body.into())]);
     let short = app.post("/api/admin_step_feedback", &step("reply", "好的"), Some(&admin)).await;
     assert_eq!(short.error(), AppError::Invalid { field: Field::Feedback, msg: Msg::ErrFeedbackTooShort });
@@ -566,6 +588,7 @@ async fn a_complaint_is_filed_about_the_customers_own_order_answered_resolved_on
     assert_eq!(again.error(), AppError::Refused(Msg::ErrFeedbackStep), "resolved once");
     assert_eq!(messages().await, 2, "one 消息 per answer");
     assert!(complained().await.is_empty(), "resolved: no longer flagged");
+    assert_eq!(app.upload_feedback_photo(id, &png(), &customer).await.headers[header::LOCATION], back("upload_error=closed"));
 
     let mine: CustomerFeedback = serde_json::from_str(&app.post("/api/my_feedback", "", Some(&customer)).await.body).unwrap();
     assert_eq!(mine.orders.iter().map(|o| o.id).collect::<Vec<_>>(), [order]);

@@ -19,6 +19,8 @@ pub struct FeedbackView {
     pub status: FeedbackStatus,
     pub handler_name: Option<String>,
     pub at: UnixSeconds,
+    /// URLs of the customer's photos, oldest first.
+    pub images: Vec<String>,
     /// Oldest first; the last one resolves it once it is resolved.
     pub replies: Vec<FeedbackReplyView>,
 }
@@ -48,6 +50,9 @@ pub struct CustomerFeedback {
 /// What the admin's list can narrow to (`?status=`): a status, or
 /// `unresolved` for everything not yet resolved.
 pub const UNRESOLVED: &str = "unresolved";
+
+/// Photos one piece of feedback may carry.
+pub const MAX_FEEDBACK_IMAGES: i64 = 3;
 
 #[server(prefix = "/api", endpoint = "my_feedback")]
 pub async fn my_feedback() -> Result<CustomerFeedback, AppError> {

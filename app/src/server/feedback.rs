@@ -1,20 +1,26 @@
 use super::authz::require_user;
+use super::onboarding::{file_url, upload_error_code, UploadOutcome};
 use super::{app_state, internal, now, AppState};
-use crate::api::feedback::{FeedbackOrderChoice, FeedbackReplyView, FeedbackView, CustomerFeedback, UNRESOLVED};
+use crate::api::feedback::{CustomerFeedback, FeedbackOrderChoice, FeedbackReplyView, FeedbackView, MAX_FEEDBACK_IMAGES, UNRESOLVED};
 use crate::api::{format_beijing, ADMIN, CUSTOMER};
 use crate::error::{AppError, Field};
 use crate::i18n::{t, Msg};
-use domain::{FeedbackAction, FeedbackCategory, FeedbackStatus, FeedbackText};
-use store::{FeedbackFilter, FeedbackRecord, FeedbackStep, NewFeedback, OrderFilter, StoreError};
+use domain::{FeedbackAction, FeedbackCategory, FeedbackStatus, FeedbackText, Role};
+use store::{FeedbackFilter, FeedbackRecord, FeedbackStep, NewFeedback, OrderFilter, StoreError, User};
+use uploads::ImageLimits;
 
 /// How many of their orders a customer picks a complaint's order from.
 const ORDER_CHOICES: i64 = 30;
 const LIST_LIMIT: i64 = 200;
+/// Where feedback photos are stored.
+pub const FEEDBACK_AREA: &str = "feedback";
+
 
 /// Records with their replies, as the pages show them.
 async fn views(state: &AppState, records: Vec<FeedbackRecord>) -> Result<Vec<FeedbackView>, AppError> {
     let ids: Vec<i64> = records.iter().map(|r| r.id).collect();
     let replies = state.store.feedback_replies(&ids).await.map_err(internal)?;
+    let images = state.store.feedback_images(&ids).await.map_err(internal)?;
     records
         .into_iter()
         .map(|r| {
@@ -29,6 +35,7 @@ async fn views(state: &AppState, records: Vec<FeedbackRecord>) -> Result<Vec<Fee
                 status: FeedbackStatus::parse(&r.status).ok_or_else(|| internal(format!("feedback {} status {}", r.id, r.status)))?,
                 handler_name: r.handler_name,
                 at: r.created_at.unix_timestamp(),
+                images: images.iter().filter(|(id, _)| *id == r.id).map(|(_, key)| file_url(key)).collect(),
                 replies: replies
                     .iter()
                     .filter(|reply| reply.feedback_id == r.id)
@@ -128,4 +135,35 @@ pub async fn admin_step(feedback_id: i64, action: String, body: String) -> Resul
     }
     tracing::info!(feedback_id, admin_id = admin.id.0, action = action.as_str(), "feedback step");
     Ok(next)
+}
+
+/// A photo for the customer's own unresolved feedback, re-encoded like every
+/// upload; refused (`too_many`, `closed`) when it cannot be added.
+pub async fn store_feedback_image(state: &AppState, user: &User, feedback_id: i64, bytes: Vec<u8>) -> Result<(), UploadOutcome> {
+    let feedback = state.store.feedback(feedback_id).await.map_err(|e| UploadOutcome::Internal(e.to_string()))?;
+    match feedback {
+        Some(f) if user.role == Role::Customer && f.customer_id == user.id.0 => {
+            if f.status == FeedbackStatus::Resolved.as_str() {
+                return Err(UploadOutcome::Refused("closed"));
+            }
+        }
+        _ => return Err(UploadOutcome::Forbidden),
+    }
+    let limits = ImageLimits::default();
+    let clean = tokio::task::spawn_blocking(move || uploads::sanitize_image(&bytes, &limits))
+        .await
+        .map_err(|e| UploadOutcome::Internal(e.to_string()))?
+        .map_err(|e| UploadOutcome::Refused(upload_error_code(&e)))?;
+    let key = state.files.put_image(FEEDBACK_AREA, &clean).await.map_err(|e| UploadOutcome::Internal(e.to_string()))?;
+    match state.store.add_feedback_image(feedback_id, key.as_str(), MAX_FEEDBACK_IMAGES, now()).await {
+        Ok(()) => Ok(()),
+        Err(StoreError::Conflict) => {
+            // The stored copy belongs to nothing; nobody may read it, and it is removed.
+            if let Err(err) = state.files.delete(&key).await {
+                tracing::warn!(error = %err, "removing an unused feedback photo failed");
+            }
+            Err(UploadOutcome::Refused("too_many"))
+        }
+        Err(err) => Err(UploadOutcome::Internal(err.to_string())),
+    }
 }

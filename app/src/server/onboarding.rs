@@ -296,13 +296,16 @@ pub enum UploadOutcome {
 }
 
 /// May `viewer` read the stored file `key`? Service pictures: everyone.
-/// Worker documents: their owner and admins. Anything else is not found.
+/// Worker documents and feedback photos: their owner and admins. Anything else is not found.
 pub async fn may_read_file(state: &AppState, viewer: Option<&User>, key: &StoredKey) -> Result<bool, StoreError> {
     if state.store.is_service_image(key.as_str()).await? {
         return Ok(true);
     }
     let Some(viewer) = viewer else { return Ok(false) };
-    let owner = state.store.document_owner(key.as_str()).await?;
+    let owner = match state.store.document_owner(key.as_str()).await? {
+        Some(owner) => Some(owner),
+        None => state.store.feedback_image_owner(key.as_str()).await?,
+    };
     Ok(match owner {
         Some(owner) => viewer.role == Role::Admin || viewer.id.0 == owner,
         None => false,

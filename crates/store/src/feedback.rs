@@ -71,6 +71,13 @@ pub trait FeedbackStore: Send + Sync {
     async fn feedback_replies(&self, feedback_ids: &[i64]) -> StoreResult<Vec<FeedbackReplyRecord>>;
     /// Applies an admin's step with its reply and 消息 in one transaction.
     async fn step_feedback(&self, id: i64, step: &FeedbackStep, now: OffsetDateTime) -> StoreResult<()>;
+    /// Adds a photo to unresolved feedback unless it has `max` already
+    /// (`Conflict`: nothing is added).
+    async fn add_feedback_image(&self, feedback_id: i64, storage_key: &str, max: i64, now: OffsetDateTime) -> StoreResult<()>;
+    /// `(feedback id, storage key)` of their photos, oldest first.
+    async fn feedback_images(&self, feedback_ids: &[i64]) -> StoreResult<Vec<(i64, String)>>;
+    /// The customer whose feedback a stored photo belongs to.
+    async fn feedback_image_owner(&self, storage_key: &str) -> StoreResult<Option<i64>>;
     /// Feedback nobody has resolved yet (`domain::FeedbackStatus::UNRESOLVED`).
     async fn unresolved_feedback_count(&self) -> StoreResult<i64>;
 }
@@ -198,6 +205,44 @@ macro_rules! shared_feedback_impl {
                 }
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn add_feedback_image(&self, feedback_id: i64, storage_key: &str, max: i64, now: time::OffsetDateTime) -> crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                let held: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM feedback_images i JOIN feedback f ON f.id = i.feedback_id WHERE f.id = $1",
+                )
+                .bind(feedback_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                let open: Option<String> = sqlx::query_scalar("SELECT status FROM feedback WHERE id = $1").bind(feedback_id).fetch_optional(&mut *tx).await?;
+                if held >= max || open.as_deref().is_none_or(|s| s == domain::FeedbackStatus::Resolved.as_str()) {
+                    return Err(crate::StoreError::Conflict);
+                }
+                sqlx::query("INSERT INTO feedback_images (feedback_id, storage_key, created_at) VALUES ($1, $2, $3)")
+                    .bind(feedback_id)
+                    .bind(storage_key)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn feedback_images(&self, feedback_ids: &[i64]) -> crate::StoreResult<Vec<(i64, String)>> {
+                if feedback_ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let ids = feedback_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+                let sql = format!("SELECT feedback_id, storage_key FROM feedback_images WHERE feedback_id IN ({ids}) ORDER BY id");
+                Ok(sqlx::query_as(&sql).fetch_all(&self.pool).await?)
+            }
+
+            async fn feedback_image_owner(&self, storage_key: &str) -> crate::StoreResult<Option<i64>> {
+                Ok(sqlx::query_scalar("SELECT f.customer_id FROM feedback_images i JOIN feedback f ON f.id = i.feedback_id WHERE i.storage_key = $1")
+                    .bind(storage_key)
+                    .fetch_optional(&self.pool)
+                    .await?)
             }
 
             async fn unresolved_feedback_count(&self) -> crate::StoreResult<i64> {

@@ -1165,6 +1165,18 @@ async fn feedback_is_handled_once_per_step_and_each_reply_reaches_the_customer_e
         assert!(messages.contains(&"客服回复：已补偿20元优惠券".to_string()));
         assert!(store.messages(other, 10).await.unwrap().is_empty());
         assert_eq!(store.unresolved_feedback_count().await.unwrap(), 1);
+
+        // Photos: at most the cap, and none on resolved feedback.
+        let key = |n: u32| format!("feedback/{n:032x}.png");
+        for n in 0..3 {
+            store.add_feedback_image(general, &key(n), 3, now()).await.unwrap();
+        }
+        assert!(matches!(store.add_feedback_image(general, &key(3), 3, now()).await, Err(StoreError::Conflict)));
+        assert!(matches!(store.add_feedback_image(late, &key(4), 3, now()).await, Err(StoreError::Conflict)), "resolved");
+        let photos = store.feedback_images(&[late, general]).await.unwrap();
+        assert_eq!(photos, (0..3).map(|n| (general, key(n))).collect::<Vec<_>>());
+        assert_eq!(store.feedback_image_owner(&key(0)).await.unwrap(), Some(other));
+        assert_eq!(store.feedback_image_owner(&key(4)).await.unwrap(), None);
         let open = store.feedback_list(&store::FeedbackFilter { statuses: vec![domain::FeedbackStatus::Open], limit: 10, ..Default::default() }).await.unwrap();
         assert_eq!(open.iter().map(|f| f.id).collect::<Vec<_>>(), [general]);
         let unresolved = domain::FeedbackStatus::UNRESOLVED.to_vec();

@@ -121,8 +121,17 @@ impl TestApp {
 
     /// Posts a worker document with the form fields `fields` before the file.
     pub async fn upload_document_with(&self, kind: &str, fields: &[(&str, &str)], bytes: &[u8], token: &str) -> Response {
+        self.post_multipart(&format!("/uploads/worker/{kind}"), fields, bytes, token).await
+    }
+
+    /// Posts a photo for feedback `feedback_id` as the 投诉与反馈 page's form does.
+    pub async fn upload_feedback_photo(&self, feedback_id: i64, bytes: &[u8], token: &str) -> Response {
+        self.post_multipart(&format!("/uploads/feedback/{feedback_id}"), &[], bytes, token).await
+    }
+
+    async fn post_multipart(&self, path: &str, fields: &[(&str, &str)], bytes: &[u8], token: &str) -> Response {
         let (content_type, body) = multipart(bytes, "photo.jpg", fields);
-        let request = Request::post(format!("/uploads/worker/{kind}"))
+        let request = Request::post(path)
             .header(header::CONTENT_TYPE, content_type)
             .header(header::COOKIE, format!("dj_sid={token}"))
             .header("sec-fetch-site", "same-origin")
@@ -174,7 +183,6 @@ impl TestApp {
 }
 
 
-/// `a=1&b=…` with every value percent-encoded, as a browser form sends it.
 /// A small real PNG (the browser tests' fixture).
 pub fn png() -> Vec<u8> {
     std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../end2end/fixtures/photo.png")).unwrap()
@@ -196,6 +204,7 @@ fn multipart(bytes: &[u8], file_name: &str, fields: &[(&str, &str)]) -> (String,
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
+/// `a=1&b=…` with every value percent-encoded, as a browser form sends it.
 pub fn form(fields: &[(&str, String)]) -> String {
     fields
         .iter()

@@ -3,7 +3,7 @@ use crate::api::format_beijing;
 use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton};
 use crate::error::{AppError, Field};
 use crate::i18n::{t, Msg};
-use crate::pages::customer::feedback::{category_text, status_tag};
+use crate::pages::customer::feedback::{category_text, photos, status_tag};
 use domain::{FeedbackAction, FeedbackStatus};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -138,6 +138,7 @@ fn FeedbackDetail(f: FeedbackView, step: ServerAction<AdminStepFeedback>) -> imp
             <section class="panel">
                 <h3>{t(Msg::FeedbackBodyLabel)}</h3>
                 <p class="feedback-body">{f.body.clone()}</p>
+                {photos(f.images.clone())}
                 <p class="muted">{t(Msg::FeedbackFiledAt)}"："{format_beijing(f.at)}</p>
                 {f.handler_name.clone().map(|name| view! { <p class="muted">{t(Msg::FeedbackHandler)}"："{name}</p> })}
             </section>

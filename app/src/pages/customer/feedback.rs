@@ -1,9 +1,10 @@
-use crate::api::feedback::{my_feedback, FeedbackView, CustomerFeedback, SubmitFeedback};
+use crate::api::feedback::{my_feedback, CustomerFeedback, FeedbackView, SubmitFeedback, MAX_FEEDBACK_IMAGES};
 use crate::api::format_beijing;
 use crate::browser::use_live_version;
 use crate::components::{field_error, form_error, ErrorState, PhoneShell, Skeleton, Tabs};
 use crate::error::Field;
 use crate::i18n::{t, Msg};
+use crate::pages::worker::upload_error_text;
 use domain::{FeedbackCategory, FeedbackStatus};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -102,10 +103,26 @@ fn FeedbackBody(mine: CustomerFeedback, submit: ServerAction<SubmitFeedback>) ->
     }
 }
 
+/// The customer's photos of one piece of feedback.
+pub(crate) fn photos(urls: Vec<String>) -> impl IntoView {
+    (!urls.is_empty()).then(|| view! {
+        <div class="doc-thumbs feedback-photos">
+            {urls.into_iter().map(|url| { let src = url.clone(); view! { <a href=url><img class="doc-thumb" src=src alt=t(Msg::FeedbackPhotoAlt)/></a> } }).collect_view()}
+        </div>
+    })
+}
+
 #[component]
 fn FeedbackCard(feedback: FeedbackView) -> impl IntoView {
+    let id = feedback.id;
+    // The upload form posts back here with `?feedback=ID&uploaded=1` or `&upload_error=code`.
+    let query = use_query_map();
+    let about_this = move || query.with(|q| q.get("feedback")) == Some(id.to_string());
+    let upload_error = move || about_this().then(|| query.with(|q| q.get("upload_error"))).flatten().map(|code| t(upload_error_text(&code)));
+    let uploaded = move || about_this() && query.with(|q| q.get("uploaded")).is_some();
+    let may_add = feedback.status != FeedbackStatus::Resolved && (feedback.images.len() as i64) < MAX_FEEDBACK_IMAGES;
     view! {
-        <li class="order-card feedback-card" data-feedback=feedback.id>
+        <li class="order-card feedback-card" data-feedback=id>
             <p class="order-card-head">
                 <span class="tag">{category_text(feedback.category)}</span>
                 {status_tag(feedback.status)}
@@ -113,6 +130,16 @@ fn FeedbackCard(feedback: FeedbackView) -> impl IntoView {
             </p>
             <p class="feedback-body">{feedback.body}</p>
             {feedback.order_id.zip(feedback.order_no).map(|(id, no)| view! { <p class="muted"><a href=format!("/orders/{id}")>{no}</a></p> })}
+            {photos(feedback.images)}
+            {may_add.then(|| view! {
+                <form method="post" action=format!("/uploads/feedback/{id}") enctype="multipart/form-data" class="upload-form feedback-photo-form">
+                    <input type="file" name="file" accept="image/jpeg,image/png,image/webp" aria-label=t(Msg::FeedbackChoosePhoto)/>
+                    <button type="submit" class="btn btn-plain btn-small">{t(Msg::FeedbackAddPhoto)}</button>
+                </form>
+                <p class="hint">{t(Msg::FeedbackPhotoHint)}</p>
+            })}
+            <p class="field-error" role="alert">{upload_error}</p>
+            {move || uploaded().then(|| view! { <p class="toast" role="status">{t(Msg::FeedbackPhotoAdded)}</p> })}
             {feedback
                 .replies
                 .into_iter()

@@ -26,6 +26,8 @@ pub fn upload_error_text(code: &str) -> Msg {
         "expiry_missing" => Msg::ErrExpiryMissing,
         "expiry_invalid" => Msg::ErrExpiryInvalid,
         "expired" => Msg::ErrCertificateExpired,
+        "too_many" => Msg::ErrFeedbackTooManyImages,
+        "closed" => Msg::ErrFeedbackClosedImages,
         _ => Msg::ErrUploadFailed,
     }
 }
