@@ -59,6 +59,7 @@ test('an admin sets up a service with a picture and a customer finds it', async 
   // Delisted: gone from browsing.
   await admin.getByRole('button', { name: '下架' }).click();
   await expect(admin.locator('[data-listed="false"]')).toBeVisible();
+  await expectAccessible(admin);
   await open(customer, '/');
   await expect(customer.locator('.service-card', { hasText: name })).toHaveCount(0);
 });
@@ -83,6 +84,7 @@ test('an admin creates and delists a category; customers stop seeing it', async 
   const homeCare = desk.locator('tr[data-category="home_care"]');
   await homeCare.getByRole('button', { name: '下架分类' }).click();
   await expect(homeCare).toContainText('已下架');
+  await expectAccessible(admin);
   await snap(admin, 'catalog-03-categories-1440x900');
   const customerContext = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const customer = await customerContext.newPage();
