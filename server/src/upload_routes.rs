@@ -58,19 +58,12 @@ pub async fn upload_worker_document(State(state): State<AppState>, Path(kind): P
     let Some(user) = signed_in(&req) else {
         return Redirect::to("/login").into_response();
     };
-    let form = match upload_form(&state, req).await {
-        Ok(form) => form,
-        Err(code) => return back_to_apply(&format!("kind={kind}&upload_error={code}")),
+    let refused = |code: &str| back_to_apply(&format!("kind={kind}&upload_error={code}"));
+    let outcome = match upload_form(&state, req).await {
+        Ok(form) => store_worker_document(&state, &user, &kind, &form.fields, form.file).await,
+        Err(code) => Err(UploadOutcome::Refused(code)),
     };
-    match store_worker_document(&state, &user, &kind, &form.fields, form.file).await {
-        Ok(()) => back_to_apply(&format!("uploaded={kind}")),
-        Err(UploadOutcome::Forbidden) => StatusCode::FORBIDDEN.into_response(),
-        Err(UploadOutcome::Refused(code)) => back_to_apply(&format!("kind={kind}&upload_error={code}")),
-        Err(UploadOutcome::Internal(err)) => {
-            tracing::error!(error = %err, "storing an upload failed");
-            back_to_apply(&format!("kind={kind}&upload_error=failed"))
-        }
-    }
+    answer_upload(outcome, back_to_apply(&format!("uploaded={kind}")), refused)
 }
 
 /// `POST /uploads/service/{id}`: a picture for a service's gallery (admins).
@@ -79,38 +72,36 @@ pub async fn upload_service_image(State(state): State<AppState>, Path(service_id
     let Some(user) = signed_in(&req) else {
         return Redirect::to("/login").into_response();
     };
-    let form = match upload_form(&state, req).await {
-        Ok(form) => form,
-        Err(code) => return back(&format!("upload_error={code}")),
+    let outcome = match upload_form(&state, req).await {
+        Ok(form) => store_service_image(&state, &user, service_id, form.file).await,
+        Err(code) => Err(UploadOutcome::Refused(code)),
     };
-    match store_service_image(&state, &user, service_id, form.file).await {
-        Ok(()) => back("uploaded=1"),
-        Err(UploadOutcome::Forbidden) => StatusCode::FORBIDDEN.into_response(),
-        Err(UploadOutcome::Refused(code)) => back(&format!("upload_error={code}")),
-        Err(UploadOutcome::Internal(err)) => {
-            tracing::error!(error = %err, "storing a service picture failed");
-            back("upload_error=failed")
-        }
-    }
+    answer_upload(outcome, back("uploaded=1"), |code| back(&format!("upload_error={code}")))
 }
 
 /// `POST /uploads/feedback/{id}`: a photo for the customer's own feedback.
 pub async fn upload_feedback_image(State(state): State<AppState>, Path(feedback_id): Path<i64>, req: Request) -> Response {
-    let back = |query: &str| Redirect::to(&format!("/me/feedback?{query}")).into_response();
+    let back = |query: &str| Redirect::to(&format!("/me/feedback?feedback={feedback_id}&{query}")).into_response();
     let Some(user) = signed_in(&req) else {
         return Redirect::to("/login").into_response();
     };
-    let form = match upload_form(&state, req).await {
-        Ok(form) => form,
-        Err(code) => return back(&format!("feedback={feedback_id}&upload_error={code}")),
+    let outcome = match upload_form(&state, req).await {
+        Ok(form) => store_feedback_image(&state, &user, feedback_id, form.file).await,
+        Err(code) => Err(UploadOutcome::Refused(code)),
     };
-    match store_feedback_image(&state, &user, feedback_id, form.file).await {
-        Ok(()) => back(&format!("feedback={feedback_id}&uploaded=1")),
+    answer_upload(outcome, back("uploaded=1"), |code| back(&format!("upload_error={code}")))
+}
+
+/// Every upload's answer: `done` when stored, 403 to someone who may not
+/// upload there, else back to the page with the reason code.
+fn answer_upload(outcome: Result<(), UploadOutcome>, done: Response, refused: impl Fn(&str) -> Response) -> Response {
+    match outcome {
+        Ok(()) => done,
         Err(UploadOutcome::Forbidden) => StatusCode::FORBIDDEN.into_response(),
-        Err(UploadOutcome::Refused(code)) => back(&format!("feedback={feedback_id}&upload_error={code}")),
+        Err(UploadOutcome::Refused(code)) => refused(code),
         Err(UploadOutcome::Internal(err)) => {
-            tracing::error!(error = %err, "storing a feedback photo failed");
-            back(&format!("feedback={feedback_id}&upload_error=failed"))
+            tracing::error!(error = %err, "storing an upload failed");
+            refused("failed")
         }
     }
 }

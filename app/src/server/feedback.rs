@@ -15,7 +15,6 @@ const LIST_LIMIT: i64 = 200;
 /// Where feedback photos are stored.
 pub const FEEDBACK_AREA: &str = "feedback";
 
-
 /// Records with their replies, as the pages show them.
 async fn views(state: &AppState, records: Vec<FeedbackRecord>) -> Result<Vec<FeedbackView>, AppError> {
     let ids: Vec<i64> = records.iter().map(|r| r.id).collect();

@@ -87,6 +87,11 @@ pub(crate) const FEEDBACK_COLUMNS: &str = "f.id, f.customer_id, c.display_name A
     FROM feedback f JOIN users c ON c.id = f.customer_id LEFT JOIN orders o ON o.id = f.order_id
     LEFT JOIN users h ON h.id = f.handler_id";
 
+/// Ids as the list of an SQL `IN (…)`: integers, so they can be written into the statement.
+pub(crate) fn id_list_sql(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+}
+
 /// `statuses` as the list of an SQL `IN (…)`: their storage names are constants.
 pub(crate) fn status_list_sql(statuses: &[domain::FeedbackStatus]) -> String {
     statuses.iter().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ")
@@ -146,8 +151,7 @@ macro_rules! shared_feedback_impl {
                 if feedback_ids.is_empty() {
                     return Ok(Vec::new());
                 }
-                // Ids are integers, so the list can be written into the statement.
-                let ids = feedback_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+                let ids = crate::feedback::id_list_sql(feedback_ids);
                 let sql = format!(
                     "SELECT r.id, r.feedback_id, a.display_name AS admin_name, r.body, r.resolves, r.created_at
                      FROM feedback_replies r JOIN users a ON a.id = r.admin_id
@@ -159,10 +163,11 @@ macro_rules! shared_feedback_impl {
             async fn step_feedback(&self, id: i64, step: &crate::FeedbackStep, now: time::OffsetDateTime) -> crate::StoreResult<()> {
                 let mut tx = self.begin_write().await?;
                 let resolved = step.next_status == "resolved";
-                let moved = sqlx::query(
+                // The customer and order come back with the update: who is told, about what.
+                let moved: Option<(i64, Option<i64>)> = sqlx::query_as(
                     "UPDATE feedback SET status = $1, handler_id = $2, updated_at = $3,
                         resolved_at = CASE WHEN $4 THEN $3 ELSE resolved_at END
-                     WHERE id = $5 AND status = $6",
+                     WHERE id = $5 AND status = $6 RETURNING customer_id, order_id",
                 )
                 .bind(&step.next_status)
                 .bind(step.admin_id)
@@ -170,11 +175,11 @@ macro_rules! shared_feedback_impl {
                 .bind(resolved)
                 .bind(id)
                 .bind(&step.expected_status)
-                .execute(&mut *tx)
+                .fetch_optional(&mut *tx)
                 .await?;
-                if moved.rows_affected() != 1 {
+                let Some((customer, order)) = moved else {
                     return Err(crate::StoreError::Conflict);
-                }
+                };
                 if let Some((reply, notice)) = &step.reply {
                     let reply_id: i64 = sqlx::query_scalar(
                         "INSERT INTO feedback_replies (feedback_id, admin_id, body, resolves, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -186,10 +191,6 @@ macro_rules! shared_feedback_impl {
                     .bind(now)
                     .fetch_one(&mut *tx)
                     .await?;
-                    let (customer, order): (i64, Option<i64>) = sqlx::query_as("SELECT customer_id, order_id FROM feedback WHERE id = $1")
-                        .bind(id)
-                        .fetch_one(&mut *tx)
-                        .await?;
                     // One 消息 per reply: the kind names the reply, so the message's uniqueness holds.
                     sqlx::query(
                         "INSERT INTO messages (user_id, channel, kind, order_id, body, created_at) VALUES ($1, 'in_app', $2, $3, $4, $5)",
@@ -209,10 +210,8 @@ macro_rules! shared_feedback_impl {
 
             async fn add_feedback_image(&self, feedback_id: i64, storage_key: &str, max: i64, now: time::OffsetDateTime) -> crate::StoreResult<()> {
                 let mut tx = self.begin_write().await?;
-                let held: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM feedback_images i JOIN feedback f ON f.id = i.feedback_id WHERE f.id = $1",
-                )
-                .bind(feedback_id)
+                let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM feedback_images WHERE feedback_id = $1")
+                    .bind(feedback_id)
                 .fetch_one(&mut *tx)
                 .await?;
                 let open: Option<String> = sqlx::query_scalar("SELECT status FROM feedback WHERE id = $1").bind(feedback_id).fetch_optional(&mut *tx).await?;
@@ -233,7 +232,7 @@ macro_rules! shared_feedback_impl {
                 if feedback_ids.is_empty() {
                     return Ok(Vec::new());
                 }
-                let ids = feedback_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+                let ids = crate::feedback::id_list_sql(feedback_ids);
                 let sql = format!("SELECT feedback_id, storage_key FROM feedback_images WHERE feedback_id IN ({ids}) ORDER BY id");
                 Ok(sqlx::query_as(&sql).fetch_all(&self.pool).await?)
             }

@@ -97,16 +97,30 @@ pub trait OrderStore: Send + Sync {
     async fn last_live_event_id(&self, user_id: i64) -> StoreResult<i64>;
 }
 
-pub(crate) const ORDER_COLUMNS: &str = "o.id, o.order_no, o.customer_id, o.service_id, o.service_name, o.category_code,
+/// Whether unresolved feedback (`domain::FeedbackStatus::UNRESOLVED`) is
+/// about order `o`: a macro, so [`ORDER_COLUMNS`] can be one constant.
+macro_rules! open_complaint_sql {
+    () => {
+        "EXISTS (SELECT 1 FROM feedback fb WHERE fb.order_id = o.id AND fb.status IN ('open', 'assigned'))"
+    };
+}
+
+pub(crate) const OPEN_COMPLAINT_SQL: &str = open_complaint_sql!();
+
+pub(crate) const ORDER_COLUMNS: &str = concat!(
+    r#"o.id, o.order_no, o.customer_id, o.service_id, o.service_name, o.category_code,
     o.units, o.quote_json, o.total_fen, o.state, o.reserved_worker_id, o.worker_id,
     w.display_name AS worker_name, w.phone AS worker_phone, c.display_name AS customer_name,
     o.address_text, o.lat, o.lng, o.contact_phone, o.notes, o.starts_at, o.ends_at, o.pay_deadline,
     o.paid_fen, o.cancel_fee_fen, o.refund_fen, o.needs_admin, o.created_at,
     EXISTS (SELECT 1 FROM reviews r WHERE r.order_id = o.id) AS has_review,
-    EXISTS (SELECT 1 FROM feedback fb WHERE fb.order_id = o.id AND fb.status IN ('open', 'assigned')) AS open_complaint,
+    "#,
+    open_complaint_sql!(),
+    r#" AS open_complaint,
     o.commission_bps, o.worker_gender,
     EXISTS (SELECT 1 FROM categories k WHERE k.code = o.category_code AND k.requires_certificate = TRUE) AS needs_certificate
-    FROM orders o JOIN users c ON c.id = o.customer_id LEFT JOIN users w ON w.id = o.worker_id";
+    FROM orders o JOIN users c ON c.id = o.customer_id LEFT JOIN users w ON w.id = o.worker_id"#
+);
 
 pub(crate) const OFFER_COLUMNS: &str = "f.id, f.order_id, f.worker_id, u.display_name AS worker_name, f.status,
     f.explanation, f.broadcast, f.offered_at, f.deadline, f.responded_at FROM offers f JOIN users u ON u.id = f.worker_id";
@@ -361,11 +375,7 @@ macro_rules! shared_order_impl {
                     format!("o.state IN ({})", crate::orders::state_list_sql(f.states.iter().map(String::as_str)))
                 };
                 let anomalous = if f.anomalous.is_some() { crate::orders::anomalous_sql("$7", "$8", "$9") } else { String::from("TRUE") };
-                let complained = if f.open_complaint {
-                    String::from("EXISTS (SELECT 1 FROM feedback fb WHERE fb.order_id = o.id AND fb.status IN ('open', 'assigned'))")
-                } else {
-                    String::from("TRUE")
-                };
+                let complained = if f.open_complaint { crate::orders::OPEN_COMPLAINT_SQL } else { "TRUE" };
                 let sql = format!(
                     "SELECT {} WHERE (CAST($1 AS BIGINT) IS NULL OR o.customer_id = $1)
                        AND (CAST($2 AS BIGINT) IS NULL OR o.worker_id = $2)
@@ -1188,12 +1198,13 @@ pub(crate) use shared_order_impl;
 
 #[cfg(test)]
 mod tests {
-    use super::ORDER_COLUMNS;
+    use super::{OPEN_COMPLAINT_SQL, ORDER_COLUMNS};
 
     #[test]
     fn an_open_complaint_is_feedback_still_unresolved() {
         let unresolved = crate::feedback::status_list_sql(&domain::FeedbackStatus::UNRESOLVED);
         assert_eq!(unresolved, "'open', 'assigned'");
-        assert!(ORDER_COLUMNS.contains(&format!("fb.status IN ({unresolved})")));
+        assert!(OPEN_COMPLAINT_SQL.contains(&format!("fb.status IN ({unresolved})")));
+        assert!(ORDER_COLUMNS.contains(&format!("{OPEN_COMPLAINT_SQL} AS open_complaint")));
     }
 }

@@ -3,7 +3,7 @@ use crate::api::format_beijing;
 use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton};
 use crate::error::{AppError, Field};
 use crate::i18n::{t, Msg};
-use crate::pages::customer::feedback::{category_text, photos, status_tag};
+use crate::pages::customer::feedback::{category_text, photos, status_msg, status_tag};
 use domain::{FeedbackAction, FeedbackStatus};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -70,14 +70,7 @@ pub fn FeedbackListPage() -> impl IntoView {
     let items = Resource::new(status, |status| admin_feedback_list(status, None, None));
     let chips = [(UNRESOLVED, Msg::FeedbackUnresolved)]
         .into_iter()
-        .chain(FeedbackStatus::ALL.into_iter().map(|s| {
-            let label = match s {
-                FeedbackStatus::Open => Msg::FeedbackStatusOpen,
-                FeedbackStatus::Assigned => Msg::FeedbackStatusAssigned,
-                FeedbackStatus::Resolved => Msg::FeedbackStatusResolved,
-            };
-            (s.as_str(), label)
-        }))
+        .chain(FeedbackStatus::ALL.into_iter().map(|s| (s.as_str(), status_msg(s))))
         .collect::<Vec<_>>();
     view! {
         <AdminShell title=Msg::MenuFeedback>

@@ -18,18 +18,18 @@ pub(crate) fn category_text(category: FeedbackCategory) -> &'static str {
     })
 }
 
-pub(crate) fn status_text(status: FeedbackStatus) -> &'static str {
-    t(match status {
+pub(crate) fn status_msg(status: FeedbackStatus) -> Msg {
+    match status {
         FeedbackStatus::Open => Msg::FeedbackStatusOpen,
         FeedbackStatus::Assigned => Msg::FeedbackStatusAssigned,
         FeedbackStatus::Resolved => Msg::FeedbackStatusResolved,
-    })
+    }
 }
 
 /// The status as a tag: amber until resolved.
 pub(crate) fn status_tag(status: FeedbackStatus) -> impl IntoView {
     let class = if status == FeedbackStatus::Resolved { "tag" } else { "tag tag-warning" };
-    view! { <span class=class data-feedback-status=status.as_str()>{status_text(status)}</span> }
+    view! { <span class=class data-feedback-status=status.as_str()>{t(status_msg(status))}</span> }
 }
 
 /// 投诉与反馈 (C10): file feedback, optionally about one of your orders
