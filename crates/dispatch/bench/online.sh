@@ -20,6 +20,9 @@
 #       CLAIRVOYANT (unset; 1 adds `online_day --clairvoyant`: the engine told
 #       every order at the start but sending nobody before the booking, i.e.
 #       about the best any anticipation of bookings could do),
+#       RELEASE_BOUND (unset; 1 adds `online_day --release-bound`: the best plan of the
+#       day knowing every order, no service before its booking plus the shortest leg into
+#       it, a lower bound on what any policy that sends nobody before the booking drives),
 #       ITERS (unset; N budgets our searches by N iterations per second of budget
 #       instead of wall time, so a run is reproducible and two policies compare
 #       on equal search effort; the PyVRP columns stay on wall time),
@@ -65,7 +68,7 @@ PY
     "$BIN" "$inst" --releases "$OUT/$run.releases.json" --workers "$workers" --seed "$SEED" \
       --decision-seconds "${DECISION_SECONDS:-0.2}" --initial-seconds "${INITIAL_SECONDS:-2}" \
       --offline-seconds "${OFFLINE_SECONDS:-10}" ${HINDSIGHT:+--hindsight "$HINDSIGHT"} ${ITERS:+--iters-per-second "$ITERS"} \
-      ${CLAIRVOYANT:+--clairvoyant} > "$OUT/$run.ours.json"
+      ${CLAIRVOYANT:+--clairvoyant} ${RELEASE_BOUND:+--release-bound} > "$OUT/$run.ours.json"
     python3 -c "import json,sys; d=json.load(open(sys.argv[1])); json.dump({'routes': d['routes']}, open(sys.argv[2], 'w'))" \
       "$OUT/$run.ours.json" "$OUT/$run.engine-routes.json"
     python3 "$BENCH_DIR/check_solution.py" "$inst" "$OUT/$run.engine-routes.json" --convention exact \
@@ -92,8 +95,9 @@ print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 by_instance = {}
 curves = []
 tot = {"served": 0, "orders": 0, "gap_ours": [], "gap_ref": [], "ref_gap": [], "greedy": 0, "ref_served": 0,
-       "clair_served": 0, "clair_ours": [], "clair_ref": []}
+       "clair_served": 0, "clair_ours": [], "clair_ref": [], "bound_ours": [], "bound_executable": 0}
 clair_rows = []
+bound_rows = []
 lost_rows = []
 gap = lambda a, b: 100.0 * (a / b - 1.0)
 def checked(path):
@@ -115,6 +119,12 @@ for n in names:
     for policy in ("engine", "greedy", "clairvoyant", "offline"):
         for l in d.get(policy, {}).get("lost", []):
             lost_rows.append(f"{name} day {seed}, {policy}: customer {l['customer']} booked at {l['booked_at']}: {l['reason']}")
+    if "release_bound" in d:
+        rb = d["release_bound"]
+        tot["bound_ours"].append(gap(rb["travel_per_order"], o["travel_per_order"]))
+        tot["bound_executable"] += int(rb["executable"])
+        bound_rows.append(f"{name} day {seed}: {rb['served']}/{e['orders']} served, {rb['travel_per_order']:.2f} per order, "
+                          f"{tot['bound_ours'][-1]:+.1f}% vs our offline, {'executable' if rb['executable'] else 'relaxed only'}")
     if "clairvoyant" in d:
         c = d["clairvoyant"]
         tot["clair_served"] += c["served"]
@@ -144,6 +154,11 @@ if clair_rows:
     print("clairvoyant (every order known at the start, nobody sent before the booking):")
     for row in clair_rows:
         print(row)
+if bound_rows:
+    print()
+    print("release bound (every order known, no service before its booking plus the shortest leg into it):")
+    for row in bound_rows:
+        print(row)
 if curves:
     print()
     print("hindsight: orders committed → best day total then, vs our offline plan")
@@ -154,6 +169,9 @@ print(f"engine served {tot['served']}/{tot['orders']} ({100.0 * tot['served'] / 
 print(f"engine travel per order vs our offline plan: mean {mean(tot['gap_ours']):+.2f}%, max {max(tot['gap_ours']):+.2f}%")
 if tot["clair_ours"]:
     print(f"clairvoyant served {tot['clair_served']}/{tot['orders']}, travel per order vs our offline plan: mean {mean(tot['clair_ours']):+.2f}%")
+if tot["bound_ours"]:
+    print(f"release bound, travel per order vs our offline plan: mean {mean(tot['bound_ours']):+.2f}%, "
+          f"min {min(tot['bound_ours']):+.2f}%, max {max(tot['bound_ours']):+.2f}%; executable on {tot['bound_executable']}/{len(tot['bound_ours'])} days")
 if tot["gap_ref"]:
     print(f"engine travel per order vs PyVRP offline: mean {mean(tot['gap_ref']):+.2f}%, max {max(tot['gap_ref']):+.2f}%")
     if tot["clair_ref"]:

@@ -23,6 +23,14 @@
 //!   perfect anticipation of bookings could gain; what it still loses to
 //!   `offline` is the price of booking times, which no forecast removes.
 //!
+//! `--release-bound` adds what no policy here can beat: every order known
+//! at the start, each one's service starting no sooner than its booking
+//! plus the shortest leg into it (a worker leaves for an order only once it
+//! is booked), planned for `--offline-seconds`. It relaxes the real rule
+//! (the leg from the actual previous stop), so up to the search's own gap
+//! it is a lower bound on any policy's travel; `executable` says whether the
+//! plan also keeps the real rule, in which case the bound is reached.
+//!
 //! Prints one JSON object: the figures of each policy (the metrics of
 //! `online_sim.py`) and the engine's executed routes (`routes`, and the
 //! clairvoyant's as `clairvoyant_routes`), which `check_solution.py`
@@ -36,7 +44,7 @@
 //!
 //! Usage: online_day INSTANCE --releases FILE [--workers N] [--period T]
 //!        [--initial-seconds S] [--decision-seconds S] [--offline-seconds S] [--seed N]
-//!        [--hindsight N] [--iters-per-second N] [--clairvoyant]
+//!        [--hindsight N] [--iters-per-second N] [--clairvoyant] [--release-bound]
 
 use dispatch::vrptw::{parse_solomon, solve, solve_fleet, Convention, Fleet, Objective, Params, Problem, SolomonInstance, Vehicle};
 use std::collections::BTreeMap;
@@ -61,10 +69,11 @@ struct Args {
     /// two policies compare on equal search effort.
     iters_per_second: Option<f64>,
     clairvoyant: bool,
+    release_bound: bool,
 }
 
 const USAGE: &str = "usage: online_day INSTANCE --releases FILE [--workers N] [--period T] [--initial-seconds S] \
-[--decision-seconds S] [--offline-seconds S] [--seed N] [--hindsight N] [--iters-per-second N] [--clairvoyant]";
+[--decision-seconds S] [--offline-seconds S] [--seed N] [--hindsight N] [--iters-per-second N] [--clairvoyant] [--release-bound]";
 
 fn parse_args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1);
@@ -80,6 +89,7 @@ fn parse_args() -> Result<Args, String> {
         hindsight: 0,
         iters_per_second: None,
         clairvoyant: false,
+        release_bound: false,
     };
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -95,6 +105,7 @@ fn parse_args() -> Result<Args, String> {
             "--hindsight" => a.hindsight = value()?.parse().map_err(|e| format!("--hindsight: {e}"))?,
             "--iters-per-second" => a.iters_per_second = Some(float(value()?)?),
             "--clairvoyant" => a.clairvoyant = true,
+            "--release-bound" => a.release_bound = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -494,6 +505,37 @@ fn run_offline(w: &World, fleet: usize, a: &Args) -> (Outcome, f64) {
     (Outcome { workers, lost, latency_sim: vec![0.0], latency_ms: vec![took], decisions: 1, initial_ms: None }, took)
 }
 
+/// `--release-bound`: the plan of every order known at the start with no
+/// service before its booking plus the shortest leg into it.
+fn release_bound(w: &World, fleet: usize, release: &BTreeMap<usize, f64>, a: &Args) -> serde_json::Value {
+    let mut workers = vec![Worker::new(); fleet];
+    let unplanned = replan(w, &mut workers, 0.0, &events(release), a.offline_seconds, a.seed, a.iters_per_second, Some(release));
+    let routes: Vec<&[usize]> = workers.iter().map(|wk| &wk.plan[..]).filter(|r| !r.is_empty()).collect();
+    let travel: f64 = routes.iter().map(|r| w.path(0, r)).sum();
+    let served = w.n - 1 - unplanned.len();
+    serde_json::json!({
+        "served": served,
+        "travel_total": round(travel, 2),
+        "travel_per_order": round(travel / served.max(1) as f64, 3),
+        "executable": routes.iter().all(|r| runs_after_bookings(w, r, release)),
+    })
+}
+
+/// Whether `route` from the depot keeps every window and the depot's
+/// closing time when the worker leaves for each order only once it is booked.
+fn runs_after_bookings(w: &World, route: &[usize], release: &BTreeMap<usize, f64>) -> bool {
+    let (mut pos, mut free) = (0, 0.0_f64);
+    for &c in route {
+        let nd = &w.inst.nodes[c];
+        let start = (free.max(release[&c]) + w.d(pos, c)).max(nd.ready);
+        if start > nd.due + EPS {
+            return false;
+        }
+        (pos, free) = (c, start + nd.service);
+    }
+    free + w.d(pos, 0) <= w.end + EPS
+}
+
 /// The hindsight curve of `--hindsight`: at `steps + 1` times from the start
 /// to the engine's last departure, its commitments until then (a worker is
 /// committed to a stop once it has left for it) plus the best re-plan of the
@@ -639,6 +681,7 @@ fn main() {
     let clairvoyant = a.clairvoyant.then(|| run_engine(&w, fleet, &release, &a, period, true));
     let greedy = run_greedy(&w, fleet, &release);
     let (offline, _) = run_offline(&w, fleet, &a);
+    let bound = a.release_bound.then(|| release_bound(&w, fleet, &release, &a));
     let curve = (a.hindsight > 0).then(|| hindsight(&w, &engine.workers, a.hindsight, &a));
     let driven = |o: &Outcome| -> Vec<Vec<usize>> {
         o.workers.iter().map(|wk| wk.done.iter().map(|&(c, _, _)| c).collect::<Vec<_>>()).filter(|r| !r.is_empty()).collect()
@@ -658,6 +701,9 @@ fn main() {
     if let Some(c) = &clairvoyant {
         out["clairvoyant"] = metrics(&w, c);
         out["clairvoyant_routes"] = driven(c).into();
+    }
+    if let Some(bound) = bound {
+        out["release_bound"] = bound;
     }
     if let Some(curve) = curve {
         out["hindsight"] = curve.into();
