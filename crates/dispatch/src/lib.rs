@@ -10,6 +10,7 @@
 //! explanation of an offer (B1). Times are Unix seconds passed in by the
 //! caller; working hours are Beijing local time (UTC+8, no daylight saving).
 
+mod assessment;
 mod geo;
 mod offer;
 mod plan;
@@ -19,12 +20,16 @@ mod score;
 mod slots;
 pub mod vrptw;
 
+pub use assessment::{
+    assess, Assessment, AssessmentCounts, Concern, NextTier, ACCEPTANCE_FLOOR, ASSESSMENT_DAYS, COMPLAINTS_FLAGGED, MIN_CASES, MIN_REVIEWS, ON_TIME_FLOOR,
+    RATING_FLOOR,
+};
 pub use geo::{distance_km, GeoPoint, Travel, TravelModel};
 pub use offer::{next_offer, DispatchSettings, NextOffer, OfferPolicy, PolicyError, SettingsError};
 pub use plan::{iterations, plan_day, DayPlan, PlanOrder, Unplanned, WorkerRoute};
 pub use room::{make_room, MovableHold, Room};
 pub use rules::{first_clash, hard_check, Busy, Candidate, Job, RuleFailure, WorkWindow};
-pub use score::{explain, rank, score, Excluded, Explanation, Preset, Ranked, Record, ScoreParts, Tier, Weights, WeightsError};
+pub use score::{explain, rank, score, Excluded, Explanation, Preset, Ranked, Record, ScoreParts, Tier, Weights, WeightsError, GOLD_MIN_ORDERS, GOLD_MIN_RATING, SKILLED_MIN_ORDERS};
 pub use slots::{day_slots, Slot, SlotQuery};
 
 /// Beijing is UTC+8 all year round.

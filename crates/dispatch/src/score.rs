@@ -111,6 +111,12 @@ pub struct Record {
     pub earnings_fen_7d: i64,
 }
 
+/// Completed orders that make a worker 熟练.
+pub const SKILLED_MIN_ORDERS: u32 = 10;
+/// Completed orders and average rating that make a worker 金牌.
+pub const GOLD_MIN_ORDERS: u32 = 50;
+pub const GOLD_MIN_RATING: f64 = 4.8;
+
 /// Seniority band, from completed orders and rating.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -126,8 +132,8 @@ pub enum Tier {
 impl Tier {
     pub fn of(completed_orders: u32, rating: f64) -> Tier {
         match completed_orders {
-            n if n >= 50 && rating >= 4.8 => Tier::Gold,
-            n if n >= 10 => Tier::Skilled,
+            n if n >= GOLD_MIN_ORDERS && rating >= GOLD_MIN_RATING => Tier::Gold,
+            n if n >= SKILLED_MIN_ORDERS => Tier::Skilled,
             _ => Tier::Newcomer,
         }
     }
