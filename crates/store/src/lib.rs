@@ -3,6 +3,7 @@
 //! (production, multi-instance). Both run the same SQL text where the dialects
 //! agree and the same test suite in `tests/`.
 
+mod assessment;
 mod catalog_admin;
 mod dispatching;
 mod favorites;
@@ -23,6 +24,7 @@ use domain::{DisplayName, Phone, WorkerStatus};
 use std::sync::Arc;
 use time::OffsetDateTime;
 
+pub use assessment::{AssessmentStore, WorkerAssessmentRecord};
 pub use catalog_admin::{AdminServiceRow, CatalogAdminStore, ServiceImageRecord};
 pub use favorites::FavoriteStore;
 pub use feedback::{FeedbackFilter, FeedbackRecord, FeedbackReplyRecord, FeedbackStep, FeedbackStore, NewFeedback};
@@ -87,7 +89,7 @@ pub enum Backend {
 }
 
 #[async_trait]
-pub trait Store: OrderStore + MoneyStore + OnboardingStore + CatalogAdminStore + FavoriteStore + FeedbackStore + PricingStore + ReminderStore + DispatchStore + Send + Sync + 'static {
+pub trait Store: OrderStore + AssessmentStore + MoneyStore + OnboardingStore + CatalogAdminStore + FavoriteStore + FeedbackStore + PricingStore + ReminderStore + DispatchStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn ping(&self) -> StoreResult<()>;
     async fn close(&self);

@@ -1,3 +1,4 @@
+use crate::assessment::shared_assessment_impl;
 use crate::catalog_admin::shared_catalog_admin_impl;
 use crate::favorites::shared_favorites_impl;
 use crate::feedback::shared_feedback_impl;
@@ -50,6 +51,7 @@ shared_onboarding_impl!(PgStore);
 shared_catalog_admin_impl!(PgStore);
 shared_favorites_impl!(PgStore);
 shared_feedback_impl!(PgStore);
+shared_assessment_impl!(PgStore);
 shared_pricing_impl!(PgStore);
 shared_settings_impl!(PgStore);
 shared_dispatch_impl!(PgStore);

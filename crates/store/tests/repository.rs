@@ -1104,6 +1104,86 @@ async fn a_customers_totals_and_reviews_cover_only_their_own_orders() {
     .await;
 }
 
+#[tokio::test]
+async fn a_workers_assessment_counts_arrivals_by_the_start_answered_offers_reviews_and_complaints_about_their_orders() {
+    on_both(|store| async move {
+        let worker = fx::worker(&store, "13900139320").await;
+        let other = fx::worker(&store, "13900139321").await;
+        let customer = fx::customer(&store, "13800138320").await;
+        let arrive = |at_start_plus_minutes: Option<i64>, hour: u8| {
+            let at = at_start_plus_minutes.map_or(now(), |m| tomorrow_at(hour) + time::Duration::minutes(m));
+            let change = store::OrderChange {
+                expected_state: "booked".into(),
+                next_state: "arrived".into(),
+                assign_worker: Some(worker),
+                fee_fen: 0,
+                refund: None,
+                settle: None,
+                event: fx::event("arrive", "worker", Some(worker)),
+                notify: vec![],
+            };
+            (change, at)
+        };
+        // Five arrivals: three early, one right at the start, one ten minutes late.
+        let service = fx::service(&store).await;
+        let paid = |tag: String, hour: u8| {
+            let store = store.clone();
+            async move {
+                let placed = store.place_order(&fx::order(customer, service, tomorrow_at(hour), &tag), &[worker], now()).await.unwrap();
+                store.confirm_payment(&format!("PAY-{tag}"), &format!("TXN-{tag}"), 9000, &format!("R-{tag}"), now()).await.unwrap();
+                placed.order_id
+            }
+        };
+        let mut orders = Vec::new();
+        for (hour, late_by) in [(8, None), (10, None), (12, None), (14, Some(0)), (16, Some(10))] {
+            let order = paid(format!("as{hour}"), hour).await;
+            let (change, at) = arrive(late_by, hour);
+            store.change_order(order, &change, at).await.unwrap();
+            orders.push(order);
+        }
+        let complete = store::OrderChange { expected_state: "arrived".into(), ..mx::complete(worker, 2000) };
+        store.change_order(orders[0], &complete, now()).await.unwrap();
+        let review = store::NewReview { order_id: orders[0], customer_id: customer, worker_id: worker, quality: 5, attitude: 4, result: 3, body: String::new() };
+        store.create_review(&review, now()).await.unwrap();
+        store
+            .create_feedback(&store::NewFeedback { customer_id: customer, order_id: Some(orders[4]), category: "lateness".into(), body: "迟到了十分钟".into() }, now())
+            .await
+            .unwrap();
+        store.create_feedback(&store::NewFeedback { customer_id: customer, order_id: None, category: "other".into(), body: "希望增加夜间服务".into() }, now()).await.unwrap();
+        // Offers: one accepted, one refused; a 抢单 offer would not count.
+        let deadline = now() + Duration::from_secs(60);
+        for (tag, hour, accept) in [("aso1", 18, true), ("aso2", 20, false)] {
+            let order = paid(tag.to_string(), hour).await;
+            let offer = store.create_offer(order, worker, "{}", "{}", now(), deadline, &|_| true).await.unwrap();
+            if accept {
+                store.accept_offer(offer, worker, &fx::event("accept", "worker", Some(worker)), &[customer, worker], now(), &|_| true).await.unwrap();
+            } else {
+                assert!(store.close_offer(offer, "rejected", now()).await.unwrap());
+            }
+        }
+
+        // Judged the day after: every order above started within the 30 days before.
+        let judged_at = tomorrow_at(23);
+        let all = store.worker_assessments(None, judged_at).await.unwrap();
+        assert!(all.iter().any(|r| r.worker_id == other && r.counts == dispatch::AssessmentCounts::default()), "a worker with no record counts zero");
+        let mine = store.worker_assessments(Some(worker), judged_at).await.unwrap();
+        assert_eq!(mine.len(), 1);
+        let c = mine[0].counts;
+        assert_eq!((mine[0].name.as_str(), mine[0].status.as_str()), ("测试用户", "approved"));
+        assert_eq!((c.completed_orders, c.reviews), (1, 1));
+        assert!((c.rating.unwrap() - 4.0).abs() < 1e-9, "{:?}", c.rating);
+        assert_eq!((c.arrivals, c.on_time_arrivals), (5, 4), "arriving at the start is on time, ten minutes after is not");
+        assert_eq!((c.offers_answered, c.offers_accepted), (2, 1));
+        assert_eq!(c.complaints, 1, "feedback not about one of their orders is not theirs");
+
+        // A month later the recent figures are gone; the record stays.
+        let later = store.worker_assessments(Some(worker), judged_at + time::Duration::days(31)).await.unwrap()[0].counts;
+        assert_eq!((later.arrivals, later.offers_answered, later.complaints), (0, 0, 0));
+        assert_eq!((later.completed_orders, later.reviews), (1, 1));
+    })
+    .await;
+}
+
 fn feedback_step(expected: &str, next: &str, admin: i64, reply: Option<&str>) -> store::FeedbackStep {
     store::FeedbackStep {
         expected_status: expected.into(),
