@@ -911,6 +911,47 @@ messages! {
     ExcludedBecause => "排除：",
     ErrAssignNotQualified => "只能指派已通过审核、未停用且有此项服务技能的服务者",
     ErrNetwork => "网络异常，请检查网络后重试",
+    MenuAssessment => "服务者考核",
+    MyAssessmentTitle => "我的考核",
+    AssessmentAll => "全部",
+    AssessmentConcernsOnly => "需关注",
+    AssessmentWorker => "服务者",
+    AssessmentTier => "等级",
+    TierNewcomer => "新人",
+    TierSkilled => "熟练",
+    TierGold => "金牌",
+    AssessmentCompleted => "完成单数",
+    AssessmentRating => "评分",
+    AssessmentOnTime => "准时率",
+    AssessmentAcceptance => "接单率",
+    AssessmentComplaints => "投诉",
+    AssessmentConcerns => "需关注",
+    AssessmentFine => "正常",
+    ConcernOftenLate => "常迟到",
+    ConcernRefusesOffers => "常拒单",
+    ConcernLowRating => "评分低",
+    ConcernComplaints => "投诉多",
+    AssessmentTooFew => "样本不足",
+    AssessmentNoRating => "暂无评价",
+    AssessmentNoWorkers => "没有符合条件的服务者",
+    AssessmentSuspendedTag => "已暂停",
+    AssessmentActions => "处理",
+    AssessmentAdjustLink => "奖惩",
+    AssessmentSuspendLink => "暂停 / 恢复",
+    AssessmentPending => "通过入驻审核后开始考核。",
+    AssessmentRulesTitle => "考核规则",
+    AssessmentWindowHint => "准时率、接单率和投诉看近 {} 天；评分和完成单数看全部记录。",
+    AssessmentRuleTier => "等级：完成 {} 单升为熟练；完成 {} 单且平均评分不低于 {} 分升为金牌。等级越高，派单越优先。",
+    AssessmentRuleOnTime => "准时率：近 {} 天预约开始的订单里，在预约开始时间前点了“到达”的比例；满 {} 单才计算，低于 {} 需关注。",
+    AssessmentRuleAcceptance => "接单率：近 {} 天一对一派给你的订单里接受的比例（抢单不计）；满 {} 次才计算，低于 {} 需关注，也会让派单排得更靠后。",
+    AssessmentRuleRating => "评分：全部评价三项得分的平均；满 {} 条且低于 {} 分需关注。",
+    AssessmentRuleComplaints => "投诉：近 {} 天关于你的订单的投诉与反馈，{} 条及以上需关注。",
+    AssessmentRuleFollowUp => "需关注的服务者由运营联系核实，可能给予奖励或扣罚，情节严重的暂停接单；每一笔奖惩都记在“收入”明细里。",
+    AssessmentNextTier => "距离{}：还差 {} 单",
+    AssessmentNextTierRating => "，平均评分需达到 {} 分",
+    AssessmentTopTier => "已是最高等级",
+    AssessmentCountOf => "{}/{}",
+    AssessmentReviewsCount => "{} 条评价",
 }
 
 /// The text of `msg` in the active language (zh-CN, the only one so far).
@@ -918,9 +959,26 @@ pub fn t(msg: Msg) -> &'static str {
     msg.zh_cn()
 }
 
+/// The text of `msg` with each `{}` replaced by the next of `args`.
+pub fn tf(msg: Msg, args: &[&dyn std::fmt::Display]) -> String {
+    let mut parts = t(msg).split("{}");
+    let mut out = parts.next().unwrap_or_default().to_string();
+    for (part, arg) in parts.zip(args.iter().map(|a| a.to_string()).chain(std::iter::repeat(String::new()))) {
+        out.push_str(&arg);
+        out.push_str(part);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_are_filled_in_order() {
+        assert_eq!(tf(Msg::AssessmentCountOf, &[&9, &10]), "9/10");
+        assert_eq!(tf(Msg::AssessmentNextTier, &[&t(Msg::TierGold), &3]), "距离金牌：还差 3 单");
+    }
 
     #[test]
     fn every_message_has_non_empty_chinese_text() {

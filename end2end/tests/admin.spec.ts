@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { DEMO, PHONE, DESKTOP, open, login, snap, expectAccessible, expectTilesToOpenWhatTheyCount, freshPhone } from './helpers';
+import { DEMO, PHONE, DESKTOP, open, login, signedIn, snap, expectAccessible, expectTilesToOpenWhatTheyCount, freshPhone } from './helpers';
 
 test.use({ viewport: DESKTOP });
 
@@ -182,4 +182,49 @@ test('the admin approves a new worker, who then sees 已认证', async ({ page, 
   await worker.reload();
   await expect(worker.locator('.status-badge')).toHaveText('已认证');
   await applicant.close();
+});
+
+test('the admin reads each worker\'s assessment by the published rules, and the worker reads the same figures on their own page', async ({ page, browser }) => {
+  await login(page, DEMO.admin.phone, DEMO.admin.password);
+  await expect(page).toHaveURL(/\/admin$/);
+  await page.getByRole('link', { name: '服务者考核' }).click();
+  await expect(page).toHaveURL(/\/admin\/assessment$/);
+  const li = page.locator('tbody tr', { hasText: DEMO.approvedWorker.name });
+  await expect(li).toHaveCount(1);
+  await expect(li.locator('[data-tier]')).toHaveText(/^(新人|熟练|金牌)$/);
+  await expect(li.locator('[data-on-time]')).toHaveText(/^(\d+%|样本不足)（\d+\/\d+）$/);
+  const completed = await li.locator('[data-completed]').getAttribute('data-completed');
+  await expect(page.locator('.assessment-rules li')).toHaveCount(6);
+  await expect(page.locator('.assessment-rules')).toContainText('完成 10 单升为熟练');
+  await expect(page.getByRole('cell', { name: DEMO.applicantWorker.name })).toHaveCount(0);
+  await expectAccessible(page);
+  await snap(page, 'admin-assessment-1440x900');
+
+  // 需关注 keeps only the workers with a concern, each naming it.
+  await page.getByRole('link', { name: '需关注', exact: true }).click();
+  await expect(page).toHaveURL(/filter=concerns/);
+  await expect(page.locator('.chip.active')).toHaveText('需关注');
+  for (const row of await page.locator('tbody tr').all()) {
+    await expect(row.locator('[data-concern]').first()).toBeVisible();
+  }
+  // 奖惩 opens the reward/penalty form with the worker's phone filled in.
+  await open(page, '/admin/assessment');
+  await li.getByRole('link', { name: '奖惩' }).click();
+  await expect(page).toHaveURL(/\/admin\/finance\?phone=/);
+  await expect(page.getByLabel('服务者手机号')).toHaveValue(DEMO.approvedWorker.phone);
+
+  const worker = await signedIn(browser, DEMO.approvedWorker, PHONE);
+  await open(worker, '/worker/me');
+  await worker.getByRole('link', { name: '我的考核' }).click();
+  await expect(worker).toHaveURL(/\/worker\/assessment$/);
+  await expect(worker.locator('[data-tier]')).toHaveText(/^(新人|熟练|金牌)$/);
+  await expect(worker.locator('[data-completed]')).toHaveText(completed!);
+  await expect(worker.locator('[data-rules] li')).toHaveCount(6);
+  await expectAccessible(worker);
+  await snap(worker, 'worker-assessment-390x844');
+
+  const applicant = await signedIn(browser, DEMO.applicantWorker, PHONE);
+  await open(applicant, '/worker/assessment');
+  await expect(applicant.getByText('通过入驻审核后开始考核。')).toBeVisible();
+  await expect(applicant.locator('[data-rules] li')).toHaveCount(6);
 });

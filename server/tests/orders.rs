@@ -606,6 +606,60 @@ async fn a_complaint_is_filed_about_the_customers_own_order_answered_resolved_on
 }
 
 #[tokio::test]
+async fn a_served_order_and_a_complaint_about_it_count_in_that_workers_assessment_which_only_they_and_admins_read() {
+    use app::api::assessment::{AssessmentsPage, OwnAssessment, WorkerAssessmentView, CONCERNS_ONLY};
+    let app = demo_app(Config::default()).await;
+    let admin = app.session_for("13700000000").await;
+    let customer = app.session_for(CUSTOMER).await;
+    let (li_id, zhao_id) = (user_id(&app, LI).await, user_id(&app, ZHAO).await);
+    let sessions = vec![(li_id, app.session_for(LI).await), (zhao_id, app.session_for(ZHAO).await)];
+    for (path, session, status) in [
+        ("/api/admin_assessments", None, StatusCode::UNAUTHORIZED),
+        ("/api/admin_assessments", Some(&customer), StatusCode::FORBIDDEN),
+        ("/api/admin_assessments", Some(&sessions[0].1), StatusCode::FORBIDDEN),
+        ("/api/my_assessment", Some(&customer), StatusCode::FORBIDDEN),
+        ("/api/my_assessment", Some(&admin), StatusCode::FORBIDDEN),
+    ] {
+        assert_eq!(app.post(path, "", session.map(String::as_str)).await.status, status, "{path}");
+    }
+    let own = |token: String| {
+        let app = &app;
+        async move {
+            let mine: OwnAssessment = serde_json::from_str(&app.post("/api/my_assessment", "", Some(&token)).await.body).unwrap();
+            mine.me.expect("an approved worker is assessed")
+        }
+    };
+    let before: Vec<WorkerAssessmentView> = vec![own(sessions[0].1.clone()).await, own(sessions[1].1.clone()).await];
+
+    let order = place(&app, &customer, beijing(1, 10)).await;
+    pay(&app, order).await;
+    let served_by = complete_order(&app, order, &sessions).await;
+    let filed = app.post("/api/submit_feedback", &form(&[("category", "quality".into()), ("order_id", order.to_string()), ("body", "厨房没有打扫干净".into())]), Some(&customer)).await;
+    assert_eq!(filed.status, StatusCode::OK, "{}", filed.body);
+    // Arrival counts once the booked start has passed.
+    app.state.clock.advance(Duration::from_secs(3 * 86_400));
+
+    let k = usize::from(served_by == zhao_id);
+    let (was, now) = (&before[k], own(sessions[k].1.clone()).await);
+    assert_eq!(now.worker_id, served_by, "a worker reads their own figures");
+    assert_eq!(now.completed_orders, was.completed_orders + 1);
+    assert_eq!((now.arrivals, now.on_time_arrivals), (was.arrivals + 1, was.on_time_arrivals + 1), "arrived before the start");
+    assert_eq!((now.offers_answered, now.offers_accepted), (was.offers_answered + 1, was.offers_accepted + 1));
+    assert_eq!(now.complaints, was.complaints + 1);
+    let bystander = own(sessions[1 - k].1.clone()).await;
+    assert_eq!(bystander.complaints, before[1 - k].complaints, "not about their order");
+
+    let page: AssessmentsPage = serde_json::from_str(&app.post("/api/admin_assessments", "", Some(&admin)).await.body).unwrap();
+    assert_eq!(page.rules.days, dispatch::ASSESSMENT_DAYS);
+    let listed = page.workers.iter().find(|w| w.worker_id == served_by).expect("listed for the admin");
+    assert_eq!(listed, &now, "the admin reads the same figures");
+    let flagged: AssessmentsPage =
+        serde_json::from_str(&app.post("/api/admin_assessments", &format!("filter={CONCERNS_ONLY}"), Some(&admin)).await.body).unwrap();
+    assert!(flagged.workers.iter().all(|w| !w.concerns.is_empty()));
+    assert_eq!(flagged.workers.len(), page.workers.iter().filter(|w| !w.concerns.is_empty()).count());
+}
+
+#[tokio::test]
 async fn workers_set_skills_area_and_hours_but_not_against_an_accepted_order() {
     let app = demo_app(Config::default()).await;
     let customer = app.session_for(CUSTOMER).await;

@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod assessment;
 pub mod catalog;
 pub mod catalog_admin;
 pub mod dispatching;
@@ -98,6 +99,8 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/admin_feedback_list", ADMIN),
     ("/api/admin_feedback", ADMIN),
     ("/api/admin_step_feedback", ADMIN),
+    ("/api/admin_assessments", ADMIN),
+    ("/api/my_assessment", WORKER),
     ("/api/admin_set_account_disabled", ADMIN),
     ("/api/my_application", WORKER),
     ("/api/save_application", WORKER),

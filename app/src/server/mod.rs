@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod assessment;
 pub mod authz;
 pub mod catalog;
 pub mod catalog_admin;

@@ -114,13 +114,15 @@ fn WithdrawalRow(w: AdminWithdrawalView, decide: ServerAction<AdminDecideWithdra
 fn AdjustForm(adjust: ServerAction<AdminAdjustBalance>, key: String) -> impl IntoView {
     let value = adjust.value();
     let done = move || matches!(value.get(), Some(Ok(())));
+    // 服务者考核 links here with the worker's phone filled in.
+    let phone = use_query_map().with_untracked(|q| q.get("phone")).unwrap_or_default();
     view! {
         <section class="panel">
             <h2 class="section-title">{t(Msg::AdjustTitle)}</h2>
             <ActionForm action=adjust attr:class="form adjust-form">
                 <input type="hidden" name="key" value=key/>
                 <label for="f-adjust-phone">{t(Msg::WorkerPhoneLabel)}</label>
-                <input id="f-adjust-phone" name="worker_phone" inputmode="numeric" maxlength="11"/>
+                <input id="f-adjust-phone" name="worker_phone" inputmode="numeric" maxlength="11" value=phone/>
                 <p class="field-error" role="alert">{move || field_error(value, Field::Phone).get()}</p>
                 <div class="choice-grid">
                     <label class="choice"><input type="radio" name="kind" value="reward" checked/><span>{t(Msg::EarningReward)}</span></label>

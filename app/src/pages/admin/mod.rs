@@ -1,3 +1,4 @@
+mod assessment;
 mod catalog;
 mod customer;
 mod dashboard;
@@ -10,6 +11,7 @@ mod pricing;
 pub(crate) mod users;
 mod workers;
 
+pub use assessment::AssessmentPage;
 pub use catalog::{CatalogPage, ServiceEditPage};
 pub use customer::CustomerPage;
 pub use dashboard::DashboardPage;

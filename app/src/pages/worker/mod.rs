@@ -1,10 +1,12 @@
 mod apply;
+pub(crate) mod assessment;
 mod bench;
 pub(crate) mod home;
 mod money;
 mod register;
 mod settings;
 
+pub use assessment::AssessmentPage;
 pub use home::{WorkerHomePage, WorkerMePage};
 pub use register::WorkerRegisterPage;
 pub use settings::WorkerSettingsPage;
