@@ -85,8 +85,8 @@ pub struct OwnAssessment {
 /// `?filter=` of the admin's table: only the workers with a concern.
 pub const CONCERNS_ONLY: &str = "concerns";
 
-/// Every approved or suspended worker, those with a concern first when
-/// `filter` is [`CONCERNS_ONLY`] (then only they are listed).
+/// Every approved or suspended worker, or with `filter` [`CONCERNS_ONLY`]
+/// only those with a concern.
 #[server(prefix = "/api", endpoint = "admin_assessments")]
 pub async fn admin_assessments(filter: Option<String>) -> Result<AssessmentsPage, AppError> {
     crate::server::respond(crate::server::assessment::admin_assessments(filter).await)
@@ -98,7 +98,22 @@ pub async fn my_assessment() -> Result<OwnAssessment, AppError> {
     crate::server::respond(crate::server::assessment::my_assessment().await)
 }
 
-/// `0.923` as `92%`.
+/// `0.923` as `92%`: rounded down, so a rate just under a floor never reads
+/// as the floor itself (17 of 19 on time is 89%, not 90%).
 pub fn percent(rate: f64) -> String {
-    format!("{:.0}%", rate * 100.0)
+    format!("{}%", (rate * 100.0 + 1e-9).floor())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent;
+
+    #[test]
+    fn a_rate_just_under_a_floor_does_not_read_as_the_floor() {
+        assert_eq!(percent(17.0 / 19.0), "89%");
+        assert_eq!(percent(0.9), "90%");
+        assert_eq!(percent(0.29), "29%");
+        assert_eq!(percent(1.0), "100%");
+        assert_eq!(percent(0.0), "0%");
+    }
 }
