@@ -850,6 +850,7 @@ messages! {
     FeedbackStepDone => "已保存；回复会同时发到客户的站内消息",
     FeedbackClosed => "这条反馈已解决，不能再处理",
     StatFeedbackUnresolved => "未解决投诉",
+    StatWorkersWithConcerns => "需关注服务者",
     MenuFeedback => "投诉与反馈",
     NoFeedback => "没有符合条件的反馈",
     MenuGroupWorkers => "服务人员",

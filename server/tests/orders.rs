@@ -606,7 +606,7 @@ async fn a_complaint_is_filed_about_the_customers_own_order_answered_resolved_on
 }
 
 #[tokio::test]
-async fn a_served_order_and_a_complaint_about_it_count_in_that_workers_assessment_which_only_they_and_admins_read() {
+async fn a_served_order_and_complaints_about_it_count_in_that_workers_assessment_which_only_they_and_admins_read() {
     use app::api::assessment::{AssessmentsPage, OwnAssessment, WorkerAssessmentView, CONCERNS_ONLY};
     let app = demo_app(Config::default()).await;
     let admin = app.session_for("13700000000").await;
@@ -634,8 +634,10 @@ async fn a_served_order_and_a_complaint_about_it_count_in_that_workers_assessmen
     let order = place(&app, &customer, beijing(1, 10)).await;
     pay(&app, order).await;
     let served_by = complete_order(&app, order, &sessions).await;
-    let filed = app.post("/api/submit_feedback", &form(&[("category", "quality".into()), ("order_id", order.to_string()), ("body", "厨房没有打扫干净".into())]), Some(&customer)).await;
-    assert_eq!(filed.status, StatusCode::OK, "{}", filed.body);
+    for body in ["厨房没有打扫干净", "卫生间也没有打扫"] {
+        let filed = app.post("/api/submit_feedback", &form(&[("category", "quality".into()), ("order_id", order.to_string()), ("body", body.into())]), Some(&customer)).await;
+        assert_eq!(filed.status, StatusCode::OK, "{}", filed.body);
+    }
     // Arrival counts once the booked start has passed.
     app.state.clock.advance(Duration::from_secs(3 * 86_400));
 
@@ -645,7 +647,8 @@ async fn a_served_order_and_a_complaint_about_it_count_in_that_workers_assessmen
     assert_eq!(now.completed_orders, was.completed_orders + 1);
     assert_eq!((now.arrivals, now.on_time_arrivals), (was.arrivals + 1, was.on_time_arrivals + 1), "arrived before the start");
     assert_eq!((now.offers_answered, now.offers_accepted), (was.offers_answered + 1, was.offers_accepted + 1));
-    assert_eq!(now.complaints, was.complaints + 1);
+    assert_eq!(now.complaints, was.complaints + 2);
+    assert!(now.concerns.contains(&app::api::assessment::ConcernKind::Complaints), "two complaints in 30 days are flagged");
     let bystander = own(sessions[1 - k].1.clone()).await;
     assert_eq!(bystander.complaints, before[1 - k].complaints, "not about their order");
 
@@ -656,7 +659,11 @@ async fn a_served_order_and_a_complaint_about_it_count_in_that_workers_assessmen
     let flagged: AssessmentsPage =
         serde_json::from_str(&app.post("/api/admin_assessments", &format!("filter={CONCERNS_ONLY}"), Some(&admin)).await.body).unwrap();
     assert!(flagged.workers.iter().all(|w| !w.concerns.is_empty()));
+    assert!(flagged.workers.iter().any(|w| w.worker_id == served_by));
     assert_eq!(flagged.workers.len(), page.workers.iter().filter(|w| !w.concerns.is_empty()).count());
+    let dashboard: app::api::admin::DashboardView =
+        serde_json::from_str(&app.post("/api/admin_dashboard", "", Some(&admin)).await.body).unwrap();
+    assert_eq!(dashboard.workers_with_concerns, flagged.workers.len() as i64, "the 数据看板 tile counts the same workers");
 }
 
 #[tokio::test]

@@ -24,6 +24,8 @@ pub struct DashboardView {
     pub orders_anomalous: i64,
     /// Feedback and complaints nobody has resolved yet.
     pub feedback_unresolved: i64,
+    /// Approved or suspended workers whose assessment raises a concern (A5).
+    pub workers_with_concerns: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -29,6 +29,8 @@ pub async fn dashboard() -> Result<DashboardView, AppError> {
         .await
         .map_err(internal)?;
     let feedback_unresolved = state.store.unresolved_feedback_count().await.map_err(internal)?;
+    let assessments = state.store.worker_assessments(None, t).await.map_err(internal)?;
+    let workers_with_concerns = assessments.iter().filter(|w| !dispatch::assess(&w.counts).concerns.is_empty()).count() as i64;
     Ok(DashboardView {
         customers: counts.customers,
         workers_pending: counts.workers_pending,
@@ -43,6 +45,7 @@ pub async fn dashboard() -> Result<DashboardView, AppError> {
         orders_in_progress: counts.orders_in_progress,
         orders_anomalous: counts.orders_anomalous,
         feedback_unresolved,
+        workers_with_concerns,
     })
 }
 

@@ -28,6 +28,7 @@ pub fn DashboardPage() -> impl IntoView {
                                 (Msg::StatServicesListed, c.services_listed, "/admin/catalog"),
                                 (Msg::StatUsersNewToday, c.users_new_today, "/admin/users?attention=today"),
                                 (Msg::StatFeedbackUnresolved, c.feedback_unresolved, "/admin/feedback?status=unresolved"),
+                                (Msg::StatWorkersWithConcerns, c.workers_with_concerns, "/admin/assessment?filter=concerns"),
                             ];
                             view! {
                                 <div class="stat-grid">
