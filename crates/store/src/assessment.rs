@@ -33,10 +33,6 @@ pub(crate) fn merge_counts<T>(records: &mut [WorkerAssessmentRecord], rows: Vec<
     }
 }
 
-pub(crate) fn count(n: i64) -> u32 {
-    u32::try_from(n.max(0)).unwrap_or(u32::MAX)
-}
-
 macro_rules! shared_assessment_impl {
     ($store:ty) => {
         #[async_trait::async_trait]
@@ -46,7 +42,8 @@ macro_rules! shared_assessment_impl {
                 worker: Option<i64>,
                 now: time::OffsetDateTime,
             ) -> crate::StoreResult<Vec<crate::WorkerAssessmentRecord>> {
-                use crate::assessment::{count, merge_counts};
+                use crate::assessment::merge_counts;
+                use crate::dispatching::clamp_u32;
                 let since = now - time::Duration::days(dispatch::ASSESSMENT_DAYS);
                 let workers: Vec<(i64, String, String, String)> = sqlx::query_as(
                     "SELECT u.id, u.display_name, u.phone, p.status FROM users u JOIN worker_profiles p ON p.user_id = u.id
@@ -75,16 +72,17 @@ macro_rules! shared_assessment_impl {
                 .bind(worker)
                 .fetch_all(&self.pool)
                 .await?;
-                merge_counts(&mut records, completed, |c, n| c.completed_orders = count(n));
-                let reviews: Vec<(i64, i64, f64)> = sqlx::query_as(
-                    "SELECT worker_id, COUNT(*), CAST(AVG((quality + attitude + result) / 3.0) AS DOUBLE PRECISION) FROM reviews
-                     WHERE CAST($1 AS BIGINT) IS NULL OR worker_id = $1 GROUP BY worker_id",
-                )
+                merge_counts(&mut records, completed, |c, n| c.completed_orders = clamp_u32(n));
+                let reviews: Vec<(i64, i64, f64)> = sqlx::query_as(&format!(
+                    "SELECT r.worker_id, COUNT(*), {} FROM reviews r
+                     WHERE CAST($1 AS BIGINT) IS NULL OR r.worker_id = $1 GROUP BY r.worker_id",
+                    crate::rating_avg_sql("r")
+                ))
                 .bind(worker)
                 .fetch_all(&self.pool)
                 .await?;
                 merge_counts(&mut records, reviews.into_iter().map(|(w, n, avg)| (w, (n, avg))).collect(), |c, (n, avg)| {
-                    c.reviews = count(n);
+                    c.reviews = clamp_u32(n);
                     c.rating = Some(avg);
                 });
                 // The arrival is the worker's own 到达 step; on time means by the
@@ -102,8 +100,8 @@ macro_rules! shared_assessment_impl {
                 .fetch_all(&self.pool)
                 .await?;
                 merge_counts(&mut records, arrivals.into_iter().map(|(w, n, on_time)| (w, (n, on_time))).collect(), |c, (n, on_time)| {
-                    c.arrivals = count(n);
-                    c.on_time_arrivals = count(on_time);
+                    c.arrivals = clamp_u32(n);
+                    c.on_time_arrivals = clamp_u32(on_time);
                 });
                 // As dispatch's acceptance part: a 抢单 nobody grabbed says nothing about one worker.
                 let offers: Vec<(i64, i64, i64)> = sqlx::query_as(
@@ -117,8 +115,8 @@ macro_rules! shared_assessment_impl {
                 .fetch_all(&self.pool)
                 .await?;
                 merge_counts(&mut records, offers.into_iter().map(|(w, n, a)| (w, (n, a))).collect(), |c, (n, accepted)| {
-                    c.offers_answered = count(n);
-                    c.offers_accepted = count(accepted);
+                    c.offers_answered = clamp_u32(n);
+                    c.offers_accepted = clamp_u32(accepted);
                 });
                 let complaints: Vec<(i64, i64)> = sqlx::query_as(
                     "SELECT o.worker_id, COUNT(*) FROM feedback f JOIN orders o ON o.id = f.order_id
@@ -129,7 +127,7 @@ macro_rules! shared_assessment_impl {
                 .bind(since)
                 .fetch_all(&self.pool)
                 .await?;
-                merge_counts(&mut records, complaints, |c, n| c.complaints = count(n));
+                merge_counts(&mut records, complaints, |c, n| c.complaints = clamp_u32(n));
                 Ok(records)
             }
         }

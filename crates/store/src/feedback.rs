@@ -87,11 +87,6 @@ pub(crate) const FEEDBACK_COLUMNS: &str = "f.id, f.customer_id, c.display_name A
     FROM feedback f JOIN users c ON c.id = f.customer_id LEFT JOIN orders o ON o.id = f.order_id
     LEFT JOIN users h ON h.id = f.handler_id";
 
-/// Ids as the list of an SQL `IN (…)`: integers, so they can be written into the statement.
-pub(crate) fn id_list_sql(ids: &[i64]) -> String {
-    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
-}
-
 /// `statuses` as the list of an SQL `IN (…)`: their storage names are constants.
 pub(crate) fn status_list_sql(statuses: &[domain::FeedbackStatus]) -> String {
     statuses.iter().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ")
@@ -151,7 +146,7 @@ macro_rules! shared_feedback_impl {
                 if feedback_ids.is_empty() {
                     return Ok(Vec::new());
                 }
-                let ids = crate::feedback::id_list_sql(feedback_ids);
+                let ids = crate::dispatching::id_list(feedback_ids);
                 let sql = format!(
                     "SELECT r.id, r.feedback_id, a.display_name AS admin_name, r.body, r.resolves, r.created_at
                      FROM feedback_replies r JOIN users a ON a.id = r.admin_id
@@ -232,7 +227,7 @@ macro_rules! shared_feedback_impl {
                 if feedback_ids.is_empty() {
                     return Ok(Vec::new());
                 }
-                let ids = crate::feedback::id_list_sql(feedback_ids);
+                let ids = crate::dispatching::id_list(feedback_ids);
                 let sql = format!("SELECT feedback_id, storage_key FROM feedback_images WHERE feedback_id IN ({ids}) ORDER BY id");
                 Ok(sqlx::query_as(&sql).fetch_all(&self.pool).await?)
             }

@@ -171,6 +171,12 @@ fn map_user_insert_error(err: sqlx::Error) -> StoreError {
     }
 }
 
+/// The average of the three scores of the reviews aliased `reviews`, as a
+/// float on both databases: the one definition of a rating.
+pub(crate) fn rating_avg_sql(reviews: &str) -> String {
+    format!("CAST(AVG(({reviews}.quality + {reviews}.attitude + {reviews}.result) / 3.0) AS DOUBLE PRECISION)")
+}
+
 /// The body shared by both implementations: the SQL below is valid in both
 /// dialects (`$n` placeholders, `RETURNING`, `ON CONFLICT`, `CAST`).
 macro_rules! shared_store_impl {
@@ -437,7 +443,7 @@ macro_rules! shared_store_impl {
                             r.rating_avg, COALESCE(r.reviews, 0) AS reviews
                      FROM services s JOIN categories c ON c.id = s.category_id
                      LEFT JOIN (SELECT o.service_id,
-                                       CAST(AVG((v.quality + v.attitude + v.result) / 3.0) AS DOUBLE PRECISION) AS rating_avg,
+                                       {} AS rating_avg,
                                        COUNT(*) AS reviews
                                 FROM reviews v JOIN orders o ON o.id = v.order_id GROUP BY o.service_id) r ON r.service_id = s.id
                      WHERE s.status = 'listed' AND c.listed = TRUE
@@ -449,6 +455,7 @@ macro_rules! shared_store_impl {
                             SELECT 1 FROM worker_profiles p WHERE p.status = 'approved' AND p.gender = $5
                             AND ',' || p.skills || ',' LIKE '%,' || c.code || ',%'))
                      ORDER BY {}",
+                    crate::rating_avg_sql("v"),
                     f.sort.order_by()
                 );
                 let rows: Vec<crate::model::ServiceSummaryRow> = sqlx::query_as(&sql)

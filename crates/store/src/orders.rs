@@ -250,7 +250,7 @@ macro_rules! shared_order_impl {
             async fn workers_for_dispatch(&self, skill: &str) -> crate::StoreResult<Vec<crate::WorkerForDispatch>> {
                 let sql = format!(
                     "SELECT w.user_id, u.display_name, w.gender, w.skills, w.home_lat, w.home_lng, w.area_radius_km,
-                            (SELECT CAST(AVG((r.quality + r.attitude + r.result) / 3.0) AS DOUBLE PRECISION) FROM reviews r WHERE r.worker_id = w.user_id) AS rating_avg,
+                            (SELECT {} FROM reviews r WHERE r.worker_id = w.user_id) AS rating_avg,
                             (SELECT COUNT(*) FROM orders o WHERE o.worker_id = w.user_id AND o.state IN ({})) AS active_orders,
                             EXISTS (SELECT 1 FROM worker_documents d WHERE d.worker_id = w.user_id AND d.kind = 'qualification' AND d.category_code = $2 AND d.review_state = 'accepted') AS certified,
                             (SELECT CASE WHEN COUNT(*) = COUNT(d.expires_on) THEN MAX(d.expires_on) END FROM worker_documents d
@@ -260,6 +260,7 @@ macro_rules! shared_order_impl {
                      WHERE w.status = 'approved' AND u.disabled = FALSE
                        AND (',' || w.skills || ',') LIKE $1
                      ORDER BY w.user_id",
+                    crate::rating_avg_sql("r"),
                     crate::orders::holding_states_sql(),
                     crate::orders::health_through_sql("w.user_id")
                 );
