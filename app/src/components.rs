@@ -61,7 +61,7 @@ const ADMIN_MENU: [(Msg, &[(&str, Msg)]); 5] = [
     (Msg::MenuGroupOverview, &[("/admin", Msg::MenuDashboard)]),
     (Msg::MenuGroupCatalog, &[("/admin/catalog", Msg::MenuCatalog), ("/admin/pricing", Msg::MenuPricing)]),
     (Msg::MenuGroupOrders, &[("/admin/orders", Msg::MenuOrders), ("/admin/dispatch", Msg::MenuDispatch), ("/admin/dispatch/plan", Msg::MenuDayPlan), ("/admin/dispatch/settings", Msg::MenuDispatchSettings)]),
-    (Msg::MenuGroupWorkers, &[("/admin/workers", Msg::MenuWorkers), ("/admin/assessment", Msg::MenuAssessment), ("/admin/finance", Msg::MenuFinance)]),
+    (Msg::MenuGroupWorkers, &[("/admin/workers", Msg::MenuWorkers), ("/admin/assessment", Msg::MenuAssessment), ("/admin/appeals", Msg::MenuAppeals), ("/admin/finance", Msg::MenuFinance)]),
     (Msg::MenuGroupUsers, &[("/admin/users", Msg::MenuUsers), ("/admin/feedback", Msg::MenuFeedback)]),
 ];
 

@@ -74,6 +74,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/worker/apply") view=worker::ApplyPage/>
                 <Route path=path!("/worker/earnings") view=worker::EarningsPage/>
                 <Route path=path!("/worker/assessment") view=worker::AssessmentPage/>
+                <Route path=path!("/worker/appeals") view=worker::AppealsPage/>
                 <Route path=path!("/worker/withdraw") view=worker::WithdrawPage/>
                 <Route path=path!("/admin") view=admin::DashboardPage/>
                 <Route path=path!("/admin/users") view=admin::UsersPage/>
@@ -83,6 +84,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/workers") view=admin::WorkersPage/>
                 <Route path=path!("/admin/workers/:id") view=admin::WorkerApplicationPage/>
                 <Route path=path!("/admin/assessment") view=admin::AssessmentPage/>
+                <Route path=path!("/admin/appeals") view=admin::AppealsPage/>
                 <Route path=path!("/admin/orders") view=admin::AdminOrdersPage/>
                 <Route path=path!("/admin/orders/:id") view=admin::AdminOrderPage/>
                 <Route path=path!("/admin/dispatch") view=admin::DispatchQueuePage/>

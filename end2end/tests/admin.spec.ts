@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { DEMO, PHONE, DESKTOP, open, login, signedIn, snap, expectAccessible, expectTilesToOpenWhatTheyCount, freshPhone } from './helpers';
+import { DEMO, PHONE, DESKTOP, open, hydrated, login, signedIn, snap, expectAccessible, expectTilesToOpenWhatTheyCount, freshPhone } from './helpers';
 
 test.use({ viewport: DESKTOP });
 
@@ -194,7 +194,7 @@ test('the admin reads each worker\'s assessment by the published rules, and the 
   await expect(li.locator('[data-tier]')).toHaveText(/^(新人|熟练|金牌)$/);
   await expect(li.locator('[data-on-time]')).toHaveText(/^(\d+%|样本不足)（\d+\/\d+）$/);
   const completed = await li.locator('[data-completed]').getAttribute('data-completed');
-  await expect(page.locator('.assessment-rules li')).toHaveCount(6);
+  await expect(page.locator('.assessment-rules li')).toHaveCount(7);
   await expect(page.locator('.assessment-rules')).toContainText('完成 10 单升为熟练');
   await expect(page.getByRole('cell', { name: DEMO.applicantWorker.name })).toHaveCount(0);
   await expectAccessible(page);
@@ -219,12 +219,74 @@ test('the admin reads each worker\'s assessment by the published rules, and the 
   await expect(worker).toHaveURL(/\/worker\/assessment$/);
   await expect(worker.locator('[data-tier]')).toHaveText(/^(新人|熟练|金牌)$/);
   await expect(worker.locator('[data-completed]')).toHaveText(completed!);
-  await expect(worker.locator('[data-rules] li')).toHaveCount(6);
+  await expect(worker.locator('[data-rules] li')).toHaveCount(7);
   await expectAccessible(worker);
   await snap(worker, 'worker-assessment-390x844');
 
   const applicant = await signedIn(browser, DEMO.applicantWorker, PHONE);
   await open(applicant, '/worker/assessment');
   await expect(applicant.getByText('通过入驻审核后开始考核。')).toBeVisible();
-  await expect(applicant.locator('[data-rules] li')).toHaveCount(6);
+  await expect(applicant.locator('[data-rules] li')).toHaveCount(7);
+});
+
+test('a worker appeals a penalty once, the admin overturns it and the money comes back', async ({ page, browser }) => {
+  const worker2 = { phone: '13900000003', password: 'daojia123', name: '赵阿姨' };
+  const reason = `迟到罚款 ${Date.now()}`;
+  await login(page, DEMO.admin.phone, DEMO.admin.password);
+  await expect(page).toHaveURL(/\/admin$/);
+  await open(page, `/admin/finance?phone=${worker2.phone}`);
+  await hydrated(page);
+  await page.locator('label.choice', { hasText: '扣罚' }).click();
+  await page.getByLabel('金额（元）').fill('1');
+  await page.getByLabel('原因', { exact: true }).fill(reason);
+  await page.getByRole('button', { name: '入账' }).click();
+  await expect(page.locator('.adjust-form .toast')).toHaveText('已入账');
+
+  const worker = await signedIn(browser, worker2, PHONE);
+  await open(worker, '/worker/me');
+  await worker.getByRole('link', { name: '申诉' }).click();
+  await expect(worker).toHaveURL(/\/worker\/appeals$/);
+  await hydrated(worker);
+  const card = worker.locator('[data-appealable]', { hasText: reason });
+  await expect(card).toContainText('罚款 ¥1.00');
+  await card.getByLabel('申诉理由').fill('冤枉');
+  await card.getByRole('button', { name: '提交申诉' }).click();
+  await expect(card.locator('.field-error')).toHaveText('请至少写5个字，说清楚发生了什么');
+  await card.getByLabel('申诉理由').fill('当天地铁停运，已提前告知客户并改约');
+  await card.getByRole('button', { name: '提交申诉' }).click();
+  await expect(card).toContainText('已申诉：待处理');
+  const mine = worker.locator('[data-appeal]', { hasText: reason });
+  await expect(mine.locator('[data-appeal-status]')).toHaveText('待处理');
+  await expect(mine).toContainText('等待运营处理');
+  await expectAccessible(worker);
+  await snap(worker, 'worker-appeals-390x844');
+
+  await page.getByRole('link', { name: '申诉处理' }).click();
+  await expect(page).toHaveURL(/\/admin\/appeals$/);
+  await page.locator('.filter-chips').getByRole('link', { name: '待处理' }).click();
+  await expect(page).toHaveURL(/filter=open/);
+  await hydrated(page);
+  const item = page.locator('[data-appeal]', { hasText: reason });
+  await expect(item).toContainText(worker2.name);
+  await expect(item).toContainText('当天地铁停运，已提前告知客户并改约');
+  await expectAccessible(page);
+  await snap(page, 'admin-appeals-1440x900');
+  await item.getByLabel('处理结果').selectOption('overturn');
+  await item.getByLabel('运营答复').fill('好');
+  await item.getByRole('button', { name: '提交处理' }).click();
+  await expect(item.locator('.field-error')).toHaveText('请至少写5个字，说清楚发生了什么');
+  await item.getByLabel('运营答复').fill('核实属实，撤销罚款');
+  await item.getByRole('button', { name: '提交处理' }).click();
+  // Decided, it leaves 待处理; 全部 shows it overturned.
+  await expect(item).toHaveCount(0);
+  await page.locator('.filter-chips').getByRole('link', { name: '全部' }).click();
+  await expect(item.locator('[data-appeal-status]')).toHaveText('已撤销');
+
+  // The worker's page updates by itself, and the penalty is paid back.
+  await expect(mine.locator('[data-appeal-status]')).toHaveText('已撤销');
+  await expect(mine.locator('[data-appeal-reply]')).toHaveText('核实属实，撤销罚款');
+  await expect(card).toContainText('已申诉：已撤销');
+  await open(worker, '/worker/earnings');
+  const refund = worker.locator('.ledger-line', { hasText: `申诉成立，退还罚款：${reason}` });
+  await expect(refund.locator('.ledger-amount')).toHaveText('+¥1.00');
 });

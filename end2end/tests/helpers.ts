@@ -90,9 +90,12 @@ export async function signedIn(browser: Browser, who: { phone: string; password:
 
 /** How many of the things a 数据看板 tile counts the list it opened shows. */
 async function shownOnList(page: Page, href: string): Promise<number> {
-  await expect(page.locator('table, .empty-state').first()).toBeVisible();
+  await expect(page.locator('table, .empty-state, .appeal-list').first()).toBeVisible();
   if (await page.locator('.empty-state').count()) {
     return 0;
+  }
+  if (href.startsWith('/admin/appeals')) {
+    return page.locator('[data-appeal]').count();
   }
   if (href.startsWith('/admin/catalog')) {
     return page.locator('tr[data-service][data-listed="true"]').count();

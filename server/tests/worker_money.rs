@@ -238,3 +238,84 @@ async fn racing_withdrawals_and_double_clicked_payouts_move_money_exactly_once()
     assert_eq!(audit.iter().filter(|e| e.action == "withdrawal_paid").count(), 1);
     assert_books_balance(&app).await;
 }
+
+#[tokio::test]
+async fn a_worker_appeals_their_own_penalty_once_and_an_overturn_pays_it_back_exactly_once() {
+    use app::api::appeal::{AppealView, WorkerAppeals};
+    use domain::{AppealStatus, AppealSubject};
+    let app = spawn_app().await;
+    let admin = app.session(ADMIN_PHONE, Role::Admin).await;
+    let (worker, worker_id, _) = funded_worker(&app, "13900000251", "50", &admin).await;
+    let (other, _, _) = funded_worker(&app, "13900000252", "50", &admin).await;
+    let customer = app.session("13800000251", Role::Customer).await;
+    let penalty = form(&[
+        ("worker_phone", "13900000251".into()),
+        ("kind", "penalty".into()),
+        ("amount", "20".into()),
+        ("reason", "迟到30分钟".into()),
+        ("key", "appeal-penalty-key-0001".into()),
+    ]);
+    assert_eq!(app.post("/api/admin_adjust_balance", &penalty, Some(&admin)).await.status, StatusCode::OK);
+
+    // Only the worker reads and files their appeals; only admins list and decide them.
+    assert_eq!(app.post("/api/my_appeals", "", None).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.post("/api/my_appeals", "", Some(&customer)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.post("/api/admin_appeals", "", Some(&worker)).await.status, StatusCode::FORBIDDEN);
+    let mine: WorkerAppeals = serde_json::from_str(&app.post("/api/my_appeals", "", Some(&worker)).await.body).unwrap();
+    assert_eq!(mine.appealable.len(), 1, "the penalty, not the reward");
+    let item = &mine.appealable[0];
+    assert_eq!((item.subject, item.amount_fen, item.reason.as_str(), item.appealed), (AppealSubject::Penalty, Some(2000), "迟到30分钟", None));
+    let appeal = |body: &str| form(&[("subject", "penalty".into()), ("subject_ref", item.subject_ref.to_string()), ("body", body.into())]);
+
+    let short = app.post("/api/file_appeal", &appeal("冤枉"), Some(&worker)).await;
+    assert_eq!(short.error(), AppError::invalid(Field::Feedback, Msg::ErrFeedbackTooShort));
+    let not_theirs = app.post("/api/file_appeal", &appeal("这笔罚款不是我的，但我想申诉"), Some(&other)).await;
+    assert_eq!(not_theirs.error(), AppError::Refused(Msg::ErrAppealSubject));
+    let not_suspended = form(&[("subject", "suspension".into()), ("subject_ref", "0".into()), ("body", "我没有被暂停也想申诉".into())]);
+    assert_eq!(app.post("/api/file_appeal", &not_suspended, Some(&worker)).await.error(), AppError::Refused(Msg::ErrAppealSubject));
+    assert!(app.state.store.appeals(None, false, 10).await.unwrap().is_empty(), "refused appeals file nothing");
+
+    let filed = app.post("/api/file_appeal", &appeal("地铁停运，已提前告知客户并改约"), Some(&worker)).await;
+    assert_eq!(filed.status, StatusCode::OK, "{}", filed.body);
+    let again = app.post("/api/file_appeal", &appeal("再申诉一次看看能不能通过"), Some(&worker)).await;
+    assert_eq!(again.error(), AppError::Refused(Msg::ErrAppealTwice));
+
+    let open: Vec<AppealView> = serde_json::from_str(&app.post("/api/admin_appeals", "filter=open", Some(&admin)).await.body).unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!((open[0].worker_id, open[0].amount_fen, open[0].body.as_str()), (worker_id, Some(2000), "地铁停运，已提前告知客户并改约"));
+    let decide = |decision: &str, reply: &str| form(&[("appeal_id", open[0].id.to_string()), ("decision", decision.into()), ("reply", reply.into())]);
+    let no_reply = app.post("/api/admin_decide_appeal", &decide("overturn", ""), Some(&admin)).await;
+    assert_eq!(no_reply.error(), AppError::invalid(Field::Feedback, Msg::ErrFeedbackTooShort));
+    assert_eq!(app.post("/api/admin_decide_appeal", &decide("overturn", "核实属实，撤销罚款"), Some(&worker)).await.status, StatusCode::FORBIDDEN);
+
+    // Two admins overturning at once: exactly one decision, and the money comes back once.
+    let decisions = ["overturn", "overturn"].map(|decision| {
+        let router = app.router.clone();
+        let body = decide(decision, "已核实，给出处理结果");
+        let cookie = format!("dj_sid={admin}");
+        async move {
+            let request = Request::post("/api/admin_decide_appeal")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::ACCEPT, "application/json")
+                .header(header::COOKIE, cookie)
+                .body(Body::from(body))
+                .unwrap();
+            tower::ServiceExt::oneshot(router, request).await.unwrap().status()
+        }
+    });
+    let handles: Vec<_> = decisions.into_iter().map(tokio::spawn).collect();
+    let mut statuses = Vec::new();
+    for h in handles {
+        statuses.push(h.await.unwrap());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 1, "{statuses:?}");
+    assert_eq!(app.post("/api/admin_decide_appeal", &decide("uphold", "改为维持原决定"), Some(&admin)).await.error(), AppError::Refused(Msg::ErrAppealDecided));
+    assert_eq!(app.state.store.worker_balance(worker_id).await.unwrap().available_fen, 5000);
+
+    let mine: WorkerAppeals = serde_json::from_str(&app.post("/api/my_appeals", "", Some(&worker)).await.body).unwrap();
+    assert_eq!(mine.appealable[0].appealed, Some(AppealStatus::Overturned));
+    assert_eq!(mine.appeals[0].reply.as_deref(), Some("已核实，给出处理结果"));
+    let audit = app.state.store.audit_entries(20).await.unwrap();
+    assert_eq!(audit.iter().filter(|e| e.action.starts_with("appeal_")).count(), 1);
+    assert_books_balance(&app).await;
+}

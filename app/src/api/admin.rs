@@ -26,6 +26,8 @@ pub struct DashboardView {
     pub feedback_unresolved: i64,
     /// Approved or suspended workers whose assessment raises a concern (A5).
     pub workers_with_concerns: i64,
+    /// Workers' appeals nobody has decided yet (B7).
+    pub appeals_open: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

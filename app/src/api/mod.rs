@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod appeal;
 pub mod assessment;
 pub mod catalog;
 pub mod catalog_admin;
@@ -101,6 +102,10 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/admin_step_feedback", ADMIN),
     ("/api/admin_assessments", ADMIN),
     ("/api/my_assessment", WORKER),
+    ("/api/my_appeals", WORKER),
+    ("/api/file_appeal", WORKER),
+    ("/api/admin_appeals", ADMIN),
+    ("/api/admin_decide_appeal", ADMIN),
     ("/api/admin_set_account_disabled", ADMIN),
     ("/api/my_application", WORKER),
     ("/api/save_application", WORKER),

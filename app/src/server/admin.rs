@@ -31,6 +31,7 @@ pub async fn dashboard() -> Result<DashboardView, AppError> {
     let feedback_unresolved = state.store.unresolved_feedback_count().await.map_err(internal)?;
     let assessments = state.store.worker_assessments(None, t).await.map_err(internal)?;
     let workers_with_concerns = assessments.iter().filter(|w| !dispatch::assess(&w.counts).concerns.is_empty()).count() as i64;
+    let appeals_open = state.store.open_appeal_count().await.map_err(internal)?;
     Ok(DashboardView {
         customers: counts.customers,
         workers_pending: counts.workers_pending,
@@ -46,6 +47,7 @@ pub async fn dashboard() -> Result<DashboardView, AppError> {
         orders_anomalous: counts.orders_anomalous,
         feedback_unresolved,
         workers_with_concerns,
+        appeals_open,
     })
 }
 

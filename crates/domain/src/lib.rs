@@ -2,6 +2,7 @@
 //! browser bundle can validate input with the same rules.
 
 mod account;
+mod appeal;
 mod certificate;
 mod feedback;
 mod geo;
@@ -9,6 +10,7 @@ mod money;
 mod payout;
 
 pub use account::{DisplayName, Password, Phone, ReviewDecision, Role, WorkerStatus};
+pub use appeal::{penalty_appealable, AppealDecision, AppealStatus, AppealSubject, PENALTY_APPEAL_DAYS};
 pub use certificate::{ExpiryDate, ExpiryError};
 pub use feedback::{FeedbackAction, FeedbackCategory, FeedbackStatus, FeedbackText};
 pub use geo::Coordinates;

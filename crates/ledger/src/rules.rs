@@ -155,6 +155,20 @@ pub fn penalty(b: &(impl Balances + ?Sized), worker_id: i64, amount: Fen) -> Res
     ))
 }
 
+/// Pays a penalty back in full when the worker's appeal against it succeeds
+/// (B7). It is posted as a reversal, so the penalty stays in the history.
+pub fn penalty_withdrawn(worker_id: i64, amount: Fen) -> Result<Txn, LedgerError> {
+    within_adjustment_limit(amount)?;
+    Ok(Txn::transfer(
+        TxnKind::Reversal,
+        None,
+        Some(worker_id),
+        Account::Penalties,
+        Account::WorkerAvailable(worker_id),
+        amount,
+    ))
+}
+
 /// A worker asks to withdraw: the amount moves from available to held until
 /// the withdrawal is paid or rejected, so it cannot be spent twice meanwhile.
 pub fn request_withdrawal(b: &(impl Balances + ?Sized), worker_id: i64, amount: Fen) -> Result<Txn, LedgerError> {

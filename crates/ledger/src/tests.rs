@@ -215,6 +215,17 @@ fn penalty_does_not_touch_money_held_for_a_withdrawal() {
 }
 
 #[test]
+fn a_withdrawn_penalty_returns_exactly_what_was_taken() {
+    let mut book = worker_with(1_000);
+    post(&mut book, |b| penalty(b, WORKER, fen(300)));
+    post(&mut book, |_| penalty_withdrawn(WORKER, fen(300)));
+    assert_eq!(book.balance(Account::WorkerAvailable(WORKER)), fen(1_000));
+    assert_eq!(book.balance(Account::Penalties), Fen::ZERO);
+    assert_eq!(penalty_withdrawn(WORKER, Fen::ZERO), Err(LedgerError::NonPositiveAmount));
+    assert!(book.audit().is_empty());
+}
+
+#[test]
 fn withdrawal_below_minimum_is_refused() {
     let book = worker_with(1_000);
     assert_eq!(request_withdrawal(&book, WORKER, fen(99)), Err(LedgerError::BelowMinimum));

@@ -3,6 +3,7 @@
 //! (production, multi-instance). Both run the same SQL text where the dialects
 //! agree and the same test suite in `tests/`.
 
+mod appeal;
 mod assessment;
 mod catalog_admin;
 mod dispatching;
@@ -24,6 +25,7 @@ use domain::{DisplayName, Phone, WorkerStatus};
 use std::sync::Arc;
 use time::OffsetDateTime;
 
+pub use appeal::{AppealRecord, AppealStore, AppealVerdict, NewAppeal};
 pub use assessment::{AssessmentStore, WorkerAssessmentRecord};
 pub use catalog_admin::{AdminServiceRow, CatalogAdminStore, ServiceImageRecord};
 pub use favorites::FavoriteStore;
@@ -89,7 +91,7 @@ pub enum Backend {
 }
 
 #[async_trait]
-pub trait Store: OrderStore + AssessmentStore + MoneyStore + OnboardingStore + CatalogAdminStore + FavoriteStore + FeedbackStore + PricingStore + ReminderStore + DispatchStore + Send + Sync + 'static {
+pub trait Store: OrderStore + AppealStore + AssessmentStore + MoneyStore + OnboardingStore + CatalogAdminStore + FavoriteStore + FeedbackStore + PricingStore + ReminderStore + DispatchStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn ping(&self) -> StoreResult<()>;
     async fn close(&self);

@@ -1,3 +1,4 @@
+use crate::appeal::shared_appeal_impl;
 use crate::assessment::shared_assessment_impl;
 use crate::catalog_admin::shared_catalog_admin_impl;
 use crate::favorites::shared_favorites_impl;
@@ -62,6 +63,7 @@ shared_catalog_admin_impl!(SqliteStore);
 shared_favorites_impl!(SqliteStore);
 shared_feedback_impl!(SqliteStore);
 shared_assessment_impl!(SqliteStore);
+shared_appeal_impl!(SqliteStore);
 shared_pricing_impl!(SqliteStore);
 shared_settings_impl!(SqliteStore);
 shared_dispatch_impl!(SqliteStore);

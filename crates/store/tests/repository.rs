@@ -1845,3 +1845,99 @@ async fn a_booking_that_needs_a_hold_moved_moves_it_and_places_in_one_transactio
     })
     .await;
 }
+
+// ---------- Appeals (B7) ----------
+
+#[tokio::test]
+async fn an_overturned_penalty_is_paid_back_once_and_each_penalty_is_appealed_once() {
+    use domain::{AppealDecision, AppealSubject};
+    use store::{Adjustment, AppealVerdict, NewAppeal, PostingMeta};
+    on_both(|store| async move {
+        let worker = fx::worker(&store, "13900139501").await;
+        let admin = admin(&store, "13700137501").await;
+        mx::reward(&store, worker, 5000, "appeal-welcome").await.unwrap();
+        let meta = PostingMeta { idem_key: "appeal-penalty".into(), actor_id: Some(admin), memo: "迟到30分钟".into() };
+        let penalty = store.post_adjustment(worker, Adjustment::Penalty, 2000, &meta, now()).await.unwrap();
+        let appeal = NewAppeal {
+            worker_id: worker,
+            subject: AppealSubject::Penalty,
+            subject_ref: penalty,
+            subject_reason: "迟到30分钟".into(),
+            amount_fen: Some(2000),
+            body: "地铁停运，已提前告知客户".into(),
+        };
+        let id = store.file_appeal(&appeal, now()).await.unwrap();
+        assert!(matches!(store.file_appeal(&appeal, now()).await, Err(StoreError::Duplicate)));
+        assert_eq!(store.open_appeal_count().await.unwrap(), 1);
+        let verdict = AppealVerdict {
+            appeal_id: id,
+            decision: AppealDecision::Overturn,
+            admin_id: admin,
+            reply: "情况属实，撤销罚款".into(),
+            repayment_memo: "申诉成立，退还罚款".into(),
+        };
+        store.decide_appeal(&verdict, now()).await.unwrap();
+        // Deciding again, either way, changes nothing: the money comes back once.
+        assert!(matches!(store.decide_appeal(&verdict, now()).await, Err(StoreError::Conflict)));
+        let uphold = AppealVerdict { decision: AppealDecision::Uphold, ..verdict.clone() };
+        assert!(matches!(store.decide_appeal(&uphold, now()).await, Err(StoreError::Conflict)));
+        assert_eq!(store.worker_balance(worker).await.unwrap().available_fen, 5000);
+        let record = store.appeal(id).await.unwrap().unwrap();
+        assert_eq!((record.status.as_str(), record.reply.as_deref()), ("overturned", Some("情况属实，撤销罚款")));
+        assert_eq!(record.decided_by_name.as_deref(), Some("测试用户"));
+        assert_eq!(store.open_appeal_count().await.unwrap(), 0);
+        let lines = store.worker_ledger(worker, now() - Duration::from_secs(3600), 10).await.unwrap();
+        assert_eq!((lines[0].kind.as_str(), lines[0].available_delta, lines[0].memo.as_str()), ("reversal", 2000, "申诉成立，退还罚款"));
+        mx::assert_books_balance(&store).await;
+        assert_eq!(store.appeals(Some(worker), false, 10).await.unwrap().len(), 1);
+        assert!(store.appeals(None, true, 10).await.unwrap().is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn overturning_a_suspension_reinstates_the_worker_only_while_that_suspension_stands() {
+    use domain::{AppealDecision, AppealSubject};
+    use store::{AppealVerdict, NewAppeal, UserId};
+    on_both(|store| async move {
+        let admin = admin(&store, "13700137502").await;
+        let mut outcomes = Vec::new();
+        for (phone, lifted_meanwhile) in [("13900139502", false), ("13900139503", true)] {
+            let worker = fx::worker(&store, phone).await;
+            let suspended_at = now() - Duration::from_secs(60);
+            store.change_worker_status(UserId(worker), WorkerStatus::Approved, WorkerStatus::Suspended, "多次爽约", suspended_at).await.unwrap();
+            let appeal = NewAppeal {
+                worker_id: worker,
+                subject: AppealSubject::Suspension,
+                subject_ref: suspended_at.unix_timestamp(),
+                subject_reason: "多次爽约".into(),
+                amount_fen: None,
+                body: "两次都是客户改约，有聊天记录".into(),
+            };
+            let id = store.file_appeal(&appeal, now()).await.unwrap();
+            if lifted_meanwhile {
+                // An admin lifted it and suspended anew: that later suspension is not the one appealed.
+                store.change_worker_status(UserId(worker), WorkerStatus::Suspended, WorkerStatus::Approved, "", now()).await.unwrap();
+                store.change_worker_status(UserId(worker), WorkerStatus::Approved, WorkerStatus::Suspended, "资料造假", now()).await.unwrap();
+            }
+            let verdict = AppealVerdict {
+                appeal_id: id,
+                decision: AppealDecision::Overturn,
+                admin_id: admin,
+                reply: "核实为客户改约，恢复接单".into(),
+                repayment_memo: String::new(),
+            };
+            store.decide_appeal(&verdict, now()).await.unwrap();
+            let profile = store.worker_profile(UserId(worker)).await.unwrap().unwrap();
+            outcomes.push((profile.status, profile.review_note));
+        }
+        assert_eq!(
+            outcomes,
+            [
+                (WorkerStatus::Approved, "核实为客户改约，恢复接单".to_string()),
+                (WorkerStatus::Suspended, "资料造假".to_string()),
+            ]
+        );
+    })
+    .await;
+}

@@ -29,6 +29,7 @@ pub fn DashboardPage() -> impl IntoView {
                                 (Msg::StatUsersNewToday, c.users_new_today, "/admin/users?attention=today"),
                                 (Msg::StatFeedbackUnresolved, c.feedback_unresolved, "/admin/feedback?status=unresolved"),
                                 (Msg::StatWorkersWithConcerns, c.workers_with_concerns, "/admin/assessment?filter=concerns"),
+                                (Msg::StatAppealsOpen, c.appeals_open, "/admin/appeals?filter=open"),
                             ];
                             view! {
                                 <div class="stat-grid">

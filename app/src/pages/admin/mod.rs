@@ -1,3 +1,4 @@
+mod appeals;
 mod assessment;
 mod catalog;
 mod customer;
@@ -11,6 +12,7 @@ mod pricing;
 pub(crate) mod users;
 mod workers;
 
+pub use appeals::AppealsPage;
 pub use assessment::AssessmentPage;
 pub use catalog::{CatalogPage, ServiceEditPage};
 pub use customer::CustomerPage;

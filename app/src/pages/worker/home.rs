@@ -71,6 +71,7 @@ pub(crate) fn ApplicationStatus(
             <p class="status-hint">{t(hint)}</p>
             {note.map(|note| view! { <p class="status-note">{t(Msg::ReviewNoteLabel)}"："{note}</p> })}
             {link_to_apply.then(|| view! { <a class="btn btn-primary btn-block" href="/worker/apply">{t(Msg::CompleteApplication)}</a> })}
+            {(status == WorkerStatus::Suspended).then(|| view! { <a class="btn btn-plain btn-block" href="/worker/appeals">{t(Msg::AppealOpenLink)}</a> })}
         </section>
     }
 }
@@ -98,6 +99,7 @@ pub fn WorkerMePage() -> impl IntoView {
                                 <div class="cell"><span>{t(Msg::MemberSince)}</span><span class="cell-value">{format_beijing(home.member_since)}</span></div>
                                 <a class="cell cell-link" href="/worker/apply"><span>{t(Msg::ApplyTitle)}</span><span class="cell-value">"›"</span></a>
                                 <a class="cell cell-link" href="/worker/assessment"><span>{t(Msg::MyAssessmentTitle)}</span><span class="cell-value">"›"</span></a>
+                                <a class="cell cell-link" href="/worker/appeals"><span>{t(Msg::MyAppealsTitle)}</span><span class="cell-value">"›"</span></a>
                                 <a class="cell cell-link" href="/worker/withdraw"><span>{t(Msg::WithdrawTitle)}</span><span class="cell-value">"›"</span></a>
                                 <a class="cell cell-link" href="/worker/settings"><span>{t(Msg::SettingsLink)}</span><span class="cell-value">"›"</span></a>
                             </div>

@@ -1,4 +1,5 @@
 mod apply;
+pub(crate) mod appeals;
 pub(crate) mod assessment;
 mod bench;
 pub(crate) mod home;
@@ -6,6 +7,7 @@ mod money;
 mod register;
 mod settings;
 
+pub use appeals::AppealsPage;
 pub use assessment::AssessmentPage;
 pub use home::{WorkerHomePage, WorkerMePage};
 pub use register::WorkerRegisterPage;
