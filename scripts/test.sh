@@ -33,7 +33,7 @@ if ! pg_ready; then
   unset TEST_DATABASE_URL
 fi
 
-TEST_PACKAGES=(-p domain -p booking -p pricing -p dispatch -p payments -p ledger -p uploads -p store -p app -p server --features app/ssr)
+TEST_PACKAGES=(-p domain -p booking -p pricing -p dispatch -p payments -p ledger -p uploads -p analytics -p store -p app -p server --features app/ssr)
 log "unit, repository and HTTP tests (HTTP tests on SQLite)"
 cargo test --locked "${TEST_PACKAGES[@]}"
 log "the dispatch benchmark binaries still compile"

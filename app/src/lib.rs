@@ -85,6 +85,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/workers/:id") view=admin::WorkerApplicationPage/>
                 <Route path=path!("/admin/assessment") view=admin::AssessmentPage/>
                 <Route path=path!("/admin/appeals") view=admin::AppealsPage/>
+                <Route path=path!("/admin/analytics") view=admin::AnalyticsPage/>
                 <Route path=path!("/admin/orders") view=admin::AdminOrdersPage/>
                 <Route path=path!("/admin/orders/:id") view=admin::AdminOrderPage/>
                 <Route path=path!("/admin/dispatch") view=admin::DispatchQueuePage/>

@@ -260,3 +260,41 @@ test('a customer complains about an order; the admin takes, answers and resolves
   await expect(admin.locator('.customer-feedback tr', { hasText: '阿姨16点40才到' })).toContainText('已解决');
   for (const page of [customer, admin]) await page.context().close();
 });
+
+test('经营分析 counts a new paid order, and its CSV download adds up to the same figures', async ({ browser }) => {
+  const admin = await signedIn(browser, DEMO.admin, DESKTOP);
+  await admin.getByRole('link', { name: '经营分析' }).click();
+  await expect(admin).toHaveURL(/\/admin\/analytics$/);
+  await expect(admin.locator('.chip.active')).toHaveText('近 30 天');
+  await expect(admin.locator('.daily-chart g[data-day]')).toHaveCount(30);
+  await expect(admin.locator('.heatmap tbody tr')).toHaveCount(7);
+  await admin.locator('.filter-chips').getByRole('link', { name: '近 7 天' }).click();
+  await expect(admin).toHaveURL(/days=7/);
+  await expect(admin.locator('.daily-chart g[data-day]')).toHaveCount(7);
+  const figure = async (key: string) => (await admin.locator(`[data-figure="${key}"] .stat-value`).textContent())!;
+  const yuanOf = (text: string) => Math.round(Number(text.replace('¥', '')) * 100);
+  const [orders, paid, net] = [Number(await figure('orders')), Number(await figure('paid')), yuanOf(await figure('net'))];
+
+  const customer = await signedIn(browser, DEMO.customer);
+  await bookAndPay(customer, '17:00');
+  await admin.reload();
+  await expect(admin.locator('[data-figure="orders"] .stat-value')).toHaveText(String(orders + 1));
+  await expect(admin.locator('[data-figure="paid"] .stat-value')).toHaveText(String(paid + 1));
+  expect(yuanOf(await figure('net'))).toBe(net + 9000);
+  await expect(admin.locator('.category-mix tr[data-category="日常保洁"]')).toBeVisible();
+  await expectAccessible(admin);
+  await snap(admin, 'admin-analytics-1440x900');
+
+  const href = await admin.locator('[data-csv]').getAttribute('href');
+  expect(href).toBe('/admin/analytics.csv?days=7');
+  const csv = await admin.request.get(href!);
+  expect(csv.status()).toBe(200);
+  expect(csv.headers()['content-type']).toBe('text/csv; charset=utf-8');
+  const body = await csv.body();
+  expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const lines = body.subarray(3).toString('utf8').trim().split('\r\n');
+  expect(lines).toHaveLength(9);
+  expect(lines[0]).toBe('日期,下单数,支付订单,完成订单,支付后取消,成交额（元）,平台收入（元）');
+  const total = lines[8].split(',');
+  expect([total[0], Number(total[1]), Number(total[2]), Math.round(Number(total[5]) * 100)]).toEqual(['合计', orders + 1, paid + 1, net + 9000]);
+});

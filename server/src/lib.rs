@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod export_routes;
 pub mod guards;
 pub mod jobs;
 pub mod live;
@@ -71,6 +72,7 @@ pub fn router(state: AppState) -> Router {
         .route("/uploads/service/{id}", axum::routing::post(upload_routes::upload_service_image))
         .route("/uploads/feedback/{id}", axum::routing::post(upload_routes::upload_feedback_image))
         .route("/files/{area}/{name}", get(upload_routes::serve_file))
+        .route(app::api::analytics::CSV_PATH, get(export_routes::analytics_csv))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // Layers run outermost-last: limit → CSRF → session → access policy.

@@ -47,7 +47,7 @@ async fn upload_form(state: &AppState, req: Request) -> Result<UploadForm, &'sta
     }
 }
 
-fn signed_in(req: &Request) -> Option<store::User> {
+pub(crate) fn signed_in(req: &Request) -> Option<store::User> {
     req.extensions().get::<SessionState>().and_then(|s| s.user().cloned())
 }
 

@@ -1761,3 +1761,41 @@ async fn a_booking_only_a_held_worker_can_reach_is_placed_by_moving_a_hold_nobod
     assert_eq!((again.status, again.error()), (StatusCode::UNPROCESSABLE_ENTITY, AppError::invalid(Field::Slot, Msg::ErrSlotFull)));
     assert_eq!(app.state.store.order_replans(near).await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn analytics_counts_a_paid_order_on_todays_row_and_only_admins_read_or_download_it() {
+    use app::api::analytics::AnalyticsView;
+    let app = demo_app(Config::default()).await;
+    let admin = app.session_for("13700000000").await;
+    let customer = app.session_for(CUSTOMER).await;
+    let worker = app.session_for(LI).await;
+    let order = place(&app, &customer, beijing(1, 10)).await;
+    pay(&app, order).await;
+    place(&app, &customer, beijing(1, 14)).await;
+
+    assert_eq!(app.post("/api/admin_analytics", "days=7", Some(&customer)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.post("/api/admin_analytics", "days=7", None).await.status, StatusCode::UNAUTHORIZED);
+    let view: AnalyticsView = serde_json::from_str(&app.post("/api/admin_analytics", "days=7", Some(&admin)).await.body).unwrap();
+    assert_eq!(view.daily.len(), 7);
+    let today = view.daily.last().unwrap().totals;
+    assert_eq!((today.orders, today.paid_orders, today.net_fen), (2, 1, 9000), "placed twice, paid once");
+    assert_eq!(view.totals, today);
+    assert_eq!(view.categories.len(), 1);
+    assert_eq!(view.demand[usize::from(analytics::weekday(analytics::beijing_day(beijing(1, 10))))][10], 1);
+    assert_eq!((view.customers, view.repeat_customers), (1, 0));
+    assert!(view.workers.iter().any(|w| w.name == "李阿姨" && w.available_minutes == 7 * 12 * 60), "李阿姨 works 08:00–20:00 daily");
+    let unknown_span: AnalyticsView = serde_json::from_str(&app.post("/api/admin_analytics", "days=5000", Some(&admin)).await.body).unwrap();
+    assert_eq!(unknown_span.days, 30, "a span the page does not offer reads as the default");
+
+    let csv = app.get_page("/admin/analytics.csv?days=7", Some(&admin)).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(csv.headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+    assert!(csv.headers[header::CONTENT_DISPOSITION].to_str().unwrap().starts_with("attachment; filename=\"daojia-analytics-"));
+    let lines: Vec<&str> = csv.body.trim_end().split("\r\n").collect();
+    assert_eq!(lines[0], "\u{feff}日期,下单数,支付订单,完成订单,支付后取消,成交额（元）,平台收入（元）");
+    assert_eq!(lines.len(), 1 + 7 + 1, "a header, a row per day and the total");
+    assert!(lines[7].ends_with(",2,1,0,0,90.00,0.00"), "{}", lines[7]);
+    assert_eq!(lines[8], "合计,2,1,0,0,90.00,0.00");
+    assert_eq!(app.get_page("/admin/analytics.csv", Some(&worker)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.get_page("/admin/analytics.csv", None).await.status, StatusCode::SEE_OTHER);
+}

@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod analytics;
 pub mod appeal;
 pub mod assessment;
 pub mod catalog;
@@ -70,6 +71,7 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/save_reminder_prefs", CUSTOMER),
     ("/api/worker_home", WORKER),
     ("/api/admin_dashboard", ADMIN),
+    ("/api/admin_analytics", ADMIN),
     ("/api/admin_users", ADMIN),
     ("/api/service_detail", Access::Public),
     ("/api/quote_service", Access::Public),

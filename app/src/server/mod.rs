@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod analytics;
 pub mod appeal;
 pub mod assessment;
 pub mod authz;

@@ -3,6 +3,7 @@
 //! (production, multi-instance). Both run the same SQL text where the dialects
 //! agree and the same test suite in `tests/`.
 
+mod analytics;
 mod appeal;
 mod assessment;
 mod catalog_admin;
@@ -25,6 +26,7 @@ use domain::{DisplayName, Phone, WorkerStatus};
 use std::sync::Arc;
 use time::OffsetDateTime;
 
+pub use analytics::{AnalyticsStore, OrderFactRecord, WeeklyHoursRecord};
 pub use appeal::{AppealRecord, AppealStore, AppealVerdict, NewAppeal};
 pub use assessment::{AssessmentStore, WorkerAssessmentRecord};
 pub use catalog_admin::{AdminServiceRow, CatalogAdminStore, ServiceImageRecord};
@@ -91,7 +93,7 @@ pub enum Backend {
 }
 
 #[async_trait]
-pub trait Store: OrderStore + AppealStore + AssessmentStore + MoneyStore + OnboardingStore + CatalogAdminStore + FavoriteStore + FeedbackStore + PricingStore + ReminderStore + DispatchStore + Send + Sync + 'static {
+pub trait Store: OrderStore + AnalyticsStore + AppealStore + AssessmentStore + MoneyStore + OnboardingStore + CatalogAdminStore + FavoriteStore + FeedbackStore + PricingStore + ReminderStore + DispatchStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn ping(&self) -> StoreResult<()>;
     async fn close(&self);

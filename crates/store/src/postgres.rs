@@ -1,3 +1,4 @@
+use crate::analytics::shared_analytics_impl;
 use crate::appeal::shared_appeal_impl;
 use crate::assessment::shared_assessment_impl;
 use crate::catalog_admin::shared_catalog_admin_impl;
@@ -54,6 +55,7 @@ shared_favorites_impl!(PgStore);
 shared_feedback_impl!(PgStore);
 shared_assessment_impl!(PgStore);
 shared_appeal_impl!(PgStore);
+shared_analytics_impl!(PgStore);
 shared_pricing_impl!(PgStore);
 shared_settings_impl!(PgStore);
 shared_dispatch_impl!(PgStore);

@@ -1,3 +1,4 @@
+use crate::analytics::shared_analytics_impl;
 use crate::appeal::shared_appeal_impl;
 use crate::assessment::shared_assessment_impl;
 use crate::catalog_admin::shared_catalog_admin_impl;
@@ -64,6 +65,7 @@ shared_favorites_impl!(SqliteStore);
 shared_feedback_impl!(SqliteStore);
 shared_assessment_impl!(SqliteStore);
 shared_appeal_impl!(SqliteStore);
+shared_analytics_impl!(SqliteStore);
 shared_pricing_impl!(SqliteStore);
 shared_settings_impl!(SqliteStore);
 shared_dispatch_impl!(SqliteStore);

@@ -1941,3 +1941,28 @@ async fn overturning_a_suspension_reinstates_the_worker_only_while_that_suspensi
     })
     .await;
 }
+
+// ---------- Analytics (A7) ----------
+
+#[tokio::test]
+async fn analytics_reads_each_orders_takings_platform_share_and_the_approved_workers_hours() {
+    on_both(|store| async move {
+        let worker = fx::worker(&store, "13900139601").await;
+        let customer = fx::customer(&store, "13800138601").await;
+        let before = now() - Duration::from_secs(60);
+        let order = mx::paid_order(&store, worker, customer, "stats", 4).await;
+        store.change_order(order, &mx::complete(worker, 2000), now()).await.unwrap();
+        let facts = store.order_facts(before, now() + Duration::from_secs(60)).await.unwrap();
+        assert_eq!(facts.len(), 1);
+        let f = &facts[0];
+        assert_eq!((f.customer_id, f.worker_id, f.category_code.as_str(), f.state.as_str()), (customer, Some(worker), "daily_cleaning", "completed"));
+        assert_eq!((f.paid_fen, f.refund_fen, f.platform_fen), (9000, 0, 1800));
+        assert!(f.paid_at.is_some(), "the payment's event is found");
+        assert!(store.order_facts(now() + Duration::from_secs(60), now() + Duration::from_secs(120)).await.unwrap().is_empty());
+        let hours = store.approved_worker_hours().await.unwrap();
+        assert_eq!(hours.len(), 7);
+        assert!(hours.iter().all(|h| h.worker_id == worker && (h.start_minute, h.end_minute) == (480, 1200)));
+        assert_eq!(store.display_names(&[worker]).await.unwrap(), [(worker, "测试用户".to_string())]);
+    })
+    .await;
+}

@@ -1,3 +1,4 @@
+mod analytics;
 mod appeals;
 mod assessment;
 mod catalog;
@@ -12,6 +13,7 @@ mod pricing;
 pub(crate) mod users;
 mod workers;
 
+pub use analytics::AnalyticsPage;
 pub use appeals::AppealsPage;
 pub use assessment::AssessmentPage;
 pub use catalog::{CatalogPage, ServiceEditPage};
