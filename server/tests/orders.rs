@@ -1772,17 +1772,25 @@ async fn analytics_counts_a_paid_order_on_todays_row_and_only_admins_read_or_dow
     let order = place(&app, &customer, beijing(1, 10)).await;
     pay(&app, order).await;
     place(&app, &customer, beijing(1, 14)).await;
+    let cancelled = place(&app, &customer, beijing(2, 10)).await;
+    pay(&app, cancelled).await;
+    assert_eq!(app.post("/api/cancel_order", &format!("order_id={cancelled}"), Some(&customer)).await.status, StatusCode::OK);
+    server::jobs::run_due_jobs(&app.state).await;
 
     assert_eq!(app.post("/api/admin_analytics", "days=7", Some(&customer)).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.post("/api/admin_analytics", "days=7", None).await.status, StatusCode::UNAUTHORIZED);
     let view: AnalyticsView = serde_json::from_str(&app.post("/api/admin_analytics", "days=7", Some(&admin)).await.body).unwrap();
     assert_eq!(view.daily.len(), 7);
     let today = view.daily.last().unwrap().totals;
-    assert_eq!((today.orders, today.paid_orders, today.net_fen), (2, 1, 9000), "placed twice, paid once");
+    assert_eq!(
+        (today.orders, today.paid_orders, today.cancelled_orders, today.net_fen),
+        (3, 2, 1, 9000),
+        "three placed, two paid, one of those cancelled and refunded in full"
+    );
     assert_eq!(view.totals, today);
     assert_eq!(view.categories.len(), 1);
     assert_eq!(view.demand[usize::from(analytics::weekday(analytics::beijing_day(beijing(1, 10))))][10], 1);
-    assert_eq!((view.customers, view.repeat_customers), (1, 0));
+    assert_eq!((view.customers, view.repeat_customers), (1, 1), "two paid orders, one customer");
     assert!(view.workers.iter().any(|w| w.name == "李阿姨" && w.available_minutes == 7 * 12 * 60), "李阿姨 works 08:00–20:00 daily");
     let unknown_span: AnalyticsView = serde_json::from_str(&app.post("/api/admin_analytics", "days=5000", Some(&admin)).await.body).unwrap();
     assert_eq!(unknown_span.days, 30, "a span the page does not offer reads as the default");
@@ -1794,8 +1802,8 @@ async fn analytics_counts_a_paid_order_on_todays_row_and_only_admins_read_or_dow
     let lines: Vec<&str> = csv.body.trim_end().split("\r\n").collect();
     assert_eq!(lines[0], "\u{feff}日期,下单数,支付订单,完成订单,支付后取消,成交额（元）,平台收入（元）");
     assert_eq!(lines.len(), 1 + 7 + 1, "a header, a row per day and the total");
-    assert!(lines[7].ends_with(",2,1,0,0,90.00,0.00"), "{}", lines[7]);
-    assert_eq!(lines[8], "合计,2,1,0,0,90.00,0.00");
+    assert!(lines[7].ends_with(",3,2,0,1,90.00,0.00"), "{}", lines[7]);
+    assert_eq!(lines[8], "合计,3,2,0,1,90.00,0.00");
     assert_eq!(app.get_page("/admin/analytics.csv", Some(&worker)).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.get_page("/admin/analytics.csv", None).await.status, StatusCode::SEE_OTHER);
 }

@@ -6,8 +6,9 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// The spans the page offers, in days; the first is the default.
-pub const PERIODS: [i64; 3] = [30, 7, 90];
+/// The spans the page offers, in days.
+pub const PERIODS: [i64; 3] = [7, 30, 90];
+pub const DEFAULT_DAYS: i64 = 30;
 
 /// Where the daily figures download (`?days=` as on the page).
 pub const CSV_PATH: &str = "/admin/analytics.csv";
@@ -60,6 +61,7 @@ pub struct AnalyticsView {
     pub demand: Vec<Vec<u32>>,
     pub customers: u32,
     pub repeat_customers: u32,
+    pub repeat_rate: Option<f64>,
     pub workers: Vec<WorkerLoadView>,
     pub accept_p50_secs: Option<i64>,
     pub accept_p90_secs: Option<i64>,
@@ -75,5 +77,5 @@ pub async fn admin_analytics(days: Option<i64>) -> Result<AnalyticsView, AppErro
 
 /// `days` if the page offers it, else the default span.
 pub fn period_days(days: Option<i64>) -> i64 {
-    days.filter(|d| PERIODS.contains(d)).unwrap_or(PERIODS[0])
+    days.filter(|d| PERIODS.contains(d)).unwrap_or(DEFAULT_DAYS)
 }

@@ -27,7 +27,7 @@ fn fact(r: OrderFactRecord) -> OrderFact {
         ends_at: r.ends_at.unix_timestamp(),
         paid: r.paid_fen > 0,
         completed: state == Some(booking::OrderState::Completed),
-        cancelled: state == Some(booking::OrderState::Cancelled),
+        cancelled: state.is_some_and(booking::OrderState::is_cancelled),
         net_fen: r.paid_fen - r.refund_fen,
         platform_fen: r.platform_fen,
         accept_secs: r.paid_at.zip(r.accepted_at).map(|(paid, accepted)| (accepted - paid).whole_seconds().max(0)),
@@ -98,6 +98,7 @@ pub async fn admin_analytics(days: Option<i64>) -> Result<AnalyticsView, AppErro
         demand: report.demand.iter().map(|hours| hours.to_vec()).collect(),
         customers: report.customers,
         repeat_customers: report.repeat_customers,
+        repeat_rate: report.repeat_rate(),
         workers: report
             .workers
             .iter()

@@ -65,7 +65,7 @@ fn Analytics(view: AnalyticsView) -> impl IntoView {
     let (accept_p50, accept_p90) = (duration_text(v.accept_p50_secs), duration_text(v.accept_p90_secs));
     let travel = v.travel_minutes_per_order.map_or_else(|| t(Msg::AnalyticsNoData).to_string(), |m| tf(Msg::AnalyticsMinutes, &[&format!("{m:.0}")]));
     let range = tf(Msg::AnalyticsRange, &[&v.first_day, &v.last_day]);
-    let repeat_rate = (v.customers > 0).then(|| f64::from(v.repeat_customers) / f64::from(v.customers));
+    let repeat_rate = v.repeat_rate;
     let repeat_detail = tf(Msg::AnalyticsRepeatDetail, &[&v.customers, &v.repeat_customers]);
     let tiles = [
         (Msg::AnalyticsOrders, v.totals.orders.to_string(), "orders"),
