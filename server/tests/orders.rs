@@ -1789,7 +1789,7 @@ async fn analytics_counts_a_paid_order_on_todays_row_and_only_admins_read_or_dow
     );
     assert_eq!(view.totals, today);
     assert_eq!(view.categories.len(), 1);
-    assert_eq!(view.demand[usize::from(analytics::weekday(analytics::beijing_day(beijing(1, 10))))][10], 1);
+    assert_eq!(view.demand[usize::from(dispatch::local_weekday(beijing(1, 10)))][10], 1);
     assert_eq!((view.customers, view.repeat_customers), (1, 1), "two paid orders, one customer");
     assert!(view.workers.iter().any(|w| w.name == "李阿姨" && w.available_minutes == 7 * 12 * 60), "李阿姨 works 08:00–20:00 daily");
     let unknown_span: AnalyticsView = serde_json::from_str(&app.post("/api/admin_analytics", "days=5000", Some(&admin)).await.body).unwrap();

@@ -4,16 +4,13 @@ use crate::api::analytics::{period_days, AnalyticsView, CategoryView, DayView, T
 use crate::api::ADMIN;
 use crate::error::AppError;
 use crate::i18n::{t, Msg};
-use analytics::{beijing_day, day_text, OrderFact, Period, Report, Totals, WeeklyHours};
+use analytics::{day_text, OrderFact, Period, Report, Totals, WeeklyHours};
 use store::OrderFactRecord;
 use time::OffsetDateTime;
 
-const DAY_SECS: i64 = 86_400;
-const BEIJING_OFFSET_SECS: i64 = 8 * 3600;
-
 /// The UTC instant a Beijing day starts at.
 fn day_start(day: i64) -> Result<OffsetDateTime, AppError> {
-    OffsetDateTime::from_unix_timestamp(day * DAY_SECS - BEIJING_OFFSET_SECS).map_err(internal)
+    OffsetDateTime::from_unix_timestamp(dispatch::day_start(day)).map_err(internal)
 }
 
 fn fact(r: OrderFactRecord) -> OrderFact {
@@ -37,7 +34,7 @@ fn fact(r: OrderFactRecord) -> OrderFact {
 
 /// The report of the `days` days up to today, Beijing time.
 pub async fn report(state: &AppState, days: Option<i64>) -> Result<Report, AppError> {
-    let period = Period::ending_on(beijing_day(state.clock.now().unix_timestamp()), period_days(days));
+    let period = Period::ending_on(dispatch::local_day_number(state.clock.now().unix_timestamp()), period_days(days));
     let from = day_start(period.first_day)?;
     let to = day_start(period.first_day + period.days)?;
     let facts: Vec<OrderFact> = state.store.order_facts(from, to).await.map_err(internal)?.into_iter().map(fact).collect();

@@ -2,27 +2,15 @@
 //! added up from one fact per order. The server reads the facts; this crate
 //! decides what counts where, so each figure has a test.
 //!
-//! Days are Beijing calendar days (UTC+8, no daylight saving), numbered from
-//! 1970-01-01; weekdays run Monday = 0 … Sunday = 6, as the workers' hours do.
+//! Days are Beijing calendar days numbered from 1970-01-01 and weekdays run
+//! Monday = 0 … Sunday = 6, as dispatch keeps them (`dispatch::local_day_number`).
 
+use dispatch::{day_weekday, local_day_number, local_day_start, local_weekday};
 use std::collections::{BTreeMap, HashMap};
-
-const DAY_SECS: i64 = 86_400;
-const BEIJING_OFFSET_SECS: i64 = 8 * 3600;
-
-/// The Beijing day `at` (Unix seconds) falls on.
-pub fn beijing_day(at: i64) -> i64 {
-    (at + BEIJING_OFFSET_SECS).div_euclid(DAY_SECS)
-}
-
-/// Monday = 0 … Sunday = 6; 1970-01-01 was a Thursday.
-pub fn weekday(day: i64) -> u8 {
-    (day + 3).rem_euclid(7) as u8
-}
 
 /// The Beijing hour of the day (0–23) of `at`.
 pub fn beijing_hour(at: i64) -> u8 {
-    ((at + BEIJING_OFFSET_SECS).rem_euclid(DAY_SECS) / 3600) as u8
+    ((at - local_day_start(at)) / 3600) as u8
 }
 
 /// `YYYY-MM-DD` of a day number (the proleptic Gregorian calendar).
@@ -93,7 +81,7 @@ impl Period {
 
     /// How many of the period's days are that weekday.
     pub fn count_weekday(&self, weekday_no: u8) -> i64 {
-        (self.first_day..self.first_day + self.days).filter(|d| weekday(*d) == weekday_no).count() as i64
+        (self.first_day..self.first_day + self.days).filter(|d| day_weekday(*d) == weekday_no).count() as i64
     }
 }
 
@@ -186,7 +174,7 @@ fn percentile(values: &mut [i64], p: f64) -> Option<i64> {
 /// Adds up the orders placed in `period` (others are ignored) and the
 /// workers' weekly `hours` over it.
 pub fn report(facts: &[OrderFact], hours: &[WeeklyHours], period: Period) -> Report {
-    let in_period: Vec<&OrderFact> = facts.iter().filter(|f| period.contains_day(beijing_day(f.placed_at))).collect();
+    let in_period: Vec<&OrderFact> = facts.iter().filter(|f| period.contains_day(local_day_number(f.placed_at))).collect();
     let mut days: Vec<DayFigures> = (0..period.days).map(|i| DayFigures { day: period.first_day + i, totals: Totals::default() }).collect();
     let mut totals = Totals::default();
     let mut categories: BTreeMap<&str, CategoryFigures> = BTreeMap::new();
@@ -197,7 +185,7 @@ pub fn report(facts: &[OrderFact], hours: &[WeeklyHours], period: Period) -> Rep
     let mut travel = Vec::new();
     for fact in &in_period {
         add(&mut totals, fact);
-        add(&mut days[(beijing_day(fact.placed_at) - period.first_day) as usize].totals, fact);
+        add(&mut days[(local_day_number(fact.placed_at) - period.first_day) as usize].totals, fact);
         if !fact.paid {
             continue;
         }
@@ -206,7 +194,7 @@ pub fn report(facts: &[OrderFact], hours: &[WeeklyHours], period: Period) -> Rep
             .or_insert_with(|| CategoryFigures { category: fact.category.clone(), paid_orders: 0, net_fen: 0 });
         category.paid_orders += 1;
         category.net_fen += fact.net_fen;
-        demand[usize::from(weekday(beijing_day(fact.starts_at)))][usize::from(beijing_hour(fact.starts_at))] += 1;
+        demand[usize::from(local_weekday(fact.starts_at))][usize::from(beijing_hour(fact.starts_at))] += 1;
         *paid_per_customer.entry(fact.customer_id).or_default() += 1;
         accept.extend(fact.accept_secs);
         travel.extend(fact.travel_minutes);

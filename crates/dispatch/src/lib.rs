@@ -39,13 +39,23 @@ const SECS_PER_DAY: i64 = 86_400;
 
 /// Unix seconds of the Beijing local midnight that starts the day containing `t`.
 pub fn local_day_start(t: i64) -> i64 {
-    local_day_number(t) * SECS_PER_DAY - BEIJING_UTC_OFFSET_SECS
+    day_start(local_day_number(t))
+}
+
+/// Unix seconds of the Beijing local midnight that starts day number `day`.
+pub fn day_start(day: i64) -> i64 {
+    day * SECS_PER_DAY - BEIJING_UTC_OFFSET_SECS
 }
 
 /// Beijing local weekday of `t`: 0 = Monday … 6 = Sunday.
 pub fn local_weekday(t: i64) -> u8 {
+    day_weekday(local_day_number(t))
+}
+
+/// Weekday of day number `day`: 0 = Monday … 6 = Sunday.
+pub fn day_weekday(day: i64) -> u8 {
     // Day 0 of the Unix epoch, 1970-01-01, was a Thursday (weekday 3).
-    (local_day_number(t) + 3).rem_euclid(7) as u8
+    (day + 3).rem_euclid(7) as u8
 }
 
 /// Days since 1970-01-01 in Beijing local time (how leave days are kept).
