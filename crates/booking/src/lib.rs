@@ -395,5 +395,17 @@ fn check_owner(facts: &OrderFacts, actor: Actor) -> Result<(), TransitionError> 
     }
 }
 
+/// How long after a completed appointment ends its customer and worker can
+/// still write to each other (a forgotten item, a follow-up question).
+pub const ORDER_CHAT_DAYS_AFTER: i64 = 3;
+
+/// Whether an order's chat takes new messages at `now` (Unix seconds): from
+/// the moment a worker holds it until [`ORDER_CHAT_DAYS_AFTER`] days after a
+/// completed appointment's end. Before a worker takes it there is nobody to
+/// write to; a cancelled order's thread is kept to read but closed.
+pub fn order_chat_open(state: OrderState, ends_at: i64, now: i64) -> bool {
+    state.is_held_by_worker() || (state == OrderState::Completed && now <= ends_at + ORDER_CHAT_DAYS_AFTER * 86_400)
+}
+
 #[cfg(test)]
 mod tests;

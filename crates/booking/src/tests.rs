@@ -467,3 +467,16 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn order_chat_opens_when_a_worker_takes_the_order_and_closes_three_days_after_completion() {
+    let ends = 1_000_000;
+    for state in [S::PendingPayment, S::Booked, S::Cancelled, S::Refunding, S::Refunded] {
+        assert!(!order_chat_open(state, ends, ends - 3600), "{state:?}");
+    }
+    for state in [S::Accepted, S::Departed, S::Arrived, S::InService] {
+        assert!(order_chat_open(state, ends, ends + 10 * 86_400), "{state:?}");
+    }
+    assert!(order_chat_open(S::Completed, ends, ends + ORDER_CHAT_DAYS_AFTER * 86_400));
+    assert!(!order_chat_open(S::Completed, ends, ends + ORDER_CHAT_DAYS_AFTER * 86_400 + 1));
+}

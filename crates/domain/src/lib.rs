@@ -4,6 +4,7 @@
 mod account;
 mod appeal;
 mod certificate;
+mod chat;
 mod feedback;
 mod geo;
 mod money;
@@ -12,6 +13,7 @@ mod payout;
 pub use account::{DisplayName, Password, Phone, ReviewDecision, Role, WorkerStatus};
 pub use appeal::{penalty_appealable, AppealDecision, AppealStatus, AppealSubject, PENALTY_APPEAL_DAYS};
 pub use certificate::{ExpiryDate, ExpiryError};
+pub use chat::{ChatSide, ChatText, ChatThread};
 pub use feedback::{FeedbackAction, FeedbackCategory, FeedbackStatus, FeedbackText};
 pub use geo::Coordinates;
 pub use money::Fen;
@@ -47,4 +49,8 @@ pub enum InputError {
     FeedbackTooShort,
     #[error("feedback text too long")]
     FeedbackTooLong,
+    #[error("chat message is blank")]
+    ChatEmpty,
+    #[error("chat message too long")]
+    ChatTooLong,
 }

@@ -7,6 +7,7 @@ mod analytics;
 mod appeal;
 mod assessment;
 mod catalog_admin;
+mod chat;
 mod dispatching;
 mod favorites;
 mod feedback;
@@ -29,6 +30,7 @@ use time::OffsetDateTime;
 pub use analytics::{AnalyticsStore, OrderFactRecord, WeeklyHoursRecord};
 pub use appeal::{AppealRecord, AppealStore, AppealVerdict, NewAppeal};
 pub use assessment::{AssessmentStore, WorkerAssessmentRecord};
+pub use chat::{ChatImageOwner, ChatMessageRecord, ChatStore, NewChatMessage, SupportThreadRecord};
 pub use catalog_admin::{AdminServiceRow, CatalogAdminStore, ServiceImageRecord};
 pub use favorites::FavoriteStore;
 pub use feedback::{FeedbackFilter, FeedbackRecord, FeedbackReplyRecord, FeedbackStep, FeedbackStore, NewFeedback};
@@ -93,7 +95,7 @@ pub enum Backend {
 }
 
 #[async_trait]
-pub trait Store: OrderStore + AnalyticsStore + AppealStore + AssessmentStore + MoneyStore + OnboardingStore + CatalogAdminStore + FavoriteStore + FeedbackStore + PricingStore + ReminderStore + DispatchStore + Send + Sync + 'static {
+pub trait Store: OrderStore + AnalyticsStore + AppealStore + ChatStore + AssessmentStore + MoneyStore + OnboardingStore + CatalogAdminStore + FavoriteStore + FeedbackStore + PricingStore + ReminderStore + DispatchStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn ping(&self) -> StoreResult<()>;
     async fn close(&self);

@@ -1966,3 +1966,101 @@ async fn analytics_reads_each_orders_takings_platform_share_and_the_approved_wor
     })
     .await;
 }
+
+// ---------- Chat (C8) ----------
+
+#[tokio::test]
+async fn chat_messages_count_as_unread_for_the_other_side_until_it_reads_them() {
+    use domain::{ChatSide, ChatThread};
+    use store::{NewChatMessage, OrderChange};
+    on_both(|store| async move {
+        let worker = fx::worker(&store, "13900139601").await;
+        let customer = fx::customer(&store, "13800138601").await;
+        let order = mx::paid_order(&store, worker, customer, "chat", 10).await;
+        let accept = OrderChange {
+            expected_state: "booked".into(),
+            next_state: "accepted".into(),
+            assign_worker: Some(worker),
+            fee_fen: 0,
+            refund: None,
+            settle: None,
+            event: fx::event("accept", "worker", Some(worker)),
+            notify: vec![],
+        };
+        store.change_order(order, &accept, now()).await.unwrap();
+        let thread = ChatThread::Order(order);
+        let from_customer = |body: &str, key: Option<&str>| NewChatMessage {
+            thread,
+            customer_id: customer,
+            sender_id: customer,
+            sender_side: ChatSide::Customer,
+            body: body.into(),
+            image_key: None,
+            client_key: key.map(str::to_string),
+        };
+        let worker_live = store.last_live_event_id(worker).await.unwrap();
+        let first = store.post_chat(&from_customer("师傅您好，几点到？", Some("k1")), now()).await.unwrap();
+        // The same send again (a retry) stores nothing new.
+        assert_eq!(store.post_chat(&from_customer("师傅您好，几点到？", Some("k1")), now()).await.unwrap(), first);
+        store.post_chat(&from_customer("门口有快递柜", Some("k2")), now()).await.unwrap();
+        let live = store.live_events_after(worker, worker_live, 10).await.unwrap();
+        assert_eq!(live.iter().map(|e| (e.topic.as_str(), e.order_id)).collect::<Vec<_>>(), vec![("chat", Some(order)), ("chat", Some(order))]);
+
+        assert_eq!(store.chat_unread(ChatSide::Worker, worker).await.unwrap(), vec![(thread.key(), 2)]);
+        // The sender's own messages are never unread to them.
+        assert!(store.chat_unread(ChatSide::Customer, customer).await.unwrap().is_empty());
+        let messages = store.chat_messages(thread, 10).await.unwrap();
+        assert_eq!(messages.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(), vec!["师傅您好，几点到？", "门口有快递柜"]);
+        store.mark_chat_read(thread, ChatSide::Worker, messages[1].id).await.unwrap();
+        // A late read of an older position never moves it back.
+        store.mark_chat_read(thread, ChatSide::Worker, messages[0].id).await.unwrap();
+        assert!(store.chat_unread(ChatSide::Worker, worker).await.unwrap().is_empty());
+
+        let reply = NewChatMessage { sender_id: worker, sender_side: ChatSide::Worker, body: "10点到".into(), client_key: None, ..from_customer("", None) };
+        store.post_chat(&reply, now()).await.unwrap();
+        assert_eq!(store.chat_unread(ChatSide::Customer, customer).await.unwrap(), vec![(thread.key(), 1)]);
+        // The newest `limit` messages, oldest first.
+        let last_two = store.chat_messages(thread, 2).await.unwrap();
+        assert_eq!(last_two.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(), vec!["门口有快递柜", "10点到"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn support_threads_reach_every_admin_and_share_one_read_position() {
+    use domain::{ChatSide, ChatThread};
+    use store::NewChatMessage;
+    on_both(|store| async move {
+        let customer = fx::customer(&store, "13800138602").await;
+        let other = fx::customer(&store, "13800138603").await;
+        let first_admin = admin(&store, "13700137601").await;
+        let second_admin = admin(&store, "13700137602").await;
+        let support = |customer: i64, body: &str, image: Option<&str>| NewChatMessage {
+            thread: ChatThread::Support(customer),
+            customer_id: customer,
+            sender_id: customer,
+            sender_side: ChatSide::Customer,
+            body: body.into(),
+            image_key: image.map(str::to_string),
+            client_key: None,
+        };
+        store.post_chat(&support(customer, "发票怎么开？", None), now()).await.unwrap();
+        store.post_chat(&support(other, "", Some("chat/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.jpg")), now()).await.unwrap();
+        for admin in [first_admin, second_admin] {
+            assert_eq!(store.live_events_after(admin, 0, 10).await.unwrap().iter().filter(|e| e.topic == "chat").count(), 2);
+        }
+        let inbox = store.support_threads(10).await.unwrap();
+        assert_eq!(inbox.iter().map(|t| (t.customer_id, t.last_is_image, t.unread)).collect::<Vec<_>>(), vec![(other, true, 1), (customer, false, 1)]);
+        assert_eq!(store.chat_unread(ChatSide::Support, first_admin).await.unwrap().len(), 2);
+
+        let answer = NewChatMessage { sender_id: second_admin, sender_side: ChatSide::Support, body: "订单完成后在订单页申请".into(), ..support(customer, "", None) };
+        store.post_chat(&answer, now()).await.unwrap();
+        // One admin answering is the team reading it.
+        assert_eq!(store.chat_unread(ChatSide::Support, first_admin).await.unwrap(), vec![(ChatThread::Support(other).key(), 1)]);
+        assert_eq!(store.chat_unread(ChatSide::Customer, customer).await.unwrap(), vec![(ChatThread::Support(customer).key(), 1)]);
+        let owner = store.chat_image_owner("chat/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.jpg").await.unwrap().unwrap();
+        assert_eq!((owner.thread.as_str(), owner.customer_id, owner.order_id), (ChatThread::Support(other).key().as_str(), other, None));
+        assert!(store.chat_image_owner("chat/unknown.jpg").await.unwrap().is_none());
+    })
+    .await;
+}
