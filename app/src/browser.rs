@@ -53,3 +53,12 @@ pub fn locate(done: impl Fn(Option<(f64, f64)>) + 'static) {
     on_success.forget();
     on_error.forget();
 }
+
+/// A random key (32 hex digits) from the browser's cryptographic generator,
+/// or `None` where it is unavailable.
+pub fn random_key() -> Option<String> {
+    let crypto = window().crypto().ok()?;
+    let mut bytes = [0u8; 16];
+    crypto.get_random_values_with_u8_array(&mut bytes).ok()?;
+    Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}

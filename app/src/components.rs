@@ -62,7 +62,7 @@ const ADMIN_MENU: [(Msg, &[(&str, Msg)]); 5] = [
     (Msg::MenuGroupCatalog, &[("/admin/catalog", Msg::MenuCatalog), ("/admin/pricing", Msg::MenuPricing)]),
     (Msg::MenuGroupOrders, &[("/admin/orders", Msg::MenuOrders), ("/admin/dispatch", Msg::MenuDispatch), ("/admin/dispatch/plan", Msg::MenuDayPlan), ("/admin/dispatch/settings", Msg::MenuDispatchSettings)]),
     (Msg::MenuGroupWorkers, &[("/admin/workers", Msg::MenuWorkers), ("/admin/assessment", Msg::MenuAssessment), ("/admin/appeals", Msg::MenuAppeals), ("/admin/finance", Msg::MenuFinance)]),
-    (Msg::MenuGroupUsers, &[("/admin/users", Msg::MenuUsers), ("/admin/feedback", Msg::MenuFeedback)]),
+    (Msg::MenuGroupUsers, &[("/admin/users", Msg::MenuUsers), ("/admin/feedback", Msg::MenuFeedback), ("/admin/support", Msg::MenuSupport)]),
 ];
 
 /// Admin desktop layout: side menu grouped by task, top bar, content.
@@ -73,6 +73,8 @@ pub fn AdminShell(title: Msg, children: Children) -> impl IntoView {
     // 派单队列's badge: orders no worker took, refreshed as they arrive.
     let live = crate::browser::use_live_version();
     let queue = Resource::new(move || live.get(), |_| crate::api::dispatching::admin_queue_size());
+    // 客服消息's badge: support threads with messages nobody on the team has read.
+    let support = Resource::new(move || live.get(), |_| crate::api::chat::my_chat_unread());
     view! {
         <div class="admin">
             <aside class="sidemenu">
@@ -100,8 +102,15 @@ pub fn AdminShell(title: Msg, children: Children) -> impl IntoView {
                                                 })}
                                             </Transition>
                                         });
+                                        let support_badge = (*label == Msg::MenuSupport).then(|| view! {
+                                            <Transition fallback=|| ()>
+                                                {move || support.get().and_then(Result::ok).map(|threads| threads.len()).filter(|n| *n > 0).map(|n| view! {
+                                                    <span class="menu-badge" data-support=n aria-label=format!("{n}{}", t(Msg::ChatUnreadLabel))>{n}</span>
+                                                })}
+                                            </Transition>
+                                        });
                                         view! {
-                                            <a href=href class="menu-item" class:active=active>{t(*label)}{badge}</a>
+                                            <a href=href class="menu-item" class:active=active>{t(*label)}{badge}{support_badge}</a>
                                         }
                                     })
                                     .collect_view()}

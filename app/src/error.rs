@@ -14,6 +14,7 @@ pub enum Field {
     Phone,
     Feedback,
     FeedbackOrder,
+    Chat,
     Password,
     Name,
     Units,
@@ -198,6 +199,8 @@ impl AppError {
             InputError::AccountNoMalformed => (Field::AccountNo, Msg::ErrAccountNoMalformed),
             InputError::FeedbackTooShort => (Field::Feedback, Msg::ErrFeedbackTooShort),
             InputError::FeedbackTooLong => (Field::Feedback, Msg::ErrFeedbackTooLong),
+            InputError::ChatEmpty => (Field::Chat, Msg::ErrChatEmpty),
+            InputError::ChatTooLong => (Field::Chat, Msg::ErrChatTooLong),
         };
         AppError::Invalid { field, msg }
     }

@@ -60,11 +60,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/me/coupons") view=customer::CouponsPage/>
                 <Route path=path!("/me/reminders") view=customer::RemindersPage/>
                 <Route path=path!("/me/feedback") view=customer::FeedbackPage/>
+                <Route path=path!("/me/support") view=customer::SupportPage/>
                 <Route path=path!("/services/:id") view=customer::ServicePage/>
                 <Route path=path!("/book/:id") view=customer::BookPage/>
                 <Route path=path!("/pay/:id") view=customer::PayPage/>
                 <Route path=path!("/orders") view=customer::OrdersPage/>
                 <Route path=path!("/orders/:id") view=customer::OrderPage/>
+                <Route path=path!("/orders/:id/chat") view=customer::OrderChatPage/>
                 <Route path=path!("/login") view=auth::LoginPage/>
                 <Route path=path!("/register") view=auth::RegisterPage/>
                 <Route path=path!("/worker/register") view=worker::WorkerRegisterPage/>
@@ -76,11 +78,14 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/worker/assessment") view=worker::AssessmentPage/>
                 <Route path=path!("/worker/appeals") view=worker::AppealsPage/>
                 <Route path=path!("/worker/withdraw") view=worker::WithdrawPage/>
+                <Route path=path!("/worker/orders/:id/chat") view=worker::WorkerOrderChatPage/>
                 <Route path=path!("/admin") view=admin::DashboardPage/>
                 <Route path=path!("/admin/users") view=admin::UsersPage/>
                 <Route path=path!("/admin/users/:id") view=admin::CustomerPage/>
                 <Route path=path!("/admin/feedback") view=admin::FeedbackListPage/>
                 <Route path=path!("/admin/feedback/:id") view=admin::FeedbackDetailPage/>
+                <Route path=path!("/admin/support") view=admin::SupportInboxPage/>
+                <Route path=path!("/admin/support/:id") view=admin::SupportThreadPage/>
                 <Route path=path!("/admin/workers") view=admin::WorkersPage/>
                 <Route path=path!("/admin/workers/:id") view=admin::WorkerApplicationPage/>
                 <Route path=path!("/admin/assessment") view=admin::AssessmentPage/>

@@ -71,6 +71,7 @@ pub fn router(state: AppState) -> Router {
         .route("/uploads/worker/{kind}", axum::routing::post(upload_routes::upload_worker_document))
         .route("/uploads/service/{id}", axum::routing::post(upload_routes::upload_service_image))
         .route("/uploads/feedback/{id}", axum::routing::post(upload_routes::upload_feedback_image))
+        .route("/uploads/chat/{thread}", axum::routing::post(upload_routes::upload_chat_image))
         .route("/files/{area}/{name}", get(upload_routes::serve_file))
         .route(app::api::analytics::CSV_PATH, get(export_routes::analytics_csv))
         .leptos_routes(&state, routes, move || shell(options.clone()))

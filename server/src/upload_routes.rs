@@ -4,6 +4,7 @@
 //! type and `nosniff`.
 
 use app::server::catalog_admin::store_service_image;
+use app::server::chat::store_chat_image;
 use app::server::feedback::store_feedback_image;
 use app::server::onboarding::{may_read_file, store_worker_document, DocumentFields, UploadOutcome};
 use app::server::session::SessionState;
@@ -90,6 +91,25 @@ pub async fn upload_feedback_image(State(state): State<AppState>, Path(feedback_
         Err(code) => Err(UploadOutcome::Refused(code)),
     };
     answer_upload(outcome, back("uploaded=1"), |code| back(&format!("upload_error={code}")))
+}
+
+/// `POST /uploads/chat/{thread}`: a photo sent into a chat thread (`order:12`,
+/// `support:5`, or `support` for a customer's own) by one of its sides.
+pub async fn upload_chat_image(State(state): State<AppState>, Path(thread): Path<String>, req: Request) -> Response {
+    let Some(user) = signed_in(&req) else {
+        return Redirect::to("/login").into_response();
+    };
+    let file = upload_form(&state, req).await.map(|form| form.file);
+    let (page, outcome) = store_chat_image(&state, &user, &thread, file).await;
+    let Some(page) = page else {
+        if let Err(UploadOutcome::Internal(err)) = &outcome {
+            tracing::error!(error = %err, "checking a chat photo's thread failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+        return StatusCode::FORBIDDEN.into_response();
+    };
+    let back = |query: &str| Redirect::to(&format!("{page}?{query}")).into_response();
+    answer_upload(outcome, back("sent=photo"), |code| back(&format!("upload_error={code}")))
 }
 
 /// Every upload's answer: `done` when stored, 403 to someone who may not

@@ -1807,3 +1807,128 @@ async fn analytics_counts_a_paid_order_on_todays_row_and_only_admins_read_or_dow
     assert_eq!(app.get_page("/admin/analytics.csv", Some(&worker)).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.get_page("/admin/analytics.csv", None).await.status, StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn an_orders_customer_and_worker_chat_with_text_and_photos_that_nobody_else_reads() {
+    use app::api::chat::{ChatThreadView, ChatUnread};
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let li = app.session_for(LI).await;
+    let zhao = app.session_for(ZHAO).await;
+    let other = app.session("13800000097", domain::Role::Customer).await;
+    let admin = app.session_for("13700000000").await;
+    let send = |thread: &str, body: &str, key: &str| form(&[("thread", thread.into()), ("body", body.into()), ("client_key", key.into())]);
+    let read = |thread: String, token: String| {
+        let app = &app;
+        async move {
+            let response = app.post("/api/chat_thread", &form(&[("thread", thread)]), Some(&token)).await;
+            assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+            serde_json::from_str::<ChatThreadView>(&response.body).unwrap()
+        }
+    };
+    let unread = |token: String| {
+        let app = &app;
+        async move { serde_json::from_str::<Vec<ChatUnread>>(&app.post("/api/my_chat_unread", "", Some(&token)).await.body).unwrap() }
+    };
+
+    // Paid but nobody holds it yet: there is no one to write to.
+    let waiting = place(&app, &customer, beijing(1, 15)).await;
+    pay(&app, waiting).await;
+    let thread = format!("order:{waiting}");
+    assert!(!read(thread.clone(), customer.clone()).await.open);
+    assert_eq!(app.post("/api/send_chat", &send(&thread, "在吗", ""), Some(&customer)).await.error(), AppError::Refused(Msg::ErrChatClosed));
+
+    let order = accepted_by_li(&app, &customer, beijing(1, 10), &li).await;
+    let thread = format!("order:{order}");
+    assert_eq!(app.post("/api/send_chat", &send(&thread, "   ", ""), Some(&customer)).await.error(), AppError::Invalid { field: Field::Chat, msg: Msg::ErrChatEmpty });
+    let too_long = "好".repeat(501);
+    assert_eq!(app.post("/api/send_chat", &send(&thread, &too_long, ""), Some(&customer)).await.error(), AppError::Invalid { field: Field::Chat, msg: Msg::ErrChatTooLong });
+    // Someone else's order thread is not found, for another customer, another worker and admins alike.
+    for token in [&other, &zhao, &admin] {
+        assert_eq!(app.post("/api/send_chat", &send(&thread, "你好", ""), Some(token)).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.post("/api/chat_thread", &form(&[("thread", thread.clone())]), Some(token)).await.status, StatusCode::NOT_FOUND);
+    }
+    assert_eq!(app.post("/api/send_chat", &send(&thread, "你好", ""), None).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.post("/api/send_chat", &send("order:abc", "你好", ""), Some(&customer)).await.status, StatusCode::NOT_FOUND);
+    assert!(read(thread.clone(), customer.clone()).await.messages.is_empty(), "refused sends store nothing");
+
+    let first = app.post("/api/send_chat", &send(&thread, "阿姨您好，小区门禁密码1234", "key-1"), Some(&customer)).await;
+    assert_eq!(first.status, StatusCode::OK);
+    // The same send retried is stored once.
+    assert_eq!(app.post("/api/send_chat", &send(&thread, "阿姨您好，小区门禁密码1234", "key-1"), Some(&customer)).await.body, first.body);
+    assert_eq!(unread(li.clone()).await, vec![ChatUnread { thread: thread.clone(), count: 1 }]);
+    let seen_by_li = read(thread.clone(), li.clone()).await;
+    assert_eq!((seen_by_li.counterpart.as_str(), seen_by_li.open), ("张女士", true));
+    assert_eq!(seen_by_li.messages.iter().map(|m| (m.body.as_str(), m.mine)).collect::<Vec<_>>(), [("阿姨您好，小区门禁密码1234", false)]);
+    assert!(unread(li.clone()).await.is_empty(), "reading the thread marks it read");
+
+    let back = |query: &str| format!("/worker/orders/{order}/chat?{query}");
+    assert_eq!(app.upload_chat_photo(&thread, b"not a picture", &li).await.headers[header::LOCATION], back("upload_error=not_image"));
+    assert_eq!(app.upload_chat_photo(&thread, &png(), &li).await.headers[header::LOCATION], back("sent=photo"));
+    assert_eq!(app.upload_chat_photo(&thread, &png(), &zhao).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.upload_chat_photo("support:1", &png(), &li).await.status, StatusCode::FORBIDDEN);
+    let seen_by_customer = read(thread.clone(), customer.clone()).await;
+    let photo = seen_by_customer.messages.last().unwrap();
+    assert_eq!((photo.mine, photo.body.as_str(), photo.sender_name.as_str()), (false, "", "李阿姨"));
+    let url = photo.image_url.clone().expect("a photo message");
+    assert_eq!(app.get_page(&url, Some(&customer)).await.status, StatusCode::OK);
+    assert_eq!(app.get_page(&url, Some(&li)).await.status, StatusCode::OK);
+    for token in [Some(&other), Some(&zhao), Some(&admin), None] {
+        assert_eq!(app.get_page(&url, token.map(String::as_str)).await.status, StatusCode::NOT_FOUND);
+    }
+
+    // Completed: still open for three days, then kept to read only.
+    for step in ["depart", "arrive", "start", "complete"] {
+        assert_eq!(app.post("/api/order_step", &format!("order_id={order}&step={step}&lat=31.23&lng=121.47"), Some(&li)).await.status, StatusCode::OK, "{step}");
+    }
+    assert_eq!(app.post("/api/send_chat", &send(&thread, "谢谢阿姨", ""), Some(&customer)).await.status, StatusCode::OK);
+    app.state.clock.advance(Duration::from_secs(5 * 86_400));
+    assert_eq!(app.post("/api/send_chat", &send(&thread, "还在吗", ""), Some(&li)).await.error(), AppError::Refused(Msg::ErrChatClosed));
+    let closed = read(thread.clone(), li.clone()).await;
+    assert!(!closed.open);
+    assert_eq!(closed.messages.len(), 3);
+    let back = format!("/worker/orders/{order}/chat?upload_error=closed");
+    assert_eq!(app.upload_chat_photo(&thread, &png(), &li).await.headers[header::LOCATION], back);
+}
+
+#[tokio::test]
+async fn a_customer_writes_to_support_and_any_admin_answers_for_the_team() {
+    use app::api::chat::{ChatThreadView, ChatUnread, SupportThreadView};
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let customer_id = user_id(&app, CUSTOMER).await;
+    let admin = app.session_for("13700000000").await;
+    let second_admin = app.session("13700000099", domain::Role::Admin).await;
+    let li = app.session_for(LI).await;
+    let send = |thread: &str, body: &str| form(&[("thread", thread.into()), ("body", body.into()), ("client_key", String::new())]);
+
+    assert_eq!(app.post("/api/send_chat", &send("support", "发票怎么开？"), Some(&customer)).await.status, StatusCode::OK);
+    // A worker has no support thread of a customer's; nor may a customer name someone else's.
+    assert_eq!(app.post("/api/send_chat", &send(&format!("support:{customer_id}"), "我来回复"), Some(&li)).await.status, StatusCode::NOT_FOUND);
+    let stranger = app.session("13800000096", domain::Role::Customer).await;
+    assert_eq!(app.post("/api/send_chat", &send(&format!("support:{customer_id}"), "偷看"), Some(&stranger)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.post("/api/admin_support_inbox", "", Some(&customer)).await.status, StatusCode::FORBIDDEN);
+
+    let inbox: Vec<SupportThreadView> = serde_json::from_str(&app.post("/api/admin_support_inbox", "", Some(&admin)).await.body).unwrap();
+    assert_eq!(inbox.iter().map(|t| (t.customer_id, t.last.as_str(), t.unread)).collect::<Vec<_>>(), [(customer_id, "发票怎么开？", 1)]);
+    let thread = format!("support:{customer_id}");
+    assert_eq!(app.post("/api/send_chat", &send(&thread, "订单完成后在订单页申请即可"), Some(&second_admin)).await.status, StatusCode::OK);
+    let unread: Vec<ChatUnread> = serde_json::from_str(&app.post("/api/my_chat_unread", "", Some(&admin)).await.body).unwrap();
+    assert!(unread.is_empty(), "one admin's answer is the team's");
+    let unread: Vec<ChatUnread> = serde_json::from_str(&app.post("/api/my_chat_unread", "", Some(&customer)).await.body).unwrap();
+    assert_eq!(unread, [ChatUnread { thread: thread.clone(), count: 1 }]);
+
+    let mine: ChatThreadView = serde_json::from_str(&app.post("/api/chat_thread", &form(&[("thread", "support".into())]), Some(&customer)).await.body).unwrap();
+    assert_eq!(mine.thread, thread);
+    assert_eq!(
+        mine.messages.iter().map(|m| (m.sender_name.as_str(), m.mine)).collect::<Vec<_>>(),
+        [("张女士", true), ("平台客服", false)],
+        "the customer sees the team, not the admin's own name"
+    );
+    assert_eq!(app.upload_chat_photo("support", &png(), &customer).await.headers[header::LOCATION], "/me/support?sent=photo");
+    assert_eq!(app.upload_chat_photo(&thread, &png(), &admin).await.headers[header::LOCATION], format!("/admin/support/{customer_id}?sent=photo"));
+    let seen: ChatThreadView = serde_json::from_str(&app.post("/api/chat_thread", &form(&[("thread", thread.clone())]), Some(&admin)).await.body).unwrap();
+    let url = seen.messages[2].image_url.clone().unwrap();
+    assert_eq!(app.get_page(&url, Some(&second_admin)).await.status, StatusCode::OK);
+    assert_eq!(app.get_page(&url, Some(&stranger)).await.status, StatusCode::NOT_FOUND);
+}

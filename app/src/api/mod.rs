@@ -10,6 +10,7 @@ pub mod appeal;
 pub mod assessment;
 pub mod catalog;
 pub mod catalog_admin;
+pub mod chat;
 pub mod dispatching;
 pub mod feedback;
 pub mod money;
@@ -144,6 +145,10 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/coupon_center", CUSTOMER),
     ("/api/claim_coupon", CUSTOMER),
     ("/api/booking_coupons", CUSTOMER),
+    ("/api/chat_thread", Access::SignedIn),
+    ("/api/send_chat", Access::SignedIn),
+    ("/api/my_chat_unread", Access::SignedIn),
+    ("/api/admin_support_inbox", ADMIN),
 ];
 
 pub fn access_for(path: &str) -> Option<Access> {

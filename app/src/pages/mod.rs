@@ -1,5 +1,6 @@
 pub mod admin;
 pub mod auth;
+pub mod chat;
 pub mod customer;
 pub mod order_ui;
 pub mod worker;

@@ -9,6 +9,7 @@ pub mod assessment;
 pub mod authz;
 pub mod catalog;
 pub mod catalog_admin;
+pub mod chat;
 pub mod dispatching;
 pub mod feedback;
 pub mod flows;

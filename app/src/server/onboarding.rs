@@ -296,12 +296,16 @@ pub enum UploadOutcome {
 }
 
 /// May `viewer` read the stored file `key`? Service pictures: everyone.
-/// Worker documents and feedback photos: their owner and admins. Anything else is not found.
+/// Worker documents and feedback photos: their owner and admins. Chat
+/// photos: the sides of their thread. Anything else is not found.
 pub async fn may_read_file(state: &AppState, viewer: Option<&User>, key: &StoredKey) -> Result<bool, StoreError> {
     if state.store.is_service_image(key.as_str()).await? {
         return Ok(true);
     }
     let Some(viewer) = viewer else { return Ok(false) };
+    if let Some(allowed) = super::chat::may_read_chat_image(state, viewer, key.as_str()).await? {
+        return Ok(allowed);
+    }
     let owner = match state.store.document_owner(key.as_str()).await? {
         Some(owner) => Some(owner),
         None => state.store.feedback_image_owner(key.as_str()).await?,

@@ -129,6 +129,11 @@ impl TestApp {
         self.post_multipart(&format!("/uploads/feedback/{feedback_id}"), &[], bytes, token).await
     }
 
+    /// Posts a photo into a chat thread (`order:12`, `support:5`, `support`) as the chat page's form does.
+    pub async fn upload_chat_photo(&self, thread: &str, bytes: &[u8], token: &str) -> Response {
+        self.post_multipart(&format!("/uploads/chat/{thread}"), &[], bytes, token).await
+    }
+
     async fn post_multipart(&self, path: &str, fields: &[(&str, &str)], bytes: &[u8], token: &str) -> Response {
         let (content_type, body) = multipart(bytes, "photo.jpg", fields);
         let request = Request::post(path)

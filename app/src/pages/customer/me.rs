@@ -3,6 +3,7 @@ use crate::api::format_beijing;
 use crate::components::{field_error, ChangePasswordForm, ErrorState, InputCell, LogoutButton, PhoneShell, Skeleton, Tabs};
 use crate::error::Field;
 use crate::i18n::{t, Msg};
+use crate::pages::chat::use_chat_unread;
 use leptos::prelude::*;
 
 /// 我的: the customer's profile, nickname editing and logout.
@@ -12,6 +13,10 @@ pub fn MePage() -> impl IntoView {
     let value = update.value();
     let profile = Resource::new(move || update.version().get(), |_| my_profile());
     let saved = move || matches!(value.get(), Some(Ok(())));
+    let unread = use_chat_unread();
+    let support_unread = move || {
+        unread.get().and_then(Result::ok)?.into_iter().find(|u| u.thread.starts_with("support:")).map(|u| u.count).filter(|n| *n > 0)
+    };
     view! {
         <PhoneShell title=Msg::MineTitle tabs=Tabs::Customer>
             <Suspense fallback=|| view! { <Skeleton/> }>
@@ -34,6 +39,15 @@ pub fn MePage() -> impl IntoView {
                                 <a class="cell cell-link" href="/me/coupons"><span>{t(Msg::CouponsTitle)}</span><span class="cell-value">"›"</span></a>
                                 <a class="cell cell-link" href="/me/reminders"><span>{t(Msg::RemindersTitle)}</span><span class="cell-value">"›"</span></a>
                                 <a class="cell cell-link" href="/me/feedback"><span>{t(Msg::FeedbackLink)}</span><span class="cell-value">"›"</span></a>
+                                <a class="cell cell-link support-link" href="/me/support">
+                                    <span>{t(Msg::SupportTitle)}</span>
+                                    <span class="cell-value">
+                                        <Transition fallback=|| ()>
+                                            {move || support_unread().map(|n| view! { <span class="menu-badge" data-unread=n>{n}</span> })}
+                                        </Transition>
+                                        "›"
+                                    </span>
+                                </a>
                             </div>
                             <ActionForm action=update attr:class="form" attr:novalidate=true>
                                 <div class="cells">

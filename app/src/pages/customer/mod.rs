@@ -1,5 +1,6 @@
 mod addresses;
 mod book;
+mod chat;
 mod coupons;
 mod favorites;
 pub(crate) mod feedback;
@@ -11,6 +12,7 @@ mod service;
 
 pub use addresses::AddressesPage;
 pub use book::BookPage;
+pub use chat::{OrderChatPage, SupportPage};
 pub use coupons::CouponsPage;
 pub use favorites::FavoritesPage;
 pub use feedback::FeedbackPage;

@@ -3,10 +3,13 @@ use crate::api::catalog::SetFavoriteWorker;
 use crate::api::orders::{my_orders, order_detail, CancelOrder, OrderCard, OrderView, ReviewOrder, SandboxPay};
 use crate::browser::use_live_version;
 use crate::components::{field_error, form_error, ErrorState, PhoneShell, Skeleton, Tabs};
-use crate::error::Field;
+use crate::api::chat::ChatUnread;
+use crate::error::{AppError, Field};
 use crate::i18n::{t, Msg};
+use crate::pages::chat::{use_chat_unread, ChatLink};
 use crate::pages::order_ui::{appointment, money, OrderFacts, QuoteLines, StateBadge, Timeline};
 use booking::OrderState;
+use domain::ChatThread;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -129,6 +132,7 @@ pub fn OrderPage() -> impl IntoView {
     let cancel = ServerAction::<CancelOrder>::new();
     let review = ServerAction::<ReviewOrder>::new();
     let keep = ServerAction::<SetFavoriteWorker>::new();
+    let unread = use_chat_unread();
     let order = Resource::new(
         move || (order_id(), live.get(), cancel.version().get(), review.version().get(), keep.version().get()),
         |(id, _, _, _, _)| order_detail(id),
@@ -138,7 +142,7 @@ pub fn OrderPage() -> impl IntoView {
             <Transition fallback=|| view! { <Skeleton rows=5/> }>
                 {move || Suspend::new(async move {
                     match order.await {
-                        Ok(o) => view! { <OrderBody order=o cancel review keep/> }.into_any(),
+                        Ok(o) => view! { <OrderBody order=o cancel review keep unread/> }.into_any(),
                         Err(error) => view! { <ErrorState error/> }.into_any(),
                     }
                 })}
@@ -148,7 +152,13 @@ pub fn OrderPage() -> impl IntoView {
 }
 
 #[component]
-fn OrderBody(order: OrderView, cancel: ServerAction<CancelOrder>, review: ServerAction<ReviewOrder>, keep: ServerAction<SetFavoriteWorker>) -> impl IntoView {
+fn OrderBody(
+    order: OrderView,
+    cancel: ServerAction<CancelOrder>,
+    review: ServerAction<ReviewOrder>,
+    keep: ServerAction<SetFavoriteWorker>,
+    unread: Resource<Result<Vec<ChatUnread>, AppError>>,
+) -> impl IntoView {
     let state = order.card.state;
     let id = order.card.id;
     let confirming = RwSignal::new(false);
@@ -172,6 +182,11 @@ fn OrderBody(order: OrderView, cancel: ServerAction<CancelOrder>, review: Server
                 <a class="btn btn-primary" href=format!("/pay/{id}")>{t(Msg::GoPay)}</a>
             })}
         </section>
+        {order.worker_id.is_some().then(|| view! {
+            <div class="form">
+                <ChatLink unread thread=ChatThread::Order(id).key() href=format!("/orders/{id}/chat") label=Msg::ChatWithWorker/>
+            </div>
+        })}
         <h3 class="section-title">{t(Msg::TimelineHeading)}</h3>
         <Timeline entries=order.timeline.clone()/>
         <h3 class="section-title">{t(Msg::OrderInfo)}</h3>

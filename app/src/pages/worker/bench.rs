@@ -1,7 +1,11 @@
 use crate::api::format_beijing;
 use crate::api::work::{workbench, OfferCard, OrderStep, RespondOffer, Step, WorkOrderCard};
 use crate::browser::{locate, use_live_version};
+use crate::api::chat::ChatUnread;
 use crate::components::form_error;
+use crate::error::AppError;
+use crate::pages::chat::{use_chat_unread, ChatLink};
+use domain::ChatThread;
 use crate::i18n::{t, Msg};
 use crate::pages::order_ui::{appointment, money, StateBadge};
 use leptos::prelude::*;
@@ -21,6 +25,7 @@ pub fn WorkPanel() -> impl IntoView {
     let live = use_live_version();
     let respond = ServerAction::<RespondOffer>::new();
     let step = ServerAction::<OrderStep>::new();
+    let unread = use_chat_unread();
     let bench = Resource::new(
         move || (live.get(), respond.version().get(), step.version().get()),
         |_| workbench(),
@@ -72,7 +77,7 @@ pub fn WorkPanel() -> impl IntoView {
                         } else {
                             view! {
                                 <ul class="order-list">
-                                    {bench.orders.into_iter().map(|o| view! { <WorkItem order=o step/> }).collect_view()}
+                                    {bench.orders.into_iter().map(|o| view! { <WorkItem order=o step unread/> }).collect_view()}
                                 </ul>
                             }.into_any()
                         }}
@@ -114,7 +119,7 @@ fn OfferItem(offer: OfferCard, respond: ServerAction<RespondOffer>) -> impl Into
 }
 
 #[component]
-fn WorkItem(order: WorkOrderCard, step: ServerAction<OrderStep>) -> impl IntoView {
+fn WorkItem(order: WorkOrderCard, step: ServerAction<OrderStep>, unread: Resource<Result<Vec<ChatUnread>, AppError>>) -> impl IntoView {
     let id = order.order_id;
     let busy = RwSignal::new(false);
     let take_step = move |next: Step| {
@@ -141,6 +146,7 @@ fn WorkItem(order: WorkOrderCard, step: ServerAction<OrderStep>) -> impl IntoVie
                     {t(step_msg(next))}
                 </button>
             })}
+            <ChatLink unread thread=ChatThread::Order(id).key() href=format!("/worker/orders/{id}/chat") label=Msg::ChatWithCustomer/>
         </li>
     }
 }

@@ -2,6 +2,7 @@ mod apply;
 pub(crate) mod appeals;
 pub(crate) mod assessment;
 mod bench;
+mod chat;
 pub(crate) mod home;
 mod money;
 mod register;
@@ -9,6 +10,7 @@ mod settings;
 
 pub use appeals::AppealsPage;
 pub use assessment::AssessmentPage;
+pub use chat::WorkerOrderChatPage;
 pub use home::{WorkerHomePage, WorkerMePage};
 pub use register::WorkerRegisterPage;
 pub use settings::WorkerSettingsPage;
