@@ -1,28 +1,9 @@
 import { test, expect, Page } from '@playwright/test';
 import * as path from 'path';
-import { DEMO, DESKTOP, PEOPLES_SQUARE as HOME, open, signedIn, snap, hydrated, expectAccessible, fillBooking } from './helpers';
+import { DEMO, DESKTOP, open, signedIn, snap, hydrated, expectAccessible, bookDaysAhead } from './helpers';
 
 const SECOND_WORKER = { phone: '13900000003', password: 'daojia123', name: '赵阿姨' };
 const PHOTO = path.join(__dirname, '..', 'fixtures', 'photo.png');
-
-/** Books 日常保洁 · 2小时 at People's Square the day after tomorrow at 10:00 and pays; returns the order id. */
-async function bookDayAfterTomorrow(customer: Page): Promise<string> {
-  await open(customer, '/');
-  await customer.locator('.service-list').getByText('日常保洁 · 2小时').click();
-  await hydrated(customer);
-  await customer.getByRole('link', { name: '立即预约' }).click();
-  await hydrated(customer);
-  await fillBooking(customer, '黄浦区人民大道1号2栋301', HOME.latitude, '10:00');
-  await customer.getByRole('tab').nth(2).click();
-  await customer.locator('.slot:not([disabled])', { hasText: '10:00' }).click();
-  await customer.getByRole('button', { name: '提交订单' }).click();
-  await expect(customer).toHaveURL(/\/pay\/\d+/);
-  await hydrated(customer);
-  await customer.getByRole('button', { name: '确认支付' }).click();
-  await expect(customer).toHaveURL(/\/orders\/\d+/);
-  await expect(customer.locator('.order-status .state-badge')).toHaveText(/待接单/);
-  return customer.url().split('/').pop()!;
-}
 
 test('the customer and the worker holding the order chat live, with text and a photo', async ({ browser }) => {
   const customer = await signedIn(browser, DEMO.customer);
@@ -30,7 +11,7 @@ test('the customer and the worker holding the order chat live, with text and a p
   const zhao = await signedIn(browser, SECOND_WORKER);
   await open(li, '/worker');
   await open(zhao, '/worker');
-  const orderId = await bookDayAfterTomorrow(customer);
+  const orderId = await bookDaysAhead(customer, 2, '10:00');
   // Nobody holds it yet: there is no one to write to.
   await expect(customer.getByRole('link', { name: '联系服务者' })).toHaveCount(0);
 

@@ -1,19 +1,8 @@
 import { test, expect, Page } from '@playwright/test';
-import { DEMO, DESKTOP, PEOPLES_SQUARE as HOME, open, signedIn, snap, hydrated, expectAccessible, fillBooking, freshPhone } from './helpers';
+import { DEMO, DESKTOP, PEOPLES_SQUARE as HOME, open, signedIn, snap, hydrated, expectAccessible, fillBooking, freshPhone, submitAndPay, bookDaysAhead } from './helpers';
 const SECOND_WORKER = { phone: '13900000003', password: 'daojia123', name: '赵阿姨' };
 
 const LEAD = '提前派单（小时，0 表示支付后立即派单）';
-
-/** Submits the filled booking form and pays in the sandbox; returns the order id. */
-async function submitAndPay(customer: Page): Promise<string> {
-  await customer.getByRole('button', { name: '提交订单' }).click();
-  await expect(customer).toHaveURL(/\/pay\/\d+/);
-  await hydrated(customer);
-  await customer.getByRole('button', { name: '确认支付' }).click();
-  await expect(customer).toHaveURL(/\/orders\/\d+/);
-  await expect(customer.locator('.order-status .state-badge')).toHaveText(/待接单/);
-  return customer.url().split('/').pop()!;
-}
 
 /** Sets how many one-to-one offers come before 抢单 and the lead (提前派单), from a preset, and saves. */
 async function saveChain(admin: Page, preset: string, maxOffers: string, leadHours = '0') {
@@ -135,20 +124,6 @@ test("the admin reviews the planner's routes for tomorrow, with accepted orders 
   await admin.context().close();
 });
 
-/** Books 日常保洁 · 2小时 at People's Square three days ahead at `slot` and pays; returns the order id. */
-async function bookThreeDaysAhead(customer: Page, slot: string): Promise<string> {
-  await open(customer, '/');
-  await customer.locator('.service-list').getByText('日常保洁 · 2小时').click();
-  await hydrated(customer);
-  await customer.getByRole('link', { name: '立即预约' }).click();
-  await hydrated(customer);
-  await fillBooking(customer, '黄浦区人民大道1号2栋301', HOME.latitude, '09:00');
-  await customer.getByRole('tab').nth(3).click();
-  await customer.locator('.slot:not([disabled])', { hasText: slot }).click();
-  await expect(customer.locator('.slot.selected')).toContainText(slot);
-  return submitAndPay(customer);
-}
-
 async function cancelOrder(customer: Page, orderId: string) {
   await open(customer, `/orders/${orderId}`);
   await customer.getByRole('button', { name: '取消订单' }).click();
@@ -180,10 +155,10 @@ test('with 提前派单 bookings three days ahead hold a worker, are re-planned 
     const customer = await signedIn(browser, customerAccount);
 
     // Li lives at the address and takes the first; the second, at the same time, holds Zhao.
-    const first = await bookThreeDaysAhead(customer, '11:00');
+    const first = await bookDaysAhead(customer, 3, '11:00');
     await expect(customer.locator('.deferred-note')).toContainText(/确认服务人员的时间：\d{4}-\d{2}-\d{2} 11:00/);
     await snap(customer, 'replan-01-customer-deferred-390x844');
-    const second = await bookThreeDaysAhead(customer, '11:00');
+    const second = await bookDaysAhead(customer, 3, '11:00');
     await open(admin, `/admin/orders/${second}`);
     await expect(admin.locator('.deferred-note')).toContainText(/计划派单时间：\d{4}-\d{2}-\d{2} 11:00/);
     await expect(admin.locator('.held-by')).toHaveText('当前占用时间的服务者：赵阿姨');

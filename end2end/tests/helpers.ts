@@ -79,6 +79,31 @@ export async function fillBooking(page: Page, address: string, latitude: number,
 /** People's Square, Shanghai: inside both demo workers' service areas. */
 export const PEOPLES_SQUARE = { latitude: 31.2304, longitude: 121.4737 };
 
+/** Submits the filled booking form and pays in the sandbox; returns the order id. */
+export async function submitAndPay(customer: Page): Promise<string> {
+  await customer.getByRole('button', { name: '提交订单' }).click();
+  await expect(customer).toHaveURL(/\/pay\/\d+/);
+  await hydrated(customer);
+  await customer.getByRole('button', { name: '确认支付' }).click();
+  await expect(customer).toHaveURL(/\/orders\/\d+/);
+  await expect(customer.locator('.order-status .state-badge')).toHaveText(/待接单/);
+  return customer.url().split('/').pop()!;
+}
+
+/** Books 日常保洁 · 2小时 at People's Square `days` days ahead (2 or more) at `slot` and pays; returns the order id. */
+export async function bookDaysAhead(customer: Page, days: number, slot: string): Promise<string> {
+  await open(customer, '/');
+  await customer.locator('.service-list').getByText('日常保洁 · 2小时').click();
+  await hydrated(customer);
+  await customer.getByRole('link', { name: '立即预约' }).click();
+  await hydrated(customer);
+  await fillBooking(customer, '黄浦区人民大道1号2栋301', PEOPLES_SQUARE.latitude, '09:00');
+  await customer.getByRole('tab').nth(days).click();
+  await customer.locator('.slot:not([disabled])', { hasText: slot }).click();
+  await expect(customer.locator('.slot.selected')).toContainText(slot);
+  return submitAndPay(customer);
+}
+
 /** A signed-in page in its own browser context, positioned at People's Square. */
 export async function signedIn(browser: Browser, who: { phone: string; password: string }, viewport = PHONE): Promise<Page> {
   const context = await browser.newContext({ viewport, geolocation: PEOPLES_SQUARE, permissions: ['geolocation'], locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });

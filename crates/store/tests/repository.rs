@@ -476,17 +476,7 @@ async fn disabling_an_account_ends_its_sessions_for_good_and_waits_for_a_worker_
         let customer = fx::customer(&store, "13800138041").await;
         let placed = store.place_order(&fx::order(customer, service, tomorrow_at(5), "held"), &[worker], now()).await.unwrap();
         store.confirm_payment("PAY-held", "TXN-held", 9000, "RL-held", now()).await.unwrap();
-        let accept = store::OrderChange {
-            expected_state: "booked".into(),
-            next_state: "accepted".into(),
-            assign_worker: Some(worker),
-            fee_fen: 0,
-            refund: None,
-            settle: None,
-            event: fx::event("disable-test", "admin", None),
-            notify: vec![],
-        };
-        store.change_order(placed.order_id, &accept, now()).await.unwrap();
+        store.change_order(placed.order_id, &fx::accept(worker), now()).await.unwrap();
         assert!(matches!(store.set_account_disabled(UserId(worker), true).await, Err(StoreError::HoldsOrders)));
         assert!(!store.user(UserId(worker)).await.unwrap().unwrap().disabled);
     })
@@ -567,6 +557,20 @@ mod order_fixtures {
             commission_bps: 2000,
             coupon_claim_id: None,
             worker_gender: None,
+        }
+    }
+
+    /// `worker` takes a booked order.
+    pub fn accept(worker: i64) -> store::OrderChange {
+        store::OrderChange {
+            expected_state: "booked".into(),
+            next_state: "accepted".into(),
+            assign_worker: Some(worker),
+            fee_fen: 0,
+            refund: None,
+            settle: None,
+            event: event("accept", "worker", Some(worker)),
+            notify: vec![],
         }
     }
 
@@ -1972,22 +1976,12 @@ async fn analytics_reads_each_orders_takings_platform_share_and_the_approved_wor
 #[tokio::test]
 async fn chat_messages_count_as_unread_for_the_other_side_until_it_reads_them() {
     use domain::{ChatSide, ChatThread};
-    use store::{NewChatMessage, OrderChange};
+    use store::NewChatMessage;
     on_both(|store| async move {
         let worker = fx::worker(&store, "13900139601").await;
         let customer = fx::customer(&store, "13800138601").await;
         let order = mx::paid_order(&store, worker, customer, "chat", 10).await;
-        let accept = OrderChange {
-            expected_state: "booked".into(),
-            next_state: "accepted".into(),
-            assign_worker: Some(worker),
-            fee_fen: 0,
-            refund: None,
-            settle: None,
-            event: fx::event("accept", "worker", Some(worker)),
-            notify: vec![],
-        };
-        store.change_order(order, &accept, now()).await.unwrap();
+        store.change_order(order, &fx::accept(worker), now()).await.unwrap();
         let thread = ChatThread::Order(order);
         let from_customer = |body: &str, key: Option<&str>| NewChatMessage {
             thread,
