@@ -4,6 +4,7 @@ use crate::components::{field_error, ChangePasswordForm, ErrorState, InputCell, 
 use crate::error::Field;
 use crate::i18n::{t, Msg};
 use crate::pages::chat::use_chat_unread;
+use domain::ChatThread;
 use leptos::prelude::*;
 
 /// 我的: the customer's profile, nickname editing and logout.
@@ -15,7 +16,8 @@ pub fn MePage() -> impl IntoView {
     let saved = move || matches!(value.get(), Some(Ok(())));
     let unread = use_chat_unread();
     let support_unread = move || {
-        unread.get().and_then(Result::ok)?.into_iter().find(|u| u.thread.starts_with("support:")).map(|u| u.count).filter(|n| *n > 0)
+        let all = unread.get().and_then(Result::ok)?;
+        all.into_iter().find(|u| matches!(ChatThread::parse(&u.thread), Some(ChatThread::Support(_)))).map(|u| u.count).filter(|n| *n > 0)
     };
     view! {
         <PhoneShell title=Msg::MineTitle tabs=Tabs::Customer>

@@ -1,13 +1,13 @@
+use crate::api::chat::ChatUnread;
 use crate::api::format_beijing;
 use crate::api::work::{workbench, OfferCard, OrderStep, RespondOffer, Step, WorkOrderCard};
 use crate::browser::{locate, use_live_version};
-use crate::api::chat::ChatUnread;
 use crate::components::form_error;
 use crate::error::AppError;
-use crate::pages::chat::{use_chat_unread, ChatLink};
-use domain::ChatThread;
 use crate::i18n::{t, Msg};
+use crate::pages::chat::{use_chat_unread, ChatLink};
 use crate::pages::order_ui::{appointment, money, StateBadge};
+use domain::ChatThread;
 use leptos::prelude::*;
 
 fn step_msg(step: Step) -> Msg {
