@@ -1056,6 +1056,15 @@ messages! {
     ErrChatTooLong => "消息最多500字",
     ErrChatClosed => "这个订单的聊天已关闭：订单取消或完成超过3天后不能再发消息",
     ErrChatRetry => "发送失败，请刷新页面后重试",
+    TrackHeading => "服务者位置",
+    TrackEta => "服务者正在赶来，预计 {} 分钟到达",
+    TrackNearby => "服务者就在附近，马上到达",
+    TrackWaiting => "服务者已出发，正在获取位置…",
+    TrackOnSite => "服务者已在服务地址",
+    TrackUpdatedAt => "位置更新于 {}",
+    TrackMapLabel => "服务者位置地图：蓝线是行进轨迹，蓝点是服务者，红点是服务地址",
+    TrackSharingNote => "出发后到服务完成前，你的位置会实时分享给客户",
+    ErrNotSharingPosition => "只有出发后到服务完成前才分享位置",
 }
 
 /// The text of `msg` in the active language (zh-CN, the only one so far).

@@ -16,10 +16,10 @@ test('the customer and the worker holding the order chat live, with text and a p
   await expect(customer.getByRole('link', { name: '联系服务者' })).toHaveCount(0);
 
   // Whichever worker dispatch offered it to takes it.
-  const offerOn = (page: Page) => page.locator('.offer-card', { hasText: '日常保洁 · 2小时' });
+  const offerOn = (page: Page) => page.locator(`.offer-card[data-order="${orderId}"]`);
   await expect.poll(async () => (await offerOn(li).count()) + (await offerOn(zhao).count()), { timeout: 15000 }).toBeGreaterThan(0);
   const worker = (await offerOn(li).count()) > 0 ? li : zhao;
-  await offerOn(worker).getByRole('button', { name: '接单' }).click();
+  await offerOn(worker).getByRole('button', { name: /^(接单|抢单)$/ }).click();
   await expect(customer.locator('.order-status .state-badge')).toHaveText(/已接单/);
 
   await customer.getByRole('link', { name: '联系服务者' }).click();

@@ -69,8 +69,14 @@ impl ServerConfig {
                 booking_lead: defaults.booking_lead,
                 booking_days: defaults.booking_days,
                 replan_every: Duration::from_secs(number("DAOJIA_REPLAN_SECS", defaults.replan_every.as_secs())?.max(1)),
+                map_tile_url: var("DAOJIA_MAP_TILE_URL"),
             },
         };
+        if let Some(url) = &config.app.map_tile_url {
+            if !["{z}", "{x}", "{y}"].iter().all(|part| url.contains(part)) || !(url.starts_with("https://") || url.starts_with("http://")) {
+                return Err(format!("DAOJIA_MAP_TILE_URL must be an http(s) URL with {{z}}, {{x}} and {{y}}, got {url:?}"));
+            }
+        }
         config.app.dispatch.validate().map_err(|e| format!("DAOJIA_OFFER_TIMEOUT_SECS, DAOJIA_MAX_OFFERS, DAOJIA_BROADCAST_SECS or DAOJIA_OFFER_LEAD_HOURS out of range: {e:?}"))?;
         Ok(config)
     }

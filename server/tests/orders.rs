@@ -1932,3 +1932,57 @@ async fn a_customer_writes_to_support_and_any_admin_answers_for_the_team() {
     assert_eq!(app.get_page(&url, Some(&second_admin)).await.status, StatusCode::OK);
     assert_eq!(app.get_page(&url, Some(&stranger)).await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_customer_follows_the_worker_from_departing_to_completing_and_nobody_else_does() {
+    use app::api::tracking::TrackView;
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let li = app.session_for(LI).await;
+    let zhao = app.session_for(ZHAO).await;
+    let admin = app.session_for("13700000000").await;
+    let other = app.session("13800000095", domain::Role::Customer).await;
+    let order = accepted_by_li(&app, &customer, beijing(1, 10), &li).await;
+    let report = |lat: &str, lng: &str| format!("order_id={order}&lat={lat}&lng={lng}");
+    let track = |token: String| {
+        let app = &app;
+        async move {
+            let response = app.post("/api/order_track", &format!("order_id={order}"), Some(&token)).await;
+            assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+            serde_json::from_str::<TrackView>(&response.body).unwrap()
+        }
+    };
+    let step = |name: &str| format!("order_id={order}&step={name}&lat=31.23&lng=121.47");
+
+    // Accepted, not yet on the way: nothing is taken or shown.
+    assert_eq!(app.post("/api/report_position", &report("31.25", "121.48"), Some(&li)).await.error(), AppError::Refused(Msg::ErrNotSharingPosition));
+    assert!(!track(customer.clone()).await.sharing);
+
+    assert_eq!(app.post("/api/order_step", &step("depart"), Some(&li)).await.status, StatusCode::OK);
+    let waiting = track(customer.clone()).await;
+    assert!(waiting.sharing && waiting.points.is_empty() && waiting.eta_secs.is_none());
+    assert_eq!(app.post("/api/report_position", &report("91", "121.48"), Some(&li)).await.error(), AppError::Invalid { field: Field::Location, msg: Msg::ErrLocationMissing });
+    assert_eq!(app.post("/api/report_position", &report("31.25", "121.48"), Some(&zhao)).await.error(), AppError::Refused(Msg::ErrNotSharingPosition));
+    assert_eq!(app.post("/api/report_position", &report("31.25", "121.48"), Some(&customer)).await.status, StatusCode::FORBIDDEN);
+    // 2.67 km north-east of the address (People's Square): 2.67 × 1.3 km at 25 km/h is 501 s.
+    assert_eq!(app.post("/api/report_position", &report("31.25", "121.49"), Some(&li)).await.status, StatusCode::OK);
+    let on_the_way = track(customer.clone()).await;
+    assert_eq!(on_the_way.points.iter().map(|p| (p.lat, p.lng)).collect::<Vec<_>>(), [(31.25, 121.49)]);
+    assert_eq!(on_the_way.destination, (31.2304, 121.4737));
+    let eta = on_the_way.eta_secs.unwrap();
+    assert!((495..=505).contains(&eta), "{eta}");
+    assert_eq!(track(admin.clone()).await.points.len(), 1);
+    for token in [&other, &li, &zhao] {
+        assert_eq!(app.post("/api/order_track", &format!("order_id={order}"), Some(token)).await.status, StatusCode::NOT_FOUND);
+    }
+
+    assert_eq!(app.post("/api/order_step", &step("arrive"), Some(&li)).await.status, StatusCode::OK);
+    let arrived = track(customer.clone()).await;
+    assert!(arrived.sharing && arrived.eta_secs.is_none());
+    for name in ["start", "complete"] {
+        assert_eq!(app.post("/api/order_step", &step(name), Some(&li)).await.status, StatusCode::OK);
+    }
+    let done = track(customer.clone()).await;
+    assert!(!done.sharing && done.points.is_empty(), "the track is not shown once the order is completed");
+    assert_eq!(app.post("/api/report_position", &report("31.23", "121.47"), Some(&li)).await.error(), AppError::Refused(Msg::ErrNotSharingPosition));
+}

@@ -18,6 +18,7 @@ pub mod onboarding;
 pub mod ops;
 pub mod orders;
 pub mod pricing;
+pub mod tracking;
 pub mod work;
 pub mod worker;
 
@@ -149,6 +150,8 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/send_chat", Access::SignedIn),
     ("/api/my_chat_unread", Access::SignedIn),
     ("/api/admin_support_inbox", ADMIN),
+    ("/api/report_position", WORKER),
+    ("/api/order_track", Access::SignedIn),
 ];
 
 pub fn access_for(path: &str) -> Option<Access> {

@@ -3,6 +3,7 @@ pub mod auth;
 pub mod chat;
 pub mod customer;
 pub mod order_ui;
+pub mod track_map;
 pub mod worker;
 
 use crate::i18n::{t, Msg};

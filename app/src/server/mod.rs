@@ -22,6 +22,7 @@ pub mod pricing;
 pub mod reminders;
 pub mod session;
 pub mod state;
+pub mod tracking;
 pub mod work;
 pub mod worker;
 

@@ -30,6 +30,9 @@ pub struct Config {
     pub booking_days: u32,
     /// How often a day with orders not yet offered is planned again.
     pub replan_every: Duration,
+    /// Map tiles behind the customer's tracking map, `…/{z}/{x}/{y}.png`;
+    /// `None` draws the track on a plain grid (and needs no internet).
+    pub map_tile_url: Option<String>,
 }
 
 impl Default for Config {
@@ -48,6 +51,7 @@ impl Default for Config {
             booking_lead: Duration::from_secs(3600),
             booking_days: 14,
             replan_every: Duration::from_secs(600),
+            map_tile_url: None,
         }
     }
 }

@@ -129,6 +129,12 @@ impl OrderState {
         self.is_active() && self != OrderState::Booked
     }
 
+    /// The worker's position is shared with the customer (C7): from leaving
+    /// for the order until it is completed, and at no other time.
+    pub fn shares_position(self) -> bool {
+        matches!(self, OrderState::Departed | OrderState::Arrived | OrderState::InService)
+    }
+
     /// Ended without service, whether or not money was taken and whether or
     /// not its refund has settled: the customer's 已取消 tab.
     pub fn is_cancelled(self) -> bool {

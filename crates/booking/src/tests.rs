@@ -480,3 +480,9 @@ fn order_chat_opens_when_a_worker_takes_the_order_and_closes_three_days_after_co
     assert!(order_chat_open(S::Completed, ends, ends + ORDER_CHAT_DAYS_AFTER * 86_400));
     assert!(!order_chat_open(S::Completed, ends, ends + ORDER_CHAT_DAYS_AFTER * 86_400 + 1));
 }
+
+#[test]
+fn the_workers_position_is_shared_only_between_departing_and_completing() {
+    let sharing: Vec<OrderState> = OrderState::ALL.into_iter().filter(|s| s.shares_position()).collect();
+    assert_eq!(sharing, vec![S::Departed, S::Arrived, S::InService]);
+}

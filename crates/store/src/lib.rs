@@ -21,6 +21,7 @@ mod postgres;
 mod reminders;
 mod sqlite;
 mod strategy;
+mod tracking;
 
 use async_trait::async_trait;
 use domain::{DisplayName, Phone, WorkerStatus};
@@ -44,6 +45,7 @@ pub use postgres::PgStore;
 pub use reminders::{MessageRecord, ReminderPrefs, ReminderStore};
 pub use sqlite::SqliteStore;
 pub use dispatching::{DecisionRecord, DispatchStore, HoldMove, ReplanRecord, StoredDispatchSettings};
+pub use tracking::{PositionRecord, TrackingStore};
 pub use strategy::{ClaimRecord, CouponRecord, PricingStore, StoredRules};
 
 #[derive(Debug, thiserror::Error)]
@@ -95,7 +97,7 @@ pub enum Backend {
 }
 
 #[async_trait]
-pub trait Store: OrderStore + AnalyticsStore + AppealStore + ChatStore + AssessmentStore + MoneyStore + OnboardingStore + CatalogAdminStore + FavoriteStore + FeedbackStore + PricingStore + ReminderStore + DispatchStore + Send + Sync + 'static {
+pub trait Store: OrderStore + AnalyticsStore + AppealStore + ChatStore + AssessmentStore + MoneyStore + OnboardingStore + CatalogAdminStore + FavoriteStore + FeedbackStore + PricingStore + ReminderStore + DispatchStore + TrackingStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn ping(&self) -> StoreResult<()>;
     async fn close(&self);

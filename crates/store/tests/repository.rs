@@ -2058,3 +2058,38 @@ async fn support_threads_reach_every_admin_and_share_one_read_position() {
     })
     .await;
 }
+
+// ---------- Tracking (C7) ----------
+
+#[tokio::test]
+async fn positions_are_kept_only_from_the_holding_worker_while_the_order_is_on_the_way() {
+    on_both(|store| async move {
+        let worker = fx::worker(&store, "13900139701").await;
+        let other = fx::worker(&store, "13900139702").await;
+        let customer = fx::customer(&store, "13800138701").await;
+        let order = mx::paid_order(&store, worker, customer, "track", 11).await;
+        // Booked, then accepted: not yet on the way.
+        assert!(!store.record_position(order, worker, 31.20, 121.40, now()).await.unwrap());
+        store.change_order(order, &fx::accept(worker), now()).await.unwrap();
+        assert!(!store.record_position(order, worker, 31.20, 121.40, now()).await.unwrap());
+        let depart = store::OrderChange {
+            expected_state: "accepted".into(),
+            next_state: "departed".into(),
+            event: fx::event("depart", "worker", Some(worker)),
+            assign_worker: None,
+            ..fx::accept(worker)
+        };
+        store.change_order(order, &depart, now()).await.unwrap();
+        let before = store.last_live_event_id(customer).await.unwrap();
+        assert!(store.record_position(order, worker, 31.20, 121.40, now()).await.unwrap());
+        assert!(store.record_position(order, worker, 31.22, 121.45, now()).await.unwrap());
+        // Someone else's order is not theirs to report on.
+        assert!(!store.record_position(order, other, 31.0, 121.0, now()).await.unwrap());
+        let live = store.live_events_after(customer, before, 10).await.unwrap();
+        assert_eq!(live.iter().map(|e| (e.topic.as_str(), e.order_id)).collect::<Vec<_>>(), vec![("position", Some(order)), ("position", Some(order))]);
+        let track = store.order_track(order, 10).await.unwrap();
+        assert_eq!(track.iter().map(|p| (p.lat, p.lng)).collect::<Vec<_>>(), vec![(31.20, 121.40), (31.22, 121.45)]);
+        assert_eq!(store.order_track(order, 1).await.unwrap().iter().map(|p| p.lat).collect::<Vec<_>>(), vec![31.22]);
+    })
+    .await;
+}

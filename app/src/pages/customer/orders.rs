@@ -7,6 +7,7 @@ use crate::api::chat::ChatUnread;
 use crate::error::{AppError, Field};
 use crate::i18n::{t, Msg};
 use crate::pages::chat::{use_chat_unread, ChatLink};
+use crate::pages::track_map::TrackMap;
 use crate::pages::order_ui::{appointment, money, OrderFacts, QuoteLines, StateBadge, Timeline};
 use booking::OrderState;
 use domain::ChatThread;
@@ -139,6 +140,8 @@ pub fn OrderPage() -> impl IntoView {
     );
     view! {
         <PhoneShell title=Msg::OrderDetailTitle tabs=Tabs::Customer>
+            // Outside the order's own refresh, so a new position redraws only the map.
+            <TrackMap order_id=Signal::derive(order_id)/>
             <Transition fallback=|| view! { <Skeleton rows=5/> }>
                 {move || Suspend::new(async move {
                     match order.await {

@@ -1,6 +1,7 @@
 use crate::api::chat::ChatUnread;
 use crate::api::format_beijing;
-use crate::api::work::{workbench, OfferCard, OrderStep, RespondOffer, Step, WorkOrderCard};
+use crate::api::tracking::{ReportPosition, REPORT_EVERY_SECS};
+use crate::api::work::{workbench, OfferCard, OrderStep, RespondOffer, Step, WorkOrderCard, WorkbenchView};
 use crate::browser::{locate, use_live_version};
 use crate::components::form_error;
 use crate::error::AppError;
@@ -30,6 +31,7 @@ pub fn WorkPanel() -> impl IntoView {
         move || (live.get(), respond.version().get(), step.version().get()),
         |_| workbench(),
     );
+    share_position_while_on_the_way(bench);
     // Buzz the phone when a new offer arrives (where the browser allows it).
     let seen_offers = StoredValue::new(None::<Vec<i64>>);
     Effect::new(move |_| {
@@ -94,7 +96,7 @@ fn OfferItem(offer: OfferCard, respond: ServerAction<RespondOffer>) -> impl Into
     let id = offer.offer_id;
     let (decline, accept) = if offer.broadcast { (Msg::PassGrab, Msg::GrabOrder) } else { (Msg::RejectOffer, Msg::AcceptOffer) };
     view! {
-        <li class="offer-card" class:grab=offer.broadcast data-offer=id>
+        <li class="offer-card" class:grab=offer.broadcast data-offer=id data-order=offer.order_id>
             <div class="order-card-head">
                 <span class="order-card-title">
                     {offer.service_name.clone()}
@@ -116,6 +118,35 @@ fn OfferItem(offer: OfferCard, respond: ServerAction<RespondOffer>) -> impl Into
             </div>
         </li>
     }
+}
+
+/// While any of the worker's orders is between 已出发 and 已完成, reports the
+/// phone's position for each at once and every [`REPORT_EVERY_SECS`] (C7).
+fn share_position_while_on_the_way(bench: Resource<Result<WorkbenchView, AppError>>) {
+    let report = ServerAction::<ReportPosition>::new();
+    let sharing = Memo::new(move |_| {
+        bench.get().and_then(Result::ok).map(|b| b.orders.iter().filter(|o| o.state.shares_position()).map(|o| o.order_id).collect::<Vec<_>>()).unwrap_or_default()
+    });
+    Effect::new(move |_| {
+        let orders = sharing.get();
+        if orders.is_empty() {
+            return;
+        }
+        let send = move || {
+            let orders = orders.clone();
+            locate(move |position| {
+                if let Some((lat, lng)) = position {
+                    for &order_id in &orders {
+                        report.dispatch(ReportPosition { order_id, lat, lng });
+                    }
+                }
+            });
+        };
+        send();
+        if let Ok(handle) = set_interval_with_handle(send, std::time::Duration::from_secs(REPORT_EVERY_SECS)) {
+            on_cleanup(move || handle.clear());
+        }
+    });
 }
 
 #[component]
@@ -146,6 +177,7 @@ fn WorkItem(order: WorkOrderCard, step: ServerAction<OrderStep>, unread: Resourc
                     {t(step_msg(next))}
                 </button>
             })}
+            {order.state.shares_position().then(|| view! { <p class="hint track-sharing">{t(Msg::TrackSharingNote)}</p> })}
             <ChatLink unread thread=ChatThread::Order(id).key() href=format!("/worker/orders/{id}/chat") label=Msg::ChatWithCustomer/>
         </li>
     }

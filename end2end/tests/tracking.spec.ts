@@ -1,0 +1,50 @@
+import { test, expect, Page } from '@playwright/test';
+import { DEMO, open, signedIn, snap, expectAccessible, bookDaysAhead } from './helpers';
+
+const SECOND_WORKER = { phone: '13900000003', password: 'daojia123', name: '赵阿姨' };
+/** 2.67 km north-east of the service address (People's Square): 501 s by the travel model. */
+const ON_THE_WAY = { latitude: 31.25, longitude: 121.49 };
+const CLOSER = { latitude: 31.235, longitude: 121.478 };
+
+test('the customer follows the worker on a map from 出发 to 完成, with the track and an ETA', async ({ browser }) => {
+  const customer = await signedIn(browser, DEMO.customer);
+  const li = await signedIn(browser, DEMO.approvedWorker);
+  const zhao = await signedIn(browser, SECOND_WORKER);
+  for (const worker of [li, zhao]) {
+    await worker.context().setGeolocation(ON_THE_WAY);
+    await open(worker, '/worker');
+  }
+  const orderId = await bookDaysAhead(customer, 2, '14:00');
+  const offerOn = (page: Page) => page.locator(`.offer-card[data-order="${orderId}"]`);
+  await expect.poll(async () => (await offerOn(li).count()) + (await offerOn(zhao).count()), { timeout: 15000 }).toBeGreaterThan(0);
+  const worker = (await offerOn(li).count()) > 0 ? li : zhao;
+  await offerOn(worker).getByRole('button', { name: /^(接单|抢单)$/ }).click();
+  await expect(customer.locator('.order-status .state-badge')).toHaveText(/已接单/);
+  // Not on the way yet: no map.
+  await expect(customer.locator('.track')).toHaveCount(0);
+
+  const job = worker.locator(`.order-card[data-order="${orderId}"]`);
+  await job.getByRole('button', { name: '出发' }).click();
+  await expect(job.getByText('出发后到服务完成前，你的位置会实时分享给客户')).toBeVisible();
+  const track = customer.locator('.track');
+  await expect(track).toHaveAttribute('data-points', '1');
+  await expect(track.locator('.track-status')).toHaveText('服务者正在赶来，预计 9 分钟到达');
+  await expect(track.locator('.track-worker')).toBeVisible();
+  await expect(track.locator('.track-destination')).toBeVisible();
+
+  // The phone reports again as the worker moves; the map and the ETA follow without a reload.
+  await worker.context().setGeolocation(CLOSER);
+  await expect(track).toHaveAttribute('data-points', '2', { timeout: 30000 });
+  await expect(track.locator('.track-status')).toHaveText(/预计 [1-3] 分钟到达|马上到达/);
+  await expectAccessible(customer);
+  await snap(customer, 'tracking-customer-390x844');
+  await snap(worker, 'tracking-worker-390x844');
+
+  await job.getByRole('button', { name: '到达' }).click();
+  await expect(track.locator('.track-status')).toHaveText('服务者已在服务地址');
+  await job.getByRole('button', { name: '开始服务' }).click();
+  await job.getByRole('button', { name: '完成服务' }).click();
+  await expect(customer.locator('.order-status .state-badge')).toHaveText(/已完成/);
+  // Completed: the position is no longer shared, and the map is gone.
+  await expect(customer.locator('.track')).toHaveCount(0);
+});
