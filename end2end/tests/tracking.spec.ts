@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { DEMO, open, signedIn, snap, expectAccessible, bookDaysAhead } from './helpers';
+import { DEMO, DESKTOP, open, signedIn, snap, expectAccessible, bookDaysAhead } from './helpers';
 
 const SECOND_WORKER = { phone: '13900000003', password: 'daojia123', name: '赵阿姨' };
 /** 2.67 km north-east of the service address (People's Square): 501 s by the travel model. */
@@ -39,6 +39,12 @@ test('the customer follows the worker on a map from 出发 to 完成, with the t
   await expectAccessible(customer);
   await snap(customer, 'tracking-customer-390x844');
   await snap(worker, 'tracking-worker-390x844');
+  // Admins see the same map on the order's page.
+  const admin = await signedIn(browser, DEMO.admin, DESKTOP);
+  await open(admin, `/admin/orders/${orderId}`);
+  await expect(admin.locator('.track .track-worker')).toBeVisible();
+  expect(Number(await admin.locator('.track').getAttribute('data-points'))).toBeGreaterThanOrEqual(2);
+  await snap(admin, 'tracking-admin-order-1440x900');
 
   await job.getByRole('button', { name: '到达' }).click();
   await expect(track.locator('.track-status')).toHaveText('服务者已在服务地址');

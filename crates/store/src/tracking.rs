@@ -11,11 +11,16 @@ pub struct PositionRecord {
     pub recorded_at: OffsetDateTime,
 }
 
+/// The shortest gap between two stored positions of one order.
+pub const MIN_REPORT_GAP_SECS: i64 = 5;
+
 #[async_trait]
 pub trait TrackingStore: Send + Sync {
     /// Records where `worker_id` is, if they hold `order_id` and it is in a
     /// state that shares their position (checked in the same transaction),
-    /// and tells the customer's open pages; `false` when it is not recorded.
+    /// and tells the customer's open pages; `false` when it is not theirs to
+    /// report. A report within [`MIN_REPORT_GAP_SECS`] of the last is
+    /// accepted but not stored, so a phone cannot flood the track.
     async fn record_position(&self, order_id: i64, worker_id: i64, lat: f64, lng: f64, now: OffsetDateTime) -> StoreResult<bool>;
     /// The newest `limit` positions of an order, oldest first.
     async fn order_track(&self, order_id: i64, limit: i64) -> StoreResult<Vec<PositionRecord>>;
@@ -43,6 +48,14 @@ macro_rules! shared_tracking_impl {
                 let Some((_, customer_id)) = order.filter(|(state, _)| sharing(state)) else {
                     return Ok(false);
                 };
+                let last: Option<time::OffsetDateTime> =
+                    sqlx::query_scalar("SELECT recorded_at FROM order_positions WHERE order_id = $1 ORDER BY id DESC LIMIT 1")
+                        .bind(order_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if last.is_some_and(|at| now - at < time::Duration::seconds(crate::tracking::MIN_REPORT_GAP_SECS)) {
+                    return Ok(true);
+                }
                 sqlx::query("INSERT INTO order_positions (order_id, worker_id, lat, lng, recorded_at) VALUES ($1, $2, $3, $4, $5)")
                     .bind(order_id)
                     .bind(worker_id)

@@ -2081,8 +2081,11 @@ async fn positions_are_kept_only_from_the_holding_worker_while_the_order_is_on_t
         };
         store.change_order(order, &depart, now()).await.unwrap();
         let before = store.last_live_event_id(customer).await.unwrap();
-        assert!(store.record_position(order, worker, 31.20, 121.40, now()).await.unwrap());
-        assert!(store.record_position(order, worker, 31.22, 121.45, now()).await.unwrap());
+        let t0 = now();
+        assert!(store.record_position(order, worker, 31.20, 121.40, t0).await.unwrap());
+        // A second report within the minimum gap is accepted but not stored.
+        assert!(store.record_position(order, worker, 31.21, 121.41, t0 + Duration::from_secs(2)).await.unwrap());
+        assert!(store.record_position(order, worker, 31.22, 121.45, t0 + Duration::from_secs(6)).await.unwrap());
         // Someone else's order is not theirs to report on.
         assert!(!store.record_position(order, other, 31.0, 121.0, now()).await.unwrap());
         let live = store.live_events_after(customer, before, 10).await.unwrap();

@@ -6,6 +6,7 @@ use crate::components::{form_error, AdminShell, ErrorState, Skeleton};
 use crate::error::AppError;
 use crate::i18n::{t, Msg};
 use crate::pages::order_ui::{appointment, money, state_msg, OrderFacts, QuoteLines, StateBadge, Timeline};
+use crate::pages::track_map::TrackMap;
 use booking::{Anomaly, OrderState};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -157,6 +158,10 @@ pub fn AdminOrderPage() -> impl IntoView {
                     </section>
                 })}
             </Transition>
+            // While the worker is on the way or serving, where they are (C7).
+            <div class="admin-track">
+                <TrackMap order_id=Signal::derive(id)/>
+            </div>
             <Suspense fallback=|| view! { <Skeleton rows=6/> }>
                 {move || Suspend::new(async move {
                     match order.await {
