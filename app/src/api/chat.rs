@@ -4,7 +4,6 @@
 
 use super::UnixSeconds;
 use crate::error::AppError;
-use domain::ChatSide;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +13,6 @@ pub struct ChatMessageView {
     /// Sent by the side the viewer is on (for staff: by any admin).
     pub mine: bool,
     pub sender_name: String,
-    pub side: ChatSide,
     /// Empty for a photo.
     pub body: String,
     pub image_url: Option<String>,

@@ -120,10 +120,9 @@ fn ChatBubble(message: ChatMessageView) -> impl IntoView {
     }
 }
 
-/// The viewer's unread messages per thread, refreshed live; one request for
-/// every chat link on a page.
-pub fn use_chat_unread() -> Resource<Result<Vec<ChatUnread>, AppError>> {
-    let live = use_live_version();
+/// The viewer's unread messages per thread, refreshed on the page's `live`
+/// events; one request for every chat link on a page.
+pub fn use_chat_unread(live: ReadSignal<u32>) -> Resource<Result<Vec<ChatUnread>, AppError>> {
     Resource::new(move || live.get(), |_| my_chat_unread())
 }
 

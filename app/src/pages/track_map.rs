@@ -4,7 +4,6 @@
 
 use crate::api::tracking::{order_track, TrackView};
 use crate::api::format_beijing;
-use crate::browser::use_live_version;
 use crate::i18n::{t, tf, Msg};
 use leptos::prelude::*;
 
@@ -73,10 +72,10 @@ impl Viewport {
     }
 }
 
-/// 服务者位置 on the customer's order page, refreshed as positions arrive.
+/// 服务者位置 on an order's page, refreshed on the page's `live` events as
+/// positions arrive (one live stream per page, not one per part of it).
 #[component]
-pub fn TrackMap(#[prop(into)] order_id: Signal<i64>) -> impl IntoView {
-    let live = use_live_version();
+pub fn TrackMap(#[prop(into)] order_id: Signal<i64>, live: ReadSignal<u32>) -> impl IntoView {
     let track = Resource::new(move || (order_id.get(), live.get()), |(order_id, _)| order_track(order_id));
     view! {
         <Transition fallback=|| ()>

@@ -124,7 +124,6 @@ pub async fn thread(thread: String) -> Result<ChatThreadView, AppError> {
                 id: m.id,
                 mine: side == seat.side,
                 sender_name: if side == ChatSide::Support && seat.side != ChatSide::Support { t(Msg::SupportName).to_string() } else { m.sender_name },
-                side,
                 body: m.body,
                 image_url: m.image_key.as_deref().map(file_url),
                 at: m.created_at.unix_timestamp(),

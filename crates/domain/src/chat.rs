@@ -2,10 +2,9 @@
 //! holds it, and one support thread per customer with the platform's staff.
 
 use crate::InputError;
-use serde::{Deserialize, Serialize};
 
 /// Which conversation a message belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChatThread {
     /// The order's customer and the worker holding it.
     Order(i64),
@@ -35,8 +34,7 @@ impl ChatThread {
 
 /// Who wrote a message, and whose unread count it adds to. Every admin
 /// answers support as one team, so they share one read position.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChatSide {
     Customer,
     Worker,

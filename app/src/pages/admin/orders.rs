@@ -2,6 +2,7 @@ use super::feedback::FeedbackTable;
 use crate::api::feedback::admin_feedback_list;
 use crate::api::format_beijing;
 use crate::api::ops::{admin_order, admin_orders, AdminAssign, AdminOrderRow, AdminOrderView, DecisionView, OrderAttention};
+use crate::browser::use_live_version;
 use crate::components::{form_error, AdminShell, ErrorState, Skeleton};
 use crate::error::AppError;
 use crate::i18n::{t, Msg};
@@ -160,7 +161,7 @@ pub fn AdminOrderPage() -> impl IntoView {
             </Transition>
             // While the worker is on the way or serving, where they are (C7).
             <div class="admin-track">
-                <TrackMap order_id=Signal::derive(id)/>
+                <TrackMap order_id=Signal::derive(id) live=use_live_version()/>
             </div>
             <Suspense fallback=|| view! { <Skeleton rows=6/> }>
                 {move || Suspend::new(async move {

@@ -3,6 +3,7 @@ use crate::api::format_beijing;
 use crate::components::{field_error, ChangePasswordForm, ErrorState, InputCell, LogoutButton, PhoneShell, Skeleton, Tabs};
 use crate::error::Field;
 use crate::i18n::{t, Msg};
+use crate::browser::use_live_version;
 use crate::pages::chat::use_chat_unread;
 use domain::ChatThread;
 use leptos::prelude::*;
@@ -14,7 +15,7 @@ pub fn MePage() -> impl IntoView {
     let value = update.value();
     let profile = Resource::new(move || update.version().get(), |_| my_profile());
     let saved = move || matches!(value.get(), Some(Ok(())));
-    let unread = use_chat_unread();
+    let unread = use_chat_unread(use_live_version());
     let support_unread = move || {
         let all = unread.get().and_then(Result::ok)?;
         all.into_iter().find(|u| matches!(ChatThread::parse(&u.thread), Some(ChatThread::Support(_)))).map(|u| u.count).filter(|n| *n > 0)

@@ -133,7 +133,7 @@ pub fn OrderPage() -> impl IntoView {
     let cancel = ServerAction::<CancelOrder>::new();
     let review = ServerAction::<ReviewOrder>::new();
     let keep = ServerAction::<SetFavoriteWorker>::new();
-    let unread = use_chat_unread();
+    let unread = use_chat_unread(live);
     let order = Resource::new(
         move || (order_id(), live.get(), cancel.version().get(), review.version().get(), keep.version().get()),
         |(id, _, _, _, _)| order_detail(id),
@@ -141,7 +141,7 @@ pub fn OrderPage() -> impl IntoView {
     view! {
         <PhoneShell title=Msg::OrderDetailTitle tabs=Tabs::Customer>
             // Outside the order's own refresh, so a new position redraws only the map.
-            <TrackMap order_id=Signal::derive(order_id)/>
+            <TrackMap order_id=Signal::derive(order_id) live/>
             <Transition fallback=|| view! { <Skeleton rows=5/> }>
                 {move || Suspend::new(async move {
                     match order.await {

@@ -26,7 +26,7 @@ pub fn WorkPanel() -> impl IntoView {
     let live = use_live_version();
     let respond = ServerAction::<RespondOffer>::new();
     let step = ServerAction::<OrderStep>::new();
-    let unread = use_chat_unread();
+    let unread = use_chat_unread(live);
     let bench = Resource::new(
         move || (live.get(), respond.version().get(), step.version().get()),
         |_| workbench(),
