@@ -1039,7 +1039,7 @@ messages! {
     ChatEmptyThread => "还没有消息，打个招呼吧",
     ChatClosedNote => "订单已结束，聊天记录仅供查看",
     ChatSupportHint => "工作时间内客服会尽快回复；回复会实时出现在这里。",
-    ChatOrderHint => "接单后到服务完成3天内可以和对方聊天；为保护隐私，请不要在聊天中透露银行卡、验证码等信息。",
+    ChatOrderHint => "接单后到服务完成3天内可以和对方聊天；为保护隐私，请不要在聊天中透露银行卡、验证码等信息。处理投诉时平台客服可查看聊天记录。",
     ChatPhotoSent => "图片已发送",
     ChatViewOrder => "查看订单",
     ChatUnreadLabel => "条未读",
@@ -1063,7 +1063,11 @@ messages! {
     TrackOnSite => "服务者已在服务地址",
     TrackUpdatedAt => "位置更新于 {}",
     TrackMapLabel => "服务者位置地图：蓝线是行进轨迹，蓝点是服务者，红点是服务地址",
-    TrackSharingNote => "出发后到服务完成前，你的位置会实时分享给客户",
+    TrackSharingNote => "出发后到服务完成前，你的位置会实时分享给客户；轨迹30天后删除",
+    OrderChatReviewTitle => "订单聊天",
+    OrderChatReviewHint => "处理投诉时可查看顾客与服务者的聊天记录（只读）；每次查看都会记入审计日志。",
+    OrderChatReviewOpen => "查看聊天记录",
+    OrderChatReviewEmpty => "这个订单没有聊天记录",
     ErrNotSharingPosition => "只有出发后到服务完成前才分享位置",
 }
 

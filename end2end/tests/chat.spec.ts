@@ -65,6 +65,19 @@ test('the customer and the worker holding the order chat live, with text and a p
   expect((await customer.request.get(photo!)).status()).toBe(200);
   await expectAccessible(customer);
   await snap(customer, 'chat-customer-thread-390x844');
+
+  // An admin settling a complaint reads the thread from the order page, read-only.
+  const admin = await signedIn(browser, DEMO.admin, DESKTOP);
+  await open(admin, `/admin/orders/${orderId}`);
+  const review = admin.locator('.order-chat-review');
+  await expect(review.getByText('每次查看都会记入审计日志')).toBeVisible();
+  await review.getByRole('button', { name: '查看聊天记录' }).click();
+  await expect(review.locator('.chat-message')).toHaveCount(3);
+  await expect(review.locator('.chat-message').first()).toHaveText(/张女士（顾客）.*小区门禁密码是1234#/s);
+  await expect(review.locator('img.chat-photo')).toBeVisible();
+  await expect(review.locator('textarea')).toHaveCount(0);
+  await review.scrollIntoViewIfNeeded();
+  await snap(admin, 'chat-admin-review-1440x900');
 });
 
 test('a customer writes to support and the staff answer from 客服消息', async ({ browser }) => {

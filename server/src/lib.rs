@@ -88,7 +88,8 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Hourly removal of expired sessions and old login-attempt records.
+/// Hourly removal of expired sessions, old login-attempt records and
+/// worker positions past their retention.
 pub fn spawn_upkeep(store: DynStore) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
@@ -102,6 +103,11 @@ pub fn spawn_upkeep(store: DynStore) -> tokio::task::JoinHandle<()> {
             }
             if let Err(err) = store.prune_login_attempts(now - Duration::from_secs(24 * 3600)).await {
                 tracing::error!(error = %err, "login attempt pruning failed");
+            }
+            match store.purge_positions(now - time::Duration::days(store::POSITION_RETENTION_DAYS)).await {
+                Ok(n) if n > 0 => tracing::info!(removed = n, "old worker positions removed"),
+                Ok(_) => {}
+                Err(err) => tracing::error!(error = %err, "position purge failed"),
             }
         }
     })

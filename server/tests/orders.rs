@@ -1873,7 +1873,7 @@ async fn an_orders_customer_and_worker_chat_with_text_and_photos_that_nobody_els
     let url = photo.image_url.clone().expect("a photo message");
     assert_eq!(app.get_page(&url, Some(&customer)).await.status, StatusCode::OK);
     assert_eq!(app.get_page(&url, Some(&li)).await.status, StatusCode::OK);
-    for token in [Some(&other), Some(&zhao), Some(&admin), None] {
+    for token in [Some(&other), Some(&zhao), None] {
         assert_eq!(app.get_page(&url, token.map(String::as_str)).await.status, StatusCode::NOT_FOUND);
     }
 
@@ -1884,6 +1884,24 @@ async fn an_orders_customer_and_worker_chat_with_text_and_photos_that_nobody_els
     assert_eq!(app.post("/api/send_chat", &send(&thread, "谢谢阿姨", ""), Some(&customer)).await.status, StatusCode::OK);
     app.state.clock.advance(Duration::from_secs(5 * 86_400));
     assert_eq!(app.post("/api/send_chat", &send(&thread, "还在吗", ""), Some(&li)).await.error(), AppError::Refused(Msg::ErrChatClosed));
+
+    // An admin settling a complaint reads the thread: read-only, audited, and nobody's unread count moves.
+    let review = |token: String, order: i64| {
+        let app = &app;
+        async move { app.post("/api/admin_order_chat", &format!("order_id={order}"), Some(&token)).await }
+    };
+    let reviewed = review(admin.clone(), order).await;
+    assert_eq!(reviewed.status, StatusCode::OK, "{}", reviewed.body);
+    let reviewed: Vec<app::api::chat::ChatMessageView> = serde_json::from_str(&reviewed.body).unwrap();
+    assert_eq!(reviewed.iter().map(|m| (m.sender_name.as_str(), m.mine)).collect::<Vec<_>>(), [("张女士（顾客）", false), ("李阿姨（服务者）", false), ("张女士（顾客）", false)]);
+    assert_eq!(app.get_page(reviewed[1].image_url.as_deref().unwrap(), Some(&admin)).await.status, StatusCode::OK);
+    assert!(app.state.store.audit_entries(5).await.unwrap().iter().any(|e| e.action == "order_chat_read" && e.target == format!("order:{order}")));
+    assert_eq!(unread(li.clone()).await, vec![ChatUnread { thread: thread.clone(), count: 1 }]);
+    for token in [&customer, &li] {
+        assert_eq!(review(token.clone(), order).await.status, StatusCode::FORBIDDEN);
+    }
+    assert_eq!(review(admin.clone(), 987_654).await.status, StatusCode::NOT_FOUND);
+
     let closed = read(thread.clone(), li.clone()).await;
     assert!(!closed.open);
     assert_eq!(closed.messages.len(), 3);

@@ -88,6 +88,13 @@ pub async fn my_chat_unread() -> Result<Vec<ChatUnread>, AppError> {
     crate::server::respond(crate::server::chat::unread().await)
 }
 
+/// An order's thread for an admin settling a complaint: read-only, and the
+/// reading is audited (who, when, which order).
+#[server(prefix = "/api", endpoint = "admin_order_chat")]
+pub async fn admin_order_chat(order_id: i64) -> Result<Vec<ChatMessageView>, AppError> {
+    crate::server::respond(crate::server::chat::review_order_thread(order_id).await)
+}
+
 /// 客服消息: every customer's support thread, the most recent first.
 #[server(prefix = "/api", endpoint = "admin_support_inbox")]
 pub async fn admin_support_inbox() -> Result<Vec<SupportThreadView>, AppError> {

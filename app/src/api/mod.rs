@@ -150,6 +150,7 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/send_chat", Access::SignedIn),
     ("/api/my_chat_unread", Access::SignedIn),
     ("/api/admin_support_inbox", ADMIN),
+    ("/api/admin_order_chat", ADMIN),
     ("/api/report_position", WORKER),
     ("/api/order_track", Access::SignedIn),
 ];

@@ -104,7 +104,7 @@ fn ChatHistory(view: ChatThreadView) -> impl IntoView {
 }
 
 #[component]
-fn ChatBubble(message: ChatMessageView) -> impl IntoView {
+pub(crate) fn ChatBubble(message: ChatMessageView) -> impl IntoView {
     let photo = message.image_url.map(|url| {
         let src = url.clone();
         view! { <a href=url><img class="chat-photo" src=src alt=t(Msg::ChatPhotoAlt)/></a> }

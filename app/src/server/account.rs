@@ -1,6 +1,6 @@
 use super::authz::{require, require_user, session_state};
 use super::session::{clearing_cookie, hash_token, new_token, session_cookie, SessionState};
-use super::{app_state, internal, now, AppState};
+use super::{app_state, internal, AppState};
 use crate::api::account::{AddressView, ProfileView, SessionInfo};
 use crate::api::{Access, CUSTOMER};
 use crate::error::{AppError, Field};
@@ -34,7 +34,7 @@ pub async fn register(phone: String, password: String, name: Option<String>, rol
     }
     let password_hash = state.passwords.hash(&password).await.map_err(internal)?;
     let new_user = NewUser { phone, password_hash, role, display_name };
-    let user_id = match state.store.create_user(&new_user, now()).await {
+    let user_id = match state.store.create_user(&new_user, state.clock.now()).await {
         Ok(id) => id,
         Err(StoreError::DuplicatePhone) => {
             return Err(AppError::Conflict { field: Field::Phone, msg: Msg::ErrPhoneTaken })
@@ -66,7 +66,7 @@ fn client_ip(parts: Option<&Parts>, trust_proxy: bool) -> String {
 /// Refuses the attempt when either its phone or its IP has used up the
 /// window's allowance; otherwise counts it.
 async fn throttle_login(state: &AppState, phone: &Phone, ip: &str) -> Result<(), AppError> {
-    let at = now();
+    let at = state.clock.now();
     let since = at - state.config.login_window;
     let keys = [format!("phone:{phone}"), format!("ip:{ip}")];
     for key in &keys {
@@ -108,7 +108,7 @@ pub async fn change_password(current: String, new_password: String) -> Result<()
     state.store.set_password_hash(user.id, &hash).await.map_err(internal)?;
     let ended = state.store.delete_other_sessions(user.id, &token_hash).await.map_err(internal)?;
     let entry = AuditEntry { actor: Some(user.id), action: "password_changed".into(), target: format!("user:{}", user.id.0), detail: format!("结束其他登录 {ended} 个") };
-    state.store.record_audit(&entry, now()).await.map_err(internal)?;
+    state.store.record_audit(&entry, state.clock.now()).await.map_err(internal)?;
     tracing::info!(user_id = user.id.0, other_sessions_ended = ended, "password changed");
     Ok(())
 }
@@ -120,7 +120,7 @@ async fn start_session(state: &AppState, user: store::UserId) -> Result<(), AppE
         state.store.delete_session(&hash_token(&old_token)).await.map_err(internal)?;
     }
     let token = new_token();
-    let at = now();
+    let at = state.clock.now();
     state
         .store
         .create_session(&hash_token(&token), user, at, at + state.config.session_ttl)
@@ -220,7 +220,7 @@ pub async fn update_nickname(nickname: String) -> Result<(), AppError> {
                 target: format!("user:{}", user.id.0),
                 detail: String::new(),
             },
-            now(),
+            state.clock.now(),
         )
         .await
         .map_err(internal)?;
@@ -303,7 +303,7 @@ pub async fn add_address(
         lat: at.lat,
         lng: at.lng,
     };
-    let id = state.store.create_address(user.id.0, &address, now()).await.map_err(internal)?;
+    let id = state.store.create_address(user.id.0, &address, state.clock.now()).await.map_err(internal)?;
     // The first address is the default until the customer picks another.
     if make_default || existing.is_empty() {
         state.store.set_default_address(user.id.0, id).await.map_err(internal)?;

@@ -1,5 +1,5 @@
 use super::authz::require_user;
-use super::{app_state, internal, now};
+use super::{app_state, internal};
 use super::flows::{beijing_date, start_of_beijing_day};
 use super::work::HEALTH_NOTICE_DAYS;
 use crate::api::admin::{
@@ -118,7 +118,7 @@ pub async fn review_worker(worker_id: i64, decision: String, note: String) -> Re
     }
     let profile = state.store.worker_profile(UserId(worker_id)).await.map_err(internal)?.ok_or(AppError::NotFound)?;
     let next = profile.status.after(decision).ok_or(AppError::Refused(Msg::ErrReviewNotApplicable))?;
-    match state.store.change_worker_status(UserId(worker_id), profile.status, next, &note, now()).await {
+    match state.store.change_worker_status(UserId(worker_id), profile.status, next, &note, state.clock.now()).await {
         Ok(()) => {}
         Err(StoreError::Conflict) => return Err(AppError::StaleOrder),
         Err(err) => return Err(internal(err)),
@@ -129,7 +129,7 @@ pub async fn review_worker(worker_id: i64, decision: String, note: String) -> Re
         target: format!("user:{worker_id}"),
         detail: format!("{} → {}: {note}", profile.status.as_str(), next.as_str()),
     };
-    state.store.record_audit(&entry, now()).await.map_err(internal)?;
+    state.store.record_audit(&entry, state.clock.now()).await.map_err(internal)?;
     tracing::info!(worker_id, decision = decision.as_str(), "worker reviewed");
     Ok(())
 }
@@ -163,7 +163,7 @@ pub async fn set_account_disabled(user_id: i64, disabled: bool, note: String) ->
         target: format!("user:{user_id}"),
         detail: note,
     };
-    state.store.record_audit(&entry, now()).await.map_err(internal)?;
+    state.store.record_audit(&entry, state.clock.now()).await.map_err(internal)?;
     tracing::info!(user_id, disabled, "account availability changed");
     Ok(disabled)
 }

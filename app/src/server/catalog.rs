@@ -79,7 +79,7 @@ pub async fn set_favorite(service_id: i64, favorite: bool) -> Result<(), AppErro
     let user = require_user(CUSTOMER)?;
     let state = app_state()?;
     state.store.service(service_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-    state.store.set_favorite_service(user.id.0, service_id, favorite, super::now()).await.map_err(internal)
+    state.store.set_favorite_service(user.id.0, service_id, favorite, state.clock.now()).await.map_err(internal)
 }
 
 pub async fn my_favorite_workers() -> Result<Vec<FavoriteWorkerView>, AppError> {
@@ -103,7 +103,7 @@ pub async fn set_favorite_worker(worker_id: i64, favorite: bool) -> Result<(), A
     if favorite && !state.store.has_served(user.id.0, worker_id).await.map_err(internal)? {
         return Err(AppError::NotFound);
     }
-    state.store.set_favorite_worker(user.id.0, worker_id, favorite, super::now()).await.map_err(internal)
+    state.store.set_favorite_worker(user.id.0, worker_id, favorite, state.clock.now()).await.map_err(internal)
 }
 
 /// A price bound from the URL: empty means none; anything else must be a
@@ -209,7 +209,7 @@ pub async fn home_catalog(category: Option<i64>, filters: CatalogFilters) -> Res
     let selected_category = category.filter(|id| categories.iter().any(|c| c.id == *id));
     let (search, price_error) = search_of(selected_category, &filters);
     let mut services = state.store.search_services(&search).await.map_err(internal)?;
-    let earliest = flows::unix(super::now()) + state.config.booking_lead.as_secs() as i64;
+    let earliest = flows::unix(state.clock.now()) + state.config.booking_lead.as_secs() as i64;
     let time_error = match wanted_start(&filters, earliest) {
         Ok(Some(start)) => {
             let codes: HashMap<i64, (String, bool)> = categories.iter().map(|c| (c.id, (c.code.clone(), c.requires_certificate))).collect();

@@ -3,7 +3,7 @@
 
 use super::authz::require_user;
 use super::onboarding::{file_url, upload_error_code, UploadOutcome};
-use super::{app_state, internal, now, AppState};
+use super::{app_state, internal, AppState};
 use crate::api::catalog_admin::{AdminCategoryRow, AdminServiceListRow, CategoryOption, ImageView, ServiceEditView};
 use crate::api::ADMIN;
 use crate::error::{AppError, Field};
@@ -225,7 +225,7 @@ pub async fn save_service(
         sort_order: 100,
     };
     let (saved, action, detail) = if id == 0 {
-        let new_id = match state.store.insert_service(&service, now()).await {
+        let new_id = match state.store.insert_service(&service, state.clock.now()).await {
             Ok(new_id) => new_id,
             Err(StoreError::DuplicateName) => return Err(AppError::invalid(Field::ServiceName, Msg::ErrServiceNameTaken)),
             Err(err) => return Err(internal(err)),
@@ -245,7 +245,7 @@ pub async fn save_service(
         (id, "service_updated", format!("{}：价格 {price_change}，单位 {} → {}", service.name, before.unit, unit.as_str()))
     };
     let entry = AuditEntry { actor: Some(admin.id), action: action.into(), target: format!("service:{saved}"), detail };
-    state.store.record_audit(&entry, now()).await.map_err(internal)?;
+    state.store.record_audit(&entry, state.clock.now()).await.map_err(internal)?;
     tracing::info!(service_id = saved, action, "catalog changed");
     Ok(saved)
 }
@@ -265,7 +265,7 @@ pub async fn set_listed(id: i64, listed: bool) -> Result<(), AppError> {
         target: format!("service:{id}"),
         detail: format!("{} {} → {status}", service.name, service.status),
     };
-    state.store.record_audit(&entry, now()).await.map_err(internal)?;
+    state.store.record_audit(&entry, state.clock.now()).await.map_err(internal)?;
     Ok(())
 }
 
@@ -283,7 +283,7 @@ pub async fn image_action(service_id: i64, image_id: i64, action: String) -> Res
         Err(err) => return Err(internal(err)),
     }
     let entry = AuditEntry { actor: Some(admin.id), action: format!("service_image_{action}"), target: format!("service:{service_id}"), detail: format!("image {image_id}") };
-    state.store.record_audit(&entry, now()).await.map_err(internal)
+    state.store.record_audit(&entry, state.clock.now()).await.map_err(internal)
 }
 
 /// Checks, re-encodes and stores a service picture (admins only).
@@ -302,9 +302,9 @@ pub async fn store_service_image(state: &AppState, user: &User, service_id: i64,
         .map_err(|e| UploadOutcome::Internal(e.to_string()))?
         .map_err(|e| UploadOutcome::Refused(upload_error_code(&e)))?;
     let key = state.files.put_image(SERVICE_AREA, &clean).await.map_err(|e| UploadOutcome::Internal(e.to_string()))?;
-    state.store.add_service_image(service_id, key.as_str(), now()).await.map_err(|e| UploadOutcome::Internal(e.to_string()))?;
+    state.store.add_service_image(service_id, key.as_str(), state.clock.now()).await.map_err(|e| UploadOutcome::Internal(e.to_string()))?;
     let entry = AuditEntry { actor: Some(user.id), action: "service_image_added".into(), target: format!("service:{service_id}"), detail: key.as_str().into() };
-    state.store.record_audit(&entry, now()).await.map_err(|e| UploadOutcome::Internal(e.to_string()))?;
+    state.store.record_audit(&entry, state.clock.now()).await.map_err(|e| UploadOutcome::Internal(e.to_string()))?;
     Ok(())
 }
 
@@ -363,7 +363,7 @@ pub async fn save_category(id: i64, code: String, name: String, blurb: String) -
         (id, "category_updated")
     };
     let entry = AuditEntry { actor: Some(admin.id), action: action.into(), target: format!("category:{saved}"), detail: format!("{name}：{blurb}") };
-    state.store.record_audit(&entry, now()).await.map_err(internal)?;
+    state.store.record_audit(&entry, state.clock.now()).await.map_err(internal)?;
     Ok(saved)
 }
 
@@ -376,7 +376,7 @@ pub async fn set_category_listed(id: i64, listed: bool) -> Result<(), AppError> 
     })?;
     let action = if listed { "category_listed" } else { "category_delisted" };
     let entry = AuditEntry { actor: Some(admin.id), action: action.into(), target: format!("category:{id}"), detail: String::new() };
-    state.store.record_audit(&entry, now()).await.map_err(internal)
+    state.store.record_audit(&entry, state.clock.now()).await.map_err(internal)
 }
 
 pub async fn set_category_certificate(id: i64, required: bool) -> Result<(), AppError> {
@@ -388,7 +388,7 @@ pub async fn set_category_certificate(id: i64, required: bool) -> Result<(), App
     })?;
     let action = if required { "category_certificate_required" } else { "category_certificate_waived" };
     let entry = AuditEntry { actor: Some(admin.id), action: action.into(), target: format!("category:{id}"), detail: String::new() };
-    state.store.record_audit(&entry, now()).await.map_err(internal)
+    state.store.record_audit(&entry, state.clock.now()).await.map_err(internal)
 }
 
 #[cfg(test)]

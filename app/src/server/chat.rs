@@ -1,6 +1,8 @@
 //! Chat (C8): who may read and write which thread, and the photo upload.
 //! An order's thread belongs to its customer and to whichever worker holds
-//! the order now; a support thread to its customer and every admin.
+//! the order now; a support thread to its customer and every admin. An
+//! admin settling a complaint may read an order's thread, never write in
+//! it, and each reading is audited.
 
 use super::authz::require_user;
 use super::onboarding::{file_url, upload_error_code, UploadOutcome};
@@ -11,7 +13,7 @@ use crate::error::{AppError, Field};
 use crate::i18n::{t, Msg};
 use booking::order_chat_open;
 use domain::{ChatSide, ChatText, ChatThread, Role};
-use store::{NewChatMessage, User};
+use store::{AuditEntry, NewChatMessage, User};
 use uploads::ImageLimits;
 
 /// Where chat photos are stored.
@@ -141,6 +143,32 @@ pub async fn thread(thread: String) -> Result<ChatThreadView, AppError> {
     })
 }
 
+/// An order's thread as an admin reviews it: read-only, nobody's read
+/// position moves, and the reading goes into the audit log first.
+pub async fn review_order_thread(order_id: i64) -> Result<Vec<ChatMessageView>, AppError> {
+    let admin = require_user(ADMIN)?;
+    let state = app_state()?;
+    state.store.order(order_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    let entry = AuditEntry { actor: Some(admin.id), action: "order_chat_read".into(), target: format!("order:{order_id}"), detail: String::new() };
+    state.store.record_audit(&entry, state.clock.now()).await.map_err(internal)?;
+    let records = state.store.chat_messages(ChatThread::Order(order_id), THREAD_MESSAGES).await.map_err(internal)?;
+    records
+        .into_iter()
+        .map(|m| {
+            let side = ChatSide::parse(&m.sender_side).ok_or_else(|| internal(format!("chat message {} side {}", m.id, m.sender_side)))?;
+            let role = if side == ChatSide::Worker { Msg::WorkerLabel } else { Msg::CustomerLabel };
+            Ok(ChatMessageView {
+                id: m.id,
+                mine: false,
+                sender_name: format!("{}（{}）", m.sender_name, t(role)),
+                body: m.body,
+                image_url: m.image_key.as_deref().map(file_url),
+                at: m.created_at.unix_timestamp(),
+            })
+        })
+        .collect()
+}
+
 pub async fn send(thread: String, body: String, client_key: String) -> Result<i64, AppError> {
     let user = require_user(Access::SignedIn)?;
     let state = app_state()?;
@@ -251,9 +279,12 @@ pub async fn store_chat_image(state: &AppState, user: &User, thread: &str, file:
     }
 }
 
-/// Whether `viewer` may see the chat photo `key`: whoever may read its thread.
+/// Whether `viewer` may see the chat photo `key`: whoever may read its
+/// thread, and admins reviewing an order's thread (whose audited reading
+/// is how they learn the photo's address).
 pub async fn may_read_chat_image(state: &AppState, viewer: &User, key: &str) -> Result<Option<bool>, store::StoreError> {
     let Some(owner) = state.store.chat_image_owner(key).await? else { return Ok(None) };
     let Some(thread) = ChatThread::parse(&owner.thread) else { return Ok(Some(false)) };
-    Ok(Some(seat(state, viewer, thread).await.is_ok()))
+    let reviewing = viewer.role == Role::Admin && matches!(thread, ChatThread::Order(_));
+    Ok(Some(reviewing || seat(state, viewer, thread).await.is_ok()))
 }

@@ -2,7 +2,7 @@
 //! rules for valid weights and limits live in the dispatch crate.
 
 use super::authz::require_user;
-use super::{app_state, internal, now};
+use super::{app_state, internal};
 use crate::api::dispatching::{AppliedPlan, DayPlanView, DispatchAdminView, DispatchForm, PlanRoute, PlanStop, PresetView, UnplannedView};
 use crate::api::ADMIN;
 use crate::error::{AppError, Field};
@@ -96,7 +96,7 @@ pub async fn save(version: i64, form: DispatchForm) -> Result<i64, AppError> {
     let admin = require_user(ADMIN)?;
     let state = app_state()?;
     let settings = parse_form(&form)?;
-    match state.store.save_dispatch_settings(&settings, version, admin.id.0, now()).await {
+    match state.store.save_dispatch_settings(&settings, version, admin.id.0, state.clock.now()).await {
         Ok(next) => {
             tracing::info!(version = next, "dispatch settings saved");
             Ok(next)
@@ -122,11 +122,11 @@ const PLAN_ITERATIONS: u32 = 50_000;
 const PLAN_BUDGET: std::time::Duration = std::time::Duration::from_millis(1500);
 const PLAN_SEED: u64 = 1;
 
-/// `YYYY-MM-DD` (Beijing) → its first second; tomorrow when empty.
-fn plan_day_start(date: Option<&str>) -> Result<(String, i64), AppError> {
+/// `YYYY-MM-DD` (Beijing) → its first second; the day after `now` when empty.
+fn plan_day_start(date: Option<&str>, now: time::OffsetDateTime) -> Result<(String, i64), AppError> {
     let text = match date.map(str::trim).filter(|d| !d.is_empty()) {
         Some(d) => d.to_string(),
-        None => crate::api::format_beijing(unix(now()) + 86_400).chars().take(10).collect(),
+        None => crate::api::format_beijing(unix(now) + 86_400).chars().take(10).collect(),
     };
     let day = pricing::rules::parse_date(&text).ok_or(AppError::invalid(Field::PreviewDate, Msg::ErrPreviewDate))?;
     Ok((text, pricing::beijing_day_start(day)))
@@ -194,7 +194,7 @@ fn stop(order: &OrderRecord, planned: Option<i64>) -> PlanStop {
 pub async fn day_plan(date: Option<String>) -> Result<DayPlanView, AppError> {
     require_user(ADMIN)?;
     let state = app_state()?;
-    let (date, start) = plan_day_start(date.as_deref())?;
+    let (date, start) = plan_day_start(date.as_deref(), state.clock.now())?;
     let (from, to) = (flows::from_unix(start)?, flows::from_unix(start + 86_400)?);
     let orders = state.store.held_orders_starting(from, to).await.map_err(internal)?;
     let workers = day_workers(&state, &orders, from, to).await?;
@@ -365,7 +365,7 @@ pub async fn replan_day(state: &super::AppState, day: i64, job_id: i64) -> Resul
 pub async fn apply_plan(date: String, changes: String) -> Result<AppliedPlan, AppError> {
     require_user(ADMIN)?;
     let state = app_state()?;
-    let (_, start) = plan_day_start(Some(&date))?;
+    let (_, start) = plan_day_start(Some(&date), state.clock.now())?;
     let pairs: Vec<(i64, i64)> = changes
         .split(',')
         .filter(|p| !p.trim().is_empty())

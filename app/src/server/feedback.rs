@@ -1,6 +1,6 @@
 use super::authz::require_user;
 use super::onboarding::{file_url, upload_error_code, UploadOutcome};
-use super::{app_state, internal, now, AppState};
+use super::{app_state, internal, AppState};
 use crate::api::feedback::{CustomerFeedback, FeedbackOrderChoice, FeedbackReplyView, FeedbackView, MAX_FEEDBACK_IMAGES, UNRESOLVED};
 use crate::api::{format_beijing, ADMIN, CUSTOMER};
 use crate::error::{AppError, Field};
@@ -87,7 +87,7 @@ pub async fn submit(category: String, order_id: String, body: String) -> Result<
     };
     let body = FeedbackText::parse(&body).map_err(AppError::from_input)?;
     let feedback = NewFeedback { customer_id: user.id.0, order_id, category: category.as_str().into(), body: body.as_str().into() };
-    let id = state.store.create_feedback(&feedback, now()).await.map_err(internal)?;
+    let id = state.store.create_feedback(&feedback, state.clock.now()).await.map_err(internal)?;
     tracing::info!(feedback_id = id, customer_id = user.id.0, "feedback filed");
     Ok(id)
 }
@@ -126,7 +126,7 @@ pub async fn admin_step(feedback_id: i64, action: String, body: String) -> Resul
         None
     };
     let step = FeedbackStep { expected_status: status.as_str().into(), next_status: next.as_str().into(), admin_id: admin.id.0, reply };
-    match state.store.step_feedback(feedback_id, &step, now()).await {
+    match state.store.step_feedback(feedback_id, &step, state.clock.now()).await {
         Ok(()) => {}
         // Another admin moved it between our read and our write: nothing changed.
         Err(StoreError::Conflict) => return Err(AppError::Refused(Msg::ErrFeedbackMoved)),
@@ -154,7 +154,7 @@ pub async fn store_feedback_image(state: &AppState, user: &User, feedback_id: i6
         .map_err(|e| UploadOutcome::Internal(e.to_string()))?
         .map_err(|e| UploadOutcome::Refused(upload_error_code(&e)))?;
     let key = state.files.put_image(FEEDBACK_AREA, &clean).await.map_err(|e| UploadOutcome::Internal(e.to_string()))?;
-    match state.store.add_feedback_image(feedback_id, key.as_str(), MAX_FEEDBACK_IMAGES, now()).await {
+    match state.store.add_feedback_image(feedback_id, key.as_str(), MAX_FEEDBACK_IMAGES, state.clock.now()).await {
         Ok(()) => Ok(()),
         Err(StoreError::Conflict) => {
             // The stored copy belongs to nothing; nobody may read it, and it is removed.

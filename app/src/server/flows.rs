@@ -2,7 +2,7 @@
 //! payment notification route and the job runner: building dispatch
 //! candidates from the store, making the next offer, and each timed job.
 
-use super::{internal, now, AppState};
+use super::{internal, AppState};
 use crate::error::AppError;
 use booking::{Actor, EventKind, OrderFacts, OrderState};
 use dispatch::{Busy, Candidate, DispatchSettings, GeoPoint, Job, NextOffer, Ranked, WorkWindow};
@@ -149,7 +149,8 @@ pub fn event(kind: EventKind, actor: Actor, position: Option<(f64, f64)>, detail
 /// A reference number: a prefix, the time and randomness (e.g. `DJ20261125…`).
 pub fn reference(prefix: &str) -> String {
     use rand::Rng;
-    let t = now();
+    // Wall time: a reference names a record, it is not a business time.
+    let t = time::OffsetDateTime::now_utc();
     format!(
         "{prefix}{:04}{:02}{:02}{:02}{:02}{:02}{:06}",
         t.year(),
@@ -353,7 +354,7 @@ pub async fn handle_payment_notification(state: &AppState, body: &[u8], signatur
     })?;
     match state
         .store
-        .confirm_payment(&notification.out_trade_no, &notification.transaction_id, notification.amount_fen, &reference("RF"), now())
+        .confirm_payment(&notification.out_trade_no, &notification.transaction_id, notification.amount_fen, &reference("RF"), state.clock.now())
         .await
     {
         Ok(outcome) => {
@@ -403,7 +404,7 @@ pub async fn run_job(state: &AppState, job: &JobRecord) -> Result<(), AppError> 
         "remind_start" => super::reminders::remind_start(state, job.ref_id).await,
         "settle_refund" => {
             // The sandbox provider settles refunds at once; a real one would confirm asynchronously.
-            state.store.settle_refund(job.ref_id, now()).await.map_err(internal)?;
+            state.store.settle_refund(job.ref_id, state.clock.now()).await.map_err(internal)?;
             Ok(())
         }
         "sandbox_notify" => {

@@ -63,6 +63,3 @@ pub fn internal(err: impl std::fmt::Display) -> AppError {
     AppError::Internal
 }
 
-pub fn now() -> time::OffsetDateTime {
-    time::OffsetDateTime::now_utc()
-}

@@ -2,7 +2,7 @@
 //! rules live in the `ledger` crate; the store posts them atomically.
 
 use super::authz::require_user;
-use super::{app_state, internal, now};
+use super::{app_state, internal};
 use crate::api::money::{
     AdminWithdrawalView, CategoryCommissionView, EarningKind, EarningLine, EarningsView, FinanceView, PayoutAccountView, PayoutKind, Period, WithdrawView, WithdrawalStatus,
     WithdrawalView,
@@ -72,7 +72,7 @@ pub async fn my_earnings(period: Option<String>) -> Result<EarningsView, AppErro
     let state = app_state()?;
     let period = period.as_deref().and_then(Period::parse).unwrap_or(Period::Month);
     let balance = state.store.worker_balance(user.id.0).await.map_err(internal)?;
-    let rows = state.store.worker_ledger(user.id.0, period_start(period, now()), LEDGER_LINES).await.map_err(internal)?;
+    let rows = state.store.worker_ledger(user.id.0, period_start(period, state.clock.now()), LEDGER_LINES).await.map_err(internal)?;
     let lines: Vec<EarningLine> = rows
         .into_iter()
         .map(|row| {
@@ -167,7 +167,7 @@ pub async fn add_payout_account(kind: String, holder_name: String, account_no: S
         account_no: number.as_str().into(),
         bank_name: if kind == PayoutKind::Bank { bank_name } else { String::new() },
     };
-    state.store.add_payout_account(user.id.0, &account, now()).await.map_err(internal)?;
+    state.store.add_payout_account(user.id.0, &account, state.clock.now()).await.map_err(internal)?;
     tracing::info!(worker_id = user.id.0, kind = kind.as_str(), "payout account added");
     Ok(())
 }
@@ -176,7 +176,7 @@ pub async fn request_withdrawal(account_id: i64, amount: String) -> Result<(), A
     let user = require_user(WORKER)?;
     let state = app_state()?;
     let amount = parse_amount(&amount)?;
-    let id = match state.store.request_withdrawal(user.id.0, account_id, amount.get(), now()).await {
+    let id = match state.store.request_withdrawal(user.id.0, account_id, amount.get(), state.clock.now()).await {
         Ok(id) => id,
         Err(StoreError::NotFound) => return Err(AppError::invalid(Field::AccountKind, Msg::ErrPayoutAccountMissing)),
         Err(err) => return Err(ledger_error(err)),
@@ -273,7 +273,7 @@ pub async fn set_commission(category_code: String, percent: String) -> Result<()
         target: format!("category:{category_code}"),
         detail: format!("{}：{} → {}", before.name, shown(before.commission_bps), shown(bps)),
     };
-    state.store.record_audit(&entry, now()).await.map_err(internal)?;
+    state.store.record_audit(&entry, state.clock.now()).await.map_err(internal)?;
     Ok(())
 }
 
@@ -301,7 +301,7 @@ pub async fn decide_withdrawal(withdrawal_id: i64, decision: String, reference: 
         _ => return Err(AppError::Refused(Msg::ErrReviewNotApplicable)),
     };
     let before = state.store.withdrawal(withdrawal_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-    match state.store.decide_withdrawal(withdrawal_id, &decision, admin.id.0, now()).await {
+    match state.store.decide_withdrawal(withdrawal_id, &decision, admin.id.0, state.clock.now()).await {
         Ok(()) => {}
         // A double click: the first click already did exactly this.
         Err(StoreError::Conflict) => {
@@ -316,7 +316,7 @@ pub async fn decide_withdrawal(withdrawal_id: i64, decision: String, reference: 
         WithdrawalDecision::Rejected { reason } => ("withdrawal_rejected", format!("{} 驳回：{reason}", Fen::new(before.amount_fen))),
     };
     let entry = store::AuditEntry { actor: Some(admin.id), action: action.into(), target: format!("withdrawal:{withdrawal_id}"), detail };
-    state.store.record_audit(&entry, now()).await.map_err(internal)?;
+    state.store.record_audit(&entry, state.clock.now()).await.map_err(internal)?;
     tracing::info!(withdrawal_id, action, "withdrawal decided");
     Ok(())
 }
@@ -348,14 +348,14 @@ pub async fn adjust_balance(worker_phone: String, kind: String, amount: String, 
         return Err(AppError::Refused(Msg::ErrStaleForm));
     }
     let meta = PostingMeta { idem_key: format!("adjust:{key}"), actor_id: Some(admin.id.0), memo: reason.clone() };
-    state.store.post_adjustment(worker.0, adjustment, amount.get(), &meta, now()).await.map_err(ledger_error)?;
+    state.store.post_adjustment(worker.0, adjustment, amount.get(), &meta, state.clock.now()).await.map_err(ledger_error)?;
     let entry = store::AuditEntry {
         actor: Some(admin.id),
         action: format!("worker_{kind}"),
         target: format!("user:{}", worker.0),
         detail: format!("{amount}：{reason}"),
     };
-    state.store.record_audit(&entry, now()).await.map_err(internal)?;
+    state.store.record_audit(&entry, state.clock.now()).await.map_err(internal)?;
     tracing::info!(worker_id = worker.0, kind, amount_fen = amount.get(), "balance adjusted");
     Ok(())
 }

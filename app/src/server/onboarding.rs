@@ -2,7 +2,7 @@
 //! re-encoded, stored under generated names) and who may see them.
 
 use super::authz::require_user;
-use super::{app_state, flows, internal, now, AppState};
+use super::{app_state, flows, internal, AppState};
 use crate::api::onboarding::{ApplicationView, CertificateDecided, DocKind, DocReview, DocumentView, HeldOrder};
 use crate::api::work::CategoryChoice;
 use crate::api::{ADMIN, WORKER};
@@ -27,7 +27,7 @@ async fn view_of(state: &AppState, record: ApplicationRecord) -> Result<Applicat
     // A certificate filed earlier keeps its category's name after a delisting;
     // new ones are filed for listed categories only.
     let name_of = |code: &str| all_categories.iter().find(|c| c.code == code).map_or_else(|| code.to_string(), |c| c.name.clone());
-    let today = flows::beijing_date(now()).to_string();
+    let today = flows::beijing_date(state.clock.now()).to_string();
     let documents: Vec<DocumentView> = state
         .store
         .worker_documents(record.user_id)
@@ -132,7 +132,7 @@ pub async fn resubmit_application() -> Result<(), AppError> {
     if !current.missing.is_empty() {
         return Err(AppError::Refused(Msg::ErrDocumentsMissing));
     }
-    match state.store.resubmit_application(user.id.0, now()).await {
+    match state.store.resubmit_application(user.id.0, state.clock.now()).await {
         Ok(()) => {}
         Err(StoreError::Conflict) => return Err(AppError::Refused(Msg::ErrNothingToResubmit)),
         Err(err) => return Err(internal(err)),
@@ -195,10 +195,10 @@ pub async fn review_certificate(worker_id: i64, document_id: i64, decision: Stri
         return Err(AppError::invalid(Field::Review, Msg::ErrReasonTooLong));
     }
     let (result, refusal) = if decision == "revoke" {
-        (state.store.revoke_certificate(worker_id, document_id, &note, admin.id.0, now()).await, Msg::ErrCertificateNotAccepted)
+        (state.store.revoke_certificate(worker_id, document_id, &note, admin.id.0, state.clock.now()).await, Msg::ErrCertificateNotAccepted)
     } else {
         let accept = decision == "accept";
-        (state.store.review_certificate(worker_id, document_id, accept, &note, admin.id.0, now()).await, Msg::ErrCertificateNotPending)
+        (state.store.review_certificate(worker_id, document_id, accept, &note, admin.id.0, state.clock.now()).await, Msg::ErrCertificateNotPending)
     };
     match result {
         Ok(()) => tracing::info!(worker_id, document_id, decision, "certificate reviewed"),
@@ -264,7 +264,7 @@ pub async fn store_worker_document(state: &AppState, user: &User, kind: &str, fi
         }
         _ => None,
     };
-    let expires_on = stated_expiry(kind, fields.expires_on.as_deref(), flows::beijing_date(now()))?.map(|d| d.to_string());
+    let expires_on = stated_expiry(kind, fields.expires_on.as_deref(), flows::beijing_date(state.clock.now()))?.map(|d| d.to_string());
     let limits = ImageLimits::default();
     let clean = tokio::task::spawn_blocking(move || uploads::sanitize_image(&bytes, &limits))
         .await
@@ -280,7 +280,7 @@ pub async fn store_worker_document(state: &AppState, user: &User, kind: &str, fi
     };
     state
         .store
-        .add_worker_document(user.id.0, &document, now())
+        .add_worker_document(user.id.0, &document, state.clock.now())
         .await
         .map_err(|e| UploadOutcome::Internal(e.to_string()))?;
     tracing::info!(worker_id = user.id.0, kind = kind.as_str(), bytes = clean.bytes.len(), "worker document stored");

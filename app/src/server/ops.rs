@@ -211,7 +211,7 @@ pub async fn admin_assign(order_id: i64, worker_id: i64, override_rules: bool) -
                 target: format!("order:{order_id}"),
                 detail: format!("worker:{worker_id} {detail}"),
             },
-            super::now(),
+            state.clock.now(),
         )
         .await
         .map_err(internal)?;

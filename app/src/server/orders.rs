@@ -1,6 +1,6 @@
 use super::authz::{require, require_user};
 use super::flows::{self, from_unix, unix};
-use super::{app_state, internal, now, AppState};
+use super::{app_state, internal, AppState};
 use crate::api::orders::{
     AddOnView, BookingDraft, DaySlots, OrderCard, OrderView, PlaceOutcome, PublicReviewView, ReviewView, ReviewsSummary, SavedAddress, ServiceInfo,
     SlotView, TimelineEntry,
@@ -117,7 +117,7 @@ pub(crate) async fn listed_service(state: &AppState, service_id: i64) -> Result<
 /// The list price: units only, no time, place or coupon.
 async fn list_quote(state: &AppState, service: &ServiceRecord, units: i32) -> Result<Quote, AppError> {
     let (rules, _, _) = super::pricing::rules_in_force(state).await?;
-    super::pricing::quote(service, &rules, units, Vec::new(), None, None, None, unix(now()))
+    super::pricing::quote(service, &rules, units, Vec::new(), None, None, None, unix(state.clock.now()))
 }
 
 /// A position given as two optional numbers: both or neither.
@@ -144,7 +144,7 @@ pub async fn service_detail(service_id: i64) -> Result<ServiceInfo, AppError> {
     Ok(ServiceInfo {
         images: super::catalog_admin::service_image_urls(&state, service.id).await?,
         favorite,
-        price_notes: super::pricing::surcharge_notes(&rules),
+        price_notes: super::pricing::surcharge_notes(&rules, state.clock.now()),
         reviews: Some(reviews_summary(&state, service.id).await?),
         ..detail_of(&service)?
     })
@@ -170,7 +170,7 @@ pub async fn quote_service(
         None => None,
     };
     let (rules, _, _) = super::pricing::rules_in_force(&state).await?;
-    super::pricing::quote(&service, &rules, units, addons, start, optional_location(lat, lng)?, coupon, unix(now()))
+    super::pricing::quote(&service, &rules, units, addons, start, optional_location(lat, lng)?, coupon, unix(state.clock.now()))
 }
 
 async fn own_order(state: &AppState, user: &User, order_id: i64) -> Result<OrderRecord, AppError> {
@@ -278,7 +278,7 @@ pub async fn booking_slots(service_id: i64, units: i32, lat: f64, lng: f64, work
     let at = Coordinates::new(lat, lng).map_err(AppError::from_input)?;
     let location = GeoPoint { lat: at.lat(), lng: at.lng() };
     let duration_secs = i64::from(pricing::duration_minutes(unit_of(&service)?, units)) * 60;
-    let t = now();
+    let t = state.clock.now();
     let horizon = t + std::time::Duration::from_secs(u64::from(state.config.booking_days + 1) * 86_400);
     let candidates = flows::candidates(&state, &service.category_code, t, horizon, None, flows::Scoring::AvailabilityOnly).await?;
     if !in_service_area(&candidates, location) {
@@ -354,7 +354,7 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
         return Err(AppError::invalid(Field::Notes, Msg::ErrNotesTooLong));
     }
     let worker_gender = gender_preference(input.worker_gender.as_deref())?;
-    let t = now();
+    let t = state.clock.now();
     let earliest = unix(t) + state.config.booking_lead.as_secs() as i64;
     if input.start < earliest {
         return Err(AppError::invalid(Field::Slot, Msg::ErrSlotPast));
@@ -475,12 +475,12 @@ pub async fn sandbox_pay(order_id: i64) -> Result<(), AppError> {
     let user = require_user(CUSTOMER)?;
     let state = app_state()?;
     let order = own_order(&state, &user, order_id).await?;
-    if flows::order_state(&order)? != OrderState::PendingPayment || order.pay_deadline <= now() {
+    if flows::order_state(&order)? != OrderState::PendingPayment || order.pay_deadline <= state.clock.now() {
         return Err(AppError::Refused(Msg::ErrNotPayable));
     }
     let payment = state.store.payment_for_order(order_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
     // The sandbox gateway answers asynchronously, like the real ones.
-    state.store.enqueue_job("sandbox_notify", order_id, &payment.out_trade_no, now()).await.map_err(internal)?;
+    state.store.enqueue_job("sandbox_notify", order_id, &payment.out_trade_no, state.clock.now()).await.map_err(internal)?;
     leptos_axum::redirect(&format!("/orders/{order_id}"));
     Ok(())
 }
@@ -535,7 +535,7 @@ pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) ->
     let cancel_fee_now = match (is_customer, order_state) {
         (true, OrderState::PendingPayment) => Some(0),
         (true, OrderState::Booked | OrderState::Accepted | OrderState::Departed) => Some(
-            state.config.cancellation.customer_fee(Fen::new(order.paid_fen), unix(order.starts_at), unix(now())).get(),
+            state.config.cancellation.customer_fee(Fen::new(order.paid_fen), unix(order.starts_at), unix(state.clock.now())).get(),
         ),
         _ => None,
     };
@@ -631,7 +631,7 @@ pub async fn review_order(order_id: i64, quality: i32, attitude: i32, result: i3
     }
     let worker_id = order.worker_id.ok_or_else(|| internal("completed order without a worker"))?;
     let review = NewReview { order_id, customer_id: user.id.0, worker_id, quality, attitude, result, body };
-    match state.store.create_review(&review, now()).await {
+    match state.store.create_review(&review, state.clock.now()).await {
         Ok(()) => Ok(()),
         Err(StoreError::Conflict) => Err(AppError::Refused(Msg::ErrAlreadyReviewed)),
         Err(err) => Err(internal(err)),

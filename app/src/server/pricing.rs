@@ -3,7 +3,7 @@
 //! customer sees and the amount charged both come from [`quote`].
 
 use super::authz::require_user;
-use super::{app_state, internal, now, AppState};
+use super::{app_state, internal, AppState};
 use crate::api::pricing::{ClaimStatus, CouponAdminRow, CouponChoice, CouponOffer, CouponWallet, MyCoupon, PricingAdminView, RulesForm, ServiceOption};
 use crate::api::{format_beijing, ADMIN, CUSTOMER};
 use crate::error::{AppError, Field};
@@ -82,7 +82,7 @@ fn parse_draft(draft: &RulesForm) -> Result<PricingRules, AppError> {
 }
 
 /// The surcharges in force, as a customer reads them on a service page.
-pub fn surcharge_notes(rules: &PricingRules) -> Vec<String> {
+pub fn surcharge_notes(rules: &PricingRules, now: time::OffsetDateTime) -> Vec<String> {
     let mut notes: Vec<String> = rules
         .peak_windows
         .iter()
@@ -100,7 +100,7 @@ pub fn surcharge_notes(rules: &PricingRules) -> Vec<String> {
     if rules.weekend_bps > pricing::NEUTRAL_BPS {
         notes.push(format!("周六、周日 ×{}", rules::multiplier_text(rules.weekend_bps)));
     }
-    let today = beijing_today();
+    let today = beijing_today(now);
     let mut upcoming: Vec<String> = Vec::new();
     for h in rules.holidays.iter().filter(|h| h.date >= today) {
         let note = format!("{}（{}起）×{}", h.name, &h.date[5..], rules::multiplier_text(h.multiplier_bps));
@@ -139,8 +139,8 @@ fn valid_text(terms: &CouponTerms) -> String {
     format!("{} 至 {}", day(terms.valid_from), day(terms.valid_until - 1))
 }
 
-fn beijing_today() -> String {
-    format_beijing(now().unix_timestamp()).chars().take(10).collect()
+fn beijing_today(now: time::OffsetDateTime) -> String {
+    format_beijing(now.unix_timestamp()).chars().take(10).collect()
 }
 
 pub async fn admin_pricing() -> Result<PricingAdminView, AppError> {
@@ -178,7 +178,7 @@ pub async fn admin_pricing() -> Result<PricingAdminView, AppError> {
                 active: c.active,
             })
             .collect(),
-        today: beijing_today(),
+        today: beijing_today(state.clock.now()),
     })
 }
 
@@ -186,7 +186,7 @@ pub async fn save_rules(version: i64, draft: RulesForm) -> Result<i64, AppError>
     let admin = require_user(ADMIN)?;
     let state = app_state()?;
     let rules = parse_draft(&draft)?;
-    match state.store.save_pricing_rules(&rules, version, admin.id.0, now()).await {
+    match state.store.save_pricing_rules(&rules, version, admin.id.0, state.clock.now()).await {
         Ok(next) => {
             tracing::info!(version = next, "pricing rules saved");
             Ok(next)
@@ -234,7 +234,7 @@ pub async fn preview(draft: RulesForm, at: PreviewAt) -> Result<Quote, AppError>
         Some(id) => Some(state.store.coupons().await.map_err(internal)?.into_iter().find(|c| c.id == id).ok_or(AppError::NotFound)?.terms),
         None => None,
     };
-    quote(&service, &rules, at.units, Vec::new(), Some(start), location, coupon, now().unix_timestamp())
+    quote(&service, &rules, at.units, Vec::new(), Some(start), location, coupon, state.clock.now().unix_timestamp())
 }
 
 /// Prices a booking. Everything the amount depends on is an argument, so the
@@ -289,10 +289,10 @@ pub async fn create_coupon(draft: &pricing::CouponDraft<'_>) -> Result<i64, AppE
     let admin = require_user(ADMIN)?;
     let state = app_state()?;
     let coupon = pricing::parse_coupon(draft).map_err(coupon_error)?;
-    if coupon.terms.valid_until <= now().unix_timestamp() {
+    if coupon.terms.valid_until <= state.clock.now().unix_timestamp() {
         return Err(AppError::invalid(Field::ValidTo, Msg::ErrCouponAlreadyEnded));
     }
-    let id = state.store.create_coupon(&coupon, admin.id.0, now()).await.map_err(internal)?;
+    let id = state.store.create_coupon(&coupon, admin.id.0, state.clock.now()).await.map_err(internal)?;
     tracing::info!(coupon_id = id, "coupon issued");
     Ok(id)
 }
@@ -300,7 +300,7 @@ pub async fn create_coupon(draft: &pricing::CouponDraft<'_>) -> Result<i64, AppE
 pub async fn set_coupon_active(coupon_id: i64, active: bool) -> Result<(), AppError> {
     let admin = require_user(ADMIN)?;
     let state = app_state()?;
-    state.store.set_coupon_active(coupon_id, active, admin.id.0, now()).await.map_err(|e| match e {
+    state.store.set_coupon_active(coupon_id, active, admin.id.0, state.clock.now()).await.map_err(|e| match e {
         StoreError::NotFound => AppError::NotFound,
         other => internal(other),
     })
@@ -319,7 +319,7 @@ fn claim_status(claim: &ClaimRecord, now_unix: i64) -> ClaimStatus {
 pub async fn coupon_center() -> Result<CouponWallet, AppError> {
     let customer = require_user(CUSTOMER)?;
     let state = app_state()?;
-    let t = now().unix_timestamp();
+    let t = state.clock.now().unix_timestamp();
     let claims = state.store.customer_claims(customer.id.0).await.map_err(internal)?;
     let offers = state
         .store
@@ -355,7 +355,7 @@ pub async fn coupon_center() -> Result<CouponWallet, AppError> {
 pub async fn claim(coupon_id: i64) -> Result<(), AppError> {
     let customer = require_user(CUSTOMER)?;
     let state = app_state()?;
-    match state.store.claim_coupon(coupon_id, customer.id.0, now().unix_timestamp(), now()).await {
+    match state.store.claim_coupon(coupon_id, customer.id.0, state.clock.now().unix_timestamp(), state.clock.now()).await {
         Ok(_) => Ok(()),
         Err(StoreError::CouponUnavailable) => Err(AppError::Refused(Msg::ErrCouponUnavailable)),
         Err(StoreError::CouponSoldOut) => Err(AppError::Refused(Msg::ErrCouponSoldOut)),
@@ -391,7 +391,7 @@ pub async fn booking_coupons(service_id: i64, units: i32, addons: Vec<String>, s
     let service = super::orders::listed_service(&state, service_id).await?;
     let (rules, _, _) = rules_in_force(&state).await?;
     let location = super::orders::optional_location(lat, lng)?;
-    let t = now().unix_timestamp();
+    let t = state.clock.now().unix_timestamp();
     let claims = state.store.customer_claims(customer.id.0).await.map_err(internal)?;
     Ok(claims
         .into_iter()

@@ -4,7 +4,7 @@
 
 use super::authz::require_user;
 use super::flows::{order_state, unix};
-use super::{app_state, internal, now, AppState};
+use super::{app_state, internal, AppState};
 use crate::api::account::{MessageView, RemindersView};
 use crate::api::{format_beijing, CUSTOMER};
 use crate::error::AppError;
@@ -30,7 +30,7 @@ pub async fn my_reminders() -> Result<RemindersView, AppError> {
 pub async fn save_prefs(sms: bool, in_app: bool) -> Result<(), AppError> {
     let user = require_user(CUSTOMER)?;
     let state = app_state()?;
-    state.store.set_reminder_prefs(user.id.0, ReminderPrefs { sms, in_app }, now()).await.map_err(internal)
+    state.store.set_reminder_prefs(user.id.0, ReminderPrefs { sms, in_app }, state.clock.now()).await.map_err(internal)
 }
 
 /// Tells the customer their service starts soon, on each channel they
@@ -47,9 +47,9 @@ pub async fn remind_start(state: &AppState, order_id: i64) -> Result<(), AppErro
     }
     let who = order.worker_name.as_deref().map(|n| format!("服务人员{n}将准时上门")).unwrap_or_else(|| "服务人员正在安排中".into());
     let body = format!("【到家】您预约的{}将于{}开始，{}。", order.service_name, format_beijing(unix(order.starts_at)), who);
-    let sent = state.store.send_reminder(order.customer_id, order.id, "start_soon", &body, &channels, now()).await.map_err(internal)?;
+    let sent = state.store.send_reminder(order.customer_id, order.id, "start_soon", &body, &channels, state.clock.now()).await.map_err(internal)?;
     if sent > 0 && prefs.in_app {
-        state.store.notify_users(&[order.customer_id], "message", Some(order.id), now()).await.map_err(internal)?;
+        state.store.notify_users(&[order.customer_id], "message", Some(order.id), state.clock.now()).await.map_err(internal)?;
     }
     tracing::info!(order_id, ?channels, sent, "start reminder sent");
     Ok(())

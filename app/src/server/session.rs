@@ -65,13 +65,13 @@ pub fn clearing_cookie(config: &Config) -> HeaderValue {
         .expect("static cookie")
 }
 
-/// Looks the request's session up in the store.
-pub async fn resolve(store: &DynStore, headers: &HeaderMap) -> SessionState {
+/// Looks the request's session up in the store, as of `now`.
+pub async fn resolve(store: &DynStore, headers: &HeaderMap, now: time::OffsetDateTime) -> SessionState {
     let Some(token) = token_from_headers(headers) else {
         return SessionState::Anonymous;
     };
     let token_hash = hash_token(&token);
-    match store.session_user(&token_hash, super::now()).await {
+    match store.session_user(&token_hash, now).await {
         Ok(Some(user)) => SessionState::SignedIn { user, token_hash },
         Ok(None) => SessionState::Expired,
         Err(err) => {

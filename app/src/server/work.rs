@@ -1,6 +1,6 @@
 use super::authz::require_user;
 use super::flows::{self, unix};
-use super::{app_state, internal, now, AppState};
+use super::{app_state, internal, AppState};
 use crate::api::work::{CategoryChoice, HealthNotice, OfferCard, Step, WorkOrderCard, WorkbenchView, WorkerSettingsView};
 use crate::api::WORKER;
 use crate::error::{AppError, Field};
@@ -209,7 +209,7 @@ pub async fn worker_settings() -> Result<WorkerSettingsView, AppError> {
     let setup = state.store.worker_setup(user.id.0).await.map_err(internal)?.ok_or(AppError::NotFound)?;
     let categories = state.store.categories().await.map_err(internal)?;
     // Certificates that count today: accepted and not lapsed (ISO dates order as text).
-    let today = flows::beijing_date(now()).to_string();
+    let today = flows::beijing_date(state.clock.now()).to_string();
     let certified: Vec<String> = state
         .store
         .worker_documents(user.id.0)
@@ -321,7 +321,7 @@ fn held_orders(worker_id: i64) -> OrderFilter {
 const LEAVE_HORIZON_DAYS: i64 = 90;
 
 async fn upcoming_leave(state: &AppState, worker_id: i64) -> Result<Vec<String>, AppError> {
-    let today = flows::beijing_date(now()).to_string();
+    let today = flows::beijing_date(state.clock.now()).to_string();
     Ok(state.store.leave_days(&[worker_id], &today).await.map_err(internal)?.into_iter().map(|(_, day)| day).collect())
 }
 
@@ -337,7 +337,7 @@ pub async fn add_leave_day(day: String) -> Result<(), AppError> {
     let state = app_state()?;
     let day = day.trim().to_string();
     let number = flows::day_number(&day).ok_or(AppError::invalid(Field::LeaveDay, Msg::ErrLeaveDayFormat))?;
-    let today = flows::day_number(&flows::beijing_date(now()).to_string()).ok_or(AppError::Internal)?;
+    let today = flows::day_number(&flows::beijing_date(state.clock.now()).to_string()).ok_or(AppError::Internal)?;
     if number < today || number > today + LEAVE_HORIZON_DAYS {
         return Err(AppError::invalid(Field::LeaveDay, Msg::ErrLeaveDayRange));
     }

@@ -45,7 +45,7 @@ pub use postgres::PgStore;
 pub use reminders::{MessageRecord, ReminderPrefs, ReminderStore};
 pub use sqlite::SqliteStore;
 pub use dispatching::{DecisionRecord, DispatchStore, HoldMove, ReplanRecord, StoredDispatchSettings};
-pub use tracking::{PositionRecord, TrackingStore};
+pub use tracking::{PositionRecord, TrackingStore, POSITION_RETENTION_DAYS};
 pub use strategy::{ClaimRecord, CouponRecord, PricingStore, StoredRules};
 
 #[derive(Debug, thiserror::Error)]

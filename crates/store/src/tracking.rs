@@ -14,6 +14,10 @@ pub struct PositionRecord {
 /// The shortest gap between two stored positions of one order.
 pub const MIN_REPORT_GAP_SECS: i64 = 5;
 
+/// How long a track is kept: long enough to settle a lateness complaint
+/// about the order, no longer (B9: a worker's whereabouts are not history).
+pub const POSITION_RETENTION_DAYS: i64 = 30;
+
 #[async_trait]
 pub trait TrackingStore: Send + Sync {
     /// Records where `worker_id` is, if they hold `order_id` and it is in a
@@ -24,6 +28,8 @@ pub trait TrackingStore: Send + Sync {
     async fn record_position(&self, order_id: i64, worker_id: i64, lat: f64, lng: f64, now: OffsetDateTime) -> StoreResult<bool>;
     /// The newest `limit` positions of an order, oldest first.
     async fn order_track(&self, order_id: i64, limit: i64) -> StoreResult<Vec<PositionRecord>>;
+    /// Forgets every position recorded before `before`; how many went.
+    async fn purge_positions(&self, before: OffsetDateTime) -> StoreResult<u64>;
 }
 
 macro_rules! shared_tracking_impl {
@@ -78,6 +84,11 @@ macro_rules! shared_tracking_impl {
                         .await?;
                 rows.reverse();
                 Ok(rows)
+            }
+
+            async fn purge_positions(&self, before: time::OffsetDateTime) -> crate::StoreResult<u64> {
+                let done = sqlx::query("DELETE FROM order_positions WHERE recorded_at < $1").bind(before).execute(&self.pool).await?;
+                Ok(done.rows_affected())
             }
         }
     };

@@ -2093,6 +2093,9 @@ async fn positions_are_kept_only_from_the_holding_worker_while_the_order_is_on_t
         let track = store.order_track(order, 10).await.unwrap();
         assert_eq!(track.iter().map(|p| (p.lat, p.lng)).collect::<Vec<_>>(), vec![(31.20, 121.40), (31.22, 121.45)]);
         assert_eq!(store.order_track(order, 1).await.unwrap().iter().map(|p| p.lat).collect::<Vec<_>>(), vec![31.22]);
+        // Past the retention period the oldest point is forgotten, the newer one kept.
+        assert_eq!(store.purge_positions(t0 + Duration::from_secs(3)).await.unwrap(), 1);
+        assert_eq!(store.order_track(order, 10).await.unwrap().iter().map(|p| p.lat).collect::<Vec<_>>(), vec![31.22]);
     })
     .await;
 }

@@ -1,4 +1,5 @@
 use super::feedback::FeedbackTable;
+use crate::api::chat::AdminOrderChat;
 use crate::api::feedback::admin_feedback_list;
 use crate::api::format_beijing;
 use crate::api::ops::{admin_order, admin_orders, AdminAssign, AdminOrderRow, AdminOrderView, DecisionView, OrderAttention};
@@ -7,6 +8,7 @@ use crate::components::{form_error, AdminShell, ErrorState, Skeleton};
 use crate::error::AppError;
 use crate::i18n::{t, Msg};
 use crate::pages::order_ui::{appointment, money, state_msg, OrderFacts, QuoteLines, StateBadge, Timeline};
+use crate::pages::chat::ChatBubble;
 use crate::pages::track_map::TrackMap;
 use booking::{Anomaly, OrderState};
 use leptos::prelude::*;
@@ -292,6 +294,7 @@ fn AdminOrderBody(view: AdminOrderView, assign: ServerAction<AdminAssign>) -> im
                 }.into_any()
             }}
         </section>
+        <OrderChatReview order_id/>
         <Show when=move || assignable>
             <section class="panel assign">
                 <h3>{t(Msg::AssignHeading)}</h3>
@@ -349,4 +352,36 @@ fn offer_status_text(status: &str) -> &'static str {
         "expired" => Msg::OfferExpired,
         _ => Msg::OfferWithdrawn,
     })
+}
+
+/// The order's chat between its customer and worker, read on request when
+/// settling a complaint: read-only, and each reading is audited.
+#[component]
+fn OrderChatReview(order_id: i64) -> impl IntoView {
+    let read = ServerAction::<AdminOrderChat>::new();
+    let value = read.value();
+    let error = form_error(value);
+    view! {
+        <section class="panel order-chat-review">
+            <h3>{t(Msg::OrderChatReviewTitle)}</h3>
+            {move || match value.get() {
+                Some(Ok(messages)) if messages.is_empty() => view! { <p class="hint chat-empty">{t(Msg::OrderChatReviewEmpty)}</p> }.into_any(),
+                Some(Ok(messages)) => view! {
+                    <ol class="chat-messages" data-thread=format!("order:{order_id}")>
+                        {messages.into_iter().map(|message| view! { <ChatBubble message/> }).collect_view()}
+                    </ol>
+                }
+                .into_any(),
+                _ => view! {
+                    <ActionForm action=read>
+                        <input type="hidden" name="order_id" value=order_id/>
+                        <p class="hint">{t(Msg::OrderChatReviewHint)}</p>
+                        <p class="form-error" role="alert">{move || error.get()}</p>
+                        <button type="submit" class="btn btn-light">{t(Msg::OrderChatReviewOpen)}</button>
+                    </ActionForm>
+                }
+                .into_any(),
+            }}
+        </section>
+    }
 }
