@@ -74,7 +74,7 @@ pub async fn cross_origin_guard(req: Request, next: Next) -> Response {
 /// Looks up the session cookie and records the outcome in the request's
 /// extensions; a stale cookie is cleared on the way out.
 pub async fn resolve_session(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let session = resolve(&state.store, req.headers(), state.clock.now()).await;
+    let session = resolve(&state.store, req.headers()).await;
     let expired = matches!(session, SessionState::Expired);
     req.extensions_mut().insert(session);
     let mut response = next.run(req).await;

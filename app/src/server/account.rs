@@ -66,7 +66,7 @@ fn client_ip(parts: Option<&Parts>, trust_proxy: bool) -> String {
 /// Refuses the attempt when either its phone or its IP has used up the
 /// window's allowance; otherwise counts it.
 async fn throttle_login(state: &AppState, phone: &Phone, ip: &str) -> Result<(), AppError> {
-    let at = state.clock.now();
+    let at = time::OffsetDateTime::now_utc();
     let since = at - state.config.login_window;
     let keys = [format!("phone:{phone}"), format!("ip:{ip}")];
     for key in &keys {
@@ -120,7 +120,7 @@ async fn start_session(state: &AppState, user: store::UserId) -> Result<(), AppE
         state.store.delete_session(&hash_token(&old_token)).await.map_err(internal)?;
     }
     let token = new_token();
-    let at = state.clock.now();
+    let at = time::OffsetDateTime::now_utc();
     state
         .store
         .create_session(&hash_token(&token), user, at, at + state.config.session_ttl)

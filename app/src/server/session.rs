@@ -65,13 +65,15 @@ pub fn clearing_cookie(config: &Config) -> HeaderValue {
         .expect("static cookie")
 }
 
-/// Looks the request's session up in the store, as of `now`.
-pub async fn resolve(store: &DynStore, headers: &HeaderMap, now: time::OffsetDateTime) -> SessionState {
+/// Looks the request's session up in the store. Sessions and login
+/// throttling run on wall time, as the hourly upkeep that expires them does;
+/// the business clock (`AppState::clock`) is for orders, money and offers.
+pub async fn resolve(store: &DynStore, headers: &HeaderMap) -> SessionState {
     let Some(token) = token_from_headers(headers) else {
         return SessionState::Anonymous;
     };
     let token_hash = hash_token(&token);
-    match store.session_user(&token_hash, now).await {
+    match store.session_user(&token_hash, time::OffsetDateTime::now_utc()).await {
         Ok(Some(user)) => SessionState::SignedIn { user, token_hash },
         Ok(None) => SessionState::Expired,
         Err(err) => {
