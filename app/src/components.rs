@@ -58,7 +58,7 @@ pub fn PhoneShell(title: Msg, #[prop(optional)] tabs: Option<Tabs>, children: Ch
 
 /// The admin side menu: groups of (path, label).
 const ADMIN_MENU: [(Msg, &[(&str, Msg)]); 5] = [
-    (Msg::MenuGroupOverview, &[("/admin", Msg::MenuDashboard), ("/admin/analytics", Msg::MenuAnalytics)]),
+    (Msg::MenuGroupOverview, &[("/admin", Msg::MenuDashboard), ("/admin/analytics", Msg::MenuAnalytics), ("/admin/audit", Msg::MenuAudit)]),
     (Msg::MenuGroupCatalog, &[("/admin/catalog", Msg::MenuCatalog), ("/admin/pricing", Msg::MenuPricing)]),
     (Msg::MenuGroupOrders, &[("/admin/orders", Msg::MenuOrders), ("/admin/dispatch", Msg::MenuDispatch), ("/admin/dispatch/plan", Msg::MenuDayPlan), ("/admin/dispatch/settings", Msg::MenuDispatchSettings)]),
     (Msg::MenuGroupWorkers, &[("/admin/workers", Msg::MenuWorkers), ("/admin/assessment", Msg::MenuAssessment), ("/admin/appeals", Msg::MenuAppeals), ("/admin/finance", Msg::MenuFinance)]),

@@ -1068,7 +1068,65 @@ messages! {
     OrderChatReviewHint => "处理投诉时可查看顾客与服务者的聊天记录（只读）；每次查看都会记入审计日志。",
     OrderChatReviewOpen => "查看聊天记录",
     OrderChatReviewEmpty => "这个订单没有聊天记录",
+    MenuAudit => "操作日志",
+    AuditTitle => "操作日志",
+    AuditHint => "审核、改价、派单、退款、停用等后台操作都记录在这里（最近300条），记录不能修改或删除。",
+    AuditEmpty => "还没有后台操作记录",
+    AuditAt => "时间",
+    AuditActor => "操作人",
+    AuditAction => "操作",
+    AuditTarget => "对象",
+    AuditDetail => "说明",
+    AuditActorSystem => "系统",
     ErrNotSharingPosition => "只有出发后到服务完成前才分享位置",
+}
+
+/// What an audit log action code means, in words; `None` for a code that
+/// has none yet (the page then shows the code itself).
+pub fn audit_action_text(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "account_disable" => "停用账号",
+        "account_enable" => "启用账号",
+        "appeal_uphold" => "申诉：维持处理",
+        "appeal_overturn" => "申诉：撤销处理",
+        "assign_order" => "手动指派订单",
+        "order_chat_read" => "查看订单聊天",
+        "category_created" => "新建服务类目",
+        "category_updated" => "修改服务类目",
+        "category_listed" => "上架服务类目",
+        "category_delisted" => "下架服务类目",
+        "category_certificate_required" => "类目要求资格证书",
+        "category_certificate_waived" => "类目取消证书要求",
+        "certificate_accepted" => "证书审核通过",
+        "certificate_rejected" => "证书审核驳回",
+        "certificate_revoked" => "撤销证书",
+        "commission_changed" => "修改抽成比例",
+        "create_admin" => "创建管理员",
+        "dispatch.settings" => "修改派单策略",
+        "password_changed" => "修改密码",
+        "pricing.rules" => "修改价格策略",
+        "pricing.coupon_create" => "新建优惠券",
+        "pricing.coupon_start" => "启用优惠券",
+        "pricing.coupon_stop" => "停用优惠券",
+        "service_created" => "新建服务",
+        "service_updated" => "修改服务",
+        "service_listed" => "上架服务",
+        "service_delisted" => "下架服务",
+        "service_image_added" => "上传服务图片",
+        "service_image_cover" => "设为服务封面",
+        "service_image_remove" => "删除服务图片",
+        "update_nickname" => "修改昵称",
+        "withdrawal_paid" => "提现已打款",
+        "withdrawal_rejected" => "驳回提现",
+        "worker_approve" => "服务者审核通过",
+        "worker_reject" => "服务者审核驳回",
+        "worker_request_more" => "要求服务者补充资料",
+        "worker_suspend" => "暂停服务者接单",
+        "worker_reinstate" => "恢复服务者接单",
+        "worker_reward" => "奖励服务者",
+        "worker_penalty" => "处罚服务者",
+        _ => return None,
+    })
 }
 
 /// The text of `msg` in the active language (zh-CN, the only one so far).
@@ -1095,6 +1153,17 @@ mod tests {
     fn placeholders_are_filled_in_order() {
         assert_eq!(tf(Msg::AssessmentCountOf, &[&9, &10]), "9/10");
         assert_eq!(tf(Msg::AssessmentNextTier, &[&t(Msg::TierGold), &3]), "距离金牌：还差 3 单");
+    }
+
+    #[test]
+    fn every_worker_review_and_appeal_decision_reads_in_words_in_the_audit_log() {
+        for decision in domain::ReviewDecision::ALL {
+            assert!(audit_action_text(&format!("worker_{}", decision.as_str())).is_some(), "{decision:?}");
+        }
+        for decision in domain::AppealDecision::ALL {
+            assert!(audit_action_text(&format!("appeal_{}", decision.as_str())).is_some(), "{decision:?}");
+        }
+        assert_eq!(audit_action_text("something_new"), None);
     }
 
     #[test]

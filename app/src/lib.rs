@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/users/:id") view=admin::CustomerPage/>
                 <Route path=path!("/admin/feedback") view=admin::FeedbackListPage/>
                 <Route path=path!("/admin/feedback/:id") view=admin::FeedbackDetailPage/>
+                <Route path=path!("/admin/audit") view=admin::AuditLogPage/>
                 <Route path=path!("/admin/support") view=admin::SupportInboxPage/>
                 <Route path=path!("/admin/support/:id") view=admin::SupportThreadPage/>
                 <Route path=path!("/admin/workers") view=admin::WorkersPage/>

@@ -78,6 +78,16 @@ test('the customer and the worker holding the order chat live, with text and a p
   await expect(review.locator('textarea')).toHaveCount(0);
   await review.scrollIntoViewIfNeeded();
   await snap(admin, 'chat-admin-review-1440x900');
+
+  // The reading is in 操作日志: who, what and which order.
+  await admin.getByRole('link', { name: '操作日志' }).click();
+  await expect(admin).toHaveURL(/\/admin\/audit$/);
+  const newest = admin.locator('.audit-table tbody tr').first();
+  await expect(newest.locator('.audit-action')).toHaveText('查看订单聊天');
+  await expect(newest).toContainText('运营管理员');
+  await expect(newest.getByRole('link', { name: `order:${orderId}` })).toHaveAttribute('href', `/admin/orders/${orderId}`);
+  await expectAccessible(admin);
+  await snap(admin, 'admin-audit-1440x900');
 });
 
 test('a customer writes to support and the staff answer from 客服消息', async ({ browser }) => {

@@ -1895,7 +1895,18 @@ async fn an_orders_customer_and_worker_chat_with_text_and_photos_that_nobody_els
     let reviewed: Vec<app::api::chat::ChatMessageView> = serde_json::from_str(&reviewed.body).unwrap();
     assert_eq!(reviewed.iter().map(|m| (m.sender_name.as_str(), m.mine)).collect::<Vec<_>>(), [("张女士（顾客）", false), ("李阿姨（服务者）", false), ("张女士（顾客）", false)]);
     assert_eq!(app.get_page(reviewed[1].image_url.as_deref().unwrap(), Some(&admin)).await.status, StatusCode::OK);
-    assert!(app.state.store.audit_entries(5).await.unwrap().iter().any(|e| e.action == "order_chat_read" && e.target == format!("order:{order}")));
+    // 操作日志 names the reading: who, what, which order.
+    let log = app.post("/api/admin_audit_log", "", Some(&admin)).await;
+    assert_eq!(log.status, StatusCode::OK, "{}", log.body);
+    let log: Vec<app::api::admin::AuditRowView> = serde_json::from_str(&log.body).unwrap();
+    let entry = log.first().expect("the reading is the newest entry");
+    assert_eq!(
+        (entry.actor.as_str(), entry.action.as_str(), entry.target.clone(), entry.target_href.clone()),
+        ("运营管理员 13700000000", "查看订单聊天", format!("order:{order}"), Some(format!("/admin/orders/{order}")))
+    );
+    for token in [&customer, &li] {
+        assert_eq!(app.post("/api/admin_audit_log", "", Some(token)).await.status, StatusCode::FORBIDDEN);
+    }
     assert_eq!(unread(li.clone()).await, vec![ChatUnread { thread: thread.clone(), count: 1 }]);
     for token in [&customer, &li] {
         assert_eq!(review(token.clone(), order).await.status, StatusCode::FORBIDDEN);

@@ -171,3 +171,28 @@ pub async fn admin_set_account_disabled(user_id: i64, disabled: bool, note: Stri
 pub async fn admin_review_worker(worker_id: i64, decision: String, note: String) -> Result<(), AppError> {
     crate::server::respond(crate::server::admin::review_worker(worker_id, decision, note).await)
 }
+
+/// One admin action from the audit log (P5), as 操作日志 lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRowView {
+    pub id: i64,
+    pub at: UnixSeconds,
+    /// The admin's name and phone; 系统 for the platform itself.
+    pub actor: String,
+    /// What was done, in words (the stored code when it has none).
+    pub action: String,
+    pub target: String,
+    /// The page of the order, customer or worker acted on, if it has one.
+    pub target_href: Option<String>,
+    pub detail: String,
+}
+
+/// How many of the newest audit entries 操作日志 shows.
+pub const AUDIT_ROWS_SHOWN: i64 = 300;
+
+/// 操作日志: the newest admin actions, who did them and when.
+#[server(prefix = "/api", endpoint = "admin_audit_log")]
+pub async fn admin_audit_log() -> Result<Vec<AuditRowView>, AppError> {
+    crate::server::respond(crate::server::admin::audit_log().await)
+}
+

@@ -73,6 +73,7 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/save_reminder_prefs", CUSTOMER),
     ("/api/worker_home", WORKER),
     ("/api/admin_dashboard", ADMIN),
+    ("/api/admin_audit_log", ADMIN),
     ("/api/admin_analytics", ADMIN),
     ("/api/admin_users", ADMIN),
     ("/api/service_detail", Access::Public),

@@ -3,13 +3,13 @@ use super::{app_state, internal};
 use super::flows::{beijing_date, start_of_beijing_day};
 use super::work::HEALTH_NOTICE_DAYS;
 use crate::api::admin::{
-    CustomerOrderRow, CustomerReviewView, CustomerView, DashboardView, HealthTag, UserAttention, UserRowView, UsersPage, CUSTOMER_ORDERS_SHOWN,
-    CUSTOMER_REVIEWS_SHOWN, USERS_PAGE_SIZE,
+    AuditRowView, CustomerOrderRow, CustomerReviewView, CustomerView, DashboardView, HealthTag, UserAttention, UserRowView, UsersPage, CUSTOMER_ORDERS_SHOWN,
+    CUSTOMER_REVIEWS_SHOWN, USERS_PAGE_SIZE, AUDIT_ROWS_SHOWN,
 };
 use crate::api::ADMIN;
 use crate::error::AppError;
 use crate::error::Field;
-use crate::i18n::Msg;
+use crate::i18n::{audit_action_text, t, Msg};
 use domain::{ReviewDecision, Role, WorkerStatus};
 use store::{AuditEntry, OrderFilter, StoreError, UserFilter, UserId};
 
@@ -238,3 +238,42 @@ mod tests {
         assert!("2026-12-26" >= horizon.to_string().as_str());
     }
 }
+
+pub async fn audit_log() -> Result<Vec<AuditRowView>, AppError> {
+    require_user(ADMIN)?;
+    let state = app_state()?;
+    let records = state.store.audit_entries(AUDIT_ROWS_SHOWN).await.map_err(internal)?;
+    // Actors are a handful of admins and targets a page of people: each is read once.
+    let mut people: std::collections::HashMap<i64, Option<store::User>> = std::collections::HashMap::new();
+    let mut rows = Vec::with_capacity(records.len());
+    for r in records {
+        let target_user = r.target.strip_prefix("user:").and_then(|id| id.parse::<i64>().ok());
+        for id in r.actor_id.into_iter().chain(target_user) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = people.entry(id) {
+                slot.insert(state.store.user(UserId(id)).await.map_err(internal)?);
+            }
+        }
+        let actor = match r.actor_id.map(|id| &people[&id]) {
+            Some(Some(user)) => format!("{} {}", user.display_name, user.phone),
+            Some(None) => format!("#{}", r.actor_id.unwrap_or_default()),
+            None => t(Msg::AuditActorSystem).to_string(),
+        };
+        let target_href = match (r.target.split_once(':'), target_user.and_then(|id| people[&id].as_ref())) {
+            (Some(("order", id)), _) => Some(format!("/admin/orders/{id}")),
+            (_, Some(user)) if user.role == Role::Worker => Some(format!("/admin/workers/{}", user.id.0)),
+            (_, Some(user)) if user.role == Role::Customer => Some(format!("/admin/users/{}", user.id.0)),
+            _ => None,
+        };
+        rows.push(AuditRowView {
+            id: r.id,
+            at: r.created_at.unix_timestamp(),
+            actor,
+            action: audit_action_text(&r.action).map_or_else(|| r.action.clone(), str::to_string),
+            target: r.target,
+            target_href,
+            detail: r.detail,
+        });
+    }
+    Ok(rows)
+}
+

@@ -1,6 +1,7 @@
 mod analytics;
 mod appeals;
 mod assessment;
+mod audit;
 mod catalog;
 mod customer;
 mod dashboard;
@@ -23,6 +24,7 @@ pub use dashboard::DashboardPage;
 pub use day_plan::DayPlanPage;
 pub use dispatching::DispatchSettingsPage;
 pub use feedback::{FeedbackDetailPage, FeedbackListPage};
+pub use audit::AuditLogPage;
 pub use support::{SupportInboxPage, SupportThreadPage};
 pub use finance::FinancePage;
 pub use orders::{AdminOrderPage, AdminOrdersPage, DispatchQueuePage};
