@@ -1129,6 +1129,21 @@ pub fn audit_action_text(code: &str) -> Option<&'static str> {
     })
 }
 
+/// What kind of record an audit log target (`order:12`, `coupon 3`,
+/// `pricing_rules v2`) names, in words.
+pub fn audit_target_text(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "order" => "订单",
+        "service" => "服务",
+        "category" => "类目",
+        "withdrawal" => "提现",
+        "coupon" => "优惠券",
+        "pricing_rules" => "价格策略",
+        "dispatch_settings" => "派单策略",
+        _ => return None,
+    })
+}
+
 /// The text of `msg` in the active language (zh-CN, the only one so far).
 pub fn t(msg: Msg) -> &'static str {
     msg.zh_cn()

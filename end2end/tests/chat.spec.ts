@@ -85,7 +85,7 @@ test('the customer and the worker holding the order chat live, with text and a p
   const newest = admin.locator('.audit-table tbody tr').first();
   await expect(newest.locator('.audit-action')).toHaveText('查看订单聊天');
   await expect(newest).toContainText('运营管理员');
-  await expect(newest.getByRole('link', { name: `order:${orderId}` })).toHaveAttribute('href', `/admin/orders/${orderId}`);
+  await expect(newest.getByRole('link', { name: `订单 #${orderId}` })).toHaveAttribute('href', `/admin/orders/${orderId}`);
   await expectAccessible(admin);
   await snap(admin, 'admin-audit-1440x900');
 });

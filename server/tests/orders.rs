@@ -1902,7 +1902,7 @@ async fn an_orders_customer_and_worker_chat_with_text_and_photos_that_nobody_els
     let entry = log.first().expect("the reading is the newest entry");
     assert_eq!(
         (entry.actor.as_str(), entry.action.as_str(), entry.target.clone(), entry.target_href.clone()),
-        ("运营管理员 13700000000", "查看订单聊天", format!("order:{order}"), Some(format!("/admin/orders/{order}")))
+        ("运营管理员 13700000000", "查看订单聊天", format!("订单 #{order}"), Some(format!("/admin/orders/{order}")))
     );
     for token in [&customer, &li] {
         assert_eq!(app.post("/api/admin_audit_log", "", Some(token)).await.status, StatusCode::FORBIDDEN);

@@ -181,6 +181,7 @@ pub struct AuditRowView {
     pub actor: String,
     /// What was done, in words (the stored code when it has none).
     pub action: String,
+    /// The person acted on (name and phone), else the record (订单 #12).
     pub target: String,
     /// The page of the order, customer or worker acted on, if it has one.
     pub target_href: Option<String>,

@@ -9,7 +9,7 @@ use crate::api::admin::{
 use crate::api::ADMIN;
 use crate::error::AppError;
 use crate::error::Field;
-use crate::i18n::{audit_action_text, t, Msg};
+use crate::i18n::{audit_action_text, audit_target_text, t, Msg};
 use domain::{ReviewDecision, Role, WorkerStatus};
 use store::{AuditEntry, OrderFilter, StoreError, UserFilter, UserId};
 
@@ -264,12 +264,22 @@ pub async fn audit_log() -> Result<Vec<AuditRowView>, AppError> {
             (_, Some(user)) if user.role == Role::Customer => Some(format!("/admin/users/{}", user.id.0)),
             _ => None,
         };
+        // `order:12` names a record by id, `pricing_rules v3` a version of a rule set.
+        let target = match (r.target.split_once([':', ' ']), target_user.and_then(|id| people[&id].as_ref())) {
+            (_, Some(user)) => format!("{} {}", user.display_name, user.phone),
+            (Some((kind, id)), _) => match audit_target_text(kind) {
+                Some(kind) if id.starts_with('v') => format!("{kind} {id}"),
+                Some(kind) => format!("{kind} #{id}"),
+                None => r.target.clone(),
+            },
+            (None, _) => r.target.clone(),
+        };
         rows.push(AuditRowView {
             id: r.id,
             at: r.created_at.unix_timestamp(),
             actor,
             action: audit_action_text(&r.action).map_or_else(|| r.action.clone(), str::to_string),
-            target: r.target,
+            target,
             target_href,
             detail: r.detail,
         });
