@@ -11,6 +11,8 @@ use crate::error::AppError;
 use crate::error::Field;
 use crate::i18n::{audit_action_text, audit_target_text, t, Msg};
 use domain::{ReviewDecision, Role, WorkerStatus};
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
 use store::{AuditEntry, OrderFilter, StoreError, UserFilter, UserId};
 
 /// The first Beijing day a 健康证 must still cover so nobody is told about
@@ -218,6 +220,60 @@ pub async fn customer(user_id: i64) -> Result<CustomerView, AppError> {
     })
 }
 
+pub async fn audit_log() -> Result<Vec<AuditRowView>, AppError> {
+    require_user(ADMIN)?;
+    let state = app_state()?;
+    let records = state.store.audit_entries(AUDIT_ROWS_SHOWN).await.map_err(internal)?;
+    // Actors are a handful of admins and targets a page of people: each is read once.
+    let mut people: HashMap<i64, Option<store::User>> = HashMap::new();
+    let mut rows = Vec::with_capacity(records.len());
+    for r in records {
+        let target_user = r.target.strip_prefix("user:").and_then(|id| id.parse::<i64>().ok());
+        for id in r.actor_id.into_iter().chain(target_user) {
+            if let Entry::Vacant(slot) = people.entry(id) {
+                slot.insert(state.store.user(UserId(id)).await.map_err(internal)?);
+            }
+        }
+        let actor = match r.actor_id {
+            Some(id) => people[&id].as_ref().map_or_else(|| format!("#{id}"), |user| format!("{} {}", user.display_name, user.phone)),
+            None => t(Msg::AuditActorSystem).to_string(),
+        };
+        let (target, target_href) = audit_target(&r.target, target_user.and_then(|id| people[&id].as_ref()));
+        rows.push(AuditRowView {
+            id: r.id,
+            at: r.created_at.unix_timestamp(),
+            actor,
+            action: audit_action_text(&r.action).map_or_else(|| r.action.clone(), str::to_string),
+            target,
+            target_href,
+            detail: r.detail,
+        });
+    }
+    Ok(rows)
+}
+
+/// An audit target in words, with its page: the person (`user:7`, read as
+/// `user`), an order (`order:12`), or another record by id (`service:3`,
+/// `coupon 4`) or version (`pricing_rules v2`); the stored key otherwise.
+fn audit_target(key: &str, user: Option<&store::User>) -> (String, Option<String>) {
+    if let Some(user) = user {
+        let href = match user.role {
+            Role::Worker => Some(format!("/admin/workers/{}", user.id.0)),
+            Role::Customer => Some(format!("/admin/users/{}", user.id.0)),
+            Role::Admin => None,
+        };
+        return (format!("{} {}", user.display_name, user.phone), href);
+    }
+    let Some((kind, id)) = key.split_once([':', ' ']) else { return (key.to_string(), None) };
+    let href = (kind == "order").then(|| format!("/admin/orders/{id}"));
+    let text = match audit_target_text(kind) {
+        Some(kind) if id.starts_with('v') => format!("{kind} {id}"),
+        Some(kind) => format!("{kind} #{id}"),
+        None => key.to_string(),
+    };
+    (text, href)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,53 +293,13 @@ mod tests {
         assert!("2026-12-25" < horizon.to_string().as_str());
         assert!("2026-12-26" >= horizon.to_string().as_str());
     }
-}
 
-pub async fn audit_log() -> Result<Vec<AuditRowView>, AppError> {
-    require_user(ADMIN)?;
-    let state = app_state()?;
-    let records = state.store.audit_entries(AUDIT_ROWS_SHOWN).await.map_err(internal)?;
-    // Actors are a handful of admins and targets a page of people: each is read once.
-    let mut people: std::collections::HashMap<i64, Option<store::User>> = std::collections::HashMap::new();
-    let mut rows = Vec::with_capacity(records.len());
-    for r in records {
-        let target_user = r.target.strip_prefix("user:").and_then(|id| id.parse::<i64>().ok());
-        for id in r.actor_id.into_iter().chain(target_user) {
-            if let std::collections::hash_map::Entry::Vacant(slot) = people.entry(id) {
-                slot.insert(state.store.user(UserId(id)).await.map_err(internal)?);
-            }
-        }
-        let actor = match r.actor_id.map(|id| &people[&id]) {
-            Some(Some(user)) => format!("{} {}", user.display_name, user.phone),
-            Some(None) => format!("#{}", r.actor_id.unwrap_or_default()),
-            None => t(Msg::AuditActorSystem).to_string(),
-        };
-        let target_href = match (r.target.split_once(':'), target_user.and_then(|id| people[&id].as_ref())) {
-            (Some(("order", id)), _) => Some(format!("/admin/orders/{id}")),
-            (_, Some(user)) if user.role == Role::Worker => Some(format!("/admin/workers/{}", user.id.0)),
-            (_, Some(user)) if user.role == Role::Customer => Some(format!("/admin/users/{}", user.id.0)),
-            _ => None,
-        };
-        // `order:12` names a record by id, `pricing_rules v3` a version of a rule set.
-        let target = match (r.target.split_once([':', ' ']), target_user.and_then(|id| people[&id].as_ref())) {
-            (_, Some(user)) => format!("{} {}", user.display_name, user.phone),
-            (Some((kind, id)), _) => match audit_target_text(kind) {
-                Some(kind) if id.starts_with('v') => format!("{kind} {id}"),
-                Some(kind) => format!("{kind} #{id}"),
-                None => r.target.clone(),
-            },
-            (None, _) => r.target.clone(),
-        };
-        rows.push(AuditRowView {
-            id: r.id,
-            at: r.created_at.unix_timestamp(),
-            actor,
-            action: audit_action_text(&r.action).map_or_else(|| r.action.clone(), str::to_string),
-            target,
-            target_href,
-            detail: r.detail,
-        });
+    #[test]
+    fn an_audit_target_reads_as_the_record_it_names_with_a_link_only_for_orders() {
+        assert_eq!(audit_target("order:12", None), ("订单 #12".to_string(), Some("/admin/orders/12".to_string())));
+        assert_eq!(audit_target("coupon 4", None), ("优惠券 #4".to_string(), None));
+        assert_eq!(audit_target("pricing_rules v2", None), ("价格策略 v2".to_string(), None));
+        assert_eq!(audit_target("something", None), ("something".to_string(), None));
+        assert_eq!(audit_target("gadget:3", None), ("gadget:3".to_string(), None));
     }
-    Ok(rows)
 }
-
