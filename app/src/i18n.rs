@@ -1063,7 +1063,7 @@ messages! {
     TrackOnSite => "服务者已在服务地址",
     TrackUpdatedAt => "位置更新于 {}",
     TrackMapLabel => "服务者位置地图：蓝线是行进轨迹，蓝点是服务者，红点是服务地址",
-    TrackSharingNote => "出发后到服务完成前，你的位置会实时分享给客户；轨迹30天后删除",
+    TrackSharingNote => "出发后到服务完成前，你的位置会实时分享给客户；轨迹{}天后删除",
     OrderChatReviewTitle => "订单聊天",
     OrderChatReviewHint => "处理投诉时可查看顾客与服务者的聊天记录（只读）；每次查看都会记入审计日志。",
     OrderChatReviewOpen => "查看聊天记录",

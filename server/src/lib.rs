@@ -104,7 +104,7 @@ pub fn spawn_upkeep(store: DynStore) -> tokio::task::JoinHandle<()> {
             if let Err(err) = store.prune_login_attempts(now - Duration::from_secs(24 * 3600)).await {
                 tracing::error!(error = %err, "login attempt pruning failed");
             }
-            match store.purge_positions(now - time::Duration::days(store::POSITION_RETENTION_DAYS)).await {
+            match store.purge_positions(now - time::Duration::days(booking::POSITION_RETENTION_DAYS)).await {
                 Ok(n) if n > 0 => tracing::info!(removed = n, "old worker positions removed"),
                 Ok(_) => {}
                 Err(err) => tracing::error!(error = %err, "position purge failed"),

@@ -11,7 +11,6 @@ use crate::error::AppError;
 use crate::error::Field;
 use crate::i18n::{audit_action_text, audit_target_text, t, Msg};
 use domain::{ReviewDecision, Role, WorkerStatus};
-use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use store::{AuditEntry, OrderFilter, StoreError, UserFilter, UserId};
 
@@ -224,31 +223,30 @@ pub async fn audit_log() -> Result<Vec<AuditRowView>, AppError> {
     require_user(ADMIN)?;
     let state = app_state()?;
     let records = state.store.audit_entries(AUDIT_ROWS_SHOWN).await.map_err(internal)?;
-    // Actors are a handful of admins and targets a page of people: each is read once.
-    let mut people: HashMap<i64, Option<store::User>> = HashMap::new();
-    let mut rows = Vec::with_capacity(records.len());
-    for r in records {
-        let target_user = r.target.strip_prefix("user:").and_then(|id| id.parse::<i64>().ok());
-        for id in r.actor_id.into_iter().chain(target_user) {
-            if let Entry::Vacant(slot) = people.entry(id) {
-                slot.insert(state.store.user(UserId(id)).await.map_err(internal)?);
+    let target_user = |target: &str| target.strip_prefix("user:").and_then(|id| id.parse::<i64>().ok());
+    let mut ids: Vec<i64> = records.iter().flat_map(|r| r.actor_id.into_iter().chain(target_user(&r.target))).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let people: HashMap<i64, store::User> = state.store.users(&ids).await.map_err(internal)?.into_iter().map(|u| (u.id.0, u)).collect();
+    let rows = records
+        .into_iter()
+        .map(|r| {
+            let actor = match r.actor_id {
+                Some(id) => people.get(&id).map_or_else(|| format!("#{id}"), |user| format!("{} {}", user.display_name, user.phone)),
+                None => t(Msg::AuditActorSystem).to_string(),
+            };
+            let (target, target_href) = audit_target(&r.target, target_user(&r.target).and_then(|id| people.get(&id)));
+            AuditRowView {
+                id: r.id,
+                at: r.created_at.unix_timestamp(),
+                actor,
+                action: audit_action_text(&r.action).map_or_else(|| r.action.clone(), str::to_string),
+                target,
+                target_href,
+                detail: r.detail,
             }
-        }
-        let actor = match r.actor_id {
-            Some(id) => people[&id].as_ref().map_or_else(|| format!("#{id}"), |user| format!("{} {}", user.display_name, user.phone)),
-            None => t(Msg::AuditActorSystem).to_string(),
-        };
-        let (target, target_href) = audit_target(&r.target, target_user.and_then(|id| people[&id].as_ref()));
-        rows.push(AuditRowView {
-            id: r.id,
-            at: r.created_at.unix_timestamp(),
-            actor,
-            action: audit_action_text(&r.action).map_or_else(|| r.action.clone(), str::to_string),
-            target,
-            target_href,
-            detail: r.detail,
-        });
-    }
+        })
+        .collect();
     Ok(rows)
 }
 

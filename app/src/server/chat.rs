@@ -121,14 +121,9 @@ pub async fn thread(thread: String) -> Result<ChatThreadView, AppError> {
     let messages = records
         .into_iter()
         .map(|m| {
-            let side = ChatSide::parse(&m.sender_side).ok_or_else(|| internal(format!("chat message {} side {}", m.id, m.sender_side)))?;
-            Ok(ChatMessageView {
-                id: m.id,
-                mine: side == seat.side,
-                sender_name: if side == ChatSide::Support && seat.side != ChatSide::Support { t(Msg::SupportName).to_string() } else { m.sender_name },
-                body: m.body,
-                image_url: m.image_key.as_deref().map(file_url),
-                at: m.created_at.unix_timestamp(),
+            message_view(m, |side, name| {
+                let name = if side == ChatSide::Support && seat.side != ChatSide::Support { t(Msg::SupportName).to_string() } else { name };
+                (side == seat.side, name)
             })
         })
         .collect::<Result<_, AppError>>()?;
@@ -155,18 +150,20 @@ pub async fn review_order_thread(order_id: i64) -> Result<Vec<ChatMessageView>, 
     records
         .into_iter()
         .map(|m| {
-            let side = ChatSide::parse(&m.sender_side).ok_or_else(|| internal(format!("chat message {} side {}", m.id, m.sender_side)))?;
-            let role = if side == ChatSide::Worker { Msg::WorkerLabel } else { Msg::CustomerLabel };
-            Ok(ChatMessageView {
-                id: m.id,
-                mine: false,
-                sender_name: format!("{}（{}）", m.sender_name, t(role)),
-                body: m.body,
-                image_url: m.image_key.as_deref().map(file_url),
-                at: m.created_at.unix_timestamp(),
+            message_view(m, |side, name| {
+                let role = if side == ChatSide::Worker { Msg::WorkerLabel } else { Msg::CustomerLabel };
+                (false, format!("{name}（{}）", t(role)))
             })
         })
         .collect()
+}
+
+/// A stored message as a page shows it; `seen_as` says, from the sender's
+/// side and name, whether it is the viewer's own and what name it goes by.
+fn message_view(m: store::ChatMessageRecord, seen_as: impl FnOnce(ChatSide, String) -> (bool, String)) -> Result<ChatMessageView, AppError> {
+    let side = ChatSide::parse(&m.sender_side).ok_or_else(|| internal(format!("chat message {} side {}", m.id, m.sender_side)))?;
+    let (mine, sender_name) = seen_as(side, m.sender_name);
+    Ok(ChatMessageView { id: m.id, mine, sender_name, body: m.body, image_url: m.image_key.as_deref().map(file_url), at: m.created_at.unix_timestamp() })
 }
 
 pub async fn send(thread: String, body: String, client_key: String) -> Result<i64, AppError> {

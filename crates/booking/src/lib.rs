@@ -405,6 +405,11 @@ fn check_owner(facts: &OrderFacts, actor: Actor) -> Result<(), TransitionError> 
 /// still write to each other (a forgotten item, a follow-up question).
 pub const ORDER_CHAT_DAYS_AFTER: i64 = 3;
 
+/// How many days a recorded worker position is kept before the hourly
+/// upkeep deletes it (B9: a worker's whereabouts are not history). The
+/// worker's job card states it.
+pub const POSITION_RETENTION_DAYS: i64 = 30;
+
 /// Whether an order's chat takes new messages at `now` (Unix seconds): from
 /// the moment a worker holds it until [`ORDER_CHAT_DAYS_AFTER`] days after a
 /// completed appointment's end. Before a worker takes it there is nobody to

@@ -45,7 +45,7 @@ pub use postgres::PgStore;
 pub use reminders::{MessageRecord, ReminderPrefs, ReminderStore};
 pub use sqlite::SqliteStore;
 pub use dispatching::{DecisionRecord, DispatchStore, HoldMove, ReplanRecord, StoredDispatchSettings};
-pub use tracking::{PositionRecord, TrackingStore, POSITION_RETENTION_DAYS};
+pub use tracking::{PositionRecord, TrackingStore};
 pub use strategy::{ClaimRecord, CouponRecord, PricingStore, StoredRules};
 
 #[derive(Debug, thiserror::Error)]
@@ -107,6 +107,8 @@ pub trait Store: OrderStore + AnalyticsStore + AppealStore + ChatStore + Assessm
     async fn create_user(&self, user: &NewUser, now: OffsetDateTime) -> StoreResult<UserId>;
     async fn credentials_by_phone(&self, phone: &Phone) -> StoreResult<Option<Credentials>>;
     async fn user(&self, id: UserId) -> StoreResult<Option<User>>;
+    /// The users among `ids` that exist, in one query.
+    async fn users(&self, ids: &[i64]) -> StoreResult<Vec<User>>;
     async fn update_display_name(&self, id: UserId, name: &DisplayName) -> StoreResult<()>;
     async fn set_password_hash(&self, id: UserId, password_hash: &str) -> StoreResult<()>;
     /// Disables or re-enables an account. Disabling ends every session, so
@@ -248,6 +250,18 @@ macro_rules! shared_store_impl {
                 .fetch_optional(&self.pool)
                 .await?;
                 row.map(TryInto::try_into).transpose()
+            }
+
+            async fn users(&self, ids: &[i64]) -> crate::StoreResult<Vec<crate::User>> {
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let sql = format!(
+                    "SELECT id, phone, role, display_name, disabled, created_at FROM users WHERE id IN ({})",
+                    crate::dispatching::id_list(ids)
+                );
+                let rows: Vec<crate::model::UserRow> = sqlx::query_as(&sql).fetch_all(&self.pool).await?;
+                rows.into_iter().map(TryInto::try_into).collect()
             }
 
             async fn update_display_name(&self, id: crate::UserId, name: &domain::DisplayName) -> crate::StoreResult<()> {

@@ -14,10 +14,6 @@ pub struct PositionRecord {
 /// The shortest gap between two stored positions of one order.
 pub const MIN_REPORT_GAP_SECS: i64 = 5;
 
-/// How long a track is kept: long enough to settle a lateness complaint
-/// about the order, no longer (B9: a worker's whereabouts are not history).
-pub const POSITION_RETENTION_DAYS: i64 = 30;
-
 #[async_trait]
 pub trait TrackingStore: Send + Sync {
     /// Records where `worker_id` is, if they hold `order_id` and it is in a

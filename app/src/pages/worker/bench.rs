@@ -5,7 +5,7 @@ use crate::api::work::{workbench, OfferCard, OrderStep, RespondOffer, Step, Work
 use crate::browser::{locate, use_live_version};
 use crate::components::form_error;
 use crate::error::AppError;
-use crate::i18n::{t, Msg};
+use crate::i18n::{t, tf, Msg};
 use crate::pages::chat::{use_chat_unread, ChatLink};
 use crate::pages::order_ui::{appointment, money, StateBadge};
 use domain::ChatThread;
@@ -177,7 +177,7 @@ fn WorkItem(order: WorkOrderCard, step: ServerAction<OrderStep>, unread: Resourc
                     {t(step_msg(next))}
                 </button>
             })}
-            {order.state.shares_position().then(|| view! { <p class="hint track-sharing">{t(Msg::TrackSharingNote)}</p> })}
+            {order.state.shares_position().then(|| view! { <p class="hint track-sharing">{tf(Msg::TrackSharingNote, &[&booking::POSITION_RETENTION_DAYS])}</p> })}
             <ChatLink unread thread=ChatThread::Order(id).key() href=format!("/worker/orders/{id}/chat") label=Msg::ChatWithCustomer/>
         </li>
     }
