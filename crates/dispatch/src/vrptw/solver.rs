@@ -70,6 +70,9 @@ pub struct Vehicle {
 /// Best plan found for a [`Fleet`], fewest clients left out first, then
 /// least `distance`: `routes[v]` are vehicle `v`'s clients in visiting order
 /// (empty when unused), `unserved` the clients left out, ascending.
+/// `distance` is what the whole fleet drives: a vehicle with no clients
+/// still goes straight from its start to its end (nothing when both are
+/// the same place, as a worker at home).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FleetPlan {
     pub routes: Vec<Vec<usize>>,
@@ -149,8 +152,17 @@ impl Route {
         }
     }
 
+    /// What the route drives beyond the vehicle's own way from its start
+    /// to its end, which it drives anyway (a worker out at a job goes home
+    /// with or without another order). Counting that way in full would make
+    /// emptying a route look like it saves it, and giving an order to a
+    /// vehicle with none look dearer than it is.
     fn distance(&self, p: &Problem) -> i64 {
-        p.path_distance(self.start, &self.clients, self.end)
+        if self.clients.is_empty() {
+            0
+        } else {
+            p.path_distance(self.start, &self.clients, self.end) - p.dist(self.start, self.end)
+        }
     }
 }
 
@@ -249,8 +261,9 @@ pub fn solve_fleet(p: &Problem, fleet: &Fleet, params: &Params, progress: &mut d
         assert!(v.serves.len() == n && v.start < n && v.end < n, "vehicle does not match the problem");
     }
     let mut routes = vec![Vec::new(); fleet.vehicles.len()];
+    let direct: i64 = fleet.vehicles.iter().map(|v| p.dist(v.start, v.end)).sum();
     if fleet.clients == 0 {
-        return FleetPlan { routes, unserved: Vec::new(), distance: 0 };
+        return FleetPlan { routes, unserved: Vec::new(), distance: direct };
     }
     let best = search(p, fleet, false, true, params, progress).expect("partial plans always count");
     for r in best.routes {
@@ -258,7 +271,7 @@ pub fn solve_fleet(p: &Problem, fleet: &Fleet, params: &Params, progress: &mut d
     }
     let mut unserved = best.unassigned;
     unserved.sort_unstable();
-    FleetPlan { routes, unserved, distance: best.distance }
+    FleetPlan { routes, unserved, distance: best.distance + direct }
 }
 
 /// The search behind [`solve`] and [`solve_fleet`]; `None` when `partial`
@@ -531,7 +544,7 @@ impl Search<'_> {
             if st.routes.len() < max_routes {
                 let fits = |v: &Vehicle| v.serves[c] && p.demand[v.start] + p.demand[c] <= p.capacity;
                 for (vi, v) in vehicles.iter().enumerate().filter(|(vi, v)| idle[*vi] && fits(v)) {
-                    let delta = p.dist(v.start, c) + p.dist(c, v.end);
+                    let delta = p.dist(v.start, c) + p.dist(c, v.end) - p.dist(v.start, v.end);
                     if best.is_some_and(|(d, _, _)| delta >= d) {
                         continue;
                     }

@@ -296,6 +296,7 @@ fn check_fleet_plan(p: &Problem, fleet: &Fleet, plan: &FleetPlan) -> Result<i64,
     let mut total = 0;
     for (v, r) in fleet.vehicles.iter().zip(&plan.routes) {
         if r.is_empty() {
+            total += p.dist(v.start, v.end);
             continue;
         }
         let (mut t, mut prev, mut load) = (p.ready[v.start], v.start, p.demand[v.start]);
@@ -358,6 +359,24 @@ fn a_client_only_one_vehicle_serves_goes_to_it_even_when_another_is_nearer() {
     p.due[2] = 2000;
     let plan = solve_fleet(&p, &fleet, &Params { objective: Objective::Distance, seed: 1 }, &mut iterations(100));
     assert_eq!((plan.routes.clone(), plan.unserved.clone()), (vec![vec![1], vec![]], vec![2]));
+}
+
+#[test]
+fn a_vehicle_away_from_its_end_is_charged_only_the_detour_beyond_its_way_there() {
+    // Vehicle 0 is out at (50, 0) and must get back to (0, 0) anyway;
+    // vehicle 1 is at (0, 0) with client 1 at (30, 0) that only it may
+    // serve. Client 2 at (40, 0) lies on vehicle 0's way back: free for
+    // it, a detour of 20 for vehicle 1. Charging vehicle 0 its whole way
+    // back for its first client would hand client 2 to vehicle 1.
+    let nodes = vec![(30, 0, 1, 0, 1000, 10), (40, 0, 1, 0, 1000, 10)];
+    let (p, mut fleet) = fleet_instance(nodes, &[(50, 0), (0, 0)], &[true]);
+    fleet.vehicles[0].end = fleet.vehicles[1].end;
+    fleet.vehicles[0].serves[1] = false;
+    let plan = solve_fleet(&p, &fleet, &Params { objective: Objective::Distance, seed: 1 }, &mut iterations(100));
+    assert_eq!(plan.routes, vec![vec![2], vec![1]]);
+    // 50 → 40 → 0 and 0 → 30 → 0, in tenths.
+    assert_eq!(check_fleet_plan(&p, &fleet, &plan), Ok(1100));
+    assert_eq!(plan.distance, 1100);
 }
 
 #[test]
