@@ -14,7 +14,8 @@
 #       CAP        fleet cap as a multiple of the best-known vehicle count (default 1.2, rounded up),
 #                  or "instance" for the instance's own fleet (online_sim.py's default)
 #       SEEDS ("1"; several, e.g. "1 2 3", run each instance on that many days: one
-#       day is noisy, the engine's gap moves by several points between days),
+#       day is noisy, the engine's gap moves by several points between days; with
+#       two or more days the summary gives the 95% interval of the mean over days),
 #       HINDSIGHT (unset; N adds the engine's hindsight curve at N+1 times, see
 #       `online_day --hindsight`: where in the day its extra travel is incurred),
 #       CLAIRVOYANT (unset; 1 adds `online_day --clairvoyant`: the engine told
@@ -87,12 +88,13 @@ PY
 done
 
 python3 - "$OUT" "${RUNS[@]}" <<'PY'
-import json, os, sys
+import json, os, random, sys
 out, *names = sys.argv[1:]
 print(f"# online day (dod 0.5, lead 0.7), results in {out}")
 print("| instance | day (seed) | workers | engine served | engine km/order | vs our offline | vs PyVRP offline | checker | greedy served | greedy km/order | PyVRP periodic served | PyVRP periodic km/order | vs PyVRP offline | engine p50/p99 ms per day booking |")
 print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 by_instance = {}
+days_ours = {}
 curves = []
 tot = {"served": 0, "orders": 0, "gap_ours": [], "gap_ref": [], "ref_gap": [], "greedy": 0, "ref_served": 0,
        "clair_served": 0, "clair_ours": [], "clair_ref": [], "bound_ours": [], "bound_executable": 0}
@@ -115,6 +117,7 @@ for n in names:
     g_ours = gap(e["travel_per_order"], o["travel_per_order"])
     tot["gap_ours"].append(g_ours)
     name, seed = n.rsplit(".s", 1)
+    days_ours.setdefault(name, []).append(g_ours)
     tot["served"] += e["served"]; tot["orders"] += e["orders"]; tot["greedy"] += g["served"]
     for policy in ("engine", "greedy", "clairvoyant", "offline"):
         for l in d.get(policy, {}).get("lost", []):
@@ -166,7 +169,16 @@ if curves:
         print(f"{n}: " + ", ".join(f"{h['committed']}→{100.0 * (h['best_total'] / off - 1.0):+.1f}%" for h in curve))
 print()
 print(f"engine served {tot['served']}/{tot['orders']} ({100.0 * tot['served'] / tot['orders']:.1f}%), greedy {tot['greedy']}/{tot['orders']}")
-print(f"engine travel per order vs our offline plan: mean {mean(tot['gap_ours']):+.2f}%, max {max(tot['gap_ours']):+.2f}%")
+def day_interval(days):
+    """95% interval of the panel's mean gap over other days of the same
+    instances: each instance's days resampled with replacement (a stratified
+    bootstrap), so a policy change smaller than this is not yet measured."""
+    if any(len(gs) < 2 for gs in days.values()):
+        return ""
+    rng = random.Random(0)
+    means = sorted(mean([rng.choice(gs) for gs in days.values() for _ in gs]) for _ in range(2000))
+    return f" (95% interval over other days: {means[49]:+.2f}% to {means[1949]:+.2f}%)"
+print(f"engine travel per order vs our offline plan: mean {mean(tot['gap_ours']):+.2f}%{day_interval(days_ours)}, max {max(tot['gap_ours']):+.2f}%")
 if tot["clair_ours"]:
     print(f"clairvoyant served {tot['clair_served']}/{tot['orders']}, travel per order vs our offline plan: mean {mean(tot['clair_ours']):+.2f}%")
 if tot["bound_ours"]:
