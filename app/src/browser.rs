@@ -54,6 +54,18 @@ pub fn locate(done: impl Fn(Option<(f64, f64)>) + 'static) {
     on_error.forget();
 }
 
+/// Takes the page's query string out of the address bar without navigating,
+/// so a reload or a shared link does not repeat a one-time notice the page
+/// has already shown (图片已发送 after a photo form's redirect).
+pub fn forget_query() {
+    let window = window();
+    let location = window.location();
+    let (Ok(path), Ok(hash)) = (location.pathname(), location.hash()) else { return };
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}{hash}")));
+    }
+}
+
 /// A random key (32 hex digits) from the browser's cryptographic generator,
 /// or `None` where it is unavailable.
 pub fn random_key() -> Option<String> {

@@ -50,11 +50,17 @@ test('the customer and the worker holding the order chat live, with text and a p
   await expect(worker.locator('.chat-message.mine')).toHaveText(/好的，我10点准时到/);
   await worker.locator('.chat-photo-form input[type=file]').setInputFiles(PHOTO);
   await worker.getByRole('button', { name: '发送图片' }).click();
-  await expect(worker).toHaveURL(/sent=photo/);
+  await expect(worker.getByText('图片已发送')).toBeVisible();
   await hydrated(worker);
+  // The notice is one-time: the address drops `?sent=photo`, so a reload does not repeat it.
+  await expect(worker).toHaveURL(new RegExp(`/worker/orders/${orderId}/chat$`));
   await expect(worker.getByText('图片已发送')).toBeVisible();
   await expectAccessible(worker);
   await snap(worker, 'chat-worker-thread-390x844');
+  await worker.reload();
+  await hydrated(worker);
+  await expect(worker.locator('.chat-message.mine img.chat-photo')).toBeVisible();
+  await expect(worker.getByText('图片已发送')).toHaveCount(0);
 
   // Both replies reach the customer's open page without a reload, photo included.
   const theirs = customer.locator('.chat-message:not(.mine)');

@@ -4,7 +4,7 @@
 
 use crate::api::chat::{chat_thread, my_chat_unread, upload_path, ChatMessageView, ChatThreadView, ChatUnread, SendChat};
 use crate::api::format_beijing;
-use crate::browser::{random_key, use_live_version};
+use crate::browser::{forget_query, random_key, use_live_version};
 use crate::components::{field_error, form_error, ErrorState, Skeleton};
 use crate::error::{AppError, Field};
 use crate::i18n::{t, Msg};
@@ -52,7 +52,20 @@ pub fn ChatPanel(#[prop(into)] thread: Signal<String>, #[prop(optional)] hint: O
     let upload_error = move || {
         query.with(|q| q.get("upload_error")).map(|code| if code == "closed" { t(Msg::ErrChatClosed) } else { t(upload_error_text(&code)) })
     };
-    let photo_sent = move || query.with(|q| q.get("sent")).is_some();
+    // The photo form is a plain POST that comes back with `?sent=photo` or
+    // `?upload_error=…`: the notice shows until the next text is sent, and
+    // the address loses the query so a reload does not show it again.
+    let photo_sent = RwSignal::new(query.with_untracked(|q| q.get("sent")).is_some());
+    Effect::new(move |_| {
+        if query.with_untracked(|q| q.get("sent").is_some() || q.get("upload_error").is_some()) {
+            forget_query();
+        }
+    });
+    Effect::new(move |_| {
+        if send.version().get() > 0 {
+            photo_sent.set(false);
+        }
+    });
     view! {
         <Transition fallback=|| view! { <Skeleton rows=4/> }>
             {move || Suspend::new(async move {
@@ -78,7 +91,7 @@ pub fn ChatPanel(#[prop(into)] thread: Signal<String>, #[prop(optional)] hint: O
                 <button type="submit" class="btn btn-plain btn-small">{t(Msg::ChatSendPhoto)}</button>
             </form>
             <p class="field-error" role="alert">{upload_error}</p>
-            {move || photo_sent().then(|| view! { <p class="toast" role="status">{t(Msg::ChatPhotoSent)}</p> })}
+            {move || photo_sent.get().then(|| view! { <p class="toast" role="status">{t(Msg::ChatPhotoSent)}</p> })}
         </Show>
         {hint.map(|hint| view! { <p class="hint">{t(hint)}</p> })}
     }
