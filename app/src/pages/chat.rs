@@ -55,15 +55,11 @@ pub fn ChatPanel(#[prop(into)] thread: Signal<String>, #[prop(optional)] hint: O
     // The photo form is a plain POST that comes back with `?sent=photo` or
     // `?upload_error=…`: the notice shows until the next text is sent, and
     // the address loses the query so a reload does not show it again.
-    let photo_sent = RwSignal::new(query.with_untracked(|q| q.get("sent")).is_some());
+    // The router does not see that change, so the query still reads as loaded.
+    let photo_sent = move || send.version().get() == 0 && query.with(|q| q.get("sent")).is_some();
     Effect::new(move |_| {
         if query.with_untracked(|q| q.get("sent").is_some() || q.get("upload_error").is_some()) {
             forget_query();
-        }
-    });
-    Effect::new(move |_| {
-        if send.version().get() > 0 {
-            photo_sent.set(false);
         }
     });
     view! {
@@ -91,7 +87,7 @@ pub fn ChatPanel(#[prop(into)] thread: Signal<String>, #[prop(optional)] hint: O
                 <button type="submit" class="btn btn-plain btn-small">{t(Msg::ChatSendPhoto)}</button>
             </form>
             <p class="field-error" role="alert">{upload_error}</p>
-            {move || photo_sent.get().then(|| view! { <p class="toast" role="status">{t(Msg::ChatPhotoSent)}</p> })}
+            {move || photo_sent().then(|| view! { <p class="toast" role="status">{t(Msg::ChatPhotoSent)}</p> })}
         </Show>
         {hint.map(|hint| view! { <p class="hint">{t(hint)}</p> })}
     }
