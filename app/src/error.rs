@@ -84,6 +84,10 @@ pub enum Field {
     MaxOffers,
     BroadcastSecs,
     OfferLead,
+    AuditAction,
+    AuditActor,
+    AuditFrom,
+    AuditTo,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

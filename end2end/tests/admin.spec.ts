@@ -148,6 +148,74 @@ test('the admin disables a customer, who is signed out at once, and restores the
   await visitor.close();
 });
 
+test('操作日志 filters by action, person, record and day, and refuses a bad filter beside it', async ({ page, browser }) => {
+  // Two actions on a fresh account: it is disabled, then restored.
+  const visitor = await browser.newContext({ viewport: PHONE });
+  const customer = await visitor.newPage();
+  const phone = freshPhone('157');
+  await open(customer, '/register');
+  await customer.getByLabel('手机号').fill(phone);
+  await customer.getByLabel('密码').fill('customer-pass-4');
+  await customer.getByRole('button', { name: '注册' }).click();
+  await expect(customer).toHaveURL(/\/$/);
+  await visitor.close();
+  await login(page, DEMO.admin.phone, DEMO.admin.password);
+  await expect(page).toHaveURL(/\/admin$/);
+  await open(page, `/admin/users?q=${phone}`);
+  const account = page.locator('tr', { hasText: phone });
+  await account.getByPlaceholder('停用原因（必填）').fill('核实身份');
+  await account.getByRole('button', { name: '停用' }).click();
+  await expect(account).toContainText('已停用');
+  await account.getByRole('button', { name: '恢复' }).click();
+  await expect(account).toContainText('正常');
+
+  // One action: every row listed is a 停用账号, the fresh account's among them.
+  await open(page, '/admin/audit');
+  await page.getByLabel('操作', { exact: true }).selectOption({ label: '停用账号' });
+  await page.getByRole('button', { name: '筛选' }).click();
+  await expect(page).toHaveURL(/action=account_disable/);
+  const rows = page.locator('.audit-table tbody tr');
+  await expect(rows.filter({ hasText: phone })).toHaveCount(1);
+  for (const action of await rows.locator('.audit-action').allTextContents()) expect(action).toBe('停用账号');
+
+  // One record: 只看它 keeps the action filter and adds the account; ✕ drops the account again.
+  await rows.filter({ hasText: phone }).getByRole('link', { name: '只看它' }).click();
+  await expect(page).toHaveURL(/target=user%3A\d+/);
+  await expect(page.locator('[data-audit-target]')).toContainText(phone);
+  await expect(rows).toHaveCount(1);
+  await expect(rows.getByRole('link', { name: '只看它' })).toHaveCount(0);
+  await page.getByLabel('操作', { exact: true }).selectOption('');
+  await page.getByRole('button', { name: '筛选' }).click();
+  await expect(rows).toHaveCount(2);
+  await expect(rows.first().locator('.audit-action')).toHaveText('启用账号');
+  await expect(rows.last().locator('.audit-action')).toHaveText('停用账号');
+  await expectAccessible(page);
+  await snap(page, 'admin-audit-filtered-1440x900');
+  await page.locator('[data-audit-target]').click();
+  await expect(page).not.toHaveURL(/target=/);
+
+  // One person and one day (today in Beijing): the admin's own actions of today include both.
+  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  await open(page, '/admin/audit');
+  await page.getByLabel('操作人').fill(DEMO.admin.phone);
+  await page.getByLabel('开始日期').fill(today);
+  await page.getByLabel('结束日期').fill(today);
+  await page.getByRole('button', { name: '筛选' }).click();
+  await expect(rows.filter({ hasText: phone })).toHaveCount(2);
+  for (const actor of await rows.locator('td:nth-child(2)').allTextContents()) expect(actor).toContain(DEMO.admin.name);
+
+  // Bad filters are refused beside the field they concern, and the filter stays filled in.
+  await open(page, '/admin/audit?actor=123');
+  await expect(page.locator('#audit-actor-error')).toHaveText('请输入正确的11位手机号');
+  await expect(page.getByLabel('操作人')).toHaveValue('123');
+  await open(page, '/admin/audit?actor=13600000009');
+  await expect(page.locator('#audit-actor-error')).toHaveText('没有这个手机号的账号');
+  await open(page, `/admin/audit?from=${today}&to=2020-01-01`);
+  await expect(page.locator('#audit-to-error')).toHaveText('结束日期不能早于开始日期');
+  await expect(page.locator('.audit-table')).toHaveCount(0);
+  await snap(page, 'admin-audit-bad-filter-1440x900');
+});
+
 test('a customer is refused the admin area and an anonymous visitor is sent to login', async ({ page }) => {
   const anonymous = await page.goto('/admin/users');
   expect(anonymous?.url()).toMatch(/\/login\?next=\/admin\/users/);

@@ -97,10 +97,10 @@ async fn an_admin_sets_up_a_service_with_a_picture_and_bad_input_changes_nothing
     assert_eq!(app.post("/api/admin_set_service_listed", &delist, Some(&admin)).await.status, StatusCode::OK);
     assert!(catalog(&app).await.services.is_empty(), "a delisted service vanishes from browsing");
 
-    let audit: Vec<String> = app.state.store.audit_entries(20).await.unwrap().into_iter().map(|e| e.action).collect();
+    let audit: Vec<String> = app.state.store.audit_entries(&store::AuditFilter::newest(20)).await.unwrap().into_iter().map(|e| e.action).collect();
     for action in ["service_created", "service_image_added", "service_listed", "service_updated", "service_delisted"] {
         assert!(audit.iter().any(|a| a == action), "{action} audited: {audit:?}");
     }
-    let update = app.state.store.audit_entries(20).await.unwrap().into_iter().find(|e| e.action == "service_updated").unwrap();
+    let update = app.state.store.audit_entries(&store::AuditFilter::newest(20)).await.unwrap().into_iter().find(|e| e.action == "service_updated").unwrap();
     assert!(update.detail.contains("¥298.00 → ¥318.00"), "{}", update.detail);
 }

@@ -285,3 +285,50 @@ async fn changing_the_password_checks_the_current_one_and_signs_out_other_device
     let new = app.post("/api/login", &form(&[("phone", "13800000301".into()), ("password", "brand-new-pass".into())]), None).await;
     assert!(new.session_cookie().is_some(), "{}", new.body);
 }
+
+#[tokio::test]
+async fn the_audit_log_filters_by_who_acted_pages_back_and_refuses_a_bad_filter_beside_it() {
+    let app = spawn_app().await;
+    let admin = app.session("13700000401", Role::Admin).await;
+    let actor = app.state.store.credentials_by_phone(&Phone::parse("13700000401").unwrap()).await.unwrap().unwrap().user_id;
+    let page_rows = app::api::admin::AUDIT_PAGE_ROWS as usize;
+    let now = time::OffsetDateTime::now_utc();
+    for k in 0..=page_rows {
+        let entry = store::AuditEntry { actor: Some(actor), action: "worker_reward".into(), target: format!("user:{k}"), detail: String::new() };
+        app.state.store.record_audit(&entry, now).await.unwrap();
+    }
+    let page = |form: String| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            let response = app.post("/api/admin_audit_log", &form, Some(&admin)).await;
+            assert_eq!(response.status, StatusCode::OK, "{form}: {}", response.body);
+            serde_json::from_str::<app::api::admin::AuditPage>(&response.body).unwrap()
+        }
+    };
+    let first = page("actor=13700000401&action=worker_reward".into()).await;
+    assert_eq!(first.rows.len(), page_rows);
+    assert_eq!(first.rows[0].target_key, format!("user:{page_rows}"), "newest first");
+    let before = first.older.expect("one more entry than a page");
+    let second = page(format!("actor=13700000401&before={before}")).await;
+    assert_eq!(second.rows.iter().map(|r| r.target_key.as_str()).collect::<Vec<_>>(), ["user:0"]);
+    assert_eq!(second.older, None, "nothing older");
+    assert!(page("actor=13700000401&action=worker_penalty".into()).await.rows.is_empty());
+
+    let before_bad = app.snapshot().await;
+    let refused = |form: &'static str, field: Field, msg: app::i18n::Msg| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            let response = app.post("/api/admin_audit_log", form, Some(&admin)).await;
+            assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{form}: {}", response.body);
+            assert_eq!(response.error(), AppError::Invalid { field, msg }, "{form}");
+        }
+    };
+    refused("actor=123", Field::AuditActor, app::i18n::Msg::ErrPhoneMalformed).await;
+    refused("actor=13600000401", Field::AuditActor, app::i18n::Msg::ErrAuditActorUnknown).await;
+    refused("action=drop_tables", Field::AuditAction, app::i18n::Msg::ErrAuditAction).await;
+    refused("from=2026%2F12%2F01", Field::AuditFrom, app::i18n::Msg::ErrDateMalformed).await;
+    refused("from=2026-12-03&to=2026-12-01", Field::AuditTo, app::i18n::Msg::ErrAuditEndsBeforeStart).await;
+    assert_eq!(app.snapshot().await, before_bad, "a refused filter changed nothing");
+}

@@ -426,7 +426,7 @@ async fn admins_review_workers_with_reasons_and_each_decision_applies_once() {
     assert_eq!(app.post("/api/admin_review_worker", &review("suspend", "多次迟到"), Some(&admin)).await.status, StatusCode::OK);
     let profile = app.state.store.worker_profile(store::UserId(applicant)).await.unwrap().unwrap();
     assert_eq!((profile.status, profile.review_note.as_str()), (domain::WorkerStatus::Suspended, "多次迟到"));
-    let audit = app.state.store.audit_entries(10).await.unwrap();
+    let audit = app.state.store.audit_entries(&store::AuditFilter::newest(10)).await.unwrap();
     assert_eq!(audit.iter().filter(|e| e.action.starts_with("worker_")).count(), 2);
 }
 
@@ -466,7 +466,7 @@ async fn a_disabled_account_is_signed_out_at_once_and_a_worker_holding_orders_is
     assert_eq!(app.post("/api/my_profile", "", Some(&customer)).await.status, StatusCode::UNAUTHORIZED, "re-enabling revives no old session");
     assert!(app.post("/api/login", &login, None).await.session_cookie().is_some());
     let audit: Vec<(String, String)> =
-        app.state.store.audit_entries(10).await.unwrap().into_iter().filter(|e| e.action.starts_with("account_")).map(|e| (e.action, e.detail)).collect();
+        app.state.store.audit_entries(&store::AuditFilter::newest(10)).await.unwrap().into_iter().filter(|e| e.action.starts_with("account_")).map(|e| (e.action, e.detail)).collect();
     assert_eq!(audit, [("account_enable".to_string(), String::new()), ("account_disable".to_string(), "恶意下单".to_string())]);
 }
 
@@ -805,7 +805,7 @@ async fn a_category_commission_change_applies_to_orders_placed_after_it_only() {
     assert_eq!(commission_of(before).await, (7200, 1800), "the rate fixed when it was placed");
     assert_eq!(commission_of(after).await, (6300, 2700), "the new rate");
     assert!(app.state.store.ledger_audit().await.unwrap().is_empty());
-    let audit = app.state.store.audit_entries(10).await.unwrap();
+    let audit = app.state.store.audit_entries(&store::AuditFilter::newest(10)).await.unwrap();
     assert!(audit.iter().any(|e| e.action == "commission_changed" && e.detail.contains("默认 → 30%")), "{audit:?}");
 }
 
@@ -951,7 +951,7 @@ async fn a_peak_rule_is_quoted_charged_and_never_changes_a_placed_order() {
     assert_eq!(state_of(&app, order_id).await, "booked");
     assert_eq!(app.state.store.payment_for_order(order_id).await.unwrap().unwrap().amount_fen, 13_500);
     // Both changes are in the audit log with the old and new rules.
-    let audit = app.state.store.audit_entries(20).await.unwrap();
+    let audit = app.state.store.audit_entries(&store::AuditFilter::newest(20)).await.unwrap();
     assert!(audit.iter().filter(|a| a.action == "pricing.rules").count() >= 3);
 }
 
@@ -1266,7 +1266,7 @@ async fn assigning_a_worker_who_refused_needs_the_override_which_is_kept_with_th
     let events = app.state.store.order_events(order_id).await.unwrap();
     let assigned = events.iter().find(|e| e.kind == "assign").unwrap();
     assert_eq!(assigned.detail, "强制指派：已拒绝过此单", "the override is kept with the change itself");
-    let audit = app.state.store.audit_entries(5).await.unwrap();
+    let audit = app.state.store.audit_entries(&store::AuditFilter::newest(5)).await.unwrap();
     assert!(audit.iter().any(|a| a.action == "assign_order" && a.detail.contains("已拒绝过此单")), "{audit:?}");
     let timeline_detail = |cookie: String| {
         let app = &app;
@@ -1460,7 +1460,7 @@ async fn a_category_that_requires_a_certificate_is_only_offered_to_workers_with_
     let require = format!("id={category}&required=true");
     assert_eq!(app.post("/api/admin_set_category_certificate", &require, Some(&customer)).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.post("/api/admin_set_category_certificate", &require, Some(&admin)).await.status, StatusCode::OK);
-    assert!(app.state.store.audit_entries(5).await.unwrap().iter().any(|a| a.action == "category_certificate_required"));
+    assert!(app.state.store.audit_entries(&store::AuditFilter::newest(5)).await.unwrap().iter().any(|a| a.action == "category_certificate_required"));
 
     // Neither demo worker has a certificate on file: nothing to book.
     let service = cleaning_service(&app).await;
@@ -1518,7 +1518,7 @@ async fn a_category_that_requires_a_certificate_is_only_offered_to_workers_with_
     let again = app.post("/api/admin_review_certificate", &decide(li, li_cleaning, "reject", "重复"), Some(&admin)).await;
     assert_eq!(again.error(), AppError::Refused(Msg::ErrCertificateNotPending));
     assert!(uncertified(li_session.clone()).await.is_empty());
-    let audit = app.state.store.audit_entries(10).await.unwrap();
+    let audit = app.state.store.audit_entries(&store::AuditFilter::newest(10)).await.unwrap();
     assert_eq!(audit.iter().filter(|a| a.action == "certificate_accepted").count(), 2);
     assert_eq!(audit.iter().filter(|a| a.action == "certificate_rejected").count(), 1);
     let zhao_view: app::api::onboarding::ApplicationView =
@@ -1645,7 +1645,7 @@ async fn an_admin_withdraws_an_accepted_qualification_certificate_with_a_reason_
     assert_eq!(state_of(&app, order).await, "accepted", "it stays hers until the admin reassigns it");
     let again = app.post("/api/admin_review_certificate", &decide("revoke", "重复"), Some(&admin)).await;
     assert_eq!(again.error(), AppError::Refused(Msg::ErrCertificateNotAccepted));
-    let audit = app.state.store.audit_entries(10).await.unwrap();
+    let audit = app.state.store.audit_entries(&store::AuditFilter::newest(10)).await.unwrap();
     assert_eq!(audit.iter().filter(|a| a.action == "certificate_revoked").count(), 1);
 
     let apply: app::api::onboarding::ApplicationView = serde_json::from_str(&app.post("/api/my_application", "", Some(&li_session)).await.body).unwrap();

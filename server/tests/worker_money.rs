@@ -234,7 +234,7 @@ async fn racing_withdrawals_and_double_clicked_payouts_move_money_exactly_once()
     let lines = app.state.store.worker_ledger(worker_id, time::OffsetDateTime::UNIX_EPOCH, 50).await.unwrap();
     let kinds: Vec<&str> = lines.iter().map(|l| l.kind.as_str()).collect();
     assert_eq!(kinds, ["withdrawal_paid", "withdrawal_request", "reward"]);
-    let audit = app.state.store.audit_entries(20).await.unwrap();
+    let audit = app.state.store.audit_entries(&store::AuditFilter::newest(20)).await.unwrap();
     assert_eq!(audit.iter().filter(|e| e.action == "withdrawal_paid").count(), 1);
     assert_books_balance(&app).await;
 }
@@ -303,7 +303,7 @@ async fn a_worker_appeals_their_own_penalty_once_and_an_overturn_pays_it_back_ex
     let mine: WorkerAppeals = serde_json::from_str(&app.post("/api/my_appeals", "", Some(&worker)).await.body).unwrap();
     assert_eq!(mine.appealable[0].appealed, Some(AppealStatus::Overturned));
     assert_eq!(mine.appeals[0].reply.as_deref(), Some("已核实，给出处理结果"));
-    let audit = app.state.store.audit_entries(20).await.unwrap();
+    let audit = app.state.store.audit_entries(&store::AuditFilter::newest(20)).await.unwrap();
     assert_eq!(audit.iter().filter(|e| e.action.starts_with("appeal_")).count(), 1);
     assert_books_balance(&app).await;
 }

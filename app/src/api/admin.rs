@@ -183,17 +183,53 @@ pub struct AuditRowView {
     pub action: String,
     /// The person acted on (name and phone), else the record (订单 #12).
     pub target: String,
+    /// The stored target key, to filter 操作日志 by it.
+    pub target_key: String,
     /// The page of the order, customer or worker acted on, if it has one.
     pub target_href: Option<String>,
     pub detail: String,
 }
 
-/// How many of the newest audit entries 操作日志 shows.
-pub const AUDIT_ROWS_SHOWN: i64 = 300;
+/// How many audit entries one page of 操作日志 shows.
+pub const AUDIT_PAGE_ROWS: i64 = 100;
 
-/// 操作日志: the newest admin actions, who did them and when.
+/// 操作日志's filters as the page's address carries them; an empty or
+/// missing one does not filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    /// The stored action code (`worker_approve`).
+    pub action: Option<String>,
+    /// The phone of the admin who acted.
+    pub actor: Option<String>,
+    /// The stored target key (`order:12`, `user:7`).
+    pub target: Option<String>,
+    /// First and last Beijing day, `2026-12-01`.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Entries older than this id: the next page.
+    pub before: Option<i64>,
+}
+
+/// One page of 操作日志.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub rows: Vec<AuditRowView>,
+    /// The target filter in words (订单 #12), when there is one.
+    pub target: Option<String>,
+    /// `before` for the next, older page; `None` on the last one.
+    pub older: Option<i64>,
+}
+
+/// 操作日志: admin actions, newest first, filtered and a page at a time.
 #[server(prefix = "/api", endpoint = "admin_audit_log")]
-pub async fn admin_audit_log() -> Result<Vec<AuditRowView>, AppError> {
-    crate::server::respond(crate::server::admin::audit_log().await)
+pub async fn admin_audit_log(
+    action: Option<String>,
+    actor: Option<String>,
+    target: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    before: Option<i64>,
+) -> Result<AuditPage, AppError> {
+    crate::server::respond(crate::server::admin::audit_log(AuditQuery { action, actor, target, from, to, before }).await)
 }
 

@@ -1,10 +1,10 @@
 use super::authz::require_user;
 use super::{app_state, internal};
-use super::flows::{beijing_date, start_of_beijing_day};
+use super::flows::{beijing_date, beijing_midnight, start_of_beijing_day};
 use super::work::HEALTH_NOTICE_DAYS;
 use crate::api::admin::{
-    AuditRowView, CustomerOrderRow, CustomerReviewView, CustomerView, DashboardView, HealthTag, UserAttention, UserRowView, UsersPage, CUSTOMER_ORDERS_SHOWN,
-    CUSTOMER_REVIEWS_SHOWN, USERS_PAGE_SIZE, AUDIT_ROWS_SHOWN,
+    AuditPage, AuditQuery, AuditRowView, CustomerOrderRow, CustomerReviewView, CustomerView, DashboardView, HealthTag, UserAttention, UserRowView, UsersPage, CUSTOMER_ORDERS_SHOWN,
+    CUSTOMER_REVIEWS_SHOWN, USERS_PAGE_SIZE, AUDIT_PAGE_ROWS,
 };
 use crate::api::ADMIN;
 use crate::error::AppError;
@@ -12,7 +12,7 @@ use crate::error::Field;
 use crate::i18n::{audit_action_text, audit_target_text, t, Msg};
 use domain::{ReviewDecision, Role, WorkerStatus};
 use std::collections::HashMap;
-use store::{AuditEntry, OrderFilter, StoreError, UserFilter, UserId};
+use store::{AuditEntry, AuditFilter, OrderFilter, StoreError, UserFilter, UserId};
 
 /// The first Beijing day a 健康证 must still cover so nobody is told about
 /// it: one lapsing before this day is "lapsing soon".
@@ -219,12 +219,56 @@ pub async fn customer(user_id: i64) -> Result<CustomerView, AppError> {
     })
 }
 
-pub async fn audit_log() -> Result<Vec<AuditRowView>, AppError> {
+/// 操作日志's filters checked and read into a store filter (without the
+/// actor, whom only the store can find); each wrong one is refused next to
+/// its field.
+fn audit_filter(query: &AuditQuery) -> Result<AuditFilter, AppError> {
+    let given = |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+    let action = given(&query.action);
+    if action.as_deref().is_some_and(|code| audit_action_text(code).is_none()) {
+        return Err(AppError::invalid(Field::AuditAction, Msg::ErrAuditAction));
+    }
+    let day = |value: &Option<String>, field: Field| -> Result<Option<time::Date>, AppError> {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        given(value).map(|day| time::Date::parse(&day, &format).map_err(|_| AppError::invalid(field, Msg::ErrDateMalformed))).transpose()
+    };
+    let (first, last) = (day(&query.from, Field::AuditFrom)?, day(&query.to, Field::AuditTo)?);
+    if let (Some(first), Some(last)) = (first, last) {
+        if last < first {
+            return Err(AppError::invalid(Field::AuditTo, Msg::ErrAuditEndsBeforeStart));
+        }
+    }
+    Ok(AuditFilter {
+        action,
+        actor_id: None,
+        target: given(&query.target),
+        from: first.map(beijing_midnight),
+        until: last.and_then(|day| day.next_day()).map(beijing_midnight),
+        before_id: query.before,
+        limit: AUDIT_PAGE_ROWS + 1,
+    })
+}
+
+pub async fn audit_log(query: AuditQuery) -> Result<AuditPage, AppError> {
     require_user(ADMIN)?;
     let state = app_state()?;
-    let records = state.store.audit_entries(AUDIT_ROWS_SHOWN).await.map_err(internal)?;
+    let mut filter = audit_filter(&query)?;
+    if let Some(phone) = query.actor.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        let phone = domain::Phone::parse(phone).map_err(|_| AppError::invalid(Field::AuditActor, Msg::ErrPhoneMalformed))?;
+        let actor = state.store.credentials_by_phone(&phone).await.map_err(internal)?;
+        filter.actor_id = Some(actor.ok_or(AppError::invalid(Field::AuditActor, Msg::ErrAuditActorUnknown))?.user_id.0);
+    }
+    let mut records = state.store.audit_entries(&filter).await.map_err(internal)?;
+    let older = (records.len() as i64 > AUDIT_PAGE_ROWS).then(|| {
+        records.truncate(AUDIT_PAGE_ROWS as usize);
+        records.last().map(|r| r.id)
+    });
     let target_user = |target: &str| target.strip_prefix("user:").and_then(|id| id.parse::<i64>().ok());
-    let mut ids: Vec<i64> = records.iter().flat_map(|r| r.actor_id.into_iter().chain(target_user(&r.target))).collect();
+    let mut ids: Vec<i64> = records
+        .iter()
+        .flat_map(|r| r.actor_id.into_iter().chain(target_user(&r.target)))
+        .chain(filter.target.as_deref().and_then(target_user))
+        .collect();
     ids.sort_unstable();
     ids.dedup();
     let people: HashMap<i64, store::User> = state.store.users(&ids).await.map_err(internal)?.into_iter().map(|u| (u.id.0, u)).collect();
@@ -242,12 +286,14 @@ pub async fn audit_log() -> Result<Vec<AuditRowView>, AppError> {
                 actor,
                 action: audit_action_text(&r.action).map_or_else(|| r.action.clone(), str::to_string),
                 target,
+                target_key: r.target,
                 target_href,
                 detail: r.detail,
             }
         })
         .collect();
-    Ok(rows)
+    let target = filter.target.as_deref().map(|key| audit_target(key, target_user(key).and_then(|id| people.get(&id))).0);
+    Ok(AuditPage { rows, target, older: older.flatten() })
 }
 
 /// An audit target in words, with its page: the person (`user:7`, read as
@@ -290,6 +336,48 @@ mod tests {
         assert_eq!(horizon, time::macros::date!(2026 - 12 - 26));
         assert!("2026-12-25" < horizon.to_string().as_str());
         assert!("2026-12-26" >= horizon.to_string().as_str());
+    }
+
+    fn audit_query(action: &str, from: &str, to: &str) -> AuditQuery {
+        let given = |v: &str| Some(v.to_string());
+        AuditQuery { action: given(action), from: given(from), to: given(to), ..AuditQuery::default() }
+    }
+
+    #[test]
+    fn empty_audit_filters_do_not_filter() {
+        let filter = audit_filter(&audit_query(" ", "", "")).unwrap();
+        assert_eq!((filter.action, filter.target, filter.from, filter.until, filter.before_id), (None, None, None, None, None));
+        assert_eq!(filter.limit, AUDIT_PAGE_ROWS + 1, "one more than a page, to know whether an older page exists");
+    }
+
+    #[test]
+    fn an_audit_date_range_covers_whole_beijing_days() {
+        let filter = audit_filter(&audit_query("worker_approve", "2026-12-01", "2026-12-03")).unwrap();
+        assert_eq!(filter.action.as_deref(), Some("worker_approve"));
+        assert_eq!(filter.from, Some(datetime!(2026-11-30 16:00 UTC)));
+        assert_eq!(filter.until, Some(datetime!(2026-12-03 16:00 UTC)));
+        let one_day = audit_filter(&audit_query("", "2026-12-01", "2026-12-01")).unwrap();
+        assert_eq!(one_day.until, Some(datetime!(2026-12-01 16:00 UTC)));
+    }
+
+    #[test]
+    fn an_unknown_audit_action_is_refused_next_to_the_action_filter() {
+        let err = audit_filter(&audit_query("drop_tables", "", "")).unwrap_err();
+        assert_eq!((err.field(), err.msg()), (Some(Field::AuditAction), Msg::ErrAuditAction));
+    }
+
+    #[test]
+    fn a_malformed_audit_date_is_refused_next_to_its_field() {
+        let err = audit_filter(&audit_query("", "2026/12/01", "")).unwrap_err();
+        assert_eq!((err.field(), err.msg()), (Some(Field::AuditFrom), Msg::ErrDateMalformed));
+        let err = audit_filter(&audit_query("", "", "2026-02-30")).unwrap_err();
+        assert_eq!((err.field(), err.msg()), (Some(Field::AuditTo), Msg::ErrDateMalformed));
+    }
+
+    #[test]
+    fn an_audit_range_ending_before_it_starts_is_refused_at_the_end_date() {
+        let err = audit_filter(&audit_query("", "2026-12-03", "2026-12-01")).unwrap_err();
+        assert_eq!((err.field(), err.msg()), (Some(Field::AuditTo), Msg::ErrAuditEndsBeforeStart));
     }
 
     #[test]

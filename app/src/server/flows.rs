@@ -98,8 +98,13 @@ pub fn day_number(day: &str) -> Option<i64> {
 /// Midnight today in Beijing, as a UTC instant: "today" for the dashboard
 /// and the lists its tiles open.
 pub fn start_of_beijing_day(at: time::OffsetDateTime) -> time::OffsetDateTime {
+    beijing_midnight(beijing_date(at))
+}
+
+/// The UTC instant a Beijing calendar day begins.
+pub fn beijing_midnight(day: time::Date) -> time::OffsetDateTime {
     let shanghai = time::UtcOffset::from_hms(8, 0, 0).expect("valid offset");
-    at.to_offset(shanghai).replace_time(time::Time::MIDNIGHT).to_offset(time::UtcOffset::UTC)
+    day.with_time(time::Time::MIDNIGHT).assume_offset(shanghai).to_offset(time::UtcOffset::UTC)
 }
 
 /// Storage names of the states that satisfy `keep`, for order filters.

@@ -48,6 +48,9 @@ pub use dispatching::{DecisionRecord, DispatchStore, HoldMove, ReplanRecord, Sto
 pub use tracking::{PositionRecord, TrackingStore};
 pub use strategy::{ClaimRecord, CouponRecord, PricingStore, StoredRules};
 
+/// An instant after every stored one, for ranges open at the end.
+pub(crate) const FAR_FUTURE: OffsetDateTime = time::macros::datetime!(9999-12-31 0:00 UTC);
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("phone number already registered")]
@@ -147,7 +150,7 @@ pub trait Store: OrderStore + AnalyticsStore + AppealStore + ChatStore + Assessm
     async fn list_users(&self, filter: &UserFilter) -> StoreResult<Paged<UserListItem>>;
 
     async fn record_audit(&self, entry: &AuditEntry, now: OffsetDateTime) -> StoreResult<()>;
-    async fn audit_entries(&self, limit: i64) -> StoreResult<Vec<AuditRecord>>;
+    async fn audit_entries(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditRecord>>;
 
     async fn meta(&self, key: &str) -> StoreResult<Option<String>>;
     async fn set_meta(&self, key: &str, value: &str) -> StoreResult<()>;
@@ -616,11 +619,22 @@ macro_rules! shared_store_impl {
                 Ok(())
             }
 
-            async fn audit_entries(&self, limit: i64) -> crate::StoreResult<Vec<crate::AuditRecord>> {
+            async fn audit_entries(&self, f: &crate::AuditFilter) -> crate::StoreResult<Vec<crate::AuditRecord>> {
                 let rows: Vec<crate::AuditRecord> = sqlx::query_as(
-                    "SELECT id, actor_id, action, target, detail, created_at FROM audit_log ORDER BY id DESC LIMIT $1",
+                    "SELECT id, actor_id, action, target, detail, created_at FROM audit_log
+                     WHERE (CAST($1 AS TEXT) IS NULL OR action = $1)
+                       AND (CAST($2 AS BIGINT) IS NULL OR actor_id = $2)
+                       AND (CAST($3 AS TEXT) IS NULL OR target = $3)
+                       AND created_at >= $4 AND created_at < $5 AND id < $6
+                     ORDER BY id DESC LIMIT $7",
                 )
-                .bind(limit)
+                .bind(f.action.as_deref())
+                .bind(f.actor_id)
+                .bind(f.target.as_deref())
+                .bind(f.from.unwrap_or(time::OffsetDateTime::UNIX_EPOCH))
+                .bind(f.until.unwrap_or(crate::FAR_FUTURE))
+                .bind(f.before_id.unwrap_or(i64::MAX))
+                .bind(f.limit)
                 .fetch_all(&self.pool)
                 .await?;
                 Ok(rows)

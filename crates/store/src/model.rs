@@ -352,6 +352,29 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+/// Which audit entries to list, newest first: every given part must match.
+#[derive(Debug, Clone)]
+pub struct AuditFilter {
+    pub action: Option<String>,
+    pub actor_id: Option<i64>,
+    /// The stored target key exactly (`order:12`, `user:7`, `coupon 4`).
+    pub target: Option<String>,
+    /// Only entries made at or after this instant.
+    pub from: Option<OffsetDateTime>,
+    /// Only entries made before this instant.
+    pub until: Option<OffsetDateTime>,
+    /// Only entries older than this one (the next page of a listing).
+    pub before_id: Option<i64>,
+    pub limit: i64,
+}
+
+impl AuditFilter {
+    /// The newest `limit` entries, whatever they are.
+    pub fn newest(limit: i64) -> Self {
+        AuditFilter { action: None, actor_id: None, target: None, from: None, until: None, before_id: None, limit }
+    }
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AuditRecord {
     pub id: i64,

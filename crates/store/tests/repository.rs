@@ -491,9 +491,41 @@ async fn display_names_update_and_audit_entries_are_kept() {
         assert_eq!(store.user(id).await.unwrap().unwrap().display_name, "小张");
         let entry = AuditEntry { actor: Some(id), action: "update_nickname".into(), target: format!("user:{}", id.0), detail: String::new() };
         store.record_audit(&entry, now()).await.unwrap();
-        let entries = store.audit_entries(10).await.unwrap();
+        let entries = store.audit_entries(&store::AuditFilter::newest(10)).await.unwrap();
         assert_eq!(entries.len(), 1);
         assert_eq!(entries[0].actor_id, Some(id.0));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn audit_entries_filter_by_action_actor_target_and_time_and_page_back_by_id() {
+    on_both(|store| async move {
+        let admin = store.create_user(&new_user("13700138001", Role::Admin), now()).await.unwrap();
+        let colleague = store.create_user(&new_user("13700138002", Role::Admin), now()).await.unwrap();
+        let t0 = now();
+        let day = time::Duration::days(1);
+        let entry = |actor: UserId, action: &str, target: &str| AuditEntry { actor: Some(actor), action: action.into(), target: target.into(), detail: String::new() };
+        store.record_audit(&entry(admin, "worker_approve", "user:9"), t0 - day * 2).await.unwrap();
+        store.record_audit(&entry(colleague, "worker_approve", "user:10"), t0 - day).await.unwrap();
+        store.record_audit(&entry(admin, "assign_order", "order:12"), t0).await.unwrap();
+        let listed = |filter: store::AuditFilter| {
+            let store = store.clone();
+            async move { store.audit_entries(&filter).await.unwrap().into_iter().map(|e| e.target).collect::<Vec<_>>() }
+        };
+        let newest = store::AuditFilter::newest(10);
+        assert_eq!(listed(newest.clone()).await, ["order:12", "user:10", "user:9"], "newest first");
+        assert_eq!(listed(store::AuditFilter { action: Some("worker_approve".into()), ..newest.clone() }).await, ["user:10", "user:9"]);
+        assert_eq!(listed(store::AuditFilter { actor_id: Some(admin.0), ..newest.clone() }).await, ["order:12", "user:9"]);
+        assert_eq!(listed(store::AuditFilter { target: Some("order:12".into()), ..newest.clone() }).await, ["order:12"]);
+        let yesterday = store::AuditFilter { from: Some(t0 - day - time::Duration::hours(1)), until: Some(t0 - time::Duration::hours(1)), ..newest.clone() };
+        assert_eq!(listed(yesterday).await, ["user:10"], "from is inclusive, until exclusive");
+        assert_eq!(listed(store::AuditFilter { until: Some(t0), ..newest.clone() }).await, ["user:10", "user:9"]);
+        let first_page = store.audit_entries(&store::AuditFilter::newest(2)).await.unwrap();
+        assert_eq!(first_page.len(), 2);
+        let older = store::AuditFilter { before_id: first_page.last().map(|e| e.id), ..newest.clone() };
+        assert_eq!(listed(older).await, ["user:9"], "the next page starts below the last id shown");
+        assert!(listed(store::AuditFilter { action: Some("assign_order".into()), actor_id: Some(colleague.0), ..newest }).await.is_empty());
     })
     .await;
 }
@@ -950,7 +982,7 @@ async fn dispatch_reads_how_long_accepted_certificates_last_and_a_withdrawn_one_
         assert_eq!((withdrawn.review_state.as_str(), withdrawn.review_note.as_str()), ("rejected", "证书信息与本人不符"));
         assert!(withdrawn.revoked_at.is_some());
         assert_eq!(documents.iter().find(|d| d.id == first).unwrap().expires_on.as_deref(), Some("2027-01-31"));
-        let audit = store.audit_entries(5).await.unwrap();
+        let audit = store.audit_entries(&store::AuditFilter::newest(5)).await.unwrap();
         assert_eq!(audit.iter().filter(|a| a.action == "certificate_revoked").count(), 1, "audited once, with the withdrawal");
     })
     .await;
@@ -1468,7 +1500,7 @@ async fn pricing_rules_save_with_a_version_and_audit_old_and_new() {
         assert!(matches!(store.save_pricing_rules(&stale, 1, admin, now()).await, Err(StoreError::Conflict)));
         let saved = store.pricing_rules().await.unwrap().unwrap();
         assert_eq!((saved.version, saved.rules.weekend_bps), (2, 12_000));
-        let audit = store.audit_entries(10).await.unwrap();
+        let audit = store.audit_entries(&store::AuditFilter::newest(10)).await.unwrap();
         let last = audit.iter().find(|a| a.action == "pricing.rules").unwrap();
         assert!(last.detail.contains("\"old\":{") && last.detail.contains("\"weekend_bps\":10000") && last.detail.contains("\"weekend_bps\":12000"), "{}", last.detail);
         assert_eq!(audit.iter().filter(|a| a.action == "pricing.rules").count(), 2);
@@ -1516,7 +1548,7 @@ async fn a_customer_claims_at_most_the_per_user_limit_and_never_a_stopped_or_end
         assert!(matches!(store.claim_coupon(id, other, t + 2 * 86_400, now()).await, Err(StoreError::CouponUnavailable)));
         store.set_coupon_active(id, false, admin, now()).await.unwrap();
         assert!(matches!(store.claim_coupon(id, other, t, now()).await, Err(StoreError::CouponUnavailable)));
-        assert!(store.audit_entries(10).await.unwrap().iter().any(|a| a.action == "pricing.coupon_stop"));
+        assert!(store.audit_entries(&store::AuditFilter::newest(10)).await.unwrap().iter().any(|a| a.action == "pricing.coupon_stop"));
     })
     .await;
 }
@@ -1598,7 +1630,7 @@ async fn dispatch_settings_save_with_a_version_and_audit_old_and_new() {
         assert!(matches!(store.save_dispatch_settings(&stale, 1, admin, now()).await, Err(StoreError::Conflict)));
         let saved = store.dispatch_settings().await.unwrap().unwrap();
         assert_eq!((saved.settings, saved.version), (settings, 2));
-        let audit = store.audit_entries(20).await.unwrap();
+        let audit = store.audit_entries(&store::AuditFilter::newest(20)).await.unwrap();
         let last = audit.iter().find(|a| a.action == "dispatch.settings").unwrap();
         assert!(last.detail.contains("\"old\"") && last.detail.contains("\"broadcast_secs\":120"), "{}", last.detail);
         assert_eq!(audit.iter().filter(|a| a.action == "dispatch.settings").count(), 2);

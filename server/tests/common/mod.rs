@@ -182,7 +182,7 @@ impl TestApp {
         let counts = store.dashboard_counts(since, time::macros::date!(2999 - 12 - 31), anomalies).await.unwrap();
         let users = store.list_users(&UserFilter { role: None, search: None, health_lapsing_before: None, worker_status: None, with_pending_certificates: false, created_since: None, page: 1, page_size: 100 }).await.unwrap();
         let names: Vec<_> = users.items.iter().map(|u| (u.id.0, u.display_name.clone(), u.disabled)).collect();
-        let audit = store.audit_entries(100).await.unwrap().len();
+        let audit = store.audit_entries(&store::AuditFilter::newest(100)).await.unwrap().len();
         format!("{counts:?} {names:?} audit={audit}")
     }
 }
