@@ -6,7 +6,7 @@ const SECOND_WORKER = { phone: '13900000003', password: 'daojia123', name: '赵�
 const ON_THE_WAY = { latitude: 31.25, longitude: 121.49 };
 const CLOSER = { latitude: 31.235, longitude: 121.478 };
 
-test('the customer follows the worker on a map from 出发 to 完成, with the track and an ETA', async ({ browser }) => {
+test('the customer follows the worker on a map from 出发 to 完成, with the track and an ETA, and the admin keeps the record', async ({ browser }) => {
   const customer = await signedIn(browser, DEMO.customer);
   const li = await signedIn(browser, DEMO.approvedWorker);
   const zhao = await signedIn(browser, SECOND_WORKER);
@@ -53,4 +53,13 @@ test('the customer follows the worker on a map from 出发 to 完成, with the t
   await expect(customer.locator('.order-status .state-badge')).toHaveText(/已完成/);
   // Completed: the position is no longer shared, and the map is gone.
   await expect(customer.locator('.track')).toHaveCount(0);
+  // The admin still reads the trip's record on the order's page, with nobody on it now.
+  await open(admin, `/admin/orders/${orderId}`);
+  const record = admin.locator('.track.track-recorded');
+  await expect(admin.getByRole('heading', { name: '服务者行程记录' })).toBeVisible();
+  expect(Number(await record.getAttribute('data-points'))).toBeGreaterThanOrEqual(2);
+  await expect(record.locator('.track-status')).toHaveText(/^行程已结束：.+ 至 .+ 共记录 \d+ 个位置（仅管理员可见，30 天后删除）$/);
+  await expect(record.locator('.track-worker')).toHaveCount(0);
+  await expectAccessible(admin);
+  await snap(admin, 'tracking-admin-record-1440x900');
 });

@@ -1963,7 +1963,7 @@ async fn a_customer_writes_to_support_and_any_admin_answers_for_the_team() {
 }
 
 #[tokio::test]
-async fn the_customer_follows_the_worker_from_departing_to_completing_and_nobody_else_does() {
+async fn the_customer_follows_the_worker_from_departing_to_completing_nobody_else_does_and_admins_keep_the_record() {
     use app::api::tracking::TrackView;
     let app = demo_app(Config::default()).await;
     let customer = app.session_for(CUSTOMER).await;
@@ -2013,5 +2013,8 @@ async fn the_customer_follows_the_worker_from_departing_to_completing_and_nobody
     }
     let done = track(customer.clone()).await;
     assert!(!done.sharing && done.points.is_empty(), "the track is not shown once the order is completed");
+    let record = track(admin.clone()).await;
+    assert!(!record.sharing && record.eta_secs.is_none(), "admins read a finished trip, not a live one");
+    assert_eq!(record.points.iter().map(|p| (p.lat, p.lng)).collect::<Vec<_>>(), [(31.25, 121.49)], "the kept track, for a lateness complaint");
     assert_eq!(app.post("/api/report_position", &report("31.23", "121.47"), Some(&li)).await.error(), AppError::Refused(Msg::ErrNotSharingPosition));
 }

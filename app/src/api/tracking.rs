@@ -16,9 +16,10 @@ pub struct TrackPoint {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrackView {
-    /// The order is between 已出发 and 已完成; otherwise nothing is shown.
+    /// The order is between 已出发 and 已完成: the track is live.
     pub sharing: bool,
-    /// Oldest first; the last is where the worker is.
+    /// Oldest first; while sharing, the last is where the worker is. Once
+    /// the trip is over only admins get them (the kept record of the trip).
     pub points: Vec<TrackPoint>,
     /// The service address.
     pub destination: (f64, f64),

@@ -1,6 +1,7 @@
-//! The customer's tracking map (C7): the worker's track, where they are and
-//! the service address, drawn as SVG in Web Mercator pixels, over map tiles
-//! when a tile URL is configured and over a plain grid otherwise.
+//! The tracking map (C7): the worker's track, where they are and the
+//! service address (for admins also the kept track of a finished trip),
+//! drawn as SVG in Web Mercator pixels, over map tiles when a tile URL is
+//! configured and over a plain grid otherwise.
 
 use crate::api::tracking::{order_track, TrackView};
 use crate::api::format_beijing;
@@ -79,7 +80,7 @@ pub fn TrackMap(#[prop(into)] order_id: Signal<i64>, live: ReadSignal<u32>) -> i
     let track = Resource::new(move || (order_id.get(), live.get()), |(order_id, _)| order_track(order_id));
     view! {
         <Transition fallback=|| ()>
-            {move || track.get().and_then(Result::ok).filter(|v| v.sharing).map(|view| view! { <TrackPanel view/> })}
+            {move || track.get().and_then(Result::ok).filter(|v| v.sharing || !v.points.is_empty()).map(|view| view! { <TrackPanel view/> })}
         </Transition>
     }
 }
@@ -87,13 +88,17 @@ pub fn TrackMap(#[prop(into)] order_id: Signal<i64>, live: ReadSignal<u32>) -> i
 #[component]
 fn TrackPanel(view: TrackView) -> impl IntoView {
     let (dest_lat, dest_lng) = view.destination;
-    let status = match (view.points.last(), view.eta_secs) {
-        (None, _) => t(Msg::TrackWaiting).to_string(),
-        (Some(_), Some(eta)) if eta <= NEARBY_SECS => t(Msg::TrackNearby).to_string(),
-        (Some(_), Some(eta)) => tf(Msg::TrackEta, &[&((eta + 59) / 60)]),
-        (Some(_), None) => t(Msg::TrackOnSite).to_string(),
+    let recorded = !view.sharing;
+    let status = match (view.points.first(), view.points.last(), view.eta_secs) {
+        (Some(first), Some(last), _) if recorded => {
+            tf(Msg::TrackRecorded, &[&format_beijing(first.at), &format_beijing(last.at), &view.points.len(), &booking::POSITION_RETENTION_DAYS])
+        }
+        (_, None, _) => t(Msg::TrackWaiting).to_string(),
+        (_, Some(_), Some(eta)) if eta <= NEARBY_SECS => t(Msg::TrackNearby).to_string(),
+        (_, Some(_), Some(eta)) => tf(Msg::TrackEta, &[&((eta + 59) / 60)]),
+        (_, Some(_), None) => t(Msg::TrackOnSite).to_string(),
     };
-    let updated = view.points.last().map(|p| tf(Msg::TrackUpdatedAt, &[&format_beijing(p.at)]));
+    let updated = view.points.last().filter(|_| !recorded).map(|p| tf(Msg::TrackUpdatedAt, &[&format_beijing(p.at)]));
     let mut all: Vec<(f64, f64)> = view.points.iter().map(|p| (p.lat, p.lng)).collect();
     all.push(view.destination);
     let viewport = Viewport::fitting(&all);
@@ -109,13 +114,14 @@ fn TrackPanel(view: TrackView) -> impl IntoView {
     });
     let line = view.points.iter().map(|p| viewport.place(p.lat, p.lng)).map(|(x, y)| format!("{x:.1},{y:.1}")).collect::<Vec<_>>().join(" ");
     let (dx, dy) = viewport.place(dest_lat, dest_lng);
-    let worker = view.points.last().map(|p| viewport.place(p.lat, p.lng));
+    // A finished trip has nobody to show, only where they went.
+    let worker = view.points.last().filter(|_| !recorded).map(|p| viewport.place(p.lat, p.lng));
     let grid = (1..9).map(|k| f64::from(k) * 40.0).collect::<Vec<_>>();
     view! {
-        <h3 class="section-title">{t(Msg::TrackHeading)}</h3>
-        <section class="track" data-points=view.points.len()>
+        <h3 class="section-title">{t(if recorded { Msg::TrackRecordHeading } else { Msg::TrackHeading })}</h3>
+        <section class="track" class:track-recorded=recorded data-points=view.points.len()>
             <p class="track-status" data-eta=view.eta_secs>{status}</p>
-            <svg class="track-map" viewBox=format!("0 0 {MAP_W} {MAP_H}") role="img" aria-label=t(Msg::TrackMapLabel)>
+            <svg class="track-map" viewBox=format!("0 0 {MAP_W} {MAP_H}") role="img" aria-label=t(if recorded { Msg::TrackRecordMapLabel } else { Msg::TrackMapLabel })>
                 <rect class="track-bg" width=MAP_W height=MAP_H/>
                 {grid.iter().map(|&v| view! { <line class="track-grid" x1=v y1=0 x2=v y2=MAP_H/> }).collect_view()}
                 {grid.iter().filter(|&&v| v < MAP_H).map(|&v| view! { <line class="track-grid" x1=0 y1=v x2=MAP_W y2=v/> }).collect_view()}

@@ -1,5 +1,6 @@
 //! Tracking (C7): positions are taken only from the worker holding the order
-//! and only while it shares them; only its customer and admins read them.
+//! and only while it shares them; its customer reads them while they are
+//! shared, admins until they are purged.
 
 use super::authz::require_user;
 use super::{app_state, flows, internal};
@@ -40,7 +41,10 @@ pub async fn track(order_id: i64) -> Result<TrackView, AppError> {
     }
     let order_state = flows::order_state(&order)?;
     let sharing = order_state.shares_position();
-    let points: Vec<TrackPoint> = if sharing {
+    // The customer follows the trip only while it happens; admins settling a
+    // lateness complaint also read it afterwards, until the upkeep purges it.
+    let shown = sharing || user.role == Role::Admin;
+    let points: Vec<TrackPoint> = if shown {
         let records = state.store.order_track(order_id, TRACK_POINTS).await.map_err(internal)?;
         records.into_iter().map(|p| TrackPoint { lat: p.lat, lng: p.lng, at: p.recorded_at.unix_timestamp() }).collect()
     } else {
