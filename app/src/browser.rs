@@ -57,13 +57,27 @@ pub fn locate(done: impl Fn(Option<(f64, f64)>) + 'static) {
 /// Takes the page's query string out of the address bar without navigating,
 /// so a reload or a shared link does not repeat a one-time notice the page
 /// has already shown (图片已发送 after a photo form's redirect).
-pub fn forget_query() {
+fn forget_query() {
     let window = window();
     let location = window.location();
     let (Ok(path), Ok(hash)) = (location.pathname(), location.hash()) else { return };
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}{hash}")));
     }
+}
+
+/// For a page a plain form posts back to with a one-time result in the
+/// query (`?uploaded=…`, `?upload_error=…`): once hydrated, the address loses
+/// the query when it carries any of `notice_keys`, so a reload or a shared
+/// link does not repeat the notice. The router does not see that change, so
+/// the page keeps showing the notice until it navigates.
+pub fn forget_notice_query(notice_keys: &'static [&'static str]) {
+    let query = leptos_router::hooks::use_query_map();
+    Effect::new(move |_| {
+        if query.with_untracked(|q| notice_keys.iter().any(|key| q.get(key).is_some())) {
+            forget_query();
+        }
+    });
 }
 
 /// A random key (32 hex digits) from the browser's cryptographic generator,

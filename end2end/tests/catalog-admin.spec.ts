@@ -33,10 +33,12 @@ test('an admin sets up a service with a picture and a customer finds it', async 
   await hydrated(admin);
 
   await admin.locator('#f-service-image').setInputFiles(PICTURE);
+  const back = admin.waitForURL(/uploaded=1/, { waitUntil: 'commit' });
   await admin.getByRole('button', { name: '上传' }).click();
-  await expect(admin).toHaveURL(/uploaded=1/);
+  await back;
   await hydrated(admin);
   await expect(admin.locator('.service-image img')).toHaveCount(1);
+  await expect(admin).toHaveURL(/\/admin\/catalog\/\d+$/);
   await admin.getByRole('button', { name: '上架' }).click();
   await expect(admin.locator('[data-listed="true"]')).toBeVisible();
   await snap(admin, 'catalog-01-admin-service-1440x900');

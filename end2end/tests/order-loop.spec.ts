@@ -209,12 +209,20 @@ test('a customer complains about an order; the admin takes, answers and resolves
   await expect(card.locator('[data-feedback-status]')).toHaveText('待处理');
   // A photo of what happened: a plain form post that comes back to the same card.
   await card.locator('input[type=file]').setInputFiles(path.join(__dirname, '..', 'fixtures', 'photo.png'));
+  const back = customer.waitForURL(/uploaded=1/, { waitUntil: 'commit' });
   await card.getByRole('button', { name: '添加照片' }).click();
-  await expect(customer).toHaveURL(/uploaded=1/);
+  await back;
+  await hydrated(customer);
   await expect(card.locator('.feedback-photos img')).toHaveCount(1);
   await expect(card.getByRole('status')).toHaveText('照片已添加');
+  await expect(customer).toHaveURL(/\/me\/feedback$/);
   await expectAccessible(customer);
   await snap(customer, 'feedback-01-filed-390x844');
+  // The notice was one-time: a reload shows the photo, not the notice.
+  await customer.reload();
+  await hydrated(customer);
+  await expect(card.locator('.feedback-photos img')).toHaveCount(1);
+  await expect(card.getByRole('status')).toHaveCount(0);
 
   // The order monitor flags the order; the admin finds the complaint among the unresolved, takes it, answers, then resolves it.
   await open(admin, '/admin/orders?attention=complaint');

@@ -32,9 +32,12 @@ async function newContextPage(browser: Browser, viewport = PHONE): Promise<Page>
 async function upload(page: Page, kind: string, file: string) {
   const slot = page.locator(`.doc-slot[data-doc="${kind}"]`);
   await slot.locator('input[type=file]').setInputFiles(file);
+  const back = page.waitForURL(/\/worker\/apply\?/, { waitUntil: 'commit' });
   await slot.getByRole('button', { name: '上传' }).click();
-  await expect(page).toHaveURL(/\/worker\/apply\?/);
+  await back;
   await hydrated(page);
+  // The one-time result leaves the address, so a reload does not repeat it.
+  await expect(page).toHaveURL(/\/worker\/apply$/);
 }
 
 async function review(admin: Page, workerName: string, decision: string, note: string) {

@@ -4,7 +4,7 @@
 
 use crate::api::chat::{chat_thread, my_chat_unread, upload_path, ChatMessageView, ChatThreadView, ChatUnread, SendChat};
 use crate::api::format_beijing;
-use crate::browser::{forget_query, random_key, use_live_version};
+use crate::browser::{forget_notice_query, random_key, use_live_version};
 use crate::components::{field_error, form_error, ErrorState, Skeleton};
 use crate::error::{AppError, Field};
 use crate::i18n::{t, Msg};
@@ -53,15 +53,9 @@ pub fn ChatPanel(#[prop(into)] thread: Signal<String>, #[prop(optional)] hint: O
         query.with(|q| q.get("upload_error")).map(|code| if code == "closed" { t(Msg::ErrChatClosed) } else { t(upload_error_text(&code)) })
     };
     // The photo form is a plain POST that comes back with `?sent=photo` or
-    // `?upload_error=…`: the notice shows until the next text is sent, and
-    // the address loses the query so a reload does not show it again.
-    // The router does not see that change, so the query still reads as loaded.
+    // `?upload_error=…`: the notice shows until the next text is sent.
     let photo_sent = move || send.version().get() == 0 && query.with(|q| q.get("sent")).is_some();
-    Effect::new(move |_| {
-        if query.with_untracked(|q| q.get("sent").is_some() || q.get("upload_error").is_some()) {
-            forget_query();
-        }
-    });
+    forget_notice_query(&["sent", "upload_error"]);
     view! {
         <Transition fallback=|| view! { <Skeleton rows=4/> }>
             {move || Suspend::new(async move {

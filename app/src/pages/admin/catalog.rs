@@ -165,6 +165,7 @@ pub fn ServiceEditPage() -> impl IntoView {
     let form = Resource::new(id, admin_service);
     let side = Resource::new(move || (id(), images.version().get(), toggle.version().get()), |(id, _, _)| admin_service(id));
     let navigate = use_navigate();
+    crate::browser::forget_notice_query(&["uploaded", "upload_error"]);
     Effect::new(move |_| {
         if let Some(Ok(saved)) = save.value().get() {
             if id() == 0 {

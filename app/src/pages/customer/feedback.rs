@@ -40,6 +40,7 @@ pub fn FeedbackPage() -> impl IntoView {
     let submit = ServerAction::<SubmitFeedback>::new();
     let live = use_live_version();
     let data = Resource::new(move || (submit.version().get(), live.get()), |_| my_feedback());
+    crate::browser::forget_notice_query(&["uploaded", "upload_error"]);
     view! {
         <PhoneShell title=Msg::FeedbackTitle tabs=Tabs::Customer>
             <Suspense fallback=|| view! { <Skeleton rows=4/> }>

@@ -69,6 +69,7 @@ pub fn ApplyPage() -> impl IntoView {
     let save = ServerAction::<SaveApplication>::new();
     let resubmit = ServerAction::<ResubmitApplication>::new();
     let application = Resource::new(move || (save.version().get(), resubmit.version().get()), |_| my_application());
+    crate::browser::forget_notice_query(&["uploaded", "upload_error"]);
     view! {
         <PhoneShell title=Msg::ApplyTitle tabs=Tabs::Worker>
             <Suspense fallback=|| view! { <Skeleton rows=6/> }>
