@@ -1898,8 +1898,8 @@ async fn an_orders_customer_and_worker_chat_with_text_and_photos_that_nobody_els
     // 操作日志 names the reading: who, what, which order.
     let log = app.post("/api/admin_audit_log", "", Some(&admin)).await;
     assert_eq!(log.status, StatusCode::OK, "{}", log.body);
-    let log: Vec<app::api::admin::AuditRowView> = serde_json::from_str(&log.body).unwrap();
-    let entry = log.first().expect("the reading is the newest entry");
+    let log: app::api::admin::AuditPage = serde_json::from_str(&log.body).unwrap();
+    let entry = log.rows.first().expect("the reading is the newest entry");
     assert_eq!(
         (entry.actor.as_str(), entry.action.as_str(), entry.target.clone(), entry.target_href.clone()),
         ("运营管理员 13700000000", "查看订单聊天", format!("订单 #{order}"), Some(format!("/admin/orders/{order}")))
