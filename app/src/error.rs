@@ -105,6 +105,9 @@ pub enum AppError {
     AccountDisabled,
     #[error("too many attempts")]
     TooManyAttempts,
+    /// Too many of something within a short time; the field it belongs to.
+    #[error("too fast")]
+    TooFast { field: Field, msg: Msg },
     #[error("unauthenticated")]
     Unauthenticated,
     #[error("session expired")]
@@ -140,7 +143,7 @@ impl AppError {
             AppError::Conflict { .. } => 409,
             AppError::BadCredentials | AppError::Unauthenticated | AppError::SessionExpired => 401,
             AppError::AccountDisabled | AppError::Forbidden => 403,
-            AppError::TooManyAttempts => 429,
+            AppError::TooManyAttempts | AppError::TooFast { .. } => 429,
             AppError::NotFound => 404,
             AppError::StaleOrder | AppError::WorkerBusy | AppError::Refused(_) | AppError::ConflictsWithOrder { .. } => 409,
             AppError::Internal | AppError::Transport(_) => 500,
@@ -149,7 +152,7 @@ impl AppError {
 
     pub fn msg(&self) -> Msg {
         match self {
-            AppError::Invalid { msg, .. } | AppError::InvalidLine { msg, .. } | AppError::Conflict { msg, .. } => *msg,
+            AppError::Invalid { msg, .. } | AppError::InvalidLine { msg, .. } | AppError::Conflict { msg, .. } | AppError::TooFast { msg, .. } => *msg,
             AppError::BadCredentials => Msg::ErrBadCredentials,
             AppError::AccountDisabled => Msg::ErrAccountDisabled,
             AppError::TooManyAttempts => Msg::ErrTooManyAttempts,
@@ -182,7 +185,9 @@ impl AppError {
     /// The field this error belongs next to, if any.
     pub fn field(&self) -> Option<Field> {
         match self {
-            AppError::Invalid { field, .. } | AppError::InvalidLine { field, .. } | AppError::Conflict { field, .. } => Some(*field),
+            AppError::Invalid { field, .. } | AppError::InvalidLine { field, .. } | AppError::Conflict { field, .. } | AppError::TooFast { field, .. } => {
+                Some(*field)
+            }
             AppError::BadCredentials => Some(Field::Password),
             _ => None,
         }
@@ -244,6 +249,7 @@ mod tests {
             AppError::BadCredentials,
             AppError::AccountDisabled,
             AppError::TooManyAttempts,
+            AppError::TooFast { field: Field::Chat, msg: Msg::ErrChatTooFast },
             AppError::Unauthenticated,
             AppError::SessionExpired,
             AppError::Forbidden,

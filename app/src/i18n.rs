@@ -1055,6 +1055,7 @@ messages! {
     ErrChatEmpty => "请输入消息内容",
     ErrChatTooLong => "消息最多500字",
     ErrChatClosed => "这个订单的聊天已关闭：订单取消或完成超过3天后不能再发消息",
+    ErrChatTooFast => "发送太频繁了，请稍等一分钟再发",
     ErrChatRetry => "发送失败，请刷新页面后重试",
     TrackHeading => "服务者位置",
     TrackRecordHeading => "服务者行程记录",

@@ -1921,6 +1921,30 @@ async fn an_orders_customer_and_worker_chat_with_text_and_photos_that_nobody_els
 }
 
 #[tokio::test]
+async fn a_flood_of_chat_messages_is_refused_beside_the_box_and_a_retry_of_a_sent_one_still_answers() {
+    use store::ChatStore as _;
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let send = |body: String, key: String| form(&[("thread", "support".into()), ("body", body), ("client_key", key)]);
+    for k in 0..domain::CHAT_SENDS_PER_MINUTE {
+        let sent = app.post("/api/send_chat", &send(format!("第{k}条"), format!("key{k}")), Some(&customer)).await;
+        assert_eq!(sent.status, StatusCode::OK, "message {k}: {}", sent.body);
+    }
+    let thread = domain::ChatThread::Support(user_id(&app, CUSTOMER).await);
+    let stored = || async { app.state.store.chat_messages(thread, 100).await.unwrap().len() as i64 };
+    assert_eq!(stored().await, domain::CHAT_SENDS_PER_MINUTE);
+    let flood = app.post("/api/send_chat", &send("再来一条".into(), "key-extra".into()), Some(&customer)).await;
+    assert_eq!(flood.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(flood.error(), AppError::TooFast { field: Field::Chat, msg: Msg::ErrChatTooFast });
+    let photo = app.upload_chat_photo("support", &png(), &customer).await;
+    assert_eq!(photo.headers[header::LOCATION], "/me/support?upload_error=too_fast", "a photo counts too");
+    // The phone retrying a message that did go through is told it went through.
+    let retry = app.post("/api/send_chat", &send("第0条".into(), "key0".into()), Some(&customer)).await;
+    assert_eq!(retry.status, StatusCode::OK, "{}", retry.body);
+    assert_eq!(stored().await, domain::CHAT_SENDS_PER_MINUTE, "nothing more stored");
+}
+
+#[tokio::test]
 async fn a_customer_writes_to_support_and_any_admin_answers_for_the_team() {
     use app::api::chat::{ChatThreadView, ChatUnread, SupportThreadView};
     let app = demo_app(Config::default()).await;

@@ -13,7 +13,7 @@ use crate::error::{AppError, Field};
 use crate::i18n::{t, Msg};
 use booking::order_chat_open;
 use domain::{ChatSide, ChatText, ChatThread, Role};
-use store::{AuditEntry, NewChatMessage, User};
+use store::{AuditEntry, NewChatMessage, StoreError, User};
 use uploads::ImageLimits;
 
 /// Where chat photos are stored.
@@ -187,7 +187,10 @@ pub async fn send(thread: String, body: String, client_key: String) -> Result<i6
         image_key: None,
         client_key: (!client_key.is_empty()).then(|| client_key.to_string()),
     };
-    let id = state.store.post_chat(&message, state.clock.now()).await.map_err(internal)?;
+    let id = state.store.post_chat(&message, state.clock.now()).await.map_err(|err| match err {
+        StoreError::TooFast => AppError::TooFast { field: Field::Chat, msg: Msg::ErrChatTooFast },
+        err => internal(err),
+    })?;
     tracing::info!(message_id = id, thread = %seat.thread.key(), sender_id = user.id.0, "chat message");
     Ok(id)
 }
@@ -271,7 +274,10 @@ pub async fn store_chat_image(state: &AppState, user: &User, thread: &str, file:
             if let Err(remove) = state.files.delete(&key).await {
                 tracing::warn!(error = %remove, "removing an unused chat photo failed");
             }
-            (page, Err(UploadOutcome::Internal(err.to_string())))
+            match err {
+                StoreError::TooFast => (page, Err(UploadOutcome::Refused("too_fast"))),
+                err => (page, Err(UploadOutcome::Internal(err.to_string()))),
+            }
         }
     }
 }

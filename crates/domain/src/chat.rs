@@ -57,6 +57,11 @@ impl ChatSide {
     }
 }
 
+/// How many messages (texts and photos) one person may send within a
+/// minute, over all their threads: more than any conversation needs, too
+/// few to flood a worker's phone or the support inbox.
+pub const CHAT_SENDS_PER_MINUTE: i64 = 30;
+
 /// A chat message's text: trimmed, 1 to 500 characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChatText(String);

@@ -13,7 +13,7 @@ mod payout;
 pub use account::{DisplayName, Password, Phone, ReviewDecision, Role, WorkerStatus};
 pub use appeal::{penalty_appealable, AppealDecision, AppealStatus, AppealSubject, PENALTY_APPEAL_DAYS};
 pub use certificate::{ExpiryDate, ExpiryError};
-pub use chat::{ChatSide, ChatText, ChatThread};
+pub use chat::{ChatSide, ChatText, ChatThread, CHAT_SENDS_PER_MINUTE};
 pub use feedback::{FeedbackAction, FeedbackCategory, FeedbackStatus, FeedbackText};
 pub use geo::Coordinates;
 pub use money::Fen;

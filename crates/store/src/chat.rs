@@ -58,6 +58,8 @@ pub trait ChatStore: Send + Sync {
     /// and tells the other side's open pages (the order's worker or customer;
     /// the customer or every active admin). A send whose `client_key` the
     /// sender used before stores nothing and returns the first message's id.
+    /// `TooFast` when the sender already sent [`domain::CHAT_SENDS_PER_MINUTE`]
+    /// messages within the minute before `now`.
     async fn post_chat(&self, message: &NewChatMessage, now: OffsetDateTime) -> StoreResult<i64>;
     /// The newest `limit` messages of a thread, oldest first.
     async fn chat_messages(&self, thread: domain::ChatThread, limit: i64) -> StoreResult<Vec<ChatMessageRecord>>;
@@ -92,6 +94,14 @@ macro_rules! shared_chat_impl {
                     if let Some(id) = sent {
                         return Ok(id);
                     }
+                }
+                let sent_lately: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM chat_messages WHERE sender_id = $1 AND created_at > $2")
+                    .bind(m.sender_id)
+                    .bind(now - time::Duration::minutes(1))
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if sent_lately >= domain::CHAT_SENDS_PER_MINUTE {
+                    return Err(crate::StoreError::TooFast);
                 }
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO chat_messages (thread, customer_id, order_id, sender_id, sender_side, body, image_key, client_key, created_at)

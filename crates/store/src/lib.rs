@@ -81,6 +81,8 @@ pub enum StoreError {
     HoldsOrders,
     #[error("record not found")]
     NotFound,
+    #[error("sent too many messages within a minute")]
+    TooFast,
     #[error("unsupported database url (expected sqlite: or postgres:)")]
     UnsupportedUrl,
     #[error("stored value is not valid: {0}")]

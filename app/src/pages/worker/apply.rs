@@ -28,6 +28,7 @@ pub fn upload_error_text(code: &str) -> Msg {
         "expired" => Msg::ErrCertificateExpired,
         "too_many" => Msg::ErrFeedbackTooManyImages,
         "closed" => Msg::ErrFeedbackClosedImages,
+        "too_fast" => Msg::ErrChatTooFast,
         _ => Msg::ErrUploadFailed,
     }
 }
