@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { DEMO, PHONE, DESKTOP, open, hydrated, login, signedIn, snap, expectAccessible, expectTilesToOpenWhatTheyCount, freshPhone } from './helpers';
+import { DEMO, PHONE, DESKTOP, open, hydrated, login, register, signedIn, snap, expectAccessible, expectTilesToOpenWhatTheyCount, freshPhone } from './helpers';
 
 test.use({ viewport: DESKTOP });
 
@@ -21,11 +21,7 @@ test('the admin logs in and sees live counts on the dashboard', async ({ page })
   // A new customer shows up in the count without any cache in between.
   const other = await page.context().browser()!.newContext();
   const visitor = await other.newPage();
-  await open(visitor, '/register');
-  await visitor.getByLabel('手机号').fill(`158${String(Date.now()).slice(-8)}`);
-  await visitor.getByLabel('密码').fill('counted-1234');
-  await visitor.getByRole('button', { name: '注册' }).click();
-  await expect(visitor).toHaveURL(/\/$/);
+  await register(visitor, freshPhone('158'), 'counted-1234');
   await other.close();
   await open(page, '/admin');
   await expect(stat(page, 'StatCustomers')).toHaveText(String(customers + 1));
@@ -104,11 +100,7 @@ test('the admin disables a customer, who is signed out at once, and restores the
   const visitor = await browser.newContext({ viewport: PHONE });
   const customer = await visitor.newPage();
   const phone = freshPhone('158');
-  await open(customer, '/register');
-  await customer.getByLabel('手机号').fill(phone);
-  await customer.getByLabel('密码').fill('customer-pass-3');
-  await customer.getByRole('button', { name: '注册' }).click();
-  await expect(customer).toHaveURL(/\/$/);
+  await register(customer, phone, 'customer-pass-3');
 
   await login(page, DEMO.admin.phone, DEMO.admin.password);
   await expect(page).toHaveURL(/\/admin$/);
@@ -153,11 +145,7 @@ test('操作日志 filters by action, person, record and day, and refuses a bad 
   const visitor = await browser.newContext({ viewport: PHONE });
   const customer = await visitor.newPage();
   const phone = freshPhone('157');
-  await open(customer, '/register');
-  await customer.getByLabel('手机号').fill(phone);
-  await customer.getByLabel('密码').fill('customer-pass-4');
-  await customer.getByRole('button', { name: '注册' }).click();
-  await expect(customer).toHaveURL(/\/$/);
+  await register(customer, phone, 'customer-pass-4');
   await visitor.close();
   await login(page, DEMO.admin.phone, DEMO.admin.password);
   await expect(page).toHaveURL(/\/admin$/);

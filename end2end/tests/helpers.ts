@@ -43,6 +43,15 @@ export async function logout(page: Page) {
   await hydrated(page);
 }
 
+/** Signs a new customer up on `page`; they land on 首页. */
+export async function register(page: Page, phone: string, password: string) {
+  await open(page, '/register');
+  await page.getByLabel('手机号').fill(phone);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '注册' }).click();
+  await expect(page).toHaveURL(/\/$/);
+}
+
 /** Saves a full-page screenshot under end2end/artifacts/ for review. */
 export async function snap(page: Page, name: string) {
   fs.mkdirSync(ARTIFACTS, { recursive: true });

@@ -259,10 +259,13 @@ pub async fn audit_log(query: AuditQuery) -> Result<AuditPage, AppError> {
         filter.actor_id = Some(actor.ok_or(AppError::invalid(Field::AuditActor, Msg::ErrAuditActorUnknown))?.user_id.0);
     }
     let mut records = state.store.audit_entries(&filter).await.map_err(internal)?;
-    let older = (records.len() as i64 > AUDIT_PAGE_ROWS).then(|| {
+    // One row more than a page was asked for: its presence says an older page exists.
+    let older = if records.len() as i64 > AUDIT_PAGE_ROWS {
         records.truncate(AUDIT_PAGE_ROWS as usize);
         records.last().map(|r| r.id)
-    });
+    } else {
+        None
+    };
     let target_user = |target: &str| target.strip_prefix("user:").and_then(|id| id.parse::<i64>().ok());
     let mut ids: Vec<i64> = records
         .iter()
@@ -293,7 +296,7 @@ pub async fn audit_log(query: AuditQuery) -> Result<AuditPage, AppError> {
         })
         .collect();
     let target = filter.target.as_deref().map(|key| audit_target(key, target_user(key).and_then(|id| people.get(&id))).0);
-    Ok(AuditPage { rows, target, older: older.flatten() })
+    Ok(AuditPage { rows, target, older })
 }
 
 /// An audit target in words, with its page: the person (`user:7`, read as
