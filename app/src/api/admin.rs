@@ -199,7 +199,7 @@ pub const AUDIT_PAGE_ROWS: i64 = 100;
 pub struct AuditQuery {
     /// The stored action code (`worker_approve`).
     pub action: Option<String>,
-    /// The phone of the admin who acted.
+    /// The phone of whoever acted (an admin, or a user changing their own account).
     pub actor: Option<String>,
     /// The stored target key (`order:12`, `user:7`).
     pub target: Option<String>,
@@ -208,6 +208,13 @@ pub struct AuditQuery {
     pub to: Option<String>,
     /// Entries older than this id: the next page.
     pub before: Option<i64>,
+}
+
+impl AuditQuery {
+    /// Whether any filter narrows the log (the page it is on aside).
+    pub fn is_filtered(&self) -> bool {
+        AuditQuery { before: None, ..self.clone() } != AuditQuery::default()
+    }
 }
 
 /// One page of 操作日志.

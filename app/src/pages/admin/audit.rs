@@ -14,7 +14,7 @@ fn audit_href(query: &AuditQuery) -> String {
     let text = [("action", &query.action), ("actor", &query.actor), ("target", &query.target), ("from", &query.from), ("to", &query.to)];
     let params: Vec<String> = text
         .into_iter()
-        .filter_map(|(name, value)| value.as_deref().filter(|v| !v.is_empty()).map(|v| format!("{name}={}", encode_query_value(v))))
+        .filter_map(|(name, value)| value.as_deref().map(|v| format!("{name}={}", encode_query_value(v))))
         .chain(query.before.map(|id| format!("before={id}")))
         .collect();
     if params.is_empty() {
@@ -76,7 +76,6 @@ fn AuditFilters(query: AuditQuery, target: Option<String>, error: Option<AppErro
     let invalid = |field: Field| error_at(field).map(|_| "true");
     let action = query.action.clone().unwrap_or_default();
     let without_target = audit_href(&AuditQuery { target: None, before: None, ..query.clone() });
-    let filtered = AuditQuery { before: None, ..query.clone() } != AuditQuery::default();
     view! {
         <form class="audit-filters" method="get" action="/admin/audit">
             <div class="audit-filter">
@@ -106,10 +105,10 @@ fn AuditFilters(query: AuditQuery, target: Option<String>, error: Option<AppErro
                 <input id="audit-to" type="date" name="to" value=query.to.clone() aria-describedby="audit-to-error" aria-invalid=invalid(Field::AuditTo)/>
                 <p class="field-error" id="audit-to-error" role="alert">{error_at(Field::AuditTo)}</p>
             </div>
-            {query.target.clone().filter(|key| !key.is_empty()).map(|key| view! { <input type="hidden" name="target" value=key/> })}
+            {query.target.clone().map(|key| view! { <input type="hidden" name="target" value=key/> })}
             <div class="audit-filter-actions">
                 <button type="submit" class="btn btn-primary">{t(Msg::AuditApply)}</button>
-                {filtered.then(|| view! { <a class="btn btn-plain" href="/admin/audit">{t(Msg::AuditClear)}</a> })}
+                {query.is_filtered().then(|| view! { <a class="btn btn-plain" href="/admin/audit">{t(Msg::AuditClear)}</a> })}
             </div>
         </form>
         {target.map(|target| view! {
@@ -123,7 +122,7 @@ fn AuditFilters(query: AuditQuery, target: Option<String>, error: Option<AppErro
 #[component]
 fn AuditTable(page: AuditPage, query: AuditQuery) -> impl IntoView {
     if page.rows.is_empty() {
-        let empty = if query == AuditQuery::default() { Msg::AuditEmpty } else { Msg::AuditNoMatch };
+        let empty = if query.is_filtered() { Msg::AuditNoMatch } else { Msg::AuditEmpty };
         return view! { <div class="state-box empty-state"><p>{t(empty)}</p></div> }.into_any();
     }
     let paged = query.before.is_some();
@@ -193,5 +192,11 @@ mod tests {
         assert_eq!(audit_href(&AuditQuery::default()), "/admin/audit");
         let query = AuditQuery { target: Some("coupon 4".into()), from: Some("2026-12-01".into()), before: Some(77), ..AuditQuery::default() };
         assert_eq!(audit_href(&query), "/admin/audit?target=coupon%204&from=2026-12-01&before=77");
+    }
+
+    #[test]
+    fn a_later_page_of_the_whole_log_is_not_a_filtered_view() {
+        assert!(!AuditQuery { before: Some(77), ..AuditQuery::default() }.is_filtered());
+        assert!(AuditQuery { actor: Some("13700000000".into()), ..AuditQuery::default() }.is_filtered());
     }
 }
