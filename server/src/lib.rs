@@ -15,7 +15,7 @@ use app::server::{AppState, Config};
 use app::{shell, App};
 use axum::{http::StatusCode, middleware, routing::get, Json, Router};
 use leptos::config::LeptosOptions;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use serde::Serialize;
 use std::sync::Arc;
 use std::time::Duration;
@@ -60,9 +60,16 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
     }
 }
 
+/// Every page route of the app, for `router`. Walking the app switches off
+/// resource loading for the whole process while it runs (leptos issue
+/// #4773): a page rendered meanwhile waits forever. So a process lists its
+/// routes once, before it serves any page.
+pub fn page_routes() -> Vec<AxumRouteListing> {
+    generate_route_list(App)
+}
+
 /// The whole HTTP surface, ready to serve or to drive from tests.
-pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+pub fn router(state: AppState, page_routes: Vec<AxumRouteListing>) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(healthz))
@@ -74,7 +81,7 @@ pub fn router(state: AppState) -> Router {
         .route("/uploads/chat/{thread}", axum::routing::post(upload_routes::upload_chat_image))
         .route("/files/{area}/{name}", get(upload_routes::serve_file))
         .route(app::api::analytics::CSV_PATH, get(export_routes::analytics_csv))
-        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .leptos_routes(&state, page_routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // Layers run outermost-last: limit → CSRF → session → access policy.
         .layer(middleware::from_fn(guards::access_guard))

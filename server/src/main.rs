@@ -1,6 +1,6 @@
 use leptos::config::get_configuration;
 use server::config::ServerConfig;
-use server::{build_state, demo, router, spawn_upkeep, BoxError};
+use server::{build_state, demo, page_routes, router, spawn_upkeep, BoxError};
 use std::io::BufRead;
 use std::net::SocketAddr;
 use tracing_subscriber::EnvFilter;
@@ -68,7 +68,7 @@ async fn main() -> Result<(), BoxError> {
     let addr = leptos_options.site_addr;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{addr}");
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+    axum::serve(listener, router(state, page_routes()).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -218,6 +218,36 @@ async fn role_areas_are_refused_server_side_to_other_roles() {
     assert_eq!(app.get_page("/worker/register", None).await.status, StatusCode::OK);
 }
 
+/// Another app starting in the same process (as the tests here do all the
+/// time) must not stall a page being rendered: listing the app's routes
+/// pauses page data loading process-wide while it runs (leptos #4773).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_render_while_other_apps_start() {
+    let app = spawn_app().await;
+    let admin = app.session("13700000202", Role::Admin).await;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let starter = tokio::spawn({
+        let stop = stop.clone();
+        async move {
+            let mut started = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                drop(spawn_app().await);
+                started += 1;
+            }
+            started
+        }
+    });
+    for round in 0..200 {
+        let page = tokio::time::timeout(std::time::Duration::from_secs(15), app.get_page("/admin", Some(&admin)))
+            .await
+            .unwrap_or_else(|_| panic!("/admin stalled in round {round} while other apps started"));
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("注册顾客"), "{}", page.body);
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(starter.await.unwrap() > 0, "no other app started during the renders");
+}
+
 #[tokio::test]
 async fn the_home_page_lists_categories_from_the_database() {
     let app = spawn_app().await;

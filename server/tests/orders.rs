@@ -1922,7 +1922,6 @@ async fn an_orders_customer_and_worker_chat_with_text_and_photos_that_nobody_els
 
 #[tokio::test]
 async fn a_flood_of_chat_messages_is_refused_beside_the_box_and_a_retry_of_a_sent_one_still_answers() {
-    use store::ChatStore as _;
     let app = demo_app(Config::default()).await;
     let customer = app.session_for(CUSTOMER).await;
     let send = |body: String, key: String| form(&[("thread", "support".into()), ("body", body), ("client_key", key)]);

@@ -12,6 +12,7 @@ use domain::{DisplayName, Password, Phone, Role};
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
 use rand::Rng;
+use std::sync::OnceLock;
 use std::time::Duration;
 use store::{DynStore, NewUser, UserFilter};
 use tower::ServiceExt;
@@ -227,6 +228,14 @@ pub fn form(fields: &[(&str, String)]) -> String {
         .join("&")
 }
 
+/// The app's page routes, listed once for the whole test process: listing
+/// them stalls any page being rendered at that moment on another test's
+/// thread (see `server::page_routes`).
+fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static PAGE_ROUTES: OnceLock<Vec<leptos_axum::AxumRouteListing>> = OnceLock::new();
+    PAGE_ROUTES.get_or_init(server::page_routes).clone()
+}
+
 impl TestApp {
     /// A session for an existing account (e.g. a demo one).
     pub async fn session_for(&self, phone: &str) -> String {
@@ -240,7 +249,7 @@ impl TestApp {
     pub async fn with_config(config: Config) -> TestApp {
         let (store, db_file) = fresh_store().await;
         let state = Self::state_over(store, config);
-        TestApp { router: server::router(state.clone()), state, db_file }
+        TestApp { router: server::router(state.clone(), page_routes()), state, db_file }
     }
 
     fn state_over(store: DynStore, config: Config) -> AppState {
@@ -252,6 +261,6 @@ impl TestApp {
     /// but what was stored. The original keeps (and finally removes) the file.
     pub fn restarted(&self) -> TestApp {
         let state = Self::state_over(self.state.store.clone(), (*self.state.config).clone());
-        TestApp { router: server::router(state.clone()), state, db_file: std::path::PathBuf::new() }
+        TestApp { router: server::router(state.clone(), page_routes()), state, db_file: std::path::PathBuf::new() }
     }
 }
