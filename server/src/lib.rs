@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod demo_history;
 pub mod export_routes;
 pub mod guards;
 pub mod jobs;

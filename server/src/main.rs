@@ -1,6 +1,6 @@
 use leptos::config::get_configuration;
 use server::config::ServerConfig;
-use server::{build_state, demo, page_routes, router, spawn_upkeep, BoxError};
+use server::{build_state, demo, demo_history, page_routes, router, spawn_upkeep, BoxError};
 use std::io::BufRead;
 use std::net::SocketAddr;
 use tracing_subscriber::EnvFilter;
@@ -38,6 +38,7 @@ async fn main() -> Result<(), BoxError> {
         None | Some("serve") => {}
         Some("seed-demo") => {
             let loaded = demo::seed_demo(&store, &state.passwords).await?;
+            demo_history::seed_demo_history(&state).await?;
             println!("{}", if loaded { "演示数据已导入" } else { "演示数据已存在，未重复导入" });
             return Ok(());
         }
@@ -60,8 +61,11 @@ async fn main() -> Result<(), BoxError> {
         }
     }
 
-    if config.demo_data && demo::seed_demo(&store, &state.passwords).await? {
-        tracing::info!("demo data loaded");
+    if config.demo_data {
+        if demo::seed_demo(&store, &state.passwords).await? {
+            tracing::info!("demo data loaded");
+        }
+        demo_history::seed_demo_history(&state).await?;
     }
     spawn_upkeep(store.clone());
     server::jobs::spawn_job_runner(state.clone());

@@ -279,6 +279,56 @@ async fn demo_data_loads_once() {
     assert_eq!(login.headers.get(header::LOCATION).unwrap(), "/admin");
 }
 
+/// The demo's 张江 district is replayed through the live order flow, once:
+/// two weeks of orders served and settled, a few cancelled and refunded,
+/// reviews in, the books balanced, nothing left needing attention, and the
+/// README's People's Square accounts untouched.
+#[tokio::test]
+async fn demo_history_replays_two_weeks_once() {
+    // Offers lapse in 15 s, as in the browser tests' server.
+    let mut config = app::server::Config::default();
+    config.dispatch.policy.timeout_secs = 15;
+    let app = TestApp::with_config(config).await;
+    let store = &app.state.store;
+    server::demo::seed_demo(store, &app.state.passwords).await.unwrap();
+    let replayed = server::demo_history::seed_demo_history(&app.state).await.unwrap();
+    assert!(replayed >= 40, "only {replayed} orders replayed");
+    assert_eq!(server::demo_history::seed_demo_history(&app.state).await.unwrap(), 0, "replayed twice");
+
+    let now = time::OffsetDateTime::now_utc();
+    assert!((app.state.clock.now() - now).whole_seconds().abs() < 60, "the live clock was moved");
+    let orders = store.orders(&store::OrderFilter::newest(500)).await.unwrap();
+    assert_eq!(orders.len(), replayed);
+    let in_state = |state: &str| orders.iter().filter(|o| o.state == state).count();
+    assert!(in_state("completed") >= 35 && in_state("refunded") >= 1, "{:?}", orders.iter().map(|o| &o.state).collect::<Vec<_>>());
+    assert_eq!(in_state("completed") + in_state("refunded"), replayed);
+    assert!(orders.iter().all(|o| o.ends_at < now && o.worker_name.is_some()));
+    let team: Vec<i64> = orders.iter().filter_map(|o| o.worker_id).collect();
+    let mut serving = team.clone();
+    serving.sort();
+    serving.dedup();
+    assert_eq!(serving.len(), 3, "dispatch spreads the district's work over its whole team");
+    let mut reviewed = 0;
+    for order in orders.iter().filter(|o| o.state == "completed") {
+        reviewed += usize::from(store.review_for_order(order.id).await.unwrap().is_some());
+    }
+    assert!(reviewed * 2 > in_state("completed"), "{reviewed} reviews");
+    assert!(store.ledger_audit().await.unwrap().is_empty());
+    let anomalies = store::OrderFilter { anomalous: Some(booking::AnomalyCutoffs::at(now.unix_timestamp())), ..store::OrderFilter::newest(500) };
+    assert!(store.orders(&anomalies).await.unwrap().is_empty());
+    for worker in &team {
+        assert!(store.worker_balance(*worker).await.unwrap().available_fen > 0);
+    }
+
+    let li = store.credentials_by_phone(&Phone::parse("13900000001").unwrap()).await.unwrap().unwrap().user_id.0;
+    assert!(!team.contains(&li));
+    assert_eq!(store.worker_balance(li).await.unwrap().available_fen, 5000);
+    let admin = app.session_for("13700000000").await;
+    let analytics = app.get_page("/admin/analytics", Some(&admin)).await;
+    assert_eq!(analytics.status, StatusCode::OK);
+    assert!(analytics.body.contains("日常保洁"), "{}", analytics.body);
+}
+
 #[tokio::test]
 async fn create_admin_refuses_bad_input_and_duplicates() {
     let app = spawn_app().await;

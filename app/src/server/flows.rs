@@ -153,9 +153,13 @@ pub fn event(kind: EventKind, actor: Actor, position: Option<(f64, f64)>, detail
 
 /// A reference number: a prefix, the time and randomness (e.g. `DJ20261125…`).
 pub fn reference(prefix: &str) -> String {
-    use rand::Rng;
     // Wall time: a reference names a record, it is not a business time.
-    let t = time::OffsetDateTime::now_utc();
+    reference_at(prefix, time::OffsetDateTime::now_utc())
+}
+
+/// A reference for a record made at `t` (a replayed past order's).
+pub fn reference_at(prefix: &str, t: OffsetDateTime) -> String {
+    use rand::Rng;
     format!(
         "{prefix}{:04}{:02}{:02}{:02}{:02}{:02}{:06}",
         t.year(),

@@ -20,6 +20,7 @@ pub mod orders;
 pub mod passwords;
 pub mod pricing;
 pub mod reminders;
+pub mod replay;
 pub mod session;
 pub mod state;
 pub mod tracking;

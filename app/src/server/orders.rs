@@ -18,7 +18,7 @@ const SLOT_FIRST_MINUTE: u16 = 8 * 60;
 const SLOT_LAST_START_MINUTE: u16 = 18 * 60;
 const SLOT_STEP_MINUTES: u16 = 60;
 
-fn unit_of(service: &ServiceRecord) -> Result<Unit, AppError> {
+pub(crate) fn unit_of(service: &ServiceRecord) -> Result<Unit, AppError> {
     Unit::from_db(&service.unit).ok_or_else(|| internal(format!("service {} has unknown unit {}", service.id, service.unit)))
 }
 

@@ -85,6 +85,13 @@ impl Clock {
         time::OffsetDateTime::now_utc() + time::Duration::seconds(self.skipped_secs.load(std::sync::atomic::Ordering::SeqCst))
     }
 
+    /// Sets the clock to read `at` from now on, back or forward. For a
+    /// clock of its own, as the demo seeder's replay of past days uses.
+    pub fn set(&self, at: time::OffsetDateTime) {
+        let secs = (at - time::OffsetDateTime::now_utc()).whole_seconds();
+        self.skipped_secs.store(secs, std::sync::atomic::Ordering::SeqCst);
+    }
+
     pub fn advance(&self, by: Duration) {
         let secs = i64::try_from(by.as_secs()).unwrap_or(i64::MAX);
         self.skipped_secs.fetch_add(secs, std::sync::atomic::Ordering::SeqCst);
