@@ -88,6 +88,7 @@ pub enum Field {
     AuditActor,
     AuditFrom,
     AuditTo,
+    CancelReason,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

@@ -185,6 +185,30 @@ test('a customer cancels a paid order before the cut-off and is refunded in full
   await customer.context().close();
 });
 
+test('an admin cancels an order for the platform: a reason is required, and the customer is refunded in full and reads why', async ({ browser }) => {
+  const customer = await signedIn(browser, DEMO.customer);
+  const orderId = (await bookAndPay(customer, '15:00')).split('/').pop();
+  const admin = await signedIn(browser, DEMO.admin, DESKTOP);
+  await open(admin, `/admin/orders/${orderId}`);
+  const panel = admin.locator('.admin-cancel');
+  await panel.getByRole('button', { name: '取消订单并退款' }).click();
+  await expect(admin.locator('#f-cancel-reason-error')).toHaveText('请填写取消原因，顾客会看到它');
+  await expect(admin.locator('.detail-header .state-badge')).toHaveText(/待接单|已接单/);
+  const reason = '该时段暂无服务人员可上门，平台为您取消';
+  await panel.getByLabel('取消原因').fill(reason);
+  await snap(admin, 'admin-cancel-01-reason-1440x900');
+  await panel.getByRole('button', { name: '取消订单并退款' }).click();
+  await expect(admin.locator('.detail-header .state-badge')).toHaveText(/退款中|已退款/);
+  await expect(admin.locator('.admin-cancel')).toHaveCount(0);
+
+  await customer.reload();
+  await expect(customer.locator('.order-status .state-badge')).toHaveText(/已退款/);
+  await expect(customer.locator('.cell', { hasText: '退款金额' })).toContainText('¥90.00');
+  await expect(customer.getByText(`平台取消：${reason}`)).toBeVisible();
+  await snap(customer, 'admin-cancel-02-customer-390x844');
+  for (const page of [customer, admin]) await page.context().close();
+});
+
 test('a customer complains about an order; the admin takes, answers and resolves it, and the customer reads each answer', async ({ browser }) => {
   const customer = await signedIn(browser, DEMO.customer);
   const admin = await signedIn(browser, DEMO.admin, DESKTOP);

@@ -345,6 +345,49 @@ async fn cancelling_is_free_before_the_cut_off_and_refused_once_the_worker_arriv
     assert_eq!(state_of(&app, arrived).await, "arrived");
 }
 
+/// An admin cancels for the platform even after the customer's cut-off and
+/// after a worker accepted: no fee, a full refund, the reason on the order
+/// and in the audit log. Without a reason, by anyone else, or once the order
+/// is over, nothing changes.
+#[tokio::test]
+async fn an_admin_cancels_an_accepted_order_with_a_reason_and_the_customer_gets_everything_back() {
+    let config = Config {
+        cancellation: booking::CancellationPolicy { free_until_secs_before_start: 10 * 86_400, late_fee_bps: 2000 },
+        ..Config::default()
+    };
+    let app = demo_app(config).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let li = app.session_for(LI).await;
+    let admin = app.session_for("13700000000").await;
+    let order_id = accepted_by_li(&app, &customer, beijing(1, 10), &li).await;
+    let cancel = |reason: &str| form(&[("order_id", order_id.to_string()), ("reason", reason.to_string())]);
+
+    let before = app.snapshot().await;
+    let unexplained = app.post("/api/admin_cancel_order", &cancel("  "), Some(&admin)).await;
+    assert_eq!(unexplained.error(), AppError::invalid(Field::CancelReason, Msg::ErrCancelReasonRequired));
+    let rambling = app.post("/api/admin_cancel_order", &cancel(&"长".repeat(201)), Some(&admin)).await;
+    assert_eq!(rambling.error(), AppError::invalid(Field::CancelReason, Msg::ErrReasonTooLong));
+    for someone in [&customer, &li] {
+        assert_eq!(app.post("/api/admin_cancel_order", &cancel("不想要了"), Some(someone)).await.status, StatusCode::FORBIDDEN);
+    }
+    assert_eq!(state_of(&app, order_id).await, "accepted");
+    assert_eq!(app.snapshot().await, before);
+
+    let done = app.post("/api/admin_cancel_order", &cancel("顾客来电改约，由客服代为取消"), Some(&admin)).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    server::jobs::run_due_jobs(&app.state).await;
+    let order = app.state.store.order(order_id).await.unwrap().unwrap();
+    assert_eq!((order.state.as_str(), order.cancel_fee_fen, order.refund_fen), ("refunded", 0, 9000));
+    let events = app.state.store.order_events(order_id).await.unwrap();
+    assert!(events.iter().any(|e| e.kind == "cancel" && e.detail == "平台取消：顾客来电改约，由客服代为取消"), "{events:?}");
+    let audit = app.state.store.audit_entries(&store::AuditFilter::newest(10)).await.unwrap();
+    assert!(audit.iter().any(|a| a.action == "cancel_order" && a.target == format!("order:{order_id}") && a.detail == "顾客来电改约，由客服代为取消"));
+
+    let again = app.post("/api/admin_cancel_order", &cancel("再取消一次"), Some(&admin)).await;
+    assert!(matches!(again.error(), AppError::Refused(_)), "{}", again.body);
+    assert_eq!(state_of(&app, order_id).await, "refunded");
+}
+
 #[tokio::test]
 async fn an_unpaid_order_is_cancelled_when_its_window_passes_and_releases_the_slot() {
     let config = Config { pay_window: Duration::ZERO, ..Config::default() };

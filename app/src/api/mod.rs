@@ -98,6 +98,7 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/admin_orders", ADMIN),
     ("/api/admin_order", ADMIN),
     ("/api/admin_assign", ADMIN),
+    ("/api/admin_cancel_order", ADMIN),
     ("/api/admin_review_worker", ADMIN),
     ("/api/admin_customer", ADMIN),
     ("/api/my_feedback", CUSTOMER),

@@ -130,6 +130,12 @@ pub async fn admin_order(order_id: i64) -> Result<AdminOrderView, AppError> {
     crate::server::respond(crate::server::ops::admin_order(order_id).await)
 }
 
+/// Cancels an order for the platform: no fee, the customer refunded in full.
+#[server(prefix = "/api", endpoint = "admin_cancel_order")]
+pub async fn admin_cancel_order(order_id: i64, reason: String) -> Result<(), AppError> {
+    crate::server::respond(crate::server::ops::admin_cancel_order(order_id, reason).await)
+}
+
 #[server(prefix = "/api", endpoint = "admin_assign")]
 pub async fn admin_assign(order_id: i64, worker_id: i64, override_rules: Option<bool>) -> Result<(), AppError> {
     crate::server::respond(crate::server::ops::admin_assign(order_id, worker_id, override_rules.unwrap_or(false)).await)

@@ -2,10 +2,10 @@ use super::feedback::FeedbackTable;
 use crate::api::chat::AdminOrderChat;
 use crate::api::feedback::admin_feedback_list;
 use crate::api::format_beijing;
-use crate::api::ops::{admin_order, admin_orders, AdminAssign, AdminOrderRow, AdminOrderView, DecisionView, OrderAttention};
+use crate::api::ops::{admin_order, admin_orders, AdminAssign, AdminCancelOrder, AdminOrderRow, AdminOrderView, DecisionView, OrderAttention};
 use crate::browser::use_live_version;
-use crate::components::{form_error, AdminShell, ErrorState, Skeleton};
-use crate::error::AppError;
+use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton};
+use crate::error::{AppError, Field};
 use crate::i18n::{t, Msg};
 use crate::pages::chat::ChatBubble;
 use crate::pages::order_ui::{appointment, money, state_msg, OrderFacts, QuoteLines, StateBadge, Timeline};
@@ -148,7 +148,8 @@ pub fn AdminOrderPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
     let assign = ServerAction::<AdminAssign>::new();
-    let order = Resource::new(move || (id(), assign.version().get()), |(id, _)| admin_order(id));
+    let cancel = ServerAction::<AdminCancelOrder>::new();
+    let order = Resource::new(move || (id(), assign.version().get(), cancel.version().get()), |(id, _, _)| admin_order(id));
     let feedback = Resource::new(id, |id| admin_feedback_list(None, None, Some(id)));
     view! {
         <AdminShell title=Msg::OrderDetailTitle>
@@ -168,7 +169,7 @@ pub fn AdminOrderPage() -> impl IntoView {
             <Suspense fallback=|| view! { <Skeleton rows=6/> }>
                 {move || Suspend::new(async move {
                     match order.await {
-                        Ok(view) => view! { <AdminOrderBody view assign/> }.into_any(),
+                        Ok(view) => view! { <AdminOrderBody view assign cancel/> }.into_any(),
                         Err(error) => view! { <ErrorState error/> }.into_any(),
                     }
                 })}
@@ -178,12 +179,14 @@ pub fn AdminOrderPage() -> impl IntoView {
 }
 
 #[component]
-fn AdminOrderBody(view: AdminOrderView, assign: ServerAction<AdminAssign>) -> impl IntoView {
+fn AdminOrderBody(view: AdminOrderView, assign: ServerAction<AdminAssign>, cancel: ServerAction<AdminCancelOrder>) -> impl IntoView {
     let order = view.detail.clone();
     let state = order.card.state;
     let order_id = order.card.id;
     let assignable = matches!(state, OrderState::Booked | OrderState::Accepted);
+    let cancellable = state.is_active();
     let assign_value = assign.value();
+    let cancel_value = cancel.value();
     view! {
         <div class="detail-header">
             <StateBadge state/>
@@ -328,6 +331,20 @@ fn AdminOrderBody(view: AdminOrderView, assign: ServerAction<AdminAssign>) -> im
                         }).collect_view()}
                     </tbody>
                 </table>
+            </section>
+        </Show>
+        <Show when=move || cancellable>
+            <section class="panel admin-cancel">
+                <h3>{t(Msg::AdminCancelHeading)}</h3>
+                <p class="hint">{t(Msg::AdminCancelHint)}</p>
+                <ActionForm action=cancel attr:class="cancel-form">
+                    <input type="hidden" name="order_id" value=order_id/>
+                    <label for="f-cancel-reason">{t(Msg::CancelReasonLabel)}</label>
+                    <textarea id="f-cancel-reason" name="reason" maxlength="200" rows="2" aria-describedby="f-cancel-reason-error"></textarea>
+                    <p class="field-error" id="f-cancel-reason-error" role="alert">{move || field_error(cancel_value, Field::CancelReason).get()}</p>
+                    <p class="form-error" role="alert">{move || form_error(cancel_value).get()}</p>
+                    <button type="submit" class="btn btn-danger" disabled=move || cancel.pending().get()>{t(Msg::AdminCancelButton)}</button>
+                </ActionForm>
             </section>
         </Show>
     }
