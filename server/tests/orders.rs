@@ -7,6 +7,7 @@ mod common;
 use app::api::orders::PlaceOutcome;
 use app::error::{AppError, Field};
 use app::i18n::Msg;
+use app::server::reminders::Reminder;
 use app::server::Config;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -1104,9 +1105,9 @@ async fn the_start_reminder_uses_only_the_chosen_channels_and_is_sent_once() {
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
     let order_id = place(&app, &customer, beijing(1, 10)).await;
     pay(&app, order_id).await;
-    app::server::reminders::remind_start(&app.state, order_id).await.unwrap();
+    app::server::reminders::remind(&app.state, order_id, Reminder::StartSoon).await.unwrap();
     // A retried job sends nothing new.
-    app::server::reminders::remind_start(&app.state, order_id).await.unwrap();
+    app::server::reminders::remind(&app.state, order_id, Reminder::StartSoon).await.unwrap();
     let customer_id = app.state.store.order(order_id).await.unwrap().unwrap().customer_id;
     let sent = app.state.store.messages(customer_id, 10).await.unwrap();
     assert_eq!(sent.iter().map(|m| m.channel.as_str()).collect::<Vec<_>>(), vec!["in_app"]);
@@ -1117,11 +1118,54 @@ async fn the_start_reminder_uses_only_the_chosen_channels_and_is_sent_once() {
     // A cancelled order is not reminded of.
     let cancelled = place(&app, &customer, beijing(2, 10)).await;
     assert_eq!(app.post("/api/cancel_order", &format!("order_id={cancelled}"), Some(&customer)).await.status, StatusCode::OK);
-    app::server::reminders::remind_start(&app.state, cancelled).await.unwrap();
+    app::server::reminders::remind(&app.state, cancelled, Reminder::StartSoon).await.unwrap();
     assert_eq!(app.state.store.messages(customer_id, 10).await.unwrap().len(), 1);
     // Another role cannot read or change a customer's reminders.
     let worker = app.session_for(LI).await;
     assert_eq!(app.post("/api/my_reminders", "", Some(&worker)).await.status, StatusCode::FORBIDDEN);
+}
+
+/// A booking made days ahead is reminded the day before and again an hour
+/// before, each once, by the job runner; a day-before reminder that would
+/// come only hours before the start is dropped.
+#[tokio::test]
+async fn a_booking_made_days_ahead_is_reminded_the_day_before_and_an_hour_before() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    assert_eq!(app.post("/api/save_reminder_prefs", "in_app=on", Some(&customer)).await.status, StatusCode::OK);
+    let start = beijing(3, 10);
+    let order_id = place(&app, &customer, start).await;
+    pay(&app, order_id).await;
+    let later = place(&app, &customer, beijing(3, 15)).await;
+    pay(&app, later).await;
+    let customer_id = app.state.store.order(order_id).await.unwrap().unwrap().customer_id;
+    let kinds = || async {
+        let sent = app.state.store.messages(customer_id, 10).await.unwrap();
+        sent.into_iter().filter(|m| m.order_id == Some(order_id)).map(|m| (m.kind, m.body)).collect::<Vec<_>>()
+    };
+    let move_to = |at: i64| {
+        let now = app.state.clock.now().unix_timestamp();
+        app.state.clock.advance(Duration::from_secs(u64::try_from(at - now).unwrap()));
+    };
+    server::jobs::run_due_jobs(&app.state).await;
+    assert!(kinds().await.is_empty(), "nothing is due yet");
+
+    move_to(start - 23 * 3600);
+    server::jobs::run_due_jobs(&app.state).await;
+    let sent = kinds().await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].0, "day_before");
+    assert!(sent[0].1.starts_with("【到家】明日服务提醒：您预约的日常保洁 · 2小时将于"), "{}", sent[0].1);
+
+    move_to(start - 3600 + 60);
+    server::jobs::run_due_jobs(&app.state).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    assert_eq!(kinds().await.into_iter().map(|(kind, _)| kind).collect::<Vec<_>>(), vec!["start_soon", "day_before"]);
+
+    // Six hours before the later order, its day-before reminder is too late to send.
+    app::server::reminders::remind(&app.state, later, Reminder::DayBefore).await.unwrap();
+    let sent = app.state.store.messages(customer_id, 10).await.unwrap();
+    assert!(!sent.iter().any(|m| m.order_id == Some(later) && m.kind == "day_before"), "{sent:?}");
 }
 
 #[tokio::test]

@@ -410,7 +410,8 @@ pub async fn run_job(state: &AppState, job: &JobRecord) -> Result<(), AppError> 
                 Err(err) => Err(err),
             }
         }
-        "remind_start" => super::reminders::remind_start(state, job.ref_id).await,
+        "remind_start" => super::reminders::remind(state, job.ref_id, super::reminders::Reminder::StartSoon).await,
+        "remind_day_before" => super::reminders::remind(state, job.ref_id, super::reminders::Reminder::DayBefore).await,
         "settle_refund" => {
             // The sandbox provider settles refunds at once; a real one would confirm asynchronously.
             state.store.settle_refund(job.ref_id, state.clock.now()).await.map_err(internal)?;

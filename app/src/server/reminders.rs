@@ -1,5 +1,5 @@
-//! Reminders (C11): the channels a customer chose, and the "starting soon"
-//! reminder sent through them. SMS goes to the sandbox gateway (recorded,
+//! Reminders (C11): the channels a customer chose, and the reminders sent
+//! through them: the day before and an hour before the start. SMS goes to the sandbox gateway (recorded,
 //! with the phone masked in logs); in-app lands in 消息.
 
 use super::authz::require_user;
@@ -33,11 +33,28 @@ pub async fn save_prefs(sms: bool, in_app: bool) -> Result<(), AppError> {
     state.store.set_reminder_prefs(user.id.0, ReminderPrefs { sms, in_app }, state.clock.now()).await.map_err(internal)
 }
 
-/// Tells the customer their service starts soon, on each channel they
-/// chose. Nothing is sent for an order no longer on its way.
-pub async fn remind_start(state: &AppState, order_id: i64) -> Result<(), AppError> {
+/// Which reminder of an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reminder {
+    /// Due a day before the start (not made for orders booked later than that).
+    DayBefore,
+    /// Due an hour before the start.
+    StartSoon,
+}
+
+/// A day-before reminder that comes this late would arrive after, or just
+/// before, the hour-before one: it is dropped.
+const DAY_BEFORE_LATEST_SECS: i64 = 12 * 3600;
+
+/// Sends `which` reminder of an order on each channel its customer chose,
+/// once: a retried job sends nothing new. Nothing is sent for an order no
+/// longer on its way.
+pub async fn remind(state: &AppState, order_id: i64, which: Reminder) -> Result<(), AppError> {
     let Some(order) = state.store.order(order_id).await.map_err(internal)? else { return Ok(()) };
     if !matches!(order_state(&order)?, OrderState::Booked | OrderState::Accepted | OrderState::Departed) {
+        return Ok(());
+    }
+    if which == Reminder::DayBefore && unix(order.starts_at) - unix(state.clock.now()) < DAY_BEFORE_LATEST_SECS {
         return Ok(());
     }
     let prefs = state.store.reminder_prefs(order.customer_id).await.map_err(internal)?;
@@ -46,11 +63,15 @@ pub async fn remind_start(state: &AppState, order_id: i64) -> Result<(), AppErro
         return Ok(());
     }
     let who = order.worker_name.as_deref().map(|n| format!("服务人员{n}将准时上门")).unwrap_or_else(|| "服务人员正在安排中".into());
-    let body = format!("【到家】您预约的{}将于{}开始，{}。", order.service_name, format_beijing(unix(order.starts_at)), who);
-    let sent = state.store.send_reminder(order.customer_id, order.id, "start_soon", &body, &channels, state.clock.now()).await.map_err(internal)?;
+    let (kind, opening) = match which {
+        Reminder::DayBefore => ("day_before", "【到家】明日服务提醒："),
+        Reminder::StartSoon => ("start_soon", "【到家】"),
+    };
+    let body = format!("{opening}您预约的{}将于{}开始，{}。", order.service_name, format_beijing(unix(order.starts_at)), who);
+    let sent = state.store.send_reminder(order.customer_id, order.id, kind, &body, &channels, state.clock.now()).await.map_err(internal)?;
     if sent > 0 && prefs.in_app {
         state.store.notify_users(&[order.customer_id], "message", Some(order.id), state.clock.now()).await.map_err(internal)?;
     }
-    tracing::info!(order_id, ?channels, sent, "start reminder sent");
+    tracing::info!(order_id, ?which, ?channels, sent, "reminder sent");
     Ok(())
 }

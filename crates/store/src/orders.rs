@@ -568,6 +568,15 @@ macro_rules! shared_order_impl {
                         .bind((starts_at - std::time::Duration::from_secs(3600)).max(now))
                         .execute(&mut *tx)
                         .await?;
+                    // And the day before, for orders booked earlier than that.
+                    let day_before = starts_at - std::time::Duration::from_secs(86_400);
+                    if day_before > now {
+                        sqlx::query("INSERT INTO jobs (kind, ref_id, payload, due_at) VALUES ('remind_day_before', $1, '', $2)")
+                            .bind(order_id)
+                            .bind(day_before)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
                     crate::PaymentOutcome::Booked { order_id }
                 } else {
                     // The order expired or was cancelled before the money arrived: give it back.
