@@ -452,6 +452,43 @@ async fn booking_again_holds_and_first_offers_the_previous_worker() {
     assert_eq!(app.state.store.offers_for_order(again).await.unwrap()[0].worker_name, "赵阿姨");
 }
 
+/// 再来一单 starts from the old order as it was booked: the contact's name
+/// (not the account's), address, units, notes, the add-ons and the worker
+/// gender asked for.
+#[tokio::test]
+async fn booking_again_starts_from_the_old_orders_contact_add_ons_and_gender() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let service = cleaning_service(&app).await;
+    let booked = form(&[
+        ("service_id", service.to_string()),
+        ("units", "3".into()),
+        ("start", beijing(1, 10).to_string()),
+        ("quoted_total_fen", "16500".into()),
+        ("contact_name", "王先生".into()),
+        ("contact_phone", "13800000777".into()),
+        ("address_text", "黄浦区人民大道1号".into()),
+        ("lat", "31.2304".into()),
+        ("lng", "121.4737".into()),
+        ("notes", "家里有老人".into()),
+        ("addons", "冰箱内部清洁".into()),
+        ("worker_gender", "female".into()),
+    ]);
+    let placed = app.post("/api/place_order", &booked, Some(&customer)).await;
+    let PlaceOutcome::Placed { order_id } = serde_json::from_str(&placed.body).unwrap() else { panic!("{}", placed.body) };
+
+    let again = app.post("/api/booking_start", &format!("service_id={service}&rebook={order_id}"), Some(&customer)).await;
+    let draft: app::api::orders::BookingDraft = serde_json::from_str(&again.body).unwrap_or_else(|e| panic!("{e}: {}", again.body));
+    let address = draft.address.unwrap();
+    assert_eq!((address.contact_name.as_str(), address.contact_phone.as_str(), address.address_text.as_str()), ("王先生", "13800000777", "黄浦区人民大道1号"));
+    assert_eq!((draft.units, draft.notes.as_str()), (3, "家里有老人"));
+    assert_eq!((draft.addons, draft.worker_gender.as_str()), (vec!["冰箱内部清洁".to_string()], "female"));
+
+    let fresh = app.post("/api/booking_start", &format!("service_id={service}"), Some(&customer)).await;
+    let draft: app::api::orders::BookingDraft = serde_json::from_str(&fresh.body).unwrap();
+    assert!(draft.addons.is_empty() && draft.worker_gender.is_empty());
+}
+
 #[tokio::test]
 async fn admins_review_workers_with_reasons_and_each_decision_applies_once() {
     let app = demo_app(Config::default()).await;

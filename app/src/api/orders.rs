@@ -100,6 +100,10 @@ pub struct BookingDraft {
     pub address: Option<SavedAddress>,
     pub units: i32,
     pub notes: String,
+    /// Codes of the add-ons to start with ticked (a rebooking's, still offered).
+    pub addons: Vec<String>,
+    /// `female`, `male`, or empty for anyone.
+    pub worker_gender: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

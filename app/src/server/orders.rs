@@ -187,10 +187,26 @@ pub async fn booking_start(service_id: i64, rebook: Option<i64>) -> Result<Booki
     let service = listed_service(&state, service_id).await?;
     if let Some(order_id) = rebook {
         let order = own_order(&state, &user, order_id).await?;
+        // The order keeps the contact's phone; their name is in the address
+        // book entry the booking made.
+        let saved = state.store.addresses(user.id.0).await.map_err(internal)?;
+        let contact_name = saved
+            .into_iter()
+            .find(|a| a.address_text == order.address_text && a.contact_phone == order.contact_phone)
+            .map_or_else(|| user.display_name.clone(), |a| a.contact_name);
+        let info = detail_of(&service)?;
+        // Add-ons are quoted by name; those the service still offers come back ticked.
+        let quote: Quote = serde_json::from_str(&order.quote_json).map_err(internal)?;
+        let addons = quote
+            .lines
+            .iter()
+            .filter(|line| line.kind == pricing::LineKind::AddOn)
+            .filter_map(|line| info.addons.iter().find(|a| a.name == line.label).map(|a| a.code.clone()))
+            .collect();
         return Ok(BookingDraft {
-            service: detail_of(&service)?,
+            service: info,
             address: Some(SavedAddress {
-                contact_name: user.display_name.clone(),
+                contact_name,
                 contact_phone: order.contact_phone,
                 address_text: order.address_text,
                 lat: order.lat,
@@ -198,6 +214,8 @@ pub async fn booking_start(service_id: i64, rebook: Option<i64>) -> Result<Booki
             }),
             units: order.units.max(service.min_units),
             notes: order.notes,
+            addons,
+            worker_gender: order.worker_gender.unwrap_or_default(),
         });
     }
     let latest = state.store.addresses(user.id.0).await.map_err(internal)?.into_iter().next();
@@ -212,6 +230,8 @@ pub async fn booking_start(service_id: i64, rebook: Option<i64>) -> Result<Booki
         }),
         units: service.default_units,
         notes: String::new(),
+        addons: Vec::new(),
+        worker_gender: String::new(),
     })
 }
 

@@ -61,7 +61,7 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
 
     let point = Memo::new(move |_| parse_point(&lat.get(), &lng.get()));
     let claim = RwSignal::new(None::<i64>);
-    let addons = RwSignal::new(Vec::<String>::new());
+    let addons = RwSignal::new(draft.addons.clone());
     let joined = move || Some(addons.get().join(","));
     // The quote follows every input the price depends on: units, add-ons,
     // the slot (time surcharges), the position (distance fee) and the coupon.
@@ -74,7 +74,8 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
         move |(u, extras, start, point)| booking_coupons(service_id, u, extras, start, point.map(|p| p.0), point.map(|p| p.1)),
     );
     // 服务人员性别: only slots a worker of that gender can take.
-    let worker_gender = RwSignal::new(String::new());
+    let worker_gender = RwSignal::new(draft.worker_gender.clone());
+    let preferred = draft.worker_gender.clone();
     let slots = Resource::new(
         move || (units.get(), point.get(), worker_gender.get()),
         move |(u, point, gender)| async move {
@@ -236,9 +237,9 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
             <div class="cell input-cell select-cell">
                 <label for="f-worker-gender">{t(Msg::WorkerGenderPreference)}</label>
                 <select id="f-worker-gender" on:change=move |ev| { selected_slot.set(None); worker_gender.set(event_target_value(&ev)); }>
-                    <option value="">{t(Msg::GenderAny)}</option>
-                    <option value="female">{t(Msg::GenderFemale)}</option>
-                    <option value="male">{t(Msg::GenderMale)}</option>
+                    <option value="" selected=preferred.is_empty()>{t(Msg::GenderAny)}</option>
+                    <option value="female" selected=preferred == "female">{t(Msg::GenderFemale)}</option>
+                    <option value="male" selected=preferred == "male">{t(Msg::GenderMale)}</option>
                 </select>
             </div>
             <p class="field-error" id="f-gender-error" role="alert">{move || field_error(value, Field::Gender).get()}</p>
