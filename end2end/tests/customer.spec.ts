@@ -8,16 +8,18 @@ test('home lists the six categories and demo services from the database', async 
   for (const name of ['日常保洁', '深度保洁', '家电清洗', '家居保养', '月嫂服务', '育儿嫂服务']) {
     await expect(page.locator('.category-name', { hasText: name })).toBeVisible();
   }
-  await expect(page.getByText('挂机空调清洗')).toBeVisible();
-  await expect(page.getByText('¥89.00')).toBeVisible();
+  // The list itself (热门服务 above it names the most booked ones again).
+  const list = page.locator('.service-list');
+  await expect(list.getByText('挂机空调清洗')).toBeVisible();
+  await expect(list.getByText('¥89.00')).toBeVisible();
   await expectAccessible(page);
   await snap(page, 'customer-home-390x844');
 
   // The category filter lives in the URL.
   await page.locator('.category', { hasText: '家电清洗' }).click();
   await expect(page).toHaveURL(/category=\d+/);
-  await expect(page.getByText('油烟机拆洗')).toBeVisible();
-  await expect(page.getByText('新房开荒保洁')).toHaveCount(0);
+  await expect(list.getByText('油烟机拆洗')).toBeVisible();
+  await expect(list.getByText('新房开荒保洁')).toHaveCount(0);
   await snap(page, 'customer-home-filtered-390x844');
 
   await page.setViewportSize(DESKTOP);

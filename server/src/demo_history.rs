@@ -149,7 +149,6 @@ pub async fn seed_demo_history(state: &AppState) -> SeedResult<usize> {
     }
 
     let services = store.listed_services(None).await?;
-    let service_id = |name: &str| services.iter().find(|s| s.name == name).map(|s| s.id).ok_or_else(|| format!("demo service {name} missing"));
     let mut dice = Dice(2026);
     let today = dispatch::local_day_start(now.unix_timestamp());
     let mut past = Vec::new();
@@ -158,6 +157,7 @@ pub async fn seed_demo_history(state: &AppState) -> SeedResult<usize> {
         for _ in 0..3 + dice.below(4) {
             let (customer_id, phone, address, location) = regulars[dice.below(regulars.len() as u64) as usize];
             let name = dice.weighted(BOOKED);
+            let service = services.iter().find(|s| s.name == name).ok_or_else(|| format!("demo service {name} missing"))?;
             let start = day + (9 + dice.below(8) as i64) * 3600;
             let starts_at = OffsetDateTime::from_unix_timestamp(start)?;
             let fate = match dice.below(20) {
@@ -173,8 +173,8 @@ pub async fn seed_demo_history(state: &AppState) -> SeedResult<usize> {
             };
             past.push(PastOrder {
                 customer_id,
-                service_id: service_id(name)?,
-                units: services.iter().find(|s| s.name == name).map_or(1, |s| s.default_units),
+                service_id: service.id,
+                units: service.default_units,
                 contact_phone: phone.into(),
                 address_text: address.into(),
                 location,

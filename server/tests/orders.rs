@@ -302,14 +302,14 @@ async fn unanswered_offers_go_to_the_next_worker_then_to_the_admin_queue() {
     assert_eq!((order.state.as_str(), order.worker_id, order.needs_admin), ("accepted", Some(zhao), false));
 }
 
+/// A cut-off ten days out puts every bookable order past it; the late fee is 20 %.
+fn past_the_cut_off() -> Config {
+    Config { cancellation: booking::CancellationPolicy { free_until_secs_before_start: 10 * 86_400, late_fee_bps: 2000 }, ..Config::default() }
+}
+
 #[tokio::test]
 async fn cancelling_after_the_cut_off_keeps_the_fee_and_refunds_the_rest() {
-    // A cut-off ten days out puts every bookable order past it.
-    let config = Config {
-        cancellation: booking::CancellationPolicy { free_until_secs_before_start: 10 * 86_400, late_fee_bps: 2000 },
-        ..Config::default()
-    };
-    let app = demo_app(config).await;
+    let app = demo_app(past_the_cut_off()).await;
     let customer = app.session_for(CUSTOMER).await;
     let order_id = place(&app, &customer, beijing(1, 10)).await;
     pay(&app, order_id).await;
@@ -352,11 +352,7 @@ async fn cancelling_is_free_before_the_cut_off_and_refused_once_the_worker_arriv
 /// is over, nothing changes.
 #[tokio::test]
 async fn an_admin_cancels_an_accepted_order_with_a_reason_and_the_customer_gets_everything_back() {
-    let config = Config {
-        cancellation: booking::CancellationPolicy { free_until_secs_before_start: 10 * 86_400, late_fee_bps: 2000 },
-        ..Config::default()
-    };
-    let app = demo_app(config).await;
+    let app = demo_app(past_the_cut_off()).await;
     let customer = app.session_for(CUSTOMER).await;
     let li = app.session_for(LI).await;
     let admin = app.session_for("13700000000").await;
