@@ -160,12 +160,13 @@ pub async fn seed_demo_history(state: &AppState) -> SeedResult<usize> {
             let service = services.iter().find(|s| s.name == name).ok_or_else(|| format!("demo service {name} missing"))?;
             let start = day + (9 + dice.below(8) as i64) * 3600;
             let starts_at = OffsetDateTime::from_unix_timestamp(start)?;
-            let fate = match dice.below(20) {
-                0 => Fate::Cancelled { hours_before: 3 + dice.below(10) as u32 },
-                1 => Fate::Completed { late_minutes: 10 + dice.below(15) as u32, review: None },
+            // Out of 40: two cancelled, one late, three in four of the rest reviewed.
+            let fate = match dice.below(40) {
+                0 | 1 => Fate::Cancelled { hours_before: 3 + dice.below(10) as u32 },
+                2 => Fate::Completed { late_minutes: 10 + dice.below(15) as u32, review: None },
                 n => Fate::Completed {
                     late_minutes: 0,
-                    review: (n < 16).then(|| {
+                    review: (n < 31).then(|| {
                         let (quality, attitude, result, body) = REVIEWS[dice.below(REVIEWS.len() as u64) as usize];
                         PastReview { quality, attitude, result, body }
                     }),
