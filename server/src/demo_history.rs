@@ -16,13 +16,21 @@ use time::OffsetDateTime;
 /// Days of history before today (Beijing).
 const HISTORY_DAYS: i64 = 14;
 
-/// The district team: phone, name, gender, home, skills. Each lives in a
-/// different corner of 张江 and 周师傅 does the appliances, so dispatch
-/// spreads the work as it would.
-const TEAM: &[(&str, &str, &str, (f64, f64), &[&str])] = &[
-    ("13900000011", "孙阿姨", "female", (31.2085, 121.5815), &["daily_cleaning", "deep_cleaning", "home_care"]),
-    ("13900000012", "周师傅", "male", (31.2035, 121.5900), &["appliance", "home_care", "deep_cleaning"]),
-    ("13900000013", "吴阿姨", "female", (31.1965, 121.5965), &["daily_cleaning", "deep_cleaning", "home_care"]),
+/// One of the district team.
+struct TeamMember {
+    phone: &'static str,
+    name: &'static str,
+    gender: &'static str,
+    home: (f64, f64),
+    skills: &'static [&'static str],
+}
+
+/// Each lives in a different corner of 张江 and 周师傅 does the
+/// appliances, so dispatch spreads the work as it would.
+const TEAM: &[TeamMember] = &[
+    TeamMember { phone: "13900000011", name: "孙阿姨", gender: "female", home: (31.2085, 121.5815), skills: &["daily_cleaning", "deep_cleaning", "home_care"] },
+    TeamMember { phone: "13900000012", name: "周师傅", gender: "male", home: (31.2035, 121.5900), skills: &["appliance", "home_care", "deep_cleaning"] },
+    TeamMember { phone: "13900000013", name: "吴阿姨", gender: "female", home: (31.1965, 121.5965), skills: &["daily_cleaning", "deep_cleaning", "home_care"] },
 ];
 
 /// Regular customers: phone, name, address, position.
@@ -99,12 +107,12 @@ async fn account(store: &DynStore, hash: &str, phone: &str, name: &str, role: Ro
     Ok((store.create_user(&user, joined).await?.0, true))
 }
 
-fn district_worker(gender: &str, (lat, lng): (f64, f64), skills: &[&str]) -> WorkerSetup {
+fn district_worker(member: &TeamMember) -> WorkerSetup {
     WorkerSetup {
-        gender: Some(gender.into()),
-        skills: skills.iter().map(|s| s.to_string()).collect(),
-        home_lat: lat,
-        home_lng: lng,
+        gender: Some(member.gender.into()),
+        skills: member.skills.iter().map(|s| s.to_string()).collect(),
+        home_lat: member.home.0,
+        home_lng: member.home.1,
         area_radius_km: 6.0,
         hours: (0..7).map(|day| (day, 8 * 60, 20 * 60)).collect(),
     }
@@ -120,11 +128,11 @@ pub async fn seed_demo_history(state: &AppState) -> SeedResult<usize> {
     let joined = now - time::Duration::days(HISTORY_DAYS + 30);
     let hash = state.passwords.hash(&Password::parse("daojia123")?).await?;
     let mut team = Vec::new();
-    for (phone, name, gender, home, skills) in TEAM {
-        let (id, created) = account(store, &hash, phone, name, Role::Worker, joined).await?;
+    for member in TEAM {
+        let (id, created) = account(store, &hash, member.phone, member.name, Role::Worker, joined).await?;
         if created {
             store.set_worker_status(store::UserId(id), WorkerStatus::Approved, "演示数据：资料齐全，审核通过", joined).await?;
-            store.setup_worker(id, &district_worker(gender, *home, skills)).await?;
+            store.setup_worker(id, &district_worker(member)).await?;
         }
         team.push(id);
     }
