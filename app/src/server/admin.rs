@@ -110,13 +110,7 @@ pub async fn review_worker(worker_id: i64, decision: String, note: String) -> Re
     let admin = require_user(ADMIN)?;
     let state = app_state()?;
     let decision = ReviewDecision::parse(&decision).ok_or(AppError::Refused(Msg::ErrReviewNotApplicable))?;
-    let note = note.trim().to_string();
-    if decision.needs_reason() && note.is_empty() {
-        return Err(AppError::invalid(Field::Review, Msg::ErrReasonRequired));
-    }
-    if note.chars().count() > 200 {
-        return Err(AppError::invalid(Field::Review, Msg::ErrReasonTooLong));
-    }
+    let note = super::reason(&note, Field::Review, decision.needs_reason().then_some(Msg::ErrReasonRequired))?;
     let profile = state.store.worker_profile(UserId(worker_id)).await.map_err(internal)?.ok_or(AppError::NotFound)?;
     let next = profile.status.after(decision).ok_or(AppError::Refused(Msg::ErrReviewNotApplicable))?;
     match state.store.change_worker_status(UserId(worker_id), profile.status, next, &note, state.clock.now()).await {
@@ -142,13 +136,7 @@ pub async fn review_worker(worker_id: i64, decision: String, note: String) -> Re
 pub async fn set_account_disabled(user_id: i64, disabled: bool, note: String) -> Result<bool, AppError> {
     let admin = require_user(ADMIN)?;
     let state = app_state()?;
-    let note = note.trim().to_string();
-    if disabled && note.is_empty() {
-        return Err(AppError::invalid(Field::Review, Msg::ErrDisableReasonRequired));
-    }
-    if note.chars().count() > 200 {
-        return Err(AppError::invalid(Field::Review, Msg::ErrReasonTooLong));
-    }
+    let note = super::reason(&note, Field::Review, disabled.then_some(Msg::ErrDisableReasonRequired))?;
     let user = state.store.user(UserId(user_id)).await.map_err(internal)?.ok_or(AppError::NotFound)?;
     if user.role == Role::Admin {
         return Err(AppError::Refused(Msg::ErrAdminNotDisabledHere));

@@ -27,7 +27,8 @@ pub mod tracking;
 pub mod work;
 pub mod worker;
 
-use crate::error::AppError;
+use crate::error::{AppError, Field};
+use crate::i18n::Msg;
 use axum::http::{header::ACCEPT, request::Parts, StatusCode};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
@@ -58,9 +59,38 @@ pub fn app_state() -> Result<AppState, AppError> {
     })
 }
 
+/// A reason an admin writes (shown to the person it concerns, kept in the
+/// audit log): trimmed, at most 200 characters, and when `required` names
+/// the message for it, not empty.
+pub fn reason(raw: &str, field: Field, required: Option<Msg>) -> Result<String, AppError> {
+    let reason = raw.trim();
+    if let Some(missing) = required.filter(|_| reason.is_empty()) {
+        return Err(AppError::invalid(field, missing));
+    }
+    if reason.chars().count() > 200 {
+        return Err(AppError::invalid(field, Msg::ErrReasonTooLong));
+    }
+    Ok(reason.to_string())
+}
+
 /// Logs a storage failure and hides it from the user.
 pub fn internal(err: impl std::fmt::Display) -> AppError {
     tracing::error!(error = %err, "internal error");
     AppError::Internal
 }
 
+
+#[cfg(test)]
+mod reason_tests {
+    use super::*;
+
+    #[test]
+    fn a_reason_is_trimmed_required_only_when_asked_and_at_most_200_characters() {
+        assert_eq!(reason("  迟到  ", Field::Review, Some(Msg::ErrReasonRequired)), Ok("迟到".to_string()));
+        assert_eq!(reason("  ", Field::Review, Some(Msg::ErrReasonRequired)), Err(AppError::invalid(Field::Review, Msg::ErrReasonRequired)));
+        assert_eq!(reason("  ", Field::Review, None), Ok(String::new()));
+        let long = "长".repeat(201);
+        assert_eq!(reason(&long, Field::CancelReason, None), Err(AppError::invalid(Field::CancelReason, Msg::ErrReasonTooLong)));
+        assert_eq!(reason(&"长".repeat(200), Field::CancelReason, None).map(|r| r.chars().count()), Ok(200));
+    }
+}

@@ -289,14 +289,7 @@ pub async fn decide_withdrawal(withdrawal_id: i64, decision: String, reference: 
             WithdrawalDecision::Paid { reference }
         }
         "rejected" => {
-            let reason = reason.trim().to_string();
-            if reason.is_empty() {
-                return Err(AppError::invalid(Field::Review, Msg::ErrReasonRequired));
-            }
-            if reason.chars().count() > 200 {
-                return Err(AppError::invalid(Field::Review, Msg::ErrReasonTooLong));
-            }
-            WithdrawalDecision::Rejected { reason }
+            WithdrawalDecision::Rejected { reason: super::reason(&reason, Field::Review, Some(Msg::ErrReasonRequired))? }
         }
         _ => return Err(AppError::Refused(Msg::ErrReviewNotApplicable)),
     };
@@ -337,13 +330,7 @@ pub async fn adjust_balance(worker_phone: String, kind: String, amount: String, 
         _ => return Err(AppError::Refused(Msg::ErrReviewNotApplicable)),
     };
     let amount = parse_amount(&amount)?;
-    let reason = reason.trim().to_string();
-    if reason.is_empty() {
-        return Err(AppError::invalid(Field::Review, Msg::ErrReasonRequired));
-    }
-    if reason.chars().count() > 200 {
-        return Err(AppError::invalid(Field::Review, Msg::ErrReasonTooLong));
-    }
+    let reason = super::reason(&reason, Field::Review, Some(Msg::ErrReasonRequired))?;
     if key.len() < 16 || key.len() > 128 {
         return Err(AppError::Refused(Msg::ErrStaleForm));
     }

@@ -187,13 +187,7 @@ pub async fn review_certificate(worker_id: i64, document_id: i64, decision: Stri
     if !matches!(decision.as_str(), "accept" | "reject" | "revoke") {
         return Err(AppError::Refused(Msg::ErrReviewNotApplicable));
     }
-    let note = note.trim().to_string();
-    if decision != "accept" && note.is_empty() {
-        return Err(AppError::invalid(Field::Review, Msg::ErrReasonRequired));
-    }
-    if note.chars().count() > 200 {
-        return Err(AppError::invalid(Field::Review, Msg::ErrReasonTooLong));
-    }
+    let note = super::reason(&note, Field::Review, (decision != "accept").then_some(Msg::ErrReasonRequired))?;
     let (result, refusal) = if decision == "revoke" {
         (state.store.revoke_certificate(worker_id, document_id, &note, admin.id.0, state.clock.now()).await, Msg::ErrCertificateNotAccepted)
     } else {

@@ -180,20 +180,6 @@ async fn decision_views(state: &AppState, order_id: i64, workers: &[store::Worke
     Ok(views)
 }
 
-/// Hand assignment. Soft rules are the admin's call; breaking a hard rule
-/// needs `override_rules`, and is audited either way.
-/// The reason an admin gives for cancelling an order: said, and short.
-fn cancel_reason(reason: &str) -> Result<String, AppError> {
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(AppError::invalid(Field::CancelReason, Msg::ErrCancelReasonRequired));
-    }
-    if reason.chars().count() > 200 {
-        return Err(AppError::invalid(Field::CancelReason, Msg::ErrReasonTooLong));
-    }
-    Ok(reason.to_string())
-}
-
 /// Cancels an order for the platform (say, nobody can take it, or the
 /// customer asked support): the state machine charges no fee, so the
 /// customer is refunded in full; the reason goes into the order's record
@@ -201,7 +187,7 @@ fn cancel_reason(reason: &str) -> Result<String, AppError> {
 pub async fn admin_cancel_order(order_id: i64, reason: String) -> Result<(), AppError> {
     let admin = require_user(ADMIN)?;
     let state = app_state()?;
-    let reason = cancel_reason(&reason)?;
+    let reason = super::reason(&reason, Field::CancelReason, Some(Msg::ErrCancelReasonRequired))?;
     let order = state.store.order(order_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
     flows::transition_noted(&state, &order, Actor::Admin(admin.id.0), EventKind::Cancel, None, None, format!("平台取消：{reason}")).await?;
     tracing::info!(order_id, admin = admin.id.0, "order cancelled by the platform");
@@ -216,6 +202,8 @@ pub async fn admin_cancel_order(order_id: i64, reason: String) -> Result<(), App
     Ok(())
 }
 
+/// Hand assignment. Soft rules are the admin's call; breaking a hard rule
+/// needs `override_rules`, and is audited either way.
 pub async fn admin_assign(order_id: i64, worker_id: i64, override_rules: bool) -> Result<(), AppError> {
     let admin = require_user(ADMIN)?;
     let state = app_state()?;

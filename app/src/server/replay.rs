@@ -45,8 +45,8 @@ pub struct PastReview {
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Replayed {
-    Completed(i64),
-    Cancelled(i64),
+    Completed,
+    Cancelled,
     /// Nobody of the team was free at that time; nothing was written.
     NoWorkerFree,
 }
@@ -148,7 +148,7 @@ pub async fn replay_order(state: &AppState, past: &PastOrder) -> Result<Replayed
             if let Some(refund) = state.store.pending_refund_for_order(order_id).await.map_err(internal)? {
                 state.store.settle_refund(refund, at + minutes(1)).await.map_err(internal)?;
             }
-            Ok(Replayed::Cancelled(order_id))
+            Ok(Replayed::Cancelled)
         }
         Fate::Completed { late_minutes, review } => {
             let arrived = past.starts_at + minutes(u64::from(*late_minutes)) - minutes(5);
@@ -162,7 +162,7 @@ pub async fn replay_order(state: &AppState, past: &PastOrder) -> Result<Replayed
                 let review = NewReview { order_id, customer_id: past.customer_id, worker_id, quality: r.quality, attitude: r.attitude, result: r.result, body: r.body.into() };
                 state.store.create_review(&review, ends_at + minutes(120)).await.map_err(internal)?;
             }
-            Ok(Replayed::Completed(order_id))
+            Ok(Replayed::Completed)
         }
     }
 }
