@@ -135,8 +135,11 @@ test('a customer favorites a service, finds it under 我的收藏, and home reco
   await expect(page.getByText('还没有收藏的服务，在服务详情页点“收藏”即可')).toBeVisible();
 });
 
-test('a customer keeps an address book with a pinned default that booking preselects', async ({ browser }) => {
-  const street = `静安区南京西路${Math.floor(Math.random() * 9000 + 1000)}号`;
+test('a customer keeps an address book, edits an entry, and booking preselects the default and switches with one tap', async ({ browser }) => {
+  const n = Math.floor(Math.random() * 9000 + 1000);
+  const street = `静安区南京西路${n}号`;
+  const moved = `静安区北京西路${n}号`;
+  const label = `公司${n}`;
   const context = await browser.newContext({ viewport: PHONE, geolocation: { latitude: 31.229, longitude: 121.448 }, permissions: ['geolocation'] });
   const page = await context.newPage();
   await login(page, DEMO.customer.phone, DEMO.customer.password);
@@ -145,7 +148,7 @@ test('a customer keeps an address book with a pinned default that booking presel
   await page.getByRole('link', { name: '地址簿' }).click();
   await expect(page).toHaveURL(/\/me\/addresses$/);
   await hydrated(page);
-  await page.getByLabel('标签（如 家、公司）').fill('公司');
+  await page.getByLabel('标签（如 家、公司）').fill(label);
   await page.getByLabel('联系人').fill('张女士');
   await page.getByLabel('联系电话').fill('1380000');
   await page.getByLabel('详细地址').fill(street);
@@ -156,17 +159,45 @@ test('a customer keeps an address book with a pinned default that booking presel
   await expect(page.getByText('请输入正确的11位手机号')).toBeVisible();
   await page.getByLabel('联系电话').fill(DEMO.customer.phone);
   await page.getByRole('button', { name: '保存地址' }).click();
-  const card = page.locator('.address-card', { hasText: street });
-  await expect(card).toContainText('默认');
+  const added = page.locator('.address-card', { hasText: street });
+  await expect(added).toContainText('默认');
   await expectAccessible(page);
   await snap(page, 'customer-addresses-390x844');
+
+  // Correct the saved address in place: checked like a new one, and the card shows the edit.
+  const card = page.locator(`.address-card[data-address="${await added.getAttribute('data-address')}"]`);
+  await card.getByRole('button', { name: '编辑' }).click();
+  await expect(card.getByLabel('详细地址')).toHaveValue(street);
+  await card.getByLabel('详细地址').fill(moved);
+  await card.getByLabel('联系电话').fill('1380');
+  await card.getByRole('button', { name: '保存修改' }).click();
+  await expect(card.getByText('请输入正确的11位手机号')).toBeVisible();
+  await expectAccessible(page);
+  await snap(page, 'customer-address-edit-390x844');
+  await card.getByLabel('联系电话').fill(DEMO.customer.phone);
+  await card.getByRole('button', { name: '保存修改' }).click();
+  await expect(card.getByRole('button', { name: '保存修改' })).toHaveCount(0);
+  await expect(card).toContainText(moved);
+  await expect(card).toContainText('默认');
+
   await open(page, '/');
   await page.locator('.service-list').getByText('日常保洁 · 2小时').click();
   await hydrated(page);
   await page.getByRole('link', { name: '立即预约' }).click();
   await expect(page).toHaveURL(/\/book\/\d+/);
   await hydrated(page);
-  await expect(page.getByLabel('详细地址')).toHaveValue(street);
+  await expect(page.getByLabel('详细地址')).toHaveValue(moved);
+  const saved = page.getByRole('group', { name: '选择已保存的地址' });
+  await expect(saved.getByRole('button', { name: label })).toHaveAttribute('aria-pressed', 'true');
+  // Typing another place un-picks it; one tap brings the saved one back, pin included.
+  await page.getByLabel('详细地址').fill('黄浦区人民大道1号');
+  await page.getByLabel('纬度').fill('31.230400');
+  await expect(saved.getByRole('button', { name: label })).toHaveAttribute('aria-pressed', 'false');
+  await saved.getByRole('button', { name: label }).click();
+  await expect(page.getByLabel('详细地址')).toHaveValue(moved);
+  await expect(page.getByLabel('纬度')).toHaveValue('31.229000');
+  await expect(saved.getByRole('button', { name: label })).toHaveAttribute('aria-pressed', 'true');
+  await snap(page, 'customer-book-saved-addresses-390x844');
   await context.close();
 });
 

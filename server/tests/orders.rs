@@ -915,7 +915,7 @@ async fn recommendations_follow_bookings_and_favorites_with_a_reason_and_new_vis
 }
 
 #[tokio::test]
-async fn the_address_book_keeps_one_default_which_booking_preselects_and_refuses_bad_or_foreign_input() {
+async fn the_address_book_keeps_one_default_which_booking_preselects_edits_in_place_and_refuses_bad_or_foreign_input() {
     use app::api::account::AddressView;
     let app = demo_app(Config::default()).await;
     let customer = app.session_for(CUSTOMER).await;
@@ -961,6 +961,32 @@ async fn the_address_book_keeps_one_default_which_booking_preselects_and_refuses
     let service = cleaning_service(&app).await;
     let draft = app.post("/api/booking_start", &format!("service_id={service}"), Some(&customer)).await;
     assert!(draft.body.contains("静安区南京西路1号"), "booking preselects the default: {}", draft.body);
+    let draft: app::api::orders::BookingDraft = serde_json::from_str(&draft.body).unwrap();
+    assert_eq!(
+        draft.address_book.iter().map(|a| (a.label.as_str(), a.address_text.as_str())).collect::<Vec<_>>(),
+        [("公司", "静安区南京西路1号"), ("家", "黄浦区人民大道1号")],
+        "booking offers every saved address, the default first"
+    );
+
+    // An edit is checked like a new address, and a refused one changes nothing.
+    let home = saved[1].id;
+    let edit = |id: i64, phone: &str, text: &str, default: bool| format!("address_id={id}&{}", address("老家", phone, text, "31.2310", default));
+    let refused = app.post("/api/update_address", &edit(home, "12345", "黄浦区人民大道2号", false), Some(&customer)).await;
+    assert_eq!(refused.error().field(), Some(Field::ContactPhone));
+    assert_eq!(app.post("/api/update_address", &edit(home, "13800000001", " ", false), Some(&customer)).await.error().field(), Some(Field::Address));
+    assert_eq!(app.post("/api/update_address", &edit(home, "13800000001", "黄浦区人民大道2号", false), Some(&other)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(list(customer.clone()).await, saved, "refused edits change nothing");
+    assert_eq!(app.post("/api/update_address", &edit(home, "13800000009", "黄浦区人民大道2号", false), Some(&customer)).await.status, StatusCode::OK);
+    let edited = list(customer.clone()).await;
+    let home_now = edited.iter().find(|a| a.id == home).unwrap();
+    assert_eq!(
+        (home_now.label.as_str(), home_now.contact_phone.as_str(), home_now.address_text.as_str(), home_now.lat, home_now.is_default),
+        ("老家", "13800000009", "黄浦区人民大道2号", 31.231, false),
+        "the edit is saved and leaves the default where it was"
+    );
+    assert_eq!(app.post("/api/update_address", &edit(home, "13800000009", "黄浦区人民大道2号", true), Some(&customer)).await.status, StatusCode::OK);
+    let edited = list(customer.clone()).await;
+    assert_eq!(edited.iter().map(|a| (a.id, a.is_default)).collect::<Vec<_>>(), [(home, true), (office, false)], "an edit can make it the default");
 
     assert_eq!(app.post("/api/delete_address", &format!("address_id={office}"), Some(&other)).await.status, StatusCode::NOT_FOUND);
     assert_eq!(app.post("/api/set_default_address", &format!("address_id={office}"), Some(&other)).await.status, StatusCode::NOT_FOUND);

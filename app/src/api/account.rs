@@ -91,7 +91,24 @@ pub async fn add_address(
     lng: String,
     make_default: Option<String>,
 ) -> Result<(), AppError> {
-    crate::server::respond(crate::server::account::add_address(label, contact_name, contact_phone, address_text, lat, lng, make_default.is_some()).await)
+    let input = crate::server::account::AddressInput { label, contact_name, contact_phone, address_text, lat, lng };
+    crate::server::respond(crate::server::account::add_address(input, make_default.is_some()).await)
+}
+
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/api", endpoint = "update_address")]
+pub async fn update_address(
+    address_id: i64,
+    label: String,
+    contact_name: String,
+    contact_phone: String,
+    address_text: String,
+    lat: String,
+    lng: String,
+    make_default: Option<String>,
+) -> Result<(), AppError> {
+    let input = crate::server::account::AddressInput { label, contact_name, contact_phone, address_text, lat, lng };
+    crate::server::respond(crate::server::account::update_address(address_id, input, make_default.is_some()).await)
 }
 
 #[server(prefix = "/api", endpoint = "delete_address")]

@@ -69,6 +69,7 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/add_address", CUSTOMER),
     ("/api/delete_address", CUSTOMER),
     ("/api/set_default_address", CUSTOMER),
+    ("/api/update_address", CUSTOMER),
     ("/api/my_reminders", CUSTOMER),
     ("/api/save_reminder_prefs", CUSTOMER),
     ("/api/worker_home", WORKER),

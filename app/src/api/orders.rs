@@ -85,6 +85,8 @@ pub struct DaySlots {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SavedAddress {
+    /// The address book's label (家, 公司…); empty for a rebooked order's own address.
+    pub label: String,
     pub contact_name: String,
     pub contact_phone: String,
     pub address_text: String,
@@ -93,7 +95,7 @@ pub struct SavedAddress {
 }
 
 /// What the booking page starts from: a rebooked order's details, else the
-/// customer's latest address.
+/// customer's default address.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BookingDraft {
     pub service: ServiceInfo,
@@ -104,6 +106,8 @@ pub struct BookingDraft {
     pub addons: Vec<String>,
     /// `female`, `male`, or empty for anyone.
     pub worker_gender: String,
+    /// Every saved address, the default first, to switch to with one tap.
+    pub address_book: Vec<SavedAddress>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

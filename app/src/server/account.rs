@@ -274,39 +274,64 @@ pub async fn my_addresses() -> Result<Vec<AddressView>, AppError> {
 /// How many addresses one customer keeps.
 const MAX_ADDRESSES: usize = 20;
 
-#[allow(clippy::too_many_arguments)]
-pub async fn add_address(
-    label: String,
-    contact_name: String,
-    contact_phone: String,
-    address_text: String,
-    lat: String,
-    lng: String,
-    make_default: bool,
-) -> Result<(), AppError> {
+/// One saved address as the customer typed it, checked field by field
+/// (an empty label becomes 常用地址).
+pub struct AddressInput {
+    pub label: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub address_text: String,
+    pub lat: String,
+    pub lng: String,
+}
+
+impl AddressInput {
+    fn parse(&self) -> Result<store::NewAddress, AppError> {
+        let label = self.label.trim();
+        if label.chars().count() > 10 {
+            return Err(AppError::invalid(Field::AddressLabel, Msg::ErrAddressLabelTooLong));
+        }
+        let (name, phone, text, at) = super::orders::parse_contact(&self.contact_name, &self.contact_phone, &self.address_text, &self.lat, &self.lng)?;
+        Ok(store::NewAddress {
+            label: if label.is_empty() { t(Msg::DefaultAddressLabel).to_string() } else { label.to_string() },
+            contact_name: name.as_str().into(),
+            contact_phone: phone.to_string(),
+            address_text: text,
+            lat: at.lat,
+            lng: at.lng,
+        })
+    }
+}
+
+pub async fn add_address(input: AddressInput, make_default: bool) -> Result<(), AppError> {
     let user = require_user(CUSTOMER)?;
     let state = app_state()?;
-    let label = label.trim().to_string();
-    if label.chars().count() > 10 {
-        return Err(AppError::invalid(Field::AddressLabel, Msg::ErrAddressLabelTooLong));
-    }
-    let (name, phone, text, at) = super::orders::parse_contact(&contact_name, &contact_phone, &address_text, &lat, &lng)?;
+    let address = input.parse()?;
     let existing = state.store.addresses(user.id.0).await.map_err(internal)?;
     if existing.len() >= MAX_ADDRESSES {
         return Err(AppError::Refused(Msg::ErrTooManyAddresses));
     }
-    let address = store::NewAddress {
-        label: if label.is_empty() { t(Msg::DefaultAddressLabel).to_string() } else { label },
-        contact_name: name.as_str().into(),
-        contact_phone: phone.to_string(),
-        address_text: text,
-        lat: at.lat,
-        lng: at.lng,
-    };
     let id = state.store.create_address(user.id.0, &address, state.clock.now()).await.map_err(internal)?;
     // The first address is the default until the customer picks another.
     if make_default || existing.is_empty() {
         state.store.set_default_address(user.id.0, id).await.map_err(internal)?;
+    }
+    Ok(())
+}
+
+/// Rewrites one of the caller's saved addresses; `make_default` also makes
+/// it the default (unticking never leaves the book without one).
+pub async fn update_address(address_id: i64, input: AddressInput, make_default: bool) -> Result<(), AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    let address = input.parse()?;
+    let not_found = |err| match err {
+        StoreError::NotFound => AppError::NotFound,
+        err => internal(err),
+    };
+    state.store.update_address(user.id.0, address_id, &address).await.map_err(not_found)?;
+    if make_default {
+        state.store.set_default_address(user.id.0, address_id).await.map_err(not_found)?;
     }
     Ok(())
 }

@@ -185,15 +185,26 @@ pub async fn booking_start(service_id: i64, rebook: Option<i64>) -> Result<Booki
     let user = require_user(CUSTOMER)?;
     let state = app_state()?;
     let service = listed_service(&state, service_id).await?;
+    let address_book: Vec<SavedAddress> = state
+        .store
+        .addresses(user.id.0)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|a| SavedAddress {
+            label: a.label,
+            contact_name: a.contact_name,
+            contact_phone: a.contact_phone,
+            address_text: a.address_text,
+            lat: a.lat,
+            lng: a.lng,
+        })
+        .collect();
     if let Some(order_id) = rebook {
         let order = own_order(&state, &user, order_id).await?;
         // The order keeps the contact's phone; their name is in the address
         // book entry the booking made.
-        let saved = state.store.addresses(user.id.0).await.map_err(internal)?;
-        let contact_name = saved
-            .into_iter()
-            .find(|a| a.address_text == order.address_text && a.contact_phone == order.contact_phone)
-            .map_or_else(|| user.display_name.clone(), |a| a.contact_name);
+        let entry = address_book.iter().find(|a| a.address_text == order.address_text && a.contact_phone == order.contact_phone);
         let info = detail_of(&service)?;
         // Add-ons are quoted by name; those the service still offers come back ticked.
         let quote: Quote = serde_json::from_str(&order.quote_json).map_err(internal)?;
@@ -206,7 +217,8 @@ pub async fn booking_start(service_id: i64, rebook: Option<i64>) -> Result<Booki
         return Ok(BookingDraft {
             service: info,
             address: Some(SavedAddress {
-                contact_name,
+                label: entry.map(|a| a.label.clone()).unwrap_or_default(),
+                contact_name: entry.map_or_else(|| user.display_name.clone(), |a| a.contact_name.clone()),
                 contact_phone: order.contact_phone,
                 address_text: order.address_text,
                 lat: order.lat,
@@ -216,22 +228,17 @@ pub async fn booking_start(service_id: i64, rebook: Option<i64>) -> Result<Booki
             notes: order.notes,
             addons,
             worker_gender: order.worker_gender.unwrap_or_default(),
+            address_book,
         });
     }
-    let latest = state.store.addresses(user.id.0).await.map_err(internal)?.into_iter().next();
     Ok(BookingDraft {
         service: detail_of(&service)?,
-        address: latest.map(|a| SavedAddress {
-            contact_name: a.contact_name,
-            contact_phone: a.contact_phone,
-            address_text: a.address_text,
-            lat: a.lat,
-            lng: a.lng,
-        }),
+        address: address_book.first().cloned(),
         units: service.default_units,
         notes: String::new(),
         addons: Vec::new(),
         worker_gender: String::new(),
+        address_book,
     })
 }
 
@@ -424,7 +431,7 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
     let known = state.store.addresses(user.id.0).await.map_err(internal)?;
     if !known.iter().any(|a| a.address_text == address_text && a.contact_phone == contact_phone.as_str()) {
         let address = NewAddress {
-            label: "常用地址".into(),
+            label: crate::i18n::t(Msg::DefaultAddressLabel).into(),
             contact_name: contact_name.as_str().into(),
             contact_phone: contact_phone.to_string(),
             address_text: address_text.clone(),

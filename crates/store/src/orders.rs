@@ -28,6 +28,9 @@ pub trait OrderStore: Send + Sync {
     async fn delete_address(&self, customer_id: i64, address_id: i64) -> StoreResult<()>;
     /// Makes one of the customer's own addresses the only default.
     async fn set_default_address(&self, customer_id: i64, address_id: i64) -> StoreResult<()>;
+    /// Rewrites one of the customer's own addresses (`NotFound` otherwise);
+    /// orders already placed keep the copy they were booked with.
+    async fn update_address(&self, customer_id: i64, address_id: i64, address: &NewAddress) -> StoreResult<()>;
 
     /// Inserts the order as 待支付 holding the first of `candidates` (best
     /// first) whose time is still free, with its payment and expiry job.
@@ -335,6 +338,24 @@ macro_rules! shared_order_impl {
                     .bind(customer_id)
                     .execute(&self.pool)
                     .await?;
+                crate::model::expect_one(done.rows_affected())
+            }
+
+            async fn update_address(&self, customer_id: i64, address_id: i64, a: &crate::NewAddress) -> crate::StoreResult<()> {
+                let done = sqlx::query(
+                    "UPDATE addresses SET label = $1, contact_name = $2, contact_phone = $3, address_text = $4, lat = $5, lng = $6
+                     WHERE id = $7 AND customer_id = $8",
+                )
+                .bind(&a.label)
+                .bind(&a.contact_name)
+                .bind(&a.contact_phone)
+                .bind(&a.address_text)
+                .bind(a.lat)
+                .bind(a.lng)
+                .bind(address_id)
+                .bind(customer_id)
+                .execute(&self.pool)
+                .await?;
                 crate::model::expect_one(done.rows_affected())
             }
 

@@ -46,6 +46,7 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
     let min_units = service.min_units;
     let max_units = service.max_units;
     let address = draft.address.clone();
+    let address_book = draft.address_book.clone();
     let units = RwSignal::new(draft.units);
     let contact_name = RwSignal::new(address.as_ref().map(|a| a.contact_name.clone()).unwrap_or_default());
     let contact_phone = RwSignal::new(address.as_ref().map(|a| a.contact_phone.clone()).unwrap_or_default());
@@ -198,6 +199,37 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
         <p class="field-error" role="alert">{move || field_error(value, Field::AddOns).get()}</p>
 
         <h3 class="section-title">{t(Msg::ServiceAddress)}</h3>
+        {(!address_book.is_empty()).then(|| view! {
+            <div class="filter-chips saved-addresses" role="group" aria-label=t(Msg::SavedAddresses)>
+                {address_book.into_iter().map(|a| {
+                    let lat_text = format!("{:.6}", a.lat);
+                    let lng_text = format!("{:.6}", a.lng);
+                    let chosen = {
+                        let (text, la, ln) = (a.address_text.clone(), lat_text.clone(), lng_text.clone());
+                        move || address_text.with(|t| *t == text) && lat.with(|v| *v == la) && lng.with(|v| *v == ln)
+                    };
+                    let pick = {
+                        let a = a.clone();
+                        move |_| {
+                            contact_name.set(a.contact_name.clone());
+                            contact_phone.set(a.contact_phone.clone());
+                            address_text.set(a.address_text.clone());
+                            lat.set(lat_text.clone());
+                            lng.set(lng_text.clone());
+                            // Slots depend on the place: the chosen time may no longer be free.
+                            selected_slot.set(None);
+                        }
+                    };
+                    let chosen_class = chosen.clone();
+                    view! {
+                        <button type="button" class="chip saved-address" class:active=chosen_class
+                            aria-pressed=move || chosen().to_string() on:click=pick>
+                            <span class="saved-address-label">{a.label.clone()}</span>" "{a.address_text.clone()}
+                        </button>
+                    }
+                }).collect_view()}
+            </div>
+        })}
         <div class="cells">
             <div class="cell input-cell">
                 <label for="f-contact_name">{t(Msg::ContactName)}</label>
