@@ -34,7 +34,7 @@ pub fn PhoneShell(title: Msg, #[prop(optional)] tabs: Option<Tabs>, children: Ch
             <main class="phone-content">{children()}</main>
             {tabs.map(|tabs| {
                 view! {
-                    <nav class="tabbar" aria-label="主导航">
+                    <nav class="tabbar" aria-label=t(Msg::MainNav)>
                         {tabs
                             .items()
                             .iter()

@@ -894,7 +894,7 @@ messages! {
     AnalyticsNoData => "暂无数据",
     AnalyticsMinutes => "{} 分钟",
     AnalyticsHours => "{} 小时",
-    AnalyticsOrdersUnit => "{} 单",
+    OrdersCount => "{} 单",
     AnalyticsShare => "占比",
     MenuFeedback => "投诉与反馈",
     NoFeedback => "没有符合条件的反馈",
@@ -942,6 +942,24 @@ messages! {
     Weekday4 => "周五",
     Weekday5 => "周六",
     Weekday6 => "周日",
+    Today => "今天",
+    Tomorrow => "明天",
+    ActorPlatform => "平台",
+    RuleNotReceivingOrders => "暂停接单",
+    RuleMissingSkill => "无此服务资质",
+    RuleGenderMismatch => "性别不符合客户要求",
+    RuleMissingCertificate => "没有该类服务的资格证书",
+    RuleCertificateExpired => "该类服务的资格证书已过期",
+    RuleHealthCertificateExpired => "健康证已过期",
+    RuleOutsideArea => "不在服务范围",
+    RuleOutsideWorkingHours => "不在工作时间",
+    RuleOnLeave => "当天休息",
+    RuleOverlaps => "时间冲突（含路程）",
+    RuleRefusedBefore => "已拒绝过此单",
+    MainNav => "主导航",
+    Pagination => "分页",
+    CategoryAllGlyph => "全",
+    LogoGlyph => "家",
     ErrAssignNeedsOverride => "该服务者不满足派单硬性条件，请勾选“强制指派”后再确认",
     DecisionsHeading => "派单决策记录",
     DecisionsHint => "每次派单时考虑的服务者（已审核、有此技能）：可派者按得分排序，其余列出未通过的硬性条件；记录的是当时的情况。",
@@ -1108,6 +1126,11 @@ messages! {
     AuditDetail => "说明",
     AuditActorSystem => "系统",
     ErrNotSharingPosition => "只有出发后到服务完成前才分享位置",
+}
+
+impl Msg {
+    /// 周一 … 周日, Monday first.
+    pub const WEEKDAYS: [Msg; 7] = [Msg::Weekday0, Msg::Weekday1, Msg::Weekday2, Msg::Weekday3, Msg::Weekday4, Msg::Weekday5, Msg::Weekday6];
 }
 
 /// Every audit log action code with what it means, in words, in the

@@ -17,7 +17,7 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <PhoneShell title=Msg::LoginTitle>
             <section class="hero-small">
-                <div class="logo-mark" aria-hidden="true">"家"</div>
+                <div class="logo-mark" aria-hidden="true">{t(Msg::LogoGlyph)}</div>
                 <p class="lead">{t(Msg::LoginLead)}</p>
             </section>
             <Show when=expired>

@@ -5,26 +5,27 @@ use super::{app_state, internal, AppState};
 use crate::api::ops::{AdminOrderRow, AdminOrderView, CandidateView, DecisionView, OfferView, OrderAttention, ReplanView};
 use crate::api::ADMIN;
 use crate::error::{AppError, Field};
-use crate::i18n::Msg;
+use crate::i18n::{t, Msg};
 use booking::{Actor, Anomaly, EventKind, OrderState};
 use dispatch::RuleFailure;
 use std::collections::hash_map::{Entry, HashMap};
 use store::OrderFilter;
 
 fn failure_text(failure: &RuleFailure) -> String {
-    match failure {
-        RuleFailure::NotReceivingOrders => "暂停接单".into(),
-        RuleFailure::MissingSkill => "无此服务资质".into(),
-        RuleFailure::GenderMismatch => "性别不符合客户要求".into(),
-        RuleFailure::MissingCertificate => "没有该类服务的资格证书".into(),
-        RuleFailure::CertificateExpired => "该类服务的资格证书已过期".into(),
-        RuleFailure::HealthCertificateExpired => "健康证已过期".into(),
-        RuleFailure::OutsideArea => "不在服务范围".into(),
-        RuleFailure::OutsideWorkingHours => "不在工作时间".into(),
-        RuleFailure::OnLeave => "当天休息".into(),
-        RuleFailure::Overlaps { .. } => "时间冲突（含路程）".into(),
-        RuleFailure::RefusedBefore => "已拒绝过此单".into(),
-    }
+    t(match failure {
+        RuleFailure::NotReceivingOrders => Msg::RuleNotReceivingOrders,
+        RuleFailure::MissingSkill => Msg::RuleMissingSkill,
+        RuleFailure::GenderMismatch => Msg::RuleGenderMismatch,
+        RuleFailure::MissingCertificate => Msg::RuleMissingCertificate,
+        RuleFailure::CertificateExpired => Msg::RuleCertificateExpired,
+        RuleFailure::HealthCertificateExpired => Msg::RuleHealthCertificateExpired,
+        RuleFailure::OutsideArea => Msg::RuleOutsideArea,
+        RuleFailure::OutsideWorkingHours => Msg::RuleOutsideWorkingHours,
+        RuleFailure::OnLeave => Msg::RuleOnLeave,
+        RuleFailure::Overlaps { .. } => Msg::RuleOverlaps,
+        RuleFailure::RefusedBefore => Msg::RuleRefusedBefore,
+    })
+    .into()
 }
 
 /// The explanation an admin reads: the total, then each part before weighting.

@@ -274,9 +274,9 @@ fn day_labels(day_start: i64, index: u32) -> (String, String) {
     let shanghai = time::UtcOffset::from_hms(8, 0, 0).expect("valid offset");
     let local = time::OffsetDateTime::from_unix_timestamp(day_start).unwrap_or(time::OffsetDateTime::UNIX_EPOCH).to_offset(shanghai);
     let weekday = match index {
-        0 => "今天".to_string(),
-        1 => "明天".to_string(),
-        _ => ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][local.weekday().number_days_from_monday() as usize].to_string(),
+        0 => crate::i18n::t(Msg::Today).to_string(),
+        1 => crate::i18n::t(Msg::Tomorrow).to_string(),
+        _ => crate::i18n::t(Msg::WEEKDAYS[local.weekday().number_days_from_monday() as usize]).to_string(),
     };
     (format!("{}月{}日", u8::from(local.month()), local.day()), weekday)
 }
@@ -543,12 +543,12 @@ pub async fn my_orders(group: String) -> Result<Vec<OrderCard>, AppError> {
 }
 
 fn actor_label(kind: &str) -> String {
-    match kind {
-        "customer" => "顾客",
-        "worker" => "服务者",
-        "admin" => "平台",
-        _ => "系统",
-    }
+    crate::i18n::t(match kind {
+        "customer" => Msg::RoleCustomer,
+        "worker" => Msg::RoleWorker,
+        "admin" => Msg::ActorPlatform,
+        _ => Msg::AuditActorSystem,
+    })
     .to_string()
 }
 

@@ -5,7 +5,6 @@ use crate::pages::order_ui::money;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-const WEEKDAYS: [Msg; 7] = [Msg::Weekday0, Msg::Weekday1, Msg::Weekday2, Msg::Weekday3, Msg::Weekday4, Msg::Weekday5, Msg::Weekday6];
 
 /// `12 分钟` up to two hours, then `3.5 小时`; `暂无数据` without a figure.
 fn duration_text(secs: Option<i64>) -> String {
@@ -143,7 +142,7 @@ fn DailyChart(daily: Vec<DayView>) -> impl IntoView {
                     let title = format!(
                         "{}：{} · {} {}",
                         d.label,
-                        tf(Msg::AnalyticsOrdersUnit, &[&d.totals.paid_orders]),
+                        tf(Msg::OrdersCount, &[&d.totals.paid_orders]),
                         t(Msg::AnalyticsNet),
                         money(d.totals.net_fen)
                     );
@@ -212,14 +211,14 @@ fn DemandHeatmap(demand: Vec<Vec<u32>>) -> impl IntoView {
                         .enumerate()
                         .map(|(day, hours)| view! {
                             <tr>
-                                <th scope="row">{t(WEEKDAYS[day % 7])}</th>
+                                <th scope="row">{t(Msg::WEEKDAYS[day % 7])}</th>
                                 {hours
                                     .into_iter()
                                     .enumerate()
                                     .map(|(hour, n)| {
                                         // Five shades: none, then quarters of the busiest hour.
                                         let level = if n == 0 { 0 } else { ((f64::from(n) / top) * 4.0).ceil().clamp(1.0, 4.0) as u32 };
-                                        let label = format!("{} {hour}:00 {}", t(WEEKDAYS[day % 7]), tf(Msg::AnalyticsOrdersUnit, &[&n]));
+                                        let label = format!("{} {hour}:00 {}", t(Msg::WEEKDAYS[day % 7]), tf(Msg::OrdersCount, &[&n]));
                                         view! { <td class=format!("heat heat-{level}") title=label.clone() aria-label=label>{(n > 0).then_some(n)}</td> }
                                     })
                                     .collect_view()}

@@ -1,6 +1,6 @@
 use crate::api::dispatching::{admin_day_plan, AdminApplyPlan, DayPlanView, PlanStop};
 use crate::components::{form_error, AdminShell, ErrorState, Skeleton};
-use crate::i18n::{t, Msg};
+use crate::i18n::{t, tf, Msg};
 use crate::pages::order_ui::appointment;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -32,7 +32,7 @@ pub fn DayPlanPage() -> impl IntoView {
 fn PlanDesk(plan: DayPlanView, apply: ServerAction<AdminApplyPlan>) -> impl IntoView {
     let value = apply.value();
     let outcome = move || match value.get() {
-        Some(Ok(done)) => Some(format!("{} {} 单 · {} {} 单", t(Msg::PlanApplied), done.assigned, t(Msg::PlanSkipped), done.skipped)),
+        Some(Ok(done)) => Some(format!("{} {} · {} {}", t(Msg::PlanApplied), tf(Msg::OrdersCount, &[&done.assigned]), t(Msg::PlanSkipped), tf(Msg::OrdersCount, &[&done.skipped]))),
         _ => None,
     };
     let empty = plan.routes.is_empty() && plan.unplanned.is_empty();

@@ -185,7 +185,7 @@ fn UsersTable(data: UsersData, availability: ServerAction<AdminSetAccountDisable
                     .collect_view()}
             </tbody>
         </table>
-        <nav class="pager" aria-label="分页">
+        <nav class="pager" aria-label=t(Msg::Pagination)>
             {prev.map(|href| view! { <a class="btn btn-plain" href=href>{t(Msg::PrevPage)}</a> })}
             <span class="pager-info">
                 {format!("{} / {} {} {} {}", data.page, data.page_count, t(Msg::PageOf), data.total, t(Msg::TotalUsersSuffix))}

@@ -212,7 +212,7 @@ fn workers_pager(page: &UsersPage, attention: Option<UserAttention>) -> Option<i
     let next = (page.page < page.page_count).then(|| workers_href(attention, page.page + 1));
     let info = format!("{} / {} {} {} {}", page.page, page.page_count, t(Msg::PageOf), page.total, t(Msg::TotalWorkersSuffix));
     (prev.is_some() || next.is_some()).then(|| view! {
-        <nav class="pager" aria-label="分页">
+        <nav class="pager" aria-label=t(Msg::Pagination)>
             {prev.map(|href| view! { <a class="btn btn-plain" href=href>{t(Msg::PrevPage)}</a> })}
             <span class="pager-info">{info}</span>
             {next.map(|href| view! { <a class="btn btn-plain" href=href>{t(Msg::NextPage)}</a> })}

@@ -166,9 +166,9 @@ fn FilterForm(category: Option<i64>, filters: CatalogFilters, price_error: Optio
 #[component]
 fn CategoryChips(categories: Vec<CategoryView>, selected: Option<i64>, filters: CatalogFilters) -> impl IntoView {
     view! {
-        <nav class="category-grid" aria-label="服务分类">
+        <nav class="category-grid" aria-label=t(Msg::CategoriesTitle)>
             <a href=catalog_href(None, &filters) class="category" class:active=selected.is_none()>
-                <span class="category-icon cat-all" aria-hidden="true">"全"</span>
+                <span class="category-icon cat-all" aria-hidden="true">{t(Msg::CategoryAllGlyph)}</span>
                 <span class="category-name">{t(Msg::AllCategories)}</span>
             </a>
             {categories

@@ -5,7 +5,6 @@ use crate::error::{AppError, Field};
 use crate::i18n::{t, Msg};
 use leptos::prelude::*;
 
-const WEEKDAYS: [Msg; 7] = [Msg::Weekday0, Msg::Weekday1, Msg::Weekday2, Msg::Weekday3, Msg::Weekday4, Msg::Weekday5, Msg::Weekday6];
 
 /// 服务时间与区域 (W2): skills, service area and weekly hours; dispatch and
 /// slot availability follow them at once.
@@ -166,7 +165,7 @@ fn SettingsForm(current: WorkerSettingsView) -> impl IntoView {
 
         <h3 class="section-title">{t(Msg::WorkdaysLabel)}</h3>
         <div class="choice-grid weekdays">
-            {WEEKDAYS.iter().enumerate().map(|(i, label)| {
+            {Msg::WEEKDAYS.iter().enumerate().map(|(i, label)| {
                 let day = i as u8;
                 view! {
                     <label class="choice">
