@@ -84,8 +84,15 @@ test('one order travels from booking to review across customer, worker and admin
   const orderId = orderUrl.split('/').pop();
   await open(admin, '/admin/orders');
   await expect(admin.getByRole('link', { name: /^DJ/ }).first()).toBeVisible();
+  // The order map (A6): the finished order is a grey dot at its address, and the dot opens it.
+  await hydrated(admin);
+  const dot = admin.locator(`.orders-map circle[data-order="${orderId}"]`);
+  await expect(dot).toHaveClass(/map-done/);
+  await expect(admin.locator('.map-legend')).toContainText('需要处理');
+  await expectAccessible(admin);
   await snap(admin, 'loop-10-admin-orders-1440x900');
-  await open(admin, `/admin/orders/${orderId}`);
+  await dot.dispatchEvent('click');
+  await expect(admin).toHaveURL(new RegExp(`/admin/orders/${orderId}$`));
   await expect(admin.locator('.detail-header .state-badge')).toHaveText(/已完成/);
   await expect(admin.locator('.offers').getByText(/总分 \d\.\d\d/)).toBeVisible();
   await expect(admin.locator('.timeline-item')).toHaveCount(7);

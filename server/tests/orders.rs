@@ -257,6 +257,7 @@ async fn the_order_monitor_flags_a_late_worker_then_an_overrun_and_only_admins_s
     assert!(late.body.contains(&order_no) && late.body.contains("服务者迟到"), "{}", late.body);
     let page = app.get_page(&format!("/admin/orders/{order_id}"), Some(&admin)).await;
     assert!(page.body.contains("服务者迟到"), "the order's own page says so too");
+    assert!(late.body.contains("map-order map-held map-alert"), "the map rings it red: {}", late.body);
     for refused in [&customer, &li] {
         assert_eq!(app.post("/api/admin_orders", "attention=anomaly", Some(refused)).await.status, StatusCode::FORBIDDEN);
     }
@@ -303,6 +304,27 @@ async fn unanswered_offers_go_to_the_next_worker_then_to_the_admin_queue() {
 }
 
 /// A cut-off ten days out puts every bookable order past it; the late fee is 20 %.
+#[tokio::test]
+async fn the_order_map_puts_each_listed_order_at_its_address_over_the_configured_tiles() {
+    let tiles = "https://tiles.example/{z}/{x}/{y}.png";
+    let app = demo_app(Config { map_tile_url: Some(tiles.into()), ..Config::default() }).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let admin = app.session_for("13700000000").await;
+    let order_id = place(&app, &customer, beijing(2, 10)).await;
+    let rows: Vec<app::api::ops::AdminOrderRow> = serde_json::from_str(&app.post("/api/admin_orders", "", Some(&admin)).await.body).unwrap();
+    let row = rows.iter().find(|r| r.card.id == order_id).expect("listed");
+    assert_eq!((row.lat, row.lng), (31.2304, 121.4737), "at the address it was booked for");
+
+    let page = app.get_page("/admin/orders", Some(&admin)).await;
+    assert!(page.body.contains(r#"class="orders-map""#), "{}", page.body);
+    assert!(page.body.contains(&format!(r#"data-order="{order_id}""#)), "its dot is on the map");
+    assert!(page.body.contains("https://tiles.example/"), "over the configured tiles");
+    assert_eq!(app.post("/api/admin_map_tiles", "", Some(&admin)).await.body, format!("\"{tiles}\""));
+    assert_eq!(app.post("/api/admin_map_tiles", "", Some(&customer)).await.status, StatusCode::FORBIDDEN);
+    let queue = app.get_page("/admin/dispatch", Some(&admin)).await;
+    assert!(!queue.body.contains(r#"class="orders-map""#), "the dispatch queue is a list only");
+}
+
 fn past_the_cut_off() -> Config {
     Config { cancellation: booking::CancellationPolicy { free_until_secs_before_start: 10 * 86_400, late_fee_bps: 2000 }, ..Config::default() }
 }

@@ -97,6 +97,7 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/add_leave_day", WORKER),
     ("/api/remove_leave_day", WORKER),
     ("/api/admin_orders", ADMIN),
+    ("/api/admin_map_tiles", ADMIN),
     ("/api/admin_order", ADMIN),
     ("/api/admin_assign", ADMIN),
     ("/api/admin_cancel_order", ADMIN),

@@ -77,7 +77,7 @@ pub struct ReplanView {
     pub at: UnixSeconds,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdminOrderRow {
     pub card: OrderCard,
     pub customer_id: i64,
@@ -87,6 +87,9 @@ pub struct AdminOrderRow {
     pub anomaly: Option<Anomaly>,
     /// Feedback about it is still unresolved.
     pub open_complaint: bool,
+    /// The service address, for the order map.
+    pub lat: f64,
+    pub lng: f64,
 }
 
 /// What the 订单管理 list can narrow to besides the state (`?attention=` in
@@ -123,6 +126,12 @@ impl OrderAttention {
 #[server(prefix = "/api", endpoint = "admin_orders")]
 pub async fn admin_orders(state: Option<String>, queue: Option<bool>, attention: Option<String>) -> Result<Vec<AdminOrderRow>, AppError> {
     crate::server::respond(crate::server::ops::admin_orders(state, queue.unwrap_or(false), attention).await)
+}
+
+/// The map tile URL the order map draws under its orders, if one is configured.
+#[server(prefix = "/api", endpoint = "admin_map_tiles")]
+pub async fn admin_map_tiles() -> Result<Option<String>, AppError> {
+    crate::server::respond(crate::server::ops::admin_map_tiles())
 }
 
 #[server(prefix = "/api", endpoint = "admin_order")]

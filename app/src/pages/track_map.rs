@@ -26,17 +26,25 @@ pub fn project(lat: f64, lng: f64, zoom: u8) -> (f64, f64) {
     (x, y)
 }
 
-/// What the map shows: its zoom and the pixel position of its top-left corner.
+/// What a map shows: its zoom, the pixel position of its top-left corner
+/// and its size in pixels.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Viewport {
     pub zoom: u8,
     pub left: f64,
     pub top: f64,
+    pub width: f64,
+    pub height: f64,
 }
 
 impl Viewport {
-    /// The closest zoom at which every point fits, centred on them.
+    /// The tracking map's view: the closest zoom at which every point fits, centred on them.
     pub fn fitting(points: &[(f64, f64)]) -> Self {
+        Self::fitting_in(points, MAP_W, MAP_H)
+    }
+
+    /// The same for a map of `width` × `height` pixels.
+    pub fn fitting_in(points: &[(f64, f64)], width: f64, height: f64) -> Self {
         let bounds = |zoom: u8| {
             let projected: Vec<(f64, f64)> = points.iter().map(|&(lat, lng)| project(lat, lng, zoom)).collect();
             let min = |f: fn(&(f64, f64)) -> f64| projected.iter().map(f).fold(f64::INFINITY, f64::min);
@@ -47,11 +55,11 @@ impl Viewport {
             .rev()
             .find(|&z| {
                 let (x0, y0, x1, y1) = bounds(z);
-                x1 - x0 <= MAP_W - 2.0 * MARGIN && y1 - y0 <= MAP_H - 2.0 * MARGIN
+                x1 - x0 <= width - 2.0 * MARGIN && y1 - y0 <= height - 2.0 * MARGIN
             })
             .unwrap_or(1);
         let (x0, y0, x1, y1) = bounds(zoom);
-        Viewport { zoom, left: (x0 + x1) / 2.0 - MAP_W / 2.0, top: (y0 + y1) / 2.0 - MAP_H / 2.0 }
+        Viewport { zoom, left: (x0 + x1) / 2.0 - width / 2.0, top: (y0 + y1) / 2.0 - height / 2.0, width, height }
     }
 
     /// Where a point falls on the map.
@@ -64,12 +72,34 @@ impl Viewport {
     pub fn tiles(self) -> Vec<(i64, i64, f64, f64)> {
         let first = |v: f64| (v / TILE).floor() as i64;
         let (tx0, ty0) = (first(self.left), first(self.top));
-        let (tx1, ty1) = (first(self.left + MAP_W), first(self.top + MAP_H));
+        let (tx1, ty1) = (first(self.left + self.width), first(self.top + self.height));
         let span = 1i64 << self.zoom;
         (ty0..=ty1)
             .filter(|ty| (0..span).contains(ty))
             .flat_map(|ty| (tx0..=tx1).map(move |tx| (tx.rem_euclid(span), ty, tx as f64 * TILE - self.left, ty as f64 * TILE - self.top)))
             .collect()
+    }
+
+    /// The map's tiles from `url` (`…/{z}/{x}/{y}.png`), as SVG images.
+    pub fn tile_images(self, url: &str) -> impl IntoView {
+        self.tiles()
+            .into_iter()
+            .map(|(tx, ty, x, y)| {
+                let href = url.replace("{z}", &self.zoom.to_string()).replace("{x}", &tx.to_string()).replace("{y}", &ty.to_string());
+                view! { <image href=href x=x y=y width=TILE height=TILE/> }
+            })
+            .collect_view()
+    }
+
+    /// Grid lines every 40 pixels, drawn where no tiles are configured.
+    pub fn grid(self) -> impl IntoView {
+        let (w, h) = (self.width, self.height);
+        let across = (1..).map(|k| f64::from(k) * 40.0).take_while(move |&v| v < w);
+        let down = (1..).map(|k| f64::from(k) * 40.0).take_while(move |&v| v < h);
+        view! {
+            {across.map(|v| view! { <line class="track-grid" x1=v y1=0 x2=v y2=h/> }).collect_view()}
+            {down.map(|v| view! { <line class="track-grid" x1=0 y1=v x2=w y2=v/> }).collect_view()}
+        }
     }
 }
 
@@ -102,29 +132,18 @@ fn TrackPanel(view: TrackView) -> impl IntoView {
     let mut all: Vec<(f64, f64)> = view.points.iter().map(|p| (p.lat, p.lng)).collect();
     all.push(view.destination);
     let viewport = Viewport::fitting(&all);
-    let tiles = view.tile_url.map(|url| {
-        viewport
-            .tiles()
-            .into_iter()
-            .map(|(tx, ty, x, y)| {
-                let href = url.replace("{z}", &viewport.zoom.to_string()).replace("{x}", &tx.to_string()).replace("{y}", &ty.to_string());
-                view! { <image href=href x=x y=y width=TILE height=TILE/> }
-            })
-            .collect_view()
-    });
+    let tiles = view.tile_url.map(|url| viewport.tile_images(&url));
     let line = view.points.iter().map(|p| viewport.place(p.lat, p.lng)).map(|(x, y)| format!("{x:.1},{y:.1}")).collect::<Vec<_>>().join(" ");
     let (dx, dy) = viewport.place(dest_lat, dest_lng);
     // A finished trip has nobody to show, only where they went.
     let worker = view.points.last().filter(|_| !recorded).map(|p| viewport.place(p.lat, p.lng));
-    let grid = (1..9).map(|k| f64::from(k) * 40.0).collect::<Vec<_>>();
     view! {
         <h3 class="section-title">{t(if recorded { Msg::TrackRecordHeading } else { Msg::TrackHeading })}</h3>
         <section class="track" class:track-recorded=recorded data-points=view.points.len()>
             <p class="track-status" data-eta=view.eta_secs>{status}</p>
             <svg class="track-map" viewBox=format!("0 0 {MAP_W} {MAP_H}") role="img" aria-label=t(if recorded { Msg::TrackRecordMapLabel } else { Msg::TrackMapLabel })>
                 <rect class="track-bg" width=MAP_W height=MAP_H/>
-                {grid.iter().map(|&v| view! { <line class="track-grid" x1=v y1=0 x2=v y2=MAP_H/> }).collect_view()}
-                {grid.iter().filter(|&&v| v < MAP_H).map(|&v| view! { <line class="track-grid" x1=0 y1=v x2=MAP_W y2=v/> }).collect_view()}
+                {viewport.grid()}
                 {tiles}
                 <polyline class="track-line" points=line/>
                 <circle class="track-destination" cx=dx cy=dy r=7/>

@@ -41,6 +41,11 @@ fn order_anomaly(order: &store::OrderRecord, now: time::OffsetDateTime) -> Resul
     Ok(booking::anomaly(flows::order_state(order)?, unix(order.starts_at), unix(order.ends_at), unix(now)))
 }
 
+pub fn admin_map_tiles() -> Result<Option<String>, AppError> {
+    require_user(ADMIN)?;
+    Ok(app_state()?.config.map_tile_url.clone())
+}
+
 pub async fn admin_orders(state_filter: Option<String>, queue: bool, attention: Option<String>) -> Result<Vec<AdminOrderRow>, AppError> {
     require_user(ADMIN)?;
     let state = app_state()?;
@@ -80,6 +85,8 @@ pub async fn admin_orders(state_filter: Option<String>, queue: bool, attention: 
                 needs_admin: o.needs_admin,
                 anomaly: order_anomaly(o, now)?,
                 open_complaint: o.open_complaint,
+                lat: o.lat,
+                lng: o.lng,
             })
         })
         .collect()

@@ -2,14 +2,14 @@ use super::feedback::FeedbackTable;
 use crate::api::chat::AdminOrderChat;
 use crate::api::feedback::admin_feedback_list;
 use crate::api::format_beijing;
-use crate::api::ops::{admin_order, admin_orders, AdminAssign, AdminCancelOrder, AdminOrderRow, AdminOrderView, DecisionView, OrderAttention};
+use crate::api::ops::{admin_map_tiles, admin_order, admin_orders, AdminAssign, AdminCancelOrder, AdminOrderRow, AdminOrderView, DecisionView, OrderAttention};
 use crate::browser::use_live_version;
 use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton};
 use crate::error::{AppError, Field};
 use crate::i18n::{t, Msg};
 use crate::pages::chat::ChatBubble;
 use crate::pages::order_ui::{appointment, money, state_msg, OrderFacts, QuoteLines, StateBadge, Timeline};
-use crate::pages::track_map::TrackMap;
+use crate::pages::track_map::{TrackMap, Viewport};
 use booking::{Anomaly, OrderState};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -24,18 +24,122 @@ fn anomaly_tag(anomaly: Anomaly) -> impl IntoView {
     view! { <span class=class data-anomaly=format!("{anomaly:?}")>{t(label)}</span> }
 }
 
-/// The orders list with its loading and error states; `empty` is said when there are none.
+/// The orders list with its loading and error states; `empty` is said when
+/// there are none. `with_map` draws them on the order map above the list.
 #[component]
-fn OrdersTable(orders: Resource<Result<Vec<AdminOrderRow>, AppError>>, #[prop(default = Msg::NoOrders)] empty: Msg) -> impl IntoView {
+fn OrdersTable(
+    orders: Resource<Result<Vec<AdminOrderRow>, AppError>>,
+    #[prop(default = Msg::NoOrders)] empty: Msg,
+    #[prop(default = false)] with_map: bool,
+) -> impl IntoView {
+    let tiles = with_map.then(|| Resource::new(|| (), |_| admin_map_tiles()));
     view! {
         <Suspense fallback=|| view! { <Skeleton rows=6/> }>
             {move || Suspend::new(async move {
                 match orders.await {
-                    Ok(rows) => orders_table(rows, empty),
+                    Ok(rows) => {
+                        // Without a tile URL (or on error) the map draws its plain grid.
+                        let tile_url = match tiles {
+                            Some(tiles) => tiles.await.ok().flatten(),
+                            None => None,
+                        };
+                        let map = (with_map && !rows.is_empty()).then(|| view! { <OrdersMap rows=rows.clone() tile_url/> });
+                        view! { {map} {orders_table(rows, empty)} }.into_any()
+                    }
                     Err(error) => view! { <ErrorState error/> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Where an order's dot sits on the map's legend: by how far along it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MapGroup {
+    Waiting,
+    Held,
+    Underway,
+    Done,
+    Cancelled,
+}
+
+impl MapGroup {
+    const ALL: [MapGroup; 5] = [MapGroup::Waiting, MapGroup::Held, MapGroup::Underway, MapGroup::Done, MapGroup::Cancelled];
+
+    fn of(state: OrderState) -> Self {
+        match state {
+            OrderState::PendingPayment | OrderState::Booked => MapGroup::Waiting,
+            OrderState::Accepted => MapGroup::Held,
+            OrderState::Departed | OrderState::Arrived | OrderState::InService => MapGroup::Underway,
+            OrderState::Completed => MapGroup::Done,
+            OrderState::Cancelled | OrderState::Refunding | OrderState::Refunded => MapGroup::Cancelled,
+        }
+    }
+
+    fn class(self) -> &'static str {
+        match self {
+            MapGroup::Waiting => "map-waiting",
+            MapGroup::Held => "map-held",
+            MapGroup::Underway => "map-underway",
+            MapGroup::Done => "map-done",
+            MapGroup::Cancelled => "map-cancelled",
+        }
+    }
+
+    fn label(self) -> Msg {
+        match self {
+            MapGroup::Waiting => Msg::MapWaiting,
+            MapGroup::Held => Msg::StateAccepted,
+            MapGroup::Underway => Msg::MapUnderway,
+            MapGroup::Done => Msg::StateCompleted,
+            MapGroup::Cancelled => Msg::MapCancelled,
+        }
+    }
+}
+
+const ORDERS_MAP_W: f64 = 960.0;
+const ORDERS_MAP_H: f64 = 320.0;
+
+/// 订单地图 (A6): the listed orders at their service addresses, coloured by
+/// state, ringed red when someone must act; a dot opens its order.
+#[component]
+fn OrdersMap(rows: Vec<AdminOrderRow>, tile_url: Option<String>) -> impl IntoView {
+    let points: Vec<(f64, f64)> = rows.iter().map(|r| (r.lat, r.lng)).collect();
+    let viewport = Viewport::fitting_in(&points, ORDERS_MAP_W, ORDERS_MAP_H);
+    let navigate = leptos_router::hooks::use_navigate();
+    // Alerts last, so their rings are drawn on top of quieter dots.
+    let mut dots: Vec<&AdminOrderRow> = rows.iter().collect();
+    let alerting = |r: &AdminOrderRow| r.needs_admin || r.anomaly.is_some() || r.open_complaint;
+    dots.sort_by_key(|r| alerting(r));
+    let dots = dots
+        .into_iter()
+        .map(|r| {
+            let (x, y) = viewport.place(r.lat, r.lng);
+            let id = r.card.id;
+            let navigate = navigate.clone();
+            let class = format!("map-order {}", MapGroup::of(r.card.state).class());
+            view! {
+                <circle class=class class:map-alert=alerting(r) cx=x cy=y r=7 data-order=id
+                    on:click=move |_| navigate(&format!("/admin/orders/{id}"), Default::default())/>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="panel orders-map-panel">
+            <svg class="orders-map" viewBox=format!("0 0 {ORDERS_MAP_W} {ORDERS_MAP_H}") role="img" aria-label=t(Msg::OrdersMapLabel)>
+                <rect class="track-bg" width=ORDERS_MAP_W height=ORDERS_MAP_H/>
+                {viewport.grid()}
+                {tile_url.map(|url| viewport.tile_images(&url))}
+                {dots}
+            </svg>
+            <ul class="map-legend">
+                {MapGroup::ALL.into_iter().map(|g| view! {
+                    <li><span class=format!("map-key {}", g.class())></span>{t(g.label())}</li>
+                }).collect_view()}
+                <li><span class="map-key map-alert"></span>{t(Msg::MapAttention)}</li>
+                <li class="muted">{t(Msg::OrdersMapHint)}</li>
+            </ul>
+        </section>
     }
 }
 
@@ -123,7 +227,7 @@ pub fn AdminOrdersPage() -> impl IntoView {
             {move || (attention() == Some(anomalous)).then(|| view! { <p class="hint">{t(Msg::AnomaliesHint)}</p> })}
             {move || {
                 let empty = if attention() == Some(anomalous) { Msg::NoAnomalies } else { Msg::NoOrders };
-                view! { <OrdersTable orders empty/> }
+                view! { <OrdersTable orders empty with_map=true/> }
             }}
         </AdminShell>
     }
