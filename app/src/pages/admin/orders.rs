@@ -33,8 +33,9 @@ fn OrdersTable(
     #[prop(default = false)] with_map: bool,
 ) -> impl IntoView {
     let tiles = with_map.then(|| Resource::new(|| (), |_| admin_map_tiles()));
+    // A Transition, so a refresh keeps the list on screen until the new one is in.
     view! {
-        <Suspense fallback=|| view! { <Skeleton rows=6/> }>
+        <Transition fallback=|| view! { <Skeleton rows=6/> }>
             {move || Suspend::new(async move {
                 match orders.await {
                     Ok(rows) => {
@@ -49,7 +50,7 @@ fn OrdersTable(
                     Err(error) => view! { <ErrorState error/> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -186,6 +187,9 @@ fn orders_table(rows: Vec<AdminOrderRow>, empty: Msg) -> AnyView {
     .into_any()
 }
 
+/// How often 订单管理 reloads its list and map.
+const MONITOR_REFRESH: std::time::Duration = std::time::Duration::from_secs(15);
+
 /// 订单管理: every order, filtered in the URL by state (`?state=`) or to
 /// what a 数据看板 tile counts (`?attention=`, see [`OrderAttention`]).
 #[component]
@@ -193,9 +197,17 @@ pub fn AdminOrdersPage() -> impl IntoView {
     let query = use_query_map();
     let state = move || query.with(|q| q.get("state")).filter(|s| !s.is_empty());
     let attention = move || query.with(|q| q.get("attention")).and_then(|a| OrderAttention::parse(&a));
+    // The monitor refreshes itself: admins are not sent an event for every
+    // step of every order.
+    let tick = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if let Ok(handle) = set_interval_with_handle(move || tick.update(|n| *n = n.wrapping_add(1)), MONITOR_REFRESH) {
+            on_cleanup(move || handle.clear());
+        }
+    });
     let orders = Resource::new(
-        move || (state(), attention()),
-        |(state, attention)| admin_orders(state, Some(false), attention.map(|a| a.as_str().to_string())),
+        move || (state(), attention(), tick.get()),
+        |(state, attention, _)| admin_orders(state, Some(false), attention.map(|a| a.as_str().to_string())),
     );
     let states: Vec<(&'static str, Msg)> = OrderState::ALL.into_iter().map(|s| (s.as_str(), state_msg(s))).collect();
     let anomalous = OrderAttention::Anomalous;
