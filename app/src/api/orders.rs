@@ -85,8 +85,6 @@ pub struct DaySlots {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SavedAddress {
-    /// The address book's label (家, 公司…); empty for a rebooked order's own address.
-    pub label: String,
     pub contact_name: String,
     pub contact_phone: String,
     pub address_text: String,
@@ -107,7 +105,7 @@ pub struct BookingDraft {
     /// `female`, `male`, or empty for anyone.
     pub worker_gender: String,
     /// Every saved address, the default first, to switch to with one tap.
-    pub address_book: Vec<SavedAddress>,
+    pub address_book: Vec<super::account::AddressView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

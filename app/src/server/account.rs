@@ -251,10 +251,14 @@ mod tests {
 
 pub async fn my_addresses() -> Result<Vec<AddressView>, AppError> {
     let user = require_user(CUSTOMER)?;
-    let state = app_state()?;
+    address_book(&app_state()?, user.id.0).await
+}
+
+/// The customer's saved addresses, the default first.
+pub async fn address_book(state: &AppState, customer_id: i64) -> Result<Vec<AddressView>, AppError> {
     Ok(state
         .store
-        .addresses(user.id.0)
+        .addresses(customer_id)
         .await
         .map_err(internal)?
         .into_iter()

@@ -185,21 +185,7 @@ pub async fn booking_start(service_id: i64, rebook: Option<i64>) -> Result<Booki
     let user = require_user(CUSTOMER)?;
     let state = app_state()?;
     let service = listed_service(&state, service_id).await?;
-    let address_book: Vec<SavedAddress> = state
-        .store
-        .addresses(user.id.0)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .map(|a| SavedAddress {
-            label: a.label,
-            contact_name: a.contact_name,
-            contact_phone: a.contact_phone,
-            address_text: a.address_text,
-            lat: a.lat,
-            lng: a.lng,
-        })
-        .collect();
+    let address_book = super::account::address_book(&state, user.id.0).await?;
     if let Some(order_id) = rebook {
         let order = own_order(&state, &user, order_id).await?;
         // The order keeps the contact's phone; their name is in the address
@@ -217,7 +203,6 @@ pub async fn booking_start(service_id: i64, rebook: Option<i64>) -> Result<Booki
         return Ok(BookingDraft {
             service: info,
             address: Some(SavedAddress {
-                label: entry.map(|a| a.label.clone()).unwrap_or_default(),
                 contact_name: entry.map_or_else(|| user.display_name.clone(), |a| a.contact_name.clone()),
                 contact_phone: order.contact_phone,
                 address_text: order.address_text,
@@ -233,7 +218,13 @@ pub async fn booking_start(service_id: i64, rebook: Option<i64>) -> Result<Booki
     }
     Ok(BookingDraft {
         service: detail_of(&service)?,
-        address: address_book.first().cloned(),
+        address: address_book.first().map(|a| SavedAddress {
+            contact_name: a.contact_name.clone(),
+            contact_phone: a.contact_phone.clone(),
+            address_text: a.address_text.clone(),
+            lat: a.lat,
+            lng: a.lng,
+        }),
         units: service.default_units,
         notes: String::new(),
         addons: Vec::new(),
