@@ -305,6 +305,33 @@ async fn unanswered_offers_go_to_the_next_worker_then_to_the_admin_queue() {
 
 /// A cut-off ten days out puts every bookable order past it; the late fee is 20 %.
 #[tokio::test]
+async fn a_booking_at_a_new_address_is_remembered_only_while_the_address_book_has_room() {
+    use app::api::account::AddressView;
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let saved = || async { serde_json::from_str::<Vec<AddressView>>(&app.post("/api/my_addresses", "", Some(&customer)).await.body).unwrap() };
+    place(&app, &customer, beijing(1, 10)).await;
+    assert_eq!(saved().await.iter().map(|a| a.address_text.as_str()).collect::<Vec<_>>(), ["黄浦区人民大道1号"], "remembered for next time");
+    for k in 2..=20 {
+        let body = form(&[
+            ("label", String::new()),
+            ("contact_name", "张女士".into()),
+            ("contact_phone", CUSTOMER.into()),
+            ("address_text", format!("黄浦区人民大道{k}号")),
+            ("lat", "31.2304".into()),
+            ("lng", "121.4737".into()),
+        ]);
+        assert_eq!(app.post("/api/add_address", &body, Some(&customer)).await.status, StatusCode::OK);
+    }
+    let service = cleaning_service(&app).await;
+    let response = app.post("/api/place_order", &booking(service, beijing(2, 10), 9000, "31.2304", "121.4737", "黄浦区福州路99号"), Some(&customer)).await;
+    assert!(matches!(serde_json::from_str::<PlaceOutcome>(&response.body), Ok(PlaceOutcome::Placed { .. })), "a full book never stops a booking: {}", response.body);
+    let book = saved().await;
+    assert_eq!(book.len(), 20);
+    assert!(book.iter().all(|a| a.address_text != "黄浦区福州路99号"), "and is not pushed past its limit");
+}
+
+#[tokio::test]
 async fn the_order_map_puts_each_listed_order_at_its_address_over_the_configured_tiles() {
     let tiles = "https://tiles.example/{z}/{x}/{y}.png";
     let app = demo_app(Config { map_tile_url: Some(tiles.into()), ..Config::default() }).await;

@@ -276,7 +276,7 @@ pub async fn address_book(state: &AppState, customer_id: i64) -> Result<Vec<Addr
 }
 
 /// How many addresses one customer keeps.
-const MAX_ADDRESSES: usize = 20;
+pub(crate) const MAX_ADDRESSES: usize = 20;
 
 /// One saved address as the customer typed it, checked field by field
 /// (an empty label becomes 常用地址).

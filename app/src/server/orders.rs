@@ -419,8 +419,11 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
     if quote.total.get() != input.quoted_total_fen {
         return Ok(PlaceOutcome::QuoteChanged { quote });
     }
+    // A new address is remembered for next time while the book has room;
+    // a full book never stops a booking.
     let known = state.store.addresses(user.id.0).await.map_err(internal)?;
-    if !known.iter().any(|a| a.address_text == address_text && a.contact_phone == contact_phone.as_str()) {
+    let new_address = !known.iter().any(|a| a.address_text == address_text && a.contact_phone == contact_phone.as_str());
+    if new_address && known.len() < super::account::MAX_ADDRESSES {
         let address = NewAddress {
             label: crate::i18n::t(Msg::DefaultAddressLabel).into(),
             contact_name: contact_name.as_str().into(),
