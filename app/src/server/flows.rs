@@ -172,6 +172,52 @@ pub fn reference_at(prefix: &str, t: OffsetDateTime) -> String {
     )
 }
 
+/// What a customer books, before the platform adds its references, the
+/// payment window and its commission.
+pub struct OrderRequest<'a> {
+    pub customer_id: i64,
+    pub service: &'a store::ServiceRecord,
+    pub units: i32,
+    pub quote: &'a pricing::Quote,
+    pub address_text: String,
+    pub location: GeoPoint,
+    pub contact_phone: String,
+    pub notes: String,
+    pub starts_at: OffsetDateTime,
+    pub ends_at: OffsetDateTime,
+    pub coupon_claim_id: Option<i64>,
+    pub worker_gender: Option<String>,
+}
+
+/// The order a booking places: paid through the sandbox within the payment
+/// window from `placed_at`, at today's commission for its category, with
+/// references that name `named_at` (wall time live, the past for a replay).
+pub async fn new_order(state: &AppState, r: OrderRequest<'_>, placed_at: OffsetDateTime, named_at: OffsetDateTime) -> Result<store::NewOrder, AppError> {
+    Ok(store::NewOrder {
+        order_no: reference_at("DJ", named_at),
+        customer_id: r.customer_id,
+        service_id: r.service.id,
+        service_name: r.service.name.clone(),
+        category_code: r.service.category_code.clone(),
+        units: r.units,
+        quote_json: serde_json::to_string(r.quote).map_err(internal)?,
+        total_fen: r.quote.total.get(),
+        address_text: r.address_text,
+        lat: r.location.lat,
+        lng: r.location.lng,
+        contact_phone: r.contact_phone,
+        notes: r.notes,
+        starts_at: r.starts_at,
+        ends_at: r.ends_at,
+        pay_deadline: placed_at + state.config.pay_window,
+        provider: "sandbox".into(),
+        out_trade_no: reference_at("PAY", named_at),
+        commission_bps: commission_bps(state, &r.service.category_code).await? as i32,
+        coupon_claim_id: r.coupon_claim_id,
+        worker_gender: r.worker_gender,
+    })
+}
+
 /// The platform's share of a category's orders: its own rate, else the default.
 pub async fn commission_bps(state: &AppState, category_code: &str) -> Result<u32, AppError> {
     let own = state.store.category_commission_bps(category_code).await.map_err(internal)?;

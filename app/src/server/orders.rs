@@ -12,7 +12,7 @@ use booking::{Actor, EventKind, OrderState};
 use dispatch::GeoPoint;
 use domain::{Coordinates, DisplayName, Fen, Phone, Role};
 use pricing::{PriceSheet, Quote, Unit};
-use store::{NewAddress, NewOrder, NewReview, OrderFilter, OrderRecord, ServiceRecord, StoreError, User};
+use store::{NewAddress, NewReview, OrderFilter, OrderRecord, ServiceRecord, StoreError, User};
 
 const SLOT_FIRST_MINUTE: u16 = 8 * 60;
 const SLOT_LAST_START_MINUTE: u16 = 18 * 60;
@@ -434,29 +434,22 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
         };
         state.store.create_address(user.id.0, &address, t).await.map_err(internal)?;
     }
-    let order = NewOrder {
-        order_no: flows::reference("DJ"),
+    let request = flows::OrderRequest {
         customer_id: user.id.0,
-        service_id: service.id,
-        service_name: service.name.clone(),
-        category_code: service.category_code.clone(),
+        service: &service,
         units: input.units,
-        quote_json: serde_json::to_string(&quote).map_err(internal)?,
-        total_fen: quote.total.get(),
+        quote: &quote,
         address_text,
-        lat: location.lat,
-        lng: location.lng,
+        location,
         contact_phone: contact_phone.to_string(),
         notes,
         starts_at,
         ends_at,
-        pay_deadline: t + state.config.pay_window,
-        provider: "sandbox".into(),
-        out_trade_no: flows::reference("PAY"),
-        commission_bps: flows::commission_bps(&state, &service.category_code).await? as i32,
         coupon_claim_id: input.claim_id,
         worker_gender,
     };
+    // Wall time names the order: a reference names a record, it is not a business time.
+    let order = flows::new_order(&state, request, t, time::OffsetDateTime::now_utc()).await?;
     let mut worker_ids: Vec<i64> = ranked.iter().map(|r| r.worker_id).collect();
     // Favorite workers who qualify are held first, in ranking order (C13).
     let favorites: Vec<i64> = state.store.favorite_workers(user.id.0).await.map_err(internal)?.into_iter().map(|w| w.worker_id).collect();

@@ -9,7 +9,7 @@ use crate::error::AppError;
 use booking::{Actor, EventKind};
 use dispatch::GeoPoint;
 use std::time::Duration;
-use store::{NewOrder, NewReview, StoreError};
+use store::{NewReview, StoreError};
 use time::OffsetDateTime;
 
 /// One past booking and how it went.
@@ -79,29 +79,21 @@ pub async fn replay_order(state: &AppState, past: &PastOrder) -> Result<Replayed
     }
     let (rules, _, _) = super::pricing::rules_in_force(state).await?;
     let quote = super::pricing::quote(&service, &rules, past.units, Vec::new(), Some(start), Some(past.location), None, flows::unix(past.placed_at))?;
-    let order = NewOrder {
-        order_no: flows::reference_at("DJ", past.placed_at),
+    let request = flows::OrderRequest {
         customer_id: past.customer_id,
-        service_id: service.id,
-        service_name: service.name.clone(),
-        category_code: service.category_code.clone(),
+        service: &service,
         units: past.units,
-        quote_json: serde_json::to_string(&quote).map_err(internal)?,
-        total_fen: quote.total.get(),
+        quote: &quote,
         address_text: past.address_text.clone(),
-        lat: past.location.lat,
-        lng: past.location.lng,
+        location: past.location,
         contact_phone: past.contact_phone.clone(),
         notes: String::new(),
         starts_at: past.starts_at,
         ends_at,
-        pay_deadline: past.placed_at + state.config.pay_window,
-        provider: "sandbox".into(),
-        out_trade_no: flows::reference_at("PAY", past.placed_at),
-        commission_bps: flows::commission_bps(state, &service.category_code).await? as i32,
         coupon_claim_id: None,
         worker_gender: None,
     };
+    let order = flows::new_order(state, request, past.placed_at, past.placed_at).await?;
     let worker_ids: Vec<i64> = ranked.iter().map(|r| r.worker_id).collect();
     let order_id = match state.store.place_order(&order, &worker_ids, past.placed_at).await {
         Ok(placed) => placed.order_id,

@@ -206,7 +206,7 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
                     let lng_text = format!("{:.6}", a.lng);
                     let chosen = {
                         let (text, la, ln) = (a.address_text.clone(), lat_text.clone(), lng_text.clone());
-                        move || address_text.with(|t| *t == text) && lat.with(|v| *v == la) && lng.with(|v| *v == ln)
+                        Memo::new(move |_| address_text.with(|t| *t == text) && lat.with(|v| *v == la) && lng.with(|v| *v == ln))
                     };
                     let pick = {
                         let a = a.clone();
@@ -220,10 +220,9 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
                             selected_slot.set(None);
                         }
                     };
-                    let chosen_class = chosen.clone();
                     view! {
-                        <button type="button" class="chip saved-address" class:active=chosen_class
-                            aria-pressed=move || chosen().to_string() on:click=pick>
+                        <button type="button" class="chip saved-address" class:active=chosen
+                            aria-pressed=move || chosen.get().to_string() on:click=pick>
                             <span class="saved-address-label">{a.label.clone()}</span>" "{a.address_text.clone()}
                         </button>
                     }
