@@ -172,6 +172,18 @@ pub fn reference_at(prefix: &str, t: OffsetDateTime) -> String {
     )
 }
 
+/// Writes `worker_id`'s acceptance of offer `offer_id` on `order` at `at`,
+/// telling the customer and the worker. Offers were checked against the
+/// worker's day when made; a broadcast reserves nobody's time, and the
+/// worker may have taken other orders since, so the travel rule is asked
+/// again where the accept is written.
+pub async fn accept_offer(state: &AppState, offer_id: i64, worker_id: i64, order: &OrderRecord, at: OffsetDateTime) -> Result<(), StoreError> {
+    let accept = event(EventKind::Accept, Actor::Worker(worker_id), None, String::new());
+    let job = job_for(order);
+    let fits = |around: &[store::BusyRow]| dispatch::first_clash(&busy_of(around), &job, state.travel.as_ref()).is_none();
+    state.store.accept_offer(offer_id, worker_id, &accept, &[order.customer_id, worker_id], at, &fits).await.map(|_| ())
+}
+
 /// What a customer books, before the platform adds its references, the
 /// payment window and its commission.
 pub struct OrderRequest<'a> {

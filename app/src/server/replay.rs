@@ -123,10 +123,8 @@ pub async fn replay_order(state: &AppState, past: &PastOrder) -> Result<Replayed
         .find(|o| o.status == "pending")
         .ok_or_else(|| internal(format!("replayed order {order_id} got no offer")))?;
     let worker_id = offer.worker_id;
-    let accept = flows::event(EventKind::Accept, Actor::Worker(worker_id), None, String::new());
     let placed = state.store.order(order_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-    let fits = |around: &[store::BusyRow]| dispatch::first_clash(&flows::busy_of(around), &flows::job_for(&placed), state.travel.as_ref()).is_none();
-    state.store.accept_offer(offer.id, worker_id, &accept, &[past.customer_id, worker_id], accepted_at, &fits).await.map_err(internal)?;
+    flows::accept_offer(state, offer.id, worker_id, &placed, accepted_at).await.map_err(internal)?;
 
     let step = |kind: EventKind, at: OffsetDateTime, actor: Actor, position: Option<(f64, f64)>| async move {
         state.clock.set(at);

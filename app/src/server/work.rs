@@ -136,14 +136,8 @@ pub async fn respond_offer(offer_id: i64, accept: bool) -> Result<(), AppError> 
     if booking::apply(&flows::facts(&order)?, Actor::Worker(user.id.0), EventKind::Accept, Some(user.id.0), unix(t), &state.config.cancellation).is_err() {
         return Err(AppError::Refused(gone_because(&state, &offer, user.id.0).await?));
     }
-    let event = flows::event(EventKind::Accept, Actor::Worker(user.id.0), None, String::new());
-    // Offers were checked against the worker's day when made; a broadcast
-    // reserves nobody's time, and the worker may have taken other orders
-    // since. So the travel rule is asked again where the accept is written.
-    let job = flows::job_for(&order);
-    let fits = |around: &[store::BusyRow]| dispatch::first_clash(&flows::busy_of(around), &job, state.travel.as_ref()).is_none();
-    match state.store.accept_offer(offer_id, user.id.0, &event, &[order.customer_id, user.id.0], t, &fits).await {
-        Ok(_) => {
+    match flows::accept_offer(&state, offer_id, user.id.0, &order, t).await {
+        Ok(()) => {
             tracing::info!(order_id = order.id, worker_id = user.id.0, "offer accepted");
             Ok(())
         }
