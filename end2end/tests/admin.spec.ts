@@ -346,3 +346,52 @@ test('a worker appeals a penalty once, the admin overturns it and the money come
   const refund = worker.locator('.ledger-line', { hasText: `申诉成立，退还罚款：${reason}` });
   await expect(refund.locator('.ledger-amount')).toHaveText('+¥1.00');
 });
+
+test('an admin warns a worker with a reason, the worker appeals it and an overturn withdraws it', async ({ page, browser }) => {
+  const worker2 = { phone: '13900000003', password: 'daojia123', name: '赵阿姨' };
+  const reason = `服务中多次接打私人电话 ${Date.now()}`;
+  await login(page, DEMO.admin.phone, DEMO.admin.password);
+  await expect(page).toHaveURL(/\/admin$/);
+  await open(page, '/admin/workers');
+  await page.locator('tr[data-worker]', { hasText: worker2.phone }).getByRole('link', { name: worker2.name }).click();
+  await expect(page).toHaveURL(/\/admin\/workers\/\d+$/);
+  await hydrated(page);
+  const panel = page.locator('.worker-warnings');
+  await panel.getByRole('button', { name: '发出警告' }).click();
+  await expect(panel.locator('.field-error')).toHaveText('请至少写5个字，说清楚发生了什么');
+  await panel.getByLabel('警告原因').fill(reason);
+  await panel.getByRole('button', { name: '发出警告' }).click();
+  await expect(panel.getByRole('status')).toContainText('已发出警告');
+  const given = panel.locator('[data-warning]', { hasText: reason });
+  await expect(given).toContainText('生效中');
+  await expectAccessible(page);
+  await snap(page, 'admin-worker-warnings-1440x900');
+
+  const worker = await signedIn(browser, worker2, PHONE);
+  await open(worker, '/worker/appeals');
+  await hydrated(worker);
+  const record = worker.locator('[data-warning]', { hasText: reason });
+  await expect(record).toContainText('生效中');
+  await expect(record).toContainText(DEMO.admin.name);
+  const card = worker.locator('[data-appealable]', { hasText: reason });
+  await expect(card.locator('.order-card-head')).toContainText('警告');
+  await card.getByLabel('申诉理由').fill('当时是客户本人来电确认门牌号');
+  await card.getByRole('button', { name: '提交申诉' }).click();
+  await expect(card).toContainText('已申诉：待处理');
+  await expectAccessible(worker);
+  await snap(worker, 'worker-warnings-390x844');
+
+  await open(page, '/admin/appeals?filter=open');
+  await hydrated(page);
+  const item = page.locator('[data-appeal]', { hasText: reason });
+  await expect(item).toContainText('警告');
+  await item.getByLabel('处理结果').selectOption('overturn');
+  await item.getByLabel('运营答复').fill('已向客户核实，撤销警告');
+  await item.getByRole('button', { name: '提交处理' }).click();
+  await expect(item).toHaveCount(0);
+
+  // The worker's page updates by itself: the warning is withdrawn and no longer to appeal.
+  await expect(record.locator('.tag')).toHaveText('已撤销');
+  await expect(card).toHaveCount(0);
+  await expect(worker.locator('[data-appeal]', { hasText: reason }).locator('[data-appeal-reply]')).toHaveText('已向客户核实，撤销警告');
+});

@@ -535,6 +535,58 @@ async fn booking_again_starts_from_the_old_orders_contact_add_ons_and_gender() {
 }
 
 #[tokio::test]
+async fn a_warning_carries_its_reason_reaches_only_its_worker_and_an_overturned_appeal_withdraws_it() {
+    use app::api::appeal::{AppealView, WarningView, WorkerAppeals};
+    use domain::{AppealStatus, AppealSubject};
+    let app = demo_app(Config::default()).await;
+    let admin = app.session_for("13700000000").await;
+    let worker = app.session_for("13900000001").await;
+    let other_worker = app.session_for("13900000003").await;
+    let store = &app.state.store;
+    let worker_id = store.credentials_by_phone(&domain::Phone::parse("13900000001").unwrap()).await.unwrap().unwrap().user_id.0;
+    let applicant_id = store.credentials_by_phone(&domain::Phone::parse("13900000002").unwrap()).await.unwrap().unwrap().user_id.0;
+    let warn = |id: i64, reason: &str| form(&[("worker_id", id.to_string()), ("reason", reason.into())]);
+
+    // Only admins warn, with a reason of 5–500 characters, and only a worker who has been approved.
+    assert_eq!(app.post("/api/admin_give_warning", &warn(worker_id, "服务中多次接打私人电话"), Some(&worker)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.post("/api/admin_worker_warnings", &format!("worker_id={worker_id}"), Some(&worker)).await.status, StatusCode::FORBIDDEN);
+    let short = app.post("/api/admin_give_warning", &warn(worker_id, "差"), Some(&admin)).await;
+    assert_eq!(short.error(), AppError::invalid(Field::Feedback, Msg::ErrFeedbackTooShort));
+    let applicant = app.post("/api/admin_give_warning", &warn(applicant_id, "资料里的照片不清楚"), Some(&admin)).await;
+    assert_eq!(applicant.error(), AppError::Refused(Msg::ErrWarningNotWorker));
+    assert_eq!(app.post("/api/admin_give_warning", &warn(999_999, "没有这个服务者"), Some(&admin)).await.status, StatusCode::NOT_FOUND);
+    for id in [worker_id, applicant_id] {
+        assert!(store.warnings(id, 10).await.unwrap().is_empty(), "refused warnings record nothing");
+    }
+
+    let given = app.post("/api/admin_give_warning", &warn(worker_id, "服务中多次接打私人电话"), Some(&admin)).await;
+    assert_eq!(given.status, StatusCode::OK, "{}", given.body);
+    let listed: Vec<WarningView> = serde_json::from_str(&app.post("/api/admin_worker_warnings", &format!("worker_id={worker_id}"), Some(&admin)).await.body).unwrap();
+    assert_eq!((listed.len(), listed[0].reason.as_str(), listed[0].withdrawn_at), (1, "服务中多次接打私人电话", None));
+
+    // The worker reads it with its reason and may appeal it; another worker sees nothing of it.
+    let mine: WorkerAppeals = serde_json::from_str(&app.post("/api/my_appeals", "", Some(&worker)).await.body).unwrap();
+    assert_eq!(mine.warnings, listed);
+    let item = mine.appealable.iter().find(|i| i.subject == AppealSubject::Warning).expect("a standing warning is appealable");
+    assert_eq!((item.subject_ref, item.reason.as_str(), item.amount_fen), (listed[0].id, "服务中多次接打私人电话", None));
+    let theirs: WorkerAppeals = serde_json::from_str(&app.post("/api/my_appeals", "", Some(&other_worker)).await.body).unwrap();
+    assert!(theirs.warnings.is_empty() && theirs.appealable.iter().all(|i| i.subject != AppealSubject::Warning));
+    let appeal = form(&[("subject", "warning".into()), ("subject_ref", listed[0].id.to_string()), ("body", "当时是客户本人来电确认门牌号".into())]);
+    assert_eq!(app.post("/api/file_appeal", &appeal, Some(&other_worker)).await.error(), AppError::Refused(Msg::ErrAppealSubject));
+    assert_eq!(app.post("/api/file_appeal", &appeal, Some(&worker)).await.status, StatusCode::OK);
+
+    let open: Vec<AppealView> = serde_json::from_str(&app.post("/api/admin_appeals", "filter=open", Some(&admin)).await.body).unwrap();
+    let decide = form(&[("appeal_id", open[0].id.to_string()), ("decision", "overturn".into()), ("reply", "已向客户核实，撤销警告".into())]);
+    assert_eq!(app.post("/api/admin_decide_appeal", &decide, Some(&admin)).await.status, StatusCode::OK);
+    let mine: WorkerAppeals = serde_json::from_str(&app.post("/api/my_appeals", "", Some(&worker)).await.body).unwrap();
+    assert!(mine.warnings[0].withdrawn_at.is_some(), "an overturned appeal withdraws the warning");
+    assert!(mine.appealable.iter().all(|i| i.subject != AppealSubject::Warning), "a withdrawn warning is nothing to appeal");
+    assert_eq!(mine.appeals[0].status, AppealStatus::Overturned);
+    let audit = app.state.store.audit_entries(&store::AuditFilter::newest(20)).await.unwrap();
+    assert_eq!(audit.iter().filter(|e| e.action == "worker_warned" && e.target == format!("user:{worker_id}")).count(), 1);
+}
+
+#[tokio::test]
 async fn admins_review_workers_with_reasons_and_each_decision_applies_once() {
     let app = demo_app(Config::default()).await;
     let admin = app.session_for("13700000000").await;

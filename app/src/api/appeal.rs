@@ -1,6 +1,7 @@
-//! Appeals (申诉, B7): a worker appeals their suspension or a recent penalty
-//! once; an admin upholds it or overturns it, which lifts the suspension or
-//! pays the penalty back, and the worker reads the answer.
+//! Appeals (申诉, B7): a worker appeals their suspension, a recent penalty
+//! or a recent warning once; an admin upholds it or overturns it, which lifts
+//! the suspension, pays the penalty back or withdraws the warning, and the
+//! worker reads the answer. Admins give warnings (警告) with a reason.
 
 use super::UnixSeconds;
 use crate::error::AppError;
@@ -38,9 +39,22 @@ pub struct AppealView {
     pub decided_at: Option<UnixSeconds>,
 }
 
+/// A warning an admin gave a worker, as the worker and admins read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WarningView {
+    pub id: i64,
+    pub reason: String,
+    pub given_by: String,
+    pub at: UnixSeconds,
+    /// Set once an appeal against it was overturned.
+    pub withdrawn_at: Option<UnixSeconds>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkerAppeals {
     pub appealable: Vec<AppealableView>,
+    /// Every warning the worker was given, newest first.
+    pub warnings: Vec<WarningView>,
     /// Newest first.
     pub appeals: Vec<AppealView>,
     /// How long a penalty stays appealable.
@@ -65,6 +79,19 @@ pub async fn file_appeal(subject: String, subject_ref: i64, body: String) -> Res
 #[server(prefix = "/api", endpoint = "admin_appeals")]
 pub async fn admin_appeals(filter: Option<String>) -> Result<Vec<AppealView>, AppError> {
     crate::server::respond(crate::server::appeal::admin_list(filter).await)
+}
+
+/// One worker's warnings, newest first.
+#[server(prefix = "/api", endpoint = "admin_worker_warnings")]
+pub async fn admin_worker_warnings(worker_id: i64) -> Result<Vec<WarningView>, AppError> {
+    crate::server::respond(crate::server::appeal::worker_warnings(worker_id).await)
+}
+
+/// Gives an approved (or suspended) worker a warning with its reason, which
+/// they may appeal; returns the warning's id.
+#[server(prefix = "/api", endpoint = "admin_give_warning")]
+pub async fn admin_give_warning(worker_id: i64, reason: String) -> Result<i64, AppError> {
+    crate::server::respond(crate::server::appeal::give_warning(worker_id, reason).await)
 }
 
 /// 维持 (`uphold`) or 撤销 (`overturn`) with a reply the worker reads;

@@ -1,16 +1,28 @@
 use super::authz::require_user;
 use super::{app_state, internal, AppState};
-use crate::api::appeal::{AppealView, AppealableView, WorkerAppeals, OPEN_ONLY};
+use crate::api::appeal::{AppealView, AppealableView, WarningView, WorkerAppeals, OPEN_ONLY};
 use crate::api::{ADMIN, WORKER};
 use crate::error::AppError;
 use crate::i18n::{t, Msg};
 use domain::{penalty_appealable, AppealDecision, AppealStatus, AppealSubject, FeedbackText, Fen, WorkerStatus, PENALTY_APPEAL_DAYS};
-use store::{AppealRecord, AppealVerdict, AuditEntry, NewAppeal, StoreError, UserId};
+use store::{AppealRecord, AppealVerdict, AuditEntry, NewAppeal, StoreError, UserId, WarningRecord};
 use time::OffsetDateTime;
 
 const LIST_LIMIT: i64 = 200;
 /// More penalties than anyone gets in the appeal window.
 const PENALTY_LINES: i64 = 500;
+/// More warnings than a worker keeps before an admin suspends them.
+const WARNING_LIMIT: i64 = 200;
+
+fn warning_view(w: WarningRecord) -> WarningView {
+    WarningView {
+        id: w.id,
+        reason: w.reason,
+        given_by: w.issued_by_name,
+        at: w.created_at.unix_timestamp(),
+        withdrawn_at: w.withdrawn_at.map(|at| at.unix_timestamp()),
+    }
+}
 
 fn view(r: AppealRecord) -> Result<AppealView, AppError> {
     Ok(AppealView {
@@ -31,7 +43,8 @@ fn view(r: AppealRecord) -> Result<AppealView, AppError> {
 }
 
 /// What `worker` may appeal at `now`: their suspension while it stands, and
-/// each penalty of the last [`PENALTY_APPEAL_DAYS`], newest first.
+/// each penalty and standing warning of the last [`PENALTY_APPEAL_DAYS`],
+/// newest first.
 async fn appealable(state: &AppState, worker: UserId, now: OffsetDateTime) -> Result<Vec<AppealableView>, AppError> {
     let mut items = Vec::new();
     let profile = state.store.worker_profile(worker).await.map_err(internal)?.ok_or(AppError::NotFound)?;
@@ -60,6 +73,21 @@ async fn appealable(state: &AppState, worker: UserId, now: OffsetDateTime) -> Re
                 appealed: None,
             }),
     );
+    let warnings = state.store.warnings(worker.0, WARNING_LIMIT).await.map_err(internal)?;
+    items.extend(
+        warnings
+            .into_iter()
+            .filter(|w| w.withdrawn_at.is_none() && penalty_appealable(w.created_at.unix_timestamp(), now.unix_timestamp()))
+            .map(|w| AppealableView {
+                subject: AppealSubject::Warning,
+                subject_ref: w.id,
+                reason: w.reason,
+                amount_fen: None,
+                at: w.created_at.unix_timestamp(),
+                appealed: None,
+            }),
+    );
+    items.sort_by_key(|i| std::cmp::Reverse((i.subject == AppealSubject::Suspension, i.at)));
     Ok(items)
 }
 
@@ -74,8 +102,10 @@ pub async fn my_appeals() -> Result<WorkerAppeals, AppError> {
             .find(|a| a.subject == item.subject.as_str() && a.subject_ref == item.subject_ref)
             .and_then(|a| AppealStatus::parse(&a.status));
     }
+    let warnings = state.store.warnings(user.id.0, WARNING_LIMIT).await.map_err(internal)?;
     Ok(WorkerAppeals {
         appealable,
+        warnings: warnings.into_iter().map(warning_view).collect(),
         appeals: appeals.into_iter().map(view).collect::<Result<_, _>>()?,
         penalty_days: PENALTY_APPEAL_DAYS,
     })
@@ -116,6 +146,36 @@ pub async fn admin_list(filter: Option<String>) -> Result<Vec<AppealView>, AppEr
     let state = app_state()?;
     let open_only = filter.as_deref() == Some(OPEN_ONLY);
     state.store.appeals(None, open_only, LIST_LIMIT).await.map_err(internal)?.into_iter().map(view).collect()
+}
+
+pub async fn worker_warnings(worker_id: i64) -> Result<Vec<WarningView>, AppError> {
+    require_user(ADMIN)?;
+    let state = app_state()?;
+    state.store.worker_profile(UserId(worker_id)).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    Ok(state.store.warnings(worker_id, WARNING_LIMIT).await.map_err(internal)?.into_iter().map(warning_view).collect())
+}
+
+pub async fn give_warning(worker_id: i64, reason: String) -> Result<i64, AppError> {
+    let admin = require_user(ADMIN)?;
+    let state = app_state()?;
+    let reason = FeedbackText::parse(&reason).map_err(AppError::from_input)?;
+    let profile = state.store.worker_profile(UserId(worker_id)).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    // An applicant is reviewed, not warned: a warning answers to how a
+    // worker has worked.
+    if !matches!(profile.status, WorkerStatus::Approved | WorkerStatus::Suspended) {
+        return Err(AppError::Refused(Msg::ErrWarningNotWorker));
+    }
+    let now = state.clock.now();
+    let id = state.store.give_warning(worker_id, reason.as_str(), admin.id.0, now).await.map_err(internal)?;
+    let entry = AuditEntry {
+        actor: Some(admin.id),
+        action: "worker_warned".into(),
+        target: format!("user:{worker_id}"),
+        detail: format!("{id}：{}", reason.as_str()),
+    };
+    state.store.record_audit(&entry, now).await.map_err(internal)?;
+    tracing::info!(warning_id = id, worker_id, admin_id = admin.id.0, "warning given");
+    Ok(id)
 }
 
 pub async fn decide(appeal_id: i64, decision: String, reply: String) -> Result<AppealStatus, AppError> {

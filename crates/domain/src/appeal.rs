@@ -1,26 +1,29 @@
-//! A worker's appeal (申诉, B7) against a suspension or a penalty, and how an
+//! A worker's appeal (申诉, B7) against a suspension, a penalty or a warning, and how an
 //! admin decides it. An appeal's text follows the rules of [`crate::FeedbackText`].
 
 use serde::{Deserialize, Serialize};
 
-/// How long after a penalty the worker may still appeal it.
+/// How long after a penalty or a warning the worker may still appeal it.
 pub const PENALTY_APPEAL_DAYS: i64 = 30;
 
-/// What is appealed: the worker's current suspension, or one penalty.
+/// What is appealed: the worker's current suspension, one penalty, or one
+/// warning (警告) an admin gave them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AppealSubject {
     Suspension,
     Penalty,
+    Warning,
 }
 
 impl AppealSubject {
-    pub const ALL: [AppealSubject; 2] = [AppealSubject::Suspension, AppealSubject::Penalty];
+    pub const ALL: [AppealSubject; 3] = [AppealSubject::Suspension, AppealSubject::Penalty, AppealSubject::Warning];
 
     pub fn as_str(self) -> &'static str {
         match self {
             AppealSubject::Suspension => "suspension",
             AppealSubject::Penalty => "penalty",
+            AppealSubject::Warning => "warning",
         }
     }
 

@@ -1,5 +1,5 @@
-//! Workers' appeals (申诉, B7) against a suspension or a penalty, and the
-//! admin's decision on each.
+//! Workers' appeals (申诉, B7) against a suspension, a penalty or a
+//! warning, the warnings admins give, and the admin's decision on each appeal.
 
 use crate::StoreResult;
 use async_trait::async_trait;
@@ -38,6 +38,18 @@ pub struct AppealRecord {
     pub decided_at: Option<OffsetDateTime>,
 }
 
+/// A warning (警告) an admin gave a worker; `withdrawn_at` once an appeal
+/// against it was overturned.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct WarningRecord {
+    pub id: i64,
+    pub worker_id: i64,
+    pub reason: String,
+    pub issued_by_name: String,
+    pub created_at: OffsetDateTime,
+    pub withdrawn_at: Option<OffsetDateTime>,
+}
+
 /// An admin's decision on one open appeal.
 #[derive(Debug, Clone)]
 pub struct AppealVerdict {
@@ -64,6 +76,10 @@ pub trait AppealStore: Send + Sync {
     /// back exactly once.
     async fn decide_appeal(&self, verdict: &AppealVerdict, now: OffsetDateTime) -> StoreResult<()>;
     async fn open_appeal_count(&self) -> StoreResult<i64>;
+    /// Records a warning to `worker_id` and tells the worker's open pages.
+    async fn give_warning(&self, worker_id: i64, reason: &str, admin_id: i64, now: OffsetDateTime) -> StoreResult<i64>;
+    /// One worker's warnings, newest first.
+    async fn warnings(&self, worker_id: i64, limit: i64) -> StoreResult<Vec<WarningRecord>>;
 }
 
 pub(crate) const APPEAL_COLUMNS: &str = "a.id, a.worker_id, w.display_name AS worker_name, w.phone AS worker_phone,
@@ -164,6 +180,14 @@ macro_rules! shared_appeal_impl {
                             };
                             Self::post(&mut tx, &txn, &meta, now).await?;
                         }
+                        Some(domain::AppealSubject::Warning) => {
+                            sqlx::query("UPDATE worker_warnings SET withdrawn_at = $1 WHERE id = $2 AND worker_id = $3 AND withdrawn_at IS NULL")
+                                .bind(now)
+                                .bind(subject_ref)
+                                .bind(worker_id)
+                                .execute(&mut *tx)
+                                .await?;
+                        }
                         None => return Err(crate::StoreError::Conflict),
                     }
                 }
@@ -174,6 +198,34 @@ macro_rules! shared_appeal_impl {
 
             async fn open_appeal_count(&self) -> crate::StoreResult<i64> {
                 Ok(sqlx::query_scalar("SELECT COUNT(*) FROM appeals WHERE status = 'open'").fetch_one(&self.pool).await?)
+            }
+
+            async fn give_warning(&self, worker_id: i64, reason: &str, admin_id: i64, now: time::OffsetDateTime) -> crate::StoreResult<i64> {
+                let mut tx = self.begin_write().await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO worker_warnings (worker_id, reason, issued_by, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                )
+                .bind(worker_id)
+                .bind(reason)
+                .bind(admin_id)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                Self::append_live(&mut tx, &[worker_id], "appeal", None, now).await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            async fn warnings(&self, worker_id: i64, limit: i64) -> crate::StoreResult<Vec<crate::WarningRecord>> {
+                Ok(sqlx::query_as(
+                    "SELECT ww.id, ww.worker_id, ww.reason, a.display_name AS issued_by_name, ww.created_at, ww.withdrawn_at
+                     FROM worker_warnings ww JOIN users a ON a.id = ww.issued_by
+                     WHERE ww.worker_id = $1 ORDER BY ww.id DESC LIMIT $2",
+                )
+                .bind(worker_id)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?)
             }
         }
     };

@@ -29,7 +29,7 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 
 pub use analytics::{AnalyticsStore, OrderFactRecord, WeeklyHoursRecord};
-pub use appeal::{AppealRecord, AppealStore, AppealVerdict, NewAppeal};
+pub use appeal::{AppealRecord, AppealStore, AppealVerdict, NewAppeal, WarningRecord};
 pub use assessment::{AssessmentStore, WorkerAssessmentRecord};
 pub use chat::{ChatImageOwner, ChatMessageRecord, ChatStore, NewChatMessage, SupportThreadRecord};
 pub use catalog_admin::{AdminServiceRow, CatalogAdminStore, ServiceImageRecord};

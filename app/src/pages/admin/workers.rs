@@ -1,5 +1,7 @@
 use crate::api::admin::{admin_users, AdminReviewWorker, UserRowView, UsersPage, UserAttention};
+use crate::api::appeal::{admin_worker_warnings, AdminGiveWarning};
 use crate::api::onboarding::{admin_application, AdminReviewCertificate, DocKind, DocReview};
+use crate::pages::worker::appeals::warning_list;
 use crate::pages::worker::{certificate_caption, doc_label, review_caption, ExpiryCaption};
 use leptos_router::hooks::{use_params_map, use_query_map};
 use leptos_router::params::ParamsMap;
@@ -196,6 +198,7 @@ pub fn WorkerApplicationPage() -> impl IntoView {
                                         </ActionForm>
                                     })}
                                 </section>
+                                {matches!(status, WorkerStatus::Approved | WorkerStatus::Suspended).then(|| view! { <WorkerWarnings worker_id=app.worker_id/> })}
                             }.into_any()
                         }
                         Err(error) => view! { <ErrorState error/> }.into_any(),
@@ -203,6 +206,38 @@ pub fn WorkerApplicationPage() -> impl IntoView {
                 })}
             </Suspense>
         </AdminShell>
+    }
+}
+
+/// 警告记录 on a worker's page: every warning given, and a form to give one
+/// with its reason, which the worker reads and may appeal.
+#[component]
+fn WorkerWarnings(worker_id: i64) -> impl IntoView {
+    let give = ServerAction::<AdminGiveWarning>::new();
+    let warnings = Resource::new(move || give.version().get(), move |_| admin_worker_warnings(worker_id));
+    let value = give.value();
+    let given = move || value.get().is_some_and(|r| r.is_ok());
+    view! {
+        <section class="panel worker-warnings">
+            <h3>{t(Msg::WarningsHeading)}</h3>
+            <ActionForm action=give attr:class="form warning-form" attr:novalidate=true>
+                <input type="hidden" name="worker_id" value=worker_id/>
+                <label class="field-label" for="warning-reason">{t(Msg::WarningReasonLabel)}</label>
+                <textarea id="warning-reason" name="reason" class="notes" maxlength="500" placeholder=t(Msg::WarningReasonPlaceholder)></textarea>
+                <p class="field-error" role="alert">{move || field_error(value, Field::Feedback).get()}</p>
+                <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+                <button type="submit" class="btn btn-danger-plain btn-small" disabled=move || give.pending().get()>{t(Msg::GiveWarning)}</button>
+                <Show when=given><p class="hint" role="status">{t(Msg::WarningGiven)}</p></Show>
+            </ActionForm>
+            <Suspense fallback=|| view! { <Skeleton rows=2/> }>
+                {move || Suspend::new(async move {
+                    match warnings.await {
+                        Ok(list) => warning_list(list).into_any(),
+                        Err(error) => view! { <ErrorState error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }
 

@@ -1,4 +1,4 @@
-use crate::api::appeal::{my_appeals, AppealView, AppealableView, FileAppeal, WorkerAppeals};
+use crate::api::appeal::{my_appeals, AppealView, AppealableView, FileAppeal, WarningView, WorkerAppeals};
 use crate::api::format_beijing;
 use crate::browser::use_live_version;
 use crate::components::{field_error, form_error, ErrorState, PhoneShell, Skeleton, Tabs};
@@ -12,7 +12,37 @@ pub(crate) fn subject_text(subject: AppealSubject, amount_fen: Option<i64>) -> S
         (AppealSubject::Penalty, Some(fen)) => format!("{} {}", t(Msg::AppealSubjectPenalty), Fen::new(fen)),
         (AppealSubject::Penalty, None) => t(Msg::AppealSubjectPenalty).to_string(),
         (AppealSubject::Suspension, _) => t(Msg::AppealSubjectSuspension).to_string(),
+        (AppealSubject::Warning, _) => t(Msg::AppealSubjectWarning).to_string(),
     }
+}
+
+/// 警告记录: each warning with its reason, who gave it and whether it still
+/// stands; the worker reads it here and admins on the worker's page.
+pub(crate) fn warning_list(warnings: Vec<WarningView>) -> impl IntoView {
+    if warnings.is_empty() {
+        return view! { <div class="state-box empty-state"><p>{t(Msg::WarningsNone)}</p></div> }.into_any();
+    }
+    view! {
+        <ul class="order-list warning-list">
+            {warnings.into_iter().map(|w| {
+                let (class, msg) = match w.withdrawn_at {
+                    Some(_) => ("tag tag-success", Msg::WarningWithdrawn),
+                    None => ("tag tag-warning", Msg::WarningStanding),
+                };
+                view! {
+                    <li class="order-card appeal-card" data-warning=w.id data-withdrawn=w.withdrawn_at.is_some().then_some("true")>
+                        <p class="order-card-head">
+                            <strong>{t(Msg::AppealSubjectWarning)}" · "{format_beijing(w.at)}</strong>
+                            <span class=class>{t(msg)}</span>
+                        </p>
+                        <p>{t(Msg::WarningReasonLabel)}"："{w.reason}</p>
+                        <p class="muted">{t(Msg::WarningGivenBy)}"："{w.given_by}</p>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
 }
 
 /// The status as a tag: amber while waiting, green once overturned.
@@ -25,9 +55,9 @@ pub(crate) fn appeal_status_tag(status: AppealStatus) -> impl IntoView {
     view! { <span class=class data-appeal-status=status.as_str()>{t(msg)}</span> }
 }
 
-/// 申诉 (B7): the worker's standing suspension and recent penalties, each
-/// with a form to appeal it once, then every appeal with the staff's answer,
-/// which arrives live.
+/// 申诉 (B7): the worker's standing suspension, recent penalties and
+/// warnings, each with a form to appeal it once, then every appeal with the
+/// staff's answer, which arrives live, and every warning.
 #[component]
 pub fn AppealsPage() -> impl IntoView {
     let live = use_live_version();
@@ -63,10 +93,12 @@ fn AppealsBody(mine: WorkerAppeals, filed: RwSignal<u32>) -> impl IntoView {
         } else {
             view! { <ul class="order-list">{mine.appeals.into_iter().map(|appeal| view! { <AppealCard appeal/> }).collect_view()}</ul> }.into_any()
         }}
+        <h2 class="section-title">{t(Msg::WarningsHeading)}</h2>
+        {warning_list(mine.warnings)}
     }
 }
 
-/// One appealable suspension or penalty; its own form, so an error shows
+/// One appealable suspension, penalty or warning; its own form, so an error shows
 /// beside the item it concerns.
 #[component]
 fn AppealableCard(item: AppealableView, filed: RwSignal<u32>) -> impl IntoView {
