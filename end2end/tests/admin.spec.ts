@@ -362,6 +362,7 @@ test('an admin warns a worker with a reason, the worker appeals it and an overtu
   await panel.getByLabel('警告原因').fill(reason);
   await panel.getByRole('button', { name: '发出警告' }).click();
   await expect(panel.getByRole('status')).toContainText('已发出警告');
+  await expect(panel.getByLabel('警告原因')).toHaveValue('');
   const given = panel.locator('[data-warning]', { hasText: reason });
   await expect(given).toContainText('生效中');
   await expectAccessible(page);

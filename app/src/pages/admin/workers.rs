@@ -217,10 +217,19 @@ fn WorkerWarnings(worker_id: i64) -> impl IntoView {
     let warnings = Resource::new(move || give.version().get(), move |_| admin_worker_warnings(worker_id));
     let value = give.value();
     let given = move || value.get().is_some_and(|r| r.is_ok());
+    // A given warning leaves an empty form, so a second click gives no second warning.
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if given() {
+            if let Some(form) = form.get() {
+                form.reset();
+            }
+        }
+    });
     view! {
         <section class="panel worker-warnings">
             <h3>{t(Msg::WarningsHeading)}</h3>
-            <ActionForm action=give attr:class="form warning-form" attr:novalidate=true>
+            <ActionForm action=give node_ref=form attr:class="form warning-form" attr:novalidate=true>
                 <input type="hidden" name="worker_id" value=worker_id/>
                 <label class="field-label" for="warning-reason">{t(Msg::WarningReasonLabel)}</label>
                 <textarea id="warning-reason" name="reason" class="notes" maxlength="500" placeholder=t(Msg::WarningReasonPlaceholder)></textarea>
