@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Field {
     Phone,
+    BackgroundNote,
     Feedback,
     FeedbackOrder,
     Chat,
@@ -211,6 +212,7 @@ impl AppError {
             InputError::FeedbackTooLong => (Field::Feedback, Msg::ErrFeedbackTooLong),
             InputError::ChatEmpty => (Field::Chat, Msg::ErrChatEmpty),
             InputError::ChatTooLong => (Field::Chat, Msg::ErrChatTooLong),
+            InputError::BackgroundNoteTooLong => (Field::BackgroundNote, Msg::ErrBackgroundNoteTooLong),
         };
         AppError::Invalid { field, msg }
     }

@@ -396,3 +396,30 @@ test('an admin warns a worker with a reason, the worker appeals it and an overtu
   await expect(card).toHaveCount(0);
   await expect(worker.locator('[data-appeal]', { hasText: reason }).locator('[data-appeal-reply]')).toHaveText('已向客户核实，撤销警告');
 });
+
+test('an admin keeps a background-check note on an applicant that the applicant never sees', async ({ page, browser }) => {
+  const note = `无犯罪记录证明已核验 ${Date.now()}`;
+  await login(page, DEMO.admin.phone, DEMO.admin.password);
+  await expect(page).toHaveURL(/\/admin$/);
+  await open(page, '/admin/workers');
+  await page.locator('tr[data-worker]', { hasText: DEMO.applicantWorker.phone }).getByRole('link').first().click();
+  await expect(page).toHaveURL(/\/admin\/workers\/\d+$/);
+  await hydrated(page);
+  const panel = page.locator('.background-note');
+  // The box stops at 500 characters; the server refuses longer ones beside it too (HTTP suite).
+  await panel.getByLabel('核查情况').fill('核'.repeat(501));
+  await expect(panel.getByLabel('核查情况')).toHaveValue('核'.repeat(500));
+  await panel.getByLabel('核查情况').fill(note);
+  await panel.getByRole('button', { name: '保存备注' }).click();
+  await expect(panel.locator('[data-noted]')).toContainText(`上次保存：${DEMO.admin.name}`);
+  await page.reload();
+  await expect(page.locator('.background-note').getByLabel('核查情况')).toHaveValue(note);
+  await expectAccessible(page);
+  await snap(page, 'admin-background-note-1440x900');
+
+  const applicant = await signedIn(browser, DEMO.applicantWorker, PHONE);
+  await open(applicant, '/worker/apply');
+  await hydrated(applicant);
+  await expect(applicant.getByText(note)).toHaveCount(0);
+  await expect(applicant.locator('body')).not.toContainText('背景核查');
+});

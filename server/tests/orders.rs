@@ -587,6 +587,40 @@ async fn a_warning_carries_its_reason_reaches_only_its_worker_and_an_overturned_
 }
 
 #[tokio::test]
+async fn a_background_note_is_kept_for_admins_only_and_a_note_over_500_characters_changes_nothing() {
+    use app::api::onboarding::BackgroundNoteView;
+    let app = demo_app(Config::default()).await;
+    let admin = app.session_for("13700000000").await;
+    let applicant = app.session_for("13900000002").await;
+    let applicant_id = app.state.store.credentials_by_phone(&domain::Phone::parse("13900000002").unwrap()).await.unwrap().unwrap().user_id.0;
+    let save = |note: &str| form(&[("worker_id", applicant_id.to_string()), ("note", note.into())]);
+    let read = || async { app.post("/api/admin_background_note", &format!("worker_id={applicant_id}"), Some(&admin)).await };
+
+    let untouched: BackgroundNoteView = serde_json::from_str(&read().await.body).unwrap();
+    assert_eq!(untouched, BackgroundNoteView { note: String::new(), noted_by: None, noted_at: None });
+    assert_eq!(app.post("/api/admin_save_background_note", &save("我自己写的备注"), Some(&applicant)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.post("/api/admin_background_note", &format!("worker_id={applicant_id}"), Some(&applicant)).await.status, StatusCode::FORBIDDEN);
+    let too_long = app.post("/api/admin_save_background_note", &save(&"核".repeat(501)), Some(&admin)).await;
+    assert_eq!(too_long.error(), AppError::invalid(Field::BackgroundNote, Msg::ErrBackgroundNoteTooLong));
+    let nobody = form(&[("worker_id", "999999".into()), ("note", "查无此人".into())]);
+    assert_eq!(app.post("/api/admin_save_background_note", &nobody, Some(&admin)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(serde_json::from_str::<BackgroundNoteView>(&read().await.body).unwrap(), untouched, "refused notes change nothing");
+
+    let note = "无犯罪记录证明已核验，前雇主电话回访评价良好";
+    assert_eq!(app.post("/api/admin_save_background_note", &save(&format!("  {note}  ")), Some(&admin)).await.status, StatusCode::OK);
+    let saved: BackgroundNoteView = serde_json::from_str(&read().await.body).unwrap();
+    assert_eq!((saved.note.as_str(), saved.noted_by.as_deref(), saved.noted_at.is_some()), (note, Some("运营管理员"), true));
+    // The worker's own view of the application never carries it.
+    let own = app.post("/api/my_application", "", Some(&applicant)).await;
+    assert_eq!(own.status, StatusCode::OK, "{}", own.body);
+    assert!(!own.body.contains("无犯罪记录"), "{}", own.body);
+    let audit = app.state.store.audit_entries(&store::AuditFilter::newest(20)).await.unwrap();
+    let logged: Vec<_> = audit.iter().filter(|e| e.action == "background_note_saved").collect();
+    assert_eq!(logged.len(), 1);
+    assert!(!logged[0].detail.contains("无犯罪记录"), "the note's words stay out of the log");
+}
+
+#[tokio::test]
 async fn admins_review_workers_with_reasons_and_each_decision_applies_once() {
     let app = demo_app(Config::default()).await;
     let admin = app.session_for("13700000000").await;

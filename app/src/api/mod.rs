@@ -116,6 +116,8 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/admin_decide_appeal", ADMIN),
     ("/api/admin_worker_warnings", ADMIN),
     ("/api/admin_give_warning", ADMIN),
+    ("/api/admin_background_note", ADMIN),
+    ("/api/admin_save_background_note", ADMIN),
     ("/api/admin_set_account_disabled", ADMIN),
     ("/api/my_application", WORKER),
     ("/api/save_application", WORKER),

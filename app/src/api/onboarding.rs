@@ -143,6 +143,26 @@ pub async fn admin_review_certificate(worker_id: i64, document_id: i64, decision
     crate::server::respond(crate::server::onboarding::review_certificate(worker_id, document_id, decision, note).await)
 }
 
+/// The admins' background-check note (背景核查) on a worker: never part of
+/// [`ApplicationView`], which the worker reads too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackgroundNoteView {
+    pub note: String,
+    pub noted_by: Option<String>,
+    pub noted_at: Option<UnixSeconds>,
+}
+
+#[server(prefix = "/api", endpoint = "admin_background_note")]
+pub async fn admin_background_note(worker_id: i64) -> Result<BackgroundNoteView, AppError> {
+    crate::server::respond(crate::server::onboarding::background_note(worker_id).await)
+}
+
+/// Saves the background-check note (at most 500 characters; empty clears it).
+#[server(prefix = "/api", endpoint = "admin_save_background_note")]
+pub async fn admin_save_background_note(worker_id: i64, note: String) -> Result<(), AppError> {
+    crate::server::respond(crate::server::onboarding::save_background_note(worker_id, note).await)
+}
+
 #[server(prefix = "/api", endpoint = "admin_application")]
 pub async fn admin_application(worker_id: i64) -> Result<ApplicationView, AppError> {
     crate::server::respond(crate::server::onboarding::admin_application(worker_id).await)

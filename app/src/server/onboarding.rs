@@ -3,14 +3,14 @@
 
 use super::authz::require_user;
 use super::{app_state, flows, internal, AppState};
-use crate::api::onboarding::{ApplicationView, CertificateDecided, DocKind, DocReview, DocumentView, HeldOrder};
+use crate::api::onboarding::{ApplicationView, BackgroundNoteView, CertificateDecided, DocKind, DocReview, DocumentView, HeldOrder};
 use crate::api::work::CategoryChoice;
 use crate::api::{ADMIN, WORKER};
 use crate::error::{AppError, Field};
 use crate::i18n::Msg;
-use domain::{DisplayName, ExpiryDate, ExpiryError, Role, WorkerStatus};
+use domain::{BackgroundNote, DisplayName, ExpiryDate, ExpiryError, Role, WorkerStatus};
 use booking::OrderState;
-use store::{ApplicationForm, ApplicationRecord, NewWorkerDocument, OrderFilter, StoreError, User};
+use store::{ApplicationForm, ApplicationRecord, AuditEntry, NewWorkerDocument, OrderFilter, StoreError, User, UserId};
 use uploads::{ImageLimits, StoredKey, UploadError};
 
 /// The upload store's folder for worker documents.
@@ -90,6 +90,34 @@ pub async fn admin_application(worker_id: i64) -> Result<ApplicationView, AppErr
     require_user(ADMIN)?;
     let state = app_state()?;
     application_of(&state, worker_id).await
+}
+
+pub async fn background_note(worker_id: i64) -> Result<BackgroundNoteView, AppError> {
+    require_user(ADMIN)?;
+    let state = app_state()?;
+    let record = state.store.background_note(UserId(worker_id)).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    Ok(BackgroundNoteView { note: record.note, noted_by: record.noted_by_name, noted_at: record.noted_at.map(|at| at.unix_timestamp()) })
+}
+
+pub async fn save_background_note(worker_id: i64, note: String) -> Result<(), AppError> {
+    let admin = require_user(ADMIN)?;
+    let state = app_state()?;
+    let note = BackgroundNote::parse(&note).map_err(AppError::from_input)?;
+    let now = state.clock.now();
+    match state.store.set_background_note(UserId(worker_id), note.as_str(), admin.id, now).await {
+        Ok(()) => {}
+        Err(StoreError::NotFound) => return Err(AppError::NotFound),
+        Err(err) => return Err(internal(err)),
+    }
+    // The note's words stay out of the log: only that it was saved, and by whom.
+    let entry = AuditEntry {
+        actor: Some(admin.id),
+        action: "background_note_saved".into(),
+        target: format!("user:{worker_id}"),
+        detail: format!("{} 字", note.as_str().chars().count()),
+    };
+    state.store.record_audit(&entry, now).await.map_err(internal)?;
+    Ok(())
 }
 
 fn parse_small_number(input: &str, field: Field, range: std::ops::RangeInclusive<i32>, msg: Msg) -> Result<i32, AppError> {

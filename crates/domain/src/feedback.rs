@@ -126,11 +126,41 @@ impl FeedbackText {
     }
 }
 
+/// The admins' background-check note (背景核查) on a worker: trimmed, at
+/// most 500 characters; empty clears it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackgroundNote(String);
+
+impl BackgroundNote {
+    pub const MAX_CHARS: usize = 500;
+
+    pub fn parse(input: &str) -> Result<Self, InputError> {
+        let trimmed = input.trim();
+        if trimmed.chars().count() > Self::MAX_CHARS {
+            Err(InputError::BackgroundNoteTooLong)
+        } else {
+            Ok(Self(trimmed.to_string()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use FeedbackAction as A;
     use FeedbackStatus as S;
+
+    #[test]
+    fn a_background_note_is_trimmed_may_be_empty_and_holds_at_most_500_characters() {
+        assert_eq!(BackgroundNote::parse("  无犯罪记录证明已核验  ").unwrap().as_str(), "无犯罪记录证明已核验");
+        assert_eq!(BackgroundNote::parse("   ").unwrap().as_str(), "");
+        assert!(BackgroundNote::parse(&"核".repeat(500)).is_ok());
+        assert_eq!(BackgroundNote::parse(&"核".repeat(501)), Err(InputError::BackgroundNoteTooLong));
+    }
 
     #[test]
     fn open_feedback_can_be_taken_replied_to_or_resolved() {

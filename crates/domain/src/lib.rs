@@ -14,7 +14,7 @@ pub use account::{DisplayName, Password, Phone, ReviewDecision, Role, WorkerStat
 pub use appeal::{penalty_appealable, AppealDecision, AppealStatus, AppealSubject, PENALTY_APPEAL_DAYS};
 pub use certificate::{ExpiryDate, ExpiryError};
 pub use chat::{ChatSide, ChatText, ChatThread, CHAT_SENDS_PER_MINUTE};
-pub use feedback::{FeedbackAction, FeedbackCategory, FeedbackStatus, FeedbackText};
+pub use feedback::{BackgroundNote, FeedbackAction, FeedbackCategory, FeedbackStatus, FeedbackText};
 pub use geo::Coordinates;
 pub use money::Fen;
 pub use payout::{mask_account_no, PayoutAccountNo};
@@ -45,6 +45,8 @@ pub enum InputError {
     AccountNoEmpty,
     #[error("payout account number is not valid for its kind")]
     AccountNoMalformed,
+    #[error("background note too long")]
+    BackgroundNoteTooLong,
     #[error("feedback text too short")]
     FeedbackTooShort,
     #[error("feedback text too long")]

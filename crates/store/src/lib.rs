@@ -136,6 +136,10 @@ pub trait Store: OrderStore + AnalyticsStore + AppealStore + ChatStore + Assessm
 
     async fn worker_profile(&self, user: UserId) -> StoreResult<Option<WorkerProfile>>;
     async fn set_worker_status(&self, user: UserId, status: WorkerStatus, note: &str, now: OffsetDateTime) -> StoreResult<()>;
+    /// The admins' background-check note on a worker; `None` when they have no profile.
+    async fn background_note(&self, user: UserId) -> StoreResult<Option<BackgroundNoteRecord>>;
+    /// Saves the note as written by `admin`; `NotFound` when the worker has no profile.
+    async fn set_background_note(&self, user: UserId, note: &str, admin: UserId, now: OffsetDateTime) -> StoreResult<()>;
     /// Moves a worker from `from` to `to` only if still in `from` (`Conflict`
     /// otherwise), so two admins deciding at once leave one decision.
     async fn change_worker_status(&self, user: UserId, from: WorkerStatus, to: WorkerStatus, note: &str, now: OffsetDateTime) -> StoreResult<()>;
@@ -414,6 +418,35 @@ macro_rules! shared_store_impl {
                 )
                 .bind(status.as_str())
                 .bind(note)
+                .bind(now)
+                .bind(user.0)
+                .execute(&self.pool)
+                .await?;
+                crate::model::expect_one(done.rows_affected())
+            }
+
+            async fn background_note(&self, user: crate::UserId) -> crate::StoreResult<Option<crate::BackgroundNoteRecord>> {
+                Ok(sqlx::query_as(
+                    "SELECT p.background_note AS note, a.display_name AS noted_by_name, p.background_noted_at AS noted_at
+                     FROM worker_profiles p LEFT JOIN users a ON a.id = p.background_noted_by WHERE p.user_id = $1",
+                )
+                .bind(user.0)
+                .fetch_optional(&self.pool)
+                .await?)
+            }
+
+            async fn set_background_note(
+                &self,
+                user: crate::UserId,
+                note: &str,
+                admin: crate::UserId,
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<()> {
+                let done = sqlx::query(
+                    "UPDATE worker_profiles SET background_note = $1, background_noted_by = $2, background_noted_at = $3 WHERE user_id = $4",
+                )
+                .bind(note)
+                .bind(admin.0)
                 .bind(now)
                 .bind(user.0)
                 .execute(&self.pool)

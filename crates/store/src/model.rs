@@ -86,6 +86,14 @@ impl TryFrom<UserRow> for User {
     }
 }
 
+/// The admins' background-check note on a worker, and who saved it last.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct BackgroundNoteRecord {
+    pub note: String,
+    pub noted_by_name: Option<String>,
+    pub noted_at: Option<time::OffsetDateTime>,
+}
+
 #[derive(Debug, Clone)]
 pub struct WorkerProfile {
     pub user_id: UserId,

@@ -1,6 +1,6 @@
 use crate::api::admin::{admin_users, AdminReviewWorker, UserRowView, UsersPage, UserAttention};
 use crate::api::appeal::{admin_worker_warnings, AdminGiveWarning};
-use crate::api::onboarding::{admin_application, AdminReviewCertificate, DocKind, DocReview};
+use crate::api::onboarding::{admin_application, admin_background_note, AdminReviewCertificate, AdminSaveBackgroundNote, DocKind, DocReview};
 use crate::pages::worker::appeals::warning_list;
 use crate::pages::worker::{certificate_caption, doc_label, review_caption, ExpiryCaption};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -8,7 +8,7 @@ use leptos_router::params::ParamsMap;
 use crate::api::format_beijing;
 use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton};
 use crate::error::Field;
-use crate::i18n::{t, Msg};
+use crate::i18n::{t, tf, Msg};
 use crate::pages::admin::users::worker_status_text;
 use domain::{ReviewDecision, WorkerStatus};
 use leptos::prelude::*;
@@ -198,6 +198,7 @@ pub fn WorkerApplicationPage() -> impl IntoView {
                                         </ActionForm>
                                     })}
                                 </section>
+                                <BackgroundNotePanel worker_id=app.worker_id/>
                                 {matches!(status, WorkerStatus::Approved | WorkerStatus::Suspended).then(|| view! { <WorkerWarnings worker_id=app.worker_id/> })}
                             }.into_any()
                         }
@@ -206,6 +207,48 @@ pub fn WorkerApplicationPage() -> impl IntoView {
                 })}
             </Suspense>
         </AdminShell>
+    }
+}
+
+/// 背景核查备注: what the admins found checking a worker's background, for
+/// admins only (the worker's own application view never carries it).
+#[component]
+fn BackgroundNotePanel(worker_id: i64) -> impl IntoView {
+    let save = ServerAction::<AdminSaveBackgroundNote>::new();
+    let value = save.value();
+    // Reload only after a save: a refused note stays in the box to be shortened.
+    let saves = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Ok(()))) {
+            saves.update(|n| *n += 1);
+        }
+    });
+    let note = Resource::new(move || saves.get(), move |_| admin_background_note(worker_id));
+    view! {
+        <section class="panel background-note">
+            <h3>{t(Msg::BackgroundNoteHeading)}</h3>
+            <p class="hint">{t(Msg::BackgroundNoteHint)}</p>
+            <Suspense fallback=|| view! { <Skeleton rows=2/> }>
+                {move || Suspend::new(async move {
+                    match note.await {
+                        Ok(saved) => view! {
+                            <ActionForm action=save attr:class="form warning-form" attr:novalidate=true>
+                                <input type="hidden" name="worker_id" value=worker_id/>
+                                <label class="field-label" for="background-note">{t(Msg::BackgroundNoteLabel)}</label>
+                                <textarea id="background-note" name="note" class="notes" maxlength="500" placeholder=t(Msg::BackgroundNotePlaceholder)>{saved.note.clone()}</textarea>
+                                <p class="field-error" role="alert">{move || field_error(value, Field::BackgroundNote).get()}</p>
+                                <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+                                <button type="submit" class="btn btn-primary btn-small" disabled=move || save.pending().get()>{t(Msg::BackgroundNoteSave)}</button>
+                                {saved.noted_at.map(|at| view! {
+                                    <p class="hint" data-noted>{tf(Msg::BackgroundNoteLast, &[&saved.noted_by.clone().unwrap_or_default(), &format_beijing(at)])}</p>
+                                })}
+                            </ActionForm>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorState error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }
 
