@@ -89,6 +89,10 @@ test('one order travels from booking to review across customer, worker and admin
   const dot = admin.locator(`.orders-map circle[data-order="${orderId}"]`);
   await expect(dot).toHaveClass(/map-done/);
   await expect(admin.locator('.map-legend')).toContainText('需要处理');
+  // Orders at one address fan out instead of hiding under one dot.
+  const centres = await admin.locator('.orders-map circle[data-order]').evaluateAll((dots) => dots.map((d) => `${d.getAttribute('cx')},${d.getAttribute('cy')}`));
+  expect(centres.length).toBeGreaterThan(1);
+  expect(new Set(centres).size).toBe(centres.length);
   await expectAccessible(admin);
   await snap(admin, 'loop-10-admin-orders-1440x900');
   await dot.dispatchEvent('click');

@@ -154,9 +154,53 @@ fn TrackPanel(view: TrackView) -> impl IntoView {
     }
 }
 
+/// Map positions with dots that would sit on one another (closer than
+/// `gap`, as orders at one address) fanned out on a small ring around
+/// where they are, so each stays visible and clickable; the rest unchanged.
+pub fn fanned_out(points: &[(f64, f64)], gap: f64) -> Vec<(f64, f64)> {
+    let mut out = points.to_vec();
+    let mut placed = vec![false; points.len()];
+    for i in 0..points.len() {
+        if placed[i] {
+            continue;
+        }
+        let (x, y) = points[i];
+        let stack: Vec<usize> = (i..points.len())
+            .filter(|&j| !placed[j] && (points[j].0 - x).hypot(points[j].1 - y) < gap)
+            .collect();
+        if stack.len() > 1 {
+            // A ring whose neighbouring dots are `gap` apart.
+            let radius = gap / (2.0 * (std::f64::consts::PI / stack.len() as f64).sin());
+            for (k, &j) in stack.iter().enumerate() {
+                let angle = std::f64::consts::TAU * k as f64 / stack.len() as f64 - std::f64::consts::FRAC_PI_2;
+                out[j] = (x + radius * angle.cos(), y + radius * angle.sin());
+            }
+        }
+        for j in stack {
+            placed[j] = true;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dots_at_one_address_fan_out_and_lone_dots_stay_put() {
+        let points = [(100.0, 100.0), (100.0, 100.0), (100.5, 100.0), (300.0, 50.0)];
+        let fanned = fanned_out(&points, 14.0);
+        assert_eq!(fanned[3], (300.0, 50.0));
+        for i in 0..3 {
+            for j in 0..i {
+                let d = (fanned[i].0 - fanned[j].0).hypot(fanned[i].1 - fanned[j].1);
+                assert!(d >= 14.0 - 1e-9, "{i} and {j} are {d} apart");
+            }
+            // Still around the address.
+            assert!((fanned[i].0 - 100.0).hypot(fanned[i].1 - 100.0) < 14.0);
+        }
+    }
 
     #[test]
     fn the_projection_puts_the_origin_in_the_middle_of_the_world_tile() {

@@ -9,7 +9,7 @@ use crate::error::{AppError, Field};
 use crate::i18n::{t, Msg};
 use crate::pages::chat::ChatBubble;
 use crate::pages::order_ui::{appointment, money, state_msg, OrderFacts, QuoteLines, StateBadge, Timeline};
-use crate::pages::track_map::{TrackMap, Viewport};
+use crate::pages::track_map::{fanned_out, TrackMap, Viewport};
 use booking::{Anomaly, OrderState};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -100,6 +100,9 @@ impl MapGroup {
 
 const ORDERS_MAP_W: f64 = 960.0;
 const ORDERS_MAP_H: f64 = 320.0;
+/// Centre-to-centre distance of dots fanned out from one address: a dot's
+/// diameter and a little air.
+const DOT_GAP: f64 = 16.0;
 
 /// 订单地图 (A6): the listed orders at their service addresses, coloured by
 /// state, ringed red when someone must act; a dot opens its order.
@@ -112,10 +115,12 @@ fn OrdersMap(rows: Vec<AdminOrderRow>, tile_url: Option<String>) -> impl IntoVie
     let mut dots: Vec<&AdminOrderRow> = rows.iter().collect();
     let alerting = |r: &AdminOrderRow| r.needs_admin || r.anomaly.is_some() || r.open_complaint;
     dots.sort_by_key(|r| alerting(r));
+    // Orders at one address would hide each other under one dot.
+    let placed: Vec<(f64, f64)> = dots.iter().map(|r| viewport.place(r.lat, r.lng)).collect();
     let dots = dots
         .into_iter()
-        .map(|r| {
-            let (x, y) = viewport.place(r.lat, r.lng);
+        .zip(fanned_out(&placed, DOT_GAP))
+        .map(|(r, (x, y))| {
             let id = r.card.id;
             let navigate = navigate.clone();
             let class = format!("map-order {}", MapGroup::of(r.card.state).class());
