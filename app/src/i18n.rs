@@ -465,6 +465,8 @@ messages! {
     OrderNo => "订单号",
     TimelineHeading => "订单进度",
     PositionRecorded => "记录位置",
+    ArrivalDistance => "距服务地址约 {} 米",
+    ArrivalFar => "偏离服务地址（超过 {} 米）",
     WorkerLabel => "服务者",
     CustomerLabel => "顾客",
     ServiceLabel => "服务项目",

@@ -100,6 +100,8 @@ test('one order travels from booking to review across customer, worker and admin
   await expect(admin.locator('.detail-header .state-badge')).toHaveText(/已完成/);
   await expect(admin.locator('.offers').getByText(/总分 \d\.\d\d/)).toBeVisible();
   await expect(admin.locator('.timeline-item')).toHaveCount(7);
+  // Proof of work: where the worker said they arrived, against the address.
+  await expect(admin.locator('[data-arrival-metres]')).toContainText(/距服务地址约 \d+ 米/);
   await expectAccessible(admin);
   await snap(admin, 'loop-11-admin-order-1440x900');
 

@@ -212,6 +212,12 @@ async fn only_the_assigned_worker_steps_an_order_and_never_skips_a_state() {
     assert_eq!(state_of(&app, order_id).await, "completed");
     let positions = app.state.store.order_events(order_id).await.unwrap().iter().filter(|e| e.lat.is_some()).count();
     assert_eq!(positions, 4, "each worker step records the position");
+    // Proof of work: the arrival, and only it, says how far it was from the address (~350 m here).
+    let view: app::api::orders::OrderView =
+        serde_json::from_str(&app.post("/api/order_detail", &format!("order_id={order_id}"), Some(&customer)).await.body).unwrap();
+    let arrival = view.timeline.iter().find(|e| e.kind == "arrive").unwrap().arrival_metres;
+    assert!(arrival.is_some_and(|m| (300..=400).contains(&m) && booking::arrived_at_the_address(m)), "{arrival:?}");
+    assert!(view.timeline.iter().filter(|e| e.kind != "arrive").all(|e| e.arrival_metres.is_none()));
 
     // Review once, by the owner, with ratings in range.
     let bad = app.post("/api/review_order", &format!("order_id={order_id}&quality=6&attitude=5&result=5&body="), Some(&customer)).await;
@@ -220,6 +226,30 @@ async fn only_the_assigned_worker_steps_an_order_and_never_skips_a_state() {
     assert_eq!(good.status, StatusCode::OK, "{}", good.body);
     let again = app.post("/api/review_order", &format!("order_id={order_id}&quality=5&attitude=4&result=5&body=again"), Some(&customer)).await;
     assert_eq!(again.error(), AppError::Refused(Msg::ErrAlreadyReviewed));
+}
+
+#[tokio::test]
+async fn an_arrival_recorded_far_from_the_address_is_flagged_on_the_order() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let li = app.session_for(LI).await;
+    let admin = app.session_for("13700000000").await;
+    let order_id = place(&app, &customer, beijing(2, 13)).await;
+    pay(&app, order_id).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    let offer = app.state.store.offers_for_order(order_id).await.unwrap().remove(0);
+    assert_eq!(app.post("/api/respond_offer", &format!("offer_id={}&accept=true", offer.id), Some(&li)).await.status, StatusCode::OK);
+    // About 3.3 km north of 黄浦区人民大道1号.
+    for s in ["depart", "arrive"] {
+        let step = format!("order_id={order_id}&step={s}&lat=31.26&lng=121.4737");
+        assert_eq!(app.post("/api/order_step", &step, Some(&li)).await.status, StatusCode::OK, "{s}");
+    }
+    let view: app::api::orders::OrderView =
+        serde_json::from_str(&app.post("/api/order_detail", &format!("order_id={order_id}"), Some(&admin)).await.body).unwrap();
+    let metres = view.timeline.iter().find(|e| e.kind == "arrive").and_then(|e| e.arrival_metres).unwrap();
+    assert!((3200..=3400).contains(&metres) && !booking::arrived_at_the_address(metres), "{metres}");
+    let page = app.get_page(&format!("/admin/orders/{order_id}"), Some(&admin)).await;
+    assert!(page.body.contains("data-arrival-far") && page.body.contains("偏离服务地址"), "the order page flags it");
 }
 
 #[tokio::test]

@@ -136,6 +136,9 @@ pub struct TimelineEntry {
     pub actor: String,
     pub detail: String,
     pub position: Option<(String, String)>,
+    /// For an arrival with a recorded position: how far it was from the
+    /// service address, in metres (B4).
+    pub arrival_metres: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,7 +3,7 @@
 
 use crate::api::format_beijing;
 use crate::api::orders::{OrderView, TimelineEntry};
-use crate::i18n::{t, Msg};
+use crate::i18n::{t, tf, Msg};
 use booking::OrderState;
 use domain::Fen;
 use leptos::prelude::*;
@@ -79,6 +79,14 @@ pub fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
                                 </p>
                                 {e.position.map(|(lat, lng)| view! {
                                     <p class="timeline-meta">{t(Msg::PositionRecorded)}" "{lat}", "{lng}</p>
+                                })}
+                                {e.arrival_metres.map(|metres| view! {
+                                    <p class="timeline-meta" data-arrival-metres=metres>
+                                        {tf(Msg::ArrivalDistance, &[&metres])}
+                                        {(!booking::arrived_at_the_address(metres)).then(|| view! {
+                                            " "<span class="tag tag-warning" data-arrival-far>{tf(Msg::ArrivalFar, &[&booking::ARRIVAL_RADIUS_M])}</span>
+                                        })}
+                                    </p>
                                 })}
                             </div>
                         </li>

@@ -587,6 +587,9 @@ pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) ->
             .filter_map(|e| {
                 // Which rules an admin overrode when assigning is for admins only.
                 let detail = if e.kind == EventKind::Assign.as_str() && viewer.role != Role::Admin { String::new() } else { e.detail };
+                let arrival_metres = e.lat.zip(e.lng).filter(|_| e.kind == EventKind::Arrive.as_str()).map(|(lat, lng)| {
+                    booking::arrival_metres(dispatch::distance_km(GeoPoint { lat, lng }, GeoPoint { lat: order.lat, lng: order.lng }))
+                });
                 Some(TimelineEntry {
                     state: OrderState::from_db(&e.to_state)?,
                     kind: e.kind,
@@ -594,6 +597,7 @@ pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) ->
                     actor: actor_label(&e.actor_kind),
                     detail,
                     position: e.lat.zip(e.lng).map(|(lat, lng)| (format!("{lat:.5}"), format!("{lng:.5}"))),
+                    arrival_metres,
                 })
             })
             .collect(),

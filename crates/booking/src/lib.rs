@@ -40,6 +40,8 @@ use domain::Fen;
 use serde::{Deserialize, Serialize};
 
 mod monitor;
+mod proof;
+pub use proof::{arrival_metres, arrived_at_the_address, ARRIVAL_RADIUS_M};
 pub use monitor::{anomaly, Anomaly, AnomalyCutoffs, ACCEPT_BY_SECS_BEFORE_START, OVERRUN_GRACE_SECS};
 
 /// Where an order stands. Stored as its snake_case name.
