@@ -1025,6 +1025,7 @@ messages! {
     AppealSubjectWarning => "警告",
     WarningsHeading => "警告记录",
     WarningsNone => "没有警告记录。",
+    StandingWarnings => "你有 {} 条生效中的警告，点此查看原因或申诉 ›",
     WarningStanding => "生效中",
     WarningWithdrawn => "已撤销",
     WarningGivenBy => "发出人",

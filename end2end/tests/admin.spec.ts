@@ -369,7 +369,11 @@ test('an admin warns a worker with a reason, the worker appeals it and an overtu
   await snap(page, 'admin-worker-warnings-1440x900');
 
   const worker = await signedIn(browser, worker2, PHONE);
-  await open(worker, '/worker/appeals');
+  await open(worker, '/worker');
+  await expect(worker.locator('.standing-warnings')).toContainText('你有 1 条生效中的警告');
+  await snap(worker, 'worker-home-warning-390x844');
+  await worker.locator('.standing-warnings').click();
+  await expect(worker).toHaveURL(/\/worker\/appeals$/);
   await hydrated(worker);
   const record = worker.locator('[data-warning]', { hasText: reason });
   await expect(record).toContainText('生效中');

@@ -595,6 +595,11 @@ async fn a_warning_carries_its_reason_reaches_only_its_worker_and_an_overturned_
     assert_eq!((listed.len(), listed[0].reason.as_str(), listed[0].withdrawn_at), (1, "服务中多次接打私人电话", None));
 
     // The worker reads it with its reason and may appeal it; another worker sees nothing of it.
+    let standing = |token: String| {
+        let app = &app;
+        async move { serde_json::from_str::<app::api::worker::WorkerHomeView>(&app.post("/api/worker_home", "", Some(&token)).await.body).unwrap().standing_warnings }
+    };
+    assert_eq!((standing(worker.clone()).await, standing(other_worker.clone()).await), (1, 0), "工作台 points the worker to it");
     let mine: WorkerAppeals = serde_json::from_str(&app.post("/api/my_appeals", "", Some(&worker)).await.body).unwrap();
     assert_eq!(mine.warnings, listed);
     let item = mine.appealable.iter().find(|i| i.subject == AppealSubject::Warning).expect("a standing warning is appealable");
@@ -610,6 +615,7 @@ async fn a_warning_carries_its_reason_reaches_only_its_worker_and_an_overturned_
     assert_eq!(app.post("/api/admin_decide_appeal", &decide, Some(&admin)).await.status, StatusCode::OK);
     let mine: WorkerAppeals = serde_json::from_str(&app.post("/api/my_appeals", "", Some(&worker)).await.body).unwrap();
     assert!(mine.warnings[0].withdrawn_at.is_some(), "an overturned appeal withdraws the warning");
+    assert_eq!(standing(worker.clone()).await, 0);
     assert!(mine.appealable.iter().all(|i| i.subject != AppealSubject::Warning), "a withdrawn warning is nothing to appeal");
     assert_eq!(mine.appeals[0].status, AppealStatus::Overturned);
     let audit = app.state.store.audit_entries(&store::AuditFilter::newest(20)).await.unwrap();

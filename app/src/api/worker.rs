@@ -15,6 +15,8 @@ pub struct WorkerHomeView {
     pub years_experience: i32,
     pub intro: String,
     pub member_since: UnixSeconds,
+    /// Warnings given and not withdrawn, which 工作台 points out.
+    pub standing_warnings: usize,
 }
 
 #[server(prefix = "/api", endpoint = "worker_home")]

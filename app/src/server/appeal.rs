@@ -12,7 +12,7 @@ const LIST_LIMIT: i64 = 200;
 /// More penalties than anyone gets in the appeal window.
 const PENALTY_LINES: i64 = 500;
 /// More warnings than a worker keeps before an admin suspends them.
-const WARNING_LIMIT: i64 = 200;
+pub(crate) const WARNING_LIMIT: i64 = 200;
 
 fn warning_view(w: WarningRecord) -> WarningView {
     WarningView {

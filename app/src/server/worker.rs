@@ -11,7 +11,9 @@ pub async fn worker_home() -> Result<WorkerHomeView, AppError> {
         tracing::error!(user_id = user.id.0, "worker without a profile");
         AppError::Internal
     })?;
+    let warnings = state.store.warnings(user.id.0, super::appeal::WARNING_LIMIT).await.map_err(internal)?;
     Ok(WorkerHomeView {
+        standing_warnings: warnings.iter().filter(|w| w.withdrawn_at.is_none()).count(),
         display_name: user.display_name,
         phone: user.phone.to_string(),
         status: profile.status,

@@ -1,7 +1,7 @@
 use crate::api::format_beijing;
 use crate::api::worker::{worker_home, WorkerHomeView};
 use crate::components::{ChangePasswordForm, ErrorState, LogoutButton, PhoneShell, Skeleton, Tabs};
-use crate::i18n::{t, Msg};
+use crate::i18n::{t, tf, Msg};
 use domain::WorkerStatus;
 use leptos::prelude::*;
 
@@ -36,8 +36,12 @@ pub fn WorkerHomePage() -> impl IntoView {
 #[component]
 fn WorkerStatusCard(home: WorkerHomeView) -> impl IntoView {
     let approved = home.status == WorkerStatus::Approved;
+    let warnings = home.standing_warnings;
     view! {
         <ApplicationStatus status=home.status review_note=home.review_note.clone() name=home.display_name.clone() link_to_apply=!approved/>
+        {(warnings > 0).then(|| view! {
+            <a class="notice notice-warning standing-warnings" href="/worker/appeals" data-warnings=warnings>{tf(Msg::StandingWarnings, &[&warnings])}</a>
+        })}
         <Show when=move || approved>
             <super::bench::WorkPanel/>
             <h2 class="section-title">{t(Msg::ProfileHeading)}</h2>
