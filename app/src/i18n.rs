@@ -1039,7 +1039,6 @@ messages! {
     BackgroundNoteLabel => "核查情况",
     BackgroundNotePlaceholder => "例如：无犯罪记录证明已核验（编号…），前雇主电话回访评价良好",
     BackgroundNoteSave => "保存备注",
-    BackgroundNoteSaved => "已保存",
     BackgroundNoteLast => "上次保存：{} · {}",
     ErrBackgroundNoteTooLong => "备注最多 500 字",
     AppealStatusOpen => "待处理",

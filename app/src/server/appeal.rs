@@ -43,9 +43,9 @@ fn view(r: AppealRecord) -> Result<AppealView, AppError> {
 }
 
 /// What `worker` may appeal at `now`: their suspension while it stands, and
-/// each penalty and standing warning of the last [`PENALTY_APPEAL_DAYS`],
-/// newest first.
-async fn appealable(state: &AppState, worker: UserId, now: OffsetDateTime) -> Result<Vec<AppealableView>, AppError> {
+/// each penalty and standing warning (of their `warnings`) of the last
+/// [`PENALTY_APPEAL_DAYS`], newest first.
+async fn appealable(state: &AppState, worker: UserId, now: OffsetDateTime, warnings: &[WarningRecord]) -> Result<Vec<AppealableView>, AppError> {
     let mut items = Vec::new();
     let profile = state.store.worker_profile(worker).await.map_err(internal)?.ok_or(AppError::NotFound)?;
     if let (WorkerStatus::Suspended, Some(at)) = (profile.status, profile.reviewed_at) {
@@ -73,15 +73,14 @@ async fn appealable(state: &AppState, worker: UserId, now: OffsetDateTime) -> Re
                 appealed: None,
             }),
     );
-    let warnings = state.store.warnings(worker.0, WARNING_LIMIT).await.map_err(internal)?;
     items.extend(
         warnings
-            .into_iter()
+            .iter()
             .filter(|w| w.withdrawn_at.is_none() && penalty_appealable(w.created_at.unix_timestamp(), now.unix_timestamp()))
             .map(|w| AppealableView {
                 subject: AppealSubject::Warning,
                 subject_ref: w.id,
-                reason: w.reason,
+                reason: w.reason.clone(),
                 amount_fen: None,
                 at: w.created_at.unix_timestamp(),
                 appealed: None,
@@ -95,14 +94,14 @@ pub async fn my_appeals() -> Result<WorkerAppeals, AppError> {
     let user = require_user(WORKER)?;
     let state = app_state()?;
     let appeals = state.store.appeals(Some(user.id.0), false, LIST_LIMIT).await.map_err(internal)?;
-    let mut appealable = appealable(&state, user.id, state.clock.now()).await?;
+    let warnings = state.store.warnings(user.id.0, WARNING_LIMIT).await.map_err(internal)?;
+    let mut appealable = appealable(&state, user.id, state.clock.now(), &warnings).await?;
     for item in &mut appealable {
         item.appealed = appeals
             .iter()
             .find(|a| a.subject == item.subject.as_str() && a.subject_ref == item.subject_ref)
             .and_then(|a| AppealStatus::parse(&a.status));
     }
-    let warnings = state.store.warnings(user.id.0, WARNING_LIMIT).await.map_err(internal)?;
     Ok(WorkerAppeals {
         appealable,
         warnings: warnings.into_iter().map(warning_view).collect(),
@@ -119,7 +118,8 @@ pub async fn file(subject: String, subject_ref: i64, body: String) -> Result<i64
     let now = state.clock.now();
     // Only what this worker may appeal right now: their own standing
     // suspension or their own recent penalty, never someone else's.
-    let item = appealable(&state, user.id, now)
+    let warnings = state.store.warnings(user.id.0, WARNING_LIMIT).await.map_err(internal)?;
+    let item = appealable(&state, user.id, now, &warnings)
         .await?
         .into_iter()
         .find(|i| i.subject == subject && i.subject_ref == subject_ref)

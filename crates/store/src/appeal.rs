@@ -43,7 +43,6 @@ pub struct AppealRecord {
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct WarningRecord {
     pub id: i64,
-    pub worker_id: i64,
     pub reason: String,
     pub issued_by_name: String,
     pub created_at: OffsetDateTime,
@@ -218,7 +217,7 @@ macro_rules! shared_appeal_impl {
 
             async fn warnings(&self, worker_id: i64, limit: i64) -> crate::StoreResult<Vec<crate::WarningRecord>> {
                 Ok(sqlx::query_as(
-                    "SELECT ww.id, ww.worker_id, ww.reason, a.display_name AS issued_by_name, ww.created_at, ww.withdrawn_at
+                    "SELECT ww.id, ww.reason, a.display_name AS issued_by_name, ww.created_at, ww.withdrawn_at
                      FROM worker_warnings ww JOIN users a ON a.id = ww.issued_by
                      WHERE ww.worker_id = $1 ORDER BY ww.id DESC LIMIT $2",
                 )
