@@ -184,6 +184,12 @@ test('a declined offer goes to the next worker, a timeout to the admin queue, an
 test('a customer cancels a paid order before the cut-off and is refunded in full', async ({ browser }) => {
   const customer = await signedIn(browser, DEMO.customer);
   await bookAndPay(customer, '16:00');
+  // The fee steps are on the page before anyone taps cancel: free until 2 h before, then 20 %.
+  const rules = customer.locator('[data-cancel-rules]');
+  await expect(rules).toContainText('取消规则');
+  await expect(rules.locator('li').first()).toContainText(/14:00 前取消：免费/);
+  await expect(rules.locator('li[data-fee-fen="1800"]')).toContainText(/14:00 后取消：收取 ¥18\.00（实付的 20%）/);
+  await expect(rules).toContainText('服务者到达后不可取消');
   await customer.getByRole('button', { name: '取消订单' }).click();
   await expect(customer.getByText('现在取消免费')).toBeVisible();
   await snap(customer, 'cancel-01-confirm-390x844');

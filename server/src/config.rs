@@ -57,9 +57,9 @@ impl ServerConfig {
                     },
                 },
                 pay_window: Duration::from_secs(number("DAOJIA_PAY_WINDOW_SECS", defaults.pay_window.as_secs())?),
-                cancellation: booking::CancellationPolicy {
-                    free_until_secs_before_start: number("DAOJIA_CANCEL_FREE_SECS", defaults.cancellation.free_until_secs_before_start)?,
-                    late_fee_bps: number("DAOJIA_CANCEL_FEE_BPS", defaults.cancellation.late_fee_bps)?,
+                cancellation: match var("DAOJIA_CANCEL_TIERS") {
+                    Some(tiers) => booking::CancellationPolicy::parse(&tiers).map_err(|e| format!("DAOJIA_CANCEL_TIERS: {e}"))?,
+                    None => defaults.cancellation.clone(),
                 },
                 commission_bps: number("DAOJIA_COMMISSION_BPS", defaults.commission_bps)?,
                 travel: dispatch::TravelModel {

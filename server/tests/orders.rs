@@ -383,7 +383,7 @@ async fn the_order_map_puts_each_listed_order_at_its_address_over_the_configured
 }
 
 fn past_the_cut_off() -> Config {
-    Config { cancellation: booking::CancellationPolicy { free_until_secs_before_start: 10 * 86_400, late_fee_bps: 2000 }, ..Config::default() }
+    Config { cancellation: booking::CancellationPolicy::parse("864000:2000").unwrap(), ..Config::default() }
 }
 
 #[tokio::test]
@@ -396,6 +396,40 @@ async fn cancelling_after_the_cut_off_keeps_the_fee_and_refunds_the_rest() {
     server::jobs::run_due_jobs(&app.state).await;
     let order = app.state.store.order(order_id).await.unwrap().unwrap();
     assert_eq!((order.state.as_str(), order.cancel_fee_fen, order.refund_fen), ("refunded", 1800, 7200));
+}
+
+/// Tiered fees (B5): the customer's order page lists every step with its
+/// time and amount, and a cancellation inside the nearer step keeps that
+/// step's fee. The worker sees no fee schedule.
+#[tokio::test]
+async fn a_cancellation_inside_the_nearer_tier_keeps_its_higher_fee_and_the_order_page_lists_every_tier() {
+    let tiers = booking::CancellationPolicy::parse("864000:2000,172800:5000").unwrap();
+    let app = demo_app(Config { cancellation: tiers, ..Config::default() }).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let order_id = place(&app, &customer, beijing(1, 10)).await;
+    pay(&app, order_id).await;
+
+    let view: app::api::orders::OrderView =
+        serde_json::from_str(&app.post("/api/order_detail", &format!("order_id={order_id}"), Some(&customer)).await.body).unwrap();
+    let starts_at = view.card.starts_at;
+    let steps: Vec<(i64, u32, i64)> = view.cancel_tiers.iter().map(|t| (starts_at - t.after, t.fee_bps, t.fee_fen)).collect();
+    assert_eq!(steps, vec![(864_000, 2000, 1800), (172_800, 5000, 4500)]);
+    assert_eq!(view.cancel_fee_now, Some(4500));
+    let page = app.get_page(&format!("/orders/{order_id}"), Some(&customer)).await;
+    assert!(page.body.contains("data-cancel-rules") && page.body.contains("（实付的 50%）"), "{}", page.body);
+
+    let li = app.session_for(LI).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    let offer = app.state.store.offers_for_order(order_id).await.unwrap().remove(0);
+    app.post("/api/respond_offer", &format!("offer_id={}&accept=true", offer.id), Some(&li)).await;
+    let worker_view: app::api::orders::OrderView =
+        serde_json::from_str(&app.post("/api/order_detail", &format!("order_id={order_id}"), Some(&li)).await.body).unwrap();
+    assert!(worker_view.cancel_tiers.is_empty() && worker_view.cancel_fee_now.is_none());
+
+    assert_eq!(app.post("/api/cancel_order", &format!("order_id={order_id}"), Some(&customer)).await.status, StatusCode::OK);
+    server::jobs::run_due_jobs(&app.state).await;
+    let order = app.state.store.order(order_id).await.unwrap().unwrap();
+    assert_eq!((order.state.as_str(), order.cancel_fee_fen, order.refund_fen), ("refunded", 4500, 4500));
 }
 
 #[tokio::test]

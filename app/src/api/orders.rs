@@ -149,6 +149,15 @@ pub struct ReviewView {
     pub body: String,
 }
 
+/// One step of the cancellation fees on an order: cancelling after `after`
+/// costs `fee_fen` (`fee_bps` of what was paid).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelTier {
+    pub after: UnixSeconds,
+    pub fee_bps: u32,
+    pub fee_fen: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderView {
     pub card: OrderCard,
@@ -169,6 +178,9 @@ pub struct OrderView {
     pub timeline: Vec<TimelineEntry>,
     /// The fee a cancellation would cost now, if the customer may cancel.
     pub cancel_fee_now: Option<i64>,
+    /// The customer's cancellation fees on this paid order (B5), earliest
+    /// first; empty when they may not cancel it or nothing was paid.
+    pub cancel_tiers: Vec<CancelTier>,
     pub can_review: bool,
     pub review: Option<ReviewView>,
     pub needs_admin: bool,

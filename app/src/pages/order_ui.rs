@@ -43,6 +43,16 @@ pub fn money(fen: i64) -> String {
     Fen::new(fen).to_string()
 }
 
+/// Basis points as a percentage: 2000 → `20%`, 2550 → `25.5%`.
+pub fn percent_of_bps(bps: u32) -> String {
+    let whole = bps / 100;
+    match bps % 100 {
+        0 => format!("{whole}%"),
+        part if part % 10 == 0 => format!("{whole}.{}%", part / 10),
+        part => format!("{whole}.{part:02}%"),
+    }
+}
+
 /// `11-26 09:00–11:00` in Beijing time.
 pub fn appointment(start: i64, end: i64) -> String {
     let start_text = format_beijing(start);
@@ -153,5 +163,19 @@ pub fn OrderFacts(order: OrderView) -> impl IntoView {
                 <div class="cell"><span>{t(Msg::CancelFee)}</span><span class="cell-value num">{money(order.cancel_fee_fen)}</span></div>
             })}
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_of_bps;
+
+    #[test]
+    fn basis_points_read_as_the_shortest_percentage() {
+        assert_eq!(percent_of_bps(2000), "20%");
+        assert_eq!(percent_of_bps(2550), "25.5%");
+        assert_eq!(percent_of_bps(1205), "12.05%");
+        assert_eq!(percent_of_bps(10_000), "100%");
+        assert_eq!(percent_of_bps(0), "0%");
     }
 }

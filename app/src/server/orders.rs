@@ -2,7 +2,7 @@ use super::authz::{require, require_user};
 use super::flows::{self, from_unix, unix};
 use super::{app_state, internal, AppState};
 use crate::api::orders::{
-    AddOnView, BookingDraft, DaySlots, OrderCard, OrderView, PlaceOutcome, PublicReviewView, ReviewView, ReviewsSummary, SavedAddress, ServiceInfo,
+    AddOnView, BookingDraft, CancelTier, DaySlots, OrderCard, OrderView, PlaceOutcome, PublicReviewView, ReviewView, ReviewsSummary, SavedAddress, ServiceInfo,
     SlotView, TimelineEntry,
 };
 use crate::api::{Access, CUSTOMER};
@@ -539,6 +539,20 @@ fn actor_label(kind: &str) -> String {
     .to_string()
 }
 
+/// `policy`'s tiers on `order`: when each begins and what it keeps of the
+/// paid amount, as the policy itself charges it.
+fn cancel_tiers(policy: &booking::CancellationPolicy, order: &OrderRecord) -> Vec<CancelTier> {
+    let (paid, starts_at) = (Fen::new(order.paid_fen), unix(order.starts_at));
+    policy
+        .tiers()
+        .iter()
+        .map(|tier| {
+            let after = starts_at - tier.within_secs;
+            CancelTier { after, fee_bps: tier.fee_bps, fee_fen: policy.customer_fee(paid, starts_at, after + 1).get() }
+        })
+        .collect()
+}
+
 /// The full order as `viewer` may see it.
 pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) -> Result<OrderView, AppError> {
     let order_state = flows::order_state(order)?;
@@ -552,6 +566,10 @@ pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) ->
             state.config.cancellation.customer_fee(Fen::new(order.paid_fen), unix(order.starts_at), unix(state.clock.now())).get(),
         ),
         _ => None,
+    };
+    let cancel_tiers = match cancel_fee_now {
+        Some(_) if order.paid_fen > 0 => cancel_tiers(&state.config.cancellation, order),
+        _ => Vec::new(),
     };
     let phones_visible = order_state.is_active() && order.worker_id.is_some();
     let worker_favorite = match (is_customer, order.worker_id) {
@@ -602,6 +620,7 @@ pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) ->
             })
             .collect(),
         cancel_fee_now,
+        cancel_tiers,
         can_review: is_customer && order_state == OrderState::Completed && review.is_none(),
         review: review.map(|r| ReviewView { quality: r.quality, attitude: r.attitude, result: r.result, body: r.body }),
         needs_admin: order.needs_admin,

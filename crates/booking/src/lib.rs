@@ -226,30 +226,96 @@ pub struct OrderFacts {
     pub starts_at: i64,
 }
 
-/// The customer cancellation rule (C12). Configurable by the platform; the
-/// defaults are the spec's.
+/// One step of the customer cancellation fees (C12, B5): cancelling less
+/// than `within_secs` before the start (or after it) keeps `fee_bps` of the
+/// paid amount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeeTier {
+    pub within_secs: i64,
+    /// Basis points (1/100 of a percent) of the paid amount, at most 10000.
+    pub fee_bps: u32,
+}
+
+/// Why a set of fee tiers is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyError {
+    #[error("a tier must be written seconds:basis_points, got {0:?}")]
+    Malformed(String),
+    #[error("a tier must start a positive number of seconds before the start")]
+    NotBeforeStart,
+    #[error("a fee cannot exceed 10000 basis points (the whole amount)")]
+    FeeOverWhole,
+    #[error("two tiers start {0} seconds before the start")]
+    SameStart(i64),
+    #[error("the fee {within_secs} seconds before the start is lower than an earlier one")]
+    FeeFallsNearerTheStart { within_secs: i64 },
+}
+
+/// The customer cancellation rule (C12, B5): free until the earliest tier,
+/// then each tier's fee, never lower as the start comes nearer.
+/// Configurable by the platform; the default is the spec's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CancellationPolicy {
-    /// Cancelling at or before `starts_at - free_until_secs_before_start` is free.
-    pub free_until_secs_before_start: i64,
-    /// Share of the paid amount kept as a fee after the cut-off, in basis
-    /// points (1/100 of a percent). Values above 10000 are treated as 10000,
-    /// so a fee never exceeds what was paid.
-    pub late_fee_bps: u32,
+    /// Earliest first (largest `within_secs`), fees non-decreasing.
+    tiers: Vec<FeeTier>,
 }
 
 impl CancellationPolicy {
+    /// Tiers in any order. No tiers: cancelling is always free.
+    pub fn new(mut tiers: Vec<FeeTier>) -> Result<Self, PolicyError> {
+        tiers.sort_by_key(|t| std::cmp::Reverse(t.within_secs));
+        for tier in &tiers {
+            if tier.within_secs <= 0 {
+                return Err(PolicyError::NotBeforeStart);
+            }
+            if tier.fee_bps > 10_000 {
+                return Err(PolicyError::FeeOverWhole);
+            }
+        }
+        for pair in tiers.windows(2) {
+            if pair[0].within_secs == pair[1].within_secs {
+                return Err(PolicyError::SameStart(pair[1].within_secs));
+            }
+            if pair[1].fee_bps < pair[0].fee_bps {
+                return Err(PolicyError::FeeFallsNearerTheStart { within_secs: pair[1].within_secs });
+            }
+        }
+        Ok(Self { tiers })
+    }
+
+    /// Reads `7200:2000,1800:5000` (seconds before the start : basis points).
+    pub fn parse(text: &str) -> Result<Self, PolicyError> {
+        let tiers = text
+            .split(',')
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+            .map(|part| {
+                let malformed = || PolicyError::Malformed(part.to_string());
+                let (secs, bps) = part.split_once(':').ok_or_else(malformed)?;
+                Ok(FeeTier { within_secs: secs.trim().parse().map_err(|_| malformed())?, fee_bps: bps.trim().parse().map_err(|_| malformed())? })
+            })
+            .collect::<Result<Vec<_>, PolicyError>>()?;
+        Self::new(tiers)
+    }
+
+    /// Earliest tier first.
+    pub fn tiers(&self) -> &[FeeTier] {
+        &self.tiers
+    }
+
     /// Fee for a customer cancelling at `now` an order that starts at
-    /// `starts_at` and for which `paid` was charged. Rounded down to the fen
-    /// so the customer is never charged a fraction in the platform's favour.
+    /// `starts_at` and for which `paid` was charged: the nearest tier
+    /// reached. Cancelling exactly `within_secs` before the start is still
+    /// outside that tier. Rounded down to the fen so the customer is never
+    /// charged a fraction in the platform's favour.
     pub fn customer_fee(&self, paid: Fen, starts_at: i64, now: i64) -> Fen {
-        let cut_off = starts_at.saturating_sub(self.free_until_secs_before_start);
-        if now <= cut_off || paid.get() <= 0 {
+        let reached = self.tiers.iter().rev().find(|t| now > starts_at.saturating_sub(t.within_secs));
+        let Some(tier) = reached else { return Fen::ZERO };
+        if paid.get() <= 0 {
             return Fen::ZERO;
         }
-        let bps = i128::from(self.late_fee_bps.min(10_000));
         // i128 so that no paid amount can overflow; the result is <= paid.
-        let fee = i128::from(paid.get()) * bps / 10_000;
+        let fee = i128::from(paid.get()) * i128::from(tier.fee_bps) / 10_000;
         Fen::new(fee as i64)
     }
 }
@@ -257,7 +323,7 @@ impl CancellationPolicy {
 impl Default for CancellationPolicy {
     /// Free until two hours before the start, then 20 % of the paid amount.
     fn default() -> Self {
-        Self { free_until_secs_before_start: 2 * 60 * 60, late_fee_bps: 2_000 }
+        Self { tiers: vec![FeeTier { within_secs: 2 * 60 * 60, fee_bps: 2_000 }] }
     }
 }
 

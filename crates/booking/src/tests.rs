@@ -249,10 +249,66 @@ fn late_fee_is_rounded_down_to_the_fen() {
 }
 
 #[test]
-fn late_fee_never_exceeds_the_paid_amount() {
-    let greedy = CancellationPolicy { free_until_secs_before_start: 60, late_fee_bps: 50_000 };
-    let t = apply(&facts_in(S::Accepted), Actor::Customer(CUSTOMER), E::Cancel, None, STARTS_AT, &greedy).unwrap();
+fn the_whole_amount_is_the_highest_fee() {
+    let whole = CancellationPolicy::new(vec![FeeTier { within_secs: 60, fee_bps: 10_000 }]).unwrap();
+    let t = apply(&facts_in(S::Accepted), Actor::Customer(CUSTOMER), E::Cancel, None, STARTS_AT, &whole).unwrap();
     assert_eq!((t.fee, t.refund), (PAID, Some(Fen::ZERO)));
+    assert_eq!(CancellationPolicy::new(vec![FeeTier { within_secs: 60, fee_bps: 10_001 }]), Err(PolicyError::FeeOverWhole));
+}
+
+fn tiered() -> CancellationPolicy {
+    CancellationPolicy::parse("7200:2000, 1800:5000").unwrap()
+}
+
+#[test]
+fn a_nearer_tier_keeps_its_higher_fee() {
+    let paid = Fen::new(10_000);
+    assert_eq!(tiered().customer_fee(paid, STARTS_AT, STARTS_AT - 7201), Fen::ZERO);
+    assert_eq!(tiered().customer_fee(paid, STARTS_AT, STARTS_AT - 3600), Fen::new(2_000));
+    assert_eq!(tiered().customer_fee(paid, STARTS_AT, STARTS_AT - 600), Fen::new(5_000));
+    assert_eq!(tiered().customer_fee(paid, STARTS_AT, STARTS_AT + 600), Fen::new(5_000));
+}
+
+#[test]
+fn cancelling_exactly_at_a_tier_boundary_stays_in_the_earlier_tier() {
+    let paid = Fen::new(10_000);
+    assert_eq!(tiered().customer_fee(paid, STARTS_AT, STARTS_AT - 1800), Fen::new(2_000));
+    assert_eq!(tiered().customer_fee(paid, STARTS_AT, STARTS_AT - 1799), Fen::new(5_000));
+}
+
+#[test]
+fn tiers_may_be_given_in_any_order() {
+    assert_eq!(CancellationPolicy::parse("1800:5000,7200:2000").unwrap(), tiered());
+    assert_eq!(tiered().tiers()[0], FeeTier { within_secs: 7200, fee_bps: 2000 });
+}
+
+#[test]
+fn a_fee_that_falls_nearer_the_start_is_refused() {
+    assert_eq!(CancellationPolicy::parse("7200:5000,1800:2000"), Err(PolicyError::FeeFallsNearerTheStart { within_secs: 1800 }));
+}
+
+#[test]
+fn two_tiers_starting_at_the_same_time_are_refused() {
+    assert_eq!(CancellationPolicy::parse("7200:2000,7200:3000"), Err(PolicyError::SameStart(7200)));
+}
+
+#[test]
+fn a_tier_must_start_before_the_appointment() {
+    assert_eq!(CancellationPolicy::parse("0:2000"), Err(PolicyError::NotBeforeStart));
+    assert_eq!(CancellationPolicy::parse("-60:2000"), Err(PolicyError::NotBeforeStart));
+}
+
+#[test]
+fn a_malformed_tier_is_named() {
+    assert_eq!(CancellationPolicy::parse("7200:2000,两小时:20%"), Err(PolicyError::Malformed("两小时:20%".into())));
+    assert_eq!(CancellationPolicy::parse("7200"), Err(PolicyError::Malformed("7200".into())));
+}
+
+#[test]
+fn without_tiers_cancelling_is_always_free() {
+    let free = CancellationPolicy::parse("").unwrap();
+    assert!(free.tiers().is_empty());
+    assert_eq!(free.customer_fee(PAID, STARTS_AT, STARTS_AT + 3600), Fen::ZERO);
 }
 
 #[test]
@@ -485,4 +541,30 @@ fn order_chat_opens_when_a_worker_takes_the_order_and_closes_three_days_after_co
 fn the_workers_position_is_shared_only_between_departing_and_completing() {
     let sharing: Vec<OrderState> = OrderState::ALL.into_iter().filter(|s| s.shares_position()).collect();
     assert_eq!(sharing, vec![S::Departed, S::Arrived, S::InService]);
+}
+
+fn fee_tiers_strategy() -> impl Strategy<Value = CancellationPolicy> {
+    proptest::collection::btree_map(1i64..86_400, 0u32..=10_000, 0..5).prop_map(|by_secs| {
+        // Fees rise as the start comes nearer: sort them against the times.
+        let mut fees: Vec<u32> = by_secs.values().copied().collect();
+        fees.sort_unstable_by(|a, b| b.cmp(a));
+        let tiers = by_secs.keys().zip(fees).map(|(&within_secs, fee_bps)| FeeTier { within_secs, fee_bps }).collect();
+        CancellationPolicy::new(tiers).expect("valid by construction")
+    })
+}
+
+proptest! {
+    #[test]
+    fn the_fee_never_falls_as_the_start_comes_nearer_and_never_exceeds_what_was_paid(
+        policy in fee_tiers_strategy(),
+        paid in 0i64..10_000_000,
+        earlier in (STARTS_AT - 2 * 86_400)..(STARTS_AT + 3600),
+        later_by in 0i64..86_400,
+    ) {
+        let paid = Fen::new(paid);
+        let first = policy.customer_fee(paid, STARTS_AT, earlier);
+        let then = policy.customer_fee(paid, STARTS_AT, earlier + later_by);
+        prop_assert!(first <= then);
+        prop_assert!(then <= paid && first >= Fen::ZERO);
+    }
 }

@@ -1,14 +1,14 @@
 use crate::api::format_beijing;
 use crate::api::catalog::SetFavoriteWorker;
-use crate::api::orders::{my_orders, order_detail, CancelOrder, OrderCard, OrderView, ReviewOrder, SandboxPay};
+use crate::api::orders::{my_orders, order_detail, CancelOrder, CancelTier, OrderCard, OrderView, ReviewOrder, SandboxPay};
 use crate::browser::use_live_version;
 use crate::components::{field_error, form_error, ErrorState, PhoneShell, Skeleton, Tabs};
 use crate::api::chat::ChatUnread;
 use crate::error::{AppError, Field};
-use crate::i18n::{t, Msg};
+use crate::i18n::{t, tf, Msg};
 use crate::pages::chat::{use_chat_unread, ChatLink};
 use crate::pages::track_map::TrackMap;
-use crate::pages::order_ui::{appointment, money, OrderFacts, QuoteLines, StateBadge, Timeline};
+use crate::pages::order_ui::{appointment, money, percent_of_bps, OrderFacts, QuoteLines, StateBadge, Timeline};
 use booking::OrderState;
 use domain::ChatThread;
 use leptos::prelude::*;
@@ -209,6 +209,7 @@ fn OrderBody(
 
         {order.cancel_fee_now.map(|fee| view! {
             <div class="form">
+                <CancelRules tiers=order.cancel_tiers.clone()/>
                 <p class="form-error" role="alert">{move || form_error(cancel_value).get()}</p>
                 <Show when=move || confirming.get() fallback=move || view! {
                     <button type="button" class="btn btn-danger-plain btn-block" on:click=move |_| confirming.set(true)>{t(Msg::CancelOrder)}</button>
@@ -285,4 +286,25 @@ fn StarField(name: &'static str, label: Msg) -> impl IntoView {
             </div>
         </fieldset>
     }
+}
+
+/// The fee steps of this order, so the customer knows before cancelling what
+/// it costs and when that changes (B5).
+#[component]
+fn CancelRules(tiers: Vec<CancelTier>) -> impl IntoView {
+    let first = tiers.first().map(|tier| tier.after);
+    (!tiers.is_empty()).then(|| view! {
+        <div class="cancel-rules" data-cancel-rules="">
+            <p class="cancel-rules-title">{t(Msg::CancelRulesHeading)}</p>
+            <ul>
+                {first.map(|after| view! { <li>{tf(Msg::CancelRuleFreeUntil, &[&format_beijing(after)[5..].to_string()])}</li> })}
+                {tiers.into_iter().map(|tier| view! {
+                    <li data-fee-fen=tier.fee_fen>
+                        {tf(Msg::CancelRuleFeeAfter, &[&format_beijing(tier.after)[5..].to_string(), &money(tier.fee_fen), &percent_of_bps(tier.fee_bps)])}
+                    </li>
+                }).collect_view()}
+                <li>{t(Msg::CancelRuleNotAfterArrival)}</li>
+            </ul>
+        </div>
+    })
 }
