@@ -226,6 +226,7 @@ impl AppError {
             T::NotAssignedWorker => AppError::Refused(Msg::ErrNotAssignedWorker),
             T::WorkerRequired => AppError::Refused(Msg::ErrWorkerRequired),
             T::TooLateToCancel => AppError::Refused(Msg::ErrTooLateToCancel),
+            T::TooSoonForAbsence => AppError::Refused(Msg::ErrTooSoonForAbsence),
             T::NotAllowed => AppError::Forbidden,
         }
     }

@@ -48,6 +48,12 @@ test('the customer follows the worker on a map from 出发 to 完成, with the t
 
   await job.getByRole('button', { name: '到达' }).click();
   await expect(track.locator('.track-status')).toHaveText('服务者已在服务地址');
+  // Reporting the customer not home before a quarter of an hour past the start is refused with why, and changes nothing.
+  await job.getByRole('button', { name: '客户不在家' }).click();
+  await job.getByRole('dialog', { name: '客户不在家' }).getByRole('button', { name: '客户不在家' }).click();
+  await expect(worker.getByText('服务开始15分钟后仍联系不上客户，才能标记客户不在家')).toBeVisible();
+  await expect(job.locator('.state-badge')).toHaveText(/已到达/);
+  await snap(worker, 'absent-01-too-soon-390x844');
   await job.getByRole('button', { name: '开始服务' }).click();
   await job.getByRole('button', { name: '完成服务' }).click();
   await expect(customer.locator('.order-status .state-badge')).toHaveText(/已完成/);

@@ -432,6 +432,52 @@ async fn a_cancellation_inside_the_nearer_tier_keeps_its_higher_fee_and_the_orde
     assert_eq!((order.state.as_str(), order.cancel_fee_fen, order.refund_fen), ("refunded", 4500, 4500));
 }
 
+/// B5: a worker who arrived and waited a quarter of an hour past the start
+/// reports the customer not home. The customer pays the fee a cancellation
+/// would cost then and gets the rest back; the fee, less commission, is the
+/// worker's. Too early, or by another worker, nothing changes.
+#[tokio::test]
+async fn a_worker_who_waited_reports_the_customer_absent_and_is_paid_the_fee() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let li = app.session_for(LI).await;
+    let zhao = app.session_for(ZHAO).await;
+    let start = beijing(1, 10);
+    let order_id = accepted_by_li(&app, &customer, start, &li).await;
+    let step = |step: &str| format!("order_id={order_id}&step={step}&lat=31.23&lng=121.47");
+    for s in ["depart", "arrive"] {
+        assert_eq!(app.post("/api/order_step", &step(s), Some(&li)).await.status, StatusCode::OK, "{s}");
+    }
+    let li_id = user_id(&app, LI).await;
+    let earned_before = app.state.store.worker_balance(li_id).await.unwrap().available_fen;
+
+    let until_start = u64::try_from(start - app.state.clock.now().unix_timestamp()).unwrap();
+    app.state.clock.advance(Duration::from_secs(until_start + booking::ABSENT_WAIT_SECS as u64 - 60));
+    let before = app.snapshot().await;
+    let too_soon = app.post("/api/order_step", &step("customer_absent"), Some(&li)).await;
+    assert_eq!(too_soon.error(), AppError::Refused(Msg::ErrTooSoonForAbsence));
+    app.state.clock.advance(Duration::from_secs(60));
+    let not_theirs = app.post("/api/order_step", &step("customer_absent"), Some(&zhao)).await;
+    assert_eq!(not_theirs.error(), AppError::Refused(Msg::ErrNotAssignedWorker));
+    assert_eq!(app.post("/api/order_step", &step("customer_absent"), Some(&customer)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(state_of(&app, order_id).await, "arrived");
+    assert_eq!(app.snapshot().await, before);
+
+    let reported = app.post("/api/order_step", &step("customer_absent"), Some(&li)).await;
+    assert_eq!(reported.status, StatusCode::OK, "{}", reported.body);
+    server::jobs::run_due_jobs(&app.state).await;
+    let order = app.state.store.order(order_id).await.unwrap().unwrap();
+    // ¥90.00 paid; after the start the fee is 20 %: ¥18.00 kept, ¥72.00 back.
+    assert_eq!((order.state.as_str(), order.cancel_fee_fen, order.refund_fen), ("refunded", 1800, 7200));
+    // The fee less the default 20 % commission.
+    assert_eq!(app.state.store.worker_balance(li_id).await.unwrap().available_fen - earned_before, 1440);
+    let events = app.state.store.order_events(order_id).await.unwrap();
+    let absent = events.iter().find(|e| e.kind == "customer_absent").expect("recorded");
+    assert_eq!(absent.detail, "客户不在家，取消费 ¥18.00 付给服务者");
+    let again = app.post("/api/order_step", &step("customer_absent"), Some(&li)).await;
+    assert_eq!(again.error(), AppError::Refused(Msg::ErrIllegalStep));
+}
+
 #[tokio::test]
 async fn cancelling_is_free_before_the_cut_off_and_refused_once_the_worker_arrived() {
     let app = demo_app(Config::default()).await;

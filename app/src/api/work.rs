@@ -29,6 +29,8 @@ pub enum Step {
     Arrive,
     Start,
     Complete,
+    /// Not a step forward: the customer is not home (B5).
+    CustomerAbsent,
 }
 
 impl Step {
@@ -38,11 +40,12 @@ impl Step {
             Step::Arrive => "arrive",
             Step::Start => "start",
             Step::Complete => "complete",
+            Step::CustomerAbsent => "customer_absent",
         }
     }
 
     pub fn parse(value: &str) -> Option<Self> {
-        [Step::Depart, Step::Arrive, Step::Start, Step::Complete].into_iter().find(|s| s.as_str() == value)
+        [Step::Depart, Step::Arrive, Step::Start, Step::Complete, Step::CustomerAbsent].into_iter().find(|s| s.as_str() == value)
     }
 
     /// The step that follows `state`, if the worker has one to take.

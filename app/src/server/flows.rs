@@ -265,12 +265,20 @@ pub async fn transition_noted(
     let at = state.clock.now();
     let t = booking::apply(&facts(order)?, actor, kind, worker, unix(at), &state.config.cancellation).map_err(AppError::from_transition)?;
     let from = order_state(order)?;
-    let detail = if t.fee.get() > 0 { format!("取消费 {}", t.fee) } else { note };
+    let detail = match (t.fee.get() > 0, t.fee_to_worker) {
+        (true, true) => format!("客户不在家，取消费 {} 付给服务者", t.fee),
+        (true, false) => format!("取消费 {}", t.fee),
+        (false, true) => "客户不在家".to_string(),
+        (false, false) => note,
+    };
     let mut notify = vec![order.customer_id];
     notify.extend(order.worker_id);
     notify.extend(t.worker_id.filter(|w| Some(*w) != order.worker_id));
     let settle = match (t.next, t.worker_id) {
         (OrderState::Completed, Some(worker_id)) => Some(Settlement { worker_id, commission_bps: order_commission_bps(state, order).await? }),
+        (_, Some(worker_id)) if t.fee_to_worker && t.fee.get() > 0 => {
+            Some(Settlement { worker_id, commission_bps: order_commission_bps(state, order).await? })
+        }
         _ => None,
     };
     let change = OrderChange {

@@ -181,6 +181,7 @@ pub async fn order_step(order_id: i64, step: String, lat: Option<f64>, lng: Opti
         Step::Arrive => EventKind::Arrive,
         Step::Start => EventKind::StartService,
         Step::Complete => EventKind::Complete,
+        Step::CustomerAbsent => EventKind::CustomerAbsent,
     };
     flows::transition(&state, &order, Actor::Worker(user.id.0), kind, None, position).await
 }

@@ -23,6 +23,7 @@
 //! | `in_service`      | `complete`         | assigned Worker               | `completed` |
 //! | `booked` / `accepted` / `departed` | `cancel` | owning Customer (fee after the cut-off), Admin (free) | `refunding` |
 //! | `arrived` / `in_service` | `cancel`    | Admin only (full refund); Customer gets `TooLateToCancel` | `refunding` |
+//! | `arrived`         | `customer_absent`  | assigned Worker, [`ABSENT_WAIT_SECS`] after the start | `refunding` (the customer's fee goes to the worker) |
 //! | `refunding`       | `refund_settled`   | System                        | `refunded`  |
 //!
 //! Every other (state, event) pair is [`TransitionError::Illegal`].
@@ -171,10 +172,12 @@ pub enum EventKind {
     Complete,
     Cancel,
     RefundSettled,
+    /// The worker arrived and waited, and the customer is not home (B5).
+    CustomerAbsent,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 10] = [
+    pub const ALL: [EventKind; 11] = [
         EventKind::PaymentConfirmed,
         EventKind::PaymentExpired,
         EventKind::Accept,
@@ -185,6 +188,7 @@ impl EventKind {
         EventKind::Complete,
         EventKind::Cancel,
         EventKind::RefundSettled,
+        EventKind::CustomerAbsent,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -199,6 +203,7 @@ impl EventKind {
             EventKind::Complete => "complete",
             EventKind::Cancel => "cancel",
             EventKind::RefundSettled => "refund_settled",
+            EventKind::CustomerAbsent => "customer_absent",
         }
     }
 
@@ -209,7 +214,7 @@ impl EventKind {
     /// The worker's own progress steps (W4). Only the assigned worker may
     /// perform them, and position is recorded with each.
     pub fn is_worker_step(self) -> bool {
-        matches!(self, EventKind::Depart | EventKind::Arrive | EventKind::StartService | EventKind::Complete)
+        matches!(self, EventKind::Depart | EventKind::Arrive | EventKind::StartService | EventKind::Complete | EventKind::CustomerAbsent)
     }
 }
 
@@ -327,6 +332,10 @@ impl Default for CancellationPolicy {
     }
 }
 
+/// How long after the start a worker who arrived waits for the customer
+/// before they may report them absent (B5).
+pub const ABSENT_WAIT_SECS: i64 = 15 * 60;
+
 /// What to store when an event is accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Transition {
@@ -338,6 +347,9 @@ pub struct Transition {
     /// Amount to refund through the payment provider, when money was taken
     /// and the order is being cancelled. `refund + fee == paid` always.
     pub refund: Option<Fen>,
+    /// The fee pays the worker who came for nothing (less the platform's
+    /// commission) instead of being kept by the platform.
+    pub fee_to_worker: bool,
 }
 
 /// Why an event was refused. Nothing changes when one is returned.
@@ -353,6 +365,8 @@ pub enum TransitionError {
     WorkerRequired,
     #[error("the worker has already arrived; the order can no longer be cancelled")]
     TooLateToCancel,
+    #[error("the customer can be reported absent only {ABSENT_WAIT_SECS} seconds after the start")]
+    TooSoonForAbsence,
     #[error("this kind of account cannot do this")]
     NotAllowed,
 }
@@ -376,7 +390,7 @@ pub fn apply(
     check_actor_kind(actor, event)?;
 
     let illegal = Err(TransitionError::Illegal { from: facts.state, event });
-    let same_worker = |next| Transition { next, worker_id: facts.worker_id, fee: Fen::ZERO, refund: None };
+    let same_worker = |next| Transition { next, worker_id: facts.worker_id, fee: Fen::ZERO, refund: None, fee_to_worker: false };
 
     match (event, facts.state) {
         (E::PaymentConfirmed, S::PendingPayment) => Ok(same_worker(S::Booked)),
@@ -420,6 +434,19 @@ pub fn apply(
             Ok(same_worker(next))
         }
 
+        (E::CustomerAbsent, S::Arrived) => {
+            let Actor::Worker(me) = actor else { return Err(TransitionError::NotAllowed) };
+            if facts.worker_id != Some(me) {
+                return Err(TransitionError::NotAssignedWorker);
+            }
+            if now < facts.starts_at.saturating_add(ABSENT_WAIT_SECS) {
+                return Err(TransitionError::TooSoonForAbsence);
+            }
+            // As if the customer had cancelled then: the fee in force, paid to the worker.
+            let fee = policy.customer_fee(facts.paid, facts.starts_at, now);
+            Ok(Transition { fee, refund: Some(facts.paid - fee), fee_to_worker: true, ..same_worker(S::Refunding) })
+        }
+
         (E::Cancel, S::PendingPayment) => {
             check_owner(facts, actor)?;
             Ok(same_worker(S::Cancelled))
@@ -449,7 +476,7 @@ fn check_actor_kind(actor: Actor, event: EventKind) -> Result<(), TransitionErro
     use EventKind as E;
     let allowed = match event {
         E::PaymentConfirmed | E::PaymentExpired | E::RefundSettled => matches!(actor, Actor::System),
-        E::Accept | E::Depart | E::Arrive | E::StartService | E::Complete => {
+        E::Accept | E::Depart | E::Arrive | E::StartService | E::Complete | E::CustomerAbsent => {
             matches!(actor, Actor::Worker(_))
         }
         E::Assign => matches!(actor, Actor::Admin(_)),

@@ -31,7 +31,7 @@ fn rightful(event: EventKind) -> (Actor, Option<i64>) {
         E::PaymentConfirmed | E::PaymentExpired | E::RefundSettled => (Actor::System, None),
         E::Accept => (Actor::Worker(WORKER), Some(WORKER)),
         E::Assign => (Actor::Admin(ADMIN), Some(OTHER_WORKER)),
-        E::Depart | E::Arrive | E::StartService | E::Complete => (Actor::Worker(WORKER), None),
+        E::Depart | E::Arrive | E::StartService | E::Complete | E::CustomerAbsent => (Actor::Worker(WORKER), None),
         E::Cancel => (Actor::Customer(CUSTOMER), None),
     }
 }
@@ -59,6 +59,10 @@ fn expected(state: OrderState, event: EventKind) -> Result<OrderState, Transitio
     }
     if event == E::Cancel && matches!(state, S::Arrived | S::InService) {
         return Err(TransitionError::TooLateToCancel);
+    }
+    // The table runs a day before the start: nobody can be absent yet.
+    if (state, event) == (S::Arrived, E::CustomerAbsent) {
+        return Err(TransitionError::TooSoonForAbsence);
     }
     Err(TransitionError::Illegal { from: state, event })
 }
@@ -220,7 +224,7 @@ fn workers_and_the_system_cannot_cancel() {
 fn cancelling_before_payment_refunds_nothing() {
     let t =
         apply(&facts_in(S::PendingPayment), Actor::Customer(CUSTOMER), E::Cancel, None, STARTS_AT, &policy()).unwrap();
-    assert_eq!(t, Transition { next: S::Cancelled, worker_id: None, fee: Fen::ZERO, refund: None });
+    assert_eq!(t, Transition { next: S::Cancelled, worker_id: None, fee: Fen::ZERO, refund: None, fee_to_worker: false });
 }
 
 #[test]
@@ -309,6 +313,34 @@ fn without_tiers_cancelling_is_always_free() {
     let free = CancellationPolicy::parse("").unwrap();
     assert!(free.tiers().is_empty());
     assert_eq!(free.customer_fee(PAID, STARTS_AT, STARTS_AT + 3600), Fen::ZERO);
+}
+
+#[test]
+fn a_worker_who_waited_reports_the_customer_absent_and_the_fee_in_force_goes_to_them() {
+    let now = STARTS_AT + ABSENT_WAIT_SECS;
+    let t = apply(&facts_in(S::Arrived), Actor::Worker(WORKER), E::CustomerAbsent, None, now, &policy()).unwrap();
+    // 20 % of ¥258.00, the fee a cancellation would cost then.
+    assert_eq!((t.next, t.fee, t.refund, t.fee_to_worker), (S::Refunding, Fen::new(5_160), Some(Fen::new(20_640)), true));
+    assert_eq!(t.worker_id, Some(WORKER));
+}
+
+#[test]
+fn the_customer_cannot_be_reported_absent_before_the_wait_is_over() {
+    let now = STARTS_AT + ABSENT_WAIT_SECS - 1;
+    let refused = apply(&facts_in(S::Arrived), Actor::Worker(WORKER), E::CustomerAbsent, None, now, &policy());
+    assert_eq!(refused, Err(TransitionError::TooSoonForAbsence));
+}
+
+#[test]
+fn only_the_assigned_worker_who_arrived_reports_the_customer_absent() {
+    let now = STARTS_AT + ABSENT_WAIT_SECS;
+    let absent = |state, actor| apply(&facts_in(state), actor, E::CustomerAbsent, None, now, &policy());
+    assert_eq!(absent(S::Arrived, Actor::Worker(OTHER_WORKER)), Err(TransitionError::NotAssignedWorker));
+    assert_eq!(absent(S::Arrived, Actor::Customer(CUSTOMER)), Err(TransitionError::NotAllowed));
+    assert_eq!(absent(S::Arrived, Actor::Admin(ADMIN)), Err(TransitionError::NotAllowed));
+    for state in [S::Departed, S::InService] {
+        assert_eq!(absent(state, Actor::Worker(WORKER)), Err(TransitionError::Illegal { from: state, event: E::CustomerAbsent }));
+    }
 }
 
 #[test]
@@ -488,7 +520,7 @@ proptest! {
                     if !matches!(event, E::Accept | E::Assign) {
                         prop_assert_eq!(t.worker_id, facts.worker_id, "worker changed by {:?}", event);
                     }
-                    if event != E::Cancel {
+                    if !matches!(event, E::Cancel | E::CustomerAbsent) {
                         prop_assert_eq!(t.fee, Fen::ZERO);
                         prop_assert_eq!(t.refund, None);
                     }
@@ -498,7 +530,9 @@ proptest! {
                         prop_assert_eq!(refund + t.fee, paid);
                     }
                     if t.fee > Fen::ZERO {
-                        prop_assert!(matches!(actor, Actor::Customer(_)), "fee charged by {:?}", actor);
+                        let by_customer = matches!(actor, Actor::Customer(_)) && !t.fee_to_worker;
+                        let for_the_worker = event == E::CustomerAbsent && t.fee_to_worker && actor == Actor::Worker(t.worker_id.unwrap_or(-1));
+                        prop_assert!(by_customer || for_the_worker, "fee charged by {:?}", actor);
                     }
                     facts.state = t.next;
                     facts.worker_id = t.worker_id;

@@ -1064,7 +1064,9 @@ macro_rules! shared_order_impl {
             }
 
             /// The ledger side of an order change: a completion settles the
-            /// escrow; a cancellation keeps its fee and refunds the rest.
+            /// escrow; a cancellation keeps its fee and refunds the rest. When
+            /// the customer was not home, the rest is refunded first and the fee
+            /// left in escrow is settled to the worker like a completion.
             async fn post_order_money(
                 tx: &mut sqlx::Transaction<'_, <$store as crate::Dialect>::Db>,
                 order_id: i64,
@@ -1073,14 +1075,7 @@ macro_rules! shared_order_impl {
             ) -> crate::StoreResult<()> {
                 let escrow = [ledger::Account::OrderEscrow(order_id)];
                 let system = |idem_key: String, memo: &str| crate::PostingMeta { idem_key, actor_id: c.event.actor_id, memo: memo.into() };
-                if let Some(settlement) = c.settle {
-                    let balances = Self::balances(&mut *tx, &escrow).await?;
-                    if balances.0.get(&escrow[0]).copied().unwrap_or(0) > 0 {
-                        let txn = ledger::complete(&balances, order_id, settlement.worker_id, settlement.commission_bps)?;
-                        Self::post(&mut *tx, &txn, &system(format!("completion:{order_id}"), ""), now).await?;
-                    }
-                }
-                if c.fee_fen > 0 {
+                if c.fee_fen > 0 && c.settle.is_none() {
                     let balances = Self::balances(&mut *tx, &escrow).await?;
                     let txn = ledger::cancel_fee(&balances, order_id, domain::Fen::new(c.fee_fen))?;
                     Self::post(&mut *tx, &txn, &system(format!("cancel_fee:{order_id}"), "取消费"), now).await?;
@@ -1089,6 +1084,14 @@ macro_rules! shared_order_impl {
                     let balances = Self::balances(&mut *tx, &escrow).await?;
                     let txn = ledger::refund(&balances, order_id, domain::Fen::new(*amount))?;
                     Self::post(&mut *tx, &txn, &system(format!("refund:{refund_no}"), "取消退款"), now).await?;
+                }
+                if let Some(settlement) = c.settle {
+                    let balances = Self::balances(&mut *tx, &escrow).await?;
+                    if balances.0.get(&escrow[0]).copied().unwrap_or(0) > 0 {
+                        let txn = ledger::complete(&balances, order_id, settlement.worker_id, settlement.commission_bps)?;
+                        let memo = if c.fee_fen > 0 { "客户不在家" } else { "" };
+                        Self::post(&mut *tx, &txn, &system(format!("completion:{order_id}"), memo), now).await?;
+                    }
                 }
                 Ok(())
             }

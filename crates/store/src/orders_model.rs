@@ -189,7 +189,9 @@ pub struct OrderChange {
     /// A refund to start, with its generated refund number.
     pub refund: Option<(i64, String)>,
     /// On completion: pays the order's escrow out to the worker and the
-    /// platform's commission.
+    /// platform's commission. With a fee (the customer was not home): pays
+    /// out the fee, what is left after the refund, instead of the platform
+    /// keeping it.
     pub settle: Option<crate::Settlement>,
     pub event: NewEvent,
     /// Users who should see the change live.

@@ -8,6 +8,7 @@ use crate::error::AppError;
 use crate::i18n::{t, tf, Msg};
 use crate::pages::chat::{use_chat_unread, ChatLink};
 use crate::pages::order_ui::{appointment, money, StateBadge};
+use booking::OrderState;
 use domain::ChatThread;
 use leptos::prelude::*;
 
@@ -17,6 +18,7 @@ fn step_msg(step: Step) -> Msg {
         Step::Arrive => Msg::StepArrive,
         Step::Start => Msg::StepStart,
         Step::Complete => Msg::StepComplete,
+        Step::CustomerAbsent => Msg::StepCustomerAbsent,
     }
 }
 
@@ -153,6 +155,7 @@ fn share_position_while_on_the_way(bench: Resource<Result<WorkbenchView, AppErro
 fn WorkItem(order: WorkOrderCard, step: ServerAction<OrderStep>, unread: Resource<Result<Vec<ChatUnread>, AppError>>) -> impl IntoView {
     let id = order.order_id;
     let busy = RwSignal::new(false);
+    let confirming_absence = RwSignal::new(false);
     let take_step = move |next: Step| {
         busy.set(true);
         // The position is recorded with the step when the device gives it.
@@ -176,6 +179,24 @@ fn WorkItem(order: WorkOrderCard, step: ServerAction<OrderStep>, unread: Resourc
                 <button type="button" class="btn btn-primary btn-block" disabled=move || busy.get() on:click=move |_| take_step(next)>
                     {t(step_msg(next))}
                 </button>
+            })}
+            {(order.state == OrderState::Arrived).then(|| view! {
+                <div class="customer-absent">
+                    <p class="hint">{t(Msg::CustomerAbsentHint)}</p>
+                    <Show when=move || confirming_absence.get() fallback=move || view! {
+                        <button type="button" class="btn btn-danger-plain btn-block" on:click=move |_| confirming_absence.set(true)>{t(Msg::StepCustomerAbsent)}</button>
+                    }>
+                        <div class="confirm-box" role="dialog" aria-label=t(Msg::StepCustomerAbsent)>
+                            <p>{t(Msg::ConfirmCustomerAbsent)}</p>
+                            <div class="confirm-actions">
+                                <button type="button" class="btn btn-plain" on:click=move |_| confirming_absence.set(false)>{t(Msg::KeepOrder)}</button>
+                                <button type="button" class="btn btn-danger" disabled=move || busy.get() on:click=move |_| { confirming_absence.set(false); take_step(Step::CustomerAbsent); }>
+                                    {t(Msg::StepCustomerAbsent)}
+                                </button>
+                            </div>
+                        </div>
+                    </Show>
+                </div>
             })}
             {order.state.shares_position().then(|| view! { <p class="hint track-sharing">{tf(Msg::TrackSharingNote, &[&booking::POSITION_RETENTION_DAYS])}</p> })}
             <ChatLink unread thread=ChatThread::Order(id).key() href=format!("/worker/orders/{id}/chat") label=Msg::ChatWithCustomer/>
