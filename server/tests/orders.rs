@@ -393,9 +393,14 @@ async fn cancelling_after_the_cut_off_keeps_the_fee_and_refunds_the_rest() {
     let order_id = place(&app, &customer, beijing(1, 10)).await;
     pay(&app, order_id).await;
     assert_eq!(app.post("/api/cancel_order", &format!("order_id={order_id}"), Some(&customer)).await.status, StatusCode::OK);
+    assert_eq!(settled(&app, order_id).await, ("refunded".into(), 1800, 7200));
+}
+
+/// Once the due jobs ran: the order's state, the fee kept and the refund.
+async fn settled(app: &TestApp, order_id: i64) -> (String, i64, i64) {
     server::jobs::run_due_jobs(&app.state).await;
     let order = app.state.store.order(order_id).await.unwrap().unwrap();
-    assert_eq!((order.state.as_str(), order.cancel_fee_fen, order.refund_fen), ("refunded", 1800, 7200));
+    (order.state, order.cancel_fee_fen, order.refund_fen)
 }
 
 /// Tiered fees (B5): the customer's order page lists every step with its
@@ -406,8 +411,8 @@ async fn a_cancellation_inside_the_nearer_tier_keeps_its_higher_fee_and_the_orde
     let tiers = booking::CancellationPolicy::parse("864000:2000,172800:5000").unwrap();
     let app = demo_app(Config { cancellation: tiers, ..Config::default() }).await;
     let customer = app.session_for(CUSTOMER).await;
-    let order_id = place(&app, &customer, beijing(1, 10)).await;
-    pay(&app, order_id).await;
+    let li = app.session_for(LI).await;
+    let order_id = accepted_by_li(&app, &customer, beijing(1, 10), &li).await;
 
     let view: app::api::orders::OrderView =
         serde_json::from_str(&app.post("/api/order_detail", &format!("order_id={order_id}"), Some(&customer)).await.body).unwrap();
@@ -417,19 +422,12 @@ async fn a_cancellation_inside_the_nearer_tier_keeps_its_higher_fee_and_the_orde
     assert_eq!(view.cancel_fee_now, Some(4500));
     let page = app.get_page(&format!("/orders/{order_id}"), Some(&customer)).await;
     assert!(page.body.contains("data-cancel-rules") && page.body.contains("（实付的 50%）"), "{}", page.body);
-
-    let li = app.session_for(LI).await;
-    server::jobs::run_due_jobs(&app.state).await;
-    let offer = app.state.store.offers_for_order(order_id).await.unwrap().remove(0);
-    app.post("/api/respond_offer", &format!("offer_id={}&accept=true", offer.id), Some(&li)).await;
     let worker_view: app::api::orders::OrderView =
         serde_json::from_str(&app.post("/api/order_detail", &format!("order_id={order_id}"), Some(&li)).await.body).unwrap();
     assert!(worker_view.cancel_tiers.is_empty() && worker_view.cancel_fee_now.is_none());
 
     assert_eq!(app.post("/api/cancel_order", &format!("order_id={order_id}"), Some(&customer)).await.status, StatusCode::OK);
-    server::jobs::run_due_jobs(&app.state).await;
-    let order = app.state.store.order(order_id).await.unwrap().unwrap();
-    assert_eq!((order.state.as_str(), order.cancel_fee_fen, order.refund_fen), ("refunded", 4500, 4500));
+    assert_eq!(settled(&app, order_id).await, ("refunded".into(), 4500, 4500));
 }
 
 /// B5: a worker who arrived and waited a quarter of an hour past the start
@@ -465,10 +463,8 @@ async fn a_worker_who_waited_reports_the_customer_absent_and_is_paid_the_fee() {
 
     let reported = app.post("/api/order_step", &step("customer_absent"), Some(&li)).await;
     assert_eq!(reported.status, StatusCode::OK, "{}", reported.body);
-    server::jobs::run_due_jobs(&app.state).await;
-    let order = app.state.store.order(order_id).await.unwrap().unwrap();
     // ¥90.00 paid; after the start the fee is 20 %: ¥18.00 kept, ¥72.00 back.
-    assert_eq!((order.state.as_str(), order.cancel_fee_fen, order.refund_fen), ("refunded", 1800, 7200));
+    assert_eq!(settled(&app, order_id).await, ("refunded".into(), 1800, 7200));
     // The fee less the default 20 % commission.
     assert_eq!(app.state.store.worker_balance(li_id).await.unwrap().available_fen - earned_before, 1440);
     let events = app.state.store.order_events(order_id).await.unwrap();
