@@ -767,6 +767,7 @@ messages! {
     AnomalyUnaccepted => "接单超时",
     AnomalyWorkerLate => "服务者迟到",
     AnomalyOverrun => "服务超时",
+    AnomalyArrivedFar => "到达位置偏离",
     TotalWorkersSuffix => "名服务者",
     AcceptCertificate => "认可证书",
     RejectCertificate => "不予认可",

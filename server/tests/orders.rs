@@ -229,7 +229,7 @@ async fn only_the_assigned_worker_steps_an_order_and_never_skips_a_state() {
 }
 
 #[tokio::test]
-async fn an_arrival_recorded_far_from_the_address_is_flagged_on_the_order() {
+async fn an_arrival_recorded_far_from_the_address_is_flagged_on_the_order_and_in_the_monitor() {
     let app = demo_app(Config::default()).await;
     let customer = app.session_for(CUSTOMER).await;
     let li = app.session_for(LI).await;
@@ -250,6 +250,19 @@ async fn an_arrival_recorded_far_from_the_address_is_flagged_on_the_order() {
     assert!((3200..=3400).contains(&metres) && !booking::arrived_at_the_address(metres), "{metres}");
     let page = app.get_page(&format!("/admin/orders/{order_id}"), Some(&admin)).await;
     assert!(page.body.contains("data-arrival-far") && page.body.contains("偏离服务地址"), "the order page flags it");
+    // The order monitor lists it while the service is under way, and no longer once it is done.
+    let flagged = || async {
+        let rows: Vec<app::api::ops::AdminOrderRow> =
+            serde_json::from_str(&app.post("/api/admin_orders", "attention=anomaly", Some(&admin)).await.body).unwrap();
+        rows.into_iter().map(|r| (r.card.id, r.anomaly)).collect::<Vec<_>>()
+    };
+    assert_eq!(flagged().await, [(order_id, Some(booking::Anomaly::ArrivedFar))]);
+    let monitor = app.get_page("/admin/orders?attention=anomaly", Some(&admin)).await;
+    assert!(monitor.body.contains("到达位置偏离"), "{}", monitor.body);
+    for s in ["start", "complete"] {
+        assert_eq!(app.post("/api/order_step", &format!("order_id={order_id}&step={s}"), Some(&li)).await.status, StatusCode::OK, "{s}");
+    }
+    assert!(flagged().await.is_empty());
 }
 
 #[tokio::test]

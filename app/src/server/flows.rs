@@ -148,7 +148,14 @@ pub fn actor_columns(actor: Actor) -> (String, Option<i64>) {
 
 pub fn event(kind: EventKind, actor: Actor, position: Option<(f64, f64)>, detail: String) -> NewEvent {
     let (actor_kind, actor_id) = actor_columns(actor);
-    NewEvent { kind: kind.as_str().into(), actor_kind, actor_id, position, detail }
+    NewEvent { kind: kind.as_str().into(), actor_kind, actor_id, position, detail, away_from_address: false }
+}
+
+/// Whether `position`, recorded on arriving, is beyond the arrival radius of
+/// `order`'s address (B4).
+fn arrived_away(order: &OrderRecord, position: (f64, f64)) -> bool {
+    let km = dispatch::distance_km(dispatch::GeoPoint { lat: position.0, lng: position.1 }, dispatch::GeoPoint { lat: order.lat, lng: order.lng });
+    !booking::arrived_at_the_address(booking::arrival_metres(km))
 }
 
 /// A reference number: a prefix, the time and randomness (e.g. `DJ20261125…`).
@@ -288,7 +295,10 @@ pub async fn transition_noted(
         assign_worker: if t.worker_id != order.worker_id { t.worker_id } else { None },
         fee_fen: t.fee.get(),
         refund: t.refund.map(|r| (r.get(), reference("RF"))),
-        event: event(kind, actor, position, detail),
+        event: NewEvent {
+            away_from_address: kind == EventKind::Arrive && position.is_some_and(|at| arrived_away(order, at)),
+            ..event(kind, actor, position, detail)
+        },
         notify,
     };
     match state.store.change_order(order.id, &change, at).await {

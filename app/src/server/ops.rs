@@ -38,7 +38,7 @@ fn why_text(p: &dispatch::ScoreParts) -> String {
 
 /// What the order monitor flags on `order` at `now`.
 fn order_anomaly(order: &store::OrderRecord, now: time::OffsetDateTime) -> Result<Option<Anomaly>, AppError> {
-    Ok(booking::anomaly(flows::order_state(order)?, unix(order.starts_at), unix(order.ends_at), unix(now)))
+    Ok(booking::anomaly(flows::order_state(order)?, unix(order.starts_at), unix(order.ends_at), order.arrived_far, unix(now)))
 }
 
 pub fn admin_map_tiles() -> Result<Option<String>, AppError> {

@@ -23,6 +23,9 @@ pub enum Anomaly {
     WorkerLate,
     /// 服务超时: still in service well past the booked end.
     Overrun,
+    /// 到达位置偏离: on site or in service, but the arrival was recorded
+    /// beyond [`crate::ARRIVAL_RADIUS_M`] of the service address.
+    ArrivedFar,
 }
 
 /// The instants (Unix seconds) that decide [`anomaly`] at one moment.
@@ -46,13 +49,16 @@ impl AnomalyCutoffs {
     }
 }
 
-/// The anomaly of an order in `state` booked for `starts_at..ends_at`, at `now`.
-pub fn anomaly(state: OrderState, starts_at: i64, ends_at: i64, now: i64) -> Option<Anomaly> {
+/// The anomaly of an order in `state` booked for `starts_at..ends_at`, at
+/// `now`; `arrived_far`: its arrival was recorded away from the address. An
+/// overrun is flagged before a far arrival: it is the one the customer feels.
+pub fn anomaly(state: OrderState, starts_at: i64, ends_at: i64, arrived_far: bool, now: i64) -> Option<Anomaly> {
     let cut = AnomalyCutoffs::at(now);
     match state {
         OrderState::Booked if starts_at <= cut.unaccepted_if_starting_by => Some(Anomaly::Unaccepted),
         OrderState::Accepted | OrderState::Departed if starts_at < cut.late_if_started_before => Some(Anomaly::WorkerLate),
         OrderState::InService if ends_at < cut.overrun_if_ended_before => Some(Anomaly::Overrun),
+        OrderState::Arrived | OrderState::InService if arrived_far => Some(Anomaly::ArrivedFar),
         _ => None,
     }
 }
@@ -67,31 +73,40 @@ mod tests {
 
     #[test]
     fn a_paid_order_without_a_worker_an_hour_before_its_start_is_unaccepted() {
-        assert_eq!(anomaly(S::Booked, START, END, START - 3601), None);
-        assert_eq!(anomaly(S::Booked, START, END, START - 3600), Some(Anomaly::Unaccepted));
-        assert_eq!(anomaly(S::Booked, START, END, END + 86_400), Some(Anomaly::Unaccepted), "still flagged once the day is gone");
-        assert_eq!(anomaly(S::PendingPayment, START, END, START), None, "an unpaid order expires on its own");
+        assert_eq!(anomaly(S::Booked, START, END, false, START - 3601), None);
+        assert_eq!(anomaly(S::Booked, START, END, false, START - 3600), Some(Anomaly::Unaccepted));
+        assert_eq!(anomaly(S::Booked, START, END, false, END + 86_400), Some(Anomaly::Unaccepted), "still flagged once the day is gone");
+        assert_eq!(anomaly(S::PendingPayment, START, END, false, START), None, "an unpaid order expires on its own");
     }
 
     #[test]
     fn a_worker_who_has_not_arrived_by_the_start_is_late() {
         for state in [S::Accepted, S::Departed] {
-            assert_eq!(anomaly(state, START, END, START), None, "{state:?} exactly at the start");
-            assert_eq!(anomaly(state, START, END, START + 1), Some(Anomaly::WorkerLate), "{state:?}");
+            assert_eq!(anomaly(state, START, END, false, START), None, "{state:?} exactly at the start");
+            assert_eq!(anomaly(state, START, END, false, START + 1), Some(Anomaly::WorkerLate), "{state:?}");
         }
-        assert_eq!(anomaly(S::Arrived, START, END, START + 600), None, "arrived is on site, whatever the time");
+        assert_eq!(anomaly(S::Arrived, START, END, false, START + 600), None, "arrived is on site, whatever the time");
     }
 
     #[test]
     fn a_service_running_a_quarter_hour_past_its_booked_end_overruns() {
-        assert_eq!(anomaly(S::InService, START, END, END + OVERRUN_GRACE_SECS), None);
-        assert_eq!(anomaly(S::InService, START, END, END + OVERRUN_GRACE_SECS + 1), Some(Anomaly::Overrun));
+        assert_eq!(anomaly(S::InService, START, END, false, END + OVERRUN_GRACE_SECS), None);
+        assert_eq!(anomaly(S::InService, START, END, false, END + OVERRUN_GRACE_SECS + 1), Some(Anomaly::Overrun));
+    }
+
+    #[test]
+    fn an_order_under_way_whose_arrival_was_recorded_away_from_the_address_is_flagged() {
+        for state in [S::Arrived, S::InService] {
+            assert_eq!(anomaly(state, START, END, true, START), Some(Anomaly::ArrivedFar), "{state:?}");
+        }
+        assert_eq!(anomaly(S::InService, START, END, true, END + OVERRUN_GRACE_SECS + 1), Some(Anomaly::Overrun), "an overrun comes first");
+        assert_eq!(anomaly(S::Completed, START, END, true, START), None, "the service is over");
     }
 
     #[test]
     fn finished_and_cancelled_orders_are_never_flagged() {
         for state in [S::Completed, S::Cancelled, S::Refunding, S::Refunded] {
-            assert_eq!(anomaly(state, START, END, END + 86_400), None, "{state:?}");
+            assert_eq!(anomaly(state, START, END, false, END + 86_400), None, "{state:?}");
         }
     }
 }

@@ -120,7 +120,7 @@ pub(crate) const ORDER_COLUMNS: &str = concat!(
     "#,
     open_complaint_sql!(),
     r#" AS open_complaint,
-    o.commission_bps, o.worker_gender,
+    o.commission_bps, o.worker_gender, o.arrived_far,
     EXISTS (SELECT 1 FROM categories k WHERE k.code = o.category_code AND k.requires_certificate = TRUE) AS needs_certificate
     FROM orders o JOIN users c ON c.id = o.customer_id LEFT JOIN users w ON w.id = o.worker_id"#
 );
@@ -179,7 +179,8 @@ pub(crate) fn anomalous_sql(starting_by: &str, started_before: &str, ended_befor
     format!(
         "((o.state = 'booked' AND o.starts_at <= {starting_by})
           OR (o.state IN ('accepted', 'departed') AND o.starts_at < {started_before})
-          OR (o.state = 'in_service' AND o.ends_at < {ended_before}))"
+          OR (o.state = 'in_service' AND o.ends_at < {ended_before})
+          OR (o.state IN ('arrived', 'in_service') AND o.arrived_far = TRUE))"
     )
 }
 
@@ -465,6 +466,9 @@ macro_rules! shared_order_impl {
                     return Err(crate::StoreError::Conflict);
                 }
                 Self::append_event(&mut tx, order_id, Some(&c.expected_state), &c.next_state, &c.event, now).await?;
+                if c.event.away_from_address {
+                    sqlx::query("UPDATE orders SET arrived_far = TRUE WHERE id = $1").bind(order_id).execute(&mut *tx).await?;
+                }
                 Self::post_order_money(&mut tx, order_id, c, now).await?;
                 if let Some((amount, refund_no)) = &c.refund {
                     let refund_id: i64 = sqlx::query_scalar(
@@ -566,6 +570,7 @@ macro_rules! shared_order_impl {
                     actor_id: None,
                     position: None,
                     detail: format!("支付流水 {provider_txn_id}"),
+                    away_from_address: false,
                 };
                 let customer: i64 = sqlx::query_scalar("SELECT customer_id FROM orders WHERE id = $1")
                     .bind(order_id)
@@ -662,6 +667,7 @@ macro_rules! shared_order_impl {
                         actor_id: None,
                         position: None,
                         detail: String::new(),
+                        away_from_address: false,
                     };
                     Self::append_event(&mut tx, order_id, Some("refunding"), "refunded", &event, now).await?;
                 }

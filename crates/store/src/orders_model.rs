@@ -151,6 +151,8 @@ pub struct OrderRecord {
     pub worker_gender: Option<String>,
     /// Its category now requires a qualification certificate.
     pub needs_certificate: bool,
+    /// The arrival was recorded away from the address (B4).
+    pub arrived_far: bool,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -176,6 +178,9 @@ pub struct NewEvent {
     pub actor_id: Option<i64>,
     pub position: Option<(f64, f64)>,
     pub detail: String,
+    /// An arrival recorded beyond `booking::ARRIVAL_RADIUS_M` of the address:
+    /// the order is flagged for the admin's monitor.
+    pub away_from_address: bool,
 }
 
 /// A state change applied only if the order is still in `expected_state`.

@@ -607,7 +607,7 @@ mod order_fixtures {
     }
 
     pub fn event(kind: &str, actor: &str, id: Option<i64>) -> NewEvent {
-        NewEvent { kind: kind.into(), actor_kind: actor.into(), actor_id: id, position: None, detail: String::new() }
+        NewEvent { kind: kind.into(), actor_kind: actor.into(), actor_id: id, position: None, detail: String::new(), away_from_address: false }
     }
 
     pub async fn customer(store: &DynStore, phone: &str) -> i64 {
@@ -698,7 +698,7 @@ async fn the_order_monitor_selects_exactly_the_orders_the_booking_rule_flags() {
         assert_eq!(flagged, ["DJ-en-route", "DJ-late", "DJ-overrun", "DJ-soon"]);
         for order in store.orders(&filter(None)).await.unwrap() {
             let state = booking::OrderState::from_db(&order.state).unwrap();
-            let by_rule = booking::anomaly(state, unix(order.starts_at), unix(order.ends_at), unix(at));
+            let by_rule = booking::anomaly(state, unix(order.starts_at), unix(order.ends_at), order.arrived_far, unix(at));
             assert_eq!(by_rule.is_some(), flagged.contains(&order.order_no), "{} ({}) is {by_rule:?} by the rule", order.order_no, order.state);
         }
         let counts = store.dashboard_counts(now(), someday(), cutoffs).await.unwrap();

@@ -14,12 +14,13 @@ use booking::{Anomaly, OrderState};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-/// The order monitor's flag: a red tag when someone must act now, an amber one for an overrun.
+/// The order monitor's flag: a red tag when someone must act now, an amber one for an overrun or an arrival away from the address.
 fn anomaly_tag(anomaly: Anomaly) -> impl IntoView {
     let (class, label) = match anomaly {
         Anomaly::Unaccepted => ("tag tag-danger", Msg::AnomalyUnaccepted),
         Anomaly::WorkerLate => ("tag tag-danger", Msg::AnomalyWorkerLate),
         Anomaly::Overrun => ("tag tag-warning", Msg::AnomalyOverrun),
+        Anomaly::ArrivedFar => ("tag tag-warning", Msg::AnomalyArrivedFar),
     };
     view! { <span class=class data-anomaly=format!("{anomaly:?}")>{t(label)}</span> }
 }
