@@ -281,11 +281,10 @@ pub async fn transition_noted(
     let mut notify = vec![order.customer_id];
     notify.extend(order.worker_id);
     notify.extend(t.worker_id.filter(|w| Some(*w) != order.worker_id));
-    let settle = match (t.next, t.worker_id) {
-        (OrderState::Completed, Some(worker_id)) => Some(Settlement { worker_id, commission_bps: order_commission_bps(state, order).await? }),
-        (_, Some(worker_id)) if t.fee_to_worker && t.fee.get() > 0 => {
-            Some(Settlement { worker_id, commission_bps: order_commission_bps(state, order).await? })
-        }
+    // A completion pays the worker the escrow; an absent customer's fee pays them too.
+    let pays_worker = t.next == OrderState::Completed || (t.fee_to_worker && t.fee.get() > 0);
+    let settle = match t.worker_id {
+        Some(worker_id) if pays_worker => Some(Settlement { worker_id, commission_bps: order_commission_bps(state, order).await? }),
         _ => None,
     };
     let change = OrderChange {
