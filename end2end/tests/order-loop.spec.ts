@@ -14,6 +14,8 @@ async function bookAndPay(customer: Page, slot: string, shot?: string): Promise<
   await hydrated(customer);
   await fillBooking(customer, '黄浦区人民大道1号2栋301', HOME.latitude, slot);
   await expect(customer.locator('.submit-bar .price')).toHaveText('¥90.00');
+  // The cancellation rule is read before paying, not discovered after.
+  await expect(customer.locator('.cancel-rules-hint')).toHaveText('取消规则：服务开始前2小时以上免费取消；开始前2小时内取消收取实付的20%；服务者到达后不可取消。');
   if (shot) await snap(customer, `${shot}-02-book-390x844`);
   await customer.getByRole('button', { name: '提交订单' }).click();
   await expect(customer).toHaveURL(/\/pay\/\d+/);

@@ -106,6 +106,8 @@ pub struct BookingDraft {
     pub worker_gender: String,
     /// Every saved address, the default first, to switch to with one tap.
     pub address_book: Vec<super::account::AddressView>,
+    /// The cancellation fees, earliest first, to read before booking (B5).
+    pub cancel_rules: Vec<booking::FeeTier>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -53,6 +53,30 @@ pub fn percent_of_bps(bps: u32) -> String {
     }
 }
 
+/// A span before the start in the largest unit it fills exactly: `2小时`,
+/// `30分钟`, `1天`; anything else in whole minutes, rounded up.
+pub fn duration_zh(secs: i64) -> String {
+    match secs {
+        s if s % 86_400 == 0 => tf(Msg::DurationDays, &[&(s / 86_400)]),
+        s if s % 3600 == 0 => tf(Msg::DurationHours, &[&(s / 3600)]),
+        s => tf(Msg::DurationMinutes, &[&((s + 59) / 60)]),
+    }
+}
+
+/// The cancellation rule in one sentence, for the booking page.
+pub fn cancel_rules_sentence(tiers: &[booking::FeeTier]) -> String {
+    let mut parts = Vec::new();
+    match tiers.first() {
+        None => parts.push(t(Msg::CancelRuleAlwaysFree).to_string()),
+        Some(first) => {
+            parts.push(tf(Msg::CancelRuleFreeBefore, &[&duration_zh(first.within_secs)]));
+            parts.extend(tiers.iter().map(|tier| tf(Msg::CancelRuleFeeWithin, &[&duration_zh(tier.within_secs), &percent_of_bps(tier.fee_bps)])));
+            parts.push(t(Msg::CancelRuleNotAfterArrival).to_string());
+        }
+    }
+    format!("{}：{}。", t(Msg::CancelRulesHeading), parts.join("；"))
+}
+
 /// `11-26 09:00–11:00` in Beijing time.
 pub fn appointment(start: i64, end: i64) -> String {
     let start_text = format_beijing(start);
@@ -168,7 +192,8 @@ pub fn OrderFacts(order: OrderView) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::percent_of_bps;
+    use super::{cancel_rules_sentence, duration_zh, percent_of_bps};
+    use booking::CancellationPolicy;
 
     #[test]
     fn basis_points_read_as_the_shortest_percentage() {
@@ -177,5 +202,23 @@ mod tests {
         assert_eq!(percent_of_bps(1205), "12.05%");
         assert_eq!(percent_of_bps(10_000), "100%");
         assert_eq!(percent_of_bps(0), "0%");
+    }
+
+    #[test]
+    fn a_span_reads_in_the_largest_unit_it_fills() {
+        assert_eq!(duration_zh(86_400), "1天");
+        assert_eq!(duration_zh(7200), "2小时");
+        assert_eq!(duration_zh(1800), "30分钟");
+        assert_eq!(duration_zh(90), "2分钟");
+    }
+
+    #[test]
+    fn the_booking_page_states_every_tier_in_one_sentence() {
+        let tiers = CancellationPolicy::parse("7200:2000,1800:5000").unwrap();
+        assert_eq!(
+            cancel_rules_sentence(tiers.tiers()),
+            "取消规则：服务开始前2小时以上免费取消；开始前2小时内取消收取实付的20%；开始前30分钟内取消收取实付的50%；服务者到达后不可取消。"
+        );
+        assert_eq!(cancel_rules_sentence(&[]), "取消规则：服务者到达前可免费取消。");
     }
 }

@@ -214,6 +214,7 @@ pub async fn booking_start(service_id: i64, rebook: Option<i64>) -> Result<Booki
             addons,
             worker_gender: order.worker_gender.unwrap_or_default(),
             address_book,
+            cancel_rules: state.config.cancellation.tiers().to_vec(),
         });
     }
     Ok(BookingDraft {
@@ -230,6 +231,7 @@ pub async fn booking_start(service_id: i64, rebook: Option<i64>) -> Result<Booki
         addons: Vec::new(),
         worker_gender: String::new(),
         address_book,
+        cancel_rules: state.config.cancellation.tiers().to_vec(),
     })
 }
 

@@ -5,7 +5,7 @@ use crate::components::{field_error, form_error, ErrorState, PhoneShell, Skeleto
 use crate::error::Field;
 use crate::i18n::{t, Msg};
 use crate::pages::customer::home::unit_label;
-use crate::pages::order_ui::{money, QuoteLines};
+use crate::pages::order_ui::{cancel_rules_sentence, money, QuoteLines};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -335,6 +335,7 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
             <p class="notice notice-warning" role="status">{t(Msg::QuoteChanged)}" "{price}</p>
         })}
         <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+        <p class="hint cancel-rules-hint">{cancel_rules_sentence(&draft.cancel_rules)}</p>
 
         <div class="submit-bar">
             <div class="submit-total">
