@@ -151,11 +151,11 @@ pub fn event(kind: EventKind, actor: Actor, position: Option<(f64, f64)>, detail
     NewEvent { kind: kind.as_str().into(), actor_kind, actor_id, position, detail, away_from_address: false }
 }
 
-/// Whether `position`, recorded on arriving, is beyond the arrival radius of
-/// `order`'s address (B4).
-fn arrived_away(order: &OrderRecord, position: (f64, f64)) -> bool {
+/// How far `position` is from `order`'s address, in the metres an arrival
+/// is shown and judged by (B4).
+pub fn metres_from_address(order: &OrderRecord, position: (f64, f64)) -> i64 {
     let km = dispatch::distance_km(dispatch::GeoPoint { lat: position.0, lng: position.1 }, dispatch::GeoPoint { lat: order.lat, lng: order.lng });
-    !booking::arrived_at_the_address(booking::arrival_metres(km))
+    booking::arrival_metres(km)
 }
 
 /// A reference number: a prefix, the time and randomness (e.g. `DJ20261125…`).
@@ -295,7 +295,7 @@ pub async fn transition_noted(
         fee_fen: t.fee.get(),
         refund: t.refund.map(|r| (r.get(), reference("RF"))),
         event: NewEvent {
-            away_from_address: kind == EventKind::Arrive && position.is_some_and(|at| arrived_away(order, at)),
+            away_from_address: kind == EventKind::Arrive && position.is_some_and(|at| !booking::arrived_at_the_address(metres_from_address(order, at))),
             ..event(kind, actor, position, detail)
         },
         notify,

@@ -186,6 +186,7 @@ pub async fn booking_start(service_id: i64, rebook: Option<i64>) -> Result<Booki
     let state = app_state()?;
     let service = listed_service(&state, service_id).await?;
     let address_book = super::account::address_book(&state, user.id.0).await?;
+    let cancel_rules = state.config.cancellation.tiers().to_vec();
     if let Some(order_id) = rebook {
         let order = own_order(&state, &user, order_id).await?;
         // The order keeps the contact's phone; their name is in the address
@@ -214,7 +215,7 @@ pub async fn booking_start(service_id: i64, rebook: Option<i64>) -> Result<Booki
             addons,
             worker_gender: order.worker_gender.unwrap_or_default(),
             address_book,
-            cancel_rules: state.config.cancellation.tiers().to_vec(),
+            cancel_rules,
         });
     }
     Ok(BookingDraft {
@@ -231,7 +232,7 @@ pub async fn booking_start(service_id: i64, rebook: Option<i64>) -> Result<Booki
         addons: Vec::new(),
         worker_gender: String::new(),
         address_book,
-        cancel_rules: state.config.cancellation.tiers().to_vec(),
+        cancel_rules,
     })
 }
 
@@ -607,9 +608,7 @@ pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) ->
             .filter_map(|e| {
                 // Which rules an admin overrode when assigning is for admins only.
                 let detail = if e.kind == EventKind::Assign.as_str() && viewer.role != Role::Admin { String::new() } else { e.detail };
-                let arrival_metres = e.lat.zip(e.lng).filter(|_| e.kind == EventKind::Arrive.as_str()).map(|(lat, lng)| {
-                    booking::arrival_metres(dispatch::distance_km(GeoPoint { lat, lng }, GeoPoint { lat: order.lat, lng: order.lng }))
-                });
+                let arrival_metres = e.lat.zip(e.lng).filter(|_| e.kind == EventKind::Arrive.as_str()).map(|at| flows::metres_from_address(order, at));
                 Some(TimelineEntry {
                     state: OrderState::from_db(&e.to_state)?,
                     kind: e.kind,
