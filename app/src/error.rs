@@ -90,6 +90,7 @@ pub enum Field {
     AuditFrom,
     AuditTo,
     CancelReason,
+    CancelTiers,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

@@ -99,3 +99,47 @@ test('an admin sets a peak-hour rule and a coupon; the customer pays exactly the
   await adminContext.close();
   await context.close();
 });
+
+test('an admin changes the cancellation rules; a bad line is named and a new booking states the new rule', async ({ browser }) => {
+  const adminContext = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const admin = await adminContext.newPage();
+  await login(admin, DEMO.admin.phone, DEMO.admin.password);
+  await expect(admin).toHaveURL(/\/admin$/);
+  await open(admin, '/admin/pricing');
+  const desk = admin.locator('.cancel-rules-desk');
+  const tiers = desk.getByLabel('收费档位（每行：开始前多久 收取比例）');
+  await expect(tiers).toHaveValue('2小时 20%');
+
+  // A fee that falls nearer the start is refused on its line; nothing is saved.
+  await tiers.fill('1天 30%\n2小时 10%');
+  await desk.getByRole('button', { name: '保存取消规则' }).click();
+  await expect(desk.locator('#f-cancel-tiers-error')).toHaveText('第2行：越临近服务开始，收取比例不能越低');
+
+  // The sentence customers will read follows the lines as typed.
+  await tiers.fill('1天 10%\n2小时 30%');
+  await expect(desk.locator('.cancel-rules-preview')).toContainText('取消规则：服务开始前1天以上免费取消；开始前1天内取消收取实付的10%；开始前2小时内取消收取实付的30%；服务者到达后不可取消。');
+  await desk.getByRole('button', { name: '保存取消规则' }).click();
+  await expect(desk.getByRole('status')).toContainText('已保存');
+  await expect(desk.locator('[data-cancel-version]')).toContainText(/v\d+ · /);
+  await snap(admin, 'pricing-05-cancel-rules-1440x900');
+  await expectAccessible(admin);
+
+  const context = await browser.newContext({ viewport: PHONE, geolocation: HOME, permissions: ['geolocation'], locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const customer = await context.newPage();
+  await login(customer, DEMO.customer.phone, DEMO.customer.password);
+  await expect(customer).not.toHaveURL(/\/login/);
+  await open(customer, '/?q=日常保洁');
+  await customer.locator('.service-card', { hasText: '日常保洁 · 2小时' }).click();
+  await customer.getByRole('link', { name: '立即预约' }).click();
+  await expect(customer).toHaveURL(/\/book\/\d+/);
+  await expect(customer.locator('.cancel-rules-hint')).toHaveText('取消规则：服务开始前1天以上免费取消；开始前1天内取消收取实付的10%；开始前2小时内取消收取实付的30%；服务者到达后不可取消。');
+
+  // Back to the spec's default, which the other journeys read.
+  await open(admin, '/admin/pricing');
+  await hydrated(admin);
+  await tiers.fill('2小时 20%');
+  await desk.getByRole('button', { name: '保存取消规则' }).click();
+  await expect(desk.getByRole('status')).toContainText('已保存');
+  await adminContext.close();
+  await context.close();
+});

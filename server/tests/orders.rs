@@ -443,6 +443,56 @@ async fn a_cancellation_inside_the_nearer_tier_keeps_its_higher_fee_and_the_orde
     assert_eq!(settled(&app, order_id).await, ("refunded".into(), 4500, 4500));
 }
 
+fn cancel_rules_form(version: i64, tiers: &str) -> String {
+    form(&[("version", version.to_string()), ("tiers", tiers.into())])
+}
+
+/// B5: the rules an admin saves apply to orders placed afterwards, while an
+/// order placed before keeps the rules its customer was shown. A bad line
+/// is named, a stale form and a customer are refused, and none of them
+/// changes anything.
+#[tokio::test]
+async fn saved_cancellation_rules_apply_to_new_orders_and_an_order_keeps_the_rules_it_was_booked_under() {
+    let app = demo_app(past_the_cut_off()).await;
+    let admin = app.session_for("13700000000").await;
+    let customer = app.session_for(CUSTOMER).await;
+    let li = app.session_for(LI).await;
+    let booked_before = accepted_by_li(&app, &customer, beijing(1, 10), &li).await;
+
+    let bad = app.post("/api/admin_save_cancellation_rules", &cancel_rules_form(0, "2小时 20%\n两小时 50%"), Some(&admin)).await;
+    assert_eq!(bad.error(), AppError::InvalidLine { field: Field::CancelTiers, line: 2, msg: Msg::ErrCancelTierMalformed });
+    let falling = app.post("/api/admin_save_cancellation_rules", &cancel_rules_form(0, "30分钟 10%\n2小时 20%"), Some(&admin)).await;
+    assert_eq!(falling.error(), AppError::InvalidLine { field: Field::CancelTiers, line: 1, msg: Msg::ErrCancelTierFeeFalls });
+    let customer_try = app.post("/api/admin_save_cancellation_rules", &cancel_rules_form(0, ""), Some(&customer)).await;
+    assert_eq!(customer_try.status, StatusCode::FORBIDDEN);
+    assert!(app.state.store.cancellation_policy().await.unwrap().is_none());
+
+    let saved = app.post("/api/admin_save_cancellation_rules", &cancel_rules_form(0, "15天 50%"), Some(&admin)).await;
+    assert_eq!((saved.status, saved.body.as_str()), (StatusCode::OK, "1"));
+    let stale = app.post("/api/admin_save_cancellation_rules", &cancel_rules_form(0, ""), Some(&admin)).await;
+    assert_eq!(stale.error(), AppError::Refused(Msg::ErrCancelRulesStale));
+    let pricing: app::api::pricing::PricingAdminView = serde_json::from_str(&app.post("/api/admin_pricing", "", Some(&admin)).await.body).unwrap();
+    assert_eq!((pricing.cancel.version, pricing.cancel.tiers), (1, vec![booking::FeeTier { within_secs: 15 * 86_400, fee_bps: 5_000 }]));
+
+    let booked_after = accepted_by_li(&app, &customer, beijing(2, 10), &li).await;
+    let fee_now = |order_id: i64| {
+        let (app, customer) = (&app, &customer);
+        async move {
+            let view: app::api::orders::OrderView =
+                serde_json::from_str(&app.post("/api/order_detail", &format!("order_id={order_id}"), Some(customer)).await.body).unwrap();
+            view.cancel_fee_now
+        }
+    };
+    assert_eq!((fee_now(booked_before).await, fee_now(booked_after).await), (Some(1800), Some(4500)));
+    for order_id in [booked_before, booked_after] {
+        assert_eq!(app.post("/api/cancel_order", &format!("order_id={order_id}"), Some(&customer)).await.status, StatusCode::OK);
+    }
+    assert_eq!(settled(&app, booked_before).await, ("refunded".into(), 1800, 7200));
+    assert_eq!(settled(&app, booked_after).await, ("refunded".into(), 4500, 4500));
+    let audit = app.state.store.audit_entries(&store::AuditFilter::newest(20)).await.unwrap();
+    assert_eq!(audit.iter().filter(|a| a.action == "cancellation.rules").count(), 1);
+}
+
 /// B5: a worker who arrived and waited a quarter of an hour past the start
 /// reports the customer not home. The customer pays the fee a cancellation
 /// would cost then and gets the rest back; the fee, less commission, is the

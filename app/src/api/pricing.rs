@@ -20,8 +20,20 @@ pub struct RulesForm {
     pub max_fee: String,
 }
 
+/// The customer cancellation rules (B5) on the strategy desk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CancelRulesView {
+    /// 0 while the server's configured default applies; saving sends it back
+    /// so a stale form is refused.
+    pub version: i64,
+    pub updated_at: Option<UnixSeconds>,
+    /// Earliest first.
+    pub tiers: Vec<booking::FeeTier>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PricingAdminView {
+    pub cancel: CancelRulesView,
     /// 0 until the first save; saving sends it back so a stale form is refused.
     pub version: i64,
     pub updated_at: Option<UnixSeconds>,
@@ -117,6 +129,13 @@ pub async fn admin_save_pricing(
 ) -> Result<i64, AppError> {
     let draft = RulesForm { peak, weekend, holidays, centre_lat, centre_lng, free_radius_km, per_km, max_fee };
     crate::server::respond(crate::server::pricing::save_rules(version, draft).await)
+}
+
+/// Saves the cancellation rules (one tier per line, e.g. `2小时 20%`) if
+/// the form was read at `version`.
+#[server(prefix = "/api", endpoint = "admin_save_cancellation_rules")]
+pub async fn admin_save_cancellation_rules(version: i64, tiers: String) -> Result<i64, AppError> {
+    crate::server::respond(crate::server::pricing::save_cancellation_rules(version, tiers).await)
 }
 
 /// Quotes a service at a time and place under the form's (unsaved) rules.

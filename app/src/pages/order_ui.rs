@@ -77,6 +77,12 @@ pub fn cancel_rules_sentence(tiers: &[booking::FeeTier]) -> String {
     format!("{}：{}。", t(Msg::CancelRulesHeading), parts.join("；"))
 }
 
+/// The tiers as an admin edits them, one per line (`2小时 20%`), in the
+/// form `booking::CancellationPolicy::parse_lines` reads back.
+pub fn tier_lines(tiers: &[booking::FeeTier]) -> String {
+    tiers.iter().map(|tier| format!("{} {}", duration_zh(tier.within_secs), percent_of_bps(tier.fee_bps))).collect::<Vec<_>>().join("\n")
+}
+
 /// `11-26 09:00–11:00` in Beijing time.
 pub fn appointment(start: i64, end: i64) -> String {
     let start_text = format_beijing(start);

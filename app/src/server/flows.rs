@@ -234,6 +234,7 @@ pub async fn new_order(state: &AppState, r: OrderRequest<'_>, placed_at: OffsetD
         commission_bps: commission_bps(state, &r.service.category_code).await? as i32,
         coupon_claim_id: r.coupon_claim_id,
         worker_gender: r.worker_gender,
+        cancel_tiers: Some(super::pricing::cancellation_in_force(state).await?.0.to_string()),
     })
 }
 
@@ -249,6 +250,14 @@ pub async fn order_commission_bps(state: &AppState, order: &OrderRecord) -> Resu
     match order.commission_bps.and_then(|bps| u32::try_from(bps).ok()) {
         Some(bps) => Ok(bps.min(10_000)),
         None => commission_bps(state, &order.category_code).await,
+    }
+}
+
+/// The cancellation rules the order was booked under (older orders: those in force).
+pub async fn order_cancellation(state: &AppState, order: &OrderRecord) -> Result<booking::CancellationPolicy, AppError> {
+    match order.cancel_tiers.as_deref().map(booking::CancellationPolicy::parse) {
+        Some(kept) => kept.map_err(internal),
+        None => Ok(super::pricing::cancellation_in_force(state).await?.0),
     }
 }
 
@@ -270,7 +279,7 @@ pub async fn transition_noted(
 ) -> Result<(), AppError> {
     // The dispatch clock, so an order's events and its offers keep one timeline.
     let at = state.clock.now();
-    let t = booking::apply(&facts(order)?, actor, kind, worker, unix(at), &state.config.cancellation).map_err(AppError::from_transition)?;
+    let t = booking::apply(&facts(order)?, actor, kind, worker, unix(at), &order_cancellation(state, order).await?).map_err(AppError::from_transition)?;
     let from = order_state(order)?;
     let detail = match (t.fee.get() > 0, t.fee_to_worker) {
         (true, true) => format!("客户不在家，取消费 {} 付给服务者", t.fee),

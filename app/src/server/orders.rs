@@ -186,7 +186,7 @@ pub async fn booking_start(service_id: i64, rebook: Option<i64>) -> Result<Booki
     let state = app_state()?;
     let service = listed_service(&state, service_id).await?;
     let address_book = super::account::address_book(&state, user.id.0).await?;
-    let cancel_rules = state.config.cancellation.tiers().to_vec();
+    let cancel_rules = super::pricing::cancellation_in_force(&state).await?.0.tiers().to_vec();
     if let Some(order_id) = rebook {
         let order = own_order(&state, &user, order_id).await?;
         // The order keeps the contact's phone; their name is in the address
@@ -563,15 +563,16 @@ pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) ->
     let quote: Quote = serde_json::from_str(&order.quote_json).map_err(internal)?;
     let is_customer = viewer.role == Role::Customer;
     let review = state.store.review_for_order(order.id).await.map_err(internal)?;
-    let cancel_fee_now = match (is_customer, order_state) {
-        (true, OrderState::PendingPayment) => Some(0),
-        (true, OrderState::Booked | OrderState::Accepted | OrderState::Departed) => Some(
-            state.config.cancellation.customer_fee(Fen::new(order.paid_fen), unix(order.starts_at), unix(state.clock.now())).get(),
-        ),
+    let cancellation = match (is_customer, order_state) {
+        (true, OrderState::Booked | OrderState::Accepted | OrderState::Departed) => Some(flows::order_cancellation(state, order).await?),
         _ => None,
     };
-    let cancel_tiers = match cancel_fee_now {
-        Some(_) if order.paid_fen > 0 => cancel_tiers(&state.config.cancellation, order),
+    let cancel_fee_now = match (is_customer, order_state) {
+        (true, OrderState::PendingPayment) => Some(0),
+        _ => cancellation.as_ref().map(|policy| policy.customer_fee(Fen::new(order.paid_fen), unix(order.starts_at), unix(state.clock.now())).get()),
+    };
+    let cancel_tiers = match &cancellation {
+        Some(policy) if order.paid_fen > 0 => cancel_tiers(policy, order),
         _ => Vec::new(),
     };
     let phones_visible = order_state.is_active() && order.worker_id.is_some();

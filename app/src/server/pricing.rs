@@ -4,7 +4,7 @@
 
 use super::authz::require_user;
 use super::{app_state, internal, AppState};
-use crate::api::pricing::{ClaimStatus, CouponAdminRow, CouponChoice, CouponOffer, CouponWallet, MyCoupon, PricingAdminView, RulesForm, ServiceOption};
+use crate::api::pricing::{CancelRulesView, ClaimStatus, CouponAdminRow, CouponChoice, CouponOffer, CouponWallet, MyCoupon, PricingAdminView, RulesForm, ServiceOption};
 use crate::api::{format_beijing, ADMIN, CUSTOMER};
 use crate::error::{AppError, Field};
 use crate::i18n::Msg;
@@ -23,6 +23,50 @@ pub async fn rules_in_force(state: &AppState) -> Result<(PricingRules, i64, Opti
         Some(saved) => (saved.rules, saved.version, Some(saved.updated_at.unix_timestamp())),
         None => (PricingRules::neutral(DEFAULT_CENTRE.0, DEFAULT_CENTRE.1), 0, None),
     })
+}
+
+/// The cancellation rules new bookings get, their version (0: never saved,
+/// the server's configured default applies) and when they were saved.
+pub async fn cancellation_in_force(state: &AppState) -> Result<(booking::CancellationPolicy, i64, Option<i64>), AppError> {
+    Ok(match state.store.cancellation_policy().await.map_err(internal)? {
+        Some(saved) => (saved.policy, saved.version, Some(saved.updated_at.unix_timestamp())),
+        None => (state.config.cancellation.clone(), 0, None),
+    })
+}
+
+/// Longer than any sensible list of tiers: refused before it is read.
+const MAX_TIERS_TEXT: usize = 1_000;
+
+fn tier_line_error(err: booking::TierLineError) -> AppError {
+    use booking::PolicyError as E;
+    let msg = match err.error {
+        E::Malformed(_) => Msg::ErrCancelTierMalformed,
+        E::NotBeforeStart => Msg::ErrCancelTierNotBeforeStart,
+        E::TooFarAhead => Msg::ErrCancelTierTooFarAhead,
+        E::FeeOverWhole => Msg::ErrCancelTierOverWhole,
+        E::SameStart(_) => Msg::ErrCancelTierSameStart,
+        E::FeeFallsNearerTheStart { .. } => Msg::ErrCancelTierFeeFalls,
+    };
+    AppError::InvalidLine { field: Field::CancelTiers, line: u32::try_from(err.line).unwrap_or(u32::MAX), msg }
+}
+
+/// Saves the cancellation rules if the form was read at `version`. Orders
+/// already placed keep the rules they were booked under.
+pub async fn save_cancellation_rules(version: i64, tiers: String) -> Result<i64, AppError> {
+    let admin = require_user(ADMIN)?;
+    let state = app_state()?;
+    if tiers.chars().count() > MAX_TIERS_TEXT {
+        return Err(AppError::invalid(Field::CancelTiers, Msg::ErrCancelTiersTooLong));
+    }
+    let policy = booking::CancellationPolicy::parse_lines(&tiers).map_err(tier_line_error)?;
+    match state.store.save_cancellation_policy(&policy, version, admin.id.0, state.clock.now()).await {
+        Ok(next) => {
+            tracing::info!(version = next, "cancellation rules saved");
+            Ok(next)
+        }
+        Err(StoreError::Conflict) => Err(AppError::Refused(Msg::ErrCancelRulesStale)),
+        Err(err) => Err(internal(err)),
+    }
 }
 
 fn rule_error(err: RuleError) -> AppError {
@@ -149,8 +193,10 @@ pub async fn admin_pricing() -> Result<PricingAdminView, AppError> {
     let (rules, version, updated_at) = rules_in_force(&state).await?;
     let services = state.store.listed_services(None).await.map_err(internal)?;
     let coupons = state.store.coupons().await.map_err(internal)?;
+    let (cancellation, cancel_version, cancel_updated_at) = cancellation_in_force(&state).await?;
     let d = &rules.distance;
     Ok(PricingAdminView {
+        cancel: CancelRulesView { version: cancel_version, updated_at: cancel_updated_at, tiers: cancellation.tiers().to_vec() },
         version,
         updated_at,
         rules: RulesForm {

@@ -133,7 +133,7 @@ pub async fn respond_offer(offer_id: i64, accept: bool) -> Result<(), AppError> 
     let order = state.store.order(offer.order_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
     // The state machine decides; the store applies it only if nobody got there first.
     // The offer is this worker's, so a refusal here means the order left 待接单 meanwhile.
-    if booking::apply(&flows::facts(&order)?, Actor::Worker(user.id.0), EventKind::Accept, Some(user.id.0), unix(t), &state.config.cancellation).is_err() {
+    if booking::apply(&flows::facts(&order)?, Actor::Worker(user.id.0), EventKind::Accept, Some(user.id.0), unix(t), &flows::order_cancellation(&state, &order).await?).is_err() {
         return Err(AppError::Refused(gone_because(&state, &offer, user.id.0).await?));
     }
     match flows::accept_offer(&state, offer_id, user.id.0, &order, t).await {

@@ -254,6 +254,19 @@ pub enum PolicyError {
     SameStart(i64),
     #[error("the fee {within_secs} seconds before the start is lower than an earlier one")]
     FeeFallsNearerTheStart { within_secs: i64 },
+    #[error("a tier may start at most {MAX_TIER_SECS} seconds before the start")]
+    TooFarAhead,
+}
+
+/// The earliest a fee may start: 30 days before the appointment, so a typo
+/// of hours for minutes cannot make every booking charge a fee at once.
+pub const MAX_TIER_SECS: i64 = 30 * 86_400;
+
+/// A refused line of an admin's tier list: its number (from 1) and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TierLineError {
+    pub line: usize,
+    pub error: PolicyError,
 }
 
 /// The customer cancellation rule (C12, B5): free until the earliest tier,
@@ -272,6 +285,9 @@ impl CancellationPolicy {
         for tier in &tiers {
             if tier.within_secs <= 0 {
                 return Err(PolicyError::NotBeforeStart);
+            }
+            if tier.within_secs > MAX_TIER_SECS {
+                return Err(PolicyError::TooFarAhead);
             }
             if tier.fee_bps > 10_000 {
                 return Err(PolicyError::FeeOverWhole);
@@ -303,6 +319,33 @@ impl CancellationPolicy {
         Self::new(tiers)
     }
 
+    /// Reads an admin's list, one tier per line: a span before the start
+    /// and the fee, e.g. `2小时 20%`, `30分钟 50%`, `1.5h 20%` (units 天/d,
+    /// 小时/h, 分钟/min; blank lines skipped). An empty list is always free.
+    /// The error names the line to fix.
+    pub fn parse_lines(text: &str) -> Result<Self, TierLineError> {
+        let mut tiers = Vec::new();
+        let mut lines = Vec::new();
+        for (index, raw) in text.lines().enumerate() {
+            let line = raw.trim();
+            if line.is_empty() {
+                continue;
+            }
+            let tier = parse_tier_line(line).and_then(|tier| Self::new(vec![tier]).map(|_| tier));
+            tiers.push(tier.map_err(|error| TierLineError { line: index + 1, error })?);
+            lines.push(index + 1);
+        }
+        Self::new(tiers.clone()).map_err(|error| {
+            // The later line of a clash is the one to fix.
+            let clashing = match &error {
+                PolicyError::SameStart(secs) | PolicyError::FeeFallsNearerTheStart { within_secs: secs } => *secs,
+                _ => 0,
+            };
+            let at = tiers.iter().rposition(|t| t.within_secs == clashing).unwrap_or(0);
+            TierLineError { line: lines.get(at).copied().unwrap_or(1), error }
+        })
+    }
+
     /// Earliest tier first.
     pub fn tiers(&self) -> &[FeeTier] {
         &self.tiers
@@ -323,6 +366,50 @@ impl CancellationPolicy {
         let fee = i128::from(paid.get()) * i128::from(tier.fee_bps) / 10_000;
         Fen::new(fee as i64)
     }
+}
+
+/// `parse`'s form, `7200:2000,1800:5000`: how an order keeps the rule it
+/// was booked under.
+impl std::fmt::Display for CancellationPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self.tiers.iter().map(|t| format!("{}:{}", t.within_secs, t.fee_bps)).collect();
+        f.write_str(&parts.join(","))
+    }
+}
+
+/// One line of [`CancellationPolicy::parse_lines`].
+fn parse_tier_line(line: &str) -> Result<FeeTier, PolicyError> {
+    let malformed = || PolicyError::Malformed(line.to_string());
+    let (span, fee) = line.rsplit_once(char::is_whitespace).ok_or_else(malformed)?;
+    let span: String = span.split_whitespace().collect();
+    let unit_at = span.find(|c: char| !(c.is_ascii_digit() || c == '.')).ok_or_else(malformed)?;
+    let (amount, unit) = span.split_at(unit_at);
+    let unit = unit.to_ascii_lowercase();
+    let unit_secs = match unit.as_str() {
+        "天" | "d" => 86_400,
+        "小时" | "h" => 3_600,
+        "分钟" | "min" => 60,
+        _ => return Err(malformed()),
+    };
+    // Tenths of the unit: `1.5小时` is 90 minutes; minutes are whole.
+    let tenths = decimal(amount, if unit_secs == 60 { 0 } else { 1 }).ok_or_else(malformed)?;
+    let within_secs = tenths * unit_secs / if unit_secs == 60 { 1 } else { 10 };
+    let percent = fee.trim().strip_suffix(['%', '％']).ok_or_else(malformed)?;
+    let fee_bps = decimal(percent.trim(), 2).ok_or_else(malformed)?;
+    Ok(FeeTier { within_secs, fee_bps: u32::try_from(fee_bps).map_err(|_| PolicyError::FeeOverWhole)? })
+}
+
+/// `12.5` with at most `places` decimals, as an integer of that many
+/// places (`12.5`, 2 → 1250); `None` for anything else.
+fn decimal(text: &str, places: u32) -> Option<i64> {
+    let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || whole.len() > 6 || !digits(whole) || !digits(frac) || frac.len() > places as usize || (text.contains('.') && frac.is_empty()) {
+        return None;
+    }
+    let scale = 10_i64.pow(places);
+    let frac_value = if frac.is_empty() { 0 } else { frac.parse::<i64>().ok()? * 10_i64.pow(places - frac.len() as u32) };
+    Some(whole.parse::<i64>().ok()? * scale + frac_value)
 }
 
 impl Default for CancellationPolicy {

@@ -309,6 +309,41 @@ fn a_malformed_tier_is_named() {
 }
 
 #[test]
+fn a_tier_starts_at_most_thirty_days_ahead() {
+    assert!(CancellationPolicy::parse(&format!("{MAX_TIER_SECS}:2000")).is_ok());
+    assert_eq!(CancellationPolicy::parse(&format!("{}:2000", MAX_TIER_SECS + 1)), Err(PolicyError::TooFarAhead));
+}
+
+#[test]
+fn an_admins_list_reads_one_tier_per_line_in_days_hours_or_minutes() {
+    let policy = CancellationPolicy::parse_lines("1天 10%\n\n  2小时 20%  \n30分钟 50.5%\n").unwrap();
+    assert_eq!(policy, CancellationPolicy::parse("86400:1000,7200:2000,1800:5050").unwrap());
+    assert_eq!(CancellationPolicy::parse_lines("1.5h 20％\n45 min 35%").unwrap(), CancellationPolicy::parse("5400:2000,2700:3500").unwrap());
+    assert_eq!(CancellationPolicy::parse_lines(" \n").unwrap(), CancellationPolicy::parse("").unwrap());
+}
+
+#[test]
+fn a_refused_line_of_an_admins_list_is_named_by_its_number() {
+    let line = |text: &str| CancellationPolicy::parse_lines(text).map_err(|e| (e.line, e.error));
+    assert_eq!(line("2小时 20%\n两小时 20%"), Err((2, PolicyError::Malformed("两小时 20%".into()))));
+    assert_eq!(line("2小时 20"), Err((1, PolicyError::Malformed("2小时 20".into()))));
+    assert_eq!(line("1.5分钟 20%"), Err((1, PolicyError::Malformed("1.5分钟 20%".into()))));
+    assert_eq!(line("2小时 20.125%"), Err((1, PolicyError::Malformed("2小时 20.125%".into()))));
+    assert_eq!(line("2小时 20%\n0分钟 30%"), Err((2, PolicyError::NotBeforeStart)));
+    assert_eq!(line("2小时 120%"), Err((1, PolicyError::FeeOverWhole)));
+    assert_eq!(line("31天 10%"), Err((1, PolicyError::TooFarAhead)));
+    assert_eq!(line("2小时 20%\n\n120分钟 30%"), Err((3, PolicyError::SameStart(7200))));
+    assert_eq!(line("30分钟 10%\n2小时 20%"), Err((1, PolicyError::FeeFallsNearerTheStart { within_secs: 1800 })));
+}
+
+#[test]
+fn a_policy_written_out_reads_back_the_same() {
+    for policy in [tiered(), CancellationPolicy::default(), CancellationPolicy::parse("").unwrap()] {
+        assert_eq!(CancellationPolicy::parse(&policy.to_string()), Ok(policy));
+    }
+}
+
+#[test]
 fn without_tiers_cancelling_is_always_free() {
     let free = CancellationPolicy::parse("").unwrap();
     assert!(free.tiers().is_empty());

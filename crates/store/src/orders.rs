@@ -120,7 +120,7 @@ pub(crate) const ORDER_COLUMNS: &str = concat!(
     "#,
     open_complaint_sql!(),
     r#" AS open_complaint,
-    o.commission_bps, o.worker_gender, o.arrived_far,
+    o.commission_bps, o.worker_gender, o.arrived_far, o.cancel_tiers,
     EXISTS (SELECT 1 FROM categories k WHERE k.code = o.category_code AND k.requires_certificate = TRUE) AS needs_certificate
     FROM orders o JOIN users c ON c.id = o.customer_id LEFT JOIN users w ON w.id = o.worker_id"#
 );
@@ -1001,8 +1001,8 @@ macro_rules! shared_order_impl {
                 let order_id: i64 = sqlx::query_scalar(
                     "INSERT INTO orders (order_no, customer_id, service_id, service_name, category_code, units, quote_json,
                         total_fen, state, reserved_worker_id, address_text, lat, lng, contact_phone, notes, starts_at, ends_at,
-                        pay_deadline, created_at, updated_at, commission_bps, worker_gender)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending_payment', $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $20)
+                        pay_deadline, created_at, updated_at, commission_bps, worker_gender, cancel_tiers)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending_payment', $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $20, $21)
                      RETURNING id",
                 )
                 .bind(&o.order_no)
@@ -1025,6 +1025,7 @@ macro_rules! shared_order_impl {
                 .bind(now)
                 .bind(o.commission_bps)
                 .bind(&o.worker_gender)
+                .bind(&o.cancel_tiers)
                 .fetch_one(&mut **tx)
                 .await?;
                 if let Some(claim) = o.coupon_claim_id {

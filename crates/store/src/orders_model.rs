@@ -104,6 +104,9 @@ pub struct NewOrder {
     pub coupon_claim_id: Option<i64>,
     /// Only workers of this gender (`female`/`male`) may take it.
     pub worker_gender: Option<String>,
+    /// The cancellation rules in force when the order is placed, in
+    /// `booking::CancellationPolicy`'s written form.
+    pub cancel_tiers: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,6 +156,9 @@ pub struct OrderRecord {
     pub needs_certificate: bool,
     /// The arrival was recorded away from the address (B4).
     pub arrived_far: bool,
+    /// The cancellation rules it was booked under; `None` for orders placed
+    /// before orders kept them.
+    pub cancel_tiers: Option<String>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -15,6 +15,14 @@ pub struct StoredRules {
     pub updated_at: OffsetDateTime,
 }
 
+/// The customer cancellation rules an admin saved (B5).
+#[derive(Debug, Clone)]
+pub struct StoredCancellationPolicy {
+    pub policy: booking::CancellationPolicy,
+    pub version: i64,
+    pub updated_at: OffsetDateTime,
+}
+
 #[derive(Debug, Clone)]
 pub struct CouponRecord {
     pub id: i64,
@@ -97,6 +105,11 @@ pub trait PricingStore: Send + Sync {
     /// Replaces the strategy if it is still at `expected_version` (0 when
     /// none was saved yet), auditing old and new. `Conflict` otherwise.
     async fn save_pricing_rules(&self, rules: &PricingRules, expected_version: i64, actor_id: i64, now: OffsetDateTime) -> StoreResult<i64>;
+    /// The saved cancellation rules; `None` until an admin first saves them.
+    async fn cancellation_policy(&self) -> StoreResult<Option<StoredCancellationPolicy>>;
+    /// Replaces the cancellation rules if still at `expected_version`,
+    /// auditing old and new. `Conflict` otherwise.
+    async fn save_cancellation_policy(&self, policy: &booking::CancellationPolicy, expected_version: i64, actor_id: i64, now: OffsetDateTime) -> StoreResult<i64>;
 
     async fn create_coupon(&self, coupon: &NewCoupon, actor_id: i64, now: OffsetDateTime) -> StoreResult<i64>;
     /// Stops or restarts issuing a coupon; claimed ones stay usable.
@@ -135,6 +148,30 @@ macro_rules! shared_pricing_impl {
             ) -> crate::StoreResult<i64> {
                 let json = serde_json::to_string(rules).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
                 self.save_setting(&crate::dispatching::PRICING_RULES, &json, expected_version, actor_id, now).await
+            }
+
+            async fn cancellation_policy(&self) -> crate::StoreResult<Option<crate::strategy::StoredCancellationPolicy>> {
+                self.load_setting(&crate::dispatching::CANCELLATION_POLICY)
+                    .await?
+                    .map(|(json, version, updated_at)| {
+                        let corrupt = |e: String| crate::StoreError::Corrupt(format!("cancellation policy: {e}"));
+                        let read: booking::CancellationPolicy = serde_json::from_str(&json).map_err(|e| corrupt(e.to_string()))?;
+                        // Re-checked: what was saved must still be a valid rule.
+                        let policy = booking::CancellationPolicy::new(read.tiers().to_vec()).map_err(|e| corrupt(e.to_string()))?;
+                        Ok(crate::strategy::StoredCancellationPolicy { policy, version, updated_at })
+                    })
+                    .transpose()
+            }
+
+            async fn save_cancellation_policy(
+                &self,
+                policy: &booking::CancellationPolicy,
+                expected_version: i64,
+                actor_id: i64,
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<i64> {
+                let json = serde_json::to_string(policy).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
+                self.save_setting(&crate::dispatching::CANCELLATION_POLICY, &json, expected_version, actor_id, now).await
             }
 
             async fn create_coupon(&self, c: &pricing::NewCoupon, actor_id: i64, now: time::OffsetDateTime) -> crate::StoreResult<i64> {

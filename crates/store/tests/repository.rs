@@ -589,6 +589,7 @@ mod order_fixtures {
             commission_bps: 2000,
             coupon_claim_id: None,
             worker_gender: None,
+            cancel_tiers: Some("7200:2000".into()),
         }
     }
 
@@ -1504,6 +1505,31 @@ async fn pricing_rules_save_with_a_version_and_audit_old_and_new() {
         let last = audit.iter().find(|a| a.action == "pricing.rules").unwrap();
         assert!(last.detail.contains("\"old\":{") && last.detail.contains("\"weekend_bps\":10000") && last.detail.contains("\"weekend_bps\":12000"), "{}", last.detail);
         assert_eq!(audit.iter().filter(|a| a.action == "pricing.rules").count(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn cancellation_rules_save_with_a_version_and_an_order_keeps_the_rules_it_was_booked_under() {
+    on_both(|store| async move {
+        let admin = admin(&store, "13700137202").await;
+        assert!(store.cancellation_policy().await.unwrap().is_none());
+        let tiers = booking::CancellationPolicy::parse("7200:2000,1800:5000").unwrap();
+        assert_eq!(store.save_cancellation_policy(&tiers, 0, admin, now()).await.unwrap(), 1);
+        let stale = booking::CancellationPolicy::parse("").unwrap();
+        assert!(matches!(store.save_cancellation_policy(&stale, 0, admin, now()).await, Err(StoreError::Conflict)));
+        let saved = store.cancellation_policy().await.unwrap().unwrap();
+        assert_eq!((saved.version, saved.policy), (1, tiers));
+        let audit = store.audit_entries(&store::AuditFilter::newest(10)).await.unwrap();
+        let entry = audit.iter().find(|a| a.action == "cancellation.rules").unwrap();
+        assert!(entry.detail.starts_with("{\"old\":null,\"new\":{") && entry.detail.contains("\"within_secs\":1800"), "{}", entry.detail);
+
+        let customer = fx::customer(&store, "13800137202").await;
+        let service = fx::service(&store).await;
+        let worker = fx::worker(&store, "13900137202").await;
+        let placed = store.place_order(&fx::order(customer, service, tomorrow_at(2), "ct1"), &[worker], now()).await.unwrap();
+        let order = store.order(placed.order_id).await.unwrap().unwrap();
+        assert_eq!(order.cancel_tiers.as_deref(), Some("7200:2000"));
     })
     .await;
 }

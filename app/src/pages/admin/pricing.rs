@@ -1,11 +1,12 @@
 use crate::api::format_beijing;
 use crate::api::pricing::{
-    admin_preview_quote, admin_pricing, AdminCreateCoupon, AdminSavePricing, AdminSetCouponActive, CouponAdminRow, PricingAdminView, RulesForm,
+    admin_preview_quote, admin_pricing, AdminCreateCoupon, AdminSaveCancellationRules, AdminSavePricing, AdminSetCouponActive, CancelRulesView, CouponAdminRow,
+    PricingAdminView, RulesForm,
 };
 use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton};
 use crate::error::{AppError, Field};
 use crate::i18n::{t, Msg};
-use crate::pages::order_ui::QuoteLines;
+use crate::pages::order_ui::{cancel_rules_sentence, tier_lines, QuoteLines};
 use leptos::prelude::*;
 
 /// 价格策略: peak/weekend/holiday multipliers and the distance fee, with a
@@ -16,8 +17,9 @@ pub fn PricingPage() -> impl IntoView {
     let save = ServerAction::<AdminSavePricing>::new();
     let create = ServerAction::<AdminCreateCoupon>::new();
     let toggle = ServerAction::<AdminSetCouponActive>::new();
+    let save_cancel = ServerAction::<AdminSaveCancellationRules>::new();
     let view_data = Resource::new(
-        move || (save.version().get(), create.version().get(), toggle.version().get()),
+        move || (save.version().get(), create.version().get(), toggle.version().get(), save_cancel.version().get()),
         |_| admin_pricing(),
     );
     view! {
@@ -25,7 +27,7 @@ pub fn PricingPage() -> impl IntoView {
             <Suspense fallback=|| view! { <Skeleton rows=6/> }>
                 {move || Suspend::new(async move {
                     match view_data.await {
-                        Ok(data) => view! { <PricingDesk data save create toggle/> }.into_any(),
+                        Ok(data) => view! { <PricingDesk data save create toggle save_cancel/> }.into_any(),
                         Err(error) => view! { <ErrorState error/> }.into_any(),
                     }
                 })}
@@ -52,6 +54,7 @@ fn PricingDesk(
     save: ServerAction<AdminSavePricing>,
     create: ServerAction<AdminCreateCoupon>,
     toggle: ServerAction<AdminSetCouponActive>,
+    save_cancel: ServerAction<AdminSaveCancellationRules>,
 ) -> impl IntoView {
     // The form as typed, shared with the preview so it prices unsaved rules.
     let form = RwSignal::new(data.rules.clone());
@@ -65,9 +68,11 @@ fn PricingDesk(
     let bind = move |field: fn(&mut RulesForm) -> &mut String| move |ev| form.update(|f| *field(f) = event_target_value(&ev));
     let preview_data = data.clone();
     let (coupons, today) = (data.coupons.clone(), data.today.clone());
+    let cancel = data.cancel.clone();
 
     view! {
         <div class="admin-columns pricing-columns">
+            <div>
             <section class="panel">
                 <h2 class="section-title">{t(Msg::PricingRulesTitle)}</h2>
                 <p class="hint">{t(Msg::PricingRulesHint)}</p>
@@ -105,11 +110,47 @@ fn PricingDesk(
                     <Show when=saved><p class="toast" role="status">{t(Msg::RulesSaved)}</p></Show>
                 </ActionForm>
             </section>
+            <CancelRulesDesk cancel save=save_cancel/>
+            </div>
             <div>
                 <Preview data=preview_data form/>
                 <CouponDesk coupons today create toggle/>
             </div>
         </div>
+    }
+}
+
+/// 取消规则: the customer cancellation tiers, with the sentence customers
+/// will read worked out from the lines as typed.
+#[component]
+fn CancelRulesDesk(cancel: CancelRulesView, save: ServerAction<AdminSaveCancellationRules>) -> impl IntoView {
+    let value = save.value();
+    let saved = move || matches!(value.get(), Some(Ok(_)));
+    let typed = RwSignal::new(tier_lines(&cancel.tiers));
+    let version_text = match cancel.updated_at {
+        Some(at) => format!("v{} · {}", cancel.version, format_beijing(at)),
+        None => t(Msg::CancelRulesDefault).to_string(),
+    };
+    let customer_sees = move || booking::CancellationPolicy::parse_lines(&typed.get()).ok().map(|policy| cancel_rules_sentence(policy.tiers()));
+    view! {
+        <section class="panel cancel-rules-desk">
+            <h2 class="section-title">{t(Msg::CancelRulesHeading)}</h2>
+            <p class="hint">{t(Msg::CancelRulesAdminHint)}</p>
+            <p class="muted" data-cancel-version=cancel.version>{t(Msg::RulesVersion)}" "{version_text}</p>
+            <ActionForm action=save attr:class="form cancel-rules-form" attr:novalidate=true>
+                <input type="hidden" name="version" value=cancel.version/>
+                <label for="f-cancel-tiers">{t(Msg::CancelTiersLabel)}</label>
+                <textarea id="f-cancel-tiers" name="tiers" rows="4" maxlength="1000" placeholder=t(Msg::CancelTiersPlaceholder)
+                    on:input=move |ev| typed.set(event_target_value(&ev))>{typed.get_untracked()}</textarea>
+                <p class="field-error" id="f-cancel-tiers-error" role="alert">{move || located_error(value, Field::CancelTiers).get()}</p>
+                {move || customer_sees().map(|sentence| view! {
+                    <p class="cancel-rules-preview"><span class="muted">{t(Msg::CancelRulesCustomerSees)}</span>{sentence}</p>
+                })}
+                <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+                <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>{t(Msg::SaveCancelRules)}</button>
+                <Show when=saved><p class="toast" role="status">{t(Msg::CancelRulesSaved)}</p></Show>
+            </ActionForm>
+        </section>
     }
 }
 
