@@ -290,6 +290,11 @@ test('a customer complains about an order; the admin takes, answers and resolves
   await reply.fill('已联系服务者核实，今晚给您回电');
   await admin.getByRole('button', { name: '发送' }).click();
   await expect(admin.locator('.feedback-reply')).toHaveCount(1);
+  await expect(admin.getByText('处理人：运营管理员')).toBeVisible();
+  // Handed to the second admin: they become its handler (any admin may still answer it).
+  await admin.getByLabel('转交给').selectOption({ label: '客服主管' });
+  await admin.getByRole('button', { name: '转交' }).click();
+  await expect(admin.getByText('处理人：客服主管')).toBeVisible();
   await admin.getByLabel('处理方式').selectOption({ label: '回复并标记已解决' });
   await reply.fill('已核实属实，补偿20元并向您致歉');
   await admin.getByRole('button', { name: '发送' }).click();

@@ -26,6 +26,7 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
     DemoAccount { phone: "13900000002", password: "daojia123", name: "王师傅", role: Role::Worker, worker_status: Some(WorkerStatus::Applicant) },
     DemoAccount { phone: "13900000003", password: "daojia123", name: "赵阿姨", role: Role::Worker, worker_status: Some(WorkerStatus::Approved) },
     DemoAccount { phone: "13700000000", password: "admin1234", name: "运营管理员", role: Role::Admin, worker_status: None },
+    DemoAccount { phone: "13700000001", password: "admin1234", name: "客服主管", role: Role::Admin, worker_status: None },
 ];
 
 struct DemoService {

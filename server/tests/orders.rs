@@ -992,6 +992,47 @@ async fn a_complaint_is_filed_about_the_customers_own_order_answered_resolved_on
     assert_eq!(app.post("/api/admin_feedback", "feedback_id=999999", Some(&admin)).await.status, StatusCode::NOT_FOUND);
 }
 
+/// C10: an admin hands a complaint to another admin, who then handles it;
+/// the hand-over is audited. Only to another enabled admin, and never by a
+/// customer or once resolved.
+#[tokio::test]
+async fn an_admin_hands_a_complaint_over_to_another_admin_who_answers_it() {
+    use app::api::feedback::FeedbackView;
+    use domain::FeedbackStatus;
+    let app = demo_app(Config::default()).await;
+    let admin = app.session_for("13700000000").await;
+    let supervisor = app.session_for("13700000001").await;
+    let customer = app.session_for(CUSTOMER).await;
+    let filed = form(&[("category", "quality".into()), ("order_id", String::new()), ("body", "上次保洁厨房没有擦干净".into())]);
+    let id: i64 = serde_json::from_str(&app.post("/api/submit_feedback", &filed, Some(&customer)).await.body).unwrap();
+    let (admin_id, supervisor_id, li_id) = (user_id(&app, "13700000000").await, user_id(&app, "13700000001").await, user_id(&app, LI).await);
+    let hand_over = |to: i64| form(&[("feedback_id", id.to_string()), ("action", "hand_over".into()), ("body", String::new()), ("to_admin", to.to_string())]);
+
+    let handlers: Vec<app::api::feedback::HandlerOption> = serde_json::from_str(&app.post("/api/admin_feedback_handlers", "", Some(&admin)).await.body).unwrap();
+    assert_eq!(handlers.iter().map(|h| (h.id, h.name.as_str())).collect::<Vec<_>>(), [(supervisor_id, "客服主管")]);
+    for to in [admin_id, li_id, 999_999] {
+        let refused = app.post("/api/admin_step_feedback", &hand_over(to), Some(&admin)).await;
+        assert_eq!(refused.error(), AppError::Invalid { field: Field::Feedback, msg: Msg::ErrHandOverTarget }, "to {to}");
+    }
+    assert_eq!(app.post("/api/admin_step_feedback", &hand_over(supervisor_id), Some(&customer)).await.status, StatusCode::FORBIDDEN);
+    let handler = || async {
+        let view: FeedbackView = serde_json::from_str(&app.post("/api/admin_feedback", &format!("feedback_id={id}"), Some(&admin)).await.body).unwrap();
+        (view.status, view.handler_name)
+    };
+    assert_eq!(handler().await, (FeedbackStatus::Open, None), "refused hand-overs change nothing");
+
+    assert_eq!(app.post("/api/admin_step_feedback", &hand_over(supervisor_id), Some(&admin)).await.body, "\"assigned\"");
+    assert_eq!(handler().await, (FeedbackStatus::Assigned, Some("客服主管".to_string())));
+    let audit = app.state.store.audit_entries(&store::AuditFilter::newest(10)).await.unwrap();
+    let entry = audit.iter().find(|a| a.action == "feedback_hand_over").unwrap();
+    assert_eq!((entry.target.as_str(), entry.detail.clone()), (format!("feedback:{id}").as_str(), format!("user:{supervisor_id}")));
+
+    let resolve = form(&[("feedback_id", id.to_string()), ("action", "resolve".into()), ("body", "已安排复洁，向您致歉".into())]);
+    assert_eq!(app.post("/api/admin_step_feedback", &resolve, Some(&supervisor)).await.body, "\"resolved\"");
+    let late = app.post("/api/admin_step_feedback", &hand_over(admin_id), Some(&supervisor)).await;
+    assert_eq!(late.error(), AppError::Refused(Msg::ErrFeedbackStep), "resolved feedback stays with whoever resolved it");
+}
+
 #[tokio::test]
 async fn a_served_order_and_complaints_about_it_count_in_that_workers_assessment_which_only_they_and_admins_read() {
     use app::api::assessment::{AssessmentsPage, OwnAssessment, WorkerAssessmentView, CONCERNS_ONLY};

@@ -75,8 +75,22 @@ pub async fn admin_feedback(feedback_id: i64) -> Result<FeedbackView, AppError> 
     crate::server::respond(crate::server::feedback::admin_one(feedback_id).await)
 }
 
-/// 认领 (`take`), 回复 (`reply`) or 解决 (`resolve`); returns the new status.
+/// 认领 (`take`), 回复 (`reply`), 解决 (`resolve`) or 转交 (`hand_over`,
+/// to the admin `to_admin`); returns the new status.
 #[server(prefix = "/api", endpoint = "admin_step_feedback")]
-pub async fn admin_step_feedback(feedback_id: i64, action: String, body: String) -> Result<FeedbackStatus, AppError> {
-    crate::server::respond(crate::server::feedback::admin_step(feedback_id, action, body).await)
+pub async fn admin_step_feedback(feedback_id: i64, action: String, body: String, to_admin: Option<i64>) -> Result<FeedbackStatus, AppError> {
+    crate::server::respond(crate::server::feedback::admin_step(feedback_id, action, body, to_admin).await)
+}
+
+/// An admin feedback can be handed to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HandlerOption {
+    pub id: i64,
+    pub name: String,
+}
+
+/// Every other enabled admin: whom the caller may hand feedback to.
+#[server(prefix = "/api", endpoint = "admin_feedback_handlers")]
+pub async fn admin_feedback_handlers() -> Result<Vec<HandlerOption>, AppError> {
+    crate::server::respond(crate::server::feedback::other_handlers().await)
 }

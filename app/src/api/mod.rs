@@ -107,6 +107,7 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/submit_feedback", CUSTOMER),
     ("/api/admin_feedback_list", ADMIN),
     ("/api/admin_feedback", ADMIN),
+    ("/api/admin_feedback_handlers", ADMIN),
     ("/api/admin_step_feedback", ADMIN),
     ("/api/admin_assessments", ADMIN),
     ("/api/my_assessment", WORKER),

@@ -1,7 +1,7 @@
 use super::authz::require_user;
 use super::onboarding::{file_url, upload_error_code, UploadOutcome};
 use super::{app_state, internal, AppState};
-use crate::api::feedback::{CustomerFeedback, FeedbackOrderChoice, FeedbackReplyView, FeedbackView, MAX_FEEDBACK_IMAGES, UNRESOLVED};
+use crate::api::feedback::{CustomerFeedback, FeedbackOrderChoice, FeedbackReplyView, FeedbackView, HandlerOption, MAX_FEEDBACK_IMAGES, UNRESOLVED};
 use crate::api::{format_beijing, ADMIN, CUSTOMER};
 use crate::error::{AppError, Field};
 use crate::i18n::{t, Msg};
@@ -111,7 +111,14 @@ pub async fn admin_one(feedback_id: i64) -> Result<FeedbackView, AppError> {
     views(&state, vec![record]).await?.pop().ok_or(AppError::NotFound)
 }
 
-pub async fn admin_step(feedback_id: i64, action: String, body: String) -> Result<FeedbackStatus, AppError> {
+pub async fn other_handlers() -> Result<Vec<HandlerOption>, AppError> {
+    let admin = require_user(ADMIN)?;
+    let state = app_state()?;
+    let admins = state.store.feedback_handlers().await.map_err(internal)?;
+    Ok(admins.into_iter().filter(|(id, _)| *id != admin.id.0).map(|(id, name)| HandlerOption { id, name }).collect())
+}
+
+pub async fn admin_step(feedback_id: i64, action: String, body: String, to_admin: Option<i64>) -> Result<FeedbackStatus, AppError> {
     let admin = require_user(ADMIN)?;
     let state = app_state()?;
     let action = FeedbackAction::parse(&action).ok_or(AppError::invalid(Field::Feedback, Msg::ErrFeedbackAction))?;
@@ -125,7 +132,15 @@ pub async fn admin_step(feedback_id: i64, action: String, body: String) -> Resul
     } else {
         None
     };
-    let step = FeedbackStep { expected_status: status.as_str().into(), next_status: next.as_str().into(), admin_id: admin.id.0, reply };
+    let handler_id = match action {
+        FeedbackAction::HandOver => {
+            // Only to another enabled admin: handing it to oneself is 认领.
+            let others = state.store.feedback_handlers().await.map_err(internal)?;
+            to_admin.filter(|to| *to != admin.id.0 && others.iter().any(|(id, _)| id == to)).ok_or(AppError::invalid(Field::Feedback, Msg::ErrHandOverTarget))?
+        }
+        _ => admin.id.0,
+    };
+    let step = FeedbackStep { expected_status: status.as_str().into(), next_status: next.as_str().into(), admin_id: admin.id.0, handler_id, reply };
     match state.store.step_feedback(feedback_id, &step, state.clock.now()).await {
         Ok(()) => {}
         // Another admin moved it between our read and our write: nothing changed.

@@ -64,6 +64,7 @@ impl FeedbackStatus {
             (FeedbackStatus::Resolved, _) => None,
             (FeedbackStatus::Open, FeedbackAction::Take) => Some(FeedbackStatus::Assigned),
             (FeedbackStatus::Assigned, FeedbackAction::Take) => None,
+            (_, FeedbackAction::HandOver) => Some(FeedbackStatus::Assigned),
             (_, FeedbackAction::Reply) => Some(FeedbackStatus::Assigned),
             (_, FeedbackAction::Resolve) => Some(FeedbackStatus::Resolved),
         }
@@ -79,16 +80,19 @@ pub enum FeedbackAction {
     Take,
     Reply,
     Resolve,
+    /// 转交: the admin makes another admin its handler (C10).
+    HandOver,
 }
 
 impl FeedbackAction {
-    pub const ALL: [FeedbackAction; 3] = [FeedbackAction::Take, FeedbackAction::Reply, FeedbackAction::Resolve];
+    pub const ALL: [FeedbackAction; 4] = [FeedbackAction::Take, FeedbackAction::Reply, FeedbackAction::Resolve, FeedbackAction::HandOver];
 
     pub fn as_str(self) -> &'static str {
         match self {
             FeedbackAction::Take => "take",
             FeedbackAction::Reply => "reply",
             FeedbackAction::Resolve => "resolve",
+            FeedbackAction::HandOver => "hand_over",
         }
     }
 
@@ -97,7 +101,7 @@ impl FeedbackAction {
     }
 
     pub fn needs_text(self) -> bool {
-        !matches!(self, FeedbackAction::Take)
+        !matches!(self, FeedbackAction::Take | FeedbackAction::HandOver)
     }
 }
 
@@ -174,6 +178,15 @@ mod tests {
         assert_eq!(S::Assigned.after(A::Take), None);
         assert_eq!(S::Assigned.after(A::Reply), Some(S::Assigned));
         assert_eq!(S::Assigned.after(A::Resolve), Some(S::Resolved));
+    }
+
+    #[test]
+    fn unresolved_feedback_can_be_handed_over_without_a_text_and_resolved_feedback_cannot() {
+        assert_eq!(S::Open.after(A::HandOver), Some(S::Assigned));
+        assert_eq!(S::Assigned.after(A::HandOver), Some(S::Assigned));
+        assert_eq!(S::Resolved.after(A::HandOver), None);
+        assert!(!A::HandOver.needs_text());
+        assert_eq!(A::parse("hand_over"), Some(A::HandOver));
     }
 
     #[test]

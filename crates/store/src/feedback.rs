@@ -45,7 +45,11 @@ pub struct FeedbackReplyRecord {
 pub struct FeedbackStep {
     pub expected_status: String,
     pub next_status: String,
+    /// Who acts.
     pub admin_id: i64,
+    /// Who handles it afterwards: the actor, or the admin it is handed
+    /// over to (audited, and told live).
+    pub handler_id: i64,
     /// What the customer reads (a reply or the resolution), with the 消息
     /// that tells them of it.
     pub reply: Option<(String, String)>,
@@ -69,6 +73,8 @@ pub trait FeedbackStore: Send + Sync {
     async fn feedback_list(&self, filter: &FeedbackFilter) -> StoreResult<Vec<FeedbackRecord>>;
     /// Oldest first.
     async fn feedback_replies(&self, feedback_ids: &[i64]) -> StoreResult<Vec<FeedbackReplyRecord>>;
+    /// `(id, name)` of every enabled admin: who feedback may be handed to.
+    async fn feedback_handlers(&self) -> StoreResult<Vec<(i64, String)>>;
     /// Applies an admin's step with its reply and 消息 in one transaction.
     async fn step_feedback(&self, id: i64, step: &FeedbackStep, now: OffsetDateTime) -> StoreResult<()>;
     /// Adds a photo to unresolved feedback unless it has `max` already
@@ -155,6 +161,10 @@ macro_rules! shared_feedback_impl {
                 Ok(sqlx::query_as(&sql).fetch_all(&self.pool).await?)
             }
 
+            async fn feedback_handlers(&self) -> crate::StoreResult<Vec<(i64, String)>> {
+                Ok(sqlx::query_as("SELECT id, display_name FROM users WHERE role = 'admin' AND disabled = FALSE ORDER BY id").fetch_all(&self.pool).await?)
+            }
+
             async fn step_feedback(&self, id: i64, step: &crate::FeedbackStep, now: time::OffsetDateTime) -> crate::StoreResult<()> {
                 let mut tx = self.begin_write().await?;
                 let resolved = step.next_status == "resolved";
@@ -165,7 +175,7 @@ macro_rules! shared_feedback_impl {
                      WHERE id = $5 AND status = $6 RETURNING customer_id, order_id",
                 )
                 .bind(&step.next_status)
-                .bind(step.admin_id)
+                .bind(step.handler_id)
                 .bind(now)
                 .bind(resolved)
                 .bind(id)
@@ -175,6 +185,16 @@ macro_rules! shared_feedback_impl {
                 let Some((customer, order)) = moved else {
                     return Err(crate::StoreError::Conflict);
                 };
+                if step.handler_id != step.admin_id {
+                    sqlx::query("INSERT INTO audit_log (actor_id, action, target, detail, created_at) VALUES ($1, 'feedback_hand_over', $2, $3, $4)")
+                        .bind(step.admin_id)
+                        .bind(format!("feedback:{id}"))
+                        .bind(format!("user:{}", step.handler_id))
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    Self::append_live(&mut tx, &[step.handler_id], "feedback", order, now).await?;
+                }
                 if let Some((reply, notice)) = &step.reply {
                     let reply_id: i64 = sqlx::query_scalar(
                         "INSERT INTO feedback_replies (feedback_id, admin_id, body, resolves, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",

@@ -1226,6 +1226,7 @@ fn feedback_step(expected: &str, next: &str, admin: i64, reply: Option<&str>) ->
         expected_status: expected.into(),
         next_status: next.into(),
         admin_id: admin,
+        handler_id: admin,
         reply: reply.map(|r| (r.to_string(), format!("客服回复：{r}"))),
     }
 }

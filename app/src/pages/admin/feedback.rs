@@ -1,4 +1,4 @@
-use crate::api::feedback::{admin_feedback, admin_feedback_list, AdminStepFeedback, FeedbackView, UNRESOLVED};
+use crate::api::feedback::{admin_feedback, admin_feedback_handlers, admin_feedback_list, AdminStepFeedback, FeedbackView, HandlerOption, UNRESOLVED};
 use crate::api::format_beijing;
 use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton};
 use crate::error::{AppError, Field};
@@ -95,7 +95,10 @@ pub fn FeedbackDetailPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
     let step = ServerAction::<AdminStepFeedback>::new();
-    let feedback = Resource::new(move || (id(), step.version().get()), |(id, _)| admin_feedback(id));
+    let feedback = Resource::new(move || (id(), step.version().get()), |(id, _)| async move {
+        let feedback = admin_feedback(id).await?;
+        Ok::<_, AppError>((feedback, admin_feedback_handlers().await?))
+    });
     let value = step.value();
     let done = move || matches!(value.get(), Some(Ok(_))).then(|| t(Msg::FeedbackStepDone));
     view! {
@@ -105,7 +108,7 @@ pub fn FeedbackDetailPage() -> impl IntoView {
             <Suspense fallback=|| view! { <Skeleton rows=5/> }>
                 {move || Suspend::new(async move {
                     match feedback.await {
-                        Ok(f) => view! { <FeedbackDetail f step/> }.into_any(),
+                        Ok((f, handlers)) => view! { <FeedbackDetail f handlers step/> }.into_any(),
                         Err(error) => view! { <ErrorState error/> }.into_any(),
                     }
                 })}
@@ -115,7 +118,7 @@ pub fn FeedbackDetailPage() -> impl IntoView {
 }
 
 #[component]
-fn FeedbackDetail(f: FeedbackView, step: ServerAction<AdminStepFeedback>) -> impl IntoView {
+fn FeedbackDetail(f: FeedbackView, handlers: Vec<HandlerOption>, step: ServerAction<AdminStepFeedback>) -> impl IntoView {
     let value = step.value();
     let id = f.id;
     view! {
@@ -179,6 +182,18 @@ fn FeedbackDetail(f: FeedbackView, step: ServerAction<AdminStepFeedback>) -> imp
                         <p class="field-error" role="alert">{move || field_error(value, Field::Feedback).get()}</p>
                         <button type="submit" class="btn btn-primary">{t(Msg::FeedbackSend)}</button>
                     </ActionForm>
+                    {(!handlers.is_empty()).then(|| view! {
+                        <ActionForm action=step attr:class="review-form-inline feedback-hand-over">
+                            <input type="hidden" name="feedback_id" value=id/>
+                            <input type="hidden" name="action" value=FeedbackAction::HandOver.as_str()/>
+                            <input type="hidden" name="body" value=""/>
+                            <label class="field-label" for="f-hand-over">{t(Msg::FeedbackHandOverTo)}</label>
+                            <select id="f-hand-over" name="to_admin">
+                                {handlers.iter().map(|h| view! { <option value=h.id>{h.name.clone()}</option> }).collect_view()}
+                            </select>
+                            <button type="submit" class="btn btn-plain">{t(Msg::FeedbackHandOver)}</button>
+                        </ActionForm>
+                    })}
                 </section>
             }
             .into_any(),
