@@ -96,14 +96,7 @@ pub async fn save(version: i64, form: DispatchForm) -> Result<i64, AppError> {
     let admin = require_user(ADMIN)?;
     let state = app_state()?;
     let settings = parse_form(&form)?;
-    match state.store.save_dispatch_settings(&settings, version, admin.id.0, state.clock.now()).await {
-        Ok(next) => {
-            tracing::info!(version = next, "dispatch settings saved");
-            Ok(next)
-        }
-        Err(StoreError::Conflict) => Err(AppError::Refused(Msg::ErrDispatchStale)),
-        Err(err) => Err(internal(err)),
-    }
+    super::saved_version(state.store.save_dispatch_settings(&settings, version, admin.id.0, state.clock.now()).await, "dispatch settings", Msg::ErrDispatchStale)
 }
 
 /// A day's search stops at `wall` time or after `PLAN_ITERATIONS`, whichever

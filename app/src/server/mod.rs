@@ -79,6 +79,20 @@ pub fn internal(err: impl std::fmt::Display) -> AppError {
     AppError::Internal
 }
 
+/// The outcome of saving a versioned admin setting (`what`, for the log):
+/// its new version, or `stale` when another admin saved first and nothing
+/// changed.
+pub fn saved_version(saved: store::StoreResult<i64>, what: &'static str, stale: Msg) -> Result<i64, AppError> {
+    match saved {
+        Ok(next) => {
+            tracing::info!(version = next, setting = what, "setting saved");
+            Ok(next)
+        }
+        Err(store::StoreError::Conflict) => Err(AppError::Refused(stale)),
+        Err(err) => Err(internal(err)),
+    }
+}
+
 
 #[cfg(test)]
 mod reason_tests {

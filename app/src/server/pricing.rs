@@ -59,14 +59,7 @@ pub async fn save_cancellation_rules(version: i64, tiers: String) -> Result<i64,
         return Err(AppError::invalid(Field::CancelTiers, Msg::ErrCancelTiersTooLong));
     }
     let policy = booking::CancellationPolicy::parse_lines(&tiers).map_err(tier_line_error)?;
-    match state.store.save_cancellation_policy(&policy, version, admin.id.0, state.clock.now()).await {
-        Ok(next) => {
-            tracing::info!(version = next, "cancellation rules saved");
-            Ok(next)
-        }
-        Err(StoreError::Conflict) => Err(AppError::Refused(Msg::ErrCancelRulesStale)),
-        Err(err) => Err(internal(err)),
-    }
+    super::saved_version(state.store.save_cancellation_policy(&policy, version, admin.id.0, state.clock.now()).await, "cancellation rules", Msg::ErrCancelRulesStale)
 }
 
 fn rule_error(err: RuleError) -> AppError {
@@ -232,14 +225,7 @@ pub async fn save_rules(version: i64, draft: RulesForm) -> Result<i64, AppError>
     let admin = require_user(ADMIN)?;
     let state = app_state()?;
     let rules = parse_draft(&draft)?;
-    match state.store.save_pricing_rules(&rules, version, admin.id.0, state.clock.now()).await {
-        Ok(next) => {
-            tracing::info!(version = next, "pricing rules saved");
-            Ok(next)
-        }
-        Err(StoreError::Conflict) => Err(AppError::Refused(Msg::ErrPricingStale)),
-        Err(err) => Err(internal(err)),
-    }
+    super::saved_version(state.store.save_pricing_rules(&rules, version, admin.id.0, state.clock.now()).await, "pricing rules", Msg::ErrPricingStale)
 }
 
 /// Where and when the admin's preview quote is for.
