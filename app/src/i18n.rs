@@ -590,6 +590,7 @@ messages! {
     ErrHandOverTarget => "请选择另一位管理员",
     FeedbackHandOverTo => "转交给",
     FeedbackHandOver => "转交",
+    FeedbackHandedOver => "已转交，处理人已更新",
     ErrCancelRulesStale => "取消规则刚被其他管理员修改，请刷新后再改",
     ErrPreviewDate => "请填写日期，例如 2026-12-01",
     ErrPreviewTime => "请填写时间，例如 18:30",

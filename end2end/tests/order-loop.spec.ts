@@ -294,6 +294,7 @@ test('a customer complains about an order; the admin takes, answers and resolves
   // Handed to the second admin: they become its handler (any admin may still answer it).
   await admin.getByLabel('转交给').selectOption({ label: '客服主管' });
   await admin.getByRole('button', { name: '转交' }).click();
+  await expect(admin.getByRole('status')).toHaveText('已转交，处理人已更新');
   await expect(admin.getByText('处理人：客服主管')).toBeVisible();
   await admin.getByLabel('处理方式').selectOption({ label: '回复并标记已解决' });
   await reply.fill('已核实属实，补偿20元并向您致歉');

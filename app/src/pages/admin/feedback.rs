@@ -95,20 +95,37 @@ pub fn FeedbackDetailPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
     let step = ServerAction::<AdminStepFeedback>::new();
-    let feedback = Resource::new(move || (id(), step.version().get()), |(id, _)| async move {
+    // Its own action, so its notice says it was handed over, not answered.
+    let hand_over = ServerAction::<AdminStepFeedback>::new();
+    let feedback = Resource::new(move || (id(), step.version().get(), hand_over.version().get()), |(id, _, _)| async move {
         let feedback = admin_feedback(id).await?;
         Ok::<_, AppError>((feedback, admin_feedback_handlers().await?))
     });
-    let value = step.value();
-    let done = move || matches!(value.get(), Some(Ok(_))).then(|| t(Msg::FeedbackStepDone));
+    let (value, handed) = (step.value(), hand_over.value());
+    // Only the latest of the two speaks: starting one clears the other's outcome.
+    Effect::new(move |_| {
+        if hand_over.pending().get() {
+            value.set(None);
+        }
+    });
+    Effect::new(move |_| {
+        if step.pending().get() {
+            handed.set(None);
+        }
+    });
+    let done = move || match (value.get(), handed.get()) {
+        (Some(Ok(_)), _) => Some(t(Msg::FeedbackStepDone)),
+        (_, Some(Ok(_))) => Some(t(Msg::FeedbackHandedOver)),
+        _ => None,
+    };
     view! {
         <AdminShell title=Msg::FeedbackDetailTitle>
-            <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+            <p class="form-error" role="alert">{move || form_error(value).get().or_else(|| form_error(handed).get())}</p>
             {move || done().map(|text| view! { <p class="toast" role="status">{text}</p> })}
             <Suspense fallback=|| view! { <Skeleton rows=5/> }>
                 {move || Suspend::new(async move {
                     match feedback.await {
-                        Ok((f, handlers)) => view! { <FeedbackDetail f handlers step/> }.into_any(),
+                        Ok((f, handlers)) => view! { <FeedbackDetail f handlers step hand_over/> }.into_any(),
                         Err(error) => view! { <ErrorState error/> }.into_any(),
                     }
                 })}
@@ -118,8 +135,9 @@ pub fn FeedbackDetailPage() -> impl IntoView {
 }
 
 #[component]
-fn FeedbackDetail(f: FeedbackView, handlers: Vec<HandlerOption>, step: ServerAction<AdminStepFeedback>) -> impl IntoView {
+fn FeedbackDetail(f: FeedbackView, handlers: Vec<HandlerOption>, step: ServerAction<AdminStepFeedback>, hand_over: ServerAction<AdminStepFeedback>) -> impl IntoView {
     let value = step.value();
+    let handed = hand_over.value();
     let id = f.id;
     view! {
         <div class="detail-header">
@@ -183,7 +201,7 @@ fn FeedbackDetail(f: FeedbackView, handlers: Vec<HandlerOption>, step: ServerAct
                         <button type="submit" class="btn btn-primary">{t(Msg::FeedbackSend)}</button>
                     </ActionForm>
                     {(!handlers.is_empty()).then(|| view! {
-                        <ActionForm action=step attr:class="review-form-inline feedback-hand-over">
+                        <ActionForm action=hand_over attr:class="review-form-inline feedback-hand-over">
                             <input type="hidden" name="feedback_id" value=id/>
                             <input type="hidden" name="action" value=FeedbackAction::HandOver.as_str()/>
                             <input type="hidden" name="body" value=""/>
@@ -192,6 +210,7 @@ fn FeedbackDetail(f: FeedbackView, handlers: Vec<HandlerOption>, step: ServerAct
                                 {handlers.iter().map(|h| view! { <option value=h.id>{h.name.clone()}</option> }).collect_view()}
                             </select>
                             <button type="submit" class="btn btn-plain">{t(Msg::FeedbackHandOver)}</button>
+                            <p class="field-error" role="alert">{move || field_error(handed, Field::Feedback).get()}</p>
                         </ActionForm>
                     })}
                 </section>
