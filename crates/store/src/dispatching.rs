@@ -165,21 +165,32 @@ pub(crate) const DISPATCH_SETTINGS: Setting = Setting { table: "dispatch_setting
 macro_rules! shared_settings_impl {
     ($store:ty) => {
         impl $store {
-            pub(crate) async fn load_setting(&self, setting: &crate::dispatching::Setting) -> crate::StoreResult<Option<(String, i64, time::OffsetDateTime)>> {
+            /// The setting as saved, its version and when; `Corrupt` if it no longer reads.
+            pub(crate) async fn load_setting<T: serde::de::DeserializeOwned>(
+                &self,
+                setting: &crate::dispatching::Setting,
+            ) -> crate::StoreResult<Option<(T, i64, time::OffsetDateTime)>> {
                 let crate::dispatching::Setting { table, column, .. } = setting;
                 let sql = format!("SELECT {column}, version, updated_at FROM {table} WHERE id = 1");
-                Ok(sqlx::query_as(&sql).fetch_optional(&self.pool).await?)
+                let row: Option<(String, i64, time::OffsetDateTime)> = sqlx::query_as(&sql).fetch_optional(&self.pool).await?;
+                row.map(|(json, version, updated_at)| {
+                    let value = serde_json::from_str(&json).map_err(|e| crate::StoreError::Corrupt(format!("{table}: {e}")))?;
+                    Ok((value, version, updated_at))
+                })
+                .transpose()
             }
 
             pub(crate) async fn save_setting(
                 &self,
                 setting: &crate::dispatching::Setting,
-                json: &str,
+                value: &impl serde::Serialize,
                 expected_version: i64,
                 actor_id: i64,
                 now: time::OffsetDateTime,
             ) -> crate::StoreResult<i64> {
                 let crate::dispatching::Setting { table, column, audit_action } = setting;
+                let json = serde_json::to_string(value).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
+                let json = json.as_str();
                 let mut tx = self.begin_write().await?;
                 let current: Option<(String, i64)> =
                     sqlx::query_as(&format!("SELECT {column}, version FROM {table} WHERE id = 1")).fetch_optional(&mut *tx).await?;
@@ -219,13 +230,8 @@ macro_rules! shared_dispatch_impl {
         #[async_trait::async_trait]
         impl crate::dispatching::DispatchStore for $store {
             async fn dispatch_settings(&self) -> crate::StoreResult<Option<crate::dispatching::StoredDispatchSettings>> {
-                self.load_setting(&crate::dispatching::DISPATCH_SETTINGS)
-                    .await?
-                    .map(|(json, version, updated_at)| {
-                        let settings = serde_json::from_str(&json).map_err(|e| crate::StoreError::Corrupt(format!("dispatch settings: {e}")))?;
-                        Ok(crate::dispatching::StoredDispatchSettings { settings, version, updated_at })
-                    })
-                    .transpose()
+                let saved = self.load_setting(&crate::dispatching::DISPATCH_SETTINGS).await?;
+                Ok(saved.map(|(settings, version, updated_at)| crate::dispatching::StoredDispatchSettings { settings, version, updated_at }))
             }
 
             async fn save_dispatch_settings(
@@ -235,8 +241,7 @@ macro_rules! shared_dispatch_impl {
                 actor_id: i64,
                 now: time::OffsetDateTime,
             ) -> crate::StoreResult<i64> {
-                let json = serde_json::to_string(settings).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
-                self.save_setting(&crate::dispatching::DISPATCH_SETTINGS, &json, expected_version, actor_id, now).await
+                self.save_setting(&crate::dispatching::DISPATCH_SETTINGS, settings, expected_version, actor_id, now).await
             }
 
             async fn create_broadcast(

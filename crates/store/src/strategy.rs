@@ -130,13 +130,8 @@ macro_rules! shared_pricing_impl {
         #[async_trait::async_trait]
         impl crate::strategy::PricingStore for $store {
             async fn pricing_rules(&self) -> crate::StoreResult<Option<crate::strategy::StoredRules>> {
-                self.load_setting(&crate::dispatching::PRICING_RULES)
-                    .await?
-                    .map(|(json, version, updated_at)| {
-                        let rules = serde_json::from_str(&json).map_err(|e| crate::StoreError::Corrupt(format!("pricing rules: {e}")))?;
-                        Ok(crate::strategy::StoredRules { rules, version, updated_at })
-                    })
-                    .transpose()
+                let saved = self.load_setting(&crate::dispatching::PRICING_RULES).await?;
+                Ok(saved.map(|(rules, version, updated_at)| crate::strategy::StoredRules { rules, version, updated_at }))
             }
 
             async fn save_pricing_rules(
@@ -146,18 +141,16 @@ macro_rules! shared_pricing_impl {
                 actor_id: i64,
                 now: time::OffsetDateTime,
             ) -> crate::StoreResult<i64> {
-                let json = serde_json::to_string(rules).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
-                self.save_setting(&crate::dispatching::PRICING_RULES, &json, expected_version, actor_id, now).await
+                self.save_setting(&crate::dispatching::PRICING_RULES, rules, expected_version, actor_id, now).await
             }
 
             async fn cancellation_policy(&self) -> crate::StoreResult<Option<crate::strategy::StoredCancellationPolicy>> {
-                self.load_setting(&crate::dispatching::CANCELLATION_POLICY)
-                    .await?
-                    .map(|(json, version, updated_at)| {
-                        let corrupt = |e: String| crate::StoreError::Corrupt(format!("cancellation policy: {e}"));
-                        let read: booking::CancellationPolicy = serde_json::from_str(&json).map_err(|e| corrupt(e.to_string()))?;
+                let saved: Option<(booking::CancellationPolicy, i64, time::OffsetDateTime)> = self.load_setting(&crate::dispatching::CANCELLATION_POLICY).await?;
+                saved
+                    .map(|(read, version, updated_at)| {
                         // Re-checked: what was saved must still be a valid rule.
-                        let policy = booking::CancellationPolicy::new(read.tiers().to_vec()).map_err(|e| corrupt(e.to_string()))?;
+                        let policy = booking::CancellationPolicy::new(read.tiers().to_vec())
+                            .map_err(|e| crate::StoreError::Corrupt(format!("cancellation policy: {e}")))?;
                         Ok(crate::strategy::StoredCancellationPolicy { policy, version, updated_at })
                     })
                     .transpose()
@@ -170,8 +163,7 @@ macro_rules! shared_pricing_impl {
                 actor_id: i64,
                 now: time::OffsetDateTime,
             ) -> crate::StoreResult<i64> {
-                let json = serde_json::to_string(policy).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
-                self.save_setting(&crate::dispatching::CANCELLATION_POLICY, &json, expected_version, actor_id, now).await
+                self.save_setting(&crate::dispatching::CANCELLATION_POLICY, policy, expected_version, actor_id, now).await
             }
 
             async fn create_coupon(&self, c: &pricing::NewCoupon, actor_id: i64, now: time::OffsetDateTime) -> crate::StoreResult<i64> {
