@@ -198,7 +198,7 @@ pub fn OrderFacts(order: OrderView) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::{cancel_rules_sentence, duration_zh, percent_of_bps};
+    use super::{cancel_rules_sentence, duration_zh, percent_of_bps, tier_lines};
     use booking::CancellationPolicy;
 
     #[test]
@@ -226,5 +226,15 @@ mod tests {
             "取消规则：服务开始前2小时以上免费取消；开始前2小时内取消收取实付的20%；开始前30分钟内取消收取实付的50%；服务者到达后不可取消。"
         );
         assert_eq!(cancel_rules_sentence(&[]), "取消规则：服务者到达前可免费取消。");
+    }
+
+    /// The admin's box is filled with `tier_lines` and saved through the
+    /// booking crate's reader: what is shown must save back unchanged.
+    #[test]
+    fn the_lines_an_admin_is_shown_read_back_as_the_same_rules() {
+        for written in ["7200:2000,1800:5000", "2592000:1000,86400:2550,2700:10000", ""] {
+            let policy = CancellationPolicy::parse(written).unwrap();
+            assert_eq!(CancellationPolicy::parse_lines(&tier_lines(policy.tiers())), Ok(policy), "{written}");
+        }
     }
 }
