@@ -68,7 +68,7 @@ macro_rules! shared_catalog_admin_impl {
                 let done = sqlx::query(
                     "UPDATE services SET category_id = (SELECT c.id FROM categories c WHERE c.code = $1),
                         name = $2, summary = $3, content = $4, process_steps = $5, supplies = $6, qualifications = $7,
-                        unit = $8, base_price_fen = $9, default_units = $10, min_units = $11, addons_json = $13
+                        unit = $8, base_price_fen = $9, default_units = $10, min_units = $11, addons_json = $13, proof_photos = $14
                      WHERE id = $12 AND EXISTS (SELECT 1 FROM categories c WHERE c.code = $1)",
                 )
                 .bind(&s.category_code)
@@ -84,6 +84,7 @@ macro_rules! shared_catalog_admin_impl {
                 .bind(s.min_units)
                 .bind(id)
                 .bind(crate::model::addons_json(&s.addons)?)
+                .bind(s.proof_photos)
                 .execute(&self.pool)
                 .await
                 .map_err(crate::catalog_admin::map_service_error)?;

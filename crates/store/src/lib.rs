@@ -18,6 +18,7 @@ mod onboarding;
 mod orders;
 mod orders_model;
 mod postgres;
+mod proof;
 mod reminders;
 mod sqlite;
 mod strategy;
@@ -42,6 +43,7 @@ pub use onboarding::{ApplicationForm, ApplicationRecord, NewWorkerDocument, Onbo
 pub use orders::{FitsDay, OrderStore, HOLDING_STATES};
 pub use orders_model::*;
 pub use postgres::PgStore;
+pub use proof::{NewOrderPhoto, OrderPhotoRecord, ProofRecord, ProofStore};
 pub use reminders::{MessageRecord, ReminderPrefs, ReminderStore};
 pub use sqlite::SqliteStore;
 pub use dispatching::{DecisionRecord, DispatchStore, HoldMove, ReplanRecord, StoredDispatchSettings};
@@ -102,7 +104,7 @@ pub enum Backend {
 }
 
 #[async_trait]
-pub trait Store: OrderStore + AnalyticsStore + AppealStore + ChatStore + AssessmentStore + MoneyStore + OnboardingStore + CatalogAdminStore + FavoriteStore + FeedbackStore + PricingStore + ReminderStore + DispatchStore + TrackingStore + Send + Sync + 'static {
+pub trait Store: OrderStore + AnalyticsStore + AppealStore + ChatStore + AssessmentStore + MoneyStore + OnboardingStore + CatalogAdminStore + FavoriteStore + FeedbackStore + PricingStore + ReminderStore + DispatchStore + TrackingStore + ProofStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn ping(&self) -> StoreResult<()>;
     async fn close(&self);
@@ -532,8 +534,8 @@ macro_rules! shared_store_impl {
             async fn insert_service(&self, service: &crate::NewService, now: time::OffsetDateTime) -> crate::StoreResult<i64> {
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO services (category_id, name, summary, content, process_steps, supplies, qualifications,
-                                           unit, base_price_fen, default_units, min_units, status, sort_order, created_at, addons_json)
-                     SELECT c.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'listed', $12, $13, $14
+                                           unit, base_price_fen, default_units, min_units, status, sort_order, created_at, addons_json, proof_photos)
+                     SELECT c.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'listed', $12, $13, $14, $15
                      FROM categories c WHERE c.code = $1
                      RETURNING id",
                 )
@@ -551,6 +553,7 @@ macro_rules! shared_store_impl {
                 .bind(service.sort_order)
                 .bind(now)
                 .bind(crate::model::addons_json(&service.addons)?)
+                .bind(service.proof_photos)
                 .fetch_optional(&self.pool)
                 .await
                 .map_err(crate::catalog_admin::map_service_error)?

@@ -158,6 +158,8 @@ pub struct NewService {
     pub sort_order: i32,
     /// Optional extras, each charged once per order.
     pub addons: Vec<pricing::AddOn>,
+    /// Its workers must add photos before and after the service (B4).
+    pub proof_photos: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -120,7 +120,7 @@ pub(crate) const ORDER_COLUMNS: &str = concat!(
     "#,
     open_complaint_sql!(),
     r#" AS open_complaint,
-    o.commission_bps, o.worker_gender, o.arrived_far, o.cancel_tiers,
+    o.commission_bps, o.worker_gender, o.arrived_far, o.cancel_tiers, o.checklist, o.proof_photos, o.confirmed_at,
     EXISTS (SELECT 1 FROM categories k WHERE k.code = o.category_code AND k.requires_certificate = TRUE) AS needs_certificate
     FROM orders o JOIN users c ON c.id = o.customer_id LEFT JOIN users w ON w.id = o.worker_id"#
 );
@@ -298,7 +298,7 @@ macro_rules! shared_order_impl {
                     "SELECT s.id, c.code AS category_code, c.name AS category_name, s.name, s.summary, s.content,
                             s.process_steps, s.supplies, s.qualifications, s.unit, s.base_price_fen, s.default_units,
                             s.min_units, s.status, c.listed AS category_listed, s.addons_json,
-                            c.requires_certificate AS needs_certificate
+                            c.requires_certificate AS needs_certificate, s.proof_photos
                      FROM services s JOIN categories c ON c.id = s.category_id WHERE s.id = $1",
                 )
                 .bind(id)
@@ -1001,8 +1001,8 @@ macro_rules! shared_order_impl {
                 let order_id: i64 = sqlx::query_scalar(
                     "INSERT INTO orders (order_no, customer_id, service_id, service_name, category_code, units, quote_json,
                         total_fen, state, reserved_worker_id, address_text, lat, lng, contact_phone, notes, starts_at, ends_at,
-                        pay_deadline, created_at, updated_at, commission_bps, worker_gender, cancel_tiers)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending_payment', $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $20, $21)
+                        pay_deadline, created_at, updated_at, commission_bps, worker_gender, cancel_tiers, checklist, proof_photos)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending_payment', $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $20, $21, $22, $23)
                      RETURNING id",
                 )
                 .bind(&o.order_no)
@@ -1026,6 +1026,8 @@ macro_rules! shared_order_impl {
                 .bind(o.commission_bps)
                 .bind(&o.worker_gender)
                 .bind(&o.cancel_tiers)
+                .bind(&o.checklist)
+                .bind(o.proof_photos)
                 .fetch_one(&mut **tx)
                 .await?;
                 if let Some(claim) = o.coupon_claim_id {

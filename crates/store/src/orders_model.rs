@@ -107,6 +107,11 @@ pub struct NewOrder {
     /// The cancellation rules in force when the order is placed, in
     /// `booking::CancellationPolicy`'s written form.
     pub cancel_tiers: Option<String>,
+    /// The service's steps when the order is placed, one per line: the
+    /// checklist its worker ticks (B4).
+    pub checklist: Option<String>,
+    /// The service asks for photos before and after.
+    pub proof_photos: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,6 +164,12 @@ pub struct OrderRecord {
     /// The cancellation rules it was booked under; `None` for orders placed
     /// before orders kept them.
     pub cancel_tiers: Option<String>,
+    /// Its checklist, one step per line; `None` for orders placed before
+    /// orders kept one.
+    pub checklist: Option<String>,
+    pub proof_photos: bool,
+    /// When the customer confirmed the completed service.
+    pub confirmed_at: Option<OffsetDateTime>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -302,6 +313,8 @@ pub struct ServiceRecord {
     pub addons_json: String,
     /// Its category requires workers with a qualification certificate.
     pub needs_certificate: bool,
+    /// Its worker must add photos before and after the service (B4).
+    pub proof_photos: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -101,6 +101,7 @@ fn service(name: &str, category: &str, price: i64) -> NewService {
         min_units: 2,
         sort_order: 0,
         addons: Vec::new(),
+        proof_photos: false,
     }
 }
 
@@ -590,6 +591,8 @@ mod order_fixtures {
             coupon_claim_id: None,
             worker_gender: None,
             cancel_tiers: Some("7200:2000".into()),
+            checklist: Some("一\n二".into()),
+            proof_photos: false,
         }
     }
 
@@ -2155,6 +2158,67 @@ async fn positions_are_kept_only_from_the_holding_worker_while_the_order_is_on_t
         // Past the retention period the oldest point is forgotten, the newer one kept.
         assert_eq!(store.purge_positions(t0 + Duration::from_secs(3)).await.unwrap(), 1);
         assert_eq!(store.order_track(order, 10).await.unwrap().iter().map(|p| p.lat).collect::<Vec<_>>(), vec![31.22]);
+    })
+    .await;
+}
+
+// ---------- Proof of work (B4) ----------
+
+#[tokio::test]
+async fn proof_of_work_is_written_only_by_the_orders_worker_in_its_state_and_the_customer_confirms_once() {
+    on_both(|store| async move {
+        let worker = fx::worker(&store, "13900139300").await;
+        let other = fx::worker(&store, "13900139301").await;
+        let service = fx::service(&store).await;
+        let customer = fx::customer(&store, "13800138300").await;
+        let mut new_order = fx::order(customer, service, tomorrow_at(3), "proof");
+        new_order.proof_photos = true;
+        let id = store.place_order(&new_order, &[worker], now()).await.unwrap().order_id;
+        store.confirm_payment("PAY-proof", "TXN-proof", 9000, "RL-proof", now()).await.unwrap();
+        let order = store.order(id).await.unwrap().unwrap();
+        assert_eq!((order.checklist.as_deref(), order.proof_photos, order.confirmed_at), (Some("一\n二"), true, None));
+        let open_before = [booking::OrderState::Arrived.as_str(), booking::OrderState::InService.as_str()];
+        let photo = |worker_id, stage, storage_key| store::NewOrderPhoto { order_id: id, worker_id, stage, storage_key };
+        let step = |from: &str, to: &str| store::OrderChange {
+            expected_state: from.into(),
+            next_state: to.into(),
+            assign_worker: (to == "accepted").then_some(worker),
+            fee_fen: 0,
+            refund: None,
+            settle: None,
+            event: fx::event("proof-test", "worker", Some(worker)),
+            notify: vec![],
+        };
+        store.change_order(id, &step("booked", "accepted"), now()).await.unwrap();
+        // Not yet in service: no tick, no photo.
+        assert!(matches!(store.tick_step(id, worker, 0, now()).await, Err(StoreError::Conflict)));
+        assert!(matches!(store.add_order_photo(&photo(worker, "before", "order/a.png"), &open_before, 2, now()).await, Err(StoreError::Conflict)));
+        store.change_order(id, &step("accepted", "in_service"), now()).await.unwrap();
+        // Another worker, or a step not on the list, changes nothing.
+        assert!(matches!(store.tick_step(id, other, 0, now()).await, Err(StoreError::Conflict)));
+        assert!(matches!(store.tick_step(id, worker, 2, now()).await, Err(StoreError::Conflict)));
+        assert!(matches!(store.tick_step(id, worker, -1, now()).await, Err(StoreError::Conflict)));
+        assert!(matches!(store.add_order_photo(&photo(other, "before", "order/x.png"), &open_before, 2, now()).await, Err(StoreError::Conflict)));
+        store.tick_step(id, worker, 1, now()).await.unwrap();
+        store.tick_step(id, worker, 1, now()).await.unwrap();
+        store.add_order_photo(&photo(worker, "before", "order/a.png"), &open_before, 2, now()).await.unwrap();
+        store.add_order_photo(&photo(worker, "before", "order/b.png"), &open_before, 2, now()).await.unwrap();
+        assert!(matches!(store.add_order_photo(&photo(worker, "before", "order/c.png"), &open_before, 2, now()).await, Err(StoreError::Conflict)), "the third is over the cap");
+        store.add_order_photo(&photo(worker, "after", "order/d.png"), &open_before, 2, now()).await.unwrap();
+        let proof = store.order_proof(id).await.unwrap();
+        assert_eq!(proof.ticked, [1]);
+        let photos: Vec<(&str, &str)> = proof.photos.iter().map(|p| (p.stage.as_str(), p.storage_key.as_str())).collect();
+        assert_eq!(photos, [("before", "order/a.png"), ("before", "order/b.png"), ("after", "order/d.png")]);
+        assert_eq!(store.order_photo_order("order/b.png").await.unwrap(), Some(id));
+        assert_eq!(store.order_photo_order("order/c.png").await.unwrap(), None);
+        // Only a completed order is confirmed, by its own customer, once.
+        assert!(matches!(store.confirm_service(id, customer, now()).await, Err(StoreError::Conflict)));
+        store.change_order(id, &step("in_service", "completed"), now()).await.unwrap();
+        assert!(matches!(store.confirm_service(id, other, now()).await, Err(StoreError::Conflict)));
+        store.confirm_service(id, customer, now()).await.unwrap();
+        assert!(matches!(store.confirm_service(id, customer, now()).await, Err(StoreError::Conflict)));
+        assert!(store.order(id).await.unwrap().unwrap().confirmed_at.is_some());
+        assert!(matches!(store.tick_step(id, worker, 0, now()).await, Err(StoreError::Conflict)), "a completed order's proof is closed");
     })
     .await;
 }
