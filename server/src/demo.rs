@@ -54,6 +54,18 @@ const DEMO_SERVICES: &[DemoService] = &[
     DemoService { category: "childcare_nanny", name: "白班育儿嫂", summary: "8小时白班照护，周末双休可选", unit: Unit::Day, price_fen: 22000, default_units: 22, min_units: 1 },
 ];
 
+/// A category's service steps: the 服务流程 customers read and the
+/// checklist its workers tick (B4).
+fn demo_steps(category: &str) -> &'static [&'static str] {
+    match category {
+        "daily_cleaning" => &["客厅卧室除尘", "厨房台面灶台清洁", "卫生间清洁消毒", "地面吸尘拖洗"],
+        "deep_cleaning" => &["除胶除尘去污渍", "门窗玻璃清洁", "柜体内外擦拭", "地面深度清洁"],
+        "appliance" => &["拆卸并清洗部件", "高温蒸汽除菌", "外壳清洁", "装回试机"],
+        "home_care" => &["清洁表面", "养护处理", "顾客验收"],
+        _ => &["上门确认需求", "按标准流程服务", "顾客验收确认"],
+    }
+}
+
 /// Extras a customer can add, priced once per order.
 fn demo_addons(category: &str) -> Vec<AddOn> {
     // The name is the code, as for add-ons an admin types.
@@ -123,7 +135,7 @@ pub async fn seed_demo(store: &DynStore, hasher: &PasswordHasher) -> SeedResult<
             name: s.name.into(),
             summary: s.summary.into(),
             content: format!("{}。服务人员统一着装、自带专业工具，服务后由您验收。", s.summary),
-            process_steps: vec!["上门确认需求".into(), "按标准流程服务".into(), "顾客验收确认".into()],
+            process_steps: demo_steps(s.category).iter().map(|step| step.to_string()).collect(),
             supplies: "专业清洁剂、无尘布、工具箱".into(),
             qualifications: "实名认证、健康证、岗前培训合格".into(),
             unit: s.unit,
@@ -132,6 +144,8 @@ pub async fn seed_demo(store: &DynStore, hasher: &PasswordHasher) -> SeedResult<
             min_units: s.min_units,
             sort_order: i as i32,
             addons: demo_addons(s.category),
+            // Appliance and deep cleaning are where customers most want to see the before and after.
+            proof_photos: matches!(s.category, "appliance" | "deep_cleaning"),
         };
         match store.insert_service(&service, now).await {
             Ok(_) => {}

@@ -6,6 +6,7 @@
 use app::server::catalog_admin::store_service_image;
 use app::server::chat::store_chat_image;
 use app::server::feedback::store_feedback_image;
+use app::server::proof::store_order_photo;
 use app::server::onboarding::{may_read_file, store_worker_document, DocumentFields, UploadOutcome};
 use app::server::session::SessionState;
 use app::server::AppState;
@@ -110,6 +111,20 @@ pub async fn upload_chat_image(State(state): State<AppState>, Path(thread): Path
     };
     let back = |query: &str| Redirect::to(&format!("{page}?{query}")).into_response();
     answer_upload(outcome, back("sent=photo"), |code| back(&format!("upload_error={code}")))
+}
+
+/// `POST /uploads/order/{id}/{stage}`: a proof photo (`before` or `after`)
+/// from the order's worker, back to their workbench at that order.
+pub async fn upload_order_photo(State(state): State<AppState>, Path((order_id, stage)): Path<(i64, String)>, req: Request) -> Response {
+    let back = |query: &str| Redirect::to(&format!("/worker?order={order_id}&{query}#order-{order_id}")).into_response();
+    let Some(user) = signed_in(&req) else {
+        return Redirect::to("/login").into_response();
+    };
+    let outcome = match upload_form(&state, req).await {
+        Ok(form) => store_order_photo(&state, &user, order_id, &stage, form.file).await,
+        Err(code) => Err(UploadOutcome::Refused(code)),
+    };
+    answer_upload(outcome, back("uploaded=photo"), |code| back(&format!("upload_error={code}")))
 }
 
 /// Every upload's answer: `done` when stored, 403 to someone who may not

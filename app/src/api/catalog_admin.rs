@@ -48,6 +48,8 @@ pub struct ServiceEditView {
     pub min_units: i32,
     /// One add-on a line: `冰箱内部清洁 30`.
     pub addons: String,
+    /// Its workers must add photos before and after the service (B4).
+    pub proof_photos: bool,
     pub listed: bool,
     /// Cover first.
     pub images: Vec<ImageView>,
@@ -80,6 +82,7 @@ pub async fn admin_save_service(
     default_units: String,
     min_units: String,
     addons: Option<String>,
+    proof_photos: Option<String>,
 ) -> Result<i64, AppError> {
     crate::server::respond(
         crate::server::catalog_admin::save_service(
@@ -96,6 +99,7 @@ pub async fn admin_save_service(
             default_units,
             min_units,
             addons.unwrap_or_default(),
+            proof_photos.is_some(),
         )
         .await,
     )

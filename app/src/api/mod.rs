@@ -18,6 +18,7 @@ pub mod onboarding;
 pub mod ops;
 pub mod orders;
 pub mod pricing;
+pub mod proof;
 pub mod tracking;
 pub mod work;
 pub mod worker;
@@ -91,6 +92,8 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/workbench", WORKER),
     ("/api/respond_offer", WORKER),
     ("/api/order_step", WORKER),
+    ("/api/tick_step", WORKER),
+    ("/api/confirm_service", CUSTOMER),
     ("/api/worker_settings", WORKER),
     ("/api/save_worker_settings", WORKER),
     ("/api/my_leave_days", WORKER),

@@ -188,6 +188,8 @@ pub struct OrderView {
     pub needs_admin: bool,
     /// Paid but not yet offered to anyone (提前派单): when the first offer goes out.
     pub offer_at: Option<UnixSeconds>,
+    /// Checklist, photos and confirmation, once the worker is at the door (B4).
+    pub proof: Option<super::proof::ProofView>,
 }
 
 #[server(prefix = "/api", endpoint = "service_detail")]

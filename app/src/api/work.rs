@@ -75,6 +75,10 @@ pub struct WorkOrderCard {
     pub notes: String,
     pub earnings_fen: i64,
     pub next_step: Option<Step>,
+    /// The checklist and photos, while the worker is at the door or serving.
+    pub proof: Option<super::proof::ProofView>,
+    /// The customer confirmed the completed service.
+    pub confirmed: bool,
 }
 
 /// The worker's 健康证 lapses soon (`expired`: it has): until a renewed one

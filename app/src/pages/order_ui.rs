@@ -238,3 +238,104 @@ mod tests {
         }
     }
 }
+
+/// Proof of work (B4), the same for every role: the checklist, the photos
+/// before and after, and the customer's confirmation. The order's worker
+/// gets the tick buttons and photo forms while they are open (`tick`), the
+/// customer the confirm button (`confirm`).
+#[component]
+pub fn ProofPanel(
+    order_id: i64,
+    proof: crate::api::proof::ProofView,
+    #[prop(optional)] tick: Option<ServerAction<crate::api::proof::TickStep>>,
+    #[prop(optional)] confirm: Option<ServerAction<crate::api::proof::ConfirmService>>,
+) -> impl IntoView {
+    use crate::api::proof::{ConfirmService, TickStep};
+    let query = leptos_router::hooks::use_query_map();
+    // The photo forms are plain posts that come back to `?order=ID&uploaded=…` or `&upload_error=…`.
+    let ours = move |key: &str| query.with(|q| (q.get("order").as_deref() == Some(&order_id.to_string())).then(|| q.get(key)).flatten());
+    let upload_error = move || ours("upload_error").map(|code| t(crate::pages::worker::upload_error_text(&code)));
+    let uploaded = move || ours("uploaded").is_some();
+    // The notice shows until the page is next opened, not on every reload.
+    crate::browser::forget_notice_query(&["uploaded", "upload_error"]);
+    let photo_stage = move |stage: &'static str, heading: Msg, photos: Vec<String>, open: bool| {
+        (open || !photos.is_empty()).then(|| view! {
+            <div class="proof-photos" data-stage=stage>
+                <p class="proof-subtitle">{t(heading)}</p>
+                {if photos.is_empty() {
+                    view! { <p class="hint">{t(Msg::NoPhotosYet)}</p> }.into_any()
+                } else {
+                    view! {
+                        <div class="photo-row">
+                            {photos.into_iter().map(|src| {
+                                let href = src.clone();
+                                view! { <a href=href target="_blank" rel="noopener"><img class="proof-photo" src=src alt=t(heading) loading="lazy"/></a> }
+                            }).collect_view()}
+                        </div>
+                    }.into_any()
+                }}
+                {open.then(|| view! {
+                    <form method="post" action=format!("/uploads/order/{order_id}/{stage}") enctype="multipart/form-data" class="upload-form proof-photo-form">
+                        <input type="file" name="file" accept="image/jpeg,image/png,image/webp" capture="environment" aria-label=format!("{}·{}", t(heading), t(Msg::ProofChoosePhoto))/>
+                        <button type="submit" class="btn btn-plain btn-small">{t(Msg::ProofUploadPhoto)}</button>
+                    </form>
+                })}
+            </div>
+        })
+    };
+    let any_open = proof.before_open || proof.after_open;
+    view! {
+        <section class="proof" data-proof=order_id>
+            <p class="proof-title">{t(Msg::ProofTitle)}</p>
+            {(!proof.items.is_empty()).then(|| view! {
+                <p class="proof-subtitle">{t(Msg::ChecklistTitle)}</p>
+                <ul class="checklist">
+                    {proof.items.iter().cloned().map(|item| {
+                        let position = item.position;
+                        let label = item.text.clone();
+                        view! {
+                            <li class="check-item" class:ticked=item.ticked data-position=position>
+                                <span class="check-mark" aria-hidden="true">{if item.ticked { "✓" } else { "○" }}</span>
+                                <span class="check-text">{item.text}</span>
+                                {match (item.ticked, tick.filter(|_| proof.can_tick)) {
+                                    (true, _) => Some(view! { <span class="tag tag-success">{t(Msg::StepTicked)}</span> }.into_any()),
+                                    (false, Some(tick)) => Some(view! {
+                                        <button type="button" class="btn btn-plain btn-small" aria-label=format!("{}：{label}", t(Msg::TickStep))
+                                            disabled=move || tick.pending().get()
+                                            on:click=move |_| { tick.dispatch(TickStep { order_id, position }); }>
+                                            {t(Msg::TickStep)}
+                                        </button>
+                                    }.into_any()),
+                                    (false, None) => None,
+                                }}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                {proof.can_tick.then(|| view! { <p class="hint">{t(Msg::ChecklistHint)}</p> })}
+            })}
+            {photo_stage("before", Msg::PhotosBefore, proof.before.clone(), proof.before_open)}
+            {photo_stage("after", Msg::PhotosAfter, proof.after.clone(), proof.after_open)}
+            {(proof.photos_required && any_open).then(|| view! { <p class="hint">{t(Msg::PhotosRequiredHint)}</p> })}
+            {tick.map(|tick| view! { <p class="form-error" role="alert">{move || crate::components::form_error(tick.value()).get()}</p> })}
+            {confirm.map(|confirm| view! { <p class="form-error" role="alert">{move || crate::components::form_error(confirm.value()).get()}</p> })}
+            {any_open.then(|| view! {
+                <p class="field-error" role="alert">{upload_error}</p>
+                {move || uploaded().then(|| view! { <p class="toast" role="status">{t(Msg::ProofPhotoUploaded)}</p> })}
+            })}
+            {match (proof.confirmed_at, confirm.filter(|_| proof.can_confirm)) {
+                (Some(at), _) => Some(view! { <p class="proof-confirmed" role="status">"✓ "{t(Msg::ServiceConfirmedAt)}{format_beijing(at)}</p> }.into_any()),
+                (None, Some(confirm)) => Some(view! {
+                    <div class="proof-confirm">
+                        <p class="hint">{t(Msg::ConfirmServiceHint)}</p>
+                        <button type="button" class="btn btn-primary btn-block" disabled=move || confirm.pending().get()
+                            on:click=move |_| { confirm.dispatch(ConfirmService { order_id }); }>
+                            {t(Msg::ConfirmService)}
+                        </button>
+                    </div>
+                }.into_any()),
+                (None, None) => proof.completed.then(|| view! { <p class="muted proof-awaiting">{t(Msg::AwaitingConfirmation)}</p> }.into_any()),
+            }}
+        </section>
+    }
+}

@@ -83,6 +83,7 @@ pub async fn admin_service(id: i64) -> Result<ServiceEditView, AppError> {
             default_units: 2,
             min_units: 1,
             addons: String::new(),
+            proof_photos: false,
             listed: false,
             images: Vec::new(),
         });
@@ -104,6 +105,7 @@ pub async fn admin_service(id: i64) -> Result<ServiceEditView, AppError> {
         default_units: s.default_units,
         min_units: s.min_units,
         addons,
+        proof_photos: s.proof_photos,
         listed: s.status == "listed",
         images: images(&state, s.id).await?,
     })
@@ -171,6 +173,7 @@ pub async fn save_service(
     default_units: String,
     min_units: String,
     addons: String,
+    proof_photos: bool,
 ) -> Result<i64, AppError> {
     let admin = require_user(ADMIN)?;
     let state = app_state()?;
@@ -223,6 +226,7 @@ pub async fn save_service(
         default_units,
         min_units,
         sort_order: 100,
+        proof_photos,
     };
     let (saved, action, detail) = if id == 0 {
         let new_id = match state.store.insert_service(&service, state.clock.now()).await {

@@ -235,6 +235,8 @@ pub async fn new_order(state: &AppState, r: OrderRequest<'_>, placed_at: OffsetD
         coupon_claim_id: r.coupon_claim_id,
         worker_gender: r.worker_gender,
         cancel_tiers: Some(super::pricing::cancellation_in_force(state).await?.0.to_string()),
+        checklist: Some(booking::checklist_items(Some(&r.service.process_steps)).join("\n")),
+        proof_photos: r.service.proof_photos,
     })
 }
 

@@ -19,6 +19,7 @@ pub mod ops;
 pub mod orders;
 pub mod passwords;
 pub mod pricing;
+pub mod proof;
 pub mod reminders;
 pub mod replay;
 pub mod session;

@@ -328,6 +328,9 @@ pub async fn may_read_file(state: &AppState, viewer: Option<&User>, key: &Stored
     if let Some(allowed) = super::chat::may_read_chat_image(state, viewer, key.as_str()).await? {
         return Ok(allowed);
     }
+    if let Some(allowed) = super::proof::may_read_order_photo(state, viewer, key.as_str()).await? {
+        return Ok(allowed);
+    }
     let owner = match state.store.document_owner(key.as_str()).await? {
         Some(owner) => Some(owner),
         None => state.store.feedback_image_owner(key.as_str()).await?,

@@ -627,6 +627,7 @@ pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) ->
         review: review.map(|r| ReviewView { quality: r.quality, attitude: r.attitude, result: r.result, body: r.body }),
         needs_admin: order.needs_admin,
         offer_at,
+        proof: super::proof::proof_view(state, order, viewer).await?,
     })
 }
 

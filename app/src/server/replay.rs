@@ -147,7 +147,13 @@ pub async fn replay_order(state: &AppState, past: &PastOrder) -> Result<Replayed
             step(EventKind::Depart, arrived - minutes(35), worker, None).await?;
             step(EventKind::Arrive, arrived, worker, here).await?;
             step(EventKind::StartService, arrived + minutes(5), worker, here).await?;
+            // The worker ticked the checklist as they went (the history has no photos to show).
+            let steps = booking::checklist_items(placed.checklist.as_deref()).len();
+            for position in 0..i32::try_from(steps).unwrap_or(0) {
+                state.store.tick_step(order_id, worker_id, position, arrived + minutes(30)).await.map_err(internal)?;
+            }
             step(EventKind::Complete, ends_at + minutes(u64::from(*late_minutes)), worker, here).await?;
+            state.store.confirm_service(order_id, past.customer_id, ends_at + minutes(90)).await.map_err(internal)?;
             if let Some(r) = review {
                 let review = NewReview { order_id, customer_id: past.customer_id, worker_id, quality: r.quality, attitude: r.attitude, result: r.result, body: r.body.into() };
                 state.store.create_review(&review, ends_at + minutes(120)).await.map_err(internal)?;

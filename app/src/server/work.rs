@@ -44,7 +44,22 @@ fn work_card(state: &AppState, order: &OrderRecord) -> Result<WorkOrderCard, App
         notes: order.notes.clone(),
         earnings_fen: earnings(state, order),
         next_step: Step::after(order_state),
+        proof: None,
+        confirmed: order.confirmed_at.is_some(),
     })
+}
+
+/// The worker's cards; the orders being served carry their proof of work.
+async fn work_cards(state: &AppState, user: &store::User, orders: &[OrderRecord]) -> Result<Vec<WorkOrderCard>, AppError> {
+    let mut cards = Vec::with_capacity(orders.len());
+    for order in orders {
+        let mut card = work_card(state, order)?;
+        if matches!(card.state, OrderState::Arrived | OrderState::InService) {
+            card.proof = super::proof::proof_view(state, order, user).await?;
+        }
+        cards.push(card);
+    }
+    Ok(cards)
 }
 
 pub async fn workbench() -> Result<WorkbenchView, AppError> {
@@ -80,7 +95,7 @@ pub async fn workbench() -> Result<WorkbenchView, AppError> {
         status: profile.status,
         health: health_notice(&state, user.id.0, flows::beijing_date(t), &orders).await?,
         offers,
-        orders: orders.iter().map(|o| work_card(&state, o)).collect::<Result<_, _>>()?,
+        orders: work_cards(&state, &user, &orders).await?,
     })
 }
 
@@ -175,6 +190,12 @@ pub async fn order_step(order_id: i64, step: String, lat: Option<f64>, lng: Opti
     let order = state.store.order(order_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
     if order.worker_id != Some(user.id.0) {
         return Err(AppError::Refused(Msg::ErrNotAssignedWorker));
+    }
+    // Only a step that could be taken asks for the proof; any other is refused as a step.
+    if step == Step::Complete && order.state == OrderState::InService.as_str() {
+        if let Some(missing) = super::proof::finish_refusal(&state, &order).await? {
+            return Err(AppError::Refused(missing));
+        }
     }
     let kind = match step {
         Step::Depart => EventKind::Depart,

@@ -226,6 +226,8 @@ fn ServiceForm(s: ServiceEditView, save: ServerAction<AdminSaveService>) -> impl
                     <label for="f-steps">{t(Msg::StepsLabel)}</label>
                     <textarea id="f-steps" name="process_steps" rows="4">{s.process_steps.clone()}</textarea>
                     <p class="field-error" role="alert">{err(Field::Steps)}</p>
+                    <p class="hint">{t(Msg::StepsChecklistHint)}</p>
+                    <label class="check-label"><input type="checkbox" id="f-proof-photos" name="proof_photos" value="on" checked=s.proof_photos/>{t(Msg::ProofPhotosLabel)}</label>
                     <label for="f-supplies">{t(Msg::SuppliesLabel)}</label>
                     <input id="f-supplies" name="supplies" maxlength="300" value=s.supplies.clone()/>
                     <p class="field-error" role="alert">{err(Field::Supplies)}</p>

@@ -8,7 +8,7 @@ use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleto
 use crate::error::{AppError, Field};
 use crate::i18n::{t, Msg};
 use crate::pages::chat::ChatBubble;
-use crate::pages::order_ui::{appointment, money, state_msg, OrderFacts, QuoteLines, StateBadge, Timeline};
+use crate::pages::order_ui::{appointment, money, state_msg, OrderFacts, ProofPanel, QuoteLines, StateBadge, Timeline};
 use crate::pages::track_map::{fanned_out, TrackMap, Viewport};
 use booking::{Anomaly, OrderState};
 use leptos::prelude::*;
@@ -328,6 +328,11 @@ fn AdminOrderBody(view: AdminOrderView, assign: ServerAction<AdminAssign>, cance
                 <Timeline entries=order.timeline.clone()/>
             </section>
         </div>
+        {order.proof.clone().map(|proof| view! {
+            <section class="panel">
+                <ProofPanel order_id proof/>
+            </section>
+        })}
         {order.offer_at.map(|at| view! {
             <section class="panel">
                 <p class="deferred-note">{t(Msg::OfferPlannedAt)}"："{format_beijing(at)}</p>

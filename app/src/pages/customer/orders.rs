@@ -8,7 +8,8 @@ use crate::error::{AppError, Field};
 use crate::i18n::{t, tf, Msg};
 use crate::pages::chat::{use_chat_unread, ChatLink};
 use crate::pages::track_map::TrackMap;
-use crate::pages::order_ui::{appointment, money, percent_of_bps, OrderFacts, QuoteLines, StateBadge, Timeline};
+use crate::api::proof::ConfirmService;
+use crate::pages::order_ui::{appointment, money, percent_of_bps, OrderFacts, ProofPanel, QuoteLines, StateBadge, Timeline};
 use booking::OrderState;
 use domain::ChatThread;
 use leptos::prelude::*;
@@ -133,10 +134,11 @@ pub fn OrderPage() -> impl IntoView {
     let cancel = ServerAction::<CancelOrder>::new();
     let review = ServerAction::<ReviewOrder>::new();
     let keep = ServerAction::<SetFavoriteWorker>::new();
+    let confirm = ServerAction::<ConfirmService>::new();
     let unread = use_chat_unread(live);
     let order = Resource::new(
-        move || (order_id(), live.get(), cancel.version().get(), review.version().get(), keep.version().get()),
-        |(id, _, _, _, _)| order_detail(id),
+        move || (order_id(), live.get(), cancel.version().get(), review.version().get(), keep.version().get(), confirm.version().get()),
+        |(id, ..)| order_detail(id),
     );
     view! {
         <PhoneShell title=Msg::OrderDetailTitle tabs=Tabs::Customer>
@@ -145,7 +147,7 @@ pub fn OrderPage() -> impl IntoView {
             <Transition fallback=|| view! { <Skeleton rows=5/> }>
                 {move || Suspend::new(async move {
                     match order.await {
-                        Ok(o) => view! { <OrderBody order=o cancel review keep unread/> }.into_any(),
+                        Ok(o) => view! { <OrderBody order=o cancel review keep confirm unread/> }.into_any(),
                         Err(error) => view! { <ErrorState error/> }.into_any(),
                     }
                 })}
@@ -160,6 +162,7 @@ fn OrderBody(
     cancel: ServerAction<CancelOrder>,
     review: ServerAction<ReviewOrder>,
     keep: ServerAction<SetFavoriteWorker>,
+    confirm: ServerAction<ConfirmService>,
     unread: Resource<Result<Vec<ChatUnread>, AppError>>,
 ) -> impl IntoView {
     let state = order.card.state;
@@ -190,6 +193,7 @@ fn OrderBody(
                 <ChatLink unread thread=ChatThread::Order(id).key() href=format!("/orders/{id}/chat") label=Msg::ChatWithWorker/>
             </div>
         })}
+        {order.proof.clone().map(|proof| view! { <ProofPanel order_id=id proof confirm/> })}
         <h3 class="section-title">{t(Msg::TimelineHeading)}</h3>
         <Timeline entries=order.timeline.clone()/>
         <h3 class="section-title">{t(Msg::OrderInfo)}</h3>

@@ -29,6 +29,8 @@ pub fn upload_error_text(code: &str) -> Msg {
         "too_many" => Msg::ErrFeedbackTooManyImages,
         "closed" => Msg::ErrFeedbackClosedImages,
         "too_fast" => Msg::ErrChatTooFast,
+        "too_many_photos" => Msg::ErrProofTooManyPhotos,
+        "not_now" => Msg::ErrUploadNotNow,
         _ => Msg::ErrUploadFailed,
     }
 }

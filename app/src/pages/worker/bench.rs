@@ -7,7 +7,8 @@ use crate::components::form_error;
 use crate::error::AppError;
 use crate::i18n::{t, tf, Msg};
 use crate::pages::chat::{use_chat_unread, ChatLink};
-use crate::pages::order_ui::{appointment, money, StateBadge};
+use crate::api::proof::TickStep;
+use crate::pages::order_ui::{appointment, money, ProofPanel, StateBadge};
 use booking::OrderState;
 use domain::ChatThread;
 use leptos::prelude::*;
@@ -28,9 +29,10 @@ pub fn WorkPanel() -> impl IntoView {
     let live = use_live_version();
     let respond = ServerAction::<RespondOffer>::new();
     let step = ServerAction::<OrderStep>::new();
+    let tick = ServerAction::<TickStep>::new();
     let unread = use_chat_unread(live);
     let bench = Resource::new(
-        move || (live.get(), respond.version().get(), step.version().get()),
+        move || (live.get(), respond.version().get(), step.version().get(), tick.version().get()),
         |_| workbench(),
     );
     share_position_while_on_the_way(bench);
@@ -81,7 +83,7 @@ pub fn WorkPanel() -> impl IntoView {
                         } else {
                             view! {
                                 <ul class="order-list">
-                                    {bench.orders.into_iter().map(|o| view! { <WorkItem order=o step unread/> }).collect_view()}
+                                    {bench.orders.into_iter().map(|o| view! { <WorkItem order=o step tick unread/> }).collect_view()}
                                 </ul>
                             }.into_any()
                         }}
@@ -152,7 +154,7 @@ fn share_position_while_on_the_way(bench: Resource<Result<WorkbenchView, AppErro
 }
 
 #[component]
-fn WorkItem(order: WorkOrderCard, step: ServerAction<OrderStep>, unread: Resource<Result<Vec<ChatUnread>, AppError>>) -> impl IntoView {
+fn WorkItem(order: WorkOrderCard, step: ServerAction<OrderStep>, tick: ServerAction<TickStep>, unread: Resource<Result<Vec<ChatUnread>, AppError>>) -> impl IntoView {
     let id = order.order_id;
     let busy = RwSignal::new(false);
     let confirming_absence = RwSignal::new(false);
@@ -165,7 +167,7 @@ fn WorkItem(order: WorkOrderCard, step: ServerAction<OrderStep>, unread: Resourc
         });
     };
     view! {
-        <li class="order-card" data-order=id>
+        <li class="order-card" data-order=id id=format!("order-{id}")>
             <div class="order-card-head">
                 <span class="order-card-title">{order.service_name.clone()}</span>
                 <StateBadge state=order.state/>
@@ -175,6 +177,8 @@ fn WorkItem(order: WorkOrderCard, step: ServerAction<OrderStep>, unread: Resourc
             <p class="muted">{order.customer_name.clone()}" "{order.customer_phone.clone()}</p>
             {(!order.notes.is_empty()).then(|| view! { <p class="muted">{t(Msg::NotesLabel)}"："{order.notes.clone()}</p> })}
             <p class="order-card-foot"><span class="muted">{t(Msg::Earnings)}</span><span class="price">{money(order.earnings_fen)}</span></p>
+            {order.proof.clone().map(|proof| view! { <ProofPanel order_id=id proof tick/> })}
+            {(order.state == OrderState::Completed && order.confirmed).then(|| view! { <p class="proof-confirmed">"✓ "{t(Msg::ServiceConfirmed)}</p> })}
             {order.next_step.map(|next| view! {
                 <button type="button" class="btn btn-primary btn-block" disabled=move || busy.get() on:click=move |_| take_step(next)>
                     {t(step_msg(next))}
