@@ -207,6 +207,9 @@ async fn only_the_assigned_worker_steps_an_order_and_never_skips_a_state() {
     assert_eq!(skipped.error(), AppError::Refused(Msg::ErrIllegalStep));
     assert_eq!(state_of(&app, order_id).await, "accepted");
     for s in ["depart", "arrive", "start", "complete"] {
+        if s == "complete" {
+            tick_checklist(&app, order_id, &li).await;
+        }
         assert_eq!(app.post("/api/order_step", &step_form(s), Some(&li)).await.status, StatusCode::OK, "{s}");
     }
     assert_eq!(state_of(&app, order_id).await, "completed");
@@ -260,6 +263,9 @@ async fn an_arrival_recorded_far_from_the_address_is_flagged_on_the_order_and_in
     let monitor = app.get_page("/admin/orders?attention=anomaly", Some(&admin)).await;
     assert!(monitor.body.contains("到达位置偏离"), "{}", monitor.body);
     for s in ["start", "complete"] {
+        if s == "complete" {
+            tick_checklist(&app, order_id, &li).await;
+        }
         assert_eq!(app.post("/api/order_step", &format!("order_id={order_id}&step={s}"), Some(&li)).await.status, StatusCode::OK, "{s}");
     }
     assert!(flagged().await.is_empty());
@@ -315,6 +321,7 @@ async fn the_order_monitor_flags_a_late_worker_then_an_overrun_and_only_admins_s
     assert!(flagged().await.is_empty());
     app.state.clock.advance(Duration::from_secs(240));
     assert_eq!(flagged().await, [(order_id, Some(booking::Anomaly::Overrun))]);
+    tick_checklist(&app, order_id, &li).await;
     assert_eq!(app.post("/api/order_step", &step_form("complete"), Some(&li)).await.status, StatusCode::OK);
     assert!(flagged().await.is_empty());
     assert_eq!(anomalous_count().await, 0);
@@ -1184,6 +1191,15 @@ async fn days_off_take_a_worker_out_of_dispatch_but_not_away_from_an_accepted_or
     place(&app, &customer, beijing(2, 10)).await;
 }
 
+/// Ticks every step of the order's checklist, as its worker must before 完成服务 (B4).
+async fn tick_checklist(app: &TestApp, order_id: i64, token: &str) {
+    let order = app.state.store.order(order_id).await.unwrap().unwrap();
+    for position in 0..booking::checklist_items(order.checklist.as_deref()).len() {
+        let ticked = app.post("/api/tick_step", &format!("order_id={order_id}&position={position}"), Some(token)).await;
+        assert_eq!(ticked.status, StatusCode::OK, "{}", ticked.body);
+    }
+}
+
 /// Accepts the order's open offer as whoever it went to and walks it to 已完成.
 async fn complete_order(app: &TestApp, order_id: i64, sessions: &[(i64, String)]) -> i64 {
     server::jobs::run_due_jobs(&app.state).await;
@@ -1191,6 +1207,9 @@ async fn complete_order(app: &TestApp, order_id: i64, sessions: &[(i64, String)]
     let (_, token) = sessions.iter().find(|(id, _)| *id == offer.worker_id).expect("a demo worker");
     assert_eq!(app.post("/api/respond_offer", &format!("offer_id={}&accept=true", offer.id), Some(token)).await.status, StatusCode::OK);
     for step in ["depart", "arrive", "start", "complete"] {
+        if step == "complete" {
+            tick_checklist(app, order_id, token).await;
+        }
         let body = format!("order_id={order_id}&step={step}&lat=31.23&lng=121.47");
         assert_eq!(app.post("/api/order_step", &body, Some(token)).await.status, StatusCode::OK, "{step}");
     }
@@ -2376,6 +2395,9 @@ async fn an_orders_customer_and_worker_chat_with_text_and_photos_that_nobody_els
 
     // Completed: still open for three days, then kept to read only.
     for step in ["depart", "arrive", "start", "complete"] {
+        if step == "complete" {
+            tick_checklist(&app, order, &li).await;
+        }
         assert_eq!(app.post("/api/order_step", &format!("order_id={order}&step={step}&lat=31.23&lng=121.47"), Some(&li)).await.status, StatusCode::OK, "{step}");
     }
     assert_eq!(app.post("/api/send_chat", &send(&thread, "谢谢阿姨", ""), Some(&customer)).await.status, StatusCode::OK);
@@ -2529,6 +2551,9 @@ async fn the_customer_follows_the_worker_from_departing_to_completing_nobody_els
     let arrived = track(customer.clone()).await;
     assert!(arrived.sharing && arrived.eta_secs.is_none());
     for name in ["start", "complete"] {
+        if name == "complete" {
+            tick_checklist(&app, order, &li).await;
+        }
         assert_eq!(app.post("/api/order_step", &step(name), Some(&li)).await.status, StatusCode::OK);
     }
     let done = track(customer.clone()).await;
@@ -2537,4 +2562,129 @@ async fn the_customer_follows_the_worker_from_departing_to_completing_nobody_els
     assert!(!record.sharing && record.eta_secs.is_none(), "admins read a finished trip, not a live one");
     assert_eq!(record.points.iter().map(|p| (p.lat, p.lng)).collect::<Vec<_>>(), [(31.25, 121.49)], "the kept track, for a lateness complaint");
     assert_eq!(app.post("/api/report_position", &report("31.23", "121.47"), Some(&li)).await.error(), AppError::Refused(Msg::ErrNotSharingPosition));
+}
+
+/// The admin asks 日常保洁 · 2小时 for photos and gives it two steps.
+fn cleaning_with_proof(service: i64) -> String {
+    form(&[
+        ("id", service.to_string()),
+        ("category_code", "daily_cleaning".into()),
+        ("name", "日常保洁 · 2小时".into()),
+        ("summary", "客厅卧室除尘、厨卫清洁、地面拖洗".into()),
+        ("content", "服务人员统一着装、自带专业工具。".into()),
+        ("process_steps", "客厅除尘\n厨房清洁".into()),
+        ("supplies", "无尘布".into()),
+        ("qualifications", "健康证".into()),
+        ("unit", "hour".into()),
+        ("price", "45".into()),
+        ("default_units", "2".into()),
+        ("min_units", "2".into()),
+        ("proof_photos", "on".into()),
+    ])
+}
+
+#[tokio::test]
+async fn a_worker_finishes_only_with_every_step_ticked_and_both_photos_and_the_customer_confirms_once() {
+    use app::api::proof::ProofView;
+    let app = demo_app(Config::default()).await;
+    let admin = app.session_for("13700000000").await;
+    let customer = app.session_for(CUSTOMER).await;
+    let stranger = app.session("13800000097", domain::Role::Customer).await;
+    let sessions = [(user_id(&app, LI).await, app.session_for(LI).await), (user_id(&app, ZHAO).await, app.session_for(ZHAO).await)];
+    let service = cleaning_service(&app).await;
+    let saved = app.post("/api/admin_save_service", &cleaning_with_proof(service), Some(&admin)).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let edit: app::api::catalog_admin::ServiceEditView = serde_json::from_str(&app.post("/api/admin_service", &format!("id={service}"), Some(&admin)).await.body).unwrap();
+    assert!(edit.proof_photos);
+
+    let order_id = place(&app, &customer, beijing(1, 15)).await;
+    pay(&app, order_id).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    let offer = app.state.store.offers_for_order(order_id).await.unwrap().into_iter().find(|o| o.status == "pending").expect("an open offer");
+    let (_, worker) = sessions.iter().find(|(id, _)| *id == offer.worker_id).unwrap();
+    let (_, other) = sessions.iter().find(|(id, _)| *id != offer.worker_id).unwrap();
+    assert_eq!(app.post("/api/respond_offer", &format!("offer_id={}&accept=true", offer.id), Some(worker)).await.status, StatusCode::OK);
+    let step = |name: &str| format!("order_id={order_id}&step={name}&lat=31.23&lng=121.47");
+    let tick = |position: i64| format!("order_id={order_id}&position={position}");
+    let back = |query: &str| format!("/worker?order={order_id}&{query}#order-{order_id}");
+    let location = |r: Response| r.headers[header::LOCATION].to_str().unwrap().to_string();
+    for name in ["depart", "arrive"] {
+        assert_eq!(app.post("/api/order_step", &step(name), Some(worker)).await.status, StatusCode::OK);
+    }
+
+    // At the door: a 服务前 photo, but no 服务后 photo and no ticks yet.
+    assert_eq!(location(app.upload_order_photo(order_id, "before", &png(), worker).await), back("uploaded=photo"));
+    assert_eq!(location(app.upload_order_photo(order_id, "after", &png(), worker).await), back("upload_error=not_now"));
+    assert_eq!(app.post("/api/tick_step", &tick(0), Some(worker)).await.error(), AppError::Refused(Msg::ErrTickNotNow));
+    assert_eq!(app.post("/api/order_step", &step("start"), Some(worker)).await.status, StatusCode::OK);
+
+    // Serving: finishing is refused until every step is ticked and a 服务后 photo is there.
+    assert_eq!(app.post("/api/order_step", &step("complete"), Some(worker)).await.error(), AppError::Refused(Msg::ErrProofUnticked));
+    assert_eq!(app.post("/api/tick_step", &tick(0), Some(other)).await.error(), AppError::Refused(Msg::ErrNotAssignedWorker));
+    assert_eq!(app.post("/api/tick_step", &tick(0), Some(&customer)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.post("/api/tick_step", &tick(2), Some(worker)).await.error(), AppError::Refused(Msg::ErrTickNotNow), "no third step");
+    for position in [0, 1, 1] {
+        assert_eq!(app.post("/api/tick_step", &tick(position), Some(worker)).await.status, StatusCode::OK);
+    }
+    assert_eq!(app.post("/api/order_step", &step("complete"), Some(worker)).await.error(), AppError::Refused(Msg::ErrProofAfterPhoto));
+    assert_eq!(app.upload_order_photo(order_id, "after", &png(), other).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.upload_order_photo(order_id, "after", &png(), &customer).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(location(app.upload_order_photo(order_id, "after", b"not a picture", worker).await), back("upload_error=not_image"));
+    assert_eq!(app.state.store.order_proof(order_id).await.unwrap().photos.len(), 1, "refused photos are not kept");
+    assert_eq!(location(app.upload_order_photo(order_id, "after", &png(), worker).await), back("uploaded=photo"));
+    assert_eq!(app.post("/api/order_step", &step("complete"), Some(worker)).await.status, StatusCode::OK);
+    assert_eq!(state_of(&app, order_id).await, "completed");
+    assert_eq!(location(app.upload_order_photo(order_id, "after", &png(), worker).await), back("upload_error=not_now"), "the proof is closed");
+
+    // The customer sees the proof, and the photos are theirs, the worker's and admins' to see only.
+    let proof_of = |token: String| {
+        let app = &app;
+        async move {
+            let view: app::api::orders::OrderView = serde_json::from_str(&app.post("/api/order_detail", &format!("order_id={order_id}"), Some(&token)).await.body).unwrap();
+            view.proof.expect("a completed order shows its proof")
+        }
+    };
+    let seen: ProofView = proof_of(customer.clone()).await;
+    let steps: Vec<(&str, bool)> = seen.items.iter().map(|i| (i.text.as_str(), i.ticked)).collect();
+    assert_eq!(steps, [("客厅除尘", true), ("厨房清洁", true)]);
+    assert!(seen.photos_required && seen.completed && seen.can_confirm && seen.confirmed_at.is_none());
+    assert_eq!((seen.before.len(), seen.after.len()), (1, 1));
+    for token in [&customer, worker, &admin] {
+        assert_eq!(app.get_page(&seen.after[0], Some(token)).await.status, StatusCode::OK);
+    }
+    for token in [Some(&stranger), Some(other), None] {
+        assert_eq!(app.get_page(&seen.before[0], token.map(String::as_str)).await.status, StatusCode::NOT_FOUND);
+    }
+    assert!(!proof_of(admin.clone()).await.can_confirm, "only the customer confirms");
+
+    // Confirmed once, by the customer; the worker's card says so.
+    let confirm = format!("order_id={order_id}");
+    assert_eq!(app.post("/api/confirm_service", &confirm, Some(&stranger)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.post("/api/confirm_service", &confirm, Some(worker)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.post("/api/confirm_service", &confirm, Some(&customer)).await.status, StatusCode::OK);
+    assert_eq!(app.post("/api/confirm_service", &confirm, Some(&customer)).await.error(), AppError::Refused(Msg::ErrConfirmNotNow));
+    let confirmed = proof_of(customer.clone()).await;
+    assert!(confirmed.confirmed_at.is_some() && !confirmed.can_confirm);
+    let bench: app::api::work::WorkbenchView = serde_json::from_str(&app.post("/api/workbench", "", Some(worker)).await.body).unwrap();
+    assert!(bench.orders.iter().any(|o| o.order_id == order_id && o.confirmed));
+}
+
+#[tokio::test]
+async fn an_order_keeps_the_steps_it_was_placed_with() {
+    let app = demo_app(Config::default()).await;
+    let admin = app.session_for("13700000000").await;
+    let customer = app.session_for(CUSTOMER).await;
+    let before = place(&app, &customer, beijing(1, 9)).await;
+    let service = cleaning_service(&app).await;
+    assert_eq!(app.post("/api/admin_save_service", &cleaning_with_proof(service), Some(&admin)).await.status, StatusCode::OK);
+    let after = place(&app, &customer, beijing(1, 16)).await;
+    let kept = |id: i64| {
+        let app = &app;
+        async move {
+            let order = app.state.store.order(id).await.unwrap().unwrap();
+            (booking::checklist_items(order.checklist.as_deref()), order.proof_photos)
+        }
+    };
+    assert_eq!(kept(before).await, (vec!["客厅卧室除尘".to_string(), "厨房台面灶台清洁".into(), "卫生间清洁消毒".into(), "地面吸尘拖洗".into()], false));
+    assert_eq!(kept(after).await, (vec!["客厅除尘".to_string(), "厨房清洁".into()], true));
 }

@@ -135,6 +135,11 @@ impl TestApp {
         self.post_multipart(&format!("/uploads/chat/{thread}"), &[], bytes, token).await
     }
 
+    /// Posts a proof photo (`before`/`after`) for an order as the workbench's form does.
+    pub async fn upload_order_photo(&self, order_id: i64, stage: &str, bytes: &[u8], token: &str) -> Response {
+        self.post_multipart(&format!("/uploads/order/{order_id}/{stage}"), &[], bytes, token).await
+    }
+
     async fn post_multipart(&self, path: &str, fields: &[(&str, &str)], bytes: &[u8], token: &str) -> Response {
         let (content_type, body) = multipart(bytes, "photo.jpg", fields);
         let request = Request::post(path)
