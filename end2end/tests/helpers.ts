@@ -1,4 +1,4 @@
-import { expect, Browser, Page } from '@playwright/test';
+import { expect, Browser, Locator, Page } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -192,4 +192,15 @@ export async function expectCustomerTotalsToAddUp(admin: Page) {
   await expect(admin.locator('[data-stat="refunded"] .stat-value')).toHaveText(yuan(refunded));
   await expect(admin.locator('[data-stat="net"] .stat-value')).toHaveText(yuan(paid - refunded));
   expect(paid).toBeGreaterThan(0);
+}
+
+/** Ticks every step of a serving order's 服务清单 on the worker's card (B4), as they must before 完成服务. */
+export async function tickChecklist(job: Locator) {
+  const items = job.locator('.checklist .check-item');
+  const steps = await items.count();
+  expect(steps).toBeGreaterThan(0);
+  for (let i = 0; i < steps; i++) {
+    await items.nth(i).getByRole('button', { name: /^完成：/ }).click();
+    await expect(items.nth(i)).toHaveClass(/ticked/);
+  }
 }

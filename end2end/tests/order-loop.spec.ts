@@ -1,6 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
 import * as path from 'path';
-import { DEMO, DESKTOP, PEOPLES_SQUARE as HOME, open, signedIn, snap, hydrated, expectAccessible, expectTilesToOpenWhatTheyCount, expectCustomerTotalsToAddUp, fillBooking } from './helpers';
+import { DEMO, DESKTOP, PEOPLES_SQUARE as HOME, open, signedIn, snap, hydrated, expectAccessible, expectTilesToOpenWhatTheyCount, expectCustomerTotalsToAddUp, fillBooking, tickChecklist } from './helpers';
 
 /** Books the demo "日常保洁 · 2小时" for tomorrow at `slot` and pays; returns the order page URL. */
 async function bookAndPay(customer: Page, slot: string, shot?: string): Promise<string> {
@@ -52,12 +52,32 @@ test('one order travels from booking to review across customer, worker and admin
 
   const job = worker.locator('.order-list .order-card').first();
   for (const [button, state] of [['出发', '已出发'], ['到达', '已到达'], ['开始服务', '服务中'], ['完成服务', '已完成']]) {
+    if (button === '完成服务') {
+      // Proof of work (B4): finishing is refused until every step of the checklist is ticked.
+      await job.getByRole('button', { name: '完成服务' }).click();
+      await expect(worker.getByText('服务清单还有未勾选的项目，请逐项完成后再点“完成服务”')).toBeVisible();
+      await expect(job.locator('.state-badge')).toHaveText(/服务中/);
+      // A 服务后 photo (a plain form post, back to the workbench at this order).
+      await job.getByLabel('服务后照片·选择照片').setInputFiles(path.join(__dirname, '..', 'fixtures', 'photo.png'));
+      await job.locator('.proof-photos[data-stage="after"]').getByRole('button', { name: '上传' }).click();
+      await expect(worker.getByText('照片已上传')).toBeVisible();
+      await hydrated(worker);
+      await tickChecklist(job);
+      await expect(customer.locator('.proof .check-item.ticked')).toHaveCount(4);
+      await expect(customer.locator('.proof .proof-photos[data-stage="after"] img')).toHaveCount(1);
+      await snap(worker, 'loop-07b-worker-proof-390x844');
+    }
     await job.getByRole('button', { name: button }).click();
     await expect(customer.locator('.order-status .state-badge')).toHaveText(new RegExp(state));
     if (state === '已到达') await snap(worker, 'loop-07-worker-arrived-390x844');
   }
   await expect(customer.getByText('记录位置').first()).toBeVisible();
   await snap(customer, 'loop-08-completed-390x844');
+  // The customer reads the checklist and the photo, and confirms the service once.
+  await customer.getByRole('button', { name: '确认服务完成' }).click();
+  await expect(customer.locator('.proof-confirmed')).toContainText('已确认完成于');
+  await expect(customer.getByRole('button', { name: '确认服务完成' })).toHaveCount(0);
+  await expect(job.locator('.proof-confirmed')).toHaveText(/客户已确认完成/);
 
   // Review: quality 5, attitude 4, result 5 and a comment.
   await customer.locator('label[for="attitude-4"]').click();

@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { DEMO, DESKTOP, open, signedIn, snap, expectAccessible, bookDaysAhead } from './helpers';
+import { DEMO, DESKTOP, open, signedIn, snap, expectAccessible, bookDaysAhead, tickChecklist } from './helpers';
 
 const SECOND_WORKER = { phone: '13900000003', password: 'daojia123', name: '赵阿姨' };
 /** 2.67 km north-east of the service address (People's Square): 501 s by the travel model. */
@@ -55,6 +55,7 @@ test('the customer follows the worker on a map from 出发 to 完成, with the t
   await expect(job.locator('.state-badge')).toHaveText(/已到达/);
   await snap(worker, 'absent-01-too-soon-390x844');
   await job.getByRole('button', { name: '开始服务' }).click();
+  await tickChecklist(job);
   await job.getByRole('button', { name: '完成服务' }).click();
   await expect(customer.locator('.order-status .state-badge')).toHaveText(/已完成/);
   // Completed: the position is no longer shared, and the map is gone.

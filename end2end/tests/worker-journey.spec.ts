@@ -1,6 +1,6 @@
 import { test, expect, Browser, Page } from '@playwright/test';
 import * as path from 'path';
-import { DEMO, PHONE, DESKTOP, freshPhone, open, login, snap, hydrated, expectAccessible, fillBooking } from './helpers';
+import { DEMO, PHONE, DESKTOP, freshPhone, open, login, snap, hydrated, expectAccessible, fillBooking, tickChecklist } from './helpers';
 
 /** A spot in the Shanghai region at least 40 km from People's Square (the
  * demo workers' area centre) and picked at random per run, so only the
@@ -232,6 +232,7 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
   await offer.getByRole('button', { name: '接单' }).click();
   const job = worker.locator('.order-list .order-card').first();
   for (const [button, state] of [['出发', '已出发'], ['到达', '已到达'], ['开始服务', '服务中'], ['完成服务', '已完成']]) {
+    if (button === '完成服务') await tickChecklist(job);
     await job.getByRole('button', { name: button }).click();
     await expect(customer.locator('.order-status .state-badge')).toHaveText(new RegExp(state));
   }
