@@ -37,6 +37,7 @@ test('one order travels from booking to review across customer, worker and admin
 
   await open(worker, '/worker');
   const orderUrl = await bookAndPay(customer, '10:00', 'loop');
+  const orderId = orderUrl.split('/').pop();
   await snap(customer, 'loop-04-booked-390x844');
 
   // The offer appears on the worker's open page without a reload.
@@ -50,7 +51,7 @@ test('one order travels from booking to review across customer, worker and admin
   await expect(customer.getByText('李阿姨')).toBeVisible();
   await snap(customer, 'loop-06-accepted-390x844');
 
-  const job = worker.locator('.order-list .order-card').first();
+  const job = worker.locator(`.order-list .order-card[data-order="${orderId}"]`);
   for (const [button, state] of [['出发', '已出发'], ['到达', '已到达'], ['开始服务', '服务中'], ['完成服务', '已完成']]) {
     if (button === '完成服务') {
       // Proof of work (B4): finishing is refused until every step of the checklist is ticked.
@@ -103,7 +104,6 @@ test('one order travels from booking to review across customer, worker and admin
   await extra.close();
 
   // Admin: the order with its full history and why the worker was chosen.
-  const orderId = orderUrl.split('/').pop();
   await open(admin, '/admin/orders');
   await expect(admin.getByRole('link', { name: /^DJ/ }).first()).toBeVisible();
   // The order map (A6): the finished order is a grey dot at its address, and the dot opens it.
@@ -124,6 +124,10 @@ test('one order travels from booking to review across customer, worker and admin
   await expect(admin.locator('.timeline-item')).toHaveCount(7);
   // Proof of work: where the worker said they arrived, against the address.
   await expect(admin.locator('[data-arrival-metres]')).toContainText(/距服务地址约 \d+ 米/);
+  // …the ticked checklist, the photo and the customer's confirmation.
+  await expect(admin.locator('.proof .check-item.ticked')).toHaveCount(4);
+  await expect(admin.locator('.proof .proof-photos[data-stage="after"] img')).toHaveCount(1);
+  await expect(admin.locator('.proof-confirmed')).toContainText('已确认完成于');
   await expectAccessible(admin);
   await snap(admin, 'loop-11-admin-order-1440x900');
 
