@@ -197,8 +197,9 @@ export async function expectCustomerTotalsToAddUp(admin: Page) {
 /** Ticks every step of a serving order's 服务清单 on the worker's card (B4), as they must before 完成服务. */
 export async function tickChecklist(job: Locator) {
   const items = job.locator('.checklist .check-item');
+  // The card re-renders as the workbench refreshes: count once the list is there.
+  await expect(items.first()).toBeVisible();
   const steps = await items.count();
-  expect(steps).toBeGreaterThan(0);
   for (let i = 0; i < steps; i++) {
     await items.nth(i).getByRole('button', { name: /^完成：/ }).click();
     await expect(items.nth(i)).toHaveClass(/ticked/);

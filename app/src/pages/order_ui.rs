@@ -250,7 +250,6 @@ pub fn ProofPanel(
     #[prop(optional)] tick: Option<ServerAction<crate::api::proof::TickStep>>,
     #[prop(optional)] confirm: Option<ServerAction<crate::api::proof::ConfirmService>>,
 ) -> impl IntoView {
-    use crate::api::proof::{ConfirmService, TickStep};
     let query = leptos_router::hooks::use_query_map();
     // The photo forms are plain posts that come back to `?order=ID&uploaded=…` or `&upload_error=…`.
     let ours = move |key: &str| query.with(|q| (q.get("order").as_deref() == Some(&order_id.to_string())).then(|| q.get(key)).flatten());
@@ -299,12 +298,16 @@ pub fn ProofPanel(
                                 <span class="check-text">{item.text}</span>
                                 {match (item.ticked, tick.filter(|_| proof.can_tick)) {
                                     (true, _) => Some(view! { <span class="tag tag-success">{t(Msg::StepTicked)}</span> }.into_any()),
+                                    // Forms, so a tap before the page hydrates still counts.
                                     (false, Some(tick)) => Some(view! {
-                                        <button type="button" class="btn btn-plain btn-small" aria-label=format!("{}：{label}", t(Msg::TickStep))
-                                            disabled=move || tick.pending().get()
-                                            on:click=move |_| { tick.dispatch(TickStep { order_id, position }); }>
-                                            {t(Msg::TickStep)}
-                                        </button>
+                                        <ActionForm action=tick attr:class="tick-form">
+                                            <input type="hidden" name="order_id" value=order_id/>
+                                            <input type="hidden" name="position" value=position/>
+                                            <button type="submit" class="btn btn-plain btn-small" aria-label=format!("{}：{label}", t(Msg::TickStep))
+                                                disabled=move || tick.pending().get()>
+                                                {t(Msg::TickStep)}
+                                            </button>
+                                        </ActionForm>
                                     }.into_any()),
                                     (false, None) => None,
                                 }}
@@ -326,13 +329,11 @@ pub fn ProofPanel(
             {match (proof.confirmed_at, confirm.filter(|_| proof.can_confirm)) {
                 (Some(at), _) => Some(view! { <p class="proof-confirmed" role="status">"✓ "{t(Msg::ServiceConfirmedAt)}{format_beijing(at)}</p> }.into_any()),
                 (None, Some(confirm)) => Some(view! {
-                    <div class="proof-confirm">
+                    <ActionForm action=confirm attr:class="proof-confirm">
+                        <input type="hidden" name="order_id" value=order_id/>
                         <p class="hint">{t(Msg::ConfirmServiceHint)}</p>
-                        <button type="button" class="btn btn-primary btn-block" disabled=move || confirm.pending().get()
-                            on:click=move |_| { confirm.dispatch(ConfirmService { order_id }); }>
-                            {t(Msg::ConfirmService)}
-                        </button>
-                    </div>
+                        <button type="submit" class="btn btn-primary btn-block" disabled=move || confirm.pending().get()>{t(Msg::ConfirmService)}</button>
+                    </ActionForm>
                 }.into_any()),
                 (None, None) => proof.completed.then(|| view! { <p class="muted proof-awaiting">{t(Msg::AwaitingConfirmation)}</p> }.into_any()),
             }}
