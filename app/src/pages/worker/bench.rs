@@ -30,6 +30,9 @@ pub fn WorkPanel() -> impl IntoView {
     let respond = ServerAction::<RespondOffer>::new();
     let step = ServerAction::<OrderStep>::new();
     let tick = ServerAction::<TickStep>::new();
+    // Which order's 客户不在家 confirmation is open. Held here, not on the card,
+    // so a live refresh that redraws the cards does not close it.
+    let confirming_absence = RwSignal::new(None::<i64>);
     let unread = use_chat_unread(live);
     let bench = Resource::new(
         move || (live.get(), respond.version().get(), step.version().get(), tick.version().get()),
@@ -83,7 +86,7 @@ pub fn WorkPanel() -> impl IntoView {
                         } else {
                             view! {
                                 <ul class="order-list">
-                                    {bench.orders.into_iter().map(|o| view! { <WorkItem order=o step tick unread/> }).collect_view()}
+                                    {bench.orders.into_iter().map(|o| view! { <WorkItem order=o step tick confirming_absence unread/> }).collect_view()}
                                 </ul>
                             }.into_any()
                         }}
@@ -154,10 +157,15 @@ fn share_position_while_on_the_way(bench: Resource<Result<WorkbenchView, AppErro
 }
 
 #[component]
-fn WorkItem(order: WorkOrderCard, step: ServerAction<OrderStep>, tick: ServerAction<TickStep>, unread: Resource<Result<Vec<ChatUnread>, AppError>>) -> impl IntoView {
+fn WorkItem(
+    order: WorkOrderCard,
+    step: ServerAction<OrderStep>,
+    tick: ServerAction<TickStep>,
+    confirming_absence: RwSignal<Option<i64>>,
+    unread: Resource<Result<Vec<ChatUnread>, AppError>>,
+) -> impl IntoView {
     let id = order.order_id;
     let busy = RwSignal::new(false);
-    let confirming_absence = RwSignal::new(false);
     let take_step = move |next: Step| {
         busy.set(true);
         // The position is recorded with the step when the device gives it.
@@ -187,14 +195,14 @@ fn WorkItem(order: WorkOrderCard, step: ServerAction<OrderStep>, tick: ServerAct
             {(order.state == OrderState::Arrived).then(|| view! {
                 <div class="customer-absent">
                     <p class="hint">{t(Msg::CustomerAbsentHint)}</p>
-                    <Show when=move || confirming_absence.get() fallback=move || view! {
-                        <button type="button" class="btn btn-danger-plain btn-block" on:click=move |_| confirming_absence.set(true)>{t(Msg::StepCustomerAbsent)}</button>
+                    <Show when=move || confirming_absence.get() == Some(id) fallback=move || view! {
+                        <button type="button" class="btn btn-danger-plain btn-block" on:click=move |_| confirming_absence.set(Some(id))>{t(Msg::StepCustomerAbsent)}</button>
                     }>
                         <div class="confirm-box" role="dialog" aria-label=t(Msg::StepCustomerAbsent)>
                             <p>{t(Msg::ConfirmCustomerAbsent)}</p>
                             <div class="confirm-actions">
-                                <button type="button" class="btn btn-plain" on:click=move |_| confirming_absence.set(false)>{t(Msg::KeepOrder)}</button>
-                                <button type="button" class="btn btn-danger" disabled=move || busy.get() on:click=move |_| { confirming_absence.set(false); take_step(Step::CustomerAbsent); }>
+                                <button type="button" class="btn btn-plain" on:click=move |_| confirming_absence.set(None)>{t(Msg::KeepOrder)}</button>
+                                <button type="button" class="btn btn-danger" disabled=move || busy.get() on:click=move |_| { confirming_absence.set(None); take_step(Step::CustomerAbsent); }>
                                     {t(Msg::StepCustomerAbsent)}
                                 </button>
                             </div>
