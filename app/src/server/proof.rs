@@ -27,7 +27,7 @@ pub async fn proof_view(state: &AppState, order: &OrderRecord, viewer: &User) ->
     let record = state.store.order_proof(order.id).await.map_err(internal)?;
     let is_worker = viewer.role == Role::Worker && order.worker_id == Some(viewer.id.0);
     let is_customer = viewer.role == Role::Customer && order.customer_id == viewer.id.0;
-    let photos = |stage: PhotoStage| record.photos.iter().filter(|p| p.stage == stage.as_str()).map(|p| file_url(&p.storage_key)).collect();
+    let photos = |stage: PhotoStage| record.photos_at(stage.as_str()).map(file_url).collect();
     Ok(Some(ProofView {
         items: booking::checklist_items(order.checklist.as_deref())
             .into_iter()
@@ -52,7 +52,7 @@ pub async fn proof_view(state: &AppState, order: &OrderRecord, viewer: &User) ->
 /// Why the worker may not finish `order` yet, if they may not.
 pub async fn finish_refusal(state: &AppState, order: &OrderRecord) -> Result<Option<Msg>, AppError> {
     let record = state.store.order_proof(order.id).await.map_err(internal)?;
-    let count = |stage: PhotoStage| record.photos.iter().filter(|p| p.stage == stage.as_str()).count();
+    let count = |stage: PhotoStage| record.photos_at(stage.as_str()).count();
     let proof = ProofOfWork {
         items: booking::checklist_items(order.checklist.as_deref()),
         ticked: record.ticked.iter().filter_map(|&p| usize::try_from(p).ok()).collect(),

@@ -30,6 +30,13 @@ pub struct ProofRecord {
     pub photos: Vec<OrderPhotoRecord>,
 }
 
+impl ProofRecord {
+    /// The storage keys of the photos of `stage` (`before`/`after`), oldest first.
+    pub fn photos_at<'a>(&'a self, stage: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.photos.iter().filter(move |p| p.stage == stage).map(|p| p.storage_key.as_str())
+    }
+}
+
 #[async_trait]
 pub trait ProofStore: Send + Sync {
     async fn order_proof(&self, order_id: i64) -> StoreResult<ProofRecord>;
