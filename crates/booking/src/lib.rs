@@ -42,10 +42,12 @@ use serde::{Deserialize, Serialize};
 
 mod monitor;
 mod proof;
+mod review;
 pub use proof::{
     arrival_metres, arrived_at_the_address, checklist_items, may_confirm, may_tick, PhotoStage, ProofMissing, ProofOfWork, ARRIVAL_RADIUS_M,
     MAX_PROOF_PHOTOS,
 };
+pub use review::{may_add_review_photo, ReviewError, ReviewInput, MAX_REVIEW_CHARS, MAX_REVIEW_PHOTOS};
 pub use monitor::{anomaly, Anomaly, AnomalyCutoffs, ACCEPT_BY_SECS_BEFORE_START, OVERRUN_GRACE_SECS};
 
 /// Where an order stands. Stored as its snake_case name.

@@ -82,8 +82,18 @@ pub trait OrderStore: Send + Sync {
 
     async fn create_review(&self, review: &NewReview, now: OffsetDateTime) -> StoreResult<()>;
     async fn review_for_order(&self, order_id: i64) -> StoreResult<Option<ReviewRecord>>;
+    /// Adds a photo to the review `customer_id` wrote of `order_id` unless
+    /// it holds `max` already; `NotFound` without such a review, `Conflict`
+    /// when full (nothing is added either way).
+    async fn add_review_photo(&self, order_id: i64, customer_id: i64, storage_key: &str, max: i64, now: OffsetDateTime) -> StoreResult<()>;
+    /// `(order id, storage key)` of the photos on those orders' reviews, oldest first.
+    async fn review_photos(&self, order_ids: &[i64]) -> StoreResult<Vec<(i64, String)>>;
+    /// Whether a stored file is a review photo (public, as its review is).
+    async fn is_review_photo(&self, storage_key: &str) -> StoreResult<bool>;
     /// Average ratings of a service's reviews and the newest `limit` of them (C3).
     async fn service_reviews(&self, service_id: i64, limit: i64) -> StoreResult<crate::ServiceReviews>;
+    /// The newest `limit` reviews of a worker's services (C9).
+    async fn worker_reviews(&self, worker_id: i64, limit: i64) -> StoreResult<Vec<crate::PublicReview>>;
 
     /// Counts and money over all of a customer's orders (A8).
     async fn customer_totals(&self, customer_id: i64) -> StoreResult<CustomerTotals>;
@@ -841,7 +851,7 @@ macro_rules! shared_order_impl {
                 .fetch_one(&self.pool)
                 .await?;
                 let recent = sqlx::query_as(
-                    "SELECT r.quality, r.attitude, r.result, r.body, u.display_name AS customer_name, r.created_at
+                    "SELECT r.order_id, r.quality, r.attitude, r.result, r.body, u.display_name AS customer_name, r.created_at
                      FROM reviews r JOIN orders o ON o.id = r.order_id JOIN users u ON u.id = r.customer_id
                      WHERE o.service_id = $1 ORDER BY r.id DESC LIMIT $2",
                 )
@@ -850,6 +860,17 @@ macro_rules! shared_order_impl {
                 .fetch_all(&self.pool)
                 .await?;
                 Ok(crate::ServiceReviews { count, quality, attitude, result, recent })
+            }
+
+            async fn worker_reviews(&self, worker_id: i64, limit: i64) -> crate::StoreResult<Vec<crate::PublicReview>> {
+                Ok(sqlx::query_as(
+                    "SELECT r.order_id, r.quality, r.attitude, r.result, r.body, u.display_name AS customer_name, r.created_at
+                     FROM reviews r JOIN users u ON u.id = r.customer_id WHERE r.worker_id = $1 ORDER BY r.id DESC LIMIT $2",
+                )
+                .bind(worker_id)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?)
             }
 
             async fn customer_totals(&self, customer_id: i64) -> crate::StoreResult<crate::CustomerTotals> {
@@ -881,6 +902,44 @@ macro_rules! shared_order_impl {
                 .bind(limit)
                 .fetch_all(&self.pool)
                 .await?)
+            }
+
+            async fn add_review_photo(&self, order_id: i64, customer_id: i64, storage_key: &str, max: i64, now: time::OffsetDateTime) -> crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                let review: Option<i64> = sqlx::query_scalar("SELECT id FROM reviews WHERE order_id = $1 AND customer_id = $2")
+                    .bind(order_id)
+                    .bind(customer_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let review = review.ok_or(crate::StoreError::NotFound)?;
+                let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM review_photos WHERE review_id = $1").bind(review).fetch_one(&mut *tx).await?;
+                if held >= max {
+                    return Err(crate::StoreError::Conflict);
+                }
+                sqlx::query("INSERT INTO review_photos (review_id, storage_key, created_at) VALUES ($1, $2, $3)")
+                    .bind(review)
+                    .bind(storage_key)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn review_photos(&self, order_ids: &[i64]) -> crate::StoreResult<Vec<(i64, String)>> {
+                if order_ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let ids = crate::dispatching::id_list(order_ids);
+                let sql = format!(
+                    "SELECT r.order_id, p.storage_key FROM review_photos p JOIN reviews r ON r.id = p.review_id WHERE r.order_id IN ({ids}) ORDER BY p.id"
+                );
+                Ok(sqlx::query_as(&sql).fetch_all(&self.pool).await?)
+            }
+
+            async fn is_review_photo(&self, storage_key: &str) -> crate::StoreResult<bool> {
+                let found: Option<i64> = sqlx::query_scalar("SELECT id FROM review_photos WHERE storage_key = $1").bind(storage_key).fetch_optional(&self.pool).await?;
+                Ok(found.is_some())
             }
 
             async fn review_for_order(&self, order_id: i64) -> crate::StoreResult<Option<crate::ReviewRecord>> {

@@ -353,6 +353,7 @@ pub struct ServiceReviews {
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct PublicReview {
+    pub order_id: i64,
     pub quality: i32,
     pub attitude: i32,
     pub result: i32,

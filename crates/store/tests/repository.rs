@@ -2222,3 +2222,39 @@ async fn proof_of_work_is_written_only_by_the_orders_worker_in_its_state_and_the
     })
     .await;
 }
+
+// ---------- Review photos (C9) ----------
+
+#[tokio::test]
+async fn review_photos_go_only_on_the_customers_own_review_up_to_the_limit_and_are_listed_with_the_review() {
+    on_both(|store| async move {
+        let worker = fx::worker(&store, "13900139320").await;
+        let customer = fx::customer(&store, "13800138320").await;
+        let other = fx::customer(&store, "13800138321").await;
+        let done = mx::paid_order(&store, worker, customer, "rphoto", 8).await;
+        store.change_order(done, &mx::complete(worker, 2000), now()).await.unwrap();
+        // No review yet: nothing to add a photo to.
+        assert!(matches!(store.add_review_photo(done, customer, "review/a.png", 2, now()).await, Err(StoreError::NotFound)));
+        let review = store::NewReview { order_id: done, customer_id: customer, worker_id: worker, quality: 5, attitude: 5, result: 4, body: "干净".into() };
+        store.create_review(&review, now()).await.unwrap();
+        assert!(matches!(store.add_review_photo(done, other, "review/x.png", 2, now()).await, Err(StoreError::NotFound)), "another customer's review");
+        store.add_review_photo(done, customer, "review/a.png", 2, now()).await.unwrap();
+        store.add_review_photo(done, customer, "review/b.png", 2, now()).await.unwrap();
+        assert!(matches!(store.add_review_photo(done, customer, "review/c.png", 2, now()).await, Err(StoreError::Conflict)), "the third is over the cap");
+        let photos = store.review_photos(&[done, done + 1000]).await.unwrap();
+        assert_eq!(photos, [(done, "review/a.png".to_string()), (done, "review/b.png".to_string())]);
+        assert!(store.review_photos(&[]).await.unwrap().is_empty());
+        assert!(store.is_review_photo("review/b.png").await.unwrap());
+        assert!(!store.is_review_photo("review/c.png").await.unwrap());
+        assert!(!store.is_review_photo("review/x.png").await.unwrap());
+        // The service page's reviews name their order, so the photos can be put with them.
+        let service = store.order(done).await.unwrap().unwrap().service_id;
+        let recent = store.service_reviews(service, 5).await.unwrap().recent;
+        assert_eq!(recent.iter().map(|r| r.order_id).collect::<Vec<_>>(), [done]);
+        // …and so do the worker's own.
+        let theirs = store.worker_reviews(worker, 5).await.unwrap();
+        assert_eq!(theirs.iter().map(|r| (r.order_id, r.body.as_str())).collect::<Vec<_>>(), [(done, "干净")]);
+        assert!(store.worker_reviews(customer, 5).await.unwrap().is_empty());
+    })
+    .await;
+}
