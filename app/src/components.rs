@@ -199,6 +199,43 @@ pub fn InputCell(
     }
 }
 
+/// Photos as a row of thumbnails, each opening the full picture.
+#[component]
+pub fn PhotoRow(photos: Vec<String>, alt: &'static str) -> impl IntoView {
+    view! {
+        <div class="photo-row">
+            {photos.into_iter().map(|src| {
+                let href = src.clone();
+                view! { <a href=href target="_blank" rel="noopener"><img class="photo-thumb" src=src alt=alt loading="lazy"/></a> }
+            }).collect_view()}
+        </div>
+    }
+}
+
+/// Reviews as everyone reads them: masked author, stars, day, text, photos.
+#[component]
+pub fn ReviewList(reviews: Vec<crate::api::orders::PublicReviewView>) -> impl IntoView {
+    let stars = |n: i32| {
+        let n = n.clamp(0, 5) as usize;
+        format!("{}{}", "★".repeat(n), "☆".repeat(5 - n))
+    };
+    view! {
+        <ul class="review-list">
+            {reviews.into_iter().map(|r| view! {
+                <li class="review">
+                    <div class="review-head">
+                        <span>{r.author}</span>
+                        <span class="stars" aria-label=format!("{}/5", r.stars)>{stars(r.stars)}</span>
+                        <span class="muted">{crate::api::format_beijing(r.at).chars().take(10).collect::<String>()}</span>
+                    </div>
+                    {(!r.body.is_empty()).then(|| view! { <p class="review-body">{r.body}</p> })}
+                    {(!r.photos.is_empty()).then(|| view! { <PhotoRow photos=r.photos alt=t(Msg::ReviewPhotosAlt)/> })}
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
 #[component]
 pub fn Skeleton(#[prop(default = 3)] rows: usize) -> impl IntoView {
     view! {

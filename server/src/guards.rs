@@ -89,7 +89,7 @@ pub fn page_access(path: &str) -> Option<Access> {
     let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
     if under("/admin") || under("/uploads/service") {
         Some(ADMIN)
-    } else if under("/book") || under("/pay") || under("/orders") {
+    } else if under("/book") || under("/pay") || under("/orders") || under("/uploads/review") {
         Some(CUSTOMER)
     } else if path == "/worker/register" {
         None
@@ -174,6 +174,7 @@ mod tests {
         assert_eq!(page_access("/worker/register"), None);
         assert_eq!(page_access("/uploads/worker/id_card"), Some(WORKER));
         assert_eq!(page_access("/uploads/service/3"), Some(ADMIN));
+        assert_eq!(page_access("/uploads/review/3"), Some(CUSTOMER));
         assert_eq!(page_access("/me"), Some(CUSTOMER));
         assert_eq!(page_access("/"), None);
         assert_eq!(page_access("/login"), None);

@@ -81,6 +81,7 @@ pub fn router(state: AppState, page_routes: Vec<AxumRouteListing>) -> Router {
         .route("/uploads/feedback/{id}", axum::routing::post(upload_routes::upload_feedback_image))
         .route("/uploads/chat/{thread}", axum::routing::post(upload_routes::upload_chat_image))
         .route("/uploads/order/{id}/{stage}", axum::routing::post(upload_routes::upload_order_photo))
+        .route("/uploads/review/{id}", axum::routing::post(upload_routes::upload_review_photo))
         .route("/files/{area}/{name}", get(upload_routes::serve_file))
         .route(app::api::analytics::CSV_PATH, get(export_routes::analytics_csv))
         .leptos_routes(&state, page_routes, move || shell(options.clone()))

@@ -7,6 +7,7 @@ use app::server::catalog_admin::store_service_image;
 use app::server::chat::store_chat_image;
 use app::server::feedback::store_feedback_image;
 use app::server::proof::store_order_photo;
+use app::server::reviews::store_review_photo;
 use app::server::onboarding::{may_read_file, store_worker_document, DocumentFields, UploadOutcome};
 use app::server::session::SessionState;
 use app::server::AppState;
@@ -125,6 +126,20 @@ pub async fn upload_order_photo(State(state): State<AppState>, Path((order_id, s
         Err(code) => Err(UploadOutcome::Refused(code)),
     };
     answer_upload(outcome, back("uploaded=photo"), |code| back(&format!("upload_error={code}")))
+}
+
+/// `POST /uploads/review/{order_id}`: a photo for the customer's review of
+/// their order, back to the order's page.
+pub async fn upload_review_photo(State(state): State<AppState>, Path(order_id): Path<i64>, req: Request) -> Response {
+    let back = |query: &str| Redirect::to(&format!("/orders/{order_id}?{query}#my-review")).into_response();
+    let Some(user) = signed_in(&req) else {
+        return Redirect::to("/login").into_response();
+    };
+    let outcome = match upload_form(&state, req).await {
+        Ok(form) => store_review_photo(&state, &user, order_id, form.file).await,
+        Err(code) => Err(UploadOutcome::Refused(code)),
+    };
+    answer_upload(outcome, back("uploaded=review_photo"), |code| back(&format!("upload_error={code}")))
 }
 
 /// Every upload's answer: `done` when stored, 403 to someone who may not

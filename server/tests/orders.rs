@@ -2688,3 +2688,56 @@ async fn an_order_keeps_the_steps_it_was_placed_with() {
     assert_eq!(kept(before).await, (vec!["客厅卧室除尘".to_string(), "厨房台面灶台清洁".into(), "卫生间清洁消毒".into(), "地面吸尘拖洗".into()], false));
     assert_eq!(kept(after).await, (vec!["客厅除尘".to_string(), "厨房清洁".into()], true));
 }
+
+#[tokio::test]
+async fn a_customer_adds_photos_to_their_own_review_and_everyone_sees_them_with_it() {
+    use app::api::orders::{OrderView, ServiceInfo};
+    let app = demo_app(Config::default()).await;
+    let admin = app.session_for("13700000000").await;
+    let customer = app.session_for(CUSTOMER).await;
+    let stranger = app.session("13800000096", domain::Role::Customer).await;
+    let sessions = [(user_id(&app, LI).await, app.session_for(LI).await), (user_id(&app, ZHAO).await, app.session_for(ZHAO).await)];
+    let order_id = place(&app, &customer, beijing(1, 15)).await;
+    pay(&app, order_id).await;
+    let worker_id = complete_order(&app, order_id, &sessions).await;
+    let (_, worker) = sessions.iter().find(|(id, _)| *id == worker_id).unwrap();
+    let back = |query: &str| format!("/orders/{order_id}?{query}#my-review");
+    let location = |r: Response| r.headers[header::LOCATION].to_str().unwrap().to_string();
+    let upload = |token: String| {
+        let app = &app;
+        async move { app.upload_review_photo(order_id, &png(), &token).await }
+    };
+
+    // Before the review there is nothing to put a photo on; nobody else may try.
+    assert_eq!(location(upload(customer.clone()).await), back("upload_error=no_review"));
+    let review = format!("order_id={order_id}&quality=5&attitude=5&result=4&body=很干净");
+    assert_eq!(app.post("/api/review_order", &review, Some(&customer)).await.status, StatusCode::OK);
+    for token in [&stranger, worker, &admin] {
+        assert_eq!(upload(token.clone()).await.status, StatusCode::FORBIDDEN);
+    }
+    assert_eq!(location(app.upload_review_photo(order_id, b"not a picture", &customer).await), back("upload_error=not_image"));
+    assert!(app.state.store.review_photos(&[order_id]).await.unwrap().is_empty(), "refused photos are not kept");
+
+    // Up to six, then refused with the reason.
+    for _ in 0..booking::MAX_REVIEW_PHOTOS {
+        assert_eq!(location(upload(customer.clone()).await), back("uploaded=review_photo"));
+    }
+    assert_eq!(location(upload(customer.clone()).await), back("upload_error=too_many_review_photos"));
+    let view: OrderView = serde_json::from_str(&app.post("/api/order_detail", &format!("order_id={order_id}"), Some(&customer)).await.body).unwrap();
+    let mine = view.review.expect("the review");
+    assert_eq!(mine.photos.len(), booking::MAX_REVIEW_PHOTOS);
+    assert!(!mine.can_add_photos, "a full review offers no upload");
+
+    // The service page shows them with the review, to anyone, signed in or not.
+    let service = app.state.store.order(order_id).await.unwrap().unwrap().service_id;
+    let info: ServiceInfo = serde_json::from_str(&app.post("/api/service_detail", &format!("service_id={service}"), None).await.body).unwrap();
+    let shown = info.reviews.expect("reviews").recent.into_iter().find(|r| r.body == "很干净").expect("the new review");
+    assert_eq!(shown.photos, mine.photos);
+    for token in [None, Some(stranger.as_str())] {
+        assert_eq!(app.get_page(&shown.photos[0], token).await.status, StatusCode::OK);
+    }
+    // The admin's page of the customer lists them under the review.
+    let user = user_id(&app, CUSTOMER).await;
+    let page: app::api::admin::CustomerView = serde_json::from_str(&app.post("/api/admin_customer", &format!("user_id={user}"), Some(&admin)).await.body).unwrap();
+    assert_eq!(page.reviews.iter().find(|r| r.order_id == order_id).map(|r| r.photos.len()), Some(booking::MAX_REVIEW_PHOTOS));
+}

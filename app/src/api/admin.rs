@@ -142,6 +142,8 @@ pub struct CustomerReviewView {
     pub result: i32,
     pub body: String,
     pub at: UnixSeconds,
+    /// Addresses of the review's photos.
+    pub photos: Vec<String>,
 }
 
 pub const CUSTOMER_ORDERS_SHOWN: i64 = 50;

@@ -80,6 +80,8 @@ pub struct OwnAssessment {
     pub rules: AssessmentRules,
     /// `None` until the worker is approved: applicants are not assessed.
     pub me: Option<WorkerAssessmentView>,
+    /// What their customers wrote lately, as the service pages show it.
+    pub recent_reviews: Vec<crate::api::orders::PublicReviewView>,
 }
 
 /// `?filter=` of the admin's table: only the workers with a concern.

@@ -62,6 +62,8 @@ pub struct PublicReviewView {
     pub stars: i32,
     pub body: String,
     pub at: UnixSeconds,
+    /// Addresses of the review's photos.
+    pub photos: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -149,6 +151,10 @@ pub struct ReviewView {
     pub attitude: i32,
     pub result: i32,
     pub body: String,
+    /// Addresses of its photos, oldest first.
+    pub photos: Vec<String>,
+    /// The viewer wrote it and it has room for another photo.
+    pub can_add_photos: bool,
 }
 
 /// One step of the cancellation fees on an order: cancelling after `after`

@@ -264,14 +264,7 @@ pub fn ProofPanel(
                 {if photos.is_empty() {
                     view! { <p class="hint">{t(Msg::NoPhotosYet)}</p> }.into_any()
                 } else {
-                    view! {
-                        <div class="photo-row">
-                            {photos.into_iter().map(|src| {
-                                let href = src.clone();
-                                view! { <a href=href target="_blank" rel="noopener"><img class="proof-photo" src=src alt=t(heading) loading="lazy"/></a> }
-                            }).collect_view()}
-                        </div>
-                    }.into_any()
+                    view! { <crate::components::PhotoRow photos alt=t(heading)/> }.into_any()
                 }}
                 {open.then(|| view! {
                     <form method="post" action=format!("/uploads/order/{order_id}/{stage}") enctype="multipart/form-data" class="upload-form proof-photo-form">

@@ -173,13 +173,13 @@ pub async fn customer(user_id: i64) -> Result<CustomerView, AppError> {
         .iter()
         .map(|o| Ok(CustomerOrderRow { card: super::orders::card(o)?, paid_fen: o.paid_fen, refund_fen: o.refund_fen }))
         .collect::<Result<_, AppError>>()?;
-    let reviews = state
-        .store
-        .customer_reviews(user_id, CUSTOMER_REVIEWS_SHOWN)
-        .await
-        .map_err(internal)?
+    let reviews = state.store.customer_reviews(user_id, CUSTOMER_REVIEWS_SHOWN).await.map_err(internal)?;
+    let order_ids: Vec<i64> = reviews.iter().map(|r| r.order_id).collect();
+    let mut photos = super::reviews::review_photo_urls(&state, &order_ids).await.map_err(internal)?;
+    let reviews = reviews
         .into_iter()
         .map(|r| CustomerReviewView {
+            photos: photos.remove(&r.order_id).unwrap_or_default(),
             order_id: r.order_id,
             order_no: r.order_no,
             service_name: r.service_name,

@@ -74,9 +74,14 @@ pub async fn admin_assessments(filter: Option<String>) -> Result<AssessmentsPage
     Ok(AssessmentsPage { rules: rules(), workers })
 }
 
+/// How many of their newest reviews a worker's 我的考核 page lists.
+const RECENT_REVIEWS_SHOWN: i64 = 10;
+
 pub async fn my_assessment() -> Result<OwnAssessment, AppError> {
     let user = require_user(WORKER)?;
     let state = app_state()?;
     let mut records = state.store.worker_assessments(Some(user.id.0), state.clock.now()).await.map_err(internal)?;
-    Ok(OwnAssessment { rules: rules(), me: records.pop().map(view) })
+    let reviews = state.store.worker_reviews(user.id.0, RECENT_REVIEWS_SHOWN).await.map_err(internal)?;
+    let recent_reviews = super::reviews::public_reviews(&state, reviews).await.map_err(internal)?;
+    Ok(OwnAssessment { rules: rules(), me: records.pop().map(view), recent_reviews })
 }

@@ -2,7 +2,7 @@
 //! an audit entry for every change.
 
 use super::authz::require_user;
-use super::onboarding::{file_url, upload_error_code, UploadOutcome};
+use super::onboarding::{file_url, put_clean_image, UploadOutcome};
 use super::{app_state, internal, AppState};
 use crate::api::catalog_admin::{AdminCategoryRow, AdminServiceListRow, CategoryOption, ImageView, ServiceEditView};
 use crate::api::ADMIN;
@@ -11,7 +11,6 @@ use crate::i18n::Msg;
 use domain::{Fen, Role};
 use pricing::Unit;
 use store::{AuditEntry, NewService, StoreError, User};
-use uploads::ImageLimits;
 
 /// The upload store's folder for service pictures (served to everyone).
 pub const SERVICE_AREA: &str = "services";
@@ -300,12 +299,7 @@ pub async fn store_service_image(state: &AppState, user: &User, service_id: i64,
         Ok(None) => return Err(UploadOutcome::Refused("kind")),
         Err(e) => return Err(UploadOutcome::Internal(e.to_string())),
     }
-    let limits = ImageLimits::default();
-    let clean = tokio::task::spawn_blocking(move || uploads::sanitize_image(&bytes, &limits))
-        .await
-        .map_err(|e| UploadOutcome::Internal(e.to_string()))?
-        .map_err(|e| UploadOutcome::Refused(upload_error_code(&e)))?;
-    let key = state.files.put_image(SERVICE_AREA, &clean).await.map_err(|e| UploadOutcome::Internal(e.to_string()))?;
+    let key = put_clean_image(state, SERVICE_AREA, bytes).await?;
     state.store.add_service_image(service_id, key.as_str(), state.clock.now()).await.map_err(|e| UploadOutcome::Internal(e.to_string()))?;
     let entry = AuditEntry { actor: Some(user.id), action: "service_image_added".into(), target: format!("service:{service_id}"), detail: key.as_str().into() };
     state.store.record_audit(&entry, state.clock.now()).await.map_err(|e| UploadOutcome::Internal(e.to_string()))?;

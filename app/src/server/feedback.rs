@@ -1,5 +1,5 @@
 use super::authz::require_user;
-use super::onboarding::{file_url, upload_error_code, UploadOutcome};
+use super::onboarding::{file_url, put_clean_image, UploadOutcome};
 use super::{app_state, internal, AppState};
 use crate::api::feedback::{CustomerFeedback, FeedbackOrderChoice, FeedbackReplyView, FeedbackView, HandlerOption, MAX_FEEDBACK_IMAGES, UNRESOLVED};
 use crate::api::{format_beijing, ADMIN, CUSTOMER};
@@ -7,7 +7,6 @@ use crate::error::{AppError, Field};
 use crate::i18n::{t, Msg};
 use domain::{FeedbackAction, FeedbackCategory, FeedbackStatus, FeedbackText, Role};
 use store::{FeedbackFilter, FeedbackRecord, FeedbackStep, NewFeedback, OrderFilter, StoreError, User};
-use uploads::ImageLimits;
 
 /// How many of their orders a customer picks a complaint's order from.
 const ORDER_CHOICES: i64 = 30;
@@ -163,12 +162,7 @@ pub async fn store_feedback_image(state: &AppState, user: &User, feedback_id: i6
         }
         _ => return Err(UploadOutcome::Forbidden),
     }
-    let limits = ImageLimits::default();
-    let clean = tokio::task::spawn_blocking(move || uploads::sanitize_image(&bytes, &limits))
-        .await
-        .map_err(|e| UploadOutcome::Internal(e.to_string()))?
-        .map_err(|e| UploadOutcome::Refused(upload_error_code(&e)))?;
-    let key = state.files.put_image(FEEDBACK_AREA, &clean).await.map_err(|e| UploadOutcome::Internal(e.to_string()))?;
+    let key = put_clean_image(state, FEEDBACK_AREA, bytes).await?;
     match state.store.add_feedback_image(feedback_id, key.as_str(), MAX_FEEDBACK_IMAGES, state.clock.now()).await {
         Ok(()) => Ok(()),
         Err(StoreError::Conflict) => {

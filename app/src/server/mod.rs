@@ -22,6 +22,7 @@ pub mod pricing;
 pub mod proof;
 pub mod reminders;
 pub mod replay;
+pub mod reviews;
 pub mod session;
 pub mod state;
 pub mod tracking;

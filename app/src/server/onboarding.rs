@@ -170,6 +170,18 @@ pub async fn resubmit_application() -> Result<(), AppError> {
 }
 
 /// Why an upload was refused, as a short code for the page's query string.
+/// Stores an uploaded image in `area` once it is re-encoded (metadata and
+/// anything that is not the picture dropped, size limits kept); refused with
+/// the reason code when it is no acceptable image.
+pub async fn put_clean_image(state: &AppState, area: &str, bytes: Vec<u8>) -> Result<StoredKey, UploadOutcome> {
+    let limits = ImageLimits::default();
+    let clean = tokio::task::spawn_blocking(move || uploads::sanitize_image(&bytes, &limits))
+        .await
+        .map_err(|e| UploadOutcome::Internal(e.to_string()))?
+        .map_err(|e| UploadOutcome::Refused(upload_error_code(&e)))?;
+    state.files.put_image(area, &clean).await.map_err(|e| UploadOutcome::Internal(e.to_string()))
+}
+
 pub fn upload_error_code(err: &UploadError) -> &'static str {
     match err {
         UploadError::Empty => "empty",
@@ -287,12 +299,7 @@ pub async fn store_worker_document(state: &AppState, user: &User, kind: &str, fi
         _ => None,
     };
     let expires_on = stated_expiry(kind, fields.expires_on.as_deref(), flows::beijing_date(state.clock.now()))?.map(|d| d.to_string());
-    let limits = ImageLimits::default();
-    let clean = tokio::task::spawn_blocking(move || uploads::sanitize_image(&bytes, &limits))
-        .await
-        .map_err(|e| UploadOutcome::Internal(e.to_string()))?
-        .map_err(|e| UploadOutcome::Refused(upload_error_code(&e)))?;
-    let key = state.files.put_image(WORKER_AREA, &clean).await.map_err(|e| UploadOutcome::Internal(e.to_string()))?;
+    let key = put_clean_image(state, WORKER_AREA, bytes).await?;
     let document = NewWorkerDocument {
         kind: kind.as_str(),
         storage_key: key.as_str(),
@@ -305,7 +312,7 @@ pub async fn store_worker_document(state: &AppState, user: &User, kind: &str, fi
         .add_worker_document(user.id.0, &document, state.clock.now())
         .await
         .map_err(|e| UploadOutcome::Internal(e.to_string()))?;
-    tracing::info!(worker_id = user.id.0, kind = kind.as_str(), bytes = clean.bytes.len(), "worker document stored");
+    tracing::info!(worker_id = user.id.0, kind = kind.as_str(), "worker document stored");
     Ok(())
 }
 
@@ -321,7 +328,8 @@ pub enum UploadOutcome {
 /// Worker documents and feedback photos: their owner and admins. Chat
 /// photos: the sides of their thread. Anything else is not found.
 pub async fn may_read_file(state: &AppState, viewer: Option<&User>, key: &StoredKey) -> Result<bool, StoreError> {
-    if state.store.is_service_image(key.as_str()).await? {
+    // Shown to everyone: a service's pictures, and the photos of reviews on its page.
+    if state.store.is_service_image(key.as_str()).await? || state.store.is_review_photo(key.as_str()).await? {
         return Ok(true);
     }
     let Some(viewer) = viewer else { return Ok(false) };

@@ -2,13 +2,13 @@ use super::authz::{require, require_user};
 use super::flows::{self, from_unix, unix};
 use super::{app_state, internal, AppState};
 use crate::api::orders::{
-    AddOnView, BookingDraft, CancelTier, DaySlots, OrderCard, OrderView, PlaceOutcome, PublicReviewView, ReviewView, ReviewsSummary, SavedAddress, ServiceInfo,
+    AddOnView, BookingDraft, CancelTier, DaySlots, OrderCard, OrderView, PlaceOutcome, ReviewView, ReviewsSummary, SavedAddress, ServiceInfo,
     SlotView, TimelineEntry,
 };
 use crate::api::{Access, CUSTOMER};
 use crate::error::{AppError, Field};
 use crate::i18n::Msg;
-use booking::{Actor, EventKind, OrderState};
+use booking::{Actor, EventKind, OrderState, ReviewError, ReviewInput};
 use dispatch::GeoPoint;
 use domain::{Coordinates, DisplayName, Fen, Phone, Role};
 use pricing::{PriceSheet, Quote, Unit};
@@ -76,15 +76,6 @@ fn detail_of(service: &ServiceRecord) -> Result<ServiceInfo, AppError> {
     })
 }
 
-/// `张**`: enough to tell reviews apart, not enough to identify anyone.
-fn masked_name(name: &str) -> String {
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(first) => std::iter::once(first).chain(chars.map(|_| '*')).collect(),
-        None => "*".into(),
-    }
-}
-
 async fn reviews_summary(state: &AppState, service_id: i64) -> Result<ReviewsSummary, AppError> {
     let reviews = state.store.service_reviews(service_id, 5).await.map_err(internal)?;
     let tenths = |avg: Option<f64>| avg.map(|a| (a * 10.0).round() as i64);
@@ -93,16 +84,7 @@ async fn reviews_summary(state: &AppState, service_id: i64) -> Result<ReviewsSum
         quality_tenths: tenths(reviews.quality),
         attitude_tenths: tenths(reviews.attitude),
         result_tenths: tenths(reviews.result),
-        recent: reviews
-            .recent
-            .into_iter()
-            .map(|r| PublicReviewView {
-                author: masked_name(&r.customer_name),
-                stars: ((r.quality + r.attitude + r.result) as f64 / 3.0).round() as i32,
-                body: r.body,
-                at: unix(r.created_at),
-            })
-            .collect(),
+        recent: super::reviews::public_reviews(state, reviews.recent).await.map_err(internal)?,
     })
 }
 
@@ -563,6 +545,10 @@ pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) ->
     let quote: Quote = serde_json::from_str(&order.quote_json).map_err(internal)?;
     let is_customer = viewer.role == Role::Customer;
     let review = state.store.review_for_order(order.id).await.map_err(internal)?;
+    let review_photos = match review {
+        Some(_) => super::reviews::review_photo_urls(state, &[order.id]).await.map_err(internal)?.remove(&order.id).unwrap_or_default(),
+        None => Vec::new(),
+    };
     let cancellation = match (is_customer, order_state) {
         (true, OrderState::Booked | OrderState::Accepted | OrderState::Departed) => Some(flows::order_cancellation(state, order).await?),
         _ => None,
@@ -624,7 +610,10 @@ pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) ->
         cancel_fee_now,
         cancel_tiers,
         can_review: is_customer && order_state == OrderState::Completed && review.is_none(),
-        review: review.map(|r| ReviewView { quality: r.quality, attitude: r.attitude, result: r.result, body: r.body }),
+        review: review.map(|r| {
+            let can_add_photos = is_customer && booking::may_add_review_photo(review_photos.len());
+            ReviewView { quality: r.quality, attitude: r.attitude, result: r.result, body: r.body, photos: review_photos, can_add_photos }
+        }),
         needs_admin: order.needs_admin,
         offer_at,
         proof: super::proof::proof_view(state, order, viewer).await?,
@@ -662,14 +651,12 @@ pub async fn review_order(order_id: i64, quality: i32, attitude: i32, result: i3
     if flows::order_state(&order)? != OrderState::Completed {
         return Err(AppError::Refused(Msg::ErrIllegalStep));
     }
-    if [quality, attitude, result].iter().any(|s| !(1..=5).contains(s)) {
-        return Err(AppError::invalid(Field::Rating, Msg::ErrRatingRange));
-    }
-    let body = body.trim().to_string();
-    if body.chars().count() > 500 {
-        return Err(AppError::invalid(Field::Review, Msg::ErrReviewTooLong));
-    }
+    let input = ReviewInput::parse(quality, attitude, result, &body).map_err(|err| match err {
+        ReviewError::RatingOutOfRange => AppError::invalid(Field::Rating, Msg::ErrRatingRange),
+        ReviewError::TooLong => AppError::invalid(Field::Review, Msg::ErrReviewTooLong),
+    })?;
     let worker_id = order.worker_id.ok_or_else(|| internal("completed order without a worker"))?;
+    let ReviewInput { quality, attitude, result, body } = input;
     let review = NewReview { order_id, customer_id: user.id.0, worker_id, quality, attitude, result, body };
     match state.store.create_review(&review, state.clock.now()).await {
         Ok(()) => Ok(()),

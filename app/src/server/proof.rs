@@ -3,7 +3,7 @@
 
 use super::authz::require_user;
 use super::flows::{self, unix};
-use super::onboarding::{file_url, upload_error_code, UploadOutcome};
+use super::onboarding::{file_url, put_clean_image, UploadOutcome};
 use super::{app_state, internal, AppState};
 use crate::api::proof::{ChecklistItem, ProofView};
 use crate::api::{CUSTOMER, WORKER};
@@ -12,7 +12,6 @@ use crate::i18n::Msg;
 use booking::{OrderState, PhotoStage, ProofMissing, ProofOfWork};
 use domain::Role;
 use store::{NewOrderPhoto, OrderRecord, StoreError, User};
-use uploads::ImageLimits;
 
 /// Where proof photos are stored.
 pub const ORDER_PHOTO_AREA: &str = "order";
@@ -107,12 +106,7 @@ pub async fn store_order_photo(state: &AppState, user: &User, order_id: i64, sta
     if !stage.open_in(order_state) {
         return Err(UploadOutcome::Refused("not_now"));
     }
-    let limits = ImageLimits::default();
-    let clean = tokio::task::spawn_blocking(move || uploads::sanitize_image(&bytes, &limits))
-        .await
-        .map_err(|e| UploadOutcome::Internal(e.to_string()))?
-        .map_err(|e| UploadOutcome::Refused(upload_error_code(&e)))?;
-    let key = state.files.put_image(ORDER_PHOTO_AREA, &clean).await.map_err(|e| UploadOutcome::Internal(e.to_string()))?;
+    let key = put_clean_image(state, ORDER_PHOTO_AREA, bytes).await?;
     let open: Vec<&str> = OrderState::ALL.into_iter().filter(|s| stage.open_in(*s)).map(OrderState::as_str).collect();
     let max = booking::MAX_PROOF_PHOTOS as i64;
     let photo = NewOrderPhoto { order_id, worker_id: user.id.0, stage: stage.as_str(), storage_key: key.as_str() };

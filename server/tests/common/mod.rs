@@ -140,6 +140,11 @@ impl TestApp {
         self.post_multipart(&format!("/uploads/order/{order_id}/{stage}"), &[], bytes, token).await
     }
 
+    /// Posts a photo for the customer's review of an order as the order page's form does.
+    pub async fn upload_review_photo(&self, order_id: i64, bytes: &[u8], token: &str) -> Response {
+        self.post_multipart(&format!("/uploads/review/{order_id}"), &[], bytes, token).await
+    }
+
     async fn post_multipart(&self, path: &str, fields: &[(&str, &str)], bytes: &[u8], token: &str) -> Response {
         let (content_type, body) = multipart(bytes, "photo.jpg", fields);
         let request = Request::post(path)

@@ -3,7 +3,7 @@ use super::feedback::FeedbackTable;
 use crate::api::admin::{admin_customer, AdminSetAccountDisabled, CustomerView, CUSTOMER_ORDERS_SHOWN};
 use crate::api::feedback::{admin_feedback_list, FeedbackView};
 use crate::api::format_beijing;
-use crate::components::{AdminShell, ErrorState, Skeleton};
+use crate::components::{AdminShell, ErrorState, PhotoRow, Skeleton};
 use crate::error::AppError;
 use crate::i18n::{t, Msg};
 use crate::pages::order_ui::{appointment, money, StateBadge};
@@ -140,7 +140,10 @@ fn CustomerBody(
                                         <td>{r.service_name}</td>
                                         <td>{r.worker_name}</td>
                                         <td class="num">{format!("{} / {} / {}", r.quality, r.attitude, r.result)}</td>
-                                        <td class="review-body">{if r.body.is_empty() { "—".to_string() } else { r.body }}</td>
+                                        <td class="review-body">
+                                            {if r.body.is_empty() { "—".to_string() } else { r.body }}
+                                            {(!r.photos.is_empty()).then(|| view! { <PhotoRow photos=r.photos alt=t(Msg::ReviewPhotosAlt)/> })}
+                                        </td>
                                         <td class="num">{format_beijing(r.at)}</td>
                                     </tr>
                                 })

@@ -2,7 +2,7 @@ use crate::api::format_beijing;
 use crate::api::catalog::SetFavoriteWorker;
 use crate::api::orders::{my_orders, order_detail, CancelOrder, CancelTier, OrderCard, OrderView, ReviewOrder, SandboxPay};
 use crate::browser::use_live_version;
-use crate::components::{field_error, form_error, ErrorState, PhoneShell, Skeleton, Tabs};
+use crate::components::{field_error, form_error, ErrorState, PhoneShell, PhotoRow, Skeleton, Tabs};
 use crate::api::chat::ChatUnread;
 use crate::error::{AppError, Field};
 use crate::i18n::{t, tf, Msg};
@@ -156,6 +156,32 @@ pub fn OrderPage() -> impl IntoView {
     }
 }
 
+/// The photos of the customer's review, and while it has room the form
+/// that adds one (a plain post that comes back with `?uploaded=review_photo`
+/// or `?upload_error=…`).
+#[component]
+fn ReviewPhotos(order_id: i64, photos: Vec<String>, can_add: bool) -> impl IntoView {
+    let query = use_query_map();
+    let upload_error = move || query.with(|q| q.get("upload_error")).map(|code| t(crate::pages::worker::upload_error_text(&code)));
+    let uploaded = move || query.with(|q| q.get("uploaded").as_deref() == Some("review_photo"));
+    // The notice shows until the page is next opened, not on every reload.
+    crate::browser::forget_notice_query(&["uploaded", "upload_error"]);
+    view! {
+        <div class="review-photos form">
+            {(!photos.is_empty()).then(|| view! { <PhotoRow photos alt=t(Msg::ReviewPhotosAlt)/> })}
+            {can_add.then(|| view! {
+                <form method="post" action=format!("/uploads/review/{order_id}") enctype="multipart/form-data" class="upload-form review-photo-form">
+                    <input type="file" name="file" accept="image/jpeg,image/png,image/webp" aria-label=t(Msg::ReviewPhotoChoose)/>
+                    <button type="submit" class="btn btn-plain btn-small">{t(Msg::ReviewPhotoUpload)}</button>
+                </form>
+                <p class="hint">{t(Msg::ReviewPhotoHint)}</p>
+            })}
+            <p class="field-error" role="alert">{upload_error}</p>
+            {move || uploaded().then(|| view! { <p class="toast" role="status">{t(Msg::ReviewPhotoUploaded)}</p> })}
+        </div>
+    }
+}
+
 #[component]
 fn OrderBody(
     order: OrderView,
@@ -232,13 +258,14 @@ fn OrderBody(
         })}
 
         {order.review.clone().map(|r| view! {
-            <h3 class="section-title">{t(Msg::MyReview)}</h3>
+            <h3 class="section-title" id="my-review">{t(Msg::MyReview)}</h3>
             <div class="cells">
                 <div class="cell"><span>{t(Msg::RateQuality)}</span><span class="stars">{"★".repeat(r.quality as usize)}</span></div>
                 <div class="cell"><span>{t(Msg::RateAttitude)}</span><span class="stars">{"★".repeat(r.attitude as usize)}</span></div>
                 <div class="cell"><span>{t(Msg::RateResult)}</span><span class="stars">{"★".repeat(r.result as usize)}</span></div>
                 {(!r.body.is_empty()).then(|| view! { <div class="cell cell-multiline"><span class="review-body">{r.body.clone()}</span></div> })}
             </div>
+            <ReviewPhotos order_id=id photos=r.photos.clone() can_add=r.can_add_photos/>
         })}
 
         {order.can_review.then(|| view! {

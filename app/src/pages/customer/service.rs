@@ -1,6 +1,6 @@
 use crate::api::catalog::SetFavorite;
 use crate::api::orders::{service_detail, ReviewsSummary};
-use crate::components::{ErrorState, PhoneShell, Skeleton, Tabs};
+use crate::components::{ErrorState, PhoneShell, ReviewList, Skeleton, Tabs};
 use crate::i18n::{t, Msg};
 use crate::pages::customer::home::unit_label;
 use crate::pages::order_ui::money;
@@ -83,10 +83,6 @@ fn rating_text(tenths: Option<i64>) -> String {
     tenths.map(|t| format!("{}.{}", t / 10, t % 10)).unwrap_or_else(|| "–".into())
 }
 
-fn stars(n: i32) -> String {
-    let n = n.clamp(0, 5) as usize;
-    format!("{}{}", "★".repeat(n), "☆".repeat(5 - n))
-}
 
 /// 服务评价: the three averages, then the newest reviews with names masked.
 #[component]
@@ -102,18 +98,7 @@ fn ReviewsBlock(reviews: ReviewsSummary) -> impl IntoView {
                     <div><span class="rating-value">{rating_text(reviews.attitude_tenths)}</span><span class="muted">{t(Msg::RatingAttitude)}</span></div>
                     <div><span class="rating-value">{rating_text(reviews.result_tenths)}</span><span class="muted">{t(Msg::RatingResult)}</span></div>
                 </div>
-                <ul class="review-list">
-                    {reviews.recent.into_iter().map(|r| view! {
-                        <li class="review">
-                            <div class="review-head">
-                                <span>{r.author}</span>
-                                <span class="stars" aria-label=format!("{}/5", r.stars)>{stars(r.stars)}</span>
-                                <span class="muted">{crate::api::format_beijing(r.at).chars().take(10).collect::<String>()}</span>
-                            </div>
-                            {(!r.body.is_empty()).then(|| view! { <p class="review-body">{r.body}</p> })}
-                        </li>
-                    }).collect_view()}
-                </ul>
+                <ReviewList reviews=reviews.recent/>
             }.into_any()
         }}
     }

@@ -31,6 +31,8 @@ pub fn upload_error_text(code: &str) -> Msg {
         "too_fast" => Msg::ErrChatTooFast,
         "too_many_photos" => Msg::ErrProofTooManyPhotos,
         "not_now" => Msg::ErrUploadNotNow,
+        "no_review" => Msg::ErrReviewPhotoNoReview,
+        "too_many_review_photos" => Msg::ErrReviewTooManyPhotos,
         _ => Msg::ErrUploadFailed,
     }
 }

@@ -1,5 +1,5 @@
 use crate::api::assessment::{my_assessment, percent, AssessmentRules, ConcernKind, NextTierView, TierLevel, WorkerAssessmentView};
-use crate::components::{ErrorState, PhoneShell, Skeleton, Tabs};
+use crate::components::{ErrorState, PhoneShell, ReviewList, Skeleton, Tabs};
 use crate::i18n::{t, tf, Msg};
 use leptos::prelude::*;
 
@@ -101,6 +101,12 @@ pub fn AssessmentPage() -> impl IntoView {
                             {match mine.me {
                                 Some(me) => view! { <MyFigures me/> }.into_any(),
                                 None => view! { <p class="notice notice-warning">{t(Msg::AssessmentPending)}</p> }.into_any(),
+                            }}
+                            <h2 class="section-title">{t(Msg::WorkerRecentReviews)}</h2>
+                            {if mine.recent_reviews.is_empty() {
+                                view! { <p class="detail-text muted">{t(Msg::NoReviewsYet)}</p> }.into_any()
+                            } else {
+                                view! { <ReviewList reviews=mine.recent_reviews/> }.into_any()
                             }}
                             <h2 class="section-title">{t(Msg::AssessmentRulesTitle)}</h2>
                             <AssessmentRulesList rules=mine.rules/>

@@ -1,0 +1,78 @@
+//! Reviews as they are shown (C9): masked authors, and the photos the
+//! customer adds to their own review once it is written.
+
+use super::onboarding::{file_url, put_clean_image, UploadOutcome};
+use super::flows::unix;
+use super::AppState;
+use crate::api::orders::PublicReviewView;
+use domain::Role;
+use std::collections::HashMap;
+use store::{PublicReview, StoreError, User};
+
+/// Where review photos are stored.
+pub const REVIEW_PHOTO_AREA: &str = "review";
+
+/// The photo addresses of the reviews of `order_ids`, by order, oldest first.
+pub async fn review_photo_urls(state: &AppState, order_ids: &[i64]) -> Result<HashMap<i64, Vec<String>>, StoreError> {
+    let mut by_order: HashMap<i64, Vec<String>> = HashMap::new();
+    for (order_id, key) in state.store.review_photos(order_ids).await? {
+        by_order.entry(order_id).or_default().push(file_url(&key));
+    }
+    Ok(by_order)
+}
+
+/// Reviews as anyone may read them: the author's name masked, the three
+/// ratings as one star count, with their photos.
+pub async fn public_reviews(state: &AppState, reviews: Vec<PublicReview>) -> Result<Vec<PublicReviewView>, StoreError> {
+    let order_ids: Vec<i64> = reviews.iter().map(|r| r.order_id).collect();
+    let mut photos = review_photo_urls(state, &order_ids).await?;
+    Ok(reviews
+        .into_iter()
+        .map(|r| PublicReviewView {
+            author: masked_name(&r.customer_name),
+            stars: ((r.quality + r.attitude + r.result) as f64 / 3.0).round() as i32,
+            body: r.body,
+            at: unix(r.created_at),
+            photos: photos.remove(&r.order_id).unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// `张**`: enough to tell reviews apart, not enough to identify anyone.
+fn masked_name(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => std::iter::once(first).chain(chars.map(|_| '*')).collect(),
+        None => "*".into(),
+    }
+}
+
+/// A photo for the review `user` wrote of their order `order_id`: refused
+/// (`no_review`, `too_many_review_photos`) when it cannot be added.
+pub async fn store_review_photo(state: &AppState, user: &User, order_id: i64, bytes: Vec<u8>) -> Result<(), UploadOutcome> {
+    let internal = |e: StoreError| UploadOutcome::Internal(e.to_string());
+    let order = state.store.order(order_id).await.map_err(internal)?;
+    if !order.is_some_and(|o| user.role == Role::Customer && o.customer_id == user.id.0) {
+        return Err(UploadOutcome::Forbidden);
+    }
+    if state.store.review_for_order(order_id).await.map_err(internal)?.is_none() {
+        return Err(UploadOutcome::Refused("no_review"));
+    }
+    // Checked before storing too, so a full review costs no re-encoding.
+    if !booking::may_add_review_photo(state.store.review_photos(&[order_id]).await.map_err(internal)?.len()) {
+        return Err(UploadOutcome::Refused("too_many_review_photos"));
+    }
+    let key = put_clean_image(state, REVIEW_PHOTO_AREA, bytes).await?;
+    let max = booking::MAX_REVIEW_PHOTOS as i64;
+    let refused = match state.store.add_review_photo(order_id, user.id.0, key.as_str(), max, state.clock.now()).await {
+        Ok(()) => return Ok(()),
+        Err(StoreError::Conflict) => "too_many_review_photos",
+        Err(StoreError::NotFound) => "no_review",
+        Err(err) => return Err(internal(err)),
+    };
+    // The stored copy belongs to nothing; nobody may read it, and it is removed.
+    if let Err(err) = state.files.delete(&key).await {
+        tracing::warn!(error = %err, "removing an unused review photo failed");
+    }
+    Err(UploadOutcome::Refused(refused))
+}
