@@ -86,6 +86,12 @@ test('one order travels from booking to review across customer, worker and admin
   await customer.getByRole('button', { name: '提交评价' }).click();
   await expect(customer.getByText('我的评价')).toBeVisible();
   await expect(customer.getByText('阿姨很细心，厨房擦得很干净')).toBeVisible();
+  // Review photos (C9): a plain form post back to the order, the photo under the review.
+  await customer.getByLabel('选择晒图照片').setInputFiles(path.join(__dirname, '..', 'fixtures', 'photo.png'));
+  await customer.getByRole('button', { name: '上传晒图' }).click();
+  await expect(customer.getByText('晒图已上传')).toBeVisible();
+  await expect(customer.locator('.review-photos img')).toHaveCount(1);
+  await hydrated(customer);
   await expectAccessible(customer);
   await snap(customer, 'loop-09-reviewed-390x844');
 
@@ -100,8 +106,15 @@ test('one order travels from booking to review across customer, worker and admin
   await extra.locator('.service-list').getByText('日常保洁 · 2小时').click();
   await expect(extra.locator('.rating-summary')).toBeVisible();
   await expect(extra.locator('.review-body').first()).toHaveText('阿姨很细心，厨房擦得很干净');
+  await expect(extra.locator('.review').first().locator('img')).toHaveCount(1);
   await snap(extra, 'customer-service-reviews-390x844');
   await extra.close();
+  // The worker reads it, photo included, on 我的考核.
+  const ownPage = await worker.context().newPage();
+  await open(ownPage, '/worker/assessment');
+  await expect(ownPage.locator('.review', { hasText: '阿姨很细心，厨房擦得很干净' }).locator('img')).toHaveCount(1);
+  await snap(ownPage, 'worker-reviews-390x844');
+  await ownPage.close();
 
   // Admin: the order with its full history and why the worker was chosen.
   await open(admin, '/admin/orders');
@@ -139,6 +152,7 @@ test('one order travels from booking to review across customer, worker and admin
   await expect(row.locator('.state-badge')).toHaveText(/已完成/);
   await expect(row.locator('td[data-paid]')).toHaveText('¥90.00');
   await expect(admin.locator('.customer-reviews tr', { hasText: '阿姨很细心，厨房擦得很干净' })).toContainText('5 / 4 / 5');
+  await expect(admin.locator('.customer-reviews tr', { hasText: '阿姨很细心，厨房擦得很干净' }).locator('img')).toHaveCount(1);
   await expectCustomerTotalsToAddUp(admin);
   await expectAccessible(admin);
   await snap(admin, 'loop-12-admin-customer-1440x900');

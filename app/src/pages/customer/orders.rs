@@ -167,7 +167,7 @@ fn ReviewPhotos(order_id: i64, photos: Vec<String>, can_add: bool) -> impl IntoV
     // The notice shows until the page is next opened, not on every reload.
     crate::browser::forget_notice_query(&["uploaded", "upload_error"]);
     view! {
-        <div class="review-photos form">
+        <div class="review-photos">
             {(!photos.is_empty()).then(|| view! { <PhotoRow photos alt=t(Msg::ReviewPhotosAlt)/> })}
             {can_add.then(|| view! {
                 <form method="post" action=format!("/uploads/review/{order_id}") enctype="multipart/form-data" class="upload-form review-photo-form">
