@@ -7,6 +7,7 @@ mod certificate;
 mod chat;
 mod feedback;
 mod geo;
+mod login_code;
 mod money;
 mod payout;
 
@@ -16,6 +17,7 @@ pub use certificate::{ExpiryDate, ExpiryError};
 pub use chat::{ChatSide, ChatText, ChatThread, CHAT_SENDS_PER_MINUTE};
 pub use feedback::{BackgroundNote, FeedbackAction, FeedbackCategory, FeedbackStatus, FeedbackText};
 pub use geo::Coordinates;
+pub use login_code::{LoginCode, LOGIN_CODE_MAX_TRIES, LOGIN_CODE_RESEND_SECS, LOGIN_CODE_TTL_SECS};
 pub use money::Fen;
 pub use payout::{mask_account_no, PayoutAccountNo};
 
@@ -55,4 +57,8 @@ pub enum InputError {
     ChatEmpty,
     #[error("chat message too long")]
     ChatTooLong,
+    #[error("login code is empty")]
+    LoginCodeEmpty,
+    #[error("login code is not six digits")]
+    LoginCodeMalformed,
 }

@@ -135,6 +135,12 @@ pub trait Store: OrderStore + AnalyticsStore + AppealStore + ChatStore + Assessm
     async fn record_login_attempt(&self, throttle_key: &str, at: OffsetDateTime) -> StoreResult<()>;
     async fn count_login_attempts(&self, throttle_key: &str, since: OffsetDateTime) -> StoreResult<i64>;
     async fn prune_login_attempts(&self, before: OffsetDateTime) -> StoreResult<u64>;
+    /// Keeps `code_hash` as the phone's one live login code, unless a code
+    /// was sent to it after `resend_after` (`Conflict`: nothing changes).
+    async fn issue_login_code(&self, phone: &str, code_hash: &str, now: OffsetDateTime, resend_after: OffsetDateTime, expires_at: OffsetDateTime) -> StoreResult<()>;
+    /// Checks a typed code against the phone's live one: a match spends it;
+    /// a miss counts a try, and the `max_tries`-th miss spends it too.
+    async fn check_login_code(&self, phone: &str, code_hash: &str, now: OffsetDateTime, max_tries: i64) -> StoreResult<LoginCodeCheck>;
 
     async fn worker_profile(&self, user: UserId) -> StoreResult<Option<WorkerProfile>>;
     async fn set_worker_status(&self, user: UserId, status: WorkerStatus, note: &str, now: OffsetDateTime) -> StoreResult<()>;
@@ -387,6 +393,59 @@ macro_rules! shared_store_impl {
                 .fetch_one(&self.pool)
                 .await?;
                 Ok(count)
+            }
+
+            async fn issue_login_code(
+                &self,
+                phone: &str,
+                code_hash: &str,
+                now: time::OffsetDateTime,
+                resend_after: time::OffsetDateTime,
+                expires_at: time::OffsetDateTime,
+            ) -> crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                let sent_at: Option<time::OffsetDateTime> =
+                    sqlx::query_scalar("SELECT sent_at FROM login_codes WHERE phone = $1").bind(phone).fetch_optional(&mut *tx).await?;
+                if sent_at.is_some_and(|at| at > resend_after) {
+                    return Err(crate::StoreError::Conflict);
+                }
+                sqlx::query(
+                    "INSERT INTO login_codes (phone, code_hash, sent_at, expires_at, tries) VALUES ($1, $2, $3, $4, 0)
+                     ON CONFLICT (phone) DO UPDATE SET code_hash = $2, sent_at = $3, expires_at = $4, tries = 0",
+                )
+                .bind(phone)
+                .bind(code_hash)
+                .bind(now)
+                .bind(expires_at)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn check_login_code(&self, phone: &str, code_hash: &str, now: time::OffsetDateTime, max_tries: i64) -> crate::StoreResult<crate::LoginCodeCheck> {
+                let mut tx = self.begin_write().await?;
+                let live: Option<(String, time::OffsetDateTime, i64)> =
+                    sqlx::query_as("SELECT code_hash, expires_at, CAST(tries AS BIGINT) FROM login_codes WHERE phone = $1")
+                        .bind(phone)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let outcome = match live {
+                    None => crate::LoginCodeCheck::NoLiveCode,
+                    Some((_, expires_at, tries)) if expires_at <= now || tries >= max_tries => crate::LoginCodeCheck::NoLiveCode,
+                    Some((stored, _, _)) if stored == code_hash => crate::LoginCodeCheck::Accepted,
+                    Some((_, _, tries)) => crate::LoginCodeCheck::Wrong { tries_left: max_tries - tries - 1 },
+                };
+                match outcome {
+                    crate::LoginCodeCheck::Wrong { tries_left } if tries_left > 0 => {
+                        sqlx::query("UPDATE login_codes SET tries = tries + 1 WHERE phone = $1").bind(phone).execute(&mut *tx).await?;
+                    }
+                    _ => {
+                        sqlx::query("DELETE FROM login_codes WHERE phone = $1").bind(phone).execute(&mut *tx).await?;
+                    }
+                }
+                tx.commit().await?;
+                Ok(outcome)
             }
 
             async fn prune_login_attempts(&self, before: time::OffsetDateTime) -> crate::StoreResult<u64> {

@@ -6,6 +6,17 @@ use domain::{DisplayName, Fen, Phone, Role, WorkerStatus};
 use pricing::Unit;
 use time::OffsetDateTime;
 
+/// What a typed login code came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginCodeCheck {
+    /// It was the live code, now spent.
+    Accepted,
+    /// Not the live code; after `tries_left` more misses it is spent.
+    Wrong { tries_left: i64 },
+    /// No code to check against: never sent, expired, used or tried out.
+    NoLiveCode,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct UserId(pub i64);
 

@@ -274,6 +274,39 @@ async fn login_attempts_are_counted_per_key_within_the_window() {
 }
 
 #[tokio::test]
+async fn a_login_code_is_resent_only_after_the_wait_and_spent_by_use_expiry_or_too_many_misses() {
+    on_both(|store| async move {
+        use store::LoginCodeCheck::{Accepted, NoLiveCode, Wrong};
+        let t0 = now();
+        let secs = |n: u64| t0 + Duration::from_secs(n);
+        let phone = "13800138040";
+        assert_eq!(store.check_login_code(phone, "h1", t0, 3).await.unwrap(), NoLiveCode, "nothing sent yet");
+        store.issue_login_code(phone, "h1", t0, t0 - Duration::from_secs(60), secs(300)).await.unwrap();
+        // A second code within the wait is refused and the first stays live.
+        assert!(matches!(store.issue_login_code(phone, "h2", secs(30), secs(30) - Duration::from_secs(60), secs(330)).await, Err(StoreError::Conflict)));
+        assert_eq!(store.check_login_code(phone, "bad", secs(40), 3).await.unwrap(), Wrong { tries_left: 2 });
+        assert_eq!(store.check_login_code(phone, "h1", secs(50), 3).await.unwrap(), Accepted);
+        assert_eq!(store.check_login_code(phone, "h1", secs(51), 3).await.unwrap(), NoLiveCode, "a code works once");
+
+        // Expired: refused even when right.
+        store.issue_login_code(phone, "h3", secs(100), secs(40), secs(400)).await.unwrap();
+        assert_eq!(store.check_login_code(phone, "h3", secs(400), 3).await.unwrap(), NoLiveCode);
+
+        // Tried out: the third miss spends it, and the right code no longer works.
+        store.issue_login_code(phone, "h4", secs(500), secs(440), secs(800)).await.unwrap();
+        assert_eq!(store.check_login_code(phone, "x", secs(501), 3).await.unwrap(), Wrong { tries_left: 2 });
+        assert_eq!(store.check_login_code(phone, "x", secs(502), 3).await.unwrap(), Wrong { tries_left: 1 });
+        assert_eq!(store.check_login_code(phone, "x", secs(503), 3).await.unwrap(), Wrong { tries_left: 0 });
+        assert_eq!(store.check_login_code(phone, "h4", secs(504), 3).await.unwrap(), NoLiveCode);
+        // A new code after the wait starts with fresh tries; another phone is untouched.
+        store.issue_login_code(phone, "h5", secs(600), secs(540), secs(900)).await.unwrap();
+        assert_eq!(store.check_login_code("13800138041", "h5", secs(601), 3).await.unwrap(), NoLiveCode);
+        assert_eq!(store.check_login_code(phone, "h5", secs(602), 3).await.unwrap(), Accepted);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn catalog_lists_the_six_seeded_categories_in_order() {
     on_both(|store| async move {
         let names: Vec<String> = store.categories().await.unwrap().into_iter().map(|c| c.name).collect();
