@@ -74,5 +74,5 @@ for _ in $(seq 1 60); do
 done
 
 log "browser tests"
-(cd end2end && E2E_BASE_URL="http://127.0.0.1:$E2E_PORT" npx playwright test)
+(cd end2end && E2E_BASE_URL="http://127.0.0.1:$E2E_PORT" E2E_SERVER_LOG="$SERVER_LOG" npx playwright test)
 log "all tests passed"

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Field {
     Phone,
+    LoginCode,
     BackgroundNote,
     Feedback,
     FeedbackOrder,
@@ -213,6 +214,8 @@ impl AppError {
             InputError::FeedbackTooLong => (Field::Feedback, Msg::ErrFeedbackTooLong),
             InputError::ChatEmpty => (Field::Chat, Msg::ErrChatEmpty),
             InputError::ChatTooLong => (Field::Chat, Msg::ErrChatTooLong),
+            InputError::LoginCodeEmpty => (Field::LoginCode, Msg::ErrLoginCodeEmpty),
+            InputError::LoginCodeMalformed => (Field::LoginCode, Msg::ErrLoginCodeMalformed),
             InputError::BackgroundNoteTooLong => (Field::BackgroundNote, Msg::ErrBackgroundNoteTooLong),
         };
         AppError::Invalid { field, msg }

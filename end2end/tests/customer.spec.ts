@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { DEMO, PHONE, DESKTOP, freshPhone, open, login, logout, snap, expectAccessible, fieldError, hydrated } from './helpers';
+import { DEMO, PHONE, DESKTOP, freshPhone, open, login, logout, snap, expectAccessible, fieldError, hydrated, textedCode } from './helpers';
 
 test.use({ viewport: PHONE });
 
@@ -49,6 +49,30 @@ test('a customer signs up, logs out and logs back in', async ({ page }) => {
   await expect(page).toHaveURL(/\/$/);
   await open(page, '/me');
   await expect(page.locator('.profile-name')).toHaveText('小林');
+});
+
+test('a new customer signs in with a texted code, and a wrong code is refused beside the field', async ({ page }) => {
+  const phone = freshPhone('136');
+  await open(page, '/login');
+  await page.getByRole('link', { name: '验证码登录' }).click();
+  await expect(page).toHaveURL(/\/login\/code$/);
+  await page.getByLabel('手机号').fill(phone);
+  await page.getByRole('button', { name: '获取验证码' }).click();
+  await expect(page.getByText(`验证码已发送至${phone.slice(0, 3)}****${phone.slice(7)}，5分钟内有效`)).toBeVisible();
+  // No second code for a minute: the button counts down.
+  await expect(page.locator('.send-code')).toBeDisabled();
+  await expect(page.locator('.send-code')).toHaveText(/^\d+秒后可重新获取$/);
+  const code = await textedCode(phone);
+  await page.getByLabel('验证码').fill(code === '000000' ? '111111' : '000000');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(fieldError(page, 'code')).toHaveText('验证码不正确，请重新输入');
+  await expect(page.locator('.send-code')).not.toHaveText('60秒后可重新获取');
+  await expectAccessible(page);
+  await snap(page, 'customer-code-login-390x844');
+  await page.getByLabel('验证码').fill(code);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.locator('.hello-name')).toHaveText(`用户${phone.slice(7)}`);
 });
 
 test('the customer can rename themselves and a bad name is refused in place', async ({ page }) => {

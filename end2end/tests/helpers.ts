@@ -68,6 +68,20 @@ export async function expectAccessible(page: Page) {
   expect(bad.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
 
+/** The login code the server's development SMS sender wrote to its log (E2E_SERVER_LOG) for `phone`. */
+export async function textedCode(phone: string): Promise<string> {
+  const log = process.env.E2E_SERVER_LOG;
+  if (!log) throw new Error('set E2E_SERVER_LOG to the log of the server under test: its development SMS sender writes login codes there');
+  const masked = `${phone.slice(0, 3)}****${phone.slice(7)}`;
+  for (let tries = 0; tries < 50; tries++) {
+    const lines = fs.readFileSync(log, 'utf8').split('\n').filter((line) => line.includes(masked));
+    const code = lines.length ? lines[lines.length - 1].match(/验证码是(\d{6})/) : null;
+    if (code) return code[1];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no login code for ${masked} in ${log}`);
+}
+
 /** The text shown under a form field. */
 export function fieldError(page: Page, field: string) {
   return page.locator(`#f-${field}-error`);

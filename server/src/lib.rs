@@ -38,7 +38,8 @@ pub fn build_state(store: DynStore, config: Config, sandbox_key: &str, uploads_u
     let payments = Arc::new(payments::SandboxProvider::new(sandbox_key.as_bytes().to_vec()));
     let files = uploads::FileStore::from_config(uploads_url)?;
     let travel = Arc::new(config.travel);
-    Ok(AppState { store, payments, config: Arc::new(config), travel, passwords, files, leptos_options, clock: Default::default() })
+    let sms = Arc::new(app::server::sms::LoggedSms);
+    Ok(AppState { store, payments, config: Arc::new(config), travel, passwords, files, leptos_options, clock: Default::default(), sms })
 }
 
 #[derive(Serialize)]

@@ -147,6 +147,76 @@ async fn unknown_phone_and_wrong_password_get_the_same_answer() {
     assert!(wrong_password.session_cookie().is_none());
 }
 
+/// The six-digit code in the newest text message to `phone`.
+fn texted_code(app: &TestApp, phone: &str) -> String {
+    let (_, text) = app.sms.sent().into_iter().rev().find(|(to, _)| to == phone).expect("a text to the phone");
+    let digits: String = text.chars().filter(char::is_ascii_digit).take(6).collect();
+    assert_eq!(digits.len(), 6, "{text}");
+    digits
+}
+
+#[tokio::test]
+async fn a_texted_code_signs_in_once_and_a_phone_with_no_account_becomes_a_customers() {
+    let app = spawn_app().await;
+    let sent = app.post("/api/request_login_code", "phone=13812340100", None).await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    let sent: app::api::account::CodeSent = serde_json::from_str(&sent.body).unwrap();
+    assert_eq!((sent.phone.as_str(), sent.masked_phone.as_str(), sent.resend_secs), ("13812340100", "138****0100", 60));
+    let code = texted_code(&app, "13812340100");
+    assert!(app.sms.sent()[0].1.starts_with("【到家】您的登录验证码是"), "{:?}", app.sms.sent());
+
+    // Bad input and a second code within the minute change nothing.
+    let before = app.snapshot().await;
+    let again = app.post("/api/request_login_code", "phone=13812340100", None).await;
+    assert_eq!((again.error().field(), again.error().message()), (Some(Field::Phone), "验证码已发送，请1分钟后再重新获取"));
+    assert_eq!(app.sms.sent().len(), 1);
+    let bad_phone = app.post("/api/request_login_code", "phone=12345", None).await;
+    assert_eq!(bad_phone.error().field(), Some(Field::Phone));
+    for (form, message) in [("code=12a456", "验证码为6位数字"), ("code=", "请输入验证码")] {
+        let refused = app.post("/api/login_with_code", &format!("phone=13812340100&{form}"), None).await;
+        assert_eq!((refused.status, refused.error().field(), refused.error().message()), (StatusCode::UNPROCESSABLE_ENTITY, Some(Field::LoginCode), message));
+    }
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let missed = app.post("/api/login_with_code", &format!("phone=13812340100&code={wrong}"), None).await;
+    assert_eq!((missed.error().field(), missed.error().message()), (Some(Field::LoginCode), "验证码不正确，请重新输入"));
+    assert!(missed.session_cookie().is_none());
+    assert_eq!(app.snapshot().await, before, "no account until the code is right");
+
+    // The right code signs in where the person was going, as a new customer.
+    let signed_in = app.post("/api/login_with_code", &format!("phone=13812340100&code={code}&next=%2Fme"), None).await;
+    assert_eq!(signed_in.status, StatusCode::OK, "{}", signed_in.body);
+    assert_eq!(signed_in.headers.get(header::LOCATION).unwrap(), "/me");
+    let token = signed_in.session_cookie().expect("a session");
+    let profile = app.post("/api/my_profile", "", Some(&token)).await;
+    assert!(profile.body.contains("用户0100") && profile.body.contains("\"customer\""), "{}", profile.body);
+    // A code works once.
+    let reused = app.post("/api/login_with_code", &format!("phone=13812340100&code={code}"), None).await;
+    assert_eq!(reused.error().message(), "验证码已失效，请重新获取");
+}
+
+#[tokio::test]
+async fn a_code_expires_after_five_minutes_a_worker_signs_in_with_one_and_an_admin_needs_the_password() {
+    let app = spawn_app().await;
+    app.user("13912340101", Role::Worker).await;
+    app.user("13712340102", Role::Admin).await;
+    assert_eq!(app.post("/api/request_login_code", "phone=13912340101", None).await.status, StatusCode::OK);
+    let stale = texted_code(&app, "13912340101");
+    app.state.clock.advance(std::time::Duration::from_secs(301));
+    let expired = app.post("/api/login_with_code", &format!("phone=13912340101&code={stale}"), None).await;
+    assert_eq!((expired.error().field(), expired.error().message()), (Some(Field::LoginCode), "验证码已失效，请重新获取"));
+    assert_eq!(app.post("/api/request_login_code", "phone=13912340101", None).await.status, StatusCode::OK);
+    let fresh = texted_code(&app, "13912340101");
+    let worker = app.post("/api/login_with_code", &format!("phone=13912340101&code={fresh}"), None).await;
+    assert_eq!(worker.status, StatusCode::OK, "{}", worker.body);
+    assert_eq!(worker.headers.get(header::LOCATION).unwrap(), "/worker");
+
+    assert_eq!(app.post("/api/request_login_code", "phone=13712340102", None).await.status, StatusCode::OK);
+    let code = texted_code(&app, "13712340102");
+    let admin = app.post("/api/login_with_code", &format!("phone=13712340102&code={code}"), None).await;
+    assert_eq!(admin.error().message(), "管理员账号请使用密码登录");
+    assert!(admin.session_cookie().is_none());
+}
+
 #[tokio::test]
 async fn the_eleventh_login_attempt_in_three_minutes_is_throttled() {
     let app = spawn_app().await;

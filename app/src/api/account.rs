@@ -36,6 +36,27 @@ pub async fn login(phone: String, password: String, next: Option<String>) -> Res
     crate::server::respond(crate::server::account::login(phone, password, next).await)
 }
 
+/// A login code went out: to which number (as typed, and masked for the
+/// page), and how long before another may be asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeSent {
+    pub phone: String,
+    pub masked_phone: String,
+    pub resend_secs: i64,
+}
+
+/// Texts a six-digit login code to the phone (P1).
+#[server(prefix = "/api", endpoint = "request_login_code")]
+pub async fn request_login_code(phone: String) -> Result<CodeSent, AppError> {
+    crate::server::respond(crate::server::account::request_login_code(phone).await)
+}
+
+/// Signs in with the texted code; a phone with no account becomes a customer's.
+#[server(prefix = "/api", endpoint = "login_with_code")]
+pub async fn login_with_code(phone: String, code: String, next: Option<String>) -> Result<(), AppError> {
+    crate::server::respond(crate::server::account::login_with_code(phone, code, next).await)
+}
+
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     crate::server::respond(crate::server::account::logout().await)

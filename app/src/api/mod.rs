@@ -54,6 +54,8 @@ pub const ADMIN: Access = Access::Roles(&[Role::Admin]);
 pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/register_customer", Access::Public),
     ("/api/register_worker", Access::Public),
+    ("/api/request_login_code", Access::Public),
+    ("/api/login_with_code", Access::Public),
     ("/api/login", Access::Public),
     ("/api/current_session", Access::Public),
     ("/api/home_catalog", Access::Public),

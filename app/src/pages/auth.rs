@@ -1,9 +1,9 @@
 //! Login (all roles) and customer sign-up.
 
-use crate::api::account::{Login, RegisterCustomer};
+use crate::api::account::{Login, LoginWithCode, RegisterCustomer, RequestLoginCode};
 use crate::components::{field_error, form_error, InputCell, PhoneShell};
 use crate::error::Field;
-use crate::i18n::{t, Msg};
+use crate::i18n::{t, tf, Msg};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -39,10 +39,90 @@ pub fn LoginPage() -> impl IntoView {
                 </button>
             </ActionForm>
             <p class="form-links">
+                <a href=move || with_next("/login/code", &next())>{t(Msg::LoginWithCode)}</a>
+            </p>
+            <p class="form-links">
                 {t(Msg::NoAccountYet)} <a href="/register">{t(Msg::RegisterNow)}</a>
             </p>
             <p class="form-links">
                 {t(Msg::WantToWork)} <a href="/worker/register">{t(Msg::ApplyNow)}</a>
+            </p>
+        </PhoneShell>
+    }
+}
+
+/// `path`, keeping where the person was going after login.
+fn with_next(path: &str, next: &str) -> String {
+    if next.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?next={}", crate::components::encode_query_value(next))
+    }
+}
+
+/// 验证码登录 (P1): the phone gets a six-digit code by text; the code signs
+/// in, and a phone with no account becomes a customer's.
+#[component]
+pub fn CodeLoginPage() -> impl IntoView {
+    let query = use_query_map();
+    let next = move || query.with(|q| q.get("next")).unwrap_or_default();
+    let request = ServerAction::<RequestLoginCode>::new();
+    let login = ServerAction::<LoginWithCode>::new();
+    let sent = move || request.value().get().and_then(Result::ok);
+    let request_value = request.value();
+    let login_value = login.value();
+    // Seconds until another code may be asked for, counted down in the browser.
+    let wait = RwSignal::new(0_i64);
+    Effect::new(move |_| {
+        if let Some(sent) = sent() {
+            wait.set(sent.resend_secs);
+            let tick = move || wait.update(|w| *w = (*w - 1).max(0));
+            if let Ok(handle) = set_interval_with_handle(tick, std::time::Duration::from_secs(1)) {
+                // Stops once the wait is over, and with the page.
+                Effect::new(move |_| {
+                    if wait.get() == 0 {
+                        handle.clear();
+                    }
+                });
+                on_cleanup(move || handle.clear());
+            }
+        }
+    });
+    view! {
+        <PhoneShell title=Msg::LoginCodeTitle>
+            <section class="hero-small">
+                <div class="logo-mark" aria-hidden="true">{t(Msg::LogoGlyph)}</div>
+                <p class="lead">{t(Msg::LoginCodeLead)}</p>
+            </section>
+            <ActionForm action=request attr:class="form" attr:novalidate=true>
+                <p class="form-error" role="alert">{move || form_error(request_value).get()}</p>
+                <div class="cells">
+                    <InputCell label=Msg::PhoneLabel name="phone" kind="tel" inputmode="numeric"
+                        autocomplete="tel" placeholder=Msg::PhonePlaceholder maxlength=20
+                        error=field_error(request_value, Field::Phone)/>
+                </div>
+                <button type="submit" class="btn btn-plain btn-block send-code" disabled=move || { request.pending().get() || wait.get() > 0 }>
+                    {move || if wait.get() > 0 { tf(Msg::ResendLoginCodeIn, &[&wait.get()]) } else { t(Msg::SendLoginCode).to_string() }}
+                </button>
+            </ActionForm>
+            {move || sent().map(|sent| view! {
+                <p class="notice" role="status">{tf(Msg::LoginCodeSentTo, &[&sent.masked_phone, &(domain::LOGIN_CODE_TTL_SECS / 60)])}</p>
+                <ActionForm action=login attr:class="form" attr:novalidate=true>
+                    <p class="form-error" role="alert">{move || form_error(login_value).get()}</p>
+                    <input type="hidden" name="phone" value=sent.phone.clone()/>
+                    <input type="hidden" name="next" value=next/>
+                    <div class="cells">
+                        <InputCell label=Msg::LoginCodeLabel name="code" kind="text" inputmode="numeric"
+                            autocomplete="one-time-code" placeholder=Msg::LoginCodePlaceholder maxlength=6
+                            error=field_error(login_value, Field::LoginCode)/>
+                    </div>
+                    <button type="submit" class="btn btn-primary btn-block" disabled=move || login.pending().get()>
+                        {move || if login.pending().get() { t(Msg::Submitting) } else { t(Msg::Login) }}
+                    </button>
+                </ActionForm>
+            })}
+            <p class="form-links">
+                <a href=move || with_next("/login", &next())>{t(Msg::LoginWithPassword)}</a>
             </p>
         </PhoneShell>
     }

@@ -1,17 +1,18 @@
 use super::authz::{require, require_user, session_state};
 use super::session::{clearing_cookie, hash_token, new_token, session_cookie, SessionState};
 use super::{app_state, internal, AppState};
-use crate::api::account::{AddressView, ProfileView, SessionInfo};
+use crate::api::account::{AddressView, CodeSent, ProfileView, SessionInfo};
 use crate::api::{Access, CUSTOMER};
 use crate::error::{AppError, Field};
-use crate::i18n::{t, Msg};
+use crate::i18n::{t, tf, Msg};
 use axum::extract::ConnectInfo;
 use axum::http::{header::SET_COOKIE, request::Parts};
-use domain::{DisplayName, Password, Phone, Role};
+use domain::{DisplayName, LoginCode, Password, Phone, Role, LOGIN_CODE_MAX_TRIES, LOGIN_CODE_RESEND_SECS, LOGIN_CODE_TTL_SECS};
+use rand::RngCore;
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use std::net::SocketAddr;
-use store::{AuditEntry, NewUser, StoreError, User};
+use store::{AuditEntry, LoginCodeCheck, NewUser, StoreError, User};
 
 fn parse_phone(input: &str) -> Result<Phone, AppError> {
     Phone::parse(input).map_err(AppError::from_input)
@@ -27,7 +28,7 @@ pub async fn register(phone: String, password: String, name: Option<String>, rol
         (_, Some(name)) => DisplayName::parse(name).map_err(AppError::from_input)?,
         // Workers must give their real name for review; customers may skip it.
         (Role::Worker, None) => return Err(AppError::invalid(Field::Name, Msg::ErrNameEmpty)),
-        (_, None) => DisplayName::parse(&format!("用户{}", &phone.as_str()[7..])).map_err(AppError::from_input)?,
+        (_, None) => default_display_name(&phone)?,
     };
     if role == Role::Admin {
         return Err(AppError::Forbidden);
@@ -45,6 +46,87 @@ pub async fn register(phone: String, password: String, name: Option<String>, rol
     start_session(&state, user_id).await?;
     leptos_axum::redirect(role.home_path());
     Ok(())
+}
+
+/// `用户0077`: a new customer's name until they choose one.
+fn default_display_name(phone: &Phone) -> Result<DisplayName, AppError> {
+    DisplayName::parse(&format!("用户{}", &phone.as_str()[7..])).map_err(AppError::from_input)
+}
+
+/// What the store keeps of a code: bound to its phone, so a hash from one
+/// phone's row opens no other.
+fn login_code_hash(phone: &Phone, code: &LoginCode) -> String {
+    hash_token(&format!("{}:{}", phone.as_str(), code.expose()))
+}
+
+pub async fn request_login_code(phone: String) -> Result<CodeSent, AppError> {
+    require(Access::Public)?;
+    let state = app_state()?;
+    let phone = parse_phone(&phone)?;
+    let ip = client_ip(use_context::<Parts>().as_ref(), state.config.trust_proxy);
+    throttle_login(&state, &phone, &ip).await?;
+    let code = LoginCode::from_number(rand::rngs::OsRng.next_u32());
+    let now = state.clock.now();
+    let resend_after = now - time::Duration::seconds(LOGIN_CODE_RESEND_SECS);
+    let expires_at = now + time::Duration::seconds(LOGIN_CODE_TTL_SECS);
+    match state.store.issue_login_code(phone.as_str(), &login_code_hash(&phone, &code), now, resend_after, expires_at).await {
+        Ok(()) => {}
+        Err(StoreError::Conflict) => return Err(AppError::invalid(Field::Phone, Msg::ErrLoginCodeTooSoon)),
+        Err(err) => return Err(internal(err)),
+    }
+    let text = tf(Msg::LoginCodeSms, &[&code.expose(), &(LOGIN_CODE_TTL_SECS / 60)]);
+    if let Err(reason) = state.sms.send(&phone, &text).await {
+        tracing::error!(to = %phone.masked(), %reason, "sending a login code failed");
+        return Err(AppError::Refused(Msg::ErrSmsFailed));
+    }
+    Ok(CodeSent { phone: phone.to_string(), masked_phone: phone.masked(), resend_secs: LOGIN_CODE_RESEND_SECS })
+}
+
+pub async fn login_with_code(phone: String, code: String, next: Option<String>) -> Result<(), AppError> {
+    require(Access::Public)?;
+    let state = app_state()?;
+    let phone = parse_phone(&phone)?;
+    let code = LoginCode::parse(&code).map_err(AppError::from_input)?;
+    let ip = client_ip(use_context::<Parts>().as_ref(), state.config.trust_proxy);
+    throttle_login(&state, &phone, &ip).await?;
+    let checked = state.store.check_login_code(phone.as_str(), &login_code_hash(&phone, &code), state.clock.now(), LOGIN_CODE_MAX_TRIES).await;
+    match checked.map_err(internal)? {
+        LoginCodeCheck::Accepted => {}
+        LoginCodeCheck::Wrong { tries_left } if tries_left > 0 => return Err(AppError::invalid(Field::LoginCode, Msg::ErrLoginCodeWrong)),
+        LoginCodeCheck::Wrong { .. } | LoginCodeCheck::NoLiveCode => return Err(AppError::invalid(Field::LoginCode, Msg::ErrLoginCodeSpent)),
+    }
+    let user_id = match state.store.credentials_by_phone(&phone).await.map_err(internal)? {
+        Some(credentials) if credentials.disabled => return Err(AppError::AccountDisabled),
+        Some(credentials) => credentials.user_id,
+        None => customer_for_code_login(&state, phone).await?,
+    };
+    let user = state.store.user(user_id).await.map_err(internal)?.ok_or(AppError::BadCredentials)?;
+    // An admin's console stays behind the password: a texted code proves the SIM, not the person.
+    if user.role == Role::Admin {
+        return Err(AppError::invalid(Field::LoginCode, Msg::ErrAdminLoginNeedsPassword));
+    }
+    start_session(&state, user.id).await?;
+    tracing::info!(user_id = user.id.0, role = user.role.as_str(), "login with a texted code");
+    leptos_axum::redirect(&landing_path(next.as_deref(), user.role));
+    Ok(())
+}
+
+/// A code login from a phone with no account opens a customer's account,
+/// as signing up would; its password is random until the customer sets one.
+async fn customer_for_code_login(state: &AppState, phone: Phone) -> Result<store::UserId, AppError> {
+    let random = hex::encode(rand::random::<[u8; 24]>());
+    let password = Password::parse(&random).map_err(AppError::from_input)?;
+    let password_hash = state.passwords.hash(&password).await.map_err(internal)?;
+    let new_user = NewUser { display_name: default_display_name(&phone)?, phone: phone.clone(), password_hash, role: Role::Customer };
+    match state.store.create_user(&new_user, state.clock.now()).await {
+        Ok(id) => {
+            tracing::info!(user_id = id.0, "account created by a code login");
+            Ok(id)
+        }
+        // Signed up a moment ago by another request: that account it is.
+        Err(StoreError::DuplicatePhone) => state.store.credentials_by_phone(&phone).await.map_err(internal)?.map(|c| c.user_id).ok_or(AppError::BadCredentials),
+        Err(err) => Err(internal(err)),
+    }
 }
 
 fn client_ip(parts: Option<&Parts>, trust_proxy: bool) -> String {

@@ -24,6 +24,7 @@ pub mod reminders;
 pub mod replay;
 pub mod reviews;
 pub mod session;
+pub mod sms;
 pub mod state;
 pub mod tracking;
 pub mod work;

@@ -70,6 +70,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// What the offer chain and the job runner take as "now".
     pub clock: Clock,
+    /// Where login codes are texted.
+    pub sms: Arc<dyn super::sms::SmsSender>,
 }
 
 /// Wall-clock time, which tests can move forward to reach an offer's or a

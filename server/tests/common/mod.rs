@@ -23,6 +23,8 @@ pub struct TestApp {
     pub router: Router,
     pub state: AppState,
     pub db_file: std::path::PathBuf,
+    /// Every text message the app sent.
+    pub sms: std::sync::Arc<app::server::sms::RecordedSms>,
 }
 
 impl Drop for TestApp {
@@ -258,19 +260,21 @@ impl TestApp {
 
     pub async fn with_config(config: Config) -> TestApp {
         let (store, db_file) = fresh_store().await;
-        let state = Self::state_over(store, config);
-        TestApp { router: server::router(state.clone(), page_routes()), state, db_file }
+        let (state, sms) = Self::state_over(store, config);
+        TestApp { router: server::router(state.clone(), page_routes()), state, db_file, sms }
     }
 
-    fn state_over(store: DynStore, config: Config) -> AppState {
+    fn state_over(store: DynStore, config: Config) -> (AppState, std::sync::Arc<app::server::sms::RecordedSms>) {
         let options = LeptosOptions::builder().output_name("daojia").site_root("target/site").build();
-        server::build_state(store, config, "test-sandbox-key", "memory://", options).unwrap()
+        let state = server::build_state(store, config, "test-sandbox-key", "memory://", options).unwrap();
+        let sms = std::sync::Arc::new(app::server::sms::RecordedSms::default());
+        (AppState { sms: sms.clone(), ..state }, sms)
     }
 
     /// The server started again over the same database: nothing survives
     /// but what was stored. The original keeps (and finally removes) the file.
     pub fn restarted(&self) -> TestApp {
-        let state = Self::state_over(self.state.store.clone(), (*self.state.config).clone());
-        TestApp { router: server::router(state.clone(), page_routes()), state, db_file: std::path::PathBuf::new() }
+        let (state, sms) = Self::state_over(self.state.store.clone(), (*self.state.config).clone());
+        TestApp { router: server::router(state.clone(), page_routes()), state, db_file: std::path::PathBuf::new(), sms }
     }
 }
