@@ -522,6 +522,7 @@ messages! {
     ReviewPhotoUpload => "上传晒图",
     ReviewPhotoHint => "晒图会随评价在服务页公开展示，请勿拍到门牌号、证件等个人信息；每条评价最多6张。",
     ReviewPhotoUploaded => "晒图已上传",
+    RemoveReviewPhoto => "删除",
     ErrReviewPhotoNoReview => "请先提交评价，再上传晒图",
     ErrReviewTooManyPhotos => "每条评价最多6张晒图",
     Rebook => "再来一单",

@@ -92,6 +92,13 @@ test('one order travels from booking to review across customer, worker and admin
   await expect(customer.getByText('晒图已上传')).toBeVisible();
   await expect(customer.locator('.review-photos img')).toHaveCount(1);
   await hydrated(customer);
+  // A second one, taken off again by its author.
+  await customer.getByLabel('选择晒图照片').setInputFiles(path.join(__dirname, '..', 'fixtures', 'photo.png'));
+  await customer.getByRole('button', { name: '上传晒图' }).click();
+  await expect(customer.locator('.review-photos img')).toHaveCount(2);
+  await hydrated(customer);
+  await customer.locator('.review-photo').nth(1).getByRole('button', { name: '删除' }).click();
+  await expect(customer.locator('.review-photos img')).toHaveCount(1);
   await expectAccessible(customer);
   await snap(customer, 'loop-09-reviewed-390x844');
 

@@ -2740,4 +2740,17 @@ async fn a_customer_adds_photos_to_their_own_review_and_everyone_sees_them_with_
     let user = user_id(&app, CUSTOMER).await;
     let page: app::api::admin::CustomerView = serde_json::from_str(&app.post("/api/admin_customer", &format!("user_id={user}"), Some(&admin)).await.body).unwrap();
     assert_eq!(page.reviews.iter().find(|r| r.order_id == order_id).map(|r| r.photos.len()), Some(booking::MAX_REVIEW_PHOTOS));
+
+    // Only the author takes a photo off; it is then gone for everyone, and the review has room again.
+    let remove = format!("order_id={order_id}&photo={}", mine.photos[0]);
+    assert_eq!(app.post("/api/remove_review_photo", &remove, Some(&stranger)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.post("/api/remove_review_photo", &remove, Some(worker)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.post("/api/remove_review_photo", &format!("order_id={order_id}&photo=/files/../etc/passwd"), Some(&customer)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.post("/api/remove_review_photo", &remove, Some(&customer)).await.status, StatusCode::OK);
+    assert_eq!(app.post("/api/remove_review_photo", &remove, Some(&customer)).await.status, StatusCode::NOT_FOUND, "gone already");
+    assert_eq!(app.get_page(&mine.photos[0], None).await.status, StatusCode::NOT_FOUND);
+    let view: OrderView = serde_json::from_str(&app.post("/api/order_detail", &format!("order_id={order_id}"), Some(&customer)).await.body).unwrap();
+    let after = view.review.unwrap();
+    assert_eq!(after.photos, mine.photos[1..]);
+    assert!(after.mine && after.can_add_photos);
 }

@@ -89,6 +89,7 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/my_orders", CUSTOMER),
     ("/api/cancel_order", CUSTOMER),
     ("/api/review_order", CUSTOMER),
+    ("/api/remove_review_photo", CUSTOMER),
     // Customers see their own orders, workers the ones assigned to them, admins all.
     ("/api/order_detail", Access::SignedIn),
     ("/api/workbench", WORKER),

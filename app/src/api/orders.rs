@@ -153,6 +153,8 @@ pub struct ReviewView {
     pub body: String,
     /// Addresses of its photos, oldest first.
     pub photos: Vec<String>,
+    /// The viewer wrote it: they may take its photos off.
+    pub mine: bool,
     /// The viewer wrote it and it has room for another photo.
     pub can_add_photos: bool,
 }
@@ -293,4 +295,10 @@ pub async fn cancel_order(order_id: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "review_order")]
 pub async fn review_order(order_id: i64, quality: i32, attitude: i32, result: i32, body: String) -> Result<(), AppError> {
     crate::server::respond(crate::server::orders::review_order(order_id, quality, attitude, result, body).await)
+}
+
+/// Takes a photo (its address, as the order page shows it) off the customer's own review.
+#[server(prefix = "/api", endpoint = "remove_review_photo")]
+pub async fn remove_review_photo(order_id: i64, photo: String) -> Result<(), AppError> {
+    crate::server::respond(crate::server::reviews::remove_review_photo(order_id, photo).await)
 }

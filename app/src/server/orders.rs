@@ -612,7 +612,7 @@ pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) ->
         can_review: is_customer && order_state == OrderState::Completed && review.is_none(),
         review: review.map(|r| {
             let can_add_photos = is_customer && booking::may_add_review_photo(review_photos.len());
-            ReviewView { quality: r.quality, attitude: r.attitude, result: r.result, body: r.body, photos: review_photos, can_add_photos }
+            ReviewView { quality: r.quality, attitude: r.attitude, result: r.result, body: r.body, photos: review_photos, mine: is_customer, can_add_photos }
         }),
         needs_admin: order.needs_admin,
         offer_at,

@@ -2,12 +2,16 @@
 //! customer adds to their own review once it is written.
 
 use super::onboarding::{file_url, put_clean_image, UploadOutcome};
+use super::authz::require_user;
 use super::flows::unix;
-use super::AppState;
+use super::{app_state, internal, AppState};
 use crate::api::orders::PublicReviewView;
+use crate::api::CUSTOMER;
+use crate::error::AppError;
 use domain::Role;
 use std::collections::HashMap;
 use store::{PublicReview, StoreError, User};
+use uploads::StoredKey;
 
 /// Where review photos are stored.
 pub const REVIEW_PHOTO_AREA: &str = "review";
@@ -75,4 +79,20 @@ pub async fn store_review_photo(state: &AppState, user: &User, order_id: i64, by
         tracing::warn!(error = %err, "removing an unused review photo failed");
     }
     Err(UploadOutcome::Refused(refused))
+}
+
+/// The customer takes one of their review's photos off (by the address the
+/// order page shows); it is then deleted. Not theirs, or gone already: 404.
+pub async fn remove_review_photo(order_id: i64, photo: String) -> Result<(), AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    let key = photo.strip_prefix("/files/").and_then(|key| StoredKey::parse(key).ok()).ok_or(AppError::NotFound)?;
+    if !state.store.remove_review_photo(order_id, user.id.0, key.as_str()).await.map_err(internal)? {
+        return Err(AppError::NotFound);
+    }
+    if let Err(err) = state.files.delete(&key).await {
+        tracing::warn!(error = %err, "deleting a removed review photo failed");
+    }
+    tracing::info!(order_id, "review photo removed");
+    Ok(())
 }

@@ -90,6 +90,9 @@ pub trait OrderStore: Send + Sync {
     async fn review_photos(&self, order_ids: &[i64]) -> StoreResult<Vec<(i64, String)>>;
     /// Whether a stored file is a review photo (public, as its review is).
     async fn is_review_photo(&self, storage_key: &str) -> StoreResult<bool>;
+    /// Takes a photo off the review `customer_id` wrote of `order_id`;
+    /// `false` when it is not one of that review's photos.
+    async fn remove_review_photo(&self, order_id: i64, customer_id: i64, storage_key: &str) -> StoreResult<bool>;
     /// Average ratings of a service's reviews and the newest `limit` of them (C3).
     async fn service_reviews(&self, service_id: i64, limit: i64) -> StoreResult<crate::ServiceReviews>;
     /// The newest `limit` reviews of a worker's services (C9).
@@ -935,6 +938,19 @@ macro_rules! shared_order_impl {
                     "SELECT r.order_id, p.storage_key FROM review_photos p JOIN reviews r ON r.id = p.review_id WHERE r.order_id IN ({ids}) ORDER BY p.id"
                 );
                 Ok(sqlx::query_as(&sql).fetch_all(&self.pool).await?)
+            }
+
+            async fn remove_review_photo(&self, order_id: i64, customer_id: i64, storage_key: &str) -> crate::StoreResult<bool> {
+                let done = sqlx::query(
+                    "DELETE FROM review_photos WHERE storage_key = $1
+                     AND review_id IN (SELECT id FROM reviews WHERE order_id = $2 AND customer_id = $3)",
+                )
+                .bind(storage_key)
+                .bind(order_id)
+                .bind(customer_id)
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected() == 1)
             }
 
             async fn is_review_photo(&self, storage_key: &str) -> crate::StoreResult<bool> {

@@ -2280,6 +2280,15 @@ async fn review_photos_go_only_on_the_customers_own_review_up_to_the_limit_and_a
         assert!(store.is_review_photo("review/b.png").await.unwrap());
         assert!(!store.is_review_photo("review/c.png").await.unwrap());
         assert!(!store.is_review_photo("review/x.png").await.unwrap());
+        // Only its author takes a photo off, and only once; the cap then has room again.
+        assert!(!store.remove_review_photo(done, other, "review/a.png").await.unwrap());
+        assert!(!store.remove_review_photo(done + 1000, customer, "review/a.png").await.unwrap());
+        assert!(store.remove_review_photo(done, customer, "review/a.png").await.unwrap());
+        assert!(!store.remove_review_photo(done, customer, "review/a.png").await.unwrap());
+        assert!(!store.is_review_photo("review/a.png").await.unwrap());
+        store.add_review_photo(done, customer, "review/c.png", 2, now()).await.unwrap();
+        let photos = store.review_photos(&[done]).await.unwrap();
+        assert_eq!(photos, [(done, "review/b.png".to_string()), (done, "review/c.png".to_string())]);
         // The service page's reviews name their order, so the photos can be put with them.
         let service = store.order(done).await.unwrap().unwrap().service_id;
         let recent = store.service_reviews(service, 5).await.unwrap().recent;

@@ -1,6 +1,6 @@
 use crate::api::format_beijing;
 use crate::api::catalog::SetFavoriteWorker;
-use crate::api::orders::{my_orders, order_detail, CancelOrder, CancelTier, OrderCard, OrderView, ReviewOrder, SandboxPay};
+use crate::api::orders::{my_orders, order_detail, CancelOrder, CancelTier, OrderCard, OrderView, RemoveReviewPhoto, ReviewOrder, SandboxPay};
 use crate::browser::use_live_version;
 use crate::components::{field_error, form_error, ErrorState, PhoneShell, PhotoRow, Skeleton, Tabs};
 use crate::api::chat::ChatUnread;
@@ -135,9 +135,13 @@ pub fn OrderPage() -> impl IntoView {
     let review = ServerAction::<ReviewOrder>::new();
     let keep = ServerAction::<SetFavoriteWorker>::new();
     let confirm = ServerAction::<ConfirmService>::new();
+    let remove_photo = ServerAction::<RemoveReviewPhoto>::new();
     let unread = use_chat_unread(live);
     let order = Resource::new(
-        move || (order_id(), live.get(), cancel.version().get(), review.version().get(), keep.version().get(), confirm.version().get()),
+        move || {
+            let versions = (cancel.version().get(), review.version().get(), keep.version().get(), confirm.version().get(), remove_photo.version().get());
+            (order_id(), live.get(), versions)
+        },
         |(id, ..)| order_detail(id),
     );
     view! {
@@ -147,7 +151,7 @@ pub fn OrderPage() -> impl IntoView {
             <Transition fallback=|| view! { <Skeleton rows=5/> }>
                 {move || Suspend::new(async move {
                     match order.await {
-                        Ok(o) => view! { <OrderBody order=o cancel review keep confirm unread/> }.into_any(),
+                        Ok(o) => view! { <OrderBody order=o cancel review keep confirm remove_photo unread/> }.into_any(),
                         Err(error) => view! { <ErrorState error/> }.into_any(),
                     }
                 })}
@@ -160,7 +164,7 @@ pub fn OrderPage() -> impl IntoView {
 /// that adds one (a plain post that comes back with `?uploaded=review_photo`
 /// or `?upload_error=…`).
 #[component]
-fn ReviewPhotos(order_id: i64, photos: Vec<String>, can_add: bool) -> impl IntoView {
+fn ReviewPhotos(order_id: i64, photos: Vec<String>, can_add: bool, mine: bool, remove: ServerAction<RemoveReviewPhoto>) -> impl IntoView {
     let query = use_query_map();
     let upload_error = move || query.with(|q| q.get("upload_error")).map(|code| t(crate::pages::worker::upload_error_text(&code)));
     let uploaded = move || query.with(|q| q.get("uploaded").as_deref() == Some("review_photo"));
@@ -168,7 +172,26 @@ fn ReviewPhotos(order_id: i64, photos: Vec<String>, can_add: bool) -> impl IntoV
     crate::browser::forget_notice_query(&["uploaded", "upload_error"]);
     view! {
         <div class="review-photos">
-            {(!photos.is_empty()).then(|| view! { <PhotoRow photos alt=t(Msg::ReviewPhotosAlt)/> })}
+            {match (photos.is_empty(), mine) {
+                (true, _) => None,
+                (false, false) => Some(view! { <PhotoRow photos alt=t(Msg::ReviewPhotosAlt)/> }.into_any()),
+                // The author's own: each photo with a way to take it off.
+                (false, true) => Some(view! {
+                    <div class="photo-row">
+                        {photos.into_iter().map(|src| view! {
+                            <div class="review-photo">
+                                <a href=src.clone() target="_blank" rel="noopener"><img class="photo-thumb" src=src.clone() alt=t(Msg::ReviewPhotosAlt) loading="lazy"/></a>
+                                <ActionForm action=remove attr:class="remove-photo-form">
+                                    <input type="hidden" name="order_id" value=order_id/>
+                                    <input type="hidden" name="photo" value=src/>
+                                    <button type="submit" class="btn btn-plain btn-small" disabled=move || remove.pending().get()>{t(Msg::RemoveReviewPhoto)}</button>
+                                </ActionForm>
+                            </div>
+                        }).collect_view()}
+                    </div>
+                    <p class="form-error" role="alert">{move || form_error(remove.value()).get()}</p>
+                }.into_any()),
+            }}
             {can_add.then(|| view! {
                 <form method="post" action=format!("/uploads/review/{order_id}") enctype="multipart/form-data" class="upload-form review-photo-form">
                     <input type="file" name="file" accept="image/jpeg,image/png,image/webp" aria-label=t(Msg::ReviewPhotoChoose)/>
@@ -189,6 +212,7 @@ fn OrderBody(
     review: ServerAction<ReviewOrder>,
     keep: ServerAction<SetFavoriteWorker>,
     confirm: ServerAction<ConfirmService>,
+    remove_photo: ServerAction<RemoveReviewPhoto>,
     unread: Resource<Result<Vec<ChatUnread>, AppError>>,
 ) -> impl IntoView {
     let state = order.card.state;
@@ -265,7 +289,7 @@ fn OrderBody(
                 <div class="cell"><span>{t(Msg::RateResult)}</span><span class="stars">{"★".repeat(r.result as usize)}</span></div>
                 {(!r.body.is_empty()).then(|| view! { <div class="cell cell-multiline"><span class="review-body">{r.body.clone()}</span></div> })}
             </div>
-            <ReviewPhotos order_id=id photos=r.photos.clone() can_add=r.can_add_photos/>
+            <ReviewPhotos order_id=id photos=r.photos.clone() can_add=r.can_add_photos mine=r.mine remove=remove_photo/>
         })}
 
         {order.can_review.then(|| view! {
