@@ -1,6 +1,6 @@
 //! Login (all roles) and customer sign-up.
 
-use crate::api::account::{Login, LoginWithCode, RegisterCustomer, RequestLoginCode};
+use crate::api::account::{CodeSent, Login, LoginWithCode, RegisterCustomer, RequestLoginCode};
 use crate::components::{field_error, form_error, InputCell, PhoneShell};
 use crate::error::Field;
 use crate::i18n::{t, tf, Msg};
@@ -68,14 +68,17 @@ pub fn CodeLoginPage() -> impl IntoView {
     let next = move || query.with(|q| q.get("next")).unwrap_or_default();
     let request = ServerAction::<RequestLoginCode>::new();
     let login = ServerAction::<LoginWithCode>::new();
-    let sent = move || request.value().get().and_then(Result::ok);
     let request_value = request.value();
     let login_value = login.value();
+    // The last code that went out: a later refused request leaves it usable.
+    let last_sent = RwSignal::new(None::<CodeSent>);
+    let sent = move || last_sent.get();
     // Seconds until another code may be asked for, counted down in the browser.
     let wait = RwSignal::new(0_i64);
     Effect::new(move |_| {
-        if let Some(sent) = sent() {
+        if let Some(Ok(sent)) = request_value.get() {
             wait.set(sent.resend_secs);
+            last_sent.set(Some(sent));
             let tick = move || wait.update(|w| *w = (*w - 1).max(0));
             if let Ok(handle) = set_interval_with_handle(tick, std::time::Duration::from_secs(1)) {
                 // Stops once the wait is over, and with the page.
