@@ -69,6 +69,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/orders/:id/chat") view=customer::OrderChatPage/>
                 <Route path=path!("/login") view=auth::LoginPage/>
                 <Route path=path!("/login/code") view=auth::CodeLoginPage/>
+                <Route path=path!("/login/reset") view=auth::ResetPasswordPage/>
                 <Route path=path!("/register") view=auth::RegisterPage/>
                 <Route path=path!("/worker/register") view=worker::WorkerRegisterPage/>
                 <Route path=path!("/worker") view=worker::WorkerHomePage/>

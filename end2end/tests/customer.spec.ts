@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { DEMO, PHONE, DESKTOP, freshPhone, open, login, logout, snap, expectAccessible, fieldError, hydrated, textedCode } from './helpers';
+import { DEMO, PHONE, DESKTOP, freshPhone, open, login, logout, register, snap, expectAccessible, fieldError, hydrated, textedCode } from './helpers';
 
 test.use({ viewport: PHONE });
 
@@ -73,6 +73,32 @@ test('a new customer signs in with a texted code, and a wrong code is refused be
   await page.getByRole('button', { name: '登录' }).click();
   await expect(page).toHaveURL(/\/$/);
   await expect(page.locator('.hello-name')).toHaveText(`用户${phone.slice(7)}`);
+});
+
+test('a customer who forgot the password sets a new one with a texted code', async ({ page }) => {
+  const phone = freshPhone('137');
+  await register(page, phone, 'first-secret-1');
+  await open(page, '/me');
+  await logout(page);
+
+  await open(page, '/login');
+  await page.getByRole('link', { name: '忘记密码' }).click();
+  await expect(page).toHaveURL(/\/login\/reset$/);
+  await page.getByLabel('手机号').fill(phone);
+  await page.getByRole('button', { name: '获取验证码' }).click();
+  await page.getByLabel('验证码').fill(await textedCode(phone));
+  await page.getByLabel('新密码').fill('short');
+  await page.getByRole('button', { name: '重设密码并登录' }).click();
+  await expect(fieldError(page, 'new_password')).toHaveText('密码至少需要8位');
+  await expectAccessible(page);
+  await snap(page, 'customer-reset-password-390x844');
+  await page.getByLabel('新密码').fill('second-secret-2');
+  await page.getByRole('button', { name: '重设密码并登录' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await open(page, '/me');
+  await logout(page);
+  await login(page, phone, 'second-secret-2');
+  await expect(page).toHaveURL(/\/$/);
 });
 
 test('the customer can rename themselves and a bad name is refused in place', async ({ page }) => {

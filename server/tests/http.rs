@@ -163,7 +163,7 @@ async fn a_texted_code_signs_in_once_and_a_phone_with_no_account_becomes_a_custo
     let sent: app::api::account::CodeSent = serde_json::from_str(&sent.body).unwrap();
     assert_eq!((sent.phone.as_str(), sent.masked_phone.as_str(), sent.resend_secs), ("13812340100", "138****0100", 60));
     let code = texted_code(&app, "13812340100");
-    assert!(app.sms.sent()[0].1.starts_with("【到家】您的登录验证码是"), "{:?}", app.sms.sent());
+    assert!(app.sms.sent()[0].1.starts_with("【到家】您的验证码是"), "{:?}", app.sms.sent());
 
     // Bad input and a second code within the minute change nothing.
     let before = app.snapshot().await;
@@ -215,6 +215,38 @@ async fn a_code_expires_after_five_minutes_a_worker_signs_in_with_one_and_an_adm
     let admin = app.post("/api/login_with_code", &format!("phone=13712340102&code={code}"), None).await;
     assert_eq!(admin.error().message(), "管理员账号请使用密码登录");
     assert!(admin.session_cookie().is_none());
+}
+
+#[tokio::test]
+async fn a_texted_code_resets_a_forgotten_password_and_signs_out_every_other_device() {
+    let app = spawn_app().await;
+    let user = app.user("13812340110", Role::Customer).await;
+    let old_device = app.post("/api/login", &format!("phone=13812340110&password={PASSWORD}"), None).await.session_cookie().unwrap();
+    assert_eq!(app.post("/api/request_login_code", "phone=13812340110", None).await.status, StatusCode::OK);
+    let code = texted_code(&app, "13812340110");
+    // A short password is refused beside its field and spends nothing.
+    let short = app.post("/api/reset_password_with_code", &format!("phone=13812340110&code={code}&new_password=short"), None).await;
+    assert_eq!((short.error().field(), short.error().message()), (Some(Field::NewPassword), "密码至少需要8位"));
+    let reset = app.post("/api/reset_password_with_code", &format!("phone=13812340110&code={code}&new_password=brand-new-pass"), None).await;
+    assert_eq!(reset.status, StatusCode::OK, "{}", reset.body);
+    assert_eq!(reset.headers.get(header::LOCATION).unwrap(), "/");
+    let new_device = reset.session_cookie().expect("signed in");
+    assert_eq!(app.post("/api/my_profile", "", Some(&new_device)).await.status, StatusCode::OK);
+    assert_eq!(app.post("/api/my_profile", "", Some(&old_device)).await.status, StatusCode::UNAUTHORIZED, "the old password's sessions end");
+    assert_eq!(app.post("/api/login", &format!("phone=13812340110&password={PASSWORD}"), None).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.post("/api/login", "phone=13812340110&password=brand-new-pass", None).await.status, StatusCode::OK);
+    let audit = app.state.store.audit_entries(&store::AuditFilter { target: Some(format!("user:{}", user.0)), ..store::AuditFilter::newest(10) }).await.unwrap();
+    assert!(audit.iter().any(|e| e.action == "password_reset"), "audited");
+
+    // A phone with no account is told so only after its code is right.
+    assert_eq!(app.post("/api/request_login_code", "phone=13812340111", None).await.status, StatusCode::OK);
+    let stranger_code = texted_code(&app, "13812340111");
+    let wrong = if stranger_code == "000000" { "111111" } else { "000000" };
+    let guessed = app.post("/api/reset_password_with_code", &format!("phone=13812340111&code={wrong}&new_password=brand-new-pass"), None).await;
+    assert_eq!(guessed.error().field(), Some(Field::LoginCode));
+    let unknown = app.post("/api/reset_password_with_code", &format!("phone=13812340111&code={stranger_code}&new_password=brand-new-pass"), None).await;
+    assert_eq!(unknown.error().message(), "该手机号还没有账号，请先注册或用验证码登录");
+    assert!(unknown.session_cookie().is_none());
 }
 
 #[tokio::test]

@@ -57,6 +57,13 @@ pub async fn login_with_code(phone: String, code: String, next: Option<String>) 
     crate::server::respond(crate::server::account::login_with_code(phone, code, next).await)
 }
 
+/// Sets a new password with a texted code, for a forgotten one or an
+/// account a code login opened.
+#[server(prefix = "/api", endpoint = "reset_password_with_code")]
+pub async fn reset_password_with_code(phone: String, code: String, new_password: String) -> Result<(), AppError> {
+    crate::server::respond(crate::server::account::reset_password_with_code(phone, code, new_password).await)
+}
+
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     crate::server::respond(crate::server::account::logout().await)

@@ -56,6 +56,7 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/register_worker", Access::Public),
     ("/api/request_login_code", Access::Public),
     ("/api/login_with_code", Access::Public),
+    ("/api/reset_password_with_code", Access::Public),
     ("/api/login", Access::Public),
     ("/api/current_session", Access::Public),
     ("/api/home_catalog", Access::Public),

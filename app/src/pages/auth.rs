@@ -1,6 +1,6 @@
 //! Login (all roles) and customer sign-up.
 
-use crate::api::account::{CodeSent, Login, LoginWithCode, RegisterCustomer, RequestLoginCode};
+use crate::api::account::{CodeSent, Login, LoginWithCode, RegisterCustomer, RequestLoginCode, ResetPasswordWithCode};
 use crate::components::{field_error, form_error, InputCell, PhoneShell};
 use crate::error::Field;
 use crate::i18n::{t, tf, Msg};
@@ -40,6 +40,8 @@ pub fn LoginPage() -> impl IntoView {
             </ActionForm>
             <p class="form-links">
                 <a href=move || with_next("/login/code", &next())>{t(Msg::LoginWithCode)}</a>
+                " · "
+                <a href="/login/reset">{t(Msg::ForgotPassword)}</a>
             </p>
             <p class="form-links">
                 {t(Msg::NoAccountYet)} <a href="/register">{t(Msg::RegisterNow)}</a>
@@ -60,23 +62,17 @@ fn with_next(path: &str, next: &str) -> String {
     }
 }
 
-/// 验证码登录 (P1): the phone gets a six-digit code by text; the code signs
-/// in, and a phone with no account becomes a customer's.
+/// 获取验证码 with its countdown: texts a code to the phone typed, and keeps
+/// the last code that went out in `last_sent` (a later refused request
+/// leaves it usable).
 #[component]
-pub fn CodeLoginPage() -> impl IntoView {
-    let query = use_query_map();
-    let next = move || query.with(|q| q.get("next")).unwrap_or_default();
+fn SendCodeForm(last_sent: RwSignal<Option<CodeSent>>) -> impl IntoView {
     let request = ServerAction::<RequestLoginCode>::new();
-    let login = ServerAction::<LoginWithCode>::new();
-    let request_value = request.value();
-    let login_value = login.value();
-    // The last code that went out: a later refused request leaves it usable.
-    let last_sent = RwSignal::new(None::<CodeSent>);
-    let sent = move || last_sent.get();
+    let value = request.value();
     // Seconds until another code may be asked for, counted down in the browser.
     let wait = RwSignal::new(0_i64);
     Effect::new(move |_| {
-        if let Some(Ok(sent)) = request_value.get() {
+        if let Some(Ok(sent)) = value.get() {
             wait.set(sent.resend_secs);
             last_sent.set(Some(sent));
             let tick = move || wait.update(|w| *w = (*w - 1).max(0));
@@ -92,24 +88,40 @@ pub fn CodeLoginPage() -> impl IntoView {
         }
     });
     view! {
+        <ActionForm action=request attr:class="form" attr:novalidate=true>
+            <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+            <div class="cells">
+                <InputCell label=Msg::PhoneLabel name="phone" kind="tel" inputmode="numeric"
+                    autocomplete="tel" placeholder=Msg::PhonePlaceholder maxlength=20
+                    error=field_error(value, Field::Phone)/>
+            </div>
+            <button type="submit" class="btn btn-plain btn-block send-code" disabled=move || { request.pending().get() || wait.get() > 0 }>
+                {move || if wait.get() > 0 { tf(Msg::ResendLoginCodeIn, &[&wait.get()]) } else { t(Msg::SendLoginCode).to_string() }}
+            </button>
+        </ActionForm>
+        {move || last_sent.get().map(|sent| view! {
+            <p class="notice" role="status">{tf(Msg::LoginCodeSentTo, &[&sent.masked_phone, &(domain::LOGIN_CODE_TTL_SECS / 60)])}</p>
+        })}
+    }
+}
+
+/// 验证码登录 (P1): the phone gets a six-digit code by text; the code signs
+/// in, and a phone with no account becomes a customer's.
+#[component]
+pub fn CodeLoginPage() -> impl IntoView {
+    let query = use_query_map();
+    let next = move || query.with(|q| q.get("next")).unwrap_or_default();
+    let login = ServerAction::<LoginWithCode>::new();
+    let login_value = login.value();
+    let last_sent = RwSignal::new(None::<CodeSent>);
+    view! {
         <PhoneShell title=Msg::LoginCodeTitle>
             <section class="hero-small">
                 <div class="logo-mark" aria-hidden="true">{t(Msg::LogoGlyph)}</div>
                 <p class="lead">{t(Msg::LoginCodeLead)}</p>
             </section>
-            <ActionForm action=request attr:class="form" attr:novalidate=true>
-                <p class="form-error" role="alert">{move || form_error(request_value).get()}</p>
-                <div class="cells">
-                    <InputCell label=Msg::PhoneLabel name="phone" kind="tel" inputmode="numeric"
-                        autocomplete="tel" placeholder=Msg::PhonePlaceholder maxlength=20
-                        error=field_error(request_value, Field::Phone)/>
-                </div>
-                <button type="submit" class="btn btn-plain btn-block send-code" disabled=move || { request.pending().get() || wait.get() > 0 }>
-                    {move || if wait.get() > 0 { tf(Msg::ResendLoginCodeIn, &[&wait.get()]) } else { t(Msg::SendLoginCode).to_string() }}
-                </button>
-            </ActionForm>
-            {move || sent().map(|sent| view! {
-                <p class="notice" role="status">{tf(Msg::LoginCodeSentTo, &[&sent.masked_phone, &(domain::LOGIN_CODE_TTL_SECS / 60)])}</p>
+            <SendCodeForm last_sent/>
+            {move || last_sent.get().map(|sent| view! {
                 <ActionForm action=login attr:class="form" attr:novalidate=true>
                     <p class="form-error" role="alert">{move || form_error(login_value).get()}</p>
                     <input type="hidden" name="phone" value=sent.phone.clone()/>
@@ -127,6 +139,42 @@ pub fn CodeLoginPage() -> impl IntoView {
             <p class="form-links">
                 <a href=move || with_next("/login", &next())>{t(Msg::LoginWithPassword)}</a>
             </p>
+        </PhoneShell>
+    }
+}
+
+/// 重设密码: a texted code proves the phone, and the new password replaces
+/// the old one; every other device is signed out.
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let reset = ServerAction::<ResetPasswordWithCode>::new();
+    let value = reset.value();
+    let last_sent = RwSignal::new(None::<CodeSent>);
+    view! {
+        <PhoneShell title=Msg::ResetPasswordTitle>
+            <section class="hero-small">
+                <div class="logo-mark" aria-hidden="true">{t(Msg::LogoGlyph)}</div>
+                <p class="lead">{t(Msg::ResetPasswordLead)}</p>
+            </section>
+            <SendCodeForm last_sent/>
+            {move || last_sent.get().map(|sent| view! {
+                <ActionForm action=reset attr:class="form" attr:novalidate=true>
+                    <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+                    <input type="hidden" name="phone" value=sent.phone.clone()/>
+                    <div class="cells">
+                        <InputCell label=Msg::LoginCodeLabel name="code" kind="text" inputmode="numeric"
+                            autocomplete="one-time-code" placeholder=Msg::LoginCodePlaceholder maxlength=6
+                            error=field_error(value, Field::LoginCode)/>
+                        <InputCell label=Msg::NewPasswordLabel name="new_password" kind="password"
+                            autocomplete="new-password" placeholder=Msg::NewPasswordPlaceholder maxlength=128
+                            error=field_error(value, Field::NewPassword)/>
+                    </div>
+                    <button type="submit" class="btn btn-primary btn-block" disabled=move || reset.pending().get()>
+                        {move || if reset.pending().get() { t(Msg::Submitting) } else { t(Msg::ResetPassword) }}
+                    </button>
+                </ActionForm>
+            })}
+            <p class="form-links"><a href="/login">{t(Msg::LoginWithPassword)}</a></p>
         </PhoneShell>
     }
 }

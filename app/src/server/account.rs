@@ -82,19 +82,25 @@ pub async fn request_login_code(phone: String) -> Result<CodeSent, AppError> {
     Ok(CodeSent { phone: phone.to_string(), masked_phone: phone.masked(), resend_secs: LOGIN_CODE_RESEND_SECS })
 }
 
+/// Spends the phone's live code if `code` is it; the refusal beside the
+/// code field otherwise. Counted against the login throttle.
+async fn spend_login_code(state: &AppState, phone: &Phone, code: &LoginCode) -> Result<(), AppError> {
+    let ip = client_ip(use_context::<Parts>().as_ref(), state.config.trust_proxy);
+    throttle_login(state, phone, &ip).await?;
+    let checked = state.store.check_login_code(phone.as_str(), &login_code_hash(phone, code), state.clock.now(), LOGIN_CODE_MAX_TRIES).await;
+    match checked.map_err(internal)? {
+        LoginCodeCheck::Accepted => Ok(()),
+        LoginCodeCheck::Wrong { tries_left } if tries_left > 0 => Err(AppError::invalid(Field::LoginCode, Msg::ErrLoginCodeWrong)),
+        LoginCodeCheck::Wrong { .. } | LoginCodeCheck::NoLiveCode => Err(AppError::invalid(Field::LoginCode, Msg::ErrLoginCodeSpent)),
+    }
+}
+
 pub async fn login_with_code(phone: String, code: String, next: Option<String>) -> Result<(), AppError> {
     require(Access::Public)?;
     let state = app_state()?;
     let phone = parse_phone(&phone)?;
     let code = LoginCode::parse(&code).map_err(AppError::from_input)?;
-    let ip = client_ip(use_context::<Parts>().as_ref(), state.config.trust_proxy);
-    throttle_login(&state, &phone, &ip).await?;
-    let checked = state.store.check_login_code(phone.as_str(), &login_code_hash(&phone, &code), state.clock.now(), LOGIN_CODE_MAX_TRIES).await;
-    match checked.map_err(internal)? {
-        LoginCodeCheck::Accepted => {}
-        LoginCodeCheck::Wrong { tries_left } if tries_left > 0 => return Err(AppError::invalid(Field::LoginCode, Msg::ErrLoginCodeWrong)),
-        LoginCodeCheck::Wrong { .. } | LoginCodeCheck::NoLiveCode => return Err(AppError::invalid(Field::LoginCode, Msg::ErrLoginCodeSpent)),
-    }
+    spend_login_code(&state, &phone, &code).await?;
     let user_id = match state.store.credentials_by_phone(&phone).await.map_err(internal)? {
         Some(credentials) if credentials.disabled => return Err(AppError::AccountDisabled),
         Some(credentials) => credentials.user_id,
@@ -108,6 +114,40 @@ pub async fn login_with_code(phone: String, code: String, next: Option<String>) 
     start_session(&state, user.id).await?;
     tracing::info!(user_id = user.id.0, role = user.role.as_str(), "login with a texted code");
     leptos_axum::redirect(&landing_path(next.as_deref(), user.role));
+    Ok(())
+}
+
+pub async fn reset_password_with_code(phone: String, code: String, new_password: String) -> Result<(), AppError> {
+    require(Access::Public)?;
+    let state = app_state()?;
+    let phone = parse_phone(&phone)?;
+    let code = LoginCode::parse(&code).map_err(AppError::from_input)?;
+    let new_password = Password::parse(&new_password).map_err(|err| match AppError::from_input(err) {
+        AppError::Invalid { msg, .. } => AppError::invalid(Field::NewPassword, msg),
+        other => other,
+    })?;
+    let Some(credentials) = state.store.credentials_by_phone(&phone).await.map_err(internal)? else {
+        // Told only after the code: whoever holds the phone may learn it has no account.
+        spend_login_code(&state, &phone, &code).await?;
+        return Err(AppError::invalid(Field::Phone, Msg::ErrNoAccountForPhone));
+    };
+    spend_login_code(&state, &phone, &code).await?;
+    if credentials.disabled {
+        return Err(AppError::AccountDisabled);
+    }
+    let user = state.store.user(credentials.user_id).await.map_err(internal)?.ok_or(AppError::BadCredentials)?;
+    if user.role == Role::Admin {
+        return Err(AppError::invalid(Field::LoginCode, Msg::ErrAdminResetNeedsAdmin));
+    }
+    let hash = state.passwords.hash(&new_password).await.map_err(internal)?;
+    state.store.set_password_hash(user.id, &hash).await.map_err(internal)?;
+    // Whoever knew the old password is signed out everywhere; no session's hash is empty.
+    let ended = state.store.delete_other_sessions(user.id, "").await.map_err(internal)?;
+    let entry = AuditEntry { actor: Some(user.id), action: "password_reset".into(), target: format!("user:{}", user.id.0), detail: format!("短信验证码重设，结束登录 {ended} 个") };
+    state.store.record_audit(&entry, state.clock.now()).await.map_err(internal)?;
+    start_session(&state, user.id).await?;
+    tracing::info!(user_id = user.id.0, sessions_ended = ended, "password reset with a texted code");
+    leptos_axum::redirect(user.role.home_path());
     Ok(())
 }
 
