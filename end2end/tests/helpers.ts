@@ -210,12 +210,17 @@ export async function expectCustomerTotalsToAddUp(admin: Page) {
 
 /** Ticks every step of a serving order's 服务清单 on the worker's card (B4), as they must before 完成服务. */
 export async function tickChecklist(job: Locator) {
-  const items = job.locator('.checklist .check-item');
-  // The card re-renders as the workbench refreshes: count once the list is there.
-  await expect(items.first()).toBeVisible();
-  const steps = await items.count();
+  const list = job.locator('.checklist');
+  const items = list.locator('.check-item');
+  // The card re-renders as the workbench refreshes and as the service starts (the arrived card
+  // shows the list without buttons), so a count of items can catch it between two renders: wait
+  // for the buttons, then read how many steps there are from the list itself.
+  await expect(items.getByRole('button', { name: /^完成：/ }).first()).toBeVisible();
+  const steps = Number(await list.getAttribute('data-steps'));
+  expect(steps).toBeGreaterThan(0);
   for (let i = 0; i < steps; i++) {
     await items.nth(i).getByRole('button', { name: /^完成：/ }).click();
     await expect(items.nth(i)).toHaveClass(/ticked/);
   }
+  await expect(list.locator('.check-item.ticked')).toHaveCount(steps);
 }

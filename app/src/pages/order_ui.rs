@@ -281,7 +281,7 @@ pub fn ProofPanel(
             <p class="proof-title">{t(Msg::ProofTitle)}</p>
             {(!proof.items.is_empty()).then(|| view! {
                 <p class="proof-subtitle">{t(Msg::ChecklistTitle)}</p>
-                <ul class="checklist">
+                <ul class="checklist" data-steps=proof.items.len()>
                     {proof.items.iter().cloned().map(|item| {
                         let position = item.position;
                         let label = item.text.clone();
