@@ -1554,6 +1554,30 @@ async fn the_start_reminder_uses_only_the_chosen_channels_and_is_sent_once() {
     assert_eq!(app.post("/api/my_reminders", "", Some(&worker)).await.status, StatusCode::FORBIDDEN);
 }
 
+#[tokio::test]
+async fn an_sms_reminder_is_texted_to_the_customer_once_through_the_sms_sender() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    assert_eq!(app.post("/api/save_reminder_prefs", "sms=on", Some(&customer)).await.status, StatusCode::OK);
+    let order_id = place(&app, &customer, beijing(1, 10)).await;
+    pay(&app, order_id).await;
+    let texts = || app.sms.sent().into_iter().filter(|(_, text)| text.contains("日常保洁 · 2小时")).collect::<Vec<_>>();
+    assert!(texts().is_empty());
+    app::server::reminders::remind(&app.state, order_id, Reminder::StartSoon).await.unwrap();
+    app::server::reminders::remind(&app.state, order_id, Reminder::StartSoon).await.unwrap();
+    let sent = texts();
+    assert_eq!(sent.len(), 1, "a retried job texts nothing new: {sent:?}");
+    assert_eq!(sent[0].0, CUSTOMER);
+    assert!(sent[0].1.starts_with("【到家】您预约的日常保洁 · 2小时将于"), "{}", sent[0].1);
+    // Turning in-app on afterwards delivers that channel only; the text is not sent again.
+    assert_eq!(app.post("/api/save_reminder_prefs", "sms=on&in_app=on", Some(&customer)).await.status, StatusCode::OK);
+    app::server::reminders::remind(&app.state, order_id, Reminder::StartSoon).await.unwrap();
+    assert_eq!(texts().len(), 1);
+    let customer_id = app.state.store.order(order_id).await.unwrap().unwrap().customer_id;
+    let channels: Vec<String> = app.state.store.messages(customer_id, 10).await.unwrap().into_iter().filter(|m| m.order_id == Some(order_id)).map(|m| m.channel).collect();
+    assert_eq!(channels, ["in_app", "sms"]);
+}
+
 /// A booking made days ahead is reminded the day before and again an hour
 /// before, each once, by the job runner; a day-before reminder that would
 /// come only hours before the start is dropped.

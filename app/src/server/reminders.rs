@@ -1,6 +1,6 @@
 //! Reminders (C11): the channels a customer chose, and the reminders sent
-//! through them: the day before and an hour before the start. SMS goes to the sandbox gateway (recorded,
-//! with the phone masked in logs); in-app lands in 消息.
+//! through them: the day before and an hour before the start. SMS goes through the app's `SmsSender`
+//! (and is kept in 消息 too, with its channel); in-app lands in 消息.
 
 use super::authz::require_user;
 use super::flows::{order_state, unix};
@@ -69,9 +69,16 @@ pub async fn remind(state: &AppState, order_id: i64, which: Reminder) -> Result<
     };
     let body = format!("{opening}您预约的{}将于{}开始，{}。", order.service_name, format_beijing(unix(order.starts_at)), who);
     let sent = state.store.send_reminder(order.customer_id, order.id, kind, &body, &channels, state.clock.now()).await.map_err(internal)?;
-    if sent > 0 && prefs.in_app {
+    if sent.iter().any(|c| c == "in_app") {
         state.store.notify_users(&[order.customer_id], "message", Some(order.id), state.clock.now()).await.map_err(internal)?;
     }
-    tracing::info!(order_id, ?which, ?channels, sent, "reminder sent");
+    if sent.iter().any(|c| c == "sms") {
+        let customer = state.store.user(store::UserId(order.customer_id)).await.map_err(internal)?.ok_or_else(|| internal("order without its customer"))?;
+        // Recorded as sent either way: a retried job must not text twice, so a gateway failure is logged, not retried.
+        if let Err(reason) = state.sms.send(&customer.phone, &body).await {
+            tracing::error!(order_id, to = %customer.phone.masked(), %reason, "texting a reminder failed");
+        }
+    }
+    tracing::info!(order_id, ?which, ?sent, "reminder sent");
     Ok(())
 }

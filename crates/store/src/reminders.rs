@@ -32,8 +32,9 @@ pub trait ReminderStore: Send + Sync {
     async fn reminder_prefs(&self, user_id: i64) -> StoreResult<ReminderPrefs>;
     async fn set_reminder_prefs(&self, user_id: i64, prefs: ReminderPrefs, now: OffsetDateTime) -> StoreResult<()>;
     /// Records one reminder per chosen channel; a repeat of the same
-    /// (order, kind, channel) is ignored. Returns how many were new.
-    async fn send_reminder(&self, user_id: i64, order_id: i64, kind: &str, body: &str, channels: &[&str], now: OffsetDateTime) -> StoreResult<u64>;
+    /// (order, kind, channel) is ignored. Returns the channels recorded now,
+    /// which are the ones still to be delivered.
+    async fn send_reminder(&self, user_id: i64, order_id: i64, kind: &str, body: &str, channels: &[&str], now: OffsetDateTime) -> StoreResult<Vec<String>>;
     /// Newest first.
     async fn messages(&self, user_id: i64, limit: i64) -> StoreResult<Vec<MessageRecord>>;
 }
@@ -72,9 +73,9 @@ macro_rules! shared_reminder_impl {
                 body: &str,
                 channels: &[&str],
                 now: time::OffsetDateTime,
-            ) -> crate::StoreResult<u64> {
+            ) -> crate::StoreResult<Vec<String>> {
                 let mut tx = self.pool.begin().await?;
-                let mut sent = 0;
+                let mut sent = Vec::new();
                 for channel in channels {
                     let done = sqlx::query(
                         "INSERT INTO messages (user_id, channel, kind, order_id, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)
@@ -88,7 +89,9 @@ macro_rules! shared_reminder_impl {
                     .bind(now)
                     .execute(&mut *tx)
                     .await?;
-                    sent += done.rows_affected();
+                    if done.rows_affected() == 1 {
+                        sent.push(channel.to_string());
+                    }
                 }
                 tx.commit().await?;
                 Ok(sent)
