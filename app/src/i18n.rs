@@ -524,6 +524,7 @@ messages! {
     MyReview => "我的评价",
     ReviewPhotosAlt => "评价晒图",
     WorkerRecentReviews => "最近的客户评价",
+    OrderReviewTitle => "客户评价",
     ReviewPhotoChoose => "选择晒图照片",
     ReviewPhotoUpload => "上传晒图",
     ReviewPhotoHint => "晒图会随评价在服务页公开展示，请勿拍到门牌号、证件等个人信息；每条评价最多6张。",

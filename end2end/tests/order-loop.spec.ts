@@ -148,6 +148,9 @@ test('one order travels from booking to review across customer, worker and admin
   await expect(admin.locator('.proof .check-item.ticked')).toHaveCount(4);
   await expect(admin.locator('.proof .proof-photos[data-stage="after"] img')).toHaveCount(1);
   await expect(admin.locator('.proof-confirmed')).toContainText('已确认完成于');
+  // …and the customer's review with its photo.
+  await expect(admin.locator('.order-review .review-body')).toHaveText('阿姨很细心，厨房擦得很干净');
+  await expect(admin.locator('.order-review img')).toHaveCount(1);
   await expectAccessible(admin);
   await snap(admin, 'loop-11-admin-order-1440x900');
 

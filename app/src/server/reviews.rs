@@ -54,16 +54,16 @@ fn masked_name(name: &str) -> String {
 /// A photo for the review `user` wrote of their order `order_id`: refused
 /// (`no_review`, `too_many_review_photos`) when it cannot be added.
 pub async fn store_review_photo(state: &AppState, user: &User, order_id: i64, bytes: Vec<u8>) -> Result<(), UploadOutcome> {
-    let internal = |e: StoreError| UploadOutcome::Internal(e.to_string());
-    let order = state.store.order(order_id).await.map_err(internal)?;
+    let failed = |e: StoreError| UploadOutcome::Internal(e.to_string());
+    let order = state.store.order(order_id).await.map_err(failed)?;
     if !order.is_some_and(|o| user.role == Role::Customer && o.customer_id == user.id.0) {
         return Err(UploadOutcome::Forbidden);
     }
-    if state.store.review_for_order(order_id).await.map_err(internal)?.is_none() {
+    if state.store.review_for_order(order_id).await.map_err(failed)?.is_none() {
         return Err(UploadOutcome::Refused("no_review"));
     }
     // Checked before storing too, so a full review costs no re-encoding.
-    if !booking::may_add_review_photo(state.store.review_photos(&[order_id]).await.map_err(internal)?.len()) {
+    if !booking::may_add_review_photo(state.store.review_photos(&[order_id]).await.map_err(failed)?.len()) {
         return Err(UploadOutcome::Refused("too_many_review_photos"));
     }
     let key = put_clean_image(state, REVIEW_PHOTO_AREA, bytes).await?;
@@ -72,7 +72,7 @@ pub async fn store_review_photo(state: &AppState, user: &User, order_id: i64, by
         Ok(()) => return Ok(()),
         Err(StoreError::Conflict) => "too_many_review_photos",
         Err(StoreError::NotFound) => "no_review",
-        Err(err) => return Err(internal(err)),
+        Err(err) => return Err(failed(err)),
     };
     // The stored copy belongs to nothing; nobody may read it, and it is removed.
     if let Err(err) = state.files.delete(&key).await {

@@ -4,7 +4,7 @@ use crate::api::feedback::admin_feedback_list;
 use crate::api::format_beijing;
 use crate::api::ops::{admin_map_tiles, admin_order, admin_orders, AdminAssign, AdminCancelOrder, AdminOrderRow, AdminOrderView, DecisionView, OrderAttention};
 use crate::browser::use_live_version;
-use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton};
+use crate::components::{field_error, form_error, AdminShell, ErrorState, PhotoRow, Skeleton};
 use crate::error::{AppError, Field};
 use crate::i18n::{t, Msg};
 use crate::pages::chat::ChatBubble;
@@ -331,6 +331,16 @@ fn AdminOrderBody(view: AdminOrderView, assign: ServerAction<AdminAssign>, cance
         {order.proof.clone().map(|proof| view! {
             <section class="panel">
                 <ProofPanel order_id proof/>
+            </section>
+        })}
+        {order.review.clone().map(|r| view! {
+            <section class="panel order-review">
+                <h3>{t(Msg::OrderReviewTitle)}</h3>
+                <p class="review-ratings">
+                    {format!("{} {} · {} {} · {} {}", t(Msg::RateQuality), r.quality, t(Msg::RateAttitude), r.attitude, t(Msg::RateResult), r.result)}
+                </p>
+                {(!r.body.is_empty()).then(|| view! { <p class="review-body">{r.body.clone()}</p> })}
+                {(!r.photos.is_empty()).then(|| view! { <PhotoRow photos=r.photos.clone() alt=t(Msg::ReviewPhotosAlt)/> })}
             </section>
         })}
         {order.offer_at.map(|at| view! {
