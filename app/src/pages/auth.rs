@@ -16,10 +16,7 @@ pub fn LoginPage() -> impl IntoView {
     let value = login.value();
     view! {
         <PhoneShell title=Msg::LoginTitle>
-            <section class="hero-small">
-                <div class="logo-mark" aria-hidden="true">{t(Msg::LogoGlyph)}</div>
-                <p class="lead">{t(Msg::LoginLead)}</p>
-            </section>
+            <AuthHero lead=Msg::LoginLead/>
             <Show when=expired>
                 <p class="notice notice-warning" role="status">{t(Msg::SessionExpiredNotice)}</p>
             </Show>
@@ -50,6 +47,26 @@ pub fn LoginPage() -> impl IntoView {
                 {t(Msg::WantToWork)} <a href="/worker/register">{t(Msg::ApplyNow)}</a>
             </p>
         </PhoneShell>
+    }
+}
+
+/// The logo and one line saying what the page is for.
+#[component]
+fn AuthHero(lead: Msg) -> impl IntoView {
+    view! {
+        <section class="hero-small">
+            <div class="logo-mark" aria-hidden="true">{t(Msg::LogoGlyph)}</div>
+            <p class="lead">{t(lead)}</p>
+        </section>
+    }
+}
+
+/// The field for a texted code.
+#[component]
+fn CodeCell(error: Signal<Option<&'static str>>) -> impl IntoView {
+    view! {
+        <InputCell label=Msg::LoginCodeLabel name="code" kind="text" inputmode="numeric"
+            autocomplete="one-time-code" placeholder=Msg::LoginCodePlaceholder maxlength=6 error/>
     }
 }
 
@@ -116,10 +133,7 @@ pub fn CodeLoginPage() -> impl IntoView {
     let last_sent = RwSignal::new(None::<CodeSent>);
     view! {
         <PhoneShell title=Msg::LoginCodeTitle>
-            <section class="hero-small">
-                <div class="logo-mark" aria-hidden="true">{t(Msg::LogoGlyph)}</div>
-                <p class="lead">{t(Msg::LoginCodeLead)}</p>
-            </section>
+            <AuthHero lead=Msg::LoginCodeLead/>
             <SendCodeForm last_sent/>
             {move || last_sent.get().map(|sent| view! {
                 <ActionForm action=login attr:class="form" attr:novalidate=true>
@@ -127,9 +141,7 @@ pub fn CodeLoginPage() -> impl IntoView {
                     <input type="hidden" name="phone" value=sent.phone.clone()/>
                     <input type="hidden" name="next" value=next/>
                     <div class="cells">
-                        <InputCell label=Msg::LoginCodeLabel name="code" kind="text" inputmode="numeric"
-                            autocomplete="one-time-code" placeholder=Msg::LoginCodePlaceholder maxlength=6
-                            error=field_error(login_value, Field::LoginCode)/>
+                        <CodeCell error=field_error(login_value, Field::LoginCode)/>
                     </div>
                     <button type="submit" class="btn btn-primary btn-block" disabled=move || login.pending().get()>
                         {move || if login.pending().get() { t(Msg::Submitting) } else { t(Msg::Login) }}
@@ -152,19 +164,14 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let last_sent = RwSignal::new(None::<CodeSent>);
     view! {
         <PhoneShell title=Msg::ResetPasswordTitle>
-            <section class="hero-small">
-                <div class="logo-mark" aria-hidden="true">{t(Msg::LogoGlyph)}</div>
-                <p class="lead">{t(Msg::ResetPasswordLead)}</p>
-            </section>
+            <AuthHero lead=Msg::ResetPasswordLead/>
             <SendCodeForm last_sent/>
             {move || last_sent.get().map(|sent| view! {
                 <ActionForm action=reset attr:class="form" attr:novalidate=true>
                     <p class="form-error" role="alert">{move || form_error(value).get()}</p>
                     <input type="hidden" name="phone" value=sent.phone.clone()/>
                     <div class="cells">
-                        <InputCell label=Msg::LoginCodeLabel name="code" kind="text" inputmode="numeric"
-                            autocomplete="one-time-code" placeholder=Msg::LoginCodePlaceholder maxlength=6
-                            error=field_error(value, Field::LoginCode)/>
+                        <CodeCell error=field_error(value, Field::LoginCode)/>
                         <InputCell label=Msg::NewPasswordLabel name="new_password" kind="password"
                             autocomplete="new-password" placeholder=Msg::NewPasswordPlaceholder maxlength=128
                             error=field_error(value, Field::NewPassword)/>
