@@ -40,6 +40,7 @@
 use domain::Fen;
 use serde::{Deserialize, Serialize};
 
+mod lateness;
 mod monitor;
 mod proof;
 mod review;
@@ -47,6 +48,7 @@ pub use proof::{
     arrival_metres, arrived_at_the_address, checklist_items, may_confirm, may_tick, PhotoStage, ProofMissing, ProofOfWork, ARRIVAL_RADIUS_M,
     MAX_PROOF_PHOTOS,
 };
+pub use lateness::{LatePenalty, LateTier, LatenessError, LatenessLineError, LatenessPolicy, MAX_LATE_PENALTY, MAX_LATE_TIER_SECS};
 pub use review::{may_add_review_photo, ReviewError, ReviewInput, MAX_REVIEW_CHARS, MAX_REVIEW_PHOTOS};
 pub use monitor::{anomaly, Anomaly, AnomalyCutoffs, ACCEPT_BY_SECS_BEFORE_START, OVERRUN_GRACE_SECS};
 
@@ -386,22 +388,26 @@ impl std::fmt::Display for CancellationPolicy {
 fn parse_tier_line(line: &str) -> Result<FeeTier, PolicyError> {
     let malformed = || PolicyError::Malformed(line.to_string());
     let (span, fee) = line.rsplit_once(char::is_whitespace).ok_or_else(malformed)?;
-    let span: String = span.split_whitespace().collect();
-    let unit_at = span.find(|c: char| !(c.is_ascii_digit() || c == '.')).ok_or_else(malformed)?;
-    let (amount, unit) = span.split_at(unit_at);
-    let unit = unit.to_ascii_lowercase();
-    let unit_secs = match unit.as_str() {
-        "天" | "d" => 86_400,
-        "小时" | "h" => 3_600,
-        "分钟" | "min" => 60,
-        _ => return Err(malformed()),
-    };
-    // Tenths of the unit: `1.5小时` is 90 minutes; minutes are whole.
-    let tenths = decimal(amount, if unit_secs == 60 { 0 } else { 1 }).ok_or_else(malformed)?;
-    let within_secs = tenths * unit_secs / if unit_secs == 60 { 1 } else { 10 };
+    let within_secs = span_secs(span).ok_or_else(malformed)?;
     let percent = fee.trim().strip_suffix(['%', '％']).ok_or_else(malformed)?;
     let fee_bps = decimal(percent.trim(), 2).ok_or_else(malformed)?;
     Ok(FeeTier { within_secs, fee_bps: u32::try_from(fee_bps).map_err(|_| PolicyError::FeeOverWhole)? })
+}
+
+/// A span as an admin writes it, in seconds: `2小时`, `30 分钟`, `1.5h`, `1天`
+/// (units 天/d, 小时/h, 分钟/min; tenths of days and hours, whole minutes).
+fn span_secs(span: &str) -> Option<i64> {
+    let span: String = span.split_whitespace().collect();
+    let unit_at = span.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+    let (amount, unit) = span.split_at(unit_at);
+    let unit_secs = match unit.to_ascii_lowercase().as_str() {
+        "天" | "d" => 86_400,
+        "小时" | "h" => 3_600,
+        "分钟" | "min" => 60,
+        _ => return None,
+    };
+    let tenths = decimal(amount, if unit_secs == 60 { 0 } else { 1 })?;
+    Some(tenths * unit_secs / if unit_secs == 60 { 1 } else { 10 })
 }
 
 /// `12.5` with at most `places` decimals, as an integer of that many

@@ -155,6 +155,31 @@ pub fn penalty(b: &(impl Balances + ?Sized), worker_id: i64, amount: Fen) -> Res
     ))
 }
 
+/// A late arrival's penalty (B5), taken from what `completion` (the same
+/// order's settlement, posted just before) paid the worker: at most that
+/// share, so one order never costs a worker more than it earned them, and
+/// the money is there whatever else they have withdrawn. Tied to the order,
+/// so the worker sees which job it was for.
+pub fn late_penalty(completion: &Txn, amount: Fen) -> Result<Txn, LedgerError> {
+    within_adjustment_limit(amount)?;
+    let (Some(order_id), Some(worker_id)) = (completion.order_id(), completion.worker_id()) else {
+        return Err(LedgerError::NothingToSettle);
+    };
+    if completion.kind() != TxnKind::Completion {
+        return Err(LedgerError::NothingToSettle);
+    }
+    let earned = completion
+        .entries()
+        .iter()
+        .filter(|e| e.account == Account::WorkerAvailable(worker_id))
+        .fold(Fen::ZERO, |sum, e| sum + e.amount);
+    let taken = amount.min(earned);
+    if taken <= Fen::ZERO {
+        return Err(LedgerError::InsufficientAvailable { available: earned });
+    }
+    Ok(Txn::transfer(TxnKind::Penalty, Some(order_id), Some(worker_id), Account::WorkerAvailable(worker_id), Account::Penalties, taken))
+}
+
 /// Pays a penalty back in full when the worker's appeal against it succeeds
 /// (B7). It is posted as a reversal, so the penalty stays in the history.
 pub fn penalty_withdrawn(worker_id: i64, amount: Fen) -> Result<Txn, LedgerError> {

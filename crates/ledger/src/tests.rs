@@ -215,6 +215,36 @@ fn penalty_does_not_touch_money_held_for_a_withdrawal() {
 }
 
 #[test]
+fn a_late_penalty_comes_out_of_the_orders_own_earnings() {
+    let mut book = captured(10_000);
+    let completion = complete(&book, ORDER, WORKER, 2_000).unwrap();
+    book.try_post(completion.clone()).unwrap();
+    let txn = late_penalty(&completion, fen(2_000)).unwrap();
+    assert_eq!((txn.kind(), txn.order_id(), txn.worker_id()), (TxnKind::Penalty, Some(ORDER), Some(WORKER)));
+    book.try_post(txn).unwrap();
+    assert_eq!(book.balance(Account::WorkerAvailable(WORKER)), fen(6_000));
+    assert_eq!(book.balance(Account::Penalties), fen(2_000));
+    assert!(book.audit().is_empty());
+}
+
+#[test]
+fn a_late_penalty_never_exceeds_what_the_order_paid_the_worker() {
+    let book = captured(1_000);
+    let completion = complete(&book, ORDER, WORKER, 2_000).unwrap();
+    assert_eq!(late_penalty(&completion, fen(5_000)).unwrap().entries(), [entry(Account::WorkerAvailable(WORKER), -800), entry(Account::Penalties, 800)]);
+    let all_commission = complete(&book, ORDER, WORKER, 10_000).unwrap();
+    assert_eq!(late_penalty(&all_commission, fen(500)), Err(LedgerError::InsufficientAvailable { available: Fen::ZERO }));
+}
+
+#[test]
+fn a_late_penalty_needs_a_completion_and_a_positive_amount() {
+    let book = captured(1_000);
+    let completion = complete(&book, ORDER, WORKER, 2_000).unwrap();
+    assert_eq!(late_penalty(&completion, Fen::ZERO), Err(LedgerError::NonPositiveAmount));
+    assert_eq!(late_penalty(&capture(ORDER, fen(1_000)).unwrap(), fen(100)), Err(LedgerError::NothingToSettle));
+}
+
+#[test]
 fn a_withdrawn_penalty_returns_exactly_what_was_taken() {
     let mut book = worker_with(1_000);
     post(&mut book, |b| penalty(b, WORKER, fen(300)));

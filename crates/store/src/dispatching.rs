@@ -159,6 +159,7 @@ pub(crate) struct Setting {
 
 pub(crate) const PRICING_RULES: Setting = Setting { table: "pricing_rules", column: "rules_json", audit_action: "pricing.rules" };
 pub(crate) const CANCELLATION_POLICY: Setting = Setting { table: "cancellation_policy", column: "policy_json", audit_action: "cancellation.rules" };
+pub(crate) const LATENESS_POLICY: Setting = Setting { table: "lateness_policy", column: "policy_json", audit_action: "lateness.rules" };
 pub(crate) const DISPATCH_SETTINGS: Setting = Setting { table: "dispatch_settings", column: "settings_json", audit_action: "dispatch.settings" };
 
 /// Loading and saving a one-row, versioned JSON setting with its audit row.

@@ -48,7 +48,7 @@ pub use reminders::{MessageRecord, ReminderPrefs, ReminderStore};
 pub use sqlite::SqliteStore;
 pub use dispatching::{DecisionRecord, DispatchStore, HoldMove, ReplanRecord, StoredDispatchSettings};
 pub use tracking::{PositionRecord, TrackingStore};
-pub use strategy::{ClaimRecord, CouponRecord, PricingStore, StoredCancellationPolicy, StoredRules};
+pub use strategy::{ClaimRecord, CouponRecord, PricingStore, StoredCancellationPolicy, StoredLatenessPolicy, StoredRules};
 
 /// An instant after every stored one, for ranges open at the end.
 pub(crate) const FAR_FUTURE: OffsetDateTime = time::macros::datetime!(9999-12-31 0:00 UTC);

@@ -109,4 +109,14 @@ pub enum WithdrawalDecision {
 pub struct Settlement {
     pub worker_id: i64,
     pub commission_bps: u32,
+    /// A late arrival's penalty (B5), taken from this settlement's share.
+    pub late: Option<LateCharge>,
+}
+
+/// What the late-arrival rule charges a completed order's worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LateCharge {
+    pub penalty_fen: i64,
+    /// How late they arrived, in whole minutes (rounded up), for the memo.
+    pub late_minutes: i64,
 }

@@ -1175,6 +1175,13 @@ macro_rules! shared_order_impl {
                         let txn = ledger::complete(&balances, order_id, settlement.worker_id, settlement.commission_bps)?;
                         let memo = if c.fee_fen > 0 { "客户不在家" } else { "" };
                         Self::post(&mut *tx, &txn, &system(format!("completion:{order_id}"), memo), now).await?;
+                        if let Some(late) = settlement.late {
+                            // Nothing to take when the order paid the worker nothing.
+                            if let Ok(penalty) = ledger::late_penalty(&txn, domain::Fen::new(late.penalty_fen)) {
+                                let memo = format!("迟到{}分钟", late.late_minutes);
+                                Self::post(&mut *tx, &penalty, &system(format!("late_penalty:{order_id}"), &memo), now).await?;
+                            }
+                        }
                     }
                 }
                 Ok(())

@@ -23,6 +23,14 @@ pub struct StoredCancellationPolicy {
     pub updated_at: OffsetDateTime,
 }
 
+/// The worker late-arrival rules an admin saved (B5).
+#[derive(Debug, Clone)]
+pub struct StoredLatenessPolicy {
+    pub policy: booking::LatenessPolicy,
+    pub version: i64,
+    pub updated_at: OffsetDateTime,
+}
+
 #[derive(Debug, Clone)]
 pub struct CouponRecord {
     pub id: i64,
@@ -110,6 +118,11 @@ pub trait PricingStore: Send + Sync {
     /// Replaces the cancellation rules if still at `expected_version`,
     /// auditing old and new. `Conflict` otherwise.
     async fn save_cancellation_policy(&self, policy: &booking::CancellationPolicy, expected_version: i64, actor_id: i64, now: OffsetDateTime) -> StoreResult<i64>;
+    /// The saved late-arrival rules; `None` until an admin first saves them.
+    async fn lateness_policy(&self) -> StoreResult<Option<StoredLatenessPolicy>>;
+    /// Replaces the late-arrival rules if still at `expected_version`,
+    /// auditing old and new. `Conflict` otherwise.
+    async fn save_lateness_policy(&self, policy: &booking::LatenessPolicy, expected_version: i64, actor_id: i64, now: OffsetDateTime) -> StoreResult<i64>;
 
     async fn create_coupon(&self, coupon: &NewCoupon, actor_id: i64, now: OffsetDateTime) -> StoreResult<i64>;
     /// Stops or restarts issuing a coupon; claimed ones stay usable.
@@ -164,6 +177,28 @@ macro_rules! shared_pricing_impl {
                 now: time::OffsetDateTime,
             ) -> crate::StoreResult<i64> {
                 self.save_setting(&crate::dispatching::CANCELLATION_POLICY, policy, expected_version, actor_id, now).await
+            }
+
+            async fn lateness_policy(&self) -> crate::StoreResult<Option<crate::strategy::StoredLatenessPolicy>> {
+                let saved: Option<(booking::LatenessPolicy, i64, time::OffsetDateTime)> = self.load_setting(&crate::dispatching::LATENESS_POLICY).await?;
+                saved
+                    .map(|(read, version, updated_at)| {
+                        // Re-checked: what was saved must still be a valid rule.
+                        let policy = booking::LatenessPolicy::new(read.tiers().to_vec())
+                            .map_err(|e| crate::StoreError::Corrupt(format!("lateness policy: {e}")))?;
+                        Ok(crate::strategy::StoredLatenessPolicy { policy, version, updated_at })
+                    })
+                    .transpose()
+            }
+
+            async fn save_lateness_policy(
+                &self,
+                policy: &booking::LatenessPolicy,
+                expected_version: i64,
+                actor_id: i64,
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<i64> {
+                self.save_setting(&crate::dispatching::LATENESS_POLICY, policy, expected_version, actor_id, now).await
             }
 
             async fn create_coupon(&self, c: &pricing::NewCoupon, actor_id: i64, now: time::OffsetDateTime) -> crate::StoreResult<i64> {

@@ -1051,7 +1051,7 @@ async fn an_offer_moves_the_orders_time_hold_to_the_offered_worker() {
 
 mod money_fixtures {
     use super::*;
-    use store::{Adjustment, NewPayoutAccount, OrderChange, PostingMeta, Settlement};
+    use store::{Adjustment, LateCharge, NewPayoutAccount, OrderChange, PostingMeta, Settlement};
 
     /// Places and pays a ¥90 order for `worker`, then applies `change` to it.
     pub async fn paid_order(store: &DynStore, worker: i64, customer: i64, tag: &str, hour: u8) -> i64 {
@@ -1082,10 +1082,17 @@ mod money_fixtures {
             assign_worker: Some(worker),
             fee_fen: 0,
             refund: None,
-            settle: Some(Settlement { worker_id: worker, commission_bps: bps }),
+            settle: Some(Settlement { worker_id: worker, commission_bps: bps, late: None }),
             event: fx::event("complete", "worker", Some(worker)),
             notify: vec![],
         }
+    }
+
+    /// [`complete`] by a worker who arrived `late_minutes` late and is charged `penalty_fen`.
+    pub fn complete_late(worker: i64, bps: u32, penalty_fen: i64, late_minutes: i64) -> OrderChange {
+        let mut change = complete(worker, bps);
+        change.settle = Some(Settlement { worker_id: worker, commission_bps: bps, late: Some(LateCharge { penalty_fen, late_minutes }) });
+        change
     }
 
     pub async fn reward(store: &DynStore, worker: i64, amount: i64, key: &str) -> Result<i64, StoreError> {
@@ -1127,6 +1134,55 @@ async fn completing_an_order_pays_the_worker_and_the_platform_commission_once() 
         assert_eq!((lines[0].kind.as_str(), lines[0].available_delta, lines[0].commission_fen), ("completion", 7200, 1800));
         assert_eq!(lines[0].order_no.as_deref(), Some("DJ-done"));
         mx::assert_books_balance(&store).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_late_arrival_penalty_comes_out_of_that_orders_earnings_once() {
+    on_both(|store| async move {
+        let worker = fx::worker(&store, "13900139311").await;
+        let customer = fx::customer(&store, "13800138311").await;
+        let order = mx::paid_order(&store, worker, customer, "late", 3).await;
+        store.change_order(order, &mx::complete_late(worker, 2000, 2000, 23), now()).await.unwrap();
+        assert!(matches!(store.change_order(order, &mx::complete_late(worker, 2000, 2000, 23), now()).await, Err(StoreError::Conflict)));
+        assert_eq!(store.worker_balance(worker).await.unwrap().available_fen, 7200 - 2000);
+        let lines = store.worker_ledger(worker, now() - Duration::from_secs(3600), 50).await.unwrap();
+        let penalty = lines.iter().find(|l| l.kind == "penalty").expect("the penalty is on the worker's statement");
+        assert_eq!((penalty.available_delta, penalty.memo.as_str(), penalty.order_no.as_deref()), (-2000, "迟到23分钟", Some("DJ-late")));
+        mx::assert_books_balance(&store).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_late_arrival_penalty_never_takes_more_than_the_order_paid() {
+    on_both(|store| async move {
+        let worker = fx::worker(&store, "13900139312").await;
+        let customer = fx::customer(&store, "13800138312").await;
+        mx::reward(&store, worker, 10_000, "late-cap-reward").await.unwrap();
+        let order = mx::paid_order(&store, worker, customer, "late2", 5).await;
+        // ¥72 of the ¥90 order is the worker's; a ¥500 penalty takes just that.
+        store.change_order(order, &mx::complete_late(worker, 2000, 50_000, 200), now()).await.unwrap();
+        assert_eq!(store.worker_balance(worker).await.unwrap().available_fen, 10_000);
+        mx::assert_books_balance(&store).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn lateness_rules_save_with_a_version_and_are_audited() {
+    on_both(|store| async move {
+        let admin = admin(&store, "13700137203").await;
+        assert!(store.lateness_policy().await.unwrap().is_none());
+        let rules = booking::LatenessPolicy::parse_lines("10分钟 ¥10\n40分钟 ¥80").unwrap();
+        assert_eq!(store.save_lateness_policy(&rules, 0, admin, now()).await.unwrap(), 1);
+        assert!(matches!(store.save_lateness_policy(&booking::LatenessPolicy::default(), 0, admin, now()).await, Err(StoreError::Conflict)));
+        let saved = store.lateness_policy().await.unwrap().unwrap();
+        assert_eq!((saved.version, saved.policy), (1, rules));
+        let audit = store.audit_entries(&store::AuditFilter::newest(10)).await.unwrap();
+        let entry = audit.iter().find(|a| a.action == "lateness.rules").unwrap();
+        assert!(entry.detail.starts_with("{\"old\":null,\"new\":{") && entry.detail.contains("\"after_secs\":2400"), "{}", entry.detail);
     })
     .await;
 }
