@@ -92,6 +92,7 @@ pub enum Field {
     AuditTo,
     CancelReason,
     CancelTiers,
+    LateTiers,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

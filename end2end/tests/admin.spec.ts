@@ -275,14 +275,17 @@ test('the admin reads each worker\'s assessment by the published rules, and the 
   await expect(worker).toHaveURL(/\/worker\/assessment$/);
   await expect(worker.locator('[data-tier]')).toHaveText(/^(新人|熟练|金牌)$/);
   await expect(worker.locator('[data-completed]')).toHaveText(completed!);
-  await expect(worker.locator('[data-rules] li')).toHaveCount(7);
+  await expect(worker.locator('[data-rules] li')).toHaveCount(8);
+  await expect(worker.locator('[data-rules]')).toContainText('迟到扣款：');
   await expectAccessible(worker);
   await snap(worker, 'worker-assessment-390x844');
 
   const applicant = await signedIn(browser, DEMO.applicantWorker, PHONE);
   await open(applicant, '/worker/assessment');
   await expect(applicant.getByText('通过入驻审核后开始考核。')).toBeVisible();
-  await expect(applicant.locator('[data-rules] li')).toHaveCount(7);
+  await expect(applicant.locator('[data-rules] li')).toHaveCount(8);
+  // Someone not yet serving has no reviews to list.
+  await expect(applicant.getByText('最近的客户评价')).toHaveCount(0);
 });
 
 test('a worker appeals a penalty once, the admin overturns it and the money comes back', async ({ page, browser }) => {

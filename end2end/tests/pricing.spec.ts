@@ -143,3 +143,48 @@ test('an admin changes the cancellation rules; a bad line is named and a new boo
   await adminContext.close();
   await context.close();
 });
+
+test('an admin changes the late-arrival penalties; a bad line is named and workers read the new rule', async ({ browser }) => {
+  const adminContext = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const admin = await adminContext.newPage();
+  await login(admin, DEMO.admin.phone, DEMO.admin.password);
+  await expect(admin).toHaveURL(/\/admin$/);
+  await open(admin, '/admin/pricing');
+  const desk = admin.locator('.late-rules-desk');
+  const tiers = desk.getByLabel('扣款档位（每行：迟到多久 扣款金额）');
+  await expect(tiers).toHaveValue('15分钟 ¥20.00\n30分钟 ¥50.00');
+
+  // A penalty that falls the later the arrival is refused on its line; nothing is saved.
+  await tiers.fill('15分钟 ¥30\n30分钟 ¥20');
+  await desk.getByRole('button', { name: '保存迟到扣款' }).click();
+  await expect(desk.locator('#f-late-tiers-error')).toHaveText('第2行：迟到越久，扣款不能越少');
+
+  // The sentence workers will read follows the lines as typed.
+  await tiers.fill('10分钟 ¥15\n40分钟 60元');
+  const sentence = '迟到扣款：到达时间晚于预约开始时间时，迟到10分钟以上扣¥15.00，迟到40分钟以上扣¥60.00；从该单收入中扣除，最多扣完该单收入';
+  await expect(desk.locator('.late-rules-preview')).toContainText(sentence);
+  await desk.getByRole('button', { name: '保存迟到扣款' }).click();
+  await expect(desk.getByRole('status')).toContainText('已保存');
+  await expect(desk.locator('[data-late-version]')).toContainText(/v\d+ · /);
+  await desk.scrollIntoViewIfNeeded();
+  await snap(admin, 'pricing-06-late-rules-1440x900');
+  await expectAccessible(admin);
+
+  const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const worker = await context.newPage();
+  await login(worker, DEMO.approvedWorker.phone, DEMO.approvedWorker.password);
+  await expect(worker).not.toHaveURL(/\/login/);
+  await open(worker, '/worker/assessment');
+  await expect(worker.locator('[data-rules]')).toContainText(sentence);
+  await worker.locator('[data-rules]').scrollIntoViewIfNeeded();
+  await snap(worker, 'worker-late-rules-390x844');
+
+  // Back to the built-in rule, which the other journeys read.
+  await open(admin, '/admin/pricing');
+  await hydrated(admin);
+  await tiers.fill('15分钟 ¥20\n30分钟 ¥50');
+  await desk.getByRole('button', { name: '保存迟到扣款' }).click();
+  await expect(desk.getByRole('status')).toContainText('已保存');
+  await adminContext.close();
+  await context.close();
+});

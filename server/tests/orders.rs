@@ -500,6 +500,52 @@ async fn saved_cancellation_rules_apply_to_new_orders_and_an_order_keeps_the_rul
     assert_eq!(audit.iter().filter(|a| a.action == "cancellation.rules").count(), 1);
 }
 
+/// B5: a worker who arrives later than a tier pays that tier's penalty out
+/// of the order's earnings when it completes, by the rules in force, which
+/// the worker reads on 我的考核. A bad line is named; a worker cannot save.
+#[tokio::test]
+async fn a_worker_who_arrives_late_pays_the_published_penalty_from_that_orders_earnings() {
+    let app = demo_app(Config::default()).await;
+    let admin = app.session_for("13700000000").await;
+    let customer = app.session_for(CUSTOMER).await;
+    let li = app.session_for(LI).await;
+
+    let falling = app.post("/api/admin_save_lateness_rules", &cancel_rules_form(0, "15分钟 ¥20\n30分钟 ¥10"), Some(&admin)).await;
+    assert_eq!(falling.error(), AppError::InvalidLine { field: Field::LateTiers, line: 2, msg: Msg::ErrLatePenaltyFalls });
+    let huge = app.post("/api/admin_save_lateness_rules", &cancel_rules_form(0, "15分钟 ¥600"), Some(&admin)).await;
+    assert_eq!(huge.error(), AppError::InvalidLine { field: Field::LateTiers, line: 1, msg: Msg::ErrLatePenaltyTooLarge });
+    let worker_try = app.post("/api/admin_save_lateness_rules", &cancel_rules_form(0, ""), Some(&li)).await;
+    assert_eq!(worker_try.status, StatusCode::FORBIDDEN);
+    assert!(app.state.store.lateness_policy().await.unwrap().is_none());
+    let before = app.get_page("/worker/assessment", Some(&li)).await;
+    assert!(before.body.contains("迟到15分钟以上扣¥20.00，迟到30分钟以上扣¥50.00"), "the built-in rule is published: {}", before.body);
+
+    let saved = app.post("/api/admin_save_lateness_rules", &cancel_rules_form(0, "10分钟 ¥15\n40分钟 60元"), Some(&admin)).await;
+    assert_eq!((saved.status, saved.body.as_str()), (StatusCode::OK, "1"));
+    let stale = app.post("/api/admin_save_lateness_rules", &cancel_rules_form(0, ""), Some(&admin)).await;
+    assert_eq!(stale.error(), AppError::Refused(Msg::ErrLateRulesStale));
+    let after = app.get_page("/worker/assessment", Some(&li)).await;
+    assert!(after.body.contains("迟到10分钟以上扣¥15.00，迟到40分钟以上扣¥60.00"), "{}", after.body);
+
+    let start = beijing(1, 13);
+    let order_id = accepted_by_li(&app, &customer, start, &li).await;
+    let until_late = u64::try_from(start - app.state.clock.now().unix_timestamp()).unwrap() + 25 * 60;
+    app.state.clock.advance(Duration::from_secs(until_late));
+    for step in ["depart", "arrive", "start", "complete"] {
+        if step == "complete" {
+            tick_checklist(&app, order_id, &li).await;
+        }
+        let done = app.post("/api/order_step", &format!("order_id={order_id}&step={step}&lat=31.23&lng=121.47"), Some(&li)).await;
+        assert_eq!(done.status, StatusCode::OK, "{step}: {}", done.body);
+    }
+    let worker_id = app.state.store.order(order_id).await.unwrap().unwrap().worker_id.unwrap();
+    let lines = app.state.store.worker_ledger(worker_id, time::OffsetDateTime::UNIX_EPOCH, 200).await.unwrap();
+    let of_order: Vec<_> = lines.iter().filter(|l| l.order_id == Some(order_id)).map(|l| (l.kind.as_str(), l.available_delta, l.memo.as_str())).collect();
+    assert_eq!(of_order.len(), 2, "{of_order:?}");
+    assert!(of_order.contains(&("penalty", -1500, "迟到25分钟")), "{of_order:?}");
+    assert!(app.state.store.ledger_audit().await.unwrap().is_empty());
+}
+
 /// B5: a worker who arrived and waited a quarter of an hour past the start
 /// reports the customer not home. The customer pays the fee a cancellation
 /// would cost then and gets the rest back; the fee, less commission, is the

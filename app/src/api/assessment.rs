@@ -55,7 +55,7 @@ pub struct WorkerAssessmentView {
 }
 
 /// The published thresholds.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AssessmentRules {
     pub days: i64,
     pub min_cases: u32,
@@ -67,6 +67,8 @@ pub struct AssessmentRules {
     pub skilled_orders: u32,
     pub gold_orders: u32,
     pub gold_rating: f64,
+    /// The late-arrival penalties in force (B5), earliest first.
+    pub late: Vec<booking::LateTier>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

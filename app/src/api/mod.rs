@@ -157,6 +157,7 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/admin_review_certificate", ADMIN),
     ("/api/admin_save_pricing", ADMIN),
     ("/api/admin_save_cancellation_rules", ADMIN),
+    ("/api/admin_save_lateness_rules", ADMIN),
     ("/api/admin_preview_quote", ADMIN),
     ("/api/admin_create_coupon", ADMIN),
     ("/api/admin_set_coupon_active", ADMIN),

@@ -31,9 +31,21 @@ pub struct CancelRulesView {
     pub tiers: Vec<booking::FeeTier>,
 }
 
+/// The worker late-arrival penalties (B5) beside the cancellation rules.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LateRulesView {
+    /// 0 while the built-in rule applies; saving sends it back so a stale
+    /// form is refused.
+    pub version: i64,
+    pub updated_at: Option<UnixSeconds>,
+    /// Earliest first.
+    pub tiers: Vec<booking::LateTier>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PricingAdminView {
     pub cancel: CancelRulesView,
+    pub late: LateRulesView,
     /// 0 until the first save; saving sends it back so a stale form is refused.
     pub version: i64,
     pub updated_at: Option<UnixSeconds>,
@@ -136,6 +148,13 @@ pub async fn admin_save_pricing(
 #[server(prefix = "/api", endpoint = "admin_save_cancellation_rules")]
 pub async fn admin_save_cancellation_rules(version: i64, tiers: String) -> Result<i64, AppError> {
     crate::server::respond(crate::server::pricing::save_cancellation_rules(version, tiers).await)
+}
+
+/// Saves the worker late-arrival penalties (one tier per line, e.g.
+/// `15分钟 ¥20`) if the form was read at `version`.
+#[server(prefix = "/api", endpoint = "admin_save_lateness_rules")]
+pub async fn admin_save_lateness_rules(version: i64, tiers: String) -> Result<i64, AppError> {
+    crate::server::respond(crate::server::pricing::save_lateness_rules(version, tiers).await)
 }
 
 /// Quotes a service at a time and place under the form's (unsaved) rules.

@@ -77,6 +77,22 @@ pub fn cancel_rules_sentence(tiers: &[booking::FeeTier]) -> String {
     format!("{}：{}。", t(Msg::CancelRulesHeading), parts.join("；"))
 }
 
+/// The late-arrival rule in one sentence, for the worker's rules and the admin's preview.
+pub fn late_rules_sentence(tiers: &[booking::LateTier]) -> String {
+    let parts = if tiers.is_empty() {
+        t(Msg::LateRuleNone).to_string()
+    } else {
+        tiers.iter().map(|tier| tf(Msg::LateRuleTier, &[&duration_zh(tier.after_secs), &tier.penalty])).collect::<Vec<_>>().join("，")
+    };
+    tf(Msg::LateRuleSentence, &[&parts])
+}
+
+/// The late tiers as an admin edits them (`15分钟 ¥20.00`), in the form
+/// `booking::LatenessPolicy::parse_lines` reads back.
+pub fn late_tier_lines(tiers: &[booking::LateTier]) -> String {
+    tiers.iter().map(|tier| format!("{} {}", duration_zh(tier.after_secs), tier.penalty)).collect::<Vec<_>>().join("\n")
+}
+
 /// The tiers as an admin edits them, one per line (`2小时 20%`), in the
 /// form `booking::CancellationPolicy::parse_lines` reads back.
 pub fn tier_lines(tiers: &[booking::FeeTier]) -> String {

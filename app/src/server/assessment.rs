@@ -8,8 +8,10 @@ use crate::error::AppError;
 use dispatch::{Concern, Tier};
 use store::WorkerAssessmentRecord;
 
-fn rules() -> AssessmentRules {
-    AssessmentRules {
+/// The published rules, with the late-arrival penalties in force.
+async fn rules(state: &super::AppState) -> Result<AssessmentRules, AppError> {
+    let (lateness, _, _) = super::pricing::lateness_in_force(state).await?;
+    Ok(AssessmentRules {
         days: dispatch::ASSESSMENT_DAYS,
         min_cases: dispatch::MIN_CASES,
         min_reviews: dispatch::MIN_REVIEWS,
@@ -20,7 +22,8 @@ fn rules() -> AssessmentRules {
         skilled_orders: dispatch::SKILLED_MIN_ORDERS,
         gold_orders: dispatch::GOLD_MIN_ORDERS,
         gold_rating: dispatch::GOLD_MIN_RATING,
-    }
+        late: lateness.tiers().to_vec(),
+    })
 }
 
 fn tier_level(tier: Tier) -> TierLevel {
@@ -71,7 +74,7 @@ pub async fn admin_assessments(filter: Option<String>) -> Result<AssessmentsPage
     let state = app_state()?;
     let records = state.store.worker_assessments(None, state.clock.now()).await.map_err(internal)?;
     let workers = records.into_iter().map(view).filter(|w| !concerns_only || !w.concerns.is_empty()).collect();
-    Ok(AssessmentsPage { rules: rules(), workers })
+    Ok(AssessmentsPage { rules: rules(&state).await?, workers })
 }
 
 /// How many of their newest reviews a worker's 我的考核 page lists.
@@ -83,5 +86,5 @@ pub async fn my_assessment() -> Result<OwnAssessment, AppError> {
     let mut records = state.store.worker_assessments(Some(user.id.0), state.clock.now()).await.map_err(internal)?;
     let reviews = state.store.worker_reviews(user.id.0, RECENT_REVIEWS_SHOWN).await.map_err(internal)?;
     let recent_reviews = super::reviews::public_reviews(&state, reviews).await.map_err(internal)?;
-    Ok(OwnAssessment { rules: rules(), me: records.pop().map(view), recent_reviews })
+    Ok(OwnAssessment { rules: rules(&state).await?, me: records.pop().map(view), recent_reviews })
 }

@@ -8,7 +8,7 @@ use booking::{Actor, EventKind, OrderFacts, OrderState};
 use dispatch::{Busy, Candidate, DispatchSettings, GeoPoint, Job, NextOffer, Ranked, WorkWindow};
 use domain::Fen;
 use std::time::Duration;
-use store::{JobRecord, NewEvent, OrderChange, OrderRecord, PaymentOutcome, Settlement, StoreError};
+use store::{JobRecord, LateCharge, NewEvent, OrderChange, OrderRecord, PaymentOutcome, Settlement, StoreError};
 use time::OffsetDateTime;
 
 pub fn unix(t: OffsetDateTime) -> i64 {
@@ -263,6 +263,18 @@ pub async fn order_cancellation(state: &AppState, order: &OrderRecord) -> Result
     }
 }
 
+/// What the late-arrival rules in force charge for this order's arrival
+/// (B5), counted from the booked start to the worker's 已到达 step.
+async fn late_charge(state: &AppState, order: &OrderRecord) -> Result<Option<LateCharge>, AppError> {
+    let events = state.store.order_events(order.id).await.map_err(internal)?;
+    let Some(arrival) = events.iter().rev().find(|e| e.kind == EventKind::Arrive.as_str()) else { return Ok(None) };
+    let (policy, _, _) = super::pricing::lateness_in_force(state).await?;
+    Ok(policy.penalty(unix(order.starts_at), unix(arrival.created_at)).map(|late| LateCharge {
+        penalty_fen: late.tier.penalty.get(),
+        late_minutes: (late.late_secs + 59) / 60,
+    }))
+}
+
 /// Runs `event` through the state machine and stores the result atomically.
 pub async fn transition(state: &AppState, order: &OrderRecord, actor: Actor, kind: EventKind, worker: Option<i64>, position: Option<(f64, f64)>) -> Result<(), AppError> {
     transition_noted(state, order, actor, kind, worker, position, String::new()).await
@@ -295,7 +307,10 @@ pub async fn transition_noted(
     // A completion pays the worker the escrow; an absent customer's fee pays them too.
     let pays_worker = t.next == OrderState::Completed || (t.fee_to_worker && t.fee.get() > 0);
     let settle = match t.worker_id {
-        Some(worker_id) if pays_worker => Some(Settlement { worker_id, commission_bps: order_commission_bps(state, order).await? }),
+        Some(worker_id) if pays_worker => {
+            let late = if t.next == OrderState::Completed { late_charge(state, order).await? } else { None };
+            Some(Settlement { worker_id, commission_bps: order_commission_bps(state, order).await?, late })
+        }
         _ => None,
     };
     let change = OrderChange {

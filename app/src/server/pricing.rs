@@ -4,7 +4,7 @@
 
 use super::authz::require_user;
 use super::{app_state, internal, AppState};
-use crate::api::pricing::{CancelRulesView, ClaimStatus, CouponAdminRow, CouponChoice, CouponOffer, CouponWallet, MyCoupon, PricingAdminView, RulesForm, ServiceOption};
+use crate::api::pricing::{CancelRulesView, LateRulesView, ClaimStatus, CouponAdminRow, CouponChoice, CouponOffer, CouponWallet, MyCoupon, PricingAdminView, RulesForm, ServiceOption};
 use crate::api::{format_beijing, ADMIN, CUSTOMER};
 use crate::error::{AppError, Field};
 use crate::i18n::Msg;
@@ -34,6 +34,15 @@ pub async fn cancellation_in_force(state: &AppState) -> Result<(booking::Cancell
     })
 }
 
+/// The late-arrival rules completions are charged by, their version (0:
+/// never saved, the built-in rule applies) and when they were saved.
+pub async fn lateness_in_force(state: &AppState) -> Result<(booking::LatenessPolicy, i64, Option<i64>), AppError> {
+    Ok(match state.store.lateness_policy().await.map_err(internal)? {
+        Some(saved) => (saved.policy, saved.version, Some(saved.updated_at.unix_timestamp())),
+        None => (booking::LatenessPolicy::default(), 0, None),
+    })
+}
+
 /// Longer than any sensible list of tiers: refused before it is read.
 const MAX_TIERS_TEXT: usize = 1_000;
 
@@ -60,6 +69,32 @@ pub async fn save_cancellation_rules(version: i64, tiers: String) -> Result<i64,
     }
     let policy = booking::CancellationPolicy::parse_lines(&tiers).map_err(tier_line_error)?;
     super::saved_version(state.store.save_cancellation_policy(&policy, version, admin.id.0, state.clock.now()).await, "cancellation rules", Msg::ErrCancelRulesStale)
+}
+
+fn late_line_error(err: booking::LatenessLineError) -> AppError {
+    use booking::LatenessError as E;
+    let msg = match err.error {
+        E::Malformed(_) => Msg::ErrLateTierMalformed,
+        E::NotAfterStart => Msg::ErrLateTierNotAfterStart,
+        E::TooLate => Msg::ErrLateTierTooLate,
+        E::PenaltyNotPositive => Msg::ErrLatePenaltyNotPositive,
+        E::PenaltyTooLarge => Msg::ErrLatePenaltyTooLarge,
+        E::SameStart(_) => Msg::ErrCancelTierSameStart,
+        E::PenaltyFallsLater { .. } => Msg::ErrLatePenaltyFalls,
+    };
+    AppError::InvalidLine { field: Field::LateTiers, line: u32::try_from(err.line).unwrap_or(u32::MAX), msg }
+}
+
+/// Saves the late-arrival rules if the form was read at `version`. They
+/// apply to orders completed from then on.
+pub async fn save_lateness_rules(version: i64, tiers: String) -> Result<i64, AppError> {
+    let admin = require_user(ADMIN)?;
+    let state = app_state()?;
+    if tiers.chars().count() > MAX_TIERS_TEXT {
+        return Err(AppError::invalid(Field::LateTiers, Msg::ErrCancelTiersTooLong));
+    }
+    let policy = booking::LatenessPolicy::parse_lines(&tiers).map_err(late_line_error)?;
+    super::saved_version(state.store.save_lateness_policy(&policy, version, admin.id.0, state.clock.now()).await, "lateness rules", Msg::ErrLateRulesStale)
 }
 
 fn rule_error(err: RuleError) -> AppError {
@@ -187,9 +222,11 @@ pub async fn admin_pricing() -> Result<PricingAdminView, AppError> {
     let services = state.store.listed_services(None).await.map_err(internal)?;
     let coupons = state.store.coupons().await.map_err(internal)?;
     let (cancellation, cancel_version, cancel_updated_at) = cancellation_in_force(&state).await?;
+    let (lateness, late_version, late_updated_at) = lateness_in_force(&state).await?;
     let d = &rules.distance;
     Ok(PricingAdminView {
         cancel: CancelRulesView { version: cancel_version, updated_at: cancel_updated_at, tiers: cancellation.tiers().to_vec() },
+        late: LateRulesView { version: late_version, updated_at: late_updated_at, tiers: lateness.tiers().to_vec() },
         version,
         updated_at,
         rules: RulesForm {

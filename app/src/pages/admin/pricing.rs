@@ -1,12 +1,12 @@
 use crate::api::format_beijing;
 use crate::api::pricing::{
-    admin_preview_quote, admin_pricing, AdminCreateCoupon, AdminSaveCancellationRules, AdminSavePricing, AdminSetCouponActive, CancelRulesView, CouponAdminRow,
-    PricingAdminView, RulesForm,
+    admin_preview_quote, admin_pricing, AdminCreateCoupon, AdminSaveCancellationRules, AdminSaveLatenessRules, AdminSavePricing, AdminSetCouponActive,
+    CancelRulesView, CouponAdminRow, LateRulesView, PricingAdminView, RulesForm,
 };
 use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton};
 use crate::error::{AppError, Field};
 use crate::i18n::{t, Msg};
-use crate::pages::order_ui::{cancel_rules_sentence, tier_lines, QuoteLines};
+use crate::pages::order_ui::{cancel_rules_sentence, late_rules_sentence, late_tier_lines, tier_lines, QuoteLines};
 use leptos::prelude::*;
 
 /// 价格策略: peak/weekend/holiday multipliers and the distance fee, with a
@@ -18,8 +18,9 @@ pub fn PricingPage() -> impl IntoView {
     let create = ServerAction::<AdminCreateCoupon>::new();
     let toggle = ServerAction::<AdminSetCouponActive>::new();
     let save_cancel = ServerAction::<AdminSaveCancellationRules>::new();
+    let save_late = ServerAction::<AdminSaveLatenessRules>::new();
     let view_data = Resource::new(
-        move || (save.version().get(), create.version().get(), toggle.version().get(), save_cancel.version().get()),
+        move || (save.version().get(), create.version().get(), toggle.version().get(), save_cancel.version().get(), save_late.version().get()),
         |_| admin_pricing(),
     );
     view! {
@@ -27,7 +28,7 @@ pub fn PricingPage() -> impl IntoView {
             <Suspense fallback=|| view! { <Skeleton rows=6/> }>
                 {move || Suspend::new(async move {
                     match view_data.await {
-                        Ok(data) => view! { <PricingDesk data save create toggle save_cancel/> }.into_any(),
+                        Ok(data) => view! { <PricingDesk data save create toggle save_cancel save_late/> }.into_any(),
                         Err(error) => view! { <ErrorState error/> }.into_any(),
                     }
                 })}
@@ -55,6 +56,7 @@ fn PricingDesk(
     create: ServerAction<AdminCreateCoupon>,
     toggle: ServerAction<AdminSetCouponActive>,
     save_cancel: ServerAction<AdminSaveCancellationRules>,
+    save_late: ServerAction<AdminSaveLatenessRules>,
 ) -> impl IntoView {
     // The form as typed, shared with the preview so it prices unsaved rules.
     let form = RwSignal::new(data.rules.clone());
@@ -69,6 +71,7 @@ fn PricingDesk(
     let preview_data = data.clone();
     let (coupons, today) = (data.coupons.clone(), data.today.clone());
     let cancel = data.cancel.clone();
+    let late = data.late.clone();
 
     view! {
         <div class="admin-columns pricing-columns">
@@ -111,6 +114,7 @@ fn PricingDesk(
                 </ActionForm>
             </section>
             <CancelRulesDesk cancel save=save_cancel/>
+            <LateRulesDesk late save=save_late/>
             </div>
             <div>
                 <Preview data=preview_data form/>
@@ -149,6 +153,40 @@ fn CancelRulesDesk(cancel: CancelRulesView, save: ServerAction<AdminSaveCancella
                 <p class="form-error" role="alert">{move || form_error(value).get()}</p>
                 <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>{t(Msg::SaveCancelRules)}</button>
                 <Show when=saved><p class="toast" role="status">{t(Msg::CancelRulesSaved)}</p></Show>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// 迟到扣款: the worker late-arrival tiers, with the sentence workers will
+/// read worked out from the lines as typed.
+#[component]
+fn LateRulesDesk(late: LateRulesView, save: ServerAction<AdminSaveLatenessRules>) -> impl IntoView {
+    let value = save.value();
+    let saved = move || matches!(value.get(), Some(Ok(_)));
+    let typed = RwSignal::new(late_tier_lines(&late.tiers));
+    let version_text = match late.updated_at {
+        Some(at) => format!("v{} · {}", late.version, format_beijing(at)),
+        None => t(Msg::LateRulesDefault).to_string(),
+    };
+    let worker_sees = move || booking::LatenessPolicy::parse_lines(&typed.get()).ok().map(|policy| late_rules_sentence(policy.tiers()));
+    view! {
+        <section class="panel late-rules-desk">
+            <h2 class="section-title">{t(Msg::LateRulesHeading)}</h2>
+            <p class="hint">{t(Msg::LateRulesAdminHint)}</p>
+            <p class="muted" data-late-version=late.version>{t(Msg::RulesVersion)}" "{version_text}</p>
+            <ActionForm action=save attr:class="form late-rules-form" attr:novalidate=true>
+                <input type="hidden" name="version" value=late.version/>
+                <label for="f-late-tiers">{t(Msg::LateTiersLabel)}</label>
+                <textarea id="f-late-tiers" name="tiers" rows="3" maxlength="1000" placeholder=t(Msg::LateTiersPlaceholder)
+                    on:input=move |ev| typed.set(event_target_value(&ev))>{typed.get_untracked()}</textarea>
+                <p class="field-error" id="f-late-tiers-error" role="alert">{move || located_error(value, Field::LateTiers).get()}</p>
+                {move || worker_sees().map(|sentence| view! {
+                    <p class="cancel-rules-preview late-rules-preview"><span class="muted">{t(Msg::LateRulesWorkerSees)}</span>{sentence}</p>
+                })}
+                <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+                <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>{t(Msg::SaveLateRules)}</button>
+                <Show when=saved><p class="toast" role="status">{t(Msg::LateRulesSaved)}</p></Show>
             </ActionForm>
         </section>
     }

@@ -78,6 +78,7 @@ pub(crate) fn AssessmentRulesList(rules: AssessmentRules) -> impl IntoView {
         tf(Msg::AssessmentRuleRating, &[&r.min_reviews, &r.rating_floor]),
         tf(Msg::AssessmentRuleComplaints, &[&r.days, &r.complaints_flagged]),
         t(Msg::AssessmentRuleFollowUp).to_string(),
+        crate::pages::order_ui::late_rules_sentence(&r.late),
         tf(Msg::AppealRule, &[&domain::PENALTY_APPEAL_DAYS]),
     ];
     view! {
@@ -97,21 +98,27 @@ pub fn AssessmentPage() -> impl IntoView {
             <Suspense fallback=|| view! { <Skeleton rows=5/> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(mine) => view! {
+                        Ok(mine) => {
+                            let approved = mine.me.is_some();
+                            view! {
                             {match mine.me {
                                 Some(me) => view! { <MyFigures me/> }.into_any(),
                                 None => view! { <p class="notice notice-warning">{t(Msg::AssessmentPending)}</p> }.into_any(),
                             }}
-                            <h2 class="section-title">{t(Msg::WorkerRecentReviews)}</h2>
-                            {if mine.recent_reviews.is_empty() {
-                                view! { <p class="detail-text muted">{t(Msg::NoReviewsYet)}</p> }.into_any()
-                            } else {
-                                view! { <ReviewList reviews=mine.recent_reviews/> }.into_any()
-                            }}
+                            // An applicant has served nobody yet: no reviews to list.
+                            {approved.then(|| view! {
+                                <h2 class="section-title">{t(Msg::WorkerRecentReviews)}</h2>
+                                {if mine.recent_reviews.is_empty() {
+                                    view! { <p class="detail-text muted">{t(Msg::NoReviewsYet)}</p> }.into_any()
+                                } else {
+                                    view! { <ReviewList reviews=mine.recent_reviews/> }.into_any()
+                                }}
+                            })}
                             <h2 class="section-title">{t(Msg::AssessmentRulesTitle)}</h2>
                             <AssessmentRulesList rules=mine.rules/>
+                            }
+                            .into_any()
                         }
-                        .into_any(),
                         Err(error) => view! { <ErrorState error/> }.into_any(),
                     }
                 })}

@@ -111,7 +111,13 @@ fn EarningsBody(view: EarningsView) -> impl IntoView {
 
 #[component]
 fn LedgerLine(line: EarningLine) -> impl IntoView {
-    let title = line.service_name.clone().unwrap_or_else(|| t(earning_label(line.kind)).to_string());
+    // A penalty tied to an order (迟到) names both what it is and the job.
+    let label = t(earning_label(line.kind));
+    let title = match (line.kind, line.service_name.clone()) {
+        (EarningKind::OrderIncome, Some(name)) => name,
+        (_, Some(name)) => format!("{label} · {name}"),
+        (_, None) => label.to_string(),
+    };
     let detail = match line.kind {
         EarningKind::OrderIncome => format!(
             "{} {} · {} {}",
