@@ -152,16 +152,20 @@ test('an admin changes the late-arrival penalties; a bad line is named and worke
   await open(admin, '/admin/pricing');
   const desk = admin.locator('.late-rules-desk');
   const tiers = desk.getByLabel('扣款档位（每行：迟到多久 扣款金额）');
-  await expect(tiers).toHaveValue('15分钟 ¥20.00\n30分钟 ¥50.00');
+  await expect(tiers).toHaveValue('15分钟 ¥20.00\n30分钟 ¥50.00\n爽约 ¥100.00');
 
   // A penalty that falls the later the arrival is refused on its line; nothing is saved.
   await tiers.fill('15分钟 ¥30\n30分钟 ¥20');
   await desk.getByRole('button', { name: '保存迟到扣款' }).click();
   await expect(desk.locator('#f-late-tiers-error')).toHaveText('第2行：迟到越久，扣款不能越少');
+  await tiers.fill('15分钟 ¥30\n爽约 ¥10');
+  await desk.getByRole('button', { name: '保存迟到扣款' }).click();
+  await expect(desk.locator('#f-late-tiers-error')).toHaveText('第2行：爽约扣款不能少于迟到扣款');
 
   // The sentence workers will read follows the lines as typed.
-  await tiers.fill('10分钟 ¥15\n40分钟 60元');
-  const sentence = '迟到扣款：到达时间晚于预约开始时间时，迟到10分钟以上扣¥15.00，迟到40分钟以上扣¥60.00；从该单收入中扣除，最多扣完该单收入';
+  await tiers.fill('10分钟 ¥15\n40分钟 60元\n爽约 ¥120');
+  const sentence = '迟到扣款：到达时间晚于预约开始时间时，迟到10分钟以上扣¥15.00，迟到40分钟以上扣¥60.00；从该单收入中扣除，最多扣完该单收入；'
+    + '预约开始后仍未出发、订单被平台改派的，按爽约扣¥120.00（从可提现收入中扣，最多扣到0）';
   await expect(desk.locator('.late-rules-preview')).toContainText(sentence);
   await desk.getByRole('button', { name: '保存迟到扣款' }).click();
   await expect(desk.getByRole('status')).toContainText('已保存');
@@ -182,7 +186,7 @@ test('an admin changes the late-arrival penalties; a bad line is named and worke
   // Back to the built-in rule, which the other journeys read.
   await open(admin, '/admin/pricing');
   await hydrated(admin);
-  await tiers.fill('15分钟 ¥20\n30分钟 ¥50');
+  await tiers.fill('15分钟 ¥20\n30分钟 ¥50\n爽约 ¥100');
   await desk.getByRole('button', { name: '保存迟到扣款' }).click();
   await expect(desk.getByRole('status')).toContainText('已保存');
   await adminContext.close();

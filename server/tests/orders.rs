@@ -546,6 +546,52 @@ async fn a_worker_who_arrives_late_pays_the_published_penalty_from_that_orders_e
     assert!(app.state.store.ledger_audit().await.unwrap().is_empty());
 }
 
+/// B5: an order an admin hands on after its start, its worker not having
+/// set off, costs that worker the no-show penalty out of what they have
+/// available; handed on before the start, it costs nothing.
+#[tokio::test]
+async fn handing_an_order_on_after_its_start_charges_the_worker_who_never_set_off() {
+    let app = demo_app(Config::default()).await;
+    let admin = app.session_for("13700000000").await;
+    let customer = app.session_for(CUSTOMER).await;
+    let li = app.session_for(LI).await;
+    let id_of = |phone: &'static str| {
+        let store = app.state.store.clone();
+        async move { store.credentials_by_phone(&domain::Phone::parse(phone).unwrap()).await.unwrap().unwrap().user_id.0 }
+    };
+    let (li_id, zhao_id) = (id_of(LI).await, id_of(ZHAO).await);
+    let meta = store::PostingMeta { idem_key: "no-show-test".into(), actor_id: None, memo: "好评奖励".into() };
+    app.state.store.post_adjustment(li_id, store::Adjustment::Reward, 3_000, &meta, app.state.clock.now()).await.unwrap();
+    let available = || async { app.state.store.worker_balance(li_id).await.unwrap().available_fen };
+    let before = available().await;
+    let hand_to_zhao = |order_id: i64| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            let done = app.post("/api/admin_assign", &format!("order_id={order_id}&worker_id={zhao_id}&override_rules=true"), Some(admin)).await;
+            assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+        }
+    };
+
+    let early = accepted_by_li(&app, &customer, beijing(1, 9), &li).await;
+    hand_to_zhao(early).await;
+    assert_eq!(available().await, before, "handed on before its start: no penalty");
+
+    let start = beijing(1, 16);
+    let missed = accepted_by_li(&app, &customer, start, &li).await;
+    let until = u64::try_from(start - app.state.clock.now().unix_timestamp()).unwrap() + 10 * 60;
+    app.state.clock.advance(Duration::from_secs(until));
+    hand_to_zhao(missed).await;
+    let taken = before.min(10_000);
+    assert_eq!(available().await, before - taken);
+    let lines = app.state.store.worker_ledger(li_id, time::OffsetDateTime::UNIX_EPOCH, 200).await.unwrap();
+    let penalty = lines.iter().find(|l| l.order_id == Some(missed) && l.kind == "penalty").expect("the no-show is on Li's statement");
+    assert_eq!((penalty.available_delta, penalty.memo.as_str()), (-taken, "爽约：预约开始后仍未出发，订单已改派"));
+    let events = app.state.store.order_events(missed).await.unwrap();
+    assert!(events.iter().any(|e| e.kind == "assign" && e.detail.contains("原服务者爽约")), "{events:?}");
+    assert_eq!(app.state.store.order(missed).await.unwrap().unwrap().worker_id, Some(zhao_id));
+    assert!(app.state.store.ledger_audit().await.unwrap().is_empty());
+}
+
 /// B5: a worker who arrived and waited a quarter of an hour past the start
 /// reports the customer not home. The customer pays the fee a cancellation
 /// would cost then and gets the rest back; the fee, less commission, is the

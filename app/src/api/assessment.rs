@@ -69,6 +69,8 @@ pub struct AssessmentRules {
     pub gold_rating: f64,
     /// The late-arrival penalties in force (B5), earliest first.
     pub late: Vec<booking::LateTier>,
+    /// What a no-show costs, if anything.
+    pub no_show: Option<domain::Fen>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

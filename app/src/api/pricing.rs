@@ -40,6 +40,7 @@ pub struct LateRulesView {
     pub updated_at: Option<UnixSeconds>,
     /// Earliest first.
     pub tiers: Vec<booking::LateTier>,
+    pub no_show: Option<domain::Fen>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

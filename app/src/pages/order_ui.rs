@@ -77,20 +77,31 @@ pub fn cancel_rules_sentence(tiers: &[booking::FeeTier]) -> String {
     format!("{}：{}。", t(Msg::CancelRulesHeading), parts.join("；"))
 }
 
-/// The late-arrival rule in one sentence, for the worker's rules and the admin's preview.
-pub fn late_rules_sentence(tiers: &[booking::LateTier]) -> String {
+/// The late-arrival and no-show rule in one sentence, for the worker's
+/// rules and the admin's preview.
+pub fn late_rules_sentence(tiers: &[booking::LateTier], no_show: Option<domain::Fen>) -> String {
     let parts = if tiers.is_empty() {
         t(Msg::LateRuleNone).to_string()
     } else {
         tiers.iter().map(|tier| tf(Msg::LateRuleTier, &[&duration_zh(tier.after_secs), &tier.penalty])).collect::<Vec<_>>().join("，")
     };
-    tf(Msg::LateRuleSentence, &[&parts])
+    let no_show = match no_show {
+        Some(penalty) => tf(Msg::NoShowRule, &[&penalty]),
+        None => t(Msg::NoShowRuleNone).to_string(),
+    };
+    format!("{}；{no_show}", tf(Msg::LateRuleSentence, &[&parts]))
 }
 
-/// The late tiers as an admin edits them (`15分钟 ¥20.00`), in the form
+/// The late tiers and the no-show line as an admin edits them
+/// (`15分钟 ¥20.00`, `爽约 ¥100.00`), in the form
 /// `booking::LatenessPolicy::parse_lines` reads back.
-pub fn late_tier_lines(tiers: &[booking::LateTier]) -> String {
-    tiers.iter().map(|tier| format!("{} {}", duration_zh(tier.after_secs), tier.penalty)).collect::<Vec<_>>().join("\n")
+pub fn late_tier_lines(tiers: &[booking::LateTier], no_show: Option<domain::Fen>) -> String {
+    tiers
+        .iter()
+        .map(|tier| format!("{} {}", duration_zh(tier.after_secs), tier.penalty))
+        .chain(no_show.map(|penalty| format!("{} {penalty}", booking::NO_SHOW_WORD)))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The tiers as an admin edits them, one per line (`2小时 20%`), in the

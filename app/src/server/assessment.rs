@@ -23,6 +23,7 @@ async fn rules(state: &super::AppState) -> Result<AssessmentRules, AppError> {
         gold_orders: dispatch::GOLD_MIN_ORDERS,
         gold_rating: dispatch::GOLD_MIN_RATING,
         late: lateness.tiers().to_vec(),
+        no_show: lateness.no_show(),
     })
 }
 

@@ -8,7 +8,7 @@ use booking::{Actor, EventKind, OrderFacts, OrderState};
 use dispatch::{Busy, Candidate, DispatchSettings, GeoPoint, Job, NextOffer, Ranked, WorkWindow};
 use domain::Fen;
 use std::time::Duration;
-use store::{JobRecord, LateCharge, NewEvent, OrderChange, OrderRecord, PaymentOutcome, Settlement, StoreError};
+use store::{JobRecord, LateCharge, NewEvent, NoShowCharge, OrderChange, OrderRecord, PaymentOutcome, Settlement, StoreError};
 use time::OffsetDateTime;
 
 pub fn unix(t: OffsetDateTime) -> i64 {
@@ -280,6 +280,9 @@ pub async fn transition(state: &AppState, order: &OrderRecord, actor: Actor, kin
     transition_noted(state, order, actor, kind, worker, position, String::new()).await
 }
 
+/// What an order's record says when it was handed on from a no-show.
+const NO_SHOW_NOTE: &str = "原服务者爽约（开始后仍未出发）";
+
 /// [`transition`] with `note` kept in the order's event, written in the same
 /// transaction as the change (say, which hard rules an admin overrode).
 pub async fn transition_noted(
@@ -295,10 +298,21 @@ pub async fn transition_noted(
     let at = state.clock.now();
     let t = booking::apply(&facts(order)?, actor, kind, worker, unix(at), &order_cancellation(state, order).await?).map_err(AppError::from_transition)?;
     let from = order_state(order)?;
+    // Handing an order on after its start, its worker not having set off, is
+    // their no-show (B5); nobody else's action takes an order from a worker.
+    let no_show = match order.worker_id {
+        Some(worker_id) if kind == EventKind::Assign && t.worker_id != Some(worker_id) && booking::is_no_show(from, unix(order.starts_at), unix(at)) => {
+            let (policy, _, _) = super::pricing::lateness_in_force(state).await?;
+            policy.no_show().map(|penalty| NoShowCharge { worker_id, penalty_fen: penalty.get() })
+        }
+        _ => None,
+    };
     let detail = match (t.fee.get() > 0, t.fee_to_worker) {
         (true, true) => format!("客户不在家，取消费 {} 付给服务者", t.fee),
         (true, false) => format!("取消费 {}", t.fee),
         (false, true) => "客户不在家".to_string(),
+        (false, false) if no_show.is_some() && note.is_empty() => NO_SHOW_NOTE.to_string(),
+        (false, false) if no_show.is_some() => format!("{note}；{NO_SHOW_NOTE}"),
         (false, false) => note,
     };
     let mut notify = vec![order.customer_id];
@@ -315,6 +329,7 @@ pub async fn transition_noted(
     };
     let change = OrderChange {
         settle,
+        no_show,
         expected_state: from.as_str().into(),
         next_state: t.next.as_str().into(),
         assign_worker: if t.worker_id != order.worker_id { t.worker_id } else { None },

@@ -81,6 +81,8 @@ fn late_line_error(err: booking::LatenessLineError) -> AppError {
         E::PenaltyTooLarge => Msg::ErrLatePenaltyTooLarge,
         E::SameStart(_) => Msg::ErrCancelTierSameStart,
         E::PenaltyFallsLater { .. } => Msg::ErrLatePenaltyFalls,
+        E::NoShowBelowLate => Msg::ErrNoShowBelowLate,
+        E::NoShowTwice => Msg::ErrNoShowTwice,
     };
     AppError::InvalidLine { field: Field::LateTiers, line: u32::try_from(err.line).unwrap_or(u32::MAX), msg }
 }
@@ -226,7 +228,7 @@ pub async fn admin_pricing() -> Result<PricingAdminView, AppError> {
     let d = &rules.distance;
     Ok(PricingAdminView {
         cancel: CancelRulesView { version: cancel_version, updated_at: cancel_updated_at, tiers: cancellation.tiers().to_vec() },
-        late: LateRulesView { version: late_version, updated_at: late_updated_at, tiers: lateness.tiers().to_vec() },
+        late: LateRulesView { version: late_version, updated_at: late_updated_at, tiers: lateness.tiers().to_vec(), no_show: lateness.no_show() },
         version,
         updated_at,
         rules: RulesForm {

@@ -1,7 +1,9 @@
 //! The worker's side of the cancellation rules (B5): arriving late costs a
 //! published, fixed penalty, taken from that order's own earnings when it
 //! completes. Tiers count from the booked start, like the order monitor's
-//! 服务者迟到; the worker can appeal the penalty like any other (B7).
+//! 服务者迟到. Not coming at all (爽约: the platform hands the order to
+//! someone else after its start, the worker not having set off) costs the
+//! no-show penalty. The worker can appeal either like any penalty (B7).
 
 use crate::span_secs;
 use domain::Fen;
@@ -39,6 +41,10 @@ pub enum LatenessError {
     SameStart(i64),
     #[error("the penalty {after_secs} seconds late is lower than an earlier one")]
     PenaltyFallsLater { after_secs: i64 },
+    #[error("the no-show penalty is lower than a late one")]
+    NoShowBelowLate,
+    #[error("the no-show penalty is given twice")]
+    NoShowTwice,
 }
 
 /// A refused line of an admin's tier list: its number (from 1) and why.
@@ -61,11 +67,17 @@ pub struct LatePenalty {
 pub struct LatenessPolicy {
     /// Earliest first, penalties non-decreasing.
     tiers: Vec<LateTier>,
+    /// What not coming costs; `None`: nothing.
+    #[serde(default)]
+    no_show: Option<Fen>,
 }
 
+/// How an admin writes the no-show penalty's line: `爽约 ¥100`.
+pub const NO_SHOW_WORD: &str = "爽约";
+
 impl LatenessPolicy {
-    /// Tiers in any order.
-    pub fn new(mut tiers: Vec<LateTier>) -> Result<Self, LatenessError> {
+    /// Tiers in any order; the no-show penalty at least the largest late one.
+    pub fn new(mut tiers: Vec<LateTier>, no_show: Option<Fen>) -> Result<Self, LatenessError> {
         tiers.sort_by_key(|t| t.after_secs);
         for tier in &tiers {
             check_tier(tier)?;
@@ -78,38 +90,63 @@ impl LatenessPolicy {
                 return Err(LatenessError::PenaltyFallsLater { after_secs: pair[1].after_secs });
             }
         }
-        Ok(Self { tiers })
+        if let Some(penalty) = no_show {
+            check_penalty(penalty)?;
+            if tiers.last().is_some_and(|t| penalty < t.penalty) {
+                return Err(LatenessError::NoShowBelowLate);
+            }
+        }
+        Ok(Self { tiers, no_show })
     }
 
     /// Reads an admin's list, one tier per line: how late, then the penalty,
-    /// e.g. `15分钟 ¥20`, `1小时 100元`, `30min 50` (blank lines skipped). An
-    /// empty list charges nothing. The error names the line to fix.
+    /// e.g. `15分钟 ¥20`, `1小时 100元`, `30min 50`, and at most one
+    /// `爽约 ¥100` (blank lines skipped). An empty list charges nothing. The
+    /// error names the line to fix.
     pub fn parse_lines(text: &str) -> Result<Self, LatenessLineError> {
         let mut tiers = Vec::new();
         let mut lines = Vec::new();
+        let mut no_show: Option<(Fen, usize)> = None;
         for (index, raw) in text.lines().enumerate() {
             let line = raw.trim();
+            let at = |error| LatenessLineError { line: index + 1, error };
             if line.is_empty() {
                 continue;
             }
+            if let Some(amount) = line.strip_prefix(NO_SHOW_WORD) {
+                if no_show.is_some() {
+                    return Err(at(LatenessError::NoShowTwice));
+                }
+                let penalty = parse_amount(amount).ok_or_else(|| at(LatenessError::Malformed(line.to_string())))?;
+                check_penalty(penalty).map_err(at)?;
+                no_show = Some((penalty, index + 1));
+                continue;
+            }
             let tier = parse_line(line).and_then(|tier| check_tier(&tier).map(|()| tier));
-            tiers.push(tier.map_err(|error| LatenessLineError { line: index + 1, error })?);
+            tiers.push(tier.map_err(at)?);
             lines.push(index + 1);
         }
-        Self::new(tiers.clone()).map_err(|error| {
-            // The later line of a clash is the one to fix.
-            let clashing = match &error {
-                LatenessError::SameStart(secs) | LatenessError::PenaltyFallsLater { after_secs: secs } => *secs,
-                _ => 0,
+        Self::new(tiers.clone(), no_show.map(|(penalty, _)| penalty)).map_err(|error| {
+            let line = match &error {
+                // The later line of a clash is the one to fix.
+                LatenessError::SameStart(secs) | LatenessError::PenaltyFallsLater { after_secs: secs } => {
+                    let at = tiers.iter().rposition(|t| t.after_secs == *secs).unwrap_or(0);
+                    lines.get(at).copied().unwrap_or(1)
+                }
+                _ => no_show.map_or(1, |(_, line)| line),
             };
-            let at = tiers.iter().rposition(|t| t.after_secs == clashing).unwrap_or(0);
-            LatenessLineError { line: lines.get(at).copied().unwrap_or(1), error }
+            LatenessLineError { line, error }
         })
     }
 
     /// Earliest tier first.
     pub fn tiers(&self) -> &[LateTier] {
         &self.tiers
+    }
+
+    /// What not coming costs, if anything.
+    pub fn no_show(&self) -> Option<Fen> {
+        self.no_show
     }
 
     /// The penalty for arriving at `arrived_at` to an order booked to start
@@ -126,12 +163,31 @@ impl LatenessPolicy {
 impl Default for LatenessPolicy {
     /// More than 15 minutes late ¥20, more than 30 minutes ¥50: enough to
     /// matter against a two-hour job's earnings, small enough that one bad
-    /// traffic day does not wipe them out.
+    /// traffic day does not wipe them out. Not coming ¥100: a customer left
+    /// waiting costs the platform more than a late start.
     fn default() -> Self {
         Self {
             tiers: vec![LateTier { after_secs: 15 * 60, penalty: Fen::new(2_000) }, LateTier { after_secs: 30 * 60, penalty: Fen::new(5_000) }],
+            no_show: Some(Fen::new(10_000)),
         }
     }
+}
+
+/// Whether the platform taking an order from its worker now is a no-show:
+/// the booked start has passed and they had not set off (the order was
+/// still 已接单).
+pub fn is_no_show(state: crate::OrderState, starts_at: i64, now: i64) -> bool {
+    state == crate::OrderState::Accepted && now > starts_at
+}
+
+fn check_penalty(penalty: Fen) -> Result<(), LatenessError> {
+    if penalty <= Fen::ZERO {
+        return Err(LatenessError::PenaltyNotPositive);
+    }
+    if penalty > MAX_LATE_PENALTY {
+        return Err(LatenessError::PenaltyTooLarge);
+    }
+    Ok(())
 }
 
 fn check_tier(tier: &LateTier) -> Result<(), LatenessError> {
@@ -141,22 +197,20 @@ fn check_tier(tier: &LateTier) -> Result<(), LatenessError> {
     if tier.after_secs > MAX_LATE_TIER_SECS {
         return Err(LatenessError::TooLate);
     }
-    if tier.penalty <= Fen::ZERO {
-        return Err(LatenessError::PenaltyNotPositive);
-    }
-    if tier.penalty > MAX_LATE_PENALTY {
-        return Err(LatenessError::PenaltyTooLarge);
-    }
-    Ok(())
+    check_penalty(tier.penalty)
 }
 
-/// `15分钟 ¥20`: a span, then an amount in yuan (`¥20`, `20元`, `20.5`).
+/// An amount in yuan as an admin writes it: `¥20`, `20元`, `20.5`.
+fn parse_amount(text: &str) -> Option<Fen> {
+    Fen::parse_yuan(text.trim().trim_end_matches('元')).ok()
+}
+
+/// `15分钟 ¥20`: a span, then an amount.
 fn parse_line(line: &str) -> Result<LateTier, LatenessError> {
     let malformed = || LatenessError::Malformed(line.to_string());
     let (span, amount) = line.rsplit_once(char::is_whitespace).ok_or_else(malformed)?;
     let after_secs = span_secs(span).ok_or_else(malformed)?;
-    let amount = amount.trim().trim_end_matches('元');
-    let penalty = Fen::parse_yuan(amount).map_err(|_| malformed())?;
+    let penalty = parse_amount(amount).ok_or_else(malformed)?;
     Ok(LateTier { after_secs, penalty })
 }
 
@@ -186,30 +240,50 @@ mod tests {
 
     #[test]
     fn no_tiers_never_charges() {
-        let policy = LatenessPolicy::new(Vec::new()).unwrap();
+        let policy = LatenessPolicy::new(Vec::new(), None).unwrap();
         assert_eq!(policy.penalty(0, 3 * 3600), None);
     }
 
     #[test]
     fn a_later_tier_may_not_charge_less() {
-        assert_eq!(LatenessPolicy::new(vec![tier(15, 50), tier(30, 20)]), Err(LatenessError::PenaltyFallsLater { after_secs: 1800 }));
-        assert_eq!(LatenessPolicy::new(vec![tier(15, 20), tier(15, 30)]), Err(LatenessError::SameStart(900)));
+        assert_eq!(LatenessPolicy::new(vec![tier(15, 50), tier(30, 20)], None), Err(LatenessError::PenaltyFallsLater { after_secs: 1800 }));
+        assert_eq!(LatenessPolicy::new(vec![tier(15, 20), tier(15, 30)], None), Err(LatenessError::SameStart(900)));
     }
 
     #[test]
     fn tiers_and_penalties_stay_within_limits() {
-        assert_eq!(LatenessPolicy::new(vec![tier(0, 20)]), Err(LatenessError::NotAfterStart));
-        assert_eq!(LatenessPolicy::new(vec![tier(4 * 60 + 1, 20)]), Err(LatenessError::TooLate));
-        assert_eq!(LatenessPolicy::new(vec![tier(15, 0)]), Err(LatenessError::PenaltyNotPositive));
-        assert_eq!(LatenessPolicy::new(vec![tier(15, 501)]), Err(LatenessError::PenaltyTooLarge));
-        assert!(LatenessPolicy::new(vec![tier(4 * 60, 500)]).is_ok());
+        assert_eq!(LatenessPolicy::new(vec![tier(0, 20)], None), Err(LatenessError::NotAfterStart));
+        assert_eq!(LatenessPolicy::new(vec![tier(4 * 60 + 1, 20)], None), Err(LatenessError::TooLate));
+        assert_eq!(LatenessPolicy::new(vec![tier(15, 0)], None), Err(LatenessError::PenaltyNotPositive));
+        assert_eq!(LatenessPolicy::new(vec![tier(15, 501)], None), Err(LatenessError::PenaltyTooLarge));
+        assert!(LatenessPolicy::new(vec![tier(4 * 60, 500)], None).is_ok());
     }
 
     #[test]
     fn an_admins_lines_read_in_any_of_the_written_forms() {
         let policy = LatenessPolicy::parse_lines("30分钟 50元\n\n 15 分钟 ¥20 \n1.5h 100.50").unwrap();
         assert_eq!(policy.tiers(), &[tier(15, 20), tier(30, 50), LateTier { after_secs: 5400, penalty: Fen::new(10_050) }]);
-        assert_eq!(LatenessPolicy::parse_lines("  \n"), Ok(LatenessPolicy::new(Vec::new()).unwrap()));
+        assert_eq!(LatenessPolicy::parse_lines("  \n"), Ok(LatenessPolicy::new(Vec::new(), None).unwrap()));
+    }
+
+    #[test]
+    fn the_no_show_line_is_read_once_and_costs_at_least_any_late_tier() {
+        let policy = LatenessPolicy::parse_lines("15分钟 ¥20\n爽约 100元").unwrap();
+        assert_eq!((policy.tiers(), policy.no_show()), (&[tier(15, 20)][..], Some(Fen::new(10_000))));
+        assert_eq!(LatenessPolicy::parse_lines("爽约 ¥100\n15分钟 ¥20\n爽约 ¥200").unwrap_err(), LatenessLineError { line: 3, error: LatenessError::NoShowTwice });
+        assert_eq!(LatenessPolicy::parse_lines("爽约 ¥10\n30分钟 ¥50").unwrap_err(), LatenessLineError { line: 1, error: LatenessError::NoShowBelowLate });
+        assert_eq!(LatenessPolicy::parse_lines("爽约 ¥0").unwrap_err().error, LatenessError::PenaltyNotPositive);
+        assert!(matches!(LatenessPolicy::parse_lines("爽约").unwrap_err().error, LatenessError::Malformed(_)));
+        assert_eq!(LatenessPolicy::parse_lines("15分钟 ¥20").unwrap().no_show(), None, "no line, no no-show penalty");
+    }
+
+    #[test]
+    fn only_an_order_taken_away_after_its_start_before_the_worker_set_off_is_a_no_show() {
+        use crate::OrderState;
+        assert!(is_no_show(OrderState::Accepted, 1_000, 1_001));
+        assert!(!is_no_show(OrderState::Accepted, 1_000, 1_000), "at the start they may still come");
+        assert!(!is_no_show(OrderState::Departed, 1_000, 5_000), "on the way is late, not absent");
+        assert!(!is_no_show(OrderState::Booked, 1_000, 5_000), "nobody had taken it");
     }
 
     #[test]

@@ -48,7 +48,7 @@ pub use proof::{
     arrival_metres, arrived_at_the_address, checklist_items, may_confirm, may_tick, PhotoStage, ProofMissing, ProofOfWork, ARRIVAL_RADIUS_M,
     MAX_PROOF_PHOTOS,
 };
-pub use lateness::{LatePenalty, LateTier, LatenessError, LatenessLineError, LatenessPolicy, MAX_LATE_PENALTY, MAX_LATE_TIER_SECS};
+pub use lateness::{is_no_show, LatePenalty, LateTier, LatenessError, LatenessLineError, LatenessPolicy, MAX_LATE_PENALTY, MAX_LATE_TIER_SECS, NO_SHOW_WORD};
 pub use review::{may_add_review_photo, ReviewError, ReviewInput, MAX_REVIEW_CHARS, MAX_REVIEW_PHOTOS};
 pub use monitor::{anomaly, Anomaly, AnomalyCutoffs, ACCEPT_BY_SECS_BEFORE_START, OVERRUN_GRACE_SECS};
 

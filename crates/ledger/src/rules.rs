@@ -180,6 +180,20 @@ pub fn late_penalty(completion: &Txn, amount: Fen) -> Result<Txn, LedgerError> {
     Ok(Txn::transfer(TxnKind::Penalty, Some(order_id), Some(worker_id), Account::WorkerAvailable(worker_id), Account::Penalties, taken))
 }
 
+/// A no-show's penalty (B5): the order earned the worker nothing, so it comes
+/// out of their available earnings, and never more than is there (money
+/// held for a withdrawal is not touched), so a balance cannot go negative.
+/// Tied to the order, so the worker sees which job it was for.
+pub fn no_show_penalty(b: &(impl Balances + ?Sized), order_id: i64, worker_id: i64, amount: Fen) -> Result<Txn, LedgerError> {
+    within_adjustment_limit(amount)?;
+    let available = b.balance(Account::WorkerAvailable(worker_id));
+    let taken = amount.min(available);
+    if taken <= Fen::ZERO {
+        return Err(LedgerError::InsufficientAvailable { available });
+    }
+    Ok(Txn::transfer(TxnKind::Penalty, Some(order_id), Some(worker_id), Account::WorkerAvailable(worker_id), Account::Penalties, taken))
+}
+
 /// Pays a penalty back in full when the worker's appeal against it succeeds
 /// (B7). It is posted as a reversal, so the penalty stays in the history.
 pub fn penalty_withdrawn(worker_id: i64, amount: Fen) -> Result<Txn, LedgerError> {

@@ -245,6 +245,21 @@ fn a_late_penalty_needs_a_completion_and_a_positive_amount() {
 }
 
 #[test]
+fn a_no_show_penalty_takes_at_most_what_is_available_and_never_held_money() {
+    let mut book = worker_with(3_000);
+    post(&mut book, |b| request_withdrawal(b, WORKER, fen(2_000)));
+    let txn = no_show_penalty(&book, ORDER, WORKER, fen(10_000)).unwrap();
+    assert_eq!((txn.kind(), txn.order_id(), txn.worker_id()), (TxnKind::Penalty, Some(ORDER), Some(WORKER)));
+    book.try_post(txn).unwrap();
+    assert_eq!(book.balance(Account::WorkerAvailable(WORKER)), Fen::ZERO);
+    assert_eq!(book.balance(Account::WorkerHeld(WORKER)), fen(2_000));
+    assert_eq!(book.balance(Account::Penalties), fen(1_000));
+    assert_eq!(no_show_penalty(&book, ORDER, WORKER, fen(100)), Err(LedgerError::InsufficientAvailable { available: Fen::ZERO }));
+    assert_eq!(no_show_penalty(&book, ORDER, WORKER, Fen::ZERO), Err(LedgerError::NonPositiveAmount));
+    assert!(book.audit().is_empty());
+}
+
+#[test]
 fn a_withdrawn_penalty_returns_exactly_what_was_taken() {
     let mut book = worker_with(1_000);
     post(&mut book, |b| penalty(b, WORKER, fen(300)));

@@ -113,6 +113,13 @@ pub struct Settlement {
     pub late: Option<LateCharge>,
 }
 
+/// What the no-show rule charges the worker an order was taken from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoShowCharge {
+    pub worker_id: i64,
+    pub penalty_fen: i64,
+}
+
 /// What the late-arrival rule charges a completed order's worker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LateCharge {

@@ -1169,6 +1169,15 @@ macro_rules! shared_order_impl {
                     let txn = ledger::refund(&balances, order_id, domain::Fen::new(*amount))?;
                     Self::post(&mut *tx, &txn, &system(format!("refund:{refund_no}"), "取消退款"), now).await?;
                 }
+                if let Some(no_show) = c.no_show {
+                    let available = [ledger::Account::WorkerAvailable(no_show.worker_id)];
+                    let balances = Self::balances(&mut *tx, &available).await?;
+                    // Nothing to take from a worker with nothing available.
+                    if let Ok(penalty) = ledger::no_show_penalty(&balances, order_id, no_show.worker_id, domain::Fen::new(no_show.penalty_fen)) {
+                        let key = format!("no_show:{order_id}:{}", no_show.worker_id);
+                        Self::post(&mut *tx, &penalty, &system(key, "爽约：预约开始后仍未出发，订单已改派"), now).await?;
+                    }
+                }
                 if let Some(settlement) = c.settle {
                     let balances = Self::balances(&mut *tx, &escrow).await?;
                     if balances.0.get(&escrow[0]).copied().unwrap_or(0) > 0 {

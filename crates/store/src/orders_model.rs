@@ -215,6 +215,8 @@ pub struct OrderChange {
     /// out the fee, what is left after the refund, instead of the platform
     /// keeping it.
     pub settle: Option<crate::Settlement>,
+    /// The order was taken from a worker who never came (B5): their penalty.
+    pub no_show: Option<crate::NoShowCharge>,
     pub event: NewEvent,
     /// Users who should see the change live.
     pub notify: Vec<i64>,

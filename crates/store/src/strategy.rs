@@ -184,7 +184,7 @@ macro_rules! shared_pricing_impl {
                 saved
                     .map(|(read, version, updated_at)| {
                         // Re-checked: what was saved must still be a valid rule.
-                        let policy = booking::LatenessPolicy::new(read.tiers().to_vec())
+                        let policy = booking::LatenessPolicy::new(read.tiers().to_vec(), read.no_show())
                             .map_err(|e| crate::StoreError::Corrupt(format!("lateness policy: {e}")))?;
                         Ok(crate::strategy::StoredLatenessPolicy { policy, version, updated_at })
                     })

@@ -638,6 +638,7 @@ mod order_fixtures {
             fee_fen: 0,
             refund: None,
             settle: None,
+            no_show: None,
             event: event("accept", "worker", Some(worker)),
             notify: vec![],
         }
@@ -720,6 +721,7 @@ async fn the_order_monitor_selects_exactly_the_orders_the_booking_rule_flags() {
                     fee_fen: 0,
                     refund: None,
                     settle: None,
+                    no_show: None,
                     event: fx::event("monitor-test", "admin", None),
                     notify: vec![],
                 };
@@ -812,6 +814,7 @@ async fn money_arriving_after_the_order_expired_is_refunded_in_full() {
             fee_fen: 0,
             refund: None,
             settle: None,
+            no_show: None,
             event: fx::event("payment_expired", "system", None),
             notify: vec![customer],
         };
@@ -930,6 +933,7 @@ async fn an_order_changes_only_from_the_state_it_was_read_in() {
             fee_fen: 0,
             refund: None,
             settle: None,
+            no_show: None,
             event: fx::event("depart", "worker", Some(worker)),
             notify: vec![],
         };
@@ -1070,6 +1074,7 @@ mod money_fixtures {
             fee_fen: 1800,
             refund: Some((7200, format!("RF-{tag}"))),
             settle: None,
+            no_show: None,
             event: fx::event("cancel", "customer", Some(customer)),
             notify: vec![],
         }
@@ -1083,6 +1088,7 @@ mod money_fixtures {
             fee_fen: 0,
             refund: None,
             settle: Some(Settlement { worker_id: worker, commission_bps: bps, late: None }),
+            no_show: None,
             event: fx::event("complete", "worker", Some(worker)),
             notify: vec![],
         }
@@ -1171,6 +1177,37 @@ async fn a_late_arrival_penalty_never_takes_more_than_the_order_paid() {
 }
 
 #[tokio::test]
+async fn a_no_show_penalty_takes_what_the_worker_has_available_with_the_handover() {
+    on_both(|store| async move {
+        let worker = fx::worker(&store, "13900139313").await;
+        let other = fx::worker(&store, "13900139314").await;
+        let customer = fx::customer(&store, "13800138313").await;
+        mx::reward(&store, worker, 3_000, "no-show-reward").await.unwrap();
+        let order = mx::paid_order(&store, worker, customer, "noshow", 6).await;
+        store.change_order(order, &fx::accept(worker), now()).await.unwrap();
+        let handover = store::OrderChange {
+            expected_state: "accepted".into(),
+            next_state: "accepted".into(),
+            assign_worker: Some(other),
+            fee_fen: 0,
+            refund: None,
+            settle: None,
+            no_show: Some(store::NoShowCharge { worker_id: worker, penalty_fen: 10_000 }),
+            event: fx::event("assign", "admin", None),
+            notify: vec![],
+        };
+        store.change_order(order, &handover, now()).await.unwrap();
+        assert_eq!(store.worker_balance(worker).await.unwrap().available_fen, 0, "¥30 was there; no more is taken");
+        let lines = store.worker_ledger(worker, now() - Duration::from_secs(3600), 50).await.unwrap();
+        let penalty = lines.iter().find(|l| l.kind == "penalty").unwrap();
+        assert_eq!((penalty.available_delta, penalty.order_no.as_deref()), (-3_000, Some("DJ-noshow")));
+        assert_eq!(store.order(order).await.unwrap().unwrap().worker_id, Some(other));
+        mx::assert_books_balance(&store).await;
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn lateness_rules_save_with_a_version_and_are_audited() {
     on_both(|store| async move {
         let admin = admin(&store, "13700137203").await;
@@ -1248,6 +1285,7 @@ async fn a_workers_assessment_counts_arrivals_by_the_start_answered_offers_revie
                 fee_fen: 0,
                 refund: None,
                 settle: None,
+                no_show: None,
                 event: fx::event("arrive", "worker", Some(worker)),
                 notify: vec![],
             };
@@ -1699,6 +1737,7 @@ async fn a_claimed_coupon_pays_for_one_order_and_returns_when_that_order_is_canc
             fee_fen: 0,
             refund: None,
             settle: None,
+            no_show: None,
             event: fx::event("expire", "system", None),
             notify: vec![],
         };
@@ -2275,6 +2314,7 @@ async fn proof_of_work_is_written_only_by_the_orders_worker_in_its_state_and_the
             fee_fen: 0,
             refund: None,
             settle: None,
+            no_show: None,
             event: fx::event("proof-test", "worker", Some(worker)),
             notify: vec![],
         };

@@ -164,12 +164,12 @@ fn CancelRulesDesk(cancel: CancelRulesView, save: ServerAction<AdminSaveCancella
 fn LateRulesDesk(late: LateRulesView, save: ServerAction<AdminSaveLatenessRules>) -> impl IntoView {
     let value = save.value();
     let saved = move || matches!(value.get(), Some(Ok(_)));
-    let typed = RwSignal::new(late_tier_lines(&late.tiers));
+    let typed = RwSignal::new(late_tier_lines(&late.tiers, late.no_show));
     let version_text = match late.updated_at {
         Some(at) => format!("v{} · {}", late.version, format_beijing(at)),
         None => t(Msg::LateRulesDefault).to_string(),
     };
-    let worker_sees = move || booking::LatenessPolicy::parse_lines(&typed.get()).ok().map(|policy| late_rules_sentence(policy.tiers()));
+    let worker_sees = move || booking::LatenessPolicy::parse_lines(&typed.get()).ok().map(|policy| late_rules_sentence(policy.tiers(), policy.no_show()));
     view! {
         <section class="panel late-rules-desk">
             <h2 class="section-title">{t(Msg::LateRulesHeading)}</h2>

@@ -78,7 +78,7 @@ pub(crate) fn AssessmentRulesList(rules: AssessmentRules) -> impl IntoView {
         tf(Msg::AssessmentRuleRating, &[&r.min_reviews, &r.rating_floor]),
         tf(Msg::AssessmentRuleComplaints, &[&r.days, &r.complaints_flagged]),
         t(Msg::AssessmentRuleFollowUp).to_string(),
-        crate::pages::order_ui::late_rules_sentence(&r.late),
+        crate::pages::order_ui::late_rules_sentence(&r.late, r.no_show),
         tf(Msg::AppealRule, &[&domain::PENALTY_APPEAL_DAYS]),
     ];
     view! {
