@@ -523,6 +523,8 @@ messages! {
     LateRuleSentence => "迟到扣款：到达时间晚于预约开始时间时，{}；从该单收入中扣除，最多扣完该单收入",
     NoShowRule => "预约开始后仍未出发、订单被平台改派的，按爽约扣{}（从可提现收入中扣，最多扣到0）",
     NoShowRuleNone => "爽约不另扣款",
+    LateHint => "迟到扣款：{}",
+    LateStepHint => "{}后到达扣{}",
     DurationDays => "{}天",
     DurationHours => "{}小时",
     DurationMinutes => "{}分钟",

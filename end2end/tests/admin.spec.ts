@@ -250,7 +250,7 @@ test('the admin reads each worker\'s assessment by the published rules, and the 
   await expect(li.locator('[data-tier]')).toHaveText(/^(新人|熟练|金牌)$/);
   await expect(li.locator('[data-on-time]')).toHaveText(/^(\d+%|样本不足)（\d+\/\d+）$/);
   const completed = await li.locator('[data-completed]').getAttribute('data-completed');
-  await expect(page.locator('.assessment-rules li')).toHaveCount(7);
+  await expect(page.locator('.assessment-rules li')).toHaveCount(8);
   await expect(page.locator('.assessment-rules')).toContainText('完成 10 单升为熟练');
   await expect(page.getByRole('cell', { name: DEMO.applicantWorker.name })).toHaveCount(0);
   await expectAccessible(page);

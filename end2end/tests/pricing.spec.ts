@@ -151,7 +151,7 @@ test('an admin changes the late-arrival penalties; a bad line is named and worke
   await expect(admin).toHaveURL(/\/admin$/);
   await open(admin, '/admin/pricing');
   const desk = admin.locator('.late-rules-desk');
-  const tiers = desk.getByLabel('扣款档位（每行：迟到多久 扣款金额）');
+  const tiers = desk.getByLabel('扣款档位（每行：迟到多久 扣款金额；爽约 扣款金额）');
   await expect(tiers).toHaveValue('15分钟 ¥20.00\n30分钟 ¥50.00\n爽约 ¥100.00');
 
   // A penalty that falls the later the arrival is refused on its line; nothing is saved.

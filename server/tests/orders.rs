@@ -529,6 +529,9 @@ async fn a_worker_who_arrives_late_pays_the_published_penalty_from_that_orders_e
 
     let start = beijing(1, 13);
     let order_id = accepted_by_li(&app, &customer, start, &li).await;
+    let bench: app::api::work::WorkbenchView = serde_json::from_str(&app.post("/api/workbench", "", Some(&li)).await.body).unwrap();
+    let card = bench.orders.iter().find(|o| o.order_id == order_id).unwrap();
+    assert_eq!(card.late_after, [(start + 600, 1500), (start + 2400, 6000)], "the card says from when arriving costs what");
     let until_late = u64::try_from(start - app.state.clock.now().unix_timestamp()).unwrap() + 25 * 60;
     app.state.clock.advance(Duration::from_secs(until_late));
     for step in ["depart", "arrive", "start", "complete"] {

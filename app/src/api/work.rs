@@ -79,6 +79,9 @@ pub struct WorkOrderCard {
     pub proof: Option<super::proof::ProofView>,
     /// The customer confirmed the completed service.
     pub confirmed: bool,
+    /// Until the worker arrives: from when arriving costs what (B5), as
+    /// (time, penalty in fen), earliest first.
+    pub late_after: Vec<(UnixSeconds, i64)>,
 }
 
 /// The worker's 健康证 lapses soon (`expired`: it has): until a renewed one

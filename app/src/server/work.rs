@@ -46,16 +46,21 @@ fn work_card(state: &AppState, order: &OrderRecord) -> Result<WorkOrderCard, App
         next_step: Step::after(order_state),
         proof: None,
         confirmed: order.confirmed_at.is_some(),
+        late_after: Vec::new(),
     })
 }
 
 /// The worker's cards; the orders being served carry their proof of work.
 async fn work_cards(state: &AppState, user: &store::User, orders: &[OrderRecord]) -> Result<Vec<WorkOrderCard>, AppError> {
     let mut cards = Vec::with_capacity(orders.len());
+    let (lateness, _, _) = super::pricing::lateness_in_force(state).await?;
     for order in orders {
         let mut card = work_card(state, order)?;
         if matches!(card.state, OrderState::Arrived | OrderState::InService) {
             card.proof = super::proof::proof_view(state, order, user).await?;
+        }
+        if matches!(card.state, OrderState::Accepted | OrderState::Departed) {
+            card.late_after = lateness.tiers().iter().map(|tier| (card.starts_at + tier.after_secs, tier.penalty.get())).collect();
         }
         cards.push(card);
     }

@@ -175,7 +175,7 @@ fn LateRulesDesk(late: LateRulesView, save: ServerAction<AdminSaveLatenessRules>
             <h2 class="section-title">{t(Msg::LateRulesHeading)}</h2>
             <p class="hint">{t(Msg::LateRulesAdminHint)}</p>
             <p class="muted" data-late-version=late.version>{t(Msg::RulesVersion)}" "{version_text}</p>
-            <ActionForm action=save attr:class="form late-rules-form" attr:novalidate=true>
+            <ActionForm action=save attr:class="form cancel-rules-form late-rules-form" attr:novalidate=true>
                 <input type="hidden" name="version" value=late.version/>
                 <label for="f-late-tiers">{t(Msg::LateTiersLabel)}</label>
                 <textarea id="f-late-tiers" name="tiers" rows="3" maxlength="1000" placeholder=t(Msg::LateTiersPlaceholder)

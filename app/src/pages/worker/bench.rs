@@ -156,6 +156,15 @@ fn share_position_while_on_the_way(bench: Resource<Result<WorkbenchView, AppErro
     });
 }
 
+/// `迟到扣款：13:15后到达扣¥20.00，13:30后到达扣¥50.00`, Beijing time.
+fn late_hint(steps: &[(i64, i64)]) -> String {
+    let parts: Vec<String> = steps
+        .iter()
+        .map(|&(at, fen)| tf(Msg::LateStepHint, &[&format_beijing(at).get(11..16).unwrap_or_default(), &money(fen)]))
+        .collect();
+    tf(Msg::LateHint, &[&parts.join("，")])
+}
+
 #[component]
 fn WorkItem(
     order: WorkOrderCard,
@@ -181,6 +190,7 @@ fn WorkItem(
                 <StateBadge state=order.state/>
             </div>
             <p>{appointment(order.starts_at, order.ends_at)}</p>
+            {(!order.late_after.is_empty()).then(|| view! { <p class="hint late-rule" data-late-rule>{late_hint(&order.late_after)}</p> })}
             <p class="muted">{order.address_text.clone()}</p>
             <p class="muted">{order.customer_name.clone()}" "{order.customer_phone.clone()}</p>
             {(!order.notes.is_empty()).then(|| view! { <p class="muted">{t(Msg::NotesLabel)}"："{order.notes.clone()}</p> })}
