@@ -558,11 +558,7 @@ async fn handing_an_order_on_after_its_start_charges_the_worker_who_never_set_of
     let admin = app.session_for("13700000000").await;
     let customer = app.session_for(CUSTOMER).await;
     let li = app.session_for(LI).await;
-    let id_of = |phone: &'static str| {
-        let store = app.state.store.clone();
-        async move { store.credentials_by_phone(&domain::Phone::parse(phone).unwrap()).await.unwrap().unwrap().user_id.0 }
-    };
-    let (li_id, zhao_id) = (id_of(LI).await, id_of(ZHAO).await);
+    let (li_id, zhao_id) = (user_id(&app, LI).await, user_id(&app, ZHAO).await);
     let meta = store::PostingMeta { idem_key: "no-show-test".into(), actor_id: None, memo: "好评奖励".into() };
     app.state.store.post_adjustment(li_id, store::Adjustment::Reward, 3_000, &meta, app.state.clock.now()).await.unwrap();
     let available = || async { app.state.store.worker_balance(li_id).await.unwrap().available_fen };
@@ -925,11 +921,7 @@ async fn a_disabled_account_is_signed_out_at_once_and_a_worker_holding_orders_is
     let admin = app.session_for("13700000000").await;
     let customer = app.session_for(CUSTOMER).await;
     let li = app.session_for(LI).await;
-    let id_of = |phone: &'static str| {
-        let store = app.state.store.clone();
-        async move { store.credentials_by_phone(&domain::Phone::parse(phone).unwrap()).await.unwrap().unwrap().user_id.0 }
-    };
-    let (customer_id, li_id, admin_id) = (id_of(CUSTOMER).await, id_of(LI).await, id_of("13700000000").await);
+    let (customer_id, li_id, admin_id) = (user_id(&app, CUSTOMER).await, user_id(&app, LI).await, user_id(&app, "13700000000").await);
     let set = |user: i64, disabled: bool, note: &str| form(&[("user_id", user.to_string()), ("disabled", disabled.to_string()), ("note", note.into())]);
 
     let no_reason = app.post("/api/admin_set_account_disabled", &set(customer_id, true, " "), Some(&admin)).await;
@@ -1316,11 +1308,7 @@ async fn a_category_commission_change_applies_to_orders_placed_after_it_only() {
     let app = demo_app(Config::default()).await;
     let admin = app.session_for("13700000000").await;
     let customer = app.session_for(CUSTOMER).await;
-    let id_of = |phone: &'static str| {
-        let store = app.state.store.clone();
-        async move { store.credentials_by_phone(&domain::Phone::parse(phone).unwrap()).await.unwrap().unwrap().user_id.0 }
-    };
-    let sessions = vec![(id_of(LI).await, app.session_for(LI).await), (id_of(ZHAO).await, app.session_for(ZHAO).await)];
+    let sessions = vec![(user_id(&app, LI).await, app.session_for(LI).await), (user_id(&app, ZHAO).await, app.session_for(ZHAO).await)];
     let set = |percent: &str| form(&[("category_code", "daily_cleaning".into()), ("percent", percent.into())]);
     for bad in ["60", "-1", "abc", "12.345"] {
         let refused = app.post("/api/admin_set_commission", &set(bad), Some(&admin)).await;
