@@ -54,6 +54,7 @@ test('one order travels from booking to review across customer, worker and admin
   const job = worker.locator(`.order-list .order-card[data-order="${orderId}"]`);
   // B5: until they arrive, the card says from when arriving late costs what.
   await expect(job.locator('[data-late-rule]')).toHaveText(/^迟到扣款：\d\d:\d\d后到达扣¥20\.00，\d\d:\d\d后到达扣¥50\.00$/);
+  await snap(worker, 'loop-06b-worker-accepted-390x844');
   for (const [button, state] of [['出发', '已出发'], ['到达', '已到达'], ['开始服务', '服务中'], ['完成服务', '已完成']]) {
     if (button === '完成服务') {
       // Proof of work (B4): finishing is refused until every step of the checklist is ticked.

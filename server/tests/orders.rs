@@ -2776,6 +2776,34 @@ async fn a_worker_finishes_only_with_every_step_ticked_and_both_photos_and_the_c
     assert!(bench.orders.iter().any(|o| o.order_id == order_id && o.confirmed));
 }
 
+/// B4: a completed order its customer neither confirms nor disputes is
+/// confirmed by the platform after the wait, and both sides are told how.
+#[tokio::test]
+async fn the_platform_confirms_a_quiet_completed_order_after_three_days() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let sessions = vec![(user_id(&app, LI).await, app.session_for(LI).await), (user_id(&app, ZHAO).await, app.session_for(ZHAO).await)];
+    let order_id = place(&app, &customer, beijing(1, 9)).await;
+    pay(&app, order_id).await;
+    let worker_id = complete_order(&app, order_id, &sessions).await;
+    let worker = &sessions.iter().find(|(id, _)| *id == worker_id).unwrap().1;
+    let proof = || async {
+        let view: app::api::orders::OrderView = serde_json::from_str(&app.post("/api/order_detail", &format!("order_id={order_id}"), Some(&customer)).await.body).unwrap();
+        view.proof.unwrap()
+    };
+    app.state.clock.advance(Duration::from_secs(3 * 86_400 - 60));
+    server::jobs::run_due_jobs(&app.state).await;
+    assert!(proof().await.confirmed_at.is_none() && proof().await.can_confirm, "not before the three days");
+    app.state.clock.advance(Duration::from_secs(120));
+    server::jobs::run_due_jobs(&app.state).await;
+    let seen = proof().await;
+    assert!(seen.confirmed_at.is_some() && seen.confirmed_auto && !seen.can_confirm);
+    let bench: app::api::work::WorkbenchView = serde_json::from_str(&app.post("/api/workbench", "", Some(worker)).await.body).unwrap();
+    assert!(bench.orders.iter().any(|o| o.order_id == order_id && o.confirmed && o.confirmed_auto));
+    let page = app.get_page(&format!("/orders/{order_id}"), Some(&customer)).await;
+    assert!(page.body.contains("平台已自动确认完成于"), "{}", page.body);
+}
+
 #[tokio::test]
 async fn an_order_keeps_the_steps_it_was_placed_with() {
     let app = demo_app(Config::default()).await;

@@ -30,6 +30,8 @@ pub struct ProofView {
     /// The service is completed (so the proof is closed).
     pub completed: bool,
     pub confirmed_at: Option<UnixSeconds>,
+    /// The platform confirmed it, nobody having confirmed or complained in time.
+    pub confirmed_auto: bool,
     /// For the customer: the completed service waits for their confirmation.
     pub can_confirm: bool,
 }

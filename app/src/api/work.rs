@@ -79,6 +79,8 @@ pub struct WorkOrderCard {
     pub proof: Option<super::proof::ProofView>,
     /// The customer confirmed the completed service.
     pub confirmed: bool,
+    /// The platform confirmed it for them (no confirmation or complaint in time).
+    pub confirmed_auto: bool,
     /// Until the worker arrives: from when arriving costs what (B5), as
     /// (time, penalty in fen), earliest first.
     pub late_after: Vec<(UnixSeconds, i64)>,

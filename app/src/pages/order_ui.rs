@@ -347,11 +347,14 @@ pub fn ProofPanel(
                 {move || uploaded().then(|| view! { <p class="toast" role="status">{t(Msg::ProofPhotoUploaded)}</p> })}
             })}
             {match (proof.confirmed_at, confirm.filter(|_| proof.can_confirm)) {
-                (Some(at), _) => Some(view! { <p class="proof-confirmed" role="status">"✓ "{t(Msg::ServiceConfirmedAt)}{format_beijing(at)}</p> }.into_any()),
+                (Some(at), _) => {
+                    let by = if proof.confirmed_auto { tf(Msg::ServiceAutoConfirmedAt, &[&(booking::AUTO_CONFIRM_SECS / 86_400)]) } else { t(Msg::ServiceConfirmedAt).to_string() };
+                    Some(view! { <p class="proof-confirmed" role="status" data-auto=proof.confirmed_auto.then_some("true")>"✓ "{by}{format_beijing(at)}</p> }.into_any())
+                }
                 (None, Some(confirm)) => Some(view! {
                     <ActionForm action=confirm attr:class="proof-confirm">
                         <input type="hidden" name="order_id" value=order_id/>
-                        <p class="hint">{t(Msg::ConfirmServiceHint)}</p>
+                        <p class="hint">{tf(Msg::ConfirmServiceHint, &[&(booking::AUTO_CONFIRM_SECS / 86_400)])}</p>
                         <button type="submit" class="btn btn-primary btn-block" disabled=move || confirm.pending().get()>{t(Msg::ConfirmService)}</button>
                     </ActionForm>
                 }.into_any()),

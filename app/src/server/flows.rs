@@ -342,6 +342,11 @@ pub async fn transition_noted(
         notify,
     };
     match state.store.change_order(order.id, &change, at).await {
+        Ok(()) if t.next == OrderState::Completed => {
+            let confirm_at = at + Duration::from_secs(booking::AUTO_CONFIRM_SECS.unsigned_abs());
+            state.store.enqueue_job("auto_confirm", order.id, "", confirm_at).await.map_err(internal)?;
+            Ok(())
+        }
         Ok(()) => Ok(()),
         Err(StoreError::Conflict) => Err(AppError::StaleOrder),
         Err(StoreError::SlotTaken) => Err(AppError::WorkerBusy),
@@ -525,6 +530,12 @@ pub async fn run_job(state: &AppState, job: &JobRecord) -> Result<(), AppError> 
                 Ok(()) | Err(AppError::StaleOrder) => Ok(()),
                 Err(err) => Err(err),
             }
+        }
+        "auto_confirm" => {
+            if state.store.auto_confirm_service(job.ref_id, state.clock.now()).await.map_err(internal)? {
+                tracing::info!(order_id = job.ref_id, "order confirmed for its customer");
+            }
+            Ok(())
         }
         "remind_start" => super::reminders::remind(state, job.ref_id, super::reminders::Reminder::StartSoon).await,
         "remind_day_before" => super::reminders::remind(state, job.ref_id, super::reminders::Reminder::DayBefore).await,

@@ -44,6 +44,7 @@ pub async fn proof_view(state: &AppState, order: &OrderRecord, viewer: &User) ->
         after_open: is_worker && PhotoStage::After.open_in(order_state),
         completed: order_state == OrderState::Completed,
         confirmed_at: order.confirmed_at.map(unix),
+        confirmed_auto: order.confirmed_auto,
         can_confirm: is_customer && booking::may_confirm(order_state, order.confirmed_at.is_some()),
     }))
 }

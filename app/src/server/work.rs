@@ -46,6 +46,7 @@ fn work_card(state: &AppState, order: &OrderRecord) -> Result<WorkOrderCard, App
         next_step: Step::after(order_state),
         proof: None,
         confirmed: order.confirmed_at.is_some(),
+        confirmed_auto: order.confirmed_auto,
         late_after: Vec::new(),
     })
 }

@@ -45,7 +45,7 @@ mod monitor;
 mod proof;
 mod review;
 pub use proof::{
-    arrival_metres, arrived_at_the_address, checklist_items, may_confirm, may_tick, PhotoStage, ProofMissing, ProofOfWork, ARRIVAL_RADIUS_M,
+    arrival_metres, arrived_at_the_address, checklist_items, may_confirm, AUTO_CONFIRM_SECS, may_tick, PhotoStage, ProofMissing, ProofOfWork, ARRIVAL_RADIUS_M,
     MAX_PROOF_PHOTOS,
 };
 pub use lateness::{is_no_show, LatePenalty, LateTier, LatenessError, LatenessLineError, LatenessPolicy, MAX_LATE_PENALTY, MAX_LATE_TIER_SECS, NO_SHOW_WORD};

@@ -108,6 +108,12 @@ pub fn may_confirm(state: OrderState, already_confirmed: bool) -> bool {
     state == OrderState::Completed && !already_confirmed
 }
 
+/// How long after completion the platform confirms an order its customer
+/// has neither confirmed nor complained about: three days, as marketplaces
+/// confirm receipt, so a worker's record does not wait on a customer who
+/// simply never looks again.
+pub const AUTO_CONFIRM_SECS: i64 = 3 * 86_400;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -133,7 +133,7 @@ pub(crate) const ORDER_COLUMNS: &str = concat!(
     "#,
     open_complaint_sql!(),
     r#" AS open_complaint,
-    o.commission_bps, o.worker_gender, o.arrived_far, o.cancel_tiers, o.checklist, o.proof_photos, o.confirmed_at,
+    o.commission_bps, o.worker_gender, o.arrived_far, o.cancel_tiers, o.checklist, o.proof_photos, o.confirmed_at, o.confirmed_auto,
     EXISTS (SELECT 1 FROM categories k WHERE k.code = o.category_code AND k.requires_certificate = TRUE) AS needs_certificate
     FROM orders o JOIN users c ON c.id = o.customer_id LEFT JOIN users w ON w.id = o.worker_id"#
 );

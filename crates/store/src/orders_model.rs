@@ -170,6 +170,9 @@ pub struct OrderRecord {
     pub proof_photos: bool,
     /// When the customer confirmed the completed service.
     pub confirmed_at: Option<OffsetDateTime>,
+    /// The platform confirmed it for them, nobody having confirmed or
+    /// disputed it in time.
+    pub confirmed_auto: bool,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

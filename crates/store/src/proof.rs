@@ -54,6 +54,9 @@ pub trait ProofStore: Send + Sync {
     /// The customer confirms their completed order once, and its worker's
     /// open pages are told; `Conflict` otherwise.
     async fn confirm_service(&self, order_id: i64, customer_id: i64, now: OffsetDateTime) -> StoreResult<()>;
+    /// Confirms a completed order for its customer (B4) unless it is
+    /// confirmed already or has an unresolved complaint; `false` then.
+    async fn auto_confirm_service(&self, order_id: i64, now: OffsetDateTime) -> StoreResult<bool>;
 }
 
 macro_rules! shared_proof_impl {
@@ -164,6 +167,28 @@ macro_rules! shared_proof_impl {
                 Self::append_live(&mut tx, &notify, "order", Some(order_id), now).await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn auto_confirm_service(&self, order_id: i64, now: time::OffsetDateTime) -> crate::StoreResult<bool> {
+                let mut tx = self.begin_write().await?;
+                let parties: Option<(i64, Option<i64>)> = sqlx::query_as(&format!(
+                    "UPDATE orders AS o SET confirmed_at = $1, confirmed_auto = TRUE
+                     WHERE o.id = $2 AND o.state = $3 AND o.confirmed_at IS NULL AND NOT ({})
+                     RETURNING customer_id, worker_id",
+                    crate::orders::OPEN_COMPLAINT_SQL
+                ))
+                .bind(now)
+                .bind(order_id)
+                .bind(booking::OrderState::Completed.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((customer, worker)) = parties else {
+                    return Ok(false);
+                };
+                let notify: Vec<i64> = std::iter::once(customer).chain(worker).collect();
+                Self::append_live(&mut tx, &notify, "order", Some(order_id), now).await?;
+                tx.commit().await?;
+                Ok(true)
             }
         }
     };

@@ -2347,7 +2347,34 @@ async fn proof_of_work_is_written_only_by_the_orders_worker_in_its_state_and_the
         store.confirm_service(id, customer, now()).await.unwrap();
         assert!(matches!(store.confirm_service(id, customer, now()).await, Err(StoreError::Conflict)));
         assert!(store.order(id).await.unwrap().unwrap().confirmed_at.is_some());
+        assert!(!store.auto_confirm_service(id, now()).await.unwrap(), "confirmed by the customer already");
+        assert!(!store.order(id).await.unwrap().unwrap().confirmed_auto);
         assert!(matches!(store.tick_step(id, worker, 0, now()).await, Err(StoreError::Conflict)), "a completed order's proof is closed");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_platform_confirms_a_completed_order_once_unless_it_is_disputed() {
+    on_both(|store| async move {
+        let worker = fx::worker(&store, "13900139330").await;
+        let customer = fx::customer(&store, "13800138330").await;
+        let quiet = mx::paid_order(&store, worker, customer, "quiet", 3).await;
+        assert!(!store.auto_confirm_service(quiet, now()).await.unwrap(), "not completed yet");
+        store.change_order(quiet, &mx::complete(worker, 2000), now()).await.unwrap();
+        assert!(store.auto_confirm_service(quiet, now()).await.unwrap());
+        assert!(!store.auto_confirm_service(quiet, now()).await.unwrap(), "once");
+        let order = store.order(quiet).await.unwrap().unwrap();
+        assert!(order.confirmed_at.is_some() && order.confirmed_auto);
+        assert!(matches!(store.confirm_service(quiet, customer, now()).await, Err(StoreError::Conflict)));
+
+        let disputed = store.place_order(&fx::order(customer, order.service_id, tomorrow_at(5), "disputed"), &[worker], now()).await.unwrap().order_id;
+        store.confirm_payment("PAY-disputed", "TXN-disputed", 9000, "RL-disputed", now()).await.unwrap();
+        store.change_order(disputed, &mx::complete(worker, 2000), now()).await.unwrap();
+        let complaint = store::NewFeedback { customer_id: customer, order_id: Some(disputed), category: "quality".into(), body: "地板没有拖干净".into() };
+        store.create_feedback(&complaint, now()).await.unwrap();
+        assert!(!store.auto_confirm_service(disputed, now()).await.unwrap(), "an open complaint holds it for the customer");
+        assert!(store.order(disputed).await.unwrap().unwrap().confirmed_at.is_none());
     })
     .await;
 }

@@ -196,7 +196,9 @@ fn WorkItem(
             {(!order.notes.is_empty()).then(|| view! { <p class="muted">{t(Msg::NotesLabel)}"："{order.notes.clone()}</p> })}
             <p class="order-card-foot"><span class="muted">{t(Msg::Earnings)}</span><span class="price">{money(order.earnings_fen)}</span></p>
             {order.proof.clone().map(|proof| view! { <ProofPanel order_id=id proof tick/> })}
-            {(order.state == OrderState::Completed && order.confirmed).then(|| view! { <p class="proof-confirmed">"✓ "{t(Msg::ServiceConfirmed)}</p> })}
+            {(order.state == OrderState::Completed && order.confirmed).then(|| view! {
+                <p class="proof-confirmed">"✓ "{t(if order.confirmed_auto { Msg::ServiceAutoConfirmed } else { Msg::ServiceConfirmed })}</p>
+            })}
             {order.next_step.map(|next| view! {
                 <button type="button" class="btn btn-primary btn-block" disabled=move || busy.get() on:click=move |_| take_step(next)>
                     {t(step_msg(next))}
