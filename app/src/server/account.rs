@@ -349,28 +349,6 @@ pub async fn update_nickname(nickname: String) -> Result<(), AppError> {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn login_lands_on_the_requested_page_inside_the_roles_area() {
-        assert_eq!(landing_path(Some("/admin/users"), Role::Admin), "/admin/users");
-        assert_eq!(landing_path(Some("/me"), Role::Customer), "/me");
-        assert_eq!(landing_path(Some("/worker"), Role::Worker), "/worker");
-    }
-
-    #[test]
-    fn login_never_redirects_off_site_or_into_another_roles_area() {
-        assert_eq!(landing_path(Some("//evil.example/x"), Role::Customer), "/");
-        assert_eq!(landing_path(Some("https://evil.example"), Role::Admin), "/admin");
-        assert_eq!(landing_path(Some("/\\evil.example"), Role::Customer), "/");
-        assert_eq!(landing_path(Some("/admin"), Role::Customer), "/");
-        assert_eq!(landing_path(Some("/me"), Role::Worker), "/worker");
-        assert_eq!(landing_path(None, Role::Admin), "/admin");
-    }
-}
-
 pub async fn my_addresses() -> Result<Vec<AddressView>, AppError> {
     let user = require_user(CUSTOMER)?;
     address_book(&app_state()?, user.id.0).await
@@ -479,5 +457,27 @@ pub async fn set_default_address(address_id: i64) -> Result<(), AppError> {
         Ok(()) => Ok(()),
         Err(StoreError::NotFound) => Err(AppError::NotFound),
         Err(err) => Err(internal(err)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn login_lands_on_the_requested_page_inside_the_roles_area() {
+        assert_eq!(landing_path(Some("/admin/users"), Role::Admin), "/admin/users");
+        assert_eq!(landing_path(Some("/me"), Role::Customer), "/me");
+        assert_eq!(landing_path(Some("/worker"), Role::Worker), "/worker");
+    }
+
+    #[test]
+    fn login_never_redirects_off_site_or_into_another_roles_area() {
+        assert_eq!(landing_path(Some("//evil.example/x"), Role::Customer), "/");
+        assert_eq!(landing_path(Some("https://evil.example"), Role::Admin), "/admin");
+        assert_eq!(landing_path(Some("/\\evil.example"), Role::Customer), "/");
+        assert_eq!(landing_path(Some("/admin"), Role::Customer), "/");
+        assert_eq!(landing_path(Some("/me"), Role::Worker), "/worker");
+        assert_eq!(landing_path(None, Role::Admin), "/admin");
     }
 }

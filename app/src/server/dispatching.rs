@@ -400,7 +400,8 @@ mod tests {
 
     #[test]
     fn a_bad_weight_or_limit_is_reported_on_its_own_field() {
-        let cases: [(fn(&mut DispatchForm), Field, Msg); 9] = [
+        type Case = (fn(&mut DispatchForm), Field, Msg);
+        let cases: [Case; 9] = [
             (|f| f.lead_hours = "73".into(), Field::OfferLead, Msg::ErrOfferLead),
             (|f| f.lead_hours = "1.5".into(), Field::OfferLead, Msg::ErrOfferLead),
             (|f| f.rating = "-0.1".into(), Field::WeightRating, Msg::ErrWeight),

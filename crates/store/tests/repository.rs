@@ -696,7 +696,8 @@ async fn the_order_monitor_selects_exactly_the_orders_the_booking_rule_flags() {
         let at = tomorrow_at(12);
         let minutes = |m: i64| time::Duration::minutes(m);
         // (tag, start, end, the changes after payment): one worker each, so no two orders overlap.
-        let cases: [(&str, OffsetDateTime, OffsetDateTime, &[(&str, &str)]); 9] = [
+        type Case<'a> = (&'a str, OffsetDateTime, OffsetDateTime, &'a [(&'a str, &'a str)]);
+        let cases: [Case; 9] = [
             ("soon", at + minutes(60), at + minutes(180), &[]),
             ("later", at + minutes(61), at + minutes(181), &[]),
             ("late", at - minutes(1), at + minutes(119), &[("booked", "accepted")]),
