@@ -154,6 +154,9 @@ test('one order travels from booking to review across customer, worker and admin
   // …and the customer's review with its photo.
   await expect(admin.locator('.order-review .review-body')).toHaveText('阿姨很细心，厨房擦得很干净');
   await expect(admin.locator('.order-review img')).toHaveCount(1);
+  // …and where its money went: the payment into escrow, then the split at completion.
+  await expect(admin.locator('.order-money tr[data-kind="capture"]')).toContainText('订单托管 +¥90.00');
+  await expect(admin.locator('.order-money tr[data-kind="completion"]')).toContainText('服务者 +¥72.00');
   await expectAccessible(admin);
   await snap(admin, 'loop-11-admin-order-1440x900');
 

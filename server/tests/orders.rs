@@ -547,6 +547,16 @@ async fn a_worker_who_arrives_late_pays_the_published_penalty_from_that_orders_e
     assert_eq!(of_order.len(), 2, "{of_order:?}");
     assert!(of_order.contains(&("penalty", -1500, "迟到25分钟")), "{of_order:?}");
     assert!(app.state.store.ledger_audit().await.unwrap().is_empty());
+
+    // The admin's order page lists where the order's money went.
+    let seen: app::api::ops::AdminOrderView = serde_json::from_str(&app.post("/api/admin_order", &format!("order_id={order_id}"), Some(&admin)).await.body).unwrap();
+    let kinds: Vec<&str> = seen.money.iter().map(|m| m.kind.as_str()).collect();
+    assert_eq!(kinds, ["capture", "completion", "penalty"]);
+    assert_eq!(seen.money[2].entries, [("worker_available".to_string(), -1500), ("penalties".to_string(), 1500)]);
+    assert_eq!((seen.money[2].worker_name.as_deref(), seen.money[2].memo.as_str()), (Some("李阿姨"), "迟到25分钟"));
+    let page = app.get_page(&format!("/admin/orders/{order_id}"), Some(&admin)).await;
+    assert!(page.body.contains("资金流水") && page.body.contains("服务者 -¥15.00，罚款收入 +¥15.00"), "{}", page.body);
+    assert_eq!(app.post("/api/admin_order", &format!("order_id={order_id}"), Some(&li)).await.status, StatusCode::FORBIDDEN);
 }
 
 /// B5: an order an admin hands on after its start, its worker not having

@@ -46,6 +46,20 @@ pub struct AdminOrderView {
     pub replans: Vec<ReplanView>,
     /// Whose time the order holds while no worker has it (unpaid, or not yet offered).
     pub holder_name: Option<String>,
+    /// Where the order's money went, oldest first.
+    pub money: Vec<MoneyMoveView>,
+}
+
+/// One ledger transaction about an order: its kind (`capture`,
+/// `completion`, `penalty`, …), note, worker and each account's change
+/// (the stored account kind and the amount in fen).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoneyMoveView {
+    pub at: UnixSeconds,
+    pub kind: String,
+    pub memo: String,
+    pub worker_name: Option<String>,
+    pub entries: Vec<(String, i64)>,
 }
 
 /// One dispatch decision as it was made: the offer chain's step and every

@@ -2,7 +2,7 @@ use super::authz::require_user;
 use super::flows::{self, start_of_beijing_day, unix};
 use super::orders::{card, detail_for, states_of_group};
 use super::{app_state, internal, AppState};
-use crate::api::ops::{AdminOrderRow, AdminOrderView, CandidateView, DecisionView, OfferView, OrderAttention, ReplanView};
+use crate::api::ops::{AdminOrderRow, AdminOrderView, CandidateView, DecisionView, MoneyMoveView, OfferView, OrderAttention, ReplanView};
 use crate::api::ADMIN;
 use crate::error::{AppError, Field};
 use crate::i18n::{t, Msg};
@@ -123,7 +123,18 @@ pub async fn admin_order(order_id: i64) -> Result<AdminOrderView, AppError> {
             }
         })
         .collect();
+    let mut money: Vec<(i64, MoneyMoveView)> = Vec::new();
+    for e in state.store.order_ledger(order_id).await.map_err(internal)? {
+        match money.last_mut() {
+            Some((txn, view)) if *txn == e.txn_id => view.entries.push((e.account, e.amount_fen)),
+            _ => money.push((
+                e.txn_id,
+                MoneyMoveView { at: unix(e.created_at), kind: e.kind, memo: e.memo, worker_name: e.worker_name, entries: vec![(e.account, e.amount_fen)] },
+            )),
+        }
+    }
     Ok(AdminOrderView {
+        money: money.into_iter().map(|(_, view)| view).collect(),
         detail: detail_for(&state, &order, &admin).await?,
         anomaly: order_anomaly(&order, state.clock.now())?,
         customer_id: order.customer_id,

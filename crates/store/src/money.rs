@@ -17,6 +17,9 @@ pub trait MoneyStore: Send + Sync {
     async fn worker_balance(&self, worker_id: i64) -> StoreResult<WorkerBalance>;
     /// The worker's ledger lines since `since`, newest first.
     async fn worker_ledger(&self, worker_id: i64, since: OffsetDateTime, limit: i64) -> StoreResult<Vec<WorkerLedgerLine>>;
+    /// Every entry of the transactions about an order, oldest first: where
+    /// its money went (payment, settlement, fees, refunds, penalties).
+    async fn order_ledger(&self, order_id: i64) -> StoreResult<Vec<crate::OrderLedgerEntry>>;
     /// Posts an admin's reward or penalty; a repeated `idem_key` posts nothing
     /// and returns the first transaction's id.
     async fn post_adjustment(&self, worker_id: i64, kind: Adjustment, amount_fen: i64, meta: &PostingMeta, now: OffsetDateTime) -> StoreResult<i64>;
@@ -128,6 +131,19 @@ macro_rules! shared_money_impl {
                 .bind(worker_id)
                 .bind(since)
                 .bind(limit)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn order_ledger(&self, order_id: i64) -> crate::StoreResult<Vec<crate::OrderLedgerEntry>> {
+                Ok(sqlx::query_as(
+                    "SELECT t.id AS txn_id, t.kind, t.memo, t.created_at, u.display_name AS worker_name, e.account, e.amount_fen
+                     FROM ledger_transactions t JOIN ledger_entries e ON e.txn_id = t.id
+                     LEFT JOIN users u ON u.id = t.worker_id
+                     WHERE t.order_id = $1
+                     ORDER BY t.id, e.id",
+                )
+                .bind(order_id)
                 .fetch_all(&self.pool)
                 .await?)
             }

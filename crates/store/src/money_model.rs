@@ -36,6 +36,20 @@ pub struct WorkerBalance {
     pub held_fen: i64,
 }
 
+/// One entry of a ledger transaction about an order (the admin's 资金流水).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OrderLedgerEntry {
+    pub txn_id: i64,
+    pub kind: String,
+    pub memo: String,
+    pub created_at: OffsetDateTime,
+    /// The worker the transaction concerns, by name.
+    pub worker_name: Option<String>,
+    /// The account's stored kind (`order_escrow`, `worker_available`, …).
+    pub account: String,
+    pub amount_fen: i64,
+}
+
 /// One ledger transaction as it touched a worker's earnings.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct WorkerLedgerLine {

@@ -1157,6 +1157,17 @@ async fn a_late_arrival_penalty_comes_out_of_that_orders_earnings_once() {
         let lines = store.worker_ledger(worker, now() - Duration::from_secs(3600), 50).await.unwrap();
         let penalty = lines.iter().find(|l| l.kind == "penalty").expect("the penalty is on the worker's statement");
         assert_eq!((penalty.available_delta, penalty.memo.as_str(), penalty.order_no.as_deref()), (-2000, "迟到23分钟", Some("DJ-late")));
+        let moves: Vec<(String, String, i64)> = store.order_ledger(order).await.unwrap().into_iter().map(|e| (e.kind, e.account, e.amount_fen)).collect();
+        let expected = [
+            ("capture", "gateway", -9000),
+            ("capture", "order_escrow", 9000),
+            ("completion", "order_escrow", -9000),
+            ("completion", "platform_commission", 1800),
+            ("completion", "worker_available", 7200),
+            ("penalty", "worker_available", -2000),
+            ("penalty", "penalties", 2000),
+        ];
+        assert_eq!(moves, expected.map(|(k, a, f)| (k.to_string(), a.to_string(), f)), "the order's money, oldest first");
         mx::assert_books_balance(&store).await;
     })
     .await;

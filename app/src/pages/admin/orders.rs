@@ -2,7 +2,7 @@ use super::feedback::FeedbackTable;
 use crate::api::chat::AdminOrderChat;
 use crate::api::feedback::admin_feedback_list;
 use crate::api::format_beijing;
-use crate::api::ops::{admin_map_tiles, admin_order, admin_orders, AdminAssign, AdminCancelOrder, AdminOrderRow, AdminOrderView, DecisionView, OrderAttention};
+use crate::api::ops::{admin_map_tiles, admin_order, admin_orders, AdminAssign, AdminCancelOrder, AdminOrderRow, AdminOrderView, DecisionView, MoneyMoveView, OrderAttention};
 use crate::browser::use_live_version;
 use crate::components::{field_error, form_error, AdminShell, ErrorState, PhotoRow, Skeleton};
 use crate::error::{AppError, Field};
@@ -300,6 +300,60 @@ pub fn AdminOrderPage() -> impl IntoView {
     }
 }
 
+/// 资金流水: each ledger transaction about the order, with every account's
+/// change, so a question about what was paid, kept or refunded is answered
+/// from the books themselves.
+#[component]
+fn MoneyMoves(moves: Vec<MoneyMoveView>) -> impl IntoView {
+    let kind_text = |kind: &str| match kind {
+        "capture" => t(Msg::MoneyCapture),
+        "completion" => t(Msg::MoneyCompletion),
+        "cancel_fee" => t(Msg::MoneyCancelFee),
+        "refund" => t(Msg::MoneyRefund),
+        "penalty" => t(Msg::MoneyPenalty),
+        "reversal" => t(Msg::MoneyReversal),
+        _ => t(Msg::MoneyOther),
+    };
+    let account_text = |account: &str| match account {
+        "gateway" => t(Msg::AccountGateway),
+        "order_escrow" => t(Msg::AccountEscrow),
+        "platform_commission" => t(Msg::AccountCommission),
+        "worker_available" | "worker_held" => t(Msg::AccountWorker),
+        "penalties" => t(Msg::AccountPenalties),
+        "refunds" => t(Msg::AccountRefunds),
+        _ => t(Msg::MoneyOther),
+    };
+    view! {
+        <section class="panel order-money">
+            <h3>{t(Msg::OrderMoneyTitle)}</h3>
+            <table class="table">
+                <thead><tr>
+                    <th>{t(Msg::MoneyAt)}</th><th>{t(Msg::MoneyKind)}</th><th>{t(Msg::MoneyChanges)}</th><th>{t(Msg::MoneyNote)}</th>
+                </tr></thead>
+                <tbody>
+                    {moves.into_iter().map(|m| {
+                        let changes = m
+                            .entries
+                            .iter()
+                            .map(|(account, fen)| format!("{} {}{}", account_text(account), if *fen > 0 { "+" } else { "" }, money(*fen)))
+                            .collect::<Vec<_>>()
+                            .join("，");
+                        let note = [m.worker_name.clone().unwrap_or_default(), m.memo.clone()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ");
+                        view! {
+                            <tr data-kind=m.kind.clone()>
+                                <td>{format_beijing(m.at)}</td>
+                                <td>{kind_text(&m.kind)}</td>
+                                <td>{changes}</td>
+                                <td>{note}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
 #[component]
 fn AdminOrderBody(view: AdminOrderView, assign: ServerAction<AdminAssign>, cancel: ServerAction<AdminCancelOrder>) -> impl IntoView {
     let order = view.detail.clone();
@@ -343,6 +397,7 @@ fn AdminOrderBody(view: AdminOrderView, assign: ServerAction<AdminAssign>, cance
                 {(!r.photos.is_empty()).then(|| view! { <PhotoRow photos=r.photos.clone() alt=t(Msg::ReviewPhotosAlt)/> })}
             </section>
         })}
+        {(!view.money.is_empty()).then(|| view! { <MoneyMoves moves=view.money.clone()/> })}
         {order.offer_at.map(|at| view! {
             <section class="panel">
                 <p class="deferred-note">{t(Msg::OfferPlannedAt)}"："{format_beijing(at)}</p>
