@@ -343,8 +343,12 @@ pub async fn transition_noted(
     };
     match state.store.change_order(order.id, &change, at).await {
         Ok(()) if t.next == OrderState::Completed => {
+            // The order is completed either way; without the job only the
+            // platform's confirmation is missed, which the customer can still give.
             let confirm_at = at + Duration::from_secs(booking::AUTO_CONFIRM_SECS.unsigned_abs());
-            state.store.enqueue_job("auto_confirm", order.id, "", confirm_at).await.map_err(internal)?;
+            if let Err(err) = state.store.enqueue_job("auto_confirm", order.id, "", confirm_at).await {
+                tracing::error!(order_id = order.id, error = %err, "auto-confirmation not scheduled");
+            }
             Ok(())
         }
         Ok(()) => Ok(()),

@@ -1210,6 +1210,12 @@ async fn a_no_show_penalty_takes_what_the_worker_has_available_with_the_handover
         };
         store.change_order(order, &handover, now()).await.unwrap();
         assert_eq!(store.worker_balance(worker).await.unwrap().available_fen, 0, "¥30 was there; no more is taken");
+        // Handed back to them and on again: one no-show per worker and order, and the hand-over still goes through.
+        mx::reward(&store, worker, 1_000, "no-show-reward-2").await.unwrap();
+        let back = store::OrderChange { assign_worker: Some(worker), no_show: None, ..handover.clone() };
+        store.change_order(order, &back, now()).await.unwrap();
+        store.change_order(order, &handover, now()).await.unwrap();
+        assert_eq!(store.worker_balance(worker).await.unwrap().available_fen, 1_000);
         let lines = store.worker_ledger(worker, now() - Duration::from_secs(3600), 50).await.unwrap();
         let penalty = lines.iter().find(|l| l.kind == "penalty").unwrap();
         assert_eq!((penalty.available_delta, penalty.order_no.as_deref()), (-3_000, Some("DJ-noshow")));
