@@ -157,11 +157,7 @@ macro_rules! shared_money_impl {
                 now: time::OffsetDateTime,
             ) -> crate::StoreResult<i64> {
                 let mut tx = self.begin_write().await?;
-                let earlier: Option<i64> = sqlx::query_scalar("SELECT id FROM ledger_transactions WHERE idem_key = $1")
-                    .bind(&meta.idem_key)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if let Some(id) = earlier {
+                if let Some(id) = Self::posted(&mut tx, &meta.idem_key).await? {
                     return Ok(id);
                 }
                 let amount = domain::Fen::new(amount_fen);
@@ -313,6 +309,16 @@ macro_rules! shared_money_impl {
                     map.0.insert(*account, balance);
                 }
                 Ok(map)
+            }
+
+            /// The transaction already posted under `idem_key`, if any. Asked
+            /// before posting: on PostgreSQL a refused duplicate would abort the
+            /// whole database transaction.
+            async fn posted(
+                conn: &mut <<$store as crate::Dialect>::Db as sqlx::Database>::Connection,
+                idem_key: &str,
+            ) -> crate::StoreResult<Option<i64>> {
+                Ok(sqlx::query_scalar("SELECT id FROM ledger_transactions WHERE idem_key = $1").bind(idem_key).fetch_optional(&mut *conn).await?)
             }
 
             /// Appends one balanced transaction and its entries.

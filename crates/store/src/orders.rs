@@ -1169,18 +1169,16 @@ macro_rules! shared_order_impl {
                     let txn = ledger::refund(&balances, order_id, domain::Fen::new(*amount))?;
                     Self::post(&mut *tx, &txn, &system(format!("refund:{refund_no}"), "取消退款"), now).await?;
                 }
-                if let Some(no_show) = c.no_show {
-                    let key = format!("no_show:{order_id}:{}", no_show.worker_id);
-                    // One no-show per worker and order, should it be handed back to them and on again.
-                    let charged: Option<i64> = sqlx::query_scalar("SELECT id FROM ledger_transactions WHERE idem_key = $1").bind(&key).fetch_optional(&mut **tx).await?;
-                    let available = [ledger::Account::WorkerAvailable(no_show.worker_id)];
-                    let balances = Self::balances(&mut *tx, &available).await?;
-                    // Nothing to take from a worker with nothing available.
-                    match ledger::no_show_penalty(&balances, order_id, no_show.worker_id, domain::Fen::new(no_show.penalty_fen)) {
-                        Ok(penalty) if charged.is_none() => {
+                // One no-show per worker and order, should it be handed back to them and on again.
+                let no_show = c.no_show.map(|n| (n, format!("no_show:{order_id}:{}", n.worker_id)));
+                if let Some((no_show, key)) = no_show {
+                    if Self::posted(&mut *tx, &key).await?.is_none() {
+                        let available = [ledger::Account::WorkerAvailable(no_show.worker_id)];
+                        let balances = Self::balances(&mut *tx, &available).await?;
+                        // Nothing to take from a worker with nothing available.
+                        if let Ok(penalty) = ledger::no_show_penalty(&balances, order_id, no_show.worker_id, domain::Fen::new(no_show.penalty_fen)) {
                             Self::post(&mut *tx, &penalty, &system(key, "爽约：预约开始后仍未出发，订单已改派"), now).await?;
                         }
-                        _ => {}
                     }
                 }
                 if let Some(settlement) = c.settle {
