@@ -247,8 +247,8 @@ pub async fn day_plan(date: Option<String>) -> Result<DayPlanView, AppError> {
 
 /// Orders starting in `[from, to)` that nobody has been offered yet, split
 /// into holds the planner may move — before their first offer (提前派单)
-/// and not held by the customer's own worker (a favourite, or who served
-/// them) — and the ids of those whose first offer is due. Two queries
+/// and not held by the customer's own worker (a favourite, who served
+/// them, or their recurring booking's) — and the ids of those whose first offer is due. Two queries
 /// whatever the number of customers: this runs on every calendar a customer opens.
 async fn unoffered_holds(
     state: &super::AppState,
@@ -292,7 +292,8 @@ const REPLAN_MIN_SAVING_KM: f64 = 0.1;
 /// `day` that nobody has been offered yet (提前派单) only hold a worker's
 /// time, so the planner may give each to whoever fits the day best. Accepted
 /// orders, unpaid ones, orders out on offer and orders held by the
-/// customer's own worker (a favourite, or who served them) stay put. The
+/// customer's own worker (a favourite, who served them, or their recurring
+/// booking's) stay put. The
 /// plan starts from today's holding, so it is never longer, and it is applied
 /// only when it saves road, all at once. Runs again every
 /// `Config::replan_every` while such orders remain.

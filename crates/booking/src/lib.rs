@@ -44,11 +44,13 @@ mod lateness;
 mod monitor;
 mod proof;
 mod review;
+mod series;
 pub use proof::{
     arrival_metres, arrived_at_the_address, checklist_items, may_confirm, AUTO_CONFIRM_SECS, may_tick, PhotoStage, ProofMissing, ProofOfWork, ARRIVAL_RADIUS_M,
     MAX_PROOF_PHOTOS,
 };
 pub use lateness::{is_no_show, LatePenalty, LateTier, LatenessError, LatenessLineError, LatenessPolicy, MAX_LATE_PENALTY, MAX_LATE_TIER_SECS, NO_SHOW_WORD};
+pub use series::{Recurrence, RecurrenceError, MAX_SERIES_VISITS, MIN_SERIES_VISITS};
 pub use review::{may_add_review_photo, ReviewError, ReviewInput, MAX_REVIEW_CHARS, MAX_REVIEW_PHOTOS};
 pub use monitor::{anomaly, Anomaly, AnomalyCutoffs, ACCEPT_BY_SECS_BEFORE_START, OVERRUN_GRACE_SECS};
 

@@ -120,7 +120,8 @@ pub trait DispatchStore: Send + Sync {
     /// were never offered to anyone and are not in the admin queue, by start.
     async fn unoffered_holds(&self, from: OffsetDateTime, to: OffsetDateTime) -> StoreResult<Vec<crate::OrderRecord>>;
     /// Ids of the [`DispatchStore::unoffered_holds`] in `[from, to)` held by
-    /// the customer's own worker (a favourite, or who served them).
+    /// the customer's own worker (a favourite, who served them, or the
+    /// worker of their recurring booking).
     async fn own_worker_holds(&self, from: OffsetDateTime, to: OffsetDateTime) -> StoreResult<Vec<i64>>;
     /// Whether the order is 待接单 and the offer chain has not touched it
     /// yet (see [`DispatchStore::unoffered_holds`]).
@@ -469,7 +470,7 @@ macro_rules! shared_dispatch_impl {
             async fn own_worker_holds(&self, from: time::OffsetDateTime, to: time::OffsetDateTime) -> crate::StoreResult<Vec<i64>> {
                 let sql = format!(
                     "SELECT o.id FROM orders o WHERE {} AND o.reserved_worker_id IS NOT NULL AND o.starts_at >= $1 AND o.starts_at < $2
-                     AND o.reserved_worker_id IN ({}) ORDER BY o.starts_at, o.id",
+                     AND (o.series_id IS NOT NULL OR o.reserved_worker_id IN ({})) ORDER BY o.starts_at, o.id",
                     crate::dispatching::NEVER_OFFERED_SQL,
                     crate::dispatching::own_workers_sql("o.customer_id")
                 );

@@ -36,6 +36,11 @@ pub trait OrderStore: Send + Sync {
     /// first) whose time is still free, with its payment and expiry job.
     /// `SlotTaken` when every candidate is already held.
     async fn place_order(&self, order: &NewOrder, candidates: &[i64], now: OffsetDateTime) -> StoreResult<PlacedOrder>;
+    /// B6: places the visits of a recurring booking as [`OrderStore::place_order`]
+    /// does, every one held by `worker` and naming the first as its series,
+    /// in one transaction: all or nothing (`SlotTaken` when any visit's time
+    /// is no longer free).
+    async fn place_series(&self, visits: &[NewOrder], worker: i64, now: OffsetDateTime) -> StoreResult<Vec<PlacedOrder>>;
     async fn order(&self, id: i64) -> StoreResult<Option<OrderRecord>>;
     async fn orders(&self, filter: &OrderFilter) -> StoreResult<Vec<OrderRecord>>;
     async fn order_events(&self, order_id: i64) -> StoreResult<Vec<OrderEventRecord>>;
@@ -133,7 +138,9 @@ pub(crate) const ORDER_COLUMNS: &str = concat!(
     "#,
     open_complaint_sql!(),
     r#" AS open_complaint,
-    o.commission_bps, o.worker_gender, o.arrived_far, o.cancel_tiers, o.checklist, o.proof_photos, o.confirmed_at, o.confirmed_auto,
+    o.commission_bps, o.worker_gender, o.arrived_far, o.cancel_tiers, o.checklist, o.proof_photos, o.confirmed_at, o.confirmed_auto, o.series_id,
+    (SELECT COUNT(*) FROM orders s WHERE s.series_id = o.series_id AND s.starts_at <= o.starts_at) AS series_index,
+    (SELECT COUNT(*) FROM orders s WHERE s.series_id = o.series_id) AS series_visits,
     EXISTS (SELECT 1 FROM categories k WHERE k.code = o.category_code AND k.requires_certificate = TRUE) AS needs_certificate
     FROM orders o JOIN users c ON c.id = o.customer_id LEFT JOIN users w ON w.id = o.worker_id"#
 );
@@ -399,6 +406,20 @@ macro_rules! shared_order_impl {
                 Ok(placed)
             }
 
+            async fn place_series(&self, visits: &[crate::NewOrder], worker: i64, now: time::OffsetDateTime) -> crate::StoreResult<Vec<crate::PlacedOrder>> {
+                let mut tx = self.begin_write().await?;
+                let mut placed = Vec::with_capacity(visits.len());
+                for visit in visits {
+                    placed.push(Self::insert_placed_order(&mut tx, visit, &[worker], now).await?);
+                }
+                let series_id = placed.first().ok_or(crate::StoreError::NotFound)?.order_id;
+                for p in &placed {
+                    sqlx::query("UPDATE orders SET series_id = $1 WHERE id = $2").bind(series_id).bind(p.order_id).execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(placed)
+            }
+
             async fn order(&self, id: i64) -> crate::StoreResult<Option<crate::OrderRecord>> {
                 let sql = format!("SELECT {} WHERE o.id = $1", crate::orders::ORDER_COLUMNS);
                 Ok(sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?)
@@ -412,6 +433,8 @@ macro_rules! shared_order_impl {
                 };
                 let anomalous = if f.anomalous.is_some() { crate::orders::anomalous_sql("$7", "$8", "$9") } else { String::from("TRUE") };
                 let complained = if f.open_complaint { crate::orders::OPEN_COMPLAINT_SQL } else { "TRUE" };
+                // An integer, so written into the statement: the anomaly cut-offs own the next placeholders.
+                let series = f.series_id.map_or(String::from("TRUE"), |id| format!("o.series_id = {id}"));
                 let sql = format!(
                     "SELECT {} WHERE (CAST($1 AS BIGINT) IS NULL OR o.customer_id = $1)
                        AND (CAST($2 AS BIGINT) IS NULL OR o.worker_id = $2)
@@ -420,6 +443,7 @@ macro_rules! shared_order_impl {
                        AND {states}
                        AND {anomalous}
                        AND {complained}
+                       AND {series}
                      ORDER BY o.starts_at DESC, o.id DESC LIMIT $4 OFFSET $5",
                     crate::orders::ORDER_COLUMNS
                 );

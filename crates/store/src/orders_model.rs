@@ -173,6 +173,12 @@ pub struct OrderRecord {
     /// The platform confirmed it for them, nobody having confirmed or
     /// disputed it in time.
     pub confirmed_auto: bool,
+    /// B6: the first order of the recurring booking this visit belongs to.
+    pub series_id: Option<i64>,
+    /// Which visit of its series it is (from 1), and how many the series
+    /// has; both 0 outside a series.
+    pub series_index: i64,
+    pub series_visits: i64,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -334,6 +340,8 @@ pub struct OrderFilter {
     pub created_since: Option<OffsetDateTime>,
     /// Only the orders with unresolved feedback about them.
     pub open_complaint: bool,
+    /// Only the visits of this recurring booking (B6).
+    pub series_id: Option<i64>,
     pub limit: i64,
     pub offset: i64,
 }
@@ -342,7 +350,7 @@ impl OrderFilter {
     /// Every order, newest appointment first, at most `limit`; narrow it
     /// with struct update syntax.
     pub fn newest(limit: i64) -> Self {
-        Self { customer_id: None, worker_id: None, states: Vec::new(), needs_admin: None, anomalous: None, created_since: None, open_complaint: false, limit, offset: 0 }
+        Self { customer_id: None, worker_id: None, states: Vec::new(), needs_admin: None, anomalous: None, created_since: None, open_complaint: false, series_id: None, limit, offset: 0 }
     }
 }
 

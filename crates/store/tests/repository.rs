@@ -689,6 +689,46 @@ async fn an_order_holds_the_first_free_worker_and_the_next_overlapping_one_is_re
 }
 
 #[tokio::test]
+async fn a_recurring_booking_holds_one_worker_for_every_visit_or_places_nothing() {
+    on_both(|store| async move {
+        let worker = fx::worker(&store, "13900139150").await;
+        let service = fx::service(&store).await;
+        let customer = fx::customer(&store, "13800138150").await;
+        let week = Duration::from_secs(7 * 86_400);
+        let first = tomorrow_at(3);
+        // The third week's time is already taken: the whole series is refused.
+        store.place_order(&fx::order(customer, service, first + week * 2, "taken"), &[worker], now()).await.unwrap();
+        let visits = |tag: &str| (0..3u32).map(|k| fx::order(customer, service, first + week * k, &format!("{tag}{k}"))).collect::<Vec<_>>();
+        let refused = store.place_series(&visits("x"), worker, now()).await;
+        assert!(matches!(refused, Err(StoreError::SlotTaken)), "{refused:?}");
+        let mine = store::OrderFilter { customer_id: Some(customer), ..store::OrderFilter::newest(50) };
+        assert_eq!(store.orders(&mine).await.unwrap().len(), 1, "a refused series leaves no visit behind");
+        // An hour later every week is free.
+        let later: Vec<_> = visits("y").into_iter().map(|mut o| {
+            o.starts_at += Duration::from_secs(3 * 3600);
+            o.ends_at += Duration::from_secs(3 * 3600);
+            o
+        }).collect();
+        let placed = store.place_series(&later, worker, now()).await.unwrap();
+        assert_eq!(placed.len(), 3);
+        assert!(placed.iter().all(|p| p.reserved_worker_id == worker));
+        let series = store::OrderFilter { series_id: Some(placed[0].order_id), ..store::OrderFilter::newest(50) };
+        let mut read = store.orders(&series).await.unwrap();
+        read.sort_by_key(|o| o.starts_at);
+        let numbered: Vec<(i64, i64, Option<i64>)> = read.iter().map(|o| (o.series_index, o.series_visits, o.series_id)).collect();
+        let id = Some(placed[0].order_id);
+        assert_eq!(numbered, vec![(1, 3, id), (2, 3, id), (3, 3, id)]);
+        let single = store.orders(&mine).await.unwrap().into_iter().find(|o| o.order_no == "DJ-taken").unwrap();
+        assert_eq!((single.series_id, single.series_index, single.series_visits), (None, 0, 0));
+        // Each visit has its own payment, so each is paid and refunded on its own.
+        for p in &placed {
+            assert!(store.payment_for_order(p.order_id).await.unwrap().is_some());
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn the_order_monitor_selects_exactly_the_orders_the_booking_rule_flags() {
     on_both(|store| async move {
         let service = fx::service(&store).await;
