@@ -93,6 +93,7 @@ pub enum Field {
     CancelReason,
     CancelTiers,
     LateTiers,
+    Repeat,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

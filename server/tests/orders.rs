@@ -2899,3 +2899,76 @@ async fn a_customer_adds_photos_to_their_own_review_and_everyone_sees_them_with_
     assert_eq!(after.photos, mine.photos[1..]);
     assert!(after.mine && after.can_add_photos);
 }
+
+fn series_booking(service: i64, start: i64, repeat: &str, visits: &str) -> String {
+    format!("{}&repeat={repeat}&visits={visits}", booking(service, start, 9000, "31.2304", "121.4737", "黄浦区人民大道1号"))
+}
+
+#[tokio::test]
+async fn a_recurring_booking_is_kept_by_the_one_worker_free_every_week_and_paid_in_one_go() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let service = cleaning_service(&app).await;
+    let week = 7 * 86_400;
+    let first = beijing(2, 10);
+    // 李阿姨, the nearer worker, is busy in the second week.
+    let busy = place(&app, &customer, first + week).await;
+    let li_id = app.state.store.order(busy).await.unwrap().unwrap().reserved_worker_id;
+
+    let response = app.post("/api/place_order", &series_booking(service, first, "weekly", "3"), Some(&customer)).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    let PlaceOutcome::Placed { order_id } = serde_json::from_str(&response.body).unwrap() else { panic!("{}", response.body) };
+    let visits = app.state.store.orders(&store::OrderFilter { series_id: Some(order_id), ..store::OrderFilter::newest(10) }).await.unwrap();
+    let mut starts: Vec<i64> = visits.iter().map(|o| o.starts_at.unix_timestamp()).collect();
+    starts.sort();
+    assert_eq!(starts, vec![first, first + week, first + 2 * week]);
+    let holders: Vec<Option<i64>> = visits.iter().map(|o| o.reserved_worker_id).collect();
+    assert!(holders[0].is_some() && holders[0] != li_id, "{holders:?}");
+    assert_eq!(holders, vec![holders[0]; 3], "the one worker free at every visit keeps them all");
+    assert!(visits.iter().all(|o| o.total_fen == 9000));
+
+    // Paying any visit pays every unpaid one, each through its own payment.
+    assert_eq!(app.post("/api/sandbox_pay", &format!("order_id={order_id}"), Some(&customer)).await.status, StatusCode::OK);
+    server::jobs::run_due_jobs(&app.state).await;
+    for visit in &visits {
+        assert_eq!(state_of(&app, visit.id).await, "booked");
+        assert_eq!(app.state.store.payment_for_order(visit.id).await.unwrap().unwrap().status, "paid");
+    }
+    assert_eq!(state_of(&app, busy).await, "pending_payment", "another order is not paid with the series");
+    // Each visit is offered first to the worker holding it.
+    server::jobs::run_due_jobs(&app.state).await;
+    for visit in &visits {
+        let offers = app.state.store.offers_for_order(visit.id).await.unwrap();
+        assert_eq!(offers.first().map(|o| o.worker_name.as_str()), Some("赵阿姨"));
+    }
+}
+
+#[tokio::test]
+async fn a_recurring_booking_nobody_can_keep_or_with_bad_terms_is_refused_beside_its_field_and_places_nothing() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let service = cleaning_service(&app).await;
+    let first = beijing(2, 10);
+    let next_week = first + 7 * 86_400;
+    // Both workers are held a week on.
+    let held = [place(&app, &customer, next_week).await, place(&app, &customer, next_week).await];
+    let cases = [
+        (series_booking(service, first, "daily", "3"), Field::Repeat, Msg::ErrRepeatInterval),
+        (series_booking(service, first, "weekly", "9"), Field::Repeat, Msg::ErrRepeatVisits),
+        (series_booking(service, first, "weekly", "1"), Field::Repeat, Msg::ErrRepeatVisits),
+        (format!("{}&claim_id=1", series_booking(service, first, "weekly", "2")), Field::Coupon, Msg::ErrSeriesCoupon),
+        (series_booking(service, first, "weekly", "2"), Field::Repeat, Msg::ErrSeriesNoWorker),
+        (series_booking(service, first, "weekly", "3"), Field::Repeat, Msg::ErrSeriesNoWorker),
+    ];
+    for (body, field, msg) in cases {
+        let response = app.post("/api/place_order", &body, Some(&customer)).await;
+        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", response.body);
+        assert_eq!(response.error(), AppError::Invalid { field, msg });
+    }
+    let placed: Vec<i64> = app.state.store.orders(&store::OrderFilter::newest(10)).await.unwrap().iter().map(|o| o.id).collect();
+    assert_eq!(placed.len(), held.len(), "only the two single bookings");
+    // Every other week skips the week where both are held, and later visits
+    // may lie past the booking window the first one is chosen in.
+    let response = app.post("/api/place_order", &series_booking(service, first, "biweekly", "2"), Some(&customer)).await;
+    assert!(matches!(serde_json::from_str(&response.body), Ok(PlaceOutcome::Placed { .. })), "{}", response.body);
+}

@@ -130,6 +130,15 @@ pub struct OrderCard {
     pub total_fen: i64,
     pub address_text: String,
     pub worker_name: Option<String>,
+    /// B6: which visit of a recurring booking it is.
+    pub series: Option<SeriesPlace>,
+}
+
+/// Visit `index` (from 1) of a recurring booking of `visits` visits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeriesPlace {
+    pub index: i64,
+    pub visits: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -198,6 +207,9 @@ pub struct OrderView {
     pub offer_at: Option<UnixSeconds>,
     /// Checklist, photos and confirmation, once the worker is at the door (B4).
     pub proof: Option<super::proof::ProofView>,
+    /// B6: every visit of its recurring booking, the earliest first, for
+    /// the customer and admins; empty outside a series.
+    pub series_visits: Vec<OrderCard>,
 }
 
 #[server(prefix = "/api", endpoint = "service_detail")]
@@ -250,6 +262,8 @@ pub async fn place_order(
     claim_id: Option<i64>,
     addons: Option<String>,
     worker_gender: Option<String>,
+    repeat: Option<String>,
+    visits: Option<i32>,
 ) -> Result<PlaceOutcome, AppError> {
     crate::server::respond(
         crate::server::orders::place_order(crate::server::orders::PlaceOrderInput {
@@ -267,6 +281,8 @@ pub async fn place_order(
             claim_id,
             addons: crate::server::pricing::addon_codes(addons),
             worker_gender,
+            repeat,
+            visits,
         })
         .await,
     )

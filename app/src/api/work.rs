@@ -21,6 +21,8 @@ pub struct OfferCard {
     pub deadline: UnixSeconds,
     /// 抢单: open to several workers; the first to grab it gets it.
     pub broadcast: bool,
+    /// B6: a visit of a recurring booking (the same customer every week or two).
+    pub series: Option<super::orders::SeriesPlace>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,6 +86,8 @@ pub struct WorkOrderCard {
     /// Until the worker arrives: from when arriving costs what (B5), as
     /// (time, penalty in fen), earliest first.
     pub late_after: Vec<(UnixSeconds, i64)>,
+    /// B6: a visit of a recurring booking.
+    pub series: Option<super::orders::SeriesPlace>,
 }
 
 /// The worker's 健康证 lapses soon (`expired`: it has): until a renewed one

@@ -193,6 +193,7 @@ pub async fn accept_offer(state: &AppState, offer_id: i64, worker_id: i64, order
 
 /// What a customer books, before the platform adds its references, the
 /// payment window and its commission.
+#[derive(Clone)]
 pub struct OrderRequest<'a> {
     pub customer_id: i64,
     pub service: &'a store::ServiceRecord,

@@ -1,7 +1,7 @@
 use super::authz::{require, require_user};
 use super::flows::{self, from_unix, unix};
 use super::{app_state, internal, AppState};
-use crate::api::orders::{
+use crate::api::orders::{SeriesPlace, 
     AddOnView, BookingDraft, CancelTier, DaySlots, OrderCard, OrderView, PlaceOutcome, ReviewView, ReviewsSummary, SavedAddress, ServiceInfo,
     SlotView, TimelineEntry,
 };
@@ -343,6 +343,10 @@ pub struct PlaceOrderInput {
     pub addons: Vec<String>,
     /// `female`, `male`, or empty for anyone.
     pub worker_gender: Option<String>,
+    /// B6: `weekly` or `biweekly` to repeat the booking; empty for once.
+    pub repeat: Option<String>,
+    /// How many visits a repeated booking has, the first one included.
+    pub visits: Option<i32>,
 }
 
 pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppError> {
@@ -357,6 +361,14 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
         return Err(AppError::invalid(Field::Notes, Msg::ErrNotesTooLong));
     }
     let worker_gender = gender_preference(input.worker_gender.as_deref())?;
+    let recurrence = booking::Recurrence::parse(input.repeat.as_deref().unwrap_or_default(), input.visits.unwrap_or_default()).map_err(|err| match err {
+        booking::RecurrenceError::UnknownInterval => AppError::invalid(Field::Repeat, Msg::ErrRepeatInterval),
+        booking::RecurrenceError::VisitsOutOfRange => AppError::invalid(Field::Repeat, Msg::ErrRepeatVisits),
+    })?;
+    // A coupon is for one order; a series would have to split its discount.
+    if recurrence.is_some() && input.claim_id.is_some() {
+        return Err(AppError::invalid(Field::Coupon, Msg::ErrSeriesCoupon));
+    }
     let t = state.clock.now();
     let earliest = unix(t) + state.config.booking_lead.as_secs() as i64;
     if input.start < earliest {
@@ -382,7 +394,8 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
     let (settings, _, _) = flows::dispatch_settings(&state).await?;
     let ranked = dispatch::rank(&candidates, &job, state.travel.as_ref(), &[], &settings.weights);
     // Nobody is free as the day stands: moving holds not yet offered to anyone may make room (B2).
-    let room = if ranked.is_empty() {
+    // A series keeps one worker for every visit, so it takes only who is free.
+    let room = if ranked.is_empty() && recurrence.is_none() {
         let day = std::time::Duration::from_secs(86_400);
         let movable = super::dispatching::movable_holds(&state, starts_at - day, ends_at + day).await?;
         dispatch::make_room(&candidates, &job, &movable, state.travel.as_ref(), &[])
@@ -433,8 +446,6 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
         coupon_claim_id: input.claim_id,
         worker_gender,
     };
-    // Wall time names the order: a reference names a record, it is not a business time.
-    let order = flows::new_order(&state, request, t, time::OffsetDateTime::now_utc()).await?;
     let mut worker_ids: Vec<i64> = ranked.iter().map(|r| r.worker_id).collect();
     // Favorite workers who qualify are held first, in ranking order (C13).
     let favorites: Vec<i64> = state.store.favorite_workers(user.id.0).await.map_err(internal)?.into_iter().map(|w| w.worker_id).collect();
@@ -446,6 +457,27 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
             worker_ids.insert(0, worker);
         }
     }
+    if let Some(recurrence) = recurrence {
+        let visits = SeriesVisits { recurrence, duration: ends_at - starts_at, first_quote: &quote, job: &job, scoring: flows::Scoring::ForCustomer(user.id.0), weights: &settings.weights };
+        let (worker, times) = series_worker(&state, &service, &input, location, &worker_ids, &visits).await?;
+        let mut orders = Vec::with_capacity(times.len());
+        for (starts_at, ends_at, quote) in &times {
+            let request = flows::OrderRequest { starts_at: *starts_at, ends_at: *ends_at, quote, ..request.clone() };
+            orders.push(flows::new_order(&state, request, t, time::OffsetDateTime::now_utc()).await?);
+        }
+        return match state.store.place_series(&orders, worker, t).await {
+            Ok(placed) => {
+                let first = placed.first().map(|p| p.order_id).ok_or_else(|| internal("an empty series"))?;
+                tracing::info!(order_id = first, visits = placed.len(), customer = user.id.0, "recurring booking placed");
+                leptos_axum::redirect(&format!("/pay/{first}"));
+                Ok(PlaceOutcome::Placed { order_id: first })
+            }
+            Err(StoreError::SlotTaken) => Err(AppError::invalid(Field::Repeat, Msg::ErrSeriesNoWorker)),
+            Err(err) => Err(internal(err)),
+        };
+    }
+    // Wall time names the order: a reference names a record, it is not a business time.
+    let order = flows::new_order(&state, request, t, time::OffsetDateTime::now_utc()).await?;
     let placed = match &room {
         Some(room) => {
             let moves: Vec<store::HoldMove> = room
@@ -470,6 +502,54 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
     }
 }
 
+/// What every later visit of a series is checked against.
+struct SeriesVisits<'a> {
+    recurrence: booking::Recurrence,
+    duration: time::Duration,
+    first_quote: &'a Quote,
+    job: &'a dispatch::Job,
+    scoring: flows::Scoring,
+    weights: &'a dispatch::Weights,
+}
+
+/// B6: the worker who keeps a recurring booking, the first of
+/// `first_visit_workers` (the first visit's order of preference) qualified
+/// and free at every later visit, and each visit's time and price. A visit
+/// priced differently from the first (a holiday surcharge) is refused: the
+/// customer agreed to one price per visit.
+async fn series_worker(
+    state: &AppState,
+    service: &ServiceRecord,
+    input: &PlaceOrderInput,
+    location: GeoPoint,
+    first_visit_workers: &[i64],
+    s: &SeriesVisits<'_>,
+) -> Result<(i64, Vec<(time::OffsetDateTime, time::OffsetDateTime, Quote)>), AppError> {
+    let (rules, _, _) = super::pricing::rules_in_force(state).await?;
+    let mut keepers: Vec<i64> = first_visit_workers.to_vec();
+    let mut times = Vec::new();
+    for start in s.recurrence.starts(input.start) {
+        let starts_at = from_unix(start)?;
+        let ends_at = starts_at + s.duration;
+        let quote = if start == input.start {
+            s.first_quote.clone()
+        } else {
+            let quote = super::pricing::quote(service, &rules, input.units, input.addons.clone(), Some(start), Some(location), None, unix(state.clock.now()))?;
+            if quote.total != s.first_quote.total {
+                return Err(AppError::invalid(Field::Repeat, Msg::ErrSeriesPriceDiffers));
+            }
+            let candidates = flows::candidates(state, &service.category_code, starts_at, ends_at, None, s.scoring).await?;
+            let job = dispatch::Job { start, end: unix(ends_at), ..s.job.clone() };
+            let free: Vec<i64> = dispatch::rank(&candidates, &job, state.travel.as_ref(), &[], s.weights).iter().map(|r| r.worker_id).collect();
+            keepers.retain(|w| free.contains(w));
+            quote
+        };
+        times.push((starts_at, ends_at, quote));
+    }
+    let worker = keepers.first().copied().ok_or(AppError::invalid(Field::Repeat, Msg::ErrSeriesNoWorker))?;
+    Ok((worker, times))
+}
+
 pub async fn sandbox_pay(order_id: i64) -> Result<(), AppError> {
     let user = require_user(CUSTOMER)?;
     let state = app_state()?;
@@ -477,9 +557,18 @@ pub async fn sandbox_pay(order_id: i64) -> Result<(), AppError> {
     if flows::order_state(&order)? != OrderState::PendingPayment || order.pay_deadline <= state.clock.now() {
         return Err(AppError::Refused(Msg::ErrNotPayable));
     }
-    let payment = state.store.payment_for_order(order_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-    // The sandbox gateway answers asynchronously, like the real ones.
-    state.store.enqueue_job("sandbox_notify", order_id, &payment.out_trade_no, state.clock.now()).await.map_err(internal)?;
+    // A recurring booking is paid in one go: each unpaid visit's own payment
+    // (a combined checkout of sub-orders, as the gateways offer it).
+    let mut payable = series_visits(&state, &order).await?;
+    payable.retain(|o| o.state == OrderState::PendingPayment.as_str() && o.pay_deadline > state.clock.now());
+    if payable.is_empty() {
+        payable.push(order);
+    }
+    for visit in &payable {
+        let payment = state.store.payment_for_order(visit.id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+        // The sandbox gateway answers asynchronously, like the real ones.
+        state.store.enqueue_job("sandbox_notify", visit.id, &payment.out_trade_no, state.clock.now()).await.map_err(internal)?;
+    }
     leptos_axum::redirect(&format!("/orders/{order_id}"));
     Ok(())
 }
@@ -495,7 +584,17 @@ pub fn card(order: &OrderRecord) -> Result<OrderCard, AppError> {
         total_fen: order.total_fen,
         address_text: order.address_text.clone(),
         worker_name: order.worker_name.clone(),
+        series: (order.series_index > 0).then_some(SeriesPlace { index: order.series_index, visits: order.series_visits }),
     })
+}
+
+/// Every visit of `order`'s recurring booking, the earliest first (B6).
+async fn series_visits(state: &AppState, order: &OrderRecord) -> Result<Vec<OrderRecord>, AppError> {
+    let Some(series_id) = order.series_id else { return Ok(Vec::new()) };
+    let filter = OrderFilter { series_id: Some(series_id), customer_id: Some(order.customer_id), ..OrderFilter::newest(i64::from(booking::MAX_SERIES_VISITS)) };
+    let mut visits = state.store.orders(&filter).await.map_err(internal)?;
+    visits.sort_by_key(|o| (o.starts_at, o.id));
+    Ok(visits)
 }
 
 /// The customer's order tabs: 待完成 (unpaid or under way), 已完成, 已取消.
@@ -617,6 +716,10 @@ pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) ->
         needs_admin: order.needs_admin,
         offer_at,
         proof: super::proof::proof_view(state, order, viewer).await?,
+        series_visits: match viewer.role {
+            Role::Worker => Vec::new(),
+            _ => series_visits(state, order).await?.iter().map(card).collect::<Result<_, _>>()?,
+        },
     })
 }
 

@@ -6,7 +6,7 @@ use crate::api::ops::{admin_map_tiles, admin_order, admin_orders, AdminAssign, A
 use crate::browser::use_live_version;
 use crate::components::{field_error, form_error, AdminShell, ErrorState, PhotoRow, Skeleton};
 use crate::error::{AppError, Field};
-use crate::i18n::{t, Msg};
+use crate::i18n::{t, tf, Msg};
 use crate::pages::chat::ChatBubble;
 use crate::pages::order_ui::{appointment, money, state_msg, OrderFacts, ProofPanel, QuoteLines, StateBadge, Timeline};
 use crate::pages::track_map::{fanned_out, TrackMap, Viewport};
@@ -395,6 +395,25 @@ fn AdminOrderBody(view: AdminOrderView, assign: ServerAction<AdminAssign>, cance
                 </p>
                 {(!r.body.is_empty()).then(|| view! { <p class="review-body">{r.body.clone()}</p> })}
                 {(!r.photos.is_empty()).then(|| view! { <PhotoRow photos=r.photos.clone() alt=t(Msg::ReviewPhotosAlt)/> })}
+            </section>
+        })}
+        {(!order.series_visits.is_empty()).then(|| view! {
+            <section class="panel series-panel">
+                <h3>{tf(Msg::SeriesVisitsTitle, &[&order.series_visits.len()])}</h3>
+                <table class="table series-visits">
+                    <tbody>
+                        {order.series_visits.iter().enumerate().map(|(k, v)| view! {
+                            <tr class:current=v.id == order_id data-series-visit=k + 1>
+                                <td>{tf(Msg::SeriesVisitLabel, &[&(k + 1)])}</td>
+                                <td><a href=format!("/admin/orders/{}", v.id)>{v.order_no.clone()}</a></td>
+                                <td>{appointment(v.starts_at, v.ends_at)}</td>
+                                <td><StateBadge state=v.state/></td>
+                                <td>{v.worker_name.clone().unwrap_or_default()}</td>
+                                <td>{money(v.total_fen)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
             </section>
         })}
         {(!view.money.is_empty()).then(|| view! { <MoneyMoves moves=view.money.clone()/> })}

@@ -3,7 +3,7 @@ use crate::api::pricing::booking_coupons;
 use crate::browser::locate;
 use crate::components::{field_error, form_error, ErrorState, PhoneShell, Skeleton};
 use crate::error::Field;
-use crate::i18n::{t, Msg};
+use crate::i18n::{t, tf, Msg};
 use crate::pages::customer::home::unit_label;
 use crate::pages::order_ui::{cancel_rules_sentence, money, QuoteLines};
 use leptos::prelude::*;
@@ -86,6 +86,10 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
             }
         },
     );
+    // B6: repeat the booking with the same worker; empty for once.
+    let repeat = RwSignal::new(String::new());
+    let visits = RwSignal::new(4i32);
+    let visit_count = move || if repeat.with(String::is_empty) { 1 } else { i64::from(visits.get()) };
     let place = ServerAction::<PlaceOrder>::new();
     let value = place.value();
     let new_price = move || match value.get() {
@@ -135,6 +139,8 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
             claim_id: claim.get(),
             addons: joined(),
             worker_gender: Some(worker_gender.get()),
+            repeat: Some(repeat.get()),
+            visits: Some(visits.get()),
         });
     };
 
@@ -286,6 +292,30 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
         </Transition>
         <p class="field-error" id="f-slot-error" role="alert">{move || slot_error.get()}</p>
 
+        <h3 class="section-title">{t(Msg::RepeatTitle)}</h3>
+        <div class="cells">
+            <div class="cell input-cell select-cell">
+                <label for="f-repeat">{t(Msg::RepeatLabel)}</label>
+                <select id="f-repeat" on:change=move |ev| repeat.set(event_target_value(&ev))>
+                    <option value="" selected=true>{t(Msg::RepeatOnce)}</option>
+                    <option value="weekly">{t(Msg::RepeatWeekly)}</option>
+                    <option value="biweekly">{t(Msg::RepeatBiweekly)}</option>
+                </select>
+            </div>
+            {move || (!repeat.with(String::is_empty)).then(|| view! {
+                <div class="cell input-cell select-cell">
+                    <label for="f-visits">{t(Msg::RepeatVisits)}</label>
+                    <select id="f-visits" on:change=move |ev| visits.set(event_target_value(&ev).parse().unwrap_or(4))>
+                        {(i32::from(booking::MIN_SERIES_VISITS)..=i32::from(booking::MAX_SERIES_VISITS)).map(|n| view! {
+                            <option value=n selected=move || visits.get() == n>{n}{t(Msg::RepeatVisitsUnit)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <p class="hint series-hint">{t(Msg::RepeatSameWorker)}</p>
+            })}
+        </div>
+        <p class="field-error" id="f-repeat-error" role="alert">{move || field_error(value, Field::Repeat).get()}</p>
+
         <h3 class="section-title">{t(Msg::NotesLabel)}</h3>
         <div class="cells">
             <div class="cell">
@@ -339,8 +369,13 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
 
         <div class="submit-bar">
             <div class="submit-total">
-                <span class="muted">{t(Msg::Total)}</span>
-                <span class="price">{move || quote.get().and_then(|q| q.ok()).map(|q| q.total.to_string()).unwrap_or_default()}</span>
+                <span class="muted">{move || match visit_count() {
+                    1 => t(Msg::Total).to_string(),
+                    n => tf(Msg::SeriesTotal, &[&n]),
+                }}</span>
+                <span class="price" data-testid="book-total">
+                    {move || quote.get().and_then(|q| q.ok()).map(|q| money(q.total.get() * visit_count())).unwrap_or_default()}
+                </span>
             </div>
             <button type="button" class="btn btn-primary" on:click=submit disabled=move || place.pending().get()>
                 {move || if place.pending().get() { t(Msg::Submitting) } else { t(Msg::SubmitOrder) }}

@@ -35,20 +35,29 @@ pub fn PayPage() -> impl IntoView {
                     match order.await {
                         Ok(o) => {
                             let payable = o.card.state == OrderState::PendingPayment;
+                            // A recurring booking's unpaid visits are paid together.
+                            let unpaid: Vec<OrderCard> = o.series_visits.iter().filter(|v| v.state == OrderState::PendingPayment).cloned().collect();
+                            let amount = if unpaid.is_empty() { o.card.total_fen } else { unpaid.iter().map(|v| v.total_fen).sum() };
+                            let pay_label = if unpaid.len() > 1 { tf(Msg::SeriesPayAll, &[&unpaid.len()]) } else { t(Msg::ConfirmPay).to_string() };
+                            let visits = o.series_visits.clone();
                             view! {
                                 <section class="pay-card">
                                     <p class="muted">{o.card.service_name.clone()}</p>
-                                    <p class="pay-amount price" data-total=o.card.total_fen>{money(o.card.total_fen)}</p>
+                                    <p class="pay-amount price" data-total=amount>{money(amount)}</p>
                                     <p class="muted">{t(Msg::OrderNo)}" "{o.card.order_no.clone()}</p>
                                     <p class="muted">{t(Msg::PayBefore)}" "{format_beijing(o.pay_deadline)}</p>
                                     <p class="sandbox-note">{t(Msg::SandboxNote)}</p>
                                 </section>
+                                {(!visits.is_empty()).then(|| view! {
+                                    <SeriesVisits visits current=o.card.id/>
+                                    <p class="hint">{t(Msg::SeriesPayHint)}</p>
+                                })}
                                 {if payable {
                                     view! {
                                         <ActionForm action=pay attr:class="form">
                                             <input type="hidden" name="order_id" value=o.card.id/>
                                             <p class="form-error" role="alert">{move || form_error(value).get()}</p>
-                                            <button type="submit" class="btn btn-primary btn-block">{t(Msg::ConfirmPay)}</button>
+                                            <button type="submit" class="btn btn-primary btn-block">{pay_label}</button>
                                         </ActionForm>
                                     }.into_any()
                                 } else {
@@ -113,6 +122,7 @@ fn OrderCardView(order: OrderCard) -> impl IntoView {
             <a href=format!("/orders/{}", order.id)>
                 <div class="order-card-head">
                     <span class="order-card-title">{order.service_name.clone()}</span>
+                    {order.series.map(|p| view! { <span class="series-badge" data-series=format!("{}/{}", p.index, p.visits)>{tf(Msg::SeriesBadge, &[&p.index, &p.visits])}</span> })}
                     <StateBadge state=order.state/>
                 </div>
                 <p class="muted">{appointment(order.starts_at, order.ends_at)}</p>
@@ -123,6 +133,25 @@ fn OrderCardView(order: OrderCard) -> impl IntoView {
                 </p>
             </a>
         </li>
+    }
+}
+
+/// B6: every visit of a recurring booking, each linking to its own order,
+/// `current` marked.
+#[component]
+fn SeriesVisits(visits: Vec<OrderCard>, current: i64) -> impl IntoView {
+    view! {
+        <h3 class="section-title">{tf(Msg::SeriesVisitsTitle, &[&visits.len()])}</h3>
+        <ol class="cells series-visits">
+            {visits.into_iter().enumerate().map(|(k, v)| view! {
+                <li class="cell series-visit" class:current=v.id == current data-series-visit=k + 1>
+                    <a href=format!("/orders/{}", v.id)>
+                        <span>{tf(Msg::SeriesVisitLabel, &[&(k + 1)])}" "{appointment(v.starts_at, v.ends_at)}</span>
+                        <span class="cell-value"><StateBadge state=v.state/>" "{money(v.total_fen)}</span>
+                    </a>
+                </li>
+            }).collect_view()}
+        </ol>
     }
 }
 
@@ -244,6 +273,7 @@ fn OrderBody(
             </div>
         })}
         {order.proof.clone().map(|proof| view! { <ProofPanel order_id=id proof confirm/> })}
+        {(!order.series_visits.is_empty()).then(|| view! { <SeriesVisits visits=order.series_visits.clone() current=id/> })}
         <h3 class="section-title">{t(Msg::TimelineHeading)}</h3>
         <Timeline entries=order.timeline.clone()/>
         <h3 class="section-title">{t(Msg::OrderInfo)}</h3>

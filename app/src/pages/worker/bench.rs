@@ -1,6 +1,7 @@
 use crate::api::chat::ChatUnread;
 use crate::api::format_beijing;
 use crate::api::tracking::{ReportPosition, REPORT_EVERY_SECS};
+use crate::api::orders::SeriesPlace;
 use crate::api::work::{workbench, OfferCard, OrderStep, RespondOffer, Step, WorkOrderCard, WorkbenchView};
 use crate::browser::{locate, use_live_version};
 use crate::components::form_error;
@@ -98,6 +99,11 @@ pub fn WorkPanel() -> impl IntoView {
     }
 }
 
+/// A visit of a recurring booking: the same customer comes back (B6).
+fn series_tag(p: SeriesPlace) -> impl IntoView {
+    view! { <span class="tag tag-series" data-series=format!("{}/{}", p.index, p.visits)>{tf(Msg::SeriesBadge, &[&p.index, &p.visits])}</span> }
+}
+
 #[component]
 fn OfferItem(offer: OfferCard, respond: ServerAction<RespondOffer>) -> impl IntoView {
     let id = offer.offer_id;
@@ -108,6 +114,7 @@ fn OfferItem(offer: OfferCard, respond: ServerAction<RespondOffer>) -> impl Into
                 <span class="order-card-title">
                     {offer.service_name.clone()}
                     {offer.broadcast.then(|| view! { <span class="tag tag-grab">{t(Msg::GrabTag)}</span> })}
+                    {offer.series.map(series_tag)}
                 </span>
                 <span class="price">{t(Msg::Earnings)}" "{money(offer.earnings_fen)}</span>
             </div>
@@ -186,7 +193,7 @@ fn WorkItem(
     view! {
         <li class="order-card" data-order=id id=format!("order-{id}")>
             <div class="order-card-head">
-                <span class="order-card-title">{order.service_name.clone()}</span>
+                <span class="order-card-title">{order.service_name.clone()}{order.series.map(series_tag)}</span>
                 <StateBadge state=order.state/>
             </div>
             <p>{appointment(order.starts_at, order.ends_at)}</p>

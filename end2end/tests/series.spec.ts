@@ -1,0 +1,110 @@
+import { test, expect, Page } from '@playwright/test';
+import { DEMO, DESKTOP, open, signedIn, snap, hydrated, expectAccessible, fillBooking, fieldError } from './helpers';
+const SECOND_WORKER = { phone: '13900000003', password: 'daojia123', name: '赵阿姨' };
+
+/** Opens 日常保洁 · 2小时's booking form with the contact, address and position filled, `days` ahead at `slot`. */
+async function bookingAt(customer: Page, days: number, slot: string) {
+  await open(customer, '/');
+  await customer.locator('.service-list').getByText('日常保洁 · 2小时').click();
+  await hydrated(customer);
+  await customer.getByRole('link', { name: '立即预约' }).click();
+  await hydrated(customer);
+  await fillBooking(customer, '黄浦区人民大道1号2栋301', 31.2304, '09:00');
+  await customer.getByRole('tab').nth(days).click();
+  await customer.locator('.slot:not([disabled])', { hasText: slot }).click();
+  await expect(customer.locator('.slot.selected')).toContainText(slot);
+}
+
+const fen = (text: string) => Math.round(Number(text.replace(/[^\d.]/g, '')) * 100);
+
+test('a customer books weekly cleaning for three weeks, pays once, and one worker keeps every visit', async ({ browser }) => {
+  const customer = await signedIn(browser, DEMO.customer);
+  const li = await signedIn(browser, DEMO.approvedWorker);
+  const zhao = await signedIn(browser, SECOND_WORKER);
+
+  await bookingAt(customer, 4, '15:00');
+  const perVisit = fen(await customer.getByTestId('book-total').innerText());
+  await customer.getByLabel('重复').selectOption('weekly');
+  await customer.getByLabel('共几次').selectOption('3');
+  await expect(customer.locator('.series-hint')).toContainText('同一位服务者同一时间上门');
+  await expect(customer.locator('.submit-total .muted')).toHaveText('周期3次 合计');
+  await expect.poll(async () => fen(await customer.getByTestId('book-total').innerText())).toBe(3 * perVisit);
+  await snap(customer, 'series-booking-phone');
+
+  await customer.getByRole('button', { name: '提交订单' }).click();
+  await expect(customer).toHaveURL(/\/pay\/\d+/);
+  await hydrated(customer);
+  // One checkout for every visit, each listed a week apart at the same time.
+  await expect(customer.locator('.pay-amount')).toHaveAttribute('data-total', String(3 * perVisit));
+  const visits = customer.locator('.series-visits .series-visit');
+  await expect(visits).toHaveCount(3);
+  const times = (await visits.allInnerTexts()).map((text) => text.match(/\d\d:\d\d–\d\d:\d\d/)?.[0]);
+  expect(times).toEqual(['15:00–17:00', '15:00–17:00', '15:00–17:00']);
+  await snap(customer, 'series-pay-phone');
+  await expectAccessible(customer);
+  await customer.getByRole('button', { name: '一次支付全部3次' }).click();
+  await expect(customer).toHaveURL(/\/orders\/\d+/);
+  await expect(customer.locator('.order-status .state-badge')).toHaveText(/待接单/);
+  await expect(customer.locator('.series-visits .series-visit[data-series-visit="1"]')).toHaveClass(/current/);
+  // Every visit was paid by that one checkout.
+  for (const n of [1, 2, 3]) {
+    await expect(customer.locator(`.series-visit[data-series-visit="${n}"] .state-badge`)).toHaveText(/待接单/, { timeout: 15000 });
+  }
+  const orderIds = await customer.locator('.series-visits a').evaluateAll((links) => links.map((a) => a.getAttribute('href')!.split('/').pop()!));
+
+  // The worker held for the series is offered every visit, each marked as one of three.
+  const offersOn = (page: Page) => page.locator('.offer-card:has(.tag-series)');
+  await open(li, '/worker');
+  await open(zhao, '/worker');
+  await expect.poll(async () => (await offersOn(li).count()) + (await offersOn(zhao).count()), { timeout: 15000 }).toBe(3);
+  const keeper = (await offersOn(li).count()) === 3 ? li : zhao;
+  const keeperName = keeper === li ? '李阿姨' : SECOND_WORKER.name;
+  await expect(keeper.locator(`.offer-card[data-order="${orderIds[1]}"] .tag-series`)).toHaveText('周期 2/3');
+  await snap(keeper, 'series-offers-worker-phone');
+  for (const id of orderIds) {
+    await keeper.locator(`.offer-card[data-order="${id}"]`).getByRole('button', { name: '接单' }).click();
+    await expect(keeper.locator(`.offer-card[data-order="${id}"]`)).toHaveCount(0);
+  }
+
+  // 订单 lists the three visits, each with its place in the series and the same worker.
+  await open(customer, '/orders');
+  for (const [i, id] of orderIds.entries()) {
+    const card = customer.locator(`.order-card:has(a[href="/orders/${id}"])`);
+    await expect(card.locator('.series-badge')).toHaveText(`周期 ${i + 1}/3`);
+    await expect(card.locator('.order-card-foot')).toContainText(keeperName);
+  }
+  await snap(customer, 'series-orders-phone');
+
+  // The admin sees the whole series on any visit's page.
+  const admin = await signedIn(browser, DEMO.admin, DESKTOP);
+  await open(admin, `/admin/orders/${orderIds[2]}`);
+  await expect(admin.locator('.series-panel tr[data-series-visit]')).toHaveCount(3);
+  await expect(admin.locator('.series-panel tr.current')).toHaveAttribute('data-series-visit', '3');
+  await expect(admin.locator('.series-panel')).toContainText(keeperName);
+  await snap(admin, 'series-admin-desktop');
+
+  // The last visit is cancelled on its own; the others stand.
+  await open(customer, `/orders/${orderIds[2]}`);
+  await customer.getByRole('button', { name: '取消订单' }).click();
+  await customer.getByRole('button', { name: '确认取消' }).click();
+  await expect(customer.locator('.order-status .state-badge')).toHaveText(/退款/);
+  await expect(customer.locator('.series-visit[data-series-visit="1"] .state-badge')).toHaveText(/已接单/);
+  await expect(customer.locator('.series-visit[data-series-visit="2"] .state-badge')).toHaveText(/已接单/);
+
+  // A series no one worker can keep is refused beside 重复, and nothing is booked:
+  // a week later at 15:00 the keeper serves the second visit and a single
+  // booking holds the other worker.
+  await bookingAt(customer, 11, '15:00');
+  await customer.getByRole('button', { name: '提交订单' }).click();
+  await expect(customer).toHaveURL(/\/pay\/\d+/);
+  await open(customer, '/orders');
+  const before = await customer.locator('.order-card').count();
+  await bookingAt(customer, 4, '15:00');
+  await customer.getByLabel('重复').selectOption('weekly');
+  await customer.getByLabel('共几次').selectOption('2');
+  await customer.getByRole('button', { name: '提交订单' }).click();
+  await expect(fieldError(customer, 'repeat')).toHaveText('没有一位服务者能在每一次都上门，请减少次数或换个时间');
+  await expect(customer).not.toHaveURL(/\/pay\//);
+  await open(customer, '/orders');
+  await expect(customer.locator('.order-card')).toHaveCount(before);
+});
