@@ -1,8 +1,8 @@
 use super::authz::{require, require_user};
 use super::flows::{self, from_unix, unix};
 use super::{app_state, internal, AppState};
-use crate::api::orders::{SeriesPlace, 
-    AddOnView, BookingDraft, CancelTier, DaySlots, OrderCard, OrderView, PlaceOutcome, ReviewView, ReviewsSummary, SavedAddress, ServiceInfo,
+use crate::api::orders::{
+    AddOnView, BookingDraft, CancelTier, DaySlots, OrderCard, OrderView, PlaceOutcome, ReviewView, ReviewsSummary, SavedAddress, SeriesPlace, ServiceInfo,
     SlotView, TimelineEntry,
 };
 use crate::api::{Access, CUSTOMER};
