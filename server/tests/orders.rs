@@ -2915,6 +2915,12 @@ async fn a_recurring_booking_is_kept_by_the_one_worker_free_every_week_and_paid_
     let busy = place(&app, &customer, first + week).await;
     let li_id = app.state.store.order(busy).await.unwrap().unwrap().reserved_worker_id;
 
+    // The booking form shows each visit's price before the customer commits.
+    let prices = app.post("/api/quote_series", &format!("service_id={service}&units=2&start={first}&lat=31.2304&lng=121.4737&repeat=weekly&visits=3"), None).await;
+    assert_eq!(serde_json::from_str::<Vec<i64>>(&prices.body).unwrap(), vec![9000; 3], "{}", prices.body);
+    let bad = app.post("/api/quote_series", &format!("service_id={service}&units=2&start={first}&repeat=monthly&visits=3"), None).await;
+    assert_eq!(bad.error(), AppError::Invalid { field: Field::Repeat, msg: Msg::ErrRepeatInterval });
+
     let response = app.post("/api/place_order", &series_booking(service, first, "weekly", "3"), Some(&customer)).await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     let PlaceOutcome::Placed { order_id } = serde_json::from_str(&response.body).unwrap() else { panic!("{}", response.body) };

@@ -83,6 +83,7 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/admin_users", ADMIN),
     ("/api/service_detail", Access::Public),
     ("/api/quote_service", Access::Public),
+    ("/api/quote_series", Access::Public),
     ("/api/booking_start", CUSTOMER),
     ("/api/booking_slots", CUSTOMER),
     ("/api/place_order", CUSTOMER),

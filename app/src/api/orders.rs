@@ -245,6 +245,24 @@ pub async fn quote_service(
     crate::server::respond(crate::server::orders::quote_service(service_id, units, addons, start, lat, lng, claim_id).await)
 }
 
+/// B6: each visit's total in fen of a recurring booking starting at
+/// `start`, the first one first.
+#[server(prefix = "/api", endpoint = "quote_series")]
+#[allow(clippy::too_many_arguments)]
+pub async fn quote_series(
+    service_id: i64,
+    units: i32,
+    addons: Option<String>,
+    start: i64,
+    lat: Option<f64>,
+    lng: Option<f64>,
+    repeat: String,
+    visits: i32,
+) -> Result<Vec<i64>, AppError> {
+    let addons = crate::server::pricing::addon_codes(addons);
+    crate::server::respond(crate::server::orders::quote_series(service_id, units, addons, start, lat, lng, repeat, visits).await)
+}
+
 #[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "place_order")]
 pub async fn place_order(

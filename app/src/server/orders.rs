@@ -155,6 +155,40 @@ pub async fn quote_service(
     super::pricing::quote(&service, &rules, units, addons, start, optional_location(lat, lng)?, coupon, unix(state.clock.now()))
 }
 
+fn parse_recurrence(repeat: &str, visits: i32) -> Result<Option<booking::Recurrence>, AppError> {
+    booking::Recurrence::parse(repeat, visits).map_err(|err| match err {
+        booking::RecurrenceError::UnknownInterval => AppError::invalid(Field::Repeat, Msg::ErrRepeatInterval),
+        booking::RecurrenceError::VisitsOutOfRange => AppError::invalid(Field::Repeat, Msg::ErrRepeatVisits),
+    })
+}
+
+/// B6: each visit's price of a recurring booking, the first one first: a
+/// visit on a surcharged day (a holiday) costs what that day costs.
+#[allow(clippy::too_many_arguments)]
+pub async fn quote_series(
+    service_id: i64,
+    units: i32,
+    addons: Vec<String>,
+    start: i64,
+    lat: Option<f64>,
+    lng: Option<f64>,
+    repeat: String,
+    visits: i32,
+) -> Result<Vec<i64>, AppError> {
+    require(Access::Public)?;
+    let state = app_state()?;
+    let service = listed_service(&state, service_id).await?;
+    let recurrence = parse_recurrence(&repeat, visits)?.ok_or(AppError::invalid(Field::Repeat, Msg::ErrRepeatInterval))?;
+    let location = optional_location(lat, lng)?;
+    let (rules, _, _) = super::pricing::rules_in_force(&state).await?;
+    let now = unix(state.clock.now());
+    recurrence
+        .starts(start)
+        .into_iter()
+        .map(|at| super::pricing::quote(&service, &rules, units, addons.clone(), Some(at), location, None, now).map(|q| q.total.get()))
+        .collect()
+}
+
 async fn own_order(state: &AppState, user: &User, order_id: i64) -> Result<OrderRecord, AppError> {
     let order = state.store.order(order_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
     if order.customer_id != user.id.0 {
@@ -361,10 +395,7 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
         return Err(AppError::invalid(Field::Notes, Msg::ErrNotesTooLong));
     }
     let worker_gender = gender_preference(input.worker_gender.as_deref())?;
-    let recurrence = booking::Recurrence::parse(input.repeat.as_deref().unwrap_or_default(), input.visits.unwrap_or_default()).map_err(|err| match err {
-        booking::RecurrenceError::UnknownInterval => AppError::invalid(Field::Repeat, Msg::ErrRepeatInterval),
-        booking::RecurrenceError::VisitsOutOfRange => AppError::invalid(Field::Repeat, Msg::ErrRepeatVisits),
-    })?;
+    let recurrence = parse_recurrence(input.repeat.as_deref().unwrap_or_default(), input.visits.unwrap_or_default())?;
     // A coupon is for one order; a series would have to split its discount.
     if recurrence.is_some() && input.claim_id.is_some() {
         return Err(AppError::invalid(Field::Coupon, Msg::ErrSeriesCoupon));
@@ -514,9 +545,8 @@ struct SeriesVisits<'a> {
 
 /// B6: the worker who keeps a recurring booking, the first of
 /// `first_visit_workers` (the first visit's order of preference) qualified
-/// and free at every later visit, and each visit's time and price. A visit
-/// priced differently from the first (a holiday surcharge) is refused: the
-/// customer agreed to one price per visit.
+/// and free at every later visit, and each visit's time and price (its own
+/// day's, as [`quote_series`] showed it).
 async fn series_worker(
     state: &AppState,
     service: &ServiceRecord,
@@ -535,9 +565,6 @@ async fn series_worker(
             s.first_quote.clone()
         } else {
             let quote = super::pricing::quote(service, &rules, input.units, input.addons.clone(), Some(start), Some(location), None, unix(state.clock.now()))?;
-            if quote.total != s.first_quote.total {
-                return Err(AppError::invalid(Field::Repeat, Msg::ErrSeriesPriceDiffers));
-            }
             let candidates = flows::candidates(state, &service.category_code, starts_at, ends_at, None, s.scoring).await?;
             let job = dispatch::Job { start, end: unix(ends_at), ..s.job.clone() };
             let free: Vec<i64> = dispatch::rank(&candidates, &job, state.travel.as_ref(), &[], s.weights).iter().map(|r| r.worker_id).collect();

@@ -1,4 +1,4 @@
-use crate::api::orders::{booking_slots, booking_start, quote_service, BookingDraft, DaySlots, PlaceOrder, PlaceOutcome};
+use crate::api::orders::{booking_slots, booking_start, quote_series, quote_service, BookingDraft, DaySlots, PlaceOrder, PlaceOutcome};
 use crate::api::pricing::booking_coupons;
 use crate::browser::locate;
 use crate::components::{field_error, form_error, ErrorState, PhoneShell, Skeleton};
@@ -89,7 +89,26 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
     // B6: repeat the booking with the same worker; empty for once.
     let repeat = RwSignal::new(String::new());
     let visits = RwSignal::new(4i32);
+    // Each visit's own price (a holiday costs more), once a slot is chosen.
+    let series_prices = Resource::new(
+        move || (units.get(), joined(), selected_slot.get(), point.get(), repeat.get(), visits.get()),
+        move |(u, extras, start, point, repeat, n)| async move {
+            match start {
+                Some(start) if !repeat.is_empty() => quote_series(service_id, u, extras, start, point.map(|p| p.0), point.map(|p| p.1), repeat, n).await.map(Some),
+                _ => Ok(None),
+            }
+        },
+    );
+    let visit_prices = move || series_prices.get().and_then(Result::ok).flatten();
     let visit_count = move || if repeat.with(String::is_empty) { 1 } else { i64::from(visits.get()) };
+    // The single visit's quote, or the series' sum of its visits' prices.
+    let total = move || {
+        let first = quote.get().and_then(|q| q.ok()).map(|q| q.total.get())?;
+        match visit_count() {
+            1 => Some(first),
+            _ => visit_prices().map(|prices| prices.iter().sum()),
+        }
+    };
     let place = ServerAction::<PlaceOrder>::new();
     let value = place.value();
     let new_price = move || match value.get() {
@@ -312,6 +331,10 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
                     </select>
                 </div>
                 <p class="hint series-hint">{t(Msg::RepeatSameWorker)}</p>
+                {move || visit_prices().filter(|prices| prices.iter().any(|p| *p != prices[0])).map(|prices| {
+                    let list = prices.iter().map(|p| money(*p)).collect::<Vec<_>>().join(" / ");
+                    view! { <p class="hint series-prices">{tf(Msg::SeriesVisitPrices, &[&list])}</p> }
+                })}
             })}
         </div>
         <p class="field-error" id="f-repeat-error" role="alert">{move || field_error(value, Field::Repeat).get()}</p>
@@ -373,9 +396,7 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
                     1 => t(Msg::Total).to_string(),
                     n => tf(Msg::SeriesTotal, &[&n]),
                 }}</span>
-                <span class="price" data-testid="book-total">
-                    {move || quote.get().and_then(|q| q.ok()).map(|q| money(q.total.get() * visit_count())).unwrap_or_default()}
-                </span>
+                <span class="price" data-testid="book-total">{move || total().map(money).unwrap_or_default()}</span>
             </div>
             <button type="button" class="btn btn-primary" on:click=submit disabled=move || place.pending().get()>
                 {move || if place.pending().get() { t(Msg::Submitting) } else { t(Msg::SubmitOrder) }}
