@@ -810,6 +810,7 @@ messages! {
     SeriesVisitsTitle => "周期服务 · 共{}次",
     SeriesVisitLabel => "第{}次",
     SeriesPayAll => "一次支付全部{}次",
+    AcceptSeries => "接下这位客户的全部{}次",
     SeriesVisitPrices => "每次价格：{}",
     SeriesPayHint => "每次是一张独立订单，可单独取消，按各自的取消规则退款。",
     ErrUnitsRange => "服务数量超出可选范围",

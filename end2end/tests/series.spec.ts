@@ -47,28 +47,30 @@ test('a customer books weekly cleaning for three weeks, pays once, and one worke
   expect(times).toEqual(['15:00–17:00', '15:00–17:00', '15:00–17:00']);
   await snap(customer, 'series-pay-phone');
   await expectAccessible(customer);
+  await open(li, '/worker');
+  await open(zhao, '/worker');
+  const orderIds = await customer.locator('.series-visits a').evaluateAll((links) => links.map((a) => a.getAttribute('href')!.split('/').pop()!));
   await customer.getByRole('button', { name: '一次支付全部3次' }).click();
   await expect(customer).toHaveURL(/\/orders\/\d+/);
-  await expect(customer.locator('.order-status .state-badge')).toHaveText(/待接单/);
   await expect(customer.locator('.series-visits .series-visit[data-series-visit="1"]')).toHaveClass(/current/);
-  // Every visit was paid by that one checkout.
-  for (const n of [1, 2, 3]) {
-    await expect(customer.locator(`.series-visit[data-series-visit="${n}"] .state-badge`)).toHaveText(/待接单/, { timeout: 15000 });
-  }
-  const orderIds = await customer.locator('.series-visits a').evaluateAll((links) => links.map((a) => a.getAttribute('href')!.split('/').pop()!));
 
   // The worker held for the series is offered every visit, each marked as one of three.
   const offersOn = (page: Page) => page.locator('.offer-card:has(.tag-series)');
-  await open(li, '/worker');
-  await open(zhao, '/worker');
   await expect.poll(async () => (await offersOn(li).count()) + (await offersOn(zhao).count()), { timeout: 15000 }).toBe(3);
   const keeper = (await offersOn(li).count()) === 3 ? li : zhao;
   const keeperName = keeper === li ? '李阿姨' : SECOND_WORKER.name;
   await expect(keeper.locator(`.offer-card[data-order="${orderIds[1]}"] .tag-series`)).toHaveText('周期 2/3');
   await snap(keeper, 'series-offers-worker-phone');
+  // One tap takes the regular customer's every visit.
+  await keeper.locator(`.offer-card[data-order="${orderIds[0]}"]`).getByRole('button', { name: '接下这位客户的全部3次' }).click();
+  await expect(offersOn(keeper)).toHaveCount(0);
   for (const id of orderIds) {
-    await keeper.locator(`.offer-card[data-order="${id}"]`).getByRole('button', { name: '接单' }).click();
-    await expect(keeper.locator(`.offer-card[data-order="${id}"]`)).toHaveCount(0);
+    await expect(keeper.locator(`.order-card[data-order="${id}"]`)).toBeVisible();
+  }
+
+  // Every visit was paid by that one checkout and is now the keeper's.
+  for (const n of [1, 2, 3]) {
+    await expect(customer.locator(`.series-visit[data-series-visit="${n}"] .state-badge`)).toHaveText(/已接单/);
   }
 
   // 订单 lists the three visits, each with its place in the series and the same worker.

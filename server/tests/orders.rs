@@ -2943,9 +2943,21 @@ async fn a_recurring_booking_is_kept_by_the_one_worker_free_every_week_and_paid_
     assert_eq!(state_of(&app, busy).await, "pending_payment", "another order is not paid with the series");
     // Each visit is offered first to the worker holding it.
     server::jobs::run_due_jobs(&app.state).await;
+    let mut offers = Vec::new();
     for visit in &visits {
-        let offers = app.state.store.offers_for_order(visit.id).await.unwrap();
-        assert_eq!(offers.first().map(|o| o.worker_name.as_str()), Some("赵阿姨"));
+        let offer = app.state.store.offers_for_order(visit.id).await.unwrap().remove(0);
+        assert_eq!(offer.worker_name, "赵阿姨");
+        offers.push(offer.id);
+    }
+    // Only the worker offered it may take the series, and she takes every visit in one tap.
+    let li = app.session_for(LI).await;
+    assert_eq!(app.post("/api/accept_series", &format!("offer_id={}", offers[0]), Some(&li)).await.error(), AppError::Forbidden);
+    let zhao = app.session_for(ZHAO).await;
+    let taken = app.post("/api/accept_series", &format!("offer_id={}", offers[1]), Some(&zhao)).await;
+    assert_eq!(taken.body, "3");
+    for visit in &visits {
+        assert_eq!(state_of(&app, visit.id).await, "accepted");
+        assert_eq!(app.state.store.order(visit.id).await.unwrap().unwrap().worker_id, holders[0]);
     }
 }
 

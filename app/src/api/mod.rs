@@ -96,6 +96,7 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/order_detail", Access::SignedIn),
     ("/api/workbench", WORKER),
     ("/api/respond_offer", WORKER),
+    ("/api/accept_series", WORKER),
     ("/api/order_step", WORKER),
     ("/api/tick_step", WORKER),
     ("/api/confirm_service", CUSTOMER),

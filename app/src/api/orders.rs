@@ -134,9 +134,11 @@ pub struct OrderCard {
     pub series: Option<SeriesPlace>,
 }
 
-/// Visit `index` (from 1) of a recurring booking of `visits` visits.
+/// Visit `index` (from 1) of a recurring booking of `visits` visits, the
+/// series named by its first order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeriesPlace {
+    pub series_id: i64,
     pub index: i64,
     pub visits: i64,
 }

@@ -119,6 +119,13 @@ pub async fn respond_offer(offer_id: i64, accept: bool) -> Result<(), AppError> 
     crate::server::respond(crate::server::work::respond_offer(offer_id, accept).await)
 }
 
+/// B6: accepts offer `offer_id` and every other visit of its recurring
+/// booking the worker is offered; returns how many were accepted.
+#[server(prefix = "/api", endpoint = "accept_series")]
+pub async fn accept_series(offer_id: i64) -> Result<u32, AppError> {
+    crate::server::respond(crate::server::work::accept_series(offer_id).await)
+}
+
 #[server(prefix = "/api", endpoint = "order_step")]
 pub async fn order_step(order_id: i64, step: String, lat: Option<f64>, lng: Option<f64>) -> Result<(), AppError> {
     crate::server::respond(crate::server::work::order_step(order_id, step, lat, lng).await)

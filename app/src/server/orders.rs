@@ -611,7 +611,7 @@ pub fn card(order: &OrderRecord) -> Result<OrderCard, AppError> {
         total_fen: order.total_fen,
         address_text: order.address_text.clone(),
         worker_name: order.worker_name.clone(),
-        series: (order.series_index > 0).then_some(SeriesPlace { index: order.series_index, visits: order.series_visits }),
+        series: order.series_id.map(|series_id| SeriesPlace { series_id, index: order.series_index, visits: order.series_visits }),
     })
 }
 

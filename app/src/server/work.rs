@@ -171,6 +171,30 @@ pub async fn respond_offer(offer_id: i64, accept: bool) -> Result<(), AppError> 
     }
 }
 
+/// B6: accepts `offer_id` as [`respond_offer`] does, then every other visit
+/// of the same recurring booking offered to this worker; a visit that can no
+/// longer be taken (lapsed, or clashing with their day) is left to the offer
+/// chain. Returns how many were accepted.
+pub async fn accept_series(offer_id: i64) -> Result<u32, AppError> {
+    let user = require_user(WORKER)?;
+    let state = app_state()?;
+    respond_offer(offer_id, true).await?;
+    let offer = state.store.offer(offer_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    let order = state.store.order(offer.order_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    let mut accepted = 1;
+    let Some(series_id) = order.series_id else { return Ok(accepted) };
+    for pending in state.store.pending_offers(user.id.0, state.clock.now()).await.map_err(internal)? {
+        let Some(visit) = state.store.order(pending.order_id).await.map_err(internal)? else { continue };
+        if visit.series_id == Some(series_id) && !pending.broadcast {
+            match respond_offer(pending.id, true).await {
+                Ok(()) => accepted += 1,
+                Err(err) => tracing::info!(order_id = visit.id, worker_id = user.id.0, ?err, "a visit of the series was not accepted"),
+            }
+        }
+    }
+    Ok(accepted)
+}
+
 /// Why an offer can no longer be answered: another worker grabbed the
 /// broadcast, or it lapsed or was withdrawn.
 async fn gone_because(state: &AppState, offer: &store::OfferRecord, worker_id: i64) -> Result<Msg, AppError> {

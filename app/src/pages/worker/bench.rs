@@ -2,7 +2,7 @@ use crate::api::chat::ChatUnread;
 use crate::api::format_beijing;
 use crate::api::tracking::{ReportPosition, REPORT_EVERY_SECS};
 use crate::api::orders::SeriesPlace;
-use crate::api::work::{workbench, OfferCard, OrderStep, RespondOffer, Step, WorkOrderCard, WorkbenchView};
+use crate::api::work::{workbench, AcceptSeries, OfferCard, OrderStep, RespondOffer, Step, WorkOrderCard, WorkbenchView};
 use crate::browser::{locate, use_live_version};
 use crate::components::form_error;
 use crate::error::AppError;
@@ -29,6 +29,7 @@ fn step_msg(step: Step) -> Msg {
 pub fn WorkPanel() -> impl IntoView {
     let live = use_live_version();
     let respond = ServerAction::<RespondOffer>::new();
+    let accept_all = ServerAction::<AcceptSeries>::new();
     let step = ServerAction::<OrderStep>::new();
     let tick = ServerAction::<TickStep>::new();
     // Which order's 客户不在家 confirmation is open. Held here, not on the card,
@@ -36,7 +37,7 @@ pub fn WorkPanel() -> impl IntoView {
     let confirming_absence = RwSignal::new(None::<i64>);
     let unread = use_chat_unread(live);
     let bench = Resource::new(
-        move || (live.get(), respond.version().get(), step.version().get(), tick.version().get()),
+        move || (live.get(), respond.version().get(), accept_all.version().get(), step.version().get(), tick.version().get()),
         |_| workbench(),
     );
     share_position_while_on_the_way(bench);
@@ -55,7 +56,9 @@ pub fn WorkPanel() -> impl IntoView {
     let respond_value = respond.value();
     let step_value = step.value();
     view! {
-        <p class="form-error" role="alert">{move || form_error(respond_value).get().or(form_error(step_value).get())}</p>
+        <p class="form-error" role="alert">
+            {move || form_error(respond_value).get().or(form_error(accept_all.value()).get()).or(form_error(step_value).get())}
+        </p>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match bench.await {
@@ -77,7 +80,12 @@ pub fn WorkPanel() -> impl IntoView {
                         } else {
                             view! {
                                 <ul class="offer-list">
-                                    {bench.offers.into_iter().map(|o| view! { <OfferItem offer=o respond/> }).collect_view()}
+                                    {bench.offers.iter().map(|o| {
+                                        // Other visits of the same series on offer: they can be taken in one tap.
+                                        let series_id = o.series.map(|p| p.series_id);
+                                        let siblings = bench.offers.iter().filter(|x| series_id.is_some() && !x.broadcast && x.series.map(|p| p.series_id) == series_id).count();
+                                        view! { <OfferItem offer=o.clone() respond accept_all siblings/> }
+                                    }).collect_view()}
                                 </ul>
                             }.into_any()
                         }}
@@ -105,7 +113,7 @@ fn series_tag(p: SeriesPlace) -> impl IntoView {
 }
 
 #[component]
-fn OfferItem(offer: OfferCard, respond: ServerAction<RespondOffer>) -> impl IntoView {
+fn OfferItem(offer: OfferCard, respond: ServerAction<RespondOffer>, accept_all: ServerAction<AcceptSeries>, siblings: usize) -> impl IntoView {
     let id = offer.offer_id;
     let (decline, accept) = if offer.broadcast { (Msg::PassGrab, Msg::GrabOrder) } else { (Msg::RejectOffer, Msg::AcceptOffer) };
     view! {
@@ -130,6 +138,12 @@ fn OfferItem(offer: OfferCard, respond: ServerAction<RespondOffer>) -> impl Into
                     {t(accept)}
                 </button>
             </div>
+            {(siblings > 1 && !offer.broadcast).then(|| view! {
+                <button type="button" class="btn btn-plain btn-block accept-series" disabled=move || accept_all.pending().get()
+                    on:click=move |_| { accept_all.dispatch(AcceptSeries { offer_id: id }); }>
+                    {tf(Msg::AcceptSeries, &[&siblings])}
+                </button>
+            })}
         </li>
     }
 }
