@@ -31,6 +31,7 @@ test('a customer books weekly cleaning for three weeks, pays once, and one worke
   // Each visit at its own day's price: three times the first, unless a holiday surcharge falls on one.
   await expect.poll(async () => fen(await customer.getByTestId('book-total').innerText())).toBeGreaterThanOrEqual(3 * perVisit);
   const seriesTotal = fen(await customer.getByTestId('book-total').innerText());
+  await expect(customer.locator('.series-quote-note')).toHaveText(`以上为每次的费用；周期3次合计¥${(seriesTotal / 100).toFixed(2)}`);
   await snap(customer, 'series-booking-phone');
 
   await customer.getByRole('button', { name: '提交订单' }).click();
@@ -62,7 +63,7 @@ test('a customer books weekly cleaning for three weeks, pays once, and one worke
   await expect(keeper.locator(`.offer-card[data-order="${orderIds[1]}"] .tag-series`)).toHaveText('周期 2/3');
   await snap(keeper, 'series-offers-worker-phone');
   // One tap takes the regular customer's every visit.
-  await keeper.locator(`.offer-card[data-order="${orderIds[0]}"]`).getByRole('button', { name: '接下这位客户的全部3次' }).click();
+  await keeper.getByRole('button', { name: '接下这位客户的全部3次' }).click();
   await expect(offersOn(keeper)).toHaveCount(0);
   for (const id of orderIds) {
     await expect(keeper.locator(`.order-card[data-order="${id}"]`)).toBeVisible();

@@ -384,6 +384,9 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
                 }
             })}
         </Transition>
+        {move || (visit_count() > 1).then(|| total().map(|sum| view! {
+            <p class="hint series-quote-note">{tf(Msg::SeriesQuoteNote, &[&visit_count(), &money(sum)])}</p>
+        })).flatten()}
         {move || new_price().map(|price| view! {
             <p class="notice notice-warning" role="status">{t(Msg::QuoteChanged)}" "{price}</p>
         })}

@@ -80,10 +80,12 @@ pub fn WorkPanel() -> impl IntoView {
                         } else {
                             view! {
                                 <ul class="offer-list">
-                                    {bench.offers.iter().map(|o| {
-                                        // Other visits of the same series on offer: they can be taken in one tap.
-                                        let series_id = o.series.map(|p| p.series_id);
-                                        let siblings = bench.offers.iter().filter(|x| series_id.is_some() && !x.broadcast && x.series.map(|p| p.series_id) == series_id).count();
+                                    {bench.offers.iter().enumerate().map(|(k, o)| {
+                                        // Visits of one series on offer can be taken in one tap, from the first of them.
+                                        let series_id = o.series.map(|p| p.series_id).filter(|_| !o.broadcast);
+                                        let same_series = |x: &OfferCard| series_id.is_some() && !x.broadcast && x.series.map(|p| p.series_id) == series_id;
+                                        let first = !bench.offers[..k].iter().any(same_series);
+                                        let siblings = if first { bench.offers.iter().filter(|x| same_series(x)).count() } else { 0 };
                                         view! { <OfferItem offer=o.clone() respond accept_all siblings/> }
                                     }).collect_view()}
                                 </ul>
@@ -112,6 +114,8 @@ fn series_tag(p: SeriesPlace) -> impl IntoView {
     view! { <span class="tag tag-series" data-series=format!("{}/{}", p.index, p.visits)>{tf(Msg::SeriesBadge, &[&p.index, &p.visits])}</span> }
 }
 
+/// `siblings`: on the first offer of a recurring booking's visits, how many
+/// of them are on offer (0 elsewhere).
 #[component]
 fn OfferItem(offer: OfferCard, respond: ServerAction<RespondOffer>, accept_all: ServerAction<AcceptSeries>, siblings: usize) -> impl IntoView {
     let id = offer.offer_id;
