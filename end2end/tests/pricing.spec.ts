@@ -120,7 +120,7 @@ test('an admin changes the cancellation rules; a bad line is named and a new boo
   await expect(desk.locator('.cancel-rules-preview')).toContainText('取消规则：服务开始前1天以上免费取消；开始前1天内取消收取实付的10%；开始前2小时内取消收取实付的30%；服务者到达后不可取消。');
   await desk.getByRole('button', { name: '保存取消规则' }).click();
   await expect(desk.getByRole('status')).toContainText('已保存');
-  await expect(desk.locator('[data-cancel-version]')).toContainText(/v\d+ · /);
+  await expect(desk.locator('[data-version]')).toContainText(/v\d+ · /);
   await snap(admin, 'pricing-05-cancel-rules-1440x900');
   await expectAccessible(admin);
 
@@ -169,7 +169,7 @@ test('an admin changes the late-arrival penalties; a bad line is named and worke
   await expect(desk.locator('.late-rules-preview')).toContainText(sentence);
   await desk.getByRole('button', { name: '保存迟到扣款' }).click();
   await expect(desk.getByRole('status')).toContainText('已保存');
-  await expect(desk.locator('[data-late-version]')).toContainText(/v\d+ · /);
+  await expect(desk.locator('[data-version]')).toContainText(/v\d+ · /);
   await desk.scrollIntoViewIfNeeded();
   await snap(admin, 'pricing-06-late-rules-1440x900');
   await expectAccessible(admin);

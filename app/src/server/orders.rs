@@ -611,8 +611,13 @@ pub fn card(order: &OrderRecord) -> Result<OrderCard, AppError> {
         total_fen: order.total_fen,
         address_text: order.address_text.clone(),
         worker_name: order.worker_name.clone(),
-        series: order.series_id.map(|series_id| SeriesPlace { series_id, index: order.series_index, visits: order.series_visits }),
+        series: series_place(order),
     })
+}
+
+/// Which visit of a recurring booking the order is (B6), if it is one.
+pub fn series_place(order: &OrderRecord) -> Option<SeriesPlace> {
+    order.series_id.map(|series_id| SeriesPlace { series_id, index: order.series_index, visits: order.series_visits })
 }
 
 /// Every visit of `order`'s recurring booking, the earliest first (B6).

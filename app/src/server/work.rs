@@ -48,7 +48,7 @@ fn work_card(state: &AppState, order: &OrderRecord) -> Result<WorkOrderCard, App
         confirmed: order.confirmed_at.is_some(),
         confirmed_auto: order.confirmed_auto,
         late_after: Vec::new(),
-        series: super::orders::card(order)?.series,
+        series: super::orders::series_place(order),
     })
 }
 
@@ -88,7 +88,7 @@ pub async fn workbench() -> Result<WorkbenchView, AppError> {
             notes: order.notes.clone(),
             deadline: unix(offer.deadline),
             broadcast: offer.broadcast,
-            series: super::orders::card(&order)?.series,
+            series: super::orders::series_place(&order),
         });
     }
     let filter = OrderFilter {

@@ -8,6 +8,10 @@ use crate::error::{AppError, Field};
 use crate::i18n::{t, Msg};
 use crate::pages::order_ui::{cancel_rules_sentence, late_rules_sentence, late_tier_lines, tier_lines, QuoteLines};
 use leptos::prelude::*;
+use leptos::server_fn::client::Client;
+use leptos::server_fn::codec::PostUrl;
+use leptos::server_fn::request::ClientReq;
+use leptos::server_fn::{Http, ServerFn};
 
 /// 价格策略: peak/weekend/holiday multipliers and the distance fee, with a
 /// live preview that prices a service under the rules as typed, plus the
@@ -113,8 +117,8 @@ fn PricingDesk(
                     <Show when=saved><p class="toast" role="status">{t(Msg::RulesSaved)}</p></Show>
                 </ActionForm>
             </section>
-            <CancelRulesDesk cancel save=save_cancel/>
-            <LateRulesDesk late save=save_late/>
+            <TieredRulesDesk rules=cancel_rules(&cancel) save=save_cancel/>
+            <TieredRulesDesk rules=late_rules(&late) save=save_late/>
             </div>
             <div>
                 <Preview data=preview_data form/>
@@ -124,69 +128,114 @@ fn PricingDesk(
     }
 }
 
-/// 取消规则: the customer cancellation tiers, with the sentence customers
-/// will read worked out from the lines as typed.
-#[component]
-fn CancelRulesDesk(cancel: CancelRulesView, save: ServerAction<AdminSaveCancellationRules>) -> impl IntoView {
-    let value = save.value();
-    let saved = move || matches!(value.get(), Some(Ok(_)));
-    let typed = RwSignal::new(tier_lines(&cancel.tiers));
-    let version_text = match cancel.updated_at {
-        Some(at) => format!("v{} · {}", cancel.version, format_beijing(at)),
-        None => t(Msg::CancelRulesDefault).to_string(),
-    };
-    let customer_sees = move || booking::CancellationPolicy::parse_lines(&typed.get()).ok().map(|policy| cancel_rules_sentence(policy.tiers()));
-    view! {
-        <section class="panel cancel-rules-desk">
-            <h2 class="section-title">{t(Msg::CancelRulesHeading)}</h2>
-            <p class="hint">{t(Msg::CancelRulesAdminHint)}</p>
-            <p class="muted" data-cancel-version=cancel.version>{t(Msg::RulesVersion)}" "{version_text}</p>
-            <ActionForm action=save attr:class="form cancel-rules-form" attr:novalidate=true>
-                <input type="hidden" name="version" value=cancel.version/>
-                <label for="f-cancel-tiers">{t(Msg::CancelTiersLabel)}</label>
-                <textarea id="f-cancel-tiers" name="tiers" rows="4" maxlength="1000" placeholder=t(Msg::CancelTiersPlaceholder)
-                    on:input=move |ev| typed.set(event_target_value(&ev))>{typed.get_untracked()}</textarea>
-                <p class="field-error" id="f-cancel-tiers-error" role="alert">{move || located_error(value, Field::CancelTiers).get()}</p>
-                {move || customer_sees().map(|sentence| view! {
-                    <p class="cancel-rules-preview"><span class="muted">{t(Msg::CancelRulesCustomerSees)}</span>{sentence}</p>
-                })}
-                <p class="form-error" role="alert">{move || form_error(value).get()}</p>
-                <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>{t(Msg::SaveCancelRules)}</button>
-                <Show when=saved><p class="toast" role="status">{t(Msg::CancelRulesSaved)}</p></Show>
-            </ActionForm>
-        </section>
+/// What tells 价格策略's two tiered-rule desks (取消规则, 迟到扣款) apart.
+struct TieredRules {
+    /// Names the desk's class (`{kind}-rules-desk`) and its textarea (`f-{kind}-tiers`).
+    kind: &'static str,
+    field: Field,
+    version: i64,
+    updated_at: Option<i64>,
+    /// The rules in force, one step a line, as the admin types them.
+    lines: String,
+    rows: u32,
+    /// The sentence customers or workers will read, from the lines as typed (`None` while they do not parse).
+    reader_sees: fn(&str) -> Option<String>,
+    text: DeskText,
+}
+
+#[derive(Clone, Copy)]
+struct DeskText {
+    heading: Msg,
+    admin_hint: Msg,
+    built_in: Msg,
+    label: Msg,
+    placeholder: Msg,
+    reader_sees: Msg,
+    save: Msg,
+    saved: Msg,
+}
+
+/// 取消规则: the customer cancellation tiers.
+fn cancel_rules(cancel: &CancelRulesView) -> TieredRules {
+    TieredRules {
+        kind: "cancel",
+        field: Field::CancelTiers,
+        version: cancel.version,
+        updated_at: cancel.updated_at,
+        lines: tier_lines(&cancel.tiers),
+        rows: 4,
+        reader_sees: |typed| booking::CancellationPolicy::parse_lines(typed).ok().map(|policy| cancel_rules_sentence(policy.tiers())),
+        text: DeskText {
+            heading: Msg::CancelRulesHeading,
+            admin_hint: Msg::CancelRulesAdminHint,
+            built_in: Msg::CancelRulesDefault,
+            label: Msg::CancelTiersLabel,
+            placeholder: Msg::CancelTiersPlaceholder,
+            reader_sees: Msg::CancelRulesCustomerSees,
+            save: Msg::SaveCancelRules,
+            saved: Msg::CancelRulesSaved,
+        },
     }
 }
 
-/// 迟到扣款: the worker late-arrival tiers, with the sentence workers will
-/// read worked out from the lines as typed.
+/// 迟到扣款: the worker late-arrival tiers and the no-show penalty.
+fn late_rules(late: &LateRulesView) -> TieredRules {
+    TieredRules {
+        kind: "late",
+        field: Field::LateTiers,
+        version: late.version,
+        updated_at: late.updated_at,
+        lines: late_tier_lines(&late.tiers, late.no_show),
+        rows: 3,
+        reader_sees: |typed| booking::LatenessPolicy::parse_lines(typed).ok().map(|policy| late_rules_sentence(policy.tiers(), policy.no_show())),
+        text: DeskText {
+            heading: Msg::LateRulesHeading,
+            admin_hint: Msg::LateRulesAdminHint,
+            built_in: Msg::LateRulesDefault,
+            label: Msg::LateTiersLabel,
+            placeholder: Msg::LateTiersPlaceholder,
+            reader_sees: Msg::LateRulesWorkerSees,
+            save: Msg::SaveLateRules,
+            saved: Msg::LateRulesSaved,
+        },
+    }
+}
+
+/// A versioned set of tiered rules typed one step a line, with the sentence
+/// its readers will see worked out as the admin types; a stale form is refused.
 #[component]
-fn LateRulesDesk(late: LateRulesView, save: ServerAction<AdminSaveLatenessRules>) -> impl IntoView {
+fn TieredRulesDesk<S, Protocol>(rules: TieredRules, save: ServerAction<S>) -> impl IntoView
+where
+    S: serde::de::DeserializeOwned + ServerFn<Protocol = Http<PostUrl, Protocol>, Output = i64, Error = AppError> + Clone + Send + Sync + 'static,
+    <<S::Client as Client<AppError>>::Request as ClientReq<AppError>>::FormData: From<web_sys::FormData>,
+    S::Client: Client<AppError>,
+{
     let value = save.value();
     let saved = move || matches!(value.get(), Some(Ok(_)));
-    let typed = RwSignal::new(late_tier_lines(&late.tiers, late.no_show));
-    let version_text = match late.updated_at {
-        Some(at) => format!("v{} · {}", late.version, format_beijing(at)),
-        None => t(Msg::LateRulesDefault).to_string(),
+    let typed = RwSignal::new(rules.lines);
+    let version_text = match rules.updated_at {
+        Some(at) => format!("v{} · {}", rules.version, format_beijing(at)),
+        None => t(rules.text.built_in).to_string(),
     };
-    let worker_sees = move || booking::LatenessPolicy::parse_lines(&typed.get()).ok().map(|policy| late_rules_sentence(policy.tiers(), policy.no_show()));
+    let reader_sees = rules.reader_sees;
+    let (field, text, kind) = (rules.field, rules.text, rules.kind);
     view! {
-        <section class="panel late-rules-desk">
-            <h2 class="section-title">{t(Msg::LateRulesHeading)}</h2>
-            <p class="hint">{t(Msg::LateRulesAdminHint)}</p>
-            <p class="muted" data-late-version=late.version>{t(Msg::RulesVersion)}" "{version_text}</p>
-            <ActionForm action=save attr:class="form cancel-rules-form late-rules-form" attr:novalidate=true>
-                <input type="hidden" name="version" value=late.version/>
-                <label for="f-late-tiers">{t(Msg::LateTiersLabel)}</label>
-                <textarea id="f-late-tiers" name="tiers" rows="3" maxlength="1000" placeholder=t(Msg::LateTiersPlaceholder)
+        <section class=format!("panel {kind}-rules-desk")>
+            <h2 class="section-title">{t(text.heading)}</h2>
+            <p class="hint">{t(text.admin_hint)}</p>
+            <p class="muted" data-version=rules.version>{t(Msg::RulesVersion)}" "{version_text}</p>
+            <ActionForm action=save attr:class="form cancel-rules-form" attr:novalidate=true>
+                <input type="hidden" name="version" value=rules.version/>
+                <label for=format!("f-{kind}-tiers")>{t(text.label)}</label>
+                <textarea id=format!("f-{kind}-tiers") name="tiers" rows=rules.rows maxlength="1000" placeholder=t(text.placeholder)
                     on:input=move |ev| typed.set(event_target_value(&ev))>{typed.get_untracked()}</textarea>
-                <p class="field-error" id="f-late-tiers-error" role="alert">{move || located_error(value, Field::LateTiers).get()}</p>
-                {move || worker_sees().map(|sentence| view! {
-                    <p class="cancel-rules-preview late-rules-preview"><span class="muted">{t(Msg::LateRulesWorkerSees)}</span>{sentence}</p>
+                <p class="field-error" id=format!("f-{kind}-tiers-error") role="alert">{move || located_error(value, field).get()}</p>
+                {move || typed.with(|lines| reader_sees(lines)).map(|sentence| view! {
+                    <p class=format!("cancel-rules-preview {kind}-rules-preview")><span class="muted">{t(text.reader_sees)}</span>{sentence}</p>
                 })}
                 <p class="form-error" role="alert">{move || form_error(value).get()}</p>
-                <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>{t(Msg::SaveLateRules)}</button>
-                <Show when=saved><p class="toast" role="status">{t(Msg::LateRulesSaved)}</p></Show>
+                <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>{t(text.save)}</button>
+                <Show when=saved><p class="toast" role="status">{t(text.saved)}</p></Show>
             </ActionForm>
         </section>
     }
