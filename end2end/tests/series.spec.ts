@@ -115,4 +115,25 @@ test('a customer books weekly cleaning for three weeks, pays once, and one worke
   await expect(customer).not.toHaveURL(/\/pay\//);
   await open(customer, '/orders');
   await expect(customer.locator('.order-card')).toHaveCount(before);
+
+  // 取消本次及之后 on the first visit takes the two still standing in one go,
+  // says what that costs first, and passes over the one already cancelled.
+  await open(customer, `/orders/${orderIds[0]}`);
+  await hydrated(customer);
+  await customer.getByRole('button', { name: '取消本次及之后的 2 次' }).click();
+  const ask = customer.getByRole('dialog', { name: '取消本次及之后的 2 次' });
+  await expect(ask).toContainText('将取消本次及之后共 2 次服务，现在取消均免费');
+  await snap(customer, 'series-cancel-rest-phone');
+  await ask.getByRole('button', { name: '确认取消' }).click();
+  for (const n of [1, 2, 3]) {
+    await expect(customer.locator(`.series-visit[data-series-visit="${n}"] .state-badge`)).toHaveText(/退款/);
+  }
+  await expect(customer.locator('[data-series-cancel]')).toHaveCount(0);
+
+  // Booking again from a visit starts with the series' terms.
+  await customer.getByRole('link', { name: '再约一个周期' }).click();
+  await expect(customer).toHaveURL(/\/book\/\d+\?rebook=/);
+  await hydrated(customer);
+  await expect(customer.getByLabel('重复')).toHaveValue('weekly');
+  await expect(customer.getByLabel('共几次')).toHaveValue('3');
 });

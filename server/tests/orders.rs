@@ -805,6 +805,7 @@ async fn booking_again_starts_from_the_old_orders_contact_add_ons_and_gender() {
     assert_eq!((address.contact_name.as_str(), address.contact_phone.as_str(), address.address_text.as_str()), ("王先生", "13800000777", "黄浦区人民大道1号"));
     assert_eq!((draft.units, draft.notes.as_str()), (3, "家里有老人"));
     assert_eq!((draft.addons, draft.worker_gender.as_str()), (vec!["冰箱内部清洁".to_string()], "female"));
+    assert_eq!((draft.repeat.as_str(), draft.visits), ("", 0), "a single booking is booked again as one visit");
 
     let fresh = app.post("/api/booking_start", &format!("service_id={service}"), Some(&customer)).await;
     let draft: app::api::orders::BookingDraft = serde_json::from_str(&fresh.body).unwrap();
@@ -2959,6 +2960,59 @@ async fn a_recurring_booking_is_kept_by_the_one_worker_free_every_week_and_paid_
         assert_eq!(state_of(&app, visit.id).await, "accepted");
         assert_eq!(app.state.store.order(visit.id).await.unwrap().unwrap().worker_id, holders[0]);
     }
+}
+
+#[tokio::test]
+async fn cancelling_a_visit_and_the_later_ones_cancels_each_under_its_own_fee_and_leaves_the_earlier_ones() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let service = cleaning_service(&app).await;
+    let response = app.post("/api/place_order", &series_booking(service, beijing(2, 10), "weekly", "3"), Some(&customer)).await;
+    let PlaceOutcome::Placed { order_id: first } = serde_json::from_str(&response.body).unwrap() else { panic!("{}", response.body) };
+    assert_eq!(app.post("/api/sandbox_pay", &format!("order_id={first}"), Some(&customer)).await.status, StatusCode::OK);
+    server::jobs::run_due_jobs(&app.state).await;
+    let mut visits = app.state.store.orders(&store::OrderFilter { series_id: Some(first), ..store::OrderFilter::newest(10) }).await.unwrap();
+    visits.sort_by_key(|o| o.series_index);
+    let ids: Vec<i64> = visits.iter().map(|o| o.id).collect();
+    let series_cancel = |body: &str| serde_json::from_str::<app::api::orders::OrderView>(body).unwrap().series_cancel;
+    let detail = |k: usize| format!("order_id={}", ids[k]);
+
+    // Each visit's page says what cancelling from it takes; the last visit alone has nothing more than its own cancel.
+    let from_first = app.post("/api/order_detail", &detail(0), Some(&customer)).await;
+    assert_eq!(series_cancel(&from_first.body), Some(app::api::orders::SeriesCancel { visits: 3, fee_fen: 0 }));
+    assert_eq!(series_cancel(&app.post("/api/order_detail", &detail(2), Some(&customer)).await.body), None);
+    // Nobody else may, and a single booking is no series.
+    let stranger = app.session("13800000098", domain::Role::Customer).await;
+    assert_eq!(app.post("/api/cancel_series_from", &format!("order_id={}", ids[1]), Some(&stranger)).await.status, StatusCode::FORBIDDEN);
+    let li = app.session_for(LI).await;
+    assert_eq!(app.post("/api/cancel_series_from", &format!("order_id={}", ids[1]), Some(&li)).await.status, StatusCode::FORBIDDEN);
+    let single = place(&app, &customer, beijing(1, 15)).await;
+    let refused = app.post("/api/cancel_series_from", &format!("order_id={single}"), Some(&customer)).await;
+    assert_eq!(refused.error(), AppError::Refused(Msg::ErrNotASeries));
+    assert_eq!(state_of(&app, single).await, "pending_payment");
+
+    // An hour before the second visit: it costs its 20% fee, the third is still free.
+    let until = u64::try_from(visits[1].starts_at.unix_timestamp() - 3600 - app.state.clock.now().unix_timestamp()).unwrap();
+    app.state.clock.advance(Duration::from_secs(until));
+    let from_second = app.post("/api/order_detail", &detail(1), Some(&customer)).await;
+    assert_eq!(series_cancel(&from_second.body), Some(app::api::orders::SeriesCancel { visits: 2, fee_fen: 1800 }));
+    let done = app.post("/api/cancel_series_from", &format!("order_id={}", ids[1]), Some(&customer)).await;
+    assert_eq!((done.status, done.body.as_str()), (StatusCode::OK, "2"));
+    server::jobs::run_due_jobs(&app.state).await;
+    assert_eq!(state_of(&app, ids[0]).await, "booked", "the visit before is kept");
+    for (k, fee) in [(1, 1800), (2, 0)] {
+        let visit = app.state.store.order(ids[k]).await.unwrap().unwrap();
+        assert_eq!((visit.state.as_str(), visit.cancel_fee_fen, visit.refund_fen), ("refunded", fee, 9000 - fee), "visit {}", k + 1);
+    }
+    // Booked again from any visit, the form starts with the series' terms.
+    let again = app.post("/api/booking_start", &format!("service_id={service}&rebook={}", ids[2]), Some(&customer)).await;
+    let draft: app::api::orders::BookingDraft = serde_json::from_str(&again.body).unwrap_or_else(|e| panic!("{e}: {}", again.body));
+    assert_eq!((draft.repeat.as_str(), draft.visits), ("weekly", 3));
+
+    // Asked again, there is nothing left to cancel from there, and nothing changes.
+    let again = app.post("/api/cancel_series_from", &format!("order_id={}", ids[1]), Some(&customer)).await;
+    assert_eq!(again.error(), AppError::Refused(Msg::ErrIllegalStep));
+    assert_eq!(state_of(&app, ids[0]).await, "booked");
 }
 
 #[tokio::test]

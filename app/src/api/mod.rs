@@ -90,6 +90,7 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/sandbox_pay", CUSTOMER),
     ("/api/my_orders", CUSTOMER),
     ("/api/cancel_order", CUSTOMER),
+    ("/api/cancel_series_from", CUSTOMER),
     ("/api/review_order", CUSTOMER),
     ("/api/remove_review_photo", CUSTOMER),
     // Customers see their own orders, workers the ones assigned to them, admins all.

@@ -110,6 +110,10 @@ pub struct BookingDraft {
     pub address_book: Vec<super::account::AddressView>,
     /// The cancellation fees, earliest first, to read before booking (B5).
     pub cancel_rules: Vec<booking::FeeTier>,
+    /// B6: booking a series again starts with its terms: `weekly` or
+    /// `biweekly` and the number of visits; empty and 0 for one visit.
+    pub repeat: String,
+    pub visits: i32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -212,6 +216,17 @@ pub struct OrderView {
     /// B6: every visit of its recurring booking, the earliest first, for
     /// the customer and admins; empty outside a series.
     pub series_visits: Vec<OrderCard>,
+    /// B6, for the customer: what 取消本次及之后 would cancel now, when that is
+    /// this visit and at least one later one.
+    pub series_cancel: Option<SeriesCancel>,
+}
+
+/// Cancelling a visit and the later ones of its series: how many visits,
+/// and the fees they cost together now, each visit under its own rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeriesCancel {
+    pub visits: i64,
+    pub fee_fen: i64,
 }
 
 #[server(prefix = "/api", endpoint = "service_detail")]
@@ -326,6 +341,13 @@ pub async fn order_detail(order_id: i64) -> Result<OrderView, AppError> {
 #[server(prefix = "/api", endpoint = "cancel_order")]
 pub async fn cancel_order(order_id: i64) -> Result<(), AppError> {
     crate::server::respond(crate::server::orders::cancel_order(order_id).await)
+}
+
+/// 取消本次及之后 (B6): this visit of a recurring booking and every later
+/// one the customer may still cancel; returns how many were cancelled.
+#[server(prefix = "/api", endpoint = "cancel_series_from")]
+pub async fn cancel_series_from(order_id: i64) -> Result<i64, AppError> {
+    crate::server::respond(crate::server::orders::cancel_series_from(order_id).await)
 }
 
 #[server(prefix = "/api", endpoint = "review_order")]

@@ -2,7 +2,7 @@ use super::authz::{require, require_user};
 use super::flows::{self, from_unix, unix};
 use super::{app_state, internal, AppState};
 use crate::api::orders::{
-    AddOnView, BookingDraft, CancelTier, DaySlots, OrderCard, OrderView, PlaceOutcome, ReviewView, ReviewsSummary, SavedAddress, SeriesPlace, ServiceInfo,
+    AddOnView, BookingDraft, CancelTier, DaySlots, OrderCard, OrderView, PlaceOutcome, ReviewView, ReviewsSummary, SavedAddress, SeriesCancel, SeriesPlace, ServiceInfo,
     SlotView, TimelineEntry,
 };
 use crate::api::{Access, CUSTOMER};
@@ -205,6 +205,8 @@ pub async fn booking_start(service_id: i64, rebook: Option<i64>) -> Result<Booki
     let cancel_rules = super::pricing::cancellation_in_force(&state).await?.0.tiers().to_vec();
     if let Some(order_id) = rebook {
         let order = own_order(&state, &user, order_id).await?;
+        let series = series_visits(&state, &order).await?;
+        let terms = booking::Recurrence::of_starts(&series.iter().map(|visit| unix(visit.starts_at)).collect::<Vec<_>>());
         // The order keeps the contact's phone; their name is in the address
         // book entry the booking made.
         let entry = address_book.iter().find(|a| a.address_text == order.address_text && a.contact_phone == order.contact_phone);
@@ -232,6 +234,8 @@ pub async fn booking_start(service_id: i64, rebook: Option<i64>) -> Result<Booki
             worker_gender: order.worker_gender.unwrap_or_default(),
             address_book,
             cancel_rules,
+            repeat: terms.map_or_else(String::new, |r| r.interval().to_string()),
+            visits: terms.map_or(0, |r| i32::from(r.visits())),
         });
     }
     Ok(BookingDraft {
@@ -249,6 +253,8 @@ pub async fn booking_start(service_id: i64, rebook: Option<i64>) -> Result<Booki
         worker_gender: String::new(),
         address_book,
         cancel_rules,
+        repeat: String::new(),
+        visits: 0,
     })
 }
 
@@ -686,7 +692,7 @@ pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) ->
     };
     let cancel_fee_now = match (is_customer, order_state) {
         (true, OrderState::PendingPayment) => Some(0),
-        _ => cancellation.as_ref().map(|policy| policy.customer_fee(Fen::new(order.paid_fen), unix(order.starts_at), unix(state.clock.now())).get()),
+        _ => cancellation.as_ref().map(|policy| fee_if_cancelled_now(state, policy, order)),
     };
     let cancel_tiers = match &cancellation {
         Some(policy) if order.paid_fen > 0 => cancel_tiers(policy, order),
@@ -696,6 +702,10 @@ pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) ->
     let worker_favorite = match (is_customer, order.worker_id) {
         (true, Some(worker)) => Some(state.store.favorite_workers(viewer.id.0).await.map_err(internal)?.iter().any(|w| w.worker_id == worker)),
         _ => None,
+    };
+    let series = match viewer.role {
+        Role::Worker => Vec::new(),
+        _ => series_visits(state, order).await?,
     };
     let offer_at = if order_state == OrderState::Booked && state.store.never_offered(order.id).await.map_err(internal)? {
         let (settings, _, _) = flows::dispatch_settings(state).await?;
@@ -748,11 +758,44 @@ pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) ->
         needs_admin: order.needs_admin,
         offer_at,
         proof: super::proof::proof_view(state, order, viewer).await?,
-        series_visits: match viewer.role {
-            Role::Worker => Vec::new(),
-            _ => series_visits(state, order).await?.iter().map(card).collect::<Result<_, _>>()?,
+        series_visits: series.iter().map(card).collect::<Result<_, _>>()?,
+        series_cancel: match is_customer {
+            true => series_cancel(state, order, &series).await?,
+            false => None,
         },
     })
+}
+
+/// What a customer's cancel of paid `order` would keep as its fee now.
+fn fee_if_cancelled_now(state: &AppState, policy: &booking::CancellationPolicy, order: &OrderRecord) -> i64 {
+    policy.customer_fee(Fen::new(order.paid_fen), unix(order.starts_at), unix(state.clock.now())).get()
+}
+
+/// The visits of `series` that 取消本次及之后 from `order` cancels, in visit
+/// order: empty unless `order` itself is one of them.
+fn series_cancelled_from<'a>(order: &OrderRecord, series: &'a [OrderRecord]) -> Result<Vec<&'a OrderRecord>, AppError> {
+    let states = series.iter().map(|visit| Ok((visit.series_index, flows::order_state(visit)?))).collect::<Result<Vec<_>, AppError>>()?;
+    let chosen = booking::visits_cancelled_from(&states, order.series_index);
+    if chosen.first() != Some(&order.series_index) {
+        return Ok(Vec::new());
+    }
+    Ok(chosen.iter().filter_map(|index| series.iter().find(|visit| visit.series_index == *index)).collect())
+}
+
+/// 取消本次及之后 as the customer would be charged for it now, when it
+/// cancels more than this one visit.
+async fn series_cancel(state: &AppState, order: &OrderRecord, series: &[OrderRecord]) -> Result<Option<SeriesCancel>, AppError> {
+    let visits = series_cancelled_from(order, series)?;
+    if visits.len() < 2 {
+        return Ok(None);
+    }
+    let mut fee_fen = 0;
+    for visit in &visits {
+        if visit.paid_fen > 0 {
+            fee_fen += fee_if_cancelled_now(state, &flows::order_cancellation(state, visit).await?, visit);
+        }
+    }
+    Ok(Some(SeriesCancel { visits: visits.len() as i64, fee_fen }))
 }
 
 pub async fn order_detail(order_id: i64) -> Result<OrderView, AppError> {
@@ -777,6 +820,36 @@ pub async fn cancel_order(order_id: i64) -> Result<(), AppError> {
     let state = app_state()?;
     let order = own_order(&state, &user, order_id).await?;
     flows::transition(&state, &order, Actor::Customer(user.id.0), EventKind::Cancel, None, None).await
+}
+
+/// 取消本次及之后 (B6): `order_id` and every later visit of its series the
+/// customer may still cancel, each as its own cancel (its own fee and
+/// refund), this visit first so a visit too late to cancel refuses the
+/// lot. A later visit another step moved meanwhile is left as it is.
+pub async fn cancel_series_from(order_id: i64) -> Result<i64, AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    let order = own_order(&state, &user, order_id).await?;
+    if order.series_id.is_none() {
+        return Err(AppError::Refused(Msg::ErrNotASeries));
+    }
+    let series = series_visits(&state, &order).await?;
+    let visits = series_cancelled_from(&order, &series)?;
+    if visits.is_empty() {
+        return Err(AppError::Refused(match flows::order_state(&order)? {
+            OrderState::Arrived | OrderState::InService => Msg::ErrTooLateToCancel,
+            _ => Msg::ErrIllegalStep,
+        }));
+    }
+    let mut cancelled = 0;
+    for (k, visit) in visits.into_iter().enumerate() {
+        match flows::transition(&state, visit, Actor::Customer(user.id.0), EventKind::Cancel, None, None).await {
+            Ok(()) => cancelled += 1,
+            Err(AppError::StaleOrder) if k > 0 => tracing::info!(order_id = visit.id, "series visit moved on before its cancel"),
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(cancelled)
 }
 
 pub async fn review_order(order_id: i64, quality: i32, attitude: i32, result: i32, body: String) -> Result<(), AppError> {

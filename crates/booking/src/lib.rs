@@ -50,7 +50,7 @@ pub use proof::{
     MAX_PROOF_PHOTOS,
 };
 pub use lateness::{is_no_show, LatePenalty, LateTier, LatenessError, LatenessLineError, LatenessPolicy, MAX_LATE_PENALTY, MAX_LATE_TIER_SECS, NO_SHOW_WORD};
-pub use series::{Recurrence, RecurrenceError, MAX_SERIES_VISITS, MIN_SERIES_VISITS};
+pub use series::{visits_cancelled_from, Recurrence, RecurrenceError, MAX_SERIES_VISITS, MIN_SERIES_VISITS};
 pub use review::{may_add_review_photo, ReviewError, ReviewInput, MAX_REVIEW_CHARS, MAX_REVIEW_PHOTOS};
 pub use monitor::{anomaly, Anomaly, AnomalyCutoffs, ACCEPT_BY_SECS_BEFORE_START, OVERRUN_GRACE_SECS};
 
@@ -145,6 +145,12 @@ impl OrderState {
     /// for the order until it is completed, and at no other time.
     pub fn shares_position(self) -> bool {
         matches!(self, OrderState::Departed | OrderState::Arrived | OrderState::InService)
+    }
+
+    /// The customer may still call it off (with the fee in force): up to the
+    /// worker's arrival, never after.
+    pub fn customer_may_cancel(self) -> bool {
+        matches!(self, OrderState::PendingPayment | OrderState::Booked | OrderState::Accepted | OrderState::Departed)
     }
 
     /// Ended without service, whether or not money was taken and whether or
@@ -556,7 +562,7 @@ pub fn apply(
             check_owner(facts, actor)?;
             let fee = match actor {
                 Actor::Customer(_) => {
-                    if matches!(facts.state, S::Arrived | S::InService) {
+                    if !facts.state.customer_may_cancel() {
                         return Err(TransitionError::TooLateToCancel);
                     }
                     policy.customer_fee(facts.paid, facts.starts_at, now)

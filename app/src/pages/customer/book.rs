@@ -87,8 +87,9 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
         },
     );
     // B6: repeat the booking with the same worker; empty for once.
-    let repeat = RwSignal::new(String::new());
-    let visits = RwSignal::new(4i32);
+    let repeat = RwSignal::new(draft.repeat.clone());
+    let visits = RwSignal::new(if draft.visits > 0 { draft.visits } else { 4 });
+    let repeated = draft.repeat.clone();
     // Each visit's own price (a holiday costs more), once a slot is chosen.
     let series_prices = Resource::new(
         move || (units.get(), joined(), selected_slot.get(), point.get(), repeat.get(), visits.get()),
@@ -316,9 +317,9 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
             <div class="cell input-cell select-cell">
                 <label for="f-repeat">{t(Msg::RepeatLabel)}</label>
                 <select id="f-repeat" on:change=move |ev| repeat.set(event_target_value(&ev))>
-                    <option value="" selected=true>{t(Msg::RepeatOnce)}</option>
-                    <option value="weekly">{t(Msg::RepeatWeekly)}</option>
-                    <option value="biweekly">{t(Msg::RepeatBiweekly)}</option>
+                    <option value="" selected=repeated.is_empty()>{t(Msg::RepeatOnce)}</option>
+                    <option value="weekly" selected=repeated == "weekly">{t(Msg::RepeatWeekly)}</option>
+                    <option value="biweekly" selected=repeated == "biweekly">{t(Msg::RepeatBiweekly)}</option>
                 </select>
             </div>
             {move || (!repeat.with(String::is_empty)).then(|| view! {

@@ -1,6 +1,6 @@
 use crate::api::format_beijing;
 use crate::api::catalog::SetFavoriteWorker;
-use crate::api::orders::{my_orders, order_detail, CancelOrder, CancelTier, OrderCard, OrderView, RemoveReviewPhoto, ReviewOrder, SandboxPay};
+use crate::api::orders::{my_orders, order_detail, CancelOrder, CancelSeriesFrom, CancelTier, OrderCard, OrderView, RemoveReviewPhoto, ReviewOrder, SandboxPay, SeriesCancel};
 use crate::browser::use_live_version;
 use crate::components::{field_error, form_error, ErrorState, PhoneShell, PhotoRow, Skeleton, Tabs};
 use crate::api::chat::ChatUnread;
@@ -161,6 +161,7 @@ pub fn OrderPage() -> impl IntoView {
     let order_id = order_id_param();
     let live = use_live_version();
     let cancel = ServerAction::<CancelOrder>::new();
+    let cancel_series = ServerAction::<CancelSeriesFrom>::new();
     let review = ServerAction::<ReviewOrder>::new();
     let keep = ServerAction::<SetFavoriteWorker>::new();
     let confirm = ServerAction::<ConfirmService>::new();
@@ -168,7 +169,13 @@ pub fn OrderPage() -> impl IntoView {
     let unread = use_chat_unread(live);
     let order = Resource::new(
         move || {
-            let versions = (cancel.version().get(), review.version().get(), keep.version().get(), confirm.version().get(), remove_photo.version().get());
+            let versions = (
+                (cancel.version().get(), cancel_series.version().get()),
+                review.version().get(),
+                keep.version().get(),
+                confirm.version().get(),
+                remove_photo.version().get(),
+            );
             (order_id(), live.get(), versions)
         },
         |(id, ..)| order_detail(id),
@@ -180,7 +187,7 @@ pub fn OrderPage() -> impl IntoView {
             <Transition fallback=|| view! { <Skeleton rows=5/> }>
                 {move || Suspend::new(async move {
                     match order.await {
-                        Ok(o) => view! { <OrderBody order=o cancel review keep confirm remove_photo unread/> }.into_any(),
+                        Ok(o) => view! { <OrderBody order=o cancel cancel_series review keep confirm remove_photo unread/> }.into_any(),
                         Err(error) => view! { <ErrorState error/> }.into_any(),
                     }
                 })}
@@ -238,6 +245,7 @@ fn ReviewPhotos(order_id: i64, photos: Vec<String>, can_add: bool, mine: bool, r
 fn OrderBody(
     order: OrderView,
     cancel: ServerAction<CancelOrder>,
+    cancel_series: ServerAction<CancelSeriesFrom>,
     review: ServerAction<ReviewOrder>,
     keep: ServerAction<SetFavoriteWorker>,
     confirm: ServerAction<ConfirmService>,
@@ -308,6 +316,7 @@ fn OrderBody(
                         </div>
                     </div>
                 </Show>
+                {order.series_cancel.map(|rest| view! { <SeriesCancelForm order_id=id rest action=cancel_series/> })}
             </div>
         })}
 
@@ -342,12 +351,47 @@ fn OrderBody(
 
         {matches!(state, OrderState::Completed | OrderState::Cancelled | OrderState::Refunded).then(|| view! {
             <div class="form">
-                <a class="btn btn-plain btn-block" href=format!("/book/{}?rebook={id}", order.service_id)>{t(Msg::Rebook)}</a>
+                <a class="btn btn-plain btn-block" href=format!("/book/{}?rebook={id}", order.service_id)>
+                    {t(if order.series_visits.is_empty() { Msg::Rebook } else { Msg::RebookSeries })}
+                </a>
             </div>
         })}
         {(state != OrderState::PendingPayment).then(|| view! {
             <p class="feedback-link"><a href=format!("/me/feedback?order={id}")>{t(Msg::FeedbackOnOrder)}</a></p>
         })}
+    }
+}
+
+/// 取消本次及之后 (B6): this visit and the later ones of its series in one
+/// go, after saying how many and what they cost together.
+#[component]
+fn SeriesCancelForm(order_id: i64, rest: SeriesCancel, action: ServerAction<CancelSeriesFrom>) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    let value = action.value();
+    let question = match rest.fee_fen {
+        0 => tf(Msg::CancelSeriesFree, &[&rest.visits]),
+        fee => tf(Msg::CancelSeriesWithFee, &[&rest.visits, &money(fee)]),
+    };
+    view! {
+        <div class="series-cancel" data-series-cancel=rest.visits>
+            <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+            <Show when=move || confirming.get() fallback=move || view! {
+                <button type="button" class="btn btn-danger-plain btn-block" on:click=move |_| confirming.set(true)>
+                    {tf(Msg::CancelSeriesFrom, &[&rest.visits])}
+                </button>
+                <p class="hint">{t(Msg::CancelSeriesHint)}</p>
+            }>
+                <div class="confirm-box" role="dialog" aria-label=tf(Msg::CancelSeriesFrom, &[&rest.visits])>
+                    <p>{question.clone()}</p>
+                    <div class="confirm-actions">
+                        <button type="button" class="btn btn-plain" on:click=move |_| confirming.set(false)>{t(Msg::KeepOrder)}</button>
+                        <button type="button" class="btn btn-danger" on:click=move |_| { action.dispatch(CancelSeriesFrom { order_id }); confirming.set(false); }>
+                            {t(Msg::ConfirmCancel)}
+                        </button>
+                    </div>
+                </div>
+            </Show>
+        </div>
     }
 }
 
