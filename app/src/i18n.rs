@@ -571,6 +571,7 @@ messages! {
     ErrReviewTooManyPhotos => "每条评价最多6张晒图",
     Rebook => "再来一单",
     RebookSeries => "再约一个周期",
+    SeriesCouponFirstVisit => "周期服务的优惠券用于第1次服务",
 
     NewOffers => "新派单",
     NoOffers => "暂无新派单，有新订单时会自动出现在这里",
@@ -801,7 +802,6 @@ messages! {
     ErrRepeatInterval => "请选择每周一次或每两周一次",
     ErrRepeatVisits => "周期预约可约2至8次",
     ErrSeriesNoWorker => "没有一位服务者能在每一次都上门，请减少次数或换个时间",
-    ErrSeriesCoupon => "周期预约暂不能使用优惠券，请取消选择优惠券",
     ErrNotASeries => "这不是周期服务的订单",
     RepeatTitle => "周期服务",
     RepeatLabel => "重复",

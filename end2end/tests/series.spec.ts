@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { DEMO, DESKTOP, open, signedIn, snap, hydrated, expectAccessible, fillBooking, fieldError } from './helpers';
+import { DEMO, DESKTOP, PHONE, PEOPLES_SQUARE, open, signedIn, snap, hydrated, expectAccessible, fillBooking, fieldError, freshPhone, register } from './helpers';
 const SECOND_WORKER = { phone: '13900000003', password: 'daojia123', name: '赵阿姨' };
 
 /** Opens 日常保洁 · 2小时's booking form with the contact, address and position filled, `days` ahead at `slot`. */
@@ -136,4 +136,34 @@ test('a customer books weekly cleaning for three weeks, pays once, and one worke
   await hydrated(customer);
   await expect(customer.getByLabel('重复')).toHaveValue('weekly');
   await expect(customer.getByLabel('共几次')).toHaveValue('3');
+});
+
+test('a coupon on a weekly booking comes off the first visit only', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: PHONE, geolocation: PEOPLES_SQUARE, permissions: ['geolocation'], locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const customer = await context.newPage();
+  await register(customer, freshPhone('136'), 'daojia123');
+  await open(customer, '/me/coupons');
+  const welcome = customer.locator('.coupon[data-coupon]', { hasText: '新人立减' });
+  await welcome.getByRole('button', { name: '领取' }).click();
+  await expect(welcome).toContainText('已领取');
+
+  await bookingAt(customer, 6, '14:00');
+  await customer.getByLabel('重复').selectOption('weekly');
+  await customer.getByLabel('共几次').selectOption('2');
+  const total = customer.getByTestId('book-total');
+  await expect(customer.locator('.submit-total .muted')).toHaveText('周期2次 合计');
+  await expect.poll(async () => fen(await total.innerText())).toBeGreaterThan(0);
+  const withoutCoupon = fen(await total.innerText());
+  await customer.locator('#f-coupon').selectOption({ label: '新人立减 · 满¥80.00减¥10.00' });
+  await expect(customer.locator('.series-coupon-hint')).toHaveText('周期服务的优惠券用于第1次服务');
+  await expect.poll(async () => fen(await total.innerText())).toBe(withoutCoupon - 1000);
+
+  await customer.getByRole('button', { name: '提交订单' }).click();
+  await expect(customer).toHaveURL(/\/pay\/\d+/);
+  await hydrated(customer);
+  const prices = (await customer.locator('.series-visits .series-visit').allInnerTexts()).map((text) => fen(text.match(/¥[\d,.]+/)![0]));
+  expect(prices.length).toBe(2);
+  expect(prices[0]).toBe(prices[1] - 1000);
+  await expect(customer.locator('.pay-amount')).toHaveAttribute('data-total', String(withoutCoupon - 1000));
+  await context.close();
 });

@@ -3016,6 +3016,39 @@ async fn cancelling_a_visit_and_the_later_ones_cancels_each_under_its_own_fee_an
 }
 
 #[tokio::test]
+async fn a_coupon_on_a_recurring_booking_comes_off_the_first_visit_and_is_used_once() {
+    let app = demo_app(Config::default()).await;
+    let (admin, customer) = (app.session_for("13700000000").await, app.session_for(CUSTOMER).await);
+    let service = cleaning_service(&app).await;
+    let today = app::api::format_beijing(time::OffsetDateTime::now_utc().unix_timestamp())[..10].to_string();
+    let created = app.post("/api/admin_create_coupon", &coupon_form("周期立减", &today, "2099-12-31"), Some(&admin)).await;
+    let coupon_id: i64 = serde_json::from_str(&created.body).unwrap_or_else(|e| panic!("{e}: {}", created.body));
+    assert_eq!(app.post("/api/claim_coupon", &form(&[("coupon_id", coupon_id.to_string())]), Some(&customer)).await.status, StatusCode::OK);
+    let customer_id = app.state.store.credentials_by_phone(&domain::Phone::parse(CUSTOMER).unwrap()).await.unwrap().unwrap().user_id.0;
+    let claim = app.state.store.customer_claims(customer_id).await.unwrap().into_iter().find(|k| k.coupon_id == coupon_id).unwrap().id;
+    let first = beijing(2, 10);
+
+    let prices = app.post("/api/quote_series", &format!("service_id={service}&units=2&start={first}&lat=31.2304&lng=121.4737&repeat=weekly&visits=3&claim_id={claim}"), Some(&customer)).await;
+    assert_eq!(serde_json::from_str::<Vec<i64>>(&prices.body).unwrap(), vec![8000, 9000, 9000], "{}", prices.body);
+    // Only its owner quotes with it.
+    let anonymous = app.post("/api/quote_series", &format!("service_id={service}&units=2&start={first}&repeat=weekly&visits=3&claim_id={claim}"), None).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+
+    let booking = |at: i64| format!("{}&claim_id={claim}&repeat=weekly&visits=3", booking(service, at, 8000, "31.2304", "121.4737", "黄浦区人民大道1号"));
+    let placed = app.post("/api/place_order", &booking(first), Some(&customer)).await;
+    let PlaceOutcome::Placed { order_id } = serde_json::from_str(&placed.body).unwrap_or_else(|e| panic!("{e}: {}", placed.body)) else { panic!("{}", placed.body) };
+    let mut visits = app.state.store.orders(&store::OrderFilter { series_id: Some(order_id), ..store::OrderFilter::newest(10) }).await.unwrap();
+    visits.sort_by_key(|o| o.series_index);
+    assert_eq!(visits.iter().map(|o| o.total_fen).collect::<Vec<_>>(), vec![8000, 9000, 9000]);
+    let used_on = app.state.store.customer_claims(customer_id).await.unwrap().into_iter().find(|k| k.id == claim).unwrap().order_id;
+    assert_eq!(used_on, Some(visits[0].id));
+    // A second series with the same coupon is refused beside it and books nothing.
+    let again = app.post("/api/place_order", &booking(beijing(3, 10)), Some(&customer)).await;
+    assert_eq!(again.error(), AppError::invalid(Field::Coupon, Msg::ErrCouponUsed));
+    assert_eq!(app.state.store.orders(&store::OrderFilter::newest(10)).await.unwrap().len(), 3);
+}
+
+#[tokio::test]
 async fn a_recurring_booking_nobody_can_keep_or_with_bad_terms_is_refused_beside_its_field_and_places_nothing() {
     let app = demo_app(Config::default()).await;
     let customer = app.session_for(CUSTOMER).await;
@@ -3028,7 +3061,7 @@ async fn a_recurring_booking_nobody_can_keep_or_with_bad_terms_is_refused_beside
         (series_booking(service, first, "daily", "3"), Field::Repeat, Msg::ErrRepeatInterval),
         (series_booking(service, first, "weekly", "9"), Field::Repeat, Msg::ErrRepeatVisits),
         (series_booking(service, first, "weekly", "1"), Field::Repeat, Msg::ErrRepeatVisits),
-        (format!("{}&claim_id=1", series_booking(service, first, "weekly", "2")), Field::Coupon, Msg::ErrSeriesCoupon),
+        (format!("{}&claim_id=999", series_booking(service, first, "weekly", "2")), Field::Coupon, Msg::ErrCouponNotFound),
         (series_booking(service, first, "weekly", "2"), Field::Repeat, Msg::ErrSeriesNoWorker),
         (series_booking(service, first, "weekly", "3"), Field::Repeat, Msg::ErrSeriesNoWorker),
     ];

@@ -263,7 +263,8 @@ pub async fn quote_service(
 }
 
 /// B6: each visit's total in fen of a recurring booking starting at
-/// `start`, the first one first.
+/// `start`, the first one first; the customer's coupon `claim_id` comes off
+/// the first visit.
 #[server(prefix = "/api", endpoint = "quote_series")]
 #[allow(clippy::too_many_arguments)]
 pub async fn quote_series(
@@ -275,9 +276,10 @@ pub async fn quote_series(
     lng: Option<f64>,
     repeat: String,
     visits: i32,
+    claim_id: Option<i64>,
 ) -> Result<Vec<i64>, AppError> {
     let addons = crate::server::pricing::addon_codes(addons);
-    crate::server::respond(crate::server::orders::quote_series(service_id, units, addons, start, lat, lng, repeat, visits).await)
+    crate::server::respond(crate::server::orders::quote_series(service_id, units, addons, start, lat, lng, repeat, visits, claim_id).await)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -144,15 +144,16 @@ pub async fn quote_service(
     let viewer = require(Access::Public)?;
     let state = app_state()?;
     let service = listed_service(&state, service_id).await?;
-    let coupon = match claim_id {
-        Some(claim) => {
-            let customer = viewer.filter(|u| u.role == Role::Customer).ok_or(AppError::Unauthenticated)?;
-            Some(super::pricing::own_unused_claim(&state, customer.id.0, claim).await?.terms)
-        }
-        None => None,
-    };
+    let coupon = claimed_coupon(&state, viewer.as_ref(), claim_id).await?;
     let (rules, _, _) = super::pricing::rules_in_force(&state).await?;
     super::pricing::quote(&service, &rules, units, addons, start, optional_location(lat, lng)?, coupon, unix(state.clock.now()))
+}
+
+/// The terms of the signed-in customer's own unused coupon `claim_id`, to quote with.
+async fn claimed_coupon(state: &AppState, viewer: Option<&User>, claim_id: Option<i64>) -> Result<Option<pricing::CouponTerms>, AppError> {
+    let Some(claim) = claim_id else { return Ok(None) };
+    let customer = viewer.filter(|u| u.role == Role::Customer).ok_or(AppError::Unauthenticated)?;
+    Ok(Some(super::pricing::own_unused_claim(state, customer.id.0, claim).await?.terms))
 }
 
 fn parse_recurrence(repeat: &str, visits: i32) -> Result<Option<booking::Recurrence>, AppError> {
@@ -174,18 +175,25 @@ pub async fn quote_series(
     lng: Option<f64>,
     repeat: String,
     visits: i32,
+    claim_id: Option<i64>,
 ) -> Result<Vec<i64>, AppError> {
-    require(Access::Public)?;
+    let viewer = require(Access::Public)?;
     let state = app_state()?;
     let service = listed_service(&state, service_id).await?;
     let recurrence = parse_recurrence(&repeat, visits)?.ok_or(AppError::invalid(Field::Repeat, Msg::ErrRepeatInterval))?;
     let location = optional_location(lat, lng)?;
+    let coupon = claimed_coupon(&state, viewer.as_ref(), claim_id).await?;
     let (rules, _, _) = super::pricing::rules_in_force(&state).await?;
     let now = unix(state.clock.now());
     recurrence
         .starts(start)
         .into_iter()
-        .map(|at| super::pricing::quote(&service, &rules, units, addons.clone(), Some(at), location, None, now).map(|q| q.total.get()))
+        .enumerate()
+        // The coupon comes off the first visit, the order it is used on.
+        .map(|(k, at)| {
+            let coupon = if k == 0 { coupon.clone() } else { None };
+            super::pricing::quote(&service, &rules, units, addons.clone(), Some(at), location, coupon, now).map(|q| q.total.get())
+        })
         .collect()
 }
 
@@ -402,10 +410,6 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
     }
     let worker_gender = gender_preference(input.worker_gender.as_deref())?;
     let recurrence = parse_recurrence(input.repeat.as_deref().unwrap_or_default(), input.visits.unwrap_or_default())?;
-    // A coupon is for one order; a series would have to split its discount.
-    if recurrence.is_some() && input.claim_id.is_some() {
-        return Err(AppError::invalid(Field::Coupon, Msg::ErrSeriesCoupon));
-    }
     let t = state.clock.now();
     let earliest = unix(t) + state.config.booking_lead.as_secs() as i64;
     if input.start < earliest {
@@ -498,8 +502,10 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
         let visits = SeriesVisits { recurrence, duration: ends_at - starts_at, first_quote: &quote, job: &job, scoring: flows::Scoring::ForCustomer(user.id.0), weights: &settings.weights };
         let (worker, times) = series_worker(&state, &service, &input, location, &worker_ids, &visits).await?;
         let mut orders = Vec::with_capacity(times.len());
-        for (starts_at, ends_at, quote) in &times {
-            let request = flows::OrderRequest { starts_at: *starts_at, ends_at: *ends_at, quote, ..request.clone() };
+        for (k, (starts_at, ends_at, quote)) in times.iter().enumerate() {
+            // A coupon is one order's: the first visit's, as its quote has it.
+            let coupon_claim_id = if k == 0 { input.claim_id } else { None };
+            let request = flows::OrderRequest { starts_at: *starts_at, ends_at: *ends_at, quote, coupon_claim_id, ..request.clone() };
             orders.push(flows::new_order(&state, request, t, time::OffsetDateTime::now_utc()).await?);
         }
         return match state.store.place_series(&orders, worker, t).await {
@@ -510,6 +516,7 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
                 Ok(PlaceOutcome::Placed { order_id: first })
             }
             Err(StoreError::SlotTaken) => Err(AppError::invalid(Field::Repeat, Msg::ErrSeriesNoWorker)),
+            Err(StoreError::CouponUsed) => Err(AppError::invalid(Field::Coupon, Msg::ErrCouponUsed)),
             Err(err) => Err(internal(err)),
         };
     }

@@ -92,10 +92,12 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
     let repeated = draft.repeat.clone();
     // Each visit's own price (a holiday costs more), once a slot is chosen.
     let series_prices = Resource::new(
-        move || (units.get(), joined(), selected_slot.get(), point.get(), repeat.get(), visits.get()),
-        move |(u, extras, start, point, repeat, n)| async move {
+        move || (units.get(), joined(), selected_slot.get(), point.get(), (repeat.get(), visits.get()), claim.get()),
+        move |(u, extras, start, point, (repeat, n), claim)| async move {
             match start {
-                Some(start) if !repeat.is_empty() => quote_series(service_id, u, extras, start, point.map(|p| p.0), point.map(|p| p.1), repeat, n).await.map(Some),
+                Some(start) if !repeat.is_empty() => {
+                    quote_series(service_id, u, extras, start, point.map(|p| p.0), point.map(|p| p.1), repeat, n, claim).await.map(Some)
+                }
                 _ => Ok(None),
             }
         },
@@ -374,6 +376,7 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
                 }
             })}
         </Transition>
+        {move || (claim.get().is_some() && !repeat.with(String::is_empty)).then(|| view! { <p class="hint series-coupon-hint">{t(Msg::SeriesCouponFirstVisit)}</p> })}
         <p class="field-error" id="f-coupon-error" role="alert">{move || field_error(value, Field::Coupon).get()}</p>
 
         <h3 class="section-title">{t(Msg::QuoteHeading)}</h3>
