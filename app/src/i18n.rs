@@ -571,6 +571,7 @@ messages! {
     ErrReviewTooManyPhotos => "每条评价最多6张晒图",
     Rebook => "再来一单",
     RebookSeries => "再约一个周期",
+    AdminCancelLaterVisits => "连同本周期之后尚未开始的 {} 次一起取消",
     SeriesCouponFirstVisit => "周期服务的优惠券用于第1次服务",
 
     NewOffers => "新派单",

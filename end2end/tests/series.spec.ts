@@ -90,6 +90,10 @@ test('a customer books weekly cleaning for three weeks, pays once, and one worke
   await expect(admin.locator('.series-panel tr.current')).toHaveAttribute('data-series-visit', '3');
   await expect(admin.locator('.series-panel')).toContainText(keeperName);
   await snap(admin, 'series-admin-desktop');
+  // The last visit has nothing after it; the first offers to cancel the two after it along with it.
+  await expect(admin.locator('.with-later-visits')).toHaveCount(0);
+  await open(admin, `/admin/orders/${orderIds[0]}`);
+  await expect(admin.getByLabel('连同本周期之后尚未开始的 2 次一起取消')).not.toBeChecked();
 
   // The last visit is cancelled on its own; the others stand.
   await open(customer, `/orders/${orderIds[2]}`);

@@ -3016,6 +3016,39 @@ async fn cancelling_a_visit_and_the_later_ones_cancels_each_under_its_own_fee_an
 }
 
 #[tokio::test]
+async fn a_platform_cancel_takes_the_later_visits_of_a_series_along_only_when_asked() {
+    let app = demo_app(Config::default()).await;
+    let (admin, customer) = (app.session_for("13700000000").await, app.session_for(CUSTOMER).await);
+    let service = cleaning_service(&app).await;
+    let response = app.post("/api/place_order", &series_booking(service, beijing(2, 10), "weekly", "4"), Some(&customer)).await;
+    let PlaceOutcome::Placed { order_id: first } = serde_json::from_str(&response.body).unwrap() else { panic!("{}", response.body) };
+    assert_eq!(app.post("/api/sandbox_pay", &format!("order_id={first}"), Some(&customer)).await.status, StatusCode::OK);
+    server::jobs::run_due_jobs(&app.state).await;
+    let mut visits = app.state.store.orders(&store::OrderFilter { series_id: Some(first), ..store::OrderFilter::newest(10) }).await.unwrap();
+    visits.sort_by_key(|o| o.series_index);
+    let ids: Vec<i64> = visits.iter().map(|o| o.id).collect();
+    let cancel = |id: i64, along: &str| form(&[("order_id", id.to_string()), ("reason", "服务者请长假，由客服取消".into()), ("with_later_visits", along.into())]);
+
+    // The customer may not use the platform's cancel.
+    assert_eq!(app.post("/api/admin_cancel_order", &cancel(ids[1], "true"), Some(&customer)).await.status, StatusCode::FORBIDDEN);
+    // Without asking, one visit; asked, the later ones not yet under way go too.
+    let one = app.post("/api/admin_cancel_order", &form(&[("order_id", ids[3].to_string()), ("reason", "顾客那周出差".into())]), Some(&admin)).await;
+    assert_eq!((one.status, one.body.as_str()), (StatusCode::OK, "1"));
+    let along = app.post("/api/admin_cancel_order", &cancel(ids[1], "true"), Some(&admin)).await;
+    assert_eq!((along.status, along.body.as_str()), (StatusCode::OK, "2"), "the fourth was cancelled already");
+    server::jobs::run_due_jobs(&app.state).await;
+    assert_eq!(state_of(&app, ids[0]).await, "booked", "the visit before is kept");
+    for id in &ids[1..] {
+        let visit = app.state.store.order(*id).await.unwrap().unwrap();
+        assert_eq!((visit.state.as_str(), visit.cancel_fee_fen, visit.refund_fen), ("refunded", 0, 9000));
+    }
+    let audit = app.state.store.audit_entries(&store::AuditFilter::newest(10)).await.unwrap();
+    let cancelled: Vec<&str> = audit.iter().filter(|a| a.action == "cancel_order").map(|a| a.target.as_str()).collect();
+    assert_eq!(cancelled.len(), 3, "one audit row per visit: {cancelled:?}");
+    assert!(ids[1..].iter().all(|id| cancelled.contains(&format!("order:{id}").as_str())));
+}
+
+#[tokio::test]
 async fn a_coupon_on_a_recurring_booking_comes_off_the_first_visit_and_is_used_once() {
     let app = demo_app(Config::default()).await;
     let (admin, customer) = (app.session_for("13700000000").await, app.session_for(CUSTOMER).await);

@@ -154,9 +154,11 @@ pub async fn admin_order(order_id: i64) -> Result<AdminOrderView, AppError> {
 }
 
 /// Cancels an order for the platform: no fee, the customer refunded in full.
+/// `with_later_visits` (B6): every later visit of its series not yet under
+/// way goes too; returns how many orders were cancelled.
 #[server(prefix = "/api", endpoint = "admin_cancel_order")]
-pub async fn admin_cancel_order(order_id: i64, reason: String) -> Result<(), AppError> {
-    crate::server::respond(crate::server::ops::admin_cancel_order(order_id, reason).await)
+pub async fn admin_cancel_order(order_id: i64, reason: String, with_later_visits: Option<bool>) -> Result<i64, AppError> {
+    crate::server::respond(crate::server::ops::admin_cancel_order(order_id, reason, with_later_visits.unwrap_or(false)).await)
 }
 
 #[server(prefix = "/api", endpoint = "admin_assign")]

@@ -203,22 +203,39 @@ async fn decision_views(state: &AppState, order_id: i64, workers: &[store::Worke
 /// customer asked support): the state machine charges no fee, so the
 /// customer is refunded in full; the reason goes into the order's record
 /// and the audit log.
-pub async fn admin_cancel_order(order_id: i64, reason: String) -> Result<(), AppError> {
+pub async fn admin_cancel_order(order_id: i64, reason: String, with_later_visits: bool) -> Result<i64, AppError> {
     let admin = require_user(ADMIN)?;
     let state = app_state()?;
     let reason = super::reason(&reason, Field::CancelReason, Some(Msg::ErrCancelReasonRequired))?;
     let order = state.store.order(order_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-    flows::transition_noted(&state, &order, Actor::Admin(admin.id.0), EventKind::Cancel, None, None, format!("平台取消：{reason}")).await?;
-    tracing::info!(order_id, admin = admin.id.0, "order cancelled by the platform");
+    let later = match with_later_visits {
+        true => super::orders::later_visits_to_cancel(&state, &order).await?,
+        false => Vec::new(),
+    };
+    cancel_for_the_platform(&state, &admin, &order, &reason).await?;
+    let mut cancelled = 1;
+    for visit in &later {
+        match cancel_for_the_platform(&state, &admin, visit, &reason).await {
+            Ok(()) => cancelled += 1,
+            Err(AppError::StaleOrder) => tracing::info!(order_id = visit.id, "series visit moved on before its cancel"),
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(cancelled)
+}
+
+/// One platform cancel: free, refunded in full, the reason on the timeline and in the audit log.
+async fn cancel_for_the_platform(state: &AppState, admin: &store::User, order: &store::OrderRecord, reason: &str) -> Result<(), AppError> {
+    flows::transition_noted(state, order, Actor::Admin(admin.id.0), EventKind::Cancel, None, None, format!("平台取消：{reason}")).await?;
+    tracing::info!(order_id = order.id, admin = admin.id.0, "order cancelled by the platform");
     state
         .store
         .record_audit(
-            &store::AuditEntry { actor: Some(admin.id), action: "cancel_order".into(), target: format!("order:{order_id}"), detail: reason },
+            &store::AuditEntry { actor: Some(admin.id), action: "cancel_order".into(), target: format!("order:{}", order.id), detail: reason.to_string() },
             state.clock.now(),
         )
         .await
-        .map_err(internal)?;
-    Ok(())
+        .map_err(internal)
 }
 
 /// Hand assignment. Soft rules are the admin's call; breaking a hard rule

@@ -779,14 +779,26 @@ fn fee_if_cancelled_now(state: &AppState, policy: &booking::CancellationPolicy, 
 }
 
 /// The visits of `series` that 取消本次及之后 from `order` cancels, in visit
-/// order: empty unless `order` itself is one of them.
-fn series_cancelled_from<'a>(order: &OrderRecord, series: &'a [OrderRecord]) -> Result<Vec<&'a OrderRecord>, AppError> {
-    let states = series.iter().map(|visit| Ok((visit.series_index, flows::order_state(visit)?))).collect::<Result<Vec<_>, AppError>>()?;
-    let chosen = booking::visits_cancelled_from(&states, order.series_index);
-    if chosen.first() != Some(&order.series_index) {
+/// order: empty unless `order` itself is one the customer may cancel.
+fn series_cancelled_from<'a>(order: &'a OrderRecord, series: &'a [OrderRecord]) -> Result<Vec<&'a OrderRecord>, AppError> {
+    if !flows::order_state(order)?.customer_may_cancel() {
         return Ok(Vec::new());
     }
-    Ok(chosen.iter().filter_map(|index| series.iter().find(|visit| visit.series_index == *index)).collect())
+    Ok(std::iter::once(order).chain(later_visits(order, series)?).collect())
+}
+
+/// The visits of `series` after `order` that cancelling from it takes too
+/// (B6): not yet under way, served or cancelled, in visit order.
+fn later_visits<'a>(order: &OrderRecord, series: &'a [OrderRecord]) -> Result<Vec<&'a OrderRecord>, AppError> {
+    let states = series.iter().map(|visit| Ok((visit.series_index, flows::order_state(visit)?))).collect::<Result<Vec<_>, AppError>>()?;
+    let later = booking::visits_cancelled_from(&states, order.series_index + 1);
+    Ok(later.iter().filter_map(|index| series.iter().find(|visit| visit.series_index == *index)).collect())
+}
+
+/// [`later_visits`] of `order`'s series, read now; empty outside a series.
+pub async fn later_visits_to_cancel(state: &AppState, order: &OrderRecord) -> Result<Vec<OrderRecord>, AppError> {
+    let series = series_visits(state, order).await?;
+    Ok(later_visits(order, &series)?.into_iter().cloned().collect())
 }
 
 /// 取消本次及之后 as the customer would be charged for it now, when it

@@ -361,6 +361,10 @@ fn AdminOrderBody(view: AdminOrderView, assign: ServerAction<AdminAssign>, cance
     let order_id = order.card.id;
     let assignable = matches!(state, OrderState::Booked | OrderState::Accepted);
     let cancellable = state.is_active();
+    // B6: the later visits of its series a platform cancel can take along.
+    let later_visits = order.card.series.map_or(0, |place| {
+        order.series_visits.iter().filter(|v| v.series.is_some_and(|p| p.index > place.index) && v.state.customer_may_cancel()).count()
+    });
     let assign_value = assign.value();
     let cancel_value = cancel.value();
     view! {
@@ -553,6 +557,9 @@ fn AdminOrderBody(view: AdminOrderView, assign: ServerAction<AdminAssign>, cance
                     <label for="f-cancel-reason">{t(Msg::CancelReasonLabel)}</label>
                     <textarea id="f-cancel-reason" name="reason" maxlength="200" rows="2" aria-describedby="f-cancel-reason-error"></textarea>
                     <p class="field-error" id="f-cancel-reason-error" role="alert">{move || field_error(cancel_value, Field::CancelReason).get()}</p>
+                    {(later_visits > 0).then(|| view! {
+                        <label class="with-later-visits"><input type="checkbox" name="with_later_visits" value="true"/>{tf(Msg::AdminCancelLaterVisits, &[&later_visits])}</label>
+                    })}
                     <p class="form-error" role="alert">{move || form_error(cancel_value).get()}</p>
                     <button type="submit" class="btn btn-danger" disabled=move || cancel.pending().get()>{t(Msg::AdminCancelButton)}</button>
                 </ActionForm>
