@@ -94,6 +94,7 @@ test('a customer books weekly cleaning for three weeks, pays once, and one worke
   await expect(admin.locator('.with-later-visits')).toHaveCount(0);
   await open(admin, `/admin/orders/${orderIds[0]}`);
   await expect(admin.getByLabel('连同本周期之后尚未开始的 2 次一起取消')).not.toBeChecked();
+  await snap(admin, 'series-admin-cancel-desktop');
 
   // The last visit is cancelled on its own; the others stand.
   await open(customer, `/orders/${orderIds[2]}`);
