@@ -2962,17 +2962,24 @@ async fn a_recurring_booking_is_kept_by_the_one_worker_free_every_week_and_paid_
     }
 }
 
+/// A weekly series of `visits` from two days ahead at 10:00, placed and paid; its visits in order.
+async fn paid_weekly_series(app: &TestApp, customer: &str, service: i64, visits: usize) -> Vec<store::OrderRecord> {
+    let response = app.post("/api/place_order", &series_booking(service, beijing(2, 10), "weekly", &visits.to_string()), Some(customer)).await;
+    let PlaceOutcome::Placed { order_id: first } = serde_json::from_str(&response.body).unwrap() else { panic!("{}", response.body) };
+    assert_eq!(app.post("/api/sandbox_pay", &format!("order_id={first}"), Some(customer)).await.status, StatusCode::OK);
+    server::jobs::run_due_jobs(&app.state).await;
+    let mut placed = app.state.store.orders(&store::OrderFilter { series_id: Some(first), ..store::OrderFilter::newest(10) }).await.unwrap();
+    placed.sort_by_key(|o| o.series_index);
+    assert_eq!(placed.len(), visits);
+    placed
+}
+
 #[tokio::test]
 async fn cancelling_a_visit_and_the_later_ones_cancels_each_under_its_own_fee_and_leaves_the_earlier_ones() {
     let app = demo_app(Config::default()).await;
     let customer = app.session_for(CUSTOMER).await;
     let service = cleaning_service(&app).await;
-    let response = app.post("/api/place_order", &series_booking(service, beijing(2, 10), "weekly", "3"), Some(&customer)).await;
-    let PlaceOutcome::Placed { order_id: first } = serde_json::from_str(&response.body).unwrap() else { panic!("{}", response.body) };
-    assert_eq!(app.post("/api/sandbox_pay", &format!("order_id={first}"), Some(&customer)).await.status, StatusCode::OK);
-    server::jobs::run_due_jobs(&app.state).await;
-    let mut visits = app.state.store.orders(&store::OrderFilter { series_id: Some(first), ..store::OrderFilter::newest(10) }).await.unwrap();
-    visits.sort_by_key(|o| o.series_index);
+    let visits = paid_weekly_series(&app, &customer, service, 3).await;
     let ids: Vec<i64> = visits.iter().map(|o| o.id).collect();
     let series_cancel = |body: &str| serde_json::from_str::<app::api::orders::OrderView>(body).unwrap().series_cancel;
     let detail = |k: usize| format!("order_id={}", ids[k]);
@@ -3020,13 +3027,7 @@ async fn a_platform_cancel_takes_the_later_visits_of_a_series_along_only_when_as
     let app = demo_app(Config::default()).await;
     let (admin, customer) = (app.session_for("13700000000").await, app.session_for(CUSTOMER).await);
     let service = cleaning_service(&app).await;
-    let response = app.post("/api/place_order", &series_booking(service, beijing(2, 10), "weekly", "4"), Some(&customer)).await;
-    let PlaceOutcome::Placed { order_id: first } = serde_json::from_str(&response.body).unwrap() else { panic!("{}", response.body) };
-    assert_eq!(app.post("/api/sandbox_pay", &format!("order_id={first}"), Some(&customer)).await.status, StatusCode::OK);
-    server::jobs::run_due_jobs(&app.state).await;
-    let mut visits = app.state.store.orders(&store::OrderFilter { series_id: Some(first), ..store::OrderFilter::newest(10) }).await.unwrap();
-    visits.sort_by_key(|o| o.series_index);
-    let ids: Vec<i64> = visits.iter().map(|o| o.id).collect();
+    let ids: Vec<i64> = paid_weekly_series(&app, &customer, service, 4).await.iter().map(|o| o.id).collect();
     let cancel = |id: i64, along: &str| form(&[("order_id", id.to_string()), ("reason", "服务者请长假，由客服取消".into()), ("with_later_visits", along.into())]);
 
     // The customer may not use the platform's cancel.
