@@ -532,7 +532,7 @@ messages! {
     CancelSeriesFrom => "取消本次及之后的 {} 次",
     CancelSeriesFree => "将取消本次及之后共 {} 次服务，现在取消均免费，已付款项全额原路退回。确认取消？",
     CancelSeriesWithFee => "将取消本次及之后共 {} 次服务，按每次的取消规则共收取取消费 {}，其余原路退回。确认取消？",
-    CancelSeriesHint => "已开始或已完成的那几次不受影响",
+    CancelSeriesHint => "本次之前的服务和已开始的服务不受影响",
     ConfirmCancel => "确认取消",
     ReviewHeading => "评价本次服务",
     ReviewPlaceholder => "说说服务的感受吧（选填）",
