@@ -819,6 +819,7 @@ messages! {
     SeriesPayAll => "一次支付全部{}次",
     AcceptSeries => "接下这位客户的全部{}次",
     SeriesQuoteNote => "以上为每次的费用；周期{}次合计{}",
+    SeriesFirstQuoteNote => "以上为第1次的费用；周期{}次合计{}",
     SeriesVisitPrices => "每次价格：{}",
     SeriesPayHint => "每次是一张独立订单，可单独取消，按各自的取消规则退款。",
     ErrUnitsRange => "服务数量超出可选范围",

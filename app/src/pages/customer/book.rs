@@ -388,8 +388,11 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
                 }
             })}
         </Transition>
-        {move || (visit_count() > 1).then(|| total().map(|sum| view! {
-            <p class="hint series-quote-note">{tf(Msg::SeriesQuoteNote, &[&visit_count(), &money(sum)])}</p>
+        {move || (visit_count() > 1).then(|| total().map(|sum| {
+            // The quote above is the first visit's; it stands for every visit only when they cost the same.
+            let alike = visit_prices().is_some_and(|prices| prices.iter().all(|p| *p == prices[0]));
+            let note = if alike { Msg::SeriesQuoteNote } else { Msg::SeriesFirstQuoteNote };
+            view! { <p class="hint series-quote-note">{tf(note, &[&visit_count(), &money(sum)])}</p> }
         })).flatten()}
         {move || new_price().map(|price| view! {
             <p class="notice notice-warning" role="status">{t(Msg::QuoteChanged)}" "{price}</p>
