@@ -494,6 +494,7 @@ messages! {
     HintDeparted => "服务者已出发，请保持电话畅通。",
     HintRefunding => "订单已取消，退款将原路返回。",
     CancelOrder => "取消订单",
+    CancelThisVisit => "仅取消本次",
     CancelFree => "现在取消免费，已支付金额将全额原路退回。确认取消？",
     CancelWithFee => "按取消规则，现在取消将收取取消费 ",
     CancelRulesHeading => "取消规则",

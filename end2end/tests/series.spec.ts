@@ -100,7 +100,7 @@ test('a customer books weekly cleaning for three weeks, pays once, and one worke
 
   // The last visit is cancelled on its own; the others stand.
   await open(customer, `/orders/${orderIds[2]}`);
-  await customer.getByRole('button', { name: '取消订单' }).click();
+  await customer.getByRole('button', { name: '仅取消本次' }).click();
   await customer.getByRole('button', { name: '确认取消' }).click();
   await expect(customer.locator('.order-status .state-badge')).toHaveText(/退款/);
   await expect(customer.locator('.series-visit[data-series-visit="1"] .state-badge')).toHaveText(/已接单/);

@@ -256,6 +256,8 @@ fn OrderBody(
     let id = order.card.id;
     let confirming = RwSignal::new(false);
     let cancel_value = cancel.value();
+    // On a visit of a series, the plain cancel is said to be this visit's alone.
+    let cancel_label = if order.series_visits.is_empty() { Msg::CancelOrder } else { Msg::CancelThisVisit };
     let review_value = review.value();
     let hint = match state {
         OrderState::PendingPayment => Some(Msg::HintPendingPayment),
@@ -304,9 +306,9 @@ fn OrderBody(
                 <CancelRules tiers=order.cancel_tiers.clone()/>
                 <p class="form-error" role="alert">{move || form_error(cancel_value).get()}</p>
                 <Show when=move || confirming.get() fallback=move || view! {
-                    <button type="button" class="btn btn-danger-plain btn-block" on:click=move |_| confirming.set(true)>{t(Msg::CancelOrder)}</button>
+                    <button type="button" class="btn btn-danger-plain btn-block" on:click=move |_| confirming.set(true)>{t(cancel_label)}</button>
                 }>
-                    <div class="confirm-box" role="dialog" aria-label=t(Msg::CancelOrder)>
+                    <div class="confirm-box" role="dialog" aria-label=t(cancel_label)>
                         <p>{if fee > 0 { format!("{}{}", t(Msg::CancelWithFee), money(fee)) } else { t(Msg::CancelFree).to_string() }}</p>
                         <div class="confirm-actions">
                             <button type="button" class="btn btn-plain" on:click=move |_| confirming.set(false)>{t(Msg::KeepOrder)}</button>
