@@ -184,15 +184,29 @@ pub async fn quote_series(
     let location = optional_location(lat, lng)?;
     let coupon = claimed_coupon(&state, viewer.as_ref(), claim_id).await?;
     let (rules, _, _) = super::pricing::rules_in_force(&state).await?;
-    let now = unix(state.clock.now());
-    recurrence
-        .starts(start)
-        .into_iter()
+    let quotes = visit_quotes(&service, &rules, units, &addons, &recurrence.starts(start), location, coupon, unix(state.clock.now()))?;
+    Ok(quotes.iter().map(|q| q.total.get()).collect())
+}
+
+/// Each visit's quote of a series starting at `starts`: its own day's
+/// price, and the coupon off the first visit, the order it is used on.
+#[allow(clippy::too_many_arguments)]
+fn visit_quotes(
+    service: &ServiceRecord,
+    rules: &pricing::PricingRules,
+    units: i32,
+    addons: &[String],
+    starts: &[i64],
+    location: Option<GeoPoint>,
+    coupon: Option<pricing::CouponTerms>,
+    now: i64,
+) -> Result<Vec<Quote>, AppError> {
+    starts
+        .iter()
         .enumerate()
-        // The coupon comes off the first visit, the order it is used on.
         .map(|(k, at)| {
             let coupon = if k == 0 { coupon.clone() } else { None };
-            super::pricing::quote(&service, &rules, units, addons.clone(), Some(at), location, coupon, now).map(|q| q.total.get())
+            super::pricing::quote(service, rules, units, addons.to_vec(), Some(*at), location, coupon, now)
         })
         .collect()
 }
@@ -453,7 +467,7 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
         None => None,
     };
     let (rules, _, _) = super::pricing::rules_in_force(&state).await?;
-    let quote = super::pricing::quote(&service, &rules, input.units, input.addons.clone(), Some(input.start), Some(location), coupon, unix(t))?;
+    let quote = super::pricing::quote(&service, &rules, input.units, input.addons.clone(), Some(input.start), Some(location), coupon.clone(), unix(t))?;
     // The customer is charged what they were shown, or shown the new price.
     if quote.total.get() != input.quoted_total_fen {
         return Ok(PlaceOutcome::QuoteChanged { quote });
@@ -499,13 +513,17 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
         }
     }
     if let Some(recurrence) = recurrence {
-        let visits = SeriesVisits { recurrence, duration: ends_at - starts_at, first_quote: &quote, job: &job, scoring: flows::Scoring::ForCustomer(user.id.0), weights: &settings.weights };
-        let (worker, times) = series_worker(&state, &service, &input, location, &worker_ids, &visits).await?;
-        let mut orders = Vec::with_capacity(times.len());
-        for (k, (starts_at, ends_at, quote)) in times.iter().enumerate() {
+        let starts = recurrence.starts(input.start);
+        let duration = ends_at - starts_at;
+        let visits = SeriesVisits { starts: &starts, duration, job: &job, scoring: flows::Scoring::ForCustomer(user.id.0), weights: &settings.weights };
+        let worker = series_worker(&state, &service, &worker_ids, &visits).await?;
+        let quotes = visit_quotes(&service, &rules, input.units, &input.addons, &starts, Some(location), coupon, unix(t))?;
+        let mut orders = Vec::with_capacity(starts.len());
+        for (k, (start, quote)) in starts.iter().zip(&quotes).enumerate() {
+            let starts_at = from_unix(*start)?;
             // A coupon is one order's: the first visit's, as its quote has it.
             let coupon_claim_id = if k == 0 { input.claim_id } else { None };
-            let request = flows::OrderRequest { starts_at: *starts_at, ends_at: *ends_at, quote, coupon_claim_id, ..request.clone() };
+            let request = flows::OrderRequest { starts_at, ends_at: starts_at + duration, quote, coupon_claim_id, ..request.clone() };
             orders.push(flows::new_order(&state, request, t, time::OffsetDateTime::now_utc()).await?);
         }
         return match state.store.place_series(&orders, worker, t).await {
@@ -548,9 +566,9 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
 
 /// What every later visit of a series is checked against.
 struct SeriesVisits<'a> {
-    recurrence: booking::Recurrence,
+    /// Every visit's start, the first one first.
+    starts: &'a [i64],
     duration: time::Duration,
-    first_quote: &'a Quote,
     job: &'a dispatch::Job,
     scoring: flows::Scoring,
     weights: &'a dispatch::Weights,
@@ -558,36 +576,18 @@ struct SeriesVisits<'a> {
 
 /// B6: the worker who keeps a recurring booking, the first of
 /// `first_visit_workers` (the first visit's order of preference) qualified
-/// and free at every later visit, and each visit's time and price (its own
-/// day's, as [`quote_series`] showed it).
-async fn series_worker(
-    state: &AppState,
-    service: &ServiceRecord,
-    input: &PlaceOrderInput,
-    location: GeoPoint,
-    first_visit_workers: &[i64],
-    s: &SeriesVisits<'_>,
-) -> Result<(i64, Vec<(time::OffsetDateTime, time::OffsetDateTime, Quote)>), AppError> {
-    let (rules, _, _) = super::pricing::rules_in_force(state).await?;
+/// and free at every later visit.
+async fn series_worker(state: &AppState, service: &ServiceRecord, first_visit_workers: &[i64], s: &SeriesVisits<'_>) -> Result<i64, AppError> {
     let mut keepers: Vec<i64> = first_visit_workers.to_vec();
-    let mut times = Vec::new();
-    for start in s.recurrence.starts(input.start) {
+    for &start in s.starts.iter().skip(1) {
         let starts_at = from_unix(start)?;
         let ends_at = starts_at + s.duration;
-        let quote = if start == input.start {
-            s.first_quote.clone()
-        } else {
-            let quote = super::pricing::quote(service, &rules, input.units, input.addons.clone(), Some(start), Some(location), None, unix(state.clock.now()))?;
-            let candidates = flows::candidates(state, &service.category_code, starts_at, ends_at, None, s.scoring).await?;
-            let job = dispatch::Job { start, end: unix(ends_at), ..s.job.clone() };
-            let free: Vec<i64> = dispatch::rank(&candidates, &job, state.travel.as_ref(), &[], s.weights).iter().map(|r| r.worker_id).collect();
-            keepers.retain(|w| free.contains(w));
-            quote
-        };
-        times.push((starts_at, ends_at, quote));
+        let candidates = flows::candidates(state, &service.category_code, starts_at, ends_at, None, s.scoring).await?;
+        let job = dispatch::Job { start, end: unix(ends_at), ..s.job.clone() };
+        let free: Vec<i64> = dispatch::rank(&candidates, &job, state.travel.as_ref(), &[], s.weights).iter().map(|r| r.worker_id).collect();
+        keepers.retain(|w| free.contains(w));
     }
-    let worker = keepers.first().copied().ok_or(AppError::invalid(Field::Repeat, Msg::ErrSeriesNoWorker))?;
-    Ok((worker, times))
+    keepers.first().copied().ok_or(AppError::invalid(Field::Repeat, Msg::ErrSeriesNoWorker))
 }
 
 pub async fn sandbox_pay(order_id: i64) -> Result<(), AppError> {

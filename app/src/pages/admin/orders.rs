@@ -363,7 +363,8 @@ fn AdminOrderBody(view: AdminOrderView, assign: ServerAction<AdminAssign>, cance
     let cancellable = state.is_active();
     // B6: the later visits of its series a platform cancel can take along.
     let later_visits = order.card.series.map_or(0, |place| {
-        order.series_visits.iter().filter(|v| v.series.is_some_and(|p| p.index > place.index) && v.state.customer_may_cancel()).count()
+        let states: Vec<(i64, OrderState)> = order.series_visits.iter().filter_map(|v| v.series.map(|p| (p.index, v.state))).collect();
+        booking::visits_cancelled_from(&states, place.index + 1).len()
     });
     let assign_value = assign.value();
     let cancel_value = cancel.value();
