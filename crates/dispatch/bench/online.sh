@@ -24,6 +24,9 @@
 #       RELEASE_BOUND (unset; 1 adds `online_day --release-bound`: the best plan of the
 #       day knowing every order, no service before its booking plus the shortest leg into
 #       it, a lower bound on what any policy that sends nobody before the booking drives),
+#       FORECAST (unset; oracle or sample: the engine plans with forecast orders, see
+#       `online_day --forecast`; the engine columns are then that engine's),
+#       FORECAST_JITTER (0.5; `--forecast-jitter`),
 #       ITERS (unset; N budgets our searches by N iterations per second of budget
 #       instead of wall time, so a run is reproducible and two policies compare
 #       on equal search effort; the PyVRP columns stay on wall time),
@@ -69,7 +72,8 @@ PY
     "$BIN" "$inst" --releases "$OUT/$run.releases.json" --workers "$workers" --seed "$SEED" \
       --decision-seconds "${DECISION_SECONDS:-0.2}" --initial-seconds "${INITIAL_SECONDS:-2}" \
       --offline-seconds "${OFFLINE_SECONDS:-10}" ${HINDSIGHT:+--hindsight "$HINDSIGHT"} ${ITERS:+--iters-per-second "$ITERS"} \
-      ${CLAIRVOYANT:+--clairvoyant} ${RELEASE_BOUND:+--release-bound} > "$OUT/$run.ours.json"
+      ${CLAIRVOYANT:+--clairvoyant} ${RELEASE_BOUND:+--release-bound} \
+      ${FORECAST:+--forecast "$FORECAST" --forecast-jitter "${FORECAST_JITTER:-0.5}"} > "$OUT/$run.ours.json"
     python3 -c "import json,sys; d=json.load(open(sys.argv[1])); json.dump({'routes': d['routes']}, open(sys.argv[2], 'w'))" \
       "$OUT/$run.ours.json" "$OUT/$run.engine-routes.json"
     python3 "$BENCH_DIR/check_solution.py" "$inst" "$OUT/$run.engine-routes.json" --convention exact \

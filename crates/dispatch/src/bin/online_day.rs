@@ -36,6 +36,17 @@
 //! clairvoyant's as `clairvoyant_routes`), which `check_solution.py`
 //! verifies when every order was served.
 //!
+//! `--forecast oracle|sample` gives the engine forecast orders: expected
+//! later bookings it plans around (ghosts), which nobody is sent to, and
+//! whose place a worker keeps open by waiting while its real stops allow.
+//! A booking takes the place of the ghost that stood for it (`oracle`) or
+//! of the nearest one (`sample`); a ghost whose booking time passes goes.
+//! `oracle` is every real later booking with its true window and booking
+//! time, its place moved by `--forecast-jitter`: how good a forecast must
+//! be to pay. `sample` is what can be forecast from the day itself: as many
+//! orders as were known at the start, each a copy of one of them (moved
+//! by the jitter), booked uniformly up to 0.7 of its latest departure.
+//!
 //! `--hindsight N` adds where the engine's extra travel comes from: at N+1
 //! times through the day, the engine's commitments up to then are kept and
 //! the rest of the day is re-planned knowing every order. The curve starts
@@ -45,6 +56,7 @@
 //! Usage: online_day INSTANCE --releases FILE [--workers N] [--period T]
 //!        [--initial-seconds S] [--decision-seconds S] [--offline-seconds S] [--seed N]
 //!        [--hindsight N] [--iters-per-second N] [--clairvoyant] [--release-bound]
+//!        [--forecast oracle|sample] [--forecast-jitter F]
 
 use dispatch::vrptw::{parse_solomon, solve, solve_fleet, Convention, Fleet, Objective, Params, Problem, SolomonInstance, Vehicle};
 use std::collections::BTreeMap;
@@ -70,10 +82,19 @@ struct Args {
     iters_per_second: Option<f64>,
     clairvoyant: bool,
     release_bound: bool,
+    /// `--forecast`: orders expected later in the engine's plans, "oracle"
+    /// (the real later bookings, each moved by the jitter) or "sample"
+    /// (drawn from the orders known at the start, each moved by the jitter).
+    forecast: Option<String>,
+    /// How far a forecast order lies from what it is drawn from: a
+    /// multiple of the mean distance between an order known at the start
+    /// and its nearest neighbour (the standard deviation of a Gaussian move).
+    forecast_jitter: f64,
 }
 
 const USAGE: &str = "usage: online_day INSTANCE --releases FILE [--workers N] [--period T] [--initial-seconds S] \
-[--decision-seconds S] [--offline-seconds S] [--seed N] [--hindsight N] [--iters-per-second N] [--clairvoyant] [--release-bound]";
+[--decision-seconds S] [--offline-seconds S] [--seed N] [--hindsight N] [--iters-per-second N] [--clairvoyant] [--release-bound] \
+[--forecast oracle|sample] [--forecast-jitter F]";
 
 fn parse_args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1);
@@ -90,6 +111,8 @@ fn parse_args() -> Result<Args, String> {
         iters_per_second: None,
         clairvoyant: false,
         release_bound: false,
+        forecast: None,
+        forecast_jitter: 0.5,
     };
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -106,6 +129,11 @@ fn parse_args() -> Result<Args, String> {
             "--iters-per-second" => a.iters_per_second = Some(float(value()?)?),
             "--clairvoyant" => a.clairvoyant = true,
             "--release-bound" => a.release_bound = true,
+            "--forecast" => match value()?.as_str() {
+                f @ ("oracle" | "sample") => a.forecast = Some(f.to_string()),
+                other => return Err(format!("--forecast: oracle or sample, not {other}")),
+            },
+            "--forecast-jitter" => a.forecast_jitter = float(value()?)?,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -123,7 +151,12 @@ fn parse_args() -> Result<Args, String> {
 /// The instance with real Euclidean travel (time = distance), as the script has it.
 struct World {
     inst: SolomonInstance,
+    /// The instance's nodes, then any forecast (ghost) orders.
+    nodes: Vec<dispatch::vrptw::SolomonNode>,
+    /// Real nodes: the depot and customers `1..n`.
     n: usize,
+    /// Nodes in all, ghosts included: the row length of `d`.
+    stride: usize,
     d: Vec<f64>,
     /// `shortest_leg_into[c]`: the shortest travel from any other node to
     /// `c`, so no worker can reach an order sooner after leaving for it.
@@ -141,15 +174,25 @@ struct Schedule {
 
 impl World {
     fn new(inst: SolomonInstance) -> Self {
+        Self::with_ghosts(inst, Vec::new())
+    }
+
+    fn with_ghosts(inst: SolomonInstance, ghosts: Vec<dispatch::vrptw::SolomonNode>) -> Self {
         let n = inst.nodes.len();
-        let d: Vec<f64> = inst.nodes.iter().flat_map(|a| inst.nodes.iter().map(move |b| (a.x - b.x).hypot(a.y - b.y))).collect();
-        let shortest_leg_into = (0..n).map(|c| (0..n).filter(|&x| x != c).map(|x| d[x * n + c]).fold(f64::INFINITY, f64::min)).collect();
+        let nodes: Vec<_> = inst.nodes.iter().copied().chain(ghosts).collect();
+        let stride = nodes.len();
+        let d: Vec<f64> = nodes.iter().flat_map(|a| nodes.iter().map(move |b| (a.x - b.x).hypot(a.y - b.y))).collect();
+        let shortest_leg_into = (0..stride).map(|c| (0..n).filter(|&x| x != c).map(|x| d[x * stride + c]).fold(f64::INFINITY, f64::min)).collect();
         let end = inst.nodes[0].due;
-        World { inst, n, d, shortest_leg_into, end }
+        World { inst, nodes, n, stride, d, shortest_leg_into, end }
     }
 
     fn d(&self, a: usize, b: usize) -> f64 {
-        self.d[a * self.n + b]
+        self.d[a * self.stride + b]
+    }
+
+    fn is_ghost(&self, c: usize) -> bool {
+        c >= self.n
     }
 
     /// Travel from `pos` through `route` back to the depot.
@@ -170,7 +213,7 @@ impl World {
         let (mut t, mut p, mut travel, mut load) = (t0, pos, 0.0, load0);
         let mut stops = Vec::with_capacity(route.len());
         for &c in route {
-            let nd = &self.inst.nodes[c];
+            let nd = &self.nodes[c];
             travel += self.d(p, c);
             t = (t + self.d(p, c)).max(nd.ready);
             if t > nd.due + EPS {
@@ -209,16 +252,29 @@ impl Worker {
     /// bookings), as `online_sim.py` does. With `booked` (orders planned
     /// before their booking) nobody leaves for an order before it is booked.
     fn advance(&mut self, w: &World, now: f64, booked: Option<&BTreeMap<usize, f64>>) {
-        while let Some(&next) = self.plan.first() {
-            let Some(s) = w.schedule(self.pos, self.free, &self.plan, self.load) else { return };
+        // Nobody leaves for a ghost: it only shapes the plan.
+        while let Some(at) = self.plan.iter().position(|&c| !w.is_ghost(c)) {
+            let real: Vec<usize> = self.plan.iter().copied().filter(|&c| !w.is_ghost(c)).collect();
+            let next = real[0];
+            let Some(s) = w.schedule(self.pos, self.free, &real, self.load) else { return };
             let earliest = self.free.max(s.stops[0].0 - w.d(self.pos, next));
-            let depart = booked.map_or(earliest, |b| earliest.max(b[&next]));
+            let mut depart = booked.map_or(earliest, |b| earliest.max(b[&next]));
+            // A worker whose next planned stop is a ghost waits for it, as
+            // long as its real stops allow.
+            if at > 0 {
+                let (mut lo, mut hi) = (depart, w.end);
+                for _ in 0..40 {
+                    let mid = 0.5 * (lo + hi);
+                    if w.schedule(self.pos, mid, &real, self.load).is_some() { lo = mid } else { hi = mid }
+                }
+                depart = lo;
+            }
             if depart > now {
                 return;
             }
-            let nd = &w.inst.nodes[next];
+            let nd = &w.nodes[next];
             let start = if depart > earliest { (depart + w.d(self.pos, next)).max(nd.ready) } else { s.stops[0].0 };
-            self.plan.remove(0);
+            self.plan.drain(..=at);
             self.done.push((next, start, start + nd.service));
             (self.pos, self.free) = (next, start + nd.service);
             self.load += nd.demand;
@@ -269,13 +325,42 @@ fn replan(
     ips: Option<f64>,
     booked: Option<&BTreeMap<usize, f64>>,
 ) -> Vec<usize> {
-    let promised = workers.iter().map(|wk| wk.plan.len()).sum::<usize>();
-    let clients: Vec<usize> = workers.iter().flat_map(|wk| wk.plan.iter().copied()).chain(new.iter().copied()).collect();
+    replan_with(w, workers, now, new, &[], seconds, seed, ips, booked)
+}
+
+/// [`replan`], with `ghosts` (forecast orders nobody has yet planned) to
+/// plan too where they fit; ghosts already in plans stay candidates.
+#[allow(clippy::too_many_arguments)]
+fn replan_with(
+    w: &World,
+    workers: &mut [Worker],
+    now: f64,
+    new: &[usize],
+    ghosts: &[usize],
+    seconds: f64,
+    seed: u64,
+    ips: Option<f64>,
+    booked: Option<&BTreeMap<usize, f64>>,
+) -> Vec<usize> {
+    for wk in workers.iter_mut() {
+        if w.schedule(wk.pos, wk.free.max(now), &wk.plan, wk.load).is_none() {
+            wk.plan.retain(|&c| !w.is_ghost(c));
+        }
+    }
+    let real = |c: &usize| !w.is_ghost(*c);
+    let promised = workers.iter().map(|wk| wk.plan.iter().filter(|c| real(c)).count()).sum::<usize>();
+    let clients: Vec<usize> = workers
+        .iter()
+        .flat_map(|wk| wk.plan.iter().copied().filter(real))
+        .chain(new.iter().copied())
+        .chain(workers.iter().flat_map(|wk| wk.plan.iter().copied().filter(|&c| w.is_ghost(c))))
+        .chain(ghosts.iter().copied())
+        .collect();
     let m = clients.len();
     // Node 0: the depot (the search orders clients by distance from it);
     // 1..=m the clients; then each worker's start (where they are free) and end (the depot).
     let place: Vec<usize> = std::iter::once(0).chain(clients.iter().copied()).chain(workers.iter().flat_map(|wk| [wk.pos, 0])).collect();
-    let nodes = &w.inst.nodes;
+    let nodes = &w.nodes;
     let n = place.len();
     let mut p = Problem {
         vehicles: workers.len(),
@@ -287,13 +372,13 @@ fn replan(
         distance: place.iter().flat_map(|&a| place.iter().map(move |&b| (w.d(a, b) * SCALE).round() as i64)).collect(),
         duration: place.iter().flat_map(|&a| place.iter().map(move |&b| (w.d(a, b) * SCALE - EPS).ceil() as i64)).collect(),
     };
-    let mut node_of = vec![0; w.n];
+    let mut node_of = vec![0; w.stride];
     for (k, &c) in clients.iter().enumerate() {
         let nd = &nodes[c];
         p.demand[1 + k] = nd.demand.round() as i64;
         p.ready[1 + k] = (nd.ready * SCALE).round() as i64;
         p.due[1 + k] = (nd.due * SCALE).round() as i64;
-        if let Some(booked) = booked {
+        if let Some(booked) = booked.filter(|_| real(&c)) {
             let earliest = ((booked[&c] + w.shortest_leg_into[c]) * SCALE).ceil() as i64;
             p.ready[1 + k] = p.ready[1 + k].max(earliest).min(p.due[1 + k]);
         }
@@ -324,7 +409,7 @@ fn replan(
         assert!(runs, "the planner returned a plan the day cannot run");
         wk.plan = next;
     }
-    plan.unserved.iter().map(|&node| clients[node - 1]).collect()
+    plan.unserved.iter().map(|&node| clients[node - 1]).filter(real).collect()
 }
 
 /// How far through a budget of `seconds` the search is: wall time, or
@@ -404,11 +489,71 @@ fn run_greedy(w: &World, fleet: usize, release: &BTreeMap<usize, f64>) -> Outcom
     out
 }
 
+/// Forecast orders: their booking times, and (oracle) which booking each stands for.
+#[derive(Default)]
+struct Ghosts {
+    release: BTreeMap<usize, f64>,
+    of: BTreeMap<usize, usize>,
+}
+
+/// The forecast (ghost) orders of `--forecast`, numbered after the instance's nodes.
+fn make_ghosts(inst: &SolomonInstance, release: &BTreeMap<usize, f64>, a: &Args) -> (Vec<dispatch::vrptw::SolomonNode>, Ghosts) {
+    let w = World::new(inst.clone());
+    let n = w.n;
+    let mut rng = dispatch::vrptw::Rng::new(a.seed.wrapping_mul(104729).wrapping_add(17));
+    let known: Vec<usize> = (1..n).filter(|c| release[c] == 0.0).collect();
+    let nn = known.iter().map(|&k| known.iter().filter(|&&b| b != k).map(|&b| w.d(k, b)).fold(f64::INFINITY, f64::min)).filter(|d| d.is_finite()).sum::<f64>()
+        / known.len().max(1) as f64;
+    let sigma = a.forecast_jitter * nn;
+    let mut nodes = Vec::new();
+    let mut g = Ghosts::default();
+    let mut push = |template: usize, booked_at: f64, rng: &mut dispatch::vrptw::Rng, of: Option<usize>| {
+        let mut nd = w.nodes[template];
+        let (u1, u2) = (rng.unit().max(1e-12), rng.unit());
+        let r = sigma * (-2.0 * u1.ln()).sqrt();
+        nd.x += r * (std::f64::consts::TAU * u2).cos();
+        nd.y += r * (std::f64::consts::TAU * u2).sin();
+        let leg = (1..n).map(|b| (w.nodes[b].x - nd.x).hypot(w.nodes[b].y - nd.y)).filter(|&d| d > 1e-9).fold(f64::INFINITY, f64::min);
+        nd.ready = nd.ready.max(booked_at + leg);
+        if nd.ready + (nd.x - w.nodes[0].x).hypot(nd.y - w.nodes[0].y) + nd.service > w.end || nd.ready > nd.due {
+            return;
+        }
+        let id = n + nodes.len();
+        nd.id = id;
+        nodes.push(nd);
+        g.release.insert(id, booked_at);
+        if let Some(c) = of {
+            g.of.insert(c, id);
+        }
+    };
+    match a.forecast.as_deref() {
+        Some("oracle") => {
+            for c in (1..n).filter(|c| release[c] > 0.0) {
+                push(c, release[&c], &mut rng, Some(c));
+            }
+        }
+        Some("sample") => {
+            // As many later bookings as orders known at the start (half the day is booked ahead).
+            for _ in 0..known.len() {
+                let t = known[rng.below(known.len())];
+                let lead = 0.7 * (w.nodes[t].due - w.d(0, t)).max(0.0);
+                if lead > 0.0 {
+                    let at = rng.unit() * lead;
+                    push(t, at, &mut rng, None);
+                }
+            }
+        }
+        _ => {}
+    }
+    (nodes, g)
+}
+
 /// The engine: each booking (orders booked at the same time together) is
 /// planned at once; between bookings the day is re-planned every `period`.
 /// `clairvoyant`: every order is planned before the day instead, and a
 /// booking only lets workers leave for it.
-fn run_engine(w: &World, fleet: usize, release: &BTreeMap<usize, f64>, a: &Args, period: f64, clairvoyant: bool) -> Outcome {
+fn run_engine(w: &World, fleet: usize, release: &BTreeMap<usize, f64>, a: &Args, period: f64, clairvoyant: bool, ghosts: &Ghosts) -> Outcome {
+    let mut active: std::collections::BTreeSet<usize> = ghosts.release.keys().copied().collect();
     let mut workers = vec![Worker::new(); fleet];
     let mut out = Outcome { workers: Vec::new(), lost: Vec::new(), latency_sim: Vec::new(), latency_ms: Vec::new(), decisions: 0, initial_ms: None };
     let ev = events(release);
@@ -427,7 +572,8 @@ fn run_engine(w: &World, fleet: usize, release: &BTreeMap<usize, f64>, a: &Args,
         // Periodic re-planning while nobody books.
         while last + period < now {
             last += period;
-            replan_between_bookings(w, &mut workers, last, a, &mut seed, booked);
+            expire(w, &mut workers, &mut active, ghosts, last);
+            replan_between_bookings(w, &mut workers, last, a, &mut seed, booked, &active);
         }
         let mut group = Vec::new();
         while i < ev.len() && release[&ev[i]] == now {
@@ -437,11 +583,32 @@ fn run_engine(w: &World, fleet: usize, release: &BTreeMap<usize, f64>, a: &Args,
         for wk in &mut workers {
             wk.advance(w, now, booked);
         }
+        // A booking takes the place of the ghost that stood for it.
+        group.retain(|&c| {
+            let g = match ghosts.of.get(&c) {
+                Some(&g) => Some(g),
+                None if !ghosts.of.is_empty() || now == 0.0 => None,
+                None => active.iter().copied().min_by(|&x, &y| w.d(c, x).total_cmp(&w.d(c, y))),
+            };
+            let Some(g) = g.filter(|g| active.remove(g)) else { return true };
+            for wk in &mut workers {
+                if let Some(at) = wk.plan.iter().position(|&x| x == g) {
+                    wk.plan[at] = c;
+                    if w.schedule(wk.pos, wk.free.max(now), &wk.plan, wk.load).is_some() {
+                        return false;
+                    }
+                    wk.plan.remove(at);
+                }
+            }
+            true
+        });
+        expire(w, &mut workers, &mut active, ghosts, now);
+        let unplanned: Vec<usize> = active.iter().copied().filter(|g| !workers.iter().any(|wk| wk.plan.contains(g))).collect();
         let budget = if now == 0.0 && !clairvoyant { a.initial_seconds } else { a.decision_seconds };
         let t = Instant::now();
         seed += 1;
         let new = if clairvoyant { &[][..] } else { &group[..] };
-        let lost = replan(w, &mut workers, now, new, budget, seed, a.iters_per_second, booked);
+        let lost = replan_with(w, &mut workers, now, new, &unplanned, budget, seed, a.iters_per_second, booked);
         let took = ms(t.elapsed());
         out.decisions += 1;
         out.lost.extend(lost.into_iter().map(|c| Lost::at_booking(w, c, now)));
@@ -461,7 +628,8 @@ fn run_engine(w: &World, fleet: usize, release: &BTreeMap<usize, f64>, a: &Args,
     // Keep improving what is not yet committed until the day has run.
     while workers.iter().any(|wk| !wk.plan.is_empty()) && last < w.end {
         last += period;
-        replan_between_bookings(w, &mut workers, last, a, &mut seed, booked);
+        expire(w, &mut workers, &mut active, ghosts, last);
+        replan_between_bookings(w, &mut workers, last, a, &mut seed, booked, &active);
     }
     for wk in &mut workers {
         wk.advance(w, f64::INFINITY, booked);
@@ -472,13 +640,30 @@ fn run_engine(w: &World, fleet: usize, release: &BTreeMap<usize, f64>, a: &Args,
 
 /// At `at`, with nobody booking: commits what the workers have left for,
 /// then re-plans the rest.
-fn replan_between_bookings(w: &World, workers: &mut [Worker], at: f64, a: &Args, seed: &mut u64, booked: Option<&BTreeMap<usize, f64>>) {
+fn replan_between_bookings(
+    w: &World,
+    workers: &mut [Worker],
+    at: f64,
+    a: &Args,
+    seed: &mut u64,
+    booked: Option<&BTreeMap<usize, f64>>,
+    active: &std::collections::BTreeSet<usize>,
+) {
     for wk in workers.iter_mut() {
         wk.advance(w, at, booked);
     }
-    if workers.iter().any(|wk| !wk.plan.is_empty()) {
+    if workers.iter().any(|wk| wk.plan.iter().any(|&c| !w.is_ghost(c))) {
         *seed += 1;
-        replan(w, workers, at, &[], a.decision_seconds, *seed, a.iters_per_second, booked);
+        let unplanned: Vec<usize> = active.iter().copied().filter(|g| !workers.iter().any(|wk| wk.plan.contains(g))).collect();
+        replan_with(w, workers, at, &[], &unplanned, a.decision_seconds, *seed, a.iters_per_second, booked);
+    }
+}
+
+/// Ghosts whose booking time has passed stood for nothing: they leave the plans.
+fn expire(w: &World, workers: &mut [Worker], active: &mut std::collections::BTreeSet<usize>, ghosts: &Ghosts, now: f64) {
+    active.retain(|g| ghosts.release[g] > now);
+    for wk in workers {
+        wk.plan.retain(|c| !w.is_ghost(*c) || active.contains(c));
     }
 }
 
@@ -677,8 +862,11 @@ fn main() {
         std::process::exit(2);
     });
     let period = a.period.unwrap_or(w.end / 24.0);
-    let engine = run_engine(&w, fleet, &release, &a, period, false);
-    let clairvoyant = a.clairvoyant.then(|| run_engine(&w, fleet, &release, &a, period, true));
+    let (ghost_nodes, ghosts) = make_ghosts(&w.inst, &release, &a);
+    let forecast_orders = ghost_nodes.len();
+    let wg = World::with_ghosts(w.inst.clone(), ghost_nodes);
+    let engine = run_engine(&wg, fleet, &release, &a, period, false, &ghosts);
+    let clairvoyant = a.clairvoyant.then(|| run_engine(&w, fleet, &release, &a, period, true, &Ghosts::default()));
     let greedy = run_greedy(&w, fleet, &release);
     let (offline, _) = run_offline(&w, fleet, &a);
     let bound = a.release_bound.then(|| release_bound(&w, fleet, &release, &a));
@@ -701,6 +889,9 @@ fn main() {
     if let Some(c) = &clairvoyant {
         out["clairvoyant"] = metrics(&w, c);
         out["clairvoyant_routes"] = driven(c).into();
+    }
+    if let Some(mode) = &a.forecast {
+        out["forecast"] = serde_json::json!({ "mode": mode, "jitter": a.forecast_jitter, "orders": forecast_orders });
     }
     if let Some(bound) = bound {
         out["release_bound"] = bound;
