@@ -495,6 +495,13 @@ messages! {
     HintRefunding => "订单已取消，退款将原路返回。",
     CancelOrder => "取消订单",
     CancelThisVisit => "仅取消本次",
+    Reschedule => "改期",
+    RescheduleHint => "免费取消期内可改期：服务人员和价格不变，还可改期 {} 次",
+    RescheduleHeading => "选择新的服务时间",
+    ConfirmReschedule => "确认改期",
+    KeepTime => "不改了",
+    Rescheduled => "已改期",
+    RescheduleDetail => "{} 改为 {}",
     CancelFree => "现在取消免费，已支付金额将全额原路退回。确认取消？",
     CancelWithFee => "按取消规则，现在取消将收取取消费 ",
     CancelRulesHeading => "取消规则",
@@ -805,6 +812,12 @@ messages! {
     ErrRepeatVisits => "周期预约可约2至8次",
     ErrSeriesNoWorker => "没有一位服务者能在每一次都上门，请减少次数或换个时间",
     ErrNotASeries => "这不是周期服务的订单",
+    ErrNotReschedulable => "只有已支付、尚未出发的订单可以改期",
+    ErrTooLateToReschedule => "距服务开始太近，已不能免费改期；如需变更请取消订单",
+    ErrRescheduledTooOften => "每个订单最多改期2次",
+    ErrSameTime => "请选择与原时间不同的时段",
+    ErrWorkerNotFreeThen => "服务人员在该时段没有空，请选择其他时间",
+    ErrRescheduleOtherPrice => "该时段价格与原订单不同，不能直接改期；如需该时段请取消后重新预约",
     RepeatTitle => "周期服务",
     RepeatLabel => "重复",
     RepeatOnce => "仅此一次",
@@ -1420,6 +1433,11 @@ pub fn tf(msg: Msg, args: &[&dyn std::fmt::Display]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_reschedule_limit_in_words_is_the_one_enforced() {
+        assert!(t(Msg::ErrRescheduledTooOften).contains(&format!("{}次", booking::MAX_RESCHEDULES)));
+    }
 
     #[test]
     fn placeholders_are_filled_in_order() {

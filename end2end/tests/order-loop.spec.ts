@@ -1,6 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
 import * as path from 'path';
-import { DEMO, DESKTOP, PEOPLES_SQUARE as HOME, open, signedIn, snap, hydrated, expectAccessible, expectTilesToOpenWhatTheyCount, expectCustomerTotalsToAddUp, fillBooking, tickChecklist } from './helpers';
+import { DEMO, DESKTOP, PEOPLES_SQUARE as HOME, open, signedIn, snap, hydrated, expectAccessible, expectTilesToOpenWhatTheyCount, expectCustomerTotalsToAddUp, fillBooking, tickChecklist, bookDaysAhead } from './helpers';
 
 /** Books the demo "日常保洁 · 2小时" for tomorrow at `slot` and pays; returns the order page URL. */
 async function bookAndPay(customer: Page, slot: string, shot?: string): Promise<string> {
@@ -258,6 +258,41 @@ test('a customer cancels a paid order before the cut-off and is refunded in full
   await expect(customer.locator('.order-card', { hasText: '已退款' }).first()).toBeVisible();
   await snap(customer, 'cancel-03-orders-390x844');
   await customer.context().close();
+});
+
+test('a customer moves a paid order to another free hour of the same worker, and a peak hour is refused beside the slots', async ({ browser }) => {
+  const customer = await signedIn(browser, DEMO.customer);
+  const orderId = await bookDaysAhead(customer, 4, '10:00');
+  await hydrated(customer);
+  const serviceTime = customer.locator('.cell', { hasText: '服务时间' });
+  await expect(serviceTime).toContainText('10:00–12:00');
+  const reschedule = customer.locator('.reschedule');
+  await expect(reschedule).toHaveAttribute('data-reschedules-left', '2');
+  await expect(reschedule).toContainText('还可改期 2 次');
+  await reschedule.getByRole('button', { name: '改期' }).click();
+  await expect(customer.getByRole('heading', { name: '选择新的服务时间' })).toBeVisible();
+  await reschedule.getByRole('tab').nth(5).click();
+  // 18:00–20:00 is the evening peak: another price, so no move.
+  await reschedule.locator('.slot:not([disabled])', { hasText: '18:00' }).click();
+  await reschedule.getByRole('button', { name: '确认改期' }).click();
+  await expect(reschedule.locator('.field-error')).toHaveText('该时段价格与原订单不同，不能直接改期；如需该时段请取消后重新预约');
+  await expect(serviceTime).toContainText('10:00–12:00');
+  await snap(customer, 'reschedule-01-peak-refused-390x844');
+  await reschedule.locator('.slot:not([disabled])', { hasText: '14:00' }).click();
+  await reschedule.getByRole('button', { name: '确认改期' }).click();
+  await expect(serviceTime).toContainText('14:00–16:00');
+  await expect(customer.locator('.timeline-item', { hasText: '已改期' })).toContainText('改为');
+  await expect(customer.locator('.reschedule')).toHaveAttribute('data-reschedules-left', '1');
+  await expectAccessible(customer);
+  await snap(customer, 'reschedule-02-moved-390x844');
+
+  // Support sees the move on the order's timeline too.
+  const admin = await signedIn(browser, DEMO.admin, DESKTOP);
+  await open(admin, `/admin/orders/${orderId}`);
+  await expect(admin.locator('.timeline-item', { hasText: '已改期' })).toBeVisible();
+  await snap(admin, 'reschedule-03-admin-1440x900');
+  await customer.context().close();
+  await admin.context().close();
 });
 
 test('an admin cancels an order for the platform: a reason is required, and the customer is refunded in full and reads why', async ({ browser }) => {

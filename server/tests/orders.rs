@@ -3111,3 +3111,136 @@ async fn a_recurring_booking_nobody_can_keep_or_with_bad_terms_is_refused_beside
     let response = app.post("/api/place_order", &series_booking(service, first, "biweekly", "2"), Some(&customer)).await;
     assert!(matches!(serde_json::from_str(&response.body), Ok(PlaceOutcome::Placed { .. })), "{}", response.body);
 }
+
+fn reschedule(order_id: i64, start: i64) -> String {
+    format!("order_id={order_id}&start={start}")
+}
+
+/// Whether a 开始前 reminder of `order_id` is due by `at` (claiming every due job, as a runner would).
+async fn start_reminder_due_by(app: &TestApp, order_id: i64, at: i64) -> bool {
+    let at = time::OffsetDateTime::from_unix_timestamp(at).unwrap();
+    let due = app.state.store.claim_due_jobs(at, at + Duration::from_secs(60), 1000).await.unwrap();
+    due.iter().any(|job| job.kind == "remind_start" && job.ref_id == order_id)
+}
+
+/// 改期: the customer moves an accepted order to a slot its worker has
+/// free. The order keeps its worker, length and price, the timeline says
+/// from what to what, the start reminder moves with it, and one move of
+/// the two allowed is left.
+#[tokio::test]
+async fn a_customer_moves_an_accepted_order_and_its_worker_reminder_and_timeline_follow() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let li = app.session_for(LI).await;
+    let (from, to) = (beijing(2, 10), beijing(3, 14));
+    let order_id = accepted_by_li(&app, &customer, from, &li).await;
+    let before = app.state.store.order(order_id).await.unwrap().unwrap();
+
+    let slots = app.post("/api/reschedule_slots", &format!("order_id={order_id}"), Some(&customer)).await;
+    assert_eq!(slots.status, StatusCode::OK, "{}", slots.body);
+    let days: Vec<app::api::orders::DaySlots> = serde_json::from_str(&slots.body).unwrap();
+    let slot = |at: i64| days.iter().flat_map(|d| &d.slots).find(|s| s.start == at).cloned().unwrap();
+    assert!(slot(to).available, "李阿姨 is free then");
+    assert!(!slot(from).available, "its own time is not offered again");
+
+    let moved = app.post("/api/reschedule_order", &reschedule(order_id, to), Some(&customer)).await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    let after = app.state.store.order(order_id).await.unwrap().unwrap();
+    assert_eq!((after.starts_at.unix_timestamp(), after.ends_at - after.starts_at), (to, before.ends_at - before.starts_at));
+    assert_eq!((after.state.as_str(), after.worker_id, after.total_fen), ("accepted", before.worker_id, before.total_fen));
+    let events = app.state.store.order_events(order_id).await.unwrap();
+    let event = events.iter().find(|e| e.kind == booking::RESCHEDULE_EVENT).expect("the move is on the timeline");
+    assert_eq!((event.from_state.as_deref(), event.to_state.as_str(), event.actor_kind.as_str()), (Some("accepted"), "accepted", "customer"));
+    assert!(event.detail.contains(&app::api::format_beijing(from)) && event.detail.contains(&app::api::format_beijing(to)), "{}", event.detail);
+
+    let view: app::api::orders::OrderView =
+        serde_json::from_str(&app.post("/api/order_detail", &format!("order_id={order_id}"), Some(&customer)).await.body).unwrap();
+    assert_eq!(view.reschedules_left, Some(booking::MAX_RESCHEDULES - 1));
+    let worker_view: app::api::orders::OrderView =
+        serde_json::from_str(&app.post("/api/order_detail", &format!("order_id={order_id}"), Some(&li)).await.body).unwrap();
+    assert_eq!((worker_view.card.starts_at, worker_view.reschedules_left), (to, None), "the worker sees the new time and cannot move it");
+
+    assert!(!start_reminder_due_by(&app, order_id, from - 1800).await, "no reminder at the old time");
+    assert!(start_reminder_due_by(&app, order_id, to - 1800).await, "the reminder comes before the new time");
+}
+
+/// A move that cannot be kept is refused with its reason and changes
+/// nothing: the worker busy then, the same time, past the booking window,
+/// a price that differs (the evening peak), someone else's order, a third
+/// move, or a move once a cancel would cost a fee.
+#[tokio::test]
+async fn a_move_the_worker_or_the_rules_cannot_keep_is_refused_and_changes_nothing() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let other = app.session("13800000098", domain::Role::Customer).await;
+    let li = app.session_for(LI).await;
+    let order_id = accepted_by_li(&app, &customer, beijing(2, 10), &li).await;
+    let busy_then = beijing(3, 10);
+    accepted_by_li(&app, &customer, busy_then, &li).await;
+    let unchanged = |app: &TestApp| {
+        let store = app.state.store.clone();
+        async move {
+            let order = store.order(order_id).await.unwrap().unwrap();
+            let moves = store.order_events(order_id).await.unwrap().iter().filter(|e| e.kind == booking::RESCHEDULE_EVENT).count();
+            (order.starts_at.unix_timestamp(), order.state, moves)
+        }
+    };
+    let first = unchanged(&app).await;
+
+    let refused = |start: i64, who: String| {
+        let app = &app;
+        async move { app.post("/api/reschedule_order", &reschedule(order_id, start), Some(&who)).await }
+    };
+    assert_eq!(refused(busy_then, customer.clone()).await.error(), AppError::invalid(Field::Slot, Msg::ErrWorkerNotFreeThen));
+    assert_eq!(refused(beijing(2, 10), customer.clone()).await.error(), AppError::invalid(Field::Slot, Msg::ErrSameTime));
+    assert_eq!(refused(beijing(20, 10), customer.clone()).await.error(), AppError::invalid(Field::Slot, Msg::ErrSlotTooFar));
+    assert_eq!(refused(beijing(4, 18), customer.clone()).await.error(), AppError::invalid(Field::Slot, Msg::ErrRescheduleOtherPrice));
+    assert_eq!(refused(beijing(4, 10), other.clone()).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(refused(beijing(4, 10), li.clone()).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(unchanged(&app).await, first);
+
+    for day in 4..4 + i64::from(booking::MAX_RESCHEDULES) {
+        assert_eq!(refused(beijing(day, 10), customer.clone()).await.status, StatusCode::OK);
+    }
+    let too_often = refused(beijing(9, 10), customer.clone()).await;
+    assert_eq!(too_often.error(), AppError::Refused(Msg::ErrRescheduledTooOften));
+    let view: app::api::orders::OrderView =
+        serde_json::from_str(&app.post("/api/order_detail", &format!("order_id={order_id}"), Some(&customer)).await.body).unwrap();
+    assert_eq!(view.reschedules_left, None);
+
+    let late = demo_app(past_the_cut_off()).await;
+    let customer = late.session_for(CUSTOMER).await;
+    let order_id = place(&late, &customer, beijing(2, 10)).await;
+    pay(&late, order_id).await;
+    let too_late = late.post("/api/reschedule_order", &reschedule(order_id, beijing(3, 10)), Some(&customer)).await;
+    assert_eq!(too_late.error(), AppError::Refused(Msg::ErrTooLateToReschedule));
+    let slots = late.post("/api/reschedule_slots", &format!("order_id={order_id}"), Some(&customer)).await;
+    assert_eq!(slots.error(), AppError::Refused(Msg::ErrTooLateToReschedule));
+    assert_eq!(late.state.store.order(order_id).await.unwrap().unwrap().starts_at.unix_timestamp(), beijing(2, 10));
+}
+
+/// B3 for moves: two of 李阿姨's orders moved into the same free hour at
+/// once; exactly one gets it, on either database.
+#[tokio::test]
+async fn two_moves_into_the_same_free_hour_of_one_worker_leave_exactly_one_there() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let li = app.session_for(LI).await;
+    let first = accepted_by_li(&app, &customer, beijing(2, 10), &li).await;
+    let second = accepted_by_li(&app, &customer, beijing(3, 10), &li).await;
+    let target = beijing(4, 10);
+    let (move_first, move_second) = (reschedule(first, target), reschedule(second, target));
+    let (a, b) = tokio::join!(
+        app.post("/api/reschedule_order", &move_first, Some(&customer)),
+        app.post("/api/reschedule_order", &move_second, Some(&customer)),
+    );
+    let won = [&a, &b].iter().filter(|r| r.status == StatusCode::OK).count();
+    assert_eq!(won, 1, "{} / {}", a.body, b.body);
+    let lost = if a.status == StatusCode::OK { &b } else { &a };
+    assert_eq!(lost.error(), AppError::invalid(Field::Slot, Msg::ErrWorkerNotFreeThen));
+    let mut starts = Vec::new();
+    for id in [first, second] {
+        starts.push(app.state.store.order(id).await.unwrap().unwrap().starts_at.unix_timestamp());
+    }
+    assert_eq!(starts.iter().filter(|&&s| s == target).count(), 1);
+}

@@ -91,6 +91,8 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/my_orders", CUSTOMER),
     ("/api/cancel_order", CUSTOMER),
     ("/api/cancel_series_from", CUSTOMER),
+    ("/api/reschedule_slots", CUSTOMER),
+    ("/api/reschedule_order", CUSTOMER),
     ("/api/review_order", CUSTOMER),
     ("/api/remove_review_photo", CUSTOMER),
     // Customers see their own orders, workers the ones assigned to them, admins all.

@@ -219,6 +219,9 @@ pub struct OrderView {
     /// B6, for the customer: what 取消本次及之后 would cancel now, when that is
     /// this visit and at least one later one.
     pub series_cancel: Option<SeriesCancel>,
+    /// 改期, for the customer: how many more times they may move the order,
+    /// when they may move it now.
+    pub reschedules_left: Option<u32>,
 }
 
 /// Cancelling a visit and the later ones of its series: how many visits,
@@ -350,6 +353,18 @@ pub async fn cancel_order(order_id: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "cancel_series_from")]
 pub async fn cancel_series_from(order_id: i64) -> Result<i64, AppError> {
     crate::server::respond(crate::server::orders::cancel_series_from(order_id).await)
+}
+
+/// 改期: the slots the order may move to (its worker free, same length).
+#[server(prefix = "/api", endpoint = "reschedule_slots")]
+pub async fn reschedule_slots(order_id: i64) -> Result<Vec<DaySlots>, AppError> {
+    crate::server::respond(crate::server::orders::reschedule_slots(order_id).await)
+}
+
+/// 改期: moves the customer's paid order to `start`, same worker and price.
+#[server(prefix = "/api", endpoint = "reschedule_order")]
+pub async fn reschedule_order(order_id: i64, start: i64) -> Result<(), AppError> {
+    crate::server::respond(crate::server::orders::reschedule_order(order_id, start).await)
 }
 
 #[server(prefix = "/api", endpoint = "review_order")]

@@ -139,7 +139,7 @@ pub fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
                         <li class=format!("timeline-item state-{}", e.state.as_str())>
                             <span class="timeline-icon" aria-hidden="true">{state_icon(e.state)}</span>
                             <div class="timeline-body">
-                                <p class="timeline-title">{t(state_msg(e.state))}</p>
+                                <p class="timeline-title">{t(if e.kind == booking::RESCHEDULE_EVENT { Msg::Rescheduled } else { state_msg(e.state) })}</p>
                                 <p class="timeline-meta">
                                     {format_beijing(e.at)}" · "{e.actor}
                                     {(!e.detail.is_empty()).then(|| format!(" · {}", e.detail))}

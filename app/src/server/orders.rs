@@ -5,7 +5,7 @@ use crate::api::orders::{
     AddOnView, BookingDraft, CancelTier, DaySlots, OrderCard, OrderView, PlaceOutcome, ReviewView, ReviewsSummary, SavedAddress, SeriesCancel, SeriesPlace, ServiceInfo,
     SlotView, TimelineEntry,
 };
-use crate::api::{Access, CUSTOMER};
+use crate::api::{format_beijing, Access, CUSTOMER};
 use crate::error::{AppError, Field};
 use crate::i18n::Msg;
 use booking::{Actor, EventKind, OrderState, ReviewError, ReviewInput};
@@ -349,41 +349,57 @@ pub async fn booking_slots(service_id: i64, units: i32, lat: f64, lng: f64, work
     if !in_service_area(&candidates, location) {
         return Err(AppError::invalid(Field::Location, Msg::ErrOutsideServiceArea));
     }
-    let earliest = unix(t) + state.config.booking_lead.as_secs() as i64;
-    let first_day = dispatch::local_day_start(unix(t));
     // Holds not yet offered to anyone may move to make room (B2).
     let movable = super::dispatching::movable_holds(&state, t, horizon).await?;
-    Ok((0..state.config.booking_days)
+    let job = dispatch::Job {
+        skill: service.category_code.clone(),
+        location,
+        start: 0,
+        end: duration_secs,
+        worker_gender,
+        needs_certificate: service.needs_certificate,
+    };
+    Ok(slot_days(&state, &candidates, &job, &movable, None))
+}
+
+/// The booking window's days of slots in which one of `candidates` can
+/// take a job like `job` (its place, length and needs), `movable` holds
+/// making room; `taken` (an order's own start) is shown but not offered.
+fn slot_days(state: &AppState, candidates: &[dispatch::Candidate], job: &dispatch::Job, movable: &[dispatch::MovableHold], taken: Option<i64>) -> Vec<DaySlots> {
+    let t = unix(state.clock.now());
+    let earliest = t + state.config.booking_lead.as_secs() as i64;
+    let first_day = dispatch::local_day_start(t);
+    (0..state.config.booking_days)
         .map(|i| {
             let day_start = first_day + i64::from(i) * 86_400;
             let query = dispatch::SlotQuery {
-                skill: service.category_code.clone(),
-                location,
-                duration_secs,
+                skill: job.skill.clone(),
+                location: job.location,
+                duration_secs: job.end - job.start,
                 earliest_start: earliest,
                 day_start,
                 first_minute: SLOT_FIRST_MINUTE,
                 last_start_minute: SLOT_LAST_START_MINUTE,
                 step_minutes: SLOT_STEP_MINUTES,
-                worker_gender: worker_gender.clone(),
-                needs_certificate: service.needs_certificate,
+                worker_gender: job.worker_gender.clone(),
+                needs_certificate: job.needs_certificate,
             };
             let (date_label, weekday_label) = day_labels(day_start, i);
             DaySlots {
                 date_label,
                 weekday_label,
-                slots: dispatch::day_slots(&candidates, &query, state.travel.as_ref(), &movable)
+                slots: dispatch::day_slots(candidates, &query, state.travel.as_ref(), movable)
                     .into_iter()
                     .map(|s| SlotView {
                         start: s.start,
                         label: clock_label(s.start),
-                        available: s.is_bookable() && s.start >= earliest,
+                        available: s.is_bookable() && s.start >= earliest && Some(s.start) != taken,
                         past: s.start < earliest,
                     })
                     .collect(),
             }
         })
-        .collect())
+        .collect()
 }
 
 pub struct PlaceOrderInput {
@@ -688,6 +704,10 @@ pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) ->
     let events = state.store.order_events(order.id).await.map_err(internal)?;
     let quote: Quote = serde_json::from_str(&order.quote_json).map_err(internal)?;
     let is_customer = viewer.role == Role::Customer;
+    let reschedules_left = match is_customer {
+        true => reschedules_left(state, order, &events).await?,
+        false => None,
+    };
     let review = state.store.review_for_order(order.id).await.map_err(internal)?;
     let review_photos = match review {
         Some(_) => super::reviews::review_photo_urls(state, &[order.id]).await.map_err(internal)?.remove(&order.id).unwrap_or_default(),
@@ -770,6 +790,7 @@ pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) ->
             true => series_cancel(state, order, &series).await?,
             false => None,
         },
+        reschedules_left,
     })
 }
 
@@ -869,6 +890,149 @@ pub async fn cancel_series_from(order_id: i64) -> Result<i64, AppError> {
         }
     }
     Ok(cancelled)
+}
+
+/// 改期: how many more times the customer may move `order` now, when they
+/// may move it at all.
+async fn reschedules_left(state: &AppState, order: &OrderRecord, events: &[store::OrderEventRecord]) -> Result<Option<u32>, AppError> {
+    let moves = moves_of(events);
+    let policy = flows::order_cancellation(state, order).await?;
+    let allowed = booking::may_reschedule(flows::order_state(order)?, &policy, unix(order.starts_at), unix(state.clock.now()), moves, None);
+    Ok(allowed.ok().map(|()| booking::MAX_RESCHEDULES - moves))
+}
+
+fn moves_of(events: &[store::OrderEventRecord]) -> u32 {
+    events.iter().filter(|e| e.kind == booking::RESCHEDULE_EVENT).count() as u32
+}
+
+fn reschedule_refused(refusal: booking::RescheduleRefusal) -> AppError {
+    use booking::RescheduleRefusal as R;
+    match refusal {
+        R::NotMovable => AppError::Refused(Msg::ErrNotReschedulable),
+        R::TooLate => AppError::Refused(Msg::ErrTooLateToReschedule),
+        R::MovedTooOften => AppError::Refused(Msg::ErrRescheduledTooOften),
+        R::SameTime => AppError::invalid(Field::Slot, Msg::ErrSameTime),
+    }
+}
+
+/// Who can take `order` at another time: the worker holding it (assigned,
+/// or held for the offer chain), else anyone qualified.
+async fn reschedule_candidates(
+    state: &AppState,
+    order: &OrderRecord,
+    from: time::OffsetDateTime,
+    to: time::OffsetDateTime,
+) -> Result<Vec<dispatch::Candidate>, AppError> {
+    let mut candidates = flows::candidates(state, &order.category_code, from, to, Some(order.id), flows::Scoring::AvailabilityOnly).await?;
+    if let Some(holder) = order.worker_id.or(order.reserved_worker_id) {
+        candidates.retain(|c| c.worker_id == holder);
+    }
+    Ok(candidates)
+}
+
+/// The slots `order` may move to: where its worker is free over the
+/// booking window, its own start shown but not offered.
+pub async fn reschedule_slots(order_id: i64) -> Result<Vec<DaySlots>, AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    let order = own_order(&state, &user, order_id).await?;
+    let events = state.store.order_events(order.id).await.map_err(internal)?;
+    if let Err(refusal) = booking::may_reschedule(
+        flows::order_state(&order)?,
+        &flows::order_cancellation(&state, &order).await?,
+        unix(order.starts_at),
+        unix(state.clock.now()),
+        moves_of(&events),
+        None,
+    ) {
+        return Err(reschedule_refused(refusal));
+    }
+    let t = state.clock.now();
+    let horizon = t + std::time::Duration::from_secs(u64::from(state.config.booking_days + 1) * 86_400);
+    let candidates = reschedule_candidates(&state, &order, t, horizon).await?;
+    let job = dispatch::Job { start: 0, end: unix(order.ends_at) - unix(order.starts_at), ..flows::job_for(&order) };
+    Ok(slot_days(&state, &candidates, &job, &[], Some(unix(order.starts_at))))
+}
+
+/// 改期: moves the customer's paid order to `start`, same length, same
+/// worker, same price; refused (nothing changed) when the worker is not
+/// free then or the new time would be priced differently.
+pub async fn reschedule_order(order_id: i64, start: i64) -> Result<(), AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    let order = own_order(&state, &user, order_id).await?;
+    let events = state.store.order_events(order.id).await.map_err(internal)?;
+    let t = state.clock.now();
+    booking::may_reschedule(
+        flows::order_state(&order)?,
+        &flows::order_cancellation(&state, &order).await?,
+        unix(order.starts_at),
+        unix(t),
+        moves_of(&events),
+        Some(start),
+    )
+    .map_err(reschedule_refused)?;
+    if start < unix(t) + state.config.booking_lead.as_secs() as i64 {
+        return Err(AppError::invalid(Field::Slot, Msg::ErrSlotPast));
+    }
+    if start > unix(t) + i64::from(state.config.booking_days) * 86_400 {
+        return Err(AppError::invalid(Field::Slot, Msg::ErrSlotTooFar));
+    }
+    let starts_at = from_unix(start)?;
+    let ends_at = starts_at + (order.ends_at - order.starts_at);
+    let job = dispatch::Job { start, end: unix(ends_at), ..flows::job_for(&order) };
+    same_price_at(&state, &order, start).await?;
+    let candidates = reschedule_candidates(&state, &order, starts_at, ends_at).await?;
+    if !candidates.iter().any(|c| dispatch::hard_check(c, &job, state.travel.as_ref(), &[]).is_empty()) {
+        return Err(AppError::invalid(Field::Slot, Msg::ErrWorkerNotFreeThen));
+    }
+    let event = store::NewEvent {
+        kind: booking::RESCHEDULE_EVENT.into(),
+        actor_kind: "customer".into(),
+        actor_id: Some(user.id.0),
+        position: None,
+        detail: crate::i18n::tf(Msg::RescheduleDetail, &[&format_beijing(unix(order.starts_at)), &format_beijing(start)]),
+        away_from_address: false,
+    };
+    // The worker holding it (assigned, or offered it) sees the new time live.
+    let notify: Vec<i64> = std::iter::once(order.customer_id).chain(order.worker_id.or(order.reserved_worker_id)).collect();
+    match state.store.reschedule_order(order.id, order.starts_at, starts_at, ends_at, &event, &notify, t).await {
+        Ok(()) => {}
+        Err(StoreError::SlotTaken) => return Err(AppError::invalid(Field::Slot, Msg::ErrWorkerNotFreeThen)),
+        Err(StoreError::Conflict) => return Err(AppError::StaleOrder),
+        Err(err) => return Err(internal(err)),
+    }
+    tracing::info!(order_id = order.id, from = unix(order.starts_at), to = start, "order rescheduled by its customer");
+    // A 待接单 order's offers wait for a lead before its start: the dispatch
+    // job re-reads the new start (and re-plans its new day).
+    if flows::order_state(&order)? == OrderState::Booked {
+        state.store.schedule_once("dispatch", order.id, t, None).await.map_err(internal)?;
+    }
+    Ok(())
+}
+
+/// The price at `start` is the price paid: the time surcharges in force at
+/// the old and the new time are the same. Otherwise the customer is told
+/// to cancel and book again, so no amount changes hands by a move.
+async fn same_price_at(state: &AppState, order: &OrderRecord, start: i64) -> Result<(), AppError> {
+    let service = state.store.service(order.service_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    let info = detail_of(&service)?;
+    let quote: Quote = serde_json::from_str(&order.quote_json).map_err(internal)?;
+    let addons: Vec<String> = quote
+        .lines
+        .iter()
+        .filter(|line| line.kind == pricing::LineKind::AddOn)
+        .filter_map(|line| info.addons.iter().find(|a| a.name == line.label).map(|a| a.code.clone()))
+        .collect();
+    let (rules, _, _) = super::pricing::rules_in_force(state).await?;
+    let location = Some(GeoPoint { lat: order.lat, lng: order.lng });
+    let now = unix(state.clock.now());
+    let at = |when: i64| super::pricing::quote(&service, &rules, order.units, addons.clone(), Some(when), location, None, now);
+    let (was, then) = (at(unix(order.starts_at))?, at(start)?);
+    if was.total != then.total {
+        return Err(AppError::invalid(Field::Slot, Msg::ErrRescheduleOtherPrice));
+    }
+    Ok(())
 }
 
 pub async fn review_order(order_id: i64, quality: i32, attitude: i32, result: i32, body: String) -> Result<(), AppError> {

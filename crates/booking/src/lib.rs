@@ -43,6 +43,7 @@ use serde::{Deserialize, Serialize};
 mod lateness;
 mod monitor;
 mod proof;
+mod reschedule;
 mod review;
 mod series;
 pub use proof::{
@@ -50,6 +51,7 @@ pub use proof::{
     MAX_PROOF_PHOTOS,
 };
 pub use lateness::{is_no_show, LatePenalty, LateTier, LatenessError, LatenessLineError, LatenessPolicy, MAX_LATE_PENALTY, MAX_LATE_TIER_SECS, NO_SHOW_WORD};
+pub use reschedule::{may_reschedule, RescheduleRefusal, MAX_RESCHEDULES, RESCHEDULE_EVENT};
 pub use series::{visits_cancelled_from, Recurrence, RecurrenceError, MAX_SERIES_VISITS, MIN_SERIES_VISITS};
 pub use review::{may_add_review_photo, ReviewError, ReviewInput, MAX_REVIEW_CHARS, MAX_REVIEW_PHOTOS};
 pub use monitor::{anomaly, Anomaly, AnomalyCutoffs, ACCEPT_BY_SECS_BEFORE_START, OVERRUN_GRACE_SECS};
@@ -371,6 +373,12 @@ impl CancellationPolicy {
     /// reached. Cancelling exactly `within_secs` before the start is still
     /// outside that tier. Rounded down to the fen so the customer is never
     /// charged a fraction in the platform's favour.
+    /// Whether a customer's cancel at `now` would cost nothing whatever
+    /// was paid: no tier is reached yet.
+    pub fn is_free_at(&self, starts_at: i64, now: i64) -> bool {
+        !self.tiers.iter().any(|t| now > starts_at.saturating_sub(t.within_secs))
+    }
+
     pub fn customer_fee(&self, paid: Fen, starts_at: i64, now: i64) -> Fen {
         let reached = self.tiers.iter().rev().find(|t| now > starts_at.saturating_sub(t.within_secs));
         let Some(tier) = reached else { return Fen::ZERO };

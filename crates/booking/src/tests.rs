@@ -637,3 +637,51 @@ proptest! {
         prop_assert!(then <= paid && first >= Fen::ZERO);
     }
 }
+
+mod reschedule {
+    use super::*;
+
+    const START: i64 = 1_000_000;
+    const HOUR: i64 = 3600;
+
+    #[test]
+    fn only_a_paid_order_not_yet_under_way_can_be_moved() {
+        for state in OrderState::ALL {
+            let movable = may_reschedule(state, &policy(), START, START - 10 * HOUR, 0, Some(START + HOUR)).is_ok();
+            assert_eq!(movable, matches!(state, S::Booked | S::Accepted), "{state:?}");
+        }
+    }
+
+    #[test]
+    fn moving_is_allowed_only_while_a_cancel_is_still_free() {
+        let p = policy();
+        let cutoff = p.tiers()[0].within_secs;
+        assert_eq!(may_reschedule(S::Accepted, &p, START, START - cutoff, 0, Some(START + HOUR)), Ok(()));
+        assert_eq!(may_reschedule(S::Accepted, &p, START, START - cutoff + 1, 0, Some(START + HOUR)), Err(RescheduleRefusal::TooLate));
+        let no_fees = CancellationPolicy::new(Vec::new()).unwrap();
+        assert_eq!(may_reschedule(S::Booked, &no_fees, START, START - 60, 0, Some(START + HOUR)), Ok(()));
+    }
+
+    #[test]
+    fn an_order_is_moved_at_most_max_reschedules_times() {
+        let early = START - 10 * HOUR;
+        assert_eq!(may_reschedule(S::Booked, &policy(), START, early, MAX_RESCHEDULES - 1, Some(START + HOUR)), Ok(()));
+        assert_eq!(may_reschedule(S::Booked, &policy(), START, early, MAX_RESCHEDULES, Some(START + HOUR)), Err(RescheduleRefusal::MovedTooOften));
+    }
+
+    #[test]
+    fn the_new_time_must_differ_from_the_current_one() {
+        let early = START - 10 * HOUR;
+        assert_eq!(may_reschedule(S::Booked, &policy(), START, early, 0, Some(START)), Err(RescheduleRefusal::SameTime));
+        assert_eq!(may_reschedule(S::Booked, &policy(), START, early, 0, None), Ok(()));
+    }
+
+    #[test]
+    fn is_free_at_agrees_with_a_zero_customer_fee() {
+        let p = CancellationPolicy::parse("7200:2000,1800:5000").unwrap();
+        for before in [0, 1, 1799, 1800, 1801, 7199, 7200, 7201, 86_400] {
+            let free = p.is_free_at(START, START - before);
+            assert_eq!(free, p.customer_fee(Fen::new(10_000), START, START - before) == Fen::ZERO, "{before} s before");
+        }
+    }
+}

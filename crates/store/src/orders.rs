@@ -47,6 +47,21 @@ pub trait OrderStore: Send + Sync {
     /// Applies `change` if the order is still in its expected state
     /// (`Conflict` otherwise), with its event, refund and live notices, atomically.
     async fn change_order(&self, order_id: i64, change: &OrderChange, now: OffsetDateTime) -> StoreResult<()>;
+    /// 改期: moves a 待接单/已接单 order that still starts at `from` to
+    /// `starts_at..ends_at`, with `event`, if the worker holding it is free
+    /// then (`SlotTaken` otherwise, `Conflict` when it moved or changed state
+    /// meanwhile). Its reminders that are still to come move with it.
+    #[allow(clippy::too_many_arguments)]
+    async fn reschedule_order(
+        &self,
+        order_id: i64,
+        from: OffsetDateTime,
+        starts_at: OffsetDateTime,
+        ends_at: OffsetDateTime,
+        event: &NewEvent,
+        notify: &[i64],
+        now: OffsetDateTime,
+    ) -> StoreResult<()>;
 
     async fn payment_for_order(&self, order_id: i64) -> StoreResult<Option<PaymentRecord>>;
     async fn payment_by_trade_no(&self, out_trade_no: &str) -> StoreResult<Option<PaymentRecord>>;
@@ -538,6 +553,54 @@ macro_rules! shared_order_impl {
                     Self::withdraw_open_offers(&mut tx, order_id, now).await?;
                 }
                 Self::append_live(&mut tx, &c.notify, "order", Some(order_id), now).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn reschedule_order(
+                &self,
+                order_id: i64,
+                from: time::OffsetDateTime,
+                starts_at: time::OffsetDateTime,
+                ends_at: time::OffsetDateTime,
+                event: &crate::NewEvent,
+                notify: &[i64],
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                let moved: Option<(String, Option<i64>)> = sqlx::query_as(
+                    "UPDATE orders SET starts_at = $1, ends_at = $2, updated_at = $3
+                     WHERE id = $4 AND starts_at = $5 AND state IN ('booked', 'accepted')
+                     RETURNING state, COALESCE(worker_id, reserved_worker_id)",
+                )
+                .bind(starts_at)
+                .bind(ends_at)
+                .bind(now)
+                .bind(order_id)
+                .bind(from)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((state, worker)) = moved else {
+                    return Err(crate::StoreError::Conflict);
+                };
+                // B3 at the new time: checked after the move, inside the write transaction.
+                if let Some(worker) = worker {
+                    let clashes: i64 = sqlx::query_scalar(&crate::orders::worker_clash_sql()).bind(worker).bind(order_id).fetch_one(&mut *tx).await?;
+                    if clashes > 0 {
+                        return Err(crate::StoreError::SlotTaken);
+                    }
+                }
+                Self::append_event(&mut tx, order_id, Some(&state), &state, event, now).await?;
+                let reminders: Vec<(i64, time::OffsetDateTime)> = sqlx::query_as(
+                    "SELECT id, due_at FROM jobs WHERE ref_id = $1 AND kind IN ('remind_start', 'remind_day_before') AND done_at IS NULL",
+                )
+                .bind(order_id)
+                .fetch_all(&mut *tx)
+                .await?;
+                for (job, due_at) in reminders {
+                    sqlx::query("UPDATE jobs SET due_at = $1 WHERE id = $2").bind(due_at + (starts_at - from)).bind(job).execute(&mut *tx).await?;
+                }
+                Self::append_live(&mut tx, notify, "order", Some(order_id), now).await?;
                 tx.commit().await?;
                 Ok(())
             }

@@ -416,7 +416,7 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
 }
 
 #[component]
-fn SlotPicker(days: Vec<DaySlots>, selected_day: RwSignal<usize>, selected_slot: RwSignal<Option<i64>>) -> impl IntoView {
+pub(crate) fn SlotPicker(days: Vec<DaySlots>, selected_day: RwSignal<usize>, selected_slot: RwSignal<Option<i64>>) -> impl IntoView {
     let days = StoredValue::new(days);
     view! {
         <div class="day-tabs" role="tablist" aria-label=t(Msg::ChooseDate)>

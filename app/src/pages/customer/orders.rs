@@ -1,12 +1,16 @@
 use crate::api::format_beijing;
 use crate::api::catalog::SetFavoriteWorker;
-use crate::api::orders::{my_orders, order_detail, CancelOrder, CancelSeriesFrom, CancelTier, OrderCard, OrderView, RemoveReviewPhoto, ReviewOrder, SandboxPay, SeriesCancel};
+use crate::api::orders::{
+    my_orders, order_detail, reschedule_slots, CancelOrder, CancelSeriesFrom, CancelTier, OrderCard, OrderView, RemoveReviewPhoto, RescheduleOrder, ReviewOrder, SandboxPay,
+    SeriesCancel,
+};
 use crate::browser::use_live_version;
 use crate::components::{field_error, form_error, ErrorState, PhoneShell, PhotoRow, Skeleton, Tabs};
 use crate::api::chat::ChatUnread;
 use crate::error::{AppError, Field};
 use crate::i18n::{t, tf, Msg};
 use crate::pages::chat::{use_chat_unread, ChatLink};
+use crate::pages::customer::book::SlotPicker;
 use crate::pages::track_map::TrackMap;
 use crate::api::proof::ConfirmService;
 use crate::pages::order_ui::{appointment, money, percent_of_bps, OrderFacts, ProofPanel, QuoteLines, StateBadge, Timeline};
@@ -162,6 +166,15 @@ pub fn OrderPage() -> impl IntoView {
     let live = use_live_version();
     let cancel = ServerAction::<CancelOrder>::new();
     let cancel_series = ServerAction::<CancelSeriesFrom>::new();
+    let reschedule = ServerAction::<RescheduleOrder>::new();
+    // Only a move that went through reloads the order: a refused one keeps
+    // the slots open with the reason beside them.
+    let moves = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if matches!(reschedule.value().get(), Some(Ok(()))) {
+            moves.update(|n| *n += 1);
+        }
+    });
     let review = ServerAction::<ReviewOrder>::new();
     let keep = ServerAction::<SetFavoriteWorker>::new();
     let confirm = ServerAction::<ConfirmService>::new();
@@ -170,7 +183,7 @@ pub fn OrderPage() -> impl IntoView {
     let order = Resource::new(
         move || {
             let versions = (
-                (cancel.version().get(), cancel_series.version().get()),
+                (cancel.version().get(), cancel_series.version().get(), moves.get()),
                 review.version().get(),
                 keep.version().get(),
                 confirm.version().get(),
@@ -187,7 +200,7 @@ pub fn OrderPage() -> impl IntoView {
             <Transition fallback=|| view! { <Skeleton rows=5/> }>
                 {move || Suspend::new(async move {
                     match order.await {
-                        Ok(o) => view! { <OrderBody order=o cancel cancel_series review keep confirm remove_photo unread/> }.into_any(),
+                        Ok(o) => view! { <OrderBody order=o cancel cancel_series reschedule review keep confirm remove_photo unread/> }.into_any(),
                         Err(error) => view! { <ErrorState error/> }.into_any(),
                     }
                 })}
@@ -246,6 +259,7 @@ fn OrderBody(
     order: OrderView,
     cancel: ServerAction<CancelOrder>,
     cancel_series: ServerAction<CancelSeriesFrom>,
+    reschedule: ServerAction<RescheduleOrder>,
     review: ServerAction<ReviewOrder>,
     keep: ServerAction<SetFavoriteWorker>,
     confirm: ServerAction<ConfirmService>,
@@ -300,6 +314,8 @@ fn OrderBody(
                 <p class="hint">{t(Msg::FavoriteWorkerHint)}</p>
             </ActionForm>
         })}
+
+        {order.reschedules_left.map(|left| view! { <RescheduleForm order_id=id left action=reschedule/> })}
 
         {order.cancel_fee_now.map(|fee| view! {
             <div class="form">
@@ -361,6 +377,55 @@ fn OrderBody(
         {(state != OrderState::PendingPayment).then(|| view! {
             <p class="feedback-link"><a href=format!("/me/feedback?order={id}")>{t(Msg::FeedbackOnOrder)}</a></p>
         })}
+    }
+}
+
+/// 改期: opens the order's worker's free slots; a chosen one, confirmed,
+/// moves the order there.
+#[component]
+fn RescheduleForm(order_id: i64, left: u32, action: ServerAction<RescheduleOrder>) -> impl IntoView {
+    let open = RwSignal::new(false);
+    view! {
+        <div class="form reschedule" data-reschedules-left=left>
+            <Show when=move || open.get() fallback=move || view! {
+                <button type="button" class="btn btn-plain btn-block" on:click=move |_| open.set(true)>{t(Msg::Reschedule)}</button>
+                <p class="hint">{tf(Msg::RescheduleHint, &[&left])}</p>
+            }>
+                <RescheduleSlots order_id action open/>
+            </Show>
+        </div>
+    }
+}
+
+#[component]
+fn RescheduleSlots(order_id: i64, action: ServerAction<RescheduleOrder>, open: RwSignal<bool>) -> impl IntoView {
+    let days = Resource::new(move || order_id, reschedule_slots);
+    let selected_day = RwSignal::new(0usize);
+    let selected_slot = RwSignal::new(None::<i64>);
+    let value = action.value();
+    view! {
+        <h3 class="section-title">{t(Msg::RescheduleHeading)}</h3>
+        <Transition fallback=|| view! { <Skeleton rows=3/> }>
+            {move || Suspend::new(async move {
+                match days.await {
+                    Ok(days) => view! { <SlotPicker days selected_day selected_slot/> }.into_any(),
+                    Err(error) => view! { <ErrorState error/> }.into_any(),
+                }
+            })}
+        </Transition>
+        <p class="field-error" role="alert">{move || field_error(value, Field::Slot).get()}</p>
+        <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+        <div class="confirm-actions">
+            <button type="button" class="btn btn-plain" on:click=move |_| open.set(false)>{t(Msg::KeepTime)}</button>
+            <button type="button" class="btn btn-primary" disabled=move || selected_slot.get().is_none() || action.pending().get()
+                on:click=move |_| {
+                    if let Some(start) = selected_slot.get() {
+                        action.dispatch(RescheduleOrder { order_id, start });
+                    }
+                }>
+                {t(Msg::ConfirmReschedule)}
+            </button>
+        </div>
     }
 }
 
