@@ -457,6 +457,7 @@ messages! {
     SlotOpen => "可约",
     SlotFull => "约满",
     SlotPast => "已过",
+    SlotCurrent => "原时间",
     NotesLabel => "备注",
     NotesPlaceholder => "如：家里有宠物、需要自带拖鞋等（选填）",
     QuoteHeading => "费用明细",

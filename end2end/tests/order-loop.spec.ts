@@ -271,6 +271,9 @@ test('a customer moves a paid order to another free hour of the same worker, and
   await expect(reschedule).toContainText('还可改期 2 次');
   await reschedule.getByRole('button', { name: '改期' }).click();
   await expect(customer.getByRole('heading', { name: '选择新的服务时间' })).toBeVisible();
+  await reschedule.getByRole('tab').nth(4).click();
+  await expect(reschedule.locator('.slot', { hasText: '10:00' })).toContainText('原时间');
+  await expect(reschedule.locator('.slot', { hasText: '10:00' })).toBeDisabled();
   await reschedule.getByRole('tab').nth(5).click();
   // 18:00–20:00 is the evening peak: another price, so no move.
   await reschedule.locator('.slot:not([disabled])', { hasText: '18:00' }).click();

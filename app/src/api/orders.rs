@@ -74,6 +74,8 @@ pub struct SlotView {
     pub available: bool,
     /// Too soon to book (before now plus the lead time).
     pub past: bool,
+    /// 改期: the order's own time, not offered again.
+    pub current: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

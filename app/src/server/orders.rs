@@ -395,6 +395,7 @@ fn slot_days(state: &AppState, candidates: &[dispatch::Candidate], job: &dispatc
                         label: clock_label(s.start),
                         available: s.is_bookable() && s.start >= earliest && Some(s.start) != taken,
                         past: s.start < earliest,
+                        current: Some(s.start) == taken,
                     })
                     .collect(),
             }

@@ -448,7 +448,7 @@ pub(crate) fn SlotPicker(days: Vec<DaySlots>, selected_day: RwSignal<usize>, sel
                                 .map(|s| {
                                     let start = s.start;
                                     let available = s.available;
-                                    let note = if available { Msg::SlotOpen } else if s.past { Msg::SlotPast } else { Msg::SlotFull };
+                                    let note = if available { Msg::SlotOpen } else if s.past { Msg::SlotPast } else if s.current { Msg::SlotCurrent } else { Msg::SlotFull };
                                     view! {
                                         <button type="button" class="slot" class:selected=move || selected_slot.get() == Some(start)
                                             disabled=!available aria-pressed=move || (selected_slot.get() == Some(start)).to_string()
