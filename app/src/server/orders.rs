@@ -211,6 +211,18 @@ fn visit_quotes(
         .collect()
 }
 
+/// The codes of `order`'s add-ons that `service` still offers: an order's
+/// quote names them, not their codes.
+fn addons_of(order: &OrderRecord, service: &ServiceInfo) -> Result<Vec<String>, AppError> {
+    let quote: Quote = serde_json::from_str(&order.quote_json).map_err(internal)?;
+    Ok(quote
+        .lines
+        .iter()
+        .filter(|line| line.kind == pricing::LineKind::AddOn)
+        .filter_map(|line| service.addons.iter().find(|a| a.name == line.label).map(|a| a.code.clone()))
+        .collect())
+}
+
 async fn own_order(state: &AppState, user: &User, order_id: i64) -> Result<OrderRecord, AppError> {
     let order = state.store.order(order_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
     if order.customer_id != user.id.0 {
@@ -233,14 +245,7 @@ pub async fn booking_start(service_id: i64, rebook: Option<i64>) -> Result<Booki
         // book entry the booking made.
         let entry = address_book.iter().find(|a| a.address_text == order.address_text && a.contact_phone == order.contact_phone);
         let info = detail_of(&service)?;
-        // Add-ons are quoted by name; those the service still offers come back ticked.
-        let quote: Quote = serde_json::from_str(&order.quote_json).map_err(internal)?;
-        let addons = quote
-            .lines
-            .iter()
-            .filter(|line| line.kind == pricing::LineKind::AddOn)
-            .filter_map(|line| info.addons.iter().find(|a| a.name == line.label).map(|a| a.code.clone()))
-            .collect();
+        let addons = addons_of(&order, &info)?;
         return Ok(BookingDraft {
             service: info,
             address: Some(SavedAddress {
@@ -1017,14 +1022,7 @@ pub async fn reschedule_order(order_id: i64, start: i64) -> Result<(), AppError>
 /// to cancel and book again, so no amount changes hands by a move.
 async fn same_price_at(state: &AppState, order: &OrderRecord, start: i64) -> Result<(), AppError> {
     let service = state.store.service(order.service_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-    let info = detail_of(&service)?;
-    let quote: Quote = serde_json::from_str(&order.quote_json).map_err(internal)?;
-    let addons: Vec<String> = quote
-        .lines
-        .iter()
-        .filter(|line| line.kind == pricing::LineKind::AddOn)
-        .filter_map(|line| info.addons.iter().find(|a| a.name == line.label).map(|a| a.code.clone()))
-        .collect();
+    let addons = addons_of(order, &detail_of(&service)?)?;
     let (rules, _, _) = super::pricing::rules_in_force(state).await?;
     let location = Some(GeoPoint { lat: order.lat, lng: order.lng });
     let now = unix(state.clock.now());
