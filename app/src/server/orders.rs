@@ -711,7 +711,7 @@ pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) ->
     let quote: Quote = serde_json::from_str(&order.quote_json).map_err(internal)?;
     let is_customer = viewer.role == Role::Customer;
     let reschedules_left = match is_customer {
-        true => reschedules_left(state, order, &events).await?,
+        true => reschedules_left(state, order).await?,
         false => None,
     };
     let review = state.store.review_for_order(order.id).await.map_err(internal)?;
@@ -900,15 +900,19 @@ pub async fn cancel_series_from(order_id: i64) -> Result<i64, AppError> {
 
 /// 改期: how many more times the customer may move `order` now, when they
 /// may move it at all.
-async fn reschedules_left(state: &AppState, order: &OrderRecord, events: &[store::OrderEventRecord]) -> Result<Option<u32>, AppError> {
-    let moves = moves_of(events);
-    let policy = flows::order_cancellation(state, order).await?;
-    let allowed = booking::may_reschedule(flows::order_state(order)?, &policy, unix(order.starts_at), unix(state.clock.now()), moves, None);
-    Ok(allowed.ok().map(|()| booking::MAX_RESCHEDULES - moves))
+async fn reschedules_left(state: &AppState, order: &OrderRecord) -> Result<Option<u32>, AppError> {
+    let (moves, rule) = reschedule_rule(state, order, None).await?;
+    Ok(rule.ok().map(|()| booking::MAX_RESCHEDULES - moves))
 }
 
-fn moves_of(events: &[store::OrderEventRecord]) -> u32 {
-    events.iter().filter(|e| e.kind == booking::RESCHEDULE_EVENT).count() as u32
+/// `booking::may_reschedule` on moving `order` now (to `new_start`), under
+/// the cancellation rules it was booked with, and the moves it has had.
+async fn reschedule_rule(state: &AppState, order: &OrderRecord, new_start: Option<i64>) -> Result<(u32, Result<(), booking::RescheduleRefusal>), AppError> {
+    let events = state.store.order_events(order.id).await.map_err(internal)?;
+    let moves = events.iter().filter(|e| e.kind == booking::RESCHEDULE_EVENT).count() as u32;
+    let policy = flows::order_cancellation(state, order).await?;
+    let rule = booking::may_reschedule(flows::order_state(order)?, &policy, unix(order.starts_at), unix(state.clock.now()), moves, new_start);
+    Ok((moves, rule))
 }
 
 fn reschedule_refused(refusal: booking::RescheduleRefusal) -> AppError {
@@ -942,17 +946,7 @@ pub async fn reschedule_slots(order_id: i64) -> Result<Vec<DaySlots>, AppError> 
     let user = require_user(CUSTOMER)?;
     let state = app_state()?;
     let order = own_order(&state, &user, order_id).await?;
-    let events = state.store.order_events(order.id).await.map_err(internal)?;
-    if let Err(refusal) = booking::may_reschedule(
-        flows::order_state(&order)?,
-        &flows::order_cancellation(&state, &order).await?,
-        unix(order.starts_at),
-        unix(state.clock.now()),
-        moves_of(&events),
-        None,
-    ) {
-        return Err(reschedule_refused(refusal));
-    }
+    reschedule_rule(&state, &order, None).await?.1.map_err(reschedule_refused)?;
     let t = state.clock.now();
     let horizon = t + std::time::Duration::from_secs(u64::from(state.config.booking_days + 1) * 86_400);
     let candidates = reschedule_candidates(&state, &order, t, horizon).await?;
@@ -967,17 +961,8 @@ pub async fn reschedule_order(order_id: i64, start: i64) -> Result<(), AppError>
     let user = require_user(CUSTOMER)?;
     let state = app_state()?;
     let order = own_order(&state, &user, order_id).await?;
-    let events = state.store.order_events(order.id).await.map_err(internal)?;
+    reschedule_rule(&state, &order, Some(start)).await?.1.map_err(reschedule_refused)?;
     let t = state.clock.now();
-    booking::may_reschedule(
-        flows::order_state(&order)?,
-        &flows::order_cancellation(&state, &order).await?,
-        unix(order.starts_at),
-        unix(t),
-        moves_of(&events),
-        Some(start),
-    )
-    .map_err(reschedule_refused)?;
     if start < unix(t) + state.config.booking_lead.as_secs() as i64 {
         return Err(AppError::invalid(Field::Slot, Msg::ErrSlotPast));
     }
@@ -986,8 +971,8 @@ pub async fn reschedule_order(order_id: i64, start: i64) -> Result<(), AppError>
     }
     let starts_at = from_unix(start)?;
     let ends_at = starts_at + (order.ends_at - order.starts_at);
-    let job = dispatch::Job { start, end: unix(ends_at), ..flows::job_for(&order) };
     same_price_at(&state, &order, start).await?;
+    let job = dispatch::Job { start, end: unix(ends_at), ..flows::job_for(&order) };
     let candidates = reschedule_candidates(&state, &order, starts_at, ends_at).await?;
     if !candidates.iter().any(|c| dispatch::hard_check(c, &job, state.travel.as_ref(), &[]).is_empty()) {
         return Err(AppError::invalid(Field::Slot, Msg::ErrWorkerNotFreeThen));
