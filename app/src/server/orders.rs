@@ -408,6 +408,18 @@ fn slot_days(state: &AppState, candidates: &[dispatch::Candidate], job: &dispatc
         .collect()
 }
 
+/// `start` may be booked now: past the booking lead, within the booking days.
+fn in_booking_window(state: &AppState, start: i64) -> Result<(), AppError> {
+    let now = unix(state.clock.now());
+    if start < now + state.config.booking_lead.as_secs() as i64 {
+        return Err(AppError::invalid(Field::Slot, Msg::ErrSlotPast));
+    }
+    if start > now + i64::from(state.config.booking_days) * 86_400 {
+        return Err(AppError::invalid(Field::Slot, Msg::ErrSlotTooFar));
+    }
+    Ok(())
+}
+
 pub struct PlaceOrderInput {
     pub service_id: i64,
     pub units: i32,
@@ -447,13 +459,7 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
     let worker_gender = gender_preference(input.worker_gender.as_deref())?;
     let recurrence = parse_recurrence(input.repeat.as_deref().unwrap_or_default(), input.visits.unwrap_or_default())?;
     let t = state.clock.now();
-    let earliest = unix(t) + state.config.booking_lead.as_secs() as i64;
-    if input.start < earliest {
-        return Err(AppError::invalid(Field::Slot, Msg::ErrSlotPast));
-    }
-    if input.start > unix(t) + i64::from(state.config.booking_days) * 86_400 {
-        return Err(AppError::invalid(Field::Slot, Msg::ErrSlotTooFar));
-    }
+    in_booking_window(&state, input.start)?;
     let starts_at = from_unix(input.start)?;
     let ends_at = starts_at + std::time::Duration::from_secs(u64::try_from(pricing::duration_minutes(unit_of(&service)?, input.units)).unwrap_or(0) * 60);
     let candidates = flows::candidates(&state, &service.category_code, starts_at, ends_at, None, flows::Scoring::ForCustomer(user.id.0)).await?;
@@ -484,10 +490,7 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
         let msg = if slot_was_open { Msg::ErrSlotFull } else { Msg::ErrSlotUnavailable };
         return Err(AppError::invalid(Field::Slot, msg));
     }
-    let coupon = match input.claim_id {
-        Some(claim) => Some(super::pricing::own_unused_claim(&state, user.id.0, claim).await?.terms),
-        None => None,
-    };
+    let coupon = claimed_coupon(&state, Some(&user), input.claim_id).await?;
     let (rules, _, _) = super::pricing::rules_in_force(&state).await?;
     let quote = super::pricing::quote(&service, &rules, input.units, input.addons.clone(), Some(input.start), Some(location), coupon.clone(), unix(t))?;
     // The customer is charged what they were shown, or shown the new price.
@@ -711,7 +714,7 @@ pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) ->
     let quote: Quote = serde_json::from_str(&order.quote_json).map_err(internal)?;
     let is_customer = viewer.role == Role::Customer;
     let reschedules_left = match is_customer {
-        true => reschedules_left(state, order).await?,
+        true => reschedules_left(state, order, &events).await?,
         false => None,
     };
     let review = state.store.review_for_order(order.id).await.map_err(internal)?;
@@ -900,15 +903,19 @@ pub async fn cancel_series_from(order_id: i64) -> Result<i64, AppError> {
 
 /// 改期: how many more times the customer may move `order` now, when they
 /// may move it at all.
-async fn reschedules_left(state: &AppState, order: &OrderRecord) -> Result<Option<u32>, AppError> {
-    let (moves, rule) = reschedule_rule(state, order, None).await?;
+async fn reschedules_left(state: &AppState, order: &OrderRecord, events: &[store::OrderEventRecord]) -> Result<Option<u32>, AppError> {
+    let (moves, rule) = reschedule_rule(state, order, events, None).await?;
     Ok(rule.ok().map(|()| booking::MAX_RESCHEDULES - moves))
 }
 
 /// `booking::may_reschedule` on moving `order` now (to `new_start`), under
-/// the cancellation rules it was booked with, and the moves it has had.
-async fn reschedule_rule(state: &AppState, order: &OrderRecord, new_start: Option<i64>) -> Result<(u32, Result<(), booking::RescheduleRefusal>), AppError> {
-    let events = state.store.order_events(order.id).await.map_err(internal)?;
+/// the cancellation rules it was booked with, and the moves its `events` record.
+async fn reschedule_rule(
+    state: &AppState,
+    order: &OrderRecord,
+    events: &[store::OrderEventRecord],
+    new_start: Option<i64>,
+) -> Result<(u32, Result<(), booking::RescheduleRefusal>), AppError> {
     let moves = events.iter().filter(|e| e.kind == booking::RESCHEDULE_EVENT).count() as u32;
     let policy = flows::order_cancellation(state, order).await?;
     let rule = booking::may_reschedule(flows::order_state(order)?, &policy, unix(order.starts_at), unix(state.clock.now()), moves, new_start);
@@ -946,7 +953,8 @@ pub async fn reschedule_slots(order_id: i64) -> Result<Vec<DaySlots>, AppError> 
     let user = require_user(CUSTOMER)?;
     let state = app_state()?;
     let order = own_order(&state, &user, order_id).await?;
-    reschedule_rule(&state, &order, None).await?.1.map_err(reschedule_refused)?;
+    let events = state.store.order_events(order.id).await.map_err(internal)?;
+    reschedule_rule(&state, &order, &events, None).await?.1.map_err(reschedule_refused)?;
     let t = state.clock.now();
     let horizon = t + std::time::Duration::from_secs(u64::from(state.config.booking_days + 1) * 86_400);
     let candidates = reschedule_candidates(&state, &order, t, horizon).await?;
@@ -961,14 +969,10 @@ pub async fn reschedule_order(order_id: i64, start: i64) -> Result<(), AppError>
     let user = require_user(CUSTOMER)?;
     let state = app_state()?;
     let order = own_order(&state, &user, order_id).await?;
-    reschedule_rule(&state, &order, Some(start)).await?.1.map_err(reschedule_refused)?;
+    let events = state.store.order_events(order.id).await.map_err(internal)?;
+    reschedule_rule(&state, &order, &events, Some(start)).await?.1.map_err(reschedule_refused)?;
     let t = state.clock.now();
-    if start < unix(t) + state.config.booking_lead.as_secs() as i64 {
-        return Err(AppError::invalid(Field::Slot, Msg::ErrSlotPast));
-    }
-    if start > unix(t) + i64::from(state.config.booking_days) * 86_400 {
-        return Err(AppError::invalid(Field::Slot, Msg::ErrSlotTooFar));
-    }
+    in_booking_window(&state, start)?;
     let starts_at = from_unix(start)?;
     let ends_at = starts_at + (order.ends_at - order.starts_at);
     same_price_at(&state, &order, start).await?;
