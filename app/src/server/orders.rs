@@ -240,7 +240,7 @@ pub async fn booking_start(service_id: i64, rebook: Option<i64>) -> Result<Booki
     if let Some(order_id) = rebook {
         let order = own_order(&state, &user, order_id).await?;
         let series = series_visits(&state, &order).await?;
-        let terms = booking::Recurrence::of_starts(&series.iter().map(|visit| unix(visit.starts_at)).collect::<Vec<_>>());
+        let terms = booking::Recurrence::of_visits(&series.iter().map(|visit| (visit.series_index, unix(visit.starts_at))).collect::<Vec<_>>());
         // The order keeps the contact's phone; their name is in the address
         // book entry the booking made.
         let entry = address_book.iter().find(|a| a.address_text == order.address_text && a.contact_phone == order.contact_phone);

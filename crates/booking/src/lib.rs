@@ -51,7 +51,7 @@ pub use proof::{
     MAX_PROOF_PHOTOS,
 };
 pub use lateness::{is_no_show, LatePenalty, LateTier, LatenessError, LatenessLineError, LatenessPolicy, MAX_LATE_PENALTY, MAX_LATE_TIER_SECS, NO_SHOW_WORD};
-pub use reschedule::{may_reschedule, RescheduleRefusal, MAX_RESCHEDULES, RESCHEDULE_EVENT};
+pub use reschedule::{may_reschedule, platform_may_reschedule, RescheduleRefusal, MAX_RESCHEDULES, RESCHEDULE_EVENT};
 pub use series::{visits_cancelled_from, Recurrence, RecurrenceError, MAX_SERIES_VISITS, MIN_SERIES_VISITS};
 pub use review::{may_add_review_photo, ReviewError, ReviewInput, MAX_REVIEW_CHARS, MAX_REVIEW_PHOTOS};
 pub use monitor::{anomaly, Anomaly, AnomalyCutoffs, ACCEPT_BY_SECS_BEFORE_START, OVERRUN_GRACE_SECS};

@@ -1,4 +1,5 @@
-//! 改期: a customer moves a paid order to another time, keeping its worker.
+//! 改期: a paid order moves to another time, keeping its worker — by its
+//! customer within limits, or by the platform (客服) on the customer's word.
 
 use crate::{CancellationPolicy, OrderState};
 
@@ -22,6 +23,20 @@ pub enum RescheduleRefusal {
     SameTime,
 }
 
+/// Whether the platform may move an order that starts at `starts_at` to
+/// `new_start`: any paid order nobody is on the way to yet. The customer's
+/// limits (the free-cancel cut-off, [`MAX_RESCHEDULES`]) do not bind 客服,
+/// who moves an order because the customer or the worker asked.
+pub fn platform_may_reschedule(state: OrderState, starts_at: i64, new_start: Option<i64>) -> Result<(), RescheduleRefusal> {
+    if !matches!(state, OrderState::Booked | OrderState::Accepted) {
+        return Err(RescheduleRefusal::NotMovable);
+    }
+    if new_start == Some(starts_at) {
+        return Err(RescheduleRefusal::SameTime);
+    }
+    Ok(())
+}
+
 /// Whether the customer may move an order that starts at `starts_at` to
 /// `new_start` at `now`, having moved it `moves_before` times. The booking
 /// window, the worker's day and the price at the new time are the caller's
@@ -34,17 +49,12 @@ pub fn may_reschedule(
     moves_before: u32,
     new_start: Option<i64>,
 ) -> Result<(), RescheduleRefusal> {
-    if !matches!(state, OrderState::Booked | OrderState::Accepted) {
-        return Err(RescheduleRefusal::NotMovable);
-    }
+    platform_may_reschedule(state, starts_at, new_start)?;
     if !policy.is_free_at(starts_at, now) {
         return Err(RescheduleRefusal::TooLate);
     }
     if moves_before >= MAX_RESCHEDULES {
         return Err(RescheduleRefusal::MovedTooOften);
-    }
-    if new_start == Some(starts_at) {
-        return Err(RescheduleRefusal::SameTime);
     }
     Ok(())
 }

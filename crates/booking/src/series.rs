@@ -50,17 +50,28 @@ impl Recurrence {
         self.visits
     }
 
-    /// The terms a series of visits starting at `starts` (Unix seconds, any
-    /// order) was booked with, so it can be booked again the same way;
-    /// `None` when they are not 2–8 visits one or two whole weeks apart.
-    pub fn of_starts(starts: &[i64]) -> Option<Self> {
-        let mut starts = starts.to_vec();
-        starts.sort_unstable();
-        let visits = u8::try_from(starts.len()).ok().filter(|v| (MIN_SERIES_VISITS..=MAX_SERIES_VISITS).contains(v))?;
-        let gap = starts[1] - starts[0];
-        let every_weeks = [1, 2].into_iter().find(|weeks| gap == i64::from(*weeks) * WEEK_SECS)?;
-        let recurrence = Recurrence { every_weeks, visits };
-        (recurrence.starts(starts[0]) == starts).then_some(recurrence)
+    /// The terms a series was booked with, from its visits (`(index in the
+    /// series, start in Unix seconds)`, any order), so it can be booked again
+    /// the same way. A visit moved by 改期 no longer keeps the interval, so
+    /// the interval is the one most neighbouring visits still keep; `None`
+    /// when there are not 2–8 visits or no interval wins outright.
+    pub fn of_visits(visits: &[(i64, i64)]) -> Option<Self> {
+        let mut visits = visits.to_vec();
+        visits.sort_unstable();
+        let count = u8::try_from(visits.len()).ok().filter(|v| (MIN_SERIES_VISITS..=MAX_SERIES_VISITS).contains(v))?;
+        let kept = |weeks: i64| {
+            visits.windows(2).filter(|pair| {
+                let ((i, a), (j, b)) = (pair[0], pair[1]);
+                j > i && b - a == (j - i) * weeks * WEEK_SECS
+            }).count()
+        };
+        let (weekly, biweekly) = (kept(1), kept(2));
+        let every_weeks = match weekly.cmp(&biweekly) {
+            std::cmp::Ordering::Greater => 1,
+            std::cmp::Ordering::Less => 2,
+            std::cmp::Ordering::Equal => return None,
+        };
+        Some(Recurrence { every_weeks, visits: count })
     }
 
     /// How the booking form names the interval: `weekly` or `biweekly`.
@@ -144,18 +155,32 @@ mod tests {
     fn a_series_booked_again_repeats_its_interval_and_number_of_visits() {
         for (interval, visits) in [("weekly", 3), ("biweekly", 2), ("weekly", 8)] {
             let booked = Recurrence::parse(interval, visits).unwrap().unwrap();
-            let mut starts = booked.starts(86_400);
+            let mut starts: Vec<(i64, i64)> = booked.starts(86_400).into_iter().enumerate().map(|(k, start)| (k as i64, start)).collect();
             starts.reverse();
-            let again = Recurrence::of_starts(&starts).unwrap();
+            let again = Recurrence::of_visits(&starts).unwrap();
             assert_eq!((again, again.interval()), (booked, interval));
         }
     }
 
     #[test]
+    fn a_series_with_a_moved_visit_keeps_the_interval_the_other_visits_keep() {
+        let day = 86_400;
+        let weekly = [(0, 0), (1, WEEK_SECS + day), (2, 2 * WEEK_SECS), (3, 3 * WEEK_SECS)];
+        assert_eq!(Recurrence::of_visits(&weekly), Some(Recurrence { every_weeks: 1, visits: 4 }));
+        // The last visit moved a week later lands on a two-week step but is outvoted.
+        let pushed = [(0, 0), (1, WEEK_SECS), (2, 2 * WEEK_SECS), (3, 4 * WEEK_SECS)];
+        assert_eq!(Recurrence::of_visits(&pushed), Some(Recurrence { every_weeks: 1, visits: 4 }));
+        let biweekly = [(0, 0), (1, 2 * WEEK_SECS - 3600), (2, 4 * WEEK_SECS), (3, 6 * WEEK_SECS)];
+        assert_eq!(Recurrence::of_visits(&biweekly), Some(Recurrence { every_weeks: 2, visits: 4 }));
+        // Two visits, one moved: nothing left to tell the interval by.
+        assert_eq!(Recurrence::of_visits(&[(0, 0), (1, WEEK_SECS + day)]), None);
+    }
+
+    #[test]
     fn starts_that_are_not_whole_weeks_apart_are_no_series_terms() {
-        assert_eq!(Recurrence::of_starts(&[0]), None);
-        assert_eq!(Recurrence::of_starts(&[0, 3 * WEEK_SECS]), None);
-        assert_eq!(Recurrence::of_starts(&[0, WEEK_SECS, 3 * WEEK_SECS]), None);
-        assert_eq!(Recurrence::of_starts(&[0, WEEK_SECS + 3600]), None);
+        assert_eq!(Recurrence::of_visits(&[(0, 0)]), None);
+        assert_eq!(Recurrence::of_visits(&[(0, 0), (1, 3 * WEEK_SECS)]), None);
+        assert_eq!(Recurrence::of_visits(&[(0, 0), (1, WEEK_SECS), (2, 3 * WEEK_SECS)]), None);
+        assert_eq!(Recurrence::of_visits(&[(0, 0), (1, WEEK_SECS + 3600)]), None);
     }
 }

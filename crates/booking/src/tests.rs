@@ -677,6 +677,18 @@ mod reschedule {
     }
 
     #[test]
+    fn the_platform_moves_any_paid_order_not_under_way_past_the_customers_limits() {
+        for state in OrderState::ALL {
+            let movable = platform_may_reschedule(state, START, Some(START + HOUR)).is_ok();
+            assert_eq!(movable, matches!(state, S::Booked | S::Accepted), "{state:?}");
+        }
+        // Past the free-cancel cut-off, even past the start while nobody has set off.
+        assert_eq!(may_reschedule(S::Accepted, &policy(), START, START - 60, 0, Some(START + HOUR)), Err(RescheduleRefusal::TooLate));
+        assert_eq!(platform_may_reschedule(S::Accepted, START, Some(START + HOUR)), Ok(()));
+        assert_eq!(platform_may_reschedule(S::Booked, START, Some(START)), Err(RescheduleRefusal::SameTime));
+    }
+
+    #[test]
     fn is_free_at_agrees_with_a_zero_customer_fee() {
         let p = CancellationPolicy::parse("7200:2000,1800:5000").unwrap();
         for before in [0, 1, 1799, 1800, 1801, 7199, 7200, 7201, 86_400] {
