@@ -91,6 +91,7 @@ pub enum Field {
     AuditFrom,
     AuditTo,
     CancelReason,
+    RescheduleReason,
     CancelTiers,
     LateTiers,
     Repeat,

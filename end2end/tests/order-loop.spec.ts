@@ -294,6 +294,24 @@ test('a customer moves a paid order to another free hour of the same worker, and
   await open(admin, `/admin/orders/${orderId}`);
   await expect(admin.locator('.timeline-item', { hasText: '已改期' })).toBeVisible();
   await snap(admin, 'reschedule-03-admin-1440x900');
+
+  // The customer calls: support moves it again, into the evening peak, at the price paid.
+  await hydrated(admin);
+  const byAdmin = admin.locator('.admin-reschedule');
+  await byAdmin.getByRole('button', { name: '选择新的服务时间' }).click();
+  await byAdmin.getByRole('tab').nth(6).click();
+  await byAdmin.locator('.slot:not([disabled])', { hasText: '18:00' }).click();
+  await byAdmin.getByRole('button', { name: '确认改期' }).click();
+  await expect(admin.locator('#f-reschedule-reason-error')).toHaveText('请填写改期原因，顾客会看到它');
+  await byAdmin.getByLabel('改期原因').fill('顾客来电：白天不在家，改到晚上');
+  await snap(admin, 'reschedule-04-admin-moves-1440x900');
+  await byAdmin.getByRole('button', { name: '确认改期' }).click();
+  await expect(admin.locator('.timeline-item', { hasText: '客服改期：顾客来电：白天不在家，改到晚上' })).toBeVisible();
+  await customer.reload();
+  await expect(serviceTime).toContainText('18:00–20:00');
+  await expect(customer.getByText('客服改期：顾客来电：白天不在家，改到晚上')).toBeVisible();
+  await expect(customer.locator('.quote-total .price')).toHaveAttribute('data-total', '9000');
+  await snap(customer, 'reschedule-05-moved-by-support-390x844');
   await customer.context().close();
   await admin.context().close();
 });

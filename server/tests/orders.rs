@@ -1701,18 +1701,51 @@ async fn a_booking_made_days_ahead_is_reminded_the_day_before_and_an_hour_before
     server::jobs::run_due_jobs(&app.state).await;
     let sent = kinds().await;
     assert_eq!(sent.len(), 1, "{sent:?}");
-    assert_eq!(sent[0].0, "day_before");
+    assert_eq!(sent[0].0, format!("day_before:{start}"));
     assert!(sent[0].1.starts_with("【到家】明日服务提醒：您预约的日常保洁 · 2小时将于"), "{}", sent[0].1);
 
     move_to(start - 3600 + 60);
     server::jobs::run_due_jobs(&app.state).await;
     server::jobs::run_due_jobs(&app.state).await;
-    assert_eq!(kinds().await.into_iter().map(|(kind, _)| kind).collect::<Vec<_>>(), vec!["start_soon", "day_before"]);
+    assert_eq!(kinds().await.into_iter().map(|(kind, _)| kind).collect::<Vec<_>>(), vec![format!("start_soon:{start}"), format!("day_before:{start}")]);
 
     // Six hours before the later order, its day-before reminder is too late to send.
     app::server::reminders::remind(&app.state, later, Reminder::DayBefore).await.unwrap();
     let sent = app.state.store.messages(customer_id, 10).await.unwrap();
-    assert!(!sent.iter().any(|m| m.order_id == Some(later) && m.kind == "day_before"), "{sent:?}");
+    assert!(!sent.iter().any(|m| m.order_id == Some(later) && m.kind.starts_with("day_before")), "{sent:?}");
+}
+
+/// 改期 after the day-before reminder went out: the customer is reminded
+/// again the day before the new time, naming it, and still only once.
+#[tokio::test]
+async fn an_order_moved_after_its_day_before_reminder_is_reminded_again_of_the_new_time() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    assert_eq!(app.post("/api/save_reminder_prefs", "in_app=on", Some(&customer)).await.status, StatusCode::OK);
+    let (from, to) = (beijing(3, 10), beijing(5, 10));
+    let order_id = place(&app, &customer, from).await;
+    pay(&app, order_id).await;
+    let customer_id = app.state.store.order(order_id).await.unwrap().unwrap().customer_id;
+    let day_before = || async {
+        let sent = app.state.store.messages(customer_id, 10).await.unwrap();
+        sent.into_iter().filter(|m| m.order_id == Some(order_id) && m.kind.starts_with("day_before")).map(|m| m.body).collect::<Vec<_>>()
+    };
+    let move_to = |at: i64| {
+        let now = app.state.clock.now().unix_timestamp();
+        app.state.clock.advance(Duration::from_secs(u64::try_from(at - now).unwrap()));
+    };
+    move_to(from - 23 * 3600);
+    server::jobs::run_due_jobs(&app.state).await;
+    assert_eq!(day_before().await.len(), 1);
+
+    let moved = app.post("/api/reschedule_order", &reschedule(order_id, to), Some(&customer)).await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    move_to(to - 23 * 3600);
+    server::jobs::run_due_jobs(&app.state).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    let sent = day_before().await;
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert!(sent[0].contains(&app::api::format_beijing(to)), "the newest names the new time: {}", sent[0]);
 }
 
 #[tokio::test]
@@ -3217,6 +3250,61 @@ async fn a_move_the_worker_or_the_rules_cannot_keep_is_refused_and_changes_nothi
     let slots = late.post("/api/reschedule_slots", &format!("order_id={order_id}"), Some(&customer)).await;
     assert_eq!(slots.error(), AppError::Refused(Msg::ErrTooLateToReschedule));
     assert_eq!(late.state.store.order(order_id).await.unwrap().unwrap().starts_at.unix_timestamp(), beijing(2, 10));
+}
+
+/// 客服改期: past the customer's cut-off and into the evening peak, an
+/// admin moves an accepted order for its customer. It keeps its worker
+/// and the amount paid; the reason is on the timeline and in the audit
+/// log. Without a reason, to a time the worker is busy, by anyone else, or
+/// once the worker has set off, nothing changes.
+#[tokio::test]
+async fn an_admin_moves_an_order_for_its_customer_past_their_limits_and_the_price_paid_stands() {
+    let app = demo_app(past_the_cut_off()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let li = app.session_for(LI).await;
+    let admin = app.session_for("13700000000").await;
+    let (from, to) = (beijing(2, 10), beijing(3, 18));
+    let order_id = accepted_by_li(&app, &customer, from, &li).await;
+    let busy_then = beijing(3, 14);
+    accepted_by_li(&app, &customer, busy_then, &li).await;
+    let before = app.state.store.order(order_id).await.unwrap().unwrap();
+    let by_admin = |start: i64, reason: &str| form(&[("order_id", order_id.to_string()), ("start", start.to_string()), ("reason", reason.to_string())]);
+    assert_eq!(app.post("/api/reschedule_order", &reschedule(order_id, to), Some(&customer)).await.error(), AppError::Refused(Msg::ErrTooLateToReschedule));
+
+    let slots = app.post("/api/admin_reschedule_slots", &format!("order_id={order_id}"), Some(&admin)).await;
+    assert_eq!(slots.status, StatusCode::OK, "{}", slots.body);
+    let days: Vec<app::api::orders::DaySlots> = serde_json::from_str(&slots.body).unwrap();
+    let slot = |at: i64| days.iter().flat_map(|d| &d.slots).find(|s| s.start == at).cloned().unwrap();
+    assert!(slot(to).available && !slot(busy_then).available && slot(from).current);
+
+    let snapshot = app.snapshot().await;
+    let unexplained = app.post("/api/admin_reschedule_order", &by_admin(to, " "), Some(&admin)).await;
+    assert_eq!(unexplained.error(), AppError::invalid(Field::RescheduleReason, Msg::ErrRescheduleReasonRequired));
+    let busy = app.post("/api/admin_reschedule_order", &by_admin(busy_then, "顾客来电"), Some(&admin)).await;
+    assert_eq!(busy.error(), AppError::invalid(Field::Slot, Msg::ErrWorkerNotFreeThen));
+    for someone in [&customer, &li] {
+        assert_eq!(app.post("/api/admin_reschedule_order", &by_admin(to, "顾客来电"), Some(someone)).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(app.post("/api/admin_reschedule_slots", &format!("order_id={order_id}"), Some(someone)).await.status, StatusCode::FORBIDDEN);
+    }
+    assert_eq!(app.snapshot().await, snapshot);
+
+    let moved = app.post("/api/admin_reschedule_order", &by_admin(to, "顾客来电，白天不在家"), Some(&admin)).await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    let after = app.state.store.order(order_id).await.unwrap().unwrap();
+    assert_eq!(after.starts_at.unix_timestamp(), to);
+    assert_eq!((after.state.as_str(), after.worker_id, after.total_fen, after.paid_fen), ("accepted", before.worker_id, before.total_fen, before.paid_fen));
+    let events = app.state.store.order_events(order_id).await.unwrap();
+    let event = events.iter().find(|e| e.kind == booking::RESCHEDULE_EVENT).expect("the move is on the timeline");
+    assert_eq!(event.actor_kind, "admin");
+    assert!(event.detail.starts_with("客服改期：顾客来电，白天不在家") && event.detail.contains(&app::api::format_beijing(to)), "{}", event.detail);
+    let audit = app.state.store.audit_entries(&store::AuditFilter::newest(10)).await.unwrap();
+    assert!(audit.iter().any(|a| a.action == "reschedule_order" && a.target == format!("order:{order_id}") && a.detail.ends_with("顾客来电，白天不在家")));
+
+    let on_the_way = app.post("/api/order_step", &format!("order_id={order_id}&step=depart&lat=31.23&lng=121.47"), Some(&li)).await;
+    assert_eq!(on_the_way.status, StatusCode::OK, "{}", on_the_way.body);
+    let late = app.post("/api/admin_reschedule_order", &by_admin(beijing(4, 10), "再改一次"), Some(&admin)).await;
+    assert_eq!(late.error(), AppError::Refused(Msg::ErrNotReschedulable));
+    assert_eq!(app.state.store.order(order_id).await.unwrap().unwrap().starts_at.unix_timestamp(), to);
 }
 
 /// B3 for moves: two of 李阿姨's orders moved into the same free hour at

@@ -113,6 +113,8 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/admin_order", ADMIN),
     ("/api/admin_assign", ADMIN),
     ("/api/admin_cancel_order", ADMIN),
+    ("/api/admin_reschedule_slots", ADMIN),
+    ("/api/admin_reschedule_order", ADMIN),
     ("/api/admin_review_worker", ADMIN),
     ("/api/admin_customer", ADMIN),
     ("/api/my_feedback", CUSTOMER),

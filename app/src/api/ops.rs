@@ -1,7 +1,7 @@
 //! Admin order operations: all orders, an order's full history with the
 //! dispatch explanations, and the manual dispatch queue.
 
-use super::orders::{OrderCard, OrderView};
+use super::orders::{DaySlots, OrderCard, OrderView};
 use super::UnixSeconds;
 use crate::error::AppError;
 use booking::Anomaly;
@@ -159,6 +159,18 @@ pub async fn admin_order(order_id: i64) -> Result<AdminOrderView, AppError> {
 #[server(prefix = "/api", endpoint = "admin_cancel_order")]
 pub async fn admin_cancel_order(order_id: i64, reason: String, with_later_visits: Option<bool>) -> Result<i64, AppError> {
     crate::server::respond(crate::server::ops::admin_cancel_order(order_id, reason, with_later_visits.unwrap_or(false)).await)
+}
+
+/// 客服改期: where the order could move to, its worker's free slots.
+#[server(prefix = "/api", endpoint = "admin_reschedule_slots")]
+pub async fn admin_reschedule_slots(order_id: i64) -> Result<Vec<DaySlots>, AppError> {
+    crate::server::respond(crate::server::ops::admin_reschedule_slots(order_id).await)
+}
+
+/// 客服改期: moves the order to `start` for its customer, with a reason.
+#[server(prefix = "/api", endpoint = "admin_reschedule_order")]
+pub async fn admin_reschedule_order(order_id: i64, start: UnixSeconds, reason: String) -> Result<(), AppError> {
+    crate::server::respond(crate::server::ops::admin_reschedule_order(order_id, start, reason).await)
 }
 
 #[server(prefix = "/api", endpoint = "admin_assign")]

@@ -1,11 +1,12 @@
 use super::authz::require_user;
 use super::flows::{self, start_of_beijing_day, unix};
-use super::orders::{card, detail_for, states_of_group};
+use super::orders::{card, detail_for, reschedule_refused, states_of_group};
 use super::{app_state, internal, AppState};
 use crate::api::ops::{AdminOrderRow, AdminOrderView, CandidateView, DecisionView, MoneyMoveView, OfferView, OrderAttention, ReplanView};
-use crate::api::ADMIN;
+use crate::api::orders::DaySlots;
+use crate::api::{format_beijing, ADMIN};
 use crate::error::{AppError, Field};
-use crate::i18n::{t, Msg};
+use crate::i18n::{t, tf, Msg};
 use booking::{Actor, Anomaly, EventKind, OrderState};
 use dispatch::RuleFailure;
 use std::collections::hash_map::{Entry, HashMap};
@@ -232,6 +233,40 @@ async fn cancel_for_the_platform(state: &AppState, admin: &store::User, order: &
         .store
         .record_audit(
             &store::AuditEntry { actor: Some(admin.id), action: "cancel_order".into(), target: format!("order:{}", order.id), detail: reason.to_string() },
+            state.clock.now(),
+        )
+        .await
+        .map_err(internal)
+}
+
+/// 客服改期: the slots a paid order could move to, its worker's free ones.
+pub async fn admin_reschedule_slots(order_id: i64) -> Result<Vec<DaySlots>, AppError> {
+    require_user(ADMIN)?;
+    let state = app_state()?;
+    let order = state.store.order(order_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    booking::platform_may_reschedule(flows::order_state(&order)?, unix(order.starts_at), None).map_err(reschedule_refused)?;
+    super::orders::movable_slots(&state, &order).await
+}
+
+/// 客服改期: moves a paid order for its customer or worker to a time its
+/// worker is free. The customer's own limits do not apply and the amount
+/// paid stands (the platform made the move); the reason goes on the
+/// timeline and into the audit log.
+pub async fn admin_reschedule_order(order_id: i64, start: i64, reason: String) -> Result<(), AppError> {
+    let admin = require_user(ADMIN)?;
+    let state = app_state()?;
+    let reason = super::reason(&reason, Field::RescheduleReason, Some(Msg::ErrRescheduleReasonRequired))?;
+    let order = state.store.order(order_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    booking::platform_may_reschedule(flows::order_state(&order)?, unix(order.starts_at), Some(start)).map_err(reschedule_refused)?;
+    super::orders::in_booking_window(&state, start)?;
+    let (from, to) = (format_beijing(unix(order.starts_at)), format_beijing(start));
+    let detail = tf(Msg::PlatformRescheduleDetail, &[&reason, &from, &to]);
+    super::orders::move_order(&state, &order, start, Actor::Admin(admin.id.0), detail).await?;
+    tracing::info!(order_id = order.id, admin = admin.id.0, from = unix(order.starts_at), to = start, "order rescheduled by the platform");
+    state
+        .store
+        .record_audit(
+            &store::AuditEntry { actor: Some(admin.id), action: "reschedule_order".into(), target: format!("order:{}", order.id), detail: format!("{from} → {to}：{reason}") },
             state.clock.now(),
         )
         .await

@@ -409,7 +409,7 @@ fn slot_days(state: &AppState, candidates: &[dispatch::Candidate], job: &dispatc
 }
 
 /// `start` may be booked now: past the booking lead, within the booking days.
-fn in_booking_window(state: &AppState, start: i64) -> Result<(), AppError> {
+pub fn in_booking_window(state: &AppState, start: i64) -> Result<(), AppError> {
     let now = unix(state.clock.now());
     if start < now + state.config.booking_lead.as_secs() as i64 {
         return Err(AppError::invalid(Field::Slot, Msg::ErrSlotPast));
@@ -922,7 +922,7 @@ async fn reschedule_rule(
     Ok((moves, rule))
 }
 
-fn reschedule_refused(refusal: booking::RescheduleRefusal) -> AppError {
+pub fn reschedule_refused(refusal: booking::RescheduleRefusal) -> AppError {
     use booking::RescheduleRefusal as R;
     match refusal {
         R::NotMovable => AppError::Refused(Msg::ErrNotReschedulable),
@@ -955,11 +955,16 @@ pub async fn reschedule_slots(order_id: i64) -> Result<Vec<DaySlots>, AppError> 
     let order = own_order(&state, &user, order_id).await?;
     let events = state.store.order_events(order.id).await.map_err(internal)?;
     reschedule_rule(&state, &order, &events, None).await?.1.map_err(reschedule_refused)?;
+    movable_slots(&state, &order).await
+}
+
+/// Where `order` could move to over the booking window, whoever moves it.
+pub async fn movable_slots(state: &AppState, order: &OrderRecord) -> Result<Vec<DaySlots>, AppError> {
     let t = state.clock.now();
     let horizon = t + std::time::Duration::from_secs(u64::from(state.config.booking_days + 1) * 86_400);
-    let candidates = reschedule_candidates(&state, &order, t, horizon).await?;
-    let job = dispatch::Job { start: 0, end: unix(order.ends_at) - unix(order.starts_at), ..flows::job_for(&order) };
-    Ok(slot_days(&state, &candidates, &job, &[], Some(unix(order.starts_at))))
+    let candidates = reschedule_candidates(state, order, t, horizon).await?;
+    let job = dispatch::Job { start: 0, end: unix(order.ends_at) - unix(order.starts_at), ..flows::job_for(order) };
+    Ok(slot_days(state, &candidates, &job, &[], Some(unix(order.starts_at))))
 }
 
 /// 改期: moves the customer's paid order to `start`, same length, same
@@ -971,25 +976,29 @@ pub async fn reschedule_order(order_id: i64, start: i64) -> Result<(), AppError>
     let order = own_order(&state, &user, order_id).await?;
     let events = state.store.order_events(order.id).await.map_err(internal)?;
     reschedule_rule(&state, &order, &events, Some(start)).await?.1.map_err(reschedule_refused)?;
-    let t = state.clock.now();
     in_booking_window(&state, start)?;
+    same_price_at(&state, &order, start).await?;
+    let detail = crate::i18n::tf(Msg::RescheduleDetail, &[&format_beijing(unix(order.starts_at)), &format_beijing(start)]);
+    move_order(&state, &order, start, Actor::Customer(user.id.0), detail).await?;
+    tracing::info!(order_id = order.id, from = unix(order.starts_at), to = start, "order rescheduled by its customer");
+    Ok(())
+}
+
+/// Moves `order` to `start` with its length and worker, once the mover's
+/// own rules have passed: refused (nothing changed) when the worker is not
+/// free then. `detail` goes on the timeline.
+pub async fn move_order(state: &AppState, order: &OrderRecord, start: i64, by: Actor, detail: String) -> Result<(), AppError> {
+    let t = state.clock.now();
     let starts_at = from_unix(start)?;
     let ends_at = starts_at + (order.ends_at - order.starts_at);
-    same_price_at(&state, &order, start).await?;
-    let job = dispatch::Job { start, end: unix(ends_at), ..flows::job_for(&order) };
-    let candidates = reschedule_candidates(&state, &order, starts_at, ends_at).await?;
+    let job = dispatch::Job { start, end: unix(ends_at), ..flows::job_for(order) };
+    let candidates = reschedule_candidates(state, order, starts_at, ends_at).await?;
     if !candidates.iter().any(|c| dispatch::hard_check(c, &job, state.travel.as_ref(), &[]).is_empty()) {
         return Err(AppError::invalid(Field::Slot, Msg::ErrWorkerNotFreeThen));
     }
-    let event = store::NewEvent {
-        kind: booking::RESCHEDULE_EVENT.into(),
-        actor_kind: "customer".into(),
-        actor_id: Some(user.id.0),
-        position: None,
-        detail: crate::i18n::tf(Msg::RescheduleDetail, &[&format_beijing(unix(order.starts_at)), &format_beijing(start)]),
-        away_from_address: false,
-    };
-    // The worker holding it (assigned, or offered it) sees the new time live.
+    let (actor_kind, actor_id) = flows::actor_columns(by);
+    let event = store::NewEvent { kind: booking::RESCHEDULE_EVENT.into(), actor_kind, actor_id, position: None, detail, away_from_address: false };
+    // The customer and the worker holding it (assigned, or offered it) see the new time live.
     let notify: Vec<i64> = std::iter::once(order.customer_id).chain(order.worker_id.or(order.reserved_worker_id)).collect();
     match state.store.reschedule_order(order.id, order.starts_at, starts_at, ends_at, &event, &notify, t).await {
         Ok(()) => {}
@@ -997,10 +1006,9 @@ pub async fn reschedule_order(order_id: i64, start: i64) -> Result<(), AppError>
         Err(StoreError::Conflict) => return Err(AppError::StaleOrder),
         Err(err) => return Err(internal(err)),
     }
-    tracing::info!(order_id = order.id, from = unix(order.starts_at), to = start, "order rescheduled by its customer");
     // A 待接单 order's offers wait for a lead before its start: the dispatch
     // job re-reads the new start (and re-plans its new day).
-    if flows::order_state(&order)? == OrderState::Booked {
+    if flows::order_state(order)? == OrderState::Booked {
         state.store.schedule_once("dispatch", order.id, t, None).await.map_err(internal)?;
     }
     Ok(())

@@ -47,7 +47,7 @@ pub enum Reminder {
 const DAY_BEFORE_LATEST_SECS: i64 = 12 * 3600;
 
 /// Sends `which` reminder of an order on each channel its customer chose,
-/// once: a retried job sends nothing new. Nothing is sent for an order no
+/// once per start time: a retried job sends nothing new. Nothing is sent for an order no
 /// longer on its way.
 pub async fn remind(state: &AppState, order_id: i64, which: Reminder) -> Result<(), AppError> {
     let Some(order) = state.store.order(order_id).await.map_err(internal)? else { return Ok(()) };
@@ -68,7 +68,9 @@ pub async fn remind(state: &AppState, order_id: i64, which: Reminder) -> Result<
         Reminder::StartSoon => ("start_soon", "【到家】"),
     };
     let body = format!("{opening}您预约的{}将于{}开始，{}。", order.service_name, format_beijing(unix(order.starts_at)), who);
-    let sent = state.store.send_reminder(order.customer_id, order.id, kind, &body, &channels, state.clock.now()).await.map_err(internal)?;
+    // Once per start time: an order moved by 改期 is reminded of its new time.
+    let kind = format!("{kind}:{}", unix(order.starts_at));
+    let sent = state.store.send_reminder(order.customer_id, order.id, &kind, &body, &channels, state.clock.now()).await.map_err(internal)?;
     if sent.iter().any(|c| c == "in_app") {
         state.store.notify_users(&[order.customer_id], "message", Some(order.id), state.clock.now()).await.map_err(internal)?;
     }

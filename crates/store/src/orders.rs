@@ -591,15 +591,12 @@ macro_rules! shared_order_impl {
                     }
                 }
                 Self::append_event(&mut tx, order_id, Some(&state), &state, event, now).await?;
-                let reminders: Vec<(i64, time::OffsetDateTime)> = sqlx::query_as(
-                    "SELECT id, due_at FROM jobs WHERE ref_id = $1 AND kind IN ('remind_start', 'remind_day_before') AND done_at IS NULL",
-                )
-                .bind(order_id)
-                .fetch_all(&mut *tx)
-                .await?;
-                for (job, due_at) in reminders {
-                    sqlx::query("UPDATE jobs SET due_at = $1 WHERE id = $2").bind(due_at + (starts_at - from)).bind(job).execute(&mut *tx).await?;
-                }
+                // The reminders follow the new time, including one already sent for the old time.
+                sqlx::query("DELETE FROM jobs WHERE ref_id = $1 AND kind IN ('remind_start', 'remind_day_before') AND done_at IS NULL")
+                    .bind(order_id)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::schedule_reminders(&mut tx, order_id, starts_at, now).await?;
                 Self::append_live(&mut tx, notify, "order", Some(order_id), now).await?;
                 tx.commit().await?;
                 Ok(())
@@ -684,25 +681,11 @@ macro_rules! shared_order_impl {
                         .bind(now)
                         .execute(&mut *tx)
                         .await?;
-                    // The customer's "starting soon" reminder, an hour before (or now if sooner).
                     let starts_at: time::OffsetDateTime = sqlx::query_scalar("SELECT starts_at FROM orders WHERE id = $1")
                         .bind(order_id)
                         .fetch_one(&mut *tx)
                         .await?;
-                    sqlx::query("INSERT INTO jobs (kind, ref_id, payload, due_at) VALUES ('remind_start', $1, '', $2)")
-                        .bind(order_id)
-                        .bind((starts_at - std::time::Duration::from_secs(3600)).max(now))
-                        .execute(&mut *tx)
-                        .await?;
-                    // And the day before, for orders booked earlier than that.
-                    let day_before = starts_at - std::time::Duration::from_secs(86_400);
-                    if day_before > now {
-                        sqlx::query("INSERT INTO jobs (kind, ref_id, payload, due_at) VALUES ('remind_day_before', $1, '', $2)")
-                            .bind(order_id)
-                            .bind(day_before)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
+                    Self::schedule_reminders(&mut tx, order_id, starts_at, now).await?;
                     crate::PaymentOutcome::Booked { order_id }
                 } else {
                     // The order expired or was cancelled before the money arrived: give it back.
@@ -1131,6 +1114,31 @@ macro_rules! shared_order_impl {
         }
 
         impl $store {
+            /// The customer's reminders of an order starting at `starts_at`:
+            /// an hour before (or now if sooner), and the day before for
+            /// orders booked earlier than that.
+            async fn schedule_reminders(
+                tx: &mut sqlx::Transaction<'_, <$store as crate::Dialect>::Db>,
+                order_id: i64,
+                starts_at: time::OffsetDateTime,
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<()> {
+                sqlx::query("INSERT INTO jobs (kind, ref_id, payload, due_at) VALUES ('remind_start', $1, '', $2)")
+                    .bind(order_id)
+                    .bind((starts_at - std::time::Duration::from_secs(3600)).max(now))
+                    .execute(&mut **tx)
+                    .await?;
+                let day_before = starts_at - std::time::Duration::from_secs(86_400);
+                if day_before > now {
+                    sqlx::query("INSERT INTO jobs (kind, ref_id, payload, due_at) VALUES ('remind_day_before', $1, '', $2)")
+                        .bind(order_id)
+                        .bind(day_before)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                Ok(())
+            }
+
             /// Places `o` held by the first of `candidates` free then, inside
             /// the caller's write transaction (`SlotTaken` when none is).
             pub(crate) async fn insert_placed_order(

@@ -2,12 +2,13 @@ use super::feedback::FeedbackTable;
 use crate::api::chat::AdminOrderChat;
 use crate::api::feedback::admin_feedback_list;
 use crate::api::format_beijing;
-use crate::api::ops::{admin_map_tiles, admin_order, admin_orders, AdminAssign, AdminCancelOrder, AdminOrderRow, AdminOrderView, DecisionView, MoneyMoveView, OrderAttention};
+use crate::api::ops::{admin_map_tiles, admin_order, admin_orders, admin_reschedule_slots, AdminAssign, AdminCancelOrder, AdminRescheduleOrder, AdminOrderRow, AdminOrderView, DecisionView, MoneyMoveView, OrderAttention};
 use crate::browser::use_live_version;
 use crate::components::{field_error, form_error, AdminShell, ErrorState, PhotoRow, Skeleton};
 use crate::error::{AppError, Field};
 use crate::i18n::{t, tf, Msg};
 use crate::pages::chat::ChatBubble;
+use crate::pages::customer::book::SlotPicker;
 use crate::pages::order_ui::{appointment, money, state_msg, OrderFacts, ProofPanel, QuoteLines, StateBadge, Timeline};
 use crate::pages::track_map::{fanned_out, TrackMap, Viewport};
 use booking::{Anomaly, OrderState};
@@ -271,7 +272,16 @@ pub fn AdminOrderPage() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
     let assign = ServerAction::<AdminAssign>::new();
     let cancel = ServerAction::<AdminCancelOrder>::new();
-    let order = Resource::new(move || (id(), assign.version().get(), cancel.version().get()), |(id, _, _)| admin_order(id));
+    let reschedule = ServerAction::<AdminRescheduleOrder>::new();
+    // Only a move that went through reloads the order: a refused one keeps
+    // the chosen slot and reason with the error beside them.
+    let moves = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if matches!(reschedule.value().get(), Some(Ok(()))) {
+            moves.update(|n| *n += 1);
+        }
+    });
+    let order = Resource::new(move || (id(), assign.version().get(), cancel.version().get(), moves.get()), |(id, ..)| admin_order(id));
     let feedback = Resource::new(id, |id| admin_feedback_list(None, None, Some(id)));
     view! {
         <AdminShell title=Msg::OrderDetailTitle>
@@ -291,7 +301,7 @@ pub fn AdminOrderPage() -> impl IntoView {
             <Suspense fallback=|| view! { <Skeleton rows=6/> }>
                 {move || Suspend::new(async move {
                     match order.await {
-                        Ok(view) => view! { <AdminOrderBody view assign cancel/> }.into_any(),
+                        Ok(view) => view! { <AdminOrderBody view assign cancel reschedule/> }.into_any(),
                         Err(error) => view! { <ErrorState error/> }.into_any(),
                     }
                 })}
@@ -355,7 +365,12 @@ fn MoneyMoves(moves: Vec<MoneyMoveView>) -> impl IntoView {
 }
 
 #[component]
-fn AdminOrderBody(view: AdminOrderView, assign: ServerAction<AdminAssign>, cancel: ServerAction<AdminCancelOrder>) -> impl IntoView {
+fn AdminOrderBody(
+    view: AdminOrderView,
+    assign: ServerAction<AdminAssign>,
+    cancel: ServerAction<AdminCancelOrder>,
+    reschedule: ServerAction<AdminRescheduleOrder>,
+) -> impl IntoView {
     let order = view.detail.clone();
     let state = order.card.state;
     let order_id = order.card.id;
@@ -549,6 +564,7 @@ fn AdminOrderBody(view: AdminOrderView, assign: ServerAction<AdminAssign>, cance
                 </table>
             </section>
         </Show>
+        {assignable.then(|| view! { <AdminReschedule order_id action=reschedule/> })}
         <Show when=move || cancellable>
             <section class="panel admin-cancel">
                 <h3>{t(Msg::AdminCancelHeading)}</h3>
@@ -566,6 +582,58 @@ fn AdminOrderBody(view: AdminOrderView, assign: ServerAction<AdminAssign>, cance
                 </ActionForm>
             </section>
         </Show>
+    }
+}
+
+/// 客服改期: the worker's free slots, a reason, and the move. The slots are
+/// read only when the admin opens the panel.
+#[component]
+fn AdminReschedule(order_id: i64, action: ServerAction<AdminRescheduleOrder>) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let value = action.value();
+    view! {
+        <section class="panel admin-reschedule">
+            <h3>{t(Msg::AdminRescheduleHeading)}</h3>
+            <p class="hint">{t(Msg::AdminRescheduleHint)}</p>
+            <Show when=move || open.get() fallback=move || view! {
+                <button type="button" class="btn btn-plain" on:click=move |_| open.set(true)>{t(Msg::RescheduleHeading)}</button>
+            }>
+                <AdminRescheduleForm order_id action/>
+            </Show>
+            <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+        </section>
+    }
+}
+
+#[component]
+fn AdminRescheduleForm(order_id: i64, action: ServerAction<AdminRescheduleOrder>) -> impl IntoView {
+    let days = Resource::new(move || order_id, admin_reschedule_slots);
+    let selected_day = RwSignal::new(0usize);
+    let selected_slot = RwSignal::new(None::<i64>);
+    let reason = RwSignal::new(String::new());
+    let value = action.value();
+    view! {
+        <Transition fallback=|| view! { <Skeleton rows=3/> }>
+            {move || Suspend::new(async move {
+                match days.await {
+                    Ok(days) => view! { <SlotPicker days selected_day selected_slot/> }.into_any(),
+                    Err(error) => view! { <ErrorState error/> }.into_any(),
+                }
+            })}
+        </Transition>
+        <p class="field-error" role="alert">{move || field_error(value, Field::Slot).get()}</p>
+        <label for="f-reschedule-reason">{t(Msg::RescheduleReasonLabel)}</label>
+        <textarea id="f-reschedule-reason" maxlength="200" rows="2" aria-describedby="f-reschedule-reason-error"
+            prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+        <p class="field-error" id="f-reschedule-reason-error" role="alert">{move || field_error(value, Field::RescheduleReason).get()}</p>
+        <button type="button" class="btn btn-primary" disabled=move || selected_slot.get().is_none() || action.pending().get()
+            on:click=move |_| {
+                if let Some(start) = selected_slot.get() {
+                    action.dispatch(AdminRescheduleOrder { order_id, start, reason: reason.get_untracked() });
+                }
+            }>
+            {t(Msg::AdminRescheduleButton)}
+        </button>
     }
 }
 

@@ -1,5 +1,5 @@
 mod addresses;
-mod book;
+pub(crate) mod book;
 mod chat;
 mod coupons;
 mod favorites;
