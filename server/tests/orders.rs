@@ -3299,6 +3299,12 @@ async fn an_admin_moves_an_order_for_its_customer_past_their_limits_and_the_pric
     assert!(event.detail.starts_with("客服改期：顾客来电，白天不在家") && event.detail.contains(&app::api::format_beijing(to)), "{}", event.detail);
     let audit = app.state.store.audit_entries(&store::AuditFilter::newest(10)).await.unwrap();
     assert!(audit.iter().any(|a| a.action == "reschedule_order" && a.target == format!("order:{order_id}") && a.detail.ends_with("顾客来电，白天不在家")));
+    server::jobs::run_due_jobs(&app.state).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    let customer_id = after.customer_id;
+    let told: Vec<_> = app.state.store.messages(customer_id, 20).await.unwrap().into_iter().filter(|m| m.order_id == Some(order_id) && m.kind.starts_with("moved")).collect();
+    assert_eq!(told.iter().map(|m| m.channel.as_str()).collect::<std::collections::BTreeSet<_>>(), ["in_app", "sms"].into(), "once on each channel: {told:?}");
+    assert!(told[0].body.contains(&app::api::format_beijing(to)) && told[0].body.ends_with("原因：顾客来电，白天不在家"), "{}", told[0].body);
 
     let on_the_way = app.post("/api/order_step", &format!("order_id={order_id}&step=depart&lat=31.23&lng=121.47"), Some(&li)).await;
     assert_eq!(on_the_way.status, StatusCode::OK, "{}", on_the_way.body);

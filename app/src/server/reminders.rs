@@ -57,11 +57,6 @@ pub async fn remind(state: &AppState, order_id: i64, which: Reminder) -> Result<
     if which == Reminder::DayBefore && unix(order.starts_at) - unix(state.clock.now()) < DAY_BEFORE_LATEST_SECS {
         return Ok(());
     }
-    let prefs = state.store.reminder_prefs(order.customer_id).await.map_err(internal)?;
-    let channels: Vec<&str> = [("sms", prefs.sms), ("in_app", prefs.in_app)].into_iter().filter(|(_, on)| *on).map(|(c, _)| c).collect();
-    if channels.is_empty() {
-        return Ok(());
-    }
     let who = order.worker_name.as_deref().map(|n| format!("服务人员{n}将准时上门")).unwrap_or_else(|| "服务人员正在安排中".into());
     let (kind, opening) = match which {
         Reminder::DayBefore => ("day_before", "【到家】明日服务提醒："),
@@ -69,18 +64,43 @@ pub async fn remind(state: &AppState, order_id: i64, which: Reminder) -> Result<
     };
     let body = format!("{opening}您预约的{}将于{}开始，{}。", order.service_name, format_beijing(unix(order.starts_at)), who);
     // Once per start time: an order moved by 改期 is reminded of its new time.
-    let kind = format!("{kind}:{}", unix(order.starts_at));
-    let sent = state.store.send_reminder(order.customer_id, order.id, &kind, &body, &channels, state.clock.now()).await.map_err(internal)?;
+    let sent = tell_customer(state, &order, &format!("{kind}:{}", unix(order.starts_at)), &body).await?;
+    tracing::info!(order_id, ?which, ?sent, "reminder sent");
+    Ok(())
+}
+
+/// Tells a customer that 客服 moved their order (`reason` is what the
+/// admin wrote), once per new start, on each channel they chose.
+pub async fn tell_moved(state: &AppState, order_id: i64, reason: &str) -> Result<(), AppError> {
+    let Some(order) = state.store.order(order_id).await.map_err(internal)? else { return Ok(()) };
+    if !matches!(order_state(&order)?, OrderState::Booked | OrderState::Accepted) {
+        return Ok(());
+    }
+    let body = format!("【到家】您预约的{}已由客服改到{}，服务人员不变。原因：{reason}", order.service_name, format_beijing(unix(order.starts_at)));
+    let sent = tell_customer(state, &order, &format!("moved:{}", unix(order.starts_at)), &body).await?;
+    tracing::info!(order_id, ?sent, "customer told of a move");
+    Ok(())
+}
+
+/// Sends `body` to an order's customer on each channel they chose, once
+/// per `kind`: a retried job sends nothing new. Returns the channels it
+/// went out on this time.
+async fn tell_customer(state: &AppState, order: &store::OrderRecord, kind: &str, body: &str) -> Result<Vec<String>, AppError> {
+    let prefs = state.store.reminder_prefs(order.customer_id).await.map_err(internal)?;
+    let channels: Vec<&str> = [("sms", prefs.sms), ("in_app", prefs.in_app)].into_iter().filter(|(_, on)| *on).map(|(c, _)| c).collect();
+    if channels.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sent = state.store.send_reminder(order.customer_id, order.id, kind, body, &channels, state.clock.now()).await.map_err(internal)?;
     if sent.iter().any(|c| c == "in_app") {
         state.store.notify_users(&[order.customer_id], "message", Some(order.id), state.clock.now()).await.map_err(internal)?;
     }
     if sent.iter().any(|c| c == "sms") {
         let customer = state.store.user(store::UserId(order.customer_id)).await.map_err(internal)?.ok_or_else(|| internal("order without its customer"))?;
         // Recorded as sent either way: a retried job must not text twice, so a gateway failure is logged, not retried.
-        if let Err(reason) = state.sms.send(&customer.phone, &body).await {
-            tracing::error!(order_id, to = %customer.phone.masked(), %reason, "texting a reminder failed");
+        if let Err(reason) = state.sms.send(&customer.phone, body).await {
+            tracing::error!(order_id = order.id, to = %customer.phone.masked(), %reason, "texting a customer failed");
         }
     }
-    tracing::info!(order_id, ?which, ?sent, "reminder sent");
-    Ok(())
+    Ok(sent)
 }
