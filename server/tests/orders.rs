@@ -3195,6 +3195,14 @@ async fn a_customer_moves_an_accepted_order_and_its_worker_reminder_and_timeline
 
     assert!(!start_reminder_due_by(&app, order_id, from - 1800).await, "no reminder at the old time");
     assert!(start_reminder_due_by(&app, order_id, to - 1800).await, "the reminder comes before the new time");
+
+    // A move by 客服 does not use up the customer's own.
+    let admin = app.session_for("13700000000").await;
+    let by_admin = form(&[("order_id", order_id.to_string()), ("start", beijing(4, 14).to_string()), ("reason", "服务者临时有事".into())]);
+    assert_eq!(app.post("/api/admin_reschedule_order", &by_admin, Some(&admin)).await.status, StatusCode::OK);
+    let view: app::api::orders::OrderView =
+        serde_json::from_str(&app.post("/api/order_detail", &format!("order_id={order_id}"), Some(&customer)).await.body).unwrap();
+    assert_eq!((view.card.starts_at, view.reschedules_left), (beijing(4, 14), Some(booking::MAX_RESCHEDULES - 1)));
 }
 
 /// A move that cannot be kept is refused with its reason and changes

@@ -909,14 +909,15 @@ async fn reschedules_left(state: &AppState, order: &OrderRecord, events: &[store
 }
 
 /// `booking::may_reschedule` on moving `order` now (to `new_start`), under
-/// the cancellation rules it was booked with, and the moves its `events` record.
+/// the cancellation rules it was booked with, and the customer's own moves
+/// its `events` record (a move by 客服 does not use up theirs).
 async fn reschedule_rule(
     state: &AppState,
     order: &OrderRecord,
     events: &[store::OrderEventRecord],
     new_start: Option<i64>,
 ) -> Result<(u32, Result<(), booking::RescheduleRefusal>), AppError> {
-    let moves = events.iter().filter(|e| e.kind == booking::RESCHEDULE_EVENT).count() as u32;
+    let moves = events.iter().filter(|e| e.kind == booking::RESCHEDULE_EVENT && e.actor_kind == "customer").count() as u32;
     let policy = flows::order_cancellation(state, order).await?;
     let rule = booking::may_reschedule(flows::order_state(order)?, &policy, unix(order.starts_at), unix(state.clock.now()), moves, new_start);
     Ok((moves, rule))

@@ -622,18 +622,20 @@ fn AdminRescheduleForm(order_id: i64, action: ServerAction<AdminRescheduleOrder>
             })}
         </Transition>
         <p class="field-error" role="alert">{move || field_error(value, Field::Slot).get()}</p>
-        <label for="f-reschedule-reason">{t(Msg::RescheduleReasonLabel)}</label>
-        <textarea id="f-reschedule-reason" maxlength="200" rows="2" aria-describedby="f-reschedule-reason-error"
-            prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
-        <p class="field-error" id="f-reschedule-reason-error" role="alert">{move || field_error(value, Field::RescheduleReason).get()}</p>
-        <button type="button" class="btn btn-primary" disabled=move || selected_slot.get().is_none() || action.pending().get()
-            on:click=move |_| {
-                if let Some(start) = selected_slot.get() {
-                    action.dispatch(AdminRescheduleOrder { order_id, start, reason: reason.get_untracked() });
-                }
-            }>
-            {t(Msg::AdminRescheduleButton)}
-        </button>
+        <div class="reason-form">
+            <label for="f-reschedule-reason">{t(Msg::RescheduleReasonLabel)}</label>
+            <textarea id="f-reschedule-reason" maxlength="200" rows="2" aria-describedby="f-reschedule-reason-error"
+                prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+            <p class="field-error" id="f-reschedule-reason-error" role="alert">{move || field_error(value, Field::RescheduleReason).get()}</p>
+            <button type="button" class="btn btn-primary" disabled=move || selected_slot.get().is_none() || action.pending().get()
+                on:click=move |_| {
+                    if let Some(start) = selected_slot.get() {
+                        action.dispatch(AdminRescheduleOrder { order_id, start, reason: reason.get_untracked() });
+                    }
+                }>
+                {t(Msg::AdminRescheduleButton)}
+            </button>
+        </div>
     }
 }
 
