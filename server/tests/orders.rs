@@ -3158,8 +3158,9 @@ async fn start_reminder_due_by(app: &TestApp, order_id: i64, at: i64) -> bool {
 
 /// 改期: the customer moves an accepted order to a slot its worker has
 /// free. The order keeps its worker, length and price, the timeline says
-/// from what to what, the start reminder moves with it, and one move of
-/// the two allowed is left.
+/// from what to what, the start reminder moves with it, the worker is
+/// texted the new time, and one move of the two allowed is left (a later
+/// move by 客服 does not use it up).
 #[tokio::test]
 async fn a_customer_moves_an_accepted_order_and_its_worker_reminder_and_timeline_follow() {
     let app = demo_app(Config::default()).await;
@@ -3192,6 +3193,21 @@ async fn a_customer_moves_an_accepted_order_and_its_worker_reminder_and_timeline
     let worker_view: app::api::orders::OrderView =
         serde_json::from_str(&app.post("/api/order_detail", &format!("order_id={order_id}"), Some(&li)).await.body).unwrap();
     assert_eq!((worker_view.card.starts_at, worker_view.reschedules_left), (to, None), "the worker sees the new time and cannot move it");
+
+    server::jobs::run_due_jobs(&app.state).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    let told = |user_id: i64| {
+        let store = app.state.store.clone();
+        async move {
+            let messages = store.messages(user_id, 20).await.unwrap();
+            messages.into_iter().filter(|m| m.order_id == Some(order_id) && m.kind.starts_with("moved")).map(|m| (m.channel, m.body)).collect::<Vec<_>>()
+        }
+    };
+    let worker_told = told(after.worker_id.unwrap()).await;
+    assert_eq!(worker_told.len(), 1, "李阿姨 is texted once: {worker_told:?}");
+    assert_eq!(worker_told[0].0, "sms");
+    assert!(worker_told[0].1.contains(&app::api::format_beijing(to)), "{}", worker_told[0].1);
+    assert!(told(after.customer_id).await.is_empty(), "the customer moved it themselves");
 
     assert!(!start_reminder_due_by(&app, order_id, from - 1800).await, "no reminder at the old time");
     assert!(start_reminder_due_by(&app, order_id, to - 1800).await, "the reminder comes before the new time");

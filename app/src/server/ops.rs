@@ -261,10 +261,8 @@ pub async fn admin_reschedule_order(order_id: i64, start: i64, reason: String) -
     super::orders::in_booking_window(&state, start)?;
     let (from, to) = (format_beijing(unix(order.starts_at)), format_beijing(start));
     let detail = tf(Msg::PlatformRescheduleDetail, &[&reason, &from, &to]);
-    super::orders::move_order(&state, &order, start, Actor::Admin(admin.id.0), detail).await?;
+    super::orders::move_order(&state, &order, start, Actor::Admin(admin.id.0), detail, &reason).await?;
     tracing::info!(order_id = order.id, admin = admin.id.0, from = unix(order.starts_at), to = start, "order rescheduled by the platform");
-    // The customer did not make this move on their phone: they are told, by the job runner, on their channels.
-    state.store.enqueue_job("tell_moved", order.id, &reason, state.clock.now()).await.map_err(internal)?;
     state
         .store
         .record_audit(

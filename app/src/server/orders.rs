@@ -980,15 +980,16 @@ pub async fn reschedule_order(order_id: i64, start: i64) -> Result<(), AppError>
     in_booking_window(&state, start)?;
     same_price_at(&state, &order, start).await?;
     let detail = crate::i18n::tf(Msg::RescheduleDetail, &[&format_beijing(unix(order.starts_at)), &format_beijing(start)]);
-    move_order(&state, &order, start, Actor::Customer(user.id.0), detail).await?;
+    move_order(&state, &order, start, Actor::Customer(user.id.0), detail, "").await?;
     tracing::info!(order_id = order.id, from = unix(order.starts_at), to = start, "order rescheduled by its customer");
     Ok(())
 }
 
 /// Moves `order` to `start` with its length and worker, once the mover's
 /// own rules have passed: refused (nothing changed) when the worker is not
-/// free then. `detail` goes on the timeline.
-pub async fn move_order(state: &AppState, order: &OrderRecord, start: i64, by: Actor, detail: String) -> Result<(), AppError> {
+/// free then. `detail` goes on the timeline; `platform_reason` (empty when
+/// the customer moved it) is what the customer is told, see `reminders::tell_moved`.
+pub async fn move_order(state: &AppState, order: &OrderRecord, start: i64, by: Actor, detail: String, platform_reason: &str) -> Result<(), AppError> {
     let t = state.clock.now();
     let starts_at = from_unix(start)?;
     let ends_at = starts_at + (order.ends_at - order.starts_at);
@@ -1007,6 +1008,7 @@ pub async fn move_order(state: &AppState, order: &OrderRecord, start: i64, by: A
         Err(StoreError::Conflict) => return Err(AppError::StaleOrder),
         Err(err) => return Err(internal(err)),
     }
+    state.store.enqueue_job("tell_moved", order.id, platform_reason, t).await.map_err(internal)?;
     // A 待接单 order's offers wait for a lead before its start: the dispatch
     // job re-reads the new start (and re-plans its new day).
     if flows::order_state(order)? == OrderState::Booked {

@@ -64,42 +64,51 @@ pub async fn remind(state: &AppState, order_id: i64, which: Reminder) -> Result<
     };
     let body = format!("{opening}您预约的{}将于{}开始，{}。", order.service_name, format_beijing(unix(order.starts_at)), who);
     // Once per start time: an order moved by 改期 is reminded of its new time.
-    let sent = tell_customer(state, &order, &format!("{kind}:{}", unix(order.starts_at)), &body).await?;
+    let prefs = state.store.reminder_prefs(order.customer_id).await.map_err(internal)?;
+    let sent = tell(state, order.customer_id, &order, &format!("{kind}:{}", unix(order.starts_at)), &body, &prefs.channels()).await?;
     tracing::info!(order_id, ?which, ?sent, "reminder sent");
     Ok(())
 }
 
-/// Tells a customer that 客服 moved their order (`reason` is what the
-/// admin wrote), once per new start, on each channel they chose.
+/// Tells who a move concerns, once per new start: the worker who accepted
+/// the order always, by text (their day changed under them); the customer
+/// when 客服 made the move (`reason` is what the admin wrote; empty for a
+/// move the customer made themselves), on the channels they chose.
 pub async fn tell_moved(state: &AppState, order_id: i64, reason: &str) -> Result<(), AppError> {
     let Some(order) = state.store.order(order_id).await.map_err(internal)? else { return Ok(()) };
     if !matches!(order_state(&order)?, OrderState::Booked | OrderState::Accepted) {
         return Ok(());
     }
-    let body = format!("【到家】您预约的{}已由客服改到{}，服务人员不变。原因：{reason}", order.service_name, format_beijing(unix(order.starts_at)));
-    let sent = tell_customer(state, &order, &format!("moved:{}", unix(order.starts_at)), &body).await?;
-    tracing::info!(order_id, ?sent, "customer told of a move");
+    let (kind, when) = (format!("moved:{}", unix(order.starts_at)), format_beijing(unix(order.starts_at)));
+    if let Some(worker_id) = order.worker_id {
+        let body = format!("【到家】您已接的订单（{}，{}）服务时间已改为{when}，请留意行程。", order.service_name, order.address_text);
+        let sent = tell(state, worker_id, &order, &kind, &body, &["sms"]).await?;
+        tracing::info!(order_id, ?sent, "worker told of a move");
+    }
+    if !reason.is_empty() {
+        let body = format!("【到家】您预约的{}已由客服改到{when}，服务人员不变。原因：{reason}", order.service_name);
+        let prefs = state.store.reminder_prefs(order.customer_id).await.map_err(internal)?;
+        let sent = tell(state, order.customer_id, &order, &kind, &body, &prefs.channels()).await?;
+        tracing::info!(order_id, ?sent, "customer told of a move");
+    }
     Ok(())
 }
 
-/// Sends `body` to an order's customer on each channel they chose, once
-/// per `kind`: a retried job sends nothing new. Returns the channels it
-/// went out on this time.
-async fn tell_customer(state: &AppState, order: &store::OrderRecord, kind: &str, body: &str) -> Result<Vec<String>, AppError> {
-    let prefs = state.store.reminder_prefs(order.customer_id).await.map_err(internal)?;
-    let channels: Vec<&str> = [("sms", prefs.sms), ("in_app", prefs.in_app)].into_iter().filter(|(_, on)| *on).map(|(c, _)| c).collect();
+/// Sends `body` about `order` to a user on `channels`, once per `kind`: a
+/// retried job sends nothing new. Returns the channels it went out on this time.
+async fn tell(state: &AppState, user_id: i64, order: &store::OrderRecord, kind: &str, body: &str, channels: &[&str]) -> Result<Vec<String>, AppError> {
     if channels.is_empty() {
         return Ok(Vec::new());
     }
-    let sent = state.store.send_reminder(order.customer_id, order.id, kind, body, &channels, state.clock.now()).await.map_err(internal)?;
+    let sent = state.store.send_reminder(user_id, order.id, kind, body, channels, state.clock.now()).await.map_err(internal)?;
     if sent.iter().any(|c| c == "in_app") {
-        state.store.notify_users(&[order.customer_id], "message", Some(order.id), state.clock.now()).await.map_err(internal)?;
+        state.store.notify_users(&[user_id], "message", Some(order.id), state.clock.now()).await.map_err(internal)?;
     }
     if sent.iter().any(|c| c == "sms") {
-        let customer = state.store.user(store::UserId(order.customer_id)).await.map_err(internal)?.ok_or_else(|| internal("order without its customer"))?;
+        let user = state.store.user(store::UserId(user_id)).await.map_err(internal)?.ok_or_else(|| internal("message to a user who is gone"))?;
         // Recorded as sent either way: a retried job must not text twice, so a gateway failure is logged, not retried.
-        if let Err(reason) = state.sms.send(&customer.phone, body).await {
-            tracing::error!(order_id = order.id, to = %customer.phone.masked(), %reason, "texting a customer failed");
+        if let Err(reason) = state.sms.send(&user.phone, body).await {
+            tracing::error!(order_id = order.id, to = %user.phone.masked(), %reason, "texting failed");
         }
     }
     Ok(sent)

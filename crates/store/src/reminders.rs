@@ -11,6 +11,13 @@ pub struct ReminderPrefs {
     pub in_app: bool,
 }
 
+impl ReminderPrefs {
+    /// The channels chosen, as messages name them.
+    pub fn channels(&self) -> Vec<&'static str> {
+        [("sms", self.sms), ("in_app", self.in_app)].into_iter().filter(|(_, on)| *on).map(|(channel, _)| channel).collect()
+    }
+}
+
 impl Default for ReminderPrefs {
     fn default() -> Self {
         Self { sms: true, in_app: true }
