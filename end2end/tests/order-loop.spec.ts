@@ -313,6 +313,8 @@ test('a customer moves a paid order to another free hour of the same worker, and
   await expect(customer.locator('.quote-total .price')).toHaveAttribute('data-total', '9000');
   await expect(customer.locator('.reschedule'), "support's move does not use up the customer's").toHaveAttribute('data-reschedules-left', '1');
   await snap(customer, 'reschedule-05-moved-by-support-390x844');
+  await open(customer, '/me/reminders');
+  await expect(customer.locator('.message', { hasText: '原因：顾客来电：白天不在家，改到晚上' })).toContainText('已由客服改到');
   await customer.context().close();
   await admin.context().close();
 });
