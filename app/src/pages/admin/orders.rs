@@ -8,7 +8,7 @@ use crate::components::{field_error, form_error, AdminShell, ErrorState, PhotoRo
 use crate::error::{AppError, Field};
 use crate::i18n::{t, tf, Msg};
 use crate::pages::chat::ChatBubble;
-use crate::pages::customer::book::SlotPicker;
+use crate::pages::customer::book::MoveSlots;
 use crate::pages::order_ui::{appointment, money, state_msg, OrderFacts, ProofPanel, QuoteLines, StateBadge, Timeline};
 use crate::pages::track_map::{fanned_out, TrackMap, Viewport};
 use booking::{Anomaly, OrderState};
@@ -613,14 +613,7 @@ fn AdminRescheduleForm(order_id: i64, action: ServerAction<AdminRescheduleOrder>
     let reason = RwSignal::new(String::new());
     let value = action.value();
     view! {
-        <Transition fallback=|| view! { <Skeleton rows=3/> }>
-            {move || Suspend::new(async move {
-                match days.await {
-                    Ok(days) => view! { <SlotPicker days selected_day selected_slot/> }.into_any(),
-                    Err(error) => view! { <ErrorState error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <MoveSlots days selected_day selected_slot/>
         <p class="field-error" role="alert">{move || field_error(value, Field::Slot).get()}</p>
         <div class="reason-form">
             <label for="f-reschedule-reason">{t(Msg::RescheduleReasonLabel)}</label>

@@ -2,7 +2,7 @@ use crate::api::orders::{booking_slots, booking_start, quote_series, quote_servi
 use crate::api::pricing::booking_coupons;
 use crate::browser::locate;
 use crate::components::{field_error, form_error, ErrorState, PhoneShell, Skeleton};
-use crate::error::Field;
+use crate::error::{AppError, Field};
 use crate::i18n::{t, tf, Msg};
 use crate::pages::customer::home::unit_label;
 use crate::pages::order_ui::{cancel_rules_sentence, money, QuoteLines};
@@ -412,6 +412,21 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
                 {move || if place.pending().get() { t(Msg::Submitting) } else { t(Msg::SubmitOrder) }}
             </button>
         </div>
+    }
+}
+
+/// 改期's slots, once read: the picker, or why they could not be read.
+#[component]
+pub(crate) fn MoveSlots(days: Resource<Result<Vec<DaySlots>, AppError>>, selected_day: RwSignal<usize>, selected_slot: RwSignal<Option<i64>>) -> impl IntoView {
+    view! {
+        <Transition fallback=|| view! { <Skeleton rows=3/> }>
+            {move || Suspend::new(async move {
+                match days.await {
+                    Ok(days) => view! { <SlotPicker days selected_day selected_slot/> }.into_any(),
+                    Err(error) => view! { <ErrorState error/> }.into_any(),
+                }
+            })}
+        </Transition>
     }
 }
 

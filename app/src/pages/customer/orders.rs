@@ -10,7 +10,7 @@ use crate::api::chat::ChatUnread;
 use crate::error::{AppError, Field};
 use crate::i18n::{t, tf, Msg};
 use crate::pages::chat::{use_chat_unread, ChatLink};
-use crate::pages::customer::book::SlotPicker;
+use crate::pages::customer::book::MoveSlots;
 use crate::pages::track_map::TrackMap;
 use crate::api::proof::ConfirmService;
 use crate::pages::order_ui::{appointment, money, percent_of_bps, OrderFacts, ProofPanel, QuoteLines, StateBadge, Timeline};
@@ -405,14 +405,7 @@ fn RescheduleSlots(order_id: i64, action: ServerAction<RescheduleOrder>, open: R
     let value = action.value();
     view! {
         <h3 class="section-title">{t(Msg::RescheduleHeading)}</h3>
-        <Transition fallback=|| view! { <Skeleton rows=3/> }>
-            {move || Suspend::new(async move {
-                match days.await {
-                    Ok(days) => view! { <SlotPicker days selected_day selected_slot/> }.into_any(),
-                    Err(error) => view! { <ErrorState error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <MoveSlots days selected_day selected_slot/>
         <p class="field-error" role="alert">{move || field_error(value, Field::Slot).get()}</p>
         <p class="form-error" role="alert">{move || form_error(value).get()}</p>
         <div class="confirm-actions">
