@@ -50,7 +50,8 @@ pub trait OrderStore: Send + Sync {
     /// 改期: moves a 待接单/已接单 order that still starts at `from` to
     /// `starts_at..ends_at`, with `event`, if the worker holding it is free
     /// then (`SlotTaken` otherwise, `Conflict` when it moved or changed state
-    /// meanwhile). Its reminders that are still to come move with it.
+    /// meanwhile). Its reminders are made again for the new time, including
+    /// one already sent for the old time.
     #[allow(clippy::too_many_arguments)]
     async fn reschedule_order(
         &self,
