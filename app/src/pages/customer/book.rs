@@ -415,6 +415,27 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
     }
 }
 
+/// Where the customer's 改期 picker stands, kept by the order page: a live
+/// update re-renders the order, and must not close the picker or drop the
+/// day and slot being chosen.
+#[derive(Clone, Copy)]
+pub(crate) struct MoveChoice {
+    pub open: RwSignal<bool>,
+    pub day: RwSignal<usize>,
+    pub slot: RwSignal<Option<i64>>,
+}
+
+impl MoveChoice {
+    pub fn new() -> Self {
+        MoveChoice { open: RwSignal::new(false), day: RwSignal::new(0), slot: RwSignal::new(None) }
+    }
+
+    pub fn close(&self) {
+        self.open.set(false);
+        self.slot.set(None);
+    }
+}
+
 /// 改期's slots, once read: the picker, or why they could not be read.
 #[component]
 pub(crate) fn MoveSlots(days: Resource<Result<Vec<DaySlots>, AppError>>, selected_day: RwSignal<usize>, selected_slot: RwSignal<Option<i64>>) -> impl IntoView {

@@ -10,7 +10,7 @@ use crate::api::chat::ChatUnread;
 use crate::error::{AppError, Field};
 use crate::i18n::{t, tf, Msg};
 use crate::pages::chat::{use_chat_unread, ChatLink};
-use crate::pages::customer::book::MoveSlots;
+use crate::pages::customer::book::{MoveChoice, MoveSlots};
 use crate::pages::track_map::TrackMap;
 use crate::api::proof::ConfirmService;
 use crate::pages::order_ui::{appointment, money, percent_of_bps, OrderFacts, ProofPanel, QuoteLines, StateBadge, Timeline};
@@ -170,8 +170,10 @@ pub fn OrderPage() -> impl IntoView {
     // Only a move that went through reloads the order: a refused one keeps
     // the slots open with the reason beside them.
     let moves = RwSignal::new(0u32);
+    let choice = MoveChoice::new();
     Effect::new(move |_| {
         if matches!(reschedule.value().get(), Some(Ok(()))) {
+            choice.close();
             moves.update(|n| *n += 1);
         }
     });
@@ -200,7 +202,7 @@ pub fn OrderPage() -> impl IntoView {
             <Transition fallback=|| view! { <Skeleton rows=5/> }>
                 {move || Suspend::new(async move {
                     match order.await {
-                        Ok(o) => view! { <OrderBody order=o cancel cancel_series reschedule review keep confirm remove_photo unread/> }.into_any(),
+                        Ok(o) => view! { <OrderBody order=o cancel cancel_series reschedule choice review keep confirm remove_photo unread/> }.into_any(),
                         Err(error) => view! { <ErrorState error/> }.into_any(),
                     }
                 })}
@@ -260,6 +262,7 @@ fn OrderBody(
     cancel: ServerAction<CancelOrder>,
     cancel_series: ServerAction<CancelSeriesFrom>,
     reschedule: ServerAction<RescheduleOrder>,
+    choice: MoveChoice,
     review: ServerAction<ReviewOrder>,
     keep: ServerAction<SetFavoriteWorker>,
     confirm: ServerAction<ConfirmService>,
@@ -315,7 +318,7 @@ fn OrderBody(
             </ActionForm>
         })}
 
-        {order.reschedules_left.map(|left| view! { <RescheduleForm order_id=id left action=reschedule/> })}
+        {order.reschedules_left.map(|left| view! { <RescheduleForm order_id=id left action=reschedule choice/> })}
 
         {order.cancel_fee_now.map(|fee| view! {
             <div class="form">
@@ -383,36 +386,33 @@ fn OrderBody(
 /// 改期: opens the order's worker's free slots; a chosen one, confirmed,
 /// moves the order there.
 #[component]
-fn RescheduleForm(order_id: i64, left: u32, action: ServerAction<RescheduleOrder>) -> impl IntoView {
-    let open = RwSignal::new(false);
+fn RescheduleForm(order_id: i64, left: u32, action: ServerAction<RescheduleOrder>, choice: MoveChoice) -> impl IntoView {
     view! {
         <div class="form reschedule" data-reschedules-left=left>
-            <Show when=move || open.get() fallback=move || view! {
-                <button type="button" class="btn btn-plain btn-block" on:click=move |_| open.set(true)>{t(Msg::Reschedule)}</button>
+            <Show when=move || choice.open.get() fallback=move || view! {
+                <button type="button" class="btn btn-plain btn-block" on:click=move |_| choice.open.set(true)>{t(Msg::Reschedule)}</button>
                 <p class="hint">{tf(Msg::RescheduleHint, &[&left])}</p>
             }>
-                <RescheduleSlots order_id action open/>
+                <RescheduleSlots order_id action choice/>
             </Show>
         </div>
     }
 }
 
 #[component]
-fn RescheduleSlots(order_id: i64, action: ServerAction<RescheduleOrder>, open: RwSignal<bool>) -> impl IntoView {
+fn RescheduleSlots(order_id: i64, action: ServerAction<RescheduleOrder>, choice: MoveChoice) -> impl IntoView {
     let days = Resource::new(move || order_id, reschedule_slots);
-    let selected_day = RwSignal::new(0usize);
-    let selected_slot = RwSignal::new(None::<i64>);
     let value = action.value();
     view! {
         <h3 class="section-title">{t(Msg::RescheduleHeading)}</h3>
-        <MoveSlots days selected_day selected_slot/>
+        <MoveSlots days selected_day=choice.day selected_slot=choice.slot/>
         <p class="field-error" role="alert">{move || field_error(value, Field::Slot).get()}</p>
         <p class="form-error" role="alert">{move || form_error(value).get()}</p>
         <div class="confirm-actions">
-            <button type="button" class="btn btn-plain" on:click=move |_| open.set(false)>{t(Msg::KeepTime)}</button>
-            <button type="button" class="btn btn-primary" disabled=move || selected_slot.get().is_none() || action.pending().get()
+            <button type="button" class="btn btn-plain" on:click=move |_| choice.close()>{t(Msg::KeepTime)}</button>
+            <button type="button" class="btn btn-primary" disabled=move || choice.slot.get().is_none() || action.pending().get()
                 on:click=move |_| {
-                    if let Some(start) = selected_slot.get() {
+                    if let Some(start) = choice.slot.get() {
                         action.dispatch(RescheduleOrder { order_id, start });
                     }
                 }>
