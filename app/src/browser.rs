@@ -9,64 +9,20 @@ use wasm_bindgen::JsCast;
 /// signed-in user (offers, order steps). Resources that read it refetch.
 pub fn use_live_version() -> ReadSignal<u32> {
     let (version, set_version) = signal(0u32);
-    follow_live(move |_| set_version.update(|v| *v = v.wrapping_add(1)));
-    version
-}
-
-/// Live updates for one order's page: `all` goes up on every notice for
-/// the signed-in user (what reads across orders, such as unread chats),
-/// `order` only on notices about the order `order_id` names. The order
-/// itself then refetches, and re-renders with whatever is being typed on
-/// it, only when something about it changed.
-#[derive(Clone, Copy)]
-pub struct OrderLive {
-    pub all: ReadSignal<u32>,
-    pub order: ReadSignal<u32>,
-}
-
-pub fn use_order_live(order_id: impl Fn() -> i64 + Send + Sync + 'static) -> OrderLive {
-    let (all, set_all) = signal(0u32);
-    let (order, set_order) = signal(0u32);
-    follow_live(move |notice| {
-        set_all.update(|v| *v = v.wrapping_add(1));
-        // A (re)opened stream may have missed notices: the order catches up too.
-        if notice.is_none_or(|about| about == Some(order_id())) {
-            set_order.update(|v| *v = v.wrapping_add(1));
-        }
-    });
-    OrderLive { all, order }
-}
-
-/// Opens the live stream and calls `on_notice` with the order each notice
-/// names (`Some(None)` for a notice about no order), and with `None` when
-/// the stream (re)opens: it starts at the newest notice, so whatever came
-/// between render and connect is to be refetched then.
-fn follow_live(on_notice: impl Fn(Option<Option<i64>>) + Send + Sync + 'static) {
-    let on_notice = std::sync::Arc::new(on_notice);
     Effect::new(move |_| {
         let Ok(source) = web_sys::EventSource::new("/live") else { return };
-        let on_message = {
-            let on_notice = on_notice.clone();
-            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| on_notice(Some(notice_order(&event))))
-        };
-        let on_open = {
-            let on_notice = on_notice.clone();
-            Closure::<dyn FnMut(web_sys::Event)>::new(move |_| on_notice(None))
-        };
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
+            set_version.update(|v| *v = v.wrapping_add(1));
+        });
         source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        // The stream starts at the newest event when it (re)connects, so
+        // refetch once on open to pick up anything between render and connect.
+        source.set_onopen(Some(on_message.as_ref().unchecked_ref()));
         on_message.forget();
-        on_open.forget();
         let source = send_wrapper::SendWrapper::new(source);
         on_cleanup(move || source.close());
     });
-}
-
-/// The order a live notice (`{"topic":…,"order_id":…}`) names.
-fn notice_order(event: &web_sys::MessageEvent) -> Option<i64> {
-    let text = event.data().as_string()?;
-    let notice = js_sys::JSON::parse(&text).ok()?;
-    js_sys::Reflect::get(&notice, &"order_id".into()).ok()?.as_f64().map(|id| id as i64)
+    version
 }
 
 /// Asks the browser for the device position; calls `done` with

@@ -4,7 +4,7 @@ use crate::api::orders::{
     my_orders, order_detail, reschedule_slots, CancelOrder, CancelSeriesFrom, CancelTier, OrderCard, OrderView, RemoveReviewPhoto, RescheduleOrder, ReviewOrder, SandboxPay,
     SeriesCancel,
 };
-use crate::browser::{use_live_version, use_order_live};
+use crate::browser::use_live_version;
 use crate::components::{field_error, form_error, ErrorState, PhoneShell, PhotoRow, Skeleton, Tabs};
 use crate::api::chat::ChatUnread;
 use crate::error::{AppError, Field};
@@ -163,7 +163,7 @@ fn SeriesVisits(visits: Vec<OrderCard>, current: i64) -> impl IntoView {
 #[component]
 pub fn OrderPage() -> impl IntoView {
     let order_id = order_id_param();
-    let live = use_order_live(order_id);
+    let live = use_live_version();
     let cancel = ServerAction::<CancelOrder>::new();
     let cancel_series = ServerAction::<CancelSeriesFrom>::new();
     let reschedule = ServerAction::<RescheduleOrder>::new();
@@ -181,7 +181,7 @@ pub fn OrderPage() -> impl IntoView {
     let keep = ServerAction::<SetFavoriteWorker>::new();
     let confirm = ServerAction::<ConfirmService>::new();
     let remove_photo = ServerAction::<RemoveReviewPhoto>::new();
-    let unread = use_chat_unread(live.all);
+    let unread = use_chat_unread(live);
     let order = Resource::new(
         move || {
             let versions = (
@@ -191,14 +191,14 @@ pub fn OrderPage() -> impl IntoView {
                 confirm.version().get(),
                 remove_photo.version().get(),
             );
-            (order_id(), live.order.get(), versions)
+            (order_id(), live.get(), versions)
         },
         |(id, ..)| order_detail(id),
     );
     view! {
         <PhoneShell title=Msg::OrderDetailTitle tabs=Tabs::Customer>
             // Outside the order's own refresh, so a new position redraws only the map.
-            <TrackMap order_id=Signal::derive(order_id) live=live.order/>
+            <TrackMap order_id=Signal::derive(order_id) live/>
             <Transition fallback=|| view! { <Skeleton rows=5/> }>
                 {move || Suspend::new(async move {
                     match order.await {
