@@ -249,6 +249,27 @@ test('a customer cancels a paid order before the cut-off and is refunded in full
   await customer.getByRole('button', { name: '取消订单' }).click();
   await expect(customer.getByText('现在取消免费')).toBeVisible();
   await snap(customer, 'cancel-01-confirm-390x844');
+  // A support answer arrives live meanwhile. It is not about this order, so the order is not
+  // redrawn under the customer: the same element stays, and the question stays open.
+  await customer.locator('.order-status').evaluate((el) => { (el as any).untouched = true; });
+  const support = await customer.context().newPage();
+  await open(support, '/me/support');
+  await hydrated(support);
+  await support.getByLabel('输入消息（最多500字）').fill('取消后退款多久到账？');
+  await support.getByRole('button', { name: '发送', exact: true }).click();
+  await expect(support.locator('.chat-message.mine').last()).toHaveText(/退款多久到账/);
+  const admin = await signedIn(browser, DEMO.admin, DESKTOP);
+  await open(admin, '/admin/support');
+  await admin.locator('.support-table tr', { hasText: DEMO.customer.name }).getByRole('link', { name: DEMO.customer.name }).click();
+  await hydrated(admin);
+  await admin.getByLabel('输入消息（最多500字）').fill('原路退回，一般1至3个工作日到账。');
+  await admin.getByRole('button', { name: '发送', exact: true }).click();
+  await expect(support.locator('.chat-message:not(.mine)').last()).toHaveText(/原路退回/);
+  await customer.waitForTimeout(1000);
+  expect(await customer.locator('.order-status').evaluate((el) => (el as any).untouched)).toBe(true);
+  await expect(customer.getByText('现在取消免费')).toBeVisible();
+  await admin.context().close();
+  await support.close();
   await customer.getByRole('button', { name: '确认取消' }).click();
   await expect(customer.locator('.order-status .state-badge')).toHaveText(/已退款/);
   await expect(customer.locator('.cell', { hasText: '退款金额' })).toContainText('¥90.00');

@@ -195,19 +195,49 @@ pub fn OrderPage() -> impl IntoView {
         },
         |(id, ..)| order_detail(id),
     );
+    let asks = OrderAsks::new();
     view! {
         <PhoneShell title=Msg::OrderDetailTitle tabs=Tabs::Customer>
             // Outside the order's own refresh, so a new position redraws only the map.
             <TrackMap order_id=Signal::derive(order_id) live/>
             <Transition fallback=|| view! { <Skeleton rows=5/> }>
-                {move || Suspend::new(async move {
-                    match order.await {
-                        Ok(o) => view! { <OrderBody order=o cancel cancel_series reschedule choice review keep confirm remove_photo unread/> }.into_any(),
+                {
+                    // Every live notice refetches the order, most of them about
+                    // something else (another order, a chat): the memo passes a
+                    // refetched order on only when it differs from the one shown,
+                    // so the page is not redrawn under the customer for nothing.
+                    // Read inside the Transition, the first load still suspends
+                    // (and is rendered on the server).
+                    let shown = Memo::new(move |_| order.get());
+                    move || shown.get().map(|loaded| match loaded {
+                        Ok(o) => view! { <OrderBody order=o cancel cancel_series reschedule choice review keep confirm remove_photo unread asks/> }.into_any(),
                         Err(error) => view! { <ErrorState error/> }.into_any(),
-                    }
-                })}
+                    })
+                }
             </Transition>
         </PhoneShell>
+    }
+}
+
+/// What the customer has begun on the order page and not sent yet: a
+/// cancellation being confirmed, a review being written. Held by the page,
+/// so a redraw of the order (it changed while they were at it) keeps it.
+#[derive(Clone, Copy)]
+struct OrderAsks {
+    confirm_cancel: RwSignal<bool>,
+    confirm_series_cancel: RwSignal<bool>,
+    review_body: RwSignal<String>,
+    ratings: [RwSignal<u8>; 3],
+}
+
+impl OrderAsks {
+    fn new() -> Self {
+        OrderAsks {
+            confirm_cancel: RwSignal::new(false),
+            confirm_series_cancel: RwSignal::new(false),
+            review_body: RwSignal::new(String::new()),
+            ratings: [RwSignal::new(5), RwSignal::new(5), RwSignal::new(5)],
+        }
     }
 }
 
@@ -268,10 +298,11 @@ fn OrderBody(
     confirm: ServerAction<ConfirmService>,
     remove_photo: ServerAction<RemoveReviewPhoto>,
     unread: Resource<Result<Vec<ChatUnread>, AppError>>,
+    asks: OrderAsks,
 ) -> impl IntoView {
     let state = order.card.state;
     let id = order.card.id;
-    let confirming = RwSignal::new(false);
+    let confirming = asks.confirm_cancel;
     let cancel_value = cancel.value();
     // On a visit of a series, the plain cancel is said to be this visit's alone.
     let cancel_label = if order.series_visits.is_empty() { Msg::CancelOrder } else { Msg::CancelThisVisit };
@@ -337,7 +368,7 @@ fn OrderBody(
                         </div>
                     </div>
                 </Show>
-                {order.series_cancel.map(|rest| view! { <SeriesCancelForm order_id=id rest action=cancel_series/> })}
+                {order.series_cancel.map(|rest| view! { <SeriesCancelForm order_id=id rest action=cancel_series confirming=asks.confirm_series_cancel/> })}
             </div>
         })}
 
@@ -357,11 +388,12 @@ fn OrderBody(
             <ActionForm action=review attr:class="form review-form">
                 <input type="hidden" name="order_id" value=id/>
                 <div class="cells">
-                    <StarField name="quality" label=Msg::RateQuality/>
-                    <StarField name="attitude" label=Msg::RateAttitude/>
-                    <StarField name="result" label=Msg::RateResult/>
+                    <StarField name="quality" label=Msg::RateQuality stars=asks.ratings[0]/>
+                    <StarField name="attitude" label=Msg::RateAttitude stars=asks.ratings[1]/>
+                    <StarField name="result" label=Msg::RateResult stars=asks.ratings[2]/>
                     <div class="cell">
-                        <textarea name="body" class="notes" maxlength="500" aria-label=t(Msg::ReviewHeading) placeholder=t(Msg::ReviewPlaceholder)></textarea>
+                        <textarea name="body" class="notes" maxlength="500" aria-label=t(Msg::ReviewHeading) placeholder=t(Msg::ReviewPlaceholder)
+                            prop:value=move || asks.review_body.get() on:input=move |ev| asks.review_body.set(event_target_value(&ev))></textarea>
                     </div>
                 </div>
                 <p class="field-error" role="alert">{move || field_error(review_value, Field::Rating).get().or(field_error(review_value, Field::Review).get())}</p>
@@ -425,8 +457,7 @@ fn RescheduleSlots(order_id: i64, action: ServerAction<RescheduleOrder>, choice:
 /// 取消本次及之后 (B6): this visit and the later ones of its series in one
 /// go, after saying how many and what they cost together.
 #[component]
-fn SeriesCancelForm(order_id: i64, rest: SeriesCancel, action: ServerAction<CancelSeriesFrom>) -> impl IntoView {
-    let confirming = RwSignal::new(false);
+fn SeriesCancelForm(order_id: i64, rest: SeriesCancel, action: ServerAction<CancelSeriesFrom>, confirming: RwSignal<bool>) -> impl IntoView {
     let value = action.value();
     let question = match rest.fee_fen {
         0 => tf(Msg::CancelSeriesFree, &[&rest.visits]),
@@ -455,9 +486,10 @@ fn SeriesCancelForm(order_id: i64, rest: SeriesCancel, action: ServerAction<Canc
     }
 }
 
-/// Five radio stars for one rating (works without JavaScript).
+/// Five radio stars for one rating (works without JavaScript); `stars`
+/// keeps the choice across a redraw.
 #[component]
-fn StarField(name: &'static str, label: Msg) -> impl IntoView {
+fn StarField(name: &'static str, label: Msg, stars: RwSignal<u8>) -> impl IntoView {
     view! {
         <fieldset class="cell star-field">
             <legend>{t(label)}</legend>
@@ -467,7 +499,8 @@ fn StarField(name: &'static str, label: Msg) -> impl IntoView {
                     .map(|n| {
                         let id = format!("{name}-{n}");
                         view! {
-                            <input type="radio" id=id.clone() name=name value=n checked=n == 5/>
+                            <input type="radio" id=id.clone() name=name value=n checked=n == stars.get_untracked()
+                                on:change=move |_| stars.set(n)/>
                             <label for=id title=format!("{n}")>"★"</label>
                         }
                     })
