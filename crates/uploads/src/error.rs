@@ -14,6 +14,10 @@ pub enum UploadError {
     NotAnImage,
     #[error("the image is corrupt or truncated")]
     Corrupt,
+    #[error("the upload is not an MP4 or MOV video")]
+    NotAVideo,
+    #[error("the video runs longer than {max_seconds} seconds")]
+    TooLong { max_seconds: u32 },
     #[error("the image has too many pixels")]
     TooManyPixels,
     #[error("the file key is not one we generated")]

@@ -54,11 +54,14 @@ pub struct CleanImage {
 }
 
 /// The only formats we ever store. Serving them needs nothing but the key's
-/// extension, and neither can carry script the way SVG can.
+/// extension, and none can carry script the way SVG can.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum StoredFormat {
     Jpeg,
     Png,
+    /// A video checked by [`crate::sanitize_video`] (MOV is stored as MP4:
+    /// browsers play the same content under that type).
+    Mp4,
 }
 
 impl StoredFormat {
@@ -66,6 +69,7 @@ impl StoredFormat {
         match extension {
             "jpg" => Some(Self::Jpeg),
             "png" => Some(Self::Png),
+            "mp4" => Some(Self::Mp4),
             _ => None,
         }
     }
@@ -74,6 +78,7 @@ impl StoredFormat {
         match self {
             Self::Jpeg => "jpg",
             Self::Png => "png",
+            Self::Mp4 => "mp4",
         }
     }
 
@@ -81,6 +86,7 @@ impl StoredFormat {
         match self {
             Self::Jpeg => "image/jpeg",
             Self::Png => "image/png",
+            Self::Mp4 => "video/mp4",
         }
     }
 
@@ -92,6 +98,7 @@ impl StoredFormat {
                 JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY).encode_image(&image.to_rgb8())
             }
             Self::Png => image.write_with_encoder(PngEncoder::new(&mut out)),
+            Self::Mp4 => return Err(UploadError::NotAnImage),
         };
         // Encoding into memory only fails for pixel layouts our decoders never
         // produce, so the upload itself must have been malformed.

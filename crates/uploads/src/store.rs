@@ -9,7 +9,7 @@ use object_store::path::Path;
 use object_store::{ObjectStore, PutPayload};
 
 use crate::sanitize::StoredFormat;
-use crate::{CleanImage, UploadError};
+use crate::{CleanImage, CleanVideo, UploadError};
 
 /// Where uploads go when no store is configured: next to the app, so a
 /// single-machine deployment needs no setup.
@@ -106,16 +106,25 @@ impl FileStore {
         area: &str,
         image: &CleanImage,
     ) -> Result<StoredKey, UploadError> {
+        self.put(area, image.extension, image.bytes.clone()).await
+    }
+
+    /// Stores a checked video in `area`, named as [`FileStore::put_image`]
+    /// names images.
+    pub async fn put_video(&self, area: &str, video: CleanVideo) -> Result<StoredKey, UploadError> {
+        self.put(area, video.extension, video.bytes).await
+    }
+
+    async fn put(&self, area: &str, extension: &str, bytes: Vec<u8>) -> Result<StoredKey, UploadError> {
         // The generated name goes through the same check as keys coming back
         // from requests, which also rejects a bad area or a foreign extension.
         let key = StoredKey::parse(&format!(
-            "{area}/{:0width$x}.{}",
+            "{area}/{:0width$x}.{extension}",
             rand::random::<u128>(),
-            image.extension,
             width = NAME_HEX_LEN,
         ))?;
         self.store
-            .put(&self.location(&key), PutPayload::from(image.bytes.clone()))
+            .put(&self.location(&key), PutPayload::from(bytes))
             .await
             .map_err(storage_error)?;
         Ok(key)
@@ -157,7 +166,7 @@ fn storage_error(error: object_store::Error) -> UploadError {
     }
 }
 
-/// The name of a stored image, `{area}/{32 hex digits}.{jpg|png}`.
+/// The name of a stored file, `{area}/{32 hex digits}.{jpg|png|mp4}`.
 ///
 /// Only names of exactly the shape [`FileStore::put_image`] generates can be
 /// built, so a key taken from a request path cannot point outside its area or
@@ -186,6 +195,11 @@ impl StoredKey {
 
     pub fn as_str(&self) -> &str {
         &self.key
+    }
+
+    /// Whether the file is a video (else an image).
+    pub fn is_video(&self) -> bool {
+        self.format == StoredFormat::Mp4
     }
 }
 
