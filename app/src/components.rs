@@ -212,7 +212,14 @@ pub fn PhotoRow(photos: Vec<String>, alt: &'static str) -> impl IntoView {
     }
 }
 
-/// Reviews as everyone reads them: masked author, stars, day, text, photos.
+/// A review's short video, played in place (only its first frame and length
+/// are fetched until it is played).
+#[component]
+pub fn VideoClip(src: String) -> impl IntoView {
+    view! { <video class="review-video" src=src controls=true playsinline=true preload="metadata" aria-label=t(Msg::ReviewVideoLabel)></video> }
+}
+
+/// Reviews as everyone reads them: masked author, stars, day, text, photos, video.
 #[component]
 pub fn ReviewList(reviews: Vec<crate::api::orders::PublicReviewView>) -> impl IntoView {
     let stars = |n: i32| {
@@ -230,6 +237,7 @@ pub fn ReviewList(reviews: Vec<crate::api::orders::PublicReviewView>) -> impl In
                     </div>
                     {(!r.body.is_empty()).then(|| view! { <p class="review-body">{r.body}</p> })}
                     {(!r.photos.is_empty()).then(|| view! { <PhotoRow photos=r.photos alt=t(Msg::ReviewPhotosAlt)/> })}
+                    {r.video.map(|src| view! { <VideoClip src/> })}
                 </li>
             }).collect_view()}
         </ul>

@@ -102,6 +102,19 @@ test('one order travels from booking to review across customer, worker and admin
   await hydrated(customer);
   await customer.locator('.review-photo').nth(1).getByRole('button', { name: '删除' }).click();
   await expect(customer.locator('.review-photos img')).toHaveCount(1);
+  // A short before/after video (C9): a photo is refused as no video, the clip goes up and plays.
+  await customer.getByLabel('选择视频').setInputFiles(path.join(__dirname, '..', 'fixtures', 'photo.png'));
+  await customer.getByRole('button', { name: '上传视频' }).click();
+  await expect(customer.locator('.review-video-panel .field-error')).toHaveText('请上传 MP4 或 MOV 格式的视频');
+  await customer.getByLabel('选择视频').setInputFiles(path.join(__dirname, '..', 'fixtures', 'clip.mp4'));
+  await customer.getByRole('button', { name: '上传视频' }).click();
+  await expect(customer.getByText('视频已上传')).toBeVisible();
+  const clip = customer.locator('.review-video-panel video');
+  await expect(clip).toHaveCount(1);
+  // The browser reads it as a video of about two seconds, and no second one is offered.
+  await expect.poll(() => clip.evaluate((v: HTMLVideoElement) => v.readyState >= 1 ? Math.round(v.duration) : -1)).toBe(2);
+  await expect(customer.getByRole('button', { name: '上传视频' })).toHaveCount(0);
+  await hydrated(customer);
   await expectAccessible(customer);
   await snap(customer, 'loop-09-reviewed-390x844');
 
@@ -117,6 +130,7 @@ test('one order travels from booking to review across customer, worker and admin
   await expect(extra.locator('.rating-summary')).toBeVisible();
   await expect(extra.locator('.review-body').first()).toHaveText('阿姨很细心，厨房擦得很干净');
   await expect(extra.locator('.review').first().locator('img')).toHaveCount(1);
+  await expect(extra.locator('.review').first().locator('video')).toHaveCount(1);
   await snap(extra, 'customer-service-reviews-390x844');
   await extra.close();
   // The worker reads it, photo included, on 我的考核.

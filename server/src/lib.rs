@@ -83,6 +83,7 @@ pub fn router(state: AppState, page_routes: Vec<AxumRouteListing>) -> Router {
         .route("/uploads/chat/{thread}", axum::routing::post(upload_routes::upload_chat_image))
         .route("/uploads/order/{id}/{stage}", axum::routing::post(upload_routes::upload_order_photo))
         .route("/uploads/review/{id}", axum::routing::post(upload_routes::upload_review_photo))
+        .route("/uploads/review/{id}/video", axum::routing::post(upload_routes::upload_review_video))
         .route("/files/{area}/{name}", get(upload_routes::serve_file))
         .route(app::api::analytics::CSV_PATH, get(export_routes::analytics_csv))
         .leptos_routes(&state, page_routes, move || shell(options.clone()))
@@ -92,9 +93,19 @@ pub fn router(state: AppState, page_routes: Vec<AxumRouteListing>) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), guards::resolve_session))
         .layer(middleware::from_fn(guards::cross_origin_guard))
         .layer(middleware::from_fn(|req: axum::extract::Request, next| {
-            let max = if req.uri().path().starts_with("/uploads/") { upload_routes::MAX_UPLOAD_BODY_BYTES } else { MAX_BODY_BYTES };
+            let path = req.uri().path();
+            let max = if upload_routes::is_video_upload(path) {
+                upload_routes::MAX_VIDEO_UPLOAD_BODY_BYTES
+            } else if path.starts_with("/uploads/") {
+                upload_routes::MAX_UPLOAD_BODY_BYTES
+            } else {
+                MAX_BODY_BYTES
+            };
             guards::limit_body(max, req, next)
         }))
+        // `limit_body` has bounded every body already; axum's own 2 MB default
+        // for extractors would refuse a 3 MB phone photo under the 5 MB limit.
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -7,7 +7,7 @@ use app::server::catalog_admin::store_service_image;
 use app::server::chat::store_chat_image;
 use app::server::feedback::store_feedback_image;
 use app::server::proof::store_order_photo;
-use app::server::reviews::store_review_photo;
+use app::server::reviews::{store_review_photo, store_review_video};
 use app::server::onboarding::{may_read_file, store_worker_document, DocumentFields, UploadOutcome};
 use app::server::session::SessionState;
 use app::server::AppState;
@@ -18,6 +18,14 @@ use uploads::StoredKey;
 
 /// Largest upload request: the 5 MiB image limit plus multipart framing.
 pub const MAX_UPLOAD_BODY_BYTES: usize = 6 * 1024 * 1024;
+
+/// Largest video upload request: the 50 MiB video limit plus framing.
+pub const MAX_VIDEO_UPLOAD_BODY_BYTES: usize = 51 * 1024 * 1024;
+
+/// Whether `path` takes a video (and its larger body).
+pub fn is_video_upload(path: &str) -> bool {
+    path.starts_with("/uploads/review/") && path.ends_with("/video")
+}
 
 fn back_to_apply(query: &str) -> Response {
     Redirect::to(&format!("/worker/apply?{query}")).into_response()
@@ -142,6 +150,20 @@ pub async fn upload_review_photo(State(state): State<AppState>, Path(order_id): 
     answer_upload(outcome, back("uploaded=review_photo"), |code| back(&format!("upload_error={code}")))
 }
 
+/// `POST /uploads/review/{order_id}/video`: the short video of the
+/// customer's review of their order, back to the order's page.
+pub async fn upload_review_video(State(state): State<AppState>, Path(order_id): Path<i64>, req: Request) -> Response {
+    let back = |query: &str| Redirect::to(&format!("/orders/{order_id}?{query}#my-review")).into_response();
+    let Some(user) = signed_in(&req) else {
+        return Redirect::to("/login").into_response();
+    };
+    let outcome = match upload_form(&state, req).await {
+        Ok(form) => store_review_video(&state, &user, order_id, form.file).await,
+        Err(code) => Err(UploadOutcome::Refused(if code == "too_large" { "video_too_large" } else { code })),
+    };
+    answer_upload(outcome, back("uploaded=review_video"), |code| back(&format!("video_error={code}")))
+}
+
 /// Every upload's answer: `done` when stored, 403 to someone who may not
 /// upload there, else back to the page with the reason code.
 fn answer_upload(outcome: Result<(), UploadOutcome>, done: Response, refused: impl Fn(&str) -> Response) -> Response {
@@ -171,21 +193,89 @@ pub async fn serve_file(State(state): State<AppState>, Path((area, name)): Path<
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     }
+    let range = req.headers().get(header::RANGE).and_then(|v| v.to_str().ok()).map(str::to_owned);
     match state.files.get(&key).await {
-        Ok(file) => (
-            [
+        Ok(file) => {
+            let headers = [
                 (header::CONTENT_TYPE, file.content_type),
                 (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
                 (header::CACHE_CONTROL, "private, max-age=3600"),
                 (header::CONTENT_DISPOSITION, "inline"),
-            ],
-            file.bytes,
-        )
-            .into_response(),
+                (header::ACCEPT_RANGES, "bytes"),
+            ];
+            let len = file.bytes.len();
+            // Players fetch a video by ranges (Safari plays none otherwise).
+            match byte_range(range.as_deref(), len) {
+                Ok(None) => (headers, file.bytes).into_response(),
+                Ok(Some(part)) => {
+                    let content_range = format!("bytes {}-{}/{len}", part.start, part.end - 1);
+                    (StatusCode::PARTIAL_CONTENT, headers, [(header::CONTENT_RANGE, content_range)], file.bytes.slice(part)).into_response()
+                }
+                Err(Unsatisfiable) => (StatusCode::RANGE_NOT_SATISFIABLE, [(header::CONTENT_RANGE, format!("bytes */{len}"))]).into_response(),
+            }
+        }
         Err(uploads::UploadError::NotFound) => StatusCode::NOT_FOUND.into_response(),
         Err(err) => {
             tracing::error!(error = %err, "reading a stored file failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// A `Range` header asking for bytes past the end of the file.
+#[derive(Debug, PartialEq, Eq)]
+struct Unsatisfiable;
+
+/// The bytes of a file `len` long that a `Range: bytes=…` header asks for.
+/// `None`, to send the whole file, without a header or for one we do not
+/// split on (several ranges, another unit, a malformed one), as a server may.
+fn byte_range(header: Option<&str>, len: usize) -> Result<Option<std::ops::Range<usize>>, Unsatisfiable> {
+    let Some(spec) = header.and_then(|h| h.trim().strip_prefix("bytes=")).filter(|s| !s.contains(',')) else {
+        return Ok(None);
+    };
+    let Some((first, last)) = spec.split_once('-') else { return Ok(None) };
+    let (first, last) = (first.trim(), last.trim());
+    let range = match (first.parse::<usize>(), last.parse::<usize>()) {
+        // The last `n` bytes.
+        _ if first.is_empty() => match last.parse::<usize>() {
+            Ok(0) => return Err(Unsatisfiable),
+            Ok(n) => len.saturating_sub(n)..len,
+            Err(_) => return Ok(None),
+        },
+        (Ok(start), _) if last.is_empty() => start..len,
+        (Ok(start), Ok(end)) if start <= end => start..len.min(end.saturating_add(1)),
+        _ => return Ok(None),
+    };
+    if range.start >= len {
+        return Err(Unsatisfiable);
+    }
+    Ok(Some(range))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{byte_range, Unsatisfiable};
+
+    #[test]
+    fn a_range_request_gets_the_bytes_it_names_clipped_to_the_file() {
+        assert_eq!(byte_range(Some("bytes=0-1"), 10), Ok(Some(0..2)));
+        assert_eq!(byte_range(Some("bytes=4-"), 10), Ok(Some(4..10)));
+        assert_eq!(byte_range(Some("bytes=8-99"), 10), Ok(Some(8..10)));
+        assert_eq!(byte_range(Some("bytes=-3"), 10), Ok(Some(7..10)));
+        assert_eq!(byte_range(Some("bytes=-30"), 10), Ok(Some(0..10)));
+    }
+
+    #[test]
+    fn a_range_past_the_end_is_unsatisfiable() {
+        assert_eq!(byte_range(Some("bytes=10-"), 10), Err(Unsatisfiable));
+        assert_eq!(byte_range(Some("bytes=12-20"), 10), Err(Unsatisfiable));
+        assert_eq!(byte_range(Some("bytes=-0"), 10), Err(Unsatisfiable));
+    }
+
+    #[test]
+    fn no_range_or_one_we_do_not_split_on_gets_the_whole_file() {
+        for header in [None, Some("bytes=0-1,4-5"), Some("items=0-1"), Some("bytes=5-2"), Some("bytes=x-"), Some("bytes=-")] {
+            assert_eq!(byte_range(header, 10), Ok(None), "{header:?}");
         }
     }
 }

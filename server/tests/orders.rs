@@ -2934,6 +2934,82 @@ async fn a_customer_adds_photos_to_their_own_review_and_everyone_sees_them_with_
     assert!(after.mine && after.can_add_photos);
 }
 
+#[tokio::test]
+async fn a_customer_adds_one_short_video_to_their_review_and_it_plays_for_everyone_by_ranges() {
+    use app::api::orders::{OrderView, ServiceInfo};
+    let app = demo_app(Config::default()).await;
+    let admin = app.session_for("13700000000").await;
+    let customer = app.session_for(CUSTOMER).await;
+    let stranger = app.session("13800000095", domain::Role::Customer).await;
+    let sessions = [(user_id(&app, LI).await, app.session_for(LI).await), (user_id(&app, ZHAO).await, app.session_for(ZHAO).await)];
+    let order_id = place(&app, &customer, beijing(1, 15)).await;
+    pay(&app, order_id).await;
+    let worker_id = complete_order(&app, order_id, &sessions).await;
+    let (_, worker) = sessions.iter().find(|(id, _)| *id == worker_id).unwrap();
+    let back = |query: &str| format!("/orders/{order_id}?{query}#my-review");
+    let location = |r: Response| r.headers[header::LOCATION].to_str().unwrap().to_string();
+    let detail = || {
+        let app = &app;
+        let customer = &customer;
+        async move {
+            let view: OrderView = serde_json::from_str(&app.post("/api/order_detail", &format!("order_id={order_id}"), Some(customer)).await.body).unwrap();
+            view.review.expect("the review")
+        }
+    };
+
+    assert_eq!(location(app.upload_review_video(order_id, &clip(), &customer).await), back("video_error=no_review"));
+    let review = format!("order_id={order_id}&quality=5&attitude=5&result=5&body=前后对比");
+    assert_eq!(app.post("/api/review_order", &review, Some(&customer)).await.status, StatusCode::OK);
+    assert!(detail().await.can_add_video);
+    for token in [&stranger, worker, &admin] {
+        assert_eq!(app.upload_review_video(order_id, &clip(), token).await.status, StatusCode::FORBIDDEN);
+    }
+    // A photo is no video, nor is an empty form; neither is kept.
+    assert_eq!(location(app.upload_review_video(order_id, &png(), &customer).await), back("video_error=not_video"));
+    assert_eq!(location(app.upload_review_video(order_id, b"", &customer).await), back("video_error=video_empty"));
+    assert!(app.state.store.review_photos(&[order_id]).await.unwrap().is_empty());
+
+    // Padded past 2 MB (a real clip's size), it still goes through the upload's own limit.
+    let mut padded = clip();
+    let padding = 3 * 1024 * 1024;
+    padded.extend_from_slice(&((padding + 8) as u32).to_be_bytes());
+    padded.extend_from_slice(b"free");
+    padded.resize(padded.len() + padding, 0);
+    assert_eq!(location(app.upload_review_video(order_id, &padded, &customer).await), back("uploaded=review_video"));
+    assert_eq!(location(app.upload_review_video(order_id, &clip(), &customer).await), back("video_error=review_video_taken"));
+    let mine = detail().await;
+    let video = mine.video.clone().expect("the video");
+    assert!(video.ends_with(".mp4") && mine.photos.is_empty() && !mine.can_add_video && mine.can_add_photos);
+
+    // Anyone plays it from the service page, by ranges as players fetch.
+    let service = app.state.store.order(order_id).await.unwrap().unwrap().service_id;
+    let info: ServiceInfo = serde_json::from_str(&app.post("/api/service_detail", &format!("service_id={service}"), None).await.body).unwrap();
+    let shown = info.reviews.expect("reviews").recent.into_iter().find(|r| r.body == "前后对比").expect("the new review");
+    assert_eq!(shown.video.as_ref(), Some(&video));
+    let whole = app.get_page(&video, None).await;
+    assert_eq!((whole.status, &whole.headers[header::CONTENT_TYPE], &whole.headers[header::ACCEPT_RANGES]), (StatusCode::OK, &"video/mp4".parse::<header::HeaderValue>().unwrap(), &"bytes".parse::<header::HeaderValue>().unwrap()));
+    let ranged = |range: &'static str| {
+        let app = &app;
+        let video = video.clone();
+        async move { app.send(axum::http::Request::get(video).header(header::RANGE, range).body(axum::body::Body::empty()).unwrap()).await }
+    };
+    let part = ranged("bytes=4-7").await;
+    assert_eq!((part.status, part.body.as_str()), (StatusCode::PARTIAL_CONTENT, "ftyp"));
+    assert_eq!(part.headers[header::CONTENT_RANGE], format!("bytes 4-7/{}", padded.len()));
+    assert_eq!(ranged("bytes=99999999-").await.status, StatusCode::RANGE_NOT_SATISFIABLE);
+    let page: app::api::admin::CustomerView =
+        serde_json::from_str(&app.post("/api/admin_customer", &format!("user_id={}", user_id(&app, CUSTOMER).await), Some(&admin)).await.body).unwrap();
+    assert_eq!(page.reviews.iter().find(|r| r.order_id == order_id).and_then(|r| r.video.clone()), Some(video.clone()));
+
+    // Its author takes it off like a photo; then another may go up.
+    let remove = format!("order_id={order_id}&photo={video}");
+    assert_eq!(app.post("/api/remove_review_photo", &remove, Some(&stranger)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.post("/api/remove_review_photo", &remove, Some(&customer)).await.status, StatusCode::OK);
+    assert_eq!(app.get_page(&video, None).await.status, StatusCode::NOT_FOUND);
+    assert!(detail().await.can_add_video);
+    assert_eq!(location(app.upload_review_video(order_id, &clip(), &customer).await), back("uploaded=review_video"));
+}
+
 fn series_booking(service: i64, start: i64, repeat: &str, visits: &str) -> String {
     format!("{}&repeat={repeat}&visits={visits}", booking(service, start, 9000, "31.2304", "121.4737", "黄浦区人民大道1号"))
 }

@@ -144,6 +144,8 @@ pub struct CustomerReviewView {
     pub at: UnixSeconds,
     /// Addresses of the review's photos.
     pub photos: Vec<String>,
+    /// Address of the review's short video.
+    pub video: Option<String>,
 }
 
 pub const CUSTOMER_ORDERS_SHOWN: i64 = 50;

@@ -64,6 +64,16 @@ pub struct PublicReviewView {
     pub at: UnixSeconds,
     /// Addresses of the review's photos.
     pub photos: Vec<String>,
+    /// Address of the review's short video.
+    pub video: Option<String>,
+}
+
+/// What a review shows besides its words, by address: photos, oldest
+/// first, and one short video.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReviewMedia {
+    pub photos: Vec<String>,
+    pub video: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -170,10 +180,14 @@ pub struct ReviewView {
     pub body: String,
     /// Addresses of its photos, oldest first.
     pub photos: Vec<String>,
-    /// The viewer wrote it: they may take its photos off.
+    /// Address of its short video.
+    pub video: Option<String>,
+    /// The viewer wrote it: they may take its photos and video off.
     pub mine: bool,
     /// The viewer wrote it and it has room for another photo.
     pub can_add_photos: bool,
+    /// The viewer wrote it and it has no video yet.
+    pub can_add_video: bool,
 }
 
 /// One step of the cancellation fees on an order: cancelling after `after`

@@ -175,20 +175,24 @@ pub async fn customer(user_id: i64) -> Result<CustomerView, AppError> {
         .collect::<Result<_, AppError>>()?;
     let reviews = state.store.customer_reviews(user_id, CUSTOMER_REVIEWS_SHOWN).await.map_err(internal)?;
     let order_ids: Vec<i64> = reviews.iter().map(|r| r.order_id).collect();
-    let mut photos = super::reviews::review_photo_urls(&state, &order_ids).await.map_err(internal)?;
+    let mut media = super::reviews::review_media(&state, &order_ids).await.map_err(internal)?;
     let reviews = reviews
         .into_iter()
-        .map(|r| CustomerReviewView {
-            photos: photos.remove(&r.order_id).unwrap_or_default(),
-            order_id: r.order_id,
-            order_no: r.order_no,
-            service_name: r.service_name,
-            worker_name: r.worker_name,
-            quality: r.quality,
-            attitude: r.attitude,
-            result: r.result,
-            body: r.body,
-            at: r.created_at.unix_timestamp(),
+        .map(|r| {
+            let media = media.remove(&r.order_id).unwrap_or_default();
+            CustomerReviewView {
+                photos: media.photos,
+                video: media.video,
+                order_id: r.order_id,
+                order_no: r.order_no,
+                service_name: r.service_name,
+                worker_name: r.worker_name,
+                quality: r.quality,
+                attitude: r.attitude,
+                result: r.result,
+                body: r.body,
+                at: r.created_at.unix_timestamp(),
+            }
         })
         .collect();
     Ok(CustomerView {

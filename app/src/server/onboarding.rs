@@ -192,6 +192,18 @@ pub fn upload_error_code(err: &UploadError) -> &'static str {
     }
 }
 
+/// Why a video was refused, as the code its page shows the reason for.
+pub fn video_error_code(err: &UploadError) -> &'static str {
+    match err {
+        UploadError::Empty => "video_empty",
+        UploadError::TooLarge { .. } => "video_too_large",
+        UploadError::TooLong { .. } => "video_too_long",
+        UploadError::NotAVideo => "not_video",
+        UploadError::Corrupt => "video_corrupt",
+        _ => "failed",
+    }
+}
+
 /// Whether a worker in `status` may file a document of `kind`: anything
 /// while the application is open; once approved, certificates only (an
 /// admin reviews each).

@@ -2,7 +2,7 @@ use super::authz::{require, require_user};
 use super::flows::{self, from_unix, unix};
 use super::{app_state, internal, AppState};
 use crate::api::orders::{
-    AddOnView, BookingDraft, CancelTier, DaySlots, OrderCard, OrderView, PlaceOutcome, ReviewView, ReviewsSummary, SavedAddress, SeriesCancel, SeriesPlace, ServiceInfo,
+    AddOnView, BookingDraft, CancelTier, DaySlots, OrderCard, OrderView, PlaceOutcome, ReviewMedia, ReviewView, ReviewsSummary, SavedAddress, SeriesCancel, SeriesPlace, ServiceInfo,
     SlotView, TimelineEntry,
 };
 use crate::api::{format_beijing, Access, CUSTOMER};
@@ -718,9 +718,9 @@ pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) ->
         false => None,
     };
     let review = state.store.review_for_order(order.id).await.map_err(internal)?;
-    let review_photos = match review {
-        Some(_) => super::reviews::review_photo_urls(state, &[order.id]).await.map_err(internal)?.remove(&order.id).unwrap_or_default(),
-        None => Vec::new(),
+    let review_media = match review {
+        Some(_) => super::reviews::review_media(state, &[order.id]).await.map_err(internal)?.remove(&order.id).unwrap_or_default(),
+        None => ReviewMedia::default(),
     };
     let cancellation = match (is_customer, order_state) {
         (true, OrderState::Booked | OrderState::Accepted | OrderState::Departed) => Some(flows::order_cancellation(state, order).await?),
@@ -788,8 +788,19 @@ pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) ->
         cancel_tiers,
         can_review: is_customer && order_state == OrderState::Completed && review.is_none(),
         review: review.map(|r| {
-            let can_add_photos = is_customer && booking::may_add_review_photo(review_photos.len());
-            ReviewView { quality: r.quality, attitude: r.attitude, result: r.result, body: r.body, photos: review_photos, mine: is_customer, can_add_photos }
+            let can_add_photos = is_customer && booking::may_add_review_photo(review_media.photos.len());
+            let can_add_video = is_customer && review_media.video.is_none();
+            ReviewView {
+                quality: r.quality,
+                attitude: r.attitude,
+                result: r.result,
+                body: r.body,
+                photos: review_media.photos,
+                video: review_media.video,
+                mine: is_customer,
+                can_add_photos,
+                can_add_video,
+            }
         }),
         needs_admin: order.needs_admin,
         offer_at,

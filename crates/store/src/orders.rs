@@ -106,8 +106,12 @@ pub trait OrderStore: Send + Sync {
     /// Adds a photo to the review `customer_id` wrote of `order_id` unless
     /// it holds `max` already; `NotFound` without such a review, `Conflict`
     /// when full (nothing is added either way).
-    async fn add_review_photo(&self, order_id: i64, customer_id: i64, storage_key: &str, max: i64, now: OffsetDateTime) -> StoreResult<()>;
-    /// `(order id, storage key)` of the photos on those orders' reviews, oldest first.
+    /// Adds a photo or the video to the review `customer_id` wrote of
+    /// `order_id`: `NotFound` without that review, `Conflict` when it holds
+    /// `max_photos` photos already, or a video.
+    async fn add_review_media(&self, order_id: i64, customer_id: i64, storage_key: &str, kind: crate::ReviewMediaKind, max_photos: i64, now: OffsetDateTime) -> StoreResult<()>;
+    /// `(order id, storage key)` of the photos and videos on those orders'
+    /// reviews, oldest first (a video's key says it is one).
     async fn review_photos(&self, order_ids: &[i64]) -> StoreResult<Vec<(i64, String)>>;
     /// Whether a stored file is a review photo (public, as its review is).
     async fn is_review_photo(&self, storage_key: &str) -> StoreResult<bool>;
@@ -978,7 +982,7 @@ macro_rules! shared_order_impl {
                 .await?)
             }
 
-            async fn add_review_photo(&self, order_id: i64, customer_id: i64, storage_key: &str, max: i64, now: time::OffsetDateTime) -> crate::StoreResult<()> {
+            async fn add_review_media(&self, order_id: i64, customer_id: i64, storage_key: &str, kind: crate::ReviewMediaKind, max_photos: i64, now: time::OffsetDateTime) -> crate::StoreResult<()> {
                 let mut tx = self.begin_write().await?;
                 let review: Option<i64> = sqlx::query_scalar("SELECT id FROM reviews WHERE order_id = $1 AND customer_id = $2")
                     .bind(order_id)
@@ -986,16 +990,27 @@ macro_rules! shared_order_impl {
                     .fetch_optional(&mut *tx)
                     .await?;
                 let review = review.ok_or(crate::StoreError::NotFound)?;
-                let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM review_photos WHERE review_id = $1").bind(review).fetch_one(&mut *tx).await?;
-                if held >= max {
+                let video = kind == crate::ReviewMediaKind::Video;
+                let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM review_photos WHERE review_id = $1 AND video = $2")
+                    .bind(review)
+                    .bind(video)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if held >= if video { 1 } else { max_photos } {
                     return Err(crate::StoreError::Conflict);
                 }
-                sqlx::query("INSERT INTO review_photos (review_id, storage_key, created_at) VALUES ($1, $2, $3)")
+                sqlx::query("INSERT INTO review_photos (review_id, storage_key, video, created_at) VALUES ($1, $2, $3, $4)")
                     .bind(review)
                     .bind(storage_key)
+                    .bind(video)
                     .bind(now)
                     .execute(&mut *tx)
-                    .await?;
+                    .await
+                    .map_err(|e| match &e {
+                        // Another video won the race to this review.
+                        sqlx::Error::Database(db) if db.is_unique_violation() => crate::StoreError::Conflict,
+                        _ => crate::StoreError::Database(e),
+                    })?;
                 tx.commit().await?;
                 Ok(())
             }

@@ -293,6 +293,13 @@ pub struct NewReview {
     pub body: String,
 }
 
+/// What a customer adds to their review: photos, and one short video.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewMediaKind {
+    Photo,
+    Video,
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ReviewRecord {
     pub quality: i32,

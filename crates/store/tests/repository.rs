@@ -2437,10 +2437,13 @@ async fn the_platform_confirms_a_completed_order_once_unless_it_is_disputed() {
     .await;
 }
 
-// ---------- Review photos (C9) ----------
+// ---------- Review photos and video (C9) ----------
+
+const PHOTO: store::ReviewMediaKind = store::ReviewMediaKind::Photo;
+const VIDEO: store::ReviewMediaKind = store::ReviewMediaKind::Video;
 
 #[tokio::test]
-async fn review_photos_go_only_on_the_customers_own_review_up_to_the_limit_and_are_listed_with_the_review() {
+async fn review_photos_and_one_video_go_only_on_the_customers_own_review_up_to_the_limit_and_are_listed_with_the_review() {
     on_both(|store| async move {
         let worker = fx::worker(&store, "13900139320").await;
         let customer = fx::customer(&store, "13800138320").await;
@@ -2448,13 +2451,13 @@ async fn review_photos_go_only_on_the_customers_own_review_up_to_the_limit_and_a
         let done = mx::paid_order(&store, worker, customer, "rphoto", 8).await;
         store.change_order(done, &mx::complete(worker, 2000), now()).await.unwrap();
         // No review yet: nothing to add a photo to.
-        assert!(matches!(store.add_review_photo(done, customer, "review/a.png", 2, now()).await, Err(StoreError::NotFound)));
+        assert!(matches!(store.add_review_media(done, customer, "review/a.png", PHOTO, 2, now()).await, Err(StoreError::NotFound)));
         let review = store::NewReview { order_id: done, customer_id: customer, worker_id: worker, quality: 5, attitude: 5, result: 4, body: "干净".into() };
         store.create_review(&review, now()).await.unwrap();
-        assert!(matches!(store.add_review_photo(done, other, "review/x.png", 2, now()).await, Err(StoreError::NotFound)), "another customer's review");
-        store.add_review_photo(done, customer, "review/a.png", 2, now()).await.unwrap();
-        store.add_review_photo(done, customer, "review/b.png", 2, now()).await.unwrap();
-        assert!(matches!(store.add_review_photo(done, customer, "review/c.png", 2, now()).await, Err(StoreError::Conflict)), "the third is over the cap");
+        assert!(matches!(store.add_review_media(done, other, "review/x.png", PHOTO, 2, now()).await, Err(StoreError::NotFound)), "another customer's review");
+        store.add_review_media(done, customer, "review/a.png", PHOTO, 2, now()).await.unwrap();
+        store.add_review_media(done, customer, "review/b.png", PHOTO, 2, now()).await.unwrap();
+        assert!(matches!(store.add_review_media(done, customer, "review/c.png", PHOTO, 2, now()).await, Err(StoreError::Conflict)), "the third is over the cap");
         let photos = store.review_photos(&[done, done + 1000]).await.unwrap();
         assert_eq!(photos, [(done, "review/a.png".to_string()), (done, "review/b.png".to_string())]);
         assert!(store.review_photos(&[]).await.unwrap().is_empty());
@@ -2467,9 +2470,16 @@ async fn review_photos_go_only_on_the_customers_own_review_up_to_the_limit_and_a
         assert!(store.remove_review_photo(done, customer, "review/a.png").await.unwrap());
         assert!(!store.remove_review_photo(done, customer, "review/a.png").await.unwrap());
         assert!(!store.is_review_photo("review/a.png").await.unwrap());
-        store.add_review_photo(done, customer, "review/c.png", 2, now()).await.unwrap();
+        store.add_review_media(done, customer, "review/c.png", PHOTO, 2, now()).await.unwrap();
         let photos = store.review_photos(&[done]).await.unwrap();
         assert_eq!(photos, [(done, "review/b.png".to_string()), (done, "review/c.png".to_string())]);
+        // One video besides the photos, whatever their count; a second is refused.
+        store.add_review_media(done, customer, "review/v.mp4", VIDEO, 2, now()).await.unwrap();
+        assert!(matches!(store.add_review_media(done, customer, "review/w.mp4", VIDEO, 2, now()).await, Err(StoreError::Conflict)));
+        assert!(store.is_review_photo("review/v.mp4").await.unwrap(), "public like the photos");
+        assert_eq!(store.review_photos(&[done]).await.unwrap().last(), Some(&(done, "review/v.mp4".to_string())));
+        assert!(store.remove_review_photo(done, customer, "review/v.mp4").await.unwrap());
+        store.add_review_media(done, customer, "review/w.mp4", VIDEO, 2, now()).await.unwrap();
         // The service page's reviews name their order, so the photos can be put with them.
         let service = store.order(done).await.unwrap().unwrap().service_id;
         let recent = store.service_reviews(service, 5).await.unwrap().recent;

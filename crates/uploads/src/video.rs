@@ -52,8 +52,10 @@ const VIDEO_BRANDS: [&[u8; 4]; 17] = [
 /// player needs.
 const METADATA_BOXES: [&[u8; 4]; 3] = [b"udta", b"meta", b"uuid"];
 
-/// Boxes on the way to the ones read or blanked.
-const CONTAINER_BOXES: [&[u8; 4]; 5] = [b"moov", b"trak", b"mdia", b"minf", b"edts"];
+/// Boxes on the way to the ones read or blanked; `mvex`, `moof` and `traf`
+/// are those of fragmented files (as browsers record them), whose movie
+/// header leaves the duration to the fragments.
+const CONTAINER_BOXES: [&[u8; 4]; 8] = [b"moov", b"trak", b"mdia", b"minf", b"edts", b"mvex", b"moof", b"traf"];
 
 /// How deep boxes may nest before the file is taken for a malicious one.
 const MAX_DEPTH: usize = 8;
@@ -85,11 +87,7 @@ pub fn sanitize_video(mut bytes: Vec<u8>, limits: &VideoLimits) -> Result<CleanV
     if found.video_tracks == 0 {
         return Err(UploadError::NotAVideo);
     }
-    let (timescale, duration) = found.duration.ok_or(UploadError::Corrupt)?;
-    if timescale == 0 || duration == 0 {
-        return Err(UploadError::Corrupt);
-    }
-    let duration_ms = duration.saturating_mul(1000) / timescale as u64;
+    let duration_ms = found.duration_ms()?;
     if duration_ms > limits.max_seconds as u64 * 1000 {
         return Err(UploadError::TooLong { max_seconds: limits.max_seconds });
     }
@@ -108,6 +106,38 @@ struct Found {
     video_tracks: usize,
     /// The movie header's time scale (units per second) and duration.
     duration: Option<(u32, u64)>,
+    /// The track whose boxes are being read (from its `tkhd` or `tfhd`).
+    track: u32,
+    /// Each track's media time scale.
+    timescales: std::collections::HashMap<u32, u32>,
+    /// Each track's sample duration where fragments name none (`trex`).
+    default_durations: std::collections::HashMap<u32, u32>,
+    /// The sample duration of the fragment being read, when it names one.
+    fragment_default: Option<u32>,
+    /// Each track's summed sample durations over the fragments.
+    fragment_ticks: std::collections::HashMap<u32, u64>,
+}
+
+impl Found {
+    /// The running time: the movie header's, or in a fragmented file (whose
+    /// header says 0) the longest track's summed fragments.
+    fn duration_ms(&self) -> Result<u64, UploadError> {
+        let ms = |ticks: u64, scale: u32| ticks.saturating_mul(1000) / scale as u64;
+        let (timescale, duration) = self.duration.ok_or(UploadError::Corrupt)?;
+        if timescale == 0 {
+            return Err(UploadError::Corrupt);
+        }
+        let fragmented = self
+            .fragment_ticks
+            .iter()
+            .filter_map(|(track, ticks)| self.timescales.get(track).filter(|scale| **scale > 0).map(|scale| ms(*ticks, *scale)))
+            .max()
+            .unwrap_or(0);
+        match ms(duration, timescale).max(fragmented) {
+            0 => Err(UploadError::Corrupt),
+            total => Ok(total),
+        }
+    }
 }
 
 /// One box: where it starts, where its body starts and where it ends.
@@ -161,9 +191,19 @@ fn walk(bytes: &mut [u8], start: usize, end: usize, depth: usize, found: &mut Fo
         } else if depth == 0 && kind == b"mdat" {
             found.media_data += 1;
         } else if kind == b"mvhd" {
-            found.duration = Some(clear_times(&mut bytes[span.body..span.end], true)?);
-        } else if kind == b"tkhd" || kind == b"mdhd" {
-            clear_times(&mut bytes[span.body..span.end], false)?;
+            found.duration = Some(clear_times(&mut bytes[span.body..span.end], Header::Scaled)?);
+        } else if kind == b"tkhd" {
+            found.track = clear_times(&mut bytes[span.body..span.end], Header::Track)?.0;
+        } else if kind == b"mdhd" {
+            let (timescale, _) = clear_times(&mut bytes[span.body..span.end], Header::Scaled)?;
+            found.timescales.insert(found.track, timescale);
+        } else if kind == b"trex" {
+            let body = &bytes[span.body..span.end];
+            found.default_durations.insert(be32(body, 4)?, be32(body, 12)?);
+        } else if kind == b"tfhd" {
+            read_fragment_header(&bytes[span.body..span.end], found)?;
+        } else if kind == b"trun" {
+            read_track_run(&bytes[span.body..span.end], found)?;
         } else if kind == b"hdlr" && bytes.get(span.body + 8..span.body + 12) == Some(b"vide") {
             found.video_tracks += 1;
         }
@@ -172,29 +212,86 @@ fn walk(bytes: &mut [u8], start: usize, end: usize, depth: usize, found: &mut Fo
     Ok(())
 }
 
+/// What follows the times in a header: a time scale and duration (movie and
+/// media headers), or a track id (track headers).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Header {
+    Scaled,
+    Track,
+}
+
 /// Zeroes the creation and modification times at the head of a movie,
 /// track or media header (version 0: 32-bit fields, version 1: 64-bit) and
-/// returns the time scale and duration that follow them in a movie header.
-fn clear_times(body: &mut [u8], movie_header: bool) -> Result<(u32, u64), UploadError> {
+/// returns what follows them: `(time scale, duration)`, or `(track id, 0)`.
+fn clear_times(body: &mut [u8], header: Header) -> Result<(u32, u64), UploadError> {
     let wide = match body.first() {
         Some(0) => false,
         Some(1) => true,
         _ => return Err(UploadError::Corrupt),
     };
     let times = if wide { 16 } else { 8 };
-    let needed = 4 + times + if movie_header { 4 + if wide { 8 } else { 4 } } else { 0 };
-    if body.len() < needed {
+    let after = 4 + times;
+    if body.len() < after + 4 {
         return Err(UploadError::Corrupt);
     }
-    body[4..4 + times].fill(0);
-    if !movie_header {
-        return Ok((0, 0));
+    body[4..after].fill(0);
+    let first = be32(body, after)?;
+    if header == Header::Track {
+        return Ok((first, 0));
     }
-    let scale_at = 4 + times;
-    let timescale = u32::from_be_bytes(body[scale_at..scale_at + 4].try_into().expect("4 bytes"));
     let duration = match wide {
-        true => u64::from_be_bytes(body[scale_at + 4..scale_at + 12].try_into().expect("8 bytes")),
-        false => u32::from_be_bytes(body[scale_at + 4..scale_at + 8].try_into().expect("4 bytes")) as u64,
+        true => u64::from_be_bytes(body.get(after + 4..after + 12).ok_or(UploadError::Corrupt)?.try_into().expect("8 bytes")),
+        false => be32(body, after + 4)? as u64,
     };
-    Ok((timescale, duration))
+    Ok((first, duration))
+}
+
+/// A fragment's track header: which track its runs are of, and their
+/// sample duration when it names one.
+fn read_fragment_header(body: &[u8], found: &mut Found) -> Result<(), UploadError> {
+    let flags = be32(body, 0)? & 0x00ff_ffff;
+    found.track = be32(body, 4)?;
+    // Optional fields in order: base data offset (8 bytes), sample
+    // description index (4), then the default sample duration.
+    let mut at = 8;
+    if flags & 0x01 != 0 {
+        at += 8;
+    }
+    if flags & 0x02 != 0 {
+        at += 4;
+    }
+    found.fragment_default = match flags & 0x08 {
+        0 => None,
+        _ => Some(be32(body, at)?),
+    };
+    Ok(())
+}
+
+/// A track run: its samples' durations, added to the track's.
+fn read_track_run(body: &[u8], found: &mut Found) -> Result<(), UploadError> {
+    let flags = be32(body, 0)? & 0x00ff_ffff;
+    let samples = be32(body, 4)? as usize;
+    let mut at = 8 + if flags & 0x001 != 0 { 4 } else { 0 } + if flags & 0x004 != 0 { 4 } else { 0 };
+    let per_sample = [0x100, 0x200, 0x400, 0x800].iter().filter(|bit| flags & **bit != 0).count() * 4;
+    if samples.saturating_mul(per_sample) > body.len().saturating_sub(at) {
+        return Err(UploadError::Corrupt);
+    }
+    let ticks: u64 = if flags & 0x100 != 0 {
+        (0..samples)
+            .map(|_| {
+                let duration = be32(body, at).map(u64::from);
+                at += per_sample;
+                duration
+            })
+            .sum::<Result<u64, UploadError>>()?
+    } else {
+        let default = found.fragment_default.or_else(|| found.default_durations.get(&found.track).copied()).unwrap_or(0);
+        samples as u64 * default as u64
+    };
+    *found.fragment_ticks.entry(found.track).or_default() += ticks;
+    Ok(())
+}
+
+fn be32(body: &[u8], at: usize) -> Result<u32, UploadError> {
+    Ok(u32::from_be_bytes(body.get(at..at + 4).ok_or(UploadError::Corrupt)?.try_into().expect("4 bytes")))
 }

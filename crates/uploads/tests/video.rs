@@ -136,3 +136,14 @@ fn a_stored_video_key_says_it_is_a_video() {
     assert!(!StoredKey::parse("review/0123456789abcdef0123456789abcdef.jpg").unwrap().is_video());
     assert_eq!(StoredKey::parse("review/0123456789abcdef0123456789abcdef.mov"), Err(UploadError::BadKey));
 }
+
+#[test]
+fn a_clip_a_browser_recorded_in_fragments_is_timed_by_its_fragments() {
+    // Chromium's MediaRecorder output: the movie header says 0, the fragments carry the time.
+    let recorded = include_bytes!("../../../end2end/fixtures/clip.mp4").to_vec();
+    let clean = sanitize_video(recorded.clone(), &VideoLimits::default()).unwrap();
+    assert!((2_000..=2_600).contains(&clean.duration_ms), "{} ms", clean.duration_ms);
+    assert_eq!(clean.bytes.len(), recorded.len());
+    let short = VideoLimits { max_seconds: 1, ..VideoLimits::default() };
+    assert_eq!(sanitize_video(recorded, &short), Err(UploadError::TooLong { max_seconds: 1 }));
+}

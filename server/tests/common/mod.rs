@@ -147,6 +147,11 @@ impl TestApp {
         self.post_multipart(&format!("/uploads/review/{order_id}"), &[], bytes, token).await
     }
 
+    /// Posts the short video of the customer's review of an order as the order page's form does.
+    pub async fn upload_review_video(&self, order_id: i64, bytes: &[u8], token: &str) -> Response {
+        self.post_multipart(&format!("/uploads/review/{order_id}/video"), &[], bytes, token).await
+    }
+
     async fn post_multipart(&self, path: &str, fields: &[(&str, &str)], bytes: &[u8], token: &str) -> Response {
         let (content_type, body) = multipart(bytes, "photo.jpg", fields);
         let request = Request::post(path)
@@ -204,6 +209,11 @@ impl TestApp {
 /// A small real PNG (the browser tests' fixture).
 pub fn png() -> Vec<u8> {
     std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../end2end/fixtures/photo.png")).unwrap()
+}
+
+/// A 2-second clip as Chromium's MediaRecorder writes it (the browser tests' fixture).
+pub fn clip() -> Vec<u8> {
+    std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../end2end/fixtures/clip.mp4")).unwrap()
 }
 
 /// A multipart form as the page sends it: the `fields`, then the file.

@@ -3,7 +3,7 @@ use super::feedback::FeedbackTable;
 use crate::api::admin::{admin_customer, AdminSetAccountDisabled, CustomerView, CUSTOMER_ORDERS_SHOWN};
 use crate::api::feedback::{admin_feedback_list, FeedbackView};
 use crate::api::format_beijing;
-use crate::components::{AdminShell, ErrorState, PhotoRow, Skeleton};
+use crate::components::{AdminShell, ErrorState, PhotoRow, Skeleton, VideoClip};
 use crate::error::AppError;
 use crate::i18n::{t, Msg};
 use crate::pages::order_ui::{appointment, money, StateBadge};
@@ -143,6 +143,7 @@ fn CustomerBody(
                                         <td class="review-body">
                                             {if r.body.is_empty() { "—".to_string() } else { r.body }}
                                             {(!r.photos.is_empty()).then(|| view! { <PhotoRow photos=r.photos alt=t(Msg::ReviewPhotosAlt)/> })}
+                                            {r.video.map(|src| view! { <VideoClip src/> })}
                                         </td>
                                         <td class="num">{format_beijing(r.at)}</td>
                                     </tr>

@@ -4,7 +4,7 @@ use crate::api::feedback::admin_feedback_list;
 use crate::api::format_beijing;
 use crate::api::ops::{admin_map_tiles, admin_order, admin_orders, admin_reschedule_slots, AdminAssign, AdminCancelOrder, AdminRescheduleOrder, AdminOrderRow, AdminOrderView, DecisionView, MoneyMoveView, OrderAttention};
 use crate::browser::use_live_version;
-use crate::components::{field_error, form_error, AdminShell, ErrorState, PhotoRow, Skeleton};
+use crate::components::{field_error, form_error, AdminShell, ErrorState, PhotoRow, Skeleton, VideoClip};
 use crate::error::{AppError, Field};
 use crate::i18n::{t, tf, Msg};
 use crate::pages::chat::ChatBubble;
@@ -415,6 +415,7 @@ fn AdminOrderBody(
                 </p>
                 {(!r.body.is_empty()).then(|| view! { <p class="review-body">{r.body.clone()}</p> })}
                 {(!r.photos.is_empty()).then(|| view! { <PhotoRow photos=r.photos.clone() alt=t(Msg::ReviewPhotosAlt)/> })}
+                {r.video.clone().map(|src| view! { <VideoClip src/> })}
             </section>
         })}
         {(!order.series_visits.is_empty()).then(|| view! {

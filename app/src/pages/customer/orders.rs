@@ -5,7 +5,7 @@ use crate::api::orders::{
     SeriesCancel,
 };
 use crate::browser::use_live_version;
-use crate::components::{field_error, form_error, ErrorState, PhoneShell, PhotoRow, Skeleton, Tabs};
+use crate::components::{field_error, form_error, ErrorState, PhoneShell, PhotoRow, Skeleton, Tabs, VideoClip};
 use crate::api::chat::ChatUnread;
 use crate::error::{AppError, Field};
 use crate::i18n::{t, tf, Msg};
@@ -286,6 +286,40 @@ fn ReviewPhotos(order_id: i64, photos: Vec<String>, can_add: bool, mine: bool, r
     }
 }
 
+/// The review's short video, and while it has none the form that adds one
+/// (a plain post that comes back with `?uploaded=review_video` or
+/// `?video_error=…`). Its author takes it off as they take off a photo.
+#[component]
+fn ReviewVideo(order_id: i64, video: Option<String>, can_add: bool, mine: bool, remove: ServerAction<RemoveReviewPhoto>) -> impl IntoView {
+    let query = use_query_map();
+    let video_error = move || query.with(|q| q.get("video_error")).map(|code| t(crate::pages::worker::upload_error_text(&code)));
+    let uploaded = move || query.with(|q| q.get("uploaded").as_deref() == Some("review_video"));
+    crate::browser::forget_notice_query(&["uploaded", "video_error"]);
+    view! {
+        <div class="review-video-panel">
+            {video.map(|src| view! {
+                <VideoClip src=src.clone()/>
+                {mine.then(|| view! {
+                    <ActionForm action=remove attr:class="remove-photo-form">
+                        <input type="hidden" name="order_id" value=order_id/>
+                        <input type="hidden" name="photo" value=src/>
+                        <button type="submit" class="btn btn-plain btn-small" disabled=move || remove.pending().get()>{t(Msg::RemoveReviewVideo)}</button>
+                    </ActionForm>
+                })}
+            })}
+            {can_add.then(|| view! {
+                <form method="post" action=format!("/uploads/review/{order_id}/video") enctype="multipart/form-data" class="upload-form review-video-form">
+                    <input type="file" name="file" accept="video/mp4,video/quicktime" aria-label=t(Msg::ReviewVideoChoose)/>
+                    <button type="submit" class="btn btn-plain btn-small">{t(Msg::ReviewVideoUpload)}</button>
+                </form>
+                <p class="hint">{t(Msg::ReviewVideoHint)}</p>
+            })}
+            <p class="field-error" role="alert">{video_error}</p>
+            {move || uploaded().then(|| view! { <p class="toast" role="status">{t(Msg::ReviewVideoUploaded)}</p> })}
+        </div>
+    }
+}
+
 #[component]
 fn OrderBody(
     order: OrderView,
@@ -381,6 +415,7 @@ fn OrderBody(
                 {(!r.body.is_empty()).then(|| view! { <div class="cell cell-multiline"><span class="review-body">{r.body.clone()}</span></div> })}
             </div>
             <ReviewPhotos order_id=id photos=r.photos.clone() can_add=r.can_add_photos mine=r.mine remove=remove_photo/>
+            <ReviewVideo order_id=id video=r.video.clone() can_add=r.can_add_video mine=r.mine remove=remove_photo/>
         })}
 
         {order.can_review.then(|| view! {

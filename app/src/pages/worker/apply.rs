@@ -33,6 +33,12 @@ pub fn upload_error_text(code: &str) -> Msg {
         "not_now" => Msg::ErrUploadNotNow,
         "no_review" => Msg::ErrReviewPhotoNoReview,
         "too_many_review_photos" => Msg::ErrReviewTooManyPhotos,
+        "review_video_taken" => Msg::ErrReviewVideoTaken,
+        "not_video" => Msg::ErrUploadNotVideo,
+        "video_empty" => Msg::ErrVideoEmpty,
+        "video_too_large" => Msg::ErrVideoTooLarge,
+        "video_too_long" => Msg::ErrVideoTooLong,
+        "video_corrupt" => Msg::ErrVideoCorrupt,
         _ => Msg::ErrUploadFailed,
     }
 }
