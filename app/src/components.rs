@@ -212,11 +212,11 @@ pub fn PhotoRow(photos: Vec<String>, alt: &'static str) -> impl IntoView {
     }
 }
 
-/// A review's short video, played in place (only its first frame and length
-/// are fetched until it is played).
+/// A short video (a review's, a service's), played in place: only its first
+/// frame and length are fetched until it is played.
 #[component]
-pub fn VideoClip(src: String) -> impl IntoView {
-    view! { <video class="review-video" src=src controls=true playsinline=true preload="metadata" aria-label=t(Msg::ReviewVideoLabel)></video> }
+pub fn VideoClip(src: String, #[prop(default = Msg::ReviewVideoLabel)] label: Msg) -> impl IntoView {
+    view! { <video class="review-video" src=src controls=true playsinline=true preload="metadata" aria-label=t(label)></video> }
 }
 
 /// Reviews as everyone reads them: masked author, stars, day, text, photos, video.

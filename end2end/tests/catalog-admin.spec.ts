@@ -3,6 +3,7 @@ import * as path from 'path';
 import { DEMO, PHONE, DESKTOP, open, login, snap, hydrated, expectAccessible } from './helpers';
 
 const PICTURE = path.join(__dirname, '..', 'fixtures', 'photo.png');
+const CLIP = path.join(__dirname, '..', 'fixtures', 'clip.mp4');
 
 test('an admin sets up a service with a picture and a customer finds it', async ({ browser }) => {
   const name = `厨房深度保洁${Math.floor(Math.random() * 9000 + 1000)}`;
@@ -34,11 +35,24 @@ test('an admin sets up a service with a picture and a customer finds it', async 
 
   await admin.locator('#f-service-image').setInputFiles(PICTURE);
   const back = admin.waitForURL(/uploaded=1/, { waitUntil: 'commit' });
-  await admin.getByRole('button', { name: '上传' }).click();
+  await admin.locator('.upload-form', { has: admin.locator('#f-service-image') }).getByRole('button', { name: '上传' }).click();
   await back;
   await hydrated(admin);
   await expect(admin.locator('.service-image img')).toHaveCount(1);
   await expect(admin).toHaveURL(/\/admin\/catalog\/\d+$/);
+  // A short video (C3: 服务效果视频): a picture is refused as no video, the clip goes up.
+  const videoInput = admin.getByLabel('服务视频', { exact: true });
+  const videoUpload = admin.locator('.upload-form', { has: videoInput }).getByRole('button', { name: '上传' });
+  await videoInput.setInputFiles(PICTURE);
+  await videoUpload.click();
+  await expect(admin.getByText('请上传 MP4 或 MOV 格式的视频')).toBeVisible();
+  await hydrated(admin);
+  await videoInput.setInputFiles(CLIP);
+  await videoUpload.click();
+  await expect(admin.getByText('视频已上传')).toBeVisible();
+  await hydrated(admin);
+  await expect(admin.locator('.service-editor video')).toHaveCount(1);
+  await expect(admin).toHaveURL(/\/admin\/catalog\/\d+#service-video$/);
   await admin.getByRole('button', { name: '上架' }).click();
   await expect(admin.locator('[data-listed="true"]')).toBeVisible();
   await snap(admin, 'catalog-01-admin-service-1440x900');
@@ -56,6 +70,7 @@ test('an admin sets up a service with a picture and a customer finds it', async 
   await expect(customer).toHaveURL(/\/services\/\d+$/);
   await hydrated(customer);
   await expect(customer.locator('.gallery-image')).toHaveCount(1);
+  await expect.poll(() => customer.locator('.service-video video').evaluate((v: HTMLVideoElement) => v.readyState >= 1 ? Math.round(v.duration) : -1)).toBe(2);
   await snap(customer, 'catalog-02-service-gallery-390x844');
 
   // Delisted: gone from browsing.

@@ -79,6 +79,7 @@ pub fn router(state: AppState, page_routes: Vec<AxumRouteListing>) -> Router {
         .route("/payments/sandbox/notify", axum::routing::post(payment_routes::sandbox_notify))
         .route("/uploads/worker/{kind}", axum::routing::post(upload_routes::upload_worker_document))
         .route("/uploads/service/{id}", axum::routing::post(upload_routes::upload_service_image))
+        .route("/uploads/service/{id}/video", axum::routing::post(upload_routes::upload_service_video))
         .route("/uploads/feedback/{id}", axum::routing::post(upload_routes::upload_feedback_image))
         .route("/uploads/chat/{thread}", axum::routing::post(upload_routes::upload_chat_image))
         .route("/uploads/order/{id}/{stage}", axum::routing::post(upload_routes::upload_order_photo))

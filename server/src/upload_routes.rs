@@ -3,7 +3,7 @@
 //! files are served only to whoever may see them, with their own content
 //! type and `nosniff`.
 
-use app::server::catalog_admin::store_service_image;
+use app::server::catalog_admin::{store_service_image, store_service_video};
 use app::server::chat::store_chat_image;
 use app::server::feedback::store_feedback_image;
 use app::server::proof::store_order_photo;
@@ -24,7 +24,7 @@ pub const MAX_VIDEO_UPLOAD_BODY_BYTES: usize = 51 * 1024 * 1024;
 
 /// Whether `path` takes a video (and its larger body).
 pub fn is_video_upload(path: &str) -> bool {
-    path.starts_with("/uploads/review/") && path.ends_with("/video")
+    (path.starts_with("/uploads/review/") || path.starts_with("/uploads/service/")) && path.ends_with("/video")
 }
 
 fn back_to_apply(query: &str) -> Response {
@@ -88,6 +88,20 @@ pub async fn upload_service_image(State(state): State<AppState>, Path(service_id
         Err(code) => Err(UploadOutcome::Refused(code)),
     };
     answer_upload(outcome, back("uploaded=1"), |code| back(&format!("upload_error={code}")))
+}
+
+/// `POST /uploads/service/{id}/video`: a service's short video, replacing
+/// the one it had; back to the service's admin page.
+pub async fn upload_service_video(State(state): State<AppState>, Path(service_id): Path<i64>, req: Request) -> Response {
+    let back = |query: &str| Redirect::to(&format!("/admin/catalog/{service_id}?{query}#service-video")).into_response();
+    let Some(user) = signed_in(&req) else {
+        return Redirect::to("/login").into_response();
+    };
+    let outcome = match upload_form(&state, req).await {
+        Ok(form) => store_service_video(&state, &user, service_id, form.file).await,
+        Err(code) => Err(UploadOutcome::Refused(if code == "too_large" { "video_too_large" } else { code })),
+    };
+    answer_upload(outcome, back("uploaded=video"), |code| back(&format!("video_error={code}")))
 }
 
 /// `POST /uploads/feedback/{id}`: a photo for the customer's own feedback.

@@ -49,6 +49,56 @@ async fn upload_picture(app: &TestApp, service_id: i64, bytes: &[u8], token: &st
     app.send(request).await
 }
 
+async fn upload_service_video(app: &TestApp, service_id: i64, bytes: &[u8], token: &str) -> Response {
+    let boundary = "----daojia-catalog";
+    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"kitchen.mp4\"\r\nContent-Type: video/mp4\r\n\r\n").into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let request = Request::post(format!("/uploads/service/{service_id}/video"))
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .header(header::COOKIE, format!("dj_sid={token}"))
+        .body(Body::from(body))
+        .unwrap();
+    app.send(request).await
+}
+
+#[tokio::test]
+async fn an_admin_gives_a_service_one_video_that_everyone_sees_and_a_new_one_replaces_it() {
+    use app::api::orders::ServiceInfo;
+    let app = spawn_app().await;
+    let admin = app.session("13700000402", Role::Admin).await;
+    let created = app.post("/api/admin_save_service", &service_form(0, "油烟机深度清洗", "268", "1", "1"), Some(&admin)).await;
+    let id: i64 = serde_json::from_str(&created.body).unwrap();
+    let back = |query: &str| format!("/admin/catalog/{id}?{query}#service-video");
+    let detail = || {
+        let app = &app;
+        async move { serde_json::from_str::<ServiceInfo>(&app.post("/api/service_detail", &format!("service_id={id}"), None).await.body).unwrap().video }
+    };
+
+    assert_eq!(upload_service_video(&app, id, &png(), &admin).await.headers[header::LOCATION], back("video_error=not_video"));
+    let worker = app.session("13900000402", Role::Worker).await;
+    assert_eq!(upload_service_video(&app, id, &clip(), &worker).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(detail().await, None, "nothing kept");
+
+    assert_eq!(upload_service_video(&app, id, &clip(), &admin).await.headers[header::LOCATION], back("uploaded=video"));
+    let first = detail().await.expect("the video");
+    let played = app.send(Request::get(&first).header(header::RANGE, "bytes=0-3").body(Body::empty()).unwrap()).await;
+    assert_eq!(played.status, StatusCode::PARTIAL_CONTENT, "public, by ranges");
+    // A second replaces the first, whose file is gone.
+    assert_eq!(upload_service_video(&app, id, &clip(), &admin).await.headers[header::LOCATION], back("uploaded=video"));
+    let second = detail().await.expect("the new video");
+    assert_ne!(second, first);
+    assert_eq!(app.get_page(&first, None).await.status, StatusCode::NOT_FOUND);
+
+    let remove = format!("service_id={id}");
+    assert_eq!(app.post("/api/admin_remove_service_video", &remove, Some(&worker)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.post("/api/admin_remove_service_video", &remove, Some(&admin)).await.status, StatusCode::OK);
+    assert_eq!(app.post("/api/admin_remove_service_video", &remove, Some(&admin)).await.status, StatusCode::NOT_FOUND, "gone already");
+    assert_eq!((detail().await, app.get_page(&second, None).await.status), (None, StatusCode::NOT_FOUND));
+    let audit: Vec<String> = app.state.store.audit_entries(&store::AuditFilter::newest(20)).await.unwrap().into_iter().map(|e| e.action).collect();
+    assert_eq!(audit.iter().filter(|a| a.starts_with("service_video")).count(), 3, "{audit:?}");
+}
+
 #[tokio::test]
 async fn an_admin_sets_up_a_service_with_a_picture_and_bad_input_changes_nothing() {
     let app = spawn_app().await;

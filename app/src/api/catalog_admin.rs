@@ -53,6 +53,8 @@ pub struct ServiceEditView {
     pub listed: bool,
     /// Cover first.
     pub images: Vec<ImageView>,
+    /// Address of its short video.
+    pub video: Option<String>,
 }
 
 #[server(prefix = "/api", endpoint = "admin_catalog")]
@@ -114,6 +116,12 @@ pub async fn admin_set_service_listed(id: i64, listed: bool) -> Result<(), AppEr
 #[server(prefix = "/api", endpoint = "admin_service_image")]
 pub async fn admin_service_image(service_id: i64, image_id: i64, action: String) -> Result<(), AppError> {
     crate::server::respond(crate::server::catalog_admin::image_action(service_id, image_id, action).await)
+}
+
+/// Takes the service's video off its page (and deletes it).
+#[server(prefix = "/api", endpoint = "admin_remove_service_video")]
+pub async fn admin_remove_service_video(service_id: i64) -> Result<(), AppError> {
+    crate::server::respond(crate::server::catalog_admin::remove_service_video(service_id).await)
 }
 
 /// A category on the admin's catalog page.

@@ -143,6 +143,7 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/admin_save_service", ADMIN),
     ("/api/admin_set_service_listed", ADMIN),
     ("/api/admin_service_image", ADMIN),
+    ("/api/admin_remove_service_video", ADMIN),
     ("/api/admin_categories", ADMIN),
     ("/api/admin_save_category", ADMIN),
     ("/api/admin_set_category_listed", ADMIN),

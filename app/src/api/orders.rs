@@ -26,6 +26,8 @@ pub struct ServiceInfo {
     pub listed: bool,
     /// Picture URLs, cover first (filled on the detail page only).
     pub images: Vec<String>,
+    /// Address of its short video (服务效果视频), shown above the pictures.
+    pub video: Option<String>,
     /// Whether the signed-in customer has it among their favorites; `None`
     /// for anyone who is not a signed-in customer.
     pub favorite: Option<bool>,

@@ -2,7 +2,7 @@
 //! an audit entry for every change.
 
 use super::authz::require_user;
-use super::onboarding::{file_url, put_clean_image, UploadOutcome};
+use super::onboarding::{file_url, put_clean_image, video_error_code, UploadOutcome};
 use super::{app_state, internal, AppState};
 use crate::api::catalog_admin::{AdminCategoryRow, AdminServiceListRow, CategoryOption, ImageView, ServiceEditView};
 use crate::api::ADMIN;
@@ -11,6 +11,7 @@ use crate::i18n::Msg;
 use domain::{Fen, Role};
 use pricing::Unit;
 use store::{AuditEntry, NewService, StoreError, User};
+use uploads::{StoredKey, VideoLimits};
 
 /// The upload store's folder for service pictures (served to everyone).
 pub const SERVICE_AREA: &str = "services";
@@ -61,6 +62,11 @@ pub async fn service_image_urls(state: &AppState, service_id: i64) -> Result<Vec
     Ok(images(state, service_id).await?.into_iter().map(|i| i.url).collect())
 }
 
+/// The address of a service's short video.
+pub async fn service_video_url(state: &AppState, service_id: i64) -> Result<Option<String>, AppError> {
+    Ok(state.store.service_video(service_id).await.map_err(internal)?.map(|key| file_url(&key)))
+}
+
 pub async fn admin_service(id: i64) -> Result<ServiceEditView, AppError> {
     require_user(ADMIN)?;
     let state = app_state()?;
@@ -85,6 +91,7 @@ pub async fn admin_service(id: i64) -> Result<ServiceEditView, AppError> {
             proof_photos: false,
             listed: false,
             images: Vec::new(),
+            video: None,
         });
     }
     let s = state.store.service(id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
@@ -107,6 +114,7 @@ pub async fn admin_service(id: i64) -> Result<ServiceEditView, AppError> {
         proof_photos: s.proof_photos,
         listed: s.status == "listed",
         images: images(&state, s.id).await?,
+        video: service_video_url(&state, s.id).await?,
     })
 }
 
@@ -287,6 +295,51 @@ pub async fn image_action(service_id: i64, image_id: i64, action: String) -> Res
     }
     let entry = AuditEntry { actor: Some(admin.id), action: format!("service_image_{action}"), target: format!("service:{service_id}"), detail: format!("image {image_id}") };
     state.store.record_audit(&entry, state.clock.now()).await.map_err(internal)
+}
+
+/// Checks and stores a service's short video (admins only), in place of
+/// the one it had, whose file is then deleted.
+pub async fn store_service_video(state: &AppState, user: &User, service_id: i64, bytes: Vec<u8>) -> Result<(), UploadOutcome> {
+    let failed = |e: String| UploadOutcome::Internal(e);
+    if user.role != Role::Admin {
+        return Err(UploadOutcome::Forbidden);
+    }
+    if state.store.service(service_id).await.map_err(|e| failed(e.to_string()))?.is_none() {
+        return Err(UploadOutcome::Refused("kind"));
+    }
+    let limits = VideoLimits::default();
+    let clean = tokio::task::spawn_blocking(move || uploads::sanitize_video(bytes, &limits))
+        .await
+        .map_err(|e| failed(e.to_string()))?
+        .map_err(|e| UploadOutcome::Refused(video_error_code(&e)))?;
+    let key = state.files.put_video(SERVICE_AREA, clean).await.map_err(|e| failed(e.to_string()))?;
+    let replaced = state.store.set_service_video(service_id, Some(key.as_str())).await.map_err(|e| failed(e.to_string()))?;
+    forget_file(state, replaced).await;
+    let entry = AuditEntry { actor: Some(user.id), action: "service_video_set".into(), target: format!("service:{service_id}"), detail: key.as_str().into() };
+    state.store.record_audit(&entry, state.clock.now()).await.map_err(|e| failed(e.to_string()))
+}
+
+pub async fn remove_service_video(service_id: i64) -> Result<(), AppError> {
+    let admin = require_user(ADMIN)?;
+    let state = app_state()?;
+    let removed = match state.store.set_service_video(service_id, None).await {
+        Ok(Some(key)) => key,
+        Ok(None) | Err(StoreError::NotFound) => return Err(AppError::NotFound),
+        Err(err) => return Err(internal(err)),
+    };
+    let entry = AuditEntry { actor: Some(admin.id), action: "service_video_removed".into(), target: format!("service:{service_id}"), detail: removed.clone() };
+    state.store.record_audit(&entry, state.clock.now()).await.map_err(internal)?;
+    forget_file(&state, Some(removed)).await;
+    Ok(())
+}
+
+/// Deletes a stored file nothing points at any more; a failure only leaves
+/// an unreadable file behind, so it is logged, not reported.
+async fn forget_file(state: &AppState, key: Option<String>) {
+    let Some(key) = key.and_then(|k| StoredKey::parse(&k).ok()) else { return };
+    if let Err(err) = state.files.delete(&key).await {
+        tracing::warn!(error = %err, "deleting a replaced service video failed");
+    }
 }
 
 /// Checks, re-encodes and stores a service picture (admins only).

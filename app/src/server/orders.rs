@@ -66,6 +66,7 @@ fn detail_of(service: &ServiceRecord) -> Result<ServiceInfo, AppError> {
         max_units: max_units(unit),
         listed: service.status == "listed" && service.category_listed,
         images: Vec::new(),
+        video: None,
         favorite: None,
         addons: stored_addons(service)?
             .into_iter()
@@ -125,6 +126,7 @@ pub async fn service_detail(service_id: i64) -> Result<ServiceInfo, AppError> {
     let (rules, _, _) = super::pricing::rules_in_force(&state).await?;
     Ok(ServiceInfo {
         images: super::catalog_admin::service_image_urls(&state, service.id).await?,
+        video: super::catalog_admin::service_video_url(&state, service.id).await?,
         favorite,
         price_notes: super::pricing::surcharge_notes(&rules, state.clock.now()),
         reviews: Some(reviews_summary(&state, service.id).await?),

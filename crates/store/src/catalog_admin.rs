@@ -38,8 +38,13 @@ pub trait CatalogAdminStore: Send + Sync {
     async fn remove_service_image(&self, service_id: i64, image_id: i64) -> StoreResult<()>;
     /// Moves the image to the front, making it the cover.
     async fn make_cover(&self, service_id: i64, image_id: i64) -> StoreResult<()>;
-    /// Whether a stored file is a service picture (served to everyone).
+    /// Whether a stored file is a service picture or video (served to everyone).
     async fn is_service_image(&self, storage_key: &str) -> StoreResult<bool>;
+    /// The storage key of a service's video.
+    async fn service_video(&self, service_id: i64) -> StoreResult<Option<String>>;
+    /// Sets or clears a service's video (`NotFound` for an unknown
+    /// service); returns the key it replaced, whose file is then unused.
+    async fn set_service_video(&self, service_id: i64, storage_key: Option<&str>) -> StoreResult<Option<String>>;
     /// A new category, last in order; `DuplicateName` when its code or name is taken.
     async fn create_category(&self, code: &str, name: &str, blurb: &str) -> StoreResult<i64>;
     /// Renames a category or changes its blurb; the code never changes.
@@ -174,11 +179,27 @@ macro_rules! shared_catalog_admin_impl {
             }
 
             async fn is_service_image(&self, storage_key: &str) -> crate::StoreResult<bool> {
-                let found: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM service_images WHERE storage_key = $1")
-                    .bind(storage_key)
-                    .fetch_one(&self.pool)
-                    .await?;
+                let found: i64 = sqlx::query_scalar(
+                    "SELECT (SELECT COUNT(*) FROM service_images WHERE storage_key = $1) + (SELECT COUNT(*) FROM services WHERE video_key = $1)",
+                )
+                .bind(storage_key)
+                .fetch_one(&self.pool)
+                .await?;
                 Ok(found > 0)
+            }
+
+            async fn service_video(&self, service_id: i64) -> crate::StoreResult<Option<String>> {
+                let key: Option<Option<String>> = sqlx::query_scalar("SELECT video_key FROM services WHERE id = $1").bind(service_id).fetch_optional(&self.pool).await?;
+                Ok(key.flatten())
+            }
+
+            async fn set_service_video(&self, service_id: i64, storage_key: Option<&str>) -> crate::StoreResult<Option<String>> {
+                let mut tx = self.begin_write().await?;
+                let before: Option<Option<String>> = sqlx::query_scalar("SELECT video_key FROM services WHERE id = $1").bind(service_id).fetch_optional(&mut *tx).await?;
+                let before = before.ok_or(crate::StoreError::NotFound)?;
+                sqlx::query("UPDATE services SET video_key = $1 WHERE id = $2").bind(storage_key).bind(service_id).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(before)
             }
         }
     };

@@ -1,8 +1,8 @@
 use crate::api::catalog_admin::{
-    admin_catalog, admin_categories, admin_service, AdminCategoryRow, AdminSaveCategory, AdminSaveService, AdminServiceImage, AdminSetCategoryCertificate, AdminSetCategoryListed,
+    admin_catalog, admin_categories, admin_service, AdminCategoryRow, AdminRemoveServiceVideo, AdminSaveCategory, AdminSaveService, AdminServiceImage, AdminSetCategoryCertificate, AdminSetCategoryListed,
     AdminSetServiceListed, ServiceEditView,
 };
-use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton};
+use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton, VideoClip};
 use crate::error::Field;
 use crate::i18n::{t, Msg};
 use crate::pages::customer::home::unit_label;
@@ -162,10 +162,14 @@ pub fn ServiceEditPage() -> impl IntoView {
     let save = ServerAction::<AdminSaveService>::new();
     let images = ServerAction::<AdminServiceImage>::new();
     let toggle = ServerAction::<AdminSetServiceListed>::new();
+    let remove_video = ServerAction::<AdminRemoveServiceVideo>::new();
     let form = Resource::new(id, admin_service);
-    let side = Resource::new(move || (id(), images.version().get(), toggle.version().get()), |(id, _, _)| admin_service(id));
+    let side = Resource::new(
+        move || (id(), images.version().get(), toggle.version().get(), remove_video.version().get()),
+        |(id, ..)| admin_service(id),
+    );
     let navigate = use_navigate();
-    crate::browser::forget_notice_query(&["uploaded", "upload_error"]);
+    crate::browser::forget_notice_query(&["uploaded", "upload_error", "video_error"]);
     Effect::new(move |_| {
         if let Some(Ok(saved)) = save.value().get() {
             if id() == 0 {
@@ -188,7 +192,7 @@ pub fn ServiceEditPage() -> impl IntoView {
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         match side.await {
-                            Ok(s) => view! { <PicturesAndListing s images toggle/> }.into_any(),
+                            Ok(s) => view! { <PicturesAndListing s images toggle remove_video/> }.into_any(),
                             Err(_) => ().into_any(),
                         }
                     })}
@@ -271,10 +275,19 @@ fn ServiceForm(s: ServiceEditView, save: ServerAction<AdminSaveService>) -> impl
 }
 
 #[component]
-fn PicturesAndListing(s: ServiceEditView, images: ServerAction<AdminServiceImage>, toggle: ServerAction<AdminSetServiceListed>) -> impl IntoView {
+fn PicturesAndListing(
+    s: ServiceEditView,
+    images: ServerAction<AdminServiceImage>,
+    toggle: ServerAction<AdminSetServiceListed>,
+    remove_video: ServerAction<AdminRemoveServiceVideo>,
+) -> impl IntoView {
     let toggle_value = toggle.value();
     let query = use_query_map();
     let upload_error = move || query.with(|q| q.get("upload_error")).map(|code| t(upload_error_text(&code)));
+    let video_error = move || query.with(|q| q.get("video_error")).map(|code| t(upload_error_text(&code)));
+    let video_uploaded = move || query.with(|q| q.get("uploaded").as_deref() == Some("video"));
+    let remove_video_value = remove_video.value();
+    let video = s.video.clone();
     let listed = s.listed;
     s.id.map(|id| view! {
                 <section class="panel">
@@ -304,6 +317,22 @@ fn PicturesAndListing(s: ServiceEditView, images: ServerAction<AdminServiceImage
                         <button type="submit" class="btn btn-primary btn-small">{t(Msg::Upload)}</button>
                     </form>
                     <p class="field-error" role="alert">{upload_error}</p>
+                    <h2 class="section-title" id="service-video">{t(Msg::ServiceVideoTitle)}</h2>
+                    <p class="hint">{t(Msg::ServiceVideoHint)}</p>
+                    {video.map(|src| view! {
+                        <VideoClip src label=Msg::ServiceVideoLabel/>
+                        <ActionForm action=remove_video attr:class="inline-form">
+                            <input type="hidden" name="service_id" value=id/>
+                            <button type="submit" class="btn btn-danger-plain btn-small">{t(Msg::RemoveServiceVideo)}</button>
+                        </ActionForm>
+                    })}
+                    <form method="post" action=format!("/uploads/service/{id}/video") enctype="multipart/form-data" class="upload-form">
+                        <input type="file" name="file" accept="video/mp4,video/quicktime" aria-label=t(Msg::ServiceVideoTitle)/>
+                        <button type="submit" class="btn btn-primary btn-small">{t(Msg::Upload)}</button>
+                    </form>
+                    <p class="field-error" role="alert">{video_error}</p>
+                    <p class="form-error" role="alert">{move || form_error(remove_video_value).get()}</p>
+                    {move || video_uploaded().then(|| view! { <p class="toast" role="status">{t(Msg::ServiceVideoUploaded)}</p> })}
                     <h2 class="section-title">{t(Msg::ColumnStatus)}</h2>
                     <ActionForm action=toggle attr:class="inline-form">
                         <input type="hidden" name="id" value=id/>

@@ -1,6 +1,6 @@
 use crate::api::catalog::SetFavorite;
 use crate::api::orders::{service_detail, ReviewsSummary};
-use crate::components::{ErrorState, PhoneShell, ReviewList, Skeleton, Tabs};
+use crate::components::{ErrorState, PhoneShell, ReviewList, Skeleton, Tabs, VideoClip};
 use crate::i18n::{t, Msg};
 use crate::pages::customer::home::unit_label;
 use crate::pages::order_ui::money;
@@ -20,6 +20,7 @@ pub fn ServicePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match service.await {
                         Ok(s) => view! {
+                            {s.video.clone().map(|src| view! { <div class="service-video"><VideoClip src label=Msg::ServiceVideoLabel/></div> })}
                             {(!s.images.is_empty()).then(|| view! {
                                 <div class="gallery" aria-label=t(Msg::ImagesTitle)>
                                     {s.images.iter().map(|url| view! { <img class="gallery-image" src=url.clone() alt=s.name.clone()/> }).collect_view()}
