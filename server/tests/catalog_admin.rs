@@ -36,12 +36,13 @@ fn png() -> Vec<u8> {
     std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../end2end/fixtures/photo.png")).unwrap()
 }
 
-async fn upload_picture(app: &TestApp, service_id: i64, bytes: &[u8], token: &str) -> Response {
+/// Posts a file to `path` as the service edit page's forms do.
+async fn upload_to(app: &TestApp, path: String, bytes: &[u8], token: &str) -> Response {
     let boundary = "----daojia-catalog";
-    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"kitchen.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n").into_bytes();
+    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"kitchen\"\r\n\r\n").into_bytes();
     body.extend_from_slice(bytes);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let request = Request::post(format!("/uploads/service/{service_id}"))
+    let request = Request::post(path)
         .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
         .header(header::COOKIE, format!("dj_sid={token}"))
         .body(Body::from(body))
@@ -49,17 +50,12 @@ async fn upload_picture(app: &TestApp, service_id: i64, bytes: &[u8], token: &st
     app.send(request).await
 }
 
+async fn upload_picture(app: &TestApp, service_id: i64, bytes: &[u8], token: &str) -> Response {
+    upload_to(app, format!("/uploads/service/{service_id}"), bytes, token).await
+}
+
 async fn upload_service_video(app: &TestApp, service_id: i64, bytes: &[u8], token: &str) -> Response {
-    let boundary = "----daojia-catalog";
-    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"kitchen.mp4\"\r\nContent-Type: video/mp4\r\n\r\n").into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let request = Request::post(format!("/uploads/service/{service_id}/video"))
-        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
-        .header(header::COOKIE, format!("dj_sid={token}"))
-        .body(Body::from(body))
-        .unwrap();
-    app.send(request).await
+    upload_to(app, format!("/uploads/service/{service_id}/video"), bytes, token).await
 }
 
 #[tokio::test]

@@ -2868,18 +2868,32 @@ async fn an_order_keeps_the_steps_it_was_placed_with() {
     assert_eq!(kept(after).await, (vec!["客厅除尘".to_string(), "厨房清洁".into()], true));
 }
 
+/// Sessions around a demo order served and completed (not yet reviewed).
+struct Served {
+    order_id: i64,
+    customer: String,
+    worker: String,
+    admin: String,
+}
+
+async fn served_order(app: &TestApp) -> Served {
+    let admin = app.session_for("13700000000").await;
+    let customer = app.session_for(CUSTOMER).await;
+    let sessions = [(user_id(app, LI).await, app.session_for(LI).await), (user_id(app, ZHAO).await, app.session_for(ZHAO).await)];
+    let order_id = place(app, &customer, beijing(1, 15)).await;
+    pay(app, order_id).await;
+    let worker_id = complete_order(app, order_id, &sessions).await;
+    let worker = sessions.into_iter().find(|(id, _)| *id == worker_id).unwrap().1;
+    Served { order_id, customer, worker, admin }
+}
+
 #[tokio::test]
 async fn a_customer_adds_photos_to_their_own_review_and_everyone_sees_them_with_it() {
     use app::api::orders::{OrderView, ServiceInfo};
     let app = demo_app(Config::default()).await;
-    let admin = app.session_for("13700000000").await;
-    let customer = app.session_for(CUSTOMER).await;
+    let Served { order_id, customer, worker, admin } = served_order(&app).await;
     let stranger = app.session("13800000096", domain::Role::Customer).await;
-    let sessions = [(user_id(&app, LI).await, app.session_for(LI).await), (user_id(&app, ZHAO).await, app.session_for(ZHAO).await)];
-    let order_id = place(&app, &customer, beijing(1, 15)).await;
-    pay(&app, order_id).await;
-    let worker_id = complete_order(&app, order_id, &sessions).await;
-    let (_, worker) = sessions.iter().find(|(id, _)| *id == worker_id).unwrap();
+    let worker = &worker;
     let back = |query: &str| format!("/orders/{order_id}?{query}#my-review");
     let location = |r: Response| r.headers[header::LOCATION].to_str().unwrap().to_string();
     let upload = |token: String| {
@@ -2938,14 +2952,9 @@ async fn a_customer_adds_photos_to_their_own_review_and_everyone_sees_them_with_
 async fn a_customer_adds_one_short_video_to_their_review_and_it_plays_for_everyone_by_ranges() {
     use app::api::orders::{OrderView, ServiceInfo};
     let app = demo_app(Config::default()).await;
-    let admin = app.session_for("13700000000").await;
-    let customer = app.session_for(CUSTOMER).await;
+    let Served { order_id, customer, worker, admin } = served_order(&app).await;
     let stranger = app.session("13800000095", domain::Role::Customer).await;
-    let sessions = [(user_id(&app, LI).await, app.session_for(LI).await), (user_id(&app, ZHAO).await, app.session_for(ZHAO).await)];
-    let order_id = place(&app, &customer, beijing(1, 15)).await;
-    pay(&app, order_id).await;
-    let worker_id = complete_order(&app, order_id, &sessions).await;
-    let (_, worker) = sessions.iter().find(|(id, _)| *id == worker_id).unwrap();
+    let worker = &worker;
     let back = |query: &str| format!("/orders/{order_id}?{query}#my-review");
     let location = |r: Response| r.headers[header::LOCATION].to_str().unwrap().to_string();
     let detail = || {
