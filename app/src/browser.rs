@@ -88,3 +88,17 @@ pub fn random_key() -> Option<String> {
     crypto.get_random_values_with_u8_array(&mut bytes).ok()?;
     Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
+
+/// The size in bytes of the file chosen in the `<input type="file">` an
+/// event came from.
+pub fn chosen_file_size(event: &web_sys::Event) -> Option<f64> {
+    let input = event.target()?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
+    Some(input.files()?.get(0)?.size())
+}
+
+/// Empties the `<input type="file">` an event came from.
+pub fn clear_chosen_file(event: &web_sys::Event) {
+    if let Some(input) = event.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+        input.set_value("");
+    }
+}

@@ -219,6 +219,33 @@ pub fn VideoClip(src: String, #[prop(default = Msg::ReviewVideoLabel)] label: Ms
     view! { <video class="review-video" src=src controls=true playsinline=true preload="metadata" aria-label=t(label)></video> }
 }
 
+/// The largest video upload, as `uploads::VideoLimits` has it: checked in
+/// the browser too, so a long phone video is refused before it is sent.
+pub const MAX_VIDEO_BYTES: f64 = 50.0 * 1024.0 * 1024.0;
+
+/// A plain form posting one video to `action` (it works before hydration);
+/// once hydrated, a file over [`MAX_VIDEO_BYTES`] is refused beside the
+/// field as soon as it is chosen, instead of being uploaded for nothing.
+#[component]
+pub fn VideoUploadForm(action: String, label: Msg, button: Msg, #[prop(default = "btn btn-plain btn-small")] button_class: &'static str) -> impl IntoView {
+    let too_large = RwSignal::new(false);
+    view! {
+        <form method="post" action=action enctype="multipart/form-data" class="upload-form video-upload-form"
+            on:submit=move |ev| if too_large.get_untracked() { ev.prevent_default() }>
+            <input type="file" name="file" accept="video/mp4,video/quicktime" aria-label=t(label)
+                on:change=move |ev| {
+                    let over = crate::browser::chosen_file_size(&ev).is_some_and(|size| size > MAX_VIDEO_BYTES);
+                    if over {
+                        crate::browser::clear_chosen_file(&ev);
+                    }
+                    too_large.set(over);
+                }/>
+            <button type="submit" class=button_class>{t(button)}</button>
+        </form>
+        {move || too_large.get().then(|| view! { <p class="field-error" role="alert">{t(Msg::ErrVideoTooLarge)}</p> })}
+    }
+}
+
 /// Reviews as everyone reads them: masked author, stars, day, text, photos, video.
 #[component]
 pub fn ReviewList(reviews: Vec<crate::api::orders::PublicReviewView>) -> impl IntoView {
@@ -303,4 +330,12 @@ pub fn encode_query_value(value: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    #[test]
+    fn the_browser_refuses_videos_over_the_size_the_server_keeps() {
+        assert_eq!(super::MAX_VIDEO_BYTES, uploads::VideoLimits::default().max_bytes as f64);
+    }
 }

@@ -1,4 +1,6 @@
 import { test, expect } from '@playwright/test';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { DEMO, PHONE, DESKTOP, open, login, snap, hydrated, expectAccessible } from './helpers';
 
@@ -43,6 +45,13 @@ test('an admin sets up a service with a picture and a customer finds it', async 
   // A short video (C3: 服务效果视频): a picture is refused as no video, the clip goes up.
   const videoInput = admin.getByLabel('服务视频', { exact: true });
   const videoUpload = admin.locator('.upload-form', { has: videoInput }).getByRole('button', { name: '上传' });
+  // Over 50 MB it is refused as soon as it is chosen, before anything is sent.
+  const tooLarge = path.join(os.tmpdir(), 'daojia-too-large.mp4');
+  fs.writeFileSync(tooLarge, Buffer.alloc(50 * 1024 * 1024 + 1));
+  await videoInput.setInputFiles(tooLarge);
+  await expect(admin.getByText('视频不能超过 50MB，请剪短或降低画质后再传')).toBeVisible();
+  await expect(videoInput).toHaveValue('');
+  fs.unlinkSync(tooLarge);
   await videoInput.setInputFiles(PICTURE);
   await videoUpload.click();
   await expect(admin.getByText('请上传 MP4 或 MOV 格式的视频')).toBeVisible();

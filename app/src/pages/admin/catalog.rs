@@ -2,7 +2,7 @@ use crate::api::catalog_admin::{
     admin_catalog, admin_categories, admin_service, AdminCategoryRow, AdminRemoveServiceVideo, AdminSaveCategory, AdminSaveService, AdminServiceImage, AdminSetCategoryCertificate, AdminSetCategoryListed,
     AdminSetServiceListed, ServiceEditView,
 };
-use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton, VideoClip};
+use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton, VideoClip, VideoUploadForm};
 use crate::error::Field;
 use crate::i18n::{t, Msg};
 use crate::pages::customer::home::unit_label;
@@ -326,10 +326,7 @@ fn PicturesAndListing(
                             <button type="submit" class="btn btn-danger-plain btn-small">{t(Msg::RemoveServiceVideo)}</button>
                         </ActionForm>
                     })}
-                    <form method="post" action=format!("/uploads/service/{id}/video") enctype="multipart/form-data" class="upload-form">
-                        <input type="file" name="file" accept="video/mp4,video/quicktime" aria-label=t(Msg::ServiceVideoTitle)/>
-                        <button type="submit" class="btn btn-primary btn-small">{t(Msg::Upload)}</button>
-                    </form>
+                    <VideoUploadForm action=format!("/uploads/service/{id}/video") label=Msg::ServiceVideoTitle button=Msg::Upload button_class="btn btn-primary btn-small"/>
                     <p class="field-error" role="alert">{video_error}</p>
                     <p class="form-error" role="alert">{move || form_error(remove_video_value).get()}</p>
                     {move || video_uploaded().then(|| view! { <p class="toast" role="status">{t(Msg::ServiceVideoUploaded)}</p> })}

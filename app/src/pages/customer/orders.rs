@@ -5,7 +5,7 @@ use crate::api::orders::{
     SeriesCancel,
 };
 use crate::browser::use_live_version;
-use crate::components::{field_error, form_error, ErrorState, PhoneShell, PhotoRow, Skeleton, Tabs, VideoClip};
+use crate::components::{field_error, form_error, ErrorState, PhoneShell, PhotoRow, Skeleton, Tabs, VideoClip, VideoUploadForm};
 use crate::api::chat::ChatUnread;
 use crate::error::{AppError, Field};
 use crate::i18n::{t, tf, Msg};
@@ -308,10 +308,7 @@ fn ReviewVideo(order_id: i64, video: Option<String>, can_add: bool, mine: bool, 
                 })}
             })}
             {can_add.then(|| view! {
-                <form method="post" action=format!("/uploads/review/{order_id}/video") enctype="multipart/form-data" class="upload-form review-video-form">
-                    <input type="file" name="file" accept="video/mp4,video/quicktime" aria-label=t(Msg::ReviewVideoChoose)/>
-                    <button type="submit" class="btn btn-plain btn-small">{t(Msg::ReviewVideoUpload)}</button>
-                </form>
+                <VideoUploadForm action=format!("/uploads/review/{order_id}/video") label=Msg::ReviewVideoChoose button=Msg::ReviewVideoUpload/>
                 <p class="hint">{t(Msg::ReviewVideoHint)}</p>
             })}
             <p class="field-error" role="alert">{video_error}</p>
