@@ -219,6 +219,25 @@ pub fn VideoClip(src: String, #[prop(default = Msg::ReviewVideoLabel)] label: Ms
     view! { <video class="review-video" src=src controls=true playsinline=true preload="metadata" aria-label=t(label)></video> }
 }
 
+/// How many times `action` has succeeded, for a resource to refetch on
+/// when a refused attempt must leave its form as it was (the action's
+/// `version` goes up on errors too); `then` runs on each success first.
+pub fn successes<S>(action: ServerAction<S>, then: impl Fn() + Send + Sync + 'static) -> ReadSignal<u32>
+where
+    S: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+    S::Error: Send + Sync + 'static,
+{
+    let (count, set_count) = signal(0u32);
+    Effect::new(move |_| {
+        if action.value().with(|value| matches!(value, Some(Ok(_)))) {
+            then();
+            set_count.update(|n| *n += 1);
+        }
+    });
+    count
+}
+
 /// The largest video upload, as `uploads::VideoLimits` has it: checked in
 /// the browser too, so a long phone video is refused before it is sent.
 pub const MAX_VIDEO_BYTES: f64 = 50.0 * 1024.0 * 1024.0;

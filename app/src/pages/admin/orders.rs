@@ -4,11 +4,11 @@ use crate::api::feedback::admin_feedback_list;
 use crate::api::format_beijing;
 use crate::api::ops::{admin_map_tiles, admin_order, admin_orders, admin_reschedule_slots, AdminAssign, AdminCancelOrder, AdminRescheduleOrder, AdminOrderRow, AdminOrderView, DecisionView, MoneyMoveView, OrderAttention};
 use crate::browser::use_live_version;
-use crate::components::{field_error, form_error, AdminShell, ErrorState, PhotoRow, Skeleton, VideoClip};
+use crate::components::{field_error, form_error, AdminShell, ErrorState, PhotoRow, Skeleton, VideoClip, successes};
 use crate::error::{AppError, Field};
 use crate::i18n::{t, tf, Msg};
 use crate::pages::chat::ChatBubble;
-use crate::pages::customer::book::MoveSlots;
+use crate::pages::customer::book::{MoveChoice, MoveSlots};
 use crate::pages::order_ui::{appointment, money, state_msg, OrderFacts, ProofPanel, QuoteLines, StateBadge, Timeline};
 use crate::pages::track_map::{fanned_out, TrackMap, Viewport};
 use booking::{Anomaly, OrderState};
@@ -275,12 +275,7 @@ pub fn AdminOrderPage() -> impl IntoView {
     let reschedule = ServerAction::<AdminRescheduleOrder>::new();
     // Only a move that went through reloads the order: a refused one keeps
     // the chosen slot and reason with the error beside them.
-    let moves = RwSignal::new(0u32);
-    Effect::new(move |_| {
-        if matches!(reschedule.value().get(), Some(Ok(()))) {
-            moves.update(|n| *n += 1);
-        }
-    });
+    let moves = successes(reschedule, || ());
     let order = Resource::new(move || (id(), assign.version().get(), cancel.version().get(), moves.get()), |(id, ..)| admin_order(id));
     let feedback = Resource::new(id, |id| admin_feedback_list(None, None, Some(id)));
     view! {
@@ -590,16 +585,16 @@ fn AdminOrderBody(
 /// read only when the admin opens the panel.
 #[component]
 fn AdminReschedule(order_id: i64, action: ServerAction<AdminRescheduleOrder>) -> impl IntoView {
-    let open = RwSignal::new(false);
+    let choice = MoveChoice::new();
     let value = action.value();
     view! {
         <section class="panel admin-reschedule">
             <h3>{t(Msg::AdminRescheduleHeading)}</h3>
             <p class="hint">{t(Msg::AdminRescheduleHint)}</p>
-            <Show when=move || open.get() fallback=move || view! {
-                <button type="button" class="btn btn-plain" on:click=move |_| open.set(true)>{t(Msg::RescheduleHeading)}</button>
+            <Show when=move || choice.open.get() fallback=move || view! {
+                <button type="button" class="btn btn-plain" on:click=move |_| choice.open.set(true)>{t(Msg::RescheduleHeading)}</button>
             }>
-                <AdminRescheduleForm order_id action/>
+                <AdminRescheduleForm order_id action choice/>
             </Show>
             <p class="form-error" role="alert">{move || form_error(value).get()}</p>
         </section>
@@ -607,23 +602,21 @@ fn AdminReschedule(order_id: i64, action: ServerAction<AdminRescheduleOrder>) ->
 }
 
 #[component]
-fn AdminRescheduleForm(order_id: i64, action: ServerAction<AdminRescheduleOrder>) -> impl IntoView {
+fn AdminRescheduleForm(order_id: i64, action: ServerAction<AdminRescheduleOrder>, choice: MoveChoice) -> impl IntoView {
     let days = Resource::new(move || order_id, admin_reschedule_slots);
-    let selected_day = RwSignal::new(0usize);
-    let selected_slot = RwSignal::new(None::<i64>);
     let reason = RwSignal::new(String::new());
     let value = action.value();
     view! {
-        <MoveSlots days selected_day selected_slot/>
+        <MoveSlots days selected_day=choice.day selected_slot=choice.slot/>
         <p class="field-error" role="alert">{move || field_error(value, Field::Slot).get()}</p>
         <div class="reason-form">
             <label for="f-reschedule-reason">{t(Msg::RescheduleReasonLabel)}</label>
             <textarea id="f-reschedule-reason" maxlength="200" rows="2" aria-describedby="f-reschedule-reason-error"
                 prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
             <p class="field-error" id="f-reschedule-reason-error" role="alert">{move || field_error(value, Field::RescheduleReason).get()}</p>
-            <button type="button" class="btn btn-primary" disabled=move || selected_slot.get().is_none() || action.pending().get()
+            <button type="button" class="btn btn-primary" disabled=move || choice.slot.get().is_none() || action.pending().get()
                 on:click=move |_| {
-                    if let Some(start) = selected_slot.get() {
+                    if let Some(start) = choice.slot.get() {
                         action.dispatch(AdminRescheduleOrder { order_id, start, reason: reason.get_untracked() });
                     }
                 }>

@@ -5,7 +5,7 @@ use crate::api::orders::{
     SeriesCancel,
 };
 use crate::browser::use_live_version;
-use crate::components::{field_error, form_error, ErrorState, PhoneShell, PhotoRow, Skeleton, Tabs, VideoClip, VideoUploadForm};
+use crate::components::{field_error, form_error, ErrorState, PhoneShell, PhotoRow, Skeleton, Tabs, VideoClip, VideoUploadForm, successes};
 use crate::api::chat::ChatUnread;
 use crate::error::{AppError, Field};
 use crate::i18n::{t, tf, Msg};
@@ -169,14 +169,8 @@ pub fn OrderPage() -> impl IntoView {
     let reschedule = ServerAction::<RescheduleOrder>::new();
     // Only a move that went through reloads the order: a refused one keeps
     // the slots open with the reason beside them.
-    let moves = RwSignal::new(0u32);
     let choice = MoveChoice::new();
-    Effect::new(move |_| {
-        if matches!(reschedule.value().get(), Some(Ok(()))) {
-            choice.close();
-            moves.update(|n| *n += 1);
-        }
-    });
+    let moves = successes(reschedule, move || choice.close());
     let review = ServerAction::<ReviewOrder>::new();
     let keep = ServerAction::<SetFavoriteWorker>::new();
     let confirm = ServerAction::<ConfirmService>::new();
