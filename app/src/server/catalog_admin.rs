@@ -2,7 +2,7 @@
 //! an audit entry for every change.
 
 use super::authz::require_user;
-use super::onboarding::{file_url, put_clean_image, video_error_code, UploadOutcome};
+use super::onboarding::{file_url, put_clean_image, put_clean_video, UploadOutcome};
 use super::{app_state, internal, AppState};
 use crate::api::catalog_admin::{AdminCategoryRow, AdminServiceListRow, CategoryOption, ImageView, ServiceEditView};
 use crate::api::ADMIN;
@@ -11,7 +11,7 @@ use crate::i18n::Msg;
 use domain::{Fen, Role};
 use pricing::Unit;
 use store::{AuditEntry, NewService, StoreError, User};
-use uploads::{StoredKey, VideoLimits};
+use uploads::StoredKey;
 
 /// The upload store's folder for service pictures (served to everyone).
 pub const SERVICE_AREA: &str = "services";
@@ -307,12 +307,7 @@ pub async fn store_service_video(state: &AppState, user: &User, service_id: i64,
     if state.store.service(service_id).await.map_err(|e| failed(e.to_string()))?.is_none() {
         return Err(UploadOutcome::Refused("kind"));
     }
-    let limits = VideoLimits::default();
-    let clean = tokio::task::spawn_blocking(move || uploads::sanitize_video(bytes, &limits))
-        .await
-        .map_err(|e| failed(e.to_string()))?
-        .map_err(|e| UploadOutcome::Refused(video_error_code(&e)))?;
-    let key = state.files.put_video(SERVICE_AREA, clean).await.map_err(|e| failed(e.to_string()))?;
+    let key = put_clean_video(state, SERVICE_AREA, bytes).await?;
     let replaced = state.store.set_service_video(service_id, Some(key.as_str())).await.map_err(|e| failed(e.to_string()))?;
     forget_file(state, replaced).await;
     let entry = AuditEntry { actor: Some(user.id), action: "service_video_set".into(), target: format!("service:{service_id}"), detail: key.as_str().into() };
@@ -338,7 +333,7 @@ pub async fn remove_service_video(service_id: i64) -> Result<(), AppError> {
 async fn forget_file(state: &AppState, key: Option<String>) {
     let Some(key) = key.and_then(|k| StoredKey::parse(&k).ok()) else { return };
     if let Err(err) = state.files.delete(&key).await {
-        tracing::warn!(error = %err, "deleting a replaced service video failed");
+        tracing::warn!(error = %err, "deleting a replaced or removed service video failed");
     }
 }
 

@@ -11,7 +11,7 @@ use crate::i18n::Msg;
 use domain::{BackgroundNote, DisplayName, ExpiryDate, ExpiryError, Role, WorkerStatus};
 use booking::OrderState;
 use store::{ApplicationForm, ApplicationRecord, AuditEntry, NewWorkerDocument, OrderFilter, StoreError, User, UserId};
-use uploads::{ImageLimits, StoredKey, UploadError};
+use uploads::{ImageLimits, StoredKey, UploadError, VideoLimits};
 
 /// The upload store's folder for worker documents.
 pub const WORKER_AREA: &str = "workers";
@@ -192,8 +192,18 @@ pub fn upload_error_code(err: &UploadError) -> &'static str {
     }
 }
 
+/// Checks a video and stores it in `area`; refused with the reason's code.
+pub async fn put_clean_video(state: &AppState, area: &str, bytes: Vec<u8>) -> Result<StoredKey, UploadOutcome> {
+    let limits = VideoLimits::default();
+    let clean = tokio::task::spawn_blocking(move || uploads::sanitize_video(bytes, &limits))
+        .await
+        .map_err(|e| UploadOutcome::Internal(e.to_string()))?
+        .map_err(|e| UploadOutcome::Refused(video_error_code(&e)))?;
+    state.files.put_video(area, clean).await.map_err(|e| UploadOutcome::Internal(e.to_string()))
+}
+
 /// Why a video was refused, as the code its page shows the reason for.
-pub fn video_error_code(err: &UploadError) -> &'static str {
+fn video_error_code(err: &UploadError) -> &'static str {
     match err {
         UploadError::Empty => "video_empty",
         UploadError::TooLarge { .. } => "video_too_large",

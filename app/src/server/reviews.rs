@@ -1,7 +1,7 @@
 //! Reviews as they are shown (C9): masked authors, and the photos the
 //! customer adds to their own review once it is written.
 
-use super::onboarding::{file_url, put_clean_image, video_error_code, UploadOutcome};
+use super::onboarding::{file_url, put_clean_image, put_clean_video, UploadOutcome};
 use super::authz::require_user;
 use super::flows::unix;
 use super::{app_state, internal, AppState};
@@ -11,7 +11,7 @@ use crate::error::AppError;
 use domain::Role;
 use std::collections::HashMap;
 use store::{PublicReview, ReviewMediaKind, StoreError, User};
-use uploads::{StoredKey, VideoLimits};
+use uploads::StoredKey;
 
 /// Where review photos are stored.
 pub const REVIEW_PHOTO_AREA: &str = "review";
@@ -77,12 +77,7 @@ pub async fn store_review_video(state: &AppState, user: &User, order_id: i64, by
     if own_review_media(state, user, order_id).await?.video.is_some() {
         return Err(UploadOutcome::Refused("review_video_taken"));
     }
-    let limits = VideoLimits::default();
-    let clean = tokio::task::spawn_blocking(move || uploads::sanitize_video(bytes, &limits))
-        .await
-        .map_err(|e| UploadOutcome::Internal(e.to_string()))?
-        .map_err(|e| UploadOutcome::Refused(video_error_code(&e)))?;
-    let key = state.files.put_video(REVIEW_PHOTO_AREA, clean).await.map_err(|e| UploadOutcome::Internal(e.to_string()))?;
+    let key = put_clean_video(state, REVIEW_PHOTO_AREA, bytes).await?;
     attach_review_media(state, user, order_id, key, ReviewMediaKind::Video).await
 }
 
