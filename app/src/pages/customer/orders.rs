@@ -185,29 +185,38 @@ pub fn OrderPage() -> impl IntoView {
                 confirm.version().get(),
                 remove_photo.version().get(),
             );
-            (order_id(), live.get(), versions)
+            (order_id(), versions)
         },
         |(id, ..)| order_detail(id),
     );
+    // Every live notice re-reads the order, most of them about something
+    // else (another order, a chat): the page takes the order read only when
+    // it differs from the one shown, so it is not redrawn for nothing.
+    Effect::new(move |seen: Option<u32>| {
+        let version = live.get();
+        if seen.is_some_and(|seen| seen != version) {
+            let id = order_id();
+            leptos::task::spawn_local(async move {
+                let fresh = order_detail(id).await;
+                if id == order_id() && order.with_untracked(|shown| shown.as_ref() != Some(&fresh)) {
+                    order.set(Some(fresh));
+                }
+            });
+        }
+        version
+    });
     let asks = OrderAsks::new();
     view! {
         <PhoneShell title=Msg::OrderDetailTitle tabs=Tabs::Customer>
             // Outside the order's own refresh, so a new position redraws only the map.
             <TrackMap order_id=Signal::derive(order_id) live/>
             <Transition fallback=|| view! { <Skeleton rows=5/> }>
-                {
-                    // Every live notice refetches the order, most of them about
-                    // something else (another order, a chat): the memo passes a
-                    // refetched order on only when it differs from the one shown,
-                    // so the page is not redrawn under the customer for nothing.
-                    // Read inside the Transition, the first load still suspends
-                    // (and is rendered on the server).
-                    let shown = Memo::new(move |_| order.get());
-                    move || shown.get().map(|loaded| match loaded {
+                {move || Suspend::new(async move {
+                    match order.await {
                         Ok(o) => view! { <OrderBody order=o cancel cancel_series reschedule choice review keep confirm remove_photo unread asks/> }.into_any(),
                         Err(error) => view! { <ErrorState error/> }.into_any(),
-                    })
-                }
+                    }
+                })}
             </Transition>
         </PhoneShell>
     }
