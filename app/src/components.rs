@@ -216,7 +216,7 @@ pub fn PhotoRow(photos: Vec<String>, alt: &'static str) -> impl IntoView {
 /// frame and length are fetched until it is played.
 #[component]
 pub fn VideoClip(src: String, #[prop(default = Msg::ReviewVideoLabel)] label: Msg) -> impl IntoView {
-    view! { <video class="review-video" src=src controls=true playsinline=true preload="metadata" aria-label=t(label)></video> }
+    view! { <video class="video-clip" src=src controls=true playsinline=true preload="metadata" aria-label=t(label)></video> }
 }
 
 /// How many times `action` has succeeded, for a resource to refetch on

@@ -99,7 +99,7 @@ pub async fn upload_service_video(State(state): State<AppState>, Path(service_id
     };
     let outcome = match upload_form(&state, req).await {
         Ok(form) => store_service_video(&state, &user, service_id, form.file).await,
-        Err(code) => Err(UploadOutcome::Refused(if code == "too_large" { "video_too_large" } else { code })),
+        Err(code) => Err(UploadOutcome::Refused(video_form_code(code))),
     };
     answer_upload(outcome, back("uploaded=video"), |code| back(&format!("video_error={code}")))
 }
@@ -173,9 +173,15 @@ pub async fn upload_review_video(State(state): State<AppState>, Path(order_id): 
     };
     let outcome = match upload_form(&state, req).await {
         Ok(form) => store_review_video(&state, &user, order_id, form.file).await,
-        Err(code) => Err(UploadOutcome::Refused(if code == "too_large" { "video_too_large" } else { code })),
+        Err(code) => Err(UploadOutcome::Refused(video_form_code(code))),
     };
     answer_upload(outcome, back("uploaded=review_video"), |code| back(&format!("video_error={code}")))
+}
+
+/// A form that could not be read, said of a video: over the request limit
+/// is the video's own 50 MB.
+fn video_form_code(code: &'static str) -> &'static str {
+    if code == "too_large" { "video_too_large" } else { code }
 }
 
 /// Every upload's answer: `done` when stored, 403 to someone who may not

@@ -607,7 +607,7 @@ fn AdminRescheduleForm(order_id: i64, action: ServerAction<AdminRescheduleOrder>
     let reason = RwSignal::new(String::new());
     let value = action.value();
     view! {
-        <MoveSlots days selected_day=choice.day selected_slot=choice.slot/>
+        <MoveSlots days choice/>
         <p class="field-error" role="alert">{move || field_error(value, Field::Slot).get()}</p>
         <div class="reason-form">
             <label for="f-reschedule-reason">{t(Msg::RescheduleReasonLabel)}</label>

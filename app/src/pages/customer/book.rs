@@ -438,12 +438,12 @@ impl MoveChoice {
 
 /// 改期's slots, once read: the picker, or why they could not be read.
 #[component]
-pub(crate) fn MoveSlots(days: Resource<Result<Vec<DaySlots>, AppError>>, selected_day: RwSignal<usize>, selected_slot: RwSignal<Option<i64>>) -> impl IntoView {
+pub(crate) fn MoveSlots(days: Resource<Result<Vec<DaySlots>, AppError>>, choice: MoveChoice) -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <Skeleton rows=3/> }>
             {move || Suspend::new(async move {
                 match days.await {
-                    Ok(days) => view! { <SlotPicker days selected_day selected_slot/> }.into_any(),
+                    Ok(days) => view! { <SlotPicker days selected_day=choice.day selected_slot=choice.slot/> }.into_any(),
                     Err(error) => view! { <ErrorState error/> }.into_any(),
                 }
             })}

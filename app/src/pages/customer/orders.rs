@@ -472,7 +472,7 @@ fn RescheduleSlots(order_id: i64, action: ServerAction<RescheduleOrder>, choice:
     let value = action.value();
     view! {
         <h3 class="section-title">{t(Msg::RescheduleHeading)}</h3>
-        <MoveSlots days selected_day=choice.day selected_slot=choice.slot/>
+        <MoveSlots days choice/>
         <p class="field-error" role="alert">{move || field_error(value, Field::Slot).get()}</p>
         <p class="form-error" role="alert">{move || form_error(value).get()}</p>
         <div class="confirm-actions">
