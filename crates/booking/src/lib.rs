@@ -42,6 +42,7 @@ use serde::{Deserialize, Serialize};
 
 mod lateness;
 mod monitor;
+mod placement;
 mod proof;
 mod reschedule;
 mod review;
@@ -51,6 +52,10 @@ pub use proof::{
     MAX_PROOF_PHOTOS,
 };
 pub use lateness::{is_no_show, LatePenalty, LateTier, LatenessError, LatenessLineError, LatenessPolicy, MAX_LATE_PENALTY, MAX_LATE_TIER_SECS, NO_SHOW_WORD};
+pub use placement::{
+    beijing_day, interview_time, is_nanny_category, may_shortlist, start_day, CandidateStatus, CandidateStep, PlacementError, PlacementStatus,
+    INTERVIEW_MAX_DAYS_AHEAD, INTERVIEW_MIN_LEAD_SECS, MAX_SHORTLIST, NANNY_CATEGORIES, START_MAX_DAYS_AHEAD,
+};
 pub use reschedule::{may_reschedule, platform_may_reschedule, RescheduleRefusal, MAX_RESCHEDULES, RESCHEDULE_EVENT};
 pub use series::{visits_cancelled_from, Recurrence, RecurrenceError, MAX_SERIES_VISITS, MIN_SERIES_VISITS};
 pub use review::{may_add_review_photo, ReviewError, ReviewInput, MAX_REVIEW_CHARS, MAX_REVIEW_PHOTOS};

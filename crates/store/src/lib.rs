@@ -5,6 +5,7 @@
 
 mod analytics;
 mod appeal;
+mod placement;
 mod assessment;
 mod catalog_admin;
 mod chat;
@@ -31,6 +32,7 @@ use time::OffsetDateTime;
 
 pub use analytics::{AnalyticsStore, OrderFactRecord, WeeklyHoursRecord};
 pub use appeal::{AppealRecord, AppealStore, AppealVerdict, NewAppeal, WarningRecord};
+pub use placement::{CandidacyRecord, CandidateMove, CandidateRecord, NewPlacement, PlacementRecord, PlacementStore, ProposeOutcome};
 pub use assessment::{AssessmentStore, WorkerAssessmentRecord};
 pub use chat::{ChatImageOwner, ChatMessageRecord, ChatStore, NewChatMessage, SupportThreadRecord};
 pub use catalog_admin::{AdminServiceRow, CatalogAdminStore, ServiceImageRecord};
@@ -104,7 +106,7 @@ pub enum Backend {
 }
 
 #[async_trait]
-pub trait Store: OrderStore + AnalyticsStore + AppealStore + ChatStore + AssessmentStore + MoneyStore + OnboardingStore + CatalogAdminStore + FavoriteStore + FeedbackStore + PricingStore + ReminderStore + DispatchStore + TrackingStore + ProofStore + Send + Sync + 'static {
+pub trait Store: OrderStore + AnalyticsStore + AppealStore + PlacementStore + ChatStore + AssessmentStore + MoneyStore + OnboardingStore + CatalogAdminStore + FavoriteStore + FeedbackStore + PricingStore + ReminderStore + DispatchStore + TrackingStore + ProofStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn ping(&self) -> StoreResult<()>;
     async fn close(&self);

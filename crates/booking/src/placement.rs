@@ -1,0 +1,338 @@
+//! Nanny placement (月嫂/育儿嫂, B8). A nanny lives with a family for weeks,
+//! so nobody is dispatched blind: the customer asks, staff shortlist
+//! qualified nannies, the customer invites the ones they like to an
+//! interview at a time they choose, each nanny accepts or declines, and after
+//! meeting them the customer chooses one. The paid trial (试工) and the
+//! contract follow the choice.
+//!
+//! Every step is a compare-and-set from one named status to the next, so two
+//! people acting on the same candidate at once get one outcome.
+
+use serde::{Deserialize, Serialize};
+
+/// Nannies in play at once for one request (proposed, invited or met): more
+/// is a catalogue, not a shortlist.
+pub const MAX_SHORTLIST: usize = 3;
+/// An interview is at least this far ahead, so the nanny can answer and travel.
+pub const INTERVIEW_MIN_LEAD_SECS: i64 = 2 * 3600;
+/// And at most this many days ahead.
+pub const INTERVIEW_MAX_DAYS_AHEAD: i64 = 14;
+/// Interviews start between 09:00 and 19:00 Beijing time.
+pub const INTERVIEW_FIRST_MINUTE: i64 = 9 * 60;
+pub const INTERVIEW_LAST_MINUTE: i64 = 19 * 60;
+/// The nanny starts (上户) within half a year of the request.
+pub const START_MAX_DAYS_AHEAD: i64 = 180;
+/// The categories placed this way rather than dispatched.
+pub const NANNY_CATEGORIES: [&str; 2] = ["maternity_nanny", "childcare_nanny"];
+
+const BEIJING_OFFSET_SECS: i64 = 8 * 3600;
+const DAY_SECS: i64 = 86_400;
+
+pub fn is_nanny_category(code: &str) -> bool {
+    NANNY_CATEGORIES.contains(&code)
+}
+
+/// Where a request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlacementStatus {
+    /// Waiting for staff to shortlist (待推荐).
+    Requested,
+    /// Nannies proposed, none invited yet (待约面试).
+    Shortlisted,
+    /// At least one interview asked for (面试中).
+    Interviewing,
+    /// The customer chose a nanny (已选定).
+    Chosen,
+    /// Withdrawn by the customer or closed by staff (已关闭).
+    Closed,
+}
+
+impl PlacementStatus {
+    pub const ALL: [PlacementStatus; 5] = [Self::Requested, Self::Shortlisted, Self::Interviewing, Self::Chosen, Self::Closed];
+    pub const OPEN: [PlacementStatus; 3] = [Self::Requested, Self::Shortlisted, Self::Interviewing];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Requested => "requested",
+            Self::Shortlisted => "shortlisted",
+            Self::Interviewing => "interviewing",
+            Self::Chosen => "chosen",
+            Self::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// Still looking: candidates may be proposed, invited and chosen.
+    pub fn is_open(self) -> bool {
+        Self::OPEN.contains(&self)
+    }
+
+    /// The request's status once a candidate took `step`.
+    pub fn after(self, step: CandidateStep) -> PlacementStatus {
+        match step {
+            CandidateStep::Choose => Self::Chosen,
+            CandidateStep::Invite => Self::Interviewing,
+            _ => self,
+        }
+    }
+}
+
+/// One shortlisted nanny's standing with the customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CandidateStatus {
+    /// Shortlisted by staff (推荐).
+    Proposed,
+    /// The customer asked for an interview; the nanny has not answered (待确认面试).
+    Invited,
+    /// The nanny accepted the interview (面试已确认).
+    Confirmed,
+    /// The customer passed on her (不合适).
+    Declined,
+    /// She declined the interview (已婉拒).
+    Refused,
+    /// The customer chose her (已选定).
+    Chosen,
+}
+
+impl CandidateStatus {
+    pub const ALL: [CandidateStatus; 6] = [Self::Proposed, Self::Invited, Self::Confirmed, Self::Declined, Self::Refused, Self::Chosen];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Proposed => "proposed",
+            Self::Invited => "invited",
+            Self::Confirmed => "confirmed",
+            Self::Declined => "declined",
+            Self::Refused => "refused",
+            Self::Chosen => "chosen",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// Counts against [`MAX_SHORTLIST`]: nobody has said no yet.
+    pub fn in_play(self) -> bool {
+        matches!(self, Self::Proposed | Self::Invited | Self::Confirmed)
+    }
+
+    /// The status `step` leaves a candidate in, or `None` when the step
+    /// does not apply to where she stands. An interview is asked for from a
+    /// proposal or moved once confirmed; only a nanny the customer has met
+    /// (confirmed interview) is chosen.
+    pub fn after(self, step: CandidateStep) -> Option<CandidateStatus> {
+        use CandidateStatus as S;
+        use CandidateStep as A;
+        match (self, step) {
+            (S::Proposed | S::Confirmed, A::Invite) => Some(S::Invited),
+            (S::Invited, A::Accept) => Some(S::Confirmed),
+            (S::Invited, A::Refuse) => Some(S::Refused),
+            (S::Proposed | S::Invited | S::Confirmed, A::Decline) => Some(S::Declined),
+            (S::Confirmed, A::Choose) => Some(S::Chosen),
+            _ => None,
+        }
+    }
+}
+
+/// What someone does to a candidate: the customer invites, declines or
+/// chooses; the nanny accepts or refuses the interview.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CandidateStep {
+    Invite,
+    Decline,
+    Choose,
+    Accept,
+    Refuse,
+}
+
+impl CandidateStep {
+    pub const ALL: [CandidateStep; 5] = [Self::Invite, Self::Decline, Self::Choose, Self::Accept, Self::Refuse];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Invite => "invite",
+            Self::Decline => "decline",
+            Self::Choose => "choose",
+            Self::Accept => "accept",
+            Self::Refuse => "refuse",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// The customer's steps; the others are the nanny's.
+    pub fn by_customer(self) -> bool {
+        matches!(self, Self::Invite | Self::Decline | Self::Choose)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PlacementError {
+    #[error("interview less than the minimum lead ahead")]
+    InterviewTooSoon,
+    #[error("interview too many days ahead")]
+    InterviewTooFar,
+    #[error("interview outside 09:00–19:00 Beijing")]
+    InterviewOutsideHours,
+    #[error("start day is not after today")]
+    StartDayPast,
+    #[error("start day too far ahead")]
+    StartDayTooFar,
+    #[error("shortlist already full")]
+    ShortlistFull,
+}
+
+/// The Beijing calendar day number (days since 1970-01-01) of `at`.
+pub fn beijing_day(at: i64) -> i64 {
+    (at + BEIJING_OFFSET_SECS).div_euclid(DAY_SECS)
+}
+
+/// An interview time the customer picked (Unix seconds), checked against `now`.
+pub fn interview_time(at: i64, now: i64) -> Result<i64, PlacementError> {
+    if at < now + INTERVIEW_MIN_LEAD_SECS {
+        return Err(PlacementError::InterviewTooSoon);
+    }
+    if beijing_day(at) > beijing_day(now) + INTERVIEW_MAX_DAYS_AHEAD {
+        return Err(PlacementError::InterviewTooFar);
+    }
+    let minute = (at + BEIJING_OFFSET_SECS).rem_euclid(DAY_SECS) / 60;
+    if !(INTERVIEW_FIRST_MINUTE..=INTERVIEW_LAST_MINUTE).contains(&minute) {
+        return Err(PlacementError::InterviewOutsideHours);
+    }
+    Ok(at)
+}
+
+/// The day the nanny should start (a Beijing day number): from tomorrow,
+/// within [`START_MAX_DAYS_AHEAD`].
+pub fn start_day(day: i64, now: i64) -> Result<i64, PlacementError> {
+    let today = beijing_day(now);
+    if day <= today {
+        Err(PlacementError::StartDayPast)
+    } else if day > today + START_MAX_DAYS_AHEAD {
+        Err(PlacementError::StartDayTooFar)
+    } else {
+        Ok(day)
+    }
+}
+
+/// Whether one more nanny may be proposed when `in_play` already are.
+pub fn may_shortlist(in_play: usize) -> Result<(), PlacementError> {
+    if in_play >= MAX_SHORTLIST {
+        Err(PlacementError::ShortlistFull)
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // 2027-03-01 00:00 Beijing.
+    const MARCH_1: i64 = 1_803_859_200 - BEIJING_OFFSET_SECS;
+
+    fn beijing(day_offset: i64, hour: i64, minute: i64) -> i64 {
+        MARCH_1 + day_offset * DAY_SECS + hour * 3600 + minute * 60
+    }
+
+    #[test]
+    fn names_round_trip_through_storage() {
+        for s in PlacementStatus::ALL {
+            assert_eq!(PlacementStatus::parse(s.as_str()), Some(s));
+        }
+        for s in CandidateStatus::ALL {
+            assert_eq!(CandidateStatus::parse(s.as_str()), Some(s));
+        }
+        for s in CandidateStep::ALL {
+            assert_eq!(CandidateStep::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(CandidateStep::parse("hire"), None);
+    }
+
+    #[test]
+    fn a_nanny_is_chosen_only_after_the_interview_she_accepted() {
+        use CandidateStatus as S;
+        use CandidateStep as A;
+        let met = S::Proposed.after(A::Invite).and_then(|s| s.after(A::Accept));
+        assert_eq!(met, Some(S::Confirmed));
+        assert_eq!(met.and_then(|s| s.after(A::Choose)), Some(S::Chosen));
+        assert_eq!(S::Proposed.after(A::Choose), None, "nobody is chosen unseen");
+        assert_eq!(S::Invited.after(A::Choose), None, "nor before she agreed to meet");
+    }
+
+    #[test]
+    fn only_an_invited_nanny_answers_and_only_once() {
+        use CandidateStatus as S;
+        use CandidateStep as A;
+        assert_eq!(S::Invited.after(A::Refuse), Some(S::Refused));
+        for answered in [S::Confirmed, S::Refused, S::Declined, S::Chosen, S::Proposed] {
+            assert_eq!(answered.after(A::Accept), None, "{answered:?}");
+            assert_eq!(answered.after(A::Refuse), None, "{answered:?}");
+        }
+    }
+
+    #[test]
+    fn a_confirmed_interview_may_be_moved_but_a_refusal_or_decline_is_final() {
+        use CandidateStatus as S;
+        use CandidateStep as A;
+        assert_eq!(S::Confirmed.after(A::Invite), Some(S::Invited));
+        for settled in [S::Refused, S::Declined, S::Chosen] {
+            for step in CandidateStep::ALL {
+                assert_eq!(settled.after(step), None, "{settled:?} {step:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_request_is_interviewing_once_someone_is_invited_and_chosen_once_someone_is() {
+        assert_eq!(PlacementStatus::Shortlisted.after(CandidateStep::Invite), PlacementStatus::Interviewing);
+        assert_eq!(PlacementStatus::Interviewing.after(CandidateStep::Choose), PlacementStatus::Chosen);
+        assert_eq!(PlacementStatus::Interviewing.after(CandidateStep::Decline), PlacementStatus::Interviewing);
+        assert!(!PlacementStatus::Chosen.is_open() && !PlacementStatus::Closed.is_open());
+    }
+
+    #[test]
+    fn an_interview_is_two_hours_to_fourteen_days_ahead_between_nine_and_seven() {
+        let now = beijing(0, 10, 0);
+        assert_eq!(interview_time(beijing(0, 12, 0), now), Ok(beijing(0, 12, 0)));
+        assert_eq!(interview_time(beijing(0, 11, 59), now), Err(PlacementError::InterviewTooSoon));
+        assert_eq!(interview_time(beijing(14, 9, 0), now), Ok(beijing(14, 9, 0)));
+        assert_eq!(interview_time(beijing(15, 9, 0), now), Err(PlacementError::InterviewTooFar));
+        assert_eq!(interview_time(beijing(1, 8, 59), now), Err(PlacementError::InterviewOutsideHours));
+        assert_eq!(interview_time(beijing(1, 19, 0), now), Ok(beijing(1, 19, 0)));
+        assert_eq!(interview_time(beijing(1, 19, 1), now), Err(PlacementError::InterviewOutsideHours));
+    }
+
+    #[test]
+    fn a_nanny_starts_from_tomorrow_within_half_a_year() {
+        let now = beijing(0, 23, 30);
+        let today = beijing_day(now);
+        assert_eq!(beijing_day(beijing(0, 0, 0)), today, "the Beijing day, not the UTC one");
+        assert_eq!(start_day(today, now), Err(PlacementError::StartDayPast));
+        assert_eq!(start_day(today + 1, now), Ok(today + 1));
+        assert_eq!(start_day(today + START_MAX_DAYS_AHEAD, now), Ok(today + START_MAX_DAYS_AHEAD));
+        assert_eq!(start_day(today + START_MAX_DAYS_AHEAD + 1, now), Err(PlacementError::StartDayTooFar));
+    }
+
+    #[test]
+    fn at_most_three_nannies_are_in_play_at_once() {
+        assert!((0..MAX_SHORTLIST).all(|n| may_shortlist(n).is_ok()));
+        assert_eq!(may_shortlist(MAX_SHORTLIST), Err(PlacementError::ShortlistFull));
+        assert!(CandidateStatus::Confirmed.in_play() && !CandidateStatus::Declined.in_play() && !CandidateStatus::Refused.in_play());
+    }
+
+    #[test]
+    fn only_nanny_categories_are_placed() {
+        assert!(is_nanny_category("maternity_nanny") && is_nanny_category("childcare_nanny"));
+        assert!(!is_nanny_category("daily_cleaning"));
+    }
+}

@@ -1,0 +1,312 @@
+//! Nanny placement (月嫂/育儿嫂, B8): customers' requests, the nannies staff
+//! shortlist for them, interviews and the customer's choice. Every candidate
+//! step is a compare-and-set on her current status, so two people acting at
+//! once get one outcome and the loser a `Conflict`.
+
+use crate::StoreResult;
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone)]
+pub struct NewPlacement {
+    pub customer_id: i64,
+    pub service_id: i64,
+    /// The Beijing day the nanny should start, `YYYY-MM-DD`.
+    pub start_day: String,
+    pub needs: String,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PlacementRecord {
+    pub id: i64,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub customer_phone: String,
+    pub service_id: i64,
+    pub service_name: String,
+    pub start_day: String,
+    pub needs: String,
+    pub status: String,
+    pub close_reason: Option<String>,
+    pub created_at: OffsetDateTime,
+}
+
+/// A shortlisted nanny as the customer and staff see her.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct CandidateRecord {
+    pub placement_id: i64,
+    pub worker_id: i64,
+    pub worker_name: String,
+    pub age: Option<i32>,
+    pub years_experience: i32,
+    pub intro: String,
+    pub rating_avg: Option<f64>,
+    pub completed: i64,
+    pub status: String,
+    pub interview_at: Option<OffsetDateTime>,
+}
+
+/// One request a nanny was invited for, as she sees it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct CandidacyRecord {
+    pub placement_id: i64,
+    pub customer_name: String,
+    pub service_name: String,
+    pub start_day: String,
+    pub needs: String,
+    pub placement_status: String,
+    pub status: String,
+    pub interview_at: Option<OffsetDateTime>,
+}
+
+/// What proposing a nanny came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProposeOutcome {
+    Proposed,
+    /// The request was chosen or closed meanwhile.
+    NotOpen,
+    /// She is on this request's list already.
+    AlreadyListed,
+    /// The shortlist holds as many as may be in play.
+    Full,
+}
+
+/// A candidate's step: from the status she was read in to the next one.
+#[derive(Debug, Clone)]
+pub struct CandidateMove {
+    pub placement_id: i64,
+    pub worker_id: i64,
+    pub from: booking::CandidateStatus,
+    pub to: booking::CandidateStatus,
+    /// Set when the step (an invitation) fixes the interview time.
+    pub interview_at: Option<OffsetDateTime>,
+    /// The request's status after the step.
+    pub placement_to: booking::PlacementStatus,
+}
+
+#[async_trait]
+pub trait PlacementStore: Send + Sync {
+    /// Records a request and tells every active admin's open pages;
+    /// `Duplicate` while the customer has an open one for that service.
+    async fn request_placement(&self, p: &NewPlacement, now: OffsetDateTime) -> StoreResult<i64>;
+    async fn placement(&self, id: i64) -> StoreResult<Option<PlacementRecord>>;
+    /// Newest first: one customer's or everybody's, or only the open ones.
+    async fn placements(&self, customer_id: Option<i64>, open_only: bool, limit: i64) -> StoreResult<Vec<PlacementRecord>>;
+    /// The candidates of the given requests, in the order they were proposed.
+    async fn placement_candidates(&self, placement_ids: &[i64]) -> StoreResult<Vec<CandidateRecord>>;
+    /// The requests `worker_id` was invited to interview for, newest first.
+    async fn candidacies(&self, worker_id: i64, limit: i64) -> StoreResult<Vec<CandidacyRecord>>;
+    /// Shortlists one more nanny while the request is open and fewer than
+    /// `max_in_play` are in play; tells the customer.
+    async fn propose_candidate(&self, placement_id: i64, worker_id: i64, admin_id: i64, max_in_play: usize, now: OffsetDateTime) -> StoreResult<ProposeOutcome>;
+    /// Moves a candidate on while the request is open and she still stands
+    /// where she was read (`Conflict` otherwise, and nothing changes); tells
+    /// the customer, the nanny and the admins.
+    async fn move_candidate(&self, m: &CandidateMove, now: OffsetDateTime) -> StoreResult<()>;
+    /// Closes an open request (`Conflict` if it is not open, or not the
+    /// given customer's); tells the customer and every nanny invited.
+    async fn close_placement(&self, placement_id: i64, customer_id: Option<i64>, reason: &str, now: OffsetDateTime) -> StoreResult<()>;
+}
+
+pub(crate) const PLACEMENT_COLUMNS: &str = "p.id, p.customer_id, c.display_name AS customer_name, c.phone AS customer_phone,
+    p.service_id, s.name AS service_name, p.start_day, p.needs, p.status, p.close_reason, p.created_at
+    FROM placements p JOIN users c ON c.id = p.customer_id JOIN services s ON s.id = p.service_id";
+
+pub(crate) fn open_statuses_sql() -> String {
+    booking::PlacementStatus::OPEN.iter().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ")
+}
+
+macro_rules! shared_placement_impl {
+    ($store:ty) => {
+        impl $store {
+            /// Everyone a request's news concerns: its customer, the nannies
+            /// invited or met, and every active admin.
+            async fn placement_audience(
+                tx: &mut sqlx::Transaction<'_, <$store as crate::Dialect>::Db>,
+                placement_id: i64,
+            ) -> crate::StoreResult<Vec<i64>> {
+                let mut users: Vec<i64> = sqlx::query_scalar(
+                    "SELECT customer_id FROM placements WHERE id = $1
+                     UNION SELECT worker_id FROM placement_candidates WHERE placement_id = $1 AND status NOT IN ('proposed', 'declined')
+                     UNION SELECT id FROM users WHERE role = 'admin' AND disabled = FALSE",
+                )
+                .bind(placement_id)
+                .fetch_all(&mut **tx)
+                .await?;
+                users.sort_unstable();
+                users.dedup();
+                Ok(users)
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl crate::placement::PlacementStore for $store {
+            async fn request_placement(&self, p: &crate::NewPlacement, now: time::OffsetDateTime) -> crate::StoreResult<i64> {
+                let mut tx = self.begin_write().await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO placements (customer_id, service_id, start_day, needs, status, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, 'requested', $5, $5) RETURNING id",
+                )
+                .bind(p.customer_id)
+                .bind(p.service_id)
+                .bind(&p.start_day)
+                .bind(&p.needs)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(crate::money::map_posting_error)?;
+                let audience = Self::placement_audience(&mut tx, id).await?;
+                Self::append_live(&mut tx, &audience, "placement", None, now).await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            async fn placement(&self, id: i64) -> crate::StoreResult<Option<crate::PlacementRecord>> {
+                let sql = format!("SELECT {} WHERE p.id = $1", crate::placement::PLACEMENT_COLUMNS);
+                Ok(sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?)
+            }
+
+            async fn placements(&self, customer_id: Option<i64>, open_only: bool, limit: i64) -> crate::StoreResult<Vec<crate::PlacementRecord>> {
+                let sql = format!(
+                    "SELECT {} WHERE (CAST($1 AS BIGINT) IS NULL OR p.customer_id = $1) AND ($2 = FALSE OR p.status IN ({}))
+                     ORDER BY p.id DESC LIMIT $3",
+                    crate::placement::PLACEMENT_COLUMNS,
+                    crate::placement::open_statuses_sql()
+                );
+                Ok(sqlx::query_as(&sql).bind(customer_id).bind(open_only).bind(limit).fetch_all(&self.pool).await?)
+            }
+
+            async fn placement_candidates(&self, placement_ids: &[i64]) -> crate::StoreResult<Vec<crate::CandidateRecord>> {
+                if placement_ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                // Ids are integers the server read from the database, so they are spelled out safely.
+                let ids = placement_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+                let sql = format!(
+                    "SELECT pc.placement_id, pc.worker_id, u.display_name AS worker_name, w.age, w.years_experience, w.intro,
+                            (SELECT {} FROM reviews r WHERE r.worker_id = pc.worker_id) AS rating_avg,
+                            (SELECT COUNT(*) FROM orders o WHERE o.worker_id = pc.worker_id AND o.state = 'completed') AS completed,
+                            pc.status, pc.interview_at
+                     FROM placement_candidates pc JOIN users u ON u.id = pc.worker_id JOIN worker_profiles w ON w.user_id = pc.worker_id
+                     WHERE pc.placement_id IN ({ids})
+                     ORDER BY pc.placement_id, pc.created_at, pc.worker_id",
+                    crate::rating_avg_sql("r")
+                );
+                Ok(sqlx::query_as(&sql).fetch_all(&self.pool).await?)
+            }
+
+            async fn candidacies(&self, worker_id: i64, limit: i64) -> crate::StoreResult<Vec<crate::CandidacyRecord>> {
+                Ok(sqlx::query_as(
+                    "SELECT p.id AS placement_id, c.display_name AS customer_name, s.name AS service_name, p.start_day, p.needs,
+                            p.status AS placement_status, pc.status, pc.interview_at
+                     FROM placement_candidates pc JOIN placements p ON p.id = pc.placement_id
+                          JOIN users c ON c.id = p.customer_id JOIN services s ON s.id = p.service_id
+                     WHERE pc.worker_id = $1 AND pc.status <> 'proposed'
+                     ORDER BY pc.updated_at DESC, p.id DESC LIMIT $2",
+                )
+                .bind(worker_id)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn propose_candidate(
+                &self,
+                placement_id: i64,
+                worker_id: i64,
+                admin_id: i64,
+                max_in_play: usize,
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<crate::ProposeOutcome> {
+                let mut tx = self.begin_write().await?;
+                let status: Option<String> = sqlx::query_scalar("SELECT status FROM placements WHERE id = $1").bind(placement_id).fetch_optional(&mut *tx).await?;
+                let status = status.ok_or(crate::StoreError::NotFound)?;
+                if !booking::PlacementStatus::parse(&status).is_some_and(booking::PlacementStatus::is_open) {
+                    return Ok(crate::ProposeOutcome::NotOpen);
+                }
+                let listed: Vec<(i64, String)> = sqlx::query_as("SELECT worker_id, status FROM placement_candidates WHERE placement_id = $1")
+                    .bind(placement_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                if listed.iter().any(|(w, _)| *w == worker_id) {
+                    return Ok(crate::ProposeOutcome::AlreadyListed);
+                }
+                let in_play = listed.iter().filter(|(_, s)| booking::CandidateStatus::parse(s).is_some_and(booking::CandidateStatus::in_play)).count();
+                if in_play >= max_in_play {
+                    return Ok(crate::ProposeOutcome::Full);
+                }
+                sqlx::query(
+                    "INSERT INTO placement_candidates (placement_id, worker_id, status, proposed_by, created_at, updated_at)
+                     VALUES ($1, $2, 'proposed', $3, $4, $4)",
+                )
+                .bind(placement_id)
+                .bind(worker_id)
+                .bind(admin_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(crate::money::map_posting_error)?;
+                sqlx::query("UPDATE placements SET status = 'shortlisted', updated_at = $1 WHERE id = $2 AND status = 'requested'")
+                    .bind(now)
+                    .bind(placement_id)
+                    .execute(&mut *tx)
+                    .await?;
+                let audience = Self::placement_audience(&mut tx, placement_id).await?;
+                Self::append_live(&mut tx, &audience, "placement", None, now).await?;
+                tx.commit().await?;
+                Ok(crate::ProposeOutcome::Proposed)
+            }
+
+            async fn move_candidate(&self, m: &crate::CandidateMove, now: time::OffsetDateTime) -> crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                let sql = format!(
+                    "UPDATE placement_candidates SET status = $1, interview_at = COALESCE($2, interview_at), updated_at = $3
+                     WHERE placement_id = $4 AND worker_id = $5 AND status = $6
+                       AND EXISTS (SELECT 1 FROM placements p WHERE p.id = $4 AND p.status IN ({}))",
+                    crate::placement::open_statuses_sql()
+                );
+                let moved = sqlx::query(&sql)
+                    .bind(m.to.as_str())
+                    .bind(m.interview_at)
+                    .bind(now)
+                    .bind(m.placement_id)
+                    .bind(m.worker_id)
+                    .bind(m.from.as_str())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if moved == 0 {
+                    return Err(crate::StoreError::Conflict);
+                }
+                sqlx::query("UPDATE placements SET status = $1, updated_at = $2 WHERE id = $3")
+                    .bind(m.placement_to.as_str())
+                    .bind(now)
+                    .bind(m.placement_id)
+                    .execute(&mut *tx)
+                    .await?;
+                let audience = Self::placement_audience(&mut tx, m.placement_id).await?;
+                Self::append_live(&mut tx, &audience, "placement", None, now).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn close_placement(&self, placement_id: i64, customer_id: Option<i64>, reason: &str, now: time::OffsetDateTime) -> crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                let sql = format!(
+                    "UPDATE placements SET status = 'closed', close_reason = $1, updated_at = $2
+                     WHERE id = $3 AND (CAST($4 AS BIGINT) IS NULL OR customer_id = $4) AND status IN ({})",
+                    crate::placement::open_statuses_sql()
+                );
+                let closed = sqlx::query(&sql).bind(reason).bind(now).bind(placement_id).bind(customer_id).execute(&mut *tx).await?.rows_affected();
+                if closed == 0 {
+                    return Err(crate::StoreError::Conflict);
+                }
+                let audience = Self::placement_audience(&mut tx, placement_id).await?;
+                Self::append_live(&mut tx, &audience, "placement", None, now).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+        }
+    };
+}
+pub(crate) use shared_placement_impl;
