@@ -62,7 +62,7 @@ const ADMIN_MENU: [(Msg, &[(&str, Msg)]); 5] = [
     (Msg::MenuGroupCatalog, &[("/admin/catalog", Msg::MenuCatalog), ("/admin/pricing", Msg::MenuPricing)]),
     (Msg::MenuGroupOrders, &[("/admin/orders", Msg::MenuOrders), ("/admin/dispatch", Msg::MenuDispatch), ("/admin/dispatch/plan", Msg::MenuDayPlan), ("/admin/dispatch/settings", Msg::MenuDispatchSettings)]),
     (Msg::MenuGroupWorkers, &[("/admin/workers", Msg::MenuWorkers), ("/admin/assessment", Msg::MenuAssessment), ("/admin/appeals", Msg::MenuAppeals), ("/admin/finance", Msg::MenuFinance)]),
-    (Msg::MenuGroupUsers, &[("/admin/users", Msg::MenuUsers), ("/admin/feedback", Msg::MenuFeedback), ("/admin/support", Msg::MenuSupport)]),
+    (Msg::MenuGroupUsers, &[("/admin/users", Msg::MenuUsers), ("/admin/placements", Msg::MenuPlacements), ("/admin/feedback", Msg::MenuFeedback), ("/admin/support", Msg::MenuSupport)]),
 ];
 
 /// Admin desktop layout: side menu grouped by task, top bar, content.

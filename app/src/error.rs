@@ -95,6 +95,9 @@ pub enum Field {
     CancelTiers,
     LateTiers,
     Repeat,
+    StartDay,
+    Needs,
+    InterviewAt,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

@@ -61,6 +61,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/me/reminders") view=customer::RemindersPage/>
                 <Route path=path!("/me/feedback") view=customer::FeedbackPage/>
                 <Route path=path!("/me/support") view=customer::SupportPage/>
+                <Route path=path!("/me/placements") view=customer::PlacementsPage/>
                 <Route path=path!("/services/:id") view=customer::ServicePage/>
                 <Route path=path!("/book/:id") view=customer::BookPage/>
                 <Route path=path!("/pay/:id") view=customer::PayPage/>
@@ -79,6 +80,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/worker/earnings") view=worker::EarningsPage/>
                 <Route path=path!("/worker/assessment") view=worker::AssessmentPage/>
                 <Route path=path!("/worker/appeals") view=worker::AppealsPage/>
+                <Route path=path!("/worker/interviews") view=worker::InterviewsPage/>
                 <Route path=path!("/worker/withdraw") view=worker::WithdrawPage/>
                 <Route path=path!("/worker/orders/:id/chat") view=worker::WorkerOrderChatPage/>
                 <Route path=path!("/admin") view=admin::DashboardPage/>
@@ -93,6 +95,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/workers/:id") view=admin::WorkerApplicationPage/>
                 <Route path=path!("/admin/assessment") view=admin::AssessmentPage/>
                 <Route path=path!("/admin/appeals") view=admin::AppealsPage/>
+                <Route path=path!("/admin/placements") view=admin::PlacementsPage/>
                 <Route path=path!("/admin/analytics") view=admin::AnalyticsPage/>
                 <Route path=path!("/admin/orders") view=admin::AdminOrdersPage/>
                 <Route path=path!("/admin/orders/:id") view=admin::AdminOrderPage/>

@@ -3447,3 +3447,134 @@ async fn two_moves_into_the_same_free_hour_of_one_worker_leave_exactly_one_there
     }
     assert_eq!(starts.iter().filter(|&&s| s == target).count(), 1);
 }
+
+/// `YYYY-MM-DDTHH:MM` (Beijing), as a datetime-local input sends it, `days` from today at `hour`:00.
+fn beijing_minute(days: i64, hour: i64) -> String {
+    format!("{}T{hour:02}:00", beijing_day(days))
+}
+
+#[tokio::test]
+async fn a_family_meets_the_nannies_staff_shortlist_and_chooses_one_they_interviewed() {
+    use app::api::placement::{InterviewView, PlacementView, ShortlistOption};
+    use booking::{CandidateStatus, PlacementStatus};
+    let app = demo_app(Config::default()).await;
+    let (customer, admin) = (app.session_for(CUSTOMER).await, app.session_for("13700000000").await);
+    let (li_session, zhao_session) = (app.session_for(LI).await, app.session_for(ZHAO).await);
+    let other_customer = app.session("13800000099", domain::Role::Customer).await;
+    let (li, zhao) = (user_id(&app, LI).await, user_id(&app, ZHAO).await);
+    let applicant = user_id(&app, "13900000002").await;
+    let services = app.state.store.listed_services(None).await.unwrap();
+    let nanny = services.iter().find(|s| s.name == "金牌月嫂 · 26天").unwrap().id;
+    let cleaning = cleaning_service(&app).await;
+    let ask = |service: i64, day: String, needs: &str| form(&[("service_id", service.to_string()), ("start_day", day), ("needs", needs.into())]);
+    let needs = "预产期下月中旬，需要会做月子餐";
+    let mine = |token: String| {
+        let app = &app;
+        async move { serde_json::from_str::<Vec<PlacementView>>(&app.post("/api/my_placements", "", Some(&token)).await.body).unwrap() }
+    };
+
+    // Bad requests are named beside their field and record nothing.
+    let past = app.post("/api/request_placement", &ask(nanny, beijing_day(0), needs), Some(&customer)).await;
+    assert_eq!(past.error(), AppError::invalid(Field::StartDay, Msg::ErrStartDayPast));
+    let far = app.post("/api/request_placement", &ask(nanny, beijing_day(181), needs), Some(&customer)).await;
+    assert_eq!(far.error(), AppError::invalid(Field::StartDay, Msg::ErrStartDayTooFar));
+    let short = app.post("/api/request_placement", &ask(nanny, beijing_day(20), "要好"), Some(&customer)).await;
+    assert_eq!(short.error(), AppError::invalid(Field::Needs, Msg::ErrFeedbackTooShort));
+    let not_nanny = app.post("/api/request_placement", &ask(cleaning, beijing_day(20), needs), Some(&customer)).await;
+    assert_eq!(not_nanny.error(), AppError::Refused(Msg::ErrNotPlacedService));
+    assert_eq!(app.post("/api/request_placement", &ask(nanny, beijing_day(20), needs), Some(&li_session)).await.status, StatusCode::FORBIDDEN);
+    assert!(mine(customer.clone()).await.is_empty());
+
+    let asked = app.post("/api/request_placement", &ask(nanny, beijing_day(20), needs), Some(&customer)).await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
+    let placement: i64 = serde_json::from_str(&asked.body).unwrap();
+    let twice = app.post("/api/request_placement", &ask(nanny, beijing_day(25), needs), Some(&customer)).await;
+    assert_eq!(twice.error(), AppError::Refused(Msg::ErrPlacementOpen), "one open request per service");
+    assert!(mine(other_customer.clone()).await.is_empty(), "another customer sees none of it");
+    let listed = mine(customer.clone()).await;
+    assert_eq!((listed.len(), listed[0].status, listed[0].customer.is_none()), (1, PlacementStatus::Requested, true));
+
+    // Staff shortlist qualified nannies only, each once.
+    let options: Vec<ShortlistOption> =
+        serde_json::from_str(&app.post("/api/admin_shortlist_options", &format!("placement_id={placement}"), Some(&admin)).await.body).unwrap();
+    assert!(options.iter().any(|o| o.worker_id == zhao) && options.iter().all(|o| o.worker_id != applicant), "{options:?}");
+    let propose = |worker: i64| form(&[("placement_id", placement.to_string()), ("worker_id", worker.to_string())]);
+    assert_eq!(app.post("/api/admin_propose_nanny", &propose(zhao), Some(&customer)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.post("/api/admin_propose_nanny", &propose(applicant), Some(&admin)).await.error(), AppError::Refused(Msg::ErrNannyNotQualified));
+    assert_eq!(app.post("/api/admin_propose_nanny", &propose(zhao), Some(&admin)).await.status, StatusCode::OK);
+    assert_eq!(app.post("/api/admin_propose_nanny", &propose(zhao), Some(&admin)).await.error(), AppError::Refused(Msg::ErrNannyListed));
+    let listed = mine(customer.clone()).await;
+    assert_eq!(listed[0].status, PlacementStatus::Shortlisted);
+    assert_eq!((listed[0].candidates[0].worker_id, listed[0].candidates[0].status), (zhao, CandidateStatus::Proposed));
+
+    // The family invites her for a time inside the rules; only they may.
+    let step = |worker: i64, step: &str, at: Option<String>| {
+        let mut fields = vec![("placement_id", placement.to_string()), ("worker_id", worker.to_string()), ("step", step.to_string())];
+        fields.extend(at.map(|at| ("interview_at", at)));
+        form(&fields)
+    };
+    let at_night = app.post("/api/placement_step", &step(zhao, "invite", Some(beijing_minute(1, 22))), Some(&customer)).await;
+    assert_eq!(at_night.error(), AppError::invalid(Field::InterviewAt, Msg::ErrInterviewHours));
+    let too_far = app.post("/api/placement_step", &step(zhao, "invite", Some(beijing_minute(15, 10))), Some(&customer)).await;
+    assert_eq!(too_far.error(), AppError::invalid(Field::InterviewAt, Msg::ErrInterviewTooFar));
+    let no_time = app.post("/api/placement_step", &step(zhao, "invite", None), Some(&customer)).await;
+    assert_eq!(no_time.error(), AppError::invalid(Field::InterviewAt, Msg::ErrInterviewMissing));
+    assert_eq!(app.post("/api/placement_step", &step(zhao, "invite", Some(beijing_minute(1, 10))), Some(&other_customer)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.post("/api/placement_step", &step(zhao, "accept", None), Some(&customer)).await.error(), AppError::Refused(Msg::ErrCandidateStep));
+    assert_eq!(mine(customer.clone()).await[0].candidates[0].status, CandidateStatus::Proposed, "refused steps change nothing");
+    let invited = app.post("/api/placement_step", &step(zhao, "invite", Some(beijing_minute(1, 10))), Some(&customer)).await;
+    assert_eq!(invited.status, StatusCode::OK, "{}", invited.body);
+    assert_eq!(app.post("/api/placement_step", &step(zhao, "choose", None), Some(&customer)).await.error(), AppError::Refused(Msg::ErrCandidateStep), "not before she agreed to meet");
+
+    // She reads the invitation (the family's name, never their phone) and accepts it once; Li is not asked.
+    let interviews = |token: String| {
+        let app = &app;
+        async move { serde_json::from_str::<Vec<InterviewView>>(&app.post("/api/my_interviews", "", Some(&token)).await.body).unwrap() }
+    };
+    let hers = interviews(zhao_session.clone()).await;
+    assert_eq!((hers.len(), hers[0].status, hers[0].customer_name.as_str()), (1, CandidateStatus::Invited, "张女士"));
+    assert_eq!(hers[0].interview_at, Some(beijing(1, 10)));
+    let body = app.post("/api/my_interviews", "", Some(&zhao_session)).await.body;
+    assert!(!body.contains(CUSTOMER), "{body}");
+    assert!(interviews(li_session.clone()).await.is_empty());
+    let answer = |step: &str| form(&[("placement_id", placement.to_string()), ("step", step.to_string())]);
+    assert_eq!(app.post("/api/answer_interview", &answer("accept"), Some(&li_session)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.post("/api/answer_interview", &answer("choose"), Some(&zhao_session)).await.error(), AppError::Refused(Msg::ErrCandidateStep));
+    assert_eq!(app.post("/api/answer_interview", &answer("accept"), Some(&zhao_session)).await.status, StatusCode::OK);
+    assert_eq!(app.post("/api/answer_interview", &answer("refuse"), Some(&zhao_session)).await.error(), AppError::Refused(Msg::ErrCandidateStep));
+
+    // Having met her, the family chooses her; the request is settled for everyone.
+    assert_eq!(app.post("/api/placement_step", &step(zhao, "choose", None), Some(&customer)).await.status, StatusCode::OK);
+    let listed = mine(customer.clone()).await;
+    assert_eq!((listed[0].status, listed[0].candidates[0].status), (PlacementStatus::Chosen, CandidateStatus::Chosen));
+    assert_eq!(interviews(zhao_session.clone()).await[0].status, CandidateStatus::Chosen);
+    assert_eq!(app.post("/api/admin_propose_nanny", &propose(li), Some(&admin)).await.error(), AppError::Refused(Msg::ErrPlacementClosed));
+    assert_eq!(app.post("/api/withdraw_placement", &format!("placement_id={placement}"), Some(&customer)).await.error(), AppError::Refused(Msg::ErrPlacementClosed));
+    let audit = app.state.store.audit_entries(&store::AuditFilter::newest(20)).await.unwrap();
+    assert_eq!(audit.iter().filter(|e| e.action == "nanny_proposed" && e.target == format!("placement:{placement}")).count(), 1);
+
+    // A second request: the nanny accepting while the family passes on her comes to one outcome.
+    let again = app.post("/api/request_placement", &ask(nanny, beijing_day(30), needs), Some(&customer)).await;
+    let placement: i64 = serde_json::from_str(&again.body).unwrap();
+    let propose = form(&[("placement_id", placement.to_string()), ("worker_id", li.to_string())]);
+    assert_eq!(app.post("/api/admin_propose_nanny", &propose, Some(&admin)).await.status, StatusCode::OK);
+    let invite = form(&[("placement_id", placement.to_string()), ("worker_id", li.to_string()), ("step", "invite".into()), ("interview_at", beijing_minute(2, 15))]);
+    assert_eq!(app.post("/api/placement_step", &invite, Some(&customer)).await.status, StatusCode::OK);
+    let accept = form(&[("placement_id", placement.to_string()), ("step", "accept".into())]);
+    let decline = form(&[("placement_id", placement.to_string()), ("worker_id", li.to_string()), ("step", "decline".into())]);
+    let (accepted, declined) = tokio::join!(
+        app.post("/api/answer_interview", &accept, Some(&li_session)),
+        app.post("/api/placement_step", &decline, Some(&customer)),
+    );
+    assert_eq!([accepted.status, declined.status].iter().filter(|s| **s == StatusCode::OK).count(), 1, "{} / {}", accepted.body, declined.body);
+    let final_status = mine(customer.clone()).await[0].candidates[0].status;
+    assert_eq!(final_status, if accepted.status == StatusCode::OK { CandidateStatus::Confirmed } else { CandidateStatus::Declined });
+
+    // Staff close it with a reason the family reads; closed is closed.
+    let close = |reason: &str| form(&[("placement_id", placement.to_string()), ("reason", reason.into())]);
+    assert_eq!(app.post("/api/admin_close_placement", &close(" "), Some(&admin)).await.error(), AppError::invalid(Field::CancelReason, Msg::ErrReasonRequired));
+    assert_eq!(app.post("/api/admin_close_placement", &close("客户已在别处找到阿姨"), Some(&admin)).await.status, StatusCode::OK);
+    let listed = mine(customer.clone()).await;
+    assert_eq!((listed[0].status, listed[0].close_reason.as_deref()), (PlacementStatus::Closed, Some("客户已在别处找到阿姨")));
+    assert_eq!(app.post("/api/admin_close_placement", &close("再关一次"), Some(&admin)).await.error(), AppError::Refused(Msg::ErrPlacementClosed));
+}

@@ -17,6 +17,7 @@ pub mod money;
 pub mod onboarding;
 pub mod ops;
 pub mod orders;
+pub mod placement;
 pub mod pricing;
 pub mod proof;
 pub mod tracking;
@@ -129,6 +130,16 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/file_appeal", WORKER),
     ("/api/admin_appeals", ADMIN),
     ("/api/admin_decide_appeal", ADMIN),
+    ("/api/request_placement", CUSTOMER),
+    ("/api/my_placements", CUSTOMER),
+    ("/api/placement_step", CUSTOMER),
+    ("/api/withdraw_placement", CUSTOMER),
+    ("/api/my_interviews", WORKER),
+    ("/api/answer_interview", WORKER),
+    ("/api/admin_placements", ADMIN),
+    ("/api/admin_shortlist_options", ADMIN),
+    ("/api/admin_propose_nanny", ADMIN),
+    ("/api/admin_close_placement", ADMIN),
     ("/api/admin_worker_warnings", ADMIN),
     ("/api/admin_give_warning", ADMIN),
     ("/api/admin_background_note", ADMIN),

@@ -24,6 +24,8 @@ pub struct ServiceInfo {
     pub min_units: i32,
     pub max_units: i32,
     pub listed: bool,
+    /// A nanny service (月嫂/育儿嫂): customers may ask for a shortlist and interviews first (B8).
+    pub placed: bool,
     /// Picture URLs, cover first (filled on the detail page only).
     pub images: Vec<String>,
     /// Address of its short video (服务效果视频), shown above the pictures.

@@ -18,6 +18,7 @@ pub mod onboarding;
 pub mod ops;
 pub mod orders;
 pub mod passwords;
+pub mod placement;
 pub mod pricing;
 pub mod proof;
 pub mod reminders;

@@ -65,6 +65,7 @@ fn detail_of(service: &ServiceRecord) -> Result<ServiceInfo, AppError> {
         min_units: service.min_units,
         max_units: max_units(unit),
         listed: service.status == "listed" && service.category_listed,
+        placed: booking::is_nanny_category(&service.category_code),
         images: Vec::new(),
         video: None,
         favorite: None,

@@ -41,6 +41,7 @@ pub fn MePage() -> impl IntoView {
                                 <a class="cell cell-link" href="/me/favorites"><span>{t(Msg::FavoritesTitle)}</span><span class="cell-value">"›"</span></a>
                                 <a class="cell cell-link" href="/me/coupons"><span>{t(Msg::CouponsTitle)}</span><span class="cell-value">"›"</span></a>
                                 <a class="cell cell-link" href="/me/reminders"><span>{t(Msg::RemindersTitle)}</span><span class="cell-value">"›"</span></a>
+                                <a class="cell cell-link" href="/me/placements"><span>{t(Msg::MyPlacementsTitle)}</span><span class="cell-value">"›"</span></a>
                                 <a class="cell cell-link" href="/me/feedback"><span>{t(Msg::FeedbackLink)}</span><span class="cell-value">"›"</span></a>
                                 <a class="cell cell-link support-link" href="/me/support">
                                     <span>{t(Msg::SupportTitle)}</span>

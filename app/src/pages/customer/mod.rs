@@ -7,6 +7,7 @@ pub(crate) mod feedback;
 pub(crate) mod home;
 mod me;
 mod orders;
+pub(crate) mod placements;
 mod reminders;
 mod service;
 
@@ -19,5 +20,6 @@ pub use feedback::FeedbackPage;
 pub use home::HomePage;
 pub use me::MePage;
 pub use orders::{OrderPage, OrdersPage, PayPage};
+pub use placements::PlacementsPage;
 pub use reminders::RemindersPage;
 pub use service::ServicePage;

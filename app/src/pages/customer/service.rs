@@ -64,6 +64,13 @@ pub fn ServicePage() -> impl IntoView {
                             </div>
                             <p class="hint">{t(Msg::SurchargeNote)}</p>
                             {s.reviews.clone().map(|r| view! { <ReviewsBlock reviews=r/> })}
+                            {(s.placed && s.listed).then(|| view! {
+                                <section class="panel placement-entry">
+                                    <h3 class="section-title">{t(Msg::PlacementEntry)}</h3>
+                                    <p class="hint">{t(Msg::PlacementEntryHint)}</p>
+                                    <a class="btn btn-plain btn-block" href=format!("/me/placements?service={}", s.id)>{t(Msg::PlacementRequestTitle)}</a>
+                                </section>
+                            })}
                             <div class="action-bar">
                                 {if s.listed {
                                     view! { <a class="btn btn-primary btn-block" href=format!("/book/{}", s.id)>{t(Msg::BookNow)}</a> }.into_any()

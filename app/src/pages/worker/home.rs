@@ -103,6 +103,7 @@ pub fn WorkerMePage() -> impl IntoView {
                                 <div class="cell"><span>{t(Msg::MemberSince)}</span><span class="cell-value">{format_beijing(home.member_since)}</span></div>
                                 <a class="cell cell-link" href="/worker/apply"><span>{t(Msg::ApplyTitle)}</span><span class="cell-value">"›"</span></a>
                                 <a class="cell cell-link" href="/worker/assessment"><span>{t(Msg::MyAssessmentTitle)}</span><span class="cell-value">"›"</span></a>
+                                <a class="cell cell-link" href="/worker/interviews"><span>{t(Msg::InterviewsTitle)}</span><span class="cell-value">"›"</span></a>
                                 <a class="cell cell-link" href="/worker/appeals"><span>{t(Msg::MyAppealsTitle)}</span><span class="cell-value">"›"</span></a>
                                 <a class="cell cell-link" href="/worker/withdraw"><span>{t(Msg::WithdrawTitle)}</span><span class="cell-value">"›"</span></a>
                                 <a class="cell cell-link" href="/worker/settings"><span>{t(Msg::SettingsLink)}</span><span class="cell-value">"›"</span></a>

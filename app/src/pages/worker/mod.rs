@@ -1,5 +1,6 @@
 mod apply;
 pub(crate) mod appeals;
+mod interviews;
 pub(crate) mod assessment;
 mod bench;
 mod chat;
@@ -9,6 +10,7 @@ mod register;
 mod settings;
 
 pub use appeals::AppealsPage;
+pub use interviews::InterviewsPage;
 pub use assessment::AssessmentPage;
 pub use chat::WorkerOrderChatPage;
 pub use home::{WorkerHomePage, WorkerMePage};

@@ -1,0 +1,143 @@
+use crate::api::format_beijing;
+use crate::api::placement::{admin_placements, admin_shortlist_options, AdminClosePlacement, AdminProposeNanny, PlacementView, OPEN_ONLY};
+use crate::browser::use_live_version;
+use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton};
+use crate::error::Field;
+use crate::i18n::{t, Msg};
+use crate::pages::customer::placements::{candidate_facts, candidate_status_tag, placement_status_tag};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// 阿姨匹配 (B8): customers' requests for a 月嫂/育儿嫂, newest first
+/// (`?filter=open`: still looking). Staff shortlist qualified nannies one by
+/// one, follow the interviews, and close a request with a reason the
+/// customer reads. News arrives live.
+#[component]
+pub fn PlacementsPage() -> impl IntoView {
+    let query = use_query_map();
+    let filter = move || query.with(|q| q.get("filter")).filter(|s| !s.is_empty());
+    let live = use_live_version();
+    let changed = RwSignal::new(0u32);
+    let rows = Resource::new(move || (filter(), live.get(), changed.get()), |(filter, _, _)| admin_placements(filter));
+    view! {
+        <AdminShell title=Msg::PlacementsTitle>
+            <nav class="filter-chips" aria-label=t(Msg::StateLabel)>
+                <a href="/admin/placements" class="chip" class:active=move || filter().is_none()>{t(Msg::PlacementAll)}</a>
+                <a href=format!("/admin/placements?filter={OPEN_ONLY}") class="chip chip-alert" class:active=move || filter().as_deref() == Some(OPEN_ONLY)>
+                    {t(Msg::PlacementOpenFilter)}
+                </a>
+            </nav>
+            <p class="hint">{t(Msg::ShortlistRule)}</p>
+            <Suspense fallback=|| view! { <Skeleton rows=5/> }>
+                {move || Suspend::new(async move {
+                    match rows.await {
+                        Ok(rows) if rows.is_empty() => view! { <div class="state-box empty-state"><p>{t(Msg::PlacementNoneAdmin)}</p></div> }.into_any(),
+                        Ok(rows) => view! {
+                            <div class="appeal-list">{rows.into_iter().map(|placement| view! { <PlacementPanel placement changed/> }).collect_view()}</div>
+                        }
+                        .into_any(),
+                        Err(error) => view! { <ErrorState error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </AdminShell>
+    }
+}
+
+#[component]
+fn PlacementPanel(placement: PlacementView, changed: RwSignal<u32>) -> impl IntoView {
+    let id = placement.id;
+    let open = placement.status.is_open();
+    view! {
+        <section class="panel appeal-item placement-panel" data-placement=id>
+            <div class="appeal-meta">
+                {placement_status_tag(placement.status)}
+                <strong>{placement.service_name.clone()}</strong>
+                {placement.customer.clone().map(|c| view! {
+                    <span>{t(Msg::PlacementCustomerLabel)}"："<a href=format!("/admin/users/{}", c.id)>{c.name}</a>" "<span class="muted num">{c.phone}</span></span>
+                })}
+                <span class="muted">{t(Msg::PlacementStartDay)}"："<span class="num">{placement.start_day.clone()}</span></span>
+                <span class="muted">{t(Msg::PlacementAskedAt)}"："{format_beijing(placement.at)}</span>
+            </div>
+            <p class="feedback-body"><span class="muted">{t(Msg::PlacementNeeds)}"："</span>{placement.needs.clone()}</p>
+            {placement.close_reason.clone().map(|reason| view! { <p class="muted">{t(Msg::PlacementClosedReason)}"："{reason}</p> })}
+            {(!placement.candidates.is_empty()).then(|| view! {
+                <table class="table candidate-table">
+                    <tbody>
+                        {placement.candidates.iter().map(|c| view! {
+                            <tr data-candidate=c.worker_id>
+                                <td><a href=format!("/admin/workers/{}", c.worker_id)>{c.name.clone()}</a></td>
+                                <td class="muted">{candidate_facts(c)}</td>
+                                <td>{candidate_status_tag(c.status)}</td>
+                                <td class="num">{c.interview_at.map(format_beijing)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+            {open.then(|| view! { <ShortlistForm placement_id=id changed/> <CloseForm placement_id=id changed/> })}
+        </section>
+    }
+}
+
+#[component]
+fn ShortlistForm(placement_id: i64, changed: RwSignal<u32>) -> impl IntoView {
+    let propose = ServerAction::<AdminProposeNanny>::new();
+    let value = propose.value();
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Ok(_))) {
+            changed.update(|n| *n += 1);
+        }
+    });
+    let options = Resource::new(move || propose.version().get(), move |_| admin_shortlist_options(placement_id));
+    let select_id = format!("shortlist-{placement_id}");
+    view! {
+        <ActionForm action=propose attr:class="form inline-form shortlist-form">
+            <input type="hidden" name="placement_id" value=placement_id/>
+            <label class="field-label" for=select_id.clone()>{t(Msg::ShortlistPick)}</label>
+            <Suspense fallback=|| ()>
+                {move || {
+                    let select_id = select_id.clone();
+                    Suspend::new(async move {
+                    match options.await {
+                        Ok(list) if list.is_empty() => view! { <span class="muted">{t(Msg::ShortlistNoneLeft)}</span> }.into_any(),
+                        Ok(list) => view! {
+                            <select id=select_id.clone() name="worker_id">
+                                {list.into_iter().map(|o| view! {
+                                    <option value=o.worker_id>{o.name}{o.rating.map(|r| format!(" · {r:.1}"))}</option>
+                                }).collect_view()}
+                            </select>
+                            <button type="submit" class="btn btn-primary btn-small" disabled=move || propose.pending().get()>{t(Msg::ShortlistPropose)}</button>
+                        }
+                        .into_any(),
+                        Err(error) => view! { <ErrorState error/> }.into_any(),
+                    }
+                    })
+                }}
+            </Suspense>
+            <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn CloseForm(placement_id: i64, changed: RwSignal<u32>) -> impl IntoView {
+    let close = ServerAction::<AdminClosePlacement>::new();
+    let value = close.value();
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Ok(_))) {
+            changed.update(|n| *n += 1);
+        }
+    });
+    let reason_id = format!("placement-close-{placement_id}");
+    view! {
+        <ActionForm action=close attr:class="form inline-form placement-close" attr:novalidate=true>
+            <input type="hidden" name="placement_id" value=placement_id/>
+            <label class="field-label" for=reason_id.clone()>{t(Msg::PlacementCloseReasonLabel)}</label>
+            <input id=reason_id type="text" name="reason" maxlength="200"/>
+            <button type="submit" class="btn btn-danger-plain btn-small" disabled=move || close.pending().get()>{t(Msg::PlacementClose)}</button>
+            <p class="field-error" role="alert">{move || field_error(value, Field::CancelReason).get()}</p>
+            <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+        </ActionForm>
+    }
+}

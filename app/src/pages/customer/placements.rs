@@ -1,0 +1,205 @@
+use crate::api::format_beijing;
+use crate::api::placement::{my_placements, CandidateView, PlacementStep, PlacementView, RequestPlacement, WithdrawPlacement};
+use crate::browser::use_live_version;
+use crate::components::{field_error, form_error, ErrorState, PhoneShell, Skeleton, Tabs};
+use crate::error::Field;
+use crate::i18n::{t, tf, Msg};
+use booking::{CandidateStatus, CandidateStep, PlacementStatus};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+pub(crate) fn placement_status_tag(status: PlacementStatus) -> impl IntoView {
+    let (class, msg) = match status {
+        PlacementStatus::Requested => ("tag tag-warning", Msg::PlacementStatusRequested),
+        PlacementStatus::Shortlisted => ("tag tag-warning", Msg::PlacementStatusShortlisted),
+        PlacementStatus::Interviewing => ("tag", Msg::PlacementStatusInterviewing),
+        PlacementStatus::Chosen => ("tag tag-success", Msg::PlacementStatusChosen),
+        PlacementStatus::Closed => ("tag", Msg::PlacementStatusClosed),
+    };
+    view! { <span class=class data-placement-status=status.as_str()>{t(msg)}</span> }
+}
+
+pub(crate) fn candidate_status_tag(status: CandidateStatus) -> impl IntoView {
+    let (class, msg) = match status {
+        CandidateStatus::Proposed => ("tag", Msg::CandidateStatusProposed),
+        CandidateStatus::Invited => ("tag tag-warning", Msg::CandidateStatusInvited),
+        CandidateStatus::Confirmed => ("tag tag-success", Msg::CandidateStatusConfirmed),
+        CandidateStatus::Declined => ("tag", Msg::CandidateStatusDeclined),
+        CandidateStatus::Refused => ("tag", Msg::CandidateStatusRefused),
+        CandidateStatus::Chosen => ("tag tag-success", Msg::CandidateStatusChosen),
+    };
+    view! { <span class=class data-candidate-status=status.as_str()>{t(msg)}</span> }
+}
+
+/// 32岁 · 从业6年 · 完成12单 · 评分 4.9
+pub(crate) fn candidate_facts(c: &CandidateView) -> String {
+    let mut facts = Vec::new();
+    if let Some(age) = c.age {
+        facts.push(tf(Msg::CandidateAgeYears, &[&age]));
+    }
+    facts.push(tf(Msg::CandidateExperience, &[&c.years_experience]));
+    facts.push(tf(Msg::CandidateCompleted, &[&c.completed]));
+    facts.push(match c.rating {
+        Some(r) => tf(Msg::CandidateRating, &[&format!("{r:.1}")]),
+        None => t(Msg::CandidateNoRating).to_string(),
+    });
+    facts.join(" · ")
+}
+
+/// 我的阿姨匹配 (B8): with `?service=` a 月嫂/育儿嫂 service's request form
+/// first, then every request with the nannies staff proposed; the customer
+/// invites them to interviews, passes on them or, once met, chooses one.
+/// Plain forms, so each step works before hydration; news arrives live.
+#[component]
+pub fn PlacementsPage() -> impl IntoView {
+    let request = ServerAction::<RequestPlacement>::new();
+    let live = use_live_version();
+    let changed = RwSignal::new(0u32);
+    let data = Resource::new(move || (request.version().get(), live.get(), changed.get()), |_| my_placements());
+    let service = use_query_map().with_untracked(|q| q.get("service")).and_then(|s| s.parse::<i64>().ok());
+    view! {
+        <PhoneShell title=Msg::MyPlacementsTitle tabs=Tabs::Customer>
+            {service.map(|service_id| view! { <RequestForm service_id request/> })}
+            <Suspense fallback=|| view! { <Skeleton rows=4/> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(rows) if rows.is_empty() => view! { <div class="state-box empty-state"><p>{t(Msg::PlacementNone)}</p></div> }.into_any(),
+                        Ok(rows) => view! {
+                            <ul class="order-list">{rows.into_iter().map(|placement| view! { <PlacementCard placement changed/> }).collect_view()}</ul>
+                        }
+                        .into_any(),
+                        Err(error) => view! { <ErrorState error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </PhoneShell>
+    }
+}
+
+#[component]
+fn RequestForm(service_id: i64, request: ServerAction<RequestPlacement>) -> impl IntoView {
+    let value = request.value();
+    let done = move || matches!(value.get(), Some(Ok(_)));
+    view! {
+        <section class="panel placement-request">
+            <h2 class="section-title">{t(Msg::PlacementRequestTitle)}</h2>
+            <p class="hint">{t(Msg::PlacementHow)}</p>
+            <Show when=move || !done() fallback=|| view! { <p class="notice" role="status">{t(Msg::PlacementWaiting)}</p> }>
+                <ActionForm action=request attr:class="form" attr:novalidate=true>
+                    <input type="hidden" name="service_id" value=service_id/>
+                    <label class="field-label" for="placement-start">{t(Msg::PlacementStartDay)}</label>
+                    <input id="placement-start" type="date" name="start_day"/>
+                    <p class="field-error" role="alert">{move || field_error(value, Field::StartDay).get()}</p>
+                    <label class="field-label" for="placement-needs">{t(Msg::PlacementNeeds)}</label>
+                    <textarea id="placement-needs" name="needs" class="notes" maxlength="500" placeholder=t(Msg::PlacementNeedsPlaceholder)></textarea>
+                    <p class="field-error" role="alert">{move || field_error(value, Field::Needs).get()}</p>
+                    <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+                    <button type="submit" class="btn btn-primary btn-block" disabled=move || request.pending().get()>{t(Msg::PlacementSubmit)}</button>
+                </ActionForm>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn PlacementCard(placement: PlacementView, changed: RwSignal<u32>) -> impl IntoView {
+    let withdraw = ServerAction::<WithdrawPlacement>::new();
+    let withdrawn = withdraw.value();
+    Effect::new(move |_| {
+        if matches!(withdrawn.get(), Some(Ok(_))) {
+            changed.update(|n| *n += 1);
+        }
+    });
+    let open = placement.status.is_open();
+    let id = placement.id;
+    view! {
+        <li class="order-card placement-card" data-placement=id>
+            <p class="order-card-head">
+                <strong>{placement.service_name.clone()}</strong>
+                {placement_status_tag(placement.status)}
+            </p>
+            <p>{t(Msg::PlacementStartDay)}"："<span class="num">{placement.start_day.clone()}</span></p>
+            <p class="feedback-body">{placement.needs.clone()}</p>
+            <p class="muted">{t(Msg::PlacementAskedAt)}"："{format_beijing(placement.at)}</p>
+            {match placement.status {
+                PlacementStatus::Requested => Some(view! { <p class="hint">{t(Msg::PlacementWaiting)}</p> }.into_any()),
+                PlacementStatus::Chosen => Some(view! { <p class="notice" role="status">{t(Msg::PlacementChosenNext)}</p> }.into_any()),
+                PlacementStatus::Closed => placement.close_reason.clone().map(|reason| view! {
+                    <p class="muted">{t(Msg::PlacementClosedReason)}"："{reason}</p>
+                }.into_any()),
+                _ => None,
+            }}
+            {(!placement.candidates.is_empty()).then(|| view! {
+                <h3 class="section-title">{t(Msg::CandidatesHeading)}</h3>
+                <ul class="candidate-list">
+                    {placement.candidates.iter().cloned().map(|candidate| view! { <CandidateCard placement_id=id candidate open changed/> }).collect_view()}
+                </ul>
+                {open.then(|| view! { <p class="hint">{t(Msg::InterviewRule)}</p> })}
+            })}
+            {open.then(|| view! {
+                <ActionForm action=withdraw attr:class="form inline-form">
+                    <input type="hidden" name="placement_id" value=id/>
+                    <button type="submit" class="btn btn-danger-plain btn-small" disabled=move || withdraw.pending().get()>{t(Msg::PlacementWithdraw)}</button>
+                    <p class="form-error" role="alert">{move || form_error(withdrawn).get()}</p>
+                </ActionForm>
+            })}
+        </li>
+    }
+}
+
+/// One proposed nanny with what the customer may do about her now; each form
+/// its own action, so an error shows beside the nanny it concerns.
+#[component]
+fn CandidateCard(placement_id: i64, candidate: CandidateView, open: bool, changed: RwSignal<u32>) -> impl IntoView {
+    let step = ServerAction::<PlacementStep>::new();
+    let value = step.value();
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Ok(_))) {
+            changed.update(|n| *n += 1);
+        }
+    });
+    let worker_id = candidate.worker_id;
+    let status = candidate.status;
+    let input_id = format!("interview-{placement_id}-{worker_id}");
+    let step_form = move |which: CandidateStep, label: Msg, class: &'static str| {
+        view! {
+            <ActionForm action=step attr:class="inline-form">
+                <input type="hidden" name="placement_id" value=placement_id/>
+                <input type="hidden" name="worker_id" value=worker_id/>
+                <input type="hidden" name="step" value=which.as_str()/>
+                <button type="submit" class=class data-step=which.as_str() disabled=move || step.pending().get()>{t(label)}</button>
+            </ActionForm>
+        }
+    };
+    let may_invite = open && status.after(CandidateStep::Invite).is_some();
+    let invite_label = if status == CandidateStatus::Confirmed { Msg::InterviewMove } else { Msg::InterviewInvite };
+    view! {
+        <li class="candidate-card" data-candidate=worker_id>
+            <p class="order-card-head">
+                <strong>{candidate.name.clone()}</strong>
+                {candidate_status_tag(status)}
+            </p>
+            <p class="muted">{candidate_facts(&candidate)}</p>
+            {(!candidate.intro.is_empty()).then(|| view! { <p class="detail-text">{candidate.intro.clone()}</p> })}
+            {candidate.interview_at.map(|at| view! { <p>{t(Msg::InterviewAtLabel)}"："<strong class="num" data-interview-at=at>{format_beijing(at)}</strong></p> })}
+            {may_invite.then(|| view! {
+                <ActionForm action=step attr:class="form interview-form" attr:novalidate=true>
+                    <input type="hidden" name="placement_id" value=placement_id/>
+                    <input type="hidden" name="worker_id" value=worker_id/>
+                    <input type="hidden" name="step" value=CandidateStep::Invite.as_str()/>
+                    <label class="field-label" for=input_id.clone()>{t(Msg::InterviewAtLabel)}</label>
+                    <input id=input_id.clone() type="datetime-local" name="interview_at"/>
+                    <p class="field-error" role="alert">{move || field_error(value, Field::InterviewAt).get()}</p>
+                    <button type="submit" class="btn btn-primary btn-small" data-step="invite" disabled=move || step.pending().get()>{t(invite_label)}</button>
+                </ActionForm>
+            })}
+            {(open && status.in_play()).then(|| view! {
+                <div class="candidate-actions">
+                    {(status.after(CandidateStep::Choose).is_some()).then(|| step_form(CandidateStep::Choose, Msg::CandidateChoose, "btn btn-primary btn-small"))}
+                    {step_form(CandidateStep::Decline, Msg::CandidateDecline, "btn btn-plain btn-small")}
+                </div>
+            })}
+            <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+        </li>
+    }
+}

@@ -1,0 +1,260 @@
+use super::authz::require_user;
+use super::flows::day_number;
+use super::{app_state, internal, reason, AppState};
+use crate::api::placement::{CandidateView, InterviewView, PlacementCustomer, PlacementView, ShortlistOption, OPEN_ONLY};
+use crate::api::{ADMIN, CUSTOMER, WORKER};
+use crate::error::{AppError, Field};
+use crate::i18n::Msg;
+use booking::{CandidateStatus, CandidateStep, PlacementError, PlacementStatus};
+use domain::FeedbackText;
+use store::{AuditEntry, CandidateMove, CandidateRecord, PlacementRecord, ProposeOutcome, StoreError};
+
+const LIST_LIMIT: i64 = 200;
+
+fn placement_error(err: PlacementError) -> AppError {
+    match err {
+        PlacementError::InterviewTooSoon => AppError::invalid(Field::InterviewAt, Msg::ErrInterviewTooSoon),
+        PlacementError::InterviewTooFar => AppError::invalid(Field::InterviewAt, Msg::ErrInterviewTooFar),
+        PlacementError::InterviewOutsideHours => AppError::invalid(Field::InterviewAt, Msg::ErrInterviewHours),
+        PlacementError::StartDayPast => AppError::invalid(Field::StartDay, Msg::ErrStartDayPast),
+        PlacementError::StartDayTooFar => AppError::invalid(Field::StartDay, Msg::ErrStartDayTooFar),
+        PlacementError::ShortlistFull => AppError::Refused(Msg::ErrShortlistFull),
+    }
+}
+
+fn candidate_view(c: CandidateRecord) -> Result<CandidateView, AppError> {
+    Ok(CandidateView {
+        worker_id: c.worker_id,
+        name: c.worker_name,
+        age: c.age,
+        years_experience: c.years_experience,
+        intro: c.intro,
+        rating: c.rating_avg,
+        completed: c.completed,
+        status: CandidateStatus::parse(&c.status).ok_or_else(|| internal(format!("candidate status {}", c.status)))?,
+        interview_at: c.interview_at.map(|at| at.unix_timestamp()),
+    })
+}
+
+/// The requests with their candidates; the customer's name and phone only
+/// for staff.
+async fn views(state: &AppState, records: Vec<PlacementRecord>, for_staff: bool) -> Result<Vec<PlacementView>, AppError> {
+    let ids: Vec<i64> = records.iter().map(|p| p.id).collect();
+    let mut candidates = state.store.placement_candidates(&ids).await.map_err(internal)?;
+    records
+        .into_iter()
+        .map(|p| {
+            let mine: Vec<CandidateRecord> = candidates.extract_if(.., |c| c.placement_id == p.id).collect();
+            Ok(PlacementView {
+                id: p.id,
+                service_id: p.service_id,
+                service_name: p.service_name,
+                customer: for_staff.then(|| PlacementCustomer { id: p.customer_id, name: p.customer_name, phone: p.customer_phone }),
+                start_day: p.start_day,
+                needs: p.needs,
+                status: PlacementStatus::parse(&p.status).ok_or_else(|| internal(format!("placement {} status {}", p.id, p.status)))?,
+                close_reason: p.close_reason,
+                at: p.created_at.unix_timestamp(),
+                candidates: mine.into_iter().map(candidate_view).collect::<Result<_, _>>()?,
+            })
+        })
+        .collect()
+}
+
+/// `2027-03-01T14:30` on the customer's screen (Beijing) → the instant.
+fn beijing_minute(raw: &str) -> Option<time::OffsetDateTime> {
+    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    let local = time::PrimitiveDateTime::parse(raw.trim(), &format).ok()?;
+    Some(local.assume_offset(time::UtcOffset::from_hms(8, 0, 0).ok()?).to_offset(time::UtcOffset::UTC))
+}
+
+pub async fn request(service_id: i64, start_day: String, needs: String) -> Result<i64, AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    let service = state.store.service(service_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    if !booking::is_nanny_category(&service.category_code) || service.status != "listed" || !service.category_listed {
+        return Err(AppError::Refused(Msg::ErrNotPlacedService));
+    }
+    let now = state.clock.now();
+    let day = day_number(start_day.trim()).ok_or(AppError::invalid(Field::StartDay, Msg::ErrStartDayMissing))?;
+    booking::start_day(day, now.unix_timestamp()).map_err(placement_error)?;
+    let needs = FeedbackText::parse(&needs).map_err(|err| match AppError::from_input(err) {
+        AppError::Invalid { msg, .. } => AppError::invalid(Field::Needs, msg),
+        other => other,
+    })?;
+    let placement = store::NewPlacement { customer_id: user.id.0, service_id, start_day: start_day.trim().to_string(), needs: needs.as_str().into() };
+    let id = match state.store.request_placement(&placement, now).await {
+        Ok(id) => id,
+        Err(StoreError::Duplicate) => return Err(AppError::Refused(Msg::ErrPlacementOpen)),
+        Err(err) => return Err(internal(err)),
+    };
+    tracing::info!(placement_id = id, customer_id = user.id.0, service_id, "nanny placement requested");
+    Ok(id)
+}
+
+pub async fn mine() -> Result<Vec<PlacementView>, AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    let records = state.store.placements(Some(user.id.0), false, LIST_LIMIT).await.map_err(internal)?;
+    views(&state, records, false).await
+}
+
+/// Moves one candidate of `placement` by `step`, from where she stands now.
+async fn take_step(state: &AppState, placement: &PlacementRecord, worker_id: i64, step: CandidateStep, interview_at: Option<time::OffsetDateTime>) -> Result<(), AppError> {
+    let current = PlacementStatus::parse(&placement.status).ok_or_else(|| internal(format!("placement {} status {}", placement.id, placement.status)))?;
+    if !current.is_open() {
+        return Err(AppError::Refused(Msg::ErrPlacementClosed));
+    }
+    let candidates = state.store.placement_candidates(&[placement.id]).await.map_err(internal)?;
+    let candidate = candidates.into_iter().find(|c| c.worker_id == worker_id).ok_or(AppError::NotFound)?;
+    let from = CandidateStatus::parse(&candidate.status).ok_or_else(|| internal(format!("candidate status {}", candidate.status)))?;
+    let to = from.after(step).ok_or(AppError::Refused(Msg::ErrCandidateStep))?;
+    let step_move = CandidateMove { placement_id: placement.id, worker_id, from, to, interview_at, placement_to: current.after(step) };
+    match state.store.move_candidate(&step_move, state.clock.now()).await {
+        Ok(()) => Ok(()),
+        // Someone acted on her between our read and our write: nothing changed.
+        Err(StoreError::Conflict) => Err(AppError::Refused(Msg::ErrCandidateStep)),
+        Err(err) => Err(internal(err)),
+    }
+}
+
+pub async fn customer_step(placement_id: i64, worker_id: i64, step: String, interview_at: Option<String>) -> Result<(), AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    let step = CandidateStep::parse(&step).filter(|s| s.by_customer()).ok_or(AppError::Refused(Msg::ErrCandidateStep))?;
+    let placement = state.store.placement(placement_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    if placement.customer_id != user.id.0 {
+        return Err(AppError::Forbidden);
+    }
+    let interview_at = match step {
+        CandidateStep::Invite => {
+            let raw = interview_at.unwrap_or_default();
+            let at = beijing_minute(&raw).ok_or(AppError::invalid(Field::InterviewAt, Msg::ErrInterviewMissing))?;
+            booking::interview_time(at.unix_timestamp(), state.clock.now().unix_timestamp()).map_err(placement_error)?;
+            Some(at)
+        }
+        _ => None,
+    };
+    take_step(&state, &placement, worker_id, step, interview_at).await?;
+    tracing::info!(placement_id, worker_id, step = step.as_str(), "placement step by customer");
+    Ok(())
+}
+
+pub async fn withdraw(placement_id: i64) -> Result<(), AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    let placement = state.store.placement(placement_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    if placement.customer_id != user.id.0 {
+        return Err(AppError::Forbidden);
+    }
+    match state.store.close_placement(placement_id, Some(user.id.0), crate::i18n::t(Msg::PlacementWithdrawnReason), state.clock.now()).await {
+        Ok(()) => Ok(()),
+        Err(StoreError::Conflict) => Err(AppError::Refused(Msg::ErrPlacementClosed)),
+        Err(err) => Err(internal(err)),
+    }
+}
+
+pub async fn interviews() -> Result<Vec<InterviewView>, AppError> {
+    let user = require_user(WORKER)?;
+    let state = app_state()?;
+    let rows = state.store.candidacies(user.id.0, LIST_LIMIT).await.map_err(internal)?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(InterviewView {
+                placement_id: r.placement_id,
+                customer_name: r.customer_name,
+                service_name: r.service_name,
+                start_day: r.start_day,
+                needs: r.needs,
+                placement_open: PlacementStatus::parse(&r.placement_status).is_some_and(PlacementStatus::is_open),
+                status: CandidateStatus::parse(&r.status).ok_or_else(|| internal(format!("candidate status {}", r.status)))?,
+                interview_at: r.interview_at.map(|at| at.unix_timestamp()),
+            })
+        })
+        .collect()
+}
+
+pub async fn answer(placement_id: i64, step: String) -> Result<(), AppError> {
+    let user = require_user(WORKER)?;
+    let state = app_state()?;
+    let step = CandidateStep::parse(&step).filter(|s| !s.by_customer()).ok_or(AppError::Refused(Msg::ErrCandidateStep))?;
+    let placement = state.store.placement(placement_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    // A nanny answers only for herself: `take_step` finds her among the candidates or says NotFound.
+    take_step(&state, &placement, user.id.0, step, None).await?;
+    tracing::info!(placement_id, worker_id = user.id.0, step = step.as_str(), "interview answered");
+    Ok(())
+}
+
+pub async fn admin_list(filter: Option<String>) -> Result<Vec<PlacementView>, AppError> {
+    require_user(ADMIN)?;
+    let state = app_state()?;
+    let open_only = filter.as_deref() == Some(OPEN_ONLY);
+    let records = state.store.placements(None, open_only, LIST_LIMIT).await.map_err(internal)?;
+    views(&state, records, true).await
+}
+
+/// Nannies who may serve this request: approved, with the category's skill,
+/// and every certificate the category asks for valid on the start day.
+async fn qualified(state: &AppState, placement: &PlacementRecord) -> Result<Vec<ShortlistOption>, AppError> {
+    let service = state.store.service(placement.service_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    let start = day_number(&placement.start_day).ok_or_else(|| internal(format!("placement {} start day {}", placement.id, placement.start_day)))?;
+    let valid_through_start = |through: &Option<String>| through.as_deref().is_none_or(|d| day_number(d).is_some_and(|d| d >= start));
+    let workers = state.store.workers_for_dispatch(&service.category_code).await.map_err(internal)?;
+    Ok(workers
+        .into_iter()
+        .filter(|w| !service.needs_certificate || (w.certified && valid_through_start(&w.certified_through)))
+        .filter(|w| valid_through_start(&w.health_through))
+        .map(|w| ShortlistOption { worker_id: w.user_id, name: w.display_name, rating: w.rating_avg })
+        .collect())
+}
+
+pub async fn shortlist_options(placement_id: i64) -> Result<Vec<ShortlistOption>, AppError> {
+    require_user(ADMIN)?;
+    let state = app_state()?;
+    let placement = state.store.placement(placement_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    let listed: Vec<i64> = state.store.placement_candidates(&[placement_id]).await.map_err(internal)?.iter().map(|c| c.worker_id).collect();
+    let mut options = qualified(&state, &placement).await?;
+    options.retain(|o| !listed.contains(&o.worker_id));
+    Ok(options)
+}
+
+pub async fn propose(placement_id: i64, worker_id: i64) -> Result<(), AppError> {
+    let admin = require_user(ADMIN)?;
+    let state = app_state()?;
+    let placement = state.store.placement(placement_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    if !qualified(&state, &placement).await?.iter().any(|o| o.worker_id == worker_id) {
+        return Err(AppError::Refused(Msg::ErrNannyNotQualified));
+    }
+    let now = state.clock.now();
+    match state.store.propose_candidate(placement_id, worker_id, admin.id.0, booking::MAX_SHORTLIST, now).await.map_err(internal)? {
+        ProposeOutcome::Proposed => {}
+        ProposeOutcome::NotOpen => return Err(AppError::Refused(Msg::ErrPlacementClosed)),
+        ProposeOutcome::AlreadyListed => return Err(AppError::Refused(Msg::ErrNannyListed)),
+        ProposeOutcome::Full => return Err(placement_error(PlacementError::ShortlistFull)),
+    }
+    let entry = AuditEntry {
+        actor: Some(admin.id),
+        action: "nanny_proposed".into(),
+        target: format!("placement:{placement_id}"),
+        detail: format!("user:{worker_id}"),
+    };
+    state.store.record_audit(&entry, now).await.map_err(internal)?;
+    tracing::info!(placement_id, worker_id, admin_id = admin.id.0, "nanny proposed");
+    Ok(())
+}
+
+pub async fn admin_close(placement_id: i64, close_reason: String) -> Result<(), AppError> {
+    let admin = require_user(ADMIN)?;
+    let state = app_state()?;
+    let close_reason = reason(&close_reason, Field::CancelReason, Some(Msg::ErrReasonRequired))?;
+    state.store.placement(placement_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    let now = state.clock.now();
+    match state.store.close_placement(placement_id, None, &close_reason, now).await {
+        Ok(()) => {}
+        Err(StoreError::Conflict) => return Err(AppError::Refused(Msg::ErrPlacementClosed)),
+        Err(err) => return Err(internal(err)),
+    }
+    let entry = AuditEntry { actor: Some(admin.id), action: "placement_closed".into(), target: format!("placement:{placement_id}"), detail: close_reason };
+    state.store.record_audit(&entry, now).await.map_err(internal)?;
+    Ok(())
+}
