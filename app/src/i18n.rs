@@ -1433,6 +1433,12 @@ messages! {
     ErrShortlistFull => "已推荐3位阿姨，客户回复前不能再推荐",
     ErrNannyNotQualified => "这位阿姨没有这类服务的有效证书，不能推荐",
     ErrNannyListed => "这位阿姨已在推荐名单里",
+    SmsNannyProposed => "【到家】客服为您的{}需求推荐了阿姨{}，请在“我的阿姨匹配”里查看并约面试。",
+    SmsInterviewInvite => "【到家】{}想在{}与您面试（{}），请在“面试邀请”里接受或婉拒。",
+    SmsInterviewAccepted => "【到家】阿姨{}已确认{}的面试。",
+    SmsInterviewRefused => "【到家】阿姨{}婉拒了面试邀请，您可以约其他推荐的阿姨。",
+    SmsNannyChosen => "【到家】{}选定了您（{}），客服会联系您安排试工和签约。",
+    PendingInterviews => "你有 {} 个面试邀请待回复 ›",
 }
 
 impl Msg {

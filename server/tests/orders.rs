@@ -3531,6 +3531,15 @@ async fn a_family_meets_the_nannies_staff_shortlist_and_chooses_one_they_intervi
         let app = &app;
         async move { serde_json::from_str::<Vec<InterviewView>>(&app.post("/api/my_interviews", "", Some(&token)).await.body).unwrap() }
     };
+    let texts_to = |phone: &str| app.sms.sent().into_iter().filter(|(to, _)| to == phone).map(|(_, text)| text).collect::<Vec<_>>();
+    let invitation_text = format!("【到家】张女士想在{}与她面试", app::api::format_beijing(beijing(1, 10)));
+    assert_eq!(texts_to(ZHAO), [invitation_text.replace("与她", "与您") + "（金牌月嫂 · 26天），请在“面试邀请”里接受或婉拒。"], "she is texted, without the family's phone");
+    assert!(texts_to(CUSTOMER).iter().any(|t| t.contains("推荐了阿姨赵阿姨")), "{:?}", app.sms.sent());
+    let waiting = |token: String| {
+        let app = &app;
+        async move { serde_json::from_str::<app::api::worker::WorkerHomeView>(&app.post("/api/worker_home", "", Some(&token)).await.body).unwrap().interview_invitations }
+    };
+    assert_eq!((waiting(zhao_session.clone()).await, waiting(li_session.clone()).await), (1, 0), "工作台 points her to it");
     let hers = interviews(zhao_session.clone()).await;
     assert_eq!((hers.len(), hers[0].status, hers[0].customer_name.as_str()), (1, CandidateStatus::Invited, "张女士"));
     assert_eq!(hers[0].interview_at, Some(beijing(1, 10)));
@@ -3542,6 +3551,8 @@ async fn a_family_meets_the_nannies_staff_shortlist_and_chooses_one_they_intervi
     assert_eq!(app.post("/api/answer_interview", &answer("choose"), Some(&zhao_session)).await.error(), AppError::Refused(Msg::ErrCandidateStep));
     assert_eq!(app.post("/api/answer_interview", &answer("accept"), Some(&zhao_session)).await.status, StatusCode::OK);
     assert_eq!(app.post("/api/answer_interview", &answer("refuse"), Some(&zhao_session)).await.error(), AppError::Refused(Msg::ErrCandidateStep));
+    assert_eq!(waiting(zhao_session.clone()).await, 0);
+    assert!(texts_to(CUSTOMER).iter().any(|t| t.starts_with("【到家】阿姨赵阿姨已确认")), "{:?}", app.sms.sent());
 
     // Having met her, the family chooses her; the request is settled for everyone.
     assert_eq!(app.post("/api/placement_step", &step(zhao, "choose", None), Some(&customer)).await.status, StatusCode::OK);

@@ -17,6 +17,8 @@ pub struct WorkerHomeView {
     pub member_since: UnixSeconds,
     /// Warnings given and not withdrawn, which 工作台 points out.
     pub standing_warnings: usize,
+    /// Interview invitations (B8) she has not answered.
+    pub interview_invitations: usize,
 }
 
 #[server(prefix = "/api", endpoint = "worker_home")]

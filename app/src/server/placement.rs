@@ -4,12 +4,12 @@ use super::{app_state, internal, reason, AppState};
 use crate::api::placement::{CandidateView, InterviewView, PlacementCustomer, PlacementView, ShortlistOption, OPEN_ONLY};
 use crate::api::{ADMIN, CUSTOMER, WORKER};
 use crate::error::{AppError, Field};
-use crate::i18n::Msg;
+use crate::i18n::{tf, Msg};
 use booking::{CandidateStatus, CandidateStep, PlacementError, PlacementStatus};
 use domain::FeedbackText;
 use store::{AuditEntry, CandidateMove, CandidateRecord, PlacementRecord, ProposeOutcome, StoreError};
 
-const LIST_LIMIT: i64 = 200;
+pub(crate) const LIST_LIMIT: i64 = 200;
 
 fn placement_error(err: PlacementError) -> AppError {
     match err {
@@ -100,18 +100,19 @@ pub async fn mine() -> Result<Vec<PlacementView>, AppError> {
 }
 
 /// Moves one candidate of `placement` by `step`, from where she stands now.
-async fn take_step(state: &AppState, placement: &PlacementRecord, worker_id: i64, step: CandidateStep, interview_at: Option<time::OffsetDateTime>) -> Result<(), AppError> {
+async fn take_step(state: &AppState, placement: &PlacementRecord, worker_id: i64, step: CandidateStep, interview_at: Option<time::OffsetDateTime>) -> Result<String, AppError> {
     let current = PlacementStatus::parse(&placement.status).ok_or_else(|| internal(format!("placement {} status {}", placement.id, placement.status)))?;
     if !current.is_open() {
         return Err(AppError::Refused(Msg::ErrPlacementClosed));
     }
     let candidates = state.store.placement_candidates(&[placement.id]).await.map_err(internal)?;
+    let name = worker_name(&candidates, worker_id);
     let candidate = candidates.into_iter().find(|c| c.worker_id == worker_id).ok_or(AppError::NotFound)?;
     let from = CandidateStatus::parse(&candidate.status).ok_or_else(|| internal(format!("candidate status {}", candidate.status)))?;
     let to = from.after(step).ok_or(AppError::Refused(Msg::ErrCandidateStep))?;
     let step_move = CandidateMove { placement_id: placement.id, worker_id, from, to, interview_at, placement_to: current.after(step) };
     match state.store.move_candidate(&step_move, state.clock.now()).await {
-        Ok(()) => Ok(()),
+        Ok(()) => Ok(name),
         // Someone acted on her between our read and our write: nothing changed.
         Err(StoreError::Conflict) => Err(AppError::Refused(Msg::ErrCandidateStep)),
         Err(err) => Err(internal(err)),
@@ -137,6 +138,18 @@ pub async fn customer_step(placement_id: i64, worker_id: i64, step: String, inte
     };
     take_step(&state, &placement, worker_id, step, interview_at).await?;
     tracing::info!(placement_id, worker_id, step = step.as_str(), "placement step by customer");
+    match (step, interview_at) {
+        (CandidateStep::Invite, Some(at)) => {
+            let when = crate::api::format_beijing(at.unix_timestamp());
+            let body = tf(Msg::SmsInterviewInvite, &[&placement.customer_name, &when, &placement.service_name]);
+            text(&state, worker_id, body).await?;
+        }
+        (CandidateStep::Choose, _) => {
+            let body = tf(Msg::SmsNannyChosen, &[&placement.customer_name, &placement.service_name]);
+            text(&state, worker_id, body).await?;
+        }
+        _ => {}
+    }
     Ok(())
 }
 
@@ -152,6 +165,28 @@ pub async fn withdraw(placement_id: i64) -> Result<(), AppError> {
         Err(StoreError::Conflict) => Err(AppError::Refused(Msg::ErrPlacementClosed)),
         Err(err) => Err(internal(err)),
     }
+}
+
+/// An invitation the nanny has still to answer.
+pub(crate) fn awaits_answer(c: &store::CandidacyRecord) -> bool {
+    c.status == CandidateStatus::Invited.as_str() && PlacementStatus::parse(&c.placement_status).is_some_and(PlacementStatus::is_open)
+}
+
+/// Texts `user_id`. Sent after the step is stored, so a gateway failure is
+/// logged and the step stands. A customer who turned 短信提醒 off is not texted.
+async fn text(state: &AppState, user_id: i64, body: String) -> Result<(), AppError> {
+    let user = state.store.user(store::UserId(user_id)).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    if user.role == domain::Role::Customer && !state.store.reminder_prefs(user_id).await.map_err(internal)?.sms {
+        return Ok(());
+    }
+    if let Err(reason) = state.sms.send(&user.phone, &body).await {
+        tracing::error!(to = %user.phone.masked(), %reason, "placement text failed");
+    }
+    Ok(())
+}
+
+fn worker_name(candidates: &[CandidateRecord], worker_id: i64) -> String {
+    candidates.iter().find(|c| c.worker_id == worker_id).map(|c| c.worker_name.clone()).unwrap_or_default()
 }
 
 pub async fn interviews() -> Result<Vec<InterviewView>, AppError> {
@@ -180,8 +215,16 @@ pub async fn answer(placement_id: i64, step: String) -> Result<(), AppError> {
     let step = CandidateStep::parse(&step).filter(|s| !s.by_customer()).ok_or(AppError::Refused(Msg::ErrCandidateStep))?;
     let placement = state.store.placement(placement_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
     // A nanny answers only for herself: `take_step` finds her among the candidates or says NotFound.
-    take_step(&state, &placement, user.id.0, step, None).await?;
+    let name = take_step(&state, &placement, user.id.0, step, None).await?;
     tracing::info!(placement_id, worker_id = user.id.0, step = step.as_str(), "interview answered");
+    let body = if step == CandidateStep::Accept {
+        let candidates = state.store.placement_candidates(&[placement_id]).await.map_err(internal)?;
+        let at = candidates.iter().find(|c| c.worker_id == user.id.0).and_then(|c| c.interview_at);
+        tf(Msg::SmsInterviewAccepted, &[&name, &at.map(|at| crate::api::format_beijing(at.unix_timestamp())).unwrap_or_default()])
+    } else {
+        tf(Msg::SmsInterviewRefused, &[&name])
+    };
+    text(&state, placement.customer_id, body).await?;
     Ok(())
 }
 
@@ -240,6 +283,9 @@ pub async fn propose(placement_id: i64, worker_id: i64) -> Result<(), AppError> 
     };
     state.store.record_audit(&entry, now).await.map_err(internal)?;
     tracing::info!(placement_id, worker_id, admin_id = admin.id.0, "nanny proposed");
+    let candidates = state.store.placement_candidates(&[placement_id]).await.map_err(internal)?;
+    let body = tf(Msg::SmsNannyProposed, &[&placement.service_name, &worker_name(&candidates, worker_id)]);
+    text(&state, placement.customer_id, body).await?;
     Ok(())
 }
 

@@ -12,7 +12,9 @@ pub async fn worker_home() -> Result<WorkerHomeView, AppError> {
         AppError::Internal
     })?;
     let warnings = state.store.warnings(user.id.0, super::appeal::WARNING_LIMIT).await.map_err(internal)?;
+    let candidacies = state.store.candidacies(user.id.0, super::placement::LIST_LIMIT).await.map_err(internal)?;
     Ok(WorkerHomeView {
+        interview_invitations: candidacies.iter().filter(|c| super::placement::awaits_answer(c)).count(),
         standing_warnings: warnings.iter().filter(|w| w.withdrawn_at.is_none()).count(),
         display_name: user.display_name,
         phone: user.phone.to_string(),

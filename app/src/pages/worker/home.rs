@@ -37,10 +37,14 @@ pub fn WorkerHomePage() -> impl IntoView {
 fn WorkerStatusCard(home: WorkerHomeView) -> impl IntoView {
     let approved = home.status == WorkerStatus::Approved;
     let warnings = home.standing_warnings;
+    let invitations = home.interview_invitations;
     view! {
         <ApplicationStatus status=home.status review_note=home.review_note.clone() name=home.display_name.clone() link_to_apply=!approved/>
         {(warnings > 0).then(|| view! {
             <a class="notice notice-warning standing-warnings" href="/worker/appeals" data-warnings=warnings>{tf(Msg::StandingWarnings, &[&warnings])}</a>
+        })}
+        {(invitations > 0).then(|| view! {
+            <a class="notice pending-interviews" href="/worker/interviews" data-invitations=invitations>{tf(Msg::PendingInterviews, &[&invitations])}</a>
         })}
         <Show when=move || approved>
             <super::bench::WorkPanel/>
