@@ -98,6 +98,7 @@ pub enum Field {
     StartDay,
     Needs,
     InterviewAt,
+    ContractDays,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

@@ -3564,22 +3564,55 @@ async fn a_family_meets_the_nannies_staff_shortlist_and_chooses_one_they_intervi
     let audit = app.state.store.audit_entries(&store::AuditFilter::newest(20)).await.unwrap();
     assert_eq!(audit.iter().filter(|e| e.action == "nanny_proposed" && e.target == format!("placement:{placement}")).count(), 1);
 
-    // A second request: the nanny accepting while the family passes on her comes to one outcome.
+    // Staff put contract terms to both; each signs the version they read, and new terms need both signatures again.
+    let sign = |version: i64| form(&[("placement_id", placement.to_string()), ("version", version.to_string())]);
+    assert_eq!(app.post("/api/sign_contract", &sign(1), Some(&customer)).await.status, StatusCode::NOT_FOUND, "no terms yet");
+    let terms = |start: String, days: &str, fee: &str| {
+        form(&[("placement_id", placement.to_string()), ("start_day", start), ("days", days.into()), ("fee", fee.into()), ("notes", "每月休息4天".into())])
+    };
+    let propose_terms = |start: String, days: &str, fee: &str| {
+        let app = &app;
+        let admin = admin.clone();
+        let body = terms(start, days, fee);
+        async move { app.post("/api/admin_propose_contract", &body, Some(&admin)).await }
+    };
+    assert_eq!(propose_terms(beijing_day(20), "0", "12800").await.error(), AppError::invalid(Field::ContractDays, Msg::ErrContractDays));
+    assert_eq!(propose_terms(beijing_day(20), "26", "50").await.error(), AppError::invalid(Field::Amount, Msg::ErrContractFee));
+    assert_eq!(propose_terms(beijing_day(0), "26", "12800").await.error(), AppError::invalid(Field::StartDay, Msg::ErrStartDayPast));
+    assert_eq!(app.post("/api/admin_propose_contract", &terms(beijing_day(20), "26", "12800"), Some(&customer)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(propose_terms(beijing_day(20), "26", "12800").await.body, "1");
+    assert!(texts_to(ZHAO).iter().any(|t| t.contains("起26天，服务费¥12800.00")), "{:?}", app.sms.sent());
+    assert_eq!(app.post("/api/worker_sign_contract", &sign(1), Some(&li_session)).await.status, StatusCode::NOT_FOUND, "only the chosen nanny signs");
+    assert_eq!(app.post("/api/sign_contract", &sign(1), Some(&other_customer)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.post("/api/sign_contract", &sign(1), Some(&customer)).await.status, StatusCode::OK);
+    assert_eq!(app.post("/api/sign_contract", &sign(1), Some(&customer)).await.error(), AppError::Refused(Msg::ErrContractChanged), "signed once");
+    assert_eq!(propose_terms(beijing_day(21), "26", "13200").await.body, "2");
+    let contract = mine(customer.clone()).await[0].contract.clone().unwrap();
+    assert_eq!((contract.version, contract.fee_fen, contract.customer_signed, contract.worker_signed), (2, 1_320_000, false, false), "new terms clear the signature");
+    assert_eq!(app.post("/api/worker_sign_contract", &sign(1), Some(&zhao_session)).await.error(), AppError::Refused(Msg::ErrContractChanged), "not the terms she read");
+    assert_eq!(app.post("/api/worker_sign_contract", &sign(2), Some(&zhao_session)).await.status, StatusCode::OK);
+    assert_eq!(app.post("/api/sign_contract", &sign(2), Some(&customer)).await.status, StatusCode::OK);
+    assert!(mine(customer.clone()).await[0].contract.as_ref().unwrap().signed_by_both());
+    assert!(interviews(zhao_session.clone()).await[0].contract.as_ref().unwrap().signed_by_both());
+    assert!(texts_to(CUSTOMER).iter().any(|t| t.contains("双方已签约")), "{:?}", app.sms.sent());
+    assert_eq!(propose_terms(beijing_day(22), "26", "13200").await.error(), AppError::Refused(Msg::ErrContractNotOpen), "a signed contract stands");
+
+    // A second request: the nanny declining while the family passes on her comes to one outcome, whichever lands first.
     let again = app.post("/api/request_placement", &ask(nanny, beijing_day(30), needs), Some(&customer)).await;
     let placement: i64 = serde_json::from_str(&again.body).unwrap();
     let propose = form(&[("placement_id", placement.to_string()), ("worker_id", li.to_string())]);
     assert_eq!(app.post("/api/admin_propose_nanny", &propose, Some(&admin)).await.status, StatusCode::OK);
     let invite = form(&[("placement_id", placement.to_string()), ("worker_id", li.to_string()), ("step", "invite".into()), ("interview_at", beijing_minute(2, 15))]);
     assert_eq!(app.post("/api/placement_step", &invite, Some(&customer)).await.status, StatusCode::OK);
-    let accept = form(&[("placement_id", placement.to_string()), ("step", "accept".into())]);
+    let refuse = form(&[("placement_id", placement.to_string()), ("step", "refuse".into())]);
     let decline = form(&[("placement_id", placement.to_string()), ("worker_id", li.to_string()), ("step", "decline".into())]);
-    let (accepted, declined) = tokio::join!(
-        app.post("/api/answer_interview", &accept, Some(&li_session)),
+    let (refused, declined) = tokio::join!(
+        app.post("/api/answer_interview", &refuse, Some(&li_session)),
         app.post("/api/placement_step", &decline, Some(&customer)),
     );
-    assert_eq!([accepted.status, declined.status].iter().filter(|s| **s == StatusCode::OK).count(), 1, "{} / {}", accepted.body, declined.body);
+    assert_eq!([refused.status, declined.status].iter().filter(|s| **s == StatusCode::OK).count(), 1, "{} / {}", refused.body, declined.body);
     let final_status = mine(customer.clone()).await[0].candidates[0].status;
-    assert_eq!(final_status, if accepted.status == StatusCode::OK { CandidateStatus::Confirmed } else { CandidateStatus::Declined });
+    assert_eq!(final_status, if refused.status == StatusCode::OK { CandidateStatus::Refused } else { CandidateStatus::Declined });
 
     // Staff close it with a reason the family reads; closed is closed.
     let close = |reason: &str| form(&[("placement_id", placement.to_string()), ("reason", reason.into())]);

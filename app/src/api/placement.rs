@@ -23,6 +23,27 @@ pub struct CandidateView {
     pub interview_at: Option<UnixSeconds>,
 }
 
+/// The contract terms staff put to the family and the chosen nanny, and who
+/// has signed the current version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractView {
+    /// `YYYY-MM-DD`, Beijing.
+    pub start_day: String,
+    pub days: i32,
+    pub fee_fen: i64,
+    pub notes: String,
+    /// What a signature names, so nobody signs terms changed since they read them.
+    pub version: i64,
+    pub customer_signed: bool,
+    pub worker_signed: bool,
+}
+
+impl ContractView {
+    pub fn signed_by_both(&self) -> bool {
+        self.customer_signed && self.worker_signed
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlacementView {
     pub id: i64,
@@ -37,6 +58,8 @@ pub struct PlacementView {
     pub close_reason: Option<String>,
     pub at: UnixSeconds,
     pub candidates: Vec<CandidateView>,
+    /// Once staff put terms to a chosen nanny.
+    pub contract: Option<ContractView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,6 +82,8 @@ pub struct InterviewView {
     pub placement_open: bool,
     pub status: CandidateStatus,
     pub interview_at: Option<UnixSeconds>,
+    /// The terms put to her once the family chose her.
+    pub contract: Option<ContractView>,
 }
 
 /// A nanny staff may shortlist: approved, with the skill and a valid
@@ -127,4 +152,23 @@ pub async fn admin_propose_nanny(placement_id: i64, worker_id: i64) -> Result<()
 #[server(prefix = "/api", endpoint = "admin_close_placement")]
 pub async fn admin_close_placement(placement_id: i64, reason: String) -> Result<(), AppError> {
     crate::server::respond(crate::server::placement::admin_close(placement_id, reason).await)
+}
+
+/// Puts contract terms (上户日期, 服务天数, 服务费 in yuan, 约定事项) to the
+/// family and the nanny they chose; returns the terms' version.
+#[server(prefix = "/api", endpoint = "admin_propose_contract")]
+pub async fn admin_propose_contract(placement_id: i64, start_day: String, days: String, fee: String, notes: String) -> Result<i64, AppError> {
+    crate::server::respond(crate::server::placement::propose_contract(placement_id, start_day, days, fee, notes).await)
+}
+
+/// The family signs the `version` of the terms they read.
+#[server(prefix = "/api", endpoint = "sign_contract")]
+pub async fn sign_contract(placement_id: i64, version: i64) -> Result<(), AppError> {
+    crate::server::respond(crate::server::placement::customer_sign(placement_id, version).await)
+}
+
+/// The chosen nanny signs the `version` of the terms she read.
+#[server(prefix = "/api", endpoint = "worker_sign_contract")]
+pub async fn worker_sign_contract(placement_id: i64, version: i64) -> Result<(), AppError> {
+    crate::server::respond(crate::server::placement::worker_sign(placement_id, version).await)
 }

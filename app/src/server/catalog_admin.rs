@@ -95,7 +95,7 @@ pub async fn admin_service(id: i64) -> Result<ServiceEditView, AppError> {
         });
     }
     let s = state.store.service(id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-    let addons = super::orders::stored_addons(&s)?.iter().map(|a| format!("{} {}", a.name, yuan(a.price))).collect::<Vec<_>>().join("\n");
+    let addons = super::orders::stored_addons(&s)?.iter().map(|a| format!("{} {}", a.name, a.price.yuan_input())).collect::<Vec<_>>().join("\n");
     Ok(ServiceEditView {
         id: Some(s.id),
         categories,
@@ -127,11 +127,6 @@ fn text(input: &str, field: Field, max_chars: usize, required: bool) -> Result<S
         return Err(AppError::invalid(field, Msg::ErrTooLong));
     }
     Ok(value)
-}
-
-/// `30` or `25.50`: how a price is shown back in a form.
-fn yuan(fen: Fen) -> String {
-    format!("{}.{:02}", fen.get() / 100, fen.get() % 100)
 }
 
 /// One add-on a line, `名称 价格`: at most 8, names unique and at most 12

@@ -1,13 +1,13 @@
 use super::authz::require_user;
 use super::flows::day_number;
 use super::{app_state, internal, reason, AppState};
-use crate::api::placement::{CandidateView, InterviewView, PlacementCustomer, PlacementView, ShortlistOption, OPEN_ONLY};
+use crate::api::placement::{CandidateView, ContractView, InterviewView, PlacementCustomer, PlacementView, ShortlistOption, OPEN_ONLY};
 use crate::api::{ADMIN, CUSTOMER, WORKER};
 use crate::error::{AppError, Field};
 use crate::i18n::{tf, Msg};
-use booking::{CandidateStatus, CandidateStep, PlacementError, PlacementStatus};
-use domain::FeedbackText;
-use store::{AuditEntry, CandidateMove, CandidateRecord, PlacementRecord, ProposeOutcome, StoreError};
+use booking::{CandidateStatus, CandidateStep, ContractTerms, PlacementError, PlacementStatus};
+use domain::{FeedbackText, Fen};
+use store::{AuditEntry, CandidateMove, CandidateRecord, ContractRecord, ContractSide, PlacementRecord, ProposeOutcome, StoreError};
 
 pub(crate) const LIST_LIMIT: i64 = 200;
 
@@ -19,6 +19,20 @@ fn placement_error(err: PlacementError) -> AppError {
         PlacementError::StartDayPast => AppError::invalid(Field::StartDay, Msg::ErrStartDayPast),
         PlacementError::StartDayTooFar => AppError::invalid(Field::StartDay, Msg::ErrStartDayTooFar),
         PlacementError::ShortlistFull => AppError::Refused(Msg::ErrShortlistFull),
+        PlacementError::ContractDays => AppError::invalid(Field::ContractDays, Msg::ErrContractDays),
+        PlacementError::ContractFee => AppError::invalid(Field::Amount, Msg::ErrContractFee),
+    }
+}
+
+fn contract_view(c: ContractRecord) -> ContractView {
+    ContractView {
+        start_day: c.start_day,
+        days: c.days,
+        fee_fen: c.fee_fen,
+        notes: c.notes,
+        version: c.version,
+        customer_signed: c.customer_signed_at.is_some(),
+        worker_signed: c.worker_signed_at.is_some(),
     }
 }
 
@@ -41,6 +55,7 @@ fn candidate_view(c: CandidateRecord) -> Result<CandidateView, AppError> {
 async fn views(state: &AppState, records: Vec<PlacementRecord>, for_staff: bool) -> Result<Vec<PlacementView>, AppError> {
     let ids: Vec<i64> = records.iter().map(|p| p.id).collect();
     let mut candidates = state.store.placement_candidates(&ids).await.map_err(internal)?;
+    let mut contracts = state.store.placement_contracts(&ids).await.map_err(internal)?;
     records
         .into_iter()
         .map(|p| {
@@ -56,6 +71,7 @@ async fn views(state: &AppState, records: Vec<PlacementRecord>, for_staff: bool)
                 close_reason: p.close_reason,
                 at: p.created_at.unix_timestamp(),
                 candidates: mine.into_iter().map(candidate_view).collect::<Result<_, _>>()?,
+                contract: contracts.extract_if(.., |c| c.placement_id == p.id).next().map(contract_view),
             })
         })
         .collect()
@@ -193,9 +209,13 @@ pub async fn interviews() -> Result<Vec<InterviewView>, AppError> {
     let user = require_user(WORKER)?;
     let state = app_state()?;
     let rows = state.store.candidacies(user.id.0, LIST_LIMIT).await.map_err(internal)?;
+    let chosen: Vec<i64> = rows.iter().filter(|r| r.status == CandidateStatus::Chosen.as_str()).map(|r| r.placement_id).collect();
+    let mut contracts = state.store.placement_contracts(&chosen).await.map_err(internal)?;
+    contracts.retain(|c| c.worker_id == user.id.0);
     rows.into_iter()
         .map(|r| {
             Ok(InterviewView {
+                contract: contracts.iter().find(|c| c.placement_id == r.placement_id).cloned().map(contract_view),
                 placement_id: r.placement_id,
                 customer_name: r.customer_name,
                 service_name: r.service_name,
@@ -303,4 +323,80 @@ pub async fn admin_close(placement_id: i64, close_reason: String) -> Result<(), 
     let entry = AuditEntry { actor: Some(admin.id), action: "placement_closed".into(), target: format!("placement:{placement_id}"), detail: close_reason };
     state.store.record_audit(&entry, now).await.map_err(internal)?;
     Ok(())
+}
+
+pub async fn propose_contract(placement_id: i64, start_day: String, days: String, fee: String, notes: String) -> Result<i64, AppError> {
+    let admin = require_user(ADMIN)?;
+    let state = app_state()?;
+    let placement = state.store.placement(placement_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    let now = state.clock.now();
+    let day = day_number(start_day.trim()).ok_or(AppError::invalid(Field::StartDay, Msg::ErrStartDayMissing))?;
+    let days: i64 = days.trim().parse().map_err(|_| AppError::invalid(Field::ContractDays, Msg::ErrContractDays))?;
+    let fee = Fen::parse_yuan(fee.trim()).map_err(|_| AppError::invalid(Field::Amount, Msg::ErrContractFee))?;
+    let terms = ContractTerms::parse(day, days, fee.get(), now.unix_timestamp()).map_err(placement_error)?;
+    let notes = reason(&notes, Field::Notes, None)?;
+    let contract = store::NewContract {
+        placement_id,
+        start_day: start_day.trim().to_string(),
+        days: i32::try_from(terms.days).map_err(internal)?,
+        fee_fen: terms.fee_fen,
+        notes: notes.clone(),
+    };
+    let version = match state.store.propose_contract(&contract, admin.id.0, now).await {
+        Ok(version) => version,
+        Err(StoreError::Conflict) => return Err(AppError::Refused(Msg::ErrContractNotOpen)),
+        Err(err) => return Err(internal(err)),
+    };
+    let entry = AuditEntry {
+        actor: Some(admin.id),
+        action: "contract_proposed".into(),
+        target: format!("placement:{placement_id}"),
+        detail: format!("v{version} {} {}天 {fee} {notes}", contract.start_day, terms.days),
+    };
+    state.store.record_audit(&entry, now).await.map_err(internal)?;
+    let body = tf(Msg::SmsContractProposed, &[&placement.service_name, &contract.start_day, &terms.days, &fee]);
+    let chosen = state.store.placement_contracts(&[placement_id]).await.map_err(internal)?.first().map(|c| c.worker_id);
+    for user in [Some(placement.customer_id), chosen].into_iter().flatten() {
+        text(&state, user, body.clone()).await?;
+    }
+    tracing::info!(placement_id, version, admin_id = admin.id.0, "contract proposed");
+    Ok(version)
+}
+
+/// Signs for `side` once the caller is that side; texts both when the
+/// second signature completes the contract.
+async fn sign(state: &AppState, placement: &PlacementRecord, contract: &ContractRecord, side: ContractSide, version: i64) -> Result<(), AppError> {
+    let both = match state.store.sign_contract(placement.id, side, version, state.clock.now()).await {
+        Ok(both) => both,
+        Err(StoreError::Conflict) => return Err(AppError::Refused(Msg::ErrContractChanged)),
+        Err(err) => return Err(internal(err)),
+    };
+    tracing::info!(placement_id = placement.id, version, ?side, both, "contract signed");
+    if both {
+        let body = tf(Msg::SmsContractSigned, &[&placement.service_name, &contract.start_day]);
+        for user in [placement.customer_id, contract.worker_id] {
+            text(state, user, body.clone()).await?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn customer_sign(placement_id: i64, version: i64) -> Result<(), AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    let placement = state.store.placement(placement_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    if placement.customer_id != user.id.0 {
+        return Err(AppError::Forbidden);
+    }
+    let contract = state.store.placement_contracts(&[placement_id]).await.map_err(internal)?.pop().ok_or(AppError::NotFound)?;
+    sign(&state, &placement, &contract, ContractSide::Customer, version).await
+}
+
+pub async fn worker_sign(placement_id: i64, version: i64) -> Result<(), AppError> {
+    let user = require_user(WORKER)?;
+    let state = app_state()?;
+    let placement = state.store.placement(placement_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    // Only the nanny the terms name signs them; to anyone else there is no such contract.
+    let contract = state.store.placement_contracts(&[placement_id]).await.map_err(internal)?.pop().filter(|c| c.worker_id == user.id.0).ok_or(AppError::NotFound)?;
+    sign(&state, &placement, &contract, ContractSide::Worker, version).await
 }

@@ -22,6 +22,11 @@ pub const INTERVIEW_FIRST_MINUTE: i64 = 9 * 60;
 pub const INTERVIEW_LAST_MINUTE: i64 = 19 * 60;
 /// The nanny starts (上户) within half a year of the request.
 pub const START_MAX_DAYS_AHEAD: i64 = 180;
+/// A placement contract runs from one day to a year.
+pub const CONTRACT_MAX_DAYS: i64 = 365;
+/// Its fee is at least ¥100 and at most ¥200,000: anything outside is a typo.
+pub const CONTRACT_MIN_FEE_FEN: i64 = 10_000;
+pub const CONTRACT_MAX_FEE_FEN: i64 = 20_000_000;
 /// The categories placed this way rather than dispatched.
 pub const NANNY_CATEGORIES: [&str; 2] = ["maternity_nanny", "childcare_nanny"];
 
@@ -189,6 +194,35 @@ pub enum PlacementError {
     StartDayTooFar,
     #[error("shortlist already full")]
     ShortlistFull,
+    #[error("contract days out of range")]
+    ContractDays,
+    #[error("contract fee out of range")]
+    ContractFee,
+}
+
+/// The terms staff put to the family and the chosen nanny (签约): when she
+/// starts, for how many days, for what fee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContractTerms {
+    /// Beijing day number.
+    pub start_day: i64,
+    pub days: i64,
+    pub fee_fen: i64,
+}
+
+impl ContractTerms {
+    /// Checks terms against `now`: the start as [`start_day`] does, 1 to
+    /// [`CONTRACT_MAX_DAYS`] days, a fee within the sane range.
+    pub fn parse(start: i64, days: i64, fee_fen: i64, now: i64) -> Result<ContractTerms, PlacementError> {
+        let start_day = start_day(start, now)?;
+        if !(1..=CONTRACT_MAX_DAYS).contains(&days) {
+            return Err(PlacementError::ContractDays);
+        }
+        if !(CONTRACT_MIN_FEE_FEN..=CONTRACT_MAX_FEE_FEN).contains(&fee_fen) {
+            return Err(PlacementError::ContractFee);
+        }
+        Ok(ContractTerms { start_day, days, fee_fen })
+    }
 }
 
 /// The Beijing calendar day number (days since 1970-01-01) of `at`.
@@ -328,6 +362,18 @@ mod tests {
         assert!((0..MAX_SHORTLIST).all(|n| may_shortlist(n).is_ok()));
         assert_eq!(may_shortlist(MAX_SHORTLIST), Err(PlacementError::ShortlistFull));
         assert!(CandidateStatus::Confirmed.in_play() && !CandidateStatus::Declined.in_play() && !CandidateStatus::Refused.in_play());
+    }
+
+    #[test]
+    fn contract_terms_start_from_tomorrow_run_a_day_to_a_year_and_cost_a_sane_fee() {
+        let now = beijing(0, 10, 0);
+        let tomorrow = beijing_day(now) + 1;
+        assert_eq!(ContractTerms::parse(tomorrow, 26, 1_280_000, now), Ok(ContractTerms { start_day: tomorrow, days: 26, fee_fen: 1_280_000 }));
+        assert_eq!(ContractTerms::parse(tomorrow - 1, 26, 1_280_000, now), Err(PlacementError::StartDayPast));
+        assert_eq!(ContractTerms::parse(tomorrow, 0, 1_280_000, now), Err(PlacementError::ContractDays));
+        assert_eq!(ContractTerms::parse(tomorrow, CONTRACT_MAX_DAYS + 1, 1_280_000, now), Err(PlacementError::ContractDays));
+        assert_eq!(ContractTerms::parse(tomorrow, 26, CONTRACT_MIN_FEE_FEN - 1, now), Err(PlacementError::ContractFee));
+        assert_eq!(ContractTerms::parse(tomorrow, 26, CONTRACT_MAX_FEE_FEN + 1, now), Err(PlacementError::ContractFee));
     }
 
     #[test]

@@ -45,6 +45,11 @@ impl Fen {
         Ok(Self(yuan * 100 + frac_fen))
     }
 
+    /// `30.00`: the amount as a form field shows it back for editing, without the sign.
+    pub fn yuan_input(self) -> String {
+        format!("{}.{:02}", self.0 / 100, self.0 % 100)
+    }
+
     pub fn checked_mul(self, units: i64) -> Option<Self> {
         self.0.checked_mul(units).map(Self)
     }

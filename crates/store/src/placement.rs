@@ -84,6 +84,38 @@ pub struct CandidateMove {
     pub placement_to: booking::PlacementStatus,
 }
 
+/// The terms put to a chosen nanny and her family, and who has signed them.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ContractRecord {
+    pub placement_id: i64,
+    pub worker_id: i64,
+    pub start_day: String,
+    pub days: i32,
+    pub fee_fen: i64,
+    pub notes: String,
+    pub version: i64,
+    pub proposed_at: OffsetDateTime,
+    pub customer_signed_at: Option<OffsetDateTime>,
+    pub worker_signed_at: Option<OffsetDateTime>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewContract {
+    pub placement_id: i64,
+    /// `YYYY-MM-DD`, Beijing.
+    pub start_day: String,
+    pub days: i32,
+    pub fee_fen: i64,
+    pub notes: String,
+}
+
+/// Who signs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContractSide {
+    Customer,
+    Worker,
+}
+
 #[async_trait]
 pub trait PlacementStore: Send + Sync {
     /// Records a request and tells every active admin's open pages;
@@ -106,6 +138,14 @@ pub trait PlacementStore: Send + Sync {
     /// Closes an open request (`Conflict` if it is not open, or not the
     /// given customer's); tells the customer and every nanny invited.
     async fn close_placement(&self, placement_id: i64, customer_id: Option<i64>, reason: &str, now: OffsetDateTime) -> StoreResult<()>;
+    async fn placement_contracts(&self, placement_ids: &[i64]) -> StoreResult<Vec<ContractRecord>>;
+    /// Puts terms to the family and the nanny they chose; returns the terms'
+    /// version. New terms replace earlier ones and clear their signatures.
+    /// `Conflict` unless the request is chosen and not yet signed by both.
+    async fn propose_contract(&self, c: &NewContract, admin_id: i64, now: OffsetDateTime) -> StoreResult<i64>;
+    /// Signs `version` of the terms for one side; `Conflict` if the terms
+    /// changed meanwhile or that side has signed. Returns whether both have now.
+    async fn sign_contract(&self, placement_id: i64, side: ContractSide, version: i64, now: OffsetDateTime) -> StoreResult<bool>;
 }
 
 pub(crate) const PLACEMENT_COLUMNS: &str = "p.id, p.customer_id, c.display_name AS customer_name, c.phone AS customer_phone,
@@ -305,6 +345,96 @@ macro_rules! shared_placement_impl {
                 Self::append_live(&mut tx, &audience, "placement", None, now).await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn placement_contracts(&self, placement_ids: &[i64]) -> crate::StoreResult<Vec<crate::ContractRecord>> {
+                if placement_ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let ids = placement_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+                let sql = format!(
+                    "SELECT placement_id, worker_id, start_day, days, fee_fen, notes, version, proposed_at, customer_signed_at, worker_signed_at
+                     FROM placement_contracts WHERE placement_id IN ({ids})"
+                );
+                Ok(sqlx::query_as(&sql).fetch_all(&self.pool).await?)
+            }
+
+            async fn propose_contract(&self, c: &crate::NewContract, admin_id: i64, now: time::OffsetDateTime) -> crate::StoreResult<i64> {
+                let mut tx = self.begin_write().await?;
+                let chosen: Option<i64> = sqlx::query_scalar(
+                    "SELECT pc.worker_id FROM placement_candidates pc JOIN placements p ON p.id = pc.placement_id
+                     WHERE pc.placement_id = $1 AND pc.status = 'chosen' AND p.status = 'chosen'",
+                )
+                .bind(c.placement_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let worker_id = chosen.ok_or(crate::StoreError::Conflict)?;
+                let signed: Option<(Option<time::OffsetDateTime>, Option<time::OffsetDateTime>)> =
+                    sqlx::query_as("SELECT customer_signed_at, worker_signed_at FROM placement_contracts WHERE placement_id = $1")
+                        .bind(c.placement_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let version: i64 = match signed {
+                    Some((Some(_), Some(_))) => return Err(crate::StoreError::Conflict),
+                    Some(_) => sqlx::query_scalar(
+                        "UPDATE placement_contracts SET start_day = $1, days = $2, fee_fen = $3, notes = $4, version = version + 1,
+                                proposed_by = $5, proposed_at = $6, customer_signed_at = NULL, worker_signed_at = NULL
+                         WHERE placement_id = $7 RETURNING version",
+                    )
+                    .bind(&c.start_day)
+                    .bind(c.days)
+                    .bind(c.fee_fen)
+                    .bind(&c.notes)
+                    .bind(admin_id)
+                    .bind(now)
+                    .bind(c.placement_id)
+                    .fetch_one(&mut *tx)
+                    .await?,
+                    None => sqlx::query_scalar(
+                        "INSERT INTO placement_contracts (placement_id, worker_id, start_day, days, fee_fen, notes, version, proposed_by, proposed_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8) RETURNING version",
+                    )
+                    .bind(c.placement_id)
+                    .bind(worker_id)
+                    .bind(&c.start_day)
+                    .bind(c.days)
+                    .bind(c.fee_fen)
+                    .bind(&c.notes)
+                    .bind(admin_id)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?,
+                };
+                let audience = Self::placement_audience(&mut tx, c.placement_id).await?;
+                Self::append_live(&mut tx, &audience, "placement", None, now).await?;
+                tx.commit().await?;
+                Ok(version)
+            }
+
+            async fn sign_contract(&self, placement_id: i64, side: crate::ContractSide, version: i64, now: time::OffsetDateTime) -> crate::StoreResult<bool> {
+                let mut tx = self.begin_write().await?;
+                let sql = match side {
+                    crate::ContractSide::Customer => {
+                        "UPDATE placement_contracts SET customer_signed_at = $1 WHERE placement_id = $2 AND version = $3 AND customer_signed_at IS NULL"
+                    }
+                    crate::ContractSide::Worker => {
+                        "UPDATE placement_contracts SET worker_signed_at = $1 WHERE placement_id = $2 AND version = $3 AND worker_signed_at IS NULL"
+                    }
+                };
+                let signed = sqlx::query(sql).bind(now).bind(placement_id).bind(version).execute(&mut *tx).await?.rows_affected();
+                if signed == 0 {
+                    return Err(crate::StoreError::Conflict);
+                }
+                let both: bool = sqlx::query_scalar(
+                    "SELECT customer_signed_at IS NOT NULL AND worker_signed_at IS NOT NULL FROM placement_contracts WHERE placement_id = $1",
+                )
+                .bind(placement_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                let audience = Self::placement_audience(&mut tx, placement_id).await?;
+                Self::append_live(&mut tx, &audience, "placement", None, now).await?;
+                tx.commit().await?;
+                Ok(both)
             }
         }
     };

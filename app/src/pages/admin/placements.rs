@@ -1,10 +1,11 @@
 use crate::api::format_beijing;
-use crate::api::placement::{admin_placements, admin_shortlist_options, AdminClosePlacement, AdminProposeNanny, PlacementView, OPEN_ONLY};
+use crate::api::placement::{admin_placements, admin_shortlist_options, AdminClosePlacement, AdminProposeContract, AdminProposeNanny, ContractView, PlacementView, OPEN_ONLY};
 use crate::browser::use_live_version;
 use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton};
 use crate::error::Field;
 use crate::i18n::{t, Msg};
-use crate::pages::customer::placements::{candidate_facts, candidate_status_tag, placement_status_tag};
+use crate::pages::customer::placements::{candidate_facts, candidate_status_tag, contract_terms, placement_status_tag};
+use booking::PlacementStatus;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -76,6 +77,15 @@ fn PlacementPanel(placement: PlacementView, changed: RwSignal<u32>) -> impl Into
                 </table>
             })}
             {open.then(|| view! { <ShortlistForm placement_id=id changed/> <CloseForm placement_id=id changed/> })}
+            {(placement.status == PlacementStatus::Chosen).then(|| {
+                let contract = placement.contract.clone();
+                let signed = contract.as_ref().is_some_and(ContractView::signed_by_both);
+                view! {
+                    <h3 class="section-title">{t(Msg::ContractHeading)}</h3>
+                    {contract.as_ref().map(contract_terms)}
+                    {(!signed).then(|| view! { <ContractForm placement_id=id start_day=placement.start_day.clone() contract=contract.clone() changed/> })}
+                }
+            })}
         </section>
     }
 }
@@ -139,5 +149,52 @@ fn CloseForm(placement_id: i64, changed: RwSignal<u32>) -> impl IntoView {
             <p class="field-error" role="alert">{move || field_error(value, Field::CancelReason).get()}</p>
             <p class="form-error" role="alert">{move || form_error(value).get()}</p>
         </ActionForm>
+    }
+}
+
+/// 拟定合同: terms for the family and the chosen nanny; sending new terms
+/// clears any signature, so both confirm what they read.
+#[component]
+fn ContractForm(placement_id: i64, start_day: String, contract: Option<ContractView>, changed: RwSignal<u32>) -> impl IntoView {
+    let propose = ServerAction::<AdminProposeContract>::new();
+    let value = propose.value();
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Ok(_))) {
+            changed.update(|n| *n += 1);
+        }
+    });
+    let field = move |name: &str| format!("contract-{name}-{placement_id}");
+    let start = contract.as_ref().map_or(start_day, |c| c.start_day.clone());
+    let days = contract.as_ref().map(|c| c.days.to_string()).unwrap_or_default();
+    let fee = contract.as_ref().map(|c| domain::Fen::new(c.fee_fen).yuan_input()).unwrap_or_default();
+    let notes = contract.as_ref().map(|c| c.notes.clone()).unwrap_or_default();
+    let submit = if contract.is_some() { Msg::ContractRevise } else { Msg::ContractPropose };
+    view! {
+        <ActionForm action=propose attr:class="form contract-form" attr:novalidate=true>
+            <input type="hidden" name="placement_id" value=placement_id/>
+            <div>
+                <label class="field-label" for=field("start")>{t(Msg::ContractStart)}</label>
+                <input id=field("start") type="date" name="start_day" value=start/>
+                <p class="field-error" role="alert">{move || field_error(value, Field::StartDay).get()}</p>
+            </div>
+            <div>
+                <label class="field-label" for=field("days")>{t(Msg::ContractDays)}</label>
+                <input id=field("days") type="number" inputmode="numeric" name="days" min="1" max="365" value=days/>
+                <p class="field-error" role="alert">{move || field_error(value, Field::ContractDays).get()}</p>
+            </div>
+            <div>
+                <label class="field-label" for=field("fee")>{t(Msg::ContractFee)}</label>
+                <input id=field("fee") type="text" inputmode="decimal" name="fee" value=fee/>
+                <p class="field-error" role="alert">{move || field_error(value, Field::Amount).get()}</p>
+            </div>
+            <div>
+                <label class="field-label" for=field("notes")>{t(Msg::ContractNotes)}</label>
+                <input id=field("notes") type="text" name="notes" maxlength="200" value=notes/>
+                <p class="field-error" role="alert">{move || field_error(value, Field::Notes).get()}</p>
+            </div>
+            <button type="submit" class="btn btn-primary btn-small" disabled=move || propose.pending().get()>{t(submit)}</button>
+            <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+        </ActionForm>
+        <p class="hint">{t(Msg::ContractRule)}</p>
     }
 }

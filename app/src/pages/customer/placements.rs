@@ -1,10 +1,11 @@
 use crate::api::format_beijing;
-use crate::api::placement::{my_placements, CandidateView, PlacementStep, PlacementView, RequestPlacement, WithdrawPlacement};
+use crate::api::placement::{my_placements, CandidateView, ContractView, PlacementStep, PlacementView, RequestPlacement, SignContract, WithdrawPlacement};
 use crate::browser::use_live_version;
 use crate::components::{field_error, form_error, ErrorState, PhoneShell, Skeleton, Tabs};
 use crate::error::Field;
 use crate::i18n::{t, tf, Msg};
 use booking::{CandidateStatus, CandidateStep, PlacementStatus};
+use domain::Fen;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -29,6 +30,32 @@ pub(crate) fn candidate_status_tag(status: CandidateStatus) -> impl IntoView {
         CandidateStatus::Chosen => ("tag tag-success", Msg::CandidateStatusChosen),
     };
     view! { <span class=class data-candidate-status=status.as_str()>{t(msg)}</span> }
+}
+
+/// 服务合同: the terms and who has signed them, as all three sides read them.
+pub(crate) fn contract_terms(contract: &ContractView) -> impl IntoView {
+    let signature = |signed: bool, yes: Msg, no: Msg| {
+        view! { <span class=if signed { "tag tag-success" } else { "tag tag-warning" }>{t(if signed { yes } else { no })}</span> }
+    };
+    view! {
+        <div class="cells contract-terms" data-contract-version=contract.version data-signed=contract.signed_by_both().then_some("true")>
+            <div class="cell"><span>{t(Msg::ContractStart)}</span><span class="cell-value num">{contract.start_day.clone()}</span></div>
+            <div class="cell"><span>{t(Msg::ContractDays)}</span><span class="cell-value">{tf(Msg::ContractDaysValue, &[&contract.days])}</span></div>
+            <div class="cell"><span>{t(Msg::ContractFeeShown)}</span><span class="cell-value num">{Fen::new(contract.fee_fen).to_string()}</span></div>
+            {(!contract.notes.is_empty()).then(|| view! { <div class="cell"><span>{t(Msg::ContractNotes)}</span><span class="cell-value">{contract.notes.clone()}</span></div> })}
+            <div class="cell contract-signatures">
+                {if contract.signed_by_both() {
+                    view! { <span class="tag tag-success">{t(Msg::ContractDone)}</span> }.into_any()
+                } else {
+                    view! {
+                        {signature(contract.customer_signed, Msg::ContractSignedCustomer, Msg::ContractAwaitCustomer)}
+                        {signature(contract.worker_signed, Msg::ContractSignedWorker, Msg::ContractAwaitWorker)}
+                    }
+                    .into_any()
+                }}
+            </div>
+        </div>
+    }
 }
 
 /// 32岁 · 从业6年 · 完成12单 · 评分 4.9
@@ -123,7 +150,10 @@ fn PlacementCard(placement: PlacementView, changed: RwSignal<u32>) -> impl IntoV
             <p class="muted">{t(Msg::PlacementAskedAt)}"："{format_beijing(placement.at)}</p>
             {match placement.status {
                 PlacementStatus::Requested => Some(view! { <p class="hint">{t(Msg::PlacementWaiting)}</p> }.into_any()),
-                PlacementStatus::Chosen => Some(view! { <p class="notice" role="status">{t(Msg::PlacementChosenNext)}</p> }.into_any()),
+                PlacementStatus::Chosen => Some(match placement.contract.clone() {
+                    None => view! { <p class="notice" role="status">{t(Msg::ContractWaitingTerms)}</p> }.into_any(),
+                    Some(contract) => view! { <CustomerContract placement_id=id contract changed/> }.into_any(),
+                }),
                 PlacementStatus::Closed => placement.close_reason.clone().map(|reason| view! {
                     <p class="muted">{t(Msg::PlacementClosedReason)}"："{reason}</p>
                 }.into_any()),
@@ -201,5 +231,28 @@ fn CandidateCard(placement_id: i64, candidate: CandidateView, open: bool, change
             })}
             <p class="form-error" role="alert">{move || form_error(value).get()}</p>
         </li>
+    }
+}
+
+#[component]
+fn CustomerContract(placement_id: i64, contract: ContractView, changed: RwSignal<u32>) -> impl IntoView {
+    let sign = ServerAction::<SignContract>::new();
+    let value = sign.value();
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Ok(_))) {
+            changed.update(|n| *n += 1);
+        }
+    });
+    view! {
+        <h3 class="section-title">{t(Msg::ContractHeading)}</h3>
+        {contract_terms(&contract)}
+        {(!contract.customer_signed).then(|| view! {
+            <ActionForm action=sign attr:class="form">
+                <input type="hidden" name="placement_id" value=placement_id/>
+                <input type="hidden" name="version" value=contract.version/>
+                <button type="submit" class="btn btn-primary btn-block" disabled=move || sign.pending().get()>{t(Msg::ContractSign)}</button>
+                <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+            </ActionForm>
+        })}
     }
 }
