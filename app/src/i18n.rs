@@ -1407,7 +1407,7 @@ messages! {
     InterviewCustomer => "客户",
     InterviewAccept => "接受面试",
     InterviewRefuse => "婉拒",
-    InterviewClosed => "客户已不再需要",
+    InterviewClosed => "这次匹配已结束",
     ShortlistHeading => "推荐阿姨",
     ShortlistPick => "持证阿姨",
     ShortlistPropose => "推荐给客户",

@@ -64,7 +64,7 @@ async fn views(state: &AppState, records: Vec<PlacementRecord>, for_staff: bool)
                 id: p.id,
                 service_id: p.service_id,
                 service_name: p.service_name,
-                customer: for_staff.then(|| PlacementCustomer { id: p.customer_id, name: p.customer_name, phone: p.customer_phone }),
+                customer: for_staff.then_some(PlacementCustomer { id: p.customer_id, name: p.customer_name, phone: p.customer_phone }),
                 start_day: p.start_day,
                 needs: p.needs,
                 status: PlacementStatus::parse(&p.status).ok_or_else(|| internal(format!("placement {} status {}", p.id, p.status)))?,

@@ -57,7 +57,11 @@ fn InterviewCard(interview: InterviewView, answered: RwSignal<u32>) -> impl Into
         <li class="order-card interview-card" data-placement=id>
             <p class="order-card-head">
                 <strong>{interview.service_name.clone()}</strong>
-                {if interview.placement_open { candidate_status_tag(interview.status).into_any() } else { view! { <span class="tag">{t(Msg::InterviewClosed)}</span> }.into_any() }}
+                {if interview.placement_open || interview.status == CandidateStatus::Chosen {
+                    candidate_status_tag(interview.status).into_any()
+                } else {
+                    view! { <span class="tag">{t(Msg::InterviewClosed)}</span> }.into_any()
+                }}
             </p>
             <p>{t(Msg::InterviewCustomer)}"："{interview.customer_name.clone()}</p>
             {interview.interview_at.map(|at| view! { <p>{t(Msg::InterviewAtLabel)}"："<strong class="num">{format_beijing(at)}</strong></p> })}
