@@ -3582,15 +3582,15 @@ async fn a_family_meets_the_nannies_staff_shortlist_and_chooses_one_they_intervi
     assert_eq!(app.post("/api/admin_propose_contract", &terms(beijing_day(20), "26", "12800"), Some(&customer)).await.status, StatusCode::FORBIDDEN);
     assert_eq!(propose_terms(beijing_day(20), "26", "12800").await.body, "1");
     assert!(texts_to(ZHAO).iter().any(|t| t.contains("起26天，服务费¥12800.00")), "{:?}", app.sms.sent());
-    assert_eq!(app.post("/api/worker_sign_contract", &sign(1), Some(&li_session)).await.status, StatusCode::NOT_FOUND, "only the chosen nanny signs");
+    assert_eq!(app.post("/api/sign_contract", &sign(1), Some(&li_session)).await.status, StatusCode::NOT_FOUND, "only the chosen nanny signs");
     assert_eq!(app.post("/api/sign_contract", &sign(1), Some(&other_customer)).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.post("/api/sign_contract", &sign(1), Some(&customer)).await.status, StatusCode::OK);
     assert_eq!(app.post("/api/sign_contract", &sign(1), Some(&customer)).await.error(), AppError::Refused(Msg::ErrContractChanged), "signed once");
     assert_eq!(propose_terms(beijing_day(21), "26", "13200").await.body, "2");
     let contract = mine(customer.clone()).await[0].contract.clone().unwrap();
     assert_eq!((contract.version, contract.fee_fen, contract.customer_signed, contract.worker_signed), (2, 1_320_000, false, false), "new terms clear the signature");
-    assert_eq!(app.post("/api/worker_sign_contract", &sign(1), Some(&zhao_session)).await.error(), AppError::Refused(Msg::ErrContractChanged), "not the terms she read");
-    assert_eq!(app.post("/api/worker_sign_contract", &sign(2), Some(&zhao_session)).await.status, StatusCode::OK);
+    assert_eq!(app.post("/api/sign_contract", &sign(1), Some(&zhao_session)).await.error(), AppError::Refused(Msg::ErrContractChanged), "not the terms she read");
+    assert_eq!(app.post("/api/sign_contract", &sign(2), Some(&zhao_session)).await.status, StatusCode::OK);
     assert_eq!(app.post("/api/sign_contract", &sign(2), Some(&customer)).await.status, StatusCode::OK);
     assert!(mine(customer.clone()).await[0].contract.as_ref().unwrap().signed_by_both());
     assert!(interviews(zhao_session.clone()).await[0].contract.as_ref().unwrap().signed_by_both());

@@ -50,6 +50,8 @@ impl Access {
 pub const CUSTOMER: Access = Access::Roles(&[Role::Customer]);
 pub const WORKER: Access = Access::Roles(&[Role::Worker]);
 pub const ADMIN: Access = Access::Roles(&[Role::Admin]);
+/// Both parties to a placement contract (B8).
+pub const CUSTOMER_OR_WORKER: Access = Access::Roles(&[Role::Customer, Role::Worker]);
 
 /// Every server function's endpoint and who may call it.
 pub const ACCESS_POLICY: &[(&str, Access)] = &[
@@ -141,8 +143,7 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/admin_propose_nanny", ADMIN),
     ("/api/admin_close_placement", ADMIN),
     ("/api/admin_propose_contract", ADMIN),
-    ("/api/sign_contract", CUSTOMER),
-    ("/api/worker_sign_contract", WORKER),
+    ("/api/sign_contract", CUSTOMER_OR_WORKER),
     ("/api/admin_worker_warnings", ADMIN),
     ("/api/admin_give_warning", ADMIN),
     ("/api/admin_background_note", ADMIN),

@@ -161,14 +161,8 @@ pub async fn admin_propose_contract(placement_id: i64, start_day: String, days: 
     crate::server::respond(crate::server::placement::propose_contract(placement_id, start_day, days, fee, notes).await)
 }
 
-/// The family signs the `version` of the terms they read.
+/// The family, or the nanny they chose, signs the `version` of the terms they read.
 #[server(prefix = "/api", endpoint = "sign_contract")]
 pub async fn sign_contract(placement_id: i64, version: i64) -> Result<(), AppError> {
-    crate::server::respond(crate::server::placement::customer_sign(placement_id, version).await)
-}
-
-/// The chosen nanny signs the `version` of the terms she read.
-#[server(prefix = "/api", endpoint = "worker_sign_contract")]
-pub async fn worker_sign_contract(placement_id: i64, version: i64) -> Result<(), AppError> {
-    crate::server::respond(crate::server::placement::worker_sign(placement_id, version).await)
+    crate::server::respond(crate::server::placement::sign(placement_id, version).await)
 }

@@ -2,7 +2,7 @@ use super::authz::require_user;
 use super::flows::day_number;
 use super::{app_state, internal, reason, AppState};
 use crate::api::placement::{CandidateView, ContractView, InterviewView, PlacementCustomer, PlacementView, ShortlistOption, OPEN_ONLY};
-use crate::api::{ADMIN, CUSTOMER, WORKER};
+use crate::api::{ADMIN, CUSTOMER, CUSTOMER_OR_WORKER, WORKER};
 use crate::error::{AppError, Field};
 use crate::i18n::{tf, Msg};
 use booking::{CandidateStatus, CandidateStep, ContractTerms, PlacementError, PlacementStatus};
@@ -363,40 +363,32 @@ pub async fn propose_contract(placement_id: i64, start_day: String, days: String
     Ok(version)
 }
 
-/// Signs for `side` once the caller is that side; texts both when the
-/// second signature completes the contract.
-async fn sign(state: &AppState, placement: &PlacementRecord, contract: &ContractRecord, side: ContractSide, version: i64) -> Result<(), AppError> {
-    let both = match state.store.sign_contract(placement.id, side, version, state.clock.now()).await {
+/// Signs for the caller: the request's family, or the nanny the terms name
+/// (to anyone else there is no such contract). Texts both when the second
+/// signature completes the contract.
+pub async fn sign(placement_id: i64, version: i64) -> Result<(), AppError> {
+    let user = require_user(CUSTOMER_OR_WORKER)?;
+    let state = app_state()?;
+    let placement = state.store.placement(placement_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    let contract = state.store.placement_contracts(&[placement_id]).await.map_err(internal)?.pop();
+    let side = match user.role {
+        domain::Role::Customer if placement.customer_id == user.id.0 => ContractSide::Customer,
+        domain::Role::Customer => return Err(AppError::Forbidden),
+        _ if contract.as_ref().is_some_and(|c| c.worker_id == user.id.0) => ContractSide::Worker,
+        _ => return Err(AppError::NotFound),
+    };
+    let contract = contract.ok_or(AppError::NotFound)?;
+    let both = match state.store.sign_contract(placement_id, side, version, state.clock.now()).await {
         Ok(both) => both,
         Err(StoreError::Conflict) => return Err(AppError::Refused(Msg::ErrContractChanged)),
         Err(err) => return Err(internal(err)),
     };
-    tracing::info!(placement_id = placement.id, version, ?side, both, "contract signed");
+    tracing::info!(placement_id, version, ?side, both, "contract signed");
     if both {
         let body = tf(Msg::SmsContractSigned, &[&placement.service_name, &contract.start_day]);
         for user in [placement.customer_id, contract.worker_id] {
-            text(state, user, body.clone()).await?;
+            text(&state, user, body.clone()).await?;
         }
     }
     Ok(())
-}
-
-pub async fn customer_sign(placement_id: i64, version: i64) -> Result<(), AppError> {
-    let user = require_user(CUSTOMER)?;
-    let state = app_state()?;
-    let placement = state.store.placement(placement_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-    if placement.customer_id != user.id.0 {
-        return Err(AppError::Forbidden);
-    }
-    let contract = state.store.placement_contracts(&[placement_id]).await.map_err(internal)?.pop().ok_or(AppError::NotFound)?;
-    sign(&state, &placement, &contract, ContractSide::Customer, version).await
-}
-
-pub async fn worker_sign(placement_id: i64, version: i64) -> Result<(), AppError> {
-    let user = require_user(WORKER)?;
-    let state = app_state()?;
-    let placement = state.store.placement(placement_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-    // Only the nanny the terms name signs them; to anyone else there is no such contract.
-    let contract = state.store.placement_contracts(&[placement_id]).await.map_err(internal)?.pop().filter(|c| c.worker_id == user.id.0).ok_or(AppError::NotFound)?;
-    sign(&state, &placement, &contract, ContractSide::Worker, version).await
 }

@@ -152,7 +152,10 @@ fn PlacementCard(placement: PlacementView, changed: RwSignal<u32>) -> impl IntoV
                 PlacementStatus::Requested => Some(view! { <p class="hint">{t(Msg::PlacementWaiting)}</p> }.into_any()),
                 PlacementStatus::Chosen => Some(match placement.contract.clone() {
                     None => view! { <p class="notice" role="status">{t(Msg::ContractWaitingTerms)}</p> }.into_any(),
-                    Some(contract) => view! { <CustomerContract placement_id=id contract changed/> }.into_any(),
+                    Some(contract) => {
+                        let signed = contract.customer_signed;
+                        view! { <ContractBlock placement_id=id contract signed changed/> }.into_any()
+                    }
                 }),
                 PlacementStatus::Closed => placement.close_reason.clone().map(|reason| view! {
                     <p class="muted">{t(Msg::PlacementClosedReason)}"："{reason}</p>
@@ -234,8 +237,10 @@ fn CandidateCard(placement_id: i64, candidate: CandidateView, open: bool, change
     }
 }
 
+/// 服务合同 with 确认签约 for a side that has not signed (`signed`: whether
+/// the viewer has); the family and the nanny each see it on their own page.
 #[component]
-fn CustomerContract(placement_id: i64, contract: ContractView, changed: RwSignal<u32>) -> impl IntoView {
+pub(crate) fn ContractBlock(placement_id: i64, contract: ContractView, signed: bool, changed: RwSignal<u32>) -> impl IntoView {
     let sign = ServerAction::<SignContract>::new();
     let value = sign.value();
     Effect::new(move |_| {
@@ -246,7 +251,7 @@ fn CustomerContract(placement_id: i64, contract: ContractView, changed: RwSignal
     view! {
         <h3 class="section-title">{t(Msg::ContractHeading)}</h3>
         {contract_terms(&contract)}
-        {(!contract.customer_signed).then(|| view! {
+        {(!signed).then(|| view! {
             <ActionForm action=sign attr:class="form">
                 <input type="hidden" name="placement_id" value=placement_id/>
                 <input type="hidden" name="version" value=contract.version/>

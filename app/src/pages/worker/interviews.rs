@@ -1,9 +1,9 @@
 use crate::api::format_beijing;
-use crate::api::placement::{my_interviews, AnswerInterview, ContractView, InterviewView, WorkerSignContract};
+use crate::api::placement::{my_interviews, AnswerInterview, InterviewView};
 use crate::browser::use_live_version;
 use crate::components::{form_error, ErrorState, PhoneShell, Skeleton, Tabs};
 use crate::i18n::{t, Msg};
-use crate::pages::customer::placements::{candidate_status_tag, contract_terms};
+use crate::pages::customer::placements::{candidate_status_tag, ContractBlock};
 use booking::{CandidateStatus, CandidateStep};
 use leptos::prelude::*;
 
@@ -73,31 +73,11 @@ fn InterviewCard(interview: InterviewView, answered: RwSignal<u32>) -> impl Into
                     {answer_form(CandidateStep::Refuse, Msg::InterviewRefuse, "btn btn-plain btn-small")}
                 </div>
             })}
-            {interview.contract.clone().map(|contract| view! { <WorkerContract placement_id=id contract answered/> })}
+            {interview.contract.clone().map(|contract| {
+                let signed = contract.worker_signed;
+                view! { <ContractBlock placement_id=id contract signed changed=answered/> }
+            })}
             <p class="form-error" role="alert">{move || form_error(value).get()}</p>
         </li>
-    }
-}
-
-#[component]
-fn WorkerContract(placement_id: i64, contract: ContractView, answered: RwSignal<u32>) -> impl IntoView {
-    let sign = ServerAction::<WorkerSignContract>::new();
-    let value = sign.value();
-    Effect::new(move |_| {
-        if matches!(value.get(), Some(Ok(_))) {
-            answered.update(|n| *n += 1);
-        }
-    });
-    view! {
-        <h3 class="section-title">{t(Msg::ContractHeading)}</h3>
-        {contract_terms(&contract)}
-        {(!contract.worker_signed).then(|| view! {
-            <ActionForm action=sign attr:class="form">
-                <input type="hidden" name="placement_id" value=placement_id/>
-                <input type="hidden" name="version" value=contract.version/>
-                <button type="submit" class="btn btn-primary btn-block" disabled=move || sign.pending().get()>{t(Msg::ContractSign)}</button>
-                <p class="form-error" role="alert">{move || form_error(value).get()}</p>
-            </ActionForm>
-        })}
     }
 }
