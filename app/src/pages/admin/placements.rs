@@ -29,7 +29,7 @@ pub fn PlacementsPage() -> impl IntoView {
                 </a>
             </nav>
             <p class="hint">{t(Msg::ShortlistRule)}</p>
-            <Suspense fallback=|| view! { <Skeleton rows=5/> }>
+            <Transition fallback=|| view! { <Skeleton rows=5/> }>
                 {move || Suspend::new(async move {
                     match rows.await {
                         Ok(rows) if rows.is_empty() => view! { <div class="state-box empty-state"><p>{t(Msg::PlacementNoneAdmin)}</p></div> }.into_any(),
@@ -40,7 +40,7 @@ pub fn PlacementsPage() -> impl IntoView {
                         Err(error) => view! { <ErrorState error/> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </AdminShell>
     }
 }

@@ -87,7 +87,7 @@ pub fn PlacementsPage() -> impl IntoView {
     view! {
         <PhoneShell title=Msg::MyPlacementsTitle tabs=Tabs::Customer>
             {service.map(|service_id| view! { <RequestForm service_id request/> })}
-            <Suspense fallback=|| view! { <Skeleton rows=4/> }>
+            <Transition fallback=|| view! { <Skeleton rows=4/> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(rows) if rows.is_empty() => view! { <div class="state-box empty-state"><p>{t(Msg::PlacementNone)}</p></div> }.into_any(),
@@ -98,7 +98,7 @@ pub fn PlacementsPage() -> impl IntoView {
                         Err(error) => view! { <ErrorState error/> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </PhoneShell>
     }
 }

@@ -17,7 +17,7 @@ pub fn InterviewsPage() -> impl IntoView {
     let data = Resource::new(move || (live.get(), answered.get()), |_| my_interviews());
     view! {
         <PhoneShell title=Msg::InterviewsTitle tabs=Tabs::Worker>
-            <Suspense fallback=|| view! { <Skeleton rows=3/> }>
+            <Transition fallback=|| view! { <Skeleton rows=3/> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(rows) if rows.is_empty() => view! { <div class="state-box empty-state"><p>{t(Msg::InterviewsNone)}</p></div> }.into_any(),
@@ -28,7 +28,7 @@ pub fn InterviewsPage() -> impl IntoView {
                         Err(error) => view! { <ErrorState error/> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </PhoneShell>
     }
 }
