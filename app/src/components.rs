@@ -293,7 +293,7 @@ pub fn ReviewList(reviews: Vec<crate::api::orders::PublicReviewView>) -> impl In
 #[component]
 pub fn Skeleton(#[prop(default = 3)] rows: usize) -> impl IntoView {
     view! {
-        <div class="skeleton" role="status" aria-busy="true" aria-label=t(Msg::Loading)>
+        <div class="skeleton" role="progressbar" aria-busy="true" aria-label=t(Msg::Loading)>
             {(0..rows).map(|_| view! { <div class="skeleton-row"></div> }).collect_view()}
         </div>
     }
