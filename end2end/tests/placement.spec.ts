@@ -1,0 +1,112 @@
+import { test, expect, Page } from '@playwright/test';
+import { DEMO, DESKTOP, open, signedIn, snap, hydrated, expectAccessible } from './helpers';
+const ZHAO = { phone: '13900000003', password: 'daojia123', name: '赵阿姨' };
+
+/** `YYYY-MM-DD` in Beijing, `days` from today. */
+function beijingDay(days: number): string {
+  return new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The customer's own card for their newest request. */
+function newestRequest(customer: Page) {
+  return customer.locator('[data-placement]').first();
+}
+
+test('a family asks for a 月嫂, meets the nanny staff shortlist and chooses her', async ({ browser }) => {
+  const customer = await signedIn(browser, DEMO.customer);
+  const admin = await signedIn(browser, DEMO.admin, DESKTOP);
+  const zhao = await signedIn(browser, ZHAO);
+
+  // From the service page of a nanny service, not a cleaning one.
+  await open(customer, '/');
+  await customer.locator('.category-grid').getByText('月嫂服务').click();
+  await customer.getByText('金牌月嫂 · 26天').click();
+  await hydrated(customer);
+  await expect(customer.locator('.placement-entry')).toContainText('先面试再选阿姨');
+  await customer.getByRole('link', { name: '申请匹配阿姨' }).click();
+  await expect(customer).toHaveURL(/\/me\/placements\?service=\d+/);
+  await hydrated(customer);
+
+  // A start day in the past is named beside its field, then a good request goes in.
+  const form = customer.locator('.placement-request');
+  await form.getByLabel('预计上户日期').fill(beijingDay(0));
+  await form.getByLabel('需求说明').fill('预产期下月中旬，需要会做月子餐');
+  await form.getByRole('button', { name: '提交需求' }).click();
+  await expect(form.locator('.field-error').first()).toHaveText('上户日期最早是明天');
+  await form.getByLabel('预计上户日期').fill(beijingDay(20));
+  await form.getByRole('button', { name: '提交需求' }).click();
+  await expect(form).toContainText('客服正在为你挑选阿姨');
+  const request = newestRequest(customer);
+  await expect(request.locator('[data-placement-status]')).toHaveText('待推荐');
+  const placementId = await request.getAttribute('data-placement');
+
+  // Staff see it arrive and shortlist 赵阿姨.
+  await open(admin, '/admin/placements?filter=open');
+  const panel = admin.locator(`[data-placement="${placementId}"]`);
+  await expect(panel).toContainText('预产期下月中旬');
+  await panel.getByLabel('持证阿姨').selectOption({ label: ZHAO.name });
+  await panel.getByRole('button', { name: '推荐给客户' }).click();
+  await expect(panel.locator('[data-candidate]')).toContainText(ZHAO.name);
+  await snap(admin, 'placement-admin-desktop');
+  await expectAccessible(admin);
+
+  // The family sees her arrive live and invites her; an evening time is refused beside the field.
+  const candidate = request.locator('[data-candidate]');
+  await expect(candidate).toContainText(ZHAO.name);
+  await expect(request.locator('[data-placement-status]')).toHaveText('待约面试');
+  await candidate.getByLabel('面试时间').fill(`${beijingDay(1)}T21:00`);
+  await candidate.getByRole('button', { name: '约面试' }).click();
+  await expect(candidate.locator('.field-error')).toHaveText('面试时间要在9:00到19:00之间');
+  await candidate.getByLabel('面试时间').fill(`${beijingDay(1)}T10:00`);
+  await candidate.getByRole('button', { name: '约面试' }).click();
+  await expect(candidate.locator('[data-candidate-status]')).toHaveText('待阿姨确认面试');
+  await expect(candidate.locator('[data-interview-at]')).toContainText('10:00');
+  await snap(customer, 'placement-customer-phone');
+  await expectAccessible(customer);
+
+  // She accepts the interview from her phone.
+  await open(zhao, '/worker/interviews');
+  const invitation = zhao.locator(`[data-placement="${placementId}"]`);
+  await expect(invitation).toContainText('张女士');
+  await expect(invitation).not.toContainText(DEMO.customer.phone);
+  await snap(zhao, 'placement-interview-worker-phone');
+  await invitation.getByRole('button', { name: '接受面试' }).click();
+  await expect(invitation.locator('[data-candidate-status]')).toHaveText('面试已确认');
+
+  // Having met her, the family chooses her.
+  await expect(candidate.locator('[data-candidate-status]')).toHaveText('面试已确认');
+  await candidate.getByRole('button', { name: '选定她' }).click();
+  await expect(request.locator('[data-placement-status]')).toHaveText('已选定');
+  // Settled, it leaves staff's 进行中 list for 全部, where the contract is drawn up.
+  await expect(panel).toHaveCount(0);
+  await admin.getByRole('link', { name: '全部' }).click();
+  await expect(panel.locator('[data-placement-status]')).toHaveText('已选定');
+  await expect(request).toContainText('客服正在拟定合同');
+
+  // Staff put the contract to both; the fee below the floor is refused beside its field.
+  const contractForm = panel.locator('.contract-form');
+  await contractForm.getByLabel('服务天数').fill('26');
+  await contractForm.getByLabel('服务费（元）').fill('50');
+  await contractForm.getByRole('button', { name: '发给双方签约' }).click();
+  await expect(contractForm.locator('.field-error').nth(2)).toHaveText('服务费要在¥100到¥200,000之间');
+  await contractForm.getByLabel('服务费（元）').fill('12800');
+  await contractForm.getByLabel('约定事项').fill('每月休息4天');
+  await contractForm.getByRole('button', { name: '发给双方签约' }).click();
+  await expect(panel.locator('.contract-terms')).toContainText('¥12800.00');
+
+  // Each signs from their own phone; the contract then stands for all three.
+  await expect(request.locator('.contract-terms')).toContainText('26天');
+  await request.getByRole('button', { name: '确认签约' }).click();
+  await expect(request.locator('.contract-terms')).toContainText('客户已签');
+  await expect(invitation.locator('.contract-terms')).toContainText('每月休息4天');
+  await invitation.getByRole('button', { name: '确认签约' }).click();
+  await expect(invitation.locator('.contract-terms')).toContainText('双方已签约');
+  await expect(request.locator('.contract-terms')).toContainText('双方已签约');
+  await expect(panel.locator('.contract-terms')).toContainText('双方已签约');
+  await expect(panel.locator('.contract-form')).toHaveCount(0);
+  await snap(customer, 'placement-contract-phone');
+  await snap(admin, 'placement-contract-desktop');
+  await admin.context().close();
+  await zhao.context().close();
+  await customer.context().close();
+});
