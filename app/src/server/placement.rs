@@ -126,7 +126,8 @@ async fn take_step(state: &AppState, placement: &PlacementRecord, worker_id: i64
     let candidate = candidates.into_iter().find(|c| c.worker_id == worker_id).ok_or(AppError::NotFound)?;
     let from = CandidateStatus::parse(&candidate.status).ok_or_else(|| internal(format!("candidate status {}", candidate.status)))?;
     let to = from.after(step).ok_or(AppError::Refused(Msg::ErrCandidateStep))?;
-    let step_move = CandidateMove { placement_id: placement.id, worker_id, from, to, interview_at, placement_to: current.after(step) };
+    let next = current.after(step);
+    let step_move = CandidateMove { placement_id: placement.id, worker_id, from, to, interview_at, placement_to: (next != current).then_some(next) };
     match state.store.move_candidate(&step_move, state.clock.now()).await {
         Ok(()) => Ok(name),
         // Someone acted on her between our read and our write: nothing changed.

@@ -80,8 +80,9 @@ pub struct CandidateMove {
     pub to: booking::CandidateStatus,
     /// Set when the step (an invitation) fixes the interview time.
     pub interview_at: Option<OffsetDateTime>,
-    /// The request's status after the step.
-    pub placement_to: booking::PlacementStatus,
+    /// The request's new status when the step changes it (an invitation, a
+    /// choice); `None` leaves it as it stands, whatever others did meanwhile.
+    pub placement_to: Option<booking::PlacementStatus>,
 }
 
 /// The terms put to a chosen nanny and her family, and who has signed them.
@@ -318,12 +319,14 @@ macro_rules! shared_placement_impl {
                 if moved == 0 {
                     return Err(crate::StoreError::Conflict);
                 }
-                sqlx::query("UPDATE placements SET status = $1, updated_at = $2 WHERE id = $3")
-                    .bind(m.placement_to.as_str())
-                    .bind(now)
-                    .bind(m.placement_id)
-                    .execute(&mut *tx)
-                    .await?;
+                if let Some(to) = m.placement_to {
+                    sqlx::query("UPDATE placements SET status = $1, updated_at = $2 WHERE id = $3")
+                        .bind(to.as_str())
+                        .bind(now)
+                        .bind(m.placement_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 let audience = Self::placement_audience(&mut tx, m.placement_id).await?;
                 Self::append_live(&mut tx, &audience, "placement", None, now).await?;
                 tx.commit().await?;
