@@ -160,12 +160,13 @@ pub(crate) fn open_statuses_sql() -> String {
 macro_rules! shared_placement_impl {
     ($store:ty) => {
         impl $store {
-            /// Everyone a request's news concerns: its customer, the nannies
-            /// invited or met, and every active admin.
-            async fn placement_audience(
+            /// Tells everyone a request's news concerns (its customer, the
+            /// nannies invited or met, every active admin) that it changed.
+            async fn announce_placement(
                 tx: &mut sqlx::Transaction<'_, <$store as crate::Dialect>::Db>,
                 placement_id: i64,
-            ) -> crate::StoreResult<Vec<i64>> {
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<()> {
                 let mut users: Vec<i64> = sqlx::query_scalar(
                     "SELECT customer_id FROM placements WHERE id = $1
                      UNION SELECT worker_id FROM placement_candidates WHERE placement_id = $1 AND status NOT IN ('proposed', 'declined')
@@ -176,7 +177,7 @@ macro_rules! shared_placement_impl {
                 .await?;
                 users.sort_unstable();
                 users.dedup();
-                Ok(users)
+                Self::append_live(tx, &users, "placement", None, now).await
             }
         }
 
@@ -196,8 +197,7 @@ macro_rules! shared_placement_impl {
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(crate::money::map_posting_error)?;
-                let audience = Self::placement_audience(&mut tx, id).await?;
-                Self::append_live(&mut tx, &audience, "placement", None, now).await?;
+                Self::announce_placement(&mut tx, id, now).await?;
                 tx.commit().await?;
                 Ok(id)
             }
@@ -292,8 +292,7 @@ macro_rules! shared_placement_impl {
                     .bind(placement_id)
                     .execute(&mut *tx)
                     .await?;
-                let audience = Self::placement_audience(&mut tx, placement_id).await?;
-                Self::append_live(&mut tx, &audience, "placement", None, now).await?;
+                Self::announce_placement(&mut tx, placement_id, now).await?;
                 tx.commit().await?;
                 Ok(crate::ProposeOutcome::Proposed)
             }
@@ -327,8 +326,7 @@ macro_rules! shared_placement_impl {
                         .execute(&mut *tx)
                         .await?;
                 }
-                let audience = Self::placement_audience(&mut tx, m.placement_id).await?;
-                Self::append_live(&mut tx, &audience, "placement", None, now).await?;
+                Self::announce_placement(&mut tx, m.placement_id, now).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -344,8 +342,7 @@ macro_rules! shared_placement_impl {
                 if closed == 0 {
                     return Err(crate::StoreError::Conflict);
                 }
-                let audience = Self::placement_audience(&mut tx, placement_id).await?;
-                Self::append_live(&mut tx, &audience, "placement", None, now).await?;
+                Self::announce_placement(&mut tx, placement_id, now).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -408,8 +405,7 @@ macro_rules! shared_placement_impl {
                     .fetch_one(&mut *tx)
                     .await?,
                 };
-                let audience = Self::placement_audience(&mut tx, c.placement_id).await?;
-                Self::append_live(&mut tx, &audience, "placement", None, now).await?;
+                Self::announce_placement(&mut tx, c.placement_id, now).await?;
                 tx.commit().await?;
                 Ok(version)
             }
@@ -434,8 +430,7 @@ macro_rules! shared_placement_impl {
                 .bind(placement_id)
                 .fetch_one(&mut *tx)
                 .await?;
-                let audience = Self::placement_audience(&mut tx, placement_id).await?;
-                Self::append_live(&mut tx, &audience, "placement", None, now).await?;
+                Self::announce_placement(&mut tx, placement_id, now).await?;
                 tx.commit().await?;
                 Ok(both)
             }
