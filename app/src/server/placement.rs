@@ -116,20 +116,20 @@ pub async fn mine() -> Result<Vec<PlacementView>, AppError> {
 }
 
 /// Moves one candidate of `placement` by `step`, from where she stands now.
-async fn take_step(state: &AppState, placement: &PlacementRecord, worker_id: i64, step: CandidateStep, interview_at: Option<time::OffsetDateTime>) -> Result<String, AppError> {
+/// Returns her as she was read.
+async fn take_step(state: &AppState, placement: &PlacementRecord, worker_id: i64, step: CandidateStep, interview_at: Option<time::OffsetDateTime>) -> Result<CandidateRecord, AppError> {
     let current = PlacementStatus::parse(&placement.status).ok_or_else(|| internal(format!("placement {} status {}", placement.id, placement.status)))?;
     if !current.is_open() {
         return Err(AppError::Refused(Msg::ErrPlacementClosed));
     }
     let candidates = state.store.placement_candidates(&[placement.id]).await.map_err(internal)?;
-    let name = worker_name(&candidates, worker_id);
     let candidate = candidates.into_iter().find(|c| c.worker_id == worker_id).ok_or(AppError::NotFound)?;
     let from = CandidateStatus::parse(&candidate.status).ok_or_else(|| internal(format!("candidate status {}", candidate.status)))?;
     let to = from.after(step).ok_or(AppError::Refused(Msg::ErrCandidateStep))?;
     let next = current.after(step);
     let step_move = CandidateMove { placement_id: placement.id, worker_id, from, to, interview_at, placement_to: (next != current).then_some(next) };
     match state.store.move_candidate(&step_move, state.clock.now()).await {
-        Ok(()) => Ok(name),
+        Ok(()) => Ok(candidate),
         // Someone acted on her between our read and our write: nothing changed.
         Err(StoreError::Conflict) => Err(AppError::Refused(Msg::ErrCandidateStep)),
         Err(err) => Err(internal(err)),
@@ -202,10 +202,6 @@ async fn text(state: &AppState, user_id: i64, body: String) -> Result<(), AppErr
     Ok(())
 }
 
-fn worker_name(candidates: &[CandidateRecord], worker_id: i64) -> String {
-    candidates.iter().find(|c| c.worker_id == worker_id).map(|c| c.worker_name.clone()).unwrap_or_default()
-}
-
 pub async fn interviews() -> Result<Vec<InterviewView>, AppError> {
     let user = require_user(WORKER)?;
     let state = app_state()?;
@@ -236,14 +232,13 @@ pub async fn answer(placement_id: i64, step: String) -> Result<(), AppError> {
     let step = CandidateStep::parse(&step).filter(|s| !s.by_customer()).ok_or(AppError::Refused(Msg::ErrCandidateStep))?;
     let placement = state.store.placement(placement_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
     // A nanny answers only for herself: `take_step` finds her among the candidates or says NotFound.
-    let name = take_step(&state, &placement, user.id.0, step, None).await?;
+    let her = take_step(&state, &placement, user.id.0, step, None).await?;
     tracing::info!(placement_id, worker_id = user.id.0, step = step.as_str(), "interview answered");
     let body = if step == CandidateStep::Accept {
-        let candidates = state.store.placement_candidates(&[placement_id]).await.map_err(internal)?;
-        let at = candidates.iter().find(|c| c.worker_id == user.id.0).and_then(|c| c.interview_at);
-        tf(Msg::SmsInterviewAccepted, &[&name, &at.map(|at| crate::api::format_beijing(at.unix_timestamp())).unwrap_or_default()])
+        let at = her.interview_at.map(|at| crate::api::format_beijing(at.unix_timestamp())).unwrap_or_default();
+        tf(Msg::SmsInterviewAccepted, &[&her.worker_name, &at])
     } else {
-        tf(Msg::SmsInterviewRefused, &[&name])
+        tf(Msg::SmsInterviewRefused, &[&her.worker_name])
     };
     text(&state, placement.customer_id, body).await?;
     Ok(())
@@ -286,9 +281,7 @@ pub async fn propose(placement_id: i64, worker_id: i64) -> Result<(), AppError> 
     let admin = require_user(ADMIN)?;
     let state = app_state()?;
     let placement = state.store.placement(placement_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-    if !qualified(&state, &placement).await?.iter().any(|o| o.worker_id == worker_id) {
-        return Err(AppError::Refused(Msg::ErrNannyNotQualified));
-    }
+    let nanny = qualified(&state, &placement).await?.into_iter().find(|o| o.worker_id == worker_id).ok_or(AppError::Refused(Msg::ErrNannyNotQualified))?;
     let now = state.clock.now();
     match state.store.propose_candidate(placement_id, worker_id, admin.id.0, booking::MAX_SHORTLIST, now).await.map_err(internal)? {
         ProposeOutcome::Proposed => {}
@@ -304,8 +297,7 @@ pub async fn propose(placement_id: i64, worker_id: i64) -> Result<(), AppError> 
     };
     state.store.record_audit(&entry, now).await.map_err(internal)?;
     tracing::info!(placement_id, worker_id, admin_id = admin.id.0, "nanny proposed");
-    let candidates = state.store.placement_candidates(&[placement_id]).await.map_err(internal)?;
-    let body = tf(Msg::SmsNannyProposed, &[&placement.service_name, &worker_name(&candidates, worker_id)]);
+    let body = tf(Msg::SmsNannyProposed, &[&placement.service_name, &nanny.name]);
     text(&state, placement.customer_id, body).await?;
     Ok(())
 }
@@ -343,8 +335,8 @@ pub async fn propose_contract(placement_id: i64, start_day: String, days: String
         fee_fen: terms.fee_fen,
         notes: notes.clone(),
     };
-    let version = match state.store.propose_contract(&contract, admin.id.0, now).await {
-        Ok(version) => version,
+    let (version, nanny) = match state.store.propose_contract(&contract, admin.id.0, now).await {
+        Ok(proposed) => proposed,
         Err(StoreError::Conflict) => return Err(AppError::Refused(Msg::ErrContractNotOpen)),
         Err(err) => return Err(internal(err)),
     };
@@ -356,8 +348,7 @@ pub async fn propose_contract(placement_id: i64, start_day: String, days: String
     };
     state.store.record_audit(&entry, now).await.map_err(internal)?;
     let body = tf(Msg::SmsContractProposed, &[&placement.service_name, &contract.start_day, &terms.days, &fee]);
-    let chosen = state.store.placement_contracts(&[placement_id]).await.map_err(internal)?.first().map(|c| c.worker_id);
-    for user in [Some(placement.customer_id), chosen].into_iter().flatten() {
+    for user in [placement.customer_id, nanny] {
         text(&state, user, body.clone()).await?;
     }
     tracing::info!(placement_id, version, admin_id = admin.id.0, "contract proposed");

@@ -141,9 +141,9 @@ pub trait PlacementStore: Send + Sync {
     async fn close_placement(&self, placement_id: i64, customer_id: Option<i64>, reason: &str, now: OffsetDateTime) -> StoreResult<()>;
     async fn placement_contracts(&self, placement_ids: &[i64]) -> StoreResult<Vec<ContractRecord>>;
     /// Puts terms to the family and the nanny they chose; returns the terms'
-    /// version. New terms replace earlier ones and clear their signatures.
-    /// `Conflict` unless the request is chosen and not yet signed by both.
-    async fn propose_contract(&self, c: &NewContract, admin_id: i64, now: OffsetDateTime) -> StoreResult<i64>;
+    /// version and the nanny. New terms replace earlier ones and clear their
+    /// signatures. `Conflict` unless the request is chosen and not yet signed by both.
+    async fn propose_contract(&self, c: &NewContract, admin_id: i64, now: OffsetDateTime) -> StoreResult<(i64, i64)>;
     /// Signs `version` of the terms for one side; `Conflict` if the terms
     /// changed meanwhile or that side has signed. Returns whether both have now.
     async fn sign_contract(&self, placement_id: i64, side: ContractSide, version: i64, now: OffsetDateTime) -> StoreResult<bool>;
@@ -359,7 +359,7 @@ macro_rules! shared_placement_impl {
                 Ok(sqlx::query_as(&sql).fetch_all(&self.pool).await?)
             }
 
-            async fn propose_contract(&self, c: &crate::NewContract, admin_id: i64, now: time::OffsetDateTime) -> crate::StoreResult<i64> {
+            async fn propose_contract(&self, c: &crate::NewContract, admin_id: i64, now: time::OffsetDateTime) -> crate::StoreResult<(i64, i64)> {
                 let mut tx = self.begin_write().await?;
                 let chosen: Option<i64> = sqlx::query_scalar(
                     "SELECT pc.worker_id FROM placement_candidates pc JOIN placements p ON p.id = pc.placement_id
@@ -374,40 +374,30 @@ macro_rules! shared_placement_impl {
                         .bind(c.placement_id)
                         .fetch_optional(&mut *tx)
                         .await?;
-                let version: i64 = match signed {
-                    Some((Some(_), Some(_))) => return Err(crate::StoreError::Conflict),
-                    Some(_) => sqlx::query_scalar(
-                        "UPDATE placement_contracts SET start_day = $1, days = $2, fee_fen = $3, notes = $4, version = version + 1,
-                                proposed_by = $5, proposed_at = $6, customer_signed_at = NULL, worker_signed_at = NULL
-                         WHERE placement_id = $7 RETURNING version",
-                    )
-                    .bind(&c.start_day)
-                    .bind(c.days)
-                    .bind(c.fee_fen)
-                    .bind(&c.notes)
-                    .bind(admin_id)
-                    .bind(now)
-                    .bind(c.placement_id)
-                    .fetch_one(&mut *tx)
-                    .await?,
-                    None => sqlx::query_scalar(
-                        "INSERT INTO placement_contracts (placement_id, worker_id, start_day, days, fee_fen, notes, version, proposed_by, proposed_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8) RETURNING version",
-                    )
-                    .bind(c.placement_id)
-                    .bind(worker_id)
-                    .bind(&c.start_day)
-                    .bind(c.days)
-                    .bind(c.fee_fen)
-                    .bind(&c.notes)
-                    .bind(admin_id)
-                    .bind(now)
-                    .fetch_one(&mut *tx)
-                    .await?,
-                };
+                if matches!(signed, Some((Some(_), Some(_)))) {
+                    return Err(crate::StoreError::Conflict);
+                }
+                let version: i64 = sqlx::query_scalar(
+                    "INSERT INTO placement_contracts (placement_id, worker_id, start_day, days, fee_fen, notes, version, proposed_by, proposed_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8)
+                     ON CONFLICT (placement_id) DO UPDATE SET start_day = excluded.start_day, days = excluded.days, fee_fen = excluded.fee_fen,
+                         notes = excluded.notes, version = placement_contracts.version + 1, proposed_by = excluded.proposed_by,
+                         proposed_at = excluded.proposed_at, customer_signed_at = NULL, worker_signed_at = NULL
+                     RETURNING version",
+                )
+                .bind(c.placement_id)
+                .bind(worker_id)
+                .bind(&c.start_day)
+                .bind(c.days)
+                .bind(c.fee_fen)
+                .bind(&c.notes)
+                .bind(admin_id)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
                 Self::announce_placement(&mut tx, c.placement_id, now).await?;
                 tx.commit().await?;
-                Ok(version)
+                Ok((version, worker_id))
             }
 
             async fn sign_contract(&self, placement_id: i64, side: crate::ContractSide, version: i64, now: time::OffsetDateTime) -> crate::StoreResult<bool> {
