@@ -99,6 +99,8 @@ pub enum Field {
     Needs,
     InterviewAt,
     ContractDays,
+    TrialAt,
+    TrialHours,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

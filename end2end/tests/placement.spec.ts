@@ -82,6 +82,47 @@ test('a family asks for a 月嫂, meets the nanny staff shortlist and chooses he
   await admin.getByRole('link', { name: '全部' }).click();
   await expect(panel.locator('[data-placement-status]')).toHaveText('已选定');
   await expect(request).toContainText('客服正在拟定合同');
+  await expect(request).toContainText('客服会和你及阿姨约好试工时间');
+
+  // Staff arrange the paid trial day; a start before 7:00 is refused beside its field.
+  const trialForm = panel.locator('.trial-form');
+  await trialForm.getByLabel('试工时间').fill(`${beijingDay(2)}T06:00`);
+  await trialForm.getByLabel('时长（小时）').fill('8');
+  await trialForm.getByLabel('试工费（元）').fill('300');
+  await trialForm.getByRole('button', { name: '安排试工' }).click();
+  await expect(trialForm.locator('.field-error').first()).toHaveText('试工要在7:00后开始、21:00前结束');
+  await trialForm.getByLabel('试工时间').fill(`${beijingDay(2)}T09:00`);
+  await trialForm.getByRole('button', { name: '安排试工' }).click();
+  await expect(panel.locator('.trial-terms')).toContainText('¥300.00');
+
+  // The family reads it live and pays for it at a saved address; it reaches her as an order for her alone.
+  const home = await customer.request.post('/api/add_address', {
+    form: { label: '家', contact_name: '张女士', contact_phone: DEMO.customer.phone, address_text: '黄浦区人民大道1号2栋301', lat: '31.2304', lng: '121.4737' },
+  });
+  expect(home.ok()).toBeTruthy();
+  await customer.reload();
+  await hydrated(customer);
+  await expect(request.locator('.trial-terms')).toContainText('8小时');
+  await expect(invitation.locator('.trial-terms')).toContainText('09:00');
+  await snap(customer, 'placement-trial-phone');
+  await request.getByRole('button', { name: '确认并支付试工费' }).click();
+  await expect(customer).toHaveURL(/\/pay\/\d+/);
+  await hydrated(customer);
+  await expect(customer.locator('.pay-amount')).toHaveText('¥300.00');
+  await customer.getByRole('button', { name: '确认支付' }).click();
+  await expect(customer).toHaveURL(/\/orders\/\d+/);
+  await expect(customer.locator('.order-status .state-badge')).toHaveText(/待接单|已接单/);
+  await open(zhao, '/worker');
+  const trialOffer = zhao.locator('.offer-card', { hasText: '试工 · 金牌月嫂 · 26天' });
+  await expect(trialOffer).toBeVisible();
+  await trialOffer.getByRole('button', { name: '接单' }).click();
+  await expect(customer.locator('.order-status .state-badge')).toHaveText(/已接单/);
+  await open(customer, '/me/placements');
+  await expect(request.locator('.trial-terms')).toContainText('已接单');
+  await open(zhao, '/worker/interviews');
+  await admin.reload();
+  await expect(panel.locator('.trial-terms')).toContainText('已接单');
+  await expect(panel.locator('.trial-form')).toHaveCount(0);
 
   // Staff put the contract to both; the fee below the floor is refused beside its field.
   const contractForm = panel.locator('.contract-form');

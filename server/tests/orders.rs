@@ -3622,3 +3622,110 @@ async fn a_family_meets_the_nannies_staff_shortlist_and_chooses_one_they_intervi
     assert_eq!((listed[0].status, listed[0].close_reason.as_deref()), (PlacementStatus::Closed, Some("客户已在别处找到阿姨")));
     assert_eq!(app.post("/api/admin_close_placement", &close("再关一次"), Some(&admin)).await.error(), AppError::Refused(Msg::ErrPlacementClosed));
 }
+
+/// Request, shortlist, interview and choice of `nanny` for the demo customer,
+/// through the endpoints; returns the request.
+async fn chosen_placement(app: &TestApp, customer: &str, admin: &str, nanny_session: &str, nanny: i64) -> i64 {
+    let services = app.state.store.listed_services(None).await.unwrap();
+    let service = services.iter().find(|s| s.name == "金牌月嫂 · 26天").unwrap().id;
+    let ask = form(&[("service_id", service.to_string()), ("start_day", beijing_day(20)), ("needs", "预产期下月中旬，需要会做月子餐".into())]);
+    let placement: i64 = serde_json::from_str(&app.post("/api/request_placement", &ask, Some(customer)).await.body).unwrap();
+    let propose = form(&[("placement_id", placement.to_string()), ("worker_id", nanny.to_string())]);
+    assert_eq!(app.post("/api/admin_propose_nanny", &propose, Some(admin)).await.status, StatusCode::OK);
+    let step = |step: &str, at: Option<String>| {
+        let mut fields = vec![("placement_id", placement.to_string()), ("worker_id", nanny.to_string()), ("step", step.to_string())];
+        fields.extend(at.map(|at| ("interview_at", at)));
+        form(&fields)
+    };
+    assert_eq!(app.post("/api/placement_step", &step("invite", Some(beijing_minute(1, 10))), Some(customer)).await.status, StatusCode::OK);
+    let accept = form(&[("placement_id", placement.to_string()), ("step", "accept".into())]);
+    assert_eq!(app.post("/api/answer_interview", &accept, Some(nanny_session)).await.status, StatusCode::OK);
+    assert_eq!(app.post("/api/placement_step", &step("choose", None), Some(customer)).await.status, StatusCode::OK);
+    placement
+}
+
+#[tokio::test]
+async fn a_chosen_nannys_paid_trial_is_booked_once_and_offered_to_her_alone() {
+    use app::api::account::AddressView;
+    use app::api::placement::{InterviewView, PlacementView};
+    let app = demo_app(Config::default()).await;
+    let (customer, admin) = (app.session_for(CUSTOMER).await, app.session_for("13700000000").await);
+    let zhao_session = app.session_for(ZHAO).await;
+    let other_customer = app.session("13800000099", domain::Role::Customer).await;
+    let zhao = user_id(&app, ZHAO).await;
+    let placement = chosen_placement(&app, &customer, &admin, &zhao_session, zhao).await;
+    let mine = || async { serde_json::from_str::<Vec<PlacementView>>(&app.post("/api/my_placements", "", Some(&customer)).await.body).unwrap() };
+    assert_eq!(mine().await[0].trial, None, "nothing arranged yet");
+
+    // Staff arrange the day within the rules; only staff may.
+    let terms = |at: String, hours: &str, fee: &str| form(&[("placement_id", placement.to_string()), ("starts_at", at), ("hours", hours.into()), ("fee", fee.into())]);
+    let arrange = |at: String, hours: &str, fee: &str| {
+        let (app, admin, body) = (&app, admin.clone(), terms(at, hours, fee));
+        async move { app.post("/api/admin_propose_trial", &body, Some(&admin)).await }
+    };
+    assert_eq!(arrange(beijing_minute(2, 6), "8", "300").await.error(), AppError::invalid(Field::TrialAt, Msg::ErrTrialHoursOfDay));
+    assert_eq!(arrange(beijing_minute(2, 14), "8", "300").await.error(), AppError::invalid(Field::TrialAt, Msg::ErrTrialHoursOfDay), "ends after 21:00");
+    assert_eq!(arrange(beijing_minute(15, 9), "8", "300").await.error(), AppError::invalid(Field::TrialAt, Msg::ErrTrialTooFar));
+    assert_eq!(arrange(String::new(), "8", "300").await.error(), AppError::invalid(Field::TrialAt, Msg::ErrTrialMissing));
+    assert_eq!(arrange(beijing_minute(2, 9), "1", "300").await.error(), AppError::invalid(Field::TrialHours, Msg::ErrTrialHours));
+    assert_eq!(arrange(beijing_minute(2, 9), "8", "20").await.error(), AppError::invalid(Field::Amount, Msg::ErrTrialFee));
+    assert_eq!(app.post("/api/admin_propose_trial", &terms(beijing_minute(2, 9), "8", "300"), Some(&customer)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(mine().await[0].trial, None, "refused terms record nothing");
+    assert_eq!(arrange(beijing_minute(2, 9), "8", "280").await.status, StatusCode::OK);
+    assert_eq!(arrange(beijing_minute(2, 9), "8", "300").await.status, StatusCode::OK, "terms change until booked");
+    let trial = mine().await[0].trial.clone().unwrap();
+    assert_eq!((trial.starts_at, trial.hours, trial.fee_fen, trial.version, trial.bookable), (beijing(2, 9), 8, 30_000, 2, true));
+    let hers: Vec<InterviewView> = serde_json::from_str(&app.post("/api/my_interviews", "", Some(&zhao_session)).await.body).unwrap();
+    assert_eq!(hers[0].trial.as_ref().map(|t| t.starts_at), Some(beijing(2, 9)), "the nanny reads the same day");
+    let texts_to = |phone: &str| app.sms.sent().into_iter().filter(|(to, _)| to == phone).map(|(_, text)| text).collect::<Vec<_>>();
+    assert!(texts_to(ZHAO).iter().any(|t| t.contains("8小时，试工费¥300.00")), "{:?}", app.sms.sent());
+
+    // The family books the version they read at one of their addresses; nobody else can.
+    let book = |version: i64, address: i64| form(&[("placement_id", placement.to_string()), ("version", version.to_string()), ("address_id", address.to_string())]);
+    assert_eq!(app.post("/api/book_trial", &book(2, 999), Some(&customer)).await.error(), AppError::invalid(Field::Address, Msg::TrialNoAddress));
+    let address = form(&[
+        ("label", "家".into()),
+        ("contact_name", "张女士".into()),
+        ("contact_phone", CUSTOMER.into()),
+        ("address_text", "黄浦区人民大道1号".into()),
+        ("lat", "31.2304".into()),
+        ("lng", "121.4737".into()),
+    ]);
+    assert_eq!(app.post("/api/add_address", &address, Some(&customer)).await.status, StatusCode::OK);
+    let saved: Vec<AddressView> = serde_json::from_str(&app.post("/api/my_addresses", "", Some(&customer)).await.body).unwrap();
+    let home = saved[0].id;
+    assert_eq!(app.post("/api/book_trial", &book(1, home), Some(&customer)).await.error(), AppError::Refused(Msg::ErrTrialChanged), "not the terms they read");
+    assert_eq!(app.post("/api/book_trial", &book(2, home), Some(&other_customer)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.post("/api/book_trial", &book(2, home), Some(&zhao_session)).await.status, StatusCode::FORBIDDEN);
+    let booking = book(2, home);
+    let (first, second) = tokio::join!(app.post("/api/book_trial", &booking, Some(&customer)), app.post("/api/book_trial", &booking, Some(&customer)));
+    assert_eq!([first.status, second.status].iter().filter(|s| **s == StatusCode::OK).count(), 1, "booked once: {} / {}", first.body, second.body);
+    let order_id: i64 = serde_json::from_str(if first.status == StatusCode::OK { &first.body } else { &second.body }).unwrap();
+    let order = app.state.store.order(order_id).await.unwrap().unwrap();
+    assert_eq!(
+        (order.state.as_str(), order.reserved_worker_id, order.total_fen, order.placement_id, order.service_name.as_str()),
+        ("pending_payment", Some(zhao), 30_000, Some(placement), "试工 · 金牌月嫂 · 26天")
+    );
+    assert_eq!((order.starts_at.unix_timestamp(), order.ends_at.unix_timestamp()), (beijing(2, 9), beijing(2, 17)));
+    let trial = mine().await[0].trial.clone().unwrap();
+    assert_eq!((trial.order_id, trial.bookable), (Some(order_id), false));
+    assert_eq!(arrange(beijing_minute(3, 9), "8", "300").await.error(), AppError::Refused(Msg::ErrTrialNotOpen), "a booked trial holds her day");
+
+    // Paid, it is offered to her alone; when she turns it down, staff take it over rather than anyone else.
+    pay(&app, order_id).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    let offers = app.state.store.offers_for_order(order_id).await.unwrap();
+    assert_eq!(offers.iter().map(|o| o.worker_id).collect::<Vec<_>>(), [zhao], "{offers:?}");
+    let refused = app.post("/api/respond_offer", &format!("offer_id={}&accept=false", offers[0].id), Some(&zhao_session)).await;
+    assert_eq!(refused.status, StatusCode::OK, "{}", refused.body);
+    server::jobs::run_due_jobs(&app.state).await;
+    assert_eq!(app.state.store.offers_for_order(order_id).await.unwrap().len(), 1, "nobody else is asked");
+    assert!(app.state.store.order(order_id).await.unwrap().unwrap().needs_admin, "in the admin queue");
+
+    // Cancelled, the same terms may be booked again.
+    let cancelled = app.post("/api/cancel_order", &format!("order_id={order_id}"), Some(&customer)).await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.body);
+    assert!(mine().await[0].trial.as_ref().unwrap().bookable);
+    let again = app.post("/api/book_trial", &book(2, home), Some(&customer)).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+}

@@ -144,6 +144,8 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/admin_close_placement", ADMIN),
     ("/api/admin_propose_contract", ADMIN),
     ("/api/sign_contract", CUSTOMER_OR_WORKER),
+    ("/api/admin_propose_trial", ADMIN),
+    ("/api/book_trial", CUSTOMER),
     ("/api/admin_worker_warnings", ADMIN),
     ("/api/admin_give_warning", ADMIN),
     ("/api/admin_background_note", ADMIN),

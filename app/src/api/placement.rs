@@ -44,6 +44,21 @@ impl ContractView {
     }
 }
 
+/// The trial day (试工) staff arranged with the family and the chosen nanny.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrialView {
+    pub starts_at: UnixSeconds,
+    pub hours: i64,
+    pub fee_fen: i64,
+    /// What a booking names, so nobody pays for terms changed since they read them.
+    pub version: i64,
+    /// The order the family booked for it, and where that order stands.
+    pub order_id: Option<i64>,
+    pub order_state: Option<booking::OrderState>,
+    /// Not booked yet, or its order ended unserved.
+    pub bookable: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlacementView {
     pub id: i64,
@@ -60,6 +75,8 @@ pub struct PlacementView {
     pub candidates: Vec<CandidateView>,
     /// Once staff put terms to a chosen nanny.
     pub contract: Option<ContractView>,
+    /// Once staff arranged a trial day with her.
+    pub trial: Option<TrialView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,6 +101,8 @@ pub struct InterviewView {
     pub interview_at: Option<UnixSeconds>,
     /// The terms put to her once the family chose her.
     pub contract: Option<ContractView>,
+    /// The trial day arranged with her.
+    pub trial: Option<TrialView>,
 }
 
 /// A nanny staff may shortlist: approved, with the skill and a valid
@@ -165,4 +184,18 @@ pub async fn admin_propose_contract(placement_id: i64, start_day: String, days: 
 #[server(prefix = "/api", endpoint = "sign_contract")]
 pub async fn sign_contract(placement_id: i64, version: i64) -> Result<(), AppError> {
     crate::server::respond(crate::server::placement::sign(placement_id, version).await)
+}
+
+/// Arranges the trial day (试工) with the chosen nanny: its start
+/// (`YYYY-MM-DDTHH:MM` Beijing), hours and fee in yuan.
+#[server(prefix = "/api", endpoint = "admin_propose_trial")]
+pub async fn admin_propose_trial(placement_id: i64, starts_at: String, hours: String, fee: String) -> Result<(), AppError> {
+    crate::server::respond(crate::server::placement::propose_trial(placement_id, starts_at, hours, fee).await)
+}
+
+/// The family books `version` of the arranged trial at one of their saved
+/// addresses; returns the order, to be paid like any other.
+#[server(prefix = "/api", endpoint = "book_trial")]
+pub async fn book_trial(placement_id: i64, version: i64, address_id: i64) -> Result<i64, AppError> {
+    crate::server::respond(crate::server::placement::book_trial(placement_id, version, address_id).await)
 }

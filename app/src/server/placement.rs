@@ -1,13 +1,13 @@
 use super::authz::require_user;
 use super::flows::day_number;
 use super::{app_state, internal, reason, AppState};
-use crate::api::placement::{CandidateView, ContractView, InterviewView, PlacementCustomer, PlacementView, ShortlistOption, OPEN_ONLY};
+use crate::api::placement::{CandidateView, ContractView, InterviewView, PlacementCustomer, PlacementView, ShortlistOption, TrialView, OPEN_ONLY};
 use crate::api::{ADMIN, CUSTOMER, CUSTOMER_OR_WORKER, WORKER};
 use crate::error::{AppError, Field};
 use crate::i18n::{tf, Msg};
-use booking::{CandidateStatus, CandidateStep, ContractTerms, PlacementError, PlacementStatus};
+use booking::{CandidateStatus, CandidateStep, ContractTerms, OrderState, PlacementError, PlacementStatus, TrialTerms};
 use domain::{FeedbackText, Fen};
-use store::{AuditEntry, CandidateMove, CandidateRecord, ContractRecord, ContractSide, PlacementRecord, ProposeOutcome, StoreError};
+use store::{AuditEntry, CandidateMove, CandidateRecord, ContractRecord, ContractSide, PlacementRecord, ProposeOutcome, StoreError, TrialRecord};
 
 pub(crate) const LIST_LIMIT: i64 = 200;
 
@@ -21,7 +21,28 @@ fn placement_error(err: PlacementError) -> AppError {
         PlacementError::ShortlistFull => AppError::Refused(Msg::ErrShortlistFull),
         PlacementError::ContractDays => AppError::invalid(Field::ContractDays, Msg::ErrContractDays),
         PlacementError::ContractFee => AppError::invalid(Field::Amount, Msg::ErrContractFee),
+        PlacementError::TrialTooSoon => AppError::invalid(Field::TrialAt, Msg::ErrTrialTooSoon),
+        PlacementError::TrialTooFar => AppError::invalid(Field::TrialAt, Msg::ErrTrialTooFar),
+        PlacementError::TrialOutsideHours => AppError::invalid(Field::TrialAt, Msg::ErrTrialHoursOfDay),
+        PlacementError::TrialHours => AppError::invalid(Field::TrialHours, Msg::ErrTrialHours),
+        PlacementError::TrialFee => AppError::invalid(Field::Amount, Msg::ErrTrialFee),
     }
+}
+
+fn trial_view(t: TrialRecord) -> Result<TrialView, AppError> {
+    let order_state = match t.order_state.as_deref() {
+        Some(s) => Some(OrderState::from_db(s).ok_or_else(|| internal(format!("order {:?} state {s}", t.order_id)))?),
+        None => None,
+    };
+    Ok(TrialView {
+        bookable: t.bookable(),
+        starts_at: t.starts_at.unix_timestamp(),
+        hours: (t.ends_at - t.starts_at).whole_hours(),
+        fee_fen: t.fee_fen,
+        version: t.version,
+        order_id: t.order_id,
+        order_state,
+    })
 }
 
 fn contract_view(c: ContractRecord) -> ContractView {
@@ -56,6 +77,7 @@ async fn views(state: &AppState, records: Vec<PlacementRecord>, for_staff: bool)
     let ids: Vec<i64> = records.iter().map(|p| p.id).collect();
     let mut candidates = state.store.placement_candidates(&ids).await.map_err(internal)?;
     let mut contracts = state.store.placement_contracts(&ids).await.map_err(internal)?;
+    let mut trials = state.store.placement_trials(&ids).await.map_err(internal)?;
     records
         .into_iter()
         .map(|p| {
@@ -72,6 +94,7 @@ async fn views(state: &AppState, records: Vec<PlacementRecord>, for_staff: bool)
                 at: p.created_at.unix_timestamp(),
                 candidates: mine.into_iter().map(candidate_view).collect::<Result<_, _>>()?,
                 contract: contracts.extract_if(.., |c| c.placement_id == p.id).next().map(contract_view),
+                trial: trials.extract_if(.., |t| t.placement_id == p.id).next().map(trial_view).transpose()?,
             })
         })
         .collect()
@@ -209,9 +232,12 @@ pub async fn interviews() -> Result<Vec<InterviewView>, AppError> {
     let chosen: Vec<i64> = rows.iter().filter(|r| r.status == CandidateStatus::Chosen.as_str()).map(|r| r.placement_id).collect();
     let mut contracts = state.store.placement_contracts(&chosen).await.map_err(internal)?;
     contracts.retain(|c| c.worker_id == user.id.0);
+    let mut trials = state.store.placement_trials(&chosen).await.map_err(internal)?;
+    trials.retain(|t| t.worker_id == user.id.0);
     rows.into_iter()
         .map(|r| {
             Ok(InterviewView {
+                trial: trials.iter().find(|t| t.placement_id == r.placement_id).cloned().map(trial_view).transpose()?,
                 contract: contracts.iter().find(|c| c.placement_id == r.placement_id).cloned().map(contract_view),
                 placement_id: r.placement_id,
                 customer_name: r.customer_name,
@@ -383,4 +409,96 @@ pub async fn sign(placement_id: i64, version: i64) -> Result<(), AppError> {
         }
     }
     Ok(())
+}
+
+/// Arranges the trial day with the nanny the family chose, when she is free
+/// then; texts both.
+pub async fn propose_trial(placement_id: i64, starts_at: String, hours: String, fee: String) -> Result<(), AppError> {
+    let admin = require_user(ADMIN)?;
+    let state = app_state()?;
+    let placement = state.store.placement(placement_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    let now = state.clock.now();
+    let at = beijing_minute(&starts_at).ok_or(AppError::invalid(Field::TrialAt, Msg::ErrTrialMissing))?;
+    let hours: i64 = hours.trim().parse().map_err(|_| AppError::invalid(Field::TrialHours, Msg::ErrTrialHours))?;
+    let fee = Fen::parse_yuan(fee.trim()).map_err(|_| AppError::invalid(Field::Amount, Msg::ErrTrialFee))?;
+    let terms = TrialTerms::parse(at.unix_timestamp(), hours, fee.get(), now.unix_timestamp()).map_err(placement_error)?;
+    let ends_at = super::flows::from_unix(terms.ends_at())?;
+    let candidates = state.store.placement_candidates(&[placement_id]).await.map_err(internal)?;
+    let nanny = candidates.iter().find(|c| c.status == CandidateStatus::Chosen.as_str()).ok_or(AppError::Refused(Msg::ErrTrialNotOpen))?;
+    // Her own trial order, if any, is replaced or refused by the store, not counted here.
+    let trial_order = state.store.placement_trials(&[placement_id]).await.map_err(internal)?.pop().and_then(|t| t.order_id);
+    let busy = state.store.busy_between(at, ends_at).await.map_err(internal)?;
+    if busy.iter().any(|b| b.worker_id == nanny.worker_id && Some(b.order_id) != trial_order && b.starts_at < ends_at && b.ends_at > at) {
+        return Err(AppError::invalid(Field::TrialAt, Msg::ErrTrialNannyBusy));
+    }
+    let trial = store::NewTrial { placement_id, starts_at: at, ends_at, fee_fen: terms.fee_fen };
+    let worker_id = match state.store.propose_trial(&trial, admin.id.0, now).await {
+        Ok(worker_id) => worker_id,
+        Err(StoreError::Conflict) => return Err(AppError::Refused(Msg::ErrTrialNotOpen)),
+        Err(err) => return Err(internal(err)),
+    };
+    let when = crate::api::format_beijing(terms.starts_at);
+    let entry = AuditEntry {
+        actor: Some(admin.id),
+        action: "trial_proposed".into(),
+        target: format!("placement:{placement_id}"),
+        detail: format!("user:{worker_id} {when} {hours}h {fee}"),
+    };
+    state.store.record_audit(&entry, now).await.map_err(internal)?;
+    let body = tf(Msg::SmsTrialProposed, &[&placement.service_name, &when, &hours, &fee]);
+    for user in [placement.customer_id, worker_id] {
+        text(&state, user, body.clone()).await?;
+    }
+    tracing::info!(placement_id, worker_id, admin_id = admin.id.0, "trial proposed");
+    Ok(())
+}
+
+/// Books the arranged trial as an order held by the chosen nanny at one of
+/// the family's saved addresses, to be paid like any other; dispatch offers
+/// it to her alone (an order she turns down goes to staff, not to others).
+pub async fn book_trial(placement_id: i64, version: i64, address_id: i64) -> Result<i64, AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    let placement = state.store.placement(placement_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    if placement.customer_id != user.id.0 {
+        return Err(AppError::Forbidden);
+    }
+    let trial = state.store.placement_trials(&[placement_id]).await.map_err(internal)?.pop().ok_or(AppError::NotFound)?;
+    let t = state.clock.now();
+    if trial.version != version || !trial.bookable() || trial.starts_at <= t {
+        return Err(AppError::Refused(Msg::ErrTrialChanged));
+    }
+    let address = state.store.addresses(user.id.0).await.map_err(internal)?.into_iter().find(|a| a.id == address_id);
+    let address = address.ok_or(AppError::invalid(Field::Address, Msg::TrialNoAddress))?;
+    let mut service = state.store.service(placement.service_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    service.name = format!("{} · {}", crate::i18n::t(Msg::TrialHeading), service.name);
+    let fee = Fen::new(trial.fee_fen);
+    let hours = (trial.ends_at - trial.starts_at).whole_hours();
+    let line = pricing::QuoteLine { kind: pricing::LineKind::Base, label: tf(Msg::TrialHoursValue, &[&hours]), unit_price: fee, quantity: 1, amount: fee };
+    let quote = pricing::Quote { lines: vec![line], total: fee };
+    let request = super::flows::OrderRequest {
+        customer_id: user.id.0,
+        service: &service,
+        units: 1,
+        quote: &quote,
+        address_text: address.address_text,
+        location: dispatch::GeoPoint { lat: address.lat, lng: address.lng },
+        contact_phone: address.contact_phone,
+        notes: String::new(),
+        starts_at: trial.starts_at,
+        ends_at: trial.ends_at,
+        coupon_claim_id: None,
+        worker_gender: None,
+    };
+    let order = super::flows::new_order(&state, request, t, time::OffsetDateTime::now_utc()).await?;
+    match state.store.place_trial(&order, placement_id, version, t).await {
+        Ok(placed) => {
+            tracing::info!(placement_id, order_id = placed.order_id, worker_id = placed.reserved_worker_id, "trial booked");
+            leptos_axum::redirect(&format!("/pay/{}", placed.order_id));
+            Ok(placed.order_id)
+        }
+        Err(StoreError::Conflict) => Err(AppError::Refused(Msg::ErrTrialChanged)),
+        Err(StoreError::SlotTaken) => Err(AppError::Refused(Msg::ErrTrialNannyBusy)),
+        Err(err) => Err(internal(err)),
+    }
 }

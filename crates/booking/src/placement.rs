@@ -2,8 +2,8 @@
 //! so nobody is dispatched blind: the customer asks, staff shortlist
 //! qualified nannies, the customer invites the ones they like to an
 //! interview at a time they choose, each nanny accepts or declines, and after
-//! meeting them the customer chooses one. The paid trial (试工) and the
-//! contract follow the choice.
+//! meeting them the customer chooses one. The paid trial (试工, booked as an
+//! order held by her) and the contract follow the choice.
 //!
 //! Every step is a compare-and-set from one named status to the next, so two
 //! people acting on the same candidate at once get one outcome.
@@ -27,6 +27,19 @@ pub const CONTRACT_MAX_DAYS: i64 = 365;
 /// Its fee is at least ¥100 and at most ¥200,000: anything outside is a typo.
 pub const CONTRACT_MIN_FEE_FEN: i64 = 10_000;
 pub const CONTRACT_MAX_FEE_FEN: i64 = 20_000_000;
+/// A trial day (试工) is arranged at least this far ahead, so the nanny can
+/// plan for it, and at most as far as anything can be booked.
+pub const TRIAL_MIN_LEAD_SECS: i64 = 12 * 3600;
+pub const TRIAL_MAX_DAYS_AHEAD: i64 = 14;
+/// It starts from 07:00 and ends by 21:00 Beijing: a day in the family's home.
+pub const TRIAL_FIRST_MINUTE: i64 = 7 * 60;
+pub const TRIAL_LAST_END_MINUTE: i64 = 21 * 60;
+/// It lasts 2 to 12 hours.
+pub const TRIAL_MIN_HOURS: i64 = 2;
+pub const TRIAL_MAX_HOURS: i64 = 12;
+/// Its fee is ¥50 to ¥5,000.
+pub const TRIAL_MIN_FEE_FEN: i64 = 5_000;
+pub const TRIAL_MAX_FEE_FEN: i64 = 500_000;
 /// The categories placed this way rather than dispatched.
 pub const NANNY_CATEGORIES: [&str; 2] = ["maternity_nanny", "childcare_nanny"];
 
@@ -198,6 +211,16 @@ pub enum PlacementError {
     ContractDays,
     #[error("contract fee out of range")]
     ContractFee,
+    #[error("trial less than the minimum lead ahead")]
+    TrialTooSoon,
+    #[error("trial too many days ahead")]
+    TrialTooFar,
+    #[error("trial outside 07:00–21:00 Beijing")]
+    TrialOutsideHours,
+    #[error("trial hours out of range")]
+    TrialHours,
+    #[error("trial fee out of range")]
+    TrialFee,
 }
 
 /// The terms staff put to the family and the chosen nanny (签约): when she
@@ -222,6 +245,44 @@ impl ContractTerms {
             return Err(PlacementError::ContractFee);
         }
         Ok(ContractTerms { start_day, days, fee_fen })
+    }
+}
+
+/// The paid trial day (试工) staff arrange with the family and the chosen
+/// nanny: when it starts (Unix seconds), how long, for what fee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TrialTerms {
+    pub starts_at: i64,
+    pub hours: i64,
+    pub fee_fen: i64,
+}
+
+impl TrialTerms {
+    /// Checks terms against `now`: [`TRIAL_MIN_LEAD_SECS`] to
+    /// [`TRIAL_MAX_DAYS_AHEAD`] days ahead, within one Beijing day's
+    /// 07:00–21:00, 2 to 12 hours, a fee within the sane range.
+    pub fn parse(starts_at: i64, hours: i64, fee_fen: i64, now: i64) -> Result<TrialTerms, PlacementError> {
+        if starts_at < now + TRIAL_MIN_LEAD_SECS {
+            return Err(PlacementError::TrialTooSoon);
+        }
+        if beijing_day(starts_at) > beijing_day(now) + TRIAL_MAX_DAYS_AHEAD {
+            return Err(PlacementError::TrialTooFar);
+        }
+        if !(TRIAL_MIN_HOURS..=TRIAL_MAX_HOURS).contains(&hours) {
+            return Err(PlacementError::TrialHours);
+        }
+        let first_minute = (starts_at + BEIJING_OFFSET_SECS).rem_euclid(DAY_SECS) / 60;
+        if first_minute < TRIAL_FIRST_MINUTE || first_minute + hours * 60 > TRIAL_LAST_END_MINUTE {
+            return Err(PlacementError::TrialOutsideHours);
+        }
+        if !(TRIAL_MIN_FEE_FEN..=TRIAL_MAX_FEE_FEN).contains(&fee_fen) {
+            return Err(PlacementError::TrialFee);
+        }
+        Ok(TrialTerms { starts_at, hours, fee_fen })
+    }
+
+    pub fn ends_at(&self) -> i64 {
+        self.starts_at + self.hours * 3600
     }
 }
 
@@ -374,6 +435,24 @@ mod tests {
         assert_eq!(ContractTerms::parse(tomorrow, CONTRACT_MAX_DAYS + 1, 1_280_000, now), Err(PlacementError::ContractDays));
         assert_eq!(ContractTerms::parse(tomorrow, 26, CONTRACT_MIN_FEE_FEN - 1, now), Err(PlacementError::ContractFee));
         assert_eq!(ContractTerms::parse(tomorrow, 26, CONTRACT_MAX_FEE_FEN + 1, now), Err(PlacementError::ContractFee));
+    }
+
+    #[test]
+    fn a_trial_is_half_a_day_to_two_weeks_ahead_within_seven_to_nine_for_two_to_twelve_hours() {
+        let now = beijing(0, 10, 0);
+        let terms = TrialTerms::parse(beijing(1, 9, 0), 8, 30_000, now);
+        assert_eq!(terms, Ok(TrialTerms { starts_at: beijing(1, 9, 0), hours: 8, fee_fen: 30_000 }));
+        assert_eq!(terms.map(|t| t.ends_at()), Ok(beijing(1, 17, 0)));
+        assert_eq!(TrialTerms::parse(beijing(0, 21, 59), 2, 30_000, now), Err(PlacementError::TrialTooSoon));
+        assert_eq!(TrialTerms::parse(beijing(14, 9, 0), 8, 30_000, now).map(|t| t.hours), Ok(8));
+        assert_eq!(TrialTerms::parse(beijing(15, 9, 0), 8, 30_000, now), Err(PlacementError::TrialTooFar));
+        assert_eq!(TrialTerms::parse(beijing(1, 6, 59), 2, 30_000, now), Err(PlacementError::TrialOutsideHours));
+        assert_eq!(TrialTerms::parse(beijing(1, 9, 0), 12, 30_000, now), Ok(TrialTerms { starts_at: beijing(1, 9, 0), hours: 12, fee_fen: 30_000 }));
+        assert_eq!(TrialTerms::parse(beijing(1, 9, 1), 12, 30_000, now), Err(PlacementError::TrialOutsideHours), "ends after 21:00");
+        assert_eq!(TrialTerms::parse(beijing(1, 9, 0), 1, 30_000, now), Err(PlacementError::TrialHours));
+        assert_eq!(TrialTerms::parse(beijing(1, 7, 0), 13, 30_000, now), Err(PlacementError::TrialHours));
+        assert_eq!(TrialTerms::parse(beijing(1, 9, 0), 8, TRIAL_MIN_FEE_FEN - 1, now), Err(PlacementError::TrialFee));
+        assert_eq!(TrialTerms::parse(beijing(1, 9, 0), 8, TRIAL_MAX_FEE_FEN + 1, now), Err(PlacementError::TrialFee));
     }
 
     #[test]

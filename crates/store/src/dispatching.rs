@@ -470,7 +470,7 @@ macro_rules! shared_dispatch_impl {
             async fn own_worker_holds(&self, from: time::OffsetDateTime, to: time::OffsetDateTime) -> crate::StoreResult<Vec<i64>> {
                 let sql = format!(
                     "SELECT o.id FROM orders o WHERE {} AND o.reserved_worker_id IS NOT NULL AND o.starts_at >= $1 AND o.starts_at < $2
-                     AND (o.series_id IS NOT NULL OR o.reserved_worker_id IN ({})) ORDER BY o.starts_at, o.id",
+                     AND (o.series_id IS NOT NULL OR o.placement_id IS NOT NULL OR o.reserved_worker_id IN ({})) ORDER BY o.starts_at, o.id",
                     crate::dispatching::NEVER_OFFERED_SQL,
                     crate::dispatching::own_workers_sql("o.customer_id")
                 );

@@ -160,7 +160,7 @@ pub(crate) const ORDER_COLUMNS: &str = concat!(
     r#" AS open_complaint,
     o.commission_bps, o.worker_gender, o.arrived_far, o.cancel_tiers, o.checklist, o.proof_photos, o.confirmed_at, o.confirmed_auto, o.series_id,
     (SELECT COUNT(*) FROM orders s WHERE s.series_id = o.series_id AND s.starts_at <= o.starts_at) AS series_index,
-    (SELECT COUNT(*) FROM orders s WHERE s.series_id = o.series_id) AS series_visits,
+    (SELECT COUNT(*) FROM orders s WHERE s.series_id = o.series_id) AS series_visits, o.placement_id,
     EXISTS (SELECT 1 FROM categories k WHERE k.code = o.category_code AND k.requires_certificate = TRUE) AS needs_certificate
     FROM orders o JOIN users c ON c.id = o.customer_id LEFT JOIN users w ON w.id = o.worker_id"#
 );

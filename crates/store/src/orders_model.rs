@@ -179,6 +179,8 @@ pub struct OrderRecord {
     /// has; both 0 outside a series.
     pub series_index: i64,
     pub series_visits: i64,
+    /// B8: the nanny placement this order is the paid trial (试工) of.
+    pub placement_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

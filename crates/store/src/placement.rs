@@ -110,6 +110,39 @@ pub struct NewContract {
     pub notes: String,
 }
 
+/// The trial day (试工) staff arranged, and the order the family booked for
+/// it, if any.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct TrialRecord {
+    pub placement_id: i64,
+    pub worker_id: i64,
+    pub starts_at: OffsetDateTime,
+    pub ends_at: OffsetDateTime,
+    pub fee_fen: i64,
+    pub version: i64,
+    pub order_id: Option<i64>,
+    /// That order's state.
+    pub order_state: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewTrial {
+    pub placement_id: i64,
+    pub starts_at: OffsetDateTime,
+    pub ends_at: OffsetDateTime,
+    pub fee_fen: i64,
+}
+
+impl TrialRecord {
+    /// Whether the family may book it: never booked, or its order ended unserved.
+    pub fn bookable(&self) -> bool {
+        self.order_state.as_deref().is_none_or(|s| TRIAL_UNSERVED_STATES.contains(&s))
+    }
+}
+
+/// Order states in which a trial was not served and may be booked again.
+const TRIAL_UNSERVED_STATES: &[&str] = &["cancelled", "refunding", "refunded"];
+
 /// Who signs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContractSide {
@@ -147,6 +180,20 @@ pub trait PlacementStore: Send + Sync {
     /// Signs `version` of the terms for one side; `Conflict` if the terms
     /// changed meanwhile or that side has signed. Returns whether both have now.
     async fn sign_contract(&self, placement_id: i64, side: ContractSide, version: i64, now: OffsetDateTime) -> StoreResult<bool>;
+    async fn placement_trials(&self, placement_ids: &[i64]) -> StoreResult<Vec<TrialRecord>>;
+    /// Arranges the trial day with the nanny the family chose, replacing
+    /// earlier terms (a new version); returns the nanny. `Conflict` unless the request is
+    /// chosen and no trial order holds her time (pending, paid or under way).
+    async fn propose_trial(&self, t: &NewTrial, admin_id: i64, now: OffsetDateTime) -> StoreResult<i64>;
+    /// Books the arranged trial as `order`, held by its nanny, in one
+    /// transaction: `Conflict` when it was booked already (and not ended
+    /// unserved) or its terms are no longer `version`, `SlotTaken` when her
+    /// time went meanwhile.
+    async fn place_trial(&self, order: &crate::NewOrder, placement_id: i64, version: i64, now: OffsetDateTime) -> StoreResult<crate::PlacedOrder>;
+}
+
+pub(crate) fn unserved_states_sql() -> String {
+    TRIAL_UNSERVED_STATES.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ")
 }
 
 pub(crate) const PLACEMENT_COLUMNS: &str = "p.id, p.customer_id, c.display_name AS customer_name, c.phone AS customer_phone,
@@ -398,6 +445,86 @@ macro_rules! shared_placement_impl {
                 Self::announce_placement(&mut tx, c.placement_id, now).await?;
                 tx.commit().await?;
                 Ok((version, worker_id))
+            }
+
+            async fn placement_trials(&self, placement_ids: &[i64]) -> crate::StoreResult<Vec<crate::TrialRecord>> {
+                if placement_ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let ids = placement_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+                let sql = format!(
+                    "SELECT t.placement_id, t.worker_id, t.starts_at, t.ends_at, t.fee_fen, t.version, t.order_id, o.state AS order_state
+                     FROM placement_trials t LEFT JOIN orders o ON o.id = t.order_id WHERE t.placement_id IN ({ids})"
+                );
+                Ok(sqlx::query_as(&sql).fetch_all(&self.pool).await?)
+            }
+
+            async fn propose_trial(&self, t: &crate::NewTrial, admin_id: i64, now: time::OffsetDateTime) -> crate::StoreResult<i64> {
+                let mut tx = self.begin_write().await?;
+                let chosen: Option<i64> = sqlx::query_scalar(
+                    "SELECT pc.worker_id FROM placement_candidates pc JOIN placements p ON p.id = pc.placement_id
+                     WHERE pc.placement_id = $1 AND pc.status = 'chosen' AND p.status = 'chosen'",
+                )
+                .bind(t.placement_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let worker_id = chosen.ok_or(crate::StoreError::Conflict)?;
+                let held_sql = format!(
+                    "SELECT COUNT(*) FROM placement_trials t JOIN orders o ON o.id = t.order_id
+                     WHERE t.placement_id = $1 AND o.state IN ({})",
+                    crate::orders::holding_states_sql()
+                );
+                let held: i64 = sqlx::query_scalar(&held_sql).bind(t.placement_id).fetch_one(&mut *tx).await?;
+                if held > 0 {
+                    return Err(crate::StoreError::Conflict);
+                }
+                sqlx::query(
+                    "INSERT INTO placement_trials (placement_id, worker_id, starts_at, ends_at, fee_fen, proposed_by, proposed_at, order_id)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)
+                     ON CONFLICT (placement_id) DO UPDATE SET worker_id = excluded.worker_id, starts_at = excluded.starts_at,
+                         ends_at = excluded.ends_at, fee_fen = excluded.fee_fen, version = placement_trials.version + 1,
+                         proposed_by = excluded.proposed_by, proposed_at = excluded.proposed_at, order_id = NULL",
+                )
+                .bind(t.placement_id)
+                .bind(worker_id)
+                .bind(t.starts_at)
+                .bind(t.ends_at)
+                .bind(t.fee_fen)
+                .bind(admin_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                Self::announce_placement(&mut tx, t.placement_id, now).await?;
+                tx.commit().await?;
+                Ok(worker_id)
+            }
+
+            async fn place_trial(
+                &self,
+                order: &crate::NewOrder,
+                placement_id: i64,
+                version: i64,
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<crate::PlacedOrder> {
+                let mut tx = self.begin_write().await?;
+                let free_sql = format!(
+                    "SELECT t.worker_id FROM placement_trials t JOIN placements p ON p.id = t.placement_id
+                     WHERE t.placement_id = $1 AND t.version = $2 AND p.status = 'chosen'
+                     AND (t.order_id IS NULL OR t.order_id IN (SELECT id FROM orders WHERE state IN ({})))",
+                    crate::placement::unserved_states_sql()
+                );
+                let worker: Option<i64> = sqlx::query_scalar(&free_sql).bind(placement_id).bind(version).fetch_optional(&mut *tx).await?;
+                let worker = worker.ok_or(crate::StoreError::Conflict)?;
+                let placed = Self::insert_placed_order(&mut tx, order, &[worker], now).await?;
+                sqlx::query("UPDATE orders SET placement_id = $1 WHERE id = $2").bind(placement_id).bind(placed.order_id).execute(&mut *tx).await?;
+                sqlx::query("UPDATE placement_trials SET order_id = $1 WHERE placement_id = $2")
+                    .bind(placed.order_id)
+                    .bind(placement_id)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::announce_placement(&mut tx, placement_id, now).await?;
+                tx.commit().await?;
+                Ok(placed)
             }
 
             async fn sign_contract(&self, placement_id: i64, side: crate::ContractSide, version: i64, now: time::OffsetDateTime) -> crate::StoreResult<bool> {

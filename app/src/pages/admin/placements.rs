@@ -1,11 +1,14 @@
 use crate::api::format_beijing;
-use crate::api::placement::{admin_placements, admin_shortlist_options, AdminClosePlacement, AdminProposeContract, AdminProposeNanny, ContractView, PlacementView, OPEN_ONLY};
+use crate::api::placement::{
+    admin_placements, admin_shortlist_options, AdminClosePlacement, AdminProposeContract, AdminProposeNanny, AdminProposeTrial, ContractView, PlacementView, TrialView,
+    OPEN_ONLY,
+};
 use crate::browser::use_live_version;
 use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton};
 use crate::error::Field;
 use crate::i18n::{t, Msg};
-use crate::pages::customer::placements::{candidate_facts, candidate_status_tag, contract_terms, placement_status_tag};
-use booking::PlacementStatus;
+use crate::pages::customer::placements::{candidate_facts, candidate_status_tag, contract_terms, placement_status_tag, trial_terms};
+use booking::{OrderState, PlacementStatus};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -77,6 +80,17 @@ fn PlacementPanel(placement: PlacementView, changed: RwSignal<u32>) -> impl Into
                 </table>
             })}
             {open.then(|| view! { <ShortlistForm placement_id=id changed/> <CloseForm placement_id=id changed/> })}
+            {(placement.status == PlacementStatus::Chosen).then(|| {
+                let trial = placement.trial.clone();
+                // Terms may change until a booked trial holds the nanny's time.
+                let may_arrange = trial.as_ref().is_none_or(|t| t.bookable || t.order_state == Some(OrderState::Completed));
+                view! {
+                    <h3 class="section-title">{t(Msg::TrialHeading)}</h3>
+                    {trial.as_ref().map(trial_terms)}
+                    {trial.as_ref().and_then(|t| t.order_id).map(|order_id| view! { <a href=format!("/admin/orders/{order_id}")>{t(Msg::TrialOrder)}" ›"</a> })}
+                    {may_arrange.then(|| view! { <TrialForm placement_id=id trial=trial.clone() changed/> })}
+                }
+            })}
             {(placement.status == PlacementStatus::Chosen).then(|| {
                 let contract = placement.contract.clone();
                 let signed = contract.as_ref().is_some_and(ContractView::signed_by_both);
@@ -196,5 +210,46 @@ fn ContractForm(placement_id: i64, start_day: String, contract: Option<ContractV
             <p class="form-error" role="alert">{move || form_error(value).get()}</p>
         </ActionForm>
         <p class="hint">{t(Msg::ContractRule)}</p>
+    }
+}
+
+/// 安排试工: the trial day's start, hours and fee; new terms replace the
+/// old ones until the family has booked them.
+#[component]
+fn TrialForm(placement_id: i64, trial: Option<TrialView>, changed: RwSignal<u32>) -> impl IntoView {
+    let propose = ServerAction::<AdminProposeTrial>::new();
+    let value = propose.value();
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Ok(_))) {
+            changed.update(|n| *n += 1);
+        }
+    });
+    let field = move |name: &str| format!("trial-{name}-{placement_id}");
+    let starts = trial.as_ref().map(|t| format_beijing(t.starts_at).replace(' ', "T")).unwrap_or_default();
+    let hours = trial.as_ref().map(|t| t.hours.to_string()).unwrap_or_default();
+    let fee = trial.as_ref().map(|t| domain::Fen::new(t.fee_fen).yuan_input()).unwrap_or_default();
+    let submit = if trial.is_some() { Msg::TrialRevise } else { Msg::TrialPropose };
+    view! {
+        <ActionForm action=propose attr:class="form contract-form trial-form" attr:novalidate=true>
+            <input type="hidden" name="placement_id" value=placement_id/>
+            <div>
+                <label class="field-label" for=field("at")>{t(Msg::TrialAt)}</label>
+                <input id=field("at") type="datetime-local" name="starts_at" value=starts/>
+                <p class="field-error" role="alert">{move || field_error(value, Field::TrialAt).get()}</p>
+            </div>
+            <div>
+                <label class="field-label" for=field("hours")>{t(Msg::TrialHours)}</label>
+                <input id=field("hours") type="number" inputmode="numeric" name="hours" min="2" max="12" value=hours/>
+                <p class="field-error" role="alert">{move || field_error(value, Field::TrialHours).get()}</p>
+            </div>
+            <div>
+                <label class="field-label" for=field("fee")>{t(Msg::TrialFee)}</label>
+                <input id=field("fee") type="text" inputmode="decimal" name="fee" value=fee/>
+                <p class="field-error" role="alert">{move || field_error(value, Field::Amount).get()}</p>
+            </div>
+            <button type="submit" class="btn btn-primary btn-small" disabled=move || propose.pending().get()>{t(submit)}</button>
+            <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+        </ActionForm>
+        <p class="hint">{t(Msg::TrialRule)}</p>
     }
 }

@@ -1,5 +1,7 @@
 use crate::api::format_beijing;
-use crate::api::placement::{my_placements, CandidateView, ContractView, PlacementStep, PlacementView, RequestPlacement, SignContract, WithdrawPlacement};
+use crate::api::account::my_addresses;
+use crate::api::placement::{my_placements, BookTrial, CandidateView, ContractView, PlacementStep, PlacementView, RequestPlacement, SignContract, TrialView, WithdrawPlacement};
+use crate::pages::order_ui::StateBadge;
 use crate::browser::use_live_version;
 use crate::components::{field_error, form_error, ErrorState, PhoneShell, Skeleton, Tabs};
 use crate::error::Field;
@@ -56,6 +58,69 @@ pub(crate) fn contract_terms(contract: &ContractView) -> impl IntoView {
             </div>
         </div>
     }
+}
+
+/// 试工: when, how long, for what fee, and where its order stands, as the
+/// family and the nanny read it.
+pub(crate) fn trial_terms(trial: &TrialView) -> impl IntoView {
+    view! {
+        <div class="cells trial-terms" data-trial-version=trial.version>
+            <div class="cell"><span>{t(Msg::TrialAt)}</span><span class="cell-value num">{format_beijing(trial.starts_at)}</span></div>
+            <div class="cell"><span>{t(Msg::TrialHours)}</span><span class="cell-value">{tf(Msg::TrialHoursValue, &[&trial.hours])}</span></div>
+            <div class="cell"><span>{t(Msg::TrialFeeShown)}</span><span class="cell-value num">{Fen::new(trial.fee_fen).to_string()}</span></div>
+            {trial.order_state.map(|state| view! { <div class="cell"><span>{t(Msg::TrialBooked)}</span><StateBadge state/></div> })}
+        </div>
+    }
+}
+
+/// 试工 on the family's request: staff's terms, then 确认并支付试工费 at one
+/// of their saved addresses, which places the order and opens its payment.
+#[component]
+fn TrialBlock(placement_id: i64, trial: Option<TrialView>) -> impl IntoView {
+    let Some(trial) = trial else {
+        return view! {
+            <h3 class="section-title">{t(Msg::TrialHeading)}</h3>
+            <p class="notice" role="status">{t(Msg::TrialWaiting)}</p>
+        }
+        .into_any();
+    };
+    let book = ServerAction::<BookTrial>::new();
+    let value = book.value();
+    let addresses = Resource::new(|| (), |_| my_addresses());
+    let select_id = format!("trial-address-{placement_id}");
+    view! {
+        <h3 class="section-title">{t(Msg::TrialHeading)}</h3>
+        {trial_terms(&trial)}
+        {trial.order_id.map(|order_id| view! { <a class="btn btn-plain btn-small" href=format!("/orders/{order_id}")>{t(Msg::TrialOrder)}</a> })}
+        {trial.bookable.then(|| view! {
+            <Suspense fallback=|| view! { <Skeleton rows=1/> }>
+                {move || {
+                    let select_id = select_id.clone();
+                    Suspend::new(async move {
+                        match addresses.await {
+                            Ok(list) if list.is_empty() => view! { <p class="hint"><a href="/me/addresses">{t(Msg::TrialNoAddress)}" ›"</a></p> }.into_any(),
+                            Ok(list) => view! {
+                                <ActionForm action=book attr:class="form trial-book">
+                                    <input type="hidden" name="placement_id" value=placement_id/>
+                                    <input type="hidden" name="version" value=trial.version/>
+                                    <label class="field-label" for=select_id.clone()>{t(Msg::TrialAddress)}</label>
+                                    <select id=select_id.clone() name="address_id">
+                                        {list.into_iter().map(|a| view! { <option value=a.id selected=a.is_default>{format!("{} · {}", a.label, a.address_text)}</option> }).collect_view()}
+                                    </select>
+                                    <p class="field-error" role="alert">{move || field_error(value, Field::Address).get()}</p>
+                                    <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+                                    <button type="submit" class="btn btn-primary btn-block" disabled=move || book.pending().get()>{t(Msg::TrialBook)}</button>
+                                </ActionForm>
+                            }
+                            .into_any(),
+                            Err(error) => view! { <ErrorState error/> }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
+        })}
+    }
+    .into_any()
 }
 
 /// 32岁 · 从业6年 · 完成12单 · 评分 4.9
@@ -150,13 +215,16 @@ fn PlacementCard(placement: PlacementView, changed: RwSignal<u32>) -> impl IntoV
             <p class="muted">{t(Msg::PlacementAskedAt)}"："{format_beijing(placement.at)}</p>
             {match placement.status {
                 PlacementStatus::Requested => Some(view! { <p class="hint">{t(Msg::PlacementWaiting)}</p> }.into_any()),
-                PlacementStatus::Chosen => Some(match placement.contract.clone() {
-                    None => view! { <p class="notice" role="status">{t(Msg::ContractWaitingTerms)}</p> }.into_any(),
-                    Some(contract) => {
-                        let signed = contract.customer_signed;
-                        view! { <ContractBlock placement_id=id contract signed changed/> }.into_any()
-                    }
-                }),
+                PlacementStatus::Chosen => Some(view! {
+                    <TrialBlock placement_id=id trial=placement.trial.clone()/>
+                    {match placement.contract.clone() {
+                        None => view! { <p class="notice" role="status">{t(Msg::ContractWaitingTerms)}</p> }.into_any(),
+                        Some(contract) => {
+                            let signed = contract.customer_signed;
+                            view! { <ContractBlock placement_id=id contract signed changed/> }.into_any()
+                        }
+                    }}
+                }.into_any()),
                 PlacementStatus::Closed => placement.close_reason.clone().map(|reason| view! {
                     <p class="muted">{t(Msg::PlacementClosedReason)}"："{reason}</p>
                 }.into_any()),

@@ -3,7 +3,7 @@ use crate::api::placement::{my_interviews, AnswerInterview, InterviewView};
 use crate::browser::use_live_version;
 use crate::components::{form_error, ErrorState, PhoneShell, Skeleton, Tabs};
 use crate::i18n::{t, Msg};
-use crate::pages::customer::placements::{candidate_status_tag, ContractBlock};
+use crate::pages::customer::placements::{candidate_status_tag, trial_terms, ContractBlock};
 use booking::{CandidateStatus, CandidateStep};
 use leptos::prelude::*;
 
@@ -72,6 +72,10 @@ fn InterviewCard(interview: InterviewView, answered: RwSignal<u32>) -> impl Into
                     {answer_form(CandidateStep::Accept, Msg::InterviewAccept, "btn btn-primary btn-small")}
                     {answer_form(CandidateStep::Refuse, Msg::InterviewRefuse, "btn btn-plain btn-small")}
                 </div>
+            })}
+            {interview.trial.as_ref().map(|trial| view! {
+                <h3 class="section-title">{t(Msg::TrialHeading)}</h3>
+                {trial_terms(trial)}
             })}
             {interview.contract.clone().map(|contract| {
                 let signed = contract.worker_signed;
