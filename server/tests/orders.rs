@@ -3716,6 +3716,8 @@ async fn a_chosen_nannys_paid_trial_is_booked_once_and_offered_to_her_alone() {
     server::jobs::run_due_jobs(&app.state).await;
     let offers = app.state.store.offers_for_order(order_id).await.unwrap();
     assert_eq!(offers.iter().map(|o| o.worker_id).collect::<Vec<_>>(), [zhao], "{offers:?}");
+    let moved = app.post("/api/reschedule_order", &format!("order_id={order_id}&start={}", beijing(3, 9)), Some(&customer)).await;
+    assert_eq!(moved.error(), AppError::Refused(Msg::ErrNotReschedulable), "paid, its day is the one agreed with her");
     let refused = app.post("/api/respond_offer", &format!("offer_id={}&accept=false", offers[0].id), Some(&zhao_session)).await;
     assert_eq!(refused.status, StatusCode::OK, "{}", refused.body);
     server::jobs::run_due_jobs(&app.state).await;
