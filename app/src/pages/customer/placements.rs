@@ -66,7 +66,7 @@ pub(crate) fn trial_terms(trial: &TrialView) -> impl IntoView {
     view! {
         <div class="cells trial-terms" data-trial-version=trial.version>
             <div class="cell"><span>{t(Msg::TrialAt)}</span><span class="cell-value num">{format_beijing(trial.starts_at)}</span></div>
-            <div class="cell"><span>{t(Msg::TrialHours)}</span><span class="cell-value">{tf(Msg::TrialHoursValue, &[&trial.hours])}</span></div>
+            <div class="cell"><span>{t(Msg::TrialHoursShown)}</span><span class="cell-value">{tf(Msg::TrialHoursValue, &[&trial.hours])}</span></div>
             <div class="cell"><span>{t(Msg::TrialFeeShown)}</span><span class="cell-value num">{Fen::new(trial.fee_fen).to_string()}</span></div>
             {trial.order_state.map(|state| view! { <div class="cell"><span>{t(Msg::TrialBooked)}</span><StateBadge state/></div> })}
         </div>
