@@ -136,6 +136,29 @@ async fn an_admin_sets_up_a_service_with_a_picture_and_bad_input_changes_nothing
     let picture = app.send(Request::get(&cover).body(Body::empty()).unwrap()).await;
     assert_eq!((picture.status, picture.headers[header::CONTENT_TYPE].to_str().unwrap()), (StatusCode::OK, "image/png"), "service pictures are public");
 
+    // A second picture becomes the cover; the first, removed, is gone from storage too.
+    assert_eq!(upload_picture(&app, id, &png(), &admin).await.status, StatusCode::SEE_OTHER);
+    let edit = || {
+        let app = &app;
+        let admin = admin.clone();
+        async move { serde_json::from_str::<app::api::catalog_admin::ServiceEditView>(&app.post("/api/admin_service", &format!("id={id}"), Some(&admin)).await.body).unwrap() }
+    };
+    let images = edit().await.images;
+    assert_eq!(images.len(), 2);
+    let (first, second) = (images[0].clone(), images[1].clone());
+    let act = |image: i64, action: &str| form(&[("service_id", id.to_string()), ("image_id", image.to_string()), ("action", action.into())]);
+    assert_eq!(app.post("/api/admin_service_image", &act(second.id, "cover"), Some(&worker)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.post("/api/admin_service_image", &act(second.id, "cover"), Some(&admin)).await.status, StatusCode::OK);
+    assert_eq!(edit().await.images.iter().map(|i| i.id).collect::<Vec<_>>(), [second.id, first.id], "the cover comes first");
+    assert_eq!(app.post("/api/admin_service_image", &act(first.id, "remove"), Some(&admin)).await.status, StatusCode::OK);
+    assert_eq!(app.post("/api/admin_service_image", &act(first.id, "remove"), Some(&admin)).await.status, StatusCode::NOT_FOUND, "gone already");
+    assert_eq!(edit().await.images, [second.clone()]);
+    assert_eq!(app.get_page(&first.url, None).await.status, StatusCode::NOT_FOUND);
+    let stored = |url: &str| uploads::StoredKey::parse(url.trim_start_matches("/files/")).unwrap();
+    assert!(app.state.files.get(&stored(&first.url)).await.is_err(), "its file is deleted");
+    assert!(app.state.files.get(&stored(&second.url)).await.is_ok());
+    assert_eq!(app.get_page(&second.url, None).await.status, StatusCode::OK);
+
     let repriced = app.post("/api/admin_save_service", &service_form(id, "厨房深度保洁", "318", "1", "1"), Some(&admin)).await;
     assert_eq!(repriced.status, StatusCode::OK, "{}", repriced.body);
     assert_eq!(catalog(&app).await.services[0].base_price_fen, 31_800);

@@ -279,17 +279,19 @@ pub async fn image_action(service_id: i64, image_id: i64, action: String) -> Res
     let admin = require_user(ADMIN)?;
     let state = app_state()?;
     let result = match action.as_str() {
-        "cover" => state.store.make_cover(service_id, image_id).await,
-        "remove" => state.store.remove_service_image(service_id, image_id).await,
+        "cover" => state.store.make_cover(service_id, image_id).await.map(|()| None),
+        "remove" => state.store.remove_service_image(service_id, image_id).await.map(Some),
         _ => return Err(AppError::Refused(Msg::ErrReviewNotApplicable)),
     };
-    match result {
-        Ok(()) => {}
+    let removed = match result {
+        Ok(removed) => removed,
         Err(StoreError::NotFound) => return Err(AppError::NotFound),
         Err(err) => return Err(internal(err)),
-    }
+    };
     let entry = AuditEntry { actor: Some(admin.id), action: format!("service_image_{action}"), target: format!("service:{service_id}"), detail: format!("image {image_id}") };
-    state.store.record_audit(&entry, state.clock.now()).await.map_err(internal)
+    state.store.record_audit(&entry, state.clock.now()).await.map_err(internal)?;
+    forget_file(&state, removed).await;
+    Ok(())
 }
 
 /// Checks and stores a service's short video (admins only), in place of
@@ -328,7 +330,7 @@ pub async fn remove_service_video(service_id: i64) -> Result<(), AppError> {
 async fn forget_file(state: &AppState, key: Option<String>) {
     let Some(key) = key.and_then(|k| StoredKey::parse(&k).ok()) else { return };
     if let Err(err) = state.files.delete(&key).await {
-        tracing::warn!(error = %err, "deleting a replaced or removed service video failed");
+        tracing::warn!(error = %err, "deleting a replaced or removed service file failed");
     }
 }
 

@@ -35,7 +35,9 @@ pub trait CatalogAdminStore: Send + Sync {
     async fn add_service_image(&self, service_id: i64, storage_key: &str, now: OffsetDateTime) -> StoreResult<i64>;
     /// Cover first, then the gallery in order.
     async fn service_images(&self, service_id: i64) -> StoreResult<Vec<ServiceImageRecord>>;
-    async fn remove_service_image(&self, service_id: i64, image_id: i64) -> StoreResult<()>;
+    /// Takes a picture out of the service's gallery (`NotFound` if it is
+    /// not one of its pictures); returns its storage key, whose file is then unused.
+    async fn remove_service_image(&self, service_id: i64, image_id: i64) -> StoreResult<String>;
     /// Moves the image to the front, making it the cover.
     async fn make_cover(&self, service_id: i64, image_id: i64) -> StoreResult<()>;
     /// Whether a stored file is a service picture or video (served to everyone).
@@ -123,13 +125,13 @@ macro_rules! shared_catalog_admin_impl {
                 .await?)
             }
 
-            async fn remove_service_image(&self, service_id: i64, image_id: i64) -> crate::StoreResult<()> {
-                let done = sqlx::query("DELETE FROM service_images WHERE id = $1 AND service_id = $2")
+            async fn remove_service_image(&self, service_id: i64, image_id: i64) -> crate::StoreResult<String> {
+                let removed: Option<String> = sqlx::query_scalar("DELETE FROM service_images WHERE id = $1 AND service_id = $2 RETURNING storage_key")
                     .bind(image_id)
                     .bind(service_id)
-                    .execute(&self.pool)
+                    .fetch_optional(&self.pool)
                     .await?;
-                crate::model::expect_one(done.rows_affected())
+                removed.ok_or(crate::StoreError::NotFound)
             }
 
             async fn make_cover(&self, service_id: i64, image_id: i64) -> crate::StoreResult<()> {
