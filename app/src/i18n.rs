@@ -1457,6 +1457,7 @@ messages! {
     SmsContractProposed => "【到家】{}的服务合同已拟好：{}起{}天，服务费{}。请在到家里确认签约。",
     SmsContractSigned => "【到家】{}的服务合同双方已签约，{}上户。",
     TrialHeading => "试工",
+    ViewPlacements => "查看阿姨匹配",
     TrialAt => "试工时间",
     TrialHours => "时长（小时）",
     TrialHoursValue => "{}小时",

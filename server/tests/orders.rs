@@ -3679,6 +3679,9 @@ async fn a_chosen_nannys_paid_trial_is_booked_once_and_offered_to_her_alone() {
     assert_eq!(hers[0].trial.as_ref().map(|t| t.starts_at), Some(beijing(2, 9)), "the nanny reads the same day");
     let texts_to = |phone: &str| app.sms.sent().into_iter().filter(|(to, _)| to == phone).map(|(_, text)| text).collect::<Vec<_>>();
     assert!(texts_to(ZHAO).iter().any(|t| t.contains("8小时，试工费¥300.00")), "{:?}", app.sms.sent());
+    let inbox: app::api::account::RemindersView = serde_json::from_str(&app.post("/api/my_reminders", "", Some(&customer)).await.body).unwrap();
+    let news: Vec<&str> = inbox.messages.iter().filter(|m| m.about_placement).map(|m| m.body.as_str()).collect();
+    assert!(news.iter().any(|b| b.contains("试工已约在")) && news.iter().any(|b| b.contains("推荐了阿姨")), "the family's 站内消息 has the news: {news:?}");
 
     // The family books the version they read at one of their addresses; nobody else can.
     let book = |version: i64, address: i64| form(&[("placement_id", placement.to_string()), ("version", version.to_string()), ("address_id", address.to_string())]);

@@ -161,6 +161,8 @@ pub struct RemindersView {
 pub struct MessageView {
     pub body: String,
     pub order_id: Option<i64>,
+    /// News of the customer's nanny placement (B8), read on 我的阿姨匹配.
+    pub about_placement: bool,
     pub at: UnixSeconds,
 }
 

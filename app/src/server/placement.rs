@@ -10,6 +10,8 @@ use domain::{FeedbackText, Fen};
 use store::{AuditEntry, CandidateMove, CandidateRecord, ContractRecord, ContractSide, PlacementRecord, ProposeOutcome, StoreError, TrialRecord};
 
 pub(crate) const LIST_LIMIT: i64 = 200;
+/// The kind of a 站内消息 about a nanny placement: it links to 我的阿姨匹配.
+pub const PLACEMENT_MESSAGE: &str = "placement";
 
 fn placement_error(err: PlacementError) -> AppError {
     match err {
@@ -182,11 +184,11 @@ pub async fn customer_step(placement_id: i64, worker_id: i64, step: String, inte
         (CandidateStep::Invite, Some(at)) => {
             let when = crate::api::format_beijing(at.unix_timestamp());
             let body = tf(Msg::SmsInterviewInvite, &[&placement.customer_name, &when, &placement.service_name]);
-            text(&state, worker_id, body).await?;
+            tell(&state, worker_id, body).await?;
         }
         (CandidateStep::Choose, _) => {
             let body = tf(Msg::SmsNannyChosen, &[&placement.customer_name, &placement.service_name]);
-            text(&state, worker_id, body).await?;
+            tell(&state, worker_id, body).await?;
         }
         _ => {}
     }
@@ -212,11 +214,19 @@ pub(crate) fn awaits_answer(c: &store::CandidacyRecord) -> bool {
     c.status == CandidateStatus::Invited.as_str() && PlacementStatus::parse(&c.placement_status).is_some_and(PlacementStatus::is_open)
 }
 
-/// Texts `user_id`. Sent after the step is stored, so a gateway failure is
-/// logged and the step stands. A customer who turned 短信提醒 off is not texted.
-async fn text(state: &AppState, user_id: i64, body: String) -> Result<(), AppError> {
+/// Tells `user_id` the news: a text, and a customer also a 站内消息, each as
+/// their reminder channels (C11) allow. Sent after the step is stored, so a
+/// gateway failure is logged and the step stands.
+async fn tell(state: &AppState, user_id: i64, body: String) -> Result<(), AppError> {
     let user = state.store.user(store::UserId(user_id)).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-    if user.role == domain::Role::Customer && !state.store.reminder_prefs(user_id).await.map_err(internal)?.sms {
+    let prefs = match user.role {
+        domain::Role::Customer => state.store.reminder_prefs(user_id).await.map_err(internal)?,
+        _ => store::ReminderPrefs { sms: true, in_app: false },
+    };
+    if prefs.in_app {
+        state.store.post_message(user_id, PLACEMENT_MESSAGE, &body, state.clock.now()).await.map_err(internal)?;
+    }
+    if !prefs.sms {
         return Ok(());
     }
     if let Err(reason) = state.sms.send(&user.phone, &body).await {
@@ -266,7 +276,7 @@ pub async fn answer(placement_id: i64, step: String) -> Result<(), AppError> {
     } else {
         tf(Msg::SmsInterviewRefused, &[&her.worker_name])
     };
-    text(&state, placement.customer_id, body).await?;
+    tell(&state, placement.customer_id, body).await?;
     Ok(())
 }
 
@@ -324,7 +334,7 @@ pub async fn propose(placement_id: i64, worker_id: i64) -> Result<(), AppError> 
     state.store.record_audit(&entry, now).await.map_err(internal)?;
     tracing::info!(placement_id, worker_id, admin_id = admin.id.0, "nanny proposed");
     let body = tf(Msg::SmsNannyProposed, &[&placement.service_name, &nanny.name]);
-    text(&state, placement.customer_id, body).await?;
+    tell(&state, placement.customer_id, body).await?;
     Ok(())
 }
 
@@ -375,7 +385,7 @@ pub async fn propose_contract(placement_id: i64, start_day: String, days: String
     state.store.record_audit(&entry, now).await.map_err(internal)?;
     let body = tf(Msg::SmsContractProposed, &[&placement.service_name, &contract.start_day, &terms.days, &fee]);
     for user in [placement.customer_id, nanny] {
-        text(&state, user, body.clone()).await?;
+        tell(&state, user, body.clone()).await?;
     }
     tracing::info!(placement_id, version, admin_id = admin.id.0, "contract proposed");
     Ok(version)
@@ -405,7 +415,7 @@ pub async fn sign(placement_id: i64, version: i64) -> Result<(), AppError> {
     if both {
         let body = tf(Msg::SmsContractSigned, &[&placement.service_name, &contract.start_day]);
         for user in [placement.customer_id, contract.worker_id] {
-            text(&state, user, body.clone()).await?;
+            tell(&state, user, body.clone()).await?;
         }
     }
     Ok(())
@@ -447,7 +457,7 @@ pub async fn propose_trial(placement_id: i64, starts_at: String, hours: String, 
     state.store.record_audit(&entry, now).await.map_err(internal)?;
     let body = tf(Msg::SmsTrialProposed, &[&placement.service_name, &when, &hours, &fee]);
     for user in [placement.customer_id, worker_id] {
-        text(&state, user, body.clone()).await?;
+        tell(&state, user, body.clone()).await?;
     }
     tracing::info!(placement_id, worker_id, admin_id = admin.id.0, "trial proposed");
     Ok(())

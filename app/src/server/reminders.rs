@@ -22,7 +22,7 @@ pub async fn my_reminders() -> Result<RemindersView, AppError> {
         messages: messages
             .into_iter()
             .filter(|m| m.channel == "in_app")
-            .map(|m| MessageView { body: m.body, order_id: m.order_id, at: unix(m.created_at) })
+            .map(|m| MessageView { about_placement: m.kind == super::placement::PLACEMENT_MESSAGE, body: m.body, order_id: m.order_id, at: unix(m.created_at) })
             .collect(),
     })
 }

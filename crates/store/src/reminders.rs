@@ -44,6 +44,9 @@ pub trait ReminderStore: Send + Sync {
     async fn send_reminder(&self, user_id: i64, order_id: i64, kind: &str, body: &str, channels: &[&str], now: OffsetDateTime) -> StoreResult<Vec<String>>;
     /// Newest first.
     async fn messages(&self, user_id: i64, limit: i64) -> StoreResult<Vec<MessageRecord>>;
+    /// Leaves one 站内消息 of `kind` about no order (news of a nanny
+    /// placement, say), and tells the user's open pages.
+    async fn post_message(&self, user_id: i64, kind: &str, body: &str, now: OffsetDateTime) -> StoreResult<()>;
 }
 
 macro_rules! shared_reminder_impl {
@@ -102,6 +105,20 @@ macro_rules! shared_reminder_impl {
                 }
                 tx.commit().await?;
                 Ok(sent)
+            }
+
+            async fn post_message(&self, user_id: i64, kind: &str, body: &str, now: time::OffsetDateTime) -> crate::StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("INSERT INTO messages (user_id, channel, kind, order_id, body, created_at) VALUES ($1, 'in_app', $2, NULL, $3, $4)")
+                    .bind(user_id)
+                    .bind(kind)
+                    .bind(body)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::append_live(&mut tx, &[user_id], "message", None, now).await?;
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn messages(&self, user_id: i64, limit: i64) -> crate::StoreResult<Vec<crate::MessageRecord>> {

@@ -43,6 +43,7 @@ pub fn RemindersPage() -> impl IntoView {
                                                 <p class="order-card-foot">
                                                     <span class="muted">{format_beijing(m.at)}</span>
                                                     {m.order_id.map(|id| view! { <a href=format!("/orders/{id}")>{t(Msg::ViewOrder)}</a> })}
+                                                    {m.about_placement.then(|| view! { <a href="/me/placements">{t(Msg::ViewPlacements)}</a> })}
                                                 </p>
                                             </li>
                                         }).collect_view()}
