@@ -207,6 +207,18 @@ pub(crate) fn open_statuses_sql() -> String {
 macro_rules! shared_placement_impl {
     ($store:ty) => {
         impl $store {
+            /// The nanny the family chose on a settled request; `Conflict` when none is.
+            async fn chosen_nanny(tx: &mut sqlx::Transaction<'_, <$store as crate::Dialect>::Db>, placement_id: i64) -> crate::StoreResult<i64> {
+                let chosen: Option<i64> = sqlx::query_scalar(
+                    "SELECT pc.worker_id FROM placement_candidates pc JOIN placements p ON p.id = pc.placement_id
+                     WHERE pc.placement_id = $1 AND pc.status = 'chosen' AND p.status = 'chosen'",
+                )
+                .bind(placement_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+                chosen.ok_or(crate::StoreError::Conflict)
+            }
+
             /// Tells everyone a request's news concerns (its customer, the
             /// nannies invited or met, every active admin) that it changed.
             async fn announce_placement(
@@ -408,14 +420,7 @@ macro_rules! shared_placement_impl {
 
             async fn propose_contract(&self, c: &crate::NewContract, admin_id: i64, now: time::OffsetDateTime) -> crate::StoreResult<(i64, i64)> {
                 let mut tx = self.begin_write().await?;
-                let chosen: Option<i64> = sqlx::query_scalar(
-                    "SELECT pc.worker_id FROM placement_candidates pc JOIN placements p ON p.id = pc.placement_id
-                     WHERE pc.placement_id = $1 AND pc.status = 'chosen' AND p.status = 'chosen'",
-                )
-                .bind(c.placement_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let worker_id = chosen.ok_or(crate::StoreError::Conflict)?;
+                let worker_id = Self::chosen_nanny(&mut tx, c.placement_id).await?;
                 let signed: Option<(Option<time::OffsetDateTime>, Option<time::OffsetDateTime>)> =
                     sqlx::query_as("SELECT customer_signed_at, worker_signed_at FROM placement_contracts WHERE placement_id = $1")
                         .bind(c.placement_id)
@@ -461,14 +466,7 @@ macro_rules! shared_placement_impl {
 
             async fn propose_trial(&self, t: &crate::NewTrial, admin_id: i64, now: time::OffsetDateTime) -> crate::StoreResult<i64> {
                 let mut tx = self.begin_write().await?;
-                let chosen: Option<i64> = sqlx::query_scalar(
-                    "SELECT pc.worker_id FROM placement_candidates pc JOIN placements p ON p.id = pc.placement_id
-                     WHERE pc.placement_id = $1 AND pc.status = 'chosen' AND p.status = 'chosen'",
-                )
-                .bind(t.placement_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let worker_id = chosen.ok_or(crate::StoreError::Conflict)?;
+                let worker_id = Self::chosen_nanny(&mut tx, t.placement_id).await?;
                 let held_sql = format!(
                     "SELECT COUNT(*) FROM placement_trials t JOIN orders o ON o.id = t.order_id
                      WHERE t.placement_id = $1 AND o.state IN ({})",
