@@ -1458,6 +1458,7 @@ messages! {
     SmsContractSigned => "【到家】{}的服务合同双方已签约，{}上户。",
     TrialHeading => "试工",
     ViewPlacements => "查看阿姨匹配",
+    SmsSignature => "【到家】",
     TrialAt => "试工时间",
     TrialHours => "时长（小时）",
     TrialHoursValue => "{}小时",

@@ -3681,7 +3681,7 @@ async fn a_chosen_nannys_paid_trial_is_booked_once_and_offered_to_her_alone() {
     assert!(texts_to(ZHAO).iter().any(|t| t.contains("8小时，试工费¥300.00")), "{:?}", app.sms.sent());
     let inbox: app::api::account::RemindersView = serde_json::from_str(&app.post("/api/my_reminders", "", Some(&customer)).await.body).unwrap();
     let news: Vec<&str> = inbox.messages.iter().filter(|m| m.about_placement).map(|m| m.body.as_str()).collect();
-    assert!(news.iter().any(|b| b.contains("试工已约在")) && news.iter().any(|b| b.contains("推荐了阿姨")), "the family's 站内消息 has the news: {news:?}");
+    assert!(news.iter().any(|b| b.starts_with("金牌月嫂 · 26天的试工已约在")) && news.iter().any(|b| b.contains("推荐了阿姨")), "the family's 站内消息 has the news: {news:?}");
 
     // The family books the version they read at one of their addresses; nobody else can.
     let book = |version: i64, address: i64| form(&[("placement_id", placement.to_string()), ("version", version.to_string()), ("address_id", address.to_string())]);

@@ -216,15 +216,19 @@ pub(crate) fn awaits_answer(c: &store::CandidacyRecord) -> bool {
 
 /// Tells `user_id` the news: a text, and a customer also a 站内消息, each as
 /// their reminder channels (C11) allow. Sent after the step is stored, so a
-/// gateway failure is logged and the step stands.
+/// failure to deliver is logged and the step stands.
 async fn tell(state: &AppState, user_id: i64, body: String) -> Result<(), AppError> {
     let user = state.store.user(store::UserId(user_id)).await.map_err(internal)?.ok_or(AppError::NotFound)?;
     let prefs = match user.role {
         domain::Role::Customer => state.store.reminder_prefs(user_id).await.map_err(internal)?,
         _ => store::ReminderPrefs { sms: true, in_app: false },
     };
+    // The text's 【到家】 signature says who it is from; inside the app it goes without saying.
+    let message = body.trim_start_matches(crate::i18n::t(Msg::SmsSignature));
     if prefs.in_app {
-        state.store.post_message(user_id, PLACEMENT_MESSAGE, &body, state.clock.now()).await.map_err(internal)?;
+        if let Err(err) = state.store.post_message(user_id, PLACEMENT_MESSAGE, message, state.clock.now()).await {
+            tracing::error!(user_id, error = %err, "placement message failed");
+        }
     }
     if !prefs.sms {
         return Ok(());
