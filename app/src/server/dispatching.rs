@@ -130,9 +130,10 @@ fn holder(order: &OrderRecord) -> Option<i64> {
     order.worker_id.or(order.reserved_worker_id)
 }
 
-/// Only 待接单 orders may move; everything else keeps its worker.
+/// Only 待接单 orders may move; everything else keeps its worker, and so
+/// does a trial (试工), which is its nanny's alone.
 fn movable(order: &OrderRecord) -> bool {
-    flows::order_state(order).is_ok_and(|s| s == OrderState::Booked)
+    order.placement_id.is_none() && flows::order_state(order).is_ok_and(|s| s == OrderState::Booked)
 }
 
 /// Every approved worker who has any skill the day's orders need.
