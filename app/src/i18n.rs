@@ -1482,6 +1482,7 @@ messages! {
     ErrTrialFee => "试工费要在¥50到¥5,000之间",
     ErrTrialNotOpen => "只有已选定阿姨、且没有进行中试工订单的需求可以安排试工",
     ErrTrialChanged => "试工安排已更新或已预订，请刷新后再看",
+    ErrTrialLapsed => "试工时间已过，请等客服重新安排",
     ErrTrialNannyBusy => "阿姨这个时间已有订单，请换个时间",
     SmsTrialProposed => "【到家】{}的试工已约在{}，{}小时，试工费{}。客户支付后即生效。",
 }

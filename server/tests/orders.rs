@@ -3733,4 +3733,15 @@ async fn a_chosen_nannys_paid_trial_is_booked_once_and_offered_to_her_alone() {
     assert!(mine().await[0].trial.as_ref().unwrap().bookable);
     let again = app.post("/api/book_trial", &book(2, home), Some(&customer)).await;
     assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+
+    // Called off again and its day gone by, the terms have lapsed until staff arrange another day.
+    let again: i64 = serde_json::from_str(&again.body).unwrap();
+    assert_eq!(app.post("/api/cancel_order", &format!("order_id={again}"), Some(&customer)).await.status, StatusCode::OK);
+    app.state.clock.advance(Duration::from_secs(3 * 86_400));
+    let trial = mine().await[0].trial.clone().unwrap();
+    assert_eq!((trial.bookable, trial.lapsed), (false, true));
+    assert_eq!(app.post("/api/book_trial", &book(2, home), Some(&customer)).await.error(), AppError::Refused(Msg::ErrTrialLapsed));
+    assert_eq!(arrange(beijing_minute(5, 9), "8", "300").await.status, StatusCode::OK);
+    let trial = mine().await[0].trial.clone().unwrap();
+    assert_eq!((trial.version, trial.bookable, trial.lapsed, trial.order_id), (3, true, false, None));
 }

@@ -55,8 +55,10 @@ pub struct TrialView {
     /// The order the family booked for it, and where that order stands.
     pub order_id: Option<i64>,
     pub order_state: Option<booking::OrderState>,
-    /// Not booked yet, or its order ended unserved.
+    /// Not booked yet, or its order ended unserved, and its day is still ahead.
     pub bookable: bool,
+    /// Its day came with no booking of it standing: staff must arrange another.
+    pub lapsed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -31,13 +31,15 @@ fn placement_error(err: PlacementError) -> AppError {
     }
 }
 
-fn trial_view(t: TrialRecord) -> Result<TrialView, AppError> {
+/// `now` decides whether the terms may still be booked: not once their day began.
+fn trial_view(t: TrialRecord, now: time::OffsetDateTime) -> Result<TrialView, AppError> {
     let order_state = match t.order_state.as_deref() {
         Some(s) => Some(OrderState::from_db(s).ok_or_else(|| internal(format!("order {:?} state {s}", t.order_id)))?),
         None => None,
     };
     Ok(TrialView {
-        bookable: t.bookable(),
+        bookable: t.bookable() && t.starts_at > now,
+        lapsed: t.bookable() && t.starts_at <= now,
         starts_at: t.starts_at.unix_timestamp(),
         hours: (t.ends_at - t.starts_at).whole_hours(),
         fee_fen: t.fee_fen,
@@ -80,6 +82,7 @@ async fn views(state: &AppState, records: Vec<PlacementRecord>, for_staff: bool)
     let mut candidates = state.store.placement_candidates(&ids).await.map_err(internal)?;
     let mut contracts = state.store.placement_contracts(&ids).await.map_err(internal)?;
     let mut trials = state.store.placement_trials(&ids).await.map_err(internal)?;
+    let now = state.clock.now();
     records
         .into_iter()
         .map(|p| {
@@ -96,7 +99,7 @@ async fn views(state: &AppState, records: Vec<PlacementRecord>, for_staff: bool)
                 at: p.created_at.unix_timestamp(),
                 candidates: mine.into_iter().map(candidate_view).collect::<Result<_, _>>()?,
                 contract: contracts.extract_if(.., |c| c.placement_id == p.id).next().map(contract_view),
-                trial: trials.extract_if(.., |t| t.placement_id == p.id).next().map(trial_view).transpose()?,
+                trial: trials.extract_if(.., |t| t.placement_id == p.id).next().map(|t| trial_view(t, now)).transpose()?,
             })
         })
         .collect()
@@ -248,10 +251,11 @@ pub async fn interviews() -> Result<Vec<InterviewView>, AppError> {
     contracts.retain(|c| c.worker_id == user.id.0);
     let mut trials = state.store.placement_trials(&chosen).await.map_err(internal)?;
     trials.retain(|t| t.worker_id == user.id.0);
+    let now = state.clock.now();
     rows.into_iter()
         .map(|r| {
             Ok(InterviewView {
-                trial: trials.iter().find(|t| t.placement_id == r.placement_id).cloned().map(trial_view).transpose()?,
+                trial: trials.iter().find(|t| t.placement_id == r.placement_id).cloned().map(|t| trial_view(t, now)).transpose()?,
                 contract: contracts.iter().find(|c| c.placement_id == r.placement_id).cloned().map(contract_view),
                 placement_id: r.placement_id,
                 customer_name: r.customer_name,
@@ -479,7 +483,10 @@ pub async fn book_trial(placement_id: i64, version: i64, address_id: i64) -> Res
     }
     let trial = state.store.placement_trials(&[placement_id]).await.map_err(internal)?.pop().ok_or(AppError::NotFound)?;
     let t = state.clock.now();
-    if trial.version != version || !trial.bookable() || trial.starts_at <= t {
+    if trial.starts_at <= t {
+        return Err(AppError::Refused(Msg::ErrTrialLapsed));
+    }
+    if trial.version != version || !trial.bookable() {
         return Err(AppError::Refused(Msg::ErrTrialChanged));
     }
     let address = state.store.addresses(user.id.0).await.map_err(internal)?.into_iter().find(|a| a.id == address_id);

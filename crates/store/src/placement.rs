@@ -136,12 +136,9 @@ pub struct NewTrial {
 impl TrialRecord {
     /// Whether the family may book it: never booked, or its order ended unserved.
     pub fn bookable(&self) -> bool {
-        self.order_state.as_deref().is_none_or(|s| TRIAL_UNSERVED_STATES.contains(&s))
+        self.order_state.as_deref().is_none_or(|s| booking::OrderState::from_db(s).is_some_and(booking::OrderState::is_cancelled))
     }
 }
-
-/// Order states in which a trial was not served and may be booked again.
-const TRIAL_UNSERVED_STATES: &[&str] = &["cancelled", "refunding", "refunded"];
 
 /// Who signs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -192,8 +189,9 @@ pub trait PlacementStore: Send + Sync {
     async fn place_trial(&self, order: &crate::NewOrder, placement_id: i64, version: i64, now: OffsetDateTime) -> StoreResult<crate::PlacedOrder>;
 }
 
+/// Order states in which a trial was not served and may be booked again.
 pub(crate) fn unserved_states_sql() -> String {
-    TRIAL_UNSERVED_STATES.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ")
+    booking::OrderState::ALL.iter().filter(|s| s.is_cancelled()).map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ")
 }
 
 pub(crate) const PLACEMENT_COLUMNS: &str = "p.id, p.customer_id, c.display_name AS customer_name, c.phone AS customer_phone,

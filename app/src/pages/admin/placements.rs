@@ -83,7 +83,7 @@ fn PlacementPanel(placement: PlacementView, changed: RwSignal<u32>) -> impl Into
             {(placement.status == PlacementStatus::Chosen).then(|| {
                 let trial = placement.trial.clone();
                 // Terms may change until a booked trial holds the nanny's time.
-                let may_arrange = trial.as_ref().is_none_or(|t| t.bookable || t.order_state == Some(OrderState::Completed));
+                let may_arrange = trial.as_ref().is_none_or(|t| t.bookable || t.lapsed || t.order_state.is_some_and(|s| s != OrderState::PendingPayment && !s.is_active()));
                 view! {
                     <h3 class="section-title">{t(Msg::TrialHeading)}</h3>
                     {trial.as_ref().map(trial_terms)}

@@ -92,6 +92,7 @@ fn TrialBlock(placement_id: i64, trial: Option<TrialView>) -> impl IntoView {
         <h3 class="section-title">{t(Msg::TrialHeading)}</h3>
         {trial_terms(&trial)}
         {trial.order_id.map(|order_id| view! { <a class="btn btn-plain btn-small" href=format!("/orders/{order_id}")>{t(Msg::TrialOrder)}</a> })}
+        {trial.lapsed.then(|| view! { <p class="notice" role="status">{t(Msg::ErrTrialLapsed)}</p> })}
         {trial.bookable.then(|| view! {
             <Suspense fallback=|| view! { <Skeleton rows=1/> }>
                 {move || {
