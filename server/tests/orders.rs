@@ -3670,6 +3670,17 @@ async fn a_chosen_nannys_paid_trial_is_booked_once_and_offered_to_her_alone() {
     assert_eq!(arrange(beijing_minute(2, 9), "1", "300").await.error(), AppError::invalid(Field::TrialHours, Msg::ErrTrialHours));
     assert_eq!(arrange(beijing_minute(2, 9), "8", "20").await.error(), AppError::invalid(Field::Amount, Msg::ErrTrialFee));
     assert_eq!(app.post("/api/admin_propose_trial", &terms(beijing_minute(2, 9), "8", "300"), Some(&customer)).await.status, StatusCode::FORBIDDEN);
+    // Not over another order of hers: a cleaning booked onto her day refuses that day.
+    let mut held_by = None;
+    for _ in 0..3 {
+        let order = place(&app, &customer, beijing(3, 10)).await;
+        held_by = app.state.store.order(order).await.unwrap().unwrap().reserved_worker_id;
+        if held_by == Some(zhao) {
+            break;
+        }
+    }
+    assert_eq!(held_by, Some(zhao), "one of the cleanings holds her time");
+    assert_eq!(arrange(beijing_minute(3, 9), "8", "300").await.error(), AppError::invalid(Field::TrialAt, Msg::ErrTrialNannyBusy));
     assert_eq!(mine().await[0].trial, None, "refused terms record nothing");
     assert_eq!(arrange(beijing_minute(2, 9), "8", "280").await.status, StatusCode::OK);
     assert_eq!(arrange(beijing_minute(2, 9), "8", "300").await.status, StatusCode::OK, "terms change until booked");
@@ -3712,7 +3723,7 @@ async fn a_chosen_nannys_paid_trial_is_booked_once_and_offered_to_her_alone() {
     assert_eq!((order.starts_at.unix_timestamp(), order.ends_at.unix_timestamp()), (beijing(2, 9), beijing(2, 17)));
     let trial = mine().await[0].trial.clone().unwrap();
     assert_eq!((trial.order_id, trial.bookable), (Some(order_id), false));
-    assert_eq!(arrange(beijing_minute(3, 9), "8", "300").await.error(), AppError::Refused(Msg::ErrTrialNotOpen), "a booked trial holds her day");
+    assert_eq!(arrange(beijing_minute(5, 9), "8", "300").await.error(), AppError::Refused(Msg::ErrTrialNotOpen), "a booked trial holds her day");
 
     // Paid, it is offered to her alone; when she turns it down, staff take it over rather than anyone else.
     pay(&app, order_id).await;
