@@ -443,10 +443,8 @@ pub async fn propose_trial(placement_id: i64, starts_at: String, hours: String, 
     let ends_at = super::flows::from_unix(terms.ends_at())?;
     let candidates = state.store.placement_candidates(&[placement_id]).await.map_err(internal)?;
     let nanny = candidates.iter().find(|c| c.status == CandidateStatus::Chosen.as_str()).ok_or(AppError::Refused(Msg::ErrTrialNotOpen))?;
-    // Her own trial order, if any, is replaced or refused by the store, not counted here.
-    let trial_order = state.store.placement_trials(&[placement_id]).await.map_err(internal)?.pop().and_then(|t| t.order_id);
     let busy = state.store.busy_between(at, ends_at).await.map_err(internal)?;
-    if busy.iter().any(|b| b.worker_id == nanny.worker_id && Some(b.order_id) != trial_order && b.starts_at < ends_at && b.ends_at > at) {
+    if busy.iter().any(|b| b.worker_id == nanny.worker_id && b.starts_at < ends_at && b.ends_at > at) {
         return Err(AppError::invalid(Field::TrialAt, Msg::ErrTrialNannyBusy));
     }
     let trial = store::NewTrial { placement_id, starts_at: at, ends_at, fee_fen: terms.fee_fen };

@@ -191,7 +191,7 @@ pub trait PlacementStore: Send + Sync {
 
 /// Order states in which a trial was not served and may be booked again.
 pub(crate) fn unserved_states_sql() -> String {
-    booking::OrderState::ALL.iter().filter(|s| s.is_cancelled()).map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ")
+    crate::orders::state_list_sql(booking::OrderState::ALL.into_iter().filter(|s| s.is_cancelled()).map(|s| s.as_str()))
 }
 
 pub(crate) const PLACEMENT_COLUMNS: &str = "p.id, p.customer_id, c.display_name AS customer_name, c.phone AS customer_phone,
@@ -199,7 +199,7 @@ pub(crate) const PLACEMENT_COLUMNS: &str = "p.id, p.customer_id, c.display_name 
     FROM placements p JOIN users c ON c.id = p.customer_id JOIN services s ON s.id = p.service_id";
 
 pub(crate) fn open_statuses_sql() -> String {
-    booking::PlacementStatus::OPEN.iter().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ")
+    crate::orders::state_list_sql(booking::PlacementStatus::OPEN.iter().map(|s| s.as_str()))
 }
 
 macro_rules! shared_placement_impl {
