@@ -140,6 +140,10 @@ pub enum AppError {
     ConflictsWithOrder { order_no: String },
     #[error("internal error")]
     Internal,
+    /// A request whose arguments are missing or malformed (a hand-made or
+    /// stale call, never a page's own form): refused before the function runs.
+    #[error("bad request: {0}")]
+    BadRequest(String),
     /// Transport-level failures (network, decoding) raised by the framework.
     #[error("transport: {0}")]
     Transport(String),
@@ -159,6 +163,7 @@ impl AppError {
             AppError::TooManyAttempts | AppError::TooFast { .. } => 429,
             AppError::NotFound => 404,
             AppError::StaleOrder | AppError::WorkerBusy | AppError::Refused(_) | AppError::ConflictsWithOrder { .. } => 409,
+            AppError::BadRequest(_) => 400,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }
@@ -178,6 +183,7 @@ impl AppError {
             AppError::Refused(msg) => *msg,
             AppError::ConflictsWithOrder { .. } => Msg::ErrSettingsConflict,
             AppError::Internal => Msg::ErrInternal,
+            AppError::BadRequest(_) => Msg::ErrBadRequest,
             AppError::Transport(_) => Msg::ErrNetwork,
         }
     }
@@ -249,7 +255,11 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            // Raised only on the server, reading a request's arguments.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::BadRequest(value.to_string()),
+            _ => AppError::Transport(value.to_string()),
+        }
     }
 }
 
@@ -276,6 +286,7 @@ mod tests {
             AppError::Refused(Msg::ErrIllegalStep),
             AppError::ConflictsWithOrder { order_no: "DJ1".into() },
             AppError::Internal,
+            AppError::BadRequest("x".into()),
             AppError::Transport("x".into()),
         ];
         for err in all {

@@ -75,6 +75,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/worker/register") view=worker::WorkerRegisterPage/>
                 <Route path=path!("/worker") view=worker::WorkerHomePage/>
                 <Route path=path!("/worker/me") view=worker::WorkerMePage/>
+                <Route path=path!("/worker/messages") view=worker::WorkerMessagesPage/>
                 <Route path=path!("/worker/settings") view=worker::WorkerSettingsPage/>
                 <Route path=path!("/worker/apply") view=worker::ApplyPage/>
                 <Route path=path!("/worker/earnings") view=worker::EarningsPage/>

@@ -235,8 +235,27 @@ test('the admin approves a new worker, who then sees 已认证', async ({ page, 
   await expectAccessible(page);
   await snap(page, 'admin-workers-1440x900');
 
+  // The decision reaches the worker's open 工作台 by itself, as a new message.
+  await expect(worker.locator('.new-messages')).toHaveText('你有 1 条新消息 ›');
   await worker.reload();
   await expect(worker.locator('.status-badge')).toHaveText('已认证');
+  const marked = worker.waitForResponse((r) => r.url().endsWith('/api/mark_messages_read') && r.ok());
+  await worker.locator('.new-messages').click();
+  await expect(worker).toHaveURL(/\/worker\/messages$/);
+  await hydrated(worker);
+  await marked;
+  const message = worker.locator('.worker-messages li', { hasText: '你的入驻申请已通过审核，可以开始接单了。' });
+  await expect(message.locator('.new-tag')).toHaveText('新');
+  await expect(message.getByRole('link', { name: '查看资料' })).toHaveAttribute('href', '/worker/apply');
+  await expectAccessible(worker);
+  await snap(worker, 'worker-messages-390x844');
+  // Shown once, it is read: 我的 and 工作台 count nothing new.
+  await open(worker, '/worker/me');
+  await expect(worker.locator('.messages-link')).toBeVisible();
+  await expect(worker.locator('.messages-link .menu-badge')).toHaveCount(0);
+  await open(worker, '/worker');
+  await expect(worker.locator('.status-badge')).toHaveText('已认证');
+  await expect(worker.locator('.new-messages')).toHaveCount(0);
   await applicant.close();
 });
 

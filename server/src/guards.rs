@@ -11,11 +11,29 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 
 fn error_response(err: AppError) -> Response {
     let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = serde_json::to_vec(&err).unwrap_or_default();
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// The framework reads a server function's arguments before the function
+/// runs and answers a missing or malformed one with 500 whatever the error;
+/// this gives such an answer the status of the error it carries (400).
+pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR || !response.headers().contains_key(SERVER_FN_ERROR_HEADER) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    // An error body is a short JSON object; anything longer is left a 500.
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else { return StatusCode::INTERNAL_SERVER_ERROR.into_response() };
+    if let Some(status) = serde_json::from_slice::<AppError>(&bytes).ok().and_then(|err| StatusCode::from_u16(err.status()).ok()) {
+        parts.status = status;
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// Refuses bodies over `max` bytes with 413, whether or not the client

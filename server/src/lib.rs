@@ -89,7 +89,8 @@ pub fn router(state: AppState, page_routes: Vec<AxumRouteListing>) -> Router {
         .route(app::api::analytics::CSV_PATH, get(export_routes::analytics_csv))
         .leptos_routes(&state, page_routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        // Layers run outermost-last: limit → CSRF → session → access policy.
+        // Layers run outermost-last: limit → CSRF → session → access policy → error status.
+        .layer(middleware::from_fn(guards::server_fn_error_status))
         .layer(middleware::from_fn(guards::access_guard))
         .layer(middleware::from_fn_with_state(state.clone(), guards::resolve_session))
         .layer(middleware::from_fn(guards::cross_origin_guard))

@@ -601,6 +601,64 @@ async fn handing_an_order_on_after_its_start_charges_the_worker_who_never_set_of
     assert!(app.state.store.ledger_audit().await.unwrap().is_empty());
 }
 
+/// 消息 for workers: an order the customer cancels, one staff hand to
+/// another worker and a warning each leave the worker who held it a
+/// message, new until 消息 shows it; the worker staff assigned the order is
+/// told too. Reading only moves forward and only over one's own messages.
+#[tokio::test]
+async fn a_worker_is_told_in_messages_what_others_changed_and_each_stays_new_until_shown() {
+    use app::api::inbox::{InboxView, MessageAbout};
+    let app = demo_app(Config::default()).await;
+    let admin = app.session_for("13700000000").await;
+    let customer = app.session_for(CUSTOMER).await;
+    let li = app.session_for(LI).await;
+    let zhao = app.session_for(ZHAO).await;
+    let (li_id, zhao_id) = (user_id(&app, LI).await, user_id(&app, ZHAO).await);
+    let inbox = |token: &str| {
+        let (app, token) = (&app, token.to_string());
+        async move { serde_json::from_str::<InboxView>(&app.post("/api/worker_inbox", "", Some(&token)).await.body).unwrap() }
+    };
+    let unread = |token: &str| {
+        let (app, token) = (&app, token.to_string());
+        async move { app.post("/api/worker_unread", "", Some(&token)).await.body.parse::<i64>().unwrap() }
+    };
+    let (li_before, zhao_before) = (inbox(&li).await.messages.len(), inbox(&zhao).await.messages.len());
+
+    let cancelled = accepted_by_li(&app, &customer, beijing(1, 9), &li).await;
+    assert_eq!(app.post("/api/cancel_order", &format!("order_id={cancelled}"), Some(&customer)).await.status, StatusCode::OK);
+    let handed = accepted_by_li(&app, &customer, beijing(1, 14), &li).await;
+    let assigned = app.post("/api/admin_assign", &format!("order_id={handed}&worker_id={zhao_id}&override_rules=true"), Some(&admin)).await;
+    assert_eq!(assigned.status, StatusCode::OK, "{}", assigned.body);
+    let warn = form(&[("worker_id", li_id.to_string()), ("reason", "服务中多次接打私人电话".into())]);
+    assert_eq!(app.post("/api/admin_give_warning", &warn, Some(&admin)).await.status, StatusCode::OK);
+
+    let mine = inbox(&li).await;
+    assert_eq!((mine.unread, mine.messages.len()), (3, li_before + 3));
+    let newest: Vec<(&str, MessageAbout, bool)> = mine.messages.iter().take(4).map(|m| (m.body.as_str(), m.about, m.unread)).collect();
+    assert!(newest[0].0.starts_with("你收到一次警告：服务中多次接打私人电话"), "{newest:?}");
+    assert!(newest[1].0.starts_with("客服已把订单日常保洁 · 2小时（"), "{newest:?}");
+    assert!(newest[2].0.starts_with("客户取消了订单：日常保洁 · 2小时，"), "{newest:?}");
+    assert_eq!(newest.iter().map(|m| (m.1, m.2)).take(3).collect::<Vec<_>>(), [(MessageAbout::Appeals, true), (MessageAbout::Work, true), (MessageAbout::Nothing, true)]);
+    assert!(newest.get(3).is_none_or(|m| !m.2), "older messages are not new");
+    let his = inbox(&zhao).await;
+    assert_eq!((his.unread, his.messages.len()), (1, zhao_before + 1));
+    assert!(his.messages[0].body.starts_with("客服为你指派了订单：日常保洁 · 2小时，"), "{:?}", his.messages[0]);
+    assert_eq!(app.post("/api/worker_inbox", "", Some(&customer)).await.status, StatusCode::FORBIDDEN);
+
+    // Zhao marking everything read reads only his own.
+    assert_eq!(app.post("/api/mark_messages_read", &format!("up_to={}", i64::MAX), Some(&zhao)).await.status, StatusCode::OK);
+    assert_eq!((unread(&zhao).await, unread(&li).await), (0, 3));
+    // Li reads what she was shown; a message left meanwhile stays new.
+    let shown = mine.messages[0].id;
+    let again = form(&[("worker_id", li_id.to_string()), ("reason", "未按要求穿着工服上门".into())]);
+    assert_eq!(app.post("/api/admin_give_warning", &again, Some(&admin)).await.status, StatusCode::OK);
+    assert_eq!(app.post("/api/mark_messages_read", &format!("up_to={shown}"), Some(&li)).await.status, StatusCode::OK);
+    assert_eq!(unread(&li).await, 1);
+    assert_eq!(app.post("/api/mark_messages_read", &format!("up_to={}", mine.messages[2].id), Some(&li)).await.status, StatusCode::OK);
+    assert_eq!(unread(&li).await, 1, "reading never moves back");
+    assert_eq!(app.post("/api/mark_messages_read", "up_to=abc", Some(&li)).await.status, StatusCode::BAD_REQUEST);
+}
+
 /// B5: a worker who arrived and waited a quarter of an hour past the start
 /// reports the customer not home. The customer pays the fee a cancellation
 /// would cost then and gets the rest back; the fee, less commission, is the

@@ -236,6 +236,8 @@ async fn racing_withdrawals_and_double_clicked_payouts_move_money_exactly_once()
     assert_eq!(kinds, ["withdrawal_paid", "withdrawal_request", "reward"]);
     let audit = app.state.store.audit_entries(&store::AuditFilter::newest(20)).await.unwrap();
     assert_eq!(audit.iter().filter(|e| e.action == "withdrawal_paid").count(), 1);
+    let told: Vec<String> = app.state.store.messages(worker_id, 10).await.unwrap().into_iter().filter(|m| m.kind == "withdrawal").map(|m| m.body).collect();
+    assert_eq!(told, ["你申请的提现 ¥30.00 已打款，凭证号 ICBC-001。"], "the worker is told once, in 消息");
     assert_books_balance(&app).await;
 }
 

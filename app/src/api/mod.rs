@@ -13,6 +13,7 @@ pub mod catalog_admin;
 pub mod chat;
 pub mod dispatching;
 pub mod feedback;
+pub mod inbox;
 pub mod money;
 pub mod onboarding;
 pub mod ops;
@@ -80,6 +81,9 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/my_reminders", CUSTOMER),
     ("/api/save_reminder_prefs", CUSTOMER),
     ("/api/worker_home", WORKER),
+    ("/api/worker_inbox", WORKER),
+    ("/api/worker_unread", WORKER),
+    ("/api/mark_messages_read", WORKER),
     ("/api/admin_dashboard", ADMIN),
     ("/api/admin_audit_log", ADMIN),
     ("/api/admin_analytics", ADMIN),

@@ -125,6 +125,15 @@ pub async fn review_worker(worker_id: i64, decision: String, note: String) -> Re
         detail: format!("{} → {}: {note}", profile.status.as_str(), next.as_str()),
     };
     state.store.record_audit(&entry, state.clock.now()).await.map_err(internal)?;
+    let said = if note.is_empty() { String::new() } else { format!("说明：{note}") };
+    let (kind, body) = match decision {
+        ReviewDecision::Approve => (super::inbox::APPLICATION, format!("你的入驻申请已通过审核，可以开始接单了。{said}")),
+        ReviewDecision::RequestMore => (super::inbox::APPLICATION, format!("你的入驻资料需要补充。{said}")),
+        ReviewDecision::Reject => (super::inbox::APPLICATION, format!("你的入驻申请未通过审核。{said}")),
+        ReviewDecision::Suspend => (super::inbox::SUSPENSION, format!("你的账号已暂停接单。{said}如有异议可以申诉。")),
+        ReviewDecision::Reinstate => (super::inbox::APPLICATION, format!("你的账号已恢复接单。{said}")),
+    };
+    super::inbox::tell_worker(&state, worker_id, kind, &body).await;
     tracing::info!(worker_id, decision = decision.as_str(), "worker reviewed");
     Ok(())
 }

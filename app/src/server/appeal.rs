@@ -174,6 +174,8 @@ pub async fn give_warning(worker_id: i64, reason: String) -> Result<i64, AppErro
         detail: format!("{id}：{}", reason.as_str()),
     };
     state.store.record_audit(&entry, now).await.map_err(internal)?;
+    let body = format!("你收到一次警告：{}。如有异议可以在申诉中说明。", reason.as_str());
+    super::inbox::tell_worker(&state, worker_id, super::inbox::WARNING, &body).await;
     tracing::info!(warning_id = id, worker_id, admin_id = admin.id.0, "warning given");
     Ok(id)
 }
@@ -209,6 +211,9 @@ pub async fn decide(appeal_id: i64, decision: String, reply: String) -> Result<A
         detail: format!("{} {}{amount}：{}", appeal_id, record.subject, reply.as_str()),
     };
     state.store.record_audit(&entry, now).await.map_err(internal)?;
+    let verdict = if status == AppealStatus::Overturned { "申诉成立，原决定已撤销" } else { "维持原决定" };
+    let body = format!("你的申诉（{}）已处理：{verdict}。客服答复：{}", record.subject_reason, reply.as_str());
+    super::inbox::tell_worker(&state, record.worker_id, super::inbox::APPEAL, &body).await;
     tracing::info!(appeal_id, admin_id = admin.id.0, decision = decision.as_str(), "appeal decided");
     Ok(status)
 }

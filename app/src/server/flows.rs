@@ -342,7 +342,12 @@ pub async fn transition_noted(
         },
         notify,
     };
-    match state.store.change_order(order.id, &change, at).await {
+    let worker_no_show = change.no_show.is_some();
+    let result = state.store.change_order(order.id, &change, at).await;
+    if result.is_ok() {
+        super::inbox::order_changed(state, order, actor, kind, t.worker_id, worker_no_show).await;
+    }
+    match result {
         Ok(()) if t.next == OrderState::Completed => {
             // The order is completed either way; without the job only the
             // platform's confirmation is missed, which the customer can still give.

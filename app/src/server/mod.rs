@@ -13,6 +13,7 @@ pub mod chat;
 pub mod dispatching;
 pub mod feedback;
 pub mod flows;
+pub mod inbox;
 pub mod money;
 pub mod onboarding;
 pub mod ops;

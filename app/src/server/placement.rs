@@ -217,14 +217,14 @@ pub(crate) fn awaits_answer(c: &store::CandidacyRecord) -> bool {
     c.status == CandidateStatus::Invited.as_str() && PlacementStatus::parse(&c.placement_status).is_some_and(PlacementStatus::is_open)
 }
 
-/// Tells `user_id` the news: a text, and a customer also a 站内消息, each as
+/// Tells `user_id` the news: a text and a 站内消息, a customer's each as
 /// their reminder channels (C11) allow. Sent after the step is stored, so a
 /// failure to deliver is logged and the step stands.
 async fn tell(state: &AppState, user_id: i64, body: String) -> Result<(), AppError> {
     let user = state.store.user(store::UserId(user_id)).await.map_err(internal)?.ok_or(AppError::NotFound)?;
     let prefs = match user.role {
         domain::Role::Customer => state.store.reminder_prefs(user_id).await.map_err(internal)?,
-        _ => store::ReminderPrefs { sms: true, in_app: false },
+        _ => store::ReminderPrefs { sms: true, in_app: true },
     };
     // The text's 【到家】 signature says who it is from; inside the app it goes without saying.
     let message = body.trim_start_matches(crate::i18n::t(Msg::SmsSignature));

@@ -47,6 +47,13 @@ pub trait ReminderStore: Send + Sync {
     /// Leaves one 站内消息 of `kind` about no order (news of a nanny
     /// placement, say), and tells the user's open pages.
     async fn post_message(&self, user_id: i64, kind: &str, body: &str, now: OffsetDateTime) -> StoreResult<()>;
+    /// How many of the user's messages (any channel) are newer than the
+    /// newest they have read.
+    async fn unread_messages(&self, user_id: i64) -> StoreResult<i64>;
+    /// Marks the user's messages up to `up_to` (the newest id they were
+    /// shown) read. It only moves forward, and never past their own newest
+    /// message, so a message that arrives while they read stays new.
+    async fn mark_messages_read(&self, user_id: i64, up_to: i64, now: OffsetDateTime) -> StoreResult<()>;
 }
 
 macro_rules! shared_reminder_impl {
@@ -118,6 +125,36 @@ macro_rules! shared_reminder_impl {
                     .await?;
                 Self::append_live(&mut tx, &[user_id], "message", None, now).await?;
                 tx.commit().await?;
+                Ok(())
+            }
+
+            async fn unread_messages(&self, user_id: i64) -> crate::StoreResult<i64> {
+                Ok(sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM messages WHERE user_id = $1
+                     AND id > COALESCE((SELECT last_read_id FROM message_reads WHERE user_id = $1), 0)",
+                )
+                .bind(user_id)
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
+            async fn mark_messages_read(&self, user_id: i64, up_to: i64, now: time::OffsetDateTime) -> crate::StoreResult<()> {
+                let newest: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM messages WHERE user_id = $1 AND id <= $2")
+                    .bind(user_id)
+                    .bind(up_to)
+                    .fetch_one(&self.pool)
+                    .await?;
+                let Some(newest) = newest else { return Ok(()) };
+                sqlx::query(
+                    "INSERT INTO message_reads (user_id, last_read_id, read_at) VALUES ($1, $2, $3)
+                     ON CONFLICT (user_id) DO UPDATE SET read_at = $3,
+                         last_read_id = CASE WHEN message_reads.last_read_id > $2 THEN message_reads.last_read_id ELSE $2 END",
+                )
+                .bind(user_id)
+                .bind(newest)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
                 Ok(())
             }
 

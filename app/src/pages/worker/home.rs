@@ -43,6 +43,7 @@ fn WorkerStatusCard(home: WorkerHomeView) -> impl IntoView {
         {(warnings > 0).then(|| view! {
             <a class="notice notice-warning standing-warnings" href="/worker/appeals" data-warnings=warnings>{tf(Msg::StandingWarnings, &[&warnings])}</a>
         })}
+        <super::NewMessages/>
         {(invitations > 0).then(|| view! {
             <a class="notice pending-interviews" href="/worker/interviews" data-invitations=invitations>{tf(Msg::PendingInterviews, &[&invitations])}</a>
         })}
@@ -105,6 +106,7 @@ pub fn WorkerMePage() -> impl IntoView {
                                 <div class="cell"><span>{t(Msg::RoleLabel)}</span><span class="cell-value">{t(Msg::RoleWorker)}</span></div>
                                 <div class="cell"><span>{t(Msg::WorkerStatusLabel)}</span><span class="cell-value">{t(status_text(home.status).0)}</span></div>
                                 <div class="cell"><span>{t(Msg::MemberSince)}</span><span class="cell-value">{format_beijing(home.member_since)}</span></div>
+                                <super::NewMessages cell=true/>
                                 <a class="cell cell-link" href="/worker/apply"><span>{t(Msg::ApplyTitle)}</span><span class="cell-value">"›"</span></a>
                                 <a class="cell cell-link" href="/worker/assessment"><span>{t(Msg::MyAssessmentTitle)}</span><span class="cell-value">"›"</span></a>
                                 <a class="cell cell-link" href="/worker/interviews"><span>{t(Msg::InterviewsTitle)}</span><span class="cell-value">"›"</span></a>

@@ -1,6 +1,7 @@
 mod apply;
 pub(crate) mod appeals;
 mod interviews;
+mod messages;
 pub(crate) mod assessment;
 mod bench;
 mod chat;
@@ -11,6 +12,7 @@ mod settings;
 
 pub use appeals::AppealsPage;
 pub use interviews::InterviewsPage;
+pub use messages::{NewMessages, WorkerMessagesPage};
 pub use assessment::AssessmentPage;
 pub use chat::WorkerOrderChatPage;
 pub use home::{WorkerHomePage, WorkerMePage};

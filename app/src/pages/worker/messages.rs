@@ -1,0 +1,93 @@
+use crate::api::format_beijing;
+use crate::api::inbox::{worker_inbox, worker_unread, MarkMessagesRead, MessageAbout};
+use crate::browser::use_live_version;
+use crate::components::{ErrorState, PhoneShell, Skeleton, Tabs};
+use crate::i18n::{t, tf, Msg};
+use leptos::prelude::*;
+
+fn link(about: MessageAbout) -> Option<(&'static str, Msg)> {
+    match about {
+        MessageAbout::Work => Some(("/worker", Msg::ViewWorkbench)),
+        MessageAbout::Withdrawals => Some(("/worker/withdraw", Msg::ViewWithdrawals)),
+        MessageAbout::Appeals => Some(("/worker/appeals", Msg::ViewAppeals)),
+        MessageAbout::Application => Some(("/worker/apply", Msg::ViewApplication)),
+        MessageAbout::Interviews => Some(("/worker/interviews", Msg::ViewInterviews)),
+        MessageAbout::Nothing => None,
+    }
+}
+
+/// 消息: what staff and customers changed about the worker's work, and the
+/// texts they were sent, newest first; the new ones are marked and, once
+/// shown, read. Refreshed live.
+#[component]
+pub fn WorkerMessagesPage() -> impl IntoView {
+    let live = use_live_version();
+    let inbox = Resource::new(move || live.get(), |_| worker_inbox());
+    let mark_read = ServerAction::<MarkMessagesRead>::new();
+    // In the browser only: a page rendered but never shown marks nothing.
+    Effect::new(move |_| {
+        if let Some(Ok(inbox)) = inbox.get() {
+            if let (true, Some(newest)) = (inbox.unread > 0, inbox.messages.first()) {
+                mark_read.dispatch(MarkMessagesRead { up_to: newest.id });
+            }
+        }
+    });
+    view! {
+        <PhoneShell title=Msg::WorkerMessagesTitle tabs=Tabs::Worker>
+            <Transition fallback=|| view! { <Skeleton rows=3/> }>
+                {move || Suspend::new(async move {
+                    match inbox.await {
+                        Ok(inbox) if inbox.messages.is_empty() => view! { <div class="state-box empty-state"><p>{t(Msg::NoMessages)}</p></div> }.into_any(),
+                        Ok(inbox) => view! {
+                            <ul class="order-list worker-messages">
+                                {inbox.messages.into_iter().map(|m| view! {
+                                    <li class="order-card message" class:unread=m.unread>
+                                        <p>
+                                            {m.unread.then(|| view! { <span class="tag tag-danger new-tag">{t(Msg::NewMessageTag)}</span>" "})}
+                                            {m.body}
+                                        </p>
+                                        <p class="order-card-foot">
+                                            <span class="muted">{format_beijing(m.at)}</span>
+                                            {m.by_text.then(|| view! { <span class="tag">{t(Msg::SentByText)}</span> })}
+                                            {link(m.about).map(|(href, label)| view! { <a href=href>{t(label)}</a> })}
+                                        </p>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorState error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </PhoneShell>
+    }
+}
+
+/// How many messages are new, refreshed live: a notice on 工作台 (`cell`
+/// false) or the 消息 line of 我的 (`cell` true).
+#[component]
+pub fn NewMessages(#[prop(optional)] cell: bool) -> impl IntoView {
+    let live = use_live_version();
+    let unread = Resource::new(move || live.get(), |_| worker_unread());
+    let count = move || unread.get().and_then(Result::ok).unwrap_or(0);
+    view! {
+        {move || if cell {
+            view! {
+                <a class="cell cell-link messages-link" href="/worker/messages">
+                    <span>{t(Msg::WorkerMessagesTitle)}
+                        {move || (count() > 0).then(|| view! { <span class="menu-badge" data-unread=count()>{count()}</span> })}
+                    </span>
+                    <span class="cell-value">"›"</span>
+                </a>
+            }.into_any()
+        } else {
+            view! {
+                <Transition fallback=|| ()>
+                    {move || (count() > 0).then(|| view! {
+                        <a class="notice new-messages" href="/worker/messages" data-unread=count()>{tf(Msg::NewMessagesNotice, &[&count()])}</a>
+                    })}
+                </Transition>
+            }.into_any()
+        }}
+    }
+}
