@@ -358,3 +358,33 @@ mod tests {
         assert_eq!(super::MAX_VIDEO_BYTES, uploads::VideoLimits::default().max_bytes as f64);
     }
 }
+
+/// How many messages are new, refreshed live: a notice linking to `href`
+/// (工作台), or with `cell` the 我的 line of that title with a count badge.
+#[component]
+pub fn NewMessages(href: &'static str, #[prop(optional)] cell: Option<Msg>) -> impl IntoView {
+    let live = crate::browser::use_live_version();
+    let unread = Resource::new(move || live.get(), |_| crate::api::inbox::unread_messages());
+    let count = move || unread.get().and_then(Result::ok).unwrap_or(0);
+    match cell {
+        Some(title) => view! {
+            <a class="cell cell-link messages-link" href=href>
+                <span>{t(title)}
+                    <Transition fallback=|| ()>
+                        {move || (count() > 0).then(|| view! { <span class="menu-badge" data-unread=count()>{count()}</span> })}
+                    </Transition>
+                </span>
+                <span class="cell-value">"›"</span>
+            </a>
+        }
+        .into_any(),
+        None => view! {
+            <Transition fallback=|| ()>
+                {move || (count() > 0).then(|| view! {
+                    <a class="notice new-messages" href=href data-unread=count()>{crate::i18n::tf(Msg::NewMessagesNotice, &[&count()])}</a>
+                })}
+            </Transition>
+        }
+        .into_any(),
+    }
+}

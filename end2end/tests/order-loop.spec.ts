@@ -348,8 +348,20 @@ test('a customer moves a paid order to another free hour of the same worker, and
   await expect(customer.locator('.quote-total .price')).toHaveAttribute('data-total', '9000');
   await expect(customer.locator('.reschedule'), "support's move does not use up the customer's").toHaveAttribute('data-reschedules-left', '1');
   await snap(customer, 'reschedule-05-moved-by-support-390x844');
-  await open(customer, '/me/reminders');
-  await expect(customer.locator('.message', { hasText: '原因：顾客来电：白天不在家，改到晚上' })).toContainText('已由客服改到');
+  // 我的 counts it new until 消息与提醒 shows it.
+  await open(customer, '/me');
+  await expect(customer.locator('.messages-link .menu-badge')).toBeVisible();
+  const marked = customer.waitForResponse((r) => r.url().endsWith('/api/mark_messages_read') && r.ok());
+  await customer.locator('.messages-link').click();
+  await expect(customer).toHaveURL(/\/me\/reminders$/);
+  await hydrated(customer);
+  const moved = customer.locator('.message', { hasText: '原因：顾客来电：白天不在家，改到晚上' });
+  await expect(moved).toContainText('已由客服改到');
+  await expect(moved.locator('.new-tag')).toHaveText('新');
+  await marked;
+  await open(customer, '/me');
+  await expect(customer.locator('.messages-link')).toBeVisible();
+  await expect(customer.locator('.messages-link .menu-badge')).toHaveCount(0);
   await customer.context().close();
   await admin.context().close();
 });

@@ -620,7 +620,7 @@ async fn a_worker_is_told_in_messages_what_others_changed_and_each_stays_new_unt
     };
     let unread = |token: &str| {
         let (app, token) = (&app, token.to_string());
-        async move { app.post("/api/worker_unread", "", Some(&token)).await.body.parse::<i64>().unwrap() }
+        async move { app.post("/api/unread_messages", "", Some(&token)).await.body.parse::<i64>().unwrap() }
     };
     let (li_before, zhao_before) = (inbox(&li).await.messages.len(), inbox(&zhao).await.messages.len());
 
@@ -657,6 +657,19 @@ async fn a_worker_is_told_in_messages_what_others_changed_and_each_stays_new_unt
     assert_eq!(app.post("/api/mark_messages_read", &format!("up_to={}", mine.messages[2].id), Some(&li)).await.status, StatusCode::OK);
     assert_eq!(unread(&li).await, 1, "reading never moves back");
     assert_eq!(app.post("/api/mark_messages_read", "up_to=abc", Some(&li)).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(app.post("/api/unread_messages", "", Some(&admin)).await.status, StatusCode::FORBIDDEN);
+
+    // A customer's count is of their 站内消息: a text is read on the phone.
+    let customer_id = user_id(&app, CUSTOMER).await;
+    let (store, now) = (&app.state.store, app.state.clock.now());
+    let before = unread(&customer).await;
+    store.send_reminder(customer_id, cancelled, "day_before:1", "【到家】明日服务提醒", &["sms"], now).await.unwrap();
+    store.post_message(customer_id, "placement", "客服为你推荐了阿姨", now).await.unwrap();
+    assert_eq!(unread(&customer).await, before + 1);
+    let shown: app::api::account::RemindersView = serde_json::from_str(&app.post("/api/my_reminders", "", Some(&customer)).await.body).unwrap();
+    assert_eq!((shown.unread, shown.messages[0].body.as_str(), shown.messages[0].unread), (before + 1, "客服为你推荐了阿姨", true));
+    assert_eq!(app.post("/api/mark_messages_read", &format!("up_to={}", shown.messages[0].id), Some(&customer)).await.status, StatusCode::OK);
+    assert_eq!(unread(&customer).await, 0);
 }
 
 /// B5: a worker who arrived and waited a quarter of an hour past the start

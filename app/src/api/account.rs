@@ -155,15 +155,19 @@ pub struct RemindersView {
     pub sms: bool,
     pub in_app: bool,
     pub messages: Vec<MessageView>,
+    /// How many of `messages` (the newest ones) are new.
+    pub unread: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessageView {
+    pub id: i64,
     pub body: String,
     pub order_id: Option<i64>,
     /// News of the customer's nanny placement (B8), read on 我的阿姨匹配.
     pub about_placement: bool,
     pub at: UnixSeconds,
+    pub unread: bool,
 }
 
 #[server(prefix = "/api", endpoint = "my_reminders")]

@@ -1,4 +1,5 @@
-//! 消息 for workers: the messages left them and how many are new.
+//! 消息: the messages left a worker, and how many are new for a customer
+//! (their 站内消息) or a worker (their messages and texts).
 
 use super::UnixSeconds;
 use crate::error::AppError;
@@ -42,8 +43,8 @@ pub async fn worker_inbox() -> Result<InboxView, AppError> {
     crate::server::respond(crate::server::inbox::my_inbox().await)
 }
 
-#[server(prefix = "/api", endpoint = "worker_unread")]
-pub async fn worker_unread() -> Result<i64, AppError> {
+#[server(prefix = "/api", endpoint = "unread_messages")]
+pub async fn unread_messages() -> Result<i64, AppError> {
     crate::server::respond(crate::server::inbox::my_unread().await)
 }
 

@@ -11,7 +11,7 @@ use super::authz::require_user;
 use super::flows::unix;
 use super::{app_state, internal, AppState};
 use crate::api::inbox::{MessageAbout, InboxView, WorkerMessageView};
-use crate::api::{format_beijing, WORKER};
+use crate::api::{format_beijing, CUSTOMER_OR_WORKER, WORKER};
 use crate::error::AppError;
 use booking::{Actor, EventKind};
 use store::OrderRecord;
@@ -45,7 +45,7 @@ fn about(kind: &str) -> MessageAbout {
 pub async fn my_inbox() -> Result<InboxView, AppError> {
     let user = require_user(WORKER)?;
     let state = app_state()?;
-    let unread = state.store.unread_messages(user.id.0).await.map_err(internal)?;
+    let unread = state.store.unread_messages(user.id.0, None).await.map_err(internal)?;
     let messages = state.store.messages(user.id.0, INBOX_LIMIT).await.map_err(internal)?;
     Ok(InboxView {
         messages: messages
@@ -65,13 +65,16 @@ pub async fn my_inbox() -> Result<InboxView, AppError> {
     })
 }
 
+/// A customer's new 站内消息 (their texts they have read on their phone),
+/// or a worker's new messages and texts.
 pub async fn my_unread() -> Result<i64, AppError> {
-    let user = require_user(WORKER)?;
-    app_state()?.store.unread_messages(user.id.0).await.map_err(internal)
+    let user = require_user(CUSTOMER_OR_WORKER)?;
+    let channel = (user.role == domain::Role::Customer).then_some("in_app");
+    app_state()?.store.unread_messages(user.id.0, channel).await.map_err(internal)
 }
 
 pub async fn mark_read(up_to: i64) -> Result<(), AppError> {
-    let user = require_user(WORKER)?;
+    let user = require_user(CUSTOMER_OR_WORKER)?;
     let state = app_state()?;
     state.store.mark_messages_read(user.id.0, up_to, state.clock.now()).await.map_err(internal)
 }

@@ -47,9 +47,9 @@ pub trait ReminderStore: Send + Sync {
     /// Leaves one 站内消息 of `kind` about no order (news of a nanny
     /// placement, say), and tells the user's open pages.
     async fn post_message(&self, user_id: i64, kind: &str, body: &str, now: OffsetDateTime) -> StoreResult<()>;
-    /// How many of the user's messages (any channel) are newer than the
-    /// newest they have read.
-    async fn unread_messages(&self, user_id: i64) -> StoreResult<i64>;
+    /// How many of the user's messages (on `channel`, or any) are newer than
+    /// the newest they have read.
+    async fn unread_messages(&self, user_id: i64, channel: Option<&str>) -> StoreResult<i64>;
     /// Marks the user's messages up to `up_to` (the newest id they were
     /// shown) read. It only moves forward, and never past their own newest
     /// message, so a message that arrives while they read stays new.
@@ -128,12 +128,13 @@ macro_rules! shared_reminder_impl {
                 Ok(())
             }
 
-            async fn unread_messages(&self, user_id: i64) -> crate::StoreResult<i64> {
+            async fn unread_messages(&self, user_id: i64, channel: Option<&str>) -> crate::StoreResult<i64> {
                 Ok(sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM messages WHERE user_id = $1
+                    "SELECT COUNT(*) FROM messages WHERE user_id = $1 AND channel = COALESCE($2, channel)
                      AND id > COALESCE((SELECT last_read_id FROM message_reads WHERE user_id = $1), 0)",
                 )
                 .bind(user_id)
+                .bind(channel)
                 .fetch_one(&self.pool)
                 .await?)
             }

@@ -1,6 +1,6 @@
 use crate::api::account::{my_profile, UpdateNickname};
 use crate::api::format_beijing;
-use crate::components::{field_error, ChangePasswordForm, ErrorState, InputCell, LogoutButton, PhoneShell, Skeleton, Tabs};
+use crate::components::{field_error, ChangePasswordForm, ErrorState, InputCell, LogoutButton, NewMessages, PhoneShell, Skeleton, Tabs};
 use crate::error::Field;
 use crate::i18n::{t, Msg};
 use crate::browser::use_live_version;
@@ -40,7 +40,7 @@ pub fn MePage() -> impl IntoView {
                                 <a class="cell cell-link" href="/me/addresses"><span>{t(Msg::AddressBookTitle)}</span><span class="cell-value">"›"</span></a>
                                 <a class="cell cell-link" href="/me/favorites"><span>{t(Msg::FavoritesTitle)}</span><span class="cell-value">"›"</span></a>
                                 <a class="cell cell-link" href="/me/coupons"><span>{t(Msg::CouponsTitle)}</span><span class="cell-value">"›"</span></a>
-                                <a class="cell cell-link" href="/me/reminders"><span>{t(Msg::RemindersTitle)}</span><span class="cell-value">"›"</span></a>
+                                <NewMessages href="/me/reminders" cell=Msg::RemindersTitle/>
                                 <a class="cell cell-link" href="/me/placements"><span>{t(Msg::MyPlacementsTitle)}</span><span class="cell-value">"›"</span></a>
                                 <a class="cell cell-link" href="/me/feedback"><span>{t(Msg::FeedbackLink)}</span><span class="cell-value">"›"</span></a>
                                 <a class="cell cell-link support-link" href="/me/support">

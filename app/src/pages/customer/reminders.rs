@@ -1,4 +1,5 @@
 use crate::api::account::{my_reminders, SaveReminderPrefs};
+use crate::api::inbox::MarkMessagesRead;
 use crate::api::format_beijing;
 use crate::browser::use_live_version;
 use crate::components::{form_error, ErrorState, PhoneShell, Skeleton, Tabs};
@@ -14,6 +15,15 @@ pub fn RemindersPage() -> impl IntoView {
     let view_data = Resource::new(move || (save.version().get(), live.get()), |_| my_reminders());
     let value = save.value();
     let saved = move || matches!(value.get(), Some(Ok(())));
+    let mark_read = ServerAction::<MarkMessagesRead>::new();
+    // In the browser only: a page rendered but never shown marks nothing.
+    Effect::new(move |_| {
+        if let Some(Ok(r)) = view_data.get() {
+            if let (true, Some(newest)) = (r.unread > 0, r.messages.first()) {
+                mark_read.dispatch(MarkMessagesRead { up_to: newest.id });
+            }
+        }
+    });
     view! {
         <PhoneShell title=Msg::RemindersTitle tabs=Tabs::Customer>
             <Suspense fallback=|| view! { <Skeleton rows=3/> }>
@@ -38,8 +48,11 @@ pub fn RemindersPage() -> impl IntoView {
                                 view! {
                                     <ul class="order-list">
                                         {r.messages.into_iter().map(|m| view! {
-                                            <li class="order-card message">
-                                                <p>{m.body}</p>
+                                            <li class="order-card message" class:unread=m.unread>
+                                                <p>
+                                                    {m.unread.then(|| view! { <span class="tag tag-danger new-tag">{t(Msg::NewMessageTag)}</span>" "})}
+                                                    {m.body}
+                                                </p>
                                                 <p class="order-card-foot">
                                                     <span class="muted">{format_beijing(m.at)}</span>
                                                     {m.order_id.map(|id| view! { <a href=format!("/orders/{id}")>{t(Msg::ViewOrder)}</a> })}

@@ -1,6 +1,6 @@
 use crate::api::format_beijing;
 use crate::api::worker::{worker_home, WorkerHomeView};
-use crate::components::{ChangePasswordForm, ErrorState, LogoutButton, PhoneShell, Skeleton, Tabs};
+use crate::components::{ChangePasswordForm, ErrorState, LogoutButton, NewMessages, PhoneShell, Skeleton, Tabs};
 use crate::i18n::{t, tf, Msg};
 use domain::WorkerStatus;
 use leptos::prelude::*;
@@ -43,7 +43,7 @@ fn WorkerStatusCard(home: WorkerHomeView) -> impl IntoView {
         {(warnings > 0).then(|| view! {
             <a class="notice notice-warning standing-warnings" href="/worker/appeals" data-warnings=warnings>{tf(Msg::StandingWarnings, &[&warnings])}</a>
         })}
-        <super::NewMessages/>
+        <NewMessages href="/worker/messages"/>
         {(invitations > 0).then(|| view! {
             <a class="notice pending-interviews" href="/worker/interviews" data-invitations=invitations>{tf(Msg::PendingInterviews, &[&invitations])}</a>
         })}
@@ -106,7 +106,7 @@ pub fn WorkerMePage() -> impl IntoView {
                                 <div class="cell"><span>{t(Msg::RoleLabel)}</span><span class="cell-value">{t(Msg::RoleWorker)}</span></div>
                                 <div class="cell"><span>{t(Msg::WorkerStatusLabel)}</span><span class="cell-value">{t(status_text(home.status).0)}</span></div>
                                 <div class="cell"><span>{t(Msg::MemberSince)}</span><span class="cell-value">{format_beijing(home.member_since)}</span></div>
-                                <super::NewMessages cell=true/>
+                                <NewMessages href="/worker/messages" cell=Msg::WorkerMessagesTitle/>
                                 <a class="cell cell-link" href="/worker/apply"><span>{t(Msg::ApplyTitle)}</span><span class="cell-value">"›"</span></a>
                                 <a class="cell cell-link" href="/worker/assessment"><span>{t(Msg::MyAssessmentTitle)}</span><span class="cell-value">"›"</span></a>
                                 <a class="cell cell-link" href="/worker/interviews"><span>{t(Msg::InterviewsTitle)}</span><span class="cell-value">"›"</span></a>

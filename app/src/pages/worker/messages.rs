@@ -1,8 +1,8 @@
 use crate::api::format_beijing;
-use crate::api::inbox::{worker_inbox, worker_unread, MarkMessagesRead, MessageAbout};
+use crate::api::inbox::{worker_inbox, MarkMessagesRead, MessageAbout};
 use crate::browser::use_live_version;
 use crate::components::{ErrorState, PhoneShell, Skeleton, Tabs};
-use crate::i18n::{t, tf, Msg};
+use crate::i18n::{t, Msg};
 use leptos::prelude::*;
 
 fn link(about: MessageAbout) -> Option<(&'static str, Msg)> {
@@ -60,34 +60,5 @@ pub fn WorkerMessagesPage() -> impl IntoView {
                 })}
             </Transition>
         </PhoneShell>
-    }
-}
-
-/// How many messages are new, refreshed live: a notice on 工作台 (`cell`
-/// false) or the 消息 line of 我的 (`cell` true).
-#[component]
-pub fn NewMessages(#[prop(optional)] cell: bool) -> impl IntoView {
-    let live = use_live_version();
-    let unread = Resource::new(move || live.get(), |_| worker_unread());
-    let count = move || unread.get().and_then(Result::ok).unwrap_or(0);
-    view! {
-        {move || if cell {
-            view! {
-                <a class="cell cell-link messages-link" href="/worker/messages">
-                    <span>{t(Msg::WorkerMessagesTitle)}
-                        {move || (count() > 0).then(|| view! { <span class="menu-badge" data-unread=count()>{count()}</span> })}
-                    </span>
-                    <span class="cell-value">"›"</span>
-                </a>
-            }.into_any()
-        } else {
-            view! {
-                <Transition fallback=|| ()>
-                    {move || (count() > 0).then(|| view! {
-                        <a class="notice new-messages" href="/worker/messages" data-unread=count()>{tf(Msg::NewMessagesNotice, &[&count()])}</a>
-                    })}
-                </Transition>
-            }.into_any()
-        }}
     }
 }

@@ -12,7 +12,7 @@ mod settings;
 
 pub use appeals::AppealsPage;
 pub use interviews::InterviewsPage;
-pub use messages::{NewMessages, WorkerMessagesPage};
+pub use messages::WorkerMessagesPage;
 pub use assessment::AssessmentPage;
 pub use chat::WorkerOrderChatPage;
 pub use home::{WorkerHomePage, WorkerMePage};
