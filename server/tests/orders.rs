@@ -215,6 +215,14 @@ async fn only_the_assigned_worker_steps_an_order_and_never_skips_a_state() {
     assert_eq!(state_of(&app, order_id).await, "completed");
     let positions = app.state.store.order_events(order_id).await.unwrap().iter().filter(|e| e.lat.is_some()).count();
     assert_eq!(positions, 4, "each worker step records the position");
+    // The customer read in 消息 that she took the order and set off; only in the app.
+    let customer_id = app.state.store.order(order_id).await.unwrap().unwrap().customer_id;
+    let told: Vec<(String, String)> = app.state.store.messages(customer_id, 20).await.unwrap().into_iter()
+        .filter(|m| m.order_id == Some(order_id)).map(|m| (m.channel, m.body)).collect();
+    let told: Vec<(&str, &str)> = told.iter().map(|(c, b)| (c.as_str(), b.as_str())).collect();
+    assert_eq!(told.len(), 2, "{told:?}");
+    assert_eq!(told[0], ("in_app", "李阿姨已出发，正在前往黄浦区人民大道1号（日常保洁 · 2小时）。"));
+    assert!(told[1].0 == "in_app" && told[1].1.starts_with("李阿姨已接单，将于"), "{told:?}");
     // Proof of work: the arrival, and only it, says how far it was from the address (~350 m here).
     let view: app::api::orders::OrderView =
         serde_json::from_str(&app.post("/api/order_detail", &format!("order_id={order_id}"), Some(&customer)).await.body).unwrap();
@@ -632,6 +640,12 @@ async fn a_worker_is_told_in_messages_what_others_changed_and_each_stays_new_unt
     let warn = form(&[("worker_id", li_id.to_string()), ("reason", "服务中多次接打私人电话".into())]);
     assert_eq!(app.post("/api/admin_give_warning", &warn, Some(&admin)).await.status, StatusCode::OK);
 
+    let customer_id = user_id(&app, CUSTOMER).await;
+    let customer_read: Vec<String> = app.state.store.messages(customer_id, 20).await.unwrap().into_iter()
+        .filter(|m| m.order_id == Some(handed) && m.channel == "in_app").map(|m| m.body).collect();
+    assert!(customer_read[0].starts_with("你的订单日常保洁 · 2小时（") && customer_read[0].ends_with("）已由客服改派，改由赵阿姨上门服务。"), "{customer_read:?}");
+    assert!(customer_read[1].starts_with("李阿姨已接单，将于"), "{customer_read:?}");
+
     let mine = inbox(&li).await;
     assert_eq!((mine.unread, mine.messages.len()), (3, li_before + 3));
     let newest: Vec<(&str, MessageAbout, bool)> = mine.messages.iter().take(4).map(|m| (m.body.as_str(), m.about, m.unread)).collect();
@@ -660,7 +674,6 @@ async fn a_worker_is_told_in_messages_what_others_changed_and_each_stays_new_unt
     assert_eq!(app.post("/api/unread_messages", "", Some(&admin)).await.status, StatusCode::FORBIDDEN);
 
     // A customer's count is of their 站内消息: a text is read on the phone.
-    let customer_id = user_id(&app, CUSTOMER).await;
     let (store, now) = (&app.state.store, app.state.clock.now());
     let before = unread(&customer).await;
     store.send_reminder(customer_id, cancelled, "day_before:1", "【到家】明日服务提醒", &["sms"], now).await.unwrap();
@@ -780,6 +793,13 @@ async fn an_admin_cancels_an_accepted_order_with_a_reason_and_the_customer_gets_
     let again = app.post("/api/admin_cancel_order", &cancel("再取消一次"), Some(&admin)).await;
     assert!(matches!(again.error(), AppError::Refused(_)), "{}", again.body);
     assert_eq!(state_of(&app, order_id).await, "refunded");
+    // The customer reads why in 消息, and that the money came back; the text goes once.
+    let customer_id = user_id(&app, CUSTOMER).await;
+    let told: Vec<(String, String)> = app.state.store.messages(customer_id, 20).await.unwrap().into_iter()
+        .filter(|m| m.order_id == Some(order_id)).map(|m| (m.channel, m.body)).collect();
+    let cancelled = |channel: &str| told.iter().filter(|(c, b)| c == channel && b.contains("已由客服取消（平台取消：顾客来电改约，由客服代为取消）。已付的款项会全额原路退回。")).count();
+    assert_eq!((cancelled("in_app"), cancelled("sms")), (1, 1), "{told:?}");
+    assert!(told.iter().any(|(c, b)| c == "in_app" && b == "订单日常保洁 · 2小时的退款 ¥90.00 已原路退回，请留意到账。"), "{told:?}");
 }
 
 #[tokio::test]

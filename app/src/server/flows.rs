@@ -308,6 +308,7 @@ pub async fn transition_noted(
         }
         _ => None,
     };
+    let staff_note = note.clone();
     let detail = match (t.fee.get() > 0, t.fee_to_worker) {
         (true, true) => format!("客户不在家，取消费 {} 付给服务者", t.fee),
         (true, false) => format!("取消费 {}", t.fee),
@@ -345,7 +346,7 @@ pub async fn transition_noted(
     let worker_no_show = change.no_show.is_some();
     let result = state.store.change_order(order.id, &change, at).await;
     if result.is_ok() {
-        super::inbox::order_changed(state, order, actor, kind, t.worker_id, worker_no_show).await;
+        super::inbox::order_changed(state, order, actor, kind, t.worker_id, worker_no_show, &staff_note).await;
     }
     match result {
         Ok(()) if t.next == OrderState::Completed => {
@@ -558,7 +559,9 @@ pub async fn run_job(state: &AppState, job: &JobRecord) -> Result<(), AppError> 
         "tell_moved" => super::reminders::tell_moved(state, job.ref_id, &job.payload).await,
         "settle_refund" => {
             // The sandbox provider settles refunds at once; a real one would confirm asynchronously.
-            state.store.settle_refund(job.ref_id, state.clock.now()).await.map_err(internal)?;
+            if let Some(order_id) = state.store.settle_refund(job.ref_id, state.clock.now()).await.map_err(internal)? {
+                super::inbox::refund_settled(state, order_id).await;
+            }
             Ok(())
         }
         "sandbox_notify" => {

@@ -1,8 +1,10 @@
-//! 消息 for workers: what staff or customers changed about their work —
+//! 消息: for workers, what staff or customers changed about their work —
 //! an order cancelled, handed to someone else or assigned to them, a
 //! withdrawal decided, an appeal answered, a warning, their application or
 //! a certificate reviewed — kept as 站内消息 beside the texts they were
-//! sent, with how many they have not read yet.
+//! sent; for customers, how their order goes — taken, on the way, handed to
+//! another worker, cancelled by staff, refunded — on the channels they chose
+//! (C11); and for both how many they have not read yet.
 //!
 //! Every message is left after the change is stored: a failure to leave one
 //! is logged and the change stands.
@@ -101,10 +103,53 @@ async fn tell_worker_about(state: &AppState, worker_id: i64, order: &OrderRecord
     }
 }
 
+/// Tells the customer about their order on the channels they chose, once
+/// per `kind`; `texted` messages go by text too when they chose texts, the
+/// others only in the app.
+async fn tell_customer(state: &AppState, order: &OrderRecord, kind: &str, body: &str, texted: bool) {
+    let result = async {
+        let prefs = state.store.reminder_prefs(order.customer_id).await.map_err(internal)?;
+        let channels: Vec<&str> = prefs.channels().into_iter().filter(|&c| texted || c == "in_app").collect();
+        super::reminders::tell(state, order.customer_id, order, kind, body, &channels).await
+    };
+    if let Err(err) = result.await {
+        tracing::error!(order_id = order.id, kind, ?err, "customer message failed");
+    }
+}
+
+async fn display_name(state: &AppState, user_id: i64) -> String {
+    match state.store.user(store::UserId(user_id)).await {
+        Ok(Some(user)) => user.display_name,
+        _ => "服务人员".into(),
+    }
+}
+
+/// A worker took the customer's order (an offer accepted or a grab won).
+pub async fn order_taken(state: &AppState, order: &OrderRecord, worker_id: i64) {
+    let name = display_name(state, worker_id).await;
+    let body = format!("{name}已接单，将于{}上门为你服务（{}）。", format_beijing(unix(order.starts_at)), order.service_name);
+    tell_customer(state, order, &format!("taken:{worker_id}"), &body, false).await;
+}
+
+/// The customer's refund reached them.
+pub async fn refund_settled(state: &AppState, order_id: i64) {
+    match state.store.order(order_id).await {
+        Ok(Some(order)) if order.refund_fen > 0 => {
+            let body = format!("订单{}的退款 {} 已原路退回，请留意到账。", order.service_name, domain::Fen::new(order.refund_fen));
+            tell_customer(state, &order, "refunded", &body, false).await;
+        }
+        Ok(_) => {}
+        Err(err) => tracing::error!(order_id, error = %err, "refund message failed"),
+    }
+}
+
 /// After an order change is stored: tells the worker who held the order
 /// when someone else cancelled it or handed it on (saying when it was their
-/// no-show), and a worker staff assigned it to.
-pub async fn order_changed(state: &AppState, order: &OrderRecord, actor: Actor, kind: EventKind, next_worker: Option<i64>, no_show: bool) {
+/// no-show), and a worker staff assigned it to; tells the customer when
+/// their worker set off, when staff gave the order to a worker and when
+/// staff cancelled it (`note`: the event's note, with staff's reason).
+pub async fn order_changed(state: &AppState, order: &OrderRecord, actor: Actor, kind: EventKind, next_worker: Option<i64>, no_show: bool, note: &str) {
+    customer_told(state, order, actor, kind, next_worker, note).await;
     let when = format_beijing(unix(order.starts_at));
     let stamp = unix(state.clock.now());
     let held_by = order.worker_id.filter(|&w| actor != Actor::Worker(w));
@@ -129,6 +174,30 @@ pub async fn order_changed(state: &AppState, order: &OrderRecord, actor: Actor, 
             let body = format!("客服为你指派了订单：{}，{when}，{}。请在工作台查看。", order.service_name, order.address_text);
             tell_worker_about(state, worker_id, order, &format!("{ORDER_ASSIGNED}:{stamp}"), &body).await;
         }
+    }
+}
+
+async fn customer_told(state: &AppState, order: &OrderRecord, actor: Actor, kind: EventKind, next_worker: Option<i64>, note: &str) {
+    let when = format_beijing(unix(order.starts_at));
+    match (kind, actor, next_worker) {
+        (EventKind::Depart, _, Some(worker_id)) => {
+            let body = format!("{}已出发，正在前往{}（{}）。", display_name(state, worker_id).await, order.address_text, order.service_name);
+            tell_customer(state, order, "departed", &body, false).await;
+        }
+        (EventKind::Assign, Actor::Admin(_), Some(worker_id)) if order.worker_id != Some(worker_id) => {
+            let name = display_name(state, worker_id).await;
+            let body = match order.worker_id {
+                Some(_) => format!("你的订单{}（{when}）已由客服改派，改由{name}上门服务。", order.service_name),
+                None => format!("客服已安排{name}为你服务，将于{when}上门（{}）。", order.service_name),
+            };
+            tell_customer(state, order, &format!("taken:{worker_id}"), &body, false).await;
+        }
+        (EventKind::Cancel, Actor::Admin(_), _) => {
+            let refund = if order.paid_fen > 0 { "已付的款项会全额原路退回。" } else { "" };
+            let body = format!("你的订单{}（{when}）已由客服取消（{note}）。{refund}", order.service_name);
+            tell_customer(state, order, "cancelled_by_staff", &body, true).await;
+        }
+        _ => {}
     }
 }
 

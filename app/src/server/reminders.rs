@@ -106,7 +106,7 @@ pub async fn tell_moved(state: &AppState, order_id: i64, reason: &str) -> Result
 
 /// Sends `body` about `order` to a user on `channels`, once per `kind`: a
 /// retried job sends nothing new. Returns the channels it went out on this time.
-async fn tell(state: &AppState, user_id: i64, order: &store::OrderRecord, kind: &str, body: &str, channels: &[&str]) -> Result<Vec<String>, AppError> {
+pub(super) async fn tell(state: &AppState, user_id: i64, order: &store::OrderRecord, kind: &str, body: &str, channels: &[&str]) -> Result<Vec<String>, AppError> {
     if channels.is_empty() {
         return Ok(Vec::new());
     }

@@ -162,6 +162,7 @@ pub async fn respond_offer(offer_id: i64, accept: bool) -> Result<(), AppError> 
     match flows::accept_offer(&state, offer_id, user.id.0, &order, t).await {
         Ok(()) => {
             tracing::info!(order_id = order.id, worker_id = user.id.0, "offer accepted");
+            super::inbox::order_taken(&state, &order, user.id.0).await;
             Ok(())
         }
         Err(StoreError::Conflict) => Err(AppError::Refused(gone_because(&state, &offer, user.id.0).await?)),
