@@ -39,7 +39,7 @@ messages! {
     CouponsTitle => "优惠券",
     RemindersTitle => "消息与提醒",
     ReminderChannels => "提醒方式",
-    ReminderChannelsHint => "服务前一天和开始前1小时各提醒你一次（下单时已不足一天的只提醒一次）；两项都关闭则不再提醒。",
+    ReminderChannelsHint => "服务前一天和开始前1小时各提醒你一次（下单时已不足一天的只提醒一次）；接单、出发、改派、退款等订单动态也发到站内消息，客服取消订单还会发短信。两项都关闭则不再提醒。",
     ReminderSms => "短信提醒",
     ReminderInApp => "站内消息",
     SaveReminders => "保存提醒设置",

@@ -648,7 +648,7 @@ async fn a_worker_is_told_in_messages_what_others_changed_and_each_stays_new_unt
 
     let mine = inbox(&li).await;
     assert_eq!((mine.unread, mine.messages.len()), (3, li_before + 3));
-    let newest: Vec<(&str, MessageAbout, bool)> = mine.messages.iter().take(4).map(|m| (m.body.as_str(), m.about, m.unread)).collect();
+    let newest: Vec<(&str, MessageAbout, bool)> = mine.messages.iter().take(4).map(|m| (m.body.as_str(), m.about, m.id > mine.read_up_to)).collect();
     assert!(newest[0].0.starts_with("你收到一次警告：服务中多次接打私人电话"), "{newest:?}");
     assert!(newest[1].0.starts_with("客服已把订单日常保洁 · 2小时（"), "{newest:?}");
     assert!(newest[2].0.starts_with("客户取消了订单：日常保洁 · 2小时，"), "{newest:?}");
@@ -680,7 +680,7 @@ async fn a_worker_is_told_in_messages_what_others_changed_and_each_stays_new_unt
     store.post_message(customer_id, "placement", "客服为你推荐了阿姨", now).await.unwrap();
     assert_eq!(unread(&customer).await, before + 1);
     let shown: app::api::account::RemindersView = serde_json::from_str(&app.post("/api/my_reminders", "", Some(&customer)).await.body).unwrap();
-    assert_eq!((shown.unread, shown.messages[0].body.as_str(), shown.messages[0].unread), (before + 1, "客服为你推荐了阿姨", true));
+    assert_eq!((shown.unread, shown.messages[0].body.as_str(), shown.messages[0].id > shown.read_up_to), (before + 1, "客服为你推荐了阿姨", true));
     assert_eq!(app.post("/api/mark_messages_read", &format!("up_to={}", shown.messages[0].id), Some(&customer)).await.status, StatusCode::OK);
     assert_eq!(unread(&customer).await, 0);
 }

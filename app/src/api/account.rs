@@ -155,8 +155,10 @@ pub struct RemindersView {
     pub sms: bool,
     pub in_app: bool,
     pub messages: Vec<MessageView>,
-    /// How many of `messages` (the newest ones) are new.
+    /// How many of `messages` are new.
     pub unread: i64,
+    /// As [`crate::api::inbox::InboxView::read_up_to`].
+    pub read_up_to: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -167,7 +169,6 @@ pub struct MessageView {
     /// News of the customer's nanny placement (B8), read on 我的阿姨匹配.
     pub about_placement: bool,
     pub at: UnixSeconds,
-    pub unread: bool,
 }
 
 #[server(prefix = "/api", endpoint = "my_reminders")]

@@ -29,13 +29,16 @@ pub struct WorkerMessageView {
     pub by_text: bool,
     pub about: MessageAbout,
     pub at: UnixSeconds,
-    pub unread: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboxView {
     pub messages: Vec<WorkerMessageView>,
     pub unread: i64,
+    /// The newest message read before: the ones above it are new. The page
+    /// keeps the first figure it got, so what was new stays marked while
+    /// it is open, after it has been marked read.
+    pub read_up_to: i64,
 }
 
 #[server(prefix = "/api", endpoint = "worker_inbox")]

@@ -48,22 +48,22 @@ pub async fn my_inbox() -> Result<InboxView, AppError> {
     let user = require_user(WORKER)?;
     let state = app_state()?;
     let unread = state.store.unread_messages(user.id.0, None).await.map_err(internal)?;
+    let read_up_to = state.store.messages_read_up_to(user.id.0).await.map_err(internal)?;
     let messages = state.store.messages(user.id.0, INBOX_LIMIT).await.map_err(internal)?;
     Ok(InboxView {
         messages: messages
             .into_iter()
-            .enumerate()
-            .map(|(k, m)| WorkerMessageView {
+            .map(|m| WorkerMessageView {
                 id: m.id,
                 // The texts carry the 【到家】 signature; inside the app it goes without saying.
                 body: m.body.trim_start_matches(crate::i18n::t(crate::i18n::Msg::SmsSignature)).to_string(),
                 by_text: m.channel == "sms",
                 about: about(&m.kind),
                 at: unix(m.created_at),
-                unread: (k as i64) < unread,
             })
             .collect(),
         unread,
+        read_up_to,
     })
 }
 

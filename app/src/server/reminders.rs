@@ -17,23 +17,23 @@ pub async fn my_reminders() -> Result<RemindersView, AppError> {
     let prefs = state.store.reminder_prefs(user.id.0).await.map_err(internal)?;
     let messages = state.store.messages(user.id.0, 50).await.map_err(internal)?;
     let unread = state.store.unread_messages(user.id.0, Some("in_app")).await.map_err(internal)?;
+    let read_up_to = state.store.messages_read_up_to(user.id.0).await.map_err(internal)?;
     Ok(RemindersView {
         sms: prefs.sms,
         in_app: prefs.in_app,
         messages: messages
             .into_iter()
             .filter(|m| m.channel == "in_app")
-            .enumerate()
-            .map(|(k, m)| MessageView {
+            .map(|m| MessageView {
                 id: m.id,
                 about_placement: m.kind == super::placement::PLACEMENT_MESSAGE,
                 body: m.body,
                 order_id: m.order_id,
                 at: unix(m.created_at),
-                unread: (k as i64) < unread,
             })
             .collect(),
         unread,
+        read_up_to,
     })
 }
 

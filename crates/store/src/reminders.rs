@@ -50,6 +50,9 @@ pub trait ReminderStore: Send + Sync {
     /// How many of the user's messages (on `channel`, or any) are newer than
     /// the newest they have read.
     async fn unread_messages(&self, user_id: i64, channel: Option<&str>) -> StoreResult<i64>;
+    /// The newest message id the user has read (0 before they read any):
+    /// the ones above it are new.
+    async fn messages_read_up_to(&self, user_id: i64) -> StoreResult<i64>;
     /// Marks the user's messages up to `up_to` (the newest id they were
     /// shown) read. It only moves forward, and never past their own newest
     /// message, so a message that arrives while they read stays new.
@@ -137,6 +140,14 @@ macro_rules! shared_reminder_impl {
                 .bind(channel)
                 .fetch_one(&self.pool)
                 .await?)
+            }
+
+            async fn messages_read_up_to(&self, user_id: i64) -> crate::StoreResult<i64> {
+                let read: Option<i64> = sqlx::query_scalar("SELECT last_read_id FROM message_reads WHERE user_id = $1")
+                    .bind(user_id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok(read.unwrap_or(0))
             }
 
             async fn mark_messages_read(&self, user_id: i64, up_to: i64, now: time::OffsetDateTime) -> crate::StoreResult<()> {

@@ -16,6 +16,7 @@ pub fn RemindersPage() -> impl IntoView {
     let value = save.value();
     let saved = move || matches!(value.get(), Some(Ok(())));
     let mark_read = ServerAction::<MarkMessagesRead>::new();
+    let read_before = StoredValue::new(None::<i64>);
     // In the browser only: a page rendered but never shown marks nothing.
     Effect::new(move |_| {
         if let Some(Ok(r)) = view_data.get() {
@@ -29,41 +30,47 @@ pub fn RemindersPage() -> impl IntoView {
             <Suspense fallback=|| view! { <Skeleton rows=3/> }>
                 {move || Suspend::new(async move {
                     match view_data.await {
-                        Ok(r) => view! {
-                            <h2 class="section-title">{t(Msg::ReminderChannels)}</h2>
-                            <ActionForm action=save attr:class="form reminder-form">
-                                <div class="cells">
-                                    <label class="cell"><span>{t(Msg::ReminderSms)}</span><input type="checkbox" name="sms" checked=r.sms/></label>
-                                    <label class="cell"><span>{t(Msg::ReminderInApp)}</span><input type="checkbox" name="in_app" checked=r.in_app/></label>
-                                </div>
-                                <p class="hint">{t(Msg::ReminderChannelsHint)}</p>
-                                <p class="form-error" role="alert">{move || form_error(value).get()}</p>
-                                <button type="submit" class="btn btn-primary btn-block">{t(Msg::SaveReminders)}</button>
-                                <Show when=saved><p class="toast" role="status">{t(Msg::Saved)}</p></Show>
-                            </ActionForm>
-                            <h2 class="section-title">{t(Msg::MessagesHeading)}</h2>
-                            {if r.messages.is_empty() {
-                                view! { <div class="state-box empty-state"><p>{t(Msg::NoMessages)}</p></div> }.into_any()
-                            } else {
-                                view! {
-                                    <ul class="order-list">
-                                        {r.messages.into_iter().map(|m| view! {
-                                            <li class="order-card message" class:unread=m.unread>
-                                                <p>
-                                                    {m.unread.then(|| view! { <span class="tag tag-danger new-tag">{t(Msg::NewMessageTag)}</span>" "})}
-                                                    {m.body}
-                                                </p>
-                                                <p class="order-card-foot">
-                                                    <span class="muted">{format_beijing(m.at)}</span>
-                                                    {m.order_id.map(|id| view! { <a href=format!("/orders/{id}")>{t(Msg::ViewOrder)}</a> })}
-                                                    {m.about_placement.then(|| view! { <a href="/me/placements">{t(Msg::ViewPlacements)}</a> })}
-                                                </p>
-                                            </li>
-                                        }).collect_view()}
-                                    </ul>
-                                }.into_any()
-                            }}
-                        }.into_any(),
+                        Ok(r) => {
+                            let read_before = read_before.get_value().unwrap_or_else(|| {
+                                read_before.set_value(Some(r.read_up_to));
+                                r.read_up_to
+                            });
+                            view! {
+                                <h2 class="section-title">{t(Msg::ReminderChannels)}</h2>
+                                <ActionForm action=save attr:class="form reminder-form">
+                                    <div class="cells">
+                                        <label class="cell"><span>{t(Msg::ReminderSms)}</span><input type="checkbox" name="sms" checked=r.sms/></label>
+                                        <label class="cell"><span>{t(Msg::ReminderInApp)}</span><input type="checkbox" name="in_app" checked=r.in_app/></label>
+                                    </div>
+                                    <p class="hint">{t(Msg::ReminderChannelsHint)}</p>
+                                    <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+                                    <button type="submit" class="btn btn-primary btn-block">{t(Msg::SaveReminders)}</button>
+                                    <Show when=saved><p class="toast" role="status">{t(Msg::Saved)}</p></Show>
+                                </ActionForm>
+                                <h2 class="section-title">{t(Msg::MessagesHeading)}</h2>
+                                {if r.messages.is_empty() {
+                                    view! { <div class="state-box empty-state"><p>{t(Msg::NoMessages)}</p></div> }.into_any()
+                                } else {
+                                    view! {
+                                        <ul class="order-list">
+                                            {r.messages.into_iter().map(|m| { let new = m.id > read_before; view! {
+                                                <li class="order-card message" class:unread=new>
+                                                    <p>
+                                                        {new.then(|| view! { <span class="tag tag-danger new-tag">{t(Msg::NewMessageTag)}</span>" "})}
+                                                        {m.body}
+                                                    </p>
+                                                    <p class="order-card-foot">
+                                                        <span class="muted">{format_beijing(m.at)}</span>
+                                                        {m.order_id.map(|id| view! { <a href=format!("/orders/{id}")>{t(Msg::ViewOrder)}</a> })}
+                                                        {m.about_placement.then(|| view! { <a href="/me/placements">{t(Msg::ViewPlacements)}</a> })}
+                                                    </p>
+                                                </li>
+                                            }}).collect_view()}
+                                        </ul>
+                                    }.into_any()
+                                }}
+                            }.into_any()
+                        }
                         Err(error) => view! { <ErrorState error/> }.into_any(),
                     }
                 })}

@@ -24,6 +24,7 @@ pub fn WorkerMessagesPage() -> impl IntoView {
     let live = use_live_version();
     let inbox = Resource::new(move || live.get(), |_| worker_inbox());
     let mark_read = ServerAction::<MarkMessagesRead>::new();
+    let read_before = StoredValue::new(None::<i64>);
     // In the browser only: a page rendered but never shown marks nothing.
     Effect::new(move |_| {
         if let Some(Ok(inbox)) = inbox.get() {
@@ -38,23 +39,29 @@ pub fn WorkerMessagesPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match inbox.await {
                         Ok(inbox) if inbox.messages.is_empty() => view! { <div class="state-box empty-state"><p>{t(Msg::NoMessages)}</p></div> }.into_any(),
-                        Ok(inbox) => view! {
-                            <ul class="order-list worker-messages">
-                                {inbox.messages.into_iter().map(|m| view! {
-                                    <li class="order-card message" class:unread=m.unread>
-                                        <p>
-                                            {m.unread.then(|| view! { <span class="tag tag-danger new-tag">{t(Msg::NewMessageTag)}</span>" "})}
-                                            {m.body}
-                                        </p>
-                                        <p class="order-card-foot">
-                                            <span class="muted">{format_beijing(m.at)}</span>
-                                            {m.by_text.then(|| view! { <span class="tag">{t(Msg::SentByText)}</span> })}
-                                            {link(m.about).map(|(href, label)| view! { <a href=href>{t(label)}</a> })}
-                                        </p>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
+                        Ok(inbox) => {
+                            let read_before = read_before.get_value().unwrap_or_else(|| {
+                                read_before.set_value(Some(inbox.read_up_to));
+                                inbox.read_up_to
+                            });
+                            view! {
+                                <ul class="order-list worker-messages">
+                                    {inbox.messages.into_iter().map(|m| { let new = m.id > read_before; view! {
+                                        <li class="order-card message" class:unread=new>
+                                            <p>
+                                                {new.then(|| view! { <span class="tag tag-danger new-tag">{t(Msg::NewMessageTag)}</span>" "})}
+                                                {m.body}
+                                            </p>
+                                            <p class="order-card-foot">
+                                                <span class="muted">{format_beijing(m.at)}</span>
+                                                {m.by_text.then(|| view! { <span class="tag">{t(Msg::SentByText)}</span> })}
+                                                {link(m.about).map(|(href, label)| view! { <a href=href>{t(label)}</a> })}
+                                            </p>
+                                        </li>
+                                    }}).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }
                         Err(error) => view! { <ErrorState error/> }.into_any(),
                     }
                 })}
