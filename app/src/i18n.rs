@@ -52,6 +52,7 @@ messages! {
     ViewWorkbench => "去工作台",
     ViewWithdrawals => "查看提现",
     ViewAppeals => "查看申诉",
+    ViewAssessment => "查看考核",
     ViewApplication => "查看资料",
     ViewInterviews => "查看面试",
     ViewOrder => "查看订单",

@@ -237,6 +237,11 @@ async fn only_the_assigned_worker_steps_an_order_and_never_skips_a_state() {
     assert_eq!(good.status, StatusCode::OK, "{}", good.body);
     let again = app.post("/api/review_order", &format!("order_id={order_id}&quality=5&attitude=4&result=5&body=again"), Some(&customer)).await;
     assert_eq!(again.error(), AppError::Refused(Msg::ErrAlreadyReviewed));
+    // Li reads the stars in 消息, once, linking to her assessment.
+    let inbox: app::api::inbox::InboxView = serde_json::from_str(&app.post("/api/worker_inbox", "", Some(&li)).await.body).unwrap();
+    let rated: Vec<_> = inbox.messages.iter().filter(|m| m.body.starts_with("客户评价了你服务的订单日常保洁 · 2小时")).collect();
+    assert_eq!(rated.len(), 1, "{:?}", inbox.messages);
+    assert!(rated[0].body.ends_with("：质量5星、态度4星、效果5星。") && rated[0].about == app::api::inbox::MessageAbout::Assessment, "{:?}", rated[0]);
 }
 
 #[tokio::test]

@@ -14,6 +14,8 @@ pub enum MessageAbout {
     Withdrawals,
     /// 申诉: a warning, a no-show, an appeal answered.
     Appeals,
+    /// 我的考核: a customer's rating.
+    Assessment,
     /// 资料与认证: the application or a certificate reviewed.
     Application,
     /// 面试邀请: nanny placement news.

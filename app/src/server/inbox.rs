@@ -25,6 +25,7 @@ const ORDER_CANCELLED: &str = "order_cancelled";
 const ORDER_REASSIGNED: &str = "order_reassigned";
 const ORDER_NO_SHOW: &str = "order_no_show";
 const ORDER_ASSIGNED: &str = "order_assigned";
+const ORDER_REVIEWED: &str = "order_reviewed";
 pub const WITHDRAWAL: &str = "withdrawal";
 pub const APPEAL: &str = "appeal";
 pub const WARNING: &str = "warning";
@@ -37,6 +38,7 @@ fn about(kind: &str) -> MessageAbout {
     match kind.split(':').next().unwrap_or_default() {
         ORDER_ASSIGNED | ORDER_REASSIGNED | "moved" => MessageAbout::Work,
         ORDER_NO_SHOW | APPEAL | WARNING | SUSPENSION => MessageAbout::Appeals,
+        ORDER_REVIEWED => MessageAbout::Assessment,
         WITHDRAWAL => MessageAbout::Withdrawals,
         APPLICATION => MessageAbout::Application,
         super::placement::PLACEMENT_MESSAGE => MessageAbout::Interviews,
@@ -131,6 +133,17 @@ pub async fn order_taken(state: &AppState, order: &OrderRecord, worker_id: i64) 
     tell_customer(state, order, &format!("taken:{worker_id}"), &body, false).await;
 }
 
+/// The customer rated the worker's service: the worker reads the stars,
+/// which count in their assessment (B7).
+pub async fn order_reviewed(state: &AppState, order: &OrderRecord, worker_id: i64, (quality, attitude, result): (i32, i32, i32)) {
+    let body = format!(
+        "客户评价了你服务的订单{}（{}）：质量{quality}星、态度{attitude}星、效果{result}星。",
+        order.service_name,
+        format_beijing(unix(order.starts_at))
+    );
+    tell_worker_about(state, worker_id, order, ORDER_REVIEWED, &body).await;
+}
+
 /// The customer's refund reached them.
 pub async fn refund_settled(state: &AppState, order_id: i64) {
     match state.store.order(order_id).await {
@@ -211,6 +224,7 @@ mod tests {
         assert_eq!(about("moved:1765000000"), MessageAbout::Work);
         assert_eq!(about("order_no_show:1765000000"), MessageAbout::Appeals);
         assert_eq!(about(WITHDRAWAL), MessageAbout::Withdrawals);
+        assert_eq!(about(ORDER_REVIEWED), MessageAbout::Assessment);
         assert_eq!(about(super::super::placement::PLACEMENT_MESSAGE), MessageAbout::Interviews);
         assert_eq!(about(ORDER_CANCELLED), MessageAbout::Nothing);
     }

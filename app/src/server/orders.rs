@@ -1067,7 +1067,10 @@ pub async fn review_order(order_id: i64, quality: i32, attitude: i32, result: i3
     let ReviewInput { quality, attitude, result, body } = input;
     let review = NewReview { order_id, customer_id: user.id.0, worker_id, quality, attitude, result, body };
     match state.store.create_review(&review, state.clock.now()).await {
-        Ok(()) => Ok(()),
+        Ok(()) => {
+            super::inbox::order_reviewed(&state, &order, worker_id, (quality, attitude, result)).await;
+            Ok(())
+        }
         Err(StoreError::Conflict) => Err(AppError::Refused(Msg::ErrAlreadyReviewed)),
         Err(err) => Err(internal(err)),
     }

@@ -10,6 +10,7 @@ fn link(about: MessageAbout) -> Option<(&'static str, Msg)> {
         MessageAbout::Work => Some(("/worker", Msg::ViewWorkbench)),
         MessageAbout::Withdrawals => Some(("/worker/withdraw", Msg::ViewWithdrawals)),
         MessageAbout::Appeals => Some(("/worker/appeals", Msg::ViewAppeals)),
+        MessageAbout::Assessment => Some(("/worker/assessment", Msg::ViewAssessment)),
         MessageAbout::Application => Some(("/worker/apply", Msg::ViewApplication)),
         MessageAbout::Interviews => Some(("/worker/interviews", Msg::ViewInterviews)),
         MessageAbout::Nothing => None,
