@@ -388,3 +388,51 @@ pub fn NewMessages(href: &'static str, #[prop(optional)] cell: Option<Msg>) -> i
         .into_any(),
     }
 }
+
+/// A message page's read marker: the one it first got, so what was new when
+/// it opened stays marked while it is open, after being marked read. Marks
+/// the messages shown read, in the browser only (a page rendered but never
+/// shown marks nothing), whenever some are new.
+#[derive(Clone, Copy)]
+pub struct ReadMarker(StoredValue<Option<i64>>);
+
+impl ReadMarker {
+    /// `shown`: (how many are new, the newest message id) once loaded.
+    pub fn new(shown: impl Fn() -> Option<(i64, Option<i64>)> + Send + Sync + 'static) -> Self {
+        let mark_read = ServerAction::<crate::api::inbox::MarkMessagesRead>::new();
+        Effect::new(move |_| {
+            if let Some((unread, Some(newest))) = shown() {
+                if unread > 0 {
+                    mark_read.dispatch(crate::api::inbox::MarkMessagesRead { up_to: newest });
+                }
+            }
+        });
+        ReadMarker(StoredValue::new(None))
+    }
+
+    /// The marker the page opened with (`read_up_to` on its first load).
+    pub fn first(self, read_up_to: i64) -> i64 {
+        self.0.get_value().unwrap_or_else(|| {
+            self.0.set_value(Some(read_up_to));
+            read_up_to
+        })
+    }
+}
+
+/// One message of a message page, marked 新 when `new`; `children` are its
+/// links, after the time.
+#[component]
+pub fn MessageCard(new: bool, body: String, at: crate::api::UnixSeconds, children: Children) -> impl IntoView {
+    view! {
+        <li class="order-card message" class:unread=new>
+            <p>
+                {new.then(|| view! { <span class="tag tag-danger new-tag">{t(Msg::NewMessageTag)}</span>" " })}
+                {body}
+            </p>
+            <p class="order-card-foot">
+                <span class="muted">{crate::api::format_beijing(at)}</span>
+                {children()}
+            </p>
+        </li>
+    }
+}

@@ -1,8 +1,6 @@
 use crate::api::account::{my_reminders, SaveReminderPrefs};
-use crate::api::inbox::MarkMessagesRead;
-use crate::api::format_beijing;
 use crate::browser::use_live_version;
-use crate::components::{form_error, ErrorState, PhoneShell, Skeleton, Tabs};
+use crate::components::{form_error, ErrorState, MessageCard, PhoneShell, ReadMarker, Skeleton, Tabs};
 use crate::i18n::{t, Msg};
 use leptos::prelude::*;
 
@@ -15,26 +13,14 @@ pub fn RemindersPage() -> impl IntoView {
     let view_data = Resource::new(move || (save.version().get(), live.get()), |_| my_reminders());
     let value = save.value();
     let saved = move || matches!(value.get(), Some(Ok(())));
-    let mark_read = ServerAction::<MarkMessagesRead>::new();
-    let read_before = StoredValue::new(None::<i64>);
-    // In the browser only: a page rendered but never shown marks nothing.
-    Effect::new(move |_| {
-        if let Some(Ok(r)) = view_data.get() {
-            if let (true, Some(newest)) = (r.unread > 0, r.messages.first()) {
-                mark_read.dispatch(MarkMessagesRead { up_to: newest.id });
-            }
-        }
-    });
+    let marker = ReadMarker::new(move || view_data.get().and_then(Result::ok).map(|r| (r.unread, r.messages.first().map(|m| m.id))));
     view! {
         <PhoneShell title=Msg::RemindersTitle tabs=Tabs::Customer>
             <Suspense fallback=|| view! { <Skeleton rows=3/> }>
                 {move || Suspend::new(async move {
                     match view_data.await {
                         Ok(r) => {
-                            let read_before = read_before.get_value().unwrap_or_else(|| {
-                                read_before.set_value(Some(r.read_up_to));
-                                r.read_up_to
-                            });
+                            let read_before = marker.first(r.read_up_to);
                             view! {
                                 <h2 class="section-title">{t(Msg::ReminderChannels)}</h2>
                                 <ActionForm action=save attr:class="form reminder-form">
@@ -53,19 +39,12 @@ pub fn RemindersPage() -> impl IntoView {
                                 } else {
                                     view! {
                                         <ul class="order-list">
-                                            {r.messages.into_iter().map(|m| { let new = m.id > read_before; view! {
-                                                <li class="order-card message" class:unread=new>
-                                                    <p>
-                                                        {new.then(|| view! { <span class="tag tag-danger new-tag">{t(Msg::NewMessageTag)}</span>" "})}
-                                                        {m.body}
-                                                    </p>
-                                                    <p class="order-card-foot">
-                                                        <span class="muted">{format_beijing(m.at)}</span>
-                                                        {m.order_id.map(|id| view! { <a href=format!("/orders/{id}")>{t(Msg::ViewOrder)}</a> })}
-                                                        {m.about_placement.then(|| view! { <a href="/me/placements">{t(Msg::ViewPlacements)}</a> })}
-                                                    </p>
-                                                </li>
-                                            }}).collect_view()}
+                                            {r.messages.into_iter().map(|m| view! {
+                                                <MessageCard new={m.id > read_before} body=m.body at=m.at>
+                                                    {m.order_id.map(|id| view! { <a href=format!("/orders/{id}")>{t(Msg::ViewOrder)}</a> })}
+                                                    {m.about_placement.then(|| view! { <a href="/me/placements">{t(Msg::ViewPlacements)}</a> })}
+                                                </MessageCard>
+                                            }).collect_view()}
                                         </ul>
                                     }.into_any()
                                 }}

@@ -1,7 +1,6 @@
-use crate::api::format_beijing;
-use crate::api::inbox::{worker_inbox, MarkMessagesRead, MessageAbout};
+use crate::api::inbox::{worker_inbox, MessageAbout};
 use crate::browser::use_live_version;
-use crate::components::{ErrorState, PhoneShell, Skeleton, Tabs};
+use crate::components::{ErrorState, MessageCard, PhoneShell, ReadMarker, Skeleton, Tabs};
 use crate::i18n::{t, Msg};
 use leptos::prelude::*;
 
@@ -24,16 +23,7 @@ fn link(about: MessageAbout) -> Option<(&'static str, Msg)> {
 pub fn WorkerMessagesPage() -> impl IntoView {
     let live = use_live_version();
     let inbox = Resource::new(move || live.get(), |_| worker_inbox());
-    let mark_read = ServerAction::<MarkMessagesRead>::new();
-    let read_before = StoredValue::new(None::<i64>);
-    // In the browser only: a page rendered but never shown marks nothing.
-    Effect::new(move |_| {
-        if let Some(Ok(inbox)) = inbox.get() {
-            if let (true, Some(newest)) = (inbox.unread > 0, inbox.messages.first()) {
-                mark_read.dispatch(MarkMessagesRead { up_to: newest.id });
-            }
-        }
-    });
+    let marker = ReadMarker::new(move || inbox.get().and_then(Result::ok).map(|i| (i.unread, i.messages.first().map(|m| m.id))));
     view! {
         <PhoneShell title=Msg::WorkerMessagesTitle tabs=Tabs::Worker>
             <Transition fallback=|| view! { <Skeleton rows=3/> }>
@@ -41,25 +31,15 @@ pub fn WorkerMessagesPage() -> impl IntoView {
                     match inbox.await {
                         Ok(inbox) if inbox.messages.is_empty() => view! { <div class="state-box empty-state"><p>{t(Msg::NoMessages)}</p></div> }.into_any(),
                         Ok(inbox) => {
-                            let read_before = read_before.get_value().unwrap_or_else(|| {
-                                read_before.set_value(Some(inbox.read_up_to));
-                                inbox.read_up_to
-                            });
+                            let read_before = marker.first(inbox.read_up_to);
                             view! {
                                 <ul class="order-list worker-messages">
-                                    {inbox.messages.into_iter().map(|m| { let new = m.id > read_before; view! {
-                                        <li class="order-card message" class:unread=new>
-                                            <p>
-                                                {new.then(|| view! { <span class="tag tag-danger new-tag">{t(Msg::NewMessageTag)}</span>" "})}
-                                                {m.body}
-                                            </p>
-                                            <p class="order-card-foot">
-                                                <span class="muted">{format_beijing(m.at)}</span>
-                                                {m.by_text.then(|| view! { <span class="tag">{t(Msg::SentByText)}</span> })}
-                                                {link(m.about).map(|(href, label)| view! { <a href=href>{t(label)}</a> })}
-                                            </p>
-                                        </li>
-                                    }}).collect_view()}
+                                    {inbox.messages.into_iter().map(|m| view! {
+                                        <MessageCard new={m.id > read_before} body=m.body at=m.at>
+                                            {m.by_text.then(|| view! { <span class="tag">{t(Msg::SentByText)}</span> })}
+                                            {link(m.about).map(|(href, label)| view! { <a href=href>{t(label)}</a> })}
+                                        </MessageCard>
+                                    }).collect_view()}
                                 </ul>
                             }.into_any()
                         }
