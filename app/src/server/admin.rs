@@ -125,7 +125,7 @@ pub async fn review_worker(worker_id: i64, decision: String, note: String) -> Re
         detail: format!("{} → {}: {note}", profile.status.as_str(), next.as_str()),
     };
     state.store.record_audit(&entry, state.clock.now()).await.map_err(internal)?;
-    let said = if note.is_empty() { String::new() } else { format!("说明：{note}") };
+    let said = if note.is_empty() { String::new() } else { format!("说明：{}。", super::inbox::clause(&note)) };
     let (kind, body) = match decision {
         ReviewDecision::Approve => (super::inbox::APPLICATION, format!("你的入驻申请已通过审核，可以开始接单了。{said}")),
         ReviewDecision::RequestMore => (super::inbox::APPLICATION, format!("你的入驻资料需要补充。{said}")),

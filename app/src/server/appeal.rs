@@ -174,7 +174,7 @@ pub async fn give_warning(worker_id: i64, reason: String) -> Result<i64, AppErro
         detail: format!("{id}：{}", reason.as_str()),
     };
     state.store.record_audit(&entry, now).await.map_err(internal)?;
-    let body = format!("你收到一次警告：{}。如有异议可以在申诉中说明。", reason.as_str());
+    let body = format!("你收到一次警告：{}。如有异议可以在申诉中说明。", super::inbox::clause(reason.as_str()));
     super::inbox::tell_worker(&state, worker_id, super::inbox::WARNING, &body).await;
     tracing::info!(warning_id = id, worker_id, admin_id = admin.id.0, "warning given");
     Ok(id)

@@ -12,7 +12,7 @@
 use super::authz::require_user;
 use super::flows::unix;
 use super::{app_state, internal, AppState};
-use crate::api::inbox::{MessageAbout, InboxView, WorkerMessageView};
+use crate::api::inbox::{InboxView, MessageAbout, WorkerMessageView};
 use crate::api::{format_beijing, CUSTOMER_OR_WORKER, WORKER};
 use crate::error::AppError;
 use booking::{Actor, EventKind};
@@ -31,6 +31,12 @@ pub const APPEAL: &str = "appeal";
 pub const WARNING: &str = "warning";
 pub const SUSPENSION: &str = "suspension";
 pub const APPLICATION: &str = "application";
+
+/// Someone's text set inside a message's sentence, without its own full
+/// stop (so a reason that ends with one does not end with two).
+pub fn clause(text: &str) -> &str {
+    text.trim_end_matches(['。', '.', '！', '!'])
+}
 
 /// Where a message's 查看 link goes, from its kind (an order message's
 /// kind carries the time it was left, after a colon).
@@ -69,8 +75,8 @@ pub async fn my_inbox() -> Result<InboxView, AppError> {
     })
 }
 
-/// A customer's new 站内消息 (their texts they have read on their phone),
-/// or a worker's new messages and texts.
+/// A customer's new 站内消息 (a text is read on the phone, so texts do not
+/// count), or a worker's new messages and texts.
 pub async fn my_unread() -> Result<i64, AppError> {
     let user = require_user(CUSTOMER_OR_WORKER)?;
     let channel = (user.role == domain::Role::Customer).then_some("in_app");
@@ -207,7 +213,7 @@ async fn customer_told(state: &AppState, order: &OrderRecord, actor: Actor, kind
         }
         (EventKind::Cancel, Actor::Admin(_), _) => {
             let refund = if order.paid_fen > 0 { "已付的款项会全额原路退回。" } else { "" };
-            let body = format!("你的订单{}（{when}）已由客服取消（{note}）。{refund}", order.service_name);
+            let body = format!("你的订单{}（{when}）已由客服取消（{}）。{refund}", order.service_name, clause(note));
             tell_customer(state, order, "cancelled_by_staff", &body, true).await;
         }
         _ => {}
@@ -227,5 +233,11 @@ mod tests {
         assert_eq!(about(ORDER_REVIEWED), MessageAbout::Assessment);
         assert_eq!(about(super::super::placement::PLACEMENT_MESSAGE), MessageAbout::Interviews);
         assert_eq!(about(ORDER_CANCELLED), MessageAbout::Nothing);
+    }
+
+    #[test]
+    fn a_reason_set_in_a_message_loses_its_own_full_stop() {
+        assert_eq!(clause("客户改约。"), "客户改约");
+        assert_eq!(clause("客户改约"), "客户改约");
     }
 }

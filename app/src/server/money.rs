@@ -313,7 +313,7 @@ pub async fn decide_withdrawal(withdrawal_id: i64, decision: String, reference: 
     let amount = Fen::new(before.amount_fen);
     let body = match &decision {
         WithdrawalDecision::Paid { reference } => format!("你申请的提现 {amount} 已打款，凭证号 {reference}。"),
-        WithdrawalDecision::Rejected { reason } => format!("你申请的提现 {amount} 未通过：{reason}。这笔钱已退回可提现余额。"),
+        WithdrawalDecision::Rejected { reason } => format!("你申请的提现 {amount} 未通过：{}。这笔钱已退回可提现余额。", super::inbox::clause(reason)),
     };
     super::inbox::tell_worker(&state, before.worker_id, super::inbox::WITHDRAWAL, &body).await;
     tracing::info!(withdrawal_id, action, "withdrawal decided");

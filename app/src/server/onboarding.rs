@@ -263,8 +263,8 @@ pub async fn review_certificate(worker_id: i64, document_id: i64, decision: Stri
     }
     let body = match decision.as_str() {
         "accept" => "你提交的证书已通过审核。".to_string(),
-        "reject" => format!("你提交的证书未通过审核：{note}。可以重新上传。"),
-        _ => format!("你的资格证书已被撤回：{note}。"),
+        "reject" => format!("你提交的证书未通过审核：{}。可以重新上传。", super::inbox::clause(&note)),
+        _ => format!("你的资格证书已被撤回：{}。", super::inbox::clause(&note)),
     };
     super::inbox::tell_worker(&state, worker_id, super::inbox::APPLICATION, &body).await;
     if decision != "revoke" {
