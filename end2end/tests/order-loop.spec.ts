@@ -381,6 +381,10 @@ test('an admin cancels an order for the platform: a reason is required, and the 
   await panel.getByRole('button', { name: '取消订单并退款' }).click();
   await expect(admin.locator('.detail-header .state-badge')).toHaveText(/退款中|已退款/);
   await expect(admin.locator('.admin-cancel')).toHaveCount(0);
+  // 通知记录 shows what the customer was told, and how.
+  const told = admin.locator('.order-notices tr[data-to="customer"]', { hasText: `已由客服取消（平台取消：${reason}）` });
+  await expect(told.filter({ hasText: '站内' })).toHaveCount(1);
+  await snap(admin, 'admin-order-notices-1440x900');
 
   await customer.reload();
   await expect(customer.locator('.order-status .state-badge')).toHaveText(/已退款/);

@@ -805,6 +805,12 @@ async fn an_admin_cancels_an_accepted_order_with_a_reason_and_the_customer_gets_
     let cancelled = |channel: &str| told.iter().filter(|(c, b)| c == channel && b.contains("已由客服取消（平台取消：顾客来电改约，由客服代为取消）。已付的款项会全额原路退回。")).count();
     assert_eq!((cancelled("in_app"), cancelled("sms")), (1, 1), "{told:?}");
     assert!(told.iter().any(|(c, b)| c == "in_app" && b == "订单日常保洁 · 2小时的退款 ¥90.00 已原路退回，请留意到账。"), "{told:?}");
+    // 客服 reads the same record on the order page, with whom each went to and how.
+    let page: app::api::ops::AdminOrderView = serde_json::from_str(&app.post("/api/admin_order", &format!("order_id={order_id}"), Some(&admin)).await.body).unwrap();
+    let to_customer: Vec<(bool, &str)> = page.notices.iter().filter(|n| n.to_customer).map(|n| (n.by_text, n.to_name.as_str())).collect();
+    assert_eq!(to_customer.len(), told.len(), "{:?}", page.notices);
+    assert!(to_customer.contains(&(true, "张女士")) && to_customer.contains(&(false, "张女士")), "{to_customer:?}");
+    assert!(page.notices.iter().any(|n| !n.to_customer && n.body.starts_with("客服取消了订单：")), "the worker who held it: {:?}", page.notices);
 }
 
 #[tokio::test]

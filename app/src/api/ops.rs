@@ -48,6 +48,18 @@ pub struct AdminOrderView {
     pub holder_name: Option<String>,
     /// Where the order's money went, oldest first.
     pub money: Vec<MoneyMoveView>,
+    /// What the customer and workers were told about it, oldest first.
+    pub notices: Vec<NoticeView>,
+}
+
+/// One message about an order: to whom, how and what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeView {
+    pub at: UnixSeconds,
+    pub to_name: String,
+    pub to_customer: bool,
+    pub by_text: bool,
+    pub body: String,
 }
 
 /// One ledger transaction about an order: its kind (`capture`,

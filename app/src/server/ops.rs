@@ -2,7 +2,7 @@ use super::authz::require_user;
 use super::flows::{self, start_of_beijing_day, unix};
 use super::orders::{card, detail_for, reschedule_refused, states_of_group};
 use super::{app_state, internal, AppState};
-use crate::api::ops::{AdminOrderRow, AdminOrderView, CandidateView, DecisionView, MoneyMoveView, OfferView, OrderAttention, ReplanView};
+use crate::api::ops::{AdminOrderRow, AdminOrderView, CandidateView, DecisionView, MoneyMoveView, NoticeView, OfferView, OrderAttention, ReplanView};
 use crate::api::orders::DaySlots;
 use crate::api::{format_beijing, ADMIN};
 use crate::error::{AppError, Field};
@@ -134,7 +134,22 @@ pub async fn admin_order(order_id: i64) -> Result<AdminOrderView, AppError> {
             )),
         }
     }
+    let notices = state
+        .store
+        .order_messages(order_id)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|m| NoticeView {
+            at: unix(m.created_at),
+            to_name: m.user_name,
+            to_customer: m.user_role == domain::Role::Customer.as_str(),
+            by_text: m.channel == "sms",
+            body: m.body,
+        })
+        .collect();
     Ok(AdminOrderView {
+        notices,
         money: money.into_iter().map(|(_, view)| view).collect(),
         detail: detail_for(&state, &order, &admin).await?,
         anomaly: order_anomaly(&order, state.clock.now())?,

@@ -46,7 +46,7 @@ pub use orders::{FitsDay, OrderStore, HOLDING_STATES};
 pub use orders_model::*;
 pub use postgres::PgStore;
 pub use proof::{NewOrderPhoto, OrderPhotoRecord, ProofRecord, ProofStore};
-pub use reminders::{MessageRecord, ReminderPrefs, ReminderStore};
+pub use reminders::{MessageRecord, OrderMessageRecord, ReminderPrefs, ReminderStore};
 pub use sqlite::SqliteStore;
 pub use dispatching::{DecisionRecord, DispatchStore, HoldMove, ReplanRecord, StoredDispatchSettings};
 pub use tracking::{PositionRecord, TrackingStore};

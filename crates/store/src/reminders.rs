@@ -34,6 +34,17 @@ pub struct MessageRecord {
     pub created_at: OffsetDateTime,
 }
 
+/// A message about an order, with whom it went to: what 客服 reads when
+/// someone says they were never told.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OrderMessageRecord {
+    pub user_name: String,
+    pub user_role: String,
+    pub channel: String,
+    pub body: String,
+    pub created_at: OffsetDateTime,
+}
+
 #[async_trait]
 pub trait ReminderStore: Send + Sync {
     async fn reminder_prefs(&self, user_id: i64) -> StoreResult<ReminderPrefs>;
@@ -44,6 +55,8 @@ pub trait ReminderStore: Send + Sync {
     async fn send_reminder(&self, user_id: i64, order_id: i64, kind: &str, body: &str, channels: &[&str], now: OffsetDateTime) -> StoreResult<Vec<String>>;
     /// Newest first.
     async fn messages(&self, user_id: i64, limit: i64) -> StoreResult<Vec<MessageRecord>>;
+    /// Every message about the order, to anyone, oldest first.
+    async fn order_messages(&self, order_id: i64) -> StoreResult<Vec<OrderMessageRecord>>;
     /// Leaves one 站内消息 of `kind` about no order (news of a nanny
     /// placement, say), and tells the user's open pages.
     async fn post_message(&self, user_id: i64, kind: &str, body: &str, now: OffsetDateTime) -> StoreResult<()>;
@@ -168,6 +181,16 @@ macro_rules! shared_reminder_impl {
                 .execute(&self.pool)
                 .await?;
                 Ok(())
+            }
+
+            async fn order_messages(&self, order_id: i64) -> crate::StoreResult<Vec<crate::OrderMessageRecord>> {
+                Ok(sqlx::query_as(
+                    "SELECT u.display_name AS user_name, u.role AS user_role, m.channel, m.body, m.created_at
+                     FROM messages m JOIN users u ON u.id = m.user_id WHERE m.order_id = $1 ORDER BY m.id",
+                )
+                .bind(order_id)
+                .fetch_all(&self.pool)
+                .await?)
             }
 
             async fn messages(&self, user_id: i64, limit: i64) -> crate::StoreResult<Vec<crate::MessageRecord>> {

@@ -2,7 +2,7 @@ use super::feedback::FeedbackTable;
 use crate::api::chat::AdminOrderChat;
 use crate::api::feedback::admin_feedback_list;
 use crate::api::format_beijing;
-use crate::api::ops::{admin_map_tiles, admin_order, admin_orders, admin_reschedule_slots, AdminAssign, AdminCancelOrder, AdminRescheduleOrder, AdminOrderRow, AdminOrderView, DecisionView, MoneyMoveView, OrderAttention};
+use crate::api::ops::{admin_map_tiles, admin_order, admin_orders, admin_reschedule_slots, AdminAssign, AdminCancelOrder, AdminRescheduleOrder, AdminOrderRow, AdminOrderView, DecisionView, MoneyMoveView, NoticeView, OrderAttention};
 use crate::browser::use_live_version;
 use crate::components::{field_error, form_error, AdminShell, ErrorState, PhotoRow, Skeleton, VideoClip, successes};
 use crate::error::{AppError, Field};
@@ -305,6 +305,32 @@ pub fn AdminOrderPage() -> impl IntoView {
     }
 }
 
+/// 通知记录: every message about the order, to the customer or a worker,
+/// in the app or by text, so 客服 can answer "nobody told me" from the record.
+#[component]
+fn Notices(notices: Vec<NoticeView>) -> impl IntoView {
+    view! {
+        <section class="panel order-notices">
+            <h3>{t(Msg::OrderNoticesTitle)}</h3>
+            <table class="table">
+                <thead><tr>
+                    <th>{t(Msg::MoneyAt)}</th><th>{t(Msg::NoticeTo)}</th><th>{t(Msg::NoticeChannel)}</th><th>{t(Msg::NoticeBody)}</th>
+                </tr></thead>
+                <tbody>
+                    {notices.into_iter().map(|n| view! {
+                        <tr data-to=if n.to_customer { "customer" } else { "worker" }>
+                            <td>{format_beijing(n.at)}</td>
+                            <td>{t(if n.to_customer { Msg::RoleCustomer } else { Msg::RoleWorker })}" · "{n.to_name}</td>
+                            <td>{t(if n.by_text { Msg::SentByText } else { Msg::SentInApp })}</td>
+                            <td>{n.body}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
 /// 资金流水: each ledger transaction about the order, with every account's
 /// change, so a question about what was paid, kept or refunded is answered
 /// from the books themselves.
@@ -433,6 +459,7 @@ fn AdminOrderBody(
             </section>
         })}
         {(!view.money.is_empty()).then(|| view! { <MoneyMoves moves=view.money.clone()/> })}
+        {(!view.notices.is_empty()).then(|| view! { <Notices notices=view.notices.clone()/> })}
         {order.offer_at.map(|at| view! {
             <section class="panel">
                 <p class="deferred-note">{t(Msg::OfferPlannedAt)}"："{format_beijing(at)}</p>
