@@ -364,6 +364,12 @@ async fn unanswered_offers_go_to_the_next_worker_then_to_the_admin_queue() {
     assert_eq!(assigned.status, StatusCode::OK, "{}", assigned.body);
     let order = app.state.store.order(order_id).await.unwrap().unwrap();
     assert_eq!((order.state.as_str(), order.worker_id, order.needs_admin), ("accepted", Some(zhao), false));
+    // The customer read why it waited, then who is coming, each once.
+    let told: Vec<String> = app.state.store.messages(order.customer_id, 20).await.unwrap().into_iter()
+        .filter(|m| m.order_id == Some(order_id) && m.channel == "in_app").map(|m| m.body).collect();
+    assert_eq!(told.len(), 2, "{told:?}");
+    assert!(told[0].starts_with("客服已安排赵阿姨为你服务，将于"), "{told:?}");
+    assert!(told[1].ends_with("暂时没有服务人员接单，客服正在为你人工安排，安排好后会通知你。"), "{told:?}");
 }
 
 /// A cut-off ten days out puts every bookable order past it; the late fee is 20 %.
@@ -1790,7 +1796,9 @@ async fn a_booking_made_days_ahead_is_reminded_the_day_before_and_an_hour_before
     let customer_id = app.state.store.order(order_id).await.unwrap().unwrap().customer_id;
     let kinds = || async {
         let sent = app.state.store.messages(customer_id, 10).await.unwrap();
-        sent.into_iter().filter(|m| m.order_id == Some(order_id)).map(|m| (m.kind, m.body)).collect::<Vec<_>>()
+        // The reminders among the order's messages (a day with nobody taking it also brings word of that).
+        let reminder = |kind: &str| kind.starts_with("day_before:") || kind.starts_with("start_soon:");
+        sent.into_iter().filter(|m| m.order_id == Some(order_id) && reminder(&m.kind)).map(|m| (m.kind, m.body)).collect::<Vec<_>>()
     };
     let move_to = |at: i64| {
         let now = app.state.clock.now().unix_timestamp();

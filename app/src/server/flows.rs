@@ -478,6 +478,7 @@ const WORKERS_KEPT_PER_DECISION: usize = 50;
 async fn escalate(state: &AppState, order: &OrderRecord, offers: usize, decision: &str) -> Result<(), AppError> {
     if state.store.escalate_to_admins(order.id, decision, state.clock.now()).await.map_err(internal)? {
         tracing::warn!(order_id = order.id, offers, "order escalated to the admin queue");
+        super::inbox::order_escalated(state, order).await;
     }
     Ok(())
 }

@@ -2,8 +2,9 @@
 //! an order cancelled, handed to someone else or assigned to them, a
 //! withdrawal decided, an appeal answered, a warning, their application or
 //! a certificate reviewed — kept as 站内消息 beside the texts they were
-//! sent; for customers, how their order goes — taken, on the way, handed to
-//! another worker, cancelled by staff, refunded — on the channels they chose
+//! sent; for customers, how their order goes — taken, left to staff to
+//! arrange, on the way, handed to another worker, cancelled by staff,
+//! refunded — on the channels they chose
 //! (C11); and for both how many they have not read yet.
 //!
 //! Every message is left after the change is stored: a failure to leave one
@@ -137,6 +138,17 @@ pub async fn order_taken(state: &AppState, order: &OrderRecord, worker_id: i64) 
     let name = display_name(state, worker_id).await;
     let body = format!("{name}已接单，将于{}上门为你服务（{}）。", format_beijing(unix(order.starts_at)), order.service_name);
     tell_customer(state, order, &format!("taken:{worker_id}"), &body, false).await;
+}
+
+/// Nobody took the customer's order and staff now arrange it by hand: the
+/// customer knows why it is still 待接单 and that they will hear.
+pub async fn order_escalated(state: &AppState, order: &OrderRecord) {
+    let body = format!(
+        "订单{}（{}）暂时没有服务人员接单，客服正在为你人工安排，安排好后会通知你。",
+        order.service_name,
+        format_beijing(unix(order.starts_at))
+    );
+    tell_customer(state, order, "escalated", &body, false).await;
 }
 
 /// The customer rated the worker's service: the worker reads the stars,
