@@ -33,6 +33,12 @@ pub const WARNING: &str = "warning";
 pub const SUSPENSION: &str = "suspension";
 pub const APPLICATION: &str = "application";
 
+/// A text as the app shows it: the 【到家】 signature says who a text is
+/// from; inside the app it goes without saying.
+pub fn in_app_text(text: &str) -> &str {
+    text.trim_start_matches(crate::i18n::t(crate::i18n::Msg::SmsSignature))
+}
+
 /// Someone's text set inside a message's sentence, without its own full
 /// stop (so a reason that ends with one does not end with two).
 pub fn clause(text: &str) -> &str {
@@ -43,7 +49,7 @@ pub fn clause(text: &str) -> &str {
 /// kind carries the time it was left, after a colon).
 fn about(kind: &str) -> MessageAbout {
     match kind.split(':').next().unwrap_or_default() {
-        ORDER_ASSIGNED | ORDER_REASSIGNED | "moved" => MessageAbout::Work,
+        ORDER_ASSIGNED | ORDER_REASSIGNED | super::reminders::MOVED => MessageAbout::Work,
         ORDER_NO_SHOW | APPEAL | WARNING | SUSPENSION => MessageAbout::Appeals,
         ORDER_REVIEWED => MessageAbout::Assessment,
         WITHDRAWAL => MessageAbout::Withdrawals,
@@ -64,8 +70,7 @@ pub async fn my_inbox() -> Result<InboxView, AppError> {
             .into_iter()
             .map(|m| WorkerMessageView {
                 id: m.id,
-                // The texts carry the 【到家】 signature; inside the app it goes without saying.
-                body: m.body.trim_start_matches(crate::i18n::t(crate::i18n::Msg::SmsSignature)).to_string(),
+                body: in_app_text(&m.body).to_string(),
                 by_text: m.channel == "sms",
                 about: about(&m.kind),
                 at: unix(m.created_at),
@@ -100,15 +105,8 @@ pub async fn tell_worker(state: &AppState, worker_id: i64, kind: &str, body: &st
 /// Leaves a worker a message about `order`, once per `kind`, and tells
 /// their open pages.
 async fn tell_worker_about(state: &AppState, worker_id: i64, order: &OrderRecord, kind: &str, body: &str) {
-    let result = async {
-        let sent = state.store.send_reminder(worker_id, order.id, kind, body, &["in_app"], state.clock.now()).await?;
-        if !sent.is_empty() {
-            state.store.notify_users(&[worker_id], "message", Some(order.id), state.clock.now()).await?;
-        }
-        Ok::<_, store::StoreError>(())
-    };
-    if let Err(err) = result.await {
-        tracing::error!(worker_id, order_id = order.id, kind, error = %err, "worker message failed");
+    if let Err(err) = super::reminders::tell(state, worker_id, order, kind, body, &["in_app"]).await {
+        tracing::error!(worker_id, order_id = order.id, kind, ?err, "worker message failed");
     }
 }
 
@@ -211,8 +209,9 @@ pub async fn order_changed(state: &AppState, order: &OrderRecord, actor: Actor, 
 async fn customer_told(state: &AppState, order: &OrderRecord, actor: Actor, kind: EventKind, next_worker: Option<i64>, note: &str) {
     let when = format_beijing(unix(order.starts_at));
     match (kind, actor, next_worker) {
-        (EventKind::Depart, _, Some(worker_id)) => {
-            let body = format!("{}已出发，正在前往{}（{}）。", display_name(state, worker_id).await, order.address_text, order.service_name);
+        (EventKind::Depart, _, Some(_)) => {
+            let name = order.worker_name.as_deref().unwrap_or("服务人员");
+            let body = format!("{name}已出发，正在前往{}（{}）。", order.address_text, order.service_name);
             tell_customer(state, order, "departed", &body, false).await;
         }
         (EventKind::Assign, Actor::Admin(_), Some(worker_id)) if order.worker_id != Some(worker_id) => {

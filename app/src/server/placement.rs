@@ -224,10 +224,9 @@ async fn tell(state: &AppState, user_id: i64, body: String) -> Result<(), AppErr
     let user = state.store.user(store::UserId(user_id)).await.map_err(internal)?.ok_or(AppError::NotFound)?;
     let prefs = match user.role {
         domain::Role::Customer => state.store.reminder_prefs(user_id).await.map_err(internal)?,
-        _ => store::ReminderPrefs { sms: true, in_app: true },
+        _ => store::ReminderPrefs::default(),
     };
-    // The text's 【到家】 signature says who it is from; inside the app it goes without saying.
-    let message = body.trim_start_matches(crate::i18n::t(Msg::SmsSignature));
+    let message = super::inbox::in_app_text(&body);
     if prefs.in_app {
         if let Err(err) = state.store.post_message(user_id, PLACEMENT_MESSAGE, message, state.clock.now()).await {
             tracing::error!(user_id, error = %err, "placement message failed");

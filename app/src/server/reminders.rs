@@ -80,6 +80,9 @@ pub async fn remind(state: &AppState, order_id: i64, which: Reminder) -> Result<
     Ok(())
 }
 
+/// The kind of a message about an order moved (with the new start after a colon).
+pub const MOVED: &str = "moved";
+
 /// Tells who a move concerns, once per new start: the worker who accepted
 /// the order always, by text (their day changed under them); the customer
 /// when 客服 made the move (`reason` is what the admin wrote; empty for a
@@ -89,7 +92,7 @@ pub async fn tell_moved(state: &AppState, order_id: i64, reason: &str) -> Result
     if !matches!(order_state(&order)?, OrderState::Booked | OrderState::Accepted) {
         return Ok(());
     }
-    let (kind, when) = (format!("moved:{}", unix(order.starts_at)), format_beijing(unix(order.starts_at)));
+    let (kind, when) = (format!("{MOVED}:{}", unix(order.starts_at)), format_beijing(unix(order.starts_at)));
     if let Some(worker_id) = order.worker_id {
         let body = format!("【到家】您已接的订单（{}，{}）服务时间已改为{when}，请留意行程。", order.service_name, order.address_text);
         let sent = tell(state, worker_id, &order, &kind, &body, &["sms"]).await?;
