@@ -26,6 +26,12 @@ impl Tabs {
 #[component]
 pub fn PhoneShell(title: Msg, #[prop(optional)] tabs: Option<Tabs>, children: Children) -> impl IntoView {
     let location = use_location();
+    // 我的 carries the count of new messages, so they are seen from any page.
+    let unread = tabs.map(|_| {
+        let live = crate::browser::use_live_version();
+        Resource::new(move || live.get(), |_| crate::api::inbox::unread_messages())
+    });
+    let unread_count = move || unread.and_then(|r| r.get()).and_then(Result::ok).unwrap_or(0);
     view! {
         <div class="phone" class:with-tabs=tabs.is_some()>
             <header class="topbar">
@@ -41,9 +47,16 @@ pub fn PhoneShell(title: Msg, #[prop(optional)] tabs: Option<Tabs>, children: Ch
                             .map(|(href, label, icon)| {
                                 let href = *href;
                                 let active = move || location.pathname.get() == href;
+                                let badge = (*label == Msg::TabMine).then(|| view! {
+                                    <Transition fallback=|| ()>
+                                        {move || (unread_count() > 0).then(|| view! {
+                                            <span class="tab-badge" data-unread=unread_count()>{unread_count()}</span>
+                                        })}
+                                    </Transition>
+                                });
                                 view! {
                                     <a href=href class="tab" class:active=active aria-current=move || active().then_some("page")>
-                                        <span class="tab-icon" aria-hidden="true">{*icon}</span>
+                                        <span class="tab-icon" aria-hidden="true">{*icon}{badge}</span>
                                         <span>{t(*label)}</span>
                                     </a>
                                 }

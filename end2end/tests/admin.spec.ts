@@ -237,6 +237,7 @@ test('the admin approves a new worker, who then sees 已认证', async ({ page, 
 
   // The decision reaches the worker's open 工作台 by itself, as a new message.
   await expect(worker.locator('.new-messages')).toHaveText('你有 1 条新消息 ›');
+  await expect(worker.locator('.tabbar .tab-badge'), 'the tab bar counts it on every page').toHaveText('1');
   await worker.reload();
   await expect(worker.locator('.status-badge')).toHaveText('已认证');
   const marked = worker.waitForResponse((r) => r.url().endsWith('/api/mark_messages_read') && r.ok());
@@ -244,6 +245,7 @@ test('the admin approves a new worker, who then sees 已认证', async ({ page, 
   await expect(worker).toHaveURL(/\/worker\/messages$/);
   await hydrated(worker);
   await marked;
+  await expect(worker.locator('.tabbar .tab-badge'), 'read, the tab bar drops the count by itself').toHaveCount(0);
   const message = worker.locator('.worker-messages li', { hasText: '你的入驻申请已通过审核，可以开始接单了。' });
   await expect(message.locator('.new-tag')).toHaveText('新');
   await expect(message.getByRole('link', { name: '查看资料' })).toHaveAttribute('href', '/worker/apply');

@@ -351,6 +351,7 @@ test('a customer moves a paid order to another free hour of the same worker, and
   // 我的 counts it new until 消息与提醒 shows it.
   await open(customer, '/me');
   await expect(customer.locator('.messages-link .menu-badge')).toBeVisible();
+  await expect(customer.locator('.tabbar .tab-badge')).toBeVisible();
   const marked = customer.waitForResponse((r) => r.url().endsWith('/api/mark_messages_read') && r.ok());
   await customer.locator('.messages-link').click();
   await expect(customer).toHaveURL(/\/me\/reminders$/);
@@ -362,6 +363,7 @@ test('a customer moves a paid order to another free hour of the same worker, and
   await open(customer, '/me');
   await expect(customer.locator('.messages-link')).toBeVisible();
   await expect(customer.locator('.messages-link .menu-badge')).toHaveCount(0);
+  await expect(customer.locator('.tabbar .tab-badge')).toHaveCount(0);
   await customer.context().close();
   await admin.context().close();
 });

@@ -82,7 +82,7 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/save_reminder_prefs", CUSTOMER),
     ("/api/worker_home", WORKER),
     ("/api/worker_inbox", WORKER),
-    ("/api/unread_messages", CUSTOMER_OR_WORKER),
+    ("/api/unread_messages", Access::Public),
     ("/api/mark_messages_read", CUSTOMER_OR_WORKER),
     ("/api/admin_dashboard", ADMIN),
     ("/api/admin_audit_log", ADMIN),

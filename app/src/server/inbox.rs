@@ -10,11 +10,11 @@
 //! Every message is left after the change is stored: a failure to leave one
 //! is logged and the change stands.
 
-use super::authz::require_user;
+use super::authz::{require, require_user};
 use super::flows::unix;
 use super::{app_state, internal, AppState};
 use crate::api::inbox::{InboxView, MessageAbout, WorkerMessageView};
-use crate::api::{format_beijing, CUSTOMER_OR_WORKER, WORKER};
+use crate::api::{format_beijing, Access, CUSTOMER_OR_WORKER, WORKER};
 use crate::error::AppError;
 use booking::{Actor, EventKind};
 use store::OrderRecord;
@@ -82,9 +82,10 @@ pub async fn my_inbox() -> Result<InboxView, AppError> {
 }
 
 /// A customer's new 站内消息 (a text is read on the phone, so texts do not
-/// count), or a worker's new messages and texts.
+/// count), or a worker's new messages and texts. The tab bar asks on every
+/// phone page, browsing ones included: a visitor (or staff) has none.
 pub async fn my_unread() -> Result<i64, AppError> {
-    let user = require_user(CUSTOMER_OR_WORKER)?;
+    let Some(user) = require(Access::Public)?.filter(|u| CUSTOMER_OR_WORKER.admits(Some(u.role))) else { return Ok(0) };
     let channel = (user.role == domain::Role::Customer).then_some("in_app");
     app_state()?.store.unread_messages(user.id.0, channel).await.map_err(internal)
 }

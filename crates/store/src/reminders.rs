@@ -170,6 +170,7 @@ macro_rules! shared_reminder_impl {
                     .fetch_one(&self.pool)
                     .await?;
                 let Some(newest) = newest else { return Ok(()) };
+                let mut tx = self.pool.begin().await?;
                 sqlx::query(
                     "INSERT INTO message_reads (user_id, last_read_id, read_at) VALUES ($1, $2, $3)
                      ON CONFLICT (user_id) DO UPDATE SET read_at = $3,
@@ -178,8 +179,11 @@ macro_rules! shared_reminder_impl {
                 .bind(user_id)
                 .bind(newest)
                 .bind(now)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
+                // Their other open pages (and this page's tab bar) drop the count.
+                Self::append_live(&mut tx, &[user_id], "messages_read", None, now).await?;
+                tx.commit().await?;
                 Ok(())
             }
 
