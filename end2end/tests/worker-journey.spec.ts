@@ -1,4 +1,6 @@
 import { test, expect, Browser, Page } from '@playwright/test';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { DEMO, PHONE, DESKTOP, freshPhone, open, login, snap, hydrated, expectAccessible, fillBooking, tickChecklist } from './helpers';
 
@@ -80,6 +82,13 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
   await upload(worker, 'id_card', files.fakeJpg);
   await expect(worker.locator('.doc-slot[data-doc="id_card"] .field-error')).toContainText('只能上传 JPG、PNG 或 WebP 图片');
   await expect(worker.locator('.doc-slot[data-doc="id_card"] img')).toHaveCount(0);
+  // A phone photo over the limit comes back to its field with the reason, not a bare error page.
+  const tooLarge = path.join(os.tmpdir(), 'daojia-too-large.jpg');
+  fs.writeFileSync(tooLarge, Buffer.alloc(7 * 1024 * 1024));
+  await upload(worker, 'photo', tooLarge);
+  fs.unlinkSync(tooLarge);
+  await expect(worker.locator('.doc-slot[data-doc="photo"] .field-error')).toHaveText('图片不能超过 5MB');
+  await expect(worker.locator('.doc-slot[data-doc="photo"] img')).toHaveCount(0);
   await upload(worker, 'photo', files.png);
   await expect(worker.locator('.doc-slot[data-doc="photo"] img')).toHaveCount(1);
   await upload(worker, 'id_card', files.png);

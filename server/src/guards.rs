@@ -36,8 +36,18 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
+/// Marks an upload whose body was over its limit: the route gets it empty
+/// and answers as for any refused file, back to its page with the reason.
+#[derive(Debug, Clone, Copy)]
+pub struct UploadTooLarge;
+
 /// Refuses bodies over `max` bytes with 413, whether or not the client
 /// declared a length (a chunked body is read up to the limit, then refused).
+/// An upload over it goes on to its route marked [`UploadTooLarge`]
+/// instead, so a form posted before the page's script could check the file
+/// shows the error beside the field rather than a bare error page; the rest
+/// of its body (up to four times the limit) is read and dropped first, since
+/// a browser still sending reports a reset connection, not the answer.
 pub async fn limit_body(max: usize, req: Request, next: Next) -> Response {
     let too_large = || {
         (StatusCode::PAYLOAD_TOO_LARGE, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], t(Msg::ErrBodyTooLarge))
@@ -48,14 +58,32 @@ pub async fn limit_body(max: usize, req: Request, next: Next) -> Response {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|len| len > max) {
+    let (mut parts, body) = req.into_parts();
+    let upload = parts.uri.path().starts_with("/uploads/");
+    let drain_limit = max.saturating_mul(4);
+    let drains = upload && declared.is_none_or(|len| len <= drain_limit);
+    let mut seen = declared.filter(|&len| len > max && !drains).unwrap_or(0);
+    if seen == 0 {
+        let mut kept = Vec::with_capacity(declared.unwrap_or(0).min(max));
+        let mut stream = body.into_data_stream();
+        while let Some(chunk) = futures_util::StreamExt::next(&mut stream).await {
+            let Ok(chunk) = chunk else { return StatusCode::BAD_REQUEST.into_response() };
+            seen += chunk.len();
+            if seen <= max {
+                kept.extend_from_slice(&chunk);
+            } else if !drains || seen > drain_limit {
+                break;
+            }
+        }
+        if seen <= max {
+            return next.run(Request::from_parts(parts, Body::from(kept))).await;
+        }
+    }
+    if !upload {
         return too_large();
     }
-    let (parts, body) = req.into_parts();
-    match axum::body::to_bytes(body, max).await {
-        Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
-        Err(_) => too_large(),
-    }
+    parts.extensions.insert(UploadTooLarge);
+    next.run(Request::from_parts(parts, Body::empty())).await
 }
 
 /// Refuses state-changing requests sent by another site's page. Browsers

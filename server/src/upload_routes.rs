@@ -11,6 +11,7 @@ use app::server::reviews::{store_review_photo, store_review_video};
 use app::server::onboarding::{may_read_file, store_worker_document, DocumentFields, UploadOutcome};
 use app::server::session::SessionState;
 use app::server::AppState;
+use crate::guards::UploadTooLarge;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -41,6 +42,9 @@ struct UploadForm {
 
 /// The upload form's fields, or the reason code to show.
 async fn upload_form(state: &AppState, req: Request) -> Result<UploadForm, &'static str> {
+    if req.extensions().get::<UploadTooLarge>().is_some() {
+        return Err("too_large");
+    }
     let mut multipart = Multipart::from_request(req, state).await.map_err(|_| "empty")?;
     let mut fields = DocumentFields::default();
     loop {
