@@ -255,6 +255,38 @@ where
 /// the browser too, so a long phone video is refused before it is sent.
 pub const MAX_VIDEO_BYTES: f64 = 50.0 * 1024.0 * 1024.0;
 
+/// The largest image upload, as `uploads::ImageLimits` has it.
+pub const MAX_IMAGE_BYTES: f64 = 5.0 * 1024.0 * 1024.0;
+
+/// An upload form's image field (`file`). Once hydrated, an image over
+/// [`MAX_IMAGE_BYTES`] is refused beside it as soon as it is chosen and
+/// the field emptied (and, being required, an empty field is not sent),
+/// instead of a phone uploading several megabytes to be told so. Before
+/// hydration the server refuses it the same way.
+#[component]
+pub fn ImageInput(
+    label: String,
+    #[prop(optional)] id: Option<String>,
+    #[prop(optional)] class: Option<&'static str>,
+    /// Opens the camera on a phone (proof photos are taken on the spot).
+    #[prop(optional)]
+    camera: bool,
+) -> impl IntoView {
+    let too_large = RwSignal::new(false);
+    view! {
+        <input id=id class=class type="file" name="file" accept="image/jpeg,image/png,image/webp" required
+            capture=camera.then_some("environment") aria-label=label
+            on:change=move |ev| {
+                let over = crate::browser::chosen_file_size(&ev).is_some_and(|size| size > MAX_IMAGE_BYTES);
+                if over {
+                    crate::browser::clear_chosen_file(&ev);
+                }
+                too_large.set(over);
+            }/>
+        {move || too_large.get().then(|| view! { <p class="field-error image-too-large" role="alert">{t(Msg::ErrUploadTooLarge)}</p> })}
+    }
+}
+
 /// A plain form posting one video to `action` (it works before hydration);
 /// once hydrated, a file over [`MAX_VIDEO_BYTES`] is refused beside the
 /// field as soon as it is chosen, instead of being uploaded for nothing.
@@ -369,6 +401,11 @@ mod tests {
     #[test]
     fn the_browser_refuses_videos_over_the_size_the_server_keeps() {
         assert_eq!(super::MAX_VIDEO_BYTES, uploads::VideoLimits::default().max_bytes as f64);
+    }
+
+    #[test]
+    fn the_browser_refuses_images_over_the_size_the_server_keeps() {
+        assert_eq!(super::MAX_IMAGE_BYTES, uploads::ImageLimits::default().max_bytes as f64);
     }
 }
 

@@ -82,13 +82,25 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
   await upload(worker, 'id_card', files.fakeJpg);
   await expect(worker.locator('.doc-slot[data-doc="id_card"] .field-error')).toContainText('只能上传 JPG、PNG 或 WebP 图片');
   await expect(worker.locator('.doc-slot[data-doc="id_card"] img')).toHaveCount(0);
-  // A phone photo over the limit comes back to its field with the reason, not a bare error page.
+  // A phone photo over 5 MB is refused beside its field as soon as it is chosen, before anything is sent …
   const tooLarge = path.join(os.tmpdir(), 'daojia-too-large.jpg');
   fs.writeFileSync(tooLarge, Buffer.alloc(7 * 1024 * 1024));
-  await upload(worker, 'photo', tooLarge);
+  const photoInput = worker.locator('.doc-slot[data-doc="photo"] input[type=file]');
+  await photoInput.setInputFiles(tooLarge);
+  await expect(worker.locator('.doc-slot[data-doc="photo"] .image-too-large')).toHaveText('图片不能超过 5MB');
+  await expect(photoInput).toHaveValue('');
+  // … and posted before the page's script runs, it comes back to the field with the reason, not a bare error page.
+  const plain = await worker.context().newPage();
+  await plain.route('**/*.wasm', (route) => route.abort());
+  await plain.goto('/worker/apply');
+  const plainSlot = plain.locator('.doc-slot[data-doc="photo"]');
+  await plainSlot.locator('input[type=file]').setInputFiles(tooLarge);
+  await plainSlot.getByRole('button', { name: '上传' }).click();
+  await expect(plain).toHaveURL(/\/worker\/apply\?kind=photo&upload_error=too_large/);
+  await expect(plainSlot.locator('.field-error')).toHaveText('图片不能超过 5MB');
+  await expect(plainSlot.locator('img')).toHaveCount(0);
+  await plain.close();
   fs.unlinkSync(tooLarge);
-  await expect(worker.locator('.doc-slot[data-doc="photo"] .field-error')).toHaveText('图片不能超过 5MB');
-  await expect(worker.locator('.doc-slot[data-doc="photo"] img')).toHaveCount(0);
   await upload(worker, 'photo', files.png);
   await expect(worker.locator('.doc-slot[data-doc="photo"] img')).toHaveCount(1);
   await upload(worker, 'id_card', files.png);

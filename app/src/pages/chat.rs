@@ -77,7 +77,7 @@ pub fn ChatPanel(#[prop(into)] thread: Signal<String>, #[prop(optional)] hint: O
                 <p class="form-error" role="alert">{move || form_error(value).get()}</p>
             </ActionForm>
             <form method="post" action=move || upload_path(&thread.get()) enctype="multipart/form-data" class="upload-form chat-photo-form">
-                <input type="file" name="file" accept="image/jpeg,image/png,image/webp" aria-label=t(Msg::ChatChoosePhoto)/>
+                <crate::components::ImageInput label=t(Msg::ChatChoosePhoto).to_string()/>
                 <button type="submit" class="btn btn-plain btn-small">{t(Msg::ChatSendPhoto)}</button>
             </form>
             <p class="field-error" role="alert">{upload_error}</p>

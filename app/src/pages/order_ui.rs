@@ -295,7 +295,7 @@ pub fn ProofPanel(
                 }}
                 {open.then(|| view! {
                     <form method="post" action=format!("/uploads/order/{order_id}/{stage}") enctype="multipart/form-data" class="upload-form proof-photo-form">
-                        <input type="file" name="file" accept="image/jpeg,image/png,image/webp" capture="environment" aria-label=format!("{}·{}", t(heading), t(Msg::ProofChoosePhoto))/>
+                        <crate::components::ImageInput camera=true label=format!("{}·{}", t(heading), t(Msg::ProofChoosePhoto))/>
                         <button type="submit" class="btn btn-plain btn-small">{t(Msg::ProofUploadPhoto)}</button>
                     </form>
                 })}

@@ -313,7 +313,7 @@ fn PicturesAndListing(
                         }).collect_view()}
                     </div>
                     <form method="post" action=format!("/uploads/service/{id}") enctype="multipart/form-data" class="upload-form">
-                        <input id="f-service-image" type="file" name="file" accept="image/jpeg,image/png,image/webp" aria-label=t(Msg::ImagesTitle)/>
+                        <crate::components::ImageInput id="f-service-image".to_string() label=t(Msg::ImagesTitle).to_string()/>
                         <button type="submit" class="btn btn-primary btn-small">{t(Msg::Upload)}</button>
                     </form>
                     <p class="field-error" role="alert">{upload_error}</p>

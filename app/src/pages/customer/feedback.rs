@@ -134,7 +134,7 @@ fn FeedbackCard(feedback: FeedbackView) -> impl IntoView {
             {photos(feedback.images)}
             {may_add.then(|| view! {
                 <form method="post" action=format!("/uploads/feedback/{id}") enctype="multipart/form-data" class="upload-form feedback-photo-form">
-                    <input type="file" name="file" accept="image/jpeg,image/png,image/webp" aria-label=t(Msg::FeedbackChoosePhoto)/>
+                    <crate::components::ImageInput label=t(Msg::FeedbackChoosePhoto).to_string()/>
                     <button type="submit" class="btn btn-plain btn-small">{t(Msg::FeedbackAddPhoto)}</button>
                 </form>
                 <p class="hint">{t(Msg::FeedbackPhotoHint)}</p>

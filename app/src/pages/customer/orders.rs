@@ -278,7 +278,7 @@ fn ReviewPhotos(order_id: i64, photos: Vec<String>, can_add: bool, mine: bool, r
             }}
             {can_add.then(|| view! {
                 <form method="post" action=format!("/uploads/review/{order_id}") enctype="multipart/form-data" class="upload-form review-photo-form">
-                    <input type="file" name="file" accept="image/jpeg,image/png,image/webp" aria-label=t(Msg::ReviewPhotoChoose)/>
+                    <crate::components::ImageInput label=t(Msg::ReviewPhotoChoose).to_string()/>
                     <button type="submit" class="btn btn-plain btn-small">{t(Msg::ReviewPhotoUpload)}</button>
                 </form>
                 <p class="hint">{t(Msg::ReviewPhotoHint)}</p>

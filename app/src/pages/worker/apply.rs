@@ -207,8 +207,7 @@ fn DocumentSlot(kind: DocKind, app: ApplicationView) -> impl IntoView {
                             <input type="date" name="expires_on" required=kind.expiry_required()/>
                         </label>
                     })}
-                    <input id=input_id class="file-input" type="file" name="file" accept="image/jpeg,image/png,image/webp"
-                        aria-label=format!("{} {}", t(Msg::ChooseImage), t(doc_label(kind)))/>
+                    <crate::components::ImageInput id=input_id class="file-input" label=format!("{} {}", t(Msg::ChooseImage), t(doc_label(kind)))/>
                     <button type="submit" class="btn btn-primary btn-small">{t(Msg::Upload)}</button>
                 </form>
             })}
