@@ -255,6 +255,18 @@ where
 /// the browser too, so a long phone video is refused before it is sent.
 pub const MAX_VIDEO_BYTES: f64 = 50.0 * 1024.0 * 1024.0;
 
+/// A file field's change handler: a chosen file over `max_bytes` is
+/// emptied out of the field, and `too_large` says whether it was.
+fn refuse_files_over(max_bytes: f64, too_large: RwSignal<bool>) -> impl Fn(web_sys::Event) + 'static {
+    move |ev| {
+        let over = crate::browser::chosen_file_size(&ev).is_some_and(|size| size > max_bytes);
+        if over {
+            crate::browser::clear_chosen_file(&ev);
+        }
+        too_large.set(over);
+    }
+}
+
 /// The largest image upload, as `uploads::ImageLimits` has it.
 pub const MAX_IMAGE_BYTES: f64 = 5.0 * 1024.0 * 1024.0;
 
@@ -275,14 +287,7 @@ pub fn ImageInput(
     let too_large = RwSignal::new(false);
     view! {
         <input id=id class=class type="file" name="file" accept="image/jpeg,image/png,image/webp" required
-            capture=camera.then_some("environment") aria-label=label
-            on:change=move |ev| {
-                let over = crate::browser::chosen_file_size(&ev).is_some_and(|size| size > MAX_IMAGE_BYTES);
-                if over {
-                    crate::browser::clear_chosen_file(&ev);
-                }
-                too_large.set(over);
-            }/>
+            capture=camera.then_some("environment") aria-label=label on:change=refuse_files_over(MAX_IMAGE_BYTES, too_large)/>
         {move || too_large.get().then(|| view! { <p class="field-error image-too-large" role="alert">{t(Msg::ErrUploadTooLarge)}</p> })}
     }
 }
@@ -297,13 +302,7 @@ pub fn VideoUploadForm(action: String, label: Msg, button: Msg, #[prop(default =
         <form method="post" action=action enctype="multipart/form-data" class="upload-form video-upload-form"
             on:submit=move |ev| if too_large.get_untracked() { ev.prevent_default() }>
             <input type="file" name="file" accept="video/mp4,video/quicktime" aria-label=t(label)
-                on:change=move |ev| {
-                    let over = crate::browser::chosen_file_size(&ev).is_some_and(|size| size > MAX_VIDEO_BYTES);
-                    if over {
-                        crate::browser::clear_chosen_file(&ev);
-                    }
-                    too_large.set(over);
-                }/>
+                on:change=refuse_files_over(MAX_VIDEO_BYTES, too_large)/>
             <button type="submit" class=button_class>{t(button)}</button>
         </form>
         {move || too_large.get().then(|| view! { <p class="field-error" role="alert">{t(Msg::ErrVideoTooLarge)}</p> })}
