@@ -60,30 +60,42 @@ pub async fn limit_body(max: usize, req: Request, next: Next) -> Response {
         .and_then(|v| v.parse::<usize>().ok());
     let (mut parts, body) = req.into_parts();
     let upload = parts.uri.path().starts_with("/uploads/");
-    let drain_limit = max.saturating_mul(4);
-    let drains = upload && declared.is_none_or(|len| len <= drain_limit);
-    let mut seen = declared.filter(|&len| len > max && !drains).unwrap_or(0);
-    if seen == 0 {
-        let mut kept = Vec::with_capacity(declared.unwrap_or(0).min(max));
-        let mut stream = body.into_data_stream();
-        while let Some(chunk) = futures_util::StreamExt::next(&mut stream).await {
-            let Ok(chunk) = chunk else { return StatusCode::BAD_REQUEST.into_response() };
-            seen += chunk.len();
-            if seen <= max {
-                kept.extend_from_slice(&chunk);
-            } else if !drains || seen > drain_limit {
-                break;
-            }
+    let drain_to = max.saturating_mul(4);
+    let drain_to = (upload && declared.is_none_or(|len| len <= drain_to)).then_some(drain_to);
+    let within = if declared.is_some_and(|len| len > max) && drain_to.is_none() {
+        None
+    } else {
+        match read_within(body, max, drain_to).await {
+            Ok(within) => within,
+            Err(status) => return status.into_response(),
         }
+    };
+    match within {
+        Some(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        None if upload => {
+            parts.extensions.insert(UploadTooLarge);
+            next.run(Request::from_parts(parts, Body::empty())).await
+        }
+        None => too_large(),
+    }
+}
+
+/// The body when it is at most `max` bytes, else `None`; past `max` the
+/// rest is read and dropped, up to `drain_to` bytes in all.
+async fn read_within(body: Body, max: usize, drain_to: Option<usize>) -> Result<Option<Vec<u8>>, StatusCode> {
+    let mut kept = Vec::new();
+    let mut seen = 0usize;
+    let mut stream = body.into_data_stream();
+    while let Some(chunk) = futures_util::StreamExt::next(&mut stream).await {
+        let chunk = chunk.map_err(|_| StatusCode::BAD_REQUEST)?;
+        seen += chunk.len();
         if seen <= max {
-            return next.run(Request::from_parts(parts, Body::from(kept))).await;
+            kept.extend_from_slice(&chunk);
+        } else if drain_to.is_none_or(|to| seen > to) {
+            break;
         }
     }
-    if !upload {
-        return too_large();
-    }
-    parts.extensions.insert(UploadTooLarge);
-    next.run(Request::from_parts(parts, Body::empty())).await
+    Ok((seen <= max).then_some(kept))
 }
 
 /// Refuses state-changing requests sent by another site's page. Browsers
