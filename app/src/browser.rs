@@ -5,24 +5,85 @@ use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
-/// A counter that goes up whenever the server reports a change for the
-/// signed-in user (offers, order steps). Resources that read it refetch.
-pub fn use_live_version() -> ReadSignal<u32> {
-    let (version, set_version) = signal(0u32);
-    Effect::new(move |_| {
+/// The page's one connection to `/live`, shared by every component that
+/// follows it: over plain HTTP a browser keeps six connections per host,
+/// so a stream per component (a page, its tab bar, its message count)
+/// would leave two open tabs no connection for anything else.
+#[derive(Clone, Copy)]
+pub struct LiveHub {
+    version: RwSignal<u32>,
+    users: StoredValue<usize>,
+    source: StoredValue<Option<send_wrapper::SendWrapper<web_sys::EventSource>>>,
+    /// The page (path) the stream was opened on.
+    opened_on: StoredValue<String>,
+}
+
+impl LiveHub {
+    fn new() -> Self {
+        LiveHub { version: RwSignal::new(0), users: StoredValue::new(0), source: StoredValue::new(None), opened_on: StoredValue::new(String::new()) }
+    }
+
+    /// The hub of everything under the calling component. A new page opens
+    /// the stream again, as whoever is signed in now (after a login or
+    /// logout the page changes without a reload).
+    pub fn provide() {
+        let hub = LiveHub::new();
+        provide_context(hub);
+        let location = leptos_router::hooks::use_location();
+        Effect::new(move |_| {
+            let path = location.pathname.get();
+            let opened_elsewhere = hub.source.with_value(Option::is_some) && hub.opened_on.with_value(|on| *on != path);
+            if opened_elsewhere && hub.users.get_value() > 0 {
+                hub.close();
+                hub.open();
+            }
+        });
+    }
+
+    fn open(self) {
         let Ok(source) = web_sys::EventSource::new("/live") else { return };
+        let version = self.version;
         let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
-            set_version.update(|v| *v = v.wrapping_add(1));
+            version.update(|v| *v = v.wrapping_add(1));
         });
         source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         // The stream starts at the newest event when it (re)connects, so
         // refetch once on open to pick up anything between render and connect.
         source.set_onopen(Some(on_message.as_ref().unchecked_ref()));
         on_message.forget();
-        let source = send_wrapper::SendWrapper::new(source);
-        on_cleanup(move || source.close());
+        self.source.set_value(Some(send_wrapper::SendWrapper::new(source)));
+        self.opened_on.set_value(window().location().pathname().unwrap_or_default());
+    }
+
+    fn close(self) {
+        if let Some(source) = self.source.try_update_value(Option::take).flatten() {
+            source.close();
+        }
+    }
+}
+
+/// A counter that goes up whenever the server reports a change for the
+/// signed-in user (offers, order steps). Resources that read it refetch.
+/// The stream is open while any component on the page follows it.
+pub fn use_live_version() -> ReadSignal<u32> {
+    let hub = use_context::<LiveHub>().unwrap_or_else(|| {
+        let hub = LiveHub::new();
+        provide_context(hub);
+        hub
     });
-    version
+    Effect::new(move |_| {
+        hub.users.update_value(|n| *n += 1);
+        if hub.source.with_value(Option::is_none) {
+            hub.open();
+        }
+        on_cleanup(move || {
+            hub.users.update_value(|n| *n = n.saturating_sub(1));
+            if hub.users.get_value() == 0 {
+                hub.close();
+            }
+        });
+    });
+    hub.version.read_only()
 }
 
 /// Asks the browser for the device position; calls `done` with

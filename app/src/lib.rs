@@ -39,6 +39,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Shares one `/live` stream among everything on a page (see [`browser::LiveHub`]).
+#[component]
+fn LiveStream(children: Children) -> impl IntoView {
+    browser::LiveHub::provide();
+    children()
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -52,6 +59,7 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/daojia.css"/>
         <Title text=t(Msg::AppName)/>
         <Router>
+            <LiveStream>
             <Routes fallback=|| view! { <pages::NotFound/> }>
                 <Route path=path!("/") view=customer::HomePage/>
                 <Route path=path!("/me") view=customer::MePage/>
@@ -109,6 +117,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/catalog/new") view=admin::ServiceEditPage/>
                 <Route path=path!("/admin/catalog/:id") view=admin::ServiceEditPage/>
             </Routes>
+            </LiveStream>
         </Router>
     }
 }

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { DEMO, PHONE, DESKTOP, freshPhone, open, login, snap, expectAccessible, fieldError } from './helpers';
+import { DEMO, PHONE, DESKTOP, freshPhone, open, login, snap, expectAccessible, fieldError, hydrated } from './helpers';
 
 test.use({ viewport: PHONE });
 
@@ -33,6 +33,19 @@ test('an approved worker sees their profile', async ({ page }) => {
   await page.setViewportSize(DESKTOP);
   await open(page, '/worker');
   await snap(page, 'worker-home-1440x900');
+});
+
+test('工作台 keeps one live connection however many of its parts follow the news', async ({ page }) => {
+  // Over plain HTTP a browser keeps six connections per host: a stream per
+  // part (offers, the message count, the tab bar) would leave two open tabs none.
+  let streams = 0;
+  page.on('request', (r) => { if (new URL(r.url()).pathname === '/live') streams += 1; });
+  await login(page, DEMO.approvedWorker.phone, DEMO.approvedWorker.password);
+  await expect(page).toHaveURL(/\/worker$/);
+  await hydrated(page);
+  await expect.poll(() => streams).toBe(1);
+  await page.waitForTimeout(1000);
+  expect(streams).toBe(1);
 });
 
 test('a worker cannot open the admin area', async ({ page }) => {
