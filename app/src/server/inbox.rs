@@ -125,10 +125,13 @@ async fn tell_customer(state: &AppState, order: &OrderRecord, kind: &str, body: 
     }
 }
 
+/// Who a customer is told comes when the worker's name cannot be read.
+const SOME_WORKER: &str = "服务人员";
+
 async fn display_name(state: &AppState, user_id: i64) -> String {
     match state.store.user(store::UserId(user_id)).await {
         Ok(Some(user)) => user.display_name,
-        _ => "服务人员".into(),
+        _ => SOME_WORKER.into(),
     }
 }
 
@@ -211,7 +214,7 @@ async fn customer_told(state: &AppState, order: &OrderRecord, actor: Actor, kind
     let when = format_beijing(unix(order.starts_at));
     match (kind, actor, next_worker) {
         (EventKind::Depart, _, Some(_)) => {
-            let name = order.worker_name.as_deref().unwrap_or("服务人员");
+            let name = order.worker_name.as_deref().unwrap_or(SOME_WORKER);
             let body = format!("{name}已出发，正在前往{}（{}）。", order.address_text, order.service_name);
             tell_customer(state, order, "departed", &body, false).await;
         }
