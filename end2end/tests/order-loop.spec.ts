@@ -295,7 +295,7 @@ test('a customer cancels a paid order before the cut-off and is refunded in full
   await customer.context().close();
 });
 
-test('a customer moves a paid order to another free hour of the same worker, and a peak hour is refused beside the slots', async ({ browser }) => {
+test('a customer moves a paid order to another free hour of the same worker; a dearer peak hour is shown but not offered', async ({ browser }) => {
   const customer = await signedIn(browser, DEMO.customer);
   const orderId = await bookDaysAhead(customer, 4, '10:00');
   await hydrated(customer);
@@ -310,12 +310,12 @@ test('a customer moves a paid order to another free hour of the same worker, and
   await expect(reschedule.locator('.slot', { hasText: '10:00' })).toContainText('原时间');
   await expect(reschedule.locator('.slot', { hasText: '10:00' })).toBeDisabled();
   await reschedule.getByRole('tab').nth(5).click();
-  // 18:00–20:00 is the evening peak: another price, so no move.
-  await reschedule.locator('.slot:not([disabled])', { hasText: '18:00' }).click();
-  await reschedule.getByRole('button', { name: '确认改期' }).click();
-  await expect(reschedule.locator('.field-error')).toHaveText('该时段价格与原订单不同，不能直接改期；如需该时段请取消后重新预约');
-  await expect(serviceTime).toContainText('10:00–12:00');
-  await snap(customer, 'reschedule-01-peak-refused-390x844');
+  // 18:00–20:00 is the evening peak: dearer, so not offered, and the hint says why.
+  const peak = reschedule.locator('.slot', { hasText: '18:00' });
+  await expect(peak).toContainText('价格更高');
+  await expect(peak).toBeDisabled();
+  await expect(reschedule).toContainText('价格更高的时段请取消后重新预约');
+  await snap(customer, 'reschedule-01-peak-not-offered-390x844');
   await reschedule.locator('.slot:not([disabled])', { hasText: '14:00' }).click();
   await reschedule.getByRole('button', { name: '确认改期' }).click();
   await expect(serviceTime).toContainText('14:00–16:00');
@@ -366,6 +366,30 @@ test('a customer moves a paid order to another free hour of the same worker, and
   await expect(customer.locator('.tabbar .tab-badge')).toHaveCount(0);
   await customer.context().close();
   await admin.context().close();
+});
+
+test('a customer moves an evening-peak booking to the daytime and the peak surcharge comes back', async ({ browser }) => {
+  const customer = await signedIn(browser, DEMO.customer);
+  await bookDaysAhead(customer, 7, '18:00');
+  await hydrated(customer);
+  const total = customer.locator('.quote-total .price');
+  await expect(total).toHaveAttribute('data-total', '10800');
+  const surcharge = customer.locator('.quote-line[data-kind="time"]');
+  await expect(surcharge).toContainText('高峰时段');
+  const reschedule = customer.locator('.reschedule');
+  await reschedule.getByRole('button', { name: '改期' }).click();
+  await reschedule.getByRole('tab').nth(7).click();
+  const daytime = reschedule.locator('.slot', { hasText: '10:00' });
+  await expect(daytime).toContainText('退¥18.00');
+  await daytime.click();
+  await snap(customer, 'reschedule-06-cheaper-390x844');
+  await reschedule.getByRole('button', { name: '确认改期' }).click();
+  await expect(customer.locator('.cell', { hasText: '服务时间' })).toContainText('10:00–12:00');
+  await expect(total).toHaveAttribute('data-total', '9000');
+  await expect(customer.locator('.timeline-item', { hasText: '已改期' })).toContainText('差价 ¥18.00 原路退回');
+  await expect(surcharge).toHaveCount(0);
+  await snap(customer, 'reschedule-07-refunded-390x844');
+  await customer.context().close();
 });
 
 test('an admin cancels an order for the platform: a reason is required, and the customer is refunded in full and reads why', async ({ browser }) => {

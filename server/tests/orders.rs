@@ -50,8 +50,13 @@ fn booking(service: i64, start: i64, total: i64, lat: &str, lng: &str, address: 
 }
 
 async fn place(app: &TestApp, customer: &str, start: i64) -> i64 {
+    place_quoted(app, customer, start, 9000).await
+}
+
+/// Books the demo cleaning at `start`, quoted `total_fen` (¥90, or ¥108 in the evening peak).
+async fn place_quoted(app: &TestApp, customer: &str, start: i64, total_fen: i64) -> i64 {
     let service = cleaning_service(app).await;
-    let response = app.post("/api/place_order", &booking(service, start, 9000, "31.2304", "121.4737", "黄浦区人民大道1号"), Some(customer)).await;
+    let response = app.post("/api/place_order", &booking(service, start, total_fen, "31.2304", "121.4737", "黄浦区人民大道1号"), Some(customer)).await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     match serde_json::from_str::<PlaceOutcome>(&response.body).unwrap() {
         PlaceOutcome::Placed { order_id } => order_id,
@@ -840,6 +845,11 @@ async fn an_unpaid_order_is_cancelled_when_its_window_passes_and_releases_the_sl
 /// Places and pays an order starting at `start`; 李阿姨 (`li`, her session) gets the first offer and accepts it.
 async fn accepted_by_li(app: &TestApp, customer: &str, start: i64, li: &str) -> i64 {
     let order_id = place(app, customer, start).await;
+    taken_by_li(app, order_id, li).await
+}
+
+/// Pays `order_id` and has Li accept the offer it goes to.
+async fn taken_by_li(app: &TestApp, order_id: i64, li: &str) -> i64 {
     pay(app, order_id).await;
     server::jobs::run_due_jobs(&app.state).await;
     let offer = app.state.store.offers_for_order(order_id).await.unwrap().remove(0);
@@ -3447,7 +3457,7 @@ async fn a_move_the_worker_or_the_rules_cannot_keep_is_refused_and_changes_nothi
     assert_eq!(refused(busy_then, customer.clone()).await.error(), AppError::invalid(Field::Slot, Msg::ErrWorkerNotFreeThen));
     assert_eq!(refused(beijing(2, 10), customer.clone()).await.error(), AppError::invalid(Field::Slot, Msg::ErrSameTime));
     assert_eq!(refused(beijing(20, 10), customer.clone()).await.error(), AppError::invalid(Field::Slot, Msg::ErrSlotTooFar));
-    assert_eq!(refused(beijing(4, 18), customer.clone()).await.error(), AppError::invalid(Field::Slot, Msg::ErrRescheduleOtherPrice));
+    assert_eq!(refused(beijing(4, 18), customer.clone()).await.error(), AppError::invalid(Field::Slot, Msg::ErrRescheduleDearer));
     assert_eq!(refused(beijing(4, 10), other.clone()).await.status, StatusCode::FORBIDDEN);
     assert_eq!(refused(beijing(4, 10), li.clone()).await.status, StatusCode::FORBIDDEN);
     assert_eq!(unchanged(&app).await, first);
@@ -3470,6 +3480,75 @@ async fn a_move_the_worker_or_the_rules_cannot_keep_is_refused_and_changes_nothi
     let slots = late.post("/api/reschedule_slots", &format!("order_id={order_id}"), Some(&customer)).await;
     assert_eq!(slots.error(), AppError::Refused(Msg::ErrTooLateToReschedule));
     assert_eq!(late.state.store.order(order_id).await.unwrap().unwrap().starts_at.unix_timestamp(), beijing(2, 10));
+}
+
+/// 改期 out of the evening peak: the slots say what moving there gives
+/// back, the order takes the new price, the difference goes back to the
+/// customer (and they are told once it has), the worker will be paid on
+/// the new price, and a later cancel refunds what the order still holds.
+/// Back into the peak is not offered.
+#[tokio::test]
+async fn a_move_to_a_cheaper_time_refunds_the_difference_and_a_dearer_one_is_not_offered() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let li = app.session_for(LI).await;
+    let (peak, day) = (beijing(2, 18), beijing(3, 10));
+    let order_id = taken_by_li(&app, place_quoted(&app, &customer, peak, 10_800).await, &li).await;
+    let slots = || {
+        let (app, customer) = (&app, customer.clone());
+        async move {
+            let slots = app.post("/api/reschedule_slots", &format!("order_id={order_id}"), Some(&customer)).await;
+            serde_json::from_str::<Vec<app::api::orders::DaySlots>>(&slots.body).unwrap().into_iter().flat_map(|d| d.slots).collect::<Vec<_>>()
+        }
+    };
+    let offered = slots().await;
+    let slot = |at: i64| offered.iter().find(|s| s.start == at).cloned().unwrap();
+    assert_eq!((slot(day).available, slot(day).price_change_fen), (true, -1_800), "¥18 of peak surcharge comes back");
+    assert_eq!((slot(peak + 86_400).available, slot(peak + 86_400).price_change_fen), (true, 0));
+
+    let moved = app.post("/api/reschedule_order", &reschedule(order_id, day), Some(&customer)).await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    let order = app.state.store.order(order_id).await.unwrap().unwrap();
+    assert_eq!((order.starts_at.unix_timestamp(), order.total_fen, order.paid_fen, order.refund_fen), (day, 9_000, 10_800, 1_800));
+    let quote: pricing::Quote = serde_json::from_str(&order.quote_json).unwrap();
+    assert!(quote.lines.iter().all(|l| l.kind != pricing::LineKind::TimeSurcharge), "{quote:?}");
+    let events = app.state.store.order_events(order_id).await.unwrap();
+    let event = events.iter().find(|e| e.kind == booking::RESCHEDULE_EVENT).unwrap();
+    assert!(event.detail.ends_with("差价 ¥18.00 原路退回"), "{}", event.detail);
+    let view: app::api::orders::OrderView =
+        serde_json::from_str(&app.post("/api/order_detail", &format!("order_id={order_id}"), Some(&li)).await.body).unwrap();
+    assert_eq!(view.card.total_fen, 9_000, "the worker sees the new price");
+
+    server::jobs::run_due_jobs(&app.state).await;
+    let refunds_told = |app: &TestApp| {
+        let store = app.state.store.clone();
+        let customer_id = order.customer_id;
+        async move {
+            let mut told: Vec<String> =
+                store.messages(customer_id, 20).await.unwrap().into_iter().filter(|m| m.kind.starts_with("refunded") && m.channel == "in_app").map(|m| m.body).collect();
+            told.sort();
+            told
+        }
+    };
+    let told = refunds_told(&app).await;
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert!(told[0].contains("退款 ¥18.00 已原路退回"), "{}", told[0]);
+    assert!(app.state.store.ledger_audit().await.unwrap().is_empty());
+
+    // Back into the peak would cost more: shown, not offered, refused.
+    let offered = slots().await;
+    let back = offered.iter().find(|s| s.start == peak + 86_400).unwrap();
+    assert_eq!((back.available, back.price_change_fen), (false, 1_800));
+    let dearer = app.post("/api/reschedule_order", &reschedule(order_id, peak + 86_400), Some(&customer)).await;
+    assert_eq!(dearer.error(), AppError::invalid(Field::Slot, Msg::ErrRescheduleDearer));
+
+    // Cancelled in the free period: what the order still holds comes back, nothing more.
+    assert_eq!(app.post("/api/cancel_order", &format!("order_id={order_id}"), Some(&customer)).await.status, StatusCode::OK);
+    assert_eq!(settled(&app, order_id).await, ("refunded".into(), 0, 10_800));
+    let told = refunds_told(&app).await;
+    assert_eq!(told.len(), 2, "{told:?}");
+    assert!(told[0].contains("退款 ¥18.00") && told[1].contains("退款 ¥90.00"), "{told:?}");
+    assert!(app.state.store.ledger_audit().await.unwrap().is_empty());
 }
 
 /// 客服改期: past the customer's cut-off and into the evening peak, an

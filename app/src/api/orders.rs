@@ -90,6 +90,9 @@ pub struct SlotView {
     pub past: bool,
     /// 改期: the order's own time, not offered again.
     pub current: bool,
+    /// 改期: what a move here changes the customer's price by (fen; below
+    /// zero the difference is refunded, above zero the slot is not offered).
+    pub price_change_fen: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -128,7 +128,7 @@ pub fn facts(order: &OrderRecord) -> Result<OrderFacts, AppError> {
         state: order_state(order)?,
         customer_id: order.customer_id,
         worker_id: order.worker_id,
-        paid: Fen::new(order.paid_fen),
+        paid: Fen::new(order.held_fen()),
         starts_at: unix(order.starts_at),
     })
 }
@@ -560,8 +560,8 @@ pub async fn run_job(state: &AppState, job: &JobRecord) -> Result<(), AppError> 
         "tell_moved" => super::reminders::tell_moved(state, job.ref_id, &job.payload).await,
         "settle_refund" => {
             // The sandbox provider settles refunds at once; a real one would confirm asynchronously.
-            if let Some(order_id) = state.store.settle_refund(job.ref_id, state.clock.now()).await.map_err(internal)? {
-                super::inbox::refund_settled(state, order_id).await;
+            if let Some(settled) = state.store.settle_refund(job.ref_id, state.clock.now()).await.map_err(internal)? {
+                super::inbox::refund_settled(state, job.ref_id, settled).await;
             }
             Ok(())
         }

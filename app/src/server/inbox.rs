@@ -164,15 +164,16 @@ pub async fn order_reviewed(state: &AppState, order: &OrderRecord, worker_id: i6
     tell_worker_about(state, worker_id, order, ORDER_REVIEWED, &body).await;
 }
 
-/// The customer's refund reached them.
-pub async fn refund_settled(state: &AppState, order_id: i64) {
-    match state.store.order(order_id).await {
-        Ok(Some(order)) if order.refund_fen > 0 => {
-            let body = format!("订单{}的退款 {} 已原路退回，请留意到账。", order.service_name, domain::Fen::new(order.refund_fen));
-            tell_customer(state, &order, "refunded", &body, false).await;
+/// The customer's refund `refund_id` reached them (an order can have two:
+/// the difference of a move to a cheaper time, then a cancellation's).
+pub async fn refund_settled(state: &AppState, refund_id: i64, settled: store::SettledRefund) {
+    match state.store.order(settled.order_id).await {
+        Ok(Some(order)) if settled.amount_fen > 0 => {
+            let body = format!("订单{}的退款 {} 已原路退回，请留意到账。", order.service_name, domain::Fen::new(settled.amount_fen));
+            tell_customer(state, &order, &format!("refunded:{refund_id}"), &body, false).await;
         }
         Ok(_) => {}
-        Err(err) => tracing::error!(order_id, error = %err, "refund message failed"),
+        Err(err) => tracing::error!(order_id = settled.order_id, error = %err, "refund message failed"),
     }
 }
 

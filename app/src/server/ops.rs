@@ -276,7 +276,7 @@ pub async fn admin_reschedule_order(order_id: i64, start: i64, reason: String) -
     super::orders::in_booking_window(&state, start)?;
     let (from, to) = (format_beijing(unix(order.starts_at)), format_beijing(start));
     let detail = tf(Msg::PlatformRescheduleDetail, &[&reason, &from, &to]);
-    super::orders::move_order(&state, &order, start, Actor::Admin(admin.id.0), detail, &reason).await?;
+    super::orders::move_order(&state, &order, start, Actor::Admin(admin.id.0), detail, &reason, None).await?;
     tracing::info!(order_id = order.id, admin = admin.id.0, from = unix(order.starts_at), to = start, "order rescheduled by the platform");
     state
         .store

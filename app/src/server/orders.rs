@@ -404,6 +404,7 @@ fn slot_days(state: &AppState, candidates: &[dispatch::Candidate], job: &dispatc
                         available: s.is_bookable() && s.start >= earliest && Some(s.start) != taken,
                         past: s.start < earliest,
                         current: Some(s.start) == taken,
+                        price_change_fen: 0,
                     })
                     .collect(),
             }
@@ -699,7 +700,7 @@ fn actor_label(kind: &str) -> String {
 /// `policy`'s tiers on `order`: when each begins and what it keeps of the
 /// paid amount, as the policy itself charges it.
 fn cancel_tiers(policy: &booking::CancellationPolicy, order: &OrderRecord) -> Vec<CancelTier> {
-    let (paid, starts_at) = (Fen::new(order.paid_fen), unix(order.starts_at));
+    let (paid, starts_at) = (Fen::new(order.held_fen()), unix(order.starts_at));
     policy
         .tiers()
         .iter()
@@ -819,7 +820,7 @@ pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) ->
 
 /// What a customer's cancel of paid `order` would keep as its fee now.
 fn fee_if_cancelled_now(state: &AppState, policy: &booking::CancellationPolicy, order: &OrderRecord) -> i64 {
-    policy.customer_fee(Fen::new(order.paid_fen), unix(order.starts_at), unix(state.clock.now())).get()
+    policy.customer_fee(Fen::new(order.held_fen()), unix(order.starts_at), unix(state.clock.now())).get()
 }
 
 /// The visits of `series` that 取消本次及之后 from `order` cancels, in visit
@@ -967,14 +968,58 @@ async fn reschedule_candidates(
 }
 
 /// The slots `order` may move to: where its worker is free over the
-/// booking window, its own start shown but not offered.
+/// booking window, its own start shown but not offered, each with what
+/// the move would change the price by; a dearer one is not offered.
 pub async fn reschedule_slots(order_id: i64) -> Result<Vec<DaySlots>, AppError> {
     let user = require_user(CUSTOMER)?;
     let state = app_state()?;
     let order = own_order(&state, &user, order_id).await?;
     let events = state.store.order_events(order.id).await.map_err(internal)?;
     reschedule_rule(&state, &order, &events, None).await?.1.map_err(reschedule_refused)?;
-    movable_slots(&state, &order).await
+    let mut days = movable_slots(&state, &order).await?;
+    let repricing = Repricing::of(&state, &order).await?;
+    for slot in days.iter_mut().flat_map(|d| d.slots.iter_mut()).filter(|s| s.available) {
+        let moved = repricing.at(slot.start)?;
+        slot.price_change_fen = (moved.total - repricing.paid.total).get();
+        slot.available = slot.price_change_fen <= 0;
+    }
+    Ok(days)
+}
+
+/// What a customer's move does to the price: the order's quote as paid,
+/// re-priced at a new time under the time surcharges in force now.
+struct Repricing {
+    paid: Quote,
+    rules: pricing::PricingRules,
+}
+
+impl Repricing {
+    async fn of(state: &AppState, order: &OrderRecord) -> Result<Self, AppError> {
+        let paid = serde_json::from_str(&order.quote_json).map_err(internal)?;
+        let (rules, _, _) = super::pricing::rules_in_force(state).await?;
+        Ok(Repricing { paid, rules })
+    }
+
+    fn at(&self, start: i64) -> Result<Quote, AppError> {
+        pricing::retime(&self.paid, &self.rules, start).map_err(super::pricing::pricing_error)
+    }
+
+    /// Moving to `start`: nothing to change at the same price, the new
+    /// price and the refund of the difference when cheaper; a dearer time
+    /// is refused (the customer would have to pay more, so they book it anew).
+    fn move_to(&self, start: i64) -> Result<Option<store::Reprice>, AppError> {
+        let moved = self.at(start)?;
+        match moved.total.cmp(&self.paid.total) {
+            std::cmp::Ordering::Equal => Ok(None),
+            std::cmp::Ordering::Greater => Err(AppError::invalid(Field::Slot, Msg::ErrRescheduleDearer)),
+            std::cmp::Ordering::Less => Ok(Some(store::Reprice {
+                quote_json: serde_json::to_string(&moved).map_err(internal)?,
+                total_fen: moved.total.get(),
+                refund_fen: (self.paid.total - moved.total).get(),
+                refund_no: flows::reference("RF"),
+            })),
+        }
+    }
 }
 
 /// Where `order` could move to over the booking window, whoever moves it.
@@ -996,9 +1041,13 @@ pub async fn reschedule_order(order_id: i64, start: i64) -> Result<(), AppError>
     let events = state.store.order_events(order.id).await.map_err(internal)?;
     reschedule_rule(&state, &order, &events, Some(start)).await?.1.map_err(reschedule_refused)?;
     in_booking_window(&state, start)?;
-    same_price_at(&state, &order, start).await?;
-    let detail = crate::i18n::tf(Msg::RescheduleDetail, &[&format_beijing(unix(order.starts_at)), &format_beijing(start)]);
-    move_order(&state, &order, start, Actor::Customer(user.id.0), detail, "").await?;
+    let reprice = Repricing::of(&state, &order).await?.move_to(start)?;
+    let (from, to) = (format_beijing(unix(order.starts_at)), format_beijing(start));
+    let detail = match &reprice {
+        None => crate::i18n::tf(Msg::RescheduleDetail, &[&from, &to]),
+        Some(r) => crate::i18n::tf(Msg::RescheduleRefundDetail, &[&from, &to, &Fen::new(r.refund_fen)]),
+    };
+    move_order(&state, &order, start, Actor::Customer(user.id.0), detail, "", reprice.as_ref()).await?;
     tracing::info!(order_id = order.id, from = unix(order.starts_at), to = start, "order rescheduled by its customer");
     Ok(())
 }
@@ -1006,8 +1055,17 @@ pub async fn reschedule_order(order_id: i64, start: i64) -> Result<(), AppError>
 /// Moves `order` to `start` with its length and worker, once the mover's
 /// own rules have passed: refused (nothing changed) when the worker is not
 /// free then. `detail` goes on the timeline; `platform_reason` (empty when
-/// the customer moved it) is what the customer is told, see `reminders::tell_moved`.
-pub async fn move_order(state: &AppState, order: &OrderRecord, start: i64, by: Actor, detail: String, platform_reason: &str) -> Result<(), AppError> {
+/// the customer moved it) is what the customer is told, see
+/// `reminders::tell_moved`; `reprice`, the new price of a cheaper time.
+pub async fn move_order(
+    state: &AppState,
+    order: &OrderRecord,
+    start: i64,
+    by: Actor,
+    detail: String,
+    platform_reason: &str,
+    reprice: Option<&store::Reprice>,
+) -> Result<(), AppError> {
     let t = state.clock.now();
     let starts_at = from_unix(start)?;
     let ends_at = starts_at + (order.ends_at - order.starts_at);
@@ -1020,7 +1078,7 @@ pub async fn move_order(state: &AppState, order: &OrderRecord, start: i64, by: A
     let event = store::NewEvent { kind: booking::RESCHEDULE_EVENT.into(), actor_kind, actor_id, position: None, detail, away_from_address: false };
     // The customer and the worker holding it (assigned, or offered it) see the new time live.
     let notify: Vec<i64> = std::iter::once(order.customer_id).chain(order.worker_id.or(order.reserved_worker_id)).collect();
-    match state.store.reschedule_order(order.id, order.starts_at, starts_at, ends_at, &event, &notify, t).await {
+    match state.store.reschedule_order(order.id, order.starts_at, starts_at, ends_at, reprice, &event, &notify, t).await {
         Ok(()) => {}
         Err(StoreError::SlotTaken) => return Err(AppError::invalid(Field::Slot, Msg::ErrWorkerNotFreeThen)),
         Err(StoreError::Conflict) => return Err(AppError::StaleOrder),
@@ -1031,23 +1089,6 @@ pub async fn move_order(state: &AppState, order: &OrderRecord, start: i64, by: A
     // job re-reads the new start (and re-plans its new day).
     if flows::order_state(order)? == OrderState::Booked {
         state.store.schedule_once("dispatch", order.id, t, None).await.map_err(internal)?;
-    }
-    Ok(())
-}
-
-/// The price at `start` is the price paid: the time surcharges in force at
-/// the old and the new time are the same. Otherwise the customer is told
-/// to cancel and book again, so no amount changes hands by a move.
-async fn same_price_at(state: &AppState, order: &OrderRecord, start: i64) -> Result<(), AppError> {
-    let service = state.store.service(order.service_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-    let addons = addons_of(order, &detail_of(&service)?)?;
-    let (rules, _, _) = super::pricing::rules_in_force(state).await?;
-    let location = Some(GeoPoint { lat: order.lat, lng: order.lng });
-    let now = unix(state.clock.now());
-    let at = |when: i64| super::pricing::quote(&service, &rules, order.units, addons.clone(), Some(when), location, None, now);
-    let (was, then) = (at(unix(order.starts_at))?, at(start)?);
-    if was.total != then.total {
-        return Err(AppError::invalid(Field::Slot, Msg::ErrRescheduleOtherPrice));
     }
     Ok(())
 }

@@ -179,6 +179,20 @@ fn time_multiplier(rules: &PricingRules, start: i64) -> Option<(u32, String)> {
     found.into_iter().filter(|(bps, _)| *bps > NEUTRAL_BPS).max_by_key(|(bps, _)| *bps)
 }
 
+/// The surcharge line on `base_amount` for a service starting at `start`,
+/// if a multiplier above neutral applies then.
+fn time_surcharge(rules: &PricingRules, base_amount: Fen, start: i64) -> Result<Option<QuoteLine>, PricingError> {
+    let Some((bps, reason)) = time_multiplier(rules, start) else { return Ok(None) };
+    let surcharge = apply_bps(base_amount, bps - NEUTRAL_BPS).ok_or(PricingError::Overflow)?;
+    Ok((surcharge > Fen::ZERO).then(|| QuoteLine {
+        kind: LineKind::TimeSurcharge,
+        label: format!("{reason}加价 ×{}", rules::multiplier_text(bps)),
+        unit_price: surcharge,
+        quantity: 1,
+        amount: surcharge,
+    }))
+}
+
 fn sum(lines: &[QuoteLine]) -> Result<Fen, PricingError> {
     lines.iter().try_fold(0i64, |acc, line| acc.checked_add(line.amount.get())).map(Fen::new).ok_or(PricingError::Overflow)
 }
@@ -225,17 +239,8 @@ pub fn quote(sheet: &PriceSheet, rules: &PricingRules, request: &QuoteRequest) -
         });
     }
 
-    if let Some((bps, reason)) = request.start.and_then(|start| time_multiplier(rules, start)) {
-        let surcharge = apply_bps(base_amount, bps - NEUTRAL_BPS).ok_or(PricingError::Overflow)?;
-        if surcharge > Fen::ZERO {
-            lines.push(QuoteLine {
-                kind: LineKind::TimeSurcharge,
-                label: format!("{reason}加价 ×{}", rules::multiplier_text(bps)),
-                unit_price: surcharge,
-                quantity: 1,
-                amount: surcharge,
-            });
-        }
+    if let Some(start) = request.start {
+        lines.extend(time_surcharge(rules, base_amount, start)?);
     }
 
     if let Some(distance_m) = request.distance_m {
@@ -283,6 +288,32 @@ pub fn quote(sheet: &PriceSheet, rules: &PricingRules, request: &QuoteRequest) -
         }
     }
 
+    let total = sum(&lines)?;
+    Ok(Quote { lines, total })
+}
+
+/// 改期: what `paid`, a booked order's quote, comes to when the service
+/// moves to `start`. The time surcharge is the one `rules` set at `start`
+/// (none when no multiplier applies then); every other line stays as paid,
+/// the coupon included, so a move changes only what the time changes. A
+/// coupon never takes an order below nothing: if the surcharge it was
+/// partly taken from goes, it shrinks to what is left.
+pub fn retime(paid: &Quote, rules: &PricingRules, start: i64) -> Result<Quote, PricingError> {
+    let base_amount = sum(&paid.lines.iter().filter(|l| l.kind == LineKind::Base).cloned().collect::<Vec<_>>())?;
+    let surcharge = time_surcharge(rules, base_amount, start)?;
+    let mut lines: Vec<QuoteLine> = paid.lines.iter().filter(|l| l.kind != LineKind::TimeSurcharge).cloned().collect();
+    // Where `quote` puts it: after the base and add-ons.
+    let at = lines.iter().position(|l| !matches!(l.kind, LineKind::Base | LineKind::AddOn)).unwrap_or(lines.len());
+    if let Some(line) = surcharge {
+        lines.insert(at, line);
+    }
+    let total = sum(&lines)?;
+    if total < Fen::ZERO {
+        if let Some(coupon) = lines.iter_mut().find(|l| l.kind == LineKind::Coupon) {
+            coupon.amount = coupon.amount - total;
+            coupon.unit_price = coupon.amount;
+        }
+    }
     let total = sum(&lines)?;
     Ok(Quote { lines, total })
 }

@@ -531,3 +531,37 @@ proptest! {
 fn serde_json_like_round_trip(rules: &PricingRules) -> PricingRules {
     serde_json::from_str(&serde_json::to_string(rules).unwrap()).unwrap()
 }
+
+#[test]
+fn retime_to_an_off_peak_hour_drops_only_the_surcharge() {
+    let req = QuoteRequest { start: Some(WED_18H), distance_m: Some(12_500), ..with_coupon(2, coupon(Discount::Fixed(Fen::new(1_000)), 0)) };
+    let paid = quote(&daily_cleaning(), &strategy(), &req).unwrap();
+    let moved = retime(&paid, &strategy(), WED_10H).unwrap();
+    assert_eq!(kinds(&moved), vec![(LineKind::Base, 9_000), (LineKind::Distance, 600), (LineKind::Coupon, -1_000)]);
+    assert_eq!(moved.total, Fen::new(8_600));
+}
+
+#[test]
+fn retime_into_a_peak_hour_adds_its_surcharge_after_the_add_ons() {
+    let paid = quote(&daily_cleaning(), &strategy(), &QuoteRequest { start: Some(WED_10H), distance_m: Some(12_500), ..request(2, &["fridge"]) }).unwrap();
+    let moved = retime(&paid, &strategy(), NATIONAL_DAY_10H).unwrap();
+    assert_eq!(kinds(&moved), vec![(LineKind::Base, 9_000), (LineKind::AddOn, 3_000), (LineKind::TimeSurcharge, 4_500), (LineKind::Distance, 600)]);
+    assert_eq!(moved.lines[2].label, "节假日（国庆节）加价 ×1.5");
+}
+
+#[test]
+fn retime_at_the_same_multiplier_changes_nothing() {
+    let paid = quote(&daily_cleaning(), &strategy(), &at(2, SAT_10H)).unwrap();
+    assert_eq!(retime(&paid, &strategy(), SAT_10H + 3_600).unwrap(), paid);
+}
+
+#[test]
+fn retime_never_takes_an_order_below_zero_the_coupon_shrinks() {
+    // ¥90 + ¥18 peak = ¥108, a ¥100 coupon leaves ¥8; off peak the coupon can only take ¥90.
+    let req = QuoteRequest { start: Some(WED_18H), ..with_coupon(2, coupon(Discount::Fixed(Fen::new(10_000)), 0)) };
+    let paid = quote(&daily_cleaning(), &strategy(), &req).unwrap();
+    assert_eq!(paid.total, Fen::new(800));
+    let moved = retime(&paid, &strategy(), WED_10H).unwrap();
+    assert_eq!(kinds(&moved), vec![(LineKind::Base, 9_000), (LineKind::Coupon, -9_000)]);
+    assert_eq!(moved.total, Fen::ZERO);
+}

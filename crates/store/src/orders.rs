@@ -51,7 +51,9 @@ pub trait OrderStore: Send + Sync {
     /// `starts_at..ends_at`, with `event`, if the worker holding it is free
     /// then (`SlotTaken` otherwise, `Conflict` when it moved or changed state
     /// meanwhile). Its reminders are made again for the new time, including
-    /// one already sent for the old time.
+    /// one already sent for the old time. With `reprice` (a move to a
+    /// cheaper time) the order takes the new price and the difference goes
+    /// back to the customer, in the same transaction.
     #[allow(clippy::too_many_arguments)]
     async fn reschedule_order(
         &self,
@@ -59,6 +61,7 @@ pub trait OrderStore: Send + Sync {
         from: OffsetDateTime,
         starts_at: OffsetDateTime,
         ends_at: OffsetDateTime,
+        reprice: Option<&crate::Reprice>,
         event: &NewEvent,
         notify: &[i64],
         now: OffsetDateTime,
@@ -68,7 +71,8 @@ pub trait OrderStore: Send + Sync {
     async fn payment_by_trade_no(&self, out_trade_no: &str) -> StoreResult<Option<PaymentRecord>>;
     /// Records a verified payment notification exactly once.
     async fn confirm_payment(&self, out_trade_no: &str, provider_txn_id: &str, amount_fen: i64, refund_no: &str, now: OffsetDateTime) -> StoreResult<PaymentOutcome>;
-    async fn settle_refund(&self, refund_id: i64, now: OffsetDateTime) -> StoreResult<Option<i64>>;
+    /// Marks a pending refund settled (once: `None` after that).
+    async fn settle_refund(&self, refund_id: i64, now: OffsetDateTime) -> StoreResult<Option<crate::SettledRefund>>;
     async fn pending_refund_for_order(&self, order_id: i64) -> StoreResult<Option<i64>>;
 
     /// Offers a 待接单 order to a worker and moves the order's time hold to
@@ -528,23 +532,7 @@ macro_rules! shared_order_impl {
                 }
                 Self::post_order_money(&mut tx, order_id, c, now).await?;
                 if let Some((amount, refund_no)) = &c.refund {
-                    let refund_id: i64 = sqlx::query_scalar(
-                        "INSERT INTO refunds (payment_id, out_refund_no, amount_fen, status, created_at)
-                         SELECT p.id, $2, $3, 'pending', $4 FROM payments p WHERE p.order_id = $1 AND p.status = 'paid'
-                         RETURNING id",
-                    )
-                    .bind(order_id)
-                    .bind(refund_no)
-                    .bind(amount)
-                    .bind(now)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .ok_or(crate::StoreError::NotFound)?;
-                    sqlx::query("INSERT INTO jobs (kind, ref_id, payload, due_at) VALUES ('settle_refund', $1, '', $2)")
-                        .bind(refund_id)
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
+                    Self::start_refund(&mut tx, order_id, *amount, refund_no, now).await?;
                 }
                 // An order cancelled before it was paid gives its coupon back.
                 if c.expected_state == "pending_payment" && c.next_state == "cancelled" {
@@ -568,6 +556,7 @@ macro_rules! shared_order_impl {
                 from: time::OffsetDateTime,
                 starts_at: time::OffsetDateTime,
                 ends_at: time::OffsetDateTime,
+                reprice: Option<&crate::Reprice>,
                 event: &crate::NewEvent,
                 notify: &[i64],
                 now: time::OffsetDateTime,
@@ -594,6 +583,20 @@ macro_rules! shared_order_impl {
                     if clashes > 0 {
                         return Err(crate::StoreError::SlotTaken);
                     }
+                }
+                if let Some(r) = reprice {
+                    sqlx::query("UPDATE orders SET quote_json = $1, total_fen = $2, refund_fen = refund_fen + $3 WHERE id = $4")
+                        .bind(&r.quote_json)
+                        .bind(r.total_fen)
+                        .bind(r.refund_fen)
+                        .bind(order_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    let balances = Self::balances(&mut tx, &[ledger::Account::OrderEscrow(order_id)]).await?;
+                    let refund = ledger::refund(&balances, order_id, domain::Fen::new(r.refund_fen))?;
+                    let meta = crate::PostingMeta { idem_key: format!("refund:{}", r.refund_no), actor_id: event.actor_id, memo: "改期退差价".into() };
+                    Self::post(&mut tx, &refund, &meta, now).await?;
+                    Self::start_refund(&mut tx, order_id, r.refund_fen, &r.refund_no, now).await?;
                 }
                 Self::append_event(&mut tx, order_id, Some(&state), &state, event, now).await?;
                 // The reminders follow the new time, including one already sent for the old time.
@@ -726,7 +729,7 @@ macro_rules! shared_order_impl {
                 Ok(outcome)
             }
 
-            async fn settle_refund(&self, refund_id: i64, now: time::OffsetDateTime) -> crate::StoreResult<Option<i64>> {
+            async fn settle_refund(&self, refund_id: i64, now: time::OffsetDateTime) -> crate::StoreResult<Option<crate::SettledRefund>> {
                 let mut tx = self.begin_write().await?;
                 let settled = sqlx::query("UPDATE refunds SET status = 'settled', settled_at = $1 WHERE id = $2 AND status = 'pending'")
                     .bind(now)
@@ -736,8 +739,8 @@ macro_rules! shared_order_impl {
                 if settled.rows_affected() == 0 {
                     return Ok(None);
                 }
-                let (order_id, customer): (i64, i64) = sqlx::query_as(
-                    "SELECT o.id, o.customer_id FROM refunds r JOIN payments p ON p.id = r.payment_id
+                let (order_id, customer, amount_fen): (i64, i64, i64) = sqlx::query_as(
+                    "SELECT o.id, o.customer_id, r.amount_fen FROM refunds r JOIN payments p ON p.id = r.payment_id
                      JOIN orders o ON o.id = p.order_id WHERE r.id = $1",
                 )
                 .bind(refund_id)
@@ -761,7 +764,7 @@ macro_rules! shared_order_impl {
                 }
                 Self::append_live(&mut tx, &[customer], "order", Some(order_id), now).await?;
                 tx.commit().await?;
-                Ok(Some(order_id))
+                Ok(Some(crate::SettledRefund { order_id, amount_fen }))
             }
 
             async fn pending_refund_for_order(&self, order_id: i64) -> crate::StoreResult<Option<i64>> {
@@ -1307,6 +1310,35 @@ macro_rules! shared_order_impl {
                         }
                     }
                 }
+                Ok(())
+            }
+
+            /// Records a refund of `amount` against the order's paid payment,
+            /// for the gateway job to settle.
+            async fn start_refund(
+                tx: &mut sqlx::Transaction<'_, <$store as crate::Dialect>::Db>,
+                order_id: i64,
+                amount: i64,
+                refund_no: &str,
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<()> {
+                let refund_id: i64 = sqlx::query_scalar(
+                    "INSERT INTO refunds (payment_id, out_refund_no, amount_fen, status, created_at)
+                     SELECT p.id, $2, $3, 'pending', $4 FROM payments p WHERE p.order_id = $1 AND p.status = 'paid'
+                     RETURNING id",
+                )
+                .bind(order_id)
+                .bind(refund_no)
+                .bind(amount)
+                .bind(now)
+                .fetch_optional(&mut **tx)
+                .await?
+                .ok_or(crate::StoreError::NotFound)?;
+                sqlx::query("INSERT INTO jobs (kind, ref_id, payload, due_at) VALUES ('settle_refund', $1, '', $2)")
+                    .bind(refund_id)
+                    .bind(now)
+                    .execute(&mut **tx)
+                    .await?;
                 Ok(())
             }
 

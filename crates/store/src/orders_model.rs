@@ -183,6 +183,14 @@ pub struct OrderRecord {
     pub placement_id: Option<i64>,
 }
 
+impl OrderRecord {
+    /// What the order still holds of what was paid: a move to a cheaper
+    /// time gives the difference back before any cancellation or completion.
+    pub fn held_fen(&self) -> i64 {
+        self.paid_fen - self.refund_fen
+    }
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OrderEventRecord {
     pub id: i64,
@@ -209,6 +217,23 @@ pub struct NewEvent {
     /// An arrival recorded beyond `booking::ARRIVAL_RADIUS_M` of the address:
     /// the order is flagged for the admin's monitor.
     pub away_from_address: bool,
+}
+
+/// A refund that has reached the customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SettledRefund {
+    pub order_id: i64,
+    pub amount_fen: i64,
+}
+
+/// 改期 to a cheaper time: the order's new quote and total, and the
+/// difference refunded with its generated refund number.
+#[derive(Debug, Clone)]
+pub struct Reprice {
+    pub quote_json: String,
+    pub total_fen: i64,
+    pub refund_fen: i64,
+    pub refund_no: String,
 }
 
 /// A state change applied only if the order is still in `expected_state`.

@@ -865,7 +865,7 @@ async fn money_arriving_after_the_order_expired_is_refunded_in_full() {
         let order = store.order(placed.order_id).await.unwrap().unwrap();
         assert_eq!((order.state.as_str(), order.refund_fen), ("cancelled", 9000));
         let refund = store.pending_refund_for_order(placed.order_id).await.unwrap().expect("refund pending");
-        assert_eq!(store.settle_refund(refund, now()).await.unwrap(), Some(placed.order_id));
+        assert_eq!(store.settle_refund(refund, now()).await.unwrap(), Some(store::SettledRefund { order_id: placed.order_id, amount_fen: 9000 }));
         assert_eq!(store.settle_refund(refund, now()).await.unwrap(), None, "settles once");
         mx::assert_books_balance(&store).await;
     })

@@ -484,13 +484,20 @@ pub(crate) fn SlotPicker(days: Vec<DaySlots>, selected_day: RwSignal<usize>, sel
                                 .map(|s| {
                                     let start = s.start;
                                     let available = s.available;
-                                    let note = if available { Msg::SlotOpen } else if s.past { Msg::SlotPast } else if s.current { Msg::SlotCurrent } else { Msg::SlotFull };
+                                    let note = match s.price_change_fen {
+                                        fen if fen < 0 => tf(Msg::SlotRefund, &[&money(-fen)]),
+                                        fen if fen > 0 => t(Msg::SlotDearer).to_string(),
+                                        _ => {
+                                            let note = if available { Msg::SlotOpen } else if s.past { Msg::SlotPast } else if s.current { Msg::SlotCurrent } else { Msg::SlotFull };
+                                            t(note).to_string()
+                                        }
+                                    };
                                     view! {
                                         <button type="button" class="slot" class:selected=move || selected_slot.get() == Some(start)
                                             disabled=!available aria-pressed=move || (selected_slot.get() == Some(start)).to_string()
                                             on:click=move |_| selected_slot.set(Some(start))>
                                             <span>{s.label.clone()}</span>
-                                            <span class="slot-note">{t(note)}</span>
+                                            <span class="slot-note">{note}</span>
                                         </button>
                                     }
                                 })

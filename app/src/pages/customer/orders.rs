@@ -473,6 +473,7 @@ fn RescheduleSlots(order_id: i64, action: ServerAction<RescheduleOrder>, choice:
     view! {
         <h3 class="section-title">{t(Msg::RescheduleHeading)}</h3>
         <MoveSlots days choice/>
+        <p class="hint">{t(Msg::ReschedulePriceHint)}</p>
         <p class="field-error" role="alert">{move || field_error(value, Field::Slot).get()}</p>
         <p class="form-error" role="alert">{move || form_error(value).get()}</p>
         <div class="confirm-actions">
