@@ -113,8 +113,8 @@ export async function submitAndPay(customer: Page): Promise<string> {
   return customer.url().split('/').pop()!;
 }
 
-/** Books 日常保洁 · 2小时 at People's Square `days` days ahead (2 or more) at `slot` and pays; returns the order id. */
-export async function bookDaysAhead(customer: Page, days: number, slot: string): Promise<string> {
+/** Books 日常保洁 · 2小时 at People's Square `days` days ahead (2 or more) at `slot` (saying `note`, when given) and pays; returns the order id. */
+export async function bookDaysAhead(customer: Page, days: number, slot: string, note?: string): Promise<string> {
   await open(customer, '/');
   await customer.locator('.service-list').getByText('日常保洁 · 2小时').click();
   await hydrated(customer);
@@ -122,6 +122,7 @@ export async function bookDaysAhead(customer: Page, days: number, slot: string):
   await hydrated(customer);
   await fillBooking(customer, '黄浦区人民大道1号2栋301', PEOPLES_SQUARE.latitude, '09:00');
   await customer.getByRole('tab').nth(days).click();
+  if (note) await expect(customer.locator('.slot', { hasText: slot }).locator('.slot-note')).toHaveText(note);
   await customer.locator('.slot:not([disabled])', { hasText: slot }).click();
   await expect(customer.locator('.slot.selected')).toContainText(slot);
   return submitAndPay(customer);

@@ -370,7 +370,8 @@ test('a customer moves a paid order to another free hour of the same worker; a d
 
 test('a customer moves an evening-peak booking to the daytime and the peak surcharge comes back', async ({ browser }) => {
   const customer = await signedIn(browser, DEMO.customer);
-  await bookDaysAhead(customer, 7, '18:00');
+  // The calendar says what the evening peak adds before it is chosen.
+  await bookDaysAhead(customer, 7, '18:00', '+¥18.00');
   await hydrated(customer);
   const total = customer.locator('.quote-total .price');
   await expect(total).toHaveAttribute('data-total', '10800');

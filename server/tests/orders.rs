@@ -3482,6 +3482,21 @@ async fn a_move_the_worker_or_the_rules_cannot_keep_is_refused_and_changes_nothi
     assert_eq!(late.state.store.order(order_id).await.unwrap().unwrap().starts_at.unix_timestamp(), beijing(2, 10));
 }
 
+/// The booking calendar says what an evening-peak slot adds to the list
+/// price (two hours at ¥45, ×1.2 from 18:00), and nothing on a morning.
+#[tokio::test]
+async fn booking_slots_say_what_the_peak_adds() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let service = cleaning_service(&app).await;
+    let at_square = form(&[("service_id", service.to_string()), ("units", "2".into()), ("lat", "31.2304".into()), ("lng", "121.4737".into())]);
+    let slots = app.post("/api/booking_slots", &at_square, Some(&customer)).await;
+    let days: Vec<app::api::orders::DaySlots> = serde_json::from_str(&slots.body).unwrap_or_else(|e| panic!("{e}: {}", slots.body));
+    let change = |at: i64| days.iter().flat_map(|d| &d.slots).find(|s| s.start == at).map(|s| (s.available, s.price_change_fen));
+    assert_eq!(change(beijing(2, 18)), Some((true, 1_800)));
+    assert_eq!(change(beijing(2, 10)), Some((true, 0)));
+}
+
 /// 改期 out of the evening peak: the slots say what moving there gives
 /// back, the order takes the new price, the difference goes back to the
 /// customer (and they are told once it has), the worker will be paid on

@@ -90,8 +90,9 @@ pub struct SlotView {
     pub past: bool,
     /// 改期: the order's own time, not offered again.
     pub current: bool,
-    /// 改期: what a move here changes the customer's price by (fen; below
-    /// zero the difference is refunded, above zero the slot is not offered).
+    /// What choosing this slot changes the price by, in fen: booking, the
+    /// time surcharge on the list price; 改期, the difference to the price
+    /// paid (below zero it is refunded; a dearer slot is not offered).
     pub price_change_fen: i64,
 }
 

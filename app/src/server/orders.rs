@@ -347,7 +347,7 @@ pub async fn booking_slots(service_id: i64, units: i32, lat: f64, lng: f64, work
     let state = app_state()?;
     let worker_gender = gender_preference(worker_gender.as_deref())?;
     let service = listed_service(&state, service_id).await?;
-    list_quote(&state, &service, units).await?;
+    let list = list_quote(&state, &service, units).await?;
     let at = Coordinates::new(lat, lng).map_err(AppError::from_input)?;
     let location = GeoPoint { lat: at.lat(), lng: at.lng() };
     let duration_secs = i64::from(pricing::duration_minutes(unit_of(&service)?, units)) * 60;
@@ -367,7 +367,14 @@ pub async fn booking_slots(service_id: i64, units: i32, lat: f64, lng: f64, work
         worker_gender,
         needs_certificate: service.needs_certificate,
     };
-    Ok(slot_days(&state, &candidates, &job, &movable, None))
+    let mut days = slot_days(&state, &candidates, &job, &movable, None);
+    // Peak hours, weekends and holidays cost more: each slot says how much.
+    let (rules, _, _) = super::pricing::rules_in_force(&state).await?;
+    for slot in days.iter_mut().flat_map(|d| d.slots.iter_mut()).filter(|s| s.available) {
+        let then = super::pricing::quote(&service, &rules, units, Vec::new(), Some(slot.start), None, None, unix(t))?;
+        slot.price_change_fen = (then.total - list.total).get();
+    }
+    Ok(days)
 }
 
 /// The booking window's days of slots in which one of `candidates` can

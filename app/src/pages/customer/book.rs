@@ -484,8 +484,10 @@ pub(crate) fn SlotPicker(days: Vec<DaySlots>, selected_day: RwSignal<usize>, sel
                                 .map(|s| {
                                     let start = s.start;
                                     let available = s.available;
+                                    let dearer = s.price_change_fen > 0;
                                     let note = match s.price_change_fen {
                                         fen if fen < 0 => tf(Msg::SlotRefund, &[&money(-fen)]),
+                                        fen if fen > 0 && available => format!("+{}", money(fen)),
                                         fen if fen > 0 => t(Msg::SlotDearer).to_string(),
                                         _ => {
                                             let note = if available { Msg::SlotOpen } else if s.past { Msg::SlotPast } else if s.current { Msg::SlotCurrent } else { Msg::SlotFull };
@@ -497,7 +499,7 @@ pub(crate) fn SlotPicker(days: Vec<DaySlots>, selected_day: RwSignal<usize>, sel
                                             disabled=!available aria-pressed=move || (selected_slot.get() == Some(start)).to_string()
                                             on:click=move |_| selected_slot.set(Some(start))>
                                             <span>{s.label.clone()}</span>
-                                            <span class="slot-note">{note}</span>
+                                            <span class="slot-note" class:slot-note-dearer=dearer>{note}</span>
                                         </button>
                                     }
                                 })
