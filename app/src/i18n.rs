@@ -518,6 +518,7 @@ messages! {
     ReschedulePriceHint => "高峰、周末、节假日价格不同：改到更便宜的时段，差价原路退回；价格更高的时段请取消后重新预约",
     RescheduleRefundDetail => "{} 改为 {}，差价 {} 原路退回",
     PlatformRescheduleDetail => "客服改期：{}（{} 改为 {}）",
+    PlatformRescheduleRefundDetail => "客服改期：{}（{} 改为 {}，差价 {} 原路退回）",
     AdminRescheduleHeading => "代顾客改期",
     AdminRescheduleHint => "顾客或服务者来电要求改期时使用：只能改到该服务者有空的时段，服务时长和实付金额不变（新时段价格不同也按原价），不受顾客自助改期的时限和次数限制。原因写进订单记录，顾客可见，并记入操作日志。",
     RescheduleReasonLabel => "改期原因",

@@ -3566,6 +3566,32 @@ async fn a_move_to_a_cheaper_time_refunds_the_difference_and_a_dearer_one_is_not
     assert!(app.state.store.ledger_audit().await.unwrap().is_empty());
 }
 
+/// 客服改期 out of the evening peak gives the customer the difference back,
+/// as their own move would (into the peak the price paid stands, below).
+#[tokio::test]
+async fn an_admin_move_to_a_cheaper_time_refunds_the_difference() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let li = app.session_for(LI).await;
+    let admin = app.session_for("13700000000").await;
+    let (peak, day) = (beijing(2, 18), beijing(3, 10));
+    let order_id = taken_by_li(&app, place_quoted(&app, &customer, peak, 10_800).await, &li).await;
+    let slots = app.post("/api/admin_reschedule_slots", &format!("order_id={order_id}"), Some(&admin)).await;
+    let days: Vec<app::api::orders::DaySlots> = serde_json::from_str(&slots.body).unwrap_or_else(|e| panic!("{e}: {}", slots.body));
+    let slot = |at: i64| days.iter().flat_map(|d| &d.slots).find(|s| s.start == at).map(|s| (s.available, s.price_change_fen));
+    assert_eq!(slot(day), Some((true, -1_800)));
+    assert_eq!(slot(peak + 86_400), Some((true, 0)), "the peak again, at the price paid");
+
+    let by_admin = form(&[("order_id", order_id.to_string()), ("start", day.to_string()), ("reason", "服务者临时有事".into())]);
+    assert_eq!(app.post("/api/admin_reschedule_order", &by_admin, Some(&admin)).await.status, StatusCode::OK);
+    let order = app.state.store.order(order_id).await.unwrap().unwrap();
+    assert_eq!((order.starts_at.unix_timestamp(), order.total_fen, order.refund_fen), (day, 9_000, 1_800));
+    let events = app.state.store.order_events(order_id).await.unwrap();
+    let event = events.iter().find(|e| e.kind == booking::RESCHEDULE_EVENT).unwrap();
+    assert!(event.detail.starts_with("客服改期：服务者临时有事") && event.detail.ends_with("差价 ¥18.00 原路退回）"), "{}", event.detail);
+    assert!(app.state.store.ledger_audit().await.unwrap().is_empty());
+}
+
 /// 客服改期: past the customer's cut-off and into the evening peak, an
 /// admin moves an accepted order for its customer. It keeps its worker
 /// and the amount paid; the reason is on the timeline and in the audit

@@ -1,6 +1,6 @@
 use super::authz::require_user;
 use super::flows::{self, start_of_beijing_day, unix};
-use super::orders::{card, detail_for, reschedule_refused, states_of_group};
+use super::orders::{card, detail_for, reschedule_refused, states_of_group, MovePrice, Repricing};
 use super::{app_state, internal, AppState};
 use crate::api::ops::{AdminOrderRow, AdminOrderView, CandidateView, DecisionView, MoneyMoveView, NoticeView, OfferView, OrderAttention, ReplanView};
 use crate::api::orders::DaySlots;
@@ -260,12 +260,15 @@ pub async fn admin_reschedule_slots(order_id: i64) -> Result<Vec<DaySlots>, AppE
     let state = app_state()?;
     let order = state.store.order(order_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
     booking::platform_may_reschedule(flows::order_state(&order)?, unix(order.starts_at), None).map_err(reschedule_refused)?;
-    super::orders::movable_slots(&state, &order).await
+    let mut days = super::orders::movable_slots(&state, &order).await?;
+    Repricing::of(&state, &order).await?.mark(&mut days, true)?;
+    Ok(days)
 }
 
 /// 客服改期: moves a paid order for its customer or worker to a time its
-/// worker is free. The customer's own limits do not apply and the amount
-/// paid stands (the platform made the move); the reason goes on the
+/// worker is free. The customer's own limits do not apply and it never
+/// costs them more: a dearer time keeps the price paid, a cheaper one gives
+/// the difference back, as their own move would. The reason goes on the
 /// timeline and into the audit log.
 pub async fn admin_reschedule_order(order_id: i64, start: i64, reason: String) -> Result<(), AppError> {
     let admin = require_user(ADMIN)?;
@@ -275,8 +278,15 @@ pub async fn admin_reschedule_order(order_id: i64, start: i64, reason: String) -
     booking::platform_may_reschedule(flows::order_state(&order)?, unix(order.starts_at), Some(start)).map_err(reschedule_refused)?;
     super::orders::in_booking_window(&state, start)?;
     let (from, to) = (format_beijing(unix(order.starts_at)), format_beijing(start));
-    let detail = tf(Msg::PlatformRescheduleDetail, &[&reason, &from, &to]);
-    super::orders::move_order(&state, &order, start, Actor::Admin(admin.id.0), detail, &reason, None).await?;
+    let reprice = match Repricing::of(&state, &order).await?.move_to(start)? {
+        MovePrice::Cheaper(reprice) => Some(reprice),
+        MovePrice::Same | MovePrice::Dearer => None,
+    };
+    let detail = match &reprice {
+        None => tf(Msg::PlatformRescheduleDetail, &[&reason, &from, &to]),
+        Some(r) => tf(Msg::PlatformRescheduleRefundDetail, &[&reason, &from, &to, &domain::Fen::new(r.refund_fen)]),
+    };
+    super::orders::move_order(&state, &order, start, Actor::Admin(admin.id.0), detail, &reason, reprice.as_ref()).await?;
     tracing::info!(order_id = order.id, admin = admin.id.0, from = unix(order.starts_at), to = start, "order rescheduled by the platform");
     state
         .store

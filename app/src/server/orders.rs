@@ -984,24 +984,28 @@ pub async fn reschedule_slots(order_id: i64) -> Result<Vec<DaySlots>, AppError> 
     let events = state.store.order_events(order.id).await.map_err(internal)?;
     reschedule_rule(&state, &order, &events, None).await?.1.map_err(reschedule_refused)?;
     let mut days = movable_slots(&state, &order).await?;
-    let repricing = Repricing::of(&state, &order).await?;
-    for slot in days.iter_mut().flat_map(|d| d.slots.iter_mut()).filter(|s| s.available) {
-        let moved = repricing.at(slot.start)?;
-        slot.price_change_fen = (moved.total - repricing.paid.total).get();
-        slot.available = slot.price_change_fen <= 0;
-    }
+    Repricing::of(&state, &order).await?.mark(&mut days, false)?;
     Ok(days)
 }
 
-/// What a customer's move does to the price: the order's quote as paid,
-/// re-priced at a new time under the time surcharges in force now.
-struct Repricing {
+/// What a move does to the price: the order's quote as paid, re-priced at
+/// a new time under the time surcharges in force now.
+pub(crate) struct Repricing {
     paid: Quote,
     rules: pricing::PricingRules,
 }
 
+/// A move's price against the price paid.
+pub(crate) enum MovePrice {
+    Same,
+    /// The customer moves only by booking anew; 客服 move at the price paid.
+    Dearer,
+    /// Either way the order takes the new price and the difference goes back.
+    Cheaper(store::Reprice),
+}
+
 impl Repricing {
-    async fn of(state: &AppState, order: &OrderRecord) -> Result<Self, AppError> {
+    pub(crate) async fn of(state: &AppState, order: &OrderRecord) -> Result<Self, AppError> {
         let paid = serde_json::from_str(&order.quote_json).map_err(internal)?;
         let (rules, _, _) = super::pricing::rules_in_force(state).await?;
         Ok(Repricing { paid, rules })
@@ -1011,21 +1015,32 @@ impl Repricing {
         pricing::retime(&self.paid, &self.rules, start).map_err(super::pricing::pricing_error)
     }
 
-    /// Moving to `start`: nothing to change at the same price, the new
-    /// price and the refund of the difference when cheaper; a dearer time
-    /// is refused (the customer would have to pay more, so they book it anew).
-    fn move_to(&self, start: i64) -> Result<Option<store::Reprice>, AppError> {
+    pub(crate) fn move_to(&self, start: i64) -> Result<MovePrice, AppError> {
         let moved = self.at(start)?;
-        match moved.total.cmp(&self.paid.total) {
-            std::cmp::Ordering::Equal => Ok(None),
-            std::cmp::Ordering::Greater => Err(AppError::invalid(Field::Slot, Msg::ErrRescheduleDearer)),
-            std::cmp::Ordering::Less => Ok(Some(store::Reprice {
+        Ok(match moved.total.cmp(&self.paid.total) {
+            std::cmp::Ordering::Equal => MovePrice::Same,
+            std::cmp::Ordering::Greater => MovePrice::Dearer,
+            std::cmp::Ordering::Less => MovePrice::Cheaper(store::Reprice {
                 quote_json: serde_json::to_string(&moved).map_err(internal)?,
                 total_fen: moved.total.get(),
                 refund_fen: (self.paid.total - moved.total).get(),
                 refund_no: flows::reference("RF"),
-            })),
+            }),
+        })
+    }
+
+    /// Marks each open slot of `days` with what moving there gives back;
+    /// a dearer slot is marked and not offered unless `dearer_at_price_paid`
+    /// (客服 moves), when it stays as it is.
+    pub(crate) fn mark(&self, days: &mut [DaySlots], dearer_at_price_paid: bool) -> Result<(), AppError> {
+        for slot in days.iter_mut().flat_map(|d| d.slots.iter_mut()).filter(|s| s.available) {
+            let change = (self.at(slot.start)?.total - self.paid.total).get();
+            if change < 0 || !dearer_at_price_paid {
+                slot.price_change_fen = change;
+                slot.available = change <= 0;
+            }
         }
+        Ok(())
     }
 }
 
@@ -1048,7 +1063,11 @@ pub async fn reschedule_order(order_id: i64, start: i64) -> Result<(), AppError>
     let events = state.store.order_events(order.id).await.map_err(internal)?;
     reschedule_rule(&state, &order, &events, Some(start)).await?.1.map_err(reschedule_refused)?;
     in_booking_window(&state, start)?;
-    let reprice = Repricing::of(&state, &order).await?.move_to(start)?;
+    let reprice = match Repricing::of(&state, &order).await?.move_to(start)? {
+        MovePrice::Same => None,
+        MovePrice::Dearer => return Err(AppError::invalid(Field::Slot, Msg::ErrRescheduleDearer)),
+        MovePrice::Cheaper(reprice) => Some(reprice),
+    };
     let (from, to) = (format_beijing(unix(order.starts_at)), format_beijing(start));
     let detail = match &reprice {
         None => crate::i18n::tf(Msg::RescheduleDetail, &[&from, &to]),
