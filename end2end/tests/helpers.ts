@@ -122,7 +122,10 @@ export async function bookDaysAhead(customer: Page, days: number, slot: string, 
   await hydrated(customer);
   await fillBooking(customer, '黄浦区人民大道1号2栋301', PEOPLES_SQUARE.latitude, '09:00');
   await customer.getByRole('tab').nth(days).click();
-  if (note) await expect(customer.locator('.slot', { hasText: slot }).locator('.slot-note')).toHaveText(note);
+  if (note) {
+    await expect(customer.locator('.slot', { hasText: slot }).locator('.slot-note')).toHaveText(note);
+    await snap(customer, `book-slot-note-${slot.replace(':', '')}-390x844`);
+  }
   await customer.locator('.slot:not([disabled])', { hasText: slot }).click();
   await expect(customer.locator('.slot.selected')).toContainText(slot);
   return submitAndPay(customer);
