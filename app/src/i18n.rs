@@ -520,7 +520,7 @@ messages! {
     PlatformRescheduleDetail => "客服改期：{}（{} 改为 {}）",
     PlatformRescheduleRefundDetail => "客服改期：{}（{} 改为 {}，差价 {} 原路退回）",
     AdminRescheduleHeading => "代顾客改期",
-    AdminRescheduleHint => "顾客或服务者来电要求改期时使用：只能改到该服务者有空的时段，服务时长和实付金额不变（新时段价格不同也按原价），不受顾客自助改期的时限和次数限制。原因写进订单记录，顾客可见，并记入操作日志。",
+    AdminRescheduleHint => "顾客或服务者来电要求改期时使用：只能改到该服务者有空的时段，服务时长不变；新时段更贵也按原价，更便宜则差价原路退给顾客；不受顾客自助改期的时限和次数限制。原因写进订单记录，顾客可见，并记入操作日志。",
     RescheduleReasonLabel => "改期原因",
     AdminRescheduleButton => "确认改期",
     CancelFree => "现在取消免费，已支付金额将全额原路退回。确认取消？",
