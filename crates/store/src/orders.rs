@@ -1280,7 +1280,12 @@ macro_rules! shared_order_impl {
                 }
                 if let Some((amount, refund_no)) = c.refund.as_ref().filter(|(amount, _)| *amount > 0) {
                     let balances = Self::balances(&mut *tx, &escrow).await?;
-                    let txn = ledger::refund(&balances, order_id, domain::Fen::new(*amount))?;
+                    // More than the escrow holds: the order gave money back (a move to a
+                    // cheaper time) since this refund was worked out, so decide again.
+                    let txn = ledger::refund(&balances, order_id, domain::Fen::new(*amount)).map_err(|err| match err {
+                        ledger::LedgerError::ExceedsEscrow => crate::StoreError::Conflict,
+                        other => other.into(),
+                    })?;
                     Self::post(&mut *tx, &txn, &system(format!("refund:{refund_no}"), "取消退款"), now).await?;
                 }
                 // One no-show per worker and order, should it be handed back to them and on again.

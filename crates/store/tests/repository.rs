@@ -841,6 +841,45 @@ async fn a_payment_notification_books_the_order_once_and_replays_change_nothing(
     .await;
 }
 
+/// A cancel worked out before a move to a cheaper time gave part of the
+/// money back would refund more than the order holds: refused as a stale
+/// decision, nothing changed; worked out again, it refunds what is left.
+#[tokio::test]
+async fn a_refund_worked_out_before_a_move_refunded_part_is_refused_as_stale() {
+    on_both(|store| async move {
+        let worker = fx::worker(&store, "13900139104").await;
+        let service = fx::service(&store).await;
+        let customer = fx::customer(&store, "13800138140").await;
+        let placed = store.place_order(&fx::order(customer, service, tomorrow_at(6), "moved"), &[worker], now()).await.unwrap();
+        store.confirm_payment("PAY-moved", "TXN-moved", 9000, "R-moved", now()).await.unwrap();
+        let order = store.order(placed.order_id).await.unwrap().unwrap();
+        let cheaper = store::Reprice { quote_json: "[]".into(), total_fen: 7200, refund_fen: 1800, refund_no: "R-move".into() };
+        let to = order.starts_at + Duration::from_secs(3600);
+        let move_event = fx::event(booking::RESCHEDULE_EVENT, "customer", Some(customer));
+        store.reschedule_order(order.id, order.starts_at, to, to + (order.ends_at - order.starts_at), Some(&cheaper), &move_event, &[customer], now()).await.unwrap();
+        let cancel = |refund: i64, refund_no: &str| store::OrderChange {
+            expected_state: "booked".into(),
+            next_state: "refunding".into(),
+            assign_worker: None,
+            fee_fen: 0,
+            refund: Some((refund, refund_no.into())),
+            settle: None,
+            no_show: None,
+            event: fx::event("cancel", "customer", Some(customer)),
+            notify: vec![customer],
+        };
+        let stale = store.change_order(order.id, &cancel(9000, "R-stale"), now()).await;
+        assert!(matches!(stale, Err(StoreError::Conflict)), "{stale:?}");
+        let order = store.order(order.id).await.unwrap().unwrap();
+        assert_eq!((order.state.as_str(), order.total_fen, order.paid_fen, order.refund_fen, order.held_fen()), ("booked", 7200, 9000, 1800, 7200));
+        store.change_order(order.id, &cancel(order.held_fen(), "R-cancel"), now()).await.unwrap();
+        let order = store.order(order.id).await.unwrap().unwrap();
+        assert_eq!((order.state.as_str(), order.refund_fen), ("refunding", 9000));
+        mx::assert_books_balance(&store).await;
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn money_arriving_after_the_order_expired_is_refunded_in_full() {
     on_both(|store| async move {
