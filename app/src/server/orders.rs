@@ -347,11 +347,13 @@ pub async fn booking_slots(service_id: i64, units: i32, lat: f64, lng: f64, work
     let state = app_state()?;
     let worker_gender = gender_preference(worker_gender.as_deref())?;
     let service = listed_service(&state, service_id).await?;
-    let list = list_quote(&state, &service, units).await?;
+    let (rules, _, _) = super::pricing::rules_in_force(&state).await?;
+    let t = state.clock.now();
+    let at_start = |start: Option<i64>| super::pricing::quote(&service, &rules, units, Vec::new(), start, None, None, unix(t));
+    let list = at_start(None)?;
     let at = Coordinates::new(lat, lng).map_err(AppError::from_input)?;
     let location = GeoPoint { lat: at.lat(), lng: at.lng() };
     let duration_secs = i64::from(pricing::duration_minutes(unit_of(&service)?, units)) * 60;
-    let t = state.clock.now();
     let horizon = t + std::time::Duration::from_secs(u64::from(state.config.booking_days + 1) * 86_400);
     let candidates = flows::candidates(&state, &service.category_code, t, horizon, None, flows::Scoring::AvailabilityOnly).await?;
     if !in_service_area(&candidates, location) {
@@ -369,10 +371,8 @@ pub async fn booking_slots(service_id: i64, units: i32, lat: f64, lng: f64, work
     };
     let mut days = slot_days(&state, &candidates, &job, &movable, None);
     // Peak hours, weekends and holidays cost more: each slot says how much.
-    let (rules, _, _) = super::pricing::rules_in_force(&state).await?;
     for slot in days.iter_mut().flat_map(|d| d.slots.iter_mut()).filter(|s| s.available) {
-        let then = super::pricing::quote(&service, &rules, units, Vec::new(), Some(slot.start), None, None, unix(t))?;
-        slot.price_change_fen = (then.total - list.total).get();
+        slot.price_change_fen = (at_start(Some(slot.start))?.total - list.total).get();
     }
     Ok(days)
 }

@@ -592,10 +592,8 @@ macro_rules! shared_order_impl {
                         .bind(order_id)
                         .execute(&mut *tx)
                         .await?;
-                    let balances = Self::balances(&mut tx, &[ledger::Account::OrderEscrow(order_id)]).await?;
-                    let refund = ledger::refund(&balances, order_id, domain::Fen::new(r.refund_fen))?;
                     let meta = crate::PostingMeta { idem_key: format!("refund:{}", r.refund_no), actor_id: event.actor_id, memo: "改期退差价".into() };
-                    Self::post(&mut tx, &refund, &meta, now).await?;
+                    Self::post_refund(&mut tx, order_id, r.refund_fen, &meta, now).await?;
                     Self::start_refund(&mut tx, order_id, r.refund_fen, &r.refund_no, now).await?;
                 }
                 Self::append_event(&mut tx, order_id, Some(&state), &state, event, now).await?;
@@ -697,31 +695,15 @@ macro_rules! shared_order_impl {
                     crate::PaymentOutcome::Booked { order_id }
                 } else {
                     // The order expired or was cancelled before the money arrived: give it back.
-                    let refund_id: i64 = sqlx::query_scalar(
-                        "INSERT INTO refunds (payment_id, out_refund_no, amount_fen, status, created_at)
-                         VALUES ($1, $2, $3, 'pending', $4) RETURNING id",
-                    )
-                    .bind(payment_id)
-                    .bind(refund_no)
-                    .bind(amount_fen)
-                    .bind(now)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    let balances = Self::balances(&mut tx, &[ledger::Account::OrderEscrow(order_id)]).await?;
-                    let refund = ledger::refund(&balances, order_id, domain::Fen::new(amount_fen))?;
                     let meta = crate::PostingMeta { idem_key: format!("refund:{refund_no}"), actor_id: None, memo: "迟到的付款全额退回".into() };
-                    Self::post(&mut tx, &refund, &meta, now).await?;
+                    Self::post_refund(&mut tx, order_id, amount_fen, &meta, now).await?;
                     sqlx::query("UPDATE orders SET paid_fen = $1, refund_fen = refund_fen + $1, updated_at = $2 WHERE id = $3")
                         .bind(amount_fen)
                         .bind(now)
                         .bind(order_id)
                         .execute(&mut *tx)
                         .await?;
-                    sqlx::query("INSERT INTO jobs (kind, ref_id, payload, due_at) VALUES ('settle_refund', $1, '', $2)")
-                        .bind(refund_id)
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
+                    Self::start_refund(&mut tx, order_id, amount_fen, refund_no, now).await?;
                     crate::PaymentOutcome::RefundedLate { order_id }
                 };
                 Self::append_live(&mut tx, &[customer], "order", Some(order_id), now).await?;
@@ -1279,14 +1261,7 @@ macro_rules! shared_order_impl {
                     Self::post(&mut *tx, &txn, &system(format!("cancel_fee:{order_id}"), "取消费"), now).await?;
                 }
                 if let Some((amount, refund_no)) = c.refund.as_ref().filter(|(amount, _)| *amount > 0) {
-                    let balances = Self::balances(&mut *tx, &escrow).await?;
-                    // More than the escrow holds: the order gave money back (a move to a
-                    // cheaper time) since this refund was worked out, so decide again.
-                    let txn = ledger::refund(&balances, order_id, domain::Fen::new(*amount)).map_err(|err| match err {
-                        ledger::LedgerError::ExceedsEscrow => crate::StoreError::Conflict,
-                        other => other.into(),
-                    })?;
-                    Self::post(&mut *tx, &txn, &system(format!("refund:{refund_no}"), "取消退款"), now).await?;
+                    Self::post_refund(&mut *tx, order_id, *amount, &system(format!("refund:{refund_no}"), "取消退款"), now).await?;
                 }
                 // One no-show per worker and order, should it be handed back to them and on again.
                 let no_show = c.no_show.map(|n| (n, format!("no_show:{order_id}:{}", n.worker_id)));
@@ -1315,6 +1290,25 @@ macro_rules! shared_order_impl {
                         }
                     }
                 }
+                Ok(())
+            }
+
+            /// Posts `amount` from the order's escrow back to the customer. More
+            /// than the escrow holds is `Conflict`: the order gave money back (a
+            /// move to a cheaper time) since the refund was worked out, so decide again.
+            async fn post_refund(
+                tx: &mut sqlx::Transaction<'_, <$store as crate::Dialect>::Db>,
+                order_id: i64,
+                amount: i64,
+                meta: &crate::PostingMeta,
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<()> {
+                let balances = Self::balances(&mut *tx, &[ledger::Account::OrderEscrow(order_id)]).await?;
+                let txn = ledger::refund(&balances, order_id, domain::Fen::new(amount)).map_err(|err| match err {
+                    ledger::LedgerError::ExceedsEscrow => crate::StoreError::Conflict,
+                    other => other.into(),
+                })?;
+                Self::post(&mut *tx, &txn, meta, now).await?;
                 Ok(())
             }
 
