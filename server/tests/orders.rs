@@ -1909,9 +1909,10 @@ async fn the_offer_chain_times_out_broadcasts_and_escalates_across_a_restart() {
 
     // The server restarts mid-chain; the offer's deadline passes while it is down.
     let restarted = app.restarted();
-    restarted.state.clock.advance(Duration::from_secs(59));
-    assert_eq!(server::jobs::run_due_jobs(&restarted.state).await, 0, "not due a second early");
-    restarted.state.clock.advance(Duration::from_secs(2));
+    // The test clock runs on from the wall clock: 15 s of margin keeps a slow machine's seconds out of it.
+    restarted.state.clock.advance(Duration::from_secs(45));
+    assert_eq!(server::jobs::run_due_jobs(&restarted.state).await, 0, "not due before the deadline");
+    restarted.state.clock.advance(Duration::from_secs(16));
     server::jobs::run_due_jobs(&restarted.state).await;
     let offers = restarted.state.store.offers_for_order(order_id).await.unwrap();
     let chain: Vec<_> = offers.iter().map(|o| (o.worker_name.as_str(), o.status.as_str(), o.broadcast)).collect();
@@ -2469,10 +2470,11 @@ async fn an_order_not_yet_offered_is_re_planned_to_the_nearer_worker_and_offered
 
     // Li's time frees up; the next planning round gives her the order.
     assert_eq!(app.post("/api/cancel_order", &format!("order_id={first}"), Some(&customer)).await.status, StatusCode::OK);
-    app.state.clock.advance(Duration::from_secs(599));
+    // The test clock runs on from the wall clock: 30 s of margin keeps a slow machine's seconds out of it.
+    app.state.clock.advance(Duration::from_secs(570));
     server::jobs::run_due_jobs(&app.state).await;
     assert_eq!(app.state.store.order(second).await.unwrap().unwrap().reserved_worker_id, Some(zhao), "not due yet");
-    app.state.clock.advance(Duration::from_secs(2));
+    app.state.clock.advance(Duration::from_secs(31));
     server::jobs::run_due_jobs(&app.state).await;
     assert_eq!(app.state.store.order(second).await.unwrap().unwrap().reserved_worker_id, Some(li), "re-planned to the nearer worker");
     assert!(app.state.store.offers_for_order(second).await.unwrap().is_empty(), "still nobody is asked");
