@@ -57,6 +57,7 @@ pub enum Field {
     PeakWindows,
     Weekend,
     Holidays,
+    SeriesDiscounts,
     Centre,
     FreeRadius,
     PerKm,

@@ -67,6 +67,9 @@ messages! {
     HolidayLabel => "节假日日历（每行：日期[~结束日期] 名称 倍率）",
     HolidayPlaceholder => "2027-01-01 元旦 1.3
 2027-10-01~2027-10-07 国庆节 1.5",
+    SeriesDiscountLabel => "周期套餐价（一次预约并支付多次，每行：次数 折扣，只打折服务费）",
+    SeriesDiscountPlaceholder => "4 9.5
+8 9",
     DistanceTitle => "远程费",
     CentreLabel => "计费中心点（纬度、经度）",
     FreeRadiusLabel => "免费半径（公里）",
@@ -726,6 +729,10 @@ messages! {
     ErrHolidayBadDate => "日期不存在，请按 2027-10-01 的格式填写",
     ErrHolidayBadRange => "日期范围须从早到晚，且不超过31天",
     ErrHolidayDuplicate => "该日期已在前面列出",
+    ErrSeriesDiscountMalformed => "格式应为 次数 折扣，例如 4 9.5（4次起9.5折）",
+    ErrSeriesDiscountVisits => "次数须在 2 到 8 次之间",
+    ErrSeriesDiscountPrice => "折扣须在 5 到 9.9 折之间，最多一位小数",
+    ErrSeriesDiscountNotDeeper => "次数更多的一档须比次数少的更优惠，且次数不能重复",
     ErrMultiplier => "倍率须在 1.0 到 3.0 之间，最多两位小数",
     ErrCentre => "请填写有效的中心点纬度和经度",
     ErrFreeRadius => "免费半径须在 0–100 公里之间，最多一位小数",

@@ -160,7 +160,8 @@ pub async fn seed_demo(store: &DynStore, hasher: &PasswordHasher) -> SeedResult<
 }
 
 /// A pricing strategy and a welcome coupon to show A2 working. Weekends
-/// stay at list price so demo bookings on any day cost what the catalog says.
+/// stay at list price so demo bookings on any day cost what the catalog says;
+/// a series of 4 or more visits gets the package price (B6).
 async fn seed_pricing(store: &DynStore, now: OffsetDateTime) -> SeedResult<()> {
     let admin = store.credentials_by_phone(&Phone::parse("13700000000")?).await?.map(|c| c.user_id.0).ok_or("demo admin missing")?;
     if store.pricing_rules().await?.is_none() {
@@ -175,6 +176,7 @@ async fn seed_pricing(store: &DynStore, now: OffsetDateTime) -> SeedResult<()> {
                 per_km: Fen::new(200),
                 max_fee: Fen::new(3_000),
             },
+            series_discounts: rules::parse_series_discounts("4 9.5\n8 9", booking::MAX_SERIES_VISITS).map_err(|e| e.to_string())?,
         };
         store.save_pricing_rules(&rules, 0, admin, now).await?;
     }

@@ -3142,8 +3142,76 @@ async fn a_customer_adds_one_short_video_to_their_review_and_it_plays_for_everyo
     assert_eq!(location(app.upload_review_video(order_id, &clip(), &customer).await), back("uploaded=review_video"));
 }
 
+/// What each visit of a demo series of ¥90 visits costs: the demo's package
+/// price is 9.5折 from 4 visits and 9折 at 8 (B6).
+fn package_price(visits: &str) -> i64 {
+    match visits.parse::<u8>() {
+        Ok(4..=7) => 8_550,
+        Ok(8) => 8_100,
+        _ => 9_000,
+    }
+}
+
 fn series_booking(service: i64, start: i64, repeat: &str, visits: &str) -> String {
-    format!("{}&repeat={repeat}&visits={visits}", booking(service, start, 9000, "31.2304", "121.4737", "黄浦区人民大道1号"))
+    format!("{}&repeat={repeat}&visits={visits}", booking(service, start, package_price(visits), "31.2304", "121.4737", "黄浦区人民大道1号"))
+}
+
+/// B6 套餐价: a series of 4 or more visits is quoted, shown and charged at
+/// the package price on every visit, and a cancelled visit refunds what it
+/// cost. The admin edits the tiers; a line that cannot be read is refused
+/// beside the field and changes nothing.
+#[tokio::test]
+async fn a_series_of_four_or_more_visits_is_charged_the_package_price_on_every_visit() {
+    let app = demo_app(Config::default()).await;
+    let (admin, customer) = (app.session_for("13700000000").await, app.session_for(CUSTOMER).await);
+    let service = cleaning_service(&app).await;
+    let first = beijing(2, 10);
+    let at_square = format!("service_id={service}&units=2&start={first}&lat=31.2304&lng=121.4737");
+    let quoted = |visits: &str| {
+        let (app, body) = (&app, format!("{at_square}&series_visits={visits}"));
+        async move { app.post("/api/quote_service", &body, None).await }
+    };
+    let four: pricing::Quote = serde_json::from_str(&quoted("4").await.body).unwrap();
+    let package = four.lines.iter().find(|l| l.kind == pricing::LineKind::SeriesDiscount).expect("a package line");
+    assert_eq!((package.label.as_str(), package.amount.get(), four.total.get()), ("周期套餐（4次起）9.5折", -450, 8_550));
+    let single: pricing::Quote = serde_json::from_str(&app.post("/api/quote_service", &at_square, None).await.body).unwrap();
+    assert_eq!(single.total.get(), 9_000, "one visit on its own pays the list price");
+    assert_eq!(quoted("9").await.error(), AppError::invalid(Field::Repeat, Msg::ErrRepeatVisits));
+    let series_prices = |visits: u8| {
+        let (app, body) = (&app, format!("{at_square}&repeat=weekly&visits={visits}"));
+        async move { serde_json::from_str::<Vec<i64>>(&app.post("/api/quote_series", &body, None).await.body).unwrap() }
+    };
+    assert_eq!(series_prices(3).await, vec![9_000; 3]);
+    assert_eq!(series_prices(4).await, vec![8_550; 4]);
+    assert_eq!(series_prices(8).await, vec![8_100; 8]);
+
+    // Shown the list price, the customer is shown the package price instead of being charged another.
+    let at_list = format!("{}&repeat=weekly&visits=4", booking(service, first, 9_000, "31.2304", "121.4737", "黄浦区人民大道1号"));
+    let changed = app.post("/api/place_order", &at_list, Some(&customer)).await;
+    assert!(matches!(serde_json::from_str(&changed.body).unwrap(), PlaceOutcome::QuoteChanged { quote } if quote.total.get() == 8_550), "{}", changed.body);
+    let visits = paid_weekly_series(&app, &customer, service, 4).await;
+    for visit in &visits {
+        let quote: pricing::Quote = serde_json::from_str(&visit.quote_json).unwrap();
+        assert_eq!((visit.total_fen, visit.paid_fen), (8_550, 8_550));
+        assert!(quote.lines.iter().any(|l| l.kind == pricing::LineKind::SeriesDiscount), "{quote:?}");
+    }
+    assert_eq!(app.post("/api/cancel_order", &format!("order_id={}", visits[3].id), Some(&customer)).await.status, StatusCode::OK);
+    assert_eq!(settled(&app, visits[3].id).await, ("refunded".into(), 0, 8_550));
+    assert!(app.state.store.ledger_audit().await.unwrap().is_empty());
+
+    // The admin's tiers: a line that cannot be read names itself and changes nothing.
+    let desk: app::api::pricing::PricingAdminView = serde_json::from_str(&app.post("/api/admin_pricing", "", Some(&admin)).await.body).unwrap();
+    assert_eq!(desk.rules.series, "4 9.5\n8 9");
+    let with_tiers = |tiers: &str| format!("{}&{}", rules_form(desk.version, ""), form(&[("series", tiers.into())]));
+    let dearer = app.post("/api/admin_save_pricing", &with_tiers("4 9.5\n8 9.6"), Some(&admin)).await;
+    assert_eq!(dearer.error(), AppError::InvalidLine { field: Field::SeriesDiscounts, line: 2, msg: Msg::ErrSeriesDiscountNotDeeper });
+    let too_deep = app.post("/api/admin_save_pricing", &with_tiers("4 4.5"), Some(&admin)).await;
+    assert_eq!(too_deep.error(), AppError::InvalidLine { field: Field::SeriesDiscounts, line: 1, msg: Msg::ErrSeriesDiscountPrice });
+    assert_eq!(series_prices(4).await, vec![8_550; 4], "nothing saved");
+    assert_eq!(app.post("/api/admin_save_pricing", &with_tiers("2 9.8"), Some(&admin)).await.status, StatusCode::OK);
+    assert_eq!(series_prices(2).await, vec![8_820; 2]);
+    assert_eq!(series_prices(8).await, vec![8_820; 8]);
+    assert_eq!(app.state.store.order(visits[0].id).await.unwrap().unwrap().total_fen, 8_550, "orders placed keep their price");
 }
 
 #[tokio::test]
@@ -3282,7 +3350,7 @@ async fn a_platform_cancel_takes_the_later_visits_of_a_series_along_only_when_as
     assert_eq!(state_of(&app, ids[0]).await, "booked", "the visit before is kept");
     for id in &ids[1..] {
         let visit = app.state.store.order(*id).await.unwrap().unwrap();
-        assert_eq!((visit.state.as_str(), visit.cancel_fee_fen, visit.refund_fen), ("refunded", 0, 9000));
+        assert_eq!((visit.state.as_str(), visit.cancel_fee_fen, visit.refund_fen), ("refunded", 0, 8550), "a visit at the 4-visit package price");
     }
     let audit = app.state.store.audit_entries(&store::AuditFilter::newest(10)).await.unwrap();
     let cancelled: Vec<&str> = audit.iter().filter(|a| a.action == "cancel_order").map(|a| a.target.as_str()).collect();

@@ -130,6 +130,8 @@ pub struct BookingDraft {
     pub address_book: Vec<super::account::AddressView>,
     /// The cancellation fees, earliest first, to read before booking (B5).
     pub cancel_rules: Vec<booking::FeeTier>,
+    /// B6: the package prices a series reaches, in one line, if any.
+    pub series_discount_note: Option<String>,
     /// B6: booking a series again starts with its terms: `weekly` or
     /// `biweekly` and the number of visits; empty and 0 for one visit.
     pub repeat: String,
@@ -284,9 +286,10 @@ pub async fn quote_service(
     lat: Option<f64>,
     lng: Option<f64>,
     claim_id: Option<i64>,
+    series_visits: Option<i32>,
 ) -> Result<Quote, AppError> {
     let addons = crate::server::pricing::addon_codes(addons);
-    crate::server::respond(crate::server::orders::quote_service(service_id, units, addons, start, lat, lng, claim_id).await)
+    crate::server::respond(crate::server::orders::quote_service(service_id, units, addons, start, lat, lng, claim_id, series_visits).await)
 }
 
 /// B6: each visit's total in fen of a recurring booking starting at

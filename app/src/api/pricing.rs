@@ -18,6 +18,8 @@ pub struct RulesForm {
     pub free_radius_km: String,
     pub per_km: String,
     pub max_fee: String,
+    /// B6 package prices, one tier a line: `4 9.5`.
+    pub series: String,
 }
 
 /// The customer cancellation rules (B5) on the strategy desk.
@@ -139,8 +141,9 @@ pub async fn admin_save_pricing(
     free_radius_km: String,
     per_km: String,
     max_fee: String,
+    #[server(default)] series: String,
 ) -> Result<i64, AppError> {
-    let draft = RulesForm { peak, weekend, holidays, centre_lat, centre_lng, free_radius_km, per_km, max_fee };
+    let draft = RulesForm { peak, weekend, holidays, centre_lat, centre_lng, free_radius_km, per_km, max_fee, series };
     crate::server::respond(crate::server::pricing::save_rules(version, draft).await)
 }
 
@@ -177,8 +180,9 @@ pub async fn admin_preview_quote(
     lat: String,
     lng: String,
     coupon_id: Option<i64>,
+    #[server(default)] series: String,
 ) -> Result<Quote, AppError> {
-    let draft = RulesForm { peak, weekend, holidays, centre_lat, centre_lng, free_radius_km, per_km, max_fee };
+    let draft = RulesForm { peak, weekend, holidays, centre_lat, centre_lng, free_radius_km, per_km, max_fee, series };
     let at = crate::server::pricing::PreviewAt { service_id, units, date, time, lat, lng, coupon_id };
     crate::server::respond(crate::server::pricing::preview(draft, at).await)
 }

@@ -177,11 +177,13 @@ pub fn QuoteLines(quote: Quote) -> impl IntoView {
                         LineKind::AddOn => ("addon", true),
                         LineKind::TimeSurcharge => ("time", false),
                         LineKind::Distance => ("distance", line.quantity > 1),
+                        LineKind::SeriesDiscount => ("package", false),
                         LineKind::Coupon => ("coupon", false),
                     };
+                    let discount = matches!(line.kind, LineKind::Coupon | LineKind::SeriesDiscount);
                     let label = if counted { format!("{} × {}", line.label, line.quantity) } else { line.label.clone() };
                     view! {
-                        <div class="quote-line" class:quote-discount=line.kind == LineKind::Coupon data-kind=kind>
+                        <div class="quote-line" class:quote-discount=discount data-kind=kind>
                             <span>{label}</span>
                             <span class="num" data-amount=line.amount.get()>{line.amount.to_string()}</span>
                         </div>

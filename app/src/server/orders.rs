@@ -135,6 +135,7 @@ pub async fn service_detail(service_id: i64) -> Result<ServiceInfo, AppError> {
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 pub async fn quote_service(
     service_id: i64,
     units: i32,
@@ -143,13 +144,27 @@ pub async fn quote_service(
     lat: Option<f64>,
     lng: Option<f64>,
     claim_id: Option<i64>,
+    series_visits: Option<i32>,
 ) -> Result<Quote, AppError> {
     let viewer = require(Access::Public)?;
     let state = app_state()?;
     let service = listed_service(&state, service_id).await?;
     let coupon = claimed_coupon(&state, viewer.as_ref(), claim_id).await?;
     let (rules, _, _) = super::pricing::rules_in_force(&state).await?;
-    super::pricing::quote(&service, &rules, units, addons, start, optional_location(lat, lng)?, coupon, unix(state.clock.now()))
+    let series_visits = package_visits(series_visits)?;
+    super::pricing::visit_quote(&service, &rules, units, addons, start, optional_location(lat, lng)?, coupon, unix(state.clock.now()), series_visits)
+}
+
+/// How many visits a quote's package price counts: 1 for a single booking,
+/// else a series' own count, refused as the series would be.
+fn package_visits(visits: Option<i32>) -> Result<u8, AppError> {
+    match visits {
+        None | Some(1) => Ok(1),
+        Some(n) => u8::try_from(n)
+            .ok()
+            .filter(|n| (booking::MIN_SERIES_VISITS..=booking::MAX_SERIES_VISITS).contains(n))
+            .ok_or(AppError::invalid(Field::Repeat, Msg::ErrRepeatVisits)),
+    }
 }
 
 /// The terms of the signed-in customer's own unused coupon `claim_id`, to quote with.
@@ -192,7 +207,8 @@ pub async fn quote_series(
 }
 
 /// Each visit's quote of a series starting at `starts`: its own day's
-/// price, and the coupon off the first visit, the order it is used on.
+/// price, the package price of that many visits, and the coupon off the
+/// first visit, the order it is used on.
 #[allow(clippy::too_many_arguments)]
 fn visit_quotes(
     service: &ServiceRecord,
@@ -209,7 +225,8 @@ fn visit_quotes(
         .enumerate()
         .map(|(k, at)| {
             let coupon = if k == 0 { coupon.clone() } else { None };
-            super::pricing::quote(service, rules, units, addons.to_vec(), Some(*at), location, coupon, now)
+            let visits = u8::try_from(starts.len()).map_err(internal)?;
+            super::pricing::visit_quote(service, rules, units, addons.to_vec(), Some(*at), location, coupon, now, visits)
         })
         .collect()
 }
@@ -240,6 +257,7 @@ pub async fn booking_start(service_id: i64, rebook: Option<i64>) -> Result<Booki
     let service = listed_service(&state, service_id).await?;
     let address_book = super::account::address_book(&state, user.id.0).await?;
     let cancel_rules = super::pricing::cancellation_in_force(&state).await?.0.tiers().to_vec();
+    let series_discount_note = super::pricing::series_discount_note(&super::pricing::rules_in_force(&state).await?.0);
     if let Some(order_id) = rebook {
         let order = own_order(&state, &user, order_id).await?;
         let series = series_visits(&state, &order).await?;
@@ -264,6 +282,7 @@ pub async fn booking_start(service_id: i64, rebook: Option<i64>) -> Result<Booki
             worker_gender: order.worker_gender.unwrap_or_default(),
             address_book,
             cancel_rules,
+            series_discount_note,
             repeat: terms.map_or_else(String::new, |r| r.interval().to_string()),
             visits: terms.map_or(0, |r| i32::from(r.visits())),
         });
@@ -283,6 +302,7 @@ pub async fn booking_start(service_id: i64, rebook: Option<i64>) -> Result<Booki
         worker_gender: String::new(),
         address_book,
         cancel_rules,
+        series_discount_note,
         repeat: String::new(),
         visits: 0,
     })
@@ -503,8 +523,9 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
     }
     let coupon = claimed_coupon(&state, Some(&user), input.claim_id).await?;
     let (rules, _, _) = super::pricing::rules_in_force(&state).await?;
-    let quote = super::pricing::quote(&service, &rules, input.units, input.addons.clone(), Some(input.start), Some(location), coupon.clone(), unix(t))?;
-    // The customer is charged what they were shown, or shown the new price.
+    let series_visits = recurrence.as_ref().map_or(1, booking::Recurrence::visits);
+    let quote = super::pricing::visit_quote(&service, &rules, input.units, input.addons.clone(), Some(input.start), Some(location), coupon.clone(), unix(t), series_visits)?;
+    // The customer is charged what they were shown (a series: its first visit), or shown the new price.
     if quote.total.get() != input.quoted_total_fen {
         return Ok(PlaceOutcome::QuoteChanged { quote });
     }

@@ -109,6 +109,10 @@ fn rule_error(err: RuleError) -> AppError {
         RuleError::HolidayBadDate { line: l } => line(Field::Holidays, l, Msg::ErrHolidayBadDate),
         RuleError::HolidayBadRange { line: l } => line(Field::Holidays, l, Msg::ErrHolidayBadRange),
         RuleError::HolidayDuplicate { line: l, .. } => line(Field::Holidays, l, Msg::ErrHolidayDuplicate),
+        RuleError::SeriesMalformed { line: l } => line(Field::SeriesDiscounts, l, Msg::ErrSeriesDiscountMalformed),
+        RuleError::SeriesVisits { line: l } => line(Field::SeriesDiscounts, l, Msg::ErrSeriesDiscountVisits),
+        RuleError::SeriesPrice { line: l } => line(Field::SeriesDiscounts, l, Msg::ErrSeriesDiscountPrice),
+        RuleError::SeriesNotDeeper { line: l } => line(Field::SeriesDiscounts, l, Msg::ErrSeriesDiscountNotDeeper),
         // Only peak and holiday lines carry multipliers with a line number.
         RuleError::LineMultiplier { line: l } => AppError::InvalidLine { field: Field::PeakWindows, line: l as u32, msg: Msg::ErrMultiplier },
         RuleError::Multiplier => AppError::invalid(Field::Weekend, Msg::ErrMultiplier),
@@ -145,11 +149,16 @@ fn parse_draft(draft: &RulesForm) -> Result<PricingRules, AppError> {
     let free_radius_m = parse_km(&draft.free_radius_km).ok_or_else(|| AppError::invalid(Field::FreeRadius, Msg::ErrFreeRadius))?;
     let per_km = Fen::parse_yuan(&draft.per_km).map_err(|_| AppError::invalid(Field::PerKm, Msg::ErrPerKm))?;
     let max_fee = Fen::parse_yuan(&draft.max_fee).map_err(|_| AppError::invalid(Field::MaxFee, Msg::ErrMaxFee))?;
+    if draft.series.chars().count() > MAX_TIERS_TEXT {
+        return Err(AppError::invalid(Field::SeriesDiscounts, Msg::ErrCancelTiersTooLong));
+    }
+    let series_discounts = rules::parse_series_discounts(&draft.series, booking::MAX_SERIES_VISITS).map_err(rule_error)?;
     let parsed = PricingRules {
         peak_windows,
         weekend_bps,
         holidays,
         distance: DistanceRule { centre_lat: centre.lat(), centre_lng: centre.lng(), free_radius_m, per_km, max_fee },
+        series_discounts,
     };
     rules::validate(&parsed).map_err(rule_error)?;
     Ok(parsed)
@@ -187,7 +196,17 @@ pub fn surcharge_notes(rules: &PricingRules, now: time::OffsetDateTime) -> Vec<S
     if d.per_km > Fen::ZERO && d.max_fee > Fen::ZERO {
         notes.push(format!("距服务中心{}公里内免远程费，超出每公里{}，封顶{}", km_text(d.free_radius_m), d.per_km, d.max_fee));
     }
+    if let Some(note) = series_discount_note(rules) {
+        notes.push(note);
+    }
     notes
+}
+
+/// `周期预约4次起服务费9.5折，8次起9折`: the package prices in one line.
+pub fn series_discount_note(rules: &PricingRules) -> Option<String> {
+    let tiers: Vec<String> =
+        rules.series_discounts.iter().map(|d| format!("{}次起{}折", d.min_visits, pricing::zhe_text(pricing::NEUTRAL_BPS - d.price_bps))).collect();
+    (!tiers.is_empty()).then(|| format!("周期预约{}（服务费）", tiers.join("，")))
 }
 
 fn km_text(metres: u32) -> String {
@@ -240,6 +259,7 @@ pub async fn admin_pricing() -> Result<PricingAdminView, AppError> {
             free_radius_km: km_text(d.free_radius_m),
             per_km: yuan_text(d.per_km),
             max_fee: yuan_text(d.max_fee),
+            series: rules.series_discount_text(),
         },
         services: services.into_iter().map(|s| ServiceOption { id: s.id, name: s.name, default_units: s.default_units }).collect(),
         coupons: coupons
@@ -308,8 +328,8 @@ pub async fn preview(draft: RulesForm, at: PreviewAt) -> Result<Quote, AppError>
     quote(&service, &rules, at.units, Vec::new(), Some(start), location, coupon, state.clock.now().unix_timestamp())
 }
 
-/// Prices a booking. Everything the amount depends on is an argument, so the
-/// same call at payment time gives the same amount.
+/// Prices a booking on its own. Everything the amount depends on is an
+/// argument, so the same call at payment time gives the same amount.
 #[allow(clippy::too_many_arguments)]
 pub fn quote(
     service: &ServiceRecord,
@@ -321,10 +341,27 @@ pub fn quote(
     coupon: Option<CouponTerms>,
     now_unix: i64,
 ) -> Result<Quote, AppError> {
+    visit_quote(service, rules, units, addon_codes, start, location, coupon, now_unix, 1)
+}
+
+/// [`quote`] for one visit of a series of `series_visits` booked at once,
+/// at the package price that many visits reach (B6).
+#[allow(clippy::too_many_arguments)]
+pub fn visit_quote(
+    service: &ServiceRecord,
+    rules: &PricingRules,
+    units: i32,
+    addon_codes: Vec<String>,
+    start: Option<i64>,
+    location: Option<GeoPoint>,
+    coupon: Option<CouponTerms>,
+    now_unix: i64,
+    series_visits: u8,
+) -> Result<Quote, AppError> {
     let sheet = super::orders::price_sheet(service)?;
     let centre = GeoPoint { lat: rules.distance.centre_lat, lng: rules.distance.centre_lng };
     let distance_m = location.map(|at| (dispatch::distance_km(centre, at) * 1_000.0).round().clamp(0.0, f64::from(u32::MAX)) as u32);
-    let request = QuoteRequest { units, addon_codes, start, distance_m, coupon, now: now_unix };
+    let request = QuoteRequest { units, addon_codes, start, distance_m, coupon, now: now_unix, series_visits };
     pricing::quote(&sheet, rules, &request).map_err(pricing_error)
 }
 

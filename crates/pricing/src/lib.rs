@@ -86,12 +86,15 @@ pub struct QuoteRequest {
     pub coupon: Option<CouponTerms>,
     /// When the quote is made, unix seconds: decides whether the coupon is valid.
     pub now: i64,
+    /// How many visits of a series are booked at once with this one (1 on
+    /// its own): decides the package price (B6).
+    pub series_visits: u8,
 }
 
 impl QuoteRequest {
     /// Units only: the list price, with no time, place or coupon.
     pub fn units(units: i32) -> Self {
-        Self { units, addon_codes: Vec::new(), start: None, distance_m: None, coupon: None, now: 0 }
+        Self { units, addon_codes: Vec::new(), start: None, distance_m: None, coupon: None, now: 0, series_visits: 1 }
     }
 }
 
@@ -103,6 +106,8 @@ pub enum LineKind {
     TimeSurcharge,
     /// Beyond the free radius.
     Distance,
+    /// A negative line: the package price of a series (B6 套餐价).
+    SeriesDiscount,
     /// A negative line.
     Coupon,
 }
@@ -199,8 +204,9 @@ fn sum(lines: &[QuoteLine]) -> Result<Fen, PricingError> {
 
 /// Prices `request` against `sheet` and the strategy `rules`, in this order:
 /// the base line (`base_price × units`); one line per add-on in the order
-/// chosen; the time surcharge on the base line; the distance fee; then the
-/// coupon as a negative line on everything above. The same function quotes
+/// chosen; the time surcharge on the base line; the distance fee; the
+/// package price of a series as a negative line on the base and add-ons;
+/// then the coupon as a negative line on everything above. The same function quotes
 /// and charges, so the two can never differ.
 ///
 /// A booking is always for at least one unit, even if a sheet's minimum says
@@ -267,6 +273,16 @@ pub fn quote(sheet: &PriceSheet, rules: &PricingRules, request: &QuoteRequest) -
                 }
             };
             lines.push(line);
+        }
+    }
+
+    if let Some(tier) = rules.series_discount(request.series_visits) {
+        let service = sum(&lines.iter().filter(|l| matches!(l.kind, LineKind::Base | LineKind::AddOn)).cloned().collect::<Vec<_>>())?;
+        let off = service - apply_bps(service, tier.price_bps).ok_or(PricingError::Overflow)?;
+        if off > Fen::ZERO {
+            let amount = Fen::ZERO - off;
+            let label = format!("周期套餐（{}次起）{}折", tier.min_visits, zhe_text(NEUTRAL_BPS - tier.price_bps));
+            lines.push(QuoteLine { kind: LineKind::SeriesDiscount, label, unit_price: amount, quantity: 1, amount });
         }
     }
 

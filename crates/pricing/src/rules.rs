@@ -1,5 +1,6 @@
 //! The pricing strategy an admin edits (A2): time multipliers (daily peak
-//! windows, weekends, a holiday calendar) and the distance surcharge.
+//! windows, weekends, a holiday calendar), the distance surcharge and the
+//! package price of a series booked at once (B6 套餐价).
 //!
 //! Admins type rules as short lines (`17:00-20:00 1.2`,
 //! `2027-10-01~2027-10-07 国庆节 1.5`); the parsers here turn them into
@@ -45,6 +46,19 @@ pub struct DistanceRule {
     pub max_fee: Fen,
 }
 
+/// B6 套餐价: a series of `min_visits` or more visits booked and paid at
+/// once has its service price (base and add-ons, not surcharges or fees)
+/// cut to `price_bps` on every visit: 9500 is 9.5折.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeriesDiscount {
+    pub min_visits: u8,
+    pub price_bps: u32,
+}
+
+/// The deepest package price an admin may set (5折): below that a typo is
+/// likelier than a promotion.
+pub const MIN_SERIES_PRICE_BPS: u32 = 5_000;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PricingRules {
     pub peak_windows: Vec<PeakWindow>,
@@ -52,6 +66,10 @@ pub struct PricingRules {
     pub weekend_bps: u32,
     pub holidays: Vec<Holiday>,
     pub distance: DistanceRule,
+    /// Fewest visits first, each deeper than the one before; rules saved
+    /// before package prices existed have none.
+    #[serde(default)]
+    pub series_discounts: Vec<SeriesDiscount>,
 }
 
 impl PricingRules {
@@ -62,7 +80,19 @@ impl PricingRules {
             weekend_bps: NEUTRAL_BPS,
             holidays: Vec::new(),
             distance: DistanceRule { centre_lat, centre_lng, free_radius_m: 50_000, per_km: Fen::ZERO, max_fee: Fen::ZERO },
+            series_discounts: Vec::new(),
         }
+    }
+
+    /// The package price a series of `visits` gets: the deepest tier it
+    /// reaches, if any.
+    pub fn series_discount(&self, visits: u8) -> Option<SeriesDiscount> {
+        self.series_discounts.iter().filter(|d| d.min_visits <= visits).min_by_key(|d| d.price_bps).copied()
+    }
+
+    /// The package prices back in the form the admin types them (`4 9.5`).
+    pub fn series_discount_text(&self) -> String {
+        self.series_discounts.iter().map(|d| format!("{} {}", d.min_visits, crate::zhe_text(NEUTRAL_BPS - d.price_bps))).collect::<Vec<_>>().join("\n")
     }
 
     /// The peak windows back in the form the admin types them.
@@ -119,6 +149,14 @@ pub enum RuleError {
     HolidayDuplicate { line: usize, date: String },
     #[error("line {line}: multiplier out of range")]
     LineMultiplier { line: usize },
+    #[error("line {line}: expected `visits price`, e.g. `4 9.5`")]
+    SeriesMalformed { line: usize },
+    #[error("line {line}: visits out of range")]
+    SeriesVisits { line: usize },
+    #[error("line {line}: package price out of range")]
+    SeriesPrice { line: usize },
+    #[error("line {line}: more visits must cost less than fewer")]
+    SeriesNotDeeper { line: usize },
     #[error("multiplier out of range")]
     Multiplier,
     #[error("free radius out of range")]
@@ -265,6 +303,45 @@ pub fn parse_holidays(text: &str) -> Result<Vec<Holiday>, RuleError> {
     }
     holidays.sort_by(|a, b| a.date.cmp(&b.date));
     Ok(holidays)
+}
+
+/// `9.5` (or `9.5折`, `9`) into basis points of the list price: 5折 to 9.9折,
+/// at most one decimal.
+fn parse_zhe(input: &str) -> Option<u32> {
+    let s = input.trim().trim_end_matches('折');
+    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+    if whole.len() != 1 || frac.len() > 1 || !whole.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let bps = whole.parse::<u32>().ok()? * 1_000 + if frac.is_empty() { 0 } else { frac.parse::<u32>().ok()? * 100 };
+    (MIN_SERIES_PRICE_BPS..NEUTRAL_BPS).contains(&bps).then_some(bps)
+}
+
+/// One tier per line: `4 9.5` (or `4次 9.5折`), a series of 4 or more
+/// visits, 2 to `max_visits`, at 9.5折. More visits must always cost less,
+/// so which tier a series gets is never a surprise.
+pub fn parse_series_discounts(text: &str, max_visits: u8) -> Result<Vec<SeriesDiscount>, RuleError> {
+    let mut tiers: Vec<(usize, SeriesDiscount)> = Vec::new();
+    for (line, content) in content_lines(text) {
+        let mut parts = content.split_whitespace();
+        let (Some(visits), Some(price), None) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(RuleError::SeriesMalformed { line });
+        };
+        let min_visits = visits.trim_end_matches('次').parse::<u8>().map_err(|_| RuleError::SeriesMalformed { line })?;
+        if !(2..=max_visits).contains(&min_visits) {
+            return Err(RuleError::SeriesVisits { line });
+        }
+        let price_bps = parse_zhe(price).ok_or(RuleError::SeriesPrice { line })?;
+        tiers.push((line, SeriesDiscount { min_visits, price_bps }));
+    }
+    tiers.sort_by_key(|(_, t)| t.min_visits);
+    for pair in tiers.windows(2) {
+        let ((_, fewer), (line, more)) = (pair[0], pair[1]);
+        if more.min_visits == fewer.min_visits || more.price_bps >= fewer.price_bps {
+            return Err(RuleError::SeriesNotDeeper { line });
+        }
+    }
+    Ok(tiers.into_iter().map(|(_, t)| t).collect())
 }
 
 /// Checks the parts an admin enters as single values.

@@ -217,6 +217,7 @@ fn strategy() -> PricingRules {
             per_km: Fen::new(200),
             max_fee: Fen::new(3_000),
         },
+        series_discounts: rules::parse_series_discounts("4 9.5\n8 9", 8).unwrap(),
     }
 }
 
@@ -451,6 +452,7 @@ fn rules_strategy() -> impl Strategy<Value = PricingRules> {
                 weekend_bps,
                 holidays: days,
                 distance: rules::DistanceRule { centre_lat: 31.23, centre_lng: 121.47, free_radius_m, per_km: Fen::new(per_km), max_fee: Fen::new(max_fee) },
+                series_discounts: Vec::new(),
             }
         })
 }
@@ -485,10 +487,13 @@ proptest! {
         distance_m in proptest::option::of(0u32..80_000),
         coupon in coupon_strategy(),
         picks in proptest::collection::vec(0usize..6, 0..3),
+        series_visits in 1u8..=8,
+        package in proptest::option::of((2u8..=8, 5_000u32..10_000)),
     ) {
         let mut codes: Vec<String> = picks.iter().map(|i| format!("a{i}")).collect();
         codes.dedup();
-        let req = QuoteRequest { units, addon_codes: codes, start, distance_m, coupon: coupon.clone(), now: WED_10H };
+        let rules = PricingRules { series_discounts: package.map(|(min_visits, price_bps)| rules::SeriesDiscount { min_visits, price_bps }).into_iter().collect(), ..rules };
+        let req = QuoteRequest { units, addon_codes: codes, start, distance_m, coupon: coupon.clone(), now: WED_10H, series_visits };
         let shown = quote(&sheet, &rules, &req);
         // Payment re-prices from what was stored, through a serialization round trip.
         let stored_rules: PricingRules = serde_json_like_round_trip(&rules);
@@ -512,6 +517,13 @@ proptest! {
                         prop_assert!(line.amount <= rules.distance.max_fee);
                     }
                     LineKind::Coupon => prop_assert!(line.amount < Fen::ZERO),
+                    LineKind::SeriesDiscount => {
+                        // Never more than half the service, and only from its tier on.
+                        let (min_visits, _) = package.unwrap();
+                        prop_assert!(series_visits >= min_visits);
+                        let service: i64 = q.lines.iter().filter(|l| matches!(l.kind, LineKind::Base | LineKind::AddOn)).map(|l| l.amount.get()).sum();
+                        prop_assert!(line.amount < Fen::ZERO && 2 * -line.amount.get() <= service + 1);
+                    }
                     LineKind::Base | LineKind::AddOn => prop_assert!(line.amount >= Fen::ZERO),
                 }
             }
@@ -564,4 +576,77 @@ fn retime_never_takes_an_order_below_zero_the_coupon_shrinks() {
     let moved = retime(&paid, &strategy(), WED_10H).unwrap();
     assert_eq!(kinds(&moved), vec![(LineKind::Base, 9_000), (LineKind::Coupon, -9_000)]);
     assert_eq!(moved.total, Fen::ZERO);
+}
+
+/// 4 visits at ¥90 + ¥30 fridge, in the evening peak, 12.5 km out.
+fn package_visit(series_visits: u8) -> QuoteRequest {
+    QuoteRequest { start: Some(WED_18H), distance_m: Some(12_500), series_visits, ..request(2, &["fridge"]) }
+}
+
+#[test]
+fn a_series_at_a_package_tier_pays_its_price_on_the_service_not_on_surcharges_or_fees() {
+    let q = quote(&daily_cleaning(), &strategy(), &package_visit(4)).unwrap();
+    assert_eq!(
+        kinds(&q),
+        vec![(LineKind::Base, 9_000), (LineKind::AddOn, 3_000), (LineKind::TimeSurcharge, 1_800), (LineKind::Distance, 600), (LineKind::SeriesDiscount, -600)]
+    );
+    assert_eq!(q.lines[4].label, "周期套餐（4次起）9.5折");
+    assert_eq!(q.total, Fen::new(13_800));
+}
+
+#[test]
+fn a_series_gets_the_deepest_tier_it_reaches_and_none_below_the_first() {
+    let off = |visits| quote(&daily_cleaning(), &strategy(), &package_visit(visits)).unwrap().lines.iter().find(|l| l.kind == LineKind::SeriesDiscount).map(|l| l.amount.get());
+    assert_eq!(off(1), None, "a single visit");
+    assert_eq!(off(3), None, "below the first tier");
+    assert_eq!(off(7), Some(-600));
+    assert_eq!(off(8), Some(-1_200), "9折 from 8 visits");
+}
+
+#[test]
+fn the_coupon_comes_off_what_the_package_price_leaves() {
+    let req = QuoteRequest { series_visits: 8, ..with_coupon(2, coupon(Discount::Percent { off_bps: 1_000 }, 0)) };
+    let q = quote(&daily_cleaning(), &strategy(), &req).unwrap();
+    assert_eq!(kinds(&q), vec![(LineKind::Base, 9_000), (LineKind::SeriesDiscount, -900), (LineKind::Coupon, -810)]);
+    assert_eq!(q.total, Fen::new(7_290));
+}
+
+#[test]
+fn retime_keeps_a_visits_package_price_as_paid() {
+    let paid = quote(&daily_cleaning(), &strategy(), &package_visit(4)).unwrap();
+    let moved = retime(&paid, &strategy(), WED_10H).unwrap();
+    assert_eq!(kinds(&moved), vec![(LineKind::Base, 9_000), (LineKind::AddOn, 3_000), (LineKind::Distance, 600), (LineKind::SeriesDiscount, -600)]);
+    assert_eq!(moved.total, Fen::new(12_000));
+}
+
+#[test]
+fn package_prices_parse_in_any_order_and_read_back_as_typed() {
+    let tiers = rules::parse_series_discounts("8次 9折\n\n 4 9.5 ", 8).unwrap();
+    assert_eq!(tiers, vec![rules::SeriesDiscount { min_visits: 4, price_bps: 9_500 }, rules::SeriesDiscount { min_visits: 8, price_bps: 9_000 }]);
+    let rules = PricingRules { series_discounts: tiers, ..neutral() };
+    assert_eq!(rules.series_discount_text(), "4 9.5\n8 9");
+    assert_eq!(rules::parse_series_discounts("", 8), Ok(Vec::new()));
+}
+
+#[test]
+fn a_package_price_line_that_cannot_be_read_names_its_line() {
+    let parse = |text: &str| rules::parse_series_discounts(text, 8);
+    assert_eq!(parse("4"), Err(RuleError::SeriesMalformed { line: 1 }));
+    assert_eq!(parse("4 9.5\n四 9"), Err(RuleError::SeriesMalformed { line: 2 }));
+    assert_eq!(parse("1 9.5"), Err(RuleError::SeriesVisits { line: 1 }));
+    assert_eq!(parse("9 9.5"), Err(RuleError::SeriesVisits { line: 1 }), "more visits than a series has");
+    for price in ["10", "4.9", "9.55", "95", "-9"] {
+        assert_eq!(parse(&format!("4 {price}")), Err(RuleError::SeriesPrice { line: 1 }), "{price}");
+    }
+    assert_eq!(parse("4 9\n8 9.5"), Err(RuleError::SeriesNotDeeper { line: 2 }), "more visits dearer");
+    assert_eq!(parse("8 9\n4 9"), Err(RuleError::SeriesNotDeeper { line: 1 }), "the same price twice");
+    assert_eq!(parse("4 9\n4 8"), Err(RuleError::SeriesNotDeeper { line: 2 }), "the same visits twice");
+}
+
+#[test]
+fn rules_saved_before_package_prices_read_back_with_none() {
+    let mut saved = serde_json::to_value(neutral()).unwrap();
+    saved.as_object_mut().unwrap().remove("series_discounts");
+    let rules: PricingRules = serde_json::from_value(saved).unwrap();
+    assert!(rules.series_discounts.is_empty());
 }

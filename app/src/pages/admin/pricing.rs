@@ -95,6 +95,9 @@ fn PricingDesk(
                     <label for="f-holidays">{t(Msg::HolidayLabel)}</label>
                     <textarea id="f-holidays" name="holidays" rows="5" placeholder=t(Msg::HolidayPlaceholder) on:input=bind(|f| &mut f.holidays)>{typed.holidays.clone()}</textarea>
                     <p class="field-error" id="f-holidays-error" role="alert">{move || located_error(value, Field::Holidays).get()}</p>
+                    <label for="f-series">{t(Msg::SeriesDiscountLabel)}</label>
+                    <textarea id="f-series" name="series" rows="2" placeholder=t(Msg::SeriesDiscountPlaceholder) on:input=bind(|f| &mut f.series)>{typed.series.clone()}</textarea>
+                    <p class="field-error" id="f-series-error" role="alert">{move || located_error(value, Field::SeriesDiscounts).get()}</p>
 
                     <h3 class="section-title">{t(Msg::DistanceTitle)}</h3>
                     <label for="f-centre-lat">{t(Msg::CentreLabel)}</label>
@@ -254,7 +257,7 @@ fn Preview(data: PricingAdminView, form: RwSignal<RulesForm>) -> impl IntoView {
     let inputs = move || (form.get(), (service_id.get(), units.get(), date.get(), time.get(), lat.get(), lng.get(), coupon.get()));
     let quote = Resource::new(inputs, |(r, (service_id, units, date, time, lat, lng, coupon_id))| async move {
         let units = units.trim().parse::<i32>().unwrap_or(0);
-        admin_preview_quote(r.peak, r.weekend, r.holidays, r.centre_lat, r.centre_lng, r.free_radius_km, r.per_km, r.max_fee, service_id, units, date, time, lat, lng, coupon_id)
+        admin_preview_quote(r.peak, r.weekend, r.holidays, r.centre_lat, r.centre_lng, r.free_radius_km, r.per_km, r.max_fee, service_id, units, date, time, lat, lng, coupon_id, r.series)
             .await
     });
     let bind = |signal: RwSignal<String>| move |ev| signal.set(event_target_value(&ev));

@@ -66,9 +66,16 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
     let joined = move || Some(addons.get().join(","));
     // The quote follows every input the price depends on: units, add-ons,
     // the slot (time surcharges), the position (distance fee) and the coupon.
+    // B6: repeat the booking with the same worker; empty for once.
+    let repeat = RwSignal::new(draft.repeat.clone());
+    let visits = RwSignal::new(if draft.visits > 0 { draft.visits } else { 4 });
+    let repeated = draft.repeat.clone();
+    let package_note = draft.series_discount_note.clone();
+    // A series' visits are quoted at the package price that many visits reach.
+    let quoted_visits = move || (!repeat.with(String::is_empty)).then(|| visits.get());
     let quote = Resource::new(
-        move || (units.get(), joined(), selected_slot.get(), point.get(), claim.get()),
-        move |(u, extras, start, point, claim)| quote_service(service_id, u, extras, start, point.map(|p| p.0), point.map(|p| p.1), claim),
+        move || (units.get(), joined(), selected_slot.get(), point.get(), claim.get(), quoted_visits()),
+        move |(u, extras, start, point, claim, n)| quote_service(service_id, u, extras, start, point.map(|p| p.0), point.map(|p| p.1), claim, n),
     );
     let coupons = Resource::new(
         move || (units.get(), joined(), selected_slot.get(), point.get()),
@@ -86,10 +93,6 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
             }
         },
     );
-    // B6: repeat the booking with the same worker; empty for once.
-    let repeat = RwSignal::new(draft.repeat.clone());
-    let visits = RwSignal::new(if draft.visits > 0 { draft.visits } else { 4 });
-    let repeated = draft.repeat.clone();
     // Each visit's own price (a holiday costs more), once a slot is chosen.
     let series_prices = Resource::new(
         move || (units.get(), joined(), selected_slot.get(), point.get(), (repeat.get(), visits.get()), claim.get()),
@@ -334,6 +337,7 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
                     </select>
                 </div>
                 <p class="hint series-hint">{t(Msg::RepeatSameWorker)}</p>
+                {package_note.clone().map(|note| view! { <p class="hint series-package-hint">{note}</p> })}
                 {move || visit_prices().filter(|prices| prices.iter().any(|p| *p != prices[0])).map(|prices| {
                     let list = prices.iter().map(|p| money(*p)).collect::<Vec<_>>().join(" / ");
                     view! { <p class="hint series-prices">{tf(Msg::SeriesVisitPrices, &[&list])}</p> }
