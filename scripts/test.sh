@@ -15,6 +15,16 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/daojia-target}"
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 log() { printf '\033[1;34m[test]\033[0m %s\n' "$*"; }
 
+# The cache outlives the clone and keeps every past commit's artifacts; a
+# full disk fails the build halfway. Below 8 GB free it starts over (a cold
+# build fits the CI budget).
+mkdir -p "$CARGO_TARGET_DIR"
+free_kb=$(df -Pk "$CARGO_TARGET_DIR" | awk 'NR == 2 { print $4 }')
+if [[ -n "$free_kb" && "$free_kb" -lt $((8 * 1024 * 1024)) ]]; then
+  log "less than 8 GB free beside $CARGO_TARGET_DIR: clearing the build cache"
+  rm -rf "${CARGO_TARGET_DIR:?}/debug" "${CARGO_TARGET_DIR:?}/release" "${CARGO_TARGET_DIR:?}/wasm32-unknown-unknown" "${CARGO_TARGET_DIR:?}/front"
+fi
+
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
 pg_ready() { command -v pg_isready >/dev/null && pg_isready -q -d "$TEST_DATABASE_URL"; }
 if ! pg_ready && command -v pg_ctlcluster >/dev/null; then
