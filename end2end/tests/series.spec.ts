@@ -176,3 +176,41 @@ test('a coupon on a weekly booking comes off the first visit only', async ({ bro
   await expect(customer.locator('.pay-amount')).toHaveAttribute('data-total', String(withoutCoupon - 1000));
   await context.close();
 });
+
+test('a series of four or more visits is quoted at the package price the admin sets, and a bad tier is named', async ({ browser }) => {
+  const customer = await signedIn(browser, DEMO.customer);
+  await bookingAt(customer, 6, '11:00');
+  const perVisit = fen(await customer.getByTestId('book-total').innerText());
+  await expect(customer.locator('.quote-line[data-kind="package"]')).toHaveCount(0);
+
+  // Weekly starts at 4 visits: the demo's first tier, 9.5折 on the service price.
+  await customer.getByLabel('重复').selectOption('weekly');
+  await expect(customer.locator('.series-package-hint')).toHaveText('周期预约4次起9.5折，8次起9折（服务费）');
+  const package4 = customer.locator('.quote-line[data-kind="package"]');
+  await expect(package4).toContainText('周期套餐（4次起）9.5折');
+  await expect(package4.locator('.num')).toHaveAttribute('data-amount', '-450');
+  await expect(customer.locator('.submit-total .muted')).toHaveText('周期4次 合计');
+  await expect.poll(async () => fen(await customer.getByTestId('book-total').innerText())).toBe(4 * (perVisit - 450));
+  await snap(customer, 'series-package-390x844');
+
+  // Fewer visits than the first tier pay the list price; 8 reach the deeper one.
+  await customer.getByLabel('共几次').selectOption('3');
+  await expect(customer.locator('.quote-line[data-kind="package"]')).toHaveCount(0);
+  await expect.poll(async () => fen(await customer.getByTestId('book-total').innerText())).toBe(3 * perVisit);
+  await customer.getByLabel('共几次').selectOption('8');
+  await expect(customer.locator('.quote-line[data-kind="package"]')).toContainText('周期套餐（8次起）9折');
+  await expect.poll(async () => fen(await customer.getByTestId('book-total').innerText())).toBe(8 * (perVisit - 900));
+
+  // The admin's tiers: more visits dearer than fewer is refused on its line, and nothing changes.
+  const admin = await signedIn(browser, DEMO.admin, DESKTOP);
+  await open(admin, '/admin/pricing');
+  await hydrated(admin);
+  const tiers = admin.getByLabel('周期套餐价（一次预约并支付多次，每行：次数 折扣，只打折服务费）');
+  await expect(tiers).toHaveValue('4 9.5\n8 9');
+  await tiers.fill('4 9.5\n8 9.6');
+  await admin.getByRole('button', { name: '保存价格策略' }).click();
+  await expect(admin.locator('#f-series-error')).toHaveText('第2行：次数更多的一档须比次数少的更优惠，且次数不能重复');
+  await snap(admin, 'pricing-series-1440x900');
+  await open(admin, '/admin/pricing');
+  await expect(tiers).toHaveValue('4 9.5\n8 9');
+});

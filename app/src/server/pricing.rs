@@ -202,7 +202,7 @@ pub fn surcharge_notes(rules: &PricingRules, now: time::OffsetDateTime) -> Vec<S
     notes
 }
 
-/// `周期预约4次起服务费9.5折，8次起9折`: the package prices in one line.
+/// `周期预约4次起9.5折，8次起9折（服务费）`: the package prices in one line.
 pub fn series_discount_note(rules: &PricingRules) -> Option<String> {
     let tiers: Vec<String> =
         rules.series_discounts.iter().map(|d| format!("{}次起{}折", d.min_visits, pricing::zhe_text(pricing::NEUTRAL_BPS - d.price_bps))).collect();

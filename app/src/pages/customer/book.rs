@@ -64,15 +64,15 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
     let claim = RwSignal::new(None::<i64>);
     let addons = RwSignal::new(draft.addons.clone());
     let joined = move || Some(addons.get().join(","));
-    // The quote follows every input the price depends on: units, add-ons,
-    // the slot (time surcharges), the position (distance fee) and the coupon.
     // B6: repeat the booking with the same worker; empty for once.
     let repeat = RwSignal::new(draft.repeat.clone());
     let visits = RwSignal::new(if draft.visits > 0 { draft.visits } else { 4 });
     let repeated = draft.repeat.clone();
     let package_note = draft.series_discount_note.clone();
-    // A series' visits are quoted at the package price that many visits reach.
     let quoted_visits = move || (!repeat.with(String::is_empty)).then(|| visits.get());
+    // The quote follows every input the price depends on: units, add-ons,
+    // the slot (time surcharges), the position (distance fee), the coupon
+    // and a series' visits (its package price).
     let quote = Resource::new(
         move || (units.get(), joined(), selected_slot.get(), point.get(), claim.get(), quoted_visits()),
         move |(u, extras, start, point, claim, n)| quote_service(service_id, u, extras, start, point.map(|p| p.0), point.map(|p| p.1), claim, n),
