@@ -101,7 +101,7 @@ pub(crate) async fn listed_service(state: &AppState, service_id: i64) -> Result<
 /// The list price: units only, no time, place or coupon.
 async fn list_quote(state: &AppState, service: &ServiceRecord, units: i32) -> Result<Quote, AppError> {
     let (rules, _, _) = super::pricing::rules_in_force(state).await?;
-    super::pricing::quote(service, &rules, units, Vec::new(), None, None, None, unix(state.clock.now()))
+    super::pricing::quote(service, &rules, units, Vec::new(), None, None, None, unix(state.clock.now()), 1)
 }
 
 /// A position given as two optional numbers: both or neither.
@@ -152,7 +152,7 @@ pub async fn quote_service(
     let coupon = claimed_coupon(&state, viewer.as_ref(), claim_id).await?;
     let (rules, _, _) = super::pricing::rules_in_force(&state).await?;
     let series_visits = package_visits(series_visits)?;
-    super::pricing::visit_quote(&service, &rules, units, addons, start, optional_location(lat, lng)?, coupon, unix(state.clock.now()), series_visits)
+    super::pricing::quote(&service, &rules, units, addons, start, optional_location(lat, lng)?, coupon, unix(state.clock.now()), series_visits)
 }
 
 /// How many visits a quote's package price counts: 1 for a single booking,
@@ -226,7 +226,7 @@ fn visit_quotes(
         .map(|(k, at)| {
             let coupon = if k == 0 { coupon.clone() } else { None };
             let visits = u8::try_from(starts.len()).map_err(internal)?;
-            super::pricing::visit_quote(service, rules, units, addons.to_vec(), Some(*at), location, coupon, now, visits)
+            super::pricing::quote(service, rules, units, addons.to_vec(), Some(*at), location, coupon, now, visits)
         })
         .collect()
 }
@@ -369,7 +369,7 @@ pub async fn booking_slots(service_id: i64, units: i32, lat: f64, lng: f64, work
     let service = listed_service(&state, service_id).await?;
     let (rules, _, _) = super::pricing::rules_in_force(&state).await?;
     let t = state.clock.now();
-    let at_start = |start: Option<i64>| super::pricing::quote(&service, &rules, units, Vec::new(), start, None, None, unix(t));
+    let at_start = |start: Option<i64>| super::pricing::quote(&service, &rules, units, Vec::new(), start, None, None, unix(t), 1);
     let list = at_start(None)?;
     let at = Coordinates::new(lat, lng).map_err(AppError::from_input)?;
     let location = GeoPoint { lat: at.lat(), lng: at.lng() };
@@ -524,7 +524,7 @@ pub async fn place_order(input: PlaceOrderInput) -> Result<PlaceOutcome, AppErro
     let coupon = claimed_coupon(&state, Some(&user), input.claim_id).await?;
     let (rules, _, _) = super::pricing::rules_in_force(&state).await?;
     let series_visits = recurrence.as_ref().map_or(1, booking::Recurrence::visits);
-    let quote = super::pricing::visit_quote(&service, &rules, input.units, input.addons.clone(), Some(input.start), Some(location), coupon.clone(), unix(t), series_visits)?;
+    let quote = super::pricing::quote(&service, &rules, input.units, input.addons.clone(), Some(input.start), Some(location), coupon.clone(), unix(t), series_visits)?;
     // The customer is charged what they were shown (a series: its first visit), or shown the new price.
     if quote.total.get() != input.quoted_total_fen {
         return Ok(PlaceOutcome::QuoteChanged { quote });

@@ -325,29 +325,15 @@ pub async fn preview(draft: RulesForm, at: PreviewAt) -> Result<Quote, AppError>
         Some(id) => Some(state.store.coupons().await.map_err(internal)?.into_iter().find(|c| c.id == id).ok_or(AppError::NotFound)?.terms),
         None => None,
     };
-    quote(&service, &rules, at.units, Vec::new(), Some(start), location, coupon, state.clock.now().unix_timestamp())
+    quote(&service, &rules, at.units, Vec::new(), Some(start), location, coupon, state.clock.now().unix_timestamp(), 1)
 }
 
-/// Prices a booking on its own. Everything the amount depends on is an
-/// argument, so the same call at payment time gives the same amount.
+/// Prices a booking: one visit of `series_visits` booked at once (1 on its
+/// own), at the package price that many visits reach (B6). Everything the
+/// amount depends on is an argument, so the same call at payment time gives
+/// the same amount.
 #[allow(clippy::too_many_arguments)]
 pub fn quote(
-    service: &ServiceRecord,
-    rules: &PricingRules,
-    units: i32,
-    addon_codes: Vec<String>,
-    start: Option<i64>,
-    location: Option<GeoPoint>,
-    coupon: Option<CouponTerms>,
-    now_unix: i64,
-) -> Result<Quote, AppError> {
-    visit_quote(service, rules, units, addon_codes, start, location, coupon, now_unix, 1)
-}
-
-/// [`quote`] for one visit of a series of `series_visits` booked at once,
-/// at the package price that many visits reach (B6).
-#[allow(clippy::too_many_arguments)]
-pub fn visit_quote(
     service: &ServiceRecord,
     rules: &PricingRules,
     units: i32,
@@ -506,7 +492,7 @@ pub async fn booking_coupons(service_id: i64, units: i32, addons: Vec<String>, s
         .filter(|k| claim_status(k, t) == ClaimStatus::Usable)
         .map(|k| {
             let label = format!("{} · {}", k.terms.name, k.terms.headline());
-            let outcome = quote(&service, &rules, units, addons.clone(), start, location, Some(k.terms.clone()), t);
+            let outcome = quote(&service, &rules, units, addons.clone(), start, location, Some(k.terms.clone()), t, 1);
             let reason = outcome.as_ref().err().map(|e| e.message().to_string());
             CouponChoice { claim_id: k.id, label, usable: outcome.is_ok(), reason }
         })

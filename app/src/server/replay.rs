@@ -78,7 +78,7 @@ pub async fn replay_order(state: &AppState, past: &PastOrder) -> Result<Replayed
         return Ok(Replayed::NoWorkerFree);
     }
     let (rules, _, _) = super::pricing::rules_in_force(state).await?;
-    let quote = super::pricing::quote(&service, &rules, past.units, Vec::new(), Some(start), Some(past.location), None, flows::unix(past.placed_at))?;
+    let quote = super::pricing::quote(&service, &rules, past.units, Vec::new(), Some(start), Some(past.location), None, flows::unix(past.placed_at), 1)?;
     let request = flows::OrderRequest {
         customer_id: past.customer_id,
         service: &service,

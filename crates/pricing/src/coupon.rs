@@ -118,15 +118,20 @@ pub fn beijing_day_start(date: time::Date) -> i64 {
     date.midnight().assume_utc().unix_timestamp() - BEIJING_OFFSET_SECS
 }
 
-/// Parses `8.5` (折) into the share taken off, in basis points.
-fn parse_zhe(input: &str) -> Option<u32> {
+/// Parses `8.5` (or `8.5折`, `8`) into the share still paid, in basis
+/// points: one digit, at most one decimal.
+pub(crate) fn zhe_pays_bps(input: &str) -> Option<u32> {
     let s = input.trim().trim_end_matches('折');
     let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
     if whole.len() != 1 || frac.len() > 1 || !whole.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let pays = whole.parse::<u32>().ok()? * 1_000 + if frac.is_empty() { 0 } else { frac.parse::<u32>().ok()? * 100 };
-    (1_000..=9_900).contains(&pays).then(|| 10_000 - pays)
+    Some(whole.parse::<u32>().ok()? * 1_000 + if frac.is_empty() { 0 } else { frac.parse::<u32>().ok()? * 100 })
+}
+
+/// Parses a coupon's `8.5` (折) into the share taken off, in basis points.
+fn parse_zhe(input: &str) -> Option<u32> {
+    zhe_pays_bps(input).filter(|pays| (1_000..=9_900).contains(pays)).map(|pays| 10_000 - pays)
 }
 
 fn parse_count(input: &str, max: i32) -> Option<i32> {

@@ -305,17 +305,6 @@ pub fn parse_holidays(text: &str) -> Result<Vec<Holiday>, RuleError> {
     Ok(holidays)
 }
 
-/// `9.5` (or `9.5折`, `9`) into basis points of the list price: 5折 to 9.9折,
-/// at most one decimal.
-fn parse_zhe(input: &str) -> Option<u32> {
-    let s = input.trim().trim_end_matches('折');
-    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
-    if whole.len() != 1 || frac.len() > 1 || !whole.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let bps = whole.parse::<u32>().ok()? * 1_000 + if frac.is_empty() { 0 } else { frac.parse::<u32>().ok()? * 100 };
-    (MIN_SERIES_PRICE_BPS..NEUTRAL_BPS).contains(&bps).then_some(bps)
-}
 
 /// One tier per line: `4 9.5` (or `4次 9.5折`), a series of 4 or more
 /// visits, 2 to `max_visits`, at 9.5折. More visits must always cost less,
@@ -331,7 +320,8 @@ pub fn parse_series_discounts(text: &str, max_visits: u8) -> Result<Vec<SeriesDi
         if !(2..=max_visits).contains(&min_visits) {
             return Err(RuleError::SeriesVisits { line });
         }
-        let price_bps = parse_zhe(price).ok_or(RuleError::SeriesPrice { line })?;
+        // 5折 to 9.9折 of the list price.
+        let price_bps = crate::coupon::zhe_pays_bps(price).filter(|bps| (MIN_SERIES_PRICE_BPS..NEUTRAL_BPS).contains(bps)).ok_or(RuleError::SeriesPrice { line })?;
         tiers.push((line, SeriesDiscount { min_visits, price_bps }));
     }
     tiers.sort_by_key(|(_, t)| t.min_visits);
