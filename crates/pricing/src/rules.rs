@@ -305,7 +305,6 @@ pub fn parse_holidays(text: &str) -> Result<Vec<Holiday>, RuleError> {
     Ok(holidays)
 }
 
-
 /// One tier per line: `4 9.5` (or `4次 9.5折`), a series of 4 or more
 /// visits, 2 to `max_visits`, at 9.5折. More visits must always cost less,
 /// so which tier a series gets is never a surprise.
