@@ -160,10 +160,7 @@ pub async fn quote_service(
 fn package_visits(visits: Option<i32>) -> Result<u8, AppError> {
     match visits {
         None | Some(1) => Ok(1),
-        Some(n) => u8::try_from(n)
-            .ok()
-            .filter(|n| (booking::MIN_SERIES_VISITS..=booking::MAX_SERIES_VISITS).contains(n))
-            .ok_or(AppError::invalid(Field::Repeat, Msg::ErrRepeatVisits)),
+        Some(n) => booking::Recurrence::visits_of(n).map_err(|_| AppError::invalid(Field::Repeat, Msg::ErrRepeatVisits)),
     }
 }
 

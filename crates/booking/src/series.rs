@@ -38,8 +38,12 @@ impl Recurrence {
             "biweekly" => 2,
             _ => return Err(RecurrenceError::UnknownInterval),
         };
-        let visits = u8::try_from(visits).ok().filter(|v| (MIN_SERIES_VISITS..=MAX_SERIES_VISITS).contains(v)).ok_or(RecurrenceError::VisitsOutOfRange)?;
-        Ok(Some(Recurrence { every_weeks, visits }))
+        Ok(Some(Recurrence { every_weeks, visits: Self::visits_of(visits)? }))
+    }
+
+    /// How many visits a series of `visits` has, if a series may have that many.
+    pub fn visits_of(visits: i32) -> Result<u8, RecurrenceError> {
+        u8::try_from(visits).ok().filter(|v| (MIN_SERIES_VISITS..=MAX_SERIES_VISITS).contains(v)).ok_or(RecurrenceError::VisitsOutOfRange)
     }
 
     pub fn every_weeks(&self) -> u8 {
