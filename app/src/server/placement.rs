@@ -493,7 +493,7 @@ pub async fn book_trial(placement_id: i64, version: i64, address_id: i64) -> Res
     let fee = Fen::new(trial.fee_fen);
     let hours = (trial.ends_at - trial.starts_at).whole_hours();
     let line = pricing::QuoteLine { kind: pricing::LineKind::Base, label: tf(Msg::TrialHoursValue, &[&hours]), unit_price: fee, quantity: 1, amount: fee };
-    let quote = pricing::Quote { lines: vec![line], total: fee };
+    let quote = pricing::Quote { lines: vec![line], total: fee, package_tiers: Vec::new() };
     let request = super::flows::OrderRequest {
         customer_id: user.id.0,
         service: &service,

@@ -471,6 +471,22 @@ pub struct Transition {
     pub fee_to_worker: bool,
 }
 
+impl Transition {
+    /// A customer's cancel that also settles `owed` (B6: the price
+    /// difference of a package ended early) out of what it refunds: the fee
+    /// grows by as much of `owed` as the refund holds, never more, so
+    /// `refund + fee == paid` still. Nothing else is touched.
+    pub fn keeping_from_refund(self, owed: Fen) -> Transition {
+        match self.refund {
+            Some(refund) if owed > Fen::ZERO => {
+                let kept = owed.min(refund);
+                Transition { fee: self.fee + kept, refund: Some(refund - kept), ..self }
+            }
+            _ => self,
+        }
+    }
+}
+
 /// Why an event was refused. Nothing changes when one is returned.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransitionError {

@@ -253,6 +253,18 @@ fn late_fee_is_rounded_down_to_the_fen() {
 }
 
 #[test]
+fn what_a_cancel_owes_besides_its_fee_is_kept_from_its_refund_and_never_more() {
+    let late = apply(&facts_in(S::Booked), Actor::Customer(CUSTOMER), E::Cancel, None, STARTS_AT - 7200 + 1, &policy()).unwrap();
+    let owing = late.keeping_from_refund(Fen::new(600));
+    assert_eq!((owing.fee, owing.refund), (Fen::new(5_760), Some(Fen::new(20_040))));
+    let all = late.keeping_from_refund(Fen::new(1_000_000));
+    assert_eq!((all.fee, all.refund), (PAID, Some(Fen::ZERO)), "no more than was paid");
+    assert_eq!(late.keeping_from_refund(Fen::ZERO), late);
+    let unpaid = apply(&facts_in(S::PendingPayment), Actor::Customer(CUSTOMER), E::Cancel, None, EARLY, &policy()).unwrap();
+    assert_eq!(unpaid.keeping_from_refund(Fen::new(600)), unpaid, "nothing paid, nothing kept");
+}
+
+#[test]
 fn the_whole_amount_is_the_highest_fee() {
     let whole = CancellationPolicy::new(vec![FeeTier { within_secs: 60, fee_bps: 10_000 }]).unwrap();
     let t = apply(&facts_in(S::Accepted), Actor::Customer(CUSTOMER), E::Cancel, None, STARTS_AT, &whole).unwrap();

@@ -127,6 +127,44 @@ pub struct QuoteLine {
 pub struct Quote {
     pub lines: Vec<QuoteLine>,
     pub total: Fen,
+    /// A visit at a series' package price: every package tier in force when
+    /// it was booked, so ending the package early is settled by the tiers
+    /// the customer agreed to (B6). Empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub package_tiers: Vec<rules::SeriesDiscount>,
+}
+
+impl Quote {
+    /// What the package price took off this visit (B6): zero for a visit
+    /// not at a package price.
+    pub fn package_discount(&self) -> Fen {
+        Fen::new(-self.lines.iter().filter(|l| l.kind == LineKind::SeriesDiscount).map(|l| l.amount.get()).sum::<i64>())
+    }
+
+    /// What the package price would take off this visit were its series
+    /// `visits` long, under the tiers it was booked with; never more than
+    /// it did take off.
+    fn package_discount_of(&self, visits: u8) -> Result<Fen, PricingError> {
+        let Some(tier) = rules::deepest_tier(&self.package_tiers, visits) else { return Ok(Fen::ZERO) };
+        let service = sum(&self.lines.iter().filter(|l| matches!(l.kind, LineKind::Base | LineKind::AddOn)).cloned().collect::<Vec<_>>())?;
+        let off = service - apply_bps(service, tier.price_bps).ok_or(PricingError::Overflow)?;
+        Ok(off.min(self.package_discount()))
+    }
+}
+
+/// B6, ending a package early: the package price belongs to the visits the
+/// customer keeps. `kept` are the quotes of the visits that stay paid for
+/// (served, under way or still to come), and `kept_visits` how many visits
+/// the series counts once the ended ones go (the platform's own cancels
+/// count as kept: they are not the customer's doing). Each kept visit's
+/// discount is cut to the tier `kept_visits` reaches (none below the
+/// lowest) and the difference is owed. Settled once, when the package
+/// ends, so a visit is never charged for twice.
+pub fn package_shortfall(kept: &[Quote], kept_visits: u8) -> Result<Fen, PricingError> {
+    kept.iter().try_fold(Fen::ZERO, |owed, quote| {
+        let cut = quote.package_discount() - quote.package_discount_of(kept_visits)?;
+        owed.get().checked_add(cut.get()).map(Fen::new).ok_or(PricingError::Overflow)
+    })
 }
 
 /// Why no price could be given. The request is refused rather than adjusted,
@@ -276,6 +314,7 @@ pub fn quote(sheet: &PriceSheet, rules: &PricingRules, request: &QuoteRequest) -
         }
     }
 
+    let mut package_tiers = Vec::new();
     if let Some(tier) = rules.series_discount(request.series_visits) {
         let service = sum(&lines.iter().filter(|l| matches!(l.kind, LineKind::Base | LineKind::AddOn)).cloned().collect::<Vec<_>>())?;
         let off = service - apply_bps(service, tier.price_bps).ok_or(PricingError::Overflow)?;
@@ -283,6 +322,7 @@ pub fn quote(sheet: &PriceSheet, rules: &PricingRules, request: &QuoteRequest) -
             let amount = Fen::ZERO - off;
             let label = format!("周期套餐（{}次起）{}折", tier.min_visits, zhe_text(NEUTRAL_BPS - tier.price_bps));
             lines.push(QuoteLine { kind: LineKind::SeriesDiscount, label, unit_price: amount, quantity: 1, amount });
+            package_tiers = rules.series_discounts.clone();
         }
     }
 
@@ -305,7 +345,7 @@ pub fn quote(sheet: &PriceSheet, rules: &PricingRules, request: &QuoteRequest) -
     }
 
     let total = sum(&lines)?;
-    Ok(Quote { lines, total })
+    Ok(Quote { lines, total, package_tiers })
 }
 
 /// 改期: what `paid`, a booked order's quote, comes to when the service
@@ -331,7 +371,7 @@ pub fn retime(paid: &Quote, rules: &PricingRules, start: i64) -> Result<Quote, P
         }
     }
     let total = sum(&lines)?;
-    Ok(Quote { lines, total })
+    Ok(Quote { lines, total, package_tiers: paid.package_tiers.clone() })
 }
 
 /// How long the appointment lasts, in minutes, for scheduling: Hour → units × 60;

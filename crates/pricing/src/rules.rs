@@ -55,6 +55,11 @@ pub struct SeriesDiscount {
     pub price_bps: u32,
 }
 
+/// The deepest of `tiers` a series of `visits` reaches, if any.
+pub fn deepest_tier(tiers: &[SeriesDiscount], visits: u8) -> Option<SeriesDiscount> {
+    tiers.iter().filter(|d| d.min_visits <= visits).min_by_key(|d| d.price_bps).copied()
+}
+
 /// The deepest package price an admin may set (5折): below that a typo is
 /// likelier than a promotion.
 pub const MIN_SERIES_PRICE_BPS: u32 = 5_000;
@@ -87,7 +92,7 @@ impl PricingRules {
     /// The package price a series of `visits` gets: the deepest tier it
     /// reaches, if any.
     pub fn series_discount(&self, visits: u8) -> Option<SeriesDiscount> {
-        self.series_discounts.iter().filter(|d| d.min_visits <= visits).min_by_key(|d| d.price_bps).copied()
+        deepest_tier(&self.series_discounts, visits)
     }
 
     /// The package prices back in the form the admin types them (`4 9.5`).

@@ -620,6 +620,57 @@ fn retime_keeps_a_visits_package_price_as_paid() {
 }
 
 #[test]
+fn a_package_visit_keeps_the_tiers_it_was_booked_with_and_a_visit_at_list_price_none() {
+    let visit = quote(&daily_cleaning(), &strategy(), &package_visit(4)).unwrap();
+    assert_eq!(visit.package_tiers, strategy().series_discounts);
+    assert_eq!(retime(&visit, &neutral(), WED_10H).unwrap().package_tiers, visit.package_tiers, "a move keeps them");
+    assert!(quote(&daily_cleaning(), &strategy(), &package_visit(3)).unwrap().package_tiers.is_empty());
+    let stored = serde_json::to_value(quote(&daily_cleaning(), &strategy(), &package_visit(1)).unwrap()).unwrap();
+    assert!(stored.get("package_tiers").is_none(), "quotes without a package read and store as before");
+}
+
+/// `count` visits of a series booked `booked` visits long.
+fn package_of(booked: u8, count: usize) -> Vec<Quote> {
+    vec![quote(&daily_cleaning(), &strategy(), &package_visit(booked)).unwrap(); count]
+}
+
+#[test]
+fn a_package_kept_whole_owes_nothing() {
+    assert_eq!(package_shortfall(&package_of(4, 4), 4), Ok(Fen::ZERO));
+    assert_eq!(package_shortfall(&package_of(8, 8), 8), Ok(Fen::ZERO));
+    assert_eq!(package_shortfall(&[], 0), Ok(Fen::ZERO), "nothing kept, nothing owed");
+}
+
+#[test]
+fn a_package_ended_below_its_lowest_tier_owes_every_kept_visits_discount() {
+    // 9.5折 on ¥120 of service is ¥6.00 a visit.
+    assert_eq!(package_shortfall(&package_of(4, 1), 1), Ok(Fen::new(600)));
+    assert_eq!(package_shortfall(&package_of(4, 3), 3), Ok(Fen::new(1_800)));
+}
+
+#[test]
+fn a_package_ended_at_a_lower_tier_owes_only_the_difference() {
+    // Booked 8 at 9折 (¥12.00 off); 5 kept reach 9.5折 (¥6.00 off).
+    assert_eq!(package_shortfall(&package_of(8, 5), 5), Ok(Fen::new(5 * 600)));
+    assert_eq!(package_shortfall(&package_of(8, 7), 7), Ok(Fen::new(7 * 600)));
+}
+
+#[test]
+fn a_package_never_owes_more_than_its_discount_or_for_a_visit_at_list_price() {
+    assert_eq!(package_shortfall(&package_of(4, 4), 8), Ok(Fen::ZERO), "more visits than booked earn no more");
+    let list_price = quote(&daily_cleaning(), &strategy(), &package_visit(1)).unwrap();
+    assert_eq!(package_shortfall(&[list_price], 1), Ok(Fen::ZERO));
+}
+
+#[test]
+fn a_package_is_settled_by_the_tiers_it_was_booked_with() {
+    let mut visit = package_of(4, 1).remove(0);
+    visit.package_tiers = rules::parse_series_discounts("2 9.8", 8).unwrap();
+    // 2 kept reach 9.8折 (¥2.40 off of the ¥6.00 given).
+    assert_eq!(package_shortfall(&[visit], 2), Ok(Fen::new(360)));
+}
+
+#[test]
 fn package_prices_parse_in_any_order_and_read_back_as_typed() {
     let tiers = rules::parse_series_discounts("8次 9折\n\n 4 9.5 ", 8).unwrap();
     assert_eq!(tiers, vec![rules::SeriesDiscount { min_visits: 4, price_bps: 9_500 }, rules::SeriesDiscount { min_visits: 8, price_bps: 9_000 }]);
