@@ -200,6 +200,31 @@ test('a series of four or more visits is quoted at the package price the admin s
   await customer.getByLabel('共几次').selectOption('8');
   await expect(customer.locator('.quote-line[data-kind="package"]')).toContainText('周期套餐（8次起）9折');
   await expect.poll(async () => fen(await customer.getByTestId('book-total').innerText())).toBe(8 * (perVisit - 900));
+  await expect(customer.locator('.series-package-terms')).toHaveText('享受套餐价的周期不单次取消，可以改期；提前结束套餐的，保留的服务按保留次数的价格补差价。');
+
+  // Booked and paid, a package ends whole: no visit is dropped on its own.
+  await customer.getByLabel('共几次').selectOption('4');
+  await expect.poll(async () => fen(await customer.getByTestId('book-total').innerText())).toBe(4 * (perVisit - 450));
+  await customer.getByRole('button', { name: '提交订单' }).click();
+  await expect(customer).toHaveURL(/\/pay\/\d+/);
+  await hydrated(customer);
+  await customer.getByRole('button', { name: '一次支付全部4次' }).click();
+  await expect(customer).toHaveURL(/\/orders\/\d+/);
+  const first = customer.url();
+  await expect.poll(async () => {
+    await open(customer, first);
+    return customer.locator('.series-visit[data-series-visit="4"] .state-badge').innerText();
+  }).toMatch(/待接单|已接单/);
+  await hydrated(customer);
+  await expect(customer.getByRole('button', { name: '仅取消本次' })).toHaveCount(0);
+  await customer.getByRole('button', { name: '结束套餐：取消未开始的 4 次' }).click();
+  const end = customer.getByRole('dialog', { name: '结束套餐：取消未开始的 4 次' });
+  await expect(end).toContainText('将取消未开始的 4 次服务并结束套餐，现在结束不收费，已付款项全额原路退回');
+  await snap(customer, 'series-package-end-390x844');
+  await end.getByRole('button', { name: '确认取消' }).click();
+  for (const n of [1, 2, 3, 4]) {
+    await expect(customer.locator(`.series-visit[data-series-visit="${n}"] .state-badge`)).toHaveText(/退款/);
+  }
 
   // The admin's tiers: more visits dearer than fewer is refused on its line, and nothing changes.
   const admin = await signedIn(browser, DEMO.admin, DESKTOP);

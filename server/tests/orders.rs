@@ -3197,9 +3197,10 @@ async fn a_series_of_four_or_more_visits_is_charged_the_package_price_on_every_v
         assert_eq!((visit.total_fen, visit.paid_fen), (8_550, 8_550));
         assert!(quote.lines.iter().any(|l| l.kind == pricing::LineKind::SeriesDiscount), "{quote:?}");
     }
-    assert_eq!(app.post("/api/cancel_order", &format!("order_id={}", visits[3].id), Some(&customer)).await.status, StatusCode::OK);
-    assert_eq!(settled(&app, visits[3].id).await, ("refunded".into(), 0, 8_550));
-    assert!(app.state.store.ledger_audit().await.unwrap().is_empty());
+    // A package is not dropped visit by visit: its price counts the visits.
+    let alone = app.post("/api/cancel_order", &format!("order_id={}", visits[3].id), Some(&customer)).await;
+    assert_eq!(alone.error(), AppError::Refused(Msg::ErrPackageVisitAlone));
+    assert_eq!(state_of(&app, visits[3].id).await, "booked");
 
     // The admin's tiers: a line that cannot be read names itself and changes nothing.
     let desk: app::api::pricing::PricingAdminView = serde_json::from_str(&app.post("/api/admin_pricing", "", Some(&admin)).await.body).unwrap();
@@ -3214,6 +3215,64 @@ async fn a_series_of_four_or_more_visits_is_charged_the_package_price_on_every_v
     assert_eq!(series_prices(2).await, vec![8_820; 2]);
     assert_eq!(series_prices(8).await, vec![8_820; 8]);
     assert_eq!(app.state.store.order(visits[0].id).await.unwrap().unwrap().total_fen, 8_550, "orders placed keep their price");
+}
+
+/// B6: a package ends whole, and the visits kept pay the price of as many
+/// visits as were kept, out of the refund of those ended; once only, so a
+/// visit's discount is never charged for twice.
+#[tokio::test]
+async fn ending_a_package_early_keeps_the_price_difference_of_the_visits_kept_from_the_refund() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let sessions = vec![(user_id(&app, LI).await, app.session_for(LI).await), (user_id(&app, ZHAO).await, app.session_for(ZHAO).await)];
+    let service = cleaning_service(&app).await;
+    let ids: Vec<i64> = paid_weekly_series(&app, &customer, service, 4).await.iter().map(|o| o.id).collect();
+    let ending = |k: usize| {
+        let (app, body, customer) = (&app, format!("order_id={}", ids[k]), &customer);
+        async move { serde_json::from_str::<app::api::orders::OrderView>(&app.post("/api/order_detail", &body, Some(customer)).await.body).unwrap().series_cancel }
+    };
+    let package = |visits: i64, package_fen: i64| Some(app::api::orders::SeriesCancel { visits, fee_fen: package_fen, package_fen, ends_package: true });
+    // Nothing served yet: ending it from any visit ends all four, and nothing is owed.
+    assert_eq!(ending(2).await, package(4, 0));
+
+    // The first visit served, three are left to end; the one kept pays its list price, ¥4.50 more.
+    complete_order(&app, ids[0], &sessions).await;
+    assert_eq!(ending(1).await, package(3, 450));
+    assert_eq!(ending(3).await, package(3, 450), "from any visit not under way");
+    let stranger = app.session("13800000098", domain::Role::Customer).await;
+    assert_eq!(app.post("/api/cancel_series_from", &format!("order_id={}", ids[2]), Some(&stranger)).await.status, StatusCode::FORBIDDEN);
+    let ended = app.post("/api/cancel_series_from", &format!("order_id={}", ids[2]), Some(&customer)).await;
+    assert_eq!((ended.status, ended.body.as_str()), (StatusCode::OK, "3"));
+    assert_eq!(settled(&app, ids[1]).await, ("refunded".into(), 450, 8_100));
+    for k in [2, 3] {
+        assert_eq!(settled(&app, ids[k]).await, ("refunded".into(), 0, 8_550), "visit {}", k + 1);
+    }
+    let events = app.state.store.order_events(ids[1]).await.unwrap();
+    assert!(events.iter().any(|e| e.detail == "取消费 ¥4.50（含套餐差价 ¥4.50）"), "{events:?}");
+    assert_eq!(state_of(&app, ids[0]).await, "completed", "the visit served keeps its price");
+    assert_eq!(app.post("/api/cancel_series_from", &format!("order_id={}", ids[3]), Some(&customer)).await.error(), AppError::Refused(Msg::ErrIllegalStep));
+    assert!(app.state.store.ledger_audit().await.unwrap().is_empty());
+}
+
+/// B6: the last visit of a package left to cancel ends it on its own, and
+/// pays the difference of the visits kept like any end.
+#[tokio::test]
+async fn the_last_visit_of_a_package_left_cancels_alone_and_settles_the_package() {
+    let app = demo_app(Config::default()).await;
+    let (admin, customer) = (app.session_for("13700000000").await, app.session_for(CUSTOMER).await);
+    let service = cleaning_service(&app).await;
+    let ids: Vec<i64> = paid_weekly_series(&app, &customer, service, 4).await.iter().map(|o| o.id).collect();
+    // The platform cancels the third and fourth visits: free, and they still count for the package.
+    let cancel = form(&[("order_id", ids[2].to_string()), ("reason", "服务者请长假，由客服取消".into()), ("with_later_visits", "true".into())]);
+    assert_eq!(app.post("/api/admin_cancel_order", &cancel, Some(&admin)).await.status, StatusCode::OK);
+    // Two visits kept, one of them cancelled now: 3 of 4 still counted is below 4, so the first visit owes ¥4.50.
+    let alone = app.post("/api/cancel_order", &format!("order_id={}", ids[1]), Some(&customer)).await;
+    assert_eq!(alone.error(), AppError::Refused(Msg::ErrPackageVisitAlone), "the first visit is still to come");
+    let sessions = vec![(user_id(&app, LI).await, app.session_for(LI).await), (user_id(&app, ZHAO).await, app.session_for(ZHAO).await)];
+    complete_order(&app, ids[0], &sessions).await;
+    assert_eq!(app.post("/api/cancel_order", &format!("order_id={}", ids[1]), Some(&customer)).await.status, StatusCode::OK);
+    assert_eq!(settled(&app, ids[1]).await, ("refunded".into(), 450, 8_100));
+    assert!(app.state.store.ledger_audit().await.unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -3297,7 +3356,7 @@ async fn cancelling_a_visit_and_the_later_ones_cancels_each_under_its_own_fee_an
 
     // Each visit's page says what cancelling from it takes; the last visit alone has nothing more than its own cancel.
     let from_first = app.post("/api/order_detail", &detail(0), Some(&customer)).await;
-    assert_eq!(series_cancel(&from_first.body), Some(app::api::orders::SeriesCancel { visits: 3, fee_fen: 0 }));
+    assert_eq!(series_cancel(&from_first.body), Some(app::api::orders::SeriesCancel { visits: 3, fee_fen: 0, package_fen: 0, ends_package: false }));
     assert_eq!(series_cancel(&app.post("/api/order_detail", &detail(2), Some(&customer)).await.body), None);
     // Nobody else may, and a single booking is no series.
     let stranger = app.session("13800000098", domain::Role::Customer).await;
@@ -3313,7 +3372,7 @@ async fn cancelling_a_visit_and_the_later_ones_cancels_each_under_its_own_fee_an
     let until = u64::try_from(visits[1].starts_at.unix_timestamp() - 3600 - app.state.clock.now().unix_timestamp()).unwrap();
     app.state.clock.advance(Duration::from_secs(until));
     let from_second = app.post("/api/order_detail", &detail(1), Some(&customer)).await;
-    assert_eq!(series_cancel(&from_second.body), Some(app::api::orders::SeriesCancel { visits: 2, fee_fen: 1800 }));
+    assert_eq!(series_cancel(&from_second.body), Some(app::api::orders::SeriesCancel { visits: 2, fee_fen: 1800, package_fen: 0, ends_package: false }));
     let done = app.post("/api/cancel_series_from", &format!("order_id={}", ids[1]), Some(&customer)).await;
     assert_eq!((done.status, done.body.as_str()), (StatusCode::OK, "2"));
     server::jobs::run_due_jobs(&app.state).await;

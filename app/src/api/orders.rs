@@ -243,7 +243,7 @@ pub struct OrderView {
     /// the customer and admins; empty outside a series.
     pub series_visits: Vec<OrderCard>,
     /// B6, for the customer: what 取消本次及之后 would cancel now, when that is
-    /// this visit and at least one later one.
+    /// this visit and at least one later one; for a package, what ending it would.
     pub series_cancel: Option<SeriesCancel>,
     /// 改期, for the customer: how many more times they may move the order,
     /// when they may move it now.
@@ -252,10 +252,14 @@ pub struct OrderView {
 
 /// Cancelling a visit and the later ones of its series: how many visits,
 /// and the fees they cost together now, each visit under its own rules.
+/// A package (B6) ends whole instead: every visit not yet under way, and
+/// `package_fen` of the fees is the price difference of the visits kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeriesCancel {
     pub visits: i64,
     pub fee_fen: i64,
+    pub package_fen: i64,
+    pub ends_package: bool,
 }
 
 #[server(prefix = "/api", endpoint = "service_detail")]

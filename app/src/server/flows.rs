@@ -295,9 +295,33 @@ pub async fn transition_noted(
     position: Option<(f64, f64)>,
     note: String,
 ) -> Result<(), AppError> {
+    step(state, order, actor, kind, worker, position, note, Fen::ZERO).await
+}
+
+/// The customer's cancel, keeping `package_owed` (B6: the price difference
+/// of a package they end early) out of its refund besides its fee, as far as
+/// the refund goes; the order's record names that part of the fee.
+pub async fn customer_cancel(state: &AppState, order: &OrderRecord, customer_id: i64, package_owed: Fen) -> Result<(), AppError> {
+    step(state, order, Actor::Customer(customer_id), EventKind::Cancel, None, None, String::new(), package_owed).await
+}
+
+/// [`transition_noted`], a cancel also keeping `owed` from its refund.
+#[allow(clippy::too_many_arguments)]
+async fn step(
+    state: &AppState,
+    order: &OrderRecord,
+    actor: Actor,
+    kind: EventKind,
+    worker: Option<i64>,
+    position: Option<(f64, f64)>,
+    note: String,
+    owed: Fen,
+) -> Result<(), AppError> {
     // The dispatch clock, so an order's events and its offers keep one timeline.
     let at = state.clock.now();
-    let t = booking::apply(&facts(order)?, actor, kind, worker, unix(at), &order_cancellation(state, order).await?).map_err(AppError::from_transition)?;
+    let by_policy = booking::apply(&facts(order)?, actor, kind, worker, unix(at), &order_cancellation(state, order).await?).map_err(AppError::from_transition)?;
+    let t = by_policy.keeping_from_refund(owed);
+    let package_part = t.fee - by_policy.fee;
     let from = order_state(order)?;
     // Handing an order on after its start, its worker not having set off, is
     // their no-show (B5); nobody else's action takes an order from a worker.
@@ -311,6 +335,7 @@ pub async fn transition_noted(
     let staff_note = note.clone();
     let detail = match (t.fee.get() > 0, t.fee_to_worker) {
         (true, true) => format!("客户不在家，取消费 {} 付给服务者", t.fee),
+        (true, false) if package_part > Fen::ZERO => format!("取消费 {}（含套餐差价 {package_part}）", t.fee),
         (true, false) => format!("取消费 {}", t.fee),
         (false, true) => "客户不在家".to_string(),
         (false, false) if no_show.is_some() && note.is_empty() => NO_SHOW_NOTE.to_string(),

@@ -849,20 +849,77 @@ fn fee_if_cancelled_now(state: &AppState, policy: &booking::CancellationPolicy, 
 }
 
 /// The visits of `series` that 取消本次及之后 from `order` cancels, in visit
-/// order: empty unless `order` itself is one the customer may cancel.
+/// order: empty unless `order` itself is one the customer may cancel. A
+/// package (B6) ends whole: every visit the customer may still cancel.
 fn series_cancelled_from<'a>(order: &'a OrderRecord, series: &'a [OrderRecord]) -> Result<Vec<&'a OrderRecord>, AppError> {
     if !flows::order_state(order)?.customer_may_cancel() {
         return Ok(Vec::new());
     }
+    if is_package(series)? {
+        return visits_cancelled_from(series, 1);
+    }
     Ok(std::iter::once(order).chain(later_visits(order, series)?).collect())
+}
+
+/// Whether `series` was booked at a package price (B6).
+fn is_package(series: &[OrderRecord]) -> Result<bool, AppError> {
+    for visit in series {
+        if visit_quote(visit)?.package_discount() > Fen::ZERO {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+fn visit_quote(visit: &OrderRecord) -> Result<Quote, AppError> {
+    serde_json::from_str(&visit.quote_json).map_err(internal)
+}
+
+/// Ending a package early (B6): of `ending`, the visits the customer
+/// cancels, what each keeps of the package's price difference from its
+/// refund (`pricing::package_shortfall` over the visits that stay), taken
+/// from the first visit's refund on, each after its own cancellation fee.
+fn package_shares(state: &AppState, series: &[OrderRecord], ending: &[&OrderRecord], policies: &[booking::CancellationPolicy]) -> Result<Vec<Fen>, AppError> {
+    let kept = series
+        .iter()
+        .filter(|visit| !ending.iter().any(|e| e.id == visit.id))
+        .filter(|visit| flows::order_state(visit).is_ok_and(|s| !s.is_cancelled()))
+        .map(visit_quote)
+        .collect::<Result<Vec<_>, _>>()?;
+    let kept_visits = u8::try_from(series.len().saturating_sub(ending.len())).map_err(internal)?;
+    let mut owed = pricing::package_shortfall(&kept, kept_visits).map_err(internal)?;
+    Ok(ending
+        .iter()
+        .zip(policies)
+        .map(|(visit, policy)| {
+            let refundable = Fen::new(visit.held_fen() - fee_if_cancelled_now(state, policy, visit)).max(Fen::ZERO);
+            let share = owed.min(refundable);
+            owed = owed - share;
+            share
+        })
+        .collect())
+}
+
+/// The cancellation rules each of `visits` was booked under.
+async fn policies_of(state: &AppState, visits: &[&OrderRecord]) -> Result<Vec<booking::CancellationPolicy>, AppError> {
+    let mut policies = Vec::with_capacity(visits.len());
+    for visit in visits {
+        policies.push(flows::order_cancellation(state, visit).await?);
+    }
+    Ok(policies)
 }
 
 /// The visits of `series` after `order` that cancelling from it takes too
 /// (B6): not yet under way, served or cancelled, in visit order.
 fn later_visits<'a>(order: &OrderRecord, series: &'a [OrderRecord]) -> Result<Vec<&'a OrderRecord>, AppError> {
+    visits_cancelled_from(series, order.series_index + 1)
+}
+
+/// The visits of `series` from visit `from` on the customer may still cancel, in visit order.
+fn visits_cancelled_from(series: &[OrderRecord], from: i64) -> Result<Vec<&OrderRecord>, AppError> {
     let states = series.iter().map(|visit| Ok((visit.series_index, flows::order_state(visit)?))).collect::<Result<Vec<_>, AppError>>()?;
-    let later = booking::visits_cancelled_from(&states, order.series_index + 1);
-    Ok(later.iter().filter_map(|index| series.iter().find(|visit| visit.series_index == *index)).collect())
+    let chosen = booking::visits_cancelled_from(&states, from);
+    Ok(chosen.iter().filter_map(|index| series.iter().find(|visit| visit.series_index == *index)).collect())
 }
 
 /// [`later_visits`] of `order`'s series, read now; empty outside a series.
@@ -875,16 +932,22 @@ pub async fn later_visits_to_cancel(state: &AppState, order: &OrderRecord) -> Re
 /// cancels more than this one visit.
 async fn series_cancel(state: &AppState, order: &OrderRecord, series: &[OrderRecord]) -> Result<Option<SeriesCancel>, AppError> {
     let visits = series_cancelled_from(order, series)?;
-    if visits.len() < 2 {
+    let ends_package = is_package(series)?;
+    if visits.len() < 2 && !(ends_package && visits.len() == 1) {
         return Ok(None);
     }
+    let policies = policies_of(state, &visits).await?;
     let mut fee_fen = 0;
-    for visit in &visits {
+    for (visit, policy) in visits.iter().zip(&policies) {
         if visit.paid_fen > 0 {
-            fee_fen += fee_if_cancelled_now(state, &flows::order_cancellation(state, visit).await?, visit);
+            fee_fen += fee_if_cancelled_now(state, policy, visit);
         }
     }
-    Ok(Some(SeriesCancel { visits: visits.len() as i64, fee_fen }))
+    let package_fen = match ends_package {
+        true => package_shares(state, series, &visits, &policies)?.iter().map(|share| share.get()).sum(),
+        false => 0,
+    };
+    Ok(Some(SeriesCancel { visits: visits.len() as i64, fee_fen: fee_fen + package_fen, package_fen, ends_package }))
 }
 
 pub async fn order_detail(order_id: i64) -> Result<OrderView, AppError> {
@@ -908,7 +971,19 @@ pub async fn cancel_order(order_id: i64) -> Result<(), AppError> {
     let user = require_user(CUSTOMER)?;
     let state = app_state()?;
     let order = own_order(&state, &user, order_id).await?;
-    flows::transition(&state, &order, Actor::Customer(user.id.0), EventKind::Cancel, None, None).await
+    let series = series_visits(&state, &order).await?;
+    if !is_package(&series)? {
+        return flows::transition(&state, &order, Actor::Customer(user.id.0), EventKind::Cancel, None, None).await;
+    }
+    // A package's visits are not dropped one by one (its price counts them); the last one left ends it.
+    match series_cancelled_from(&order, &series)?.as_slice() {
+        [] => flows::transition(&state, &order, Actor::Customer(user.id.0), EventKind::Cancel, None, None).await,
+        [only] => {
+            let shares = package_shares(&state, &series, &[only], &policies_of(&state, &[only]).await?)?;
+            flows::customer_cancel(&state, only, user.id.0, shares[0]).await
+        }
+        _ => Err(AppError::Refused(Msg::ErrPackageVisitAlone)),
+    }
 }
 
 /// 取消本次及之后 (B6): `order_id` and every later visit of its series the
@@ -930,9 +1005,13 @@ pub async fn cancel_series_from(order_id: i64) -> Result<i64, AppError> {
             _ => Msg::ErrIllegalStep,
         }));
     }
+    let shares = match is_package(&series)? {
+        true => package_shares(&state, &series, &visits, &policies_of(&state, &visits).await?)?,
+        false => vec![Fen::ZERO; visits.len()],
+    };
     let mut cancelled = 0;
-    for (k, visit) in visits.into_iter().enumerate() {
-        match flows::transition(&state, visit, Actor::Customer(user.id.0), EventKind::Cancel, None, None).await {
+    for (k, (visit, share)) in visits.into_iter().zip(shares).enumerate() {
+        match flows::customer_cancel(&state, visit, user.id.0, share).await {
             Ok(()) => cancelled += 1,
             Err(AppError::StaleOrder) if k > 0 => tracing::info!(order_id = visit.id, "series visit moved on before its cancel"),
             Err(err) => return Err(err),

@@ -337,7 +337,10 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
                     </select>
                 </div>
                 <p class="hint series-hint">{t(Msg::RepeatSameWorker)}</p>
-                {package_note.clone().map(|note| view! { <p class="hint series-package-hint">{note}</p> })}
+                {package_note.clone().map(|note| view! {
+                    <p class="hint series-package-hint">{note}</p>
+                    <p class="hint series-package-terms">{t(Msg::PackageTerms)}</p>
+                })}
                 {move || visit_prices().filter(|prices| prices.iter().any(|p| *p != prices[0])).map(|prices| {
                     let list = prices.iter().map(|p| money(*p)).collect::<Vec<_>>().join(" / ");
                     view! { <p class="hint series-prices">{tf(Msg::SeriesVisitPrices, &[&list])}</p> }

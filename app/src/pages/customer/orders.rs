@@ -15,7 +15,7 @@ use crate::pages::track_map::TrackMap;
 use crate::api::proof::ConfirmService;
 use crate::pages::order_ui::{appointment, money, percent_of_bps, OrderFacts, ProofPanel, QuoteLines, StateBadge, Timeline};
 use booking::OrderState;
-use domain::ChatThread;
+use domain::{ChatThread, Fen};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -44,6 +44,7 @@ pub fn PayPage() -> impl IntoView {
                             let amount = if unpaid.is_empty() { o.card.total_fen } else { unpaid.iter().map(|v| v.total_fen).sum() };
                             let pay_label = if unpaid.len() > 1 { tf(Msg::SeriesPayAll, &[&unpaid.len()]) } else { t(Msg::ConfirmPay).to_string() };
                             let visits = o.series_visits.clone();
+                            let package = o.quote.package_discount() > Fen::ZERO;
                             view! {
                                 <section class="pay-card">
                                     <p class="muted">{o.card.service_name.clone()}</p>
@@ -54,7 +55,7 @@ pub fn PayPage() -> impl IntoView {
                                 </section>
                                 {(!visits.is_empty()).then(|| view! {
                                     <SeriesVisits visits current=o.card.id/>
-                                    <p class="hint">{t(Msg::SeriesPayHint)}</p>
+                                    <p class="hint">{t(if package { Msg::PackageTerms } else { Msg::SeriesPayHint })}</p>
                                 })}
                                 {if payable {
                                     view! {
@@ -340,6 +341,7 @@ fn OrderBody(
     let cancel_value = cancel.value();
     // On a visit of a series, the plain cancel is said to be this visit's alone.
     let cancel_label = if order.series_visits.is_empty() { Msg::CancelOrder } else { Msg::CancelThisVisit };
+    let ends_package = order.series_cancel.is_some_and(|rest| rest.ends_package);
     let review_value = review.value();
     let hint = match state {
         OrderState::PendingPayment => Some(Msg::HintPendingPayment),
@@ -389,19 +391,22 @@ fn OrderBody(
             <div class="form">
                 <CancelRules tiers=order.cancel_tiers.clone()/>
                 <p class="form-error" role="alert">{move || form_error(cancel_value).get()}</p>
-                <Show when=move || confirming.get() fallback=move || view! {
-                    <button type="button" class="btn btn-danger-plain btn-block" on:click=move |_| confirming.set(true)>{t(cancel_label)}</button>
-                }>
-                    <div class="confirm-box" role="dialog" aria-label=t(cancel_label)>
-                        <p>{if fee > 0 { format!("{}{}", t(Msg::CancelWithFee), money(fee)) } else { t(Msg::CancelFree).to_string() }}</p>
-                        <div class="confirm-actions">
-                            <button type="button" class="btn btn-plain" on:click=move |_| confirming.set(false)>{t(Msg::KeepOrder)}</button>
-                            <button type="button" class="btn btn-danger" on:click=move |_| { cancel.dispatch(CancelOrder { order_id: id }); confirming.set(false); }>
-                                {t(Msg::ConfirmCancel)}
-                            </button>
+                // A package's visits are not dropped one by one: it ends whole (B6).
+                {(!ends_package).then(|| view! {
+                    <Show when=move || confirming.get() fallback=move || view! {
+                        <button type="button" class="btn btn-danger-plain btn-block" on:click=move |_| confirming.set(true)>{t(cancel_label)}</button>
+                    }>
+                        <div class="confirm-box" role="dialog" aria-label=t(cancel_label)>
+                            <p>{if fee > 0 { format!("{}{}", t(Msg::CancelWithFee), money(fee)) } else { t(Msg::CancelFree).to_string() }}</p>
+                            <div class="confirm-actions">
+                                <button type="button" class="btn btn-plain" on:click=move |_| confirming.set(false)>{t(Msg::KeepOrder)}</button>
+                                <button type="button" class="btn btn-danger" on:click=move |_| { cancel.dispatch(CancelOrder { order_id: id }); confirming.set(false); }>
+                                    {t(Msg::ConfirmCancel)}
+                                </button>
+                            </div>
                         </div>
-                    </div>
-                </Show>
+                    </Show>
+                })}
                 {order.series_cancel.map(|rest| view! { <SeriesCancelForm order_id=id rest action=cancel_series confirming=asks.confirm_series_cancel/> })}
             </div>
         })}
@@ -495,20 +500,27 @@ fn RescheduleSlots(order_id: i64, action: ServerAction<RescheduleOrder>, choice:
 #[component]
 fn SeriesCancelForm(order_id: i64, rest: SeriesCancel, action: ServerAction<CancelSeriesFrom>, confirming: RwSignal<bool>) -> impl IntoView {
     let value = action.value();
-    let question = match rest.fee_fen {
-        0 => tf(Msg::CancelSeriesFree, &[&rest.visits]),
-        fee => tf(Msg::CancelSeriesWithFee, &[&rest.visits, &money(fee)]),
+    let question = match (rest.ends_package, rest.fee_fen) {
+        (false, 0) => tf(Msg::CancelSeriesFree, &[&rest.visits]),
+        (false, fee) => tf(Msg::CancelSeriesWithFee, &[&rest.visits, &money(fee)]),
+        (true, 0) => tf(Msg::EndPackageFree, &[&rest.visits]),
+        (true, fee) => tf(Msg::EndPackageWithFee, &[&rest.visits, &money(fee), &money(rest.package_fen)]),
     };
+    let (label, hint) = match rest.ends_package {
+        true => (tf(Msg::EndPackage, &[&rest.visits]), t(Msg::EndPackageHint)),
+        false => (tf(Msg::CancelSeriesFrom, &[&rest.visits]), t(Msg::CancelSeriesHint)),
+    };
+    let dialog_label = label.clone();
     view! {
         <div class="series-cancel" data-series-cancel=rest.visits>
             <p class="form-error" role="alert">{move || form_error(value).get()}</p>
             <Show when=move || confirming.get() fallback=move || view! {
                 <button type="button" class="btn btn-danger-plain btn-block" on:click=move |_| confirming.set(true)>
-                    {tf(Msg::CancelSeriesFrom, &[&rest.visits])}
+                    {label.clone()}
                 </button>
-                <p class="hint">{t(Msg::CancelSeriesHint)}</p>
+                <p class="hint">{hint}</p>
             }>
-                <div class="confirm-box" role="dialog" aria-label=tf(Msg::CancelSeriesFrom, &[&rest.visits])>
+                <div class="confirm-box" role="dialog" aria-label=dialog_label.clone()>
                     <p>{question.clone()}</p>
                     <div class="confirm-actions">
                         <button type="button" class="btn btn-plain" on:click=move |_| confirming.set(false)>{t(Msg::KeepOrder)}</button>
