@@ -567,6 +567,8 @@ messages! {
     CancelSeriesHint => "本次之前的服务和已开始的服务不受影响",
     EndPackage => "结束套餐：取消未开始的 {} 次",
     EndPackageHint => "套餐内的服务不单独取消，可以改期。结束套餐时，保留的服务（已完成或已开始的）不够套餐次数的，按保留次数的价格补差价，从退款中扣除",
+    KeepPackage => "暂不结束",
+    ConfirmEndPackage => "确认结束",
     EndPackageFree => "将取消未开始的 {} 次服务并结束套餐，现在结束不收费，已付款项全额原路退回。确认结束？",
     EndPackageWithFee => "将取消未开始的 {} 次服务并结束套餐，共扣 {}（其中套餐差价 {}），其余原路退回。确认结束？",
     ConfirmCancel => "确认取消",

@@ -217,11 +217,12 @@ test('a series of four or more visits is quoted at the package price the admin s
   }).toMatch(/待接单|已接单/);
   await hydrated(customer);
   await expect(customer.getByRole('button', { name: '仅取消本次' })).toHaveCount(0);
+  await expect(customer.locator('[data-series-cancel] .hint')).toContainText('套餐内的服务不单独取消，可以改期');
   await customer.getByRole('button', { name: '结束套餐：取消未开始的 4 次' }).click();
   const end = customer.getByRole('dialog', { name: '结束套餐：取消未开始的 4 次' });
   await expect(end).toContainText('将取消未开始的 4 次服务并结束套餐，现在结束不收费，已付款项全额原路退回');
   await snap(customer, 'series-package-end-390x844');
-  await end.getByRole('button', { name: '确认取消' }).click();
+  await end.getByRole('button', { name: '确认结束' }).click();
   for (const n of [1, 2, 3, 4]) {
     await expect(customer.locator(`.series-visit[data-series-visit="${n}"] .state-badge`)).toHaveText(/退款/);
   }

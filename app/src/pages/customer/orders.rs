@@ -511,6 +511,10 @@ fn SeriesCancelForm(order_id: i64, rest: SeriesCancel, action: ServerAction<Canc
         false => (tf(Msg::CancelSeriesFrom, &[&rest.visits]), t(Msg::CancelSeriesHint)),
     };
     let dialog_label = label.clone();
+    let (keep, confirm) = match rest.ends_package {
+        true => (Msg::KeepPackage, Msg::ConfirmEndPackage),
+        false => (Msg::KeepOrder, Msg::ConfirmCancel),
+    };
     view! {
         <div class="series-cancel" data-series-cancel=rest.visits>
             <p class="form-error" role="alert">{move || form_error(value).get()}</p>
@@ -523,9 +527,9 @@ fn SeriesCancelForm(order_id: i64, rest: SeriesCancel, action: ServerAction<Canc
                 <div class="confirm-box" role="dialog" aria-label=dialog_label.clone()>
                     <p>{question.clone()}</p>
                     <div class="confirm-actions">
-                        <button type="button" class="btn btn-plain" on:click=move |_| confirming.set(false)>{t(Msg::KeepOrder)}</button>
+                        <button type="button" class="btn btn-plain" on:click=move |_| confirming.set(false)>{t(keep)}</button>
                         <button type="button" class="btn btn-danger" on:click=move |_| { action.dispatch(CancelSeriesFrom { order_id }); confirming.set(false); }>
-                            {t(Msg::ConfirmCancel)}
+                            {t(confirm)}
                         </button>
                     </div>
                 </div>
