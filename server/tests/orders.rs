@@ -3544,6 +3544,8 @@ async fn a_customer_moves_an_accepted_order_and_its_worker_reminder_and_timeline
     assert_eq!(worker_told.len(), 1, "李阿姨 is texted once: {worker_told:?}");
     assert_eq!(worker_told[0].0, "sms");
     assert!(worker_told[0].1.contains(&app::api::format_beijing(to)), "{}", worker_told[0].1);
+    let pay = domain::Fen::new(after.total_fen - after.total_fen * i64::from(after.commission_bps.unwrap()) / 10_000);
+    assert!(worker_told[0].1.contains(&format!("本单收入{pay}")), "what the order pays her now: {}", worker_told[0].1);
     assert!(told(after.customer_id).await.is_empty(), "the customer moved it themselves");
 
     assert!(!start_reminder_due_by(&app, order_id, from - 1800).await, "no reminder at the old time");
@@ -3666,6 +3668,9 @@ async fn a_move_to_a_cheaper_time_refunds_the_difference_and_a_dearer_one_is_not
     assert_eq!(view.card.total_fen, 9_000, "the worker sees the new price");
 
     server::jobs::run_due_jobs(&app.state).await;
+    let to_li = app.state.store.messages(order.worker_id.unwrap(), 20).await.unwrap().into_iter().find(|m| m.kind.starts_with("moved")).unwrap().body;
+    let pay = domain::Fen::new(9_000 - 9_000 * i64::from(order.commission_bps.unwrap()) / 10_000);
+    assert!(to_li.contains(&format!("本单收入{pay}")), "李阿姨 is told what the cheaper time pays her: {to_li}");
     let refunds_told = |app: &TestApp| {
         let store = app.state.store.clone();
         let customer_id = order.customer_id;

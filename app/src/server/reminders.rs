@@ -84,7 +84,8 @@ pub async fn remind(state: &AppState, order_id: i64, which: Reminder) -> Result<
 pub const MOVED: &str = "moved";
 
 /// Tells who a move concerns, once per new start: the worker who accepted
-/// the order always, by text (their day changed under them); the customer
+/// the order always, by text, with what the order now pays them (their day
+/// changed under them, and a move to a cheaper time pays less); the customer
 /// when 客服 made the move (`reason` is what the admin wrote; empty for a
 /// move the customer made themselves), on the channels they chose.
 pub async fn tell_moved(state: &AppState, order_id: i64, reason: &str) -> Result<(), AppError> {
@@ -94,7 +95,8 @@ pub async fn tell_moved(state: &AppState, order_id: i64, reason: &str) -> Result
     }
     let (kind, when) = (format!("{MOVED}:{}", unix(order.starts_at)), format_beijing(unix(order.starts_at)));
     if let Some(worker_id) = order.worker_id {
-        let body = format!("【到家】您已接的订单（{}，{}）服务时间已改为{when}，请留意行程。", order.service_name, order.address_text);
+        let pay = domain::Fen::new(super::work::earnings(state, &order));
+        let body = format!("【到家】您已接的订单（{}，{}）服务时间已改为{when}，本单收入{pay}，请留意行程。", order.service_name, order.address_text);
         let sent = tell(state, worker_id, &order, &kind, &body, &["sms"]).await?;
         tracing::info!(order_id, ?sent, "worker told of a move");
     }

@@ -11,7 +11,7 @@ use store::{OrderFilter, OrderRecord, StoreError};
 
 /// The worker's share of an order: what completion will post, at the rate
 /// fixed on the order (the default rate for orders placed before that).
-fn earnings(state: &AppState, order: &OrderRecord) -> i64 {
+pub(super) fn earnings(state: &AppState, order: &OrderRecord) -> i64 {
     let bps = order.commission_bps.map(i64::from).unwrap_or(state.config.commission_bps).clamp(0, 10_000);
     ledger::commission_split(domain::Fen::new(order.total_fen), bps as u32).0.get()
 }
