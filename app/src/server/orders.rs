@@ -929,7 +929,8 @@ pub async fn later_visits_to_cancel(state: &AppState, order: &OrderRecord) -> Re
 }
 
 /// 取消本次及之后 as the customer would be charged for it now, when it
-/// cancels more than this one visit.
+/// cancels more than this one visit; for a package, 结束套餐 whenever a
+/// visit is left to cancel.
 async fn series_cancel(state: &AppState, order: &OrderRecord, series: &[OrderRecord]) -> Result<Option<SeriesCancel>, AppError> {
     let visits = series_cancelled_from(order, series)?;
     let ends_package = is_package(series)?;

@@ -143,8 +143,12 @@ impl Quote {
 
     /// What the package price would take off this visit were its series
     /// `visits` long, under the tiers it was booked with; never more than
-    /// it did take off.
+    /// it did take off. A visit booked before quotes kept their tiers keeps
+    /// its discount: nothing is owed that the quote cannot show.
     fn package_discount_of(&self, visits: u8) -> Result<Fen, PricingError> {
+        if self.package_tiers.is_empty() {
+            return Ok(self.package_discount());
+        }
         let Some(tier) = rules::deepest_tier(&self.package_tiers, visits) else { return Ok(Fen::ZERO) };
         let service = sum(&self.lines.iter().filter(|l| matches!(l.kind, LineKind::Base | LineKind::AddOn)).cloned().collect::<Vec<_>>())?;
         let off = service - apply_bps(service, tier.price_bps).ok_or(PricingError::Overflow)?;

@@ -667,7 +667,9 @@ fn a_package_is_settled_by_the_tiers_it_was_booked_with() {
     let mut visit = package_of(4, 1).remove(0);
     visit.package_tiers = rules::parse_series_discounts("2 9.8", 8).unwrap();
     // 2 kept reach 9.8折 (¥2.40 off of the ¥6.00 given).
-    assert_eq!(package_shortfall(&[visit], 2), Ok(Fen::new(360)));
+    assert_eq!(package_shortfall(&[visit.clone()], 2), Ok(Fen::new(360)));
+    visit.package_tiers.clear();
+    assert_eq!(package_shortfall(&[visit], 1), Ok(Fen::ZERO), "booked before quotes kept their tiers: nothing to show, nothing owed");
 }
 
 #[test]
