@@ -200,7 +200,7 @@ test('a series of four or more visits is quoted at the package price the admin s
   await customer.getByLabel('共几次').selectOption('8');
   await expect(customer.locator('.quote-line[data-kind="package"]')).toContainText('周期套餐（8次起）9折');
   await expect.poll(async () => fen(await customer.getByTestId('book-total').innerText())).toBe(8 * (perVisit - 900));
-  await expect(customer.locator('.series-package-terms')).toHaveText('享受套餐价的周期不单次取消，可以改期；提前结束套餐的，保留的服务按保留次数的价格补差价。');
+  await expect(customer.locator('.series-package-terms')).toHaveText('享受套餐价的周期，单次服务可以改期，不能单独免费取消；提前结束套餐的，保留的服务按保留次数的价格补差价。');
 
   // Booked and paid, a package ends whole: no visit is dropped on its own.
   await customer.getByLabel('共几次').selectOption('4');
@@ -217,7 +217,7 @@ test('a series of four or more visits is quoted at the package price the admin s
   }).toMatch(/待接单|已接单/);
   await hydrated(customer);
   await expect(customer.getByRole('button', { name: '仅取消本次' })).toHaveCount(0);
-  await expect(customer.locator('[data-series-cancel] .hint')).toContainText('套餐内的服务不单独取消，可以改期');
+  await expect(customer.locator('[data-series-cancel] .hint')).toContainText('套餐内的单次服务可以改期，不能单独免费取消');
   await customer.getByRole('button', { name: '结束套餐：取消未开始的 4 次' }).click();
   const end = customer.getByRole('dialog', { name: '结束套餐：取消未开始的 4 次' });
   await expect(end).toContainText('将取消未开始的 4 次服务并结束套餐，现在结束不收费，已付款项全额原路退回');

@@ -3275,6 +3275,35 @@ async fn the_last_visit_of_a_package_left_cancels_alone_and_settles_the_package(
     assert!(app.state.store.ledger_audit().await.unwrap().is_empty());
 }
 
+/// B6: inside its fee window a package visit may be cancelled alone: it
+/// pays that fee and still counts towards the package, so ending the
+/// package later owes nothing for it.
+#[tokio::test]
+async fn a_package_visit_inside_its_fee_window_cancels_alone_for_its_fee_and_still_counts() {
+    let app = demo_app(Config::default()).await;
+    let customer = app.session_for(CUSTOMER).await;
+    let service = cleaning_service(&app).await;
+    let visits = paid_weekly_series(&app, &customer, service, 4).await;
+    let ids: Vec<i64> = visits.iter().map(|o| o.id).collect();
+    // An hour before the first visit its cancellation costs 20%.
+    let until = u64::try_from(visits[0].starts_at.unix_timestamp() - 3600 - app.state.clock.now().unix_timestamp()).unwrap();
+    app.state.clock.advance(Duration::from_secs(until));
+    let view: app::api::orders::OrderView = serde_json::from_str(&app.post("/api/order_detail", &format!("order_id={}", ids[0]), Some(&customer)).await.body).unwrap();
+    assert_eq!(view.cancel_fee_now, Some(1_710));
+    assert_eq!(app.post("/api/cancel_order", &format!("order_id={}", ids[0]), Some(&customer)).await.status, StatusCode::OK);
+    assert_eq!(settled(&app, ids[0]).await, ("refunded".into(), 1_710, 6_840));
+    // The second visit is still in its free period: not alone.
+    let alone = app.post("/api/cancel_order", &format!("order_id={}", ids[1]), Some(&customer)).await;
+    assert_eq!(alone.error(), AppError::Refused(Msg::ErrPackageVisitAlone));
+    // Ending the rest: the visit cancelled late counts, and no visit is kept at the package price.
+    let ended = app.post("/api/cancel_series_from", &format!("order_id={}", ids[1]), Some(&customer)).await;
+    assert_eq!((ended.status, ended.body.as_str()), (StatusCode::OK, "3"));
+    for k in 1..4 {
+        assert_eq!(settled(&app, ids[k]).await, ("refunded".into(), 0, 8_550), "visit {}", k + 1);
+    }
+    assert!(app.state.store.ledger_audit().await.unwrap().is_empty());
+}
+
 #[tokio::test]
 async fn a_recurring_booking_is_kept_by_the_one_worker_free_every_week_and_paid_in_one_go() {
     let app = demo_app(Config::default()).await;

@@ -976,15 +976,26 @@ pub async fn cancel_order(order_id: i64) -> Result<(), AppError> {
     if !is_package(&series)? {
         return flows::transition(&state, &order, Actor::Customer(user.id.0), EventKind::Cancel, None, None).await;
     }
-    // A package's visits are not dropped one by one (its price counts them); the last one left ends it.
+    // A package's price counts its visits, so they are not dropped one by one
+    // for free: the last one left ends it, and one inside its fee window pays
+    // that fee and still counts.
     match series_cancelled_from(&order, &series)?.as_slice() {
         [] => flows::transition(&state, &order, Actor::Customer(user.id.0), EventKind::Cancel, None, None).await,
         [only] => {
             let shares = package_shares(&state, &series, &[only], &policies_of(&state, &[only]).await?)?;
             flows::customer_cancel(&state, only, user.id.0, shares[0]).await
         }
+        _ if package_visit_pays_to_cancel(&state, &order).await? => {
+            flows::transition(&state, &order, Actor::Customer(user.id.0), EventKind::Cancel, None, None).await
+        }
         _ => Err(AppError::Refused(Msg::ErrPackageVisitAlone)),
     }
+}
+
+/// A package visit cancelled now would pay a fee: inside its fee window it
+/// may be cancelled alone, and still counts towards the package (B6).
+async fn package_visit_pays_to_cancel(state: &AppState, order: &OrderRecord) -> Result<bool, AppError> {
+    Ok(order.paid_fen > 0 && fee_if_cancelled_now(state, &flows::order_cancellation(state, order).await?, order) > 0)
 }
 
 /// 取消本次及之后 (B6): `order_id` and every later visit of its series the

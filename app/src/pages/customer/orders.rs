@@ -391,8 +391,8 @@ fn OrderBody(
             <div class="form">
                 <CancelRules tiers=order.cancel_tiers.clone()/>
                 <p class="form-error" role="alert">{move || form_error(cancel_value).get()}</p>
-                // A package's visits are not dropped one by one: it ends whole (B6).
-                {(!ends_package).then(|| view! {
+                // A package's visits are not dropped one by one for free: it ends whole (B6).
+                {(!ends_package || fee > 0).then(|| view! {
                     <Show when=move || confirming.get() fallback=move || view! {
                         <button type="button" class="btn btn-danger-plain btn-block" on:click=move |_| confirming.set(true)>{t(cancel_label)}</button>
                     }>
