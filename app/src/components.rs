@@ -22,14 +22,28 @@ impl Tabs {
     }
 }
 
+/// The signed-in user's count of new messages, refreshed whenever the page's
+/// live stream moves on.
+#[derive(Clone, Copy)]
+struct UnreadMessages(Resource<Result<i64, AppError>>);
+
+impl UnreadMessages {
+    fn new() -> Self {
+        let live = crate::browser::use_live_version();
+        Self(Resource::new(move || live.get(), |_| crate::api::inbox::unread_messages()))
+    }
+}
+
 /// Phone layout: top bar, scrolling content, bottom tab bar.
 #[component]
 pub fn PhoneShell(title: Msg, #[prop(optional)] tabs: Option<Tabs>, children: Children) -> impl IntoView {
     let location = use_location();
-    // 我的 carries the count of new messages, so they are seen from any page.
+    // 我的 carries the count of new messages, so they are seen from any page;
+    // the page's own notices of them read the same count (one request, not two).
     let unread = tabs.map(|_| {
-        let live = crate::browser::use_live_version();
-        Resource::new(move || live.get(), |_| crate::api::inbox::unread_messages())
+        let unread = UnreadMessages::new();
+        provide_context(unread);
+        unread.0
     });
     let unread_count = move || unread.and_then(|r| r.get()).and_then(Result::ok).unwrap_or(0);
     view! {
@@ -412,8 +426,7 @@ mod tests {
 /// (工作台), or with `cell` the 我的 line of that title with a count badge.
 #[component]
 pub fn NewMessages(href: &'static str, #[prop(optional)] cell: Option<Msg>) -> impl IntoView {
-    let live = crate::browser::use_live_version();
-    let unread = Resource::new(move || live.get(), |_| crate::api::inbox::unread_messages());
+    let unread = use_context::<UnreadMessages>().unwrap_or_else(UnreadMessages::new).0;
     let count = move || unread.get().and_then(Result::ok).unwrap_or(0);
     match cell {
         Some(title) => view! {
