@@ -571,6 +571,7 @@ messages! {
     ConfirmEndPackage => "确认结束",
     EndPackageFree => "将取消未开始的 {} 次服务并结束套餐，现在结束不收费，已付款项全额原路退回。确认结束？",
     EndPackageWithFee => "将取消未开始的 {} 次服务并结束套餐，共扣 {}（其中套餐差价 {}），其余原路退回。确认结束？",
+    EndPackageWithCancelFee => "将取消未开始的 {} 次服务并结束套餐，按每次的取消规则共收取取消费 {}，其余原路退回。确认结束？",
     ConfirmCancel => "确认取消",
     ReviewHeading => "评价本次服务",
     ReviewPlaceholder => "说说服务的感受吧（选填）",

@@ -500,21 +500,18 @@ fn RescheduleSlots(order_id: i64, action: ServerAction<RescheduleOrder>, choice:
 #[component]
 fn SeriesCancelForm(order_id: i64, rest: SeriesCancel, action: ServerAction<CancelSeriesFrom>, confirming: RwSignal<bool>) -> impl IntoView {
     let value = action.value();
-    let question = match (rest.ends_package, rest.fee_fen) {
-        (false, 0) => tf(Msg::CancelSeriesFree, &[&rest.visits]),
-        (false, fee) => tf(Msg::CancelSeriesWithFee, &[&rest.visits, &money(fee)]),
-        (true, 0) => tf(Msg::EndPackageFree, &[&rest.visits]),
-        (true, fee) => tf(Msg::EndPackageWithFee, &[&rest.visits, &money(fee), &money(rest.package_fen)]),
+    let question = match (rest.ends_package, rest.fee_fen, rest.package_fen) {
+        (false, 0, _) => tf(Msg::CancelSeriesFree, &[&rest.visits]),
+        (false, fee, _) => tf(Msg::CancelSeriesWithFee, &[&rest.visits, &money(fee)]),
+        (true, 0, _) => tf(Msg::EndPackageFree, &[&rest.visits]),
+        (true, fee, 0) => tf(Msg::EndPackageWithCancelFee, &[&rest.visits, &money(fee)]),
+        (true, fee, difference) => tf(Msg::EndPackageWithFee, &[&rest.visits, &money(fee), &money(difference)]),
     };
-    let (label, hint) = match rest.ends_package {
-        true => (tf(Msg::EndPackage, &[&rest.visits]), t(Msg::EndPackageHint)),
-        false => (tf(Msg::CancelSeriesFrom, &[&rest.visits]), t(Msg::CancelSeriesHint)),
+    let (label, hint, keep, confirm) = match rest.ends_package {
+        true => (tf(Msg::EndPackage, &[&rest.visits]), t(Msg::EndPackageHint), Msg::KeepPackage, Msg::ConfirmEndPackage),
+        false => (tf(Msg::CancelSeriesFrom, &[&rest.visits]), t(Msg::CancelSeriesHint), Msg::KeepOrder, Msg::ConfirmCancel),
     };
     let dialog_label = label.clone();
-    let (keep, confirm) = match rest.ends_package {
-        true => (Msg::KeepPackage, Msg::ConfirmEndPackage),
-        false => (Msg::KeepOrder, Msg::ConfirmCancel),
-    };
     view! {
         <div class="series-cancel" data-series-cancel=rest.visits>
             <p class="form-error" role="alert">{move || form_error(value).get()}</p>
