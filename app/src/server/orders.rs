@@ -850,12 +850,13 @@ fn fee_if_cancelled_now(state: &AppState, policy: &booking::CancellationPolicy, 
 
 /// The visits of `series` that 取消本次及之后 from `order` cancels, in visit
 /// order: empty unless `order` itself is one the customer may cancel. A
-/// package (B6) ends whole: every visit the customer may still cancel.
-fn series_cancelled_from<'a>(order: &'a OrderRecord, series: &'a [OrderRecord]) -> Result<Vec<&'a OrderRecord>, AppError> {
+/// package (B6, `package`: [`is_package`]) ends whole: every visit the
+/// customer may still cancel.
+fn series_cancelled_from<'a>(order: &'a OrderRecord, series: &'a [OrderRecord], package: bool) -> Result<Vec<&'a OrderRecord>, AppError> {
     if !flows::order_state(order)?.customer_may_cancel() {
         return Ok(Vec::new());
     }
-    if is_package(series)? {
+    if package {
         return visits_cancelled_from(series, 1);
     }
     Ok(std::iter::once(order).chain(later_visits(order, series)?).collect())
@@ -932,8 +933,8 @@ pub async fn later_visits_to_cancel(state: &AppState, order: &OrderRecord) -> Re
 /// cancels more than this one visit; for a package, 结束套餐 whenever a
 /// visit is left to cancel.
 async fn series_cancel(state: &AppState, order: &OrderRecord, series: &[OrderRecord]) -> Result<Option<SeriesCancel>, AppError> {
-    let visits = series_cancelled_from(order, series)?;
     let ends_package = is_package(series)?;
+    let visits = series_cancelled_from(order, series, ends_package)?;
     if visits.len() < 2 && !(ends_package && visits.len() == 1) {
         return Ok(None);
     }
@@ -979,7 +980,7 @@ pub async fn cancel_order(order_id: i64) -> Result<(), AppError> {
     // A package's price counts its visits, so they are not dropped one by one
     // for free: the last one left ends it, and one inside its fee window pays
     // that fee and still counts.
-    match series_cancelled_from(&order, &series)?.as_slice() {
+    match series_cancelled_from(&order, &series, true)?.as_slice() {
         [] => flows::transition(&state, &order, Actor::Customer(user.id.0), EventKind::Cancel, None, None).await,
         [only] => {
             let shares = package_shares(&state, &series, &[only], &policies_of(&state, &[only]).await?)?;
@@ -1010,14 +1011,15 @@ pub async fn cancel_series_from(order_id: i64) -> Result<i64, AppError> {
         return Err(AppError::Refused(Msg::ErrNotASeries));
     }
     let series = series_visits(&state, &order).await?;
-    let visits = series_cancelled_from(&order, &series)?;
+    let package = is_package(&series)?;
+    let visits = series_cancelled_from(&order, &series, package)?;
     if visits.is_empty() {
         return Err(AppError::Refused(match flows::order_state(&order)? {
             OrderState::Arrived | OrderState::InService => Msg::ErrTooLateToCancel,
             _ => Msg::ErrIllegalStep,
         }));
     }
-    let shares = match is_package(&series)? {
+    let shares = match package {
         true => package_shares(&state, &series, &visits, &policies_of(&state, &visits).await?)?,
         false => vec![Fen::ZERO; visits.len()],
     };

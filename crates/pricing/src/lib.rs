@@ -150,10 +150,15 @@ impl Quote {
             return Ok(self.package_discount());
         }
         let Some(tier) = rules::deepest_tier(&self.package_tiers, visits) else { return Ok(Fen::ZERO) };
-        let service = sum(&self.lines.iter().filter(|l| matches!(l.kind, LineKind::Base | LineKind::AddOn)).cloned().collect::<Vec<_>>())?;
-        let off = service - apply_bps(service, tier.price_bps).ok_or(PricingError::Overflow)?;
-        Ok(off.min(self.package_discount()))
+        Ok(package_off(&self.lines, tier.price_bps)?.min(self.package_discount()))
     }
+}
+
+/// What a package price of `price_bps` takes off the service (base and
+/// add-ons) of `lines`, rounded as every price is.
+fn package_off(lines: &[QuoteLine], price_bps: u32) -> Result<Fen, PricingError> {
+    let service = sum(&lines.iter().filter(|l| matches!(l.kind, LineKind::Base | LineKind::AddOn)).cloned().collect::<Vec<_>>())?;
+    Ok(service - apply_bps(service, price_bps).ok_or(PricingError::Overflow)?)
 }
 
 /// B6, ending a package early: the package price belongs to the visits the
@@ -320,8 +325,7 @@ pub fn quote(sheet: &PriceSheet, rules: &PricingRules, request: &QuoteRequest) -
 
     let mut package_tiers = Vec::new();
     if let Some(tier) = rules.series_discount(request.series_visits) {
-        let service = sum(&lines.iter().filter(|l| matches!(l.kind, LineKind::Base | LineKind::AddOn)).cloned().collect::<Vec<_>>())?;
-        let off = service - apply_bps(service, tier.price_bps).ok_or(PricingError::Overflow)?;
+        let off = package_off(&lines, tier.price_bps)?;
         if off > Fen::ZERO {
             let amount = Fen::ZERO - off;
             let label = format!("周期套餐（{}次起）{}折", tier.min_visits, zhe_text(NEUTRAL_BPS - tier.price_bps));
