@@ -1716,6 +1716,45 @@ async fn a_claimed_coupon_is_quoted_charged_once_and_refused_to_anyone_else() {
     assert_eq!(app.state.store.orders(&store::OrderFilter::newest(10)).await.unwrap().len(), 1);
 }
 
+/// A coupon is the platform's promotion: the worker is offered, and paid,
+/// their share of the price before it, and the platform pays the coupon.
+/// (A package price is paid the same way: `ending_a_package_early_…`.)
+#[tokio::test]
+async fn a_coupon_is_paid_by_the_platform_not_out_of_the_workers_share() {
+    let app = demo_app(Config::default()).await;
+    let admin = app.session_for("13700000000").await;
+    let customer = app.session_for(CUSTOMER).await;
+    let sessions = vec![(user_id(&app, LI).await, app.session_for(LI).await), (user_id(&app, ZHAO).await, app.session_for(ZHAO).await)];
+    let service = cleaning_service(&app).await;
+    let today = app::api::format_beijing(time::OffsetDateTime::now_utc().unix_timestamp())[..10].to_string();
+    let created = app.post("/api/admin_create_coupon", &coupon_form("立减10元", &today, "2099-12-31"), Some(&admin)).await;
+    let coupon_id: i64 = serde_json::from_str(&created.body).unwrap_or_else(|e| panic!("{e}: {}", created.body));
+    assert_eq!(app.post("/api/claim_coupon", &form(&[("coupon_id", coupon_id.to_string())]), Some(&customer)).await.status, StatusCode::OK);
+    let claim = app.state.store.customer_claims(user_id(&app, CUSTOMER).await).await.unwrap().into_iter().find(|k| k.coupon_id == coupon_id).unwrap().id;
+    let body = format!("{}&claim_id={claim}", booking(service, beijing(1, 10), 8_000, "31.2304", "121.4737", "黄浦区人民大道1号"));
+    let order_id = match serde_json::from_str::<PlaceOutcome>(&app.post("/api/place_order", &body, Some(&customer)).await.body).unwrap() {
+        PlaceOutcome::Placed { order_id } => order_id,
+        other => panic!("{other:?}"),
+    };
+    pay(&app, order_id).await;
+    server::jobs::run_due_jobs(&app.state).await;
+
+    // ¥90 less the ¥10 coupon was paid; the offer shows 80% of ¥90.
+    let offered = app.state.store.offers_for_order(order_id).await.unwrap().into_iter().find(|o| o.status == "pending").unwrap().worker_id;
+    let token = &sessions.iter().find(|(id, _)| *id == offered).unwrap().1;
+    let bench: app::api::work::WorkbenchView = serde_json::from_str(&app.post("/api/workbench", "", Some(token)).await.body).unwrap();
+    assert_eq!(bench.offers.iter().find(|o| o.order_id == order_id).map(|o| o.earnings_fen), Some(7_200));
+    let before = app.state.store.worker_balance(offered).await.unwrap().available_fen;
+    assert_eq!(complete_order(&app, order_id, &sessions).await, offered);
+
+    assert_eq!(app.state.store.worker_balance(offered).await.unwrap().available_fen - before, 7_200);
+    let moves = app.state.store.order_ledger(order_id).await.unwrap();
+    let amount = |kind: &str, account: &str| moves.iter().filter(|m| m.kind == kind && m.account == account).map(|m| m.amount_fen).sum::<i64>();
+    assert_eq!(amount("discount_subsidy", "promotions"), -1_000);
+    assert_eq!(amount("completion", "platform_commission"), 1_800);
+    assert!(moves.iter().any(|m| m.kind == "completion" && m.memo == "含平台承担的优惠 ¥10.00"), "{moves:?}");
+}
+
 #[tokio::test]
 async fn a_favorite_worker_who_served_the_customer_is_held_first_next_time() {
     let app = demo_app(Config::default()).await;
@@ -3236,7 +3275,14 @@ async fn ending_a_package_early_keeps_the_price_difference_of_the_visits_kept_fr
     assert_eq!(ending(2).await, package(4, 0));
 
     // The first visit served, three are left to end; the one kept pays its list price, ¥4.50 more.
-    complete_order(&app, ids[0], &sessions).await;
+    let available = |worker: i64| {
+        let app = &app;
+        async move { app.state.store.worker_balance(worker).await.unwrap().available_fen }
+    };
+    let before = [available(sessions[0].0).await, available(sessions[1].0).await];
+    let served_by = complete_order(&app, ids[0], &sessions).await;
+    let k = sessions.iter().position(|(id, _)| *id == served_by).unwrap();
+    assert_eq!(available(served_by).await - before[k], 7_200, "the package price is the platform's offer: 80% of the list price");
     assert_eq!(ending(1).await, package(3, 450));
     assert_eq!(ending(3).await, package(3, 450), "from any visit not under way");
     let stranger = app.session("13800000098", domain::Role::Customer).await;

@@ -133,6 +133,11 @@ pub fn facts(order: &OrderRecord) -> Result<OrderFacts, AppError> {
     })
 }
 
+/// The quote `order` was charged by, as it stands (a move to a cheaper time reprices it).
+pub fn quote_of(order: &OrderRecord) -> Result<pricing::Quote, AppError> {
+    serde_json::from_str(&order.quote_json).map_err(internal)
+}
+
 pub fn order_state(order: &OrderRecord) -> Result<OrderState, AppError> {
     OrderState::from_db(&order.state).ok_or_else(|| internal(format!("order {} has unknown state {}", order.id, order.state)))
 }
@@ -350,7 +355,9 @@ async fn step(
     let settle = match t.worker_id {
         Some(worker_id) if pays_worker => {
             let late = if t.next == OrderState::Completed { late_charge(state, order).await? } else { None };
-            Some(Settlement { worker_id, commission_bps: order_commission_bps(state, order).await?, late })
+            // The platform pays a served order's discounts; a not-home fee is of what was paid.
+            let discount_fen = if t.next == OrderState::Completed { quote_of(order)?.discounts().get() } else { 0 };
+            Some(Settlement { worker_id, commission_bps: order_commission_bps(state, order).await?, late, discount_fen })
         }
         _ => None,
     };

@@ -231,7 +231,7 @@ fn visit_quotes(
 /// The codes of `order`'s add-ons that `service` still offers: an order's
 /// quote names them, not their codes.
 fn addons_of(order: &OrderRecord, service: &ServiceInfo) -> Result<Vec<String>, AppError> {
-    let quote: Quote = serde_json::from_str(&order.quote_json).map_err(internal)?;
+    let quote = flows::quote_of(order)?;
     Ok(quote
         .lines
         .iter()
@@ -740,7 +740,7 @@ fn cancel_tiers(policy: &booking::CancellationPolicy, order: &OrderRecord) -> Ve
 pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) -> Result<OrderView, AppError> {
     let order_state = flows::order_state(order)?;
     let events = state.store.order_events(order.id).await.map_err(internal)?;
-    let quote: Quote = serde_json::from_str(&order.quote_json).map_err(internal)?;
+    let quote = flows::quote_of(order)?;
     let is_customer = viewer.role == Role::Customer;
     let reschedules_left = match is_customer {
         true => reschedules_left(state, order, &events).await?,
@@ -865,15 +865,11 @@ fn series_cancelled_from<'a>(order: &'a OrderRecord, series: &'a [OrderRecord], 
 /// Whether `series` was booked at a package price (B6).
 fn is_package(series: &[OrderRecord]) -> Result<bool, AppError> {
     for visit in series {
-        if visit_quote(visit)?.package_discount() > Fen::ZERO {
+        if flows::quote_of(visit)?.package_discount() > Fen::ZERO {
             return Ok(true);
         }
     }
     Ok(false)
-}
-
-fn visit_quote(visit: &OrderRecord) -> Result<Quote, AppError> {
-    serde_json::from_str(&visit.quote_json).map_err(internal)
 }
 
 /// Ending a package early (B6): of `ending`, the visits the customer
@@ -885,7 +881,7 @@ fn package_shares(state: &AppState, series: &[OrderRecord], ending: &[&OrderReco
         .iter()
         .filter(|visit| !ending.iter().any(|e| e.id == visit.id))
         .filter(|visit| flows::order_state(visit).is_ok_and(|s| !s.is_cancelled()))
-        .map(visit_quote)
+        .map(flows::quote_of)
         .collect::<Result<Vec<_>, _>>()?;
     let kept_visits = u8::try_from(series.len().saturating_sub(ending.len())).map_err(internal)?;
     let mut owed = pricing::package_shortfall(&kept, kept_visits).map_err(internal)?;
@@ -1117,7 +1113,7 @@ pub(crate) enum MovePrice {
 
 impl Repricing {
     pub(crate) async fn of(state: &AppState, order: &OrderRecord) -> Result<Self, AppError> {
-        let paid = serde_json::from_str(&order.quote_json).map_err(internal)?;
+        let paid = flows::quote_of(order)?;
         let (rules, _, _) = super::pricing::rules_in_force(state).await?;
         Ok(Repricing { paid, rules })
     }

@@ -95,7 +95,7 @@ pub async fn tell_moved(state: &AppState, order_id: i64, reason: &str) -> Result
     }
     let (kind, when) = (format!("{MOVED}:{}", unix(order.starts_at)), format_beijing(unix(order.starts_at)));
     if let Some(worker_id) = order.worker_id {
-        let pay = domain::Fen::new(super::work::earnings(state, &order));
+        let pay = domain::Fen::new(super::work::earnings(state, &order)?);
         let body = format!("【到家】您已接的订单（{}，{}）服务时间已改为{when}，本单收入{pay}，请留意行程。", order.service_name, order.address_text);
         let sent = tell(state, worker_id, &order, &kind, &body, &["sms"]).await?;
         tracing::info!(order_id, ?sent, "worker told of a move");

@@ -11,9 +11,11 @@ use store::{OrderFilter, OrderRecord, StoreError};
 
 /// The worker's share of an order: what completion will post, at the rate
 /// fixed on the order (the default rate for orders placed before that).
-pub(super) fn earnings(state: &AppState, order: &OrderRecord) -> i64 {
+pub(super) fn earnings(state: &AppState, order: &OrderRecord) -> Result<i64, AppError> {
     let bps = order.commission_bps.map(i64::from).unwrap_or(state.config.commission_bps).clamp(0, 10_000);
-    ledger::commission_split(domain::Fen::new(order.total_fen), bps as u32).0.get()
+    // The platform pays its discounts (coupon, package price), so the share is of the price before them.
+    let price = domain::Fen::new(order.total_fen) + flows::quote_of(order)?.discounts();
+    Ok(ledger::commission_split(price, bps as u32).0.get())
 }
 
 /// `上海市黄浦区` out of a full address: enough to decide, not enough to find the door.
@@ -42,7 +44,7 @@ fn work_card(state: &AppState, order: &OrderRecord) -> Result<WorkOrderCard, App
         customer_name: order.customer_name.clone(),
         customer_phone: phone,
         notes: order.notes.clone(),
-        earnings_fen: earnings(state, order),
+        earnings_fen: earnings(state, order)?,
         next_step: Step::after(order_state),
         proof: None,
         confirmed: order.confirmed_at.is_some(),
@@ -84,7 +86,7 @@ pub async fn workbench() -> Result<WorkbenchView, AppError> {
             area: area_of(&order.address_text),
             starts_at: unix(order.starts_at),
             ends_at: unix(order.ends_at),
-            earnings_fen: earnings(&state, &order),
+            earnings_fen: earnings(&state, &order)?,
             notes: order.notes.clone(),
             deadline: unix(offer.deadline),
             broadcast: offer.broadcast,

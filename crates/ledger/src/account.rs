@@ -17,6 +17,9 @@ pub enum Account {
     WorkerHeld(i64),
     /// The platform expense rewards are paid from; goes negative.
     Rewards,
+    /// The platform expense its offers (coupons, package prices) are paid
+    /// from, so they do not come out of the worker's share; goes negative.
+    Promotions,
     /// Where penalties taken from workers go.
     Penalties,
     /// Money returned to customers.
@@ -36,6 +39,7 @@ impl Account {
             Account::WorkerAvailable(worker_id) => ("worker_available", worker_id),
             Account::WorkerHeld(worker_id) => ("worker_held", worker_id),
             Account::Rewards => ("rewards", 0),
+            Account::Promotions => ("promotions", 0),
             Account::Penalties => ("penalties", 0),
             Account::Refunds => ("refunds", 0),
             Account::Payouts => ("payouts", 0),
@@ -52,6 +56,7 @@ impl Account {
             "gateway" => Account::Gateway,
             "platform_commission" => Account::PlatformCommission,
             "rewards" => Account::Rewards,
+            "promotions" => Account::Promotions,
             "penalties" => Account::Penalties,
             "refunds" => Account::Refunds,
             "payouts" => Account::Payouts,

@@ -50,6 +50,7 @@ impl Book {
             match txn.kind() {
                 TxnKind::Capture if already(TxnKind::Capture) => return Err(LedgerError::AlreadyCaptured),
                 TxnKind::Completion if already(TxnKind::Completion) => return Err(LedgerError::AlreadySettled),
+                TxnKind::DiscountSubsidy if already(TxnKind::DiscountSubsidy) => return Err(LedgerError::AlreadySettled),
                 _ => {}
             }
         }

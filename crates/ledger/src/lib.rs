@@ -21,7 +21,7 @@ mod tests;
 pub use account::Account;
 pub use book::{Book, Violation};
 pub use rules::{
-    cancel_fee, capture, commission_split, complete, late_penalty, no_show_penalty, penalty, penalty_withdrawn, refund, request_withdrawal, reward, withdrawal_paid,
+    cancel_fee, capture, commission_split, complete, discount_subsidy, late_penalty, no_show_penalty, penalty, penalty_withdrawn, refund, request_withdrawal, reward, withdrawal_paid,
     withdrawal_rejected, MAX_ADJUSTMENT, MIN_WITHDRAWAL,
 };
 pub use txn::{Entry, Txn, TxnKind};

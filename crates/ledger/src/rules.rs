@@ -105,6 +105,15 @@ pub fn complete(
     ))
 }
 
+/// The platform pays what its offers (a coupon, a package price) took off a
+/// served order into the order's escrow, just before [`complete`] settles
+/// it, so the worker's share is of the price before them: a promotion is
+/// the platform's, not the worker's.
+pub fn discount_subsidy(order_id: i64, discount: Fen) -> Result<Txn, LedgerError> {
+    positive(discount)?;
+    Ok(Txn::transfer(TxnKind::DiscountSubsidy, Some(order_id), None, Account::Promotions, Account::OrderEscrow(order_id), discount))
+}
+
 /// A cancelled order keeps `fee` as platform revenue; the rest of the escrow
 /// is left for [`refund`].
 pub fn cancel_fee(b: &(impl Balances + ?Sized), order_id: i64, fee: Fen) -> Result<Txn, LedgerError> {

@@ -41,6 +41,7 @@ fn account_codes_roundtrip() {
         Account::WorkerAvailable(5),
         Account::WorkerHeld(5),
         Account::Rewards,
+        Account::Promotions,
         Account::Penalties,
         Account::Refunds,
         Account::Payouts,
@@ -121,6 +122,27 @@ fn completion_settles_only_what_is_left_after_a_partial_refund() {
     assert_eq!(book.balance(Account::OrderEscrow(ORDER)), Fen::ZERO);
     assert_eq!(book.balance(Account::PlatformCommission), fen(1_200));
     assert_eq!(book.balance(Account::WorkerAvailable(WORKER)), fen(4_800));
+}
+
+#[test]
+fn a_discount_is_paid_by_the_platform_so_the_worker_shares_the_price_before_it() {
+    // ¥90 less a ¥10 coupon: the customer paid ¥80.
+    let mut book = captured(8_000);
+    post(&mut book, |_| discount_subsidy(ORDER, fen(1_000)));
+    post(&mut book, |b| complete(b, ORDER, WORKER, 2_000));
+    assert_eq!(book.balance(Account::WorkerAvailable(WORKER)), fen(7_200));
+    assert_eq!(book.balance(Account::PlatformCommission), fen(1_800));
+    assert_eq!(book.balance(Account::Promotions), fen(-1_000));
+    assert_eq!(book.balance(Account::OrderEscrow(ORDER)), Fen::ZERO);
+    assert!(book.audit().is_empty());
+}
+
+#[test]
+fn a_discount_is_subsidised_once_and_never_by_a_zero_amount() {
+    let mut book = captured(8_000);
+    post(&mut book, |_| discount_subsidy(ORDER, fen(1_000)));
+    assert_eq!(book.try_post(discount_subsidy(ORDER, fen(1_000)).unwrap()), Err(LedgerError::AlreadySettled));
+    assert_eq!(discount_subsidy(ORDER, Fen::ZERO), Err(LedgerError::NonPositiveAmount));
 }
 
 #[test]

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 pub enum TxnKind {
     Capture,
     Completion,
+    DiscountSubsidy,
     CancelFee,
     Refund,
     Reward,
@@ -19,9 +20,10 @@ pub enum TxnKind {
 }
 
 impl TxnKind {
-    pub const ALL: [TxnKind; 10] = [
+    pub const ALL: [TxnKind; 11] = [
         TxnKind::Capture,
         TxnKind::Completion,
+        TxnKind::DiscountSubsidy,
         TxnKind::CancelFee,
         TxnKind::Refund,
         TxnKind::Reward,
@@ -36,6 +38,7 @@ impl TxnKind {
         match self {
             TxnKind::Capture => "capture",
             TxnKind::Completion => "completion",
+            TxnKind::DiscountSubsidy => "discount_subsidy",
             TxnKind::CancelFee => "cancel_fee",
             TxnKind::Refund => "refund",
             TxnKind::Reward => "reward",

@@ -135,6 +135,13 @@ pub struct Quote {
 }
 
 impl Quote {
+    /// What the platform's offers took off: the package price and the
+    /// coupon. The platform pays them, so the worker's share is of the
+    /// price before them.
+    pub fn discounts(&self) -> Fen {
+        Fen::new(-self.lines.iter().filter(|l| matches!(l.kind, LineKind::SeriesDiscount | LineKind::Coupon)).map(|l| l.amount.get()).sum::<i64>())
+    }
+
     /// What the package price took off this visit (B6): zero for a visit
     /// not at a package price.
     pub fn package_discount(&self) -> Fen {

@@ -609,6 +609,14 @@ fn the_coupon_comes_off_what_the_package_price_leaves() {
     let q = quote(&daily_cleaning(), &strategy(), &req).unwrap();
     assert_eq!(kinds(&q), vec![(LineKind::Base, 9_000), (LineKind::SeriesDiscount, -900), (LineKind::Coupon, -810)]);
     assert_eq!(q.total, Fen::new(7_290));
+    assert_eq!((q.discounts(), q.package_discount()), (Fen::new(1_710), Fen::new(900)));
+}
+
+#[test]
+fn a_surcharge_is_no_discount() {
+    let req = QuoteRequest { start: Some(WED_18H), distance_m: Some(12_500), ..QuoteRequest::units(2) };
+    let q = quote(&daily_cleaning(), &strategy(), &req).unwrap();
+    assert_eq!(q.discounts(), Fen::ZERO);
 }
 
 #[test]

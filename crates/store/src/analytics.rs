@@ -51,7 +51,7 @@ macro_rules! shared_analytics_impl {
                     "SELECT o.customer_id, o.worker_id, o.category_code, o.state, o.created_at, o.starts_at, o.ends_at,
                         o.paid_fen, o.refund_fen,
                         CAST(COALESCE((SELECT SUM(e.amount_fen) FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.txn_id
-                                       WHERE t.order_id = o.id AND e.account = 'platform_commission'), 0) AS BIGINT) AS platform_fen,
+                                       WHERE t.order_id = o.id AND e.account IN ('platform_commission', 'promotions')), 0) AS BIGINT) AS platform_fen,
                         (SELECT MIN(v.created_at) FROM order_events v WHERE v.order_id = o.id AND v.kind = 'payment_confirmed') AS paid_at,
                         (SELECT MIN(v.created_at) FROM order_events v WHERE v.order_id = o.id AND v.to_state = 'accepted') AS accepted_at,
                         (SELECT f.explanation FROM offers f WHERE f.order_id = o.id AND f.status = 'accepted' ORDER BY f.id DESC LIMIT 1) AS accepted_offer

@@ -125,6 +125,10 @@ pub struct Settlement {
     pub commission_bps: u32,
     /// A late arrival's penalty (B5), taken from this settlement's share.
     pub late: Option<LateCharge>,
+    /// What the platform's offers (coupon, package price) took off a served
+    /// order, paid into its escrow before the split: the worker's share is
+    /// of the price before them.
+    pub discount_fen: i64,
 }
 
 /// What the no-show rule charges the worker an order was taken from.

@@ -1276,11 +1276,19 @@ macro_rules! shared_order_impl {
                     }
                 }
                 if let Some(settlement) = c.settle {
+                    if settlement.discount_fen > 0 {
+                        let txn = ledger::discount_subsidy(order_id, domain::Fen::new(settlement.discount_fen))?;
+                        Self::post(&mut *tx, &txn, &system(format!("discount_subsidy:{order_id}"), "优惠由平台承担"), now).await?;
+                    }
                     let balances = Self::balances(&mut *tx, &escrow).await?;
                     if balances.0.get(&escrow[0]).copied().unwrap_or(0) > 0 {
                         let txn = ledger::complete(&balances, order_id, settlement.worker_id, settlement.commission_bps)?;
-                        let memo = if c.fee_fen > 0 { "客户不在家" } else { "" };
-                        Self::post(&mut *tx, &txn, &system(format!("completion:{order_id}"), memo), now).await?;
+                        let memo = match (c.fee_fen > 0, settlement.discount_fen > 0) {
+                            (true, _) => "客户不在家".to_string(),
+                            (false, true) => format!("含平台承担的优惠 {}", domain::Fen::new(settlement.discount_fen)),
+                            (false, false) => String::new(),
+                        };
+                        Self::post(&mut *tx, &txn, &system(format!("completion:{order_id}"), &memo), now).await?;
                         if let Some(late) = settlement.late {
                             // Nothing to take when the order paid the worker nothing.
                             if let Ok(penalty) = ledger::late_penalty(&txn, domain::Fen::new(late.penalty_fen)) {

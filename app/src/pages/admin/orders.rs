@@ -339,6 +339,7 @@ fn MoneyMoves(moves: Vec<MoneyMoveView>) -> impl IntoView {
     let kind_text = |kind: &str| match kind {
         "capture" => t(Msg::MoneyCapture),
         "completion" => t(Msg::MoneyCompletion),
+        "discount_subsidy" => t(Msg::MoneyDiscountSubsidy),
         "cancel_fee" => t(Msg::MoneyCancelFee),
         "refund" => t(Msg::MoneyRefund),
         "penalty" => t(Msg::MoneyPenalty),
@@ -351,6 +352,7 @@ fn MoneyMoves(moves: Vec<MoneyMoveView>) -> impl IntoView {
         "platform_commission" => t(Msg::AccountCommission),
         "worker_available" | "worker_held" => t(Msg::AccountWorker),
         "penalties" => t(Msg::AccountPenalties),
+        "promotions" => t(Msg::AccountPromotions),
         "refunds" => t(Msg::AccountRefunds),
         _ => t(Msg::MoneyOther),
     };
