@@ -263,6 +263,7 @@ messages! {
     RewardsTotal => "奖励",
     PenaltiesTotal => "扣罚",
     OrdersCompletedCount => "完成订单数",
+    DiscountsArePlatforms => "顾客使用的优惠券和套餐优惠由平台承担，您的收入按优惠前的订单金额计算。",
     NoEarnings => "这段时间还没有收入记录",
     EarningOrder => "订单收入",
     EarningReward => "奖励",

@@ -97,6 +97,7 @@ fn EarningsBody(view: EarningsView) -> impl IntoView {
             <div class="stat-card"><p class="stat-label">{t(Msg::PenaltiesTotal)}</p><p class="stat-value">{money(view.penalties_fen)}</p></div>
         </div>
         <p class="hint">{t(Msg::OrdersCompletedCount)}" "{view.orders}</p>
+        <p class="hint">{t(Msg::DiscountsArePlatforms)}</p>
         {if view.lines.is_empty() {
             view! { <div class="state-box empty-state"><p>{t(Msg::NoEarnings)}</p></div> }.into_any()
         } else {
@@ -119,12 +120,14 @@ fn LedgerLine(line: EarningLine) -> impl IntoView {
         (_, None) => label.to_string(),
     };
     let detail = match line.kind {
+        // The memo says what else shaped it: the platform's discounts, or a customer not home.
         EarningKind::OrderIncome => format!(
-            "{} {} · {} {}",
+            "{} {} · {} {}{}",
             t(Msg::OrderAmount),
             money(line.gross_fen),
             t(Msg::CommissionLabel),
-            money(line.commission_fen)
+            money(line.commission_fen),
+            if line.memo.is_empty() { String::new() } else { format!(" · {}", line.memo) }
         ),
         _ => line.memo.clone(),
     };
