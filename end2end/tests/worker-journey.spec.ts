@@ -298,6 +298,9 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
   const row = admin.locator('tr[data-withdrawal]', { hasText: name });
   await expect(row).toContainText('¥50.00');
   await expect(row).toContainText('622202123456789');
+  // 资金总览: paying out moves the ¥50 from what workers are owed to what was paid out.
+  const books = (key: string) => async () => Number((await admin.locator(`[data-books="${key}"] .stat-value`).innerText()).replace(/[¥,]/g, ''));
+  const [owedBefore, paidBefore] = [await books('owed_to_workers')(), await books('paid_out')()];
   await snap(admin, 'journey-06-finance-1440x900');
   await row.getByRole('button', { name: '已打款' }).click();
   await expect(admin.getByText('请填写打款流水号（64字以内）')).toBeVisible();
@@ -305,6 +308,8 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
   await row.getByRole('button', { name: '已打款' }).click();
   await expect(admin.locator('tr[data-withdrawal]', { hasText: name })).toHaveCount(0);
   await expect(admin.locator('[data-audit="ok"]')).toBeVisible();
+  await expect.poll(books('paid_out')).toBeCloseTo(paidBefore + 50, 2);
+  await expect.poll(books('owed_to_workers')).toBeCloseTo(owedBefore - 50, 2);
   await admin.getByRole('link', { name: '全部', exact: true }).click();
   await expect(admin.locator('tr[data-withdrawal]', { hasText: name })).toContainText('ICBC20261125001');
 

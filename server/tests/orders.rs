@@ -1753,6 +1753,16 @@ async fn a_coupon_is_paid_by_the_platform_not_out_of_the_workers_share() {
     assert_eq!(amount("discount_subsidy", "promotions"), -1_000);
     assert_eq!(amount("completion", "platform_commission"), 1_800);
     assert!(moves.iter().any(|m| m.kind == "completion" && m.memo == "含平台承担的优惠 ¥10.00"), "{moves:?}");
+
+    // 资金总览 counts what the platform paid, and what came in is where it is now.
+    assert_eq!(app.post("/api/admin_finance", "", Some(&customer)).await.status, StatusCode::FORBIDDEN);
+    let finance: app::api::money::FinanceView = serde_json::from_str(&app.post("/api/admin_finance", "", Some(&admin)).await.body).unwrap();
+    let books = finance.books;
+    assert_eq!((books.discounts_paid_fen, books.customers_paid_fen, books.platform_income_fen), (1_000, 8_000, 1_800));
+    assert_eq!(
+        books.customers_paid_fen + books.discounts_paid_fen + books.rewards_paid_fen,
+        books.in_escrow_fen + books.refunded_fen + books.platform_income_fen + books.penalties_taken_fen + books.owed_to_workers_fen + books.paid_out_fen
+    );
 }
 
 #[tokio::test]

@@ -196,6 +196,21 @@ pub struct FinanceView {
     pub commissions: Vec<CategoryCommissionView>,
     /// The configured default rate, in percent (`20`).
     pub default_commission: String,
+    pub books: BooksView,
+}
+
+/// 资金总览: the ledger's accounts summed by kind (`ledger::Overview`), in fen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BooksView {
+    pub customers_paid_fen: i64,
+    pub in_escrow_fen: i64,
+    pub refunded_fen: i64,
+    pub platform_income_fen: i64,
+    pub discounts_paid_fen: i64,
+    pub rewards_paid_fen: i64,
+    pub penalties_taken_fen: i64,
+    pub owed_to_workers_fen: i64,
+    pub paid_out_fen: i64,
 }
 
 /// A category's commission rate as the admin edits it, in percent; empty

@@ -4,7 +4,7 @@
 use super::authz::require_user;
 use super::{app_state, internal};
 use crate::api::money::{
-    AdminWithdrawalView, CategoryCommissionView, EarningKind, EarningLine, EarningsView, FinanceView, PayoutAccountView, PayoutKind, Period, WithdrawView, WithdrawalStatus,
+    AdminWithdrawalView, BooksView, CategoryCommissionView, EarningKind, EarningLine, EarningsView, FinanceView, PayoutAccountView, PayoutKind, Period, WithdrawView, WithdrawalStatus,
     WithdrawalView,
 };
 use crate::api::{ADMIN, WORKER};
@@ -232,7 +232,22 @@ pub async fn admin_finance(status: Option<String>) -> Result<FinanceView, AppErr
             .map(|c| CategoryCommissionView { code: c.code, name: c.name, percent: c.commission_bps.map(percent_text).unwrap_or_default() })
             .collect(),
         default_commission: percent_text(state.config.commission_bps),
+        books: books_view(ledger::Overview::of(state.store.account_balances().await.map_err(internal)?)),
     })
+}
+
+fn books_view(o: ledger::Overview) -> BooksView {
+    BooksView {
+        customers_paid_fen: o.customers_paid.get(),
+        in_escrow_fen: o.in_escrow.get(),
+        refunded_fen: o.refunded.get(),
+        platform_income_fen: o.platform_income.get(),
+        discounts_paid_fen: o.discounts_paid.get(),
+        rewards_paid_fen: o.rewards_paid.get(),
+        penalties_taken_fen: o.penalties_taken.get(),
+        owed_to_workers_fen: o.owed_to_workers.get(),
+        paid_out_fen: o.paid_out.get(),
+    }
 }
 
 /// 2000 bps → `20`, 1250 → `12.5`.

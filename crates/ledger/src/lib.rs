@@ -12,6 +12,7 @@
 
 mod account;
 mod book;
+mod overview;
 mod rules;
 mod txn;
 
@@ -20,6 +21,7 @@ mod tests;
 
 pub use account::Account;
 pub use book::{Book, Violation};
+pub use overview::Overview;
 pub use rules::{
     cancel_fee, capture, commission_split, complete, discount_subsidy, late_penalty, no_show_penalty, penalty, penalty_withdrawn, refund, request_withdrawal, reward, withdrawal_paid,
     withdrawal_rejected, MAX_ADJUSTMENT, MIN_WITHDRAWAL,

@@ -146,6 +146,22 @@ fn a_discount_is_subsidised_once_and_never_by_a_zero_amount() {
 }
 
 #[test]
+fn the_overview_sums_each_kind_of_account_and_what_came_in_is_where_it_is() {
+    let mut book = captured(8_000);
+    post(&mut book, |_| discount_subsidy(ORDER, fen(1_000)));
+    post(&mut book, |b| complete(b, ORDER, WORKER, 2_000));
+    post(&mut book, |_| capture(ORDER + 1, fen(5_000)));
+    post(&mut book, |b| refund(b, ORDER + 1, fen(1_000)));
+    post(&mut book, |_| reward(WORKER, fen(500)));
+    post(&mut book, |b| penalty(b, WORKER, fen(200)));
+    let o = Overview::of(book.balances().iter().map(|(a, f)| (*a, *f)));
+    assert_eq!((o.customers_paid, o.in_escrow, o.refunded), (fen(13_000), fen(4_000), fen(1_000)));
+    assert_eq!((o.platform_income, o.discounts_paid, o.rewards_paid, o.penalties_taken), (fen(1_800), fen(1_000), fen(500), fen(200)));
+    assert_eq!((o.owed_to_workers, o.paid_out), (fen(7_500), Fen::ZERO));
+    assert_eq!(o.balances(), (fen(14_500), fen(14_500)));
+}
+
+#[test]
 fn completion_of_an_empty_escrow_has_nothing_to_settle() {
     assert_eq!(complete(&Book::new(), ORDER, WORKER, 1_000), Err(LedgerError::NothingToSettle));
 }

@@ -38,6 +38,10 @@ pub trait MoneyStore: Send + Sync {
     /// The ledger's invariants, as a list of human-readable violations
     /// (empty when the books are sound).
     async fn ledger_audit(&self) -> StoreResult<Vec<String>>;
+    /// Every account whose balance is not zero, with that balance: a settled
+    /// order's escrow is left out, so this grows with open orders and
+    /// workers, not with history. An unknown stored kind is an error.
+    async fn account_balances(&self) -> StoreResult<Vec<(ledger::Account, domain::Fen)>>;
 }
 
 pub(crate) const WITHDRAWAL_COLUMNS: &str = "w.id, w.worker_id, u.display_name AS worker_name, u.phone AS worker_phone,
@@ -286,6 +290,21 @@ macro_rules! shared_money_impl {
                     violations.extend(rows.into_iter().map(|row| format!("{name}: {row}")));
                 }
                 Ok(violations)
+            }
+
+            async fn account_balances(&self) -> crate::StoreResult<Vec<(ledger::Account, domain::Fen)>> {
+                let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+                    "SELECT account, owner_id, CAST(SUM(amount_fen) AS BIGINT) FROM ledger_entries
+                     GROUP BY account, owner_id HAVING SUM(amount_fen) <> 0",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter()
+                    .map(|(kind, owner, balance)| {
+                        let account = ledger::Account::from_code(&kind, owner).ok_or_else(|| crate::StoreError::Corrupt(format!("ledger account {kind}:{owner}")))?;
+                        Ok((account, domain::Fen::new(balance)))
+                    })
+                    .collect()
             }
         }
 

@@ -1,6 +1,6 @@
 use crate::api::format_beijing;
 use crate::api::money::{
-    admin_finance, AdminAdjustBalance, AdminDecideWithdrawal, AdminSetCommission, AdminWithdrawalView, CategoryCommissionView, WithdrawalStatus,
+    admin_finance, AdminAdjustBalance, AdminDecideWithdrawal, AdminSetCommission, AdminWithdrawalView, BooksView, CategoryCommissionView, WithdrawalStatus,
 };
 use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton};
 use crate::error::Field;
@@ -36,6 +36,7 @@ pub fn FinancePage() -> impl IntoView {
                                 <p class=if sound { "notice audit-ok" } else { "notice notice-warning" } data-audit=if sound { "ok" } else { "failed" }>
                                     {if sound { t(Msg::AuditOk).to_string() } else { format!("{} {}", t(Msg::AuditFailed), view.audit_violations.join("；")) }}
                                 </p>
+                                <Books books=view.books/>
                                 <div class="admin-columns finance-columns">
                                     <section class="panel">
                                         <h2 class="section-title">{t(Msg::WithdrawalQueue)}</h2>
@@ -171,6 +172,42 @@ fn CommissionTable(rows: Vec<CategoryCommissionView>, default_percent: String, c
                     }).collect_view()}
                 </tbody>
             </table>
+        </section>
+    }
+}
+
+/// 资金总览: where the money customers paid (and the platform put in for its
+/// offers and rewards) is now, one figure per kind of account.
+#[component]
+fn Books(books: BooksView) -> impl IntoView {
+    let came_in = [
+        (Msg::BooksCustomersPaid, books.customers_paid_fen, "customers_paid"),
+        (Msg::BooksDiscountsPaid, books.discounts_paid_fen, "discounts_paid"),
+        (Msg::BooksRewardsPaid, books.rewards_paid_fen, "rewards_paid"),
+    ];
+    let is_now = [
+        (Msg::BooksInEscrow, books.in_escrow_fen, "in_escrow"),
+        (Msg::BooksPlatformIncome, books.platform_income_fen, "platform_income"),
+        (Msg::BooksPenaltiesTaken, books.penalties_taken_fen, "penalties_taken"),
+        (Msg::BooksOwedToWorkers, books.owed_to_workers_fen, "owed_to_workers"),
+        (Msg::BooksPaidOut, books.paid_out_fen, "paid_out"),
+        (Msg::BooksRefunded, books.refunded_fen, "refunded"),
+    ];
+    let cards = |figures: &[(Msg, i64, &'static str)]| {
+        figures
+            .iter()
+            .map(|&(label, fen, key)| view! {
+                <div class="stat-card" data-books=key><p class="stat-label">{t(label)}</p><p class="stat-value">{money(fen)}</p></div>
+            })
+            .collect_view()
+    };
+    view! {
+        <section class="panel books">
+            <h2 class="section-title">{t(Msg::BooksTitle)}</h2>
+            <p class="hint">{t(Msg::BooksCameIn)}</p>
+            <div class="stat-grid">{cards(&came_in)}</div>
+            <p class="hint">{t(Msg::BooksIsNow)}</p>
+            <div class="stat-grid">{cards(&is_now)}</div>
         </section>
     }
 }
