@@ -35,6 +35,14 @@ test('an admin sets a peak-hour rule and a coupon; the customer pays exactly the
   await expect(preview.locator('[data-kind="time"]')).toContainText('高峰时段 12:00–13:00加价 ×1.5');
   await expect(preview.locator('[data-kind="time"] .num')).toHaveText('¥45.00');
   await expect(preview.locator('.price')).toHaveText('¥135.00');
+  // Who gets what once it is served: the worker 80% of ¥135, the platform the rest.
+  await expect(preview.locator('.preview-split')).toHaveText('服务完成后：服务者收入 ¥108.00；平台收入 ¥27.00（佣金 ¥27.00 − 平台承担优惠 ¥0.00）');
+  // As an 8-visit package (9折 on the service): the platform pays the ¥9 off, not the worker.
+  await admin.locator('#p-visits').selectOption({ label: '周期共8次' });
+  await expect(preview.locator('.price')).toHaveText('¥126.00');
+  await expect(preview.locator('.preview-split')).toHaveText('服务完成后：服务者收入 ¥108.00；平台收入 ¥18.00（佣金 ¥27.00 − 平台承担优惠 ¥9.00）');
+  await snap(admin, 'pricing-01b-preview-package-1440x900');
+  await admin.locator('#p-visits').selectOption({ label: '单次预约' });
 
   // A coupon whose end is before its start is refused; then issued.
   await admin.getByLabel('券名称').fill(couponName);

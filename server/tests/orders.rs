@@ -3260,6 +3260,23 @@ async fn a_series_of_four_or_more_visits_is_charged_the_package_price_on_every_v
     let too_deep = app.post("/api/admin_save_pricing", &with_tiers("4 4.5"), Some(&admin)).await;
     assert_eq!(too_deep.error(), AppError::InvalidLine { field: Field::SeriesDiscounts, line: 1, msg: Msg::ErrSeriesDiscountPrice });
     assert_eq!(series_prices(4).await, vec![8_550; 4], "nothing saved");
+
+    // The preview prices a package under the tiers as typed, and says who gets what: the worker
+    // their share of the list price, the platform its commission less the discount it pays.
+    let preview = |visits: &str, cookie: &str| {
+        let body = form(&[
+            ("peak", "".into()), ("weekend", "1.0".into()), ("holidays", "".into()), ("centre_lat", "31.2304".into()), ("centre_lng", "121.4737".into()),
+            ("free_radius_km", "10".into()), ("per_km", "2".into()), ("max_fee", "30".into()), ("service_id", service.to_string()), ("units", "2".into()),
+            ("date", app::api::format_beijing(first)[..10].to_string()), ("time", "10:00".into()), ("lat", "31.2304".into()), ("lng", "121.4737".into()),
+            ("series", "4 9.5\n8 9".into()), ("visits", visits.into()),
+        ]);
+        let (app, cookie) = (&app, cookie.to_string());
+        async move { app.post("/api/admin_preview_quote", &body, Some(&cookie)).await }
+    };
+    let eight: app::api::pricing::PreviewQuote = serde_json::from_str(&preview("8", &admin).await.body).unwrap();
+    assert_eq!((eight.quote.total.get(), eight.discounts_fen, eight.worker_fen, eight.commission_fen), (8_100, 900, 7_200, 1_800));
+    assert_eq!(preview("9", &admin).await.error(), AppError::invalid(Field::Repeat, Msg::ErrRepeatVisits));
+    assert_eq!(preview("8", &customer).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.post("/api/admin_save_pricing", &with_tiers("2 9.8"), Some(&admin)).await.status, StatusCode::OK);
     assert_eq!(series_prices(2).await, vec![8_820; 2]);
     assert_eq!(series_prices(8).await, vec![8_820; 8]);

@@ -161,6 +161,16 @@ pub async fn admin_save_lateness_rules(version: i64, tiers: String) -> Result<i6
     crate::server::respond(crate::server::pricing::save_lateness_rules(version, tiers).await)
 }
 
+/// The admin's preview: the quote, and who gets what of it once served. The
+/// platform pays the discounts, so its share is the commission less them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewQuote {
+    pub quote: Quote,
+    pub worker_fen: i64,
+    pub commission_fen: i64,
+    pub discounts_fen: i64,
+}
+
 /// Quotes a service at a time and place under the form's (unsaved) rules.
 #[server(prefix = "/api", endpoint = "admin_preview_quote")]
 #[allow(clippy::too_many_arguments)]
@@ -181,9 +191,10 @@ pub async fn admin_preview_quote(
     lng: String,
     coupon_id: Option<i64>,
     #[server(default)] series: String,
-) -> Result<Quote, AppError> {
+    #[server(default)] visits: Option<i32>,
+) -> Result<PreviewQuote, AppError> {
     let draft = RulesForm { peak, weekend, holidays, centre_lat, centre_lng, free_radius_km, per_km, max_fee, series };
-    let at = crate::server::pricing::PreviewAt { service_id, units, date, time, lat, lng, coupon_id };
+    let at = crate::server::pricing::PreviewAt { service_id, units, date, time, lat, lng, coupon_id, visits };
     crate::server::respond(crate::server::pricing::preview(draft, at).await)
 }
 

@@ -157,7 +157,7 @@ pub async fn quote_service(
 
 /// How many visits a quote's package price counts: 1 for a single booking,
 /// else a series' own count, refused as the series would be.
-fn package_visits(visits: Option<i32>) -> Result<u8, AppError> {
+pub(crate) fn package_visits(visits: Option<i32>) -> Result<u8, AppError> {
     match visits {
         None | Some(1) => Ok(1),
         Some(n) => booking::Recurrence::visits_of(n).map_err(|_| AppError::invalid(Field::Repeat, Msg::ErrRepeatVisits)),

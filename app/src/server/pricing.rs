@@ -4,7 +4,7 @@
 
 use super::authz::require_user;
 use super::{app_state, internal, AppState};
-use crate::api::pricing::{CancelRulesView, LateRulesView, ClaimStatus, CouponAdminRow, CouponChoice, CouponOffer, CouponWallet, MyCoupon, PricingAdminView, RulesForm, ServiceOption};
+use crate::api::pricing::{CancelRulesView, LateRulesView, ClaimStatus, CouponAdminRow, CouponChoice, CouponOffer, CouponWallet, MyCoupon, PreviewQuote, PricingAdminView, RulesForm, ServiceOption};
 use crate::api::{format_beijing, ADMIN, CUSTOMER};
 use crate::error::{AppError, Field};
 use crate::i18n::Msg;
@@ -296,6 +296,8 @@ pub struct PreviewAt {
     pub lat: String,
     pub lng: String,
     pub coupon_id: Option<i64>,
+    /// 套餐次数: visits of a series booked at once (none: a single visit).
+    pub visits: Option<i32>,
 }
 
 /// `2026-12-01` + `18:30` Beijing → unix seconds.
@@ -309,7 +311,7 @@ fn beijing_start(date: &str, time: &str) -> Result<i64, AppError> {
     Ok(pricing::beijing_day_start(day) + h * 3600 + m * 60)
 }
 
-pub async fn preview(draft: RulesForm, at: PreviewAt) -> Result<Quote, AppError> {
+pub async fn preview(draft: RulesForm, at: PreviewAt) -> Result<PreviewQuote, AppError> {
     require_user(ADMIN)?;
     let state = app_state()?;
     let rules = parse_draft(&draft)?;
@@ -325,7 +327,11 @@ pub async fn preview(draft: RulesForm, at: PreviewAt) -> Result<Quote, AppError>
         Some(id) => Some(state.store.coupons().await.map_err(internal)?.into_iter().find(|c| c.id == id).ok_or(AppError::NotFound)?.terms),
         None => None,
     };
-    quote(&service, &rules, at.units, Vec::new(), Some(start), location, coupon, state.clock.now().unix_timestamp(), 1)
+    let visits = super::orders::package_visits(at.visits)?;
+    let quote = quote(&service, &rules, at.units, Vec::new(), Some(start), location, coupon, state.clock.now().unix_timestamp(), visits)?;
+    let bps = super::flows::commission_bps(&state, &service.category_code).await?;
+    let (worker, commission) = ledger::commission_split(quote.before_discounts(), bps);
+    Ok(PreviewQuote { worker_fen: worker.get(), commission_fen: commission.get(), discounts_fen: quote.discounts().get(), quote })
 }
 
 /// Prices a booking: one visit of `series_visits` booked at once (1 on its

@@ -14,8 +14,7 @@ use store::{OrderFilter, OrderRecord, StoreError};
 pub(super) fn earnings(state: &AppState, order: &OrderRecord) -> Result<i64, AppError> {
     let bps = order.commission_bps.map(i64::from).unwrap_or(state.config.commission_bps).clamp(0, 10_000);
     // The platform pays its discounts (coupon, package price), so the share is of the price before them.
-    let price = domain::Fen::new(order.total_fen) + flows::quote_of(order)?.discounts();
-    Ok(ledger::commission_split(price, bps as u32).0.get())
+    Ok(ledger::commission_split(flows::quote_of(order)?.before_discounts(), bps as u32).0.get())
 }
 
 /// `上海市黄浦区` out of a full address: enough to decide, not enough to find the door.

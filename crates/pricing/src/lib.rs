@@ -142,6 +142,11 @@ impl Quote {
         Fen::new(-self.lines.iter().filter(|l| matches!(l.kind, LineKind::SeriesDiscount | LineKind::Coupon)).map(|l| l.amount.get()).sum::<i64>())
     }
 
+    /// The price the worker's share is of: what was charged plus [`Quote::discounts`].
+    pub fn before_discounts(&self) -> Fen {
+        self.total + self.discounts()
+    }
+
     /// What the package price took off this visit (B6): zero for a visit
     /// not at a package price.
     pub fn package_discount(&self) -> Fen {

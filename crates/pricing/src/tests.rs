@@ -610,6 +610,7 @@ fn the_coupon_comes_off_what_the_package_price_leaves() {
     assert_eq!(kinds(&q), vec![(LineKind::Base, 9_000), (LineKind::SeriesDiscount, -900), (LineKind::Coupon, -810)]);
     assert_eq!(q.total, Fen::new(7_290));
     assert_eq!((q.discounts(), q.package_discount()), (Fen::new(1_710), Fen::new(900)));
+    assert_eq!(q.before_discounts(), Fen::new(9_000));
 }
 
 #[test]

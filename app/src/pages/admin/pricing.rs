@@ -5,8 +5,8 @@ use crate::api::pricing::{
 };
 use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton};
 use crate::error::{AppError, Field};
-use crate::i18n::{t, Msg};
-use crate::pages::order_ui::{cancel_rules_sentence, late_rules_sentence, late_tier_lines, tier_lines, QuoteLines};
+use crate::i18n::{t, tf, Msg};
+use crate::pages::order_ui::{cancel_rules_sentence, late_rules_sentence, late_tier_lines, money, tier_lines, QuoteLines};
 use leptos::prelude::*;
 use leptos::server_fn::client::Client;
 use leptos::server_fn::codec::PostUrl;
@@ -254,10 +254,11 @@ fn Preview(data: PricingAdminView, form: RwSignal<RulesForm>) -> impl IntoView {
     let lat = RwSignal::new(data.rules.centre_lat.clone());
     let lng = RwSignal::new(data.rules.centre_lng.clone());
     let coupon = RwSignal::new(None::<i64>);
-    let inputs = move || (form.get(), (service_id.get(), units.get(), date.get(), time.get(), lat.get(), lng.get(), coupon.get()));
-    let quote = Resource::new(inputs, |(r, (service_id, units, date, time, lat, lng, coupon_id))| async move {
+    let visits = RwSignal::new(1);
+    let inputs = move || (form.get(), (service_id.get(), units.get(), date.get(), time.get(), lat.get(), lng.get(), coupon.get(), visits.get()));
+    let quote = Resource::new(inputs, |(r, (service_id, units, date, time, lat, lng, coupon_id, visits))| async move {
         let units = units.trim().parse::<i32>().unwrap_or(0);
-        admin_preview_quote(r.peak, r.weekend, r.holidays, r.centre_lat, r.centre_lng, r.free_radius_km, r.per_km, r.max_fee, service_id, units, date, time, lat, lng, coupon_id, r.series)
+        admin_preview_quote(r.peak, r.weekend, r.holidays, r.centre_lat, r.centre_lng, r.free_radius_km, r.per_km, r.max_fee, service_id, units, date, time, lat, lng, coupon_id, r.series, Some(visits))
             .await
     });
     let bind = |signal: RwSignal<String>| move |ev| signal.set(event_target_value(&ev));
@@ -287,6 +288,10 @@ fn Preview(data: PricingAdminView, form: RwSignal<RulesForm>) -> impl IntoView {
                     <label>{t(Msg::Latitude)}<input id="p-lat" inputmode="decimal" prop:value=lat on:input=bind(lat)/></label>
                     <label>{t(Msg::Longitude)}<input id="p-lng" inputmode="decimal" prop:value=lng on:input=bind(lng)/></label>
                 </div>
+                <label for="p-visits">{t(Msg::PreviewVisits)}</label>
+                <select id="p-visits" on:change=move |ev| visits.set(event_target_value(&ev).parse::<i32>().unwrap_or(1))>
+                    {(1..=8).map(|n| view! { <option value=n>{if n == 1 { t(Msg::PreviewSingleVisit).to_string() } else { tf(Msg::PreviewSeriesVisits, &[&n]) }}</option> }).collect_view()}
+                </select>
                 <label for="p-coupon">{t(Msg::CouponPick)}</label>
                 <select id="p-coupon" on:change=move |ev| coupon.set(event_target_value(&ev).parse::<i64>().ok())>
                     <option value="">{t(Msg::NoCouponOption)}</option>
@@ -296,7 +301,14 @@ fn Preview(data: PricingAdminView, form: RwSignal<RulesForm>) -> impl IntoView {
             <Transition fallback=|| view! { <Skeleton rows=2/> }>
                 {move || Suspend::new(async move {
                     match quote.await {
-                        Ok(q) => view! { <div class="preview-result"><QuoteLines quote=q/></div> }.into_any(),
+                        Ok(p) => view! {
+                            <div class="preview-result">
+                                <QuoteLines quote=p.quote/>
+                                <p class="hint preview-split" data-worker=p.worker_fen>
+                                    {tf(Msg::PreviewSplit, &[&money(p.worker_fen), &money(p.commission_fen - p.discounts_fen), &money(p.commission_fen), &money(p.discounts_fen)])}
+                                </p>
+                            </div>
+                        }.into_any(),
                         Err(error) => view! { <p class="field-error preview-error" role="alert">{error.located_message()}</p> }.into_any(),
                     }
                 })}
