@@ -459,17 +459,23 @@ pub fn NewMessages(href: &'static str, #[prop(optional)] cell: Option<Msg>) -> i
 pub struct ReadMarker(StoredValue<Option<i64>>);
 
 impl ReadMarker {
-    /// `shown`: (how many are new, the newest message id) once loaded.
-    pub fn new(shown: impl Fn() -> Option<(i64, Option<i64>)> + Send + Sync + 'static) -> Self {
+    /// `shown`: (how many are new, the newest message id, the marker) once loaded.
+    pub fn new(shown: impl Fn() -> Option<(i64, Option<i64>, i64)> + Send + Sync + 'static) -> Self {
         let mark_read = ServerAction::<crate::api::inbox::MarkMessagesRead>::new();
+        let first = StoredValue::new(None);
         Effect::new(move |_| {
-            if let Some((unread, Some(newest))) = shown() {
-                if unread > 0 {
+            if let Some((unread, newest, read_up_to)) = shown() {
+                // Kept before marking: the live refresh the mark sets off can
+                // reach the list before its first load has been drawn.
+                if first.get_value().is_none() {
+                    first.set_value(Some(read_up_to));
+                }
+                if let (true, Some(newest)) = (unread > 0, newest) {
                     mark_read.dispatch(crate::api::inbox::MarkMessagesRead { up_to: newest });
                 }
             }
         });
-        ReadMarker(StoredValue::new(None))
+        ReadMarker(first)
     }
 
     /// The marker the page opened with (`read_up_to` on its first load).

@@ -13,7 +13,7 @@ pub fn RemindersPage() -> impl IntoView {
     let view_data = Resource::new(move || (save.version().get(), live.get()), |_| my_reminders());
     let value = save.value();
     let saved = move || matches!(value.get(), Some(Ok(())));
-    let marker = ReadMarker::new(move || view_data.get().and_then(Result::ok).map(|r| (r.unread, r.messages.first().map(|m| m.id))));
+    let marker = ReadMarker::new(move || view_data.get().and_then(Result::ok).map(|r| (r.unread, r.messages.first().map(|m| m.id), r.read_up_to)));
     view! {
         <PhoneShell title=Msg::RemindersTitle tabs=Tabs::Customer>
             <Suspense fallback=|| view! { <Skeleton rows=3/> }>

@@ -23,7 +23,7 @@ fn link(about: MessageAbout) -> Option<(&'static str, Msg)> {
 pub fn WorkerMessagesPage() -> impl IntoView {
     let live = use_live_version();
     let inbox = Resource::new(move || live.get(), |_| worker_inbox());
-    let marker = ReadMarker::new(move || inbox.get().and_then(Result::ok).map(|i| (i.unread, i.messages.first().map(|m| m.id))));
+    let marker = ReadMarker::new(move || inbox.get().and_then(Result::ok).map(|i| (i.unread, i.messages.first().map(|m| m.id), i.read_up_to)));
     view! {
         <PhoneShell title=Msg::WorkerMessagesTitle tabs=Tabs::Worker>
             <Transition fallback=|| view! { <Skeleton rows=3/> }>
