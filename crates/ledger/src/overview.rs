@@ -4,7 +4,7 @@ use domain::Fen;
 /// The platform's books at a glance (资金总览): every account's balance
 /// summed by what it is, each figure positive when money moved the way its
 /// name says. What came in (from customers, and what the platform paid for
-/// its offers and rewards) equals where it is now ([`Overview::balances`]).
+/// its offers and rewards) equals where it is now, as every transaction balances.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Overview {
     /// Paid in by customers through the gateways.
@@ -43,13 +43,5 @@ impl Overview {
             *figure = Fen::new(figure.get() + sign * balance.get());
         }
         o
-    }
-
-    /// Money in (customers, the platform's discounts and rewards) and where
-    /// it is now; equal whenever every transaction balances.
-    pub fn balances(&self) -> (Fen, Fen) {
-        let came_in = self.customers_paid + self.discounts_paid + self.rewards_paid;
-        let is_now = self.in_escrow + self.refunded + self.platform_income + self.penalties_taken + self.owed_to_workers + self.paid_out;
-        (came_in, is_now)
     }
 }
