@@ -147,6 +147,27 @@ test('a family asks for a 月嫂, meets the nanny staff shortlist and chooses he
   await expect(panel.locator('.contract-form')).toHaveCount(0);
   await snap(customer, 'placement-contract-phone');
   await snap(admin, 'placement-contract-desktop');
+
+  // Signed by both, the family pays the fee at the saved address; it reaches her as the order of her first day.
+  const payContract = request.locator('.contract-pay');
+  await expect(payContract).toContainText('支付后订单发给阿姨确认');
+  await payContract.getByRole('button', { name: '支付服务费 ¥12800.00' }).click();
+  await expect(customer).toHaveURL(/\/pay\/\d+/);
+  await hydrated(customer);
+  await expect(customer.locator('.pay-amount')).toHaveText('¥12800.00');
+  await customer.getByRole('button', { name: '确认支付' }).click();
+  await expect(customer).toHaveURL(/\/orders\/\d+/);
+  await expect(customer.locator('.order-status .state-badge')).toHaveText(/待接单|已接单/);
+  await open(zhao, '/worker');
+  const contractOffer = zhao.locator('.offer-card', { hasText: '服务合同 · 金牌月嫂 · 26天' });
+  await expect(contractOffer).toBeVisible();
+  await contractOffer.getByRole('button', { name: '接单' }).click();
+  await open(customer, '/me/placements');
+  await expect(request.locator('.contract-terms')).toContainText('已接单');
+  await expect(request.locator('.contract-pay')).toHaveCount(0);
+  await snap(customer, 'placement-contract-paid-phone');
+  await admin.reload();
+  await expect(panel.locator('.contract-terms')).toContainText('已接单');
   await admin.context().close();
   await zhao.context().close();
   await customer.context().close();

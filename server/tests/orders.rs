@@ -4114,6 +4114,88 @@ async fn chosen_placement(app: &TestApp, customer: &str, admin: &str, nanny_sess
 }
 
 #[tokio::test]
+async fn a_signed_contract_is_paid_once_as_an_order_held_by_its_nanny_and_settled_to_her() {
+    use app::api::account::AddressView;
+    use app::api::placement::PlacementView;
+    let app = demo_app(Config::default()).await;
+    let (customer, admin) = (app.session_for(CUSTOMER).await, app.session_for("13700000000").await);
+    let zhao_session = app.session_for(ZHAO).await;
+    let other_customer = app.session("13800000099", domain::Role::Customer).await;
+    let zhao = user_id(&app, ZHAO).await;
+    let placement = chosen_placement(&app, &customer, &admin, &zhao_session, zhao).await;
+    let mine = || async { serde_json::from_str::<Vec<PlacementView>>(&app.post("/api/my_placements", "", Some(&customer)).await.body).unwrap() };
+    let terms = form(&[("placement_id", placement.to_string()), ("start_day", beijing_day(20)), ("days", "26".into()), ("fee", "12800".into()), ("notes", String::new())]);
+    assert_eq!(app.post("/api/admin_propose_contract", &terms, Some(&admin)).await.status, StatusCode::OK);
+    let address = form(&[
+        ("label", "家".into()),
+        ("contact_name", "张女士".into()),
+        ("contact_phone", CUSTOMER.into()),
+        ("address_text", "黄浦区人民大道1号".into()),
+        ("lat", "31.2304".into()),
+        ("lng", "121.4737".into()),
+    ]);
+    assert_eq!(app.post("/api/add_address", &address, Some(&customer)).await.status, StatusCode::OK);
+    let home = serde_json::from_str::<Vec<AddressView>>(&app.post("/api/my_addresses", "", Some(&customer)).await.body).unwrap()[0].id;
+    let pay_body = |version: i64, address: i64| form(&[("placement_id", placement.to_string()), ("version", version.to_string()), ("address_id", address.to_string())]);
+    let sign = form(&[("placement_id", placement.to_string()), ("version", "1".into())]);
+
+    // Nothing to pay until both sides signed the terms the family read.
+    assert_eq!(app.post("/api/pay_contract", &pay_body(1, home), Some(&customer)).await.error(), AppError::Refused(Msg::ErrContractChanged));
+    assert_eq!(app.post("/api/sign_contract", &sign, Some(&customer)).await.status, StatusCode::OK);
+    assert!(!mine().await[0].contract.as_ref().unwrap().payable, "the nanny has not signed");
+    assert_eq!(app.post("/api/pay_contract", &pay_body(1, home), Some(&customer)).await.error(), AppError::Refused(Msg::ErrContractChanged));
+    assert_eq!(app.post("/api/sign_contract", &sign, Some(&zhao_session)).await.status, StatusCode::OK);
+    assert!(mine().await[0].contract.as_ref().unwrap().payable);
+    assert_eq!(app.post("/api/pay_contract", &pay_body(2, home), Some(&customer)).await.error(), AppError::Refused(Msg::ErrContractChanged), "not the terms signed");
+    assert_eq!(app.post("/api/pay_contract", &pay_body(1, 999), Some(&customer)).await.error(), AppError::invalid(Field::Address, Msg::TrialNoAddress));
+    assert_eq!(app.post("/api/pay_contract", &pay_body(1, home), Some(&other_customer)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.post("/api/pay_contract", &pay_body(1, home), Some(&zhao_session)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.post("/api/pay_contract", &pay_body(1, home), None).await.status, StatusCode::UNAUTHORIZED);
+
+    // Asked twice at once, one order: held by her on her first day, at the contract's fee.
+    let body = pay_body(1, home);
+    let (first, second) = tokio::join!(app.post("/api/pay_contract", &body, Some(&customer)), app.post("/api/pay_contract", &body, Some(&customer)));
+    assert_eq!([first.status, second.status].iter().filter(|s| **s == StatusCode::OK).count(), 1, "placed once: {} / {}", first.body, second.body);
+    let refused = if first.status == StatusCode::OK { &second } else { &first };
+    assert_eq!(refused.error(), AppError::Refused(Msg::ErrContractPaid));
+    let order_id: i64 = serde_json::from_str(if first.status == StatusCode::OK { &first.body } else { &second.body }).unwrap();
+    let order = app.state.store.order(order_id).await.unwrap().unwrap();
+    assert_eq!(
+        (order.state.as_str(), order.reserved_worker_id, order.total_fen, order.placement_id, order.service_name.as_str()),
+        ("pending_payment", Some(zhao), 1_280_000, Some(placement), "服务合同 · 金牌月嫂 · 26天")
+    );
+    assert_eq!((order.starts_at.unix_timestamp(), order.ends_at.unix_timestamp()), (beijing(20, 9), beijing(20, 17)));
+    let contract = mine().await[0].contract.clone().unwrap();
+    assert_eq!((contract.order_id, contract.order_state, contract.payable), (Some(order_id), Some(booking::OrderState::PendingPayment), false));
+
+    // Cancelled unpaid, it may be paid again; paid, it is offered to her alone.
+    assert_eq!(app.post("/api/cancel_order", &format!("order_id={order_id}"), Some(&customer)).await.status, StatusCode::OK);
+    assert!(mine().await[0].contract.as_ref().unwrap().payable);
+    let again = app.post("/api/pay_contract", &pay_body(1, home), Some(&customer)).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    let order_id: i64 = serde_json::from_str(&again.body).unwrap();
+    pay(&app, order_id).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    let offers = app.state.store.offers_for_order(order_id).await.unwrap();
+    assert_eq!(offers.iter().map(|o| o.worker_id).collect::<Vec<_>>(), [zhao], "{offers:?}");
+    assert_eq!(app.post("/api/pay_contract", &pay_body(1, home), Some(&customer)).await.error(), AppError::Refused(Msg::ErrContractPaid));
+
+    // Served, she is paid her share of the fee like any other order.
+    let bps = i64::from(app.state.store.order(order_id).await.unwrap().unwrap().commission_bps.expect("the order keeps its rate"));
+    let share = 1_280_000 - 1_280_000 * bps / 10_000;
+    let before = app.state.store.worker_balance(zhao).await.unwrap().available_fen;
+    assert_eq!(complete_order(&app, order_id, &[(zhao, zhao_session.clone())]).await, zhao);
+    assert_eq!(app.state.store.worker_balance(zhao).await.unwrap().available_fen - before, share);
+    assert_eq!(mine().await[0].contract.as_ref().unwrap().order_state, Some(booking::OrderState::Completed));
+
+    // Its first day gone by, a paid contract is neither payable again nor lapsed.
+    app.state.clock.advance(Duration::from_secs(21 * 86_400));
+    let contract = mine().await[0].contract.clone().unwrap();
+    assert_eq!((contract.payable, contract.lapsed), (false, false));
+    assert_eq!(app.post("/api/pay_contract", &pay_body(1, home), Some(&customer)).await.error(), AppError::Refused(Msg::ErrContractPaid));
+}
+
+#[tokio::test]
 async fn a_chosen_nannys_paid_trial_is_booked_once_and_offered_to_her_alone() {
     use app::api::account::AddressView;
     use app::api::placement::{InterviewView, PlacementView};

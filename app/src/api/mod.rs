@@ -150,6 +150,7 @@ pub const ACCESS_POLICY: &[(&str, Access)] = &[
     ("/api/sign_contract", CUSTOMER_OR_WORKER),
     ("/api/admin_propose_trial", ADMIN),
     ("/api/book_trial", CUSTOMER),
+    ("/api/pay_contract", CUSTOMER),
     ("/api/admin_worker_warnings", ADMIN),
     ("/api/admin_give_warning", ADMIN),
     ("/api/admin_background_note", ADMIN),

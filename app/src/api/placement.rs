@@ -36,6 +36,13 @@ pub struct ContractView {
     pub version: i64,
     pub customer_signed: bool,
     pub worker_signed: bool,
+    /// The order the family pays it with, and where that order stands.
+    pub order_id: Option<i64>,
+    pub order_state: Option<booking::OrderState>,
+    /// Signed by both, no order of it standing, and the first day still ahead.
+    pub payable: bool,
+    /// Signed by both, its first day came with no order of it standing.
+    pub lapsed: bool,
 }
 
 impl ContractView {
@@ -193,6 +200,13 @@ pub async fn sign_contract(placement_id: i64, version: i64) -> Result<(), AppErr
 #[server(prefix = "/api", endpoint = "admin_propose_trial")]
 pub async fn admin_propose_trial(placement_id: i64, starts_at: String, hours: String, fee: String) -> Result<(), AppError> {
     crate::server::respond(crate::server::placement::propose_trial(placement_id, starts_at, hours, fee).await)
+}
+
+/// The family pays `version` of the contract both sides signed, from one of
+/// their saved addresses; returns the order, to be paid like any other.
+#[server(prefix = "/api", endpoint = "pay_contract")]
+pub async fn pay_contract(placement_id: i64, version: i64, address_id: i64) -> Result<i64, AppError> {
+    crate::server::respond(crate::server::placement::pay_contract(placement_id, version, address_id).await)
 }
 
 /// The family books `version` of the arranged trial at one of their saved

@@ -49,8 +49,17 @@ fn trial_view(t: TrialRecord, now: time::OffsetDateTime) -> Result<TrialView, Ap
     })
 }
 
-fn contract_view(c: ContractRecord) -> ContractView {
-    ContractView {
+fn contract_view(c: ContractRecord, now: time::OffsetDateTime) -> Result<ContractView, AppError> {
+    let order_state = match c.order_state.as_deref() {
+        Some(s) => Some(OrderState::from_db(s).ok_or_else(|| internal(format!("order {:?} state {s}", c.order_id)))?),
+        None => None,
+    };
+    let first_day_ahead = day_number(&c.start_day).is_some_and(|day| booking::contract_first_day(day).0 > now.unix_timestamp());
+    Ok(ContractView {
+        payable: c.payable() && first_day_ahead,
+        lapsed: c.payable() && !first_day_ahead,
+        order_id: c.order_id,
+        order_state,
         start_day: c.start_day,
         days: c.days,
         fee_fen: c.fee_fen,
@@ -58,7 +67,7 @@ fn contract_view(c: ContractRecord) -> ContractView {
         version: c.version,
         customer_signed: c.customer_signed_at.is_some(),
         worker_signed: c.worker_signed_at.is_some(),
-    }
+    })
 }
 
 fn candidate_view(c: CandidateRecord) -> Result<CandidateView, AppError> {
@@ -98,7 +107,7 @@ async fn views(state: &AppState, records: Vec<PlacementRecord>, for_staff: bool)
                 close_reason: p.close_reason,
                 at: p.created_at.unix_timestamp(),
                 candidates: mine.into_iter().map(candidate_view).collect::<Result<_, _>>()?,
-                contract: contracts.extract_if(.., |c| c.placement_id == p.id).next().map(contract_view),
+                contract: contracts.extract_if(.., |c| c.placement_id == p.id).next().map(|c| contract_view(c, now)).transpose()?,
                 trial: trials.extract_if(.., |t| t.placement_id == p.id).next().map(|t| trial_view(t, now)).transpose()?,
             })
         })
@@ -255,7 +264,7 @@ pub async fn interviews() -> Result<Vec<InterviewView>, AppError> {
         .map(|r| {
             Ok(InterviewView {
                 trial: trials.iter().find(|t| t.placement_id == r.placement_id).cloned().map(|t| trial_view(t, now)).transpose()?,
-                contract: contracts.iter().find(|c| c.placement_id == r.placement_id).cloned().map(contract_view),
+                contract: contracts.iter().find(|c| c.placement_id == r.placement_id).cloned().map(|c| contract_view(c, now)).transpose()?,
                 placement_id: r.placement_id,
                 customer_name: r.customer_name,
                 service_name: r.service_name,
@@ -468,16 +477,57 @@ pub async fn propose_trial(placement_id: i64, starts_at: String, hours: String, 
     Ok(())
 }
 
+/// The order that books a placement's trial or pays its contract: held by
+/// the chosen nanny at one of the family's saved addresses, priced at the
+/// agreed `fee` as one line, named `heading · service`.
+struct PlacementOrder {
+    heading: Msg,
+    line: String,
+    fee: Fen,
+    starts_at: time::OffsetDateTime,
+    ends_at: time::OffsetDateTime,
+}
+
+async fn placement_order(state: &AppState, customer_id: i64, placement: &PlacementRecord, o: PlacementOrder, address_id: i64) -> Result<store::NewOrder, AppError> {
+    let address = state.store.addresses(customer_id).await.map_err(internal)?.into_iter().find(|a| a.id == address_id);
+    let address = address.ok_or(AppError::invalid(Field::Address, Msg::TrialNoAddress))?;
+    let mut service = state.store.service(placement.service_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    service.name = format!("{} · {}", crate::i18n::t(o.heading), service.name);
+    let line = pricing::QuoteLine { kind: pricing::LineKind::Base, label: o.line, unit_price: o.fee, quantity: 1, amount: o.fee };
+    let quote = pricing::Quote { lines: vec![line], total: o.fee, package_tiers: Vec::new() };
+    let request = super::flows::OrderRequest {
+        customer_id,
+        service: &service,
+        units: 1,
+        quote: &quote,
+        address_text: address.address_text,
+        location: dispatch::GeoPoint { lat: address.lat, lng: address.lng },
+        contact_phone: address.contact_phone,
+        notes: String::new(),
+        starts_at: o.starts_at,
+        ends_at: o.ends_at,
+        coupon_claim_id: None,
+        worker_gender: None,
+    };
+    super::flows::new_order(state, request, state.clock.now(), time::OffsetDateTime::now_utc()).await
+}
+
+/// The family's own placement request; to anyone else there is no such thing to pay for.
+async fn own_placement(state: &AppState, customer_id: i64, placement_id: i64) -> Result<PlacementRecord, AppError> {
+    let placement = state.store.placement(placement_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+    if placement.customer_id != customer_id {
+        return Err(AppError::Forbidden);
+    }
+    Ok(placement)
+}
+
 /// Books the arranged trial as an order held by the chosen nanny at one of
 /// the family's saved addresses, to be paid like any other; dispatch offers
 /// it to her alone (an order she turns down goes to staff, not to others).
 pub async fn book_trial(placement_id: i64, version: i64, address_id: i64) -> Result<i64, AppError> {
     let user = require_user(CUSTOMER)?;
     let state = app_state()?;
-    let placement = state.store.placement(placement_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-    if placement.customer_id != user.id.0 {
-        return Err(AppError::Forbidden);
-    }
+    let placement = own_placement(&state, user.id.0, placement_id).await?;
     let trial = state.store.placement_trials(&[placement_id]).await.map_err(internal)?.pop().ok_or(AppError::NotFound)?;
     let t = state.clock.now();
     if trial.starts_at <= t {
@@ -486,29 +536,15 @@ pub async fn book_trial(placement_id: i64, version: i64, address_id: i64) -> Res
     if trial.version != version || !trial.bookable() {
         return Err(AppError::Refused(Msg::ErrTrialChanged));
     }
-    let address = state.store.addresses(user.id.0).await.map_err(internal)?.into_iter().find(|a| a.id == address_id);
-    let address = address.ok_or(AppError::invalid(Field::Address, Msg::TrialNoAddress))?;
-    let mut service = state.store.service(placement.service_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-    service.name = format!("{} · {}", crate::i18n::t(Msg::TrialHeading), service.name);
-    let fee = Fen::new(trial.fee_fen);
     let hours = (trial.ends_at - trial.starts_at).whole_hours();
-    let line = pricing::QuoteLine { kind: pricing::LineKind::Base, label: tf(Msg::TrialHoursValue, &[&hours]), unit_price: fee, quantity: 1, amount: fee };
-    let quote = pricing::Quote { lines: vec![line], total: fee, package_tiers: Vec::new() };
-    let request = super::flows::OrderRequest {
-        customer_id: user.id.0,
-        service: &service,
-        units: 1,
-        quote: &quote,
-        address_text: address.address_text,
-        location: dispatch::GeoPoint { lat: address.lat, lng: address.lng },
-        contact_phone: address.contact_phone,
-        notes: String::new(),
+    let terms = PlacementOrder {
+        heading: Msg::TrialHeading,
+        line: tf(Msg::TrialHoursValue, &[&hours]),
+        fee: Fen::new(trial.fee_fen),
         starts_at: trial.starts_at,
         ends_at: trial.ends_at,
-        coupon_claim_id: None,
-        worker_gender: None,
     };
-    let order = super::flows::new_order(&state, request, t, time::OffsetDateTime::now_utc()).await?;
+    let order = placement_order(&state, user.id.0, &placement, terms, address_id).await?;
     match state.store.place_trial(&order, placement_id, version, t).await {
         Ok(placed) => {
             tracing::info!(placement_id, order_id = placed.order_id, worker_id = placed.reserved_worker_id, "trial booked");
@@ -517,6 +553,46 @@ pub async fn book_trial(placement_id: i64, version: i64, address_id: i64) -> Res
         }
         Err(StoreError::Conflict) => Err(AppError::Refused(Msg::ErrTrialChanged)),
         Err(StoreError::SlotTaken) => Err(AppError::Refused(Msg::ErrTrialNannyBusy)),
+        Err(err) => Err(internal(err)),
+    }
+}
+
+/// Pays the contract both sides signed (`version`) as an order held by its
+/// nanny from her first day, at one of the family's saved addresses: paid,
+/// offered to her alone, served and paid out like any other order.
+pub async fn pay_contract(placement_id: i64, version: i64, address_id: i64) -> Result<i64, AppError> {
+    let user = require_user(CUSTOMER)?;
+    let state = app_state()?;
+    let placement = own_placement(&state, user.id.0, placement_id).await?;
+    let contract = state.store.placement_contracts(&[placement_id]).await.map_err(internal)?.pop().ok_or(AppError::NotFound)?;
+    let day = day_number(&contract.start_day).ok_or_else(|| internal(format!("contract {placement_id} has start day {:?}", contract.start_day)))?;
+    let (starts_at, ends_at) = booking::contract_first_day(day);
+    if contract.version != version || contract.customer_signed_at.is_none() || contract.worker_signed_at.is_none() {
+        return Err(AppError::Refused(Msg::ErrContractChanged));
+    }
+    if !contract.payable() {
+        return Err(AppError::Refused(Msg::ErrContractPaid));
+    }
+    let t = state.clock.now();
+    if starts_at <= t.unix_timestamp() {
+        return Err(AppError::Refused(Msg::ErrContractLapsed));
+    }
+    let terms = PlacementOrder {
+        heading: Msg::ContractHeading,
+        line: tf(Msg::ContractDaysValue, &[&contract.days]),
+        fee: Fen::new(contract.fee_fen),
+        starts_at: time::OffsetDateTime::from_unix_timestamp(starts_at).map_err(internal)?,
+        ends_at: time::OffsetDateTime::from_unix_timestamp(ends_at).map_err(internal)?,
+    };
+    let order = placement_order(&state, user.id.0, &placement, terms, address_id).await?;
+    match state.store.place_contract(&order, placement_id, version, t).await {
+        Ok(placed) => {
+            tracing::info!(placement_id, order_id = placed.order_id, worker_id = placed.reserved_worker_id, "contract order placed");
+            leptos_axum::redirect(&format!("/pay/{}", placed.order_id));
+            Ok(placed.order_id)
+        }
+        Err(StoreError::Conflict) => Err(AppError::Refused(Msg::ErrContractPaid)),
+        Err(StoreError::SlotTaken) => Err(AppError::Refused(Msg::ErrContractNannyBusy)),
         Err(err) => Err(internal(err)),
     }
 }

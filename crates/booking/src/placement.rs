@@ -27,6 +27,10 @@ pub const CONTRACT_MAX_DAYS: i64 = 365;
 /// Its fee is at least ¥100 and at most ¥200,000: anything outside is a typo.
 pub const CONTRACT_MIN_FEE_FEN: i64 = 10_000;
 pub const CONTRACT_MAX_FEE_FEN: i64 = 20_000_000;
+/// The contract's order holds the nanny's first day from 09:00 Beijing for
+/// one working day, as a 26-day booking schedules its first day.
+pub const CONTRACT_FIRST_MINUTE: i64 = 9 * 60;
+pub const CONTRACT_DAY_MINUTES: i64 = 480;
 /// A trial day (试工) is arranged at least this far ahead, so the nanny can
 /// plan for it, and at most as far as anything can be booked.
 pub const TRIAL_MIN_LEAD_SECS: i64 = 12 * 3600;
@@ -248,6 +252,13 @@ impl ContractTerms {
     }
 }
 
+/// When the contract's order starts and ends (Unix seconds): the first
+/// working day of the contract starting on Beijing day `start_day`.
+pub fn contract_first_day(start_day: i64) -> (i64, i64) {
+    let starts_at = start_day * DAY_SECS - BEIJING_OFFSET_SECS + CONTRACT_FIRST_MINUTE * 60;
+    (starts_at, starts_at + CONTRACT_DAY_MINUTES * 60)
+}
+
 /// The paid trial day (试工) staff arrange with the family and the chosen
 /// nanny: when it starts (Unix seconds), how long, for what fee.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -423,6 +434,13 @@ mod tests {
         assert!((0..MAX_SHORTLIST).all(|n| may_shortlist(n).is_ok()));
         assert_eq!(may_shortlist(MAX_SHORTLIST), Err(PlacementError::ShortlistFull));
         assert!(CandidateStatus::Confirmed.in_play() && !CandidateStatus::Declined.in_play() && !CandidateStatus::Refused.in_play());
+    }
+
+    #[test]
+    fn a_contracts_order_holds_the_nannys_first_day_from_nine_to_five_beijing() {
+        let day = beijing_day(beijing(3, 10, 0));
+        assert_eq!(contract_first_day(day), (beijing(3, 9, 0), beijing(3, 17, 0)));
+        assert_eq!(beijing_day(contract_first_day(day).0), day);
     }
 
     #[test]

@@ -98,6 +98,10 @@ pub struct ContractRecord {
     pub proposed_at: OffsetDateTime,
     pub customer_signed_at: Option<OffsetDateTime>,
     pub worker_signed_at: Option<OffsetDateTime>,
+    /// The order the family pays the signed contract with.
+    pub order_id: Option<i64>,
+    /// That order's state.
+    pub order_state: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -137,6 +141,16 @@ impl TrialRecord {
     /// Whether the family may book it: never booked, or its order ended unserved.
     pub fn bookable(&self) -> bool {
         self.order_state.as_deref().is_none_or(|s| booking::OrderState::from_db(s).is_some_and(booking::OrderState::is_cancelled))
+    }
+}
+
+impl ContractRecord {
+    /// Whether the family may pay it: both sides signed, and no order of it
+    /// stands (never placed, or it ended unpaid or cancelled).
+    pub fn payable(&self) -> bool {
+        self.customer_signed_at.is_some()
+            && self.worker_signed_at.is_some()
+            && self.order_state.as_deref().is_none_or(|s| booking::OrderState::from_db(s).is_some_and(booking::OrderState::is_cancelled))
     }
 }
 
@@ -187,6 +201,11 @@ pub trait PlacementStore: Send + Sync {
     /// unserved) or its terms are no longer `version`, `SlotTaken` when her
     /// time went meanwhile.
     async fn place_trial(&self, order: &crate::NewOrder, placement_id: i64, version: i64, now: OffsetDateTime) -> StoreResult<crate::PlacedOrder>;
+    /// Places the order the family pays the contract with, held by its
+    /// nanny, in one transaction: `Conflict` unless both sides signed
+    /// `version` and no earlier order of it is pending, paid, under way or
+    /// served; `SlotTaken` when her first day went meanwhile.
+    async fn place_contract(&self, order: &crate::NewOrder, placement_id: i64, version: i64, now: OffsetDateTime) -> StoreResult<crate::PlacedOrder>;
 }
 
 /// Order states in which a trial was not served and may be booked again.
@@ -410,8 +429,9 @@ macro_rules! shared_placement_impl {
                 }
                 let ids = placement_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
                 let sql = format!(
-                    "SELECT placement_id, worker_id, start_day, days, fee_fen, notes, version, proposed_at, customer_signed_at, worker_signed_at
-                     FROM placement_contracts WHERE placement_id IN ({ids})"
+                    "SELECT k.placement_id, k.worker_id, k.start_day, k.days, k.fee_fen, k.notes, k.version, k.proposed_at,
+                        k.customer_signed_at, k.worker_signed_at, k.order_id, o.state AS order_state
+                     FROM placement_contracts k LEFT JOIN orders o ON o.id = k.order_id WHERE k.placement_id IN ({ids})"
                 );
                 Ok(sqlx::query_as(&sql).fetch_all(&self.pool).await?)
             }
@@ -514,6 +534,35 @@ macro_rules! shared_placement_impl {
                 let placed = Self::insert_placed_order(&mut tx, order, &[worker], now).await?;
                 sqlx::query("UPDATE orders SET placement_id = $1 WHERE id = $2").bind(placement_id).bind(placed.order_id).execute(&mut *tx).await?;
                 sqlx::query("UPDATE placement_trials SET order_id = $1 WHERE placement_id = $2")
+                    .bind(placed.order_id)
+                    .bind(placement_id)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::announce_placement(&mut tx, placement_id, now).await?;
+                tx.commit().await?;
+                Ok(placed)
+            }
+
+            async fn place_contract(
+                &self,
+                order: &crate::NewOrder,
+                placement_id: i64,
+                version: i64,
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<crate::PlacedOrder> {
+                let mut tx = self.begin_write().await?;
+                let open_sql = format!(
+                    "SELECT k.worker_id FROM placement_contracts k JOIN placements p ON p.id = k.placement_id
+                     WHERE k.placement_id = $1 AND k.version = $2 AND p.status = 'chosen'
+                     AND k.customer_signed_at IS NOT NULL AND k.worker_signed_at IS NOT NULL
+                     AND (k.order_id IS NULL OR k.order_id IN (SELECT id FROM orders WHERE state IN ({})))",
+                    crate::placement::unserved_states_sql()
+                );
+                let worker: Option<i64> = sqlx::query_scalar(&open_sql).bind(placement_id).bind(version).fetch_optional(&mut *tx).await?;
+                let worker = worker.ok_or(crate::StoreError::Conflict)?;
+                let placed = Self::insert_placed_order(&mut tx, order, &[worker], now).await?;
+                sqlx::query("UPDATE orders SET placement_id = $1 WHERE id = $2").bind(placement_id).bind(placed.order_id).execute(&mut *tx).await?;
+                sqlx::query("UPDATE placement_contracts SET order_id = $1 WHERE placement_id = $2")
                     .bind(placed.order_id)
                     .bind(placement_id)
                     .execute(&mut *tx)

@@ -97,6 +97,7 @@ fn PlacementPanel(placement: PlacementView, changed: RwSignal<u32>) -> impl Into
                 view! {
                     <h3 class="section-title">{t(Msg::ContractHeading)}</h3>
                     {contract.as_ref().map(contract_terms)}
+                    {contract.as_ref().and_then(|c| c.order_id).map(|order_id| view! { <a href=format!("/admin/orders/{order_id}")>{t(Msg::ContractOrder)}" ›"</a> })}
                     {(!signed).then(|| view! { <ContractForm placement_id=id start_day=placement.start_day.clone() contract=contract.clone() changed/> })}
                 }
             })}

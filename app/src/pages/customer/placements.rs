@@ -1,6 +1,6 @@
 use crate::api::format_beijing;
-use crate::api::account::my_addresses;
-use crate::api::placement::{my_placements, BookTrial, CandidateView, ContractView, PlacementStep, PlacementView, RequestPlacement, SignContract, TrialView, WithdrawPlacement};
+use crate::api::account::{my_addresses, AddressView};
+use crate::api::placement::{my_placements, BookTrial, CandidateView, ContractView, PayContract, PlacementStep, PlacementView, RequestPlacement, SignContract, TrialView, WithdrawPlacement};
 use crate::pages::order_ui::StateBadge;
 use crate::browser::use_live_version;
 use crate::components::{field_error, form_error, ErrorState, PhoneShell, Skeleton, Tabs};
@@ -45,6 +45,7 @@ pub(crate) fn contract_terms(contract: &ContractView) -> impl IntoView {
             <div class="cell"><span>{t(Msg::ContractDays)}</span><span class="cell-value">{tf(Msg::ContractDaysValue, &[&contract.days])}</span></div>
             <div class="cell"><span>{t(Msg::ContractFeeShown)}</span><span class="cell-value num">{Fen::new(contract.fee_fen).to_string()}</span></div>
             {(!contract.notes.is_empty()).then(|| view! { <div class="cell"><span>{t(Msg::ContractNotes)}</span><span class="cell-value">{contract.notes.clone()}</span></div> })}
+            {contract.order_state.map(|state| view! { <div class="cell"><span>{t(Msg::ContractBooked)}</span><StateBadge state/></div> })}
             <div class="cell contract-signatures">
                 {if contract.signed_by_both() {
                     view! { <span class="tag tag-success">{t(Msg::ContractDone)}</span> }.into_any()
@@ -86,42 +87,78 @@ fn TrialBlock(placement_id: i64, trial: Option<TrialView>) -> impl IntoView {
     };
     let book = ServerAction::<BookTrial>::new();
     let value = book.value();
-    let addresses = Resource::new(|| (), |_| my_addresses());
-    let select_id = format!("trial-address-{placement_id}");
     view! {
         <h3 class="section-title">{t(Msg::TrialHeading)}</h3>
         {trial_terms(&trial)}
         {trial.order_id.map(|order_id| view! { <a class="btn btn-plain btn-small" href=format!("/orders/{order_id}")>{t(Msg::TrialOrder)}</a> })}
         {trial.lapsed.then(|| view! { <p class="notice" role="status">{t(Msg::ErrTrialLapsed)}</p> })}
-        {trial.bookable.then(|| view! {
-            <Suspense fallback=|| view! { <Skeleton rows=1/> }>
-                {move || {
-                    let select_id = select_id.clone();
-                    Suspend::new(async move {
-                        match addresses.await {
-                            Ok(list) if list.is_empty() => view! { <p class="hint"><a href="/me/addresses">{t(Msg::TrialNoAddress)}" ›"</a></p> }.into_any(),
-                            Ok(list) => view! {
-                                <ActionForm action=book attr:class="form trial-book">
-                                    <input type="hidden" name="placement_id" value=placement_id/>
-                                    <input type="hidden" name="version" value=trial.version/>
-                                    <label class="field-label" for=select_id.clone()>{t(Msg::TrialAddress)}</label>
-                                    <select id=select_id.clone() name="address_id">
-                                        {list.into_iter().map(|a| view! { <option value=a.id selected=a.is_default>{format!("{} · {}", a.label, a.address_text)}</option> }).collect_view()}
-                                    </select>
-                                    <p class="field-error" role="alert">{move || field_error(value, Field::Address).get()}</p>
-                                    <p class="form-error" role="alert">{move || form_error(value).get()}</p>
-                                    <button type="submit" class="btn btn-primary btn-block" disabled=move || book.pending().get()>{t(Msg::TrialBook)}</button>
-                                </ActionForm>
-                            }
-                            .into_any(),
-                            Err(error) => view! { <ErrorState error/> }.into_any(),
-                        }
-                    })
-                }}
-            </Suspense>
-        })}
+        {trial.bookable.then(|| with_addresses(move |list| view! {
+            <ActionForm action=book attr:class="form trial-book">
+                <input type="hidden" name="placement_id" value=placement_id/>
+                <input type="hidden" name="version" value=trial.version/>
+                {address_select(list, format!("trial-address-{placement_id}"), Msg::TrialAddress)}
+                <p class="field-error" role="alert">{move || field_error(value, Field::Address).get()}</p>
+                <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+                <button type="submit" class="btn btn-primary btn-block" disabled=move || book.pending().get()>{t(Msg::TrialBook)}</button>
+            </ActionForm>
+        }.into_any()))}
     }
     .into_any()
+}
+
+/// The family pays the contract both sides signed (支付服务费) at one of
+/// their saved addresses, which places its order and opens its payment;
+/// once placed, a link to that order.
+#[component]
+fn ContractPayment(placement_id: i64, contract: ContractView) -> impl IntoView {
+    let pay = ServerAction::<PayContract>::new();
+    let value = pay.value();
+    let fee = Fen::new(contract.fee_fen);
+    view! {
+        {contract.order_id.map(|order_id| view! { <a class="btn btn-plain btn-small" href=format!("/orders/{order_id}")>{t(Msg::ContractOrder)}</a> })}
+        {contract.lapsed.then(|| view! { <p class="notice" role="status">{t(Msg::ErrContractLapsed)}</p> })}
+        {contract.payable.then(|| with_addresses(move |list| view! {
+            <ActionForm action=pay attr:class="form contract-pay">
+                <input type="hidden" name="placement_id" value=placement_id/>
+                <input type="hidden" name="version" value=contract.version/>
+                <p class="hint">{t(Msg::ContractPayHint)}</p>
+                {address_select(list, format!("contract-address-{placement_id}"), Msg::ContractAddress)}
+                <p class="field-error" role="alert">{move || field_error(value, Field::Address).get()}</p>
+                <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+                <button type="submit" class="btn btn-primary btn-block" disabled=move || pay.pending().get()>{format!("{} {fee}", t(Msg::ContractPay))}</button>
+            </ActionForm>
+        }.into_any()))}
+    }
+}
+
+/// `form` with the family's saved addresses once they load; a link to
+/// 地址簿 instead when they have none.
+fn with_addresses(form: impl Fn(Vec<AddressView>) -> AnyView + Clone + Send + Sync + 'static) -> impl IntoView {
+    let addresses = Resource::new(|| (), |_| my_addresses());
+    view! {
+        <Suspense fallback=|| view! { <Skeleton rows=1/> }>
+            {move || {
+                let form = form.clone();
+                Suspend::new(async move {
+                    match addresses.await {
+                        Ok(list) if list.is_empty() => view! { <p class="hint"><a href="/me/addresses">{t(Msg::TrialNoAddress)}" ›"</a></p> }.into_any(),
+                        Ok(list) => form(list),
+                        Err(error) => view! { <ErrorState error/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// The `address_id` select, the default address chosen.
+fn address_select(list: Vec<AddressView>, select_id: String, label: Msg) -> impl IntoView {
+    view! {
+        <label class="field-label" for=select_id.clone()>{t(label)}</label>
+        <select id=select_id name="address_id">
+            {list.into_iter().map(|a| view! { <option value=a.id selected=a.is_default>{format!("{} · {}", a.label, a.address_text)}</option> }).collect_view()}
+        </select>
+    }
 }
 
 /// 32岁 · 从业6年 · 完成12单 · 评分 4.9
@@ -222,7 +259,11 @@ fn PlacementCard(placement: PlacementView, changed: RwSignal<u32>) -> impl IntoV
                         None => view! { <p class="notice" role="status">{t(Msg::ContractWaitingTerms)}</p> }.into_any(),
                         Some(contract) => {
                             let signed = contract.customer_signed;
-                            view! { <ContractBlock placement_id=id contract signed changed/> }.into_any()
+                            view! {
+                                <ContractBlock placement_id=id contract=contract.clone() signed changed/>
+                                <ContractPayment placement_id=id contract/>
+                            }
+                            .into_any()
                         }
                     }}
                 }.into_any()),
