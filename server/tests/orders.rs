@@ -4092,6 +4092,21 @@ async fn a_family_meets_the_nannies_staff_shortlist_and_chooses_one_they_intervi
     assert_eq!(app.post("/api/admin_close_placement", &close("再关一次"), Some(&admin)).await.error(), AppError::Refused(Msg::ErrPlacementClosed));
 }
 
+/// Saves 张女士's home in the customer's address book; returns its id.
+async fn saved_home(app: &TestApp, customer: &str) -> i64 {
+    let address = form(&[
+        ("label", "家".into()),
+        ("contact_name", "张女士".into()),
+        ("contact_phone", CUSTOMER.into()),
+        ("address_text", "黄浦区人民大道1号".into()),
+        ("lat", "31.2304".into()),
+        ("lng", "121.4737".into()),
+    ]);
+    assert_eq!(app.post("/api/add_address", &address, Some(customer)).await.status, StatusCode::OK);
+    let saved: Vec<app::api::account::AddressView> = serde_json::from_str(&app.post("/api/my_addresses", "", Some(customer)).await.body).unwrap();
+    saved[0].id
+}
+
 /// Request, shortlist, interview and choice of `nanny` for the demo customer,
 /// through the endpoints; returns the request.
 async fn chosen_placement(app: &TestApp, customer: &str, admin: &str, nanny_session: &str, nanny: i64) -> i64 {
@@ -4115,7 +4130,6 @@ async fn chosen_placement(app: &TestApp, customer: &str, admin: &str, nanny_sess
 
 #[tokio::test]
 async fn a_signed_contract_is_paid_once_as_an_order_held_by_its_nanny_and_settled_to_her() {
-    use app::api::account::AddressView;
     use app::api::placement::PlacementView;
     let app = demo_app(Config::default()).await;
     let (customer, admin) = (app.session_for(CUSTOMER).await, app.session_for("13700000000").await);
@@ -4126,16 +4140,7 @@ async fn a_signed_contract_is_paid_once_as_an_order_held_by_its_nanny_and_settle
     let mine = || async { serde_json::from_str::<Vec<PlacementView>>(&app.post("/api/my_placements", "", Some(&customer)).await.body).unwrap() };
     let terms = form(&[("placement_id", placement.to_string()), ("start_day", beijing_day(20)), ("days", "26".into()), ("fee", "12800".into()), ("notes", String::new())]);
     assert_eq!(app.post("/api/admin_propose_contract", &terms, Some(&admin)).await.status, StatusCode::OK);
-    let address = form(&[
-        ("label", "家".into()),
-        ("contact_name", "张女士".into()),
-        ("contact_phone", CUSTOMER.into()),
-        ("address_text", "黄浦区人民大道1号".into()),
-        ("lat", "31.2304".into()),
-        ("lng", "121.4737".into()),
-    ]);
-    assert_eq!(app.post("/api/add_address", &address, Some(&customer)).await.status, StatusCode::OK);
-    let home = serde_json::from_str::<Vec<AddressView>>(&app.post("/api/my_addresses", "", Some(&customer)).await.body).unwrap()[0].id;
+    let home = saved_home(&app, &customer).await;
     let pay_body = |version: i64, address: i64| form(&[("placement_id", placement.to_string()), ("version", version.to_string()), ("address_id", address.to_string())]);
     let sign = form(&[("placement_id", placement.to_string()), ("version", "1".into())]);
 
@@ -4197,7 +4202,6 @@ async fn a_signed_contract_is_paid_once_as_an_order_held_by_its_nanny_and_settle
 
 #[tokio::test]
 async fn a_chosen_nannys_paid_trial_is_booked_once_and_offered_to_her_alone() {
-    use app::api::account::AddressView;
     use app::api::placement::{InterviewView, PlacementView};
     let app = demo_app(Config::default()).await;
     let (customer, admin) = (app.session_for(CUSTOMER).await, app.session_for("13700000000").await);
@@ -4248,17 +4252,7 @@ async fn a_chosen_nannys_paid_trial_is_booked_once_and_offered_to_her_alone() {
     // The family books the version they read at one of their addresses; nobody else can.
     let book = |version: i64, address: i64| form(&[("placement_id", placement.to_string()), ("version", version.to_string()), ("address_id", address.to_string())]);
     assert_eq!(app.post("/api/book_trial", &book(2, 999), Some(&customer)).await.error(), AppError::invalid(Field::Address, Msg::TrialNoAddress));
-    let address = form(&[
-        ("label", "家".into()),
-        ("contact_name", "张女士".into()),
-        ("contact_phone", CUSTOMER.into()),
-        ("address_text", "黄浦区人民大道1号".into()),
-        ("lat", "31.2304".into()),
-        ("lng", "121.4737".into()),
-    ]);
-    assert_eq!(app.post("/api/add_address", &address, Some(&customer)).await.status, StatusCode::OK);
-    let saved: Vec<AddressView> = serde_json::from_str(&app.post("/api/my_addresses", "", Some(&customer)).await.body).unwrap();
-    let home = saved[0].id;
+    let home = saved_home(&app, &customer).await;
     assert_eq!(app.post("/api/book_trial", &book(1, home), Some(&customer)).await.error(), AppError::Refused(Msg::ErrTrialChanged), "not the terms they read");
     assert_eq!(app.post("/api/book_trial", &book(2, home), Some(&other_customer)).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.post("/api/book_trial", &book(2, home), Some(&zhao_session)).await.status, StatusCode::FORBIDDEN);

@@ -224,6 +224,40 @@ pub(crate) fn open_statuses_sql() -> String {
 macro_rules! shared_placement_impl {
     ($store:ty) => {
         impl $store {
+            /// Places `order`, held by the nanny of the terms in `table` (a
+            /// trial's or a contract's, aliased `x`; `open` adds what else they
+            /// need), when `version` of them has no order standing, and links
+            /// the order from them, in one transaction.
+            async fn place_terms_order(
+                &self,
+                table: &str,
+                open: &str,
+                order: &crate::NewOrder,
+                placement_id: i64,
+                version: i64,
+                now: time::OffsetDateTime,
+            ) -> crate::StoreResult<crate::PlacedOrder> {
+                let mut tx = self.begin_write().await?;
+                let open_sql = format!(
+                    "SELECT x.worker_id FROM {table} x JOIN placements p ON p.id = x.placement_id
+                     WHERE x.placement_id = $1 AND x.version = $2 AND p.status = 'chosen' {open}
+                     AND (x.order_id IS NULL OR x.order_id IN (SELECT id FROM orders WHERE state IN ({})))",
+                    crate::placement::unserved_states_sql()
+                );
+                let worker: Option<i64> = sqlx::query_scalar(&open_sql).bind(placement_id).bind(version).fetch_optional(&mut *tx).await?;
+                let worker = worker.ok_or(crate::StoreError::Conflict)?;
+                let placed = Self::insert_placed_order(&mut tx, order, &[worker], now).await?;
+                sqlx::query("UPDATE orders SET placement_id = $1 WHERE id = $2").bind(placement_id).bind(placed.order_id).execute(&mut *tx).await?;
+                sqlx::query(&format!("UPDATE {table} SET order_id = $1 WHERE placement_id = $2"))
+                    .bind(placed.order_id)
+                    .bind(placement_id)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::announce_placement(&mut tx, placement_id, now).await?;
+                tx.commit().await?;
+                Ok(placed)
+            }
+
             /// The nanny the family chose on a settled request; `Conflict` when none is.
             async fn chosen_nanny(tx: &mut sqlx::Transaction<'_, <$store as crate::Dialect>::Db>, placement_id: i64) -> crate::StoreResult<i64> {
                 let chosen: Option<i64> = sqlx::query_scalar(
@@ -522,25 +556,7 @@ macro_rules! shared_placement_impl {
                 version: i64,
                 now: time::OffsetDateTime,
             ) -> crate::StoreResult<crate::PlacedOrder> {
-                let mut tx = self.begin_write().await?;
-                let free_sql = format!(
-                    "SELECT t.worker_id FROM placement_trials t JOIN placements p ON p.id = t.placement_id
-                     WHERE t.placement_id = $1 AND t.version = $2 AND p.status = 'chosen'
-                     AND (t.order_id IS NULL OR t.order_id IN (SELECT id FROM orders WHERE state IN ({})))",
-                    crate::placement::unserved_states_sql()
-                );
-                let worker: Option<i64> = sqlx::query_scalar(&free_sql).bind(placement_id).bind(version).fetch_optional(&mut *tx).await?;
-                let worker = worker.ok_or(crate::StoreError::Conflict)?;
-                let placed = Self::insert_placed_order(&mut tx, order, &[worker], now).await?;
-                sqlx::query("UPDATE orders SET placement_id = $1 WHERE id = $2").bind(placement_id).bind(placed.order_id).execute(&mut *tx).await?;
-                sqlx::query("UPDATE placement_trials SET order_id = $1 WHERE placement_id = $2")
-                    .bind(placed.order_id)
-                    .bind(placement_id)
-                    .execute(&mut *tx)
-                    .await?;
-                Self::announce_placement(&mut tx, placement_id, now).await?;
-                tx.commit().await?;
-                Ok(placed)
+                self.place_terms_order("placement_trials", "", order, placement_id, version, now).await
             }
 
             async fn place_contract(
@@ -550,26 +566,8 @@ macro_rules! shared_placement_impl {
                 version: i64,
                 now: time::OffsetDateTime,
             ) -> crate::StoreResult<crate::PlacedOrder> {
-                let mut tx = self.begin_write().await?;
-                let open_sql = format!(
-                    "SELECT k.worker_id FROM placement_contracts k JOIN placements p ON p.id = k.placement_id
-                     WHERE k.placement_id = $1 AND k.version = $2 AND p.status = 'chosen'
-                     AND k.customer_signed_at IS NOT NULL AND k.worker_signed_at IS NOT NULL
-                     AND (k.order_id IS NULL OR k.order_id IN (SELECT id FROM orders WHERE state IN ({})))",
-                    crate::placement::unserved_states_sql()
-                );
-                let worker: Option<i64> = sqlx::query_scalar(&open_sql).bind(placement_id).bind(version).fetch_optional(&mut *tx).await?;
-                let worker = worker.ok_or(crate::StoreError::Conflict)?;
-                let placed = Self::insert_placed_order(&mut tx, order, &[worker], now).await?;
-                sqlx::query("UPDATE orders SET placement_id = $1 WHERE id = $2").bind(placement_id).bind(placed.order_id).execute(&mut *tx).await?;
-                sqlx::query("UPDATE placement_contracts SET order_id = $1 WHERE placement_id = $2")
-                    .bind(placed.order_id)
-                    .bind(placement_id)
-                    .execute(&mut *tx)
-                    .await?;
-                Self::announce_placement(&mut tx, placement_id, now).await?;
-                tx.commit().await?;
-                Ok(placed)
+                let signed = "AND x.customer_signed_at IS NOT NULL AND x.worker_signed_at IS NOT NULL";
+                self.place_terms_order("placement_contracts", signed, order, placement_id, version, now).await
             }
 
             async fn sign_contract(&self, placement_id: i64, side: crate::ContractSide, version: i64, now: time::OffsetDateTime) -> crate::StoreResult<bool> {
