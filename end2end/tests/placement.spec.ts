@@ -146,7 +146,6 @@ test('a family asks for a 月嫂, meets the nanny staff shortlist and chooses he
   await expect(panel.locator('.contract-terms')).toContainText('双方已签约');
   await expect(panel.locator('.contract-form')).toHaveCount(0);
   await snap(customer, 'placement-contract-phone');
-  await snap(admin, 'placement-contract-desktop');
 
   // Signed by both, the family pays the fee at the saved address; it reaches her as the order of her first day.
   const payContract = request.locator('.contract-pay');
@@ -168,6 +167,10 @@ test('a family asks for a 月嫂, meets the nanny staff shortlist and chooses he
   await snap(customer, 'placement-contract-paid-phone');
   await admin.reload();
   await expect(panel.locator('.contract-terms')).toContainText('已接单');
+  await expect(panel.getByRole('link', { name: '查看合同订单 ›' })).toBeVisible();
+  await snap(admin, 'placement-contract-desktop');
+  await open(zhao, '/worker/interviews');
+  await expect(invitation.locator('.contract-terms')).toContainText('已接单');
   await admin.context().close();
   await zhao.context().close();
   await customer.context().close();
