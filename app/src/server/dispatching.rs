@@ -131,7 +131,7 @@ fn holder(order: &OrderRecord) -> Option<i64> {
 }
 
 /// Only 待接单 orders may move; everything else keeps its worker, and so
-/// does a trial (试工), which is its nanny's alone.
+/// does a nanny placement's order (试工 or 合同), which is its nanny's alone.
 fn movable(order: &OrderRecord) -> bool {
     order.placement_id.is_none() && flows::order_state(order).is_ok_and(|s| s == OrderState::Booked)
 }

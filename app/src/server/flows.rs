@@ -418,7 +418,7 @@ pub async fn dispatch_or_defer(state: &AppState, order_id: i64, job_id: i64) -> 
     let Some(order) = state.store.order(order_id).await.map_err(internal)? else { return Ok(()) };
     let (settings, _, _) = dispatch_settings(state).await?;
     let t = state.clock.now();
-    // A trial (试工) is its nanny's alone, so nothing is gained by waiting to offer it.
+    // A nanny placement's order (试工 or 合同) is its nanny's alone, so nothing is gained by waiting to offer it.
     let deferred = order.placement_id.is_none().then(|| settings.policy.deferred_until(unix(order.starts_at), unix(t))).flatten();
     if let Some(offer_at) = deferred {
         if state.store.never_offered(order_id).await.map_err(internal)? {
@@ -457,14 +457,14 @@ pub async fn dispatch_next(state: &AppState, order_id: i64) -> Result<(), AppErr
     let ranked = &why.ranked;
     // The first offer goes to the worker whose time the booking holds (the best
     // at booking time, or the customer's previous worker on a rebooking).
-    // A trial (试工) goes to the nanny the family chose and no one else: if
+    // A placement's order (试工 or 合同) goes to the nanny the family chose and no one else: if
     // she cannot take it, staff arrange what happens next.
-    let trial = order.placement_id.is_some();
-    let one_to_one = offers.is_empty() && (settings.policy.max_offers > 0 || trial);
+    let for_her_alone = order.placement_id.is_some();
+    let one_to_one = offers.is_empty() && (settings.policy.max_offers > 0 || for_her_alone);
     let held_first = one_to_one.then(|| ranked.iter().find(|r| Some(r.worker_id) == order.reserved_worker_id)).flatten();
     let next = match held_first {
         Some(held) => NextOffer::Offer(held.clone()),
-        None if trial => NextOffer::EscalateToAdmin,
+        None if for_her_alone => NextOffer::EscalateToAdmin,
         None => dispatch::next_offer(ranked, &offered, broadcast_done, &settings.policy),
     };
     let decision = serde_json::to_string(&why.kept(WORKERS_KEPT_PER_DECISION)).map_err(internal)?;

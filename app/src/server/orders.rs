@@ -1048,7 +1048,7 @@ async fn reschedule_rule(
 ) -> Result<(u32, Result<(), booking::RescheduleRefusal>), AppError> {
     let moves = events.iter().filter(|e| e.kind == booking::RESCHEDULE_EVENT && e.actor_kind == "customer").count() as u32;
     let policy = flows::order_cancellation(state, order).await?;
-    // A trial's (试工) day was agreed with the nanny through staff, who move it if it must move.
+    // A placement's order (试工 or 合同) has a day agreed with the nanny through staff, who move it if it must move.
     let rule = match order.placement_id {
         Some(_) => Err(booking::RescheduleRefusal::NotMovable),
         None => booking::may_reschedule(flows::order_state(order)?, &policy, unix(order.starts_at), unix(state.clock.now()), moves, new_start),
