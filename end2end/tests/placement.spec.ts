@@ -147,7 +147,7 @@ test('a family asks for a 月嫂, meets the nanny staff shortlist and chooses he
   await expect(panel.locator('.contract-form')).toHaveCount(0);
   await snap(customer, 'placement-contract-phone');
 
-  // Signed by both, the family pays the fee at the saved address; it reaches her as the order of her first day.
+  // Signed by both, the family pays the fee at the saved address; it reaches her as an order holding all 26 days.
   const payContract = request.locator('.contract-pay');
   await expect(payContract).toContainText('支付后订单发给阿姨确认');
   await payContract.getByRole('button', { name: '支付服务费 ¥12800.00' }).click();
@@ -157,6 +157,7 @@ test('a family asks for a 月嫂, meets the nanny staff shortlist and chooses he
   await customer.getByRole('button', { name: '确认支付' }).click();
   await expect(customer).toHaveURL(/\/orders\/\d+/);
   await expect(customer.locator('.order-status .state-badge')).toHaveText(/待接单|已接单/);
+  await expect(customer.locator('.cell', { hasText: '服务时间' })).toContainText(`${beijingDay(20).slice(5)} 09:00–${beijingDay(45).slice(5)} 17:00`);
   await open(zhao, '/worker');
   const contractOffer = zhao.locator('.offer-card', { hasText: '服务合同 · 金牌月嫂 · 26天' });
   await expect(contractOffer).toBeVisible();

@@ -4157,7 +4157,22 @@ async fn a_signed_contract_is_paid_once_as_an_order_held_by_its_nanny_and_settle
     assert_eq!(app.post("/api/pay_contract", &pay_body(1, home), Some(&zhao_session)).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.post("/api/pay_contract", &pay_body(1, home), None).await.status, StatusCode::UNAUTHORIZED);
 
-    // Asked twice at once, one order: held by her on her first day, at the contract's fee.
+    // The contract holds her every day of it: a cleaning of hers on its third day refuses it until cancelled.
+    app.state.clock.advance(Duration::from_secs(10 * 86_400));
+    let mut cleaning = None;
+    for _ in 0..3 {
+        let order = place(&app, &customer, beijing(22, 10)).await;
+        if app.state.store.order(order).await.unwrap().unwrap().reserved_worker_id == Some(zhao) {
+            cleaning = Some(order);
+            break;
+        }
+    }
+    let cleaning = cleaning.expect("one of the cleanings holds her time");
+    assert_eq!(app.post("/api/pay_contract", &pay_body(1, home), Some(&customer)).await.error(), AppError::Refused(Msg::ErrContractNannyBusy));
+    assert_eq!(mine().await[0].contract.as_ref().unwrap().order_id, None, "a refused payment places nothing");
+    assert_eq!(app.post("/api/cancel_order", &format!("order_id={cleaning}"), Some(&customer)).await.status, StatusCode::OK);
+
+    // Asked twice at once, one order: held by her from her first day to her last, at the contract's fee.
     let body = pay_body(1, home);
     let (first, second) = tokio::join!(app.post("/api/pay_contract", &body, Some(&customer)), app.post("/api/pay_contract", &body, Some(&customer)));
     assert_eq!([first.status, second.status].iter().filter(|s| **s == StatusCode::OK).count(), 1, "placed once: {} / {}", first.body, second.body);
@@ -4169,7 +4184,9 @@ async fn a_signed_contract_is_paid_once_as_an_order_held_by_its_nanny_and_settle
         (order.state.as_str(), order.reserved_worker_id, order.total_fen, order.placement_id, order.service_name.as_str()),
         ("pending_payment", Some(zhao), 1_280_000, Some(placement), "服务合同 · 金牌月嫂 · 26天")
     );
-    assert_eq!((order.starts_at.unix_timestamp(), order.ends_at.unix_timestamp()), (beijing(20, 9), beijing(20, 17)));
+    assert_eq!((order.starts_at.unix_timestamp(), order.ends_at.unix_timestamp()), (beijing(20, 9), beijing(45, 17)));
+    let held = app.state.store.busy_between(time::OffsetDateTime::from_unix_timestamp(beijing(30, 0)).unwrap(), time::OffsetDateTime::from_unix_timestamp(beijing(31, 0)).unwrap()).await.unwrap();
+    assert!(held.iter().any(|b| b.worker_id == zhao && b.order_id == order_id), "a day in the middle of it is hers: {held:?}");
     let contract = mine().await[0].contract.clone().unwrap();
     assert_eq!((contract.order_id, contract.order_state, contract.payable), (Some(order_id), Some(booking::OrderState::PendingPayment), false));
 
@@ -4194,10 +4211,47 @@ async fn a_signed_contract_is_paid_once_as_an_order_held_by_its_nanny_and_settle
     assert_eq!(mine().await[0].contract.as_ref().unwrap().order_state, Some(booking::OrderState::Completed));
 
     // Its first day gone by, a paid contract is neither payable again nor lapsed.
-    app.state.clock.advance(Duration::from_secs(21 * 86_400));
+    app.state.clock.advance(Duration::from_secs(11 * 86_400));
     let contract = mine().await[0].contract.clone().unwrap();
     assert_eq!((contract.payable, contract.lapsed), (false, false));
     assert_eq!(app.post("/api/pay_contract", &pay_body(1, home), Some(&customer)).await.error(), AppError::Refused(Msg::ErrContractPaid));
+}
+
+#[tokio::test]
+async fn a_signed_contract_whose_first_day_came_unpaid_is_drawn_up_again_signed_and_paid() {
+    use app::api::placement::PlacementView;
+    let app = demo_app(Config::default()).await;
+    let (customer, admin) = (app.session_for(CUSTOMER).await, app.session_for("13700000000").await);
+    let zhao_session = app.session_for(ZHAO).await;
+    let zhao = user_id(&app, ZHAO).await;
+    let placement = chosen_placement(&app, &customer, &admin, &zhao_session, zhao).await;
+    let mine = || async { serde_json::from_str::<Vec<PlacementView>>(&app.post("/api/my_placements", "", Some(&customer)).await.body).unwrap() };
+    let terms = |day: i64| form(&[("placement_id", placement.to_string()), ("start_day", beijing_day(day)), ("days", "26".into()), ("fee", "12800".into()), ("notes", String::new())]);
+    let sign = |version: i64| form(&[("placement_id", placement.to_string()), ("version", version.to_string())]);
+    assert_eq!(app.post("/api/admin_propose_contract", &terms(20), Some(&admin)).await.status, StatusCode::OK);
+    for session in [&customer, &zhao_session] {
+        assert_eq!(app.post("/api/sign_contract", &sign(1), Some(session)).await.status, StatusCode::OK);
+    }
+    assert_eq!(app.post("/api/admin_propose_contract", &terms(22), Some(&admin)).await.error(), AppError::Refused(Msg::ErrContractNotOpen), "signed terms stand");
+
+    // Its first day came unpaid: nothing can pay it, and staff draw up new terms for both to sign.
+    app.state.clock.advance(Duration::from_secs(21 * 86_400));
+    let home = saved_home(&app, &customer).await;
+    let pay_body = |version: i64| form(&[("placement_id", placement.to_string()), ("version", version.to_string()), ("address_id", home.to_string())]);
+    assert!(mine().await[0].contract.as_ref().unwrap().lapsed);
+    assert_eq!(app.post("/api/pay_contract", &pay_body(1), Some(&customer)).await.error(), AppError::Refused(Msg::ErrContractLapsed));
+    assert_eq!(app.post("/api/admin_propose_contract", &terms(25), Some(&admin)).await.status, StatusCode::OK);
+    let contract = mine().await[0].contract.clone().unwrap();
+    assert_eq!((contract.version, contract.start_day, contract.customer_signed, contract.lapsed), (2, beijing_day(25), false, false));
+    assert_eq!(app.post("/api/pay_contract", &pay_body(2), Some(&customer)).await.error(), AppError::Refused(Msg::ErrContractChanged), "not signed yet");
+    for session in [&customer, &zhao_session] {
+        assert_eq!(app.post("/api/sign_contract", &sign(2), Some(session)).await.status, StatusCode::OK);
+    }
+    let paid = app.post("/api/pay_contract", &pay_body(2), Some(&customer)).await;
+    assert_eq!(paid.status, StatusCode::OK, "{}", paid.body);
+    let order = app.state.store.order(serde_json::from_str(&paid.body).unwrap()).await.unwrap().unwrap();
+    assert_eq!((order.starts_at.unix_timestamp(), order.ends_at.unix_timestamp(), order.reserved_worker_id), (beijing(25, 9), beijing(50, 17), Some(zhao)));
+    assert_eq!(app.post("/api/admin_propose_contract", &terms(27), Some(&admin)).await.error(), AppError::Refused(Msg::ErrContractNotOpen), "paid terms stand");
 }
 
 #[tokio::test]

@@ -110,11 +110,13 @@ pub fn tier_lines(tiers: &[booking::FeeTier]) -> String {
     tiers.iter().map(|tier| format!("{} {}", duration_zh(tier.within_secs), percent_of_bps(tier.fee_bps))).collect::<Vec<_>>().join("\n")
 }
 
-/// `11-26 09:00–11:00` in Beijing time.
+/// `11-26 09:00–11:00` in Beijing time; `12-01 09:00–12-26 17:00` when it
+/// ends on a later day (a nanny's contract).
 pub fn appointment(start: i64, end: i64) -> String {
     let start_text = format_beijing(start);
     let end_text = format_beijing(end);
-    format!("{}–{}", &start_text[5..], end_text.get(11..).unwrap_or(""))
+    let same_day = start_text.get(..10) == end_text.get(..10);
+    format!("{}–{}", &start_text[5..], end_text.get(if same_day { 11 } else { 5 }..).unwrap_or(""))
 }
 
 #[component]
@@ -227,7 +229,7 @@ pub fn OrderFacts(order: OrderView) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::{cancel_rules_sentence, duration_zh, percent_of_bps, tier_lines};
+    use super::{appointment, cancel_rules_sentence, duration_zh, percent_of_bps, tier_lines};
     use booking::CancellationPolicy;
 
     #[test]
@@ -265,6 +267,14 @@ mod tests {
             let policy = CancellationPolicy::parse(written).unwrap();
             assert_eq!(CancellationPolicy::parse_lines(&tier_lines(policy.tiers())), Ok(policy), "{written}");
         }
+    }
+
+    #[test]
+    fn an_appointment_names_its_end_day_only_when_it_ends_on_a_later_day() {
+        // 2026-03-01 09:00 Beijing.
+        let start = 1_772_326_800;
+        assert_eq!(appointment(start, start + 2 * 3600), "03-01 09:00–11:00");
+        assert_eq!(appointment(start, start + 25 * 86_400 + 8 * 3600), "03-01 09:00–03-26 17:00");
     }
 }
 

@@ -136,15 +136,19 @@ fn movable(order: &OrderRecord) -> bool {
     order.placement_id.is_none() && flows::order_state(order).is_ok_and(|s| s == OrderState::Booked)
 }
 
-/// Every approved worker who has any skill the day's orders need.
+/// Every approved worker who has any skill the day's orders need, but not
+/// one held since an earlier day by an order running into this one (a
+/// nanny's contract): she has no day to plan.
 async fn day_workers(state: &super::AppState, orders: &[OrderRecord], from: time::OffsetDateTime, to: time::OffsetDateTime) -> Result<Vec<Candidate>, AppError> {
     let mut workers: Vec<Candidate> = Vec::new();
     let mut skills: Vec<&str> = orders.iter().map(|o| o.category_code.as_str()).collect();
     skills.sort_unstable();
     skills.dedup();
+    let day_start = unix(from);
     for skill in skills {
         for c in flows::candidates(state, skill, from, to, None, flows::Scoring::AvailabilityOnly).await? {
-            if !workers.iter().any(|w| w.worker_id == c.worker_id) {
+            let held_from_before = c.busy.iter().any(|b| b.start < day_start && b.end > day_start);
+            if !held_from_before && !workers.iter().any(|w| w.worker_id == c.worker_id) {
                 workers.push(c);
             }
         }

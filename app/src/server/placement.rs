@@ -31,12 +31,14 @@ fn placement_error(err: PlacementError) -> AppError {
     }
 }
 
+/// The state of the order a trial or a contract was booked with, if any.
+fn placement_order_state(order_id: Option<i64>, state: Option<&str>) -> Result<Option<OrderState>, AppError> {
+    state.map(|s| OrderState::from_db(s).ok_or_else(|| internal(format!("order {order_id:?} state {s}")))).transpose()
+}
+
 /// `now` decides whether the terms may still be booked: not once their day began.
 fn trial_view(t: TrialRecord, now: time::OffsetDateTime) -> Result<TrialView, AppError> {
-    let order_state = match t.order_state.as_deref() {
-        Some(s) => Some(OrderState::from_db(s).ok_or_else(|| internal(format!("order {:?} state {s}", t.order_id)))?),
-        None => None,
-    };
+    let order_state = placement_order_state(t.order_id, t.order_state.as_deref())?;
     Ok(TrialView {
         bookable: t.bookable() && t.starts_at > now,
         lapsed: t.bookable() && t.starts_at <= now,
@@ -50,11 +52,8 @@ fn trial_view(t: TrialRecord, now: time::OffsetDateTime) -> Result<TrialView, Ap
 }
 
 fn contract_view(c: ContractRecord, now: time::OffsetDateTime) -> Result<ContractView, AppError> {
-    let order_state = match c.order_state.as_deref() {
-        Some(s) => Some(OrderState::from_db(s).ok_or_else(|| internal(format!("order {:?} state {s}", c.order_id)))?),
-        None => None,
-    };
-    let first_day_ahead = day_number(&c.start_day).is_some_and(|day| booking::contract_first_day(day).0 > now.unix_timestamp());
+    let order_state = placement_order_state(c.order_id, c.order_state.as_deref())?;
+    let first_day_ahead = !c.first_day_began(now);
     Ok(ContractView {
         payable: c.payable() && first_day_ahead,
         lapsed: c.payable() && !first_day_ahead,
@@ -557,8 +556,8 @@ pub async fn book_trial(placement_id: i64, version: i64, address_id: i64) -> Res
     }
 }
 
-/// Pays the contract both sides signed (`version`) as an order held by its
-/// nanny from her first day, at one of the family's saved addresses: paid,
+/// Pays the contract both sides signed (`version`) as an order holding its
+/// nanny for every day of it, at one of the family's saved addresses: paid,
 /// offered to her alone, served and paid out like any other order.
 pub async fn pay_contract(placement_id: i64, version: i64, address_id: i64) -> Result<i64, AppError> {
     let user = require_user(CUSTOMER)?;
@@ -566,7 +565,7 @@ pub async fn pay_contract(placement_id: i64, version: i64, address_id: i64) -> R
     let placement = own_placement(&state, user.id.0, placement_id).await?;
     let contract = state.store.placement_contracts(&[placement_id]).await.map_err(internal)?.pop().ok_or(AppError::NotFound)?;
     let day = day_number(&contract.start_day).ok_or_else(|| internal(format!("contract {placement_id} has start day {:?}", contract.start_day)))?;
-    let (starts_at, ends_at) = booking::contract_first_day(day);
+    let (starts_at, ends_at) = booking::contract_span(day, i64::from(contract.days));
     if contract.version != version || contract.customer_signed_at.is_none() || contract.worker_signed_at.is_none() {
         return Err(AppError::Refused(Msg::ErrContractChanged));
     }

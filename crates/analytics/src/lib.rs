@@ -201,7 +201,7 @@ pub fn report(facts: &[OrderFact], hours: &[WeeklyHours], period: Period) -> Rep
         if let (true, Some(worker_id)) = (fact.completed, fact.worker_id) {
             let worker = workers.entry(worker_id).or_insert_with(|| empty_worker(worker_id));
             worker.completed_orders += 1;
-            worker.service_minutes += (fact.ends_at - fact.starts_at).max(0) / 60;
+            worker.service_minutes += booking::working_minutes(fact.starts_at, fact.ends_at);
             worker.net_fen += fact.net_fen;
         }
     }

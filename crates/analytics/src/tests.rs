@@ -98,6 +98,15 @@ fn utilization_is_service_time_over_weekly_hours_in_the_period() {
 }
 
 #[test]
+fn a_nannys_contract_counts_her_working_hours_of_each_day_not_her_nights() {
+    let period = Period { first_day: day_no(DEC_1) - 1, days: 7 };
+    let (starts_at, ends_at) = (DEC_1 + 9 * 3600, DEC_1 + 5 * 86_400 + 17 * 3600);
+    let contract = OrderFact { worker_id: Some(9), completed: true, ends_at, ..fact(1, DEC_1, starts_at) };
+    let r = report(&[contract], &[], period);
+    assert_eq!(r.workers[0].service_minutes, 6 * 480);
+}
+
+#[test]
 fn dispatch_speed_is_the_nearest_rank_percentile_of_payment_to_acceptance() {
     let period = Period::ending_on(day_no(DEC_1), 1);
     let facts: Vec<OrderFact> = (1..=10)

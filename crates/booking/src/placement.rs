@@ -27,10 +27,10 @@ pub const CONTRACT_MAX_DAYS: i64 = 365;
 /// Its fee is at least ¥100 and at most ¥200,000: anything outside is a typo.
 pub const CONTRACT_MIN_FEE_FEN: i64 = 10_000;
 pub const CONTRACT_MAX_FEE_FEN: i64 = 20_000_000;
-/// The contract's order holds the nanny's first day from 09:00 Beijing for
-/// one working day, as a 26-day booking schedules its first day.
+/// The contract's order holds the nanny from 09:00 Beijing on her first day
+/// (上户) to 17:00 on her last.
 pub const CONTRACT_FIRST_MINUTE: i64 = 9 * 60;
-pub const CONTRACT_DAY_MINUTES: i64 = 480;
+pub const CONTRACT_LAST_END_MINUTE: i64 = 17 * 60;
 /// A trial day (试工) is arranged at least this far ahead, so the nanny can
 /// plan for it, and at most as far as anything can be booked.
 pub const TRIAL_MIN_LEAD_SECS: i64 = 12 * 3600;
@@ -252,11 +252,26 @@ impl ContractTerms {
     }
 }
 
-/// When the contract's order starts and ends (Unix seconds): the first
-/// working day of the contract starting on Beijing day `start_day`.
-pub fn contract_first_day(start_day: i64) -> (i64, i64) {
-    let starts_at = start_day * DAY_SECS - BEIJING_OFFSET_SECS + CONTRACT_FIRST_MINUTE * 60;
-    (starts_at, starts_at + CONTRACT_DAY_MINUTES * 60)
+/// When the contract's order starts and ends (Unix seconds): every day of a
+/// contract of `days` days from Beijing day `start_day`, so the nanny is
+/// nobody else's for all of it, and a stay in service through it is no overrun.
+pub fn contract_span(start_day: i64, days: i64) -> (i64, i64) {
+    let midnight = |day: i64| day * DAY_SECS - BEIJING_OFFSET_SECS;
+    (midnight(start_day) + CONTRACT_FIRST_MINUTE * 60, midnight(start_day + days.max(1) - 1) + CONTRACT_LAST_END_MINUTE * 60)
+}
+
+/// Minutes of work an order from `starts_at` to `ends_at` (Unix seconds)
+/// stands for, as workload and utilisation count them: its span; for one
+/// running into later days (a contract, see [`contract_span`]), every day
+/// of it from its start's time of day to its end's, nights not counted.
+pub fn working_minutes(starts_at: i64, ends_at: i64) -> i64 {
+    let span = (ends_at - starts_at).max(0);
+    let (later_days, daily) = (span / DAY_SECS, span % DAY_SECS);
+    if later_days == 0 || daily == 0 {
+        span / 60
+    } else {
+        (later_days + 1) * daily / 60
+    }
 }
 
 /// The paid trial day (试工) staff arrange with the family and the chosen
@@ -437,10 +452,22 @@ mod tests {
     }
 
     #[test]
-    fn a_contracts_order_holds_the_nannys_first_day_from_nine_to_five_beijing() {
+    fn a_contracts_order_holds_the_nanny_from_nine_on_her_first_day_to_five_on_her_last_beijing() {
         let day = beijing_day(beijing(3, 10, 0));
-        assert_eq!(contract_first_day(day), (beijing(3, 9, 0), beijing(3, 17, 0)));
-        assert_eq!(beijing_day(contract_first_day(day).0), day);
+        assert_eq!(contract_span(day, 1), (beijing(3, 9, 0), beijing(3, 17, 0)));
+        assert_eq!(contract_span(day, 26), (beijing(3, 9, 0), beijing(28, 17, 0)));
+        assert_eq!(beijing_day(contract_span(day, 26).0), day);
+        assert_eq!(beijing_day(contract_span(day, 26).1), day + 25);
+    }
+
+    #[test]
+    fn a_contract_counts_its_working_hours_of_every_day_and_an_order_within_a_day_its_span() {
+        let day = beijing_day(beijing(3, 10, 0));
+        let (starts_at, ends_at) = contract_span(day, 26);
+        assert_eq!(working_minutes(starts_at, ends_at), 26 * 480);
+        assert_eq!(working_minutes(beijing(3, 9, 0), beijing(3, 11, 0)), 120);
+        assert_eq!(working_minutes(beijing(3, 20, 0), beijing(4, 4, 0)), 480, "overnight, within a day of its start");
+        assert_eq!(working_minutes(beijing(3, 9, 0), beijing(3, 8, 0)), 0);
     }
 
     #[test]

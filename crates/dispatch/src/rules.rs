@@ -89,6 +89,20 @@ pub struct Job {
     pub needs_certificate: bool,
 }
 
+impl Job {
+    /// The job's stretch on its first day: all of it, or for one running
+    /// over more than a day (a nanny's contract, the same hours every day)
+    /// from its start to its end's time of day, which her hours must hold.
+    pub fn first_day(&self) -> (i64, i64) {
+        let span = self.end - self.start;
+        if span > crate::SECS_PER_DAY {
+            (self.start, self.start + span % crate::SECS_PER_DAY)
+        } else {
+            (self.start, self.end)
+        }
+    }
+}
+
 /// A hard rule a candidate breaks. Stored with an offer (or an admin's
 /// override) to say why a worker was or wasn't eligible.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -209,7 +223,8 @@ pub(crate) fn within_hours_and_not_on_leave(c: &Candidate, job: &Job) -> bool {
 }
 
 fn within_hours(c: &Candidate, job: &Job) -> bool {
-    c.hours.iter().any(|w| w.contains(job.start, job.end))
+    let (start, end) = job.first_day();
+    c.hours.iter().any(|w| w.contains(start, end))
 }
 
 fn on_leave(c: &Candidate, job: &Job) -> bool {

@@ -236,6 +236,15 @@ fn weekday_is_the_local_one_when_utc_is_still_the_day_before() {
 }
 
 #[test]
+fn a_job_of_many_days_fits_working_hours_that_hold_its_hours_on_its_first_day() {
+    let c = Candidate { hours: every_day(8 * 60, 18 * 60), ..worker(1) };
+    let contract = |hour: i64| Job { end: at(25, 17, 0), ..job_at(at(0, hour, 0), 1) };
+    assert_eq!(contract(9).first_day(), (at(0, 9, 0), at(0, 17, 0)));
+    assert_eq!(check(&c, &contract(9)), vec![], "09:00–17:00 every day for 26 days");
+    assert_eq!(check(&c, &contract(7)), vec![RuleFailure::OutsideWorkingHours], "from 07:00 each day");
+}
+
+#[test]
 fn job_running_past_local_midnight_is_outside_working_hours() {
     let c = Candidate { hours: every_day(0, 24 * 60), ..worker(1) };
     assert_eq!(check(&c, &job_at(at(0, 21, 0), 3)), vec![]);
@@ -879,6 +888,17 @@ fn a_day_plan_reports_why_an_order_is_left_out() {
     unplanned.sort_by_key(|(id, _)| *id);
     assert_eq!(unplanned, [(20, Unplanned::NoQualifiedWorker), (21, Unplanned::NoRouteFits)]);
     assert_eq!(day.worker_of(22), Some(1));
+}
+
+#[test]
+fn a_day_plan_gives_nothing_after_its_start_to_a_worker_held_for_many_days() {
+    let nanny = worker(1);
+    let contract = PlanOrder { job: Job { end: at(25, 17, 0), ..job_at(at(0, 9, 0), 1) }, ..plan_order(50, 0, 2.0, Some(1)) };
+    let morning = plan_order(51, at(0, 8, 0), 2.0, None);
+    let evening = plan_order(52, at(0, 18, 0), 2.0, None);
+    let day = plan(&[nanny], &[contract, morning, evening]);
+    assert_eq!((day.worker_of(50), day.worker_of(51)), (Some(1), Some(1)), "before her contract starts she is free");
+    assert_eq!(day.unplanned, [(52, Unplanned::NoRouteFits)]);
 }
 
 #[test]

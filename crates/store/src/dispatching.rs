@@ -371,7 +371,7 @@ macro_rules! shared_dispatch_impl {
                 );
                 let served: Vec<(i64, time::OffsetDateTime, time::OffsetDateTime)> =
                     sqlx::query_as(&sql).bind(week_ago).bind(now).fetch_all(&self.pool).await?;
-                let minutes = served.into_iter().map(|(w, from, to)| (w, (to - from).whole_minutes())).collect();
+                let minutes = served.into_iter().map(|(w, from, to)| (w, booking::working_minutes(from.unix_timestamp(), to.unix_timestamp()))).collect();
                 merge_records(&mut records, minutes, |r, m| r.minutes_7d = r.minutes_7d.saturating_add(clamp_u32(m)));
                 let earned: Vec<(i64, i64)> = sqlx::query_as(&format!(
                     "SELECT e.owner_id, CAST(SUM(e.amount_fen) AS BIGINT) FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.txn_id

@@ -137,10 +137,23 @@ pub struct NewTrial {
     pub fee_fen: i64,
 }
 
+/// Whether terms are free to be booked again: no order was placed for them, or
+/// the one placed ended cancelled (unpaid, withdrawn or declined).
+pub(crate) fn no_order_stands(order_state: Option<&str>) -> bool {
+    order_state.is_none_or(|s| booking::OrderState::from_db(s).is_some_and(booking::OrderState::is_cancelled))
+}
+
+/// Whether a contract from Beijing day `start_day` (`YYYY-MM-DD`) for `days`
+/// days had begun by `now`, when its order would have started.
+pub(crate) fn first_day_began(start_day: &str, days: i32, now: OffsetDateTime) -> bool {
+    pricing::rules::parse_date(start_day)
+        .is_some_and(|day| booking::contract_span(booking::beijing_day(pricing::beijing_day_start(day)), i64::from(days)).0 <= now.unix_timestamp())
+}
+
 impl TrialRecord {
     /// Whether the family may book it: never booked, or its order ended unserved.
     pub fn bookable(&self) -> bool {
-        self.order_state.as_deref().is_none_or(|s| booking::OrderState::from_db(s).is_some_and(booking::OrderState::is_cancelled))
+        no_order_stands(self.order_state.as_deref())
     }
 }
 
@@ -150,7 +163,12 @@ impl ContractRecord {
     pub fn payable(&self) -> bool {
         self.customer_signed_at.is_some()
             && self.worker_signed_at.is_some()
-            && self.order_state.as_deref().is_none_or(|s| booking::OrderState::from_db(s).is_some_and(booking::OrderState::is_cancelled))
+            && no_order_stands(self.order_state.as_deref())
+    }
+
+    /// Whether its first day (its order's start) had come by `now`.
+    pub fn first_day_began(&self, now: OffsetDateTime) -> bool {
+        first_day_began(&self.start_day, self.days, now)
     }
 }
 
@@ -186,7 +204,8 @@ pub trait PlacementStore: Send + Sync {
     async fn placement_contracts(&self, placement_ids: &[i64]) -> StoreResult<Vec<ContractRecord>>;
     /// Puts terms to the family and the nanny they chose; returns the terms'
     /// version and the nanny. New terms replace earlier ones and clear their
-    /// signatures. `Conflict` unless the request is chosen and not yet signed by both.
+    /// signatures. `Conflict` unless the request is chosen and its terms are
+    /// not yet signed by both, or signed but their first day came unpaid.
     async fn propose_contract(&self, c: &NewContract, admin_id: i64, now: OffsetDateTime) -> StoreResult<(i64, i64)>;
     /// Signs `version` of the terms for one side; `Conflict` if the terms
     /// changed meanwhile or that side has signed. Returns whether both have now.
@@ -473,20 +492,27 @@ macro_rules! shared_placement_impl {
             async fn propose_contract(&self, c: &crate::NewContract, admin_id: i64, now: time::OffsetDateTime) -> crate::StoreResult<(i64, i64)> {
                 let mut tx = self.begin_write().await?;
                 let worker_id = Self::chosen_nanny(&mut tx, c.placement_id).await?;
-                let signed: Option<(Option<time::OffsetDateTime>, Option<time::OffsetDateTime>)> =
-                    sqlx::query_as("SELECT customer_signed_at, worker_signed_at FROM placement_contracts WHERE placement_id = $1")
-                        .bind(c.placement_id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                if matches!(signed, Some((Some(_), Some(_)))) {
-                    return Err(crate::StoreError::Conflict);
+                type Standing = (Option<time::OffsetDateTime>, Option<time::OffsetDateTime>, String, i32, Option<String>);
+                let standing: Option<Standing> = sqlx::query_as(
+                    "SELECT k.customer_signed_at, k.worker_signed_at, k.start_day, k.days, o.state
+                     FROM placement_contracts k LEFT JOIN orders o ON o.id = k.order_id WHERE k.placement_id = $1",
+                )
+                .bind(c.placement_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if let Some((Some(_), Some(_), start_day, days, order_state)) = standing {
+                    // Signed terms stand, unless their first day came unpaid: then
+                    // nothing can pay them any more, and staff draw up new ones.
+                    if !(crate::placement::first_day_began(&start_day, days, now) && crate::placement::no_order_stands(order_state.as_deref())) {
+                        return Err(crate::StoreError::Conflict);
+                    }
                 }
                 let version: i64 = sqlx::query_scalar(
                     "INSERT INTO placement_contracts (placement_id, worker_id, start_day, days, fee_fen, notes, version, proposed_by, proposed_at)
                      VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8)
                      ON CONFLICT (placement_id) DO UPDATE SET start_day = excluded.start_day, days = excluded.days, fee_fen = excluded.fee_fen,
                          notes = excluded.notes, version = placement_contracts.version + 1, proposed_by = excluded.proposed_by,
-                         proposed_at = excluded.proposed_at, customer_signed_at = NULL, worker_signed_at = NULL
+                         proposed_at = excluded.proposed_at, customer_signed_at = NULL, worker_signed_at = NULL, order_id = NULL
                      RETURNING version",
                 )
                 .bind(c.placement_id)

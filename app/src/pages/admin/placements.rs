@@ -93,12 +93,13 @@ fn PlacementPanel(placement: PlacementView, changed: RwSignal<u32>) -> impl Into
             })}
             {(placement.status == PlacementStatus::Chosen).then(|| {
                 let contract = placement.contract.clone();
-                let signed = contract.as_ref().is_some_and(ContractView::signed_by_both);
+                // Terms may change until both sign, and again if their first day came unpaid.
+                let may_propose = contract.as_ref().is_none_or(|c| !c.signed_by_both() || c.lapsed);
                 view! {
                     <h3 class="section-title">{t(Msg::ContractHeading)}</h3>
                     {contract.as_ref().map(contract_terms)}
                     {contract.as_ref().and_then(|c| c.order_id).map(|order_id| view! { <a href=format!("/admin/orders/{order_id}")>{t(Msg::ContractOrder)}" ›"</a> })}
-                    {(!signed).then(|| view! { <ContractForm placement_id=id start_day=placement.start_day.clone() contract=contract.clone() changed/> })}
+                    {may_propose.then(|| view! { <ContractForm placement_id=id start_day=placement.start_day.clone() contract=contract.clone() changed/> })}
                 }
             })}
         </section>
