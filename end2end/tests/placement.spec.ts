@@ -161,6 +161,8 @@ test('a family asks for a 月嫂, meets the nanny staff shortlist and chooses he
   await open(zhao, '/worker');
   const contractOffer = zhao.locator('.offer-card', { hasText: '服务合同 · 金牌月嫂 · 26天' });
   await expect(contractOffer).toBeVisible();
+  await expect(contractOffer).toContainText(`${beijingDay(20).slice(5)} 09:00–${beijingDay(45).slice(5)} 17:00`);
+  await snap(zhao, 'placement-contract-offer-worker-phone');
   await contractOffer.getByRole('button', { name: '接单' }).click();
   await open(customer, '/me/placements');
   await expect(request.locator('.contract-terms')).toContainText('已接单');
