@@ -4107,8 +4107,26 @@ async fn saved_home(app: &TestApp, customer: &str) -> i64 {
     saved[0].id
 }
 
-/// Request, shortlist, interview and choice of `nanny` for the demo customer,
-/// through the endpoints; returns the request.
+/// The demo customer's request on which they chose 赵阿姨, and the sessions
+/// of the three who take it further.
+struct ChosenNanny {
+    customer: String,
+    admin: String,
+    zhao_session: String,
+    zhao: i64,
+    placement: i64,
+}
+
+/// Request, shortlist, interview and choice of 赵阿姨 for the demo customer,
+/// through the endpoints.
+async fn chosen_zhao(app: &TestApp) -> ChosenNanny {
+    let (customer, admin) = (app.session_for(CUSTOMER).await, app.session_for("13700000000").await);
+    let zhao_session = app.session_for(ZHAO).await;
+    let zhao = user_id(app, ZHAO).await;
+    let placement = chosen_placement(app, &customer, &admin, &zhao_session, zhao).await;
+    ChosenNanny { customer, admin, zhao_session, zhao, placement }
+}
+
 async fn chosen_placement(app: &TestApp, customer: &str, admin: &str, nanny_session: &str, nanny: i64) -> i64 {
     let services = app.state.store.listed_services(None).await.unwrap();
     let service = services.iter().find(|s| s.name == "金牌月嫂 · 26天").unwrap().id;
@@ -4132,11 +4150,8 @@ async fn chosen_placement(app: &TestApp, customer: &str, admin: &str, nanny_sess
 async fn a_signed_contract_is_paid_once_as_an_order_held_by_its_nanny_and_settled_to_her() {
     use app::api::placement::PlacementView;
     let app = demo_app(Config::default()).await;
-    let (customer, admin) = (app.session_for(CUSTOMER).await, app.session_for("13700000000").await);
-    let zhao_session = app.session_for(ZHAO).await;
+    let ChosenNanny { customer, admin, zhao_session, zhao, placement } = chosen_zhao(&app).await;
     let other_customer = app.session("13800000099", domain::Role::Customer).await;
-    let zhao = user_id(&app, ZHAO).await;
-    let placement = chosen_placement(&app, &customer, &admin, &zhao_session, zhao).await;
     let mine = || async { serde_json::from_str::<Vec<PlacementView>>(&app.post("/api/my_placements", "", Some(&customer)).await.body).unwrap() };
     let terms = form(&[("placement_id", placement.to_string()), ("start_day", beijing_day(20)), ("days", "26".into()), ("fee", "12800".into()), ("notes", String::new())]);
     assert_eq!(app.post("/api/admin_propose_contract", &terms, Some(&admin)).await.status, StatusCode::OK);
@@ -4221,10 +4236,7 @@ async fn a_signed_contract_is_paid_once_as_an_order_held_by_its_nanny_and_settle
 async fn a_signed_contract_whose_first_day_came_unpaid_is_drawn_up_again_signed_and_paid() {
     use app::api::placement::PlacementView;
     let app = demo_app(Config::default()).await;
-    let (customer, admin) = (app.session_for(CUSTOMER).await, app.session_for("13700000000").await);
-    let zhao_session = app.session_for(ZHAO).await;
-    let zhao = user_id(&app, ZHAO).await;
-    let placement = chosen_placement(&app, &customer, &admin, &zhao_session, zhao).await;
+    let ChosenNanny { customer, admin, zhao_session, zhao, placement } = chosen_zhao(&app).await;
     let mine = || async { serde_json::from_str::<Vec<PlacementView>>(&app.post("/api/my_placements", "", Some(&customer)).await.body).unwrap() };
     let terms = |day: i64| form(&[("placement_id", placement.to_string()), ("start_day", beijing_day(day)), ("days", "26".into()), ("fee", "12800".into()), ("notes", String::new())]);
     let sign = |version: i64| form(&[("placement_id", placement.to_string()), ("version", version.to_string())]);
@@ -4258,11 +4270,8 @@ async fn a_signed_contract_whose_first_day_came_unpaid_is_drawn_up_again_signed_
 async fn a_chosen_nannys_paid_trial_is_booked_once_and_offered_to_her_alone() {
     use app::api::placement::{InterviewView, PlacementView};
     let app = demo_app(Config::default()).await;
-    let (customer, admin) = (app.session_for(CUSTOMER).await, app.session_for("13700000000").await);
-    let zhao_session = app.session_for(ZHAO).await;
+    let ChosenNanny { customer, admin, zhao_session, zhao, placement } = chosen_zhao(&app).await;
     let other_customer = app.session("13800000099", domain::Role::Customer).await;
-    let zhao = user_id(&app, ZHAO).await;
-    let placement = chosen_placement(&app, &customer, &admin, &zhao_session, zhao).await;
     let mine = || async { serde_json::from_str::<Vec<PlacementView>>(&app.post("/api/my_placements", "", Some(&customer)).await.body).unwrap() };
     assert_eq!(mine().await[0].trial, None, "nothing arranged yet");
 
