@@ -357,6 +357,45 @@ pub fn Skeleton(#[prop(default = 3)] rows: usize) -> impl IntoView {
     }
 }
 
+/// How a [`LiveList`] lays its rows out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListShape {
+    /// Cards on a phone: `<ul class="order-list">`.
+    Cards,
+    /// Panels on the desktop: `<div class="appeal-list">`.
+    Panels,
+}
+
+/// A list that news refetches: the skeleton on the first load, then the
+/// empty message or the error, and rows keyed by their content. News
+/// about one row rebuilds that row only, so a form half filled in another
+/// keeps what was typed and the error beside it; the rows stay on screen
+/// while a refetch runs. `rows` reads a resource (`Signal::derive`, so
+/// the read happens under the `Transition` and server rendering waits).
+#[component]
+pub fn LiveList<T, Row, V>(rows: Signal<Option<Result<Vec<T>, AppError>>>, shape: ListShape, empty: Msg, skeleton: usize, row: Row) -> impl IntoView
+where
+    T: std::fmt::Debug + Clone + Send + Sync + 'static,
+    Row: Fn(T) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let each = move || rows.get().and_then(Result::ok).unwrap_or_default();
+    let key = |item: &T| format!("{item:?}");
+    view! {
+        <Transition fallback=move || view! { <Skeleton rows=skeleton/> }>
+            {move || rows.get().and_then(|rows| match rows {
+                Ok(rows) if rows.is_empty() => Some(view! { <div class="state-box empty-state"><p>{t(empty)}</p></div> }.into_any()),
+                Ok(_) => None,
+                Err(error) => Some(view! { <ErrorState error/> }.into_any()),
+            })}
+            {match shape {
+                ListShape::Cards => view! { <ul class="order-list"><For each key children=row.clone()/></ul> }.into_any(),
+                ListShape::Panels => view! { <div class="appeal-list"><For each key children=row.clone()/></div> }.into_any(),
+            }}
+        </Transition>
+    }
+}
+
 /// A failed load: the message and a way forward.
 #[component]
 pub fn ErrorState(error: AppError) -> impl IntoView {

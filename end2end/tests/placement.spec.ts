@@ -1,6 +1,8 @@
 import { test, expect, Page } from '@playwright/test';
 import { DEMO, DESKTOP, open, signedIn, snap, hydrated, expectAccessible } from './helpers';
 const ZHAO = { phone: '13900000003', password: 'daojia123', name: '赵阿姨' };
+/** A family from the demo history, with a request of their own. */
+const NEIGHBOUR = { phone: '13800000011', password: 'daojia123', name: '陈先生' };
 
 /** `YYYY-MM-DD` in Beijing, `days` from today. */
 function beijingDay(days: number): string {
@@ -25,6 +27,7 @@ test('a family asks for a 月嫂, meets the nanny staff shortlist and chooses he
   await expect(customer.locator('.placement-entry')).toContainText('先面试再选阿姨');
   await customer.getByRole('link', { name: '申请匹配阿姨' }).click();
   await expect(customer).toHaveURL(/\/me\/placements\?service=\d+/);
+  const serviceId = new URL(customer.url()).searchParams.get('service') ?? '';
   await hydrated(customer);
 
   // A start day in the past is named beside its field, then a good request goes in.
@@ -89,6 +92,15 @@ test('a family asks for a 月嫂, meets the nanny staff shortlist and chooses he
   await trialForm.getByLabel('试工时间').fill(`${beijingDay(2)}T06:00`);
   await trialForm.getByLabel('时长（小时）').fill('8');
   await trialForm.getByLabel('试工费（元）').fill('300');
+  // Another family's request arrives live while staff type; what they typed stays.
+  const neighbour = await signedIn(browser, NEIGHBOUR);
+  const other = await neighbour.request.post('/api/request_placement', {
+    form: { service_id: serviceId, start_day: beijingDay(30), needs: '双胞胎，需要两位阿姨轮班' },
+  });
+  expect(other.ok()).toBeTruthy();
+  await expect(admin.locator('[data-placement]', { hasText: '双胞胎' })).toBeVisible();
+  await expect(trialForm.getByLabel('试工时间')).toHaveValue(`${beijingDay(2)}T06:00`);
+  await expect(trialForm.getByLabel('试工费（元）')).toHaveValue('300');
   await trialForm.getByRole('button', { name: '安排试工' }).click();
   await expect(trialForm.locator('.field-error').first()).toHaveText('试工要在7:00后开始、21:00前结束');
   await trialForm.getByLabel('试工时间').fill(`${beijingDay(2)}T09:00`);

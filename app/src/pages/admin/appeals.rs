@@ -1,7 +1,7 @@
 use crate::api::appeal::{admin_appeals, AdminDecideAppeal, AppealView, OPEN_ONLY};
 use crate::api::format_beijing;
 use crate::browser::use_live_version;
-use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton};
+use crate::components::{field_error, form_error, AdminShell, ListShape, LiveList};
 use crate::error::Field;
 use crate::i18n::{t, Msg};
 use crate::pages::worker::appeals::{appeal_status_tag, subject_text};
@@ -27,18 +27,7 @@ pub fn AppealsPage() -> impl IntoView {
                     {t(Msg::AppealStatusOpen)}
                 </a>
             </nav>
-            <Suspense fallback=|| view! { <Skeleton rows=5/> }>
-                {move || Suspend::new(async move {
-                    match appeals.await {
-                        Ok(rows) if rows.is_empty() => view! { <div class="state-box empty-state"><p>{t(Msg::AppealNone)}</p></div> }.into_any(),
-                        Ok(rows) => view! {
-                            <div class="appeal-list">{rows.into_iter().map(|appeal| view! { <AppealItem appeal decided/> }).collect_view()}</div>
-                        }
-                        .into_any(),
-                        Err(error) => view! { <ErrorState error/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <LiveList rows=Signal::derive(move || appeals.get()) shape=ListShape::Panels empty=Msg::AppealNone skeleton=5 row=move |appeal| view! { <AppealItem appeal decided/> }/>
         </AdminShell>
     }
 }

@@ -4,7 +4,7 @@ use crate::api::placement::{
     OPEN_ONLY,
 };
 use crate::browser::use_live_version;
-use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton};
+use crate::components::{field_error, form_error, AdminShell, ErrorState, ListShape, LiveList};
 use crate::error::Field;
 use crate::i18n::{t, Msg};
 use crate::pages::customer::placements::{candidate_facts, candidate_status_tag, contract_terms, placement_status_tag, trial_terms};
@@ -32,18 +32,7 @@ pub fn PlacementsPage() -> impl IntoView {
                 </a>
             </nav>
             <p class="hint">{t(Msg::ShortlistRule)}</p>
-            <Transition fallback=|| view! { <Skeleton rows=5/> }>
-                {move || Suspend::new(async move {
-                    match rows.await {
-                        Ok(rows) if rows.is_empty() => view! { <div class="state-box empty-state"><p>{t(Msg::PlacementNoneAdmin)}</p></div> }.into_any(),
-                        Ok(rows) => view! {
-                            <div class="appeal-list">{rows.into_iter().map(|placement| view! { <PlacementPanel placement changed/> }).collect_view()}</div>
-                        }
-                        .into_any(),
-                        Err(error) => view! { <ErrorState error/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <LiveList rows=Signal::derive(move || rows.get()) shape=ListShape::Panels empty=Msg::PlacementNoneAdmin skeleton=5 row=move |placement| view! { <PlacementPanel placement changed/> }/>
         </AdminShell>
     }
 }

@@ -3,7 +3,7 @@ use crate::api::account::{my_addresses, AddressView};
 use crate::api::placement::{my_placements, BookTrial, CandidateView, ContractView, PayContract, PlacementStep, PlacementView, RequestPlacement, SignContract, TrialView, WithdrawPlacement};
 use crate::pages::order_ui::StateBadge;
 use crate::browser::use_live_version;
-use crate::components::{field_error, form_error, ErrorState, PhoneShell, Skeleton, Tabs};
+use crate::components::{field_error, form_error, ErrorState, ListShape, LiveList, PhoneShell, Skeleton, Tabs};
 use crate::error::Field;
 use crate::i18n::{t, tf, Msg};
 use booking::{CandidateStatus, CandidateStep, PlacementStatus};
@@ -190,18 +190,7 @@ pub fn PlacementsPage() -> impl IntoView {
     view! {
         <PhoneShell title=Msg::MyPlacementsTitle tabs=Tabs::Customer>
             {service.map(|service_id| view! { <RequestForm service_id request/> })}
-            <Transition fallback=|| view! { <Skeleton rows=4/> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(rows) if rows.is_empty() => view! { <div class="state-box empty-state"><p>{t(Msg::PlacementNone)}</p></div> }.into_any(),
-                        Ok(rows) => view! {
-                            <ul class="order-list">{rows.into_iter().map(|placement| view! { <PlacementCard placement changed/> }).collect_view()}</ul>
-                        }
-                        .into_any(),
-                        Err(error) => view! { <ErrorState error/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <LiveList rows=Signal::derive(move || data.get()) shape=ListShape::Cards empty=Msg::PlacementNone skeleton=4 row=move |placement| view! { <PlacementCard placement changed/> }/>
         </PhoneShell>
     }
 }

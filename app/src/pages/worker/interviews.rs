@@ -1,7 +1,7 @@
 use crate::api::format_beijing;
 use crate::api::placement::{my_interviews, AnswerInterview, InterviewView};
 use crate::browser::use_live_version;
-use crate::components::{form_error, ErrorState, PhoneShell, Skeleton, Tabs};
+use crate::components::{form_error, ListShape, LiveList, PhoneShell, Tabs};
 use crate::i18n::{t, Msg};
 use crate::pages::customer::placements::{candidate_status_tag, trial_terms, ContractBlock};
 use booking::{CandidateStatus, CandidateStep};
@@ -17,18 +17,7 @@ pub fn InterviewsPage() -> impl IntoView {
     let data = Resource::new(move || (live.get(), answered.get()), |_| my_interviews());
     view! {
         <PhoneShell title=Msg::InterviewsTitle tabs=Tabs::Worker>
-            <Transition fallback=|| view! { <Skeleton rows=3/> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(rows) if rows.is_empty() => view! { <div class="state-box empty-state"><p>{t(Msg::InterviewsNone)}</p></div> }.into_any(),
-                        Ok(rows) => view! {
-                            <ul class="order-list">{rows.into_iter().map(|interview| view! { <InterviewCard interview answered/> }).collect_view()}</ul>
-                        }
-                        .into_any(),
-                        Err(error) => view! { <ErrorState error/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <LiveList rows=Signal::derive(move || data.get()) shape=ListShape::Cards empty=Msg::InterviewsNone skeleton=3 row=move |interview| view! { <InterviewCard interview answered/> }/>
         </PhoneShell>
     }
 }
