@@ -459,6 +459,8 @@ test('a customer complains about an order; the admin takes, answers and resolves
   await hydrated(customer);
   await expect(card.locator('.feedback-photos img')).toHaveCount(1);
   await expect(card.getByRole('status')).toHaveCount(0);
+  // The customer starts a second note; answers arriving live below must not clear it.
+  await text.fill('另外，阿姨走的时候没有关窗');
 
   // The order monitor flags the order; the admin finds the complaint among the unresolved, takes it, answers, then resolves it.
   await open(admin, '/admin/orders?attention=complaint');
@@ -481,6 +483,8 @@ test('a customer complains about an order; the admin takes, answers and resolves
   await reply.fill('已联系服务者核实，今晚给您回电');
   await admin.getByRole('button', { name: '发送' }).click();
   await expect(admin.locator('.feedback-reply')).toHaveCount(1);
+  await expect(card.locator('.feedback-reply')).toContainText('今晚给您回电');
+  await expect(text).toHaveValue('另外，阿姨走的时候没有关窗');
   await expect(admin.getByText('处理人：运营管理员')).toBeVisible();
   // Handed to the second admin: they become its handler (any admin may still answer it).
   await admin.getByLabel('转交给').selectOption({ label: '客服主管' });

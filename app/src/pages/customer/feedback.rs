@@ -1,7 +1,7 @@
-use crate::api::feedback::{my_feedback, CustomerFeedback, FeedbackView, SubmitFeedback, MAX_FEEDBACK_IMAGES};
+use crate::api::feedback::{my_feedback, FeedbackOrderChoice, FeedbackView, SubmitFeedback, MAX_FEEDBACK_IMAGES};
 use crate::api::format_beijing;
 use crate::browser::use_live_version;
-use crate::components::{field_error, form_error, ErrorState, PhoneShell, Skeleton, Tabs};
+use crate::components::{field_error, form_error, ErrorState, ListShape, LiveList, PhoneShell, Skeleton, Tabs};
 use crate::error::Field;
 use crate::i18n::{t, Msg};
 use crate::pages::worker::upload_error_text;
@@ -39,24 +39,29 @@ pub(crate) fn status_tag(status: FeedbackStatus) -> impl IntoView {
 pub fn FeedbackPage() -> impl IntoView {
     let submit = ServerAction::<SubmitFeedback>::new();
     let live = use_live_version();
-    let data = Resource::new(move || (submit.version().get(), live.get()), |_| my_feedback());
+    // The form follows only its own submissions, so news arriving while a
+    // complaint is typed does not clear it; the list below follows the news.
+    let orders = Resource::new(move || submit.version().get(), |_| async { my_feedback().await.map(|mine| mine.orders) });
+    let items = Resource::new(move || (submit.version().get(), live.get()), |_| async { my_feedback().await.map(|mine| mine.items) });
     crate::browser::forget_notice_query(&["uploaded", "upload_error"]);
     view! {
         <PhoneShell title=Msg::FeedbackTitle tabs=Tabs::Customer>
-            <Suspense fallback=|| view! { <Skeleton rows=4/> }>
+            <Transition fallback=|| view! { <Skeleton rows=2/> }>
                 {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(mine) => view! { <FeedbackBody mine submit/> }.into_any(),
+                    match orders.await {
+                        Ok(orders) => view! { <FeedbackForm orders submit/> }.into_any(),
                         Err(error) => view! { <ErrorState error/> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
+            <h2 class="section-title">{t(Msg::FeedbackMineHeading)}</h2>
+            <LiveList rows=Signal::derive(move || items.get()) shape=ListShape::Cards empty=Msg::FeedbackNone skeleton=2 row=|feedback| view! { <FeedbackCard feedback/> }/>
         </PhoneShell>
     }
 }
 
 #[component]
-fn FeedbackBody(mine: CustomerFeedback, submit: ServerAction<SubmitFeedback>) -> impl IntoView {
+fn FeedbackForm(orders: Vec<FeedbackOrderChoice>, submit: ServerAction<SubmitFeedback>) -> impl IntoView {
     let chosen_order = use_query_map().with_untracked(|q| q.get("order")).unwrap_or_default();
     let value = submit.value();
     let submitted = move || matches!(value.get(), Some(Ok(_)));
@@ -75,8 +80,7 @@ fn FeedbackBody(mine: CustomerFeedback, submit: ServerAction<SubmitFeedback>) ->
                     <label for="f-feedback-order">{t(Msg::FeedbackOrderLabel)}</label>
                     <select id="f-feedback-order" name="order_id">
                         <option value="">{t(Msg::FeedbackNoOrder)}</option>
-                        {mine
-                            .orders
+                        {orders
                             .into_iter()
                             .map(|o| {
                                 let selected = o.id.to_string() == chosen_order;
@@ -95,12 +99,6 @@ fn FeedbackBody(mine: CustomerFeedback, submit: ServerAction<SubmitFeedback>) ->
             <button type="submit" class="btn btn-primary btn-block" disabled=move || submit.pending().get()>{t(Msg::FeedbackSubmit)}</button>
             <Show when=submitted><p class="toast" role="status">{t(Msg::FeedbackSubmitted)}</p></Show>
         </ActionForm>
-        <h2 class="section-title">{t(Msg::FeedbackMineHeading)}</h2>
-        {if mine.items.is_empty() {
-            view! { <div class="state-box empty-state"><p>{t(Msg::FeedbackNone)}</p></div> }.into_any()
-        } else {
-            view! { <ul class="order-list">{mine.items.into_iter().map(|f| view! { <FeedbackCard feedback=f/> }).collect_view()}</ul> }.into_any()
-        }}
     }
 }
 
