@@ -1,7 +1,7 @@
 use crate::api::appeal::{my_appeals, AppealView, AppealableView, FileAppeal, WarningView, WorkerAppeals};
 use crate::api::format_beijing;
 use crate::browser::use_live_version;
-use crate::components::{field_error, form_error, ErrorState, PhoneShell, Skeleton, Tabs};
+use crate::components::{field_error, form_error, ListShape, LiveList, PhoneShell, Tabs};
 use crate::error::Field;
 use crate::i18n::{t, tf, Msg};
 use domain::{AppealStatus, AppealSubject, Fen};
@@ -63,30 +63,28 @@ pub fn AppealsPage() -> impl IntoView {
     let live = use_live_version();
     let filed = RwSignal::new(0u32);
     let data = Resource::new(move || (live.get(), filed.get()), |_| my_appeals());
+    // Appealable items are keyed rows: an offer arriving while an appeal is
+    // typed refetches the page but leaves that card and its text alone.
+    let appealable = Signal::derive(move || data.get().map(|mine| mine.map(|mine| mine.appealable)));
     view! {
         <PhoneShell title=Msg::MyAppealsTitle tabs=Tabs::Worker>
-            <Suspense fallback=|| view! { <Skeleton rows=4/> }>
+            <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(mine) => view! { <AppealsBody mine filed/> }.into_any(),
-                        Err(error) => view! { <ErrorState error/> }.into_any(),
-                    }
+                    data.await.ok().map(|mine| view! { <p class="hint appeal-rule">{tf(Msg::AppealRule, &[&mine.penalty_days])}</p> })
                 })}
-            </Suspense>
+            </Transition>
+            <h2 class="section-title">{t(Msg::AppealableHeading)}</h2>
+            <LiveList rows=appealable shape=ListShape::Cards empty=Msg::AppealNothing skeleton=3 row=move |item| view! { <AppealableCard item filed/> }/>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move { data.await.ok().map(|mine| view! { <AppealHistory mine/> }) })}
+            </Transition>
         </PhoneShell>
     }
 }
 
 #[component]
-fn AppealsBody(mine: WorkerAppeals, filed: RwSignal<u32>) -> impl IntoView {
+fn AppealHistory(mine: WorkerAppeals) -> impl IntoView {
     view! {
-        <p class="hint appeal-rule">{tf(Msg::AppealRule, &[&mine.penalty_days])}</p>
-        <h2 class="section-title">{t(Msg::AppealableHeading)}</h2>
-        {if mine.appealable.is_empty() {
-            view! { <div class="state-box empty-state"><p>{t(Msg::AppealNothing)}</p></div> }.into_any()
-        } else {
-            view! { <ul class="order-list">{mine.appealable.into_iter().map(|item| view! { <AppealableCard item filed/> }).collect_view()}</ul> }.into_any()
-        }}
         <h2 class="section-title">{t(Msg::AppealHistoryHeading)}</h2>
         {if mine.appeals.is_empty() {
             view! { <div class="state-box empty-state"><p>{t(Msg::AppealNoHistory)}</p></div> }.into_any()
