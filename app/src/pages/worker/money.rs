@@ -171,28 +171,45 @@ pub fn WithdrawPage() -> impl IntoView {
         move || (request.version().get(), add_account.version().get(), live.get()),
         |_| my_withdrawals(),
     );
+    // The forms follow only their own submissions: an offer arriving while
+    // an amount or an account number is typed does not clear it. The
+    // balance and the requests above and below follow the news.
+    let accounts = Resource::new(move || (request.version().get(), add_account.version().get()), |_| my_withdrawals());
+    let available = Signal::derive(move || data.get().and_then(Result::ok).map(|view| view.available_fen));
     view! {
         <PhoneShell title=Msg::WithdrawTitle tabs=Tabs::Worker>
-            <Suspense fallback=|| view! { <Skeleton rows=4/> }>
+            <Transition fallback=|| view! { <Skeleton rows=1/> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(view) => view! { <WithdrawBody view request add_account/> }.into_any(),
+                        Ok(view) => view! { <BalanceCard available_fen=view.available_fen held_fen=view.held_fen link_to_withdraw=false/> }.into_any(),
                         Err(error) => view! { <ErrorState error/> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
+            <Transition fallback=|| view! { <Skeleton rows=3/> }>
+                {move || Suspend::new(async move { accounts.await.ok().map(|view| view! { <WithdrawForms view available request add_account/> }) })}
+            </Transition>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move { data.await.ok().map(|view| view! { <WithdrawalHistory withdrawals=view.withdrawals/> }) })}
+            </Transition>
         </PhoneShell>
     }
 }
 
 #[component]
-fn WithdrawBody(view: WithdrawView, request: ServerAction<RequestWithdrawal>, add_account: ServerAction<AddPayoutAccount>) -> impl IntoView {
+fn WithdrawForms(
+    view: WithdrawView,
+    /// The balance as news updates it, for the amount's hint.
+    available: Signal<Option<i64>>,
+    request: ServerAction<RequestWithdrawal>,
+    add_account: ServerAction<AddPayoutAccount>,
+) -> impl IntoView {
     let value = request.value();
+    let at_most = move || format!("{} {}", t(Msg::AtMost), money(available.get().unwrap_or(view.available_fen)));
     let done = move || matches!(value.get(), Some(Ok(())));
     let has_accounts = !view.accounts.is_empty();
     let first_account = view.accounts.first().map(|a| a.id);
     view! {
-        <BalanceCard available_fen=view.available_fen held_fen=view.held_fen link_to_withdraw=false/>
         {if has_accounts {
             view! {
                 <ActionForm action=request attr:class="form withdraw-form">
@@ -209,7 +226,7 @@ fn WithdrawBody(view: WithdrawView, request: ServerAction<RequestWithdrawal>, ad
                     <p class="field-error" role="alert">{move || field_error(value, Field::AccountKind).get()}</p>
                     <div class="cell input-cell">
                         <label for="f-amount">{t(Msg::WithdrawAmount)}</label>
-                        <input id="f-amount" name="amount" inputmode="decimal" autocomplete="off" placeholder=format!("{} {}", t(Msg::AtMost), money(view.available_fen))/>
+                        <input id="f-amount" name="amount" inputmode="decimal" autocomplete="off" placeholder=at_most/>
                     </div>
                     <p class="field-error" id="f-amount-error" role="alert">{move || field_error(value, Field::Amount).get()}</p>
                     <p class="hint">{t(Msg::WithdrawHint)}" "{money(view.min_withdrawal_fen)}</p>
@@ -222,11 +239,17 @@ fn WithdrawBody(view: WithdrawView, request: ServerAction<RequestWithdrawal>, ad
             view! { <p class="notice">{t(Msg::AddAccountFirst)}</p> }.into_any()
         }}
         <AddAccountForm action=add_account/>
+    }
+}
+
+#[component]
+fn WithdrawalHistory(withdrawals: Vec<WithdrawalView>) -> impl IntoView {
+    view! {
         <h2 class="section-title">{t(Msg::WithdrawalHistory)}</h2>
-        {if view.withdrawals.is_empty() {
+        {if withdrawals.is_empty() {
             view! { <div class="state-box empty-state"><p>{t(Msg::NoWithdrawals)}</p></div> }.into_any()
         } else {
-            view! { <ul class="ledger-list">{view.withdrawals.into_iter().map(|w| view! { <WithdrawalLine w/> }).collect_view()}</ul> }.into_any()
+            view! { <ul class="ledger-list">{withdrawals.into_iter().map(|w| view! { <WithdrawalLine w/> }).collect_view()}</ul> }.into_any()
         }}
     }
 }
