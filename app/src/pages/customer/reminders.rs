@@ -11,28 +11,37 @@ pub fn RemindersPage() -> impl IntoView {
     let save = ServerAction::<SaveReminderPrefs>::new();
     let live = use_live_version();
     let view_data = Resource::new(move || (save.version().get(), live.get()), |_| my_reminders());
+    // The channel choices follow only their own saving, so a message arriving
+    // while a box is being ticked leaves it as ticked.
+    let prefs = Resource::new(move || save.version().get(), |_| my_reminders());
     let value = save.value();
     let saved = move || matches!(value.get(), Some(Ok(())));
     let marker = ReadMarker::new(move || view_data.get().and_then(Result::ok).map(|r| (r.unread, r.messages.first().map(|m| m.id), r.read_up_to)));
     view! {
         <PhoneShell title=Msg::RemindersTitle tabs=Tabs::Customer>
-            <Suspense fallback=|| view! { <Skeleton rows=3/> }>
+            <Transition fallback=|| view! { <Skeleton rows=1/> }>
+                {move || Suspend::new(async move {
+                    prefs.await.ok().map(|r| view! {
+                        <h2 class="section-title">{t(Msg::ReminderChannels)}</h2>
+                        <ActionForm action=save attr:class="form reminder-form">
+                            <div class="cells">
+                                <label class="cell"><span>{t(Msg::ReminderSms)}</span><input type="checkbox" name="sms" checked=r.sms/></label>
+                                <label class="cell"><span>{t(Msg::ReminderInApp)}</span><input type="checkbox" name="in_app" checked=r.in_app/></label>
+                            </div>
+                            <p class="hint">{t(Msg::ReminderChannelsHint)}</p>
+                            <p class="form-error" role="alert">{move || form_error(value).get()}</p>
+                            <button type="submit" class="btn btn-primary btn-block">{t(Msg::SaveReminders)}</button>
+                            <Show when=saved><p class="toast" role="status">{t(Msg::Saved)}</p></Show>
+                        </ActionForm>
+                    })
+                })}
+            </Transition>
+            <Transition fallback=|| view! { <Skeleton rows=3/> }>
                 {move || Suspend::new(async move {
                     match view_data.await {
                         Ok(r) => {
                             let read_before = marker.first(r.read_up_to);
                             view! {
-                                <h2 class="section-title">{t(Msg::ReminderChannels)}</h2>
-                                <ActionForm action=save attr:class="form reminder-form">
-                                    <div class="cells">
-                                        <label class="cell"><span>{t(Msg::ReminderSms)}</span><input type="checkbox" name="sms" checked=r.sms/></label>
-                                        <label class="cell"><span>{t(Msg::ReminderInApp)}</span><input type="checkbox" name="in_app" checked=r.in_app/></label>
-                                    </div>
-                                    <p class="hint">{t(Msg::ReminderChannelsHint)}</p>
-                                    <p class="form-error" role="alert">{move || form_error(value).get()}</p>
-                                    <button type="submit" class="btn btn-primary btn-block">{t(Msg::SaveReminders)}</button>
-                                    <Show when=saved><p class="toast" role="status">{t(Msg::Saved)}</p></Show>
-                                </ActionForm>
                                 <h2 class="section-title">{t(Msg::MessagesHeading)}</h2>
                                 {if r.messages.is_empty() {
                                     view! { <div class="state-box empty-state"><p>{t(Msg::NoMessages)}</p></div> }.into_any()
@@ -53,7 +62,7 @@ pub fn RemindersPage() -> impl IntoView {
                         Err(error) => view! { <ErrorState error/> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </PhoneShell>
     }
 }
