@@ -389,11 +389,51 @@ where
                 Err(error) => Some(view! { <ErrorState error/> }.into_any()),
             })}
             {match shape {
-                ListShape::Cards => view! { <ul class="order-list"><For each key children=row.clone()/></ul> }.into_any(),
-                ListShape::Panels => view! { <div class="appeal-list"><For each key children=row.clone()/></div> }.into_any(),
+                ListShape::Cards => view! { <ul class="order-list"><For each key children=row/></ul> }.into_any(),
+                ListShape::Panels => view! { <div class="appeal-list"><For each key children=row/></div> }.into_any(),
             }}
         </Transition>
     }
+}
+
+/// A form built from part of a live answer (the choices it offers), on a
+/// page whose other parts follow the news through the same answer. It is
+/// built again only when that part changes, keyed by its content as
+/// [`LiveList`] rows are, so news refetching the answer leaves what is being
+/// typed and the error beside it. A failed load shows nothing here: the
+/// page shows it once, where the rest of the answer goes.
+#[component]
+pub fn LiveForm<T, Form, V>(choices: Signal<Option<Result<T, AppError>>>, skeleton: usize, form: Form) -> impl IntoView
+where
+    T: std::fmt::Debug + Clone + Send + Sync + 'static,
+    Form: Fn(T) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let each = move || choices.get().and_then(Result::ok);
+    let key = |choices: &T| format!("{choices:?}");
+    view! {
+        <Transition fallback=move || view! { <Skeleton rows=skeleton/> }>
+            <For each key children=form/>
+        </Transition>
+    }
+}
+
+/// A form that empties itself once `action` succeeds, ready for the next
+/// entry; after a failure what was typed stays beside the error. Give the
+/// returned reference to the form's `node_ref`.
+pub fn reset_on_success<S>(action: ServerAction<S>) -> NodeRef<leptos::html::Form>
+where
+    S: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+    S::Error: Send + Sync + 'static,
+{
+    let form = NodeRef::<leptos::html::Form>::new();
+    successes(action, move || {
+        if let Some(form) = form.get_untracked() {
+            form.reset();
+        }
+    });
+    form
 }
 
 /// A failed load: the message and a way forward.

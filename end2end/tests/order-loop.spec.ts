@@ -438,9 +438,11 @@ test('a customer complains about an order; the admin takes, answers and resolves
   await text.fill('迟到了');
   await customer.getByRole('button', { name: '提交', exact: true }).click();
   await expect(customer.locator('.feedback-form .field-error').filter({ hasText: '请至少写5个字' })).toBeVisible();
+  await expect(text, 'a refused note stays to be corrected').toHaveValue('迟到了');
   await text.fill('预约16点，阿姨16点40才到，也没有提前说');
   await customer.getByRole('button', { name: '提交', exact: true }).click();
   await expect(customer.getByRole('status')).toHaveText(/已提交/);
+  await expect(text, 'a filed note leaves the form empty for the next').toHaveValue('');
   const card = customer.locator('.feedback-card', { hasText: '阿姨16点40才到' });
   await expect(card.locator('[data-feedback-status]')).toHaveText('待处理');
   // A photo of what happened: a plain form post that comes back to the same card.

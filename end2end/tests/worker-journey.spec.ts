@@ -282,12 +282,15 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
   await worker.getByRole('button', { name: '保存账户' }).click();
   await expect(worker.locator('.choice-row')).toContainText('**** **** **** 6789');
   await expect(worker.getByText('6222 0212')).toHaveCount(0);
-  await worker.getByLabel('提现金额（元）').fill('100');
+  const amount = worker.getByLabel('提现金额（元）');
+  await amount.fill('100');
   await worker.getByRole('button', { name: '申请提现' }).click();
   await expect(worker.locator('#f-amount-error')).toHaveText('可提现余额不足');
-  await worker.getByLabel('提现金额（元）').fill('50');
+  await expect(amount, 'a refused amount stays to be corrected').toHaveValue('100');
+  await amount.fill('50');
   await worker.getByRole('button', { name: '申请提现' }).click();
   await expect(worker.locator('[data-held]')).toHaveText('¥50.00');
+  await expect(amount, 'a requested amount is not left to be sent twice').toHaveValue('');
   await expect(worker.locator('.balance-value')).toHaveText('¥46.00');
   await expect(worker.locator('[data-withdrawal] .status-badge')).toHaveText('审核中');
   await snap(worker, 'journey-05-withdraw-390x844');

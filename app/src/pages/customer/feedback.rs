@@ -1,7 +1,7 @@
 use crate::api::feedback::{my_feedback, FeedbackOrderChoice, FeedbackView, SubmitFeedback, MAX_FEEDBACK_IMAGES};
 use crate::api::format_beijing;
 use crate::browser::use_live_version;
-use crate::components::{field_error, form_error, ErrorState, ListShape, LiveList, PhoneShell, Skeleton, Tabs};
+use crate::components::{field_error, form_error, reset_on_success, ListShape, LiveForm, LiveList, PhoneShell, Tabs};
 use crate::error::Field;
 use crate::i18n::{t, Msg};
 use crate::pages::worker::upload_error_text;
@@ -39,23 +39,14 @@ pub(crate) fn status_tag(status: FeedbackStatus) -> impl IntoView {
 pub fn FeedbackPage() -> impl IntoView {
     let submit = ServerAction::<SubmitFeedback>::new();
     let live = use_live_version();
-    // The form follows only its own submissions, so news arriving while a
-    // complaint is typed does not clear it; the list below follows the news.
-    let orders = Resource::new(move || submit.version().get(), |_| async { my_feedback().await.map(|mine| mine.orders) });
-    let items = Resource::new(move || (submit.version().get(), live.get()), |_| async { my_feedback().await.map(|mine| mine.items) });
+    let mine = Resource::new(move || (submit.version().get(), live.get()), |_| my_feedback());
     crate::browser::forget_notice_query(&["uploaded", "upload_error"]);
     view! {
         <PhoneShell title=Msg::FeedbackTitle tabs=Tabs::Customer>
-            <Transition fallback=|| view! { <Skeleton rows=2/> }>
-                {move || Suspend::new(async move {
-                    match orders.await {
-                        Ok(orders) => view! { <FeedbackForm orders submit/> }.into_any(),
-                        Err(error) => view! { <ErrorState error/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <LiveForm choices=Signal::derive(move || mine.get().map(|mine| mine.map(|mine| mine.orders))) skeleton=2
+                form=move |orders| view! { <FeedbackForm orders submit/> }/>
             <h2 class="section-title">{t(Msg::FeedbackMineHeading)}</h2>
-            <LiveList rows=Signal::derive(move || items.get()) shape=ListShape::Cards empty=Msg::FeedbackNone skeleton=2 row=|feedback| view! { <FeedbackCard feedback/> }/>
+            <LiveList rows=Signal::derive(move || mine.get().map(|mine| mine.map(|mine| mine.items))) shape=ListShape::Cards empty=Msg::FeedbackNone skeleton=2 row=|feedback| view! { <FeedbackCard feedback/> }/>
         </PhoneShell>
     }
 }
@@ -65,9 +56,10 @@ fn FeedbackForm(orders: Vec<FeedbackOrderChoice>, submit: ServerAction<SubmitFee
     let chosen_order = use_query_map().with_untracked(|q| q.get("order")).unwrap_or_default();
     let value = submit.value();
     let submitted = move || matches!(value.get(), Some(Ok(_)));
+    let form = reset_on_success(submit);
     view! {
         <h2 class="section-title">{t(Msg::FeedbackNewHeading)}</h2>
-        <ActionForm action=submit attr:class="form feedback-form" attr:novalidate=true>
+        <ActionForm action=submit node_ref=form attr:class="form feedback-form" attr:novalidate=true>
             <div class="cells">
                 <div class="cell input-cell">
                     <label for="f-feedback-category">{t(Msg::FeedbackCategoryLabel)}</label>

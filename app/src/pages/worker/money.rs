@@ -1,10 +1,10 @@
 use crate::api::format_beijing;
 use crate::api::money::{
-    my_earnings, my_withdrawals, AddPayoutAccount, EarningKind, EarningLine, EarningsView, PayoutKind, Period, RequestWithdrawal, WithdrawView,
+    my_earnings, my_withdrawals, AddPayoutAccount, EarningKind, EarningLine, EarningsView, PayoutAccountView, PayoutKind, Period, RequestWithdrawal,
     WithdrawalStatus, WithdrawalView,
 };
 use crate::browser::use_live_version;
-use crate::components::{field_error, form_error, ErrorState, PhoneShell, Skeleton, Tabs};
+use crate::components::{field_error, form_error, reset_on_success, ErrorState, LiveForm, PhoneShell, Skeleton, Tabs};
 use crate::error::Field;
 use crate::i18n::{t, Msg};
 use crate::pages::order_ui::money;
@@ -171,10 +171,6 @@ pub fn WithdrawPage() -> impl IntoView {
         move || (request.version().get(), add_account.version().get(), live.get()),
         |_| my_withdrawals(),
     );
-    // The forms follow only their own submissions: an offer arriving while
-    // an amount or an account number is typed does not clear it. The
-    // balance and the requests above and below follow the news.
-    let accounts = Resource::new(move || (request.version().get(), add_account.version().get()), |_| my_withdrawals());
     let available = Signal::derive(move || data.get().and_then(Result::ok).map(|view| view.available_fen));
     view! {
         <PhoneShell title=Msg::WithdrawTitle tabs=Tabs::Worker>
@@ -186,9 +182,10 @@ pub fn WithdrawPage() -> impl IntoView {
                     }
                 })}
             </Transition>
-            <Transition fallback=|| view! { <Skeleton rows=3/> }>
-                {move || Suspend::new(async move { accounts.await.ok().map(|view| view! { <WithdrawForms view available request add_account/> }) })}
-            </Transition>
+            // The forms are built again only when the accounts change: an offer
+            // arriving while an amount or an account number is typed leaves it.
+            <LiveForm choices=Signal::derive(move || data.get().map(|view| view.map(|view| (view.accounts, view.min_withdrawal_fen)))) skeleton=3
+                form=move |(accounts, min_withdrawal_fen)| view! { <WithdrawForms accounts min_withdrawal_fen available request add_account/> }/>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move { data.await.ok().map(|view| view! { <WithdrawalHistory withdrawals=view.withdrawals/> }) })}
             </Transition>
@@ -198,24 +195,26 @@ pub fn WithdrawPage() -> impl IntoView {
 
 #[component]
 fn WithdrawForms(
-    view: WithdrawView,
+    accounts: Vec<PayoutAccountView>,
+    min_withdrawal_fen: i64,
     /// The balance as news updates it, for the amount's hint.
     available: Signal<Option<i64>>,
     request: ServerAction<RequestWithdrawal>,
     add_account: ServerAction<AddPayoutAccount>,
 ) -> impl IntoView {
     let value = request.value();
-    let at_most = move || format!("{} {}", t(Msg::AtMost), money(available.get().unwrap_or(view.available_fen)));
+    let at_most = move || available.get().map(|fen| format!("{} {}", t(Msg::AtMost), money(fen))).unwrap_or_default();
     let done = move || matches!(value.get(), Some(Ok(())));
-    let has_accounts = !view.accounts.is_empty();
-    let first_account = view.accounts.first().map(|a| a.id);
+    let form = reset_on_success(request);
+    let has_accounts = !accounts.is_empty();
+    let first_account = accounts.first().map(|a| a.id);
     view! {
         {if has_accounts {
             view! {
-                <ActionForm action=request attr:class="form withdraw-form">
+                <ActionForm action=request node_ref=form attr:class="form withdraw-form">
                     <fieldset class="cells">
                         <legend class="section-title">{t(Msg::PayoutAccountLabel)}</legend>
-                        {view.accounts.iter().map(|a| view! {
+                        {accounts.iter().map(|a| view! {
                             <label class="cell choice-row">
                                 <input type="radio" name="account_id" value=a.id checked=Some(a.id) == first_account/>
                                 <span>{t(payout_kind_label(a.kind))}</span>
@@ -229,7 +228,7 @@ fn WithdrawForms(
                         <input id="f-amount" name="amount" inputmode="decimal" autocomplete="off" placeholder=at_most/>
                     </div>
                     <p class="field-error" id="f-amount-error" role="alert">{move || field_error(value, Field::Amount).get()}</p>
-                    <p class="hint">{t(Msg::WithdrawHint)}" "{money(view.min_withdrawal_fen)}</p>
+                    <p class="hint">{t(Msg::WithdrawHint)}" "{money(min_withdrawal_fen)}</p>
                     <p class="form-error" role="alert">{move || form_error(value).get()}</p>
                     <button type="submit" class="btn btn-primary btn-block" disabled=move || request.pending().get()>{t(Msg::SubmitWithdrawal)}</button>
                     <Show when=done><p class="toast" role="status">{t(Msg::WithdrawalSubmitted)}</p></Show>
