@@ -5,7 +5,7 @@
 use crate::api::chat::{chat_thread, my_chat_unread, upload_path, ChatMessageView, ChatThreadView, ChatUnread, SendChat};
 use crate::api::format_beijing;
 use crate::browser::{forget_notice_query, random_key, use_live_version};
-use crate::components::{field_error, form_error, ErrorState, Skeleton};
+use crate::components::{field_error, form_error, reset_on_success, ErrorState, Skeleton};
 use crate::error::{AppError, Field};
 use crate::i18n::{t, Msg};
 use crate::pages::worker::upload_error_text;
@@ -26,14 +26,7 @@ pub fn ChatPanel(#[prop(into)] thread: Signal<String>, #[prop(optional)] hint: O
         send.version().track();
         client_key.set(random_key().unwrap_or_default());
     });
-    let form = NodeRef::<leptos::html::Form>::new();
-    Effect::new(move |_| {
-        if matches!(value.get(), Some(Ok(_))) {
-            if let Some(form) = form.get() {
-                form.reset();
-            }
-        }
-    });
+    let form = reset_on_success(send);
     // The newest message is at the bottom: show it whenever the thread changes.
     Effect::new(move |_| {
         if let Some(Ok(_)) = data.get() {

@@ -6,7 +6,7 @@ use crate::pages::worker::{certificate_caption, doc_label, review_caption, Expir
 use leptos_router::hooks::{use_params_map, use_query_map};
 use leptos_router::params::ParamsMap;
 use crate::api::format_beijing;
-use crate::components::{field_error, form_error, AdminShell, ErrorState, Skeleton};
+use crate::components::{field_error, form_error, reset_on_success, AdminShell, ErrorState, Skeleton};
 use crate::error::Field;
 use crate::i18n::{t, tf, Msg};
 use crate::pages::admin::users::worker_status_text;
@@ -261,14 +261,7 @@ fn WorkerWarnings(worker_id: i64) -> impl IntoView {
     let value = give.value();
     let given = move || value.get().is_some_and(|r| r.is_ok());
     // A given warning leaves an empty form, so a second click gives no second warning.
-    let form = NodeRef::<leptos::html::Form>::new();
-    Effect::new(move |_| {
-        if given() {
-            if let Some(form) = form.get() {
-                form.reset();
-            }
-        }
-    });
+    let form = reset_on_success(give);
     view! {
         <section class="panel worker-warnings">
             <h3>{t(Msg::WarningsHeading)}</h3>

@@ -1,6 +1,6 @@
 use crate::api::account::{my_addresses, AddAddress, AddressView, DeleteAddress, SetDefaultAddress, UpdateAddress};
 use crate::browser::locate;
-use crate::components::{field_error, form_error, ErrorState, PhoneShell, Skeleton, Tabs};
+use crate::components::{field_error, form_error, reset_on_success, ErrorState, PhoneShell, Skeleton, Tabs};
 use crate::error::{AppError, Field};
 use crate::i18n::{t, Msg};
 use leptos::prelude::*;
@@ -97,14 +97,7 @@ fn AddressCard(a: AddressView, delete: ServerAction<DeleteAddress>, make_default
 fn AddAddressForm(add: ServerAction<AddAddress>) -> impl IntoView {
     let value = add.value();
     // A saved address leaves an empty form for the next one.
-    let form = NodeRef::<leptos::html::Form>::new();
-    Effect::new(move |_| {
-        if matches!(value.get(), Some(Ok(()))) {
-            if let Some(form) = form.get() {
-                form.reset();
-            }
-        }
-    });
+    let form = reset_on_success(add);
     view! {
         <h2 class="section-title">{t(Msg::AddAddress)}</h2>
         <ActionForm action=add node_ref=form attr:class="form" attr:novalidate=true>
