@@ -4123,27 +4123,22 @@ async fn chosen_zhao(app: &TestApp) -> ChosenNanny {
     let (customer, admin) = (app.session_for(CUSTOMER).await, app.session_for("13700000000").await);
     let zhao_session = app.session_for(ZHAO).await;
     let zhao = user_id(app, ZHAO).await;
-    let placement = chosen_placement(app, &customer, &admin, &zhao_session, zhao).await;
-    ChosenNanny { customer, admin, zhao_session, zhao, placement }
-}
-
-async fn chosen_placement(app: &TestApp, customer: &str, admin: &str, nanny_session: &str, nanny: i64) -> i64 {
     let services = app.state.store.listed_services(None).await.unwrap();
     let service = services.iter().find(|s| s.name == "金牌月嫂 · 26天").unwrap().id;
     let ask = form(&[("service_id", service.to_string()), ("start_day", beijing_day(20)), ("needs", "预产期下月中旬，需要会做月子餐".into())]);
-    let placement: i64 = serde_json::from_str(&app.post("/api/request_placement", &ask, Some(customer)).await.body).unwrap();
-    let propose = form(&[("placement_id", placement.to_string()), ("worker_id", nanny.to_string())]);
-    assert_eq!(app.post("/api/admin_propose_nanny", &propose, Some(admin)).await.status, StatusCode::OK);
+    let placement: i64 = serde_json::from_str(&app.post("/api/request_placement", &ask, Some(&customer)).await.body).unwrap();
+    let propose = form(&[("placement_id", placement.to_string()), ("worker_id", zhao.to_string())]);
+    assert_eq!(app.post("/api/admin_propose_nanny", &propose, Some(&admin)).await.status, StatusCode::OK);
     let step = |step: &str, at: Option<String>| {
-        let mut fields = vec![("placement_id", placement.to_string()), ("worker_id", nanny.to_string()), ("step", step.to_string())];
+        let mut fields = vec![("placement_id", placement.to_string()), ("worker_id", zhao.to_string()), ("step", step.to_string())];
         fields.extend(at.map(|at| ("interview_at", at)));
         form(&fields)
     };
-    assert_eq!(app.post("/api/placement_step", &step("invite", Some(beijing_minute(1, 10))), Some(customer)).await.status, StatusCode::OK);
+    assert_eq!(app.post("/api/placement_step", &step("invite", Some(beijing_minute(1, 10))), Some(&customer)).await.status, StatusCode::OK);
     let accept = form(&[("placement_id", placement.to_string()), ("step", "accept".into())]);
-    assert_eq!(app.post("/api/answer_interview", &accept, Some(nanny_session)).await.status, StatusCode::OK);
-    assert_eq!(app.post("/api/placement_step", &step("choose", None), Some(customer)).await.status, StatusCode::OK);
-    placement
+    assert_eq!(app.post("/api/answer_interview", &accept, Some(&zhao_session)).await.status, StatusCode::OK);
+    assert_eq!(app.post("/api/placement_step", &step("choose", None), Some(&customer)).await.status, StatusCode::OK);
+    ChosenNanny { customer, admin, zhao_session, zhao, placement }
 }
 
 #[tokio::test]
