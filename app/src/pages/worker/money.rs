@@ -212,15 +212,19 @@ fn WithdrawForms(
         {if has_accounts {
             view! {
                 <ActionForm action=request node_ref=form attr:class="form withdraw-form">
-                    <fieldset class="cells">
+                    // The title sits on the page above the white rows, as on every
+                    // other form, rather than straddling their top edge.
+                    <fieldset>
                         <legend class="section-title">{t(Msg::PayoutAccountLabel)}</legend>
-                        {accounts.iter().map(|a| view! {
-                            <label class="cell choice-row">
-                                <input type="radio" name="account_id" value=a.id checked=Some(a.id) == first_account/>
-                                <span>{t(payout_kind_label(a.kind))}</span>
-                                <span class="cell-value">{a.label.clone()}</span>
-                            </label>
-                        }).collect_view()}
+                        <div class="cells">
+                            {accounts.iter().map(|a| view! {
+                                <label class="cell choice-row">
+                                    <input type="radio" name="account_id" value=a.id checked=Some(a.id) == first_account/>
+                                    <span>{t(payout_kind_label(a.kind))}</span>
+                                    <span class="cell-value">{a.label.clone()}</span>
+                                </label>
+                            }).collect_view()}
+                        </div>
                     </fieldset>
                     <p class="field-error" role="alert">{move || field_error(value, Field::AccountKind).get()}</p>
                     <div class="cell input-cell">
