@@ -52,51 +52,45 @@ out, bks_path, conv, obj, secs, *names = sys.argv[1:]
 bks = json.load(open(bks_path))
 ref_key = "distance_optimal" if obj == "distance" else "hierarchical"
 side = all(os.path.exists(f"{out}/{n}.pyvrp.check.json") for n in names)
-print(f"# dispatch vrptw: {secs}s, convention={conv}, objective={obj}, reference={ref_key}")
-print("| instance | ref veh/dist | veh | dist | gap % | feasible |" + (" PyVRP veh | PyVRP dist | PyVRP gap % | PyVRP feasible |" if side else ""))
-print("|---|---|---|---|---|---|" + ("---|---|---|---|" if side else ""))
 def read_check(path):
     try:
         return json.load(open(path))
     except (OSError, ValueError):
         return {"feasible": False, "vehicles": 0, "distance": float("nan")}
-gaps, infeasible, fewer, more = [], 0, 0, 0
-ref_gaps, ref_infeasible, ref_matched = [], 0, 0
-matched = 0
-for n in names:
-    chk = read_check(f"{out}/{n}.check.json")
-    ref = bks[ref_key][n]
-    feas = chk["feasible"]
-    gap = 100.0 * (chk["distance"] - ref["distance"]) / ref["distance"]
-    if not feas:
-        infeasible += 1
-    else:
-        gaps.append(gap)
-    dv = chk["vehicles"] - ref["vehicles"]
-    more += dv > 0
-    fewer += dv < 0
-    matched += feas and dv <= 0
-    veh = f"{chk['vehicles']}" + (f" ({dv:+d})" if dv else "")
-    row = f"| {n} | {ref['vehicles']}/{ref['distance']} | {veh} | {chk['distance']} | {gap:+.2f} | {feas} |"
-    if side:
-        rc = read_check(f"{out}/{n}.pyvrp.check.json")
-        rgap = 100.0 * (rc["distance"] - ref["distance"]) / ref["distance"]
-        if rc["feasible"]:
-            ref_gaps.append(rgap)
+class Solver:
+    """One solver's checked results against the reference, row by row."""
+    def __init__(self, label, suffix):
+        self.label, self.suffix = label, suffix
+        self.gaps, self.matched_gaps, self.infeasible, self.more, self.fewer = [], [], 0, 0, 0
+    def cells(self, n):
+        chk, ref = read_check(f"{out}/{n}{self.suffix}.check.json"), bks[ref_key][n]
+        gap = 100.0 * (chk["distance"] - ref["distance"]) / ref["distance"]
+        dv = chk["vehicles"] - ref["vehicles"]
+        if chk["feasible"]:
+            self.gaps.append(gap)
+            if dv <= 0:
+                self.matched_gaps.append(gap)
         else:
-            ref_infeasible += 1
-        rdv = rc["vehicles"] - ref["vehicles"]
-        ref_matched += rc["feasible"] and rdv <= 0
-        row += f" {rc['vehicles']}" + (f" ({rdv:+d})" if rdv else "") + f" | {rc['distance']} | {rgap:+.2f} | {rc['feasible']} |"
-    print(row)
-mean = sum(gaps) / len(gaps) if gaps else float("nan")
+            self.infeasible += 1
+        self.more += dv > 0
+        self.fewer += dv < 0
+        veh = f"{chk['vehicles']}" + (f" ({dv:+d})" if dv else "")
+        return f" {veh} | {chk['distance']} | {gap:+.2f} | {chk['feasible']} |"
+    def summary(self):
+        stat = lambda xs: f"mean {sum(xs) / len(xs):+.3f}%, max {max(xs):+.3f}%" if xs else "none"
+        print(f"{self.label}: instances {len(names)}, feasible {len(names) - self.infeasible}, infeasible {self.infeasible}")
+        print(f"{self.label}: distance gap over feasible: {stat(self.gaps)}")
+        if obj == "hierarchical":
+            print(f"{self.label}: vehicles above reference: {self.more}, below reference: {self.fewer}; "
+                  f"reference vehicle count matched on {len(self.matched_gaps)}/{len(names)}, distance gap on those: {stat(self.matched_gaps)}")
+solvers = [Solver("ours", "")] + ([Solver("PyVRP, same limit", ".pyvrp")] if side else [])
+print(f"# dispatch vrptw: {secs}s, convention={conv}, objective={obj}, reference={ref_key}")
+print("| instance | ref veh/dist | veh | dist | gap % | feasible |" + (" PyVRP veh | PyVRP dist | PyVRP gap % | PyVRP feasible |" if side else ""))
+print("|---|---|---|---|---|---|" + ("---|---|---|---|" if side else ""))
+for n in names:
+    ref = bks[ref_key][n]
+    print(f"| {n} | {ref['vehicles']}/{ref['distance']} |" + "".join(s.cells(n) for s in solvers))
 print()
-print(f"instances {len(names)}, feasible {len(names) - infeasible}, infeasible {infeasible}")
-print(f"distance gap over feasible: mean {mean:+.3f}%, max {max(gaps) if gaps else float('nan'):+.3f}%")
-if obj == "hierarchical":
-    print(f"vehicles above reference: {more}, below reference: {fewer}; reference vehicle count matched on {matched}/{len(names)}")
-if side:
-    ref_mean = sum(ref_gaps) / len(ref_gaps) if ref_gaps else float("nan")
-    print(f"PyVRP, same limit: feasible {len(names) - ref_infeasible}, distance gap mean {ref_mean:+.3f}%, max {max(ref_gaps) if ref_gaps else float('nan'):+.3f}%"
-          + (f"; reference vehicle count matched on {ref_matched}/{len(names)}" if obj == "hierarchical" else ""))
+for s in solvers:
+    s.summary()
 PY
