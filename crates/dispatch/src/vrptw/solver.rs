@@ -8,7 +8,9 @@
 //! seconds. Insertion feasibility is O(1) through per-route prefix/suffix
 //! [`TimeSegment`]s. There is no separate relocate/swap/2-opt* local search
 //! yet; ruin-and-recreate is the only neighbourhood, with an occasional whole
-//! route dissolved in place of the strings.
+//! route dissolved in place of the strings. Under the hierarchical objective
+//! the distance phase restarts from fresh plans with the same route count
+//! (see [`DISTANCE_CYCLES`]).
 
 use super::{Problem, Rng, TimeSegment};
 
@@ -102,6 +104,16 @@ const STUCK_LIMIT: u32 = 2000;
 const ROUTE_REMOVAL: f64 = 0.005;
 /// Share of the budget spent removing routes under [`Objective::Hierarchical`].
 const FLEET_SHARE: f64 = 0.5;
+/// Annealing cycles of the hierarchical distance phase, each from a plan of
+/// its own with the fleet phase's route count. Under that cap a walk stays
+/// in the basin it starts in (R110 ended on the same distance at four times
+/// the budget), and which basin is luck: one plan's seed gave RC102 +5.4%,
+/// another's the best-known. Six basins a run gave a mean +0.99% against
+/// +2.57% for one, on 12 hard instances × 2 seeds.
+const DISTANCE_CYCLES: f64 = 6.0;
+/// Share of a cycle that may go to building its own plan with the capped
+/// route count; when none is built in time the cycle reheats the best plan.
+const FRESH_SHARE: f64 = 0.3;
 
 #[derive(Debug)]
 struct Route {
@@ -303,9 +315,10 @@ fn search(
 
     let mut fleet_end = 0.0;
     if params.objective == Objective::Hierarchical && found {
-        cur = s.minimise_fleet(cur, progress);
+        cur = s.minimise_fleet(cur, 0, FLEET_SHARE, progress);
         fleet_end = progress().min(1.0);
     }
+    let cycles = if fleet_end > 0.0 { DISTANCE_CYCLES } else { 1.0 };
     // Hierarchical: keep the fleet phase's route count as a hard cap, but
     // charge an unserved client only about the cost of driving out to it and
     // back early on, rising to a hundred times that at the end. With full
@@ -331,12 +344,24 @@ fn search(
     let mut next = cur.clone();
     let mut best = cur.clone();
     let mut stuck = 0;
+    let mut cycle = 0.0;
     loop {
         let done = progress();
         if done >= 1.0 {
             break;
         }
-        let frac = ((done - fleet_end) / (1.0 - fleet_end)).clamp(0.0, 1.0);
+        let phase = ((done - fleet_end) / (1.0 - fleet_end)).clamp(0.0, 1.0) * cycles;
+        let this_cycle = phase.floor().min(cycles - 1.0);
+        if this_cycle > cycle {
+            cycle = this_cycle;
+            let deadline = done + FRESH_SHARE * (1.0 - fleet_end) / cycles;
+            match s.plan_with_routes(max_routes, fleet_size, deadline, progress) {
+                Some(fresh) => cur = fresh,
+                None => cur.clone_from(&best),
+            }
+            stuck = 0;
+        }
+        let frac = (phase - this_cycle).clamp(0.0, 1.0);
         let temp = unit * T_START * (T_END / T_START).powf(frac);
         let miss_cost = soft_miss.map_or(s.miss_cost, |m| (m * 100f64.powf(frac)) as i64);
         let cost = |st: &State| st.distance + miss_cost * st.unassigned.len() as i64;
@@ -574,8 +599,10 @@ impl Search<'_> {
     /// route fewer. A candidate is kept when it leaves fewer clients out, or
     /// out clients that have been out less often (SISR's absence counters),
     /// which steers the search towards placing the hard clients first.
-    /// Returns the feasible state with the fewest routes found.
-    fn minimise_fleet(&mut self, feasible: State, progress: &mut dyn FnMut() -> f64) -> State {
+    /// Stops at `target` routes (or the fewest the demand allows) or when
+    /// `progress` reaches `deadline`, and returns the feasible state with
+    /// the fewest routes found.
+    fn minimise_fleet(&mut self, feasible: State, target: usize, deadline: f64, progress: &mut dyn FnMut() -> f64) -> State {
         let mut best = feasible;
         let mut absence = vec![0u64; self.p.len()];
         let mut cur = self.without_smallest_route(&best);
@@ -583,7 +610,8 @@ impl Search<'_> {
         // No plan can use fewer routes than the demand needs, so stop there.
         let demand: i64 = self.p.demand.iter().sum();
         let bound = if self.p.capacity > 0 { (demand + self.p.capacity - 1) / self.p.capacity } else { 0 };
-        while progress() < FLEET_SHARE && best.routes.len() as i64 > bound.max(1) {
+        let floor = bound.max(1).max(target as i64);
+        while best.routes.len() as i64 > floor && progress() < deadline {
             let cap = best.routes.len() - 1;
             next.clone_from(&cur);
             self.ruin(&mut next);
@@ -601,6 +629,18 @@ impl Search<'_> {
             }
         }
         best
+    }
+
+    /// A plan of its own with at most `routes` routes, built from scratch
+    /// before `progress` reaches `deadline`, if one is found.
+    fn plan_with_routes(&mut self, routes: usize, fleet_size: usize, deadline: f64, progress: &mut dyn FnMut() -> f64) -> Option<State> {
+        let mut st = self.starting_state();
+        self.recreate(&mut st, fleet_size);
+        if !st.unassigned.is_empty() {
+            return None;
+        }
+        let st = self.minimise_fleet(st, routes, deadline, progress);
+        (st.routes.len() <= routes).then_some(st)
     }
 
     /// Dissolves one route, the smallest or a random one.

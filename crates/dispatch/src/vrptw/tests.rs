@@ -221,10 +221,12 @@ proptest! {
     ) {
         let p = instance(nodes, vehicles, capacity, 1500);
         let objective = if hierarchical { Objective::Hierarchical } else { Objective::Distance };
-        let mut left = 300;
+        // A budget that advances steadily, so a hierarchical search goes
+        // through its fleet phase and every distance cycle, fresh plans included.
+        let mut used = 0.0;
         let plan = solve(&p, &Params { objective, seed }, &mut || {
-            left -= 1;
-            if left > 0 { 0.3 } else { 1.0 }
+            used += 1.0 / 300.0;
+            used
         });
         // One route per client is a plan whenever each client fits alone and
         // the fleet is large enough, so the solver must not give up then.
