@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { DEMO, DESKTOP, PHONE, PEOPLES_SQUARE, open, signedIn, snap, hydrated, expectAccessible, fillBooking, fieldError, freshPhone, register } from './helpers';
+import { DEMO, DESKTOP, PHONE, PEOPLES_SQUARE, open, signedIn, snap, hydrated, expectAccessible, fillContact, pickSlot, fieldError, freshPhone, register } from './helpers';
 const SECOND_WORKER = { phone: '13900000003', password: 'daojia123', name: '赵阿姨' };
 
 /** Opens 日常保洁 · 2小时's booking form with the contact, address and position filled, `days` ahead at `slot`. */
@@ -9,10 +9,8 @@ async function bookingAt(customer: Page, days: number, slot: string) {
   await hydrated(customer);
   await customer.getByRole('link', { name: '立即预约' }).click();
   await hydrated(customer);
-  await fillBooking(customer, '黄浦区人民大道1号2栋301', 31.2304, '09:00');
-  await customer.getByRole('tab').nth(days).click();
-  await customer.locator('.slot:not([disabled])', { hasText: slot }).click();
-  await expect(customer.locator('.slot.selected')).toContainText(slot);
+  await fillContact(customer, '黄浦区人民大道1号2栋301', PEOPLES_SQUARE.latitude);
+  await pickSlot(customer, days, slot);
 }
 
 const fen = (text: string) => Math.round(Number(text.replace(/[^\d.]/g, '')) * 100);
