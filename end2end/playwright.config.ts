@@ -8,7 +8,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  reporter: [['list']],
+  // The JSON report feeds the failure digest scripts/test.sh prints last (failure-digest.js).
+  reporter: [['list'], ['json', { outputFile: 'artifacts/results.json' }]],
   outputDir: './test-results',
   use: {
     baseURL: process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3000',

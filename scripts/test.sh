@@ -84,5 +84,12 @@ for _ in $(seq 1 60); do
 done
 
 log "browser tests"
-(cd end2end && E2E_BASE_URL="http://127.0.0.1:$E2E_PORT" E2E_SERVER_LOG="$SERVER_LOG" npx playwright test)
+if ! (cd end2end && E2E_BASE_URL="http://127.0.0.1:$E2E_PORT" E2E_SERVER_LOG="$SERVER_LOG" npx playwright test); then
+  # A CI log is often read from its tail: end with each failure's first error
+  # and the server's warnings, so the first failure's cause is not scrolled away.
+  node end2end/failure-digest.js end2end/artifacts/results.json || true
+  log "server warnings and errors (last 30)"
+  sed 's/\x1b\[[0-9;]*m//g' "$SERVER_LOG" | grep -E " (WARN|ERROR) " | tail -n 30 || true
+  exit 1
+fi
 log "all tests passed"
