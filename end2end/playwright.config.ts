@@ -3,7 +3,9 @@ import { defineConfig } from '@playwright/test';
 // Debian's Chromium; Playwright's own browser download cannot work offline.
 export default defineConfig({
   testDir: './tests',
-  timeout: 60_000,
+  // A whole journey across three roles takes 25–30 s here when idle and about 40 s with
+  // both cores busy; a failure is caught by the 15 s expect timeout, not by this budget.
+  timeout: 120_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
   workers: 1,

@@ -197,8 +197,6 @@ test('one order travels from booking to review across customer, worker and admin
 });
 
 test('a declined offer goes to the next worker, a timeout to the admin queue, and the admin assigns by hand', async ({ browser }) => {
-  // Waits out one real offer timeout (15 s in the test server).
-  test.setTimeout(120_000);
   const customer = await signedIn(browser, DEMO.customer);
   const li = await signedIn(browser, DEMO.approvedWorker);
   const zhao = await signedIn(browser, SECOND_WORKER);
