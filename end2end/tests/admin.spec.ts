@@ -310,7 +310,7 @@ test('the admin reads each worker\'s assessment by the published rules, and the 
 });
 
 test('a worker appeals a penalty once, the admin overturns it and the money comes back', async ({ page, browser }) => {
-  const worker2 = { phone: '13900000003', password: 'daojia123', name: '赵阿姨' };
+  const worker2 = DEMO.secondWorker;
   const reason = `迟到罚款 ${Date.now()}`;
   await login(page, DEMO.admin.phone, DEMO.admin.password);
   await expect(page).toHaveURL(/\/admin$/);
@@ -372,7 +372,7 @@ test('a worker appeals a penalty once, the admin overturns it and the money come
 });
 
 test('an admin warns a worker with a reason, the worker appeals it and an overturn withdraws it', async ({ page, browser }) => {
-  const worker2 = { phone: '13900000003', password: 'daojia123', name: '赵阿姨' };
+  const worker2 = DEMO.secondWorker;
   const reason = `服务中多次接打私人电话 ${Date.now()}`;
   await login(page, DEMO.admin.phone, DEMO.admin.password);
   await expect(page).toHaveURL(/\/admin$/);

@@ -2,13 +2,12 @@ import { test, expect, Page } from '@playwright/test';
 import * as path from 'path';
 import { DEMO, DESKTOP, open, signedIn, snap, hydrated, expectAccessible, bookDaysAhead } from './helpers';
 
-const SECOND_WORKER = { phone: '13900000003', password: 'daojia123', name: '赵阿姨' };
 const PHOTO = path.join(__dirname, '..', 'fixtures', 'photo.png');
 
 test('the customer and the worker holding the order chat live, with text and a photo', async ({ browser }) => {
   const customer = await signedIn(browser, DEMO.customer);
   const li = await signedIn(browser, DEMO.approvedWorker);
-  const zhao = await signedIn(browser, SECOND_WORKER);
+  const zhao = await signedIn(browser, DEMO.secondWorker);
   await open(li, '/worker');
   await open(zhao, '/worker');
   const orderId = await bookDaysAhead(customer, 2, '10:00');

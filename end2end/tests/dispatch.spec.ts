@@ -1,6 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
 import { DEMO, DESKTOP, PEOPLES_SQUARE as HOME, open, signedIn, snap, hydrated, expectAccessible, fillBooking, freshPhone, submitAndPay, bookDaysAhead } from './helpers';
-const SECOND_WORKER = { phone: '13900000003', password: 'daojia123', name: '赵阿姨' };
 
 const LEAD = '提前派单（小时，0 表示支付后立即派单）';
 
@@ -39,7 +38,7 @@ test('an admin tunes dispatch; after one declined offer the order is broadcast a
   try {
     const customer = await signedIn(browser, DEMO.customer);
     const li = await signedIn(browser, DEMO.approvedWorker);
-    const zhao = await signedIn(browser, SECOND_WORKER);
+    const zhao = await signedIn(browser, DEMO.secondWorker);
     await open(li, '/worker');
     await open(zhao, '/worker');
 

@@ -5,6 +5,7 @@ import * as path from 'path';
 export const DEMO = {
   customer: { phone: '13800000001', password: 'daojia123', name: '张女士' },
   approvedWorker: { phone: '13900000001', password: 'daojia123', name: '李阿姨' },
+  secondWorker: { phone: '13900000003', password: 'daojia123', name: '赵阿姨' },
   applicantWorker: { phone: '13900000002', password: 'daojia123', name: '王师傅' },
   admin: { phone: '13700000000', password: 'admin1234', name: '运营管理员' },
 };

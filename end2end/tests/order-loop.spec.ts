@@ -1,7 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
 import * as path from 'path';
 import { DEMO, DESKTOP, PEOPLES_SQUARE as HOME, open, signedIn, snap, hydrated, expectAccessible, expectTilesToOpenWhatTheyCount, expectCustomerTotalsToAddUp, fillBooking, tickChecklist, bookDaysAhead } from './helpers';
-const SECOND_WORKER = { phone: '13900000003', password: 'daojia123', name: '赵阿姨' };
 
 /** Books the demo "日常保洁 · 2小时" for tomorrow at `slot` and pays; returns the order page URL. */
 async function bookAndPay(customer: Page, slot: string, shot?: string): Promise<string> {
@@ -199,7 +198,7 @@ test('one order travels from booking to review across customer, worker and admin
 test('a declined offer goes to the next worker, a timeout to the admin queue, and the admin assigns by hand', async ({ browser }) => {
   const customer = await signedIn(browser, DEMO.customer);
   const li = await signedIn(browser, DEMO.approvedWorker);
-  const zhao = await signedIn(browser, SECOND_WORKER);
+  const zhao = await signedIn(browser, DEMO.secondWorker);
   const admin = await signedIn(browser, DEMO.admin, DESKTOP);
   await open(li, '/worker');
   await open(zhao, '/worker');
@@ -214,7 +213,7 @@ test('a declined offer goes to the next worker, a timeout to the admin queue, an
     if ((await offerOn(zhao).count()) > 0) [first, second] = [zhao, li];
     expect((await offerOn(li).count()) + (await offerOn(zhao).count())).toBe(1);
   }).toPass({ timeout: 15_000 });
-  const secondName = second === zhao ? SECOND_WORKER.name : DEMO.approvedWorker.name;
+  const secondName = second === zhao ? DEMO.secondWorker.name : DEMO.approvedWorker.name;
   await offerOn(first).getByRole('button', { name: '拒绝' }).click();
   await expect(offerOn(first)).toHaveCount(0);
 

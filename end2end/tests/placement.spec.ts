@@ -1,6 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
 import { DEMO, DESKTOP, open, signedIn, snap, hydrated, expectAccessible } from './helpers';
-const ZHAO = { phone: '13900000003', password: 'daojia123', name: '赵阿姨' };
 /** A family from the demo history, with a request of their own. */
 const NEIGHBOUR = { phone: '13800000011', password: 'daojia123', name: '陈先生' };
 
@@ -17,7 +16,7 @@ function newestRequest(customer: Page) {
 test('a family asks for a 月嫂, meets the nanny staff shortlist and chooses her', async ({ browser }) => {
   const customer = await signedIn(browser, DEMO.customer);
   const admin = await signedIn(browser, DEMO.admin, DESKTOP);
-  const zhao = await signedIn(browser, ZHAO);
+  const zhao = await signedIn(browser, DEMO.secondWorker);
 
   // From the service page of a nanny service, not a cleaning one.
   await open(customer, '/');
@@ -47,15 +46,15 @@ test('a family asks for a 月嫂, meets the nanny staff shortlist and chooses he
   await open(admin, '/admin/placements?filter=open');
   const panel = admin.locator(`[data-placement="${placementId}"]`);
   await expect(panel).toContainText('预产期下月中旬');
-  await panel.getByLabel('持证阿姨').selectOption({ label: ZHAO.name });
+  await panel.getByLabel('持证阿姨').selectOption({ label: DEMO.secondWorker.name });
   await panel.getByRole('button', { name: '推荐给客户' }).click();
-  await expect(panel.locator('[data-candidate]')).toContainText(ZHAO.name);
+  await expect(panel.locator('[data-candidate]')).toContainText(DEMO.secondWorker.name);
   await snap(admin, 'placement-admin-desktop');
   await expectAccessible(admin);
 
   // The family sees her arrive live and invites her; an evening time is refused beside the field.
   const candidate = request.locator('[data-candidate]');
-  await expect(candidate).toContainText(ZHAO.name);
+  await expect(candidate).toContainText(DEMO.secondWorker.name);
   await expect(request.locator('[data-placement-status]')).toHaveText('待约面试');
   await candidate.getByLabel('面试时间').fill(`${beijingDay(1)}T21:00`);
   await candidate.getByRole('button', { name: '约面试' }).click();

@@ -1,6 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
 import { DEMO, DESKTOP, PHONE, PEOPLES_SQUARE, open, signedIn, snap, hydrated, expectAccessible, fillContact, pickSlot, fieldError, freshPhone, register } from './helpers';
-const SECOND_WORKER = { phone: '13900000003', password: 'daojia123', name: '赵阿姨' };
 
 /** Opens 日常保洁 · 2小时's booking form with the contact, address and position filled, `days` ahead at `slot`. */
 async function bookingAt(customer: Page, days: number, slot: string) {
@@ -18,7 +17,7 @@ const fen = (text: string) => Math.round(Number(text.replace(/[^\d.]/g, '')) * 1
 test('a customer books weekly cleaning for three weeks, pays once, and one worker keeps every visit', async ({ browser }) => {
   const customer = await signedIn(browser, DEMO.customer);
   const li = await signedIn(browser, DEMO.approvedWorker);
-  const zhao = await signedIn(browser, SECOND_WORKER);
+  const zhao = await signedIn(browser, DEMO.secondWorker);
 
   await bookingAt(customer, 4, '15:00');
   const perVisit = fen(await customer.getByTestId('book-total').innerText());
@@ -59,7 +58,7 @@ test('a customer books weekly cleaning for three weeks, pays once, and one worke
   const offersOn = (page: Page) => page.locator('.offer-card:has(.tag-series)');
   await expect.poll(async () => (await offersOn(li).count()) + (await offersOn(zhao).count()), { timeout: 15000 }).toBe(3);
   const keeper = (await offersOn(li).count()) === 3 ? li : zhao;
-  const keeperName = keeper === li ? '李阿姨' : SECOND_WORKER.name;
+  const keeperName = keeper === li ? '李阿姨' : DEMO.secondWorker.name;
   await expect(keeper.locator(`.offer-card[data-order="${orderIds[1]}"] .tag-series`)).toHaveText('周期 2/3');
   await snap(keeper, 'series-offers-worker-phone');
   // One tap takes the regular customer's every visit.

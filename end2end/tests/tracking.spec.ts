@@ -1,7 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
 import { DEMO, DESKTOP, open, signedIn, snap, expectAccessible, bookDaysAhead, tickChecklist } from './helpers';
 
-const SECOND_WORKER = { phone: '13900000003', password: 'daojia123', name: '赵阿姨' };
 /** 2.67 km north-east of the service address (People's Square): 501 s by the travel model. */
 const ON_THE_WAY = { latitude: 31.25, longitude: 121.49 };
 const CLOSER = { latitude: 31.235, longitude: 121.478 };
@@ -9,7 +8,7 @@ const CLOSER = { latitude: 31.235, longitude: 121.478 };
 test('the customer follows the worker on a map from 出发 to 完成, with the track and an ETA, and the admin keeps the record', async ({ browser }) => {
   const customer = await signedIn(browser, DEMO.customer);
   const li = await signedIn(browser, DEMO.approvedWorker);
-  const zhao = await signedIn(browser, SECOND_WORKER);
+  const zhao = await signedIn(browser, DEMO.secondWorker);
   for (const worker of [li, zhao]) {
     await worker.context().setGeolocation(ON_THE_WAY);
     await open(worker, '/worker');
