@@ -132,6 +132,8 @@ test('a family asks for a 月嫂, meets the nanny staff shortlist and chooses he
   await expect(request.locator('.trial-terms')).toContainText('已接单');
   await open(zhao, '/worker/interviews');
   await admin.reload();
+  // Staff fill the contract next: typing before hydration would be wiped by it.
+  await hydrated(admin);
   await expect(panel.locator('.trial-terms')).toContainText('已接单');
   await expect(panel.locator('.trial-form')).toHaveCount(0);
 
