@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { DEMO, DESKTOP, PEOPLES_SQUARE as HOME, open, signedIn, snap, hydrated, expectAccessible, fillBooking, freshPhone, submitAndPay, bookDaysAhead } from './helpers';
+import { DEMO, DESKTOP, PEOPLES_SQUARE as HOME, open, signedIn, snap, hydrated, expectAccessible, fillBooking, freshPhone, submitAndPay, bookDaysAhead, offeredFirst } from './helpers';
 
 const LEAD = '提前派单（小时，0 表示支付后立即派单）';
 
@@ -61,12 +61,7 @@ test('an admin tunes dispatch; after one declined offer the order is broadcast a
 
     // Whoever is offered it first declines…
     const direct = (p: Page) => p.locator('.offer-card:not(.grab)', { hasText: '日常保洁 · 2小时' });
-    let first: Page = li;
-    let second: Page = zhao;
-    await expect(async () => {
-      if ((await direct(zhao).count()) > 0) [first, second] = [zhao, li];
-      expect((await direct(li).count()) + (await direct(zhao).count())).toBe(1);
-    }).toPass({ timeout: 15_000 });
+    const [first, second] = await offeredFirst(li, zhao, direct);
     await direct(first).getByRole('button', { name: '拒绝' }).click();
     await expect(direct(first)).toHaveCount(0);
 

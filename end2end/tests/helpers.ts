@@ -112,6 +112,18 @@ export async function fillBooking(page: Page, address: string, latitude: number,
   await pickSlot(page, 1, slot);
 }
 
+/** The two demo workers' pages as [offered first, the other], once exactly one
+ * of them has `offer` on their open 工作台. Which one dispatch picks depends on
+ * what earlier tests left each of them, so tests ask instead of assuming. */
+export async function offeredFirst(li: Page, zhao: Page, offer: (page: Page) => Locator): Promise<[Page, Page]> {
+  let pair: [Page, Page] = [li, zhao];
+  await expect(async () => {
+    if ((await offer(zhao).count()) > 0) pair = [zhao, li];
+    expect((await offer(li).count()) + (await offer(zhao).count())).toBe(1);
+  }).toPass({ timeout: 15_000 });
+  return pair;
+}
+
 /** People's Square, Shanghai: inside both demo workers' service areas. */
 export const PEOPLES_SQUARE = { latitude: 31.2304, longitude: 121.4737 };
 

@@ -1,6 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
 import * as path from 'path';
-import { DEMO, DESKTOP, PEOPLES_SQUARE as HOME, open, signedIn, snap, hydrated, expectAccessible, expectTilesToOpenWhatTheyCount, expectCustomerTotalsToAddUp, fillBooking, tickChecklist, bookDaysAhead } from './helpers';
+import { DEMO, DESKTOP, PEOPLES_SQUARE as HOME, open, signedIn, snap, hydrated, expectAccessible, expectTilesToOpenWhatTheyCount, expectCustomerTotalsToAddUp, fillBooking, tickChecklist, bookDaysAhead, offeredFirst } from './helpers';
 
 /** Books the demo "日常保洁 · 2小时" for tomorrow at `slot` and pays; returns the order page URL. */
 async function bookAndPay(customer: Page, slot: string, shot?: string): Promise<string> {
@@ -205,14 +205,9 @@ test('a declined offer goes to the next worker, a timeout to the admin queue, an
   const orderUrl = await bookAndPay(customer, '14:00');
   const orderId = orderUrl.split('/').pop();
 
-  // Whoever is offered it first declines; which one that is depends on the day
-  // earlier tests left each of them, so the test does not assume it.
+  // Whoever is offered it first declines.
   const offerOn = (p: Page) => p.locator('.offer-card', { hasText: '日常保洁 · 2小时' });
-  let [first, second] = [li, zhao];
-  await expect(async () => {
-    if ((await offerOn(zhao).count()) > 0) [first, second] = [zhao, li];
-    expect((await offerOn(li).count()) + (await offerOn(zhao).count())).toBe(1);
-  }).toPass({ timeout: 15_000 });
+  const [first, second] = await offeredFirst(li, zhao, offerOn);
   const secondName = second === zhao ? DEMO.secondWorker.name : DEMO.approvedWorker.name;
   await offerOn(first).getByRole('button', { name: '拒绝' }).click();
   await expect(offerOn(first)).toHaveCount(0);
