@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { DEMO, PHONE, fieldError, snap } from './helpers';
+import { DEMO, PHONE, fieldError, signedIn, snap } from './helpers';
 
 // Core forms work before the WebAssembly has loaded (P3): the bundle is
 // blocked, so every submit below is a plain HTML form post.
@@ -69,4 +69,18 @@ test('the service-time filter keeps only what a worker is free for then, before 
   await page.goto(`/?date=${day(-1)}&slot=10%3A00`);
   await expect(page.locator('#f-time-error')).toHaveText('该时间已过，请选择其他时间');
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(0);
+});
+
+test('a worker\'s saved skills, days, hours and place are on the settings page before it hydrates', async ({ browser }) => {
+  const worker = await signedIn(browser, DEMO.approvedWorker);
+  await worker.route('**/*.wasm', (route) => route.abort());
+  await worker.goto('/worker/settings');
+  await expect(worker.locator('#f-start')).toHaveValue(/^\d{2}:\d{2}$/);
+  await expect(worker.locator('#f-end')).toHaveValue(/^\d{2}:\d{2}$/);
+  await expect(worker.locator('#f-radius')).toHaveValue(/^\d+(\.\d+)?$/);
+  // Her skills and working days are ticked, not shown blank until the bundle arrives.
+  await expect(worker.locator('label.choice', { hasText: '日常保洁' }).locator('input')).toBeChecked();
+  expect(await worker.locator('label.choice input:checked').count()).toBeGreaterThan(1);
+  await snap(worker, 'worker-settings-before-hydration-390x844');
+  await worker.context().close();
 });

@@ -44,6 +44,7 @@ fn DispatchDesk(data: DispatchAdminView, save: ServerAction<AdminSaveDispatch>) 
                 id=id
                 name=name
                 inputmode="decimal"
+                value=move || form.with(|f| get(&mut f.clone()).clone())
                 prop:value=move || form.with(|f| get(&mut f.clone()).clone())
                 on:input=move |ev| form.update(|f| *get(f) = event_target_value(&ev))
             />

@@ -280,13 +280,13 @@ fn Preview(data: PricingAdminView, form: RwSignal<RulesForm>) -> impl IntoView {
                     {data.services.iter().map(|s| view! { <option value=s.id>{s.name.clone()}</option> }).collect_view()}
                 </select>
                 <div class="inline-fields">
-                    <label>{t(Msg::PreviewUnits)}<input id="p-units" inputmode="numeric" prop:value=units on:input=bind(units)/></label>
-                    <label>{t(Msg::PreviewDateLabel)}<input id="p-date" type="date" prop:value=date on:input=bind(date)/></label>
-                    <label>{t(Msg::PreviewTimeLabel)}<input id="p-time" type="time" step="1800" prop:value=time on:input=bind(time)/></label>
+                    <label>{t(Msg::PreviewUnits)}<input id="p-units" inputmode="numeric" value=units prop:value=units on:input=bind(units)/></label>
+                    <label>{t(Msg::PreviewDateLabel)}<input id="p-date" type="date" value=date prop:value=date on:input=bind(date)/></label>
+                    <label>{t(Msg::PreviewTimeLabel)}<input id="p-time" type="time" step="1800" value=time prop:value=time on:input=bind(time)/></label>
                 </div>
                 <div class="inline-fields">
-                    <label>{t(Msg::Latitude)}<input id="p-lat" inputmode="decimal" prop:value=lat on:input=bind(lat)/></label>
-                    <label>{t(Msg::Longitude)}<input id="p-lng" inputmode="decimal" prop:value=lng on:input=bind(lng)/></label>
+                    <label>{t(Msg::Latitude)}<input id="p-lat" inputmode="decimal" value=lat prop:value=lat on:input=bind(lat)/></label>
+                    <label>{t(Msg::Longitude)}<input id="p-lng" inputmode="decimal" value=lng prop:value=lng on:input=bind(lng)/></label>
                 </div>
                 <label for="p-visits">{t(Msg::PreviewVisits)}</label>
                 <select id="p-visits" on:change=move |ev| visits.set(event_target_value(&ev).parse::<i32>().unwrap_or(1))>

@@ -148,8 +148,8 @@ fn AddressFields(value: MappedSignal<Option<Result<(), AppError>>>, prefix: Stri
             <p class="field-error" role="alert">{move || field_error(value, Field::Address).get()}</p>
             <div class="cell location-cell">
                 <span>{t(Msg::Coordinates)}</span>
-                <input name="lat" aria-label=t(Msg::Latitude) inputmode="decimal" placeholder=t(Msg::Latitude) prop:value=lat on:input=move |ev| lat.set(event_target_value(&ev))/>
-                <input name="lng" aria-label=t(Msg::Longitude) inputmode="decimal" placeholder=t(Msg::Longitude) prop:value=lng on:input=move |ev| lng.set(event_target_value(&ev))/>
+                <input name="lat" aria-label=t(Msg::Latitude) inputmode="decimal" placeholder=t(Msg::Latitude) value=lat prop:value=lat on:input=move |ev| lat.set(event_target_value(&ev))/>
+                <input name="lng" aria-label=t(Msg::Longitude) inputmode="decimal" placeholder=t(Msg::Longitude) value=lng prop:value=lng on:input=move |ev| lng.set(event_target_value(&ev))/>
                 <button type="button" class="btn btn-plain btn-small" on:click=use_location>{t(Msg::Locate)}</button>
             </div>
             <p class="field-error" role="alert">{move || field_error(value, Field::Location).get()}</p>

@@ -211,7 +211,7 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
                         <label class="cell addon-cell">
                             <span>{a.name.clone()}</span>
                             <span class="cell-value">"+"{money(a.price_fen)}
-                                <input type="checkbox" prop:checked=checked on:change=move |ev| {
+                                <input type="checkbox" checked=checked.clone() prop:checked=checked on:change=move |ev| {
                                     let on = event_target_checked(&ev);
                                     let code = code.clone();
                                     addons.update(|list| {
@@ -263,27 +263,27 @@ fn BookingForm(draft: BookingDraft, rebook: Option<i64>) -> impl IntoView {
         <div class="cells">
             <div class="cell input-cell">
                 <label for="f-contact_name">{t(Msg::ContactName)}</label>
-                <input id="f-contact_name" autocomplete="name" maxlength="20" prop:value=contact_name
+                <input id="f-contact_name" autocomplete="name" maxlength="20" value=contact_name prop:value=contact_name
                     on:input=move |ev| contact_name.set(event_target_value(&ev))/>
             </div>
             <p class="field-error" id="f-contact_name-error" role="alert">{move || field_error(value, Field::ContactName).get()}</p>
             <div class="cell input-cell">
                 <label for="f-contact_phone">{t(Msg::ContactPhone)}</label>
-                <input id="f-contact_phone" type="tel" inputmode="numeric" autocomplete="tel" maxlength="20" prop:value=contact_phone
+                <input id="f-contact_phone" type="tel" inputmode="numeric" autocomplete="tel" maxlength="20" value=contact_phone prop:value=contact_phone
                     on:input=move |ev| contact_phone.set(event_target_value(&ev))/>
             </div>
             <p class="field-error" id="f-contact_phone-error" role="alert">{move || field_error(value, Field::ContactPhone).get()}</p>
             <div class="cell input-cell">
                 <label for="f-address">{t(Msg::AddressDetail)}</label>
                 <input id="f-address" autocomplete="street-address" maxlength="100" placeholder=t(Msg::AddressPlaceholder)
-                    prop:value=address_text on:input=move |ev| address_text.set(event_target_value(&ev))/>
+                    value=address_text prop:value=address_text on:input=move |ev| address_text.set(event_target_value(&ev))/>
             </div>
             <p class="field-error" id="f-address-error" role="alert">{move || field_error(value, Field::Address).get()}</p>
             <div class="cell location-cell">
                 <span>{t(Msg::Coordinates)}</span>
-                <input aria-label=t(Msg::Latitude) id="f-lat" inputmode="decimal" placeholder=t(Msg::Latitude) prop:value=lat
+                <input aria-label=t(Msg::Latitude) id="f-lat" inputmode="decimal" placeholder=t(Msg::Latitude) value=lat prop:value=lat
                     on:input=move |ev| lat.set(event_target_value(&ev))/>
-                <input aria-label=t(Msg::Longitude) id="f-lng" inputmode="decimal" placeholder=t(Msg::Longitude) prop:value=lng
+                <input aria-label=t(Msg::Longitude) id="f-lng" inputmode="decimal" placeholder=t(Msg::Longitude) value=lng prop:value=lng
                     on:input=move |ev| lng.set(event_target_value(&ev))/>
                 <button type="button" class="btn btn-plain btn-small" on:click=use_my_location disabled=move || locating.get()>
                     {move || if locating.get() { t(Msg::Locating) } else { t(Msg::Locate) }}

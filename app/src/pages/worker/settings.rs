@@ -121,9 +121,10 @@ fn SettingsForm(current: WorkerSettingsView) -> impl IntoView {
             {current.categories.iter().map(|c| {
                 let code = c.code.clone();
                 let checked_code = code.clone();
+                let on = Memo::new(move |_| skills.with(|s| s.contains(&checked_code)));
                 view! {
                     <label class="choice">
-                        <input type="checkbox" prop:checked=move || skills.with(|s| s.contains(&checked_code))
+                        <input type="checkbox" checked=on prop:checked=on
                             on:change=move |ev| {
                                 let on = event_target_checked(&ev);
                                 let code = code.clone();
@@ -151,14 +152,14 @@ fn SettingsForm(current: WorkerSettingsView) -> impl IntoView {
         <div class="cells">
             <div class="cell location-cell">
                 <span>{t(Msg::Coordinates)}</span>
-                <input aria-label=t(Msg::Latitude) inputmode="decimal" placeholder=t(Msg::Latitude) prop:value=lat on:input=move |ev| lat.set(event_target_value(&ev))/>
-                <input aria-label=t(Msg::Longitude) inputmode="decimal" placeholder=t(Msg::Longitude) prop:value=lng on:input=move |ev| lng.set(event_target_value(&ev))/>
+                <input aria-label=t(Msg::Latitude) inputmode="decimal" placeholder=t(Msg::Latitude) value=lat prop:value=lat on:input=move |ev| lat.set(event_target_value(&ev))/>
+                <input aria-label=t(Msg::Longitude) inputmode="decimal" placeholder=t(Msg::Longitude) value=lng prop:value=lng on:input=move |ev| lng.set(event_target_value(&ev))/>
                 <button type="button" class="btn btn-plain btn-small" on:click=use_location>{t(Msg::Locate)}</button>
             </div>
             <p class="field-error" role="alert">{move || field_error(value, Field::Location).get()}</p>
             <div class="cell input-cell">
                 <label for="f-radius">{t(Msg::RadiusLabel)}</label>
-                <input id="f-radius" inputmode="decimal" prop:value=radius on:input=move |ev| radius.set(event_target_value(&ev))/>
+                <input id="f-radius" inputmode="decimal" value=radius prop:value=radius on:input=move |ev| radius.set(event_target_value(&ev))/>
             </div>
             <p class="field-error" id="f-radius-error" role="alert">{move || field_error(value, Field::Radius).get()}</p>
         </div>
@@ -167,9 +168,10 @@ fn SettingsForm(current: WorkerSettingsView) -> impl IntoView {
         <div class="choice-grid weekdays">
             {Msg::WEEKDAYS.iter().enumerate().map(|(i, label)| {
                 let day = i as u8;
+                let on = Memo::new(move |_| weekdays.with(|w| w.contains(&day)));
                 view! {
                     <label class="choice">
-                        <input type="checkbox" prop:checked=move || weekdays.with(|w| w.contains(&day))
+                        <input type="checkbox" checked=on prop:checked=on
                             on:change=move |ev| {
                                 let on = event_target_checked(&ev);
                                 weekdays.update(|w| { w.retain(|d| *d != day); if on { w.push(day); } });
@@ -185,11 +187,11 @@ fn SettingsForm(current: WorkerSettingsView) -> impl IntoView {
         <div class="cells">
             <div class="cell input-cell">
                 <label for="f-start">{t(Msg::HoursFrom)}</label>
-                <input id="f-start" type="time" prop:value=start on:input=move |ev| start.set(event_target_value(&ev))/>
+                <input id="f-start" type="time" value=start prop:value=start on:input=move |ev| start.set(event_target_value(&ev))/>
             </div>
             <div class="cell input-cell">
                 <label for="f-end">{t(Msg::HoursTo)}</label>
-                <input id="f-end" type="time" prop:value=end on:input=move |ev| end.set(event_target_value(&ev))/>
+                <input id="f-end" type="time" value=end prop:value=end on:input=move |ev| end.set(event_target_value(&ev))/>
             </div>
         </div>
         <p class="field-error" id="f-hours-error" role="alert">{move || field_error(value, Field::Hours).get()}</p>
