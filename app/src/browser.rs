@@ -163,3 +163,91 @@ pub fn clear_chosen_file(event: &web_sys::Event) {
         input.set_value("");
     }
 }
+
+/// What the visitor typed (or the browser autofilled) into the server-rendered
+/// page while the WebAssembly was still loading. Hydration sets every field
+/// bound to a signal back to the signal's value, which would wipe it, so
+/// [`TypedBeforeHydration::take`] runs just before hydrating and
+/// [`TypedBeforeHydration::restore`] just after. A field bound to a signal
+/// carries `value` as well as `prop:value`: the server renders only the
+/// first, so the page shows the real value before hydration and this can
+/// tell what was typed from what was rendered.
+pub struct TypedBeforeHydration(Vec<(web_sys::HtmlElement, Typed)>);
+
+enum Typed {
+    Text(String),
+    Checked(bool),
+}
+
+impl TypedBeforeHydration {
+    /// Every field whose value differs from the one the server rendered.
+    pub fn take() -> Self {
+        let Ok(fields) = document().query_selector_all("input, textarea, select") else { return Self(Vec::new()) };
+        let typed = (0..fields.length())
+            .filter_map(|i| fields.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+            .filter_map(|field| Some((field.clone(), typed_into(&field)?)))
+            .collect();
+        Self(typed)
+    }
+
+    /// Puts each field's typed value back, then tells the page with the
+    /// event a visitor's edit would have sent, so its signals hold it too.
+    /// A field hydration replaced is found again by its id.
+    pub fn restore(self) {
+        for (field, typed) in self.0 {
+            let field = if field.is_connected() {
+                field
+            } else {
+                let Some(replacement) = document().get_element_by_id(&field.id()).and_then(|f| f.dyn_into::<web_sys::HtmlElement>().ok()) else { continue };
+                replacement
+            };
+            let event = match (&typed, field.dyn_ref::<web_sys::HtmlInputElement>()) {
+                (Typed::Checked(checked), Some(input)) => {
+                    input.set_checked(*checked);
+                    "change"
+                }
+                (Typed::Text(text), Some(input)) => {
+                    input.set_value(text);
+                    "input"
+                }
+                (Typed::Text(text), None) => {
+                    if let Some(area) = field.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+                        area.set_value(text);
+                        "input"
+                    } else if let Some(select) = field.dyn_ref::<web_sys::HtmlSelectElement>() {
+                        select.set_value(text);
+                        "change"
+                    } else {
+                        continue;
+                    }
+                }
+                (Typed::Checked(_), None) => continue,
+            };
+            let init = web_sys::EventInit::new();
+            init.set_bubbles(true);
+            if let Ok(event) = web_sys::Event::new_with_event_init_dict(event, &init) {
+                let _ = field.dispatch_event(&event);
+            }
+        }
+    }
+}
+
+/// The value in `field` when it is not what the server rendered there.
+fn typed_into(field: &web_sys::HtmlElement) -> Option<Typed> {
+    if let Some(input) = field.dyn_ref::<web_sys::HtmlInputElement>() {
+        return match input.type_().as_str() {
+            "hidden" | "file" | "submit" | "button" | "reset" | "image" => None,
+            "checkbox" | "radio" => (input.checked() != input.default_checked()).then(|| Typed::Checked(input.checked())),
+            _ => (input.value() != input.default_value()).then(|| Typed::Text(input.value())),
+        };
+    }
+    if let Some(area) = field.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        return (Ok(area.value()) != area.default_value()).then(|| Typed::Text(area.value()));
+    }
+    let select = field.dyn_ref::<web_sys::HtmlSelectElement>()?;
+    let options = select.query_selector_all("option").ok()?;
+    let changed = (0..options.length())
+        .filter_map(|i| options.item(i)?.dyn_into::<web_sys::HtmlOptionElement>().ok())
+        .any(|option| option.selected() != option.default_selected());
+    changed.then(|| Typed::Text(select.value()))
+}

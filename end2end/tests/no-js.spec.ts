@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { DEMO, PHONE, fieldError, signedIn, snap } from './helpers';
+import { DEMO, PEOPLES_SQUARE, PHONE, fieldError, hydrated, open, pickSlot, signedIn, snap, submitAndPay } from './helpers';
 
 // Core forms work before the WebAssembly has loaded (P3): the bundle is
 // blocked, so every submit below is a plain HTML form post.
@@ -69,6 +69,47 @@ test('the service-time filter keeps only what a worker is free for then, before 
   await page.goto(`/?date=${day(-1)}&slot=10%3A00`);
   await expect(page.locator('#f-time-error')).toHaveText('该时间已过，请选择其他时间');
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(0);
+});
+
+// On a slow phone the page is shown long before it is interactive: what is
+// typed meanwhile must survive hydration, into the page's state as well as
+// the field (a plain form post would not see fields bound to signals).
+test('what a customer types while the page loads is kept once it hydrates, and booked', async ({ browser }) => {
+  const customer = await signedIn(browser, DEMO.customer);
+  await open(customer, '/');
+  await customer.locator('.service-list').getByText('日常保洁 · 2小时').click();
+  await hydrated(customer);
+  const bookingUrl = await customer.getByRole('link', { name: '立即预约' }).getAttribute('href');
+
+  let loadWasm: () => void = () => {};
+  const wasmHeld = new Promise<void>((resolve) => (loadWasm = resolve));
+  await customer.route('**/*.wasm', async (route) => {
+    await wasmHeld;
+    await route.continue();
+  });
+  await customer.goto(bookingUrl!, { waitUntil: 'domcontentloaded' });
+  const address = '黄浦区人民大道1号3栋502';
+  await customer.getByLabel('联系人').fill('孙小姐');
+  await customer.getByLabel('联系电话').fill('13800000009');
+  await customer.getByLabel('详细地址').fill(address);
+  await expect(customer.locator('body[data-hydrated="true"]')).toHaveCount(0);
+  loadWasm();
+  await hydrated(customer);
+  await expect(customer.getByLabel('联系人')).toHaveValue('孙小姐');
+  await expect(customer.getByLabel('联系电话')).toHaveValue('13800000009');
+  await expect(customer.getByLabel('详细地址')).toHaveValue(address);
+
+  await customer.getByRole('button', { name: '定位' }).click();
+  await expect(customer.locator('#f-lat')).toHaveValue(PEOPLES_SQUARE.latitude.toFixed(6));
+  await pickSlot(customer, 5, '16:00');
+  await submitAndPay(customer);
+  await expect(customer.getByText(address)).toBeVisible();
+  await expect(customer.getByText('13800000009')).toBeVisible();
+  // Cancelled again, so no worker is left with an offer the later tests do not expect.
+  await customer.getByRole('button', { name: '取消订单' }).click();
+  await customer.getByRole('button', { name: '确认取消' }).click();
+  await expect(customer.locator('.order-status .state-badge')).toHaveText(/已退款/);
+  await customer.context().close();
 });
 
 test('a worker\'s saved skills, days, hours and place are on the settings page before it hydrates', async ({ browser }) => {
