@@ -269,6 +269,20 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
   await expect(line.locator('.ledger-amount')).toHaveText('+¥96.00');
   await expectAccessible(worker);
   await snap(worker, 'journey-04-earnings-390x844');
+  // Another period replaces the figures without blanking the page in between.
+  await worker.evaluate(() => {
+    (window as any).skeletonShown = false;
+    new MutationObserver(() => {
+      if (document.querySelector('.skeleton')) (window as any).skeletonShown = true;
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+  await worker.getByRole('link', { name: '本周' }).click();
+  await expect(worker).toHaveURL(/period=week/);
+  await expect(worker.locator('.segment.active')).toHaveText('本周');
+  await expect(line.locator('.ledger-amount')).toHaveText('+¥96.00');
+  expect(await worker.evaluate(() => (window as any).skeletonShown)).toBe(false);
+  await worker.getByRole('link', { name: '本月' }).click();
+  await expect(worker).toHaveURL(/period=month/);
 
   // 6. Withdraw: add a bank card, refuse an overdraft, request ¥50.
   await worker.getByRole('link', { name: '去提现' }).click();

@@ -59,14 +59,16 @@ pub fn EarningsPage() -> impl IntoView {
                     })
                     .collect_view()}
             </nav>
-            <Suspense fallback=|| view! { <Skeleton rows=4/> }>
+            // Another period, or news of a new earning, keeps the last figures
+            // on screen until the new ones arrive instead of blanking the page.
+            <Transition fallback=|| view! { <Skeleton rows=4/> }>
                 {move || Suspend::new(async move {
                     match earnings.await {
                         Ok(view) => view! { <EarningsBody view/> }.into_any(),
                         Err(error) => view! { <ErrorState error/> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </PhoneShell>
     }
 }
