@@ -293,14 +293,16 @@ pub fn AdminOrderPage() -> impl IntoView {
             <div class="admin-track">
                 <TrackMap order_id=Signal::derive(id) live=use_live_version()/>
             </div>
-            <Suspense fallback=|| view! { <Skeleton rows=6/> }>
+            // After an assignment, a cancellation or a move the order stays on
+            // screen until its new state arrives, instead of blanking to a skeleton.
+            <Transition fallback=|| view! { <Skeleton rows=6/> }>
                 {move || Suspend::new(async move {
                     match order.await {
                         Ok(view) => view! { <AdminOrderBody view assign cancel reschedule/> }.into_any(),
                         Err(error) => view! { <ErrorState error/> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </AdminShell>
     }
 }
