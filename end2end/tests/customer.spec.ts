@@ -105,6 +105,13 @@ test('the customer can rename themselves and a bad name is refused in place', as
   await login(page, DEMO.customer.phone, DEMO.customer.password);
   await expect(page).toHaveURL(/\/$/);
   await open(page, '/me');
+  // Saving reloads the profile without blanking the page to a skeleton in between.
+  await page.evaluate(() => {
+    (window as any).skeletonShown = false;
+    new MutationObserver(() => {
+      if (document.querySelector('.skeleton')) (window as any).skeletonShown = true;
+    }).observe(document.body, { childList: true, subtree: true });
+  });
   const nickname = page.getByLabel('昵称');
   await nickname.fill('   ');
   await page.getByRole('button', { name: '保存' }).click();
@@ -112,6 +119,8 @@ test('the customer can rename themselves and a bad name is refused in place', as
   await nickname.fill('张女士');
   await page.getByRole('button', { name: '保存' }).click();
   await expect(page.getByRole('status')).toHaveText('已保存');
+  await expect(page.locator('.profile-name')).toHaveText('张女士');
+  expect(await page.evaluate(() => (window as any).skeletonShown)).toBe(false);
 });
 
 test('bad sign-up and login input gets a specific message next to the field', async ({ page }) => {

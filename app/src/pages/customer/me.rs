@@ -22,7 +22,9 @@ pub fn MePage() -> impl IntoView {
     };
     view! {
         <PhoneShell title=Msg::MineTitle tabs=Tabs::Customer>
-            <Suspense fallback=|| view! { <Skeleton/> }>
+            // A saved nickname replaces the page once the profile has reloaded,
+            // instead of blanking it to a skeleton in between.
+            <Transition fallback=|| view! { <Skeleton/> }>
                 {move || Suspend::new(async move {
                     match profile.await {
                         Ok(p) => view! {
@@ -65,7 +67,7 @@ pub fn MePage() -> impl IntoView {
                         Err(error) => view! { <ErrorState error/> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
             <ChangePasswordForm/>
             <div class="form">
                 <LogoutButton class="btn btn-danger-plain btn-block"/>
