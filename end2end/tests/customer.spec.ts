@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { DEMO, PHONE, DESKTOP, freshPhone, open, login, logout, register, snap, expectAccessible, fieldError, hydrated, textedCode } from './helpers';
+import { DEMO, PHONE, DESKTOP, freshPhone, open, login, logout, register, snap, expectAccessible, fieldError, hydrated, textedCode, skeletonAppeared, watchForSkeleton } from './helpers';
 
 test.use({ viewport: PHONE });
 
@@ -106,12 +106,7 @@ test('the customer can rename themselves and a bad name is refused in place', as
   await expect(page).toHaveURL(/\/$/);
   await open(page, '/me');
   // Saving reloads the profile without blanking the page to a skeleton in between.
-  await page.evaluate(() => {
-    (window as any).skeletonShown = false;
-    new MutationObserver(() => {
-      if (document.querySelector('.skeleton')) (window as any).skeletonShown = true;
-    }).observe(document.body, { childList: true, subtree: true });
-  });
+  await watchForSkeleton(page);
   const nickname = page.getByLabel('昵称');
   await nickname.fill('   ');
   await page.getByRole('button', { name: '保存' }).click();
@@ -120,7 +115,7 @@ test('the customer can rename themselves and a bad name is refused in place', as
   await page.getByRole('button', { name: '保存' }).click();
   await expect(page.getByRole('status')).toHaveText('已保存');
   await expect(page.locator('.profile-name')).toHaveText('张女士');
-  expect(await page.evaluate(() => (window as any).skeletonShown)).toBe(false);
+  expect(await skeletonAppeared(page)).toBe(false);
 });
 
 test('bad sign-up and login input gets a specific message next to the field', async ({ page }) => {

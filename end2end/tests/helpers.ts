@@ -53,6 +53,22 @@ export async function register(page: Page, phone: string, password: string) {
   await expect(page).toHaveURL(/\/$/);
 }
 
+/** Starts recording whether a loading skeleton appears anywhere on `page`
+ * (read it with `skeletonAppeared`): a reload that keeps what is on screen
+ * until the new data arrives never shows one. */
+export async function watchForSkeleton(page: Page) {
+  await page.evaluate(() => {
+    (window as any).skeletonShown = false;
+    new MutationObserver(() => {
+      if (document.querySelector('.skeleton')) (window as any).skeletonShown = true;
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+}
+
+export async function skeletonAppeared(page: Page): Promise<boolean> {
+  return page.evaluate(() => (window as any).skeletonShown);
+}
+
 /** Saves a full-page screenshot under end2end/artifacts/ for review. */
 export async function snap(page: Page, name: string) {
   fs.mkdirSync(ARTIFACTS, { recursive: true });

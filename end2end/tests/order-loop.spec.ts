@@ -1,6 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
 import * as path from 'path';
-import { DEMO, DESKTOP, PEOPLES_SQUARE as HOME, open, signedIn, snap, hydrated, expectAccessible, expectTilesToOpenWhatTheyCount, expectCustomerTotalsToAddUp, fillBooking, tickChecklist, bookDaysAhead, offeredFirst } from './helpers';
+import { DEMO, DESKTOP, PEOPLES_SQUARE as HOME, open, signedIn, snap, hydrated, expectAccessible, expectTilesToOpenWhatTheyCount, expectCustomerTotalsToAddUp, fillBooking, tickChecklist, bookDaysAhead, offeredFirst, skeletonAppeared, watchForSkeleton } from './helpers';
 
 /** Books the demo "日常保洁 · 2小时" for tomorrow at `slot` and pays; returns the order page URL. */
 async function bookAndPay(customer: Page, slot: string, shot?: string): Promise<string> {
@@ -233,12 +233,7 @@ test('a declined offer goes to the next worker, a timeout to the admin queue, an
   await expect(admin.getByRole('cell', { name: '已超时' })).toBeVisible();
   await snap(admin, 'queue-02-admin-assign-1440x900');
   // Neither a refused nor a done assignment blanks the order to a skeleton while it reloads.
-  await admin.evaluate(() => {
-    (window as any).skeletonShown = false;
-    new MutationObserver(() => {
-      if (document.querySelector('.skeleton')) (window as any).skeletonShown = true;
-    }).observe(document.body, { childList: true, subtree: true });
-  });
+  await watchForSkeleton(admin);
   // Assigning the worker who declined breaks a hard rule: refused without the override…
   const declinedRow = admin.locator('.assign tr', { hasText: '已拒绝过此单' });
   await declinedRow.getByRole('button', { name: '指派' }).click();
@@ -247,7 +242,7 @@ test('a declined offer goes to the next worker, a timeout to the admin queue, an
   const eligibleRow = admin.locator('.assign tr', { hasText: '全部满足' });
   await eligibleRow.getByRole('button', { name: '指派' }).click();
   await expect(admin.locator('.detail-header .state-badge')).toHaveText(/已接单/);
-  expect(await admin.evaluate(() => (window as any).skeletonShown)).toBe(false);
+  expect(await skeletonAppeared(admin)).toBe(false);
   await expect(customer.locator('.order-status .state-badge')).toHaveText(/已接单/);
   await expect(customer.getByText(secondName)).toBeVisible();
   // The dashboard counts the assigned order 服务进行中, and each tile opens what it counts.

@@ -2,7 +2,7 @@ import { test, expect, Browser, Page } from '@playwright/test';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DEMO, PHONE, DESKTOP, freshPhone, open, login, snap, hydrated, expectAccessible, fillBooking, tickChecklist } from './helpers';
+import { DEMO, PHONE, DESKTOP, freshPhone, open, login, snap, hydrated, expectAccessible, fillBooking, tickChecklist, skeletonAppeared, watchForSkeleton } from './helpers';
 
 /** A spot in the Shanghai region at least 40 km from People's Square (the
  * demo workers' area centre) and picked at random per run, so only the
@@ -270,17 +270,12 @@ test('a new worker goes from sign-up through review, a paid order and a payout',
   await expectAccessible(worker);
   await snap(worker, 'journey-04-earnings-390x844');
   // Another period replaces the figures without blanking the page in between.
-  await worker.evaluate(() => {
-    (window as any).skeletonShown = false;
-    new MutationObserver(() => {
-      if (document.querySelector('.skeleton')) (window as any).skeletonShown = true;
-    }).observe(document.body, { childList: true, subtree: true });
-  });
+  await watchForSkeleton(worker);
   await worker.getByRole('link', { name: '本周' }).click();
   await expect(worker).toHaveURL(/period=week/);
   await expect(worker.locator('.segment.active')).toHaveText('本周');
   await expect(line.locator('.ledger-amount')).toHaveText('+¥96.00');
-  expect(await worker.evaluate(() => (window as any).skeletonShown)).toBe(false);
+  expect(await skeletonAppeared(worker)).toBe(false);
   await worker.getByRole('link', { name: '本月' }).click();
   await expect(worker).toHaveURL(/period=month/);
 
