@@ -4228,6 +4228,42 @@ async fn a_signed_contract_is_paid_once_as_an_order_held_by_its_nanny_and_settle
 }
 
 #[tokio::test]
+async fn on_the_last_day_of_a_nannys_contract_the_day_plan_keeps_her_evening_order_after_it_ends() {
+    let app = demo_app(Config::default()).await;
+    let ChosenNanny { customer, admin, zhao_session, zhao, placement } = chosen_zhao(&app).await;
+    let terms = form(&[("placement_id", placement.to_string()), ("start_day", beijing_day(20)), ("days", "26".into()), ("fee", "12800".into()), ("notes", String::new())]);
+    assert_eq!(app.post("/api/admin_propose_contract", &terms, Some(&admin)).await.status, StatusCode::OK);
+    let sign = form(&[("placement_id", placement.to_string()), ("version", "1".into())]);
+    for session in [&customer, &zhao_session] {
+        assert_eq!(app.post("/api/sign_contract", &sign, Some(session)).await.status, StatusCode::OK);
+    }
+    let home = saved_home(&app, &customer).await;
+    let paid = app.post("/api/pay_contract", &form(&[("placement_id", placement.to_string()), ("version", "1".into()), ("address_id", home.to_string())]), Some(&customer)).await;
+    let contract: i64 = serde_json::from_str(&paid.body).unwrap();
+    pay(&app, contract).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    let offer = app.state.store.offers_for_order(contract).await.unwrap().remove(0);
+    assert_eq!(app.post("/api/respond_offer", &format!("offer_id={}&accept=true", offer.id), Some(&zhao_session)).await.status, StatusCode::OK);
+    assert_eq!(app.state.store.order(contract).await.unwrap().unwrap().ends_at.unix_timestamp(), beijing(45, 17));
+
+    // Its last day: the contract ends at 17:00, and the admin gives her a cleaning at 18:00 at the same home.
+    app.state.clock.advance(Duration::from_secs(40 * 86_400));
+    let evening = place_quoted(&app, &customer, beijing(45, 18), 10_800).await;
+    pay(&app, evening).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    let assigned = app.post("/api/admin_assign", &format!("order_id={evening}&worker_id={zhao}&override_rules=true"), Some(&admin)).await;
+    assert_eq!(assigned.status, StatusCode::OK, "{}", assigned.body);
+    assert_eq!(app.state.store.order(evening).await.unwrap().unwrap().worker_id, Some(zhao));
+
+    let plan: app::api::dispatching::DayPlanView =
+        serde_json::from_str(&app.post("/api/admin_day_plan", &format!("date={}", beijing_day(45)), Some(&admin)).await.body).unwrap();
+    assert!(plan.unplanned.is_empty(), "{:?}", plan.unplanned.iter().map(|u| &u.reason).collect::<Vec<_>>());
+    let route = plan.routes.iter().find(|r| r.worker_id == zhao).expect("she has a day after her contract");
+    assert_eq!(route.stops.iter().map(|s| (s.order_id, s.fixed)).collect::<Vec<_>>(), [(evening, true)]);
+    assert_eq!(plan.km_now, plan.km_planned, "nothing to move");
+}
+
+#[tokio::test]
 async fn a_signed_contract_whose_first_day_came_unpaid_is_drawn_up_again_signed_and_paid() {
     use app::api::placement::PlacementView;
     let app = demo_app(Config::default()).await;

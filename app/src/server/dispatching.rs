@@ -136,19 +136,17 @@ fn movable(order: &OrderRecord) -> bool {
     order.placement_id.is_none() && flows::order_state(order).is_ok_and(|s| s == OrderState::Booked)
 }
 
-/// Every approved worker who has any skill the day's orders need, but not
-/// one held since an earlier day by an order running into this one (a
-/// nanny's contract): she has no day to plan.
+/// Every approved worker who has any skill the day's orders need. One held
+/// since an earlier day by an order running into this one (a nanny's
+/// contract) is planned from where and when it ends ([`dispatch::plan_day`]).
 async fn day_workers(state: &super::AppState, orders: &[OrderRecord], from: time::OffsetDateTime, to: time::OffsetDateTime) -> Result<Vec<Candidate>, AppError> {
     let mut workers: Vec<Candidate> = Vec::new();
     let mut skills: Vec<&str> = orders.iter().map(|o| o.category_code.as_str()).collect();
     skills.sort_unstable();
     skills.dedup();
-    let day_start = unix(from);
     for skill in skills {
         for c in flows::candidates(state, skill, from, to, None, flows::Scoring::AvailabilityOnly).await? {
-            let held_from_before = c.busy.iter().any(|b| b.start < day_start && b.end > day_start);
-            if !held_from_before && !workers.iter().any(|w| w.worker_id == c.worker_id) {
+            if !workers.iter().any(|w| w.worker_id == c.worker_id) {
                 workers.push(c);
             }
         }
@@ -156,22 +154,14 @@ async fn day_workers(state: &super::AppState, orders: &[OrderRecord], from: time
     Ok(workers)
 }
 
-/// Road kilometres from home through `stops` and back; a worker with no stops stays home.
-fn road_km(travel: &dyn dispatch::Travel, home: GeoPoint, stops: &[&OrderRecord]) -> f64 {
-    if stops.is_empty() {
-        return 0.0;
-    }
-    let path: Vec<GeoPoint> = std::iter::once(home).chain(stops.iter().map(|o| GeoPoint { lat: o.lat, lng: o.lng })).chain(std::iter::once(home)).collect();
-    path.windows(2).map(|p| travel.road_km(p[0], p[1])).sum()
-}
-
-/// Road kilometres of the day as its orders are held now.
-fn holding_km(travel: &dyn dispatch::Travel, workers: &[Candidate], orders: &[OrderRecord]) -> f64 {
+/// Road kilometres of the day starting at `day_start` as its orders (in time
+/// order) are held now, measured as the planner measures a plan ([`dispatch::day_km`]).
+fn holding_km(travel: &dyn dispatch::Travel, workers: &[Candidate], orders: &[OrderRecord], day_start: i64) -> f64 {
     workers
         .iter()
         .map(|w| {
-            let held: Vec<&OrderRecord> = orders.iter().filter(|o| holder(o) == Some(w.worker_id)).collect();
-            road_km(travel, w.home, &held)
+            let stops: Vec<GeoPoint> = orders.iter().filter(|o| holder(o) == Some(w.worker_id)).map(|o| GeoPoint { lat: o.lat, lng: o.lng }).collect();
+            dispatch::day_km(travel, w, day_start, &stops)
         })
         .sum()
 }
@@ -234,7 +224,7 @@ pub async fn day_plan(date: Option<String>) -> Result<DayPlanView, AppError> {
             by_id(*id).map(|o| UnplannedView { stop: stop(o, None), reason: crate::i18n::t(reason).to_string() })
         })
         .collect();
-    let km_now = holding_km(state.travel.as_ref(), &workers, &orders);
+    let km_now = holding_km(state.travel.as_ref(), &workers, &orders, start);
     let changes: Vec<String> = routes
         .iter()
         .flat_map(|r| r.stops.iter().filter(|s| s.moved).map(move |s| format!("{}:{}", s.order_id, r.worker_id)))
@@ -337,7 +327,7 @@ pub async fn replan_day(state: &super::AppState, day: i64, job_id: i64) -> Resul
         .collect();
     let workers = day_workers(state, &held, from, to).await?;
     let travel = state.travel.clone();
-    let km_before = holding_km(travel.as_ref(), &workers, &held);
+    let km_before = holding_km(travel.as_ref(), &workers, &held, start);
     let planners = workers.clone();
     let plan = tokio::task::spawn_blocking(move || dispatch::plan_day(&planners, &plan_orders, travel.as_ref(), PLAN_SEED, &mut budget(REPLAN_BUDGET)))
         .await

@@ -26,7 +26,7 @@ pub use assessment::{
 };
 pub use geo::{distance_km, GeoPoint, Travel, TravelModel};
 pub use offer::{next_offer, DispatchSettings, NextOffer, OfferPolicy, PolicyError, SettingsError};
-pub use plan::{iterations, plan_day, DayPlan, PlanOrder, Unplanned, WorkerRoute};
+pub use plan::{day_km, iterations, plan_day, DayPlan, PlanOrder, Unplanned, WorkerRoute};
 pub use room::{make_room, MovableHold, Room};
 pub use rules::{first_clash, hard_check, Busy, Candidate, Job, RuleFailure, WorkWindow};
 pub use score::{explain, rank, score, Excluded, Explanation, Preset, Ranked, Record, ScoreParts, Tier, Weights, WeightsError, GOLD_MIN_ORDERS, GOLD_MIN_RATING, SKILLED_MIN_ORDERS};

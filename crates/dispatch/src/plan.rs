@@ -67,9 +67,12 @@ struct Gap {
     to: (crate::GeoPoint, i64),
 }
 
-/// Plans `orders` (all on one Beijing day) over `workers`. Busy time in the
-/// candidates is ignored: the day's held orders are among `orders`. An
-/// order pinned to someone not among `workers` is left out as unqualified.
+/// Plans `orders` (all on one Beijing day) over `workers`. Of the busy time
+/// in the candidates only what runs in from an earlier day counts (a nanny's
+/// contract ending that day): the worker's day starts where and when it
+/// ends. The day's own held orders are among `orders`, and no order of the
+/// day runs past midnight into the next one. An order pinned to someone not
+/// among `workers` is left out as unqualified.
 /// `progress` says how far through its budget the search is (see
 /// [`crate::vrptw::solve`]).
 pub fn plan_day(workers: &[Candidate], orders: &[PlanOrder], travel: &dyn Travel, seed: u64, progress: &mut dyn FnMut() -> f64) -> DayPlan {
@@ -84,12 +87,17 @@ pub fn plan_day(workers: &[Candidate], orders: &[PlanOrder], travel: &dyn Travel
     };
     let mut gaps = Vec::new();
     for (v, w) in workers.iter().enumerate() {
-        let mut from = (w.home, 0);
+        let mut from = day_start(w, day);
         for o in held(w) {
-            gaps.push(Gap { worker: v, from, to: (o.job.location, o.job.start - day) });
-            from = (o.job.location, o.job.end - day);
+            // A held order clashing with what runs in from the day before leaves no gap before it.
+            if from.1 <= o.job.start - day {
+                gaps.push(Gap { worker: v, from, to: (o.job.location, o.job.start - day) });
+            }
+            from = (o.job.location, (o.job.end - day).max(from.1));
         }
-        gaps.push(Gap { worker: v, from, to: (w.home, open) });
+        if from.1 <= open {
+            gaps.push(Gap { worker: v, from, to: (w.home, open) });
+        }
     }
     let m = free.len();
     // Node 0 is never visited; the search orders clients by distance from it.
@@ -167,13 +175,31 @@ pub fn plan_day(workers: &[Candidate], orders: &[PlanOrder], travel: &dyn Travel
             if stops.is_empty() {
                 return None;
             }
-            let path: Vec<_> = std::iter::once(w.home).chain(stops.iter().map(|o| o.job.location)).chain(std::iter::once(w.home)).collect();
-            let metres: i64 = path.windows(2).map(|p| road_metres(travel, p[0], p[1])).sum();
-            Some(WorkerRoute { worker_id: w.worker_id, orders: stops.iter().map(|o| o.order_id).collect(), km: metres as f64 / METRES_PER_KM })
+            let places: Vec<_> = stops.iter().map(|o| o.job.location).collect();
+            Some(WorkerRoute { worker_id: w.worker_id, orders: stops.iter().map(|o| o.order_id).collect(), km: day_km(travel, w, day, &places) })
         })
         .collect();
     let km = routes.iter().map(|r| r.km).sum();
     DayPlan { routes, unplanned, km }
+}
+
+/// Where and when (seconds after the start of Beijing day `day`) a worker's
+/// day starts: at home at midnight, or where the last of their jobs running
+/// in from an earlier day ends, when it ends.
+fn day_start(w: &Candidate, day: i64) -> (crate::GeoPoint, i64) {
+    w.busy.iter().filter(|b| b.start < day && b.end > day).max_by_key(|b| b.end).map_or((w.home, 0), |b| (b.location, b.end - day))
+}
+
+/// Road kilometres of a worker's day on Beijing day `day` (its first
+/// second) through `stops`: from where the day starts ([`plan_day`]) and
+/// home at the end. A worker with no stops drives nowhere.
+pub fn day_km(travel: &dyn Travel, w: &Candidate, day: i64, stops: &[crate::GeoPoint]) -> f64 {
+    if stops.is_empty() {
+        return 0.0;
+    }
+    let path: Vec<_> = std::iter::once(day_start(w, day).0).chain(stops.iter().copied()).chain(std::iter::once(w.home)).collect();
+    let metres: i64 = path.windows(2).map(|p| road_metres(travel, p[0], p[1])).sum();
+    metres as f64 / METRES_PER_KM
 }
 
 fn road_metres(travel: &dyn Travel, a: crate::GeoPoint, b: crate::GeoPoint) -> i64 {

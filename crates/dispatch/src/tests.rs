@@ -902,6 +902,46 @@ fn a_day_plan_gives_nothing_after_its_start_to_a_worker_held_for_many_days() {
 }
 
 #[test]
+fn a_day_plan_starts_a_nanny_whose_contract_ends_that_day_where_and_when_it_ends() {
+    // Her contract began twenty days ago and ends at 17:00, 6 km north of home.
+    let contract = Busy { start: at(-20, 9, 0), end: at(0, 17, 0), location: north(6.0) };
+    let nanny = Candidate { busy: vec![contract], area_radius_km: 20.0, ..worker(1) };
+    let accepted = plan_order(60, at(0, 17, 30), 6.5, Some(1));
+    let before_it_ends = plan_order(61, at(0, 10, 0), 1.0, None);
+    let after_it = plan_order(62, at(0, 19, 0), 6.2, None);
+    let day = plan(std::slice::from_ref(&nanny), &[accepted, before_it_ends, after_it]);
+    assert_eq!((day.worker_of(60), day.worker_of(62)), (Some(1), Some(1)), "after it ends she is free: {:?}", day.unplanned);
+    assert_eq!(day.unplanned, [(61, Unplanned::NoRouteFits)]);
+    // Her day is driven from the contract's address, not from home.
+    let travel = TravelModel::default();
+    let km = |a: GeoPoint, b: GeoPoint| (travel.road_km(a, b) * 1000.0).round() / 1000.0;
+    let expected = km(north(6.0), north(6.5)) + km(north(6.5), north(6.2)) + km(north(6.2), HOME);
+    assert!((day.km - expected).abs() < 1e-6, "{} km, not {expected}", day.km);
+    assert_eq!(day_km(&travel, &nanny, at(0, 0, 0), &[north(6.5), north(6.2)]), day.km);
+    // The same order too soon after 17:00 to reach from there fits nobody.
+    let too_soon = plan_order(63, at(0, 17, 5), 1.0, None);
+    assert_eq!(plan(&[nanny], &[too_soon]).unplanned, [(63, Unplanned::NoRouteFits)]);
+}
+
+#[test]
+fn a_day_plan_gives_nothing_to_a_nanny_held_all_day_by_a_contract_begun_before_it() {
+    let contract = Busy { start: at(-3, 9, 0), end: at(5, 17, 0), location: north(2.0) };
+    let nanny = Candidate { busy: vec![contract], ..worker(1) };
+    let day = plan(&[nanny], &[plan_order(70, at(0, 10, 0), 2.0, None)]);
+    assert_eq!(day.unplanned, [(70, Unplanned::NoRouteFits)]);
+    assert!(day.routes.is_empty());
+}
+
+#[test]
+fn a_job_that_ended_before_the_day_began_leaves_the_worker_starting_from_home() {
+    let yesterday = Busy { start: at(-1, 18, 0), end: at(-1, 20, 0), location: north(6.0) };
+    let rested = Candidate { busy: vec![yesterday], area_radius_km: 20.0, ..worker(1) };
+    let day = plan(&[rested], &[plan_order(80, at(0, 9, 0), 6.0, None)]);
+    let travel = TravelModel::default();
+    assert_eq!(day.km, 2.0 * (travel.road_km(HOME, north(6.0)) * 1000.0).round() / 1000.0);
+}
+
+#[test]
 fn a_day_plan_starts_from_todays_holding_and_is_never_longer() {
     // Worker 1 lives 6 km north and holds three orders near home; worker 2
     // lives 6 km south. With almost no search the plan is today's holding.
@@ -925,18 +965,23 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
     #[test]
     fn day_plans_are_feasible_keep_pinned_orders_and_plan_each_order_at_most_once(
-        homes in proptest::collection::vec(-8.0f64..8.0, 1..4),
+        homes in proptest::collection::vec((-8.0f64..8.0, proptest::option::of((9i64..15, -8.0f64..8.0))), 1..4),
         raw in proptest::collection::vec((8i64..19, 0i64..2, -8.0f64..8.0, proptest::option::of(0usize..4)), 0..10),
     ) {
-        let workers: Vec<Candidate> = homes.iter().enumerate().map(|(i, km)| Candidate { home: north(*km), area_radius_km: 20.0, ..worker(i as i64 + 1) }).collect();
-        // Orders pinned to a worker never overlap each other, as accepted ones cannot.
+        // Some workers are held until a morning hour by a contract begun the day before.
+        let workers: Vec<Candidate> = homes.iter().enumerate().map(|(i, (km, contract))| {
+            let busy = contract.iter().map(|(until, at_km)| Busy { start: at(-1, 9, 0), end: at(0, *until, 0), location: north(*at_km) }).collect();
+            Candidate { home: north(*km), area_radius_km: 20.0, busy, ..worker(i as i64 + 1) }
+        }).collect();
+        let travel = TravelModel::default();
+        let after_contract = |w: &Candidate, job: &Job| w.busy.iter().all(|b| b.end + travel.travel_secs(b.location, job.location) <= job.start);
+        // Orders pinned to a worker never overlap each other or her contract, as accepted ones cannot.
         let mut orders: Vec<PlanOrder> = Vec::new();
         for (k, (hour, half, km, pin)) in raw.into_iter().enumerate() {
             let start = at(0, hour, 30 * half);
             let pinned_to = pin.filter(|w| *w < workers.len()).map(|w| w as i64 + 1);
             let candidate = plan_order(100 + k as i64, start, km, pinned_to);
-            let travel = TravelModel::default();
-            let fits = pinned_to.is_none_or(|w| orders.iter().filter(|o| o.pinned_to == Some(w)).all(|o| {
+            let fits = pinned_to.is_none_or(|w| after_contract(&workers[w as usize - 1], &candidate.job) && orders.iter().filter(|o| o.pinned_to == Some(w)).all(|o| {
                 let (a, b) = (&o.job, &candidate.job);
                 a.end + travel.travel_secs(a.location, b.location) <= b.start || b.end + travel.travel_secs(b.location, a.location) <= a.start
             }));
@@ -945,10 +990,11 @@ proptest! {
             }
         }
         let day = plan(&workers, &orders);
-        let travel = TravelModel::default();
         let mut seen = Vec::new();
         for route in &day.routes {
             let jobs: Vec<&PlanOrder> = route.orders.iter().map(|id| orders.iter().find(|o| o.order_id == *id).unwrap()).collect();
+            let worker = workers.iter().find(|w| w.worker_id == route.worker_id).unwrap();
+            prop_assert!(after_contract(worker, &jobs[0].job), "route {:?} starts before her contract ends", route.orders);
             for pair in jobs.windows(2) {
                 let (a, b) = (&pair[0].job, &pair[1].job);
                 prop_assert!(a.end + travel.travel_secs(a.location, b.location) <= b.start, "route {:?} not feasible", route.orders);
