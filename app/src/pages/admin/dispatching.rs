@@ -38,14 +38,15 @@ fn DispatchDesk(data: DispatchAdminView, save: ServerAction<AdminSaveDispatch>) 
     };
     // One labelled input per setting, kept in `form` so a preset can fill it.
     let input = move |id: &'static str, name: &'static str, label: Msg, field: Field, get: FormField| {
+        let text = move || form.with(|f| get(&mut f.clone()).clone());
         view! {
             <label for=id>{t(label)}</label>
             <input
                 id=id
                 name=name
                 inputmode="decimal"
-                value=move || form.with(|f| get(&mut f.clone()).clone())
-                prop:value=move || form.with(|f| get(&mut f.clone()).clone())
+                value=text
+                prop:value=text
                 on:input=move |ev| form.update(|f| *get(f) = event_target_value(&ev))
             />
             <p class="field-error" id=format!("{id}-error") role="alert">{move || field_error(value, field).get()}</p>
