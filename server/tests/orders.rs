@@ -4034,7 +4034,7 @@ async fn a_family_meets_the_nannies_staff_shortlist_and_chooses_one_they_intervi
     assert_eq!(audit.iter().filter(|e| e.action == "nanny_proposed" && e.target == format!("placement:{placement}")).count(), 1);
 
     // Staff put contract terms to both; each signs the version they read, and new terms need both signatures again.
-    let sign = |version: i64| form(&[("placement_id", placement.to_string()), ("version", version.to_string())]);
+    let sign = |version: i64| contract_signature(placement, version);
     assert_eq!(app.post("/api/sign_contract", &sign(1), Some(&customer)).await.status, StatusCode::NOT_FOUND, "no terms yet");
     let terms = |start: String, days: &str, fee: &str| {
         form(&[("placement_id", placement.to_string()), ("start_day", start), ("days", days.into()), ("fee", fee.into()), ("notes", "每月休息4天".into())])
@@ -4117,6 +4117,16 @@ struct ChosenNanny {
     placement: i64,
 }
 
+/// The `admin_propose_contract` form: 26 days from `start_day` for ¥12800.
+fn contract_terms(placement: i64, start_day: i64) -> String {
+    form(&[("placement_id", placement.to_string()), ("start_day", beijing_day(start_day)), ("days", "26".into()), ("fee", "12800".into()), ("notes", String::new())])
+}
+
+/// The `sign_contract` form for the terms of `version`.
+fn contract_signature(placement: i64, version: i64) -> String {
+    form(&[("placement_id", placement.to_string()), ("version", version.to_string())])
+}
+
 /// Request, shortlist, interview and choice of 赵阿姨 for the demo customer,
 /// through the endpoints.
 async fn chosen_zhao(app: &TestApp) -> ChosenNanny {
@@ -4148,11 +4158,10 @@ async fn a_signed_contract_is_paid_once_as_an_order_held_by_its_nanny_and_settle
     let ChosenNanny { customer, admin, zhao_session, zhao, placement } = chosen_zhao(&app).await;
     let other_customer = app.session("13800000099", domain::Role::Customer).await;
     let mine = || async { serde_json::from_str::<Vec<PlacementView>>(&app.post("/api/my_placements", "", Some(&customer)).await.body).unwrap() };
-    let terms = form(&[("placement_id", placement.to_string()), ("start_day", beijing_day(20)), ("days", "26".into()), ("fee", "12800".into()), ("notes", String::new())]);
-    assert_eq!(app.post("/api/admin_propose_contract", &terms, Some(&admin)).await.status, StatusCode::OK);
+    assert_eq!(app.post("/api/admin_propose_contract", &contract_terms(placement, 20), Some(&admin)).await.status, StatusCode::OK);
     let home = saved_home(&app, &customer).await;
     let pay_body = |version: i64, address: i64| form(&[("placement_id", placement.to_string()), ("version", version.to_string()), ("address_id", address.to_string())]);
-    let sign = form(&[("placement_id", placement.to_string()), ("version", "1".into())]);
+    let sign = contract_signature(placement, 1);
 
     // Nothing to pay until both sides signed the terms the family read.
     assert_eq!(app.post("/api/pay_contract", &pay_body(1, home), Some(&customer)).await.error(), AppError::Refused(Msg::ErrContractChanged));
@@ -4231,9 +4240,8 @@ async fn a_signed_contract_is_paid_once_as_an_order_held_by_its_nanny_and_settle
 async fn on_the_last_day_of_a_nannys_contract_the_day_plan_keeps_her_evening_order_after_it_ends() {
     let app = demo_app(Config::default()).await;
     let ChosenNanny { customer, admin, zhao_session, zhao, placement } = chosen_zhao(&app).await;
-    let terms = form(&[("placement_id", placement.to_string()), ("start_day", beijing_day(20)), ("days", "26".into()), ("fee", "12800".into()), ("notes", String::new())]);
-    assert_eq!(app.post("/api/admin_propose_contract", &terms, Some(&admin)).await.status, StatusCode::OK);
-    let sign = form(&[("placement_id", placement.to_string()), ("version", "1".into())]);
+    assert_eq!(app.post("/api/admin_propose_contract", &contract_terms(placement, 20), Some(&admin)).await.status, StatusCode::OK);
+    let sign = contract_signature(placement, 1);
     for session in [&customer, &zhao_session] {
         assert_eq!(app.post("/api/sign_contract", &sign, Some(session)).await.status, StatusCode::OK);
     }
@@ -4269,8 +4277,8 @@ async fn a_signed_contract_whose_first_day_came_unpaid_is_drawn_up_again_signed_
     let app = demo_app(Config::default()).await;
     let ChosenNanny { customer, admin, zhao_session, zhao, placement } = chosen_zhao(&app).await;
     let mine = || async { serde_json::from_str::<Vec<PlacementView>>(&app.post("/api/my_placements", "", Some(&customer)).await.body).unwrap() };
-    let terms = |day: i64| form(&[("placement_id", placement.to_string()), ("start_day", beijing_day(day)), ("days", "26".into()), ("fee", "12800".into()), ("notes", String::new())]);
-    let sign = |version: i64| form(&[("placement_id", placement.to_string()), ("version", version.to_string())]);
+    let terms = |day: i64| contract_terms(placement, day);
+    let sign = |version: i64| contract_signature(placement, version);
     assert_eq!(app.post("/api/admin_propose_contract", &terms(20), Some(&admin)).await.status, StatusCode::OK);
     for session in [&customer, &zhao_session] {
         assert_eq!(app.post("/api/sign_contract", &sign(1), Some(session)).await.status, StatusCode::OK);
