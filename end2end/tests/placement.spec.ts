@@ -139,7 +139,7 @@ test('a family asks for a 月嫂, meets the nanny staff shortlist and chooses he
 
   // Staff put the contract to both; the fee below the floor is refused beside its field.
   const contractForm = panel.locator('.contract-form');
-  await contractForm.getByLabel('服务天数').fill('26');
+  await contractForm.getByLabel('服务天数').fill('52');
   await contractForm.getByLabel('服务费（元）').fill('50');
   await contractForm.getByRole('button', { name: '发给双方签约' }).click();
   await expect(contractForm.locator('.field-error').nth(2)).toHaveText('服务费要在¥100到¥200,000之间');
@@ -149,7 +149,8 @@ test('a family asks for a 月嫂, meets the nanny staff shortlist and chooses he
   await expect(panel.locator('.contract-terms')).toContainText('¥12800.00');
 
   // Each signs from their own phone; the contract then stands for all three.
-  await expect(request.locator('.contract-terms')).toContainText('26天');
+  await expect(request.locator('.contract-terms')).toContainText('52天');
+  await expect(request.locator('.contract-payout')).toHaveText('月结：每满26天结算一期给阿姨，共2期，最后一期随完工结算');
   await request.getByRole('button', { name: '确认签约' }).click();
   await expect(request.locator('.contract-terms')).toContainText('客户已签');
   await expect(invitation.locator('.contract-terms')).toContainText('每月休息4天');
@@ -160,7 +161,7 @@ test('a family asks for a 月嫂, meets the nanny staff shortlist and chooses he
   await expect(panel.locator('.contract-form')).toHaveCount(0);
   await snap(customer, 'placement-contract-phone');
 
-  // Signed by both, the family pays the fee at the saved address; it reaches her as an order holding all 26 days.
+  // Signed by both, the family pays the fee at the saved address; it reaches her as an order holding all 52 days.
   const payContract = request.locator('.contract-pay');
   await expect(payContract).toContainText('支付后订单发给阿姨确认');
   await payContract.getByRole('button', { name: '支付服务费 ¥12800.00' }).click();
@@ -170,11 +171,11 @@ test('a family asks for a 月嫂, meets the nanny staff shortlist and chooses he
   await customer.getByRole('button', { name: '确认支付' }).click();
   await expect(customer).toHaveURL(/\/orders\/\d+/);
   await expect(customer.locator('.order-status .state-badge')).toHaveText(/待接单|已接单/);
-  await expect(customer.locator('.cell', { hasText: '服务时间' })).toContainText(`${beijingDay(20).slice(5)} 09:00–${beijingDay(45).slice(5)} 17:00`);
+  await expect(customer.locator('.cell', { hasText: '服务时间' })).toContainText(`${beijingDay(20).slice(5)} 09:00–${beijingDay(71).slice(5)} 17:00`);
   await open(zhao, '/worker');
   const contractOffer = zhao.locator('.offer-card', { hasText: '服务合同 · 金牌月嫂 · 26天' });
   await expect(contractOffer).toBeVisible();
-  await expect(contractOffer).toContainText(`${beijingDay(20).slice(5)} 09:00–${beijingDay(45).slice(5)} 17:00`);
+  await expect(contractOffer).toContainText(`${beijingDay(20).slice(5)} 09:00–${beijingDay(71).slice(5)} 17:00`);
   await snap(zhao, 'placement-contract-offer-worker-phone');
   await contractOffer.getByRole('button', { name: '接单' }).click();
   await open(customer, '/me/placements');

@@ -4117,9 +4117,9 @@ struct ChosenNanny {
     placement: i64,
 }
 
-/// The `admin_propose_contract` form: 26 days from `start_day` for ¥12800.
-fn contract_terms(placement: i64, start_day: i64) -> String {
-    form(&[("placement_id", placement.to_string()), ("start_day", beijing_day(start_day)), ("days", "26".into()), ("fee", "12800".into()), ("notes", String::new())])
+/// The `admin_propose_contract` form: `days` days from `start_day` for ¥12800.
+fn contract_terms(placement: i64, start_day: i64, days: i64) -> String {
+    form(&[("placement_id", placement.to_string()), ("start_day", beijing_day(start_day)), ("days", days.to_string()), ("fee", "12800".into()), ("notes", String::new())])
 }
 
 /// The `sign_contract` form for the terms of `version`.
@@ -4158,7 +4158,7 @@ async fn a_signed_contract_is_paid_once_as_an_order_held_by_its_nanny_and_settle
     let ChosenNanny { customer, admin, zhao_session, zhao, placement } = chosen_zhao(&app).await;
     let other_customer = app.session("13800000099", domain::Role::Customer).await;
     let mine = || async { serde_json::from_str::<Vec<PlacementView>>(&app.post("/api/my_placements", "", Some(&customer)).await.body).unwrap() };
-    assert_eq!(app.post("/api/admin_propose_contract", &contract_terms(placement, 20), Some(&admin)).await.status, StatusCode::OK);
+    assert_eq!(app.post("/api/admin_propose_contract", &contract_terms(placement, 20, 26), Some(&admin)).await.status, StatusCode::OK);
     let home = saved_home(&app, &customer).await;
     let pay_body = |version: i64, address: i64| form(&[("placement_id", placement.to_string()), ("version", version.to_string()), ("address_id", address.to_string())]);
     let sign = contract_signature(placement, 1);
@@ -4240,7 +4240,7 @@ async fn a_signed_contract_is_paid_once_as_an_order_held_by_its_nanny_and_settle
 async fn on_the_last_day_of_a_nannys_contract_the_day_plan_keeps_her_evening_order_after_it_ends() {
     let app = demo_app(Config::default()).await;
     let ChosenNanny { customer, admin, zhao_session, zhao, placement } = chosen_zhao(&app).await;
-    assert_eq!(app.post("/api/admin_propose_contract", &contract_terms(placement, 20), Some(&admin)).await.status, StatusCode::OK);
+    assert_eq!(app.post("/api/admin_propose_contract", &contract_terms(placement, 20, 26), Some(&admin)).await.status, StatusCode::OK);
     let sign = contract_signature(placement, 1);
     for session in [&customer, &zhao_session] {
         assert_eq!(app.post("/api/sign_contract", &sign, Some(session)).await.status, StatusCode::OK);
@@ -4271,13 +4271,116 @@ async fn on_the_last_day_of_a_nannys_contract_the_day_plan_keeps_her_evening_ord
     assert_eq!(plan.km_now, plan.km_planned, "nothing to move");
 }
 
+/// Sets the clock to a minute past `hour` on Beijing day `days` from
+/// today: a clock set to a time reads up to a second before it.
+fn set_clock(app: &TestApp, days: i64, hour: i64) {
+    app.state.clock.set(time::OffsetDateTime::from_unix_timestamp(beijing(days, hour) + 60).unwrap());
+}
+
+/// Runs every job due, however many the clock's jump of weeks made due.
+async fn run_all_due_jobs(app: &TestApp) {
+    while server::jobs::run_due_jobs(&app.state).await > 0 {}
+}
+
+/// 赵阿姨 serving a contract of `days` days from day 20, signed, paid and
+/// accepted through the endpoints and started on its first morning, where
+/// the clock is left; and the contract's order.
+async fn contract_in_service(app: &TestApp, days: i64) -> (ChosenNanny, i64) {
+    let chosen = chosen_zhao(app).await;
+    let ChosenNanny { customer, admin, zhao_session, placement, .. } = &chosen;
+    assert_eq!(app.post("/api/admin_propose_contract", &contract_terms(*placement, 20, days), Some(admin)).await.status, StatusCode::OK);
+    for session in [customer, zhao_session] {
+        assert_eq!(app.post("/api/sign_contract", &contract_signature(*placement, 1), Some(session)).await.status, StatusCode::OK);
+    }
+    let home = saved_home(app, customer).await;
+    let paid = app.post("/api/pay_contract", &form(&[("placement_id", placement.to_string()), ("version", "1".into()), ("address_id", home.to_string())]), Some(customer)).await;
+    let contract: i64 = serde_json::from_str(&paid.body).unwrap();
+    pay(app, contract).await;
+    server::jobs::run_due_jobs(&app.state).await;
+    let offer = app.state.store.offers_for_order(contract).await.unwrap().remove(0);
+    assert_eq!(app.post("/api/respond_offer", &format!("offer_id={}&accept=true", offer.id), Some(zhao_session)).await.status, StatusCode::OK);
+    set_clock(app, 20, 9);
+    for step in ["depart", "arrive", "start"] {
+        let body = format!("order_id={contract}&step={step}&lat=31.23&lng=121.47");
+        assert_eq!(app.post("/api/order_step", &body, Some(zhao_session)).await.status, StatusCode::OK, "{step}");
+    }
+    (chosen, contract)
+}
+
+#[tokio::test]
+async fn a_long_contract_pays_its_nanny_month_by_month_while_she_serves_and_its_completion_the_rest() {
+    use app::api::money::{EarningKind, EarningsView};
+    let app = demo_app(Config::default()).await;
+    let (ChosenNanny { zhao_session, zhao, .. }, contract) = contract_in_service(&app, 60).await;
+    let bps = i64::from(app.state.store.order(contract).await.unwrap().unwrap().commission_bps.expect("the order keeps its rate"));
+    let share_of = |fen: i64| fen - fen * bps / 10_000;
+    let earned = || async { app.state.store.worker_balance(zhao).await.unwrap().available_fen };
+    let before = earned().await;
+
+    // The evening her 26th day ends is still unpaid.
+    set_clock(&app, 45, 20);
+    run_all_due_jobs(&app).await;
+    assert_eq!(earned().await, before);
+
+    // The next morning her first 26 days are paid: 26/60 of ¥12800, rounded down to the fen, once.
+    set_clock(&app, 46, 9);
+    run_all_due_jobs(&app).await;
+    run_all_due_jobs(&app).await;
+    assert_eq!(earned().await - before, share_of(554_666));
+    let earnings: EarningsView = serde_json::from_str(&app.post("/api/my_earnings", "period=all", Some(&zhao_session)).await.body).unwrap();
+    let months: Vec<_> = earnings.lines.iter().filter(|l| l.order_id == Some(contract)).map(|l| (l.kind, l.gross_fen, l.memo.as_str())).collect();
+    assert_eq!(months, [(EarningKind::OrderIncome, 554_666, "合同第1期月结（第1–26天）")]);
+    let inbox: app::api::inbox::InboxView = serde_json::from_str(&app.post("/api/worker_inbox", "", Some(&zhao_session)).await.body).unwrap();
+    let told = inbox.messages.iter().find(|m| m.body.starts_with("合同第1期服务费已结算")).expect("she is told");
+    assert_eq!((told.about, told.body.contains(&domain::Fen::new(share_of(554_666)).to_string())), (app::api::inbox::MessageAbout::Earnings, true), "{}", told.body);
+
+    // Her second month likewise; her completion on the last day settles the rest, so the fee is paid out exactly once.
+    set_clock(&app, 72, 9);
+    run_all_due_jobs(&app).await;
+    assert_eq!(earned().await - before, share_of(554_666) + share_of(554_667));
+    set_clock(&app, 79, 17);
+    tick_checklist(&app, contract, &zhao_session).await;
+    let body = format!("order_id={contract}&step=complete&lat=31.23&lng=121.47");
+    assert_eq!(app.post("/api/order_step", &body, Some(&zhao_session)).await.status, StatusCode::OK);
+    assert_eq!(earned().await - before, share_of(554_666) + share_of(554_667) + share_of(170_667));
+    let moves = app.state.store.order_ledger(contract).await.unwrap();
+    let escrow: i64 = moves.iter().filter(|e| e.account == "order_escrow").map(|e| e.amount_fen).sum();
+    assert_eq!(escrow, 0, "nothing left in escrow: {moves:?}");
+    assert_eq!(moves.iter().filter(|e| e.kind == "installment" && e.account == "order_escrow").count(), 2);
+    let earnings: EarningsView = serde_json::from_str(&app.post("/api/my_earnings", "period=all", Some(&zhao_session)).await.body).unwrap();
+    assert_eq!(earnings.lines.iter().filter(|l| l.order_id == Some(contract)).map(|l| l.gross_fen).sum::<i64>(), 1_280_000);
+    assert_eq!(earnings.orders, 1, "a contract is one order however many months it was paid in");
+}
+
+#[tokio::test]
+async fn a_contracts_month_falling_due_as_she_completes_it_pays_the_fee_out_once() {
+    let app = demo_app(Config::default()).await;
+    let (ChosenNanny { zhao_session, zhao, .. }, contract) = contract_in_service(&app, 60).await;
+    let earned = || async { app.state.store.worker_balance(zhao).await.unwrap().available_fen };
+    let before = earned().await;
+
+    // The family ends it on the morning her first month is paid: whichever lands first, the other settles what is left.
+    set_clock(&app, 46, 9);
+    tick_checklist(&app, contract, &zhao_session).await;
+    let body = format!("order_id={contract}&step=complete&lat=31.23&lng=121.47");
+    let ((), completed) = tokio::join!(run_all_due_jobs(&app), app.post("/api/order_step", &body, Some(&zhao_session)));
+    assert_eq!(completed.status, StatusCode::OK, "{}", completed.body);
+    run_all_due_jobs(&app).await;
+    let moves = app.state.store.order_ledger(contract).await.unwrap();
+    let sum = |account: &str| moves.iter().filter(|e| e.account == account).map(|e| e.amount_fen).sum::<i64>();
+    assert_eq!(sum("order_escrow"), 0, "{moves:?}");
+    assert_eq!(sum("worker_available") + sum("platform_commission"), 1_280_000, "paid out once: {moves:?}");
+    assert!(moves.iter().filter(|e| e.kind == "installment" && e.account == "order_escrow").count() <= 1);
+    assert_eq!(earned().await - before, sum("worker_available"));
+}
+
 #[tokio::test]
 async fn a_signed_contract_whose_first_day_came_unpaid_is_drawn_up_again_signed_and_paid() {
     use app::api::placement::PlacementView;
     let app = demo_app(Config::default()).await;
     let ChosenNanny { customer, admin, zhao_session, zhao, placement } = chosen_zhao(&app).await;
     let mine = || async { serde_json::from_str::<Vec<PlacementView>>(&app.post("/api/my_placements", "", Some(&customer)).await.body).unwrap() };
-    let terms = |day: i64| contract_terms(placement, day);
+    let terms = |day: i64| contract_terms(placement, day, 26);
     let sign = |version: i64| contract_signature(placement, version);
     assert_eq!(app.post("/api/admin_propose_contract", &terms(20), Some(&admin)).await.status, StatusCode::OK);
     for session in [&customer, &zhao_session] {

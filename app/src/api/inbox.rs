@@ -12,6 +12,8 @@ pub enum MessageAbout {
     /// 工作台: an order assigned, handed on or moved.
     Work,
     Withdrawals,
+    /// 收入: a contract's month paid out.
+    Earnings,
     /// 申诉: a warning, a no-show, an appeal answered.
     Appeals,
     /// 我的考核: a customer's rating.

@@ -590,6 +590,7 @@ pub async fn run_job(state: &AppState, job: &JobRecord) -> Result<(), AppError> 
         "remind_start" => super::reminders::remind(state, job.ref_id, super::reminders::Reminder::StartSoon).await,
         "remind_day_before" => super::reminders::remind(state, job.ref_id, super::reminders::Reminder::DayBefore).await,
         "tell_moved" => super::reminders::tell_moved(state, job.ref_id, &job.payload).await,
+        "contract_installment" => super::placement::pay_installment(state, job.ref_id, &job.payload).await,
         "settle_refund" => {
             // The sandbox provider settles refunds at once; a real one would confirm asynchronously.
             if let Some(settled) = state.store.settle_refund(job.ref_id, state.clock.now()).await.map_err(internal)? {

@@ -28,6 +28,8 @@ const ORDER_NO_SHOW: &str = "order_no_show";
 const ORDER_ASSIGNED: &str = "order_assigned";
 const ORDER_REVIEWED: &str = "order_reviewed";
 pub const WITHDRAWAL: &str = "withdrawal";
+/// Money paid into the worker's earnings outside an order's completion.
+pub const EARNING: &str = "earning";
 pub const APPEAL: &str = "appeal";
 pub const WARNING: &str = "warning";
 pub const SUSPENSION: &str = "suspension";
@@ -53,6 +55,7 @@ fn about(kind: &str) -> MessageAbout {
         ORDER_NO_SHOW | APPEAL | WARNING | SUSPENSION => MessageAbout::Appeals,
         ORDER_REVIEWED => MessageAbout::Assessment,
         WITHDRAWAL => MessageAbout::Withdrawals,
+        EARNING => MessageAbout::Earnings,
         APPLICATION => MessageAbout::Application,
         super::placement::PLACEMENT_MESSAGE => MessageAbout::Interviews,
         _ => MessageAbout::Nothing,

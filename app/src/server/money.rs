@@ -33,7 +33,7 @@ fn period_start(period: Period, at: OffsetDateTime) -> OffsetDateTime {
 
 fn earning_kind(line: &WorkerLedgerLine) -> EarningKind {
     match (line.kind.as_str(), line.available_delta >= 0) {
-        ("completion", _) => EarningKind::OrderIncome,
+        ("completion" | "installment", _) => EarningKind::OrderIncome,
         ("reward", _) => EarningKind::Reward,
         ("penalty", _) => EarningKind::Penalty,
         ("withdrawal_request", _) => EarningKind::WithdrawalRequested,
@@ -91,6 +91,10 @@ pub async fn my_earnings(period: Option<String>) -> Result<EarningsView, AppErro
         })
         .collect();
     let sum = |kind: EarningKind| lines.iter().filter(|l| l.kind == kind).map(|l| l.amount_fen).sum::<i64>();
+    // A contract's months and its completion are one order.
+    let mut paid_orders: Vec<i64> = lines.iter().filter(|l| l.kind == EarningKind::OrderIncome).filter_map(|l| l.order_id).collect();
+    paid_orders.sort_unstable();
+    paid_orders.dedup();
     Ok(EarningsView {
         available_fen: balance.available_fen,
         held_fen: balance.held_fen,
@@ -99,7 +103,7 @@ pub async fn my_earnings(period: Option<String>) -> Result<EarningsView, AppErro
         commission_fen: lines.iter().filter(|l| l.kind == EarningKind::OrderIncome).map(|l| l.commission_fen).sum(),
         rewards_fen: sum(EarningKind::Reward),
         penalties_fen: -sum(EarningKind::Penalty),
-        orders: lines.iter().filter(|l| l.kind == EarningKind::OrderIncome).count() as i64,
+        orders: paid_orders.len() as i64,
         lines,
     })
 }

@@ -595,3 +595,31 @@ pub async fn pay_contract(placement_id: i64, version: i64, address_id: i64) -> R
         Err(err) => Err(internal(err)),
     }
 }
+
+/// A month of a contract in service paid out to its nanny (月结): the job
+/// `place_contract` scheduled for its morning. When the order is not in
+/// service with her then, nothing is paid and its completion pays it all.
+pub async fn pay_installment(state: &AppState, order_id: i64, payload: &str) -> Result<(), AppError> {
+    let Ok(number) = payload.parse::<i64>() else {
+        tracing::error!(order_id, payload, "installment job without a month number");
+        return Ok(());
+    };
+    let Some(order) = state.store.order(order_id).await.map_err(internal)? else { return Ok(()) };
+    let Some(worker_id) = order.worker_id else { return Ok(()) };
+    let months = booking::contract_installments(order.starts_at.unix_timestamp(), order.ends_at.unix_timestamp(), order.total_fen);
+    let Some(month) = months.into_iter().find(|m| m.number == number) else { return Ok(()) };
+    let first_day = (number - 1) * booking::INSTALLMENT_DAYS + 1;
+    let payout = store::InstallmentPayout {
+        order_id,
+        worker_id,
+        number,
+        amount_fen: month.amount_fen,
+        commission_bps: super::flows::order_commission_bps(state, &order).await?,
+        memo: tf(Msg::InstallmentMemo, &[&number, &first_day, &(first_day + booking::INSTALLMENT_DAYS - 1)]),
+    };
+    let Some(share) = state.store.pay_installment(&payout, state.clock.now()).await.map_err(internal)? else { return Ok(()) };
+    tracing::info!(order_id, worker_id, number, share_fen = share, "contract month paid out");
+    let body = tf(Msg::InstallmentMessage, &[&number, &Fen::new(share)]);
+    super::inbox::tell_worker(state, worker_id, super::inbox::EARNING, &body).await;
+    Ok(())
+}

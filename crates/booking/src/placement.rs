@@ -260,6 +260,46 @@ pub fn contract_span(start_day: i64, days: i64) -> (i64, i64) {
     (midnight(start_day) + CONTRACT_FIRST_MINUTE * 60, midnight(start_day + days.max(1) - 1) + CONTRACT_LAST_END_MINUTE * 60)
 }
 
+/// A contract is paid out to its nanny month by month (月结): every
+/// `INSTALLMENT_DAYS` days of it earn their part of the fee while she is
+/// still there, so a long contract does not leave her unpaid until its end.
+/// The last part is settled with the order's completion.
+pub const INSTALLMENT_DAYS: i64 = 26;
+
+/// One month's pay-out of a contract's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Installment {
+    /// 1 for the first 26 days, 2 for the next 26, …
+    pub number: i64,
+    /// The start of the first day after its days (Unix seconds): 09:00 Beijing.
+    pub due_at: i64,
+    /// The part of the fee its days earned, in fen.
+    pub amount_fen: i64,
+}
+
+/// The monthly pay-outs of a contract's order from `starts_at` to `ends_at`
+/// (its [`contract_span`]) that was paid `total_fen`: one after every 26
+/// days with at least one more day of the contract after them. Each pays
+/// what the days so far earned (the fee pro rata, rounded down) less what
+/// the ones before paid, so together they never exceed the days served.
+/// None for a contract of 26 days or fewer: its completion pays it all.
+pub fn contract_installments(starts_at: i64, ends_at: i64, total_fen: i64) -> Vec<Installment> {
+    let days = beijing_day(ends_at) - beijing_day(starts_at) + 1;
+    let earned = |through_day: i64| {
+        let earned = i128::from(total_fen) * i128::from(through_day) / i128::from(days.max(1));
+        i64::try_from(earned).expect("a part of the fee fits where the fee does")
+    };
+    (1..)
+        .map(|number| (number, number * INSTALLMENT_DAYS))
+        .take_while(|&(_, through_day)| through_day < days)
+        .map(|(number, through_day)| Installment {
+            number,
+            due_at: starts_at + through_day * DAY_SECS,
+            amount_fen: earned(through_day) - earned(through_day - INSTALLMENT_DAYS),
+        })
+        .collect()
+}
+
 /// Minutes of work an order from `starts_at` to `ends_at` (Unix seconds)
 /// stands for, as workload and utilisation count them: its span; for one
 /// running into later days (a contract, see [`contract_span`]), every day
@@ -458,6 +498,50 @@ mod tests {
         assert_eq!(contract_span(day, 26), (beijing(3, 9, 0), beijing(28, 17, 0)));
         assert_eq!(beijing_day(contract_span(day, 26).0), day);
         assert_eq!(beijing_day(contract_span(day, 26).1), day + 25);
+    }
+
+    #[test]
+    fn a_contract_of_26_days_or_fewer_is_paid_out_only_at_its_completion() {
+        let day = beijing_day(beijing(3, 10, 0));
+        for days in [1, 25, INSTALLMENT_DAYS] {
+            let (starts_at, ends_at) = contract_span(day, days);
+            assert_eq!(contract_installments(starts_at, ends_at, 1_280_000), [], "{days} days");
+        }
+    }
+
+    #[test]
+    fn a_longer_contract_pays_each_26_days_their_part_of_the_fee_the_morning_after_them() {
+        let day = beijing_day(beijing(3, 10, 0));
+        let (starts_at, ends_at) = contract_span(day, 60);
+        let paid = contract_installments(starts_at, ends_at, 2_560_000);
+        assert_eq!(
+            paid,
+            [
+                Installment { number: 1, due_at: beijing(29, 9, 0), amount_fen: 1_109_333 },
+                Installment { number: 2, due_at: beijing(55, 9, 0), amount_fen: 1_109_333 },
+            ],
+            "26/60 of ¥25600, rounded down, on the 27th and the 53rd morning"
+        );
+        let (starts_at, ends_at) = contract_span(day, 27);
+        assert_eq!(contract_installments(starts_at, ends_at, 2_700_000), [Installment { number: 1, due_at: beijing(29, 9, 0), amount_fen: 2_600_000 }]);
+    }
+
+    #[test]
+    fn a_years_contract_pays_fourteen_months_never_more_than_the_days_served_earned() {
+        let day = beijing_day(beijing(3, 10, 0));
+        let (starts_at, ends_at) = contract_span(day, CONTRACT_MAX_DAYS);
+        let total = 9_999_999;
+        let paid = contract_installments(starts_at, ends_at, total);
+        assert_eq!(paid.len(), 14);
+        let mut so_far = 0;
+        for (i, installment) in paid.iter().enumerate() {
+            let through_day = INSTALLMENT_DAYS * (i as i64 + 1);
+            so_far += installment.amount_fen;
+            assert_eq!(installment.number, i as i64 + 1);
+            assert_eq!(so_far, total * through_day / CONTRACT_MAX_DAYS, "what {through_day} days earned, rounded down");
+            assert_eq!(installment.due_at, contract_span(day + through_day, 1).0, "09:00 the day after");
+        }
+        assert!(total - so_far >= total / CONTRACT_MAX_DAYS, "the last day is left for the completion");
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub use account::Account;
 pub use book::{Book, Violation};
 pub use overview::Overview;
 pub use rules::{
-    cancel_fee, capture, commission_split, complete, discount_subsidy, late_penalty, no_show_penalty, penalty, penalty_withdrawn, refund, request_withdrawal, reward, withdrawal_paid,
+    cancel_fee, capture, commission_split, complete, installment, discount_subsidy, late_penalty, no_show_penalty, penalty, penalty_withdrawn, refund, request_withdrawal, reward, withdrawal_paid,
     withdrawal_rejected, MAX_ADJUSTMENT, MIN_WITHDRAWAL,
 };
 pub use txn::{Entry, Txn, TxnKind};

@@ -105,6 +105,31 @@ pub fn complete(
     ))
 }
 
+/// A month of a long contract is paid out while the nanny is still there
+/// (月结, B8): `amount` of the order's escrow, commission to the platform
+/// and the rest to her, split as [`complete`] splits it. Never more than the
+/// escrow holds; the completion later settles whatever is left.
+pub fn installment(
+    b: &(impl Balances + ?Sized),
+    order_id: i64,
+    worker_id: i64,
+    commission_bps: u32,
+    amount: Fen,
+) -> Result<Txn, LedgerError> {
+    if commission_bps > FULL_BPS {
+        return Err(LedgerError::InvalidCommissionRate);
+    }
+    within_escrow(b, order_id, amount)?;
+    let (worker_share, commission) = commission_split(amount, commission_bps);
+    Ok(Txn::split(
+        TxnKind::Installment,
+        Some(order_id),
+        Some(worker_id),
+        Account::OrderEscrow(order_id),
+        &[(Account::PlatformCommission, commission), (Account::WorkerAvailable(worker_id), worker_share)],
+    ))
+}
+
 /// The platform pays what its offers (a coupon, a package price) took off a
 /// served order into the order's escrow, just before [`complete`] settles
 /// it, so the worker's share is of the price before them: a promotion is

@@ -125,6 +125,33 @@ fn completion_settles_only_what_is_left_after_a_partial_refund() {
 }
 
 #[test]
+fn a_contracts_months_are_paid_out_of_its_escrow_and_its_completion_settles_the_rest() {
+    let mut book = captured(2_560_000);
+    let month = installment(&book, ORDER, WORKER, 1_500, fen(1_109_333)).unwrap();
+    assert_eq!((month.kind(), month.order_id(), month.worker_id()), (TxnKind::Installment, Some(ORDER), Some(WORKER)));
+    // 15% of ¥11093.33 is 166399.95 fen: the platform gets 166399, the nanny the rest.
+    assert_eq!(
+        month.entries(),
+        [
+            entry(Account::OrderEscrow(ORDER), -1_109_333),
+            entry(Account::PlatformCommission, 166_399),
+            entry(Account::WorkerAvailable(WORKER), 942_934),
+        ]
+    );
+    book.try_post(month).unwrap();
+    post(&mut book, |b| installment(b, ORDER, WORKER, 1_500, fen(1_109_333)));
+    assert_eq!(installment(&book, ORDER, WORKER, 1_500, fen(341_335)), Err(LedgerError::ExceedsEscrow));
+    assert_eq!(installment(&book, ORDER, WORKER, 1_500, Fen::ZERO), Err(LedgerError::NonPositiveAmount));
+    assert_eq!(installment(&book, ORDER, WORKER, 10_001, fen(1)), Err(LedgerError::InvalidCommissionRate));
+    post(&mut book, |b| complete(b, ORDER, WORKER, 1_500));
+    assert_eq!(book.balance(Account::OrderEscrow(ORDER)), Fen::ZERO);
+    let (commission, share) = (book.balance(Account::PlatformCommission), book.balance(Account::WorkerAvailable(WORKER)));
+    assert_eq!(commission + share, fen(2_560_000), "every fen of the fee is paid out once");
+    assert_eq!(commission, fen(383_998), "each part's commission is rounded down, so she may gain a fen per part");
+    assert!(book.audit().is_empty());
+}
+
+#[test]
 fn a_discount_is_paid_by_the_platform_so_the_worker_shares_the_price_before_it() {
     // ¥90 less a ¥10 coupon: the customer paid ¥80.
     let mut book = captured(8_000);

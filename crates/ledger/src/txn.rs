@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 pub enum TxnKind {
     Capture,
     Completion,
+    Installment,
     DiscountSubsidy,
     CancelFee,
     Refund,
@@ -20,9 +21,10 @@ pub enum TxnKind {
 }
 
 impl TxnKind {
-    pub const ALL: [TxnKind; 11] = [
+    pub const ALL: [TxnKind; 12] = [
         TxnKind::Capture,
         TxnKind::Completion,
+        TxnKind::Installment,
         TxnKind::DiscountSubsidy,
         TxnKind::CancelFee,
         TxnKind::Refund,
@@ -38,6 +40,7 @@ impl TxnKind {
         match self {
             TxnKind::Capture => "capture",
             TxnKind::Completion => "completion",
+            TxnKind::Installment => "installment",
             TxnKind::DiscountSubsidy => "discount_subsidy",
             TxnKind::CancelFee => "cancel_fee",
             TxnKind::Refund => "refund",

@@ -376,7 +376,7 @@ macro_rules! shared_dispatch_impl {
                 let earned: Vec<(i64, i64)> = sqlx::query_as(&format!(
                     "SELECT e.owner_id, CAST(SUM(e.amount_fen) AS BIGINT) FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.txn_id
                      WHERE e.account = 'worker_available' AND e.owner_id IN ({ids}) AND e.amount_fen > 0
-                       AND t.idem_key LIKE 'completion:%' AND t.created_at >= $1
+                       AND (t.idem_key LIKE 'completion:%' OR t.idem_key LIKE 'installment:%') AND t.created_at >= $1
                      GROUP BY e.owner_id"
                 ))
                 .bind(week_ago)

@@ -32,7 +32,7 @@ use time::OffsetDateTime;
 
 pub use analytics::{AnalyticsStore, OrderFactRecord, WeeklyHoursRecord};
 pub use appeal::{AppealRecord, AppealStore, AppealVerdict, NewAppeal, WarningRecord};
-pub use placement::{CandidacyRecord, CandidateMove, CandidateRecord, ContractRecord, ContractSide, NewContract, NewPlacement, NewTrial, PlacementRecord, PlacementStore, ProposeOutcome, TrialRecord};
+pub use placement::{CandidacyRecord, CandidateMove, CandidateRecord, ContractRecord, ContractSide, InstallmentPayout, NewContract, NewPlacement, NewTrial, PlacementRecord, PlacementStore, ProposeOutcome, TrialRecord};
 pub use assessment::{AssessmentStore, WorkerAssessmentRecord};
 pub use chat::{ChatImageOwner, ChatMessageRecord, ChatStore, NewChatMessage, SupportThreadRecord};
 pub use catalog_admin::{AdminServiceRow, CatalogAdminStore, ServiceImageRecord};

@@ -104,6 +104,20 @@ pub struct ContractRecord {
     pub order_state: Option<String>,
 }
 
+/// One month of a contract's order paid out to its nanny (月结).
+#[derive(Debug, Clone)]
+pub struct InstallmentPayout {
+    pub order_id: i64,
+    /// The nanny holding the order; nothing is paid once anyone else does.
+    pub worker_id: i64,
+    /// Which month: at most one payout of each.
+    pub number: i64,
+    pub amount_fen: i64,
+    pub commission_bps: u32,
+    /// What the nanny reads beside it in her earnings.
+    pub memo: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct NewContract {
     pub placement_id: i64,
@@ -225,6 +239,12 @@ pub trait PlacementStore: Send + Sync {
     /// `version` and no earlier order of it is pending, paid, under way or
     /// served; `SlotTaken` when her first day went meanwhile.
     async fn place_contract(&self, order: &crate::NewOrder, placement_id: i64, version: i64, now: OffsetDateTime) -> StoreResult<crate::PlacedOrder>;
+    /// Pays a month of a contract's order out of its escrow to its nanny
+    /// while she is serving it, at most once per month and never more than
+    /// the escrow holds; tells her. Returns her share, or `None` when
+    /// nothing was paid: the order is not in service with her, the month
+    /// was paid already, or its escrow is empty.
+    async fn pay_installment(&self, p: &InstallmentPayout, now: OffsetDateTime) -> StoreResult<Option<i64>>;
 }
 
 /// Order states in which a trial was not served and may be booked again.
@@ -247,6 +267,7 @@ macro_rules! shared_placement_impl {
             /// trial's or a contract's, aliased `x`; `open` adds what else they
             /// need), when `version` of them has no order standing, and links
             /// the order from them, in one transaction.
+            #[allow(clippy::too_many_arguments)]
             async fn place_terms_order(
                 &self,
                 table: &str,
@@ -254,6 +275,7 @@ macro_rules! shared_placement_impl {
                 order: &crate::NewOrder,
                 placement_id: i64,
                 version: i64,
+                installments: &[booking::Installment],
                 now: time::OffsetDateTime,
             ) -> crate::StoreResult<crate::PlacedOrder> {
                 let mut tx = self.begin_write().await?;
@@ -272,6 +294,14 @@ macro_rules! shared_placement_impl {
                     .bind(placement_id)
                     .execute(&mut *tx)
                     .await?;
+                for installment in installments {
+                    sqlx::query("INSERT INTO jobs (kind, ref_id, payload, due_at) VALUES ('contract_installment', $1, $2, $3)")
+                        .bind(placed.order_id)
+                        .bind(installment.number.to_string())
+                        .bind(order.starts_at + time::Duration::seconds(installment.due_at - order.starts_at.unix_timestamp()))
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 Self::announce_placement(&mut tx, placement_id, now).await?;
                 tx.commit().await?;
                 Ok(placed)
@@ -582,7 +612,7 @@ macro_rules! shared_placement_impl {
                 version: i64,
                 now: time::OffsetDateTime,
             ) -> crate::StoreResult<crate::PlacedOrder> {
-                self.place_terms_order("placement_trials", "", order, placement_id, version, now).await
+                self.place_terms_order("placement_trials", "", order, placement_id, version, &[], now).await
             }
 
             async fn place_contract(
@@ -593,7 +623,39 @@ macro_rules! shared_placement_impl {
                 now: time::OffsetDateTime,
             ) -> crate::StoreResult<crate::PlacedOrder> {
                 let signed = "AND x.customer_signed_at IS NOT NULL AND x.worker_signed_at IS NOT NULL";
-                self.place_terms_order("placement_contracts", signed, order, placement_id, version, now).await
+                let installments = booking::contract_installments(order.starts_at.unix_timestamp(), order.ends_at.unix_timestamp(), order.total_fen);
+                self.place_terms_order("placement_contracts", signed, order, placement_id, version, &installments, now).await
+            }
+
+            async fn pay_installment(&self, p: &crate::InstallmentPayout, now: time::OffsetDateTime) -> crate::StoreResult<Option<i64>> {
+                let mut tx = self.begin_write().await?;
+                let idem_key = format!("installment:{}:{}", p.order_id, p.number);
+                if Self::posted(&mut tx, &idem_key).await?.is_some() {
+                    return Ok(None);
+                }
+                // Claims the order's row, so a completion waits for this payout
+                // (and settles what it leaves) or, first, makes it pay nothing.
+                let serving: Option<i64> = sqlx::query_scalar("UPDATE orders SET state = state WHERE id = $1 AND state = 'in_service' AND worker_id = $2 RETURNING id")
+                    .bind(p.order_id)
+                    .bind(p.worker_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if serving.is_none() {
+                    return Ok(None);
+                }
+                let escrow = ledger::Account::OrderEscrow(p.order_id);
+                let balances = Self::balances(&mut tx, &[escrow]).await?;
+                let amount = p.amount_fen.min(balances.0.get(&escrow).copied().unwrap_or(0));
+                if amount <= 0 {
+                    return Ok(None);
+                }
+                let txn = ledger::installment(&balances, p.order_id, p.worker_id, p.commission_bps, domain::Fen::new(amount))?;
+                let share = txn.entries().iter().filter(|e| e.account == ledger::Account::WorkerAvailable(p.worker_id)).map(|e| e.amount.get()).sum();
+                let meta = crate::PostingMeta { idem_key, actor_id: None, memo: p.memo.clone() };
+                Self::post(&mut tx, &txn, &meta, now).await?;
+                Self::append_live(&mut tx, &[p.worker_id], "money", None, now).await?;
+                tx.commit().await?;
+                Ok(Some(share))
             }
 
             async fn sign_contract(&self, placement_id: i64, side: crate::ContractSide, version: i64, now: time::OffsetDateTime) -> crate::StoreResult<bool> {

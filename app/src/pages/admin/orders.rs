@@ -341,6 +341,7 @@ fn MoneyMoves(moves: Vec<MoneyMoveView>) -> impl IntoView {
     let kind_text = |kind: &str| match kind {
         "capture" => t(Msg::MoneyCapture),
         "completion" => t(Msg::MoneyCompletion),
+        "installment" => t(Msg::MoneyInstallment),
         "discount_subsidy" => t(Msg::MoneyDiscountSubsidy),
         "cancel_fee" => t(Msg::MoneyCancelFee),
         "refund" => t(Msg::MoneyRefund),

@@ -8,6 +8,7 @@ fn link(about: MessageAbout) -> Option<(&'static str, Msg)> {
     match about {
         MessageAbout::Work => Some(("/worker", Msg::ViewWorkbench)),
         MessageAbout::Withdrawals => Some(("/worker/withdraw", Msg::ViewWithdrawals)),
+        MessageAbout::Earnings => Some(("/worker/earnings", Msg::ViewEarnings)),
         MessageAbout::Appeals => Some(("/worker/appeals", Msg::ViewAppeals)),
         MessageAbout::Assessment => Some(("/worker/assessment", Msg::ViewAssessment)),
         MessageAbout::Application => Some(("/worker/apply", Msg::ViewApplication)),
