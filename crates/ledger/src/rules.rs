@@ -77,6 +77,27 @@ pub fn commission_split(amount: Fen, bps: u32) -> (Fen, Fen) {
     (amount - commission, commission)
 }
 
+/// `amount` of the order's escrow paid out for the worker's service:
+/// commission to the platform and the rest to the worker, split by
+/// [`commission_split`]. The caller has checked the rate and the amount.
+fn pay_out(kind: TxnKind, order_id: i64, worker_id: i64, commission_bps: u32, amount: Fen) -> Txn {
+    let (worker_share, commission) = commission_split(amount, commission_bps);
+    Txn::split(
+        kind,
+        Some(order_id),
+        Some(worker_id),
+        Account::OrderEscrow(order_id),
+        &[(Account::PlatformCommission, commission), (Account::WorkerAvailable(worker_id), worker_share)],
+    )
+}
+
+fn valid_rate(commission_bps: u32) -> Result<(), LedgerError> {
+    if commission_bps > FULL_BPS {
+        return Err(LedgerError::InvalidCommissionRate);
+    }
+    Ok(())
+}
+
 /// The order is done: the WHOLE current escrow (the payment less anything
 /// already refunded or kept as a cancellation fee) is settled, commission to
 /// the platform and the rest to the worker, split by [`commission_split`]:
@@ -88,21 +109,12 @@ pub fn complete(
     worker_id: i64,
     commission_bps: u32,
 ) -> Result<Txn, LedgerError> {
-    if commission_bps > FULL_BPS {
-        return Err(LedgerError::InvalidCommissionRate);
-    }
+    valid_rate(commission_bps)?;
     let escrow = b.balance(Account::OrderEscrow(order_id));
     if escrow <= Fen::ZERO {
         return Err(LedgerError::NothingToSettle);
     }
-    let (worker_share, commission) = commission_split(escrow, commission_bps);
-    Ok(Txn::split(
-        TxnKind::Completion,
-        Some(order_id),
-        Some(worker_id),
-        Account::OrderEscrow(order_id),
-        &[(Account::PlatformCommission, commission), (Account::WorkerAvailable(worker_id), worker_share)],
-    ))
+    Ok(pay_out(TxnKind::Completion, order_id, worker_id, commission_bps, escrow))
 }
 
 /// A month of a long contract is paid out while the nanny is still there
@@ -116,18 +128,9 @@ pub fn installment(
     commission_bps: u32,
     amount: Fen,
 ) -> Result<Txn, LedgerError> {
-    if commission_bps > FULL_BPS {
-        return Err(LedgerError::InvalidCommissionRate);
-    }
+    valid_rate(commission_bps)?;
     within_escrow(b, order_id, amount)?;
-    let (worker_share, commission) = commission_split(amount, commission_bps);
-    Ok(Txn::split(
-        TxnKind::Installment,
-        Some(order_id),
-        Some(worker_id),
-        Account::OrderEscrow(order_id),
-        &[(Account::PlatformCommission, commission), (Account::WorkerAvailable(worker_id), worker_share)],
-    ))
+    Ok(pay_out(TxnKind::Installment, order_id, worker_id, commission_bps, amount))
 }
 
 /// The platform pays what its offers (a coupon, a package price) took off a
