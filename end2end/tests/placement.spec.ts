@@ -150,7 +150,7 @@ test('a family asks for a 月嫂, meets the nanny staff shortlist and chooses he
 
   // Each signs from their own phone; the contract then stands for all three.
   await expect(request.locator('.contract-terms')).toContainText('52天');
-  await expect(request.locator('.contract-payout')).toHaveText('月结：每满26天结算一期给阿姨，共2期，最后一期随完工结算');
+  await expect(request.locator('.contract-payout')).toHaveText('每26天月结一期，共2期，末期完工时结清');
   await request.getByRole('button', { name: '确认签约' }).click();
   await expect(request.locator('.contract-terms')).toContainText('客户已签');
   await expect(invitation.locator('.contract-terms')).toContainText('每月休息4天');

@@ -45,7 +45,7 @@ pub(crate) fn contract_terms(contract: &ContractView) -> impl IntoView {
             <div class="cell"><span>{t(Msg::ContractDays)}</span><span class="cell-value">{tf(Msg::ContractDaysValue, &[&contract.days])}</span></div>
             <div class="cell"><span>{t(Msg::ContractFeeShown)}</span><span class="cell-value num">{Fen::new(contract.fee_fen).to_string()}</span></div>
             {(!contract.notes.is_empty()).then(|| view! { <div class="cell"><span>{t(Msg::ContractNotes)}</span><span class="cell-value">{contract.notes.clone()}</span></div> })}
-            <div class="cell"><span>{t(Msg::ContractPayout)}</span><span class="cell-value contract-payout">{contract_payout(i64::from(contract.days))}</span></div>
+            <div class="cell cell-multiline"><span class="cell-label">{t(Msg::ContractPayout)}</span><span class="cell-value contract-payout">{contract_payout(i64::from(contract.days))}</span></div>
             {contract.order_state.map(|state| view! { <div class="cell"><span>{t(Msg::ContractBooked)}</span><StateBadge state/></div> })}
             <div class="cell contract-signatures">
                 {if contract.signed_by_both() {
