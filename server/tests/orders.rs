@@ -4375,6 +4375,29 @@ async fn a_contracts_month_falling_due_as_she_completes_it_pays_the_fee_out_once
 }
 
 #[tokio::test]
+async fn staff_ending_a_long_contract_after_a_paid_month_refund_the_family_the_rest_and_she_keeps_the_month() {
+    let app = demo_app(Config::default()).await;
+    let (ChosenNanny { admin, zhao, .. }, contract) = contract_in_service(&app, 60).await;
+    set_clock(&app, 46, 9);
+    run_all_due_jobs(&app).await;
+    assert_eq!(app.state.store.order(contract).await.unwrap().unwrap().paid_out_fen, 554_666);
+    let earned = app.state.store.worker_balance(zhao).await.unwrap().available_fen;
+
+    let ended = form(&[("order_id", contract.to_string()), ("reason", "家中有变，提前结束合同".into())]);
+    let done = app.post("/api/admin_cancel_order", &ended, Some(&admin)).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    run_all_due_jobs(&app).await;
+    let order = app.state.store.order(contract).await.unwrap().unwrap();
+    assert_eq!((order.state.as_str(), order.refund_fen), ("refunded", 1_280_000 - 554_666));
+    let moves = app.state.store.order_ledger(contract).await.unwrap();
+    assert_eq!(moves.iter().filter(|e| e.account == "order_escrow").map(|e| e.amount_fen).sum::<i64>(), 0, "{moves:?}");
+    assert_eq!(app.state.store.worker_balance(zhao).await.unwrap().available_fen, earned, "her paid month stays hers");
+    let customer_id = user_id(&app, CUSTOMER).await;
+    let told = app.state.store.messages(customer_id, 50).await.unwrap();
+    assert!(told.iter().any(|m| m.order_id == Some(contract) && m.body.ends_with("除已按月结算给阿姨的¥5546.66外，其余款项会原路退回。")), "{told:?}");
+}
+
+#[tokio::test]
 async fn a_signed_contract_whose_first_day_came_unpaid_is_drawn_up_again_signed_and_paid() {
     use app::api::placement::PlacementView;
     let app = demo_app(Config::default()).await;

@@ -231,7 +231,11 @@ async fn customer_told(state: &AppState, order: &OrderRecord, actor: Actor, kind
             tell_customer(state, order, &format!("taken:{worker_id}"), &body, false).await;
         }
         (EventKind::Cancel, Actor::Admin(_), _) => {
-            let refund = if order.paid_fen > 0 { "已付的款项会全额原路退回。" } else { "" };
+            let refund = match (order.paid_fen > 0, order.paid_out_fen > 0) {
+                (false, _) => String::new(),
+                (true, false) => "已付的款项会全额原路退回。".to_string(),
+                (true, true) => format!("除已按月结算给阿姨的{}外，其余款项会原路退回。", domain::Fen::new(order.paid_out_fen)),
+            };
             let body = format!("你的订单{}（{when}）已由客服取消（{}）。{refund}", order.service_name, clause(note));
             tell_customer(state, order, "cancelled_by_staff", &body, true).await;
         }

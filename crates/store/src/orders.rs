@@ -157,7 +157,7 @@ pub(crate) const ORDER_COLUMNS: &str = concat!(
     o.units, o.quote_json, o.total_fen, o.state, o.reserved_worker_id, o.worker_id,
     w.display_name AS worker_name, w.phone AS worker_phone, c.display_name AS customer_name,
     o.address_text, o.lat, o.lng, o.contact_phone, o.notes, o.starts_at, o.ends_at, o.pay_deadline,
-    o.paid_fen, o.cancel_fee_fen, o.refund_fen, o.needs_admin, o.created_at,
+    o.paid_fen, o.cancel_fee_fen, o.refund_fen, o.paid_out_fen, o.needs_admin, o.created_at,
     EXISTS (SELECT 1 FROM reviews r WHERE r.order_id = o.id) AS has_review,
     "#,
     open_complaint_sql!(),

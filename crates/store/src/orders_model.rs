@@ -148,6 +148,9 @@ pub struct OrderRecord {
     pub paid_fen: i64,
     pub cancel_fee_fen: i64,
     pub refund_fen: i64,
+    /// Paid to the nanny already, month by month, while a long contract
+    /// runs (月结).
+    pub paid_out_fen: i64,
     pub needs_admin: bool,
     pub created_at: OffsetDateTime,
     pub has_review: bool,
@@ -185,9 +188,10 @@ pub struct OrderRecord {
 
 impl OrderRecord {
     /// What the order still holds of what was paid: a move to a cheaper
-    /// time gives the difference back before any cancellation or completion.
+    /// time gives the difference back before any cancellation or completion,
+    /// and a long contract's months already paid to its nanny are hers.
     pub fn held_fen(&self) -> i64 {
-        self.paid_fen - self.refund_fen
+        self.paid_fen - self.refund_fen - self.paid_out_fen
     }
 }
 

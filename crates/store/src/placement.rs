@@ -650,6 +650,7 @@ macro_rules! shared_placement_impl {
                     return Ok(None);
                 }
                 let txn = ledger::installment(&balances, p.order_id, p.worker_id, p.commission_bps, domain::Fen::new(amount))?;
+                sqlx::query("UPDATE orders SET paid_out_fen = paid_out_fen + $1 WHERE id = $2").bind(amount).bind(p.order_id).execute(&mut *tx).await?;
                 let share = txn.entries().iter().filter(|e| e.account == ledger::Account::WorkerAvailable(p.worker_id)).map(|e| e.amount.get()).sum();
                 let meta = crate::PostingMeta { idem_key, actor_id: None, memo: p.memo.clone() };
                 Self::post(&mut tx, &txn, &meta, now).await?;
