@@ -241,7 +241,7 @@ pub trait PlacementStore: Send + Sync {
     async fn place_contract(&self, order: &crate::NewOrder, placement_id: i64, version: i64, now: OffsetDateTime) -> StoreResult<crate::PlacedOrder>;
     /// Pays a month of a contract's order out of its escrow to its nanny
     /// while she is serving it, at most once per month and never more than
-    /// the escrow holds; tells her. Returns her share, or `None` when
+    /// the escrow holds; tells her open pages. Returns her share, or `None` when
     /// nothing was paid: the order is not in service with her, the month
     /// was paid already, or its escrow is empty.
     async fn pay_installment(&self, p: &InstallmentPayout, now: OffsetDateTime) -> StoreResult<Option<i64>>;
