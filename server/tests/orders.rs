@@ -4221,11 +4221,23 @@ async fn a_signed_contract_is_paid_once_as_an_order_held_by_its_nanny_and_settle
     assert_eq!(offers.iter().map(|o| o.worker_id).collect::<Vec<_>>(), [zhao], "{offers:?}");
     assert_eq!(app.post("/api/pay_contract", &pay_body(1, home), Some(&customer)).await.error(), AppError::Refused(Msg::ErrContractPaid));
 
-    // Served, she is paid her share of the fee like any other order.
+    // Served from her first day to her last (not marked served sooner), she is paid her share of the fee like any other order.
     let bps = i64::from(app.state.store.order(order_id).await.unwrap().unwrap().commission_bps.expect("the order keeps its rate"));
     let share = 1_280_000 - 1_280_000 * bps / 10_000;
     let before = app.state.store.worker_balance(zhao).await.unwrap().available_fen;
-    assert_eq!(complete_order(&app, order_id, &[(zhao, zhao_session.clone())]).await, zhao);
+    assert_eq!(app.post("/api/respond_offer", &format!("offer_id={}&accept=true", offers[0].id), Some(&zhao_session)).await.status, StatusCode::OK);
+    set_clock(&app, 20, 9);
+    for step in ["depart", "arrive", "start"] {
+        let body = format!("order_id={order_id}&step={step}&lat=31.23&lng=121.47");
+        assert_eq!(app.post("/api/order_step", &body, Some(&zhao_session)).await.status, StatusCode::OK, "{step}");
+    }
+    tick_checklist(&app, order_id, &zhao_session).await;
+    let complete = format!("order_id={order_id}&step=complete&lat=31.23&lng=121.47");
+    set_clock(&app, 44, 20);
+    assert_eq!(app.post("/api/order_step", &complete, Some(&zhao_session)).await.error(), AppError::Refused(Msg::ErrContractNotOver));
+    assert_eq!(app.state.store.worker_balance(zhao).await.unwrap().available_fen, before);
+    set_clock(&app, 45, 16);
+    assert_eq!(app.post("/api/order_step", &complete, Some(&zhao_session)).await.status, StatusCode::OK);
     assert_eq!(app.state.store.worker_balance(zhao).await.unwrap().available_fen - before, share);
     assert_eq!(mine().await[0].contract.as_ref().unwrap().order_state, Some(booking::OrderState::Completed));
 
@@ -4355,11 +4367,11 @@ async fn a_long_contract_pays_its_nanny_month_by_month_while_she_serves_and_its_
 #[tokio::test]
 async fn a_contracts_month_falling_due_as_she_completes_it_pays_the_fee_out_once() {
     let app = demo_app(Config::default()).await;
-    let (ChosenNanny { zhao_session, zhao, .. }, contract) = contract_in_service(&app, 60).await;
+    let (ChosenNanny { zhao_session, zhao, .. }, contract) = contract_in_service(&app, 27).await;
     let earned = || async { app.state.store.worker_balance(zhao).await.unwrap().available_fen };
     let before = earned().await;
 
-    // The family ends it on the morning her first month is paid: whichever lands first, the other settles what is left.
+    // Her last day is the morning her first month falls due: whichever lands first, the other settles what is left.
     set_clock(&app, 46, 9);
     tick_checklist(&app, contract, &zhao_session).await;
     let body = format!("order_id={contract}&step=complete&lat=31.23&lng=121.47");

@@ -227,6 +227,9 @@ pub async fn order_step(order_id: i64, step: String, lat: Option<f64>, lng: Opti
     }
     // Only a step that could be taken asks for the proof; any other is refused as a step.
     if step == Step::Complete && order.state == OrderState::InService.as_str() {
+        if order.placement_id.is_some() && !booking::may_complete(unix(order.starts_at), unix(order.ends_at), unix(state.clock.now())) {
+            return Err(AppError::Refused(Msg::ErrContractNotOver));
+        }
         if let Some(missing) = super::proof::finish_refusal(&state, &order).await? {
             return Err(AppError::Refused(missing));
         }

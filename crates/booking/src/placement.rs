@@ -300,6 +300,17 @@ pub fn contract_installments(starts_at: i64, ends_at: i64, total_fen: i64) -> Ve
         .collect()
 }
 
+/// Whether the nanny may mark a placement's order (a trial or a contract)
+/// from `starts_at` to `ends_at` (Unix seconds) served at `now`: one running
+/// into later days (a contract) only on its last Beijing day, since
+/// completing it pays her all that is left.
+/// Ending a contract sooner is staff's decision (a cancellation refunds
+/// the family what is not yet hers).
+pub fn may_complete(starts_at: i64, ends_at: i64, now: i64) -> bool {
+    let last_day = beijing_day(ends_at);
+    last_day == beijing_day(starts_at) || beijing_day(now) >= last_day
+}
+
 /// Minutes of work an order from `starts_at` to `ends_at` (Unix seconds)
 /// stands for, as workload and utilisation count them: its span; for one
 /// running into later days (a contract, see [`contract_span`]), every day
@@ -542,6 +553,19 @@ mod tests {
             assert_eq!(installment.due_at, contract_span(day + through_day, 1).0, "09:00 the day after");
         }
         assert!(total - so_far >= total / CONTRACT_MAX_DAYS, "the last day is left for the completion");
+    }
+
+    #[test]
+    fn a_contract_is_completed_on_its_last_day_and_an_order_within_a_day_whenever() {
+        let day = beijing_day(beijing(3, 10, 0));
+        let (starts_at, ends_at) = contract_span(day, 26);
+        assert!(!may_complete(starts_at, ends_at, beijing(3, 12, 0)), "its first day");
+        assert!(!may_complete(starts_at, ends_at, beijing(27, 23, 59)), "the day before its last");
+        assert!(may_complete(starts_at, ends_at, beijing(28, 0, 0)), "from the start of its last day");
+        assert!(may_complete(starts_at, ends_at, beijing(30, 9, 0)), "late, but served");
+        let (starts_at, ends_at) = contract_span(day, 1);
+        assert!(may_complete(starts_at, ends_at, beijing(3, 10, 0)), "a one-day contract");
+        assert!(may_complete(beijing(3, 9, 0), beijing(3, 11, 0), beijing(3, 8, 0)), "an order within a day, as before");
     }
 
     #[test]
