@@ -53,7 +53,7 @@ pub use proof::{
 };
 pub use lateness::{is_no_show, LatePenalty, LateTier, LatenessError, LatenessLineError, LatenessPolicy, MAX_LATE_PENALTY, MAX_LATE_TIER_SECS, NO_SHOW_WORD};
 pub use placement::{
-    beijing_day, contract_installments, contract_span, interview_time, is_nanny_category, may_complete, may_shortlist, start_day, working_minutes, CandidateStatus, CandidateStep, ContractTerms, Installment, PlacementError,
+    beijing_day, contract_installments, contract_payouts, contract_span, interview_time, is_nanny_category, may_complete, may_shortlist, start_day, working_minutes, CandidateStatus, CandidateStep, ContractTerms, Installment, PlacementError,
     PlacementStatus, TrialTerms, INSTALLMENT_DAYS, INTERVIEW_MAX_DAYS_AHEAD, INTERVIEW_MIN_LEAD_SECS, MAX_SHORTLIST, NANNY_CATEGORIES, START_MAX_DAYS_AHEAD,
 };
 pub use reschedule::{may_reschedule, platform_may_reschedule, RescheduleRefusal, MAX_RESCHEDULES, RESCHEDULE_EVENT};

@@ -277,6 +277,12 @@ pub struct Installment {
     pub amount_fen: i64,
 }
 
+/// How many times a contract of `days` days pays its nanny: once per 26
+/// days begun, the last with its completion.
+pub fn contract_payouts(days: i64) -> i64 {
+    (days.max(1) + INSTALLMENT_DAYS - 1) / INSTALLMENT_DAYS
+}
+
 /// The monthly pay-outs of a contract's order from `starts_at` to `ends_at`
 /// (its [`contract_span`]) that was paid `total_fen`: one after every 26
 /// days with at least one more day of the contract after them. Each pays
@@ -289,13 +295,14 @@ pub fn contract_installments(starts_at: i64, ends_at: i64, total_fen: i64) -> Ve
         let earned = i128::from(total_fen) * i128::from(through_day) / i128::from(days.max(1));
         i64::try_from(earned).expect("a part of the fee fits where the fee does")
     };
-    (1..)
-        .map(|number| (number, number * INSTALLMENT_DAYS))
-        .take_while(|&(_, through_day)| through_day < days)
-        .map(|(number, through_day)| Installment {
-            number,
-            due_at: starts_at + through_day * DAY_SECS,
-            amount_fen: earned(through_day) - earned(through_day - INSTALLMENT_DAYS),
+    (1..contract_payouts(days))
+        .map(|number| {
+            let through_day = number * INSTALLMENT_DAYS;
+            Installment {
+                number,
+                due_at: starts_at + through_day * DAY_SECS,
+                amount_fen: earned(through_day) - earned(through_day - INSTALLMENT_DAYS),
+            }
         })
         .collect()
 }

@@ -65,9 +65,9 @@ pub(crate) fn contract_terms(contract: &ContractView) -> impl IntoView {
 /// How the nanny is paid: at the end, or month by month (月结) when the
 /// contract runs longer than one month's days.
 fn contract_payout(days: i64) -> String {
-    if days > booking::INSTALLMENT_DAYS {
-        let parts = (days + booking::INSTALLMENT_DAYS - 1) / booking::INSTALLMENT_DAYS;
-        tf(Msg::ContractPayoutMonthly, &[&booking::INSTALLMENT_DAYS, &parts])
+    let payouts = booking::contract_payouts(days);
+    if payouts > 1 {
+        tf(Msg::ContractPayoutMonthly, &[&booking::INSTALLMENT_DAYS, &payouts])
     } else {
         t(Msg::ContractPayoutAtEnd).to_string()
     }
