@@ -53,7 +53,7 @@ pub use proof::{
 };
 pub use lateness::{is_no_show, LatePenalty, LateTier, LatenessError, LatenessLineError, LatenessPolicy, MAX_LATE_PENALTY, MAX_LATE_TIER_SECS, NO_SHOW_WORD};
 pub use placement::{
-    beijing_day, contract_installments, contract_payouts, contract_span, interview_time, is_nanny_category, may_complete, may_shortlist, start_day, working_minutes, CandidateStatus, CandidateStep, ContractTerms, Installment, PlacementError,
+    beijing_day, contract_installments, contract_payouts, contract_span, days_served, interview_time, is_nanny_category, may_complete, may_shortlist, start_day, working_minutes, CandidateStatus, CandidateStep, ContractTerms, DaysServed, Installment, PlacementError,
     PlacementStatus, TrialTerms, INSTALLMENT_DAYS, INTERVIEW_MAX_DAYS_AHEAD, INTERVIEW_MIN_LEAD_SECS, MAX_SHORTLIST, NANNY_CATEGORIES, START_MAX_DAYS_AHEAD,
 };
 pub use reschedule::{may_reschedule, platform_may_reschedule, RescheduleRefusal, MAX_RESCHEDULES, RESCHEDULE_EVENT};
@@ -484,6 +484,14 @@ impl Transition {
             }
             _ => self,
         }
+    }
+
+    /// A staff cancel of a contract ended early that pays its nanny `owed`
+    /// (the days she served, less its months paid) out of what it refunds:
+    /// like a customer absent, the fee goes to her, less commission, so
+    /// `refund + fee == paid` still.
+    pub fn paying_worker_from_refund(self, owed: Fen) -> Transition {
+        Transition { fee_to_worker: owed > Fen::ZERO || self.fee_to_worker, ..self.keeping_from_refund(owed) }
     }
 }
 

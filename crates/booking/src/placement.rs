@@ -290,11 +290,8 @@ pub fn contract_payouts(days: i64) -> i64 {
 /// the ones before paid, so together they never exceed the days served.
 /// None for a contract of 26 days or fewer: its completion pays it all.
 pub fn contract_installments(starts_at: i64, ends_at: i64, total_fen: i64) -> Vec<Installment> {
-    let days = beijing_day(ends_at) - beijing_day(starts_at) + 1;
-    let earned = |through_day: i64| {
-        let earned = i128::from(total_fen) * i128::from(through_day) / i128::from(days.max(1));
-        i64::try_from(earned).expect("a part of the fee fits where the fee does")
-    };
+    let days = contract_days(starts_at, ends_at);
+    let earned = |through_day: i64| earned_through(total_fen, days, through_day);
     (1..contract_payouts(days))
         .map(|number| {
             let through_day = number * INSTALLMENT_DAYS;
@@ -305,6 +302,41 @@ pub fn contract_installments(starts_at: i64, ends_at: i64, total_fen: i64) -> Ve
             }
         })
         .collect()
+}
+
+/// The Beijing days an order from `starts_at` to `ends_at` runs on.
+fn contract_days(starts_at: i64, ends_at: i64) -> i64 {
+    (beijing_day(ends_at) - beijing_day(starts_at) + 1).max(1)
+}
+
+/// What the first `through_day` days of a `days`-day contract paid
+/// `total_fen` earned: the fee pro rata, rounded down.
+fn earned_through(total_fen: i64, days: i64, through_day: i64) -> i64 {
+    let earned = i128::from(total_fen) * i128::from(through_day.clamp(0, days)) / i128::from(days);
+    i64::try_from(earned).expect("a part of the fee fits where the fee does")
+}
+
+/// What a contract ended early owes its nanny: the days of it begun by then
+/// and the part of the fee they earned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DaysServed {
+    pub days: i64,
+    pub earned_fen: i64,
+}
+
+/// The days a contract's order from `starts_at` to `ends_at` (its
+/// [`contract_span`]) paid `total_fen` had begun by `now` (each begins at
+/// its start's time of day, when she starts work), and what they earned,
+/// pro rata as its months are paid ([`contract_installments`]): a contract
+/// staff end early pays her these, less what its months paid already.
+/// None for an order within one day, which is served whole or not at all.
+pub fn days_served(starts_at: i64, ends_at: i64, total_fen: i64, now: i64) -> Option<DaysServed> {
+    let days = contract_days(starts_at, ends_at);
+    if days == 1 {
+        return None;
+    }
+    let begun = if now < starts_at { 0 } else { ((now - starts_at) / DAY_SECS + 1).min(days) };
+    Some(DaysServed { days: begun, earned_fen: earned_through(total_fen, days, begun) })
 }
 
 /// Whether the nanny may mark a placement's order (a trial or a contract)
@@ -560,6 +592,39 @@ mod tests {
             assert_eq!(installment.due_at, contract_span(day + through_day, 1).0, "09:00 the day after");
         }
         assert!(total - so_far >= total / CONTRACT_MAX_DAYS, "the last day is left for the completion");
+    }
+
+    #[test]
+    fn a_contract_ended_early_owes_the_days_begun_by_then_pro_rata() {
+        let day = beijing_day(beijing(3, 10, 0));
+        let (starts_at, ends_at) = contract_span(day, 60);
+        let served = |now: i64| days_served(starts_at, ends_at, 1_280_000, now).expect("a contract of many days");
+        assert_eq!(served(beijing(2, 20, 0)), DaysServed { days: 0, earned_fen: 0 }, "before its first day");
+        assert_eq!(served(beijing(3, 8, 59)), DaysServed { days: 0, earned_fen: 0 }, "before she starts work");
+        assert_eq!(served(beijing(3, 9, 0)), DaysServed { days: 1, earned_fen: 21_333 }, "a day begun counts");
+        assert_eq!(served(beijing(32, 8, 59)), DaysServed { days: 29, earned_fen: 618_666 });
+        assert_eq!(served(beijing(32, 10, 0)), DaysServed { days: 30, earned_fen: 640_000 });
+        assert_eq!(served(beijing(90, 10, 0)), DaysServed { days: 60, earned_fen: 1_280_000 }, "never more than its days");
+    }
+
+    #[test]
+    fn a_contract_ended_early_owes_what_its_months_paid_for_the_same_days() {
+        let day = beijing_day(beijing(3, 10, 0));
+        let (starts_at, ends_at) = contract_span(day, CONTRACT_MAX_DAYS);
+        let mut paid = 0;
+        for month in contract_installments(starts_at, ends_at, 9_999_999) {
+            paid += month.amount_fen;
+            let served = days_served(starts_at, ends_at, 9_999_999, month.due_at - 1).unwrap();
+            assert_eq!((served.days, served.earned_fen), (month.number * INSTALLMENT_DAYS, paid), "month {}", month.number);
+        }
+    }
+
+    #[test]
+    fn an_order_within_one_day_has_no_days_served_to_pay() {
+        let day = beijing_day(beijing(3, 10, 0));
+        let (starts_at, ends_at) = contract_span(day, 1);
+        assert_eq!(days_served(starts_at, ends_at, 50_000, beijing(3, 12, 0)), None);
+        assert_eq!(days_served(beijing(3, 9, 0), beijing(3, 17, 0), 30_000, beijing(3, 12, 0)), None, "a trial day");
     }
 
     #[test]

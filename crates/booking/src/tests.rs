@@ -410,6 +410,16 @@ fn admin_cancel_is_always_free_even_after_arrival() {
 }
 
 #[test]
+fn a_contract_staff_end_early_pays_its_nanny_her_days_out_of_the_refund() {
+    let ended = apply(&facts_in(S::InService), Actor::Admin(ADMIN), E::Cancel, None, STARTS_AT, &policy()).unwrap();
+    let paying = ended.paying_worker_from_refund(Fen::new(10_000));
+    assert_eq!((paying.fee, paying.refund, paying.fee_to_worker), (Fen::new(10_000), Some(PAID - Fen::new(10_000)), true));
+    let all = ended.paying_worker_from_refund(Fen::new(1_000_000));
+    assert_eq!((all.fee, all.refund), (PAID, Some(Fen::ZERO)), "no more than was paid");
+    assert_eq!(ended.paying_worker_from_refund(Fen::ZERO), ended, "nothing owed: a plain refund");
+}
+
+#[test]
 fn refund_settlement_finishes_a_refund() {
     let t = apply(&facts_in(S::Refunding), Actor::System, E::RefundSettled, None, EARLY, &policy()).unwrap();
     assert_eq!(t.next, S::Refunded);
