@@ -4387,26 +4387,81 @@ async fn a_contracts_month_falling_due_as_she_completes_it_pays_the_fee_out_once
 }
 
 #[tokio::test]
-async fn staff_ending_a_long_contract_after_a_paid_month_refund_the_family_the_rest_and_she_keeps_the_month() {
+async fn staff_ending_a_contract_after_a_paid_month_pay_its_nanny_the_days_since_and_refund_the_family_the_rest() {
+    use app::api::money::{EarningKind, EarningsView};
+    use app::api::ops::{AdminOrderView, ContractEndView};
     let app = demo_app(Config::default()).await;
-    let (ChosenNanny { admin, zhao, .. }, contract) = contract_in_service(&app, 60).await;
+    let (ChosenNanny { admin, zhao, zhao_session, .. }, contract) = contract_in_service(&app, 60).await;
+    let bps = i64::from(app.state.store.order(contract).await.unwrap().unwrap().commission_bps.expect("the order keeps its rate"));
+    let share_of = |fen: i64| fen - fen * bps / 10_000;
     set_clock(&app, 46, 9);
     run_all_due_jobs(&app).await;
     assert_eq!(app.state.store.order(contract).await.unwrap().unwrap().paid_out_fen, 554_666);
-    let earned = app.state.store.worker_balance(zhao).await.unwrap().available_fen;
+    let earned = || async { app.state.store.worker_balance(zhao).await.unwrap().available_fen };
+    let before = earned().await;
 
+    // On her 30th day staff see what ending it settles: 30/60 of ¥12800, of which the month paid ¥5546.66.
+    set_clock(&app, 49, 10);
+    let page: AdminOrderView = serde_json::from_str(&app.post("/api/admin_order", &format!("order_id={contract}"), Some(&admin)).await.body).unwrap();
+    let settles = ContractEndView { days_served: 30, earned_fen: 640_000, months_paid_fen: 554_666, to_nanny_fen: 85_334, refund_fen: 640_000 };
+    assert_eq!(page.contract_end, Some(settles));
     let ended = form(&[("order_id", contract.to_string()), ("reason", "家中有变，提前结束合同".into())]);
     let done = app.post("/api/admin_cancel_order", &ended, Some(&admin)).await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     run_all_due_jobs(&app).await;
+
     let order = app.state.store.order(contract).await.unwrap().unwrap();
-    assert_eq!((order.state.as_str(), order.refund_fen), ("refunded", 1_280_000 - 554_666));
+    assert_eq!((order.state.as_str(), order.refund_fen), ("refunded", 640_000));
     let moves = app.state.store.order_ledger(contract).await.unwrap();
-    assert_eq!(moves.iter().filter(|e| e.account == "order_escrow").map(|e| e.amount_fen).sum::<i64>(), 0, "{moves:?}");
-    assert_eq!(app.state.store.worker_balance(zhao).await.unwrap().available_fen, earned, "her paid month stays hers");
+    let sum = |account: &str| moves.iter().filter(|e| e.account == account).map(|e| e.amount_fen).sum::<i64>();
+    assert_eq!(sum("order_escrow"), 0, "{moves:?}");
+    assert_eq!(sum("worker_available") + sum("platform_commission"), 640_000, "she is paid her 30 days once: {moves:?}");
+    assert_eq!(earned().await - before, share_of(85_334), "her days since the month, less commission");
+    let earnings: EarningsView = serde_json::from_str(&app.post("/api/my_earnings", "period=all", Some(&zhao_session)).await.body).unwrap();
+    let lines: Vec<_> = earnings.lines.iter().filter(|l| l.order_id == Some(contract)).map(|l| (l.kind, l.gross_fen, l.memo.as_str())).collect();
+    let newest_first = [(EarningKind::OrderIncome, 85_334, "合同提前结束，按已服务30天结算"), (EarningKind::OrderIncome, 554_666, "合同第1期月结（第1–26天）")];
+    assert_eq!(lines, newest_first);
+
     let customer_id = user_id(&app, CUSTOMER).await;
     let told = app.state.store.messages(customer_id, 50).await.unwrap();
-    assert!(told.iter().any(|m| m.order_id == Some(contract) && m.body.ends_with("除已按月结算给阿姨的¥5546.66外，其余款项会原路退回。")), "{told:?}");
+    let family = "合同提前结束：阿姨已服务30天，按合同结算¥6400.00（其中¥5546.66已按月结算），其余¥6400.00会原路退回。";
+    assert!(told.iter().any(|m| m.order_id == Some(contract) && m.body.ends_with(family)), "{told:?}");
+    let inbox: app::api::inbox::InboxView = serde_json::from_str(&app.post("/api/worker_inbox", "", Some(&zhao_session)).await.body).unwrap();
+    let her = inbox.messages.iter().find(|m| m.body.starts_with("客服提前结束了合同")).expect("she is told");
+    assert_eq!(her.about, app::api::inbox::MessageAbout::Earnings);
+    assert!(her.body.ends_with("你已服务30天，按合同应得¥6400.00（其中¥5546.66已按月结算），其余¥853.34已结算，扣除平台服务费后计入你的收入。"), "{}", her.body);
+
+    // The second month's morning pays nothing more.
+    set_clock(&app, 72, 9);
+    run_all_due_jobs(&app).await;
+    assert_eq!(earned().await - before, share_of(85_334));
+}
+
+#[tokio::test]
+async fn staff_ending_a_contract_in_its_first_month_pay_its_nanny_the_days_she_served() {
+    let app = demo_app(Config::default()).await;
+    let (ChosenNanny { admin, zhao, .. }, contract) = contract_in_service(&app, 60).await;
+    let bps = i64::from(app.state.store.order(contract).await.unwrap().unwrap().commission_bps.expect("the order keeps its rate"));
+    let earned = || async { app.state.store.worker_balance(zhao).await.unwrap().available_fen };
+    let before = earned().await;
+
+    // Her 9th day, before she starts work: 8 days served, 8/60 of ¥12800.
+    set_clock(&app, 28, 8);
+    let ended = form(&[("order_id", contract.to_string()), ("reason", "客户要求提前结束".into())]);
+    let done = app.post("/api/admin_cancel_order", &ended, Some(&admin)).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    run_all_due_jobs(&app).await;
+    let order = app.state.store.order(contract).await.unwrap().unwrap();
+    assert_eq!((order.state.as_str(), order.refund_fen), ("refunded", 1_280_000 - 170_666));
+    assert_eq!(earned().await - before, 170_666 - 170_666 * bps / 10_000);
+    let events = app.state.store.order_events(contract).await.unwrap();
+    let cancel = events.iter().find(|e| e.kind == "cancel").expect("the cancel is on record");
+    assert_eq!(cancel.detail, "平台取消：客户要求提前结束；合同提前结束，按已服务8天结算给服务者 ¥1706.66");
+
+    // Its first month's morning finds it ended and pays nothing.
+    set_clock(&app, 46, 9);
+    run_all_due_jobs(&app).await;
+    assert_eq!(earned().await - before, 170_666 - 170_666 * bps / 10_000);
 }
 
 #[tokio::test]

@@ -50,6 +50,20 @@ pub struct AdminOrderView {
     pub money: Vec<MoneyMoveView>,
     /// What the customer and workers were told about it, oldest first.
     pub notices: Vec<NoticeView>,
+    /// What cancelling it now settles when it is a contract in service.
+    pub contract_end: Option<ContractEndView>,
+}
+
+/// What ending a contract in service early settles (B8): its nanny is paid
+/// the days she served (less what its months paid her) and the family gets
+/// the rest back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractEndView {
+    pub days_served: i64,
+    pub earned_fen: i64,
+    pub months_paid_fen: i64,
+    pub to_nanny_fen: i64,
+    pub refund_fen: i64,
 }
 
 /// One message about an order: to whom, how and what.

@@ -289,6 +289,17 @@ pub async fn transition(state: &AppState, order: &OrderRecord, actor: Actor, kin
 /// What an order's record says when it was handed on from a no-show.
 const NO_SHOW_NOTE: &str = "原服务者爽约（开始后仍未出发）";
 
+/// What ending `order` at `at` owes its nanny when it is a contract in
+/// service (B8): the days she served and what they earned, and of that
+/// what its months have not paid her yet.
+pub fn contract_served(order: &OrderRecord, at: i64) -> Result<Option<(booking::DaysServed, Fen)>, AppError> {
+    if order.placement_id.is_none() || order_state(order)? != OrderState::InService {
+        return Ok(None);
+    }
+    Ok(booking::days_served(unix(order.starts_at), unix(order.ends_at), order.total_fen, at)
+        .map(|served| (served, Fen::new(served.earned_fen - order.paid_out_fen).max(Fen::ZERO))))
+}
+
 /// [`transition`] with `note` kept in the order's event, written in the same
 /// transaction as the change (say, which hard rules an admin overrode).
 pub async fn transition_noted(
@@ -325,9 +336,15 @@ async fn step(
     // The dispatch clock, so an order's events and its offers keep one timeline.
     let at = state.clock.now();
     let by_policy = booking::apply(&facts(order)?, actor, kind, worker, unix(at), &order_cancellation(state, order).await?).map_err(AppError::from_transition)?;
-    let t = by_policy.keeping_from_refund(owed);
-    let package_part = t.fee - by_policy.fee;
     let from = order_state(order)?;
+    // Only staff cancel a contract in service.
+    let (served, served_unpaid) = match kind {
+        EventKind::Cancel => contract_served(order, unix(at))?.map_or((None, Fen::ZERO), |(s, unpaid)| (Some(s), unpaid)),
+        _ => (None, Fen::ZERO),
+    };
+    let kept = by_policy.keeping_from_refund(owed);
+    let t = kept.paying_worker_from_refund(served_unpaid);
+    let (package_part, served_settled) = (kept.fee - by_policy.fee, t.fee - kept.fee);
     // Handing an order on after its start, its worker not having set off, is
     // their no-show (B5); nobody else's action takes an order from a worker.
     let no_show = match order.worker_id {
@@ -339,6 +356,7 @@ async fn step(
     };
     let staff_note = note.clone();
     let detail = match (t.fee.get() > 0, t.fee_to_worker) {
+        _ if served_settled > Fen::ZERO => format!("{note}；合同提前结束，按已服务{}天结算给服务者 {served_settled}", served.map_or(0, |s| s.days)),
         (true, true) => format!("客户不在家，取消费 {} 付给服务者", t.fee),
         (true, false) if package_part > Fen::ZERO => format!("取消费 {}（含套餐差价 {package_part}）", t.fee),
         (true, false) => format!("取消费 {}", t.fee),
@@ -357,7 +375,8 @@ async fn step(
             let late = if t.next == OrderState::Completed { late_charge(state, order).await? } else { None };
             // The platform pays a served order's discounts; a not-home fee is of what was paid.
             let discount_fen = if t.next == OrderState::Completed { quote_of(order)?.discounts().get() } else { 0 };
-            Some(Settlement { worker_id, commission_bps: order_commission_bps(state, order).await?, late, discount_fen })
+            let served_days = served.map(|s| s.days);
+            Some(Settlement { worker_id, commission_bps: order_commission_bps(state, order).await?, late, discount_fen, served_days })
         }
         _ => None,
     };
@@ -378,7 +397,14 @@ async fn step(
     let worker_no_show = change.no_show.is_some();
     let result = state.store.change_order(order.id, &change, at).await;
     if result.is_ok() {
-        super::inbox::order_changed(state, order, actor, kind, t.worker_id, worker_no_show, &staff_note).await;
+        let ended = served.map(|s| super::inbox::ContractEnded {
+            days: s.days,
+            earned: Fen::new(s.earned_fen),
+            months_paid: Fen::new(order.paid_out_fen),
+            settled: served_settled,
+            refund: t.refund.unwrap_or(Fen::ZERO),
+        });
+        super::inbox::order_changed(state, order, actor, kind, t.worker_id, worker_no_show, &staff_note, ended).await;
     }
     match result {
         Ok(()) if t.next == OrderState::Completed => {

@@ -17,6 +17,7 @@ use crate::api::inbox::{InboxView, MessageAbout, WorkerMessageView};
 use crate::api::{format_beijing, Access, CUSTOMER_OR_WORKER, WORKER};
 use crate::error::AppError;
 use booking::{Actor, EventKind};
+use domain::Fen;
 use store::OrderRecord;
 
 /// How many messages 消息 lists, newest first.
@@ -45,6 +46,27 @@ pub fn in_app_text(text: &str) -> &str {
 /// stop (so a reason that ends with one does not end with two).
 pub fn clause(text: &str) -> &str {
     text.trim_end_matches(['。', '.', '！', '!'])
+}
+
+/// What a contract staff ended early settled (B8): the days she served and
+/// what they earned, of which its months had paid `months_paid` and the
+/// cancel `settled`; the family gets `refund` back.
+#[derive(Debug, Clone, Copy)]
+pub struct ContractEnded {
+    pub days: i64,
+    pub earned: Fen,
+    pub months_paid: Fen,
+    pub settled: Fen,
+    pub refund: Fen,
+}
+
+impl ContractEnded {
+    fn months_paid_clause(&self) -> String {
+        match self.months_paid > Fen::ZERO {
+            true => format!("（其中{}已按月结算）", self.months_paid),
+            false => String::new(),
+        }
+    }
 }
 
 /// Where a message's 查看 link goes, from its kind (an order message's
@@ -184,19 +206,45 @@ pub async fn refund_settled(state: &AppState, refund_id: i64, settled: store::Se
 /// when someone else cancelled it or handed it on (saying when it was their
 /// no-show), and a worker staff assigned it to; tells the customer when
 /// their worker set off, when staff gave the order to a worker and when
-/// staff cancelled it (`note`: the event's note, with staff's reason).
-pub async fn order_changed(state: &AppState, order: &OrderRecord, actor: Actor, kind: EventKind, next_worker: Option<i64>, no_show: bool, note: &str) {
-    customer_told(state, order, actor, kind, next_worker, note).await;
+/// staff cancelled it (`note`: the event's note, with staff's reason); for
+/// a contract staff ended early, both hear what it settled (`ended`).
+#[allow(clippy::too_many_arguments)]
+pub async fn order_changed(
+    state: &AppState,
+    order: &OrderRecord,
+    actor: Actor,
+    kind: EventKind,
+    next_worker: Option<i64>,
+    no_show: bool,
+    note: &str,
+    ended: Option<ContractEnded>,
+) {
+    customer_told(state, order, actor, kind, next_worker, note, ended).await;
     let when = format_beijing(unix(order.starts_at));
     let stamp = unix(state.clock.now());
     let held_by = order.worker_id.filter(|&w| actor != Actor::Worker(w));
-    match (kind, held_by) {
-        (EventKind::Cancel, Some(worker_id)) => {
+    match (kind, held_by, ended) {
+        (EventKind::Cancel, Some(worker_id), Some(ended)) => {
+            let settled = match ended.settled > Fen::ZERO {
+                true => format!("，其余{}已结算，扣除平台服务费后计入你的收入。", ended.settled),
+                false => "，已全部结算。".to_string(),
+            };
+            let body = format!(
+                "客服提前结束了合同：{}，{when}起，{}。你已服务{}天，按合同应得{}{}{settled}",
+                order.service_name,
+                order.address_text,
+                ended.days,
+                ended.earned,
+                ended.months_paid_clause()
+            );
+            tell_worker_about(state, worker_id, order, &format!("{EARNING}:{stamp}"), &body).await;
+        }
+        (EventKind::Cancel, Some(worker_id), None) => {
             let by = if matches!(actor, Actor::Customer(_)) { "客户" } else { "客服" };
             let body = format!("{by}取消了订单：{}，{when}，{}。这段时间已空出。", order.service_name, order.address_text);
             tell_worker_about(state, worker_id, order, ORDER_CANCELLED, &body).await;
         }
-        (EventKind::Assign, Some(worker_id)) if next_worker != Some(worker_id) => {
+        (EventKind::Assign, Some(worker_id), _) if next_worker != Some(worker_id) => {
             let (kind, body) = if no_show {
                 (ORDER_NO_SHOW, format!("订单{}（{when}）开始后你仍未出发，已改派给其他服务人员，按爽约处理；如有异议可以申诉。", order.service_name))
             } else {
@@ -214,7 +262,7 @@ pub async fn order_changed(state: &AppState, order: &OrderRecord, actor: Actor, 
     }
 }
 
-async fn customer_told(state: &AppState, order: &OrderRecord, actor: Actor, kind: EventKind, next_worker: Option<i64>, note: &str) {
+async fn customer_told(state: &AppState, order: &OrderRecord, actor: Actor, kind: EventKind, next_worker: Option<i64>, note: &str, ended: Option<ContractEnded>) {
     let when = format_beijing(unix(order.starts_at));
     match (kind, actor, next_worker) {
         (EventKind::Depart, _, Some(_)) => {
@@ -231,10 +279,16 @@ async fn customer_told(state: &AppState, order: &OrderRecord, actor: Actor, kind
             tell_customer(state, order, &format!("taken:{worker_id}"), &body, false).await;
         }
         (EventKind::Cancel, Actor::Admin(_), _) => {
-            let refund = match (order.paid_fen > 0, order.paid_out_fen > 0) {
+            let refund = match (order.paid_fen > 0, ended) {
                 (false, _) => String::new(),
-                (true, false) => "已付的款项会全额原路退回。".to_string(),
-                (true, true) => format!("除已按月结算给阿姨的{}外，其余款项会原路退回。", domain::Fen::new(order.paid_out_fen)),
+                (true, None) => "已付的款项会全额原路退回。".to_string(),
+                (true, Some(ended)) => {
+                    let rest = match ended.refund > Fen::ZERO {
+                        true => format!("，其余{}会原路退回。", ended.refund),
+                        false => "，已付的款项已全部结算。".to_string(),
+                    };
+                    format!("合同提前结束：阿姨已服务{}天，按合同结算{}{}{rest}", ended.days, ended.earned, ended.months_paid_clause())
+                }
             };
             let body = format!("你的订单{}（{when}）已由客服取消（{}）。{refund}", order.service_name, clause(note));
             tell_customer(state, order, "cancelled_by_staff", &body, true).await;

@@ -2,7 +2,7 @@ use super::authz::require_user;
 use super::flows::{self, start_of_beijing_day, unix};
 use super::orders::{card, detail_for, reschedule_refused, states_of_group, MovePrice, Repricing};
 use super::{app_state, internal, AppState};
-use crate::api::ops::{AdminOrderRow, AdminOrderView, CandidateView, DecisionView, MoneyMoveView, NoticeView, OfferView, OrderAttention, ReplanView};
+use crate::api::ops::{AdminOrderRow, AdminOrderView, CandidateView, ContractEndView, DecisionView, MoneyMoveView, NoticeView, OfferView, OrderAttention, ReplanView};
 use crate::api::orders::DaySlots;
 use crate::api::{format_beijing, ADMIN};
 use crate::error::{AppError, Field};
@@ -148,8 +148,16 @@ pub async fn admin_order(order_id: i64) -> Result<AdminOrderView, AppError> {
             body: m.body,
         })
         .collect();
+    let contract_end = flows::contract_served(&order, unix(state.clock.now()))?.map(|(served, unpaid)| ContractEndView {
+        days_served: served.days,
+        earned_fen: served.earned_fen,
+        months_paid_fen: order.paid_out_fen,
+        to_nanny_fen: unpaid.get(),
+        refund_fen: (order.held_fen() - unpaid.get()).max(0),
+    });
     Ok(AdminOrderView {
         notices,
+        contract_end,
         money: money.into_iter().map(|(_, view)| view).collect(),
         detail: detail_for(&state, &order, &admin).await?,
         anomaly: order_anomaly(&order, state.clock.now())?,

@@ -129,6 +129,9 @@ pub struct Settlement {
     /// order, paid into its escrow before the split: the worker's share is
     /// of the price before them.
     pub discount_fen: i64,
+    /// The days served of a contract staff ended early, which this pays
+    /// (less its months paid): the memo says so.
+    pub served_days: Option<i64>,
 }
 
 /// What the no-show rule charges the worker an order was taken from.

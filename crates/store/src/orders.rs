@@ -1245,8 +1245,9 @@ macro_rules! shared_order_impl {
 
             /// The ledger side of an order change: a completion settles the
             /// escrow; a cancellation keeps its fee and refunds the rest. When
-            /// the customer was not home, the rest is refunded first and the fee
-            /// left in escrow is settled to the worker like a completion.
+            /// the customer was not home, or staff ended a contract early, the
+            /// rest is refunded first and the fee left in escrow is settled to
+            /// the worker like a completion.
             async fn post_order_money(
                 tx: &mut sqlx::Transaction<'_, <$store as crate::Dialect>::Db>,
                 order_id: i64,
@@ -1283,10 +1284,11 @@ macro_rules! shared_order_impl {
                     let balances = Self::balances(&mut *tx, &escrow).await?;
                     if balances.0.get(&escrow[0]).copied().unwrap_or(0) > 0 {
                         let txn = ledger::complete(&balances, order_id, settlement.worker_id, settlement.commission_bps)?;
-                        let memo = match (c.fee_fen > 0, settlement.discount_fen > 0) {
-                            (true, _) => "客户不在家".to_string(),
-                            (false, true) => format!("含平台承担的优惠 {}", domain::Fen::new(settlement.discount_fen)),
-                            (false, false) => String::new(),
+                        let memo = match (settlement.served_days, c.fee_fen > 0, settlement.discount_fen > 0) {
+                            (Some(days), _, _) => format!("合同提前结束，按已服务{days}天结算"),
+                            (None, true, _) => "客户不在家".to_string(),
+                            (None, false, true) => format!("含平台承担的优惠 {}", domain::Fen::new(settlement.discount_fen)),
+                            (None, false, false) => String::new(),
                         };
                         Self::post(&mut *tx, &txn, &system(format!("completion:{order_id}"), &memo), now).await?;
                         if let Some(late) = settlement.late {

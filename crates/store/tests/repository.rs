@@ -1167,7 +1167,7 @@ mod money_fixtures {
             assign_worker: Some(worker),
             fee_fen: 0,
             refund: None,
-            settle: Some(Settlement { worker_id: worker, commission_bps: bps, late: None, discount_fen: 0 }),
+            settle: Some(Settlement { worker_id: worker, commission_bps: bps, late: None, discount_fen: 0, served_days: None }),
             no_show: None,
             event: fx::event("complete", "worker", Some(worker)),
             notify: vec![],
@@ -1177,7 +1177,7 @@ mod money_fixtures {
     /// [`complete`] by a worker who arrived `late_minutes` late and is charged `penalty_fen`.
     pub fn complete_late(worker: i64, bps: u32, penalty_fen: i64, late_minutes: i64) -> OrderChange {
         let mut change = complete(worker, bps);
-        change.settle = Some(Settlement { worker_id: worker, commission_bps: bps, late: Some(LateCharge { penalty_fen, late_minutes }), discount_fen: 0 });
+        change.settle = Some(Settlement { worker_id: worker, commission_bps: bps, late: Some(LateCharge { penalty_fen, late_minutes }), discount_fen: 0, served_days: None });
         change
     }
 

@@ -402,6 +402,7 @@ fn AdminOrderBody(
     let order_id = order.card.id;
     let assignable = matches!(state, OrderState::Booked | OrderState::Accepted);
     let cancellable = state.is_active();
+    let contract_end = view.contract_end;
     // B6: the later visits of its series a platform cancel can take along.
     let later_visits = order.card.series.map_or(0, |place| {
         let states: Vec<(i64, OrderState)> = order.series_visits.iter().filter_map(|v| v.series.map(|p| (p.index, v.state))).collect();
@@ -595,8 +596,27 @@ fn AdminOrderBody(
         {assignable.then(|| view! { <AdminReschedule order_id action=reschedule/> })}
         <Show when=move || cancellable>
             <section class="panel admin-cancel">
-                <h3>{t(Msg::AdminCancelHeading)}</h3>
-                <p class="hint">{t(Msg::AdminCancelHint)}</p>
+                {match contract_end {
+                    None => view! {
+                        <h3>{t(Msg::AdminCancelHeading)}</h3>
+                        <p class="hint">{t(Msg::AdminCancelHint)}</p>
+                    }.into_any(),
+                    Some(end) => view! {
+                        <h3>{t(Msg::AdminEndContractHeading)}</h3>
+                        <p class="hint">{t(Msg::AdminEndContractHint)}</p>
+                        <table class="table kv contract-end">
+                            <tbody>
+                                <tr><th>{t(Msg::AdminEndContractDays)}</th><td class="num" data-days=end.days_served>{tf(Msg::DurationDays, &[&end.days_served])}</td></tr>
+                                <tr><th>{t(Msg::AdminEndContractEarned)}</th><td class="num">{money(end.earned_fen)}</td></tr>
+                                {(end.months_paid_fen > 0).then(|| view! {
+                                    <tr><th>{t(Msg::AdminEndContractMonthsPaid)}</th><td class="num">{money(end.months_paid_fen)}</td></tr>
+                                })}
+                                <tr><th>{t(Msg::AdminEndContractToNanny)}</th><td class="num" data-to-nanny=end.to_nanny_fen>{money(end.to_nanny_fen)}</td></tr>
+                                <tr><th>{t(Msg::AdminEndContractRefund)}</th><td class="num" data-refund=end.refund_fen>{money(end.refund_fen)}</td></tr>
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                }}
                 <ActionForm action=cancel attr:class="cancel-form">
                     <input type="hidden" name="order_id" value=order_id/>
                     <label for="f-cancel-reason">{t(Msg::CancelReasonLabel)}</label>
@@ -606,7 +626,9 @@ fn AdminOrderBody(
                         <label class="with-later-visits"><input type="checkbox" name="with_later_visits" value="true"/>{tf(Msg::AdminCancelLaterVisits, &[&later_visits])}</label>
                     })}
                     <p class="form-error" role="alert">{move || form_error(cancel_value).get()}</p>
-                    <button type="submit" class="btn btn-danger" disabled=move || cancel.pending().get()>{t(Msg::AdminCancelButton)}</button>
+                    <button type="submit" class="btn btn-danger" disabled=move || cancel.pending().get()>
+                        {t(if contract_end.is_some() { Msg::AdminEndContractButton } else { Msg::AdminCancelButton })}
+                    </button>
                 </ActionForm>
             </section>
         </Show>
