@@ -728,6 +728,7 @@ messages! {
     AdminEndContractToNanny => "本次结算给阿姨",
     AdminEndContractRefund => "退还顾客",
     AdminEndContractButton => "提前结束合同并退款",
+    SettledToNanny => "已结算给阿姨",
     RuleCheck => "派单规则检查",
     RulesPass => "全部满足",
     Score => "综合评分",

@@ -4391,7 +4391,7 @@ async fn staff_ending_a_contract_after_a_paid_month_pay_its_nanny_the_days_since
     use app::api::money::{EarningKind, EarningsView};
     use app::api::ops::{AdminOrderView, ContractEndView};
     let app = demo_app(Config::default()).await;
-    let (ChosenNanny { admin, zhao, zhao_session, .. }, contract) = contract_in_service(&app, 60).await;
+    let (ChosenNanny { admin, customer, zhao, zhao_session, .. }, contract) = contract_in_service(&app, 60).await;
     let bps = i64::from(app.state.store.order(contract).await.unwrap().unwrap().commission_bps.expect("the order keeps its rate"));
     let share_of = |fen: i64| fen - fen * bps / 10_000;
     set_clock(&app, 46, 9);
@@ -4422,6 +4422,8 @@ async fn staff_ending_a_contract_after_a_paid_month_pay_its_nanny_the_days_since
     let newest_first = [(EarningKind::OrderIncome, 85_334, "合同提前结束，按已服务30天结算"), (EarningKind::OrderIncome, 554_666, "合同第1期月结（第1–26天）")];
     assert_eq!(lines, newest_first);
 
+    let detail: app::api::orders::OrderView = serde_json::from_str(&app.post("/api/order_detail", &format!("order_id={contract}"), Some(&customer)).await.body).unwrap();
+    assert_eq!((detail.refund_fen, detail.settled_to_nanny_fen, detail.cancel_fee_fen), (640_000, 640_000, 0), "her days are no cancellation fee");
     let customer_id = user_id(&app, CUSTOMER).await;
     let told = app.state.store.messages(customer_id, 50).await.unwrap();
     let family = "合同提前结束：阿姨已服务30天，按合同结算¥6400.00（其中¥5546.66已按月结算），其余¥6400.00会原路退回。";
@@ -4440,7 +4442,7 @@ async fn staff_ending_a_contract_after_a_paid_month_pay_its_nanny_the_days_since
 #[tokio::test]
 async fn staff_ending_a_contract_in_its_first_month_pay_its_nanny_the_days_she_served() {
     let app = demo_app(Config::default()).await;
-    let (ChosenNanny { admin, zhao, .. }, contract) = contract_in_service(&app, 60).await;
+    let (ChosenNanny { admin, zhao, zhao_session, .. }, contract) = contract_in_service(&app, 60).await;
     let bps = i64::from(app.state.store.order(contract).await.unwrap().unwrap().commission_bps.expect("the order keeps its rate"));
     let earned = || async { app.state.store.worker_balance(zhao).await.unwrap().available_fen };
     let before = earned().await;
@@ -4457,6 +4459,9 @@ async fn staff_ending_a_contract_in_its_first_month_pay_its_nanny_the_days_she_s
     let events = app.state.store.order_events(contract).await.unwrap();
     let cancel = events.iter().find(|e| e.kind == "cancel").expect("the cancel is on record");
     assert_eq!(cancel.detail, "平台取消：客户要求提前结束；合同提前结束，按已服务8天结算给服务者 ¥1706.66");
+    let inbox: app::api::inbox::InboxView = serde_json::from_str(&app.post("/api/worker_inbox", "", Some(&zhao_session)).await.body).unwrap();
+    let her = inbox.messages.iter().find(|m| m.body.starts_with("客服提前结束了合同")).expect("she is told");
+    assert!(her.body.ends_with("你已服务8天，按合同应得¥1706.66，已结算，扣除平台服务费后计入你的收入。"), "{}", her.body);
 
     // Its first month's morning finds it ended and pays nothing.
     set_clock(&app, 46, 9);

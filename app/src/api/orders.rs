@@ -221,6 +221,9 @@ pub struct OrderView {
     pub paid_fen: i64,
     pub cancel_fee_fen: i64,
     pub refund_fen: i64,
+    /// What a contract has paid its nanny so far: its months, or the days
+    /// she served when staff ended it early.
+    pub settled_to_nanny_fen: i64,
     pub worker_phone: Option<String>,
     /// For the customer: whether the assigned worker is among their
     /// favorites (`None` when no worker is assigned or for other viewers).

@@ -223,6 +223,9 @@ pub fn OrderFacts(order: OrderView) -> impl IntoView {
             {(order.cancel_fee_fen > 0).then(|| view! {
                 <div class="cell"><span>{t(Msg::CancelFee)}</span><span class="cell-value num">{money(order.cancel_fee_fen)}</span></div>
             })}
+            {(order.settled_to_nanny_fen > 0).then(|| view! {
+                <div class="cell"><span>{t(Msg::SettledToNanny)}</span><span class="cell-value num" data-settled=order.settled_to_nanny_fen>{money(order.settled_to_nanny_fen)}</span></div>
+            })}
         </div>
     }
 }

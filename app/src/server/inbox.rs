@@ -225,9 +225,10 @@ pub async fn order_changed(
     let held_by = order.worker_id.filter(|&w| actor != Actor::Worker(w));
     match (kind, held_by, ended) {
         (EventKind::Cancel, Some(worker_id), Some(ended)) => {
-            let settled = match ended.settled > Fen::ZERO {
-                true => format!("，其余{}已结算，扣除平台服务费后计入你的收入。", ended.settled),
-                false => "，已全部结算。".to_string(),
+            let settled = match (ended.settled > Fen::ZERO, ended.months_paid > Fen::ZERO) {
+                (true, true) => format!("，其余{}已结算，扣除平台服务费后计入你的收入。", ended.settled),
+                (true, false) => "，已结算，扣除平台服务费后计入你的收入。".to_string(),
+                (false, _) => "，已全部结算。".to_string(),
             };
             let body = format!(
                 "客服提前结束了合同：{}，{when}起，{}。你已服务{}天，按合同应得{}{}{settled}",
