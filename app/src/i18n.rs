@@ -1527,6 +1527,7 @@ messages! {
     ErrContractNotOpen => "只有已选定阿姨、尚未双方签约（或上户日已过仍未支付）的需求可以拟定合同",
     ErrContractChanged => "合同内容已更新或你已签过，请刷新后再看",
     ErrContractLapsed => "上户日期已到，合同未支付，请联系客服",
+    ContractEndedEarly => "合同已由客服提前结束：阿姨已服务的天数按合同结算给她，其余款项原路退回。",
     ErrContractNotOver => "合同最后一天才能完成服务；如需提前结束，请联系客服",
     ErrContractPaid => "这份合同已有订单，请在订单里查看",
     ErrContractNannyBusy => "阿姨在合同期内已有其他订单，请联系客服",

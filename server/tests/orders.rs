@@ -4423,6 +4423,9 @@ async fn staff_ending_a_contract_after_a_paid_month_pay_its_nanny_the_days_since
     assert_eq!(lines, newest_first);
 
     let detail: app::api::orders::OrderView = serde_json::from_str(&app.post("/api/order_detail", &format!("order_id={contract}"), Some(&customer)).await.body).unwrap();
+    let placements: Vec<app::api::placement::PlacementView> = serde_json::from_str(&app.post("/api/my_placements", "", Some(&customer)).await.body).unwrap();
+    let terms = placements[0].contract.clone().expect("the contract");
+    assert_eq!((terms.ended_early, terms.lapsed, terms.payable), (true, false, false), "ended, not unpaid");
     assert_eq!((detail.refund_fen, detail.settled_to_nanny_fen, detail.cancel_fee_fen), (640_000, 640_000, 0), "her days are no cancellation fee");
     let customer_id = user_id(&app, CUSTOMER).await;
     let told = app.state.store.messages(customer_id, 50).await.unwrap();

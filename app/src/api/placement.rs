@@ -43,6 +43,8 @@ pub struct ContractView {
     pub payable: bool,
     /// Signed by both, its first day came with no order of it standing.
     pub lapsed: bool,
+    /// Its nanny began it and staff ended it early.
+    pub ended_early: bool,
 }
 
 impl ContractView {

@@ -57,6 +57,7 @@ fn contract_view(c: ContractRecord, now: time::OffsetDateTime) -> Result<Contrac
     Ok(ContractView {
         payable: c.payable() && first_day_ahead,
         lapsed: c.payable() && !first_day_ahead,
+        ended_early: c.ended_early(),
         order_id: c.order_id,
         order_state,
         start_day: c.start_day,

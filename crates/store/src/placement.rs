@@ -102,6 +102,9 @@ pub struct ContractRecord {
     pub order_id: Option<i64>,
     /// That order's state.
     pub order_state: Option<String>,
+    /// Whether its nanny started that order's service: a contract she began
+    /// is over when its order ends (staff may end it early), not unpaid.
+    pub order_started: bool,
 }
 
 /// One month of a contract's order paid out to its nanny (月结).
@@ -178,6 +181,12 @@ impl ContractRecord {
         self.customer_signed_at.is_some()
             && self.worker_signed_at.is_some()
             && no_order_stands(self.order_state.as_deref())
+            && !self.order_started
+    }
+
+    /// Whether staff ended it early: she began it and its order was cancelled.
+    pub fn ended_early(&self) -> bool {
+        self.order_started && self.order_state.is_some() && no_order_stands(self.order_state.as_deref())
     }
 
     /// Whether its first day (its order's start) had come by `now`.
@@ -513,7 +522,8 @@ macro_rules! shared_placement_impl {
                 let ids = placement_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
                 let sql = format!(
                     "SELECT k.placement_id, k.worker_id, k.start_day, k.days, k.fee_fen, k.notes, k.version, k.proposed_at,
-                        k.customer_signed_at, k.worker_signed_at, k.order_id, o.state AS order_state
+                        k.customer_signed_at, k.worker_signed_at, k.order_id, o.state AS order_state,
+                        EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = k.order_id AND e.kind = 'start_service') AS order_started
                      FROM placement_contracts k LEFT JOIN orders o ON o.id = k.order_id WHERE k.placement_id IN ({ids})"
                 );
                 Ok(sqlx::query_as(&sql).fetch_all(&self.pool).await?)

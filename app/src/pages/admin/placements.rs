@@ -83,7 +83,7 @@ fn PlacementPanel(placement: PlacementView, changed: RwSignal<u32>) -> impl Into
             {(placement.status == PlacementStatus::Chosen).then(|| {
                 let contract = placement.contract.clone();
                 // Terms may change until both sign, and again if their first day came unpaid.
-                let may_propose = contract.as_ref().is_none_or(|c| !c.signed_by_both() || c.lapsed);
+                let may_propose = contract.as_ref().is_none_or(|c| !c.signed_by_both() || c.lapsed || c.ended_early);
                 view! {
                     <h3 class="section-title">{t(Msg::ContractHeading)}</h3>
                     {contract.as_ref().map(contract_terms)}

@@ -129,6 +129,7 @@ fn ContractPayment(placement_id: i64, contract: ContractView) -> impl IntoView {
     view! {
         {contract.order_id.map(|order_id| view! { <a class="btn btn-plain btn-small" href=format!("/orders/{order_id}")>{t(Msg::ContractOrder)}</a> })}
         {contract.lapsed.then(|| view! { <p class="notice" role="status">{t(Msg::ErrContractLapsed)}</p> })}
+        {contract.ended_early.then(|| view! { <p class="notice contract-ended" role="status">{t(Msg::ContractEndedEarly)}</p> })}
         {contract.payable.then(|| with_addresses(move |list| view! {
             <ActionForm action=pay attr:class="form contract-pay">
                 <input type="hidden" name="placement_id" value=placement_id/>
