@@ -221,7 +221,7 @@ pub struct OrderView {
     pub paid_fen: i64,
     pub cancel_fee_fen: i64,
     pub refund_fen: i64,
-    /// What a contract has paid its nanny so far: its months, or the days
+    /// What a contract has paid its nanny so far: its months, and the days
     /// she served when staff ended it early.
     pub settled_to_nanny_fen: i64,
     pub worker_phone: Option<String>,

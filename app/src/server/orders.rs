@@ -778,10 +778,6 @@ pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) ->
     } else {
         None
     };
-    // What a contract paid its nanny: its months, and the days served that
-    // staff ending it early settled with the cancel, which is no fee (B8).
-    let ended_in_service = order.placement_id.is_some() && events.iter().any(|e| e.kind == EventKind::Cancel.as_str() && e.from_state.as_deref() == Some(OrderState::InService.as_str()));
-    let (cancel_fee_fen, served_fen) = if ended_in_service { (0, order.cancel_fee_fen) } else { (order.cancel_fee_fen, 0) };
     let contact_phone = match (viewer.role, phones_visible) {
         (Role::Worker, false) => Phone::parse(&order.contact_phone).map(|p| p.masked()).unwrap_or_default(),
         _ => order.contact_phone.clone(),
@@ -795,9 +791,9 @@ pub async fn detail_for(state: &AppState, order: &OrderRecord, viewer: &User) ->
         notes: order.notes.clone(),
         pay_deadline: unix(order.pay_deadline),
         paid_fen: order.paid_fen,
-        cancel_fee_fen,
+        cancel_fee_fen: order.cancel_fee_fen,
         refund_fen: order.refund_fen,
-        settled_to_nanny_fen: order.paid_out_fen + served_fen,
+        settled_to_nanny_fen: order.paid_out_fen,
         worker_phone: if phones_visible || viewer.role == Role::Admin { order.worker_phone.clone() } else { None },
         worker_favorite,
         worker_id: order.worker_id,

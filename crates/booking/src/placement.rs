@@ -343,8 +343,8 @@ pub fn days_served(starts_at: i64, ends_at: i64, total_fen: i64, now: i64) -> Op
 /// from `starts_at` to `ends_at` (Unix seconds) served at `now`: one running
 /// into later days (a contract) only on its last Beijing day, since
 /// completing it pays her all that is left.
-/// Ending a contract sooner is staff's decision (a cancellation refunds
-/// the family what is not yet hers).
+/// Ending a contract sooner is staff's decision (a cancellation pays her
+/// the days she served and refunds the family the rest, [`days_served`]).
 pub fn may_complete(starts_at: i64, ends_at: i64, now: i64) -> bool {
     let last_day = beijing_day(ends_at);
     last_day == beijing_day(starts_at) || beijing_day(now) >= last_day

@@ -504,23 +504,27 @@ macro_rules! shared_order_impl {
                         return Err(crate::StoreError::SlotTaken);
                     }
                 }
+                // A contract ended early pays its nanny her days served, which is no fee: it is paid out like its months.
+                let served_fen = if c.settle.is_some_and(|s| s.served_days.is_some()) { c.fee_fen } else { 0 };
                 let updated = sqlx::query(
                     "UPDATE orders SET state = $1,
                         worker_id = COALESCE($2, worker_id),
                         reserved_worker_id = COALESCE($2, reserved_worker_id),
                         cancel_fee_fen = cancel_fee_fen + $3,
                         refund_fen = refund_fen + $4,
+                        paid_out_fen = paid_out_fen + $8,
                         needs_admin = CASE WHEN $2 IS NULL THEN needs_admin ELSE FALSE END,
                         updated_at = $5
                      WHERE id = $6 AND state = $7",
                 )
                 .bind(&c.next_state)
                 .bind(c.assign_worker)
-                .bind(c.fee_fen)
+                .bind(c.fee_fen - served_fen)
                 .bind(c.refund.as_ref().map(|r| r.0).unwrap_or(0))
                 .bind(now)
                 .bind(order_id)
                 .bind(&c.expected_state)
+                .bind(served_fen)
                 .execute(&mut *tx)
                 .await?;
                 if updated.rows_affected() != 1 {

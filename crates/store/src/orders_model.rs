@@ -149,7 +149,7 @@ pub struct OrderRecord {
     pub cancel_fee_fen: i64,
     pub refund_fen: i64,
     /// Paid to the nanny already, month by month, while a long contract
-    /// runs (月结).
+    /// runs (月结), and her days served when staff ended it early.
     pub paid_out_fen: i64,
     pub needs_admin: bool,
     pub created_at: OffsetDateTime,
